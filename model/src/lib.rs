@@ -1,1 +1,47 @@
-pub fn x(){}
+//! # rootsim-model
+//!
+//! The world of rootsim and its rules: accounts, AWS Organizations, the account root user, IAM
+//! principals and their policies, STS sessions, and the one policy engine that decides every call.
+//! The crate does no terminal or file I/O and reads no clock or randomness from the OS: time is a
+//! simulated [`clock::Clock`] and every ID comes from a seeded [`rng::SimRng`], both part of the
+//! world, so the same commands on the same seed always print the same transcript.
+//!
+//! Start with [`Session`]: it holds a [`World`] and the identity the terminal is signed in as, and
+//! runs commands in the AWS CLI's syntax or the sandbox's own.
+//!
+//! ```
+//! use rootsim_model::{MemoryHost, Session};
+//!
+//! let mut session = Session::demo(rootsim_model::DEFAULT_SEED);
+//! let mut host = MemoryHost::default();
+//! let out = session.execute("aws sts get-caller-identity", &mut host);
+//! assert!(out.ok);
+//! assert_eq!(out.json.unwrap()["Arn"].as_str().unwrap().rsplit('/').next(), Some("alice"));
+//!
+//! // bob has no permissions: IAM says no, with the AWS CLI's error line.
+//! session.execute("sign-in user --account management --user-name bob --password Bob-Passw0rd!", &mut host);
+//! let out = session.execute("aws iam list-users", &mut host);
+//! assert_eq!(out.code.as_deref(), Some("AccessDenied"));
+//! ```
+
+pub mod account;
+pub mod arn;
+pub mod auth;
+pub mod clock;
+pub mod command;
+pub mod demo;
+pub mod error;
+pub mod iam;
+pub mod mail;
+pub mod organizations;
+pub mod policy;
+pub mod registry;
+pub mod rng;
+pub mod service;
+pub mod sts;
+pub mod world;
+
+pub use command::{Host, MemoryHost, Outcome, Session};
+pub use demo::DEFAULT_SEED;
+pub use error::AwsError;
+pub use world::World;

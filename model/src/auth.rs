@@ -1,0 +1,479 @@
+//! Who is calling, and the one authorization path every AWS call takes.
+//!
+//! [`Identity`] is what the terminal holds: a console sign-in or a set of access keys. Before each
+//! call the world resolves it to a [`Caller`] (failing as AWS does for deleted keys or expired
+//! sessions), and [`World::authorize`] gathers every policy that applies to the request (SCPs,
+//! RCPs, the resource's policy, identity policies, boundary, session policy), fills AWS's global
+//! condition keys, and asks the policy engine. Architecture invariant: no service decides access
+//! on its own; they all come through here.
+
+use crate::arn;
+use crate::clock::format_iso;
+use crate::error::{AwsError, AwsResult};
+use crate::iam::{IamAccount, KeyOwner, KeyStatus};
+use crate::policy::{self, Context, Decision, NamedPolicy, Policy, PolicySet, Principal, PrincipalKind, Request};
+use crate::sts::SessionKind;
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+
+/// The address every simulated request comes from (a TEST-NET-3 documentation address).
+pub const SOURCE_IP: &str = "203.0.113.10";
+
+/// Services whose resources resource control policies govern (facts §5.8; the ones rootsim models).
+const RCP_SERVICES: &[&str] = &["s3", "sqs", "sts", "kms", "secretsmanager", "logs", "dynamodb", "ecr", "events"];
+
+/// What the terminal is signed in with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Identity {
+    /// Nobody: AWS calls fail for lack of credentials.
+    #[default]
+    SignedOut,
+    /// A console sign-in: as the root user (`user` is `None`) or as an IAM user.
+    Console {
+        /// The account signed in to.
+        account: String,
+        /// The IAM user's lower-cased name, or `None` for the root user.
+        user: Option<String>,
+        /// Whether MFA was used at sign-in.
+        mfa: bool,
+        /// When the sign-in happened.
+        since: i64,
+    },
+    /// Access keys, as in `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
+    Keys {
+        /// `AKIA...` or `ASIA...`.
+        access_key_id: String,
+        /// The secret.
+        secret_access_key: String,
+        /// The session token of temporary credentials.
+        #[serde(default)]
+        session_token: Option<String>,
+    },
+}
+
+/// The kind of principal behind a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallerKind {
+    /// The account root user.
+    Root,
+    /// An IAM user (lower-cased name key).
+    User {
+        /// The lower-cased key in `IamAccount::users`.
+        key: String,
+    },
+    /// A role session from `AssumeRole`.
+    RoleSession {
+        /// The lower-cased key in `IamAccount::roles`.
+        role_key: String,
+        /// The session name.
+        session_name: String,
+    },
+}
+
+/// A resolved caller: who, from which account, with which credentials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    /// The caller's account ID.
+    pub account: String,
+    /// What kind of principal.
+    pub kind: CallerKind,
+    /// The principal as the policy engine sees it.
+    pub principal: Principal,
+    /// `aws:userid`, and `UserId` in `GetCallerIdentity`.
+    pub user_id: String,
+    /// `aws:username` (IAM users only).
+    pub username: Option<String>,
+    /// Whether MFA authenticated these credentials.
+    pub mfa: bool,
+    /// When the credentials were authenticated (for `aws:MultiFactorAuthAge`).
+    pub authenticated_at: Option<i64>,
+    /// The access key used, if any.
+    pub access_key_id: Option<String>,
+    /// Whether the credentials are temporary (console and STS sessions).
+    pub temporary: bool,
+    /// A session policy passed when the session was created.
+    pub session_policy: Option<Policy>,
+    /// Whether the call came from a console sign-in.
+    pub console: bool,
+}
+
+impl Caller {
+    /// Whether this is the account root user.
+    pub fn is_root(&self) -> bool {
+        self.kind == CallerKind::Root
+    }
+}
+
+/// One authorization decision and the request it answered, kept for `explain`.
+#[derive(Debug, Clone)]
+pub struct AuthRecord {
+    /// The principal.
+    pub principal: Principal,
+    /// The action, e.g. `iam:CreateUser`.
+    pub action: String,
+    /// The resource ARN or `*`.
+    pub resource: String,
+    /// The resource's account.
+    pub resource_account: Option<String>,
+    /// The request context.
+    pub context: Context,
+    /// The engine's answer.
+    pub decision: Decision,
+}
+
+impl AuthRecord {
+    /// The request as the engine saw it.
+    pub fn request(&self) -> Request<'_> {
+        Request {
+            principal: &self.principal,
+            action: &self.action,
+            resource: &self.resource,
+            resource_account: self.resource_account.as_deref(),
+            context: &self.context,
+        }
+    }
+
+    /// AWS's `AccessDenied` message for this decision.
+    pub fn denial_message(&self) -> String {
+        self.decision.denial_message(&self.request())
+    }
+
+    /// The decision in plain sentences.
+    pub fn explain(&self) -> String {
+        self.decision.explain(&self.request())
+    }
+}
+
+/// The lower-cased key for an IAM name.
+pub fn key(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+fn no_credentials() -> AwsError {
+    AwsError::new(
+        "NoCredentials",
+        0,
+        "Unable to locate credentials. You can configure credentials by running \"aws configure\".",
+    )
+}
+
+impl World {
+    /// Resolves what the terminal holds into a caller, failing as AWS does when the credentials
+    /// are unknown, inactive, wrong or expired.
+    pub fn resolve(&self, identity: &Identity) -> AwsResult<Caller> {
+        match identity {
+            Identity::SignedOut => Err(no_credentials()),
+            Identity::Console { account, user, mfa, since } => match user {
+                None => Ok(self.root_caller(account, *mfa, Some(*since), None, true)),
+                Some(name) => {
+                    let iam = self.iam.account(account).ok_or_else(AwsError::invalid_token)?;
+                    // A user deleted while signed in loses the session.
+                    iam.users.get(name).ok_or_else(AwsError::invalid_token)?;
+                    Ok(self.user_caller(account, name, *mfa, Some(*since), None, true))
+                }
+            },
+            Identity::Keys { access_key_id, secret_access_key, session_token } => {
+                if access_key_id.starts_with("ASIA") {
+                    return self.resolve_session(access_key_id, secret_access_key, session_token.as_deref());
+                }
+                let (owner, key) = self.iam.find_key(access_key_id).ok_or_else(AwsError::invalid_token)?;
+                if key.secret != *secret_access_key {
+                    return Err(AwsError::new(
+                        "SignatureDoesNotMatch",
+                        403,
+                        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+                    ));
+                }
+                if key.status == KeyStatus::Inactive {
+                    return Err(AwsError::invalid_token());
+                }
+                Ok(match owner {
+                    KeyOwner::Root { account } => self.root_caller(&account, false, None, Some(access_key_id), false),
+                    KeyOwner::User { account, user } => {
+                        self.user_caller(&account, &user, false, None, Some(access_key_id), false)
+                    }
+                })
+            }
+        }
+    }
+
+    fn resolve_session(&self, id: &str, secret: &str, token: Option<&str>) -> AwsResult<Caller> {
+        let session = self.sts.sessions.get(id).ok_or_else(AwsError::invalid_token)?;
+        if session.secret != secret {
+            return Err(AwsError::new(
+                "SignatureDoesNotMatch",
+                403,
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+            ));
+        }
+        if token != Some(session.token.as_str()) {
+            return Err(AwsError::invalid_token());
+        }
+        if self.clock.now() >= session.expires {
+            return Err(AwsError::expired_token());
+        }
+        let mut caller = match &session.kind {
+            SessionKind::AssumedRole { role_key, session_name } => {
+                let iam = self.iam.account(&session.account).ok_or_else(AwsError::invalid_token)?;
+                let role = iam.roles.get(role_key).ok_or_else(|| {
+                    AwsError::access_denied("The role of this session no longer exists.")
+                })?;
+                let role_arn = arn::iam(&session.account, "role", &role.path, &role.name);
+                Caller {
+                    account: session.account.clone(),
+                    kind: CallerKind::RoleSession { role_key: role_key.clone(), session_name: session_name.clone() },
+                    principal: Principal {
+                        kind: PrincipalKind::AssumedRole,
+                        arn: arn::assumed_role(&session.account, &role.name, session_name),
+                        principal_arn: role_arn,
+                        account: session.account.clone(),
+                        service_linked_role: role.path.starts_with("/aws-service-role/"),
+                    },
+                    user_id: format!("{}:{session_name}", role.id),
+                    username: None,
+                    mfa: session.mfa,
+                    authenticated_at: Some(session.issued),
+                    access_key_id: Some(id.to_string()),
+                    temporary: true,
+                    session_policy: session.policy.clone(),
+                    console: false,
+                }
+            }
+            SessionKind::SessionToken { user: None } => {
+                self.root_caller(&session.account, session.mfa, Some(session.issued), Some(id), false)
+            }
+            SessionKind::SessionToken { user: Some(user) } => {
+                let iam = self.iam.account(&session.account).ok_or_else(AwsError::invalid_token)?;
+                iam.users.get(user).ok_or_else(AwsError::invalid_token)?;
+                self.user_caller(&session.account, user, session.mfa, Some(session.issued), Some(id), false)
+            }
+        };
+        caller.temporary = true;
+        Ok(caller)
+    }
+
+    fn root_caller(&self, account: &str, mfa: bool, since: Option<i64>, key: Option<&str>, console: bool) -> Caller {
+        let root = arn::root(account);
+        Caller {
+            account: account.to_string(),
+            kind: CallerKind::Root,
+            principal: Principal {
+                kind: PrincipalKind::Root,
+                arn: root.clone(),
+                principal_arn: root,
+                account: account.to_string(),
+                service_linked_role: false,
+            },
+            user_id: account.to_string(),
+            username: None,
+            mfa,
+            authenticated_at: since,
+            access_key_id: key.map(str::to_string),
+            temporary: console,
+            session_policy: None,
+            console,
+        }
+    }
+
+    fn user_caller(&self, account: &str, user_key: &str, mfa: bool, since: Option<i64>, key: Option<&str>, console: bool) -> Caller {
+        let user = &self.iam.accounts[account].users[user_key];
+        let user_arn = arn::iam(account, "user", &user.path, &user.name);
+        Caller {
+            account: account.to_string(),
+            kind: CallerKind::User { key: user_key.to_string() },
+            principal: Principal {
+                kind: PrincipalKind::User,
+                arn: user_arn.clone(),
+                principal_arn: user_arn,
+                account: account.to_string(),
+                service_linked_role: false,
+            },
+            user_id: user.id.clone(),
+            username: Some(user.name.clone()),
+            mfa,
+            authenticated_at: since,
+            access_key_id: key.map(str::to_string),
+            temporary: console,
+            session_policy: None,
+            console,
+        }
+    }
+
+    /// The request context AWS would build for this caller: the global condition keys.
+    pub fn context_for(&self, caller: &Caller, region: &str, resource_account: Option<&str>) -> Context {
+        let mut ctx = Context::new();
+        let p = &caller.principal;
+        ctx.insert("aws:PrincipalArn", &p.principal_arn);
+        ctx.insert("aws:PrincipalAccount", &caller.account);
+        let ptype = match p.kind {
+            PrincipalKind::Root => "Account",
+            PrincipalKind::User => "User",
+            PrincipalKind::AssumedRole => "AssumedRole",
+            PrincipalKind::FederatedUser => "FederatedUser",
+            PrincipalKind::Service => "Service",
+            PrincipalKind::Anonymous => "Anonymous",
+        };
+        ctx.insert("aws:PrincipalType", ptype);
+        ctx.insert("aws:userid", &caller.user_id);
+        if let Some(name) = &caller.username {
+            ctx.insert("aws:username", name);
+        }
+        ctx.insert("aws:PrincipalIsAWSService", "false");
+        let now = self.clock.now();
+        ctx.insert("aws:CurrentTime", &format_iso(now));
+        ctx.insert("aws:EpochTime", &now.to_string());
+        ctx.insert("aws:SecureTransport", "true");
+        ctx.insert("aws:SourceIp", SOURCE_IP);
+        ctx.insert("aws:RequestedRegion", region);
+        ctx.insert("aws:ViaAWSService", "false");
+        // MFA keys exist only for temporary credentials (facts §2.6).
+        if caller.temporary {
+            ctx.insert("aws:MultiFactorAuthPresent", if caller.mfa { "true" } else { "false" });
+            if caller.mfa {
+                if let Some(at) = caller.authenticated_at {
+                    ctx.insert("aws:MultiFactorAuthAge", &(now - at).max(0).to_string());
+                }
+            }
+            if let Some(at) = caller.authenticated_at {
+                ctx.insert("aws:TokenIssueTime", &format_iso(at));
+            }
+        }
+        let tags = match &caller.kind {
+            CallerKind::User { key } => self.iam.accounts.get(&caller.account).and_then(|i| i.users.get(key)).map(|u| &u.tags),
+            CallerKind::RoleSession { role_key, .. } => {
+                self.iam.accounts.get(&caller.account).and_then(|i| i.roles.get(role_key)).map(|r| &r.tags)
+            }
+            CallerKind::Root => None,
+        };
+        if let Some(tags) = tags {
+            for (k, v) in tags {
+                ctx.insert(&format!("aws:PrincipalTag/{k}"), v);
+            }
+        }
+        if let Some(org) = self.organizations.of_account(&caller.account) {
+            ctx.insert("aws:PrincipalOrgID", &org.id);
+            if let Some(path) = org.org_path(&caller.account) {
+                ctx.insert_multi("aws:PrincipalOrgPaths", vec![path]);
+            }
+        }
+        if let Some(ra) = resource_account {
+            ctx.insert("aws:ResourceAccount", ra);
+            if let Some(org) = self.organizations.of_account(ra) {
+                ctx.insert("aws:ResourceOrgID", &org.id);
+                if let Some(path) = org.org_path(ra) {
+                    ctx.insert_multi("aws:ResourceOrgPaths", vec![path]);
+                }
+            }
+        }
+        ctx
+    }
+
+    /// The identity policies (name, document) of a caller: a user's own and its groups', or a role's.
+    fn identity_policies<'a>(&'a self, iam: &'a IamAccount, caller: &'a Caller) -> (Vec<(String, &'a Policy)>, Option<(String, &'a Policy)>) {
+        let mut out = Vec::new();
+        let mut collect = |owner: &str, a: &'a crate::iam::Attachments| {
+            for (name, p) in &a.inline {
+                out.push((format!("inline policy {name} of {owner}"), p));
+            }
+            for arn in &a.managed {
+                if let Some(p) = iam.managed_policy(arn) {
+                    out.push((arn.clone(), p));
+                }
+            }
+        };
+        let boundary = match &caller.kind {
+            CallerKind::Root => None,
+            CallerKind::User { key } => {
+                let user = &iam.users[key];
+                collect(&format!("user {}", user.name), &user.policies);
+                for g in iam.groups_of(key) {
+                    collect(&format!("group {}", g.name), &g.policies);
+                }
+                user.boundary.as_ref()
+            }
+            CallerKind::RoleSession { role_key, .. } => {
+                let role = &iam.roles[role_key];
+                collect(&format!("role {}", role.name), &role.policies);
+                role.boundary.as_ref()
+            }
+        };
+        let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
+        (out, boundary)
+    }
+
+    /// Asks the policy engine about one request and returns the decision with its request.
+    /// `resource_must_allow` is for trust policies and KMS key policies, which must grant access
+    /// themselves even within the account.
+    pub fn authorize(
+        &self,
+        caller: &Caller,
+        region: &str,
+        action: &str,
+        resource: &str,
+        resource_policy: Option<(&str, &Policy)>,
+        resource_must_allow: bool,
+    ) -> AuthRecord {
+        let resource_account = arn::account_of(resource)
+            .map(str::to_string)
+            .or_else(|| (resource == "*" || !resource.starts_with("arn:")).then(|| caller.account.clone()))
+            .or_else(|| Some(caller.account.clone()));
+        let context = self.context_for(caller, region, resource_account.as_deref());
+        let empty = IamAccount::default();
+        let iam = self.iam.account(&caller.account).unwrap_or(&empty);
+        let (identity, boundary) = self.identity_policies(iam, caller);
+        let identity: Vec<NamedPolicy> = identity.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect();
+
+        let org = self.organizations.of_account(&caller.account);
+        let scp_levels = if caller.principal.service_linked_role {
+            None
+        } else {
+            org.and_then(|o| o.levels(&caller.account, "SERVICE_CONTROL_POLICY"))
+        };
+        let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let rcp_levels = if RCP_SERVICES.contains(&service.as_str()) && !caller.principal.service_linked_role {
+            resource_account.as_deref().and_then(|ra| {
+                self.organizations.of_account(ra).and_then(|o| o.levels(ra, "RESOURCE_CONTROL_POLICY"))
+            })
+        } else {
+            None
+        };
+        let scp_named: Option<Vec<Vec<NamedPolicy>>> = scp_levels
+            .as_ref()
+            .map(|ls| ls.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect());
+        let scp_slices: Option<Vec<&[NamedPolicy]>> = scp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
+        let rcp_named: Option<Vec<Vec<NamedPolicy>>> = rcp_levels
+            .as_ref()
+            .map(|ls| ls.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect());
+        let rcp_slices: Option<Vec<&[NamedPolicy]>> = rcp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
+        let session: Vec<NamedPolicy> =
+            caller.session_policy.iter().map(|p| NamedPolicy { name: "session policy", policy: p }).collect();
+
+        let set = PolicySet {
+            scps: scp_slices.as_deref(),
+            rcps: rcp_slices.as_deref(),
+            resource: resource_policy.map(|(name, policy)| NamedPolicy { name, policy }),
+            resource_must_allow,
+            identity: &identity,
+            boundary: boundary.as_ref().map(|(n, p)| NamedPolicy { name: n, policy: p }),
+            session: &session,
+            task: None,
+        };
+        let request = Request {
+            principal: &caller.principal,
+            action,
+            resource,
+            resource_account: resource_account.as_deref(),
+            context: &context,
+        };
+        let decision = policy::evaluate(&request, &set);
+        AuthRecord {
+            principal: caller.principal.clone(),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_account,
+            context,
+            decision,
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Tab completion: commands, AWS services, operations, options, and the names in the world.
+//!
+//! The REPL asks [`complete`] with the line and the cursor; the answer is where the word being
+//! completed starts and the candidates, drawn from the same tables that run the commands.
+
+use super::lex;
+use super::sandbox::COMMANDS;
+use super::Session;
+use crate::arn;
+use crate::registry;
+use crate::service::kebab;
+
+/// The start of the word under the cursor and the words that could complete it.
+pub fn complete(session: &Session, line: &str, pos: usize) -> (usize, Vec<String>) {
+    let pos = pos.min(line.len());
+    let Some(head) = line.get(..pos) else {
+        return (pos, Vec::new());
+    };
+    let start = head.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let prefix = &head[start..];
+    // Words before the one being completed; a line that does not split yet has nothing to offer.
+    let Ok(words) = lex::split(&head[..start]) else {
+        return (start, Vec::new());
+    };
+    let words: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    let mut candidates = candidates(session, &words);
+    candidates.retain(|c| c.starts_with(prefix));
+    candidates.sort();
+    candidates.dedup();
+    (start, candidates)
+}
+
+fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
+    let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    match words {
+        [] => {
+            let mut c: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
+            c.push("aws".into());
+            c
+        }
+        ["aws"] | ["help", "aws"] => strs(&registry::services()),
+        ["aws", service] | ["help", "aws", service] => registry::operations(service).map(|o| o.cli_name()).collect(),
+        ["help"] => {
+            let mut c: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
+            c.extend(["aws".to_string(), "demo".to_string()]);
+            c
+        }
+        ["aws", service, op, rest @ ..] => {
+            let Some(op) = registry::find(service, op) else { return Vec::new() };
+            match rest.last() {
+                Some(opt) if opt.starts_with("--") => {
+                    let names = values_for(session, opt);
+                    if !names.is_empty() {
+                        return names;
+                    }
+                    options(op, rest)
+                }
+                _ => options(op, rest),
+            }
+        }
+        ["sign-in"] => strs(&["root", "user", "keys"]),
+        ["sign-in", kind, .., last] if last.starts_with("--") => match (*kind, *last) {
+            ("root", "--email") => session.world.accounts.by_id.values().map(|a| a.email.clone()).collect(),
+            ("user", "--account") => account_keys(session),
+            ("user", "--user-name") => session.world.iam.accounts.values().flat_map(|i| i.users.values().map(|u| u.name.clone())).collect(),
+            _ => Vec::new(),
+        },
+        ["sign-in", "root", ..] => strs(&["--email", "--password", "--mfa-code"]),
+        ["sign-in", "user", ..] => strs(&["--account", "--user-name", "--password", "--mfa-code"]),
+        ["sign-in", "keys", ..] => strs(&["--access-key-id", "--secret-access-key", "--session-token"]),
+        ["show"] => strs(&["org", "accounts", "account", "user", "group", "role", "policy"]),
+        ["show", "account"] | [.., "--account"] => account_keys(session),
+        ["show", "user"] => names(session, |i| i.users.values().map(|u| u.name.clone()).collect()),
+        ["show", "group"] => names(session, |i| i.groups.values().map(|g| g.name.clone()).collect()),
+        ["show", "role"] => names(session, |i| i.roles.values().map(|r| r.name.clone()).collect()),
+        ["show", "policy"] => policy_arns(session),
+        ["clock"] => strs(&["advance"]),
+        ["mail"] => session.world.accounts.by_id.values().map(|a| a.email.clone()).collect(),
+        ["phone"] => session.world.accounts.by_id.values().map(|a| a.contact.phone_number.clone()).collect(),
+        ["explain"] => strs(&["--json"]),
+        ["reset"] => strs(&["--seed", "--empty"]),
+        _ => Vec::new(),
+    }
+}
+
+fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = op
+        .params
+        .iter()
+        .map(|p| format!("--{}", kebab(p.name)))
+        .filter(|o| !given.contains(&o.as_str()))
+        .collect();
+    out.push("--region".into());
+    out
+}
+
+fn account_keys(session: &Session) -> Vec<String> {
+    session.world.accounts.by_id.values().flat_map(|a| [a.id.clone(), a.name.clone()]).collect()
+}
+
+/// Names from the IAM of the signed-in account.
+fn names(session: &Session, f: impl Fn(&crate::iam::IamAccount) -> Vec<String>) -> Vec<String> {
+    let Ok(caller) = session.world.resolve(&session.identity) else { return Vec::new() };
+    session.world.iam.account(&caller.account).map(f).unwrap_or_default()
+}
+
+fn policy_arns(session: &Session) -> Vec<String> {
+    let mut out: Vec<String> = crate::iam::managed::all().map(|p| p.arn.clone()).collect();
+    out.extend(names(session, |i| i.policies.keys().cloned().collect()));
+    out
+}
+
+fn values_for(session: &Session, option: &str) -> Vec<String> {
+    match option {
+        "--user-name" => names(session, |i| i.users.values().map(|u| u.name.clone()).collect()),
+        "--group-name" => names(session, |i| i.groups.values().map(|g| g.name.clone()).collect()),
+        "--role-name" => names(session, |i| i.roles.values().map(|r| r.name.clone()).collect()),
+        "--policy-arn" | "--permissions-boundary" => policy_arns(session),
+        "--role-arn" => session
+            .world
+            .iam
+            .accounts
+            .iter()
+            .flat_map(|(a, i)| i.roles.values().map(move |r| arn::iam(a, "role", &r.path, &r.name)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,276 @@
+//! The command language: what a trainee types, a script holds, or a test sends.
+//!
+//! A [`Session`] holds a world and the identity the terminal is signed in with, and
+//! [`Session::execute`] runs one command line and returns an [`Outcome`]: the text to print, and
+//! whether it succeeded with which error code. Lines that start with `aws` are AWS CLI calls,
+//! parsed against the operation table; everything else is a sandbox command (`whoami`, `clock`,
+//! `explain`, ...). The model does no I/O: reading `file://` parameters and saving or loading
+//! worlds go through the [`Host`] the caller provides.
+//!
+//! Architecture invariant: a command either succeeds or leaves the world exactly as it was. AWS
+//! calls run against the world and, on failure, the state from before the call is put back.
+
+pub mod cli;
+pub mod complete;
+mod help;
+mod show;
+pub mod lex;
+mod sandbox;
+pub mod suggest;
+
+use crate::auth::{AuthRecord, Identity};
+use crate::error::AwsError;
+use crate::service::Call;
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub use sandbox::COMMANDS;
+
+/// What the model needs from outside: files. The REPL reads the disk; tests keep files in memory.
+pub trait Host {
+    /// The contents of `path` (relative paths are the host's business: the script's folder, or
+    /// the working directory in the REPL).
+    fn read_file(&self, path: &str) -> Result<String, String>;
+    /// Writes `contents` to `path`.
+    fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String>;
+}
+
+/// A host with files in memory, for tests and for embedding rootsim.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryHost {
+    /// Files by path.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Host for MemoryHost {
+    fn read_file(&self, path: &str) -> Result<String, String> {
+        self.files.get(path).cloned().ok_or_else(|| format!("No such file or directory: {path}"))
+    }
+    fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String> {
+        self.files.insert(path.to_string(), contents.to_string());
+        Ok(())
+    }
+}
+
+/// The result of one command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// What to print (may be empty: many AWS operations print nothing on success).
+    pub text: String,
+    /// Whether the command succeeded.
+    pub ok: bool,
+    /// On failure, the error code: AWS's (`AccessDenied`, ...) or the sandbox's (`UsageError`,
+    /// `UnknownCommand`, `FailedAuthentication`, ...).
+    pub code: Option<String>,
+    /// The JSON response of a successful AWS call.
+    pub json: Option<Value>,
+    /// The command asked to leave (`exit`).
+    pub exit: bool,
+}
+
+impl Outcome {
+    /// Success with text.
+    pub fn ok(text: impl Into<String>) -> Outcome {
+        Outcome { text: text.into(), ok: true, code: None, json: None, exit: false }
+    }
+
+    /// Failure with a code and text.
+    pub fn fail(code: &str, text: impl Into<String>) -> Outcome {
+        Outcome { text: text.into(), ok: false, code: Some(code.to_string()), json: None, exit: false }
+    }
+
+    /// A usage error of a sandbox command.
+    pub fn usage(text: impl Into<String>) -> Outcome {
+        Self::fail("UsageError", text)
+    }
+}
+
+/// Where a session's world came from, so that `reset` can rebuild it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// The built-in demo world.
+    Demo {
+        /// Its seed.
+        seed: u64,
+    },
+    /// An empty world.
+    Empty {
+        /// Its seed.
+        seed: u64,
+    },
+}
+
+/// The last AWS call, kept for `explain`.
+#[derive(Debug, Clone)]
+pub struct LastCall {
+    /// The operation's API name.
+    pub operation: String,
+    /// The service's CLI name.
+    pub service: String,
+    /// Every authorization taken during it.
+    pub auth: Vec<AuthRecord>,
+    /// Its error, if it failed.
+    pub error: Option<AwsError>,
+}
+
+/// The saved form of a session: the version of the format, the world and who is signed in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Format version.
+    pub format: u32,
+    /// Where the world came from.
+    pub origin: Origin,
+    /// The world.
+    pub world: World,
+    /// Who the terminal is signed in as.
+    pub identity: Identity,
+}
+
+/// The version of the saved-world format.
+pub const SNAPSHOT_FORMAT: u32 = 1;
+
+/// A world and a terminal signed in to it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The world.
+    pub world: World,
+    /// Who the terminal is signed in as.
+    pub identity: Identity,
+    /// Where the world came from.
+    pub origin: Origin,
+    /// The last AWS call, for `explain`.
+    pub last: Option<LastCall>,
+}
+
+impl Session {
+    /// A session on the demo world, signed in as alice with her access keys.
+    pub fn demo(seed: u64) -> Session {
+        let (world, identity) = crate::demo::demo(seed);
+        Session { world, identity, origin: Origin::Demo { seed }, last: None }
+    }
+
+    /// A session on an empty world, signed out.
+    pub fn empty(seed: u64) -> Session {
+        Session { world: World::new(seed), identity: Identity::SignedOut, origin: Origin::Empty { seed }, last: None }
+    }
+
+    /// The session as its saved JSON.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct SnapshotRef<'a> {
+            format: u32,
+            origin: Origin,
+            world: &'a World,
+            identity: &'a Identity,
+        }
+        let snap = SnapshotRef { format: SNAPSHOT_FORMAT, origin: self.origin, world: &self.world, identity: &self.identity };
+        serde_json::to_string_pretty(&snap).expect("a world always serializes")
+    }
+
+    /// A session from saved JSON; the error names the line and column of what is wrong.
+    pub fn from_json(text: &str) -> Result<Session, String> {
+        let snap: Snapshot = serde_json::from_str(text)
+            .map_err(|e| format!("not a saved rootsim world: {e}"))?;
+        if snap.format != SNAPSHOT_FORMAT {
+            return Err(format!("saved world has format {}, this rootsim reads format {SNAPSHOT_FORMAT}", snap.format));
+        }
+        Ok(Session { world: snap.world, identity: snap.identity, origin: snap.origin, last: None })
+    }
+
+    /// The prompt: who you are and where, e.g. `alice@management (123456789012)`.
+    pub fn prompt(&self) -> String {
+        match self.world.resolve(&self.identity) {
+            Err(_) if self.identity == Identity::SignedOut => "signed-out".into(),
+            Err(_) => "credentials-invalid".into(),
+            Ok(caller) => {
+                let who = match &caller.kind {
+                    crate::auth::CallerKind::Root => "root".to_string(),
+                    crate::auth::CallerKind::User { .. } => caller.username.clone().unwrap_or_default(),
+                    crate::auth::CallerKind::RoleSession { session_name, .. } => {
+                        let role = caller.principal.principal_arn.rsplit('/').next().unwrap_or("").to_string();
+                        format!("{role}/{session_name}")
+                    }
+                };
+                let name = self.world.accounts.get(&caller.account).map_or("?", |a| a.name.as_str());
+                format!("{who}@{name} ({})", caller.account)
+            }
+        }
+    }
+
+    /// Runs one command line (which may span several lines of JSON).
+    pub fn execute(&mut self, line: &str, host: &mut dyn Host) -> Outcome {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return Outcome::ok("");
+        }
+        let words = match lex::split(trimmed) {
+            Ok(w) => w,
+            Err(e) => return Outcome::usage(format!("error at column {}: {}", e.column, e.message)),
+        };
+        if words[0].text == "aws" {
+            return self.run_aws(&words[1..], host);
+        }
+        sandbox::run(self, &words, host)
+    }
+
+    fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host) -> Outcome {
+        let inv = match cli::parse(words, host) {
+            Ok(inv) => inv,
+            Err(cli::UsageError(msg)) => return Outcome::usage(format!("aws: error: {msg}")),
+        };
+        if inv.help {
+            return Outcome::ok(help::operation(inv.operation));
+        }
+        let op = inv.operation;
+        let caller = match self.world.resolve(&self.identity) {
+            Ok(c) => c,
+            Err(e) => {
+                self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth: vec![], error: Some(e.clone()) });
+                return aws_failure(op.name, &e);
+            }
+        };
+        let region = inv.region.unwrap_or_else(|| "us-east-1".to_string());
+        let before = self.world.clone();
+        let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
+        let result = (op.handler)(&mut call, &inv.params);
+        let auth = std::mem::take(&mut call.auth);
+        let outcome = match &result {
+            Ok(value) => {
+                let text = if value.is_null() { String::new() } else { to_cli_json(value) };
+                Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
+            }
+            Err(e) => {
+                self.world = before;
+                aws_failure(op.name, e)
+            }
+        };
+        self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
+        outcome
+    }
+}
+
+/// JSON as the AWS CLI prints it: four-space indentation.
+pub fn to_cli_json(value: &Value) -> String {
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    serde::Serialize::serialize(value, &mut ser).expect("JSON values always serialize");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// The AWS CLI's error line for a failed call.
+pub fn aws_failure(operation: &str, e: &AwsError) -> Outcome {
+    let mut text = if e.code == "NoCredentials" {
+        e.message.clone()
+    } else {
+        format!("An error occurred ({}) when calling the {operation} operation: {}", e.code, e.message)
+    };
+    if let Some(h) = &e.hint {
+        text.push('\n');
+        text.push_str(h);
+    }
+    Outcome::fail(&e.code, text)
+}

@@ -1,0 +1,441 @@
+//! Sandbox commands: everything a trainee types that is not an AWS call.
+//!
+//! Signing in and out, reading the clock, mailboxes and phones, asking why the last call was
+//! allowed or denied, looking at the world, saving and loading it. Each command is one entry of
+//! [`COMMANDS`], which `help` and tab completion read too.
+
+use super::lex::Word;
+use super::suggest::nearest;
+use super::{help, Host, Origin, Outcome, Session};
+use crate::auth::{key, Identity};
+use crate::clock::{format_cli, human_duration, parse_duration};
+use crate::iam::mfa_code_matches;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// A sandbox command.
+pub struct Command {
+    /// What you type.
+    pub name: &'static str,
+    /// Its syntax.
+    pub usage: &'static str,
+    /// One line of help.
+    pub summary: &'static str,
+    /// Longer help.
+    pub detail: &'static str,
+    run: fn(&mut Session, &Args, &mut dyn Host) -> Outcome,
+}
+
+/// Every sandbox command.
+pub const COMMANDS: &[Command] = &[
+    Command { name: "help", usage: "help [COMMAND | aws [SERVICE [OPERATION]] | demo]", summary: "Explains commands and the modelled AWS operations.", detail: "", run: cmd_help },
+    Command { name: "whoami", usage: "whoami", summary: "Says who the terminal is signed in as, in which account, and how.", detail: "", run: cmd_whoami },
+    Command {
+        name: "sign-in",
+        usage: "sign-in root --email EMAIL --password PASSWORD [--mfa-code CODE]\n       sign-in user --account ACCOUNT --user-name NAME --password PASSWORD [--mfa-code CODE]\n       sign-in keys --access-key-id ID --secret-access-key SECRET [--session-token TOKEN]",
+        summary: "Signs in to the console as a root or IAM user, or switches to access keys.",
+        detail: "The root user signs in with the account's email address and password; an IAM user with the account (ID, name or alias), user name and password. When MFA devices are registered, --mfa-code is required. `sign-in keys` uses access keys, as the AWS CLI does with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (copy them from create-access-key, assume-role or get-session-token output).",
+        run: cmd_sign_in,
+    },
+    Command { name: "sign-out", usage: "sign-out", summary: "Signs out; AWS calls then fail for lack of credentials.", detail: "", run: cmd_sign_out },
+    Command {
+        name: "clock",
+        usage: "clock [advance DURATION]",
+        summary: "Shows the simulated time, or moves it forward (90s, 15m, 1h30m, 2d, 1w).",
+        detail: "Time only moves when you say so. Sessions expire, reset links lapse and grace periods end as the clock passes them.",
+        run: cmd_clock,
+    },
+    Command { name: "mail", usage: "mail ADDRESS", summary: "Reads the mailbox of an email address (reset links, one-time codes).", detail: "", run: cmd_mail },
+    Command { name: "phone", usage: "phone NUMBER", summary: "Shows the calls and texts a phone number received.", detail: "", run: cmd_phone },
+    Command {
+        name: "explain",
+        usage: "explain [--json]",
+        summary: "Explains why the last AWS call was allowed or denied: which layer, policy and statement decided.",
+        detail: "",
+        run: cmd_explain,
+    },
+    Command {
+        name: "show",
+        usage: "show org | accounts | account ACCOUNT | user NAME | group NAME | role NAME | policy ARN   [--account ACCOUNT]",
+        summary: "Shows the organization tree, an account, or a principal and its policies.",
+        detail: "A look behind the scenes: `show` reads the world directly and is not subject to any policy. Users, groups and roles are looked up in the account you are signed in to unless --account names another.",
+        run: cmd_show,
+    },
+    Command { name: "save", usage: "save FILE", summary: "Saves the whole world and who is signed in as JSON.", detail: "", run: cmd_save },
+    Command { name: "load", usage: "load FILE", summary: "Loads a world saved with `save`.", detail: "", run: cmd_load },
+    Command {
+        name: "reset",
+        usage: "reset [--seed N] [--empty]",
+        summary: "Starts over: the demo world (or an empty one), with the same seed unless --seed is given.",
+        detail: "",
+        run: cmd_reset,
+    },
+    Command { name: "exit", usage: "exit", summary: "Leaves rootsim (also: quit, Ctrl-D).", detail: "", run: cmd_exit },
+];
+
+/// A command's words: positional arguments and `--name value` options.
+pub struct Args {
+    /// Positional words.
+    pub positional: Vec<String>,
+    /// Options by name without the dashes; flags map to an empty string.
+    pub options: BTreeMap<String, String>,
+}
+
+impl Args {
+    fn opt(&self, name: &str) -> Option<&str> {
+        self.options.get(name).map(String::as_str)
+    }
+
+    fn need(&self, name: &str, usage: &str) -> Result<&str, Outcome> {
+        self.opt(name).filter(|v| !v.is_empty()).ok_or_else(|| Outcome::usage(format!("missing --{name}\nusage: {usage}")))
+    }
+}
+
+fn parse_args(words: &[Word], flags: &[&str]) -> Result<Args, String> {
+    let mut args = Args { positional: Vec::new(), options: BTreeMap::new() };
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        if let Some(name) = w.text.strip_prefix("--").filter(|_| !w.quoted) {
+            if flags.contains(&name) {
+                args.options.insert(name.to_string(), String::new());
+                i += 1;
+                continue;
+            }
+            let value = words.get(i + 1).filter(|v| v.quoted || !v.text.starts_with("--"));
+            let Some(value) = value else {
+                return Err(format!("--{name} needs a value"));
+            };
+            if args.options.insert(name.to_string(), value.text.clone()).is_some() {
+                return Err(format!("--{name} given more than once"));
+            }
+            i += 2;
+        } else {
+            args.positional.push(w.text.clone());
+            i += 1;
+        }
+    }
+    Ok(args)
+}
+
+fn check_options(args: &Args, allowed: &[&str], usage: &str) -> Result<(), Outcome> {
+    for name in args.options.keys() {
+        if !allowed.contains(&name.as_str()) {
+            let hint = nearest(name, allowed.iter().copied()).map(|s| format!(" (did you mean --{s}?)")).unwrap_or_default();
+            return Err(Outcome::usage(format!("unknown option --{name}{hint}\nusage: {usage}")));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the sandbox command in `words`.
+pub fn run(session: &mut Session, words: &[Word], host: &mut dyn Host) -> Outcome {
+    let name = match words[0].text.as_str() {
+        "quit" => "exit",
+        "signin" | "login" => "sign-in",
+        "signout" | "logout" => "sign-out",
+        n => n,
+    };
+    let Some(cmd) = COMMANDS.iter().find(|c| c.name == name) else {
+        let candidates = COMMANDS.iter().map(|c| c.name).chain(["aws"]);
+        let hint = match nearest(name, candidates) {
+            Some(s) => format!(" Did you mean '{s}'?"),
+            None => " Type 'help' for the list of commands.".to_string(),
+        };
+        return Outcome::fail("UnknownCommand", format!("Unknown command '{name}'.{hint}"));
+    };
+    let args = match parse_args(&words[1..], &["json", "empty"]) {
+        Ok(a) => a,
+        Err(e) => return Outcome::usage(format!("{e}\nusage: {}", cmd.usage)),
+    };
+    (cmd.run)(session, &args, host)
+}
+
+fn cmd_help(_: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    help::topic(&args.positional)
+}
+
+fn cmd_exit(_: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
+    Outcome { exit: true, ..Outcome::ok("") }
+}
+
+fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
+    let world = &session.world;
+    let caller = match world.resolve(&session.identity) {
+        Ok(c) => c,
+        Err(e) if e.code == "NoCredentials" => {
+            return Outcome::ok("You are signed out. Sign in with `sign-in root ...`, `sign-in user ...` or `sign-in keys ...`.")
+        }
+        Err(e) => return Outcome::fail(&e.code, format!("Your credentials no longer work: {} ({})", e.message, e.code)),
+    };
+    let account = world.accounts.get(&caller.account).map_or(String::new(), |a| format!(" {}", a.name));
+    let who = match &caller.kind {
+        crate::auth::CallerKind::Root => "the root user".to_string(),
+        crate::auth::CallerKind::User { .. } => format!("IAM user {}", caller.username.as_deref().unwrap_or("")),
+        crate::auth::CallerKind::RoleSession { session_name, .. } => {
+            format!("role session {session_name} of role {}", caller.principal.principal_arn)
+        }
+    };
+    let how = match &session.identity {
+        Identity::Console { mfa, since, .. } => format!(
+            "signed in to the console at {}{}",
+            format_cli(*since),
+            if *mfa { " with MFA" } else { " without MFA" }
+        ),
+        Identity::Keys { access_key_id, .. } => {
+            let expiry = world.sts.sessions.get(access_key_id).map(|s| {
+                let left = (s.expires - world.clock.now()).max(0) as u64;
+                format!(", which expire at {} (in {})", format_cli(s.expires), human_duration(left))
+            });
+            format!("using access key {access_key_id}{}", expiry.unwrap_or_default())
+        }
+        Identity::SignedOut => String::new(),
+    };
+    Outcome::ok(format!("You are {who} of account{account} ({}), {how}.\nARN: {}", caller.account, caller.principal.arn))
+}
+
+fn failed_sign_in() -> Outcome {
+    Outcome::fail("FailedAuthentication", "Sign-in failed: your authentication information is incorrect. Please try again.")
+}
+
+fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = COMMANDS.iter().find(|c| c.name == "sign-in").map_or("", |c| c.usage);
+    let now = session.world.clock.now();
+    match args.positional.first().map(String::as_str) {
+        Some("root") => {
+            if let Err(o) = check_options(args, &["email", "password", "mfa-code"], usage) {
+                return o;
+            }
+            let (email, password) = match (args.need("email", usage), args.need("password", usage)) {
+                (Ok(e), Ok(p)) => (e, p),
+                (Err(o), _) | (_, Err(o)) => return o,
+            };
+            let Some(account) = session.world.accounts.by_email(email).map(|a| a.id.clone()) else {
+                return failed_sign_in();
+            };
+            let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
+            let root = &mut iam.root;
+            if root.password.as_deref() != Some(password) {
+                return failed_sign_in();
+            }
+            let mfa = !root.mfa_devices.is_empty();
+            if mfa {
+                let Some(code) = args.opt("mfa-code") else {
+                    return Outcome::fail("MfaRequired", "This root user has MFA: sign in again with --mfa-code CODE.");
+                };
+                if !root.mfa_devices.iter().any(|d| mfa_code_matches(&d.secret, now, code)) {
+                    return failed_sign_in();
+                }
+            }
+            root.first_sign_in_attempt.get_or_insert(now);
+            root.password_last_used = Some(now);
+            session.identity = Identity::Console { account: account.clone(), user: None, mfa, since: now };
+            let mut text = format!("Signed in as the root user of account {account}.");
+            if !mfa {
+                text.push_str("\nThis root user has no MFA device. AWS requires one for the root user: register it soon.");
+            }
+            Outcome::ok(text)
+        }
+        Some("user") => {
+            if let Err(o) = check_options(args, &["account", "user-name", "password", "mfa-code"], usage) {
+                return o;
+            }
+            let (acct, name, password) = match (args.need("account", usage), args.need("user-name", usage), args.need("password", usage)) {
+                (Ok(a), Ok(n), Ok(p)) => (a, n, p),
+                (Err(o), ..) | (_, Err(o), _) | (.., Err(o)) => return o,
+            };
+            let Some(account) = session.world.accounts.find(acct).map(|a| a.id.clone()) else {
+                return failed_sign_in();
+            };
+            let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
+            let Some(user) = iam.users.get_mut(&key(name)) else {
+                return failed_sign_in();
+            };
+            let ok = user.login_profile.as_ref().and_then(|p| p.password.as_deref()) == Some(password);
+            if !ok {
+                return failed_sign_in();
+            }
+            let mfa = !user.mfa_devices.is_empty();
+            if mfa {
+                let Some(code) = args.opt("mfa-code") else {
+                    return Outcome::fail("MfaRequired", "This user has MFA: sign in again with --mfa-code CODE.");
+                };
+                if !user.mfa_devices.iter().any(|d| mfa_code_matches(&d.secret, now, code)) {
+                    return failed_sign_in();
+                }
+            }
+            user.password_last_used = Some(now);
+            let user_name = user.name.clone();
+            session.identity = Identity::Console { account: account.clone(), user: Some(key(name)), mfa, since: now };
+            Outcome::ok(format!("Signed in as IAM user {user_name} of account {account}."))
+        }
+        Some("keys") => {
+            if let Err(o) = check_options(args, &["access-key-id", "secret-access-key", "session-token"], usage) {
+                return o;
+            }
+            let (id, secret) = match (args.need("access-key-id", usage), args.need("secret-access-key", usage)) {
+                (Ok(i), Ok(s)) => (i, s),
+                (Err(o), _) | (_, Err(o)) => return o,
+            };
+            session.identity = Identity::Keys {
+                access_key_id: id.to_string(),
+                secret_access_key: secret.to_string(),
+                session_token: args.opt("session-token").map(str::to_string),
+            };
+            // Like the AWS CLI, keys are only checked when a call uses them.
+            Outcome::ok(format!("Using access key {id}. AWS calls now sign with these credentials."))
+        }
+        _ => Outcome::usage(format!("sign in as what? usage: {usage}")),
+    }
+}
+
+fn cmd_sign_out(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
+    session.identity = Identity::SignedOut;
+    Outcome::ok("Signed out.")
+}
+
+fn cmd_clock(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    match args.positional.as_slice() {
+        [] => Outcome::ok(format_cli(session.world.clock.now())),
+        [a, d] if a == "advance" => match parse_duration(d) {
+            Ok(secs) => {
+                session.world.clock.advance(secs);
+                Outcome::ok(format!("{} (advanced {})", session.world.clock.cli(), human_duration(secs)))
+            }
+            Err(e) => Outcome::usage(e),
+        },
+        _ => Outcome::usage("usage: clock [advance DURATION]"),
+    }
+}
+
+fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let [address] = args.positional.as_slice() else {
+        return Outcome::usage("usage: mail ADDRESS");
+    };
+    let inbox = session.world.mail.inbox(address);
+    if inbox.is_empty() {
+        return Outcome::ok(format!("No mail for {address}."));
+    }
+    let mut out = String::new();
+    for (i, m) in inbox.iter().enumerate() {
+        out.push_str(&format!(
+            "[{}] {}\nFrom: {}\nSubject: {}\n\n{}\n\n",
+            i + 1,
+            format_cli(m.time),
+            m.from,
+            m.subject,
+            m.body
+        ));
+    }
+    Outcome::ok(out.trim_end())
+}
+
+fn cmd_phone(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let [number] = args.positional.as_slice() else {
+        return Outcome::usage("usage: phone NUMBER");
+    };
+    let calls = session.world.mail.calls(number);
+    if calls.is_empty() {
+        return Outcome::ok(format!("No calls to {number}."));
+    }
+    let lines: Vec<String> = calls.iter().map(|c| format!("{} {}: {}", format_cli(c.time), c.from, c.text)).collect();
+    Outcome::ok(lines.join("\n"))
+}
+
+fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let Some(last) = &session.last else {
+        return Outcome::ok("Nothing to explain yet: run an AWS command first.");
+    };
+    let call = format!("{} {}", last.service, crate::service::kebab(&last.operation));
+    if args.opt("json").is_some() {
+        let records: Vec<Value> = last
+            .auth
+            .iter()
+            .map(|r| {
+                json!({
+                    "principal": r.principal.arn,
+                    "action": r.action,
+                    "resource": r.resource,
+                    "result": r.decision.to_json(),
+                })
+            })
+            .collect();
+        let v = json!({
+            "operation": last.operation,
+            "error": last.error.as_ref().map(|e| json!({"code": e.code, "message": e.message})),
+            "authorizations": records,
+        });
+        return Outcome::ok(super::to_cli_json(&v));
+    }
+    if last.auth.is_empty() {
+        return Outcome::ok(match &last.error {
+            Some(e) => format!("`aws {call}` failed before any policy was evaluated: {} ({}).", e.message, e.code),
+            None => format!("`aws {call}` needs no permission: no policy was evaluated."),
+        });
+    }
+    let mut out = Vec::new();
+    for r in &last.auth {
+        out.push(format!("{} -> {} on {}\n{}", r.principal.arn, r.action, r.resource, r.explain()));
+    }
+    if let Some(e) = last.error.as_ref().filter(|e| e.code != "AccessDenied") {
+        out.push(format!("The call then failed for another reason: {} ({}).", e.message, e.code));
+    }
+    Outcome::ok(out.join("\n\n"))
+}
+
+fn cmd_show(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    if let Err(o) = check_options(args, &["account"], "show ... [--account ACCOUNT]") {
+        return o;
+    }
+    let account = match args.opt("account") {
+        Some(a) => match session.world.accounts.find(a) {
+            Some(acct) => Some(acct.id.clone()),
+            None => return Outcome::fail("NotFound", format!("No account '{a}' in this world.")),
+        },
+        None => session.world.resolve(&session.identity).ok().map(|c| c.account),
+    };
+    super::show::show(&session.world, account.as_deref(), &args.positional)
+}
+
+fn cmd_save(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome {
+    let [path] = args.positional.as_slice() else {
+        return Outcome::usage("usage: save FILE");
+    };
+    match host.write_file(path, &session.to_json()) {
+        Ok(()) => Outcome::ok(format!("Saved the world to {path}.")),
+        Err(e) => Outcome::fail("FileError", format!("Cannot save to {path}: {e}")),
+    }
+}
+
+fn cmd_load(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome {
+    let [path] = args.positional.as_slice() else {
+        return Outcome::usage("usage: load FILE");
+    };
+    let text = match host.read_file(path) {
+        Ok(t) => t,
+        Err(e) => return Outcome::fail("FileError", format!("Cannot read {path}: {e}")),
+    };
+    match Session::from_json(&text) {
+        Ok(s) => {
+            *session = s;
+            Outcome::ok(format!("Loaded the world from {path}."))
+        }
+        Err(e) => Outcome::fail("FileError", format!("Cannot load {path}: {e}")),
+    }
+}
+
+fn cmd_reset(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    if let Err(o) = check_options(args, &["seed", "empty"], "reset [--seed N] [--empty]") {
+        return o;
+    }
+    let old = match session.origin {
+        Origin::Demo { seed } | Origin::Empty { seed } => seed,
+    };
+    let seed = match args.opt("seed").map(str::parse::<u64>) {
+        None => old,
+        Some(Ok(s)) => s,
+        Some(Err(_)) => return Outcome::usage("--seed takes a whole number"),
+    };
+    *session = if args.opt("empty").is_some() { Session::empty(seed) } else { Session::demo(seed) };
+    Outcome::ok(format!("The world was reset ({} world, seed {seed}).", if args.opt("empty").is_some() { "empty" } else { "demo" }))
+}

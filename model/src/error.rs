@@ -1,0 +1,97 @@
+//! Errors of the model layer.
+//!
+//! Every failure of a simulated AWS call is an [`AwsError`]: AWS's error code, its message and the
+//! HTTP status, raised where the rule lives. The command layer adds the operation name when it prints
+//! the AWS CLI's line `An error occurred (<Code>) when calling the <Operation> operation: <Message>`.
+
+use serde::{Deserialize, Serialize};
+
+/// An error as an AWS service returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct AwsError {
+    /// The wire error code, e.g. `AccessDenied` or `NoSuchEntity`.
+    pub code: String,
+    /// The message AWS returns with it.
+    pub message: String,
+    /// The HTTP status code of the response.
+    pub status: u16,
+    /// Beyond AWS: where and why, e.g. the line and column of a malformed policy's bad element.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl AwsError {
+    /// An error with the given code, HTTP status and message.
+    pub fn new(code: &str, status: u16, message: impl Into<String>) -> Self {
+        AwsError { code: code.to_string(), message: message.into(), status, hint: None }
+    }
+
+    /// The same error with a hint for people (printed on the line after AWS's own).
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `AccessDenied` (403): the policy engine said no. IAM and STS use this wire code.
+    pub fn access_denied(message: impl Into<String>) -> Self {
+        Self::new("AccessDenied", 403, message)
+    }
+
+    /// `NoSuchEntity` (404): IAM's error for a missing user, role, policy, key...
+    pub fn no_such_entity(message: impl Into<String>) -> Self {
+        Self::new("NoSuchEntity", 404, message)
+    }
+
+    /// `EntityAlreadyExists` (409).
+    pub fn already_exists(message: impl Into<String>) -> Self {
+        Self::new("EntityAlreadyExists", 409, message)
+    }
+
+    /// `DeleteConflict` (409): the entity still has attachments.
+    pub fn delete_conflict(message: impl Into<String>) -> Self {
+        Self::new("DeleteConflict", 409, message)
+    }
+
+    /// `LimitExceeded` (409): an IAM quota was hit.
+    pub fn limit_exceeded(message: impl Into<String>) -> Self {
+        Self::new("LimitExceeded", 409, message)
+    }
+
+    /// `InvalidInput` (400): IAM's error for a bad parameter value.
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new("InvalidInput", 400, message)
+    }
+
+    /// `ValidationError` (400): the Query protocol's error for a value outside its constraints.
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new("ValidationError", 400, message)
+    }
+
+    /// `MalformedPolicyDocument` (400).
+    pub fn malformed_policy(message: impl Into<String>) -> Self {
+        Self::new("MalformedPolicyDocument", 400, message)
+    }
+
+    /// `UnmodifiableEntity` (400): AWS managed or service-linked entities.
+    pub fn unmodifiable(message: impl Into<String>) -> Self {
+        Self::new("UnmodifiableEntity", 400, message)
+    }
+
+    /// `InvalidClientTokenId` (403): the access key is unknown or was deleted.
+    pub fn invalid_token() -> Self {
+        Self::new(
+            "InvalidClientTokenId",
+            403,
+            "The security token included in the request is invalid.",
+        )
+    }
+
+    /// `ExpiredToken` (400): temporary credentials whose session ended.
+    pub fn expired_token() -> Self {
+        Self::new("ExpiredToken", 400, "The security token included in the request is expired")
+    }
+}
+
+/// Result of a simulated AWS call.
+pub type AwsResult<T> = Result<T, AwsError>;

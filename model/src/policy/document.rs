@@ -1,0 +1,437 @@
+//! The compiled form of a policy document.
+//!
+//! [`parse`](super::parse) turns JSON text into these types after checking
+//! the grammar; the evaluator only ever sees this form. It owns:
+//!
+//! * [`Document`] / [`Statement`]: what a statement applies to, with the
+//!   action and resource patterns compiled once (see [`super::pattern`]),
+//! * [`PrincipalSpec`]: a `Principal`/`NotPrincipal` element, each entry
+//!   classified (account, user, role, session, service...) because the
+//!   evaluation chain treats grants to a role ARN differently from grants to a
+//!   session ARN or to a whole account,
+//! * [`Condition`] and [`Operator`]: the condition block, one entry per
+//!   (operator, key) pair, values pre-parsed for their operator.
+//!
+//! Positions ([`Pos`]) are kept so that evaluation results and errors can
+//! point at the source.
+
+use super::json::Pos;
+use super::pattern::{ActionPattern, ArnPattern, Glob};
+use super::Effect;
+
+/// The `Version` element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// `"2012-10-17"`: policy variables are expanded.
+    V2012,
+    /// `"2008-10-17"`: `${...}` is literal text.
+    V2008,
+    /// No `Version`: behaves like 2008-10-17.
+    Absent,
+}
+
+/// A compiled policy document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The `Version` element.
+    pub version: Version,
+    /// The `Id` element, if any.
+    pub id: Option<String>,
+    /// Statements in document order.
+    pub statements: Vec<Statement>,
+}
+
+/// A reference to a policy variable used in a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    /// The context key, as written (looked up case-insensitively).
+    pub key: Box<str>,
+    /// The `${key, 'default'}` value, if given.
+    pub default: Option<Box<str>>,
+}
+
+/// A `Resource`/`NotResource` entry or any pattern that may use variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolvable<P> {
+    /// The compiled pattern; its `Var(i)` tokens refer to `vars[i]`.
+    pub pattern: P,
+    /// Variables used by the pattern, in token-index order.
+    pub vars: Box<[VarRef]>,
+}
+
+/// How a `Principal` entry names its principal(s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalEntry {
+    /// `"*"` or `{"AWS": "*"}`: everyone, including anonymous callers.
+    Any,
+    /// A 12-digit account ID or `arn:aws:iam::<acct>:root`: the whole account
+    /// (not just its root user): the account's own policies decide.
+    Account(String),
+    /// `arn:aws:iam::<acct>:user/...`
+    User(String),
+    /// `arn:aws:iam::<acct>:role/...`: every session of that role.
+    Role(String),
+    /// `arn:aws:sts::<acct>:assumed-role/<role>/<session>`: one session.
+    Session(String),
+    /// `arn:aws:sts::<acct>:federated-user/<name>`.
+    FederatedUser(String),
+    /// Any other `AWS` ARN, compared exactly with the caller's ARNs.
+    OtherArn(String),
+    /// `{"Service": "..."}`: an AWS service principal.
+    Service(String),
+    /// `{"Federated": "..."}`: an identity provider.
+    Federated(String),
+    /// `{"CanonicalUser": "..."}`: an S3 canonical user ID.
+    CanonicalUser(String),
+}
+
+/// A compiled `Principal` or `NotPrincipal` element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipalSpec {
+    /// True for `NotPrincipal`.
+    pub not: bool,
+    /// The named principals (ORed).
+    pub entries: Vec<PrincipalEntry>,
+}
+
+/// A compiled statement.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// 0-based index in the document.
+    pub index: usize,
+    /// The `Sid`, if any.
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    pub effect: Effect,
+    /// `Principal`/`NotPrincipal`, if present.
+    pub principal: Option<PrincipalSpec>,
+    /// Action patterns (ORed).
+    pub actions: Vec<ActionPattern>,
+    /// True for `NotAction`.
+    pub not_action: bool,
+    /// Resource patterns (ORed); `None` when the statement has neither
+    /// `Resource` nor `NotResource` (trust policies), which matches anything.
+    pub resources: Option<Vec<Resolvable<ArnPattern>>>,
+    /// True for `NotResource`.
+    pub not_resource: bool,
+    /// Condition entries (ANDed).
+    pub conditions: Vec<Condition>,
+    /// Where the statement starts.
+    pub pos: Pos,
+}
+
+/// The set-operator prefix of a condition operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOp {
+    /// No prefix: a single-valued comparison (a multi-valued key matches when
+    /// any value matches, as IAM does).
+    Single,
+    /// `ForAllValues:`
+    ForAll,
+    /// `ForAnyValue:`
+    ForAny,
+}
+
+/// The base condition operator, without prefix or `IfExists`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum BaseOp {
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+}
+
+impl BaseOp {
+    const ALL: [(&'static str, BaseOp); 27] = [
+        ("StringEquals", BaseOp::StringEquals),
+        ("StringNotEquals", BaseOp::StringNotEquals),
+        ("StringEqualsIgnoreCase", BaseOp::StringEqualsIgnoreCase),
+        (
+            "StringNotEqualsIgnoreCase",
+            BaseOp::StringNotEqualsIgnoreCase,
+        ),
+        ("StringLike", BaseOp::StringLike),
+        ("StringNotLike", BaseOp::StringNotLike),
+        ("NumericEquals", BaseOp::NumericEquals),
+        ("NumericNotEquals", BaseOp::NumericNotEquals),
+        ("NumericLessThan", BaseOp::NumericLessThan),
+        ("NumericLessThanEquals", BaseOp::NumericLessThanEquals),
+        ("NumericGreaterThan", BaseOp::NumericGreaterThan),
+        ("NumericGreaterThanEquals", BaseOp::NumericGreaterThanEquals),
+        ("DateEquals", BaseOp::DateEquals),
+        ("DateNotEquals", BaseOp::DateNotEquals),
+        ("DateLessThan", BaseOp::DateLessThan),
+        ("DateLessThanEquals", BaseOp::DateLessThanEquals),
+        ("DateGreaterThan", BaseOp::DateGreaterThan),
+        ("DateGreaterThanEquals", BaseOp::DateGreaterThanEquals),
+        ("Bool", BaseOp::Bool),
+        ("BinaryEquals", BaseOp::BinaryEquals),
+        ("IpAddress", BaseOp::IpAddress),
+        ("NotIpAddress", BaseOp::NotIpAddress),
+        ("ArnEquals", BaseOp::ArnEquals),
+        ("ArnLike", BaseOp::ArnLike),
+        ("ArnNotEquals", BaseOp::ArnNotEquals),
+        ("ArnNotLike", BaseOp::ArnNotLike),
+        ("Null", BaseOp::Null),
+    ];
+
+    /// Looks up an operator name (case-sensitive, as IAM spells them).
+    pub fn from_name(name: &str) -> Option<BaseOp> {
+        Self::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, op)| op)
+    }
+
+    /// Negated operators are NORed over their values and are true when the
+    /// key is missing.
+    pub fn is_negated(self) -> bool {
+        matches!(
+            self,
+            BaseOp::StringNotEquals
+                | BaseOp::StringNotEqualsIgnoreCase
+                | BaseOp::StringNotLike
+                | BaseOp::NumericNotEquals
+                | BaseOp::DateNotEquals
+                | BaseOp::NotIpAddress
+                | BaseOp::ArnNotEquals
+                | BaseOp::ArnNotLike
+        )
+    }
+
+    /// The positive counterpart of a negated operator (itself otherwise).
+    pub fn positive(self) -> BaseOp {
+        match self {
+            BaseOp::StringNotEquals => BaseOp::StringEquals,
+            BaseOp::StringNotEqualsIgnoreCase => BaseOp::StringEqualsIgnoreCase,
+            BaseOp::StringNotLike => BaseOp::StringLike,
+            BaseOp::NumericNotEquals => BaseOp::NumericEquals,
+            BaseOp::DateNotEquals => BaseOp::DateEquals,
+            BaseOp::NotIpAddress => BaseOp::IpAddress,
+            BaseOp::ArnNotEquals => BaseOp::ArnEquals,
+            BaseOp::ArnNotLike => BaseOp::ArnLike,
+            op => op,
+        }
+    }
+
+    /// String and ARN operators accept policy variables in their values.
+    /// (Bool is documented as supporting variables too.)
+    pub fn takes_variables(self) -> bool {
+        matches!(
+            self.positive(),
+            BaseOp::StringEquals
+                | BaseOp::StringEqualsIgnoreCase
+                | BaseOp::StringLike
+                | BaseOp::ArnEquals
+                | BaseOp::ArnLike
+                | BaseOp::Bool
+        )
+    }
+}
+
+/// A parsed condition operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operator {
+    /// A recognised operator.
+    Known {
+        /// `ForAllValues:` / `ForAnyValue:` / none.
+        set: SetOp,
+        /// The comparison.
+        base: BaseOp,
+        /// `...IfExists`: true when the key is absent.
+        if_exists: bool,
+    },
+    /// Anything else. A statement using it is unevaluable.
+    Unknown,
+}
+
+impl Operator {
+    /// Parses an operator name such as `ForAnyValue:StringLikeIfExists`.
+    pub fn parse(name: &str) -> Operator {
+        let (set, rest) = if let Some(r) = name.strip_prefix("ForAllValues:") {
+            (SetOp::ForAll, r)
+        } else if let Some(r) = name.strip_prefix("ForAnyValue:") {
+            (SetOp::ForAny, r)
+        } else {
+            (SetOp::Single, name)
+        };
+        let (rest, if_exists) = match rest.strip_suffix("IfExists") {
+            Some(r) => (r, true),
+            None => (rest, false),
+        };
+        match BaseOp::from_name(rest) {
+            // `Null` checks existence itself; `NullIfExists` is meaningless and
+            // IAM does not define it, nor a set form of it.
+            Some(BaseOp::Null) if if_exists || set != SetOp::Single => Operator::Unknown,
+            Some(base) => Operator::Known {
+                set,
+                base,
+                if_exists,
+            },
+            None => Operator::Unknown,
+        }
+    }
+}
+
+/// The values of one condition entry, pre-parsed for the operator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CondValues {
+    /// String operators: one glob per value (literal for `Equals`, wildcard
+    /// for `Like`, case-folded for `IgnoreCase`).
+    Strings(Vec<Resolvable<Glob>>),
+    /// ARN operators.
+    Arns(Vec<Resolvable<ArnPattern>>),
+    /// Numeric operators.
+    Numbers(Vec<f64>),
+    /// Date operators: seconds since the Unix epoch.
+    Dates(Vec<f64>),
+    /// Bool: each value is `true`/`false`, possibly via a variable.
+    Bools(Vec<Resolvable<Glob>>),
+    /// BinaryEquals: base-64 text compared exactly.
+    Binary(Vec<String>),
+    /// IP operators: CIDR blocks.
+    Cidrs(Vec<Cidr>),
+    /// Null: `true` (key must be absent) or `false` (must be present).
+    Null(Vec<bool>),
+    /// The operator is unknown, or a value could not be read for it; the
+    /// string says why. The statement is unevaluable.
+    Invalid(String),
+}
+
+/// An IPv4 or IPv6 network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    /// Network address; IPv4 is stored as an IPv4-mapped IPv6 address.
+    pub addr: u128,
+    /// Prefix length in the 128-bit space.
+    pub prefix: u8,
+}
+
+impl Cidr {
+    /// Parses `a.b.c.d[/n]` or an IPv6 address with optional `/n`. A bare
+    /// address is a single host.
+    pub fn parse(s: &str) -> Option<Cidr> {
+        let (ip, len) = match s.split_once('/') {
+            Some((ip, len)) => (ip, Some(len.parse::<u8>().ok()?)),
+            None => (s, None),
+        };
+        let (addr, prefix) = match ip.trim().parse::<std::net::IpAddr>().ok()? {
+            std::net::IpAddr::V4(v4) => {
+                let len = len.unwrap_or(32);
+                if len > 32 {
+                    return None;
+                }
+                (u128::from(v4.to_ipv6_mapped()), 96 + len)
+            }
+            std::net::IpAddr::V6(v6) => {
+                let len = len.unwrap_or(128);
+                if len > 128 {
+                    return None;
+                }
+                (u128::from(v6), len)
+            }
+        };
+        let mask = if prefix == 0 {
+            0
+        } else {
+            u128::MAX << (128 - prefix)
+        };
+        Some(Cidr {
+            addr: addr & mask,
+            prefix,
+        })
+    }
+
+    /// Does the network contain `ip` (a bare address)?
+    pub fn contains(&self, ip: &str) -> bool {
+        let Ok(ip) = ip.trim().parse::<std::net::IpAddr>() else {
+            return false;
+        };
+        let a = match ip {
+            std::net::IpAddr::V4(v4) => u128::from(v4.to_ipv6_mapped()),
+            std::net::IpAddr::V6(v6) => u128::from(v6),
+        };
+        let mask = if self.prefix == 0 {
+            0
+        } else {
+            u128::MAX << (128 - self.prefix)
+        };
+        a & mask == self.addr
+    }
+}
+
+/// One (operator, key) entry of a `Condition` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The operator as written (for explanations).
+    pub operator_name: String,
+    /// The parsed operator.
+    pub operator: Operator,
+    /// The condition key as written (compared case-insensitively).
+    pub key: String,
+    /// The values, pre-parsed.
+    pub values: CondValues,
+    /// Where the key appears.
+    pub pos: Pos,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_names() {
+        assert_eq!(
+            Operator::parse("ForAnyValue:StringLikeIfExists"),
+            Operator::Known {
+                set: SetOp::ForAny,
+                base: BaseOp::StringLike,
+                if_exists: true
+            }
+        );
+        assert_eq!(Operator::parse("NullIfExists"), Operator::Unknown);
+        assert_eq!(Operator::parse("StringEqualz"), Operator::Unknown);
+        assert_eq!(Operator::parse("stringequals"), Operator::Unknown);
+        assert!(matches!(Operator::parse("Null"), Operator::Known { .. }));
+    }
+
+    #[test]
+    fn cidrs() {
+        let c = Cidr::parse("203.0.113.0/24").unwrap();
+        assert!(c.contains("203.0.113.7"));
+        assert!(!c.contains("203.0.114.7"));
+        assert!(!c.contains("2001:db8::1"));
+        let c = Cidr::parse("2001:DB8:1234:5678::/64").unwrap();
+        assert!(c.contains("2001:db8:1234:5678:abcd::1"));
+        assert!(!c.contains("2001:db8:1234:5679::1"));
+        assert!(Cidr::parse("10.0.0.1").unwrap().contains("10.0.0.1"));
+        assert!(!Cidr::parse("10.0.0.1").unwrap().contains("10.0.0.2"));
+        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains("8.8.8.8"));
+        assert!(Cidr::parse("10.0.0.0/33").is_none());
+        assert!(Cidr::parse("nonsense").is_none());
+    }
+}

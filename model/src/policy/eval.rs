@@ -1,0 +1,628 @@
+//! The evaluation chain, and the words used to explain its result.
+//!
+//! This module owns the order in which AWS consults policy layers and what
+//! each layer can do to a request (IAM User Guide, "Policy evaluation logic"
+//! and "Cross-account policy evaluation logic"):
+//!
+//! 1. An explicit `Deny` in any applicable policy denies.
+//! 2. RCPs of the resource's account: every level must allow.
+//! 3. SCPs of the principal's account: every level must allow.
+//! 4. The resource-based policy: a same-account grant to the user, session
+//!    or federated-user ARN allows on its own; a grant to a role ARN still
+//!    needs the boundary and session policies; a grant to the account
+//!    delegates to identity policies. Trust and KMS key policies must allow.
+//! 5. Identity policies, 6. the permissions boundary, 7. session policies.
+//!
+//! Cross-account requests need both the resource policy and the caller's
+//! identity side; anonymous and service callers can only be granted access by
+//! a resource policy; root has full access in its own account unless denied.
+//!
+//! It also renders [`Decision::explain`] and AWS's `AccessDenied` text.
+
+use super::condition::{evaluate_all, with_vars, CondResult};
+use super::document::{PrincipalEntry, PrincipalSpec, Statement};
+use super::{
+    Decision, Effect, Layer, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet,
+    PrincipalKind, Request,
+};
+
+/// How a resource-policy `Allow` named the caller; the order is strength.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Grant {
+    /// Via the caller's account: identity policies must also allow.
+    Account,
+    /// Via the role ARN (`aws:PrincipalArn`) rather than the session: the
+    /// boundary and session policies still apply.
+    Role,
+    /// Via the caller's own ARN, `*`, or a service name: allows on its own
+    /// (same account).
+    Direct,
+}
+
+fn entry_grant(e: &PrincipalEntry, req: &Request<'_>) -> Option<Grant> {
+    let p = req.principal;
+    let signed = !matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
+    // An ARN entry names the caller itself (Direct) or the identity behind
+    // a session (Role).
+    let by_arn = |arn: &str| {
+        if signed && p.arn == arn {
+            Some(Grant::Direct)
+        } else if signed && p.principal_arn == arn {
+            Some(Grant::Role)
+        } else {
+            None
+        }
+    };
+    match e {
+        PrincipalEntry::Any => Some(Grant::Direct),
+        PrincipalEntry::Account(a) => (signed && p.account == *a).then_some(Grant::Account),
+        PrincipalEntry::User(arn)
+        | PrincipalEntry::Role(arn)
+        | PrincipalEntry::Session(arn)
+        | PrincipalEntry::FederatedUser(arn)
+        | PrincipalEntry::OtherArn(arn) => by_arn(arn),
+        PrincipalEntry::Service(s) => (p.kind == PrincipalKind::Service
+            && p.arn.eq_ignore_ascii_case(s))
+        .then_some(Grant::Direct),
+        PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s) => {
+            (p.arn == *s || p.principal_arn == *s).then_some(Grant::Direct)
+        }
+    }
+}
+
+/// Does a `Principal`/`NotPrincipal` element apply to the caller, and how?
+fn principal_grant(spec: &PrincipalSpec, req: &Request<'_>, has_boundary: bool) -> Option<Grant> {
+    if spec.not {
+        // NotPrincipal (Deny only) applies to everyone not listed; AWS
+        // documents that it always applies to principals with a permissions
+        // boundary.
+        let listed = spec.entries.iter().any(|e| entry_grant(e, req).is_some());
+        return (has_boundary || !listed).then_some(Grant::Direct);
+    }
+    spec.entries
+        .iter()
+        .filter_map(|e| entry_grant(e, req))
+        .max()
+}
+
+/// Matches one statement (of the wanted effect) against the request.
+/// `None`: does not apply. `Some(Ok(g))`: applies. `Some(Err(why))`: would
+/// apply but a condition cannot be evaluated.
+#[inline]
+fn match_statement(
+    st: &Statement,
+    req: &Request<'_>,
+    has_boundary: bool,
+    missing: &mut Vec<String>,
+) -> Option<Result<Grant, String>> {
+    if st.actions.iter().any(|a| a.matches(req.action)) == st.not_action {
+        return None;
+    }
+    if let Some(list) = &st.resources {
+        let any = list.iter().any(|r| {
+            with_vars(req, r, missing, |p, vars| p.matches(req.resource, vars)).unwrap_or(false)
+        });
+        if any == st.not_resource {
+            return None;
+        }
+    }
+    let grant = match &st.principal {
+        Some(spec) => principal_grant(spec, req, has_boundary)?,
+        None => Grant::Direct,
+    };
+    if st.conditions.is_empty() {
+        return Some(Ok(grant));
+    }
+    match evaluate_all(&st.conditions, req, missing) {
+        CondResult::True => Some(Ok(grant)),
+        CondResult::False => None,
+        CondResult::Unevaluable(why) => Some(Err(why)),
+    }
+}
+
+fn record(layer: Layer, np: &NamedPolicy<'_>, st: &Statement) -> MatchedStatement {
+    MatchedStatement {
+        layer,
+        policy: np.name.to_string(),
+        sid: st.sid.clone(),
+        index: st.index,
+        effect: st.effect,
+    }
+}
+
+/// Scans the statements of `effect` in `policies`; records matches and
+/// unevaluable statements. Returns the strongest grant found.
+fn scan<'p>(
+    layer: Layer,
+    policies: impl IntoIterator<Item = &'p NamedPolicy<'p>>,
+    effect: Effect,
+    req: &Request<'_>,
+    has_boundary: bool,
+    d: &mut Decision,
+) -> Option<Grant> {
+    let mut best: Option<Grant> = None;
+    for np in policies {
+        for st in &np.policy.doc().statements {
+            if st.effect != effect {
+                continue;
+            }
+            match match_statement(st, req, has_boundary, &mut d.missing_context) {
+                None => {}
+                Some(Ok(g)) => {
+                    d.matched.push(record(layer, np, st));
+                    best = best.max(Some(g));
+                }
+                Some(Err(why)) => d.unevaluable.push((record(layer, np, st), why)),
+            }
+        }
+    }
+    best
+}
+
+fn push_layer(d: &mut Decision, l: Layer) {
+    if !d.decided_by.contains(&l) {
+        d.decided_by.push(l);
+    }
+}
+
+fn deny(mut d: Decision, layer: Layer) -> Decision {
+    d.outcome = Outcome::ImplicitlyDenied;
+    d.decided_by.clear();
+    d.decided_by.push(layer);
+    d
+}
+
+/// The S3 bucket owner's root may always read, replace or delete its bucket
+/// policy, even when that policy denies it (only SCPs/RCPs can block it).
+fn bucket_owner_exempt(req: &Request<'_>) -> bool {
+    let p = req.principal;
+    p.kind == PrincipalKind::Root
+        && req.resource_account.is_none_or(|a| a == p.account)
+        && [
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+        ]
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(req.action))
+}
+
+/// Decides `req` against `set`. See the module documentation for the order.
+pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
+    let p = req.principal;
+    let is_root = p.kind == PrincipalKind::Root;
+    let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
+    let cross_account = !unsigned
+        && req
+            .resource_account
+            .is_some_and(|a| !a.is_empty() && a != p.account);
+    let has_boundary = set.boundary.is_some() && !is_root;
+    let mut d = Decision {
+        outcome: Outcome::ImplicitlyDenied,
+        decided_by: Vec::new(),
+        matched: Vec::new(),
+        unevaluable: Vec::new(),
+        missing_context: Vec::new(),
+        level: None,
+        resource_kind: set.resource.map(|r| r.policy.kind()),
+        cross_account,
+    };
+    // Identity-side layers never apply to root or to unsigned callers.
+    let identity_side = !is_root && !unsigned;
+    let none: &[NamedPolicy<'_>] = &[];
+    let identity = if identity_side { set.identity } else { none };
+    let boundary = set.boundary.filter(|_| identity_side);
+    let session = if identity_side { set.session } else { none };
+    let resource = set.resource.filter(|_| !bucket_owner_exempt(req));
+
+    // 1. Explicit deny anywhere.
+    let denied_in: [(Layer, bool); 7] = [
+        (
+            Layer::Rcp,
+            scan(
+                Layer::Rcp,
+                flat(set.rcps),
+                Effect::Deny,
+                req,
+                has_boundary,
+                &mut d,
+            )
+            .is_some(),
+        ),
+        (
+            Layer::Scp,
+            scan(
+                Layer::Scp,
+                flat(set.scps),
+                Effect::Deny,
+                req,
+                has_boundary,
+                &mut d,
+            )
+            .is_some(),
+        ),
+        (
+            Layer::Resource,
+            scan(
+                Layer::Resource,
+                resource.iter(),
+                Effect::Deny,
+                req,
+                has_boundary,
+                &mut d,
+            )
+            .is_some(),
+        ),
+        (
+            Layer::Identity,
+            scan(
+                Layer::Identity,
+                identity,
+                Effect::Deny,
+                req,
+                has_boundary,
+                &mut d,
+            )
+            .is_some(),
+        ),
+        (
+            Layer::Boundary,
+            scan(
+                Layer::Boundary,
+                boundary.iter(),
+                Effect::Deny,
+                req,
+                has_boundary,
+                &mut d,
+            )
+            .is_some(),
+        ),
+        (
+            Layer::Session,
+            scan(
+                Layer::Session,
+                session,
+                Effect::Deny,
+                req,
+                has_boundary,
+                &mut d,
+            )
+            .is_some(),
+        ),
+        (
+            Layer::Task,
+            scan(
+                Layer::Task,
+                set.task.iter(),
+                Effect::Deny,
+                req,
+                has_boundary,
+                &mut d,
+            )
+            .is_some(),
+        ),
+    ];
+    if denied_in.iter().any(|&(_, hit)| hit) {
+        d.outcome = Outcome::ExplicitlyDenied;
+        for (l, hit) in denied_in {
+            if hit {
+                d.decided_by.push(l);
+            }
+        }
+        return d;
+    }
+
+    // 2-3. Organization guardrails: every level must allow.
+    for (layer, lv) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
+        if let Some(lv) = lv {
+            for (i, level) in lv.iter().enumerate() {
+                if scan(
+                    layer,
+                    level.iter(),
+                    Effect::Allow,
+                    req,
+                    has_boundary,
+                    &mut d,
+                )
+                .is_none()
+                {
+                    d.level = Some(i);
+                    return deny(d, layer);
+                }
+            }
+            push_layer(&mut d, layer);
+        }
+    }
+
+    // 4. Resource-based policy.
+    let grant = scan(
+        Layer::Resource,
+        set.resource.iter(),
+        Effect::Allow,
+        req,
+        has_boundary,
+        &mut d,
+    );
+
+    if unsigned {
+        // Only a resource policy can grant anonymous or service callers.
+        return match grant {
+            Some(_) => allowed(d, &[Layer::Resource]),
+            None => deny(d, Layer::Resource),
+        };
+    }
+    if (cross_account || set.resource_must_allow) && grant.is_none() {
+        return deny(d, Layer::Resource);
+    }
+    if grant.is_some() {
+        push_layer(&mut d, Layer::Resource);
+    }
+    if is_root {
+        return allowed(d, &[Layer::RootRule]);
+    }
+    // Same account: a grant to the caller's own ARN needs nothing else; a
+    // grant to the role needs boundary and session; otherwise identity.
+    let need_identity = cross_account || grant.is_none_or(|g| g == Grant::Account);
+    if !cross_account && grant == Some(Grant::Direct) {
+        return allowed(d, &[]);
+    }
+
+    // 5-7. Identity, boundary, session.
+    let mut layers: [Option<Layer>; 3] = [None; 3];
+    if need_identity {
+        if scan(
+            Layer::Identity,
+            identity,
+            Effect::Allow,
+            req,
+            has_boundary,
+            &mut d,
+        )
+        .is_none()
+        {
+            return deny(d, Layer::Identity);
+        }
+        layers[0] = Some(Layer::Identity);
+    }
+    if let Some(b) = boundary {
+        if scan(
+            Layer::Boundary,
+            [b].iter(),
+            Effect::Allow,
+            req,
+            has_boundary,
+            &mut d,
+        )
+        .is_none()
+        {
+            return deny(d, Layer::Boundary);
+        }
+        layers[1] = Some(Layer::Boundary);
+    }
+    if !session.is_empty() {
+        if scan(
+            Layer::Session,
+            session,
+            Effect::Allow,
+            req,
+            has_boundary,
+            &mut d,
+        )
+        .is_none()
+        {
+            return deny(d, Layer::Session);
+        }
+        layers[2] = Some(Layer::Session);
+    }
+    let layers: Vec<Layer> = layers.into_iter().flatten().collect();
+    allowed(d, &layers)
+}
+
+/// Every policy of every level, for the deny pass.
+fn flat<'p>(
+    levels: Option<&'p [&'p [NamedPolicy<'p>]]>,
+) -> impl Iterator<Item = &'p NamedPolicy<'p>> {
+    levels.unwrap_or(&[]).iter().flat_map(|l| l.iter())
+}
+
+fn allowed(mut d: Decision, extra: &[Layer]) -> Decision {
+    d.outcome = Outcome::Allowed;
+    for &l in extra {
+        push_layer(&mut d, l);
+    }
+    d
+}
+
+/// The policy type as AWS's `AccessDenied` text names it.
+fn aws_type(layer: Layer, d: &Decision) -> &'static str {
+    match layer {
+        Layer::Scp => "service control policy",
+        Layer::Rcp => "resource control policy",
+        Layer::Resource if d.resource_kind == Some(PolicyKind::Trust) => "role trust policy",
+        Layer::Resource => "resource-based policy",
+        Layer::Identity | Layer::RootRule => "identity-based policy",
+        Layer::Boundary => "permissions boundary",
+        // A task policy scopes an AssumeRoot session the way a session
+        // policy does; AWS has no separate wording for it.
+        Layer::Session | Layer::Task => "session policy",
+    }
+}
+
+/// Renders AWS's `AccessDenied` message (facts 7.1).
+pub fn denial_message(d: &Decision, req: &Request<'_>) -> String {
+    let Some(&layer) = d.decided_by.first() else {
+        return String::new();
+    };
+    if d.outcome == Outcome::Allowed {
+        return String::new();
+    }
+    let mut msg = format!(
+        "User: {} is not authorized to perform: {}",
+        req.principal.arn, req.action
+    );
+    if req.resource != "*" {
+        msg.push_str(" on resource: ");
+        msg.push_str(req.resource);
+    }
+    let ty = aws_type(layer, d);
+    if d.outcome == Outcome::ExplicitlyDenied {
+        if ty == "role trust policy" {
+            msg.push_str(" with an explicit deny in the role trust policy");
+        } else if ty == "permissions boundary" {
+            msg.push_str(" with an explicit deny in a permissions boundary");
+        } else {
+            msg.push_str(&format!(" with an explicit deny in a {ty}"));
+        }
+        // AWS appends the policy ARN when it has one (managed policies, SCPs).
+        if let Some(m) = d
+            .matched
+            .iter()
+            .find(|m| m.layer == layer && m.effect == Effect::Deny)
+        {
+            if m.policy.starts_with("arn:") {
+                msg.push_str(": ");
+                msg.push_str(&m.policy);
+            }
+        }
+    } else {
+        msg.push_str(&format!(
+            " because no {ty} allows the {} action",
+            req.action
+        ));
+    }
+    msg
+}
+
+/// Words for a layer in explanations.
+fn layer_words(layer: Layer, d: &Decision) -> &'static str {
+    match layer {
+        Layer::Task => "AssumeRoot task policy",
+        Layer::RootRule => "root user rule",
+        other => aws_type(other, d),
+    }
+}
+
+fn statement_ref(m: &MatchedStatement, d: &Decision) -> String {
+    format!(
+        "{} of the {} {}",
+        m.label(),
+        layer_words(m.layer, d),
+        m.policy
+    )
+}
+
+fn level_words(i: usize) -> String {
+    if i == 0 {
+        "the organization root".to_string()
+    } else {
+        format!("level {} below the root (an OU or the account itself)", i)
+    }
+}
+
+/// Renders [`Decision::explain`].
+pub fn explain(d: &Decision, req: &Request<'_>) -> String {
+    let who = &req.principal.arn;
+    let what = if req.resource == "*" {
+        req.action.to_string()
+    } else {
+        format!("{} on {}", req.action, req.resource)
+    };
+    let mut out = String::new();
+    let first_allow = |l: Layer| {
+        d.matched
+            .iter()
+            .find(|m| m.layer == l && m.effect == Effect::Allow)
+    };
+    match d.outcome {
+        Outcome::ExplicitlyDenied => {
+            out.push_str(&format!(
+                "Explicitly denied: {who} may not perform {what}. "
+            ));
+            for m in d.matched.iter().filter(|m| m.effect == Effect::Deny) {
+                out.push_str(&format!(
+                    "The Deny in {} matches this request. ",
+                    statement_ref(m, d)
+                ));
+            }
+            out.push_str("An explicit deny overrides every allow, in any policy.");
+        }
+        Outcome::ImplicitlyDenied => {
+            out.push_str(&format!(
+                "Implicitly denied: {who} may not perform {what}. "
+            ));
+            let layer = d.decided_by.first().copied().unwrap_or(Layer::Identity);
+            let why = match layer {
+                Layer::Scp | Layer::Rcp => {
+                    let kind = if layer == Layer::Scp {
+                        "service control policies (SCPs) apply to the caller's account"
+                    } else {
+                        "resource control policies (RCPs) apply to the resource's account"
+                    };
+                    format!(
+                        "No {} attached at {} allows it. The {kind}, and every level from the organization root down to the account must allow the action.",
+                        layer_words(layer, d),
+                        level_words(d.level.unwrap_or(0))
+                    )
+                }
+                Layer::Resource if req.principal.kind == PrincipalKind::Anonymous || req.principal.kind == PrincipalKind::Service => {
+                    "Anonymous and service callers have no identity policies, so only a resource-based policy naming them can allow the request, and none does.".to_string()
+                }
+                Layer::Resource if d.cross_account => format!(
+                    "The resource belongs to another account ({}), so its {} must allow this caller as well as the caller's own policies, and it does not.",
+                    req.resource_account.unwrap_or("?"),
+                    layer_words(layer, d)
+                ),
+                Layer::Resource => format!(
+                    "The {} must itself allow this request (as for role trust policies and KMS key policies), and it does not.",
+                    layer_words(layer, d)
+                ),
+                Layer::Identity => {
+                    "No identity-based policy of the caller allows it, and nothing else granted it. AWS denies whatever is not explicitly allowed.".to_string()
+                }
+                Layer::Boundary => "The other policies allow it, but the permissions boundary does not. A boundary caps permissions: the caller gets only what both the boundary and its policies allow.".to_string(),
+                Layer::Session => "The other policies allow it, but the session policy passed when this session was created does not. A session gets only what both its role and its session policy allow.".to_string(),
+                Layer::Task | Layer::RootRule => "No policy allows it.".to_string(),
+            };
+            out.push_str(&why);
+        }
+        Outcome::Allowed => {
+            out.push_str(&format!("Allowed: {who} may perform {what}. "));
+            for &l in &d.decided_by {
+                let s = match (l, first_allow(l)) {
+                    (Layer::RootRule, _) => format!(
+                        "The caller is the root user of account {}, which has full access to its own account unless a policy explicitly denies it.",
+                        req.principal.account
+                    ),
+                    (Layer::Scp, _) => "The service control policies allow it at every level of the organization.".to_string(),
+                    (Layer::Rcp, _) => "The resource control policies allow it at every level of the organization.".to_string(),
+                    (_, Some(m)) => format!("{} allows it.", capitalize(&statement_ref(m, d))),
+                    (l, None) => format!("The {} allows it.", layer_words(l, d)),
+                };
+                out.push_str(&s);
+                out.push(' ');
+            }
+            out.push_str("No policy denies it.");
+        }
+    }
+    for (m, why) in &d.unevaluable {
+        out.push_str(&format!(
+            " Note: {} was not applied because its {why}.",
+            statement_ref(m, d)
+        ));
+    }
+    if !d.missing_context.is_empty() {
+        out.push_str(&format!(
+            " The request did not carry the context key(s) {}, which a condition or policy variable needed.",
+            d.missing_context.join(", ")
+        ));
+    }
+    out
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,605 @@
+//! The IAM policy engine: parsing, validation and evaluation of policies.
+//!
+//! This module owns everything about policy *documents* and *decisions*:
+//!
+//! * [`Policy::parse`] reads a JSON policy of a given [`PolicyKind`], checks
+//!   it the way IAM or Organizations would (returning IAM's
+//!   `MalformedPolicyDocument` text plus the line and column of the offending
+//!   element in a [`PolicyError`]) and compiles it once into a fast form.
+//! * [`evaluate`] decides one request ([`Request`]: principal, action,
+//!   resource, context) against every applicable policy ([`PolicySet`]),
+//!   following AWS's published evaluation order: explicit deny anywhere, then
+//!   RCPs and SCPs at every level, the resource-based policy, identity
+//!   policies, the permissions boundary, session policies and the AssumeRoot
+//!   task policy; with the root-user rule and the cross-account rule.
+//! * [`Decision`] records the outcome, which layer(s) decided, which
+//!   statements matched, and explains itself for trainees and in AWS's
+//!   `AccessDenied` wording.
+//!
+//! It does not own *which* policies apply to a request (the estate model
+//! gathers SCPs of the principal's account, RCPs of the resource's account,
+//! attached and inline policies), nor enforcement of per-entity aggregate
+//! quotas.
+//!
+//! Design choices the callers should know:
+//!
+//! * **Unknown condition operators, unreadable condition values.** Such a
+//!   statement is *unevaluable*. An `Allow` never matches (never silently
+//!   allows). A `Deny` also does not match (we cannot say it applies), but
+//!   both are listed in [`Decision::unevaluable`] so the trainee sees them.
+//!   The parser accepts unknown operators for this reason; IAM would reject
+//!   many of them at write time.
+//! * **Derived context keys.** When the request context lacks them,
+//!   `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
+//!   `aws:ResourceAccount`, `aws:username` (IAM users), `aws:userid` (root,
+//!   anonymous) and `aws:PrincipalIsAWSService` are derived from the
+//!   [`Principal`] and [`Request`]. Values in the [`Context`] win.
+//! * **Root.** Identity, boundary and session layers are ignored for
+//!   [`PrincipalKind::Root`] (AWS never attaches them to root); the task
+//!   policy (AssumeRoot) and every explicit deny still apply. The S3 bucket
+//!   owner's root is exempt from bucket-policy denies for
+//!   Get/Put/DeleteBucketPolicy in its own account.
+//! * **Version.** A missing `Version` is accepted (2008 semantics: policy
+//!   variables are literal) except for RCPs and, via [`ParseOptions`],
+//!   customer managed policies, which need `2012-10-17`.
+
+mod condition;
+mod document;
+mod eval;
+mod json;
+mod parse;
+mod pattern;
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use eval::evaluate;
+pub use parse::{policy_size, ParseOptions};
+
+/// Which kind of policy a document is; decides the validation rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyKind {
+    /// Attached to a user, group or role (managed or inline).
+    Identity,
+    /// Attached to a resource (bucket, queue, key...); names principals.
+    Resource,
+    /// A role's trust policy (`AssumeRolePolicyDocument`).
+    Trust,
+    /// A permissions boundary.
+    Boundary,
+    /// A session policy passed to `AssumeRole`, `GetFederationToken`...
+    Session,
+    /// An Organizations service control policy.
+    Scp,
+    /// An Organizations resource control policy.
+    Rcp,
+}
+
+impl PolicyKind {
+    /// A short English name for messages ("identity", "trust"...).
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Resource => "resource",
+            PolicyKind::Trust => "trust",
+            PolicyKind::Boundary => "boundary",
+            PolicyKind::Session => "session",
+            PolicyKind::Scp => "service control",
+            PolicyKind::Rcp => "resource control",
+        }
+    }
+}
+
+/// A statement's `Effect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Effect {
+    /// `"Allow"`
+    Allow,
+    /// `"Deny"`
+    Deny,
+}
+
+/// A `MalformedPolicyDocument` error: IAM's message plus where and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (line {line}, column {column}: {detail})")]
+pub struct PolicyError {
+    /// IAM's own text, e.g. `"Syntax errors in policy."`.
+    pub message: String,
+    /// Plain words: what is wrong.
+    pub detail: String,
+    /// 1-based line of the offending element.
+    pub line: usize,
+    /// 1-based column (in characters) of the offending element.
+    pub column: usize,
+}
+
+struct PolicyInner {
+    kind: PolicyKind,
+    text: String,
+    aws_managed: bool,
+    doc: document::Document,
+}
+
+/// A parsed, validated, compiled policy document. Cheap to clone.
+///
+/// Equality compares the kind and the original text. Serialized as
+/// `{"kind": "...", "document": "<text>"}` (plus `"awsManaged": true` for
+/// AWS-managed documents parsed with relaxed rules); deserializing re-parses
+/// and fails on an invalid document.
+#[derive(Clone)]
+pub struct Policy(Arc<PolicyInner>);
+
+impl Policy {
+    /// Parses and validates `text` as a policy of `kind` with default options.
+    pub fn parse(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
+        Policy::parse_with(text, kind, &ParseOptions::default())
+    }
+
+    /// Parses with explicit [`ParseOptions`] (AWS-managed documents such as
+    /// `RCPFullAWSAccess`, customer managed policies, custom size quota).
+    pub fn parse_with(
+        text: &str,
+        kind: PolicyKind,
+        opts: &ParseOptions,
+    ) -> Result<Policy, PolicyError> {
+        let doc = parse::parse_document(text, kind, opts)?;
+        Ok(Policy(Arc::new(PolicyInner {
+            kind,
+            text: text.to_string(),
+            aws_managed: opts.aws_managed,
+            doc,
+        })))
+    }
+
+    /// The original text.
+    pub fn text(&self) -> &str {
+        &self.0.text
+    }
+
+    /// The kind it was parsed as.
+    pub fn kind(&self) -> PolicyKind {
+        self.0.kind
+    }
+
+    /// True when parsed as an AWS-managed document.
+    pub fn is_aws_managed(&self) -> bool {
+        self.0.aws_managed
+    }
+
+    /// Size for quota purposes: characters excluding whitespace.
+    pub fn size(&self) -> usize {
+        policy_size(&self.0.text)
+    }
+
+    /// The `Id` element, if any.
+    pub fn id(&self) -> Option<&str> {
+        self.0.doc.id.as_deref()
+    }
+
+    /// True when the document says `"Version": "2012-10-17"`, the only
+    /// version in which policy variables are expanded.
+    pub fn is_version_2012(&self) -> bool {
+        self.0.doc.version == document::Version::V2012
+    }
+
+    /// 1-based (line, column) where statement `index` (0-based) starts.
+    pub fn statement_position(&self, index: usize) -> Option<(usize, usize)> {
+        self.0
+            .doc
+            .statements
+            .get(index)
+            .map(|s| (s.pos.line, s.pos.column))
+    }
+
+    /// Number of statements.
+    pub fn statement_count(&self) -> usize {
+        self.0.doc.statements.len()
+    }
+
+    /// The `Sid`s of the statements, in order (`None` where absent).
+    pub fn sids(&self) -> Vec<Option<&str>> {
+        self.0
+            .doc
+            .statements
+            .iter()
+            .map(|s| s.sid.as_deref())
+            .collect()
+    }
+
+    /// The document as JSON, keys in their original order.
+    pub fn to_json(&self) -> serde_json::Value {
+        // The text was validated by our own reader, which is stricter than
+        // serde_json (it also rejects duplicate keys), so this cannot fail.
+        serde_json::from_str(&self.0.text).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub(crate) fn doc(&self) -> &document::Document {
+        &self.0.doc
+    }
+}
+
+impl PartialEq for Policy {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind == other.0.kind && self.0.text == other.0.text
+    }
+}
+
+impl Eq for Policy {}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("kind", &self.0.kind)
+            .field("text", &self.0.text)
+            .finish()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PolicyRepr {
+    kind: PolicyKind,
+    document: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    aws_managed: bool,
+}
+
+impl Serialize for Policy {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PolicyRepr {
+            kind: self.0.kind,
+            document: self.0.text.clone(),
+            aws_managed: self.0.aws_managed,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Policy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let repr = PolicyRepr::deserialize(d)?;
+        let opts = ParseOptions {
+            aws_managed: repr.aws_managed,
+            ..ParseOptions::default()
+        };
+        Policy::parse_with(&repr.document, repr.kind, &opts).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What kind of caller a [`Principal`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PrincipalKind {
+    /// An account's root user (also AssumeRoot sessions).
+    Root,
+    /// An IAM user.
+    User,
+    /// A role session.
+    AssumedRole,
+    /// A `GetFederationToken` session.
+    FederatedUser,
+    /// An AWS service principal (e.g. `cloudtrail.amazonaws.com`).
+    Service,
+    /// An unsigned request.
+    Anonymous,
+}
+
+/// The caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    /// What kind of caller.
+    pub kind: PrincipalKind,
+    /// The caller as AWS names it in errors: user ARN, session ARN
+    /// `arn:aws:sts::A:assumed-role/R/S`, root ARN `arn:aws:iam::A:root`,
+    /// service name, or `anonymous`.
+    pub arn: String,
+    /// `aws:PrincipalArn`: the role ARN for role sessions, otherwise as `arn`.
+    pub principal_arn: String,
+    /// The caller's 12-digit account (`""` for anonymous and services).
+    pub account: String,
+    /// The caller is a service-linked role session.
+    pub service_linked_role: bool,
+}
+
+/// A context key's value(s).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ContextValue {
+    /// A single-valued key.
+    Single(String),
+    /// A multi-valued key (e.g. `aws:TagKeys`).
+    Multi(Vec<String>),
+}
+
+impl ContextValue {
+    /// The values as a slice (one element for a single-valued key).
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            ContextValue::Single(s) => std::slice::from_ref(s),
+            ContextValue::Multi(v) => v,
+        }
+    }
+
+    /// True for [`ContextValue::Multi`].
+    pub fn is_multi(&self) -> bool {
+        matches!(self, ContextValue::Multi(_))
+    }
+}
+
+/// Request context keys: case-insensitive names, single- or multi-valued
+/// string values. Insertion order is kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Context {
+    entries: Vec<(String, ContextValue)>,
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|(k, _)| k.eq_ignore_ascii_case(key))
+    }
+
+    fn set(&mut self, key: &str, value: ContextValue) {
+        match self.position(key) {
+            Some(i) => self.entries[i].1 = value,
+            None => self.entries.push((key.to_string(), value)),
+        }
+    }
+
+    /// Sets a single-valued key (replacing any value under any spelling).
+    pub fn insert(&mut self, key: &str, value: impl Into<String>) -> &mut Context {
+        self.set(key, ContextValue::Single(value.into()));
+        self
+    }
+
+    /// Sets a multi-valued key.
+    pub fn insert_multi(&mut self, key: &str, values: Vec<String>) -> &mut Context {
+        self.set(key, ContextValue::Multi(values));
+        self
+    }
+
+    /// Removes a key; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
+        self.position(key).map(|i| self.entries.remove(i).1)
+    }
+
+    /// Looks a key up, ignoring case. No allocation.
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    }
+
+    /// All entries, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no key is set.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// One request to authorize.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// Who is calling.
+    pub principal: &'a Principal,
+    /// `service:Action`, any case.
+    pub action: &'a str,
+    /// The resource ARN, or `"*"` for actions without a resource.
+    pub resource: &'a str,
+    /// The account that owns the resource; `None` means the caller's own
+    /// account (or not applicable).
+    pub resource_account: Option<&'a str>,
+    /// Condition keys.
+    pub context: &'a Context,
+}
+
+/// A policy with the name used in decisions and messages.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedPolicy<'a> {
+    /// ARN of a managed policy / SCP, or e.g. `"user/bob inline policy Foo"`.
+    pub name: &'a str,
+    /// The policy.
+    pub policy: &'a Policy,
+}
+
+/// Every policy that applies to one request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PolicySet<'a> {
+    /// `None`: the principal's account is not governed by SCPs (standalone,
+    /// management account, service-linked role). `Some`: one slice per level
+    /// root..OU..account; an empty level allows nothing.
+    pub scps: Option<&'a [&'a [NamedPolicy<'a>]]>,
+    /// The same for the resource's account.
+    pub rcps: Option<&'a [&'a [NamedPolicy<'a>]]>,
+    /// The resource-based policy (bucket/queue/key policy, role trust policy).
+    pub resource: Option<NamedPolicy<'a>>,
+    /// Trust policies and KMS key policies must themselves allow.
+    pub resource_must_allow: bool,
+    /// Identity policies: user + groups, or role.
+    pub identity: &'a [NamedPolicy<'a>],
+    /// The permissions boundary, if set.
+    pub boundary: Option<NamedPolicy<'a>>,
+    /// Session policies passed when the session was created: when present,
+    /// one of them must allow.
+    pub session: &'a [NamedPolicy<'a>],
+    /// AssumeRoot task policy: deny-only scoping of a root session.
+    pub task: Option<NamedPolicy<'a>>,
+}
+
+/// The outcome of an evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Some policy allowed and nothing denied.
+    Allowed,
+    /// Nothing allowed (the default).
+    ImplicitlyDenied,
+    /// A `Deny` statement matched.
+    ExplicitlyDenied,
+}
+
+/// A layer of the evaluation chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Layer {
+    /// Service control policies.
+    #[serde(rename = "scp")]
+    Scp,
+    /// Resource control policies.
+    #[serde(rename = "rcp")]
+    Rcp,
+    /// The resource-based policy (or role trust policy).
+    #[serde(rename = "resource")]
+    Resource,
+    /// Identity-based policies.
+    #[serde(rename = "identity")]
+    Identity,
+    /// The permissions boundary.
+    #[serde(rename = "boundary")]
+    Boundary,
+    /// Session policies.
+    #[serde(rename = "session")]
+    Session,
+    /// The AssumeRoot task policy.
+    #[serde(rename = "task")]
+    Task,
+    /// The root user's implicit full access.
+    #[serde(rename = "root")]
+    RootRule,
+}
+
+impl Layer {
+    /// The serialized name (`"scp"`, `"root"`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Scp => "scp",
+            Layer::Rcp => "rcp",
+            Layer::Resource => "resource",
+            Layer::Identity => "identity",
+            Layer::Boundary => "boundary",
+            Layer::Session => "session",
+            Layer::Task => "task",
+            Layer::RootRule => "root",
+        }
+    }
+}
+
+/// A statement that matched (or could not be evaluated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchedStatement {
+    /// The layer of the policy.
+    pub layer: Layer,
+    /// The policy's name ([`NamedPolicy::name`]).
+    pub policy: String,
+    /// The statement's `Sid`, if any.
+    pub sid: Option<String>,
+    /// 0-based statement index.
+    pub index: usize,
+    /// The statement's effect.
+    pub effect: Effect,
+}
+
+impl MatchedStatement {
+    /// `Sid "X"` or `statement 3` (1-based), for sentences.
+    pub fn label(&self) -> String {
+        match &self.sid {
+            Some(s) => format!("statement \"{s}\""),
+            None => format!("statement {}", self.index + 1),
+        }
+    }
+}
+
+/// The result of [`evaluate`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    /// Allowed or which kind of deny.
+    pub outcome: Outcome,
+    /// The layer(s) that decided: for an explicit deny, every layer with a
+    /// matching Deny (in chain order); for an implicit deny, the one layer
+    /// that lacked an Allow; for an allow, the layers whose Allow was needed.
+    pub decided_by: Vec<Layer>,
+    /// Statements that matched: the Deny statements for an explicit deny,
+    /// otherwise the Allow statements found in the layers consulted.
+    pub matched: Vec<MatchedStatement>,
+    /// Statements that applied to the request but whose conditions could not
+    /// be evaluated, with the reason. They never allow.
+    pub unevaluable: Vec<(MatchedStatement, String)>,
+    /// Context keys that a condition or policy variable needed but the
+    /// request did not carry.
+    pub missing_context: Vec<String>,
+    /// For an SCP/RCP implicit deny: the 0-based level (0 = organization
+    /// root) that allowed nothing.
+    #[serde(default)]
+    pub level: Option<usize>,
+    /// The kind of the resource-based policy, if one was supplied (a role
+    /// trust policy changes AWS's wording).
+    #[serde(default)]
+    pub resource_kind: Option<PolicyKind>,
+    /// The request was cross-account (resource in another account).
+    #[serde(default)]
+    pub cross_account: bool,
+}
+
+impl Decision {
+    /// True when the outcome is [`Outcome::Allowed`].
+    pub fn is_allowed(&self) -> bool {
+        self.outcome == Outcome::Allowed
+    }
+
+    /// The decision as JSON:
+    /// `{"decision","decidedBy","matched":[{"layer","policy","sid","index","effect"}],"unevaluable":[{..., "reason"}],"missingContext"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let stmt = |m: &MatchedStatement| {
+            serde_json::json!({
+                "layer": m.layer.as_str(),
+                "policy": m.policy,
+                "sid": m.sid,
+                "index": m.index,
+                "effect": m.effect,
+            })
+        };
+        serde_json::json!({
+            "decision": self.outcome,
+            "decidedBy": self.decided_by.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+            "matched": self.matched.iter().map(stmt).collect::<Vec<_>>(),
+            "unevaluable": self.unevaluable.iter().map(|(m, why)| {
+                let mut v = stmt(m);
+                v["reason"] = serde_json::Value::String(why.clone());
+                v
+            }).collect::<Vec<_>>(),
+            "missingContext": self.missing_context,
+        })
+    }
+
+    /// Plain sentences for a trainee: which layer decided, which policy and
+    /// statement, and why.
+    pub fn explain(&self, req: &Request) -> String {
+        eval::explain(self, req)
+    }
+
+    /// AWS's `AccessDenied` message for this decision, naming one policy type
+    /// as AWS does. Empty when the request was allowed.
+    pub fn denial_message(&self, req: &Request) -> String {
+        eval::denial_message(self, req)
+    }
+}
+
+#[cfg(test)]
+mod tests;

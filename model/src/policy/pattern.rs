@@ -1,0 +1,355 @@
+//! Precompiled wildcard patterns: actions, resource ARNs and string values.
+//!
+//! This module owns every "does this pattern match that string" question the
+//! engine asks, so that matching rules live in one place:
+//!
+//! * [`Glob`]: a token sequence with `*` (any run), `?` (one character),
+//!   literal text and policy variables (resolved at match time from a slice
+//!   of borrowed values, so matching never allocates).
+//! * [`ActionPattern`]: `service:Action` patterns stored lowercased and
+//!   compared ASCII-case-insensitively (IAM action names are case-insensitive).
+//! * [`ArnPattern`]: resource patterns matched segment by segment (partition,
+//!   service, region, account) with `*`/`?` confined to one segment, and a
+//!   resource part in which `*` also crosses `:` and `/`.
+//!
+//! Why a hand-written matcher: the engine evaluates on every simulated API
+//! call, so patterns are compiled once at parse time into a shape that
+//! short-cuts the common cases (`*`, exact text, `prefix*`).
+
+/// One element of a compiled glob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// Literal text (already lowercased when the glob is case-insensitive).
+    Text(Box<str>),
+    /// `*`: any run of characters, including none.
+    Star,
+    /// `?`: exactly one character.
+    One,
+    /// A policy variable; the index into the resolved-values slice.
+    Var(usize),
+}
+
+/// A compiled wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glob {
+    tokens: Box<[Token]>,
+    /// Compare literal text ASCII-case-insensitively.
+    fold_case: bool,
+}
+
+/// Reads `c`'s UTF-8 length at byte `i` of `s` (which must be a boundary).
+#[inline]
+fn char_len(s: &[u8], i: usize) -> usize {
+    let b = s[i];
+    if b < 0x80 {
+        1
+    } else if b >= 0xF0 {
+        4
+    } else if b >= 0xE0 {
+        3
+    } else {
+        2
+    }
+}
+
+#[inline]
+fn starts_with(hay: &[u8], needle: &[u8], fold: bool) -> bool {
+    hay.len() >= needle.len()
+        && if fold {
+            hay[..needle.len()].eq_ignore_ascii_case(needle)
+        } else {
+            &hay[..needle.len()] == needle
+        }
+}
+
+impl Glob {
+    /// Compiles `pattern` where `*` and `?` are wildcards and everything else
+    /// is literal. With `fold_case`, literal text is lowercased here and
+    /// compared case-insensitively later.
+    pub fn wildcard(pattern: &str, fold_case: bool) -> Glob {
+        let mut tokens = Vec::new();
+        push_wild_text(&mut tokens, pattern, true, fold_case);
+        Glob {
+            tokens: tokens.into(),
+            fold_case,
+        }
+    }
+
+    /// Builds a glob from already-prepared tokens.
+    pub fn from_tokens(tokens: Vec<Token>, fold_case: bool) -> Glob {
+        Glob {
+            tokens: tokens.into(),
+            fold_case,
+        }
+    }
+
+    /// Matches the whole of `s`. `vars` are the resolved values of
+    /// [`Token::Var`] tokens (literal text; their `*` is not a wildcard).
+    ///
+    /// Classic iterative glob matching with a single backtrack point: on a
+    /// mismatch we resume just after the most recent `*`, letting it swallow
+    /// one more character. Linear in practice, no recursion, no allocation.
+    pub fn matches(&self, s: &str, vars: &[&str]) -> bool {
+        let toks = &self.tokens;
+        let s = s.as_bytes();
+        let fold = self.fold_case;
+        let (mut p, mut i) = (0usize, 0usize);
+        let mut star: Option<(usize, usize)> = None;
+        loop {
+            if p < toks.len() {
+                let advanced = match &toks[p] {
+                    Token::Star => {
+                        star = Some((p, i));
+                        p += 1;
+                        continue;
+                    }
+                    Token::One => {
+                        if i < s.len() {
+                            i += char_len(s, i);
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                    Token::Text(t) => {
+                        if starts_with(&s[i..], t.as_bytes(), fold) {
+                            i += t.len();
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                    Token::Var(k) => {
+                        let v = vars.get(*k).copied().unwrap_or("").as_bytes();
+                        if starts_with(&s[i..], v, fold) {
+                            i += v.len();
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                };
+                if advanced {
+                    p += 1;
+                    continue;
+                }
+            } else if i == s.len() {
+                return true;
+            }
+            // Mismatch: let the last `*` absorb one more character.
+            match star {
+                Some((sp, si)) if si < s.len() => {
+                    let si = si + char_len(s, si);
+                    star = Some((sp, si));
+                    p = sp + 1;
+                    i = si;
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// Appends `text` to `tokens`, treating `*`/`?` as wildcards when `wild`.
+pub fn push_wild_text(tokens: &mut Vec<Token>, text: &str, wild: bool, fold_case: bool) {
+    let mut lit = String::new();
+    for c in text.chars() {
+        match c {
+            '*' if wild => {
+                flush(tokens, &mut lit);
+                // `**` is the same as `*`; collapsing keeps matching linear.
+                if tokens.last() != Some(&Token::Star) {
+                    tokens.push(Token::Star);
+                }
+            }
+            '?' if wild => {
+                flush(tokens, &mut lit);
+                tokens.push(Token::One);
+            }
+            c if fold_case => lit.push(c.to_ascii_lowercase()),
+            c => lit.push(c),
+        }
+    }
+    flush(tokens, &mut lit);
+}
+
+/// Appends literal text (no wildcards) to `tokens`, merging with a preceding
+/// literal so that matching compares longer runs.
+pub fn push_literal(tokens: &mut Vec<Token>, text: &str, fold_case: bool) {
+    push_wild_text(tokens, text, false, fold_case)
+}
+
+fn flush(tokens: &mut Vec<Token>, lit: &mut String) {
+    if lit.is_empty() {
+        return;
+    }
+    if let Some(Token::Text(prev)) = tokens.last_mut() {
+        let mut s = String::from(std::mem::take(prev));
+        s.push_str(lit);
+        *prev = s.into();
+    } else {
+        tokens.push(Token::Text(std::mem::take(lit).into()));
+    }
+    lit.clear();
+}
+
+/// A compiled `Action`/`NotAction` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionPattern {
+    /// `*`: every action.
+    Any,
+    /// No wildcard: lowercased full name.
+    Exact(Box<str>),
+    /// `prefix*` with no other wildcard: lowercased prefix.
+    Prefix(Box<str>),
+    /// Anything else.
+    Glob(Glob),
+}
+
+impl ActionPattern {
+    /// Compiles an action pattern (case-insensitive).
+    pub fn new(pattern: &str) -> ActionPattern {
+        if pattern == "*" {
+            return ActionPattern::Any;
+        }
+        let lower = pattern.to_ascii_lowercase();
+        let wild = |s: &str| s.contains(['*', '?']);
+        if !wild(&lower) {
+            ActionPattern::Exact(lower.into())
+        } else if let Some(prefix) = lower.strip_suffix('*').filter(|p| !wild(p)) {
+            ActionPattern::Prefix(prefix.into())
+        } else {
+            ActionPattern::Glob(Glob::wildcard(&lower, true))
+        }
+    }
+
+    /// Does the request action `action` (any case) match?
+    #[inline]
+    pub fn matches(&self, action: &str) -> bool {
+        match self {
+            ActionPattern::Any => true,
+            ActionPattern::Exact(e) => action.eq_ignore_ascii_case(e),
+            ActionPattern::Prefix(p) => starts_with(action.as_bytes(), p.as_bytes(), true),
+            ActionPattern::Glob(g) => g.matches(action, &[]),
+        }
+    }
+}
+
+/// Splits an ARN into its five leading segments and the resource part.
+/// Returns `None` when `s` has fewer than six colon-separated parts.
+pub fn split_arn(s: &str) -> Option<([&str; 5], &str)> {
+    let mut parts = [""; 5];
+    let mut rest = s;
+    for part in parts.iter_mut() {
+        let idx = rest.find(':')?;
+        *part = &rest[..idx];
+        rest = &rest[idx + 1..];
+    }
+    Some((parts, rest))
+}
+
+/// A compiled resource pattern (`Resource`/`NotResource` entry, or an
+/// `Arn*` condition value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArnPattern {
+    /// `*`: every resource.
+    Any,
+    /// Not ARN-shaped (e.g. a bare name): matched as one glob over the whole
+    /// request resource.
+    Whole(Glob),
+    /// `arn:partition:service:region:account:resource`.
+    Arn {
+        /// Globs for `arn`, partition, service, region and account; none may
+        /// cross a colon.
+        segments: Box<[Glob; 5]>,
+        /// The resource part, where `*` crosses `:` and `/`.
+        resource: Glob,
+    },
+}
+
+impl ArnPattern {
+    /// Does `resource` match, given resolved variable values for the
+    /// resource part?
+    pub fn matches(&self, resource: &str, vars: &[&str]) -> bool {
+        match self {
+            ArnPattern::Any => true,
+            ArnPattern::Whole(g) => g.matches(resource, vars),
+            ArnPattern::Arn {
+                segments,
+                resource: rp,
+            } => {
+                let Some((parts, rest)) = split_arn(resource) else {
+                    return false;
+                };
+                segments.iter().zip(parts).all(|(g, p)| g.matches(p, &[])) && rp.matches(rest, vars)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_basics() {
+        let g = Glob::wildcard("a*b?c", false);
+        assert!(g.matches("abxc", &[]));
+        assert!(g.matches("a123b9c", &[]));
+        assert!(g.matches("abbbc", &[]));
+        assert!(!g.matches("abc", &[]));
+        assert!(!g.matches("Abxc", &[]));
+        assert!(Glob::wildcard("*", false).matches("", &[]));
+        assert!(Glob::wildcard("", false).matches("", &[]));
+        assert!(!Glob::wildcard("", false).matches("x", &[]));
+        assert!(Glob::wildcard("?", false).matches("é", &[]));
+        assert!(!Glob::wildcard("??", false).matches("é", &[]));
+        assert!(Glob::wildcard("*a*a*a*", false).matches("banana-a", &[]));
+        assert!(!Glob::wildcard("*a*a*a*a*", false).matches("banana", &[]));
+        assert!(Glob::wildcard("*x", false).matches("aaaax", &[]));
+    }
+
+    #[test]
+    fn glob_fold_case_and_vars() {
+        let g = Glob::wildcard("S3:Get*", true);
+        assert!(g.matches("s3:GETOBJECT", &[]));
+        let mut t = Vec::new();
+        push_wild_text(&mut t, "home/", true, false);
+        t.push(Token::Var(0));
+        push_wild_text(&mut t, "/*", true, false);
+        let g = Glob::from_tokens(t, false);
+        assert!(g.matches("home/bob/x/y", &["bob"]));
+        assert!(!g.matches("home/alice/x", &["bob"]));
+        // A variable's value is literal: its `*` is not a wildcard.
+        assert!(!g.matches("home/bob/x", &["b*"]));
+        assert!(g.matches("home/b*/x", &["b*"]));
+    }
+
+    #[test]
+    fn actions() {
+        let cases = [
+            ("*", "iam:GetUser", true),
+            ("iam:GetUser", "IAM:getuser", true),
+            ("iam:GetUser", "iam:GetUsers", false),
+            ("iam:Get*", "iam:GetUser", true),
+            ("iam:Get*", "iam:ListUsers", false),
+            ("IAM:*", "iam:ListUsers", true),
+            ("iam:*User", "iam:GetUser", true),
+            ("iam:*User", "iam:GetUsers", false),
+            ("iam:Get?ser", "iam:GetUser", true),
+            ("s3:*Object*", "s3:GetObjectAcl", true),
+            ("s3:*", "s3x:Get", false),
+        ];
+        for (p, a, want) in cases {
+            assert_eq!(ActionPattern::new(p).matches(a), want, "{p} vs {a}");
+        }
+    }
+
+    #[test]
+    fn split_arns() {
+        let (p, r) = split_arn("arn:aws:s3:::bucket/key:with:colons").unwrap();
+        assert_eq!(p, ["arn", "aws", "s3", "", ""]);
+        assert_eq!(r, "bucket/key:with:colons");
+        assert!(split_arn("arn:aws:s3").is_none());
+    }
+}

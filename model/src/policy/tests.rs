@@ -1,0 +1,672 @@
+//! Unit tests of the policy engine: parsing errors, matching, evaluation.
+//!
+//! The evaluation tables below follow the IAM User Guide pages cited next to
+//! them; the expected outcomes are AWS's documented behaviour.
+
+use super::*;
+
+pub(crate) const ACCT: &str = "111122223333";
+pub(crate) const OTHER: &str = "444455556666";
+
+pub(crate) fn user(name: &str) -> Principal {
+    Principal {
+        kind: PrincipalKind::User,
+        arn: format!("arn:aws:iam::{ACCT}:user/{name}"),
+        principal_arn: format!("arn:aws:iam::{ACCT}:user/{name}"),
+        account: ACCT.into(),
+        service_linked_role: false,
+    }
+}
+
+pub(crate) fn root(acct: &str) -> Principal {
+    Principal {
+        kind: PrincipalKind::Root,
+        arn: format!("arn:aws:iam::{acct}:root"),
+        principal_arn: format!("arn:aws:iam::{acct}:root"),
+        account: acct.into(),
+        service_linked_role: false,
+    }
+}
+
+pub(crate) fn session(role: &str, name: &str) -> Principal {
+    Principal {
+        kind: PrincipalKind::AssumedRole,
+        arn: format!("arn:aws:sts::{ACCT}:assumed-role/{role}/{name}"),
+        principal_arn: format!("arn:aws:iam::{ACCT}:role/{role}"),
+        account: ACCT.into(),
+        service_linked_role: false,
+    }
+}
+
+pub(crate) fn p(kind: PolicyKind, text: &str) -> Policy {
+    Policy::parse(text, kind).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+pub(crate) fn id(stmts: &str) -> Policy {
+    p(
+        PolicyKind::Identity,
+        &format!(r#"{{"Version":"2012-10-17","Statement":[{stmts}]}}"#),
+    )
+}
+
+fn perr(kind: PolicyKind, text: &str) -> PolicyError {
+    Policy::parse(text, kind).expect_err(text)
+}
+
+fn eval_identity(
+    pr: &Principal,
+    policies: &[&Policy],
+    action: &str,
+    resource: &str,
+    ctx: &Context,
+) -> Decision {
+    let named: Vec<NamedPolicy> = policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| NamedPolicy {
+            name: ["P0", "P1", "P2", "P3"][i],
+            policy: p,
+        })
+        .collect();
+    let req = Request {
+        principal: pr,
+        action,
+        resource,
+        resource_account: None,
+        context: ctx,
+    };
+    evaluate(
+        &req,
+        &PolicySet {
+            identity: &named,
+            ..PolicySet::default()
+        },
+    )
+}
+
+// ---------- parsing ----------
+
+#[test]
+fn parse_errors_carry_iam_message_and_position() {
+    // (kind, document, IAM message, text at the reported position, nth occurrence)
+    let cases: &[(PolicyKind, &str, &str, &str, usize)] = &[
+        (PolicyKind::Identity, "{\"Statement\": [", SYNTAX_MSG, "", 0),
+        (
+            PolicyKind::Identity,
+            "{\n \"Version\": \"2012-10-17\",\n \"Statment\": []\n}",
+            SYNTAX_MSG,
+            "\"Statment",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:Get*\",\"Resource\":\"*\",\n  \"Principal\":\"*\"}}",
+            "Policy document should not specify a principal.",
+            "\"Principal",
+            0,
+        ),
+        (
+            PolicyKind::Trust,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}}",
+            "Missing required field Principal",
+            "{\"Effect",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"GetObject\",\"Resource\":\"*\"}}",
+            "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
+            "\"GetObject",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iam:Get:User\",\"Resource\":\"*\"}}",
+            "Actions/Condition can contain only one colon.",
+            "\"iam:Get",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Resource\":\"*\"}}",
+            "Policy statement must contain actions.",
+            "{\"Effect",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\"}}",
+            "Policy statement must contain resources.",
+            "{\"Effect",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"},{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}",
+            "Statement IDs (SID) in a single policy must be unique.",
+            "\"A\"",
+            1,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Sid\":\"no spaces\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*",
+            "\"no spaces",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"bucket\"}}",
+            "Resource bucket must be in ARN format or \"*\".",
+            "\"bucket",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Permit\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "\"Permit",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            "The policy failed legacy parsing",
+            "\"allow",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "\"Action",
+            1,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2013-01-01\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "\"2013",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"username\":\"x\"}}}}",
+            "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
+            "\"username",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":{\"aws:CurrentTime\":\"tomorrow\"}}}}",
+            "The policy failed legacy parsing",
+            "\"tomorrow",
+            0,
+        ),
+        (
+            PolicyKind::Scp,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b\"}}",
+            SYNTAX_MSG,
+            "\"arn:",
+            0,
+        ),
+        (
+            PolicyKind::Rcp,
+            "{\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            "Policy document must be version 2012-10-17 or greater.",
+            "{\"Statement",
+            0,
+        ),
+        (
+            PolicyKind::Rcp,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "\"*\",\"Resource",
+            0,
+        ),
+        (
+            PolicyKind::Rcp,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"NotAction\":\"s3:Get*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "\"NotAction",
+            0,
+        ),
+        (
+            PolicyKind::Rcp,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "{\"AWS",
+            0,
+        ),
+        (
+            PolicyKind::Rcp,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "\"Allow",
+            0,
+        ),
+        (
+            PolicyKind::Scp,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            "Policy document should not specify a principal.",
+            "\"Principal",
+            0,
+        ),
+        (
+            PolicyKind::Resource,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"111122223333\"},\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "\"NotPrincipal",
+            0,
+        ),
+        (
+            PolicyKind::Trust,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/*\"},\"Action\":\"sts:AssumeRole\"}}",
+            "Invalid principal in policy: \"AWS\":\"arn:aws:iam::111122223333:user/*\"",
+            "\"arn:",
+            0,
+        ),
+        (
+            PolicyKind::Trust,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"111122223333\"},\"Action\":\"sts:AssumeRole\",\"Resource\":\"*\"}}",
+            "Has prohibited field Resource",
+            "\"Resource",
+            0,
+        ),
+        (
+            PolicyKind::Session,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sqs:*\",\"Resource\":\"arn:aws:sqs\"}}",
+            "Resource arn:aws:sqs must be in ARN format or \"*\".",
+            "\"arn:",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:*:::b\"}}",
+            "Resource vendor must be fully qualified and cannot contain regexes.",
+            "\"arn:",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"arn:aws:iam:us-east-1:123456789012:user/x\"}}",
+            "IAM resource arn:aws:iam:us-east-1:123456789012:user/x cannot contain region information.",
+            "\"arn:",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"arn:aws:iam::123456789012:u*\"}}",
+            "IAM resource path must either be \"*\" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.",
+            "\"arn:",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Id\":\"x\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
+            SYNTAX_MSG,
+            "\"x\"",
+            0,
+        ),
+    ];
+    for (kind, text, msg, needle, nth) in cases {
+        let e = perr(*kind, text);
+        assert_eq!(e.message, *msg, "{text}\n{e}");
+        // Expected position: the nth occurrence of `needle` (end of text if empty).
+        let byte = if needle.is_empty() {
+            text.len()
+        } else {
+            text.match_indices(needle).nth(*nth).expect(needle).0
+        };
+        let before = &text[..byte];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
+        assert_eq!((e.line, e.column), (line, column), "{text}\n{e}");
+        assert!(!e.detail.is_empty());
+        assert!(e.to_string().starts_with(msg));
+    }
+}
+
+const SYNTAX_MSG: &str = "Syntax errors in policy.";
+
+#[test]
+fn size_quota_ignores_whitespace() {
+    let actions: Vec<String> = (0..400)
+        .map(|i| format!("\"s3:GetObjectNumber{i}\""))
+        .collect();
+    let big = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":[{}],"Resource":"*"}}}}"#,
+        actions.join(",")
+    );
+    let e = perr(PolicyKind::Identity, &big);
+    assert_eq!(e.message, "Cannot exceed quota for PolicySize: 6144");
+    let spaced = format!(
+        "{{\"Version\":\"2012-10-17\",{}\"Statement\":{{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}}}",
+        " ".repeat(10_000)
+    );
+    assert!(Policy::parse(&spaced, PolicyKind::Identity).is_ok());
+    let opts = ParseOptions {
+        aws_managed: true,
+        ..ParseOptions::default()
+    };
+    assert!(Policy::parse_with(&big, PolicyKind::Identity, &opts).is_ok());
+}
+
+#[test]
+fn grammar_accepts_the_documented_forms() {
+    // Statement as a single object, scalar Action/Resource, no Version.
+    let pol = p(
+        PolicyKind::Identity,
+        r#"{"Statement":{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::*"}}"#,
+    );
+    assert_eq!(pol.statement_count(), 1);
+    // Resource policy with every principal form and a condition.
+    let text = r#"{"Version":"2012-10-17","Id":"Q1","Statement":[
+        {"Sid":"Public read","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+        {"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::444455556666:root","arn:aws:iam::111122223333:role/R"],
+          "Service":"cloudtrail.amazonaws.com","CanonicalUser":"79a59df900b949e55d96a1e698fbaced"},
+         "Action":["s3:PutObject"],"Resource":["arn:aws:s3:::b/*"],
+         "Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"},"Bool":{"aws:SecureTransport":true}}},
+        {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/admin"},"NotAction":"s3:Get*","NotResource":"arn:aws:s3:::b/public/*"}]}"#;
+    let pol = p(PolicyKind::Resource, text);
+    assert_eq!(pol.sids(), vec![Some("Public read"), None, None]);
+    assert_eq!(pol.to_json()["Id"], "Q1");
+    let doc = pol.to_json();
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["Version", "Id", "Statement"]);
+    // Root task policy, SCP FullAWSAccess, the AWS-managed RCP.
+    p(
+        PolicyKind::Scp,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    );
+    let opts = ParseOptions {
+        aws_managed: true,
+        ..ParseOptions::default()
+    };
+    assert!(Policy::parse_with(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+        PolicyKind::Rcp,
+        &opts
+    )
+    .is_ok());
+}
+
+#[test]
+fn policy_serde_round_trip() {
+    let pol = id(r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#);
+    let json = serde_json::to_value(&pol).unwrap();
+    assert_eq!(json["kind"], "identity");
+    assert_eq!(json["document"], pol.text());
+    assert!(json.get("awsManaged").is_none());
+    let back: Policy = serde_json::from_value(json).unwrap();
+    assert_eq!(back, pol);
+    let bad = serde_json::json!({"kind": "identity", "document": "{}"});
+    assert!(serde_json::from_value::<Policy>(bad).is_err());
+}
+
+// ---------- evaluation: phase 1 basics ----------
+
+#[test]
+fn allow_deny_and_implicit_deny() {
+    let ctx = Context::new();
+    let bob = user("bob");
+    let allow =
+        id(r#"{"Sid":"S3Read","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}"#);
+    let d = eval_identity(&bob, &[&allow], "s3:GetObject", "arn:aws:s3:::b/k", &ctx);
+    assert_eq!(d.outcome, Outcome::Allowed);
+    assert_eq!(d.decided_by, vec![Layer::Identity]);
+    assert_eq!(d.matched[0].sid.as_deref(), Some("S3Read"));
+    let d = eval_identity(&bob, &[&allow], "s3:PutObject", "arn:aws:s3:::b/k", &ctx);
+    assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
+    assert_eq!(d.decided_by, vec![Layer::Identity]);
+    let req = Request {
+        principal: &bob,
+        action: "s3:PutObject",
+        resource: "arn:aws:s3:::b/k",
+        resource_account: None,
+        context: &ctx,
+    };
+    assert_eq!(
+        d.denial_message(&req),
+        "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::b/k because no identity-based policy allows the s3:PutObject action"
+    );
+    let deny = id(r#"{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/secret*"}"#);
+    let d = eval_identity(
+        &bob,
+        &[&allow, &deny],
+        "s3:GetObject",
+        "arn:aws:s3:::b/secret.txt",
+        &ctx,
+    );
+    assert_eq!(d.outcome, Outcome::ExplicitlyDenied);
+    assert_eq!(d.matched.len(), 1);
+    assert_eq!(d.matched[0].policy, "P1");
+    assert_eq!(d.matched[0].index, 0);
+}
+
+#[test]
+fn not_action_and_not_resource() {
+    let ctx = Context::new();
+    let bob = user("bob");
+    let pol = id(r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*"},
+           {"Effect":"Deny","Action":"s3:*","NotResource":["arn:aws:s3:::mine","arn:aws:s3:::mine/*"]}"#);
+    let cases = [
+        ("ec2:RunInstances", "*", Outcome::Allowed),
+        ("iam:CreateUser", "*", Outcome::ImplicitlyDenied),
+        ("s3:GetObject", "arn:aws:s3:::mine/x", Outcome::Allowed),
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::theirs/x",
+            Outcome::ExplicitlyDenied,
+        ),
+    ];
+    for (a, r, want) in cases {
+        assert_eq!(
+            eval_identity(&bob, &[&pol], a, r, &ctx).outcome,
+            want,
+            "{a} {r}"
+        );
+    }
+}
+
+#[test]
+fn resource_wildcards() {
+    let ctx = Context::new();
+    let bob = user("bob");
+    let cases: &[(&str, &str, bool)] = &[
+        ("arn:aws:s3:::b/*", "arn:aws:s3:::b/a/b/c", true),
+        ("arn:aws:s3:::b/*", "arn:aws:s3:::bb/a", false),
+        ("arn:aws:s3:::b/?.txt", "arn:aws:s3:::b/a.txt", true),
+        ("arn:aws:s3:::b/?.txt", "arn:aws:s3:::b/ab.txt", false),
+        (
+            "arn:aws:iam::*:user/*",
+            "arn:aws:iam::111122223333:user/bob",
+            true,
+        ),
+        (
+            "arn:aws:iam::111122223333:user/Bob",
+            "arn:aws:iam::111122223333:user/bob",
+            false,
+        ),
+        (
+            "arn:aws:logs:*:*:log-group:*",
+            "arn:aws:logs:us-east-1:111122223333:log-group:g:log-stream:s",
+            true,
+        ),
+        // `*` in a middle segment does not cross a colon.
+        (
+            "arn:aws:sqs:*:111122223333:q",
+            "arn:aws:sqs:us-east-1:111122223333:q",
+            true,
+        ),
+        (
+            "arn:aws:sqs:us-*:111122223333:q",
+            "arn:aws:sqs:eu-west-1:111122223333:q",
+            false,
+        ),
+        // Incomplete ARN in an identity policy: padded with `*`.
+        ("arn:aws:sqs", "arn:aws:sqs:us-east-1:111122223333:q", true),
+        ("arn:aws:sqs", "arn:aws:sns:us-east-1:111122223333:q", false),
+        ("*", "*", true),
+        ("arn:aws:s3:::*", "*", false),
+    ];
+    for (pat, res, want) in cases {
+        let pol = id(&format!(
+            r#"{{"Effect":"Allow","Action":"*","Resource":"{pat}"}}"#
+        ));
+        let d = eval_identity(&bob, &[&pol], "s3:GetObject", res, &ctx);
+        assert_eq!(d.is_allowed(), *want, "{pat} vs {res}");
+    }
+}
+
+#[test]
+fn root_rule() {
+    let ctx = Context::new();
+    let r = root(ACCT);
+    let req = Request {
+        principal: &r,
+        action: "iam:CreateUser",
+        resource: "arn:aws:iam::111122223333:user/x",
+        resource_account: None,
+        context: &ctx,
+    };
+    let d = evaluate(&req, &PolicySet::default());
+    assert!(d.is_allowed());
+    assert_eq!(d.decided_by, vec![Layer::RootRule]);
+    // An SCP deny binds a member account's root.
+    let scp = p(
+        PolicyKind::Scp,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"NoIam","Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#,
+    );
+    let named = [NamedPolicy {
+        name: "arn:aws:organizations::999988887777:policy/o-abcdefghij/service_control_policy/p-12345678",
+        policy: &scp,
+    }];
+    let levels: [&[NamedPolicy]; 1] = [&named];
+    let set = PolicySet {
+        scps: Some(&levels),
+        ..PolicySet::default()
+    };
+    let d = evaluate(&req, &set);
+    assert_eq!(d.outcome, Outcome::ExplicitlyDenied);
+    assert_eq!(d.decided_by, vec![Layer::Scp]);
+    assert_eq!(
+        d.denial_message(&req),
+        "User: arn:aws:iam::111122223333:root is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::111122223333:user/x with an explicit deny in a service control policy: arn:aws:organizations::999988887777:policy/o-abcdefghij/service_control_policy/p-12345678"
+    );
+    assert!(d.explain(&req).contains("\"NoIam\""));
+}
+
+#[test]
+fn unknown_operator_is_unevaluable_and_never_allows() {
+    let ctx = Context::new();
+    let bob = user("bob");
+    let pol = id(
+        r#"{"Sid":"Odd","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"aws:username":"bob"}}}"#,
+    );
+    let d = eval_identity(&bob, &[&pol], "s3:GetObject", "*", &ctx);
+    assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
+    assert_eq!(d.unevaluable.len(), 1);
+    assert_eq!(d.unevaluable[0].0.sid.as_deref(), Some("Odd"));
+    let deny = id(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Foo":{"aws:username":"bob"}}}"#,
+    );
+    let d = eval_identity(&bob, &[&deny], "s3:GetObject", "*", &ctx);
+    assert_eq!(d.outcome, Outcome::Allowed);
+    assert_eq!(d.unevaluable.len(), 1);
+    assert!(d
+        .explain(&Request {
+            principal: &bob,
+            action: "s3:GetObject",
+            resource: "*",
+            resource_account: None,
+            context: &ctx
+        })
+        .contains("not applied"));
+}
+
+#[test]
+fn decision_json_and_serde() {
+    let ctx = Context::new();
+    let bob = user("bob");
+    let pol = id(r#"{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*"}"#);
+    let d = eval_identity(&bob, &[&pol], "s3:GetObject", "*", &ctx);
+    let j = d.to_json();
+    assert_eq!(j["decision"], "Allowed");
+    assert_eq!(j["decidedBy"][0], "identity");
+    assert_eq!(j["matched"][0]["layer"], "identity");
+    assert_eq!(j["matched"][0]["sid"], "A");
+    assert_eq!(j["matched"][0]["index"], 0);
+    assert_eq!(j["matched"][0]["effect"], "Allow");
+    assert_eq!(j["missingContext"], serde_json::json!([]));
+    let s = serde_json::to_string(&d).unwrap();
+    let back: Decision = serde_json::from_str(&s).unwrap();
+    assert_eq!(back, d);
+    assert_eq!(serde_json::to_value(Layer::RootRule).unwrap(), "root");
+    assert_eq!(serde_json::to_value(PolicyKind::Scp).unwrap(), "scp");
+    assert_eq!(
+        serde_json::to_value(Outcome::ExplicitlyDenied).unwrap(),
+        "ExplicitlyDenied"
+    );
+}
+
+#[test]
+fn context_keys_are_case_insensitive() {
+    let mut c = Context::new();
+    c.insert("aws:SourceIp", "10.0.0.1");
+    c.insert("AWS:SOURCEIP", "10.0.0.2");
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        c.get("aws:sourceip"),
+        Some(&ContextValue::Single("10.0.0.2".into()))
+    );
+    c.insert_multi("aws:TagKeys", vec!["a".into(), "b".into()]);
+    assert_eq!(c.get("aws:tagkeys").unwrap().as_slice().len(), 2);
+    assert!(c.get("aws:username").is_none());
+}
+
+#[test]
+fn cross_account_needs_both_sides() {
+    let ctx = Context::new();
+    let s = session("Reader", "alice");
+    let idp =
+        id(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::theirs/*"}"#);
+    let bucket = p(
+        PolicyKind::Resource,
+        &format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCT}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::theirs/*"}}]}}"#
+        ),
+    );
+    let identity = [NamedPolicy {
+        name: "P0",
+        policy: &idp,
+    }];
+    let req = Request {
+        principal: &s,
+        action: "s3:GetObject",
+        resource: "arn:aws:s3:::theirs/k",
+        resource_account: Some(OTHER),
+        context: &ctx,
+    };
+    let with_bucket = PolicySet {
+        identity: &identity,
+        resource: Some(NamedPolicy {
+            name: "bucket policy of theirs",
+            policy: &bucket,
+        }),
+        ..PolicySet::default()
+    };
+    let d = evaluate(&req, &with_bucket);
+    assert!(d.is_allowed(), "{}", d.explain(&req));
+    assert_eq!(d.decided_by, vec![Layer::Resource, Layer::Identity]);
+    let only_identity = PolicySet {
+        identity: &identity,
+        ..PolicySet::default()
+    };
+    let d = evaluate(&req, &only_identity);
+    assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
+    assert_eq!(d.decided_by, vec![Layer::Resource]);
+    assert!(d
+        .denial_message(&req)
+        .ends_with("because no resource-based policy allows the s3:GetObject action"));
+}

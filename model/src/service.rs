@@ -1,0 +1,219 @@
+//! What every simulated AWS service shares: the operation table and the call context.
+//!
+//! Each service module publishes a table of [`Operation`]s: the operation's name, its parameters
+//! with their shapes, and a handler. The command layer turns AWS CLI syntax into a JSON object of
+//! parameters from that same table (so the CLI, `help` and tab completion can never disagree with
+//! what a handler accepts), and the handler receives a [`Call`]: the world, the resolved caller,
+//! and the one door to the policy engine, [`Call::authorize`].
+
+use crate::auth::{AuthRecord, Caller};
+use crate::error::{AwsError, AwsResult};
+use crate::policy::Policy;
+use crate::world::World;
+use serde_json::{Map, Value};
+
+/// A handler: reads its parameters, asks for authorization, changes the world, returns the response.
+pub type Handler = fn(&mut Call, &Map<String, Value>) -> AwsResult<Value>;
+
+/// The shape of a parameter's value, which decides how the CLI parses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A string.
+    String,
+    /// An integer.
+    Integer,
+    /// `--flag` / `--no-flag`.
+    Boolean,
+    /// Several words, or a JSON list of strings.
+    StringList,
+    /// A JSON document passed as a string (policy documents): inline JSON or `file://`.
+    Document,
+    /// A list of `Key=..,Value=..` structures (shorthand or JSON).
+    Tags,
+    /// A structure with the given members (shorthand `A=1,B=2` or JSON).
+    Structure(&'static [Param]),
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param {
+    /// The API name, e.g. `UserName`; the CLI option is derived from it (`--user-name`).
+    pub name: &'static str,
+    /// How its value is parsed.
+    pub shape: Shape,
+    /// Whether the operation requires it.
+    pub required: bool,
+    /// One line of help.
+    pub doc: &'static str,
+}
+
+/// One operation of a service.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// The CLI's service name: `iam`, `sts`, `organizations`...
+    pub service: &'static str,
+    /// The API name, e.g. `CreateUser`; the CLI name is derived from it (`create-user`).
+    pub name: &'static str,
+    /// One line of help.
+    pub summary: &'static str,
+    /// Its parameters.
+    pub params: &'static [Param],
+    /// What runs it.
+    pub handler: Handler,
+}
+
+impl Operation {
+    /// The CLI name: `create-user`.
+    pub fn cli_name(&self) -> String {
+        kebab(self.name)
+    }
+}
+
+/// Converts an API name to the CLI's form the way botocore does: `ListMFADevices` ->
+/// `list-mfa-devices`, `UserName` -> `user-name`.
+pub fn kebab(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
+                out.push('-');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// The context of one AWS call: the world, who is calling, and every authorization made so far.
+pub struct Call<'w> {
+    /// The world the call acts on.
+    pub world: &'w mut World,
+    /// The resolved caller.
+    pub caller: Caller,
+    /// The Region the call is made in (`--region`).
+    pub region: String,
+    /// Every authorization decision taken during the call, in order (for `explain`).
+    pub auth: Vec<AuthRecord>,
+}
+
+impl<'w> Call<'w> {
+    /// The time on the simulated clock.
+    pub fn now(&self) -> i64 {
+        self.world.clock.now()
+    }
+
+    /// The caller's account ID.
+    pub fn account(&self) -> String {
+        self.caller.account.clone()
+    }
+
+    /// Asks the policy engine whether the caller may perform `action` on `resource` (identity
+    /// side only: no resource-based policy). Denials become AWS's `AccessDenied`.
+    pub fn authorize(&mut self, action: &str, resource: &str) -> AwsResult<()> {
+        self.authorize_with(action, resource, None)
+    }
+
+    /// Like [`Call::authorize`], with the resource's own policy (bucket, queue, key or trust
+    /// policy), named for explanations.
+    pub fn authorize_with(&mut self, action: &str, resource: &str, resource_policy: Option<(&str, &Policy)>) -> AwsResult<()> {
+        let record = self.world.authorize(&self.caller, &self.region, action, resource, resource_policy, false);
+        let result = if record.decision.is_allowed() {
+            Ok(())
+        } else {
+            Err(AwsError::access_denied(record.denial_message()))
+        };
+        self.auth.push(record);
+        result
+    }
+}
+
+fn missing(name: &str) -> AwsError {
+    let mut field = name.to_string();
+    if let Some(first) = field.get_mut(0..1) {
+        first.make_ascii_lowercase();
+    }
+    AwsError::validation(format!(
+        "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+    ))
+}
+
+/// A required string parameter.
+pub fn req_str<'a>(input: &'a Map<String, Value>, name: &str) -> AwsResult<&'a str> {
+    input.get(name).and_then(Value::as_str).ok_or_else(|| missing(name))
+}
+
+/// An optional string parameter.
+pub fn opt_str<'a>(input: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    input.get(name).and_then(Value::as_str)
+}
+
+/// An optional integer parameter.
+pub fn opt_i64(input: &Map<String, Value>, name: &str) -> Option<i64> {
+    input.get(name).and_then(Value::as_i64)
+}
+
+/// An optional boolean parameter.
+pub fn opt_bool(input: &Map<String, Value>, name: &str) -> Option<bool> {
+    input.get(name).and_then(Value::as_bool)
+}
+
+/// Checks an IAM name against its pattern (`[\w+=,.@-]+`) and length, as IAM's validation does.
+pub fn check_name(field: &str, value: &str, max: usize) -> AwsResult<()> {
+    let mut f = field.to_string();
+    if let Some(first) = f.get_mut(0..1) {
+        first.make_ascii_lowercase();
+    }
+    if value.is_empty() || value.chars().count() > max {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{value}' at '{f}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+        )));
+    }
+    if !value.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{value}' at '{f}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks an IAM path: `/` or `/text/`, at most 512 characters.
+pub fn check_path(value: &str) -> AwsResult<()> {
+    let ok = value.starts_with('/')
+        && value.ends_with('/')
+        && value.len() <= 512
+        && value.chars().all(|c| ('\u{21}'..='\u{7e}').contains(&c));
+    if ok {
+        Ok(())
+    } else {
+        Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{value}' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_matches_botocore() {
+        assert_eq!(kebab("CreateUser"), "create-user");
+        assert_eq!(kebab("ListMFADevices"), "list-mfa-devices");
+        assert_eq!(kebab("GetCallerIdentity"), "get-caller-identity");
+        assert_eq!(kebab("UserName"), "user-name");
+        assert_eq!(kebab("ListOpenIDConnectProviders"), "list-open-id-connect-providers");
+        assert_eq!(kebab("EnableAWSServiceAccess"), "enable-aws-service-access");
+        assert_eq!(kebab("PolicyArn"), "policy-arn");
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(check_name("UserName", "bob.smith@x", 64).is_ok());
+        assert_eq!(check_name("UserName", "bad name", 64).unwrap_err().code, "ValidationError");
+        assert!(check_name("UserName", "", 64).is_err());
+        assert!(check_path("/").is_ok() && check_path("/a/b/").is_ok() && check_path("a/").is_err());
+    }
+}

@@ -1,0 +1,253 @@
+//! STS: temporary credentials.
+//!
+//! Owns the sessions that `AssumeRole` and `GetSessionToken` hand out: their keys, tokens,
+//! session policies and expiry on the simulated clock. `GetCallerIdentity` needs no permission.
+
+use crate::arn;
+use crate::auth::{key, CallerKind};
+use crate::clock::format_cli;
+use crate::error::{AwsError, AwsResult};
+use crate::policy::{Policy, PolicyKind};
+use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// What a session stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SessionKind {
+    /// A role session.
+    AssumedRole {
+        /// Lower-cased role name.
+        role_key: String,
+        /// The session name.
+        session_name: String,
+    },
+    /// `GetSessionToken` credentials of a user (`Some(key)`) or of the root user (`None`).
+    SessionToken {
+        /// Lower-cased user name, or `None` for root.
+        user: Option<String>,
+    },
+}
+
+/// One set of temporary credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StsSession {
+    /// The account whose principal the session acts as.
+    pub account: String,
+    /// What it stands for.
+    pub kind: SessionKind,
+    /// The secret access key.
+    pub secret: String,
+    /// The session token.
+    pub token: String,
+    /// When it was issued.
+    pub issued: i64,
+    /// When it stops working.
+    pub expires: i64,
+    /// Whether MFA was presented to get it.
+    pub mfa: bool,
+    /// The session policy passed, if any.
+    #[serde(default)]
+    pub policy: Option<Policy>,
+}
+
+/// The STS service's state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sts {
+    /// Sessions by access key ID (`ASIA...`).
+    pub sessions: BTreeMap<String, StsSession>,
+}
+
+/// STS's operations.
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        service: "sts",
+        name: "GetCallerIdentity",
+        summary: "Returns the account, ARN and user ID of the caller. Needs no permission.",
+        params: &[],
+        handler: get_caller_identity,
+    },
+    Operation {
+        service: "sts",
+        name: "AssumeRole",
+        summary: "Returns temporary credentials for a role whose trust policy and your permissions allow it.",
+        params: &[
+            Param { name: "RoleArn", shape: Shape::String, required: true, doc: "ARN of the role to assume" },
+            Param { name: "RoleSessionName", shape: Shape::String, required: true, doc: "a name for the session (2-64 characters)" },
+            Param { name: "DurationSeconds", shape: Shape::Integer, required: false, doc: "900 up to the role's maximum session duration (default 3600)" },
+            Param { name: "Policy", shape: Shape::Document, required: false, doc: "a session policy that further limits the session" },
+            Param { name: "ExternalId", shape: Shape::String, required: false, doc: "external ID the trust policy may require" },
+            Param { name: "SerialNumber", shape: Shape::String, required: false, doc: "MFA device serial number" },
+            Param { name: "TokenCode", shape: Shape::String, required: false, doc: "the MFA code" },
+        ],
+        handler: assume_role,
+    },
+    Operation {
+        service: "sts",
+        name: "GetSessionToken",
+        summary: "Returns temporary credentials for the calling user or root user, optionally with MFA.",
+        params: &[
+            Param { name: "DurationSeconds", shape: Shape::Integer, required: false, doc: "900-129600 for users (default 43200); root sessions last at most 3600" },
+            Param { name: "SerialNumber", shape: Shape::String, required: false, doc: "MFA device serial number" },
+            Param { name: "TokenCode", shape: Shape::String, required: false, doc: "the MFA code" },
+        ],
+        handler: get_session_token,
+    },
+];
+
+fn get_caller_identity(call: &mut Call, _input: &Map<String, Value>) -> AwsResult<Value> {
+    let c = &call.caller;
+    Ok(json!({ "UserId": c.user_id, "Account": c.account, "Arn": c.principal.arn }))
+}
+
+/// Checks an MFA serial number and code against the caller's devices; true when they match.
+fn check_mfa(call: &Call, serial: Option<&str>, code: Option<&str>) -> AwsResult<bool> {
+    let (Some(serial), Some(code)) = (serial, code) else {
+        if serial.is_some() || code.is_some() {
+            return Err(AwsError::validation("SerialNumber and TokenCode must be provided together."));
+        }
+        return Ok(false);
+    };
+    let iam = call.world.iam.account(&call.caller.account);
+    let devices = match &call.caller.kind {
+        CallerKind::Root => iam.map(|i| i.root.mfa_devices.as_slice()),
+        CallerKind::User { key } => iam.and_then(|i| i.users.get(key)).map(|u| u.mfa_devices.as_slice()),
+        CallerKind::RoleSession { .. } => None,
+    };
+    let device = devices.and_then(|d| d.iter().find(|d| d.serial == serial));
+    match device {
+        Some(d) if crate::iam::mfa_code_matches(&d.secret, call.now(), code) => Ok(true),
+        _ => Err(AwsError::access_denied("MultiFactorAuthentication failed with invalid MFA one time pass code. ")),
+    }
+}
+
+fn new_session(call: &mut Call, account: &str, kind: SessionKind, duration: i64, mfa: bool, policy: Option<Policy>) -> (String, StsSession) {
+    let rng = &mut call.world.rng;
+    let id = rng.access_key_id("ASIA");
+    let session = StsSession {
+        account: account.to_string(),
+        kind,
+        secret: rng.secret_key(),
+        token: rng.session_token(),
+        issued: call.world.clock.now(),
+        expires: call.world.clock.now() + duration,
+        mfa,
+        policy,
+    };
+    (id, session)
+}
+
+fn credentials_json(id: &str, s: &StsSession) -> Value {
+    json!({
+        "AccessKeyId": id,
+        "SecretAccessKey": s.secret,
+        "SessionToken": s.token,
+        "Expiration": format_cli(s.expires),
+    })
+}
+
+fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let role_arn = req_str(input, "RoleArn")?;
+    let session_name = req_str(input, "RoleSessionName")?;
+    if session_name.len() < 2 || session_name.len() > 64 {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64"
+        )));
+    }
+    check_name("RoleSessionName", session_name, 64)?;
+    if call.caller.is_root() {
+        return Err(AwsError::access_denied("Roles may not be assumed by root accounts."));
+    }
+    let policy = match opt_str(input, "Policy") {
+        Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(|e| AwsError::malformed_policy(e.message))?),
+        None => None,
+    };
+    let mfa = check_mfa(call, opt_str(input, "SerialNumber"), opt_str(input, "TokenCode"))?;
+
+    // A role that does not exist is reported as a denial, as AWS does, so that callers cannot
+    // probe other accounts for role names.
+    let target = arn::Arn::parse(role_arn)
+        .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
+        .and_then(|a| {
+            let name = a.resource.rsplit('/').next()?;
+            let role = call.world.iam.account(a.account)?.role(name)?;
+            Some((a.account.to_string(), role.clone()))
+        });
+    let Some((role_account, role)) = target else {
+        let record = call.world.authorize(&call.caller, &call.region, "sts:AssumeRole", role_arn, None, true);
+        let msg = record.denial_message();
+        call.auth.push(record);
+        return Err(AwsError::access_denied(msg));
+    };
+    let trust_name = format!("trust policy of role {}", role.name);
+    let record = call.world.authorize(&call.caller, &call.region, "sts:AssumeRole", role_arn, Some((&trust_name, &role.trust_policy)), true);
+    let allowed = record.decision.is_allowed();
+    let msg = record.denial_message();
+    call.auth.push(record);
+    if !allowed {
+        return Err(AwsError::access_denied(msg));
+    }
+
+    let chained = matches!(call.caller.kind, CallerKind::RoleSession { .. });
+    let duration = opt_i64(input, "DurationSeconds").unwrap_or(3600);
+    if duration < 900 {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
+        )));
+    }
+    if chained && duration > 3600 {
+        return Err(AwsError::validation(
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+        ));
+    }
+    if duration > i64::from(role.max_session_duration) {
+        return Err(AwsError::validation(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        ));
+    }
+    let packed = policy.as_ref().map(|p| p.text().split_whitespace().map(str::len).sum::<usize>() * 100 / 2048);
+    let kind = SessionKind::AssumedRole { role_key: key(&role.name), session_name: session_name.to_string() };
+    let (id, session) = new_session(call, &role_account, kind, duration, mfa || call.caller.mfa, policy);
+    let mut out = json!({
+        "Credentials": credentials_json(&id, &session),
+        "AssumedRoleUser": {
+            "AssumedRoleId": format!("{}:{session_name}", role.id),
+            "Arn": arn::assumed_role(&role_account, &role.name, session_name),
+        },
+    });
+    if let Some(size) = packed {
+        out["PackedPolicySize"] = json!(size);
+    }
+    call.world.sts.sessions.insert(id, session);
+    Ok(out)
+}
+
+fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let user = match &call.caller.kind {
+        CallerKind::RoleSession { .. } => {
+            return Err(AwsError::access_denied("Cannot call GetSessionToken with session credentials"))
+        }
+        _ if call.caller.temporary && !call.caller.console => {
+            return Err(AwsError::access_denied("Cannot call GetSessionToken with session credentials"))
+        }
+        CallerKind::Root => None,
+        CallerKind::User { key } => Some(key.clone()),
+    };
+    let requested = opt_i64(input, "DurationSeconds").unwrap_or(if user.is_some() { 43_200 } else { 3600 });
+    if !(900..=129_600).contains(&requested) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value {}",
+            if requested < 900 { "greater than or equal to 900" } else { "less than or equal to 129600" }
+        )));
+    }
+    // Root sessions are capped at one hour; longer requests silently get one hour (facts §3.7).
+    let duration = if user.is_none() { requested.min(3600) } else { requested };
+    let mfa = check_mfa(call, opt_str(input, "SerialNumber"), opt_str(input, "TokenCode"))?;
+    let account = call.account();
+    let (id, session) = new_session(call, &account, SessionKind::SessionToken { user }, duration, mfa, None);
+    let out = json!({ "Credentials": credentials_json(&id, &session) });
+    call.world.sts.sessions.insert(id, session);
+    Ok(out)
+}
