@@ -52,9 +52,7 @@ pub fn assumed_role(account: &str, role: &str, session: &str) -> String {
 
 /// The account ID an ARN names, when it names one of 12 digits.
 pub fn account_of(text: &str) -> Option<&str> {
-    Arn::parse(text)
-        .map(|a| a.account)
-        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+    Arn::parse(text).map(|a| a.account).filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]

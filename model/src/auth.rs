@@ -145,6 +145,9 @@ impl AuthRecord {
     }
 }
 
+/// Named policies borrowed from the world: (name for explanations, document).
+type Named<'a> = Vec<(String, &'a Policy)>;
+
 /// The lower-cased key for an IAM name.
 pub fn key(name: &str) -> String {
     name.to_ascii_lowercase()
@@ -216,9 +219,10 @@ impl World {
         let mut caller = match &session.kind {
             SessionKind::AssumedRole { role_key, session_name } => {
                 let iam = self.iam.account(&session.account).ok_or_else(AwsError::invalid_token)?;
-                let role = iam.roles.get(role_key).ok_or_else(|| {
-                    AwsError::access_denied("The role of this session no longer exists.")
-                })?;
+                let role = iam
+                    .roles
+                    .get(role_key)
+                    .ok_or_else(|| AwsError::access_denied("The role of this session no longer exists."))?;
                 let role_arn = arn::iam(&session.account, "role", &role.path, &role.name);
                 Caller {
                     account: session.account.clone(),
@@ -276,7 +280,15 @@ impl World {
         }
     }
 
-    fn user_caller(&self, account: &str, user_key: &str, mfa: bool, since: Option<i64>, key: Option<&str>, console: bool) -> Caller {
+    fn user_caller(
+        &self,
+        account: &str,
+        user_key: &str,
+        mfa: bool,
+        since: Option<i64>,
+        key: Option<&str>,
+        console: bool,
+    ) -> Caller {
         let user = &self.iam.accounts[account].users[user_key];
         let user_arn = arn::iam(account, "user", &user.path, &user.name);
         Caller {
@@ -321,8 +333,8 @@ impl World {
         }
         ctx.insert("aws:PrincipalIsAWSService", "false");
         let now = self.clock.now();
-        ctx.insert("aws:CurrentTime", &format_iso(now));
-        ctx.insert("aws:EpochTime", &now.to_string());
+        ctx.insert("aws:CurrentTime", format_iso(now));
+        ctx.insert("aws:EpochTime", now.to_string());
         ctx.insert("aws:SecureTransport", "true");
         ctx.insert("aws:SourceIp", SOURCE_IP);
         ctx.insert("aws:RequestedRegion", region);
@@ -332,15 +344,17 @@ impl World {
             ctx.insert("aws:MultiFactorAuthPresent", if caller.mfa { "true" } else { "false" });
             if caller.mfa {
                 if let Some(at) = caller.authenticated_at {
-                    ctx.insert("aws:MultiFactorAuthAge", &(now - at).max(0).to_string());
+                    ctx.insert("aws:MultiFactorAuthAge", (now - at).max(0).to_string());
                 }
             }
             if let Some(at) = caller.authenticated_at {
-                ctx.insert("aws:TokenIssueTime", &format_iso(at));
+                ctx.insert("aws:TokenIssueTime", format_iso(at));
             }
         }
         let tags = match &caller.kind {
-            CallerKind::User { key } => self.iam.accounts.get(&caller.account).and_then(|i| i.users.get(key)).map(|u| &u.tags),
+            CallerKind::User { key } => {
+                self.iam.accounts.get(&caller.account).and_then(|i| i.users.get(key)).map(|u| &u.tags)
+            }
             CallerKind::RoleSession { role_key, .. } => {
                 self.iam.accounts.get(&caller.account).and_then(|i| i.roles.get(role_key)).map(|r| &r.tags)
             }
@@ -370,11 +384,15 @@ impl World {
     }
 
     /// The identity policies (name, document) of a caller: a user's own and its groups', or a role's.
-    fn identity_policies<'a>(&'a self, iam: &'a IamAccount, caller: &'a Caller) -> (Vec<(String, &'a Policy)>, Option<(String, &'a Policy)>) {
+    fn identity_policies<'a>(
+        &'a self,
+        iam: &'a IamAccount,
+        caller: &'a Caller,
+    ) -> (Named<'a>, Option<(String, &'a Policy)>) {
         let mut out = Vec::new();
         let mut collect = |owner: &str, a: &'a crate::iam::Attachments| {
             for (name, p) in &a.inline {
-                out.push((format!("inline policy {name} of {owner}"), p));
+                out.push((format!("{name} (inline policy of {owner})"), p));
             }
             for arn in &a.managed {
                 if let Some(p) = iam.managed_policy(arn) {
@@ -432,20 +450,22 @@ impl World {
         };
         let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
         let rcp_levels = if RCP_SERVICES.contains(&service.as_str()) && !caller.principal.service_linked_role {
-            resource_account.as_deref().and_then(|ra| {
-                self.organizations.of_account(ra).and_then(|o| o.levels(ra, "RESOURCE_CONTROL_POLICY"))
-            })
+            resource_account
+                .as_deref()
+                .and_then(|ra| self.organizations.of_account(ra).and_then(|o| o.levels(ra, "RESOURCE_CONTROL_POLICY")))
         } else {
             None
         };
         let scp_named: Option<Vec<Vec<NamedPolicy>>> = scp_levels
             .as_ref()
             .map(|ls| ls.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect());
-        let scp_slices: Option<Vec<&[NamedPolicy]>> = scp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
+        let scp_slices: Option<Vec<&[NamedPolicy]>> =
+            scp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
         let rcp_named: Option<Vec<Vec<NamedPolicy>>> = rcp_levels
             .as_ref()
             .map(|ls| ls.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect());
-        let rcp_slices: Option<Vec<&[NamedPolicy]>> = rcp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
+        let rcp_slices: Option<Vec<&[NamedPolicy]>> =
+            rcp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
         let session: Vec<NamedPolicy> =
             caller.session_policy.iter().map(|p| NamedPolicy { name: "session policy", policy: p }).collect();
 

@@ -108,9 +108,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
             'w' => 604_800,
             _ => return Err(format!("unknown unit '{ch}' in duration '{text}' (use s, m, h, d or w)")),
         };
-        let n: u64 = digits
-            .parse()
-            .map_err(|_| format!("a number must come before '{ch}' in duration '{text}'"))?;
+        let n: u64 = digits.parse().map_err(|_| format!("a number must come before '{ch}' in duration '{text}'"))?;
         total = n
             .checked_mul(unit)
             .and_then(|v| total.checked_add(v))

@@ -23,14 +23,35 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &[&str])] = &[
     ("dev", "aws-dev@example.com", "Dev-Root-2026!", &["Workloads", "Dev"]),
 ];
 
-/// (account, user, password, managed policy ARNs, group)
-pub const DEMO_USERS: &[(&str, &str, &str, &[&str], Option<&str>)] = &[
-    ("management", "alice", "Alice-Passw0rd!", &[], Some("Admins")),
-    ("management", "bob", "Bob-Passw0rd!", &[], None),
-    ("dev", "dave", "Dave-Passw0rd!", &["arn:aws:iam::aws:policy/ReadOnlyAccess"], None),
+/// An IAM user of the demo world.
+pub struct DemoUser {
+    /// The account's name.
+    pub account: &'static str,
+    /// The user's name.
+    pub name: &'static str,
+    /// The console password.
+    pub password: &'static str,
+    /// Managed policies attached to the user itself.
+    pub managed: &'static [&'static str],
+    /// The group it belongs to, if any.
+    pub group: Option<&'static str>,
+}
+
+/// The demo world's IAM users.
+pub const DEMO_USERS: &[DemoUser] = &[
+    DemoUser { account: "management", name: "alice", password: "Alice-Passw0rd!", managed: &[], group: Some("Admins") },
+    DemoUser { account: "management", name: "bob", password: "Bob-Passw0rd!", managed: &[], group: None },
+    DemoUser {
+        account: "dev",
+        name: "dave",
+        password: "Dave-Passw0rd!",
+        managed: &["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+        group: None,
+    },
 ];
 
-const FULL_AWS_ACCESS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+const FULL_AWS_ACCESS: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
 fn trust(principal: &str) -> Policy {
     let text = format!(
@@ -69,7 +90,9 @@ pub fn demo(seed: u64) -> (World, Identity) {
     let root_id = format!("r-{}", w.rng.lower_alnum(4));
     let mut ous = BTreeMap::new();
     let mut ou_ids: BTreeMap<&str, String> = BTreeMap::new();
-    for (name, parent) in [("Security", None), ("Workloads", None), ("Prod", Some("Workloads")), ("Dev", Some("Workloads"))] {
+    for (name, parent) in
+        [("Security", None), ("Workloads", None), ("Prod", Some("Workloads")), ("Dev", Some("Workloads"))]
+    {
         let parent_id = parent.map_or(root_id.clone(), |p| ou_ids[p].clone());
         let id = format!("ou-{}-{}", &root_id[2..], w.rng.lower_alnum(8));
         ous.insert(id.clone(), OrganizationalUnit { id: id.clone(), name: name.to_string(), parent: parent_id });
@@ -126,7 +149,7 @@ pub fn demo(seed: u64) -> (World, Identity) {
         members: vec!["alice".into()],
     };
     let mut start = None;
-    for (account, name, password, managed, _group) in DEMO_USERS {
+    for DemoUser { account, name, password, managed, .. } in DEMO_USERS {
         let acct = ids[account].clone();
         let key = AccessKey {
             id: w.rng.access_key_id("AKIA"),
@@ -149,7 +172,11 @@ pub fn demo(seed: u64) -> (World, Identity) {
             created: w.clock.now(),
             policies: Attachments { inline: BTreeMap::new(), managed: managed.iter().map(|s| s.to_string()).collect() },
             boundary: None,
-            login_profile: Some(LoginProfile { password: Some(password.to_string()), created: w.clock.now(), reset_required: false }),
+            login_profile: Some(LoginProfile {
+                password: Some(password.to_string()),
+                created: w.clock.now(),
+                reset_required: false,
+            }),
             access_keys: vec![key],
             mfa_devices: Vec::new(),
             tags: BTreeMap::new(),
@@ -162,7 +189,13 @@ pub fn demo(seed: u64) -> (World, Identity) {
     let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
     for (name, _, _, _) in &DEMO_ACCOUNTS[1..] {
         let acct = ids[name].clone();
-        let r = role(&mut w, "OrganizationAccountAccessRole", trust(&crate::arn::root(&mgmt)), &[admin], "Lets the management account administer this member account");
+        let r = role(
+            &mut w,
+            "OrganizationAccountAccessRole",
+            trust(&crate::arn::root(&mgmt)),
+            &[admin],
+            "Lets the management account administer this member account",
+        );
         w.iam.accounts.get_mut(&acct).expect("exists").roles.insert("organizationaccountaccessrole".into(), r);
     }
     let dev = ids["dev"].clone();

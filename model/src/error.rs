@@ -80,11 +80,7 @@ impl AwsError {
 
     /// `InvalidClientTokenId` (403): the access key is unknown or was deleted.
     pub fn invalid_token() -> Self {
-        Self::new(
-            "InvalidClientTokenId",
-            403,
-            "The security token included in the request is invalid.",
-        )
+        Self::new("InvalidClientTokenId", 403, "The security token included in the request is invalid.")
     }
 
     /// `ExpiredToken` (400): temporary credentials whose session ended.
@@ -95,3 +91,9 @@ impl AwsError {
 
 /// Result of a simulated AWS call.
 pub type AwsResult<T> = Result<T, AwsError>;
+
+/// IAM's `MalformedPolicyDocument` for a document the policy engine refused: AWS's message, and
+/// beyond AWS a hint with the line and column of the offending element.
+pub fn policy_error(e: crate::policy::PolicyError) -> AwsError {
+    AwsError::malformed_policy(e.message).with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
+}

@@ -25,9 +25,7 @@ impl SimRng {
     }
 
     fn pick(&mut self, alphabet: &[u8], len: usize) -> String {
-        (0..len)
-            .map(|_| alphabet[self.inner.random_range(0..alphabet.len())] as char)
-            .collect()
+        (0..len).map(|_| alphabet[self.inner.random_range(0..alphabet.len())] as char).collect()
     }
 
     /// A number in `0..n`.

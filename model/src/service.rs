@@ -118,13 +118,15 @@ impl<'w> Call<'w> {
 
     /// Like [`Call::authorize`], with the resource's own policy (bucket, queue, key or trust
     /// policy), named for explanations.
-    pub fn authorize_with(&mut self, action: &str, resource: &str, resource_policy: Option<(&str, &Policy)>) -> AwsResult<()> {
+    pub fn authorize_with(
+        &mut self,
+        action: &str,
+        resource: &str,
+        resource_policy: Option<(&str, &Policy)>,
+    ) -> AwsResult<()> {
         let record = self.world.authorize(&self.caller, &self.region, action, resource, resource_policy, false);
-        let result = if record.decision.is_allowed() {
-            Ok(())
-        } else {
-            Err(AwsError::access_denied(record.denial_message()))
-        };
+        let result =
+            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
         self.auth.push(record);
         result
     }

@@ -75,10 +75,30 @@ pub const OPERATIONS: &[Operation] = &[
         summary: "Returns temporary credentials for a role whose trust policy and your permissions allow it.",
         params: &[
             Param { name: "RoleArn", shape: Shape::String, required: true, doc: "ARN of the role to assume" },
-            Param { name: "RoleSessionName", shape: Shape::String, required: true, doc: "a name for the session (2-64 characters)" },
-            Param { name: "DurationSeconds", shape: Shape::Integer, required: false, doc: "900 up to the role's maximum session duration (default 3600)" },
-            Param { name: "Policy", shape: Shape::Document, required: false, doc: "a session policy that further limits the session" },
-            Param { name: "ExternalId", shape: Shape::String, required: false, doc: "external ID the trust policy may require" },
+            Param {
+                name: "RoleSessionName",
+                shape: Shape::String,
+                required: true,
+                doc: "a name for the session (2-64 characters)",
+            },
+            Param {
+                name: "DurationSeconds",
+                shape: Shape::Integer,
+                required: false,
+                doc: "900 up to the role's maximum session duration (default 3600)",
+            },
+            Param {
+                name: "Policy",
+                shape: Shape::Document,
+                required: false,
+                doc: "a session policy that further limits the session",
+            },
+            Param {
+                name: "ExternalId",
+                shape: Shape::String,
+                required: false,
+                doc: "external ID the trust policy may require",
+            },
             Param { name: "SerialNumber", shape: Shape::String, required: false, doc: "MFA device serial number" },
             Param { name: "TokenCode", shape: Shape::String, required: false, doc: "the MFA code" },
         ],
@@ -89,7 +109,12 @@ pub const OPERATIONS: &[Operation] = &[
         name: "GetSessionToken",
         summary: "Returns temporary credentials for the calling user or root user, optionally with MFA.",
         params: &[
-            Param { name: "DurationSeconds", shape: Shape::Integer, required: false, doc: "900-129600 for users (default 43200); root sessions last at most 3600" },
+            Param {
+                name: "DurationSeconds",
+                shape: Shape::Integer,
+                required: false,
+                doc: "900-129600 for users (default 43200); root sessions last at most 3600",
+            },
             Param { name: "SerialNumber", shape: Shape::String, required: false, doc: "MFA device serial number" },
             Param { name: "TokenCode", shape: Shape::String, required: false, doc: "the MFA code" },
         ],
@@ -123,7 +148,14 @@ fn check_mfa(call: &Call, serial: Option<&str>, code: Option<&str>) -> AwsResult
     }
 }
 
-fn new_session(call: &mut Call, account: &str, kind: SessionKind, duration: i64, mfa: bool, policy: Option<Policy>) -> (String, StsSession) {
+fn new_session(
+    call: &mut Call,
+    account: &str,
+    kind: SessionKind,
+    duration: i64,
+    mfa: bool,
+    policy: Option<Policy>,
+) -> (String, StsSession) {
     let rng = &mut call.world.rng;
     let id = rng.access_key_id("ASIA");
     let session = StsSession {
@@ -161,28 +193,37 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         return Err(AwsError::access_denied("Roles may not be assumed by root accounts."));
     }
     let policy = match opt_str(input, "Policy") {
-        Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(|e| AwsError::malformed_policy(e.message))?),
+        Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
         None => None,
     };
     let mfa = check_mfa(call, opt_str(input, "SerialNumber"), opt_str(input, "TokenCode"))?;
 
     // A role that does not exist is reported as a denial, as AWS does, so that callers cannot
     // probe other accounts for role names.
-    let target = arn::Arn::parse(role_arn)
-        .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
-        .and_then(|a| {
+    let target =
+        arn::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource.starts_with("role/")).and_then(|a| {
             let name = a.resource.rsplit('/').next()?;
             let role = call.world.iam.account(a.account)?.role(name)?;
             Some((a.account.to_string(), role.clone()))
         });
     let Some((role_account, role)) = target else {
         let record = call.world.authorize(&call.caller, &call.region, "sts:AssumeRole", role_arn, None, true);
-        let msg = record.denial_message();
         call.auth.push(record);
-        return Err(AwsError::access_denied(msg));
+        // No trust policy was there to consult, so AWS names no policy type either.
+        return Err(AwsError::access_denied(format!(
+            "User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}",
+            call.caller.principal.arn
+        )));
     };
     let trust_name = format!("trust policy of role {}", role.name);
-    let record = call.world.authorize(&call.caller, &call.region, "sts:AssumeRole", role_arn, Some((&trust_name, &role.trust_policy)), true);
+    let record = call.world.authorize(
+        &call.caller,
+        &call.region,
+        "sts:AssumeRole",
+        role_arn,
+        Some((&trust_name, &role.trust_policy)),
+        true,
+    );
     let allowed = record.decision.is_allowed();
     let msg = record.denial_message();
     call.auth.push(record);

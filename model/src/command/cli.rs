@@ -39,7 +39,9 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Invocation, UsageError> 
     };
     let services = registry::services();
     if !services.contains(&service.text.as_str()) {
-        let hint = nearest(&service.text, services.iter().copied()).map(|s| format!(" Did you mean '{s}'?")).unwrap_or_default();
+        let hint = nearest(&service.text, services.iter().copied())
+            .map(|s| format!(" Did you mean '{s}'?"))
+            .unwrap_or_default();
         return err(format!(
             "argument command: Invalid choice: '{}'. rootsim models: {}.{hint}",
             service.text,
@@ -51,7 +53,9 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Invocation, UsageError> 
     };
     let Some(operation) = registry::find(&service.text, &op_word.text) else {
         let names: Vec<String> = registry::operations(&service.text).map(|o| o.cli_name()).collect();
-        let hint = nearest(&op_word.text, names.iter().map(String::as_str)).map(|s| format!(" Did you mean '{s}'?")).unwrap_or_default();
+        let hint = nearest(&op_word.text, names.iter().map(String::as_str))
+            .map(|s| format!(" Did you mean '{s}'?"))
+            .unwrap_or_default();
         return err(format!(
             "argument operation: Invalid choice: '{}' is not an operation of {} in rootsim.{hint} (try: help aws {})",
             op_word.text, service.text, service.text
@@ -73,7 +77,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Invocation, UsageError> 
         i += 1;
         // Values are every following word up to the next option.
         let start = i;
-        while i < words.len() && !(words[i].text.starts_with("--") && !words[i].quoted) {
+        while i < words.len() && (words[i].quoted || !words[i].text.starts_with("--")) {
             i += 1;
         }
         let values: Vec<&str> = words[start..i].iter().map(|w| w.text.as_str()).collect();
@@ -93,14 +97,14 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Invocation, UsageError> 
             _ => {}
         }
         let negated = opt.strip_prefix("no-");
-        let param = operation
-            .params
-            .iter()
-            .find(|p| kebab(p.name) == opt)
-            .or_else(|| negated.and_then(|n| operation.params.iter().find(|p| p.shape == Shape::Boolean && kebab(p.name) == n)));
+        let param = operation.params.iter().find(|p| kebab(p.name) == opt).or_else(|| {
+            negated.and_then(|n| operation.params.iter().find(|p| p.shape == Shape::Boolean && kebab(p.name) == n))
+        });
         let Some(param) = param else {
             let names: Vec<String> = operation.params.iter().map(|p| format!("--{}", kebab(p.name))).collect();
-            let hint = nearest(&w.text, names.iter().map(String::as_str)).map(|s| format!(" Did you mean '{s}'?")).unwrap_or_default();
+            let hint = nearest(&w.text, names.iter().map(String::as_str))
+                .map(|s| format!(" Did you mean '{s}'?"))
+                .unwrap_or_default();
             return err(format!("Unknown options: {}.{hint}", w.text));
         };
         if params.contains_key(param.name) {
@@ -139,9 +143,9 @@ fn single<'a>(opt: &str, values: &[&'a str]) -> Result<&'a str, UsageError> {
 /// Reads `file://path` through the host; other text is returned as it is.
 fn resolve_file(opt: &str, text: &str, host: &dyn Host) -> Result<String, UsageError> {
     match text.strip_prefix("file://") {
-        Some(path) => host
-            .read_file(path)
-            .map_err(|e| UsageError(format!("Error parsing parameter '--{opt}': Unable to load paramfile {text}: {e}"))),
+        Some(path) => host.read_file(path).map_err(|e| {
+            UsageError(format!("Error parsing parameter '--{opt}': Unable to load paramfile {text}: {e}"))
+        }),
         None => Ok(text.to_string()),
     }
 }

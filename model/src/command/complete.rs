@@ -62,7 +62,9 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["sign-in", kind, .., last] if last.starts_with("--") => match (*kind, *last) {
             ("root", "--email") => session.world.accounts.by_id.values().map(|a| a.email.clone()).collect(),
             ("user", "--account") => account_keys(session),
-            ("user", "--user-name") => session.world.iam.accounts.values().flat_map(|i| i.users.values().map(|u| u.name.clone())).collect(),
+            ("user", "--user-name") => {
+                session.world.iam.accounts.values().flat_map(|i| i.users.values().map(|u| u.name.clone())).collect()
+            }
             _ => Vec::new(),
         },
         ["sign-in", "root", ..] => strs(&["--email", "--password", "--mfa-code"]),
@@ -84,12 +86,8 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
 }
 
 fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = op
-        .params
-        .iter()
-        .map(|p| format!("--{}", kebab(p.name)))
-        .filter(|o| !given.contains(&o.as_str()))
-        .collect();
+    let mut out: Vec<String> =
+        op.params.iter().map(|p| format!("--{}", kebab(p.name))).filter(|o| !given.contains(&o.as_str())).collect();
     out.push("--region".into());
     out
 }

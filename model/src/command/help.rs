@@ -21,7 +21,10 @@ pub fn topic(words: &[String]) -> Outcome {
         }
         ["aws", service] => {
             if !registry::services().contains(service) {
-                return Outcome::fail("UnknownCommand", format!("rootsim does not model the AWS service '{service}'. Try `help aws`."));
+                return Outcome::fail(
+                    "UnknownCommand",
+                    format!("rootsim does not model the AWS service '{service}'. Try `help aws`."),
+                );
             }
             let mut out = format!("Operations of {service} (type `help aws {service} OPERATION`):\n");
             for op in registry::operations(service) {
@@ -31,7 +34,9 @@ pub fn topic(words: &[String]) -> Outcome {
         }
         ["aws", service, op] => match registry::find(service, op) {
             Some(op) => Outcome::ok(operation(op)),
-            None => Outcome::fail("UnknownCommand", format!("No operation '{op}' in {service}. Try `help aws {service}`.")),
+            None => {
+                Outcome::fail("UnknownCommand", format!("No operation '{op}' in {service}. Try `help aws {service}`."))
+            }
         },
         [name] => match COMMANDS.iter().find(|c| c.name == *name) {
             Some(c) => {
@@ -64,7 +69,7 @@ fn demo() -> String {
         out.push_str(&format!("  {name:<11} {email:<30} {password:<18} {ou}\n"));
     }
     out.push_str("\nIAM users (account / user / password):\n");
-    for (account, user, password, managed, group) in crate::demo::DEMO_USERS {
+    for crate::demo::DemoUser { account, name: user, password, managed, group } in crate::demo::DEMO_USERS {
         let what = match (group, managed.first()) {
             (Some(g), _) => format!("member of {g} (AdministratorAccess)"),
             (None, Some(p)) => p.rsplit('/').next().unwrap_or(p).to_string(),

@@ -13,9 +13,9 @@
 pub mod cli;
 pub mod complete;
 mod help;
-mod show;
 pub mod lex;
 mod sandbox;
+mod show;
 pub mod suggest;
 
 use crate::auth::{AuthRecord, Identity};
@@ -166,14 +166,14 @@ impl Session {
             world: &'a World,
             identity: &'a Identity,
         }
-        let snap = SnapshotRef { format: SNAPSHOT_FORMAT, origin: self.origin, world: &self.world, identity: &self.identity };
+        let snap =
+            SnapshotRef { format: SNAPSHOT_FORMAT, origin: self.origin, world: &self.world, identity: &self.identity };
         serde_json::to_string_pretty(&snap).expect("a world always serializes")
     }
 
     /// A session from saved JSON; the error names the line and column of what is wrong.
     pub fn from_json(text: &str) -> Result<Session, String> {
-        let snap: Snapshot = serde_json::from_str(text)
-            .map_err(|e| format!("not a saved rootsim world: {e}"))?;
+        let snap: Snapshot = serde_json::from_str(text).map_err(|e| format!("not a saved rootsim world: {e}"))?;
         if snap.format != SNAPSHOT_FORMAT {
             return Err(format!("saved world has format {}, this rootsim reads format {SNAPSHOT_FORMAT}", snap.format));
         }
@@ -228,7 +228,12 @@ impl Session {
         let caller = match self.world.resolve(&self.identity) {
             Ok(c) => c,
             Err(e) => {
-                self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth: vec![], error: Some(e.clone()) });
+                self.last = Some(LastCall {
+                    operation: op.name.into(),
+                    service: op.service.into(),
+                    auth: vec![],
+                    error: Some(e.clone()),
+                });
                 return aws_failure(op.name, &e);
             }
         };

@@ -4,6 +4,9 @@
 //! allowed or denied, looking at the world, saving and loading it. Each command is one entry of
 //! [`COMMANDS`], which `help` and tab completion read too.
 
+// Commands return their Outcome early from helpers; it is not a hot path, so its size is fine.
+#![allow(clippy::result_large_err)]
+
 use super::lex::Word;
 use super::suggest::nearest;
 use super::{help, Host, Origin, Outcome, Session};
@@ -87,7 +90,9 @@ impl Args {
     }
 
     fn need(&self, name: &str, usage: &str) -> Result<&str, Outcome> {
-        self.opt(name).filter(|v| !v.is_empty()).ok_or_else(|| Outcome::usage(format!("missing --{name}\nusage: {usage}")))
+        self.opt(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| Outcome::usage(format!("missing --{name}\nusage: {usage}")))
     }
 }
 
@@ -121,7 +126,8 @@ fn parse_args(words: &[Word], flags: &[&str]) -> Result<Args, String> {
 fn check_options(args: &Args, allowed: &[&str], usage: &str) -> Result<(), Outcome> {
     for name in args.options.keys() {
         if !allowed.contains(&name.as_str()) {
-            let hint = nearest(name, allowed.iter().copied()).map(|s| format!(" (did you mean --{s}?)")).unwrap_or_default();
+            let hint =
+                nearest(name, allowed.iter().copied()).map(|s| format!(" (did you mean --{s}?)")).unwrap_or_default();
             return Err(Outcome::usage(format!("unknown option --{name}{hint}\nusage: {usage}")));
         }
     }
@@ -164,9 +170,13 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
     let caller = match world.resolve(&session.identity) {
         Ok(c) => c,
         Err(e) if e.code == "NoCredentials" => {
-            return Outcome::ok("You are signed out. Sign in with `sign-in root ...`, `sign-in user ...` or `sign-in keys ...`.")
+            return Outcome::ok(
+                "You are signed out. Sign in with `sign-in root ...`, `sign-in user ...` or `sign-in keys ...`.",
+            )
         }
-        Err(e) => return Outcome::fail(&e.code, format!("Your credentials no longer work: {} ({})", e.message, e.code)),
+        Err(e) => {
+            return Outcome::fail(&e.code, format!("Your credentials no longer work: {} ({})", e.message, e.code))
+        }
     };
     let account = world.accounts.get(&caller.account).map_or(String::new(), |a| format!(" {}", a.name));
     let who = match &caller.kind {
@@ -191,11 +201,17 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
         }
         Identity::SignedOut => String::new(),
     };
-    Outcome::ok(format!("You are {who} of account{account} ({}), {how}.\nARN: {}", caller.account, caller.principal.arn))
+    Outcome::ok(format!(
+        "You are {who} of account{account} ({}), {how}.\nARN: {}",
+        caller.account, caller.principal.arn
+    ))
 }
 
 fn failed_sign_in() -> Outcome {
-    Outcome::fail("FailedAuthentication", "Sign-in failed: your authentication information is incorrect. Please try again.")
+    Outcome::fail(
+        "FailedAuthentication",
+        "Sign-in failed: your authentication information is incorrect. Please try again.",
+    )
 }
 
 fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
@@ -232,7 +248,9 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
             session.identity = Identity::Console { account: account.clone(), user: None, mfa, since: now };
             let mut text = format!("Signed in as the root user of account {account}.");
             if !mfa {
-                text.push_str("\nThis root user has no MFA device. AWS requires one for the root user: register it soon.");
+                text.push_str(
+                    "\nThis root user has no MFA device. AWS requires one for the root user: register it soon.",
+                );
             }
             Outcome::ok(text)
         }
@@ -240,10 +258,11 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
             if let Err(o) = check_options(args, &["account", "user-name", "password", "mfa-code"], usage) {
                 return o;
             }
-            let (acct, name, password) = match (args.need("account", usage), args.need("user-name", usage), args.need("password", usage)) {
-                (Ok(a), Ok(n), Ok(p)) => (a, n, p),
-                (Err(o), ..) | (_, Err(o), _) | (.., Err(o)) => return o,
-            };
+            let (acct, name, password) =
+                match (args.need("account", usage), args.need("user-name", usage), args.need("password", usage)) {
+                    (Ok(a), Ok(n), Ok(p)) => (a, n, p),
+                    (Err(o), ..) | (_, Err(o), _) | (.., Err(o)) => return o,
+                };
             let Some(account) = session.world.accounts.find(acct).map(|a| a.id.clone()) else {
                 return failed_sign_in();
             };
@@ -437,5 +456,8 @@ fn cmd_reset(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
         Some(Err(_)) => return Outcome::usage("--seed takes a whole number"),
     };
     *session = if args.opt("empty").is_some() { Session::empty(seed) } else { Session::demo(seed) };
-    Outcome::ok(format!("The world was reset ({} world, seed {seed}).", if args.opt("empty").is_some() { "empty" } else { "demo" }))
+    Outcome::ok(format!(
+        "The world was reset ({} world, seed {seed}).",
+        if args.opt("empty").is_some() { "empty" } else { "demo" }
+    ))
 }

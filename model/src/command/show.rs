@@ -2,6 +2,9 @@
 //!
 //! Reads the world directly, outside any policy, so a trainee can see what the policies see.
 
+// Commands return their Outcome early from helpers; it is not a hot path, so its size is fine.
+#![allow(clippy::result_large_err)]
+
 use super::Outcome;
 use crate::arn;
 use crate::clock::format_cli;
@@ -12,9 +15,8 @@ use crate::world::World;
 /// Runs `show ...` with the account to look in (the signed-in one, or `--account`).
 pub fn show(world: &World, account: Option<&str>, words: &[String]) -> Outcome {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    let need_account = || {
-        account.ok_or_else(|| Outcome::usage("You are signed out: name the account with --account ACCOUNT."))
-    };
+    let need_account =
+        || account.ok_or_else(|| Outcome::usage("You are signed out: name the account with --account ACCOUNT."));
     let iam_of = |acct: &str| world.iam.account(acct).expect("every account has IAM");
     match words.as_slice() {
         ["org"] | ["organization"] => match &world.organizations.org {

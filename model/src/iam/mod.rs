@@ -272,10 +272,7 @@ impl IamAccount {
 
     /// A managed policy by ARN: this account's customer managed ones, or AWS managed ones.
     pub fn managed_policy(&self, arn: &str) -> Option<&Policy> {
-        self.policies
-            .get(arn)
-            .map(ManagedPolicy::document)
-            .or_else(|| managed::aws_managed(arn).map(|p| &p.document))
+        self.policies.get(arn).map(ManagedPolicy::document).or_else(|| managed::aws_managed(arn).map(|p| &p.document))
     }
 
     /// How many users, groups and roles have `arn` attached (as a policy, not a boundary).

@@ -5,11 +5,13 @@
 //! policy engine, look the entities up, then change the state. Nothing is changed before the last
 //! check has passed, so a failed call leaves the world as it was.
 
-use super::{AccessKey, Attachments, Group, IamAccount, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User};
+use super::{
+    AccessKey, Attachments, Group, IamAccount, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User,
+};
 use crate::arn;
 use crate::auth::{key, CallerKind};
 use crate::clock::format_cli;
-use crate::error::{AwsError, AwsResult};
+use crate::error::{policy_error, AwsError, AwsResult};
 use crate::policy::{Policy, PolicyKind};
 use crate::service::{check_name, check_path, opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
 use serde_json::{json, Map, Value};
@@ -114,7 +116,7 @@ fn authorize_entity(call: &mut Call, action: &str, kind: Kind, name: &str) -> Aw
 }
 
 fn parse_document(text: &str, kind: PolicyKind) -> AwsResult<Policy> {
-    Policy::parse(text, kind).map_err(|e| AwsError::malformed_policy(e.message))
+    Policy::parse(text, kind).map_err(policy_error)
 }
 
 fn tags_of(input: &Input) -> AwsResult<Vec<(String, String)>> {
@@ -309,7 +311,8 @@ fn get_group(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let account = call.account();
     let iam = iam_of(call);
     let g = iam.group(name).expect("checked above");
-    let users: Vec<Value> = g.members.iter().filter_map(|m| iam.users.get(m)).map(|u| user_json(&account, u, false)).collect();
+    let users: Vec<Value> =
+        g.members.iter().filter_map(|m| iam.users.get(m)).map(|u| user_json(&account, u, false)).collect();
     Ok(json!({ "Users": users, "Group": group_json(&account, g) }))
 }
 
@@ -673,7 +676,9 @@ fn get_policy_version(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let iam = iam_of(call);
     if let Some(p) = iam.policies.get(policy_arn) {
         let v = p.versions.iter().find(|v| v.id == version).ok_or_else(|| {
-            AwsError::no_such_entity(format!("Policy {policy_arn} version {version} does not exist or is not attachable."))
+            AwsError::no_such_entity(format!(
+                "Policy {policy_arn} version {version} does not exist or is not attachable."
+            ))
         })?;
         return Ok(json!({ "PolicyVersion": version_json(v, v.id == p.default_version) }));
     }
@@ -898,7 +903,8 @@ fn put_inline(call: &mut Call, input: &Input, kind: Kind) -> AwsResult<Value> {
     let a = attachments(iam_of(call), kind, name).expect("checked above");
     // The quota counts every inline policy of the entity together, without whitespace.
     let size = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
-    let total: usize = a.inline.iter().filter(|(n, _)| *n != policy_name).map(|(_, p)| size(p.text())).sum::<usize>() + size(doc);
+    let total: usize =
+        a.inline.iter().filter(|(n, _)| *n != policy_name).map(|(_, p)| size(p.text())).sum::<usize>() + size(doc);
     if total > kind.inline_quota() {
         return Err(AwsError::limit_exceeded(format!(
             "Maximum policy size of {} bytes exceeded for {} {real}",
@@ -1111,10 +1117,15 @@ fn create_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
 fn get_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = req_str(input, "UserName")?;
     let (_, real) = authorize_entity(call, "iam:GetLoginProfile", Kind::User, name)?;
-    let p = iam_of(call).user(name).expect("checked").login_profile.as_ref().ok_or_else(|| {
-        AwsError::no_such_entity(format!("Login Profile for User {real} cannot be found."))
-    })?;
-    Ok(json!({ "LoginProfile": { "UserName": real, "CreateDate": format_cli(p.created), "PasswordResetRequired": p.reset_required } }))
+    let p = iam_of(call)
+        .user(name)
+        .expect("checked")
+        .login_profile
+        .as_ref()
+        .ok_or_else(|| AwsError::no_such_entity(format!("Login Profile for User {real} cannot be found.")))?;
+    Ok(
+        json!({ "LoginProfile": { "UserName": real, "CreateDate": format_cli(p.created), "PasswordResetRequired": p.reset_required } }),
+    )
 }
 
 fn update_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -1190,7 +1201,8 @@ const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) 
 }
 
 const USER: Param = p("UserName", Shape::String, true, "the IAM user's name");
-const USER_OPT: Param = p("UserName", Shape::String, false, "the IAM user's name (default: the caller; the root user when called as root)");
+const USER_OPT: Param =
+    p("UserName", Shape::String, false, "the IAM user's name (default: the caller; the root user when called as root)");
 const GROUP: Param = p("GroupName", Shape::String, true, "the group's name");
 const ROLE: Param = p("RoleName", Shape::String, true, "the role's name");
 const POLICY_ARN: Param = p("PolicyArn", Shape::String, true, "ARN of the managed policy");
@@ -1199,8 +1211,10 @@ const POLICY_DOC: Param = p("PolicyDocument", Shape::Document, true, "the policy
 const PATH: Param = p("Path", Shape::String, false, "path, such as /division/ (default /)");
 const PATH_PREFIX: Param = p("PathPrefix", Shape::String, false, "only entities whose path starts with this");
 const TAGS: Param = p("Tags", Shape::Tags, false, "tags: Key=k,Value=v ...");
-const BOUNDARY: Param = p("PermissionsBoundary", Shape::String, false, "ARN of a managed policy to use as permissions boundary");
-const BOUNDARY_REQ: Param = p("PermissionsBoundary", Shape::String, true, "ARN of the managed policy to use as permissions boundary");
+const BOUNDARY: Param =
+    p("PermissionsBoundary", Shape::String, false, "ARN of a managed policy to use as permissions boundary");
+const BOUNDARY_REQ: Param =
+    p("PermissionsBoundary", Shape::String, true, "ARN of the managed policy to use as permissions boundary");
 const VERSION: Param = p("VersionId", Shape::String, true, "the version, such as v2");
 const KEY_ID: Param = p("AccessKeyId", Shape::String, true, "the access key ID");
 
@@ -1223,46 +1237,103 @@ pub const OPERATIONS: &[Operation] = &[
     op!("DeleteGroup", delete_group, "Deletes an empty group without policies.", [GROUP]),
     op!("AddUserToGroup", add_user_to_group, "Adds a user to a group.", [GROUP, USER]),
     op!("RemoveUserFromGroup", remove_user_from_group, "Removes a user from a group.", [GROUP, USER]),
-    op!("CreateRole", create_role, "Creates a role with a trust policy.", [
-        ROLE, PATH,
-        p("AssumeRolePolicyDocument", Shape::Document, true, "the trust policy: who may assume the role"),
-        p("Description", Shape::String, false, "a description"),
-        p("MaxSessionDuration", Shape::Integer, false, "longest session in seconds, 3600-43200 (default 3600)"),
-        BOUNDARY, TAGS,
-    ]),
+    op!(
+        "CreateRole",
+        create_role,
+        "Creates a role with a trust policy.",
+        [
+            ROLE,
+            PATH,
+            p("AssumeRolePolicyDocument", Shape::Document, true, "the trust policy: who may assume the role"),
+            p("Description", Shape::String, false, "a description"),
+            p("MaxSessionDuration", Shape::Integer, false, "longest session in seconds, 3600-43200 (default 3600)"),
+            BOUNDARY,
+            TAGS,
+        ]
+    ),
     op!("GetRole", get_role, "Describes a role.", [ROLE]),
     op!("ListRoles", list_roles, "Lists the account's roles.", [PATH_PREFIX]),
     op!("DeleteRole", delete_role, "Deletes a role without policies.", [ROLE]),
     op!("UpdateAssumeRolePolicy", update_assume_role_policy, "Replaces a role's trust policy.", [ROLE, POLICY_DOC]),
-    op!("CreatePolicy", create_policy, "Creates a customer managed policy.", [
-        p("PolicyName", Shape::String, true, "the policy's name"), POLICY_DOC, PATH,
-        p("Description", Shape::String, false, "a description"),
-    ]),
+    op!(
+        "CreatePolicy",
+        create_policy,
+        "Creates a customer managed policy.",
+        [
+            p("PolicyName", Shape::String, true, "the policy's name"),
+            POLICY_DOC,
+            PATH,
+            p("Description", Shape::String, false, "a description"),
+        ]
+    ),
     op!("GetPolicy", get_policy, "Describes a managed policy.", [POLICY_ARN]),
-    op!("ListPolicies", list_policies, "Lists managed policies.", [
-        p("Scope", Shape::String, false, "All, AWS or Local (default All)"),
-        p("OnlyAttached", Shape::Boolean, false, "only policies attached to something"),
-        PATH_PREFIX,
-    ]),
+    op!(
+        "ListPolicies",
+        list_policies,
+        "Lists managed policies.",
+        [
+            p("Scope", Shape::String, false, "All, AWS or Local (default All)"),
+            p("OnlyAttached", Shape::Boolean, false, "only policies attached to something"),
+            PATH_PREFIX,
+        ]
+    ),
     op!("DeletePolicy", delete_policy, "Deletes a customer managed policy that nothing uses.", [POLICY_ARN]),
-    op!("GetPolicyVersion", get_policy_version, "Shows one version of a managed policy with its document.", [POLICY_ARN, VERSION]),
-    op!("CreatePolicyVersion", create_policy_version, "Adds a version to a customer managed policy (at most 5).", [
-        POLICY_ARN, POLICY_DOC, p("SetAsDefault", Shape::Boolean, false, "make it the default version"),
-    ]),
+    op!(
+        "GetPolicyVersion",
+        get_policy_version,
+        "Shows one version of a managed policy with its document.",
+        [POLICY_ARN, VERSION]
+    ),
+    op!(
+        "CreatePolicyVersion",
+        create_policy_version,
+        "Adds a version to a customer managed policy (at most 5).",
+        [POLICY_ARN, POLICY_DOC, p("SetAsDefault", Shape::Boolean, false, "make it the default version"),]
+    ),
     op!("ListPolicyVersions", list_policy_versions, "Lists a managed policy's versions.", [POLICY_ARN]),
-    op!("SetDefaultPolicyVersion", set_default_policy_version, "Chooses a managed policy's default version.", [POLICY_ARN, VERSION]),
-    op!("DeletePolicyVersion", delete_policy_version, "Deletes a version that is not the default.", [POLICY_ARN, VERSION]),
+    op!(
+        "SetDefaultPolicyVersion",
+        set_default_policy_version,
+        "Chooses a managed policy's default version.",
+        [POLICY_ARN, VERSION]
+    ),
+    op!(
+        "DeletePolicyVersion",
+        delete_policy_version,
+        "Deletes a version that is not the default.",
+        [POLICY_ARN, VERSION]
+    ),
     op!("AttachUserPolicy", attach_user_policy, "Attaches a managed policy to a user.", [USER, POLICY_ARN]),
     op!("AttachGroupPolicy", attach_group_policy, "Attaches a managed policy to a group.", [GROUP, POLICY_ARN]),
     op!("AttachRolePolicy", attach_role_policy, "Attaches a managed policy to a role.", [ROLE, POLICY_ARN]),
     op!("DetachUserPolicy", detach_user_policy, "Detaches a managed policy from a user.", [USER, POLICY_ARN]),
     op!("DetachGroupPolicy", detach_group_policy, "Detaches a managed policy from a group.", [GROUP, POLICY_ARN]),
     op!("DetachRolePolicy", detach_role_policy, "Detaches a managed policy from a role.", [ROLE, POLICY_ARN]),
-    op!("ListAttachedUserPolicies", list_attached_user_policies, "Lists the managed policies attached to a user.", [USER]),
-    op!("ListAttachedGroupPolicies", list_attached_group_policies, "Lists the managed policies attached to a group.", [GROUP]),
-    op!("ListAttachedRolePolicies", list_attached_role_policies, "Lists the managed policies attached to a role.", [ROLE]),
+    op!(
+        "ListAttachedUserPolicies",
+        list_attached_user_policies,
+        "Lists the managed policies attached to a user.",
+        [USER]
+    ),
+    op!(
+        "ListAttachedGroupPolicies",
+        list_attached_group_policies,
+        "Lists the managed policies attached to a group.",
+        [GROUP]
+    ),
+    op!(
+        "ListAttachedRolePolicies",
+        list_attached_role_policies,
+        "Lists the managed policies attached to a role.",
+        [ROLE]
+    ),
     op!("PutUserPolicy", put_user_policy, "Adds or replaces a user's inline policy.", [USER, POLICY_NAME, POLICY_DOC]),
-    op!("PutGroupPolicy", put_group_policy, "Adds or replaces a group's inline policy.", [GROUP, POLICY_NAME, POLICY_DOC]),
+    op!(
+        "PutGroupPolicy",
+        put_group_policy,
+        "Adds or replaces a group's inline policy.",
+        [GROUP, POLICY_NAME, POLICY_DOC]
+    ),
     op!("PutRolePolicy", put_role_policy, "Adds or replaces a role's inline policy.", [ROLE, POLICY_NAME, POLICY_DOC]),
     op!("GetUserPolicy", get_user_policy, "Shows a user's inline policy.", [USER, POLICY_NAME]),
     op!("GetGroupPolicy", get_group_policy, "Shows a group's inline policy.", [GROUP, POLICY_NAME]),
@@ -1273,24 +1344,69 @@ pub const OPERATIONS: &[Operation] = &[
     op!("ListUserPolicies", list_user_policies, "Lists a user's inline policy names.", [USER]),
     op!("ListGroupPolicies", list_group_policies, "Lists a group's inline policy names.", [GROUP]),
     op!("ListRolePolicies", list_role_policies, "Lists a role's inline policy names.", [ROLE]),
-    op!("PutUserPermissionsBoundary", put_user_permissions_boundary, "Sets a user's permissions boundary.", [USER, BOUNDARY_REQ]),
-    op!("PutRolePermissionsBoundary", put_role_permissions_boundary, "Sets a role's permissions boundary.", [ROLE, BOUNDARY_REQ]),
-    op!("DeleteUserPermissionsBoundary", delete_user_permissions_boundary, "Removes a user's permissions boundary.", [USER]),
-    op!("DeleteRolePermissionsBoundary", delete_role_permissions_boundary, "Removes a role's permissions boundary.", [ROLE]),
-    op!("CreateAccessKey", create_access_key, "Creates an access key (at most 2) for a user, or for the root user when root calls without a name.", [USER_OPT]),
-    op!("ListAccessKeys", list_access_keys, "Lists a user's access keys (root's when root calls without a name).", [USER_OPT]),
-    op!("UpdateAccessKey", update_access_key, "Activates or deactivates an access key.", [
-        KEY_ID, p("Status", Shape::String, true, "Active or Inactive"), USER_OPT,
-    ]),
+    op!(
+        "PutUserPermissionsBoundary",
+        put_user_permissions_boundary,
+        "Sets a user's permissions boundary.",
+        [USER, BOUNDARY_REQ]
+    ),
+    op!(
+        "PutRolePermissionsBoundary",
+        put_role_permissions_boundary,
+        "Sets a role's permissions boundary.",
+        [ROLE, BOUNDARY_REQ]
+    ),
+    op!(
+        "DeleteUserPermissionsBoundary",
+        delete_user_permissions_boundary,
+        "Removes a user's permissions boundary.",
+        [USER]
+    ),
+    op!(
+        "DeleteRolePermissionsBoundary",
+        delete_role_permissions_boundary,
+        "Removes a role's permissions boundary.",
+        [ROLE]
+    ),
+    op!(
+        "CreateAccessKey",
+        create_access_key,
+        "Creates an access key (at most 2) for a user, or for the root user when root calls without a name.",
+        [USER_OPT]
+    ),
+    op!(
+        "ListAccessKeys",
+        list_access_keys,
+        "Lists a user's access keys (root's when root calls without a name).",
+        [USER_OPT]
+    ),
+    op!(
+        "UpdateAccessKey",
+        update_access_key,
+        "Activates or deactivates an access key.",
+        [KEY_ID, p("Status", Shape::String, true, "Active or Inactive"), USER_OPT,]
+    ),
     op!("DeleteAccessKey", delete_access_key, "Deletes an access key.", [KEY_ID, USER_OPT]),
-    op!("CreateLoginProfile", create_login_profile, "Gives a user a console password.", [
-        USER, p("Password", Shape::String, true, "the new password"),
-        p("PasswordResetRequired", Shape::Boolean, false, "must change it at next sign-in"),
-    ]),
+    op!(
+        "CreateLoginProfile",
+        create_login_profile,
+        "Gives a user a console password.",
+        [
+            USER,
+            p("Password", Shape::String, true, "the new password"),
+            p("PasswordResetRequired", Shape::Boolean, false, "must change it at next sign-in"),
+        ]
+    ),
     op!("GetLoginProfile", get_login_profile, "Tells whether a user has a console password.", [USER]),
-    op!("UpdateLoginProfile", update_login_profile, "Changes a user's console password.", [
-        USER, p("Password", Shape::String, false, "the new password"),
-        p("PasswordResetRequired", Shape::Boolean, false, "must change it at next sign-in"),
-    ]),
+    op!(
+        "UpdateLoginProfile",
+        update_login_profile,
+        "Changes a user's console password.",
+        [
+            USER,
+            p("Password", Shape::String, false, "the new password"),
+            p("PasswordResetRequired", Shape::Boolean, false, "must change it at next sign-in"),
+        ]
+    ),
     op!("DeleteLoginProfile", delete_login_profile, "Removes a user's console password.", [USER]),
 ];

@@ -86,10 +86,7 @@ pub fn lookup<'a>(req: &Request<'a>, key: &str) -> Option<Vals<'a>> {
             None => None,
         }
     } else if is("aws:username") {
-        (p.kind == PrincipalKind::User)
-            .then(|| p.arn.rsplit('/').next())
-            .flatten()
-            .and_then(nonempty)
+        (p.kind == PrincipalKind::User).then(|| p.arn.rsplit('/').next()).flatten().and_then(nonempty)
     } else if is("aws:userid") {
         match p.kind {
             PrincipalKind::Root => nonempty(&p.account),
@@ -97,11 +94,7 @@ pub fn lookup<'a>(req: &Request<'a>, key: &str) -> Option<Vals<'a>> {
             _ => None,
         }
     } else if is("aws:PrincipalIsAWSService") {
-        Some(Vals::One(if p.kind == PrincipalKind::Service {
-            "true"
-        } else {
-            "false"
-        }))
+        Some(Vals::One(if p.kind == PrincipalKind::Service { "true" } else { "false" }))
     } else {
         None
     }
@@ -181,28 +174,17 @@ pub enum CondResult {
 /// An unevaluable condition wins over a false one only when it comes first:
 /// we stop at the first condition that is false, since the statement then
 /// cannot match whatever the unevaluable one would say.
-pub fn evaluate_all(
-    conds: &[Condition],
-    req: &Request<'_>,
-    missing: &mut Vec<String>,
-) -> CondResult {
+pub fn evaluate_all(conds: &[Condition], req: &Request<'_>, missing: &mut Vec<String>) -> CondResult {
     // Unevaluable conditions are checked first so that the trainee hears
     // about them even when another condition happens to be false.
-    if let Some(c) = conds
-        .iter()
-        .find(|c| matches!(c.values, CondValues::Invalid(_)) || c.operator == Operator::Unknown)
+    if let Some(c) =
+        conds.iter().find(|c| matches!(c.values, CondValues::Invalid(_)) || c.operator == Operator::Unknown)
     {
         let why = match &c.values {
             CondValues::Invalid(w) => w.clone(),
-            _ => format!(
-                "\"{}\" is not a condition operator IAM knows",
-                c.operator_name
-            ),
+            _ => format!("\"{}\" is not a condition operator IAM knows", c.operator_name),
         };
-        return CondResult::Unevaluable(format!(
-            "condition {} on {}: {why}",
-            c.operator_name, c.key
-        ));
+        return CondResult::Unevaluable(format!("condition {} on {}: {why}", c.operator_name, c.key));
     }
     for c in conds {
         if !evaluate_one(c, req, missing) {
@@ -215,12 +197,7 @@ pub fn evaluate_all(
 /// Evaluates one (operator, key, values) entry. Unknown operators and
 /// invalid values are handled by [`evaluate_all`] and count as false here.
 pub fn evaluate_one(c: &Condition, req: &Request<'_>, missing: &mut Vec<String>) -> bool {
-    let Operator::Known {
-        set,
-        base,
-        if_exists,
-    } = c.operator
-    else {
+    let Operator::Known { set, base, if_exists } = c.operator else {
         return false;
     };
     let found = lookup(req, &c.key).filter(|v| v.len() > 0);
@@ -261,20 +238,14 @@ pub fn evaluate_one(c: &Condition, req: &Request<'_>, missing: &mut Vec<String>)
 
 /// True when context value `v` matches at least one policy value under the
 /// positive operator `op`.
-fn matches_any(
-    op: BaseOp,
-    values: &CondValues,
-    v: &str,
-    req: &Request<'_>,
-    missing: &mut Vec<String>,
-) -> bool {
+fn matches_any(op: BaseOp, values: &CondValues, v: &str, req: &Request<'_>, missing: &mut Vec<String>) -> bool {
     match values {
-        CondValues::Strings(globs) | CondValues::Bools(globs) => globs
-            .iter()
-            .any(|g| with_vars(req, g, missing, |p, vars| p.matches(v, vars)).unwrap_or(false)),
-        CondValues::Arns(arns) => arns.iter().any(|a| {
-            with_vars(req, a, missing, |p: &ArnPattern, vars| p.matches(v, vars)).unwrap_or(false)
-        }),
+        CondValues::Strings(globs) | CondValues::Bools(globs) => {
+            globs.iter().any(|g| with_vars(req, g, missing, |p, vars| p.matches(v, vars)).unwrap_or(false))
+        }
+        CondValues::Arns(arns) => {
+            arns.iter().any(|a| with_vars(req, a, missing, |p: &ArnPattern, vars| p.matches(v, vars)).unwrap_or(false))
+        }
         CondValues::Numbers(ns) => {
             let Ok(x) = v.trim().parse::<f64>() else {
                 return false;

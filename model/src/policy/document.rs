@@ -170,10 +170,7 @@ impl BaseOp {
         ("StringEquals", BaseOp::StringEquals),
         ("StringNotEquals", BaseOp::StringNotEquals),
         ("StringEqualsIgnoreCase", BaseOp::StringEqualsIgnoreCase),
-        (
-            "StringNotEqualsIgnoreCase",
-            BaseOp::StringNotEqualsIgnoreCase,
-        ),
+        ("StringNotEqualsIgnoreCase", BaseOp::StringNotEqualsIgnoreCase),
         ("StringLike", BaseOp::StringLike),
         ("StringNotLike", BaseOp::StringNotLike),
         ("NumericEquals", BaseOp::NumericEquals),
@@ -201,10 +198,7 @@ impl BaseOp {
 
     /// Looks up an operator name (case-sensitive, as IAM spells them).
     pub fn from_name(name: &str) -> Option<BaseOp> {
-        Self::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|&(_, op)| op)
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, op)| op)
     }
 
     /// Negated operators are NORed over their values and are true when the
@@ -287,11 +281,7 @@ impl Operator {
             // `Null` checks existence itself; `NullIfExists` is meaningless and
             // IAM does not define it, nor a set form of it.
             Some(BaseOp::Null) if if_exists || set != SetOp::Single => Operator::Unknown,
-            Some(base) => Operator::Known {
-                set,
-                base,
-                if_exists,
-            },
+            Some(base) => Operator::Known { set, base, if_exists },
             None => Operator::Unknown,
         }
     }
@@ -355,15 +345,8 @@ impl Cidr {
                 (u128::from(v6), len)
             }
         };
-        let mask = if prefix == 0 {
-            0
-        } else {
-            u128::MAX << (128 - prefix)
-        };
-        Some(Cidr {
-            addr: addr & mask,
-            prefix,
-        })
+        let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+        Some(Cidr { addr: addr & mask, prefix })
     }
 
     /// Does the network contain `ip` (a bare address)?
@@ -375,11 +358,7 @@ impl Cidr {
             std::net::IpAddr::V4(v4) => u128::from(v4.to_ipv6_mapped()),
             std::net::IpAddr::V6(v6) => u128::from(v6),
         };
-        let mask = if self.prefix == 0 {
-            0
-        } else {
-            u128::MAX << (128 - self.prefix)
-        };
+        let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - self.prefix) };
         a & mask == self.addr
     }
 }
@@ -407,11 +386,7 @@ mod tests {
     fn operator_names() {
         assert_eq!(
             Operator::parse("ForAnyValue:StringLikeIfExists"),
-            Operator::Known {
-                set: SetOp::ForAny,
-                base: BaseOp::StringLike,
-                if_exists: true
-            }
+            Operator::Known { set: SetOp::ForAny, base: BaseOp::StringLike, if_exists: true }
         );
         assert_eq!(Operator::parse("NullIfExists"), Operator::Unknown);
         assert_eq!(Operator::parse("StringEqualz"), Operator::Unknown);

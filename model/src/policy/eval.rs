@@ -22,8 +22,7 @@
 use super::condition::{evaluate_all, with_vars, CondResult};
 use super::document::{PrincipalEntry, PrincipalSpec, Statement};
 use super::{
-    Decision, Effect, Layer, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet,
-    PrincipalKind, Request,
+    Decision, Effect, Layer, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet, PrincipalKind, Request,
 };
 
 /// How a resource-policy `Allow` named the caller; the order is strength.
@@ -61,9 +60,9 @@ fn entry_grant(e: &PrincipalEntry, req: &Request<'_>) -> Option<Grant> {
         | PrincipalEntry::Session(arn)
         | PrincipalEntry::FederatedUser(arn)
         | PrincipalEntry::OtherArn(arn) => by_arn(arn),
-        PrincipalEntry::Service(s) => (p.kind == PrincipalKind::Service
-            && p.arn.eq_ignore_ascii_case(s))
-        .then_some(Grant::Direct),
+        PrincipalEntry::Service(s) => {
+            (p.kind == PrincipalKind::Service && p.arn.eq_ignore_ascii_case(s)).then_some(Grant::Direct)
+        }
         PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s) => {
             (p.arn == *s || p.principal_arn == *s).then_some(Grant::Direct)
         }
@@ -79,10 +78,7 @@ fn principal_grant(spec: &PrincipalSpec, req: &Request<'_>, has_boundary: bool) 
         let listed = spec.entries.iter().any(|e| entry_grant(e, req).is_some());
         return (has_boundary || !listed).then_some(Grant::Direct);
     }
-    spec.entries
-        .iter()
-        .filter_map(|e| entry_grant(e, req))
-        .max()
+    spec.entries.iter().filter_map(|e| entry_grant(e, req)).max()
 }
 
 /// Matches one statement (of the wanted effect) against the request.
@@ -99,9 +95,8 @@ fn match_statement(
         return None;
     }
     if let Some(list) = &st.resources {
-        let any = list.iter().any(|r| {
-            with_vars(req, r, missing, |p, vars| p.matches(req.resource, vars)).unwrap_or(false)
-        });
+        let any =
+            list.iter().any(|r| with_vars(req, r, missing, |p, vars| p.matches(req.resource, vars)).unwrap_or(false));
         if any == st.not_resource {
             return None;
         }
@@ -121,13 +116,7 @@ fn match_statement(
 }
 
 fn record(layer: Layer, np: &NamedPolicy<'_>, st: &Statement) -> MatchedStatement {
-    MatchedStatement {
-        layer,
-        policy: np.name.to_string(),
-        sid: st.sid.clone(),
-        index: st.index,
-        effect: st.effect,
-    }
+    MatchedStatement { layer, policy: np.name.to_string(), sid: st.sid.clone(), index: st.index, effect: st.effect }
 }
 
 /// Scans the statements of `effect` in `policies`; records matches and
@@ -178,13 +167,9 @@ fn bucket_owner_exempt(req: &Request<'_>) -> bool {
     let p = req.principal;
     p.kind == PrincipalKind::Root
         && req.resource_account.is_none_or(|a| a == p.account)
-        && [
-            "s3:GetBucketPolicy",
-            "s3:PutBucketPolicy",
-            "s3:DeleteBucketPolicy",
-        ]
-        .iter()
-        .any(|a| a.eq_ignore_ascii_case(req.action))
+        && ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(req.action))
 }
 
 /// Decides `req` against `set`. See the module documentation for the order.
@@ -192,10 +177,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
     let p = req.principal;
     let is_root = p.kind == PrincipalKind::Root;
     let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
-    let cross_account = !unsigned
-        && req
-            .resource_account
-            .is_some_and(|a| !a.is_empty() && a != p.account);
+    let cross_account = !unsigned && req.resource_account.is_some_and(|a| !a.is_empty() && a != p.account);
     let has_boundary = set.boundary.is_some() && !is_root;
     let mut d = Decision {
         outcome: Outcome::ImplicitlyDenied,
@@ -217,90 +199,13 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
 
     // 1. Explicit deny anywhere.
     let denied_in: [(Layer, bool); 7] = [
-        (
-            Layer::Rcp,
-            scan(
-                Layer::Rcp,
-                flat(set.rcps),
-                Effect::Deny,
-                req,
-                has_boundary,
-                &mut d,
-            )
-            .is_some(),
-        ),
-        (
-            Layer::Scp,
-            scan(
-                Layer::Scp,
-                flat(set.scps),
-                Effect::Deny,
-                req,
-                has_boundary,
-                &mut d,
-            )
-            .is_some(),
-        ),
-        (
-            Layer::Resource,
-            scan(
-                Layer::Resource,
-                resource.iter(),
-                Effect::Deny,
-                req,
-                has_boundary,
-                &mut d,
-            )
-            .is_some(),
-        ),
-        (
-            Layer::Identity,
-            scan(
-                Layer::Identity,
-                identity,
-                Effect::Deny,
-                req,
-                has_boundary,
-                &mut d,
-            )
-            .is_some(),
-        ),
-        (
-            Layer::Boundary,
-            scan(
-                Layer::Boundary,
-                boundary.iter(),
-                Effect::Deny,
-                req,
-                has_boundary,
-                &mut d,
-            )
-            .is_some(),
-        ),
-        (
-            Layer::Session,
-            scan(
-                Layer::Session,
-                session,
-                Effect::Deny,
-                req,
-                has_boundary,
-                &mut d,
-            )
-            .is_some(),
-        ),
-        (
-            Layer::Task,
-            scan(
-                Layer::Task,
-                set.task.iter(),
-                Effect::Deny,
-                req,
-                has_boundary,
-                &mut d,
-            )
-            .is_some(),
-        ),
+        (Layer::Rcp, scan(Layer::Rcp, flat(set.rcps), Effect::Deny, req, has_boundary, &mut d).is_some()),
+        (Layer::Scp, scan(Layer::Scp, flat(set.scps), Effect::Deny, req, has_boundary, &mut d).is_some()),
+        (Layer::Resource, scan(Layer::Resource, resource.iter(), Effect::Deny, req, has_boundary, &mut d).is_some()),
+        (Layer::Identity, scan(Layer::Identity, identity, Effect::Deny, req, has_boundary, &mut d).is_some()),
+        (Layer::Boundary, scan(Layer::Boundary, boundary.iter(), Effect::Deny, req, has_boundary, &mut d).is_some()),
+        (Layer::Session, scan(Layer::Session, session, Effect::Deny, req, has_boundary, &mut d).is_some()),
+        (Layer::Task, scan(Layer::Task, set.task.iter(), Effect::Deny, req, has_boundary, &mut d).is_some()),
     ];
     if denied_in.iter().any(|&(_, hit)| hit) {
         d.outcome = Outcome::ExplicitlyDenied;
@@ -316,16 +221,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
     for (layer, lv) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
         if let Some(lv) = lv {
             for (i, level) in lv.iter().enumerate() {
-                if scan(
-                    layer,
-                    level.iter(),
-                    Effect::Allow,
-                    req,
-                    has_boundary,
-                    &mut d,
-                )
-                .is_none()
-                {
+                if scan(layer, level.iter(), Effect::Allow, req, has_boundary, &mut d).is_none() {
                     d.level = Some(i);
                     return deny(d, layer);
                 }
@@ -335,14 +231,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
     }
 
     // 4. Resource-based policy.
-    let grant = scan(
-        Layer::Resource,
-        set.resource.iter(),
-        Effect::Allow,
-        req,
-        has_boundary,
-        &mut d,
-    );
+    let grant = scan(Layer::Resource, set.resource.iter(), Effect::Allow, req, has_boundary, &mut d);
 
     if unsigned {
         // Only a resource policy can grant anonymous or service callers.
@@ -368,60 +257,29 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
     }
 
     // 5-7. Identity, boundary, session.
-    let mut layers: [Option<Layer>; 3] = [None; 3];
     if need_identity {
-        if scan(
-            Layer::Identity,
-            identity,
-            Effect::Allow,
-            req,
-            has_boundary,
-            &mut d,
-        )
-        .is_none()
-        {
+        if scan(Layer::Identity, identity, Effect::Allow, req, has_boundary, &mut d).is_none() {
             return deny(d, Layer::Identity);
         }
-        layers[0] = Some(Layer::Identity);
+        push_layer(&mut d, Layer::Identity);
     }
     if let Some(b) = boundary {
-        if scan(
-            Layer::Boundary,
-            [b].iter(),
-            Effect::Allow,
-            req,
-            has_boundary,
-            &mut d,
-        )
-        .is_none()
-        {
+        if scan(Layer::Boundary, [b].iter(), Effect::Allow, req, has_boundary, &mut d).is_none() {
             return deny(d, Layer::Boundary);
         }
-        layers[1] = Some(Layer::Boundary);
+        push_layer(&mut d, Layer::Boundary);
     }
     if !session.is_empty() {
-        if scan(
-            Layer::Session,
-            session,
-            Effect::Allow,
-            req,
-            has_boundary,
-            &mut d,
-        )
-        .is_none()
-        {
+        if scan(Layer::Session, session, Effect::Allow, req, has_boundary, &mut d).is_none() {
             return deny(d, Layer::Session);
         }
-        layers[2] = Some(Layer::Session);
+        push_layer(&mut d, Layer::Session);
     }
-    let layers: Vec<Layer> = layers.into_iter().flatten().collect();
-    allowed(d, &layers)
+    allowed(d, &[])
 }
 
 /// Every policy of every level, for the deny pass.
-fn flat<'p>(
-    levels: Option<&'p [&'p [NamedPolicy<'p>]]>,
-) -> impl Iterator<Item = &'p NamedPolicy<'p>> {
+fn flat<'p>(levels: Option<&'p [&'p [NamedPolicy<'p>]]>) -> impl Iterator<Item = &'p NamedPolicy<'p>> {
     levels.unwrap_or(&[]).iter().flat_map(|l| l.iter())
 }
 
@@ -456,10 +314,7 @@ pub fn denial_message(d: &Decision, req: &Request<'_>) -> String {
     if d.outcome == Outcome::Allowed {
         return String::new();
     }
-    let mut msg = format!(
-        "User: {} is not authorized to perform: {}",
-        req.principal.arn, req.action
-    );
+    let mut msg = format!("User: {} is not authorized to perform: {}", req.principal.arn, req.action);
     if req.resource != "*" {
         msg.push_str(" on resource: ");
         msg.push_str(req.resource);
@@ -471,24 +326,19 @@ pub fn denial_message(d: &Decision, req: &Request<'_>) -> String {
         } else if ty == "permissions boundary" {
             msg.push_str(" with an explicit deny in a permissions boundary");
         } else {
-            msg.push_str(&format!(" with an explicit deny in a {ty}"));
+            // "an identity-based policy", "a service control policy": the article follows the word.
+            let article = if ty.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            msg.push_str(&format!(" with an explicit deny in {article} {ty}"));
         }
         // AWS appends the policy ARN when it has one (managed policies, SCPs).
-        if let Some(m) = d
-            .matched
-            .iter()
-            .find(|m| m.layer == layer && m.effect == Effect::Deny)
-        {
+        if let Some(m) = d.matched.iter().find(|m| m.layer == layer && m.effect == Effect::Deny) {
             if m.policy.starts_with("arn:") {
                 msg.push_str(": ");
                 msg.push_str(&m.policy);
             }
         }
     } else {
-        msg.push_str(&format!(
-            " because no {ty} allows the {} action",
-            req.action
-        ));
+        msg.push_str(&format!(" because no {ty} allows the {} action", req.action));
     }
     msg
 }
@@ -503,12 +353,7 @@ fn layer_words(layer: Layer, d: &Decision) -> &'static str {
 }
 
 fn statement_ref(m: &MatchedStatement, d: &Decision) -> String {
-    format!(
-        "{} of the {} {}",
-        m.label(),
-        layer_words(m.layer, d),
-        m.policy
-    )
+    format!("{} of the {} {}", m.label(), layer_words(m.layer, d), m.policy)
 }
 
 fn level_words(i: usize) -> String {
@@ -522,34 +367,19 @@ fn level_words(i: usize) -> String {
 /// Renders [`Decision::explain`].
 pub fn explain(d: &Decision, req: &Request<'_>) -> String {
     let who = &req.principal.arn;
-    let what = if req.resource == "*" {
-        req.action.to_string()
-    } else {
-        format!("{} on {}", req.action, req.resource)
-    };
+    let what = if req.resource == "*" { req.action.to_string() } else { format!("{} on {}", req.action, req.resource) };
     let mut out = String::new();
-    let first_allow = |l: Layer| {
-        d.matched
-            .iter()
-            .find(|m| m.layer == l && m.effect == Effect::Allow)
-    };
+    let first_allow = |l: Layer| d.matched.iter().find(|m| m.layer == l && m.effect == Effect::Allow);
     match d.outcome {
         Outcome::ExplicitlyDenied => {
-            out.push_str(&format!(
-                "Explicitly denied: {who} may not perform {what}. "
-            ));
+            out.push_str(&format!("Explicitly denied: {who} may not perform {what}. "));
             for m in d.matched.iter().filter(|m| m.effect == Effect::Deny) {
-                out.push_str(&format!(
-                    "The Deny in {} matches this request. ",
-                    statement_ref(m, d)
-                ));
+                out.push_str(&format!("The Deny in {} matches this request. ", statement_ref(m, d)));
             }
             out.push_str("An explicit deny overrides every allow, in any policy.");
         }
         Outcome::ImplicitlyDenied => {
-            out.push_str(&format!(
-                "Implicitly denied: {who} may not perform {what}. "
-            ));
+            out.push_str(&format!("Implicitly denied: {who} may not perform {what}. "));
             let layer = d.decided_by.first().copied().unwrap_or(Layer::Identity);
             let why = match layer {
                 Layer::Scp | Layer::Rcp => {
@@ -605,10 +435,7 @@ pub fn explain(d: &Decision, req: &Request<'_>) -> String {
         }
     }
     for (m, why) in &d.unevaluable {
-        out.push_str(&format!(
-            " Note: {} was not applied because its {why}.",
-            statement_ref(m, d)
-        ));
+        out.push_str(&format!(" Note: {} was not applied because its {why}.", statement_ref(m, d)));
     }
     if !d.missing_context.is_empty() {
         out.push_str(&format!(

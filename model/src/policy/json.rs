@@ -92,20 +92,12 @@ pub struct JsonError {
 
 /// Parses a complete JSON text (one value, surrounded only by whitespace).
 pub fn parse(text: &str) -> Result<Json, JsonError> {
-    let mut r = Reader {
-        chars: text.char_indices().peekable(),
-        text,
-        line: 1,
-        column: 1,
-    };
+    let mut r = Reader { chars: text.char_indices().peekable(), text, line: 1, column: 1 };
     r.skip_ws();
     let value = r.value(0)?;
     r.skip_ws();
     if let Some(c) = r.peek() {
-        return Err(r.error(format!(
-            "unexpected {} after the end of the document",
-            describe(c)
-        )));
+        return Err(r.error(format!("unexpected {} after the end of the document", describe(c))));
     }
     Ok(value)
 }
@@ -127,17 +119,11 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn pos(&self) -> Pos {
-        Pos {
-            line: self.line,
-            column: self.column,
-        }
+        Pos { line: self.line, column: self.column }
     }
 
     fn error(&self, detail: String) -> JsonError {
-        JsonError {
-            detail,
-            pos: self.pos(),
-        }
+        JsonError { detail, pos: self.pos() }
     }
 
     fn peek(&mut self) -> Option<char> {
@@ -190,9 +176,7 @@ impl Reader<'_> {
             Some('f') => self.keyword("false", JsonValue::Bool(false))?,
             Some('n') => self.keyword("null", JsonValue::Null)?,
             Some(c) if c == '-' || c.is_ascii_digit() => JsonValue::Number(self.number()?),
-            Some(c) => {
-                return Err(self.error(format!("expected a value but found {}", describe(c))))
-            }
+            Some(c) => return Err(self.error(format!("expected a value but found {}", describe(c)))),
         };
         Ok(Json { pos, value })
     }
@@ -210,11 +194,7 @@ impl Reader<'_> {
     }
 
     fn number(&mut self) -> Result<String, JsonError> {
-        let start = self
-            .chars
-            .peek()
-            .map(|&(i, _)| i)
-            .unwrap_or(self.text.len());
+        let start = self.chars.peek().map(|&(i, _)| i).unwrap_or(self.text.len());
         if self.peek() == Some('-') {
             self.bump();
         }
@@ -242,11 +222,7 @@ impl Reader<'_> {
             }
             self.digits();
         }
-        let end = self
-            .chars
-            .peek()
-            .map(|&(i, _)| i)
-            .unwrap_or(self.text.len());
+        let end = self.chars.peek().map(|&(i, _)| i).unwrap_or(self.text.len());
         Ok(self.text[start..end].to_string())
     }
 
@@ -280,19 +256,11 @@ impl Reader<'_> {
                         'r' => out.push('\r'),
                         't' => out.push('\t'),
                         'u' => out.push(self.unicode_escape(pos)?),
-                        other => {
-                            return Err(JsonError {
-                                detail: format!("invalid escape sequence '\\{other}'"),
-                                pos,
-                            })
-                        }
+                        other => return Err(JsonError { detail: format!("invalid escape sequence '\\{other}'"), pos }),
                     }
                 }
                 c if (c as u32) < 0x20 => {
-                    return Err(JsonError {
-                        detail: format!("{} inside a string", describe(c)),
-                        pos,
-                    })
+                    return Err(JsonError { detail: format!("{} inside a string", describe(c)), pos })
                 }
                 c => out.push(c),
             }
@@ -302,10 +270,10 @@ impl Reader<'_> {
     fn hex4(&mut self, pos: Pos) -> Result<u32, JsonError> {
         let mut v = 0u32;
         for _ in 0..4 {
-            let d = self.bump().and_then(|c| c.to_digit(16)).ok_or(JsonError {
-                detail: "invalid \\u escape: expected four hex digits".into(),
-                pos,
-            })?;
+            let d = self
+                .bump()
+                .and_then(|c| c.to_digit(16))
+                .ok_or(JsonError { detail: "invalid \\u escape: expected four hex digits".into(), pos })?;
             v = v * 16 + d;
         }
         Ok(v)
@@ -314,10 +282,7 @@ impl Reader<'_> {
     /// Reads the hex part of `\uXXXX`, combining UTF-16 surrogate pairs.
     fn unicode_escape(&mut self, pos: Pos) -> Result<char, JsonError> {
         let hi = self.hex4(pos)?;
-        let bad = |detail: &str| JsonError {
-            detail: detail.into(),
-            pos,
-        };
+        let bad = |detail: &str| JsonError { detail: detail.into(), pos };
         if (0xD800..0xDC00).contains(&hi) {
             if self.bump() != Some('\\') || self.bump() != Some('u') {
                 return Err(bad("invalid \\u escape: lone high surrogate"));
@@ -355,9 +320,7 @@ impl Reader<'_> {
                     self.bump();
                     return Ok(JsonValue::Array(items));
                 }
-                Some(c) => {
-                    return Err(self.error(format!("expected ',' or ']' but found {}", describe(c))))
-                }
+                Some(c) => return Err(self.error(format!("expected ',' or ']' but found {}", describe(c)))),
                 None => return Err(self.error("unterminated list: expected ']'".into())),
             }
         }
@@ -376,28 +339,19 @@ impl Reader<'_> {
             let key_pos = self.pos();
             if self.peek() != Some('"') {
                 return match self.peek() {
-                    Some(c) => {
-                        Err(self.error(format!("expected a quoted key but found {}", describe(c))))
-                    }
+                    Some(c) => Err(self.error(format!("expected a quoted key but found {}", describe(c)))),
                     None => Err(self.error("unterminated object: expected '}'".into())),
                 };
             }
             let key = self.string()?;
             if members.iter().any(|m| m.key == key) {
-                return Err(JsonError {
-                    detail: format!("duplicate key \"{key}\""),
-                    pos: key_pos,
-                });
+                return Err(JsonError { detail: format!("duplicate key \"{key}\""), pos: key_pos });
             }
             self.skip_ws();
             self.expect(':', "':'")?;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            members.push(Member {
-                key,
-                key_pos,
-                value,
-            });
+            members.push(Member { key, key_pos, value });
             self.skip_ws();
             match self.peek() {
                 Some(',') => {
@@ -407,11 +361,7 @@ impl Reader<'_> {
                     self.bump();
                     return Ok(JsonValue::Object(members));
                 }
-                Some(c) => {
-                    return Err(
-                        self.error(format!("expected ',' or '}}' but found {}", describe(c)))
-                    )
-                }
+                Some(c) => return Err(self.error(format!("expected ',' or '}}' but found {}", describe(c)))),
                 None => return Err(self.error("unterminated object: expected '}'".into())),
             }
         }
@@ -430,15 +380,11 @@ mod tests {
     fn positions_of_values_and_keys() {
         let j = parse("{\n  \"a\": [1, \"x\"],\n  \"b\" : true\n}").unwrap();
         assert_eq!(j.pos, at(1, 1));
-        let JsonValue::Object(m) = &j.value else {
-            panic!()
-        };
+        let JsonValue::Object(m) = &j.value else { panic!() };
         assert_eq!(m[0].key, "a");
         assert_eq!(m[0].key_pos, at(2, 3));
         assert_eq!(m[0].value.pos, at(2, 8));
-        let JsonValue::Array(items) = &m[0].value.value else {
-            panic!()
-        };
+        let JsonValue::Array(items) = &m[0].value.value else { panic!() };
         assert_eq!(items[1].pos, at(2, 12));
         assert_eq!(m[1].key_pos, at(3, 3));
         assert_eq!(m[1].value.pos, at(3, 9));
@@ -447,9 +393,7 @@ mod tests {
     #[test]
     fn columns_count_characters() {
         let j = parse("{\"é\": \"ü\", \"k\": 1}").unwrap();
-        let JsonValue::Object(m) = &j.value else {
-            panic!()
-        };
+        let JsonValue::Object(m) = &j.value else { panic!() };
         assert_eq!(m[1].key_pos, at(1, 12));
     }
 
@@ -478,9 +422,7 @@ mod tests {
     #[test]
     fn escapes_and_numbers() {
         let j = parse(r#"["\u00e9\ud83d\ude00\n", -1.5e3, 0]"#).unwrap();
-        let JsonValue::Array(items) = j.value else {
-            panic!()
-        };
+        let JsonValue::Array(items) = j.value else { panic!() };
         assert_eq!(items[0].value, JsonValue::String("é😀\n".into()));
         assert_eq!(items[1].value, JsonValue::Number("-1.5e3".into()));
         assert_eq!(items[2].value, JsonValue::Number("0".into()));
@@ -502,10 +444,7 @@ mod tests {
     #[test]
     fn mangled_inputs_never_panic() {
         let base = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A1","Effect":"Allow","Action":["s3:Get*","iam:*"],"Resource":"*","Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":3600},"Bool":{"aws:SecureTransport":true}}}]}"#;
-        let inserts = [
-            "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "1", "-", "e", "null", " ", "\n", "é",
-            "\u{0}",
-        ];
+        let inserts = ["{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "1", "-", "e", "null", " ", "\n", "é", "\u{0}"];
         let chars: Vec<char> = base.chars().collect();
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
@@ -545,13 +484,8 @@ mod tests {
             match ours {
                 // serde_json also refuses numbers beyond f64; we keep their text.
                 Ok(_) => {
-                    let out_of_range = theirs
-                        .as_ref()
-                        .is_err_and(|e| e.to_string().contains("out of range"));
-                    assert!(
-                        theirs.is_ok() || out_of_range,
-                        "we accepted what serde_json rejects: {s}"
-                    );
+                    let out_of_range = theirs.as_ref().is_err_and(|e| e.to_string().contains("out of range"));
+                    assert!(theirs.is_ok() || out_of_range, "we accepted what serde_json rejects: {s}");
                 }
                 Err(e) => assert!(
                     theirs.is_err() || e.detail.contains("duplicate"),

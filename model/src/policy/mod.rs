@@ -140,18 +140,9 @@ impl Policy {
 
     /// Parses with explicit [`ParseOptions`] (AWS-managed documents such as
     /// `RCPFullAWSAccess`, customer managed policies, custom size quota).
-    pub fn parse_with(
-        text: &str,
-        kind: PolicyKind,
-        opts: &ParseOptions,
-    ) -> Result<Policy, PolicyError> {
+    pub fn parse_with(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Result<Policy, PolicyError> {
         let doc = parse::parse_document(text, kind, opts)?;
-        Ok(Policy(Arc::new(PolicyInner {
-            kind,
-            text: text.to_string(),
-            aws_managed: opts.aws_managed,
-            doc,
-        })))
+        Ok(Policy(Arc::new(PolicyInner { kind, text: text.to_string(), aws_managed: opts.aws_managed, doc })))
     }
 
     /// The original text.
@@ -187,11 +178,7 @@ impl Policy {
 
     /// 1-based (line, column) where statement `index` (0-based) starts.
     pub fn statement_position(&self, index: usize) -> Option<(usize, usize)> {
-        self.0
-            .doc
-            .statements
-            .get(index)
-            .map(|s| (s.pos.line, s.pos.column))
+        self.0.doc.statements.get(index).map(|s| (s.pos.line, s.pos.column))
     }
 
     /// Number of statements.
@@ -201,12 +188,7 @@ impl Policy {
 
     /// The `Sid`s of the statements, in order (`None` where absent).
     pub fn sids(&self) -> Vec<Option<&str>> {
-        self.0
-            .doc
-            .statements
-            .iter()
-            .map(|s| s.sid.as_deref())
-            .collect()
+        self.0.doc.statements.iter().map(|s| s.sid.as_deref()).collect()
     }
 
     /// The document as JSON, keys in their original order.
@@ -231,10 +213,7 @@ impl Eq for Policy {}
 
 impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Policy")
-            .field("kind", &self.0.kind)
-            .field("text", &self.0.text)
-            .finish()
+        f.debug_struct("Policy").field("kind", &self.0.kind).field("text", &self.0.text).finish()
     }
 }
 
@@ -249,22 +228,14 @@ struct PolicyRepr {
 
 impl Serialize for Policy {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        PolicyRepr {
-            kind: self.0.kind,
-            document: self.0.text.clone(),
-            aws_managed: self.0.aws_managed,
-        }
-        .serialize(s)
+        PolicyRepr { kind: self.0.kind, document: self.0.text.clone(), aws_managed: self.0.aws_managed }.serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Policy {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let repr = PolicyRepr::deserialize(d)?;
-        let opts = ParseOptions {
-            aws_managed: repr.aws_managed,
-            ..ParseOptions::default()
-        };
+        let opts = ParseOptions { aws_managed: repr.aws_managed, ..ParseOptions::default() };
         Policy::parse_with(&repr.document, repr.kind, &opts).map_err(serde::de::Error::custom)
     }
 }
@@ -342,9 +313,7 @@ impl Context {
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|(k, _)| k.eq_ignore_ascii_case(key))
+        self.entries.iter().position(|(k, _)| k.eq_ignore_ascii_case(key))
     }
 
     fn set(&mut self, key: &str, value: ContextValue) {
@@ -373,10 +342,7 @@ impl Context {
 
     /// Looks a key up, ignoring case. No allocation.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
+        self.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
     }
 
     /// All entries, in insertion order.

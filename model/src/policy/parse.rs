@@ -14,13 +14,11 @@
 //! messages IAM returns as observed in public emulators and issue reports.
 
 use super::document::{
-    BaseOp, Cidr, CondValues, Condition, Document, Operator, PrincipalEntry, PrincipalSpec,
-    Resolvable, Statement, VarRef, Version,
+    BaseOp, Cidr, CondValues, Condition, Document, Operator, PrincipalEntry, PrincipalSpec, Resolvable, Statement,
+    VarRef, Version,
 };
 use super::json::{self, Json, JsonValue, Member, Pos};
-use super::pattern::{
-    push_literal, push_wild_text, split_arn, ActionPattern, ArnPattern, Glob, Token,
-};
+use super::pattern::{push_literal, push_wild_text, split_arn, ActionPattern, ArnPattern, Glob, Token};
 use super::{Effect, PolicyError, PolicyKind};
 
 /// IAM's text for structural problems.
@@ -38,29 +36,20 @@ pub const NO_ACTIONS: &str = "Policy statement must contain actions.";
 /// IAM's text for a statement without `Resource`/`NotResource`.
 pub const NO_RESOURCES: &str = "Policy statement must contain resources.";
 /// IAM's text for an action (or condition key) without a service prefix.
-pub const VENDOR: &str =
-    "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
+pub const VENDOR: &str = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.";
 /// IAM's text for an action with more than one colon.
 pub const ONE_COLON: &str = "Actions/Condition can contain only one colon.";
 /// IAM's text for a Sid with characters outside `[0-9A-Za-z]`.
-pub const SID_CHARS: &str = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
+pub const SID_CHARS: &str =
+    "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*";
 /// IAM's text for two statements with the same Sid.
 pub const SID_UNIQUE: &str = "Statement IDs (SID) in a single policy must be unique.";
 /// IAM's text for a service wildcard in a resource ARN.
-pub const VENDOR_REGEX: &str =
-    "Resource vendor must be fully qualified and cannot contain regexes.";
+pub const VENDOR_REGEX: &str = "Resource vendor must be fully qualified and cannot contain regexes.";
 
 /// The known partitions (the second ARN segment).
-const PARTITIONS: [&str; 8] = [
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
+const PARTITIONS: [&str; 8] =
+    ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 /// Resource-type prefixes IAM accepts in `arn:aws:iam::<acct>:<here>`.
 const IAM_RESOURCE_TYPES: [&str; 15] = [
@@ -115,10 +104,7 @@ impl PolicyKind {
     }
 
     fn allows_principal(self) -> bool {
-        matches!(
-            self,
-            PolicyKind::Resource | PolicyKind::Trust | PolicyKind::Rcp
-        )
+        matches!(self, PolicyKind::Resource | PolicyKind::Trust | PolicyKind::Rcp)
     }
 
     /// IAM itself validates these kinds (Sid characters, `Id`).
@@ -127,10 +113,7 @@ impl PolicyKind {
     }
 
     fn identity_like(self) -> bool {
-        matches!(
-            self,
-            PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
-        )
+        matches!(self, PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session)
     }
 }
 
@@ -140,12 +123,7 @@ pub fn policy_size(text: &str) -> usize {
 }
 
 fn err(message: &str, detail: impl Into<String>, pos: Pos) -> PolicyError {
-    PolicyError {
-        message: message.to_string(),
-        detail: detail.into(),
-        line: pos.line,
-        column: pos.column,
-    }
+    PolicyError { message: message.to_string(), detail: detail.into(), line: pos.line, column: pos.column }
 }
 
 /// The shape-checked elements of one statement (pass 1).
@@ -160,13 +138,8 @@ struct RawStatement<'a> {
 }
 
 /// Parses and validates `text` as a policy of `kind`.
-pub fn parse_document(
-    text: &str,
-    kind: PolicyKind,
-    opts: &ParseOptions,
-) -> Result<Document, PolicyError> {
-    let root =
-        json::parse(text).map_err(|e| err(SYNTAX, format!("invalid JSON: {}", e.detail), e.pos))?;
+pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Result<Document, PolicyError> {
+    let root = json::parse(text).map_err(|e| err(SYNTAX, format!("invalid JSON: {}", e.detail), e.pos))?;
 
     // ---- Pass 1: shape ----
     let JsonValue::Object(top) = &root.value else {
@@ -183,9 +156,7 @@ pub fn parse_document(
             other => {
                 return Err(err(
                     SYNTAX,
-                    format!(
-                        "unknown top-level element \"{other}\" (allowed: Version, Id, Statement)"
-                    ),
+                    format!("unknown top-level element \"{other}\" (allowed: Version, Id, Statement)"),
                     m.key_pos,
                 ))
             }
@@ -193,60 +164,28 @@ pub fn parse_document(
     }
     let version = match version_el {
         None => Version::Absent,
-        Some(Json {
-            value: JsonValue::String(v),
-            ..
-        }) if v == "2012-10-17" => Version::V2012,
-        Some(Json {
-            value: JsonValue::String(v),
-            ..
-        }) if v == "2008-10-17" => Version::V2008,
-        Some(j) => {
-            return Err(err(
-                SYNTAX,
-                "Version must be \"2012-10-17\" (current) or \"2008-10-17\"",
-                j.pos,
-            ))
-        }
+        Some(Json { value: JsonValue::String(v), .. }) if v == "2012-10-17" => Version::V2012,
+        Some(Json { value: JsonValue::String(v), .. }) if v == "2008-10-17" => Version::V2008,
+        Some(j) => return Err(err(SYNTAX, "Version must be \"2012-10-17\" (current) or \"2008-10-17\"", j.pos)),
     };
     let id = match id_el {
         None => None,
-        Some(Json {
-            value: JsonValue::String(s),
-            ..
-        }) => Some(s.clone()),
-        Some(j) => {
-            return Err(err(
-                SYNTAX,
-                format!("Id must be a string, not {}", j.value.type_name()),
-                j.pos,
-            ))
-        }
+        Some(Json { value: JsonValue::String(s), .. }) => Some(s.clone()),
+        Some(j) => return Err(err(SYNTAX, format!("Id must be a string, not {}", j.value.type_name()), j.pos)),
     };
     let Some(statement_el) = statement_el else {
-        return Err(err(
-            SYNTAX,
-            "the document has no Statement element",
-            root.pos,
-        ));
+        return Err(err(SYNTAX, "the document has no Statement element", root.pos));
     };
     let stmt_jsons: Vec<&Json> = match &statement_el.value.value {
         JsonValue::Object(_) => vec![&statement_el.value],
         JsonValue::Array(items) if items.is_empty() => {
-            return Err(err(
-                SYNTAX,
-                "Statement is an empty list",
-                statement_el.value.pos,
-            ))
+            return Err(err(SYNTAX, "Statement is an empty list", statement_el.value.pos))
         }
         JsonValue::Array(items) => items.iter().collect(),
         other => {
             return Err(err(
                 SYNTAX,
-                format!(
-                    "Statement must be an object or a list of objects, not {}",
-                    other.type_name()
-                ),
+                format!("Statement must be an object or a list of objects, not {}", other.type_name()),
                 statement_el.value.pos,
             ))
         }
@@ -258,30 +197,18 @@ pub fn parse_document(
 
     // ---- Pass 2: meaning ----
     if let (Some(j), true) = (id_el, kind.identity_like()) {
-        return Err(err(
-            SYNTAX,
-            "Id is not allowed in a policy attached to an identity",
-            j.pos,
-        ));
+        return Err(err(SYNTAX, "Id is not allowed in a policy attached to an identity", j.pos));
     }
     let needs_2012 = opts.customer_managed || (kind == PolicyKind::Rcp && !opts.aws_managed);
     if needs_2012 && version != Version::V2012 {
         let pos = version_el.map(|j| j.pos).unwrap_or(root.pos);
-        return Err(err(
-            VERSION,
-            "this kind of policy requires \"Version\": \"2012-10-17\"",
-            pos,
-        ));
+        return Err(err(VERSION, "this kind of policy requires \"Version\": \"2012-10-17\"", pos));
     }
     let limit = opts.max_size.unwrap_or_else(|| kind.max_size());
     if !opts.aws_managed && limit > 0 {
         let size = policy_size(text);
         if size > limit {
-            let quota = if kind == PolicyKind::Trust {
-                "ACLSizePerRole"
-            } else {
-                "PolicySize"
-            };
+            let quota = if kind == PolicyKind::Trust { "ACLSizePerRole" } else { "PolicySize" };
             return Err(err(
                 &format!("Cannot exceed quota for {quota}: {limit}"),
                 format!("the document has {size} characters (whitespace not counted); the limit is {limit}"),
@@ -294,41 +221,25 @@ pub fn parse_document(
     for (i, raw) in raws.iter().enumerate() {
         if let Some((sid, pos)) = raw.sid {
             if kind.iam_validated() && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(err(
-                    SID_CHARS,
-                    format!("Sid \"{sid}\" has characters other than letters and digits"),
-                    pos,
-                ));
+                return Err(err(SID_CHARS, format!("Sid \"{sid}\" has characters other than letters and digits"), pos));
             }
             if !sid.is_empty() {
                 if sids.contains(&sid) {
-                    return Err(err(
-                        SID_UNIQUE,
-                        format!("Sid \"{sid}\" is used by an earlier statement"),
-                        pos,
-                    ));
+                    return Err(err(SID_UNIQUE, format!("Sid \"{sid}\" is used by an earlier statement"), pos));
                 }
                 sids.push(sid);
             }
         }
         statements.push(compile_statement(raw, i, kind, version, opts)?);
     }
-    Ok(Document {
-        version,
-        id,
-        statements,
-    })
+    Ok(Document { version, id, statements })
 }
 
 fn shape_statement(j: &Json, index: usize) -> Result<RawStatement<'_>, PolicyError> {
     let JsonValue::Object(members) = &j.value else {
         return Err(err(
             SYNTAX,
-            format!(
-                "statement {} must be an object, not {}",
-                index + 1,
-                j.value.type_name()
-            ),
+            format!("statement {} must be an object, not {}", index + 1, j.value.type_name()),
             j.pos,
         ));
     };
@@ -390,28 +301,12 @@ fn shape_statement(j: &Json, index: usize) -> Result<RawStatement<'_>, PolicyErr
         }
     }
     match raw.effect {
-        None => {
-            return Err(err(
-                SYNTAX,
-                format!("statement {} has no Effect", index + 1),
-                j.pos,
-            ))
-        }
+        None => return Err(err(SYNTAX, format!("statement {} has no Effect", index + 1), j.pos)),
         Some((e, _)) if e == "Allow" || e == "Deny" => {}
         Some((e, pos)) if e.eq_ignore_ascii_case("allow") || e.eq_ignore_ascii_case("deny") => {
-            return Err(err(
-                LEGACY,
-                format!("Effect \"{e}\" must be spelled exactly \"Allow\" or \"Deny\""),
-                pos,
-            ))
+            return Err(err(LEGACY, format!("Effect \"{e}\" must be spelled exactly \"Allow\" or \"Deny\""), pos))
         }
-        Some((e, pos)) => {
-            return Err(err(
-                SYNTAX,
-                format!("Effect must be \"Allow\" or \"Deny\", not \"{e}\""),
-                pos,
-            ))
-        }
+        Some((e, pos)) => return Err(err(SYNTAX, format!("Effect must be \"Allow\" or \"Deny\", not \"{e}\""), pos)),
     }
     Ok(raw)
 }
@@ -424,24 +319,14 @@ fn string_list<'a>(j: &'a Json, what: &str) -> Result<Vec<(&'a str, Pos)>, Polic
             .iter()
             .map(|it| match &it.value {
                 JsonValue::String(s) => Ok((s.as_str(), it.pos)),
-                other => Err(err(
-                    SYNTAX,
-                    format!(
-                        "each {what} entry must be a string, not {}",
-                        other.type_name()
-                    ),
-                    it.pos,
-                )),
+                other => {
+                    Err(err(SYNTAX, format!("each {what} entry must be a string, not {}", other.type_name()), it.pos))
+                }
             })
             .collect(),
-        other => Err(err(
-            SYNTAX,
-            format!(
-                "{what} must be a string or a list of strings, not {}",
-                other.type_name()
-            ),
-            j.pos,
-        )),
+        other => {
+            Err(err(SYNTAX, format!("{what} must be a string or a list of strings, not {}", other.type_name()), j.pos))
+        }
     }
 }
 
@@ -450,20 +335,13 @@ fn shape_principal(j: &Json) -> Result<(), PolicyError> {
         JsonValue::String(s) if s == "*" => Ok(()),
         JsonValue::String(s) => Err(err(
             SYNTAX,
-            format!(
-                "a Principal string must be \"*\"; use {{\"AWS\": \"{s}\"}} to name a principal"
-            ),
+            format!("a Principal string must be \"*\"; use {{\"AWS\": \"{s}\"}} to name a principal"),
             j.pos,
         )),
-        JsonValue::Object(members) if members.is_empty() => {
-            Err(err(SYNTAX, "Principal is an empty object", j.pos))
-        }
+        JsonValue::Object(members) if members.is_empty() => Err(err(SYNTAX, "Principal is an empty object", j.pos)),
         JsonValue::Object(members) => {
             for m in members {
-                if !matches!(
-                    m.key.as_str(),
-                    "AWS" | "Service" | "Federated" | "CanonicalUser"
-                ) {
+                if !matches!(m.key.as_str(), "AWS" | "Service" | "Federated" | "CanonicalUser") {
                     return Err(err(
                         SYNTAX,
                         format!(
@@ -475,23 +353,12 @@ fn shape_principal(j: &Json) -> Result<(), PolicyError> {
                 }
                 let list = string_list(&m.value, &m.key)?;
                 if list.is_empty() {
-                    return Err(err(
-                        SYNTAX,
-                        format!("the {} principal list is empty", m.key),
-                        m.value.pos,
-                    ));
+                    return Err(err(SYNTAX, format!("the {} principal list is empty", m.key), m.value.pos));
                 }
             }
             Ok(())
         }
-        other => Err(err(
-            SYNTAX,
-            format!(
-                "Principal must be \"*\" or an object, not {}",
-                other.type_name()
-            ),
-            j.pos,
-        )),
+        other => Err(err(SYNTAX, format!("Principal must be \"*\" or an object, not {}", other.type_name()), j.pos)),
     }
 }
 
@@ -508,11 +375,7 @@ fn scalar_text(j: &Json) -> Option<String> {
 
 fn shape_condition(j: &Json) -> Result<(), PolicyError> {
     let JsonValue::Object(ops) = &j.value else {
-        return Err(err(
-            SYNTAX,
-            format!("Condition must be an object, not {}", j.value.type_name()),
-            j.pos,
-        ));
+        return Err(err(SYNTAX, format!("Condition must be an object, not {}", j.value.type_name()), j.pos));
     };
     for op in ops {
         let JsonValue::Object(keys) = &op.value.value else {
@@ -568,10 +431,7 @@ fn compile_statement(
             if !kind.allows_principal() {
                 return Err(err(
                     NO_PRINCIPAL,
-                    format!(
-                        "{} is not allowed in a policy attached to an identity or in an SCP",
-                        m.key
-                    ),
+                    format!("{} is not allowed in a policy attached to an identity or in an SCP", m.key),
                     m.key_pos,
                 ));
             }
@@ -583,56 +443,30 @@ fn compile_statement(
                 ));
             }
             if not && effect == Effect::Allow {
-                return Err(err(
-                    SYNTAX,
-                    "NotPrincipal can only be used with \"Effect\": \"Deny\"",
-                    m.key_pos,
-                ));
+                return Err(err(SYNTAX, "NotPrincipal can only be used with \"Effect\": \"Deny\"", m.key_pos));
             }
-            if kind == PolicyKind::Rcp
-                && !matches!(&m.value.value, JsonValue::String(s) if s == "*")
-            {
-                return Err(err(
-                    SYNTAX,
-                    "in a resource control policy Principal must be \"*\"",
-                    m.value.pos,
-                ));
+            if kind == PolicyKind::Rcp && !matches!(&m.value.value, JsonValue::String(s) if s == "*") {
+                return Err(err(SYNTAX, "in a resource control policy Principal must be \"*\"", m.value.pos));
             }
             Some(compile_principal(&m.value, not)?)
         }
         None if kind.allows_principal() => {
-            return Err(err(
-                MISSING_PRINCIPAL,
-                format!("statement {n} has no Principal"),
-                raw.pos,
-            ));
+            return Err(err(MISSING_PRINCIPAL, format!("statement {n} has no Principal"), raw.pos));
         }
         None => None,
     };
 
     // Actions.
     let Some((action_m, not_action)) = raw.action else {
-        return Err(err(
-            NO_ACTIONS,
-            format!("statement {n} has no Action or NotAction"),
-            raw.pos,
-        ));
+        return Err(err(NO_ACTIONS, format!("statement {n} has no Action or NotAction"), raw.pos));
     };
     let action_list = string_list(&action_m.value, &action_m.key)?;
     if action_list.is_empty() {
-        return Err(err(
-            NO_ACTIONS,
-            format!("the {} list is empty", action_m.key),
-            action_m.value.pos,
-        ));
+        return Err(err(NO_ACTIONS, format!("the {} list is empty", action_m.key), action_m.value.pos));
     }
     if kind == PolicyKind::Rcp && !opts.aws_managed {
         if not_action {
-            return Err(err(
-                SYNTAX,
-                "NotAction is not supported in a resource control policy",
-                action_m.key_pos,
-            ));
+            return Err(err(SYNTAX, "NotAction is not supported in a resource control policy", action_m.key_pos));
         }
         if let Some((_, pos)) = action_list.iter().find(|(a, _)| *a == "*") {
             return Err(err(
@@ -658,26 +492,13 @@ fn compile_statement(
             ))
         }
         (None, PolicyKind::Trust) => None,
-        (None, _) => {
-            return Err(err(
-                NO_RESOURCES,
-                format!("statement {n} has no Resource or NotResource"),
-                raw.pos,
-            ))
-        }
+        (None, _) => return Err(err(NO_RESOURCES, format!("statement {n} has no Resource or NotResource"), raw.pos)),
         (Some((m, not)), _) => {
             let list = string_list(&m.value, &m.key)?;
             if list.is_empty() {
-                return Err(err(
-                    NO_RESOURCES,
-                    format!("the {} list is empty", m.key),
-                    m.value.pos,
-                ));
+                return Err(err(NO_RESOURCES, format!("the {} list is empty", m.key), m.value.pos));
             }
-            if kind == PolicyKind::Scp
-                && effect == Effect::Allow
-                && (not || list.iter().any(|(r, _)| *r != "*"))
-            {
+            if kind == PolicyKind::Scp && effect == Effect::Allow && (not || list.iter().any(|(r, _)| *r != "*")) {
                 return Err(err(
                     SYNTAX,
                     "in a service control policy an Allow statement must use \"Resource\": \"*\"",
@@ -694,11 +515,7 @@ fn compile_statement(
     let not_resource = raw.resource.is_some_and(|(_, not)| not);
 
     if kind == PolicyKind::Rcp && effect == Effect::Allow && !opts.aws_managed {
-        return Err(err(
-            SYNTAX,
-            "customer resource control policies may only use \"Effect\": \"Deny\"",
-            effect_pos,
-        ));
+        return Err(err(SYNTAX, "customer resource control policies may only use \"Effect\": \"Deny\"", effect_pos));
     }
 
     let conditions = match raw.condition {
@@ -708,10 +525,7 @@ fn compile_statement(
 
     Ok(Statement {
         index,
-        sid: raw
-            .sid
-            .map(|(s, _)| s.to_string())
-            .filter(|s| !s.is_empty()),
+        sid: raw.sid.map(|(s, _)| s.to_string()).filter(|s| !s.is_empty()),
         effect,
         principal,
         actions,
@@ -730,28 +544,13 @@ fn check_action(a: &str, pos: Pos) -> Result<(), PolicyError> {
     let mut parts = a.split(':');
     let vendor = parts.next().unwrap_or("");
     match (parts.next(), parts.next()) {
-        (None, _) => Err(err(
-            VENDOR,
-            format!("action \"{a}\" has no service prefix (like \"iam:\")"),
-            pos,
-        )),
-        (Some(_), Some(_)) => Err(err(
-            ONE_COLON,
-            format!("action \"{a}\" has more than one colon"),
-            pos,
-        )),
+        (None, _) => Err(err(VENDOR, format!("action \"{a}\" has no service prefix (like \"iam:\")"), pos)),
+        (Some(_), Some(_)) => Err(err(ONE_COLON, format!("action \"{a}\" has more than one colon"), pos)),
         (Some(_), None) => {
             if vendor != "*"
-                && (vendor.is_empty()
-                    || !vendor
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+                && (vendor.is_empty() || !vendor.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'))
             {
-                Err(err(
-                    &format!("Vendor {vendor} is not valid"),
-                    format!("\"{vendor}\" is not a service prefix"),
-                    pos,
-                ))
+                Err(err(&format!("Vendor {vendor} is not valid"), format!("\"{vendor}\" is not a service prefix"), pos))
             } else {
                 Ok(())
             }
@@ -819,13 +618,7 @@ pub fn classify_aws_principal(v: &str) -> Option<PrincipalEntry> {
 /// Splits a value into glob tokens, expanding `${...}` variables when the
 /// document is version 2012-10-17. `wild` says whether `*`/`?` outside
 /// variables are wildcards.
-fn tokens_with_vars(
-    s: &str,
-    expand: bool,
-    wild: bool,
-    fold: bool,
-    vars: &mut Vec<VarRef>,
-) -> Vec<Token> {
+fn tokens_with_vars(s: &str, expand: bool, wild: bool, fold: bool, vars: &mut Vec<VarRef>) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut rest = s;
     // Without expansion (version 2008 or absent) `${...}` is literal text.
@@ -841,19 +634,13 @@ fn tokens_with_vars(
                 let (key, default) = match inner.split_once(',') {
                     Some((k, d)) => {
                         let d = d.trim();
-                        let d = d
-                            .strip_prefix('\'')
-                            .and_then(|d| d.strip_suffix('\''))
-                            .unwrap_or(d);
+                        let d = d.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')).unwrap_or(d);
                         (k.trim(), Some(d.into()))
                     }
                     None => (inner.trim(), None),
                 };
                 tokens.push(Token::Var(vars.len()));
-                vars.push(VarRef {
-                    key: key.into(),
-                    default,
-                });
+                vars.push(VarRef { key: key.into(), default });
             }
         }
         rest = &rest[start + len + 1..];
@@ -869,10 +656,7 @@ fn compile_resource(
     version: Version,
 ) -> Result<Resolvable<ArnPattern>, PolicyError> {
     if r == "*" {
-        return Ok(Resolvable {
-            pattern: ArnPattern::Any,
-            vars: Box::new([]),
-        });
+        return Ok(Resolvable { pattern: ArnPattern::Any, vars: Box::new([]) });
     }
     let not_arn = || {
         err(
@@ -899,11 +683,7 @@ fn compile_resource(
     }
     let service = parts.get(2).copied().unwrap_or("*");
     if service.is_empty() || service.contains(['*', '?']) {
-        return Err(err(
-            VENDOR_REGEX,
-            "the service segment of a resource ARN cannot be empty or use wildcards",
-            pos,
-        ));
+        return Err(err(VENDOR_REGEX, "the service segment of a resource ARN cannot be empty or use wildcards", pos));
     }
     let region = parts.get(3).copied().unwrap_or("*");
     let resource_part = parts.get(5).copied().unwrap_or("*");
@@ -913,18 +693,12 @@ fn compile_resource(
         } else {
             format!("Resource {r} can not contain region information.")
         };
-        return Err(err(
-            &msg,
-            "IAM and S3 ARNs have an empty region segment",
-            pos,
-        ));
+        return Err(err(&msg, "IAM and S3 ARNs have an empty region segment", pos));
     }
     if parts.len() == 6
         && service == "iam"
         && !resource_part.starts_with('*')
-        && !IAM_RESOURCE_TYPES
-            .iter()
-            .any(|t| resource_part.starts_with(t))
+        && !IAM_RESOURCE_TYPES.iter().any(|t| resource_part.starts_with(t))
     {
         return Err(err(
             "IAM resource path must either be \"*\" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.",
@@ -936,18 +710,9 @@ fn compile_resource(
     let seg = |i: usize| Glob::wildcard(parts.get(i).copied().unwrap_or("*"), false);
     let segments = Box::new([seg(0), seg(1), seg(2), seg(3), seg(4)]);
     let mut vars = Vec::new();
-    let tokens = tokens_with_vars(
-        resource_part,
-        version == Version::V2012,
-        true,
-        false,
-        &mut vars,
-    );
+    let tokens = tokens_with_vars(resource_part, version == Version::V2012, true, false, &mut vars);
     Ok(Resolvable {
-        pattern: ArnPattern::Arn {
-            segments,
-            resource: Glob::from_tokens(tokens, false),
-        },
+        pattern: ArnPattern::Arn { segments, resource: Glob::from_tokens(tokens, false) },
         vars: vars.into(),
     })
 }
@@ -966,21 +731,13 @@ fn compile_conditions(j: &Json, version: Version) -> Result<Vec<Condition>, Poli
             if !k.key.contains(':') {
                 return Err(err(
                     VENDOR,
-                    format!(
-                        "condition key \"{}\" has no service prefix (like \"aws:\")",
-                        k.key
-                    ),
+                    format!("condition key \"{}\" has no service prefix (like \"aws:\")", k.key),
                     k.key_pos,
                 ));
             }
             let raw: Vec<(String, Pos)> = match &k.value.value {
-                JsonValue::Array(items) => items
-                    .iter()
-                    .filter_map(|it| Some((scalar_text(it)?, it.pos)))
-                    .collect(),
-                _ => scalar_text(&k.value)
-                    .map(|s| vec![(s, k.value.pos)])
-                    .unwrap_or_default(),
+                JsonValue::Array(items) => items.iter().filter_map(|it| Some((scalar_text(it)?, it.pos))).collect(),
+                _ => scalar_text(&k.value).map(|s| vec![(s, k.value.pos)]).unwrap_or_default(),
             };
             let values = compile_values(&operator, &op.key, &raw, version)?;
             out.push(Condition {
@@ -1002,9 +759,7 @@ fn compile_values(
     version: Version,
 ) -> Result<CondValues, PolicyError> {
     let Operator::Known { base, .. } = operator else {
-        return Ok(CondValues::Invalid(format!(
-            "\"{name}\" is not a condition operator IAM knows"
-        )));
+        return Ok(CondValues::Invalid(format!("\"{name}\" is not a condition operator IAM knows")));
     };
     let expand = version == Version::V2012 && base.takes_variables();
     let globs = |wild: bool, fold: bool| {
@@ -1012,10 +767,7 @@ fn compile_values(
             .map(|(v, _)| {
                 let mut vars = Vec::new();
                 let tokens = tokens_with_vars(v, expand, wild, fold, &mut vars);
-                Resolvable {
-                    pattern: Glob::from_tokens(tokens, fold),
-                    vars: vars.into(),
-                }
+                Resolvable { pattern: Glob::from_tokens(tokens, fold), vars: vars.into() }
             })
             .collect::<Vec<_>>()
     };
@@ -1059,13 +811,7 @@ fn compile_values(
                 match parse_date(v) {
                     Some(t) => out.push(t),
                     // IAM's older parser rejects unreadable dates outright.
-                    None => {
-                        return Err(err(
-                            LEGACY,
-                            format!("\"{v}\" is not an ISO 8601 date or epoch seconds"),
-                            *pos,
-                        ))
-                    }
+                    None => return Err(err(LEGACY, format!("\"{v}\" is not an ISO 8601 date or epoch seconds"), *pos)),
                 }
             }
             CondValues::Dates(out)
@@ -1076,11 +822,7 @@ fn compile_values(
             for (v, _) in raw {
                 match Cidr::parse(v) {
                     Some(c) => out.push(c),
-                    None => {
-                        return Ok(CondValues::Invalid(format!(
-                            "\"{v}\" is not an IP address or CIDR block"
-                        )))
-                    }
+                    None => return Ok(CondValues::Invalid(format!("\"{v}\" is not an IP address or CIDR block"))),
                 }
             }
             CondValues::Cidrs(out)
@@ -1093,9 +835,7 @@ fn compile_values(
                 } else if v.eq_ignore_ascii_case("false") {
                     out.push(false);
                 } else {
-                    return Ok(CondValues::Invalid(format!(
-                        "Null takes \"true\" or \"false\", not \"{v}\""
-                    )));
+                    return Ok(CondValues::Invalid(format!("Null takes \"true\" or \"false\", not \"{v}\"")));
                 }
             }
             CondValues::Null(out)
@@ -1111,31 +851,23 @@ fn compile_values(
 /// several segments at once.
 fn compile_arn_value(v: &str, expand: bool) -> Resolvable<ArnPattern> {
     if v == "*" {
-        return Resolvable {
-            pattern: ArnPattern::Any,
-            vars: Box::new([]),
-        };
+        return Resolvable { pattern: ArnPattern::Any, vars: Box::new([]) };
     }
     let mut vars = Vec::new();
     if expand && v.contains("${") {
         let tokens = tokens_with_vars(v, true, true, false, &mut vars);
-        return Resolvable {
-            pattern: ArnPattern::Whole(Glob::from_tokens(tokens, false)),
-            vars: vars.into(),
-        };
+        return Resolvable { pattern: ArnPattern::Whole(Glob::from_tokens(tokens, false)), vars: vars.into() };
     }
-    match split_arn(v) {
-        Some((seg, res)) => Resolvable {
-            pattern: ArnPattern::Arn {
-                segments: Box::new(seg.map(|s| Glob::wildcard(s, false))),
-                resource: Glob::wildcard(res, false),
-            },
-            vars: Box::new([]),
-        },
-        None => Resolvable {
-            pattern: ArnPattern::Whole(Glob::wildcard(v, false)),
-            vars: Box::new([]),
-        },
+    if !v.starts_with("arn:") {
+        return Resolvable { pattern: ArnPattern::Whole(Glob::wildcard(v, false)), vars: Box::new([]) };
+    }
+    // Segment-wise; an incomplete ARN is padded with `*` segments, as in
+    // `Resource`, so a `*` never crosses a colon outside the resource part.
+    let parts: Vec<&str> = v.splitn(6, ':').collect();
+    let seg = |i: usize| Glob::wildcard(parts.get(i).copied().unwrap_or("*"), false);
+    Resolvable {
+        pattern: ArnPattern::Arn { segments: Box::new([seg(0), seg(1), seg(2), seg(3), seg(4)]), resource: seg(5) },
+        vars: Box::new([]),
     }
 }
 
@@ -1187,10 +919,7 @@ pub fn parse_date(s: &str) -> Option<f64> {
         while end < b.len() && (b[end].is_ascii_digit() || b[end] == b'.') {
             end += 1;
         }
-        second = std::str::from_utf8(&b[start..end])
-            .ok()?
-            .parse::<f64>()
-            .ok()?;
+        second = std::str::from_utf8(&b[start..end]).ok()?.parse::<f64>().ok()?;
         i = end;
     }
     if hour > 23 || minute > 59 || !(0.0..61.0).contains(&second) {
@@ -1234,10 +963,7 @@ mod tests {
     fn dates() {
         assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(0.0));
         assert_eq!(parse_date("2024-11-14"), Some(1_731_542_400.0));
-        assert_eq!(
-            parse_date("2024-11-14T01:00:00+01:00"),
-            Some(1_731_542_400.0)
-        );
+        assert_eq!(parse_date("2024-11-14T01:00:00+01:00"), Some(1_731_542_400.0));
         assert_eq!(parse_date("2024-11-14T00:00:00.5Z"), Some(1_731_542_400.5));
         assert_eq!(parse_date("1731542400"), Some(1_731_542_400.0));
         assert_eq!(parse_date("2024-13-01"), None);
@@ -1256,10 +982,7 @@ mod tests {
             classify_aws_principal("arn:aws:sts::123456789012:assumed-role/R/s"),
             Some(PrincipalEntry::Session(_))
         ));
-        assert_eq!(
-            classify_aws_principal("arn:aws:iam::123456789012:user/*"),
-            None
-        );
+        assert_eq!(classify_aws_principal("arn:aws:iam::123456789012:user/*"), None);
         assert_eq!(classify_aws_principal("bob"), None);
         assert_eq!(classify_aws_principal("12345"), None);
     }
@@ -1267,24 +990,10 @@ mod tests {
     #[test]
     fn variables_in_tokens() {
         let mut vars = Vec::new();
-        let t = tokens_with_vars(
-            "home/${aws:username}/${*}x${aws:x, 'd e'}",
-            true,
-            true,
-            false,
-            &mut vars,
-        );
+        let t = tokens_with_vars("home/${aws:username}/${*}x${aws:x, 'd e'}", true, true, false, &mut vars);
         assert_eq!(vars.len(), 2);
         assert_eq!(vars[1].default.as_deref(), Some("d e"));
-        assert_eq!(
-            t,
-            vec![
-                Token::Text("home/".into()),
-                Token::Var(0),
-                Token::Text("/*x".into()),
-                Token::Var(1)
-            ]
-        );
+        assert_eq!(t, vec![Token::Text("home/".into()), Token::Var(0), Token::Text("/*x".into()), Token::Var(1)]);
         let mut vars = Vec::new();
         let t = tokens_with_vars("a${aws:username}", false, true, false, &mut vars);
         assert!(vars.is_empty());

@@ -55,11 +55,7 @@ fn char_len(s: &[u8], i: usize) -> usize {
 #[inline]
 fn starts_with(hay: &[u8], needle: &[u8], fold: bool) -> bool {
     hay.len() >= needle.len()
-        && if fold {
-            hay[..needle.len()].eq_ignore_ascii_case(needle)
-        } else {
-            &hay[..needle.len()] == needle
-        }
+        && if fold { hay[..needle.len()].eq_ignore_ascii_case(needle) } else { &hay[..needle.len()] == needle }
 }
 
 impl Glob {
@@ -69,18 +65,12 @@ impl Glob {
     pub fn wildcard(pattern: &str, fold_case: bool) -> Glob {
         let mut tokens = Vec::new();
         push_wild_text(&mut tokens, pattern, true, fold_case);
-        Glob {
-            tokens: tokens.into(),
-            fold_case,
-        }
+        Glob { tokens: tokens.into(), fold_case }
     }
 
     /// Builds a glob from already-prepared tokens.
     pub fn from_tokens(tokens: Vec<Token>, fold_case: bool) -> Glob {
-        Glob {
-            tokens: tokens.into(),
-            fold_case,
-        }
+        Glob { tokens: tokens.into(), fold_case }
     }
 
     /// Matches the whole of `s`. `vars` are the resolved values of
@@ -93,6 +83,14 @@ impl Glob {
         let toks = &self.tokens;
         let s = s.as_bytes();
         let fold = self.fold_case;
+        // Fast paths for the shapes most patterns have.
+        match &**toks {
+            [] => return s.is_empty(),
+            [Token::Star] => return true,
+            [Token::Text(t)] => return s.len() == t.len() && starts_with(s, t.as_bytes(), fold),
+            [Token::Text(t), Token::Star] => return starts_with(s, t.as_bytes(), fold),
+            _ => {}
+        }
         let (mut p, mut i) = (0usize, 0usize);
         let mut star: Option<(usize, usize)> = None;
         loop {
@@ -238,14 +236,21 @@ impl ActionPattern {
 /// Splits an ARN into its five leading segments and the resource part.
 /// Returns `None` when `s` has fewer than six colon-separated parts.
 pub fn split_arn(s: &str) -> Option<([&str; 5], &str)> {
+    // One pass over the bytes; `:` is ASCII so every cut is a char boundary.
     let mut parts = [""; 5];
-    let mut rest = s;
-    for part in parts.iter_mut() {
-        let idx = rest.find(':')?;
-        *part = &rest[..idx];
-        rest = &rest[idx + 1..];
+    let mut n = 0;
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b':' {
+            parts[n] = &s[start..i];
+            start = i + 1;
+            n += 1;
+            if n == 5 {
+                return Some((parts, &s[start..]));
+            }
+        }
     }
-    Some((parts, rest))
+    None
 }
 
 /// A compiled resource pattern (`Resource`/`NotResource` entry, or an
@@ -274,10 +279,7 @@ impl ArnPattern {
         match self {
             ArnPattern::Any => true,
             ArnPattern::Whole(g) => g.matches(resource, vars),
-            ArnPattern::Arn {
-                segments,
-                resource: rp,
-            } => {
+            ArnPattern::Arn { segments, resource: rp } => {
                 let Some((parts, rest)) = split_arn(resource) else {
                     return false;
                 };

@@ -43,45 +43,21 @@ pub(crate) fn p(kind: PolicyKind, text: &str) -> Policy {
 }
 
 pub(crate) fn id(stmts: &str) -> Policy {
-    p(
-        PolicyKind::Identity,
-        &format!(r#"{{"Version":"2012-10-17","Statement":[{stmts}]}}"#),
-    )
+    p(PolicyKind::Identity, &format!(r#"{{"Version":"2012-10-17","Statement":[{stmts}]}}"#))
 }
 
 fn perr(kind: PolicyKind, text: &str) -> PolicyError {
     Policy::parse(text, kind).expect_err(text)
 }
 
-fn eval_identity(
-    pr: &Principal,
-    policies: &[&Policy],
-    action: &str,
-    resource: &str,
-    ctx: &Context,
-) -> Decision {
+fn eval_identity(pr: &Principal, policies: &[&Policy], action: &str, resource: &str, ctx: &Context) -> Decision {
     let named: Vec<NamedPolicy> = policies
         .iter()
         .enumerate()
-        .map(|(i, p)| NamedPolicy {
-            name: ["P0", "P1", "P2", "P3"][i],
-            policy: p,
-        })
+        .map(|(i, p)| NamedPolicy { name: ["P0", "P1", "P2", "P3"][i], policy: p })
         .collect();
-    let req = Request {
-        principal: pr,
-        action,
-        resource,
-        resource_account: None,
-        context: ctx,
-    };
-    evaluate(
-        &req,
-        &PolicySet {
-            identity: &named,
-            ..PolicySet::default()
-        },
-    )
+    let req = Request { principal: pr, action, resource, resource_account: None, context: ctx };
+    evaluate(&req, &PolicySet { identity: &named, ..PolicySet::default() })
 }
 
 // ---------- parsing ----------
@@ -313,11 +289,7 @@ fn parse_errors_carry_iam_message_and_position() {
         let e = perr(*kind, text);
         assert_eq!(e.message, *msg, "{text}\n{e}");
         // Expected position: the nth occurrence of `needle` (end of text if empty).
-        let byte = if needle.is_empty() {
-            text.len()
-        } else {
-            text.match_indices(needle).nth(*nth).expect(needle).0
-        };
+        let byte = if needle.is_empty() { text.len() } else { text.match_indices(needle).nth(*nth).expect(needle).0 };
         let before = &text[..byte];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
@@ -331,9 +303,7 @@ const SYNTAX_MSG: &str = "Syntax errors in policy.";
 
 #[test]
 fn size_quota_ignores_whitespace() {
-    let actions: Vec<String> = (0..400)
-        .map(|i| format!("\"s3:GetObjectNumber{i}\""))
-        .collect();
+    let actions: Vec<String> = (0..400).map(|i| format!("\"s3:GetObjectNumber{i}\"")).collect();
     let big = format!(
         r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":[{}],"Resource":"*"}}}}"#,
         actions.join(",")
@@ -345,10 +315,7 @@ fn size_quota_ignores_whitespace() {
         " ".repeat(10_000)
     );
     assert!(Policy::parse(&spaced, PolicyKind::Identity).is_ok());
-    let opts = ParseOptions {
-        aws_managed: true,
-        ..ParseOptions::default()
-    };
+    let opts = ParseOptions { aws_managed: true, ..ParseOptions::default() };
     assert!(Policy::parse_with(&big, PolicyKind::Identity, &opts).is_ok());
 }
 
@@ -375,14 +342,8 @@ fn grammar_accepts_the_documented_forms() {
     let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["Version", "Id", "Statement"]);
     // Root task policy, SCP FullAWSAccess, the AWS-managed RCP.
-    p(
-        PolicyKind::Scp,
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
-    );
-    let opts = ParseOptions {
-        aws_managed: true,
-        ..ParseOptions::default()
-    };
+    p(PolicyKind::Scp, r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#);
+    let opts = ParseOptions { aws_managed: true, ..ParseOptions::default() };
     assert!(Policy::parse_with(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
         PolicyKind::Rcp,
@@ -410,8 +371,7 @@ fn policy_serde_round_trip() {
 fn allow_deny_and_implicit_deny() {
     let ctx = Context::new();
     let bob = user("bob");
-    let allow =
-        id(r#"{"Sid":"S3Read","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}"#);
+    let allow = id(r#"{"Sid":"S3Read","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}"#);
     let d = eval_identity(&bob, &[&allow], "s3:GetObject", "arn:aws:s3:::b/k", &ctx);
     assert_eq!(d.outcome, Outcome::Allowed);
     assert_eq!(d.decided_by, vec![Layer::Identity]);
@@ -431,13 +391,7 @@ fn allow_deny_and_implicit_deny() {
         "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::b/k because no identity-based policy allows the s3:PutObject action"
     );
     let deny = id(r#"{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/secret*"}"#);
-    let d = eval_identity(
-        &bob,
-        &[&allow, &deny],
-        "s3:GetObject",
-        "arn:aws:s3:::b/secret.txt",
-        &ctx,
-    );
+    let d = eval_identity(&bob, &[&allow, &deny], "s3:GetObject", "arn:aws:s3:::b/secret.txt", &ctx);
     assert_eq!(d.outcome, Outcome::ExplicitlyDenied);
     assert_eq!(d.matched.len(), 1);
     assert_eq!(d.matched[0].policy, "P1");
@@ -454,18 +408,10 @@ fn not_action_and_not_resource() {
         ("ec2:RunInstances", "*", Outcome::Allowed),
         ("iam:CreateUser", "*", Outcome::ImplicitlyDenied),
         ("s3:GetObject", "arn:aws:s3:::mine/x", Outcome::Allowed),
-        (
-            "s3:GetObject",
-            "arn:aws:s3:::theirs/x",
-            Outcome::ExplicitlyDenied,
-        ),
+        ("s3:GetObject", "arn:aws:s3:::theirs/x", Outcome::ExplicitlyDenied),
     ];
     for (a, r, want) in cases {
-        assert_eq!(
-            eval_identity(&bob, &[&pol], a, r, &ctx).outcome,
-            want,
-            "{a} {r}"
-        );
+        assert_eq!(eval_identity(&bob, &[&pol], a, r, &ctx).outcome, want, "{a} {r}");
     }
 }
 
@@ -478,32 +424,12 @@ fn resource_wildcards() {
         ("arn:aws:s3:::b/*", "arn:aws:s3:::bb/a", false),
         ("arn:aws:s3:::b/?.txt", "arn:aws:s3:::b/a.txt", true),
         ("arn:aws:s3:::b/?.txt", "arn:aws:s3:::b/ab.txt", false),
-        (
-            "arn:aws:iam::*:user/*",
-            "arn:aws:iam::111122223333:user/bob",
-            true,
-        ),
-        (
-            "arn:aws:iam::111122223333:user/Bob",
-            "arn:aws:iam::111122223333:user/bob",
-            false,
-        ),
-        (
-            "arn:aws:logs:*:*:log-group:*",
-            "arn:aws:logs:us-east-1:111122223333:log-group:g:log-stream:s",
-            true,
-        ),
+        ("arn:aws:iam::*:user/*", "arn:aws:iam::111122223333:user/bob", true),
+        ("arn:aws:iam::111122223333:user/Bob", "arn:aws:iam::111122223333:user/bob", false),
+        ("arn:aws:logs:*:*:log-group:*", "arn:aws:logs:us-east-1:111122223333:log-group:g:log-stream:s", true),
         // `*` in a middle segment does not cross a colon.
-        (
-            "arn:aws:sqs:*:111122223333:q",
-            "arn:aws:sqs:us-east-1:111122223333:q",
-            true,
-        ),
-        (
-            "arn:aws:sqs:us-*:111122223333:q",
-            "arn:aws:sqs:eu-west-1:111122223333:q",
-            false,
-        ),
+        ("arn:aws:sqs:*:111122223333:q", "arn:aws:sqs:us-east-1:111122223333:q", true),
+        ("arn:aws:sqs:us-*:111122223333:q", "arn:aws:sqs:eu-west-1:111122223333:q", false),
         // Incomplete ARN in an identity policy: padded with `*`.
         ("arn:aws:sqs", "arn:aws:sqs:us-east-1:111122223333:q", true),
         ("arn:aws:sqs", "arn:aws:sns:us-east-1:111122223333:q", false),
@@ -511,9 +437,7 @@ fn resource_wildcards() {
         ("arn:aws:s3:::*", "*", false),
     ];
     for (pat, res, want) in cases {
-        let pol = id(&format!(
-            r#"{{"Effect":"Allow","Action":"*","Resource":"{pat}"}}"#
-        ));
+        let pol = id(&format!(r#"{{"Effect":"Allow","Action":"*","Resource":"{pat}"}}"#));
         let d = eval_identity(&bob, &[&pol], "s3:GetObject", res, &ctx);
         assert_eq!(d.is_allowed(), *want, "{pat} vs {res}");
     }
@@ -543,10 +467,7 @@ fn root_rule() {
         policy: &scp,
     }];
     let levels: [&[NamedPolicy]; 1] = [&named];
-    let set = PolicySet {
-        scps: Some(&levels),
-        ..PolicySet::default()
-    };
+    let set = PolicySet { scps: Some(&levels), ..PolicySet::default() };
     let d = evaluate(&req, &set);
     assert_eq!(d.outcome, Outcome::ExplicitlyDenied);
     assert_eq!(d.decided_by, vec![Layer::Scp]);
@@ -604,10 +525,7 @@ fn decision_json_and_serde() {
     assert_eq!(back, d);
     assert_eq!(serde_json::to_value(Layer::RootRule).unwrap(), "root");
     assert_eq!(serde_json::to_value(PolicyKind::Scp).unwrap(), "scp");
-    assert_eq!(
-        serde_json::to_value(Outcome::ExplicitlyDenied).unwrap(),
-        "ExplicitlyDenied"
-    );
+    assert_eq!(serde_json::to_value(Outcome::ExplicitlyDenied).unwrap(), "ExplicitlyDenied");
 }
 
 #[test]
@@ -616,10 +534,7 @@ fn context_keys_are_case_insensitive() {
     c.insert("aws:SourceIp", "10.0.0.1");
     c.insert("AWS:SOURCEIP", "10.0.0.2");
     assert_eq!(c.len(), 1);
-    assert_eq!(
-        c.get("aws:sourceip"),
-        Some(&ContextValue::Single("10.0.0.2".into()))
-    );
+    assert_eq!(c.get("aws:sourceip"), Some(&ContextValue::Single("10.0.0.2".into())));
     c.insert_multi("aws:TagKeys", vec!["a".into(), "b".into()]);
     assert_eq!(c.get("aws:tagkeys").unwrap().as_slice().len(), 2);
     assert!(c.get("aws:username").is_none());
@@ -629,18 +544,14 @@ fn context_keys_are_case_insensitive() {
 fn cross_account_needs_both_sides() {
     let ctx = Context::new();
     let s = session("Reader", "alice");
-    let idp =
-        id(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::theirs/*"}"#);
+    let idp = id(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::theirs/*"}"#);
     let bucket = p(
         PolicyKind::Resource,
         &format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCT}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::theirs/*"}}]}}"#
         ),
     );
-    let identity = [NamedPolicy {
-        name: "P0",
-        policy: &idp,
-    }];
+    let identity = [NamedPolicy { name: "P0", policy: &idp }];
     let req = Request {
         principal: &s,
         action: "s3:GetObject",
@@ -650,23 +561,15 @@ fn cross_account_needs_both_sides() {
     };
     let with_bucket = PolicySet {
         identity: &identity,
-        resource: Some(NamedPolicy {
-            name: "bucket policy of theirs",
-            policy: &bucket,
-        }),
+        resource: Some(NamedPolicy { name: "bucket policy of theirs", policy: &bucket }),
         ..PolicySet::default()
     };
     let d = evaluate(&req, &with_bucket);
     assert!(d.is_allowed(), "{}", d.explain(&req));
     assert_eq!(d.decided_by, vec![Layer::Resource, Layer::Identity]);
-    let only_identity = PolicySet {
-        identity: &identity,
-        ..PolicySet::default()
-    };
+    let only_identity = PolicySet { identity: &identity, ..PolicySet::default() };
     let d = evaluate(&req, &only_identity);
     assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
     assert_eq!(d.decided_by, vec![Layer::Resource]);
-    assert!(d
-        .denial_message(&req)
-        .ends_with("because no resource-based policy allows the s3:GetObject action"));
+    assert!(d.denial_message(&req).ends_with("because no resource-based policy allows the s3:GetObject action"));
 }

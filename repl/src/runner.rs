@@ -1,0 +1,85 @@
+//! `rootsim run FILE_OR_DIR...`: runs scenario scripts and reports one line per scenario.
+
+use crate::host::FsHost;
+use crate::script::{self, Report, Script};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Every `.rsim` file named, or found below a named folder, in a stable order.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("{}: no such file or folder", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "rsim") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Reads, parses and runs one script file; files it names are read from its own folder.
+pub fn run_file(path: &Path) -> Result<(Script, Report), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let script = Script::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
+    let mut host = FsHost::new(path.parent().unwrap_or(Path::new(".")));
+    let report = script::run(&script, &mut host);
+    Ok((script, report))
+}
+
+/// Runs every script and prints a line per scenario, the failures, and `N passed, N failed`.
+/// Returns whether all passed.
+pub fn run_all(paths: &[PathBuf], verbose: bool, out: &mut dyn Write) -> std::io::Result<bool> {
+    let files = match collect(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            writeln!(out, "error: {e}")?;
+            writeln!(out, "0 passed, 1 failed")?;
+            return Ok(false);
+        }
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for file in &files {
+        let name = file.display().to_string();
+        match run_file(file) {
+            Ok((script, report)) if report.failures.is_empty() => {
+                passed += 1;
+                writeln!(out, "ok    {name}  {}", script.title)?;
+                if verbose {
+                    writeln!(out, "{}", report.transcript)?;
+                }
+            }
+            Ok((script, report)) => {
+                failed += 1;
+                writeln!(out, "FAIL  {name}  {}", script.title)?;
+                for f in &report.failures {
+                    writeln!(out, "      {name}:{}: {}", f.line, f.message)?;
+                }
+                if verbose {
+                    writeln!(out, "{}", report.transcript)?;
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                writeln!(out, "FAIL  {name}\n      {e}")?;
+            }
+        }
+    }
+    writeln!(out, "{passed} passed, {failed} failed")?;
+    Ok(failed == 0 && !files.is_empty())
+}

@@ -1,0 +1,40 @@
+//! Every scenario under `scenarios/` passes, its transcript matches its reviewed snapshot, and
+//! running it twice with the same seed prints the same transcript.
+
+use rootsim::runner::{collect, run_file};
+use rootsim_tests::scenarios_dir;
+
+#[test]
+fn every_scenario_passes_and_matches_its_snapshot() {
+    let root = scenarios_dir();
+    let files = collect(std::slice::from_ref(&root)).expect("scenarios/ is readable");
+    assert!(files.len() >= 5, "expected the shipped scenarios, found {}", files.len());
+    let mut failures = Vec::new();
+    for file in &files {
+        let (script, report) = run_file(file).unwrap_or_else(|e| panic!("{e}"));
+        for f in &report.failures {
+            failures.push(format!("{}:{}: {}", file.display(), f.line, f.message));
+        }
+        let name = file
+            .strip_prefix(&root)
+            .expect("below scenarios/")
+            .with_extension("")
+            .display()
+            .to_string()
+            .replace('/', "__");
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, description => script.title.clone() }, {
+            insta::assert_snapshot!(name, report.transcript);
+        });
+    }
+    assert!(failures.is_empty(), "scenario assertions failed:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_same_seed_prints_the_same_transcript() {
+    let files = collect(&[scenarios_dir()]).expect("scenarios/ is readable");
+    for file in &files {
+        let first = run_file(file).expect("runs").1.transcript;
+        let second = run_file(file).expect("runs").1.transcript;
+        assert_eq!(first, second, "{} is not deterministic", file.display());
+    }
+}
