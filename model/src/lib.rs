@@ -31,6 +31,7 @@ pub mod clock;
 pub mod command;
 pub mod demo;
 pub mod error;
+pub mod eval;
 pub mod iam;
 pub mod mail;
 pub mod organizations;

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use rootsim::host::FsHost;
 use rootsim_model::command::lex::needs_more_input;
+use rootsim_model::policy::{Policy, PolicyKind};
 use rootsim_model::{Session, DEFAULT_SEED};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -39,6 +40,58 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Decides requests without a world: JSON requests in (one per line, or an array), one JSON
+    /// answer per line out. See docs/eval.md.
+    Eval {
+        /// The requests file, or - (the default) for standard input.
+        #[arg(default_value = "-")]
+        input: String,
+    },
+    /// Checks a policy document as IAM (or Organizations) would; exits 0 when valid, 1 when not.
+    ValidatePolicy {
+        /// The kind of policy, which decides the rules.
+        #[arg(long = "type", value_enum, default_value_t = Kind::Identity)]
+        kind: Kind,
+        /// The document file, or - for standard input.
+        input: String,
+    },
+}
+
+/// Policy kinds as `validate-policy --type` names them.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Kind {
+    Identity,
+    Resource,
+    Trust,
+    Boundary,
+    Session,
+    Scp,
+    Rcp,
+}
+
+impl From<Kind> for PolicyKind {
+    fn from(k: Kind) -> PolicyKind {
+        match k {
+            Kind::Identity => PolicyKind::Identity,
+            Kind::Resource => PolicyKind::Resource,
+            Kind::Trust => PolicyKind::Trust,
+            Kind::Boundary => PolicyKind::Boundary,
+            Kind::Session => PolicyKind::Session,
+            Kind::Scp => PolicyKind::Scp,
+            Kind::Rcp => PolicyKind::Rcp,
+        }
+    }
+}
+
+/// Reads a file, or standard input for `-`.
+fn read_input(input: &str) -> Result<String, String> {
+    if input == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(input).map_err(|e| format!("cannot read {input}: {e}"))
+    }
 }
 
 fn start(cli: &Cli) -> Result<Session, String> {
@@ -111,6 +164,44 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("rootsim: {e}");
                     ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Eval { input }) => {
+            let text = match read_input(input) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("rootsim: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut out = String::with_capacity(text.len() / 2);
+            let errors = rootsim_model::eval::Evaluator::new().run(&text, &mut out);
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            if errors > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Some(Command::ValidatePolicy { kind, input }) => {
+            let text = match read_input(input) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("rootsim: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let kind = PolicyKind::from(*kind);
+            match Policy::parse(&text, kind) {
+                Ok(p) => {
+                    println!("valid {} policy ({} statements)", kind.name(), p.statement_count());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    println!("MalformedPolicyDocument: {}", e.message);
+                    println!("  at line {}, column {}: {}", e.line, e.column, e.detail);
+                    ExitCode::FAILURE
                 }
             }
         }
