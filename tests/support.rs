@@ -53,6 +53,15 @@ fn value(shape: Shape) -> BoxedStrategy<String> {
             .prop_map(str::to_string)
             .boxed(),
         Shape::Structure(_) => Just("A=1".to_string()).boxed(),
+        Shape::StructureList(_) => prop::sample::select(
+            &[
+                "ContextKeyName=aws:SourceIp,ContextKeyValues=10.0.0.1,ContextKeyType=ip",
+                "x",
+                "[{\"ContextKeyName\":\"k\"}]",
+            ][..],
+        )
+        .prop_map(str::to_string)
+        .boxed(),
     }
 }
 

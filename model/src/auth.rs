@@ -148,6 +148,61 @@ impl AuthRecord {
 /// Named policies borrowed from the world: (name for explanations, document).
 type Named<'a> = Vec<(String, &'a Policy)>;
 
+/// Whose identity policies to gather: a user (with its groups'), a group, a role, or the root
+/// user (who has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicySource<'k> {
+    /// The root user.
+    Root,
+    /// A user, by lower-cased name.
+    User(&'k str),
+    /// A group, by lower-cased name.
+    Group(&'k str),
+    /// A role, by lower-cased name.
+    Role(&'k str),
+}
+
+/// The identity policies (name for explanations, document) of a principal, and its permissions
+/// boundary. Names are managed policy ARNs, or `Name (inline policy of user bob)`.
+pub fn identity_policies<'a>(
+    iam: &'a IamAccount,
+    source: &PolicySource<'a>,
+) -> (Named<'a>, Option<(String, &'a Policy)>) {
+    let mut out = Vec::new();
+    let mut collect = |owner: &str, a: &'a crate::iam::Attachments| {
+        for (name, p) in &a.inline {
+            out.push((format!("{name} (inline policy of {owner})"), p));
+        }
+        for arn in &a.managed {
+            if let Some(p) = iam.managed_policy(arn) {
+                out.push((arn.clone(), p));
+            }
+        }
+    };
+    let boundary = match *source {
+        PolicySource::Root => None,
+        PolicySource::User(key) => iam.users.get(key).and_then(|user| {
+            collect(&format!("user {}", user.name), &user.policies);
+            for g in iam.groups_of(key) {
+                collect(&format!("group {}", g.name), &g.policies);
+            }
+            user.boundary.as_ref()
+        }),
+        PolicySource::Group(key) => {
+            if let Some(g) = iam.groups.get(key) {
+                collect(&format!("group {}", g.name), &g.policies);
+            }
+            None
+        }
+        PolicySource::Role(key) => iam.roles.get(key).and_then(|role| {
+            collect(&format!("role {}", role.name), &role.policies);
+            role.boundary.as_ref()
+        }),
+    };
+    let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
+    (out, boundary)
+}
+
 /// The lower-cased key for an IAM name.
 pub fn key(name: &str) -> String {
     name.to_ascii_lowercase()
@@ -312,12 +367,14 @@ impl World {
         }
     }
 
-    /// The request context AWS would build for this caller: the global condition keys.
-    pub fn context_for(&self, caller: &Caller, region: &str, resource_account: Option<&str>) -> Context {
+    /// The global condition keys that follow from a principal and the request's environment:
+    /// who (ARN, account, type, organization), when, from where, over what, in which Region.
+    pub fn context_for_principal(&self, p: &Principal, region: &str) -> Context {
         let mut ctx = Context::new();
-        let p = &caller.principal;
-        ctx.insert("aws:PrincipalArn", &p.principal_arn);
-        ctx.insert("aws:PrincipalAccount", &caller.account);
+        if !p.account.is_empty() {
+            ctx.insert("aws:PrincipalArn", p.principal_arn.as_str());
+            ctx.insert("aws:PrincipalAccount", p.account.as_str());
+        }
         let ptype = match p.kind {
             PrincipalKind::Root => "Account",
             PrincipalKind::User => "User",
@@ -327,11 +384,7 @@ impl World {
             PrincipalKind::Anonymous => "Anonymous",
         };
         ctx.insert("aws:PrincipalType", ptype);
-        ctx.insert("aws:userid", &caller.user_id);
-        if let Some(name) = &caller.username {
-            ctx.insert("aws:username", name);
-        }
-        ctx.insert("aws:PrincipalIsAWSService", "false");
+        ctx.insert("aws:PrincipalIsAWSService", if p.kind == PrincipalKind::Service { "true" } else { "false" });
         let now = self.clock.now();
         ctx.insert("aws:CurrentTime", format_iso(now));
         ctx.insert("aws:EpochTime", now.to_string());
@@ -339,6 +392,23 @@ impl World {
         ctx.insert("aws:SourceIp", SOURCE_IP);
         ctx.insert("aws:RequestedRegion", region);
         ctx.insert("aws:ViaAWSService", "false");
+        if let Some(org) = self.organizations.of_account(&p.account) {
+            ctx.insert("aws:PrincipalOrgID", org.id.as_str());
+            if let Some(path) = org.org_path(&p.account) {
+                ctx.insert_multi("aws:PrincipalOrgPaths", vec![path]);
+            }
+        }
+        ctx
+    }
+
+    /// The request context AWS would build for this caller: the global condition keys.
+    pub fn context_for(&self, caller: &Caller, region: &str, resource_account: Option<&str>) -> Context {
+        let mut ctx = self.context_for_principal(&caller.principal, region);
+        ctx.insert("aws:userid", caller.user_id.as_str());
+        if let Some(name) = &caller.username {
+            ctx.insert("aws:username", name.as_str());
+        }
+        let now = self.clock.now();
         // MFA keys exist only for temporary credentials (facts §2.6).
         if caller.temporary {
             ctx.insert("aws:MultiFactorAuthPresent", if caller.mfa { "true" } else { "false" });
@@ -365,12 +435,6 @@ impl World {
                 ctx.insert(&format!("aws:PrincipalTag/{k}"), v);
             }
         }
-        if let Some(org) = self.organizations.of_account(&caller.account) {
-            ctx.insert("aws:PrincipalOrgID", &org.id);
-            if let Some(path) = org.org_path(&caller.account) {
-                ctx.insert_multi("aws:PrincipalOrgPaths", vec![path]);
-            }
-        }
         if let Some(ra) = resource_account {
             ctx.insert("aws:ResourceAccount", ra);
             if let Some(org) = self.organizations.of_account(ra) {
@@ -381,43 +445,6 @@ impl World {
             }
         }
         ctx
-    }
-
-    /// The identity policies (name, document) of a caller: a user's own and its groups', or a role's.
-    fn identity_policies<'a>(
-        &'a self,
-        iam: &'a IamAccount,
-        caller: &'a Caller,
-    ) -> (Named<'a>, Option<(String, &'a Policy)>) {
-        let mut out = Vec::new();
-        let mut collect = |owner: &str, a: &'a crate::iam::Attachments| {
-            for (name, p) in &a.inline {
-                out.push((format!("{name} (inline policy of {owner})"), p));
-            }
-            for arn in &a.managed {
-                if let Some(p) = iam.managed_policy(arn) {
-                    out.push((arn.clone(), p));
-                }
-            }
-        };
-        let boundary = match &caller.kind {
-            CallerKind::Root => None,
-            CallerKind::User { key } => {
-                let user = &iam.users[key];
-                collect(&format!("user {}", user.name), &user.policies);
-                for g in iam.groups_of(key) {
-                    collect(&format!("group {}", g.name), &g.policies);
-                }
-                user.boundary.as_ref()
-            }
-            CallerKind::RoleSession { role_key, .. } => {
-                let role = &iam.roles[role_key];
-                collect(&format!("role {}", role.name), &role.policies);
-                role.boundary.as_ref()
-            }
-        };
-        let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
-        (out, boundary)
     }
 
     /// Asks the policy engine about one request and returns the decision with its request.
@@ -439,7 +466,12 @@ impl World {
         let context = self.context_for(caller, region, resource_account.as_deref());
         let empty = IamAccount::default();
         let iam = self.iam.account(&caller.account).unwrap_or(&empty);
-        let (identity, boundary) = self.identity_policies(iam, caller);
+        let source = match &caller.kind {
+            CallerKind::Root => PolicySource::Root,
+            CallerKind::User { key } => PolicySource::User(key),
+            CallerKind::RoleSession { role_key, .. } => PolicySource::Role(role_key),
+        };
+        let (identity, boundary) = identity_policies(iam, &source);
         let identity: Vec<NamedPolicy> = identity.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect();
 
         let org = self.organizations.of_account(&caller.account);

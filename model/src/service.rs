@@ -32,6 +32,8 @@ pub enum Shape {
     Tags,
     /// A structure with the given members (shorthand `A=1,B=2` or JSON).
     Structure(&'static [Param]),
+    /// A list of structures: one shorthand `A=1,B=2` per word, or a JSON list.
+    StructureList(&'static [Param]),
 }
 
 /// One parameter of an operation.

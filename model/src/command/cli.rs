@@ -198,7 +198,7 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
             }
             Ok(Value::Array(values.iter().map(|v| Value::String(v.to_string())).collect()))
         }
-        Shape::Tags => {
+        Shape::Tags | Shape::StructureList(_) => {
             if values.is_empty() {
                 return err(format!("argument --{opt}: expected at least one argument"));
             }

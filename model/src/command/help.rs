@@ -98,6 +98,7 @@ pub fn operation(op: &Operation) -> String {
             Shape::Document => "<JSON or file://path>",
             Shape::Tags => "Key=<k>,Value=<v> ...",
             Shape::Structure(_) => "<shorthand or JSON>",
+            Shape::StructureList(_) => "<shorthand> ... or <JSON list>",
         };
         let flag = if p.shape == Shape::Boolean {
             format!("--{0} | --no-{0}", kebab(p.name))

@@ -7,6 +7,7 @@
 
 pub mod managed;
 pub mod ops;
+pub mod simulate;
 
 use crate::policy::Policy;
 use serde::{Deserialize, Serialize};

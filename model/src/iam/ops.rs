@@ -5,6 +5,7 @@
 //! policy engine, look the entities up, then change the state. Nothing is changed before the last
 //! check has passed, so a failed call leaves the world as it was.
 
+use super::simulate::{simulate_custom_policy, simulate_principal_policy};
 use super::{
     AccessKey, Attachments, Group, IamAccount, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User,
 };
@@ -1216,6 +1217,12 @@ const BOUNDARY: Param =
 const BOUNDARY_REQ: Param =
     p("PermissionsBoundary", Shape::String, true, "ARN of the managed policy to use as permissions boundary");
 const VERSION: Param = p("VersionId", Shape::String, true, "the version, such as v2");
+const CONTEXT: Param = p(
+    "ContextEntries",
+    Shape::StructureList(&[]),
+    false,
+    "condition keys: ContextKeyName=k,ContextKeyValues=v,ContextKeyType=string ...",
+);
 const KEY_ID: Param = p("AccessKeyId", Shape::String, true, "the access key ID");
 
 macro_rules! op {
@@ -1409,4 +1416,40 @@ pub const OPERATIONS: &[Operation] = &[
         ]
     ),
     op!("DeleteLoginProfile", delete_login_profile, "Removes a user's console password.", [USER]),
+    op!(
+        "SimulatePrincipalPolicy",
+        simulate_principal_policy,
+        "Simulates how the policies of a user, group or role decide a list of actions on resources.",
+        [
+            p("PolicySourceArn", Shape::String, true, "ARN of the user, group or role whose policies to simulate"),
+            p("ActionNames", Shape::StringList, true, "actions, such as iam:CreateUser s3:GetObject"),
+            p("ResourceArns", Shape::StringList, false, "resources (default *)"),
+            p("PolicyInputList", Shape::StringList, false, "extra identity policies to include"),
+            p(
+                "PermissionsBoundaryPolicyInputList",
+                Shape::StringList,
+                false,
+                "a permissions boundary to use instead of the entity's"
+            ),
+            p("ResourcePolicy", Shape::Document, false, "a resource-based policy to include"),
+            p("ResourceOwner", Shape::String, false, "account ID (or its root ARN) that owns the resources"),
+            p("CallerArn", Shape::String, false, "ignored for principal simulations; the source is the caller"),
+            CONTEXT,
+        ]
+    ),
+    op!(
+        "SimulateCustomPolicy",
+        simulate_custom_policy,
+        "Simulates how a list of policies decides a list of actions on resources.",
+        [
+            p("PolicyInputList", Shape::StringList, true, "the identity policies to simulate"),
+            p("ActionNames", Shape::StringList, true, "actions, such as iam:CreateUser s3:GetObject"),
+            p("ResourceArns", Shape::StringList, false, "resources (default *)"),
+            p("PermissionsBoundaryPolicyInputList", Shape::StringList, false, "a permissions boundary"),
+            p("ResourcePolicy", Shape::Document, false, "a resource-based policy to include"),
+            p("ResourceOwner", Shape::String, false, "account ID (or its root ARN) that owns the resources"),
+            p("CallerArn", Shape::String, false, "the principal to simulate (default: you)"),
+            CONTEXT,
+        ]
+    ),
 ];
