@@ -260,8 +260,16 @@ fn input_sources(inputs: &[Policy], prefix: &str) -> Vec<(String, Policy)> {
     inputs.iter().enumerate().map(|(i, p)| (format!("{prefix}.{}", i + 1), p.clone())).collect()
 }
 
+/// The parameters both operations share.
+struct Common {
+    actions: Vec<String>,
+    resources: Vec<String>,
+    resource_policy: Option<Policy>,
+    owner: Option<String>,
+}
+
 /// Reads the parameters shared by both operations.
-fn common(input: &Input) -> AwsResult<(Vec<String>, Vec<String>, Option<Policy>, Option<String>)> {
+fn common(input: &Input) -> AwsResult<Common> {
     let actions = strings(input, "ActionNames");
     if actions.is_empty() {
         return Err(AwsError::validation("1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null"));
@@ -275,14 +283,14 @@ fn common(input: &Input) -> AwsResult<(Vec<String>, Vec<String>, Option<Policy>,
         None => None,
     };
     let owner = opt_str(input, "ResourceOwner").map(|o| arn::account_of(o).unwrap_or(o).to_string());
-    Ok((actions, resources, resource_policy, owner))
+    Ok(Common { actions, resources, resource_policy, owner })
 }
 
 /// `aws iam simulate-principal-policy`.
 pub fn simulate_principal_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let source_arn = req_str(input, "PolicySourceArn")?;
     call.authorize("iam:SimulatePrincipalPolicy", source_arn)?;
-    let (actions, resources, resource_policy, owner) = common(input)?;
+    let Common { actions, resources, resource_policy, owner } = common(input)?;
     let extra = parse_all(&strings(input, "PolicyInputList"), PolicyKind::Identity)?;
     let boundary_inputs = parse_all(&strings(input, "PermissionsBoundaryPolicyInputList"), PolicyKind::Boundary)?;
 
@@ -369,7 +377,7 @@ pub fn simulate_custom_policy(call: &mut Call, input: &Input) -> AwsResult<Value
     if texts.is_empty() {
         return Err(AwsError::validation("1 validation error detected: Value null at 'policyInputList' failed to satisfy constraint: Member must not be null"));
     }
-    let (actions, resources, resource_policy, owner) = common(input)?;
+    let Common { actions, resources, resource_policy, owner } = common(input)?;
     let inputs = input_sources(&parse_all(&texts, PolicyKind::Identity)?, "PolicyInputList");
     let boundary_inputs = input_sources(
         &parse_all(&strings(input, "PermissionsBoundaryPolicyInputList"), PolicyKind::Boundary)?,

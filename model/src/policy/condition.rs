@@ -171,9 +171,10 @@ pub enum CondResult {
 
 /// Evaluates all conditions of a statement (ANDed).
 ///
-/// An unevaluable condition wins over a false one only when it comes first:
-/// we stop at the first condition that is false, since the statement then
-/// cannot match whatever the unevaluable one would say.
+/// An unevaluable condition (unknown operator, unreadable value) is reported
+/// even when another condition of the statement is false, so that the
+/// trainee always hears about it; otherwise the first false condition ends
+/// the evaluation.
 pub fn evaluate_all(conds: &[Condition], req: &Request<'_>, missing: &mut Vec<String>) -> CondResult {
     // Unevaluable conditions are checked first so that the trainee hears
     // about them even when another condition happens to be false.

@@ -39,6 +39,22 @@ pub struct Document {
     pub id: Option<String>,
     /// Statements in document order.
     pub statements: Vec<Statement>,
+    /// Some statement has `Effect: Allow` (lets the evaluator skip the
+    /// document in the allow pass otherwise).
+    pub has_allow: bool,
+    /// Some statement has `Effect: Deny`.
+    pub has_deny: bool,
+}
+
+impl Document {
+    /// Does the document have a statement with this effect?
+    #[inline]
+    pub fn has(&self, effect: Effect) -> bool {
+        match effect {
+            Effect::Allow => self.has_allow,
+            Effect::Deny => self.has_deny,
+        }
+    }
 }
 
 /// A reference to a policy variable used in a pattern.

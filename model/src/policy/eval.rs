@@ -131,7 +131,11 @@ fn scan<'p>(
 ) -> Option<Grant> {
     let mut best: Option<Grant> = None;
     for np in policies {
-        for st in &np.policy.doc().statements {
+        let doc = np.policy.doc();
+        if !doc.has(effect) {
+            continue;
+        }
+        for st in &doc.statements {
             if st.effect != effect {
                 continue;
             }
@@ -154,11 +158,10 @@ fn push_layer(d: &mut Decision, l: Layer) {
     }
 }
 
-fn deny(mut d: Decision, layer: Layer) -> Decision {
+fn deny(d: &mut Decision, layer: Layer) {
     d.outcome = Outcome::ImplicitlyDenied;
     d.decided_by.clear();
     d.decided_by.push(layer);
-    d
 }
 
 /// The S3 bucket owner's root may always read, replace or delete its bucket
@@ -181,7 +184,9 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
     let has_boundary = set.boundary.is_some() && !is_root;
     let mut d = Decision {
         outcome: Outcome::ImplicitlyDenied,
-        decided_by: Vec::new(),
+        // Every path names at least one layer; sizing it once avoids the
+        // growth path on the hot allow/deny paths.
+        decided_by: Vec::with_capacity(4),
         matched: Vec::new(),
         unevaluable: Vec::new(),
         missing_context: Vec::new(),
@@ -189,6 +194,17 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
         resource_kind: set.resource.map(|r| r.policy.kind()),
         cross_account,
     };
+    chain(req, set, has_boundary, &mut d);
+    d
+}
+
+/// Runs the chain, recording into `d` (kept in place: a `Decision` is large
+/// and moving it around costs more than the rest of a simple evaluation).
+fn chain(req: &Request<'_>, set: &PolicySet<'_>, has_boundary: bool, d: &mut Decision) {
+    let p = req.principal;
+    let is_root = p.kind == PrincipalKind::Root;
+    let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
+    let cross_account = d.cross_account;
     // Identity-side layers never apply to root or to unsigned callers.
     let identity_side = !is_root && !unsigned;
     let none: &[NamedPolicy<'_>] = &[];
@@ -199,13 +215,13 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
 
     // 1. Explicit deny anywhere.
     let denied_in: [(Layer, bool); 7] = [
-        (Layer::Rcp, scan(Layer::Rcp, flat(set.rcps), Effect::Deny, req, has_boundary, &mut d).is_some()),
-        (Layer::Scp, scan(Layer::Scp, flat(set.scps), Effect::Deny, req, has_boundary, &mut d).is_some()),
-        (Layer::Resource, scan(Layer::Resource, resource.iter(), Effect::Deny, req, has_boundary, &mut d).is_some()),
-        (Layer::Identity, scan(Layer::Identity, identity, Effect::Deny, req, has_boundary, &mut d).is_some()),
-        (Layer::Boundary, scan(Layer::Boundary, boundary.iter(), Effect::Deny, req, has_boundary, &mut d).is_some()),
-        (Layer::Session, scan(Layer::Session, session, Effect::Deny, req, has_boundary, &mut d).is_some()),
-        (Layer::Task, scan(Layer::Task, set.task.iter(), Effect::Deny, req, has_boundary, &mut d).is_some()),
+        (Layer::Rcp, scan(Layer::Rcp, flat(set.rcps), Effect::Deny, req, has_boundary, d).is_some()),
+        (Layer::Scp, scan(Layer::Scp, flat(set.scps), Effect::Deny, req, has_boundary, d).is_some()),
+        (Layer::Resource, scan(Layer::Resource, resource.iter(), Effect::Deny, req, has_boundary, d).is_some()),
+        (Layer::Identity, scan(Layer::Identity, identity, Effect::Deny, req, has_boundary, d).is_some()),
+        (Layer::Boundary, scan(Layer::Boundary, boundary.iter(), Effect::Deny, req, has_boundary, d).is_some()),
+        (Layer::Session, scan(Layer::Session, session, Effect::Deny, req, has_boundary, d).is_some()),
+        (Layer::Task, scan(Layer::Task, set.task.iter(), Effect::Deny, req, has_boundary, d).is_some()),
     ];
     if denied_in.iter().any(|&(_, hit)| hit) {
         d.outcome = Outcome::ExplicitlyDenied;
@@ -214,37 +230,38 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
                 d.decided_by.push(l);
             }
         }
-        return d;
+        return;
     }
 
     // 2-3. Organization guardrails: every level must allow.
     for (layer, lv) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
         if let Some(lv) = lv {
             for (i, level) in lv.iter().enumerate() {
-                if scan(layer, level.iter(), Effect::Allow, req, has_boundary, &mut d).is_none() {
+                if scan(layer, level.iter(), Effect::Allow, req, has_boundary, d).is_none() {
                     d.level = Some(i);
                     return deny(d, layer);
                 }
             }
-            push_layer(&mut d, layer);
+            push_layer(d, layer);
         }
     }
 
     // 4. Resource-based policy.
-    let grant = scan(Layer::Resource, set.resource.iter(), Effect::Allow, req, has_boundary, &mut d);
+    let grant = scan(Layer::Resource, set.resource.iter(), Effect::Allow, req, has_boundary, d);
 
     if unsigned {
         // Only a resource policy can grant anonymous or service callers.
-        return match grant {
+        match grant {
             Some(_) => allowed(d, &[Layer::Resource]),
             None => deny(d, Layer::Resource),
-        };
+        }
+        return;
     }
     if (cross_account || set.resource_must_allow) && grant.is_none() {
         return deny(d, Layer::Resource);
     }
     if grant.is_some() {
-        push_layer(&mut d, Layer::Resource);
+        push_layer(d, Layer::Resource);
     }
     if is_root {
         return allowed(d, &[Layer::RootRule]);
@@ -258,22 +275,22 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
 
     // 5-7. Identity, boundary, session.
     if need_identity {
-        if scan(Layer::Identity, identity, Effect::Allow, req, has_boundary, &mut d).is_none() {
+        if scan(Layer::Identity, identity, Effect::Allow, req, has_boundary, d).is_none() {
             return deny(d, Layer::Identity);
         }
-        push_layer(&mut d, Layer::Identity);
+        push_layer(d, Layer::Identity);
     }
     if let Some(b) = boundary {
-        if scan(Layer::Boundary, [b].iter(), Effect::Allow, req, has_boundary, &mut d).is_none() {
+        if scan(Layer::Boundary, [b].iter(), Effect::Allow, req, has_boundary, d).is_none() {
             return deny(d, Layer::Boundary);
         }
-        push_layer(&mut d, Layer::Boundary);
+        push_layer(d, Layer::Boundary);
     }
     if !session.is_empty() {
-        if scan(Layer::Session, session, Effect::Allow, req, has_boundary, &mut d).is_none() {
+        if scan(Layer::Session, session, Effect::Allow, req, has_boundary, d).is_none() {
             return deny(d, Layer::Session);
         }
-        push_layer(&mut d, Layer::Session);
+        push_layer(d, Layer::Session);
     }
     allowed(d, &[])
 }
@@ -283,12 +300,11 @@ fn flat<'p>(levels: Option<&'p [&'p [NamedPolicy<'p>]]>) -> impl Iterator<Item =
     levels.unwrap_or(&[]).iter().flat_map(|l| l.iter())
 }
 
-fn allowed(mut d: Decision, extra: &[Layer]) -> Decision {
+fn allowed(d: &mut Decision, extra: &[Layer]) {
     d.outcome = Outcome::Allowed;
     for &l in extra {
-        push_layer(&mut d, l);
+        push_layer(d, l);
     }
-    d
 }
 
 /// The policy type as AWS's `AccessDenied` text names it.

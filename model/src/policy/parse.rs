@@ -232,7 +232,9 @@ pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Resu
         }
         statements.push(compile_statement(raw, i, kind, version, opts)?);
     }
-    Ok(Document { version, id, statements })
+    let has_allow = statements.iter().any(|s| s.effect == Effect::Allow);
+    let has_deny = statements.iter().any(|s| s.effect == Effect::Deny);
+    Ok(Document { version, id, statements, has_allow, has_deny })
 }
 
 fn shape_statement(j: &Json, index: usize) -> Result<RawStatement<'_>, PolicyError> {
@@ -707,12 +709,11 @@ fn compile_resource(
         ));
     }
     // Incomplete ARNs (identity-side) are padded with `*` segments.
-    let seg = |i: usize| Glob::wildcard(parts.get(i).copied().unwrap_or("*"), false);
-    let segments = Box::new([seg(0), seg(1), seg(2), seg(3), seg(4)]);
+    let seg = |i: usize| parts.get(i).copied().unwrap_or("*");
     let mut vars = Vec::new();
     let tokens = tokens_with_vars(resource_part, version == Version::V2012, true, false, &mut vars);
     Ok(Resolvable {
-        pattern: ArnPattern::Arn { segments, resource: Glob::from_tokens(tokens, false) },
+        pattern: ArnPattern::arn([seg(0), seg(1), seg(2), seg(3), seg(4)], Glob::from_tokens(tokens, false)),
         vars: vars.into(),
     })
 }
@@ -864,9 +865,9 @@ fn compile_arn_value(v: &str, expand: bool) -> Resolvable<ArnPattern> {
     // Segment-wise; an incomplete ARN is padded with `*` segments, as in
     // `Resource`, so a `*` never crosses a colon outside the resource part.
     let parts: Vec<&str> = v.splitn(6, ':').collect();
-    let seg = |i: usize| Glob::wildcard(parts.get(i).copied().unwrap_or("*"), false);
+    let seg = |i: usize| parts.get(i).copied().unwrap_or("*");
     Resolvable {
-        pattern: ArnPattern::Arn { segments: Box::new([seg(0), seg(1), seg(2), seg(3), seg(4)]), resource: seg(5) },
+        pattern: ArnPattern::arn([seg(0), seg(1), seg(2), seg(3), seg(4)], Glob::wildcard(seg(5), false)),
         vars: Box::new([]),
     }
 }

@@ -262,7 +262,17 @@ pub enum ArnPattern {
     /// Not ARN-shaped (e.g. a bare name): matched as one glob over the whole
     /// request resource.
     Whole(Glob),
-    /// `arn:partition:service:region:account:resource`.
+    /// An ARN whose five leading segments are all literal (the common case,
+    /// e.g. `arn:aws:s3:::`): one prefix comparison replaces five segment
+    /// matches.
+    Prefixed {
+        /// `arn:partition:service:region:account:` (five colons).
+        prefix: Box<str>,
+        /// The resource part, where `*` crosses `:` and `/`.
+        resource: Glob,
+    },
+    /// `arn:partition:service:region:account:resource` with wildcards in
+    /// the leading segments.
     Arn {
         /// Globs for `arn`, partition, service, region and account; none may
         /// cross a colon.
@@ -273,12 +283,27 @@ pub enum ArnPattern {
 }
 
 impl ArnPattern {
+    /// Builds a segment-wise ARN pattern from the five leading segments
+    /// (wildcards allowed, no colons) and the compiled resource part.
+    pub fn arn(segments: [&str; 5], resource: Glob) -> ArnPattern {
+        if segments.iter().any(|s| s.contains(['*', '?'])) {
+            ArnPattern::Arn { segments: Box::new(segments.map(|s| Glob::wildcard(s, false))), resource }
+        } else {
+            let mut prefix = segments.join(":");
+            prefix.push(':');
+            ArnPattern::Prefixed { prefix: prefix.into(), resource }
+        }
+    }
+
     /// Does `resource` match, given resolved variable values for the
     /// resource part?
     pub fn matches(&self, resource: &str, vars: &[&str]) -> bool {
         match self {
             ArnPattern::Any => true,
             ArnPattern::Whole(g) => g.matches(resource, vars),
+            ArnPattern::Prefixed { prefix, resource: rp } => {
+                resource.starts_with(&**prefix) && rp.matches(&resource[prefix.len()..], vars)
+            }
             ArnPattern::Arn { segments, resource: rp } => {
                 let Some((parts, rest)) = split_arn(resource) else {
                     return false;
@@ -345,6 +370,20 @@ mod tests {
         for (p, a, want) in cases {
             assert_eq!(ActionPattern::new(p).matches(a), want, "{p} vs {a}");
         }
+    }
+
+    #[test]
+    fn arn_patterns() {
+        let lit = ArnPattern::arn(["arn", "aws", "s3", "", ""], Glob::wildcard("b/*", false));
+        assert!(matches!(lit, ArnPattern::Prefixed { .. }));
+        assert!(lit.matches("arn:aws:s3:::b/k", &[]));
+        assert!(!lit.matches("arn:aws:s3:::c/k", &[]));
+        assert!(!lit.matches("arn:aws:s3::1:b/k", &[]));
+        let wild = ArnPattern::arn(["arn", "aws", "sqs", "*", "1"], Glob::wildcard("q*", false));
+        assert!(matches!(wild, ArnPattern::Arn { .. }));
+        assert!(wild.matches("arn:aws:sqs:us-east-1:1:q1", &[]));
+        assert!(!wild.matches("arn:aws:sqs:us-east-1:2:q1", &[]));
+        assert!(!wild.matches("arn:aws:sqs:us:east:1:q1", &[]));
     }
 
     #[test]
