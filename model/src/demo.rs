@@ -119,7 +119,12 @@ pub fn demo(seed: u64) -> (World, Identity) {
             description: "Allows access to every operation".into(),
             policy_type: "SERVICE_CONTROL_POLICY".into(),
             aws_managed: true,
-            document: Policy::parse(FULL_AWS_ACCESS, PolicyKind::Scp).expect("FullAWSAccess is valid"),
+            document: Policy::parse_with(
+                FULL_AWS_ACCESS,
+                PolicyKind::Scp,
+                &crate::policy::ParseOptions { aws_managed: true, ..Default::default() },
+            )
+            .expect("FullAWSAccess is valid"),
         },
     );
     w.organizations.org = Some(Organization {

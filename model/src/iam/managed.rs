@@ -5,7 +5,7 @@
 //! catalogue keeps the statements for the services rootsim models: a simulator assumption recorded
 //! in docs/rules.md. Policy IDs of AWS managed policies are derived from their names.
 
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::{ParseOptions, Policy, PolicyKind};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -112,7 +112,8 @@ fn catalogue() -> &'static BTreeMap<String, AwsManagedPolicy> {
             .iter()
             .map(|(name, path, version, description, doc)| {
                 let arn = format!("arn:aws:iam::aws:policy{path}{name}");
-                let document = Policy::parse(doc, PolicyKind::Identity)
+                let opts = ParseOptions { aws_managed: true, ..ParseOptions::default() };
+                let document = Policy::parse_with(doc, PolicyKind::Identity, &opts)
                     .unwrap_or_else(|e| panic!("built-in managed policy {name} is invalid: {e}"));
                 let p = AwsManagedPolicy {
                     name,

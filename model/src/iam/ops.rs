@@ -120,6 +120,12 @@ fn parse_document(text: &str, kind: PolicyKind) -> AwsResult<Policy> {
     Policy::parse(text, kind).map_err(policy_error)
 }
 
+/// A customer managed policy's document: IAM requires Version 2012-10-17 there.
+fn parse_customer_managed(text: &str) -> AwsResult<Policy> {
+    let opts = crate::policy::ParseOptions { customer_managed: true, ..Default::default() };
+    Policy::parse_with(text, PolicyKind::Identity, &opts).map_err(policy_error)
+}
+
 fn tags_of(input: &Input) -> AwsResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     for t in input.get("Tags").and_then(Value::as_array).into_iter().flatten() {
@@ -564,7 +570,7 @@ fn create_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let account = call.account();
     let policy_arn = arn::iam(&account, "policy", path, name);
     call.authorize("iam:CreatePolicy", &policy_arn)?;
-    let document = parse_document(doc, PolicyKind::Identity)?;
+    let document = parse_customer_managed(doc)?;
     let size: usize = doc.chars().filter(|c| !c.is_whitespace()).count();
     if size > 6144 {
         return Err(AwsError::limit_exceeded("Cannot exceed quota for PolicySize: 6144"));
@@ -706,7 +712,7 @@ fn create_policy_version(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if super::managed::aws_managed(policy_arn).is_some() {
         return Err(AwsError::unmodifiable(format!("Cannot modify AWS managed policy {policy_arn}.")));
     }
-    let document = parse_document(doc, PolicyKind::Identity)?;
+    let document = parse_customer_managed(doc)?;
     let now = call.now();
     let p = iam_of(call).policies.get(policy_arn).ok_or_else(|| policy_not_found(policy_arn))?;
     if p.versions.len() >= 5 {
