@@ -6,12 +6,25 @@ use rootsim_model::policy::{Context, NamedPolicy, Policy, PolicyKind, PolicySet,
 /// The account of the principal and the bucket in the workloads.
 pub const ACCOUNT: &str = "111122223333";
 
-/// A policy of `statements` statements, each with wildcards and two conditions.
+/// Services the workload's statements are spread over, as in real managed policies.
+const SERVICES: [&str; 10] = ["s3", "sqs", "sns", "dynamodb", "lambda", "kms", "logs", "ec2", "ssm", "secretsmanager"];
+
+/// Policy `n` of the workload: `statements` statements, each about one service, with wildcards in
+/// actions and resources and two conditions (a principal tag and a source address).
 pub fn managed_policy(n: usize, statements: usize) -> String {
     let stmts: Vec<String> = (0..statements)
         .map(|i| {
+            let svc = SERVICES[(n + i) % SERVICES.len()];
+            let other = SERVICES[(n + 2 * i + 1) % SERVICES.len()];
+            let resources = if svc == "s3" {
+                // Half of the S3 statements cover the bucket the request reads.
+                let bucket = if n.is_multiple_of(2) { "data-*" } else { "archive-*" };
+                format!(r#""arn:aws:s3:::{bucket}/reports/*","arn:aws:s3:::{bucket}/team-{i}/*""#)
+            } else {
+                format!(r#""arn:aws:{svc}:us-east-1:{ACCOUNT}:{svc}-{n}-{i}-*","arn:aws:{svc}:*:{ACCOUNT}:shared-*""#)
+            };
             format!(
-                r#"{{"Sid":"S{n}x{i}","Effect":"Allow","Action":["s3:Get*","s3:List*","sqs:Send*","kms:Decrypt","ec2:Describe{n}{i}*"],"Resource":["arn:aws:s3:::bucket-{n}-{i}/*","arn:aws:s3:::data-*/reports/*","arn:aws:sqs:us-east-1:{ACCOUNT}:queue-{i}-*"],"Condition":{{"StringEquals":{{"aws:PrincipalTag/team":["team-{i}","platform"]}},"IpAddress":{{"aws:SourceIp":["10.{n}.0.0/16","192.168.{i}.0/24"]}}}}}}"#
+                r#"{{"Sid":"S{n}x{i}","Effect":"Allow","Action":["{svc}:Get*","{svc}:List*","{svc}:Describe*","{other}:Put{i}*","{svc}:*Tag*"],"Resource":[{resources}],"Condition":{{"StringEquals":{{"aws:PrincipalTag/team":["team-{n}","platform"]}},"IpAddress":{{"aws:SourceIp":["10.{n}.0.0/16","192.168.{i}.0/24"]}}}}}}"#
             )
         })
         .collect();
@@ -59,7 +72,9 @@ impl Heavy {
             PolicyKind::Rcp,
         );
         let bucket = parse(
-            &format!(r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"DenyInsecure","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::data-lake","arn:aws:s3:::data-lake/*"],"Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}},{{"Sid":"Team","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-lake/*"}}]}}"#),
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"DenyInsecure","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::data-lake","arn:aws:s3:::data-lake/*"],"Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}},{{"Sid":"Team","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::data-lake/*"}}]}}"#
+            ),
             PolicyKind::Resource,
         );
         let boundary = parse(
@@ -74,8 +89,8 @@ impl Heavy {
             service_linked_role: false,
         };
         let mut context = Context::new();
-        context.insert("aws:PrincipalTag/team", "team-7");
-        context.insert("aws:SourceIp", "192.168.7.20");
+        context.insert("aws:PrincipalTag/team", "team-6");
+        context.insert("aws:SourceIp", "192.168.4.20");
         context.insert("aws:RequestedRegion", "us-east-1");
         context.insert("aws:SecureTransport", "true");
         context.insert("aws:PrincipalOrgID", "o-exampleorg1");
@@ -90,9 +105,13 @@ impl Heavy {
         let names = ["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"];
         let identity: Vec<NamedPolicy> =
             self.identity.iter().zip(names).map(|(p, name)| NamedPolicy { name, policy: p }).collect();
-        let levels: Vec<[NamedPolicy; 1]> = self.scps.iter().map(|p| [NamedPolicy { name: "scp", policy: p }]).collect();
+        let levels: Vec<[NamedPolicy; 1]> =
+            self.scps.iter().map(|p| [NamedPolicy { name: "scp", policy: p }]).collect();
         let scps: Vec<&[NamedPolicy]> = levels.iter().map(|l| l.as_slice()).collect();
-        let rcp = [NamedPolicy { name: "RCPFullAWSAccess", policy: &self.rcps[0] }, NamedPolicy { name: "rcp", policy: &self.rcps[1] }];
+        let rcp = [
+            NamedPolicy { name: "RCPFullAWSAccess", policy: &self.rcps[0] },
+            NamedPolicy { name: "rcp", policy: &self.rcps[1] },
+        ];
         let rcps: [&[NamedPolicy]; 1] = [&rcp];
         let set = PolicySet {
             scps: Some(&scps),
@@ -121,13 +140,30 @@ impl Default for Heavy {
     }
 }
 
-/// `n` eval requests (JSON lines) that share three identity policies and two SCP documents.
+/// `n` eval requests (JSON lines) that share three identity policies and two SCP documents,
+/// repeated inline in every request.
 pub fn eval_requests(n: usize) -> String {
+    eval_stream(n, false)
+}
+
+/// The same `n` requests, with the shared documents defined once and referenced by name.
+pub fn eval_requests_by_reference(n: usize) -> String {
+    eval_stream(n, true)
+}
+
+fn eval_stream(n: usize, by_reference: bool) -> String {
     let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"arn:aws:s3:::data-*/*"}]}"#;
     let deny = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoSecrets","Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::data-*/secret/*"}]}"#;
     let cond = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}]}"#;
     let full = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     let mut out = String::with_capacity(n * 700);
+    let (allow, deny, cond, full) = if by_reference {
+        out.push_str(&format!(r#"{{"define":{{"Allow":{allow},"Deny":{deny},"Cond":{cond},"Full":{full}}}}}"#));
+        out.push('\n');
+        (r#""@Allow""#, r#""@Deny""#, r#""@Cond""#, r#""@Full""#)
+    } else {
+        (allow, deny, cond, full)
+    };
     for i in 0..n {
         let (action, resource) = match i % 4 {
             0 => ("s3:GetObject", format!("arn:aws:s3:::data-{}/public/{i}.csv", i % 50)),
@@ -155,9 +191,24 @@ mod tests {
     }
 
     #[test]
+    fn referenced_and_inline_streams_get_the_same_answers() {
+        let run = |input: String| {
+            let mut out = Vec::new();
+            assert_eq!(rootsim_model::eval::Evaluator::new().run(&input, &mut out), 0);
+            String::from_utf8(out).unwrap()
+        };
+        let inline = run(eval_requests(40));
+        let referenced = run(eval_requests_by_reference(40));
+        assert_eq!(inline.lines().count(), 40);
+        // Policy names are positions, not documents, so the answers are the same byte for byte.
+        assert_eq!(inline, referenced);
+    }
+
+    #[test]
     fn eval_requests_get_the_expected_mix_of_answers() {
-        let mut out = String::new();
+        let mut out = Vec::new();
         let errors = rootsim_model::eval::Evaluator::new().run(&eval_requests(8), &mut out);
+        let out = String::from_utf8(out).unwrap();
         assert_eq!(errors, 0, "{out}");
         let decisions: Vec<String> = out
             .lines()

@@ -56,11 +56,57 @@ struct RawRequest<'a> {
 #[error("{0}")]
 pub struct EvalError(pub String);
 
+/// Hashes a policy text by its length and a sample of its bytes. Documents are long and hashing
+/// all of every one on every request cost more than evaluating it; the map still compares whole
+/// texts on a hit, so a shared sample can only cost a comparison, never a wrong answer.
+#[derive(Default)]
+struct SampleHasher(u64);
+
+impl std::hash::Hasher for SampleHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+        let head = &bytes[..bytes.len().min(48)];
+        let tail = &bytes[bytes.len().saturating_sub(48)..];
+        let step = (bytes.len() / 16).max(1);
+        for &b in head.iter().chain(tail).chain(bytes.iter().step_by(step)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type TextMap = HashMap<String, Policy, std::hash::BuildHasherDefault<SampleHasher>>;
+
 /// Evaluates `eval` requests, parsing each distinct policy document once.
 #[derive(Default)]
 pub struct Evaluator {
     /// Parsed documents by text, one map per policy kind (looked up by `&str`, no allocation).
-    cache: [HashMap<String, Policy>; 7],
+    cache: [TextMap; 7],
+    /// Documents defined with `{"define": {"Name": <policy>}}`, by name, for `"@Name"` references.
+    definitions: HashMap<String, String>,
+    /// `identityPolicies[i]`, made once.
+    identity_names: Vec<String>,
+    /// `scps[l][i]` and `rcps[l][i]`, made once.
+    level_names: [Vec<Vec<String>>; 2],
+}
+
+/// An answer, serialized straight from the decision (no intermediate JSON tree).
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    id: Option<&'a RawValue>,
+    decision: policy::Outcome,
+    #[serde(rename = "decidedBy")]
+    decided_by: &'a [policy::Layer],
+    matched: &'a [policy::MatchedStatement],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unevaluable: Option<Value>,
+    #[serde(rename = "missingContext", skip_serializing_if = "<[String]>::is_empty")]
+    missing_context: &'a [String],
+    explanation: &'a str,
 }
 
 fn slot(kind: PolicyKind) -> usize {
@@ -122,41 +168,6 @@ pub fn principal_from(text: &str) -> Result<Principal, EvalError> {
     }
 }
 
-/// The global condition keys that follow from the principal and the resource account, as AWS
-/// fills them (facts §5.7). Keys given in the request's context take precedence.
-fn derived_context(p: &Principal, resource_account: Option<&str>, ctx: &mut Context) {
-    let ptype = match p.kind {
-        PrincipalKind::Root => "Account",
-        PrincipalKind::User => "User",
-        PrincipalKind::AssumedRole => "AssumedRole",
-        PrincipalKind::FederatedUser => "FederatedUser",
-        PrincipalKind::Service => "Service",
-        PrincipalKind::Anonymous => "Anonymous",
-    };
-    let mut put = |k: &str, v: &str| {
-        if ctx.get(k).is_none() {
-            ctx.insert(k, v);
-        }
-    };
-    put("aws:PrincipalType", ptype);
-    if !matches!(p.kind, PrincipalKind::Service | PrincipalKind::Anonymous) {
-        put("aws:PrincipalArn", &p.principal_arn);
-        put("aws:PrincipalAccount", &p.account);
-    }
-    match p.kind {
-        PrincipalKind::User => {
-            put("aws:username", p.arn.rsplit('/').next().unwrap_or(""));
-        }
-        PrincipalKind::Root => put("aws:userid", &p.account),
-        PrincipalKind::Anonymous => put("aws:userid", "anonymous"),
-        PrincipalKind::Service => put("aws:PrincipalIsAWSService", "true"),
-        _ => {}
-    }
-    if let Some(ra) = resource_account {
-        put("aws:ResourceAccount", ra);
-    }
-}
-
 fn context_from(map: &Map<String, Value>) -> Result<Context, EvalError> {
     let mut ctx = Context::new();
     for (k, v) in map {
@@ -193,83 +204,150 @@ impl Evaluator {
         self.cache.iter().map(HashMap::len).sum()
     }
 
-    fn load(&mut self, raw: &RawValue, kind: PolicyKind, what: &str) -> Result<(), EvalError> {
+    /// The parsed policy for a raw document, parsing it the first time it is seen. Policies may
+    /// be given as JSON objects or as strings holding the document.
+    fn load(&mut self, raw: &RawValue, kind: PolicyKind, what: impl Fn() -> String) -> Result<Policy, EvalError> {
         let text = raw.get();
-        // A policy may be given as a JSON object or as a string holding the document.
         let owned;
-        let text = if text.starts_with('"') {
-            owned = serde_json::from_str::<String>(text).map_err(|e| EvalError(format!("{what}: {e}")))?;
+        let text = if let Some(name) = text.strip_prefix("\"@").and_then(|t| t.strip_suffix('"')) {
+            // A reference to a document defined earlier in the input (borrowed, not copied).
+            match self.definitions.get(name) {
+                Some(doc) => doc.as_str(),
+                None => {
+                    return Err(EvalError(format!(
+                        "{}: no policy is defined as '{name}' (define it first with {{\"define\": {{\"{name}\": <policy>}}}})",
+                        what()
+                    )))
+                }
+            }
+        } else if text.starts_with('"') {
+            owned = serde_json::from_str::<String>(text).map_err(|e| EvalError(format!("{}: {e}", what())))?;
             owned.as_str()
         } else {
             text
         };
-        if self.cache[slot(kind)].contains_key(text) {
-            return Ok(());
+        let map = &mut self.cache[slot(kind)];
+        if let Some(p) = map.get(text) {
+            return Ok(p.clone());
         }
         let p = Policy::parse(text, kind).map_err(|e| {
             EvalError(format!(
-                "{what}: MalformedPolicyDocument: {} (line {}, column {}: {})",
-                e.message, e.line, e.column, e.detail
+                "{}: MalformedPolicyDocument: {} (line {}, column {}: {})",
+                what(),
+                e.message,
+                e.line,
+                e.column,
+                e.detail
             ))
         })?;
-        self.cache[slot(kind)].insert(text.to_string(), p);
-        Ok(())
+        map.insert(text.to_string(), p.clone());
+        Ok(p)
     }
 
-    /// Organization policy levels with their names; `None` (not governed) when absent or `[]`.
-    fn named_levels<'a>(
-        &'a self,
-        levels: &Option<Vec<Vec<&RawValue>>>,
-        names: &'a [Vec<String>],
-        kind: PolicyKind,
-    ) -> Option<Vec<Vec<NamedPolicy<'a>>>> {
-        levels.as_ref().filter(|l| !l.is_empty()).map(|ls| {
-            ls.iter()
-                .zip(names)
-                .map(|(level, ns)| {
-                    level.iter().zip(ns).map(|(p, n)| NamedPolicy { name: n, policy: self.get(p, kind) }).collect()
-                })
-                .collect()
-        })
-    }
-
-    fn get(&self, raw: &RawValue, kind: PolicyKind) -> &Policy {
-        let text = raw.get();
-        let map = &self.cache[slot(kind)];
-        if text.starts_with('"') {
-            // Documents given as JSON strings are rare; unescaping them allocates.
-            let key = serde_json::from_str::<String>(text).unwrap_or_default();
-            &map[key.as_str()]
-        } else {
-            &map[text]
+    /// Makes sure names exist for `n` identity policies and the given organization levels.
+    fn ensure_names(&mut self, n: usize, levels: [&Option<Vec<Vec<&RawValue>>>; 2]) {
+        while self.identity_names.len() < n {
+            let i = self.identity_names.len();
+            self.identity_names.push(format!("identityPolicies[{i}]"));
         }
+        for (field, (levels, names)) in ["scps", "rcps"].iter().zip(levels.iter().zip(self.level_names.iter_mut())) {
+            for (l, level) in levels.iter().flatten().enumerate() {
+                if names.len() <= l {
+                    names.push(Vec::new());
+                }
+                while names[l].len() < level.len() {
+                    let i = names[l].len();
+                    names[l].push(format!("{field}[{l}][{i}]"));
+                }
+            }
+        }
+    }
+
+    fn load_levels(
+        &mut self,
+        levels: &Option<Vec<Vec<&RawValue>>>,
+        kind: PolicyKind,
+        field: &str,
+    ) -> Result<Option<Vec<Vec<Policy>>>, EvalError> {
+        let Some(levels) = levels.as_ref().filter(|l| !l.is_empty()) else { return Ok(None) };
+        let mut out = Vec::with_capacity(levels.len());
+        for (l, level) in levels.iter().enumerate() {
+            let mut ps = Vec::with_capacity(level.len());
+            for (i, p) in level.iter().enumerate() {
+                ps.push(self.load(p, kind, || format!("{field}[{l}][{i}]"))?);
+            }
+            out.push(ps);
+        }
+        Ok(Some(out))
+    }
+
+    /// If `item` is a definitions object (`{"define": {"Name": <policy>, ...}}`), records its
+    /// documents and returns `Some(result)`; otherwise `None`.
+    fn define(&mut self, item: &str) -> Option<Result<(), EvalError>> {
+        if !item.trim_start().starts_with("{\"define\"") {
+            return None;
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Define<'a> {
+            #[serde(borrow)]
+            define: HashMap<String, &'a RawValue>,
+        }
+        Some(match serde_json::from_str::<Define>(item) {
+            Ok(d) => {
+                for (name, doc) in d.define {
+                    let text = doc.get();
+                    let text = if text.starts_with('"') {
+                        serde_json::from_str::<String>(text).unwrap_or_default()
+                    } else {
+                        text.to_string()
+                    };
+                    self.definitions.insert(name, text);
+                }
+                Ok(())
+            }
+            Err(e) => Err(EvalError(format!("invalid definitions: {e}"))),
+        })
     }
 
     /// Answers one request (a JSON object) with one JSON object.
     pub fn answer(&mut self, request: &str) -> Value {
+        let mut out = Vec::new();
+        self.answer_into(request, &mut out);
+        serde_json::from_slice(&out).unwrap_or(Value::Null)
+    }
+
+    /// Answers one request, appending the answer's JSON to `out`. Returns false when the request
+    /// could not be evaluated (the answer then carries an `error`).
+    pub fn answer_into(&mut self, request: &str, out: &mut Vec<u8>) -> bool {
         let raw: RawRequest = match serde_json::from_str(request) {
             Ok(r) => r,
-            Err(e) => return serde_json::json!({ "error": format!("invalid request: {e}") }),
+            Err(e) => {
+                let _ =
+                    serde_json::to_writer(&mut *out, &serde_json::json!({ "error": format!("invalid request: {e}") }));
+                return false;
+            }
         };
-        let id: Value = raw.id.and_then(|r| serde_json::from_str(r.get()).ok()).unwrap_or(Value::Null);
         match self.decide(&raw) {
             Ok((decision, explanation)) => {
-                let j = decision.to_json();
-                let mut out = Map::new();
-                out.insert("id".into(), id);
-                out.insert("decision".into(), j["decision"].clone());
-                out.insert("decidedBy".into(), j["decidedBy"].clone());
-                out.insert("matched".into(), j["matched"].clone());
-                if !decision.unevaluable.is_empty() {
-                    out.insert("unevaluable".into(), j["unevaluable"].clone());
-                }
-                if !decision.missing_context.is_empty() {
-                    out.insert("missingContext".into(), j["missingContext"].clone());
-                }
-                out.insert("explanation".into(), Value::String(explanation));
-                Value::Object(out)
+                let unevaluable = (!decision.unevaluable.is_empty()).then(|| decision.to_json()["unevaluable"].take());
+                let answer = Answer {
+                    id: raw.id,
+                    decision: decision.outcome,
+                    decided_by: &decision.decided_by,
+                    matched: &decision.matched,
+                    unevaluable,
+                    missing_context: &decision.missing_context,
+                    explanation: &explanation,
+                };
+                // Writing to a Vec cannot fail, and every field serializes.
+                let _ = serde_json::to_writer(&mut *out, &answer);
+                true
             }
-            Err(e) => serde_json::json!({ "id": id, "error": e.0 }),
+            Err(e) => {
+                let _ = serde_json::to_writer(&mut *out, &serde_json::json!({ "id": raw.id, "error": e.0 }));
+                false
+            }
         }
     }
 
@@ -278,81 +356,59 @@ impl Evaluator {
         if !raw.action.contains(':') {
             return Err(EvalError(format!("action '{}' needs a service prefix, as in s3:GetObject", raw.action)));
         }
+        let resource_kind =
+            if raw.action.eq_ignore_ascii_case("sts:AssumeRole") { PolicyKind::Trust } else { PolicyKind::Resource };
+        // Load (or find) every document first; only then borrow names and policies together.
+        let mut identity = Vec::with_capacity(raw.identity_policies.len());
         for (i, p) in raw.identity_policies.iter().enumerate() {
-            self.load(p, PolicyKind::Identity, &format!("identityPolicies[{i}]"))?;
+            identity.push(self.load(p, PolicyKind::Identity, || format!("identityPolicies[{i}]"))?);
         }
-        if let Some(p) = raw.resource_policy {
-            let kind = if raw.action.eq_ignore_ascii_case("sts:AssumeRole") {
-                PolicyKind::Trust
-            } else {
-                PolicyKind::Resource
-            };
-            self.load(p, kind, "resourcePolicy")?;
-        }
-        if let Some(p) = raw.permissions_boundary {
-            self.load(p, PolicyKind::Boundary, "permissionsBoundary")?;
-        }
-        if let Some(p) = raw.session_policy {
-            self.load(p, PolicyKind::Session, "sessionPolicy")?;
-        }
-        for (field, levels, kind) in [("scps", &raw.scps, PolicyKind::Scp), ("rcps", &raw.rcps, PolicyKind::Rcp)] {
-            for (l, level) in levels.iter().flatten().enumerate() {
-                for (i, p) in level.iter().enumerate() {
-                    self.load(p, kind, &format!("{field}[{l}][{i}]"))?;
-                }
-            }
-        }
+        let resource =
+            raw.resource_policy.map(|p| self.load(p, resource_kind, || "resourcePolicy".into())).transpose()?;
+        let boundary = raw
+            .permissions_boundary
+            .map(|p| self.load(p, PolicyKind::Boundary, || "permissionsBoundary".into()))
+            .transpose()?;
+        let session =
+            raw.session_policy.map(|p| self.load(p, PolicyKind::Session, || "sessionPolicy".into())).transpose()?;
+        let scps = self.load_levels(&raw.scps, PolicyKind::Scp, "scps")?;
+        let rcps = self.load_levels(&raw.rcps, PolicyKind::Rcp, "rcps")?;
+        self.ensure_names(identity.len(), [&raw.scps, &raw.rcps]);
 
         let resource_account = raw
             .resource_account
             .clone()
             .or_else(|| crate::arn::account_of(&raw.resource).map(str::to_string))
             .or_else(|| (!principal.account.is_empty()).then(|| principal.account.clone()));
-        let mut context = context_from(&raw.context)?;
-        derived_context(&principal, resource_account.as_deref(), &mut context);
+        // The engine itself derives aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+        // aws:ResourceAccount, aws:username and aws:userid when the context does not give them.
+        let context = context_from(&raw.context)?;
 
-        let names: Vec<String> = (0..raw.identity_policies.len()).map(|i| format!("identityPolicies[{i}]")).collect();
-        let identity: Vec<NamedPolicy> = raw
-            .identity_policies
-            .iter()
-            .zip(&names)
-            .map(|(p, name)| {
-                let kind = PolicyKind::Identity;
-                NamedPolicy { name, policy: self.get(p, kind) }
-            })
-            .collect();
-        let level_names = |field: &str, levels: &Option<Vec<Vec<&RawValue>>>| -> Vec<Vec<String>> {
-            levels
-                .iter()
-                .flatten()
-                .enumerate()
-                .map(|(l, level)| (0..level.len()).map(|i| format!("{field}[{l}][{i}]")).collect())
+        let identity: Vec<NamedPolicy> =
+            identity.iter().zip(&self.identity_names).map(|(p, name)| NamedPolicy { name, policy: p }).collect();
+        let scp_named: Option<Vec<Vec<NamedPolicy>>> = scps.as_ref().map(|ls| {
+            ls.iter()
+                .zip(&self.level_names[0])
+                .map(|(l, ns)| l.iter().zip(ns).map(|(p, n)| NamedPolicy { name: n, policy: p }).collect())
                 .collect()
-        };
-        let scp_names = level_names("scps", &raw.scps);
-        let rcp_names = level_names("rcps", &raw.rcps);
-        let scps = self.named_levels(&raw.scps, &scp_names, PolicyKind::Scp);
-        let rcps = self.named_levels(&raw.rcps, &rcp_names, PolicyKind::Rcp);
-        let scp_slices: Option<Vec<&[NamedPolicy]>> = scps.as_ref().map(|l| l.iter().map(Vec::as_slice).collect());
-        let rcp_slices: Option<Vec<&[NamedPolicy]>> = rcps.as_ref().map(|l| l.iter().map(Vec::as_slice).collect());
-        let resource_kind =
-            if raw.action.eq_ignore_ascii_case("sts:AssumeRole") { PolicyKind::Trust } else { PolicyKind::Resource };
-        let session: Vec<NamedPolicy> = raw
-            .session_policy
-            .iter()
-            .map(|p| NamedPolicy { name: "sessionPolicy", policy: self.get(p, PolicyKind::Session) })
-            .collect();
+        });
+        let rcp_named: Option<Vec<Vec<NamedPolicy>>> = rcps.as_ref().map(|ls| {
+            ls.iter()
+                .zip(&self.level_names[1])
+                .map(|(l, ns)| l.iter().zip(ns).map(|(p, n)| NamedPolicy { name: n, policy: p }).collect())
+                .collect()
+        });
+        let scp_slices: Option<Vec<&[NamedPolicy]>> = scp_named.as_ref().map(|l| l.iter().map(Vec::as_slice).collect());
+        let rcp_slices: Option<Vec<&[NamedPolicy]>> = rcp_named.as_ref().map(|l| l.iter().map(Vec::as_slice).collect());
+        let session: Vec<NamedPolicy> =
+            session.iter().map(|p| NamedPolicy { name: "sessionPolicy", policy: p }).collect();
         let set = PolicySet {
             scps: scp_slices.as_deref(),
             rcps: rcp_slices.as_deref(),
-            resource: raw
-                .resource_policy
-                .map(|p| NamedPolicy { name: "resourcePolicy", policy: self.get(p, resource_kind) }),
+            resource: resource.as_ref().map(|p| NamedPolicy { name: "resourcePolicy", policy: p }),
             resource_must_allow: resource_kind == PolicyKind::Trust,
             identity: &identity,
-            boundary: raw
-                .permissions_boundary
-                .map(|p| NamedPolicy { name: "permissionsBoundary", policy: self.get(p, PolicyKind::Boundary) }),
+            boundary: boundary.as_ref().map(|p| NamedPolicy { name: "permissionsBoundary", policy: p }),
             session: &session,
             task: None,
         };
@@ -370,35 +426,57 @@ impl Evaluator {
 
     /// Answers a whole input: a JSON array of requests, or one request per line (blank lines
     /// skipped). Writes one JSON line per request to `out`; returns how many failed.
-    pub fn run(&mut self, input: &str, out: &mut String) -> usize {
+    pub fn run(&mut self, input: &str, out: &mut Vec<u8>) -> usize {
         let mut errors = 0;
-        let mut emit = |v: Value, out: &mut String| {
-            if v.get("error").is_some() {
-                errors += 1;
-            }
-            out.push_str(&v.to_string());
-            out.push('\n');
-        };
         if input.trim_start().starts_with('[') {
             match serde_json::from_str::<Vec<&RawValue>>(input) {
                 Ok(items) => {
                     for item in items {
-                        let v = self.answer(item.get());
-                        emit(v, out);
+                        match self.define(item.get()) {
+                            Some(Ok(())) => continue,
+                            Some(Err(e)) => {
+                                let _ = serde_json::to_writer(&mut *out, &serde_json::json!({ "error": e.0 }));
+                                errors += 1;
+                            }
+                            None => errors += usize::from(!self.answer_into(item.get(), out)),
+                        }
+                        out.push(b'\n');
                     }
                 }
-                Err(e) => emit(serde_json::json!({ "error": format!("invalid JSON array of requests: {e}") }), out),
+                Err(e) => {
+                    let _ = serde_json::to_writer(
+                        &mut *out,
+                        &serde_json::json!({ "error": format!("invalid JSON array of requests: {e}") }),
+                    );
+                    out.push(b'\n');
+                    errors += 1;
+                }
             }
         } else {
             for (n, line) in input.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let mut v = self.answer(line);
-                if let Some(Value::String(e)) = v.get_mut("error") {
-                    *e = format!("line {}: {e}", n + 1);
+                let start = out.len();
+                let answered = match self.define(line) {
+                    Some(Ok(())) => continue,
+                    Some(Err(e)) => {
+                        let _ = serde_json::to_writer(&mut *out, &serde_json::json!({ "error": e.0 }));
+                        false
+                    }
+                    None => self.answer_into(line, out),
+                };
+                if !answered {
+                    errors += 1;
+                    // Name the line, so that a long input's bad request can be found.
+                    let mut v: Value = serde_json::from_slice(&out[start..]).unwrap_or(Value::Null);
+                    if let Some(Value::String(e)) = v.get_mut("error") {
+                        *e = format!("line {}: {e}", n + 1);
+                    }
+                    out.truncate(start);
+                    let _ = serde_json::to_writer(&mut *out, &v);
                 }
-                emit(v, out);
+                out.push(b'\n');
             }
         }
         errors
@@ -429,28 +507,48 @@ mod tests {
         let req = format!(
             r#"{{"id":"a","principal":"arn:aws:iam::111122223333:user/bob","action":"s3:GetObject","resource":"arn:aws:s3:::b/k","resourceAccount":"111122223333","identityPolicies":[{ALLOW_S3}]}}"#
         );
-        let mut out = String::new();
+        let mut out = Vec::new();
         assert_eq!(ev.run(&format!("{req}\n\n{req}\n"), &mut out), 0);
+        let out = String::from_utf8(out).unwrap();
         let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0]["decision"], "Allowed");
         assert_eq!(lines[0]["id"], "a");
         assert_eq!(ev.cached(), 1);
-        let mut out = String::new();
+        let mut out = Vec::new();
         ev.run(
             &format!("[{req}, {}]", req.replace("s3:GetObject\",\"resource", "s3:PutObject\",\"resource")),
             &mut out,
         );
+        let out = String::from_utf8(out).unwrap();
         assert!(out.lines().nth(1).unwrap().contains("ImplicitlyDenied"));
+    }
+
+    #[test]
+    fn defined_policies_are_referenced_by_name() {
+        let mut ev = Evaluator::new();
+        let mut out = Vec::new();
+        let input = format!(
+            "{{\"define\": {{\"AllowGet\": {ALLOW_S3}}}}}\n{}\n{}\n",
+            r#"{"id":1,"principal":"arn:aws:iam::111122223333:user/bob","action":"s3:GetObject","resource":"*","identityPolicies":["@AllowGet"]}"#,
+            r#"{"id":2,"principal":"arn:aws:iam::111122223333:user/bob","action":"s3:GetObject","resource":"*","identityPolicies":["@Nope"]}"#
+        );
+        assert_eq!(ev.run(&input, &mut out), 1);
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 2, "definitions produce no answer: {out}");
+        assert_eq!(lines[0]["decision"], "Allowed");
+        assert!(lines[1]["error"].as_str().unwrap().contains("no policy is defined as 'Nope'"));
     }
 
     #[test]
     fn bad_requests_get_an_error_line_and_the_rest_go_on() {
         let mut ev = Evaluator::new();
-        let mut out = String::new();
+        let mut out = Vec::new();
         let good = r#"{"principal":"arn:aws:iam::111122223333:root","action":"s3:GetObject","resource":"*"}"#;
         let errors = ev.run(&format!("{{\"principal\":1}}\n{good}\n{{\"principal\":\"x\",\"action\":\"a:b\",\"resource\":\"*\",\"identityPolicies\":[{{\"Statement\":5}}]}}\n"), &mut out);
         assert_eq!(errors, 2);
+        let out = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[0].contains("line 1: invalid request"), "{}", lines[0]);
         assert!(lines[1].contains("Allowed"));

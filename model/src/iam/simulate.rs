@@ -402,6 +402,7 @@ mod tests {
     #[test]
     fn statement_ends_balance_brackets_and_skip_strings() {
         let text = "{\n  \"Statement\": [\n    {\"Sid\": \"a}\", \"Action\": [\"x\"]}\n  ]\n}";
-        assert_eq!(super::statement_end(text, 3, 5), (3, 38));
+        // The statement's closing brace is the 34th character of line 3; the end is just past it.
+        assert_eq!(super::statement_end(text, 3, 5), (3, 35));
     }
 }

@@ -125,6 +125,10 @@ pub struct Statement {
     pub actions: Vec<ActionPattern>,
     /// True for `NotAction`.
     pub not_action: bool,
+    /// The services the `Action` list can match ([`super::pattern::service_bit`]s; all ones for
+    /// `NotAction` or a wildcard service). Lets evaluation skip statements about other services
+    /// without matching their patterns: most statements of a large policy are about other services.
+    pub service_mask: u64,
     /// Resource patterns (ORed); `None` when the statement has neither
     /// `Resource` nor `NotResource` (trust policies), which matches anything.
     pub resources: Option<Vec<Resolvable<ArnPattern>>>,

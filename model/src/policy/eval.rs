@@ -19,6 +19,8 @@
 //!
 //! It also renders [`Decision::explain`] and AWS's `AccessDenied` text.
 
+use std::fmt::Write as _;
+
 use super::condition::{evaluate_all, with_vars, CondResult};
 use super::document::{PrincipalEntry, PrincipalSpec, Statement};
 use super::{
@@ -130,13 +132,22 @@ fn scan<'p>(
     d: &mut Decision,
 ) -> Option<Grant> {
     let mut best: Option<Grant> = None;
+    // Computed at the first statement: most scans meet empty layers and never need it.
+    let mut service = 0u64;
     for np in policies {
         let doc = np.policy.doc();
         if !doc.has(effect) {
             continue;
         }
         for st in &doc.statements {
+            // The mask rules out statements about other services without matching their patterns.
             if st.effect != effect {
+                continue;
+            }
+            if service == 0 {
+                service = super::pattern::service_bit(req.action);
+            }
+            if st.service_mask & service == 0 {
                 continue;
             }
             match match_statement(st, req, has_boundary, &mut d.missing_context) {
@@ -177,6 +188,21 @@ fn bucket_owner_exempt(req: &Request<'_>) -> bool {
 
 /// Decides `req` against `set`. See the module documentation for the order.
 pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
+    // Action names compare case-insensitively and patterns are stored lower-cased: lower-case the
+    // request's action once, on the stack, so that pattern comparisons below meet equal bytes at
+    // once. Nothing in a Decision repeats the action, so the caller's spelling is not lost.
+    let mut buf = [0u8; 128];
+    let lowered;
+    let req = match req.action.len() {
+        n if n <= buf.len() && req.action.bytes().any(|b| b.is_ascii_uppercase()) => {
+            buf[..n].copy_from_slice(req.action.as_bytes());
+            buf[..n].make_ascii_lowercase();
+            // Lower-casing ASCII bytes keeps UTF-8 valid, so this never falls back.
+            lowered = Request { action: std::str::from_utf8(&buf[..n]).unwrap_or(req.action), ..*req };
+            &lowered
+        }
+        _ => req,
+    };
     let p = req.principal;
     let is_root = p.kind == PrincipalKind::Root;
     let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
@@ -368,104 +394,144 @@ fn layer_words(layer: Layer, d: &Decision) -> &'static str {
     }
 }
 
-fn statement_ref(m: &MatchedStatement, d: &Decision) -> String {
-    format!("{} of the {} {}", m.label(), layer_words(m.layer, d), m.policy)
-}
-
-fn level_words(i: usize) -> String {
-    if i == 0 {
-        "the organization root".to_string()
-    } else {
-        format!("level {} below the root (an OU or the account itself)", i)
+/// Writes `statement "Sid" of the <policy type> <policy>` (capitalized at the start of a sentence).
+fn write_statement_ref(out: &mut String, m: &MatchedStatement, d: &Decision, capital: bool) {
+    out.push_str(if capital { "Statement " } else { "statement " });
+    match &m.sid {
+        Some(sid) => {
+            out.push('"');
+            out.push_str(sid);
+            out.push('"');
+        }
+        None => {
+            let _ = write!(out, "{}", m.index + 1);
+        }
     }
+    out.push_str(" of the ");
+    out.push_str(layer_words(m.layer, d));
+    out.push(' ');
+    out.push_str(&m.policy);
 }
 
-/// Renders [`Decision::explain`].
+/// Renders [`Decision::explain`]. Written into one buffer: `rootsim eval` explains every answer,
+/// and building the sentences from temporary strings cost more than deciding.
 pub fn explain(d: &Decision, req: &Request<'_>) -> String {
-    let who = &req.principal.arn;
-    let what = if req.resource == "*" { req.action.to_string() } else { format!("{} on {}", req.action, req.resource) };
-    let mut out = String::new();
+    let mut out = String::with_capacity(320);
+    let header = |out: &mut String, verdict: &str, verb: &str| {
+        out.push_str(verdict);
+        out.push_str(&req.principal.arn);
+        out.push_str(verb);
+        out.push_str(req.action);
+        if req.resource != "*" {
+            out.push_str(" on ");
+            out.push_str(req.resource);
+        }
+        out.push_str(". ");
+    };
     let first_allow = |l: Layer| d.matched.iter().find(|m| m.layer == l && m.effect == Effect::Allow);
     match d.outcome {
         Outcome::ExplicitlyDenied => {
-            out.push_str(&format!("Explicitly denied: {who} may not perform {what}. "));
+            header(&mut out, "Explicitly denied: ", " may not perform ");
             for m in d.matched.iter().filter(|m| m.effect == Effect::Deny) {
-                out.push_str(&format!("The Deny in {} matches this request. ", statement_ref(m, d)));
+                out.push_str("The Deny in ");
+                write_statement_ref(&mut out, m, d, false);
+                out.push_str(" matches this request. ");
             }
             out.push_str("An explicit deny overrides every allow, in any policy.");
         }
         Outcome::ImplicitlyDenied => {
-            out.push_str(&format!("Implicitly denied: {who} may not perform {what}. "));
+            header(&mut out, "Implicitly denied: ", " may not perform ");
             let layer = d.decided_by.first().copied().unwrap_or(Layer::Identity);
-            let why = match layer {
+            let anonymous = matches!(req.principal.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
+            match layer {
                 Layer::Scp | Layer::Rcp => {
                     let kind = if layer == Layer::Scp {
                         "service control policies (SCPs) apply to the caller's account"
                     } else {
                         "resource control policies (RCPs) apply to the resource's account"
                     };
-                    format!(
-                        "No {} attached at {} allows it. The {kind}, and every level from the organization root down to the account must allow the action.",
-                        layer_words(layer, d),
-                        level_words(d.level.unwrap_or(0))
-                    )
+                    let _ = write!(out, "No {} attached at ", layer_words(layer, d));
+                    match d.level.unwrap_or(0) {
+                        0 => out.push_str("the organization root"),
+                        i => {
+                            let _ = write!(out, "level {i} below the root (an OU or the account itself)");
+                        }
+                    }
+                    let _ = write!(
+                        out,
+                        " allows it. The {kind}, and every level from the organization root down to the account must allow the action."
+                    );
                 }
-                Layer::Resource if req.principal.kind == PrincipalKind::Anonymous || req.principal.kind == PrincipalKind::Service => {
-                    "Anonymous and service callers have no identity policies, so only a resource-based policy naming them can allow the request, and none does.".to_string()
-                }
-                Layer::Resource if d.cross_account => format!(
-                    "The resource belongs to another account ({}), so its {} must allow this caller as well as the caller's own policies, and it does not.",
-                    req.resource_account.unwrap_or("?"),
-                    layer_words(layer, d)
+                Layer::Resource if anonymous => out.push_str(
+                    "Anonymous and service callers have no identity policies, so only a resource-based policy naming them can allow the request, and none does.",
                 ),
-                Layer::Resource => format!(
-                    "The {} must itself allow this request (as for role trust policies and KMS key policies), and it does not.",
-                    layer_words(layer, d)
-                ),
-                Layer::Identity => {
-                    "No identity-based policy of the caller allows it, and nothing else granted it. AWS denies whatever is not explicitly allowed.".to_string()
+                Layer::Resource if d.cross_account => {
+                    let _ = write!(
+                        out,
+                        "The resource belongs to another account ({}), so its {} must allow this caller as well as the caller's own policies, and it does not.",
+                        req.resource_account.unwrap_or("?"),
+                        layer_words(layer, d)
+                    );
                 }
-                Layer::Boundary => "The other policies allow it, but the permissions boundary does not. A boundary caps permissions: the caller gets only what both the boundary and its policies allow.".to_string(),
-                Layer::Session => "The other policies allow it, but the session policy passed when this session was created does not. A session gets only what both its role and its session policy allow.".to_string(),
-                Layer::Task | Layer::RootRule => "No policy allows it.".to_string(),
-            };
-            out.push_str(&why);
+                Layer::Resource => {
+                    let _ = write!(
+                        out,
+                        "The {} must itself allow this request (as for role trust policies and KMS key policies), and it does not.",
+                        layer_words(layer, d)
+                    );
+                }
+                Layer::Identity => out.push_str(
+                    "No identity-based policy of the caller allows it, and nothing else granted it. AWS denies whatever is not explicitly allowed.",
+                ),
+                Layer::Boundary => out.push_str("The other policies allow it, but the permissions boundary does not. A boundary caps permissions: the caller gets only what both the boundary and its policies allow."),
+                Layer::Session => out.push_str("The other policies allow it, but the session policy passed when this session was created does not. A session gets only what both its role and its session policy allow."),
+                Layer::Task | Layer::RootRule => out.push_str("No policy allows it."),
+            }
         }
         Outcome::Allowed => {
-            out.push_str(&format!("Allowed: {who} may perform {what}. "));
+            header(&mut out, "Allowed: ", " may perform ");
             for &l in &d.decided_by {
-                let s = match (l, first_allow(l)) {
-                    (Layer::RootRule, _) => format!(
-                        "The caller is the root user of account {}, which has full access to its own account unless a policy explicitly denies it.",
-                        req.principal.account
-                    ),
-                    (Layer::Scp, _) => "The service control policies allow it at every level of the organization.".to_string(),
-                    (Layer::Rcp, _) => "The resource control policies allow it at every level of the organization.".to_string(),
-                    (_, Some(m)) => format!("{} allows it.", capitalize(&statement_ref(m, d))),
-                    (l, None) => format!("The {} allows it.", layer_words(l, d)),
-                };
-                out.push_str(&s);
+                match (l, first_allow(l)) {
+                    (Layer::RootRule, _) => {
+                        let _ = write!(
+                            out,
+                            "The caller is the root user of account {}, which has full access to its own account unless a policy explicitly denies it.",
+                            req.principal.account
+                        );
+                    }
+                    (Layer::Scp, _) => {
+                        out.push_str("The service control policies allow it at every level of the organization.")
+                    }
+                    (Layer::Rcp, _) => {
+                        out.push_str("The resource control policies allow it at every level of the organization.")
+                    }
+                    (_, Some(m)) => {
+                        write_statement_ref(&mut out, m, d, true);
+                        out.push_str(" allows it.");
+                    }
+                    (l, None) => {
+                        let _ = write!(out, "The {} allows it.", layer_words(l, d));
+                    }
+                }
                 out.push(' ');
             }
             out.push_str("No policy denies it.");
         }
     }
     for (m, why) in &d.unevaluable {
-        out.push_str(&format!(" Note: {} was not applied because its {why}.", statement_ref(m, d)));
+        out.push_str(" Note: ");
+        write_statement_ref(&mut out, m, d, false);
+        let _ = write!(out, " was not applied because its {why}.");
     }
     if !d.missing_context.is_empty() {
-        out.push_str(&format!(
-            " The request did not carry the context key(s) {}, which a condition or policy variable needed.",
-            d.missing_context.join(", ")
-        ));
+        out.push_str(" The request did not carry the context key(s) ");
+        for (i, k) in d.missing_context.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(k);
+        }
+        out.push_str(", which a condition or policy variable needed.");
     }
     out
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }

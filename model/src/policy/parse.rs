@@ -525,6 +525,7 @@ fn compile_statement(
         None => Vec::new(),
     };
 
+    let service_mask = if not_action { u64::MAX } else { actions.iter().fold(0, |m, a| m | a.service_mask()) };
     Ok(Statement {
         index,
         sid: raw.sid.map(|(s, _)| s.to_string()).filter(|s| !s.is_empty()),
@@ -532,6 +533,7 @@ fn compile_statement(
         principal,
         actions,
         not_action,
+        service_mask,
         resources,
         not_resource,
         conditions,
