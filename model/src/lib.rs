@@ -40,6 +40,7 @@ pub mod registry;
 pub mod rng;
 pub mod service;
 pub mod sts;
+pub mod tasks;
 pub mod world;
 
 pub use command::{Host, MemoryHost, Outcome, Session};

@@ -60,6 +60,14 @@ enum Command {
         /// The document file, or - for standard input.
         input: String,
     },
+    /// Prints the catalogue of tasks that need the root user, or one task in detail.
+    Tasks {
+        /// Print JSON for machines.
+        #[arg(long)]
+        json: bool,
+        /// One task's ID, e.g. close-account.
+        task: Option<String>,
+    },
 }
 
 /// Policy kinds as `validate-policy --type` names them.
@@ -209,6 +217,27 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Some(Command::Tasks { json, task }) => {
+            use rootsim_model::tasks;
+            let chosen: Vec<&tasks::Task> = match task {
+                Some(id) => match tasks::find(id) {
+                    Some(t) => vec![t],
+                    None => {
+                        eprintln!("rootsim: no task '{id}'; `rootsim tasks` lists them");
+                        return ExitCode::from(2);
+                    }
+                },
+                None => tasks::TASKS.iter().collect(),
+            };
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&chosen).unwrap_or_default());
+            } else if chosen.len() == 1 {
+                println!("{}", tasks::detail(chosen[0]));
+            } else {
+                println!("{}", tasks::table());
+            }
+            ExitCode::SUCCESS
         }
         None => {
             let session = match start(&cli) {

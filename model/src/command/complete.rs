@@ -80,6 +80,7 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["mail"] => session.world.accounts.by_id.values().map(|a| a.email.clone()).collect(),
         ["phone"] => session.world.accounts.by_id.values().map(|a| a.contact.phone_number.clone()).collect(),
         ["explain"] => strs(&["--json"]),
+        ["tasks"] => crate::tasks::TASKS.iter().map(|t| t.id.to_string()).collect(),
         ["reset"] => strs(&["--seed", "--empty"]),
         _ => Vec::new(),
     }

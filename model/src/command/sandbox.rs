@@ -64,6 +64,13 @@ pub const COMMANDS: &[Command] = &[
         detail: "A look behind the scenes: `show` reads the world directly and is not subject to any policy. Users, groups and roles are looked up in the account you are signed in to unless --account names another.",
         run: cmd_show,
     },
+    Command {
+        name: "tasks",
+        usage: "tasks [TASK]",
+        summary: "Lists the tasks that need the root user, or who may do one task in each kind of account.",
+        detail: "The catalogue follows AWS's list of tasks that require root user credentials; `rootsim tasks --json` prints it for machines.",
+        run: cmd_tasks,
+    },
     Command { name: "save", usage: "save FILE", summary: "Saves the whole world and who is signed in as JSON.", detail: "", run: cmd_save },
     Command { name: "load", usage: "load FILE", summary: "Loads a world saved with `save`.", detail: "", run: cmd_load },
     Command {
@@ -414,6 +421,23 @@ fn cmd_show(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
         None => session.world.resolve(&session.identity).ok().map(|c| c.account),
     };
     super::show::show(&session.world, account.as_deref(), &args.positional)
+}
+
+fn cmd_tasks(_: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    use crate::tasks;
+    match args.positional.as_slice() {
+        [] => Outcome::ok(tasks::table()),
+        [id] => match tasks::find(id) {
+            Some(t) => Outcome::ok(tasks::detail(t)),
+            None => {
+                let hint = nearest(id, tasks::TASKS.iter().map(|t| t.id))
+                    .map(|s| format!(" Did you mean '{s}'?"))
+                    .unwrap_or_default();
+                Outcome::fail("NotFound", format!("No task '{id}'.{hint} Type `tasks` for the list."))
+            }
+        },
+        _ => Outcome::usage("usage: tasks [TASK]"),
+    }
 }
 
 fn cmd_save(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome {
