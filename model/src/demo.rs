@@ -184,6 +184,7 @@ pub fn demo(seed: u64) -> (World, Identity) {
             }),
             access_keys: vec![key],
             mfa_devices: Vec::new(),
+            signing_certificates: Vec::new(),
             tags: BTreeMap::new(),
             password_last_used: None,
         };

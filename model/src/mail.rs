@@ -39,6 +39,10 @@ pub struct Mail {
     pub mailboxes: BTreeMap<String, Vec<Email>>,
     /// Call logs by phone number.
     pub phones: BTreeMap<String, Vec<PhoneMessage>>,
+    /// The trainee's authenticator app: virtual MFA seeds by device serial number, as scanned
+    /// when the device was created. Losing the phone removes them.
+    #[serde(default)]
+    pub authenticator: BTreeMap<String, String>,
 }
 
 impl Mail {

@@ -5,7 +5,8 @@
 use crate::service::Operation;
 
 /// Every service's operations.
-const TABLES: &[&[Operation]] = &[crate::iam::ops::OPERATIONS, crate::sts::OPERATIONS];
+const TABLES: &[&[Operation]] =
+    &[crate::iam::ops::OPERATIONS, crate::iam::credentials::OPERATIONS, crate::sts::OPERATIONS];
 
 /// The CLI names of the modelled services, sorted.
 pub fn services() -> Vec<&'static str> {

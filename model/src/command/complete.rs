@@ -67,7 +67,8 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
             }
             _ => Vec::new(),
         },
-        ["sign-in", "root", ..] => strs(&["--email", "--password", "--mfa-code"]),
+        ["sign-in", "root", ..] => strs(&["--email", "--password", "--mfa-code", "--register-mfa-device"]),
+        ["mfa-code"] | ["lose-mfa-device"] => session.world.mail.authenticator.keys().cloned().collect(),
         ["sign-in", "user", ..] => strs(&["--account", "--user-name", "--password", "--mfa-code"]),
         ["sign-in", "keys", ..] => strs(&["--access-key-id", "--secret-access-key", "--session-token"]),
         ["show"] => strs(&["org", "accounts", "account", "user", "group", "role", "policy"]),

@@ -12,7 +12,6 @@ use super::suggest::nearest;
 use super::{help, Host, Origin, Outcome, Session};
 use crate::auth::{key, Identity};
 use crate::clock::{format_cli, human_duration, parse_duration};
-use crate::iam::mfa_code_matches;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -35,7 +34,7 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "whoami", usage: "whoami", summary: "Says who the terminal is signed in as, in which account, and how.", detail: "", run: cmd_whoami },
     Command {
         name: "sign-in",
-        usage: "sign-in root --email EMAIL --password PASSWORD [--mfa-code CODE]\n       sign-in user --account ACCOUNT --user-name NAME --password PASSWORD [--mfa-code CODE]\n       sign-in keys --access-key-id ID --secret-access-key SECRET [--session-token TOKEN]",
+        usage: "sign-in root --email EMAIL --password PASSWORD [--mfa-code CODE | --register-mfa-device NAME]\n       sign-in user --account ACCOUNT --user-name NAME --password PASSWORD [--mfa-code CODE]\n       sign-in keys --access-key-id ID --secret-access-key SECRET [--session-token TOKEN]",
         summary: "Signs in to the console as a root or IAM user, or switches to access keys.",
         detail: "The root user signs in with the account's email address and password; an IAM user with the account (ID, name or alias), user name and password. When MFA devices are registered, --mfa-code is required. `sign-in keys` uses access keys, as the AWS CLI does with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (copy them from create-access-key, assume-role or get-session-token output).",
         run: cmd_sign_in,
@@ -47,6 +46,20 @@ pub const COMMANDS: &[Command] = &[
         summary: "Shows the simulated time, or moves it forward (90s, 15m, 1h30m, 2d, 1w).",
         detail: "Time only moves when you say so. Sessions expire, reset links lapse and grace periods end as the clock passes them.",
         run: cmd_clock,
+    },
+    Command {
+        name: "mfa-code",
+        usage: "mfa-code [SERIAL]",
+        summary: "Reads your authenticator app: the current and next code of a virtual MFA device.",
+        detail: "Virtual MFA devices created with `aws iam create-virtual-mfa-device` (or at sign-in) land in your authenticator app. Codes change every 30 seconds of simulated time. Without SERIAL, lists the devices the app holds.",
+        run: cmd_mfa_code,
+    },
+    Command {
+        name: "lose-mfa-device",
+        usage: "lose-mfa-device SERIAL",
+        summary: "Simulates losing the phone that holds a virtual MFA device: its codes are gone.",
+        detail: "AWS still expects the device; recover with the alternative factors or another registered device.",
+        run: cmd_lose_mfa_device,
     },
     Command { name: "mail", usage: "mail ADDRESS", summary: "Reads the mailbox of an email address (reset links, one-time codes).", detail: "", run: cmd_mail },
     Command { name: "phone", usage: "phone NUMBER", summary: "Shows the calls and texts a phone number received.", detail: "", run: cmd_phone },
@@ -226,7 +239,7 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     let now = session.world.clock.now();
     match args.positional.first().map(String::as_str) {
         Some("root") => {
-            if let Err(o) = check_options(args, &["email", "password", "mfa-code"], usage) {
+            if let Err(o) = check_options(args, &["email", "password", "mfa-code", "register-mfa-device"], usage) {
                 return o;
             }
             let (email, password) = match (args.need("email", usage), args.need("password", usage)) {
@@ -246,18 +259,60 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 let Some(code) = args.opt("mfa-code") else {
                     return Outcome::fail("MfaRequired", "This root user has MFA: sign in again with --mfa-code CODE.");
                 };
-                if !root.mfa_devices.iter().any(|d| mfa_code_matches(&d.secret, now, code)) {
+                if !crate::iam::credentials::valid_code(&root.mfa_devices, now, code) {
                     return failed_sign_in();
                 }
             }
-            root.first_sign_in_attempt.get_or_insert(now);
-            root.password_last_used = Some(now);
-            session.identity = Identity::Console { account: account.clone(), user: None, mfa, since: now };
-            let mut text = format!("Signed in as the root user of account {account}.");
-            if !mfa {
-                text.push_str(
-                    "\nThis root user has no MFA device. AWS requires one for the root user: register it soon.",
+            // MFA is required for every root user: without a device, sign-in works for 35 days
+            // from the first attempt, then only together with registering one (facts §3.3).
+            let first = root.first_sign_in_attempt.unwrap_or(now);
+            let days_left = 35 - (now - first).div_euclid(86_400);
+            if !mfa && days_left <= 0 && args.opt("register-mfa-device").is_none() {
+                return Outcome::fail(
+                    "MfaRegistrationRequired",
+                    "The root user must register an MFA device before it can use the console: sign in again with --register-mfa-device NAME.",
                 );
+            }
+            let mut text = format!("Signed in as the root user of account {account}.");
+            let mut registered = None;
+            if !mfa {
+                if let Some(name) = args.opt("register-mfa-device") {
+                    // Registration at sign-in: a virtual device, scanned into the authenticator app.
+                    let serial = crate::arn::iam(&account, "mfa", "/", name);
+                    if iam.virtual_mfa_devices.contains_key(&serial) {
+                        return Outcome::fail(
+                            "EntityAlreadyExists",
+                            format!("A virtual MFA device named {name} already exists."),
+                        );
+                    }
+                    let seed = session.world.rng.base32(32);
+                    let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
+                    iam.virtual_mfa_devices.insert(
+                        serial.clone(),
+                        crate::iam::VirtualMfaDevice { seed: seed.clone(), created: now, assigned: Some(None) },
+                    );
+                    iam.root.mfa_devices.push(crate::iam::MfaDevice {
+                        serial: serial.clone(),
+                        kind: "virtual".into(),
+                        secret: seed.clone(),
+                        enabled: now,
+                    });
+                    session.world.mail.authenticator.insert(serial.clone(), seed);
+                    registered = Some(serial);
+                }
+            }
+            let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
+            iam.root.first_sign_in_attempt.get_or_insert(now);
+            iam.root.password_last_used = Some(now);
+            let with_mfa = mfa || registered.is_some();
+            session.identity = Identity::Console { account: account.clone(), user: None, mfa: with_mfa, since: now };
+            match registered {
+                Some(serial) => text.push_str(&format!("\nRegistered the virtual MFA device {serial}; your authenticator app holds it (mfa-code {serial}).")),
+                None if !mfa => text.push_str(&format!(
+                    "\nThis root user has no MFA device. AWS requires one: register it within {days_left} day{} (aws iam create-virtual-mfa-device, then enable-mfa-device).",
+                    if days_left == 1 { "" } else { "s" }
+                )),
+                None => {}
             }
             Outcome::ok(text)
         }
@@ -286,7 +341,7 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 let Some(code) = args.opt("mfa-code") else {
                     return Outcome::fail("MfaRequired", "This user has MFA: sign in again with --mfa-code CODE.");
                 };
-                if !user.mfa_devices.iter().any(|d| mfa_code_matches(&d.secret, now, code)) {
+                if !crate::iam::credentials::valid_code(&user.mfa_devices, now, code) {
                     return failed_sign_in();
                 }
             }
@@ -437,6 +492,40 @@ fn cmd_tasks(_: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
             }
         },
         _ => Outcome::usage("usage: tasks [TASK]"),
+    }
+}
+
+fn cmd_mfa_code(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let app = &session.world.mail.authenticator;
+    match args.positional.as_slice() {
+        [] if app.is_empty() => Outcome::ok("Your authenticator app holds no devices."),
+        [] => Outcome::ok(format!(
+            "Your authenticator app holds:\n  {}",
+            app.keys().cloned().collect::<Vec<_>>().join("\n  ")
+        )),
+        [serial] => match app.get(serial) {
+            Some(seed) => {
+                let now = session.world.clock.now();
+                let left = 30 - now.rem_euclid(30);
+                let (code, next) = (crate::iam::mfa_code(seed, now), crate::iam::mfa_code(seed, now + 30));
+                let mut out = Outcome::ok(format!("{code}  (next: {next}, changes in {left}s)"));
+                // JSON too, so that scripts can use the codes (@set CODE = Code).
+                out.json = Some(json!({ "Code": code, "NextCode": next }));
+                out
+            }
+            None => Outcome::fail("NotFound", format!("Your authenticator app does not hold {serial}.")),
+        },
+        _ => Outcome::usage("usage: mfa-code [SERIAL]"),
+    }
+}
+
+fn cmd_lose_mfa_device(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let [serial] = args.positional.as_slice() else {
+        return Outcome::usage("usage: lose-mfa-device SERIAL");
+    };
+    match session.world.mail.authenticator.remove(serial) {
+        Some(_) => Outcome::ok(format!("The phone holding {serial} is gone: you can no longer read its codes.")),
+        None => Outcome::fail("NotFound", format!("Your authenticator app does not hold {serial}.")),
     }
 }
 

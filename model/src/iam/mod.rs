@@ -5,6 +5,7 @@
 //! keys and MFA devices. AWS managed policies are a fixed catalogue (`managed`). The operations
 //! that change this state are in `ops`; each asks the policy engine before it acts.
 
+pub mod credentials;
 pub mod managed;
 pub mod ops;
 pub mod simulate;
@@ -138,6 +139,9 @@ pub struct User {
     /// MFA devices.
     #[serde(default)]
     pub mfa_devices: Vec<MfaDevice>,
+    /// Signing certificates.
+    #[serde(default)]
+    pub signing_certificates: Vec<SigningCertificate>,
     /// Tags.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
@@ -248,6 +252,21 @@ pub struct IamAccount {
     pub roles: BTreeMap<String, Role>,
     /// Customer managed policies by ARN.
     pub policies: BTreeMap<String, ManagedPolicy>,
+    /// Virtual MFA devices by serial number (ARN), assigned or not.
+    #[serde(default)]
+    pub virtual_mfa_devices: BTreeMap<String, VirtualMfaDevice>,
+}
+
+/// A virtual MFA device created in the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VirtualMfaDevice {
+    /// The base-32 seed.
+    pub seed: String,
+    /// When it was created.
+    pub created: i64,
+    /// Who it is enabled for: `Some(None)` the root user, `Some(Some(user key))` an IAM user.
+    #[serde(default)]
+    pub assigned: Option<Option<String>>,
 }
 
 impl IamAccount {

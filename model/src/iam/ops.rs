@@ -62,11 +62,11 @@ impl Kind {
     }
 }
 
-fn iam_of<'a>(call: &'a Call) -> &'a IamAccount {
+pub(super) fn iam_of<'a>(call: &'a Call) -> &'a IamAccount {
     &call.world.iam.accounts[&call.caller.account]
 }
 
-fn iam_mut<'a>(call: &'a mut Call) -> &'a mut IamAccount {
+pub(super) fn iam_mut<'a>(call: &'a mut Call) -> &'a mut IamAccount {
     call.world.iam.accounts.get_mut(&call.caller.account).expect("the caller's account exists")
 }
 
@@ -199,6 +199,7 @@ fn create_user(call: &mut Call, input: &Input) -> AwsResult<Value> {
         login_profile: None,
         access_keys: Vec::new(),
         mfa_devices: Vec::new(),
+        signing_certificates: Vec::new(),
         tags: tags.into_iter().collect(),
         password_last_used: None,
     };
@@ -265,6 +266,8 @@ fn delete_user(call: &mut Call, input: &Input) -> AwsResult<Value> {
         Some("Cannot delete entity, must delete access keys first.")
     } else if !u.mfa_devices.is_empty() {
         Some("Cannot delete entity, must delete MFA device first.")
+    } else if !u.signing_certificates.is_empty() {
+        Some("Cannot delete entity, must delete signing certificates first.")
     } else if iam.groups_of(&k).next().is_some() {
         Some("Cannot delete entity, must remove users from group first.")
     } else {
@@ -966,12 +969,12 @@ fn list_inline(call: &mut Call, input: &Input, kind: Kind) -> AwsResult<Value> {
 
 /// Whose credentials an access-key or login-profile call is about: an explicit user, else the
 /// calling user, else (for root) the root user.
-enum Subject {
+pub(super) enum Subject {
     User(String),
     Root,
 }
 
-fn subject(call: &Call, input: &Input) -> AwsResult<Subject> {
+pub(super) fn subject(call: &Call, input: &Input) -> AwsResult<Subject> {
     if let Some(name) = opt_str(input, "UserName") {
         check_name("UserName", name, 64)?;
         return Ok(Subject::User(name.to_string()));
@@ -985,7 +988,7 @@ fn subject(call: &Call, input: &Input) -> AwsResult<Subject> {
     }
 }
 
-fn authorize_subject(call: &mut Call, action: &str, subject: &Subject) -> AwsResult<()> {
+pub(super) fn authorize_subject(call: &mut Call, action: &str, subject: &Subject) -> AwsResult<()> {
     match subject {
         Subject::User(name) => authorize_entity(call, action, Kind::User, name).map(|_| ()),
         Subject::Root => {
