@@ -19,6 +19,9 @@ pub struct Email {
     pub subject: String,
     /// The text, which may hold a link or a code.
     pub body: String,
+    /// The link's token or the one-time code the text carries, if any (so scripts can use it).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// One call or text to a phone number.

@@ -67,7 +67,11 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
             }
             _ => Vec::new(),
         },
-        ["sign-in", "root", ..] => strs(&["--email", "--password", "--mfa-code", "--register-mfa-device"]),
+        ["sign-in", "root", ..] => {
+            strs(&["--email", "--password", "--mfa-code", "--register-mfa-device", "--forgot-password"])
+        }
+        ["console"] => strs(&["change-root-password"]),
+        ["reset-root-password", ..] => strs(&["--token", "--new-password"]),
         ["mfa-code"] | ["lose-mfa-device"] => session.world.mail.authenticator.keys().cloned().collect(),
         ["sign-in", "user", ..] => strs(&["--account", "--user-name", "--password", "--mfa-code"]),
         ["sign-in", "keys", ..] => strs(&["--access-key-id", "--secret-access-key", "--session-token"]),

@@ -39,6 +39,20 @@ pub const COMMANDS: &[Command] = &[
         detail: "The root user signs in with the account's email address and password; an IAM user with the account (ID, name or alias), user name and password. When MFA devices are registered, --mfa-code is required. `sign-in keys` uses access keys, as the AWS CLI does with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (copy them from create-access-key, assume-role or get-session-token output).",
         run: cmd_sign_in,
     },
+    Command {
+        name: "reset-root-password",
+        usage: "reset-root-password --token TOKEN --new-password PASSWORD",
+        summary: "Follows the password-reset link from the root email's mailbox and sets a new root password.",
+        detail: "Ask for the link with `sign-in root --email EMAIL --forgot-password`, then read it with `mail EMAIL`. A link works once, for one hour.",
+        run: cmd_reset_root_password,
+    },
+    Command {
+        name: "console",
+        usage: "console change-root-password --current-password OLD --new-password NEW",
+        summary: "Console-only actions (AWS offers no API for them), done as the signed-in user.",
+        detail: "change-root-password: the root user, signed in to the console, changes its password.",
+        run: cmd_console,
+    },
     Command { name: "sign-out", usage: "sign-out", summary: "Signs out; AWS calls then fail for lack of credentials.", detail: "", run: cmd_sign_out },
     Command {
         name: "clock",
@@ -170,7 +184,7 @@ pub fn run(session: &mut Session, words: &[Word], host: &mut dyn Host) -> Outcom
         };
         return Outcome::fail("UnknownCommand", format!("Unknown command '{name}'.{hint}"));
     };
-    let args = match parse_args(&words[1..], &["json", "empty"]) {
+    let args = match parse_args(&words[1..], &["json", "empty", "forgot-password"]) {
         Ok(a) => a,
         Err(e) => return Outcome::usage(format!("{e}\nusage: {}", cmd.usage)),
     };
@@ -239,8 +253,13 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     let now = session.world.clock.now();
     match args.positional.first().map(String::as_str) {
         Some("root") => {
-            if let Err(o) = check_options(args, &["email", "password", "mfa-code", "register-mfa-device"], usage) {
+            if let Err(o) =
+                check_options(args, &["email", "password", "mfa-code", "register-mfa-device", "forgot-password"], usage)
+            {
                 return o;
+            }
+            if args.opt("forgot-password").is_some() {
+                return forgot_root_password(session, args.opt("email").unwrap_or(""));
             }
             let (email, password) = match (args.need("email", usage), args.need("password", usage)) {
                 (Ok(e), Ok(p)) => (e, p),
@@ -370,6 +389,123 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     }
 }
 
+/// How long a root password-reset link works (a simulator assumption: AWS does not say).
+const RESET_LINK_SECONDS: i64 = 3600;
+
+fn forgot_root_password(session: &mut Session, email: &str) -> Outcome {
+    if email.is_empty() {
+        return Outcome::usage("usage: sign-in root --email EMAIL --forgot-password");
+    }
+    let now = session.world.clock.now();
+    // Like the console, say the same thing whether or not an account uses the address.
+    let reply =
+        format!("If an AWS account uses {email}, a password reset link was sent to it. Read it with `mail {email}`.");
+    let Some(account) = session.world.accounts.by_email(email).map(|a| a.id.clone()) else {
+        return Outcome::ok(reply);
+    };
+    let token = session.world.rng.lower_alnum(24);
+    let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
+    iam.root.password_reset = Some((token.clone(), now + RESET_LINK_SECONDS));
+    session.world.mail.send(
+        email,
+        crate::mail::Email {
+            time: now,
+            from: "no-reply@verify.signin.aws".into(),
+            subject: "Amazon Web Services Password Assistance".into(),
+            body: format!(
+                "We received a request to reset the password of the root user of AWS account {account}.\nTo choose a new password, follow this link within one hour:\nhttps://signin.aws.amazon.com/resetpassword?type=RootUser&token={token}\n(in rootsim: reset-root-password --token {token} --new-password NEW)\nIf you did not ask for this, ignore this email."
+            ),
+            code: Some(token.clone()),
+        },
+    );
+    Outcome::ok(reply)
+}
+
+fn cmd_reset_root_password(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "reset-root-password --token TOKEN --new-password PASSWORD";
+    if let Err(o) = check_options(args, &["token", "new-password"], usage) {
+        return o;
+    }
+    let (token, password) = match (args.need("token", usage), args.need("new-password", usage)) {
+        (Ok(t), Ok(p)) => (t, p),
+        (Err(o), _) | (_, Err(o)) => return o,
+    };
+    let now = session.world.clock.now();
+    let found = session.world.iam.accounts.iter().find_map(|(id, iam)| {
+        iam.root.password_reset.as_ref().filter(|(t, _)| t == token).map(|(_, exp)| (id.clone(), *exp))
+    });
+    let Some((account, expires)) = found else {
+        return Outcome::fail(
+            "InvalidResetLink",
+            "This password reset link is not valid: it was already used, or never sent.",
+        );
+    };
+    if now >= expires {
+        return Outcome::fail(
+            "ExpiredResetLink",
+            "This password reset link has expired. Ask for a new one with --forgot-password.",
+        );
+    }
+    let (name, email) = {
+        let a = session.world.accounts.get(&account).expect("every IAM belongs to an account");
+        (a.name.clone(), a.email.clone())
+    };
+    if let Err(why) = crate::iam::check_root_password(password, &name, &email) {
+        return Outcome::fail("PasswordPolicyViolation", format!("The new password is not accepted: {why}."));
+    }
+    let root = &mut session.world.iam.accounts.get_mut(&account).expect("exists").root;
+    root.password = Some(password.to_string());
+    root.password_reset = None;
+    session.world.mail.send(
+        &email,
+        crate::mail::Email {
+            time: now,
+            from: "no-reply@verify.signin.aws".into(),
+            subject: "Your AWS root user password was changed".into(),
+            body: format!("The password of the root user of AWS account {account} was changed."),
+            code: None,
+        },
+    );
+    Outcome::ok(format!("The root user's password for account {account} was reset. Sign in with the new password."))
+}
+
+fn cmd_console(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    match args.positional.first().map(String::as_str) {
+        Some("change-root-password") => {
+            let usage = "console change-root-password --current-password OLD --new-password NEW";
+            if let Err(o) = check_options(args, &["current-password", "new-password"], usage) {
+                return o;
+            }
+            let (old, new) = match (args.need("current-password", usage), args.need("new-password", usage)) {
+                (Ok(o), Ok(n)) => (o, n),
+                (Err(o), _) | (_, Err(o)) => return o,
+            };
+            let Identity::Console { account, user: None, .. } = &session.identity else {
+                return Outcome::fail(
+                    "RootUserRequired",
+                    "Only the root user, signed in to the console, can change the root password; IAM users and roles cannot, whatever their policies.",
+                );
+            };
+            let account = account.clone();
+            let (name, email) = {
+                let a = session.world.accounts.get(&account).expect("signed in to an existing account");
+                (a.name.clone(), a.email.clone())
+            };
+            let root = &session.world.iam.accounts[&account].root;
+            if root.password.as_deref() != Some(old) {
+                return Outcome::fail("FailedAuthentication", "The current password is not correct.");
+            }
+            if let Err(why) = crate::iam::check_root_password(new, &name, &email) {
+                return Outcome::fail("PasswordPolicyViolation", format!("The new password is not accepted: {why}."));
+            }
+            session.world.iam.accounts.get_mut(&account).expect("exists").root.password = Some(new.to_string());
+            Outcome::ok("The root user's password was changed.")
+        }
+        Some(other) => Outcome::fail("UnknownCommand", format!("No console action '{other}'. Type `help console`.")),
+        None => Outcome::usage("usage: console change-root-password --current-password OLD --new-password NEW"),
+    }
+}
+
 fn cmd_sign_out(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
     session.identity = Identity::SignedOut;
     Outcome::ok("Signed out.")
@@ -394,8 +530,14 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
         return Outcome::usage("usage: mail ADDRESS");
     };
     let inbox = session.world.mail.inbox(address);
+    let messages: Vec<Value> = inbox
+        .iter()
+        .map(|m| json!({ "Time": format_cli(m.time), "From": m.from, "Subject": m.subject, "Body": m.body, "Code": m.code }))
+        .collect();
     if inbox.is_empty() {
-        return Outcome::ok(format!("No mail for {address}."));
+        let mut out = Outcome::ok(format!("No mail for {address}."));
+        out.json = Some(json!({ "Messages": messages }));
+        return out;
     }
     let mut out = String::new();
     for (i, m) in inbox.iter().enumerate() {
@@ -408,7 +550,10 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
             m.body
         ));
     }
-    Outcome::ok(out.trim_end())
+    let mut outcome = Outcome::ok(out.trim_end());
+    // Newest last, as read; scripts pick a message and its Code (@set TOKEN = Messages[0].Code).
+    outcome.json = Some(json!({ "Messages": messages }));
+    outcome
 }
 
 fn cmd_phone(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {

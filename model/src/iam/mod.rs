@@ -103,6 +103,32 @@ pub struct RootUser {
     /// Last successful console sign-in.
     #[serde(default)]
     pub password_last_used: Option<i64>,
+    /// An outstanding password-reset link: (token, expiry).
+    #[serde(default)]
+    pub password_reset: Option<(String, i64)>,
+}
+
+/// Checks a new root password against AWS's rules for the root user (facts §3.1): 8 to 128
+/// characters, three of upper case, lower case, digits and symbols, and neither the account's
+/// name nor its email address. Returns what is wrong.
+pub fn check_root_password(password: &str, account_name: &str, email: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if !(8..=128).contains(&n) {
+        return Err("the password must be 8 to 128 characters long".into());
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| "!@#$%^&*()<>[]{}|_+-=".contains(c)),
+    ];
+    if classes.iter().filter(|b| **b).count() < 3 {
+        return Err("the password needs three of: upper case, lower case, digits, symbols (! @ # $ % ^ & * ( ) < > [ ] { } | _ + - =)".into());
+    }
+    if password.eq_ignore_ascii_case(account_name) || password.eq_ignore_ascii_case(email) {
+        return Err("the password must not be the account's name or email address".into());
+    }
+    Ok(())
 }
 
 /// Inline policies by name, and managed policy ARNs attached: what users, groups and roles share.
@@ -374,4 +400,29 @@ pub fn mfa_code(secret: &str, time: i64) -> String {
 /// Whether `code` is valid for `secret` now, allowing one step of clock drift either way as AWS does.
 pub fn mfa_code_matches(secret: &str, time: i64, code: &str) -> bool {
     [-30, 0, 30].iter().any(|d| mfa_code(secret, time + d) == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_passwords_follow_the_root_rules() {
+        assert!(check_root_password("Brand-New-Root-1", "prod", "aws-prod@example.com").is_ok());
+        assert!(check_root_password("Short-1", "prod", "a@b.c").unwrap_err().contains("8 to 128"));
+        assert!(check_root_password("alllowercase", "prod", "a@b.c").unwrap_err().contains("three of"));
+        // Three classes, but the account's email or name: refused, whatever the case.
+        assert!(check_root_password("Ops-Team@Example1.com", "x", "ops-team@example1.com").unwrap_err().contains("email"));
+        assert!(check_root_password("Workloads-2026", "workloads-2026", "a@b.c").unwrap_err().contains("name"));
+    }
+
+    #[test]
+    fn mfa_codes_change_every_thirty_seconds_and_tolerate_one_step() {
+        let now = 1_000_020;
+        let code = mfa_code("SEED", now);
+        assert_eq!(code.len(), 6);
+        assert!(mfa_code_matches("SEED", now + 30, &code), "one step of drift is accepted");
+        assert!(!mfa_code_matches("SEED", now + 90, &code));
+        assert!(!mfa_code_matches("OTHER", now, &code) || mfa_code("OTHER", now) == code);
+    }
 }
