@@ -272,8 +272,13 @@ pub fn available(t: &Task) -> bool {
     match t.how {
         How::Api { service, operations } => operations.iter().all(|o| crate::registry::find(service, o).is_some()),
         How::Console { command } => {
-            let name = command.split_whitespace().next().unwrap_or("");
-            crate::command::COMMANDS.iter().any(|c| c.name == name)
+            let mut words = command.split_whitespace();
+            match (words.next(), words.next()) {
+                // `console ACTION`: the action must exist in the console's own table.
+                (Some("console"), Some(action)) => crate::command::console::ACTIONS.iter().any(|a| a.name == action),
+                (Some(name), _) => crate::command::COMMANDS.iter().any(|c| c.name == name),
+                (None, _) => false,
+            }
         }
     }
 }

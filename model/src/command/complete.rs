@@ -70,7 +70,7 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["sign-in", "root", ..] => {
             strs(&["--email", "--password", "--mfa-code", "--register-mfa-device", "--forgot-password"])
         }
-        ["console"] => strs(&["change-root-password"]),
+        ["console"] => crate::command::console::ACTIONS.iter().map(|a| a.name.to_string()).collect(),
         ["reset-root-password", ..] => strs(&["--token", "--new-password"]),
         ["mfa-code"] | ["lose-mfa-device"] => session.world.mail.authenticator.keys().cloned().collect(),
         ["sign-in", "user", ..] => strs(&["--account", "--user-name", "--password", "--mfa-code"]),

@@ -12,9 +12,10 @@
 
 pub mod cli;
 pub mod complete;
+pub mod console;
 mod help;
 pub mod lex;
-mod sandbox;
+pub mod sandbox;
 mod show;
 pub mod suggest;
 

@@ -48,9 +48,9 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "console",
-        usage: "console change-root-password --current-password OLD --new-password NEW",
+        usage: "console ACTION [--option value ...]   (help console lists the actions)",
         summary: "Console-only actions (AWS offers no API for them), done as the signed-in user.",
-        detail: "change-root-password: the root user, signed in to the console, changes its password.",
+        detail: "Actions AWS offers only in the console, such as changing the root password or closing a standalone account. Type `console` alone for the list.",
         run: cmd_console,
     },
     Command { name: "sign-out", usage: "sign-out", summary: "Signs out; AWS calls then fail for lack of credentials.", detail: "", run: cmd_sign_out },
@@ -119,11 +119,11 @@ pub struct Args {
 }
 
 impl Args {
-    fn opt(&self, name: &str) -> Option<&str> {
+    pub(super) fn opt(&self, name: &str) -> Option<&str> {
         self.options.get(name).map(String::as_str)
     }
 
-    fn need(&self, name: &str, usage: &str) -> Result<&str, Outcome> {
+    pub(super) fn need(&self, name: &str, usage: &str) -> Result<&str, Outcome> {
         self.opt(name)
             .filter(|v| !v.is_empty())
             .ok_or_else(|| Outcome::usage(format!("missing --{name}\nusage: {usage}")))
@@ -157,7 +157,7 @@ fn parse_args(words: &[Word], flags: &[&str]) -> Result<Args, String> {
     Ok(args)
 }
 
-fn check_options(args: &Args, allowed: &[&str], usage: &str) -> Result<(), Outcome> {
+pub(super) fn check_options(args: &Args, allowed: &[&str], usage: &str) -> Result<(), Outcome> {
     for name in args.options.keys() {
         if !allowed.contains(&name.as_str()) {
             let hint =
@@ -470,40 +470,7 @@ fn cmd_reset_root_password(session: &mut Session, args: &Args, _: &mut dyn Host)
 }
 
 fn cmd_console(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
-    match args.positional.first().map(String::as_str) {
-        Some("change-root-password") => {
-            let usage = "console change-root-password --current-password OLD --new-password NEW";
-            if let Err(o) = check_options(args, &["current-password", "new-password"], usage) {
-                return o;
-            }
-            let (old, new) = match (args.need("current-password", usage), args.need("new-password", usage)) {
-                (Ok(o), Ok(n)) => (o, n),
-                (Err(o), _) | (_, Err(o)) => return o,
-            };
-            let Identity::Console { account, user: None, .. } = &session.identity else {
-                return Outcome::fail(
-                    "RootUserRequired",
-                    "Only the root user, signed in to the console, can change the root password; IAM users and roles cannot, whatever their policies.",
-                );
-            };
-            let account = account.clone();
-            let (name, email) = {
-                let a = session.world.accounts.get(&account).expect("signed in to an existing account");
-                (a.name.clone(), a.email.clone())
-            };
-            let root = &session.world.iam.accounts[&account].root;
-            if root.password.as_deref() != Some(old) {
-                return Outcome::fail("FailedAuthentication", "The current password is not correct.");
-            }
-            if let Err(why) = crate::iam::check_root_password(new, &name, &email) {
-                return Outcome::fail("PasswordPolicyViolation", format!("The new password is not accepted: {why}."));
-            }
-            session.world.iam.accounts.get_mut(&account).expect("exists").root.password = Some(new.to_string());
-            Outcome::ok("The root user's password was changed.")
-        }
-        Some(other) => Outcome::fail("UnknownCommand", format!("No console action '{other}'. Type `help console`.")),
-        None => Outcome::usage("usage: console change-root-password --current-password OLD --new-password NEW"),
-    }
+    super::console::run(session, args)
 }
 
 fn cmd_sign_out(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {

@@ -412,7 +412,9 @@ mod tests {
         assert!(check_root_password("Short-1", "prod", "a@b.c").unwrap_err().contains("8 to 128"));
         assert!(check_root_password("alllowercase", "prod", "a@b.c").unwrap_err().contains("three of"));
         // Three classes, but the account's email or name: refused, whatever the case.
-        assert!(check_root_password("Ops-Team@Example1.com", "x", "ops-team@example1.com").unwrap_err().contains("email"));
+        assert!(check_root_password("Ops-Team@Example1.com", "x", "ops-team@example1.com")
+            .unwrap_err()
+            .contains("email"));
         assert!(check_root_password("Workloads-2026", "workloads-2026", "a@b.c").unwrap_err().contains("name"));
     }
 
