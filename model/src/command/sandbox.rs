@@ -40,6 +40,20 @@ pub const COMMANDS: &[Command] = &[
         run: cmd_sign_in,
     },
     Command {
+        name: "verify-email",
+        usage: "verify-email --token TOKEN",
+        summary: "Follows the email verification link of a sign-in with alternative factors (lost MFA device).",
+        detail: "Start with `sign-in root --email EMAIL --password PASSWORD --use-alternative-factors`. After the email, AWS calls the account's primary phone: answer it with `answer-call`.",
+        run: cmd_verify_email,
+    },
+    Command {
+        name: "answer-call",
+        usage: "answer-call NUMBER --keys DIGITS",
+        summary: "Answers AWS's call to a phone and keys in the number shown on the sign-in page.",
+        detail: "The last step of signing in with alternative factors: whoever holds the account's primary phone keys in the six-digit number that the sign-in page shows.",
+        run: cmd_answer_call,
+    },
+    Command {
         name: "reset-root-password",
         usage: "reset-root-password --token TOKEN --new-password PASSWORD",
         summary: "Follows the password-reset link from the root email's mailbox and sets a new root password.",
@@ -184,7 +198,7 @@ pub fn run(session: &mut Session, words: &[Word], host: &mut dyn Host) -> Outcom
         };
         return Outcome::fail("UnknownCommand", format!("Unknown command '{name}'.{hint}"));
     };
-    let args = match parse_args(&words[1..], &["json", "empty", "forgot-password"]) {
+    let args = match parse_args(&words[1..], &["json", "empty", "forgot-password", "use-alternative-factors"]) {
         Ok(a) => a,
         Err(e) => return Outcome::usage(format!("{e}\nusage: {}", cmd.usage)),
     };
@@ -253,9 +267,11 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     let now = session.world.clock.now();
     match args.positional.first().map(String::as_str) {
         Some("root") => {
-            if let Err(o) =
-                check_options(args, &["email", "password", "mfa-code", "register-mfa-device", "forgot-password"], usage)
-            {
+            if let Err(o) = check_options(
+                args,
+                &["email", "password", "mfa-code", "register-mfa-device", "forgot-password", "use-alternative-factors"],
+                usage,
+            ) {
                 return o;
             }
             if args.opt("forgot-password").is_some() {
@@ -274,9 +290,15 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 return failed_sign_in();
             }
             let mfa = !root.mfa_devices.is_empty();
+            if mfa && args.opt("use-alternative-factors").is_some() {
+                return start_mfa_recovery(session, &account, email);
+            }
             if mfa {
                 let Some(code) = args.opt("mfa-code") else {
-                    return Outcome::fail("MfaRequired", "This root user has MFA: sign in again with --mfa-code CODE.");
+                    return Outcome::fail(
+                        "MfaRequired",
+                        "This root user has MFA: sign in again with --mfa-code CODE (lost the device? add --use-alternative-factors).",
+                    );
                 };
                 if !crate::iam::credentials::valid_code(&root.mfa_devices, now, code) {
                     return failed_sign_in();
@@ -387,6 +409,127 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
         }
         _ => Outcome::usage(format!("sign in as what? usage: {usage}")),
     }
+}
+
+/// How long a sign-in with alternative factors stays open (a simulator assumption).
+const RECOVERY_SECONDS: i64 = 3600;
+
+/// Step 1 of signing in with alternative factors: a verification link to the root email.
+fn start_mfa_recovery(session: &mut Session, account: &str, email: &str) -> Outcome {
+    let now = session.world.clock.now();
+    let token = session.world.rng.lower_alnum(24);
+    let phone_code = session.world.rng.digits(6);
+    let iam = session.world.iam.accounts.get_mut(account).expect("every account has IAM");
+    iam.root.mfa_recovery = Some(crate::iam::MfaRecovery {
+        email_token: token.clone(),
+        email_verified: false,
+        phone_code,
+        expires: now + RECOVERY_SECONDS,
+    });
+    session.world.mail.send(
+        email,
+        crate::mail::Email {
+            time: now,
+            from: "recover-mfa-no-reply@verify.signin.aws".into(),
+            subject: "AWS sign-in: verify your email address".into(),
+            body: format!(
+                "Someone is signing in to the root user of AWS account {account} with alternative factors.\nTo verify this email address, follow this link:\nhttps://signin.aws.amazon.com/verifyemail?token={token}\n(in rootsim: verify-email --token {token})"
+            ),
+            code: Some(token),
+        },
+    );
+    Outcome::ok(format!(
+        "Sign in using alternative factors, step 1 of 2: we sent a verification link to {email}. Read it with `mail {email}`, then `verify-email --token TOKEN`."
+    ))
+}
+
+fn cmd_verify_email(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "verify-email --token TOKEN";
+    if let Err(o) = check_options(args, &["token"], usage) {
+        return o;
+    }
+    let token = match args.need("token", usage) {
+        Ok(t) => t,
+        Err(o) => return o,
+    };
+    let now = session.world.clock.now();
+    let found = session.world.iam.accounts.iter().find_map(|(id, iam)| {
+        iam.root
+            .mfa_recovery
+            .as_ref()
+            .filter(|r| r.email_token == token && !r.email_verified)
+            .map(|r| (id.clone(), r.clone()))
+    });
+    let Some((account, recovery)) = found else {
+        return Outcome::fail(
+            "InvalidVerificationLink",
+            "This verification link is not valid: it was already used, or never sent.",
+        );
+    };
+    if now >= recovery.expires {
+        return Outcome::fail(
+            "ExpiredVerificationLink",
+            "This verification link has expired: start the sign-in again.",
+        );
+    }
+    let phone = session.world.accounts.get(&account).map(|a| a.contact.phone_number.clone()).unwrap_or_default();
+    if let Some(r) = session.world.iam.accounts.get_mut(&account).and_then(|i| i.root.mfa_recovery.as_mut()) {
+        r.email_verified = true;
+    }
+    session.world.mail.call(
+        &phone,
+        crate::mail::PhoneMessage {
+            time: now,
+            from: "Amazon Web Services".into(),
+            text: format!(
+                "This is AWS, verifying a sign-in to account {account}. Please key in the number shown on your screen."
+            ),
+        },
+    );
+    let mut out = Outcome::ok(format!(
+        "Email verified. Step 2 of 2: AWS is calling the account's primary phone, {phone}. On the phone, key in: {}\n(in rootsim: answer-call {phone} --keys {})",
+        recovery.phone_code, recovery.phone_code
+    ));
+    out.json = Some(json!({ "Phone": phone, "Code": recovery.phone_code }));
+    out
+}
+
+fn cmd_answer_call(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "answer-call NUMBER --keys DIGITS";
+    if let Err(o) = check_options(args, &["keys"], usage) {
+        return o;
+    }
+    let ([number], Ok(keys)) = (args.positional.as_slice(), args.need("keys", usage)) else {
+        return Outcome::usage(format!("usage: {usage}"));
+    };
+    let now = session.world.clock.now();
+    // The call reaches whoever holds the number: the account whose primary phone it is.
+    let found = session.world.accounts.by_id.values().find_map(|a| {
+        let r = session.world.iam.accounts.get(&a.id)?.root.mfa_recovery.as_ref()?;
+        (a.contact.phone_number == *number && r.email_verified).then(|| (a.id.clone(), r.clone()))
+    });
+    let Some((account, recovery)) = found else {
+        return Outcome::fail("NoCall", format!("Nobody is calling {number}: verify the email address first."));
+    };
+    if now >= recovery.expires {
+        return Outcome::fail(
+            "ExpiredVerificationLink",
+            "The sign-in with alternative factors has expired: start again.",
+        );
+    }
+    if recovery.phone_code != *keys {
+        return Outcome::fail(
+            "FailedAuthentication",
+            "The number keyed in does not match the one on the sign-in page.",
+        );
+    }
+    let root = &mut session.world.iam.accounts.get_mut(&account).expect("exists").root;
+    root.mfa_recovery = None;
+    root.password_last_used = Some(now);
+    session.identity = Identity::Console { account: account.clone(), user: None, mfa: false, since: now };
+    Outcome::ok(format!(
+        "Signed in as the root user of account {account} with alternative factors. Remove the lost device (aws iam deactivate-mfa-device, delete-virtual-mfa-device) and register a new one; if it was stolen, change the root password too."
+    ))
 }
 
 /// How long a root password-reset link works (a simulator assumption: AWS does not say).

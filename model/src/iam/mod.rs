@@ -106,6 +106,23 @@ pub struct RootUser {
     /// An outstanding password-reset link: (token, expiry).
     #[serde(default)]
     pub password_reset: Option<(String, i64)>,
+    /// A sign-in with alternative factors under way (lost MFA device).
+    #[serde(default)]
+    pub mfa_recovery: Option<MfaRecovery>,
+}
+
+/// Signing in with alternative factors when the MFA device is lost (facts §3.4): verify the root
+/// email through a link, then answer AWS's call to the primary phone with the number shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaRecovery {
+    /// The token of the email verification link.
+    pub email_token: String,
+    /// Whether the email step is done.
+    pub email_verified: bool,
+    /// The six-digit number shown on the sign-in page, to key in on the phone.
+    pub phone_code: String,
+    /// When the recovery lapses.
+    pub expires: i64,
 }
 
 /// Checks a new root password against AWS's rules for the root user (facts §3.1): 8 to 128
