@@ -406,7 +406,9 @@ impl Evaluator {
             scps: scp_slices.as_deref(),
             rcps: rcp_slices.as_deref(),
             resource: resource.as_ref().map(|p| NamedPolicy { name: "resourcePolicy", policy: p }),
-            resource_must_allow: resource_kind == PolicyKind::Trust,
+            // Role trust policies and KMS key policies must grant access themselves (facts §5.2).
+            resource_must_allow: resource_kind == PolicyKind::Trust
+                || raw.action.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kms:")),
             identity: &identity,
             boundary: boundary.as_ref().map(|p| NamedPolicy { name: "permissionsBoundary", policy: p }),
             session: &session,

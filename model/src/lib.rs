@@ -33,6 +33,7 @@ pub mod demo;
 pub mod error;
 pub mod eval;
 pub mod iam;
+pub mod kms;
 pub mod mail;
 pub mod organizations;
 pub mod policy;

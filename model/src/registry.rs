@@ -6,7 +6,7 @@ use crate::service::Operation;
 
 /// Every service's operations.
 const TABLES: &[&[Operation]] =
-    &[crate::iam::ops::OPERATIONS, crate::iam::credentials::OPERATIONS, crate::sts::OPERATIONS];
+    &[crate::iam::ops::OPERATIONS, crate::iam::credentials::OPERATIONS, crate::kms::OPERATIONS, crate::sts::OPERATIONS];
 
 /// The CLI names of the modelled services, sorted.
 pub fn services() -> Vec<&'static str> {

@@ -69,6 +69,11 @@ impl SimRng {
         self.pick(b"0123456789", len)
     }
 
+    /// `len` lower-case hexadecimal digits, as in KMS key IDs.
+    pub fn lower_hex(&mut self, len: usize) -> String {
+        self.pick(b"0123456789abcdef", len)
+    }
+
     /// A base-32 secret for a virtual MFA device.
     pub fn base32(&mut self, len: usize) -> String {
         self.pick(BASE32, len)

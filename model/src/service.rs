@@ -118,6 +118,24 @@ impl<'w> Call<'w> {
         self.authorize_with(action, resource, None)
     }
 
+    /// Authorizes against a resource policy that must itself allow the request, as KMS key
+    /// policies and role trust policies must (an identity policy alone is not enough, and the
+    /// root user is not exempt).
+    pub fn authorize_must_allow(
+        &mut self,
+        action: &str,
+        resource: &str,
+        policy_name: &str,
+        policy: &Policy,
+    ) -> AwsResult<()> {
+        let record =
+            self.world.authorize(&self.caller, &self.region, action, resource, Some((policy_name, policy)), true);
+        let result =
+            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
+        self.auth.push(record);
+        result
+    }
+
     /// Like [`Call::authorize`], with the resource's own policy (bucket, queue, key or trust
     /// policy), named for explanations.
     pub fn authorize_with(

@@ -32,6 +32,9 @@ pub struct World {
     pub sts: Sts,
     /// Mailboxes and phones.
     pub mail: Mail,
+    /// KMS keys and Support cases about them.
+    #[serde(default)]
+    pub kms: crate::kms::Kms,
 }
 
 impl World {
@@ -46,6 +49,7 @@ impl World {
             iam: Iam::default(),
             sts: Sts::default(),
             mail: Mail::default(),
+            kms: crate::kms::Kms::default(),
         }
     }
 

@@ -47,6 +47,13 @@ pub const COMMANDS: &[Command] = &[
         run: cmd_verify_email,
     },
     Command {
+        name: "support",
+        usage: "support create-case --key-id KEY",
+        summary: "Opens an AWS Support case to recover a KMS key whose policy lets nobody manage it.",
+        detail: "Anyone signed in to the key's account may open the case. AWS Support then calls the root user's primary phone (the account's contact phone); the person who answers keys in the ticket's one-time code with `answer-call`, and Support resets the key policy to the default one.",
+        run: cmd_support,
+    },
+    Command {
         name: "answer-call",
         usage: "answer-call NUMBER --keys DIGITS",
         summary: "Answers AWS's call to a phone and keys in the number shown on the sign-in page.",
@@ -494,6 +501,35 @@ fn cmd_verify_email(session: &mut Session, args: &Args, _: &mut dyn Host) -> Out
     out
 }
 
+fn cmd_support(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "support create-case --key-id KEY";
+    if let Err(o) = check_options(args, &["key-id"], usage) {
+        return o;
+    }
+    if args.positional.first().map(String::as_str) != Some("create-case") {
+        return Outcome::usage(format!("usage: {usage}"));
+    }
+    let key = match args.need("key-id", usage) {
+        Ok(k) => k.to_string(),
+        Err(o) => return o,
+    };
+    let caller = match session.world.resolve(&session.identity) {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(&e.code, format!("Sign in to the key's account to open a case: {}", e.message)),
+    };
+    let arn = if key.starts_with("arn:") { key } else { format!("arn:aws:kms:us-east-1:{}:key/{key}", caller.account) };
+    match crate::kms::open_case(&mut session.world, &caller.account, &arn) {
+        Ok((id, phone, otp)) => {
+            let mut out = Outcome::ok(format!(
+                "Opened Support case {id}. The ticket's one-time code is {otp}.\nAWS Support is calling the root user's primary phone, {phone}: whoever answers must key in that code (answer-call {phone} --keys {otp})."
+            ));
+            out.json = Some(json!({ "CaseId": id, "Phone": phone, "Code": otp }));
+            out
+        }
+        Err(e) => Outcome::fail("NotFound", e),
+    }
+}
+
 fn cmd_answer_call(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     let usage = "answer-call NUMBER --keys DIGITS";
     if let Err(o) = check_options(args, &["keys"], usage) {
@@ -502,6 +538,12 @@ fn cmd_answer_call(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outc
     let ([number], Ok(keys)) = (args.positional.as_slice(), args.need("keys", usage)) else {
         return Outcome::usage(format!("usage: {usage}"));
     };
+    // A Support case waiting on this phone comes first: Support called, the caller keys in the code.
+    match crate::kms::confirm_case(&mut session.world, number, keys) {
+        Some(Ok(text)) => return Outcome::ok(text),
+        Some(Err(e)) => return Outcome::fail("FailedAuthentication", e),
+        None => {}
+    }
     let now = session.world.clock.now();
     // The call reaches whoever holds the number: the account whose primary phone it is.
     let found = session.world.accounts.by_id.values().find_map(|a| {
@@ -713,7 +755,8 @@ fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     for r in &last.auth {
         out.push(format!("{} -> {} on {}\n{}", r.principal.arn, r.action, r.resource, r.explain()));
     }
-    if let Some(e) = last.error.as_ref().filter(|e| e.code != "AccessDenied") {
+    // IAM and STS say AccessDenied; JSON services (KMS, Organizations, Account) AccessDeniedException.
+    if let Some(e) = last.error.as_ref().filter(|e| e.code != "AccessDenied" && e.code != "AccessDeniedException") {
         out.push(format!("The call then failed for another reason: {} ({}).", e.message, e.code));
     }
     Outcome::ok(out.join("\n\n"))
