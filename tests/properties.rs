@@ -1,10 +1,29 @@
 //! Invariants of the command layer and the world, over generated commands:
 //! no input panics and every failure says what is wrong; a failed command leaves the saved world
-//! byte-identical; the same seed gives the same transcript; save then load gives an equal world.
+//! byte-identical but for one event appended to its history; the same seed gives the same
+//! transcript; save then load gives an equal world.
 
 use proptest::prelude::*;
 use rootsim_model::{MemoryHost, Session, DEFAULT_SEED};
 use rootsim_tests::any_command;
+
+/// The first line where two saved worlds differ, for a readable failure message.
+fn first_difference(a: &str, b: &str) -> String {
+    a.lines()
+        .zip(b.lines())
+        .enumerate()
+        .find(|(_, (x, y))| x != y)
+        .map(|(i, (x, y))| format!("line {}: {} became {}", i + 1, x.trim(), y.trim()))
+        .unwrap_or_else(|| "one is a prefix of the other".into())
+}
+
+/// The saved world (as text) without its event history, and the history's events.
+fn without_history(saved: &str) -> (String, Vec<serde_json::Value>) {
+    let mut v: serde_json::Value = serde_json::from_str(saved).expect("a saved world is JSON");
+    let events = v["world"]["cloudtrail"]["events"].take();
+    let events = events.as_array().cloned().unwrap_or_default();
+    (serde_json::to_string_pretty(&v).expect("serializes"), events)
+}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
@@ -28,16 +47,28 @@ proptest! {
     }
 
     #[test]
-    fn a_failed_command_leaves_the_saved_world_byte_identical(setup in prop::collection::vec(any_command(), 0..6), line in any_command()) {
+    fn a_failed_command_leaves_the_saved_world_byte_identical(lines in prop::collection::vec(any_command(), 1..16)) {
         let mut session = Session::demo(DEFAULT_SEED);
         let mut host = MemoryHost::default();
-        for s in &setup {
-            session.execute(s, &mut host);
-        }
-        let before = session.to_json();
-        let out = session.execute(&line, &mut host);
-        if !out.ok {
-            prop_assert_eq!(before, session.to_json(), "{} changed the world although it failed", line);
+        // Every step of the sequence is checked, not only the last one.
+        for line in &lines {
+            let before = session.to_json();
+            let out = session.execute(line, &mut host);
+            if out.ok {
+                continue;
+            }
+            // The event history is the one thing a failed command changes: AWS records the
+            // attempt. It may only grow, by appending.
+            let (before_world, before_events) = without_history(&before);
+            let (after_world, after_events) = without_history(&session.to_json());
+            prop_assert!(
+                before_world == after_world,
+                "{} changed the world although it failed: {}",
+                line,
+                first_difference(&before_world, &after_world)
+            );
+            prop_assert!(after_events.len() <= before_events.len() + 1, "{} recorded more than one event", line);
+            prop_assert_eq!(&after_events[..before_events.len()], &before_events[..], "{} rewrote the history", line);
         }
     }
 
@@ -62,6 +93,46 @@ proptest! {
         prop_assert_eq!(&loaded.world, &session.world);
         prop_assert_eq!(&loaded.identity, &session.identity);
         prop_assert_eq!(loaded.to_json(), session.to_json());
+    }
+}
+
+/// Calls that fail deep inside their handlers (conflicts, quotas, malformed documents, denials,
+/// lockout checks), each of which must leave the world as it was but for one recorded event.
+#[test]
+fn known_failures_change_nothing_but_the_history() {
+    let failing = [
+        "aws iam delete-user --user-name bob",
+        "aws iam create-user --user-name BOB",
+        "aws iam delete-group --group-name Admins",
+        "aws iam create-access-key --user-name alice",
+        "aws iam create-role --role-name R --assume-role-policy-document {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}]}",
+        "aws iam put-user-policy --user-name bob --policy-name P --policy-document {\"Statement\":5}",
+        "aws iam detach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+        "aws iam delete-policy --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+        "aws iam enable-mfa-device --user-name bob --serial-number arn:aws:iam::1:mfa/x --authentication-code1 1 --authentication-code2 2",
+        "aws kms put-key-policy --key-id nope --policy {}",
+        "aws sts assume-role --role-arn arn:aws:iam::123456789012:role/Nope --role-session-name s1",
+        "sign-in root --email aws-dev@example.com --password wrong",
+        "sign-in user --account management --user-name bob --password wrong",
+        "reset-root-password --token nope --new-password Abcdefgh-1",
+        "console change-root-password --current-password a --new-password Abcdefgh-1",
+    ];
+    let mut session = Session::demo(DEFAULT_SEED);
+    let mut host = MemoryHost::default();
+    // One access key more for alice, so that the next one hits the quota.
+    assert!(session.execute("aws iam create-access-key --user-name alice", &mut host).ok);
+    for line in failing {
+        let before = session.to_json();
+        let out = session.execute(line, &mut host);
+        assert!(!out.ok, "{line} was expected to fail: {}", out.text);
+        let (before_world, before_events) = without_history(&before);
+        let (after_world, after_events) = without_history(&session.to_json());
+        assert!(
+            before_world == after_world,
+            "{line} changed the world although it failed: {}",
+            first_difference(&before_world, &after_world)
+        );
+        assert!(after_events.len() <= before_events.len() + 1, "{line} recorded more than one event");
     }
 }
 

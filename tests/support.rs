@@ -37,10 +37,12 @@ fn quote(s: &str) -> String {
 /// A value for a parameter of the given shape, from small pools that hit both success and failure.
 fn value(shape: Shape) -> BoxedStrategy<String> {
     match shape {
+        // Mostly names that exist in the demo world, so that calls reach deep into handlers
+        // (conflicts, quotas, denials) rather than stopping at "not found".
         Shape::String => prop_oneof![
-            prop::sample::select(NAMES).prop_map(quote),
-            prop::sample::select(ARNS).prop_map(str::to_string),
-            "[a-zA-Z0-9]{1,8}",
+            6 => prop::sample::select(NAMES).prop_map(quote),
+            2 => prop::sample::select(ARNS).prop_map(str::to_string),
+            1 => "[a-zA-Z0-9]{1,8}",
         ]
         .boxed(),
         Shape::Integer => {

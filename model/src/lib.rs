@@ -28,6 +28,7 @@ pub mod account;
 pub mod arn;
 pub mod auth;
 pub mod clock;
+pub mod cloudtrail;
 pub mod command;
 pub mod demo;
 pub mod error;

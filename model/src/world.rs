@@ -35,6 +35,9 @@ pub struct World {
     /// KMS keys and Support cases about them.
     #[serde(default)]
     pub kms: crate::kms::Kms,
+    /// The event history.
+    #[serde(default)]
+    pub cloudtrail: crate::cloudtrail::CloudTrail,
 }
 
 impl World {
@@ -50,6 +53,7 @@ impl World {
             sts: Sts::default(),
             mail: Mail::default(),
             kms: crate::kms::Kms::default(),
+            cloudtrail: crate::cloudtrail::CloudTrail::default(),
         }
     }
 

@@ -200,11 +200,12 @@ impl Script {
                         }
                     },
                     other => {
+                        // The column of the `@` itself.
                         return Err(err(
                             n,
-                            indent + 2,
+                            indent + 1,
                             format!("unknown directive @{other} (title, rules, world, seed, expect, set)"),
-                        ))
+                        ));
                     }
                 }
                 continue;

@@ -243,6 +243,8 @@ impl Session {
         let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
         let result = (op.handler)(&mut call, &inv.params);
         let auth = std::mem::take(&mut call.auth);
+        let caller = call.caller.clone();
+        let region = call.region.clone();
         let outcome = match &result {
             Ok(value) => {
                 let text = if value.is_null() { String::new() } else { to_cli_json(value) };
@@ -253,6 +255,8 @@ impl Session {
                 aws_failure(op.name, e)
             }
         };
+        // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
+        self.world.record_call(&caller, op.service, op.name, &region, &inv.params, &result);
         self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
         outcome
     }

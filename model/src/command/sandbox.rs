@@ -262,6 +262,13 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
     ))
 }
 
+/// A failed sign-in to a known account: CloudTrail records it (the one change a failed command
+/// makes), and the console says no more than that the credentials were wrong.
+fn recorded_failure(session: &mut Session, account: &str, user: Option<&str>, mfa_used: bool) -> Outcome {
+    session.world.record_sign_in(account, user, false, mfa_used);
+    failed_sign_in()
+}
+
 fn failed_sign_in() -> Outcome {
     Outcome::fail(
         "FailedAuthentication",
@@ -294,7 +301,7 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
             let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
             let root = &mut iam.root;
             if root.password.as_deref() != Some(password) {
-                return failed_sign_in();
+                return recorded_failure(session, &account, None, false);
             }
             let mfa = !root.mfa_devices.is_empty();
             if mfa && args.opt("use-alternative-factors").is_some() {
@@ -308,7 +315,7 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                     );
                 };
                 if !crate::iam::credentials::valid_code(&root.mfa_devices, now, code) {
-                    return failed_sign_in();
+                    return recorded_failure(session, &account, None, true);
                 }
             }
             // MFA is required for every root user: without a device, sign-in works for 35 days
@@ -354,6 +361,7 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
             iam.root.password_last_used = Some(now);
             let with_mfa = mfa || registered.is_some();
             session.identity = Identity::Console { account: account.clone(), user: None, mfa: with_mfa, since: now };
+            session.world.record_sign_in(&account, None, true, with_mfa);
             match registered {
                 Some(serial) => text.push_str(&format!("\nRegistered the virtual MFA device {serial}; your authenticator app holds it (mfa-code {serial}).")),
                 None if !mfa => text.push_str(&format!(
@@ -382,7 +390,7 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
             };
             let ok = user.login_profile.as_ref().and_then(|p| p.password.as_deref()) == Some(password);
             if !ok {
-                return failed_sign_in();
+                return recorded_failure(session, &account, Some(&key(name)), false);
             }
             let mfa = !user.mfa_devices.is_empty();
             if mfa {
@@ -390,12 +398,13 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                     return Outcome::fail("MfaRequired", "This user has MFA: sign in again with --mfa-code CODE.");
                 };
                 if !crate::iam::credentials::valid_code(&user.mfa_devices, now, code) {
-                    return failed_sign_in();
+                    return recorded_failure(session, &account, Some(&key(name)), true);
                 }
             }
             user.password_last_used = Some(now);
             let user_name = user.name.clone();
             session.identity = Identity::Console { account: account.clone(), user: Some(key(name)), mfa, since: now };
+            session.world.record_sign_in(&account, Some(&key(name)), true, mfa);
             Outcome::ok(format!("Signed in as IAM user {user_name} of account {account}."))
         }
         Some("keys") => {
@@ -569,6 +578,7 @@ fn cmd_answer_call(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outc
     root.mfa_recovery = None;
     root.password_last_used = Some(now);
     session.identity = Identity::Console { account: account.clone(), user: None, mfa: false, since: now };
+    session.world.record_sign_in(&account, None, true, false);
     Outcome::ok(format!(
         "Signed in as the root user of account {account} with alternative factors. Remove the lost device (aws iam deactivate-mfa-device, delete-virtual-mfa-device) and register a new one; if it was stolen, change the root password too."
     ))

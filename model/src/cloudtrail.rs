@@ -1,0 +1,258 @@
+//! CloudTrail: the event history of every AWS call and console sign-in, allowed or denied.
+//!
+//! Events are stored as the JSON records CloudTrail writes (facts §6.1): `eventVersion`,
+//! `userIdentity` in the shape of the caller's kind, `eventTime` on the simulated clock,
+//! `eventSource`, `eventName`, `awsRegion`, `sourceIPAddress`, `userAgent`, `requestParameters`
+//! with secrets hidden, `responseElements`, `errorCode` and `errorMessage` for failures,
+//! `recipientAccountId`, `eventID`, `readOnly`, `managementEvent`.
+//!
+//! Architecture invariant: the event history is the one part of the world that a failed command
+//! changes: AWS records the attempt. Everything else is put back.
+
+use crate::auth::{Caller, CallerKind};
+use crate::clock::format_iso;
+use crate::error::AwsError;
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// The value CloudTrail puts in place of secrets.
+pub const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
+/// Parameters and response fields whose values are never recorded.
+const SECRETS: &[&str] = &[
+    "Password",
+    "NewPassword",
+    "OldPassword",
+    "SecretAccessKey",
+    "SessionToken",
+    "Plaintext",
+    "AuthenticationCode1",
+    "AuthenticationCode2",
+    "TokenCode",
+    "CiphertextBlob",
+    "Otp",
+];
+
+/// The event history.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CloudTrail {
+    /// Every event, oldest first, as CloudTrail records them.
+    pub events: Vec<Value>,
+}
+
+/// A UUID-shaped ID derived from the world's seed and a sequence number, so that recording
+/// events does not draw from the generator behind every other ID.
+fn event_uuid(seed: u64, n: u64, salt: u64) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed ^ salt.rotate_left(17);
+    let mut out = String::with_capacity(36);
+    for i in 0..32u64 {
+        for b in (n ^ (i << 40)).to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        out.push(char::from_digit((h >> 59) as u32 % 16, 16).unwrap_or('0'));
+    }
+    out
+}
+
+fn lower_camel(name: &str) -> String {
+    let mut c = name.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// CloudTrail's form of request parameters or response elements: lowerCamelCase keys, secrets
+/// hidden, nested objects likewise.
+fn redact(value: &Value) -> Value {
+    match value {
+        Value::Object(m) => {
+            let mut out = Map::new();
+            for (k, v) in m {
+                let v = if SECRETS.contains(&k.as_str()) { json!(HIDDEN) } else { redact(v) };
+                out.insert(lower_camel(k), v);
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(redact).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `userIdentity` for a caller (facts §6.1).
+pub fn user_identity(world: &World, caller: &Caller) -> Value {
+    let p = &caller.principal;
+    let mut v = match &caller.kind {
+        CallerKind::Root => {
+            json!({ "type": "Root", "principalId": caller.account, "arn": p.arn, "accountId": caller.account })
+        }
+        CallerKind::User { .. } => json!({
+            "type": "IAMUser", "principalId": caller.user_id, "arn": p.arn, "accountId": caller.account,
+            "userName": caller.username,
+        }),
+        CallerKind::RoleSession { role_key, .. } => {
+            let role = world.iam.account(&caller.account).and_then(|i| i.roles.get(role_key));
+            json!({
+                "type": "AssumedRole", "principalId": caller.user_id, "arn": p.arn, "accountId": caller.account,
+                "sessionContext": {
+                    "sessionIssuer": {
+                        "type": "Role",
+                        "principalId": role.map(|r| r.id.as_str()).unwrap_or(""),
+                        "arn": p.principal_arn,
+                        "accountId": caller.account,
+                        "userName": role.map(|r| r.name.as_str()).unwrap_or(""),
+                    },
+                },
+            })
+        }
+    };
+    if let Some(k) = &caller.access_key_id {
+        v["accessKeyId"] = json!(k);
+    }
+    if caller.temporary {
+        let attributes = json!({
+            "creationDate": caller.authenticated_at.map(format_iso),
+            "mfaAuthenticated": if caller.mfa { "true" } else { "false" },
+        });
+        match v.get_mut("sessionContext") {
+            Some(ctx) => ctx["attributes"] = attributes,
+            None => v["sessionContext"] = json!({ "attributes": attributes }),
+        }
+    }
+    if caller.console {
+        v["sessionCredentialFromConsole"] = json!("true");
+    }
+    v
+}
+
+/// The CLI service name's event source: `s3api` calls are `s3.amazonaws.com`.
+fn event_source(service: &str) -> String {
+    let s = if service == "s3api" { "s3" } else { service };
+    format!("{s}.amazonaws.com")
+}
+
+fn read_only(operation: &str) -> bool {
+    ["Get", "List", "Describe", "Simulate", "LookupEvents", "Lookup"].iter().any(|p| operation.starts_with(p))
+}
+
+impl World {
+    fn next_ids(&self) -> (String, String) {
+        let n = self.cloudtrail.events.len() as u64;
+        (event_uuid(self.seed, n, 1), event_uuid(self.seed, n, 2))
+    }
+
+    /// Records an AWS call made by `caller`, allowed or not.
+    pub fn record_call(
+        &mut self,
+        caller: &Caller,
+        service: &str,
+        operation: &str,
+        region: &str,
+        params: &Map<String, Value>,
+        result: &Result<Value, AwsError>,
+    ) {
+        let (event_id, request_id) = self.next_ids();
+        // IAM and STS's global endpoint record in us-east-1.
+        let region = if service == "iam" { "us-east-1" } else { region };
+        let mut e = json!({
+            "eventVersion": "1.11",
+            "userIdentity": user_identity(self, caller),
+            "eventTime": format_iso(self.clock.now()),
+            "eventSource": event_source(service),
+            "eventName": operation,
+            "awsRegion": region,
+            "sourceIPAddress": crate::auth::SOURCE_IP,
+            "userAgent": "aws-cli/2 rootsim",
+            "requestParameters": if params.is_empty() { Value::Null } else { redact(&Value::Object(params.clone())) },
+            "responseElements": match result { Ok(v) if !v.is_null() => redact(v), _ => Value::Null },
+        });
+        if let Err(err) = result {
+            e["errorCode"] = json!(err.code);
+            e["errorMessage"] = json!(err.message);
+        }
+        let more = json!({
+            "requestID": request_id,
+            "eventID": event_id,
+            "readOnly": read_only(operation),
+            "eventType": "AwsApiCall",
+            "managementEvent": true,
+            "recipientAccountId": caller.account,
+            "eventCategory": "Management",
+        });
+        if let (Value::Object(m), Value::Object(extra)) = (&mut e, more) {
+            m.extend(extra);
+        }
+        self.cloudtrail.events.push(e);
+    }
+
+    /// Records a console sign-in of the root user (`user` is `None`) or an IAM user.
+    pub fn record_sign_in(&mut self, account: &str, user: Option<&str>, success: bool, mfa_used: bool) {
+        let (event_id, _) = self.next_ids();
+        let identity = match user.and_then(|u| self.iam.account(account).and_then(|i| i.users.get(u))) {
+            Some(u) => json!({
+                "type": "IAMUser", "principalId": u.id, "accountId": account,
+                "arn": crate::arn::iam(account, "user", &u.path, &u.name), "userName": u.name,
+            }),
+            None => {
+                json!({ "type": "Root", "principalId": account, "arn": crate::arn::root(account), "accountId": account })
+            }
+        };
+        let mut e = json!({
+            "eventVersion": "1.11",
+            "userIdentity": identity,
+            "eventTime": format_iso(self.clock.now()),
+            "eventSource": "signin.amazonaws.com",
+            "eventName": "ConsoleLogin",
+            "awsRegion": "us-east-1",
+            "sourceIPAddress": crate::auth::SOURCE_IP,
+            "userAgent": "Mozilla/5.0 (rootsim)",
+            "requestParameters": Value::Null,
+            "responseElements": { "ConsoleLogin": if success { "Success" } else { "Failure" } },
+            "additionalEventData": {
+                "LoginTo": "https://console.aws.amazon.com/console/home",
+                "MobileVersion": "No",
+                "MFAUsed": if mfa_used { "Yes" } else { "No" },
+            },
+            "eventID": event_id,
+            "readOnly": false,
+            "eventType": "AwsConsoleSignIn",
+            "managementEvent": true,
+            "recipientAccountId": account,
+            "eventCategory": "Management",
+        });
+        if !success {
+            e["errorMessage"] = json!("Failed authentication");
+        }
+        self.cloudtrail.events.push(e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_uuid_shaped_and_distinct() {
+        let a = event_uuid(1, 0, 1);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.matches('-').count(), 4);
+        assert_ne!(a, event_uuid(1, 1, 1));
+        assert_ne!(a, event_uuid(2, 0, 1));
+    }
+
+    #[test]
+    fn secrets_are_hidden_and_keys_camel_cased() {
+        let v = redact(
+            &json!({"UserName": "bob", "Password": "x", "AccessKey": {"SecretAccessKey": "s", "AccessKeyId": "AKIA"}}),
+        );
+        assert_eq!(
+            v,
+            json!({"userName": "bob", "password": HIDDEN, "accessKey": {"secretAccessKey": HIDDEN, "accessKeyId": "AKIA"}})
+        );
+    }
+}
