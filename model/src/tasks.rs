@@ -283,6 +283,62 @@ pub fn available(t: &Task) -> bool {
     }
 }
 
+/// Whether `caller` could perform `task` right now in its account, and why (not).
+///
+/// Asks the same authorization path as the calls themselves, so an SCP that denies the root user
+/// shows up here as it would on the call.
+pub fn could_do_now(world: &crate::world::World, caller: &crate::auth::Caller, task: &Task) -> (bool, String) {
+    use crate::account::AccountStatus;
+    if !available(task) {
+        return (false, "rootsim cannot perform this task yet".into());
+    }
+    if task.id == "kms-unmanageable-key" {
+        return (
+            true,
+            "anyone in the account opens the Support case; the person at the root user's primary phone confirms it"
+                .into(),
+        );
+    }
+    if !caller.is_root() {
+        return (false, "only the root user can do this; IAM policies cannot grant it".into());
+    }
+    let active = world.accounts.get(&caller.account).is_some_and(|a| a.status == AccountStatus::Active);
+    match (task.id, active) {
+        ("reopen-account", true) => return (false, "the account is not closed".into()),
+        ("reopen-account", false) => {
+            return (true, "the account is closed: its root user may reopen it within 90 days".into())
+        }
+        (_, false) => return (false, "the account is closed".into()),
+        _ => {}
+    }
+    if task.id == "s3-mfa-delete" && world.iam.account(&caller.account).is_some_and(|i| i.root.mfa_devices.is_empty()) {
+        return (false, "MFA Delete needs the root user's MFA device and code: register a device first".into());
+    }
+    if let Some(action) = task.actions.first() {
+        let record = world.authorize(caller, "us-east-1", action, &crate::arn::root(&caller.account), None, false);
+        if !record.decision.is_allowed() {
+            return (false, format!("denied: {}", record.denial_message()));
+        }
+    }
+    (true, "you are the root user of this account".into())
+}
+
+/// The catalogue with, for `caller`, whether each task could be done now.
+pub fn table_for(world: &crate::world::World, caller: &crate::auth::Caller) -> String {
+    let name = world.accounts.get(&caller.account).map_or("", |a| a.name.as_str());
+    let mut out = format!(
+        "Tasks that need the root user, for {} in account {name} ({}):\n",
+        caller.principal.arn, caller.account
+    );
+    out.push_str("TASK                          NOW  WHY\n");
+    for t in TASKS {
+        let (yes, why) = could_do_now(world, caller, t);
+        out.push_str(&format!("{:<29} {:<4} {why}\n", t.id, if yes { "yes" } else { "no" }));
+    }
+    out.push_str("\nType `tasks TASK` for who may do a task in each kind of account.");
+    out
+}
+
 /// The task with this ID.
 pub fn find(id: &str) -> Option<&'static Task> {
     TASKS.iter().find(|t| t.id == id)

@@ -115,7 +115,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "tasks",
         usage: "tasks [TASK]",
-        summary: "Lists the tasks that need the root user, or who may do one task in each kind of account.",
+        summary: "Lists the tasks that need the root user and whether you could do each now, or who may do one task.",
         detail: "The catalogue follows AWS's list of tasks that require root user credentials; `rootsim tasks --json` prints it for machines.",
         run: cmd_tasks,
     },
@@ -786,10 +786,14 @@ fn cmd_show(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     super::show::show(&session.world, account.as_deref(), &args.positional)
 }
 
-fn cmd_tasks(_: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     use crate::tasks;
     match args.positional.as_slice() {
-        [] => Outcome::ok(tasks::table()),
+        // Signed in: what you could do now and why not; signed out: the catalogue.
+        [] => match session.world.resolve(&session.identity) {
+            Ok(caller) => Outcome::ok(tasks::table_for(&session.world, &caller)),
+            Err(_) => Outcome::ok(tasks::table()),
+        },
         [id] => match tasks::find(id) {
             Some(t) => Outcome::ok(tasks::detail(t)),
             None => {
