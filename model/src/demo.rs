@@ -7,7 +7,7 @@
 
 use crate::auth::Identity;
 use crate::iam::{AccessKey, Attachments, Group, KeyStatus, LoginProfile, Role, User};
-use crate::organizations::{FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
+use crate::organizations::{FeatureSet, JoinedMethod, Membership, Organization, OrganizationalUnit};
 use crate::policy::{Policy, PolicyKind};
 use crate::world::World;
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,9 +49,6 @@ pub const DEMO_USERS: &[DemoUser] = &[
         group: None,
     },
 ];
-
-const FULL_AWS_ACCESS: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
 fn trust(principal: &str) -> Policy {
     let text = format!(
@@ -111,22 +108,7 @@ pub fn demo(seed: u64) -> (World, Identity) {
         attachments.insert(id.clone(), vec!["p-FullAWSAccess".into()]);
     }
     let mut policies = BTreeMap::new();
-    policies.insert(
-        "p-FullAWSAccess".to_string(),
-        OrgPolicy {
-            id: "p-FullAWSAccess".into(),
-            name: "FullAWSAccess".into(),
-            description: "Allows access to every operation".into(),
-            policy_type: "SERVICE_CONTROL_POLICY".into(),
-            aws_managed: true,
-            document: Policy::parse_with(
-                FULL_AWS_ACCESS,
-                PolicyKind::Scp,
-                &crate::policy::ParseOptions { aws_managed: true, ..Default::default() },
-            )
-            .expect("FullAWSAccess is valid"),
-        },
-    );
+    policies.insert("p-FullAWSAccess".to_string(), crate::organizations::aws_managed_policy("SERVICE_CONTROL_POLICY"));
     w.organizations.org = Some(Organization {
         id: org_id,
         feature_set: FeatureSet::All,

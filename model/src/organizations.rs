@@ -186,3 +186,448 @@ impl Organizations {
         self.org.as_ref().filter(|o| o.accounts.contains_key(account))
     }
 }
+
+// ---------------------------------------------------------------- operations
+
+use crate::error::{AwsError, AwsResult};
+use crate::policy::{ParseOptions, PolicyKind};
+use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
+use serde_json::{json, Map, Value};
+
+type Input = Map<String, Value>;
+
+fn not_in_use() -> AwsError {
+    AwsError::new("AWSOrganizationsNotInUseException", 400, "Your account is not a member of an organization.")
+}
+
+fn org_denied() -> AwsError {
+    AwsError::new(
+        "AccessDeniedException",
+        403,
+        "You don't have permissions to access this resource. Only the organization's management account can do this.",
+    )
+}
+
+/// Organizations' AccessDenied from the policy engine carries the JSON protocol's wire code.
+fn authorize(call: &mut Call, action: &str, resource: &str) -> AwsResult<()> {
+    call.authorize(action, resource).map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })
+}
+
+/// The caller's organization; with `management`, only for callers in the management account.
+fn org_of(call: &Call, management: bool) -> AwsResult<Organization> {
+    let org = call.world.organizations.of_account(&call.caller.account).ok_or_else(not_in_use)?;
+    if management && org.management_account != call.caller.account {
+        return Err(org_denied());
+    }
+    Ok(org.clone())
+}
+
+fn org_mut<'a>(call: &'a mut Call) -> &'a mut Organization {
+    call.world.organizations.org.as_mut().expect("checked by org_of")
+}
+
+impl Organization {
+    fn root_arn(&self) -> String {
+        format!("arn:aws:organizations::{}:root/{}/{}", self.management_account, self.id, self.root_id)
+    }
+    fn ou_arn(&self, id: &str) -> String {
+        format!("arn:aws:organizations::{}:ou/{}/{id}", self.management_account, self.id)
+    }
+    fn account_arn(&self, id: &str) -> String {
+        format!("arn:aws:organizations::{}:account/{}/{id}", self.management_account, self.id)
+    }
+    fn policy_types_json(&self) -> Value {
+        Value::Array(self.enabled_policy_types.iter().map(|t| json!({"Type": t, "Status": "ENABLED"})).collect())
+    }
+    /// Whether `id` is the root or an OU.
+    fn is_parent(&self, id: &str) -> bool {
+        id == self.root_id || self.ous.contains_key(id)
+    }
+    /// Whether `id` is the root, an OU or a member account: something a policy attaches to.
+    fn is_target(&self, id: &str) -> bool {
+        self.is_parent(id) || self.accounts.contains_key(id)
+    }
+}
+
+fn organization_json(call: &Call, org: &Organization) -> Value {
+    let email = call.world.accounts.get(&org.management_account).map(|a| a.email.clone()).unwrap_or_default();
+    json!({
+        "Id": org.id,
+        "Arn": org.arn(),
+        "FeatureSet": org.feature_set.as_str(),
+        "MasterAccountArn": org.account_arn(&org.management_account),
+        "MasterAccountId": org.management_account,
+        "MasterAccountEmail": email,
+        "AvailablePolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": if org.enabled_policy_types.contains("SERVICE_CONTROL_POLICY") { "ENABLED" } else { "DISABLED" }}],
+    })
+}
+
+fn account_json(call: &Call, org: &Organization, id: &str) -> Value {
+    let a = call.world.accounts.get(id);
+    let m = &org.accounts[id];
+    json!({
+        "Id": id,
+        "Arn": org.account_arn(id),
+        "Email": a.map(|a| a.email.as_str()).unwrap_or(""),
+        "Name": a.map(|a| a.name.as_str()).unwrap_or(""),
+        "Status": a.map_or("ACTIVE", |a| a.status.as_str()),
+        "JoinedMethod": match m.joined_method { JoinedMethod::Created => "CREATED", JoinedMethod::Invited => "INVITED" },
+        "JoinedTimestamp": crate::clock::format_cli(m.joined),
+    })
+}
+
+fn describe_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
+    let org = org_of(call, false)?;
+    authorize(call, "organizations:DescribeOrganization", &org.arn())?;
+    Ok(json!({ "Organization": organization_json(call, &org) }))
+}
+
+fn list_roots(call: &mut Call, _: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    authorize(call, "organizations:ListRoots", &org.root_arn())?;
+    Ok(
+        json!({ "Roots": [{ "Id": org.root_id, "Arn": org.root_arn(), "Name": "Root", "PolicyTypes": org.policy_types_json() }] }),
+    )
+}
+
+fn list_accounts(call: &mut Call, _: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    authorize(call, "organizations:ListAccounts", "*")?;
+    let list: Vec<Value> = org.accounts.keys().map(|id| account_json(call, &org, id)).collect();
+    Ok(json!({ "Accounts": list }))
+}
+
+fn parent_checked(org: &Organization, id: &str) -> AwsResult<()> {
+    if org.is_parent(id) {
+        Ok(())
+    } else {
+        Err(AwsError::new(
+            "ParentNotFoundException",
+            400,
+            "We can't find a root or OU with the ParentId that you specified.",
+        ))
+    }
+}
+
+fn list_accounts_for_parent(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let parent = req_str(input, "ParentId")?;
+    parent_checked(&org, parent)?;
+    authorize(call, "organizations:ListAccountsForParent", "*")?;
+    let list: Vec<Value> =
+        org.accounts.iter().filter(|(_, m)| m.parent == parent).map(|(id, _)| account_json(call, &org, id)).collect();
+    Ok(json!({ "Accounts": list }))
+}
+
+fn list_organizational_units_for_parent(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let parent = req_str(input, "ParentId")?;
+    parent_checked(&org, parent)?;
+    authorize(call, "organizations:ListOrganizationalUnitsForParent", "*")?;
+    let list: Vec<Value> = org
+        .ous
+        .values()
+        .filter(|o| o.parent == parent)
+        .map(|o| json!({ "Id": o.id, "Arn": org.ou_arn(&o.id), "Name": o.name }))
+        .collect();
+    Ok(json!({ "OrganizationalUnits": list }))
+}
+
+fn describe_account(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let id = req_str(input, "AccountId")?;
+    if !org.accounts.contains_key(id) {
+        return Err(AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist."));
+    }
+    authorize(call, "organizations:DescribeAccount", &org.account_arn(id))?;
+    Ok(json!({ "Account": account_json(call, &org, id) }))
+}
+
+fn list_parents(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let child = req_str(input, "ChildId")?;
+    let parent =
+        org.accounts.get(child).map(|m| m.parent.clone()).or_else(|| org.ous.get(child).map(|o| o.parent.clone()));
+    let Some(parent) = parent else {
+        return Err(AwsError::new(
+            "ChildNotFoundException",
+            400,
+            "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+        ));
+    };
+    authorize(call, "organizations:ListParents", "*")?;
+    let kind = if parent == org.root_id { "ROOT" } else { "ORGANIZATIONAL_UNIT" };
+    Ok(json!({ "Parents": [{ "Id": parent, "Type": kind }] }))
+}
+
+fn policy_type(input: &Input, name: &str) -> AwsResult<String> {
+    let t = opt_str(input, name).unwrap_or("SERVICE_CONTROL_POLICY");
+    match t {
+        "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY" => Ok(t.to_string()),
+        other => Err(AwsError::new(
+            "InvalidInputException",
+            400,
+            format!("rootsim models SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY, not {other}."),
+        )),
+    }
+}
+
+fn policy_summary(org: &Organization, p: &OrgPolicy) -> Value {
+    json!({
+        "Id": p.id,
+        "Arn": org.policy_arn(p),
+        "Name": p.name,
+        "Description": p.description,
+        "Type": p.policy_type,
+        "AwsManaged": p.aws_managed,
+    })
+}
+
+fn policy_not_found() -> AwsError {
+    AwsError::new("PolicyNotFoundException", 400, "We can't find a policy with the PolicyId that you specified.")
+}
+
+fn create_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let name = req_str(input, "Name")?;
+    let content = req_str(input, "Content")?;
+    let ptype = policy_type(input, "Type")?;
+    authorize(call, "organizations:CreatePolicy", "*")?;
+    let kind = if ptype == "SERVICE_CONTROL_POLICY" { PolicyKind::Scp } else { PolicyKind::Rcp };
+    let document = Policy::parse(content, kind).map_err(|e| {
+        AwsError::new(
+            "MalformedPolicyDocumentException",
+            400,
+            "The provided policy document doesn't meet the requirements of the specified policy type.",
+        )
+        .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
+    })?;
+    if org.policies.values().any(|p| p.name == name && p.policy_type == ptype) {
+        return Err(AwsError::new("DuplicatePolicyException", 400, "A policy with the same name already exists."));
+    }
+    let id = format!("p-{}", call.world.rng.lower_alnum(8));
+    let p = OrgPolicy {
+        id: id.clone(),
+        name: name.to_string(),
+        description: opt_str(input, "Description").unwrap_or("").to_string(),
+        policy_type: ptype,
+        aws_managed: false,
+        document,
+    };
+    let out = json!({ "Policy": { "PolicySummary": policy_summary(&org, &p), "Content": content } });
+    org_mut(call).policies.insert(id, p);
+    Ok(out)
+}
+
+fn describe_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, false)?;
+    let id = req_str(input, "PolicyId")?;
+    let p = org.policies.get(id).ok_or_else(policy_not_found)?;
+    authorize(call, "organizations:DescribePolicy", &org.policy_arn(p))?;
+    Ok(json!({ "Policy": { "PolicySummary": policy_summary(&org, p), "Content": p.document.text() } }))
+}
+
+fn list_policies(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let ptype = policy_type(input, "Filter")?;
+    authorize(call, "organizations:ListPolicies", "*")?;
+    let list: Vec<Value> =
+        org.policies.values().filter(|p| p.policy_type == ptype).map(|p| policy_summary(&org, p)).collect();
+    Ok(json!({ "Policies": list }))
+}
+
+fn target_checked(org: &Organization, id: &str) -> AwsResult<()> {
+    if org.is_target(id) {
+        Ok(())
+    } else {
+        Err(AwsError::new(
+            "TargetNotFoundException",
+            400,
+            "We can't find a root, OU, account, or policy with the TargetId that you specified.",
+        ))
+    }
+}
+
+fn list_policies_for_target(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let target = req_str(input, "TargetId")?;
+    let ptype = policy_type(input, "Filter")?;
+    target_checked(&org, target)?;
+    authorize(call, "organizations:ListPoliciesForTarget", "*")?;
+    let list: Vec<Value> = org
+        .attachments
+        .get(target)
+        .into_iter()
+        .flatten()
+        .filter_map(|id| org.policies.get(id))
+        .filter(|p| p.policy_type == ptype)
+        .map(|p| policy_summary(&org, p))
+        .collect();
+    Ok(json!({ "Policies": list }))
+}
+
+fn attach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let id = req_str(input, "PolicyId")?;
+    let target = req_str(input, "TargetId")?;
+    let p = org.policies.get(id).ok_or_else(policy_not_found)?;
+    target_checked(&org, target)?;
+    authorize(call, "organizations:AttachPolicy", &org.policy_arn(p))?;
+    if !org.enabled_policy_types.contains(&p.policy_type) {
+        return Err(AwsError::new(
+            "PolicyTypeNotEnabledException",
+            400,
+            "The specified policy type isn't currently enabled in this root.",
+        ));
+    }
+    let attached = org.attachments.get(target).cloned().unwrap_or_default();
+    if attached.iter().any(|a| a == id) {
+        return Err(AwsError::new(
+            "DuplicatePolicyAttachmentException",
+            400,
+            "The selected policy is already attached to the specified target.",
+        ));
+    }
+    let same_type =
+        attached.iter().filter_map(|a| org.policies.get(a)).filter(|q| q.policy_type == p.policy_type).count();
+    let max = if p.policy_type == "SERVICE_CONTROL_POLICY" { 10 } else { 5 };
+    if same_type >= max {
+        return Err(AwsError::new(
+            "ConstraintViolationException",
+            400,
+            "You attempted to exceed the number of policies of this type that you can attach to an entity.",
+        )
+        .with_hint("  Reason: POLICY_NUMBER_LIMIT_EXCEEDED"));
+    }
+    org_mut(call).attachments.entry(target.to_string()).or_default().push(id.to_string());
+    Ok(Value::Null)
+}
+
+fn detach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let id = req_str(input, "PolicyId")?;
+    let target = req_str(input, "TargetId")?;
+    let p = org.policies.get(id).ok_or_else(policy_not_found)?;
+    target_checked(&org, target)?;
+    authorize(call, "organizations:DetachPolicy", &org.policy_arn(p))?;
+    let attached = org.attachments.get(target).cloned().unwrap_or_default();
+    if !attached.iter().any(|a| a == id) {
+        return Err(AwsError::new(
+            "PolicyNotAttachedException",
+            400,
+            "The policy isn't attached to the specified target in the specified root.",
+        ));
+    }
+    // Every root, OU and account keeps at least one SCP attached (facts §4.4).
+    let same_type =
+        attached.iter().filter_map(|a| org.policies.get(a)).filter(|q| q.policy_type == p.policy_type).count();
+    if p.policy_type == "SERVICE_CONTROL_POLICY" && same_type <= 1 {
+        return Err(AwsError::new(
+            "ConstraintViolationException",
+            400,
+            "You attempted to detach the last service control policy from an entity.",
+        )
+        .with_hint("  Reason: MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"));
+    }
+    org_mut(call).attachments.get_mut(target).expect("checked").retain(|a| a != id);
+    Ok(Value::Null)
+}
+
+const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
+    Param { name, shape, required, doc }
+}
+
+const PARENT: Param = p("ParentId", Shape::String, true, "the root (r-...) or OU (ou-...) ID");
+const POLICY_ID: Param = p("PolicyId", Shape::String, true, "the policy's ID (p-...)");
+const TARGET: Param = p("TargetId", Shape::String, true, "a root, OU or account ID");
+const FILTER: Param = p("Filter", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
+
+macro_rules! op {
+    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
+        Operation { service: "organizations", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
+    };
+}
+
+/// Organizations' operations.
+pub const OPERATIONS: &[Operation] = &[
+    op!("DescribeOrganization", describe_organization, "Describes the organization of the caller's account.", []),
+    op!(
+        "ListRoots",
+        list_roots,
+        "Lists the organization's root with its enabled policy types (management account).",
+        []
+    ),
+    op!("ListAccounts", list_accounts, "Lists every account of the organization (management account).", []),
+    op!("ListAccountsForParent", list_accounts_for_parent, "Lists the accounts directly in a root or OU.", [PARENT]),
+    op!(
+        "ListOrganizationalUnitsForParent",
+        list_organizational_units_for_parent,
+        "Lists the OUs directly in a root or OU.",
+        [PARENT]
+    ),
+    op!(
+        "ListParents",
+        list_parents,
+        "Names the root or OU that an account or OU sits in.",
+        [p("ChildId", Shape::String, true, "an account or OU ID")]
+    ),
+    op!(
+        "DescribeAccount",
+        describe_account,
+        "Describes a member account.",
+        [p("AccountId", Shape::String, true, "the 12-digit account ID")]
+    ),
+    op!(
+        "CreatePolicy",
+        create_policy,
+        "Creates an SCP or RCP.",
+        [
+            p("Content", Shape::Document, true, "the policy document"),
+            p("Description", Shape::String, false, "a description"),
+            p("Name", Shape::String, true, "the policy's name"),
+            p("Type", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY"),
+        ]
+    ),
+    op!("DescribePolicy", describe_policy, "Shows a policy and its content.", [POLICY_ID]),
+    op!("ListPolicies", list_policies, "Lists the organization's policies of a type.", [FILTER]),
+    op!(
+        "ListPoliciesForTarget",
+        list_policies_for_target,
+        "Lists the policies of a type attached to a root, OU or account.",
+        [TARGET, FILTER]
+    ),
+    op!("AttachPolicy", attach_policy, "Attaches a policy to a root, OU or account.", [POLICY_ID, TARGET]),
+    op!("DetachPolicy", detach_policy, "Detaches a policy; every entity keeps at least one SCP.", [POLICY_ID, TARGET]),
+];
+
+/// The AWS managed policies an organization starts with, by type.
+pub fn aws_managed_policy(policy_type: &str) -> OrgPolicy {
+    let (id, name, kind, text) = if policy_type == "SERVICE_CONTROL_POLICY" {
+        (
+            "p-FullAWSAccess",
+            "FullAWSAccess",
+            PolicyKind::Scp,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        )
+    } else {
+        (
+            "p-RCPFullAWSAccess",
+            "RCPFullAWSAccess",
+            PolicyKind::Rcp,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+        )
+    };
+    OrgPolicy {
+        id: id.into(),
+        name: name.into(),
+        description: if kind == PolicyKind::Scp {
+            "Allows access to every operation".into()
+        } else {
+            "Allows access to every resource".into()
+        },
+        policy_type: policy_type.into(),
+        aws_managed: true,
+        document: Policy::parse_with(text, kind, &ParseOptions { aws_managed: true, ..ParseOptions::default() })
+            .expect("AWS managed organization policies are valid"),
+    }
+}

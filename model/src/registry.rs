@@ -5,8 +5,13 @@
 use crate::service::Operation;
 
 /// Every service's operations.
-const TABLES: &[&[Operation]] =
-    &[crate::iam::ops::OPERATIONS, crate::iam::credentials::OPERATIONS, crate::kms::OPERATIONS, crate::sts::OPERATIONS];
+const TABLES: &[&[Operation]] = &[
+    crate::iam::ops::OPERATIONS,
+    crate::iam::credentials::OPERATIONS,
+    crate::kms::OPERATIONS,
+    crate::organizations::OPERATIONS,
+    crate::sts::OPERATIONS,
+];
 
 /// The CLI names of the modelled services, sorted.
 pub fn services() -> Vec<&'static str> {
