@@ -1,26 +1,203 @@
-//! The interactive REPL (temporary line loop; helper-2 replaces this file with the rustyline REPL).
+//! The interactive REPL: rustyline on top of a `Session`.
+//!
+//! Owns the terminal side only: the prompt (who you are and where), history between runs, tab
+//! completion (asked of the model's `complete`, so it knows the same commands, operations,
+//! options and names as the parser), multi-line input while a quote or JSON bracket is open,
+//! Ctrl-C to cancel a line, Ctrl-D to leave, and colour only on a terminal without `NO_COLOR`.
 
 use crate::host::FsHost;
+use rootsim_model::command::complete::complete;
+use rootsim_model::command::lex::needs_more_input;
 use rootsim_model::Session;
-use std::io::{BufRead, Write};
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{CompletionType, Config, Editor, Helper};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::rc::Rc;
 
-/// Runs the REPL until `exit` or end of input.
-pub fn run(mut session: Session, mut host: FsHost) -> ExitCode {
-    let stdin = std::io::stdin();
+/// Whether to colour output: only on a terminal, and never when `NO_COLOR` is set to anything
+/// non-empty (https://no-color.org).
+pub fn use_colour(no_color: Option<&str>, is_terminal: bool) -> bool {
+    is_terminal && no_color.is_none_or(str::is_empty)
+}
+
+/// Where history lives: `$ROOTSIM_HISTORY`, else `$XDG_STATE_HOME/rootsim/history`, else
+/// `$HOME/.local/state/rootsim/history`; `None` when none of them is set.
+pub fn history_path(rootsim_history: Option<&str>, xdg_state: Option<&str>, home: Option<&str>) -> Option<PathBuf> {
+    let nonempty = |s: Option<&str>| s.filter(|v| !v.is_empty()).map(PathBuf::from);
+    nonempty(rootsim_history)
+        .or_else(|| nonempty(xdg_state).map(|d| d.join("rootsim").join("history")))
+        .or_else(|| nonempty(home).map(|h| h.join(".local/state/rootsim/history")))
+}
+
+/// Lines that carry secrets are not written to the history file.
+pub fn keep_in_history(line: &str) -> bool {
+    const SECRETS: &[&str] =
+        &["--password", "--new-password", "--current-password", "--secret-access-key", "--session-token"];
+    !line.trim().is_empty() && !SECRETS.iter().any(|s| line.contains(s))
+}
+
+/// The ANSI colour of a prompt: red for the root user, cyan for role sessions, green for IAM
+/// users, dim when signed out.
+pub fn prompt_colour(prompt: &str) -> &'static str {
+    if prompt.starts_with("root@") {
+        "\x1b[1;31m"
+    } else if prompt.starts_with("signed-out") || prompt.starts_with("credentials-invalid") {
+        "\x1b[2m"
+    } else if prompt.split('@').next().is_some_and(|who| who.contains('/')) {
+        "\x1b[1;36m"
+    } else {
+        "\x1b[1;32m"
+    }
+}
+
+struct ReplHelper {
+    session: Rc<RefCell<Session>>,
+    colour: bool,
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, _: &rustyline::Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let (start, words) = complete(&self.session.borrow(), line, pos);
+        Ok((start, words.into_iter().map(|w| Pair { display: w.clone(), replacement: w }).collect()))
+    }
+}
+
+impl Hinter for ReplHelper {
+    type Hint = String;
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, default: bool) -> Cow<'b, str> {
+        // The identity part in colour; the `$ ` and continuation prompts as they are.
+        match (self.colour && default, prompt.rsplit_once(" $ ")) {
+            (true, Some((who, _))) => Cow::Owned(format!("{}{who}\x1b[0m $ ", prompt_colour(who))),
+            _ => Cow::Borrowed(prompt),
+        }
+    }
+}
+
+impl Validator for ReplHelper {
+    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        // Keep reading while a quote or a JSON bracket is open, so documents can span lines.
+        Ok(if needs_more_input(ctx.input()) { ValidationResult::Incomplete } else { ValidationResult::Valid(None) })
+    }
+}
+
+impl Helper for ReplHelper {}
+
+/// Runs the REPL until `exit` or Ctrl-D.
+pub fn run(session: Session, mut host: FsHost) -> ExitCode {
+    let colour = use_colour(std::env::var("NO_COLOR").ok().as_deref(), std::io::stdout().is_terminal());
+    let session = Rc::new(RefCell::new(session));
+    let config = Config::builder().completion_type(CompletionType::List).auto_add_history(false).build();
+    let mut editor: Editor<ReplHelper, _> = match Editor::with_config(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("rootsim: cannot start the terminal: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    editor.set_helper(Some(ReplHelper { session: Rc::clone(&session), colour }));
+    let history = history_path(
+        std::env::var("ROOTSIM_HISTORY").ok().as_deref(),
+        std::env::var("XDG_STATE_HOME").ok().as_deref(),
+        std::env::var("HOME").ok().as_deref(),
+    );
+    if let Some(path) = &history {
+        // A missing history file is the normal first run.
+        let _ = editor.load_history(path);
+    }
+
+    let paint = |code: &str, text: &str| if colour { format!("{code}{text}\x1b[0m") } else { text.to_string() };
+    println!("rootsim: a simulated AWS estate: accounts, AWS Organizations, the root user and IAM.");
+    println!("You are {}. Try:", session.borrow().prompt());
+    println!("  aws sts get-caller-identity     who AWS thinks you are");
+    println!("  show org                        the organization, its OUs and accounts");
+    println!("  help demo                       the demo world's users and passwords (help lists every command)");
+
     loop {
-        print!("{} $ ", session.prompt());
-        let _ = std::io::stdout().flush();
-        let mut line = String::new();
-        if stdin.lock().read_line(&mut line).unwrap_or(0) == 0 {
-            return ExitCode::SUCCESS;
+        let prompt = format!("{} $ ", session.borrow().prompt());
+        match editor.readline(&prompt) {
+            Ok(line) => {
+                if keep_in_history(&line) {
+                    let _ = editor.add_history_entry(line.as_str());
+                }
+                let outcome = session.borrow_mut().execute(&line, &mut host);
+                if !outcome.text.is_empty() {
+                    if outcome.ok {
+                        println!("{}", outcome.text);
+                    } else {
+                        println!("{}", paint("\x1b[31m", &outcome.text));
+                    }
+                }
+                if outcome.exit {
+                    break;
+                }
+            }
+            // Ctrl-C cancels the line being typed.
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("rootsim: {e}");
+                break;
+            }
         }
-        let out = session.execute(&line, &mut host);
-        if !out.text.is_empty() {
-            println!("{}", out.text);
+    }
+    if let Some(path) = &history {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
         }
-        if out.exit {
-            return ExitCode::SUCCESS;
-        }
+        let _ = editor.save_history(path);
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(use_colour(None, true));
+        assert!(use_colour(Some(""), true));
+        assert!(!use_colour(Some("1"), true));
+        assert!(!use_colour(None, false));
+    }
+
+    #[test]
+    fn history_goes_where_the_environment_says() {
+        assert_eq!(history_path(Some("/tmp/h"), Some("/x"), Some("/home/a")), Some(PathBuf::from("/tmp/h")));
+        assert_eq!(history_path(None, Some("/x"), Some("/home/a")), Some(PathBuf::from("/x/rootsim/history")));
+        assert_eq!(
+            history_path(Some(""), None, Some("/home/a")),
+            Some(PathBuf::from("/home/a/.local/state/rootsim/history"))
+        );
+        assert_eq!(history_path(None, None, None), None);
+    }
+
+    #[test]
+    fn secrets_stay_out_of_history() {
+        assert!(keep_in_history("aws iam list-users"));
+        assert!(!keep_in_history("sign-in root --email a --password x"));
+        assert!(!keep_in_history("sign-in keys --access-key-id A --secret-access-key S"));
+        assert!(!keep_in_history("   "));
+    }
+
+    #[test]
+    fn prompts_are_coloured_by_identity() {
+        assert_eq!(prompt_colour("root@dev (1)"), "\x1b[1;31m");
+        assert_eq!(prompt_colour("alice@management (1)"), "\x1b[1;32m");
+        assert_eq!(prompt_colour("Deployer/s@dev (1)"), "\x1b[1;36m");
+        assert_eq!(prompt_colour("signed-out"), "\x1b[2m");
     }
 }
