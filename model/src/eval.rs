@@ -168,6 +168,14 @@ pub fn principal_from(text: &str) -> Result<Principal, EvalError> {
     }
 }
 
+/// True when `text` is the `RCPFullAWSAccess` document (whitespace and key order aside).
+fn is_rcp_full_aws_access(text: &str) -> bool {
+    let Ok(doc) = serde_json::from_str::<Value>(text) else { return false };
+    doc == serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+    ]})
+}
+
 fn context_from(map: &Map<String, Value>) -> Result<Context, EvalError> {
     let mut ctx = Context::new();
     for (k, v) in map {
@@ -230,7 +238,13 @@ impl Evaluator {
         if let Some(p) = map.get(text) {
             return Ok(p.clone());
         }
-        let p = Policy::parse(text, kind).map_err(|e| {
+        // RCPFullAWSAccess is AWS's own managed RCP, the only RCP that may Allow (and use the bare
+        // "*" action); customer RCPs may only Deny. Exactly that document is parsed as AWS managed.
+        let opts = policy::ParseOptions {
+            aws_managed: kind == PolicyKind::Rcp && is_rcp_full_aws_access(text),
+            ..policy::ParseOptions::default()
+        };
+        let p = Policy::parse_with(text, kind, &opts).map_err(|e| {
             EvalError(format!(
                 "{}: MalformedPolicyDocument: {} (line {}, column {}: {})",
                 what(),
@@ -373,6 +387,8 @@ impl Evaluator {
             raw.session_policy.map(|p| self.load(p, PolicyKind::Session, || "sessionPolicy".into())).transpose()?;
         let scps = self.load_levels(&raw.scps, PolicyKind::Scp, "scps")?;
         let rcps = self.load_levels(&raw.rcps, PolicyKind::Rcp, "rcps")?;
+        // SCPs and RCPs never restrict service-linked roles (Organizations user guide, facts §5.3).
+        let (scps, rcps) = if principal.service_linked_role { (None, None) } else { (scps, rcps) };
         self.ensure_names(identity.len(), [&raw.scps, &raw.rcps]);
 
         let resource_account = raw

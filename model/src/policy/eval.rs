@@ -77,7 +77,13 @@ fn principal_grant(spec: &PrincipalSpec, req: &Request<'_>, has_boundary: bool) 
         // NotPrincipal (Deny only) applies to everyone not listed; AWS
         // documents that it always applies to principals with a permissions
         // boundary.
-        let listed = spec.entries.iter().any(|e| entry_grant(e, req).is_some());
+        // The caller is excepted only when it is listed itself (its ARN, its role's ARN, or for
+        // the root user its account): listing an account, as AWS recommends next to the user,
+        // does not except that account's other principals.
+        let listed = spec.entries.iter().any(|e| match entry_grant(e, req) {
+            Some(Grant::Account) => req.principal.kind == PrincipalKind::Root,
+            other => other.is_some(),
+        });
         return (has_boundary || !listed).then_some(Grant::Direct);
     }
     spec.entries.iter().filter_map(|e| entry_grant(e, req)).max()
@@ -317,6 +323,10 @@ fn chain(req: &Request<'_>, set: &PolicySet<'_>, has_boundary: bool, d: &mut Dec
             return deny(d, Layer::Session);
         }
         push_layer(d, Layer::Session);
+    } else if p.kind == PrincipalKind::FederatedUser {
+        // A GetFederationToken session without a session policy has no permissions: only role
+        // sessions fall back to their identity policies (evaluation logic, session policies step).
+        return deny(d, Layer::Session);
     }
     allowed(d, &[])
 }
