@@ -38,3 +38,25 @@ fn the_same_seed_prints_the_same_transcript() {
         assert_eq!(first, second, "{} is not deterministic", file.display());
     }
 }
+
+/// Every root task that rootsim can perform has a scenario that performs it (`@tasks`), and every
+/// task a scenario names exists in the catalogue. Tasks rootsim cannot perform yet are listed by
+/// `rootsim tasks` with a mark, and need a scenario as soon as they become performable.
+#[test]
+fn every_performable_root_task_has_a_scenario() {
+    use rootsim::script::Script;
+    use rootsim_model::tasks;
+    let files = collect(&[scenarios_dir()]).expect("scenarios/ is readable");
+    let mut covered = std::collections::BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        let script = Script::parse(&file.display().to_string(), &text).unwrap_or_else(|e| panic!("{e}"));
+        for t in &script.tasks {
+            assert!(tasks::find(t).is_some(), "{} names the task {t}, which is not in the catalogue", file.display());
+            covered.insert(t.clone());
+        }
+    }
+    let missing: Vec<&str> =
+        tasks::TASKS.iter().filter(|t| tasks::available(t) && !covered.contains(t.id)).map(|t| t.id).collect();
+    assert!(missing.is_empty(), "performable root tasks without a scenario (@tasks): {missing:?}");
+}

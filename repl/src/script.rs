@@ -6,6 +6,7 @@
 //! ```text
 //! @title An IAM user without permissions is denied
 //! @rules IAM-EVAL-IMPLICIT-DENY
+//! @tasks restore-iam-permissions   # root tasks performed (see `rootsim tasks`), if any
 //! @world demo            # or: empty (default: demo)
 //! @seed 2026             # default: rootsim's default seed
 //!
@@ -83,6 +84,8 @@ pub struct Script {
     pub title: String,
     /// `@rules`.
     pub rules: Vec<String>,
+    /// `@tasks`: the root-task catalogue entries (`rootsim tasks`) that the scenario performs.
+    pub tasks: Vec<String>,
     /// `@world`.
     pub world: StartWorld,
     /// `@seed`.
@@ -121,6 +124,7 @@ impl Script {
             path: path.to_string(),
             title: String::new(),
             rules: Vec::new(),
+            tasks: Vec::new(),
             world: StartWorld::Demo,
             seed: rootsim_model::DEFAULT_SEED,
             steps: Vec::new(),
@@ -141,7 +145,7 @@ impl Script {
             if let Some(directive) = line.strip_prefix('@') {
                 let (word, rest) = directive.split_once(char::is_whitespace).unwrap_or((directive, ""));
                 let rest = rest.trim();
-                let header = matches!(word, "title" | "rules" | "world" | "seed");
+                let header = matches!(word, "title" | "rules" | "tasks" | "world" | "seed");
                 if header && !script.steps.is_empty() {
                     return Err(err(n, indent + 1, format!("@{word} belongs in the header, before the first command")));
                 }
@@ -149,6 +153,9 @@ impl Script {
                     "title" => script.title = rest.to_string(),
                     "rules" => {
                         script.rules = rest.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect()
+                    }
+                    "tasks" => {
+                        script.tasks = rest.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect()
                     }
                     "world" => {
                         script.world = match rest {
@@ -204,7 +211,7 @@ impl Script {
                         return Err(err(
                             n,
                             indent + 1,
-                            format!("unknown directive @{other} (title, rules, world, seed, expect, set)"),
+                            format!("unknown directive @{other} (title, rules, tasks, world, seed, expect, set)"),
                         ));
                     }
                 }
