@@ -96,6 +96,8 @@ pub struct Caller {
     pub session_policy: Option<Policy>,
     /// Whether the call came from a console sign-in.
     pub console: bool,
+    /// For an `sts:AssumeRoot` session, the ARN of its task policy.
+    pub task_policy: Option<String>,
 }
 
 impl Caller {
@@ -297,7 +299,13 @@ impl World {
                     temporary: true,
                     session_policy: session.policy.clone(),
                     console: false,
+                    task_policy: None,
                 }
+            }
+            SessionKind::AssumedRoot { task_policy_arn } => {
+                let mut c = self.root_caller(&session.account, false, Some(session.issued), Some(id), false);
+                c.task_policy = Some(task_policy_arn.clone());
+                c
             }
             SessionKind::SessionToken { user: None } => {
                 self.root_caller(&session.account, session.mfa, Some(session.issued), Some(id), false)
@@ -332,6 +340,7 @@ impl World {
             temporary: console,
             session_policy: None,
             console,
+            task_policy: None,
         }
     }
 
@@ -364,6 +373,7 @@ impl World {
             temporary: console,
             session_policy: None,
             console,
+            task_policy: None,
         }
     }
 
@@ -409,6 +419,10 @@ impl World {
             ctx.insert("aws:username", name.as_str());
         }
         let now = self.clock.now();
+        // Only AssumeRoot sessions carry aws:AssumedRoot (facts §2.6).
+        if caller.task_policy.is_some() {
+            ctx.insert("aws:AssumedRoot", "true");
+        }
         // MFA keys exist only for temporary credentials (facts §2.6).
         if caller.temporary {
             ctx.insert("aws:MultiFactorAuthPresent", if caller.mfa { "true" } else { "false" });
@@ -459,11 +473,35 @@ impl World {
         resource_policy: Option<(&str, &Policy)>,
         resource_must_allow: bool,
     ) -> AuthRecord {
-        let resource_account = arn::account_of(resource)
-            .map(str::to_string)
-            .or_else(|| (resource == "*" || !resource.starts_with("arn:")).then(|| caller.account.clone()))
-            .or_else(|| Some(caller.account.clone()));
-        let context = self.context_for(caller, region, resource_account.as_deref());
+        self.authorize_ctx(caller, region, action, resource, resource_policy, resource_must_allow, &[])
+    }
+
+    /// [`World::authorize`] with request-specific condition keys (`sts:TaskPolicyArn`, ...).
+    #[allow(clippy::too_many_arguments)]
+    pub fn authorize_ctx(
+        &self,
+        caller: &Caller,
+        region: &str,
+        action: &str,
+        resource: &str,
+        resource_policy: Option<(&str, &Policy)>,
+        resource_must_allow: bool,
+        extra: &[(&str, &str)],
+    ) -> AuthRecord {
+        // AssumeRoot names the member's root user as its resource, but it is authorized in the
+        // caller's account alone: no resource-based policy of the member is involved.
+        let resource_account = if action.eq_ignore_ascii_case("sts:AssumeRoot") {
+            Some(caller.account.clone())
+        } else {
+            arn::account_of(resource)
+                .map(str::to_string)
+                .or_else(|| (resource == "*" || !resource.starts_with("arn:")).then(|| caller.account.clone()))
+                .or_else(|| Some(caller.account.clone()))
+        };
+        let mut context = self.context_for(caller, region, resource_account.as_deref());
+        for (k, v) in extra {
+            context.insert(k, *v);
+        }
         let empty = IamAccount::default();
         let iam = self.iam.account(&caller.account).unwrap_or(&empty);
         let source = match &caller.kind {
@@ -500,6 +538,11 @@ impl World {
             rcp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
         let session: Vec<NamedPolicy> =
             caller.session_policy.iter().map(|p| NamedPolicy { name: "session policy", policy: p }).collect();
+        // An AssumeRoot session is scoped by its task policy: deny-only, evaluated as its own layer.
+        let task = caller
+            .task_policy
+            .as_ref()
+            .and_then(|arn| crate::iam::managed::aws_managed(arn).map(|p| (arn.clone(), &p.document)));
 
         let set = PolicySet {
             scps: scp_slices.as_deref(),
@@ -509,7 +552,7 @@ impl World {
             identity: &identity,
             boundary: boundary.as_ref().map(|(n, p)| NamedPolicy { name: n, policy: p }),
             session: &session,
-            task: None,
+            task: task.as_ref().map(|(name, p)| NamedPolicy { name, policy: p }),
         };
         let request = Request {
             principal: &caller.principal,

@@ -124,6 +124,10 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
             None => v["sessionContext"] = json!({ "attributes": attributes }),
         }
     }
+    if caller.task_policy.is_some() {
+        // AssumeRoot sessions are recorded as the member's root user, marked as such (facts §6.1).
+        v["sessionContext"]["assumedRoot"] = json!("true");
+    }
     if caller.console {
         v["sessionCredentialFromConsole"] = json!("true");
     }

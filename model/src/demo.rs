@@ -121,6 +121,7 @@ pub fn demo(seed: u64) -> (World, Identity) {
         attachments,
         service_access: BTreeSet::new(),
         delegated_admins: BTreeMap::new(),
+        root_features: BTreeSet::new(),
     });
 
     // IAM: the Admins group in management, the users, and the roles.

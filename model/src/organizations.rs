@@ -102,6 +102,17 @@ pub struct Organization {
     pub service_access: BTreeSet<String>,
     /// Delegated administrator account IDs, by service principal.
     pub delegated_admins: BTreeMap<String, BTreeSet<String>>,
+    /// Centralized root access features enabled through IAM (`RootCredentialsManagement`,
+    /// `RootSessions`).
+    #[serde(default)]
+    pub root_features: BTreeSet<String>,
+}
+
+impl Organization {
+    /// Whether `account` is the IAM delegated administrator.
+    pub fn is_iam_delegated_admin(&self, account: &str) -> bool {
+        self.delegated_admins.get("iam.amazonaws.com").is_some_and(|s| s.contains(account))
+    }
 }
 
 impl Organization {
@@ -343,6 +354,123 @@ fn describe_account(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(json!({ "Account": account_json(call, &org, id) }))
 }
 
+/// Service principals rootsim knows for trusted access and delegated administration.
+const SERVICE_PRINCIPALS: &[&str] =
+    &["iam.amazonaws.com", "account.amazonaws.com", "cloudtrail.amazonaws.com", "sso.amazonaws.com"];
+
+fn service_principal(input: &Input) -> AwsResult<String> {
+    let sp = req_str(input, "ServicePrincipal")?;
+    if SERVICE_PRINCIPALS.contains(&sp) {
+        Ok(sp.to_string())
+    } else {
+        Err(AwsError::new("InvalidInputException", 400, format!("You provided a value that does not match the required pattern: {sp} is not a service principal that rootsim models ({}).", SERVICE_PRINCIPALS.join(", "))).with_hint("  Reason: UNRECOGNIZED_SERVICE_PRINCIPAL"))
+    }
+}
+
+fn enable_aws_service_access(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let _ = org_of(call, true)?;
+    let sp = service_principal(input)?;
+    authorize(call, "organizations:EnableAWSServiceAccess", "*")?;
+    org_mut(call).service_access.insert(sp);
+    Ok(Value::Null)
+}
+
+fn disable_aws_service_access(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let _ = org_of(call, true)?;
+    let sp = service_principal(input)?;
+    authorize(call, "organizations:DisableAWSServiceAccess", "*")?;
+    org_mut(call).service_access.remove(&sp);
+    Ok(Value::Null)
+}
+
+fn list_aws_service_access_for_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    authorize(call, "organizations:ListAWSServiceAccessForOrganization", "*")?;
+    let list: Vec<Value> = org
+        .service_access
+        .iter()
+        .map(|sp| json!({ "ServicePrincipal": sp, "DateEnabled": crate::clock::format_cli(call.world.clock.now()) }))
+        .collect();
+    Ok(json!({ "EnabledServicePrincipals": list }))
+}
+
+fn register_delegated_administrator(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    let account = req_str(input, "AccountId")?;
+    let sp = service_principal(input)?;
+    authorize(call, "organizations:RegisterDelegatedAdministrator", "*")?;
+    let violation = |reason: &str, msg: &str| {
+        AwsError::new("ConstraintViolationException", 400, msg.to_string()).with_hint(format!("  Reason: {reason}"))
+    };
+    if !org.accounts.contains_key(account) {
+        return Err(AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist."));
+    }
+    if account == org.management_account {
+        return Err(violation(
+            "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+            "You can't register the management account as a delegated administrator.",
+        ));
+    }
+    if !org.service_access.contains(&sp) {
+        return Err(violation("SERVICE_ACCESS_NOT_ENABLED", "You must first enable trusted access for the service."));
+    }
+    let admins = org.delegated_admins.get(&sp).cloned().unwrap_or_default();
+    if admins.contains(account) {
+        return Err(AwsError::new(
+            "AccountAlreadyRegisteredException",
+            400,
+            "The provided account is already a delegated administrator for your organization.",
+        ));
+    }
+    // One delegated administrator per service (a simulator assumption for IAM; facts §2.2).
+    if !admins.is_empty() {
+        return Err(violation(
+            "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED",
+            "You have already registered the maximum number of delegated administrators for this service.",
+        ));
+    }
+    org_mut(call).delegated_admins.entry(sp).or_default().insert(account.to_string());
+    Ok(Value::Null)
+}
+
+fn deregister_delegated_administrator(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, false)?;
+    let account = req_str(input, "AccountId")?;
+    let sp = service_principal(input)?;
+    // The management account, or the delegated administrator itself (facts §2.2).
+    if call.caller.account != org.management_account
+        && !org.delegated_admins.get(&sp).is_some_and(|a| a.contains(&call.caller.account))
+    {
+        return Err(org_denied());
+    }
+    authorize(call, "organizations:DeregisterDelegatedAdministrator", "*")?;
+    if !org.delegated_admins.get(&sp).is_some_and(|a| a.contains(account)) {
+        return Err(AwsError::new(
+            "AccountNotRegisteredException",
+            400,
+            "The provided account is not a registered delegated administrator for your organization.",
+        ));
+    }
+    org_mut(call).delegated_admins.get_mut(&sp).expect("checked").remove(account);
+    Ok(Value::Null)
+}
+
+fn list_delegated_administrators(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_of(call, true)?;
+    authorize(call, "organizations:ListDelegatedAdministrators", "*")?;
+    let filter = opt_str(input, "ServicePrincipal");
+    let mut ids: Vec<&String> = org
+        .delegated_admins
+        .iter()
+        .filter(|(sp, _)| filter.is_none_or(|f| f == sp.as_str()))
+        .flat_map(|(_, a)| a.iter())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let list: Vec<Value> = ids.into_iter().map(|id| account_json(call, &org, id)).collect();
+    Ok(json!({ "DelegatedAdministrators": list }))
+}
+
 fn list_parents(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let org = org_of(call, true)?;
     let child = req_str(input, "ChildId")?;
@@ -540,6 +668,7 @@ const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) 
 const PARENT: Param = p("ParentId", Shape::String, true, "the root (r-...) or OU (ou-...) ID");
 const POLICY_ID: Param = p("PolicyId", Shape::String, true, "the policy's ID (p-...)");
 const TARGET: Param = p("TargetId", Shape::String, true, "a root, OU or account ID");
+const SERVICE: Param = p("ServicePrincipal", Shape::String, true, "e.g. iam.amazonaws.com");
 const FILTER: Param = p("Filter", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
 
 macro_rules! op {
@@ -598,6 +727,37 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!("AttachPolicy", attach_policy, "Attaches a policy to a root, OU or account.", [POLICY_ID, TARGET]),
     op!("DetachPolicy", detach_policy, "Detaches a policy; every entity keeps at least one SCP.", [POLICY_ID, TARGET]),
+    op!(
+        "EnableAWSServiceAccess",
+        enable_aws_service_access,
+        "Gives a service trusted access to the organization.",
+        [SERVICE]
+    ),
+    op!("DisableAWSServiceAccess", disable_aws_service_access, "Removes a service's trusted access.", [SERVICE]),
+    op!(
+        "ListAWSServiceAccessForOrganization",
+        list_aws_service_access_for_organization,
+        "Lists the services with trusted access.",
+        []
+    ),
+    op!(
+        "RegisterDelegatedAdministrator",
+        register_delegated_administrator,
+        "Makes a member account the delegated administrator of a service.",
+        [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
+    ),
+    op!(
+        "DeregisterDelegatedAdministrator",
+        deregister_delegated_administrator,
+        "Removes a delegated administrator.",
+        [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
+    ),
+    op!(
+        "ListDelegatedAdministrators",
+        list_delegated_administrators,
+        "Lists delegated administrators.",
+        [p("ServicePrincipal", Shape::String, false, "only for this service"),]
+    ),
 ];
 
 /// The AWS managed policies an organization starts with, by type.

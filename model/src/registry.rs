@@ -8,6 +8,7 @@ use crate::service::Operation;
 const TABLES: &[&[Operation]] = &[
     crate::iam::ops::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
+    crate::iam::org_features::OPERATIONS,
     crate::kms::OPERATIONS,
     crate::organizations::OPERATIONS,
     crate::sts::OPERATIONS,

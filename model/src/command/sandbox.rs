@@ -598,6 +598,19 @@ fn forgot_root_password(session: &mut Session, email: &str) -> Outcome {
     let Some(account) = session.world.accounts.by_email(email).map(|a| a.id.clone()) else {
         return Outcome::ok(reply);
     };
+    // With root credentials management, a member whose root credentials were removed cannot
+    // recover the password unless the organization allowed it (facts §2.1, §3.2).
+    let managed = session.world.organizations.of_account(&account).is_some_and(|o| {
+        o.management_account != account
+            && o.root_features.contains(crate::iam::org_features::ROOT_CREDENTIALS_MANAGEMENT)
+    });
+    let root = &session.world.iam.accounts[&account].root;
+    if managed && root.password.is_none() && !root.recovery_allowed {
+        return Outcome::fail(
+            "PasswordRecoveryDisabled",
+            "Password recovery is disabled for this root user: its organization manages root credentials centrally. Ask an administrator of the management account to allow password recovery.",
+        );
+    }
     let token = session.world.rng.lower_alnum(24);
     let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
     iam.root.password_reset = Some((token.clone(), now + RESET_LINK_SECONDS));
@@ -651,6 +664,7 @@ fn cmd_reset_root_password(session: &mut Session, args: &Args, _: &mut dyn Host)
     let root = &mut session.world.iam.accounts.get_mut(&account).expect("exists").root;
     root.password = Some(password.to_string());
     root.password_reset = None;
+    root.recovery_allowed = false;
     session.world.mail.send(
         &email,
         crate::mail::Email {

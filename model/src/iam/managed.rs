@@ -90,6 +90,36 @@ const CATALOGUE: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
+/// The five root task policies (facts §2.5): deny-only documents that scope an `sts:AssumeRoot`
+/// session. They cannot be attached to users, groups or roles.
+const TASK_POLICIES: &[(&str, &str, &str)] = &[
+    (
+        "IAMAuditRootUserCredentials",
+        "Lets a root session audit a member's root user credentials.",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyAllOtherActionsOnAnyResource","Effect":"Deny","NotAction":["iam:ListAccessKeys","iam:ListSigningCertificates","iam:GetLoginProfile","iam:ListMFADevices","iam:GetAccountSummary","iam:GetUser","iam:GetAccessKeyLastUsed"],"Resource":"*"},{"Sid":"DenyAuditingCredentialsOnNonRootUserResource","Effect":"Deny","Action":["iam:ListAccessKeys","iam:ListSigningCertificates","iam:GetLoginProfile","iam:ListMFADevices","iam:GetUser","iam:GetAccessKeyLastUsed"],"NotResource":"arn:aws:iam::*:root"}]}"#,
+    ),
+    (
+        "IAMCreateRootUserPassword",
+        "Lets a root session allow password recovery for a member's root user.",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyAllOtherActionsOnAnyResource","Effect":"Deny","NotAction":["iam:CreateLoginProfile","iam:GetLoginProfile"],"Resource":"*"},{"Sid":"DenyCreatingPasswordOnNonRootUserResource","Effect":"Deny","Action":["iam:CreateLoginProfile","iam:GetLoginProfile"],"NotResource":"arn:aws:iam::*:root"}]}"#,
+    ),
+    (
+        "IAMDeleteRootUserCredentials",
+        "Lets a root session delete a member's root user credentials.",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyAllOtherActionsOnAnyResource","Effect":"Deny","NotAction":["iam:DeleteAccessKey","iam:DeleteSigningCertificate","iam:DeleteLoginProfile","iam:DeactivateMFADevice","iam:ListAccessKeys","iam:ListSigningCertificates","iam:GetLoginProfile","iam:ListMFADevices","iam:GetUser","iam:GetAccessKeyLastUsed"],"Resource":"*"},{"Sid":"DenyDeletingRootUserCredentialsOnNonRootUserResource","Effect":"Deny","Action":["iam:DeleteAccessKey","iam:DeleteSigningCertificate","iam:DeleteLoginProfile","iam:DeactivateMFADevice","iam:ListAccessKeys","iam:ListSigningCertificates","iam:GetLoginProfile","iam:ListMFADevices","iam:GetUser","iam:GetAccessKeyLastUsed"],"NotResource":"arn:aws:iam::*:root"}]}"#,
+    ),
+    (
+        "S3UnlockBucketPolicy",
+        "Lets a root session delete or replace a member's bucket policy that denies everyone.",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyAllOtherActionsOnAnyResource","Effect":"Deny","NotAction":["s3:DeleteBucketPolicy","s3:PutBucketPolicy","s3:GetBucketPolicy","s3:ListAllMyBuckets"],"Resource":"*"},{"Sid":"DenyManagingBucketPolicyForNonRootCallers","Effect":"Deny","Action":["s3:DeleteBucketPolicy","s3:PutBucketPolicy","s3:GetBucketPolicy","s3:ListAllMyBuckets"],"Resource":"*","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}]}"#,
+    ),
+    (
+        "SQSUnlockQueuePolicy",
+        "Lets a root session replace a member's queue policy that denies everyone.",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyAllOtherActionsOnAnyResource","Effect":"Deny","NotAction":["sqs:SetQueueAttributes","sqs:GetQueueAttributes","sqs:ListQueues","sqs:GetQueueUrl"],"Resource":"*"},{"Sid":"DenyGettingQueueAttributesOnNonOwnQueue","Effect":"Deny","Action":["sqs:GetQueueAttributes"],"Resource":"arn:aws:sqs:*:*:*","Condition":{"StringNotEqualsIfExists":{"aws:ResourceAccount":["${aws:PrincipalAccount}"]}}},{"Sid":"DenyActionsForNonRootUser","Effect":"Deny","Action":["sqs:SetQueueAttributes","sqs:GetQueueAttributes","sqs:ListQueues","sqs:GetQueueUrl"],"Resource":"*","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}]}"#,
+    ),
+];
+
 /// A stable, name-derived policy ID: `ANPA` and 17 base-32 characters.
 fn derived_id(name: &str) -> String {
     const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -127,8 +157,30 @@ fn catalogue() -> &'static BTreeMap<String, AwsManagedPolicy> {
                 };
                 (arn, p)
             })
+            .chain(TASK_POLICIES.iter().map(|(name, description, doc)| {
+                let arn = format!("arn:aws:iam::aws:policy/root-task/{name}");
+                let opts = ParseOptions { aws_managed: true, ..ParseOptions::default() };
+                let document = Policy::parse_with(doc, PolicyKind::Session, &opts)
+                    .unwrap_or_else(|e| panic!("task policy {name} is invalid: {e}"));
+                let p = AwsManagedPolicy {
+                    name,
+                    path: "/root-task/",
+                    arn: arn.clone(),
+                    id: derived_id(name),
+                    version: "v1",
+                    description,
+                    document,
+                    attachable: false,
+                };
+                (arn, p)
+            }))
             .collect()
     })
+}
+
+/// Whether `arn` is one of the five root task policies.
+pub fn is_task_policy(arn: &str) -> bool {
+    aws_managed(arn).is_some_and(|p| p.path == "/root-task/")
 }
 
 /// The AWS managed policy with this ARN.

@@ -8,6 +8,7 @@
 pub mod credentials;
 pub mod managed;
 pub mod ops;
+pub mod org_features;
 pub mod simulate;
 
 use crate::policy::Policy;
@@ -109,6 +110,20 @@ pub struct RootUser {
     /// A sign-in with alternative factors under way (lost MFA device).
     #[serde(default)]
     pub mfa_recovery: Option<MfaRecovery>,
+    /// Password recovery was allowed through centralized root access (a login profile without a
+    /// password, created in an AssumeRoot session): the person at the root email may reset it.
+    #[serde(default)]
+    pub recovery_allowed: bool,
+}
+
+impl RootUser {
+    /// Whether the root user has any credential at all (password, keys, certificates, MFA).
+    pub fn has_credentials(&self) -> bool {
+        self.password.is_some()
+            || !self.access_keys.is_empty()
+            || !self.signing_certificates.is_empty()
+            || !self.mfa_devices.is_empty()
+    }
 }
 
 /// Signing in with alternative factors when the MFA device is lost (facts §3.4): verify the root

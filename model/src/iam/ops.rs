@@ -1109,8 +1109,52 @@ fn check_password(password: &str) -> AwsResult<()> {
     Ok(())
 }
 
+/// Whose login profile a call is about. Without a user name: the calling user, or (only in an
+/// AssumeRoot session) the root user (facts §2.4: "you must use an AssumeRoot session to omit the
+/// user name").
+fn login_subject(call: &Call, input: &Input) -> AwsResult<Subject> {
+    match (opt_str(input, "UserName"), &call.caller.kind) {
+        (Some(n), _) => {
+            check_name("UserName", n, 64)?;
+            Ok(Subject::User(n.to_string()))
+        }
+        (None, CallerKind::User { key }) => Ok(Subject::User(iam_of(call).users[key].name.clone())),
+        (None, CallerKind::Root) if call.caller.task_policy.is_some() => Ok(Subject::Root),
+        (None, CallerKind::Root) => Err(AwsError::validation(
+            "Must specify userName: the root user's password is managed in the console, or through an AssumeRoot session",
+        )),
+        (None, CallerKind::RoleSession { .. }) => {
+            Err(AwsError::validation("Must specify userName when calling with non-User credentials"))
+        }
+    }
+}
+
+fn root_profile_json(call: &Call) -> Value {
+    let created = call.world.accounts.get(&call.caller.account).map_or(0, |a| a.created);
+    json!({ "LoginProfile": { "CreateDate": format_cli(created), "PasswordResetRequired": false } })
+}
+
+fn root_profile_not_found() -> AwsError {
+    AwsError::no_such_entity("Login Profile for User root cannot be found.")
+}
+
 fn create_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let name = req_str(input, "UserName")?;
+    let subject = login_subject(call, input)?;
+    let Subject::User(name) = subject else {
+        authorize_subject(call, "iam:CreateLoginProfile", &Subject::Root)?;
+        if opt_str(input, "Password").is_some() {
+            return Err(AwsError::validation(
+                "A password cannot be set for the root user: omit --password to allow password recovery.",
+            ));
+        }
+        let root = &iam_of(call).root;
+        if root.password.is_some() || root.recovery_allowed {
+            return Err(AwsError::already_exists("Login Profile for user root already exists."));
+        }
+        iam_mut(call).root.recovery_allowed = true;
+        return Ok(root_profile_json(call));
+    };
+    let name = name.as_str();
     let password = req_str(input, "Password")?;
     let reset = opt_bool(input, "PasswordResetRequired").unwrap_or(false);
     let (_, real) = authorize_entity(call, "iam:CreateLoginProfile", Kind::User, name)?;
@@ -1125,7 +1169,16 @@ fn create_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
 }
 
 fn get_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let name = req_str(input, "UserName")?;
+    let subject = login_subject(call, input)?;
+    let Subject::User(name) = subject else {
+        authorize_subject(call, "iam:GetLoginProfile", &Subject::Root)?;
+        let root = &iam_of(call).root;
+        if root.password.is_none() && !root.recovery_allowed {
+            return Err(root_profile_not_found());
+        }
+        return Ok(root_profile_json(call));
+    };
+    let name = name.as_str();
     let (_, real) = authorize_entity(call, "iam:GetLoginProfile", Kind::User, name)?;
     let p = iam_of(call)
         .user(name)
@@ -1160,7 +1213,18 @@ fn update_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
 }
 
 fn delete_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let name = req_str(input, "UserName")?;
+    let subject = login_subject(call, input)?;
+    let Subject::User(name) = subject else {
+        authorize_subject(call, "iam:DeleteLoginProfile", &Subject::Root)?;
+        let root = &mut iam_mut(call).root;
+        if root.password.is_none() && !root.recovery_allowed {
+            return Err(root_profile_not_found());
+        }
+        root.password = None;
+        root.recovery_allowed = false;
+        return Ok(Value::Null);
+    };
+    let name = name.as_str();
     let (_, real) = authorize_entity(call, "iam:DeleteLoginProfile", Kind::User, name)?;
     let user = iam_mut(call).users.get_mut(&key(name)).expect("checked");
     if user.login_profile.take().is_none() {
@@ -1406,14 +1470,14 @@ pub const OPERATIONS: &[Operation] = &[
     op!(
         "CreateLoginProfile",
         create_login_profile,
-        "Gives a user a console password.",
+        "Gives a user a console password; in an AssumeRoot session without a name, allows the root user's password recovery.",
         [
-            USER,
-            p("Password", Shape::String, true, "the new password"),
+            USER_OPT,
+            p("Password", Shape::String, false, "the new password (omitted for the root user)"),
             p("PasswordResetRequired", Shape::Boolean, false, "must change it at next sign-in"),
         ]
     ),
-    op!("GetLoginProfile", get_login_profile, "Tells whether a user has a console password.", [USER]),
+    op!("GetLoginProfile", get_login_profile, "Tells whether a user (or, in an AssumeRoot session, the root user) has a console password.", [USER_OPT]),
     op!(
         "UpdateLoginProfile",
         update_login_profile,
@@ -1424,7 +1488,7 @@ pub const OPERATIONS: &[Operation] = &[
             p("PasswordResetRequired", Shape::Boolean, false, "must change it at next sign-in"),
         ]
     ),
-    op!("DeleteLoginProfile", delete_login_profile, "Removes a user's console password.", [USER]),
+    op!("DeleteLoginProfile", delete_login_profile, "Removes a user's console password (the root user's, in an AssumeRoot session).", [USER_OPT]),
     op!(
         "SimulatePrincipalPolicy",
         simulate_principal_policy,
