@@ -136,6 +136,93 @@ fn known_failures_change_nothing_but_the_history() {
     }
 }
 
+const TASKS: &[&str] = &[
+    "IAMAuditRootUserCredentials",
+    "IAMCreateRootUserPassword",
+    "IAMDeleteRootUserCredentials",
+    "S3UnlockBucketPolicy",
+    "SQSUnlockQueuePolicy",
+];
+
+/// The actions a task policy leaves usable: its first statement's `NotAction`.
+fn task_actions(task: &str) -> Vec<String> {
+    let arn = format!("arn:aws:iam::aws:policy/root-task/{task}");
+    let doc = rootsim_model::iam::managed::aws_managed(&arn).expect("a task policy").document.to_json();
+    doc["Statement"][0]["NotAction"]
+        .as_array()
+        .expect("NotAction")
+        .iter()
+        .map(|a| a.as_str().unwrap().to_lowercase())
+        .collect()
+}
+
+/// A session in the demo's prod account from `sts assume-root` with `task`.
+fn root_session(task: &str) -> Session {
+    let mut session = Session::demo(DEFAULT_SEED);
+    let mut host = MemoryHost::default();
+    for line in [
+        "aws organizations enable-aws-service-access --service-principal iam.amazonaws.com",
+        "aws iam enable-organizations-root-sessions",
+    ] {
+        assert!(session.execute(line, &mut host).ok, "{line}");
+    }
+    let prod = session.world.accounts.find("prod").expect("demo account").id.clone();
+    let out = session.execute(
+        &format!("aws sts assume-root --target-principal {prod} --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/{task}"),
+        &mut host,
+    );
+    let c = &out.json.expect("credentials")["Credentials"];
+    let line = format!(
+        "sign-in keys --access-key-id {} --secret-access-key {} --session-token {}",
+        c["AccessKeyId"].as_str().unwrap(),
+        c["SecretAccessKey"].as_str().unwrap(),
+        c["SessionToken"].as_str().unwrap()
+    );
+    assert!(session.execute(&line, &mut host).ok);
+    session
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// An AssumeRoot session never performs an action its task policy does not leave usable, and
+    /// nothing at all once 900 seconds have passed.
+    #[test]
+    fn assume_root_sessions_stay_inside_their_task_policy(
+        task in prop::sample::select(TASKS),
+        lines in prop::collection::vec(rootsim_tests::aws_command(), 1..12),
+        wait in prop_oneof![Just(0u64), 1u64..899, 900u64..3000],
+    ) {
+        let mut session = root_session(task);
+        let mut host = MemoryHost::default();
+        let allowed = task_actions(task);
+        if wait > 0 {
+            session.execute(&format!("clock advance {wait}"), &mut host);
+        }
+        for line in &lines {
+            let out = session.execute(line, &mut host);
+            if wait >= 900 {
+                // Credentials are checked right after the command line is parsed.
+                let code = out.code.as_deref();
+                prop_assert!(
+                    matches!(code, Some("ExpiredToken") | Some("UsageError")),
+                    "{line} gave {code:?} {wait}s into a root session"
+                );
+                continue;
+            }
+            if !out.ok {
+                continue;
+            }
+            for record in session.last.iter().flat_map(|l| l.auth.iter()).filter(|r| r.decision.is_allowed()) {
+                prop_assert!(
+                    allowed.contains(&record.action.to_lowercase()),
+                    "{line}: the {task} session performed {}, outside its task policy", record.action
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_malformed_saved_world_is_refused_with_its_position() {
     let err = Session::from_json("{\n  \"format\": 1,\n  \"world\": [\n").unwrap_err();
