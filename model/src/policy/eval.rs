@@ -162,7 +162,16 @@ fn scan<'p>(
                     d.matched.push(record(layer, np, st));
                     best = best.max(Some(g));
                 }
-                Some(Err(why)) => d.unevaluable.push((record(layer, np, st), why)),
+                Some(Err(why)) => {
+                    // Fail closed: a Deny that cannot be evaluated is taken to apply, so that an
+                    // evaluation error can only ever deny (an Allow that cannot be evaluated never
+                    // matches). Both are listed as unevaluable, for the explanation.
+                    if effect == Effect::Deny {
+                        d.matched.push(record(layer, np, st));
+                        best = best.max(Some(Grant::Direct));
+                    }
+                    d.unevaluable.push((record(layer, np, st), why))
+                }
             }
         }
     }

@@ -25,8 +25,9 @@
 //!
 //! * **Unknown condition operators, unreadable condition values.** Such a
 //!   statement is *unevaluable*. An `Allow` never matches (never silently
-//!   allows). A `Deny` also does not match (we cannot say it applies), but
-//!   both are listed in [`Decision::unevaluable`] so the trainee sees them.
+//!   allows); a `Deny` is taken to match (fail closed: an evaluation error
+//!   can only deny). Both are listed in [`Decision::unevaluable`] so the
+//!   trainee sees them.
 //!   The parser accepts unknown operators for this reason; IAM would reject
 //!   many of them at write time.
 //! * **Derived context keys.** When the request context lacks them,

@@ -493,7 +493,8 @@ fn unknown_operator_is_unevaluable_and_never_allows() {
         r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Foo":{"aws:username":"bob"}}}"#,
     );
     let d = eval_identity(&bob, &[&deny], "s3:GetObject", "*", &ctx);
-    assert_eq!(d.outcome, Outcome::Allowed);
+    // Fail closed: a Deny that cannot be evaluated is taken to apply.
+    assert_eq!(d.outcome, Outcome::ExplicitlyDenied);
     assert_eq!(d.unevaluable.len(), 1);
     assert!(d
         .explain(&Request {
