@@ -1,8 +1,17 @@
-//! The Account service: the accounts themselves and their settings.
+//! The Account service: the accounts themselves, their settings and their lifecycle.
 //!
 //! Owns each account's record (ID, name, root email, status, contact information, alternate
-//! contacts, Regions). The root user's credentials live with IAM (`crate::iam`), and an account's
-//! place in an organization lives with Organizations (`crate::organizations`).
+//! contacts, Regions, root-only sign-ups) and the Account Management API (`aws account ...`), whose
+//! operations need no root user: IAM principals allowed `account:*` actions by the policy engine
+//! may rename the account, edit its contacts and opt in to Regions (facts §1, §4.1-4.2).
+//!
+//! The lifecycle of closure is here too: an account closed by its root user (in the console,
+//! `crate::command::console`) is `SUSPENDED` for a 90-day post-closure period, during which only
+//! its root user can sign in, and is `CLOSED` for good afterwards ([`Account::status_at`]).
+//! [`Accounts::check_open`] is what stops a closed account's principals from calling AWS.
+//!
+//! The root user's credentials live with IAM (`crate::iam`), an account's place in an
+//! organization with Organizations (`crate::organizations`), and its bills with `crate::billing`.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -55,6 +64,18 @@ pub struct ContactInformation {
     /// State or region, required for some countries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: Option<String>,
+    /// Second address line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    /// Third address line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line3: Option<String>,
+    /// District or county.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_or_county: Option<String>,
+    /// Website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website_url: Option<String>,
 }
 
 /// An alternate contact (`BILLING`, `OPERATIONS` or `SECURITY`).
@@ -124,6 +145,10 @@ pub struct Account {
     /// When closure was requested, if it was.
     #[serde(default)]
     pub closed_at: Option<i64>,
+    /// Whether the account's own root user closed it, which self-service reopening requires
+    /// (an account closed by its organization or by AWS is reopened through AWS Support).
+    #[serde(default)]
+    pub closed_by_root: bool,
     /// The account alias used in the IAM sign-in URL, if set.
     #[serde(default)]
     pub alias: Option<String>,
@@ -132,13 +157,23 @@ pub struct Account {
     /// Alternate contacts by type.
     #[serde(default)]
     pub alternate_contacts: BTreeMap<String, AlternateContact>,
-    /// Opt-in Regions that were enabled.
+    /// Opt-in Regions that were enabled (or are being enabled).
     #[serde(default)]
     pub enabled_opt_in_regions: Vec<String>,
+    /// When each opt-in Region was last asked to change: it is `ENABLING` or `DISABLING` for
+    /// [`REGION_CHANGE_SECONDS`] from then.
+    #[serde(default)]
+    pub region_changes: BTreeMap<String, i64>,
+    /// A root email change waiting for its one-time code.
+    #[serde(default)]
+    pub pending_email: Option<PendingEmailChange>,
+    /// Root-only console sign-ups made for the account.
+    #[serde(default)]
+    pub registrations: RootRegistrations,
 }
 
 impl Account {
-    /// Whether `region` is usable in this account.
+    /// Whether `region` is enabled in this account, or being enabled.
     pub fn region_enabled(&self, region: &str) -> bool {
         DEFAULT_REGIONS.contains(&region) || self.enabled_opt_in_regions.iter().any(|r| r == region)
     }
@@ -169,5 +204,746 @@ impl Accounts {
     /// The account whose root email is `email` (emails are case-insensitive).
     pub fn by_email(&self, email: &str) -> Option<&Account> {
         self.by_id.values().find(|a| a.email.eq_ignore_ascii_case(email))
+    }
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+/// How long a closed account stays in its post-closure period, in which its root user may reopen
+/// it (facts §4.3): 90 days.
+pub const POST_CLOSURE_SECONDS: i64 = 90 * 86_400;
+
+/// How long an opt-in Region stays `ENABLING` or `DISABLING` (a simulator assumption: AWS says
+/// minutes to hours). Long enough that the `ConflictException` rules can be seen.
+pub const REGION_CHANGE_SECONDS: i64 = 15 * 60;
+
+/// How long the one-time code of a root email change works (a simulator assumption, the 24 hours
+/// AWS gives for the Account Management API's code).
+pub const EMAIL_CODE_SECONDS: i64 = 24 * 3600;
+
+/// A root email change waiting for the code sent to the new address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEmailChange {
+    /// The address the code went to.
+    pub new_email: String,
+    /// The one-time code.
+    pub code: String,
+    /// When the code stops working.
+    pub expires: i64,
+}
+
+/// Console-only sign-ups that only the root user can make, with when each was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootRegistrations {
+    /// Signed up for AWS GovCloud (US).
+    #[serde(default)]
+    pub govcloud: Option<i64>,
+    /// Registered as a seller in the EC2 Reserved Instance Marketplace.
+    #[serde(default)]
+    pub ri_marketplace: Option<i64>,
+    /// Linked to an Amazon Mechanical Turk requester account.
+    #[serde(default)]
+    pub mturk: Option<i64>,
+}
+
+impl Account {
+    /// The lifecycle state at `now`. A closed account is stored as `SUSPENDED` with the time it
+    /// was closed; it becomes `CLOSED` (permanently) when the post-closure period ends, without
+    /// anything having to run at that moment: the clock alone decides.
+    pub fn status_at(&self, now: i64) -> AccountStatus {
+        match (self.status, self.closed_at) {
+            (AccountStatus::Suspended, Some(at)) if now >= at + POST_CLOSURE_SECONDS => AccountStatus::Closed,
+            (status, _) => status,
+        }
+    }
+
+    /// The Region's opt-in status at `now`, or `None` for a Region rootsim does not know.
+    pub fn region_status(&self, region: &str, now: i64) -> Option<RegionOptStatus> {
+        if DEFAULT_REGIONS.contains(&region) {
+            return Some(RegionOptStatus::EnabledByDefault);
+        }
+        if !OPT_IN_REGIONS.contains(&region) {
+            return None;
+        }
+        let target = self.enabled_opt_in_regions.iter().any(|r| r == region);
+        let changing = self.region_changes.get(region).is_some_and(|t| now < t + REGION_CHANGE_SECONDS);
+        Some(match (target, changing) {
+            (true, true) => RegionOptStatus::Enabling,
+            (true, false) => RegionOptStatus::Enabled,
+            (false, true) => RegionOptStatus::Disabling,
+            (false, false) => RegionOptStatus::Disabled,
+        })
+    }
+}
+
+/// A Region's opt-in status (Account Management's `RegionOptStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionOptStatus {
+    /// Enabled by the account.
+    Enabled,
+    /// Being enabled.
+    Enabling,
+    /// Being disabled.
+    Disabling,
+    /// Not enabled.
+    Disabled,
+    /// A Region every account has and cannot disable.
+    EnabledByDefault,
+}
+
+impl RegionOptStatus {
+    /// The enum value as AWS prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegionOptStatus::Enabled => "ENABLED",
+            RegionOptStatus::Enabling => "ENABLING",
+            RegionOptStatus::Disabling => "DISABLING",
+            RegionOptStatus::Disabled => "DISABLED",
+            RegionOptStatus::EnabledByDefault => "ENABLED_BY_DEFAULT",
+        }
+    }
+}
+
+impl Accounts {
+    /// Refuses every AWS call from a principal of an account that is not active: once closed, an
+    /// account's users, roles and keys stop working; only its root user can still sign in to the
+    /// console, to reopen it, read bills or contact Support (facts §4.3). The wire error is the one
+    /// credentials that no longer exist get (a simulator assumption), with rootsim's explanation.
+    pub fn check_open(&self, account: &str, now: i64) -> AwsResult<()> {
+        let Some(a) = self.get(account) else { return Ok(()) };
+        match a.status_at(now) {
+            AccountStatus::Active => Ok(()),
+            status => {
+                let since = a.closed_at.map(|t| format!(" since {}", format_cli(t))).unwrap_or_default();
+                let hint = if status == AccountStatus::Closed {
+                    format!("  (rootsim) Account {account} is permanently closed{since}: nobody can use it any more.")
+                } else {
+                    format!(
+                        "  (rootsim) Account {account} is closed ({}{since}): its users, roles and access keys can no longer call AWS. Only its root user can sign in to the console, to reopen it within 90 days (console reopen-account), view bills or contact Support.",
+                        status.as_str()
+                    )
+                };
+                Err(AwsError::invalid_token().with_hint(hint))
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the Account Management API
+
+use crate::clock::format_cli;
+use crate::error::{AwsError, AwsResult};
+use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use serde_json::{json, Map, Value};
+
+type Input = Map<String, Value>;
+
+fn validation(message: impl Into<String>) -> AwsError {
+    AwsError::new("ValidationException", 400, message)
+}
+
+fn denied(message: impl Into<String>) -> AwsError {
+    AwsError::new("AccessDeniedException", 403, message)
+}
+
+/// The account resource ARN that Account Management authorizes against, for the caller's own
+/// account (the `account` resource type of the Service Authorization Reference).
+pub fn account_arn(account: &str) -> String {
+    format!("arn:aws:account::{account}:account")
+}
+
+/// The account an operation acts on: the caller's, or `--account-id`. Acting on another account
+/// needs Organizations' trusted access and a management or delegated administrator caller, which
+/// rootsim does not model yet, so only the caller's own ID is accepted (and not from the
+/// management account, which must call in standalone context: facts §4.2).
+fn target(call: &Call, input: &Input) -> AwsResult<String> {
+    let own = call.account();
+    let Some(id) = opt_str(input, "AccountId") else { return Ok(own) };
+    if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(validation(format!(
+            "1 validation error detected: Value '{id}' at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{{12}}"
+        )));
+    }
+    let management = call.world.organizations.of_account(&own).is_some_and(|o| o.management_account == own);
+    if id == own && management {
+        return Err(denied(
+            "The management account can't specify its own AccountId; call the operation without --account-id.",
+        ));
+    }
+    if id != own {
+        return Err(denied(format!(
+            "You can manage account {id} only from its organization's management account or an Account Management delegated administrator, with trusted access enabled; rootsim does not model that yet. Call without --account-id to act on your own account ({own})."
+        )));
+    }
+    Ok(own)
+}
+
+/// Asks the policy engine, with Account Management's condition keys, and turns a denial into the
+/// JSON protocol's `AccessDeniedException`.
+fn authorize(call: &mut Call, action: &str, account: &str, extra: &[(&str, &str)]) -> AwsResult<()> {
+    let record =
+        call.world.authorize_ctx(&call.caller, &call.region, action, &account_arn(account), None, false, extra);
+    let result = if record.decision.is_allowed() { Ok(()) } else { Err(denied(record.denial_message())) };
+    call.auth.push(record);
+    result
+}
+
+fn account_mut<'a>(call: &'a mut Call, id: &str) -> &'a mut Account {
+    call.world.accounts.by_id.get_mut(id).expect("the caller's account exists")
+}
+
+fn account_ref<'a>(call: &'a Call, id: &str) -> &'a Account {
+    call.world.accounts.get(id).expect("the caller's account exists")
+}
+
+/// A pattern as AWS prints it, and the test of one character against it.
+type CharPattern<'a> = (&'a str, fn(char) -> bool);
+
+/// Checks a string's length (in characters) and, optionally, its characters.
+fn check_field(field: &str, value: &str, min: usize, max: usize, ok: Option<CharPattern>) -> AwsResult<()> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(validation(format!(
+            "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length between {min} and {max}"
+        )));
+    }
+    if let Some((pattern, f)) = ok {
+        if !value.chars().all(f) {
+            return Err(validation(format!(
+                "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn phone_char(c: char) -> bool {
+    c.is_ascii_digit() || c.is_whitespace() || "()+-".contains(c)
+}
+
+/// Whether `email` looks like an address: something@domain.tld, without spaces.
+pub fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c == ',')
+        && !domain.contains('@')
+}
+
+fn get_account_information(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let id = target(call, input)?;
+    authorize(call, "account:GetAccountInformation", &id, &[])?;
+    let a = account_ref(call, &id);
+    Ok(json!({
+        "AccountId": a.id,
+        "AccountName": a.name,
+        "AccountCreatedDate": format_cli(a.created),
+        "AccountState": a.status_at(call.now()).as_str(),
+    }))
+}
+
+fn put_account_name(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = req_str(input, "AccountName")?;
+    // [ -;=?-~]+ : printable ASCII without '<' and '>'.
+    check_field(
+        "accountName",
+        name,
+        1,
+        50,
+        Some(("[ -;=?-~]+", |c| (' '..='~').contains(&c) && c != '<' && c != '>')),
+    )?;
+    let id = target(call, input)?;
+    authorize(call, "account:PutAccountName", &id, &[])?;
+    account_mut(call, &id).name = name.to_string();
+    Ok(Value::Null)
+}
+
+fn contact_json(c: &ContactInformation) -> Value {
+    serde_json::to_value(c).expect("contact information serializes")
+}
+
+fn get_contact_information(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let id = target(call, input)?;
+    authorize(call, "account:GetContactInformation", &id, &[])?;
+    Ok(json!({ "ContactInformation": contact_json(&account_ref(call, &id).contact) }))
+}
+
+/// Countries whose addresses need a state or region (facts §4.2).
+const STATE_REQUIRED: &[&str] = &["US", "CA", "GB", "DE", "JP", "IN", "BR"];
+
+fn put_contact_information(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let Some(Value::Object(c)) = input.get("ContactInformation") else {
+        return Err(validation("1 validation error detected: Value null at 'contactInformation' failed to satisfy constraint: Member must not be null"));
+    };
+    let field = |name: &str| c.get(name).and_then(Value::as_str).map(str::to_string);
+    let mut missing = Vec::new();
+    for name in ["FullName", "AddressLine1", "City", "PostalCode", "CountryCode", "PhoneNumber"] {
+        if field(name).is_none_or(|v| v.is_empty()) {
+            missing.push(name);
+        }
+    }
+    if !missing.is_empty() {
+        return Err(validation(format!(
+            "{} validation error{} detected: {}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            missing
+                .iter()
+                .map(|m| format!(
+                    "Value null at 'contactInformation.{}' failed to satisfy constraint: Member must not be null",
+                    lower_first(m)
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
+    }
+    let known = [
+        "FullName",
+        "AddressLine1",
+        "AddressLine2",
+        "AddressLine3",
+        "City",
+        "PostalCode",
+        "CountryCode",
+        "PhoneNumber",
+        "CompanyName",
+        "StateOrRegion",
+        "DistrictOrCounty",
+        "WebsiteUrl",
+    ];
+    if let Some(k) = c.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(validation(format!("Unknown field in contactInformation: {k}")));
+    }
+    let contact = ContactInformation {
+        full_name: field("FullName").unwrap_or_default(),
+        address_line1: field("AddressLine1").unwrap_or_default(),
+        city: field("City").unwrap_or_default(),
+        postal_code: field("PostalCode").unwrap_or_default(),
+        country_code: field("CountryCode").unwrap_or_default().to_ascii_uppercase(),
+        phone_number: field("PhoneNumber").unwrap_or_default(),
+        company_name: field("CompanyName"),
+        state_or_region: field("StateOrRegion"),
+        address_line2: field("AddressLine2"),
+        address_line3: field("AddressLine3"),
+        district_or_county: field("DistrictOrCounty"),
+        website_url: field("WebsiteUrl"),
+    };
+    check_field("contactInformation.fullName", &contact.full_name, 1, 50, None)?;
+    check_field("contactInformation.addressLine1", &contact.address_line1, 1, 60, None)?;
+    check_field("contactInformation.city", &contact.city, 1, 50, None)?;
+    check_field("contactInformation.postalCode", &contact.postal_code, 1, 20, None)?;
+    check_field(
+        "contactInformation.countryCode",
+        &contact.country_code,
+        2,
+        2,
+        Some(("[A-Z]{2}", |c| c.is_ascii_uppercase())),
+    )?;
+    check_field("contactInformation.phoneNumber", &contact.phone_number, 1, 20, Some(("[\\s0-9()+-]+", phone_char)))?;
+    if STATE_REQUIRED.contains(&contact.country_code.as_str())
+        && contact.state_or_region.as_deref().is_none_or(str::is_empty)
+    {
+        return Err(validation(format!(
+            "StateOrRegion is required when CountryCode is {} (it is for {}).",
+            contact.country_code,
+            STATE_REQUIRED.join(", ")
+        )));
+    }
+    let id = target(call, input)?;
+    authorize(call, "account:PutContactInformation", &id, &[])?;
+    account_mut(call, &id).contact = contact;
+    Ok(Value::Null)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut out = s.to_string();
+    if let Some(f) = out.get_mut(0..1) {
+        f.make_ascii_lowercase();
+    }
+    out
+}
+
+/// The alternate contact types.
+pub const ALTERNATE_CONTACT_TYPES: &[&str] = &["BILLING", "OPERATIONS", "SECURITY"];
+
+fn contact_type(input: &Input) -> AwsResult<&str> {
+    let t = req_str(input, "AlternateContactType")?;
+    if ALTERNATE_CONTACT_TYPES.contains(&t) {
+        Ok(t)
+    } else {
+        Err(validation(format!(
+            "1 validation error detected: Value '{t}' at 'alternateContactType' failed to satisfy constraint: Member must satisfy enum value set: [BILLING, OPERATIONS, SECURITY]"
+        )))
+    }
+}
+
+fn get_alternate_contact(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let t = contact_type(input)?;
+    let id = target(call, input)?;
+    authorize(call, "account:GetAlternateContact", &id, &[("account:AlternateContactTypes", t)])?;
+    let c = account_ref(call, &id).alternate_contacts.get(t).ok_or_else(|| {
+        AwsError::new("ResourceNotFoundException", 404, "No contact of the inputted alternate contact type found.")
+    })?;
+    Ok(json!({ "AlternateContact": {
+        "AlternateContactType": t,
+        "EmailAddress": c.email_address,
+        "Name": c.name,
+        "PhoneNumber": c.phone_number,
+        "Title": c.title,
+    }}))
+}
+
+fn put_alternate_contact(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let t = contact_type(input)?;
+    let name = req_str(input, "Name")?;
+    let title = req_str(input, "Title")?;
+    let email = req_str(input, "EmailAddress")?;
+    let phone = req_str(input, "PhoneNumber")?;
+    check_field("name", name, 1, 64, None)?;
+    check_field("title", title, 1, 50, None)?;
+    check_field("emailAddress", email, 1, 254, None)?;
+    if !plausible_email(email.trim()) {
+        return Err(validation(
+            "1 validation error detected: Value at 'emailAddress' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\s]*[\\w+=.#|!&-]+@[\\w.-]+\\.[\\w]+[\\s]*",
+        ));
+    }
+    check_field("phoneNumber", phone, 1, 25, Some(("[\\s0-9()+-]+", phone_char)))?;
+    let id = target(call, input)?;
+    authorize(call, "account:PutAlternateContact", &id, &[("account:AlternateContactTypes", t)])?;
+    let contact = AlternateContact {
+        name: name.to_string(),
+        title: title.to_string(),
+        email_address: email.trim().to_string(),
+        phone_number: phone.to_string(),
+    };
+    account_mut(call, &id).alternate_contacts.insert(t.to_string(), contact);
+    Ok(Value::Null)
+}
+
+fn delete_alternate_contact(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let t = contact_type(input)?;
+    let id = target(call, input)?;
+    authorize(call, "account:DeleteAlternateContact", &id, &[("account:AlternateContactTypes", t)])?;
+    if account_mut(call, &id).alternate_contacts.remove(t).is_none() {
+        return Err(AwsError::new(
+            "ResourceNotFoundException",
+            404,
+            "No contact of the inputted alternate contact type found.",
+        ));
+    }
+    Ok(Value::Null)
+}
+
+/// The Region a Region operation names, which must be one rootsim knows.
+fn region_name(input: &Input) -> AwsResult<&str> {
+    let r = req_str(input, "RegionName")?;
+    if DEFAULT_REGIONS.contains(&r) || OPT_IN_REGIONS.contains(&r) {
+        Ok(r)
+    } else {
+        Err(validation(format!("The Region '{r}' is not a valid Region name.")).with_hint(
+            "  (rootsim) reason: invalidRegionOptTarget; `aws account list-regions` lists the Regions rootsim models.",
+        ))
+    }
+}
+
+fn list_regions(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let filter: Vec<String> = match input.get("RegionOptStatusContains") {
+        Some(Value::Array(v)) => v.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        _ => Vec::new(),
+    };
+    const STATUSES: &[&str] = &["ENABLED", "ENABLING", "DISABLING", "DISABLED", "ENABLED_BY_DEFAULT"];
+    if let Some(bad) = filter.iter().find(|f| !STATUSES.contains(&f.as_str())) {
+        return Err(validation(format!(
+            "1 validation error detected: Value '{bad}' at 'regionOptStatusContains' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+            STATUSES.join(", ")
+        )));
+    }
+    let max = opt_i64(input, "MaxResults").unwrap_or(50);
+    if !(1..=50).contains(&max) {
+        return Err(validation("1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 50"));
+    }
+    let start: usize = match opt_str(input, "NextToken") {
+        Some(t) => t.parse().map_err(|_| validation("The NextToken is not valid."))?,
+        None => 0,
+    };
+    let id = target(call, input)?;
+    authorize(call, "account:ListRegions", &id, &[])?;
+    let now = call.now();
+    let account = account_ref(call, &id);
+    let mut names: Vec<&str> = DEFAULT_REGIONS.iter().chain(OPT_IN_REGIONS).copied().collect();
+    names.sort_unstable();
+    let all: Vec<Value> = names
+        .into_iter()
+        .filter_map(|r| account.region_status(r, now).map(|s| (r, s)))
+        .filter(|(_, s)| filter.is_empty() || filter.iter().any(|f| f == s.as_str()))
+        .map(|(r, s)| json!({"RegionName": r, "RegionOptStatus": s.as_str()}))
+        .collect();
+    let end = (start + max as usize).min(all.len());
+    let mut out = json!({ "Regions": all.get(start.min(end)..end).unwrap_or(&[]) });
+    if end < all.len() {
+        out["NextToken"] = json!(end.to_string());
+    }
+    Ok(out)
+}
+
+fn get_region_opt_status(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let region = region_name(input)?;
+    let id = target(call, input)?;
+    authorize(call, "account:GetRegionOptStatus", &id, &[("account:TargetRegion", region)])?;
+    let status = account_ref(call, &id).region_status(region, call.now()).expect("a known Region");
+    Ok(json!({ "RegionName": region, "RegionOptStatus": status.as_str() }))
+}
+
+fn enable_region(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    change_region(call, input, true)
+}
+
+fn disable_region(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    change_region(call, input, false)
+}
+
+/// Enables or disables an opt-in Region: it goes through ENABLING or DISABLING for
+/// [`REGION_CHANGE_SECONDS`]; asking for the opposite meanwhile is a `ConflictException`, asking
+/// again for the same is accepted and changes nothing.
+fn change_region(call: &mut Call, input: &Input, enable: bool) -> AwsResult<Value> {
+    let region = region_name(input)?;
+    let id = target(call, input)?;
+    let action = if enable { "account:EnableRegion" } else { "account:DisableRegion" };
+    authorize(call, action, &id, &[("account:TargetRegion", region)])?;
+    let now = call.now();
+    let status = account_ref(call, &id).region_status(region, now).expect("a known Region");
+    match (status, enable) {
+        (RegionOptStatus::EnabledByDefault, _) => Err(validation(format!(
+            "{region} is enabled by default in every account and cannot be {}.",
+            if enable { "enabled" } else { "disabled" }
+        ))
+        .with_hint("  (rootsim) reason: invalidRegionOptTarget; only opt-in Regions can be enabled or disabled.")),
+        (RegionOptStatus::Disabling, true) => Err(AwsError::new(
+            "ConflictException",
+            409,
+            format!("{region} is being disabled (DISABLING); wait until it is DISABLED before enabling it."),
+        )),
+        (RegionOptStatus::Enabling, false) => Err(AwsError::new(
+            "ConflictException",
+            409,
+            format!("{region} is being enabled (ENABLING); wait until it is ENABLED before disabling it."),
+        )),
+        (RegionOptStatus::Enabled | RegionOptStatus::Enabling, true)
+        | (RegionOptStatus::Disabled | RegionOptStatus::Disabling, false) => Ok(Value::Null),
+        (RegionOptStatus::Disabled, true) | (RegionOptStatus::Enabled, false) => {
+            let a = account_mut(call, &id);
+            if enable {
+                a.enabled_opt_in_regions.push(region.to_string());
+            } else {
+                a.enabled_opt_in_regions.retain(|r| r != region);
+            }
+            a.region_changes.insert(region.to_string(), now);
+            Ok(Value::Null)
+        }
+    }
+}
+
+const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
+    Param { name, shape, required, doc }
+}
+
+const ACCOUNT_ID: Param =
+    p("AccountId", Shape::String, false, "another account of the organization (default: the caller's own)");
+const CONTACT_TYPE: Param = p("AlternateContactType", Shape::String, true, "BILLING, OPERATIONS or SECURITY");
+const REGION: Param = p("RegionName", Shape::String, true, "the Region, e.g. af-south-1");
+const CONTACT_FIELDS: &[Param] = &[
+    p("FullName", Shape::String, true, "the contact's full name"),
+    p("AddressLine1", Shape::String, true, "first address line"),
+    p("AddressLine2", Shape::String, false, "second address line"),
+    p("AddressLine3", Shape::String, false, "third address line"),
+    p("City", Shape::String, true, "city"),
+    p("StateOrRegion", Shape::String, false, "state or region (required for US, CA, GB, DE, JP, IN, BR)"),
+    p("DistrictOrCounty", Shape::String, false, "district or county"),
+    p("PostalCode", Shape::String, true, "postal code"),
+    p("CountryCode", Shape::String, true, "ISO country code, e.g. US"),
+    p("PhoneNumber", Shape::String, true, "the primary phone number"),
+    p("CompanyName", Shape::String, false, "company name"),
+    p("WebsiteUrl", Shape::String, false, "website"),
+];
+
+macro_rules! op {
+    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
+        Operation { service: "account", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
+    };
+}
+
+/// Account Management's operations. None needs the root user: IAM principals with `account:*`
+/// permissions may do all of them (facts §1).
+pub const OPERATIONS: &[Operation] = &[
+    op!(
+        "GetAccountInformation",
+        get_account_information,
+        "Shows the account's ID, name, creation date and state.",
+        [ACCOUNT_ID]
+    ),
+    op!(
+        "PutAccountName",
+        put_account_name,
+        "Renames the account (no root needed).",
+        [p("AccountName", Shape::String, true, "the new name, 1-50 characters"), ACCOUNT_ID]
+    ),
+    op!("GetContactInformation", get_contact_information, "Shows the account's primary contact.", [ACCOUNT_ID]),
+    op!(
+        "PutContactInformation",
+        put_contact_information,
+        "Replaces the primary contact (its phone is the one AWS calls to verify the owner).",
+        [p("ContactInformation", Shape::Structure(CONTACT_FIELDS), true, "the contact"), ACCOUNT_ID]
+    ),
+    op!("GetAlternateContact", get_alternate_contact, "Shows an alternate contact.", [CONTACT_TYPE, ACCOUNT_ID]),
+    op!(
+        "PutAlternateContact",
+        put_alternate_contact,
+        "Sets the billing, operations or security contact.",
+        [
+            CONTACT_TYPE,
+            p("Name", Shape::String, true, "the contact's name"),
+            p("Title", Shape::String, true, "the contact's title"),
+            p("EmailAddress", Shape::String, true, "email address"),
+            p("PhoneNumber", Shape::String, true, "phone number"),
+            ACCOUNT_ID,
+        ]
+    ),
+    op!(
+        "DeleteAlternateContact",
+        delete_alternate_contact,
+        "Removes an alternate contact.",
+        [CONTACT_TYPE, ACCOUNT_ID]
+    ),
+    op!(
+        "ListRegions",
+        list_regions,
+        "Lists the Regions and their opt-in status.",
+        [
+            ACCOUNT_ID,
+            p("RegionOptStatusContains", Shape::StringList, false, "only these statuses, e.g. ENABLED DISABLED"),
+            p("MaxResults", Shape::Integer, false, "at most this many (1-50)"),
+            p("NextToken", Shape::String, false, "where the previous page ended"),
+        ]
+    ),
+    op!("GetRegionOptStatus", get_region_opt_status, "Shows one Region's opt-in status.", [REGION, ACCOUNT_ID]),
+    op!("EnableRegion", enable_region, "Enables an opt-in Region (ENABLING, then ENABLED).", [REGION, ACCOUNT_ID]),
+    op!("DisableRegion", disable_region, "Disables an opt-in Region (DISABLING, then DISABLED).", [REGION, ACCOUNT_ID]),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MemoryHost, Session};
+
+    fn run(s: &mut Session, line: &str) -> crate::Outcome {
+        s.execute(line, &mut MemoryHost::default())
+    }
+
+    fn id(s: &Session, name: &str) -> String {
+        s.world.accounts.find(name).expect("demo account").id.clone()
+    }
+
+    #[test]
+    fn a_closed_account_is_suspended_for_90_days_then_closed() {
+        let (world, _) = crate::demo::demo(crate::DEFAULT_SEED);
+        let mut a = world.accounts.find("dev").unwrap().clone();
+        assert_eq!(a.status_at(0), AccountStatus::Active);
+        a.status = AccountStatus::Suspended;
+        a.closed_at = Some(1_000);
+        assert_eq!(a.status_at(1_000 + POST_CLOSURE_SECONDS - 1), AccountStatus::Suspended);
+        assert_eq!(a.status_at(1_000 + POST_CLOSURE_SECONDS), AccountStatus::Closed);
+    }
+
+    #[test]
+    fn closure_lifecycle_through_the_console() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let dev = id(&s, "dev");
+        // The management account goes last.
+        run(&mut s, "sign-in root --email aws-management@example.com --password Mgmt-Root-2026!");
+        assert_eq!(run(&mut s, "console close-account").code.as_deref(), Some("ManagementAccountHasMembers"));
+        // A member's own root user closes it: its principals stop working.
+        run(&mut s, "sign-in root --email aws-dev@example.com --password Dev-Root-2026!");
+        assert!(run(&mut s, "console close-account").ok);
+        let now = s.world.clock.now();
+        assert_eq!(s.world.accounts.get(&dev).unwrap().status_at(now), AccountStatus::Suspended);
+        assert!(s.world.accounts.check_open(&dev, now).is_err());
+        assert_eq!(run(&mut s, "aws sts get-caller-identity").code.as_deref(), Some("InvalidClientTokenId"));
+        assert_eq!(run(&mut s, "console close-account").code.as_deref(), Some("AccountClosed"));
+        // Reopened within 90 days.
+        run(&mut s, "clock advance 89d");
+        assert!(run(&mut s, "console reopen-account").ok);
+        assert_eq!(s.world.accounts.get(&dev).unwrap().status, AccountStatus::Active);
+        assert!(run(&mut s, "aws sts get-caller-identity").ok);
+        // Not after.
+        assert!(run(&mut s, "console close-account").ok);
+        run(&mut s, "clock advance 90d");
+        let now = s.world.clock.now();
+        assert_eq!(s.world.accounts.get(&dev).unwrap().status_at(now), AccountStatus::Closed);
+        let before = s.world.clone();
+        assert_eq!(run(&mut s, "console reopen-account").code.as_deref(), Some("AccountPermanentlyClosed"));
+        assert_eq!(s.world, before, "a refused reopening changes nothing");
+    }
+
+    #[test]
+    fn an_account_closed_by_someone_else_is_reopened_through_support() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let dev = id(&s, "dev");
+        let now = s.world.clock.now();
+        let a = s.world.accounts.by_id.get_mut(&dev).unwrap();
+        a.status = AccountStatus::Suspended;
+        a.closed_at = Some(now);
+        run(&mut s, "sign-in root --email aws-dev@example.com --password Dev-Root-2026!");
+        assert_eq!(run(&mut s, "console reopen-account").code.as_deref(), Some("ReopenThroughSupport"));
+    }
+
+    #[test]
+    fn opt_in_regions_pass_through_enabling_and_disabling() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let status = |s: &mut Session| {
+            let out = run(s, "aws account get-region-opt-status --region-name af-south-1");
+            out.json.unwrap()["RegionOptStatus"].as_str().unwrap().to_string()
+        };
+        assert_eq!(status(&mut s), "DISABLED");
+        assert!(run(&mut s, "aws account enable-region --region-name af-south-1").ok);
+        assert_eq!(status(&mut s), "ENABLING");
+        // Asking again for the same change is accepted; the opposite conflicts.
+        assert!(run(&mut s, "aws account enable-region --region-name af-south-1").ok);
+        let out = run(&mut s, "aws account disable-region --region-name af-south-1");
+        assert_eq!(out.code.as_deref(), Some("ConflictException"));
+        s.world.clock.advance(REGION_CHANGE_SECONDS as u64);
+        assert_eq!(status(&mut s), "ENABLED");
+        assert!(run(&mut s, "aws account disable-region --region-name af-south-1").ok);
+        assert_eq!(status(&mut s), "DISABLING");
+        let out = run(&mut s, "aws account enable-region --region-name af-south-1");
+        assert_eq!(out.code.as_deref(), Some("ConflictException"));
+        s.world.clock.advance(REGION_CHANGE_SECONDS as u64);
+        assert_eq!(status(&mut s), "DISABLED");
+        // Default Regions and unknown names are not opt-in targets.
+        let out = run(&mut s, "aws account disable-region --region-name eu-west-1");
+        assert_eq!(out.code.as_deref(), Some("ValidationException"));
+        let out = run(&mut s, "aws account enable-region --region-name mars-north-1");
+        assert_eq!(out.code.as_deref(), Some("ValidationException"));
+    }
+
+    #[test]
+    fn contact_information_needs_its_fields_and_a_state_for_some_countries() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let base = "FullName=A,AddressLine1=B,City=C,PostalCode=1,PhoneNumber=+1 555";
+        let out = run(
+            &mut s,
+            &format!("aws account put-contact-information --contact-information \"{base},CountryCode=CA\""),
+        );
+        assert_eq!(out.code.as_deref(), Some("ValidationException"));
+        let out = run(
+            &mut s,
+            &format!("aws account put-contact-information --contact-information \"{base},CountryCode=FR\""),
+        );
+        assert!(out.ok, "{}", out.text);
+        let out =
+            run(&mut s, "aws account put-contact-information --contact-information \"FullName=A,CountryCode=FR\"");
+        assert!(out.text.contains("contactInformation.addressLine1"));
+        assert!(plausible_email("a@b.co") && !plausible_email("a@b") && !plausible_email("a b@c.d"));
     }
 }

@@ -220,8 +220,15 @@ fn no_credentials() -> AwsError {
 
 impl World {
     /// Resolves what the terminal holds into a caller, failing as AWS does when the credentials
-    /// are unknown, inactive, wrong or expired.
+    /// are unknown, inactive, wrong or expired, or belong to a closed account (whose principals,
+    /// root included, can no longer call AWS: see `crate::account`).
     pub fn resolve(&self, identity: &Identity) -> AwsResult<Caller> {
+        let caller = self.resolve_credentials(identity)?;
+        self.accounts.check_open(&caller.account, self.clock.now())?;
+        Ok(caller)
+    }
+
+    fn resolve_credentials(&self, identity: &Identity) -> AwsResult<Caller> {
         match identity {
             Identity::SignedOut => Err(no_credentials()),
             Identity::Console { account, user, mfa, since } => match user {
@@ -488,9 +495,29 @@ impl World {
         resource_must_allow: bool,
         extra: &[(&str, &str)],
     ) -> AuthRecord {
+        self.authorize_owned(caller, region, action, resource, None, resource_policy, resource_must_allow, extra)
+    }
+
+    /// [`World::authorize_ctx`] for a resource whose ARN names no account (S3 buckets and
+    /// objects): `owner` is the resource's account, which decides same- or cross-account
+    /// evaluation, `aws:ResourceAccount` and the RCPs that apply. `None` reads it from the ARN.
+    #[allow(clippy::too_many_arguments)]
+    pub fn authorize_owned(
+        &self,
+        caller: &Caller,
+        region: &str,
+        action: &str,
+        resource: &str,
+        owner: Option<&str>,
+        resource_policy: Option<(&str, &Policy)>,
+        resource_must_allow: bool,
+        extra: &[(&str, &str)],
+    ) -> AuthRecord {
         // AssumeRoot names the member's root user as its resource, but it is authorized in the
         // caller's account alone: no resource-based policy of the member is involved.
-        let resource_account = if action.eq_ignore_ascii_case("sts:AssumeRoot") {
+        let resource_account = if let Some(owner) = owner {
+            Some(owner.to_string())
+        } else if action.eq_ignore_ascii_case("sts:AssumeRoot") {
             Some(caller.account.clone())
         } else {
             arn::account_of(resource)

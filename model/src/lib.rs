@@ -27,6 +27,7 @@
 pub mod account;
 pub mod arn;
 pub mod auth;
+pub mod billing;
 pub mod clock;
 pub mod cloudtrail;
 pub mod command;
@@ -40,7 +41,9 @@ pub mod organizations;
 pub mod policy;
 pub mod registry;
 pub mod rng;
+pub mod s3;
 pub mod service;
+pub mod sqs;
 pub mod sts;
 pub mod tasks;
 pub mod world;

@@ -152,6 +152,34 @@ impl<'w> Call<'w> {
     }
 }
 
+impl Call<'_> {
+    /// Like [`Call::authorize_with`], for a resource whose ARN names no account (S3 buckets and
+    /// objects, `arn:aws:s3:::bucket/key`): `owner` is the account that owns it, so that a caller
+    /// from another account is evaluated cross-account and the owner's RCPs apply.
+    pub fn authorize_owned(
+        &mut self,
+        action: &str,
+        resource: &str,
+        owner: &str,
+        resource_policy: Option<(&str, &Policy)>,
+    ) -> AwsResult<()> {
+        let record = self.world.authorize_owned(
+            &self.caller,
+            &self.region,
+            action,
+            resource,
+            Some(owner),
+            resource_policy,
+            false,
+            &[],
+        );
+        let result =
+            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
+        self.auth.push(record);
+        result
+    }
+}
+
 fn missing(name: &str) -> AwsError {
     let mut field = name.to_string();
     if let Some(first) = field.get_mut(0..1) {

@@ -38,6 +38,15 @@ pub struct World {
     /// The event history.
     #[serde(default)]
     pub cloudtrail: crate::cloudtrail::CloudTrail,
+    /// Who may see each account's bills.
+    #[serde(default)]
+    pub billing: crate::billing::Billing,
+    /// S3 buckets of every account (one global namespace).
+    #[serde(default)]
+    pub s3: crate::s3::S3,
+    /// SQS queues of every account.
+    #[serde(default)]
+    pub sqs: crate::sqs::Sqs,
 }
 
 impl World {
@@ -54,6 +63,9 @@ impl World {
             mail: Mail::default(),
             kms: crate::kms::Kms::default(),
             cloudtrail: crate::cloudtrail::CloudTrail::default(),
+            billing: crate::billing::Billing::default(),
+            s3: crate::s3::S3::default(),
+            sqs: crate::sqs::Sqs::default(),
         }
     }
 
@@ -86,9 +98,14 @@ impl World {
                     phone_number: phone,
                     company_name: None,
                     state_or_region: Some("WA".into()),
+                    ..ContactInformation::default()
                 },
                 alternate_contacts: Default::default(),
                 enabled_opt_in_regions: Vec::new(),
+                closed_by_root: false,
+                region_changes: Default::default(),
+                pending_email: None,
+                registrations: Default::default(),
             },
         );
         self.iam.accounts.insert(

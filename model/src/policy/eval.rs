@@ -192,13 +192,22 @@ fn deny(d: &mut Decision, layer: Layer) {
 
 /// The S3 bucket owner's root may always read, replace or delete its bucket
 /// policy, even when that policy denies it (only SCPs/RCPs can block it).
+/// The SQS queue owner's root may likewise always get and set its queue's
+/// attributes, the `Policy` attribute included (facts §1: a root task whose
+/// mechanism is UNCONFIRMED; modelled like S3).
 fn bucket_owner_exempt(req: &Request<'_>) -> bool {
     let p = req.principal;
     p.kind == PrincipalKind::Root
         && req.resource_account.is_none_or(|a| a == p.account)
-        && ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(req.action))
+        && [
+            "s3:GetBucketPolicy",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "sqs:GetQueueAttributes",
+            "sqs:SetQueueAttributes",
+        ]
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(req.action))
 }
 
 /// Decides `req` against `set`. See the module documentation for the order.

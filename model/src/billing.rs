@@ -1,0 +1,188 @@
+//! Billing: who may see an account's bills and tax invoices.
+//!
+//! Two gates stand in front of the Billing and Cost Management console for IAM principals (facts
+//! §1, §4.1): the account's root user must first *activate IAM access* (a per-account setting, on
+//! by default for accounts created by an organization), and then the policy engine must allow the
+//! billing action (`aws-portal:ViewBilling`). Neither binds the root user. Tax invoices add a third
+//! rule: IAM principals may see only those issued by AWS Europe; the invoices of AWS Inc. and of
+//! Amazon Internet Services Private Limited (AISPL) remain the root user's.
+//!
+//! The bills themselves are not simulated usage: every account has a small, fixed billing history
+//! derived from its ID (the two months before the simulated clock started), so that the same world
+//! always shows the same invoices.
+
+use crate::organizations::JoinedMethod;
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The billing state of every account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Billing {
+    /// When the root user activated IAM access to billing, by account ID. Accounts not listed have
+    /// the default ([`iam_access_default`]).
+    #[serde(default)]
+    pub iam_access_activated: BTreeMap<String, i64>,
+}
+
+/// An AWS seller of record that issues tax invoices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seller {
+    /// Amazon Web Services, Inc.
+    AwsInc,
+    /// Amazon Web Services EMEA SARL (AWS Europe).
+    AwsEurope,
+    /// Amazon Internet Services Private Limited (India).
+    Aispl,
+}
+
+impl Seller {
+    /// Every seller, in the order rootsim lists them.
+    pub const ALL: [Seller; 3] = [Seller::AwsInc, Seller::AwsEurope, Seller::Aispl];
+
+    /// The name used on the command line: `AWS-Inc`, `AWS-Europe` or `AISPL`.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Seller::AwsInc => "AWS-Inc",
+            Seller::AwsEurope => "AWS-Europe",
+            Seller::Aispl => "AISPL",
+        }
+    }
+
+    /// The seller's legal name.
+    pub fn legal_name(self) -> &'static str {
+        match self {
+            Seller::AwsInc => "Amazon Web Services, Inc.",
+            Seller::AwsEurope => "Amazon Web Services EMEA SARL",
+            Seller::Aispl => "Amazon Internet Services Private Limited",
+        }
+    }
+
+    /// The seller named on the command line (case-insensitive).
+    pub fn parse(name: &str) -> Option<Seller> {
+        Seller::ALL.into_iter().find(|s| s.cli_name().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether IAM principals with billing access may see this seller's tax invoices: only AWS
+    /// Europe's (facts §1, `view-tax-invoices`).
+    pub fn visible_to_iam(self) -> bool {
+        self == Seller::AwsEurope
+    }
+
+    fn prefix_and_currency(self) -> (&'static str, &'static str) {
+        match self {
+            Seller::AwsInc => ("US", "USD"),
+            Seller::AwsEurope => ("EUINLU", "EUR"),
+            Seller::Aispl => ("IN", "INR"),
+        }
+    }
+}
+
+/// One tax invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    /// The invoice number.
+    pub id: String,
+    /// Who issued it.
+    pub seller: Seller,
+    /// The billing period, `YYYY-MM`.
+    pub period: String,
+    /// The amount in hundredths of the currency.
+    pub amount_cents: u64,
+    /// ISO currency code.
+    pub currency: &'static str,
+}
+
+impl Invoice {
+    /// The amount as printed, e.g. `12.34 USD`.
+    pub fn amount(&self) -> String {
+        format!("{}.{:02} {}", self.amount_cents / 100, self.amount_cents % 100, self.currency)
+    }
+}
+
+/// The billing periods of the fixed history: the two months before the default clock start.
+const PERIODS: [&str; 2] = ["2025-11", "2025-12"];
+
+/// The account's tax invoices from `seller`: one per period, with numbers and amounts derived from
+/// the account ID, so that they never change between runs.
+pub fn invoices(account: &str, seller: Seller) -> Vec<Invoice> {
+    let digits: u64 =
+        account.bytes().filter(u8::is_ascii_digit).fold(0, |n, b| (n * 10 + u64::from(b - b'0')) % 1_000_003);
+    let (prefix, currency) = seller.prefix_and_currency();
+    PERIODS
+        .iter()
+        .enumerate()
+        .map(|(i, period)| {
+            let salt = digits.wrapping_mul(31).wrapping_add(i as u64 * 7_919 + seller as u64 * 104_729);
+            Invoice {
+                id: format!("{prefix}{}{:06}", period.replace('-', ""), salt % 1_000_000),
+                seller,
+                period: (*period).to_string(),
+                amount_cents: 1_000 + salt % 90_000,
+                currency,
+            }
+        })
+        .collect()
+}
+
+/// Whether IAM access to billing is on for an account nobody changed: yes for accounts an
+/// organization created, no for every other account (facts §1, `activate-iam-billing-access`).
+pub fn iam_access_default(world: &World, account: &str) -> bool {
+    world
+        .organizations
+        .of_account(account)
+        .and_then(|o| o.accounts.get(account))
+        .is_some_and(|m| m.joined_method == JoinedMethod::Created)
+}
+
+impl World {
+    /// Whether IAM principals of `account` may use billing at all (before their policies are asked).
+    pub fn iam_billing_access(&self, account: &str) -> bool {
+        self.billing.iam_access_activated.contains_key(account) || iam_access_default(self, account)
+    }
+}
+
+/// The text of an account's bills: each period's total across sellers, for `console view-billing`.
+pub fn bills_text(world: &World, account: &str) -> String {
+    let name = world.accounts.get(account).map_or("", |a| a.name.as_str());
+    let mut out = format!("Bills of account {name} ({account}):\n");
+    out.push_str("PERIOD    SELLER        INVOICE              AMOUNT\n");
+    for (i, period) in PERIODS.iter().enumerate() {
+        for seller in Seller::ALL {
+            let inv = &invoices(account, seller)[i];
+            out.push_str(&format!("{period}   {:<13} {:<20} {}\n", seller.cli_name(), inv.id, inv.amount()));
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invoices_are_fixed_per_account_and_seller() {
+        let a = invoices("123456789012", Seller::AwsInc);
+        assert_eq!(a, invoices("123456789012", Seller::AwsInc));
+        assert_eq!(a.len(), PERIODS.len());
+        assert_ne!(a[0].id, invoices("123456789012", Seller::AwsEurope)[0].id);
+        assert!(a.iter().all(|i| i.currency == "USD" && i.amount_cents >= 1_000));
+        assert_eq!(Seller::parse("aws-europe"), Some(Seller::AwsEurope));
+        assert!(Seller::parse("AWS-Japan").is_none());
+        assert!(
+            Seller::AwsEurope.visible_to_iam() && !Seller::AwsInc.visible_to_iam() && !Seller::Aispl.visible_to_iam()
+        );
+    }
+
+    #[test]
+    fn iam_access_is_on_by_default_only_for_created_members() {
+        let (mut world, _) = crate::demo::demo(crate::DEFAULT_SEED);
+        let mgmt = world.accounts.find("management").unwrap().id.clone();
+        let dev = world.accounts.find("dev").unwrap().id.clone();
+        // The demo's management account was not created by the organization; its members were.
+        assert!(!world.iam_billing_access(&mgmt));
+        assert!(world.iam_billing_access(&dev));
+        world.billing.iam_access_activated.insert(mgmt.clone(), 0);
+        assert!(world.iam_billing_access(&mgmt));
+    }
+}

@@ -1,0 +1,799 @@
+//! Amazon S3 (`aws s3api`): buckets, bucket policies, objects, versioning and MFA Delete.
+//!
+//! This module owns the S3 state of the world and the rules that are S3's own:
+//!
+//! * Bucket names are global: one name, one bucket, across every account (`BucketAlreadyExists`
+//!   for someone else's, `BucketAlreadyOwnedByYou` for one's own), and they follow S3's naming
+//!   rules (`InvalidBucketName`).
+//! * Every call is authorized by the one policy engine with the bucket policy as the resource
+//!   policy. A bucket ARN (`arn:aws:s3:::bucket`) names no account, so the owner is passed along
+//!   ([`Call::authorize_owned`]): a caller of another account is evaluated cross-account.
+//! * A bucket policy that denies everyone locks out IAM administrators and, for object access,
+//!   even the root user. The owner account's root user can still read, replace and delete the
+//!   policy: that exemption lives in the engine (facts §5.4), so only SCPs and RCPs can stop it.
+//! * MFA Delete: only the bucket owner's root user, with long-term credentials and a current
+//!   code of one of its MFA devices in `--mfa "SERIAL CODE"`, can turn it on or off, and once on,
+//!   every change of the versioning state needs that code (facts §1, task `s3-mfa-delete`).
+//!
+//! Objects hold a short text body: there are no files to upload or download, and `get-object`
+//! prints the metadata the CLI prints without writing the body anywhere.
+
+use crate::error::{AwsError, AwsResult};
+use crate::policy::{Policy, PolicyKind};
+use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+type Input = Map<String, Value>;
+
+/// One object: a short text body and its metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Object {
+    /// The content (text: rootsim keeps no binary data).
+    pub body: String,
+    /// The MD5 of the body in hex, which is the ETag of a single-part upload.
+    pub etag: String,
+    /// When it was written.
+    pub modified: i64,
+    /// Its version ID when the bucket's versioning was enabled at the time.
+    #[serde(default)]
+    pub version_id: Option<String>,
+}
+
+/// One bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// The globally unique name.
+    pub name: String,
+    /// The owner account's ID.
+    pub owner: String,
+    /// The Region it lives in.
+    pub region: String,
+    /// When it was created.
+    pub created: i64,
+    /// The bucket policy.
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    /// `Enabled` or `Suspended`; `None` while versioning was never configured.
+    #[serde(default)]
+    pub versioning: Option<String>,
+    /// `Enabled` or `Disabled`; `None` while MFA Delete was never configured.
+    #[serde(default)]
+    pub mfa_delete: Option<String>,
+    /// Objects by key (the latest version only).
+    #[serde(default)]
+    pub objects: BTreeMap<String, Object>,
+}
+
+impl Bucket {
+    /// `arn:aws:s3:::<name>`.
+    pub fn arn(&self) -> String {
+        bucket_arn(&self.name)
+    }
+}
+
+/// The S3 state: every bucket of every account, by name (the namespace is global).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct S3 {
+    /// Buckets by name.
+    pub buckets: BTreeMap<String, Bucket>,
+}
+
+/// `arn:aws:s3:::<bucket>`: bucket ARNs name neither a Region nor an account.
+pub fn bucket_arn(bucket: &str) -> String {
+    format!("arn:aws:s3:::{bucket}")
+}
+
+/// `arn:aws:s3:::<bucket>/<key>`.
+pub fn object_arn(bucket: &str, key: &str) -> String {
+    format!("arn:aws:s3:::{bucket}/{key}")
+}
+
+/// Whether `name` follows S3's rules for general purpose buckets: 3 to 63 lower-case letters,
+/// digits, dots and hyphens, starting and ending with a letter or digit, no `..`, not an IPv4
+/// address, and none of the prefixes and suffixes S3 reserves.
+pub fn valid_bucket_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    let charset = b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-');
+    let edges = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let ipv4 = name.split('.').count() == 4 && name.split('.').all(|p| !p.is_empty() && p.parse::<u8>().is_ok());
+    let reserved_prefix = ["xn--", "sthree-", "amzn-s3-demo-"].iter().any(|p| name.starts_with(p));
+    let reserved_suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].iter().any(|s| name.ends_with(s));
+    (3..=63).contains(&b.len())
+        && charset
+        && edges(b.first())
+        && edges(b.last())
+        && !name.contains("..")
+        && !ipv4
+        && !reserved_prefix
+        && !reserved_suffix
+}
+
+fn no_such_bucket() -> AwsError {
+    AwsError::new("NoSuchBucket", 404, "The specified bucket does not exist")
+}
+
+fn malformed_policy(message: &str) -> AwsError {
+    AwsError::new("MalformedPolicy", 400, message)
+}
+
+const JSON_FIRST_BYTE: &str = "Policies must be valid JSON and the first byte must be '{'";
+const MFA_REQUIRED: &str = "Mfa Authentication must be used for this request";
+
+/// S3's wording of a denial. S3 quotes the resource ARN, and gives the extra context (who, which
+/// policy type) only to callers of the bucket owner's account or organization; anyone else reads
+/// the bare `Access Denied`.
+fn s3_denial(world: &World, caller_account: &str, owner: &str, e: AwsError) -> AwsError {
+    if e.code != "AccessDenied" {
+        return e;
+    }
+    let same_org = caller_account == owner
+        || matches!(
+            (world.organizations.of_account(caller_account), world.organizations.of_account(owner)),
+            (Some(a), Some(b)) if a.id == b.id
+        );
+    if !same_org {
+        return AwsError { message: "Access Denied".into(), ..e };
+    }
+    let marker = " on resource: ";
+    let Some(i) = e.message.find(marker) else { return e };
+    let start = i + marker.len();
+    let end = e.message[start..].find(' ').map_or(e.message.len(), |j| start + j);
+    let message = format!("{}\"{}\"{}", &e.message[..start], &e.message[start..end], &e.message[end..]);
+    AwsError { message, ..e }
+}
+
+/// Authorizes `action` on `resource` (the bucket or one of its objects) with the bucket policy.
+fn authorize_bucket(call: &mut Call, action: &str, bucket: &str, resource: &str) -> AwsResult<()> {
+    let b = call.world.s3.buckets.get(bucket).ok_or_else(no_such_bucket)?;
+    let (owner, policy) = (b.owner.clone(), b.policy.clone());
+    let label = format!("on bucket {bucket}");
+    let result = call.authorize_owned(action, resource, &owner, policy.as_ref().map(|p| (label.as_str(), p)));
+    let account = call.caller.account.clone();
+    result.map_err(|e| s3_denial(call.world, &account, &owner, e))
+}
+
+fn bucket_param(input: &Input) -> AwsResult<&str> {
+    req_str(input, "Bucket")
+}
+
+/// A canonical user ID for an account: 64 hex digits, stable for the account.
+fn canonical_id(account: &str) -> String {
+    format!("{}{}", md5_hex(format!("canonical:{account}").as_bytes()), md5_hex(account.as_bytes()))
+}
+
+fn create_bucket(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    if !valid_bucket_name(name) {
+        return Err(AwsError::new("InvalidBucketName", 400, "The specified bucket is not valid."));
+    }
+    let constraint = input
+        .get("CreateBucketConfiguration")
+        .and_then(|c| c.get("LocationConstraint"))
+        .and_then(Value::as_str)
+        .filter(|c| !c.is_empty());
+    let incompatible = |c: &str| {
+        AwsError::new(
+            "IllegalLocationConstraintException",
+            400,
+            format!("The {c} location constraint is incompatible for the region specific endpoint this request was sent to."),
+        )
+    };
+    // us-east-1 takes no constraint; every other Region needs its own name as the constraint.
+    let region = match (call.region.as_str(), constraint) {
+        ("us-east-1", None) => "us-east-1".to_string(),
+        ("us-east-1", Some("us-east-1")) => {
+            return Err(AwsError::new(
+                "InvalidLocationConstraint",
+                400,
+                "The specified location-constraint is not valid",
+            ))
+        }
+        (r, None) => {
+            let _ = r;
+            return Err(incompatible("unspecified"));
+        }
+        (r, Some(c)) if r != "us-east-1" && c != r => return Err(incompatible(c)),
+        (_, Some(c)) => c.to_string(),
+    };
+    let account = call.account();
+    call.authorize_owned("s3:CreateBucket", &bucket_arn(name), &account, None)?;
+    let location = if region == "us-east-1" { format!("/{name}") } else { format!("http://{name}.s3.amazonaws.com/") };
+    if let Some(existing) = call.world.s3.buckets.get(name) {
+        if existing.owner != account {
+            return Err(AwsError::new(
+                "BucketAlreadyExists",
+                409,
+                "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.",
+            ));
+        }
+        // For legacy compatibility us-east-1 answers 200 to the owner and changes nothing.
+        if existing.region == "us-east-1" && region == "us-east-1" {
+            return Ok(json!({ "Location": location }));
+        }
+        return Err(AwsError::new(
+            "BucketAlreadyOwnedByYou",
+            409,
+            "Your previous request to create the named bucket succeeded and you already own it.",
+        ));
+    }
+    let bucket = Bucket {
+        name: name.to_string(),
+        owner: account,
+        region,
+        created: call.now(),
+        policy: None,
+        versioning: None,
+        mfa_delete: None,
+        objects: BTreeMap::new(),
+    };
+    call.world.s3.buckets.insert(name.to_string(), bucket);
+    Ok(json!({ "Location": location }))
+}
+
+fn list_buckets(call: &mut Call, _input: &Input) -> AwsResult<Value> {
+    call.authorize("s3:ListAllMyBuckets", "*")?;
+    let account = call.account();
+    let buckets: Vec<Value> = call
+        .world
+        .s3
+        .buckets
+        .values()
+        .filter(|b| b.owner == account)
+        .map(|b| json!({ "Name": b.name, "CreationDate": crate::clock::format_cli(b.created) }))
+        .collect();
+    let display = call.world.accounts.get(&account).map_or(String::new(), |a| a.name.clone());
+    Ok(json!({ "Buckets": buckets, "Owner": { "DisplayName": display, "ID": canonical_id(&account) } }))
+}
+
+fn delete_bucket(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:DeleteBucket", name, &bucket_arn(name))?;
+    if !call.world.s3.buckets[name].objects.is_empty() {
+        return Err(AwsError::new("BucketNotEmpty", 409, "The bucket you tried to delete is not empty"));
+    }
+    call.world.s3.buckets.remove(name);
+    Ok(Value::Null)
+}
+
+/// The strings of a policy element that is a string or a list of strings.
+fn strings(v: Option<&Value>) -> Vec<&str> {
+    match v {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Parses a bucket policy as S3 checks it: valid JSON starting with `{`, a valid resource-based
+/// policy, S3 actions only, resources of this bucket only, and principals that exist.
+pub fn parse_bucket_policy(world: &World, bucket: &str, text: &str) -> AwsResult<Policy> {
+    if !text.trim_start().starts_with('{') || serde_json::from_str::<Value>(text).is_err() {
+        return Err(malformed_policy(JSON_FIRST_BYTE));
+    }
+    let policy = Policy::parse(text, PolicyKind::Resource).map_err(|e| {
+        malformed_policy("Invalid policy syntax.")
+            .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
+    })?;
+    let doc = policy.to_json();
+    let statements = match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    for st in statements {
+        let actions = [strings(st.get("Action")), strings(st.get("NotAction"))].concat();
+        if actions.iter().any(|a| *a != "*" && !a.to_ascii_lowercase().starts_with("s3:")) {
+            return Err(malformed_policy("Policy has invalid action"));
+        }
+        let resources = [strings(st.get("Resource")), strings(st.get("NotResource"))].concat();
+        let ours = |r: &&str| {
+            r.strip_prefix("arn:aws:s3:::").is_some_and(|rest| {
+                let b = rest.split('/').next().unwrap_or("");
+                b == bucket || b.contains(['*', '?'])
+            })
+        };
+        if resources.iter().any(|r| !ours(r)) {
+            return Err(malformed_policy("Policy has invalid resource"));
+        }
+        let principals = match st.get("Principal").or_else(|| st.get("NotPrincipal")) {
+            Some(Value::Object(m)) => strings(m.get("AWS")),
+            _ => Vec::new(),
+        };
+        if principals.iter().any(|p| !principal_exists(world, p)) {
+            return Err(malformed_policy("Invalid principal in policy"));
+        }
+    }
+    Ok(policy)
+}
+
+/// S3 resolves `AWS` principals when the policy is written: an account ID or ARN of an account,
+/// user or role that does not exist is refused.
+fn principal_exists(world: &World, p: &str) -> bool {
+    if p == "*" {
+        return true;
+    }
+    let account = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+        p
+    } else {
+        match crate::arn::account_of(p) {
+            Some(a) => a,
+            None => return false,
+        }
+    };
+    let Some(iam) = world.iam.account(account) else { return false };
+    let resource = crate::arn::Arn::parse(p).map_or("root", |a| a.resource);
+    match resource.split_once('/') {
+        Some(("user", rest)) => iam.users.contains_key(&crate::auth::key(rest.rsplit('/').next().unwrap_or(rest))),
+        Some(("role", rest)) => iam.roles.contains_key(&crate::auth::key(rest.rsplit('/').next().unwrap_or(rest))),
+        _ => true,
+    }
+}
+
+fn put_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let text = req_str(input, "Policy")?;
+    authorize_bucket(call, "s3:PutBucketPolicy", name, &bucket_arn(name))?;
+    let policy = parse_bucket_policy(call.world, name, text)?;
+    call.world.s3.buckets.get_mut(name).expect("authorized above").policy = Some(policy);
+    Ok(Value::Null)
+}
+
+fn get_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:GetBucketPolicy", name, &bucket_arn(name))?;
+    let policy = call.world.s3.buckets[name]
+        .policy
+        .as_ref()
+        .ok_or_else(|| AwsError::new("NoSuchBucketPolicy", 404, "The bucket policy does not exist"))?;
+    // S3 hands the document back as compact JSON, whatever whitespace it was written with.
+    Ok(json!({ "Policy": policy.to_json().to_string() }))
+}
+
+fn delete_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:DeleteBucketPolicy", name, &bucket_arn(name))?;
+    // Deleting a policy that is not there succeeds too (204).
+    call.world.s3.buckets.get_mut(name).expect("authorized above").policy = None;
+    Ok(Value::Null)
+}
+
+fn check_key(key: &str) -> AwsResult<()> {
+    if key.len() > 1024 {
+        return Err(AwsError::new("KeyTooLongError", 400, "Your key is too long"));
+    }
+    Ok(())
+}
+
+fn put_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    check_key(key)?;
+    authorize_bucket(call, "s3:PutObject", name, &object_arn(name, key))?;
+    let body = opt_str(input, "Body").unwrap_or("").to_string();
+    let etag = md5_hex(body.as_bytes());
+    let versioned = call.world.s3.buckets[name].versioning.as_deref() == Some("Enabled");
+    let version_id = versioned.then(|| call.world.rng.lower_alnum(32));
+    let now = call.now();
+    let mut out = json!({ "ETag": format!("\"{etag}\""), "ServerSideEncryption": "AES256" });
+    if let Some(v) = &version_id {
+        out["VersionId"] = json!(v);
+    }
+    let object = Object { body, etag, modified: now, version_id };
+    call.world.s3.buckets.get_mut(name).expect("authorized above").objects.insert(key.to_string(), object);
+    Ok(out)
+}
+
+fn get_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    authorize_bucket(call, "s3:GetObject", name, &object_arn(name, key))?;
+    let o = call.world.s3.buckets[name]
+        .objects
+        .get(key)
+        .ok_or_else(|| AwsError::new("NoSuchKey", 404, "The specified key does not exist."))?;
+    let mut out = Map::new();
+    out.insert("AcceptRanges".into(), json!("bytes"));
+    out.insert("LastModified".into(), json!(crate::clock::format_cli(o.modified)));
+    out.insert("ContentLength".into(), json!(o.body.len()));
+    out.insert("ETag".into(), json!(format!("\"{}\"", o.etag)));
+    if let Some(v) = &o.version_id {
+        out.insert("VersionId".into(), json!(v));
+    }
+    out.insert("ContentType".into(), json!("binary/octet-stream"));
+    out.insert("ServerSideEncryption".into(), json!("AES256"));
+    out.insert("Metadata".into(), json!({}));
+    Ok(Value::Object(out))
+}
+
+fn list_objects_v2(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let prefix = opt_str(input, "Prefix").unwrap_or("");
+    authorize_bucket(call, "s3:ListBucket", name, &bucket_arn(name))?;
+    let contents: Vec<Value> = call.world.s3.buckets[name]
+        .objects
+        .iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .map(|(k, o)| {
+            json!({
+                "Key": k,
+                "LastModified": crate::clock::format_cli(o.modified),
+                "ETag": format!("\"{}\"", o.etag),
+                "Size": o.body.len(),
+                "StorageClass": "STANDARD",
+            })
+        })
+        .collect();
+    let mut out = Map::new();
+    if !contents.is_empty() {
+        out.insert("Contents".into(), Value::Array(contents));
+    }
+    out.insert("RequestCharged".into(), Value::Null);
+    out.insert("Prefix".into(), json!(prefix));
+    Ok(Value::Object(out))
+}
+
+fn malformed_xml() -> AwsError {
+    AwsError::new(
+        "MalformedXML",
+        400,
+        "The XML you provided was not well-formed or did not validate against our published schema",
+    )
+}
+
+fn put_bucket_versioning(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:PutBucketVersioning", name, &bucket_arn(name))?;
+    let config = input.get("VersioningConfiguration").and_then(Value::as_object).ok_or_else(malformed_xml)?;
+    let status = config.get("Status").and_then(Value::as_str);
+    let mfa_delete = config.get("MFADelete").and_then(Value::as_str);
+    if status.is_none() && mfa_delete.is_none()
+        || status.is_some_and(|s| s != "Enabled" && s != "Suspended")
+        || mfa_delete.is_some_and(|m| m != "Enabled" && m != "Disabled")
+    {
+        return Err(malformed_xml());
+    }
+    let bucket = &call.world.s3.buckets[name];
+    let owner = bucket.owner.clone();
+    // Changing MFA Delete, or anything at all once it is on, needs the owner root's MFA code.
+    if mfa_delete.is_some() || bucket.mfa_delete.as_deref() == Some("Enabled") {
+        check_mfa_delete(call, &owner, opt_str(input, "MFA"))?;
+    }
+    let b = call.world.s3.buckets.get_mut(name).expect("looked up above");
+    if let Some(s) = status {
+        b.versioning = Some(s.to_string());
+    }
+    if let Some(m) = mfa_delete {
+        b.mfa_delete = Some(m.to_string());
+    }
+    Ok(Value::Null)
+}
+
+/// The MFA Delete checks, in S3's order: an `x-amz-mfa` value at all, the bucket owner's root
+/// user, long-term credentials (session credentials cannot carry MFA for S3), and a current code
+/// of one of the root user's MFA devices.
+fn check_mfa_delete(call: &Call, owner: &str, mfa: Option<&str>) -> AwsResult<()> {
+    let Some(mfa) = mfa else {
+        return Err(AwsError::access_denied(MFA_REQUIRED).with_hint(
+            "  MFA Delete changes need --mfa \"SERIAL CODE\" with a code of the bucket owner root user's MFA device.",
+        ));
+    };
+    if !(call.caller.is_root() && call.caller.account == owner) {
+        return Err(AwsError::access_denied("Access Denied")
+            .with_hint("  Only the bucket owner's root user can change MFA Delete; IAM policies cannot grant it."));
+    }
+    if call.caller.temporary {
+        return Err(AwsError::new(
+            "InvalidRequest",
+            400,
+            "DevPay and Mfa are mutually exclusive authorization methods.",
+        )
+        .with_hint("  MFA Delete needs the root user's long-term access keys, not a console or session credential."));
+    }
+    let (serial, code) = mfa.trim().split_once(' ').unwrap_or((mfa.trim(), ""));
+    let now = call.now();
+    let valid = call.world.iam.account(owner).is_some_and(|iam| {
+        iam.root
+            .mfa_devices
+            .iter()
+            .any(|d| d.serial == serial && crate::iam::mfa_code_matches(&d.secret, now, code.trim()))
+    });
+    if !valid {
+        return Err(AwsError::access_denied("Access Denied")
+            .with_hint("  The serial number is not one of the root user's MFA devices, or the code is not current."));
+    }
+    Ok(())
+}
+
+fn get_bucket_versioning(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:GetBucketVersioning", name, &bucket_arn(name))?;
+    let b = &call.world.s3.buckets[name];
+    // A bucket whose versioning was never configured has no state at all: the CLI prints nothing.
+    let mut out = Map::new();
+    if let Some(s) = &b.versioning {
+        out.insert("Status".into(), json!(s));
+    }
+    if let Some(m) = &b.mfa_delete {
+        out.insert("MFADelete".into(), json!(m));
+    }
+    Ok(if out.is_empty() { Value::Null } else { Value::Object(out) })
+}
+
+/// The MD5 digest of `data` in lower-case hex: S3's ETag of a single-part object and SQS's
+/// `MD5OfMessageBody` (RFC 1321).
+pub fn md5_hex(data: &[u8]) -> String {
+    const S: [u32; 64] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14,
+        20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6,
+        10, 15, 21,
+    ];
+    const K: [u32; 64] = [
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501, 0x698098d8,
+        0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340,
+        0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87,
+        0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
+        0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039,
+        0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92,
+        0xffeff47d, 0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
+        0xeb86d391,
+    ];
+    let mut msg = data.to_vec();
+    let bits = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bits.to_le_bytes());
+    let mut h: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+    for chunk in msg.chunks(64) {
+        let m: Vec<u32> = chunk.chunks(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect();
+        let (mut a, mut b, mut c, mut d) = (h[0], h[1], h[2], h[3]);
+        for i in 0..64 {
+            let (f, g) = match i / 16 {
+                0 => ((b & c) | (!b & d), i),
+                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                _ => (c ^ (b | !d), (7 * i) % 16),
+            };
+            let f = f.wrapping_add(a).wrapping_add(K[i]).wrapping_add(m[g]);
+            a = d;
+            d = c;
+            c = b;
+            b = b.wrapping_add(f.rotate_left(S[i]));
+        }
+        h[0] = h[0].wrapping_add(a);
+        h[1] = h[1].wrapping_add(b);
+        h[2] = h[2].wrapping_add(c);
+        h[3] = h[3].wrapping_add(d);
+    }
+    h.iter().flat_map(|w| w.to_le_bytes()).map(|b| format!("{b:02x}")).collect()
+}
+
+const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
+    Param { name, shape, required, doc }
+}
+
+const BUCKET: Param = p("Bucket", Shape::String, true, "the bucket's name");
+const KEY: Param = p("Key", Shape::String, true, "the object's key");
+
+macro_rules! op {
+    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
+        Operation { service: "s3api", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
+    };
+}
+
+/// S3's operations (`aws s3api ...`).
+pub const OPERATIONS: &[Operation] = &[
+    op!(
+        "CreateBucket",
+        create_bucket,
+        "Creates a bucket; its name must be unique across every account.",
+        [
+            BUCKET,
+            p(
+                "CreateBucketConfiguration",
+                Shape::Structure(&[p("LocationConstraint", Shape::String, false, "the Region, outside us-east-1")]),
+                false,
+                "LocationConstraint=REGION, needed outside us-east-1"
+            ),
+        ]
+    ),
+    op!("ListBuckets", list_buckets, "Lists the caller's account's buckets.", []),
+    op!("DeleteBucket", delete_bucket, "Deletes an empty bucket.", [BUCKET]),
+    op!(
+        "PutBucketPolicy",
+        put_bucket_policy,
+        "Replaces a bucket's policy.",
+        [
+            BUCKET,
+            p("Policy", Shape::Document, true, "the bucket policy (JSON)"),
+            p("ConfirmRemoveSelfBucketAccess", Shape::Boolean, false, "accepted and ignored"),
+        ]
+    ),
+    op!("GetBucketPolicy", get_bucket_policy, "Shows a bucket's policy.", [BUCKET]),
+    op!("DeleteBucketPolicy", delete_bucket_policy, "Deletes a bucket's policy.", [BUCKET]),
+    op!(
+        "PutObject",
+        put_object,
+        "Stores an object with a short text body.",
+        [BUCKET, KEY, p("Body", Shape::String, false, "the content itself (rootsim takes text, not a file name)")]
+    ),
+    op!("GetObject", get_object, "Shows an object's metadata (nothing is written to disk).", [BUCKET, KEY]),
+    op!(
+        "ListObjectsV2",
+        list_objects_v2,
+        "Lists a bucket's objects.",
+        [BUCKET, p("Prefix", Shape::String, false, "only keys that start with this")]
+    ),
+    op!(
+        "PutBucketVersioning",
+        put_bucket_versioning,
+        "Sets a bucket's versioning state and MFA Delete (MFA Delete: the owner's root user with --mfa).",
+        [
+            BUCKET,
+            p(
+                "VersioningConfiguration",
+                Shape::Structure(&[
+                    p("MFADelete", Shape::String, false, "Enabled or Disabled"),
+                    p("Status", Shape::String, false, "Enabled or Suspended"),
+                ]),
+                true,
+                "Status=Enabled|Suspended[,MFADelete=Enabled|Disabled]"
+            ),
+            p(
+                "MFA",
+                Shape::String,
+                false,
+                "\"SERIAL CODE\": an MFA device's serial number, a space and its current code"
+            ),
+        ]
+    ),
+    op!("GetBucketVersioning", get_bucket_versioning, "Shows a bucket's versioning state and MFA Delete.", [BUCKET]),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Identity;
+    use crate::command::{MemoryHost, Session};
+
+    #[test]
+    fn md5_matches_rfc_1321() {
+        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(md5_hex(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(md5_hex(b"The quick brown fox jumps over the lazy dog"), "9e107d9d372bb6826bd81d3542a419d6");
+        assert_eq!(md5_hex(&[b'a'; 64]), "014842d480b571495a4a0363793f7367");
+    }
+
+    #[test]
+    fn bucket_names_follow_s3_rules() {
+        for ok in ["abc", "my-bucket.logs", "a1b2c3", &"a".repeat(63)] {
+            assert!(valid_bucket_name(ok), "{ok}");
+        }
+        for bad in [
+            "ab",
+            &"a".repeat(64),
+            "My-Bucket",
+            "bucket_name",
+            "-bucket",
+            "bucket-",
+            "my..bucket",
+            "192.168.5.4",
+            "xn--bucket",
+            "sthree-bucket",
+            "bucket-s3alias",
+            "bucket--ol-s3",
+            "has space",
+        ] {
+            assert!(!valid_bucket_name(bad), "{bad}");
+        }
+    }
+
+    fn run(s: &mut Session, line: &str) -> crate::command::Outcome {
+        s.execute(line, &mut MemoryHost::default())
+    }
+
+    const DENY_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyAll","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::locked-bucket","arn:aws:s3:::locked-bucket/*"]}]}"#;
+
+    #[test]
+    fn names_are_global_across_accounts() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        assert!(run(&mut s, "aws s3api create-bucket --bucket shared-name").ok);
+        // The owner again, in us-east-1: the legacy 200; elsewhere: BucketAlreadyOwnedByYou.
+        assert!(run(&mut s, "aws s3api create-bucket --bucket shared-name").ok);
+        let out = run(
+            &mut s,
+            "aws s3api create-bucket --bucket shared-name --region eu-west-1 --create-bucket-configuration LocationConstraint=eu-west-1",
+        );
+        assert_eq!(out.code.as_deref(), Some("BucketAlreadyOwnedByYou"));
+        run(&mut s, "sign-in root --email aws-dev@example.com --password Dev-Root-2026!");
+        let out = run(&mut s, "aws s3api create-bucket --bucket shared-name");
+        assert_eq!(out.code.as_deref(), Some("BucketAlreadyExists"));
+        assert_eq!(run(&mut s, "aws s3api create-bucket --bucket Bad_Name").code.as_deref(), Some("InvalidBucketName"));
+        let out = run(&mut s, "aws s3api create-bucket --bucket other-one --region eu-west-1");
+        assert_eq!(out.code.as_deref(), Some("IllegalLocationConstraintException"));
+    }
+
+    #[test]
+    fn a_deny_all_policy_locks_out_everyone_but_the_owner_root_on_the_policy() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        assert!(run(&mut s, "aws s3api create-bucket --bucket locked-bucket").ok);
+        assert!(run(&mut s, "aws s3api put-object --bucket locked-bucket --key a.txt --body hello").ok);
+        assert!(run(&mut s, &format!("aws s3api put-bucket-policy --bucket locked-bucket --policy {DENY_ALL}")).ok);
+        // alice, an administrator, is locked out of everything, the policy included.
+        for cmd in ["get-object --key a.txt", "get-bucket-policy", "delete-bucket-policy", "list-objects-v2"] {
+            let out = run(&mut s, &format!("aws s3api {cmd} --bucket locked-bucket"));
+            assert_eq!(out.code.as_deref(), Some("AccessDenied"), "{cmd}");
+            assert!(out.text.contains("with an explicit deny in a resource-based policy"), "{}", out.text);
+            assert!(out.text.contains("on resource: \"arn:aws:s3:::locked-bucket"), "{}", out.text);
+        }
+        // The owner's root user: still denied the objects, but it may read and delete the policy.
+        run(&mut s, "sign-in root --email aws-management@example.com --password Mgmt-Root-2026!");
+        assert_eq!(
+            run(&mut s, "aws s3api get-object --bucket locked-bucket --key a.txt").code.as_deref(),
+            Some("AccessDenied")
+        );
+        assert!(run(&mut s, "aws s3api get-bucket-policy --bucket locked-bucket").ok);
+        // Another account's root user gets no exemption.
+        let mut other = s.clone();
+        run(&mut other, "sign-in root --email aws-dev@example.com --password Dev-Root-2026!");
+        let out = run(&mut other, "aws s3api delete-bucket-policy --bucket locked-bucket");
+        assert_eq!(out.code.as_deref(), Some("AccessDenied"));
+        assert!(run(&mut s, "aws s3api delete-bucket-policy --bucket locked-bucket").ok);
+        run(&mut s, "sign-in user --account management --user-name alice --password Alice-Passw0rd!");
+        assert!(run(&mut s, "aws s3api get-object --bucket locked-bucket --key a.txt").ok);
+    }
+
+    #[test]
+    fn bucket_policies_are_checked_as_s3_does() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        run(&mut s, "aws s3api create-bucket --bucket checked-bucket");
+        let put = |s: &mut Session, doc: &str| {
+            run(s, &format!("aws s3api put-bucket-policy --bucket checked-bucket --policy '{doc}'"))
+        };
+        let out = put(&mut s, "not json");
+        assert_eq!(out.code.as_deref(), Some("MalformedPolicy"));
+        assert!(out.text.contains("the first byte must be '{'"));
+        let wrong_resource =
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::another/*"}]}"#;
+        assert!(put(&mut s, wrong_resource).text.contains("Policy has invalid resource"));
+        let wrong_action = r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"arn:aws:s3:::checked-bucket"}]}"#;
+        assert!(put(&mut s, wrong_action).text.contains("Policy has invalid action"));
+        let nobody = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::checked-bucket/*"}]}"#;
+        assert!(put(&mut s, nobody).text.contains("Invalid principal in policy"));
+    }
+
+    #[test]
+    fn mfa_delete_needs_the_owner_root_with_long_term_keys_and_a_code() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        run(&mut s, "aws s3api create-bucket --bucket vault-bucket");
+        let enable = "aws s3api put-bucket-versioning --bucket vault-bucket --versioning-configuration Status=Enabled,MFADelete=Enabled";
+        assert_eq!(run(&mut s, enable).code.as_deref(), Some("AccessDenied"));
+        run(
+            &mut s,
+            "sign-in root --email aws-management@example.com --password Mgmt-Root-2026! --register-mfa-device root-mfa",
+        );
+        let keys = run(&mut s, "aws iam create-access-key").json.unwrap();
+        let (id, secret) = (
+            keys["AccessKey"]["AccessKeyId"].as_str().unwrap(),
+            keys["AccessKey"]["SecretAccessKey"].as_str().unwrap(),
+        );
+        let serial = format!("arn:aws:iam::{}:mfa/root-mfa", s.world.resolve(&s.identity).unwrap().account);
+        let code = run(&mut s, &format!("mfa-code {serial}")).json.unwrap()["Code"].as_str().unwrap().to_string();
+        // A console session cannot carry MFA to S3.
+        assert_eq!(run(&mut s, &format!("{enable} --mfa \"{serial} {code}\"")).code.as_deref(), Some("InvalidRequest"));
+        s.identity = Identity::Keys { access_key_id: id.into(), secret_access_key: secret.into(), session_token: None };
+        // Codes have six digits: five never match.
+        assert_eq!(run(&mut s, &format!("{enable} --mfa \"{serial} 12345\"")).code.as_deref(), Some("AccessDenied"));
+        assert!(run(&mut s, &format!("{enable} --mfa \"{serial} {code}\"")).ok);
+        let v = run(&mut s, "aws s3api get-bucket-versioning --bucket vault-bucket").json.unwrap();
+        assert_eq!((v["Status"].as_str(), v["MFADelete"].as_str()), (Some("Enabled"), Some("Enabled")));
+        // Once on, even suspending versioning needs the code.
+        let suspend =
+            "aws s3api put-bucket-versioning --bucket vault-bucket --versioning-configuration Status=Suspended";
+        assert_eq!(run(&mut s, suspend).code.as_deref(), Some("AccessDenied"));
+    }
+}
