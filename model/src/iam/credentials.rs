@@ -270,15 +270,7 @@ fn find_cert<'a>(certs: &'a mut [SigningCertificate], id: &str) -> AwsResult<&'a
 
 fn update_signing_certificate(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let id = req_str(input, "CertificateId")?;
-    let status = match req_str(input, "Status")? {
-        "Active" => KeyStatus::Active,
-        "Inactive" => KeyStatus::Inactive,
-        other => {
-            return Err(AwsError::validation(format!(
-                "1 validation error detected: Value '{other}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
-            )))
-        }
-    };
+    let status = KeyStatus::from_input(input)?;
     let subject = subject(call, input)?;
     authorize_subject(call, "iam:UpdateSigningCertificate", &subject)?;
     find_cert(certs_mut(call, &subject), id)?.status = status;

@@ -25,6 +25,17 @@ pub enum KeyStatus {
 }
 
 impl KeyStatus {
+    /// The required `Status` parameter of UpdateAccessKey and UpdateSigningCertificate.
+    pub fn from_input(input: &serde_json::Map<String, serde_json::Value>) -> crate::error::AwsResult<KeyStatus> {
+        match crate::service::req_str(input, "Status")? {
+            "Active" => Ok(KeyStatus::Active),
+            "Inactive" => Ok(KeyStatus::Inactive),
+            other => Err(crate::error::AwsError::validation(format!(
+                "1 validation error detected: Value '{other}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
+            ))),
+        }
+    }
+
     /// The value as AWS prints it.
     pub fn as_str(self) -> &'static str {
         match self {

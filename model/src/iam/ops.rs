@@ -1065,15 +1065,7 @@ fn find_key<'a>(keys: &'a mut [AccessKey], id: &str) -> AwsResult<&'a mut Access
 
 fn update_access_key(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let id = req_str(input, "AccessKeyId")?;
-    let status = match req_str(input, "Status")? {
-        "Active" => KeyStatus::Active,
-        "Inactive" => KeyStatus::Inactive,
-        other => {
-            return Err(AwsError::validation(format!(
-                "1 validation error detected: Value '{other}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
-            )))
-        }
-    };
+    let status = KeyStatus::from_input(input)?;
     let subject = subject(call, input)?;
     authorize_subject(call, "iam:UpdateAccessKey", &subject)?;
     find_key(keys_mut(call, &subject), id)?.status = status;
