@@ -6,6 +6,7 @@
 //! Ctrl-C to cancel a line, Ctrl-D to leave, and colour only on a terminal without `NO_COLOR`.
 
 use crate::host::FsHost;
+use crate::split_commands;
 use rootsim_model::command::complete::complete;
 use rootsim_model::command::lex::needs_more_input;
 use rootsim_model::Session;
@@ -132,15 +133,22 @@ pub fn run(session: Session, mut host: FsHost) -> ExitCode {
                 if keep_in_history(&line) {
                     let _ = editor.add_history_entry(line.as_str());
                 }
-                let outcome = session.borrow_mut().execute(&line, &mut host);
-                if !outcome.text.is_empty() {
-                    if outcome.ok {
-                        println!("{}", outcome.text);
-                    } else {
-                        println!("{}", paint("\x1b[31m", &outcome.text));
+                let mut exit = false;
+                for command in split_commands(&line) {
+                    let outcome = session.borrow_mut().execute(&command, &mut host);
+                    if !outcome.text.is_empty() {
+                        if outcome.ok {
+                            println!("{}", outcome.text);
+                        } else {
+                            println!("{}", paint("\x1b[31m", &outcome.text));
+                        }
+                    }
+                    if outcome.exit {
+                        exit = true;
+                        break;
                     }
                 }
-                if outcome.exit {
+                if exit {
                     break;
                 }
             }
@@ -191,6 +199,16 @@ mod tests {
         assert!(!keep_in_history("sign-in root --email a --password x"));
         assert!(!keep_in_history("sign-in keys --access-key-id A --secret-access-key S"));
         assert!(!keep_in_history("   "));
+    }
+
+    #[test]
+    fn pasted_blocks_split_into_commands() {
+        assert_eq!(split_commands("whoami"), ["whoami"]);
+        assert_eq!(split_commands("whoami\nshow org\n"), ["whoami", "show org"]);
+        assert_eq!(split_commands("x --doc {\n\"a\": [1,\n2]}\nwhoami"), ["x --doc {\n\"a\": [1,\n2]}", "whoami"]);
+        assert_eq!(split_commands("a\n\n  \nb"), ["a", "b"]);
+        assert_eq!(split_commands("x --doc {\n\"a\":"), ["x --doc {\n\"a\":"]);
+        assert!(split_commands("").is_empty());
     }
 
     #[test]

@@ -8,3 +8,30 @@ pub mod host;
 pub mod interactive;
 pub mod runner;
 pub mod script;
+
+use rootsim_model::command::lex::needs_more_input;
+
+/// Splits input text into commands: a script on standard input, or a block pasted into the REPL
+/// (typed input is one command, since the editor only lets a newline in while a quote or bracket
+/// is open). Lines join while [`needs_more_input`] holds and each complete group is one command;
+/// an unfinished tail is kept as the last command, for the caller to report.
+pub fn split_commands(input: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut pending = String::new();
+    for line in input.lines() {
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(line);
+        if !needs_more_input(&pending) {
+            let command = std::mem::take(&mut pending);
+            if !command.trim().is_empty() {
+                commands.push(command);
+            }
+        }
+    }
+    if !pending.trim().is_empty() {
+        commands.push(pending);
+    }
+    commands
+}

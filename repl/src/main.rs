@@ -125,17 +125,13 @@ fn run_stdin(mut session: Session) -> ExitCode {
     }
     let mut host = FsHost::cwd();
     let mut failed = false;
-    let mut pending = String::new();
     let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
-    for line in input.lines() {
-        if !pending.is_empty() {
-            pending.push('\n');
+    for command in rootsim::split_commands(&input) {
+        if needs_more_input(&command) {
+            let _ = writeln!(stderr, "rootsim: the input ended inside an unclosed quote or JSON bracket");
+            failed = true;
+            break;
         }
-        pending.push_str(line);
-        if needs_more_input(&pending) {
-            continue;
-        }
-        let command = std::mem::take(&mut pending);
         if command.trim_start().starts_with('@') {
             let _ = writeln!(
                 stderr,
@@ -154,10 +150,6 @@ fn run_stdin(mut session: Session) -> ExitCode {
         if outcome.exit {
             break;
         }
-    }
-    if !pending.trim().is_empty() {
-        let _ = writeln!(stderr, "rootsim: the input ended inside an unclosed quote or JSON bracket");
-        failed = true;
     }
     if failed {
         ExitCode::FAILURE
