@@ -223,6 +223,88 @@ proptest! {
     }
 }
 
+/// IAM changes an administrator of the management account might make, several of them denials
+/// that would bind the root user if IAM policies applied to it.
+const IAM_CHANGES: &[&str] = &[
+    r#"aws iam put-user-policy --user-name alice --policy-name NoIam --policy-document {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#,
+    r#"aws iam put-group-policy --group-name Admins --policy-name NoAll --policy-document {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
+    r#"aws iam put-user-policy --user-name bob --policy-name NoS3 --policy-document {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#,
+    "aws iam detach-group-policy --group-name Admins --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+    "aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess",
+    "aws iam put-user-permissions-boundary --user-name alice --permissions-boundary arn:aws:iam::aws:policy/ReadOnlyAccess",
+    "aws iam delete-user-policy --user-name alice --policy-name NoIam",
+    "aws iam remove-user-from-group --group-name Admins --user-name alice",
+];
+
+/// What the management account's root user may do, action by action.
+fn root_permissions(session: &Session) -> Vec<(String, bool)> {
+    let world = &session.world;
+    let account = world.accounts.find("management").expect("demo account").id.clone();
+    let identity =
+        rootsim_model::auth::Identity::Console { account: account.clone(), user: None, mfa: false, since: 0 };
+    let root = world.resolve(&identity).expect("the root user signs in");
+    let targets = [
+        ("iam:CreateUser", format!("arn:aws:iam::{account}:user/anyone")),
+        ("iam:AttachUserPolicy", format!("arn:aws:iam::{account}:user/alice")),
+        ("iam:DeleteRole", format!("arn:aws:iam::{account}:role/any")),
+        ("iam:CreateAccessKey", format!("arn:aws:iam::{account}:root")),
+        ("s3:GetObject", "arn:aws:s3:::bucket/key".to_string()),
+        ("kms:CreateKey", "*".to_string()),
+        ("organizations:AttachPolicy", "*".to_string()),
+    ];
+    targets
+        .iter()
+        .map(|(action, resource)| {
+            let allowed = world.authorize(&root, "us-east-1", action, resource, None, false).decision.is_allowed();
+            (action.to_string(), allowed)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// IAM identity policies never change what the root user may do: whatever IAM calls an
+    /// administrator makes (attaching, putting, deleting policies and boundaries, users, roles),
+    /// the root user's permissions stay the same.
+    #[test]
+    fn iam_policies_never_change_what_root_may_do(
+        changes in prop::collection::vec(prop::sample::select(IAM_CHANGES), 1..8),
+        others in prop::collection::vec(rootsim_tests::aws_command(), 0..8),
+    ) {
+        let mut session = Session::demo(DEFAULT_SEED);
+        let mut host = MemoryHost::default();
+        let before = root_permissions(&session);
+        for line in changes.iter().copied().chain(others.iter().map(String::as_str)).filter(|l| l.starts_with("aws iam ")) {
+            session.execute(line, &mut host);
+        }
+        prop_assert_eq!(before, root_permissions(&session));
+    }
+
+    /// No IAM principal of the account gains a root-only console task, whatever IAM calls were made.
+    #[test]
+    fn no_iam_principal_gains_a_root_only_task(lines in prop::collection::vec(rootsim_tests::aws_command(), 0..10)) {
+        let mut session = Session::demo(DEFAULT_SEED);
+        let mut host = MemoryHost::default();
+        for line in lines.iter().filter(|l| l.starts_with("aws iam ")) {
+            session.execute(line, &mut host);
+        }
+        session.execute("sign-in user --account management --user-name alice --password Alice-Passw0rd!", &mut host);
+        for action in [
+            "console change-root-password --current-password Mgmt-Root-2026! --new-password Another-Root-1",
+            "console close-account",
+            "console activate-iam-billing-access",
+            "console govcloud-signup",
+            "console mturk-link",
+        ] {
+            let out = session.execute(action, &mut host);
+            prop_assert!(!out.ok, "{} succeeded for an IAM user", action);
+        }
+        let root_keys = session.world.iam.accounts.values().map(|i| i.root.access_keys.len()).sum::<usize>();
+        prop_assert_eq!(root_keys, 0, "an IAM call created a root access key");
+    }
+}
+
 #[test]
 fn a_malformed_saved_world_is_refused_with_its_position() {
     let err = Session::from_json("{\n  \"format\": 1,\n  \"world\": [\n").unwrap_err();
