@@ -307,27 +307,17 @@ pub fn simulate_principal_policy(call: &mut Call, input: &Input) -> AwsResult<Va
         .account(&account)
         .ok_or_else(|| AwsError::no_such_entity(format!("The entity {source_arn} cannot be found.")))?;
     let k = key(name);
+    // A group's policies are simulated as a user's would be: a group is never a caller itself.
+    let as_user = || Principal {
+        kind: PrincipalKind::User,
+        arn: source_arn.to_string(),
+        principal_arn: source_arn.to_string(),
+        account: account.clone(),
+        service_linked_role: false,
+    };
     let (source, principal) = match kind {
-        "user" if iam.users.contains_key(&k) => (
-            PolicySource::User(&k),
-            Principal {
-                kind: PrincipalKind::User,
-                arn: source_arn.to_string(),
-                principal_arn: source_arn.to_string(),
-                account: account.clone(),
-                service_linked_role: false,
-            },
-        ),
-        "group" if iam.groups.contains_key(&k) => (
-            PolicySource::Group(&k),
-            Principal {
-                kind: PrincipalKind::User,
-                arn: source_arn.to_string(),
-                principal_arn: source_arn.to_string(),
-                account: account.clone(),
-                service_linked_role: false,
-            },
-        ),
+        "user" if iam.users.contains_key(&k) => (PolicySource::User(&k), as_user()),
+        "group" if iam.groups.contains_key(&k) => (PolicySource::Group(&k), as_user()),
         "role" if iam.roles.contains_key(&k) => (
             PolicySource::Role(&k),
             Principal {
