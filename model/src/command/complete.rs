@@ -16,7 +16,8 @@ pub fn complete(session: &Session, line: &str, pos: usize) -> (usize, Vec<String
     let Some(head) = line.get(..pos) else {
         return (pos, Vec::new());
     };
-    let start = head.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    // Just past the last whitespace character, which may take several bytes (U+3000, U+0085...).
+    let start = head.char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
     let prefix = &head[start..];
     // Words before the one being completed; a line that does not split yet has nothing to offer.
     let Ok(words) = lex::split(&head[..start]) else {
@@ -128,5 +129,21 @@ fn values_for(session: &Session, option: &str) -> Vec<String> {
             .flat_map(|(a, i)| i.roles.values().map(move |r| arn::iam(a, "role", &r.path, &r.name)))
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multibyte_whitespace_does_not_split_a_character() {
+        // The lexer treats these as whitespace too, so completion carries on after them.
+        let session = Session::demo(crate::DEFAULT_SEED);
+        for line in ["aws\u{3000}ia", "aws\u{85}ia"] {
+            let (start, words) = complete(&session, line, line.len());
+            assert_eq!(start, line.len() - 2, "{line:?}");
+            assert_eq!(words, ["iam"], "{line:?}");
+        }
     }
 }
