@@ -205,6 +205,11 @@ pub fn identity_policies<'a>(
     (out, boundary)
 }
 
+/// Organization policy levels as the engine takes them, named for explanations.
+fn named_levels<'a>(levels: &'a [Vec<(String, &'a Policy)>]) -> Vec<Vec<NamedPolicy<'a>>> {
+    levels.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect()
+}
+
 /// The lower-cased key for an IAM name.
 pub fn key(name: &str) -> String {
     name.to_ascii_lowercase()
@@ -246,11 +251,7 @@ impl World {
                 }
                 let (owner, key) = self.iam.find_key(access_key_id).ok_or_else(AwsError::invalid_token)?;
                 if key.secret != *secret_access_key {
-                    return Err(AwsError::new(
-                        "SignatureDoesNotMatch",
-                        403,
-                        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-                    ));
+                    return Err(AwsError::signature_mismatch());
                 }
                 if key.status == KeyStatus::Inactive {
                     return Err(AwsError::invalid_token());
@@ -268,11 +269,7 @@ impl World {
     fn resolve_session(&self, id: &str, secret: &str, token: Option<&str>) -> AwsResult<Caller> {
         let session = self.sts.sessions.get(id).ok_or_else(AwsError::invalid_token)?;
         if session.secret != secret {
-            return Err(AwsError::new(
-                "SignatureDoesNotMatch",
-                403,
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-            ));
+            return Err(AwsError::signature_mismatch());
         }
         if token != Some(session.token.as_str()) {
             return Err(AwsError::invalid_token());
@@ -513,12 +510,8 @@ impl World {
         resource_must_allow: bool,
         extra: &[(&str, &str)],
     ) -> AuthRecord {
-        // AssumeRoot names the member's root user as its resource, but it is authorized in the
-        // caller's account alone: no resource-based policy of the member is involved.
         let resource_account = if let Some(owner) = owner {
             Some(owner.to_string())
-        } else if action.eq_ignore_ascii_case("sts:AssumeRoot") {
-            Some(caller.account.clone())
         } else {
             arn::account_of(resource)
                 .map(str::to_string)
@@ -553,14 +546,10 @@ impl World {
         } else {
             None
         };
-        let scp_named: Option<Vec<Vec<NamedPolicy>>> = scp_levels
-            .as_ref()
-            .map(|ls| ls.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect());
+        let scp_named = scp_levels.as_deref().map(named_levels);
         let scp_slices: Option<Vec<&[NamedPolicy]>> =
             scp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
-        let rcp_named: Option<Vec<Vec<NamedPolicy>>> = rcp_levels
-            .as_ref()
-            .map(|ls| ls.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect());
+        let rcp_named = rcp_levels.as_deref().map(named_levels);
         let rcp_slices: Option<Vec<&[NamedPolicy]>> =
             rcp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
         let session: Vec<NamedPolicy> =

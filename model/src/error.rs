@@ -83,6 +83,15 @@ impl AwsError {
         Self::new("InvalidClientTokenId", 403, "The security token included in the request is invalid.")
     }
 
+    /// `SignatureDoesNotMatch` (403): the secret does not belong to the access key.
+    pub fn signature_mismatch() -> Self {
+        Self::new(
+            "SignatureDoesNotMatch",
+            403,
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        )
+    }
+
     /// `ExpiredToken` (400): temporary credentials whose session ended.
     pub fn expired_token() -> Self {
         Self::new("ExpiredToken", 400, "The security token included in the request is expired")

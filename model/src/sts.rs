@@ -369,11 +369,14 @@ fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         )));
     }
     let resource = arn::root(target_account);
-    let record = call.world.authorize_ctx(
+    // AssumeRoot names the member's root user as its resource but is authorized in the caller's
+    // account alone: no policy of the member is involved, so the caller's account owns it here.
+    let record = call.world.authorize_owned(
         &call.caller,
         &call.region,
         "sts:AssumeRoot",
         &resource,
+        Some(&call.caller.account),
         None,
         false,
         &[("sts:TaskPolicyArn", task)],
