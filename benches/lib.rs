@@ -101,7 +101,7 @@ impl Heavy {
     }
 
     /// Evaluates one `s3:GetObject` on `arn:aws:s3:::data-lake/reports/q3.csv`.
-    pub fn evaluate(&self) -> rootsim_model::policy::Decision {
+    pub fn evaluate(&self) -> rootsim_model::policy::Decision<'_> {
         let names = ["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"];
         let identity: Vec<NamedPolicy> =
             self.identity.iter().zip(names).map(|(p, name)| NamedPolicy { name, policy: p }).collect();
@@ -186,7 +186,8 @@ mod tests {
 
     #[test]
     fn the_heavy_workload_is_allowed_through_every_layer() {
-        let d = Heavy::new().evaluate();
+        let heavy = Heavy::new();
+        let d = heavy.evaluate();
         assert!(d.is_allowed(), "{d:?}");
     }
 

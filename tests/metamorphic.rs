@@ -25,7 +25,7 @@ use reference::cases::{case, fit, stmt, Case, Cond, Doc, Stmt, UNKNOWN_OPERATOR}
 use reference::Kind;
 use rootsim_model::policy::{Decision, Outcome, PolicyKind};
 
-fn decide(c: &Case) -> Decision {
+fn decide(c: &Case) -> Decision<'static> {
     c.inputs().engine()
 }
 
@@ -174,8 +174,8 @@ proptest! {
         let (b, a) = (decide(&c), decide(&after));
         prop_assert_eq!(b.outcome, a.outcome, "shuffled\n{}\n{}", c.to_eval_request(), after.to_eval_request());
         if b.outcome == Outcome::ExplicitlyDenied {
-            let mut x = b.decided_by.clone();
-            let mut y = a.decided_by.clone();
+            let mut x = b.decided_by.to_vec();
+            let mut y = a.decided_by.to_vec();
             x.sort_by_key(|l| l.as_str());
             y.sort_by_key(|l| l.as_str());
             prop_assert_eq!(x, y);

@@ -121,7 +121,7 @@ pub struct AuthRecord {
     /// The request context.
     pub context: Context,
     /// The engine's answer.
-    pub decision: Decision,
+    pub decision: Decision<'static>,
 }
 
 impl AuthRecord {
@@ -577,7 +577,8 @@ impl World {
             resource_account: resource_account.as_deref(),
             context: &context,
         };
-        let decision = policy::evaluate(&request, &set);
+        // Kept for `explain` after the request's policies are gone: detach it from them.
+        let decision = policy::evaluate(&request, &set).into_owned();
         AuthRecord {
             principal: caller.principal.clone(),
             action: action.to_string(),

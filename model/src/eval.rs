@@ -101,7 +101,7 @@ struct Answer<'a> {
     decision: policy::Outcome,
     #[serde(rename = "decidedBy")]
     decided_by: &'a [policy::Layer],
-    matched: &'a [policy::MatchedStatement],
+    matched: &'a [policy::MatchedStatement<'a>],
     #[serde(skip_serializing_if = "Option::is_none")]
     unevaluable: Option<Value>,
     #[serde(rename = "missingContext", skip_serializing_if = "<[String]>::is_empty")]
@@ -342,22 +342,23 @@ impl Evaluator {
                 return false;
             }
         };
-        match self.decide(&raw) {
-            Ok((decision, explanation)) => {
-                let unevaluable = (!decision.unevaluable.is_empty()).then(|| decision.to_json()["unevaluable"].take());
-                let answer = Answer {
-                    id: raw.id,
-                    decision: decision.outcome,
-                    decided_by: &decision.decided_by,
-                    matched: &decision.matched,
-                    unevaluable,
-                    missing_context: &decision.missing_context,
-                    explanation: &explanation,
-                };
-                // Writing to a Vec cannot fail, and every field serializes.
-                let _ = serde_json::to_writer(&mut *out, &answer);
-                true
-            }
+        let id = raw.id;
+        let written = self.decide(&raw, |decision, explanation| {
+            let unevaluable = (!decision.unevaluable.is_empty()).then(|| decision.to_json()["unevaluable"].take());
+            let answer = Answer {
+                id,
+                decision: decision.outcome,
+                decided_by: &decision.decided_by,
+                matched: &decision.matched,
+                unevaluable,
+                missing_context: &decision.missing_context,
+                explanation,
+            };
+            // Writing to a Vec cannot fail, and every field serializes.
+            let _ = serde_json::to_writer(&mut *out, &answer);
+        });
+        match written {
+            Ok(()) => true,
             Err(e) => {
                 let _ = serde_json::to_writer(&mut *out, &serde_json::json!({ "id": raw.id, "error": e.0 }));
                 false
@@ -365,7 +366,9 @@ impl Evaluator {
         }
     }
 
-    fn decide(&mut self, raw: &RawRequest) -> Result<(Decision, String), EvalError> {
+    /// Decides `raw` and hands the decision and its explanation to `answer`. The decision
+    /// borrows names from this call's policy set, so it is used here rather than returned.
+    fn decide<R>(&mut self, raw: &RawRequest, answer: impl FnOnce(&Decision<'_>, &str) -> R) -> Result<R, EvalError> {
         let principal = principal_from(&raw.principal)?;
         if !raw.action.contains(':') {
             return Err(EvalError(format!("action '{}' needs a service prefix, as in s3:GetObject", raw.action)));
@@ -439,7 +442,7 @@ impl Evaluator {
         };
         let decision = policy::evaluate(&req, &set);
         let explanation = decision.explain(&req);
-        Ok((decision, explanation))
+        Ok(answer(&decision, &explanation))
     }
 
     /// Answers a whole input: a JSON array of requests, or one request per line (blank lines

@@ -96,14 +96,14 @@ fn context(pairs: &[(&str, V)]) -> Context {
 type Case = (&'static str, &'static [(&'static str, V)], bool);
 
 /// Evaluates one identity policy for `bob` on `s3:GetObject` / `*`.
-fn run(pol: &Policy, ctx: &Context) -> Decision {
+fn run(pol: &Policy, ctx: &Context) -> Decision<'static> {
     run_as(&user("bob"), pol, "s3:GetObject", "*", ctx)
 }
 
-fn run_as(p: &Principal, pol: &Policy, action: &str, resource: &str, ctx: &Context) -> Decision {
+fn run_as(p: &Principal, pol: &Policy, action: &str, resource: &str, ctx: &Context) -> Decision<'static> {
     let named = [NamedPolicy { name: "test-policy", policy: pol }];
     let req = Request { principal: p, action, resource, resource_account: None, context: ctx };
-    evaluate(&req, &PolicySet { identity: &named, ..PolicySet::default() })
+    evaluate(&req, &PolicySet { identity: &named, ..PolicySet::default() }).into_owned()
 }
 
 /// Does `Allow * * if <condition>` allow, given the context?
@@ -465,7 +465,7 @@ impl Setup {
         resource: &str,
         resource_account: Option<&str>,
         ctx: &Context,
-    ) -> (Decision, String, String) {
+    ) -> (Decision<'static>, String, String) {
         let scps = self.scps.as_deref().map(named);
         let scp_slices: Option<Vec<&[NamedPolicy]>> = scps.as_ref().map(|l| l.iter().map(Vec::as_slice).collect());
         let rcps = self.rcps.as_deref().map(named);
@@ -494,7 +494,7 @@ impl Setup {
         let d = evaluate(&req, &set);
         let msg = d.denial_message(&req);
         let why = d.explain(&req);
-        (d, msg, why)
+        (d.into_owned(), msg, why)
     }
 }
 
@@ -514,10 +514,10 @@ fn boundary_and_session_layers() {
     let bob = user("bob");
     let (d, _, _) = s.eval(&bob, "s3:GetObject", "*", None, &ctx);
     assert!(d.is_allowed());
-    assert_eq!(d.decided_by, vec![Layer::Identity, Layer::Boundary]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Identity, Layer::Boundary]);
     let (d, msg, why) = s.eval(&bob, "iam:CreateUser", "*", None, &ctx);
     assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
-    assert_eq!(d.decided_by, vec![Layer::Boundary]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Boundary]);
     assert_eq!(
         msg,
         "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: iam:CreateUser because no permissions boundary allows the iam:CreateUser action"
@@ -530,7 +530,7 @@ fn boundary_and_session_layers() {
     let alice = session("Dev", "alice");
     assert!(s.eval(&alice, "s3:GetObject", "*", None, &ctx).0.is_allowed());
     let (d, msg, _) = s.eval(&alice, "s3:PutObject", "*", None, &ctx);
-    assert_eq!(d.decided_by, vec![Layer::Session]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Session]);
     assert!(msg.starts_with("User: arn:aws:sts::111122223333:assumed-role/Dev/alice is not authorized"));
     assert!(msg.ends_with("because no session policy allows the s3:PutObject action"));
     // Explicit deny in a boundary.
@@ -538,7 +538,7 @@ fn boundary_and_session_layers() {
         r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}"#,
     ));
     let (d, msg, _) = s.eval(&alice, "s3:GetObject", "*", None, &ctx);
-    assert_eq!((d.outcome, d.decided_by.clone()), (Outcome::ExplicitlyDenied, vec![Layer::Boundary]));
+    assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ExplicitlyDenied, vec![Layer::Boundary]));
     assert!(msg.ends_with("with an explicit deny in a permissions boundary: arn:aws:iam::111122223333:policy/Boundary"));
 }
 
@@ -556,9 +556,9 @@ fn scp_and_rcp_levels() {
     ]);
     let (d, _, _) = s.eval(&bob, "s3:GetObject", "*", None, &ctx);
     assert!(d.is_allowed());
-    assert_eq!(d.decided_by, vec![Layer::Scp, Layer::Identity]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Scp, Layer::Identity]);
     let (d, msg, why) = s.eval(&bob, "ec2:RunInstances", "*", None, &ctx);
-    assert_eq!((d.outcome, d.decided_by.clone(), d.level), (Outcome::ImplicitlyDenied, vec![Layer::Scp], Some(1)));
+    assert_eq!((d.outcome, d.decided_by.to_vec(), d.level), (Outcome::ImplicitlyDenied, vec![Layer::Scp], Some(1)));
     assert!(msg.ends_with("because no service control policy allows the ec2:RunInstances action"));
     assert!(why.contains("every level"), "{why}");
     // An empty level allows nothing.
@@ -594,19 +594,19 @@ fn scp_and_rcp_levels() {
         ..user("eve")
     };
     let (d, msg, _) = s.eval(&outsider, "s3:GetObject", "arn:aws:s3:::b/k", Some(ACCT), &ctx);
-    assert_eq!((d.outcome, d.decided_by.clone()), (Outcome::ExplicitlyDenied, vec![Layer::Rcp]));
+    assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ExplicitlyDenied, vec![Layer::Rcp]));
     assert!(msg.ends_with("with an explicit deny in a resource control policy"), "{msg}");
     let inside = context(&[("aws:PrincipalOrgID", V::S("o-abcdefghij"))]);
     let (d, _, _) = s.eval(&outsider, "s3:GetObject", "arn:aws:s3:::b/k", Some(ACCT), &inside);
     assert!(d.is_allowed());
-    assert_eq!(d.decided_by, vec![Layer::Rcp, Layer::Resource, Layer::Identity]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Rcp, Layer::Resource, Layer::Identity]);
     // RCPs bind root users too.
     let (d, _, _) = s.eval(&root(ACCT), "s3:GetObject", "arn:aws:s3:::b/k", None, &ctx);
     assert_eq!(d.outcome, Outcome::ExplicitlyDenied);
     // A level without RCPFullAWSAccess allows nothing.
     s.rcps = Some(vec![vec![("RCPFullAWSAccess".into(), full_rcp)], vec![]]);
     let (d, msg, _) = s.eval(&outsider, "s3:GetObject", "arn:aws:s3:::b/k", Some(ACCT), &inside);
-    assert_eq!((d.decided_by.clone(), d.level), (vec![Layer::Rcp], Some(1)));
+    assert_eq!((d.decided_by.to_vec(), d.level), (vec![Layer::Rcp], Some(1)));
     assert!(msg.ends_with("because no resource control policy allows the s3:GetObject action"));
 }
 
@@ -706,7 +706,7 @@ fn resource_based_grants_by_principal_kind() {
             s.session.push(parse(PolicyKind::Session, &doc(r#"{"Effect":"Allow","Action":"ec2:*","Resource":"*"}"#)));
         }
         let (d, _, why) = s.eval(caller, "s3:GetObject", obj, None, &ctx);
-        assert_eq!((d.outcome, d.decided_by.clone()), (outcome, layers), "{principal} as {}\n{why}", caller.arn);
+        assert_eq!((d.outcome, d.decided_by.to_vec()), (outcome, layers), "{principal} as {}\n{why}", caller.arn);
     }
 }
 
@@ -728,11 +728,11 @@ fn trust_and_key_policies_must_allow() {
     assert!(d.is_allowed(), "trust naming the user allows without identity policy");
     s.resource = Some(trust("arn:aws:iam::111122223333:user/carol"));
     let (d, msg, _) = s.eval(&bob, "sts:AssumeRole", role, None, &ctx);
-    assert_eq!(d.decided_by, vec![Layer::Resource]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Resource]);
     assert!(msg.ends_with("because no role trust policy allows the sts:AssumeRole action"), "{msg}");
     // Trust naming the account: the caller also needs sts:AssumeRole.
     s.resource = Some(trust(ACCT));
-    assert_eq!(s.eval(&bob, "sts:AssumeRole", role, None, &ctx).0.decided_by, vec![Layer::Identity]);
+    assert_eq!(s.eval(&bob, "sts:AssumeRole", role, None, &ctx).0.decided_by.to_vec(), vec![Layer::Identity]);
     s.identity.push(identity(r#"{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}"#));
     assert!(s.eval(&bob, "sts:AssumeRole", role, None, &ctx).0.is_allowed());
     // Explicit deny in a trust policy.
@@ -756,7 +756,7 @@ fn trust_and_key_policies_must_allow() {
         ),
     ));
     let (d, _, _) = s.eval(&root(ACCT), "kms:PutKeyPolicy", key, None, &ctx);
-    assert_eq!((d.outcome, d.decided_by.clone()), (Outcome::ImplicitlyDenied, vec![Layer::Resource]));
+    assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ImplicitlyDenied, vec![Layer::Resource]));
     s.resource = Some(parse(
         PolicyKind::Resource,
         &doc(
@@ -765,9 +765,9 @@ fn trust_and_key_policies_must_allow() {
     ));
     let (d, _, _) = s.eval(&root(ACCT), "kms:PutKeyPolicy", key, None, &ctx);
     assert!(d.is_allowed());
-    assert_eq!(d.decided_by, vec![Layer::Resource, Layer::RootRule]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Resource, Layer::RootRule]);
     // ... and delegates to IAM for everyone else in the account.
-    assert_eq!(s.eval(&bob, "kms:Decrypt", key, None, &ctx).0.decided_by, vec![Layer::Identity]);
+    assert_eq!(s.eval(&bob, "kms:Decrypt", key, None, &ctx).0.decided_by.to_vec(), vec![Layer::Identity]);
 }
 
 // Cross-account: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
@@ -790,7 +790,7 @@ fn cross_account_anonymous_and_services() {
     ));
     // The resource policy alone is not enough across accounts.
     let (d, msg, _) = s.eval(&eve, "s3:GetObject", obj, Some(ACCT), &ctx);
-    assert_eq!(d.decided_by, vec![Layer::Identity]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Identity]);
     assert!(msg.ends_with("because no identity-based policy allows the s3:GetObject action"));
     s.identity.push(identity(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#));
     let (d, _, why) = s.eval(&eve, "s3:GetObject", obj, Some(ACCT), &ctx);
@@ -799,13 +799,13 @@ fn cross_account_anonymous_and_services() {
     // Another account's root: its own full access, but the resource policy must name it.
     let other_root = root(OTHER);
     let (d, _, _) = s.eval(&other_root, "s3:GetObject", obj, Some(ACCT), &ctx);
-    assert_eq!(d.decided_by, vec![Layer::Resource]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Resource]);
 
     // Anonymous: only a resource policy with "*" can grant.
     let anon = anonymous();
     let mut s = Setup::new();
     let (d, msg, _) = s.eval(&anon, "s3:GetObject", obj, Some(ACCT), &ctx);
-    assert_eq!(d.decided_by, vec![Layer::Resource]);
+    assert_eq!(d.decided_by.to_vec(), vec![Layer::Resource]);
     assert!(msg.starts_with("User: anonymous is not authorized"));
     s.resource = Some(parse(
         PolicyKind::Resource,
@@ -863,7 +863,7 @@ fn not_principal_and_resource_denies() {
     };
     assert!(s.eval(&bob, "s3:GetObject", obj, None, &ctx).0.is_allowed());
     let (d, msg, _) = s.eval(&eve, "s3:GetObject", obj, Some(ACCT), &ctx);
-    assert_eq!((d.outcome, d.decided_by.clone()), (Outcome::ExplicitlyDenied, vec![Layer::Resource]));
+    assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ExplicitlyDenied, vec![Layer::Resource]));
     assert!(msg.ends_with("with an explicit deny in a resource-based policy"));
     // NotPrincipal always applies to principals with a permissions boundary.
     s.boundary = Some(identity(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#));
@@ -895,7 +895,10 @@ fn not_principal_and_resource_denies() {
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#,
         ),
     )]]);
-    assert_eq!(s.eval(&r, "s3:DeleteBucketPolicy", "arn:aws:s3:::b", None, &ctx).0.decided_by, vec![Layer::Scp]);
+    assert_eq!(
+        s.eval(&r, "s3:DeleteBucketPolicy", "arn:aws:s3:::b", None, &ctx).0.decided_by.to_vec(),
+        vec![Layer::Scp]
+    );
 }
 
 // Root task policies (facts 2.5, documents as published in 2024-11):
@@ -921,7 +924,7 @@ fn assume_root_task_policies() {
     assert!(s.eval(&r, "iam:ListAccessKeys", root_arn, None, &ctx).0.is_allowed());
     assert!(s.eval(&r, "iam:GetAccountSummary", "*", None, &ctx).0.is_allowed());
     let (d, msg, _) = s.eval(&r, "iam:ListAccessKeys", "arn:aws:iam::111122223333:user/bob", None, &ctx);
-    assert_eq!((d.outcome, d.decided_by.clone()), (Outcome::ExplicitlyDenied, vec![Layer::Task]));
+    assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ExplicitlyDenied, vec![Layer::Task]));
     assert_eq!(d.matched[0].sid.as_deref(), Some("DenyAuditingCredentialsOnNonRootUserResource"));
     assert!(msg.contains("with an explicit deny in a session policy"), "{msg}");
     let (d, _, _) = s.eval(&r, "iam:CreateUser", "*", None, &ctx);
@@ -963,7 +966,7 @@ fn scp_documentation_examples() {
     s.identity.push(identity(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#));
     let none = Context::new();
     let (d, _, _) = s.eval(&r, "iam:GetAccountSummary", "*", None, &none);
-    assert_eq!((d.outcome, d.decided_by.clone()), (Outcome::ExplicitlyDenied, vec![Layer::Scp]));
+    assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ExplicitlyDenied, vec![Layer::Scp]));
     let assumed = context(&[("aws:AssumedRoot", V::S("true"))]);
     assert!(s.eval(&r, "iam:GetAccountSummary", "*", None, &assumed).0.is_allowed());
     assert!(s.eval(&bob, "iam:GetAccountSummary", "*", None, &none).0.is_allowed());

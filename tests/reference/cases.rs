@@ -575,7 +575,7 @@ impl Inputs {
     }
 
     /// The engine's decision.
-    pub fn engine(&self) -> Decision {
+    pub fn engine(&self) -> Decision<'static> {
         let c = &self.caller;
         let principal = Principal {
             kind: match c.kind {
@@ -642,7 +642,7 @@ impl Inputs {
             resource_account: Some(&self.resource_account),
             context: &ctx,
         };
-        rootsim_model::policy::evaluate(&req, &set)
+        rootsim_model::policy::evaluate(&req, &set).into_owned()
     }
 
     /// The reference's verdict, from the documents as the engine's parser read them

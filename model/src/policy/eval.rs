@@ -19,12 +19,16 @@
 //!
 //! It also renders [`Decision::explain`] and AWS's `AccessDenied` text.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+use smallvec::SmallVec;
 
 use super::condition::{evaluate_all, with_vars, CondResult};
 use super::document::{PrincipalEntry, PrincipalSpec, Statement};
 use super::{
-    Decision, Effect, Layer, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet, PrincipalKind, Request,
+    Decision, Effect, Layer, Layers, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet, PrincipalKind,
+    Request,
 };
 
 /// How a resource-policy `Allow` named the caller; the order is strength.
@@ -123,25 +127,33 @@ fn match_statement(
     }
 }
 
-fn record(layer: Layer, np: &NamedPolicy<'_>, st: &Statement) -> MatchedStatement {
-    MatchedStatement { layer, policy: np.name.to_string(), sid: st.sid.clone(), index: st.index, effect: st.effect }
+/// A match record that borrows the policy's name and the statement's `Sid` (no allocation).
+fn record<'a>(layer: Layer, np: &NamedPolicy<'a>, st: &'a Statement) -> MatchedStatement<'a> {
+    MatchedStatement {
+        layer,
+        policy: Cow::Borrowed(np.name),
+        sid: st.sid.as_deref().map(Cow::Borrowed),
+        index: st.index,
+        effect: st.effect,
+    }
 }
 
 /// Scans the statements of `effect` in `policies`; records matches and
 /// unevaluable statements. Returns the strongest grant found.
-fn scan<'p>(
+fn scan<'q, 'a: 'q>(
     layer: Layer,
-    policies: impl IntoIterator<Item = &'p NamedPolicy<'p>>,
+    policies: impl IntoIterator<Item = &'q NamedPolicy<'a>>,
     effect: Effect,
     req: &Request<'_>,
     has_boundary: bool,
-    d: &mut Decision,
+    d: &mut Decision<'a>,
 ) -> Option<Grant> {
     let mut best: Option<Grant> = None;
     // Computed at the first statement: most scans meet empty layers and never need it.
     let mut service = 0u64;
     for np in policies {
-        let doc = np.policy.doc();
+        let policy: &'a super::Policy = np.policy;
+        let doc = policy.doc();
         if !doc.has(effect) {
             continue;
         }
@@ -178,13 +190,13 @@ fn scan<'p>(
     best
 }
 
-fn push_layer(d: &mut Decision, l: Layer) {
+fn push_layer(d: &mut Decision<'_>, l: Layer) {
     if !d.decided_by.contains(&l) {
         d.decided_by.push(l);
     }
 }
 
-fn deny(d: &mut Decision, layer: Layer) {
+fn deny(d: &mut Decision<'_>, layer: Layer) {
     d.outcome = Outcome::ImplicitlyDenied;
     d.decided_by.clear();
     d.decided_by.push(layer);
@@ -211,22 +223,7 @@ fn bucket_owner_exempt(req: &Request<'_>) -> bool {
 }
 
 /// Decides `req` against `set`. See the module documentation for the order.
-pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
-    // Action names compare case-insensitively and patterns are stored lower-cased: lower-case the
-    // request's action once, on the stack, so that pattern comparisons below meet equal bytes at
-    // once. Nothing in a Decision repeats the action, so the caller's spelling is not lost.
-    let mut buf = [0u8; 128];
-    let lowered;
-    let req = match req.action.len() {
-        n if n <= buf.len() && req.action.bytes().any(|b| b.is_ascii_uppercase()) => {
-            buf[..n].copy_from_slice(req.action.as_bytes());
-            buf[..n].make_ascii_lowercase();
-            // Lower-casing ASCII bytes keeps UTF-8 valid, so this never falls back.
-            lowered = Request { action: std::str::from_utf8(&buf[..n]).unwrap_or(req.action), ..*req };
-            &lowered
-        }
-        _ => req,
-    };
+pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> {
     let p = req.principal;
     let is_root = p.kind == PrincipalKind::Root;
     let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
@@ -234,10 +231,8 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
     let has_boundary = set.boundary.is_some() && !is_root;
     let mut d = Decision {
         outcome: Outcome::ImplicitlyDenied,
-        // Every path names at least one layer; sizing it once avoids the
-        // growth path on the hot allow/deny paths.
-        decided_by: Vec::with_capacity(4),
-        matched: Vec::new(),
+        decided_by: Layers::new(),
+        matched: SmallVec::new(),
         unevaluable: Vec::new(),
         missing_context: Vec::new(),
         level: None,
@@ -250,7 +245,7 @@ pub fn evaluate(req: &Request<'_>, set: &PolicySet<'_>) -> Decision {
 
 /// Runs the chain, recording into `d` (kept in place: a `Decision` is large
 /// and moving it around costs more than the rest of a simple evaluation).
-fn chain(req: &Request<'_>, set: &PolicySet<'_>, has_boundary: bool, d: &mut Decision) {
+fn chain<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, has_boundary: bool, d: &mut Decision<'a>) {
     let p = req.principal;
     let is_root = p.kind == PrincipalKind::Root;
     let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
@@ -263,23 +258,28 @@ fn chain(req: &Request<'_>, set: &PolicySet<'_>, has_boundary: bool, d: &mut Dec
     let session = if identity_side { set.session } else { none };
     let resource = set.resource.filter(|_| !bucket_owner_exempt(req));
 
-    // 1. Explicit deny anywhere.
-    let denied_in: [(Layer, bool); 7] = [
-        (Layer::Rcp, scan(Layer::Rcp, flat(set.rcps), Effect::Deny, req, has_boundary, d).is_some()),
-        (Layer::Scp, scan(Layer::Scp, flat(set.scps), Effect::Deny, req, has_boundary, d).is_some()),
-        (Layer::Resource, scan(Layer::Resource, resource.iter(), Effect::Deny, req, has_boundary, d).is_some()),
-        (Layer::Identity, scan(Layer::Identity, identity, Effect::Deny, req, has_boundary, d).is_some()),
-        (Layer::Boundary, scan(Layer::Boundary, boundary.iter(), Effect::Deny, req, has_boundary, d).is_some()),
-        (Layer::Session, scan(Layer::Session, session, Effect::Deny, req, has_boundary, d).is_some()),
-        (Layer::Task, scan(Layer::Task, set.task.iter(), Effect::Deny, req, has_boundary, d).is_some()),
-    ];
-    if denied_in.iter().any(|&(_, hit)| hit) {
-        d.outcome = Outcome::ExplicitlyDenied;
-        for (l, hit) in denied_in {
-            if hit {
-                d.decided_by.push(l);
-            }
+    // 1. Explicit deny anywhere. A layer is scanned only when one of its policies has a Deny:
+    // most requests meet few layers, and the check is cheaper than entering the scan.
+    let has_deny = |np: &NamedPolicy<'_>| np.policy.doc().has(Effect::Deny);
+    for (layer, levels) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
+        if flat(levels).any(has_deny) && scan(layer, flat(levels), Effect::Deny, req, has_boundary, d).is_some() {
+            d.decided_by.push(layer);
         }
+    }
+    let layers = [
+        (Layer::Resource, resource.as_slice()),
+        (Layer::Identity, identity),
+        (Layer::Boundary, boundary.as_slice()),
+        (Layer::Session, session),
+        (Layer::Task, set.task.as_slice()),
+    ];
+    for (layer, policies) in layers {
+        if policies.iter().any(has_deny) && scan(layer, policies, Effect::Deny, req, has_boundary, d).is_some() {
+            d.decided_by.push(layer);
+        }
+    }
+    if !d.decided_by.is_empty() {
+        d.outcome = Outcome::ExplicitlyDenied;
         return;
     }
 
@@ -350,11 +350,11 @@ fn chain(req: &Request<'_>, set: &PolicySet<'_>, has_boundary: bool, d: &mut Dec
 }
 
 /// Every policy of every level, for the deny pass.
-fn flat<'p>(levels: Option<&'p [&'p [NamedPolicy<'p>]]>) -> impl Iterator<Item = &'p NamedPolicy<'p>> {
+fn flat<'s, 'a>(levels: Option<&'s [&'s [NamedPolicy<'a>]]>) -> impl Iterator<Item = &'s NamedPolicy<'a>> {
     levels.unwrap_or(&[]).iter().flat_map(|l| l.iter())
 }
 
-fn allowed(d: &mut Decision, extra: &[Layer]) {
+fn allowed(d: &mut Decision<'_>, extra: &[Layer]) {
     d.outcome = Outcome::Allowed;
     for &l in extra {
         push_layer(d, l);
@@ -362,7 +362,7 @@ fn allowed(d: &mut Decision, extra: &[Layer]) {
 }
 
 /// The policy type as AWS's `AccessDenied` text names it.
-fn aws_type(layer: Layer, d: &Decision) -> &'static str {
+fn aws_type(layer: Layer, d: &Decision<'_>) -> &'static str {
     match layer {
         Layer::Scp => "service control policy",
         Layer::Rcp => "resource control policy",
@@ -377,7 +377,7 @@ fn aws_type(layer: Layer, d: &Decision) -> &'static str {
 }
 
 /// Renders AWS's `AccessDenied` message (facts 7.1).
-pub fn denial_message(d: &Decision, req: &Request<'_>) -> String {
+pub fn denial_message(d: &Decision<'_>, req: &Request<'_>) -> String {
     let Some(&layer) = d.decided_by.first() else {
         return String::new();
     };
@@ -414,7 +414,7 @@ pub fn denial_message(d: &Decision, req: &Request<'_>) -> String {
 }
 
 /// Words for a layer in explanations.
-fn layer_words(layer: Layer, d: &Decision) -> &'static str {
+fn layer_words(layer: Layer, d: &Decision<'_>) -> &'static str {
     match layer {
         Layer::Task => "AssumeRoot task policy",
         Layer::RootRule => "root user rule",
@@ -423,7 +423,7 @@ fn layer_words(layer: Layer, d: &Decision) -> &'static str {
 }
 
 /// Writes `statement "Sid" of the <policy type> <policy>` (capitalized at the start of a sentence).
-fn write_statement_ref(out: &mut String, m: &MatchedStatement, d: &Decision, capital: bool) {
+fn write_statement_ref(out: &mut String, m: &MatchedStatement<'_>, d: &Decision<'_>, capital: bool) {
     out.push_str(if capital { "Statement " } else { "statement " });
     match &m.sid {
         Some(sid) => {
@@ -443,7 +443,7 @@ fn write_statement_ref(out: &mut String, m: &MatchedStatement, d: &Decision, cap
 
 /// Renders [`Decision::explain`]. Written into one buffer: `rootsim eval` explains every answer,
 /// and building the sentences from temporary strings cost more than deciding.
-pub fn explain(d: &Decision, req: &Request<'_>) -> String {
+pub fn explain(d: &Decision<'_>, req: &Request<'_>) -> String {
     let mut out = String::with_capacity(320);
     let header = |out: &mut String, verdict: &str, verb: &str| {
         out.push_str(verdict);

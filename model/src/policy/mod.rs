@@ -51,8 +51,11 @@ mod json;
 mod parse;
 mod pattern;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
+
+use smallvec::SmallVec;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -387,26 +390,27 @@ pub struct NamedPolicy<'a> {
     pub policy: &'a Policy,
 }
 
-/// Every policy that applies to one request.
+/// Every policy that applies to one request. The lists live for `'s` (often just the call);
+/// the names and policies they hold live for `'a`, which is what a [`Decision`] borrows.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct PolicySet<'a> {
+pub struct PolicySet<'s, 'a> {
     /// `None`: the principal's account is not governed by SCPs (standalone,
     /// management account, service-linked role). `Some`: one slice per level
     /// root..OU..account; an empty level allows nothing.
-    pub scps: Option<&'a [&'a [NamedPolicy<'a>]]>,
+    pub scps: Option<&'s [&'s [NamedPolicy<'a>]]>,
     /// The same for the resource's account.
-    pub rcps: Option<&'a [&'a [NamedPolicy<'a>]]>,
+    pub rcps: Option<&'s [&'s [NamedPolicy<'a>]]>,
     /// The resource-based policy (bucket/queue/key policy, role trust policy).
     pub resource: Option<NamedPolicy<'a>>,
     /// Trust policies and KMS key policies must themselves allow.
     pub resource_must_allow: bool,
     /// Identity policies: user + groups, or role.
-    pub identity: &'a [NamedPolicy<'a>],
+    pub identity: &'s [NamedPolicy<'a>],
     /// The permissions boundary, if set.
     pub boundary: Option<NamedPolicy<'a>>,
     /// Session policies passed when the session was created: when present,
     /// one of them must allow.
-    pub session: &'a [NamedPolicy<'a>],
+    pub session: &'s [NamedPolicy<'a>],
     /// AssumeRoot task policy: deny-only scoping of a root session.
     pub task: Option<NamedPolicy<'a>>,
 }
@@ -468,21 +472,24 @@ impl Layer {
 }
 
 /// A statement that matched (or could not be evaluated).
+///
+/// The policy name and `Sid` borrow from the [`PolicySet`] that was evaluated, so that deciding
+/// allocates nothing; [`MatchedStatement::into_owned`] detaches a record from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MatchedStatement {
+pub struct MatchedStatement<'a> {
     /// The layer of the policy.
     pub layer: Layer,
     /// The policy's name ([`NamedPolicy::name`]).
-    pub policy: String,
+    pub policy: Cow<'a, str>,
     /// The statement's `Sid`, if any.
-    pub sid: Option<String>,
+    pub sid: Option<Cow<'a, str>>,
     /// 0-based statement index.
     pub index: usize,
     /// The statement's effect.
     pub effect: Effect,
 }
 
-impl MatchedStatement {
+impl MatchedStatement<'_> {
     /// `Sid "X"` or `statement 3` (1-based), for sentences.
     pub fn label(&self) -> String {
         match &self.sid {
@@ -490,24 +497,40 @@ impl MatchedStatement {
             None => format!("statement {}", self.index + 1),
         }
     }
+
+    /// The same record, owning its names.
+    pub fn into_owned(self) -> MatchedStatement<'static> {
+        MatchedStatement {
+            layer: self.layer,
+            policy: Cow::Owned(self.policy.into_owned()),
+            sid: self.sid.map(|s| Cow::Owned(s.into_owned())),
+            index: self.index,
+            effect: self.effect,
+        }
+    }
 }
 
-/// The result of [`evaluate`].
+/// The layers that decided, in chain order. At most one entry per [`Layer`], kept inline.
+pub type Layers = SmallVec<[Layer; 4]>;
+
+/// The result of [`evaluate`]. It borrows policy names and `Sid`s from the [`PolicySet`]
+/// (`'a`); [`Decision::into_owned`] gives a `Decision<'static>` to keep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Decision {
+pub struct Decision<'a> {
     /// Allowed or which kind of deny.
     pub outcome: Outcome,
     /// The layer(s) that decided: for an explicit deny, every layer with a
     /// matching Deny (in chain order); for an implicit deny, the one layer
     /// that lacked an Allow; for an allow, the layers whose Allow was needed.
-    pub decided_by: Vec<Layer>,
+    pub decided_by: Layers,
     /// Statements that matched: the Deny statements for an explicit deny,
     /// otherwise the Allow statements found in the layers consulted.
-    pub matched: Vec<MatchedStatement>,
+    /// Short lists are kept inline (no allocation).
+    pub matched: SmallVec<[MatchedStatement<'a>; 2]>,
     /// Statements that applied to the request but whose conditions could not
     /// be evaluated, with the reason. They never allow.
-    pub unevaluable: Vec<(MatchedStatement, String)>,
+    pub unevaluable: Vec<(MatchedStatement<'a>, String)>,
     /// Context keys that a condition or policy variable needed but the
     /// request did not carry.
     pub missing_context: Vec<String>,
@@ -524,7 +547,24 @@ pub struct Decision {
     pub cross_account: bool,
 }
 
-impl Decision {
+impl Decision<'_> {
+    /// The same decision, owning its policy names and `Sid`s, to keep after the policies
+    /// it was decided against are gone.
+    pub fn into_owned(self) -> Decision<'static> {
+        Decision {
+            outcome: self.outcome,
+            decided_by: self.decided_by,
+            matched: self.matched.into_iter().map(MatchedStatement::into_owned).collect(),
+            unevaluable: self.unevaluable.into_iter().map(|(m, why)| (m.into_owned(), why)).collect(),
+            missing_context: self.missing_context,
+            level: self.level,
+            resource_kind: self.resource_kind,
+            cross_account: self.cross_account,
+        }
+    }
+}
+
+impl Decision<'_> {
     /// True when the outcome is [`Outcome::Allowed`].
     pub fn is_allowed(&self) -> bool {
         self.outcome == Outcome::Allowed

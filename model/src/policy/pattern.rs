@@ -52,6 +52,8 @@ fn char_len(s: &[u8], i: usize) -> usize {
     }
 }
 
+/// Does `hay` start with `needle`, ignoring ASCII case when `fold`? For needles that may hold
+/// upper case (resolved variable values).
 #[inline]
 fn starts_with(hay: &[u8], needle: &[u8], fold: bool) -> bool {
     // Byte loops rather than slice equality: the texts are short, and slice equality calls libc's
@@ -59,6 +61,18 @@ fn starts_with(hay: &[u8], needle: &[u8], fold: bool) -> bool {
     hay.len() >= needle.len()
         && if fold {
             hay.iter().zip(needle).all(|(a, b)| a == b || a.eq_ignore_ascii_case(b))
+        } else {
+            hay.iter().zip(needle).all(|(a, b)| a == b)
+        }
+}
+
+/// [`starts_with`] for a needle that is already lower-case when `fold` (compiled literal text):
+/// only the haystack's byte needs folding, which keeps the comparison branch-free.
+#[inline]
+fn starts_with_lower(hay: &[u8], needle: &[u8], fold: bool) -> bool {
+    hay.len() >= needle.len()
+        && if fold {
+            hay.iter().zip(needle).all(|(a, b)| a.to_ascii_lowercase() == *b)
         } else {
             hay.iter().zip(needle).all(|(a, b)| a == b)
         }
@@ -93,8 +107,8 @@ impl Glob {
         match &**toks {
             [] => return s.is_empty(),
             [Token::Star] => return true,
-            [Token::Text(t)] => return s.len() == t.len() && starts_with(s, t.as_bytes(), fold),
-            [Token::Text(t), Token::Star] => return starts_with(s, t.as_bytes(), fold),
+            [Token::Text(t)] => return s.len() == t.len() && starts_with_lower(s, t.as_bytes(), fold),
+            [Token::Text(t), Token::Star] => return starts_with_lower(s, t.as_bytes(), fold),
             _ => {}
         }
         let (mut p, mut i) = (0usize, 0usize);
@@ -103,6 +117,11 @@ impl Glob {
             if p < toks.len() {
                 let advanced = match &toks[p] {
                     Token::Star => {
+                        // A trailing `*` swallows whatever is left: done, without letting it
+                        // absorb the rest one character at a time.
+                        if p + 1 == toks.len() {
+                            return true;
+                        }
                         star = Some((p, i));
                         p += 1;
                         continue;
@@ -116,7 +135,7 @@ impl Glob {
                         }
                     }
                     Token::Text(t) => {
-                        if starts_with(&s[i..], t.as_bytes(), fold) {
+                        if starts_with_lower(&s[i..], t.as_bytes(), fold) {
                             i += t.len();
                             true
                         } else {
@@ -245,8 +264,10 @@ impl ActionPattern {
     pub fn matches(&self, action: &str) -> bool {
         match self {
             ActionPattern::Any => true,
-            ActionPattern::Exact(e) => action.eq_ignore_ascii_case(e),
-            ActionPattern::Prefix(p) => starts_with(action.as_bytes(), p.as_bytes(), true),
+            ActionPattern::Exact(e) => {
+                action.len() == e.len() && starts_with_lower(action.as_bytes(), e.as_bytes(), true)
+            }
+            ActionPattern::Prefix(p) => starts_with_lower(action.as_bytes(), p.as_bytes(), true),
             ActionPattern::Glob(g) => g.matches(action, &[]),
         }
     }

@@ -50,14 +50,20 @@ fn perr(kind: PolicyKind, text: &str) -> PolicyError {
     Policy::parse(text, kind).expect_err(text)
 }
 
-fn eval_identity(pr: &Principal, policies: &[&Policy], action: &str, resource: &str, ctx: &Context) -> Decision {
+fn eval_identity(
+    pr: &Principal,
+    policies: &[&Policy],
+    action: &str,
+    resource: &str,
+    ctx: &Context,
+) -> Decision<'static> {
     let named: Vec<NamedPolicy> = policies
         .iter()
         .enumerate()
         .map(|(i, p)| NamedPolicy { name: ["P0", "P1", "P2", "P3"][i], policy: p })
         .collect();
     let req = Request { principal: pr, action, resource, resource_account: None, context: ctx };
-    evaluate(&req, &PolicySet { identity: &named, ..PolicySet::default() })
+    evaluate(&req, &PolicySet { identity: &named, ..PolicySet::default() }).into_owned()
 }
 
 // ---------- parsing ----------
@@ -374,11 +380,11 @@ fn allow_deny_and_implicit_deny() {
     let allow = id(r#"{"Sid":"S3Read","Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/*"}"#);
     let d = eval_identity(&bob, &[&allow], "s3:GetObject", "arn:aws:s3:::b/k", &ctx);
     assert_eq!(d.outcome, Outcome::Allowed);
-    assert_eq!(d.decided_by, vec![Layer::Identity]);
+    assert_eq!(d.decided_by[..], [Layer::Identity]);
     assert_eq!(d.matched[0].sid.as_deref(), Some("S3Read"));
     let d = eval_identity(&bob, &[&allow], "s3:PutObject", "arn:aws:s3:::b/k", &ctx);
     assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
-    assert_eq!(d.decided_by, vec![Layer::Identity]);
+    assert_eq!(d.decided_by[..], [Layer::Identity]);
     let req = Request {
         principal: &bob,
         action: "s3:PutObject",
@@ -456,7 +462,7 @@ fn root_rule() {
     };
     let d = evaluate(&req, &PolicySet::default());
     assert!(d.is_allowed());
-    assert_eq!(d.decided_by, vec![Layer::RootRule]);
+    assert_eq!(d.decided_by[..], [Layer::RootRule]);
     // An SCP deny binds a member account's root.
     let scp = p(
         PolicyKind::Scp,
@@ -470,7 +476,7 @@ fn root_rule() {
     let set = PolicySet { scps: Some(&levels), ..PolicySet::default() };
     let d = evaluate(&req, &set);
     assert_eq!(d.outcome, Outcome::ExplicitlyDenied);
-    assert_eq!(d.decided_by, vec![Layer::Scp]);
+    assert_eq!(d.decided_by[..], [Layer::Scp]);
     assert_eq!(
         d.denial_message(&req),
         "User: arn:aws:iam::111122223333:root is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::111122223333:user/x with an explicit deny in a service control policy: arn:aws:organizations::999988887777:policy/o-abcdefghij/service_control_policy/p-12345678"
@@ -567,10 +573,10 @@ fn cross_account_needs_both_sides() {
     };
     let d = evaluate(&req, &with_bucket);
     assert!(d.is_allowed(), "{}", d.explain(&req));
-    assert_eq!(d.decided_by, vec![Layer::Resource, Layer::Identity]);
+    assert_eq!(d.decided_by[..], [Layer::Resource, Layer::Identity]);
     let only_identity = PolicySet { identity: &identity, ..PolicySet::default() };
     let d = evaluate(&req, &only_identity);
     assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
-    assert_eq!(d.decided_by, vec![Layer::Resource]);
+    assert_eq!(d.decided_by[..], [Layer::Resource]);
     assert!(d.denial_message(&req).ends_with("because no resource-based policy allows the s3:GetObject action"));
 }
