@@ -54,9 +54,9 @@ impl<'a> Vals<'a> {
 }
 
 /// Looks a key up in the request context, falling back to values derived
-/// from the principal and request.
-pub fn lookup<'a>(req: &Request<'a>, key: &str) -> Option<Vals<'a>> {
-    if let Some(v) = req.context.get(key) {
+/// from the principal and request. `fingerprint` is `key`'s [`super::key_fingerprint`].
+pub fn lookup<'a>(req: &Request<'a>, key: &str, fingerprint: u64) -> Option<Vals<'a>> {
+    if let Some(v) = req.context.get_fingerprinted(key, fingerprint) {
         return Some(match v {
             super::ContextValue::Single(s) => Vals::One(s),
             super::ContextValue::Multi(m) => Vals::Many(m),
@@ -116,7 +116,7 @@ pub fn with_vars<'x, P, R>(
         return Some(f(&r.pattern, &[]));
     }
     let resolve = |v: &'x VarRef| -> Option<&'x str> {
-        match lookup(req, &v.key) {
+        match lookup(req, &v.key, v.fingerprint) {
             // Multi-valued keys cannot be used as variables.
             Some(Vals::One(s)) => Some(s),
             _ => v.default.as_deref(),
@@ -201,7 +201,7 @@ pub fn evaluate_one(c: &Condition, req: &Request<'_>, missing: &mut Vec<String>)
     let Operator::Known { set, base, if_exists } = c.operator else {
         return false;
     };
-    let found = lookup(req, &c.key).filter(|v| v.len() > 0);
+    let found = lookup(req, &c.key, c.fingerprint).filter(|v| v.len() > 0);
     if let CondValues::Null(wants) = &c.values {
         // `Null: true` holds when the key is absent.
         let absent = found.is_none();

@@ -62,6 +62,8 @@ impl Document {
 pub struct VarRef {
     /// The context key, as written (looked up case-insensitively).
     pub key: Box<str>,
+    /// Its [`super::key_fingerprint`], for fast lookups.
+    pub fingerprint: u64,
     /// The `${key, 'default'}` value, if given.
     pub default: Option<Box<str>>,
 }
@@ -392,6 +394,8 @@ pub struct Condition {
     pub operator: Operator,
     /// The condition key as written (compared case-insensitively).
     pub key: String,
+    /// Its [`super::key_fingerprint`], for fast lookups.
+    pub fingerprint: u64,
     /// The values, pre-parsed.
     pub values: CondValues,
     /// Where the key appears.

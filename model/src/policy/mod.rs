@@ -303,11 +303,42 @@ impl ContextValue {
     }
 }
 
+/// The fingerprint of a context key name, the same for every spelling of it (key names compare
+/// case-insensitively). Compiled conditions keep their keys' fingerprints, and a [`Context`]
+/// those of its entries, so that a lookup compares one number per entry instead of a name.
+pub fn key_fingerprint(key: &str) -> u64 {
+    // FNV-1a over the lower-cased bytes.
+    key.bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3))
+}
+
 /// Request context keys: case-insensitive names, single- or multi-valued
 /// string values. Insertion order is kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ContextEntries", into = "ContextEntries")]
 pub struct Context {
     entries: Vec<(String, ContextValue)>,
+    /// [`key_fingerprint`] of each entry's name, in the same order.
+    fingerprints: Vec<u64>,
+}
+
+/// How a [`Context`] is saved: its entries only (fingerprints are derived).
+#[derive(Serialize, Deserialize)]
+struct ContextEntries {
+    entries: Vec<(String, ContextValue)>,
+}
+
+impl From<ContextEntries> for Context {
+    fn from(c: ContextEntries) -> Context {
+        let fingerprints = c.entries.iter().map(|(k, _)| key_fingerprint(k)).collect();
+        Context { entries: c.entries, fingerprints }
+    }
+}
+
+impl From<Context> for ContextEntries {
+    fn from(c: Context) -> ContextEntries {
+        ContextEntries { entries: c.entries }
+    }
 }
 
 impl Context {
@@ -317,13 +348,26 @@ impl Context {
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.entries.iter().position(|(k, _)| k.eq_ignore_ascii_case(key))
+        self.position_fingerprinted(key, key_fingerprint(key))
+    }
+
+    #[inline]
+    fn position_fingerprinted(&self, key: &str, fingerprint: u64) -> Option<usize> {
+        // Equal fingerprints almost always mean equal names; the name check makes it exact.
+        self.fingerprints.iter().enumerate().filter(|&(_, &f)| f == fingerprint).map(|(i, _)| i).find(|&i| {
+            let name = &self.entries[i].0;
+            // Most callers spell a key as AWS does: try the exact bytes before folding case.
+            name == key || name.eq_ignore_ascii_case(key)
+        })
     }
 
     fn set(&mut self, key: &str, value: ContextValue) {
         match self.position(key) {
             Some(i) => self.entries[i].1 = value,
-            None => self.entries.push((key.to_string(), value)),
+            None => {
+                self.entries.push((key.to_string(), value));
+                self.fingerprints.push(key_fingerprint(key));
+            }
         }
     }
 
@@ -341,12 +385,21 @@ impl Context {
 
     /// Removes a key; returns its value.
     pub fn remove(&mut self, key: &str) -> Option<ContextValue> {
-        self.position(key).map(|i| self.entries.remove(i).1)
+        let i = self.position(key)?;
+        self.fingerprints.remove(i);
+        Some(self.entries.remove(i).1)
     }
 
     /// Looks a key up, ignoring case. No allocation.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+        self.get_fingerprinted(key, key_fingerprint(key))
+    }
+
+    /// [`Context::get`] for a key whose [`key_fingerprint`] the caller computed once (compiled
+    /// conditions do).
+    #[inline]
+    pub fn get_fingerprinted(&self, key: &str, fingerprint: u64) -> Option<&ContextValue> {
+        self.position_fingerprinted(key, fingerprint).map(|i| &self.entries[i].1)
     }
 
     /// All entries, in insertion order.

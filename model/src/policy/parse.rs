@@ -644,7 +644,7 @@ fn tokens_with_vars(s: &str, expand: bool, wild: bool, fold: bool, vars: &mut Ve
                     None => (inner.trim(), None),
                 };
                 tokens.push(Token::Var(vars.len()));
-                vars.push(VarRef { key: key.into(), default });
+                vars.push(VarRef { fingerprint: super::key_fingerprint(key), key: key.into(), default });
             }
         }
         rest = &rest[start + len + 1..];
@@ -747,6 +747,7 @@ fn compile_conditions(j: &Json, version: Version) -> Result<Vec<Condition>, Poli
                 operator_name: op.key.clone(),
                 operator: operator.clone(),
                 key: k.key.clone(),
+                fingerprint: super::key_fingerprint(&k.key),
                 values,
                 pos: k.key_pos,
             });
