@@ -10,6 +10,7 @@
 use super::lex::Word;
 use super::suggest::nearest;
 use super::{help, Host, Origin, Outcome, Session};
+use crate::account::AccountStatus;
 use crate::auth::{key, Identity};
 use crate::clock::{format_cli, human_duration, parse_duration};
 use serde_json::{json, Value};
@@ -298,6 +299,15 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
             let Some(account) = session.world.accounts.by_email(email).map(|a| a.id.clone()) else {
                 return failed_sign_in();
             };
+            // After the post-closure period the account is gone for good: not even its root user
+            // can sign in (facts §4.3; ACCOUNT-POST-CLOSURE).
+            if session.world.accounts.get(&account).is_some_and(|a| a.status_at(now) == AccountStatus::Closed) {
+                session.world.record_sign_in(&account, None, false, false);
+                return Outcome::fail(
+                    "AccountPermanentlyClosed",
+                    format!("Sign-in failed: account {account} was closed more than 90 days ago and is permanently closed; nobody can sign in to it any more."),
+                );
+            }
             let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
             let root = &mut iam.root;
             if root.password.as_deref() != Some(password) {
