@@ -60,3 +60,16 @@ fn every_performable_root_task_has_a_scenario() {
         tasks::TASKS.iter().filter(|t| tasks::available(t) && !covered.contains(t.id)).map(|t| t.id).collect();
     assert!(missing.is_empty(), "performable root tasks without a scenario (@tasks): {missing:?}");
 }
+
+/// The rulebook and the scenarios agree: every rule of docs/rules.md has a scenario naming it in
+/// `@rules`, and every ID a scenario names is a rule (what `rootsim rules` reports).
+#[test]
+fn every_rule_has_a_scenario_and_every_scenario_names_real_rules() {
+    use rootsim::rules;
+    let book = rules::parse(rules::RULEBOOK).unwrap_or_else(|e| panic!("{e}"));
+    let checked = rules::coverage(&book, &[scenarios_dir()]).unwrap_or_else(|e| panic!("{e}"));
+    let uncovered: Vec<&str> =
+        checked.rules.iter().filter(|c| c.scenarios.is_empty()).map(|c| c.rule.id.as_str()).collect();
+    assert!(uncovered.is_empty(), "rules without a scenario: {uncovered:?}");
+    assert!(checked.unknown.is_empty(), "scenarios name rules that docs/rules.md lacks: {:?}", checked.unknown);
+}

@@ -68,6 +68,16 @@ enum Command {
         /// One task's ID, e.g. close-account.
         task: Option<String>,
     },
+    /// Prints each rule of docs/rules.md with the scenarios that check it and whether they pass;
+    /// exits 0 when every rule has a scenario and every scenario passes.
+    Rules {
+        /// Print JSON for machines.
+        #[arg(long)]
+        json: bool,
+        /// Where the scenario scripts are.
+        #[arg(long, value_name = "DIR", default_value = "scenarios")]
+        scenarios: PathBuf,
+    },
 }
 
 /// Policy kinds as `validate-policy --type` names them.
@@ -94,6 +104,13 @@ impl From<Kind> for PolicyKind {
             Kind::Rcp => PolicyKind::Rcp,
         }
     }
+}
+
+/// Prints to standard output, ignoring a closed pipe (`rootsim rules | head` must not panic).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
 }
 
 /// Reads a file, or standard input for `-`.
@@ -200,12 +217,12 @@ fn main() -> ExitCode {
             let kind = PolicyKind::from(*kind);
             match Policy::parse(&text, kind) {
                 Ok(p) => {
-                    println!("valid {} policy ({} statements)", kind.name(), p.statement_count());
+                    out!("valid {} policy ({} statements)", kind.name(), p.statement_count());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    println!("MalformedPolicyDocument: {}", e.message);
-                    println!("  at line {}, column {}: {}", e.line, e.column, e.detail);
+                    out!("MalformedPolicyDocument: {}", e.message);
+                    out!("  at line {}, column {}: {}", e.line, e.column, e.detail);
                     ExitCode::FAILURE
                 }
             }
@@ -223,13 +240,39 @@ fn main() -> ExitCode {
                 None => tasks::TASKS.iter().collect(),
             };
             if *json {
-                println!("{}", serde_json::to_string_pretty(&chosen).unwrap_or_default());
+                out!("{}", serde_json::to_string_pretty(&chosen).unwrap_or_default());
             } else if chosen.len() == 1 {
-                println!("{}", tasks::detail(chosen[0]));
+                out!("{}", tasks::detail(chosen[0]));
             } else {
-                println!("{}", tasks::table());
+                out!("{}", tasks::table());
             }
             ExitCode::SUCCESS
+        }
+        Some(Command::Rules { json, scenarios }) => {
+            use rootsim::rules;
+            let result = rules::parse(rules::RULEBOOK)
+                .and_then(|r| rules::coverage(&r, std::slice::from_ref(scenarios)).map(|c| (r, c)));
+            let checked = match result {
+                Ok((_, checked)) => checked,
+                Err(e) => {
+                    eprintln!("rootsim: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if *json {
+                let mut v = serde_json::to_value(&checked).unwrap_or_default();
+                for (rule, c) in v["rules"].as_array_mut().into_iter().flatten().zip(&checked.rules) {
+                    rule["status"] = c.status().into();
+                }
+                out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else {
+                out!("{}", rules::report(&checked).trim_end());
+            }
+            if checked.complete() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         None => {
             let session = match start(&cli) {
