@@ -73,3 +73,22 @@ fn every_rule_has_a_scenario_and_every_scenario_names_real_rules() {
     assert!(uncovered.is_empty(), "rules without a scenario: {uncovered:?}");
     assert!(checked.unknown.is_empty(), "scenarios name rules that docs/rules.md lacks: {:?}", checked.unknown);
 }
+
+/// Every lesson's `check` fails on the untouched lesson and passes once its solution has run.
+#[test]
+fn every_lesson_is_solved_by_its_solution_and_not_before() {
+    use rootsim::lesson;
+    use rootsim_model::MemoryHost;
+    let lessons = lesson::all().unwrap_or_else(|e| panic!("{e}"));
+    assert!(lessons.len() >= 3, "{} lessons", lessons.len());
+    for l in &lessons {
+        let mut host = MemoryHost::default();
+        let mut session = l.start(&mut host).unwrap_or_else(|e| panic!("{e}"));
+        let untouched = l.check(&session, &Default::default(), &mut host);
+        assert!(!untouched.passed(), "lesson {}: check passes before anything was done:\n{}", l.id, untouched.render());
+        let (answers, failures) = l.solve(&mut session, &mut host);
+        assert!(failures.is_empty(), "lesson {}: its solution fails: {:?}", l.id, failures);
+        let solved = l.check(&session, &answers, &mut host);
+        assert!(solved.passed(), "lesson {}: check fails after the solution:\n{}", l.id, solved.render());
+    }
+}

@@ -6,6 +6,7 @@
 //! Ctrl-C to cancel a line, Ctrl-D to leave, and colour only on a terminal without `NO_COLOR`.
 
 use crate::host::FsHost;
+use crate::lesson::Tutor;
 use crate::split_commands;
 use rootsim_model::command::complete::complete;
 use rootsim_model::command::lex::needs_more_input;
@@ -97,7 +98,7 @@ impl Validator for ReplHelper {
 impl Helper for ReplHelper {}
 
 /// Runs the REPL until `exit` or Ctrl-D.
-pub fn run(session: Session, mut host: FsHost) -> ExitCode {
+pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<String>) -> ExitCode {
     let colour = use_colour(std::env::var("NO_COLOR").ok().as_deref(), std::io::stdout().is_terminal());
     let session = Rc::new(RefCell::new(session));
     let config = Config::builder().completion_type(CompletionType::List).auto_add_history(false).build();
@@ -121,10 +122,18 @@ pub fn run(session: Session, mut host: FsHost) -> ExitCode {
 
     let paint = |code: &str, text: &str| if colour { format!("{code}{text}\x1b[0m") } else { text.to_string() };
     println!("rootsim: a simulated AWS estate: accounts, AWS Organizations, the root user and IAM.");
-    println!("You are {}. Try:", session.borrow().prompt());
-    println!("  aws sts get-caller-identity     who AWS thinks you are");
-    println!("  show org                        the organization, its OUs and accounts");
-    println!("  help demo                       the demo world's users and passwords (help lists every command)");
+    match intro {
+        Some(brief) => println!("{brief}"),
+        None => {
+            println!("You are {}. Try:", session.borrow().prompt());
+            println!("  aws sts get-caller-identity     who AWS thinks you are");
+            println!("  show org                        the organization, its OUs and accounts");
+            println!(
+                "  help demo                       the demo world's users and passwords (help lists every command)"
+            );
+            println!("  learn                           the course: lessons that check themselves");
+        }
+    }
 
     loop {
         let prompt = format!("{} $ ", session.borrow().prompt());
@@ -135,6 +144,15 @@ pub fn run(session: Session, mut host: FsHost) -> ExitCode {
                 }
                 let mut exit = false;
                 for command in split_commands(&line) {
+                    // The tutor's commands (learn, check, hint...) first; the rest goes to the world.
+                    let reply = tutor.handle(&command, &session.borrow(), &mut host);
+                    if let Some(reply) = reply {
+                        println!("{}", reply.text);
+                        if let Some(s) = reply.session {
+                            *session.borrow_mut() = s;
+                        }
+                        continue;
+                    }
                     let outcome = session.borrow_mut().execute(&command, &mut host);
                     if !outcome.text.is_empty() {
                         if outcome.ok {

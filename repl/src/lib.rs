@@ -2,10 +2,11 @@
 //!
 //! This crate only parses and prints; the world and its rules live in `rootsim-model`. It owns the
 //! filesystem ([`host::FsHost`]), the scenario script format ([`script`]) and running many of them
-//! ([`runner`]), the rulebook and its coverage ([`rules`]), and the interactive terminal ([`interactive`]).
+//! ([`runner`]), the rulebook and its coverage ([`rules`]), the course ([`lesson`]), and the interactive terminal ([`interactive`]).
 
 pub mod host;
 pub mod interactive;
+pub mod lesson;
 pub mod rules;
 pub mod runner;
 pub mod script;

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use rootsim::host::FsHost;
+use rootsim::lesson::Tutor;
 use rootsim_model::command::lex::needs_more_input;
 use rootsim_model::policy::{Policy, PolicyKind};
 use rootsim_model::{Session, DEFAULT_SEED};
@@ -67,6 +68,12 @@ enum Command {
         json: bool,
         /// One task's ID, e.g. close-account.
         task: Option<String>,
+    },
+    /// The course: with no LESSON, lists the lessons and your progress; with one, starts the REPL
+    /// on its world (inside, `check`, `hint`, `objective`, `solution`, `answer` and `learn`).
+    Learn {
+        /// The lesson's ID.
+        lesson: Option<String>,
     },
     /// Prints each rule of docs/rules.md with the scenarios that check it and whether they pass;
     /// exits 0 when every rule has a scenario and every scenario passes.
@@ -134,7 +141,7 @@ fn start(cli: &Cli) -> Result<Session, String> {
 
 /// Runs commands read from standard input: outputs on stdout, errors on stderr. Exits 1 when a
 /// command failed, so scripts can be checked from a shell.
-fn run_stdin(mut session: Session) -> ExitCode {
+fn run_stdin(mut session: Session, mut tutor: Tutor) -> ExitCode {
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
         eprintln!("rootsim: cannot read standard input: {e}");
@@ -156,6 +163,14 @@ fn run_stdin(mut session: Session) -> ExitCode {
                 command.trim()
             );
             failed = true;
+            continue;
+        }
+        // The tutor's commands (learn, check, hint...) first; everything else goes to the world.
+        if let Some(reply) = tutor.handle(&command, &session, &mut host) {
+            let _ = writeln!(stdout, "{}", reply.text);
+            if let Some(s) = reply.session {
+                session = s;
+            }
             continue;
         }
         let outcome = session.execute(&command, &mut host);
@@ -274,6 +289,29 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Some(Command::Learn { lesson: None }) => {
+            let progress = rootsim::lesson::Progress::load(rootsim::lesson::Progress::default_path().as_deref());
+            out!("{}", rootsim::lesson::list(&progress));
+            ExitCode::SUCCESS
+        }
+        Some(Command::Learn { lesson: Some(id) }) => {
+            let mut tutor = Tutor::new(rootsim::lesson::Progress::default_path());
+            let mut host = FsHost::cwd();
+            let reply = match tutor.start(id, &mut host) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("rootsim: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let Some(session) = reply.session else { return ExitCode::from(2) };
+            if std::io::stdin().is_terminal() {
+                rootsim::interactive::run(session, host, tutor, Some(reply.text))
+            } else {
+                out!("{}", reply.text);
+                run_stdin(session, tutor)
+            }
+        }
         None => {
             let session = match start(&cli) {
                 Ok(s) => s,
@@ -282,10 +320,11 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let tutor = Tutor::new(rootsim::lesson::Progress::default_path());
             if std::io::stdin().is_terminal() {
-                rootsim::interactive::run(session, FsHost::cwd())
+                rootsim::interactive::run(session, FsHost::cwd(), tutor, None)
             } else {
-                run_stdin(session)
+                run_stdin(session, tutor)
             }
         }
     }

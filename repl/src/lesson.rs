@@ -1,0 +1,512 @@
+//! The trainee's course: lessons, the tutor that runs them in the REPL, and saved progress.
+//!
+//! A lesson is a text file under `scenarios/lessons/` (built into the binary), in the scenario
+//! format with a few more directives:
+//!
+//! ```text
+//! @lesson root-vs-admin                 # the ID: `rootsim learn root-vs-admin`
+//! @title Root versus an IAM administrator
+//! @objective What the trainee must achieve (repeat the line for more sentences).
+//! @hint The first hint.                 # `hint` shows the next one
+//! @question create-iam-user Does creating an IAM user need the root user?
+//! @world demo                           # as in scenarios (default demo); @seed too
+//! @setup                                # commands that build the lesson's world
+//! ...
+//! @goal The root user has an MFA device # one thing `check` looks for: commands and
+//! show account dev                      # @expect assertions, run on a copy of the
+//! @expect not-contains "MFA devices: 0" # trainee's world, so checking changes nothing
+//! @solution                             # what `solution` shows, and the tests run
+//! ...
+//! ```
+//!
+//! A `@question` makes the lesson a quiz as well: the trainee answers with `answer ID yes|no`,
+//! and `check` compares each answer with the root-task catalogue (`rootsim tasks`): the right
+//! answer is "yes" exactly when ID is a task there. The solution answers with the same command.
+
+use crate::script::{run_in, Failure, ParseError, Script, StartWorld, Step};
+use rootsim_model::{tasks, Host, Session};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The shipped lessons, in course order: (file name, text).
+const SHIPPED: &[(&str, &str)] = &[
+    ("root-vs-admin.lesson", include_str!("../../scenarios/lessons/root-vs-admin.lesson")),
+    ("which-tasks-need-root.lesson", include_str!("../../scenarios/lessons/which-tasks-need-root.lesson")),
+    ("secure-the-root-user.lesson", include_str!("../../scenarios/lessons/secure-the-root-user.lesson")),
+];
+
+/// One thing `check` looks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// What it is, in words (`@goal TEXT`).
+    pub what: String,
+    /// The commands and assertions that establish it.
+    pub script: Script,
+}
+
+/// A quiz question: does this task need the root user?
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// The ID the trainee answers with; a root-task catalogue ID when the answer is yes.
+    pub id: String,
+    /// The question.
+    pub text: String,
+}
+
+/// A lesson.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// Its ID.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// What the trainee must achieve.
+    pub objective: String,
+    /// Hints, in the order `hint` gives them.
+    pub hints: Vec<String>,
+    /// Quiz questions, if any.
+    pub questions: Vec<Question>,
+    /// The commands that build the lesson's world (world and seed from the header).
+    pub setup: Script,
+    /// What `check` looks for.
+    pub goals: Vec<Goal>,
+    /// A solution: a script (it may `@set` values and use them as `{{NAME}}`), including
+    /// `answer` lines for quizzes.
+    pub solution: Script,
+    /// The solution's text as written, for `solution` to show.
+    pub solution_text: String,
+}
+
+/// Which block of a lesson file a line belongs to.
+enum Block {
+    Header,
+    Setup,
+    Goal(String),
+    Solution,
+}
+
+impl Lesson {
+    /// Parses a lesson file; `path` is only used in messages.
+    pub fn parse(path: &str, text: &str) -> Result<Lesson, ParseError> {
+        let err = |line: usize, message: String| ParseError { path: path.to_string(), line, column: 1, message };
+        let (mut id, mut title, mut objective) = (String::new(), String::new(), Vec::new());
+        let (mut hints, mut questions) = (Vec::new(), Vec::new());
+        // The header keeps @world and @seed for the setup script.
+        let mut header = String::new();
+        // Each block's text keeps its lines where they were, so that errors point at the file.
+        let mut blocks: Vec<(Block, String)> = Vec::new();
+        let mut current = (Block::Header, String::new());
+        for (i, raw) in text.lines().enumerate() {
+            let n = i + 1;
+            let line = raw.trim();
+            let directive = line.strip_prefix('@').map(|d| d.split_once(char::is_whitespace).unwrap_or((d, "")));
+            let pad = |s: &String| "\n".repeat((n - 1).saturating_sub(s.lines().count()));
+            match directive {
+                Some(("setup", _)) => {
+                    blocks.push(std::mem::replace(&mut current, (Block::Setup, String::new())));
+                }
+                Some(("goal", what)) if !what.trim().is_empty() => {
+                    blocks.push(std::mem::replace(&mut current, (Block::Goal(what.trim().to_string()), String::new())));
+                }
+                Some(("goal", _)) => return Err(err(n, "@goal needs a description of what it checks".into())),
+                Some(("solution", _)) => {
+                    blocks.push(std::mem::replace(&mut current, (Block::Solution, String::new())));
+                }
+                Some((word @ ("lesson" | "title" | "objective" | "hint" | "question"), rest)) => {
+                    if !matches!(current.0, Block::Header) {
+                        return Err(err(n, format!("@{word} belongs in the header, before @setup")));
+                    }
+                    let rest = rest.trim().to_string();
+                    if rest.is_empty() {
+                        return Err(err(n, format!("@{word} needs text")));
+                    }
+                    match word {
+                        "lesson" => id = rest,
+                        "title" => title = rest,
+                        "objective" => objective.push(rest),
+                        "hint" => hints.push(rest),
+                        _ => match rest.split_once(char::is_whitespace) {
+                            Some((q, text)) => questions.push(Question { id: q.into(), text: text.trim().into() }),
+                            None => return Err(err(n, "usage: @question ID TEXT".into())),
+                        },
+                    }
+                }
+                _ => {
+                    let text = &mut current.1;
+                    text.push_str(&pad(text));
+                    text.push_str(raw);
+                    text.push('\n');
+                    if matches!(current.0, Block::Header) && !line.is_empty() && !line.starts_with('#') {
+                        header.push_str(raw);
+                        header.push('\n');
+                    }
+                }
+            }
+        }
+        blocks.push(current);
+        if id.is_empty() || title.is_empty() || objective.is_empty() {
+            return Err(err(1, "a lesson needs @lesson, @title and @objective".into()));
+        }
+        let mut setup = None;
+        let mut goals = Vec::new();
+        let mut solution = None;
+        for (block, body) in blocks {
+            match block {
+                Block::Header => {
+                    let script = Script::parse(path, &body)?;
+                    if !script.steps.is_empty() {
+                        return Err(err(1, "commands belong after @setup".into()));
+                    }
+                }
+                Block::Setup => setup = Some(Script::parse(path, &format!("{header}{body}"))?),
+                Block::Goal(what) => goals.push(Goal { what, script: Script::parse(path, &body)? }),
+                Block::Solution => solution = Some((Script::parse(path, &body)?, body.trim().to_string())),
+            }
+        }
+        let setup = setup.ok_or_else(|| err(1, "a lesson needs a @setup block (it may be empty)".into()))?;
+        let (solution, solution_text) = solution.ok_or_else(|| err(1, "a lesson needs a @solution block".into()))?;
+        if goals.is_empty() && questions.is_empty() {
+            return Err(err(1, "a lesson needs at least one @goal or @question for `check`".into()));
+        }
+        Ok(Lesson {
+            id,
+            title,
+            objective: objective.join(" "),
+            hints,
+            questions,
+            setup,
+            goals,
+            solution,
+            solution_text,
+        })
+    }
+
+    /// A fresh session with the lesson's world built.
+    pub fn start(&self, host: &mut dyn Host) -> Result<Session, String> {
+        let mut session = match self.setup.world {
+            StartWorld::Demo => Session::demo(self.setup.seed),
+            StartWorld::Empty => Session::empty(self.setup.seed),
+        };
+        let report = run_in(&self.setup, &mut session, host);
+        match report.failures.first() {
+            None => Ok(session),
+            Some(f) => Err(format!("lesson {}: its setup failed at line {}: {}", self.id, f.line, f.message)),
+        }
+    }
+
+    /// Runs the solution on `session`: its `answer` lines become quiz answers, the rest runs as a
+    /// script. Returns the answers and the script's failed assertions.
+    pub fn solve(&self, session: &mut Session, host: &mut dyn Host) -> (BTreeMap<String, bool>, Vec<Failure>) {
+        let mut answers = BTreeMap::new();
+        let mut script = self.solution.clone();
+        script.steps.retain(|(_, step)| match step {
+            Step::Command(c) => match c.split_whitespace().collect::<Vec<_>>().as_slice() {
+                ["answer", id, yes_no] => {
+                    answers.insert(id.to_string(), *yes_no == "yes");
+                    false
+                }
+                _ => true,
+            },
+            _ => true,
+        });
+        let report = run_in(&script, session, host);
+        (answers, report.failures)
+    }
+
+    /// The objective as the tutor states it.
+    pub fn brief(&self) -> String {
+        let mut out = format!("Lesson: {}\n\n{}\n", self.title, self.objective);
+        if !self.questions.is_empty() {
+            out.push_str("\nAnswer each question with `answer ID yes` or `answer ID no`:\n");
+            for q in &self.questions {
+                out.push_str(&format!("  {:<28} {}\n", q.id, q.text));
+            }
+        }
+        out.push_str("\nType `check` when you think you are done, `hint` for a hint, `objective` to read this again.");
+        out
+    }
+
+    /// Checks the trainee's world (on a copy) and quiz answers.
+    pub fn check(&self, session: &Session, answers: &BTreeMap<String, bool>, host: &mut dyn Host) -> Verdict {
+        let mut met = Vec::new();
+        let mut missing = Vec::new();
+        for goal in &self.goals {
+            let mut copy = session.clone();
+            let report = run_in(&goal.script, &mut copy, host);
+            if report.failures.is_empty() {
+                met.push(goal.what.clone());
+            } else {
+                missing.push((goal.what.clone(), report.failures));
+            }
+        }
+        for q in &self.questions {
+            let right = tasks::find(&q.id).is_some();
+            match answers.get(&q.id) {
+                Some(&a) if a == right => met.push(format!("{}: answered right", q.id)),
+                Some(_) => missing.push((
+                    format!("{}: not right yet (look it up with `tasks`, or try it as alice)", q.id),
+                    vec![Failure { line: 0, message: "wrong answer".into() }],
+                )),
+                None => missing.push((
+                    format!("{}: not answered yet (answer {} yes|no)", q.id, q.id),
+                    vec![Failure { line: 0, message: "no answer".into() }],
+                )),
+            }
+        }
+        Verdict { met, missing }
+    }
+}
+
+/// What `check` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Goals met.
+    pub met: Vec<String>,
+    /// Goals not met yet, with the assertions that failed.
+    pub missing: Vec<(String, Vec<Failure>)>,
+}
+
+impl Verdict {
+    /// Every goal is met.
+    pub fn passed(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    /// The verdict in words.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for m in &self.met {
+            out.push_str(&format!("  [x] {m}\n"));
+        }
+        for (what, _) in &self.missing {
+            // The goal's words say what is missing; the failed assertion behind it is for tests.
+            out.push_str(&format!("  [ ] {what}\n"));
+        }
+        if self.passed() {
+            out.push_str("Objective met. Well done! `learn` lists the other lessons.");
+        } else {
+            out.push_str("Not yet: the unchecked goals above are still missing. `hint` may help.");
+        }
+        out
+    }
+}
+
+/// Every shipped lesson, in course order.
+pub fn all() -> Result<Vec<Lesson>, ParseError> {
+    SHIPPED.iter().map(|(name, text)| Lesson::parse(&format!("scenarios/lessons/{name}"), text)).collect()
+}
+
+/// Finds a shipped lesson by ID.
+pub fn find(id: &str) -> Option<Lesson> {
+    all().ok()?.into_iter().find(|l| l.id == id)
+}
+
+/// The lessons a trainee completed, saved between runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// IDs of the lessons whose `check` passed.
+    pub completed: BTreeSet<String>,
+    /// IDs of the lessons started.
+    pub started: BTreeSet<String>,
+}
+
+impl Progress {
+    /// Where progress is kept: `$ROOTSIM_PROGRESS`, else `$XDG_STATE_HOME/rootsim/progress.json`,
+    /// else `~/.local/state/rootsim/progress.json`.
+    pub fn path(explicit: Option<&str>, state_home: Option<&str>, home: Option<&str>) -> Option<PathBuf> {
+        match (explicit.filter(|p| !p.is_empty()), state_home.filter(|p| !p.is_empty()), home) {
+            (Some(p), _, _) => Some(PathBuf::from(p)),
+            (None, Some(s), _) => Some(Path::new(s).join("rootsim/progress.json")),
+            (None, None, Some(h)) => Some(Path::new(h).join(".local/state/rootsim/progress.json")),
+            _ => None,
+        }
+    }
+
+    /// The default place, from the environment.
+    pub fn default_path() -> Option<PathBuf> {
+        Progress::path(
+            std::env::var("ROOTSIM_PROGRESS").ok().as_deref(),
+            std::env::var("XDG_STATE_HOME").ok().as_deref(),
+            std::env::var("HOME").ok().as_deref(),
+        )
+    }
+
+    /// Reads progress; a missing or unreadable file is a fresh start.
+    pub fn load(path: Option<&Path>) -> Progress {
+        path.and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes progress, creating the folder.
+    pub fn save(&self, path: Option<&Path>) -> Result<(), String> {
+        let Some(path) = path else { return Ok(()) };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+/// The course list with progress marks.
+pub fn list(progress: &Progress) -> String {
+    let mut out = String::from("Lessons (rootsim learn LESSON, or `learn LESSON` in the REPL):\n");
+    match all() {
+        Ok(lessons) => {
+            for (i, l) in lessons.iter().enumerate() {
+                let mark = if progress.completed.contains(&l.id) {
+                    "done"
+                } else if progress.started.contains(&l.id) {
+                    "started"
+                } else {
+                    ""
+                };
+                out.push_str(&format!("  {:>2}. {:<28} {:<8} {}\n", i + 1, l.id, mark, l.title));
+            }
+            let done = lessons.iter().filter(|l| progress.completed.contains(&l.id)).count();
+            out.push_str(&format!("{done} of {} done.", lessons.len()));
+        }
+        Err(e) => out.push_str(&format!("the lessons cannot be read: {e}")),
+    }
+    out
+}
+
+/// The tutor: the lesson under way in a REPL, answering `learn`, `objective`, `check`, `hint`,
+/// `solution` and `answer`. Other lines go to the world.
+#[derive(Debug, Default)]
+pub struct Tutor {
+    /// The lesson under way.
+    pub lesson: Option<Lesson>,
+    hints_given: usize,
+    checked: bool,
+    answers: BTreeMap<String, bool>,
+    /// Where progress is saved (`None`: not saved).
+    pub progress_path: Option<PathBuf>,
+}
+
+/// What the tutor did with a line.
+pub struct Reply {
+    /// The text to print.
+    pub text: String,
+    /// A new session to switch to (a lesson was started).
+    pub session: Option<Session>,
+}
+
+impl Tutor {
+    /// A tutor that saves progress at `progress_path`.
+    pub fn new(progress_path: Option<PathBuf>) -> Tutor {
+        Tutor { progress_path, ..Tutor::default() }
+    }
+
+    /// Starts a lesson: its world, its brief. Records it as started.
+    pub fn start(&mut self, id: &str, host: &mut dyn Host) -> Result<Reply, String> {
+        let lesson = find(id).ok_or_else(|| format!("no lesson '{id}'; `learn` lists them"))?;
+        let session = lesson.start(host)?;
+        let text = lesson.brief();
+        let mut progress = Progress::load(self.progress_path.as_deref());
+        progress.started.insert(lesson.id.clone());
+        progress.save(self.progress_path.as_deref())?;
+        *self = Tutor { lesson: Some(lesson), progress_path: self.progress_path.take(), ..Tutor::default() };
+        Ok(Reply { text, session: Some(session) })
+    }
+
+    /// Handles a tutor command; `None` when the line is not one.
+    pub fn handle(&mut self, line: &str, session: &Session, host: &mut dyn Host) -> Option<Reply> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let reply = |text: String| Some(Reply { text, session: None });
+        match words.as_slice() {
+            ["learn"] => reply(list(&Progress::load(self.progress_path.as_deref()))),
+            ["learn", id] => Some(self.start(id, host).unwrap_or_else(|e| Reply { text: e, session: None })),
+            [cmd @ ("objective" | "check" | "hint" | "solution" | "answer"), ..] if self.lesson.is_none() => {
+                reply(format!("`{cmd}` works inside a lesson: `learn` lists them, `learn LESSON` starts one."))
+            }
+            ["objective"] => reply(self.lesson.as_ref()?.brief()),
+            ["hint"] => {
+                let lesson = self.lesson.as_ref()?;
+                let text = match lesson.hints.get(self.hints_given) {
+                    Some(h) => {
+                        self.hints_given += 1;
+                        format!("Hint {} of {}: {h}", self.hints_given, lesson.hints.len())
+                    }
+                    None => "No more hints. `solution` shows a solution once you have tried `check`.".into(),
+                };
+                reply(text)
+            }
+            ["answer", id, yes_no] => {
+                let lesson = self.lesson.as_ref()?;
+                if !lesson.questions.iter().any(|q| q.id == *id) {
+                    let ids: Vec<&str> = lesson.questions.iter().map(|q| q.id.as_str()).collect();
+                    return reply(format!("no question '{id}' in this lesson (questions: {})", ids.join(", ")));
+                }
+                let answer = match *yes_no {
+                    "yes" | "y" => true,
+                    "no" | "n" => false,
+                    other => return reply(format!("answer {id} yes|no, not '{other}'")),
+                };
+                self.answers.insert(id.to_string(), answer);
+                reply(format!(
+                    "Noted: {id} {}.",
+                    if answer { "needs the root user" } else { "does not need the root user" }
+                ))
+            }
+            ["answer", ..] => reply("usage: answer QUESTION yes|no".into()),
+            ["check"] => {
+                let lesson = self.lesson.as_ref()?;
+                self.checked = true;
+                let verdict = lesson.check(session, &self.answers, host);
+                let mut text = verdict.render();
+                if verdict.passed() {
+                    let mut progress = Progress::load(self.progress_path.as_deref());
+                    progress.completed.insert(lesson.id.clone());
+                    if let Err(e) = progress.save(self.progress_path.as_deref()) {
+                        text.push_str(&format!("\n(progress not saved: {e})"));
+                    }
+                }
+                reply(text)
+            }
+            ["solution"] => {
+                let lesson = self.lesson.as_ref()?;
+                if !self.checked {
+                    return reply("Try first: `check` at least once, then `solution` shows one.".into());
+                }
+                reply(format!(
+                    "A solution ({{{{NAME}}}} stands for a value read with @set from the output before):\n  {}",
+                    lesson.solution_text.lines().collect::<Vec<_>>().join("\n  ")
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_goes_where_the_environment_says() {
+        assert_eq!(Progress::path(Some("/p.json"), Some("/s"), Some("/h")), Some(PathBuf::from("/p.json")));
+        assert_eq!(Progress::path(None, Some("/s"), Some("/h")), Some(PathBuf::from("/s/rootsim/progress.json")));
+        assert_eq!(
+            Progress::path(Some(""), None, Some("/h")),
+            Some(PathBuf::from("/h/.local/state/rootsim/progress.json"))
+        );
+        assert_eq!(Progress::path(None, None, None), None);
+    }
+
+    #[test]
+    fn malformed_lessons_are_refused_with_their_line() {
+        let base = "@lesson x\n@title X\n@objective Do it.\n@setup\nwhoami\n@goal it works\nwhoami\n@expect ok\n@solution\nwhoami\n";
+        assert!(Lesson::parse("x", base).is_ok());
+        let e = Lesson::parse("x", &base.replace("@goal it works", "@goal")).unwrap_err();
+        assert_eq!(e.line, 6);
+        let e = Lesson::parse("x", &base.replace("@expect ok", "@expect sometimes")).unwrap_err();
+        assert_eq!(e.line, 8, "{e}");
+        assert!(Lesson::parse("x", &base.replace("@objective Do it.\n", "")).is_err());
+        assert!(Lesson::parse("x", &base.replace("@solution\nwhoami\n", "")).is_err());
+        let e = Lesson::parse("x", &format!("{base}@hint late\n")).unwrap_err();
+        assert!(e.message.contains("header"), "{e}");
+    }
+}
