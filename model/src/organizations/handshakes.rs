@@ -356,6 +356,16 @@ fn visible(call: &Call, h: &Handshake) -> bool {
     call.caller.account == h.management_account || h.is_recipient(&call.caller.account, &caller_email(call))
 }
 
+/// The resource to authorize on: the handshake's ARN names the management account, so a
+/// recipient outside it is authorized on `*` in its own account rather than cross-account.
+fn resource(call: &Call, h: &Handshake) -> String {
+    if call.caller.account == h.management_account {
+        h.arn()
+    } else {
+        "*".to_string()
+    }
+}
+
 fn handshake_of(call: &Call, input: &Input) -> AwsResult<Handshake> {
     let id = req_str(input, "HandshakeId")?;
     let h = call.world.organizations.handshakes.get(id).filter(|h| visible(call, h)).ok_or_else(not_found)?;
@@ -409,13 +419,13 @@ pub(super) fn list_handshakes_for_account(call: &mut Call, input: &Input) -> Aws
 
 pub(super) fn describe_handshake(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let h = handshake_of(call, input)?;
-    authorize(call, "organizations:DescribeHandshake", &h.arn())?;
+    authorize(call, "organizations:DescribeHandshake", &resource(call, &h))?;
     Ok(json!({ "Handshake": h.to_json(call.now()) }))
 }
 
 pub(super) fn accept_handshake(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let mut h = handshake_of(call, input)?;
-    authorize(call, "organizations:AcceptHandshake", &h.arn())?;
+    authorize(call, "organizations:AcceptHandshake", &resource(call, &h))?;
     let now = call.now();
     let account = call.caller.account.clone();
     let recipient = h.is_recipient(&account, &caller_email(call));
@@ -466,7 +476,7 @@ pub(super) fn accept_handshake(call: &mut Call, input: &Input) -> AwsResult<Valu
 
 pub(super) fn decline_handshake(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let mut h = handshake_of(call, input)?;
-    authorize(call, "organizations:DeclineHandshake", &h.arn())?;
+    authorize(call, "organizations:DeclineHandshake", &resource(call, &h))?;
     let now = call.now();
     if h.state_at(now) == HandshakeState::Declined {
         return Err(already_in_state());
@@ -482,7 +492,7 @@ pub(super) fn decline_handshake(call: &mut Call, input: &Input) -> AwsResult<Val
 
 pub(super) fn cancel_handshake(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let mut h = handshake_of(call, input)?;
-    authorize(call, "organizations:CancelHandshake", &h.arn())?;
+    authorize(call, "organizations:CancelHandshake", &resource(call, &h))?;
     let now = call.now();
     if h.state_at(now) == HandshakeState::Canceled {
         return Err(already_in_state());

@@ -315,7 +315,10 @@ fn account_json(call: &Call, org: &Organization, id: &str) -> Value {
 
 fn describe_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
     let org = org_of(call, false)?;
-    authorize(call, "organizations:DescribeOrganization", &org.arn())?;
+    // The organization's ARN names the management account: a member is authorized in its own
+    // account (on `*`), or the engine would treat its own organization as another account's.
+    let resource = if call.caller.account == org.management_account { org.arn() } else { "*".to_string() };
+    authorize(call, "organizations:DescribeOrganization", &resource)?;
     Ok(json!({ "Organization": organization_json(call, &org) }))
 }
 
@@ -570,7 +573,9 @@ fn describe_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let org = org_of(call, false)?;
     let id = req_str(input, "PolicyId")?;
     let p = org.policies.get(id).ok_or_else(policy_not_found)?;
-    authorize(call, "organizations:DescribePolicy", &org.policy_arn(p))?;
+    // As for DescribeOrganization: a member is authorized in its own account.
+    let resource = if call.caller.account == org.management_account { org.policy_arn(p) } else { "*".to_string() };
+    authorize(call, "organizations:DescribePolicy", &resource)?;
     Ok(json!({ "Policy": { "PolicySummary": policy_summary(&org, p), "Content": p.document.text() } }))
 }
 
