@@ -670,6 +670,15 @@ fn detach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
             "The policy isn't attached to the specified target in the specified root.",
         ));
     }
+    // RCPFullAWSAccess stays attached to every entity while RCPs are enabled (facts §4.4).
+    if p.aws_managed && p.policy_type == "RESOURCE_CONTROL_POLICY" {
+        return Err(AwsError::new(
+            "ConstraintViolationException",
+            400,
+            "You can't detach RCPFullAWSAccess: it stays attached to every entity while RCPs are enabled.",
+        )
+        .with_hint("  Reason: MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"));
+    }
     // Every root, OU and account keeps at least one SCP attached (facts §4.4).
     let same_type =
         attached.iter().filter_map(|a| org.policies.get(a)).filter(|q| q.policy_type == p.policy_type).count();
