@@ -262,6 +262,39 @@ fn org_mut<'a>(call: &'a mut Call) -> &'a mut Organization {
     call.world.organizations.org.as_mut().expect("checked by org_of")
 }
 
+/// `ConstraintViolationException` with its reason, printed on the line after the message.
+fn constraint(reason: &str, message: &str) -> AwsError {
+    AwsError::new("ConstraintViolationException", 400, message.to_string()).with_hint(format!("  Reason: {reason}"))
+}
+
+/// `InvalidInputException` with its reason.
+fn invalid_input(reason: &str, message: impl Into<String>) -> AwsError {
+    AwsError::new("InvalidInputException", 400, message).with_hint(format!("  Reason: {reason}"))
+}
+
+fn account_not_found() -> AwsError {
+    AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist.")
+}
+
+/// The AWS managed policy of each enabled type, attached to a new root, OU or account as AWS
+/// attaches `FullAWSAccess` (and `RCPFullAWSAccess`) to every entity (facts §5.8).
+fn attach_defaults(org: &mut Organization, target: &str) {
+    let managed: Vec<String> = org.enabled_policy_types.iter().map(|t| aws_managed_policy(t).id).collect();
+    let list = org.attachments.entry(target.to_string()).or_default();
+    for id in managed {
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+}
+
+/// Puts `account` in the organization under the root, with the default policies attached.
+fn join(org: &mut Organization, account: &str, method: JoinedMethod, now: i64) {
+    org.accounts
+        .insert(account.to_string(), Membership { parent: org.root_id.clone(), joined_method: method, joined: now });
+    attach_defaults(org, account);
+}
+
 impl Organization {
     fn root_arn(&self) -> String {
         format!("arn:aws:organizations::{}:root/{}/{}", self.management_account, self.id, self.root_id)
@@ -704,6 +737,21 @@ const TARGET: Param = p("TargetId", Shape::String, true, "a root, OU or account 
 const SERVICE: Param = p("ServicePrincipal", Shape::String, true, "e.g. iam.amazonaws.com");
 const FILTER: Param = p("Filter", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
 
+const HANDSHAKE: Param = p("HandshakeId", Shape::String, true, "h-...");
+const HANDSHAKE_PARTY: &[Param] = &[
+    p("Id", Shape::String, true, "an account ID or an email address"),
+    p("Type", Shape::String, true, "ACCOUNT or EMAIL"),
+];
+const HANDSHAKE_FILTER: Param = p(
+    "Filter",
+    Shape::Structure(&[p("ActionType", Shape::String, false, "INVITE or ENABLE_ALL_FEATURES")]),
+    false,
+    "ActionType=INVITE|ENABLE_ALL_FEATURES",
+);
+const OU_ID: Param = p("OrganizationalUnitId", Shape::String, true, "ou-...");
+const ROOT_ID: Param = p("RootId", Shape::String, true, "the root's ID (r-...)");
+const POLICY_TYPE: Param = p("PolicyType", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
+
 macro_rules! op {
     ($name:literal, $handler:path, $summary:literal, [$($param:expr),* $(,)?]) => {
         Operation { service: "organizations", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
@@ -712,85 +760,6 @@ macro_rules! op {
 
 /// Organizations' operations.
 pub const OPERATIONS: &[Operation] = &[
-    op!("DescribeOrganization", describe_organization, "Describes the organization of the caller's account.", []),
-    op!(
-        "ListRoots",
-        list_roots,
-        "Lists the organization's root with its enabled policy types (management account).",
-        []
-    ),
-    op!("ListAccounts", list_accounts, "Lists every account of the organization (management account).", []),
-    op!("ListAccountsForParent", list_accounts_for_parent, "Lists the accounts directly in a root or OU.", [PARENT]),
-    op!(
-        "ListOrganizationalUnitsForParent",
-        list_organizational_units_for_parent,
-        "Lists the OUs directly in a root or OU.",
-        [PARENT]
-    ),
-    op!(
-        "ListParents",
-        list_parents,
-        "Names the root or OU that an account or OU sits in.",
-        [p("ChildId", Shape::String, true, "an account or OU ID")]
-    ),
-    op!(
-        "DescribeAccount",
-        describe_account,
-        "Describes a member account.",
-        [p("AccountId", Shape::String, true, "the 12-digit account ID")]
-    ),
-    op!(
-        "CreatePolicy",
-        create_policy,
-        "Creates an SCP or RCP.",
-        [
-            p("Content", Shape::Document, true, "the policy document"),
-            p("Description", Shape::String, false, "a description"),
-            p("Name", Shape::String, true, "the policy's name"),
-            p("Type", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY"),
-        ]
-    ),
-    op!("DescribePolicy", describe_policy, "Shows a policy and its content.", [POLICY_ID]),
-    op!("ListPolicies", list_policies, "Lists the organization's policies of a type.", [FILTER]),
-    op!(
-        "ListPoliciesForTarget",
-        list_policies_for_target,
-        "Lists the policies of a type attached to a root, OU or account.",
-        [TARGET, FILTER]
-    ),
-    op!("AttachPolicy", attach_policy, "Attaches a policy to a root, OU or account.", [POLICY_ID, TARGET]),
-    op!("DetachPolicy", detach_policy, "Detaches a policy; every entity keeps at least one SCP.", [POLICY_ID, TARGET]),
-    op!(
-        "EnableAWSServiceAccess",
-        enable_aws_service_access,
-        "Gives a service trusted access to the organization.",
-        [SERVICE]
-    ),
-    op!("DisableAWSServiceAccess", disable_aws_service_access, "Removes a service's trusted access.", [SERVICE]),
-    op!(
-        "ListAWSServiceAccessForOrganization",
-        list_aws_service_access_for_organization,
-        "Lists the services with trusted access.",
-        []
-    ),
-    op!(
-        "RegisterDelegatedAdministrator",
-        register_delegated_administrator,
-        "Makes a member account the delegated administrator of a service.",
-        [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
-    ),
-    op!(
-        "DeregisterDelegatedAdministrator",
-        deregister_delegated_administrator,
-        "Removes a delegated administrator.",
-        [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
-    ),
-    op!(
-        "ListDelegatedAdministrators",
-        list_delegated_administrators,
-        "Lists delegated administrators.",
-        [p("ServicePrincipal", Shape::String, false, "only for this service"),]
-    ),
     // Lifecycle of the organization and its accounts (lifecycle.rs).
     op!(
         "CreateOrganization",
@@ -927,22 +896,86 @@ pub const OPERATIONS: &[Operation] = &[
         ]
     ),
     op!("DeletePolicy", policies::delete_policy, "Deletes a policy attached nowhere.", [POLICY_ID]),
+    op!("DescribeOrganization", describe_organization, "Describes the organization of the caller's account.", []),
+    op!(
+        "ListRoots",
+        list_roots,
+        "Lists the organization's root with its enabled policy types (management account).",
+        []
+    ),
+    op!("ListAccounts", list_accounts, "Lists every account of the organization (management account).", []),
+    op!("ListAccountsForParent", list_accounts_for_parent, "Lists the accounts directly in a root or OU.", [PARENT]),
+    op!(
+        "ListOrganizationalUnitsForParent",
+        list_organizational_units_for_parent,
+        "Lists the OUs directly in a root or OU.",
+        [PARENT]
+    ),
+    op!(
+        "ListParents",
+        list_parents,
+        "Names the root or OU that an account or OU sits in.",
+        [p("ChildId", Shape::String, true, "an account or OU ID")]
+    ),
+    op!(
+        "DescribeAccount",
+        describe_account,
+        "Describes a member account.",
+        [p("AccountId", Shape::String, true, "the 12-digit account ID")]
+    ),
+    op!(
+        "CreatePolicy",
+        create_policy,
+        "Creates an SCP or RCP.",
+        [
+            p("Content", Shape::Document, true, "the policy document"),
+            p("Description", Shape::String, false, "a description"),
+            p("Name", Shape::String, true, "the policy's name"),
+            p("Type", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY"),
+        ]
+    ),
+    op!("DescribePolicy", describe_policy, "Shows a policy and its content.", [POLICY_ID]),
+    op!("ListPolicies", list_policies, "Lists the organization's policies of a type.", [FILTER]),
+    op!(
+        "ListPoliciesForTarget",
+        list_policies_for_target,
+        "Lists the policies of a type attached to a root, OU or account.",
+        [TARGET, FILTER]
+    ),
+    op!("AttachPolicy", attach_policy, "Attaches a policy to a root, OU or account.", [POLICY_ID, TARGET]),
+    op!("DetachPolicy", detach_policy, "Detaches a policy; every entity keeps at least one SCP.", [POLICY_ID, TARGET]),
+    op!(
+        "EnableAWSServiceAccess",
+        enable_aws_service_access,
+        "Gives a service trusted access to the organization.",
+        [SERVICE]
+    ),
+    op!("DisableAWSServiceAccess", disable_aws_service_access, "Removes a service's trusted access.", [SERVICE]),
+    op!(
+        "ListAWSServiceAccessForOrganization",
+        list_aws_service_access_for_organization,
+        "Lists the services with trusted access.",
+        []
+    ),
+    op!(
+        "RegisterDelegatedAdministrator",
+        register_delegated_administrator,
+        "Makes a member account the delegated administrator of a service.",
+        [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
+    ),
+    op!(
+        "DeregisterDelegatedAdministrator",
+        deregister_delegated_administrator,
+        "Removes a delegated administrator.",
+        [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
+    ),
+    op!(
+        "ListDelegatedAdministrators",
+        list_delegated_administrators,
+        "Lists delegated administrators.",
+        [p("ServicePrincipal", Shape::String, false, "only for this service"),]
+    ),
 ];
-
-const HANDSHAKE: Param = p("HandshakeId", Shape::String, true, "h-...");
-const HANDSHAKE_PARTY: &[Param] = &[
-    p("Id", Shape::String, true, "an account ID or an email address"),
-    p("Type", Shape::String, true, "ACCOUNT or EMAIL"),
-];
-const HANDSHAKE_FILTER: Param = p(
-    "Filter",
-    Shape::Structure(&[p("ActionType", Shape::String, false, "INVITE or ENABLE_ALL_FEATURES")]),
-    false,
-    "ActionType=INVITE|ENABLE_ALL_FEATURES",
-);
-const OU_ID: Param = p("OrganizationalUnitId", Shape::String, true, "ou-...");
-const ROOT_ID: Param = p("RootId", Shape::String, true, "the root's ID (r-...)");
-const POLICY_TYPE: Param = p("PolicyType", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
 
 /// The AWS managed policies an organization starts with, by type.
 pub fn aws_managed_policy(policy_type: &str) -> OrgPolicy {
@@ -974,37 +1007,4 @@ pub fn aws_managed_policy(policy_type: &str) -> OrgPolicy {
         document: Policy::parse_with(text, kind, &ParseOptions { aws_managed: true, ..ParseOptions::default() })
             .expect("AWS managed organization policies are valid"),
     }
-}
-
-/// `ConstraintViolationException` with its reason, printed on the line after the message.
-fn constraint(reason: &str, message: &str) -> AwsError {
-    AwsError::new("ConstraintViolationException", 400, message.to_string()).with_hint(format!("  Reason: {reason}"))
-}
-
-/// `InvalidInputException` with its reason.
-fn invalid_input(reason: &str, message: impl Into<String>) -> AwsError {
-    AwsError::new("InvalidInputException", 400, message).with_hint(format!("  Reason: {reason}"))
-}
-
-fn account_not_found() -> AwsError {
-    AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist.")
-}
-
-/// The AWS managed policy of each enabled type, attached to a new root, OU or account as AWS
-/// attaches `FullAWSAccess` (and `RCPFullAWSAccess`) to every entity (facts §5.8).
-fn attach_defaults(org: &mut Organization, target: &str) {
-    let managed: Vec<String> = org.enabled_policy_types.iter().map(|t| aws_managed_policy(t).id).collect();
-    let list = org.attachments.entry(target.to_string()).or_default();
-    for id in managed {
-        if !list.contains(&id) {
-            list.push(id);
-        }
-    }
-}
-
-/// Puts `account` in the organization under the root, with the default policies attached.
-fn join(org: &mut Organization, account: &str, method: JoinedMethod, now: i64) {
-    org.accounts
-        .insert(account.to_string(), Membership { parent: org.root_id.clone(), joined_method: method, joined: now });
-    attach_defaults(org, account);
 }
