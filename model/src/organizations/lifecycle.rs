@@ -318,6 +318,16 @@ fn departure_checked(call: &Call, org: &Organization, account: &str) -> AwsResul
 /// billing setting go; its IAM principals, roles and root user stay as they are.
 fn depart(call: &mut Call, account: &str) {
     call.world.organizations.billing_access_denied.remove(account);
+    // A departing member no longer has to approve a pending all-features migration.
+    let now = call.now();
+    for h in call.world.organizations.handshakes.values_mut() {
+        if h.action == super::HandshakeAction::EnableAllFeatures && h.is_pending(now) {
+            h.recipients.retain(|(id, _)| id != account);
+            if h.recipients.iter().all(|(id, _)| h.approvals.contains(id)) {
+                h.state = super::HandshakeState::Open;
+            }
+        }
+    }
     let org = org_mut(call);
     org.accounts.remove(account);
     org.attachments.remove(account);
