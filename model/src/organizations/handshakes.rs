@@ -450,6 +450,9 @@ pub(super) fn accept_handshake(call: &mut Call, input: &Input) -> AwsResult<Valu
                     "The account is already a member of an organization.",
                 ));
             }
+            if org.feature_set == FeatureSet::All {
+                super::service_linked_role_checked(call)?;
+            }
             h.state = HandshakeState::Accepted;
             h.approvals.insert(account.clone());
             join(super::org_mut(call), &account, JoinedMethod::Invited, now);

@@ -108,6 +108,9 @@ pub(super) fn create_organization(call: &mut Call, input: &Input) -> AwsResult<V
         ));
     }
     authorize(call, "organizations:CreateOrganization", "*")?;
+    if feature_set == FeatureSet::All {
+        super::service_linked_role_checked(call)?;
+    }
     if call.world.organizations.org.is_some() {
         // A simulator limit, not AWS's: the world holds one organization (docs/rules.md).
         return Err(constraint(

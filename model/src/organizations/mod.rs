@@ -267,6 +267,24 @@ fn constraint(reason: &str, message: &str) -> AwsError {
     AwsError::new("ConstraintViolationException", 400, message.to_string()).with_hint(format!("  Reason: {reason}"))
 }
 
+/// Organizations creates its service-linked role in an account that joins an all-features
+/// organization (or creates one), so the caller also needs `iam:CreateServiceLinkedRole`; without
+/// it AWS answers `AccessDeniedForDependencyException`.
+fn service_linked_role_checked(call: &mut Call) -> AwsResult<()> {
+    let arn = format!(
+        "arn:aws:iam::{}:role/aws-service-role/organizations.amazonaws.com/AWSServiceRoleForOrganizations",
+        call.caller.account
+    );
+    call.authorize("iam:CreateServiceLinkedRole", &arn).map_err(|_| {
+        AwsError::new(
+            "AccessDeniedForDependencyException",
+            403,
+            "The operation requires iam:CreateServiceLinkedRole for organizations.amazonaws.com, so that AWS Organizations can create its service-linked role, and you don't have that permission.",
+        )
+        .with_hint("  Reason: ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE")
+    })
+}
+
 /// `InvalidInputException` with its reason.
 fn invalid_input(reason: &str, message: impl Into<String>) -> AwsError {
     AwsError::new("InvalidInputException", 400, message).with_hint(format!("  Reason: {reason}"))
