@@ -100,8 +100,7 @@ pub struct Handshake {
     pub expires: i64,
     /// The invitation's notes.
     pub notes: Option<String>,
-    /// The management account's root email and name and the feature set, as the recipient sees
-    /// them in the handshake's resources.
+    /// The management account's root email, as the recipient sees it in the handshake's resources.
     pub master_email: String,
     /// The management account's name.
     pub master_name: String,
