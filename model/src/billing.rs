@@ -133,6 +133,7 @@ pub fn iam_access_default(world: &World, account: &str) -> bool {
         .of_account(account)
         .and_then(|o| o.accounts.get(account))
         .is_some_and(|m| m.joined_method == JoinedMethod::Created)
+        && !world.organizations.billing_access_denied.contains(account)
 }
 
 impl World {

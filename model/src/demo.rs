@@ -72,6 +72,19 @@ fn role(world: &mut World, name: &str, trust_policy: Policy, managed: &[&str], d
     }
 }
 
+/// The role an organization puts in each account it creates (`OrganizationAccountAccessRole`,
+/// or the name given to `CreateAccount`): AdministratorAccess, trusted by the management account.
+/// The demo world's members get theirs from here too, so both are built the same way.
+pub fn access_role(world: &mut World, name: &str, management: &str) -> Role {
+    role(
+        world,
+        name,
+        trust(&crate::arn::root(management)),
+        &["arn:aws:iam::aws:policy/AdministratorAccess"],
+        "Lets the management account administer this member account",
+    )
+}
+
 /// Builds the demo world and the identity the terminal starts with.
 pub fn demo(seed: u64) -> (World, Identity) {
     let mut w = World::new(seed);
@@ -175,16 +188,9 @@ pub fn demo(seed: u64) -> (World, Identity) {
     }
     w.iam.accounts.get_mut(&mgmt).expect("exists").groups.insert("admins".into(), admins);
 
-    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
     for (name, _, _, _) in &DEMO_ACCOUNTS[1..] {
         let acct = ids[name].clone();
-        let r = role(
-            &mut w,
-            "OrganizationAccountAccessRole",
-            trust(&crate::arn::root(&mgmt)),
-            &[admin],
-            "Lets the management account administer this member account",
-        );
+        let r = access_role(&mut w, "OrganizationAccountAccessRole", &mgmt);
         w.iam.accounts.get_mut(&acct).expect("exists").roles.insert("organizationaccountaccessrole".into(), r);
     }
     let dev = ids["dev"].clone();

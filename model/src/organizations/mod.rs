@@ -3,6 +3,20 @@
 //!
 //! This module owns the tree. The policy engine (`crate::policy`) evaluates SCPs and RCPs; this
 //! module only says which policies apply to an account, level by level from the root down.
+//!
+//! The operations are split by theme: this file holds the state, the read operations of the tree,
+//! SCP/RCP create/attach/detach, trusted access, delegated administrators and the one operation
+//! table; `lifecycle` creates and deletes organizations and accounts and lets accounts go;
+//! `handshakes` holds invitations and the all-features migration; `units` the OUs and moves;
+//! `policies` policy types and the policy quotas.
+
+mod handshakes;
+mod lifecycle;
+mod policies;
+mod units;
+
+pub use handshakes::{Handshake, HandshakeAction, HandshakeState};
+pub use lifecycle::{CreateAccountState, CreateAccountStatus};
 
 use crate::policy::Policy;
 use serde::{Deserialize, Serialize};
@@ -189,6 +203,17 @@ impl Organization {
 pub struct Organizations {
     /// The organization, if one was created.
     pub org: Option<Organization>,
+    /// Handshakes by ID: invitations and the all-features migration. They live here rather than
+    /// in the organization because an invited account, outside the organization, must see them.
+    #[serde(default)]
+    pub handshakes: BTreeMap<String, Handshake>,
+    /// `CreateAccount` requests, oldest first.
+    #[serde(default)]
+    pub create_account_statuses: Vec<CreateAccountStatus>,
+    /// Created accounts whose IAM access to billing was turned off at creation
+    /// (`--iam-user-access-to-billing DENY`); created accounts have it on otherwise.
+    #[serde(default)]
+    pub billing_access_denied: BTreeSet<String>,
 }
 
 impl Organizations {
@@ -237,6 +262,57 @@ fn org_mut<'a>(call: &'a mut Call) -> &'a mut Organization {
     call.world.organizations.org.as_mut().expect("checked by org_of")
 }
 
+/// `ConstraintViolationException` with its reason, printed on the line after the message.
+fn constraint(reason: &str, message: &str) -> AwsError {
+    AwsError::new("ConstraintViolationException", 400, message.to_string()).with_hint(format!("  Reason: {reason}"))
+}
+
+/// Organizations creates its service-linked role in an account that joins an all-features
+/// organization (or creates one), so the caller also needs `iam:CreateServiceLinkedRole`; without
+/// it AWS answers `AccessDeniedForDependencyException`.
+fn service_linked_role_checked(call: &mut Call) -> AwsResult<()> {
+    let arn = format!(
+        "arn:aws:iam::{}:role/aws-service-role/organizations.amazonaws.com/AWSServiceRoleForOrganizations",
+        call.caller.account
+    );
+    call.authorize("iam:CreateServiceLinkedRole", &arn).map_err(|_| {
+        AwsError::new(
+            "AccessDeniedForDependencyException",
+            403,
+            "The operation requires iam:CreateServiceLinkedRole for organizations.amazonaws.com, so that AWS Organizations can create its service-linked role, and you don't have that permission.",
+        )
+        .with_hint("  Reason: ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE")
+    })
+}
+
+/// `InvalidInputException` with its reason.
+fn invalid_input(reason: &str, message: impl Into<String>) -> AwsError {
+    AwsError::new("InvalidInputException", 400, message).with_hint(format!("  Reason: {reason}"))
+}
+
+fn account_not_found() -> AwsError {
+    AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist.")
+}
+
+/// The AWS managed policy of each enabled type, attached to a new root, OU or account as AWS
+/// attaches `FullAWSAccess` (and `RCPFullAWSAccess`) to every entity (facts §5.8).
+fn attach_defaults(org: &mut Organization, target: &str) {
+    let managed: Vec<String> = org.enabled_policy_types.iter().map(|t| aws_managed_policy(t).id).collect();
+    let list = org.attachments.entry(target.to_string()).or_default();
+    for id in managed {
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+}
+
+/// Puts `account` in the organization under the root, with the default policies attached.
+fn join(org: &mut Organization, account: &str, method: JoinedMethod, now: i64) {
+    org.accounts
+        .insert(account.to_string(), Membership { parent: org.root_id.clone(), joined_method: method, joined: now });
+    attach_defaults(org, account);
+}
+
 impl Organization {
     fn root_arn(&self) -> String {
         format!("arn:aws:organizations::{}:root/{}/{}", self.management_account, self.id, self.root_id)
@@ -269,7 +345,8 @@ fn organization_json(call: &Call, org: &Organization) -> Value {
         "MasterAccountArn": org.account_arn(&org.management_account),
         "MasterAccountId": org.management_account,
         "MasterAccountEmail": email,
-        "AvailablePolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": if org.enabled_policy_types.contains("SERVICE_CONTROL_POLICY") { "ENABLED" } else { "DISABLED" }}],
+        // A consolidated-billing organization has no policy types at all.
+        "AvailablePolicyTypes": if org.feature_set == FeatureSet::ConsolidatedBilling { json!([]) } else { json!([{"Type": "SERVICE_CONTROL_POLICY", "Status": if org.enabled_policy_types.contains("SERVICE_CONTROL_POLICY") { "ENABLED" } else { "DISABLED" }}]) },
     })
 }
 
@@ -289,7 +366,10 @@ fn account_json(call: &Call, org: &Organization, id: &str) -> Value {
 
 fn describe_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
     let org = org_of(call, false)?;
-    authorize(call, "organizations:DescribeOrganization", &org.arn())?;
+    // The organization's ARN names the management account: a member is authorized in its own
+    // account (on `*`), or the engine would treat its own organization as another account's.
+    let resource = if call.caller.account == org.management_account { org.arn() } else { "*".to_string() };
+    authorize(call, "organizations:DescribeOrganization", &resource)?;
     Ok(json!({ "Organization": organization_json(call, &org) }))
 }
 
@@ -521,18 +601,11 @@ fn create_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let content = req_str(input, "Content")?;
     let ptype = policy_type(input, "Type")?;
     authorize(call, "organizations:CreatePolicy", "*")?;
-    let kind = if ptype == "SERVICE_CONTROL_POLICY" { PolicyKind::Scp } else { PolicyKind::Rcp };
-    let document = Policy::parse(content, kind).map_err(|e| {
-        AwsError::new(
-            "MalformedPolicyDocumentException",
-            400,
-            "The provided policy document doesn't meet the requirements of the specified policy type.",
-        )
-        .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
-    })?;
+    let document = policies::document_checked(content, &ptype)?;
     if org.policies.values().any(|p| p.name == name && p.policy_type == ptype) {
         return Err(AwsError::new("DuplicatePolicyException", 400, "A policy with the same name already exists."));
     }
+    policies::count_checked(&org, &ptype)?;
     let id = format!("p-{}", call.world.rng.lower_alnum(8));
     let p = OrgPolicy {
         id: id.clone(),
@@ -551,7 +624,9 @@ fn describe_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let org = org_of(call, false)?;
     let id = req_str(input, "PolicyId")?;
     let p = org.policies.get(id).ok_or_else(policy_not_found)?;
-    authorize(call, "organizations:DescribePolicy", &org.policy_arn(p))?;
+    // As for DescribeOrganization: a member is authorized in its own account.
+    let resource = if call.caller.account == org.management_account { org.policy_arn(p) } else { "*".to_string() };
+    authorize(call, "organizations:DescribePolicy", &resource)?;
     Ok(json!({ "Policy": { "PolicySummary": policy_summary(&org, p), "Content": p.document.text() } }))
 }
 
@@ -625,7 +700,7 @@ fn attach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
             400,
             "You attempted to exceed the number of policies of this type that you can attach to an entity.",
         )
-        .with_hint("  Reason: POLICY_NUMBER_LIMIT_EXCEEDED"));
+        .with_hint("  Reason: MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"));
     }
     org_mut(call).attachments.entry(target.to_string()).or_default().push(id.to_string());
     Ok(Value::Null)
@@ -645,6 +720,15 @@ fn detach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
             400,
             "The policy isn't attached to the specified target in the specified root.",
         ));
+    }
+    // RCPFullAWSAccess stays attached to every entity while RCPs are enabled (facts §4.4).
+    if p.aws_managed && p.policy_type == "RESOURCE_CONTROL_POLICY" {
+        return Err(AwsError::new(
+            "ConstraintViolationException",
+            400,
+            "You can't detach RCPFullAWSAccess: it stays attached to every entity while RCPs are enabled.",
+        )
+        .with_hint("  Reason: MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"));
     }
     // Every root, OU and account keeps at least one SCP attached (facts §4.4).
     let same_type =
@@ -671,14 +755,165 @@ const TARGET: Param = p("TargetId", Shape::String, true, "a root, OU or account 
 const SERVICE: Param = p("ServicePrincipal", Shape::String, true, "e.g. iam.amazonaws.com");
 const FILTER: Param = p("Filter", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
 
+const HANDSHAKE: Param = p("HandshakeId", Shape::String, true, "h-...");
+const HANDSHAKE_PARTY: &[Param] = &[
+    p("Id", Shape::String, true, "an account ID or an email address"),
+    p("Type", Shape::String, true, "ACCOUNT or EMAIL"),
+];
+const HANDSHAKE_FILTER: Param = p(
+    "Filter",
+    Shape::Structure(&[p("ActionType", Shape::String, false, "INVITE or ENABLE_ALL_FEATURES")]),
+    false,
+    "ActionType=INVITE|ENABLE_ALL_FEATURES",
+);
+const OU_ID: Param = p("OrganizationalUnitId", Shape::String, true, "ou-...");
+const ROOT_ID: Param = p("RootId", Shape::String, true, "the root's ID (r-...)");
+const POLICY_TYPE: Param = p("PolicyType", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
+
 macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
+    ($name:literal, $handler:path, $summary:literal, [$($param:expr),* $(,)?]) => {
         Operation { service: "organizations", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
     };
 }
 
 /// Organizations' operations.
 pub const OPERATIONS: &[Operation] = &[
+    // Lifecycle of the organization and its accounts (lifecycle.rs).
+    op!(
+        "CreateOrganization",
+        lifecycle::create_organization,
+        "Creates an organization with the caller's standalone account as its management account.",
+        [p("FeatureSet", Shape::String, false, "ALL (default) or CONSOLIDATED_BILLING")]
+    ),
+    op!("DeleteOrganization", lifecycle::delete_organization, "Deletes an organization that has no member left.", []),
+    op!(
+        "CreateAccount",
+        lifecycle::create_account,
+        "Creates a member account (no root password; an admin role trusted by the management account).",
+        [
+            p("Email", Shape::String, true, "the new account's root email"),
+            p("AccountName", Shape::String, true, "the account's name"),
+            p("RoleName", Shape::String, false, "the admin role (default OrganizationAccountAccessRole)"),
+            p("IamUserAccessToBilling", Shape::String, false, "ALLOW (default) or DENY"),
+        ]
+    ),
+    op!(
+        "DescribeCreateAccountStatus",
+        lifecycle::describe_create_account_status,
+        "Shows how a CreateAccount request ended.",
+        [p("CreateAccountRequestId", Shape::String, true, "car-...")]
+    ),
+    op!(
+        "ListCreateAccountStatus",
+        lifecycle::list_create_account_status,
+        "Lists CreateAccount requests.",
+        [p("States", Shape::StringList, false, "IN_PROGRESS, SUCCEEDED, FAILED")]
+    ),
+    op!(
+        "RemoveAccountFromOrganization",
+        lifecycle::remove_account_from_organization,
+        "Removes a member account (management account).",
+        [p("AccountId", Shape::String, true, "the member account")]
+    ),
+    op!("LeaveOrganization", lifecycle::leave_organization, "The caller's member account leaves its organization.", []),
+    // Invitations and the all-features migration (handshakes.rs).
+    op!(
+        "InviteAccountToOrganization",
+        handshakes::invite_account_to_organization,
+        "Invites a standalone account, by ID or root email.",
+        [
+            p("Target", Shape::Structure(HANDSHAKE_PARTY), true, "Id=<account or email>,Type=ACCOUNT|EMAIL"),
+            p("Notes", Shape::String, false, "a message for the invited account"),
+        ]
+    ),
+    op!(
+        "EnableAllFeatures",
+        handshakes::enable_all_features,
+        "Starts the migration to all features: invited members approve, then the management account finalizes.",
+        []
+    ),
+    op!(
+        "AcceptHandshake",
+        handshakes::accept_handshake,
+        "Accepts an invitation or an all-features request.",
+        [HANDSHAKE]
+    ),
+    op!(
+        "DeclineHandshake",
+        handshakes::decline_handshake,
+        "Declines a handshake sent to the caller's account.",
+        [HANDSHAKE]
+    ),
+    op!("CancelHandshake", handshakes::cancel_handshake, "Cancels a handshake the organization sent.", [HANDSHAKE]),
+    op!("DescribeHandshake", handshakes::describe_handshake, "Shows a handshake.", [HANDSHAKE]),
+    op!(
+        "ListHandshakesForAccount",
+        handshakes::list_handshakes_for_account,
+        "Lists the handshakes sent to the caller's account.",
+        [HANDSHAKE_FILTER]
+    ),
+    op!(
+        "ListHandshakesForOrganization",
+        handshakes::list_handshakes_for_organization,
+        "Lists the handshakes the organization sent (management account).",
+        [HANDSHAKE_FILTER]
+    ),
+    // OUs and moves (units.rs).
+    op!(
+        "CreateOrganizationalUnit",
+        units::create_organizational_unit,
+        "Creates an OU in a root or OU.",
+        [PARENT, p("Name", Shape::String, true, "the OU's name")]
+    ),
+    op!(
+        "UpdateOrganizationalUnit",
+        units::update_organizational_unit,
+        "Renames an OU.",
+        [OU_ID, p("Name", Shape::String, false, "the new name")]
+    ),
+    op!("DeleteOrganizationalUnit", units::delete_organizational_unit, "Deletes an empty OU.", [OU_ID]),
+    op!("DescribeOrganizationalUnit", units::describe_organizational_unit, "Describes an OU.", [OU_ID]),
+    op!(
+        "ListChildren",
+        units::list_children,
+        "Lists the accounts or OUs directly in a root or OU.",
+        [PARENT, p("ChildType", Shape::String, true, "ACCOUNT or ORGANIZATIONAL_UNIT")]
+    ),
+    op!(
+        "MoveAccount",
+        units::move_account,
+        "Moves an account from one root or OU to another.",
+        [
+            p("AccountId", Shape::String, true, "the account"),
+            p("SourceParentId", Shape::String, true, "the root or OU it is in"),
+            p("DestinationParentId", Shape::String, true, "the root or OU to move it to"),
+        ]
+    ),
+    // Policy types and policy changes (policies.rs).
+    op!(
+        "EnablePolicyType",
+        policies::enable_policy_type,
+        "Enables SCPs or RCPs in the root, attaching FullAWSAccess / RCPFullAWSAccess everywhere.",
+        [ROOT_ID, POLICY_TYPE]
+    ),
+    op!(
+        "DisablePolicyType",
+        policies::disable_policy_type,
+        "Disables SCPs or RCPs in the root, detaching every policy of the type.",
+        [ROOT_ID, POLICY_TYPE]
+    ),
+    op!(
+        "UpdatePolicy",
+        policies::update_policy,
+        "Changes a policy's name, description or content.",
+        [
+            POLICY_ID,
+            p("Name", Shape::String, false, "a new name"),
+            p("Description", Shape::String, false, "a new description"),
+            p("Content", Shape::Document, false, "a new document"),
+        ]
+    ),
+    op!("DeletePolicy", policies::delete_policy, "Deletes a policy attached nowhere.", [POLICY_ID]),
     op!("DescribeOrganization", describe_organization, "Describes the organization of the caller's account.", []),
     op!(
         "ListRoots",
