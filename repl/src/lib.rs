@@ -4,6 +4,7 @@
 //! filesystem ([`host::FsHost`]), the scenario script format ([`script`]) and running many of them
 //! ([`runner`]), the rulebook and its coverage ([`rules`]), the course ([`lesson`]), and the interactive terminal ([`interactive`]).
 
+pub mod generate;
 pub mod host;
 pub mod interactive;
 pub mod lesson;

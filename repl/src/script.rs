@@ -92,6 +92,12 @@ pub struct Script {
     pub seed: u64,
     /// The steps with their 1-based line numbers.
     pub steps: Vec<(usize, Step)>,
+    /// `@gen`: generated inputs; with any, the script runs as a property ([`crate::generate`]).
+    pub gens: Vec<crate::generate::Gen>,
+    /// `@cases`: how many drawn cases a property runs (default 256).
+    pub cases: u32,
+    /// The script's text, for writing a failing case back out as a concrete script.
+    pub source: String,
 }
 
 /// A script that cannot be read, and where.
@@ -128,6 +134,9 @@ impl Script {
             world: StartWorld::Demo,
             seed: rootsim_model::DEFAULT_SEED,
             steps: Vec::new(),
+            gens: Vec::new(),
+            cases: crate::generate::DEFAULT_CASES,
+            source: text.to_string(),
         };
         let err =
             |line: usize, column: usize, message: String| ParseError { path: path.to_string(), line, column, message };
@@ -145,7 +154,7 @@ impl Script {
             if let Some(directive) = line.strip_prefix('@') {
                 let (word, rest) = directive.split_once(char::is_whitespace).unwrap_or((directive, ""));
                 let rest = rest.trim();
-                let header = matches!(word, "title" | "rules" | "tasks" | "world" | "seed");
+                let header = matches!(word, "title" | "rules" | "tasks" | "world" | "seed" | "gen" | "cases");
                 if header && !script.steps.is_empty() {
                     return Err(err(n, indent + 1, format!("@{word} belongs in the header, before the first command")));
                 }
@@ -170,6 +179,18 @@ impl Script {
                         script.seed = rest
                             .parse()
                             .map_err(|_| err(n, indent + 7, format!("@seed takes a whole number, not '{rest}'")))?
+                    }
+                    "gen" => {
+                        let gen = crate::generate::Gen::parse(rest, n).map_err(|m| err(n, indent + 6, m))?;
+                        if script.gens.iter().any(|g| g.name == gen.name) {
+                            return Err(err(n, indent + 6, format!("@gen {} is declared twice", gen.name)));
+                        }
+                        script.gens.push(gen);
+                    }
+                    "cases" => {
+                        script.cases = rest.parse().ok().filter(|&c| c > 0).ok_or_else(|| {
+                            err(n, indent + 8, format!("@cases takes a positive whole number, not '{rest}'"))
+                        })?
                     }
                     "expect" => {
                         if !script.steps.iter().any(|(_, s)| matches!(s, Step::Command(_))) {
@@ -211,7 +232,7 @@ impl Script {
                         return Err(err(
                             n,
                             indent + 1,
-                            format!("unknown directive @{other} (title, rules, tasks, world, seed, expect, set)"),
+                            format!("unknown directive @{other} (title, rules, tasks, world, seed, gen, cases, expect, set)"),
                         ));
                     }
                 }
@@ -335,23 +356,37 @@ fn short(text: &str) -> String {
     }
 }
 
-/// Runs a script against a fresh session from its header, with `host` for files.
+/// Runs a script against a fresh session from its header, with `host` for files. A script with
+/// `@gen` inputs runs as a property ([`crate::generate::run_property`]).
 pub fn run(script: &Script, host: &mut dyn Host) -> Report {
-    let mut session = match script.world {
+    if !script.gens.is_empty() {
+        return crate::generate::run_property(script, host);
+    }
+    run_in(script, &mut fresh_session(script), host)
+}
+
+/// The session a script starts from (`@world`, `@seed`).
+pub fn fresh_session(script: &Script) -> Session {
+    match script.world {
         StartWorld::Demo => Session::demo(script.seed),
         StartWorld::Empty => Session::empty(script.seed),
-    };
-    run_in(script, &mut session, host)
+    }
 }
 
 /// Runs a script's steps in an existing session.
 pub fn run_in(script: &Script, session: &mut Session, host: &mut dyn Host) -> Report {
+    run_with(script, session, host, Vec::new())
+}
+
+/// Runs a script's steps in an existing session with variables already set (`{{NAME}}`), such
+/// as drawn `@gen` values.
+pub fn run_with(script: &Script, session: &mut Session, host: &mut dyn Host, vars: Vec<(String, String)>) -> Report {
     let mut transcript = String::new();
     if !script.title.is_empty() {
         let _ = writeln!(transcript, "# {}", script.title);
     }
     let mut failures = Vec::new();
-    let mut vars: Vec<(String, String)> = Vec::new();
+    let mut vars = vars;
     let mut last: Option<rootsim_model::Outcome> = None;
     for (line, step) in &script.steps {
         let fail = |message: String| Failure { line: *line, message };

@@ -1,0 +1,285 @@
+//! Generated inputs: scenarios that run as properties.
+//!
+//! A scenario may declare inputs drawn by proptest, and use them as `{{NAME}}` in its commands
+//! and assertions:
+//!
+//! ```text
+//! @gen WAIT = duration 0s..89d              # a time advance, written as `Ns`
+//! @gen USER = one-of dave alice bob         # one of the words
+//! @gen CREDS = subset password keys mfa     # any subset, space-separated (maybe empty)
+//! @gen N = int 1..8                         # a whole number in the range (inclusive)
+//! @gen ACTION = action                      # an IAM action rootsim models
+//! @gen POLICY = identity-policy             # an identity policy document (JSON, one line)
+//! @cases 64                                 # how many cases (default 256)
+//! ```
+//!
+//! Every assertion must hold for every drawn case. The first failing case is shrunk by proptest
+//! and reported as a concrete script: the same text with the values written in and the `@gen`
+//! lines turned into comments, which fails when run as it is. The cases come from a generator
+//! seeded with the script's `@seed`, so a run is repeatable, and the transcript kept for
+//! snapshots is the first case's.
+
+use crate::script::{fresh_session, run_with, Failure, Report, Script};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use rootsim_model::Host;
+use std::cell::RefCell;
+
+/// Cases a property runs when the script does not say (`@cases`).
+pub const DEFAULT_CASES: u32 = 256;
+
+/// Actions the `action` input draws from: a spread over the services rootsim models.
+const ACTIONS: &[&str] = &[
+    "iam:CreateUser",
+    "iam:ListUsers",
+    "iam:AttachUserPolicy",
+    "iam:CreateAccessKey",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:PutBucketPolicy",
+    "sqs:SendMessage",
+    "sqs:SetQueueAttributes",
+    "kms:Decrypt",
+    "kms:PutKeyPolicy",
+    "organizations:ListAccounts",
+    "organizations:AttachPolicy",
+    "account:PutAlternateContact",
+    "sts:GetCallerIdentity",
+];
+
+/// What an input draws.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole number in `lo..=hi`.
+    Int(i64, i64),
+    /// A duration in seconds in `lo..=hi`, written `Ns`.
+    Duration(u64, u64),
+    /// One of the words.
+    OneOf(Vec<String>),
+    /// A subset of the words, space-separated, in their order.
+    Subset(Vec<String>),
+    /// One of [`ACTIONS`].
+    Action,
+    /// An identity policy: one to three statements over [`ACTIONS`], with wildcards.
+    IdentityPolicy,
+}
+
+/// One `@gen` declaration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gen {
+    /// The variable, used as `{{NAME}}`.
+    pub name: String,
+    /// What it draws.
+    pub kind: Kind,
+    /// Its line in the script.
+    pub line: usize,
+}
+
+fn duration_secs(text: &str) -> Result<u64, String> {
+    rootsim_model::clock::parse_duration(text)
+        .map_err(|_| format!("'{text}' is not a duration (like 30s, 15m, 2h, 89d)"))
+}
+
+impl Gen {
+    /// Parses the text after `@gen`: `NAME = KIND ARGS`.
+    pub fn parse(text: &str, line: usize) -> Result<Gen, String> {
+        let usage =
+            "usage: @gen NAME = int LO..HI | duration LO..HI | one-of A B.. | subset A B.. | action | identity-policy";
+        let (name, spec) = text.split_once('=').ok_or(usage)?;
+        let name = name.trim();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("'{name}' cannot name an input (letters, digits, _)"));
+        }
+        let mut words = spec.split_whitespace();
+        let kind = words.next().ok_or(usage)?;
+        let rest: Vec<String> = words.map(str::to_string).collect();
+        let range = |rest: &[String]| -> Result<(String, String), String> {
+            match rest {
+                [r] => r.split_once("..").map(|(a, b)| (a.to_string(), b.to_string())).ok_or(usage.to_string()),
+                _ => Err(usage.to_string()),
+            }
+        };
+        let kind = match kind {
+            "int" => {
+                let (lo, hi) = range(&rest)?;
+                let (lo, hi): (i64, i64) = match (lo.parse(), hi.parse()) {
+                    (Ok(a), Ok(b)) if a <= b => (a, b),
+                    _ => return Err(format!("int takes LO..HI with LO <= HI, not '{lo}..{hi}'")),
+                };
+                Kind::Int(lo, hi)
+            }
+            "duration" => {
+                let (lo, hi) = range(&rest)?;
+                let (lo, hi) = (duration_secs(&lo)?, duration_secs(&hi)?);
+                if lo > hi {
+                    return Err("duration takes LO..HI with LO <= HI".into());
+                }
+                Kind::Duration(lo, hi)
+            }
+            "one-of" if !rest.is_empty() => Kind::OneOf(rest),
+            "subset" if !rest.is_empty() => Kind::Subset(rest),
+            "action" if rest.is_empty() => Kind::Action,
+            "identity-policy" if rest.is_empty() => Kind::IdentityPolicy,
+            _ => return Err(usage.to_string()),
+        };
+        Ok(Gen { name: name.to_string(), kind, line })
+    }
+
+    /// The proptest strategy for this input, as text.
+    pub fn strategy(&self) -> BoxedStrategy<String> {
+        match &self.kind {
+            Kind::Int(lo, hi) => (*lo..=*hi).prop_map(|n| n.to_string()).boxed(),
+            Kind::Duration(lo, hi) => (*lo..=*hi).prop_map(|n| format!("{n}s")).boxed(),
+            Kind::OneOf(words) => prop::sample::select(words.clone()).boxed(),
+            Kind::Subset(words) => {
+                let words = words.clone();
+                prop::collection::vec(any::<bool>(), words.len())
+                    .prop_map(move |keep| {
+                        words
+                            .iter()
+                            .zip(keep)
+                            .filter(|(_, k)| *k)
+                            .map(|(w, _)| w.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .boxed()
+            }
+            Kind::Action => prop::sample::select(ACTIONS).prop_map(str::to_string).boxed(),
+            Kind::IdentityPolicy => prop::collection::vec(statement(), 1..=3)
+                .prop_map(|s| format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, s.join(",")))
+                .boxed(),
+        }
+    }
+}
+
+/// One identity-policy statement: an effect, an action (maybe with a wildcard) and a resource.
+fn statement() -> impl Strategy<Value = String> {
+    let action = prop_oneof![
+        prop::sample::select(ACTIONS).prop_map(str::to_string),
+        prop::sample::select(ACTIONS).prop_map(|a| format!("{}*", &a[..a.find(':').map_or(0, |i| i + 1)])),
+        Just("*".to_string()),
+    ];
+    (any::<bool>(), action, prop_oneof![Just("*"), Just("arn:aws:s3:::*"), Just("arn:aws:iam::*:user/*")]).prop_map(
+        |(allow, action, resource)| {
+            format!(
+                r#"{{"Effect":"{}","Action":"{action}","Resource":"{resource}"}}"#,
+                if allow { "Allow" } else { "Deny" }
+            )
+        },
+    )
+}
+
+/// The script's text with drawn values written in and the `@gen` and `@cases` lines turned into
+/// comments: a concrete script that runs this one case.
+pub fn concrete(script: &Script, values: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for line in script.source.lines() {
+        let t = line.trim_start();
+        if t.starts_with("@gen") || t.starts_with("@cases") {
+            let drawn = t
+                .strip_prefix("@gen")
+                .and_then(|r| r.split_once('='))
+                .and_then(|(n, _)| values.iter().find(|(name, _)| name == n.trim()))
+                .map(|(_, v)| format!(" (drawn: {v})"))
+                .unwrap_or_default();
+            out.push_str(&format!("# {t}{drawn}\n"));
+            continue;
+        }
+        let mut l = line.to_string();
+        for (name, value) in values {
+            l = l.replace(&format!("{{{{{name}}}}}"), value);
+        }
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs a script with `@gen` inputs as a property: every case must pass. The report's transcript
+/// is the first case's; a failure carries the shrunk case as a concrete script.
+pub fn run_property(script: &Script, host: &mut dyn Host) -> Report {
+    let names: Vec<String> = script.gens.iter().map(|g| g.name.clone()).collect();
+    let strategies: Vec<BoxedStrategy<String>> = script.gens.iter().map(Gen::strategy).collect();
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&script.seed.to_le_bytes());
+    let config = Config { cases: script.cases, failure_persistence: None, ..Config::default() };
+    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let host = RefCell::new(host);
+    let first: RefCell<Option<String>> = RefCell::new(None);
+    let result = runner.run(&strategies, |values| {
+        let vars: Vec<(String, String)> = names.iter().cloned().zip(values).collect();
+        let mut session = fresh_session(script);
+        let report = run_with(script, &mut session, &mut **host.borrow_mut(), vars);
+        first.borrow_mut().get_or_insert(report.transcript);
+        match report.failures.first() {
+            None => Ok(()),
+            Some(f) => Err(TestCaseError::fail(format!("line {}: {}", f.line, f.message))),
+        }
+    });
+    let transcript =
+        format!("# {} cases of {}\n{}", script.cases, names.join(", "), first.into_inner().unwrap_or_default());
+    let failures = match result {
+        Ok(()) => Vec::new(),
+        Err(TestError::Fail(why, values)) => {
+            let vars: Vec<(String, String)> = names.iter().cloned().zip(values).collect();
+            let line =
+                why.message().strip_prefix("line ").and_then(|r| r.split(':').next()).and_then(|n| n.parse().ok());
+            vec![Failure {
+                line: line.unwrap_or(0),
+                message: format!(
+                    "a drawn case fails ({}); as a concrete script:\n{}",
+                    why.message(),
+                    concrete(script, &vars)
+                ),
+            }]
+        }
+        Err(TestError::Abort(why)) => vec![Failure { line: 0, message: format!("the property was aborted: {why}") }],
+    };
+    Report { transcript, failures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rootsim_model::MemoryHost;
+
+    #[test]
+    fn declarations_parse_and_refuse_nonsense() {
+        assert_eq!(Gen::parse("N = int 1..8", 3).unwrap().kind, Kind::Int(1, 8));
+        assert_eq!(Gen::parse("W = duration 0s..2m", 3).unwrap().kind, Kind::Duration(0, 120));
+        assert_eq!(Gen::parse("U = one-of a b", 3).unwrap().kind, Kind::OneOf(vec!["a".into(), "b".into()]));
+        for bad in ["N int 1..8", "N = int 8..1", "N = int", "bad name = action", "P = identity-policy x", "X = dice"] {
+            assert!(Gen::parse(bad, 1).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_property_holds_over_every_case_or_prints_a_failing_concrete_script() {
+        let holds = Script::parse(
+            "p.rsim",
+            "@world demo\n@gen W = duration 0s..10d\n@cases 16\nclock advance {{W}}\n@expect ok\naws sts get-caller-identity\n@expect ok\n",
+        )
+        .unwrap();
+        let report = run_property(&holds, &mut MemoryHost::default());
+        assert!(report.failures.is_empty(), "{:?}", report.failures);
+        assert!(report.transcript.starts_with("# 16 cases of W"));
+
+        // Fails as soon as more than a day passes: the shrunk case is the smallest such advance.
+        let fails = Script::parse(
+            "p.rsim",
+            "@world demo\n@gen W = duration 0s..10d\n@cases 64\nclock advance {{W}}\n@expect ok\nclock\n@expect contains \"2026-01-05\"\n",
+        )
+        .unwrap();
+        let report = run_property(&fails, &mut MemoryHost::default());
+        let f = report.failures.first().expect("some advance leaves the day");
+        assert!(f.message.contains("as a concrete script"), "{}", f.message);
+        let concrete_text = f.message.split_once("as a concrete script:\n").unwrap().1;
+        assert!(concrete_text.contains("# @gen W = duration 0s..10d (drawn: "), "{concrete_text}");
+        // The concrete script fails when run as it is.
+        let again = Script::parse("c.rsim", concrete_text).unwrap();
+        assert!(again.gens.is_empty());
+        let r = crate::script::run(&again, &mut MemoryHost::default());
+        assert!(!r.failures.is_empty(), "the concrete script passes:\n{concrete_text}");
+    }
+}
