@@ -1,4 +1,4 @@
-//! Invariants of the organization tree under random sequences of OU creations and deletions,
+//! The world model. Invariants of the organization tree under random sequences of OU creations and deletions,
 //! account moves, policy attachments and detachments, and policy types switched on and off:
 //!
 //! - every account of the organization has exactly one parent, which exists, and its path up to
@@ -17,13 +17,33 @@ use rootsim_model::{MemoryHost, Session, World, DEFAULT_SEED};
 /// One step of a sequence. Indices pick among what exists when the step runs.
 #[derive(Debug, Clone)]
 enum Step {
-    CreateOu { parent: usize, name: usize },
-    DeleteOu { ou: usize },
-    Move { account: usize, destination: usize },
-    Attach { policy: usize, target: usize },
-    Detach { policy: usize, target: usize },
-    EnableType { rcp: bool },
-    DisableType { rcp: bool },
+    CreateOu {
+        parent: usize,
+        name: usize,
+    },
+    DeleteOu {
+        ou: usize,
+    },
+    Move {
+        account: usize,
+        destination: usize,
+    },
+    Attach {
+        policy: usize,
+        target: usize,
+    },
+    Detach {
+        policy: usize,
+        target: usize,
+    },
+    EnableType {
+        rcp: bool,
+    },
+    DisableType {
+        rcp: bool,
+    },
+    /// Any command at all: AWS calls of every service, sandbox commands, noise.
+    Any(String),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -35,6 +55,28 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (any::<usize>(), any::<usize>()).prop_map(|(policy, target)| Step::Detach { policy, target }),
         1 => any::<bool>().prop_map(|rcp| Step::EnableType { rcp }),
         1 => any::<bool>().prop_map(|rcp| Step::DisableType { rcp }),
+    ]
+}
+
+/// Commands aimed at the limits the invariants watch: access keys, MFA devices, AssumeRoot.
+const AIMED: &[&str] = &[
+    "aws iam create-access-key --user-name bob",
+    "aws iam create-access-key",
+    "aws iam create-virtual-mfa-device --virtual-mfa-device-name extra",
+    "aws sts assume-root --target-principal DEV --task-policy-arn arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials --duration-seconds 900",
+    "aws sts assume-root --target-principal DEV --task-policy-arn arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials --duration-seconds 3600",
+    "sign-in root --email aws-management@example.com --password Mgmt-Root-2026!",
+    "aws organizations enable-aws-service-access --service-principal iam.amazonaws.com",
+    "aws iam enable-organizations-root-sessions",
+];
+
+/// Steps of the whole-world model: the organization's shape, commands aimed at the watched
+/// limits, and anything else.
+fn world_step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => step(),
+        2 => prop::sample::select(AIMED).prop_map(|c| Step::Any(c.to_string())),
+        2 => rootsim_tests::any_command().prop_map(Step::Any),
     ]
 }
 
@@ -58,7 +100,11 @@ fn org(world: &World) -> &rootsim_model::organizations::Organization {
 
 /// The command line of a step, in the world as it is now (`None` when nothing fits).
 fn command(world: &World, step: &Step) -> Option<String> {
-    let o = org(world);
+    if let Step::Any(line) = step {
+        let dev = world.accounts.find("dev").map_or("", |a| a.id.as_str());
+        return Some(line.replace("DEV", dev));
+    }
+    let o = world.organizations.org.as_ref()?;
     let ous: Vec<String> = o.ous.keys().cloned().collect();
     let parents: Vec<String> = std::iter::once(o.root_id.clone()).chain(ous.iter().cloned()).collect();
     let accounts: Vec<String> = o.accounts.keys().cloned().collect();
@@ -98,12 +144,13 @@ fn command(world: &World, step: &Step) -> Option<String> {
         Step::DisableType { rcp } => {
             format!("aws organizations disable-policy-type --root-id {} --policy-type {}", o.root_id, kind(*rcp))
         }
+        Step::Any(_) => unreachable!("handled above"),
     })
 }
 
 /// Every account and OU has exactly one parent, which exists, and a finite path to the root.
 fn tree_is_consistent(world: &World) -> Result<(), String> {
-    let o = org(world);
+    let Some(o) = world.organizations.org.as_ref() else { return Ok(()) };
     let parents: Vec<&String> = std::iter::once(&o.root_id).chain(o.ous.keys()).collect();
     for (id, m) in &o.accounts {
         let holding = parents.iter().filter(|p| ***p == m.parent).count();
@@ -146,12 +193,47 @@ fn management_requests(mgmt: &str) -> Vec<(String, String)> {
 fn decisions(world: &World, identities: &[Identity], requests: &[(String, String)]) -> Vec<bool> {
     let mut out = Vec::new();
     for identity in identities {
-        let caller = world.resolve(identity).expect("the management account's principals resolve");
+        // Random commands may delete a principal or its keys: then there is nothing to compare.
+        let Ok(caller) = world.resolve(identity) else {
+            out.extend(requests.iter().map(|_| false));
+            continue;
+        };
         for (action, resource) in requests {
             out.push(world.authorize(&caller, "us-east-1", action, resource, None, false).decision.is_allowed());
         }
     }
     out
+}
+
+/// Invariants of the world that any command must keep (docs/ARCHITECTURE.md, "Invariants"):
+/// credential limits, AssumeRoot's 900 seconds.
+fn world_is_consistent(world: &World) -> Result<(), String> {
+    for (account, iam) in &world.iam.accounts {
+        if iam.root.access_keys.len() > 2 {
+            return Err(format!("the root user of {account} has {} access keys", iam.root.access_keys.len()));
+        }
+        if iam.root.mfa_devices.len() > 8 {
+            return Err(format!("the root user of {account} has {} MFA devices", iam.root.mfa_devices.len()));
+        }
+        for u in iam.users.values() {
+            if u.access_keys.len() > 2 || u.mfa_devices.len() > 8 {
+                return Err(format!("user {} of {account} exceeds the credential limits", u.name));
+            }
+        }
+    }
+    for (id, s) in &world.sts.sessions {
+        if matches!(s.kind, rootsim_model::sts::SessionKind::AssumedRoot { .. }) && s.expires - s.issued > 900 {
+            return Err(format!("AssumeRoot session {id} lasts {} s", s.expires - s.issued));
+        }
+    }
+    Ok(())
+}
+
+/// The world without its event history, which every attempt (failed ones too) appends to.
+fn without_history(world: &World) -> World {
+    let mut w = world.clone();
+    w.cloudtrail = Default::default();
+    w
 }
 
 fn run(steps: &[Step]) -> Result<(), TestCaseError> {
@@ -172,11 +254,21 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
     let requests = management_requests(&mgmt);
     for step in steps {
         let Some(line) = command(&session.world, step) else { continue };
-        let _ = session.execute(&line, &mut host);
+        let before = without_history(&session.world);
+        let out = session.execute(&line, &mut host);
+        if !out.ok {
+            prop_assert!(before == without_history(&session.world), "`{}` failed but changed the world", line);
+        }
         tree_is_consistent(&session.world).map_err(|e| TestCaseError::fail(format!("after `{line}`: {e}")))?;
+        world_is_consistent(&session.world).map_err(|e| TestCaseError::fail(format!("after `{line}`: {e}")))?;
+        if session.world.organizations.org.is_none() {
+            continue;
+        }
         // The same world with no organization policy type enabled: what SCPs and RCPs cannot touch.
         let mut unrestricted = session.world.clone();
-        unrestricted.organizations.org.as_mut().expect("exists").enabled_policy_types.clear();
+        if let Some(o) = unrestricted.organizations.org.as_mut() {
+            o.enabled_policy_types.clear();
+        }
         let now = decisions(&session.world, &identities, &requests);
         let without = decisions(&unrestricted, &identities, &requests);
         for (i, (with, free)) in now.iter().zip(&without).enumerate() {
@@ -198,6 +290,15 @@ proptest! {
     fn the_tree_stays_consistent_and_never_restricts_the_management_account(
         steps in prop::collection::vec(step(), 1..24)
     ) {
+        run(&steps)?;
+    }
+
+    /// The whole world as a model: random organizations (the steps above) interleaved with any
+    /// command of any service, and after every step every invariant: the tree, the management
+    /// account out of SCPs' reach, credential limits, AssumeRoot's 900 seconds, and a failed
+    /// command changing nothing but the history.
+    #[test]
+    fn the_whole_world_keeps_its_invariants_after_every_step(steps in prop::collection::vec(world_step(), 1..24)) {
         run(&steps)?;
     }
 }
