@@ -185,7 +185,17 @@ impl Session {
     pub fn prompt(&self) -> String {
         match self.world.resolve(&self.identity) {
             Err(_) if self.identity == Identity::SignedOut => "signed-out".into(),
-            Err(_) => "credentials-invalid".into(),
+            // A closed account's root user keeps its console session (to reopen the account,
+            // read bills, contact Support), though AWS calls fail: say so rather than "invalid".
+            Err(_) => match &self.identity {
+                Identity::Console { account, user: None, .. } => match self.world.accounts.get(account) {
+                    Some(a) if a.status_at(self.world.clock.now()) != crate::account::AccountStatus::Active => {
+                        format!("root@{} ({}, closed)", a.name, a.id)
+                    }
+                    _ => "credentials-invalid".into(),
+                },
+                _ => "credentials-invalid".into(),
+            },
             Ok(caller) => {
                 let who = match &caller.kind {
                     crate::auth::CallerKind::Root => "root".to_string(),
