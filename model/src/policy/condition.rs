@@ -258,7 +258,10 @@ fn matches_any(op: BaseOp, values: &CondValues, v: &str, req: &Request<'_>, miss
             ds.iter().any(|&d| compare(op, x, d))
         }
         CondValues::Binary(bs) => bs.iter().any(|b| b == v),
-        CondValues::Cidrs(cs) => cs.iter().any(|c| c.contains(v)),
+        // The request's address is read once, not once per network.
+        CondValues::Cidrs(cs) => {
+            super::document::ip_address(v).is_some_and(|a| cs.iter().any(|c| c.contains_address(a)))
+        }
         CondValues::Null(_) | CondValues::Invalid(_) => false,
     }
 }
