@@ -589,3 +589,64 @@ impl World {
         }
     }
 }
+
+impl World {
+    /// Asks the policy engine whether `principal` may perform `action` on `resource`, without
+    /// running any operation: the decision a call would get, with its explanation. For library
+    /// users' tests ("may dave read this object?").
+    ///
+    /// `principal` is the root user's ARN (`arn:aws:iam::ACCOUNT:root`) or an IAM user's ARN; it
+    /// is signed in to the console with MFA for the question. The bucket policy of an S3 bucket
+    /// or object ARN, and the queue policy of an SQS queue ARN, take part as they would in the
+    /// call, with the resource's owner as the resource account. Fails with `NoSuchEntity` for a
+    /// principal that does not exist, and with the reason for an account that is closed.
+    ///
+    /// ```
+    /// use rootsim_model::{Session, DEFAULT_SEED};
+    ///
+    /// let session = Session::demo(DEFAULT_SEED);
+    /// let dev = session.world.accounts.find("dev").unwrap().id.clone();
+    /// // dave has ReadOnlyAccess: he may list users, not create them.
+    /// let dave = format!("arn:aws:iam::{dev}:user/dave");
+    /// let read = session.world.decide(&dave, "iam:ListUsers", "*").unwrap();
+    /// assert!(read.decision.is_allowed());
+    /// let write = session.world.decide(&dave, "iam:CreateUser", &format!("arn:aws:iam::{dev}:user/eve")).unwrap();
+    /// assert!(!write.decision.is_allowed());
+    /// assert!(write.explain().contains("No identity-based policy"));
+    /// ```
+    pub fn decide(&self, principal: &str, action: &str, resource: &str) -> AwsResult<AuthRecord> {
+        let no_such = || AwsError::new("NoSuchEntity", 404, format!("The principal {principal} does not exist."));
+        let parsed = crate::arn::Arn::parse(principal).ok_or_else(no_such)?;
+        let account = parsed.account.to_string();
+        let user = match parsed.resource.strip_prefix("user/") {
+            Some(path) => {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                let iam = self.iam.account(&account).ok_or_else(no_such)?;
+                let key = key(name);
+                if !iam.users.contains_key(&key) {
+                    return Err(no_such());
+                }
+                Some(key)
+            }
+            None if parsed.resource == "root" && self.accounts.get(&account).is_some() => None,
+            None => return Err(no_such()),
+        };
+        let identity = Identity::Console { account, user, mfa: true, since: self.clock.now() };
+        let caller = self.resolve(&identity)?;
+        // The resource's own policy and owner, where rootsim keeps one.
+        let (owner, policy): (Option<String>, Option<(String, &Policy)>) =
+            if let Some(rest) = resource.strip_prefix("arn:aws:s3:::") {
+                let bucket = rest.split('/').next().unwrap_or(rest);
+                match self.s3.buckets.get(bucket) {
+                    Some(b) => (Some(b.owner.clone()), b.policy.as_ref().map(|p| (format!("on bucket {bucket}"), p))),
+                    None => (None, None),
+                }
+            } else if let Some(q) = self.sqs.queues.get(resource) {
+                (Some(q.account.clone()), q.policy.as_ref().map(|p| (format!("on queue {}", q.name), p)))
+            } else {
+                (None, None)
+            };
+        let policy = policy.as_ref().map(|(label, p)| (label.as_str(), *p));
+        Ok(self.authorize_owned(&caller, "us-east-1", action, resource, owner.as_deref(), policy, false, &[]))
+    }
+}

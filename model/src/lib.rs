@@ -23,6 +23,12 @@
 //! let out = session.execute("aws iam list-users", &mut host);
 //! assert_eq!(out.code.as_deref(), Some("AccessDenied"));
 //! ```
+//!
+//! From your own `cargo test`: build or load a world ([`Session::demo`], [`Session::empty`],
+//! [`Session::from_json`]), run commands ([`Session::run`], [`Outcome::expect_ok`],
+//! [`Outcome::expect_error`]), and ask for decisions without running anything
+//! ([`World::decide`], whose [`auth::AuthRecord`] explains itself). Policies can be decided
+//! without a world too: [`policy::evaluate`], or [`eval::Evaluator`] for `rootsim eval`'s JSON.
 
 pub mod account;
 pub mod arn;

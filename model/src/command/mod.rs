@@ -72,6 +72,38 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// For tests: panics with the command's output unless it succeeded; returns the outcome.
+    ///
+    /// ```
+    /// let mut session = rootsim_model::Session::demo(rootsim_model::DEFAULT_SEED);
+    /// let who = session.run("aws sts get-caller-identity").expect_ok().json.clone().unwrap();
+    /// assert!(who["Arn"].as_str().unwrap().ends_with(":user/alice"));
+    /// ```
+    #[track_caller]
+    pub fn expect_ok(&self) -> &Outcome {
+        assert!(self.ok, "expected success, got {}: {}", self.code.as_deref().unwrap_or("a failure"), self.text);
+        self
+    }
+
+    /// For tests: panics unless the command failed with `code`; returns the outcome.
+    ///
+    /// ```
+    /// let mut session = rootsim_model::Session::demo(rootsim_model::DEFAULT_SEED);
+    /// session.run("sign-in user --account management --user-name bob --password Bob-Passw0rd!").expect_ok();
+    /// let denied = session.run("aws iam list-users");
+    /// assert!(denied.expect_error("AccessDenied").text.contains("no identity-based policy allows"));
+    /// ```
+    #[track_caller]
+    pub fn expect_error(&self, code: &str) -> &Outcome {
+        assert!(
+            !self.ok && self.code.as_deref() == Some(code),
+            "expected error {code}, got {}: {}",
+            if self.ok { "success" } else { self.code.as_deref().unwrap_or("a failure") },
+            self.text
+        );
+        self
+    }
+
     /// Success with text.
     pub fn ok(text: impl Into<String>) -> Outcome {
         Outcome { text: text.into(), ok: true, code: None, json: None, exit: false }
@@ -209,6 +241,18 @@ impl Session {
                 format!("{who}@{name} ({})", caller.account)
             }
         }
+    }
+
+    /// Runs one command line with no files to read (`file://` arguments fail): the short form for
+    /// tests and scripts built in code. [`Session::execute`] takes a [`Host`] for files.
+    ///
+    /// ```
+    /// let mut session = rootsim_model::Session::demo(rootsim_model::DEFAULT_SEED);
+    /// session.run("aws iam create-user --user-name carol").expect_ok();
+    /// session.run("aws iam create-user --user-name carol").expect_error("EntityAlreadyExists");
+    /// ```
+    pub fn run(&mut self, line: &str) -> Outcome {
+        self.execute(line, &mut MemoryHost::default())
     }
 
     /// Runs one command line (which may span several lines of JSON).
