@@ -597,9 +597,12 @@ impl World {
     ///
     /// `principal` is the root user's ARN (`arn:aws:iam::ACCOUNT:root`) or an IAM user's ARN; it
     /// is signed in to the console with MFA for the question. The bucket policy of an S3 bucket
-    /// or object ARN, and the queue policy of an SQS queue ARN, take part as they would in the
-    /// call, with the resource's owner as the resource account. Fails with `NoSuchEntity` for a
-    /// principal that does not exist, and with the reason for an account that is closed.
+    /// or object ARN, the queue policy of an SQS queue ARN, and for `sts:AssumeRole` the role's
+    /// trust policy (which must itself allow) take part as they would in the call, with the
+    /// resource's owner as the resource account. Fails with `NoSuchEntity` for a
+    /// principal that does not exist, and with the reason for an account that is closed. Rules
+    /// that AWS enforces outside policy evaluation (the root user cannot assume roles; AssumeRoot's
+    /// preconditions) are not applied here: the answer is the policy engine's.
     ///
     /// ```
     /// use rootsim_model::{Session, DEFAULT_SEED};
@@ -633,7 +636,35 @@ impl World {
         };
         let identity = Identity::Console { account, user, mfa: true, since: self.clock.now() };
         let caller = self.resolve(&identity)?;
-        // The resource's own policy and owner, where rootsim keeps one.
+        // The resource's own policy and owner, where rootsim keeps one. A role's trust policy
+        // must itself allow sts:AssumeRole.
+        let trusted = (action.eq_ignore_ascii_case("sts:AssumeRole"))
+            .then(|| crate::arn::Arn::parse(resource))
+            .flatten()
+            .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
+            .and_then(|a| {
+                let name = a.resource.rsplit('/').next()?;
+                Some((a.account.to_string(), self.iam.account(a.account)?.role(name)?))
+            });
+        if let Some((owner, role)) = trusted {
+            let label = format!("trust policy of role {}", role.name);
+            return Ok(self.authorize_owned(
+                &caller,
+                "us-east-1",
+                action,
+                resource,
+                Some(&owner),
+                Some((&label, &role.trust_policy)),
+                true,
+                &[],
+            ));
+        }
+        // AssumeRoot names the member's root user but is authorized in the caller's account alone
+        // (sts::assume_root does the same).
+        if action.eq_ignore_ascii_case("sts:AssumeRoot") {
+            let own = caller.account.clone();
+            return Ok(self.authorize_owned(&caller, "us-east-1", action, resource, Some(&own), None, false, &[]));
+        }
         let (owner, policy): (Option<String>, Option<(String, &Policy)>) =
             if let Some(rest) = resource.strip_prefix("arn:aws:s3:::") {
                 let bucket = rest.split('/').next().unwrap_or(rest);

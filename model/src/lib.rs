@@ -40,6 +40,7 @@ pub mod command;
 pub mod demo;
 pub mod error;
 pub mod eval;
+pub mod graph;
 pub mod iam;
 pub mod kms;
 pub mod mail;

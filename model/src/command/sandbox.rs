@@ -120,6 +120,20 @@ pub const COMMANDS: &[Command] = &[
         detail: "The catalogue follows AWS's list of tasks that require root user credentials; `rootsim tasks --json` prints it for machines.",
         run: cmd_tasks,
     },
+    Command {
+        name: "who-can-become-root",
+        usage: "who-can-become-root ACCOUNT",
+        summary: "Lists who could end up acting as an account's root user, and how (each step a policy decision).",
+        detail: "Follows sts:AssumeRole (role trust plus the caller's policies) and sts:AssumeRoot (centralized root access) as the policy engine decides them, SCPs included. `graph` draws the same graph.",
+        run: cmd_who_can_become_root,
+    },
+    Command {
+        name: "graph",
+        usage: "graph",
+        summary: "Prints the organization and who-can-become-whom as a Graphviz DOT graph.",
+        detail: "Pipe it to `dot -Tsvg` to draw it; `show org` draws the organization as a tree in the terminal.",
+        run: cmd_graph,
+    },
     Command { name: "save", usage: "save FILE", summary: "Saves the whole world and who is signed in as JSON.", detail: "", run: cmd_save },
     Command { name: "load", usage: "load FILE", summary: "Loads a world saved with `save`.", detail: "", run: cmd_load },
     Command {
@@ -829,6 +843,26 @@ fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
         },
         _ => Outcome::usage("usage: tasks [TASK]"),
     }
+}
+
+fn cmd_who_can_become_root(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    match args.positional.as_slice() {
+        [account] => match session.world.accounts.find(account) {
+            Some(a) => {
+                let id = a.id.clone();
+                Outcome::ok(crate::graph::who_can_become_root(&session.world, &id))
+            }
+            None => Outcome::fail("NotFound", format!("No account '{account}': `show accounts` lists them.")),
+        },
+        _ => Outcome::usage("usage: who-can-become-root ACCOUNT"),
+    }
+}
+
+fn cmd_graph(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    if !args.positional.is_empty() {
+        return Outcome::usage("usage: graph");
+    }
+    Outcome::ok(crate::graph::to_dot(&session.world).trim_end())
 }
 
 fn cmd_mfa_code(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {

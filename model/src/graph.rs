@@ -1,0 +1,283 @@
+//! Who can act as whom: the principal graph of a world, and the questions asked of it.
+//!
+//! Nodes are the principals of every account: each root user, IAM user and role. An edge
+//! `A -> B` means A can become B, and every edge is a decision of the policy engine, SCPs
+//! included ([`World::decide`]):
+//!
+//! * **AssumeRole**: A (an IAM user: the root user cannot assume roles) may call `sts:AssumeRole` on role B, which the role's
+//!   trust policy allows;
+//! * **AssumeRoot**: A, a principal of the management account or of the IAM delegated
+//!   administrator, may call `sts:AssumeRoot` on member B's root user, RootSessions being enabled.
+//!
+//! [`who_can_become_root`] answers "which principals could end up acting as this account's root
+//! user", each with its path; [`to_dot`] draws the graph for Graphviz.
+//!
+//! Not yet modelled (docs/rules.md, simulator assumptions): role-to-role chaining (deciding for a
+//! role session needs a session), and the classic escalations that go through changing policies
+//! or credentials (creating access keys or login profiles for others, editing trust policies,
+//! attaching policies, passing roles).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use crate::arn;
+use crate::World;
+
+/// A principal of the graph.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Node {
+    /// An account's root user.
+    Root {
+        /// The account.
+        account: String,
+    },
+    /// An IAM user.
+    User {
+        /// Its ARN.
+        arn: String,
+    },
+    /// An IAM role.
+    Role {
+        /// Its ARN.
+        arn: String,
+    },
+}
+
+impl Node {
+    /// The principal's ARN.
+    pub fn arn(&self) -> String {
+        match self {
+            Node::Root { account } => arn::root(account),
+            Node::User { arn } | Node::Role { arn } => arn.clone(),
+        }
+    }
+}
+
+/// How one principal becomes another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// `sts:AssumeRole`, allowed by the caller's policies and the role's trust policy.
+    AssumeRole,
+    /// `sts:AssumeRoot` into a member's root user.
+    AssumeRoot,
+}
+
+impl Edge {
+    /// The action behind the edge.
+    pub fn action(self) -> &'static str {
+        match self {
+            Edge::AssumeRole => "sts:AssumeRole",
+            Edge::AssumeRoot => "sts:AssumeRoot",
+        }
+    }
+}
+
+/// The principal graph of a world.
+#[derive(Debug, Clone)]
+pub struct AccessGraph {
+    /// The graph itself.
+    pub graph: DiGraph<Node, Edge>,
+    index: BTreeMap<Node, NodeIndex>,
+}
+
+impl AccessGraph {
+    /// Builds the graph: one decision per (principal, role) pair and per (principal, member root)
+    /// pair where AssumeRoot could apply.
+    pub fn build(world: &World) -> AccessGraph {
+        let mut graph = DiGraph::new();
+        let mut index = BTreeMap::new();
+        let mut add =
+            |graph: &mut DiGraph<Node, Edge>, n: Node| *index.entry(n.clone()).or_insert_with(|| graph.add_node(n));
+        let mut callers = Vec::new();
+        let mut roles = Vec::new();
+        for (account, iam) in &world.iam.accounts {
+            callers.push(add(&mut graph, Node::Root { account: account.clone() }));
+            for u in iam.users.values() {
+                callers.push(add(&mut graph, Node::User { arn: arn::iam(account, "user", &u.path, &u.name) }));
+            }
+            for r in iam.roles.values() {
+                roles.push(add(&mut graph, Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) }));
+            }
+        }
+        let allowed = |who: &Node, action: &str, resource: &str| {
+            world.decide(&who.arn(), action, resource).is_ok_and(|r| r.decision.is_allowed())
+        };
+        let mut edges = Vec::new();
+        for &c in &callers {
+            // The root user cannot assume roles, whatever the policies say (STS-ROOT-CANNOT-ASSUME).
+            if matches!(graph[c], Node::Root { .. }) {
+                continue;
+            }
+            for &r in &roles {
+                if allowed(&graph[c], "sts:AssumeRole", &graph[r].arn()) {
+                    edges.push((c, r, Edge::AssumeRole));
+                }
+            }
+        }
+        // AssumeRoot: from principals (not root users) of the management account or the IAM
+        // delegated administrator, into members other than the management account.
+        if let Some(org) = world.organizations.org.as_ref() {
+            if org.root_features.contains(crate::iam::org_features::ROOT_SESSIONS) {
+                let members: Vec<String> =
+                    org.accounts.keys().filter(|a| **a != org.management_account).cloned().collect();
+                for &c in &callers {
+                    let Node::User { arn: caller } = &graph[c] else { continue };
+                    let account = arn::Arn::parse(caller).map(|a| a.account.to_string()).unwrap_or_default();
+                    if account != org.management_account && !org.is_iam_delegated_admin(&account) {
+                        continue;
+                    }
+                    for m in &members {
+                        if allowed(&graph[c], "sts:AssumeRoot", &arn::root(m)) {
+                            let target = add(&mut graph, Node::Root { account: m.clone() });
+                            edges.push((c, target, Edge::AssumeRoot));
+                        }
+                    }
+                }
+            }
+        }
+        for (a, b, e) in edges {
+            graph.add_edge(a, b, e);
+        }
+        AccessGraph { graph, index }
+    }
+
+    /// Every principal that can reach `target`, with one shortest path each (the principal first,
+    /// `target` last). The target itself is not listed.
+    pub fn who_can_reach(&self, target: &Node) -> Vec<Vec<(Node, Option<Edge>)>> {
+        let Some(&t) = self.index.get(target) else { return Vec::new() };
+        // Breadth-first over incoming edges, remembering for each node the next step to `t`.
+        let mut next: BTreeMap<NodeIndex, (NodeIndex, Edge)> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([t]);
+        while let Some(n) = queue.pop_front() {
+            for e in self.graph.edges_directed(n, Direction::Incoming) {
+                let from = e.source();
+                if from != t && !next.contains_key(&from) {
+                    next.insert(from, (n, *e.weight()));
+                    queue.push_back(from);
+                }
+            }
+        }
+        let mut paths: Vec<Vec<(Node, Option<Edge>)>> = next
+            .keys()
+            .map(|&start| {
+                let mut path = Vec::new();
+                let mut at = start;
+                while let Some(&(to, edge)) = next.get(&at) {
+                    path.push((self.graph[at].clone(), Some(edge)));
+                    at = to;
+                }
+                path.push((self.graph[t].clone(), None));
+                path
+            })
+            .collect();
+        paths.sort_by(|a, b| (a.len(), &a[0].0).cmp(&(b.len(), &b[0].0)));
+        paths
+    }
+}
+
+/// Who could end up acting as `account`'s root user: its own root user (through its
+/// credentials), and every principal with a path of AssumeRole and AssumeRoot steps to it.
+pub fn who_can_become_root(world: &World, account: &str) -> String {
+    let graph = AccessGraph::build(world);
+    let name = world.accounts.get(account).map_or("?", |a| a.name.as_str());
+    let mut out = format!("Who can become the root user of {name} ({account}):\n");
+    let root = &world.iam.accounts.get(account).map(|i| &i.root);
+    match root {
+        Some(r) if r.has_credentials() => {
+            out.push_str("  - whoever holds its root credentials (email and password, or root access keys)\n")
+        }
+        Some(_) => out.push_str("  - nobody through root credentials: they were removed (centralized root access)\n"),
+        None => out.push_str("  (no such account)\n"),
+    }
+    for path in graph.who_can_reach(&Node::Root { account: account.to_string() }) {
+        let steps: Vec<String> = path
+            .iter()
+            .map(|(n, e)| match e {
+                Some(e) => format!("{} --{}-->", n.arn(), e.action()),
+                None => n.arn(),
+            })
+            .collect();
+        let _ = writeln!(out, "  - {}", steps.join(" "));
+    }
+    out.push_str("Each step is a decision of the policy engine (SCPs included). Role chaining and escalations through policy changes are not followed yet.");
+    out
+}
+
+/// The organization and the principal graph as Graphviz DOT.
+pub fn to_dot(world: &World) -> String {
+    let graph = AccessGraph::build(world);
+    let mut out = String::from("digraph rootsim {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+    if let Some(org) = world.organizations.org.as_ref() {
+        let _ = writeln!(out, "  \"{}\" [label=\"Root {}\", shape=folder];", org.root_id, org.root_id);
+        for ou in org.ous.values() {
+            let _ = writeln!(out, "  \"{}\" [label=\"OU {}\", shape=folder];", ou.id, ou.name);
+            let _ = writeln!(out, "  \"{}\" -> \"{}\" [style=dotted, arrowhead=none];", ou.parent, ou.id);
+        }
+        for (id, m) in &org.accounts {
+            let name = world.accounts.get(id).map_or("?", |a| a.name.as_str());
+            let _ = writeln!(out, "  \"acct-{id}\" [label=\"{name}\\n{id}\", shape=component];");
+            let _ = writeln!(out, "  \"{}\" -> \"acct-{id}\" [style=dotted, arrowhead=none];", m.parent);
+            let _ = writeln!(out, "  \"acct-{id}\" -> \"{}\" [style=dotted, arrowhead=none];", arn::root(id));
+        }
+    }
+    for n in graph.graph.node_weights() {
+        let shape = match n {
+            Node::Root { .. } => "doubleoctagon",
+            Node::User { .. } => "box",
+            Node::Role { .. } => "ellipse",
+        };
+        let _ = writeln!(out, "  \"{}\" [shape={shape}];", n.arn());
+    }
+    for e in graph.graph.edge_references() {
+        let _ = writeln!(
+            out,
+            "  \"{}\" -> \"{}\" [label=\"{}\"];",
+            graph.graph[e.source()].arn(),
+            graph.graph[e.target()].arn(),
+            e.weight().action()
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Session;
+
+    #[test]
+    fn the_management_account_reaches_members_through_their_access_role() {
+        let session = Session::demo(crate::DEFAULT_SEED);
+        let world = &session.world;
+        let mgmt = world.accounts.find("management").unwrap().id.clone();
+        let dev = world.accounts.find("dev").unwrap().id.clone();
+        let graph = AccessGraph::build(world);
+        let role = Node::Role { arn: format!("arn:aws:iam::{dev}:role/OrganizationAccountAccessRole") };
+        let who: Vec<String> = graph.who_can_reach(&role).iter().map(|p| p[0].0.arn()).collect();
+        assert!(who.contains(&format!("arn:aws:iam::{mgmt}:user/alice")), "{who:?}");
+        assert!(!who.contains(&format!("arn:aws:iam::{mgmt}:user/bob")), "bob has no permissions: {who:?}");
+        assert!(!who.contains(&format!("arn:aws:iam::{mgmt}:root")), "root cannot assume roles: {who:?}");
+        // Without RootSessions nobody reaches dev's root user through AssumeRoot.
+        let text = who_can_become_root(world, &dev);
+        assert!(text.contains("whoever holds its root credentials"), "{text}");
+        assert!(!text.contains("sts:AssumeRoot"), "{text}");
+    }
+
+    #[test]
+    fn root_sessions_open_a_path_to_member_roots() {
+        let mut session = Session::demo(crate::DEFAULT_SEED);
+        session.run("aws organizations enable-aws-service-access --service-principal iam.amazonaws.com").expect_ok();
+        session.run("aws iam enable-organizations-root-sessions").expect_ok();
+        let dev = session.world.accounts.find("dev").unwrap().id.clone();
+        let text = who_can_become_root(&session.world, &dev);
+        assert!(text.contains(":user/alice --sts:AssumeRoot--> arn:aws:iam::"), "{text}");
+        assert!(!text.contains(":user/bob"), "{text}");
+        let dot = to_dot(&session.world);
+        assert!(dot.starts_with("digraph rootsim {") && dot.contains("label=\"sts:AssumeRoot\""), "{dot}");
+    }
+}
