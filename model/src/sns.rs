@@ -7,7 +7,7 @@
 //!
 //! Topic policies are not modelled: a topic accepts `publish` from callers its account's
 //! policies allow, and EventBridge rules of the same account may always publish to it (AWS
-//! requires the topic policy to allow `events.amazonaws.com`; see docs/rules.md SNS-TOPIC-POLICY).
+//! requires the topic policy to allow `events.amazonaws.com`; see docs/rules.md MON-SNS-TOPIC-POLICY).
 
 use crate::error::{AwsError, AwsResult};
 use crate::mail::Email;
