@@ -334,20 +334,12 @@ fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value
     let (start, end) = (time("StartTime")?, time("EndTime")?);
     if let (Some(s), Some(e)) = (start, end) {
         if s > e {
-            return Err(AwsError::new(
-                "InvalidTimeRangeException",
-                400,
-                "Start time must be before end time.",
-            ));
+            return Err(AwsError::new("InvalidTimeRangeException", 400, "Start time must be before end time."));
         }
     }
     let max = opt_i64(input, "MaxResults").unwrap_or(50);
     if !(1..=50).contains(&max) {
-        return Err(AwsError::new(
-            "InvalidMaxResultsException",
-            400,
-            "MaxResults must be between 1 and 50.",
-        ));
+        return Err(AwsError::new("InvalidMaxResultsException", 400, "MaxResults must be between 1 and 50."));
     }
     call.authorize("cloudtrail:LookupEvents", "*")?;
     let account = call.caller.account.clone();
@@ -365,9 +357,10 @@ fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value
     // The token is the eventID of the first event of the next page.
     let skip = match opt_str(input, "NextToken") {
         None => 0,
-        Some(token) => matching.iter().position(|e| e["eventID"] == json!(token)).ok_or_else(|| {
-            AwsError::new("InvalidNextTokenException", 400, "Invalid NextToken")
-        })?,
+        Some(token) => matching
+            .iter()
+            .position(|e| e["eventID"] == json!(token))
+            .ok_or_else(|| AwsError::new("InvalidNextTokenException", 400, "Invalid NextToken"))?,
     };
     let page: Vec<Value> = matching
         .iter()
@@ -414,7 +407,12 @@ pub const OPERATIONS: &[Operation] = &[Operation {
     name: "LookupEvents",
     summary: "Looks up the account's management events, newest first (90 days of event history).",
     params: &[
-        p("LookupAttributes", Shape::StructureList(LOOKUP_MEMBERS), false, "AttributeKey=EventName,AttributeValue=X (one)"),
+        p(
+            "LookupAttributes",
+            Shape::StructureList(LOOKUP_MEMBERS),
+            false,
+            "AttributeKey=EventName,AttributeValue=X (one)",
+        ),
         p("StartTime", Shape::String, false, "only events at or after this time (2026-01-05T09:00:00Z)"),
         p("EndTime", Shape::String, false, "only events at or before this time"),
         p("MaxResults", Shape::Integer, false, "1 to 50 events per page (default 50)"),

@@ -153,7 +153,9 @@ fn put_rule(call: &mut Call, input: &Input) -> AwsResult<Value> {
         region: call.region.clone(),
         pattern,
         state: state.to_string(),
-        description: opt_str(input, "Description").map(str::to_string).or(existing.as_ref().and_then(|r| r.description.clone())),
+        description: opt_str(input, "Description")
+            .map(str::to_string)
+            .or(existing.as_ref().and_then(|r| r.description.clone())),
         targets: existing.map(|r| r.targets).unwrap_or_default(),
     };
     call.world.events.rules.insert(arn.clone(), rule);
@@ -219,7 +221,8 @@ fn put_targets(call: &mut Call, input: &Input) -> AwsResult<Value> {
     };
     let mut targets = Vec::new();
     for item in items {
-        let (Some(id), Some(target)) = (item.get("Id").and_then(Value::as_str), item.get("Arn").and_then(Value::as_str))
+        let (Some(id), Some(target)) =
+            (item.get("Id").and_then(Value::as_str), item.get("Arn").and_then(Value::as_str))
         else {
             return Err(AwsError::new("ValidationException", 400, "Each target needs an Id and an Arn."));
         };
@@ -366,7 +369,12 @@ pub const OPERATIONS: &[Operation] = &[
         [
             NAME,
             p("EventPattern", Shape::Document, false, "the event pattern (JSON)"),
-            p("State", Shape::String, false, "ENABLED (default), DISABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"),
+            p(
+                "State",
+                Shape::String,
+                false,
+                "ENABLED (default), DISABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+            ),
             p("Description", Shape::String, false, "what the rule is for"),
         ]
     ),

@@ -243,12 +243,19 @@ impl World {
     pub fn sns_deliver(&mut self, arn: &str, account: &str, subject: Option<&str>, message: &str) -> Vec<String> {
         let Some(topic) = self.sns.topics.get(arn).filter(|t| t.account == account) else { return Vec::new() };
         let to: Vec<String> = topic.subscriptions.iter().filter(|s| s.confirmed).map(|s| s.endpoint.clone()).collect();
-        let subject = subject.map_or_else(|| format!("AWS Notification Message from topic {}", topic.name), str::to_string);
+        let subject =
+            subject.map_or_else(|| format!("AWS Notification Message from topic {}", topic.name), str::to_string);
         let now = self.clock.now();
         for address in &to {
             self.mail.send(
                 address,
-                Email { time: now, from: SENDER.into(), subject: subject.clone(), body: message.to_string(), code: None },
+                Email {
+                    time: now,
+                    from: SENDER.into(),
+                    subject: subject.clone(),
+                    body: message.to_string(),
+                    code: None,
+                },
             );
         }
         to
@@ -269,7 +276,12 @@ macro_rules! op {
 
 /// SNS's operations (`aws sns ...`).
 pub const OPERATIONS: &[Operation] = &[
-    op!("CreateTopic", create_topic, "Creates a topic (or returns the existing one).", [p("Name", Shape::String, true, "1 to 256 letters, digits, - and _")]),
+    op!(
+        "CreateTopic",
+        create_topic,
+        "Creates a topic (or returns the existing one).",
+        [p("Name", Shape::String, true, "1 to 256 letters, digits, - and _")]
+    ),
     op!("ListTopics", list_topics, "Lists the account's topics in the Region.", []),
     op!("DeleteTopic", delete_topic, "Deletes a topic and its subscriptions.", [TOPIC]),
     op!(
@@ -294,6 +306,10 @@ pub const OPERATIONS: &[Operation] = &[
         "Publish",
         publish,
         "Sends a message to the topic's confirmed subscribers.",
-        [TOPIC, p("Message", Shape::String, true, "the message"), p("Subject", Shape::String, false, "the email subject")]
+        [
+            TOPIC,
+            p("Message", Shape::String, true, "the message"),
+            p("Subject", Shape::String, false, "the email subject")
+        ]
     ),
 ];

@@ -41,7 +41,8 @@ type Parsed<T> = Result<T, AwsError>;
 impl Pattern {
     /// Parses a pattern from its JSON text, as `put-rule` and `test-event-pattern` receive it.
     pub fn parse(text: &str) -> Parsed<Pattern> {
-        let value: Value = serde_json::from_str(text).map_err(|e| invalid(&format!("Filter is not valid JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| invalid(&format!("Filter is not valid JSON: {e}")))?;
         Self::from_value(&value)
     }
 
@@ -107,11 +108,7 @@ fn parse_object(
                     alt.push((path.clone(), matchers.clone()));
                 }
             }
-            _ => {
-                return Err(invalid(&format!(
-                    "\"{key}\" must be an object or an array"
-                )))
-            }
+            _ => return Err(invalid(&format!("\"{key}\" must be an object or an array"))),
         }
         path.pop();
     }
@@ -205,7 +202,9 @@ fn parse_numeric(arg: &Value) -> Parsed<Vec<(String, f64)>> {
         let lower = matches!(out[0].0.as_str(), ">" | ">=");
         let upper = matches!(out[1].0.as_str(), "<" | "<=");
         if !lower || !upper {
-            return Err(invalid("Bad numeric range operator: a range needs a lower bound (> or >=) then an upper bound (< or <=)"));
+            return Err(invalid(
+                "Bad numeric range operator: a range needs a lower bound (> or >=) then an upper bound (< or <=)",
+            ));
         }
         if out[0].1 >= out[1].1 {
             return Err(invalid("Bottom must be less than top"));
@@ -263,7 +262,7 @@ fn same_value(a: &Value, b: &Value) -> bool {
 impl Matcher {
     fn matches(&self, leaves: &[&Value]) -> bool {
         match self {
-            Matcher::Exists(want) => !leaves.is_empty() == *want,
+            Matcher::Exists(want) => leaves.is_empty() != *want,
             _ => leaves.iter().any(|v| self.matches_one(v)),
         }
     }
