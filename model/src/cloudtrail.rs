@@ -89,6 +89,14 @@ fn redact(value: &Value) -> Value {
     }
 }
 
+/// A root `userIdentity` names the account alias as `userName` when the account has one, and
+/// has no `userName` otherwise (facts §6.1).
+fn add_alias(world: &World, account: &str, identity: &mut Value) {
+    if let Some(alias) = world.accounts.get(account).and_then(|a| a.alias.as_ref()) {
+        identity["userName"] = json!(alias);
+    }
+}
+
 /// `userIdentity` for a caller (facts §6.1).
 pub fn user_identity(world: &World, caller: &Caller) -> Value {
     let p = &caller.principal;
@@ -116,6 +124,9 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
             })
         }
     };
+    if matches!(caller.kind, CallerKind::Root) {
+        add_alias(world, &caller.account, &mut v);
+    }
     if let Some(k) = &caller.access_key_id {
         v["accessKeyId"] = json!(k);
     }
@@ -178,7 +189,12 @@ impl World {
             "sourceIPAddress": crate::auth::SOURCE_IP,
             "userAgent": "aws-cli/2 rootsim",
             "requestParameters": if params.is_empty() { Value::Null } else { redact(&Value::Object(params.clone())) },
-            "responseElements": match result { Ok(v) if !v.is_null() => redact(v), _ => Value::Null },
+            // Read-only calls record no response, as AWS's events show (and a lookup's response
+            // would otherwise nest the history into itself).
+            "responseElements": match result {
+                Ok(v) if !v.is_null() && !read_only(operation) => redact(v),
+                _ => Value::Null,
+            },
         });
         if let Err(err) = result {
             e["errorCode"] = json!(err.code);
@@ -209,7 +225,9 @@ impl World {
                 "arn": crate::arn::iam(account, "user", &u.path, &u.name), "userName": u.name,
             }),
             None => {
-                json!({ "type": "Root", "principalId": account, "arn": crate::arn::root(account), "accountId": account })
+                let mut v = json!({ "type": "Root", "principalId": account, "arn": crate::arn::root(account), "accountId": account });
+                add_alias(self, account, &mut v);
+                v
             }
         };
         let mut e = json!({
