@@ -243,8 +243,8 @@ impl World {
     pub fn sns_deliver(&mut self, arn: &str, account: &str, subject: Option<&str>, message: &str) -> Vec<String> {
         let Some(topic) = self.sns.topics.get(arn).filter(|t| t.account == account) else { return Vec::new() };
         let to: Vec<String> = topic.subscriptions.iter().filter(|s| s.confirmed).map(|s| s.endpoint.clone()).collect();
-        let subject =
-            subject.map_or_else(|| format!("AWS Notification Message from topic {}", topic.name), str::to_string);
+        // SNS's default subject for email.
+        let subject = subject.unwrap_or("AWS Notification Message").to_string();
         let now = self.clock.now();
         for address in &to {
             self.mail.send(
