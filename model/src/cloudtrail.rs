@@ -11,7 +11,8 @@
 
 use crate::auth::{Caller, CallerKind};
 use crate::clock::format_iso;
-use crate::error::AwsError;
+use crate::error::{AwsError, AwsResult};
+use crate::service::{opt_i64, opt_str, Call, Operation, Param, Shape};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -43,6 +44,10 @@ pub struct CloudTrail {
 
 /// A UUID-shaped ID derived from the world's seed and a sequence number, so that recording
 /// events does not draw from the generator behind every other ID.
+pub(crate) fn derived_uuid(seed: u64, n: u64, salt: u64) -> String {
+    event_uuid(seed, n, salt)
+}
+
 fn event_uuid(seed: u64, n: u64, salt: u64) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed ^ salt.rotate_left(17);
     let mut out = String::with_capacity(36);
@@ -84,6 +89,14 @@ fn redact(value: &Value) -> Value {
     }
 }
 
+/// A root `userIdentity` names the account alias as `userName` when the account has one, and
+/// has no `userName` otherwise (facts §6.1).
+fn add_alias(world: &World, account: &str, identity: &mut Value) {
+    if let Some(alias) = world.accounts.get(account).and_then(|a| a.alias.as_ref()) {
+        identity["userName"] = json!(alias);
+    }
+}
+
 /// `userIdentity` for a caller (facts §6.1).
 pub fn user_identity(world: &World, caller: &Caller) -> Value {
     let p = &caller.principal;
@@ -111,6 +124,9 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
             })
         }
     };
+    if matches!(caller.kind, CallerKind::Root) {
+        add_alias(world, &caller.account, &mut v);
+    }
     if let Some(k) = &caller.access_key_id {
         v["accessKeyId"] = json!(k);
     }
@@ -173,7 +189,12 @@ impl World {
             "sourceIPAddress": crate::auth::SOURCE_IP,
             "userAgent": "aws-cli/2 rootsim",
             "requestParameters": if params.is_empty() { Value::Null } else { redact(&Value::Object(params.clone())) },
-            "responseElements": match result { Ok(v) if !v.is_null() => redact(v), _ => Value::Null },
+            // Read-only calls record no response, as AWS's events show (and a lookup's response
+            // would otherwise nest the history into itself).
+            "responseElements": match result {
+                Ok(v) if !v.is_null() && !read_only(operation) => redact(v),
+                _ => Value::Null,
+            },
         });
         if let Err(err) = result {
             e["errorCode"] = json!(err.code);
@@ -192,6 +213,7 @@ impl World {
             m.extend(extra);
         }
         self.cloudtrail.events.push(e);
+        self.route_event(self.cloudtrail.events.len() - 1);
     }
 
     /// Records a console sign-in of the root user (`user` is `None`) or an IAM user.
@@ -203,7 +225,9 @@ impl World {
                 "arn": crate::arn::iam(account, "user", &u.path, &u.name), "userName": u.name,
             }),
             None => {
-                json!({ "type": "Root", "principalId": account, "arn": crate::arn::root(account), "accountId": account })
+                let mut v = json!({ "type": "Root", "principalId": account, "arn": crate::arn::root(account), "accountId": account });
+                add_alias(self, account, &mut v);
+                v
             }
         };
         let mut e = json!({
@@ -233,8 +257,187 @@ impl World {
             e["errorMessage"] = json!("Failed authentication");
         }
         self.cloudtrail.events.push(e);
+        self.route_event(self.cloudtrail.events.len() - 1);
     }
 }
+
+/// The attribute keys `lookup-events` accepts.
+const LOOKUP_KEYS: &[&str] =
+    &["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"];
+
+/// The `Username` that event history shows: `root` for the root user, the user name of an IAM
+/// user, the session name of a role session.
+fn username(e: &Value) -> Option<String> {
+    let id = &e["userIdentity"];
+    match id["type"].as_str()? {
+        "Root" => Some("root".into()),
+        "IAMUser" => id["userName"].as_str().map(str::to_string),
+        _ => id["arn"].as_str().and_then(|a| a.rsplit('/').next()).map(str::to_string),
+    }
+}
+
+/// Parses `2026-01-05T09:00:00Z` (also with `+00:00`, or a date alone) or epoch seconds.
+fn parse_time(text: &str) -> Option<i64> {
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(n);
+    }
+    let t = text.trim_end_matches('Z').trim_end_matches("+00:00");
+    let (date, time) = t.split_once('T').unwrap_or((t, "00:00:00"));
+    let d: Vec<&str> = date.split('-').collect();
+    let h: Vec<&str> = time.split(':').collect();
+    let [y, m, day] = d.as_slice() else { return None };
+    let (y, m, day): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, day.parse().ok()?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut secs = 0i64;
+    for (i, part) in h.iter().enumerate().take(3) {
+        let v: i64 = part.parse().ok()?;
+        secs += v * [3600, 60, 1][i];
+    }
+    Some(crate::clock::days_from_civil(y, m, day) * 86_400 + secs)
+}
+
+fn event_time(e: &Value) -> i64 {
+    e["eventTime"].as_str().and_then(parse_time).unwrap_or(0)
+}
+
+/// The value of a lookup attribute in an event (`None` when the event has none).
+fn attribute(e: &Value, key: &str) -> Option<String> {
+    let s = |v: &Value| v.as_str().map(str::to_string);
+    match key {
+        "EventId" => s(&e["eventID"]),
+        "EventName" => s(&e["eventName"]),
+        "ReadOnly" => e["readOnly"].as_bool().map(|b| b.to_string()),
+        "Username" => username(e),
+        "EventSource" => s(&e["eventSource"]),
+        "AccessKeyId" => s(&e["userIdentity"]["accessKeyId"]),
+        // rootsim's events name no resources, so ResourceType and ResourceName match nothing.
+        _ => None,
+    }
+}
+
+/// `aws cloudtrail lookup-events`: the caller's account's event history, newest first.
+fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let filter = match input.get("LookupAttributes") {
+        None => None,
+        Some(Value::Array(items)) if items.len() == 1 => {
+            let key = items[0].get("AttributeKey").and_then(Value::as_str).unwrap_or("");
+            let value = items[0].get("AttributeValue").and_then(Value::as_str).unwrap_or("");
+            if !LOOKUP_KEYS.contains(&key) {
+                return Err(AwsError::new(
+                    "InvalidLookupAttributesException",
+                    400,
+                    format!("Lookup attribute key {key} is not valid. Valid keys: {}", LOOKUP_KEYS.join(", ")),
+                ));
+            }
+            Some((key.to_string(), value.to_string()))
+        }
+        Some(_) => {
+            return Err(AwsError::new(
+                "InvalidLookupAttributesException",
+                400,
+                "You can specify only one lookup attribute.",
+            ))
+        }
+    };
+    let time = |name: &str| -> AwsResult<Option<i64>> {
+        match opt_str(input, name) {
+            None => Ok(None),
+            Some(t) => parse_time(t).map(Some).ok_or_else(|| {
+                AwsError::new("InvalidTimeRangeException", 400, format!("{name} is not a valid time: {t}"))
+            }),
+        }
+    };
+    let (start, end) = (time("StartTime")?, time("EndTime")?);
+    if let (Some(s), Some(e)) = (start, end) {
+        if s > e {
+            return Err(AwsError::new("InvalidTimeRangeException", 400, "Start time must be before end time."));
+        }
+    }
+    let max = opt_i64(input, "MaxResults").unwrap_or(50);
+    if !(1..=50).contains(&max) {
+        return Err(AwsError::new("InvalidMaxResultsException", 400, "MaxResults must be between 1 and 50."));
+    }
+    call.authorize("cloudtrail:LookupEvents", "*")?;
+    let account = call.caller.account.clone();
+    // The events as they stand before this call is recorded, newest first.
+    let matching: Vec<&Value> = call
+        .world
+        .cloudtrail
+        .events
+        .iter()
+        .rev()
+        .filter(|e| e["recipientAccountId"] == json!(account))
+        .filter(|e| start.is_none_or(|s| event_time(e) >= s) && end.is_none_or(|t| event_time(e) <= t))
+        .filter(|e| filter.as_ref().is_none_or(|(k, v)| attribute(e, k).as_deref() == Some(v.as_str())))
+        .collect();
+    // The token is the eventID of the first event of the next page.
+    let skip = match opt_str(input, "NextToken") {
+        None => 0,
+        Some(token) => matching
+            .iter()
+            .position(|e| e["eventID"] == json!(token))
+            .ok_or_else(|| AwsError::new("InvalidNextTokenException", 400, "Invalid NextToken"))?,
+    };
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(skip)
+        .take(max as usize)
+        .map(|e| {
+            let mut out = json!({
+                "EventId": e["eventID"],
+                "EventName": e["eventName"],
+                "ReadOnly": e["readOnly"].as_bool().unwrap_or(false).to_string(),
+            });
+            if let Some(k) = e["userIdentity"]["accessKeyId"].as_str() {
+                out["AccessKeyId"] = json!(k);
+            }
+            out["EventTime"] = json!(crate::clock::format_cli(event_time(e)));
+            out["EventSource"] = e["eventSource"].clone();
+            if let Some(u) = username(e) {
+                out["Username"] = json!(u);
+            }
+            out["Resources"] = json!([]);
+            out["CloudTrailEvent"] = json!(e.to_string());
+            out
+        })
+        .collect();
+    let mut result = json!({ "Events": page });
+    if let Some(next) = matching.get(skip + max as usize) {
+        result["NextToken"] = next["eventID"].clone();
+    }
+    Ok(result)
+}
+
+const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
+    Param { name, shape, required, doc }
+}
+
+const LOOKUP_MEMBERS: &[Param] = &[
+    p("AttributeKey", Shape::String, true, "EventId, EventName, ReadOnly, Username, EventSource, AccessKeyId, ..."),
+    p("AttributeValue", Shape::String, true, "the value to match exactly"),
+];
+
+/// CloudTrail's operations (`aws cloudtrail ...`).
+pub const OPERATIONS: &[Operation] = &[Operation {
+    service: "cloudtrail",
+    name: "LookupEvents",
+    summary: "Looks up the account's management events, newest first (90 days of event history).",
+    params: &[
+        p(
+            "LookupAttributes",
+            Shape::StructureList(LOOKUP_MEMBERS),
+            false,
+            "AttributeKey=EventName,AttributeValue=X (one)",
+        ),
+        p("StartTime", Shape::String, false, "only events at or after this time (2026-01-05T09:00:00Z)"),
+        p("EndTime", Shape::String, false, "only events at or before this time"),
+        p("MaxResults", Shape::Integer, false, "1 to 50 events per page (default 50)"),
+        p("NextToken", Shape::String, false, "the NextToken of the previous page"),
+    ],
+    handler: lookup_events,
+}];
 
 #[cfg(test)]
 mod tests {

@@ -7,12 +7,15 @@ use crate::service::Operation;
 /// Every service's operations.
 const TABLES: &[&[Operation]] = &[
     crate::account::OPERATIONS,
+    crate::cloudtrail::OPERATIONS,
+    crate::events::OPERATIONS,
     crate::iam::ops::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
     crate::kms::OPERATIONS,
     crate::organizations::OPERATIONS,
     crate::s3::OPERATIONS,
+    crate::sns::OPERATIONS,
     crate::sqs::OPERATIONS,
     crate::sts::OPERATIONS,
 ];

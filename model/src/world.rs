@@ -47,6 +47,12 @@ pub struct World {
     /// SQS queues of every account.
     #[serde(default)]
     pub sqs: crate::sqs::Sqs,
+    /// EventBridge rules of every account and the alerts they fired.
+    #[serde(default)]
+    pub events: crate::events::Events,
+    /// SNS topics and their subscriptions.
+    #[serde(default)]
+    pub sns: crate::sns::Sns,
 }
 
 impl World {
@@ -66,6 +72,8 @@ impl World {
             billing: crate::billing::Billing::default(),
             s3: crate::s3::S3::default(),
             sqs: crate::sqs::Sqs::default(),
+            events: crate::events::Events::default(),
+            sns: crate::sns::Sns::default(),
         }
     }
 

@@ -15,6 +15,7 @@ use crate::billing::Seller;
 use crate::clock::format_cli;
 use crate::error::AwsError;
 use crate::mail::Email;
+use serde_json::Value;
 
 /// A console action.
 pub struct Action {
@@ -108,7 +109,18 @@ pub fn run(session: &mut Session, args: &Args) -> Outcome {
         return Outcome::ok(out.trim_end());
     };
     match ACTIONS.iter().find(|a| a.name == name) {
-        Some(a) => (a.run)(session, args),
+        Some(a) => {
+            let caller = session.world.resolve(&session.identity).ok();
+            let out = (a.run)(session, args);
+            // A console action is an AWS call made by the console on the user's behalf, and
+            // CloudTrail records it like one (rules MON-CONSOLE-ACTIONS). Only completed actions
+            // are recorded: rootsim's refusals are mostly the sandbox's own usage errors.
+            if let (true, Some(caller), Some((service, event))) = (out.ok, caller, console_event(a.name)) {
+                let region = "us-east-1";
+                session.world.record_call(&caller, service, event, region, &Default::default(), &Ok(Value::Null));
+            }
+            out
+        }
         None => {
             let hint = super::suggest::nearest(name, ACTIONS.iter().map(|a| a.name))
                 .map(|s| format!(" Did you mean '{s}'?"))
@@ -116,6 +128,24 @@ pub fn run(session: &mut Session, args: &Args) -> Outcome {
             Outcome::fail("UnknownCommand", format!("No console action '{name}'.{hint} Type `console` for the list."))
         }
     }
+}
+
+/// The event CloudTrail records for a console action: service and event name.
+fn console_event(action: &str) -> Option<(&'static str, &'static str)> {
+    Some(match action {
+        "change-root-password" => ("iam", "ChangePassword"),
+        "change-root-email" => ("account", "StartPrimaryEmailUpdate"),
+        "confirm-root-email" => ("account", "AcceptPrimaryEmailUpdate"),
+        "close-account" => ("account", "CloseAccount"),
+        "reopen-account" => ("account", "ReopenAccount"),
+        "activate-iam-billing-access" => ("billing", "UpdateIAMAccessPreference"),
+        "view-billing" => ("billing", "GetBillingData"),
+        "view-tax-invoices" => ("invoicing", "ListInvoiceSummaries"),
+        "govcloud-signup" => ("govcloud", "CreateGovCloudAccount"),
+        "ri-marketplace-register" => ("ec2", "RegisterReservedInstancesSeller"),
+        "mturk-link" => ("mturk-requester", "LinkAccount"),
+        _ => return None,
+    })
 }
 
 /// The account whose root user is signed in to the console, or the refusal AWS's console gives

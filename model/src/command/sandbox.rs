@@ -98,6 +98,13 @@ pub const COMMANDS: &[Command] = &[
         run: cmd_lose_mfa_device,
     },
     Command { name: "mail", usage: "mail ADDRESS", summary: "Reads the mailbox of an email address (reset links, one-time codes).", detail: "", run: cmd_mail },
+    Command {
+        name: "alerts",
+        usage: "alerts",
+        summary: "Shows the EventBridge alerts that fired: rule, event (who, when), target and who received it.",
+        detail: "A look behind the scenes, across every account: each time a rule matched a CloudTrail event and invoked its SNS topic. The emails themselves are in the subscribers' mailboxes (`mail ADDRESS`).",
+        run: cmd_alerts,
+    },
     Command { name: "phone", usage: "phone NUMBER", summary: "Shows the calls and texts a phone number received.", detail: "", run: cmd_phone },
     Command {
         name: "explain",
@@ -754,6 +761,47 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     // Newest last, as read; scripts pick a message and its Code (@set TOKEN = Messages[0].Code).
     outcome.json = Some(json!({ "Messages": messages }));
     outcome
+}
+
+fn cmd_alerts(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    if !args.positional.is_empty() {
+        return Outcome::usage("usage: alerts");
+    }
+    let fired = &session.world.events.fired;
+    let alerts: Vec<Value> = fired
+        .iter()
+        .map(|a| {
+            json!({
+                "Rule": a.rule, "EventId": a.event_id, "EventName": a.event_name, "Who": a.who,
+                "Time": format_cli(a.time), "Target": a.target, "DeliveredTo": a.delivered_to,
+            })
+        })
+        .collect();
+    let text = if fired.is_empty() {
+        "No alerts have fired.".to_string()
+    } else {
+        let lines: Vec<String> = fired
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let to = if a.delivered_to.is_empty() { "nobody".to_string() } else { a.delivered_to.join(", ") };
+                format!(
+                    "[{}] {} rule {}\n    event {} by {}\n    target {} -> {}",
+                    i + 1,
+                    format_cli(a.time),
+                    a.rule,
+                    a.event_name,
+                    a.who,
+                    a.target,
+                    to
+                )
+            })
+            .collect();
+        lines.join("\n")
+    };
+    let mut out = Outcome::ok(text);
+    out.json = Some(json!({ "Count": alerts.len(), "Alerts": alerts }));
+    out
 }
 
 fn cmd_phone(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
