@@ -113,11 +113,16 @@ pub fn run(session: &mut Session, args: &Args) -> Outcome {
             let caller = session.world.resolve(&session.identity).ok();
             let out = (a.run)(session, args);
             // A console action is an AWS call made by the console on the user's behalf, and
-            // CloudTrail records it like one (rules MON-CONSOLE-ACTIONS). Only completed actions
-            // are recorded: rootsim's refusals are mostly the sandbox's own usage errors.
-            if let (true, Some(caller), Some((service, event))) = (out.ok, caller, console_event(a.name)) {
-                let region = "us-east-1";
-                session.world.record_call(&caller, service, event, region, &Default::default(), &Ok(Value::Null));
+            // CloudTrail records it like one (rules MON-CONSOLE-ACTIONS), refused or not: every
+            // attempt at a root task leaves a trace. Usage mistakes never reach AWS.
+            let usage = out.code.as_deref() == Some("UsageError");
+            if let (false, Some(caller), Some((service, event))) = (usage, caller, console_event(a.name)) {
+                let result = if out.ok {
+                    Ok(Value::Null)
+                } else {
+                    Err(crate::error::AwsError::new(out.code.as_deref().unwrap_or("AccessDenied"), 400, out.text.clone()))
+                };
+                session.world.record_call(&caller, service, event, "us-east-1", &Default::default(), &result);
             }
             out
         }
