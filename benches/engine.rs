@@ -7,8 +7,7 @@
 //!     request, and defined once and referenced by name.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rootsim_benches::{eval_requests, eval_requests_by_reference, Heavy, ACCOUNT};
-use rootsim_model::policy::{Context, NamedPolicy, Policy, PolicyKind, PolicySet, Principal, PrincipalKind, Request};
+use rootsim_benches::{eval_requests, eval_requests_by_reference, Heavy, OneStatement};
 use std::hint::black_box;
 
 /// The allocator the `rootsim` binary ships with, so that the figures are the binary's.
@@ -16,31 +15,8 @@ use std::hint::black_box;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn one_statement(c: &mut Criterion) {
-    let policy = Policy::parse(
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]}"#,
-        PolicyKind::Identity,
-    )
-    .expect("valid");
-    let principal = Principal {
-        kind: PrincipalKind::User,
-        arn: format!("arn:aws:iam::{ACCOUNT}:user/bob"),
-        principal_arn: format!("arn:aws:iam::{ACCOUNT}:user/bob"),
-        account: ACCOUNT.into(),
-        service_linked_role: false,
-    };
-    let context = Context::new();
-    let identity = [NamedPolicy { name: "p", policy: &policy }];
-    let set = PolicySet { identity: &identity, ..PolicySet::default() };
-    let req = Request {
-        principal: &principal,
-        action: "s3:GetObject",
-        resource: "arn:aws:s3:::bucket/key.txt",
-        resource_account: Some(ACCOUNT),
-        context: &context,
-    };
-    c.bench_function("a_one_identity_policy_one_statement", |b| {
-        b.iter(|| rootsim_model::policy::evaluate(black_box(&req), black_box(&set)))
-    });
+    let workload = OneStatement::new();
+    c.bench_function("a_one_identity_policy_one_statement", |b| b.iter(|| black_box(&workload).evaluate()));
 }
 
 fn heavy(c: &mut Criterion) {

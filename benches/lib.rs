@@ -31,6 +31,55 @@ pub fn managed_policy(n: usize, statements: usize) -> String {
     format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, stmts.join(","))
 }
 
+/// Workload (a): one identity policy with one statement, and an allowed request.
+pub struct OneStatement {
+    /// The identity policy.
+    pub policy: Policy,
+    /// The caller.
+    pub principal: Principal,
+    /// The (empty) request context.
+    pub context: Context,
+}
+
+impl OneStatement {
+    /// Builds workload (a).
+    pub fn new() -> OneStatement {
+        let policy = Policy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]}"#,
+            PolicyKind::Identity,
+        )
+        .expect("valid");
+        let principal = Principal {
+            kind: PrincipalKind::User,
+            arn: format!("arn:aws:iam::{ACCOUNT}:user/bob"),
+            principal_arn: format!("arn:aws:iam::{ACCOUNT}:user/bob"),
+            account: ACCOUNT.into(),
+            service_linked_role: false,
+        };
+        OneStatement { policy, principal, context: Context::new() }
+    }
+
+    /// Evaluates `s3:GetObject` on `arn:aws:s3:::bucket/key.txt`.
+    pub fn evaluate(&self) -> rootsim_model::policy::Decision<'_> {
+        let identity = [NamedPolicy { name: "p", policy: &self.policy }];
+        let set = PolicySet { identity: &identity, ..PolicySet::default() };
+        let req = Request {
+            principal: &self.principal,
+            action: "s3:GetObject",
+            resource: "arn:aws:s3:::bucket/key.txt",
+            resource_account: Some(ACCOUNT),
+            context: &self.context,
+        };
+        rootsim_model::policy::evaluate(&req, &set)
+    }
+}
+
+impl Default for OneStatement {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Everything workload (b) evaluates: 10 managed policies of 10 statements, three SCP levels, an
 /// RCP, a bucket policy and a boundary.
 pub struct Heavy {

@@ -1,8 +1,7 @@
 //! Runs one benchmark workload in a loop, for instruction counts under
 //! `valgrind --tool=callgrind` (docs/performance.md): `profile a|b|c N`.
 
-use rootsim_benches::{eval_requests, eval_requests_by_reference, Heavy, ACCOUNT};
-use rootsim_model::policy::{Context, NamedPolicy, Policy, PolicyKind, PolicySet, Principal, PrincipalKind, Request};
+use rootsim_benches::{eval_requests, eval_requests_by_reference, Heavy, OneStatement};
 use std::hint::black_box;
 
 #[global_allocator]
@@ -14,30 +13,9 @@ fn main() {
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     match which {
         "a" => {
-            let policy = Policy::parse(
-                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]}"#,
-                PolicyKind::Identity,
-            )
-            .expect("valid");
-            let principal = Principal {
-                kind: PrincipalKind::User,
-                arn: format!("arn:aws:iam::{ACCOUNT}:user/bob"),
-                principal_arn: format!("arn:aws:iam::{ACCOUNT}:user/bob"),
-                account: ACCOUNT.into(),
-                service_linked_role: false,
-            };
-            let context = Context::new();
-            let identity = [NamedPolicy { name: "p", policy: &policy }];
-            let set = PolicySet { identity: &identity, ..PolicySet::default() };
-            let req = Request {
-                principal: &principal,
-                action: "s3:GetObject",
-                resource: "arn:aws:s3:::bucket/key.txt",
-                resource_account: Some(ACCOUNT),
-                context: &context,
-            };
+            let workload = OneStatement::new();
             for _ in 0..n {
-                black_box(rootsim_model::policy::evaluate(black_box(&req), black_box(&set)));
+                black_box(black_box(&workload).evaluate());
             }
         }
         "b" => {
