@@ -1,7 +1,11 @@
 //! Differential test of the policy engine against an independent reference evaluator.
 //!
 //! Random requests with random policies in every layer (generators in
-//! `reference/cases.rs`) are decided by the engine (`rootsim_model::policy::evaluate`) and by
+//! `reference/cases.rs`: users, role sessions, federated users, root users, service principals
+//! and anonymous callers; policy variables and 2008-10-17 documents; set operators over
+//! multi-valued keys; `NotPrincipal`; account, role, session and service grants, in one account
+//! or across two) are decided by the engine (`rootsim_model::policy::evaluate`, with the
+//! principal read by `rootsim_model::eval::principal_from` as `rootsim eval` reads it) and by
 //! the reference (`reference/mod.rs`, written from AWS's documentation without reading the
 //! engine). They must agree on the outcome; for a deny, on the layer(s) that decided:
 //!
@@ -11,8 +15,12 @@
 //!
 //! A disagreement is shrunk by proptest, then saved as `tests/corpus/found/<hash>.json`: a
 //! one-element array holding a `rootsim eval` request (docs/eval.md) whose `id` holds both
-//! answers, so it can be read, and replayed with `rootsim eval <file>`. Every saved case is replayed by `saved_disagreements_now_agree`, so a case stays
-//! evidence after the engine or the reference was fixed.
+//! answers, so it can be read, and replayed with `rootsim eval <file>`. Every saved case is
+//! replayed by `saved_disagreements_now_agree`, so a case stays evidence after the reference was
+//! fixed. Cases that show an engine bug get an `"engineBug"` note in their `id` (added by hand
+//! once the documentation says the engine is wrong), are replayed by the ignored
+//! `saved_engine_bugs_now_fixed`, and `known_engine_bug` keeps the random runs from stopping on
+//! the same bug again.
 //!
 //! `cargo test -p rootsim-tests --test differential` runs 10,000 cases; the `#[ignore]`d
 //! `engine_agrees_with_reference_1m` runs 1,000,000 (`-- --ignored`, best in release).
@@ -94,9 +102,11 @@ fn known_engine_bug(case: &Case) -> Option<&'static str> {
     let session = format!("arn:aws:sts::{}:assumed-role/Dev/s1", ACCOUNTS[case.caller_account]);
     let role = format!("arn:aws:iam::{}:role/Dev", ACCOUNTS[case.caller_account]);
     let not_principal_role = case.caller_kind == Kind::RoleSession
-        && case.resource_policy.iter().flat_map(|d| &d.stmts).any(|s| {
-            s.not_principal && s.principals.contains(&role) && !s.principals.contains(&session)
-        });
+        && case
+            .resource_policy
+            .iter()
+            .flat_map(|d| &d.stmts)
+            .any(|s| s.not_principal && s.principals.contains(&role) && !s.principals.contains(&session));
     not_principal_role.then_some("NotPrincipal: a role ARN exempts the role's sessions")
 }
 

@@ -35,9 +35,13 @@ enum Repairer {
 enum Scp {
     None,
     /// Deny everything to root users (`StringLike aws:PrincipalArn arn:aws:iam::*:root`).
-    DenyRoot { at_org_root: bool },
+    DenyRoot {
+        at_org_root: bool,
+    },
     /// Deny the policy actions themselves to everyone.
-    DenyPolicyActions { at_org_root: bool },
+    DenyPolicyActions {
+        at_org_root: bool,
+    },
     /// Deny root users except AssumeRoot sessions (`Null aws:AssumedRoot true`).
     DenyRootExceptAssumeRoot,
     /// Deny something unrelated.
@@ -48,10 +52,18 @@ impl Scp {
     fn document(self) -> Option<&'static str> {
         Some(match self {
             Scp::None => return None,
-            Scp::DenyRoot { .. } => r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}]}"#,
-            Scp::DenyPolicyActions { .. } => r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["s3:GetBucketPolicy","s3:PutBucketPolicy","s3:DeleteBucketPolicy","sqs:GetQueueAttributes","sqs:SetQueueAttributes"],"Resource":"*"}]}"#,
-            Scp::DenyRootExceptAssumeRoot => r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"},"Null":{"aws:AssumedRoot":"true"}}}]}"#,
-            Scp::DenyUnrelated => r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#,
+            Scp::DenyRoot { .. } => {
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}]}"#
+            }
+            Scp::DenyPolicyActions { .. } => {
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["s3:GetBucketPolicy","s3:PutBucketPolicy","s3:DeleteBucketPolicy","sqs:GetQueueAttributes","sqs:SetQueueAttributes"],"Resource":"*"}]}"#
+            }
+            Scp::DenyRootExceptAssumeRoot => {
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"},"Null":{"aws:AssumedRoot":"true"}}}]}"#
+            }
+            Scp::DenyUnrelated => {
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#
+            }
         })
     }
 
@@ -103,9 +115,8 @@ impl Lock {
         } else {
             ("sqs:SendMessage", r#""sqs:SendMessage","sqs:ReceiveMessage","sqs:DeleteMessage""#)
         };
-        let fill = |s: &str| {
-            s.replace("ACCOUNT", account).replace("SVC", service).replace("ONE", one).replace("MANY", many)
-        };
+        let fill =
+            |s: &str| s.replace("ACCOUNT", account).replace("SVC", service).replace("ONE", one).replace("MANY", many);
         format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Lock","Effect":"Deny","Principal":{},{},"Resource":{}{}}}]}}"#,
             fill(self.principal),
@@ -204,7 +215,14 @@ fn repair_commands(bucket: bool, name: &str, queue_url: &str, policy: &str) -> [
 
 /// One whole case; returns an error message (with the transcript) when the property fails.
 /// `invert` flips the expectation, to check that the property can fail.
-fn check(management: bool, bucket: bool, repairer: Repairer, scp: Scp, lock: &Lock, invert: bool) -> Result<(), String> {
+fn check(
+    management: bool,
+    bucket: bool,
+    repairer: Repairer,
+    scp: Scp,
+    lock: &Lock,
+    invert: bool,
+) -> Result<(), String> {
     let repairer = if management { Repairer::Root } else { repairer };
     let mut run = Run { session: Session::demo(DEFAULT_SEED), host: MemoryHost::default(), log: Vec::new() };
     let (mgmt, dev) = (run.account("management"), run.account("dev"));
@@ -295,7 +313,7 @@ fn check(management: bool, bucket: bool, repairer: Repairer, scp: Scp, lock: &Lo
             run.keys(&creds);
         }
     }
-    let expected = !scp.denies(management, repairer) != invert;
+    let expected = scp.denies(management, repairer) == invert;
     for line in [&get, &put, &delete] {
         let out = run.exec(line);
         if out.ok != expected {
@@ -306,7 +324,10 @@ fn check(management: bool, bucket: bool, repairer: Repairer, scp: Scp, lock: &Lo
                 run.log.join("\n")
             ));
         }
-        if !out.ok && out.code.as_deref() != Some("AccessDenied") && out.code.as_deref() != Some("AccessDeniedException") {
+        if !out.ok
+            && out.code.as_deref() != Some("AccessDenied")
+            && out.code.as_deref() != Some("AccessDeniedException")
+        {
             return Err(format!("{line} failed with {:?}, not an access denial\n{}", out.code, run.log.join("\n")));
         }
     }

@@ -8,9 +8,7 @@
 
 use super::{Caller, Docs, Kind, Req, Verdict};
 use proptest::prelude::*;
-use rootsim_model::policy::{
-    Context, Decision, NamedPolicy, ParseOptions, Policy, PolicyKind, PolicySet, Request,
-};
+use rootsim_model::policy::{Context, Decision, NamedPolicy, ParseOptions, Policy, PolicyKind, PolicySet, Request};
 use serde_json::{json, Map, Value};
 
 /// The two accounts: most callers live in the first, so same-account cases dominate.
@@ -248,7 +246,8 @@ impl Doc {
                         }
                         Value::Object(p)
                     };
-                    let name = if s.not_principal && kind == PolicyKind::Resource { "NotPrincipal" } else { "Principal" };
+                    let name =
+                        if s.not_principal && kind == PolicyKind::Resource { "NotPrincipal" } else { "Principal" };
                     m.insert(name.into(), p);
                 }
                 m.insert((if s.not_action { "NotAction" } else { "Action" }).into(), one_or_many(&s.actions));
@@ -342,10 +341,13 @@ pub fn stmt(kind: PolicyKind) -> impl Strategy<Value = Stmt> {
         prop::bool::weighted(0.25),
         conditions,
     )
-        .prop_map(move |(allow, not_action, actions, not_resource, resources, principals, not_principal, conditions)| {
-            let s = Stmt { allow, not_action, actions, not_resource, resources, principals, not_principal, conditions };
-            fit(s, kind)
-        })
+        .prop_map(
+            move |(allow, not_action, actions, not_resource, resources, principals, not_principal, conditions)| {
+                let s =
+                    Stmt { allow, not_action, actions, not_resource, resources, principals, not_principal, conditions };
+                fit(s, kind)
+            },
+        )
 }
 
 /// Makes a statement valid in a policy of `kind`.
@@ -382,8 +384,11 @@ pub fn fit(mut s: Stmt, kind: PolicyKind) -> Stmt {
 
 /// A document of 1–4 statements valid as a policy of `kind`.
 pub fn doc(kind: PolicyKind) -> impl Strategy<Value = Doc> {
-    (prop::collection::vec(stmt(kind), 1..=4), prop::bool::weighted(0.15))
-        .prop_map(|(stmts, legacy_version)| Doc { stmts, legacy_version, rcp_full_access: false })
+    (prop::collection::vec(stmt(kind), 1..=4), prop::bool::weighted(0.15)).prop_map(|(stmts, legacy_version)| Doc {
+        stmts,
+        legacy_version,
+        rcp_full_access: false,
+    })
 }
 
 /// One SCP level: usually `FullAWSAccess`, often a generated SCP beside it, sometimes neither.
@@ -467,6 +472,7 @@ pub fn case() -> impl Strategy<Value = Case> {
         prop::option::weighted(0.3, doc(PolicyKind::Boundary)),
         prop::option::weighted(0.3, doc(PolicyKind::Session)),
         doc(PolicyKind::Session),
+        prop::bool::weighted(0.8),
     );
     let others = (
         prop::option::weighted(0.5, doc(PolicyKind::Resource)),
@@ -483,9 +489,8 @@ pub fn case() -> impl Strategy<Value = Case> {
             context,
             identity: own.0,
             boundary: own.1,
-            // A federated user always has a session policy: without one it has no permissions
-            // (GetFederationToken), which the request format cannot say.
-            session: if caller_kind == Kind::Federated { Some(own.3) } else { own.2 },
+            // A federated user mostly has a session policy (without one it has no permissions).
+            session: if caller_kind == Kind::Federated && own.4 { own.2.or(Some(own.3)) } else { own.2 },
             resource_policy: others.0,
             // SCPs govern principals of member accounts; services and anonymous callers have none.
             scps: if matches!(caller_kind, Kind::Service | Kind::Anonymous) { None } else { others.1 },
@@ -622,7 +627,13 @@ impl Case {
 pub fn caller_from(arn: &str) -> Caller {
     if arn == "anonymous" || arn.ends_with(".amazonaws.com") {
         let kind = if arn == "anonymous" { Kind::Anonymous } else { Kind::Service };
-        return Caller { kind, arn: arn.to_string(), principal_arn: arn.to_string(), account: String::new(), user_name: None };
+        return Caller {
+            kind,
+            arn: arn.to_string(),
+            principal_arn: arn.to_string(),
+            account: String::new(),
+            user_name: None,
+        };
     }
     let account = arn.split(':').nth(4).unwrap_or_default().to_string();
     let (kind, principal_arn, user_name) = if arn.contains(":federated-user/") {

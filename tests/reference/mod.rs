@@ -29,9 +29,8 @@
 //! * layers: SCP levels, RCP levels, the resource policy, identity policies, the permissions
 //!   boundary, session policies; the root-user rule; cross-account requests.
 //!
-//! Out of scope: trust/KMS policies that must allow, the AssumeRoot task policy, a
-//! federated-user session without a session policy (AWS gives it no permissions; the generators
-//! always pass one), single-valued operators over multi-valued keys.
+//! Out of scope: trust/KMS policies that must allow, the AssumeRoot task policy, single-valued
+//! operators over multi-valued keys.
 //!
 //! One choice is not AWS's (AWS rejects such documents at write time): a statement whose
 //! condition uses an unknown operator is *unevaluable*; it never allows, and an unevaluable `Deny`
@@ -402,7 +401,9 @@ fn scope_matches(stmt: &Value, req: &Req, ctx: &[(String, Vec<String>)], vars: b
 fn principal_entries(v: &Value) -> Vec<(String, String)> {
     match v {
         Value::String(s) => vec![(s.clone(), s.clone())],
-        Value::Object(map) => map.iter().flat_map(|(k, v)| strings(v).into_iter().map(move |e| (k.clone(), e))).collect(),
+        Value::Object(map) => {
+            map.iter().flat_map(|(k, v)| strings(v).into_iter().map(move |e| (k.clone(), e))).collect()
+        }
         _ => vec![],
     }
 }
@@ -456,7 +457,9 @@ fn not_principal_exempts(v: &Value, req: &Req) -> bool {
     if req.has_boundary {
         return false;
     }
-    let named = |g: Grant| entries.iter().any(|(k, e)| k != "*" && !(k == "AWS" && e == "*") && entry_grant(k, e, caller) == Some(g));
+    let named = |g: Grant| {
+        entries.iter().any(|(k, e)| k != "*" && !(k == "AWS" && e == "*") && entry_grant(k, e, caller) == Some(g))
+    };
     match caller.kind {
         Kind::Anonymous => false,
         Kind::Service => named(Grant::Direct),
@@ -565,13 +568,16 @@ fn condition_holds(
     // Variables only in String and ARN operators; a value whose variable is unresolved matches
     // no context value.
     let with_vars = vars && (positive.starts_with("String") || positive.starts_with("Arn"));
-    let expanded: Vec<Vec<Tok>> =
-        policy_values.iter().filter_map(|p| expand(p, ctx, with_vars)).collect();
+    let expanded: Vec<Vec<Tok>> = policy_values.iter().filter_map(|p| expand(p, ctx, with_vars)).collect();
     // For one context value: does the (possibly negated) operator hold?
     let holds_for = |v: &str| {
         let any = expanded.iter().any(|p| compare(&positive, p, v));
         // Positive: any policy value matches (OR). Negated: none matches (NOR).
-        if negated { !any } else { any }
+        if negated {
+            !any
+        } else {
+            any
+        }
     };
     match (set, values) {
         // ForAllValues: every context value satisfies it; vacuously true for a missing key or
@@ -690,8 +696,7 @@ pub fn evaluate(req: &Req, docs: &Docs) -> Verdict {
     // and anonymous callers have none.
     let identity: &[Value] = if kind.has_identity() { &docs.identity } else { &[] };
     let boundary = if kind.has_identity() { docs.boundary.as_ref() } else { None };
-    let session: &[Value] =
-        if matches!(kind, Kind::RoleSession | Kind::Federated) { &docs.session } else { &[] };
+    let session: &[Value] = if matches!(kind, Kind::RoleSession | Kind::Federated) { &docs.session } else { &[] };
     // SCPs govern principals of member accounts; a caller of no account has none.
     let scps = if kind.accountless() { &None } else { &docs.scps };
     let req = &Req { has_boundary: boundary.is_some(), ..req.clone() };
@@ -737,7 +742,14 @@ pub fn evaluate(req: &Req, docs: &Docs) -> Verdict {
     let grant = docs.resource.as_ref().and_then(|d| resource_grant(d, req));
     let identity_allows = identity.iter().any(|d| has_allow(d, req));
     let boundary_allows = boundary.is_none_or(|d| has_allow(d, req));
-    let session_allows = session.is_empty() || session.iter().any(|d| has_allow(d, req));
+    // A federated user's permissions are the intersection of its user's policies and the
+    // session policy passed to GetFederationToken; without one it has none (outside direct
+    // resource grants). A role session without a session policy is not limited by one.
+    let session_allows = if kind == Kind::Federated {
+        session.iter().any(|d| has_allow(d, req))
+    } else {
+        session.is_empty() || session.iter().any(|d| has_allow(d, req))
+    };
 
     // The first layer lacking an Allow on the caller's own side: identity, boundary, session.
     let caller_side = |with_identity: bool| -> Option<Layer> {
