@@ -487,8 +487,9 @@ pub fn case() -> impl Strategy<Value = Case> {
             resource,
             resource_account,
             context,
-            identity: own.0,
-            boundary: own.1,
+            // Services and anonymous callers have no identity policies or boundary.
+            identity: if matches!(caller_kind, Kind::Service | Kind::Anonymous) { vec![] } else { own.0 },
+            boundary: if matches!(caller_kind, Kind::Service | Kind::Anonymous) { None } else { own.1 },
             // A federated user mostly has a session policy (without one it has no permissions).
             session: if caller_kind == Kind::Federated && own.4 { own.2.or(Some(own.3)) } else { own.2 },
             resource_policy: others.0,
