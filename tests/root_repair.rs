@@ -7,7 +7,8 @@
 //! the command layer as a user would (`Session::execute`):
 //!
 //! * the owner account's repairer (its root user signed in, or for the member account dev
-//!   sometimes an `AssumeRoot` session with `S3UnlockBucketPolicy` / `SQSUnlockQueuePolicy`)
+//!   sometimes, after its root password was removed centrally, an `AssumeRoot` session with
+//!   `S3UnlockBucketPolicy` / `SQSUnlockQueuePolicy`)
 //!   can get, put and delete the policy exactly when no SCP denies it (rules S3-OWNER-ROOT-UNLOCK,
 //!   SQS-OWNER-ROOT-UNLOCK, ORG-SCP-MEMBER-ROOT, ORG-SCP-NOT-MANAGEMENT in docs/rules.md);
 //! * the account's administrator (alice, or an OrganizationAccountAccessRole session in dev)
@@ -229,6 +230,20 @@ fn check(
     let owner = if management { mgmt.clone() } else { dev.clone() };
 
     run.alice();
+    if repairer == Repairer::AssumeRoot {
+        // Centralized root access: dev's root password is removed, so only AssumeRoot is left.
+        run.must("aws organizations enable-aws-service-access --service-principal iam.amazonaws.com");
+        run.must("aws iam enable-organizations-root-sessions");
+        let creds = run.must(&format!(
+            "aws sts assume-root --target-principal {dev} --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"
+        ));
+        run.keys(&creds);
+        run.must("aws iam delete-login-profile");
+        if run.exec("sign-in root --email aws-dev@example.com --password Dev-Root-2026!").ok {
+            return Err(format!("dev's root signed in after its password was removed\n{}", run.log.join("\n")));
+        }
+        run.alice();
+    }
     // The account's administrator creates the resource and locks it.
     let admin = if management {
         None
@@ -266,10 +281,6 @@ fn check(
             dev.clone()
         };
         run.must(&format!("aws organizations attach-policy --policy-id {id} --target-id {target}"));
-    }
-    if repairer == Repairer::AssumeRoot {
-        run.must("aws organizations enable-aws-service-access --service-principal iam.amazonaws.com");
-        run.must("aws iam enable-organizations-root-sessions");
     }
 
     match &admin {
