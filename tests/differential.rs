@@ -17,10 +17,9 @@
 //! one-element array holding a `rootsim eval` request (docs/eval.md) whose `id` holds both
 //! answers, so it can be read, and replayed with `rootsim eval <file>`. Every saved case is
 //! replayed by `saved_disagreements_now_agree`, so a case stays evidence after the reference was
-//! fixed. Cases that show an engine bug get an `"engineBug"` note in their `id` (added by hand
-//! once the documentation says the engine is wrong), are replayed by the ignored
-//! `saved_engine_bugs_now_fixed`, and `known_engine_bug` keeps the random runs from stopping on
-//! the same bug again.
+//! fixed. Cases that showed an engine bug carry an `"engineBug"` note in their `id` (added by
+//! hand once the documentation said the engine was wrong) and are replayed by
+//! `saved_engine_bugs_now_fixed`.
 //!
 //! `cargo test -p rootsim-tests --test differential` runs 10,000 cases; the `#[ignore]`d
 //! `engine_agrees_with_reference_1m` runs 1,000,000 (`-- --ignored`, best in release).
@@ -29,8 +28,8 @@
 mod reference;
 
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
-use reference::cases::{case, Case, Inputs, ACCOUNTS};
-use reference::{Kind, Verdict};
+use reference::cases::{case, Case, Inputs};
+use reference::Verdict;
 use rootsim_model::policy::{Decision, Layer, Outcome};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -92,31 +91,12 @@ fn save(case: &Case, engine: &Decision, reference: &Verdict, why: &str) -> PathB
     path
 }
 
-/// Engine bugs already reported (each with its saved case in `tests/corpus/found/`, marked
-/// `engineBug`): a disagreement on a case that shows one is not reported again, so that the run
-/// goes on to find others. Returns the bug's description.
-fn known_engine_bug(case: &Case) -> Option<&'static str> {
-    // NotPrincipal naming only the role (or only the role and its account) exempts the role's
-    // sessions in the engine; AWS's NotPrincipal page says a session must be named by its own
-    // session ARN, with its role and account (found/d29799a772a541c8.json).
-    let session = format!("arn:aws:sts::{}:assumed-role/Dev/s1", ACCOUNTS[case.caller_account]);
-    let role = format!("arn:aws:iam::{}:role/Dev", ACCOUNTS[case.caller_account]);
-    let not_principal_role = case.caller_kind == Kind::RoleSession
-        && case
-            .resource_policy
-            .iter()
-            .flat_map(|d| &d.stmts)
-            .any(|s| s.not_principal && s.principals.contains(&role) && !s.principals.contains(&session));
-    not_principal_role.then_some("NotPrincipal: a role ARN exempts the role's sessions")
-}
-
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let inputs = case.inputs();
     let engine = inputs.engine();
     let reference = inputs.reference();
     match disagreement(&engine, &reference) {
         None => Ok(()),
-        Some(_) if known_engine_bug(case).is_some() => Ok(()),
         Some(why) => Err(TestCaseError::fail(why)),
     }
 }
@@ -187,10 +167,9 @@ fn saved_disagreements_now_agree() {
     replay_saved(false);
 }
 
-/// The saved cases that show engine bugs (reported, not yet fixed: the engine is the lead's).
-/// Un-ignore once the engine is fixed.
+/// The saved cases that showed engine bugs (NotPrincipal and role sessions; a boundary given
+/// for a service caller) are decided as AWS documents now.
 #[test]
-#[ignore = "engine bugs reported to the lead, see the engineBug notes in tests/corpus/found/"]
 fn saved_engine_bugs_now_fixed() {
     replay_saved(true);
 }

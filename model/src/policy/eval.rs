@@ -81,11 +81,13 @@ fn principal_grant(spec: &PrincipalSpec, req: &Request<'_>, has_boundary: bool) 
         // NotPrincipal (Deny only) applies to everyone not listed; AWS
         // documents that it always applies to principals with a permissions
         // boundary.
-        // The caller is excepted only when it is listed itself (its ARN, its role's ARN, or for
-        // the root user its account): listing an account, as AWS recommends next to the user,
-        // does not except that account's other principals.
+        // The caller is excepted only when it is listed itself (its own ARN, or for the root
+        // user its account): listing an account, as AWS recommends next to the user, does not
+        // except that account's other principals, and a role's ARN does not stand for its
+        // sessions: NotPrincipal must name the specific session (AWS's NotPrincipal page).
         let listed = spec.entries.iter().any(|e| match entry_grant(e, req) {
             Some(Grant::Account) => req.principal.kind == PrincipalKind::Root,
+            Some(Grant::Role) => false,
             other => other.is_some(),
         });
         return (has_boundary || !listed).then_some(Grant::Direct);
@@ -228,7 +230,9 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
     let is_root = p.kind == PrincipalKind::Root;
     let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
     let cross_account = !unsigned && req.resource_account.is_some_and(|a| !a.is_empty() && a != p.account);
-    let has_boundary = set.boundary.is_some() && !is_root;
+    // Only IAM users and roles can have a boundary: one given for root, a service or an
+    // anonymous caller is not theirs and changes nothing (NotPrincipal included).
+    let has_boundary = set.boundary.is_some() && !is_root && !unsigned;
     let mut d = Decision {
         outcome: Outcome::ImplicitlyDenied,
         decided_by: Layers::new(),
