@@ -440,9 +440,10 @@ pub fn account_arn(account: &str) -> String {
 }
 
 /// The account an operation acts on: the caller's, or `--account-id`. Acting on another account
-/// needs Organizations' trusted access and a management or delegated administrator caller, which
-/// rootsim does not model yet, so only the caller's own ID is accepted (and not from the
-/// management account, which must call in standalone context: facts §4.2).
+/// needs an all-features organization with trusted access for `account.amazonaws.com`, a caller in
+/// its management account or in an Account Management delegated administrator, and a target that
+/// is a member of the same organization; the management account cannot name itself and must call
+/// in standalone context (facts §4.2).
 fn target(call: &Call, input: &Input) -> AwsResult<String> {
     let own = call.account();
     let Some(id) = opt_str(input, "AccountId") else { return Ok(own) };
@@ -451,25 +452,52 @@ fn target(call: &Call, input: &Input) -> AwsResult<String> {
             "1 validation error detected: Value '{id}' at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{{12}}"
         )));
     }
-    let management = call.world.organizations.of_account(&own).is_some_and(|o| o.management_account == own);
+    let org = call.world.organizations.of_account(&own);
+    let management = org.is_some_and(|o| o.management_account == own);
     if id == own && management {
         return Err(denied(
             "The management account can't specify its own AccountId; call the operation without --account-id.",
         ));
     }
-    if id != own {
-        return Err(denied(format!(
-            "You can manage account {id} only from its organization's management account or an Account Management delegated administrator, with trusted access enabled; rootsim does not model that yet. Call without --account-id to act on your own account ({own})."
-        )));
+    if id == own {
+        return Ok(own);
     }
-    Ok(own)
+    const SP: &str = "account.amazonaws.com";
+    let delegated = org.is_some_and(|o| o.delegated_admins.get(SP).is_some_and(|a| a.contains(&own)));
+    let Some(org) = org.filter(|_| management || delegated) else {
+        return Err(denied(format!(
+            "You can manage account {id} only from its organization's management account or an Account Management delegated administrator. Call without --account-id to act on your own account ({own})."
+        )));
+    };
+    if org.feature_set != crate::organizations::FeatureSet::All || !org.service_access.contains(SP) {
+        return Err(denied(format!(
+            "Managing member accounts needs all features and trusted access for {SP} in organization {}.",
+            org.id
+        ))
+        .with_hint(format!("  (rootsim) The management account enables it with `aws organizations enable-aws-service-access --service-principal {SP}`.")));
+    }
+    if !org.accounts.contains_key(id) || id == org.management_account {
+        return Err(denied(format!("Account {id} is not a member account of organization {}.", org.id)));
+    }
+    Ok(id.to_string())
+}
+
+/// The resource ARN Account Management authorizes against: the `account` resource type for the
+/// caller's own account, `accountInOrganization` for a member managed from the organization.
+fn resource_arn(call: &Call, account: &str) -> String {
+    match call.world.organizations.of_account(account) {
+        Some(o) if account != call.caller.account => {
+            format!("arn:aws:account::{}:account/{}/{account}", o.management_account, o.id)
+        }
+        _ => account_arn(account),
+    }
 }
 
 /// Asks the policy engine, with Account Management's condition keys, and turns a denial into the
 /// JSON protocol's `AccessDeniedException`.
 fn authorize(call: &mut Call, action: &str, account: &str, extra: &[(&str, &str)]) -> AwsResult<()> {
-    let record =
-        call.world.authorize_ctx(&call.caller, &call.region, action, &account_arn(account), None, false, extra);
+    let resource = resource_arn(call, account);
+    let record = call.world.authorize_ctx(&call.caller, &call.region, action, &resource, None, false, extra);
     let result = if record.decision.is_allowed() { Ok(()) } else { Err(denied(record.denial_message())) };
     call.auth.push(record);
     result
