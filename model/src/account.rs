@@ -363,8 +363,11 @@ pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Val
         return Err(denied("You don't have permissions to access this resource. Only the organization's management account can do this."));
     }
     let id = req_str(input, "AccountId")?.to_string();
-    call.authorize("organizations:CloseAccount", &format!("arn:aws:organizations::{}:account/{}/{id}", org.management_account, org.id))
-        .map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
+    call.authorize(
+        "organizations:CloseAccount",
+        &format!("arn:aws:organizations::{}:account/{}/{id}", org.management_account, org.id),
+    )
+    .map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
     let violation = |reason: &str, msg: &str| {
         AwsError::new("ConstraintViolationException", 400, msg.to_string()).with_hint(format!("  Reason: {reason}"))
     };
@@ -385,7 +388,11 @@ pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Val
         ));
     }
     if target.status_at(now) != AccountStatus::Active {
-        return Err(AwsError::new("AccountAlreadyClosedException", 400, "You attempted to close an account that is already closed."));
+        return Err(AwsError::new(
+            "AccountAlreadyClosedException",
+            400,
+            "You attempted to close an account that is already closed.",
+        ));
     }
     // Closures made by this operation, counted from when each was requested.
     let requested: Vec<(i64, AccountStatus)> = org
