@@ -213,6 +213,22 @@ impl Accounts {
 /// it (facts §4.3): 90 days.
 pub const POST_CLOSURE_SECONDS: i64 = 90 * 86_400;
 
+/// How long a member closed by Organizations' `CloseAccount` stays `PENDING_CLOSURE` before it is
+/// `SUSPENDED` (a simulator assumption: AWS says the call is asynchronous, facts §4.3).
+pub const PENDING_CLOSURE_SECONDS: i64 = 3600;
+
+/// The rolling window of Organizations' closure quota (facts §4.3): 30 days.
+pub const CLOSE_QUOTA_WINDOW_SECONDS: i64 = 30 * 86_400;
+
+/// How many member closures may be in progress at once (facts §4.3).
+pub const MAX_CLOSURES_IN_PROGRESS: usize = 3;
+
+/// How many members an organization of `members` member accounts may close with `CloseAccount`
+/// within a rolling 30 days (facts §4.3): 20 % of them, at least 250, at most 1,000.
+pub fn close_quota(members: usize) -> usize {
+    (members / 5).clamp(250, 1000)
+}
+
 /// How long an opt-in Region stays `ENABLING` or `DISABLING` (a simulator assumption: AWS says
 /// minutes to hours). Long enough that the `ConflictException` rules can be seen.
 pub const REGION_CHANGE_SECONDS: i64 = 15 * 60;
@@ -252,6 +268,9 @@ impl Account {
     /// anything having to run at that moment: the clock alone decides.
     pub fn status_at(&self, now: i64) -> AccountStatus {
         match (self.status, self.closed_at) {
+            // Organizations' CloseAccount stores the moment closure completes, in the future while
+            // the request is still being processed.
+            (AccountStatus::Suspended, Some(at)) if now < at => AccountStatus::PendingClosure,
             (AccountStatus::Suspended, Some(at)) if now >= at + POST_CLOSURE_SECONDS => AccountStatus::Closed,
             (status, _) => status,
         }
@@ -329,6 +348,81 @@ impl Accounts {
     }
 }
 
+// ---------------------------------------------------------------- Organizations' CloseAccount
+
+/// `organizations close-account --account-id`: the management account closes a member of its
+/// all-features organization (facts §4.3). The member is `PENDING_CLOSURE` for
+/// [`PENDING_CLOSURE_SECONDS`], then `SUSPENDED` for the same 90-day post-closure period as a
+/// console closure ([`Account::status_at`]); it was not closed by its root, so it cannot reopen
+/// itself. Its Organizations table row lives in `crate::organizations::OPERATIONS`.
+pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = call.world.organizations.of_account(&call.caller.account).cloned().ok_or_else(|| {
+        AwsError::new("AWSOrganizationsNotInUseException", 400, "Your account is not a member of an organization.")
+    })?;
+    if org.management_account != call.caller.account {
+        return Err(denied("You don't have permissions to access this resource. Only the organization's management account can do this."));
+    }
+    let id = req_str(input, "AccountId")?.to_string();
+    call.authorize(
+        "organizations:CloseAccount",
+        &format!("arn:aws:organizations::{}:account/{}/{id}", org.management_account, org.id),
+    )
+    .map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
+    let violation = |reason: &str, msg: &str| {
+        AwsError::new("ConstraintViolationException", 400, msg.to_string()).with_hint(format!("  Reason: {reason}"))
+    };
+    if org.feature_set != crate::organizations::FeatureSet::All {
+        // Facts §4.3: only an all-features organization closes members; the wire error is a
+        // simulator assumption.
+        return Err(denied("Closing member accounts requires an organization with all features enabled.")
+            .with_hint("  (rootsim) In a consolidated-billing-only organization only the member's root user can close it (console close-account)."));
+    }
+    let now = call.now();
+    let Some(target) = call.world.accounts.get(&id).filter(|_| org.accounts.contains_key(&id)) else {
+        return Err(AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist."));
+    };
+    if id == org.management_account {
+        return Err(violation(
+            "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
+            "You attempted to close the management account. Close it as its root user after every member is closed or removed.",
+        ));
+    }
+    if target.status_at(now) != AccountStatus::Active {
+        return Err(AwsError::new(
+            "AccountAlreadyClosedException",
+            400,
+            "You attempted to close an account that is already closed.",
+        ));
+    }
+    // Closures made by this operation, counted from when each was requested.
+    let requested: Vec<(i64, AccountStatus)> = org
+        .accounts
+        .keys()
+        .filter_map(|m| call.world.accounts.get(m))
+        .filter(|a| !a.closed_by_root)
+        .filter_map(|a| a.closed_at.map(|at| (at - PENDING_CLOSURE_SECONDS, a.status_at(now))))
+        .collect();
+    if requested.iter().filter(|(_, s)| *s == AccountStatus::PendingClosure).count() >= MAX_CLOSURES_IN_PROGRESS {
+        return Err(violation(
+            "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED",
+            "You attempted to exceed the number of accounts that you can close at a time.",
+        ));
+    }
+    let members = org.accounts.len().saturating_sub(1);
+    if requested.iter().filter(|(at, _)| now - at < CLOSE_QUOTA_WINDOW_SECONDS).count() >= close_quota(members) {
+        return Err(violation(
+            "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
+            "You have exceeded close account quota for the past 30 days.",
+        ));
+    }
+    let a = call.world.accounts.by_id.get_mut(&id).expect("checked");
+    a.status = AccountStatus::Suspended;
+    a.closed_at = Some(now + PENDING_CLOSURE_SECONDS);
+    a.closed_by_root = false;
+    a.pending_email = None;
+    Ok(Value::Null)
+}
+
 // ---------------------------------------------------------------- the Account Management API
 
 use crate::clock::format_cli;
@@ -353,9 +447,10 @@ pub fn account_arn(account: &str) -> String {
 }
 
 /// The account an operation acts on: the caller's, or `--account-id`. Acting on another account
-/// needs Organizations' trusted access and a management or delegated administrator caller, which
-/// rootsim does not model yet, so only the caller's own ID is accepted (and not from the
-/// management account, which must call in standalone context: facts §4.2).
+/// needs an all-features organization with trusted access for `account.amazonaws.com`, a caller in
+/// its management account or in an Account Management delegated administrator, and a target that
+/// is a member of the same organization; the management account cannot name itself and must call
+/// in standalone context (facts §4.2).
 fn target(call: &Call, input: &Input) -> AwsResult<String> {
     let own = call.account();
     let Some(id) = opt_str(input, "AccountId") else { return Ok(own) };
@@ -364,25 +459,52 @@ fn target(call: &Call, input: &Input) -> AwsResult<String> {
             "1 validation error detected: Value '{id}' at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{{12}}"
         )));
     }
-    let management = call.world.organizations.of_account(&own).is_some_and(|o| o.management_account == own);
+    let org = call.world.organizations.of_account(&own);
+    let management = org.is_some_and(|o| o.management_account == own);
     if id == own && management {
         return Err(denied(
             "The management account can't specify its own AccountId; call the operation without --account-id.",
         ));
     }
-    if id != own {
-        return Err(denied(format!(
-            "You can manage account {id} only from its organization's management account or an Account Management delegated administrator, with trusted access enabled; rootsim does not model that yet. Call without --account-id to act on your own account ({own})."
-        )));
+    if id == own {
+        return Ok(own);
     }
-    Ok(own)
+    const SP: &str = "account.amazonaws.com";
+    let delegated = org.is_some_and(|o| o.delegated_admins.get(SP).is_some_and(|a| a.contains(&own)));
+    let Some(org) = org.filter(|_| management || delegated) else {
+        return Err(denied(format!(
+            "You can manage account {id} only from its organization's management account or an Account Management delegated administrator. Call without --account-id to act on your own account ({own})."
+        )));
+    };
+    if org.feature_set != crate::organizations::FeatureSet::All || !org.service_access.contains(SP) {
+        return Err(denied(format!(
+            "Managing member accounts needs all features and trusted access for {SP} in organization {}.",
+            org.id
+        ))
+        .with_hint(format!("  (rootsim) The management account enables it with `aws organizations enable-aws-service-access --service-principal {SP}`.")));
+    }
+    if !org.accounts.contains_key(id) || id == org.management_account {
+        return Err(denied(format!("Account {id} is not a member account of organization {}.", org.id)));
+    }
+    Ok(id.to_string())
+}
+
+/// The resource ARN Account Management authorizes against: the `account` resource type for the
+/// caller's own account, `accountInOrganization` for a member managed from the organization.
+fn resource_arn(call: &Call, account: &str) -> String {
+    match call.world.organizations.of_account(account) {
+        Some(o) if account != call.caller.account => {
+            format!("arn:aws:account::{}:account/{}/{account}", o.management_account, o.id)
+        }
+        _ => account_arn(account),
+    }
 }
 
 /// Asks the policy engine, with Account Management's condition keys, and turns a denial into the
 /// JSON protocol's `AccessDeniedException`.
 fn authorize(call: &mut Call, action: &str, account: &str, extra: &[(&str, &str)]) -> AwsResult<()> {
-    let record =
-        call.world.authorize_ctx(&call.caller, &call.region, action, &account_arn(account), None, false, extra);
+    let resource = resource_arn(call, account);
+    let record = call.world.authorize_ctx(&call.caller, &call.region, action, &resource, None, false, extra);
     let result = if record.decision.is_allowed() { Ok(()) } else { Err(denied(record.denial_message())) };
     call.auth.push(record);
     result
@@ -854,6 +976,43 @@ mod tests {
         a.closed_at = Some(1_000);
         assert_eq!(a.status_at(1_000 + POST_CLOSURE_SECONDS - 1), AccountStatus::Suspended);
         assert_eq!(a.status_at(1_000 + POST_CLOSURE_SECONDS), AccountStatus::Closed);
+    }
+
+    #[test]
+    fn close_quota_follows_the_facts() {
+        assert_eq!(close_quota(0), 250);
+        assert_eq!(close_quota(1_249), 250);
+        assert_eq!(close_quota(2_000), 400);
+        assert_eq!(close_quota(10_000), 1_000);
+    }
+
+    #[test]
+    fn only_three_closures_may_be_in_progress() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let extra = s.world.add_account("extra", "aws-extra@example.com", None);
+        let org = s.world.organizations.org.as_mut().unwrap();
+        let root = org.root_id.clone();
+        org.accounts.insert(
+            extra.clone(),
+            crate::organizations::Membership {
+                parent: root,
+                joined_method: crate::organizations::JoinedMethod::Created,
+                joined: 0,
+            },
+        );
+        run(&mut s, "sign-in user --account management --user-name alice --password Alice-Passw0rd!");
+        for name in ["dev", "prod", "security"] {
+            let line = format!("aws organizations close-account --account-id {}", id(&s, name));
+            assert!(run(&mut s, &line).ok, "{name}");
+        }
+        let line = format!("aws organizations close-account --account-id {extra}");
+        let out = run(&mut s, &line);
+        assert_eq!(out.code.as_deref(), Some("ConstraintViolationException"));
+        assert!(out.text.contains("CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED"), "{}", out.text);
+        assert_eq!(s.world.accounts.get(&extra).unwrap().status_at(s.world.clock.now()), AccountStatus::Active);
+        // Once the first three are done, the fourth may go.
+        run(&mut s, "clock advance 1h");
+        assert!(run(&mut s, &line).ok);
     }
 
     #[test]

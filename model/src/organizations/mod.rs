@@ -358,11 +358,17 @@ fn account_json(call: &Call, org: &Organization, id: &str) -> Value {
         "Arn": org.account_arn(id),
         "Email": a.map(|a| a.email.as_str()).unwrap_or(""),
         "Name": a.map(|a| a.name.as_str()).unwrap_or(""),
-        "Status": a.map_or("ACTIVE", |a| a.status.as_str()),
+        // Organizations' enum has no CLOSED: a permanently closed member still reads SUSPENDED.
+        "Status": a.map_or("ACTIVE", |a| match a.status_at(call.world.clock.now()) {
+            crate::account::AccountStatus::Closed => "SUSPENDED",
+            s => s.as_str(),
+        }),
         "JoinedMethod": match m.joined_method { JoinedMethod::Created => "CREATED", JoinedMethod::Invited => "INVITED" },
         "JoinedTimestamp": crate::clock::format_cli(m.joined),
     })
 }
+
+use crate::account::org_close_account as close_account;
 
 fn describe_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
     let org = org_of(call, false)?;
@@ -914,6 +920,12 @@ pub const OPERATIONS: &[Operation] = &[
         ]
     ),
     op!("DeletePolicy", policies::delete_policy, "Deletes a policy attached nowhere.", [POLICY_ID]),
+    op!(
+        "CloseAccount",
+        close_account,
+        "Closes a member account: PENDING_CLOSURE, then SUSPENDED for 90 days (management account).",
+        [p("AccountId", Shape::String, true, "the member account's ID")]
+    ),
     op!("DescribeOrganization", describe_organization, "Describes the organization of the caller's account.", []),
     op!(
         "ListRoots",
