@@ -46,6 +46,7 @@ const SHIPPED: &[(&str, &str)] = &[
         "enable-centralized-root-access.lesson",
         include_str!("../../scenarios/lessons/enable-centralized-root-access.lesson"),
     ),
+    ("unlock-an-sqs-queue.lesson", include_str!("../../scenarios/lessons/unlock-an-sqs-queue.lesson")),
 ];
 
 /// One thing `check` looks for.
