@@ -46,6 +46,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "enable-centralized-root-access.lesson",
         include_str!("../../scenarios/lessons/enable-centralized-root-access.lesson"),
     ),
+    (
+        "remove-member-root-credentials.lesson",
+        include_str!("../../scenarios/lessons/remove-member-root-credentials.lesson"),
+    ),
     ("unlock-an-sqs-queue.lesson", include_str!("../../scenarios/lessons/unlock-an-sqs-queue.lesson")),
 ];
 
