@@ -34,6 +34,23 @@ const SHIPPED: &[(&str, &str)] = &[
     ("root-vs-admin.lesson", include_str!("../../scenarios/lessons/root-vs-admin.lesson")),
     ("which-tasks-need-root.lesson", include_str!("../../scenarios/lessons/which-tasks-need-root.lesson")),
     ("secure-the-root-user.lesson", include_str!("../../scenarios/lessons/secure-the-root-user.lesson")),
+    (
+        "locked-out-by-a-bucket-policy.lesson",
+        include_str!("../../scenarios/lessons/locked-out-by-a-bucket-policy.lesson"),
+    ),
+    (
+        "admin-revoked-own-permissions.lesson",
+        include_str!("../../scenarios/lessons/admin-revoked-own-permissions.lesson"),
+    ),
+    (
+        "enable-centralized-root-access.lesson",
+        include_str!("../../scenarios/lessons/enable-centralized-root-access.lesson"),
+    ),
+    (
+        "remove-member-root-credentials.lesson",
+        include_str!("../../scenarios/lessons/remove-member-root-credentials.lesson"),
+    ),
+    ("unlock-an-sqs-queue.lesson", include_str!("../../scenarios/lessons/unlock-an-sqs-queue.lesson")),
 ];
 
 /// One thing `check` looks for.
