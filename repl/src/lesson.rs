@@ -51,6 +51,8 @@ const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../scenarios/lessons/remove-member-root-credentials.lesson"),
     ),
     ("unlock-an-sqs-queue.lesson", include_str!("../../scenarios/lessons/unlock-an-sqs-queue.lesson")),
+    ("close-a-member-account.lesson", include_str!("../../scenarios/lessons/close-a-member-account.lesson")),
+    ("alert-on-root-use.lesson", include_str!("../../scenarios/lessons/alert-on-root-use.lesson")),
 ];
 
 /// One thing `check` looks for.
@@ -488,9 +490,17 @@ impl Tutor {
                 if !self.checked {
                     return reply("Try first: `check` at least once, then `solution` shows one.".into());
                 }
+                // Account IDs are written in; {{NAME}} values depend on earlier output.
+                let mut text = lesson.solution_text.clone();
+                while let Some(i) = text.find("{{account:") {
+                    let Some(len) = text[i..].find("}}") else { break };
+                    let name = &text[i + 10..i + len];
+                    let id = session.world.accounts.find(name).map_or_else(|| name.to_string(), |a| a.id.clone());
+                    text.replace_range(i..i + len + 2, &id);
+                }
                 reply(format!(
                     "A solution ({{{{NAME}}}} stands for a value read with @set from the output before):\n  {}",
-                    lesson.solution_text.lines().collect::<Vec<_>>().join("\n  ")
+                    text.lines().collect::<Vec<_>>().join("\n  ")
                 ))
             }
             _ => None,
