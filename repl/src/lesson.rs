@@ -51,8 +51,10 @@ const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../scenarios/lessons/remove-member-root-credentials.lesson"),
     ),
     ("unlock-an-sqs-queue.lesson", include_str!("../../scenarios/lessons/unlock-an-sqs-queue.lesson")),
+    ("scp-denies-root.lesson", include_str!("../../scenarios/lessons/scp-denies-root.lesson")),
     ("close-a-member-account.lesson", include_str!("../../scenarios/lessons/close-a-member-account.lesson")),
     ("alert-on-root-use.lesson", include_str!("../../scenarios/lessons/alert-on-root-use.lesson")),
+    ("unmanageable-kms-key.lesson", include_str!("../../scenarios/lessons/unmanageable-kms-key.lesson")),
 ];
 
 /// One thing `check` looks for.
