@@ -636,28 +636,22 @@ impl World {
         };
         let identity = Identity::Console { account, user, mfa: true, since: self.clock.now() };
         let caller = self.resolve(&identity)?;
-        // The resource's own policy and owner, where rootsim keeps one. A role's trust policy
-        // must itself allow sts:AssumeRole.
-        let trusted = (action.eq_ignore_ascii_case("sts:AssumeRole"))
-            .then(|| crate::arn::Arn::parse(resource))
-            .flatten()
-            .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
-            .and_then(|a| {
-                let name = a.resource.rsplit('/').next()?;
-                Some((a.account.to_string(), self.iam.account(a.account)?.role(name)?))
-            });
-        if let Some((owner, role)) = trusted {
-            let label = format!("trust policy of role {}", role.name);
-            return Ok(self.authorize_owned(
-                &caller,
-                "us-east-1",
-                action,
-                resource,
-                Some(&owner),
-                Some((&label, &role.trust_policy)),
-                true,
-                &[],
-            ));
+        // The resource's own policy and owner, found as the service's own operations find them.
+        // A role's trust policy must itself allow sts:AssumeRole.
+        if action.eq_ignore_ascii_case("sts:AssumeRole") {
+            if let Some((owner, label, role)) = crate::sts::trust_policy_of(self, resource) {
+                let trust = Some((label.as_str(), &role.trust_policy));
+                return Ok(self.authorize_owned(
+                    &caller,
+                    "us-east-1",
+                    action,
+                    resource,
+                    Some(&owner),
+                    trust,
+                    true,
+                    &[],
+                ));
+            }
         }
         // AssumeRoot names the member's root user but is authorized in the caller's account alone
         // (sts::assume_root does the same).
@@ -665,19 +659,12 @@ impl World {
             let own = caller.account.clone();
             return Ok(self.authorize_owned(&caller, "us-east-1", action, resource, Some(&own), None, false, &[]));
         }
-        let (owner, policy): (Option<String>, Option<(String, &Policy)>) =
-            if let Some(rest) = resource.strip_prefix("arn:aws:s3:::") {
-                let bucket = rest.split('/').next().unwrap_or(rest);
-                match self.s3.buckets.get(bucket) {
-                    Some(b) => (Some(b.owner.clone()), b.policy.as_ref().map(|p| (format!("on bucket {bucket}"), p))),
-                    None => (None, None),
-                }
-            } else if let Some(q) = self.sqs.queues.get(resource) {
-                (Some(q.account.clone()), q.policy.as_ref().map(|p| (format!("on queue {}", q.name), p)))
-            } else {
-                (None, None)
-            };
-        let policy = policy.as_ref().map(|(label, p)| (label.as_str(), *p));
+        let found = match resource.strip_prefix("arn:aws:s3:::") {
+            Some(rest) => crate::s3::bucket_policy_of(self, rest.split('/').next().unwrap_or(rest)),
+            None => crate::sqs::queue_policy_of(self, resource),
+        };
+        let (owner, policy) = found.map_or((None, None), |(owner, policy)| (Some(owner), policy));
+        let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
         Ok(self.authorize_owned(&caller, "us-east-1", action, resource, owner.as_deref(), policy, false, &[]))
     }
 }

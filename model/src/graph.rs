@@ -118,24 +118,18 @@ impl AccessGraph {
                 }
             }
         }
-        // AssumeRoot: from principals (not root users) of the management account or the IAM
-        // delegated administrator, into members other than the management account.
-        if let Some(org) = world.organizations.org.as_ref() {
-            if org.root_features.contains(crate::iam::org_features::ROOT_SESSIONS) {
-                let members: Vec<String> =
-                    org.accounts.keys().filter(|a| **a != org.management_account).cloned().collect();
-                for &c in &callers {
-                    let Node::User { arn: caller } = &graph[c] else { continue };
-                    let account = arn::Arn::parse(caller).map(|a| a.account.to_string()).unwrap_or_default();
-                    if account != org.management_account && !org.is_iam_delegated_admin(&account) {
-                        continue;
-                    }
-                    for m in &members {
-                        if allowed(&graph[c], "sts:AssumeRoot", &arn::root(m)) {
-                            let target = add(&mut graph, Node::Root { account: m.clone() });
-                            edges.push((c, target, Edge::AssumeRoot));
-                        }
-                    }
+        // AssumeRoot: from IAM users (root users cannot call it) into every account whose root
+        // sessions their organization permits them (sts::root_session_permitted).
+        let accounts: Vec<String> = world.iam.accounts.keys().cloned().collect();
+        for &c in &callers {
+            let Node::User { arn: caller } = &graph[c] else { continue };
+            let from = arn::Arn::parse(caller).map(|a| a.account.to_string()).unwrap_or_default();
+            for target in &accounts {
+                if crate::sts::root_session_permitted(world, &from, target).is_ok()
+                    && allowed(&graph[c], "sts:AssumeRoot", &arn::root(target))
+                {
+                    let node = add(&mut graph, Node::Root { account: target.clone() });
+                    edges.push((c, node, Edge::AssumeRoot));
                 }
             }
         }

@@ -145,12 +145,18 @@ fn s3_denial(world: &World, caller_account: &str, owner: &str, e: AwsError) -> A
     AwsError { message, ..e }
 }
 
+/// A bucket's owner account and its bucket policy, named as decisions name it (`on bucket NAME`):
+/// what a request on the bucket or its objects is decided with. `None` when there is no such
+/// bucket. Bucket operations and [`World::decide`] both use it.
+pub fn bucket_policy_of(world: &World, bucket: &str) -> Option<(String, Option<(String, Policy)>)> {
+    let b = world.s3.buckets.get(bucket)?;
+    Some((b.owner.clone(), b.policy.clone().map(|p| (format!("on bucket {bucket}"), p))))
+}
+
 /// Authorizes `action` on `resource` (the bucket or one of its objects) with the bucket policy.
 fn authorize_bucket(call: &mut Call, action: &str, bucket: &str, resource: &str) -> AwsResult<()> {
-    let b = call.world.s3.buckets.get(bucket).ok_or_else(no_such_bucket)?;
-    let (owner, policy) = (b.owner.clone(), b.policy.clone());
-    let label = format!("on bucket {bucket}");
-    let result = call.authorize_owned(action, resource, &owner, policy.as_ref().map(|p| (label.as_str(), p)));
+    let (owner, policy) = bucket_policy_of(call.world, bucket).ok_or_else(no_such_bucket)?;
+    let result = call.authorize_owned(action, resource, &owner, policy.as_ref().map(|(l, p)| (l.as_str(), p)));
     let account = call.caller.account.clone();
     result.map_err(|e| s3_denial(call.world, &account, &owner, e))
 }

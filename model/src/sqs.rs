@@ -16,6 +16,7 @@ use crate::error::{AwsError, AwsResult};
 use crate::policy::{Policy, PolicyKind};
 use crate::s3::md5_hex;
 use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -232,12 +233,18 @@ fn find(call: &Call, url: &str) -> AwsResult<String> {
     }
 }
 
+/// A queue's owner account and its queue policy, named as decisions name it (`on queue NAME`):
+/// what a request on the queue is decided with. `None` when there is no queue with this ARN.
+/// Queue operations and [`World::decide`] both use it.
+pub fn queue_policy_of(world: &World, arn: &str) -> Option<(String, Option<(String, Policy)>)> {
+    let q = world.sqs.queues.get(arn)?;
+    Some((q.account.clone(), q.policy.clone().map(|p| (format!("on queue {}", q.name), p))))
+}
+
 /// Authorizes `action` on a queue with its queue policy.
 fn authorize_queue(call: &mut Call, action: &str, arn: &str) -> AwsResult<()> {
-    let q = &call.world.sqs.queues[arn];
-    let policy = q.policy.clone();
-    let label = format!("on queue {}", q.name);
-    call.authorize_with(action, arn, policy.as_ref().map(|p| (label.as_str(), p)))
+    let (owner, policy) = queue_policy_of(call.world, arn).ok_or_else(non_existent)?;
+    call.authorize_owned(action, arn, &owner, policy.as_ref().map(|(l, p)| (l.as_str(), p)))
 }
 
 fn uuid(call: &mut Call) -> String {

@@ -7,8 +7,10 @@ use crate::arn;
 use crate::auth::{key, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
+use crate::iam::Role;
 use crate::policy::{Policy, PolicyKind};
 use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -216,13 +218,8 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
 
     // A role that does not exist is reported as a denial, as AWS does, so that callers cannot
     // probe other accounts for role names.
-    let target =
-        arn::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource.starts_with("role/")).and_then(|a| {
-            let name = a.resource.rsplit('/').next()?;
-            let role = call.world.iam.account(a.account)?.role(name)?;
-            Some((a.account.to_string(), role.clone()))
-        });
-    let Some((role_account, role)) = target else {
+    let target = trust_policy_of(call.world, role_arn).map(|(account, label, role)| (account, label, role.clone()));
+    let Some((role_account, trust_name, role)) = target else {
         let record = call.world.authorize(&call.caller, &call.region, "sts:AssumeRole", role_arn, None, true);
         call.auth.push(record);
         // No trust policy was there to consult, so AWS names no policy type either.
@@ -231,7 +228,6 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
             call.caller.principal.arn
         )));
     };
-    let trust_name = format!("trust policy of role {}", role.name);
     let record = call.world.authorize(
         &call.caller,
         &call.region,
@@ -309,6 +305,50 @@ fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<V
     Ok(out)
 }
 
+/// The organization's side of AssumeRoot: may principals of `caller_account` open root sessions
+/// in `target_account`? The caller's account must be the management account or the IAM delegated
+/// administrator, RootSessions enabled, and the target another member of the same organization.
+/// Simulator assumptions where AWS does not document the error (facts appendix 1): each refusal is
+/// AccessDenied with a message naming the rule. [`crate::graph`] asks the same question.
+pub fn root_session_permitted(world: &World, caller_account: &str, target_account: &str) -> AwsResult<()> {
+    let Some(org) = world.organizations.of_account(caller_account) else {
+        return Err(AwsError::access_denied(
+            "AssumeRoot needs an organization with centralized root access; this account is not in one.",
+        ));
+    };
+    if org.management_account != caller_account && !org.is_iam_delegated_admin(caller_account) {
+        return Err(AwsError::access_denied(
+            "Only the management account or the delegated administrator for IAM can call AssumeRoot.",
+        ));
+    }
+    if !org.root_features.contains(crate::iam::org_features::ROOT_SESSIONS) {
+        return Err(AwsError::access_denied(
+            "Privileged root actions in member accounts (RootSessions) are not enabled for this organization.",
+        ));
+    }
+    if target_account == org.management_account {
+        return Err(AwsError::access_denied(
+            "AssumeRoot cannot target the management account, which centralized root access does not cover.",
+        ));
+    }
+    if !org.accounts.contains_key(target_account) {
+        return Err(AwsError::access_denied(format!(
+            "Account {target_account} is not a member of organization {}.",
+            org.id
+        )));
+    }
+    Ok(())
+}
+
+/// The role a role ARN names, its account, and its trust policy's name in decisions (`trust
+/// policy of role NAME`). `None` when no such role exists. AssumeRole and [`World::decide`] use it.
+pub fn trust_policy_of<'w>(world: &'w World, role_arn: &str) -> Option<(String, String, &'w Role)> {
+    let a = arn::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource.starts_with("role/"))?;
+    let name = a.resource.rsplit('/').next()?;
+    let role = world.iam.account(a.account)?.role(name)?;
+    Some((a.account.to_string(), format!("trust policy of role {}", role.name), role))
+}
+
 fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
     let target = req_str(input, "TargetPrincipal")?;
     let task = match input.get("TaskPolicyArn") {
@@ -339,35 +379,7 @@ fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     if call.caller.is_root() {
         return Err(AwsError::access_denied("You cannot use root user credentials to call AssumeRoot."));
     }
-    let org = call.world.organizations.of_account(&call.caller.account).cloned();
-    let Some(org) = org else {
-        return Err(AwsError::access_denied(
-            "AssumeRoot needs an organization with centralized root access; this account is not in one.",
-        ));
-    };
-    let caller_allowed =
-        org.management_account == call.caller.account || org.is_iam_delegated_admin(&call.caller.account);
-    if !caller_allowed {
-        return Err(AwsError::access_denied(
-            "Only the management account or the delegated administrator for IAM can call AssumeRoot.",
-        ));
-    }
-    if !org.root_features.contains(crate::iam::org_features::ROOT_SESSIONS) {
-        return Err(AwsError::access_denied(
-            "Privileged root actions in member accounts (RootSessions) are not enabled for this organization.",
-        ));
-    }
-    if target_account == org.management_account {
-        return Err(AwsError::access_denied(
-            "AssumeRoot cannot target the management account, which centralized root access does not cover.",
-        ));
-    }
-    if !org.accounts.contains_key(target_account) {
-        return Err(AwsError::access_denied(format!(
-            "Account {target_account} is not a member of organization {}.",
-            org.id
-        )));
-    }
+    root_session_permitted(call.world, &call.caller.account, target_account)?;
     let resource = arn::root(target_account);
     // AssumeRoot names the member's root user as its resource but is authorized in the caller's
     // account alone: no policy of the member is involved, so the caller's account owns it here.

@@ -120,11 +120,7 @@ pub fn run(session: &mut Session, args: &Args) -> Outcome {
                 let result = if out.ok {
                     Ok(Value::Null)
                 } else {
-                    Err(crate::error::AwsError::new(
-                        out.code.as_deref().unwrap_or("AccessDenied"),
-                        400,
-                        out.text.clone(),
-                    ))
+                    Err(AwsError::new(out.code.as_deref().unwrap_or("AccessDenied"), 400, out.text.clone()))
                 };
                 session.world.record_call(&caller, service, event, "us-east-1", &Default::default(), &result);
             }

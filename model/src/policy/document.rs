@@ -351,22 +351,14 @@ impl Cidr {
             Some((ip, len)) => (ip, Some(len.parse::<u8>().ok()?)),
             None => (s, None),
         };
-        let (addr, prefix) = match ip.trim().parse::<std::net::IpAddr>().ok()? {
-            std::net::IpAddr::V4(v4) => {
-                let len = len.unwrap_or(32);
-                if len > 32 {
-                    return None;
-                }
-                (u128::from(v4.to_ipv6_mapped()), 96 + len)
-            }
-            std::net::IpAddr::V6(v6) => {
-                let len = len.unwrap_or(128);
-                if len > 128 {
-                    return None;
-                }
-                (u128::from(v6), len)
-            }
-        };
+        let ip = ip.trim().parse::<std::net::IpAddr>().ok()?;
+        // IPv4 networks live in the IPv4-mapped part of the 128-bit space.
+        let (bits, offset) = if ip.is_ipv4() { (32, 96) } else { (128, 0) };
+        let len = len.unwrap_or(bits);
+        if len > bits {
+            return None;
+        }
+        let (addr, prefix) = (mapped(ip), offset + len);
         let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
         Some(Cidr { addr: addr & mask, prefix })
     }
@@ -386,11 +378,16 @@ impl Cidr {
 pub fn ip_address(s: &str) -> Option<u128> {
     let s = s.trim();
     if let Some(v4) = dotted_ipv4(s.as_bytes()) {
-        return Some(u128::from(std::net::Ipv4Addr::from(v4).to_ipv6_mapped()));
+        return Some(mapped(std::net::Ipv4Addr::from(v4).into()));
     }
-    match s.parse::<std::net::IpAddr>().ok()? {
-        std::net::IpAddr::V4(v4) => Some(u128::from(v4.to_ipv6_mapped())),
-        std::net::IpAddr::V6(v6) => Some(u128::from(v6)),
+    s.parse::<std::net::IpAddr>().ok().map(mapped)
+}
+
+/// An address as 128 bits, IPv4 as an IPv4-mapped IPv6 address (one space for both families).
+fn mapped(ip: std::net::IpAddr) -> u128 {
+    match ip {
+        std::net::IpAddr::V4(v4) => u128::from(v4.to_ipv6_mapped()),
+        std::net::IpAddr::V6(v6) => u128::from(v6),
     }
 }
 
