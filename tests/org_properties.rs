@@ -13,6 +13,7 @@
 use proptest::prelude::*;
 use rootsim_model::auth::Identity;
 use rootsim_model::{MemoryHost, Session, World, DEFAULT_SEED};
+use rootsim_tests::without_history;
 
 /// One step of a sequence. Indices pick among what exists when the step runs.
 #[derive(Debug, Clone)]
@@ -227,20 +228,6 @@ fn world_is_consistent(world: &World) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// The world without its event history, which every attempt (failed ones too) appends to, nor
-/// what the history fires downstream (EventBridge alerts and the SNS emails they send, as in
-/// tests/properties.rs): AWS delivers the events of failed calls like any other.
-fn without_history(world: &World) -> World {
-    let mut w = world.clone();
-    w.cloudtrail = Default::default();
-    w.events.fired.clear();
-    for inbox in w.mail.mailboxes.values_mut() {
-        inbox.retain(|m| m.from != rootsim_model::sns::SENDER || m.code.is_some());
-    }
-    w.mail.mailboxes.retain(|_, inbox| !inbox.is_empty());
-    w
 }
 
 fn run(steps: &[Step]) -> Result<(), TestCaseError> {

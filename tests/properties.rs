@@ -19,21 +19,10 @@ fn first_difference(a: &str, b: &str) -> String {
 
 /// The saved world (as text) without its event history, and the history's events.
 fn without_history(saved: &str) -> (String, Vec<serde_json::Value>) {
-    let mut v: serde_json::Value = serde_json::from_str(saved).expect("a saved world is JSON");
-    let events = v["world"]["cloudtrail"]["events"].take();
-    // What a recorded event fires downstream (EventBridge alerts, the SNS emails they send) is
-    // part of the history too: AWS delivers the events of failed calls like any other.
-    v["world"]["events"]["fired"].take();
-    if let Some(boxes) = v["world"]["mail"]["mailboxes"].as_object_mut() {
-        for inbox in boxes.values_mut() {
-            if let Some(mails) = inbox.as_array_mut() {
-                mails.retain(|m| m["from"] != rootsim_model::sns::SENDER || m["code"].is_string());
-            }
-        }
-        boxes.retain(|_, inbox| inbox.as_array().is_none_or(|a| !a.is_empty()));
-    }
-    let events = events.as_array().cloned().unwrap_or_default();
-    (serde_json::to_string_pretty(&v).expect("serializes"), events)
+    let mut session = Session::from_json(saved).expect("a saved world loads");
+    let events = std::mem::take(&mut session.world.cloudtrail.events);
+    session.world = rootsim_tests::without_history(&session.world);
+    (session.to_json(), events)
 }
 
 proptest! {

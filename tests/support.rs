@@ -1,10 +1,27 @@
-//! Shared pieces of rootsim's integration and property tests: where the scenarios live, and
-//! proptest strategies that produce command lines, from well-formed AWS calls to garbage.
+//! Shared pieces of rootsim's integration and property tests: where the scenarios live, what a
+//! failed command may change, and proptest strategies that produce command lines, from
+//! well-formed AWS calls to garbage.
 
 use proptest::prelude::*;
 use rootsim_model::registry;
 use rootsim_model::service::{kebab, Shape};
 use std::path::PathBuf;
+
+/// The world without its event history, which every attempt (failed ones too) appends to, nor
+/// what the history fires downstream (EventBridge alerts and the SNS emails they send): AWS
+/// delivers the events of failed calls like any other. What remains is what a failed command must
+/// leave as it was.
+pub fn without_history(world: &rootsim_model::World) -> rootsim_model::World {
+    let mut w = world.clone();
+    w.cloudtrail = Default::default();
+    w.events.fired.clear();
+    for inbox in w.mail.mailboxes.values_mut() {
+        // SNS notifications carry no one-time code; subscription confirmations do, and stay.
+        inbox.retain(|m| m.from != rootsim_model::sns::SENDER || m.code.is_some());
+    }
+    w.mail.mailboxes.retain(|_, inbox| !inbox.is_empty());
+    w
+}
 
 /// The workspace's `scenarios/` folder.
 pub fn scenarios_dir() -> PathBuf {
