@@ -495,13 +495,8 @@ impl Tutor {
                     return reply("Try first: `check` at least once, then `solution` shows one.".into());
                 }
                 // Account IDs are written in; {{NAME}} values depend on earlier output.
-                let mut text = lesson.solution_text.clone();
-                while let Some(i) = text.find("{{account:") {
-                    let Some(len) = text[i..].find("}}") else { break };
-                    let name = &text[i + 10..i + len];
-                    let id = session.world.accounts.find(name).map_or_else(|| name.to_string(), |a| a.id.clone());
-                    text.replace_range(i..i + len + 2, &id);
-                }
+                let text = crate::script::substitute_accounts(&lesson.solution_text, session)
+                    .unwrap_or_else(|_| lesson.solution_text.clone());
                 reply(format!(
                     "A solution ({{{{NAME}}}} stands for a value read with @set from the output before):\n  {}",
                     text.lines().collect::<Vec<_>>().join("\n  ")

@@ -320,13 +320,10 @@ pub struct Report {
     pub failures: Vec<Failure>,
 }
 
-/// Replaces `{{NAME}}` with variables set by `@set`, and `{{account:NAME}}` with the ID of the
-/// account called NAME, so scripts need not hard-code generated IDs.
-fn substitute(command: &str, vars: &[(String, String)], session: &Session) -> Result<String, String> {
-    let mut out = command.to_string();
-    for (name, value) in vars {
-        out = out.replace(&format!("{{{{{name}}}}}"), value);
-    }
+/// Replaces `{{account:NAME}}` with the ID of the account called NAME, so that scripts and
+/// lessons need not hard-code generated IDs; other `{{...}}` are left as they are.
+pub fn substitute_accounts(text: &str, session: &Session) -> Result<String, String> {
+    let mut out = text.to_string();
     while let Some(i) = out.find("{{account:") {
         let Some(len) = out[i..].find("}}") else { break };
         let name = &out[i + 10..i + len];
@@ -338,6 +335,17 @@ fn substitute(command: &str, vars: &[(String, String)], session: &Session) -> Re
             .ok_or_else(|| format!("{{{{account:{name}}}}}: no account called {name}"))?;
         out.replace_range(i..i + len + 2, &id);
     }
+    Ok(out)
+}
+
+/// Replaces `{{NAME}}` with variables set by `@set`, and `{{account:NAME}}` with the ID of the
+/// account called NAME, so scripts need not hard-code generated IDs.
+fn substitute(command: &str, vars: &[(String, String)], session: &Session) -> Result<String, String> {
+    let mut out = command.to_string();
+    for (name, value) in vars {
+        out = out.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    let out = substitute_accounts(&out, session)?;
     if let Some(i) = out.find("{{") {
         if let Some(j) = out[i..].find("}}") {
             return Err(format!("unknown variable {} (set it with @set first)", &out[i..i + j + 2]));
