@@ -133,7 +133,8 @@ fn write_answer(out: &mut Vec<u8>, id: Option<&RawValue>, d: &Decision<'_>, expl
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"index\":");
-        out.extend_from_slice(m.index.to_string().as_bytes());
+        // Writing to a Vec cannot fail.
+        let _ = std::io::Write::write_fmt(out, format_args!("{}", m.index));
         out.extend_from_slice(if m.effect == policy::Effect::Allow {
             b",\"effect\":\"Allow\"}"
         } else {
