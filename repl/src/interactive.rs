@@ -33,10 +33,7 @@ pub fn use_colour(no_color: Option<&str>, is_terminal: bool) -> bool {
 /// Where history lives: `$ROOTSIM_HISTORY`, else `$XDG_STATE_HOME/rootsim/history`, else
 /// `$HOME/.local/state/rootsim/history`; `None` when none of them is set.
 pub fn history_path(rootsim_history: Option<&str>, xdg_state: Option<&str>, home: Option<&str>) -> Option<PathBuf> {
-    let nonempty = |s: Option<&str>| s.filter(|v| !v.is_empty()).map(PathBuf::from);
-    nonempty(rootsim_history)
-        .or_else(|| nonempty(xdg_state).map(|d| d.join("rootsim").join("history")))
-        .or_else(|| nonempty(home).map(|h| h.join(".local/state/rootsim/history")))
+    crate::state_file(rootsim_history, xdg_state, home, "history")
 }
 
 /// Lines that carry secrets are not written to the history file.

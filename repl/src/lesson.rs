@@ -338,12 +338,7 @@ impl Progress {
     /// Where progress is kept: `$ROOTSIM_PROGRESS`, else `$XDG_STATE_HOME/rootsim/progress.json`,
     /// else `~/.local/state/rootsim/progress.json`.
     pub fn path(explicit: Option<&str>, state_home: Option<&str>, home: Option<&str>) -> Option<PathBuf> {
-        match (explicit.filter(|p| !p.is_empty()), state_home.filter(|p| !p.is_empty()), home) {
-            (Some(p), _, _) => Some(PathBuf::from(p)),
-            (None, Some(s), _) => Some(Path::new(s).join("rootsim/progress.json")),
-            (None, None, Some(h)) => Some(Path::new(h).join(".local/state/rootsim/progress.json")),
-            _ => None,
-        }
+        crate::state_file(explicit, state_home, home, "progress.json")
     }
 
     /// The default place, from the environment.

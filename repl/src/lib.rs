@@ -13,6 +13,17 @@ pub mod runner;
 pub mod script;
 
 use rootsim_model::command::lex::needs_more_input;
+use std::path::PathBuf;
+
+/// Where rootsim keeps a state file called `name` (history, course progress): `explicit` (an
+/// environment variable naming the file) when set, else `$XDG_STATE_HOME/rootsim/NAME`, else
+/// `~/.local/state/rootsim/NAME`; `None` without any of them. Empty values count as unset.
+pub fn state_file(explicit: Option<&str>, xdg_state: Option<&str>, home: Option<&str>, name: &str) -> Option<PathBuf> {
+    let nonempty = |s: Option<&str>| s.filter(|v| !v.is_empty()).map(PathBuf::from);
+    nonempty(explicit)
+        .or_else(|| nonempty(xdg_state).map(|d| d.join("rootsim").join(name)))
+        .or_else(|| nonempty(home).map(|h| h.join(".local/state/rootsim").join(name)))
+}
 
 /// Splits input text into commands: a script on standard input, or a block pasted into the REPL
 /// (typed input is one command, since the editor only lets a newline in while a quote or bracket
