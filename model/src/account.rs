@@ -356,18 +356,18 @@ impl Accounts {
 /// console closure ([`Account::status_at`]); it was not closed by its root, so it cannot reopen
 /// itself. Its Organizations table row lives in `crate::organizations::OPERATIONS`.
 pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = call.world.organizations.of_account(&call.caller.account).cloned().ok_or_else(|| {
-        AwsError::new("AWSOrganizationsNotInUseException", 400, "Your account is not a member of an organization.")
-    })?;
+    let org = call
+        .world
+        .organizations
+        .of_account(&call.caller.account)
+        .cloned()
+        .ok_or_else(crate::organizations::not_in_use)?;
     if org.management_account != call.caller.account {
-        return Err(denied("You don't have permissions to access this resource. Only the organization's management account can do this."));
+        return Err(crate::organizations::org_denied());
     }
     let id = req_str(input, "AccountId")?.to_string();
-    call.authorize(
-        "organizations:CloseAccount",
-        &format!("arn:aws:organizations::{}:account/{}/{id}", org.management_account, org.id),
-    )
-    .map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
+    call.authorize("organizations:CloseAccount", &org.account_arn(&id))
+        .map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
     let violation = |reason: &str, msg: &str| {
         AwsError::new("ConstraintViolationException", 400, msg.to_string()).with_hint(format!("  Reason: {reason}"))
     };

@@ -232,11 +232,13 @@ use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;
 
-fn not_in_use() -> AwsError {
+/// `AWSOrganizationsNotInUseException`: the caller's account is in no organization.
+pub(crate) fn not_in_use() -> AwsError {
     AwsError::new("AWSOrganizationsNotInUseException", 400, "Your account is not a member of an organization.")
 }
 
-fn org_denied() -> AwsError {
+/// `AccessDeniedException` for what only the management account may do.
+pub(crate) fn org_denied() -> AwsError {
     AwsError::new(
         "AccessDeniedException",
         403,
@@ -320,7 +322,8 @@ impl Organization {
     fn ou_arn(&self, id: &str) -> String {
         format!("arn:aws:organizations::{}:ou/{}/{id}", self.management_account, self.id)
     }
-    fn account_arn(&self, id: &str) -> String {
+    /// `arn:aws:organizations::MGMT:account/o-.../ID`: a member account as Organizations names it.
+    pub(crate) fn account_arn(&self, id: &str) -> String {
         format!("arn:aws:organizations::{}:account/{}/{id}", self.management_account, self.id)
     }
     fn policy_types_json(&self) -> Value {
