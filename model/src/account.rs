@@ -368,9 +368,6 @@ pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Val
     let id = req_str(input, "AccountId")?.to_string();
     call.authorize("organizations:CloseAccount", &org.account_arn(&id))
         .map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
-    let violation = |reason: &str, msg: &str| {
-        AwsError::new("ConstraintViolationException", 400, msg.to_string()).with_hint(format!("  Reason: {reason}"))
-    };
     if org.feature_set != crate::organizations::FeatureSet::All {
         // Facts §4.3: only an all-features organization closes members; the wire error is a
         // simulator assumption.
@@ -382,7 +379,7 @@ pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Val
         return Err(AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist."));
     };
     if id == org.management_account {
-        return Err(violation(
+        return Err(crate::organizations::constraint(
             "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
             "You attempted to close the management account. Close it as its root user after every member is closed or removed.",
         ));
@@ -403,14 +400,14 @@ pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Val
         .filter_map(|a| a.closed_at.map(|at| (at - PENDING_CLOSURE_SECONDS, a.status_at(now))))
         .collect();
     if requested.iter().filter(|(_, s)| *s == AccountStatus::PendingClosure).count() >= MAX_CLOSURES_IN_PROGRESS {
-        return Err(violation(
+        return Err(crate::organizations::constraint(
             "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED",
             "You attempted to exceed the number of accounts that you can close at a time.",
         ));
     }
     let members = org.accounts.len().saturating_sub(1);
     if requested.iter().filter(|(at, _)| now - at < CLOSE_QUOTA_WINDOW_SECONDS).count() >= close_quota(members) {
-        return Err(violation(
+        return Err(crate::organizations::constraint(
             "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
             "You have exceeded close account quota for the past 30 days.",
         ));

@@ -265,7 +265,7 @@ fn org_mut<'a>(call: &'a mut Call) -> &'a mut Organization {
 }
 
 /// `ConstraintViolationException` with its reason, printed on the line after the message.
-fn constraint(reason: &str, message: &str) -> AwsError {
+pub(crate) fn constraint(reason: &str, message: &str) -> AwsError {
     AwsError::new("ConstraintViolationException", 400, message.to_string()).with_hint(format!("  Reason: {reason}"))
 }
 
@@ -488,20 +488,17 @@ fn register_delegated_administrator(call: &mut Call, input: &Input) -> AwsResult
     let account = req_str(input, "AccountId")?;
     let sp = service_principal(input)?;
     authorize(call, "organizations:RegisterDelegatedAdministrator", "*")?;
-    let violation = |reason: &str, msg: &str| {
-        AwsError::new("ConstraintViolationException", 400, msg.to_string()).with_hint(format!("  Reason: {reason}"))
-    };
     if !org.accounts.contains_key(account) {
         return Err(AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist."));
     }
     if account == org.management_account {
-        return Err(violation(
+        return Err(constraint(
             "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
             "You can't register the management account as a delegated administrator.",
         ));
     }
     if !org.service_access.contains(&sp) {
-        return Err(violation("SERVICE_ACCESS_NOT_ENABLED", "You must first enable trusted access for the service."));
+        return Err(constraint("SERVICE_ACCESS_NOT_ENABLED", "You must first enable trusted access for the service."));
     }
     let admins = org.delegated_admins.get(&sp).cloned().unwrap_or_default();
     if admins.contains(account) {
@@ -513,7 +510,7 @@ fn register_delegated_administrator(call: &mut Call, input: &Input) -> AwsResult
     }
     // One delegated administrator per service (a simulator assumption for IAM; facts §2.2).
     if !admins.is_empty() {
-        return Err(violation(
+        return Err(constraint(
             "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED",
             "You have already registered the maximum number of delegated administrators for this service.",
         ));
@@ -704,12 +701,10 @@ fn attach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
         attached.iter().filter_map(|a| org.policies.get(a)).filter(|q| q.policy_type == p.policy_type).count();
     let max = if p.policy_type == "SERVICE_CONTROL_POLICY" { 10 } else { 5 };
     if same_type >= max {
-        return Err(AwsError::new(
-            "ConstraintViolationException",
-            400,
+        return Err(constraint(
+            "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
             "You attempted to exceed the number of policies of this type that you can attach to an entity.",
-        )
-        .with_hint("  Reason: MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"));
+        ));
     }
     org_mut(call).attachments.entry(target.to_string()).or_default().push(id.to_string());
     Ok(Value::Null)
@@ -732,23 +727,19 @@ fn detach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     // RCPFullAWSAccess stays attached to every entity while RCPs are enabled (facts §4.4).
     if p.aws_managed && p.policy_type == "RESOURCE_CONTROL_POLICY" {
-        return Err(AwsError::new(
-            "ConstraintViolationException",
-            400,
+        return Err(constraint(
+            "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
             "You can't detach RCPFullAWSAccess: it stays attached to every entity while RCPs are enabled.",
-        )
-        .with_hint("  Reason: MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"));
+        ));
     }
     // Every root, OU and account keeps at least one SCP attached (facts §4.4).
     let same_type =
         attached.iter().filter_map(|a| org.policies.get(a)).filter(|q| q.policy_type == p.policy_type).count();
     if p.policy_type == "SERVICE_CONTROL_POLICY" && same_type <= 1 {
-        return Err(AwsError::new(
-            "ConstraintViolationException",
-            400,
+        return Err(constraint(
+            "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
             "You attempted to detach the last service control policy from an entity.",
-        )
-        .with_hint("  Reason: MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"));
+        ));
     }
     org_mut(call).attachments.get_mut(target).expect("checked").retain(|a| a != id);
     Ok(Value::Null)
