@@ -350,8 +350,8 @@ impl Accounts {
 
 // ---------------------------------------------------------------- Organizations' CloseAccount
 
-/// `organizations close-account --account-id`: the management account closes a member of its
-/// all-features organization (facts §4.3). The member is `PENDING_CLOSURE` for
+/// `organizations close-account --account-id`: the management account (or the Account Management
+/// delegated administrator) closes a member of its all-features organization (facts §4.3). The member is `PENDING_CLOSURE` for
 /// [`PENDING_CLOSURE_SECONDS`], then `SUSPENDED` for the same 90-day post-closure period as a
 /// console closure ([`Account::status_at`]); it was not closed by its root, so it cannot reopen
 /// itself. Its Organizations table row lives in `crate::organizations::OPERATIONS`.
@@ -362,11 +362,18 @@ pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Val
         .of_account(&call.caller.account)
         .cloned()
         .ok_or_else(crate::organizations::not_in_use)?;
-    if org.management_account != call.caller.account {
+    let caller = call.account();
+    // The Account Management delegated administrator closes members too (IAM User Guide; the
+    // mechanism is rootsim's assumption, docs/rules.md ORG-CLOSE-ACCOUNT-DA), while trusted
+    // access for it stays on.
+    let delegated = org.is_account_delegated_admin(&caller) && org.service_access.contains(SERVICE_PRINCIPAL);
+    if org.management_account != caller && !delegated {
         return Err(crate::organizations::org_denied());
     }
     let id = req_str(input, "AccountId")?.to_string();
-    call.authorize("organizations:CloseAccount", &org.account_arn(&id))
+    // Evaluated in the caller's account, as Account Management's calls are (see `authorize`):
+    // the member's ARN names the management account.
+    call.authorize_owned("organizations:CloseAccount", &org.account_arn(&id), &caller, None)
         .map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
     if org.feature_set != crate::organizations::FeatureSet::All {
         // Facts §4.3: only an all-features organization closes members; the wire error is a
@@ -443,19 +450,19 @@ pub fn account_arn(account: &str) -> String {
     format!("arn:aws:account::{account}:account")
 }
 
+/// Account Management's service principal: trusted access for it, and its delegated
+/// administrator, let an organization manage its members' accounts.
+pub const SERVICE_PRINCIPAL: &str = "account.amazonaws.com";
+
 /// The account an operation acts on: the caller's, or `--account-id`. Acting on another account
 /// needs an all-features organization with trusted access for `account.amazonaws.com`, a caller in
 /// its management account or in an Account Management delegated administrator, and a target that
 /// is a member of the same organization; the management account cannot name itself and must call
-/// in standalone context (facts §4.2).
+/// in standalone context, and no caller can name the management account (facts §4.2).
 fn target(call: &Call, input: &Input) -> AwsResult<String> {
     let own = call.account();
     let Some(id) = opt_str(input, "AccountId") else { return Ok(own) };
-    if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(validation(format!(
-            "1 validation error detected: Value '{id}' at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{{12}}"
-        )));
-    }
+    check_account_id(id)?;
     let org = call.world.organizations.of_account(&own);
     let management = org.is_some_and(|o| o.management_account == own);
     if id == own && management {
@@ -466,22 +473,42 @@ fn target(call: &Call, input: &Input) -> AwsResult<String> {
     if id == own {
         return Ok(own);
     }
-    const SP: &str = "account.amazonaws.com";
-    let delegated = org.is_some_and(|o| o.delegated_admins.get(SP).is_some_and(|a| a.contains(&own)));
+    member_of_callers_org(call, id)
+}
+
+/// `AccountId`'s pattern, `\d{12}`.
+fn check_account_id(id: &str) -> AwsResult<()> {
+    if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(validation(format!(
+            "1 validation error detected: Value '{id}' at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{{12}}"
+        )));
+    }
+    Ok(())
+}
+
+/// `id` as a member that the caller may manage from its organization: the caller is in the
+/// management account or the Account Management delegated administrator, the organization has
+/// all features and trusted access for [`SERVICE_PRINCIPAL`], and `id` is another member of it
+/// (never the management account).
+fn member_of_callers_org(call: &Call, id: &str) -> AwsResult<String> {
+    let own = call.account();
+    let org = call.world.organizations.of_account(&own);
+    let management = org.is_some_and(|o| o.management_account == own);
+    let delegated = org.is_some_and(|o| o.is_account_delegated_admin(&own));
     let Some(org) = org.filter(|_| management || delegated) else {
         return Err(denied(format!(
             "You can manage account {id} only from its organization's management account or an Account Management delegated administrator. Call without --account-id to act on your own account ({own})."
         )));
     };
-    if org.feature_set != crate::organizations::FeatureSet::All || !org.service_access.contains(SP) {
+    if org.feature_set != crate::organizations::FeatureSet::All || !org.service_access.contains(SERVICE_PRINCIPAL) {
         return Err(denied(format!(
-            "Managing member accounts needs all features and trusted access for {SP} in organization {}.",
+            "Managing member accounts needs all features and trusted access for {SERVICE_PRINCIPAL} in organization {}.",
             org.id
         ))
-        .with_hint(format!("  (rootsim) The management account enables it with `aws organizations enable-aws-service-access --service-principal {SP}`.")));
+        .with_hint(format!("  (rootsim) The management account enables it with `aws organizations enable-aws-service-access --service-principal {SERVICE_PRINCIPAL}`.")));
     }
-    if !org.accounts.contains_key(id) || id == org.management_account {
-        return Err(denied(format!("Account {id} is not a member account of organization {}.", org.id)));
+    if !org.accounts.contains_key(id) || id == org.management_account || id == own {
+        return Err(denied(format!("Account {id} is not a member account of organization {} that you can manage.", org.id)));
     }
     Ok(id.to_string())
 }
@@ -499,9 +526,19 @@ fn resource_arn(call: &Call, account: &str) -> String {
 
 /// Asks the policy engine, with Account Management's condition keys, and turns a denial into the
 /// JSON protocol's `AccessDeniedException`.
+///
+/// The request is evaluated in the caller's own account even when it names a member: what lets
+/// the management account or the delegated administrator reach a member is the organization's
+/// trusted access and registration, which [`target`] checked, not a policy of the member. So the
+/// caller's identity policies (and, for a delegated administrator, its SCPs) decide alone, as for
+/// any same-account request; the `accountInOrganization` ARN, which names the management account,
+/// would otherwise make a delegated administrator's call cross-account with no resource policy to
+/// allow it.
 fn authorize(call: &mut Call, action: &str, account: &str, extra: &[(&str, &str)]) -> AwsResult<()> {
     let resource = resource_arn(call, account);
-    let record = call.world.authorize_ctx(&call.caller, &call.region, action, &resource, None, false, extra);
+    let owner = call.caller.account.clone();
+    let record =
+        call.world.authorize_owned(&call.caller, &call.region, action, &resource, Some(&owner), None, false, extra);
     let result = if record.decision.is_allowed() { Ok(()) } else { Err(denied(record.denial_message())) };
     call.auth.push(record);
     result
@@ -864,12 +901,150 @@ fn change_region(call: &mut Call, input: &Input, enable: bool) -> AwsResult<Valu
     }
 }
 
+// ---------------------------------------------------------------- the member's primary email
+
+/// The member a primary-email operation acts on: `AccountId` is required, and names a member of
+/// the caller's organization, never the caller's own account nor the management account; only
+/// the management account or the Account Management delegated administrator may call (facts
+/// §4.2). A standalone or management account's root email is changed only by its root user, in
+/// the console.
+fn email_target(call: &Call, input: &Input) -> AwsResult<String> {
+    let id = req_str(input, "AccountId")?;
+    check_account_id(id)?;
+    if id == call.caller.account {
+        return Err(denied(format!(
+            "The primary email operations act on other member accounts; your own account's ({id}) root email is changed by its root user in the console."
+        ))
+        .with_hint("  (rootsim) The root user signs in and runs `console change-root-email --new-email EMAIL`."));
+    }
+    member_of_callers_org(call, id)
+}
+
+/// `PrimaryEmail`: 5 to 64 characters and shaped like an address.
+fn check_primary_email(email: &str) -> AwsResult<()> {
+    check_field("primaryEmail", email, 5, 64, None)?;
+    if !plausible_email(email) {
+        return Err(validation(format!("The primary email '{email}' is not a valid email address.")));
+    }
+    Ok(())
+}
+
+/// `Otp`: six letters or digits (`[a-zA-Z0-9]{6}`).
+fn check_otp(otp: &str) -> AwsResult<()> {
+    if otp.len() == 6 && otp.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Ok(());
+    }
+    Err(validation(format!(
+        "1 validation error detected: Value '{otp}' at 'otp' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9]{{6}}"
+    )))
+}
+
+/// `ConflictException` when another account's root user already signs in with `email`: an
+/// address identifies one account, and a closed account keeps its address (facts §4.3).
+fn check_email_free(call: &Call, account: &str, email: &str) -> AwsResult<()> {
+    match call.world.accounts.by_email(email) {
+        Some(a) if a.id == account => {
+            Err(validation(format!("{email} is already the primary email of account {account}.")))
+        }
+        Some(_) => Err(AwsError::new(
+            "ConflictException",
+            409,
+            format!("The email address {email} is already in use by another AWS account."),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn get_primary_email(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let id = email_target(call, input)?;
+    authorize(call, "account:GetPrimaryEmail", &id, &[])?;
+    Ok(json!({ "PrimaryEmail": account_ref(call, &id).email }))
+}
+
+/// Starts a member's primary email update: a one-time code goes to the new address and works for
+/// [`EMAIL_CODE_SECONDS`]; a new start replaces a pending one. The root email stays the old one
+/// until [`accept_primary_email_update`].
+fn start_primary_email_update(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let email = req_str(input, "PrimaryEmail")?.to_string();
+    check_primary_email(&email)?;
+    let id = email_target(call, input)?;
+    authorize(call, "account:StartPrimaryEmailUpdate", &id, &[])?;
+    check_email_free(call, &id, &email)?;
+    let now = call.now();
+    let otp = call.world.rng.alnum(6);
+    account_mut(call, &id).pending_email =
+        Some(PendingEmailChange { new_email: email.clone(), code: otp.clone(), expires: now + EMAIL_CODE_SECONDS });
+    call.world.mail.send(
+        &email,
+        crate::mail::Email {
+            time: now,
+            from: "no-reply@verify.signin.aws".into(),
+            subject: "AWS Account primary email update: your one-time password".into(),
+            body: format!(
+                "An administrator of AWS account {id}'s organization asked to make this address the account's primary (root user) email.\nOne-time password: {otp}\nIt works for 24 hours. (in rootsim: aws account accept-primary-email-update --account-id {id} --primary-email {email} --otp {otp})\nIf you did not expect this, ignore this email."
+            ),
+            code: Some(otp),
+        },
+    );
+    Ok(json!({ "Status": "PENDING" }))
+}
+
+/// Finishes a member's primary email update with the code sent to the new address: the member's
+/// root user signs in with the new address from then on, and the old address hears of the change.
+fn accept_primary_email_update(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let email = req_str(input, "PrimaryEmail")?.to_string();
+    let otp = req_str(input, "Otp")?.to_string();
+    check_primary_email(&email)?;
+    check_otp(&otp)?;
+    let id = email_target(call, input)?;
+    authorize(call, "account:AcceptPrimaryEmailUpdate", &id, &[])?;
+    let now = call.now();
+    let pending = account_ref(call, &id).pending_email.clone();
+    let Some(pending) = pending.filter(|p| p.new_email.eq_ignore_ascii_case(&email)) else {
+        return Err(AwsError::new(
+            "ResourceNotFoundException",
+            404,
+            format!("There is no pending primary email update to {email} for account {id}."),
+        )
+        .with_hint("  (rootsim) Start one with `aws account start-primary-email-update`."));
+    };
+    if now >= pending.expires {
+        return Err(validation("The one-time password has expired. Start the primary email update again.")
+            .with_hint(format!("  (rootsim) The code was valid until {}.", format_cli(pending.expires))));
+    }
+    if pending.code != otp {
+        return Err(validation("The one-time password is not valid."));
+    }
+    // Another account may have taken the address since the code was sent.
+    check_email_free(call, &id, &email)?;
+    let a = account_mut(call, &id);
+    let old = std::mem::replace(&mut a.email, pending.new_email.clone());
+    a.pending_email = None;
+    call.world.mail.send(
+        &old,
+        crate::mail::Email {
+            time: now,
+            from: "no-reply@aws.amazon.com".into(),
+            subject: "Your AWS account's root email address was changed".into(),
+            body: format!(
+                "The primary (root user) email address of AWS account {id} is now {}. If you did not expect this change, contact AWS Support.",
+                pending.new_email
+            ),
+            code: None,
+        },
+    );
+    Ok(json!({ "Status": "ACCEPTED" }))
+}
+
 const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
     Param { name, shape, required, doc }
 }
 
 const ACCOUNT_ID: Param =
     p("AccountId", Shape::String, false, "another account of the organization (default: the caller's own)");
+const MEMBER_ACCOUNT_ID: Param =
+    p("AccountId", Shape::String, true, "a member of the organization (not the management account)");
+const PRIMARY_EMAIL: Param = p("PrimaryEmail", Shape::String, true, "the new root email address (5-64 characters)");
 const CONTACT_TYPE: Param = p("AlternateContactType", Shape::String, true, "BILLING, OPERATIONS or SECURITY");
 const REGION: Param = p("RegionName", Shape::String, true, "the Region, e.g. af-south-1");
 const CONTACT_FIELDS: &[Param] = &[
@@ -894,7 +1069,8 @@ macro_rules! op {
 }
 
 /// Account Management's operations. None needs the root user: IAM principals with `account:*`
-/// permissions may do all of them (facts §1).
+/// permissions may do all of them (facts §1); the primary-email ones act only on members, from
+/// the management account or the delegated administrator (facts §4.2).
 pub const OPERATIONS: &[Operation] = &[
     op!(
         "GetAccountInformation",
@@ -949,6 +1125,24 @@ pub const OPERATIONS: &[Operation] = &[
     op!("GetRegionOptStatus", get_region_opt_status, "Shows one Region's opt-in status.", [REGION, ACCOUNT_ID]),
     op!("EnableRegion", enable_region, "Enables an opt-in Region (ENABLING, then ENABLED).", [REGION, ACCOUNT_ID]),
     op!("DisableRegion", disable_region, "Disables an opt-in Region (DISABLING, then DISABLED).", [REGION, ACCOUNT_ID]),
+    op!(
+        "GetPrimaryEmail",
+        get_primary_email,
+        "Shows a member account's primary (root user) email.",
+        [MEMBER_ACCOUNT_ID]
+    ),
+    op!(
+        "StartPrimaryEmailUpdate",
+        start_primary_email_update,
+        "Starts changing a member's root email: a one-time password goes to the new address.",
+        [MEMBER_ACCOUNT_ID, PRIMARY_EMAIL]
+    ),
+    op!(
+        "AcceptPrimaryEmailUpdate",
+        accept_primary_email_update,
+        "Finishes changing a member's root email with the one-time password sent to the new address.",
+        [MEMBER_ACCOUNT_ID, PRIMARY_EMAIL, p("Otp", Shape::String, true, "the one-time password from the email (6 letters or digits)")]
+    ),
 ];
 
 #[cfg(test)]

@@ -64,6 +64,12 @@ impl SimRng {
         self.pick(LOWER_ALNUM, len)
     }
 
+    /// `len` letters of either case and digits, as in Account Management's one-time codes
+    /// (`[a-zA-Z0-9]`).
+    pub fn alnum(&mut self, len: usize) -> String {
+        self.pick(&BASE64[..62], len)
+    }
+
     /// A numeric one-time code of `len` digits.
     pub fn digits(&mut self, len: usize) -> String {
         self.pick(b"0123456789", len)

@@ -362,20 +362,23 @@ fn close_account(session: &mut Session, args: &Args) -> Outcome {
         let now = session.world.clock.now();
         if let Some(org) = session.world.organizations.of_account(&account) {
             if org.management_account == account {
-                // Every member must be closed or removed first (facts §4.3).
+                // Every member must be closed or removed first (facts §4.3). A member in its
+                // post-closure period (PENDING_CLOSURE, SUSPENDED) is still in the organization
+                // and may still be reopened, so it counts until it is CLOSED for good or removed
+                // (docs/rules.md ACCOUNT-CLOSE-MGMT-LAST).
                 let open: Vec<String> = org
                     .accounts
                     .keys()
                     .filter(|id| **id != account)
                     .filter_map(|id| session.world.accounts.get(id))
-                    .filter(|a| a.status_at(now) == AccountStatus::Active)
-                    .map(|a| format!("{} ({})", a.name, a.id))
+                    .filter(|a| a.status_at(now) != AccountStatus::Closed)
+                    .map(|a| format!("{} ({}) is {}", a.name, a.id, a.status_at(now).as_str()))
                     .collect();
                 if !open.is_empty() {
                     return Err(Outcome::fail(
                         "ManagementAccountHasMembers",
                         format!(
-                            "This is the management account of organization {}: it can be closed only after every member account is closed or removed. Still active: {}.",
+                            "This is the management account of organization {}: it can be closed only after every member account is closed for good (after its 90-day post-closure period) or removed. Still in the organization: {}.",
                             org.id,
                             open.join(", ")
                         ),

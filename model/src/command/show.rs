@@ -26,7 +26,9 @@ pub fn show(world: &World, account: Option<&str>, words: &[String]) -> Outcome {
         ["accounts"] => {
             let mut out = String::from("ID            NAME         STATUS   ROOT EMAIL\n");
             for a in world.accounts.by_id.values() {
-                out.push_str(&format!("{}  {:<12} {:<8} {}\n", a.id, a.name, a.status.as_str(), a.email));
+                // The clock decides a closed account's state (`Account::status_at`).
+                let status = a.status_at(world.clock.now());
+                out.push_str(&format!("{}  {:<12} {:<8} {}\n", a.id, a.name, status.as_str(), a.email));
             }
             Outcome::ok(out.trim_end())
         }
@@ -147,7 +149,8 @@ fn account_view(world: &World, id: &str) -> String {
         }
         None => "standalone".into(),
     };
-    let mut out = format!("Account {} ({})\n  status: {}\n  {place}\n", a.id, a.name, a.status.as_str());
+    let status = a.status_at(world.clock.now());
+    let mut out = format!("Account {} ({})\n  status: {}\n  {place}\n", a.id, a.name, status.as_str());
     if let Some(alias) = &a.alias {
         out.push_str(&format!("  alias: {alias}\n"));
     }

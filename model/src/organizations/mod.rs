@@ -127,6 +127,13 @@ impl Organization {
     pub fn is_iam_delegated_admin(&self, account: &str) -> bool {
         self.delegated_admins.get("iam.amazonaws.com").is_some_and(|s| s.contains(account))
     }
+
+    /// Whether `account` is the Account Management delegated administrator
+    /// (`account.amazonaws.com`), which manages members' settings and closes members as the
+    /// management account does (`crate::account`).
+    pub fn is_account_delegated_admin(&self, account: &str) -> bool {
+        self.delegated_admins.get(crate::account::SERVICE_PRINCIPAL).is_some_and(|s| s.contains(account))
+    }
 }
 
 impl Organization {
