@@ -508,7 +508,10 @@ fn member_of_callers_org(call: &Call, id: &str) -> AwsResult<String> {
         .with_hint(format!("  (rootsim) The management account enables it with `aws organizations enable-aws-service-access --service-principal {SERVICE_PRINCIPAL}`.")));
     }
     if !org.accounts.contains_key(id) || id == org.management_account || id == own {
-        return Err(denied(format!("Account {id} is not a member account of organization {} that you can manage.", org.id)));
+        return Err(denied(format!(
+            "Account {id} is not a member account of organization {} that you can manage.",
+            org.id
+        )));
     }
     Ok(id.to_string())
 }
@@ -1141,7 +1144,11 @@ pub const OPERATIONS: &[Operation] = &[
         "AcceptPrimaryEmailUpdate",
         accept_primary_email_update,
         "Finishes changing a member's root email with the one-time password sent to the new address.",
-        [MEMBER_ACCOUNT_ID, PRIMARY_EMAIL, p("Otp", Shape::String, true, "the one-time password from the email (6 letters or digits)")]
+        [
+            MEMBER_ACCOUNT_ID,
+            PRIMARY_EMAIL,
+            p("Otp", Shape::String, true, "the one-time password from the email (6 letters or digits)")
+        ]
     ),
 ];
 
@@ -1275,6 +1282,78 @@ mod tests {
         assert_eq!(out.code.as_deref(), Some("ValidationException"));
         let out = run(&mut s, "aws account enable-region --region-name mars-north-1");
         assert_eq!(out.code.as_deref(), Some("ValidationException"));
+    }
+
+    #[test]
+    fn otps_are_six_letters_or_digits() {
+        for good in ["123456", "aZ09xY", "ABCDEF"] {
+            assert!(check_otp(good).is_ok(), "{good}");
+        }
+        for bad in ["", "12345", "1234567", "12345678", "12-456", "abc de", "ééé123", "12345\n"] {
+            let e = check_otp(bad).expect_err(bad);
+            assert_eq!(e.code, "ValidationException", "{bad}");
+            assert!(e.message.contains("[a-zA-Z0-9]{6}"), "{}", e.message);
+        }
+        // The generator's codes always pass.
+        let mut rng = crate::rng::SimRng::new(7);
+        for _ in 0..200 {
+            assert!(check_otp(&rng.alnum(6)).is_ok());
+        }
+    }
+
+    /// Enables trusted access and starts an update of dev's root email as alice; returns dev's
+    /// ID and the one-time password from the new mailbox.
+    fn start_dev_update(s: &mut Session, new: &str) -> (String, String) {
+        let dev = id(s, "dev");
+        assert!(run(s, "aws organizations enable-aws-service-access --service-principal account.amazonaws.com").ok);
+        let out = run(s, &format!("aws account start-primary-email-update --account-id {dev} --primary-email {new}"));
+        assert_eq!(out.json.unwrap()["Status"], "PENDING");
+        let otp = s.world.mail.inbox(new).last().and_then(|m| m.code.clone()).expect("a code was mailed");
+        (dev, otp)
+    }
+
+    #[test]
+    fn a_wrong_or_expired_otp_changes_nothing_and_the_right_one_moves_the_root_email() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let (dev, otp) = start_dev_update(&mut s, "new-dev@example.com");
+        let wrong = if otp == "zzzzzz" { "yyyyyy" } else { "zzzzzz" };
+        let accept = |otp: &str| {
+            format!("aws account accept-primary-email-update --account-id {dev} --primary-email new-dev@example.com --otp {otp}")
+        };
+        let out = run(&mut s, &accept(wrong));
+        assert_eq!(out.code.as_deref(), Some("ValidationException"));
+        assert_eq!(s.world.accounts.get(&dev).unwrap().email, "aws-dev@example.com");
+        assert!(s.world.accounts.get(&dev).unwrap().pending_email.is_some(), "a wrong code keeps the update pending");
+        let out = run(&mut s, &accept(&otp));
+        assert_eq!(out.json.unwrap()["Status"], "ACCEPTED");
+        assert_eq!(s.world.accounts.get(&dev).unwrap().email, "new-dev@example.com");
+        assert!(s.world.accounts.by_email("aws-dev@example.com").is_none());
+
+        // A second update lapses after EMAIL_CODE_SECONDS, to the second.
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let (dev, otp) = start_dev_update(&mut s, "new-dev@example.com");
+        s.world.clock.advance(EMAIL_CODE_SECONDS as u64);
+        let out = run(
+            &mut s,
+            &format!("aws account accept-primary-email-update --account-id {dev} --primary-email new-dev@example.com --otp {otp}"),
+        );
+        assert_eq!(out.code.as_deref(), Some("ValidationException"));
+        assert!(out.text.contains("expired"), "{}", out.text);
+        assert_eq!(s.world.accounts.get(&dev).unwrap().email, "aws-dev@example.com");
+    }
+
+    #[test]
+    fn an_address_taken_meanwhile_is_a_conflict_when_accepting() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let (dev, otp) = start_dev_update(&mut s, "taken@example.com");
+        let prod = id(&s, "prod");
+        s.world.accounts.by_id.get_mut(&prod).unwrap().email = "taken@example.com".into();
+        let out = run(
+            &mut s,
+            &format!("aws account accept-primary-email-update --account-id {dev} --primary-email taken@example.com --otp {otp}"),
+        );
+        assert_eq!(out.code.as_deref(), Some("ConflictException"));
+        assert_eq!(s.world.accounts.get(&dev).unwrap().email, "aws-dev@example.com");
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub const TASKS: &[Task] = &[
         what: "The root email is the account's primary address and the root user's sign-in name.",
         standalone: "the root user only, in the console",
         management: "the root user only, in the console",
-        member: "the member's root user, or an administrator of the management account or an Account Management delegated administrator with a one-time code sent to the new address",
+        member: "the member's root user in the console, or an IAM principal of the management account or of the Account Management delegated administrator: aws account start-primary-email-update, then accept-primary-email-update with the one-time password sent to the new address",
         member_centralized: "as without centralized root access",
         how: How::Console { command: "console change-root-email --new-email EMAIL" },
         actions: &["account:GetPrimaryEmail", "account:StartPrimaryEmailUpdate", "account:AcceptPrimaryEmailUpdate"],
