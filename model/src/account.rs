@@ -3,7 +3,10 @@
 //! Owns each account's record (ID, name, root email, status, contact information, alternate
 //! contacts, Regions, root-only sign-ups) and the Account Management API (`aws account ...`), whose
 //! operations need no root user: IAM principals allowed `account:*` actions by the policy engine
-//! may rename the account, edit its contacts and opt in to Regions (facts §1, §4.1-4.2).
+//! may rename the account, edit its contacts and opt in to Regions (facts §1, §4.1-4.2). With
+//! `--account-id`, the management account or the Account Management delegated administrator acts
+//! on a member, and changes a member's root (primary) email with a one-time password sent to the
+//! new address; such calls are evaluated in the caller's own account (see `authorize`).
 //!
 //! The lifecycle of closure is here too: an account closed by its root user (in the console,
 //! `crate::command::console`) is `SUSPENDED` for a 90-day post-closure period, during which only
@@ -958,6 +961,12 @@ fn check_email_free(call: &Call, account: &str, email: &str) -> AwsResult<()> {
     }
 }
 
+/// Delivers an email now to `to`'s simulated mailbox.
+fn send_mail(call: &mut Call, to: &str, from: &str, subject: &str, body: String, code: Option<String>) {
+    let time = call.now();
+    call.world.mail.send(to, crate::mail::Email { time, from: from.into(), subject: subject.into(), body, code });
+}
+
 fn get_primary_email(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let id = email_target(call, input)?;
     authorize(call, "account:GetPrimaryEmail", &id, &[])?;
@@ -977,18 +986,11 @@ fn start_primary_email_update(call: &mut Call, input: &Input) -> AwsResult<Value
     let otp = call.world.rng.alnum(6);
     account_mut(call, &id).pending_email =
         Some(PendingEmailChange { new_email: email.clone(), code: otp.clone(), expires: now + EMAIL_CODE_SECONDS });
-    call.world.mail.send(
-        &email,
-        crate::mail::Email {
-            time: now,
-            from: "no-reply@verify.signin.aws".into(),
-            subject: "AWS Account primary email update: your one-time password".into(),
-            body: format!(
-                "An administrator of AWS account {id}'s organization asked to make this address the account's primary (root user) email.\nOne-time password: {otp}\nIt works for 24 hours. (in rootsim: aws account accept-primary-email-update --account-id {id} --primary-email {email} --otp {otp})\nIf you did not expect this, ignore this email."
-            ),
-            code: Some(otp),
-        },
+    let body = format!(
+        "An administrator of AWS account {id}'s organization asked to make this address the account's primary (root user) email.\nOne-time password: {otp}\nIt works for 24 hours. (in rootsim: aws account accept-primary-email-update --account-id {id} --primary-email {email} --otp {otp})\nIf you did not expect this, ignore this email."
     );
+    let subject = "AWS Account primary email update: your one-time password";
+    send_mail(call, &email, "no-reply@verify.signin.aws", subject, body, Some(otp));
     Ok(json!({ "Status": "PENDING" }))
 }
 
@@ -1023,19 +1025,11 @@ fn accept_primary_email_update(call: &mut Call, input: &Input) -> AwsResult<Valu
     let a = account_mut(call, &id);
     let old = std::mem::replace(&mut a.email, pending.new_email.clone());
     a.pending_email = None;
-    call.world.mail.send(
-        &old,
-        crate::mail::Email {
-            time: now,
-            from: "no-reply@aws.amazon.com".into(),
-            subject: "Your AWS account's root email address was changed".into(),
-            body: format!(
-                "The primary (root user) email address of AWS account {id} is now {}. If you did not expect this change, contact AWS Support.",
-                pending.new_email
-            ),
-            code: None,
-        },
+    let body = format!(
+        "The primary (root user) email address of AWS account {id} is now {}. If you did not expect this change, contact AWS Support.",
+        pending.new_email
     );
+    send_mail(call, &old, "no-reply@aws.amazon.com", "Your AWS account's root email address was changed", body, None);
     Ok(json!({ "Status": "ACCEPTED" }))
 }
 
