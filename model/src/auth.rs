@@ -324,6 +324,13 @@ impl World {
         Ok(caller)
     }
 
+    /// The account's root user as a console caller, whether or not its credentials exist or the
+    /// account is open: for asking what the root user could do (`tasks --account`), through the
+    /// same [`World::authorize`] as its calls.
+    pub fn root_console_caller(&self, account: &str, mfa: bool) -> Caller {
+        self.root_caller(account, mfa, Some(self.clock.now()), None, true)
+    }
+
     fn root_caller(&self, account: &str, mfa: bool, since: Option<i64>, key: Option<&str>, console: bool) -> Caller {
         let root = arn::root(account);
         Caller {

@@ -122,8 +122,8 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "tasks",
-        usage: "tasks [TASK]",
-        summary: "Lists the tasks that need the root user and whether you could do each now, or who may do one task.",
+        usage: "tasks [TASK] | tasks --account ACCOUNT [--json]",
+        summary: "Lists the tasks that need the root user and whether you could do each now, who may do one task, or who can do each now in one account.",
         detail: "The catalogue follows AWS's list of tasks that require root user credentials; `rootsim tasks --json` prints it for machines.",
         run: cmd_tasks,
     },
@@ -631,12 +631,7 @@ fn forgot_root_password(session: &mut Session, email: &str) -> Outcome {
     };
     // With root credentials management, a member whose root credentials were removed cannot
     // recover the password unless the organization allowed it (facts §2.1, §3.2).
-    let managed = session.world.organizations.of_account(&account).is_some_and(|o| {
-        o.management_account != account
-            && o.root_features.contains(crate::iam::org_features::ROOT_CREDENTIALS_MANAGEMENT)
-    });
-    let root = &session.world.iam.accounts[&account].root;
-    if managed && root.password.is_none() && !root.recovery_allowed {
+    if crate::iam::org_features::password_recovery_disabled(&session.world, &account) {
         return Outcome::fail(
             "PasswordRecoveryDisabled",
             "Password recovery is disabled for this root user: its organization manages root credentials centrally. Ask an administrator of the management account to allow password recovery.",
@@ -874,6 +869,24 @@ fn cmd_show(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
 
 fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     use crate::tasks;
+    let usage = "usage: tasks [TASK] | tasks --account ACCOUNT [--json]";
+    if let Err(o) = check_options(args, &["account", "json"], usage) {
+        return o;
+    }
+    if let Some(a) = args.opt("account") {
+        let Some(id) = session.world.accounts.find(a).map(|acct| acct.id.clone()) else {
+            return Outcome::fail("NotFound", format!("No account '{a}' in this world."));
+        };
+        if !args.positional.is_empty() {
+            return Outcome::usage(usage);
+        }
+        let view = tasks::for_account(&session.world, &id).expect("found above");
+        return Outcome::ok(if args.opt("json").is_some() {
+            serde_json::to_string_pretty(&view).unwrap_or_default()
+        } else {
+            view.render()
+        });
+    }
     match args.positional.as_slice() {
         // Signed in: what you could do now and why not; signed out: the catalogue.
         [] => match session.world.resolve(&session.identity) {
@@ -889,7 +902,7 @@ fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
                 Outcome::fail("NotFound", format!("No task '{id}'.{hint} Type `tasks` for the list."))
             }
         },
-        _ => Outcome::usage("usage: tasks [TASK]"),
+        _ => Outcome::usage(usage),
     }
 }
 
