@@ -881,11 +881,11 @@ fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
             return Outcome::usage(usage);
         }
         let view = tasks::for_account(&session.world, &id).expect("found above");
-        return Outcome::ok(if args.opt("json").is_some() {
-            serde_json::to_string_pretty(&view).unwrap_or_default()
-        } else {
-            view.render()
-        });
+        let value = serde_json::to_value(&view).unwrap_or_default();
+        // The JSON is there for scripts (`@expect json`) whichever form is printed.
+        let mut out = Outcome::ok(if args.opt("json").is_some() { super::to_cli_json(&value) } else { view.render() });
+        out.json = Some(value);
+        return out;
     }
     match args.positional.as_slice() {
         // Signed in: what you could do now and why not; signed out: the catalogue.

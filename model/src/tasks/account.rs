@@ -137,29 +137,27 @@ fn root_way(world: &World, account: &str, t: &Task) -> Way {
         } else {
             "it has no password and no access keys".to_string()
         };
-        let would_change = Some(if password_recovery_disabled(world, account) {
-            "allow password recovery (an IAMCreateRootUserPassword root session)".to_string()
-        } else {
-            "recover the password through the root email".to_string()
-        });
-        return Way { who, can: false, why, would_change };
+        // What would bring the root user back is the recovery way's to say (recovery_way).
+        return Way { who, can: false, why, would_change: None };
     };
     let caller = world.root_console_caller(account, mfa);
     match root_may(world, &caller, t) {
         Ok(Some(yes)) => Way { who, can: true, why: yes, would_change: None },
         Ok(None) => Way { who, can: true, why: format!("{signs_in} and nothing denies it"), would_change: None },
-        Err(why) => {
-            let would_change = if why.contains("service control policy") {
-                Some("an SCP that no longer denies the root user".to_string())
-            } else if why.contains("resource control policy") {
-                Some("an RCP that no longer denies the root user".to_string())
-            } else if t.id == "s3-mfa-delete" && !mfa {
-                Some("register an MFA device for the root user".to_string())
-            } else {
-                None
-            };
-            Way { who, can: false, why, would_change }
-        }
+        Err(why) => Way { who, would_change: change_for(&why, t, mfa), can: false, why },
+    }
+}
+
+/// What would lift a refusal of the root user ([`root_may`]'s reason), if anything would.
+fn change_for(why: &str, t: &Task, mfa: bool) -> Option<String> {
+    if why.contains("service control policy") {
+        Some("an SCP that no longer denies the root user".to_string())
+    } else if why.contains("resource control policy") {
+        Some("an RCP that no longer denies the root user".to_string())
+    } else if t.id == "s3-mfa-delete" && !mfa {
+        Some("register an MFA device for the root user".to_string())
+    } else {
+        None
     }
 }
 
@@ -252,7 +250,12 @@ fn recovery_way(world: &World, account: &str, t: &Task) -> Option<Way> {
             why: format!("{email} can reset the password (sign-in root --forgot-password), then sign in as root"),
             would_change: None,
         },
-        Err(why) => Way { who, can: false, why: format!("after recovery, the root user: {why}"), would_change: None },
+        Err(why) => Way {
+            who,
+            can: false,
+            would_change: change_for(&why, t, !root.mfa_devices.is_empty()),
+            why: format!("after recovery, the root user: {why}"),
+        },
     })
 }
 
@@ -301,7 +304,12 @@ pub fn for_account(world: &World, account: &str) -> Option<AccountTasks> {
         Some(_) => "member",
     };
     let root = world.iam.account(account).map(|i| i.root.clone()).unwrap_or_default();
-    let mut summary = format!("account {} ({account}), {kind}", acct.name);
+    let mut summary = format!("account {} ({account}), ", acct.name);
+    match org {
+        None => summary.push_str("standalone (in no organization)"),
+        Some(o) if kind == "management" => summary.push_str(&format!("the management account of {}", o.id)),
+        Some(_) => summary.push_str("member"),
+    }
     if let (Some(o), "member") = (org, kind) {
         let on = |f: &str| if o.root_features.contains(f) { "on" } else { "off" };
         summary.push_str(&format!(
@@ -368,7 +376,12 @@ impl AccountTasks {
                 out.push_str(&format!("{id:<29} {:<4} {}: {}\n", if w.can { "yes" } else { "no" }, w.who, w.why));
             }
             if !t.anybody {
-                let changes: Vec<&str> = t.ways.iter().filter_map(|w| w.would_change.as_deref()).collect();
+                let mut changes: Vec<&str> = Vec::new();
+                for c in t.ways.iter().filter_map(|w| w.would_change.as_deref()) {
+                    if !changes.contains(&c) {
+                        changes.push(c);
+                    }
+                }
                 let change =
                     if changes.is_empty() { String::new() } else { format!("; what would change it: {}", changes.join("; or ")) };
                 out.push_str(&format!("{:<29} =>   nobody now{change}\n", ""));
