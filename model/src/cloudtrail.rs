@@ -17,6 +17,9 @@ use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+mod trails;
+pub use trails::{delivered, Trail};
+
 /// The value CloudTrail puts in place of secrets.
 pub const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
@@ -40,6 +43,9 @@ const SECRETS: &[&str] = &[
 pub struct CloudTrail {
     /// Every event, oldest first, as CloudTrail records them.
     pub events: Vec<Value>,
+    /// The trails of every account, which deliver some of these events (`trails.rs`).
+    #[serde(default)]
+    pub trails: Vec<Trail>,
 }
 
 /// A UUID-shaped ID derived from the world's seed and a sequence number, so that recording
@@ -419,8 +425,58 @@ const LOOKUP_MEMBERS: &[Param] = &[
     p("AttributeValue", Shape::String, true, "the value to match exactly"),
 ];
 
+const TRAIL_NAME: Param = p("Name", Shape::String, true, "the trail's name or ARN");
+
 /// CloudTrail's operations (`aws cloudtrail ...`).
-pub const OPERATIONS: &[Operation] = &[Operation {
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        service: "cloudtrail",
+        name: "CreateTrail",
+        summary: "Creates a trail that delivers the account's (or, from the management account, the organization's) management events to an S3 bucket once it logs.",
+        params: &[
+            p("Name", Shape::String, true, "3-128 letters, digits, . _ -"),
+            p("S3BucketName", Shape::String, true, "an existing bucket"),
+            p("IsOrganizationTrail", Shape::Boolean, false, "log every account of the organization (management account)"),
+            p("IsMultiRegionTrail", Shape::Boolean, false, "log every Region, not only this one"),
+        ],
+        handler: trails::create_trail,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "DescribeTrails",
+        summary: "Lists the account's trails and its organization's trail.",
+        params: &[p("TrailNameList", Shape::StringList, false, "only these trails (names or ARNs)")],
+        handler: trails::describe_trails,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "GetTrailStatus",
+        summary: "Whether a trail is logging, and since when.",
+        params: &[TRAIL_NAME],
+        handler: trails::get_trail_status,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "StartLogging",
+        summary: "Starts delivering events to the trail's bucket (a new trail does not log yet).",
+        params: &[TRAIL_NAME],
+        handler: trails::start_logging,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "StopLogging",
+        summary: "Stops delivering events.",
+        params: &[TRAIL_NAME],
+        handler: trails::stop_logging,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "DeleteTrail",
+        summary: "Deletes a trail of the account; what it delivered stays in the bucket.",
+        params: &[TRAIL_NAME],
+        handler: trails::delete_trail,
+    },
+    Operation {
     service: "cloudtrail",
     name: "LookupEvents",
     summary: "Looks up the account's management events, newest first (90 days of event history).",
@@ -437,7 +493,8 @@ pub const OPERATIONS: &[Operation] = &[Operation {
         p("NextToken", Shape::String, false, "the NextToken of the previous page"),
     ],
     handler: lookup_events,
-}];
+}
+];
 
 #[cfg(test)]
 mod tests {

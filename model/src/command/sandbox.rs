@@ -105,6 +105,13 @@ pub const COMMANDS: &[Command] = &[
         detail: "A look behind the scenes, across every account: each time a rule matched a CloudTrail event and invoked its SNS topic. The emails themselves are in the subscribers' mailboxes (`mail ADDRESS`).",
         run: cmd_alerts,
     },
+    Command {
+        name: "trail",
+        usage: "trail NAME [--json]",
+        summary: "Reads what a trail of your account delivered to its S3 bucket: one line per event (JSON `Records`, as in the log files).",
+        detail: "Stands for reading the trail's log files, so it needs s3:GetObject on the bucket. An organization trail of the management account holds every member's events (recipientAccountId); events from before the trail logged are not there.",
+        run: cmd_trail,
+    },
     Command { name: "phone", usage: "phone NUMBER", summary: "Shows the calls and texts a phone number received.", detail: "", run: cmd_phone },
     Command {
         name: "explain",
@@ -756,6 +763,65 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     // Newest last, as read; scripts pick a message and its Code (@set TOKEN = Messages[0].Code).
     outcome.json = Some(json!({ "Messages": messages }));
     outcome
+}
+
+fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "trail NAME [--json]";
+    if let Err(o) = check_options(args, &["json"], usage) {
+        return o;
+    }
+    let [name] = args.positional.as_slice() else { return Outcome::usage(format!("usage: {usage}")) };
+    let world = &session.world;
+    let caller = match world.resolve(&session.identity) {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(&e.code, e.message),
+    };
+    let Some(trail) = world.cloudtrail.trails.iter().find(|t| t.account == caller.account && t.name == *name) else {
+        return Outcome::fail("NotFound", format!("No trail '{name}' in account {}.", caller.account));
+    };
+    // Reading the log files is reading the bucket's objects, under its bucket policy.
+    let prefix = match world.organizations.of_account(&trail.account) {
+        Some(o) if trail.organization => format!("AWSLogs/{}/", o.id),
+        _ => format!("AWSLogs/{}/", trail.account),
+    };
+    let found = crate::s3::bucket_policy_of(world, &trail.bucket);
+    let Some((owner, policy)) = found else {
+        return Outcome::fail("NoSuchBucket", format!("The bucket {} of trail {name} no longer exists.", trail.bucket));
+    };
+    let resource = format!("arn:aws:s3:::{}/{prefix}*", trail.bucket);
+    let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
+    let record = world.authorize_owned(&caller, "us-east-1", "s3:GetObject", &resource, Some(&owner), policy, false, &[]);
+    if !record.decision.is_allowed() {
+        return Outcome::fail("AccessDenied", record.denial_message());
+    }
+    let records: Vec<Value> = crate::cloudtrail::delivered(world, trail).into_iter().cloned().collect();
+    let value = json!({ "Records": records });
+    let text = if args.opt("json").is_some() {
+        super::to_cli_json(&value)
+    } else {
+        let mut out = format!(
+            "Trail {name}{} delivered {} event(s) to s3://{}/{prefix}:\n",
+            if trail.organization { " (organization trail)" } else { "" },
+            records.len(),
+            trail.bucket
+        );
+        for e in &records {
+            let who = e["userIdentity"]["arn"].as_str().unwrap_or("");
+            let error = e["errorCode"].as_str().map(|c| format!("  ({c})")).unwrap_or_default();
+            out.push_str(&format!(
+                "{}  {}  {}:{}  {}{error}\n",
+                e["eventTime"].as_str().unwrap_or(""),
+                e["recipientAccountId"].as_str().unwrap_or(""),
+                e["eventSource"].as_str().unwrap_or("").trim_end_matches(".amazonaws.com"),
+                e["eventName"].as_str().unwrap_or(""),
+                who
+            ));
+        }
+        out.trim_end().to_string()
+    };
+    let mut out = Outcome::ok(text);
+    out.json = Some(value);
+    out
 }
 
 fn cmd_alerts(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
