@@ -106,7 +106,32 @@ fn add_alias(world: &World, account: &str, identity: &mut Value) {
 /// `userIdentity` for a caller (facts §6.1).
 pub fn user_identity(world: &World, caller: &Caller) -> Value {
     let p = &caller.principal;
+    let federated = p.kind == crate::policy::PrincipalKind::FederatedUser;
     let mut v = match &caller.kind {
+        // A GetFederationToken session: the federated user, and the IAM user (or root user)
+        // whose keys issued it as the session's issuer.
+        _ if federated => {
+            let issuer = match &caller.kind {
+                CallerKind::User { key } => {
+                    let user = world.iam.account(&caller.account).and_then(|i| i.users.get(key));
+                    json!({
+                        "type": "IAMUser",
+                        "principalId": user.map(|u| u.id.as_str()).unwrap_or(""),
+                        "arn": user.map(|u| crate::arn::iam(&caller.account, "user", &u.path, &u.name)),
+                        "accountId": caller.account,
+                        "userName": user.map(|u| u.name.as_str()).unwrap_or(""),
+                    })
+                }
+                _ => json!({
+                    "type": "Root", "principalId": caller.account, "arn": crate::arn::root(&caller.account),
+                    "accountId": caller.account,
+                }),
+            };
+            json!({
+                "type": "FederatedUser", "principalId": caller.user_id, "arn": p.arn, "accountId": caller.account,
+                "sessionContext": { "sessionIssuer": issuer },
+            })
+        }
         CallerKind::Root => {
             json!({ "type": "Root", "principalId": caller.account, "arn": p.arn, "accountId": caller.account })
         }
@@ -130,7 +155,7 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
             })
         }
     };
-    if matches!(caller.kind, CallerKind::Root) {
+    if matches!(caller.kind, CallerKind::Root) && !federated {
         add_alias(world, &caller.account, &mut v);
     }
     if let Some(k) = &caller.access_key_id {
@@ -218,6 +243,42 @@ impl World {
         if let (Value::Object(m), Value::Object(extra)) = (&mut e, more) {
             m.extend(extra);
         }
+        self.cloudtrail.events.push(e);
+        self.route_event(self.cloudtrail.events.len() - 1);
+    }
+
+    /// Records a call that an AWS service made in `account` on the customer's behalf (facts
+    /// §6.1's `AWSService` identity): `userIdentity` names only the service in `invokedBy`, and
+    /// the service is the source address and user agent. Organizations creating a new member's
+    /// access role is the case rootsim performs.
+    pub fn record_service_call(
+        &mut self,
+        account: &str,
+        invoked_by: &str,
+        service: &str,
+        operation: &str,
+        params: &Map<String, Value>,
+    ) {
+        let (event_id, request_id) = self.next_ids();
+        let e = json!({
+            "eventVersion": "1.11",
+            "userIdentity": { "type": "AWSService", "invokedBy": invoked_by },
+            "eventTime": format_iso(self.clock.now()),
+            "eventSource": event_source(service),
+            "eventName": operation,
+            "awsRegion": "us-east-1",
+            "sourceIPAddress": invoked_by,
+            "userAgent": invoked_by,
+            "requestParameters": redact(&Value::Object(params.clone())),
+            "responseElements": Value::Null,
+            "requestID": request_id,
+            "eventID": event_id,
+            "readOnly": read_only(operation),
+            "eventType": "AwsApiCall",
+            "managementEvent": true,
+            "recipientAccountId": account,
+            "eventCategory": "Management",
+        });
         self.cloudtrail.events.push(e);
         self.route_event(self.cloudtrail.events.len() - 1);
     }
