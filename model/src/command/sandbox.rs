@@ -263,7 +263,9 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
         }
     };
     let account = world.accounts.get(&caller.account).map_or(String::new(), |a| format!(" {}", a.name));
+    let federated = caller.principal.kind == crate::policy::PrincipalKind::FederatedUser;
     let who = match &caller.kind {
+        _ if federated => format!("federated user {}", caller.principal.arn.rsplit('/').next().unwrap_or("")),
         crate::auth::CallerKind::Root => "the root user".to_string(),
         crate::auth::CallerKind::User { .. } => format!("IAM user {}", caller.username.as_deref().unwrap_or("")),
         crate::auth::CallerKind::RoleSession { session_name, .. } => {
@@ -806,7 +808,8 @@ fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
             trail.bucket
         );
         for e in &records {
-            let who = e["userIdentity"]["arn"].as_str().unwrap_or("");
+            // A service acting on the customer's behalf has no ARN, only the service's name.
+            let who = e["userIdentity"]["arn"].as_str().or(e["userIdentity"]["invokedBy"].as_str()).unwrap_or("");
             let error = e["errorCode"].as_str().map(|c| format!("  ({c})")).unwrap_or_default();
             out.push_str(&format!(
                 "{}  {}  {}:{}  {}{error}\n",
