@@ -1,7 +1,8 @@
 //! STS: temporary credentials.
 //!
-//! Owns the sessions that `AssumeRole` and `GetSessionToken` hand out: their keys, tokens,
-//! session policies and expiry on the simulated clock. `GetCallerIdentity` needs no permission.
+//! Owns the sessions that `AssumeRole`, `GetSessionToken`, `GetFederationToken` and `AssumeRoot`
+//! hand out: their keys, tokens, session policies and expiry on the simulated clock.
+//! `GetCallerIdentity` needs no permission.
 
 use crate::arn;
 use crate::auth::{key, CallerKind};
@@ -49,8 +50,7 @@ pub enum SessionKind {
 
 /// The session policy of a federated user session created without one: it allows nothing that
 /// needs permission, so the session has no permissions (GetFederationToken's documentation).
-pub const NO_PERMISSIONS_POLICY: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoPolicyPassed","Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}]}"#;
+pub const NO_PERMISSIONS_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoPolicyPassed","Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}]}"#;
 
 /// What a federated user session may not call at all, whatever its policies: IAM, and STS but
 /// GetCallerIdentity (GetFederationToken's documentation). `Some(error)` refuses the call.

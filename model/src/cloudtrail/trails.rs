@@ -74,7 +74,11 @@ fn check_trail_name(name: &str) -> AwsResult<()> {
     let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     let ends = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     let adjacent = name.as_bytes().windows(2).any(|w| b"._-".contains(&w[0]) && b"._-".contains(&w[1]));
-    if (3..=128).contains(&name.len()) && ok_chars && ends(name.chars().next()) && ends(name.chars().last()) && !adjacent
+    if (3..=128).contains(&name.len())
+        && ok_chars
+        && ends(name.chars().next())
+        && ends(name.chars().last())
+        && !adjacent
     {
         return Ok(());
     }
@@ -177,7 +181,11 @@ pub(super) fn create_trail(call: &mut Call, input: &Map<String, Value>) -> AwsRe
     call.authorize("cloudtrail:CreateTrail", &trail.arn())?;
     let own = call.world.cloudtrail.trails.iter().filter(|t| t.account == account && t.region == call.region);
     if own.clone().any(|t| t.name == name) {
-        return Err(AwsError::new("TrailAlreadyExistsException", 400, format!("Trail {name} already exists for customer: {account}")));
+        return Err(AwsError::new(
+            "TrailAlreadyExistsException",
+            400,
+            format!("Trail {name} already exists for customer: {account}"),
+        ));
     }
     if own.count() >= MAX_TRAILS {
         return Err(AwsError::new(
@@ -207,8 +215,10 @@ pub(super) fn describe_trails(call: &mut Call, input: &Map<String, Value>) -> Aw
     call.authorize("cloudtrail:DescribeTrails", "*")?;
     let account = call.account();
     let org = call.world.organizations.of_account(&account).map(|o| o.management_account.clone());
-    let names: Vec<&str> =
-        input.get("TrailNameList").and_then(Value::as_array).map_or(Vec::new(), |a| a.iter().filter_map(Value::as_str).collect());
+    let names: Vec<&str> = input
+        .get("TrailNameList")
+        .and_then(Value::as_array)
+        .map_or(Vec::new(), |a| a.iter().filter_map(Value::as_str).collect());
     let list: Vec<Value> = call
         .world
         .cloudtrail

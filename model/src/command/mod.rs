@@ -231,7 +231,9 @@ impl Session {
             Ok(caller) => {
                 let federated = caller.principal.kind == crate::policy::PrincipalKind::FederatedUser;
                 let who = match &caller.kind {
-                    _ if federated => format!("federated-user/{}", caller.principal.arn.rsplit('/').next().unwrap_or("")),
+                    _ if federated => {
+                        format!("federated-user/{}", caller.principal.arn.rsplit('/').next().unwrap_or(""))
+                    }
                     crate::auth::CallerKind::Root => "root".to_string(),
                     crate::auth::CallerKind::User { .. } => caller.username.clone().unwrap_or_default(),
                     crate::auth::CallerKind::RoleSession { session_name, .. } => {

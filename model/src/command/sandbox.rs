@@ -792,7 +792,8 @@ fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     };
     let resource = format!("arn:aws:s3:::{}/{prefix}*", trail.bucket);
     let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
-    let record = world.authorize_owned(&caller, "us-east-1", "s3:GetObject", &resource, Some(&owner), policy, false, &[]);
+    let record =
+        world.authorize_owned(&caller, "us-east-1", "s3:GetObject", &resource, Some(&owner), policy, false, &[]);
     if !record.decision.is_allowed() {
         return Outcome::fail("AccessDenied", record.denial_message());
     }

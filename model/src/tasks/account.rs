@@ -230,7 +230,8 @@ fn recovery_way(world: &World, account: &str, t: &Task) -> Option<Way> {
     }
     let who = "person at the root email".to_string();
     if password_recovery_disabled(world, account) {
-        let change = if world.organizations.of_account(account).is_some_and(|o| o.root_features.contains(ROOT_SESSIONS)) {
+        let change = if world.organizations.of_account(account).is_some_and(|o| o.root_features.contains(ROOT_SESSIONS))
+        {
             "allow password recovery (an IAMCreateRootUserPassword root session, then iam create-login-profile)"
         } else {
             "enable root sessions, then allow password recovery"
@@ -288,7 +289,12 @@ fn management_way(world: &World, account: &str, t: &Task) -> Option<Way> {
     let who = format!("management ({who})");
     let callers = users_allowed(world, &mgmt, action, &resource);
     Some(if callers.is_empty() {
-        Way { who, can: false, why: format!("no IAM user of the management account is allowed {action}"), would_change: None }
+        Way {
+            who,
+            can: false,
+            why: format!("no IAM user of the management account is allowed {action}"),
+            would_change: None,
+        }
     } else {
         Way { who, can: true, why: format!("{} may {what}", callers.join(", ")), would_change: None }
     })
@@ -382,8 +388,11 @@ impl AccountTasks {
                         changes.push(c);
                     }
                 }
-                let change =
-                    if changes.is_empty() { String::new() } else { format!("; what would change it: {}", changes.join("; or ")) };
+                let change = if changes.is_empty() {
+                    String::new()
+                } else {
+                    format!("; what would change it: {}", changes.join("; or "))
+                };
                 out.push_str(&format!("{:<29} =>   nobody now{change}\n", ""));
             }
         }
