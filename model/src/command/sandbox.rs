@@ -939,7 +939,7 @@ fn cmd_show(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
 
 fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     use crate::tasks;
-    let usage = "usage: tasks [TASK] | tasks --account ACCOUNT [--json]";
+    let usage = "tasks [TASK] | tasks --account ACCOUNT [--json]";
     if let Err(o) = check_options(args, &["account", "json"], usage) {
         return o;
     }
@@ -948,7 +948,7 @@ fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
             return Outcome::fail("NotFound", format!("No account '{a}' in this world."));
         };
         if !args.positional.is_empty() {
-            return Outcome::usage(usage);
+            return Outcome::usage(format!("usage: {usage}"));
         }
         let view = tasks::for_account(&session.world, &id).expect("found above");
         let value = serde_json::to_value(&view).unwrap_or_default();
@@ -972,7 +972,7 @@ fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
                 Outcome::fail("NotFound", format!("No task '{id}'.{hint} Type `tasks` for the list."))
             }
         },
-        _ => Outcome::usage(usage),
+        _ => Outcome::usage(format!("usage: {usage}")),
     }
 }
 

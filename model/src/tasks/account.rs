@@ -169,9 +169,10 @@ fn assume_root_ways(world: &World, account: &str, t: &Task) -> Vec<Way> {
     }
     let mut from = vec![org.management_account.as_str()];
     from.extend(org.delegated_admins.get("iam.amazonaws.com").into_iter().flatten().map(String::as_str));
+    let by = if from.len() > 1 { "management or IAM delegated admin" } else { "management" };
     let mut ways = Vec::new();
     for (policy, action, what) in task_policies(t.id) {
-        let who = format!("management via assume-root {policy}");
+        let who = format!("{by} via assume-root {policy}");
         let no = |why: String, change: &str| Way {
             who: who.clone(),
             can: false,
