@@ -13,7 +13,8 @@ use std::path::PathBuf;
 /// leave as it was.
 pub fn without_history(world: &rootsim_model::World) -> rootsim_model::World {
     let mut w = world.clone();
-    w.cloudtrail = Default::default();
+    // The trails are state like any other; only the history itself may grow.
+    w.cloudtrail.events.clear();
     w.events.fired.clear();
     for inbox in w.mail.mailboxes.values_mut() {
         // SNS notifications carry no one-time code; subscription confirmations do, and stay.

@@ -319,9 +319,40 @@ impl World {
                 iam.users.get(user).ok_or_else(AwsError::invalid_token)?;
                 self.user_caller(&session.account, user, session.mfa, Some(session.issued), Some(id), false)
             }
+            SessionKind::FederationToken { user, name } => {
+                // The issuer's policies apply, intersected with the session policy; the principal
+                // is the federated user (facts §6.1's FederatedUser identity).
+                let mut c = match user {
+                    None => self.root_caller(&session.account, false, Some(session.issued), Some(id), false),
+                    Some(user) => {
+                        let iam = self.iam.account(&session.account).ok_or_else(AwsError::invalid_token)?;
+                        iam.users.get(user).ok_or_else(AwsError::invalid_token)?;
+                        self.user_caller(&session.account, user, false, Some(session.issued), Some(id), false)
+                    }
+                };
+                let federated = format!("arn:aws:sts::{}:federated-user/{name}", session.account);
+                c.principal.kind = PrincipalKind::FederatedUser;
+                c.principal.arn = federated.clone();
+                c.principal.principal_arn = federated;
+                c.user_id = format!("{}:{name}", session.account);
+                c.username = None;
+                c.session_policy = Some(match &session.policy {
+                    Some(p) => p.clone(),
+                    None => Policy::parse(crate::sts::NO_PERMISSIONS_POLICY, crate::policy::PolicyKind::Session)
+                        .map_err(|_| AwsError::invalid_token())?,
+                });
+                c
+            }
         };
         caller.temporary = true;
         Ok(caller)
+    }
+
+    /// The account's root user as a console caller, whether or not its credentials exist or the
+    /// account is open: for asking what the root user could do (`tasks --account`), through the
+    /// same [`World::authorize`] as its calls.
+    pub fn root_console_caller(&self, account: &str, mfa: bool) -> Caller {
+        self.root_caller(account, mfa, Some(self.clock.now()), None, true)
     }
 
     fn root_caller(&self, account: &str, mfa: bool, since: Option<i64>, key: Option<&str>, console: bool) -> Caller {

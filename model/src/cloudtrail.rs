@@ -17,6 +17,9 @@ use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+mod trails;
+pub use trails::{delivered, Trail};
+
 /// The value CloudTrail puts in place of secrets.
 pub const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
@@ -40,6 +43,9 @@ const SECRETS: &[&str] = &[
 pub struct CloudTrail {
     /// Every event, oldest first, as CloudTrail records them.
     pub events: Vec<Value>,
+    /// The trails of every account, which deliver some of these events (`trails.rs`).
+    #[serde(default)]
+    pub trails: Vec<Trail>,
 }
 
 /// A UUID-shaped ID derived from the world's seed and a sequence number, so that recording
@@ -100,7 +106,32 @@ fn add_alias(world: &World, account: &str, identity: &mut Value) {
 /// `userIdentity` for a caller (facts §6.1).
 pub fn user_identity(world: &World, caller: &Caller) -> Value {
     let p = &caller.principal;
+    let federated = p.kind == crate::policy::PrincipalKind::FederatedUser;
     let mut v = match &caller.kind {
+        // A GetFederationToken session: the federated user, and the IAM user (or root user)
+        // whose keys issued it as the session's issuer.
+        _ if federated => {
+            let issuer = match &caller.kind {
+                CallerKind::User { key } => {
+                    let user = world.iam.account(&caller.account).and_then(|i| i.users.get(key));
+                    json!({
+                        "type": "IAMUser",
+                        "principalId": user.map(|u| u.id.as_str()).unwrap_or(""),
+                        "arn": user.map(|u| crate::arn::iam(&caller.account, "user", &u.path, &u.name)),
+                        "accountId": caller.account,
+                        "userName": user.map(|u| u.name.as_str()).unwrap_or(""),
+                    })
+                }
+                _ => json!({
+                    "type": "Root", "principalId": caller.account, "arn": crate::arn::root(&caller.account),
+                    "accountId": caller.account,
+                }),
+            };
+            json!({
+                "type": "FederatedUser", "principalId": caller.user_id, "arn": p.arn, "accountId": caller.account,
+                "sessionContext": { "sessionIssuer": issuer },
+            })
+        }
         CallerKind::Root => {
             json!({ "type": "Root", "principalId": caller.account, "arn": p.arn, "accountId": caller.account })
         }
@@ -124,7 +155,7 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
             })
         }
     };
-    if matches!(caller.kind, CallerKind::Root) {
+    if matches!(caller.kind, CallerKind::Root) && !federated {
         add_alias(world, &caller.account, &mut v);
     }
     if let Some(k) = &caller.access_key_id {
@@ -212,6 +243,42 @@ impl World {
         if let (Value::Object(m), Value::Object(extra)) = (&mut e, more) {
             m.extend(extra);
         }
+        self.cloudtrail.events.push(e);
+        self.route_event(self.cloudtrail.events.len() - 1);
+    }
+
+    /// Records a call that an AWS service made in `account` on the customer's behalf (facts
+    /// §6.1's `AWSService` identity): `userIdentity` names only the service in `invokedBy`, and
+    /// the service is the source address and user agent. Organizations creating a new member's
+    /// access role is the case rootsim performs.
+    pub fn record_service_call(
+        &mut self,
+        account: &str,
+        invoked_by: &str,
+        service: &str,
+        operation: &str,
+        params: &Map<String, Value>,
+    ) {
+        let (event_id, request_id) = self.next_ids();
+        let e = json!({
+            "eventVersion": "1.11",
+            "userIdentity": { "type": "AWSService", "invokedBy": invoked_by },
+            "eventTime": format_iso(self.clock.now()),
+            "eventSource": event_source(service),
+            "eventName": operation,
+            "awsRegion": "us-east-1",
+            "sourceIPAddress": invoked_by,
+            "userAgent": invoked_by,
+            "requestParameters": redact(&Value::Object(params.clone())),
+            "responseElements": Value::Null,
+            "requestID": request_id,
+            "eventID": event_id,
+            "readOnly": read_only(operation),
+            "eventType": "AwsApiCall",
+            "managementEvent": true,
+            "recipientAccountId": account,
+            "eventCategory": "Management",
+        });
         self.cloudtrail.events.push(e);
         self.route_event(self.cloudtrail.events.len() - 1);
     }
@@ -419,8 +486,58 @@ const LOOKUP_MEMBERS: &[Param] = &[
     p("AttributeValue", Shape::String, true, "the value to match exactly"),
 ];
 
+const TRAIL_NAME: Param = p("Name", Shape::String, true, "the trail's name or ARN");
+
 /// CloudTrail's operations (`aws cloudtrail ...`).
-pub const OPERATIONS: &[Operation] = &[Operation {
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        service: "cloudtrail",
+        name: "CreateTrail",
+        summary: "Creates a trail that delivers the account's (or, from the management account, the organization's) management events to an S3 bucket once it logs.",
+        params: &[
+            p("Name", Shape::String, true, "3-128 letters, digits, . _ -"),
+            p("S3BucketName", Shape::String, true, "an existing bucket"),
+            p("IsOrganizationTrail", Shape::Boolean, false, "log every account of the organization (management account)"),
+            p("IsMultiRegionTrail", Shape::Boolean, false, "log every Region, not only this one"),
+        ],
+        handler: trails::create_trail,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "DescribeTrails",
+        summary: "Lists the account's trails and its organization's trail.",
+        params: &[p("TrailNameList", Shape::StringList, false, "only these trails (names or ARNs)")],
+        handler: trails::describe_trails,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "GetTrailStatus",
+        summary: "Whether a trail is logging, and since when.",
+        params: &[TRAIL_NAME],
+        handler: trails::get_trail_status,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "StartLogging",
+        summary: "Starts delivering events to the trail's bucket (a new trail does not log yet).",
+        params: &[TRAIL_NAME],
+        handler: trails::start_logging,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "StopLogging",
+        summary: "Stops delivering events.",
+        params: &[TRAIL_NAME],
+        handler: trails::stop_logging,
+    },
+    Operation {
+        service: "cloudtrail",
+        name: "DeleteTrail",
+        summary: "Deletes a trail of the account; what it delivered stays in the bucket.",
+        params: &[TRAIL_NAME],
+        handler: trails::delete_trail,
+    },
+    Operation {
     service: "cloudtrail",
     name: "LookupEvents",
     summary: "Looks up the account's management events, newest first (90 days of event history).",
@@ -437,7 +554,8 @@ pub const OPERATIONS: &[Operation] = &[Operation {
         p("NextToken", Shape::String, false, "the NextToken of the previous page"),
     ],
     handler: lookup_events,
-}];
+}
+];
 
 #[cfg(test)]
 mod tests {

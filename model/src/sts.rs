@@ -1,7 +1,8 @@
 //! STS: temporary credentials.
 //!
-//! Owns the sessions that `AssumeRole` and `GetSessionToken` hand out: their keys, tokens,
-//! session policies and expiry on the simulated clock. `GetCallerIdentity` needs no permission.
+//! Owns the sessions that `AssumeRole`, `GetSessionToken`, `GetFederationToken` and `AssumeRoot`
+//! hand out: their keys, tokens, session policies and expiry on the simulated clock.
+//! `GetCallerIdentity` needs no permission.
 
 use crate::arn;
 use crate::auth::{key, CallerKind};
@@ -36,6 +37,32 @@ pub enum SessionKind {
         /// Lower-cased user name, or `None` for root.
         user: Option<String>,
     },
+    /// A federated user session from `GetFederationToken`, issued by an IAM user (`Some(key)`)
+    /// or the root user (`None`); its permissions are the issuer's intersected with the policy
+    /// passed, and nothing without one.
+    FederationToken {
+        /// The issuing user's lower-cased name, or `None` for root.
+        user: Option<String>,
+        /// The federated user's name (`arn:aws:sts::ACCOUNT:federated-user/NAME`).
+        name: String,
+    },
+}
+
+/// The session policy of a federated user session created without one: it allows nothing that
+/// needs permission, so the session has no permissions (GetFederationToken's documentation).
+pub const NO_PERMISSIONS_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoPolicyPassed","Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}]}"#;
+
+/// What a federated user session may not call at all, whatever its policies: IAM, and STS but
+/// GetCallerIdentity (GetFederationToken's documentation). `Some(error)` refuses the call.
+pub fn federated_refusal(caller: &crate::auth::Caller, service: &str, operation: &str) -> Option<AwsError> {
+    let federated = caller.principal.kind == crate::policy::PrincipalKind::FederatedUser;
+    let barred = service == "iam" || (service == "sts" && operation != "GetCallerIdentity");
+    (federated && barred).then(|| {
+        AwsError::access_denied(format!(
+            "User: {} is not authorized to perform: {service}:{operation}: federated user sessions (GetFederationToken) cannot call IAM operations, nor STS operations other than GetCallerIdentity",
+            caller.principal.arn
+        ))
+    })
 }
 
 /// One set of temporary credentials.
@@ -121,6 +148,22 @@ pub const OPERATIONS: &[Operation] = &[
             Param { name: "DurationSeconds", shape: Shape::Integer, required: false, doc: "0-900 (default 900)" },
         ],
         handler: assume_root,
+    },
+    Operation {
+        service: "sts",
+        name: "GetFederationToken",
+        summary: "From an IAM user's long-term keys: credentials for a federated user whose permissions are yours intersected with the policy you pass (none without one).",
+        params: &[
+            Param { name: "Name", shape: Shape::String, required: true, doc: "the federated user's name (2-32 characters)" },
+            Param { name: "Policy", shape: Shape::Document, required: false, doc: "the session policy (without one, the session has no permissions)" },
+            Param {
+                name: "DurationSeconds",
+                shape: Shape::Integer,
+                required: false,
+                doc: "900-129600 (default 43200); root sessions last at most 3600",
+            },
+        ],
+        handler: get_federation_token,
     },
     Operation {
         service: "sts",
@@ -301,6 +344,55 @@ fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<V
     let account = call.account();
     let (id, session) = new_session(call, &account, SessionKind::SessionToken { user }, duration, mfa, None);
     let out = json!({ "Credentials": credentials_json(&id, &session) });
+    call.world.sts.sessions.insert(id, session);
+    Ok(out)
+}
+
+fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let name = req_str(input, "Name")?.to_string();
+    if name.len() < 2 || name.len() > 32 {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must have length between 2 and 32"
+        )));
+    }
+    check_name("Name", &name, 32)?;
+    // Only long-term credentials federate: an IAM user's (or, not recommended, the root user's).
+    if call.caller.temporary && !call.caller.console {
+        return Err(AwsError::access_denied("Cannot call GetFederationToken with session credentials"));
+    }
+    let user = match &call.caller.kind {
+        CallerKind::Root => None,
+        CallerKind::User { key } => Some(key.clone()),
+        CallerKind::RoleSession { .. } => {
+            return Err(AwsError::access_denied("Cannot call GetFederationToken with session credentials"))
+        }
+    };
+    let policy = match opt_str(input, "Policy") {
+        Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
+        None => None,
+    };
+    let requested = opt_i64(input, "DurationSeconds").unwrap_or(if user.is_some() { 43_200 } else { 3600 });
+    if !(900..=129_600).contains(&requested) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value {}",
+            if requested < 900 { "greater than or equal to 900" } else { "less than or equal to 129600" }
+        )));
+    }
+    let account = call.account();
+    let federated_arn = format!("arn:aws:sts::{account}:federated-user/{name}");
+    call.authorize("sts:GetFederationToken", &federated_arn)?;
+    // Root's federated sessions are capped at one hour, as its session tokens are.
+    let duration = if user.is_none() { requested.min(3600) } else { requested };
+    let packed = policy.as_ref().map(|p| p.text().split_whitespace().map(str::len).sum::<usize>() * 100 / 2048);
+    let kind = SessionKind::FederationToken { user, name: name.clone() };
+    let (id, session) = new_session(call, &account, kind, duration, false, policy);
+    let mut out = json!({
+        "Credentials": credentials_json(&id, &session),
+        "FederatedUser": { "FederatedUserId": format!("{account}:{name}"), "Arn": federated_arn },
+    });
+    if let Some(size) = packed {
+        out["PackedPolicySize"] = json!(size);
+    }
     call.world.sts.sessions.insert(id, session);
     Ok(out)
 }

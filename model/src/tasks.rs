@@ -8,6 +8,9 @@
 
 use serde::Serialize;
 
+mod account;
+pub use account::{for_account, AccountTasks, TaskNow, Way};
+
 /// How a task is performed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -288,7 +291,6 @@ pub fn available(t: &Task) -> bool {
 /// Asks the same authorization path as the calls themselves, so an SCP that denies the root user
 /// shows up here as it would on the call.
 pub fn could_do_now(world: &crate::world::World, caller: &crate::auth::Caller, task: &Task) -> (bool, String) {
-    use crate::account::AccountStatus;
     if !available(task) {
         return (false, "rootsim cannot perform this task yet".into());
     }
@@ -302,25 +304,42 @@ pub fn could_do_now(world: &crate::world::World, caller: &crate::auth::Caller, t
     if !caller.is_root() {
         return (false, "only the root user can do this; IAM policies cannot grant it".into());
     }
+    match root_may(world, caller, task) {
+        Ok(yes) => (true, yes.unwrap_or_else(|| "you are the root user of this account".into())),
+        Err(why) => (false, why),
+    }
+}
+
+/// Whether the root user `caller` (signed in, its credentials aside) may do `task` now: the
+/// account's state, the MFA the task needs, and the decision of [`World::authorize`] on the task's
+/// first action, SCPs and RCPs included. `Ok(Some(text))` when the yes needs its own words.
+///
+/// [`World::authorize`]: crate::world::World::authorize
+pub(crate) fn root_may(
+    world: &crate::world::World,
+    caller: &crate::auth::Caller,
+    task: &Task,
+) -> Result<Option<String>, String> {
+    use crate::account::AccountStatus;
     let active = world.accounts.get(&caller.account).is_some_and(|a| a.status == AccountStatus::Active);
     match (task.id, active) {
-        ("reopen-account", true) => return (false, "the account is not closed".into()),
+        ("reopen-account", true) => return Err("the account is not closed".into()),
         ("reopen-account", false) => {
-            return (true, "the account is closed: its root user may reopen it within 90 days".into())
+            return Ok(Some("the account is closed: its root user may reopen it within 90 days".into()))
         }
-        (_, false) => return (false, "the account is closed".into()),
+        (_, false) => return Err("the account is closed".into()),
         _ => {}
     }
     if task.id == "s3-mfa-delete" && world.iam.account(&caller.account).is_some_and(|i| i.root.mfa_devices.is_empty()) {
-        return (false, "MFA Delete needs the root user's MFA device and code: register a device first".into());
+        return Err("MFA Delete needs the root user's MFA device and code: register a device first".into());
     }
     if let Some(action) = task.actions.first() {
         let record = world.authorize(caller, "us-east-1", action, &crate::arn::root(&caller.account), None, false);
         if !record.decision.is_allowed() {
-            return (false, format!("denied: {}", record.denial_message()));
+            return Err(format!("denied: {}", record.denial_message()));
         }
     }
-    (true, "you are the root user of this account".into())
+    Ok(None)
 }
 
 /// The catalogue with, for `caller`, whether each task could be done now.

@@ -68,6 +68,10 @@ enum Command {
         json: bool,
         /// One task's ID, e.g. close-account.
         task: Option<String>,
+        /// Who can do each task now in this account (ID or name) of the demo world, or of the
+        /// world given with --load.
+        #[arg(long, value_name = "ACCOUNT", conflicts_with = "task")]
+        account: Option<String>,
     },
     /// The course: with no LESSON, lists the lessons and your progress; with one, starts the REPL
     /// on its world (inside, `check`, `hint`, `objective`, `solution`, `answer` and `learn`).
@@ -242,7 +246,30 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some(Command::Tasks { json, task }) => {
+        Some(Command::Tasks { json, account: Some(account), .. }) => {
+            let session = match start(&cli) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("rootsim: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let view = session
+                .world
+                .accounts
+                .find(account)
+                .and_then(|a| rootsim_model::tasks::for_account(&session.world, &a.id));
+            match view {
+                Some(v) if *json => out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),
+                Some(v) => out!("{}", v.render()),
+                None => {
+                    eprintln!("rootsim: no account '{account}' in this world");
+                    return ExitCode::from(2);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Some(Command::Tasks { json, task, account: None }) => {
             use rootsim_model::tasks;
             let chosen: Vec<&tasks::Task> = match task {
                 Some(id) => match tasks::find(id) {

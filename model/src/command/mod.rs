@@ -229,7 +229,11 @@ impl Session {
                 _ => "credentials-invalid".into(),
             },
             Ok(caller) => {
+                let federated = caller.principal.kind == crate::policy::PrincipalKind::FederatedUser;
                 let who = match &caller.kind {
+                    _ if federated => {
+                        format!("federated-user/{}", caller.principal.arn.rsplit('/').next().unwrap_or(""))
+                    }
                     crate::auth::CallerKind::Root => "root".to_string(),
                     crate::auth::CallerKind::User { .. } => caller.username.clone().unwrap_or_default(),
                     crate::auth::CallerKind::RoleSession { session_name, .. } => {
@@ -295,7 +299,11 @@ impl Session {
         let region = inv.region.unwrap_or_else(|| "us-east-1".to_string());
         let before = self.world.clone();
         let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
-        let result = (op.handler)(&mut call, &inv.params);
+        // Federated user sessions are barred from IAM and most of STS before any policy is read.
+        let result = match crate::sts::federated_refusal(&call.caller, op.service, op.name) {
+            Some(refused) => Err(refused),
+            None => (op.handler)(&mut call, &inv.params),
+        };
         let auth = std::mem::take(&mut call.auth);
         let caller = call.caller.clone();
         let region = call.region.clone();

@@ -105,6 +105,13 @@ pub const COMMANDS: &[Command] = &[
         detail: "A look behind the scenes, across every account: each time a rule matched a CloudTrail event and invoked its SNS topic. The emails themselves are in the subscribers' mailboxes (`mail ADDRESS`).",
         run: cmd_alerts,
     },
+    Command {
+        name: "trail",
+        usage: "trail NAME [--json]",
+        summary: "Reads what a trail of your account delivered to its S3 bucket: one line per event (JSON `Records`, as in the log files).",
+        detail: "Stands for reading the trail's log files, so it needs s3:GetObject on the bucket. An organization trail of the management account holds every member's events (recipientAccountId); events from before the trail logged are not there.",
+        run: cmd_trail,
+    },
     Command { name: "phone", usage: "phone NUMBER", summary: "Shows the calls and texts a phone number received.", detail: "", run: cmd_phone },
     Command {
         name: "explain",
@@ -122,8 +129,8 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "tasks",
-        usage: "tasks [TASK]",
-        summary: "Lists the tasks that need the root user and whether you could do each now, or who may do one task.",
+        usage: "tasks [TASK] | tasks --account ACCOUNT [--json]",
+        summary: "Lists the tasks that need the root user and whether you could do each now, who may do one task, or who can do each now in one account.",
         detail: "The catalogue follows AWS's list of tasks that require root user credentials; `rootsim tasks --json` prints it for machines.",
         run: cmd_tasks,
     },
@@ -256,7 +263,9 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
         }
     };
     let account = world.accounts.get(&caller.account).map_or(String::new(), |a| format!(" {}", a.name));
+    let federated = caller.principal.kind == crate::policy::PrincipalKind::FederatedUser;
     let who = match &caller.kind {
+        _ if federated => format!("federated user {}", caller.principal.arn.rsplit('/').next().unwrap_or("")),
         crate::auth::CallerKind::Root => "the root user".to_string(),
         crate::auth::CallerKind::User { .. } => format!("IAM user {}", caller.username.as_deref().unwrap_or("")),
         crate::auth::CallerKind::RoleSession { session_name, .. } => {
@@ -631,12 +640,7 @@ fn forgot_root_password(session: &mut Session, email: &str) -> Outcome {
     };
     // With root credentials management, a member whose root credentials were removed cannot
     // recover the password unless the organization allowed it (facts §2.1, §3.2).
-    let managed = session.world.organizations.of_account(&account).is_some_and(|o| {
-        o.management_account != account
-            && o.root_features.contains(crate::iam::org_features::ROOT_CREDENTIALS_MANAGEMENT)
-    });
-    let root = &session.world.iam.accounts[&account].root;
-    if managed && root.password.is_none() && !root.recovery_allowed {
+    if crate::iam::org_features::password_recovery_disabled(&session.world, &account) {
         return Outcome::fail(
             "PasswordRecoveryDisabled",
             "Password recovery is disabled for this root user: its organization manages root credentials centrally. Ask an administrator of the management account to allow password recovery.",
@@ -763,6 +767,67 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     outcome
 }
 
+fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "trail NAME [--json]";
+    if let Err(o) = check_options(args, &["json"], usage) {
+        return o;
+    }
+    let [name] = args.positional.as_slice() else { return Outcome::usage(format!("usage: {usage}")) };
+    let world = &session.world;
+    let caller = match world.resolve(&session.identity) {
+        Ok(c) => c,
+        Err(e) => return Outcome::fail(&e.code, e.message),
+    };
+    let Some(trail) = world.cloudtrail.trails.iter().find(|t| t.account == caller.account && t.name == *name) else {
+        return Outcome::fail("NotFound", format!("No trail '{name}' in account {}.", caller.account));
+    };
+    // Reading the log files is reading the bucket's objects, under its bucket policy.
+    let prefix = match world.organizations.of_account(&trail.account) {
+        Some(o) if trail.organization => format!("AWSLogs/{}/", o.id),
+        _ => format!("AWSLogs/{}/", trail.account),
+    };
+    let found = crate::s3::bucket_policy_of(world, &trail.bucket);
+    let Some((owner, policy)) = found else {
+        return Outcome::fail("NoSuchBucket", format!("The bucket {} of trail {name} no longer exists.", trail.bucket));
+    };
+    let resource = format!("arn:aws:s3:::{}/{prefix}*", trail.bucket);
+    let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
+    let record =
+        world.authorize_owned(&caller, "us-east-1", "s3:GetObject", &resource, Some(&owner), policy, false, &[]);
+    if !record.decision.is_allowed() {
+        return Outcome::fail("AccessDenied", record.denial_message());
+    }
+    let records: Vec<Value> = crate::cloudtrail::delivered(world, trail).into_iter().cloned().collect();
+    let value = json!({ "Records": records });
+    let text = if args.opt("json").is_some() {
+        super::to_cli_json(&value)
+    } else {
+        let mut out = format!(
+            "Trail {name}{} delivered {} event(s) to s3://{}/{prefix}:\n",
+            if trail.organization { " (organization trail)" } else { "" },
+            records.len(),
+            trail.bucket
+        );
+        for e in &records {
+            // A service acting on the customer's behalf has no ARN, only the service's name.
+            let who = e["userIdentity"]["arn"].as_str().or(e["userIdentity"]["invokedBy"].as_str()).unwrap_or("");
+            let error = e["errorCode"].as_str().map(|c| format!("  ({c})")).unwrap_or_default();
+            out.push_str(&format!(
+                "{}  {}  {}:{}  {}{error}\n",
+                e["eventTime"].as_str().unwrap_or(""),
+                e["recipientAccountId"].as_str().unwrap_or(""),
+                e["eventSource"].as_str().unwrap_or("").trim_end_matches(".amazonaws.com"),
+                e["eventName"].as_str().unwrap_or(""),
+                who
+            ));
+        }
+        out.trim_end().to_string()
+    };
+    let mut out = Outcome::ok(text);
+    out.json = Some(value);
+    out
+}
+
 fn cmd_alerts(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     if !args.positional.is_empty() {
         return Outcome::usage("usage: alerts");
@@ -874,6 +939,24 @@ fn cmd_show(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
 
 fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     use crate::tasks;
+    let usage = "tasks [TASK] | tasks --account ACCOUNT [--json]";
+    if let Err(o) = check_options(args, &["account", "json"], usage) {
+        return o;
+    }
+    if let Some(a) = args.opt("account") {
+        let Some(id) = session.world.accounts.find(a).map(|acct| acct.id.clone()) else {
+            return Outcome::fail("NotFound", format!("No account '{a}' in this world."));
+        };
+        if !args.positional.is_empty() {
+            return Outcome::usage(format!("usage: {usage}"));
+        }
+        let view = tasks::for_account(&session.world, &id).expect("found above");
+        let value = serde_json::to_value(&view).unwrap_or_default();
+        // The JSON is there for scripts (`@expect json`) whichever form is printed.
+        let mut out = Outcome::ok(if args.opt("json").is_some() { super::to_cli_json(&value) } else { view.render() });
+        out.json = Some(value);
+        return out;
+    }
     match args.positional.as_slice() {
         // Signed in: what you could do now and why not; signed out: the catalogue.
         [] => match session.world.resolve(&session.identity) {
@@ -889,7 +972,7 @@ fn cmd_tasks(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
                 Outcome::fail("NotFound", format!("No task '{id}'.{hint} Type `tasks` for the list."))
             }
         },
-        _ => Outcome::usage("usage: tasks [TASK]"),
+        _ => Outcome::usage(format!("usage: {usage}")),
     }
 }
 

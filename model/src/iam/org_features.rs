@@ -13,6 +13,18 @@ pub const ROOT_CREDENTIALS_MANAGEMENT: &str = "RootCredentialsManagement";
 /// Privileged root actions in member accounts (`sts:AssumeRoot`).
 pub const ROOT_SESSIONS: &str = "RootSessions";
 
+/// Whether the root user of `account` is barred from password recovery: a member of an
+/// organization with root credentials management whose password was removed, and recovery not
+/// allowed since (facts §2.1, §3.2). The sign-in page and `tasks --account` both ask this.
+pub fn password_recovery_disabled(world: &crate::world::World, account: &str) -> bool {
+    let managed = world
+        .organizations
+        .of_account(account)
+        .is_some_and(|o| o.management_account != account && o.root_features.contains(ROOT_CREDENTIALS_MANAGEMENT));
+    let root = world.iam.account(account).map(|i| &i.root);
+    managed && root.is_some_and(|r| r.password.is_none() && !r.recovery_allowed)
+}
+
 /// Checks the preconditions every feature operation shares, in AWS's order, and returns the
 /// organization ID. `enabling` adds the management-account-only rule of the Enable operations.
 fn preconditions(call: &Call, enabling: bool) -> AwsResult<String> {

@@ -234,6 +234,10 @@ pub(super) fn create_account(call: &mut Call, input: &Input) -> AwsResult<Value>
             .expect("just added")
             .roles
             .insert(role_name.to_ascii_lowercase(), role);
+        // Organizations, not the caller, creates the role: the member's history shows a service.
+        let params = json!({ "RoleName": role_name, "Path": "/" });
+        let params = params.as_object().cloned().unwrap_or_default();
+        call.world.record_service_call(&account, "organizations.amazonaws.com", "iam", "CreateRole", &params);
         if billing == "DENY" {
             call.world.organizations.billing_access_denied.insert(account.clone());
         }
