@@ -142,11 +142,11 @@ fn tags_of(input: &Input) -> AwsResult<Vec<(String, String)>> {
     Ok(out)
 }
 
-fn tags_json(tags: &std::collections::BTreeMap<String, String>) -> Value {
+pub(crate) fn tags_json(tags: &std::collections::BTreeMap<String, String>) -> Value {
     Value::Array(tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect())
 }
 
-fn boundary_json(arn: &Option<String>) -> Option<Value> {
+pub(crate) fn boundary_json(arn: &Option<String>) -> Option<Value> {
     arn.as_ref().map(|a| json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": a}))
 }
 
