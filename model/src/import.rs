@@ -141,7 +141,14 @@ pub fn import(files: &[(String, String)], seed: u64) -> Imported {
     im.accounts(accounts);
     let unused: Vec<&str> = im.files.keys().filter(|f| !im.used.contains(**f)).copied().collect();
     for f in unused {
-        im.skip(f, "$", "not a file of the estate layout (docs/import.md), or of no account or parent of the estate");
+        let reason = match f.split('/').collect::<Vec<_>>().as_slice() {
+            ["organization", "ous" | "accounts", parent] => {
+                format!("{} is neither the root nor an OU under it", parent.trim_end_matches(".json"))
+            }
+            ["organization", "targets", _] => "its policy has no file under organization/policies/".to_string(),
+            _ => "not a file of the estate layout (docs/import.md)".to_string(),
+        };
+        im.skip(f, "$", reason);
     }
     im.skipped.sort_by(|a, b| a.file.cmp(&b.file));
     Imported { world: im.world, skipped: im.skipped }
