@@ -129,6 +129,21 @@ const BUCKET_REGION: &str = "us-east-1";
 /// Builds a world from an estate's files: `(path relative to the estate folder, text)` pairs.
 /// `seed` seeds the world's generator (used only for what the estate does not carry, such as
 /// phone numbers of account contacts).
+///
+/// ```
+/// use rootsim_model::import::{export, import};
+/// let iam = r#"{"UserDetailList": [{"Path": "/", "UserName": "ana", "UserId": "AIDAEXAMPLE000000001",
+///     "UserPolicyList": [{"PolicyName": "Read", "PolicyDocument":
+///         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}}]}]}"#;
+/// let files = vec![("accounts/111122223333/iam.json".to_string(), iam.to_string())];
+/// let imported = import(&files, 7);
+/// assert!(imported.skipped.is_empty());
+/// let ana = "arn:aws:iam::111122223333:user/ana";
+/// assert!(imported.world.decide(ana, "s3:GetObject", "arn:aws:s3:::b/k").unwrap().decision.is_allowed());
+/// assert!(!imported.world.decide(ana, "s3:PutObject", "arn:aws:s3:::b/k").unwrap().decision.is_allowed());
+/// // Export writes the same layout back; importing it gives the same world.
+/// assert_eq!(import(&export(&imported.world), 7).world, imported.world);
+/// ```
 pub fn import(files: &[(String, String)], seed: u64) -> Imported {
     let mut im = Importer {
         world: World::new(seed),
