@@ -28,6 +28,7 @@ use crate::world::World;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::ops::Bound;
 
 /// Something the importer left out, with where it was and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -724,7 +725,13 @@ impl<'a> Importer<'a> {
     /// The account's bucket, queue and key policies.
     fn resources(&mut self, account: &str) {
         let prefix = format!("accounts/{account}/");
-        let files: Vec<&'a str> = self.files.keys().filter(|f| f.starts_with(&prefix)).copied().collect();
+        // A range of the sorted names: the account's files only, however many accounts there are.
+        let files: Vec<&'a str> = self
+            .files
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .map(|(f, _)| *f)
+            .take_while(|f| f.starts_with(&prefix))
+            .collect();
         for file in files {
             let rest: Vec<&str> = file[prefix.len()..].split('/').collect();
             let stem = |s: &'a str| s.strip_suffix(".json");
