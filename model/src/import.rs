@@ -14,10 +14,9 @@
 //! same trust and managed policies across hundreds of accounts.
 
 use crate::account::AccountStatus;
-use crate::arn;
 use crate::clock::{days_from_civil, format_cli};
 use crate::command::{to_cli_json, Host};
-use crate::iam::ops::{boundary_json, tags_json};
+use crate::iam::ops::authorization_details;
 use crate::iam::{Attachments, Group, IamAccount, ManagedPolicy, PolicyVersion, Role, User};
 use crate::kms::Key;
 use crate::organizations::{FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
@@ -978,117 +977,6 @@ fn policy_summary(org: &Organization, p: &OrgPolicy) -> Value {
         "Type": p.policy_type,
         "AwsManaged": p.aws_managed,
     })
-}
-
-/// `aws iam get-account-authorization-details` of one account, in AWS's shape. Documents are
-/// printed as JSON objects, as the CLI prints them after decoding IAM's URL encoding.
-fn authorization_details(account: &str, iam: &IamAccount) -> Value {
-    let inline = |a: &Attachments| -> Vec<Value> {
-        a.inline.iter().map(|(n, p)| json!({"PolicyName": n, "PolicyDocument": p.to_json()})).collect()
-    };
-    let attached = |a: &Attachments| -> Vec<Value> {
-        a.managed
-            .iter()
-            .map(|arn| json!({"PolicyName": arn.rsplit('/').next().unwrap_or(arn), "PolicyArn": arn}))
-            .collect()
-    };
-    let entity = |noun: &str, path: &str, name: &str, id: &str, created: i64| -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("Path".into(), json!(path));
-        m.insert(format!("{}Name", capitalized(noun)), json!(name));
-        m.insert(format!("{}Id", capitalized(noun)), json!(id));
-        m.insert("Arn".into(), json!(arn::iam(account, noun, path, name)));
-        m.insert("CreateDate".into(), json!(format_cli(created)));
-        m
-    };
-    let users: Vec<Value> = iam
-        .users
-        .iter()
-        .map(|(key, u)| {
-            let mut m = entity("user", &u.path, &u.name, &u.id, u.created);
-            m.insert("UserPolicyList".into(), json!(inline(&u.policies)));
-            let groups: Vec<&str> = iam.groups_of(key).map(|g| g.name.as_str()).collect();
-            m.insert("GroupList".into(), json!(groups));
-            m.insert("AttachedManagedPolicies".into(), json!(attached(&u.policies)));
-            if let Some(b) = boundary_json(&u.boundary) {
-                m.insert("PermissionsBoundary".into(), b);
-            }
-            m.insert("Tags".into(), tags_json(&u.tags));
-            Value::Object(m)
-        })
-        .collect();
-    let groups: Vec<Value> = iam
-        .groups
-        .values()
-        .map(|g| {
-            let mut m = entity("group", &g.path, &g.name, &g.id, g.created);
-            m.insert("GroupPolicyList".into(), json!(inline(&g.policies)));
-            m.insert("AttachedManagedPolicies".into(), json!(attached(&g.policies)));
-            Value::Object(m)
-        })
-        .collect();
-    let roles: Vec<Value> = iam
-        .roles
-        .values()
-        .map(|r| {
-            let mut m = entity("role", &r.path, &r.name, &r.id, r.created);
-            m.insert("AssumeRolePolicyDocument".into(), r.trust_policy.to_json());
-            m.insert("InstanceProfileList".into(), json!([]));
-            m.insert("RolePolicyList".into(), json!(inline(&r.policies)));
-            m.insert("AttachedManagedPolicies".into(), json!(attached(&r.policies)));
-            if let Some(b) = boundary_json(&r.boundary) {
-                m.insert("PermissionsBoundary".into(), b);
-            }
-            m.insert("Tags".into(), tags_json(&r.tags));
-            m.insert("RoleLastUsed".into(), json!({}));
-            Value::Object(m)
-        })
-        .collect();
-    let policies: Vec<Value> = iam
-        .policies
-        .iter()
-        .map(|(arn, p)| {
-            let mut m = Map::new();
-            m.insert("PolicyName".into(), json!(p.name));
-            m.insert("PolicyId".into(), json!(p.id));
-            m.insert("Arn".into(), json!(arn));
-            m.insert("Path".into(), json!(p.path));
-            m.insert("DefaultVersionId".into(), json!(p.default_version));
-            m.insert("AttachmentCount".into(), json!(iam.attachment_count(arn)));
-            m.insert("PermissionsBoundaryUsageCount".into(), json!(iam.boundary_count(arn)));
-            m.insert("IsAttachable".into(), json!(true));
-            if let Some(d) = &p.description {
-                m.insert("Description".into(), json!(d));
-            }
-            m.insert("CreateDate".into(), json!(format_cli(p.created)));
-            m.insert("UpdateDate".into(), json!(format_cli(p.updated)));
-            let versions: Vec<Value> = p
-                .versions
-                .iter()
-                .map(|v| {
-                    json!({
-                        "Document": v.document.to_json(),
-                        "VersionId": v.id,
-                        "IsDefaultVersion": v.id == p.default_version,
-                        "CreateDate": format_cli(v.created),
-                    })
-                })
-                .collect();
-            m.insert("PolicyVersionList".into(), json!(versions));
-            Value::Object(m)
-        })
-        .collect();
-    json!({
-        "UserDetailList": users,
-        "GroupDetailList": groups,
-        "RoleDetailList": roles,
-        "Policies": policies,
-    })
-}
-
-fn capitalized(noun: &str) -> String {
-    let mut c = noun.chars();
-    c.next().map_or_else(String::new, |f| f.to_ascii_uppercase().to_string() + c.as_str())
 }
 
 // ---------------------------------------------------------------- through a host
