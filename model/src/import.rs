@@ -409,7 +409,11 @@ impl<'a> Importer<'a> {
             }
         }
         if !org.accounts.contains_key(mgmt) {
-            self.skip(ORGANIZATION, "$.Organization.MasterAccountId", format!("the management account {mgmt} is under no parent; it was put under the root"));
+            self.skip(
+                ORGANIZATION,
+                "$.Organization.MasterAccountId",
+                format!("the management account {mgmt} is under no parent; it was put under the root"),
+            );
             let email = str_of(&o, "MasterAccountEmail").map_or_else(|| default_email(mgmt), str::to_string);
             let joined = self.world.clock.now();
             org.accounts.insert(
@@ -444,7 +448,11 @@ impl<'a> Importer<'a> {
                 Some("RESOURCE_CONTROL_POLICY") => PolicyKind::Rcp,
                 other => {
                     let other = other.unwrap_or("missing");
-                    self.skip(&file, "$.Policy.PolicySummary.Type", format!("{other}: only SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY are modelled"));
+                    self.skip(
+                        &file,
+                        "$.Policy.PolicySummary.Type",
+                        format!("{other}: only SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY are modelled"),
+                    );
                     continue;
                 }
             };
@@ -555,7 +563,9 @@ impl<'a> Importer<'a> {
             for (j, g) in list(u, "GroupList").iter().enumerate() {
                 match g.as_str().and_then(|g| iam.groups.get_mut(&g.to_ascii_lowercase())) {
                     Some(group) => group.members.push(user_key.clone()),
-                    None => self.skip(&file, &idx(&path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList"),
+                    None => {
+                        self.skip(&file, &idx(&path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList")
+                    }
                 }
             }
             let user = User {
@@ -629,7 +639,11 @@ impl<'a> Importer<'a> {
             return None;
         };
         if taken.contains_key(&name.to_ascii_lowercase()) {
-            self.skip(file, &at(path, &name_key), format!("EntityAlreadyExists: {noun} with name {name} already exists."));
+            self.skip(
+                file,
+                &at(path, &name_key),
+                format!("EntityAlreadyExists: {noun} with name {name} already exists."),
+            );
             return None;
         }
         Some((name.to_string(), id.to_string(), str_of(v, "Path").unwrap_or("/").to_string()))
@@ -644,7 +658,11 @@ impl<'a> Importer<'a> {
                 self.skip(file, &here, "needs PolicyName");
                 continue;
             };
-            match self.policy(p.get("PolicyDocument").unwrap_or(&Value::Null), PolicyKind::Identity, &ParseOptions::default()) {
+            match self.policy(
+                p.get("PolicyDocument").unwrap_or(&Value::Null),
+                PolicyKind::Identity,
+                &ParseOptions::default(),
+            ) {
                 Ok(doc) => {
                     out.inline.insert(name.to_string(), doc);
                 }
@@ -654,7 +672,11 @@ impl<'a> Importer<'a> {
         for (i, p) in list(v, "AttachedManagedPolicies").iter().enumerate() {
             let arn = str_of(p, "PolicyArn").unwrap_or("");
             if iam.managed_policy(arn).is_none() {
-                self.skip(file, &idx(path, "AttachedManagedPolicies", i), format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."));
+                self.skip(
+                    file,
+                    &idx(path, "AttachedManagedPolicies", i),
+                    format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."),
+                );
             } else if !out.managed.iter().any(|m| m == arn) {
                 out.managed.push(arn.to_string());
             }
@@ -665,7 +687,11 @@ impl<'a> Importer<'a> {
     fn boundary(&mut self, file: &str, path: &str, v: &Value, iam: &IamAccount) -> Option<String> {
         let arn = v.get("PermissionsBoundary").and_then(|b| str_of(b, "PermissionsBoundaryArn"))?;
         if iam.managed_policy(arn).is_none() {
-            self.skip(file, &at(path, "PermissionsBoundary"), format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."));
+            self.skip(
+                file,
+                &at(path, "PermissionsBoundary"),
+                format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."),
+            );
             return None;
         }
         Some(arn.to_string())
@@ -702,7 +728,11 @@ impl<'a> Importer<'a> {
         }
         let default_version = str_of(p, "DefaultVersionId").unwrap_or("v1");
         if !versions.iter().any(|v| v.id == default_version) {
-            self.skip(file, path, format!("the default version {default_version} is missing or was skipped; the policy was skipped"));
+            self.skip(
+                file,
+                path,
+                format!("the default version {default_version} is missing or was skipped; the policy was skipped"),
+            );
             return;
         }
         let next_version =
@@ -763,7 +793,11 @@ impl<'a> Importer<'a> {
             self.skip(file, "$", format!("BucketAlreadyExists: bucket names are global and {name} is taken"));
             return;
         }
-        let policy = match self.policy(v.get("Policy").unwrap_or(&Value::Null), PolicyKind::Resource, &ParseOptions::default()) {
+        let policy = match self.policy(
+            v.get("Policy").unwrap_or(&Value::Null),
+            PolicyKind::Resource,
+            &ParseOptions::default(),
+        ) {
             Ok(p) => p,
             Err(e) => return self.skip(file, "$.Policy", e),
         };
@@ -788,7 +822,11 @@ impl<'a> Importer<'a> {
             return;
         }
         let attrs = v.get("Attributes").cloned().unwrap_or(Value::Null);
-        let policy = match self.policy(attrs.get("Policy").unwrap_or(&Value::Null), PolicyKind::Resource, &ParseOptions::default()) {
+        let policy = match self.policy(
+            attrs.get("Policy").unwrap_or(&Value::Null),
+            PolicyKind::Resource,
+            &ParseOptions::default(),
+        ) {
             Ok(p) => p,
             Err(e) => return self.skip(file, "$.Attributes.Policy", e),
         };
@@ -818,7 +856,11 @@ impl<'a> Importer<'a> {
     /// `kms/<region>/<key-id>.json`: `aws kms get-key-policy` (`{"Policy": ..., "PolicyName": "default"}`).
     fn key(&mut self, file: &str, account: &str, region: &str, id: &str) {
         let Some(v) = self.json(file) else { return };
-        let policy = match self.policy(v.get("Policy").unwrap_or(&Value::Null), PolicyKind::Resource, &ParseOptions::default()) {
+        let policy = match self.policy(
+            v.get("Policy").unwrap_or(&Value::Null),
+            PolicyKind::Resource,
+            &ParseOptions::default(),
+        ) {
             Ok(p) => p,
             Err(e) => return self.skip(file, "$.Policy", e),
         };
@@ -894,8 +936,7 @@ fn export_organization(world: &World, org: &Organization, out: &mut BTreeMap<Str
     let mgmt = &org.management_account;
     let account_name = |id: &str| world.accounts.get(id).map_or(id.to_string(), |a| a.name.clone());
     let email = |id: &str| world.accounts.get(id).map_or_else(|| default_email(id), |a| a.email.clone());
-    let types: Vec<Value> =
-        org.enabled_policy_types.iter().map(|t| json!({"Type": t, "Status": "ENABLED"})).collect();
+    let types: Vec<Value> = org.enabled_policy_types.iter().map(|t| json!({"Type": t, "Status": "ENABLED"})).collect();
     out.insert(
         ORGANIZATION.into(),
         json!({"Organization": {
@@ -948,7 +989,10 @@ fn export_organization(world: &World, org: &Organization, out: &mut BTreeMap<Str
         out.insert(list_policies_file(kind), json!({ "Policies": summaries }));
     }
     for p in org.policies.values() {
-        out.insert(policy_file(&p.id), json!({"Policy": {"PolicySummary": policy_summary(org, p), "Content": p.document.text()}}));
+        out.insert(
+            policy_file(&p.id),
+            json!({"Policy": {"PolicySummary": policy_summary(org, p), "Content": p.document.text()}}),
+        );
         let targets: Vec<Value> = org
             .attachments
             .iter()

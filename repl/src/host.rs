@@ -61,7 +61,8 @@ impl Host for FsHost {
                 if p.is_dir() {
                     todo.push(p);
                 } else if let Ok(rel) = p.strip_prefix(&root) {
-                    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                    let parts: Vec<String> =
+                        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
                     out.push(parts.join("/"));
                 }
             }

@@ -61,7 +61,8 @@ impl Host for MemoryHost {
     }
     fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
         let prefix = format!("{}/", path.trim_end_matches('/'));
-        let names: Vec<String> = self.files.keys().filter_map(|k| k.strip_prefix(&prefix)).map(str::to_string).collect();
+        let names: Vec<String> =
+            self.files.keys().filter_map(|k| k.strip_prefix(&prefix)).map(str::to_string).collect();
         if names.is_empty() {
             return Err(format!("{path} is not a folder"));
         }
