@@ -19,7 +19,9 @@ use crate::command::{to_cli_json, Host};
 use crate::iam::ops::authorization_details;
 use crate::iam::{Attachments, Group, IamAccount, ManagedPolicy, PolicyVersion, Role, User};
 use crate::kms::Key;
-use crate::organizations::{FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
+use crate::organizations::{
+    policy_summary, FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit,
+};
 use crate::policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use crate::s3::Bucket;
 use crate::sqs::Queue;
@@ -339,20 +341,8 @@ impl<'a> Importer<'a> {
             .filter(|t| str_of(t, "Status") == Some("ENABLED"))
             .filter_map(|t| str_of(t, "Type").map(str::to_string))
             .collect();
-        let mut org = Organization {
-            id: id.to_string(),
-            feature_set,
-            management_account: mgmt.to_string(),
-            root_id: root_id.to_string(),
-            enabled_policy_types: enabled,
-            ous: BTreeMap::new(),
-            accounts: BTreeMap::new(),
-            policies: BTreeMap::new(),
-            attachments: BTreeMap::new(),
-            service_access: BTreeSet::new(),
-            delegated_admins: BTreeMap::new(),
-            root_features: BTreeSet::new(),
-        };
+        let mut org = Organization::new(id.to_string(), feature_set, mgmt.to_string(), root_id.to_string());
+        org.enabled_policy_types = enabled;
         // The tree, walked from the root down: only parents reached are read, so no cycle or
         // orphan can enter the world.
         let mut parents = vec![root_id.to_string()];
@@ -782,6 +772,17 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// A bucket, queue or key policy at `path`; `None` (skipped) when it is unsound.
+    fn resource_policy(&mut self, file: &str, path: &str, doc: &Value) -> Option<Policy> {
+        match self.policy(doc, PolicyKind::Resource, &ParseOptions::default()) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.skip(file, path, e);
+                None
+            }
+        }
+    }
+
     /// `s3/<bucket>.json`: `aws s3api get-bucket-policy` (`{"Policy": "<text>"}`).
     fn bucket(&mut self, file: &str, account: &str, name: &str) {
         let Some(v) = self.json(file) else { return };
@@ -793,13 +794,8 @@ impl<'a> Importer<'a> {
             self.skip(file, "$", format!("BucketAlreadyExists: bucket names are global and {name} is taken"));
             return;
         }
-        let policy = match self.policy(
-            v.get("Policy").unwrap_or(&Value::Null),
-            PolicyKind::Resource,
-            &ParseOptions::default(),
-        ) {
-            Ok(p) => p,
-            Err(e) => return self.skip(file, "$.Policy", e),
+        let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&Value::Null)) else {
+            return;
         };
         let bucket = Bucket {
             name: name.to_string(),
@@ -822,13 +818,10 @@ impl<'a> Importer<'a> {
             return;
         }
         let attrs = v.get("Attributes").cloned().unwrap_or(Value::Null);
-        let policy = match self.policy(
-            attrs.get("Policy").unwrap_or(&Value::Null),
-            PolicyKind::Resource,
-            &ParseOptions::default(),
-        ) {
-            Ok(p) => p,
-            Err(e) => return self.skip(file, "$.Attributes.Policy", e),
+        let Some(policy) =
+            self.resource_policy(file, "$.Attributes.Policy", attrs.get("Policy").unwrap_or(&Value::Null))
+        else {
+            return;
         };
         // The numeric attributes, when the listing has them (`--attribute-names All`), else
         // SQS's defaults.
@@ -856,13 +849,8 @@ impl<'a> Importer<'a> {
     /// `kms/<region>/<key-id>.json`: `aws kms get-key-policy` (`{"Policy": ..., "PolicyName": "default"}`).
     fn key(&mut self, file: &str, account: &str, region: &str, id: &str) {
         let Some(v) = self.json(file) else { return };
-        let policy = match self.policy(
-            v.get("Policy").unwrap_or(&Value::Null),
-            PolicyKind::Resource,
-            &ParseOptions::default(),
-        ) {
-            Ok(p) => p,
-            Err(e) => return self.skip(file, "$.Policy", e),
+        let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&Value::Null)) else {
+            return;
         };
         let key = Key {
             id: id.to_string(),
@@ -1010,17 +998,6 @@ fn export_organization(world: &World, org: &Organization, out: &mut BTreeMap<Str
             .collect();
         out.insert(targets_file(&p.id), json!({ "Targets": targets }));
     }
-}
-
-fn policy_summary(org: &Organization, p: &OrgPolicy) -> Value {
-    json!({
-        "Id": p.id,
-        "Arn": org.policy_arn(p),
-        "Name": p.name,
-        "Description": p.description,
-        "Type": p.policy_type,
-        "AwsManaged": p.aws_managed,
-    })
 }
 
 // ---------------------------------------------------------------- through a host
