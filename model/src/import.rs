@@ -27,6 +27,7 @@ use crate::s3::Bucket;
 use crate::sqs::Queue;
 use crate::world::World;
 use serde_json::{json, Map, Value};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::ops::Bound;
@@ -298,11 +299,14 @@ impl<'a> Importer<'a> {
     fn policy(&mut self, doc: &Value, kind: PolicyKind, opts: &ParseOptions) -> Result<Policy, String> {
         let text = document_text(doc)?;
         let key = (kind, opts.aws_managed, opts.customer_managed, text);
-        if let Some(hit) = self.cache.get(&key) {
-            return hit.clone().map_err(|e| format!("MalformedPolicyDocument: {e}"));
-        }
-        let parsed = Policy::parse_with(&key.3, kind, opts);
-        self.cache.insert(key, parsed.clone());
+        // One hash of the text per document: the entry, not a lookup then an insert.
+        let parsed = match self.cache.entry(key) {
+            Entry::Occupied(hit) => hit.get().clone(),
+            Entry::Vacant(miss) => {
+                let parsed = Policy::parse_with(&miss.key().3, kind, opts);
+                miss.insert(parsed).clone()
+            }
+        };
         parsed.map_err(|e| format!("MalformedPolicyDocument: {e}"))
     }
 
