@@ -43,6 +43,7 @@ pub mod eval;
 pub mod events;
 pub mod graph;
 pub mod iam;
+pub mod import;
 pub mod kms;
 pub mod mail;
 pub mod organizations;

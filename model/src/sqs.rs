@@ -98,7 +98,7 @@ pub fn valid_queue_name(name: &str) -> bool {
 }
 
 /// The attributes a queue can be given, with their defaults and allowed ranges.
-const SETTABLE: &[(&str, i64, i64, i64)] = &[
+pub(crate) const SETTABLE: &[(&str, i64, i64, i64)] = &[
     ("DelaySeconds", 0, 0, 900),
     ("MaximumMessageSize", 262_144, 1024, 262_144),
     ("MessageRetentionPeriod", 345_600, 60, 1_209_600),

@@ -86,6 +86,14 @@ impl World {
                 break id;
             }
         };
+        self.insert_account(&id, name, email, root_password);
+        id
+    }
+
+    /// Adds an active account with a known ID (an imported estate names its own), with a root user
+    /// that has `root_password` (or no password). Replaces any account with that ID.
+    pub fn insert_account(&mut self, id: &str, name: &str, email: &str, root_password: Option<&str>) {
+        let id = id.to_string();
         let phone = format!("+1-555-01{}", self.rng.digits(2));
         self.accounts.by_id.insert(
             id.clone(),
@@ -123,6 +131,5 @@ impl World {
                 ..IamAccount::default()
             },
         );
-        id
     }
 }

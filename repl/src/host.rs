@@ -40,6 +40,34 @@ impl Host for FsHost {
     }
 
     fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String> {
-        std::fs::write(self.resolve(path), contents).map_err(|e| e.to_string())
+        let path = self.resolve(path);
+        // `export DIR` writes a whole folder tree.
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(path, contents).map_err(|e| e.to_string())
+    }
+
+    fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
+        let root = self.resolve(path);
+        if !root.is_dir() {
+            return Err(format!("{path} is not a folder"));
+        }
+        let mut out = Vec::new();
+        let mut todo = vec![root.clone()];
+        while let Some(dir) = todo.pop() {
+            for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+                let p = entry.map_err(|e| e.to_string())?.path();
+                if p.is_dir() {
+                    todo.push(p);
+                } else if let Ok(rel) = p.strip_prefix(&root) {
+                    let parts: Vec<String> =
+                        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                    out.push(parts.join("/"));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
     }
 }

@@ -79,6 +79,21 @@ enum Command {
         /// The lesson's ID.
         lesson: Option<String>,
     },
+    /// Imports an estate folder of AWS CLI output (docs/import.md), prints what was imported and
+    /// what was skipped (on standard error), then runs the REPL or the piped script on it.
+    Import {
+        /// Exit with status 1, before running anything, when anything was skipped.
+        #[arg(long)]
+        strict: bool,
+        /// The estate folder.
+        dir: PathBuf,
+    },
+    /// Writes the starting world (the demo world, `--empty`, or `--load FILE`) as an estate folder
+    /// of AWS CLI output (docs/import.md).
+    Export {
+        /// The folder to write; created when missing.
+        dir: PathBuf,
+    },
     /// Prints each rule of docs/rules.md with the scenarios that check it and whether they pass;
     /// exits 0 when every rule has a scenario and every scenario passes.
     Rules {
@@ -314,6 +329,48 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
+            }
+        }
+        Some(Command::Import { strict, dir }) => {
+            let dir = dir.to_string_lossy();
+            let imported = match rootsim_model::import::read_estate(&FsHost::cwd(), &dir, cli.seed) {
+                Ok(i) => i,
+                Err(e) => {
+                    eprintln!("rootsim: cannot import {dir}: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            eprintln!("Imported the estate from {dir}: {}", imported.report());
+            if *strict && !imported.skipped.is_empty() {
+                return ExitCode::FAILURE;
+            }
+            let mut session = Session::empty(cli.seed);
+            session.world = imported.world;
+            let tutor = Tutor::new(rootsim::lesson::Progress::default_path());
+            if std::io::stdin().is_terminal() {
+                rootsim::interactive::run(session, FsHost::cwd(), tutor, None)
+            } else {
+                run_stdin(session, tutor)
+            }
+        }
+        Some(Command::Export { dir }) => {
+            let session = match start(&cli) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("rootsim: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let dir = dir.to_string_lossy();
+            match rootsim_model::import::write_estate(&session.world, &mut FsHost::cwd(), &dir) {
+                Ok(n) => {
+                    out!("Exported the world to {dir} ({n} files).");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("rootsim: cannot export to {dir}: {e}");
+                    ExitCode::from(2)
+                }
             }
         }
         Some(Command::Learn { lesson: None }) => {

@@ -36,6 +36,12 @@ pub trait Host {
     fn read_file(&self, path: &str) -> Result<String, String>;
     /// Writes `contents` to `path`.
     fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String>;
+    /// The files below the folder `path`, recursively, as paths relative to it with `/`
+    /// separators, in name order (an estate folder for `load DIR`). An error when `path` is not a
+    /// folder, and by default: a host without folders.
+    fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
+        Err(format!("{path} is not a folder"))
+    }
 }
 
 /// A host with files in memory, for tests and for embedding rootsim.
@@ -52,6 +58,15 @@ impl Host for MemoryHost {
     fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String> {
         self.files.insert(path.to_string(), contents.to_string());
         Ok(())
+    }
+    fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
+        let prefix = format!("{}/", path.trim_end_matches('/'));
+        let names: Vec<String> =
+            self.files.keys().filter_map(|k| k.strip_prefix(&prefix)).map(str::to_string).collect();
+        if names.is_empty() {
+            return Err(format!("{path} is not a folder"));
+        }
+        Ok(names)
     }
 }
 

@@ -149,7 +149,20 @@ pub const COMMANDS: &[Command] = &[
         run: cmd_graph,
     },
     Command { name: "save", usage: "save FILE", summary: "Saves the whole world and who is signed in as JSON.", detail: "", run: cmd_save },
-    Command { name: "load", usage: "load FILE", summary: "Loads a world saved with `save`.", detail: "", run: cmd_load },
+    Command {
+        name: "load",
+        usage: "load FILE | load DIR",
+        summary: "Loads a world saved with `save`, or imports an estate folder of AWS CLI output.",
+        detail: "A folder is read as an estate (docs/import.md): what is unsound is skipped and listed, the rest imported, and nobody is signed in.",
+        run: cmd_load,
+    },
+    Command {
+        name: "export",
+        usage: "export DIR",
+        summary: "Writes the world as an estate folder of AWS CLI output, which `load DIR` reads back.",
+        detail: "The layout is docs/import.md's; what the AWS CLI's listings do not carry (credentials, objects, messages) is not written.",
+        run: cmd_export,
+    },
     Command {
         name: "reset",
         usage: "reset [--seed N] [--empty]",
@@ -1042,8 +1055,11 @@ fn cmd_save(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome 
 
 fn cmd_load(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome {
     let [path] = args.positional.as_slice() else {
-        return Outcome::usage("usage: load FILE");
+        return Outcome::usage("usage: load FILE | load DIR");
     };
+    if host.list_files(path).is_ok() {
+        return load_estate(session, path, host);
+    }
     let text = match host.read_file(path) {
         Ok(t) => t,
         Err(e) => return Outcome::fail("FileError", format!("Cannot read {path}: {e}")),
@@ -1054,6 +1070,32 @@ fn cmd_load(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome 
             Outcome::ok(format!("Loaded the world from {path}."))
         }
         Err(e) => Outcome::fail("FileError", format!("Cannot load {path}: {e}")),
+    }
+}
+
+/// `load DIR`: imports an estate folder; what was skipped is listed, and the load still succeeds.
+fn load_estate(session: &mut Session, path: &str, host: &mut dyn Host) -> Outcome {
+    let seed = match session.origin {
+        Origin::Demo { seed } | Origin::Empty { seed } => seed,
+    };
+    match crate::import::read_estate(host, path, seed) {
+        Ok(imported) => {
+            let text = format!("Imported the estate from {path}: {}", imported.report());
+            *session = Session::empty(seed);
+            session.world = imported.world;
+            Outcome::ok(text)
+        }
+        Err(e) => Outcome::fail("FileError", format!("Cannot import {path}: {e}")),
+    }
+}
+
+fn cmd_export(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome {
+    let [path] = args.positional.as_slice() else {
+        return Outcome::usage("usage: export DIR");
+    };
+    match crate::import::write_estate(&session.world, host, path) {
+        Ok(n) => Outcome::ok(format!("Exported the world to {path} ({n} files).")),
+        Err(e) => Outcome::fail("FileError", format!("Cannot export to {path}: {e}")),
     }
 }
 

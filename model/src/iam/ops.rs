@@ -553,6 +553,144 @@ fn aws_policy_json(account: &IamAccount, p: &super::managed::AwsManagedPolicy, d
     v
 }
 
+/// `aws iam get-account-authorization-details` of one account, in AWS's shape: what the operation
+/// prints and what an estate export writes (crate::import). Documents are JSON objects, as the CLI
+/// prints them after decoding IAM's URL encoding. `Policies` holds the account's managed policies
+/// and the AWS managed ones of rootsim's catalogue that something uses, as AWS lists them.
+pub(crate) fn authorization_details(account: &str, iam: &IamAccount) -> Value {
+    let inline = |a: &Attachments| -> Vec<Value> {
+        a.inline.iter().map(|(n, p)| json!({"PolicyName": n, "PolicyDocument": p.to_json()})).collect()
+    };
+    let attached = |a: &Attachments| -> Vec<Value> {
+        a.managed
+            .iter()
+            .map(|arn| json!({"PolicyName": arn.rsplit('/').next().unwrap_or(arn), "PolicyArn": arn}))
+            .collect()
+    };
+    let entity = |noun: &str, path: &str, name: &str, id: &str, created: i64| -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("Path".into(), json!(path));
+        m.insert(format!("{}Name", capitalized(noun)), json!(name));
+        m.insert(format!("{}Id", capitalized(noun)), json!(id));
+        m.insert("Arn".into(), json!(arn::iam(account, noun, path, name)));
+        m.insert("CreateDate".into(), json!(format_cli(created)));
+        m
+    };
+    let users: Vec<Value> = iam
+        .users
+        .iter()
+        .map(|(key, u)| {
+            let mut m = entity("user", &u.path, &u.name, &u.id, u.created);
+            m.insert("UserPolicyList".into(), json!(inline(&u.policies)));
+            let groups: Vec<&str> = iam.groups_of(key).map(|g| g.name.as_str()).collect();
+            m.insert("GroupList".into(), json!(groups));
+            m.insert("AttachedManagedPolicies".into(), json!(attached(&u.policies)));
+            if let Some(b) = boundary_json(&u.boundary) {
+                m.insert("PermissionsBoundary".into(), b);
+            }
+            m.insert("Tags".into(), tags_json(&u.tags));
+            Value::Object(m)
+        })
+        .collect();
+    let groups: Vec<Value> = iam
+        .groups
+        .values()
+        .map(|g| {
+            let mut m = entity("group", &g.path, &g.name, &g.id, g.created);
+            m.insert("GroupPolicyList".into(), json!(inline(&g.policies)));
+            m.insert("AttachedManagedPolicies".into(), json!(attached(&g.policies)));
+            Value::Object(m)
+        })
+        .collect();
+    let roles: Vec<Value> = iam
+        .roles
+        .values()
+        .map(|r| {
+            let mut m = entity("role", &r.path, &r.name, &r.id, r.created);
+            m.insert("AssumeRolePolicyDocument".into(), r.trust_policy.to_json());
+            m.insert("InstanceProfileList".into(), json!([]));
+            m.insert("RolePolicyList".into(), json!(inline(&r.policies)));
+            m.insert("AttachedManagedPolicies".into(), json!(attached(&r.policies)));
+            if let Some(b) = boundary_json(&r.boundary) {
+                m.insert("PermissionsBoundary".into(), b);
+            }
+            m.insert("Tags".into(), tags_json(&r.tags));
+            m.insert("RoleLastUsed".into(), json!({}));
+            Value::Object(m)
+        })
+        .collect();
+    let mut policies: Vec<Value> = iam
+        .policies
+        .iter()
+        .map(|(arn, p)| {
+            let mut m = Map::new();
+            m.insert("PolicyName".into(), json!(p.name));
+            m.insert("PolicyId".into(), json!(p.id));
+            m.insert("Arn".into(), json!(arn));
+            m.insert("Path".into(), json!(p.path));
+            m.insert("DefaultVersionId".into(), json!(p.default_version));
+            m.insert("AttachmentCount".into(), json!(iam.attachment_count(arn)));
+            m.insert("PermissionsBoundaryUsageCount".into(), json!(iam.boundary_count(arn)));
+            m.insert("IsAttachable".into(), json!(true));
+            if let Some(d) = &p.description {
+                m.insert("Description".into(), json!(d));
+            }
+            m.insert("CreateDate".into(), json!(format_cli(p.created)));
+            m.insert("UpdateDate".into(), json!(format_cli(p.updated)));
+            let versions: Vec<Value> = p
+                .versions
+                .iter()
+                .map(|v| {
+                    json!({
+                        "Document": v.document.to_json(),
+                        "VersionId": v.id,
+                        "IsDefaultVersion": v.id == p.default_version,
+                        "CreateDate": format_cli(v.created),
+                    })
+                })
+                .collect();
+            m.insert("PolicyVersionList".into(), json!(versions));
+            Value::Object(m)
+        })
+        .collect();
+    // AWS managed policies in use that the account holds no copy of (an imported estate's copy
+    // is listed above), in the catalogue's own JSON with its one version.
+    for p in super::managed::all() {
+        let used = iam.attachment_count(&p.arn) + iam.boundary_count(&p.arn) > 0;
+        if used && !iam.policies.contains_key(&p.arn) {
+            let mut v = aws_policy_json(iam, p, true);
+            let version = json!({
+                "Document": p.document.to_json(),
+                "VersionId": p.version,
+                "IsDefaultVersion": true,
+                "CreateDate": v["CreateDate"],
+            });
+            v["PolicyVersionList"] = json!([version]);
+            policies.push(v);
+        }
+    }
+    json!({
+        "UserDetailList": users,
+        "GroupDetailList": groups,
+        "RoleDetailList": roles,
+        "Policies": policies,
+    })
+}
+
+fn capitalized(noun: &str) -> String {
+    let mut c = noun.chars();
+    c.next().map_or_else(String::new, |f| f.to_ascii_uppercase().to_string() + c.as_str())
+}
+
+/// `GetAccountAuthorizationDetails`: every user, group, role and policy of the caller's account.
+fn get_account_authorization_details(call: &mut Call, _: &Input) -> AwsResult<Value> {
+    let account = call.account();
+    call.authorize("iam:GetAccountAuthorizationDetails", "*")?;
+    let mut out = authorization_details(&account, iam_of(call));
+    out["IsTruncated"] = json!(false);
+    Ok(out)
+}
+
 fn check_policy_arn(arn_text: &str) -> AwsResult<()> {
     if arn_text.len() < 20 || !arn_text.starts_with("arn:") {
         return Err(AwsError::invalid_input(format!("ARN {arn_text} is not valid.")));
@@ -1339,6 +1477,12 @@ pub const OPERATIONS: &[Operation] = &[
         ]
     ),
     op!("GetPolicy", get_policy, "Describes a managed policy.", [POLICY_ARN]),
+    op!(
+        "GetAccountAuthorizationDetails",
+        get_account_authorization_details,
+        "Lists every user, group, role and managed policy of the account with their policies (what an estate export holds).",
+        []
+    ),
     op!(
         "ListPolicies",
         list_policies,

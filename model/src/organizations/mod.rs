@@ -123,6 +123,24 @@ pub struct Organization {
 }
 
 impl Organization {
+    /// An organization with only its root: no policy type enabled, no OU, account or policy.
+    pub fn new(id: String, feature_set: FeatureSet, management_account: String, root_id: String) -> Organization {
+        Organization {
+            id,
+            feature_set,
+            management_account,
+            root_id,
+            enabled_policy_types: BTreeSet::new(),
+            ous: BTreeMap::new(),
+            accounts: BTreeMap::new(),
+            policies: BTreeMap::new(),
+            attachments: BTreeMap::new(),
+            service_access: BTreeSet::new(),
+            delegated_admins: BTreeMap::new(),
+            root_features: BTreeSet::new(),
+        }
+    }
+
     /// Whether `account` is the IAM delegated administrator.
     pub fn is_iam_delegated_admin(&self, account: &str) -> bool {
         self.delegated_admins.get("iam.amazonaws.com").is_some_and(|s| s.contains(account))
@@ -593,7 +611,8 @@ fn policy_type(input: &Input, name: &str) -> AwsResult<String> {
     }
 }
 
-fn policy_summary(org: &Organization, p: &OrgPolicy) -> Value {
+/// A policy's `PolicySummary`, as `list-policies` and `describe-policy` print it.
+pub(crate) fn policy_summary(org: &Organization, p: &OrgPolicy) -> Value {
     json!({
         "Id": p.id,
         "Arn": org.policy_arn(p),

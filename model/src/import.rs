@@ -1,0 +1,1057 @@
+//! Import and export of a real estate: a folder of the JSON that the AWS CLI prints.
+//!
+//! Owns the estate folder layout (docs/import.md): which CLI output sits in which file, how it
+//! becomes a [`World`], and how a world is written back in the same layout. The model does no file
+//! I/O, so [`import`] takes `(path, text)` pairs (paths relative to the estate folder, `/`
+//! separators) and [`export`] returns them; [`read_estate`] and [`write_estate`] do the same
+//! through a [`Host`] for the sandbox's `load DIR` / `export DIR` and the binary's
+//! `rootsim import` / `rootsim export`.
+//!
+//! An import never fails as a whole: what is unsound (a file that is not JSON, a policy the
+//! parser refuses, an attachment to a policy that is not there) is left out and listed in
+//! [`Imported::skipped`] with its file and JSON path; everything else is imported. Each distinct
+//! policy document is parsed once (a cache keyed by kind and text), since real estates repeat the
+//! same trust and managed policies across hundreds of accounts.
+
+use crate::account::AccountStatus;
+use crate::clock::{days_from_civil, format_cli};
+use crate::command::{to_cli_json, Host};
+use crate::iam::ops::authorization_details;
+use crate::iam::{Attachments, Group, IamAccount, ManagedPolicy, PolicyVersion, Role, User};
+use crate::kms::Key;
+use crate::organizations::{
+    policy_summary, FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit,
+};
+use crate::policy::{ParseOptions, Policy, PolicyError, PolicyKind};
+use crate::s3::Bucket;
+use crate::sqs::Queue;
+use crate::world::World;
+use serde_json::{json, Map, Value};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::ops::Bound;
+
+/// Something the importer left out, with where it was and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file, relative to the estate folder.
+    pub file: String,
+    /// The JSON path inside it (`$` for the whole file).
+    pub path: String,
+    /// Why: an AWS error code and message where there is one (`MalformedPolicyDocument: ...`).
+    pub reason: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.file, self.path, self.reason)
+    }
+}
+
+/// What an import built: the world, and what it left out.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The world: the estate's accounts, organization, IAM and resource policies, nobody signed in.
+    pub world: World,
+    /// What was left out, in the order found (files in name order).
+    pub skipped: Vec<Skipped>,
+}
+
+impl Imported {
+    /// One paragraph for people: what was imported, then each skipped item on its own line.
+    pub fn report(&self) -> String {
+        let w = &self.world;
+        let iam = w.iam.accounts.values();
+        let (mut users, mut groups, mut roles, mut policies) = (0, 0, 0, 0);
+        for a in iam {
+            users += a.users.len();
+            groups += a.groups.len();
+            roles += a.roles.len();
+            policies += a.policies.len();
+        }
+        let org = match &w.organizations.org {
+            Some(o) => format!(
+                "an organization ({} OUs, {} SCPs and RCPs), ",
+                o.ous.len(),
+                o.policies.values().filter(|p| !p.aws_managed).count()
+            ),
+            None => String::new(),
+        };
+        let mut out = format!(
+            "{} accounts, {org}{users} users, {groups} groups, {roles} roles, {policies} managed policies, {} bucket policies, {} queue policies, {} key policies.",
+            w.accounts.by_id.len(),
+            w.s3.buckets.len(),
+            w.sqs.queues.len(),
+            w.kms.keys.len()
+        );
+        if !self.skipped.is_empty() {
+            out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
+            for s in &self.skipped {
+                out.push_str(&format!("\n  {s}"));
+            }
+        }
+        out
+    }
+}
+
+// ---------------------------------------------------------------- the layout
+
+/// `organization/describe-organization.json`: `aws organizations describe-organization`.
+const ORGANIZATION: &str = "organization/describe-organization.json";
+/// `organization/list-roots.json`: `aws organizations list-roots`.
+const ROOTS: &str = "organization/list-roots.json";
+
+fn ous_file(parent: &str) -> String {
+    format!("organization/ous/{parent}.json")
+}
+fn accounts_file(parent: &str) -> String {
+    format!("organization/accounts/{parent}.json")
+}
+fn policy_file(id: &str) -> String {
+    format!("organization/policies/{id}.json")
+}
+fn targets_file(id: &str) -> String {
+    format!("organization/targets/{id}.json")
+}
+fn list_policies_file(kind: &str) -> String {
+    format!("organization/list-policies/{kind}.json")
+}
+fn iam_file(account: &str) -> String {
+    format!("accounts/{account}/iam.json")
+}
+
+/// The organization policy types the layout carries.
+const ORG_POLICY_TYPES: [&str; 2] = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"];
+
+/// The Region of a bucket: `get-bucket-policy` does not say, and the layout keeps none.
+const BUCKET_REGION: &str = "us-east-1";
+
+// ---------------------------------------------------------------- import
+
+/// Builds a world from an estate's files: `(path relative to the estate folder, text)` pairs.
+/// `seed` seeds the world's generator (used only for what the estate does not carry, such as
+/// phone numbers of account contacts).
+///
+/// ```
+/// use rootsim_model::import::{export, import};
+/// let iam = r#"{"UserDetailList": [{"Path": "/", "UserName": "ana", "UserId": "AIDAEXAMPLE000000001",
+///     "UserPolicyList": [{"PolicyName": "Read", "PolicyDocument":
+///         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}}]}]}"#;
+/// let files = vec![("accounts/111122223333/iam.json".to_string(), iam.to_string())];
+/// let imported = import(&files, 7);
+/// assert!(imported.skipped.is_empty());
+/// let ana = "arn:aws:iam::111122223333:user/ana";
+/// assert!(imported.world.decide(ana, "s3:GetObject", "arn:aws:s3:::b/k").unwrap().decision.is_allowed());
+/// assert!(!imported.world.decide(ana, "s3:PutObject", "arn:aws:s3:::b/k").unwrap().decision.is_allowed());
+/// // Export writes the same layout back; importing it gives the same world.
+/// assert_eq!(import(&export(&imported.world), 7).world, imported.world);
+/// ```
+pub fn import(files: &[(String, String)], seed: u64) -> Imported {
+    let mut im = Importer {
+        world: World::new(seed),
+        skipped: Vec::new(),
+        cache: HashMap::new(),
+        files: files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect(),
+        used: BTreeSet::new(),
+    };
+    let accounts = im.organization();
+    im.accounts(accounts);
+    let unused: Vec<&str> = im.files.keys().filter(|f| !im.used.contains(**f)).copied().collect();
+    for f in unused {
+        let reason = match f.split('/').collect::<Vec<_>>().as_slice() {
+            ["organization", "ous" | "accounts", parent] => {
+                format!("{} is neither the root nor an OU under it", parent.trim_end_matches(".json"))
+            }
+            ["organization", "targets", _] => "its policy has no file under organization/policies/".to_string(),
+            _ => "not a file of the estate layout (docs/import.md)".to_string(),
+        };
+        im.skip(f, "$", reason);
+    }
+    im.skipped.sort_by(|a, b| a.file.cmp(&b.file));
+    Imported { world: im.world, skipped: im.skipped }
+}
+
+/// What the organization's listings say about one account.
+struct Listed {
+    name: String,
+    email: String,
+    status: AccountStatus,
+}
+
+/// Key of the parse cache: kind, the options that change validation, the text.
+type CacheKey = (PolicyKind, bool, bool, String);
+
+struct Importer<'a> {
+    world: World,
+    skipped: Vec<Skipped>,
+    cache: HashMap<CacheKey, Result<Policy, PolicyError>>,
+    files: BTreeMap<&'a str, &'a str>,
+    /// Files read, so that the others can be reported.
+    used: BTreeSet<&'a str>,
+}
+
+/// A JSON path being walked, for messages.
+fn at(base: &str, field: &str) -> String {
+    format!("{base}.{field}")
+}
+fn idx(base: &str, field: &str, i: usize) -> String {
+    format!("{base}.{field}[{i}]")
+}
+
+fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// Reads the AWS CLI's timestamps (`2024-01-15T10:12:53.451000+00:00`, `...Z`, or a space for
+/// the `T`) as epoch seconds.
+pub fn parse_time(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
+    let (y, mo, d, h, mi, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let mut rest = &text[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[digits..];
+    }
+    let offset = match rest {
+        "" | "Z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let hm = rest[1..].replace(':', "");
+            if hm.len() != 4 {
+                return None;
+            }
+            sign * (hm[..2].parse::<i64>().ok()? * 3600 + hm[2..].parse::<i64>().ok()? * 60)
+        }
+    };
+    let days = days_from_civil(y, mo as u32, d as u32);
+    Some(days * 86_400 + h * 3600 + mi * 60 + s - offset)
+}
+
+/// Decodes `%XX` escapes (IAM's URL-encoded policy documents).
+fn percent_decode(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The text of a policy document as the CLI prints it: a JSON object (the CLI decodes IAM's
+/// documents), or a string holding JSON, URL-encoded or not (the raw API, Organizations' Content).
+fn document_text(v: &Value) -> Result<String, String> {
+    match v {
+        // preserve_order keeps the keys as written, so the text reads as the file does.
+        Value::Object(_) => Ok(serde_json::to_string(v).unwrap_or_default()),
+        Value::String(s) if s.trim_start().starts_with('{') => Ok(s.clone()),
+        Value::String(s) => percent_decode(s).ok_or_else(|| "not a URL-encoded policy document".to_string()),
+        _ => Err("expected a policy document (a JSON object or string)".to_string()),
+    }
+}
+
+impl<'a> Importer<'a> {
+    fn skip(&mut self, file: &str, path: &str, reason: impl Into<String>) {
+        self.skipped.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
+    }
+
+    /// The parsed JSON of `file`, if it exists; a file that is not JSON is skipped.
+    fn json(&mut self, file: &str) -> Option<Value> {
+        let (name, text) = self.files.get_key_value(file).map(|(k, v)| (*k, *v))?;
+        self.used.insert(name);
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) if v.is_object() => Some(v),
+            Ok(_) => {
+                self.skip(file, "$", "expected a JSON object, as the AWS CLI prints");
+                None
+            }
+            Err(e) => {
+                self.skip(file, "$", format!("not JSON: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Parses a document once per distinct (kind, options, text).
+    fn policy(&mut self, doc: &Value, kind: PolicyKind, opts: &ParseOptions) -> Result<Policy, String> {
+        let text = document_text(doc)?;
+        let key = (kind, opts.aws_managed, opts.customer_managed, text);
+        // One hash of the text per document: the entry, not a lookup then an insert.
+        let parsed = match self.cache.entry(key) {
+            Entry::Occupied(hit) => hit.get().clone(),
+            Entry::Vacant(miss) => {
+                let parsed = Policy::parse_with(&miss.key().3, kind, opts);
+                miss.insert(parsed).clone()
+            }
+        };
+        parsed.map_err(|e| format!("MalformedPolicyDocument: {e}"))
+    }
+
+    fn time(&self, v: &Value, key: &str) -> i64 {
+        str_of(v, key).and_then(parse_time).unwrap_or_else(|| self.world.clock.now())
+    }
+
+    /// Reads the organization files into the world's organization; returns what the listings say
+    /// about each account.
+    fn organization(&mut self) -> BTreeMap<String, Listed> {
+        let mut listed = BTreeMap::new();
+        let Some(desc) = self.json(ORGANIZATION) else { return listed };
+        let o = desc.get("Organization").cloned().unwrap_or(Value::Null);
+        let (Some(id), Some(mgmt)) = (str_of(&o, "Id"), str_of(&o, "MasterAccountId")) else {
+            self.skip(ORGANIZATION, "$.Organization", "needs Id and MasterAccountId");
+            return listed;
+        };
+        let feature_set = match str_of(&o, "FeatureSet") {
+            Some("CONSOLIDATED_BILLING") => FeatureSet::ConsolidatedBilling,
+            _ => FeatureSet::All,
+        };
+        let Some(roots) = self.json(ROOTS) else {
+            self.skip(ROOTS, "$", "missing: an organization needs its root (aws organizations list-roots)");
+            return listed;
+        };
+        let Some(root) = list(&roots, "Roots").first() else {
+            self.skip(ROOTS, "$.Roots", "no root");
+            return listed;
+        };
+        let Some(root_id) = str_of(root, "Id") else {
+            self.skip(ROOTS, "$.Roots[0].Id", "missing");
+            return listed;
+        };
+        let enabled = list(root, "PolicyTypes")
+            .iter()
+            .filter(|t| str_of(t, "Status") == Some("ENABLED"))
+            .filter_map(|t| str_of(t, "Type").map(str::to_string))
+            .collect();
+        let mut org = Organization::new(id.to_string(), feature_set, mgmt.to_string(), root_id.to_string());
+        org.enabled_policy_types = enabled;
+        // The tree, walked from the root down: only parents reached are read, so no cycle or
+        // orphan can enter the world.
+        let mut parents = vec![root_id.to_string()];
+        while let Some(parent) = parents.pop() {
+            let file = ous_file(&parent);
+            if let Some(v) = self.json(&file) {
+                for (i, ou) in list(&v, "OrganizationalUnits").iter().enumerate() {
+                    let (Some(ou_id), Some(name)) = (str_of(ou, "Id"), str_of(ou, "Name")) else {
+                        self.skip(&file, &idx("$", "OrganizationalUnits", i), "needs Id and Name");
+                        continue;
+                    };
+                    if ou_id == org.root_id || org.ous.contains_key(ou_id) {
+                        self.skip(&file, &idx("$", "OrganizationalUnits", i), format!("{ou_id} is listed twice"));
+                        continue;
+                    }
+                    let unit =
+                        OrganizationalUnit { id: ou_id.to_string(), name: name.to_string(), parent: parent.clone() };
+                    org.ous.insert(ou_id.to_string(), unit);
+                    parents.push(ou_id.to_string());
+                }
+            }
+            let file = accounts_file(&parent);
+            if let Some(v) = self.json(&file) {
+                for (i, a) in list(&v, "Accounts").iter().enumerate() {
+                    let path = idx("$", "Accounts", i);
+                    let Some(acct) = str_of(a, "Id").filter(|id| valid_account_id(id)) else {
+                        self.skip(&file, &path, "needs an Id of 12 digits");
+                        continue;
+                    };
+                    if org.accounts.contains_key(acct) {
+                        self.skip(&file, &path, format!("account {acct} is listed under two parents"));
+                        continue;
+                    }
+                    let joined_method = match str_of(a, "JoinedMethod") {
+                        Some("INVITED") => JoinedMethod::Invited,
+                        _ => JoinedMethod::Created,
+                    };
+                    let status = match str_of(a, "Status") {
+                        Some("SUSPENDED") => AccountStatus::Suspended,
+                        Some("PENDING_CLOSURE") => AccountStatus::PendingClosure,
+                        _ => AccountStatus::Active,
+                    };
+                    let joined = self.time(a, "JoinedTimestamp");
+                    org.accounts.insert(acct.to_string(), Membership { parent: parent.clone(), joined_method, joined });
+                    listed.insert(
+                        acct.to_string(),
+                        Listed {
+                            name: str_of(a, "Name").unwrap_or(acct).to_string(),
+                            email: str_of(a, "Email").map_or_else(|| default_email(acct), str::to_string),
+                            status,
+                        },
+                    );
+                }
+            }
+        }
+        if !org.accounts.contains_key(mgmt) {
+            self.skip(
+                ORGANIZATION,
+                "$.Organization.MasterAccountId",
+                format!("the management account {mgmt} is under no parent; it was put under the root"),
+            );
+            let email = str_of(&o, "MasterAccountEmail").map_or_else(|| default_email(mgmt), str::to_string);
+            let joined = self.world.clock.now();
+            org.accounts.insert(
+                mgmt.to_string(),
+                Membership { parent: org.root_id.clone(), joined_method: JoinedMethod::Created, joined },
+            );
+            listed.insert(mgmt.to_string(), Listed { name: mgmt.to_string(), email, status: AccountStatus::Active });
+        }
+        self.org_policies(&mut org);
+        self.world.organizations.org = Some(org);
+        listed
+    }
+
+    /// SCPs and RCPs: one describe-policy file each, with its targets; the list-policies files
+    /// only say which policies should be there.
+    fn org_policies(&mut self, org: &mut Organization) {
+        let prefix = "organization/policies/";
+        let ids: Vec<String> = self
+            .files
+            .keys()
+            .filter_map(|f| f.strip_prefix(prefix)?.strip_suffix(".json"))
+            .filter(|id| !id.contains('/'))
+            .map(str::to_string)
+            .collect();
+        for id in &ids {
+            let file = policy_file(id);
+            let Some(v) = self.json(&file) else { continue };
+            let p = v.get("Policy").cloned().unwrap_or(Value::Null);
+            let summary = p.get("PolicySummary").cloned().unwrap_or(Value::Null);
+            let kind = match str_of(&summary, "Type") {
+                Some("SERVICE_CONTROL_POLICY") => PolicyKind::Scp,
+                Some("RESOURCE_CONTROL_POLICY") => PolicyKind::Rcp,
+                other => {
+                    let other = other.unwrap_or("missing");
+                    self.skip(
+                        &file,
+                        "$.Policy.PolicySummary.Type",
+                        format!("{other}: only SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY are modelled"),
+                    );
+                    continue;
+                }
+            };
+            if str_of(&summary, "Id") != Some(id.as_str()) {
+                self.skip(&file, "$.Policy.PolicySummary.Id", format!("does not match the file name ({id})"));
+                continue;
+            }
+            let aws_managed = summary.get("AwsManaged").and_then(Value::as_bool).unwrap_or(false);
+            let opts = ParseOptions { aws_managed, ..ParseOptions::default() };
+            let document = match self.policy(p.get("Content").unwrap_or(&Value::Null), kind, &opts) {
+                Ok(d) => d,
+                Err(e) => {
+                    self.skip(&file, "$.Policy.Content", e);
+                    continue;
+                }
+            };
+            org.policies.insert(
+                id.clone(),
+                OrgPolicy {
+                    id: id.clone(),
+                    name: str_of(&summary, "Name").unwrap_or(id).to_string(),
+                    description: str_of(&summary, "Description").unwrap_or("").to_string(),
+                    policy_type: str_of(&summary, "Type").unwrap_or_default().to_string(),
+                    aws_managed,
+                    document,
+                },
+            );
+            let file = targets_file(id);
+            let Some(v) = self.json(&file) else { continue };
+            for (i, t) in list(&v, "Targets").iter().enumerate() {
+                let target = str_of(t, "TargetId").unwrap_or("");
+                if target != org.root_id && !org.ous.contains_key(target) && !org.accounts.contains_key(target) {
+                    self.skip(&file, &idx("$", "Targets", i), format!("target '{target}' is not in the organization"));
+                    continue;
+                }
+                let attached = org.attachments.entry(target.to_string()).or_default();
+                if !attached.contains(id) {
+                    attached.push(id.clone());
+                }
+            }
+        }
+        for kind in ORG_POLICY_TYPES {
+            let file = list_policies_file(kind);
+            let Some(v) = self.json(&file) else { continue };
+            for (i, p) in list(&v, "Policies").iter().enumerate() {
+                let id = str_of(p, "Id").unwrap_or("");
+                if !org.policies.contains_key(id) && !self.skipped.iter().any(|s| s.file == policy_file(id)) {
+                    self.skip(&file, &idx("$", "Policies", i), format!("{} is missing", policy_file(id)));
+                }
+            }
+        }
+    }
+
+    /// Every account: those the organization lists and those with a folder under `accounts/`.
+    fn accounts(&mut self, listed: BTreeMap<String, Listed>) {
+        let mut ids: BTreeSet<String> = listed.keys().cloned().collect();
+        let mut bad = Vec::new();
+        for f in self.files.keys() {
+            if let Some(id) = f.strip_prefix("accounts/").and_then(|r| r.split('/').next()) {
+                if valid_account_id(id) {
+                    ids.insert(id.to_string());
+                } else {
+                    bad.push(f.to_string());
+                }
+            }
+        }
+        for f in bad {
+            self.used.insert(self.files.get_key_value(f.as_str()).map(|(k, _)| *k).unwrap_or(""));
+            self.skip(&f, "$", "the folder under accounts/ must be a 12-digit account ID");
+        }
+        for id in &ids {
+            match listed.get(id) {
+                Some(l) => {
+                    self.world.insert_account(id, &l.name, &l.email, None);
+                    if let Some(a) = self.world.accounts.by_id.get_mut(id) {
+                        a.status = l.status;
+                    }
+                }
+                None => self.world.insert_account(id, id, &default_email(id), None),
+            }
+            self.iam(id);
+            self.resources(id);
+        }
+    }
+
+    /// `accounts/<id>/iam.json`: `aws iam get-account-authorization-details`.
+    fn iam(&mut self, account: &str) {
+        let file = iam_file(account);
+        let Some(v) = self.json(&file) else { return };
+        let mut iam = IamAccount::default();
+        for (i, p) in list(&v, "Policies").iter().enumerate() {
+            self.managed_policy(&file, &idx("$", "Policies", i), p, &mut iam);
+        }
+        for (i, g) in list(&v, "GroupDetailList").iter().enumerate() {
+            let path = idx("$", "GroupDetailList", i);
+            let Some((name, id, path_field)) = self.entity(&file, &path, g, "Group", &iam.groups) else { continue };
+            let policies = self.attachments(&file, &path, g, "GroupPolicyList", &iam);
+            let created = self.time(g, "CreateDate");
+            let group = Group { name: name.clone(), path: path_field, id, created, policies, members: Vec::new() };
+            iam.groups.insert(name.to_ascii_lowercase(), group);
+        }
+        for (i, u) in list(&v, "UserDetailList").iter().enumerate() {
+            let path = idx("$", "UserDetailList", i);
+            let Some((name, id, path_field)) = self.entity(&file, &path, u, "User", &iam.users) else { continue };
+            let policies = self.attachments(&file, &path, u, "UserPolicyList", &iam);
+            let boundary = self.boundary(&file, &path, u, &iam);
+            let user_key = name.to_ascii_lowercase();
+            for (j, g) in list(u, "GroupList").iter().enumerate() {
+                match g.as_str().and_then(|g| iam.groups.get_mut(&g.to_ascii_lowercase())) {
+                    Some(group) => group.members.push(user_key.clone()),
+                    None => {
+                        self.skip(&file, &idx(&path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList")
+                    }
+                }
+            }
+            let user = User {
+                name,
+                path: path_field,
+                id,
+                created: self.time(u, "CreateDate"),
+                policies,
+                boundary,
+                login_profile: None,
+                access_keys: Vec::new(),
+                mfa_devices: Vec::new(),
+                signing_certificates: Vec::new(),
+                tags: tags(u),
+                password_last_used: None,
+            };
+            iam.users.insert(user_key, user);
+        }
+        for (i, r) in list(&v, "RoleDetailList").iter().enumerate() {
+            let path = idx("$", "RoleDetailList", i);
+            let Some((name, id, path_field)) = self.entity(&file, &path, r, "Role", &iam.roles) else { continue };
+            let trust = r.get("AssumeRolePolicyDocument").unwrap_or(&Value::Null);
+            let trust_policy = match self.policy(trust, PolicyKind::Trust, &ParseOptions::default()) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.skip(&file, &at(&path, "AssumeRolePolicyDocument"), format!("{e}; the role was skipped"));
+                    continue;
+                }
+            };
+            let policies = self.attachments(&file, &path, r, "RolePolicyList", &iam);
+            let boundary = self.boundary(&file, &path, r, &iam);
+            let max_session_duration =
+                r.get("MaxSessionDuration").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()).unwrap_or(3600);
+            let role = Role {
+                name: name.clone(),
+                path: path_field,
+                id,
+                created: self.time(r, "CreateDate"),
+                trust_policy,
+                description: str_of(r, "Description").map(str::to_string),
+                max_session_duration,
+                policies,
+                boundary,
+                tags: tags(r),
+            };
+            iam.roles.insert(name.to_ascii_lowercase(), role);
+        }
+        // Members in name order: the CLI lists a user's groups, not a group's members, so the
+        // order of joining is not in the estate; name order makes a round trip stable.
+        for g in iam.groups.values_mut() {
+            g.members.sort();
+        }
+        let slot = self.world.iam.accounts.entry(account.to_string()).or_default();
+        iam.root = std::mem::take(&mut slot.root);
+        *slot = iam;
+    }
+
+    /// The name, ID and path of a user, group or role; `None` (skipped) when a field is missing
+    /// or the name is taken.
+    fn entity<T>(
+        &mut self,
+        file: &str,
+        path: &str,
+        v: &Value,
+        noun: &str,
+        taken: &BTreeMap<String, T>,
+    ) -> Option<(String, String, String)> {
+        let name_key = format!("{noun}Name");
+        let (Some(name), Some(id)) = (str_of(v, &name_key), str_of(v, &format!("{noun}Id"))) else {
+            self.skip(file, path, format!("needs {noun}Name and {noun}Id"));
+            return None;
+        };
+        if taken.contains_key(&name.to_ascii_lowercase()) {
+            self.skip(
+                file,
+                &at(path, &name_key),
+                format!("EntityAlreadyExists: {noun} with name {name} already exists."),
+            );
+            return None;
+        }
+        Some((name.to_string(), id.to_string(), str_of(v, "Path").unwrap_or("/").to_string()))
+    }
+
+    /// Inline policies (`<inline_key>`) and attached managed policies of a user, group or role.
+    fn attachments(&mut self, file: &str, path: &str, v: &Value, inline_key: &str, iam: &IamAccount) -> Attachments {
+        let mut out = Attachments::default();
+        for (i, p) in list(v, inline_key).iter().enumerate() {
+            let here = idx(path, inline_key, i);
+            let Some(name) = str_of(p, "PolicyName") else {
+                self.skip(file, &here, "needs PolicyName");
+                continue;
+            };
+            match self.policy(
+                p.get("PolicyDocument").unwrap_or(&Value::Null),
+                PolicyKind::Identity,
+                &ParseOptions::default(),
+            ) {
+                Ok(doc) => {
+                    out.inline.insert(name.to_string(), doc);
+                }
+                Err(e) => self.skip(file, &at(&here, "PolicyDocument"), e),
+            }
+        }
+        for (i, p) in list(v, "AttachedManagedPolicies").iter().enumerate() {
+            let arn = str_of(p, "PolicyArn").unwrap_or("");
+            if iam.managed_policy(arn).is_none() {
+                self.skip(
+                    file,
+                    &idx(path, "AttachedManagedPolicies", i),
+                    format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."),
+                );
+            } else if !out.managed.iter().any(|m| m == arn) {
+                out.managed.push(arn.to_string());
+            }
+        }
+        out
+    }
+
+    fn boundary(&mut self, file: &str, path: &str, v: &Value, iam: &IamAccount) -> Option<String> {
+        let arn = v.get("PermissionsBoundary").and_then(|b| str_of(b, "PermissionsBoundaryArn"))?;
+        if iam.managed_policy(arn).is_none() {
+            self.skip(
+                file,
+                &at(path, "PermissionsBoundary"),
+                format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."),
+            );
+            return None;
+        }
+        Some(arn.to_string())
+    }
+
+    /// One entry of `Policies`: a customer managed policy with its versions, or an AWS managed
+    /// one as the estate has it (kept, so that attachments to it decide as in the estate).
+    fn managed_policy(&mut self, file: &str, path: &str, p: &Value, iam: &mut IamAccount) {
+        let (Some(name), Some(arn)) = (str_of(p, "PolicyName"), str_of(p, "Arn")) else {
+            self.skip(file, path, "needs PolicyName and Arn");
+            return;
+        };
+        if iam.policies.contains_key(arn) {
+            self.skip(file, &at(path, "Arn"), format!("EntityAlreadyExists: A policy called {name} already exists."));
+            return;
+        }
+        let aws_managed = arn.starts_with("arn:aws:iam::aws:policy/");
+        let opts = ParseOptions { aws_managed, customer_managed: !aws_managed, ..ParseOptions::default() };
+        let mut versions = Vec::new();
+        for (i, ver) in list(p, "PolicyVersionList").iter().enumerate() {
+            let here = idx(path, "PolicyVersionList", i);
+            let Some(vid) = str_of(ver, "VersionId") else {
+                self.skip(file, &here, "needs VersionId");
+                continue;
+            };
+            match self.policy(ver.get("Document").unwrap_or(&Value::Null), PolicyKind::Identity, &opts) {
+                Ok(document) => versions.push(PolicyVersion {
+                    id: vid.to_string(),
+                    document,
+                    created: self.time(ver, "CreateDate"),
+                }),
+                Err(e) => self.skip(file, &at(&here, "Document"), e),
+            }
+        }
+        let default_version = str_of(p, "DefaultVersionId").unwrap_or("v1");
+        if !versions.iter().any(|v| v.id == default_version) {
+            self.skip(
+                file,
+                path,
+                format!("the default version {default_version} is missing or was skipped; the policy was skipped"),
+            );
+            return;
+        }
+        let next_version =
+            versions.iter().filter_map(|v| v.id.strip_prefix('v')?.parse::<u32>().ok()).max().unwrap_or(0) + 1;
+        let policy = ManagedPolicy {
+            name: name.to_string(),
+            path: str_of(p, "Path").unwrap_or("/").to_string(),
+            id: str_of(p, "PolicyId").unwrap_or("").to_string(),
+            description: str_of(p, "Description").map(str::to_string),
+            created: self.time(p, "CreateDate"),
+            updated: self.time(p, "UpdateDate"),
+            versions,
+            default_version: default_version.to_string(),
+            next_version,
+        };
+        iam.policies.insert(arn.to_string(), policy);
+    }
+
+    /// The account's bucket, queue and key policies.
+    fn resources(&mut self, account: &str) {
+        let prefix = format!("accounts/{account}/");
+        // A range of the sorted names: the account's files only, however many accounts there are.
+        let files: Vec<&'a str> = self
+            .files
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .map(|(f, _)| *f)
+            .take_while(|f| f.starts_with(&prefix))
+            .collect();
+        for file in files {
+            let rest: Vec<&str> = file[prefix.len()..].split('/').collect();
+            let stem = |s: &'a str| s.strip_suffix(".json");
+            match rest.as_slice() {
+                ["s3", name] => {
+                    let Some(name) = stem(name) else { continue };
+                    self.bucket(file, account, name);
+                }
+                ["sqs", region, name] => {
+                    let Some(name) = stem(name) else { continue };
+                    self.queue(file, account, region, name);
+                }
+                ["kms", region, id] => {
+                    let Some(id) = stem(id) else { continue };
+                    self.key(file, account, region, id);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A bucket, queue or key policy at `path`; `None` (skipped) when it is unsound.
+    fn resource_policy(&mut self, file: &str, path: &str, doc: &Value) -> Option<Policy> {
+        match self.policy(doc, PolicyKind::Resource, &ParseOptions::default()) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.skip(file, path, e);
+                None
+            }
+        }
+    }
+
+    /// `s3/<bucket>.json`: `aws s3api get-bucket-policy` (`{"Policy": "<text>"}`).
+    fn bucket(&mut self, file: &str, account: &str, name: &str) {
+        let Some(v) = self.json(file) else { return };
+        if !crate::s3::valid_bucket_name(name) {
+            self.skip(file, "$", format!("InvalidBucketName: '{name}' is not a valid bucket name"));
+            return;
+        }
+        if self.world.s3.buckets.contains_key(name) {
+            self.skip(file, "$", format!("BucketAlreadyExists: bucket names are global and {name} is taken"));
+            return;
+        }
+        let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&Value::Null)) else {
+            return;
+        };
+        let bucket = Bucket {
+            name: name.to_string(),
+            owner: account.to_string(),
+            region: BUCKET_REGION.to_string(),
+            created: self.world.clock.now(),
+            policy: Some(policy),
+            versioning: None,
+            mfa_delete: None,
+            objects: BTreeMap::new(),
+        };
+        self.world.s3.buckets.insert(name.to_string(), bucket);
+    }
+
+    /// `sqs/<region>/<queue>.json`: `aws sqs get-queue-attributes` (`{"Attributes": {"Policy": ...}}`).
+    fn queue(&mut self, file: &str, account: &str, region: &str, name: &str) {
+        let Some(v) = self.json(file) else { return };
+        if !crate::sqs::valid_queue_name(name) {
+            self.skip(file, "$", format!("InvalidParameterValue: '{name}' is not a valid queue name"));
+            return;
+        }
+        let attrs = v.get("Attributes").cloned().unwrap_or(Value::Null);
+        let Some(policy) =
+            self.resource_policy(file, "$.Attributes.Policy", attrs.get("Policy").unwrap_or(&Value::Null))
+        else {
+            return;
+        };
+        // The numeric attributes, when the listing has them (`--attribute-names All`), else
+        // SQS's defaults.
+        let attributes = crate::sqs::SETTABLE
+            .iter()
+            .map(|(n, default, ..)| {
+                let value = str_of(&attrs, n).map_or_else(|| default.to_string(), str::to_string);
+                (n.to_string(), value)
+            })
+            .collect();
+        let now = self.world.clock.now();
+        let queue = Queue {
+            name: name.to_string(),
+            account: account.to_string(),
+            region: region.to_string(),
+            created: now,
+            modified: now,
+            policy: Some(policy),
+            attributes,
+            messages: Vec::new(),
+        };
+        self.world.sqs.queues.insert(queue.arn(), queue);
+    }
+
+    /// `kms/<region>/<key-id>.json`: `aws kms get-key-policy` (`{"Policy": ..., "PolicyName": "default"}`).
+    fn key(&mut self, file: &str, account: &str, region: &str, id: &str) {
+        let Some(v) = self.json(file) else { return };
+        let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&Value::Null)) else {
+            return;
+        };
+        let key = Key {
+            id: id.to_string(),
+            account: account.to_string(),
+            region: region.to_string(),
+            description: String::new(),
+            created: self.world.clock.now(),
+            policy,
+        };
+        self.world.kms.keys.insert(key.arn(), key);
+    }
+}
+
+fn valid_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The root email of an account the estate names no email for (outside the organization).
+fn default_email(account: &str) -> String {
+    format!("root+{account}@imported.invalid")
+}
+
+fn tags(v: &Value) -> BTreeMap<String, String> {
+    list(v, "Tags")
+        .iter()
+        .filter_map(|t| Some((str_of(t, "Key")?.to_string(), str_of(t, "Value").unwrap_or("").to_string())))
+        .collect()
+}
+
+// ---------------------------------------------------------------- export
+
+/// Writes `world` in the estate layout: `(path, text)` pairs in path order, each text the JSON
+/// the AWS CLI would print (four-space indentation, AWS's key order), ending in a newline.
+/// Importing the result gives back an equal world for any world that came from an import.
+pub fn export(world: &World) -> Vec<(String, String)> {
+    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    if let Some(org) = &world.organizations.org {
+        export_organization(world, org, &mut out);
+    }
+    for (id, iam) in &world.iam.accounts {
+        out.insert(iam_file(id), authorization_details(id, iam));
+    }
+    for b in world.s3.buckets.values() {
+        if let Some(p) = &b.policy {
+            out.insert(format!("accounts/{}/s3/{}.json", b.owner, b.name), json!({ "Policy": p.text() }));
+        }
+    }
+    for q in world.sqs.queues.values() {
+        if let Some(p) = &q.policy {
+            let mut attrs = Map::new();
+            attrs.insert("Policy".into(), json!(p.text()));
+            for (k, v) in &q.attributes {
+                attrs.insert(k.clone(), json!(v));
+            }
+            out.insert(
+                format!("accounts/{}/sqs/{}/{}.json", q.account, q.region, q.name),
+                json!({ "Attributes": attrs }),
+            );
+        }
+    }
+    for k in world.kms.keys.values() {
+        out.insert(
+            format!("accounts/{}/kms/{}/{}.json", k.account, k.region, k.id),
+            json!({ "Policy": k.policy.text(), "PolicyName": "default" }),
+        );
+    }
+    out.into_iter().map(|(path, v)| (path, to_cli_json(&v) + "\n")).collect()
+}
+
+fn export_organization(world: &World, org: &Organization, out: &mut BTreeMap<String, Value>) {
+    let mgmt = &org.management_account;
+    let account_name = |id: &str| world.accounts.get(id).map_or(id.to_string(), |a| a.name.clone());
+    let email = |id: &str| world.accounts.get(id).map_or_else(|| default_email(id), |a| a.email.clone());
+    let types: Vec<Value> = org.enabled_policy_types.iter().map(|t| json!({"Type": t, "Status": "ENABLED"})).collect();
+    out.insert(
+        ORGANIZATION.into(),
+        json!({"Organization": {
+            "Id": org.id,
+            "Arn": org.arn(),
+            "FeatureSet": org.feature_set.as_str(),
+            "MasterAccountArn": format!("arn:aws:organizations::{mgmt}:account/{}/{mgmt}", org.id),
+            "MasterAccountId": mgmt,
+            "MasterAccountEmail": email(mgmt),
+            "AvailablePolicyTypes": types,
+        }}),
+    );
+    let root_arn = format!("arn:aws:organizations::{mgmt}:root/{}/{}", org.id, org.root_id);
+    out.insert(
+        ROOTS.into(),
+        json!({"Roots": [{"Id": org.root_id, "Arn": root_arn, "Name": "Root", "PolicyTypes": types}]}),
+    );
+    let ou_arn = |id: &str| format!("arn:aws:organizations::{mgmt}:ou/{}/{id}", org.id);
+    let parents = std::iter::once(org.root_id.as_str()).chain(org.ous.keys().map(String::as_str));
+    for parent in parents {
+        let ous: Vec<Value> = org
+            .ous
+            .values()
+            .filter(|o| o.parent == parent)
+            .map(|o| json!({"Id": o.id, "Arn": ou_arn(&o.id), "Name": o.name}))
+            .collect();
+        out.insert(ous_file(parent), json!({ "OrganizationalUnits": ous }));
+        let accounts: Vec<Value> = org
+            .accounts
+            .iter()
+            .filter(|(_, m)| m.parent == parent)
+            .map(|(id, m)| {
+                let status = world.accounts.get(id).map_or(AccountStatus::Active, |a| a.status);
+                json!({
+                    "Id": id,
+                    "Arn": org.account_arn(id),
+                    "Email": email(id),
+                    "Name": account_name(id),
+                    "Status": status.as_str(),
+                    "JoinedMethod": match m.joined_method { JoinedMethod::Created => "CREATED", JoinedMethod::Invited => "INVITED" },
+                    "JoinedTimestamp": format_cli(m.joined),
+                })
+            })
+            .collect();
+        out.insert(accounts_file(parent), json!({ "Accounts": accounts }));
+    }
+    for kind in ORG_POLICY_TYPES {
+        let summaries: Vec<Value> =
+            org.policies.values().filter(|p| p.policy_type == kind).map(|p| policy_summary(org, p)).collect();
+        out.insert(list_policies_file(kind), json!({ "Policies": summaries }));
+    }
+    for p in org.policies.values() {
+        out.insert(
+            policy_file(&p.id),
+            json!({"Policy": {"PolicySummary": policy_summary(org, p), "Content": p.document.text()}}),
+        );
+        let targets: Vec<Value> = org
+            .attachments
+            .iter()
+            .filter(|(_, ids)| ids.contains(&p.id))
+            .map(|(target, _)| {
+                let (arn, name, kind) = if *target == org.root_id {
+                    (root_arn.clone(), "Root".to_string(), "ROOT")
+                } else if let Some(ou) = org.ous.get(target) {
+                    (ou_arn(target), ou.name.clone(), "ORGANIZATIONAL_UNIT")
+                } else {
+                    (org.account_arn(target), account_name(target), "ACCOUNT")
+                };
+                json!({"TargetId": target, "Arn": arn, "Name": name, "Type": kind})
+            })
+            .collect();
+        out.insert(targets_file(&p.id), json!({ "Targets": targets }));
+    }
+}
+
+// ---------------------------------------------------------------- through a host
+
+/// Reads every file of the estate folder `dir` through `host` and imports them. Fails only
+/// when `dir` is not a folder or a file cannot be read.
+pub fn read_estate(host: &dyn Host, dir: &str, seed: u64) -> Result<Imported, String> {
+    let names = host.list_files(dir)?;
+    let mut files = Vec::with_capacity(names.len());
+    for name in names {
+        let text = host.read_file(&join(dir, &name))?;
+        files.push((name, text));
+    }
+    Ok(import(&files, seed))
+}
+
+/// Writes `world` into the folder `dir` through `host`; returns how many files it wrote.
+pub fn write_estate(world: &World, host: &mut dyn Host, dir: &str) -> Result<usize, String> {
+    let files = export(world);
+    for (path, text) in &files {
+        host.write_file(&join(dir, path), text)?;
+    }
+    Ok(files.len())
+}
+
+fn join(dir: &str, name: &str) -> String {
+    format!("{}/{name}", dir.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_timestamps_read_with_fractions_and_offsets() {
+        assert_eq!(parse_time("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_time("1970-01-01T01:00:00.123456+01:00"), Some(0));
+        assert_eq!(parse_time("1970-01-01 00:00:00-00:30"), Some(1800));
+        let t = 1_700_000_000;
+        assert_eq!(parse_time(&format_cli(t)), Some(t));
+        assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn documents_may_be_objects_or_url_encoded_strings() {
+        let obj = json!({"Version": "2012-10-17", "Statement": []});
+        assert_eq!(document_text(&obj).unwrap(), r#"{"Version":"2012-10-17","Statement":[]}"#);
+        let enc = json!("%7B%22Version%22%3A%222012-10-17%22%7D");
+        assert_eq!(document_text(&enc).unwrap(), r#"{"Version":"2012-10-17"}"#);
+        assert!(document_text(&json!("%ZZ")).is_err());
+        assert!(document_text(&json!(3)).is_err());
+    }
+}

@@ -1,0 +1,194 @@
+//! Importing an estate folder of AWS CLI output (docs/import.md): the example estate's decisions,
+//! a broken estate's messages, and import then export being lossless.
+
+use proptest::prelude::*;
+use rootsim::host::FsHost;
+use rootsim_model::import::{export, import, read_estate, Imported};
+use rootsim_model::{MemoryHost, Session, World, DEFAULT_SEED};
+use rootsim_tests::any_command;
+use std::path::PathBuf;
+
+fn repo(path: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    root.to_string_lossy().into_owned()
+}
+
+fn example() -> Imported {
+    read_estate(&FsHost::cwd(), &repo("examples/estate"), DEFAULT_SEED).expect("the example estate is a folder")
+}
+
+const MGMT: &str = "111122223333";
+const PROD: &str = "444455556666";
+const DEV: &str = "777788889999";
+const SECURITY: &str = "123456789012";
+
+/// Whether `principal` may do `action` on `resource` in `world`, as the policy engine decides.
+fn allowed(world: &World, principal: &str, action: &str, resource: &str) -> bool {
+    let record = world.decide(principal, action, resource).unwrap_or_else(|e| panic!("{principal}: {}", e.message));
+    record.decision.is_allowed()
+}
+
+#[test]
+fn the_example_estate_imports_whole() {
+    let imported = example();
+    assert!(imported.skipped.is_empty(), "{}", imported.report());
+    let w = &imported.world;
+    let org = w.organizations.org.as_ref().expect("an organization");
+    assert_eq!(org.management_account, MGMT);
+    assert_eq!(org.ous.len(), 2);
+    assert_eq!(org.path_of(DEV).unwrap(), ["r-a1b2", "ou-a1b2-w0rk10ad", DEV]);
+    assert_eq!(w.accounts.get(PROD).unwrap().name, "prod");
+    let prod = w.iam.account(PROD).unwrap();
+    assert_eq!(prod.policies[&format!("arn:aws:iam::{PROD}:policy/DeployPolicy")].default_version, "v2");
+    assert_eq!(prod.group("Developers").unwrap().members, ["carol"]);
+    assert_eq!(prod.role("app-role").unwrap().path, "/service/");
+    // The URL-encoded trust policy was decoded.
+    let auditor = w.iam.account(SECURITY).unwrap().role("Auditor").unwrap();
+    assert!(auditor.trust_policy.text().contains(&format!("arn:aws:iam::{MGMT}:user/alice")));
+    // Root users exist with no credentials at all (simulator assumption IMPORT-ROOT-NO-CREDENTIALS).
+    assert!(w.iam.accounts.values().all(|a| !a.root.has_credentials()));
+    assert_eq!((w.s3.buckets.len(), w.sqs.queues.len(), w.kms.keys.len()), (1, 1, 1));
+}
+
+#[test]
+fn the_example_estate_decides_as_its_policies_say() {
+    let w = example().world;
+    let user = |acct: &str, name: &str| format!("arn:aws:iam::{acct}:user/{name}");
+    let root = |acct: &str| format!("arn:aws:iam::{acct}:root");
+    let bucket_object = "arn:aws:s3:::prod-app-data-444455556666/report.csv";
+    let queue = format!("arn:aws:sqs:us-east-1:{PROD}:orders");
+    // carol reads through her group's inline policy, and nothing else.
+    assert!(allowed(&w, &user(PROD, "carol"), "s3:GetObject", bucket_object));
+    assert!(!allowed(&w, &user(PROD, "carol"), "iam:CreateUser", "*"));
+    // The queue policy names carol, so she may send though no identity policy of hers allows it.
+    assert!(allowed(&w, &user(PROD, "carol"), "sqs:SendMessage", &queue));
+    // deploy: the default version (v2) allows iam:CreateUser, the boundary does not; v1's ec2:*
+    // is not the default version.
+    assert!(allowed(&w, &user(PROD, "deploy"), "s3:PutObject", bucket_object));
+    assert!(!allowed(&w, &user(PROD, "deploy"), "iam:CreateUser", "*"));
+    assert!(!allowed(&w, &user(PROD, "deploy"), "ec2:RunInstances", "*"));
+    // dave: his inline policy allows leaving the organization, the SCP at the root denies it.
+    assert!(allowed(&w, &user(DEV, "dave"), "s3:DeleteBucket", "arn:aws:s3:::dev-scratch"));
+    let leave = w.decide(&user(DEV, "dave"), "organizations:LeaveOrganization", "*").unwrap();
+    assert!(!leave.decision.is_allowed());
+    assert!(leave.explain().contains("\"NoLeaving\" of the service control policy"), "{}", leave.explain());
+    // The Workloads OU's SCP denies member root users; the Security OU and the management
+    // account are not under it (and SCPs never bind the management account).
+    assert!(!allowed(&w, &root(DEV), "s3:ListBucket", "arn:aws:s3:::dev-scratch"));
+    assert!(allowed(&w, &root(SECURITY), "s3:ListAllMyBuckets", "*"));
+    assert!(allowed(&w, &root(MGMT), "organizations:LeaveOrganization", "*"));
+    // alice may assume a member's OrganizationAccountAccessRole (its trust names her account, and
+    // AdministratorAccess comes from her group), and the Auditor role whose trust names her.
+    let oaar = format!("arn:aws:iam::{PROD}:role/OrganizationAccountAccessRole");
+    assert!(allowed(&w, &user(MGMT, "alice"), "sts:AssumeRole", &oaar));
+    assert!(allowed(&w, &user(MGMT, "alice"), "sts:AssumeRole", &format!("arn:aws:iam::{SECURITY}:role/Auditor")));
+    // dave is not named by the prod role's trust policy.
+    assert!(!allowed(&w, &user(DEV, "dave"), "sts:AssumeRole", &oaar));
+}
+
+fn fixture_lines(path: &str) -> Vec<String> {
+    let imported = read_estate(&FsHost::cwd(), &repo(path), DEFAULT_SEED).expect("a folder");
+    imported.skipped.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn a_broken_estate_imports_what_is_sound_and_names_file_and_json_path_of_the_rest() {
+    let imported = read_estate(&FsHost::cwd(), &repo("tests/fixtures/broken-estate"), DEFAULT_SEED).unwrap();
+    let lines: Vec<String> = imported.skipped.iter().map(ToString::to_string).collect();
+    let expected = [
+        "README.txt: $: not a file of the estate layout (docs/import.md)",
+        "accounts/111122223333/iam.json: $.Policies[0].PolicyVersionList[0].Document: MalformedPolicyDocument: Policy document must be version 2012-10-17 or greater. (line 1, column 1: this kind of policy requires \"Version\": \"2012-10-17\")",
+        "accounts/111122223333/iam.json: $.Policies[0]: the default version v1 is missing or was skipped; the policy was skipped",
+        "accounts/111122223333/iam.json: $.UserDetailList[0].UserPolicyList[1].PolicyDocument: MalformedPolicyDocument: Syntax errors in policy. (line 1, column 48: Effect must be \"Allow\" or \"Deny\", not \"Maybe\")",
+        "accounts/111122223333/iam.json: $.UserDetailList[0].AttachedManagedPolicies[0]: NoSuchEntity: Policy arn:aws:iam::111122223333:policy/Missing does not exist or is not attachable.",
+        "accounts/111122223333/iam.json: $.UserDetailList[0].GroupList[0]: NoSuchEntity: no such group in GroupDetailList",
+        "accounts/111122223333/iam.json: $.RoleDetailList[1].AssumeRolePolicyDocument: MalformedPolicyDocument: Missing required field Principal (line 1, column 38: statement 1 has no Principal); the role was skipped",
+        "accounts/111122223333/s3/truncated-bucket.json: $: not JSON: EOF while parsing a string at line 1 column 40",
+        "accounts/12345/iam.json: $: the folder under accounts/ must be a 12-digit account ID",
+        "organization/accounts/r-b0k1.json: $.Accounts[1]: needs an Id of 12 digits",
+        "organization/list-policies/SERVICE_CONTROL_POLICY.json: $.Policies[1]: organization/policies/p-m1ss1ng0.json is missing",
+        "organization/ous/ou-b0k1-0rphan00.json: $: ou-b0k1-0rphan00 is neither the root nor an OU under it",
+        "organization/policies/p-badscp01.json: $.Policy.Content: MalformedPolicyDocument: Policy statement must contain resources. (line 1, column 38: statement 1 has no Resource or NotResource)",
+        "organization/targets/p-goodscp1.json: $.Targets[1]: target 'ou-b0k1-g0ne0000' is not in the organization",
+    ];
+    assert_eq!(lines, expected);
+    // What was sound is there: erin with her good inline policy, the good role, the good SCP at the root.
+    let w = &imported.world;
+    let iam = w.iam.account("111122223333").unwrap();
+    let erin = iam.user("erin").unwrap();
+    assert_eq!(erin.policies.inline.keys().collect::<Vec<_>>(), ["Good"]);
+    assert!(erin.policies.managed.is_empty());
+    assert!(iam.role("good-role").is_some() && iam.role("no-principal").is_none());
+    let org = w.organizations.org.as_ref().unwrap();
+    assert_eq!(org.attachments["r-b0k1"], ["p-goodscp1"]);
+    assert_eq!(w.accounts.by_id.len(), 1);
+    assert_eq!(fixture_lines("tests/fixtures/broken-estate"), lines, "the same estate gives the same report");
+}
+
+/// Export, then import, then export again: the same world and the same bytes.
+fn assert_round_trip(world: &World) -> Result<(), TestCaseError> {
+    let first = export(world);
+    let again = import(&first, DEFAULT_SEED);
+    prop_assert!(again.skipped.is_empty(), "{}", again.report());
+    let second = export(&again.world);
+    prop_assert_eq!(&first, &second);
+    let third = import(&second, DEFAULT_SEED);
+    prop_assert_eq!(&third.world, &again.world);
+    Ok(())
+}
+
+#[test]
+fn import_then_export_is_lossless() {
+    let imported = example();
+    let files = export(&imported.world);
+    let again = import(&files, DEFAULT_SEED);
+    assert!(again.skipped.is_empty(), "{}", again.report());
+    assert_eq!(again.world, imported.world, "importing the export gives back the imported world");
+    assert_eq!(export(&again.world), files, "and the same bytes");
+    // Keys stay in AWS's order, not sorted.
+    let (_, iam) = files.iter().find(|(p, _)| p == &format!("accounts/{PROD}/iam.json")).unwrap();
+    let order = ["\"UserDetailList\"", "\"GroupDetailList\"", "\"RoleDetailList\"", "\"Policies\""];
+    let at: Vec<usize> = order.iter().map(|k| iam.find(k).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+}
+
+#[test]
+fn load_and_export_go_through_the_host() {
+    let mut host = MemoryHost::default();
+    for (path, text) in export(&example().world) {
+        host.files.insert(format!("estate/{path}"), text);
+    }
+    let mut session = Session::demo(DEFAULT_SEED);
+    let out = session.execute("load estate", &mut host);
+    assert!(out.ok && out.text.starts_with("Imported the estate from estate: 4 accounts"), "{}", out.text);
+    assert_eq!(session.world, example().world);
+    session.execute("export copy/", &mut host).expect_ok();
+    let copy: Vec<_> = host.files.iter().filter(|(k, _)| k.starts_with("copy/")).map(|(_, v)| v).collect();
+    let orig: Vec<_> = host.files.iter().filter(|(k, _)| k.starts_with("estate/")).map(|(_, v)| v).collect();
+    assert_eq!(copy, orig);
+    // A saved world still loads from a file.
+    host.files.insert("w.json".into(), Session::demo(DEFAULT_SEED).to_json());
+    session.execute("load w.json", &mut host).expect_ok();
+    assert_eq!(session.world, Session::demo(DEFAULT_SEED).world);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Any world the commands can reach (the demo world, changed by random commands) exports to
+    /// an estate that imports without a skip and round-trips exactly.
+    #[test]
+    fn exported_worlds_round_trip(lines in prop::collection::vec(any_command(), 0..10)) {
+        let mut session = Session::demo(DEFAULT_SEED);
+        let mut host = MemoryHost::default();
+        for l in &lines {
+            session.execute(l, &mut host);
+        }
+        assert_round_trip(&session.world)?;
+    }
+}
+
+#[test]
+fn the_demo_world_round_trips() {
+    assert_round_trip(&Session::demo(DEFAULT_SEED).world).unwrap();
+}
