@@ -42,7 +42,7 @@ use serde_json::Value;
 use crate::arn;
 use crate::auth::{AuthRecord, Caller};
 use crate::error::{AwsError, AwsResult};
-use crate::policy::{Effect, Policy, PolicyKind};
+use crate::policy::{Effect, Layer, Policy, PolicyKind};
 use crate::World;
 
 /// A principal of the graph.
@@ -181,6 +181,9 @@ impl Edge {
             EdgeKind::PassRole => format!(
                 "{a} may pass {b} to an AWS service (iam:PassRole); a service that runs code (Lambda, EC2: not modelled by rootsim) would run its code as that role"
             ),
+            EdgeKind::Grant if from.arn() == to.arn() => {
+                format!("{a} may give itself any permission ({} on {})", self.action, self.resource)
+            }
             EdgeKind::Grant => format!(
                 "{a} may give {} any permission ({} on {}), and act as it",
                 b.trim_end_matches(" with any permission"),
@@ -198,15 +201,23 @@ impl Edge {
 /// A path: each node with the edge that leaves it (`None` for the last).
 pub type Path = Vec<(Node, Option<Edge>)>;
 
-/// The Allow statements that decided an allowed request, for edges and answers.
+/// The Allow statements that granted an allowed request, for edges and answers: those of the
+/// identity policies, the resource's policy, the boundary and the session. The SCPs' and RCPs'
+/// Allow statements (usually `FullAWSAccess` at every level) only let the request through, and
+/// are left out; the root user's implicit permission is named as such.
 pub fn allowed_by(record: &AuthRecord) -> Vec<String> {
-    record
+    let mut out: Vec<String> = record
         .decision
         .matched
         .iter()
-        .filter(|m| m.effect == Effect::Allow)
-        .map(|m| format!("{}: {}, {}", m.layer.as_str(), m.policy, m.label()))
-        .collect()
+        .filter(|m| m.effect == Effect::Allow && !matches!(m.layer, Layer::Scp | Layer::Rcp))
+        .map(|m| format!("{} {} ({})", m.policy, m.label(), m.layer.as_str()))
+        .collect();
+    if out.is_empty() && record.decision.decided_by.contains(&Layer::RootRule) {
+        out.push("the root user's implicit permission in its own account".to_string());
+    }
+    out.dedup();
+    out
 }
 
 /// The identity policy an escalation is supposed to grant: every action on every resource.
