@@ -20,6 +20,7 @@
 //!   of B, adding B to a group whose policies A may change), B being A itself or a principal A
 //!   has an edge to: the edge goes to `B with any permission`, whose own edges are decided with an
 //!   `Allow *` identity policy added (B's boundary, SCPs and RCPs still apply).
+//!   The edge is drawn only when B with any permission reaches someone A does not reach already.
 //!
 //! This is rootsim's analysis, not an AWS feature (docs/rules.md, GRAPH-*). Between two
 //! principals the graph keeps one edge: the first kind found, in the order above. Edges start at
@@ -594,7 +595,7 @@ impl AccessGraph {
                 }
             }
         }
-        // An escalated node joins the graph when its permissions reach someone its principal cannot.
+        // What each grantee could reach with any permission, beyond what it reaches already.
         let mut escalated: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
         for g in grants.iter().map(|(_, g, _)| *g).collect::<BTreeSet<_>>() {
             let plain: BTreeSet<NodeIndex> =
@@ -606,16 +607,20 @@ impl AccessGraph {
             escalated.insert(g, more);
         }
         let mut kept_grants = Vec::new();
+        let mut used = BTreeSet::new();
         for (a, g, e) in grants {
             let (from, grantee) = (b.actors[a].node, b.actors[g].node);
-            if !escalated[&g].is_empty() {
+            // Worth a step only when it leads the granter somewhere it does not go already.
+            let already: BTreeSet<NodeIndex> = edges.iter().filter(|(f, ..)| *f == from).map(|(_, t, _)| *t).collect();
+            if escalated[&g].iter().any(|(t, _)| *t != from && !already.contains(t)) {
                 let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
                 edges.push((from, node, e.clone()));
+                used.insert(g);
             }
             kept_grants.push((from, grantee, e));
         }
         for (g, more) in escalated {
-            if more.is_empty() {
+            if !used.contains(&g) {
                 continue;
             }
             let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
