@@ -1,0 +1,64 @@
+//! The principal graph on generated organizations (`rootsim_model::strategies`): every edge is
+//! what the policy engine decides for its principal through `World::decide`, and an SCP that
+//! denies everything cuts every edge out of the account it is attached to.
+
+use proptest::prelude::*;
+use rootsim_model::graph::{AccessGraph, EdgeKind, Node};
+use rootsim_model::strategies::{organization, OrgPlan};
+use rootsim_model::DEFAULT_SEED;
+
+fn account_of(n: &Node) -> String {
+    n.arn().split(':').nth(4).unwrap_or_default().to_string()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_edge_is_a_decision_of_the_engine(plan in organization()) {
+        let session = plan.build(DEFAULT_SEED);
+        let graph = AccessGraph::build(&session.world);
+        for e in graph.graph.edge_indices() {
+            let (from, _) = graph.graph.edge_endpoints(e).expect("an edge has ends");
+            let (from, edge) = (&graph.graph[from], &graph.graph[e]);
+            // Escalated nodes and combined grants are decided with more than one question.
+            if !from.is_principal() || edge.kind == EdgeKind::Grant && edge.action.contains('+') {
+                continue;
+            }
+            let record = session.world.decide(&from.arn(), &edge.action, &edge.resource).expect("the principal exists");
+            prop_assert!(record.decision.is_allowed(), "{} {} {}: {}", from.arn(), edge.action, edge.resource, record.explain());
+        }
+    }
+
+    #[test]
+    fn a_deny_all_scp_cuts_every_edge_out_of_its_account(plan in organization(), pick in any::<usize>()) {
+        let mut session = plan.build(DEFAULT_SEED);
+        let org = session.world.organizations.org.clone().expect("the demo world has an organization");
+        let members: Vec<String> = org.accounts.keys().filter(|a| **a != org.management_account).cloned().collect();
+        let target = members[pick % members.len()].clone();
+        let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
+        let made = session.run(&format!("aws organizations create-policy --name DenyAll --type SERVICE_CONTROL_POLICY --description d --content {deny}"));
+        prop_assert!(made.ok, "{}", made.text);
+        let id = made.json.as_ref().and_then(|j| j["Policy"]["PolicySummary"]["Id"].as_str()).unwrap_or("").to_string();
+        let attached = session.run(&format!("aws organizations attach-policy --policy-id {id} --target-id {target}"));
+        prop_assert!(attached.ok, "{}", attached.text);
+        let graph = AccessGraph::build(&session.world);
+        for e in graph.graph.edge_indices() {
+            let (from, to) = graph.graph.edge_endpoints(e).expect("an edge has ends");
+            prop_assert!(account_of(&graph.graph[from]) != target, "{} -> {} survived a deny-all SCP", graph.graph[from].id(), graph.graph[to].id());
+        }
+    }
+}
+
+#[test]
+fn a_plan_with_every_part_builds() {
+    let plan = OrgPlan { ous: vec![0, 1], accounts: vec![2, 0], scps: Vec::new() };
+    let session = plan.build(DEFAULT_SEED);
+    for name in plan.account_names() {
+        assert!(session.world.accounts.find(&name).is_some(), "{name} was not created");
+    }
+    let org = session.world.organizations.org.as_ref().expect("an organization");
+    let acct0 = session.world.accounts.find("acct0").expect("created").id.clone();
+    let ou1 = org.ous.values().find(|o| o.name == "OU1").expect("created");
+    assert_eq!(org.accounts[&acct0].parent, ou1.id, "acct0 goes into the plan's second OU");
+}
