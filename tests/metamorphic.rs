@@ -22,9 +22,9 @@ mod reference;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use reference::cases::{case, Case};
-use rootsim_model::strategies::{fit, stmt, Cond, Doc, Stmt, UNKNOWN_OPERATOR};
 use reference::Kind;
 use rootsim_model::policy::{Decision, Outcome, PolicyKind};
+use rootsim_model::strategies::{fit, stmt, Cond, Doc, Stmt, UNKNOWN_OPERATOR};
 
 fn decide(c: &Case) -> Decision<'static> {
     c.inputs().engine()

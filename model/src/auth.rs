@@ -692,7 +692,8 @@ impl World {
         let account = parsed.account.to_string();
         let name_in = |path: &str| key(path.rsplit('/').next().unwrap_or(path));
         if let Some(path) = parsed.resource.strip_prefix("role/") {
-            let mut caller = self.role_session_caller(&account, &name_in(path), "rootsim-decide").ok_or_else(no_such)?;
+            let mut caller =
+                self.role_session_caller(&account, &name_in(path), "rootsim-decide").ok_or_else(no_such)?;
             self.accounts.check_open(&account, self.clock.now())?;
             caller.mfa = true;
             caller.authenticated_at = Some(self.clock.now());

@@ -223,8 +223,11 @@ pub fn allowed_by(record: &AuthRecord) -> Vec<String> {
 
 /// The identity policy an escalation is supposed to grant: every action on every resource.
 fn any_permission() -> Policy {
-    Policy::parse(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#, PolicyKind::Identity)
-        .expect("a valid identity policy")
+    Policy::parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        PolicyKind::Identity,
+    )
+    .expect("a valid identity policy")
 }
 
 /// A user or role that can act, resolved once.
@@ -375,8 +378,7 @@ impl<'w> Builder<'w> {
         };
         let (policies, _) = crate::auth::identity_policies(iam, &source);
         policies.iter().any(|(_, p)| {
-            let statements =
-                self.actions.entry(p.text().as_ptr() as usize).or_insert_with(|| allow_actions(p));
+            let statements = self.actions.entry(p.text().as_ptr() as usize).or_insert_with(|| allow_actions(p));
             statements.iter().any(|(not, patterns)| patterns.iter().any(|pat| glob(pat, action)) != *not)
         })
     }
@@ -441,11 +443,8 @@ impl<'w> Builder<'w> {
             if p == a || out.contains_key(&target.node) {
                 continue;
             }
-            let has_password = target
-                .user
-                .as_ref()
-                .and_then(|u| iam.and_then(|i| i.users.get(u)))
-                .map(|u| u.login_profile.is_some());
+            let has_password =
+                target.user.as_ref().and_then(|u| iam.and_then(|i| i.users.get(u))).map(|u| u.login_profile.is_some());
             for &(kind, action) in &wanted {
                 let applies = match kind {
                     EdgeKind::CreateAccessKey => target.user.is_some(),
@@ -751,7 +750,9 @@ pub fn find_principal(world: &World, name: &str) -> AwsResult<Node> {
             .map_err(|_| not_found(format!("No principal {name} in this world.")));
     }
     let (scope, short) = match name.rsplit_once('/') {
-        Some((a, n)) => (Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()), n),
+        Some((a, n)) => {
+            (Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()), n)
+        }
         None => (None, name),
     };
     let mut found = Vec::new();
@@ -771,7 +772,11 @@ pub fn find_principal(world: &World, name: &str) -> AwsResult<Node> {
         0 => Err(not_found(format!("No user or role named '{name}' (try an ARN, ACCOUNT/NAME or root:ACCOUNT)."))),
         _ => {
             let arns: Vec<String> = found.iter().map(Node::arn).collect();
-            Err(AwsError::new("UsageError", 400, format!("'{name}' names several principals: {}; write ACCOUNT/NAME or an ARN.", arns.join(", "))))
+            Err(AwsError::new(
+                "UsageError",
+                400,
+                format!("'{name}' names several principals: {}; write ACCOUNT/NAME or an ARN.", arns.join(", ")),
+            ))
         }
     }
 }
@@ -811,6 +816,28 @@ pub struct WhoCan {
 
 /// Every principal of the world whose request `action` on `resource` the engine allows, and
 /// (for `--via`) every other principal with a path through the graph to one of them.
+///
+/// ```
+/// use rootsim_model::graph::{who_can_answer, Node};
+/// use rootsim_model::{Session, DEFAULT_SEED};
+///
+/// let mut session = Session::demo(DEFAULT_SEED);
+/// let dev = session.world.accounts.find("dev").unwrap().id.clone();
+/// let deployer = format!("arn:aws:iam::{dev}:role/Deployer");
+/// let who = |s: &Session| who_can_answer(&s.world, "iam:DeleteRole", &deployer, true);
+/// // dev's access role may delete Deployer; alice, in the management account, may assume it.
+/// let access_role = Node::Role { arn: format!("arn:aws:iam::{dev}:role/OrganizationAccountAccessRole") };
+/// assert!(who(&session).direct.iter().any(|(n, _)| *n == access_role));
+/// assert!(who(&session).via.iter().any(|p| p[0].0.arn().ends_with(":user/alice")));
+///
+/// // An SCP denying iam:DeleteRole in dev: nobody there may, so nobody can get there either.
+/// let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:DeleteRole","Resource":"*"}]}"#;
+/// let made = session.run(&format!("aws organizations create-policy --name NoDelete --type SERVICE_CONTROL_POLICY --description d --content {deny}"));
+/// let id = made.expect_ok().json.as_ref().unwrap()["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+/// session.run(&format!("aws organizations attach-policy --policy-id {id} --target-id {dev}")).expect_ok();
+/// let after = who(&session);
+/// assert!(after.direct.is_empty() && after.via.is_empty());
+/// ```
 pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) -> WhoCan {
     let mut direct = Vec::new();
     let mut principals: Vec<Node> = Vec::new();

@@ -56,9 +56,9 @@ pub mod s3;
 pub mod service;
 pub mod sns;
 pub mod sqs;
-pub mod sts;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod sts;
 pub mod tasks;
 pub mod world;
 

@@ -341,7 +341,6 @@ impl Doc {
     }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Strategies.
 
@@ -483,7 +482,6 @@ pub fn context() -> impl Strategy<Value = Vec<(String, Vec<String>)>> {
         })
 }
 
-
 /// A parsed policy of `kind`, drawn through [`doc`].
 pub fn policy(kind: PolicyKind) -> impl Strategy<Value = Policy> {
     doc(kind).prop_map(move |d| d.parse(kind))
@@ -591,12 +589,16 @@ impl OrgPlan {
         let mut parents = vec![root];
         for (i, p) in self.ous.iter().enumerate() {
             let parent = parents[p % parents.len()].clone();
-            let made = out(&mut s, &format!("aws organizations create-organizational-unit --parent-id {parent} --name OU{i}"));
+            let made =
+                out(&mut s, &format!("aws organizations create-organizational-unit --parent-id {parent} --name OU{i}"));
             parents.push(made["OrganizationalUnit"]["Id"].as_str().unwrap_or("").to_string());
         }
         let mut targets = parents.clone();
         for (i, p) in self.accounts.iter().enumerate() {
-            out(&mut s, &format!("aws organizations create-account --email acct{i}@example.com --account-name acct{i}"));
+            out(
+                &mut s,
+                &format!("aws organizations create-account --email acct{i}@example.com --account-name acct{i}"),
+            );
             let id = s.world.accounts.find(&format!("acct{i}")).map(|a| a.id.clone()).unwrap_or_default();
             let parent = &parents[p % parents.len()];
             if *parent != parents[0] {
@@ -609,7 +611,10 @@ impl OrgPlan {
             let content = doc.render(PolicyKind::Scp);
             let made = out(&mut s, &format!("aws organizations create-policy --name Scp{i} --type SERVICE_CONTROL_POLICY --description generated --content {content}"));
             let id = made["Policy"]["PolicySummary"]["Id"].as_str().unwrap_or("").to_string();
-            out(&mut s, &format!("aws organizations attach-policy --policy-id {id} --target-id {}", targets[t % targets.len()]));
+            out(
+                &mut s,
+                &format!("aws organizations attach-policy --policy-id {id} --target-id {}", targets[t % targets.len()]),
+            );
         }
         s
     }

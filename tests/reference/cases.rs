@@ -7,7 +7,9 @@
 
 use super::{Caller, Docs, Kind, Req, Verdict};
 use proptest::prelude::*;
-use rootsim_model::policy::{Context, Decision, NamedPolicy, ParseOptions, Policy, PolicyKind, PolicySet, PrincipalKind, Request};
+use rootsim_model::policy::{
+    Context, Decision, NamedPolicy, ParseOptions, Policy, PolicyKind, PolicySet, PrincipalKind, Request,
+};
 use serde_json::{json, Map, Value};
 
 use rootsim_model::strategies::{doc, multi_valued, principal_arn, rcp_level, request, scp_level, Doc, ACCOUNTS};
