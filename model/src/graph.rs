@@ -34,6 +34,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -238,7 +239,12 @@ struct Actor {
     user: Option<String>,
     /// `Some(lower-cased key)` for a role.
     role: Option<String>,
+    /// The Allow statements' actions of its identity policies, lower-cased (the pre-filter).
+    actions: Vec<Rc<Statements>>,
 }
+
+/// The Allow statements of one policy: (`NotAction`?, lower-cased action patterns).
+type Statements = Vec<(bool, Vec<String>)>;
 
 /// Where a trust policy's grants point: principal ARNs, account IDs, and `"*"` for anyone.
 fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
@@ -279,8 +285,9 @@ fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
     (keys, service)
 }
 
-/// The actions an identity-policy statement names, read from the policy's JSON: (`NotAction`?, patterns).
-fn allow_actions(policy: &Policy) -> Vec<(bool, Vec<String>)> {
+/// The actions of a policy's Allow statements, read from its JSON: (`NotAction`?, lower-cased
+/// patterns).
+fn allow_actions(policy: &Policy) -> Statements {
     let doc = policy.to_json();
     let statements = match &doc["Statement"] {
         Value::Array(v) => v.clone(),
@@ -288,8 +295,8 @@ fn allow_actions(policy: &Policy) -> Vec<(bool, Vec<String>)> {
         _ => Vec::new(),
     };
     let list = |v: &Value| match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Value::String(s) => vec![s.to_ascii_lowercase()],
+        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_ascii_lowercase)).collect(),
         _ => Vec::new(),
     };
     statements
@@ -304,26 +311,13 @@ fn allow_actions(policy: &Policy) -> Vec<(bool, Vec<String>)> {
 
 /// Case-insensitive `*` / `?` wildcard match, for the cheap pre-filter only (the engine decides).
 fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) =
-        (pattern.to_ascii_lowercase().chars().collect(), text.to_ascii_lowercase().chars().collect());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
+    crate::events::pattern::glob(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase(), Some('?'))
+}
+
+/// Whether some Allow statement among `actions` could allow `action` on some resource.
+fn names(actions: &[Rc<Statements>], action: &str) -> bool {
+    let action = action.to_ascii_lowercase();
+    actions.iter().flat_map(|s| s.iter()).any(|(not, patterns)| patterns.iter().any(|p| glob(p, &action)) != *not)
 }
 
 /// The principal graph of a world.
@@ -350,7 +344,7 @@ struct Builder<'w> {
     /// Users and roles of each account.
     by_account: BTreeMap<String, Vec<usize>>,
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
-    actions: HashMap<usize, Vec<(bool, Vec<String>)>>,
+    actions: HashMap<usize, Rc<Statements>>,
     any: Policy,
 }
 
@@ -364,23 +358,23 @@ impl<'w> Builder<'w> {
         i
     }
 
-    /// Whether some identity policy of `actor` allows `action` on some resource (or it holds any
+    /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
     /// permission): without that, no same-account IAM action can be allowed, so none is asked.
-    fn may(&mut self, actor: &Actor, action: &str) -> bool {
-        if actor.caller.granted.is_some() {
-            return true;
-        }
-        let Some(iam) = self.world.iam.account(&actor.caller.account) else { return false };
-        let source = match (&actor.user, &actor.role) {
-            (Some(u), _) => crate::auth::PolicySource::User(u),
-            (_, Some(r)) => crate::auth::PolicySource::Role(r),
-            _ => return false,
-        };
-        let (policies, _) = crate::auth::identity_policies(iam, &source);
-        policies.iter().any(|(_, p)| {
-            let statements = self.actions.entry(p.text().as_ptr() as usize).or_insert_with(|| allow_actions(p));
-            statements.iter().any(|(not, patterns)| patterns.iter().any(|pat| glob(pat, action)) != *not)
-        })
+    fn may(&self, a: usize, action: &str) -> bool {
+        let actor = &self.actors[a];
+        actor.caller.granted.is_some() || names(&actor.actions, action)
+    }
+
+    /// The Allow statements' actions of a principal's identity policies, each policy read once.
+    fn statements_of(&mut self, account: &str, source: &crate::auth::PolicySource) -> Vec<Rc<Statements>> {
+        let Some(iam) = self.world.iam.account(account) else { return Vec::new() };
+        let (policies, _) = crate::auth::identity_policies(iam, source);
+        policies
+            .iter()
+            .map(|(_, p)| {
+                self.actions.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
+            })
+            .collect()
     }
 
     fn decide(&self, actor: &Actor, action: &str, resource: &str) -> Option<Edge> {
@@ -399,8 +393,12 @@ impl<'w> Builder<'w> {
         let world = self.world;
         let account = self.actors[a].caller.account.clone();
         // AssumeRole: the roles whose trust policy names this principal, its account or anyone.
+        // A trust policy naming the principal itself lets it in alone; one naming its account or
+        // anyone needs its identity policies to allow sts:AssumeRole too (STS-ASSUME-ROLE).
         let own = self.actors[a].caller.principal.principal_arn.clone();
-        let mut roles: Vec<NodeIndex> = [own.as_str(), account.as_str(), "*"]
+        let keys: &[&str] =
+            if self.may(a, "sts:AssumeRole") { &[own.as_str(), account.as_str(), "*"] } else { &[own.as_str()] };
+        let mut roles: Vec<NodeIndex> = keys
             .iter()
             .filter_map(|k| self.trusted_by.get(*k))
             .flatten()
@@ -433,7 +431,7 @@ impl<'w> Builder<'w> {
             (EdgeKind::UpdateAssumeRolePolicy, "iam:UpdateAssumeRolePolicy"),
             (EdgeKind::PassRole, "iam:PassRole"),
         ];
-        let wanted: Vec<(EdgeKind, &str)> = checks.into_iter().filter(|(_, action)| self.may_at(a, action)).collect();
+        let wanted: Vec<(EdgeKind, &str)> = checks.into_iter().filter(|(_, action)| self.may(a, action)).collect();
         if wanted.is_empty() {
             return out.into_iter().collect();
         }
@@ -463,14 +461,6 @@ impl<'w> Builder<'w> {
             }
         }
         out.into_iter().collect()
-    }
-
-    fn may_at(&mut self, a: usize, action: &str) -> bool {
-        // Actors are not changed while the cache fills: take them out for the call.
-        let actors = std::mem::take(&mut self.actors);
-        let ok = self.may(&actors[a], action);
-        self.actors = actors;
-        ok
     }
 
     /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
@@ -506,7 +496,7 @@ impl<'w> Builder<'w> {
             asks.push(("iam:CreatePolicyVersion", m.clone()));
         }
         for (action, resource) in asks {
-            if !self.may_at(a, action) {
+            if !self.may(a, action) {
                 continue;
             }
             if let Some(e) = self.decide(&self.actors[a], action, &resource) {
@@ -514,7 +504,7 @@ impl<'w> Builder<'w> {
             }
         }
         // Adding the user to a group whose policies the actor may also change.
-        if user.is_some() && self.may_at(a, "iam:AddUserToGroup") {
+        if user.is_some() && self.may(a, "iam:AddUserToGroup") {
             let groups: Vec<String> = iam.groups.values().map(|grp| group_arn(&grp.name)).collect();
             for grp in groups {
                 let Some(add) = self.decide(&self.actors[a], "iam:AddUserToGroup", &grp) else { continue };
@@ -572,7 +562,12 @@ impl AccessGraph {
                 // A closed account's principals cannot act (World::decide fails for them).
                 let Ok(caller) = world.principal_caller(&principal) else { continue };
                 b.by_account.entry(account.clone()).or_default().push(b.actors.len());
-                b.actors.push(Actor { node, caller, user: user.cloned(), role: role.cloned() });
+                let source = match (user, role) {
+                    (Some(u), _) => crate::auth::PolicySource::User(u),
+                    (_, r) => crate::auth::PolicySource::Role(r.map_or("", String::as_str)),
+                };
+                let actions = b.statements_of(account, &source);
+                b.actors.push(Actor { node, caller, user: user.cloned(), role: role.cloned(), actions });
             }
         }
         let mut edges = Vec::new();

@@ -255,16 +255,7 @@ pub struct Doc {
 impl Doc {
     /// `FullAWSAccess`: one statement allowing every action on every resource.
     pub fn full_access() -> Doc {
-        let stmt = Stmt {
-            allow: true,
-            not_action: false,
-            actions: vec!["*".into()],
-            not_resource: false,
-            resources: vec!["*".into()],
-            principals: vec![ANYONE.into()],
-            not_principal: false,
-            conditions: vec![],
-        };
+        let stmt = Stmt { allow: true, ..Stmt::deny_all() };
         Doc { stmts: vec![stmt], ..Doc::default() }
     }
 
