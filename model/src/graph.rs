@@ -463,6 +463,26 @@ impl<'w> Builder<'w> {
         out.into_iter().collect()
     }
 
+    /// Every node actor `g` could have an edge to if it held any permission: the roles whose
+    /// trust names it, its account or anyone, the principals of its account, and the member
+    /// root users when its account may start root sessions. A superset: nothing is decided.
+    fn possible_targets(&self, g: usize) -> BTreeSet<NodeIndex> {
+        let actor = &self.actors[g];
+        let account = actor.caller.account.as_str();
+        let keys = [actor.caller.principal.principal_arn.as_str(), account, "*"];
+        let mut out: BTreeSet<NodeIndex> =
+            keys.iter().filter_map(|k| self.trusted_by.get(*k)).flatten().copied().collect();
+        out.extend(self.by_account.get(account).into_iter().flatten().map(|&p| self.actors[p].node));
+        if let Some(org) = self.world.organizations.of_account(account) {
+            if org.management_account == account || org.is_iam_delegated_admin(account) {
+                let roots = org.accounts.keys().filter_map(|m| self.index.get(&Node::Root { account: m.clone() }));
+                out.extend(roots);
+            }
+        }
+        out.remove(&actor.node);
+        out
+    }
+
     /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
     fn grant(&mut self, a: usize, g: usize) -> Option<Edge> {
         let world = self.world;
@@ -576,27 +596,38 @@ impl AccessGraph {
                 edges.push((b.actors[a].node, to, e));
             }
         }
+        let mut reach: HashMap<NodeIndex, BTreeSet<NodeIndex>> = HashMap::new();
+        for (f, t, _) in &edges {
+            reach.entry(*f).or_default().insert(*t);
+        }
+        let nowhere = BTreeSet::new();
         // Grants: to itself, or to a principal it already has an edge to.
         let actor_of: HashMap<NodeIndex, usize> = b.actors.iter().enumerate().map(|(i, x)| (x.node, i)).collect();
         let mut grants = Vec::new();
         for a in 0..b.actors.len() {
             let from = b.actors[a].node;
             let mut grantees = vec![a];
-            grantees.extend(edges.iter().filter(|(f, ..)| *f == from).filter_map(|(_, to, _)| actor_of.get(to)));
+            grantees.extend(reach.get(&from).into_iter().flatten().filter_map(|to| actor_of.get(to)));
             for g in grantees {
                 if let Some(e) = b.grant(a, g) {
                     grants.push((a, g, e));
                 }
             }
         }
-        // What each grantee could reach with any permission, beyond what it reaches already.
+        // What each grantee could reach with any permission, beyond what it reaches already; asked
+        // only when some granter could get somewhere new through it (a superset check first).
         let mut escalated: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
-        for g in grants.iter().map(|(_, g, _)| *g).collect::<BTreeSet<_>>() {
-            let plain: BTreeSet<NodeIndex> =
-                edges.iter().filter(|(f, ..)| *f == b.actors[g].node).map(|(_, t, _)| *t).collect();
+        for &(a, g, _) in &grants {
+            let from = b.actors[a].node;
+            let known = reach.get(&from).unwrap_or(&nowhere);
+            if escalated.contains_key(&g) || b.possible_targets(g).iter().all(|t| *t == from || known.contains(t)) {
+                continue;
+            }
+            let node = b.actors[g].node;
+            let plain = reach.get(&node).unwrap_or(&nowhere);
             b.actors[g].caller.granted = Some(b.any.clone());
             let more: Vec<(NodeIndex, Edge)> =
-                b.edges_from(g).into_iter().filter(|(t, _)| !plain.contains(t) && *t != b.actors[g].node).collect();
+                b.edges_from(g).into_iter().filter(|(t, _)| !plain.contains(t) && *t != node).collect();
             b.actors[g].caller.granted = None;
             escalated.insert(g, more);
         }
@@ -605,8 +636,8 @@ impl AccessGraph {
         for (a, g, e) in grants {
             let (from, grantee) = (b.actors[a].node, b.actors[g].node);
             // Worth a step only when it leads the granter somewhere it does not go already.
-            let already: BTreeSet<NodeIndex> = edges.iter().filter(|(f, ..)| *f == from).map(|(_, t, _)| *t).collect();
-            if escalated[&g].iter().any(|(t, _)| *t != from && !already.contains(t)) {
+            let known = reach.get(&from).unwrap_or(&nowhere);
+            if escalated.get(&g).is_some_and(|more| more.iter().any(|(t, _)| *t != from && !known.contains(t))) {
                 let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
                 edges.push((from, node, e.clone()));
                 used.insert(g);
