@@ -1,6 +1,7 @@
 //! The principal graph on generated organizations (`rootsim_model::strategies`): every edge is
-//! what the policy engine decides for its principal through `World::decide`, and an SCP that
-//! denies everything cuts every edge out of the account it is attached to.
+//! what the policy engine decides for its principal through `World::decide`, every allowed role
+//! assumption or key minting is an edge (the graph's candidate indexes miss none), and an SCP
+//! that denies everything cuts every edge out of the account it is attached to.
 
 use proptest::prelude::*;
 use rootsim_model::graph::{AccessGraph, EdgeKind, Node};
@@ -27,6 +28,27 @@ proptest! {
             }
             let record = session.world.decide(&from.arn(), &edge.action, &edge.resource).expect("the principal exists");
             prop_assert!(record.decision.is_allowed(), "{} {} {}: {}", from.arn(), edge.action, edge.resource, record.explain());
+        }
+    }
+
+    #[test]
+    fn every_allowed_role_assumption_and_key_minting_is_an_edge(plan in organization()) {
+        // The graph asks only the candidates its indexes give; none may be missing.
+        let session = plan.build(DEFAULT_SEED);
+        let world = &session.world;
+        let graph = AccessGraph::build(world);
+        let mut principals = Vec::new();
+        for (account, iam) in &world.iam.accounts {
+            principals.extend(iam.users.values().map(|u| Node::User { arn: format!("arn:aws:iam::{account}:user/{}", u.name) }));
+            principals.extend(iam.roles.values().map(|r| Node::Role { arn: format!("arn:aws:iam::{account}:role/{}", r.name) }));
+        }
+        for from in &principals {
+            for to in principals.iter().filter(|t| *t != from) {
+                let action = if matches!(to, Node::Role { .. }) { "sts:AssumeRole" } else { "iam:CreateAccessKey" };
+                let allowed = world.decide(&from.arn(), action, &to.arn()).is_ok_and(|r| r.decision.is_allowed());
+                let edge = graph.node(from).zip(graph.node(to)).is_some_and(|(f, t)| graph.graph.contains_edge(f, t));
+                prop_assert!(!allowed || edge, "{} may {action} on {} but the graph has no edge", from.arn(), to.arn());
+            }
         }
     }
 

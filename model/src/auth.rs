@@ -616,8 +616,8 @@ impl World {
     ///
     /// `principal` is the root user's ARN (`arn:aws:iam::ACCOUNT:root`) or an IAM user's ARN,
     /// signed in to the console with MFA for the question, or a role's ARN, as a session of that
-    /// role (named `rootsim-decide`, with MFA, without a session policy). The bucket policy of an S3 bucket
-    /// or object ARN, the queue policy of an SQS queue ARN, and for `sts:AssumeRole` the role's
+    /// role (named `rootsim-decide`, with MFA, without a session policy). The bucket policy of an
+    /// S3 bucket or object ARN, the queue policy of an SQS queue ARN, and for `sts:AssumeRole` the role's
     /// trust policy (which must itself allow) take part as they would in the call, with the
     /// resource's owner as the resource account. Fails with `NoSuchEntity` for a
     /// principal that does not exist, and with the reason for an account that is closed. Rules

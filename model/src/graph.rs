@@ -393,11 +393,11 @@ impl<'w> Builder<'w> {
         let world = self.world;
         let account = self.actors[a].caller.account.clone();
         // AssumeRole: the roles whose trust policy names this principal, its account or anyone.
-        // A trust policy naming the principal itself lets it in alone; one naming its account or
-        // anyone needs its identity policies to allow sts:AssumeRole too (STS-ASSUME-ROLE).
+        // A trust policy naming the principal itself or anyone may let it in alone; one naming
+        // its account needs its identity policies to allow sts:AssumeRole too (STS-ASSUME-ROLE).
         let own = self.actors[a].caller.principal.principal_arn.clone();
         let keys: &[&str] =
-            if self.may(a, "sts:AssumeRole") { &[own.as_str(), account.as_str(), "*"] } else { &[own.as_str()] };
+            if self.may(a, "sts:AssumeRole") { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
         let mut roles: Vec<NodeIndex> = keys
             .iter()
             .filter_map(|k| self.trusted_by.get(*k))
