@@ -248,22 +248,9 @@ type Statements = Vec<(bool, Vec<String>)>;
 
 /// Where a trust policy's grants point: principal ARNs, account IDs, and `"*"` for anyone.
 fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
-    let doc = trust.to_json();
-    let statements = match &doc["Statement"] {
-        Value::Array(v) => v.clone(),
-        s @ Value::Object(_) => vec![s.clone()],
-        _ => Vec::new(),
-    };
     let mut keys = Vec::new();
     let mut service = false;
-    let strings = |v: &Value| -> Vec<String> {
-        match v {
-            Value::String(s) => vec![s.clone()],
-            Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
-            _ => Vec::new(),
-        }
-    };
-    for s in statements.iter().filter(|s| s["Effect"] == "Allow") {
+    for s in allow_statements(trust) {
         // NotPrincipal, or any shape this does not read: everyone is a candidate (the engine decides).
         let Some(p) = s.get("Principal") else {
             keys.push("*".to_string());
@@ -285,26 +272,33 @@ fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
     (keys, service)
 }
 
-/// The actions of a policy's Allow statements, read from its JSON: (`NotAction`?, lower-cased
-/// patterns).
+/// A policy's Allow statements, read from its JSON (a lone statement may be an object).
+fn allow_statements(policy: &Policy) -> Vec<Value> {
+    let statements = match policy.to_json()["Statement"].take() {
+        Value::Array(v) => v,
+        s @ Value::Object(_) => vec![s],
+        _ => Vec::new(),
+    };
+    statements.into_iter().filter(|s| s["Effect"] == "Allow").collect()
+}
+
+/// A JSON string or list of strings.
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The actions of a policy's Allow statements: (`NotAction`?, lower-cased patterns).
 fn allow_actions(policy: &Policy) -> Statements {
-    let doc = policy.to_json();
-    let statements = match &doc["Statement"] {
-        Value::Array(v) => v.clone(),
-        s @ Value::Object(_) => vec![s.clone()],
-        _ => Vec::new(),
-    };
-    let list = |v: &Value| match v {
-        Value::String(s) => vec![s.to_ascii_lowercase()],
-        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_ascii_lowercase)).collect(),
-        _ => Vec::new(),
-    };
-    statements
+    let lower = |v: &Value| strings(v).iter().map(|a| a.to_ascii_lowercase()).collect();
+    allow_statements(policy)
         .iter()
-        .filter(|s| s["Effect"] == "Allow")
         .map(|s| match s.get("NotAction") {
-            Some(n) => (true, list(n)),
-            None => (false, list(&s["Action"])),
+            Some(n) => (true, lower(n)),
+            None => (false, lower(&s["Action"])),
         })
         .collect()
 }
