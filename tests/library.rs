@@ -33,3 +33,29 @@ fn decisions_without_running_anything_follow_resource_policies() {
     let err = session.world.decide(&format!("arn:aws:iam::{mgmt}:user/nobody"), "s3:GetObject", object).unwrap_err();
     assert_eq!(err.code, "NoSuchEntity");
 }
+
+#[test]
+fn escalation_paths_from_a_developers_test() {
+    use rootsim_model::graph::{find_principal, AccessGraph, EdgeKind};
+    let mut session = Session::demo(DEFAULT_SEED);
+    let mgmt = session.world.accounts.find("management").expect("demo account").id.clone();
+    session.run("aws iam create-user --user-name intern").expect_ok();
+    let mint = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Mint","Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::{mgmt}:user/alice"}}]}}"#
+    );
+    session
+        .run(&format!("aws iam put-user-policy --user-name intern --policy-name mint --policy-document {mint}"))
+        .expect_ok();
+    let (intern, alice) =
+        (find_principal(&session.world, "intern").unwrap(), find_principal(&session.world, "alice").unwrap());
+    let graph = AccessGraph::build(&session.world);
+    let path = graph.shortest_path(&intern, &alice).expect("intern can mint alice's keys");
+    let step = path[0].1.as_ref().expect("a first step");
+    assert_eq!((step.kind, step.action.as_str()), (EdgeKind::CreateAccessKey, "iam:CreateAccessKey"));
+    assert!(step.allowed_by.iter().any(|s| s.contains("statement \"Mint\"")), "{:?}", step.allowed_by);
+    // A boundary that leaves intern nothing closes the path: the graph asks the engine.
+    session
+        .run("aws iam put-user-permissions-boundary --user-name intern --permissions-boundary arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .expect_ok();
+    assert!(AccessGraph::build(&session.world).shortest_path(&intern, &alice).is_none());
+}

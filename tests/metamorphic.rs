@@ -21,9 +21,10 @@ mod reference;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
-use reference::cases::{case, fit, stmt, Case, Cond, Doc, Stmt, UNKNOWN_OPERATOR};
+use reference::cases::{case, Case};
 use reference::Kind;
 use rootsim_model::policy::{Decision, Outcome, PolicyKind};
+use rootsim_model::strategies::{fit, stmt, Cond, Doc, Stmt, UNKNOWN_OPERATOR};
 
 fn decide(c: &Case) -> Decision<'static> {
     c.inputs().engine()
@@ -137,8 +138,8 @@ proptest! {
     #[test]
     fn adding_an_scp_never_allows(
         c in case(),
-        new_level in prop::collection::vec(reference::cases::doc(PolicyKind::Scp), 0..=2),
-        deny_only in reference::cases::doc(PolicyKind::Scp),
+        new_level in prop::collection::vec(rootsim_model::strategies::doc(PolicyKind::Scp), 0..=2),
+        deny_only in rootsim_model::strategies::doc(PolicyKind::Scp),
         at in any::<Index>(),
         as_level in any::<bool>(),
     ) {

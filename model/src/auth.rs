@@ -98,6 +98,9 @@ pub struct Caller {
     pub console: bool,
     /// For an `sts:AssumeRoot` session, the ARN of its task policy.
     pub task_policy: Option<String>,
+    /// An identity policy that the principal graph supposes an escalation granted (it asks what
+    /// the principal could do once it gave itself any permission). Never set for a real call.
+    pub granted: Option<Policy>,
 }
 
 impl Caller {
@@ -279,32 +282,15 @@ impl World {
         }
         let mut caller = match &session.kind {
             SessionKind::AssumedRole { role_key, session_name } => {
-                let iam = self.iam.account(&session.account).ok_or_else(AwsError::invalid_token)?;
-                let role = iam
-                    .roles
-                    .get(role_key)
+                self.iam.account(&session.account).ok_or_else(AwsError::invalid_token)?;
+                let mut c = self
+                    .role_session_caller(&session.account, role_key, session_name)
                     .ok_or_else(|| AwsError::access_denied("The role of this session no longer exists."))?;
-                let role_arn = arn::iam(&session.account, "role", &role.path, &role.name);
-                Caller {
-                    account: session.account.clone(),
-                    kind: CallerKind::RoleSession { role_key: role_key.clone(), session_name: session_name.clone() },
-                    principal: Principal {
-                        kind: PrincipalKind::AssumedRole,
-                        arn: arn::assumed_role(&session.account, &role.name, session_name),
-                        principal_arn: role_arn,
-                        account: session.account.clone(),
-                        service_linked_role: role.path.starts_with("/aws-service-role/"),
-                    },
-                    user_id: format!("{}:{session_name}", role.id),
-                    username: None,
-                    mfa: session.mfa,
-                    authenticated_at: Some(session.issued),
-                    access_key_id: Some(id.to_string()),
-                    temporary: true,
-                    session_policy: session.policy.clone(),
-                    console: false,
-                    task_policy: None,
-                }
+                c.mfa = session.mfa;
+                c.authenticated_at = Some(session.issued);
+                c.access_key_id = Some(id.to_string());
+                c.session_policy = session.policy.clone();
+                c
             }
             SessionKind::AssumedRoot { task_policy_arn } => {
                 let mut c = self.root_caller(&session.account, false, Some(session.issued), Some(id), false);
@@ -355,6 +341,34 @@ impl World {
         self.root_caller(account, mfa, Some(self.clock.now()), None, true)
     }
 
+    /// A session of role `role_key` of `account` named `session_name`, without MFA, keys or a
+    /// session policy (callers fill those in). `None` when the role does not exist.
+    fn role_session_caller(&self, account: &str, role_key: &str, session_name: &str) -> Option<Caller> {
+        let role = self.iam.account(account)?.roles.get(role_key)?;
+        let role_arn = arn::iam(account, "role", &role.path, &role.name);
+        Some(Caller {
+            account: account.to_string(),
+            kind: CallerKind::RoleSession { role_key: role_key.to_string(), session_name: session_name.to_string() },
+            principal: Principal {
+                kind: PrincipalKind::AssumedRole,
+                arn: arn::assumed_role(account, &role.name, session_name),
+                principal_arn: role_arn,
+                account: account.to_string(),
+                service_linked_role: role.path.starts_with("/aws-service-role/"),
+            },
+            user_id: format!("{}:{session_name}", role.id),
+            username: None,
+            mfa: false,
+            authenticated_at: None,
+            access_key_id: None,
+            temporary: true,
+            session_policy: None,
+            console: false,
+            task_policy: None,
+            granted: None,
+        })
+    }
+
     fn root_caller(&self, account: &str, mfa: bool, since: Option<i64>, key: Option<&str>, console: bool) -> Caller {
         let root = arn::root(account);
         Caller {
@@ -376,6 +390,7 @@ impl World {
             session_policy: None,
             console,
             task_policy: None,
+            granted: None,
         }
     }
 
@@ -409,6 +424,7 @@ impl World {
             session_policy: None,
             console,
             task_policy: None,
+            granted: None,
         }
     }
 
@@ -560,7 +576,10 @@ impl World {
             CallerKind::User { key } => PolicySource::User(key),
             CallerKind::RoleSession { role_key, .. } => PolicySource::Role(role_key),
         };
-        let (identity, boundary) = identity_policies(iam, &source);
+        let (mut identity, boundary) = identity_policies(iam, &source);
+        if let Some(granted) = &caller.granted {
+            identity.push(("any permission (supposed granted by an escalation)".to_string(), granted));
+        }
         let identity: Vec<NamedPolicy> = identity.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect();
 
         let org = self.organizations.of_account(&caller.account);
@@ -626,9 +645,10 @@ impl World {
     /// running any operation: the decision a call would get, with its explanation. For library
     /// users' tests ("may dave read this object?").
     ///
-    /// `principal` is the root user's ARN (`arn:aws:iam::ACCOUNT:root`) or an IAM user's ARN; it
-    /// is signed in to the console with MFA for the question. The bucket policy of an S3 bucket
-    /// or object ARN, the queue policy of an SQS queue ARN, and for `sts:AssumeRole` the role's
+    /// `principal` is the root user's ARN (`arn:aws:iam::ACCOUNT:root`) or an IAM user's ARN,
+    /// signed in to the console with MFA for the question, or a role's ARN, as a session of that
+    /// role (named `rootsim-decide`, with MFA, without a session policy). The bucket policy of an
+    /// S3 bucket or object ARN, the queue policy of an SQS queue ARN, and for `sts:AssumeRole` the role's
     /// trust policy (which must itself allow) take part as they would in the call, with the
     /// resource's owner as the resource account. Fails with `NoSuchEntity` for a
     /// principal that does not exist, and with the reason for an account that is closed. Rules
@@ -649,14 +669,71 @@ impl World {
     /// assert!(write.explain().contains("No identity-based policy"));
     /// ```
     pub fn decide(&self, principal: &str, action: &str, resource: &str) -> AwsResult<AuthRecord> {
+        self.decide_granted(principal, action, resource, None)
+    }
+
+    /// [`World::decide`] for a principal that also holds `granted` as one more identity policy:
+    /// what it could do after an escalation gave it those permissions (its boundary, SCPs and
+    /// RCPs still apply). The principal graph asks this with `Allow *` (`graph::AccessGraph`).
+    pub fn decide_granted(
+        &self,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        granted: Option<&Policy>,
+    ) -> AwsResult<AuthRecord> {
+        let mut caller = self.principal_caller(principal)?;
+        caller.granted = granted.cloned();
+        Ok(self.decide_for(&caller, action, resource))
+    }
+
+    /// [`World::decide`] for a caller already resolved ([`World::principal_caller`]), so that
+    /// many questions about one principal resolve it once.
+    pub fn decide_for(&self, caller: &Caller, action: &str, resource: &str) -> AuthRecord {
+        // The resource's own policy and owner, found as the service's own operations find them.
+        // A role's trust policy must itself allow sts:AssumeRole.
+        if action.eq_ignore_ascii_case("sts:AssumeRole") {
+            if let Some((owner, label, role)) = crate::sts::trust_policy_of(self, resource) {
+                let trust = Some((label.as_str(), &role.trust_policy));
+                return self.authorize_owned(caller, "us-east-1", action, resource, Some(&owner), trust, true, &[]);
+            }
+        }
+        // AssumeRoot names the member's root user but is authorized in the caller's account alone
+        // (sts::assume_root does the same).
+        if action.eq_ignore_ascii_case("sts:AssumeRoot") {
+            let own = caller.account.clone();
+            return self.authorize_owned(caller, "us-east-1", action, resource, Some(&own), None, false, &[]);
+        }
+        let found = match resource.strip_prefix("arn:aws:s3:::") {
+            Some(rest) => crate::s3::bucket_policy_of(self, rest.split('/').next().unwrap_or(rest)),
+            None => crate::sqs::queue_policy_of(self, resource),
+        };
+        let (owner, policy) = found.map_or((None, None), |(owner, policy)| (Some(owner), policy));
+        let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
+        self.authorize_owned(caller, "us-east-1", action, resource, owner.as_deref(), policy, false, &[])
+    }
+}
+
+impl World {
+    /// The caller that [`World::decide`] asks about: the root user or an IAM user signed in to
+    /// the console with MFA, or a session of a role. Fails as [`World::decide`] does.
+    pub fn principal_caller(&self, principal: &str) -> AwsResult<Caller> {
         let no_such = || AwsError::new("NoSuchEntity", 404, format!("The principal {principal} does not exist."));
         let parsed = crate::arn::Arn::parse(principal).ok_or_else(no_such)?;
         let account = parsed.account.to_string();
+        let name_in = |path: &str| key(path.rsplit('/').next().unwrap_or(path));
+        if let Some(path) = parsed.resource.strip_prefix("role/") {
+            let mut caller =
+                self.role_session_caller(&account, &name_in(path), "rootsim-decide").ok_or_else(no_such)?;
+            self.accounts.check_open(&account, self.clock.now())?;
+            caller.mfa = true;
+            caller.authenticated_at = Some(self.clock.now());
+            return Ok(caller);
+        }
         let user = match parsed.resource.strip_prefix("user/") {
             Some(path) => {
-                let name = path.rsplit('/').next().unwrap_or(path);
                 let iam = self.iam.account(&account).ok_or_else(no_such)?;
-                let key = key(name);
+                let key = name_in(path);
                 if !iam.users.contains_key(&key) {
                     return Err(no_such());
                 }
@@ -665,37 +742,6 @@ impl World {
             None if parsed.resource == "root" && self.accounts.get(&account).is_some() => None,
             None => return Err(no_such()),
         };
-        let identity = Identity::Console { account, user, mfa: true, since: self.clock.now() };
-        let caller = self.resolve(&identity)?;
-        // The resource's own policy and owner, found as the service's own operations find them.
-        // A role's trust policy must itself allow sts:AssumeRole.
-        if action.eq_ignore_ascii_case("sts:AssumeRole") {
-            if let Some((owner, label, role)) = crate::sts::trust_policy_of(self, resource) {
-                let trust = Some((label.as_str(), &role.trust_policy));
-                return Ok(self.authorize_owned(
-                    &caller,
-                    "us-east-1",
-                    action,
-                    resource,
-                    Some(&owner),
-                    trust,
-                    true,
-                    &[],
-                ));
-            }
-        }
-        // AssumeRoot names the member's root user but is authorized in the caller's account alone
-        // (sts::assume_root does the same).
-        if action.eq_ignore_ascii_case("sts:AssumeRoot") {
-            let own = caller.account.clone();
-            return Ok(self.authorize_owned(&caller, "us-east-1", action, resource, Some(&own), None, false, &[]));
-        }
-        let found = match resource.strip_prefix("arn:aws:s3:::") {
-            Some(rest) => crate::s3::bucket_policy_of(self, rest.split('/').next().unwrap_or(rest)),
-            None => crate::sqs::queue_policy_of(self, resource),
-        };
-        let (owner, policy) = found.map_or((None, None), |(owner, policy)| (Some(owner), policy));
-        let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
-        Ok(self.authorize_owned(&caller, "us-east-1", action, resource, owner.as_deref(), policy, false, &[]))
+        self.resolve(&Identity::Console { account, user, mfa: true, since: self.clock.now() })
     }
 }

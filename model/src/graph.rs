@@ -1,34 +1,54 @@
 //! Who can act as whom: the principal graph of a world, and the questions asked of it.
 //!
-//! Nodes are the principals of every account: each root user, IAM user and role. An edge
-//! `A -> B` means A can become B, and every edge is a decision of the policy engine, SCPs
-//! included ([`World::decide`]):
+//! Nodes are the principals of every account (each root user, IAM user and role) and, for a
+//! principal that someone can give any permission, that principal *with any permission*
+//! ([`Node::Escalated`]). An edge `A -> B` means A can become B (or, into an escalated node,
+//! give B any permission and act as B), and every edge is a decision of the policy engine, SCPs,
+//! RCPs and permissions boundaries included ([`World::decide_for`]); each edge keeps the action,
+//! the resource and the statements that allowed it. The kinds ([`EdgeKind`]):
 //!
-//! * **AssumeRole**: A (an IAM user: the root user cannot assume roles) may call `sts:AssumeRole` on role B, which the role's
-//!   trust policy allows;
+//! * **AssumeRole**: A (an IAM user or a role: role chaining) may call `sts:AssumeRole` on role
+//!   B, which B's trust policy allows. The root user cannot assume roles (STS-ROOT-CANNOT-ASSUME).
 //! * **AssumeRoot**: A, a principal of the management account or of the IAM delegated
-//!   administrator, may call `sts:AssumeRoot` on member B's root user, RootSessions being enabled.
+//!   administrator, may call `sts:AssumeRoot` on member B's root user, RootSessions being on.
+//! * **CreateAccessKey**, **CreateLoginProfile**, **UpdateLoginProfile**: A may mint access keys
+//!   or set the console password of user B of its own account, then sign in as B.
+//! * **UpdateAssumeRolePolicy**: A may rewrite role B's trust policy to trust A, then assume it.
+//! * **PassRole**: A may pass role B, whose trust policy trusts an AWS service, to that service;
+//!   a service that runs code (Lambda, EC2, which rootsim does not model) would run A's code as B.
+//! * **Grant**: A may attach or put a policy on B (itself, a group of B, a new version of a policy
+//!   of B, adding B to a group whose policies A may change), B being A itself or a principal A
+//!   has an edge to: the edge goes to `B with any permission`, whose own edges are decided with an
+//!   `Allow *` identity policy added (B's boundary, SCPs and RCPs still apply).
+//!   The edge is drawn only when B with any permission reaches someone A does not reach already.
 //!
-//! [`who_can_become_root`] answers "which principals could end up acting as this account's root
-//! user", each with its path; [`to_dot`] draws the graph for Graphviz.
+//! This is rootsim's analysis, not an AWS feature (docs/rules.md, GRAPH-*). Between two
+//! principals the graph keeps one edge: the first kind found, in the order above. Edges start at
+//! IAM users and roles only: the root user already holds every permission of its account.
 //!
-//! Not yet modelled (docs/rules.md, simulator assumptions): role-to-role chaining (deciding for a
-//! role session needs a session), and the classic escalations that go through changing policies
-//! or credentials (creating access keys or login profiles for others, editing trust policies,
-//! attaching policies, passing roles).
+//! Cost: candidates for "who can assume role R" come from R's trust policy (the principals and
+//! accounts it names, everyone for `"*"`), not from every principal; the same-account edges are
+//! asked only for principals whose identity policies allow the action on some resource.
+//!
+//! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use serde_json::Value;
 
 use crate::arn;
+use crate::auth::{AuthRecord, Caller};
+use crate::error::{AwsError, AwsResult};
+use crate::policy::{Effect, Layer, Policy, PolicyKind};
 use crate::World;
 
 /// A principal of the graph.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Node {
     /// An account's root user.
     Root {
@@ -45,35 +65,253 @@ pub enum Node {
         /// Its ARN.
         arn: String,
     },
+    /// A user or role once someone gave it any permission (within its boundary, SCPs and RCPs).
+    Escalated {
+        /// The user's or role's ARN.
+        arn: String,
+    },
 }
 
 impl Node {
-    /// The principal's ARN.
+    /// The principal's ARN (for an escalated node, the principal that holds the permissions).
     pub fn arn(&self) -> String {
         match self {
             Node::Root { account } => arn::root(account),
-            Node::User { arn } | Node::Role { arn } => arn.clone(),
+            Node::User { arn } | Node::Role { arn } | Node::Escalated { arn } => arn.clone(),
         }
+    }
+
+    /// The node's name in DOT and in paths: the ARN, with ` (any permission)` for an escalated node.
+    pub fn id(&self) -> String {
+        match self {
+            Node::Escalated { arn } => format!("{arn} (any permission)"),
+            n => n.arn(),
+        }
+    }
+
+    /// The node in a trainee's words: `user alice of 153270418257`, `the root user of ...`.
+    pub fn describe(&self) -> String {
+        let parsed = |a: &str| {
+            arn::Arn::parse(a).map(|p| (p.account.to_string(), p.resource.rsplit('/').next().unwrap_or("").to_string()))
+        };
+        match self {
+            Node::Root { account } => format!("the root user of {account}"),
+            Node::User { arn } | Node::Role { arn } | Node::Escalated { arn } => {
+                let (account, name) = parsed(arn).unwrap_or_default();
+                let kind = if arn.contains(":role/") { "role" } else { "user" };
+                let extra = if matches!(self, Node::Escalated { .. }) { " with any permission" } else { "" };
+                format!("{kind} {name} of {account}{extra}")
+            }
+        }
+    }
+
+    /// Whether this is a real principal (not an escalated one).
+    pub fn is_principal(&self) -> bool {
+        !matches!(self, Node::Escalated { .. })
     }
 }
 
-/// How one principal becomes another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Edge {
+/// How one principal becomes another (module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EdgeKind {
     /// `sts:AssumeRole`, allowed by the caller's policies and the role's trust policy.
     AssumeRole,
     /// `sts:AssumeRoot` into a member's root user.
     AssumeRoot,
+    /// `iam:CreateAccessKey` for another user.
+    CreateAccessKey,
+    /// `iam:CreateLoginProfile` for a user without a console password.
+    CreateLoginProfile,
+    /// `iam:UpdateLoginProfile` for a user with a console password.
+    UpdateLoginProfile,
+    /// `iam:UpdateAssumeRolePolicy` on a role, then `sts:AssumeRole`.
+    UpdateAssumeRolePolicy,
+    /// `iam:PassRole` to a service that runs code.
+    PassRole,
+    /// Attaching or putting a policy (or the like) that gives a principal any permission.
+    Grant,
+}
+
+/// One edge: how, by which action on which resource, allowed by which statements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    /// The kind of step.
+    pub kind: EdgeKind,
+    /// The action the engine allowed (`iam:AttachUserPolicy`...).
+    pub action: String,
+    /// The resource it was allowed on.
+    pub resource: String,
+    /// The Allow statements that decided, as `layer: policy, statement N`.
+    pub allowed_by: Vec<String>,
 }
 
 impl Edge {
     /// The action behind the edge.
-    pub fn action(self) -> &'static str {
-        match self {
-            Edge::AssumeRole => "sts:AssumeRole",
-            Edge::AssumeRoot => "sts:AssumeRoot",
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The edge's label in DOT and in one-line paths.
+    pub fn label(&self) -> String {
+        match self.kind {
+            EdgeKind::PassRole => format!("{} (via PassRole)", self.action),
+            _ => self.action.clone(),
         }
     }
+
+    /// The step `from -> to` in a trainee's words, with the statements that allowed it.
+    pub fn explain(&self, from: &Node, to: &Node) -> String {
+        let (a, b) = (from.describe(), to.describe());
+        let what = match self.kind {
+            EdgeKind::AssumeRole => format!("{a} may assume {b} (sts:AssumeRole), and the role's trust policy lets it in"),
+            EdgeKind::AssumeRoot => format!(
+                "{a} may start a root session in {} (sts:AssumeRoot: centralized root access is on)",
+                to.arn().trim_start_matches("arn:aws:iam::").trim_end_matches(":root")
+            ),
+            EdgeKind::CreateAccessKey => {
+                format!("{a} may create access keys for {b} (iam:CreateAccessKey), then call AWS as that user")
+            }
+            EdgeKind::CreateLoginProfile => {
+                format!("{a} may give {b} a console password (iam:CreateLoginProfile), then sign in as that user")
+            }
+            EdgeKind::UpdateLoginProfile => {
+                format!("{a} may change the console password of {b} (iam:UpdateLoginProfile), then sign in as that user")
+            }
+            EdgeKind::UpdateAssumeRolePolicy => format!(
+                "{a} may rewrite the trust policy of {b} (iam:UpdateAssumeRolePolicy) to trust itself, then assume it"
+            ),
+            EdgeKind::PassRole => format!(
+                "{a} may pass {b} to an AWS service (iam:PassRole); a service that runs code (Lambda, EC2: not modelled by rootsim) would run its code as that role"
+            ),
+            EdgeKind::Grant if from.arn() == to.arn() => {
+                format!("{a} may give itself any permission ({} on {})", self.action, self.resource)
+            }
+            EdgeKind::Grant => format!(
+                "{a} may give {} any permission ({} on {}), and act as it",
+                b.trim_end_matches(" with any permission"),
+                self.action,
+                self.resource
+            ),
+        };
+        if self.allowed_by.is_empty() {
+            return format!("{what}.");
+        }
+        format!("{what}; allowed by {}.", self.allowed_by.join("; "))
+    }
+}
+
+/// A path: each node with the edge that leaves it (`None` for the last).
+pub type Path = Vec<(Node, Option<Edge>)>;
+
+/// The Allow statements that granted an allowed request, for edges and answers: those of the
+/// identity policies, the resource's policy, the boundary and the session. The SCPs' and RCPs'
+/// Allow statements (usually `FullAWSAccess` at every level) only let the request through, and
+/// are left out; the root user's implicit permission is named as such.
+pub fn allowed_by(record: &AuthRecord) -> Vec<String> {
+    let mut out: Vec<String> = record
+        .decision
+        .matched
+        .iter()
+        .filter(|m| m.effect == Effect::Allow && !matches!(m.layer, Layer::Scp | Layer::Rcp))
+        .map(|m| format!("{} {} ({})", m.policy, m.label(), m.layer.as_str()))
+        .collect();
+    if out.is_empty() && record.decision.decided_by.contains(&Layer::RootRule) {
+        out.push("the root user's implicit permission in its own account".to_string());
+    }
+    out.dedup();
+    out
+}
+
+/// The identity policy an escalation is supposed to grant: every action on every resource.
+fn any_permission() -> Policy {
+    Policy::parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        PolicyKind::Identity,
+    )
+    .expect("a valid identity policy")
+}
+
+/// A user or role that can act, resolved once.
+struct Actor {
+    node: NodeIndex,
+    caller: Caller,
+    /// `Some(lower-cased key)` for a user.
+    user: Option<String>,
+    /// `Some(lower-cased key)` for a role.
+    role: Option<String>,
+    /// The Allow statements' actions of its identity policies, lower-cased (the pre-filter).
+    actions: Vec<Rc<Statements>>,
+}
+
+/// The Allow statements of one policy: (`NotAction`?, lower-cased action patterns).
+type Statements = Vec<(bool, Vec<String>)>;
+
+/// Where a trust policy's grants point: principal ARNs, account IDs, and `"*"` for anyone.
+fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
+    let mut keys = Vec::new();
+    let mut service = false;
+    for s in allow_statements(trust) {
+        // NotPrincipal, or any shape this does not read: everyone is a candidate (the engine decides).
+        let Some(p) = s.get("Principal") else {
+            keys.push("*".to_string());
+            continue;
+        };
+        if p == "*" {
+            keys.push("*".to_string());
+            continue;
+        }
+        for a in strings(&p["AWS"]) {
+            let key = match a.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) {
+                Some(account) => account.to_string(),
+                None => a,
+            };
+            keys.push(key);
+        }
+        service |= !strings(&p["Service"]).is_empty();
+    }
+    (keys, service)
+}
+
+/// A policy's Allow statements, read from its JSON (a lone statement may be an object).
+fn allow_statements(policy: &Policy) -> Vec<Value> {
+    let statements = match policy.to_json()["Statement"].take() {
+        Value::Array(v) => v,
+        s @ Value::Object(_) => vec![s],
+        _ => Vec::new(),
+    };
+    statements.into_iter().filter(|s| s["Effect"] == "Allow").collect()
+}
+
+/// A JSON string or list of strings.
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The actions of a policy's Allow statements: (`NotAction`?, lower-cased patterns).
+fn allow_actions(policy: &Policy) -> Statements {
+    let lower = |v: &Value| strings(v).iter().map(|a| a.to_ascii_lowercase()).collect();
+    allow_statements(policy)
+        .iter()
+        .map(|s| match s.get("NotAction") {
+            Some(n) => (true, lower(n)),
+            None => (false, lower(&s["Action"])),
+        })
+        .collect()
+}
+
+/// Case-insensitive `*` / `?` wildcard match, for the cheap pre-filter only (the engine decides).
+fn glob(pattern: &str, text: &str) -> bool {
+    crate::events::pattern::glob(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase(), Some('?'))
+}
+
+/// Whether some Allow statement among `actions` could allow `action` on some resource.
+fn names(actions: &[Rc<Statements>], action: &str) -> bool {
+    let action = action.to_ascii_lowercase();
+    actions.iter().flat_map(|s| s.iter()).any(|(not, patterns)| patterns.iter().any(|p| glob(p, &action)) != *not)
 }
 
 /// The principal graph of a world.
@@ -82,99 +320,418 @@ pub struct AccessGraph {
     /// The graph itself.
     pub graph: DiGraph<Node, Edge>,
     index: BTreeMap<Node, NodeIndex>,
+    /// Every grant found (actor, grantee, edge), escalated node or not: `who-can` asks what each
+    /// grantee could do with any permission.
+    grants: Vec<(NodeIndex, NodeIndex, Edge)>,
+}
+
+/// What building needs while it runs.
+struct Builder<'w> {
+    world: &'w World,
+    graph: DiGraph<Node, Edge>,
+    index: BTreeMap<Node, NodeIndex>,
+    actors: Vec<Actor>,
+    /// Roles by the trust keys that name them (ARN, account ID, `"*"`).
+    trusted_by: HashMap<String, Vec<NodeIndex>>,
+    /// Roles whose trust policy trusts an AWS service (PassRole targets).
+    service_roles: BTreeSet<NodeIndex>,
+    /// Users and roles of each account.
+    by_account: BTreeMap<String, Vec<usize>>,
+    /// Per policy text: the Allow statements' actions (the pre-filter's cache).
+    actions: HashMap<usize, Rc<Statements>>,
+    any: Policy,
+}
+
+impl<'w> Builder<'w> {
+    fn add(&mut self, n: Node) -> NodeIndex {
+        if let Some(&i) = self.index.get(&n) {
+            return i;
+        }
+        let i = self.graph.add_node(n.clone());
+        self.index.insert(n, i);
+        i
+    }
+
+    /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
+    /// permission): without that, no same-account IAM action can be allowed, so none is asked.
+    fn may(&self, a: usize, action: &str) -> bool {
+        let actor = &self.actors[a];
+        actor.caller.granted.is_some() || names(&actor.actions, action)
+    }
+
+    /// The Allow statements' actions of a principal's identity policies, each policy read once.
+    fn statements_of(&mut self, account: &str, source: &crate::auth::PolicySource) -> Vec<Rc<Statements>> {
+        let Some(iam) = self.world.iam.account(account) else { return Vec::new() };
+        let (policies, _) = crate::auth::identity_policies(iam, source);
+        policies
+            .iter()
+            .map(|(_, p)| {
+                self.actions.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
+            })
+            .collect()
+    }
+
+    fn decide(&self, actor: &Actor, action: &str, resource: &str) -> Option<Edge> {
+        let record = self.world.decide_for(&actor.caller, action, resource);
+        record.decision.is_allowed().then(|| Edge {
+            kind: EdgeKind::AssumeRole,
+            action: action.to_string(),
+            resource: resource.to_string(),
+            allowed_by: allowed_by(&record),
+        })
+    }
+
+    /// The edges leaving actor `a` (the grant edges aside), one per target.
+    fn edges_from(&mut self, a: usize) -> Vec<(NodeIndex, Edge)> {
+        let mut out: BTreeMap<NodeIndex, Edge> = BTreeMap::new();
+        let world = self.world;
+        let account = self.actors[a].caller.account.clone();
+        // AssumeRole: the roles whose trust policy names this principal, its account or anyone.
+        // A trust policy naming the principal itself or anyone may let it in alone; one naming
+        // its account needs its identity policies to allow sts:AssumeRole too (STS-ASSUME-ROLE).
+        let own = self.actors[a].caller.principal.principal_arn.clone();
+        let keys: &[&str] =
+            if self.may(a, "sts:AssumeRole") { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
+        let mut roles: Vec<NodeIndex> = keys
+            .iter()
+            .filter_map(|k| self.trusted_by.get(*k))
+            .flatten()
+            .copied()
+            .filter(|&r| r != self.actors[a].node)
+            .collect();
+        roles.sort();
+        roles.dedup();
+        for r in roles {
+            if let Some(e) = self.decide(&self.actors[a], "sts:AssumeRole", &self.graph[r].arn()) {
+                out.entry(r).or_insert(Edge { kind: EdgeKind::AssumeRole, ..e });
+            }
+        }
+        // AssumeRoot: into every member whose root sessions the organization permits this account.
+        if let Some(org) = world.organizations.of_account(&account) {
+            for target in org.accounts.keys() {
+                if crate::sts::root_session_permitted(world, &account, target).is_ok() {
+                    if let Some(e) = self.decide(&self.actors[a], "sts:AssumeRoot", &arn::root(target)) {
+                        let node = self.add(Node::Root { account: target.clone() });
+                        out.entry(node).or_insert(Edge { kind: EdgeKind::AssumeRoot, ..e });
+                    }
+                }
+            }
+        }
+        // Same-account takeovers, asked only when some identity policy could allow the action.
+        let checks = [
+            (EdgeKind::CreateAccessKey, "iam:CreateAccessKey"),
+            (EdgeKind::CreateLoginProfile, "iam:CreateLoginProfile"),
+            (EdgeKind::UpdateLoginProfile, "iam:UpdateLoginProfile"),
+            (EdgeKind::UpdateAssumeRolePolicy, "iam:UpdateAssumeRolePolicy"),
+            (EdgeKind::PassRole, "iam:PassRole"),
+        ];
+        let wanted: Vec<(EdgeKind, &str)> = checks.into_iter().filter(|(_, action)| self.may(a, action)).collect();
+        if wanted.is_empty() {
+            return out.into_iter().collect();
+        }
+        let iam = world.iam.account(&account);
+        for &p in self.by_account.get(&account).into_iter().flatten() {
+            let (actor, target) = (&self.actors[a], &self.actors[p]);
+            if p == a || out.contains_key(&target.node) {
+                continue;
+            }
+            let has_password =
+                target.user.as_ref().and_then(|u| iam.and_then(|i| i.users.get(u))).map(|u| u.login_profile.is_some());
+            for &(kind, action) in &wanted {
+                let applies = match kind {
+                    EdgeKind::CreateAccessKey => target.user.is_some(),
+                    EdgeKind::CreateLoginProfile => has_password == Some(false),
+                    EdgeKind::UpdateLoginProfile => has_password == Some(true),
+                    EdgeKind::UpdateAssumeRolePolicy => target.role.is_some(),
+                    _ => self.service_roles.contains(&target.node),
+                };
+                if !applies {
+                    continue;
+                }
+                if let Some(e) = self.decide(actor, action, &target.caller.principal.principal_arn) {
+                    out.insert(target.node, Edge { kind, ..e });
+                    break;
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Every node actor `g` could have an edge to if it held any permission: the roles whose
+    /// trust names it, its account or anyone, the principals of its account, and the member
+    /// root users when its account may start root sessions. A superset: nothing is decided.
+    fn possible_targets(&self, g: usize) -> BTreeSet<NodeIndex> {
+        let actor = &self.actors[g];
+        let account = actor.caller.account.as_str();
+        let keys = [actor.caller.principal.principal_arn.as_str(), account, "*"];
+        let mut out: BTreeSet<NodeIndex> =
+            keys.iter().filter_map(|k| self.trusted_by.get(*k)).flatten().copied().collect();
+        out.extend(self.by_account.get(account).into_iter().flatten().map(|&p| self.actors[p].node));
+        if let Some(org) = self.world.organizations.of_account(account) {
+            if org.management_account == account || org.is_iam_delegated_admin(account) {
+                let roots = org.accounts.keys().filter_map(|m| self.index.get(&Node::Root { account: m.clone() }));
+                out.extend(roots);
+            }
+        }
+        out.remove(&actor.node);
+        out
+    }
+
+    /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
+    fn grant(&mut self, a: usize, g: usize) -> Option<Edge> {
+        let world = self.world;
+        let account = self.actors[g].caller.account.clone();
+        let iam = world.iam.account(&account)?;
+        let target = self.actors[g].caller.principal.principal_arn.clone();
+        let group_arn = |name: &str| -> String {
+            let grp = iam.groups.get(&name.to_ascii_lowercase());
+            arn::iam(&account, "group", grp.map_or("/", |g| g.path.as_str()), grp.map_or(name, |g| g.name.as_str()))
+        };
+        let mut asks: Vec<(&str, String)> = Vec::new();
+        let (user, role) = (self.actors[g].user.clone(), self.actors[g].role.clone());
+        let mut managed: Vec<String> = Vec::new();
+        if let Some(u) = &user {
+            asks.push(("iam:AttachUserPolicy", target.clone()));
+            asks.push(("iam:PutUserPolicy", target.clone()));
+            managed.extend(iam.users.get(u).map(|x| x.policies.managed.clone()).unwrap_or_default());
+            for grp in iam.groups_of(u) {
+                asks.push(("iam:AttachGroupPolicy", group_arn(&grp.name)));
+                asks.push(("iam:PutGroupPolicy", group_arn(&grp.name)));
+                managed.extend(grp.policies.managed.iter().cloned());
+            }
+        }
+        if let Some(r) = &role {
+            asks.push(("iam:AttachRolePolicy", target.clone()));
+            asks.push(("iam:PutRolePolicy", target.clone()));
+            managed.extend(iam.roles.get(r).map(|x| x.policies.managed.clone()).unwrap_or_default());
+        }
+        // A new default version of a customer managed policy the grantee holds.
+        for m in managed.iter().filter(|m| iam.policies.contains_key(*m)) {
+            asks.push(("iam:CreatePolicyVersion", m.clone()));
+        }
+        for (action, resource) in asks {
+            if !self.may(a, action) {
+                continue;
+            }
+            if let Some(e) = self.decide(&self.actors[a], action, &resource) {
+                return Some(Edge { kind: EdgeKind::Grant, ..e });
+            }
+        }
+        // Adding the user to a group whose policies the actor may also change.
+        if user.is_some() && self.may(a, "iam:AddUserToGroup") {
+            let groups: Vec<String> = iam.groups.values().map(|grp| group_arn(&grp.name)).collect();
+            for grp in groups {
+                let Some(add) = self.decide(&self.actors[a], "iam:AddUserToGroup", &grp) else { continue };
+                for action in ["iam:AttachGroupPolicy", "iam:PutGroupPolicy"] {
+                    if let Some(change) = self.decide(&self.actors[a], action, &grp) {
+                        let mut allowed_by = add.allowed_by.clone();
+                        allowed_by.extend(change.allowed_by);
+                        return Some(Edge {
+                            kind: EdgeKind::Grant,
+                            action: format!("iam:AddUserToGroup + {action}"),
+                            allowed_by,
+                            ..add
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
 }
 
 impl AccessGraph {
-    /// Builds the graph: one decision per (principal, role) pair and per (principal, member root)
-    /// pair where AssumeRoot could apply.
+    /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
     pub fn build(world: &World) -> AccessGraph {
-        let mut graph = DiGraph::new();
-        let mut index = BTreeMap::new();
-        let mut add =
-            |graph: &mut DiGraph<Node, Edge>, n: Node| *index.entry(n.clone()).or_insert_with(|| graph.add_node(n));
-        let mut callers = Vec::new();
-        let mut roles = Vec::new();
+        let mut b = Builder {
+            world,
+            graph: DiGraph::new(),
+            index: BTreeMap::new(),
+            actors: Vec::new(),
+            trusted_by: HashMap::new(),
+            service_roles: BTreeSet::new(),
+            by_account: BTreeMap::new(),
+            actions: HashMap::new(),
+            any: any_permission(),
+        };
         for (account, iam) in &world.iam.accounts {
-            callers.push(add(&mut graph, Node::Root { account: account.clone() }));
-            for u in iam.users.values() {
-                callers.push(add(&mut graph, Node::User { arn: arn::iam(account, "user", &u.path, &u.name) }));
-            }
-            for r in iam.roles.values() {
-                roles.push(add(&mut graph, Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) }));
+            b.add(Node::Root { account: account.clone() });
+            let users = iam.users.iter().map(|(k, u)| (Some(k), None, arn::iam(account, "user", &u.path, &u.name)));
+            let roles = iam.roles.iter().map(|(k, r)| (None, Some(k), arn::iam(account, "role", &r.path, &r.name)));
+            for (user, role, principal) in users.chain(roles).collect::<Vec<_>>() {
+                let node = b.add(if user.is_some() {
+                    Node::User { arn: principal.clone() }
+                } else {
+                    Node::Role { arn: principal.clone() }
+                });
+                if let Some(r) = role {
+                    let (keys, service) = trust_keys(&iam.roles[r].trust_policy);
+                    for k in keys {
+                        b.trusted_by.entry(k).or_default().push(node);
+                    }
+                    if service {
+                        b.service_roles.insert(node);
+                    }
+                }
+                // A closed account's principals cannot act (World::decide fails for them).
+                let Ok(caller) = world.principal_caller(&principal) else { continue };
+                b.by_account.entry(account.clone()).or_default().push(b.actors.len());
+                let source = match (user, role) {
+                    (Some(u), _) => crate::auth::PolicySource::User(u),
+                    (_, r) => crate::auth::PolicySource::Role(r.map_or("", String::as_str)),
+                };
+                let actions = b.statements_of(account, &source);
+                b.actors.push(Actor { node, caller, user: user.cloned(), role: role.cloned(), actions });
             }
         }
-        let allowed = |who: &Node, action: &str, resource: &str| {
-            world.decide(&who.arn(), action, resource).is_ok_and(|r| r.decision.is_allowed())
-        };
         let mut edges = Vec::new();
-        for &c in &callers {
-            // The root user cannot assume roles, whatever the policies say (STS-ROOT-CANNOT-ASSUME).
-            if matches!(graph[c], Node::Root { .. }) {
+        for a in 0..b.actors.len() {
+            for (to, e) in b.edges_from(a) {
+                edges.push((b.actors[a].node, to, e));
+            }
+        }
+        let mut reach: HashMap<NodeIndex, BTreeSet<NodeIndex>> = HashMap::new();
+        for (f, t, _) in &edges {
+            reach.entry(*f).or_default().insert(*t);
+        }
+        let nowhere = BTreeSet::new();
+        // Grants: to itself, or to a principal it already has an edge to.
+        let actor_of: HashMap<NodeIndex, usize> = b.actors.iter().enumerate().map(|(i, x)| (x.node, i)).collect();
+        let mut grants = Vec::new();
+        for a in 0..b.actors.len() {
+            let from = b.actors[a].node;
+            let mut grantees = vec![a];
+            grantees.extend(reach.get(&from).into_iter().flatten().filter_map(|to| actor_of.get(to)));
+            for g in grantees {
+                if let Some(e) = b.grant(a, g) {
+                    grants.push((a, g, e));
+                }
+            }
+        }
+        // What each grantee could reach with any permission, beyond what it reaches already; asked
+        // only when some granter could get somewhere new through it (a superset check first).
+        let mut escalated: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
+        for &(a, g, _) in &grants {
+            let from = b.actors[a].node;
+            let known = reach.get(&from).unwrap_or(&nowhere);
+            if escalated.contains_key(&g) || b.possible_targets(g).iter().all(|t| *t == from || known.contains(t)) {
                 continue;
             }
-            for &r in &roles {
-                if allowed(&graph[c], "sts:AssumeRole", &graph[r].arn()) {
-                    edges.push((c, r, Edge::AssumeRole));
-                }
+            let node = b.actors[g].node;
+            let plain = reach.get(&node).unwrap_or(&nowhere);
+            b.actors[g].caller.granted = Some(b.any.clone());
+            let more: Vec<(NodeIndex, Edge)> =
+                b.edges_from(g).into_iter().filter(|(t, _)| !plain.contains(t) && *t != node).collect();
+            b.actors[g].caller.granted = None;
+            escalated.insert(g, more);
+        }
+        let mut kept_grants = Vec::new();
+        let mut used = BTreeSet::new();
+        for (a, g, e) in grants {
+            let (from, grantee) = (b.actors[a].node, b.actors[g].node);
+            // Worth a step only when it leads the granter somewhere it does not go already.
+            let known = reach.get(&from).unwrap_or(&nowhere);
+            if escalated.get(&g).is_some_and(|more| more.iter().any(|(t, _)| *t != from && !known.contains(t))) {
+                let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
+                edges.push((from, node, e.clone()));
+                used.insert(g);
             }
+            kept_grants.push((from, grantee, e));
         }
-        // AssumeRoot: from IAM users (root users cannot call it) into every account whose root
-        // sessions their organization permits them (sts::root_session_permitted).
-        let accounts: Vec<String> = world.iam.accounts.keys().cloned().collect();
-        for &c in &callers {
-            let Node::User { arn: caller } = &graph[c] else { continue };
-            let from = arn::Arn::parse(caller).map(|a| a.account.to_string()).unwrap_or_default();
-            for target in &accounts {
-                if crate::sts::root_session_permitted(world, &from, target).is_ok()
-                    && allowed(&graph[c], "sts:AssumeRoot", &arn::root(target))
-                {
-                    let node = add(&mut graph, Node::Root { account: target.clone() });
-                    edges.push((c, node, Edge::AssumeRoot));
-                }
+        for (g, more) in escalated {
+            if !used.contains(&g) {
+                continue;
             }
+            let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
+            edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
-        for (a, b, e) in edges {
-            graph.add_edge(a, b, e);
+        let mut graph = b.graph;
+        for (a, t, e) in edges {
+            graph.add_edge(a, t, e);
         }
-        AccessGraph { graph, index }
+        AccessGraph { graph, index: b.index, grants: kept_grants }
+    }
+
+    /// The node of a principal, if the graph has it.
+    pub fn node(&self, n: &Node) -> Option<NodeIndex> {
+        self.index.get(n).copied()
     }
 
     /// Every principal that can reach `target`, with one shortest path each (the principal first,
-    /// `target` last). The target itself is not listed.
-    pub fn who_can_reach(&self, target: &Node) -> Vec<Vec<(Node, Option<Edge>)>> {
+    /// `target` last). The target itself is not listed, nor escalated nodes.
+    pub fn who_can_reach(&self, target: &Node) -> Vec<Path> {
         let Some(&t) = self.index.get(target) else { return Vec::new() };
-        // Breadth-first over incoming edges, remembering for each node the next step to `t`.
-        let mut next: BTreeMap<NodeIndex, (NodeIndex, Edge)> = BTreeMap::new();
-        let mut queue = std::collections::VecDeque::from([t]);
+        self.reaching(&[t])
+    }
+
+    /// Every principal outside `targets` that can reach one of them, with one shortest path each.
+    fn reaching(&self, targets: &[NodeIndex]) -> Vec<Path> {
+        // Breadth-first over incoming edges, remembering for each node the next step to a target.
+        let mut next: BTreeMap<NodeIndex, (NodeIndex, &Edge)> = BTreeMap::new();
+        let goals: BTreeSet<NodeIndex> = targets.iter().copied().collect();
+        let mut queue: VecDeque<NodeIndex> = targets.iter().copied().collect();
         while let Some(n) = queue.pop_front() {
             for e in self.graph.edges_directed(n, Direction::Incoming) {
                 let from = e.source();
-                if from != t && !next.contains_key(&from) {
-                    next.insert(from, (n, *e.weight()));
+                if !goals.contains(&from) && !next.contains_key(&from) {
+                    next.insert(from, (n, e.weight()));
                     queue.push_back(from);
                 }
             }
         }
-        let mut paths: Vec<Vec<(Node, Option<Edge>)>> = next
+        let mut paths: Vec<Path> = next
             .keys()
+            .filter(|&&start| self.graph[start].is_principal())
             .map(|&start| {
                 let mut path = Vec::new();
                 let mut at = start;
                 while let Some(&(to, edge)) = next.get(&at) {
-                    path.push((self.graph[at].clone(), Some(edge)));
+                    path.push((self.graph[at].clone(), Some(edge.clone())));
                     at = to;
                 }
-                path.push((self.graph[t].clone(), None));
+                path.push((self.graph[at].clone(), None));
                 path
             })
             .collect();
         paths.sort_by(|a, b| (a.len(), &a[0].0).cmp(&(b.len(), &b[0].0)));
         paths
     }
+
+    /// A shortest path from `from` to `to` (both included), if there is one.
+    pub fn shortest_path(&self, from: &Node, to: &Node) -> Option<Path> {
+        let (&f, &t) = (self.index.get(from)?, self.index.get(to)?);
+        if f == t {
+            return Some(vec![(from.clone(), None)]);
+        }
+        self.reaching(&[t]).into_iter().find(|p| p[0].0 == *from)
+    }
+}
+
+/// A path on one line: `A --action--> B --action--> C`.
+pub fn one_line(path: &Path) -> String {
+    let steps: Vec<String> = path
+        .iter()
+        .map(|(n, e)| match e {
+            Some(e) => format!("{} --{}-->", n.id(), e.label()),
+            None => n.id(),
+        })
+        .collect();
+    steps.join(" ")
+}
+
+/// A path, one explained step a line (indented by `indent`).
+pub fn explained(path: &Path, indent: &str) -> String {
+    let mut out = String::new();
+    for (i, pair) in path.windows(2).enumerate() {
+        if let (n, Some(e)) = &pair[0] {
+            let _ = writeln!(out, "{indent}{}. {}", i + 1, e.explain(n, &pair[1].0));
+        }
+    }
+    out
 }
 
 /// Who could end up acting as `account`'s root user: its own root user (through its
-/// credentials), and every principal with a path of AssumeRole and AssumeRoot steps to it.
+/// credentials), and every principal with a path to it in the graph, each path explained.
 pub fn who_can_become_root(world: &World, account: &str) -> String {
     let graph = AccessGraph::build(world);
     let name = world.accounts.get(account).map_or("?", |a| a.name.as_str());
@@ -188,16 +745,187 @@ pub fn who_can_become_root(world: &World, account: &str) -> String {
         None => out.push_str("  (no such account)\n"),
     }
     for path in graph.who_can_reach(&Node::Root { account: account.to_string() }) {
-        let steps: Vec<String> = path
-            .iter()
-            .map(|(n, e)| match e {
-                Some(e) => format!("{} --{}-->", n.arn(), e.action()),
-                None => n.arn(),
-            })
-            .collect();
-        let _ = writeln!(out, "  - {}", steps.join(" "));
+        let _ = writeln!(out, "  - {}", one_line(&path));
+        out.push_str(&explained(&path, "      "));
     }
-    out.push_str("Each step is a decision of the policy engine (SCPs included). Role chaining and escalations through policy changes are not followed yet.");
+    out.push_str("Each step is a decision of the policy engine (SCPs, RCPs and boundaries included); escalations are rootsim's analysis (docs/rules.md, GRAPH-*).");
+    out
+}
+
+/// A principal named by ARN, `root:ACCOUNT`, or a user or role name (`ACCOUNT/NAME` when the
+/// name exists in several accounts; ACCOUNT is an ID, name or alias).
+pub fn find_principal(world: &World, name: &str) -> AwsResult<Node> {
+    let not_found = |why: String| AwsError::new("NotFound", 404, why);
+    if let Some(account) = name.strip_prefix("root:") {
+        let a = world.accounts.find(account).ok_or_else(|| not_found(format!("No account '{account}'.")))?;
+        return Ok(Node::Root { account: a.id.clone() });
+    }
+    if name.starts_with("arn:") {
+        let p = arn::Arn::parse(name).ok_or_else(|| not_found(format!("'{name}' is not an ARN.")))?;
+        if p.resource == "root" && world.accounts.get(p.account).is_some() {
+            return Ok(Node::Root { account: p.account.to_string() });
+        }
+        let short = p.resource.rsplit('/').next().unwrap_or("");
+        return find_principal(world, &format!("{}/{short}", p.account))
+            .map_err(|_| not_found(format!("No principal {name} in this world.")));
+    }
+    let (scope, short) = match name.rsplit_once('/') {
+        Some((a, n)) => {
+            (Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()), n)
+        }
+        None => (None, name),
+    };
+    let mut found = Vec::new();
+    for (account, iam) in &world.iam.accounts {
+        if scope.as_ref().is_some_and(|s| s != account) {
+            continue;
+        }
+        if let Some(u) = iam.user(short) {
+            found.push(Node::User { arn: arn::iam(account, "user", &u.path, &u.name) });
+        }
+        if let Some(r) = iam.role(short) {
+            found.push(Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) });
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(not_found(format!("No user or role named '{name}' (try an ARN, ACCOUNT/NAME or root:ACCOUNT)."))),
+        _ => {
+            let arns: Vec<String> = found.iter().map(Node::arn).collect();
+            Err(AwsError::new(
+                "UsageError",
+                400,
+                format!("'{name}' names several principals: {}; write ACCOUNT/NAME or an ARN.", arns.join(", ")),
+            ))
+        }
+    }
+}
+
+/// The shortest way from one principal to another, each step explained.
+pub fn path(world: &World, from: &str, to: &str) -> AwsResult<String> {
+    let (a, b) = (find_principal(world, from)?, find_principal(world, to)?);
+    let graph = AccessGraph::build(world);
+    Ok(match graph.shortest_path(&a, &b) {
+        Some(p) if p.len() == 1 => format!("{} is {}: no step needed.", a.arn(), b.arn()),
+        Some(p) => format!(
+            "{} can become {} in {} step{}:\n  {}\n{}",
+            a.describe(),
+            b.describe(),
+            p.len() - 1,
+            if p.len() == 2 { "" } else { "s" },
+            one_line(&p),
+            explained(&p, "  ").trim_end()
+        ),
+        None => format!(
+            "No path from {} to {}: no chain of role assumptions, root sessions, credential takeovers or permission grants that the policy engine allows.",
+            a.describe(),
+            b.describe()
+        ),
+    })
+}
+
+/// The answer to `who-can`: who is allowed directly, and who can reach one of them.
+#[derive(Debug, Clone)]
+pub struct WhoCan {
+    /// Each principal the engine allows, with the statements that allowed it.
+    pub direct: Vec<(Node, Vec<String>)>,
+    /// Each other principal with a path to an allowed one (or to a principal it can give any
+    /// permission that would be allowed), shortest first.
+    pub via: Vec<Path>,
+}
+
+/// Every principal of the world whose request `action` on `resource` the engine allows, and
+/// (for `--via`) every other principal with a path through the graph to one of them.
+///
+/// ```
+/// use rootsim_model::graph::{who_can_answer, Node};
+/// use rootsim_model::{Session, DEFAULT_SEED};
+///
+/// let mut session = Session::demo(DEFAULT_SEED);
+/// let dev = session.world.accounts.find("dev").unwrap().id.clone();
+/// let deployer = format!("arn:aws:iam::{dev}:role/Deployer");
+/// let who = |s: &Session| who_can_answer(&s.world, "iam:DeleteRole", &deployer, true);
+/// // dev's access role may delete Deployer; alice, in the management account, may assume it.
+/// let access_role = Node::Role { arn: format!("arn:aws:iam::{dev}:role/OrganizationAccountAccessRole") };
+/// assert!(who(&session).direct.iter().any(|(n, _)| *n == access_role));
+/// assert!(who(&session).via.iter().any(|p| p[0].0.arn().ends_with(":user/alice")));
+///
+/// // An SCP denying iam:DeleteRole in dev: nobody there may, so nobody can get there either.
+/// let deny = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:DeleteRole","Resource":"*"}]}"#;
+/// let made = session.run(&format!("aws organizations create-policy --name NoDelete --type SERVICE_CONTROL_POLICY --description d --content {deny}"));
+/// let id = made.expect_ok().json.as_ref().unwrap()["Policy"]["PolicySummary"]["Id"].as_str().unwrap().to_string();
+/// session.run(&format!("aws organizations attach-policy --policy-id {id} --target-id {dev}")).expect_ok();
+/// let after = who(&session);
+/// assert!(after.direct.is_empty() && after.via.is_empty());
+/// ```
+pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) -> WhoCan {
+    let mut direct = Vec::new();
+    let mut principals: Vec<Node> = Vec::new();
+    for (account, iam) in &world.iam.accounts {
+        principals.push(Node::Root { account: account.clone() });
+        principals.extend(iam.users.values().map(|u| Node::User { arn: arn::iam(account, "user", &u.path, &u.name) }));
+        principals.extend(iam.roles.values().map(|r| Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) }));
+    }
+    for n in &principals {
+        if let Ok(record) = world.decide(&n.arn(), action, resource) {
+            if record.decision.is_allowed() {
+                direct.push((n.clone(), allowed_by(&record)));
+            }
+        }
+    }
+    if !via {
+        return WhoCan { direct, via: Vec::new() };
+    }
+    let graph = AccessGraph::build(world);
+    let mut targets: Vec<NodeIndex> = direct.iter().filter_map(|(n, _)| graph.node(n)).collect();
+    // Escalated nodes are targets when the grantee, holding any permission, would be allowed.
+    let any = any_permission();
+    for n in graph.graph.node_indices() {
+        if let Node::Escalated { arn } = &graph.graph[n] {
+            if world.decide_granted(arn, action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed()) {
+                targets.push(n);
+            }
+        }
+    }
+    // A grant whose grantee never became a node (its permissions reach nobody new) still counts.
+    let mut via_paths = graph.reaching(&targets);
+    for (from, grantee, e) in &graph.grants {
+        let (actor, g) = (&graph.graph[*from], &graph.graph[*grantee]);
+        let known = targets.contains(from) || via_paths.iter().any(|p| p[0].0 == *actor);
+        if known || graph.node(&Node::Escalated { arn: g.arn() }).is_some() {
+            continue;
+        }
+        if world.decide_granted(&g.arn(), action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed()) {
+            via_paths.push(vec![(actor.clone(), Some(e.clone())), (Node::Escalated { arn: g.arn() }, None)]);
+        }
+    }
+    via_paths.sort_by(|a, b| (a.len(), &a[0].0).cmp(&(b.len(), &b[0].0)));
+    WhoCan { direct, via: via_paths }
+}
+
+/// `who-can ACTION RESOURCE [--via]` as text.
+pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String {
+    let answer = who_can_answer(world, action, resource, via);
+    let mut out = format!("Who may perform {action} on {resource}:\n");
+    if answer.direct.is_empty() {
+        out.push_str("  nobody: the policy engine allows it to no principal of this world\n");
+    }
+    for (n, by) in &answer.direct {
+        let why = if by.is_empty() { String::new() } else { format!(" (allowed by {})", by.join("; ")) };
+        let _ = writeln!(out, "  - {}{why}", n.arn());
+    }
+    if via {
+        if answer.via.is_empty() {
+            out.push_str("Nobody else can reach one of them.\n");
+        } else {
+            out.push_str("And through the graph, by becoming one of them:\n");
+        }
+        for p in &answer.via {
+            let _ = writeln!(out, "  - {}", one_line(p));
+            out.push_str(&explained(p, "      "));
+        }
+    }
+    out.push_str("Each answer is a decision of the policy engine (SCPs, RCPs and boundaries included).");
     out
 }
 
@@ -223,16 +951,17 @@ pub fn to_dot(world: &World) -> String {
             Node::Root { .. } => "doubleoctagon",
             Node::User { .. } => "box",
             Node::Role { .. } => "ellipse",
+            Node::Escalated { .. } => "octagon",
         };
-        let _ = writeln!(out, "  \"{}\" [shape={shape}];", n.arn());
+        let _ = writeln!(out, "  \"{}\" [shape={shape}];", n.id());
     }
     for e in graph.graph.edge_references() {
         let _ = writeln!(
             out,
             "  \"{}\" -> \"{}\" [label=\"{}\"];",
-            graph.graph[e.source()].arn(),
-            graph.graph[e.target()].arn(),
-            e.weight().action()
+            graph.graph[e.source()].id(),
+            graph.graph[e.target()].id(),
+            e.weight().label()
         );
     }
     out.push_str("}\n");
@@ -254,12 +983,17 @@ mod tests {
         let role = Node::Role { arn: format!("arn:aws:iam::{dev}:role/OrganizationAccountAccessRole") };
         let who: Vec<String> = graph.who_can_reach(&role).iter().map(|p| p[0].0.arn()).collect();
         assert!(who.contains(&format!("arn:aws:iam::{mgmt}:user/alice")), "{who:?}");
-        assert!(!who.contains(&format!("arn:aws:iam::{mgmt}:user/bob")), "bob has no permissions: {who:?}");
         assert!(!who.contains(&format!("arn:aws:iam::{mgmt}:root")), "root cannot assume roles: {who:?}");
         // Without RootSessions nobody reaches dev's root user through AssumeRoot.
         let text = who_can_become_root(world, &dev);
         assert!(text.contains("whoever holds its root credentials"), "{text}");
         assert!(!text.contains("sts:AssumeRoot"), "{text}");
+        // Role chaining: alice reaches Deployer through dev's access role, which dev's root trusts.
+        let deployer = Node::Role { arn: format!("arn:aws:iam::{dev}:role/Deployer") };
+        let alice = Node::User { arn: format!("arn:aws:iam::{mgmt}:user/alice") };
+        let p = graph.shortest_path(&alice, &deployer).expect("a path");
+        assert_eq!(p.len(), 3, "{}", one_line(&p));
+        assert_eq!(p[1].0, role);
     }
 
     #[test]
@@ -270,8 +1004,17 @@ mod tests {
         let dev = session.world.accounts.find("dev").unwrap().id.clone();
         let text = who_can_become_root(&session.world, &dev);
         assert!(text.contains(":user/alice --sts:AssumeRoot--> arn:aws:iam::"), "{text}");
-        assert!(!text.contains(":user/bob"), "{text}");
         let dot = to_dot(&session.world);
         assert!(dot.starts_with("digraph rootsim {") && dot.contains("label=\"sts:AssumeRoot\""), "{dot}");
+    }
+
+    #[test]
+    fn the_prefilter_glob_matches_as_iam_does() {
+        assert!(glob("iam:*", "iam:CreateAccessKey"));
+        assert!(glob("IAM:create*key", "iam:CreateAccessKey"));
+        assert!(glob("*", "sts:AssumeRole"));
+        assert!(glob("iam:?reateAccessKey", "iam:CreateAccessKey"));
+        assert!(!glob("iam:Get*", "iam:CreateAccessKey"));
+        assert!(!glob("s3:*", "iam:PassRole"));
     }
 }

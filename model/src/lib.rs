@@ -29,6 +29,9 @@
 //! [`Outcome::expect_error`]), and ask for decisions without running anything
 //! ([`World::decide`], whose [`auth::AuthRecord`] explains itself). Policies can be decided
 //! without a world too: [`policy::evaluate`], or [`eval::Evaluator`] for `rootsim eval`'s JSON.
+//! Who can do what: [`graph::who_can_answer`], [`graph::AccessGraph::shortest_path`] and
+//! [`graph::who_can_become_root`]. With the `proptest` feature, `strategies` draws policies,
+//! requests and organizations for your own property tests.
 
 pub mod account;
 pub mod arn;
@@ -54,6 +57,8 @@ pub mod s3;
 pub mod service;
 pub mod sns;
 pub mod sqs;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod sts;
 pub mod tasks;
 pub mod world;

@@ -138,15 +138,36 @@ pub const COMMANDS: &[Command] = &[
         name: "who-can-become-root",
         usage: "who-can-become-root ACCOUNT",
         summary: "Lists who could end up acting as an account's root user, and how (each step a policy decision).",
-        detail: "Follows sts:AssumeRole (role trust plus the caller's policies) and sts:AssumeRoot (centralized root access) as the policy engine decides them, SCPs included. `graph` draws the same graph.",
+        detail: "Follows the principal graph: sts:AssumeRole (role chaining included), sts:AssumeRoot (centralized root access), access keys and console passwords created for others, trust policies rewritten, roles passed to services, permissions granted. Each step is a policy-engine decision, SCPs included, explained with the statements that allowed it. `graph` draws the same graph.",
         run: cmd_who_can_become_root,
+    },
+    Command {
+        name: "who-can",
+        usage: "who-can ACTION RESOURCE [--via]",
+        summary: "Lists every principal whose request the policy engine would allow; --via adds who can become one of them.",
+        detail: "Asks the policy engine for every root user, IAM user and role of the world (SCPs, RCPs, boundaries and the resource's policy included), and names the statements that allowed each. With --via, also every other principal with a path through the principal graph to one of them, each step explained.",
+        run: cmd_who_can,
+    },
+    Command {
+        name: "path",
+        usage: "path FROM TO",
+        summary: "The shortest way one principal can become another, each step explained with the statement that allowed it.",
+        detail: "FROM and TO are ARNs, user or role names (ACCOUNT/NAME when a name exists in several accounts) or root:ACCOUNT. The steps are the principal graph's edges (see `who-can-become-root`).",
+        run: cmd_path,
     },
     Command {
         name: "graph",
         usage: "graph",
         summary: "Prints the organization and who-can-become-whom as a Graphviz DOT graph.",
-        detail: "Pipe it to `dot -Tsvg` to draw it; `show org` draws the organization as a tree in the terminal.",
+        detail: "Pipe it to `dot -Tsvg` to draw it; `tree` draws the organization in the terminal.",
         run: cmd_graph,
+    },
+    Command {
+        name: "tree",
+        usage: "tree",
+        summary: "Draws the organization as a tree: the root, OUs, accounts with IDs and status, and attached SCPs and RCPs.",
+        detail: "A look behind the scenes, outside any policy, like `show org`, with each account's status and each policy's type.",
+        run: cmd_tree,
     },
     Command { name: "save", usage: "save FILE", summary: "Saves the whole world and who is signed in as JSON.", detail: "", run: cmd_save },
     Command {
@@ -247,7 +268,7 @@ pub fn run(session: &mut Session, words: &[Word], host: &mut dyn Host) -> Outcom
         };
         return Outcome::fail("UnknownCommand", format!("Unknown command '{name}'.{hint}"));
     };
-    let args = match parse_args(&words[1..], &["json", "empty", "forgot-password", "use-alternative-factors"]) {
+    let args = match parse_args(&words[1..], &["json", "empty", "forgot-password", "use-alternative-factors", "via"]) {
         Ok(a) => a,
         Err(e) => return Outcome::usage(format!("{e}\nusage: {}", cmd.usage)),
     };
@@ -999,6 +1020,39 @@ fn cmd_who_can_become_root(session: &mut Session, args: &Args, _: &mut dyn Host)
             None => Outcome::fail("NotFound", format!("No account '{account}': `show accounts` lists them.")),
         },
         _ => Outcome::usage("usage: who-can-become-root ACCOUNT"),
+    }
+}
+
+fn cmd_who_can(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "who-can ACTION RESOURCE [--via]";
+    if let Err(o) = check_options(args, &["via"], usage) {
+        return o;
+    }
+    match args.positional.as_slice() {
+        [action, resource] if action.contains(':') => {
+            Outcome::ok(crate::graph::who_can(&session.world, action, resource, args.opt("via").is_some()))
+        }
+        _ => Outcome::usage(format!("usage: {usage}   (ACTION as service:Action, e.g. iam:CreateUser)")),
+    }
+}
+
+fn cmd_path(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let [from, to] = args.positional.as_slice() else {
+        return Outcome::usage("usage: path FROM TO");
+    };
+    match crate::graph::path(&session.world, from, to) {
+        Ok(text) => Outcome::ok(text),
+        Err(e) => Outcome::fail(&e.code, e.message),
+    }
+}
+
+fn cmd_tree(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    if !args.positional.is_empty() {
+        return Outcome::usage("usage: tree");
+    }
+    match &session.world.organizations.org {
+        Some(org) => Outcome::ok(super::show::org_tree(&session.world, org, true)),
+        None => Outcome::ok("There is no organization in this world."),
     }
 }
 

@@ -20,7 +20,7 @@ pub fn show(world: &World, account: Option<&str>, words: &[String]) -> Outcome {
     let iam_of = |acct: &str| world.iam.account(acct).expect("every account has IAM");
     match words.as_slice() {
         ["org"] | ["organization"] => match &world.organizations.org {
-            Some(org) => Outcome::ok(org_tree(world, org)),
+            Some(org) => Outcome::ok(org_tree(world, org, false)),
             None => Outcome::ok("There is no organization in this world."),
         },
         ["accounts"] => {
@@ -173,7 +173,9 @@ fn account_view(world: &World, id: &str) -> String {
     out
 }
 
-fn org_tree(world: &World, org: &Organization) -> String {
+/// The organization drawn as a tree. `detailed` (the `tree` command) adds each account's status
+/// and each attached policy's type; `show org` keeps the short form.
+pub(super) fn org_tree(world: &World, org: &Organization, detailed: bool) -> String {
     let mgmt_name = world.accounts.get(&org.management_account).map_or("", |a| a.name.as_str());
     let mut out = format!(
         "Organization {} (feature set {}), management account {} ({mgmt_name})\n",
@@ -181,19 +183,24 @@ fn org_tree(world: &World, org: &Organization) -> String {
         org.feature_set.as_str(),
         org.management_account
     );
-    out.push_str(&format!("Root {}{}\n", org.root_id, attached(org, &org.root_id)));
-    children(world, org, &org.root_id, "", &mut out);
+    out.push_str(&format!("Root {}{}\n", org.root_id, attached(org, &org.root_id, detailed)));
+    children(world, org, &org.root_id, "", detailed, &mut out);
     out.trim_end().to_string()
 }
 
-fn attached(org: &Organization, target: &str) -> String {
-    let names: Vec<&str> = org
+fn attached(org: &Organization, target: &str, detailed: bool) -> String {
+    let names: Vec<String> = org
         .attachments
         .get(target)
         .into_iter()
         .flatten()
         .filter_map(|id| org.policies.get(id))
-        .map(|p| p.name.as_str())
+        .map(|p| match (detailed, p.policy_type.as_str()) {
+            (false, _) => p.name.clone(),
+            (true, "SERVICE_CONTROL_POLICY") => format!("SCP {}", p.name),
+            (true, "RESOURCE_CONTROL_POLICY") => format!("RCP {}", p.name),
+            (true, other) => format!("{other} {}", p.name),
+        })
         .collect();
     if names.is_empty() {
         String::new()
@@ -202,17 +209,23 @@ fn attached(org: &Organization, target: &str) -> String {
     }
 }
 
-fn children(world: &World, org: &Organization, parent: &str, prefix: &str, out: &mut String) {
+fn children(world: &World, org: &Organization, parent: &str, prefix: &str, detailed: bool, out: &mut String) {
+    let now = world.clock.now();
     let mut items: Vec<(String, String)> = Vec::new();
     for (id, m) in &org.accounts {
         if m.parent == parent {
-            let name = world.accounts.get(id).map_or("", |a| a.name.as_str());
+            let account = world.accounts.get(id);
+            let name = account.map_or("", |a| a.name.as_str());
             let note = if *id == org.management_account { "  (management account)" } else { "" };
-            items.push((id.clone(), format!("{id} {name}{note}{}", attached(org, id))));
+            let status = match account {
+                Some(a) if detailed => format!(" {}", a.status_at(now).as_str()),
+                _ => String::new(),
+            };
+            items.push((id.clone(), format!("{id} {name}{status}{note}{}", attached(org, id, detailed))));
         }
     }
     for ou in org.ous.values().filter(|o| o.parent == parent) {
-        items.push((ou.id.clone(), format!("OU {} ({}){}", ou.name, ou.id, attached(org, &ou.id))));
+        items.push((ou.id.clone(), format!("OU {} ({}){}", ou.name, ou.id, attached(org, &ou.id, detailed))));
     }
     let n = items.len();
     for (i, (id, label)) in items.into_iter().enumerate() {
@@ -220,7 +233,7 @@ fn children(world: &World, org: &Organization, parent: &str, prefix: &str, out: 
         out.push_str(&format!("{prefix}{}{label}\n", if last { "└── " } else { "├── " }));
         if org.ous.contains_key(&id) {
             let next = format!("{prefix}{}", if last { "    " } else { "│   " });
-            children(world, org, &id, &next, out);
+            children(world, org, &id, &next, detailed, out);
         }
     }
 }

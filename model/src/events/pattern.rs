@@ -229,8 +229,10 @@ fn collect<'a>(v: &'a Value, path: &[String], out: &mut Vec<&'a Value>) {
     }
 }
 
-fn wildcard(pattern: &str, s: &str) -> bool {
-    // Classic glob with `*` only: backtrack to the last star.
+/// Classic glob: `*` matches any run of characters and `one`, if given, any single character;
+/// backtracks to the last star. EventBridge's `wildcard` has `*` only; the principal graph's
+/// pre-filter (graph.rs) passes `Some('?')`, as IAM's action patterns have both.
+pub(crate) fn glob(pattern: &str, s: &str, one: Option<char>) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), s.chars().collect());
     let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
     while j < t.len() {
@@ -238,7 +240,7 @@ fn wildcard(pattern: &str, s: &str) -> bool {
             star = Some(i);
             mark = j;
             i += 1;
-        } else if i < p.len() && p[i] == t[j] {
+        } else if i < p.len() && (p[i] == t[j] || Some(p[i]) == one) {
             i += 1;
             j += 1;
         } else if let Some(s) = star {
@@ -277,7 +279,7 @@ impl Matcher {
             Matcher::Suffix(p, false) => s.is_some_and(|s| s.ends_with(p.as_str())),
             Matcher::Suffix(p, true) => s.is_some_and(|s| lower(s).ends_with(&lower(p))),
             Matcher::IgnoreCase(p) => s.is_some_and(|s| lower(s) == lower(p)),
-            Matcher::Wildcard(p) => s.is_some_and(|s| wildcard(p, s)),
+            Matcher::Wildcard(p) => s.is_some_and(|s| glob(p, s, None)),
             Matcher::Exists(_) => true,
             Matcher::Numeric(bounds) => v.as_f64().is_some_and(|n| {
                 bounds.iter().all(|(op, b)| match op.as_str() {
