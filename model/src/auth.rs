@@ -104,9 +104,11 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Whether this is the account root user.
+    /// Whether this is the account root user acting as itself (its credentials or an AssumeRoot
+    /// session). A federated user that the root user issued is not: its principal is the
+    /// federated user, and root-only handlers (MFA Delete, billing) must not take it for root.
     pub fn is_root(&self) -> bool {
-        self.kind == CallerKind::Root
+        self.kind == CallerKind::Root && self.principal.kind == PrincipalKind::Root
     }
 }
 
