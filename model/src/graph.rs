@@ -741,7 +741,7 @@ pub fn who_can_become_root(world: &World, account: &str) -> String {
         Some(r) if r.has_credentials() => {
             out.push_str("  - whoever holds its root credentials (email and password, or root access keys)\n")
         }
-        Some(_) => out.push_str("  - nobody through root credentials: they were removed (centralized root access)\n"),
+        Some(_) => out.push_str("  - nobody through root credentials: it has no password or access keys now (removed, never set, or unknown in an imported estate)\n"),
         None => out.push_str("  (no such account)\n"),
     }
     for path in graph.who_can_reach(&Node::Root { account: account.to_string() }) {

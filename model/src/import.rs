@@ -72,18 +72,22 @@ impl Imported {
         }
         let org = match &w.organizations.org {
             Some(o) => format!(
-                "an organization ({} OUs, {} SCPs and RCPs), ",
-                o.ous.len(),
-                o.policies.values().filter(|p| !p.aws_managed).count()
+                "an organization ({}, {}), ",
+                count(o.ous.len(), "OU", "OUs"),
+                count(o.policies.values().filter(|p| !p.aws_managed).count(), "SCP or RCP", "SCPs and RCPs")
             ),
             None => String::new(),
         };
         let mut out = format!(
-            "{} accounts, {org}{users} users, {groups} groups, {roles} roles, {policies} managed policies, {} bucket policies, {} queue policies, {} key policies.",
-            w.accounts.by_id.len(),
-            w.s3.buckets.len(),
-            w.sqs.queues.len(),
-            w.kms.keys.len()
+            "{}, {org}{}, {}, {}, {}, {}, {}, {}.",
+            count(w.accounts.by_id.len(), "account", "accounts"),
+            count(users, "user", "users"),
+            count(groups, "group", "groups"),
+            count(roles, "role", "roles"),
+            count(policies, "managed policy", "managed policies"),
+            count(w.s3.buckets.len(), "bucket policy", "bucket policies"),
+            count(w.sqs.queues.len(), "queue policy", "queue policies"),
+            count(w.kms.keys.len(), "key policy", "key policies")
         );
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
@@ -93,6 +97,11 @@ impl Imported {
         }
         out
     }
+}
+
+/// `n` and the noun in the number it takes: "1 account", "2 accounts".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 // ---------------------------------------------------------------- the layout
