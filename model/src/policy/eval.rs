@@ -270,7 +270,13 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
 
 /// Runs the chain, recording into `d` (kept in place: a `Decision` is large
 /// and moving it around costs more than the rest of a simple evaluation).
-fn chain<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, key: &ActionKey<'_>, has_boundary: bool, d: &mut Decision<'a>) {
+fn chain<'a>(
+    req: &Request<'_>,
+    set: &PolicySet<'_, 'a>,
+    key: &ActionKey<'_>,
+    has_boundary: bool,
+    d: &mut Decision<'a>,
+) {
     let p = req.principal;
     let is_root = p.kind == PrincipalKind::Root;
     let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);

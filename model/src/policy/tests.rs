@@ -618,9 +618,7 @@ fn indexed_documents_match_the_statements_that_match_alone() {
         let got: Vec<usize> =
             eval_identity(&bob, &[&whole], action, resource, &ctx).matched.iter().map(|m| m.index).collect();
         let want: Vec<usize> = (0..stmts.len())
-            .filter(|&i| {
-                eval_identity(&bob, &[&alone[i]], action, resource, &ctx).matched.iter().any(|m| m.index == 0)
-            })
+            .filter(|&i| eval_identity(&bob, &[&alone[i]], action, resource, &ctx).matched.iter().any(|m| m.index == 0))
             .collect();
         // A Deny that matches alone denies outright; the whole document then lists only Denies.
         let want: Vec<usize> = if want.contains(&7) { vec![7] } else { want };
