@@ -26,7 +26,7 @@ use smallvec::SmallVec;
 
 use super::condition::{evaluate_all, with_vars, CondResult};
 use super::document::{PrincipalEntry, PrincipalSpec, Statement};
-use super::pattern::ActionKey;
+use super::pattern::{ActionKey, ArnPattern};
 use super::{
     Decision, Effect, Layer, Layers, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet, PrincipalKind,
     Request,
@@ -111,8 +111,11 @@ fn match_statement(
         return None;
     }
     if let Some(list) = &st.resources {
-        let any =
-            list.iter().any(|r| with_vars(req, r, missing, |p, vars| p.matches(req.resource, vars)).unwrap_or(false));
+        // `"*"` (every SCP and most boundaries) is answered here, without calling the matcher.
+        let any = list.iter().any(|r| {
+            matches!(r.pattern, ArnPattern::Any)
+                || with_vars(req, r, missing, |p, vars| p.matches(req.resource, vars)).unwrap_or(false)
+        });
         if any == st.not_resource {
             return None;
         }
