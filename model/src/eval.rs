@@ -22,6 +22,7 @@ use crate::policy::{
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One request as written in the input. Policies stay raw text until the cache needs them.
@@ -30,11 +31,15 @@ use std::collections::HashMap;
 struct RawRequest<'a> {
     #[serde(default, borrow)]
     id: Option<&'a RawValue>,
-    principal: String,
-    action: String,
-    resource: String,
-    #[serde(default)]
-    resource_account: Option<String>,
+    // Borrowed from the input unless they hold escapes: copying them cost an allocation each.
+    #[serde(borrow)]
+    principal: Cow<'a, str>,
+    #[serde(borrow)]
+    action: Cow<'a, str>,
+    #[serde(borrow)]
+    resource: Cow<'a, str>,
+    #[serde(default, borrow)]
+    resource_account: Option<Cow<'a, str>>,
     #[serde(default)]
     context: Map<String, Value>,
     #[serde(default, borrow)]
@@ -507,9 +512,9 @@ impl Evaluator {
 
         let resource_account = raw
             .resource_account
-            .clone()
-            .or_else(|| crate::arn::account_of(&raw.resource).map(str::to_string))
-            .or_else(|| (!principal.account.is_empty()).then(|| principal.account.clone()));
+            .as_deref()
+            .or_else(|| crate::arn::account_of(&raw.resource))
+            .or_else(|| (!principal.account.is_empty()).then_some(principal.account.as_str()));
         // The engine itself derives aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
         // aws:ResourceAccount, aws:username and aws:userid when the context does not give them.
         let context = context_from(&raw.context)?;
@@ -548,7 +553,7 @@ impl Evaluator {
             principal: &principal,
             action: &raw.action,
             resource: &raw.resource,
-            resource_account: resource_account.as_deref(),
+            resource_account,
             context: &context,
         };
         let decision = policy::evaluate(&req, &set);

@@ -44,6 +44,47 @@ pub struct Document {
     pub has_allow: bool,
     /// Some statement has `Effect: Deny`.
     pub has_deny: bool,
+    /// For documents of [`ServiceIndex::MIN`] to 64 statements: which statements each service
+    /// bit can reach, so that evaluation visits only those instead of testing every statement.
+    pub index: Option<Box<ServiceIndex>>,
+}
+
+/// Statements by effect and service bit: bit `i` of `by_bit[e][b]` is set when statement `i` has
+/// effect `e` (0 Allow, 1 Deny) and its `service_mask` has bit `b`. Iterating a word's set bits
+/// from the lowest visits the candidates in document order, so matches are recorded in the same
+/// order as a full scan would record them.
+#[derive(Debug, Clone)]
+pub struct ServiceIndex {
+    by_bit: [[u64; 64]; 2],
+}
+
+impl ServiceIndex {
+    /// Below this many statements a plain scan costs no more than the index.
+    pub const MIN: usize = 4;
+
+    /// Indexes `statements`; `None` when there are too few or too many (over 64) for it.
+    pub fn build(statements: &[Statement]) -> Option<Box<ServiceIndex>> {
+        if !(Self::MIN..=64).contains(&statements.len()) {
+            return None;
+        }
+        let mut ix = Box::new(ServiceIndex { by_bit: [[0; 64]; 2] });
+        for (i, st) in statements.iter().enumerate() {
+            let e = usize::from(st.effect == Effect::Deny);
+            for (b, word) in ix.by_bit[e].iter_mut().enumerate() {
+                if st.service_mask & (1 << b) != 0 {
+                    *word |= 1 << i;
+                }
+            }
+        }
+        Some(ix)
+    }
+
+    /// The statements of `effect` whose service mask has `bit` (a one-bit mask), as a bit set of
+    /// statement positions.
+    #[inline]
+    pub fn candidates(&self, effect: Effect, bit: u64) -> u64 {
+        self.by_bit[usize::from(effect == Effect::Deny)][bit.trailing_zeros() as usize]
+    }
 }
 
 impl Document {
@@ -127,7 +168,7 @@ pub struct Statement {
     pub actions: Vec<ActionPattern>,
     /// True for `NotAction`.
     pub not_action: bool,
-    /// The services the `Action` list can match ([`super::pattern::service_bit`]s; all ones for
+    /// The services the `Action` list can match ([`super::pattern::ActionKey::bit`]s; all ones for
     /// `NotAction` or a wildcard service). Lets evaluation skip statements about other services
     /// without matching their patterns: most statements of a large policy are about other services.
     pub service_mask: u64,

@@ -26,6 +26,7 @@ use smallvec::SmallVec;
 
 use super::condition::{evaluate_all, with_vars, CondResult};
 use super::document::{PrincipalEntry, PrincipalSpec, Statement};
+use super::pattern::{ActionKey, ArnPattern};
 use super::{
     Decision, Effect, Layer, Layers, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet, PrincipalKind,
     Request,
@@ -102,15 +103,19 @@ fn principal_grant(spec: &PrincipalSpec, req: &Request<'_>, has_boundary: bool) 
 fn match_statement(
     st: &Statement,
     req: &Request<'_>,
+    key: &ActionKey<'_>,
     has_boundary: bool,
     missing: &mut Vec<String>,
 ) -> Option<Result<Grant, String>> {
-    if st.actions.iter().any(|a| a.matches(req.action)) == st.not_action {
+    if st.actions.iter().any(|a| a.matches_key(key)) == st.not_action {
         return None;
     }
     if let Some(list) = &st.resources {
-        let any =
-            list.iter().any(|r| with_vars(req, r, missing, |p, vars| p.matches(req.resource, vars)).unwrap_or(false));
+        // `"*"` (every SCP and most boundaries) is answered here, without calling the matcher.
+        let any = list.iter().any(|r| {
+            matches!(r.pattern, ArnPattern::Any)
+                || with_vars(req, r, missing, |p, vars| p.matches(req.resource, vars)).unwrap_or(false)
+        });
         if any == st.not_resource {
             return None;
         }
@@ -147,49 +152,68 @@ fn scan<'q, 'a: 'q>(
     policies: impl IntoIterator<Item = &'q NamedPolicy<'a>>,
     effect: Effect,
     req: &Request<'_>,
+    key: &ActionKey<'_>,
     has_boundary: bool,
     d: &mut Decision<'a>,
 ) -> Option<Grant> {
     let mut best: Option<Grant> = None;
-    // Computed at the first statement: most scans meet empty layers and never need it.
-    let mut service = 0u64;
+    let service = key.bit();
     for np in policies {
         let policy: &'a super::Policy = np.policy;
         let doc = policy.doc();
         if !doc.has(effect) {
             continue;
         }
-        for st in &doc.statements {
-            // The mask rules out statements about other services without matching their patterns.
-            if st.effect != effect {
-                continue;
+        // The service mask rules out statements about other services without matching their
+        // patterns; a large document's index lists the remaining ones directly, in order.
+        if let Some(index) = &doc.index {
+            let mut candidates = index.candidates(effect, service);
+            while candidates != 0 {
+                let st = &doc.statements[candidates.trailing_zeros() as usize];
+                candidates &= candidates - 1;
+                consider(layer, np, st, req, key, has_boundary, d, &mut best);
             }
-            if service == 0 {
-                service = super::pattern::service_bit(req.action);
-            }
-            if st.service_mask & service == 0 {
-                continue;
-            }
-            match match_statement(st, req, has_boundary, &mut d.missing_context) {
-                None => {}
-                Some(Ok(g)) => {
-                    d.matched.push(record(layer, np, st));
-                    best = best.max(Some(g));
-                }
-                Some(Err(why)) => {
-                    // Fail closed: a Deny that cannot be evaluated is taken to apply, so that an
-                    // evaluation error can only ever deny (an Allow that cannot be evaluated never
-                    // matches). Both are listed as unevaluable, for the explanation.
-                    if effect == Effect::Deny {
-                        d.matched.push(record(layer, np, st));
-                        best = best.max(Some(Grant::Direct));
-                    }
-                    d.unevaluable.push((record(layer, np, st), why))
+        } else {
+            for st in &doc.statements {
+                if st.effect == effect && st.service_mask & service != 0 {
+                    consider(layer, np, st, req, key, has_boundary, d, &mut best);
                 }
             }
         }
     }
     best
+}
+
+/// Matches one statement of the scanned effect and records the result into `d` and `best`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn consider<'a>(
+    layer: Layer,
+    np: &NamedPolicy<'a>,
+    st: &'a Statement,
+    req: &Request<'_>,
+    key: &ActionKey<'_>,
+    has_boundary: bool,
+    d: &mut Decision<'a>,
+    best: &mut Option<Grant>,
+) {
+    match match_statement(st, req, key, has_boundary, &mut d.missing_context) {
+        None => {}
+        Some(Ok(g)) => {
+            d.matched.push(record(layer, np, st));
+            *best = (*best).max(Some(g));
+        }
+        Some(Err(why)) => {
+            // Fail closed: a Deny that cannot be evaluated is taken to apply, so that an
+            // evaluation error can only ever deny (an Allow that cannot be evaluated never
+            // matches). Both are listed as unevaluable, for the explanation.
+            if st.effect == Effect::Deny {
+                d.matched.push(record(layer, np, st));
+                *best = (*best).max(Some(Grant::Direct));
+            }
+            d.unevaluable.push((record(layer, np, st), why))
+        }
+    }
 }
 
 fn push_layer(d: &mut Decision<'_>, l: Layer) {
@@ -243,13 +267,19 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
         resource_kind: set.resource.map(|r| r.policy.kind()),
         cross_account,
     };
-    chain(req, set, has_boundary, &mut d);
+    chain(req, set, &ActionKey::new(req.action), has_boundary, &mut d);
     d
 }
 
 /// Runs the chain, recording into `d` (kept in place: a `Decision` is large
 /// and moving it around costs more than the rest of a simple evaluation).
-fn chain<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, has_boundary: bool, d: &mut Decision<'a>) {
+fn chain<'a>(
+    req: &Request<'_>,
+    set: &PolicySet<'_, 'a>,
+    key: &ActionKey<'_>,
+    has_boundary: bool,
+    d: &mut Decision<'a>,
+) {
     let p = req.principal;
     let is_root = p.kind == PrincipalKind::Root;
     let unsigned = matches!(p.kind, PrincipalKind::Anonymous | PrincipalKind::Service);
@@ -266,7 +296,7 @@ fn chain<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, has_boundary: bool, d: 
     // most requests meet few layers, and the check is cheaper than entering the scan.
     let has_deny = |np: &NamedPolicy<'_>| np.policy.doc().has(Effect::Deny);
     for (layer, levels) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
-        if flat(levels).any(has_deny) && scan(layer, flat(levels), Effect::Deny, req, has_boundary, d).is_some() {
+        if flat(levels).any(has_deny) && scan(layer, flat(levels), Effect::Deny, req, key, has_boundary, d).is_some() {
             d.decided_by.push(layer);
         }
     }
@@ -278,7 +308,7 @@ fn chain<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, has_boundary: bool, d: 
         (Layer::Task, set.task.as_slice()),
     ];
     for (layer, policies) in layers {
-        if policies.iter().any(has_deny) && scan(layer, policies, Effect::Deny, req, has_boundary, d).is_some() {
+        if policies.iter().any(has_deny) && scan(layer, policies, Effect::Deny, req, key, has_boundary, d).is_some() {
             d.decided_by.push(layer);
         }
     }
@@ -291,7 +321,7 @@ fn chain<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, has_boundary: bool, d: 
     for (layer, lv) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
         if let Some(lv) = lv {
             for (i, level) in lv.iter().enumerate() {
-                if scan(layer, level.iter(), Effect::Allow, req, has_boundary, d).is_none() {
+                if scan(layer, level.iter(), Effect::Allow, req, key, has_boundary, d).is_none() {
                     d.level = Some(i);
                     return deny(d, layer);
                 }
@@ -301,7 +331,7 @@ fn chain<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, has_boundary: bool, d: 
     }
 
     // 4. Resource-based policy.
-    let grant = scan(Layer::Resource, set.resource.iter(), Effect::Allow, req, has_boundary, d);
+    let grant = scan(Layer::Resource, set.resource.iter(), Effect::Allow, req, key, has_boundary, d);
 
     if unsigned {
         // Only a resource policy can grant anonymous or service callers.
@@ -329,19 +359,19 @@ fn chain<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, has_boundary: bool, d: 
 
     // 5-7. Identity, boundary, session.
     if need_identity {
-        if scan(Layer::Identity, identity, Effect::Allow, req, has_boundary, d).is_none() {
+        if scan(Layer::Identity, identity, Effect::Allow, req, key, has_boundary, d).is_none() {
             return deny(d, Layer::Identity);
         }
         push_layer(d, Layer::Identity);
     }
     if let Some(b) = boundary {
-        if scan(Layer::Boundary, [b].iter(), Effect::Allow, req, has_boundary, d).is_none() {
+        if scan(Layer::Boundary, [b].iter(), Effect::Allow, req, key, has_boundary, d).is_none() {
             return deny(d, Layer::Boundary);
         }
         push_layer(d, Layer::Boundary);
     }
     if !session.is_empty() {
-        if scan(Layer::Session, session, Effect::Allow, req, has_boundary, d).is_none() {
+        if scan(Layer::Session, session, Effect::Allow, req, key, has_boundary, d).is_none() {
             return deny(d, Layer::Session);
         }
         push_layer(d, Layer::Session);

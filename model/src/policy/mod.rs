@@ -564,7 +564,7 @@ impl MatchedStatement<'_> {
 }
 
 /// The layers that decided, in chain order. At most one entry per [`Layer`], kept inline.
-pub type Layers = SmallVec<[Layer; 4]>;
+pub type Layers = SmallVec<[Layer; 8]>;
 
 /// The result of [`evaluate`]. It borrows policy names and `Sid`s from the [`PolicySet`]
 /// (`'a`); [`Decision::into_owned`] gives a `Decision<'static>` to keep.
@@ -579,8 +579,9 @@ pub struct Decision<'a> {
     pub decided_by: Layers,
     /// Statements that matched: the Deny statements for an explicit deny,
     /// otherwise the Allow statements found in the layers consulted.
-    /// Short lists are kept inline (no allocation).
-    pub matched: SmallVec<[MatchedStatement<'a>; 2]>,
+    /// Short lists are kept inline (no allocation): eight cover an allow through every layer
+    /// (three SCP levels, RCPs, a resource policy, an identity policy and a boundary).
+    pub matched: SmallVec<[MatchedStatement<'a>; 8]>,
     /// Statements that applied to the request but whose conditions could not
     /// be evaluated, with the reason. They never allow.
     pub unevaluable: Vec<(MatchedStatement<'a>, String)>,

@@ -234,7 +234,8 @@ pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Resu
     }
     let has_allow = statements.iter().any(|s| s.effect == Effect::Allow);
     let has_deny = statements.iter().any(|s| s.effect == Effect::Deny);
-    Ok(Document { version, id, statements, has_allow, has_deny })
+    let index = super::document::ServiceIndex::build(&statements);
+    Ok(Document { version, id, statements, has_allow, has_deny, index })
 }
 
 fn shape_statement(j: &Json, index: usize) -> Result<RawStatement<'_>, PolicyError> {

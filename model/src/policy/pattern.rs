@@ -66,6 +66,45 @@ fn starts_with(hay: &[u8], needle: &[u8], fold: bool) -> bool {
         }
 }
 
+/// Does `hay` contain `needle` (already lower-case when `fold`)? Any byte position is tried: a
+/// needle that is valid UTF-8 can only match at a character boundary of valid UTF-8.
+#[inline]
+fn contains_lower(hay: &[u8], needle: &[u8], fold: bool) -> bool {
+    let Some(&first) = needle.first() else { return true };
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else { return false };
+    (0..=last_start).any(|i| {
+        let b = hay[i];
+        (if fold { b.to_ascii_lowercase() == first } else { b == first }) && starts_with_lower(&hay[i..], needle, fold)
+    })
+}
+
+/// Does `hay` start with `needle`, exactly? Eight bytes at a time (the last word overlapping the
+/// one before it), because the prefixes compared this way (`arn:aws:s3:::`) are a dozen bytes
+/// long and a byte loop or a `memcmp` call costs several times more.
+#[inline]
+fn starts_with_exact(hay: &[u8], needle: &[u8]) -> bool {
+    let n = needle.len();
+    if hay.len() < n {
+        return false;
+    }
+    if n < 8 {
+        return hay.iter().zip(needle).all(|(a, b)| a == b);
+    }
+    let word = |s: &[u8], i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        u64::from_ne_bytes(w)
+    };
+    let mut i = 0;
+    while i + 8 < n {
+        if word(hay, i) != word(needle, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(hay, n - 8) == word(needle, n - 8)
+}
+
 /// [`starts_with`] for a needle that is already lower-case when `fold` (compiled literal text):
 /// only the haystack's byte needs folding, which keeps the comparison branch-free.
 #[inline]
@@ -109,8 +148,28 @@ impl Glob {
             [Token::Star] => return true,
             [Token::Text(t)] => return s.len() == t.len() && starts_with_lower(s, t.as_bytes(), fold),
             [Token::Text(t), Token::Star] => return starts_with_lower(s, t.as_bytes(), fold),
+            // `a*b*`: the text after `a` contains `b` (the trailing `*` takes the rest).
+            [Token::Text(a), Token::Star, Token::Text(b), Token::Star] => {
+                return starts_with_lower(s, a.as_bytes(), fold) && contains_lower(&s[a.len()..], b.as_bytes(), fold)
+            }
+            // `*b*`: contains `b`.
+            [Token::Star, Token::Text(b), Token::Star] => return contains_lower(s, b.as_bytes(), fold),
+            // `a*b`: starts with `a`, ends with `b`, and the two do not overlap.
+            [Token::Text(a), Token::Star, Token::Text(b)] => {
+                return s.len() >= a.len() + b.len()
+                    && starts_with_lower(s, a.as_bytes(), fold)
+                    && starts_with_lower(&s[s.len() - b.len()..], b.as_bytes(), fold)
+            }
             _ => {}
         }
+        self.matches_tokens(s, vars)
+    }
+
+    /// The general matcher behind [`Glob::matches`], without its fast paths (which a test checks
+    /// against it).
+    fn matches_tokens(&self, s: &[u8], vars: &[&str]) -> bool {
+        let toks = &self.tokens;
+        let fold = self.fold_case;
         let (mut p, mut i) = (0usize, 0usize);
         let mut star: Option<(usize, usize)> = None;
         loop {
@@ -229,9 +288,9 @@ fn flush(tokens: &mut Vec<Token>, lit: &mut String) {
     lit.clear();
 }
 
-/// A compiled `Action`/`NotAction` entry.
+/// How a compiled `Action`/`NotAction` entry matches the whole action name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionPattern {
+pub enum ActionShape {
     /// `*`: every action.
     Any,
     /// No wildcard: lowercased full name.
@@ -242,65 +301,141 @@ pub enum ActionPattern {
     Glob(Glob),
 }
 
+/// A compiled `Action`/`NotAction` entry: its shape, and the [`service_hash`] of its literal
+/// service part. The hash lets a statement that names several services skip the patterns of
+/// the services a request is not about with one comparison instead of a text match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionPattern {
+    /// How the whole name is matched.
+    pub shape: ActionShape,
+    /// The [`service_hash`] of the literal service part; 0 when the service part has a wildcard
+    /// (or, by a one-in-2^64 chance, hashes to 0): no filter. Equal services always hash
+    /// equally, so a different hash rules a match out and an equal one decides nothing.
+    pub service: u64,
+    /// For `Exact` and `Prefix`: the first eight bytes of the text as a [`head_word`], and the
+    /// mask of the bytes the text has, so that most comparisons are one word comparison.
+    head: u64,
+    head_mask: u64,
+}
+
+/// Up to the first eight bytes of `s`, ASCII-lower-cased, as a little-endian word (zero past the
+/// end of `s`).
+#[inline]
+fn head_word(s: &[u8]) -> u64 {
+    s.iter().take(8).enumerate().fold(0, |w, (i, b)| w | u64::from(b.to_ascii_lowercase()) << (8 * i))
+}
+
+/// The request's action as the matcher needs it, computed once per decision.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionKey<'a> {
+    /// The action as the request spells it (any case).
+    pub action: &'a str,
+    /// [`service_hash`] of its service part.
+    pub service: u64,
+    /// [`head_word`] of the action.
+    head: u64,
+}
+
+impl<'a> ActionKey<'a> {
+    /// Prepares `action` for matching.
+    pub fn new(action: &'a str) -> ActionKey<'a> {
+        ActionKey { action, service: service_hash(action), head: head_word(action.as_bytes()) }
+    }
+
+    /// The bit that stands for the action's service in a statement's service mask. Different
+    /// services may share a bit (64 bits, hashed): the mask only ever lets the engine skip
+    /// statements that cannot match, never decide a match.
+    #[inline]
+    pub fn bit(&self) -> u64 {
+        1 << (self.service % 64)
+    }
+}
+
 impl ActionPattern {
     /// Compiles an action pattern (case-insensitive).
     pub fn new(pattern: &str) -> ActionPattern {
         if pattern == "*" {
-            return ActionPattern::Any;
+            return ActionPattern { shape: ActionShape::Any, service: 0, head: 0, head_mask: 0 };
         }
         let lower = pattern.to_ascii_lowercase();
         let wild = |s: &str| s.contains(['*', '?']);
-        if !wild(&lower) {
-            ActionPattern::Exact(lower.into())
+        let service = match lower.split_once(':') {
+            Some((svc, _)) if !wild(svc) => service_hash(svc),
+            _ => 0,
+        };
+        let shape = if !wild(&lower) {
+            ActionShape::Exact(lower.into())
         } else if let Some(prefix) = lower.strip_suffix('*').filter(|p| !wild(p)) {
-            ActionPattern::Prefix(prefix.into())
+            ActionShape::Prefix(prefix.into())
         } else {
-            ActionPattern::Glob(Glob::wildcard(&lower, true))
+            ActionShape::Glob(Glob::wildcard(&lower, true))
+        };
+        let (head, head_mask) = match &shape {
+            ActionShape::Exact(t) | ActionShape::Prefix(t) => {
+                let n = t.len().min(8);
+                (head_word(t.as_bytes()), if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 })
+            }
+            _ => (0, 0),
+        };
+        ActionPattern { shape, service, head, head_mask }
+    }
+
+    /// Does the request action `action` (any case) match? The plain matcher, without the
+    /// service filter and word comparisons of [`ActionPattern::matches_key`], which tests check
+    /// against it.
+    #[cfg(test)]
+    pub fn matches(&self, action: &str) -> bool {
+        match &self.shape {
+            ActionShape::Any => true,
+            ActionShape::Exact(e) => {
+                action.len() == e.len() && starts_with_lower(action.as_bytes(), e.as_bytes(), true)
+            }
+            ActionShape::Prefix(p) => starts_with_lower(action.as_bytes(), p.as_bytes(), true),
+            ActionShape::Glob(g) => g.matches(action, &[]),
         }
     }
 
-    /// Does the request action `action` (any case) match?
+    /// [`ActionPattern::matches`] for a prepared request action: a pattern about another
+    /// service is ruled out by its hash alone, and literal text is compared a word at a time
+    /// (the lengths are checked first, so the zero padding of short words is never compared).
     #[inline]
-    pub fn matches(&self, action: &str) -> bool {
-        match self {
-            ActionPattern::Any => true,
-            ActionPattern::Exact(e) => {
-                action.len() == e.len() && starts_with_lower(action.as_bytes(), e.as_bytes(), true)
-            }
-            ActionPattern::Prefix(p) => starts_with_lower(action.as_bytes(), p.as_bytes(), true),
-            ActionPattern::Glob(g) => g.matches(action, &[]),
+    pub fn matches_key(&self, key: &ActionKey<'_>) -> bool {
+        if self.service != 0 && self.service != key.service {
+            return false;
+        }
+        let a = key.action.as_bytes();
+        let literal = |t: &str| {
+            let t = t.as_bytes();
+            key.head & self.head_mask == self.head && (t.len() <= 8 || starts_with_lower(&a[8..], &t[8..], true))
+        };
+        match &self.shape {
+            ActionShape::Any => true,
+            ActionShape::Exact(e) => a.len() == e.len() && literal(e),
+            ActionShape::Prefix(p) => a.len() >= p.len() && literal(p),
+            ActionShape::Glob(g) => g.matches(key.action, &[]),
+        }
+    }
+
+    /// The services this pattern can match, as a mask of [`ActionKey::bit`]s: every bit when the
+    /// service part has a wildcard.
+    pub fn service_mask(&self) -> u64 {
+        if self.service == 0 {
+            u64::MAX
+        } else {
+            1 << (self.service % 64)
         }
     }
 }
 
-/// The bit that stands for an action's service (the text before `:`, any case) in a statement's
-/// service mask. Different services may share a bit (64 bits, hashed): the mask only ever lets
-/// the engine skip statements that cannot match, never decide a match.
-pub fn service_bit(action: &str) -> u64 {
+/// A hash of an action's service (the text before `:`, any case; all of it without a `:`).
+/// Equal services (ignoring case) hash equally.
+pub fn service_hash(action: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in action.bytes().take_while(|&b| b != b':') {
         h ^= u64::from(b.to_ascii_lowercase());
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    1 << (h % 64)
-}
-
-impl ActionPattern {
-    /// The services this pattern can match, as a mask of [`service_bit`]s: every bit when the
-    /// service part has a wildcard.
-    pub fn service_mask(&self) -> u64 {
-        let literal_service = |text: &str| text.split_once(':').map(|(svc, _)| svc.to_string());
-        let service = match self {
-            ActionPattern::Any => None,
-            ActionPattern::Exact(e) => literal_service(e),
-            ActionPattern::Prefix(p) => literal_service(p),
-            ActionPattern::Glob(g) => match g.tokens.first() {
-                Some(Token::Text(t)) => literal_service(t),
-                _ => None,
-            },
-        };
-        service.map_or(u64::MAX, |svc| service_bit(&svc))
-    }
+    h
 }
 
 /// Splits an ARN into its five leading segments and the resource part.
@@ -372,7 +507,8 @@ impl ArnPattern {
             ArnPattern::Any => true,
             ArnPattern::Whole(g) => g.matches(resource, vars),
             ArnPattern::Prefixed { prefix, resource: rp } => {
-                resource.starts_with(&**prefix) && rp.matches(&resource[prefix.len()..], vars)
+                // The prefix ends with `:`, so the cut is a char boundary.
+                starts_with_exact(resource.as_bytes(), prefix.as_bytes()) && rp.matches(&resource[prefix.len()..], vars)
             }
             ArnPattern::Arn { segments, resource: rp } => {
                 let Some((parts, rest)) = split_arn(resource) else {
@@ -454,6 +590,73 @@ mod tests {
         assert!(wild.matches("arn:aws:sqs:us-east-1:1:q1", &[]));
         assert!(!wild.matches("arn:aws:sqs:us-east-1:2:q1", &[]));
         assert!(!wild.matches("arn:aws:sqs:us:east:1:q1", &[]));
+    }
+
+    proptest::proptest! {
+        /// The fast paths of `Glob::matches` (`a*`, `a*b*`, `*b*`, `a*b`) answer as the general
+        /// matcher does, case-folded or not, with `?`, multi-byte characters and no-match cases.
+        #[test]
+        fn glob_fast_paths_agree_with_the_general_matcher(
+            pat in "[abAB/é?*]{0,6}", s in "[abAB/é]{0,8}", fold in proptest::bool::ANY,
+        ) {
+            let g = Glob::wildcard(&pat, fold);
+            proptest::prop_assert_eq!(g.matches(&s, &[]), g.matches_tokens(s.as_bytes(), &[]), "{:?} {:?}", pat, s);
+        }
+
+        /// Word-at-a-time prefix comparison is `starts_with`.
+        #[test]
+        fn exact_prefixes_compare_as_starts_with(hay in "[ab:]{0,20}", needle in "[ab:]{0,20}") {
+            proptest::prop_assert_eq!(starts_with_exact(hay.as_bytes(), needle.as_bytes()), hay.starts_with(&needle));
+        }
+
+        /// The service-hash filter never rejects an action the pattern matches, in any case.
+        #[test]
+        fn the_service_filter_only_rejects_non_matches(pat in "[sS3q*?]{0,3}:[gG*?eÉ]{0,10}", action in "[sS3q]{1,3}:[gGeÉ]{0,10}") {
+            let p = ActionPattern::new(&pat);
+            proptest::prop_assert_eq!(p.matches_key(&ActionKey::new(&action)), p.matches(&action), "{:?} {:?}", pat, action);
+        }
+    }
+
+    #[test]
+    fn fast_path_shapes() {
+        // `a*b*`
+        let g = Glob::wildcard("data-*/reports/*", false);
+        assert!(g.matches("data-lake/reports/q3.csv", &[]));
+        assert!(g.matches("data-/reports/", &[]));
+        assert!(!g.matches("data-lake/Reports/q3.csv", &[]));
+        assert!(!g.matches("data/reports/x", &[]));
+        // `*b*`, case-folded
+        let g = Glob::wildcard("*TAG*", true);
+        assert!(g.matches("s3:GetObjectTagging", &[]));
+        assert!(!g.matches("s3:GetObjectTa", &[]));
+        // `a*b`: the two ends may not overlap
+        let g = Glob::wildcard("ab*ba", false);
+        assert!(g.matches("abba", &[]));
+        assert!(!g.matches("aba", &[]));
+        // `?` in the middle is not a fast path, and must match exactly one character
+        let g = Glob::wildcard("a?b*", false);
+        assert!(g.matches("aéb", &[]));
+        assert!(!g.matches("ab", &[]));
+    }
+
+    #[test]
+    fn actions_of_other_services_are_filtered_by_hash() {
+        let key = ActionKey::new("S3:GetObjectTagging");
+        for (p, want) in [
+            ("s3:get*", true),
+            ("s3:*tag*", true),
+            ("s3:Get?bjectTagging", true),
+            ("s*:GetObjectTagging", true),
+            ("*", true),
+            ("sqs:Get*", false),
+            ("s3x:Get*", false),
+            ("s3:Put*", false),
+        ] {
+            assert_eq!(ActionPattern::new(p).matches_key(&key), want, "{p}");
+        }
+        // A wildcard in the service part disables the filter rather than guessing.
+        assert_eq!(ActionPattern::new("s?:Get*").service, 0);
+        assert_eq!(ActionPattern::new("*").service_mask(), u64::MAX);
     }
 
     #[test]

@@ -580,3 +580,54 @@ fn cross_account_needs_both_sides() {
     assert_eq!(d.decided_by[..], [Layer::Resource]);
     assert!(d.denial_message(&req).ends_with("because no resource-based policy allows the s3:GetObject action"));
 }
+
+// ---------- the service index ----------
+
+/// A document of four or more statements is scanned through its service index; it must match
+/// exactly the statements that match on their own (scanned one by one), in document order, for
+/// the shapes the index and the action filter must not get wrong.
+#[test]
+fn indexed_documents_match_the_statements_that_match_alone() {
+    let stmts = [
+        r#"{"Effect":"Allow","Action":"S3:get*","Resource":"*"}"#,
+        r#"{"Effect":"Allow","Action":["sqs:*","s3:Get?bject"],"Resource":"arn:aws:s3:::b/*"}"#,
+        r#"{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}"#,
+        r#"{"Effect":"Allow","Action":"s3:*Object*","NotResource":"arn:aws:s3:::b/secret/*"}"#,
+        r#"{"Effect":"Allow","Action":"s3:G*t?bject","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:PrincipalTag/team":"blue"}}}"#,
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["a"]}}}"#,
+        r#"{"Effect":"Allow","Action":"iam:*","Resource":"*"}"#,
+        r#"{"Effect":"Deny","Action":"kms:*","Resource":"*"}"#,
+    ];
+    let whole = id(&stmts.join(","));
+    assert!(whole.doc().index.is_some(), "eight statements are indexed");
+    let alone: Vec<Policy> = stmts.iter().map(|s| id(s)).collect();
+    assert!(alone[0].doc().index.is_none());
+    let mut ctx = Context::new();
+    ctx.insert("aws:PrincipalTag/team", "red");
+    ctx.insert_multi("aws:TagKeys", Vec::new());
+    let bob = user("bob");
+    for (action, resource) in [
+        ("s3:GetObject", "arn:aws:s3:::b/k"),
+        ("S3:GETOBJECT", "arn:aws:s3:::b/secret/k"),
+        ("sqs:SendMessage", "arn:aws:s3:::b/k"),
+        ("sns:Publish", "*"),
+        ("iam:GetUser", "*"),
+        ("s3:PutObject", "arn:aws:s3:::c/k"),
+        ("kms:Decrypt", "*"),
+    ] {
+        let got: Vec<usize> =
+            eval_identity(&bob, &[&whole], action, resource, &ctx).matched.iter().map(|m| m.index).collect();
+        let want: Vec<usize> = (0..stmts.len())
+            .filter(|&i| eval_identity(&bob, &[&alone[i]], action, resource, &ctx).matched.iter().any(|m| m.index == 0))
+            .collect();
+        // A Deny that matches alone denies outright; the whole document then lists only Denies.
+        let want: Vec<usize> = if want.contains(&7) { vec![7] } else { want };
+        assert_eq!(got, want, "{action} on {resource}");
+    }
+    // Spot checks of what must and must not match.
+    let idx = |a, r| eval_identity(&bob, &[&whole], a, r, &ctx).matched.iter().map(|m| m.index).collect::<Vec<_>>();
+    // IfExists with a present, different value does not match; ForAllValues on an empty set does.
+    assert_eq!(idx("s3:GetObject", "arn:aws:s3:::b/k"), [0, 1, 3, 5]);
+    assert_eq!(idx("S3:GETOBJECT", "arn:aws:s3:::b/secret/k"), [0, 1, 5]);
+    assert_eq!(idx("sns:Publish", "*"), [2]);
+}
