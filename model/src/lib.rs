@@ -54,6 +54,7 @@ pub mod service;
 pub mod sns;
 pub mod sqs;
 pub mod sts;
+pub mod synth;
 pub mod tasks;
 pub mod world;
 
