@@ -51,6 +51,7 @@ pub mod registry;
 pub mod rng;
 pub mod s3;
 pub mod service;
+pub mod shared;
 pub mod sns;
 pub mod sqs;
 pub mod sts;

@@ -319,7 +319,7 @@ pub fn generate(spec: &Spec, seed: u64) -> (World, Identity) {
     let mut start = None;
     for (i, account) in ids.clone().iter().enumerate() {
         let iam = build_account(&mut w, spec, i, account, &ids, &org_id, &mgmt, &mut start);
-        w.iam.accounts.insert(account.clone(), iam);
+        w.iam.accounts.insert(account.clone(), iam.into());
     }
     (w, start.expect("the management account has an admin user"))
 }
@@ -344,7 +344,7 @@ fn build_account(
     start: &mut Option<Identity>,
 ) -> crate::iam::IamAccount {
     let now = w.clock.now();
-    let mut iam = w.iam.accounts.remove(account).unwrap_or_default();
+    let mut iam = w.iam.accounts.remove(account).map(|a| (*a).clone()).unwrap_or_default();
     let team = TEAMS[i % TEAMS.len()];
     let policy_count = share(spec.policies, spec.accounts, i);
     let managed_count = policy_count - policy_count * 3 / 10;

@@ -293,6 +293,8 @@ impl Session {
             }
         };
         let region = inv.region.unwrap_or_else(|| "us-east-1".to_string());
+        // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
+        // for cloning only the parts it changes while the copy is alive.
         let before = self.world.clone();
         let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
         let result = (op.handler)(&mut call, &inv.params);
@@ -301,6 +303,8 @@ impl Session {
         let region = call.region.clone();
         let outcome = match &result {
             Ok(value) => {
+                // Dropped before the history is appended to, which would otherwise copy it.
+                drop(before);
                 let text = if value.is_null() { String::new() } else { to_cli_json(value) };
                 Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
             }
