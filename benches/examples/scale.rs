@@ -28,15 +28,23 @@ fn mean_us(n: u32, mut f: impl FnMut()) -> f64 {
     t.elapsed().as_secs_f64() * 1e6 / f64::from(n)
 }
 
-/// A member's developer and a role of its own account it may assume: the decision to compare.
+/// A member's developer and a role of its own account: the decision to compare.
 fn question(world: &World) -> (String, String) {
-    let dev = world.accounts.find("dev").map(|a| a.id.clone());
-    if let Some(dev) = dev {
-        return (format!("arn:aws:iam::{dev}:user/dave"), format!("arn:aws:iam::{dev}:role/Deployer"));
-    }
     let (account, iam) = world.iam.accounts.iter().nth(world.iam.accounts.len() / 2).expect("accounts");
     let role = iam.roles.values().last().expect("roles");
     (format!("arn:aws:iam::{account}:user/developer-1"), format!("arn:aws:iam::{account}:role/{}", role.name))
+}
+
+/// `world` with every account but `keep` removed (the organization keeps its OUs and policies).
+fn only(world: &World, keep: &str) -> World {
+    let mut w = world.clone();
+    w.iam.accounts.retain(|a, _| a == keep);
+    w.accounts.by_id.retain(|a, _| a == keep);
+    if let Some(org) = w.organizations.org.as_mut() {
+        let mgmt = org.management_account.clone();
+        org.accounts.retain(|a, _| a == keep || *a == mgmt);
+    }
+    w
 }
 
 fn main() {
@@ -45,14 +53,22 @@ fn main() {
     let (world, identity) = generate(&spec, 7);
     println!("generate {spec:?}: {:.0} ms, peak RSS {}", t.elapsed().as_secs_f64() * 1e3, peak_rss());
 
-    let demo = Session::demo(rootsim_model::DEFAULT_SEED);
-    for (name, w) in [("demo", &demo.world), ("synthetic", &world)] {
-        let (who, role) = question(w);
+    // The same decision in the estate and in a world of that one account (everything else
+    // removed): what a decision costs beyond the policies it reads.
+    let (who, role) = question(&world);
+    let account = rootsim_model::arn::account_of(&role).expect("a role ARN").to_string();
+    let small = only(&world, &account);
+    for (name, w) in [("one-account", &small), ("synthetic", &world)] {
         let d = w.decide(&who, "sts:AssumeRole", &role).expect("the principal exists");
         let us = mean_us(20_000, || {
             black_box(w.decide(black_box(&who), "sts:AssumeRole", black_box(&role)).ok());
         });
-        println!("decide in the {name} world ({}): {:.2} us", d.decision.is_allowed(), us);
+        println!("decide {who} sts:AssumeRole {role} in the {name} world ({}): {us:.2} us", d.decision.is_allowed());
+    }
+    if std::env::var_os("DECIDE_LOOP").is_some() {
+        for _ in 0..2_000_000 {
+            black_box(world.decide(black_box(&who), "sts:AssumeRole", black_box(&role)).ok());
+        }
     }
 
     let mut session = Session { world, identity, origin: rootsim_model::command::Origin::Empty { seed: 7 }, last: None };

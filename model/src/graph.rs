@@ -107,13 +107,17 @@ impl AccessGraph {
             world.decide(&who.arn(), action, resource).is_ok_and(|r| r.decision.is_allowed())
         };
         let mut edges = Vec::new();
-        for &c in &callers {
-            // The root user cannot assume roles, whatever the policies say (STS-ROOT-CANNOT-ASSUME).
-            if matches!(graph[c], Node::Root { .. }) {
-                continue;
-            }
-            for &r in &roles {
-                if allowed(&graph[c], "sts:AssumeRole", &graph[r].arn()) {
+        // Only the callers a role's trust policy can admit are asked about (candidates::of): the
+        // engine still decides each edge, but a world of 50,000 roles is not 50,000 x users.
+        let candidates = candidates::Index::new(world, &graph, &callers);
+        for &r in &roles {
+            let role_arn = graph[r].arn();
+            for c in candidates.of(world, &role_arn) {
+                // The root user cannot assume roles, whatever the policies say (STS-ROOT-CANNOT-ASSUME).
+                if matches!(graph[c], Node::Root { .. }) {
+                    continue;
+                }
+                if allowed(&graph[c], "sts:AssumeRole", &role_arn) {
                     edges.push((c, r, Edge::AssumeRole));
                 }
             }
@@ -124,6 +128,13 @@ impl AccessGraph {
         for &c in &callers {
             let Node::User { arn: caller } = &graph[c] else { continue };
             let from = arn::Arn::parse(caller).map(|a| a.account.to_string()).unwrap_or_default();
+            // Only the management account and the IAM delegated administrator may call AssumeRoot
+            // (sts::root_session_permitted, asked below for each target): skip everyone else
+            // without asking once per account.
+            let org = world.organizations.of_account(&from);
+            if !org.is_some_and(|o| o.management_account == from || o.is_iam_delegated_admin(&from)) {
+                continue;
+            }
             for target in &accounts {
                 if crate::sts::root_session_permitted(world, &from, target).is_ok()
                     && allowed(&graph[c], "sts:AssumeRoot", &arn::root(target))
@@ -170,6 +181,135 @@ impl AccessGraph {
             .collect();
         paths.sort_by(|a, b| (a.len(), &a[0].0).cmp(&(b.len(), &b[0].0)));
         paths
+    }
+}
+
+/// Which callers a role's trust policy can admit, so that the graph asks the engine about them
+/// alone. A superset, never a guess: a trust policy must itself allow `sts:AssumeRole` (its
+/// `Principal` must match the caller), and across accounts the caller's own policies must allow
+/// it too (facts: cross-account access needs both sides), so a caller is left out only when no
+/// `Allow` statement's `Principal` can name it, or when its identity policies cannot allow any
+/// `sts:` action and the trust policy admits it only as a member of an account. Anything the
+/// index does not understand (`NotPrincipal`, an unknown form) admits every caller. Test:
+/// `the_candidate_index_finds_every_edge_that_all_pairs_find`.
+mod candidates {
+    use super::Node;
+    use crate::World;
+    use petgraph::graph::{DiGraph, NodeIndex};
+    use serde_json::Value;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// The callers by account and by ARN, and whether each may be allowed some `sts:` action.
+    pub(super) struct Index {
+        by_account: BTreeMap<String, Vec<NodeIndex>>,
+        by_arn: BTreeMap<String, NodeIndex>,
+        all: Vec<NodeIndex>,
+        may_assume: BTreeSet<NodeIndex>,
+    }
+
+    /// The values of a policy element: a string or an array of strings.
+    fn strings(v: Option<&Value>) -> Vec<&str> {
+        match v {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn statements(doc: &Value) -> Vec<&Value> {
+        match doc.get("Statement") {
+            Some(Value::Array(a)) => a.iter().collect(),
+            Some(s @ Value::Object(_)) => vec![s],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether an identity policy could allow an `sts:` action: an `Allow` with `NotAction`, or
+    /// an action whose service part is `sts` or has a wildcard.
+    fn may_allow_sts(doc: &Value) -> bool {
+        statements(doc).iter().any(|st| {
+            st.get("Effect").and_then(Value::as_str) == Some("Allow")
+                && (st.get("NotAction").is_some()
+                    || strings(st.get("Action")).iter().any(|a| {
+                        let service = a.split(':').next().unwrap_or(a);
+                        service.eq_ignore_ascii_case("sts") || service.contains(['*', '?'])
+                    }))
+        })
+    }
+
+    impl Index {
+        pub(super) fn new(world: &World, graph: &DiGraph<Node, super::Edge>, callers: &[NodeIndex]) -> Index {
+            let mut index = Index {
+                by_account: BTreeMap::new(),
+                by_arn: BTreeMap::new(),
+                all: callers.to_vec(),
+                may_assume: BTreeSet::new(),
+            };
+            for &c in callers {
+                let Node::User { arn } = &graph[c] else { continue };
+                let Some(parsed) = crate::arn::Arn::parse(arn) else { continue };
+                let account = parsed.account.to_string();
+                index.by_account.entry(account.clone()).or_default().push(c);
+                index.by_arn.insert(arn.clone(), c);
+                let name = parsed.resource.rsplit('/').next().unwrap_or_default();
+                let key = crate::auth::key(name);
+                let policies = world
+                    .iam
+                    .account(&account)
+                    .map(|iam| crate::auth::identity_policies(iam, &crate::auth::PolicySource::User(&key)).0);
+                if policies.into_iter().flatten().any(|(_, p)| may_allow_sts(&p.to_json())) {
+                    index.may_assume.insert(c);
+                }
+            }
+            index
+        }
+
+        /// The callers that the trust policy of `role_arn` may admit, each once.
+        pub(super) fn of(&self, world: &World, role_arn: &str) -> Vec<NodeIndex> {
+            let Some((owner, _, role)) = crate::sts::trust_policy_of(world, role_arn) else { return Vec::new() };
+            let doc = role.trust_policy.to_json();
+            let mut out = BTreeSet::new();
+            // Members of an account: across accounts only those whose policies may allow it.
+            let account = |out: &mut BTreeSet<NodeIndex>, id: &str| {
+                for &c in self.by_account.get(id).into_iter().flatten() {
+                    if self.may_assume.contains(&c) {
+                        out.insert(c);
+                    }
+                }
+            };
+            for st in statements(&doc) {
+                if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+                    continue;
+                }
+                if st.get("NotPrincipal").is_some() {
+                    return self.all.clone();
+                }
+                let aws: Vec<&str> = match st.get("Principal") {
+                    Some(Value::String(s)) => vec![s.as_str()],
+                    Some(Value::Object(m)) => strings(m.get("AWS")),
+                    _ => Vec::new(),
+                };
+                for p in aws {
+                    if p == "*" {
+                        // Everyone: the role's own account in full, others through their policies.
+                        for id in self.by_account.keys() {
+                            account(&mut out, id);
+                        }
+                        out.extend(self.by_account.get(&owner).into_iter().flatten().copied());
+                    } else if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+                        account(&mut out, p);
+                    } else if let Some(id) = p.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) {
+                        account(&mut out, id);
+                    } else if let Some(&c) = self.by_arn.get(p) {
+                        out.insert(c);
+                    } else if !(p.contains(":role/") || p.starts_with("arn:aws:sts::")) {
+                        // A form the index does not know (a user ARN of another path?): everyone.
+                        return self.all.clone();
+                    }
+                }
+            }
+            out.into_iter().collect()
+        }
     }
 }
 
@@ -243,6 +383,7 @@ pub fn to_dot(world: &World) -> String {
 mod tests {
     use super::*;
     use crate::Session;
+    use std::collections::BTreeSet;
 
     #[test]
     fn the_management_account_reaches_members_through_their_access_role() {
@@ -260,6 +401,48 @@ mod tests {
         let text = who_can_become_root(world, &dev);
         assert!(text.contains("whoever holds its root credentials"), "{text}");
         assert!(!text.contains("sts:AssumeRoot"), "{text}");
+    }
+
+    #[test]
+    fn the_candidate_index_finds_every_edge_that_all_pairs_find() {
+        let spec = crate::synth::Spec { accounts: 12, roles: 300, policies: 400, users: 3 };
+        let (mut world, _) = crate::synth::generate(&spec, 11);
+        // Make the organization-wide trust form appear in a world this small.
+        let (account, role) = {
+            let (a, iam) = world.iam.accounts.iter().nth(3).unwrap();
+            (a.clone(), iam.roles.keys().last().unwrap().clone())
+        };
+        let org = world.organizations.org.as_ref().unwrap().id.clone();
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"*"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"{org}"}}}}}}]}}"#
+        );
+        world.iam.accounts.get_mut(&account).unwrap().roles.get_mut(&role).unwrap().trust_policy =
+            crate::policy::Policy::parse(&text, crate::policy::PolicyKind::Trust).unwrap();
+        let graph = AccessGraph::build(&world);
+        let found: BTreeSet<(String, String)> = graph
+            .graph
+            .edge_references()
+            .filter(|e| *e.weight() == Edge::AssumeRole)
+            .map(|e| (graph.graph[e.source()].arn(), graph.graph[e.target()].arn()))
+            .collect();
+        let mut all_pairs = BTreeSet::new();
+        for (a, iam) in &world.iam.accounts {
+            for u in iam.users.values() {
+                let user = arn::iam(a, "user", &u.path, &u.name);
+                for (b, other) in &world.iam.accounts {
+                    for r in other.roles.values() {
+                        let role = arn::iam(b, "role", &r.path, &r.name);
+                        if world.decide(&user, "sts:AssumeRole", &role).unwrap().decision.is_allowed() {
+                            all_pairs.insert((user.clone(), role));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(all_pairs.len() > 40, "the estate has edges to find: {}", all_pairs.len());
+        let across = |(u, r): &(String, String)| arn::account_of(u) != arn::account_of(r);
+        assert!(all_pairs.iter().any(across), "some edges cross accounts");
+        assert_eq!(found, all_pairs);
     }
 
     #[test]
