@@ -100,6 +100,21 @@ fn parse(text: &str, kind: PolicyKind, customer_managed: bool) -> Policy {
     Policy::parse_with(text, kind, &opts).unwrap_or_else(|e| panic!("a synthetic policy is invalid: {e:?}\n{text}"))
 }
 
+/// Documents already compiled, by kind and text: a policy is an `Arc`, so equal documents share
+/// one compiled form, as they would after loading a saved world. Real estates repeat documents
+/// (one policy deployed under many names); here it also keeps generation within its budget.
+#[derive(Default)]
+struct Compiled(std::collections::HashMap<(PolicyKind, bool, String), Policy>);
+
+impl Compiled {
+    fn get(&mut self, text: String, kind: PolicyKind, customer_managed: bool) -> Policy {
+        self.0.entry((kind, customer_managed, text)).or_insert_with_key(|(k, c, t)| parse(t, *k, *c)).clone()
+    }
+}
+
+/// How many distinct identity documents each account's policies are drawn from.
+const PALETTE: usize = 20;
+
 /// One identity-policy statement, from one of eight templates; `pick` chooses which.
 fn statement(pick: u64, account: &str, team: &str, n: usize) -> String {
     match pick % 8 {
@@ -132,10 +147,11 @@ fn identity_document(w: &mut World, account: &str, team: &str, n: usize) -> Stri
 }
 
 /// A trust policy: same account 40 %, another account 24 % (an `sts:ExternalId` or
-/// `aws:PrincipalOrgID` condition), one user of another account 2 %, a service 33.8 %, the whole
-/// organization 0.2 % (`"AWS": "*"` with `aws:PrincipalOrgID`).
+/// `aws:PrincipalOrgID` condition), one user of another account 2 %, a service 34 %, the whole
+/// organization 0.01 % (`"AWS": "*"` with `aws:PrincipalOrgID`: rare, and costly for the graph,
+/// which must ask about every caller of the organization).
 fn trust_document(w: &mut World, account: &str, accounts: &[String], org_id: &str) -> String {
-    let roll = w.rng.below(1000);
+    let roll = w.rng.below(10_000);
     let other = &accounts[w.rng.below(accounts.len() as u64) as usize];
     let allow = |principal: &str, condition: &str| {
         format!(
@@ -143,20 +159,20 @@ fn trust_document(w: &mut World, account: &str, accounts: &[String], org_id: &st
         )
     };
     match roll {
-        0..=399 => allow(&format!(r#"{{"AWS":"arn:aws:iam::{account}:root"}}"#), ""),
-        400..=519 => {
+        0..=3999 => allow(&format!(r#"{{"AWS":"arn:aws:iam::{account}:root"}}"#), ""),
+        4000..=5199 => {
             let external = w.rng.lower_alnum(12);
             allow(
                 &format!(r#"{{"AWS":"arn:aws:iam::{other}:root"}}"#),
                 &format!(r#","Condition":{{"StringEquals":{{"sts:ExternalId":"{external}"}}}}"#),
             )
         }
-        520..=639 => allow(
+        5200..=6399 => allow(
             &format!(r#"{{"AWS":"arn:aws:iam::{other}:root"}}"#),
             &format!(r#","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"{org_id}"}}}}"#),
         ),
-        640..=659 => allow(&format!(r#"{{"AWS":"arn:aws:iam::{other}:user/developer-1"}}"#), ""),
-        660..=997 => {
+        6400..=6599 => allow(&format!(r#"{{"AWS":"arn:aws:iam::{other}:user/developer-1"}}"#), ""),
+        6600..=9998 => {
             let service = SERVICES[w.rng.below(SERVICES.len() as u64) as usize];
             allow(&format!(r#"{{"Service":"{service}"}}"#), "")
         }
@@ -317,8 +333,9 @@ pub fn generate(spec: &Spec, seed: u64) -> (World, Identity) {
 
     // IAM, account by account.
     let mut start = None;
+    let mut compiled = Compiled::default();
     for (i, account) in ids.clone().iter().enumerate() {
-        let iam = build_account(&mut w, spec, i, account, &ids, &org_id, &mgmt, &mut start);
+        let iam = build_account(&mut w, &mut compiled, spec, i, account, &ids, &org_id, &mgmt, &mut start);
         w.iam.accounts.insert(account.clone(), iam.into());
     }
     (w, start.expect("the management account has an admin user"))
@@ -335,6 +352,7 @@ enum Place {
 #[allow(clippy::too_many_arguments)]
 fn build_account(
     w: &mut World,
+    compiled: &mut Compiled,
     spec: &Spec,
     i: usize,
     account: &str,
@@ -350,9 +368,15 @@ fn build_account(
     let managed_count = policy_count - policy_count * 3 / 10;
     let mut inline_left = policy_count - managed_count;
 
+    let palette: Vec<String> = (0..PALETTE).map(|n| identity_document(w, account, team, n)).collect();
+    let document = |w: &mut World, compiled: &mut Compiled, customer_managed: bool| {
+        let text = palette[w.rng.below(PALETTE as u64) as usize].clone();
+        compiled.get(text, PolicyKind::Identity, customer_managed)
+    };
     let mut managed = Vec::with_capacity(managed_count);
     for n in 0..managed_count {
-        managed.push(new_managed(w, &mut iam, account, team, n));
+        let doc = document(w, compiled, true);
+        managed.push(new_managed(w, &mut iam, account, team, n, doc));
     }
     let pick_managed = |w: &mut World| -> Vec<String> {
         if managed.is_empty() {
@@ -395,7 +419,7 @@ fn build_account(
         };
         if !admin && inline_left > 0 {
             inline_left -= 1;
-            policies.inline.insert("inline-0".into(), parse(&identity_document(w, account, team, u), PolicyKind::Identity, false));
+            policies.inline.insert("inline-0".into(), document(w, compiled, false));
         }
         if !admin {
             members.push(name.to_ascii_lowercase());
@@ -436,11 +460,11 @@ fn build_account(
         } else {
             let kind = ["app", "deploy", "read", "ops"][w.rng.below(4) as usize];
             let name = format!("{team}-{kind}-{r}");
-            let trust_policy = parse(&trust_document(w, account, ids, org_id), PolicyKind::Trust, false);
+            let trust_policy = compiled.get(trust_document(w, account, ids, org_id), PolicyKind::Trust, false);
             let mut policies = Attachments { managed: pick_managed(w), ..Attachments::default() };
             if inline_left > 0 && (w.rng.below(3) == 0 || inline_left > role_count - r) {
                 inline_left -= 1;
-                policies.inline.insert(format!("{name}-inline"), parse(&identity_document(w, account, team, r), PolicyKind::Identity, false));
+                policies.inline.insert(format!("{name}-inline"), document(w, compiled, false));
             }
             Role {
                 name,
@@ -460,17 +484,24 @@ fn build_account(
     // Inline policies that found no principal (an account with few roles and users) become
     // managed ones, so that the estate has the number of policies asked for.
     for n in 0..inline_left {
-        new_managed(w, &mut iam, account, team, managed_count + n);
+        let doc = document(w, compiled, true);
+        new_managed(w, &mut iam, account, team, managed_count + n, doc);
     }
     iam
 }
 
 /// Adds a customer managed policy to `iam` and returns its ARN.
-fn new_managed(w: &mut World, iam: &mut crate::iam::IamAccount, account: &str, team: &str, n: usize) -> String {
+fn new_managed(
+    w: &mut World,
+    iam: &mut crate::iam::IamAccount,
+    account: &str,
+    team: &str,
+    n: usize,
+    document: Policy,
+) -> String {
     let now = w.clock.now();
     let name = format!("{team}-policy-{n}");
     let arn = format!("arn:aws:iam::{account}:policy/{name}");
-    let document = parse(&identity_document(w, account, team, n), PolicyKind::Identity, true);
     let policy = ManagedPolicy {
         name,
         path: "/".into(),
