@@ -81,7 +81,7 @@ impl Spec {
     }
 }
 
-/// The password of every synthetic IAM user and of the management account's root user.
+/// The password of every synthetic IAM user and root user.
 pub const PASSWORD: &str = "Synth-Passw0rd!";
 
 /// Teams that own roles and policies; their names make resource patterns overlap realistically.
@@ -240,7 +240,8 @@ pub fn generate(spec: &Spec, seed: u64) -> (World, Identity) {
                 (format!("bu{unit}-{}-{i}", stage.to_ascii_lowercase()), Place::Stage(unit, stage))
             }
         };
-        let id = w.add_account(&name, &format!("aws+{name}@example.com"), None);
+        // Members keep a root password, as in the demo world: whoever holds it is one way in.
+        let id = w.add_account(&name, &format!("aws+{name}@example.com"), Some(PASSWORD));
         ids.push(id.clone());
         placement.push((id, place));
     }

@@ -134,6 +134,13 @@ pub enum Origin {
         /// Its seed.
         seed: u64,
     },
+    /// A synthetic estate (`crate::synth`).
+    Synthetic {
+        /// Its seed.
+        seed: u64,
+        /// Its size.
+        spec: crate::synth::Spec,
+    },
 }
 
 /// The last AWS call, kept for `explain`.
@@ -188,6 +195,13 @@ impl Session {
     /// A session on an empty world, signed out.
     pub fn empty(seed: u64) -> Session {
         Session { world: World::new(seed), identity: Identity::SignedOut, origin: Origin::Empty { seed }, last: None }
+    }
+
+    /// A session on a synthetic estate ([`crate::synth::generate`]), signed in as the management
+    /// account's `admin` user with its access keys.
+    pub fn synthetic(spec: &crate::synth::Spec, seed: u64) -> Session {
+        let (world, identity) = crate::synth::generate(spec, seed);
+        Session { world, identity, origin: Origin::Synthetic { seed, spec: *spec }, last: None }
     }
 
     /// The session as its saved JSON.
