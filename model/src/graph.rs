@@ -100,7 +100,8 @@ impl AccessGraph {
                 callers.push(add(&mut graph, Node::User { arn: arn::iam(account, "user", &u.path, &u.name) }));
             }
             for r in iam.roles.values() {
-                roles.push(add(&mut graph, Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) }));
+                let node = add(&mut graph, Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) });
+                roles.push((node, account.as_str(), &r.trust_policy));
             }
         }
         let allowed = |who: &Node, action: &str, resource: &str| {
@@ -109,10 +110,10 @@ impl AccessGraph {
         let mut edges = Vec::new();
         // Only the callers a role's trust policy can admit are asked about (candidates::of): the
         // engine still decides each edge, but a world of 50,000 roles is not 50,000 x users.
-        let candidates = candidates::Index::new(world, &graph, &callers);
-        for &r in &roles {
+        let mut candidates = candidates::Index::new(world, &graph, &callers);
+        for &(r, owner, trust) in &roles {
             let role_arn = graph[r].arn();
-            for c in candidates.of(world, &role_arn) {
+            for c in candidates.of(owner, trust) {
                 // The root user cannot assume roles, whatever the policies say (STS-ROOT-CANNOT-ASSUME).
                 if matches!(graph[c], Node::Root { .. }) {
                     continue;
@@ -199,12 +200,35 @@ mod candidates {
     use serde_json::Value;
     use std::collections::{BTreeMap, BTreeSet};
 
-    /// The callers by account and by ARN, and whether each may be allowed some `sts:` action.
+    /// The callers by account and by ARN, whether each may be allowed some `sts:` action, and
+    /// each trust document already read (roles share documents: read each once).
     pub(super) struct Index {
         by_account: BTreeMap<String, Vec<NodeIndex>>,
         by_arn: BTreeMap<String, NodeIndex>,
         all: Vec<NodeIndex>,
         may_assume: BTreeSet<NodeIndex>,
+        trusts: std::collections::HashMap<String, Option<Vec<String>>>,
+    }
+
+    /// The `AWS` principals of a trust document's `Allow` statements; `None` for "every caller"
+    /// (`NotPrincipal`, or a form the index does not know).
+    fn admitted(doc: &Value) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        for st in statements(doc) {
+            if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+                continue;
+            }
+            if st.get("NotPrincipal").is_some() {
+                return None;
+            }
+            let aws: Vec<&str> = match st.get("Principal") {
+                Some(Value::String(s)) => vec![s.as_str()],
+                Some(Value::Object(m)) => strings(m.get("AWS")),
+                _ => Vec::new(),
+            };
+            out.extend(aws.into_iter().map(str::to_string));
+        }
+        Some(out)
     }
 
     /// The values of a policy element: a string or an array of strings.
@@ -244,6 +268,7 @@ mod candidates {
                 by_arn: BTreeMap::new(),
                 all: callers.to_vec(),
                 may_assume: BTreeSet::new(),
+                trusts: std::collections::HashMap::new(),
             };
             for &c in callers {
                 let Node::User { arn } = &graph[c] else { continue };
@@ -264,10 +289,14 @@ mod candidates {
             index
         }
 
-        /// The callers that the trust policy of `role_arn` may admit, each once.
-        pub(super) fn of(&self, world: &World, role_arn: &str) -> Vec<NodeIndex> {
-            let Some((owner, _, role)) = crate::sts::trust_policy_of(world, role_arn) else { return Vec::new() };
-            let doc = role.trust_policy.to_json();
+        /// The callers that `trust`, the trust policy of a role of account `owner`, may admit,
+        /// each once.
+        pub(super) fn of(&mut self, owner: &str, trust: &crate::policy::Policy) -> Vec<NodeIndex> {
+            if !self.trusts.contains_key(trust.text()) {
+                let principals = admitted(&trust.to_json());
+                self.trusts.insert(trust.text().to_string(), principals);
+            }
+            let Some(principals) = &self.trusts[trust.text()] else { return self.all.clone() };
             let mut out = BTreeSet::new();
             // Members of an account: across accounts only those whose policies may allow it.
             let account = |out: &mut BTreeSet<NodeIndex>, id: &str| {
@@ -277,35 +306,22 @@ mod candidates {
                     }
                 }
             };
-            for st in statements(&doc) {
-                if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
-                    continue;
-                }
-                if st.get("NotPrincipal").is_some() {
-                    return self.all.clone();
-                }
-                let aws: Vec<&str> = match st.get("Principal") {
-                    Some(Value::String(s)) => vec![s.as_str()],
-                    Some(Value::Object(m)) => strings(m.get("AWS")),
-                    _ => Vec::new(),
-                };
-                for p in aws {
-                    if p == "*" {
-                        // Everyone: the role's own account in full, others through their policies.
-                        for id in self.by_account.keys() {
-                            account(&mut out, id);
-                        }
-                        out.extend(self.by_account.get(&owner).into_iter().flatten().copied());
-                    } else if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
-                        account(&mut out, p);
-                    } else if let Some(id) = p.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) {
+            for p in principals {
+                if p == "*" {
+                    // Everyone: the role's own account in full, others through their policies.
+                    for id in self.by_account.keys() {
                         account(&mut out, id);
-                    } else if let Some(&c) = self.by_arn.get(p) {
-                        out.insert(c);
-                    } else if !(p.contains(":role/") || p.starts_with("arn:aws:sts::")) {
-                        // A form the index does not know (a user ARN of another path?): everyone.
-                        return self.all.clone();
                     }
+                    out.extend(self.by_account.get(owner).into_iter().flatten().copied());
+                } else if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+                    account(&mut out, p);
+                } else if let Some(id) = p.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) {
+                    account(&mut out, id);
+                } else if let Some(&c) = self.by_arn.get(p) {
+                    out.insert(c);
+                } else if !(p.contains(":role/") || p.starts_with("arn:aws:sts::")) {
+                    // A form the index does not know (a user ARN of another path?): everyone.
+                    return self.all.clone();
                 }
             }
             out.into_iter().collect()
