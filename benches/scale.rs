@@ -6,24 +6,12 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use rootsim_model::command::Origin;
 use rootsim_model::synth::{generate, Spec};
-use rootsim_model::{Session, World};
+use rootsim_model::Session;
 use std::hint::black_box;
 use std::time::Duration;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `world` with every account but `keep` removed: the same decision, in a small world.
-fn only(world: &World, keep: &str) -> World {
-    let mut w = world.clone();
-    w.iam.accounts.retain(|a, _| a == keep);
-    w.accounts.by_id.retain(|a, _| a == keep);
-    if let Some(org) = w.organizations.org.as_mut() {
-        let mgmt = org.management_account.clone();
-        org.accounts.retain(|a, _| a == keep || *a == mgmt);
-    }
-    w
-}
 
 fn scale(c: &mut Criterion) {
     let spec = Spec::default();
@@ -33,9 +21,8 @@ fn scale(c: &mut Criterion) {
         b.iter(|| black_box(generate(black_box(&spec), 7)))
     });
     let (world, identity) = generate(&spec, 7);
-    let member = world.organizations.org.as_ref().and_then(|o| {
-        o.accounts.keys().find(|a| **a != o.management_account).cloned()
-    });
+    let member =
+        world.organizations.org.as_ref().and_then(|o| o.accounts.keys().find(|a| **a != o.management_account).cloned());
     let member = member.expect("a member account");
     g.bench_function("who-can-become-root", |b| {
         b.iter(|| black_box(rootsim_model::graph::who_can_become_root(black_box(&world), &member)))
@@ -46,7 +33,7 @@ fn scale(c: &mut Criterion) {
     let (account, iam) = world.iam.accounts.iter().nth(world.iam.accounts.len() / 2).expect("accounts");
     let who = format!("arn:aws:iam::{account}:user/developer-1");
     let role = format!("arn:aws:iam::{account}:role/{}", iam.roles.values().last().expect("roles").name);
-    let small = only(&world, account);
+    let small = rootsim_model::synth::only_account(&world, account);
     let mut g = c.benchmark_group("decide");
     g.bench_function("in a world of one account", |b| {
         b.iter(|| black_box(small.decide(black_box(&who), "sts:AssumeRole", black_box(&role)).ok()))

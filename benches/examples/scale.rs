@@ -35,18 +35,6 @@ fn question(world: &World) -> (String, String) {
     (format!("arn:aws:iam::{account}:user/developer-1"), format!("arn:aws:iam::{account}:role/{}", role.name))
 }
 
-/// `world` with every account but `keep` removed (the organization keeps its OUs and policies).
-fn only(world: &World, keep: &str) -> World {
-    let mut w = world.clone();
-    w.iam.accounts.retain(|a, _| a == keep);
-    w.accounts.by_id.retain(|a, _| a == keep);
-    if let Some(org) = w.organizations.org.as_mut() {
-        let mgmt = org.management_account.clone();
-        org.accounts.retain(|a, _| a == keep || *a == mgmt);
-    }
-    w
-}
-
 fn main() {
     let spec = std::env::args().nth(1).map_or_else(Spec::default, |s| Spec::parse(&s).expect("a spec"));
     let t = Instant::now();
@@ -57,7 +45,7 @@ fn main() {
     // removed): what a decision costs beyond the policies it reads.
     let (who, role) = question(&world);
     let account = rootsim_model::arn::account_of(&role).expect("a role ARN").to_string();
-    let small = only(&world, &account);
+    let small = rootsim_model::synth::only_account(&world, &account);
     for (name, w) in [("one-account", &small), ("synthetic", &world)] {
         let d = w.decide(&who, "sts:AssumeRole", &role).expect("the principal exists");
         let us = mean_us(20_000, || {
@@ -71,7 +59,8 @@ fn main() {
         }
     }
 
-    let mut session = Session { world, identity, origin: rootsim_model::command::Origin::Empty { seed: 7 }, last: None };
+    let mut session =
+        Session { world, identity, origin: rootsim_model::command::Origin::Empty { seed: 7 }, last: None };
     let mut n = 0;
     let us = mean_us(200, || {
         n += 1;

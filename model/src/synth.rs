@@ -15,11 +15,11 @@
 //! instead of the estate. What the calls would validate holds by construction: names are unique
 //! per account, documents are valid for their kind, every attached policy exists.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::auth::Identity;
 use crate::iam::{AccessKey, Attachments, Group, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User};
-use crate::organizations::{FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
+use crate::organizations::{JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
 use crate::policy::{ParseOptions, Policy, PolicyKind};
 use crate::world::World;
 
@@ -69,7 +69,8 @@ impl Spec {
 
     /// Refuses sizes outside 1..=[`LIMITS`] (accounts) and 0..=[`LIMITS`] (the rest).
     pub fn check(&self) -> Result<(), String> {
-        let over = |what: &str, n: usize, max: usize| (n > max).then(|| format!("{what}={n} is over the limit of {max}"));
+        let over =
+            |what: &str, n: usize, max: usize| (n > max).then(|| format!("{what}={n} is over the limit of {max}"));
         if self.accounts == 0 {
             return Err("an estate needs at least one account (accounts=1)".into());
         }
@@ -176,7 +177,9 @@ fn trust_document(w: &mut World, account: &str, accounts: &[String], org_id: &st
             let service = SERVICES[w.rng.below(SERVICES.len() as u64) as usize];
             allow(&format!(r#"{{"Service":"{service}"}}"#), "")
         }
-        _ => allow(r#"{"AWS":"*"}"#, &format!(r#","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"{org_id}"}}}}"#)),
+        _ => {
+            allow(r#"{"AWS":"*"}"#, &format!(r#","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"{org_id}"}}}}"#))
+        }
     }
 }
 
@@ -202,11 +205,7 @@ const SCPS: &[(&str, &str, &str)] = &[
         "DenyIamUserCredentials",
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser","iam:CreateAccessKey","iam:CreateLoginProfile"],"Resource":"*"}]}"#,
     ),
-    (
-        "denyall",
-        "DenyAll",
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
-    ),
+    ("denyall", "DenyAll", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#),
     (
         "protectroles",
         "ProtectPlatformRoles",
@@ -291,7 +290,8 @@ pub fn generate(spec: &Spec, seed: u64) -> (World, Identity) {
     for id in ous.keys() {
         attachments.insert(id.clone(), full());
     }
-    let mut attach = |target: &str, policy: &str| attachments.entry(target.to_string()).or_default().push(policy.into());
+    let mut attach =
+        |target: &str, policy: &str| attachments.entry(target.to_string()).or_default().push(policy.into());
     attach(&top["Workloads"], &scp["denyregions"]);
     attach(&top["Workloads"], &scp["protectroles"]);
     attach(&top["Sandbox"], &scp["denyiamusers"]);
@@ -302,7 +302,10 @@ pub fn generate(spec: &Spec, seed: u64) -> (World, Identity) {
         }
     }
     let mut accounts = BTreeMap::new();
-    accounts.insert(mgmt.clone(), Membership { parent: root_id.clone(), joined_method: JoinedMethod::Invited, joined: now });
+    accounts.insert(
+        mgmt.clone(),
+        Membership { parent: root_id.clone(), joined_method: JoinedMethod::Invited, joined: now },
+    );
     attachments.insert(mgmt.clone(), full());
     for (n, (id, place)) in placement.iter().enumerate() {
         let parent = match place {
@@ -318,18 +321,11 @@ pub fn generate(spec: &Spec, seed: u64) -> (World, Identity) {
         attachments.insert(id.clone(), list);
     }
     w.organizations.org = Some(Organization {
-        id: org_id.clone(),
-        feature_set: FeatureSet::All,
-        management_account: mgmt.clone(),
-        root_id,
-        enabled_policy_types: BTreeSet::from(["SERVICE_CONTROL_POLICY".to_string()]),
         ous,
         accounts,
         policies,
         attachments,
-        service_access: BTreeSet::new(),
-        delegated_admins: BTreeMap::new(),
-        root_features: BTreeSet::new(),
+        ..crate::demo::scp_organization(org_id.clone(), &mgmt, root_id)
     });
 
     // IAM, account by account.
@@ -516,6 +512,20 @@ fn new_managed(
     };
     iam.policies.insert(arn.clone(), policy);
     arn
+}
+
+/// `world` with every account but `keep` (and the management account's membership) removed: the
+/// same questions about `keep`, asked in a small world. For comparing a decision's cost in an
+/// estate with its cost in a world of one account (benches/scale.rs).
+pub fn only_account(world: &World, keep: &str) -> World {
+    let mut w = world.clone();
+    w.iam.accounts.retain(|a, _| a == keep);
+    w.accounts.by_id.retain(|a, _| a == keep);
+    if let Some(org) = w.organizations.org.as_mut() {
+        let mgmt = org.management_account.clone();
+        org.accounts.retain(|a, _| a == keep || *a == mgmt);
+    }
+    w
 }
 
 #[cfg(test)]
