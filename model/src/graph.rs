@@ -188,7 +188,7 @@ impl AccessGraph {
 /// Which callers a role's trust policy can admit, so that the graph asks the engine about them
 /// alone. A superset, never a guess: a trust policy must itself allow `sts:AssumeRole` (its
 /// `Principal` must match the caller), and across accounts the caller's own policies must allow
-/// it too (facts: cross-account access needs both sides), so a caller is left out only when no
+/// it too (facts §5.3: cross-account access needs both sides), so a caller is left out only when no
 /// `Allow` statement's `Principal` can name it, or when its identity policies cannot allow any
 /// `sts:` action and the trust policy admits it only as a member of an account. Anything the
 /// index does not understand (`NotPrincipal`, an unknown form) admits every caller. Test:
