@@ -89,18 +89,8 @@ pub fn access_role(world: &mut World, name: &str, management: &str) -> Role {
 /// synthetic estates (`crate::synth`) start their organization from.
 pub(crate) fn scp_organization(id: String, management: &str, root_id: String) -> Organization {
     Organization {
-        id,
-        feature_set: FeatureSet::All,
-        management_account: management.to_string(),
-        root_id,
         enabled_policy_types: BTreeSet::from(["SERVICE_CONTROL_POLICY".to_string()]),
-        ous: BTreeMap::new(),
-        accounts: BTreeMap::new(),
-        policies: BTreeMap::new(),
-        attachments: BTreeMap::new(),
-        service_access: BTreeSet::new(),
-        delegated_admins: BTreeMap::new(),
-        root_features: BTreeSet::new(),
+        ..Organization::empty(id, FeatureSet::All, management, root_id)
     }
 }
 

@@ -16,7 +16,6 @@ use crate::error::{AwsError, AwsResult};
 use crate::service::{opt_str, req_str, Call};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The default number of accounts an organization may hold, invitations included (Organizations
 /// quotas page).
@@ -121,20 +120,7 @@ pub(super) fn create_organization(call: &mut Call, input: &Input) -> AwsResult<V
     let now = call.now();
     let id = format!("o-{}", call.world.rng.lower_alnum(10));
     let root_id = format!("r-{}", call.world.rng.lower_alnum(4));
-    let mut org = Organization {
-        id,
-        feature_set,
-        management_account: account.clone(),
-        root_id,
-        enabled_policy_types: BTreeSet::new(),
-        ous: BTreeMap::new(),
-        accounts: BTreeMap::new(),
-        policies: BTreeMap::new(),
-        attachments: BTreeMap::new(),
-        service_access: BTreeSet::new(),
-        delegated_admins: BTreeMap::new(),
-        root_features: BTreeSet::new(),
-    };
+    let mut org = Organization::empty(id, feature_set, &account, root_id);
     // AWS lists the management account as INVITED.
     join(&mut org, &account, JoinedMethod::Invited, now);
     let out = json!({ "Organization": organization_json(call, &org) });

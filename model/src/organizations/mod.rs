@@ -123,6 +123,24 @@ pub struct Organization {
 }
 
 impl Organization {
+    /// A new organization with no accounts, OUs, policies or enabled policy types.
+    pub fn empty(id: String, feature_set: FeatureSet, management: &str, root_id: String) -> Organization {
+        Organization {
+            id,
+            feature_set,
+            management_account: management.to_string(),
+            root_id,
+            enabled_policy_types: BTreeSet::new(),
+            ous: BTreeMap::new(),
+            accounts: BTreeMap::new(),
+            policies: BTreeMap::new(),
+            attachments: BTreeMap::new(),
+            service_access: BTreeSet::new(),
+            delegated_admins: BTreeMap::new(),
+            root_features: BTreeSet::new(),
+        }
+    }
+
     /// Whether `account` is the IAM delegated administrator.
     pub fn is_iam_delegated_admin(&self, account: &str) -> bool {
         self.delegated_admins.get("iam.amazonaws.com").is_some_and(|s| s.contains(account))
