@@ -48,21 +48,31 @@ impl Default for Spec {
 pub const LIMITS: Spec = Spec { accounts: 10_000, roles: 500_000, policies: 1_000_000, users: 50 };
 
 impl Spec {
-    /// Reads `accounts=1000,roles=50000,policies=100000,users=2` (any subset, any order; the rest
-    /// keep their defaults).
+    /// Reads `accounts=1000,roles=50000,policies=100000,users=2` (any subset, any order). Sizes
+    /// left out follow the default's proportions: 50 roles and 100 policies per account, 2 users.
     pub fn parse(text: &str) -> Result<Spec, String> {
-        let mut spec = Spec::default();
+        let (mut accounts, mut roles, mut policies, mut users) = (None, None, None, None);
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (name, value) = part.split_once('=').ok_or_else(|| format!("expected NAME=NUMBER, got `{part}`"))?;
             let n: usize = value.trim().parse().map_err(|_| format!("`{value}` is not a whole number"))?;
-            match name.trim() {
-                "accounts" => spec.accounts = n,
-                "roles" => spec.roles = n,
-                "policies" => spec.policies = n,
-                "users" => spec.users = n,
+            let slot = match name.trim() {
+                "accounts" => &mut accounts,
+                "roles" => &mut roles,
+                "policies" => &mut policies,
+                "users" => &mut users,
                 other => return Err(format!("unknown size `{other}`: use accounts, roles, policies or users")),
-            }
+            };
+            *slot = Some(n);
         }
+        let d = Spec::default();
+        let accounts = accounts.unwrap_or(d.accounts);
+        let per_account = |n: usize| accounts.saturating_mul(n / d.accounts);
+        let spec = Spec {
+            accounts,
+            roles: roles.unwrap_or_else(|| per_account(d.roles)),
+            policies: policies.unwrap_or_else(|| per_account(d.policies)),
+            users: users.unwrap_or(d.users),
+        };
         spec.check()?;
         Ok(spec)
     }
@@ -573,7 +583,9 @@ mod tests {
 
     #[test]
     fn specs_parse_and_refuse_what_is_wrong() {
-        assert_eq!(Spec::parse("accounts=3,roles=9").unwrap(), Spec { accounts: 3, roles: 9, ..Spec::default() });
+        assert_eq!(Spec::parse("accounts=3,roles=9").unwrap(), Spec { accounts: 3, roles: 9, policies: 300, users: 2 });
+        assert_eq!(Spec::parse("").unwrap(), Spec::default());
+        assert_eq!(Spec::parse("accounts=10").unwrap(), Spec { accounts: 10, roles: 500, policies: 1000, users: 2 });
         assert!(Spec::parse("accounts=0").unwrap_err().contains("at least one"));
         assert!(Spec::parse("roles=x").unwrap_err().contains("whole number"));
         assert!(Spec::parse("groups=3").unwrap_err().contains("unknown size"));

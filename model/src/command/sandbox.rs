@@ -154,7 +154,7 @@ pub const COMMANDS: &[Command] = &[
         name: "synth",
         usage: "synth [accounts=N,roles=N,policies=N,users=N] [--seed N]",
         summary: "Starts over on a synthetic estate of the size asked for (default: 1,000 accounts, 50,000 roles, 100,000 policies).",
-        detail: "A seeded generator builds an organization with OUs several levels deep, SCPs at the root, OUs and some accounts, and in each account users, a group, roles (trusting the same account, other accounts, AWS services or the whole organization) and managed and inline policies with wildcards and conditions. The same size and seed always give the same estate. You are signed in as the management account's `admin` user (AdministratorAccess); every user's password is Synth-Passw0rd!. `rootsim --synthetic SIZES` starts on one.",
+        detail: "A seeded generator builds an organization with OUs several levels deep, SCPs at the root, OUs and some accounts, and in each account users, a group, roles (trusting the same account, other accounts, AWS services or the whole organization) and managed and inline policies with wildcards and conditions. Sizes left out keep the default's proportions (50 roles and 100 policies per account). The same size and seed always give the same estate. You are signed in as the management account's `admin` user (AdministratorAccess); every user's password is Synth-Passw0rd!. `rootsim --synthetic SIZES` starts on one.",
         run: cmd_synth,
     },
     Command { name: "exit", usage: "exit", summary: "Leaves rootsim (also: quit, Ctrl-D).", detail: "", run: cmd_exit },
