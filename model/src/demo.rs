@@ -85,6 +85,15 @@ pub fn access_role(world: &mut World, name: &str, management: &str) -> Role {
     )
 }
 
+/// An all-features organization with SCPs enabled and nothing in it yet: what the demo world and
+/// synthetic estates (`crate::synth`) start their organization from.
+pub(crate) fn scp_organization(id: String, management: &str, root_id: String) -> Organization {
+    Organization {
+        enabled_policy_types: BTreeSet::from(["SERVICE_CONTROL_POLICY".to_string()]),
+        ..Organization::new(id, FeatureSet::All, management.to_string(), root_id)
+    }
+}
+
 /// Builds the demo world and the identity the terminal starts with.
 pub fn demo(seed: u64) -> (World, Identity) {
     let mut w = World::new(seed);
@@ -122,20 +131,8 @@ pub fn demo(seed: u64) -> (World, Identity) {
     }
     let mut policies = BTreeMap::new();
     policies.insert("p-FullAWSAccess".to_string(), crate::organizations::aws_managed_policy("SERVICE_CONTROL_POLICY"));
-    w.organizations.org = Some(Organization {
-        id: org_id,
-        feature_set: FeatureSet::All,
-        management_account: mgmt.clone(),
-        root_id,
-        enabled_policy_types: BTreeSet::from(["SERVICE_CONTROL_POLICY".to_string()]),
-        ous,
-        accounts,
-        policies,
-        attachments,
-        service_access: BTreeSet::new(),
-        delegated_admins: BTreeMap::new(),
-        root_features: BTreeSet::new(),
-    });
+    w.organizations.org =
+        Some(Organization { ous, accounts, policies, attachments, ..scp_organization(org_id, &mgmt, root_id) });
 
     // IAM: the Admins group in management, the users, and the roles.
     let admins = Group {

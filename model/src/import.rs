@@ -623,7 +623,7 @@ impl<'a> Importer<'a> {
         }
         let slot = self.world.iam.accounts.entry(account.to_string()).or_default();
         iam.root = std::mem::take(&mut slot.root);
-        *slot = iam;
+        *slot = iam.into();
     }
 
     /// The name, ID and path of a user, group or role; `None` (skipped) when a field is missing

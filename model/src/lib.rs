@@ -55,11 +55,13 @@ pub mod registry;
 pub mod rng;
 pub mod s3;
 pub mod service;
+pub mod shared;
 pub mod sns;
 pub mod sqs;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod sts;
+pub mod synth;
 pub mod tasks;
 pub mod world;
 

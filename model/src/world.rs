@@ -10,10 +10,13 @@ use crate::iam::{Iam, IamAccount, RootUser};
 use crate::mail::Mail;
 use crate::organizations::Organizations;
 use crate::rng::SimRng;
+use crate::shared::Shared;
 use crate::sts::Sts;
 use serde::{Deserialize, Serialize};
 
-/// The whole simulated estate.
+/// The whole simulated estate. Its parts are [`Shared`]: cloning a world is a handful of
+/// reference counts, and a change clones only the part it touches (the session's copy for rolling
+/// back a failed call costs what the call changes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct World {
     /// The seed the generator started from.
@@ -23,36 +26,36 @@ pub struct World {
     /// The generator for every ID, key and token.
     pub rng: SimRng,
     /// Account records.
-    pub accounts: Accounts,
+    pub accounts: Shared<Accounts>,
     /// The organization.
-    pub organizations: Organizations,
+    pub organizations: Shared<Organizations>,
     /// IAM of every account.
-    pub iam: Iam,
+    pub iam: Shared<Iam>,
     /// STS sessions.
-    pub sts: Sts,
+    pub sts: Shared<Sts>,
     /// Mailboxes and phones.
-    pub mail: Mail,
+    pub mail: Shared<Mail>,
     /// KMS keys and Support cases about them.
     #[serde(default)]
-    pub kms: crate::kms::Kms,
+    pub kms: Shared<crate::kms::Kms>,
     /// The event history.
     #[serde(default)]
-    pub cloudtrail: crate::cloudtrail::CloudTrail,
+    pub cloudtrail: Shared<crate::cloudtrail::CloudTrail>,
     /// Who may see each account's bills.
     #[serde(default)]
-    pub billing: crate::billing::Billing,
+    pub billing: Shared<crate::billing::Billing>,
     /// S3 buckets of every account (one global namespace).
     #[serde(default)]
-    pub s3: crate::s3::S3,
+    pub s3: Shared<crate::s3::S3>,
     /// SQS queues of every account.
     #[serde(default)]
-    pub sqs: crate::sqs::Sqs,
+    pub sqs: Shared<crate::sqs::Sqs>,
     /// EventBridge rules of every account and the alerts they fired.
     #[serde(default)]
-    pub events: crate::events::Events,
+    pub events: Shared<crate::events::Events>,
     /// SNS topics and their subscriptions.
     #[serde(default)]
-    pub sns: crate::sns::Sns,
+    pub sns: Shared<crate::sns::Sns>,
 }
 
 impl World {
@@ -62,18 +65,18 @@ impl World {
             seed,
             clock: Clock::default(),
             rng: SimRng::new(seed),
-            accounts: Accounts::default(),
-            organizations: Organizations::default(),
-            iam: Iam::default(),
-            sts: Sts::default(),
-            mail: Mail::default(),
-            kms: crate::kms::Kms::default(),
-            cloudtrail: crate::cloudtrail::CloudTrail::default(),
-            billing: crate::billing::Billing::default(),
-            s3: crate::s3::S3::default(),
-            sqs: crate::sqs::Sqs::default(),
-            events: crate::events::Events::default(),
-            sns: crate::sns::Sns::default(),
+            accounts: Accounts::default().into(),
+            organizations: Organizations::default().into(),
+            iam: Iam::default().into(),
+            sts: Sts::default().into(),
+            mail: Mail::default().into(),
+            kms: crate::kms::Kms::default().into(),
+            cloudtrail: crate::cloudtrail::CloudTrail::default().into(),
+            billing: crate::billing::Billing::default().into(),
+            s3: crate::s3::S3::default().into(),
+            sqs: crate::sqs::Sqs::default().into(),
+            events: crate::events::Events::default().into(),
+            sns: crate::sns::Sns::default().into(),
         }
     }
 
@@ -129,7 +132,8 @@ impl World {
             IamAccount {
                 root: RootUser { password: root_password.map(str::to_string), ..RootUser::default() },
                 ..IamAccount::default()
-            },
+            }
+            .into(),
         );
     }
 }

@@ -28,6 +28,10 @@ struct Cli {
     /// Start from an empty world instead of the demo world.
     #[arg(long, global = true)]
     empty: bool,
+    /// Start on a synthetic estate of this size, e.g. `accounts=1000,roles=50000,policies=100000`
+    /// (see the `synth` command).
+    #[arg(long, global = true, value_name = "SIZES")]
+    synthetic: Option<String>,
     /// Start from a world saved with `save`.
     #[arg(long, global = true, value_name = "FILE")]
     load: Option<PathBuf>,
@@ -154,6 +158,10 @@ fn start(cli: &Cli) -> Result<Session, String> {
     if let Some(path) = &cli.load {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         return Session::from_json(&text).map_err(|e| format!("cannot load {}: {e}", path.display()));
+    }
+    if let Some(sizes) = &cli.synthetic {
+        let spec = rootsim_model::synth::Spec::parse(sizes).map_err(|e| format!("--synthetic: {e}"))?;
+        return Ok(Session::synthetic(&spec, cli.seed));
     }
     Ok(if cli.empty { Session::empty(cli.seed) } else { Session::demo(cli.seed) })
 }

@@ -88,6 +88,7 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["explain"] => strs(&["--json"]),
         ["tasks"] => crate::tasks::TASKS.iter().map(|t| t.id.to_string()).collect(),
         ["reset"] => strs(&["--seed", "--empty"]),
+        ["synth"] => strs(&["--seed", "accounts=1000,roles=50000,policies=100000"]),
         _ => Vec::new(),
     }
 }

@@ -149,6 +149,13 @@ pub enum Origin {
         /// Its seed.
         seed: u64,
     },
+    /// A synthetic estate (`crate::synth`).
+    Synthetic {
+        /// Its seed.
+        seed: u64,
+        /// Its size.
+        spec: crate::synth::Spec,
+    },
 }
 
 /// The last AWS call, kept for `explain`.
@@ -203,6 +210,13 @@ impl Session {
     /// A session on an empty world, signed out.
     pub fn empty(seed: u64) -> Session {
         Session { world: World::new(seed), identity: Identity::SignedOut, origin: Origin::Empty { seed }, last: None }
+    }
+
+    /// A session on a synthetic estate ([`crate::synth::generate`]), signed in as the management
+    /// account's `admin` user with its access keys.
+    pub fn synthetic(spec: &crate::synth::Spec, seed: u64) -> Session {
+        let (world, identity) = crate::synth::generate(spec, seed);
+        Session { world, identity, origin: Origin::Synthetic { seed, spec: *spec }, last: None }
     }
 
     /// The session as its saved JSON.
@@ -312,6 +326,8 @@ impl Session {
             }
         };
         let region = inv.region.unwrap_or_else(|| "us-east-1".to_string());
+        // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
+        // for cloning only the parts it changes while the copy is alive.
         let before = self.world.clone();
         let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
         // Federated user sessions are barred from IAM and most of STS before any policy is read.
@@ -324,6 +340,8 @@ impl Session {
         let region = call.region.clone();
         let outcome = match &result {
             Ok(value) => {
+                // Dropped before the history is appended to, which would otherwise copy it.
+                drop(before);
                 let text = if value.is_null() { String::new() } else { to_cli_json(value) };
                 Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
             }

@@ -191,6 +191,13 @@ pub const COMMANDS: &[Command] = &[
         detail: "",
         run: cmd_reset,
     },
+    Command {
+        name: "synth",
+        usage: "synth [accounts=N,roles=N,policies=N,users=N] [--seed N]",
+        summary: "Starts over on a synthetic estate of the size asked for (default: 1,000 accounts, 50,000 roles, 100,000 policies).",
+        detail: "A seeded generator builds an organization with OUs several levels deep, SCPs at the root, OUs and some accounts, and in each account users, a group, roles (trusting the same account, other accounts, AWS services or the whole organization) and managed and inline policies with wildcards and conditions. Sizes left out keep the default's proportions (50 roles and 100 policies per account). The same size and seed always give the same estate. You are signed in as the management account's `admin` user (AdministratorAccess); every user's password is Synth-Passw0rd!. `rootsim --synthetic SIZES` starts on one.",
+        run: cmd_synth,
+    },
     Command { name: "exit", usage: "exit", summary: "Leaves rootsim (also: quit, Ctrl-D).", detail: "", run: cmd_exit },
 ];
 
@@ -1130,7 +1137,7 @@ fn cmd_load(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome 
 /// `load DIR`: imports an estate folder; what was skipped is listed, and the load still succeeds.
 fn load_estate(session: &mut Session, path: &str, host: &mut dyn Host) -> Outcome {
     let seed = match session.origin {
-        Origin::Demo { seed } | Origin::Empty { seed } => seed,
+        Origin::Demo { seed } | Origin::Empty { seed } | Origin::Synthetic { seed, .. } => seed,
     };
     match crate::import::read_estate(host, path, seed) {
         Ok(imported) => {
@@ -1158,7 +1165,7 @@ fn cmd_reset(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
         return o;
     }
     let old = match session.origin {
-        Origin::Demo { seed } | Origin::Empty { seed } => seed,
+        Origin::Demo { seed } | Origin::Empty { seed } | Origin::Synthetic { seed, .. } => seed,
     };
     let seed = match args.opt("seed").map(str::parse::<u64>) {
         None => old,
@@ -1169,5 +1176,32 @@ fn cmd_reset(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     Outcome::ok(format!(
         "The world was reset ({} world, seed {seed}).",
         if args.opt("empty").is_some() { "empty" } else { "demo" }
+    ))
+}
+
+fn cmd_synth(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "usage: synth [accounts=N,roles=N,policies=N,users=N] [--seed N]";
+    if let Err(o) = check_options(args, &["seed"], usage) {
+        return o;
+    }
+    let spec = match args.positional.as_slice() {
+        [] => Ok(crate::synth::Spec::default()),
+        [sizes] => crate::synth::Spec::parse(sizes),
+        _ => return Outcome::usage(usage),
+    };
+    let spec = match spec {
+        Ok(s) => s,
+        Err(e) => return Outcome::usage(format!("synth: {e}")),
+    };
+    let seed = match args.opt("seed").map(str::parse::<u64>) {
+        None => crate::DEFAULT_SEED,
+        Some(Ok(s)) => s,
+        Some(Err(_)) => return Outcome::usage("--seed takes a whole number"),
+    };
+    *session = Session::synthetic(&spec, seed);
+    let org = session.world.organizations.org.as_ref().map_or(0, |o| o.ous.len());
+    Outcome::ok(format!(
+        "A synthetic estate (seed {seed}): {} accounts in {org} OUs, {} roles, {} policies, {} users per account. You are the management account's admin user.",
+        spec.accounts, spec.roles, spec.policies, spec.users
     ))
 }

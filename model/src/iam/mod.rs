@@ -12,6 +12,7 @@ pub mod org_features;
 pub mod simulate;
 
 use crate::policy::Policy;
+use crate::shared::Shared;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -382,8 +383,9 @@ impl IamAccount {
 /// The IAM service's state: one [`IamAccount`] per account ID.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Iam {
-    /// IAM of each account, by account ID.
-    pub accounts: BTreeMap<String, IamAccount>,
+    /// IAM of each account, by account ID: shared, so that a change in one account copies that
+    /// account alone while the session holds its copy of the world (`crate::shared`).
+    pub accounts: BTreeMap<String, Shared<IamAccount>>,
 }
 
 /// Who owns a long-term access key.
@@ -406,7 +408,7 @@ pub enum KeyOwner {
 impl Iam {
     /// The IAM of `account`. Every account in the world has one.
     pub fn account(&self, account: &str) -> Option<&IamAccount> {
-        self.accounts.get(account)
+        self.accounts.get(account).map(|a| &**a)
     }
 
     /// Finds the long-term access key `id` and its owner.
