@@ -961,12 +961,6 @@ fn check_email_free(call: &Call, account: &str, email: &str) -> AwsResult<()> {
     }
 }
 
-/// Delivers an email now to `to`'s simulated mailbox.
-fn send_mail(call: &mut Call, to: &str, from: &str, subject: &str, body: String, code: Option<String>) {
-    let time = call.now();
-    call.world.mail.send(to, crate::mail::Email { time, from: from.into(), subject: subject.into(), body, code });
-}
-
 fn get_primary_email(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let id = email_target(call, input)?;
     authorize(call, "account:GetPrimaryEmail", &id, &[])?;
@@ -990,7 +984,7 @@ fn start_primary_email_update(call: &mut Call, input: &Input) -> AwsResult<Value
         "An administrator of AWS account {id}'s organization asked to make this address the account's primary (root user) email.\nOne-time password: {otp}\nIt works for 24 hours. (in rootsim: aws account accept-primary-email-update --account-id {id} --primary-email {email} --otp {otp})\nIf you did not expect this, ignore this email."
     );
     let subject = "AWS Account primary email update: your one-time password";
-    send_mail(call, &email, "no-reply@verify.signin.aws", subject, body, Some(otp));
+    call.world.send_mail(&email, "no-reply@verify.signin.aws", subject, body, Some(otp));
     Ok(json!({ "Status": "PENDING" }))
 }
 
@@ -1029,7 +1023,13 @@ fn accept_primary_email_update(call: &mut Call, input: &Input) -> AwsResult<Valu
         "The primary (root user) email address of AWS account {id} is now {}. If you did not expect this change, contact AWS Support.",
         pending.new_email
     );
-    send_mail(call, &old, "no-reply@aws.amazon.com", "Your AWS account's root email address was changed", body, None);
+    call.world.send_mail(
+        &old,
+        "no-reply@aws.amazon.com",
+        "Your AWS account's root email address was changed",
+        body,
+        None,
+    );
     Ok(json!({ "Status": "ACCEPTED" }))
 }
 

@@ -59,6 +59,13 @@ pub struct World {
 }
 
 impl World {
+    /// Delivers an email to `to`'s simulated mailbox at the current simulated time: one place for
+    /// the console's and the Account service's mail (password resets, one-time codes, notices).
+    pub fn send_mail(&mut self, to: &str, from: &str, subject: &str, body: String, code: Option<String>) {
+        let time = self.clock.now();
+        self.mail.send(to, crate::mail::Email { time, from: from.into(), subject: subject.into(), body, code });
+    }
+
     /// An empty world: no accounts, the clock at its default start.
     pub fn new(seed: u64) -> World {
         World {

@@ -14,7 +14,6 @@ use crate::auth::Identity;
 use crate::billing::Seller;
 use crate::clock::format_cli;
 use crate::error::AwsError;
-use crate::mail::Email;
 use serde_json::Value;
 
 /// A console action.
@@ -239,11 +238,6 @@ fn with_options(args: &Args, allowed: &[&str], usage: &str) -> Result<(), Outcom
     Ok(())
 }
 
-fn send_mail(session: &mut Session, to: &str, from: &str, subject: &str, body: String, code: Option<String>) {
-    let time = session.world.clock.now();
-    session.world.mail.send(to, Email { time, from: from.into(), subject: subject.into(), body, code });
-}
-
 const WHY_EMAIL: &str = "the root email is the root user's sign-in name and where AWS sends password resets and account notices, so only the account owner may move it";
 
 fn change_root_email(session: &mut Session, args: &Args) -> Outcome {
@@ -266,9 +260,7 @@ fn change_root_email(session: &mut Session, args: &Args) -> Outcome {
     let a = session.world.accounts.by_id.get_mut(&account).expect("checked");
     let old = a.email.clone();
     a.pending_email = Some(PendingEmailChange { new_email: new.clone(), code: code.clone(), expires });
-    send_mail(
-        session,
-        &new,
+    session.world.send_mail(&new,
         "no-reply@verify.signin.aws",
         "AWS Email Address Verification Request",
         format!(
@@ -337,9 +329,7 @@ fn confirm_root_email(session: &mut Session, args: &Args) -> Outcome {
     let a = session.world.accounts.by_id.get_mut(&account).expect("checked");
     let old = std::mem::replace(&mut a.email, new.clone());
     a.pending_email = None;
-    send_mail(
-        session,
-        &old,
+    session.world.send_mail(&old,
         "no-reply@aws.amazon.com",
         "Your AWS account's root email address was changed",
         format!("The root user's email address of AWS account {account} is now {new}. If you did not make this change, contact AWS Support."),
@@ -413,9 +403,7 @@ fn close_account(session: &mut Session, args: &Args) -> Outcome {
     a.pending_email = None;
     let (name, email) = (a.name.clone(), a.email.clone());
     let until = format_cli(now + crate::account::POST_CLOSURE_SECONDS);
-    send_mail(
-        session,
-        &email,
+    session.world.send_mail(&email,
         "no-reply@aws.amazon.com",
         "Your AWS account is closed",
         format!("AWS account {name} ({account}) was closed by its root user. Until {until} the root user can sign in and reopen it; after that the closure is permanent and the account's content is deleted."),
@@ -463,8 +451,7 @@ fn reopen_account(session: &mut Session, args: &Args) -> Outcome {
     a.closed_at = None;
     a.closed_by_root = false;
     let (name, email) = (a.name.clone(), a.email.clone());
-    send_mail(
-        session,
+    session.world.send_mail(
         &email,
         "no-reply@aws.amazon.com",
         "Your AWS account was reopened",
