@@ -129,12 +129,22 @@ impl<'a> Cursor<'a> {
         self.eat(b'"')?;
         let start = self.at;
         let bytes = &self.text.as_bytes()[start..];
-        // Eight bytes at a time past ordinary characters, then byte by byte to the quote.
+        // Eight bytes at a time to the first byte that is a quote, a backslash or a control
+        // character; byte by byte in the last seven.
         let mut len = 0;
-        while needs_escape(&bytes[len..]) == Some(false) {
-            len += 8;
+        loop {
+            match escape_mask(&bytes[len..]) {
+                Some(0) => len += 8,
+                Some(mask) => {
+                    len += (mask.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                None => {
+                    len += bytes[len..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+                    break;
+                }
+            }
         }
-        len += bytes[len..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
         if bytes[len] != b'"' {
             return None;
         }
@@ -416,16 +426,23 @@ fn outcome_name(o: policy::Outcome) -> &'static str {
 /// Writes `s` as a JSON string, escaped exactly as serde_json escapes it (`\"`, `\\`, `\b`,
 /// `\f`, `\n`, `\r`, `\t`, other control characters as `\u00XX`).
 /// Does any of the eight bytes at the start of `chunk` need escaping in a JSON string (a byte
-/// below 0x20, `"` or `\\`)? `None` when `chunk` is shorter than eight bytes. Classic SWAR
-/// tests, exact for "any", which is all that is asked.
+/// below 0x20, `"` or `\\`)? `None` when `chunk` is shorter than eight bytes.
 fn needs_escape(chunk: &[u8]) -> Option<bool> {
+    escape_mask(chunk).map(|m| m != 0)
+}
+
+/// The high bit of each of the eight bytes at the start of `chunk` that needs escaping in a
+/// JSON string, by classic SWAR tests: a borrow can flag a byte above one that truly needs
+/// escaping, never below, so the lowest flagged byte is the first that needs it. `None` when
+/// `chunk` is shorter than eight bytes.
+fn escape_mask(chunk: &[u8]) -> Option<u64> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let w = u64::from_le_bytes(chunk.get(..8)?.try_into().ok()?);
     let below_space = w.wrapping_sub(ONES * 0x20) & !w;
     let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'"')));
     let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'\\')));
-    Some((below_space | quote | backslash) & HIGHS != 0)
+    Some((below_space | quote | backslash) & HIGHS)
 }
 
 fn write_json_str(out: &mut Vec<u8>, s: &str) {
@@ -967,6 +984,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        /// The lowest byte `escape_mask` flags is the first byte that needs escaping.
+        #[test]
+        fn the_escape_mask_finds_the_first_byte_to_escape(bytes in proptest::collection::vec(
+            proptest::sample::select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'#', b'[', b']', b'a', 0x7f, 0x80, 0xff, 0x21, 0x5b]), 8..9)) {
+            let first = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let mask = escape_mask(&bytes).expect("eight bytes");
+            proptest::prop_assert_eq!(first, (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize));
+        }
+
         #[test]
         fn strings_are_escaped_as_serde_json_escapes_them(s in "(?s).{0,40}", t in proptest::collection::vec(0u8..0x80, 0..40)) {
             for text in [s, String::from_utf8(t).expect("ASCII")] {
