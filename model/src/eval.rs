@@ -214,18 +214,7 @@ impl<'a> Cursor<'a> {
             let key = self.plain_str()?;
             self.eat(b':')?;
             if self.peek()? == b'[' {
-                self.at += 1;
-                let mut items = Vec::new();
-                if self.peek()? == b']' {
-                    self.at += 1;
-                } else {
-                    loop {
-                        items.push(self.scalar()?);
-                        if !self.next_item(b']')? {
-                            break;
-                        }
-                    }
-                }
+                let items = self.list(Cursor::scalar)?;
                 ctx.insert_multi(key, items);
             } else {
                 let value = self.scalar()?;
@@ -237,8 +226,8 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// A list of policies; `k` counts policies read so far in the request.
-    fn policies(&mut self, hints: &mut Vec<String>, k: &mut usize) -> Option<Vec<Raw<'a>>> {
+    /// A JSON array, each item read by `item`.
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         self.eat(b'[')?;
         let mut out = Vec::new();
         if self.peek()? == b']' {
@@ -246,27 +235,21 @@ impl<'a> Cursor<'a> {
             return Some(out);
         }
         loop {
-            out.push(self.policy(hint(hints, k))?);
+            out.push(item(self)?);
             if !self.next_item(b']')? {
                 return Some(out);
             }
         }
     }
 
+    /// A list of policies; `k` counts policies read so far in the request.
+    fn policies(&mut self, hints: &mut Vec<String>, k: &mut usize) -> Option<Vec<Raw<'a>>> {
+        self.list(|c| c.policy(hint(hints, k)))
+    }
+
     /// `scps` or `rcps`: a list of levels, each a list of policies.
     fn levels(&mut self, hints: &mut Vec<String>, k: &mut usize) -> Option<Vec<Vec<Raw<'a>>>> {
-        self.eat(b'[')?;
-        let mut out = Vec::new();
-        if self.peek()? == b']' {
-            self.at += 1;
-            return Some(out);
-        }
-        loop {
-            out.push(self.policies(hints, k)?);
-            if !self.next_item(b']')? {
-                return Some(out);
-            }
-        }
+        self.list(|c| c.policies(hints, k))
     }
 }
 
