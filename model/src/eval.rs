@@ -58,12 +58,13 @@ struct RawRequest<'a> {
 
 /// One JSON value's exact text in the input (what `RawValue::get` gives), so that the fast
 /// reader ([`Evaluator::read_request`]) and serde's derive produce the same request.
+/// The fast reader also gives the policy's position in the request, for [`Hint::loaded`].
 #[derive(Clone, Copy)]
-struct Raw<'a>(&'a str);
+struct Raw<'a>(&'a str, Option<usize>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <&'de RawValue>::deserialize(d).map(|v| Raw(v.get()))
+        <&'de RawValue>::deserialize(d).map(|v| Raw(v.get(), None))
     }
 }
 
@@ -166,19 +167,21 @@ impl<'a> Cursor<'a> {
     /// A policy document: the text of `hint` when the input continues with it (a JSON object or
     /// string ends where its text ends, and a hint is always one that serde delimited),
     /// otherwise any value, which then becomes the hint.
-    fn policy(&mut self, hint: &mut String) -> Option<Raw<'a>> {
+    fn policy(&mut self, (hint, k): (&mut Hint, usize)) -> Option<Raw<'a>> {
         if self.peek()? == b'n' {
             return None;
         }
         let rest = &self.text[self.at..];
-        if !hint.is_empty() && rest.as_bytes().starts_with(hint.as_bytes()) {
-            self.at += hint.len();
-            return Some(Raw(&rest[..hint.len()]));
+        let n = hint.text.len();
+        if n > 0 && rest.as_bytes().starts_with(hint.text.as_bytes()) {
+            self.at += n;
+            return Some(Raw(&rest[..n], Some(k)));
         }
         let value = self.raw()?;
-        hint.clear();
-        hint.push_str(value);
-        Some(Raw(value))
+        hint.text.clear();
+        hint.text.push_str(value);
+        hint.loaded = None;
+        Some(Raw(value, Some(k)))
     }
 
     /// One context value as the context holds it: a string, `true`, `false` or a number (as
@@ -243,23 +246,36 @@ impl<'a> Cursor<'a> {
     }
 
     /// A list of policies; `k` counts policies read so far in the request.
-    fn policies(&mut self, hints: &mut Vec<String>, k: &mut usize) -> Option<Vec<Raw<'a>>> {
+    fn policies(&mut self, hints: &mut Vec<Hint>, k: &mut usize) -> Option<Vec<Raw<'a>>> {
         self.list(|c| c.policy(hint(hints, k)))
     }
 
     /// `scps` or `rcps`: a list of levels, each a list of policies.
-    fn levels(&mut self, hints: &mut Vec<String>, k: &mut usize) -> Option<Vec<Vec<Raw<'a>>>> {
+    fn levels(&mut self, hints: &mut Vec<Hint>, k: &mut usize) -> Option<Vec<Vec<Raw<'a>>>> {
         self.list(|c| c.policies(hints, k))
     }
 }
 
-/// The hint for the `k`-th policy of a request (made empty the first time), counting it.
-fn hint<'h>(hints: &'h mut Vec<String>, k: &mut usize) -> &'h mut String {
+/// What the fast reader remembers of the `k`-th policy (in reading order) of the last request
+/// that had one there: requests in a stream repeat their documents at the same places.
+#[derive(Default)]
+struct Hint {
+    /// The document's text: the reader finds where an inline document ends with one comparison
+    /// instead of tokenizing it.
+    text: String,
+    /// The policy `text` loaded as, with its kind's cache slot: a request that repeats the
+    /// document gets it without hashing and comparing its text again. Cleared when the text
+    /// changes, and by every definition (a reference's meaning may change).
+    loaded: Option<(usize, Policy)>,
+}
+
+/// The hint for the `k`-th policy of a request (made empty the first time) and `k`, counting it.
+fn hint<'h>(hints: &'h mut Vec<Hint>, k: &mut usize) -> (&'h mut Hint, usize) {
     if hints.len() <= *k {
-        hints.resize_with(*k + 1, String::new);
+        hints.resize_with(*k + 1, Hint::default);
     }
     *k += 1;
-    &mut hints[*k - 1]
+    (&mut hints[*k - 1], *k - 1)
 }
 
 /// `input`'s lines as [`str::lines`] gives them (split at `\n`, a `\r` before it dropped),
@@ -329,10 +345,8 @@ pub struct Evaluator {
     identity_names: Vec<String>,
     /// `scps[l][i]` and `rcps[l][i]`, made once.
     level_names: [Vec<Vec<String>>; 2],
-    /// The text of the `k`-th policy (in reading order) of the last request that had one there:
-    /// requests in a stream repeat their documents at the same places, so the fast reader finds
-    /// where an inline document ends with one comparison instead of tokenizing it.
-    hints: Vec<String>,
+    /// What the fast reader remembers of each policy position.
+    hints: Vec<Hint>,
 }
 
 /// Writes one answer as compact JSON: `{"id","decision","decidedBy","matched","unevaluable"?,
@@ -580,7 +594,19 @@ impl Evaluator {
     /// The parsed policy for a raw document, parsing it the first time it is seen. Policies may
     /// be given as JSON objects or as strings holding the document.
     fn load(&mut self, raw: Raw<'_>, kind: PolicyKind, what: impl Fn() -> String) -> Result<Policy, EvalError> {
-        let text = raw.0;
+        let Some(k) = raw.1 else { return self.load_text(raw.0, kind, what) };
+        if let Some((s, p)) = &self.hints[k].loaded {
+            if *s == slot(kind) {
+                return Ok(p.clone());
+            }
+        }
+        let p = self.load_text(raw.0, kind, what)?;
+        self.hints[k].loaded = Some((slot(kind), p.clone()));
+        Ok(p)
+    }
+
+    /// [`Evaluator::load`] by text, through the cache.
+    fn load_text(&mut self, text: &str, kind: PolicyKind, what: impl Fn() -> String) -> Result<Policy, EvalError> {
         let owned;
         let text = if let Some(name) = text.strip_prefix("\"@").and_then(|t| t.strip_suffix('"')) {
             // A reference to a document defined earlier in the input (borrowed, not copied).
@@ -682,6 +708,10 @@ impl Evaluator {
                         text.to_string()
                     };
                     self.definitions.insert(name, text);
+                    // A reference's meaning may have changed.
+                    for h in &mut self.hints {
+                        h.loaded = None;
+                    }
                 }
                 Ok(())
             }
@@ -739,7 +769,7 @@ impl Evaluator {
                 return None;
             }
             match field {
-                0 => r.id = Some(Raw(c.raw()?)),
+                0 => r.id = Some(Raw(c.raw()?, None)),
                 1 => r.principal = Cow::Borrowed(c.plain_str()?),
                 2 => r.action = Cow::Borrowed(c.plain_str()?),
                 3 => r.resource = Cow::Borrowed(c.plain_str()?),
@@ -1030,7 +1060,7 @@ mod tests {
             let explanation = d.explain(&req);
             let id = RawValue::from_string("\"r-1\"".into()).expect("JSON");
             let mut ours = Vec::new();
-            write_answer(&mut ours, Some(Raw(id.get())), &d, &explanation);
+            write_answer(&mut ours, Some(Raw(id.get(), None)), &d, &explanation);
             let theirs = serde_json::to_vec(&Answer {
                 id: Some(&id),
                 decision: d.outcome,
@@ -1240,6 +1270,41 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_policy_is_forgotten_when_its_text_or_a_definition_changes() {
+        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}"#;
+        let req = |p: &str| {
+            format!(r#"{{"principal":{PRINCIPAL},"action":"s3:GetObject","resource":"*","identityPolicies":[{p}]}}"#)
+        };
+        let steps = [
+            format!(r#"{{"define":{{"X":{allow}}}}}"#),
+            req(r#""@X""#),
+            req(r#""@X""#),
+            format!(r#"{{"define":{{"X":{other}}}}}"#),
+            req(r#""@X""#),
+            req(allow),
+            req(allow),
+            req(other),
+            req(allow),
+        ];
+        let (mut fast, mut slow) = (Evaluator::new(), Evaluator::new());
+        let mut answers = Vec::new();
+        for step in &steps {
+            if step.starts_with("{\"define\"") {
+                let mut out = Vec::new();
+                fast.run(step, &mut out);
+                slow.run(step, &mut out);
+                continue;
+            }
+            let answer = answer_fast(&mut fast, step);
+            assert_eq!(answer, answer_by_serde(&mut slow, step), "{step}");
+            answers.push(serde_json::from_str::<Value>(&answer).unwrap()["decision"].clone());
+        }
+        let expected = ["Allowed", "Allowed", "ImplicitlyDenied", "Allowed", "Allowed", "ImplicitlyDenied", "Allowed"];
+        assert_eq!(answers, expected.map(Value::from));
+    }
+
+    #[test]
     fn lines_are_split_as_str_lines_splits_them() {
         for input in ["", "\n", "a", "a\n", "a\r\nb", "a\n\nb\r\n", "a\rb\n", "\r\n\r\n", "x\n\r", "a\r", "é\nü"] {
             assert_eq!(lines(input).collect::<Vec<_>>(), input.lines().collect::<Vec<_>>(), "{input:?}");
@@ -1257,7 +1322,8 @@ mod tests {
         assert_eq!(r.identity_policies.iter().map(|p| p.0).collect::<Vec<_>>(), [doc]);
         let ContextInput::Read(ctx) = &r.context else { panic!("the context is read into a Context") };
         assert_eq!(ctx.get("A"), Some(&policy::ContextValue::Multi(vec!["x".into(), "2".into(), "true".into()])));
-        assert_eq!(ev.hints, [doc]);
+        let texts = |ev: &Evaluator| ev.hints.iter().map(|h| h.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&ev), [doc]);
         // The second time, the hint delimits the document; a document that only starts like the
         // hint (here: a longer one) is delimited by serde and becomes the hint.
         assert!(ev.read_request(&plain).is_some());
@@ -1265,7 +1331,7 @@ mod tests {
         let changed = plain.replace(doc, &longer);
         let r = ev.read_request(&changed).expect("read");
         assert_eq!(r.identity_policies[0].0, longer);
-        assert_eq!(ev.hints, [longer.as_str()]);
+        assert_eq!(texts(&ev), [longer.as_str()]);
         for odd in [
             plain.replace("s3:GetObject", "s3:Get\\u004fbject"),
             plain.replace("\"id\":1", "\"id\":null"),
