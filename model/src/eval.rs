@@ -30,7 +30,7 @@ use std::collections::HashMap;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawRequest<'a> {
     #[serde(default, borrow)]
-    id: Option<&'a RawValue>,
+    id: Option<Raw<'a>>,
     // Borrowed from the input unless they hold escapes: copying them cost an allocation each.
     #[serde(borrow)]
     principal: Cow<'a, str>,
@@ -41,19 +41,261 @@ struct RawRequest<'a> {
     #[serde(default, borrow)]
     resource_account: Option<Cow<'a, str>>,
     #[serde(default)]
-    context: Map<String, Value>,
+    context: ContextInput,
     #[serde(default, borrow)]
-    identity_policies: Vec<&'a RawValue>,
+    identity_policies: Vec<Raw<'a>>,
     #[serde(default, borrow)]
-    resource_policy: Option<&'a RawValue>,
+    resource_policy: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    permissions_boundary: Option<&'a RawValue>,
+    permissions_boundary: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    session_policy: Option<&'a RawValue>,
+    session_policy: Option<Raw<'a>>,
     #[serde(default, borrow)]
-    scps: Option<Vec<Vec<&'a RawValue>>>,
+    scps: Option<Vec<Vec<Raw<'a>>>>,
     #[serde(default, borrow)]
-    rcps: Option<Vec<Vec<&'a RawValue>>>,
+    rcps: Option<Vec<Vec<Raw<'a>>>>,
+}
+
+/// One JSON value's exact text in the input (what `RawValue::get` gives), so that the fast
+/// reader ([`Evaluator::read_request`]) and serde's derive produce the same request.
+/// The fast reader also gives the policy's position in the request, for [`Hint::loaded`].
+#[derive(Clone, Copy)]
+struct Raw<'a>(&'a str, Option<usize>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(d).map(|v| Raw(v.get(), None))
+    }
+}
+
+/// A request's context: as serde read it (checked when the request is decided, so that errors
+/// come in the same order as always), or already read into a [`Context`] by the fast reader.
+enum ContextInput {
+    Json(Map<String, Value>),
+    Read(Context),
+}
+
+impl Default for ContextInput {
+    fn default() -> ContextInput {
+        ContextInput::Json(Map::new())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContextInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Map::deserialize(d).map(ContextInput::Json)
+    }
+}
+
+/// A position in one request's text, for [`Evaluator::read_request`]. Every method returns
+/// `None` on anything it does not take (escapes, `null`, malformed JSON), and the request is
+/// then read by serde instead, which also reports the errors.
+struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    /// The next byte after JSON whitespace, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(self.at) {
+            self.at += 1;
+        }
+        bytes.get(self.at).copied()
+    }
+
+    /// Consumes `b` (after whitespace).
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.peek()? == b).then(|| self.at += 1)
+    }
+
+    /// `,` (true: another item follows) or `close` (false).
+    fn next_item(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                Some(true)
+            }
+            b if b == close => {
+                self.at += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// A string without escapes or control characters, borrowed from the input.
+    fn plain_str(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let bytes = &self.text.as_bytes()[start..];
+        // Eight bytes at a time to the first byte that is a quote, a backslash or a control
+        // character; byte by byte in the last seven.
+        let mut len = 0;
+        loop {
+            match escape_mask(&bytes[len..]) {
+                Some(0) => len += 8,
+                Some(mask) => {
+                    len += (mask.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                None => {
+                    len += bytes[len..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+                    break;
+                }
+            }
+        }
+        if bytes[len] != b'"' {
+            return None;
+        }
+        self.at = start + len + 1;
+        // Both ends are ASCII quotes, so these are character boundaries.
+        Some(&self.text[start..start + len])
+    }
+
+    /// Any JSON value's text, delimited by serde_json exactly as `RawValue` delimits it.
+    fn raw(&mut self) -> Option<&'a str> {
+        self.peek()?;
+        let rest = &self.text[self.at..];
+        let value = <&RawValue>::deserialize(&mut serde_json::Deserializer::from_str(rest)).ok()?.get();
+        // The value is a slice of `rest`, so its end is its offset plus its length.
+        self.at += value.as_ptr() as usize - rest.as_ptr() as usize + value.len();
+        Some(value)
+    }
+
+    /// A policy document: the text of `hint` when the input continues with it (a JSON object or
+    /// string ends where its text ends, and a hint is always one that serde delimited),
+    /// otherwise any value, which then becomes the hint.
+    fn policy(&mut self, (hint, k): (&mut Hint, usize)) -> Option<Raw<'a>> {
+        if self.peek()? == b'n' {
+            return None;
+        }
+        let rest = &self.text[self.at..];
+        let n = hint.text.len();
+        if n > 0 && rest.as_bytes().starts_with(hint.text.as_bytes()) {
+            self.at += n;
+            return Some(Raw(&rest[..n], Some(k)));
+        }
+        let value = self.raw()?;
+        hint.text.clear();
+        hint.text.push_str(value);
+        hint.loaded = None;
+        Some(Raw(value, Some(k)))
+    }
+
+    /// One context value as the context holds it: a string, `true`, `false` or a number (as
+    /// serde_json prints it).
+    fn scalar(&mut self) -> Option<String> {
+        match self.peek()? {
+            b'"' => self.plain_str().map(str::to_string),
+            b't' | b'f' => {
+                let word = if self.peek()? == b't' { "true" } else { "false" };
+                self.text[self.at..].starts_with(word).then(|| {
+                    self.at += word.len();
+                    word.to_string()
+                })
+            }
+            b'-' | b'0'..=b'9' => {
+                let n: serde_json::Number = serde_json::from_str(self.raw()?).ok()?;
+                Some(n.to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// The `context` object, straight into a [`Context`] (keys set in input order, as
+    /// [`context_from`] sets them from serde's order-preserving map).
+    fn context(&mut self) -> Option<Context> {
+        let mut ctx = Context::new();
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(ctx);
+        }
+        loop {
+            let key = self.plain_str()?;
+            self.eat(b':')?;
+            if self.peek()? == b'[' {
+                let items = self.list(Cursor::scalar)?;
+                ctx.insert_multi(key, items);
+            } else {
+                let value = self.scalar()?;
+                ctx.insert(key, value);
+            }
+            if !self.next_item(b'}')? {
+                return Some(ctx);
+            }
+        }
+    }
+
+    /// A JSON array, each item read by `item`.
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.eat(b'[')?;
+        let mut out = Vec::new();
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(out);
+        }
+        loop {
+            out.push(item(self)?);
+            if !self.next_item(b']')? {
+                return Some(out);
+            }
+        }
+    }
+
+    /// A list of policies; `k` counts policies read so far in the request.
+    fn policies(&mut self, hints: &mut Vec<Hint>, k: &mut usize) -> Option<Vec<Raw<'a>>> {
+        self.list(|c| c.policy(hint(hints, k)))
+    }
+
+    /// `scps` or `rcps`: a list of levels, each a list of policies.
+    fn levels(&mut self, hints: &mut Vec<Hint>, k: &mut usize) -> Option<Vec<Vec<Raw<'a>>>> {
+        self.list(|c| c.policies(hints, k))
+    }
+}
+
+/// What the fast reader remembers of the `k`-th policy (in reading order) of the last request
+/// that had one there: requests in a stream repeat their documents at the same places.
+#[derive(Default)]
+struct Hint {
+    /// The document's text: the reader finds where an inline document ends with one comparison
+    /// instead of tokenizing it.
+    text: String,
+    /// The policy `text` loaded as, with its kind's cache slot: a request that repeats the
+    /// document gets it without hashing and comparing its text again. Cleared when the text
+    /// changes, and by every definition (a reference's meaning may change).
+    loaded: Option<(usize, Policy)>,
+}
+
+/// The hint for the `k`-th policy of a request (made empty the first time) and `k`, counting it.
+fn hint<'h>(hints: &'h mut Vec<Hint>, k: &mut usize) -> (&'h mut Hint, usize) {
+    if hints.len() <= *k {
+        hints.resize_with(*k + 1, Hint::default);
+    }
+    *k += 1;
+    (&mut hints[*k - 1], *k - 1)
+}
+
+/// `input`'s lines as [`str::lines`] gives them (split at `\n`, a `\r` before it dropped),
+/// found with a vectorised search: `str::lines` cost a tenth of answering a request.
+fn lines(input: &str) -> impl Iterator<Item = &str> {
+    let mut rest = input;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                let line = &rest[..i];
+                rest = &rest[i + 1..];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        };
+        Some(line)
+    })
 }
 
 /// A request that cannot be evaluated, and why.
@@ -103,15 +345,17 @@ pub struct Evaluator {
     identity_names: Vec<String>,
     /// `scps[l][i]` and `rcps[l][i]`, made once.
     level_names: [Vec<Vec<String>>; 2],
+    /// What the fast reader remembers of each policy position.
+    hints: Vec<Hint>,
 }
 
 /// Writes one answer as compact JSON: `{"id","decision","decidedBy","matched","unevaluable"?,
 /// "missingContext"?,"explanation"}`, the bytes serde_json writes for the same fields (a test
 /// checks that). Written by hand because escaping strings through serde's serializer cost a
 /// fifth of answering a request; [`write_json_str`] checks eight bytes at a time.
-fn write_answer(out: &mut Vec<u8>, id: Option<&RawValue>, d: &Decision<'_>, explanation: &str) {
+fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explanation: &str) {
     out.extend_from_slice(b"{\"id\":");
-    out.extend_from_slice(id.map_or("null", |v| v.get()).as_bytes());
+    out.extend_from_slice(id.map_or("null", |v| v.0).as_bytes());
     out.extend_from_slice(b",\"decision\":\"");
     out.extend_from_slice(outcome_name(d.outcome).as_bytes());
     out.extend_from_slice(b"\",\"decidedBy\":[");
@@ -178,29 +422,35 @@ fn outcome_name(o: policy::Outcome) -> &'static str {
 
 /// Writes `s` as a JSON string, escaped exactly as serde_json escapes it (`\"`, `\\`, `\b`,
 /// `\f`, `\n`, `\r`, `\t`, other control characters as `\u00XX`).
-fn write_json_str(out: &mut Vec<u8>, s: &str) {
+/// Does any of the eight bytes at the start of `chunk` need escaping in a JSON string (a byte
+/// below 0x20, `"` or `\\`)? `None` when `chunk` is shorter than eight bytes.
+fn needs_escape(chunk: &[u8]) -> Option<bool> {
+    escape_mask(chunk).map(|m| m != 0)
+}
+
+/// The high bit of each of the eight bytes at the start of `chunk` that needs escaping in a
+/// JSON string, by classic SWAR tests: a borrow can flag a byte above one that truly needs
+/// escaping, never below, so the lowest flagged byte is the first that needs it. `None` when
+/// `chunk` is shorter than eight bytes.
+fn escape_mask(chunk: &[u8]) -> Option<u64> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Does any byte of `w` need escaping? Classic SWAR tests: a byte below 0x20, or equal to
-    // `"` or `\`. Exact for "any", which is all that is asked.
-    let needs_escape = |w: u64| {
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'"')));
-        let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'\\')));
-        (below_space | quote | backslash) & HIGHS != 0
-    };
+    let w = u64::from_le_bytes(chunk.get(..8)?.try_into().ok()?);
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w;
+    let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'"')));
+    let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'\\')));
+    Some((below_space | quote | backslash) & HIGHS)
+}
+
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.push(b'"');
     let mut clean = 0; // bytes[clean..i] are still to be copied
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            if !needs_escape(u64::from_le_bytes(w)) {
-                i += 8;
-                continue;
-            }
+        if needs_escape(&bytes[i..]) == Some(false) {
+            i += 8;
+            continue;
         }
         // This chunk (or the tail) has something to escape: byte by byte, up to 8 bytes.
         let end = (i + 8).min(bytes.len());
@@ -343,8 +593,20 @@ impl Evaluator {
 
     /// The parsed policy for a raw document, parsing it the first time it is seen. Policies may
     /// be given as JSON objects or as strings holding the document.
-    fn load(&mut self, raw: &RawValue, kind: PolicyKind, what: impl Fn() -> String) -> Result<Policy, EvalError> {
-        let text = raw.get();
+    fn load(&mut self, raw: Raw<'_>, kind: PolicyKind, what: impl Fn() -> String) -> Result<Policy, EvalError> {
+        let Some(k) = raw.1 else { return self.load_text(raw.0, kind, what) };
+        if let Some((s, p)) = &self.hints[k].loaded {
+            if *s == slot(kind) {
+                return Ok(p.clone());
+            }
+        }
+        let p = self.load_text(raw.0, kind, what)?;
+        self.hints[k].loaded = Some((slot(kind), p.clone()));
+        Ok(p)
+    }
+
+    /// [`Evaluator::load`] by text, through the cache.
+    fn load_text(&mut self, text: &str, kind: PolicyKind, what: impl Fn() -> String) -> Result<Policy, EvalError> {
         let owned;
         let text = if let Some(name) = text.strip_prefix("\"@").and_then(|t| t.strip_suffix('"')) {
             // A reference to a document defined earlier in the input (borrowed, not copied).
@@ -388,7 +650,7 @@ impl Evaluator {
     }
 
     /// Makes sure names exist for `n` identity policies and the given organization levels.
-    fn ensure_names(&mut self, n: usize, levels: [&Option<Vec<Vec<&RawValue>>>; 2]) {
+    fn ensure_names(&mut self, n: usize, levels: [&Option<Vec<Vec<Raw<'_>>>>; 2]) {
         while self.identity_names.len() < n {
             let i = self.identity_names.len();
             self.identity_names.push(format!("identityPolicies[{i}]"));
@@ -408,7 +670,7 @@ impl Evaluator {
 
     fn load_levels(
         &mut self,
-        levels: &Option<Vec<Vec<&RawValue>>>,
+        levels: &Option<Vec<Vec<Raw<'_>>>>,
         kind: PolicyKind,
         field: &str,
     ) -> Result<Option<Vec<Vec<Policy>>>, EvalError> {
@@ -417,7 +679,7 @@ impl Evaluator {
         for (l, level) in levels.iter().enumerate() {
             let mut ps = Vec::with_capacity(level.len());
             for (i, p) in level.iter().enumerate() {
-                ps.push(self.load(p, kind, || format!("{field}[{l}][{i}]"))?);
+                ps.push(self.load(*p, kind, || format!("{field}[{l}][{i}]"))?);
             }
             out.push(ps);
         }
@@ -446,11 +708,86 @@ impl Evaluator {
                         text.to_string()
                     };
                     self.definitions.insert(name, text);
+                    // A reference's meaning may have changed.
+                    for h in &mut self.hints {
+                        h.loaded = None;
+                    }
                 }
                 Ok(())
             }
             Err(e) => Err(EvalError(format!("invalid definitions: {e}"))),
         })
+    }
+
+    /// Reads a request without serde's tokenizer when it can: a third of answering an inline
+    /// request went to serde_json scanning past policy documents it had seen before, and to
+    /// building the context twice. Returns `None` for anything unusual (escapes in names and
+    /// strings, `null`, unknown or repeated fields, malformed JSON), which serde then reads
+    /// exactly as before, so answers and error messages never depend on which reader ran.
+    fn read_request<'a>(&mut self, text: &'a str) -> Option<RawRequest<'a>> {
+        const FIELDS: [&str; 12] = [
+            "id",
+            "principal",
+            "action",
+            "resource",
+            "resourceAccount",
+            "context",
+            "identityPolicies",
+            "resourcePolicy",
+            "permissionsBoundary",
+            "sessionPolicy",
+            "scps",
+            "rcps",
+        ];
+        let mut c = Cursor { text, at: 0 };
+        let mut r = RawRequest {
+            id: None,
+            principal: Cow::Borrowed(""),
+            action: Cow::Borrowed(""),
+            resource: Cow::Borrowed(""),
+            resource_account: None,
+            context: ContextInput::default(),
+            identity_policies: Vec::new(),
+            resource_policy: None,
+            permissions_boundary: None,
+            session_policy: None,
+            scps: None,
+            rcps: None,
+        };
+        let (mut seen, mut k) = (0u16, 0usize);
+        let hints = &mut self.hints;
+        c.eat(b'{')?;
+        loop {
+            let key = c.plain_str()?;
+            let field = FIELDS.iter().position(|f| *f == key)?;
+            if seen & (1 << field) != 0 {
+                return None;
+            }
+            seen |= 1 << field;
+            c.eat(b':')?;
+            if c.peek()? == b'n' {
+                return None;
+            }
+            match field {
+                0 => r.id = Some(Raw(c.raw()?, None)),
+                1 => r.principal = Cow::Borrowed(c.plain_str()?),
+                2 => r.action = Cow::Borrowed(c.plain_str()?),
+                3 => r.resource = Cow::Borrowed(c.plain_str()?),
+                4 => r.resource_account = Some(Cow::Borrowed(c.plain_str()?)),
+                5 => r.context = ContextInput::Read(c.context()?),
+                6 => r.identity_policies = c.policies(hints, &mut k)?,
+                7 => r.resource_policy = Some(c.policy(hint(hints, &mut k))?),
+                8 => r.permissions_boundary = Some(c.policy(hint(hints, &mut k))?),
+                9 => r.session_policy = Some(c.policy(hint(hints, &mut k))?),
+                10 => r.scps = Some(c.levels(hints, &mut k)?),
+                _ => r.rcps = Some(c.levels(hints, &mut k)?),
+            }
+            if !c.next_item(b'}')? {
+                break;
+            }
+        }
+        // The three required fields, and nothing after the object but whitespace.
+        (seen & 0b1110 == 0b1110 && c.peek().is_none()).then_some(r)
     }
 
     /// Answers one request (a JSON object) with one JSON object.
@@ -463,20 +800,38 @@ impl Evaluator {
     /// Answers one request, appending the answer's JSON to `out`. Returns false when the request
     /// could not be evaluated (the answer then carries an `error`).
     pub fn answer_into(&mut self, request: &str, out: &mut Vec<u8>) -> bool {
-        let raw: RawRequest = match serde_json::from_str(request) {
-            Ok(r) => r,
-            Err(e) => {
-                let _ =
-                    serde_json::to_writer(&mut *out, &serde_json::json!({ "error": format!("invalid request: {e}") }));
-                return false;
-            }
+        let raw = match self.read_request(request) {
+            Some(r) => r,
+            // Anything the fast reader does not take, serde reads (and reports) as always.
+            None => match serde_json::from_str::<RawRequest>(request) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = serde_json::to_writer(
+                        &mut *out,
+                        &serde_json::json!({ "error": format!("invalid request: {e}") }),
+                    );
+                    return false;
+                }
+            },
         };
+        self.answer_read(raw, out)
+    }
+
+    /// Answers a request once read, by either reader.
+    fn answer_read(&mut self, raw: RawRequest, out: &mut Vec<u8>) -> bool {
         let id = raw.id;
         let written = self.decide(&raw, |decision, explanation| write_answer(out, id, decision, explanation));
         match written {
             Ok(()) => true,
             Err(e) => {
-                let _ = serde_json::to_writer(&mut *out, &serde_json::json!({ "id": raw.id, "error": e.0 }));
+                let _ = serde_json::to_writer(
+                    &mut *out,
+                    &serde_json::json!({
+                        // The id is a JSON value's text already, so this parse cannot fail.
+                        "id": raw.id.and_then(|r| serde_json::from_str::<&RawValue>(r.0).ok()),
+                        "error": e.0
+                    }),
+                );
                 false
             }
         }
@@ -494,7 +849,7 @@ impl Evaluator {
         // Load (or find) every document first; only then borrow names and policies together.
         let mut identity = Vec::with_capacity(raw.identity_policies.len());
         for (i, p) in raw.identity_policies.iter().enumerate() {
-            identity.push(self.load(p, PolicyKind::Identity, || format!("identityPolicies[{i}]"))?);
+            identity.push(self.load(*p, PolicyKind::Identity, || format!("identityPolicies[{i}]"))?);
         }
         let resource =
             raw.resource_policy.map(|p| self.load(p, resource_kind, || "resourcePolicy".into())).transpose()?;
@@ -517,7 +872,14 @@ impl Evaluator {
             .or_else(|| (!principal.account.is_empty()).then_some(principal.account.as_str()));
         // The engine itself derives aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
         // aws:ResourceAccount, aws:username and aws:userid when the context does not give them.
-        let context = context_from(&raw.context)?;
+        let converted;
+        let context = match &raw.context {
+            ContextInput::Read(c) => c,
+            ContextInput::Json(map) => {
+                converted = context_from(map)?;
+                &converted
+            }
+        };
 
         let identity: Vec<NamedPolicy> =
             identity.iter().zip(&self.identity_names).map(|(p, name)| NamedPolicy { name, policy: p }).collect();
@@ -549,13 +911,8 @@ impl Evaluator {
             session: &session,
             task: None,
         };
-        let req = Request {
-            principal: &principal,
-            action: &raw.action,
-            resource: &raw.resource,
-            resource_account,
-            context: &context,
-        };
+        let req =
+            Request { principal: &principal, action: &raw.action, resource: &raw.resource, resource_account, context };
         let decision = policy::evaluate(&req, &set);
         let explanation = decision.explain(&req);
         Ok(answer(&decision, &explanation))
@@ -590,7 +947,7 @@ impl Evaluator {
                 }
             }
         } else {
-            for (n, line) in input.lines().enumerate() {
+            for (n, line) in lines(input).enumerate() {
                 if line.trim().is_empty() {
                     continue;
                 }
@@ -640,6 +997,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        /// The lowest byte `escape_mask` flags is the first byte that needs escaping.
+        #[test]
+        fn the_escape_mask_finds_the_first_byte_to_escape(bytes in proptest::collection::vec(
+            proptest::sample::select(vec![0u8, 0x1f, 0x20, b'"', b'\\', b'#', b'[', b']', b'a', 0x7f, 0x80, 0xff, 0x21, 0x5b]), 8..9)) {
+            let first = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let mask = escape_mask(&bytes).expect("eight bytes");
+            proptest::prop_assert_eq!(first, (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize));
+        }
+
         #[test]
         fn strings_are_escaped_as_serde_json_escapes_them(s in "(?s).{0,40}", t in proptest::collection::vec(0u8..0x80, 0..40)) {
             for text in [s, String::from_utf8(t).expect("ASCII")] {
@@ -693,7 +1060,7 @@ mod tests {
             let explanation = d.explain(&req);
             let id = RawValue::from_string("\"r-1\"".into()).expect("JSON");
             let mut ours = Vec::new();
-            write_answer(&mut ours, Some(&id), &d, &explanation);
+            write_answer(&mut ours, Some(Raw(id.get(), None)), &d, &explanation);
             let theirs = serde_json::to_vec(&Answer {
                 id: Some(&id),
                 decision: d.outcome,
@@ -774,5 +1141,208 @@ mod tests {
         assert!(lines[0].contains("line 1: invalid request"), "{}", lines[0]);
         assert!(lines[1].contains("Allowed"));
         assert!(lines[2].contains("line 3"));
+    }
+
+    /// Answers `request` through serde's reader only, as every request was read before the
+    /// fast reader.
+    fn answer_by_serde(ev: &mut Evaluator, request: &str) -> String {
+        let mut out = Vec::new();
+        match serde_json::from_str::<RawRequest>(request) {
+            Ok(raw) => {
+                ev.answer_read(raw, &mut out);
+            }
+            Err(e) => {
+                let _ =
+                    serde_json::to_writer(&mut out, &serde_json::json!({ "error": format!("invalid request: {e}") }));
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    fn answer_fast(ev: &mut Evaluator, request: &str) -> String {
+        let mut out = Vec::new();
+        ev.answer_into(request, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    const DEFINE: &str = r#"{"define":{"Allow":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}}}"#;
+    const PRINCIPAL: &str = r#""arn:aws:iam::111122223333:user/bob""#;
+
+    /// Field texts to build requests from: ordinary ones the fast reader takes, and ones it must
+    /// leave to serde (escapes, `null`, numbers in odd forms, nested or trailing-comma values,
+    /// malformed JSON, documents that only start like another).
+    fn field() -> impl proptest::strategy::Strategy<Value = (&'static str, &'static str)> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::sample::select(vec![r#""r1""#, "7", "null", r#"{"a":[1, 2]}"#, r#""e\"sc""#]).prop_map(|v| ("id", v)),
+            prop::sample::select(vec![
+                r#""arn:aws:iam::111122223333:role/r""#,
+                r#""anonymous""#,
+                r#""arn:aws:iam::111122223333:user/b\u006fb""#,
+                "null",
+                "5",
+                r#""bob""#,
+            ])
+            .prop_map(|v| ("principal", v)),
+            prop::sample::select(vec![r#""S3:getobject""#, r#""s3:Get\u004fbject""#, r#""nocolon""#, r#""sqs:SendMessage""#])
+                .prop_map(|v| ("action", v)),
+            prop::sample::select(vec![r#""*""#, r#""arn:aws:sqs:us-east-1:444455556666:q""#, r#""arn:aws:s3:::b/k\n""#])
+                .prop_map(|v| ("resource", v)),
+            prop::sample::select(vec![r#""111122223333""#, r#""444455556666""#, "null", "12"])
+                .prop_map(|v| ("resourceAccount", v)),
+            prop::sample::select(vec![
+                "{}",
+                r#"{"aws:SourceIp":"10.0.0.1"}"#,
+                r#"{"aws:PrincipalTag/team":["blue","red"]}"#,
+                r#"{"aws:PrincipalTag/team" : [ ] }"#,
+                r#"{"aws:SecureTransport":true,"n":1.50,"m":-0,"e":1e3,"f":false}"#,
+                r#"{"a":"x","A":"y","a":"z"}"#,
+                r#"{"k":{"nested":1}}"#,
+                r#"{"k":null}"#,
+                r#"{"k":"tab\there"}"#,
+                r#"{"k":[1,[2]]}"#,
+                r#"{"k":"v",}"#,
+                r#"{"k":"v" "j":"w"}"#,
+                r#"{"k":truex}"#,
+                "[]",
+            ])
+            .prop_map(|v| ("context", v)),
+            prop::sample::select(vec![
+                "[]",
+                r#"[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}]"#,
+                r#"[ {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]} , "@Allow" ]"#,
+                r#"[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}, {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Put*","Resource":"*"}]}]"#,
+                r#"["{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"]"#,
+                r#"["@Allow"]"#,
+                r#"["@Missing"]"#,
+                r#"[{"Version":"2012-10-17","Statement":[]}]"#,
+                r#"[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]},]"#,
+                r#"[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}x]"#,
+                r#"[null]"#,
+            ])
+            .prop_map(|v| ("identityPolicies", v)),
+            prop::sample::select(vec![
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}]}"#,
+                r#""@Allow""#,
+                "null",
+            ])
+            .prop_map(|v| ("resourcePolicy", v)),
+            prop::sample::select(vec![
+                "[]",
+                "[[]]",
+                r#"[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}]]"#,
+                r#"[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}],[{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}]]"#,
+                r#"[{"Version":"2012-10-17","Statement":[]}]"#,
+            ])
+            .prop_map(|v| ("scps", v)),
+            prop::sample::select(vec![r#"[[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}]]"#, "[[]]"])
+                .prop_map(|v| ("rcps", v)),
+            prop::sample::select(vec!["1", "\"x\""]).prop_map(|v| ("unknownField", v)),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The fast reader and serde's give the same answer (or the same error) for every
+        /// request, through a stream of requests that share, change and reorder documents.
+        #[test]
+        fn the_fast_reader_answers_as_serde_does(
+            requests in proptest::collection::vec(
+                (proptest::collection::vec(field(), 0..7), proptest::prelude::any::<bool>(),
+                 proptest::sample::select(vec!["", " ", "\n\t ", "}", " x", ","])),
+                1..5,
+            ),
+        ) {
+            let (mut fast, mut slow) = (Evaluator::new(), Evaluator::new());
+            let mut out = Vec::new();
+            fast.run(DEFINE, &mut out);
+            slow.run(DEFINE, &mut out);
+            for (fields, spaced, tail) in requests {
+                let sep = if spaced { " " } else { "" };
+                let mut text = format!(r#"{{{sep}"principal"{sep}:{sep}{PRINCIPAL},"action":"s3:GetObject","resource":"arn:aws:s3:::b/k""#);
+                for (name, value) in fields {
+                    text.push_str(&format!(",{sep}\"{name}\"{sep}:{sep}{value}{sep}"));
+                }
+                text.push('}');
+                text.push_str(tail);
+                proptest::prop_assert_eq!(answer_fast(&mut fast, &text), answer_by_serde(&mut slow, &text), "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_remembered_policy_is_forgotten_when_its_text_or_a_definition_changes() {
+        let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}"#;
+        let req = |p: &str| {
+            format!(r#"{{"principal":{PRINCIPAL},"action":"s3:GetObject","resource":"*","identityPolicies":[{p}]}}"#)
+        };
+        let steps = [
+            format!(r#"{{"define":{{"X":{allow}}}}}"#),
+            req(r#""@X""#),
+            req(r#""@X""#),
+            format!(r#"{{"define":{{"X":{other}}}}}"#),
+            req(r#""@X""#),
+            req(allow),
+            req(allow),
+            req(other),
+            req(allow),
+        ];
+        let (mut fast, mut slow) = (Evaluator::new(), Evaluator::new());
+        let mut answers = Vec::new();
+        for step in &steps {
+            if step.starts_with("{\"define\"") {
+                let mut out = Vec::new();
+                fast.run(step, &mut out);
+                slow.run(step, &mut out);
+                continue;
+            }
+            let answer = answer_fast(&mut fast, step);
+            assert_eq!(answer, answer_by_serde(&mut slow, step), "{step}");
+            answers.push(serde_json::from_str::<Value>(&answer).unwrap()["decision"].clone());
+        }
+        let expected = ["Allowed", "Allowed", "ImplicitlyDenied", "Allowed", "Allowed", "ImplicitlyDenied", "Allowed"];
+        assert_eq!(answers, expected.map(Value::from));
+    }
+
+    #[test]
+    fn lines_are_split_as_str_lines_splits_them() {
+        for input in ["", "\n", "a", "a\n", "a\r\nb", "a\n\nb\r\n", "a\rb\n", "\r\n\r\n", "x\n\r", "a\r", "é\nü"] {
+            assert_eq!(lines(input).collect::<Vec<_>>(), input.lines().collect::<Vec<_>>(), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_reader_takes_plain_requests_and_leaves_the_rest_to_serde() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        let plain = format!(
+            r#"{{"id":1,"principal":{PRINCIPAL},"action":"s3:GetObject","resource":"*","context":{{"a":["x",2,true]}},"identityPolicies":[{doc}]}}"#
+        );
+        let mut ev = Evaluator::new();
+        let r = ev.read_request(&plain).expect("a plain request is read by the fast reader");
+        assert_eq!(r.identity_policies.iter().map(|p| p.0).collect::<Vec<_>>(), [doc]);
+        let ContextInput::Read(ctx) = &r.context else { panic!("the context is read into a Context") };
+        assert_eq!(ctx.get("A"), Some(&policy::ContextValue::Multi(vec!["x".into(), "2".into(), "true".into()])));
+        let texts = |ev: &Evaluator| ev.hints.iter().map(|h| h.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&ev), [doc]);
+        // The second time, the hint delimits the document; a document that only starts like the
+        // hint (here: a longer one) is delimited by serde and becomes the hint.
+        assert!(ev.read_request(&plain).is_some());
+        let longer = doc.replace("}]}", "},{\"Effect\":\"Deny\",\"Action\":\"s3:Put*\",\"Resource\":\"*\"}]}");
+        let changed = plain.replace(doc, &longer);
+        let r = ev.read_request(&changed).expect("read");
+        assert_eq!(r.identity_policies[0].0, longer);
+        assert_eq!(texts(&ev), [longer.as_str()]);
+        for odd in [
+            plain.replace("s3:GetObject", "s3:Get\\u004fbject"),
+            plain.replace("\"id\":1", "\"id\":null"),
+            plain.replace("\"id\":1", "\"id\":1,\"id\":2"),
+            plain.replace("\"id\":1", "\"extra\":1"),
+            plain.replace("\"id\":1,\"principal\":", "\"id\":1,\"who\":"),
+            plain.replace("2,true", "2,{}"),
+            format!("{plain}x"),
+            plain.replace(&format!("[{doc}]"), &format!("[{doc},]")),
+        ] {
+            assert!(ev.read_request(&odd).is_none(), "{odd}");
+        }
     }
 }

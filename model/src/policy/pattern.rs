@@ -82,7 +82,7 @@ fn contains_lower(hay: &[u8], needle: &[u8], fold: bool) -> bool {
 /// one before it), because the prefixes compared this way (`arn:aws:s3:::`) are a dozen bytes
 /// long and a byte loop or a `memcmp` call costs several times more.
 #[inline]
-fn starts_with_exact(hay: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn starts_with_exact(hay: &[u8], needle: &[u8]) -> bool {
     let n = needle.len();
     if hay.len() < n {
         return false;
@@ -113,7 +113,8 @@ fn starts_with_lower(hay: &[u8], needle: &[u8], fold: bool) -> bool {
         && if fold {
             hay.iter().zip(needle).all(|(a, b)| a.to_ascii_lowercase() == *b)
         } else {
-            hay.iter().zip(needle).all(|(a, b)| a == b)
+            // Case-sensitive text (ARNs, `StringEquals`): a word at a time.
+            starts_with_exact(hay, needle)
         }
 }
 
@@ -607,6 +608,17 @@ mod tests {
         #[test]
         fn exact_prefixes_compare_as_starts_with(hay in "[ab:]{0,20}", needle in "[ab:]{0,20}") {
             proptest::prop_assert_eq!(starts_with_exact(hay.as_bytes(), needle.as_bytes()), hay.starts_with(&needle));
+        }
+
+        /// The literal comparisons behind globs (word-wise when case matters) are `starts_with`
+        /// and `contains` on the text, lower-cased first when folding; long texts included.
+        #[test]
+        fn literal_comparisons_are_starts_with_and_contains(hay in "[abA/:é]{0,24}", needle in "[ab/:é]{0,12}") {
+            for fold in [false, true] {
+                let text = if fold { hay.to_ascii_lowercase() } else { hay.clone() };
+                proptest::prop_assert_eq!(starts_with_lower(hay.as_bytes(), needle.as_bytes(), fold), text.starts_with(&needle));
+                proptest::prop_assert_eq!(contains_lower(hay.as_bytes(), needle.as_bytes(), fold), text.contains(&needle));
+            }
         }
 
         /// The service-hash filter never rejects an action the pattern matches, in any case.
