@@ -333,6 +333,8 @@ struct Builder<'w> {
     actors: Vec<Actor>,
     /// Roles by the trust keys that name them (ARN, account ID, `"*"`).
     trusted_by: HashMap<String, Vec<NodeIndex>>,
+    /// Each role's trust keys (what [`trust_keys`] reads from its trust policy).
+    role_keys: HashMap<NodeIndex, Vec<String>>,
     /// Roles whose trust policy trusts an AWS service (PassRole targets).
     service_roles: BTreeSet<NodeIndex>,
     /// Users and roles of each account.
@@ -540,15 +542,16 @@ impl<'w> Builder<'w> {
     }
 }
 
-impl AccessGraph {
-    /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
-    pub fn build(world: &World) -> AccessGraph {
+impl<'w> Builder<'w> {
+    /// Every node and actor of the world, no edge yet.
+    fn new(world: &'w World) -> Builder<'w> {
         let mut b = Builder {
             world,
             graph: DiGraph::new(),
             index: BTreeMap::new(),
             actors: Vec::new(),
             trusted_by: HashMap::new(),
+            role_keys: HashMap::new(),
             service_roles: BTreeSet::new(),
             by_account: BTreeMap::new(),
             actions: HashMap::new(),
@@ -566,9 +569,10 @@ impl AccessGraph {
                 });
                 if let Some(r) = role {
                     let (keys, service) = trust_keys(&iam.roles[r].trust_policy);
-                    for k in keys {
-                        b.trusted_by.entry(k).or_default().push(node);
+                    for k in &keys {
+                        b.trusted_by.entry(k.clone()).or_default().push(node);
                     }
+                    b.role_keys.insert(node, keys);
                     if service {
                         b.service_roles.insert(node);
                     }
@@ -584,9 +588,113 @@ impl AccessGraph {
                 b.actors.push(Actor { node, caller, user: user.cloned(), role: role.cloned(), actions });
             }
         }
+        b
+    }
+
+    /// The actors that could have an edge into `v`, plain or once given any permission: a
+    /// superset, from the same sources [`Builder::edges_from`] reads (trust keys, the account,
+    /// the accounts that may start root sessions in `v`'s account). Nothing is decided.
+    fn candidates(&self, v: NodeIndex, everyone: &[usize]) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        match &self.graph[v] {
+            Node::Root { account } => {
+                for (acct, actors) in &self.by_account {
+                    if crate::sts::root_session_permitted(self.world, acct, account).is_ok() {
+                        out.extend(actors);
+                    }
+                }
+            }
+            Node::User { arn } | Node::Role { arn } => {
+                let account = arn::account_of(arn).unwrap_or("");
+                out.extend(self.by_account.get(account).into_iter().flatten());
+                for k in self.role_keys.get(&v).into_iter().flatten() {
+                    if k == "*" {
+                        return everyone.to_vec();
+                    }
+                    if let Some(actors) = self.by_account.get(k.as_str()) {
+                        out.extend(actors);
+                    } else if let Some(a) = self.actor_by_arn(k) {
+                        out.push(a);
+                    }
+                }
+            }
+            Node::Escalated { .. } => {}
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The actor whose principal ARN is `principal`.
+    fn actor_by_arn(&self, principal: &str) -> Option<usize> {
+        let account = arn::account_of(principal)?;
+        self.by_account.get(account)?.iter().copied().find(|&a| self.actors[a].caller.principal.principal_arn == principal)
+    }
+
+    /// The actors whose edges can lie on a path to `target` (a backward closure): an actor with
+    /// an edge into a node of the closure, and, for an actor that could reach such a node once
+    /// given any permission, every actor that might give it that permission (itself, or one with
+    /// an edge to it, whose policies name a grant action). Building only their edges gives the
+    /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
+    fn closure(&mut self, target: NodeIndex, plain: &mut HashMap<usize, Vec<(NodeIndex, Edge)>>) -> Vec<bool> {
+        let everyone: Vec<usize> = (0..self.actors.len()).collect();
+        let granter: Vec<bool> = (0..self.actors.len()).map(|a| GRANTS.iter().any(|g| self.may(a, g))).collect();
+        let actor_of: HashMap<NodeIndex, usize> = self.actors.iter().enumerate().map(|(i, x)| (x.node, i)).collect();
+        let mut relevant = vec![false; self.actors.len()];
+        let mut escalation_asked = vec![false; self.actors.len()];
+        let mut queue = VecDeque::from([target]);
+        while let Some(v) = queue.pop_front() {
+            for a in self.candidates(v, &everyone) {
+                if actor_of.get(&v) == Some(&a) {
+                    continue;
+                }
+                if !relevant[a] && self.plain_edges(a, plain).iter().any(|(t, _)| *t == v) {
+                    relevant[a] = true;
+                    queue.push_back(self.actors[a].node);
+                }
+                // a with any permission might reach v: whoever might give it that permission.
+                if escalation_asked[a] {
+                    continue;
+                }
+                escalation_asked[a] = true;
+                let node = self.actors[a].node;
+                let mut granters: Vec<usize> = vec![a];
+                for g in self.candidates(node, &everyone) {
+                    if granter[g] && g != a && self.plain_edges(g, plain).iter().any(|(t, _)| *t == node) {
+                        granters.push(g);
+                    }
+                }
+                for g in granters {
+                    if granter[g] && !relevant[g] {
+                        relevant[g] = true;
+                        queue.push_back(self.actors[g].node);
+                    }
+                }
+            }
+        }
+        relevant
+    }
+
+    /// Actor `a`'s plain edges, asked once.
+    fn plain_edges<'p>(
+        &mut self,
+        a: usize,
+        plain: &'p mut HashMap<usize, Vec<(NodeIndex, Edge)>>,
+    ) -> &'p Vec<(NodeIndex, Edge)> {
+        if !plain.contains_key(&a) {
+            let edges = self.edges_from(a);
+            plain.insert(a, edges);
+        }
+        &plain[&a]
+    }
+
+    /// The graph, with the edges of the actors `expand` marks (all of them for `None`).
+    fn finish(mut self, expand: Option<&[bool]>, mut plain: HashMap<usize, Vec<(NodeIndex, Edge)>>) -> AccessGraph {
+        let b = &mut self;
+        let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut edges = Vec::new();
-        for a in 0..b.actors.len() {
-            for (to, e) in b.edges_from(a) {
+        for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
+            for (to, e) in b.plain_edges(a, &mut plain).clone() {
                 edges.push((b.actors[a].node, to, e));
             }
         }
@@ -598,7 +706,7 @@ impl AccessGraph {
         // Grants: to itself, or to a principal it already has an edge to.
         let actor_of: HashMap<NodeIndex, usize> = b.actors.iter().enumerate().map(|(i, x)| (x.node, i)).collect();
         let mut grants = Vec::new();
-        for a in 0..b.actors.len() {
+        for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
             let from = b.actors[a].node;
             let mut grantees = vec![a];
             grantees.extend(reach.get(&from).into_iter().flatten().filter_map(|to| actor_of.get(to)));
@@ -618,10 +726,11 @@ impl AccessGraph {
                 continue;
             }
             let node = b.actors[g].node;
-            let plain = reach.get(&node).unwrap_or(&nowhere);
+            // The grantee's own edges, whether or not it was expanded.
+            let plain_targets: BTreeSet<NodeIndex> = b.plain_edges(g, &mut plain).iter().map(|(t, _)| *t).collect();
             b.actors[g].caller.granted = Some(b.any.clone());
             let more: Vec<(NodeIndex, Edge)> =
-                b.edges_from(g).into_iter().filter(|(t, _)| !plain.contains(t) && *t != node).collect();
+                b.edges_from(g).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
             b.actors[g].caller.granted = None;
             escalated.insert(g, more);
         }
@@ -645,11 +754,43 @@ impl AccessGraph {
             let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
-        let mut graph = b.graph;
+        let mut graph = std::mem::take(&mut b.graph);
         for (a, t, e) in edges {
             graph.add_edge(a, t, e);
         }
-        AccessGraph { graph, index: b.index, grants: kept_grants }
+        AccessGraph { graph, index: std::mem::take(&mut b.index), grants: kept_grants }
+    }
+}
+
+/// The actions by which one principal gives another (or itself) any permission ([`Builder::grant`]).
+const GRANTS: [&str; 8] = [
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:AddUserToGroup",
+];
+
+impl AccessGraph {
+    /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
+    pub fn build(world: &World) -> AccessGraph {
+        Builder::new(world).finish(None, HashMap::new())
+    }
+
+    /// The part of the graph that can reach `target`: every node, but only the edges of the
+    /// actors in a backward closure from `target` (and the escalated nodes their grants lead
+    /// to). Every path into `target` is the one [`AccessGraph::build`] gives: an actor outside
+    /// the closure has no edge, plain or through a grant, into a node that reaches `target`.
+    /// Much cheaper on a large estate, whose edges mostly lead elsewhere.
+    pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
+        let mut b = Builder::new(world);
+        let Some(&t) = b.index.get(target) else { return b.finish(Some(&[]), HashMap::new()) };
+        let mut plain = HashMap::new();
+        let relevant = b.closure(t, &mut plain);
+        b.finish(Some(&relevant), plain)
     }
 
     /// The node of a principal, if the graph has it.
@@ -733,7 +874,7 @@ pub fn explained(path: &Path, indent: &str) -> String {
 /// Who could end up acting as `account`'s root user: its own root user (through its
 /// credentials), and every principal with a path to it in the graph, each path explained.
 pub fn who_can_become_root(world: &World, account: &str) -> String {
-    let graph = AccessGraph::build(world);
+    let graph = AccessGraph::build_towards(world, &Node::Root { account: account.to_string() });
     let name = world.accounts.get(account).map_or("?", |a| a.name.as_str());
     let mut out = format!("Who can become the root user of {name} ({account}):\n");
     let root = &world.iam.accounts.get(account).map(|i| &i.root);
@@ -804,7 +945,7 @@ pub fn find_principal(world: &World, name: &str) -> AwsResult<Node> {
 /// The shortest way from one principal to another, each step explained.
 pub fn path(world: &World, from: &str, to: &str) -> AwsResult<String> {
     let (a, b) = (find_principal(world, from)?, find_principal(world, to)?);
-    let graph = AccessGraph::build(world);
+    let graph = AccessGraph::build_towards(world, &b);
     Ok(match graph.shortest_path(&a, &b) {
         Some(p) if p.len() == 1 => format!("{} is {}: no step needed.", a.arn(), b.arn()),
         Some(p) => format!(
