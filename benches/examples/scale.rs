@@ -86,6 +86,16 @@ fn main() {
             t.elapsed().as_secs_f64() * 1e3,
             text.lines().count()
         );
+        // With centralized root access on, the management account's principals reach every member.
+        session.run("aws organizations enable-aws-service-access --service-principal iam.amazonaws.com").expect_ok();
+        session.run("aws iam enable-organizations-root-sessions").expect_ok();
+        let t = Instant::now();
+        let text = rootsim_model::graph::who_can_become_root(&session.world, &member);
+        println!(
+            "who-can-become-root {member} with root sessions on: {:.0} ms, {} lines",
+            t.elapsed().as_secs_f64() * 1e3,
+            text.lines().count()
+        );
     }
     println!("peak RSS at the end: {}", peak_rss());
 }

@@ -32,6 +32,7 @@
 //!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -232,15 +233,24 @@ fn any_permission() -> Policy {
 }
 
 /// A user or role that can act, resolved once.
+///
+/// Its caller and its policies' actions are read on first use: a graph built towards one node
+/// asks about few of a large estate's actors.
 struct Actor {
     node: NodeIndex,
-    caller: Caller,
+    /// Its principal ARN.
+    arn: String,
+    /// Its account.
+    account: String,
+    /// As [`World::principal_caller`] resolves it (`None` if it cannot, which an open account's
+    /// existing user or role always can).
+    caller: OnceCell<Option<Caller>>,
     /// `Some(lower-cased key)` for a user.
     user: Option<String>,
     /// `Some(lower-cased key)` for a role.
     role: Option<String>,
     /// The Allow statements' actions of its identity policies, lower-cased (the pre-filter).
-    actions: Vec<Rc<Statements>>,
+    actions: OnceCell<Vec<Rc<Statements>>>,
 }
 
 /// The Allow statements of one policy: (`NotAction`?, lower-cased action patterns).
@@ -340,7 +350,7 @@ struct Builder<'w> {
     /// Users and roles of each account.
     by_account: BTreeMap<String, Vec<usize>>,
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
-    actions: HashMap<usize, Rc<Statements>>,
+    actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
 }
 
@@ -357,24 +367,35 @@ impl<'w> Builder<'w> {
     /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
     /// permission): without that, no same-account IAM action can be allowed, so none is asked.
     fn may(&self, a: usize, action: &str) -> bool {
+        self.caller(a).is_some_and(|c| c.granted.is_some()) || names(self.actions_of(a), action)
+    }
+
+    /// Actor `a`'s caller, resolved on first use.
+    fn caller(&self, a: usize) -> Option<&Caller> {
         let actor = &self.actors[a];
-        actor.caller.granted.is_some() || names(&actor.actions, action)
+        actor.caller.get_or_init(|| self.world.principal_caller(&actor.arn).ok()).as_ref()
     }
 
-    /// The Allow statements' actions of a principal's identity policies, each policy read once.
-    fn statements_of(&mut self, account: &str, source: &crate::auth::PolicySource) -> Vec<Rc<Statements>> {
-        let Some(iam) = self.world.iam.account(account) else { return Vec::new() };
-        let (policies, _) = crate::auth::identity_policies(iam, source);
-        policies
-            .iter()
-            .map(|(_, p)| {
-                self.actions.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
-            })
-            .collect()
+    /// The Allow statements' actions of actor `a`'s identity policies, each policy read once.
+    fn actions_of(&self, a: usize) -> &[Rc<Statements>] {
+        let actor = &self.actors[a];
+        actor.actions.get_or_init(|| {
+            let Some(iam) = self.world.iam.account(&actor.account) else { return Vec::new() };
+            let source = match (&actor.user, &actor.role) {
+                (Some(u), _) => crate::auth::PolicySource::User(u),
+                (_, r) => crate::auth::PolicySource::Role(r.as_deref().unwrap_or("")),
+            };
+            let (policies, _) = crate::auth::identity_policies(iam, &source);
+            let mut cache = self.actions.borrow_mut();
+            policies
+                .iter()
+                .map(|(_, p)| cache.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone())
+                .collect()
+        })
     }
 
-    fn decide(&self, actor: &Actor, action: &str, resource: &str) -> Option<Edge> {
-        let record = self.world.decide_for(&actor.caller, action, resource);
+    fn decide(&self, a: usize, action: &str, resource: &str) -> Option<Edge> {
+        let record = self.world.decide_for(self.caller(a)?, action, resource);
         record.decision.is_allowed().then(|| Edge {
             kind: EdgeKind::AssumeRole,
             action: action.to_string(),
@@ -387,11 +408,11 @@ impl<'w> Builder<'w> {
     fn edges_from(&mut self, a: usize) -> Vec<(NodeIndex, Edge)> {
         let mut out: BTreeMap<NodeIndex, Edge> = BTreeMap::new();
         let world = self.world;
-        let account = self.actors[a].caller.account.clone();
+        let account = self.actors[a].account.clone();
         // AssumeRole: the roles whose trust policy names this principal, its account or anyone.
         // A trust policy naming the principal itself or anyone may let it in alone; one naming
         // its account needs its identity policies to allow sts:AssumeRole too (STS-ASSUME-ROLE).
-        let own = self.actors[a].caller.principal.principal_arn.clone();
+        let own = self.actors[a].arn.clone();
         let keys: &[&str] =
             if self.may(a, "sts:AssumeRole") { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
         let mut roles: Vec<NodeIndex> = keys
@@ -404,7 +425,7 @@ impl<'w> Builder<'w> {
         roles.sort();
         roles.dedup();
         for r in roles {
-            if let Some(e) = self.decide(&self.actors[a], "sts:AssumeRole", &self.graph[r].arn()) {
+            if let Some(e) = self.decide(a, "sts:AssumeRole", &self.graph[r].arn()) {
                 out.entry(r).or_insert(Edge { kind: EdgeKind::AssumeRole, ..e });
             }
         }
@@ -412,7 +433,7 @@ impl<'w> Builder<'w> {
         if let Some(org) = world.organizations.of_account(&account) {
             for target in org.accounts.keys() {
                 if crate::sts::root_session_permitted(world, &account, target).is_ok() {
-                    if let Some(e) = self.decide(&self.actors[a], "sts:AssumeRoot", &arn::root(target)) {
+                    if let Some(e) = self.decide(a, "sts:AssumeRoot", &arn::root(target)) {
                         let node = self.add(Node::Root { account: target.clone() });
                         out.entry(node).or_insert(Edge { kind: EdgeKind::AssumeRoot, ..e });
                     }
@@ -433,7 +454,7 @@ impl<'w> Builder<'w> {
         }
         let iam = world.iam.account(&account);
         for &p in self.by_account.get(&account).into_iter().flatten() {
-            let (actor, target) = (&self.actors[a], &self.actors[p]);
+            let target = &self.actors[p];
             if p == a || out.contains_key(&target.node) {
                 continue;
             }
@@ -450,7 +471,7 @@ impl<'w> Builder<'w> {
                 if !applies {
                     continue;
                 }
-                if let Some(e) = self.decide(actor, action, &target.caller.principal.principal_arn) {
+                if let Some(e) = self.decide(a, action, &target.arn) {
                     out.insert(target.node, Edge { kind, ..e });
                     break;
                 }
@@ -464,8 +485,8 @@ impl<'w> Builder<'w> {
     /// root users when its account may start root sessions. A superset: nothing is decided.
     fn possible_targets(&self, g: usize) -> BTreeSet<NodeIndex> {
         let actor = &self.actors[g];
-        let account = actor.caller.account.as_str();
-        let keys = [actor.caller.principal.principal_arn.as_str(), account, "*"];
+        let account = actor.account.as_str();
+        let keys = [actor.arn.as_str(), account, "*"];
         let mut out: BTreeSet<NodeIndex> =
             keys.iter().filter_map(|k| self.trusted_by.get(*k)).flatten().copied().collect();
         out.extend(self.by_account.get(account).into_iter().flatten().map(|&p| self.actors[p].node));
@@ -482,9 +503,9 @@ impl<'w> Builder<'w> {
     /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
     fn grant(&mut self, a: usize, g: usize) -> Option<Edge> {
         let world = self.world;
-        let account = self.actors[g].caller.account.clone();
+        let account = self.actors[g].account.clone();
         let iam = world.iam.account(&account)?;
-        let target = self.actors[g].caller.principal.principal_arn.clone();
+        let target = self.actors[g].arn.clone();
         let group_arn = |name: &str| -> String {
             let grp = iam.groups.get(&name.to_ascii_lowercase());
             arn::iam(&account, "group", grp.map_or("/", |g| g.path.as_str()), grp.map_or(name, |g| g.name.as_str()))
@@ -515,7 +536,7 @@ impl<'w> Builder<'w> {
             if !self.may(a, action) {
                 continue;
             }
-            if let Some(e) = self.decide(&self.actors[a], action, &resource) {
+            if let Some(e) = self.decide(a, action, &resource) {
                 return Some(Edge { kind: EdgeKind::Grant, ..e });
             }
         }
@@ -523,9 +544,9 @@ impl<'w> Builder<'w> {
         if user.is_some() && self.may(a, "iam:AddUserToGroup") {
             let groups: Vec<String> = iam.groups.values().map(|grp| group_arn(&grp.name)).collect();
             for grp in groups {
-                let Some(add) = self.decide(&self.actors[a], "iam:AddUserToGroup", &grp) else { continue };
+                let Some(add) = self.decide(a, "iam:AddUserToGroup", &grp) else { continue };
                 for action in ["iam:AttachGroupPolicy", "iam:PutGroupPolicy"] {
-                    if let Some(change) = self.decide(&self.actors[a], action, &grp) {
+                    if let Some(change) = self.decide(a, action, &grp) {
                         let mut allowed_by = add.allowed_by.clone();
                         allowed_by.extend(change.allowed_by);
                         return Some(Edge {
@@ -554,11 +575,14 @@ impl<'w> Builder<'w> {
             role_keys: HashMap::new(),
             service_roles: BTreeSet::new(),
             by_account: BTreeMap::new(),
-            actions: HashMap::new(),
+            actions: RefCell::new(HashMap::new()),
             any: any_permission(),
         };
+        // Trust keys per policy text: estates share trust documents between roles.
+        let mut trusts: HashMap<usize, (Vec<String>, bool)> = HashMap::new();
         for (account, iam) in &world.iam.accounts {
             b.add(Node::Root { account: account.clone() });
+            let open = world.accounts.check_open(account, world.clock.now()).is_ok();
             let users = iam.users.iter().map(|(k, u)| (Some(k), None, arn::iam(account, "user", &u.path, &u.name)));
             let roles = iam.roles.iter().map(|(k, r)| (None, Some(k), arn::iam(account, "role", &r.path, &r.name)));
             for (user, role, principal) in users.chain(roles).collect::<Vec<_>>() {
@@ -568,7 +592,9 @@ impl<'w> Builder<'w> {
                     Node::Role { arn: principal.clone() }
                 });
                 if let Some(r) = role {
-                    let (keys, service) = trust_keys(&iam.roles[r].trust_policy);
+                    let trust = &iam.roles[r].trust_policy;
+                    let (keys, service) =
+                        trusts.entry(trust.text().as_ptr() as usize).or_insert_with(|| trust_keys(trust)).clone();
                     for k in &keys {
                         b.trusted_by.entry(k.clone()).or_default().push(node);
                     }
@@ -578,14 +604,13 @@ impl<'w> Builder<'w> {
                     }
                 }
                 // A closed account's principals cannot act (World::decide fails for them).
-                let Ok(caller) = world.principal_caller(&principal) else { continue };
+                if !open {
+                    continue;
+                }
                 b.by_account.entry(account.clone()).or_default().push(b.actors.len());
-                let source = match (user, role) {
-                    (Some(u), _) => crate::auth::PolicySource::User(u),
-                    (_, r) => crate::auth::PolicySource::Role(r.map_or("", String::as_str)),
-                };
-                let actions = b.statements_of(account, &source);
-                b.actors.push(Actor { node, caller, user: user.cloned(), role: role.cloned(), actions });
+                let (user, role) = (user.cloned(), role.cloned());
+                let (caller, actions) = (OnceCell::new(), OnceCell::new());
+                b.actors.push(Actor { node, arn: principal, account: account.clone(), caller, user, role, actions });
             }
         }
         b
@@ -628,7 +653,7 @@ impl<'w> Builder<'w> {
     /// The actor whose principal ARN is `principal`.
     fn actor_by_arn(&self, principal: &str) -> Option<usize> {
         let account = arn::account_of(principal)?;
-        self.by_account.get(account)?.iter().copied().find(|&a| self.actors[a].caller.principal.principal_arn == principal)
+        self.by_account.get(account)?.iter().copied().find(|&a| self.actors[a].arn == principal)
     }
 
     /// The actors whose edges can lie on a path to `target` (a backward closure): an actor with
@@ -638,7 +663,9 @@ impl<'w> Builder<'w> {
     /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
     fn closure(&mut self, target: NodeIndex, plain: &mut HashMap<usize, Vec<(NodeIndex, Edge)>>) -> Vec<bool> {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
-        let granter: Vec<bool> = (0..self.actors.len()).map(|a| GRANTS.iter().any(|g| self.may(a, g))).collect();
+        // Whether an actor's policies name a grant action, asked when needed.
+        let mut granter: Vec<Option<bool>> = vec![None; self.actors.len()];
+        let mut names_a_grant = |b: &Self, a: usize| *granter[a].get_or_insert_with(|| GRANTS.iter().any(|g| b.may(a, g)));
         let actor_of: HashMap<NodeIndex, usize> = self.actors.iter().enumerate().map(|(i, x)| (x.node, i)).collect();
         let mut relevant = vec![false; self.actors.len()];
         let mut escalation_asked = vec![false; self.actors.len()];
@@ -660,12 +687,12 @@ impl<'w> Builder<'w> {
                 let node = self.actors[a].node;
                 let mut granters: Vec<usize> = vec![a];
                 for g in self.candidates(node, &everyone) {
-                    if granter[g] && g != a && self.plain_edges(g, plain).iter().any(|(t, _)| *t == node) {
+                    if g != a && names_a_grant(self, g) && self.plain_edges(g, plain).iter().any(|(t, _)| *t == node) {
                         granters.push(g);
                     }
                 }
                 for g in granters {
-                    if granter[g] && !relevant[g] {
+                    if !relevant[g] && names_a_grant(self, g) {
                         relevant[g] = true;
                         queue.push_back(self.actors[g].node);
                     }
@@ -673,6 +700,14 @@ impl<'w> Builder<'w> {
             }
         }
         relevant
+    }
+
+    /// Gives actor `g` any permission (or takes it back), for its escalated node's edges.
+    fn set_granted(&mut self, g: usize, granted: Option<Policy>) {
+        self.caller(g);
+        if let Some(Some(c)) = self.actors[g].caller.get_mut() {
+            c.granted = granted;
+        }
     }
 
     /// Actor `a`'s plain edges, asked once.
@@ -728,10 +763,10 @@ impl<'w> Builder<'w> {
             let node = b.actors[g].node;
             // The grantee's own edges, whether or not it was expanded.
             let plain_targets: BTreeSet<NodeIndex> = b.plain_edges(g, &mut plain).iter().map(|(t, _)| *t).collect();
-            b.actors[g].caller.granted = Some(b.any.clone());
+            b.set_granted(g, Some(b.any.clone()));
             let more: Vec<(NodeIndex, Edge)> =
                 b.edges_from(g).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
-            b.actors[g].caller.granted = None;
+            b.set_granted(g, None);
             escalated.insert(g, more);
         }
         let mut kept_grants = Vec::new();
@@ -741,7 +776,7 @@ impl<'w> Builder<'w> {
             // Worth a step only when it leads the granter somewhere it does not go already.
             let known = reach.get(&from).unwrap_or(&nowhere);
             if escalated.get(&g).is_some_and(|more| more.iter().any(|(t, _)| *t != from && !known.contains(t))) {
-                let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
+                let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
                 edges.push((from, node, e.clone()));
                 used.insert(g);
             }
@@ -751,7 +786,7 @@ impl<'w> Builder<'w> {
             if !used.contains(&g) {
                 continue;
             }
-            let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
+            let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
         let mut graph = std::mem::take(&mut b.graph);
