@@ -501,7 +501,7 @@ impl<'w> Builder<'w> {
     }
 
     /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
-    fn grant(&mut self, a: usize, g: usize) -> Option<Edge> {
+    fn grant(&self, a: usize, g: usize) -> Option<Edge> {
         let world = self.world;
         let account = self.actors[g].account.clone();
         let iam = world.iam.account(&account)?;
@@ -661,45 +661,93 @@ impl<'w> Builder<'w> {
     /// given any permission, every actor that might give it that permission (itself, or one with
     /// an edge to it, whose policies name a grant action). Building only their edges gives the
     /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
-    fn closure(&mut self, target: NodeIndex, plain: &mut HashMap<usize, Vec<(NodeIndex, Edge)>>) -> Vec<bool> {
+    fn closure(&mut self, target: NodeIndex) -> Vec<bool> {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
-        // Whether an actor's policies name a grant action, asked when needed.
-        let mut granter: Vec<Option<bool>> = vec![None; self.actors.len()];
-        let mut names_a_grant = |b: &Self, a: usize| *granter[a].get_or_insert_with(|| GRANTS.iter().any(|g| b.may(a, g)));
-        let actor_of: HashMap<NodeIndex, usize> = self.actors.iter().enumerate().map(|(i, x)| (x.node, i)).collect();
         let mut relevant = vec![false; self.actors.len()];
-        let mut escalation_asked = vec![false; self.actors.len()];
+        // Per actor: who might give it any permission (asked once).
+        let mut granters: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut queue = VecDeque::from([target]);
         while let Some(v) = queue.pop_front() {
             for a in self.candidates(v, &everyone) {
-                if actor_of.get(&v) == Some(&a) {
+                if self.actors[a].node == v {
                     continue;
                 }
-                if !relevant[a] && self.plain_edges(a, plain).iter().any(|(t, _)| *t == v) {
+                if !relevant[a] && self.edge_to(a, v) {
                     relevant[a] = true;
                     queue.push_back(self.actors[a].node);
                 }
                 // a with any permission might reach v: whoever might give it that permission.
-                if escalation_asked[a] {
+                if !granters.contains_key(&a) {
+                    let found = self.granters_of(a, &everyone);
+                    granters.insert(a, found);
+                }
+                if granters[&a].iter().all(|&g| relevant[g]) {
                     continue;
                 }
-                escalation_asked[a] = true;
-                let node = self.actors[a].node;
-                let mut granters: Vec<usize> = vec![a];
-                for g in self.candidates(node, &everyone) {
-                    if g != a && names_a_grant(self, g) && self.plain_edges(g, plain).iter().any(|(t, _)| *t == node) {
-                        granters.push(g);
-                    }
-                }
-                for g in granters {
-                    if !relevant[g] && names_a_grant(self, g) {
-                        relevant[g] = true;
-                        queue.push_back(self.actors[g].node);
+                self.set_granted(a, Some(self.any.clone()));
+                let escalated = self.edge_to(a, v);
+                self.set_granted(a, None);
+                if escalated {
+                    for &g in &granters[&a] {
+                        if !relevant[g] {
+                            relevant[g] = true;
+                            queue.push_back(self.actors[g].node);
+                        }
                     }
                 }
             }
         }
         relevant
+    }
+
+    /// The actors that may give actor `a` any permission: itself, or one with an edge to it,
+    /// whose grant ([`Builder::grant`]) the engine allows.
+    fn granters_of(&self, a: usize, everyone: &[usize]) -> Vec<usize> {
+        let node = self.actors[a].node;
+        let mut out = Vec::new();
+        for g in self.candidates(node, everyone) {
+            let names_a_grant = GRANTS.iter().any(|action| self.may(g, action));
+            if names_a_grant && (g == a || self.edge_to(g, node)) && self.grant(g, a).is_some() {
+                out.push(g);
+            }
+        }
+        if !out.contains(&a) && GRANTS.iter().any(|action| self.may(a, action)) && self.grant(a, a).is_some() {
+            out.push(a);
+        }
+        out
+    }
+
+    /// Whether actor `a` may have an edge to `v` ([`Builder::edges_from`] asked for that one
+    /// target; it may say yes where the edge is of a kind that does not apply to `v`).
+    fn edge_to(&self, a: usize, v: NodeIndex) -> bool {
+        let actor = &self.actors[a];
+        if actor.node == v {
+            return false;
+        }
+        match &self.graph[v] {
+            Node::Root { account } => {
+                crate::sts::root_session_permitted(self.world, &actor.account, account).is_ok()
+                    && self.decide(a, "sts:AssumeRoot", &arn::root(account)).is_some()
+            }
+            Node::Escalated { .. } => false,
+            Node::User { arn } | Node::Role { arn } => {
+                let keys = self.role_keys.get(&v).map_or(&[][..], Vec::as_slice);
+                let named = keys.iter().any(|k| *k == actor.arn || k == "*")
+                    || keys.contains(&actor.account) && self.may(a, "sts:AssumeRole");
+                if named && self.decide(a, "sts:AssumeRole", arn).is_some() {
+                    return true;
+                }
+                let takeovers = [
+                    "iam:CreateAccessKey",
+                    "iam:CreateLoginProfile",
+                    "iam:UpdateLoginProfile",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:PassRole",
+                ];
+                arn::account_of(arn) == Some(actor.account.as_str())
+                    && takeovers.iter().any(|action| self.may(a, action) && self.decide(a, action, arn).is_some())
+            }
+        }
     }
 
     /// Gives actor `g` any permission (or takes it back), for its escalated node's edges.
@@ -823,9 +871,8 @@ impl AccessGraph {
     pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
         let mut b = Builder::new(world);
         let Some(&t) = b.index.get(target) else { return b.finish(Some(&[]), HashMap::new()) };
-        let mut plain = HashMap::new();
-        let relevant = b.closure(t, &mut plain);
-        b.finish(Some(&relevant), plain)
+        let relevant = b.closure(t);
+        b.finish(Some(&relevant), HashMap::new())
     }
 
     /// The node of a principal, if the graph has it.
