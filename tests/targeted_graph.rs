@@ -21,8 +21,12 @@ fn nodes(world: &World) -> Vec<Node> {
     let mut out = Vec::new();
     for (account, iam) in &world.iam.accounts {
         out.push(Node::Root { account: account.clone() });
-        out.extend(iam.users.values().map(|u| Node::User { arn: format!("arn:aws:iam::{account}:user{}{}", u.path, u.name) }));
-        out.extend(iam.roles.values().map(|r| Node::Role { arn: format!("arn:aws:iam::{account}:role{}{}", r.path, r.name) }));
+        out.extend(
+            iam.users.values().map(|u| Node::User { arn: format!("arn:aws:iam::{account}:user{}{}", u.path, u.name) }),
+        );
+        out.extend(
+            iam.roles.values().map(|r| Node::Role { arn: format!("arn:aws:iam::{account}:role{}{}", r.path, r.name) }),
+        );
     }
     out
 }
@@ -57,7 +61,8 @@ fn small_synthetic_estates_answer_as_the_full_graph() {
     for seed in [1, 2, 3, 7] {
         for root_sessions in [false, true] {
             let session = synthetic(8, seed, root_sessions);
-            let roots: Vec<Node> = nodes(&session.world).into_iter().filter(|n| matches!(n, Node::Root { .. })).collect();
+            let roots: Vec<Node> =
+                nodes(&session.world).into_iter().filter(|n| matches!(n, Node::Root { .. })).collect();
             reached += same_answers(&session.world, &roots);
         }
     }

@@ -30,6 +30,9 @@
 //! accounts it names, everyone for `"*"`), not from every principal; the same-account edges are
 //! asked only for principals whose identity policies allow the action on some resource.
 //!
+//! Questions about one target ([`who_can_become_root`], [`path`]) build only the edges of the
+//! actors that may reach it ([`AccessGraph::build_towards`]): the same paths, far fewer decisions.
+//!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
 use std::cell::{OnceCell, RefCell};
@@ -389,7 +392,9 @@ impl<'w> Builder<'w> {
             let mut cache = self.actions.borrow_mut();
             policies
                 .iter()
-                .map(|(_, p)| cache.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone())
+                .map(|(_, p)| {
+                    cache.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
+                })
                 .collect()
         })
     }
