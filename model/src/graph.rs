@@ -682,9 +682,8 @@ impl<'w> Builder<'w> {
                     queue.push_back(self.actors[a].node);
                 }
                 // a with any permission might reach v: whoever might give it that permission.
-                if !granters.contains_key(&a) {
-                    let found = self.granters_of(a, &everyone);
-                    granters.insert(a, found);
+                if let std::collections::hash_map::Entry::Vacant(slot) = granters.entry(a) {
+                    slot.insert(self.granters_of(a, &everyone));
                 }
                 if granters[&a].iter().all(|&g| relevant[g]) {
                     continue;
@@ -769,11 +768,7 @@ impl<'w> Builder<'w> {
         a: usize,
         plain: &'p mut HashMap<usize, Vec<(NodeIndex, Edge)>>,
     ) -> &'p Vec<(NodeIndex, Edge)> {
-        if !plain.contains_key(&a) {
-            let edges = self.edges_from(a);
-            plain.insert(a, edges);
-        }
-        &plain[&a]
+        plain.entry(a).or_insert_with(|| self.edges_from(a))
     }
 
     /// The graph, with the edges of the actors `expand` marks (all of them for `None`).
