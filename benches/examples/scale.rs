@@ -79,13 +79,17 @@ fn main() {
     let mgmt = session.world.organizations.org.as_ref().expect("an organization").management_account.clone();
     let member = session.world.organizations.org.as_ref().unwrap().accounts.keys().find(|a| **a != mgmt).cloned();
     if let Some(member) = member {
-        let t = Instant::now();
-        let text = rootsim_model::graph::who_can_become_root(&session.world, &member);
-        println!(
-            "who-can-become-root {member}: {:.0} ms, {} lines",
-            t.elapsed().as_secs_f64() * 1e3,
-            text.lines().count()
-        );
+        let who = |world: &World, how: &str| {
+            let t = Instant::now();
+            let text = rootsim_model::graph::who_can_become_root(world, &member);
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            println!("who-can-become-root {member}{how}: {ms:.0} ms, {} lines", text.lines().count());
+        };
+        who(&session.world, "");
+        // With centralized root access on, the management account's principals reach every member.
+        session.run("aws organizations enable-aws-service-access --service-principal iam.amazonaws.com").expect_ok();
+        session.run("aws iam enable-organizations-root-sessions").expect_ok();
+        who(&session.world, " with root sessions on");
     }
     println!("peak RSS at the end: {}", peak_rss());
 }

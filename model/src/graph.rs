@@ -30,8 +30,12 @@
 //! accounts it names, everyone for `"*"`), not from every principal; the same-account edges are
 //! asked only for principals whose identity policies allow the action on some resource.
 //!
+//! Questions about one target ([`who_can_become_root`], [`path`]) build only the edges of the
+//! actors that may reach it ([`AccessGraph::build_towards`]): the same paths, far fewer decisions.
+//!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -232,15 +236,24 @@ fn any_permission() -> Policy {
 }
 
 /// A user or role that can act, resolved once.
+///
+/// Its caller and its policies' actions are read on first use: a graph built towards one node
+/// asks about few of a large estate's actors.
 struct Actor {
     node: NodeIndex,
-    caller: Caller,
+    /// Its principal ARN.
+    arn: String,
+    /// Its account.
+    account: String,
+    /// As [`World::principal_caller`] resolves it (`None` if it cannot, which an open account's
+    /// existing user or role always can).
+    caller: OnceCell<Option<Caller>>,
     /// `Some(lower-cased key)` for a user.
     user: Option<String>,
     /// `Some(lower-cased key)` for a role.
     role: Option<String>,
     /// The Allow statements' actions of its identity policies, lower-cased (the pre-filter).
-    actions: Vec<Rc<Statements>>,
+    actions: OnceCell<Vec<Rc<Statements>>>,
 }
 
 /// The Allow statements of one policy: (`NotAction`?, lower-cased action patterns).
@@ -333,12 +346,14 @@ struct Builder<'w> {
     actors: Vec<Actor>,
     /// Roles by the trust keys that name them (ARN, account ID, `"*"`).
     trusted_by: HashMap<String, Vec<NodeIndex>>,
+    /// Each role's trust keys (what [`trust_keys`] reads from its trust policy).
+    role_keys: HashMap<NodeIndex, Vec<String>>,
     /// Roles whose trust policy trusts an AWS service (PassRole targets).
     service_roles: BTreeSet<NodeIndex>,
     /// Users and roles of each account.
     by_account: BTreeMap<String, Vec<usize>>,
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
-    actions: HashMap<usize, Rc<Statements>>,
+    actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
 }
 
@@ -355,24 +370,37 @@ impl<'w> Builder<'w> {
     /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
     /// permission): without that, no same-account IAM action can be allowed, so none is asked.
     fn may(&self, a: usize, action: &str) -> bool {
+        self.caller(a).is_some_and(|c| c.granted.is_some()) || names(self.actions_of(a), action)
+    }
+
+    /// Actor `a`'s caller, resolved on first use.
+    fn caller(&self, a: usize) -> Option<&Caller> {
         let actor = &self.actors[a];
-        actor.caller.granted.is_some() || names(&actor.actions, action)
+        actor.caller.get_or_init(|| self.world.principal_caller(&actor.arn).ok()).as_ref()
     }
 
-    /// The Allow statements' actions of a principal's identity policies, each policy read once.
-    fn statements_of(&mut self, account: &str, source: &crate::auth::PolicySource) -> Vec<Rc<Statements>> {
-        let Some(iam) = self.world.iam.account(account) else { return Vec::new() };
-        let (policies, _) = crate::auth::identity_policies(iam, source);
-        policies
-            .iter()
-            .map(|(_, p)| {
-                self.actions.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
-            })
-            .collect()
+    /// The Allow statements' actions of actor `a`'s identity policies, each policy read once.
+    fn actions_of(&self, a: usize) -> &[Rc<Statements>] {
+        let actor = &self.actors[a];
+        actor.actions.get_or_init(|| {
+            let Some(iam) = self.world.iam.account(&actor.account) else { return Vec::new() };
+            let source = match (&actor.user, &actor.role) {
+                (Some(u), _) => crate::auth::PolicySource::User(u),
+                (_, r) => crate::auth::PolicySource::Role(r.as_deref().unwrap_or("")),
+            };
+            let (policies, _) = crate::auth::identity_policies(iam, &source);
+            let mut cache = self.actions.borrow_mut();
+            policies
+                .iter()
+                .map(|(_, p)| {
+                    cache.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
+                })
+                .collect()
+        })
     }
 
-    fn decide(&self, actor: &Actor, action: &str, resource: &str) -> Option<Edge> {
-        let record = self.world.decide_for(&actor.caller, action, resource);
+    fn decide(&self, a: usize, action: &str, resource: &str) -> Option<Edge> {
+        let record = self.world.decide_for(self.caller(a)?, action, resource);
         record.decision.is_allowed().then(|| Edge {
             kind: EdgeKind::AssumeRole,
             action: action.to_string(),
@@ -385,11 +413,11 @@ impl<'w> Builder<'w> {
     fn edges_from(&mut self, a: usize) -> Vec<(NodeIndex, Edge)> {
         let mut out: BTreeMap<NodeIndex, Edge> = BTreeMap::new();
         let world = self.world;
-        let account = self.actors[a].caller.account.clone();
+        let account = self.actors[a].account.clone();
         // AssumeRole: the roles whose trust policy names this principal, its account or anyone.
         // A trust policy naming the principal itself or anyone may let it in alone; one naming
         // its account needs its identity policies to allow sts:AssumeRole too (STS-ASSUME-ROLE).
-        let own = self.actors[a].caller.principal.principal_arn.clone();
+        let own = self.actors[a].arn.clone();
         let keys: &[&str] =
             if self.may(a, "sts:AssumeRole") { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
         let mut roles: Vec<NodeIndex> = keys
@@ -402,7 +430,7 @@ impl<'w> Builder<'w> {
         roles.sort();
         roles.dedup();
         for r in roles {
-            if let Some(e) = self.decide(&self.actors[a], "sts:AssumeRole", &self.graph[r].arn()) {
+            if let Some(e) = self.decide(a, "sts:AssumeRole", &self.graph[r].arn()) {
                 out.entry(r).or_insert(Edge { kind: EdgeKind::AssumeRole, ..e });
             }
         }
@@ -410,7 +438,7 @@ impl<'w> Builder<'w> {
         if let Some(org) = world.organizations.of_account(&account) {
             for target in org.accounts.keys() {
                 if crate::sts::root_session_permitted(world, &account, target).is_ok() {
-                    if let Some(e) = self.decide(&self.actors[a], "sts:AssumeRoot", &arn::root(target)) {
+                    if let Some(e) = self.decide(a, "sts:AssumeRoot", &arn::root(target)) {
                         let node = self.add(Node::Root { account: target.clone() });
                         out.entry(node).or_insert(Edge { kind: EdgeKind::AssumeRoot, ..e });
                     }
@@ -431,7 +459,7 @@ impl<'w> Builder<'w> {
         }
         let iam = world.iam.account(&account);
         for &p in self.by_account.get(&account).into_iter().flatten() {
-            let (actor, target) = (&self.actors[a], &self.actors[p]);
+            let target = &self.actors[p];
             if p == a || out.contains_key(&target.node) {
                 continue;
             }
@@ -448,7 +476,7 @@ impl<'w> Builder<'w> {
                 if !applies {
                     continue;
                 }
-                if let Some(e) = self.decide(actor, action, &target.caller.principal.principal_arn) {
+                if let Some(e) = self.decide(a, action, &target.arn) {
                     out.insert(target.node, Edge { kind, ..e });
                     break;
                 }
@@ -462,8 +490,8 @@ impl<'w> Builder<'w> {
     /// root users when its account may start root sessions. A superset: nothing is decided.
     fn possible_targets(&self, g: usize) -> BTreeSet<NodeIndex> {
         let actor = &self.actors[g];
-        let account = actor.caller.account.as_str();
-        let keys = [actor.caller.principal.principal_arn.as_str(), account, "*"];
+        let account = actor.account.as_str();
+        let keys = [actor.arn.as_str(), account, "*"];
         let mut out: BTreeSet<NodeIndex> =
             keys.iter().filter_map(|k| self.trusted_by.get(*k)).flatten().copied().collect();
         out.extend(self.by_account.get(account).into_iter().flatten().map(|&p| self.actors[p].node));
@@ -478,11 +506,11 @@ impl<'w> Builder<'w> {
     }
 
     /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
-    fn grant(&mut self, a: usize, g: usize) -> Option<Edge> {
+    fn grant(&self, a: usize, g: usize) -> Option<Edge> {
         let world = self.world;
-        let account = self.actors[g].caller.account.clone();
+        let account = self.actors[g].account.clone();
         let iam = world.iam.account(&account)?;
-        let target = self.actors[g].caller.principal.principal_arn.clone();
+        let target = self.actors[g].arn.clone();
         let group_arn = |name: &str| -> String {
             let grp = iam.groups.get(&name.to_ascii_lowercase());
             arn::iam(&account, "group", grp.map_or("/", |g| g.path.as_str()), grp.map_or(name, |g| g.name.as_str()))
@@ -513,7 +541,7 @@ impl<'w> Builder<'w> {
             if !self.may(a, action) {
                 continue;
             }
-            if let Some(e) = self.decide(&self.actors[a], action, &resource) {
+            if let Some(e) = self.decide(a, action, &resource) {
                 return Some(Edge { kind: EdgeKind::Grant, ..e });
             }
         }
@@ -521,9 +549,9 @@ impl<'w> Builder<'w> {
         if user.is_some() && self.may(a, "iam:AddUserToGroup") {
             let groups: Vec<String> = iam.groups.values().map(|grp| group_arn(&grp.name)).collect();
             for grp in groups {
-                let Some(add) = self.decide(&self.actors[a], "iam:AddUserToGroup", &grp) else { continue };
+                let Some(add) = self.decide(a, "iam:AddUserToGroup", &grp) else { continue };
                 for action in ["iam:AttachGroupPolicy", "iam:PutGroupPolicy"] {
-                    if let Some(change) = self.decide(&self.actors[a], action, &grp) {
+                    if let Some(change) = self.decide(a, action, &grp) {
                         let mut allowed_by = add.allowed_by.clone();
                         allowed_by.extend(change.allowed_by);
                         return Some(Edge {
@@ -540,22 +568,26 @@ impl<'w> Builder<'w> {
     }
 }
 
-impl AccessGraph {
-    /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
-    pub fn build(world: &World) -> AccessGraph {
+impl<'w> Builder<'w> {
+    /// Every node and actor of the world, no edge yet.
+    fn new(world: &'w World) -> Builder<'w> {
         let mut b = Builder {
             world,
             graph: DiGraph::new(),
             index: BTreeMap::new(),
             actors: Vec::new(),
             trusted_by: HashMap::new(),
+            role_keys: HashMap::new(),
             service_roles: BTreeSet::new(),
             by_account: BTreeMap::new(),
-            actions: HashMap::new(),
+            actions: RefCell::new(HashMap::new()),
             any: any_permission(),
         };
+        // Trust keys per policy text: estates share trust documents between roles.
+        let mut trusts: HashMap<usize, (Vec<String>, bool)> = HashMap::new();
         for (account, iam) in &world.iam.accounts {
             b.add(Node::Root { account: account.clone() });
+            let open = world.accounts.check_open(account, world.clock.now()).is_ok();
             let users = iam.users.iter().map(|(k, u)| (Some(k), None, arn::iam(account, "user", &u.path, &u.name)));
             let roles = iam.roles.iter().map(|(k, r)| (None, Some(k), arn::iam(account, "role", &r.path, &r.name)));
             for (user, role, principal) in users.chain(roles).collect::<Vec<_>>() {
@@ -565,28 +597,187 @@ impl AccessGraph {
                     Node::Role { arn: principal.clone() }
                 });
                 if let Some(r) = role {
-                    let (keys, service) = trust_keys(&iam.roles[r].trust_policy);
-                    for k in keys {
-                        b.trusted_by.entry(k).or_default().push(node);
+                    let trust = &iam.roles[r].trust_policy;
+                    let (keys, service) =
+                        trusts.entry(trust.text().as_ptr() as usize).or_insert_with(|| trust_keys(trust)).clone();
+                    for k in &keys {
+                        b.trusted_by.entry(k.clone()).or_default().push(node);
                     }
+                    b.role_keys.insert(node, keys);
                     if service {
                         b.service_roles.insert(node);
                     }
                 }
                 // A closed account's principals cannot act (World::decide fails for them).
-                let Ok(caller) = world.principal_caller(&principal) else { continue };
+                if !open {
+                    continue;
+                }
                 b.by_account.entry(account.clone()).or_default().push(b.actors.len());
-                let source = match (user, role) {
-                    (Some(u), _) => crate::auth::PolicySource::User(u),
-                    (_, r) => crate::auth::PolicySource::Role(r.map_or("", String::as_str)),
-                };
-                let actions = b.statements_of(account, &source);
-                b.actors.push(Actor { node, caller, user: user.cloned(), role: role.cloned(), actions });
+                let (user, role) = (user.cloned(), role.cloned());
+                let (caller, actions) = (OnceCell::new(), OnceCell::new());
+                b.actors.push(Actor { node, arn: principal, account: account.clone(), caller, user, role, actions });
             }
         }
+        b
+    }
+
+    /// The actors that could have an edge into `v`, plain or once given any permission: a
+    /// superset, from the same sources [`Builder::edges_from`] reads (trust keys, the account,
+    /// the accounts that may start root sessions in `v`'s account). Nothing is decided.
+    fn candidates(&self, v: NodeIndex, everyone: &[usize]) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        match &self.graph[v] {
+            Node::Root { account } => {
+                for (acct, actors) in &self.by_account {
+                    if crate::sts::root_session_permitted(self.world, acct, account).is_ok() {
+                        out.extend(actors);
+                    }
+                }
+            }
+            Node::User { arn } | Node::Role { arn } => {
+                let account = arn::account_of(arn).unwrap_or("");
+                out.extend(self.by_account.get(account).into_iter().flatten());
+                for k in self.role_keys.get(&v).into_iter().flatten() {
+                    if k == "*" {
+                        return everyone.to_vec();
+                    }
+                    if let Some(actors) = self.by_account.get(k.as_str()) {
+                        out.extend(actors);
+                    } else if let Some(a) = self.actor_by_arn(k) {
+                        out.push(a);
+                    }
+                }
+            }
+            Node::Escalated { .. } => {}
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The actor whose principal ARN is `principal`.
+    fn actor_by_arn(&self, principal: &str) -> Option<usize> {
+        let account = arn::account_of(principal)?;
+        self.by_account.get(account)?.iter().copied().find(|&a| self.actors[a].arn == principal)
+    }
+
+    /// The actors whose edges can lie on a path to `target` (a backward closure): an actor with
+    /// an edge into a node of the closure, and, for an actor that could reach such a node once
+    /// given any permission, every actor that might give it that permission (itself, or one with
+    /// an edge to it, whose policies name a grant action). Building only their edges gives the
+    /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
+    fn closure(&mut self, target: NodeIndex) -> Vec<bool> {
+        let everyone: Vec<usize> = (0..self.actors.len()).collect();
+        let mut relevant = vec![false; self.actors.len()];
+        // Per actor: who might give it any permission (asked once).
+        let mut granters: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut queue = VecDeque::from([target]);
+        while let Some(v) = queue.pop_front() {
+            for a in self.candidates(v, &everyone) {
+                if self.actors[a].node == v {
+                    continue;
+                }
+                if !relevant[a] && self.edge_to(a, v) {
+                    relevant[a] = true;
+                    queue.push_back(self.actors[a].node);
+                }
+                // a with any permission might reach v: whoever might give it that permission.
+                if let std::collections::hash_map::Entry::Vacant(slot) = granters.entry(a) {
+                    slot.insert(self.granters_of(a, &everyone));
+                }
+                if granters[&a].iter().all(|&g| relevant[g]) {
+                    continue;
+                }
+                self.set_granted(a, Some(self.any.clone()));
+                let escalated = self.edge_to(a, v);
+                self.set_granted(a, None);
+                if escalated {
+                    for &g in &granters[&a] {
+                        if !relevant[g] {
+                            relevant[g] = true;
+                            queue.push_back(self.actors[g].node);
+                        }
+                    }
+                }
+            }
+        }
+        relevant
+    }
+
+    /// The actors that may give actor `a` any permission: itself, or one with an edge to it,
+    /// whose grant ([`Builder::grant`]) the engine allows.
+    fn granters_of(&self, a: usize, everyone: &[usize]) -> Vec<usize> {
+        let node = self.actors[a].node;
+        let mut out = Vec::new();
+        for g in self.candidates(node, everyone) {
+            let names_a_grant = GRANTS.iter().any(|action| self.may(g, action));
+            if names_a_grant && (g == a || self.edge_to(g, node)) && self.grant(g, a).is_some() {
+                out.push(g);
+            }
+        }
+        if !out.contains(&a) && GRANTS.iter().any(|action| self.may(a, action)) && self.grant(a, a).is_some() {
+            out.push(a);
+        }
+        out
+    }
+
+    /// Whether actor `a` may have an edge to `v` ([`Builder::edges_from`] asked for that one
+    /// target; it may say yes where the edge is of a kind that does not apply to `v`).
+    fn edge_to(&self, a: usize, v: NodeIndex) -> bool {
+        let actor = &self.actors[a];
+        if actor.node == v {
+            return false;
+        }
+        match &self.graph[v] {
+            Node::Root { account } => {
+                crate::sts::root_session_permitted(self.world, &actor.account, account).is_ok()
+                    && self.decide(a, "sts:AssumeRoot", &arn::root(account)).is_some()
+            }
+            Node::Escalated { .. } => false,
+            Node::User { arn } | Node::Role { arn } => {
+                let keys = self.role_keys.get(&v).map_or(&[][..], Vec::as_slice);
+                let named = keys.iter().any(|k| *k == actor.arn || k == "*")
+                    || keys.contains(&actor.account) && self.may(a, "sts:AssumeRole");
+                if named && self.decide(a, "sts:AssumeRole", arn).is_some() {
+                    return true;
+                }
+                let takeovers = [
+                    "iam:CreateAccessKey",
+                    "iam:CreateLoginProfile",
+                    "iam:UpdateLoginProfile",
+                    "iam:UpdateAssumeRolePolicy",
+                    "iam:PassRole",
+                ];
+                arn::account_of(arn) == Some(actor.account.as_str())
+                    && takeovers.iter().any(|action| self.may(a, action) && self.decide(a, action, arn).is_some())
+            }
+        }
+    }
+
+    /// Gives actor `g` any permission (or takes it back), for its escalated node's edges.
+    fn set_granted(&mut self, g: usize, granted: Option<Policy>) {
+        self.caller(g);
+        if let Some(Some(c)) = self.actors[g].caller.get_mut() {
+            c.granted = granted;
+        }
+    }
+
+    /// Actor `a`'s plain edges, asked once.
+    fn plain_edges<'p>(
+        &mut self,
+        a: usize,
+        plain: &'p mut HashMap<usize, Vec<(NodeIndex, Edge)>>,
+    ) -> &'p Vec<(NodeIndex, Edge)> {
+        plain.entry(a).or_insert_with(|| self.edges_from(a))
+    }
+
+    /// The graph, with the edges of the actors `expand` marks (all of them for `None`).
+    fn finish(mut self, expand: Option<&[bool]>, mut plain: HashMap<usize, Vec<(NodeIndex, Edge)>>) -> AccessGraph {
+        let b = &mut self;
+        let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut edges = Vec::new();
-        for a in 0..b.actors.len() {
-            for (to, e) in b.edges_from(a) {
+        for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
+            for (to, e) in b.plain_edges(a, &mut plain).clone() {
                 edges.push((b.actors[a].node, to, e));
             }
         }
@@ -598,7 +789,7 @@ impl AccessGraph {
         // Grants: to itself, or to a principal it already has an edge to.
         let actor_of: HashMap<NodeIndex, usize> = b.actors.iter().enumerate().map(|(i, x)| (x.node, i)).collect();
         let mut grants = Vec::new();
-        for a in 0..b.actors.len() {
+        for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
             let from = b.actors[a].node;
             let mut grantees = vec![a];
             grantees.extend(reach.get(&from).into_iter().flatten().filter_map(|to| actor_of.get(to)));
@@ -618,11 +809,12 @@ impl AccessGraph {
                 continue;
             }
             let node = b.actors[g].node;
-            let plain = reach.get(&node).unwrap_or(&nowhere);
-            b.actors[g].caller.granted = Some(b.any.clone());
+            // The grantee's own edges, whether or not it was expanded.
+            let plain_targets: BTreeSet<NodeIndex> = b.plain_edges(g, &mut plain).iter().map(|(t, _)| *t).collect();
+            b.set_granted(g, Some(b.any.clone()));
             let more: Vec<(NodeIndex, Edge)> =
-                b.edges_from(g).into_iter().filter(|(t, _)| !plain.contains(t) && *t != node).collect();
-            b.actors[g].caller.granted = None;
+                b.edges_from(g).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
+            b.set_granted(g, None);
             escalated.insert(g, more);
         }
         let mut kept_grants = Vec::new();
@@ -632,7 +824,7 @@ impl AccessGraph {
             // Worth a step only when it leads the granter somewhere it does not go already.
             let known = reach.get(&from).unwrap_or(&nowhere);
             if escalated.get(&g).is_some_and(|more| more.iter().any(|(t, _)| *t != from && !known.contains(t))) {
-                let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
+                let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
                 edges.push((from, node, e.clone()));
                 used.insert(g);
             }
@@ -642,14 +834,45 @@ impl AccessGraph {
             if !used.contains(&g) {
                 continue;
             }
-            let node = b.add(Node::Escalated { arn: b.actors[g].caller.principal.principal_arn.clone() });
+            let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
-        let mut graph = b.graph;
+        let mut graph = std::mem::take(&mut b.graph);
         for (a, t, e) in edges {
             graph.add_edge(a, t, e);
         }
-        AccessGraph { graph, index: b.index, grants: kept_grants }
+        AccessGraph { graph, index: std::mem::take(&mut b.index), grants: kept_grants }
+    }
+}
+
+/// The actions by which one principal gives another (or itself) any permission ([`Builder::grant`]).
+const GRANTS: [&str; 8] = [
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:AddUserToGroup",
+];
+
+impl AccessGraph {
+    /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
+    pub fn build(world: &World) -> AccessGraph {
+        Builder::new(world).finish(None, HashMap::new())
+    }
+
+    /// The part of the graph that can reach `target`: every node, but only the edges of the
+    /// actors in a backward closure from `target` (and the escalated nodes their grants lead
+    /// to). Every path into `target` is the one [`AccessGraph::build`] gives: an actor outside
+    /// the closure has no edge, plain or through a grant, into a node that reaches `target`.
+    /// Much cheaper on a large estate, whose edges mostly lead elsewhere.
+    pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
+        let mut b = Builder::new(world);
+        let Some(&t) = b.index.get(target) else { return b.finish(Some(&[]), HashMap::new()) };
+        let relevant = b.closure(t);
+        b.finish(Some(&relevant), HashMap::new())
     }
 
     /// The node of a principal, if the graph has it.
@@ -733,7 +956,7 @@ pub fn explained(path: &Path, indent: &str) -> String {
 /// Who could end up acting as `account`'s root user: its own root user (through its
 /// credentials), and every principal with a path to it in the graph, each path explained.
 pub fn who_can_become_root(world: &World, account: &str) -> String {
-    let graph = AccessGraph::build(world);
+    let graph = AccessGraph::build_towards(world, &Node::Root { account: account.to_string() });
     let name = world.accounts.get(account).map_or("?", |a| a.name.as_str());
     let mut out = format!("Who can become the root user of {name} ({account}):\n");
     let root = &world.iam.accounts.get(account).map(|i| &i.root);
@@ -804,7 +1027,7 @@ pub fn find_principal(world: &World, name: &str) -> AwsResult<Node> {
 /// The shortest way from one principal to another, each step explained.
 pub fn path(world: &World, from: &str, to: &str) -> AwsResult<String> {
     let (a, b) = (find_principal(world, from)?, find_principal(world, to)?);
-    let graph = AccessGraph::build(world);
+    let graph = AccessGraph::build_towards(world, &b);
     Ok(match graph.shortest_path(&a, &b) {
         Some(p) if p.len() == 1 => format!("{} is {}: no step needed.", a.arn(), b.arn()),
         Some(p) => format!(
