@@ -625,11 +625,8 @@ impl World {
         // Each account's place in the organization is found once: the caller's serves its
         // principal keys and SCPs, the resource's its keys and RCPs, and they are usually the same.
         let caller_place = self.place(&caller.account);
-        let principal_place = if caller.principal.account == caller.account {
-            None
-        } else {
-            Some(self.place(&caller.principal.account))
-        };
+        let principal_place =
+            if caller.principal.account == caller.account { None } else { Some(self.place(&caller.principal.account)) };
         let principal_place = principal_place.as_ref().unwrap_or(&caller_place).as_ref();
         let resource_place = match resource_account.as_deref() {
             Some(ra) if ra == caller.account => None,
@@ -661,13 +658,12 @@ impl World {
             caller_place.as_ref().and_then(|p| p.levels("SERVICE_CONTROL_POLICY"))
         };
         let service = action.split(':').next().unwrap_or("");
-        let rcp_levels = if RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
-            && !caller.principal.service_linked_role
-        {
-            resource_place.and_then(|p| p.levels("RESOURCE_CONTROL_POLICY"))
-        } else {
-            None
-        };
+        let rcp_levels =
+            if RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)) && !caller.principal.service_linked_role {
+                resource_place.and_then(|p| p.levels("RESOURCE_CONTROL_POLICY"))
+            } else {
+                None
+            };
         let scp_named = scp_levels.as_deref().map(named_levels);
         let scp_slices: Option<Vec<&[NamedPolicy]>> =
             scp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
