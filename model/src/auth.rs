@@ -11,6 +11,7 @@ use crate::arn;
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::{IamAccount, KeyOwner, KeyStatus};
+use crate::organizations::Organization;
 use crate::policy::{self, Context, Decision, NamedPolicy, Policy, PolicySet, Principal, PrincipalKind, Request};
 use crate::sts::SessionKind;
 use crate::world::World;
@@ -176,9 +177,10 @@ pub fn identity_policies<'a>(
     source: &PolicySource<'a>,
 ) -> (Named<'a>, Option<(String, &'a Policy)>) {
     let mut out = Vec::new();
-    let mut collect = |owner: &str, a: &'a crate::iam::Attachments| {
+    // The owner is named only inside an inline policy's name, formatted only when there is one.
+    let mut collect = |kind: &str, owner: &str, a: &'a crate::iam::Attachments| {
         for (name, p) in &a.inline {
-            out.push((format!("{name} (inline policy of {owner})"), p));
+            out.push((format!("{name} (inline policy of {kind} {owner})"), p));
         }
         for arn in &a.managed {
             if let Some(p) = iam.managed_policy(arn) {
@@ -189,20 +191,20 @@ pub fn identity_policies<'a>(
     let boundary = match *source {
         PolicySource::Root => None,
         PolicySource::User(key) => iam.users.get(key).and_then(|user| {
-            collect(&format!("user {}", user.name), &user.policies);
+            collect("user", &user.name, &user.policies);
             for g in iam.groups_of(key) {
-                collect(&format!("group {}", g.name), &g.policies);
+                collect("group", &g.name, &g.policies);
             }
             user.boundary.as_ref()
         }),
         PolicySource::Group(key) => {
             if let Some(g) = iam.groups.get(key) {
-                collect(&format!("group {}", g.name), &g.policies);
+                collect("group", &g.name, &g.policies);
             }
             None
         }
         PolicySource::Role(key) => iam.roles.get(key).and_then(|role| {
-            collect(&format!("role {}", role.name), &role.policies);
+            collect("role", &role.name, &role.policies);
             role.boundary.as_ref()
         }),
     };
@@ -213,6 +215,28 @@ pub fn identity_policies<'a>(
 /// Organization policy levels as the engine takes them, named for explanations.
 fn named_levels<'a>(levels: &'a [Vec<(String, &'a Policy)>]) -> Vec<Vec<NamedPolicy<'a>>> {
     levels.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect()
+}
+
+/// An account's organization and its targets from the root ([`Organization::chain`]), found
+/// once per request: the organization's maps are walked by string keys, which made these walks a
+/// large share of a decision when each key and policy level repeated them.
+struct Place<'a> {
+    /// The organization the account belongs to.
+    org: &'a Organization,
+    /// The account.
+    account: &'a str,
+    /// Its chain of targets, `None` only for a corrupt tree.
+    chain: Option<Vec<&'a str>>,
+}
+
+impl<'a> Place<'a> {
+    /// [`Organization::levels`] of the account, from the chain already walked.
+    fn levels(&self, policy_type: &str) -> Option<Vec<Vec<(String, &'a Policy)>>> {
+        if !self.org.governs(self.account, policy_type) {
+            return None;
+        }
+        self.chain.as_ref().map(|chain| self.org.levels_along(chain, policy_type))
+    }
 }
 
 /// The lower-cased key for an IAM name.
@@ -433,6 +457,18 @@ impl World {
     /// The global condition keys that follow from a principal and the request's environment:
     /// who (ARN, account, type, organization), when, from where, over what, in which Region.
     pub fn context_for_principal(&self, p: &Principal, region: &str) -> Context {
+        self.principal_context(p, region, self.place(&p.account).as_ref())
+    }
+
+    /// Where `account` sits in its organization, if it is a member: looked up once per request
+    /// and shared by the principal's and the resource's keys, the SCPs and the RCPs.
+    fn place<'a>(&'a self, account: &'a str) -> Option<Place<'a>> {
+        let org = self.organizations.of_account(account)?;
+        Some(Place { org, account, chain: org.chain(account) })
+    }
+
+    /// [`World::context_for_principal`] with the principal's account's place already found.
+    fn principal_context(&self, p: &Principal, region: &str, place: Option<&Place>) -> Context {
         let mut ctx = Context::new();
         if !p.account.is_empty() {
             ctx.insert("aws:PrincipalArn", p.principal_arn.as_str());
@@ -455,10 +491,10 @@ impl World {
         ctx.insert("aws:SourceIp", SOURCE_IP);
         ctx.insert("aws:RequestedRegion", region);
         ctx.insert("aws:ViaAWSService", "false");
-        if let Some(org) = self.organizations.of_account(&p.account) {
-            ctx.insert("aws:PrincipalOrgID", org.id.as_str());
-            if let Some(path) = org.org_path(&p.account) {
-                ctx.insert_multi("aws:PrincipalOrgPaths", vec![path]);
+        if let Some(place) = place {
+            ctx.insert("aws:PrincipalOrgID", place.org.id.as_str());
+            if let Some(chain) = &place.chain {
+                ctx.insert_multi("aws:PrincipalOrgPaths", vec![place.org.org_path_along(chain)]);
             }
         }
         ctx
@@ -466,7 +502,22 @@ impl World {
 
     /// The request context AWS would build for this caller: the global condition keys.
     pub fn context_for(&self, caller: &Caller, region: &str, resource_account: Option<&str>) -> Context {
-        let mut ctx = self.context_for_principal(&caller.principal, region);
+        let principal = self.place(&caller.principal.account);
+        let resource = resource_account.and_then(|ra| self.place(ra));
+        self.caller_context(caller, region, resource_account, principal.as_ref(), resource.as_ref())
+    }
+
+    /// [`World::context_for`] with the places of the principal's and the resource's accounts
+    /// already found.
+    fn caller_context(
+        &self,
+        caller: &Caller,
+        region: &str,
+        resource_account: Option<&str>,
+        principal: Option<&Place>,
+        resource: Option<&Place>,
+    ) -> Context {
+        let mut ctx = self.principal_context(&caller.principal, region, principal);
         ctx.insert("aws:userid", caller.user_id.as_str());
         if let Some(name) = &caller.username {
             ctx.insert("aws:username", name.as_str());
@@ -498,16 +549,20 @@ impl World {
             CallerKind::Root => None,
         };
         if let Some(tags) = tags {
+            // One buffer for every tag's key name rather than a `format!` per tag.
+            let mut name = String::from("aws:PrincipalTag/");
             for (k, v) in tags {
-                ctx.insert(&format!("aws:PrincipalTag/{k}"), v);
+                name.truncate("aws:PrincipalTag/".len());
+                name.push_str(k);
+                ctx.insert(&name, v);
             }
         }
         if let Some(ra) = resource_account {
             ctx.insert("aws:ResourceAccount", ra);
-            if let Some(org) = self.organizations.of_account(ra) {
-                ctx.insert("aws:ResourceOrgID", &org.id);
-                if let Some(path) = org.org_path(ra) {
-                    ctx.insert_multi("aws:ResourceOrgPaths", vec![path]);
+            if let Some(place) = resource {
+                ctx.insert("aws:ResourceOrgID", &place.org.id);
+                if let Some(chain) = &place.chain {
+                    ctx.insert_multi("aws:ResourceOrgPaths", vec![place.org.org_path_along(chain)]);
                 }
             }
         }
@@ -567,7 +622,20 @@ impl World {
                 .or_else(|| (resource == "*" || !resource.starts_with("arn:")).then(|| caller.account.clone()))
                 .or_else(|| Some(caller.account.clone()))
         };
-        let mut context = self.context_for(caller, region, resource_account.as_deref());
+        // Each account's place in the organization is found once: the caller's serves its
+        // principal keys and SCPs, the resource's its keys and RCPs, and they are usually the same.
+        let caller_place = self.place(&caller.account);
+        let principal_place =
+            if caller.principal.account == caller.account { None } else { Some(self.place(&caller.principal.account)) };
+        let principal_place = principal_place.as_ref().unwrap_or(&caller_place).as_ref();
+        let resource_place = match resource_account.as_deref() {
+            Some(ra) if ra == caller.account => None,
+            Some(ra) => Some(self.place(ra)),
+            None => Some(None),
+        };
+        let resource_place = resource_place.as_ref().unwrap_or(&caller_place).as_ref();
+        let mut context =
+            self.caller_context(caller, region, resource_account.as_deref(), principal_place, resource_place);
         for (k, v) in extra {
             context.insert(k, *v);
         }
@@ -584,20 +652,18 @@ impl World {
         }
         let identity: Vec<NamedPolicy> = identity.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect();
 
-        let org = self.organizations.of_account(&caller.account);
         let scp_levels = if caller.principal.service_linked_role {
             None
         } else {
-            org.and_then(|o| o.levels(&caller.account, "SERVICE_CONTROL_POLICY"))
+            caller_place.as_ref().and_then(|p| p.levels("SERVICE_CONTROL_POLICY"))
         };
-        let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
-        let rcp_levels = if RCP_SERVICES.contains(&service.as_str()) && !caller.principal.service_linked_role {
-            resource_account
-                .as_deref()
-                .and_then(|ra| self.organizations.of_account(ra).and_then(|o| o.levels(ra, "RESOURCE_CONTROL_POLICY")))
-        } else {
-            None
-        };
+        let service = action.split(':').next().unwrap_or("");
+        let rcp_levels =
+            if RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)) && !caller.principal.service_linked_role {
+                resource_place.and_then(|p| p.levels("RESOURCE_CONTROL_POLICY"))
+            } else {
+                None
+            };
         let scp_named = scp_levels.as_deref().map(named_levels);
         let scp_slices: Option<Vec<&[NamedPolicy]>> =
             scp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());

@@ -162,64 +162,94 @@ impl Organization {
 
     /// The targets from the root down to the account: `[root, ou, ..., account]`.
     pub fn path_of(&self, account: &str) -> Option<Vec<String>> {
+        self.chain(account).map(|chain| chain.into_iter().map(str::to_string).collect())
+    }
+
+    /// [`Organization::path_of`] borrowed from the organization: every authorization walks it
+    /// (up to four times: `aws:PrincipalOrgPaths`, `aws:ResourceOrgPaths`, SCPs, RCPs), so it
+    /// copies no ID.
+    pub fn chain<'a>(&'a self, account: &'a str) -> Option<Vec<&'a str>> {
         let membership = self.accounts.get(account)?;
-        let mut chain = vec![account.to_string()];
-        let mut parent = membership.parent.clone();
+        let mut chain = vec![account];
+        let mut parent = membership.parent.as_str();
         // The depth bound keeps a corrupt (cyclic) tree from looping forever.
         for _ in 0..=self.ous.len() {
-            chain.push(parent.clone());
+            chain.push(parent);
             if parent == self.root_id {
                 chain.reverse();
                 return Some(chain);
             }
-            parent = self.ous.get(&parent)?.parent.clone();
+            parent = self.ous.get(parent)?.parent.as_str();
         }
         None
     }
 
     /// `aws:PrincipalOrgPaths` of an account: `o-id/r-id/ou-id/.../`.
     pub fn org_path(&self, account: &str) -> Option<String> {
-        let path = self.path_of(account)?;
+        self.chain(account).map(|chain| self.org_path_along(&chain))
+    }
+
+    /// [`Organization::org_path`] of an account whose [`Organization::chain`] is known.
+    pub fn org_path_along(&self, chain: &[&str]) -> String {
         let mut out = format!("{}/", self.id);
-        for target in &path[..path.len() - 1] {
+        for target in &chain[..chain.len().saturating_sub(1)] {
             out.push_str(target);
             out.push('/');
         }
-        Some(out)
+        out
     }
 
     /// Organization policies of `policy_type` that govern `account`, one list per level from the
     /// root to the account. `None` when that type does not govern it: the type is not enabled, the
     /// account is not a member, or it is the management account (which SCPs and RCPs never restrict).
     pub fn levels(&self, account: &str, policy_type: &str) -> Option<Vec<Vec<(String, &Policy)>>> {
-        if !self.enabled_policy_types.contains(policy_type) || account == self.management_account {
+        if !self.governs(account, policy_type) {
             return None;
         }
-        let path = self.path_of(account)?;
-        Some(
-            path.iter()
-                .map(|target| {
-                    self.attachments
-                        .get(target)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|id| self.policies.get(id))
-                        .filter(|p| p.policy_type == policy_type)
-                        .map(|p| (self.policy_arn(p), &p.document))
-                        .collect()
-                })
-                .collect(),
-        )
+        self.chain(account).map(|chain| self.levels_along(&chain, policy_type))
+    }
+
+    /// Whether policies of `policy_type` restrict `account` at all (see [`Organization::levels`]).
+    pub fn governs(&self, account: &str, policy_type: &str) -> bool {
+        self.enabled_policy_types.contains(policy_type) && account != self.management_account
+    }
+
+    /// [`Organization::levels`] of a governed account whose [`Organization::chain`] is known.
+    pub fn levels_along(&self, chain: &[&str], policy_type: &str) -> Vec<Vec<(String, &Policy)>> {
+        chain
+            .iter()
+            .map(|target| {
+                self.attachments
+                    .get(*target)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|id| self.policies.get(id))
+                    .filter(|p| p.policy_type == policy_type)
+                    .map(|p| (self.policy_arn(p), &p.document))
+                    .collect()
+            })
+            .collect()
     }
 
     /// The ARN of an organization policy.
     pub fn policy_arn(&self, policy: &OrgPolicy) -> String {
-        let kind = policy.policy_type.to_ascii_lowercase();
+        // Built by pushes, not `format!`: every authorization names each SCP and RCP it reads.
+        let mut out = String::with_capacity(96);
+        out.push_str("arn:aws:organizations::");
         if policy.aws_managed {
-            format!("arn:aws:organizations::aws:policy/{kind}/{}", policy.id)
+            out.push_str("aws:policy/");
         } else {
-            format!("arn:aws:organizations::{}:policy/{}/{kind}/{}", self.management_account, self.id, policy.id)
+            out.push_str(&self.management_account);
+            out.push_str(":policy/");
+            out.push_str(&self.id);
+            out.push('/');
         }
+        for c in policy.policy_type.chars() {
+            out.push(c.to_ascii_lowercase());
+        }
+        out.push('/');
+        out.push_str(&policy.id);
+        out
     }
 }
 
