@@ -35,7 +35,7 @@
 //!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -254,6 +254,36 @@ struct Actor {
     role: Option<String>,
     /// The Allow statements' actions of its identity policies, lower-cased (the pre-filter).
     actions: OnceCell<Vec<Rc<Statements>>>,
+    /// The pre-filter's answers so far, one bit per [`ASKED`] action: (asked, named). A closure
+    /// over a large estate asks the same few actions of the same actors thousands of times.
+    named: Cell<(u32, u32)>,
+}
+
+/// The actions whose pre-filter answer ([`Builder::may`]) each actor remembers.
+const ASKED: [&str; 14] = [
+    "sts:AssumeRole",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PassRole",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:AddUserToGroup",
+];
+
+/// The nodes whose incoming edges a build asks for: `None` for all, else a flag per node index
+/// (nodes added after it was made, the escalated ones, are outside).
+type Within<'a> = Option<&'a [bool]>;
+
+/// Whether node `n` is among the nodes `within` admits.
+fn inside(within: Within, n: NodeIndex) -> bool {
+    within.is_none_or(|w| w.get(n.index()).copied().unwrap_or(false))
 }
 
 /// The Allow statements of one policy: (`NotAction`?, lower-cased action patterns).
@@ -370,7 +400,20 @@ impl<'w> Builder<'w> {
     /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
     /// permission): without that, no same-account IAM action can be allowed, so none is asked.
     fn may(&self, a: usize, action: &str) -> bool {
-        self.caller(a).is_some_and(|c| c.granted.is_some()) || names(self.actions_of(a), action)
+        if self.caller(a).is_some_and(|c| c.granted.is_some()) {
+            return true;
+        }
+        let Some(bit) = ASKED.iter().position(|x| *x == action).map(|i| 1u32 << i) else {
+            return names(self.actions_of(a), action);
+        };
+        let cell = &self.actors[a].named;
+        let (asked, named) = cell.get();
+        if asked & bit != 0 {
+            return named & bit != 0;
+        }
+        let yes = names(self.actions_of(a), action);
+        cell.set((asked | bit, if yes { named | bit } else { named }));
+        yes
     }
 
     /// Actor `a`'s caller, resolved on first use.
@@ -409,8 +452,10 @@ impl<'w> Builder<'w> {
         })
     }
 
-    /// The edges leaving actor `a` (the grant edges aside), one per target.
-    fn edges_from(&mut self, a: usize) -> Vec<(NodeIndex, Edge)> {
+    /// The edges leaving actor `a` (the grant edges aside), one per target, into the nodes
+    /// `within` admits. Each target's edge is decided alone, so a restricted build finds the same
+    /// edge into an admitted node as the whole one.
+    fn edges_from(&mut self, a: usize, within: Within) -> Vec<(NodeIndex, Edge)> {
         let mut out: BTreeMap<NodeIndex, Edge> = BTreeMap::new();
         let world = self.world;
         let account = self.actors[a].account.clone();
@@ -425,7 +470,7 @@ impl<'w> Builder<'w> {
             .filter_map(|k| self.trusted_by.get(*k))
             .flatten()
             .copied()
-            .filter(|&r| r != self.actors[a].node)
+            .filter(|&r| r != self.actors[a].node && inside(within, r))
             .collect();
         roles.sort();
         roles.dedup();
@@ -437,7 +482,9 @@ impl<'w> Builder<'w> {
         // AssumeRoot: into every member whose root sessions the organization permits this account.
         if let Some(org) = world.organizations.of_account(&account) {
             for target in org.accounts.keys() {
-                if crate::sts::root_session_permitted(world, &account, target).is_ok() {
+                let admitted = within.is_none()
+                    || self.index.get(&Node::Root { account: target.clone() }).is_some_and(|&n| inside(within, n));
+                if admitted && crate::sts::root_session_permitted(world, &account, target).is_ok() {
                     if let Some(e) = self.decide(a, "sts:AssumeRoot", &arn::root(target)) {
                         let node = self.add(Node::Root { account: target.clone() });
                         out.entry(node).or_insert(Edge { kind: EdgeKind::AssumeRoot, ..e });
@@ -460,7 +507,7 @@ impl<'w> Builder<'w> {
         let iam = world.iam.account(&account);
         for &p in self.by_account.get(&account).into_iter().flatten() {
             let target = &self.actors[p];
-            if p == a || out.contains_key(&target.node) {
+            if p == a || out.contains_key(&target.node) || !inside(within, target.node) {
                 continue;
             }
             let has_password =
@@ -487,8 +534,9 @@ impl<'w> Builder<'w> {
 
     /// Every node actor `g` could have an edge to if it held any permission: the roles whose
     /// trust names it, its account or anyone, the principals of its account, and the member
-    /// root users when its account may start root sessions. A superset: nothing is decided.
-    fn possible_targets(&self, g: usize) -> BTreeSet<NodeIndex> {
+    /// root users when its account may start root sessions; of those, the ones `within` admits.
+    /// A superset: nothing is decided.
+    fn possible_targets(&self, g: usize, within: Within) -> BTreeSet<NodeIndex> {
         let actor = &self.actors[g];
         let account = actor.account.as_str();
         let keys = [actor.arn.as_str(), account, "*"];
@@ -502,6 +550,7 @@ impl<'w> Builder<'w> {
             }
         }
         out.remove(&actor.node);
+        out.retain(|&n| inside(within, n));
         out
     }
 
@@ -614,8 +663,9 @@ impl<'w> Builder<'w> {
                 }
                 b.by_account.entry(account.clone()).or_default().push(b.actors.len());
                 let (user, role) = (user.cloned(), role.cloned());
-                let (caller, actions) = (OnceCell::new(), OnceCell::new());
-                b.actors.push(Actor { node, arn: principal, account: account.clone(), caller, user, role, actions });
+                let (caller, actions, named) = (OnceCell::new(), OnceCell::new(), Cell::new((0, 0)));
+                let account = account.clone();
+                b.actors.push(Actor { node, arn: principal, account, caller, user, role, actions, named });
             }
         }
         b
@@ -666,9 +716,14 @@ impl<'w> Builder<'w> {
     /// given any permission, every actor that might give it that permission (itself, or one with
     /// an edge to it, whose policies name a grant action). Building only their edges gives the
     /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
-    fn closure(&mut self, target: NodeIndex) -> Vec<bool> {
+    ///
+    /// Returns (in the closure, escalates): `escalates` marks the actors that, given any
+    /// permission, may have an edge into the closure, whether or not they are in it themselves:
+    /// their escalated nodes may lie on a path, so the granters' edges to them are needed.
+    fn closure(&mut self, target: NodeIndex) -> (Vec<bool>, Vec<bool>) {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
         let mut relevant = vec![false; self.actors.len()];
+        let mut escalates = vec![false; self.actors.len()];
         // Per actor: who might give it any permission (asked once).
         let mut granters: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut queue = VecDeque::from([target]);
@@ -685,13 +740,15 @@ impl<'w> Builder<'w> {
                 if let std::collections::hash_map::Entry::Vacant(slot) = granters.entry(a) {
                     slot.insert(self.granters_of(a, &everyone));
                 }
-                if granters[&a].iter().all(|&g| relevant[g]) {
+                // Asked until found once (its granters are in the closure from then on).
+                if escalates[a] || granters[&a].is_empty() {
                     continue;
                 }
                 self.set_granted(a, Some(self.any.clone()));
                 let escalated = self.edge_to(a, v);
                 self.set_granted(a, None);
                 if escalated {
+                    escalates[a] = true;
                     for &g in &granters[&a] {
                         if !relevant[g] {
                             relevant[g] = true;
@@ -701,7 +758,7 @@ impl<'w> Builder<'w> {
                 }
             }
         }
-        relevant
+        (relevant, escalates)
     }
 
     /// The actors that may give actor `a` any permission: itself, or one with an edge to it,
@@ -762,22 +819,31 @@ impl<'w> Builder<'w> {
         }
     }
 
-    /// Actor `a`'s plain edges, asked once.
+    /// Actor `a`'s plain edges into the nodes `within` admits, asked once.
     fn plain_edges<'p>(
         &mut self,
         a: usize,
+        within: Within,
         plain: &'p mut HashMap<usize, Vec<(NodeIndex, Edge)>>,
     ) -> &'p Vec<(NodeIndex, Edge)> {
-        plain.entry(a).or_insert_with(|| self.edges_from(a))
+        plain.entry(a).or_insert_with(|| self.edges_from(a, within))
     }
 
-    /// The graph, with the edges of the actors `expand` marks (all of them for `None`).
-    fn finish(mut self, expand: Option<&[bool]>, mut plain: HashMap<usize, Vec<(NodeIndex, Edge)>>) -> AccessGraph {
+    /// The graph, with the edges of the actors `expand` marks (all of them for `None`) into the
+    /// nodes `within` admits (and the escalated nodes their grants lead to).
+    ///
+    /// Restricted to the nodes that may reach a target, the graph keeps every edge between nodes
+    /// that reach it, in the whole graph's order, so breadth-first search finds the same shortest
+    /// paths. A grant's escalated node is drawn when it reaches an admitted node that the granter
+    /// does not reach already: any grant edge on a shortest path has such a node, and the whole
+    /// graph draws every edge this one draws.
+    fn finish(mut self, expand: Option<&[bool]>, within: Within) -> AccessGraph {
+        let mut plain = HashMap::new();
         let b = &mut self;
         let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut edges = Vec::new();
         for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
-            for (to, e) in b.plain_edges(a, &mut plain).clone() {
+            for (to, e) in b.plain_edges(a, within, &mut plain).clone() {
                 edges.push((b.actors[a].node, to, e));
             }
         }
@@ -805,15 +871,16 @@ impl<'w> Builder<'w> {
         for &(a, g, _) in &grants {
             let from = b.actors[a].node;
             let known = reach.get(&from).unwrap_or(&nowhere);
-            if escalated.contains_key(&g) || b.possible_targets(g).iter().all(|t| *t == from || known.contains(t)) {
+            if escalated.contains_key(&g) || b.possible_targets(g, within).iter().all(|t| *t == from || known.contains(t)) {
                 continue;
             }
             let node = b.actors[g].node;
             // The grantee's own edges, whether or not it was expanded.
-            let plain_targets: BTreeSet<NodeIndex> = b.plain_edges(g, &mut plain).iter().map(|(t, _)| *t).collect();
+            let plain_targets: BTreeSet<NodeIndex> =
+                b.plain_edges(g, within, &mut plain).iter().map(|(t, _)| *t).collect();
             b.set_granted(g, Some(b.any.clone()));
             let more: Vec<(NodeIndex, Edge)> =
-                b.edges_from(g).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
+                b.edges_from(g, within).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
             b.set_granted(g, None);
             escalated.insert(g, more);
         }
@@ -860,7 +927,7 @@ const GRANTS: [&str; 8] = [
 impl AccessGraph {
     /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
     pub fn build(world: &World) -> AccessGraph {
-        Builder::new(world).finish(None, HashMap::new())
+        Builder::new(world).finish(None, None)
     }
 
     /// The part of the graph that can reach `target`: every node, but only the edges of the
@@ -870,9 +937,19 @@ impl AccessGraph {
     /// Much cheaper on a large estate, whose edges mostly lead elsewhere.
     pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
         let mut b = Builder::new(world);
-        let Some(&t) = b.index.get(target) else { return b.finish(Some(&[]), HashMap::new()) };
-        let relevant = b.closure(t);
-        b.finish(Some(&relevant), HashMap::new())
+        let Some(&t) = b.index.get(target) else { return b.finish(Some(&[]), Some(&[])) };
+        let (relevant, escalates) = b.closure(t);
+        // Edges are asked only into the closure's nodes, the target and the nodes of the actors
+        // that may escalate into it: an edge into any other node cannot lie on a path to the
+        // target, and a granter needs its edge to a grantee to give it any permission.
+        let mut within = vec![false; b.graph.node_count()];
+        within[t.index()] = true;
+        for (a, actor) in b.actors.iter().enumerate() {
+            if relevant[a] || escalates[a] {
+                within[actor.node.index()] = true;
+            }
+        }
+        b.finish(Some(&relevant), Some(&within))
     }
 
     /// The node of a principal, if the graph has it.
