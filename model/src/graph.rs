@@ -36,6 +36,7 @@
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
 use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -362,7 +363,7 @@ fn names(actions: &[Rc<Statements>], action: &str) -> bool {
 pub struct AccessGraph {
     /// The graph itself.
     pub graph: DiGraph<Node, Edge>,
-    index: BTreeMap<Node, NodeIndex>,
+    index: HashMap<Node, NodeIndex>,
     /// Every grant found (actor, grantee, edge), escalated node or not: `who-can` asks what each
     /// grantee could do with any permission.
     grants: Vec<(NodeIndex, NodeIndex, Edge)>,
@@ -372,7 +373,7 @@ pub struct AccessGraph {
 struct Builder<'w> {
     world: &'w World,
     graph: DiGraph<Node, Edge>,
-    index: BTreeMap<Node, NodeIndex>,
+    index: HashMap<Node, NodeIndex>,
     actors: Vec<Actor>,
     /// Roles by the trust keys that name them (ARN, account ID, `"*"`).
     trusted_by: HashMap<String, Vec<NodeIndex>>,
@@ -389,12 +390,13 @@ struct Builder<'w> {
 
 impl<'w> Builder<'w> {
     fn add(&mut self, n: Node) -> NodeIndex {
-        if let Some(&i) = self.index.get(&n) {
-            return i;
+        match self.index.entry(n) {
+            Entry::Occupied(o) => *o.get(),
+            Entry::Vacant(v) => {
+                let i = self.graph.add_node(v.key().clone());
+                *v.insert(i)
+            }
         }
-        let i = self.graph.add_node(n.clone());
-        self.index.insert(n, i);
-        i
     }
 
     /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
@@ -620,10 +622,11 @@ impl<'w> Builder<'w> {
 impl<'w> Builder<'w> {
     /// Every node and actor of the world, no edge yet.
     fn new(world: &'w World) -> Builder<'w> {
+        let nodes = world.iam.accounts.values().map(|i| 1 + i.users.len() + i.roles.len()).sum();
         let mut b = Builder {
             world,
-            graph: DiGraph::new(),
-            index: BTreeMap::new(),
+            graph: DiGraph::with_capacity(nodes, 0),
+            index: HashMap::with_capacity(nodes),
             actors: Vec::new(),
             trusted_by: HashMap::new(),
             role_keys: HashMap::new(),
@@ -737,7 +740,7 @@ impl<'w> Builder<'w> {
                     queue.push_back(self.actors[a].node);
                 }
                 // a with any permission might reach v: whoever might give it that permission.
-                if let std::collections::hash_map::Entry::Vacant(slot) = granters.entry(a) {
+                if let Entry::Vacant(slot) = granters.entry(a) {
                     slot.insert(self.granters_of(a, &everyone));
                 }
                 // Asked until found once (its granters are in the closure from then on).
