@@ -84,6 +84,116 @@ fn the_demo_world_with_root_sessions_answers_as_the_full_graph() {
     assert!(same_answers(&session.world, &all) > 0);
 }
 
+/// Runs `line`, asserting it succeeds, and returns its JSON output.
+fn must(session: &mut Session, line: &str) -> serde_json::Value {
+    let out = session.run(line);
+    assert!(out.ok, "{line}: {}", out.text);
+    out.json.unwrap_or_default()
+}
+
+/// Signs in as `role` of `account` (a demo account's name), assumed from the current identity.
+fn sign_in_as_role(session: &mut Session, account: &str, role: &str) {
+    let id = session.world.accounts.find(account).expect("a demo account").id.clone();
+    let json = must(session, &format!("aws sts assume-role --role-arn arn:aws:iam::{id}:role/{role} --role-session-name setup"));
+    let c = &json["Credentials"];
+    let keys = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+    must(
+        session,
+        &format!(
+            "sign-in keys --access-key-id {} --secret-access-key {} --session-token {}",
+            keys("AccessKeyId"),
+            keys("SecretAccessKey"),
+            keys("SessionToken")
+        ),
+    );
+}
+
+/// An identity policy document allowing `actions` on `resource`, as one bare JSON word.
+fn allow(actions: &[&str], resource: &str) -> String {
+    let actions: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":[{}],"Resource":"{resource}"}}]}}"#,
+        actions.join(",")
+    )
+}
+
+/// A trust policy document trusting `account`, as one bare JSON word.
+fn trusting(account: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+    )
+}
+
+/// The demo world with root sessions on, and principals whose escalated nodes lie outside the
+/// closure's plain edges (alice, the management account's administrator, builds it):
+///
+/// * management: role `Helper` (trusts the management account, no permission) and user
+///   `granter`, who may assume `Helper` and attach policies to it but not call AssumeRoot:
+///   `Helper` is outside the closure of a member's root user, `Helper (any permission)` inside.
+/// * management: role `MgmtOps`, trusted by dev, which may attach policies to itself only.
+/// * security: the IAM delegated administrator; its role `RootOps`, trusted by dev, may call
+///   `sts:AssumeRoot`; its user `sec-granter` may create access keys for `sec-helper` (no
+///   permission) and put a user policy on it.
+fn escalations_outside_the_closure() -> Session {
+    let mut s = Session::demo(DEFAULT_SEED);
+    enable_root_sessions(&mut s);
+    let id = |s: &Session, name: &str| s.world.accounts.find(name).expect("a demo account").id.clone();
+    let (mgmt, dev, security) = (id(&s, "management"), id(&s, "dev"), id(&s, "security"));
+    must(&mut s, &format!("aws organizations register-delegated-administrator --account-id {security} --service-principal iam.amazonaws.com"));
+    let helper = format!("arn:aws:iam::{mgmt}:role/Helper");
+    let mgmt_ops = format!("arn:aws:iam::{mgmt}:role/MgmtOps");
+    for line in [
+        format!("aws iam create-role --role-name Helper --assume-role-policy-document {}", trusting(&mgmt)),
+        "aws iam create-user --user-name granter".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name granter --policy-name g --policy-document {}",
+            allow(&["sts:AssumeRole", "iam:AttachRolePolicy"], &helper)
+        ),
+        format!("aws iam create-role --role-name MgmtOps --assume-role-policy-document {}", trusting(&dev)),
+        format!(
+            "aws iam put-role-policy --role-name MgmtOps --policy-name self --policy-document {}",
+            allow(&["iam:AttachRolePolicy"], &mgmt_ops)
+        ),
+    ] {
+        must(&mut s, &line);
+    }
+    sign_in_as_role(&mut s, "security", "OrganizationAccountAccessRole");
+    let sec_helper = format!("arn:aws:iam::{security}:user/sec-helper");
+    for line in [
+        format!("aws iam create-role --role-name RootOps --assume-role-policy-document {}", trusting(&dev)),
+        format!("aws iam put-role-policy --role-name RootOps --policy-name r --policy-document {}", allow(&["sts:AssumeRoot"], "*")),
+        "aws iam create-user --user-name sec-helper".to_string(),
+        "aws iam create-user --user-name sec-granter".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name sec-granter --policy-name g --policy-document {}",
+            allow(&["iam:CreateAccessKey", "iam:PutUserPolicy"], &sec_helper)
+        ),
+    ] {
+        must(&mut s, &line);
+    }
+    s
+}
+
+#[test]
+fn grantees_outside_the_closure_and_a_delegated_administrator_answer_as_the_full_graph() {
+    let session = escalations_outside_the_closure();
+    let world = &session.world;
+    let prod = world.accounts.find("prod").expect("a demo account").id.clone();
+    let target = Node::Root { account: prod };
+    let paths = AccessGraph::build_towards(world, &target).who_can_reach(&target);
+    let line = |who: &str| {
+        let p = paths.iter().find(|p| p[0].0.arn().ends_with(who)).unwrap_or_else(|| panic!("{who} reaches prod's root"));
+        p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> ")
+    };
+    // Each case is there: the paths go through escalated nodes whose principal has no plain
+    // edge into the closure, and through the delegated administrator's role.
+    assert!(line(":user/granter").contains(":role/Helper (any permission) -> "), "{}", line(":user/granter"));
+    assert!(line(":user/sec-granter").contains(":user/sec-helper (any permission) -> "), "{}", line(":user/sec-granter"));
+    assert!(line(":role/MgmtOps").contains(":role/MgmtOps (any permission) -> "), "{}", line(":role/MgmtOps"));
+    assert!(line(":role/Deployer").contains(":role/RootOps -> "), "{}", line(":role/Deployer"));
+    assert!(same_answers(world, &nodes(world)) > 0);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
