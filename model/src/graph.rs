@@ -31,7 +31,8 @@
 //! asked only for principals whose identity policies allow the action on some resource.
 //!
 //! Questions about one target ([`who_can_become_root`], [`path`]) build only the edges of the
-//! actors that may reach it ([`AccessGraph::build_towards`]): the same paths, far fewer decisions.
+//! actors that may reach it, into the nodes that may reach it ([`AccessGraph::build_towards`]):
+//! the same paths, far fewer decisions.
 //!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
@@ -935,9 +936,14 @@ impl AccessGraph {
 
     /// The part of the graph that can reach `target`: every node, but only the edges of the
     /// actors in a backward closure from `target` (and the escalated nodes their grants lead
-    /// to). Every path into `target` is the one [`AccessGraph::build`] gives: an actor outside
-    /// the closure has no edge, plain or through a grant, into a node that reaches `target`.
-    /// Much cheaper on a large estate, whose edges mostly lead elsewhere.
+    /// to), and of those only the edges into the closure's nodes, the target, and the actors
+    /// that may escalate into the closure (a granter reaches them to give them any permission).
+    /// Every path into `target` is the one [`AccessGraph::build`] gives: an actor outside the
+    /// closure has no edge, plain or through a grant, into a node that reaches `target`, and an
+    /// edge into a node outside it cannot lie on such a path. Much cheaper on a large estate,
+    /// whose edges mostly lead elsewhere: with centralized root access on, the management
+    /// account's actors are in the closure of a member's root user, and their edges into every
+    /// other member are not asked.
     pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
         let mut b = Builder::new(world);
         let Some(&t) = b.index.get(target) else { return b.finish(Some(&[]), Some(&[])) };
