@@ -94,7 +94,10 @@ fn must(session: &mut Session, line: &str) -> serde_json::Value {
 /// Signs in as `role` of `account` (a demo account's name), assumed from the current identity.
 fn sign_in_as_role(session: &mut Session, account: &str, role: &str) {
     let id = session.world.accounts.find(account).expect("a demo account").id.clone();
-    let json = must(session, &format!("aws sts assume-role --role-arn arn:aws:iam::{id}:role/{role} --role-session-name setup"));
+    let json = must(
+        session,
+        &format!("aws sts assume-role --role-arn arn:aws:iam::{id}:role/{role} --role-session-name setup"),
+    );
     let c = &json["Credentials"];
     let keys = |k: &str| c[k].as_str().unwrap_or_default().to_string();
     must(
@@ -161,7 +164,10 @@ fn escalations_outside_the_closure() -> Session {
     let sec_helper = format!("arn:aws:iam::{security}:user/sec-helper");
     for line in [
         format!("aws iam create-role --role-name RootOps --assume-role-policy-document {}", trusting(&dev)),
-        format!("aws iam put-role-policy --role-name RootOps --policy-name r --policy-document {}", allow(&["sts:AssumeRoot"], "*")),
+        format!(
+            "aws iam put-role-policy --role-name RootOps --policy-name r --policy-document {}",
+            allow(&["sts:AssumeRoot"], "*")
+        ),
         "aws iam create-user --user-name sec-helper".to_string(),
         "aws iam create-user --user-name sec-granter".to_string(),
         format!(
@@ -182,13 +188,18 @@ fn grantees_outside_the_closure_and_a_delegated_administrator_answer_as_the_full
     let target = Node::Root { account: prod };
     let paths = AccessGraph::build_towards(world, &target).who_can_reach(&target);
     let line = |who: &str| {
-        let p = paths.iter().find(|p| p[0].0.arn().ends_with(who)).unwrap_or_else(|| panic!("{who} reaches prod's root"));
+        let p =
+            paths.iter().find(|p| p[0].0.arn().ends_with(who)).unwrap_or_else(|| panic!("{who} reaches prod's root"));
         p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> ")
     };
     // Each case is there: the paths go through escalated nodes whose principal has no plain
     // edge into the closure, and through the delegated administrator's role.
     assert!(line(":user/granter").contains(":role/Helper (any permission) -> "), "{}", line(":user/granter"));
-    assert!(line(":user/sec-granter").contains(":user/sec-helper (any permission) -> "), "{}", line(":user/sec-granter"));
+    assert!(
+        line(":user/sec-granter").contains(":user/sec-helper (any permission) -> "),
+        "{}",
+        line(":user/sec-granter")
+    );
     assert!(line(":role/MgmtOps").contains(":role/MgmtOps (any permission) -> "), "{}", line(":role/MgmtOps"));
     assert!(line(":role/Deployer").contains(":role/RootOps -> "), "{}", line(":role/Deployer"));
     assert!(same_answers(world, &nodes(world)) > 0);

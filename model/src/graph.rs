@@ -875,7 +875,9 @@ impl<'w> Builder<'w> {
         for &(a, g, _) in &grants {
             let from = b.actors[a].node;
             let known = reach.get(&from).unwrap_or(&nowhere);
-            if escalated.contains_key(&g) || b.possible_targets(g, within).iter().all(|t| *t == from || known.contains(t)) {
+            if escalated.contains_key(&g)
+                || b.possible_targets(g, within).iter().all(|t| *t == from || known.contains(t))
+            {
                 continue;
             }
             let node = b.actors[g].node;
