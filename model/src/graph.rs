@@ -256,28 +256,17 @@ struct Actor {
     role: Option<String>,
     /// The Allow statements' actions of its identity policies, lower-cased (the pre-filter).
     actions: OnceCell<Vec<Rc<Statements>>>,
-    /// The pre-filter's answers so far, one bit per [`ASKED`] action: (asked, named). A closure
+    /// The pre-filter's answers so far, one bit per [`asked_bit`] action: (asked, named). A closure
     /// over a large estate asks the same few actions of the same actors thousands of times.
     named: Cell<(u32, u32)>,
 }
 
-/// The actions whose pre-filter answer ([`Builder::may`]) each actor remembers.
-const ASKED: [&str; 14] = [
-    "sts:AssumeRole",
-    "iam:CreateAccessKey",
-    "iam:CreateLoginProfile",
-    "iam:UpdateLoginProfile",
-    "iam:UpdateAssumeRolePolicy",
-    "iam:PassRole",
-    "iam:AttachUserPolicy",
-    "iam:PutUserPolicy",
-    "iam:AttachGroupPolicy",
-    "iam:PutGroupPolicy",
-    "iam:AttachRolePolicy",
-    "iam:PutRolePolicy",
-    "iam:CreatePolicyVersion",
-    "iam:AddUserToGroup",
-];
+/// The bit that remembers the pre-filter's answer for `action` ([`Builder::may`]): one for
+/// `sts:AssumeRole`, each takeover and each grant action, the actions the graph asks about.
+fn asked_bit(action: &str) -> Option<u32> {
+    let asked = std::iter::once(&"sts:AssumeRole").chain(&TAKEOVERS).chain(&GRANTS);
+    asked.enumerate().find(|(_, a)| **a == action).map(|(i, _)| 1 << i)
+}
 
 /// The nodes whose incoming edges a build asks for: `None` for all, else a flag per node index
 /// (nodes added after it was made, the escalated ones, are outside).
@@ -406,7 +395,7 @@ impl<'w> Builder<'w> {
         if self.caller(a).is_some_and(|c| c.granted.is_some()) {
             return true;
         }
-        let Some(bit) = ASKED.iter().position(|x| *x == action).map(|i| 1u32 << i) else {
+        let Some(bit) = asked_bit(action) else {
             return names(self.actions_of(a), action);
         };
         let cell = &self.actors[a].named;
@@ -496,14 +485,15 @@ impl<'w> Builder<'w> {
             }
         }
         // Same-account takeovers, asked only when some identity policy could allow the action.
-        let checks = [
-            (EdgeKind::CreateAccessKey, "iam:CreateAccessKey"),
-            (EdgeKind::CreateLoginProfile, "iam:CreateLoginProfile"),
-            (EdgeKind::UpdateLoginProfile, "iam:UpdateLoginProfile"),
-            (EdgeKind::UpdateAssumeRolePolicy, "iam:UpdateAssumeRolePolicy"),
-            (EdgeKind::PassRole, "iam:PassRole"),
+        let kinds = [
+            EdgeKind::CreateAccessKey,
+            EdgeKind::CreateLoginProfile,
+            EdgeKind::UpdateLoginProfile,
+            EdgeKind::UpdateAssumeRolePolicy,
+            EdgeKind::PassRole,
         ];
-        let wanted: Vec<(EdgeKind, &str)> = checks.into_iter().filter(|(_, action)| self.may(a, action)).collect();
+        let checks = kinds.into_iter().zip(TAKEOVERS);
+        let wanted: Vec<(EdgeKind, &str)> = checks.filter(|(_, action)| self.may(a, action)).collect();
         if wanted.is_empty() {
             return out.into_iter().collect();
         }
@@ -802,15 +792,8 @@ impl<'w> Builder<'w> {
                 if named && self.decide(a, "sts:AssumeRole", arn).is_some() {
                     return true;
                 }
-                let takeovers = [
-                    "iam:CreateAccessKey",
-                    "iam:CreateLoginProfile",
-                    "iam:UpdateLoginProfile",
-                    "iam:UpdateAssumeRolePolicy",
-                    "iam:PassRole",
-                ];
                 arn::account_of(arn) == Some(actor.account.as_str())
-                    && takeovers.iter().any(|action| self.may(a, action) && self.decide(a, action, arn).is_some())
+                    && TAKEOVERS.iter().any(|action| self.may(a, action) && self.decide(a, action, arn).is_some())
             }
         }
     }
@@ -917,6 +900,15 @@ impl<'w> Builder<'w> {
         AccessGraph { graph, index: std::mem::take(&mut b.index), grants: kept_grants }
     }
 }
+
+/// The actions by which one principal takes over another of its account ([`Builder::edges_from`]).
+const TAKEOVERS: [&str; 5] = [
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PassRole",
+];
 
 /// The actions by which one principal gives another (or itself) any permission ([`Builder::grant`]).
 const GRANTS: [&str; 8] = [
