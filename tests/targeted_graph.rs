@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use rootsim_model::command::Origin;
-use rootsim_model::graph::{AccessGraph, Node};
+use rootsim_model::graph::{who_can_answer, who_can_via, AccessGraph, Node};
 use rootsim_model::strategies::organization;
 use rootsim_model::synth::{generate, Spec};
 use rootsim_model::{Session, World, DEFAULT_SEED};
@@ -205,6 +205,46 @@ fn grantees_outside_the_closure_and_a_delegated_administrator_answer_as_the_full
     assert!(same_answers(world, &nodes(world)) > 0);
 }
 
+/// Asserts that `who-can --via` (a graph built towards the allowed principals) answers as the
+/// whole graph for a few requests about each account: calling AssumeRoot on its root user,
+/// deleting, and attaching a policy to, its last role, creating a user in it. Returns how many
+/// paths the answers had.
+fn same_who_can(world: &World) -> usize {
+    let full = AccessGraph::build(world);
+    let mut paths = 0;
+    for (account, iam) in &world.iam.accounts {
+        let mut requests = vec![
+            ("sts:AssumeRoot".to_string(), format!("arn:aws:iam::{account}:root")),
+            ("iam:CreateUser".to_string(), format!("arn:aws:iam::{account}:user/someone")),
+        ];
+        if let Some(r) = iam.roles.values().last() {
+            let role = format!("arn:aws:iam::{account}:role{}{}", r.path, r.name);
+            requests.push(("iam:DeleteRole".to_string(), role.clone()));
+            requests.push(("iam:AttachRolePolicy".to_string(), role));
+        }
+        for (action, resource) in requests {
+            let got = who_can_answer(world, &action, &resource, true);
+            let want = who_can_via(world, &full, &got.direct, &action, &resource);
+            assert_eq!(got.via, want, "who-can {action} {resource} --via differs");
+            paths += want.len();
+        }
+    }
+    paths
+}
+
+#[test]
+fn who_can_via_answers_as_the_full_graph() {
+    let mut paths = same_who_can(&escalations_outside_the_closure().world);
+    let mut demo = Session::demo(DEFAULT_SEED);
+    paths += same_who_can(&demo.world);
+    enable_root_sessions(&mut demo);
+    paths += same_who_can(&demo.world);
+    for seed in [1, 2] {
+        paths += same_who_can(&synthetic(4, seed, true).world);
+    }
+    assert!(paths > 0, "no answer had a path: the comparison proves nothing");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
@@ -223,5 +263,6 @@ proptest! {
         }
         let all = nodes(&session.world);
         same_answers(&session.world, &all);
+        same_who_can(&session.world);
     }
 }

@@ -711,16 +711,31 @@ impl<'w> Builder<'w> {
     /// an edge to it, whose policies name a grant action). Building only their edges gives the
     /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
     ///
-    /// Returns (in the closure, escalates): `escalates` marks the actors that, given any
-    /// permission, may have an edge into the closure, whether or not they are in it themselves:
-    /// their escalated nodes may lie on a path, so the granters' edges to them are needed.
-    fn closure(&mut self, target: NodeIndex) -> (Vec<bool>, Vec<bool>) {
+    /// The targets are the nodes `seeds` and the escalated nodes of the actors `escalating`.
+    /// Returns (in the closure, escalates, full): `escalates` marks the actors that, given any
+    /// permission, may have an edge into the closure (or are `escalating`), whether or not they
+    /// are in it themselves: their escalated nodes may lie on a path, so the granters' edges to
+    /// them are needed. `full` marks the `escalating` actors and their granters.
+    fn closure(&mut self, seeds: &[NodeIndex], escalating: &[usize]) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
         let mut relevant = vec![false; self.actors.len()];
         let mut escalates = vec![false; self.actors.len()];
+        let mut full = vec![false; self.actors.len()];
         // Per actor: who might give it any permission (asked once).
         let mut granters: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut queue = VecDeque::from([target]);
+        let mut queue: VecDeque<NodeIndex> = seeds.iter().copied().collect();
+        for &a in escalating {
+            let of_a = self.granters_of(a, &everyone);
+            (escalates[a], full[a]) = (true, true);
+            for &g in &of_a {
+                full[g] = true;
+                if !relevant[g] {
+                    relevant[g] = true;
+                    queue.push_back(self.actors[g].node);
+                }
+            }
+            granters.insert(a, of_a);
+        }
         while let Some(v) = queue.pop_front() {
             for a in self.candidates(v, &everyone) {
                 if self.actors[a].node == v {
@@ -752,7 +767,7 @@ impl<'w> Builder<'w> {
                 }
             }
         }
-        (relevant, escalates)
+        (relevant, escalates, full)
     }
 
     /// The actors that may give actor `a` any permission: itself, or one with an edge to it,
@@ -817,20 +832,22 @@ impl<'w> Builder<'w> {
     }
 
     /// The graph, with the edges of the actors `expand` marks (all of them for `None`) into the
-    /// nodes `within` admits (and the escalated nodes their grants lead to).
+    /// nodes `within` admits (and the escalated nodes their grants lead to); the actors `full`
+    /// marks have all their edges asked.
     ///
     /// Restricted to the nodes that may reach a target, the graph keeps every edge between nodes
     /// that reach it, in the whole graph's order, so breadth-first search finds the same shortest
     /// paths. A grant's escalated node is drawn when it reaches an admitted node that the granter
     /// does not reach already: any grant edge on a shortest path has such a node, and the whole
     /// graph draws every edge this one draws.
-    fn finish(mut self, expand: Option<&[bool]>, within: Within) -> AccessGraph {
+    fn finish(mut self, expand: Option<&[bool]>, admitted: Within, full: &[bool]) -> AccessGraph {
         let mut plain = HashMap::new();
         let b = &mut self;
+        let within = |a: usize| if full.get(a).copied().unwrap_or(false) { None } else { admitted };
         let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut edges = Vec::new();
         for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
-            for (to, e) in b.plain_edges(a, within, &mut plain).clone() {
+            for (to, e) in b.plain_edges(a, within(a), &mut plain).clone() {
                 edges.push((b.actors[a].node, to, e));
             }
         }
@@ -859,17 +876,17 @@ impl<'w> Builder<'w> {
             let from = b.actors[a].node;
             let known = reach.get(&from).unwrap_or(&nowhere);
             if escalated.contains_key(&g)
-                || b.possible_targets(g, within).iter().all(|t| *t == from || known.contains(t))
+                || b.possible_targets(g, within(g)).iter().all(|t| *t == from || known.contains(t))
             {
                 continue;
             }
             let node = b.actors[g].node;
             // The grantee's own edges, whether or not it was expanded.
             let plain_targets: BTreeSet<NodeIndex> =
-                b.plain_edges(g, within, &mut plain).iter().map(|(t, _)| *t).collect();
+                b.plain_edges(g, within(g), &mut plain).iter().map(|(t, _)| *t).collect();
             b.set_granted(g, Some(b.any.clone()));
             let more: Vec<(NodeIndex, Edge)> =
-                b.edges_from(g, within).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
+                b.edges_from(g, within(g)).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
             b.set_granted(g, None);
             escalated.insert(g, more);
         }
@@ -925,7 +942,7 @@ const GRANTS: [&str; 8] = [
 impl AccessGraph {
     /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
     pub fn build(world: &World) -> AccessGraph {
-        Builder::new(world).finish(None, None)
+        Builder::new(world).finish(None, None, &[])
     }
 
     /// The part of the graph that can reach `target`: every node, but only the edges of the
@@ -939,20 +956,32 @@ impl AccessGraph {
     /// account's actors are in the closure of a member's root user, and their edges into every
     /// other member are not asked.
     pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
+        AccessGraph::build_into(world, std::slice::from_ref(target), |_| false)
+    }
+
+    /// The part of the graph that can reach one of `targets` or the escalated node of a user or
+    /// role whose ARN `escalated` accepts (whether or not that node is drawn): as
+    /// [`AccessGraph::build_towards`], except that the granters of those users and roles have all
+    /// their edges asked, and so have those users and roles once given any permission, because
+    /// whether the whole graph draws such a target depends on everything they reach.
+    fn build_into(world: &World, targets: &[Node], escalated: impl Fn(&str) -> bool) -> AccessGraph {
         let mut b = Builder::new(world);
-        let Some(&t) = b.index.get(target) else { return b.finish(Some(&[]), Some(&[])) };
-        let (relevant, escalates) = b.closure(t);
-        // Edges are asked only into the closure's nodes, the target and the nodes of the actors
-        // that may escalate into it: an edge into any other node cannot lie on a path to the
+        let seeds: Vec<NodeIndex> = targets.iter().filter_map(|t| b.index.get(t).copied()).collect();
+        let escalating: Vec<usize> = (0..b.actors.len()).filter(|&a| escalated(&b.actors[a].arn)).collect();
+        let (relevant, escalates, full) = b.closure(&seeds, &escalating);
+        // Edges are asked only into the closure's nodes, the targets and the nodes of the actors
+        // that may escalate into it: an edge into any other node cannot lie on a path to a
         // target, and a granter needs its edge to a grantee to give it any permission.
         let mut within = vec![false; b.graph.node_count()];
-        within[t.index()] = true;
+        for t in &seeds {
+            within[t.index()] = true;
+        }
         for (a, actor) in b.actors.iter().enumerate() {
             if relevant[a] || escalates[a] {
                 within[actor.node.index()] = true;
             }
         }
-        b.finish(Some(&relevant), Some(&within))
+        b.finish(Some(&relevant), Some(&within), &full)
     }
 
     /// The node of a principal, if the graph has it.
@@ -1179,7 +1208,24 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
     if !via {
         return WhoCan { direct, via: Vec::new() };
     }
-    let graph = AccessGraph::build(world);
+    let any = any_permission();
+    let allowed = |arn: &str| world.decide_granted(arn, action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed());
+    let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
+    let graph = AccessGraph::build_into(world, &targets, allowed);
+    WhoCan { via: who_can_via(world, &graph, &direct, action, resource), direct }
+}
+
+/// The `--via` part of [`who_can_answer`] from `graph`, `direct` being the principals allowed:
+/// every other principal with a path to one of them (or to a principal it can give any
+/// permission that would be allowed), shortest first. [`who_can_answer`] asks it of a graph
+/// built towards those; the whole graph ([`AccessGraph::build`]) gives the same answer.
+pub fn who_can_via(
+    world: &World,
+    graph: &AccessGraph,
+    direct: &[(Node, Vec<String>)],
+    action: &str,
+    resource: &str,
+) -> Vec<Path> {
     let mut targets: Vec<NodeIndex> = direct.iter().filter_map(|(n, _)| graph.node(n)).collect();
     // Escalated nodes are targets when the grantee, holding any permission, would be allowed.
     let any = any_permission();
@@ -1203,7 +1249,7 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         }
     }
     via_paths.sort_by(|a, b| (a.len(), &a[0].0).cmp(&(b.len(), &b[0].0)));
-    WhoCan { direct, via: via_paths }
+    via_paths
 }
 
 /// `who-can ACTION RESOURCE [--via]` as text.
