@@ -232,6 +232,32 @@ fn same_who_can(world: &World) -> usize {
     paths
 }
 
+/// The world of [`escalations_outside_the_closure`] where nobody in prod may act directly: its
+/// access role has no policy left, its user `granter2` may create access keys for user `grantee` (no
+/// permission) and attach policies to it, and role `Target` trusts prod. Asked who may delete
+/// `Target`, only prod's root user may; `grantee` would, given any permission, but no node of
+/// the closure from prod's root user leads to it.
+fn nobody_may_in_prod() -> Session {
+    let mut s = escalations_outside_the_closure();
+    must(&mut s, "sign-in user --account management --user-name alice --password Alice-Passw0rd!");
+    sign_in_as_role(&mut s, "prod", "OrganizationAccountAccessRole");
+    let prod = s.world.accounts.find("prod").expect("a demo account").id.clone();
+    let grantee = format!("arn:aws:iam::{prod}:user/grantee");
+    for line in [
+        format!("aws iam create-role --role-name Target --assume-role-policy-document {}", trusting(&prod)),
+        "aws iam create-user --user-name grantee".to_string(),
+        "aws iam create-user --user-name granter2".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name granter2 --policy-name g --policy-document {}",
+            allow(&["iam:CreateAccessKey", "iam:AttachUserPolicy"], &grantee)
+        ),
+        "aws iam detach-role-policy --role-name OrganizationAccountAccessRole --policy-arn arn:aws:iam::aws:policy/AdministratorAccess".to_string(),
+    ] {
+        must(&mut s, &line);
+    }
+    s
+}
+
 #[test]
 fn who_can_via_answers_as_the_full_graph() {
     let mut paths = same_who_can(&escalations_outside_the_closure().world);
@@ -243,6 +269,17 @@ fn who_can_via_answers_as_the_full_graph() {
         paths += same_who_can(&synthetic(4, seed, true).world);
     }
     assert!(paths > 0, "no answer had a path: the comparison proves nothing");
+    // Only prod's root user may delete Target; granter2 would, through grantee with any permission.
+    let world = &nobody_may_in_prod().world;
+    let prod = world.accounts.find("prod").expect("a demo account").id.clone();
+    let target = format!("arn:aws:iam::{prod}:role/Target");
+    let answer = who_can_answer(world, "iam:DeleteRole", &target, true);
+    let direct: Vec<String> = answer.direct.iter().map(|(n, _)| n.id()).collect();
+    assert_eq!(direct, [format!("arn:aws:iam::{prod}:root")]);
+    let via: Vec<String> = answer.via.iter().map(|p| p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> ")).collect();
+    let through_grantee = format!("arn:aws:iam::{prod}:user/granter2 -> arn:aws:iam::{prod}:user/grantee (any permission)");
+    assert!(via.contains(&through_grantee), "{via:#?}");
+    assert!(same_who_can(world) > 0);
 }
 
 proptest! {
