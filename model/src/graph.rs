@@ -918,6 +918,11 @@ impl<'w> Builder<'w> {
     }
 }
 
+/// How many grantees that would be allowed with any permission [`who_can_answer`] takes before it
+/// builds the whole graph rather than one towards them: ten accounts' worth of the synthetic
+/// estate's principals (52 each), so that `who-can --via` about one account stays targeted.
+const WHOLE_BEYOND: usize = 520;
+
 /// The actions by which one principal takes over another of its account ([`Builder::edges_from`]).
 const TAKEOVERS: [&str; 5] = [
     "iam:CreateAccessKey",
@@ -963,11 +968,17 @@ impl AccessGraph {
     /// role whose ARN `escalated` accepts (whether or not that node is drawn): as
     /// [`AccessGraph::build_towards`], except that the granters of those users and roles have all
     /// their edges asked, and so have those users and roles once given any permission, because
-    /// whether the whole graph draws such a target depends on everything they reach.
+    /// whether the whole graph draws such a target depends on everything they reach. Beyond
+    /// [`WHOLE_BEYOND`] such users and roles, the whole graph.
     fn build_into(world: &World, targets: &[Node], escalated: impl Fn(&str) -> bool) -> AccessGraph {
         let mut b = Builder::new(world);
         let seeds: Vec<NodeIndex> = targets.iter().filter_map(|t| b.index.get(t).copied()).collect();
         let escalating: Vec<usize> = (0..b.actors.len()).filter(|&a| escalated(&b.actors[a].arn)).collect();
+        // Many such grantees (an action that any permission allows in every account): their
+        // granters' edges and theirs would be most of the graph, which is cheaper built whole.
+        if escalating.len() > WHOLE_BEYOND {
+            return b.finish(None, None, &[]);
+        }
         let (relevant, escalates, full) = b.closure(&seeds, &escalating);
         // Edges are asked only into the closure's nodes, the targets and the nodes of the actors
         // that may escalate into it: an edge into any other node cannot lie on a path to a
