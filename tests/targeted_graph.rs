@@ -276,8 +276,10 @@ fn who_can_via_answers_as_the_full_graph() {
     let answer = who_can_answer(world, "iam:DeleteRole", &target, true);
     let direct: Vec<String> = answer.direct.iter().map(|(n, _)| n.id()).collect();
     assert_eq!(direct, [format!("arn:aws:iam::{prod}:root")]);
-    let via: Vec<String> = answer.via.iter().map(|p| p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> ")).collect();
-    let through_grantee = format!("arn:aws:iam::{prod}:user/granter2 -> arn:aws:iam::{prod}:user/grantee (any permission)");
+    let via: Vec<String> =
+        answer.via.iter().map(|p| p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> ")).collect();
+    let through_grantee =
+        format!("arn:aws:iam::{prod}:user/granter2 -> arn:aws:iam::{prod}:user/grantee (any permission)");
     assert!(via.contains(&through_grantee), "{via:#?}");
     assert!(same_who_can(world) > 0);
 }

@@ -32,7 +32,8 @@
 //!
 //! Questions about one target ([`who_can_become_root`], [`path`]) build only the edges of the
 //! actors that may reach it, into the nodes that may reach it ([`AccessGraph::build_towards`]):
-//! the same paths, far fewer decisions.
+//! the same paths, far fewer decisions. [`who_can_answer`] builds towards the principals it
+//! found allowed in the same way.
 //!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
@@ -838,8 +839,10 @@ impl<'w> Builder<'w> {
     /// Restricted to the nodes that may reach a target, the graph keeps every edge between nodes
     /// that reach it, in the whole graph's order, so breadth-first search finds the same shortest
     /// paths. A grant's escalated node is drawn when it reaches an admitted node that the granter
-    /// does not reach already: any grant edge on a shortest path has such a node, and the whole
-    /// graph draws every edge this one draws.
+    /// does not reach already: any grant edge on a shortest path has such a node. An edge the
+    /// whole graph would not draw (a granter asked only into the admitted nodes, its grantee
+    /// asked everywhere) is on no shortest path: the granter reaches each admitted node that the
+    /// escalated node reaches in one step itself.
     fn finish(mut self, expand: Option<&[bool]>, admitted: Within, full: &[bool]) -> AccessGraph {
         let mut plain = HashMap::new();
         let b = &mut self;
@@ -885,8 +888,11 @@ impl<'w> Builder<'w> {
             let plain_targets: BTreeSet<NodeIndex> =
                 b.plain_edges(g, within(g), &mut plain).iter().map(|(t, _)| *t).collect();
             b.set_granted(g, Some(b.any.clone()));
-            let more: Vec<(NodeIndex, Edge)> =
-                b.edges_from(g, within(g)).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
+            let more: Vec<(NodeIndex, Edge)> = b
+                .edges_from(g, within(g))
+                .into_iter()
+                .filter(|(t, _)| !plain_targets.contains(t) && *t != node)
+                .collect();
             b.set_granted(g, None);
             escalated.insert(g, more);
         }
@@ -1220,7 +1226,8 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         return WhoCan { direct, via: Vec::new() };
     }
     let any = any_permission();
-    let allowed = |arn: &str| world.decide_granted(arn, action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed());
+    let allowed =
+        |arn: &str| world.decide_granted(arn, action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed());
     let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
     let graph = AccessGraph::build_into(world, &targets, allowed);
     WhoCan { via: who_can_via(world, &graph, &direct, action, resource), direct }
