@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use rootsim_model::command::Origin;
-use rootsim_model::graph::{AccessGraph, Node};
+use rootsim_model::graph::{who_can_answer, who_can_via, AccessGraph, Node};
 use rootsim_model::strategies::organization;
 use rootsim_model::synth::{generate, Spec};
 use rootsim_model::{Session, World, DEFAULT_SEED};
@@ -84,6 +84,206 @@ fn the_demo_world_with_root_sessions_answers_as_the_full_graph() {
     assert!(same_answers(&session.world, &all) > 0);
 }
 
+/// Runs `line`, asserting it succeeds, and returns its JSON output.
+fn must(session: &mut Session, line: &str) -> serde_json::Value {
+    let out = session.run(line);
+    assert!(out.ok, "{line}: {}", out.text);
+    out.json.unwrap_or_default()
+}
+
+/// Signs in as `role` of `account` (a demo account's name), assumed from the current identity.
+fn sign_in_as_role(session: &mut Session, account: &str, role: &str) {
+    let id = session.world.accounts.find(account).expect("a demo account").id.clone();
+    let json = must(
+        session,
+        &format!("aws sts assume-role --role-arn arn:aws:iam::{id}:role/{role} --role-session-name setup"),
+    );
+    let c = &json["Credentials"];
+    let keys = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+    must(
+        session,
+        &format!(
+            "sign-in keys --access-key-id {} --secret-access-key {} --session-token {}",
+            keys("AccessKeyId"),
+            keys("SecretAccessKey"),
+            keys("SessionToken")
+        ),
+    );
+}
+
+/// An identity policy document allowing `actions` on `resource`, as one bare JSON word.
+fn allow(actions: &[&str], resource: &str) -> String {
+    let actions: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":[{}],"Resource":"{resource}"}}]}}"#,
+        actions.join(",")
+    )
+}
+
+/// A trust policy document trusting `account`, as one bare JSON word.
+fn trusting(account: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+    )
+}
+
+/// The demo world with root sessions on, and principals whose escalated nodes lie outside the
+/// closure's plain edges (alice, the management account's administrator, builds it):
+///
+/// * management: role `Helper` (trusts the management account, no permission) and user
+///   `granter`, who may assume `Helper` and attach policies to it but not call AssumeRoot:
+///   `Helper` is outside the closure of a member's root user, `Helper (any permission)` inside.
+/// * management: role `MgmtOps`, trusted by dev, which may attach policies to itself only.
+/// * security: the IAM delegated administrator; its role `RootOps`, trusted by dev, may call
+///   `sts:AssumeRoot`; its user `sec-granter` may create access keys for `sec-helper` (no
+///   permission) and put a user policy on it.
+fn escalations_outside_the_closure() -> Session {
+    let mut s = Session::demo(DEFAULT_SEED);
+    enable_root_sessions(&mut s);
+    let id = |s: &Session, name: &str| s.world.accounts.find(name).expect("a demo account").id.clone();
+    let (mgmt, dev, security) = (id(&s, "management"), id(&s, "dev"), id(&s, "security"));
+    must(&mut s, &format!("aws organizations register-delegated-administrator --account-id {security} --service-principal iam.amazonaws.com"));
+    let helper = format!("arn:aws:iam::{mgmt}:role/Helper");
+    let mgmt_ops = format!("arn:aws:iam::{mgmt}:role/MgmtOps");
+    for line in [
+        format!("aws iam create-role --role-name Helper --assume-role-policy-document {}", trusting(&mgmt)),
+        "aws iam create-user --user-name granter".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name granter --policy-name g --policy-document {}",
+            allow(&["sts:AssumeRole", "iam:AttachRolePolicy"], &helper)
+        ),
+        format!("aws iam create-role --role-name MgmtOps --assume-role-policy-document {}", trusting(&dev)),
+        format!(
+            "aws iam put-role-policy --role-name MgmtOps --policy-name self --policy-document {}",
+            allow(&["iam:AttachRolePolicy"], &mgmt_ops)
+        ),
+    ] {
+        must(&mut s, &line);
+    }
+    sign_in_as_role(&mut s, "security", "OrganizationAccountAccessRole");
+    let sec_helper = format!("arn:aws:iam::{security}:user/sec-helper");
+    for line in [
+        format!("aws iam create-role --role-name RootOps --assume-role-policy-document {}", trusting(&dev)),
+        format!(
+            "aws iam put-role-policy --role-name RootOps --policy-name r --policy-document {}",
+            allow(&["sts:AssumeRoot"], "*")
+        ),
+        "aws iam create-user --user-name sec-helper".to_string(),
+        "aws iam create-user --user-name sec-granter".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name sec-granter --policy-name g --policy-document {}",
+            allow(&["iam:CreateAccessKey", "iam:PutUserPolicy"], &sec_helper)
+        ),
+    ] {
+        must(&mut s, &line);
+    }
+    s
+}
+
+#[test]
+fn grantees_outside_the_closure_and_a_delegated_administrator_answer_as_the_full_graph() {
+    let session = escalations_outside_the_closure();
+    let world = &session.world;
+    let prod = world.accounts.find("prod").expect("a demo account").id.clone();
+    let target = Node::Root { account: prod };
+    let paths = AccessGraph::build_towards(world, &target).who_can_reach(&target);
+    let line = |who: &str| {
+        let p =
+            paths.iter().find(|p| p[0].0.arn().ends_with(who)).unwrap_or_else(|| panic!("{who} reaches prod's root"));
+        p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> ")
+    };
+    // Each case is there: the paths go through escalated nodes whose principal has no plain
+    // edge into the closure, and through the delegated administrator's role.
+    assert!(line(":user/granter").contains(":role/Helper (any permission) -> "), "{}", line(":user/granter"));
+    assert!(
+        line(":user/sec-granter").contains(":user/sec-helper (any permission) -> "),
+        "{}",
+        line(":user/sec-granter")
+    );
+    assert!(line(":role/MgmtOps").contains(":role/MgmtOps (any permission) -> "), "{}", line(":role/MgmtOps"));
+    assert!(line(":role/Deployer").contains(":role/RootOps -> "), "{}", line(":role/Deployer"));
+    assert!(same_answers(world, &nodes(world)) > 0);
+}
+
+/// Asserts that `who-can --via` (a graph built towards the allowed principals) answers as the
+/// whole graph for a few requests about each account: calling AssumeRoot on its root user,
+/// deleting, and attaching a policy to, its last role, creating a user in it. Returns how many
+/// paths the answers had.
+fn same_who_can(world: &World) -> usize {
+    let full = AccessGraph::build(world);
+    let mut paths = 0;
+    for (account, iam) in &world.iam.accounts {
+        let mut requests = vec![
+            ("sts:AssumeRoot".to_string(), format!("arn:aws:iam::{account}:root")),
+            ("iam:CreateUser".to_string(), format!("arn:aws:iam::{account}:user/someone")),
+        ];
+        if let Some(r) = iam.roles.values().last() {
+            let role = format!("arn:aws:iam::{account}:role{}{}", r.path, r.name);
+            requests.push(("iam:DeleteRole".to_string(), role.clone()));
+            requests.push(("iam:AttachRolePolicy".to_string(), role));
+        }
+        for (action, resource) in requests {
+            let got = who_can_answer(world, &action, &resource, true);
+            let want = who_can_via(world, &full, &got.direct, &action, &resource);
+            assert_eq!(got.via, want, "who-can {action} {resource} --via differs");
+            paths += want.len();
+        }
+    }
+    paths
+}
+
+/// The world of [`escalations_outside_the_closure`] where nobody in prod may act directly: its
+/// access role has no policy left, its user `granter2` may create access keys for user `grantee` (no
+/// permission) and attach policies to it, and role `Target` trusts prod. Asked who may delete
+/// `Target`, only prod's root user may; `grantee` would, given any permission, but no node of
+/// the closure from prod's root user leads to it.
+fn nobody_may_in_prod() -> Session {
+    let mut s = escalations_outside_the_closure();
+    must(&mut s, "sign-in user --account management --user-name alice --password Alice-Passw0rd!");
+    sign_in_as_role(&mut s, "prod", "OrganizationAccountAccessRole");
+    let prod = s.world.accounts.find("prod").expect("a demo account").id.clone();
+    let grantee = format!("arn:aws:iam::{prod}:user/grantee");
+    for line in [
+        format!("aws iam create-role --role-name Target --assume-role-policy-document {}", trusting(&prod)),
+        "aws iam create-user --user-name grantee".to_string(),
+        "aws iam create-user --user-name granter2".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name granter2 --policy-name g --policy-document {}",
+            allow(&["iam:CreateAccessKey", "iam:AttachUserPolicy"], &grantee)
+        ),
+        "aws iam detach-role-policy --role-name OrganizationAccountAccessRole --policy-arn arn:aws:iam::aws:policy/AdministratorAccess".to_string(),
+    ] {
+        must(&mut s, &line);
+    }
+    s
+}
+
+#[test]
+fn who_can_via_answers_as_the_full_graph() {
+    let mut paths = same_who_can(&escalations_outside_the_closure().world);
+    let mut demo = Session::demo(DEFAULT_SEED);
+    paths += same_who_can(&demo.world);
+    enable_root_sessions(&mut demo);
+    paths += same_who_can(&demo.world);
+    for seed in [1, 2] {
+        paths += same_who_can(&synthetic(4, seed, true).world);
+    }
+    assert!(paths > 0, "no answer had a path: the comparison proves nothing");
+    // Only prod's root user may delete Target; granter2 would, through grantee with any permission.
+    let world = &nobody_may_in_prod().world;
+    let prod = world.accounts.find("prod").expect("a demo account").id.clone();
+    let target = format!("arn:aws:iam::{prod}:role/Target");
+    let answer = who_can_answer(world, "iam:DeleteRole", &target, true);
+    let direct: Vec<String> = answer.direct.iter().map(|(n, _)| n.id()).collect();
+    assert_eq!(direct, [format!("arn:aws:iam::{prod}:root")]);
+    let via: Vec<String> =
+        answer.via.iter().map(|p| p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> ")).collect();
+    let through_grantee =
+        format!("arn:aws:iam::{prod}:user/granter2 -> arn:aws:iam::{prod}:user/grantee (any permission)");
+    assert!(via.contains(&through_grantee), "{via:#?}");
+    assert!(same_who_can(world) > 0);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
@@ -102,5 +302,6 @@ proptest! {
         }
         let all = nodes(&session.world);
         same_answers(&session.world, &all);
+        same_who_can(&session.world);
     }
 }

@@ -1,6 +1,6 @@
 //! Measures a synthetic estate once, for docs/performance.md's "Scale" section: generation time,
 //! peak memory (VmHWM), an AWS call's cost, a decision in the big world against the same
-//! decision in the demo world, and `who-can-become-root`.
+//! decision in the demo world, `who-can-become-root` and `who-can --via`.
 //! `cargo run --release -p rootsim-benches --example scale [accounts=1000,roles=50000,policies=100000]`
 
 use rootsim_model::synth::{generate, Spec};
@@ -90,6 +90,14 @@ fn main() {
         session.run("aws organizations enable-aws-service-access --service-principal iam.amazonaws.com").expect_ok();
         session.run("aws iam enable-organizations-root-sessions").expect_ok();
         who(&session.world, " with root sessions on");
+        // who-can --via: the graph towards the principals allowed (and the grantees that would be).
+        let role = session.world.iam.accounts[&member].roles.values().last().expect("roles");
+        let role = format!("arn:aws:iam::{member}:role{}{}", role.path, role.name);
+        let t = Instant::now();
+        let answer = rootsim_model::graph::who_can_answer(&session.world, "iam:DeleteRole", &role, true);
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        let (direct, via) = (answer.direct.len(), answer.via.len());
+        println!("who-can iam:DeleteRole {role} --via with root sessions on: {ms:.0} ms, {direct} + {via} principals");
     }
     println!("peak RSS at the end: {}", peak_rss());
 }

@@ -31,11 +31,14 @@
 //! asked only for principals whose identity policies allow the action on some resource.
 //!
 //! Questions about one target ([`who_can_become_root`], [`path`]) build only the edges of the
-//! actors that may reach it ([`AccessGraph::build_towards`]): the same paths, far fewer decisions.
+//! actors that may reach it, into the nodes that may reach it ([`AccessGraph::build_towards`]):
+//! the same paths, far fewer decisions. [`who_can_answer`] builds towards the principals it
+//! found allowed in the same way.
 //!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -254,6 +257,25 @@ struct Actor {
     role: Option<String>,
     /// The Allow statements' actions of its identity policies, lower-cased (the pre-filter).
     actions: OnceCell<Vec<Rc<Statements>>>,
+    /// The pre-filter's answers so far, one bit per [`asked_bit`] action: (asked, named). A closure
+    /// over a large estate asks the same few actions of the same actors thousands of times.
+    named: Cell<(u32, u32)>,
+}
+
+/// The bit that remembers the pre-filter's answer for `action` ([`Builder::may`]): one for
+/// `sts:AssumeRole`, each takeover and each grant action, the actions the graph asks about.
+fn asked_bit(action: &str) -> Option<u32> {
+    let asked = std::iter::once(&"sts:AssumeRole").chain(&TAKEOVERS).chain(&GRANTS);
+    asked.enumerate().find(|(_, a)| **a == action).map(|(i, _)| 1 << i)
+}
+
+/// The nodes whose incoming edges a build asks for: `None` for all, else a flag per node index
+/// (nodes added after it was made, the escalated ones, are outside).
+type Within<'a> = Option<&'a [bool]>;
+
+/// Whether node `n` is among the nodes `within` admits.
+fn inside(within: Within, n: NodeIndex) -> bool {
+    within.is_none_or(|w| w.get(n.index()).copied().unwrap_or(false))
 }
 
 /// The Allow statements of one policy: (`NotAction`?, lower-cased action patterns).
@@ -332,7 +354,7 @@ fn names(actions: &[Rc<Statements>], action: &str) -> bool {
 pub struct AccessGraph {
     /// The graph itself.
     pub graph: DiGraph<Node, Edge>,
-    index: BTreeMap<Node, NodeIndex>,
+    index: HashMap<Node, NodeIndex>,
     /// Every grant found (actor, grantee, edge), escalated node or not: `who-can` asks what each
     /// grantee could do with any permission.
     grants: Vec<(NodeIndex, NodeIndex, Edge)>,
@@ -342,7 +364,7 @@ pub struct AccessGraph {
 struct Builder<'w> {
     world: &'w World,
     graph: DiGraph<Node, Edge>,
-    index: BTreeMap<Node, NodeIndex>,
+    index: HashMap<Node, NodeIndex>,
     actors: Vec<Actor>,
     /// Roles by the trust keys that name them (ARN, account ID, `"*"`).
     trusted_by: HashMap<String, Vec<NodeIndex>>,
@@ -359,18 +381,32 @@ struct Builder<'w> {
 
 impl<'w> Builder<'w> {
     fn add(&mut self, n: Node) -> NodeIndex {
-        if let Some(&i) = self.index.get(&n) {
-            return i;
+        match self.index.entry(n) {
+            Entry::Occupied(o) => *o.get(),
+            Entry::Vacant(v) => {
+                let i = self.graph.add_node(v.key().clone());
+                *v.insert(i)
+            }
         }
-        let i = self.graph.add_node(n.clone());
-        self.index.insert(n, i);
-        i
     }
 
     /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
     /// permission): without that, no same-account IAM action can be allowed, so none is asked.
     fn may(&self, a: usize, action: &str) -> bool {
-        self.caller(a).is_some_and(|c| c.granted.is_some()) || names(self.actions_of(a), action)
+        if self.caller(a).is_some_and(|c| c.granted.is_some()) {
+            return true;
+        }
+        let Some(bit) = asked_bit(action) else {
+            return names(self.actions_of(a), action);
+        };
+        let cell = &self.actors[a].named;
+        let (asked, named) = cell.get();
+        if asked & bit != 0 {
+            return named & bit != 0;
+        }
+        let yes = names(self.actions_of(a), action);
+        cell.set((asked | bit, if yes { named | bit } else { named }));
+        yes
     }
 
     /// Actor `a`'s caller, resolved on first use.
@@ -409,8 +445,10 @@ impl<'w> Builder<'w> {
         })
     }
 
-    /// The edges leaving actor `a` (the grant edges aside), one per target.
-    fn edges_from(&mut self, a: usize) -> Vec<(NodeIndex, Edge)> {
+    /// The edges leaving actor `a` (the grant edges aside), one per target, into the nodes
+    /// `within` admits. Each target's edge is decided alone, so a restricted build finds the same
+    /// edge into an admitted node as the whole one.
+    fn edges_from(&mut self, a: usize, within: Within) -> Vec<(NodeIndex, Edge)> {
         let mut out: BTreeMap<NodeIndex, Edge> = BTreeMap::new();
         let world = self.world;
         let account = self.actors[a].account.clone();
@@ -425,7 +463,7 @@ impl<'w> Builder<'w> {
             .filter_map(|k| self.trusted_by.get(*k))
             .flatten()
             .copied()
-            .filter(|&r| r != self.actors[a].node)
+            .filter(|&r| r != self.actors[a].node && inside(within, r))
             .collect();
         roles.sort();
         roles.dedup();
@@ -437,7 +475,9 @@ impl<'w> Builder<'w> {
         // AssumeRoot: into every member whose root sessions the organization permits this account.
         if let Some(org) = world.organizations.of_account(&account) {
             for target in org.accounts.keys() {
-                if crate::sts::root_session_permitted(world, &account, target).is_ok() {
+                let admitted = within.is_none()
+                    || self.index.get(&Node::Root { account: target.clone() }).is_some_and(|&n| inside(within, n));
+                if admitted && crate::sts::root_session_permitted(world, &account, target).is_ok() {
                     if let Some(e) = self.decide(a, "sts:AssumeRoot", &arn::root(target)) {
                         let node = self.add(Node::Root { account: target.clone() });
                         out.entry(node).or_insert(Edge { kind: EdgeKind::AssumeRoot, ..e });
@@ -446,21 +486,22 @@ impl<'w> Builder<'w> {
             }
         }
         // Same-account takeovers, asked only when some identity policy could allow the action.
-        let checks = [
-            (EdgeKind::CreateAccessKey, "iam:CreateAccessKey"),
-            (EdgeKind::CreateLoginProfile, "iam:CreateLoginProfile"),
-            (EdgeKind::UpdateLoginProfile, "iam:UpdateLoginProfile"),
-            (EdgeKind::UpdateAssumeRolePolicy, "iam:UpdateAssumeRolePolicy"),
-            (EdgeKind::PassRole, "iam:PassRole"),
+        let kinds = [
+            EdgeKind::CreateAccessKey,
+            EdgeKind::CreateLoginProfile,
+            EdgeKind::UpdateLoginProfile,
+            EdgeKind::UpdateAssumeRolePolicy,
+            EdgeKind::PassRole,
         ];
-        let wanted: Vec<(EdgeKind, &str)> = checks.into_iter().filter(|(_, action)| self.may(a, action)).collect();
+        let checks = kinds.into_iter().zip(TAKEOVERS);
+        let wanted: Vec<(EdgeKind, &str)> = checks.filter(|(_, action)| self.may(a, action)).collect();
         if wanted.is_empty() {
             return out.into_iter().collect();
         }
         let iam = world.iam.account(&account);
         for &p in self.by_account.get(&account).into_iter().flatten() {
             let target = &self.actors[p];
-            if p == a || out.contains_key(&target.node) {
+            if p == a || out.contains_key(&target.node) || !inside(within, target.node) {
                 continue;
             }
             let has_password =
@@ -487,8 +528,9 @@ impl<'w> Builder<'w> {
 
     /// Every node actor `g` could have an edge to if it held any permission: the roles whose
     /// trust names it, its account or anyone, the principals of its account, and the member
-    /// root users when its account may start root sessions. A superset: nothing is decided.
-    fn possible_targets(&self, g: usize) -> BTreeSet<NodeIndex> {
+    /// root users when its account may start root sessions; of those, the ones `within` admits.
+    /// A superset: nothing is decided.
+    fn possible_targets(&self, g: usize, within: Within) -> BTreeSet<NodeIndex> {
         let actor = &self.actors[g];
         let account = actor.account.as_str();
         let keys = [actor.arn.as_str(), account, "*"];
@@ -502,6 +544,7 @@ impl<'w> Builder<'w> {
             }
         }
         out.remove(&actor.node);
+        out.retain(|&n| inside(within, n));
         out
     }
 
@@ -571,10 +614,11 @@ impl<'w> Builder<'w> {
 impl<'w> Builder<'w> {
     /// Every node and actor of the world, no edge yet.
     fn new(world: &'w World) -> Builder<'w> {
+        let nodes = world.iam.accounts.values().map(|i| 1 + i.users.len() + i.roles.len()).sum();
         let mut b = Builder {
             world,
-            graph: DiGraph::new(),
-            index: BTreeMap::new(),
+            graph: DiGraph::with_capacity(nodes, 0),
+            index: HashMap::with_capacity(nodes),
             actors: Vec::new(),
             trusted_by: HashMap::new(),
             role_keys: HashMap::new(),
@@ -614,8 +658,9 @@ impl<'w> Builder<'w> {
                 }
                 b.by_account.entry(account.clone()).or_default().push(b.actors.len());
                 let (user, role) = (user.cloned(), role.cloned());
-                let (caller, actions) = (OnceCell::new(), OnceCell::new());
-                b.actors.push(Actor { node, arn: principal, account: account.clone(), caller, user, role, actions });
+                let (caller, actions, named) = (OnceCell::new(), OnceCell::new(), Cell::new((0, 0)));
+                let account = account.clone();
+                b.actors.push(Actor { node, arn: principal, account, caller, user, role, actions, named });
             }
         }
         b
@@ -666,12 +711,32 @@ impl<'w> Builder<'w> {
     /// given any permission, every actor that might give it that permission (itself, or one with
     /// an edge to it, whose policies name a grant action). Building only their edges gives the
     /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
-    fn closure(&mut self, target: NodeIndex) -> Vec<bool> {
+    ///
+    /// The targets are the nodes `seeds` and the escalated nodes of the actors `escalating`.
+    /// Returns (in the closure, escalates, full): `escalates` marks the actors that, given any
+    /// permission, may have an edge into the closure (or are `escalating`), whether or not they
+    /// are in it themselves: their escalated nodes may lie on a path, so the granters' edges to
+    /// them are needed. `full` marks the `escalating` actors and their granters.
+    fn closure(&mut self, seeds: &[NodeIndex], escalating: &[usize]) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
         let mut relevant = vec![false; self.actors.len()];
+        let mut escalates = vec![false; self.actors.len()];
+        let mut full = vec![false; self.actors.len()];
         // Per actor: who might give it any permission (asked once).
         let mut granters: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut queue = VecDeque::from([target]);
+        let mut queue: VecDeque<NodeIndex> = seeds.iter().copied().collect();
+        for &a in escalating {
+            let of_a = self.granters_of(a, &everyone);
+            (escalates[a], full[a]) = (true, true);
+            for &g in &of_a {
+                full[g] = true;
+                if !relevant[g] {
+                    relevant[g] = true;
+                    queue.push_back(self.actors[g].node);
+                }
+            }
+            granters.insert(a, of_a);
+        }
         while let Some(v) = queue.pop_front() {
             for a in self.candidates(v, &everyone) {
                 if self.actors[a].node == v {
@@ -682,16 +747,18 @@ impl<'w> Builder<'w> {
                     queue.push_back(self.actors[a].node);
                 }
                 // a with any permission might reach v: whoever might give it that permission.
-                if let std::collections::hash_map::Entry::Vacant(slot) = granters.entry(a) {
+                if let Entry::Vacant(slot) = granters.entry(a) {
                     slot.insert(self.granters_of(a, &everyone));
                 }
-                if granters[&a].iter().all(|&g| relevant[g]) {
+                // Asked until found once (its granters are in the closure from then on).
+                if escalates[a] || granters[&a].is_empty() {
                     continue;
                 }
                 self.set_granted(a, Some(self.any.clone()));
                 let escalated = self.edge_to(a, v);
                 self.set_granted(a, None);
                 if escalated {
+                    escalates[a] = true;
                     for &g in &granters[&a] {
                         if !relevant[g] {
                             relevant[g] = true;
@@ -701,7 +768,7 @@ impl<'w> Builder<'w> {
                 }
             }
         }
-        relevant
+        (relevant, escalates, full)
     }
 
     /// The actors that may give actor `a` any permission: itself, or one with an edge to it,
@@ -741,15 +808,8 @@ impl<'w> Builder<'w> {
                 if named && self.decide(a, "sts:AssumeRole", arn).is_some() {
                     return true;
                 }
-                let takeovers = [
-                    "iam:CreateAccessKey",
-                    "iam:CreateLoginProfile",
-                    "iam:UpdateLoginProfile",
-                    "iam:UpdateAssumeRolePolicy",
-                    "iam:PassRole",
-                ];
                 arn::account_of(arn) == Some(actor.account.as_str())
-                    && takeovers.iter().any(|action| self.may(a, action) && self.decide(a, action, arn).is_some())
+                    && TAKEOVERS.iter().any(|action| self.may(a, action) && self.decide(a, action, arn).is_some())
             }
         }
     }
@@ -762,22 +822,35 @@ impl<'w> Builder<'w> {
         }
     }
 
-    /// Actor `a`'s plain edges, asked once.
+    /// Actor `a`'s plain edges into the nodes `within` admits, asked once.
     fn plain_edges<'p>(
         &mut self,
         a: usize,
+        within: Within,
         plain: &'p mut HashMap<usize, Vec<(NodeIndex, Edge)>>,
     ) -> &'p Vec<(NodeIndex, Edge)> {
-        plain.entry(a).or_insert_with(|| self.edges_from(a))
+        plain.entry(a).or_insert_with(|| self.edges_from(a, within))
     }
 
-    /// The graph, with the edges of the actors `expand` marks (all of them for `None`).
-    fn finish(mut self, expand: Option<&[bool]>, mut plain: HashMap<usize, Vec<(NodeIndex, Edge)>>) -> AccessGraph {
+    /// The graph, with the edges of the actors `expand` marks (all of them for `None`) into the
+    /// nodes `within` admits (and the escalated nodes their grants lead to); the actors `full`
+    /// marks have all their edges asked.
+    ///
+    /// Restricted to the nodes that may reach a target, the graph keeps every edge between nodes
+    /// that reach it, in the whole graph's order, so breadth-first search finds the same shortest
+    /// paths. A grant's escalated node is drawn when it reaches an admitted node that the granter
+    /// does not reach already: any grant edge on a shortest path has such a node. An edge the
+    /// whole graph would not draw (a granter asked only into the admitted nodes, its grantee
+    /// asked everywhere) is on no shortest path: the granter reaches each admitted node that the
+    /// escalated node reaches in one step itself.
+    fn finish(mut self, expand: Option<&[bool]>, admitted: Within, full: &[bool]) -> AccessGraph {
+        let mut plain = HashMap::new();
         let b = &mut self;
+        let within = |a: usize| if full.get(a).copied().unwrap_or(false) { None } else { admitted };
         let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut edges = Vec::new();
         for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
-            for (to, e) in b.plain_edges(a, &mut plain).clone() {
+            for (to, e) in b.plain_edges(a, within(a), &mut plain).clone() {
                 edges.push((b.actors[a].node, to, e));
             }
         }
@@ -805,15 +878,21 @@ impl<'w> Builder<'w> {
         for &(a, g, _) in &grants {
             let from = b.actors[a].node;
             let known = reach.get(&from).unwrap_or(&nowhere);
-            if escalated.contains_key(&g) || b.possible_targets(g).iter().all(|t| *t == from || known.contains(t)) {
+            if escalated.contains_key(&g)
+                || b.possible_targets(g, within(g)).iter().all(|t| *t == from || known.contains(t))
+            {
                 continue;
             }
             let node = b.actors[g].node;
             // The grantee's own edges, whether or not it was expanded.
-            let plain_targets: BTreeSet<NodeIndex> = b.plain_edges(g, &mut plain).iter().map(|(t, _)| *t).collect();
+            let plain_targets: BTreeSet<NodeIndex> =
+                b.plain_edges(g, within(g), &mut plain).iter().map(|(t, _)| *t).collect();
             b.set_granted(g, Some(b.any.clone()));
-            let more: Vec<(NodeIndex, Edge)> =
-                b.edges_from(g).into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
+            let more: Vec<(NodeIndex, Edge)> = b
+                .edges_from(g, within(g))
+                .into_iter()
+                .filter(|(t, _)| !plain_targets.contains(t) && *t != node)
+                .collect();
             b.set_granted(g, None);
             escalated.insert(g, more);
         }
@@ -845,6 +924,20 @@ impl<'w> Builder<'w> {
     }
 }
 
+/// How many grantees that would be allowed with any permission [`who_can_answer`] takes before it
+/// builds the whole graph rather than one towards them: ten accounts' worth of the synthetic
+/// estate's principals (52 each), so that `who-can --via` about one account stays targeted.
+const WHOLE_BEYOND: usize = 520;
+
+/// The actions by which one principal takes over another of its account ([`Builder::edges_from`]).
+const TAKEOVERS: [&str; 5] = [
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PassRole",
+];
+
 /// The actions by which one principal gives another (or itself) any permission ([`Builder::grant`]).
 const GRANTS: [&str; 8] = [
     "iam:AttachUserPolicy",
@@ -860,19 +953,52 @@ const GRANTS: [&str; 8] = [
 impl AccessGraph {
     /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
     pub fn build(world: &World) -> AccessGraph {
-        Builder::new(world).finish(None, HashMap::new())
+        Builder::new(world).finish(None, None, &[])
     }
 
     /// The part of the graph that can reach `target`: every node, but only the edges of the
     /// actors in a backward closure from `target` (and the escalated nodes their grants lead
-    /// to). Every path into `target` is the one [`AccessGraph::build`] gives: an actor outside
-    /// the closure has no edge, plain or through a grant, into a node that reaches `target`.
-    /// Much cheaper on a large estate, whose edges mostly lead elsewhere.
+    /// to), and of those only the edges into the closure's nodes, the target, and the actors
+    /// that may escalate into the closure (a granter reaches them to give them any permission).
+    /// Every path into `target` is the one [`AccessGraph::build`] gives: an actor outside the
+    /// closure has no edge, plain or through a grant, into a node that reaches `target`, and an
+    /// edge into a node outside it cannot lie on such a path. Much cheaper on a large estate,
+    /// whose edges mostly lead elsewhere: with centralized root access on, the management
+    /// account's actors are in the closure of a member's root user, and their edges into every
+    /// other member are not asked.
     pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
+        AccessGraph::build_into(world, std::slice::from_ref(target), |_| false)
+    }
+
+    /// The part of the graph that can reach one of `targets` or the escalated node of a user or
+    /// role whose ARN `escalated` accepts (whether or not that node is drawn): as
+    /// [`AccessGraph::build_towards`], except that the granters of those users and roles have all
+    /// their edges asked, and so have those users and roles once given any permission, because
+    /// whether the whole graph draws such a target depends on everything they reach. Beyond
+    /// [`WHOLE_BEYOND`] such users and roles, the whole graph.
+    fn build_into(world: &World, targets: &[Node], escalated: impl Fn(&str) -> bool) -> AccessGraph {
         let mut b = Builder::new(world);
-        let Some(&t) = b.index.get(target) else { return b.finish(Some(&[]), HashMap::new()) };
-        let relevant = b.closure(t);
-        b.finish(Some(&relevant), HashMap::new())
+        let seeds: Vec<NodeIndex> = targets.iter().filter_map(|t| b.index.get(t).copied()).collect();
+        let escalating: Vec<usize> = (0..b.actors.len()).filter(|&a| escalated(&b.actors[a].arn)).collect();
+        // Many such grantees (an action that any permission allows in every account): their
+        // granters' edges and theirs would be most of the graph, which is cheaper built whole.
+        if escalating.len() > WHOLE_BEYOND {
+            return b.finish(None, None, &[]);
+        }
+        let (relevant, escalates, full) = b.closure(&seeds, &escalating);
+        // Edges are asked only into the closure's nodes, the targets and the nodes of the actors
+        // that may escalate into it: an edge into any other node cannot lie on a path to a
+        // target, and a granter needs its edge to a grantee to give it any permission.
+        let mut within = vec![false; b.graph.node_count()];
+        for t in &seeds {
+            within[t.index()] = true;
+        }
+        for (a, actor) in b.actors.iter().enumerate() {
+            if relevant[a] || escalates[a] {
+                within[actor.node.index()] = true;
+            }
+        }
+        b.finish(Some(&relevant), Some(&within), &full)
     }
 
     /// The node of a principal, if the graph has it.
@@ -1099,7 +1225,25 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
     if !via {
         return WhoCan { direct, via: Vec::new() };
     }
-    let graph = AccessGraph::build(world);
+    let any = any_permission();
+    let allowed =
+        |arn: &str| world.decide_granted(arn, action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed());
+    let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
+    let graph = AccessGraph::build_into(world, &targets, allowed);
+    WhoCan { via: who_can_via(world, &graph, &direct, action, resource), direct }
+}
+
+/// The `--via` part of [`who_can_answer`] from `graph`, `direct` being the principals allowed:
+/// every other principal with a path to one of them (or to a principal it can give any
+/// permission that would be allowed), shortest first. [`who_can_answer`] asks it of a graph
+/// built towards those; the whole graph ([`AccessGraph::build`]) gives the same answer.
+pub fn who_can_via(
+    world: &World,
+    graph: &AccessGraph,
+    direct: &[(Node, Vec<String>)],
+    action: &str,
+    resource: &str,
+) -> Vec<Path> {
     let mut targets: Vec<NodeIndex> = direct.iter().filter_map(|(n, _)| graph.node(n)).collect();
     // Escalated nodes are targets when the grantee, holding any permission, would be allowed.
     let any = any_permission();
@@ -1123,7 +1267,7 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         }
     }
     via_paths.sort_by(|a, b| (a.len(), &a[0].0).cmp(&(b.len(), &b[0].0)));
-    WhoCan { direct, via: via_paths }
+    via_paths
 }
 
 /// `who-can ACTION RESOURCE [--via]` as text.
