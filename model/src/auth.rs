@@ -252,7 +252,6 @@ impl<'a> Label<'a> {
 }
 
 /// The labels of one request whose shown names differ from their keys ([`Label::key`]).
-#[derive(Default)]
 struct Labels<'a>(Vec<Label<'a>>);
 
 impl<'a> Labels<'a> {
@@ -683,7 +682,12 @@ impl World {
                 }
             }
             if let Some(at) = caller.authenticated_at {
-                ctx.push(keys::TOKEN_ISSUE_TIME, format_iso(at));
+                // Sessions that `World::decide` supposes begin now: aws:CurrentTime's text then.
+                let issued = match ctx.get_fingerprinted(keys::CURRENT_TIME.name(), keys::CURRENT_TIME.fingerprint()) {
+                    Some(policy::ContextValue::Single(current)) if at == now => current.clone(),
+                    _ => format_iso(at),
+                };
+                ctx.push(keys::TOKEN_ISSUE_TIME, issued);
             }
         }
         let tags = match &caller.kind {
@@ -806,18 +810,19 @@ impl World {
         for (k, v) in extra {
             context.insert(k, *v);
         }
-        let empty = IamAccount::default();
-        let iam = self.iam.account(&caller.account).unwrap_or(&empty);
         let source = match &caller.kind {
             CallerKind::Root => PolicySource::Root,
             CallerKind::User { key } => PolicySource::User(key),
             CallerKind::RoleSession { role_key, .. } => PolicySource::Role(role_key),
         };
         // Policies are named by labels, formatted only for the statements the decision records.
-        let mut labels = Labels::default();
+        let mut labels = Labels(Vec::with_capacity(8));
         let mut identity: Vec<NamedPolicy> = Vec::with_capacity(8);
-        let boundary = each_identity_policy(iam, &source, |label, p| identity.push(labels.named(label, p)));
-        let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| NamedPolicy { name: arn, policy: p }));
+        // A caller whose account has no IAM (yet) has no identity policies.
+        let boundary = self.iam.account(&caller.account).and_then(|iam| {
+            let arn = each_identity_policy(iam, &source, |label, p| identity.push(labels.named(label, p)))?;
+            iam.managed_policy(arn).map(|p| NamedPolicy { name: arn, policy: p })
+        });
         if let Some(granted) = &caller.granted {
             identity.push(NamedPolicy { name: "any permission (supposed granted by an escalation)", policy: granted });
         }

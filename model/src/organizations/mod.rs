@@ -252,8 +252,11 @@ impl Organization {
             out.push_str(&self.id);
             out.push('/');
         }
-        for c in policy.policy_type.chars() {
-            out.push(c.to_ascii_lowercase());
+        // The types Organizations has spelled out, not folded a character at a time.
+        match policy.policy_type.as_str() {
+            "SERVICE_CONTROL_POLICY" => out.push_str("service_control_policy"),
+            "RESOURCE_CONTROL_POLICY" => out.push_str("resource_control_policy"),
+            other => other.chars().for_each(|c| out.push(c.to_ascii_lowercase())),
         }
         out.push('/');
         out.push_str(&policy.id);

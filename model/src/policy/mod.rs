@@ -339,6 +339,11 @@ impl ContextKey {
     pub const fn name(self) -> &'static str {
         self.name
     }
+
+    /// Its [`key_fingerprint`], for [`Context::get_fingerprinted`].
+    pub const fn fingerprint(self) -> u64 {
+        self.fingerprint
+    }
 }
 
 /// Request context keys: case-insensitive names, single- or multi-valued
