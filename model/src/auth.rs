@@ -985,3 +985,52 @@ impl World {
         self.resolve(&Identity::Console { account, user, mfa: true, since: self.clock.now() })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::Layer;
+    use crate::{Session, DEFAULT_SEED};
+
+    /// [`super::Labels`] names policies after the decision, found by the address of their key:
+    /// every recorded statement must carry the name that formatting it up front gives, also for
+    /// two inline policies of one name (a user's and its group's), SCPs and a trust policy.
+    #[test]
+    fn recorded_statements_carry_the_names_explanations_show() {
+        let mut session = Session::demo(DEFAULT_SEED);
+        let mgmt = session.world.accounts.find("management").expect("demo account").id.clone();
+        let dev = session.world.accounts.find("dev").expect("demo account").id.clone();
+        let allow =
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:ListQueues","Resource":"*"}]}"#;
+        for line in [
+            "aws iam create-user --user-name pat".to_string(),
+            "aws iam create-group --group-name crew".to_string(),
+            "aws iam add-user-to-group --user-name pat --group-name crew".to_string(),
+            format!("aws iam put-user-policy --user-name pat --policy-name Same --policy-document {allow}"),
+            format!("aws iam put-group-policy --group-name crew --policy-name Same --policy-document {allow}"),
+        ] {
+            session.run(&line).expect_ok();
+        }
+        let world = &session.world;
+        let names = |principal: &str, action: &str, resource: &str| {
+            let record = world.decide(principal, action, resource).expect("the principal exists");
+            assert!(record.decision.is_allowed(), "{}", record.explain());
+            record.decision.matched.iter().map(|m| (m.layer, m.policy.to_string())).collect::<Vec<_>>()
+        };
+
+        let pat = names(&format!("arn:aws:iam::{mgmt}:user/pat"), "sqs:ListQueues", "*");
+        let identity: Vec<&str> = pat.iter().filter(|(l, _)| *l == Layer::Identity).map(|(_, n)| n.as_str()).collect();
+        assert_eq!(identity, ["Same (inline policy of user pat)", "Same (inline policy of group crew)"]);
+
+        // dave (dev) is governed by the demo's SCPs: each level's FullAWSAccess by its ARN.
+        let org = world.organizations.org.as_ref().expect("the demo has an organization");
+        let full = org.policy_arn(&org.policies["p-FullAWSAccess"]);
+        let dave = names(&format!("arn:aws:iam::{dev}:user/dave"), "iam:ListUsers", "*");
+        let scps: Vec<&str> = dave.iter().filter(|(l, _)| *l == Layer::Scp).map(|(_, n)| n.as_str()).collect();
+        assert!(!scps.is_empty() && scps.iter().all(|n| *n == full), "{scps:?} against {full}");
+        assert!(dave.iter().any(|(l, n)| *l == Layer::Identity && n == "arn:aws:iam::aws:policy/ReadOnlyAccess"));
+
+        let role = format!("arn:aws:iam::{dev}:role/OrganizationAccountAccessRole");
+        let trust = names(&format!("arn:aws:iam::{mgmt}:root"), "sts:AssumeRole", &role);
+        assert!(trust.contains(&(Layer::Resource, "trust policy of role OrganizationAccountAccessRole".to_string())));
+    }
+}

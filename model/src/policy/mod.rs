@@ -309,13 +309,13 @@ impl ContextValue {
 /// A `const fn`, so that the keys rootsim fills itself ([`ContextKey`]) are fingerprinted when
 /// rootsim is compiled.
 pub const fn key_fingerprint(key: &str) -> u64 {
-    // FNV-1a over the lower-cased bytes (a `while` loop: iterators are not `const`).
-    let bytes = key.as_bytes();
+    // FNV-1a over the lower-cased bytes (a `while let` over the slice: iterators are not
+    // `const`, and indexing would check bounds at every byte).
+    let mut rest = key.as_bytes();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut i = 0;
-    while i < bytes.len() {
-        h = (h ^ bytes[i].to_ascii_lowercase() as u64).wrapping_mul(0x0100_0000_01b3);
-        i += 1;
+    while let [b, tail @ ..] = rest {
+        h = (h ^ b.to_ascii_lowercase() as u64).wrapping_mul(0x0100_0000_01b3);
+        rest = tail;
     }
     h
 }
