@@ -10,15 +10,49 @@
 use crate::arn;
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
-use crate::iam::{IamAccount, KeyOwner, KeyStatus};
-use crate::organizations::Organization;
+use crate::iam::{IamAccount, KeyOwner, KeyStatus, Role};
+use crate::organizations::{OrgPolicy, Organization};
 use crate::policy::{self, Context, Decision, NamedPolicy, Policy, PolicySet, Principal, PrincipalKind, Request};
 use crate::sts::SessionKind;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The address every simulated request comes from (a TEST-NET-3 documentation address).
 pub const SOURCE_IP: &str = "203.0.113.10";
+
+/// The global condition keys that [`World::authorize`] fills, fingerprinted once at compile time
+/// ([`policy::ContextKey`]): each is set at most once per request, so [`Context::push`] stores them without
+/// searching the context or copying their names.
+mod keys {
+    use crate::policy::ContextKey;
+
+    pub const PRINCIPAL_ARN: ContextKey = ContextKey::new("aws:PrincipalArn");
+    pub const PRINCIPAL_ACCOUNT: ContextKey = ContextKey::new("aws:PrincipalAccount");
+    pub const PRINCIPAL_TYPE: ContextKey = ContextKey::new("aws:PrincipalType");
+    pub const PRINCIPAL_IS_AWS_SERVICE: ContextKey = ContextKey::new("aws:PrincipalIsAWSService");
+    pub const CURRENT_TIME: ContextKey = ContextKey::new("aws:CurrentTime");
+    pub const EPOCH_TIME: ContextKey = ContextKey::new("aws:EpochTime");
+    pub const SECURE_TRANSPORT: ContextKey = ContextKey::new("aws:SecureTransport");
+    pub const SOURCE_IP: ContextKey = ContextKey::new("aws:SourceIp");
+    pub const REQUESTED_REGION: ContextKey = ContextKey::new("aws:RequestedRegion");
+    pub const VIA_AWS_SERVICE: ContextKey = ContextKey::new("aws:ViaAWSService");
+    pub const PRINCIPAL_ORG_ID: ContextKey = ContextKey::new("aws:PrincipalOrgID");
+    pub const PRINCIPAL_ORG_PATHS: ContextKey = ContextKey::new("aws:PrincipalOrgPaths");
+    pub const USERID: ContextKey = ContextKey::new("aws:userid");
+    pub const USERNAME: ContextKey = ContextKey::new("aws:username");
+    pub const ASSUMED_ROOT: ContextKey = ContextKey::new("aws:AssumedRoot");
+    pub const MFA_PRESENT: ContextKey = ContextKey::new("aws:MultiFactorAuthPresent");
+    pub const MFA_AGE: ContextKey = ContextKey::new("aws:MultiFactorAuthAge");
+    pub const TOKEN_ISSUE_TIME: ContextKey = ContextKey::new("aws:TokenIssueTime");
+    pub const RESOURCE_ACCOUNT: ContextKey = ContextKey::new("aws:ResourceAccount");
+    pub const RESOURCE_ORG_ID: ContextKey = ContextKey::new("aws:ResourceOrgID");
+    pub const RESOURCE_ORG_PATHS: ContextKey = ContextKey::new("aws:ResourceOrgPaths");
+
+    /// Room for every key above: a request's context is allocated once and never grows, unless
+    /// the principal has tags or the call adds keys of its own.
+    pub const ALL: usize = 21;
+}
 
 /// Services whose resources resource control policies govern (facts §5.8; the ones rootsim models).
 const RCP_SERVICES: &[&str] = &["s3", "sqs", "sts", "kms", "secretsmanager", "logs", "dynamodb", "ecr", "events"];
@@ -170,25 +204,98 @@ pub enum PolicySource<'k> {
     Role(&'k str),
 }
 
-/// The identity policies (name for explanations, document) of a principal, and its permissions
-/// boundary. Names are managed policy ARNs, or `Name (inline policy of user bob)`.
-pub fn identity_policies<'a>(
+/// A policy's name for explanations, not yet formatted: most decisions are never explained, and
+/// formatting every inline policy's and organization policy's name once cost a decision more
+/// than the policy engine itself.
+#[derive(Debug, Clone, Copy)]
+enum Label<'a> {
+    /// A name the world holds as it is shown: a managed policy's ARN.
+    Plain(&'a str),
+    /// `Name (inline policy of <kind> <owner>)`.
+    Inline { name: &'a str, kind: &'static str, owner: &'a str },
+    /// An SCP's or RCP's ARN ([`Organization::policy_arn`]).
+    Org { org: &'a Organization, policy: &'a OrgPolicy },
+    /// A role's trust policy ([`crate::sts::trust_policy_name`]).
+    Trust(&'a Role),
+}
+
+impl<'a> Label<'a> {
+    /// What the policy engine gets as the policy's name until the decision is explained: a
+    /// string that the world holds for this policy alone, told apart from the other policies of
+    /// the request by its address ([`Labels::name_matches`]), never by its content. An inline
+    /// policy's name (one allocation per policy; the owner's name for a nameless one, which
+    /// only an import can make), an organization policy's ID or a role's ID.
+    fn key(&self) -> &'a str {
+        match *self {
+            Label::Plain(name) => name,
+            Label::Inline { name, owner, .. } => {
+                if name.is_empty() {
+                    owner
+                } else {
+                    name
+                }
+            }
+            Label::Org { policy, .. } => &policy.id,
+            Label::Trust(role) => &role.id,
+        }
+    }
+
+    /// The name as explanations show it.
+    fn render(&self) -> Cow<'a, str> {
+        match *self {
+            Label::Plain(name) => Cow::Borrowed(name),
+            Label::Inline { name, kind, owner } => Cow::Owned(format!("{name} (inline policy of {kind} {owner})")),
+            Label::Org { org, policy } => Cow::Owned(org.policy_arn(policy)),
+            Label::Trust(role) => Cow::Owned(crate::sts::trust_policy_name(role)),
+        }
+    }
+}
+
+/// The labels of one request whose shown names differ from their keys ([`Label::key`]).
+struct Labels<'a>(Vec<Label<'a>>);
+
+impl<'a> Labels<'a> {
+    /// The policy as the engine takes it, remembering its label when it needs formatting.
+    fn named(&mut self, label: Label<'a>, policy: &'a Policy) -> NamedPolicy<'a> {
+        if !matches!(label, Label::Plain(_)) {
+            self.0.push(label);
+        }
+        NamedPolicy { name: label.key(), policy }
+    }
+
+    /// Gives the statements a decision records their policies' shown names. The engine records
+    /// a policy's name as the very string it was given (borrowed), so a key is found by address.
+    fn name_matches(&self, decision: &mut Decision<'a>) {
+        let unevaluable = decision.unevaluable.iter_mut().map(|(m, _)| m);
+        for m in decision.matched.iter_mut().chain(unevaluable) {
+            if let Cow::Borrowed(key) = m.policy {
+                if let Some(label) = self.0.iter().find(|l| std::ptr::eq(l.key(), key)) {
+                    m.policy = label.render();
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` with the label and document of each identity policy of `source`, in the order
+/// explanations list them (inline before managed, the user's before its groups'), and returns
+/// the ARN of its permissions boundary.
+fn each_identity_policy<'a>(
     iam: &'a IamAccount,
     source: &PolicySource<'a>,
-) -> (Named<'a>, Option<(String, &'a Policy)>) {
-    let mut out = Vec::new();
-    // The owner is named only inside an inline policy's name, formatted only when there is one.
-    let mut collect = |kind: &str, owner: &str, a: &'a crate::iam::Attachments| {
+    mut f: impl FnMut(Label<'a>, &'a Policy),
+) -> Option<&'a String> {
+    let mut collect = |kind: &'static str, owner: &'a str, a: &'a crate::iam::Attachments| {
         for (name, p) in &a.inline {
-            out.push((format!("{name} (inline policy of {kind} {owner})"), p));
+            f(Label::Inline { name, kind, owner }, p);
         }
         for arn in &a.managed {
             if let Some(p) = iam.managed_policy(arn) {
-                out.push((arn.clone(), p));
+                f(Label::Plain(arn), p);
             }
         }
     };
-    let boundary = match *source {
+    match *source {
         PolicySource::Root => None,
         PolicySource::User(key) => iam.users.get(key).and_then(|user| {
             collect("user", &user.name, &user.policies);
@@ -207,14 +314,19 @@ pub fn identity_policies<'a>(
             collect("role", &role.name, &role.policies);
             role.boundary.as_ref()
         }),
-    };
-    let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
-    (out, boundary)
+    }
 }
 
-/// Organization policy levels as the engine takes them, named for explanations.
-fn named_levels<'a>(levels: &'a [Vec<(String, &'a Policy)>]) -> Vec<Vec<NamedPolicy<'a>>> {
-    levels.iter().map(|l| l.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect()).collect()
+/// The identity policies (name for explanations, document) of a principal, and its permissions
+/// boundary. Names are managed policy ARNs, or `Name (inline policy of user bob)`.
+pub fn identity_policies<'a>(
+    iam: &'a IamAccount,
+    source: &PolicySource<'a>,
+) -> (Named<'a>, Option<(String, &'a Policy)>) {
+    let mut out = Vec::new();
+    let boundary = each_identity_policy(iam, source, |label, p| out.push((label.render().into_owned(), p)));
+    let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
+    (out, boundary)
 }
 
 /// An account's organization and its targets from the root ([`Organization::chain`]), found
@@ -230,12 +342,46 @@ struct Place<'a> {
 }
 
 impl<'a> Place<'a> {
-    /// [`Organization::levels`] of the account, from the chain already walked.
-    fn levels(&self, policy_type: &str) -> Option<Vec<Vec<(String, &'a Policy)>>> {
+    /// The account's organization policies of `policy_type` ([`Organization::levels`]), from the
+    /// chain already walked: every level's policies in `policies`, and where each level ends.
+    /// `None` when that type does not govern the account.
+    fn levels(&self, policy_type: &str, labels: &mut Labels<'a>) -> Option<Levels<'a>> {
         if !self.org.governs(self.account, policy_type) {
             return None;
         }
-        self.chain.as_ref().map(|chain| self.org.levels_along(chain, policy_type))
+        let chain = self.chain.as_ref()?;
+        let mut levels =
+            Levels { policies: Vec::with_capacity(chain.len() * 2), ends: Vec::with_capacity(chain.len()) };
+        for target in chain {
+            for p in self.org.policies_at(target, policy_type) {
+                levels.policies.push(labels.named(Label::Org { org: self.org, policy: p }, &p.document));
+            }
+            levels.ends.push(levels.policies.len());
+        }
+        Some(levels)
+    }
+}
+
+/// Organization policies level by level, in one list (one allocation rather than one per level).
+struct Levels<'a> {
+    /// Every level's policies, root first.
+    policies: Vec<NamedPolicy<'a>>,
+    /// The end of each level in `policies`.
+    ends: Vec<usize>,
+}
+
+impl<'a> Levels<'a> {
+    /// The levels as the engine takes them.
+    fn slices(&self) -> Vec<&[NamedPolicy<'a>]> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let level = &self.policies[start..end];
+                start = end;
+                level
+            })
+            .collect()
     }
 }
 
@@ -469,10 +615,10 @@ impl World {
 
     /// [`World::context_for_principal`] with the principal's account's place already found.
     fn principal_context(&self, p: &Principal, region: &str, place: Option<&Place>) -> Context {
-        let mut ctx = Context::new();
+        let mut ctx = Context::with_capacity(keys::ALL);
         if !p.account.is_empty() {
-            ctx.insert("aws:PrincipalArn", p.principal_arn.as_str());
-            ctx.insert("aws:PrincipalAccount", p.account.as_str());
+            ctx.push(keys::PRINCIPAL_ARN, p.principal_arn.as_str());
+            ctx.push(keys::PRINCIPAL_ACCOUNT, p.account.as_str());
         }
         let ptype = match p.kind {
             PrincipalKind::Root => "Account",
@@ -482,19 +628,19 @@ impl World {
             PrincipalKind::Service => "Service",
             PrincipalKind::Anonymous => "Anonymous",
         };
-        ctx.insert("aws:PrincipalType", ptype);
-        ctx.insert("aws:PrincipalIsAWSService", if p.kind == PrincipalKind::Service { "true" } else { "false" });
+        ctx.push(keys::PRINCIPAL_TYPE, ptype);
+        ctx.push(keys::PRINCIPAL_IS_AWS_SERVICE, if p.kind == PrincipalKind::Service { "true" } else { "false" });
         let now = self.clock.now();
-        ctx.insert("aws:CurrentTime", format_iso(now));
-        ctx.insert("aws:EpochTime", now.to_string());
-        ctx.insert("aws:SecureTransport", "true");
-        ctx.insert("aws:SourceIp", SOURCE_IP);
-        ctx.insert("aws:RequestedRegion", region);
-        ctx.insert("aws:ViaAWSService", "false");
+        ctx.push(keys::CURRENT_TIME, format_iso(now));
+        ctx.push(keys::EPOCH_TIME, now.to_string());
+        ctx.push(keys::SECURE_TRANSPORT, "true");
+        ctx.push(keys::SOURCE_IP, SOURCE_IP);
+        ctx.push(keys::REQUESTED_REGION, region);
+        ctx.push(keys::VIA_AWS_SERVICE, "false");
         if let Some(place) = place {
-            ctx.insert("aws:PrincipalOrgID", place.org.id.as_str());
+            ctx.push(keys::PRINCIPAL_ORG_ID, place.org.id.as_str());
             if let Some(chain) = &place.chain {
-                ctx.insert_multi("aws:PrincipalOrgPaths", vec![place.org.org_path_along(chain)]);
+                ctx.push_multi(keys::PRINCIPAL_ORG_PATHS, vec![place.org.org_path_along(chain)]);
             }
         }
         ctx
@@ -518,25 +664,30 @@ impl World {
         resource: Option<&Place>,
     ) -> Context {
         let mut ctx = self.principal_context(&caller.principal, region, principal);
-        ctx.insert("aws:userid", caller.user_id.as_str());
+        ctx.push(keys::USERID, caller.user_id.as_str());
         if let Some(name) = &caller.username {
-            ctx.insert("aws:username", name.as_str());
+            ctx.push(keys::USERNAME, name.as_str());
         }
         let now = self.clock.now();
         // Only AssumeRoot sessions carry aws:AssumedRoot (facts §2.6).
         if caller.task_policy.is_some() {
-            ctx.insert("aws:AssumedRoot", "true");
+            ctx.push(keys::ASSUMED_ROOT, "true");
         }
         // MFA keys exist only for temporary credentials (facts §2.6).
         if caller.temporary {
-            ctx.insert("aws:MultiFactorAuthPresent", if caller.mfa { "true" } else { "false" });
+            ctx.push(keys::MFA_PRESENT, if caller.mfa { "true" } else { "false" });
             if caller.mfa {
                 if let Some(at) = caller.authenticated_at {
-                    ctx.insert("aws:MultiFactorAuthAge", (now - at).max(0).to_string());
+                    ctx.push(keys::MFA_AGE, (now - at).max(0).to_string());
                 }
             }
             if let Some(at) = caller.authenticated_at {
-                ctx.insert("aws:TokenIssueTime", format_iso(at));
+                // Sessions that `World::decide` supposes begin now: aws:CurrentTime's text then.
+                let issued = match ctx.get_fingerprinted(keys::CURRENT_TIME.name(), keys::CURRENT_TIME.fingerprint()) {
+                    Some(policy::ContextValue::Single(current)) if at == now => current.clone(),
+                    _ => format_iso(at),
+                };
+                ctx.push(keys::TOKEN_ISSUE_TIME, issued);
             }
         }
         let tags = match &caller.kind {
@@ -558,11 +709,13 @@ impl World {
             }
         }
         if let Some(ra) = resource_account {
-            ctx.insert("aws:ResourceAccount", ra);
+            // Pushed after the principal's tags: no tag key (`aws:PrincipalTag/...`) can be one
+            // of these.
+            ctx.push(keys::RESOURCE_ACCOUNT, ra);
             if let Some(place) = resource {
-                ctx.insert("aws:ResourceOrgID", &place.org.id);
+                ctx.push(keys::RESOURCE_ORG_ID, place.org.id.as_str());
                 if let Some(chain) = &place.chain {
-                    ctx.insert_multi("aws:ResourceOrgPaths", vec![place.org.org_path_along(chain)]);
+                    ctx.push_multi(keys::RESOURCE_ORG_PATHS, vec![place.org.org_path_along(chain)]);
                 }
             }
         }
@@ -614,6 +767,24 @@ impl World {
         resource_must_allow: bool,
         extra: &[(&str, &str)],
     ) -> AuthRecord {
+        let resource_policy = resource_policy.map(|(name, policy)| (Label::Plain(name), policy));
+        self.authorize_labeled(caller, region, action, resource, owner, resource_policy, resource_must_allow, extra)
+    }
+
+    /// [`World::authorize_owned`] with the resource policy's name as a [`Label`], formatted only
+    /// if the decision names it.
+    #[allow(clippy::too_many_arguments)]
+    fn authorize_labeled(
+        &self,
+        caller: &Caller,
+        region: &str,
+        action: &str,
+        resource: &str,
+        owner: Option<&str>,
+        resource_policy: Option<(Label<'_>, &Policy)>,
+        resource_must_allow: bool,
+        extra: &[(&str, &str)],
+    ) -> AuthRecord {
         let resource_account = if let Some(owner) = owner {
             Some(owner.to_string())
         } else {
@@ -639,54 +810,53 @@ impl World {
         for (k, v) in extra {
             context.insert(k, *v);
         }
-        let empty = IamAccount::default();
-        let iam = self.iam.account(&caller.account).unwrap_or(&empty);
         let source = match &caller.kind {
             CallerKind::Root => PolicySource::Root,
             CallerKind::User { key } => PolicySource::User(key),
             CallerKind::RoleSession { role_key, .. } => PolicySource::Role(role_key),
         };
-        let (mut identity, boundary) = identity_policies(iam, &source);
+        // Policies are named by labels, formatted only for the statements the decision records.
+        let mut labels = Labels(Vec::with_capacity(8));
+        let mut identity: Vec<NamedPolicy> = Vec::with_capacity(8);
+        // A caller whose account has no IAM (yet) has no identity policies.
+        let boundary = self.iam.account(&caller.account).and_then(|iam| {
+            let arn = each_identity_policy(iam, &source, |label, p| identity.push(labels.named(label, p)))?;
+            iam.managed_policy(arn).map(|p| NamedPolicy { name: arn, policy: p })
+        });
         if let Some(granted) = &caller.granted {
-            identity.push(("any permission (supposed granted by an escalation)".to_string(), granted));
+            identity.push(NamedPolicy { name: "any permission (supposed granted by an escalation)", policy: granted });
         }
-        let identity: Vec<NamedPolicy> = identity.iter().map(|(n, p)| NamedPolicy { name: n, policy: p }).collect();
 
         let scp_levels = if caller.principal.service_linked_role {
             None
         } else {
-            caller_place.as_ref().and_then(|p| p.levels("SERVICE_CONTROL_POLICY"))
+            caller_place.as_ref().and_then(|p| p.levels("SERVICE_CONTROL_POLICY", &mut labels))
         };
         let service = action.split(':').next().unwrap_or("");
         let rcp_levels =
             if RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)) && !caller.principal.service_linked_role {
-                resource_place.and_then(|p| p.levels("RESOURCE_CONTROL_POLICY"))
+                resource_place.and_then(|p| p.levels("RESOURCE_CONTROL_POLICY", &mut labels))
             } else {
                 None
             };
-        let scp_named = scp_levels.as_deref().map(named_levels);
-        let scp_slices: Option<Vec<&[NamedPolicy]>> =
-            scp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
-        let rcp_named = rcp_levels.as_deref().map(named_levels);
-        let rcp_slices: Option<Vec<&[NamedPolicy]>> =
-            rcp_named.as_ref().map(|ls| ls.iter().map(Vec::as_slice).collect());
+        let scp_slices = scp_levels.as_ref().map(Levels::slices);
+        let rcp_slices = rcp_levels.as_ref().map(Levels::slices);
         let session: Vec<NamedPolicy> =
             caller.session_policy.iter().map(|p| NamedPolicy { name: "session policy", policy: p }).collect();
         // An AssumeRoot session is scoped by its task policy: deny-only, evaluated as its own layer.
-        let task = caller
-            .task_policy
-            .as_ref()
-            .and_then(|arn| crate::iam::managed::aws_managed(arn).map(|p| (arn.clone(), &p.document)));
+        let task = caller.task_policy.as_ref().and_then(|arn| {
+            crate::iam::managed::aws_managed(arn).map(|p| NamedPolicy { name: arn, policy: &p.document })
+        });
 
         let set = PolicySet {
             scps: scp_slices.as_deref(),
             rcps: rcp_slices.as_deref(),
-            resource: resource_policy.map(|(name, policy)| NamedPolicy { name, policy }),
+            resource: resource_policy.map(|(label, policy)| labels.named(label, policy)),
             resource_must_allow,
             identity: &identity,
-            boundary: boundary.as_ref().map(|(n, p)| NamedPolicy { name: n, policy: p }),
+            boundary,
             session: &session,
-            task: task.as_ref().map(|(name, p)| NamedPolicy { name, policy: p }),
+            task,
         };
         let request = Request {
             principal: &caller.principal,
@@ -696,7 +866,9 @@ impl World {
             context: &context,
         };
         // Kept for `explain` after the request's policies are gone: detach it from them.
-        let decision = policy::evaluate(&request, &set).into_owned();
+        let mut decision = policy::evaluate(&request, &set);
+        labels.name_matches(&mut decision);
+        let decision = decision.into_owned();
         AuthRecord {
             principal: caller.principal.clone(),
             action: action.to_string(),
@@ -761,9 +933,9 @@ impl World {
         // The resource's own policy and owner, found as the service's own operations find them.
         // A role's trust policy must itself allow sts:AssumeRole.
         if action.eq_ignore_ascii_case("sts:AssumeRole") {
-            if let Some((owner, label, role)) = crate::sts::trust_policy_of(self, resource) {
-                let trust = Some((label.as_str(), &role.trust_policy));
-                return self.authorize_owned(caller, "us-east-1", action, resource, Some(&owner), trust, true, &[]);
+            if let Some((owner, role)) = crate::sts::role_of(self, resource) {
+                let trust = Some((Label::Trust(role), &role.trust_policy));
+                return self.authorize_labeled(caller, "us-east-1", action, resource, Some(owner), trust, true, &[]);
             }
         }
         // AssumeRoot names the member's root user but is authorized in the caller's account alone
@@ -811,5 +983,54 @@ impl World {
             None => return Err(no_such()),
         };
         self.resolve(&Identity::Console { account, user, mfa: true, since: self.clock.now() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::Layer;
+    use crate::{Session, DEFAULT_SEED};
+
+    /// [`super::Labels`] names policies after the decision, found by the address of their key:
+    /// every recorded statement must carry the name that formatting it up front gives, also for
+    /// two inline policies of one name (a user's and its group's), SCPs and a trust policy.
+    #[test]
+    fn recorded_statements_carry_the_names_explanations_show() {
+        let mut session = Session::demo(DEFAULT_SEED);
+        let mgmt = session.world.accounts.find("management").expect("demo account").id.clone();
+        let dev = session.world.accounts.find("dev").expect("demo account").id.clone();
+        let allow =
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:ListQueues","Resource":"*"}]}"#;
+        for line in [
+            "aws iam create-user --user-name pat".to_string(),
+            "aws iam create-group --group-name crew".to_string(),
+            "aws iam add-user-to-group --user-name pat --group-name crew".to_string(),
+            format!("aws iam put-user-policy --user-name pat --policy-name Same --policy-document {allow}"),
+            format!("aws iam put-group-policy --group-name crew --policy-name Same --policy-document {allow}"),
+        ] {
+            session.run(&line).expect_ok();
+        }
+        let world = &session.world;
+        let names = |principal: &str, action: &str, resource: &str| {
+            let record = world.decide(principal, action, resource).expect("the principal exists");
+            assert!(record.decision.is_allowed(), "{}", record.explain());
+            record.decision.matched.iter().map(|m| (m.layer, m.policy.to_string())).collect::<Vec<_>>()
+        };
+
+        let pat = names(&format!("arn:aws:iam::{mgmt}:user/pat"), "sqs:ListQueues", "*");
+        let identity: Vec<&str> = pat.iter().filter(|(l, _)| *l == Layer::Identity).map(|(_, n)| n.as_str()).collect();
+        assert_eq!(identity, ["Same (inline policy of user pat)", "Same (inline policy of group crew)"]);
+
+        // dave (dev) is governed by the demo's SCPs: each level's FullAWSAccess by its ARN.
+        let org = world.organizations.org.as_ref().expect("the demo has an organization");
+        let full = org.policy_arn(&org.policies["p-FullAWSAccess"]);
+        let dave = names(&format!("arn:aws:iam::{dev}:user/dave"), "iam:ListUsers", "*");
+        let scps: Vec<&str> = dave.iter().filter(|(l, _)| *l == Layer::Scp).map(|(_, n)| n.as_str()).collect();
+        assert!(!scps.is_empty() && scps.iter().all(|n| *n == full), "{scps:?} against {full}");
+        assert!(dave.iter().any(|(l, n)| *l == Layer::Identity && n == "arn:aws:iam::aws:policy/ReadOnlyAccess"));
+
+        let role = format!("arn:aws:iam::{dev}:role/OrganizationAccountAccessRole");
+        let trust = names(&format!("arn:aws:iam::{mgmt}:root"), "sts:AssumeRole", &role);
+        assert!(trust.contains(&(Layer::Resource, "trust policy of role OrganizationAccountAccessRole".to_string())));
     }
 }

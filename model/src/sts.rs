@@ -435,10 +435,21 @@ pub fn root_session_permitted(world: &World, caller_account: &str, target_accoun
 /// The role a role ARN names, its account, and its trust policy's name in decisions (`trust
 /// policy of role NAME`). `None` when no such role exists. AssumeRole and [`World::decide`] use it.
 pub fn trust_policy_of<'w>(world: &'w World, role_arn: &str) -> Option<(String, String, &'w Role)> {
+    let (account, role) = role_of(world, role_arn)?;
+    Some((account.to_string(), trust_policy_name(role), role))
+}
+
+/// The role a role ARN names and its account (borrowed from the ARN), as [`trust_policy_of`]
+/// finds it, without naming its trust policy.
+pub fn role_of<'w, 'r>(world: &'w World, role_arn: &'r str) -> Option<(&'r str, &'w Role)> {
     let a = arn::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource.starts_with("role/"))?;
     let name = a.resource.rsplit('/').next()?;
-    let role = world.iam.account(a.account)?.role(name)?;
-    Some((a.account.to_string(), format!("trust policy of role {}", role.name), role))
+    Some((a.account, world.iam.account(a.account)?.role(name)?))
+}
+
+/// A role's trust policy as decisions name it: `trust policy of role NAME`.
+pub fn trust_policy_name(role: &Role) -> String {
+    format!("trust policy of role {}", role.name)
 }
 
 fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {

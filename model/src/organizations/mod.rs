@@ -191,8 +191,12 @@ impl Organization {
 
     /// [`Organization::org_path`] of an account whose [`Organization::chain`] is known.
     pub fn org_path_along(&self, chain: &[&str]) -> String {
-        let mut out = format!("{}/", self.id);
-        for target in &chain[..chain.len().saturating_sub(1)] {
+        // Built by pushes into one allocation, not `format!`: every authorization asks for it.
+        let targets = &chain[..chain.len().saturating_sub(1)];
+        let mut out = String::with_capacity(self.id.len() + 1 + targets.iter().map(|t| t.len() + 1).sum::<usize>());
+        out.push_str(&self.id);
+        out.push('/');
+        for target in targets {
             out.push_str(target);
             out.push('/');
         }
@@ -218,17 +222,21 @@ impl Organization {
     pub fn levels_along(&self, chain: &[&str], policy_type: &str) -> Vec<Vec<(String, &Policy)>> {
         chain
             .iter()
-            .map(|target| {
-                self.attachments
-                    .get(*target)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|id| self.policies.get(id))
-                    .filter(|p| p.policy_type == policy_type)
-                    .map(|p| (self.policy_arn(p), &p.document))
-                    .collect()
-            })
+            .map(|target| self.policies_at(target, policy_type).map(|p| (self.policy_arn(p), &p.document)).collect())
             .collect()
+    }
+
+    /// The policies of `policy_type` attached to `target` (a root, OU or account ID).
+    pub fn policies_at<'s, 't>(&'s self, target: &str, policy_type: &'t str) -> impl Iterator<Item = &'s OrgPolicy> + 't
+    where
+        's: 't,
+    {
+        self.attachments
+            .get(target)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.policies.get(id))
+            .filter(move |p| p.policy_type == policy_type)
     }
 
     /// The ARN of an organization policy.
@@ -244,8 +252,11 @@ impl Organization {
             out.push_str(&self.id);
             out.push('/');
         }
-        for c in policy.policy_type.chars() {
-            out.push(c.to_ascii_lowercase());
+        // The types Organizations has spelled out, not folded a character at a time.
+        match policy.policy_type.as_str() {
+            "SERVICE_CONTROL_POLICY" => out.push_str("service_control_policy"),
+            "RESOURCE_CONTROL_POLICY" => out.push_str("resource_control_policy"),
+            other => other.chars().for_each(|c| out.push(c.to_ascii_lowercase())),
         }
         out.push('/');
         out.push_str(&policy.id);

@@ -547,6 +547,63 @@ fn context_keys_are_case_insensitive() {
     assert!(c.get("aws:username").is_none());
 }
 
+/// A context filled by [`Context::push`] answers every lookup as one filled by
+/// [`Context::insert`]: any spelling of a key, multi-valued keys, the fingerprinted lookup that
+/// compiled conditions use, and a later `insert` replacing a pushed key rather than adding it.
+#[test]
+fn pushed_keys_are_found_as_inserted_ones() {
+    const ARN: ContextKey = ContextKey::new("aws:PrincipalArn");
+    const PATHS: ContextKey = ContextKey::new("aws:PrincipalOrgPaths");
+    const TIME: ContextKey = ContextKey::new("aws:CurrentTime");
+    // The compile-time fingerprint is the run-time one, for every spelling.
+    for spelling in ["aws:PrincipalArn", "AWS:PRINCIPALARN", "aws:principalarn"] {
+        assert_eq!(ARN.fingerprint(), key_fingerprint(spelling), "{spelling}");
+    }
+    assert_ne!(ARN.fingerprint(), PATHS.fingerprint());
+
+    let arn = "arn:aws:iam::111122223333:user/bob";
+    let paths = vec!["o-a/r-b/ou-c/".to_string(), "o-a/r-b/".to_string()];
+    let mut pushed = Context::with_capacity(4);
+    pushed.push(ARN, arn).push_multi(PATHS, paths.clone()).push(TIME, "2026-01-01T00:00:00Z");
+    let mut inserted = Context::new();
+    inserted
+        .insert("aws:PrincipalArn", arn)
+        .insert_multi("aws:PrincipalOrgPaths", paths)
+        .insert("aws:CurrentTime", "2026-01-01T00:00:00Z");
+    assert_eq!(pushed, inserted);
+    for key in ["aws:PrincipalArn", "AWS:principalARN", "aws:principalorgpaths", "aws:CurrentTime", "aws:SourceIp"] {
+        assert_eq!(pushed.get(key), inserted.get(key), "{key}");
+        assert_eq!(pushed.get_fingerprinted(key, key_fingerprint(key)), inserted.get(key), "{key}");
+    }
+    assert_eq!(pushed.get("AWS:PRINCIPALORGPATHS").unwrap().as_slice().len(), 2);
+    assert!(pushed.get("aws:PrincipalOrgPaths").unwrap().is_multi());
+
+    // A key set again, under another spelling, replaces the pushed value in place.
+    pushed.insert("AWS:CURRENTTIME", "2027-01-01T00:00:00Z");
+    assert_eq!(pushed.len(), 3);
+    assert_eq!(pushed.get("aws:CurrentTime"), Some(&ContextValue::Single("2027-01-01T00:00:00Z".into())));
+    assert_eq!(
+        pushed.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+        ["aws:PrincipalArn", "aws:PrincipalOrgPaths", "aws:CurrentTime"]
+    );
+    // Removing a pushed key works as for an inserted one, and a saved context reads back equal.
+    let saved: Context = serde_json::from_str(&serde_json::to_string(&pushed).unwrap()).unwrap();
+    assert_eq!(saved, pushed);
+    assert!(pushed.remove("aws:principalarn").is_some());
+    assert!(pushed.get("aws:PrincipalArn").is_none());
+}
+
+/// Pushing a key that is already set, under any spelling, is a bug in the caller: debug builds
+/// (and so the tests) catch it.
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "set twice")]
+fn pushing_a_key_twice_is_caught_in_debug_builds() {
+    let mut c = Context::new();
+    c.insert("AWS:SOURCEIP", "10.0.0.1");
+    c.push(ContextKey::new("aws:SourceIp"), "10.0.0.2");
+}
+
 #[test]
 fn cross_account_needs_both_sides() {
     let ctx = Context::new();
