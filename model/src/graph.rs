@@ -229,6 +229,35 @@ pub fn allowed_by(record: &AuthRecord) -> Vec<String> {
     out
 }
 
+/// Whether the service itself would take `principal`'s request, whatever the policies say.
+///
+/// `who-can` reports what the engine allows, but `sts:AssumeRoot` has preconditions outside any
+/// policy (`sts::root_session_permitted`: an organization with RootSessions on, a caller in the
+/// management account or the IAM delegated administrator, a member as the target, a caller that is
+/// not a root user). Without this
+/// check a member's own administrators would be listed as able to start root sessions in it,
+/// which `aws sts assume-root` refuses.
+fn service_admits(world: &World, principal: &str, action: &str, resource: &str) -> bool {
+    if !action.eq_ignore_ascii_case("sts:AssumeRoot") {
+        return true;
+    }
+    // Root user credentials cannot call AssumeRoot (`sts::assume_root` refuses them).
+    if principal.ends_with(":root") {
+        return false;
+    }
+    match (arn::account_of(principal), arn::account_of(resource)) {
+        (Some(caller), Some(target)) => crate::sts::root_session_permitted(world, caller, target).is_ok(),
+        // AssumeRoot names a member account's root user; anything else is refused.
+        _ => false,
+    }
+}
+
+/// Whether `principal`, given any permission by an escalation, would be allowed the request.
+fn granted_any_allows(world: &World, principal: &str, action: &str, resource: &str, any: &Policy) -> bool {
+    service_admits(world, principal, action, resource)
+        && world.decide_granted(principal, action, resource, Some(any)).is_ok_and(|r| r.decision.is_allowed())
+}
+
 /// The identity policy an escalation is supposed to grant: every action on every resource.
 fn any_permission() -> Policy {
     Policy::parse(
@@ -1216,6 +1245,9 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         principals.extend(iam.roles.values().map(|r| Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) }));
     }
     for n in &principals {
+        if !service_admits(world, &n.arn(), action, resource) {
+            continue;
+        }
         if let Ok(record) = world.decide(&n.arn(), action, resource) {
             if record.decision.is_allowed() {
                 direct.push((n.clone(), allowed_by(&record)));
@@ -1226,8 +1258,7 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         return WhoCan { direct, via: Vec::new() };
     }
     let any = any_permission();
-    let allowed =
-        |arn: &str| world.decide_granted(arn, action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed());
+    let allowed = |arn: &str| granted_any_allows(world, arn, action, resource, &any);
     let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
     let graph = AccessGraph::build_into(world, &targets, allowed);
     WhoCan { via: who_can_via(world, &graph, &direct, action, resource), direct }
@@ -1249,7 +1280,7 @@ pub fn who_can_via(
     let any = any_permission();
     for n in graph.graph.node_indices() {
         if let Node::Escalated { arn } = &graph.graph[n] {
-            if world.decide_granted(arn, action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed()) {
+            if granted_any_allows(world, arn, action, resource, &any) {
                 targets.push(n);
             }
         }
@@ -1262,7 +1293,7 @@ pub fn who_can_via(
         if known || graph.node(&Node::Escalated { arn: g.arn() }).is_some() {
             continue;
         }
-        if world.decide_granted(&g.arn(), action, resource, Some(&any)).is_ok_and(|r| r.decision.is_allowed()) {
+        if granted_any_allows(world, &g.arn(), action, resource, &any) {
             via_paths.push(vec![(actor.clone(), Some(e.clone())), (Node::Escalated { arn: g.arn() }, None)]);
         }
     }
@@ -1274,7 +1305,10 @@ pub fn who_can_via(
 pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String {
     let answer = who_can_answer(world, action, resource, via);
     let mut out = format!("Who may perform {action} on {resource}:\n");
-    if answer.direct.is_empty() {
+    let assume_root = action.eq_ignore_ascii_case("sts:AssumeRoot");
+    if answer.direct.is_empty() && assume_root {
+        out.push_str("  nobody: no principal of this world both holds the permission and is one that STS takes AssumeRoot from\n");
+    } else if answer.direct.is_empty() {
         out.push_str("  nobody: the policy engine allows it to no principal of this world\n");
     }
     for (n, by) in &answer.direct {
@@ -1291,6 +1325,9 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
             let _ = writeln!(out, "  - {}", one_line(p));
             out.push_str(&explained(p, "      "));
         }
+    }
+    if assume_root {
+        out.push_str("sts:AssumeRoot also needs what STS checks before any policy: RootSessions on, a caller (not a root user) in the management account or the IAM delegated administrator, a member account as the target.\n");
     }
     out.push_str("Each answer is a decision of the policy engine (SCPs, RCPs and boundaries included).");
     out
@@ -1373,6 +1410,28 @@ mod tests {
         assert!(text.contains(":user/alice --sts:AssumeRoot--> arn:aws:iam::"), "{text}");
         let dot = to_dot(&session.world);
         assert!(dot.starts_with("digraph rootsim {") && dot.contains("label=\"sts:AssumeRoot\""), "{dot}");
+    }
+
+    #[test]
+    fn who_can_assume_root_lists_only_those_sts_would_take() {
+        let mut session = Session::demo(crate::DEFAULT_SEED);
+        let mgmt = session.world.accounts.find("management").unwrap().id.clone();
+        let dev = session.world.accounts.find("dev").unwrap().id.clone();
+        let root = arn::root(&dev);
+        let direct = |s: &Session| -> Vec<String> {
+            who_can_answer(&s.world, "sts:AssumeRoot", &root, true).direct.iter().map(|(n, _)| n.arn()).collect()
+        };
+        // Root sessions off: dev's own administrators have sts:* in their policies, yet nobody may.
+        assert_eq!(direct(&session), Vec::<String>::new());
+        session.run("aws organizations enable-aws-service-access --service-principal iam.amazonaws.com").expect_ok();
+        session.run("aws iam enable-organizations-root-sessions").expect_ok();
+        let on = direct(&session);
+        assert!(on.contains(&format!("arn:aws:iam::{mgmt}:user/alice")), "{on:?}");
+        assert!(on.iter().all(|a| arn::account_of(a) == Some(mgmt.as_str())), "only the management account: {on:?}");
+        assert!(!on.contains(&arn::root(&mgmt)), "root credentials cannot call AssumeRoot: {on:?}");
+        // Never into the management account itself.
+        let into_mgmt = who_can_answer(&session.world, "sts:AssumeRoot", &arn::root(&mgmt), true);
+        assert!(into_mgmt.direct.is_empty() && into_mgmt.via.is_empty(), "{:?}", into_mgmt.direct);
     }
 
     #[test]
