@@ -768,25 +768,15 @@ impl World {
         extra: &[(&str, &str)],
     ) -> AuthRecord {
         let resource_policy = resource_policy.map(|(name, policy)| (Label::Plain(name), policy));
-        self.authorize_labeled(
-            PrincipalCopy::Yes(caller),
-            region,
-            action,
-            resource,
-            owner,
-            resource_policy,
-            resource_must_allow,
-            extra,
-        )
+        self.authorize_labeled(caller, region, action, resource, owner, resource_policy, resource_must_allow, extra)
     }
 
     /// [`World::authorize_owned`] with the resource policy's name as a [`Label`], formatted only
-    /// if the decision names it. The record gets a copy of the caller's principal unless the
-    /// caller is [`PrincipalCopy::No`]: one whose owner moves the principal in afterwards.
+    /// if the decision names it.
     #[allow(clippy::too_many_arguments)]
     fn authorize_labeled(
         &self,
-        copy: PrincipalCopy<'_>,
+        caller: &Caller,
         region: &str,
         action: &str,
         resource: &str,
@@ -795,7 +785,6 @@ impl World {
         resource_must_allow: bool,
         extra: &[(&str, &str)],
     ) -> AuthRecord {
-        let (PrincipalCopy::Yes(caller) | PrincipalCopy::No(caller)) = copy;
         let resource_account = if let Some(owner) = owner {
             Some(owner.to_string())
         } else {
@@ -880,19 +869,8 @@ impl World {
         let mut decision = policy::evaluate(&request, &set);
         labels.name_matches(&mut decision);
         let decision = decision.into_owned();
-        let principal = match copy {
-            PrincipalCopy::Yes(caller) => caller.principal.clone(),
-            // Strings without characters allocate nothing; the owner puts the principal back.
-            PrincipalCopy::No(caller) => Principal {
-                kind: caller.principal.kind,
-                arn: String::new(),
-                principal_arn: String::new(),
-                account: String::new(),
-                service_linked_role: caller.principal.service_linked_role,
-            },
-        };
         AuthRecord {
-            principal,
+            principal: caller.principal.clone(),
             action: action.to_string(),
             resource: resource.to_string(),
             resource_account,
@@ -946,53 +924,34 @@ impl World {
     ) -> AwsResult<AuthRecord> {
         let mut caller = self.principal_caller(principal)?;
         caller.granted = granted.cloned();
-        // The caller is dropped here: its principal moves into the record rather than being
-        // copied (three strings, a tenth of a decision's allocations).
-        let mut record = self.decide_copying(PrincipalCopy::No(&caller), action, resource);
-        record.principal = caller.principal;
-        Ok(record)
+        Ok(self.decide_for(&caller, action, resource))
     }
 
     /// [`World::decide`] for a caller already resolved ([`World::principal_caller`]), so that
     /// many questions about one principal resolve it once.
     pub fn decide_for(&self, caller: &Caller, action: &str, resource: &str) -> AuthRecord {
-        self.decide_copying(PrincipalCopy::Yes(caller), action, resource)
-    }
-
-    /// [`World::decide_for`], copying the caller's principal into the record or not ([`PrincipalCopy`]).
-    fn decide_copying(&self, copy: PrincipalCopy<'_>, action: &str, resource: &str) -> AuthRecord {
-        let (PrincipalCopy::Yes(caller) | PrincipalCopy::No(caller)) = copy;
         // The resource's own policy and owner, found as the service's own operations find them.
         // A role's trust policy must itself allow sts:AssumeRole.
         if action.eq_ignore_ascii_case("sts:AssumeRole") {
             if let Some((owner, role)) = crate::sts::role_of(self, resource) {
                 let trust = Some((Label::Trust(role), &role.trust_policy));
-                return self.authorize_labeled(copy, "us-east-1", action, resource, Some(owner), trust, true, &[]);
+                return self.authorize_labeled(caller, "us-east-1", action, resource, Some(owner), trust, true, &[]);
             }
         }
         // AssumeRoot names the member's root user but is authorized in the caller's account alone
         // (sts::assume_root does the same).
         if action.eq_ignore_ascii_case("sts:AssumeRoot") {
-            let own = Some(caller.account.as_str());
-            return self.authorize_labeled(copy, "us-east-1", action, resource, own, None, false, &[]);
+            let own = caller.account.clone();
+            return self.authorize_owned(caller, "us-east-1", action, resource, Some(&own), None, false, &[]);
         }
         let found = match resource.strip_prefix("arn:aws:s3:::") {
             Some(rest) => crate::s3::bucket_policy_of(self, rest.split('/').next().unwrap_or(rest)),
             None => crate::sqs::queue_policy_of(self, resource),
         };
         let (owner, policy) = found.map_or((None, None), |(owner, policy)| (Some(owner), policy));
-        let policy = policy.as_ref().map(|(label, p)| (Label::Plain(label.as_str()), p));
-        self.authorize_labeled(copy, "us-east-1", action, resource, owner.as_deref(), policy, false, &[])
+        let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
+        self.authorize_owned(caller, "us-east-1", action, resource, owner.as_deref(), policy, false, &[])
     }
-}
-
-/// Whether [`World::authorize_labeled`] copies the caller's principal into its record.
-#[derive(Clone, Copy)]
-enum PrincipalCopy<'c> {
-    /// Copy it: the caller outlives the record.
-    Yes(&'c Caller),
-    /// Leave it out: the caller's owner moves it in afterwards ([`World::decide_granted`]).
-    No(&'c Caller),
 }
 
 impl World {
