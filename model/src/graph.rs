@@ -234,9 +234,8 @@ pub fn allowed_by(record: &AuthRecord) -> Vec<String> {
 /// `who-can` reports what the engine allows, but `sts:AssumeRoot` has preconditions outside any
 /// policy (`sts::root_session_permitted`: an organization with RootSessions on, a caller in the
 /// management account or the IAM delegated administrator, a member as the target, a caller that is
-/// not a root user). Without this
-/// check a member's own administrators would be listed as able to start root sessions in it,
-/// which `aws sts assume-root` refuses.
+/// not a root user). Without this check a member's own administrators would be listed as able to
+/// start root sessions in it, which `aws sts assume-root` refuses.
 fn service_admits(world: &World, principal: &str, action: &str, resource: &str) -> bool {
     if !action.eq_ignore_ascii_case("sts:AssumeRoot") {
         return true;
