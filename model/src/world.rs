@@ -56,6 +56,10 @@ pub struct World {
     /// SNS topics and their subscriptions.
     #[serde(default)]
     pub sns: Shared<crate::sns::Sns>,
+    /// What authorization remembers between requests (`crate::auth`'s cache): never saved,
+    /// empty in a copy, equal in every world.
+    #[serde(skip)]
+    pub(crate) cache: crate::auth::Cache,
 }
 
 impl World {
@@ -84,6 +88,7 @@ impl World {
             sqs: crate::sqs::Sqs::default().into(),
             events: crate::events::Events::default().into(),
             sns: crate::sns::Sns::default().into(),
+            cache: crate::auth::Cache::default(),
         }
     }
 
