@@ -171,3 +171,20 @@ fn a_change_made_in_place_is_seen() {
     let dave_after = world.decide(&dave, "iam:ListUsers", "*").expect("dave exists");
     assert!(!dave_after.decision.is_allowed(), "no SCP allows dave now: {}", dave_after.explain());
 }
+
+/// A part of a world replaced by another world's (no change, so no new epoch) is seen: the
+/// cache notices the part's new address.
+#[test]
+fn a_part_taken_from_another_world_is_seen() {
+    let mut world = Session::demo(DEFAULT_SEED).world;
+    let mgmt = world.accounts.find("management").expect("demo account").id.clone();
+    let bob = format!("arn:aws:iam::{mgmt}:user/bob");
+    let mut other = world.clone();
+    let account = other.iam.accounts.get_mut(&mgmt).expect("management IAM");
+    account.users.get_mut("bob").expect("bob").policies.managed.push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+    // Warm after the change above, so that the epoch alone cannot tell.
+    assert!(!world.decide(&bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed());
+    world.iam = other.iam.clone();
+    let after = world.decide(&bob, "iam:ListUsers", "*").expect("bob exists");
+    assert!(after.decision.is_allowed(), "{}", after.explain());
+}
