@@ -51,7 +51,7 @@ fn escalation_paths_from_a_developers_test() {
     let graph = AccessGraph::build(&session.world);
     let path = graph.shortest_path(&intern, &alice).expect("intern can mint alice's keys");
     let step = path[0].1.as_ref().expect("a first step");
-    assert_eq!((step.kind, step.action.as_str()), (EdgeKind::CreateAccessKey, "iam:CreateAccessKey"));
+    assert_eq!((step.kind, step.action()), (EdgeKind::CreateAccessKey, "iam:CreateAccessKey"));
     assert!(step.allowed_by.iter().any(|s| s.contains("statement \"Mint\"")), "{:?}", step.allowed_by);
     // A boundary that leaves intern nothing closes the path: the graph asks the engine.
     session

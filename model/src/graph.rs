@@ -37,11 +37,13 @@
 //!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -145,11 +147,12 @@ pub struct Edge {
     /// The kind of step.
     pub kind: EdgeKind,
     /// The action the engine allowed (`iam:AttachUserPolicy`...).
-    pub action: String,
-    /// The resource it was allowed on.
-    pub resource: String,
-    /// The Allow statements that decided, as `layer: policy, statement N`.
-    pub allowed_by: Vec<String>,
+    pub action: Cow<'static, str>,
+    /// The resource it was allowed on (shared by the edges into one node: an estate's graph has
+    /// millions of edges, and three owned strings each made it gigabytes).
+    pub resource: Arc<str>,
+    /// The Allow statements that decided, as `layer: policy, statement N` (shared likewise).
+    pub allowed_by: Arc<[String]>,
 }
 
 impl Edge {
@@ -162,7 +165,7 @@ impl Edge {
     pub fn label(&self) -> String {
         match self.kind {
             EdgeKind::PassRole => format!("{} (via PassRole)", self.action),
-            _ => self.action.clone(),
+            _ => self.action.to_string(),
         }
     }
 
@@ -405,6 +408,9 @@ struct Builder<'w> {
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
     actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
+    /// Edges' resources and explanations, one copy of each ([`Builder::shared`]).
+    resources: RefCell<HashMap<String, Arc<str>>>,
+    explanations: RefCell<HashMap<Vec<String>, Arc<[String]>>>,
 }
 
 impl<'w> Builder<'w> {
@@ -463,14 +469,36 @@ impl<'w> Builder<'w> {
         })
     }
 
-    fn decide(&self, a: usize, action: &str, resource: &str) -> Option<Edge> {
+    fn decide(&self, a: usize, action: &'static str, resource: &str) -> Option<Edge> {
         let record = self.world.decide_for(self.caller(a)?, action, resource);
         record.decision.is_allowed().then(|| Edge {
             kind: EdgeKind::AssumeRole,
-            action: action.to_string(),
-            resource: resource.to_string(),
-            allowed_by: allowed_by(&record),
+            action: Cow::Borrowed(action),
+            resource: self.shared_resource(resource),
+            allowed_by: self.shared_explanation(allowed_by(&record)),
         })
+    }
+
+    /// `resource`, shared with the other edges on it.
+    fn shared_resource(&self, resource: &str) -> Arc<str> {
+        let mut resources = self.resources.borrow_mut();
+        if let Some(r) = resources.get(resource) {
+            return Arc::clone(r);
+        }
+        let r: Arc<str> = Arc::from(resource);
+        resources.insert(resource.to_string(), Arc::clone(&r));
+        r
+    }
+
+    /// `allowed_by`, shared with the other edges that the same statements allowed.
+    fn shared_explanation(&self, allowed_by: Vec<String>) -> Arc<[String]> {
+        let mut explanations = self.explanations.borrow_mut();
+        if let Some(e) = explanations.get(&allowed_by) {
+            return Arc::clone(e);
+        }
+        let e: Arc<[String]> = Arc::from(allowed_by.clone());
+        explanations.insert(allowed_by, Arc::clone(&e));
+        e
     }
 
     /// The edges leaving actor `a` (the grant edges aside), one per target, into the nodes
@@ -623,12 +651,12 @@ impl<'w> Builder<'w> {
                 let Some(add) = self.decide(a, "iam:AddUserToGroup", &grp) else { continue };
                 for action in ["iam:AttachGroupPolicy", "iam:PutGroupPolicy"] {
                     if let Some(change) = self.decide(a, action, &grp) {
-                        let mut allowed_by = add.allowed_by.clone();
-                        allowed_by.extend(change.allowed_by);
+                        let mut allowed_by = add.allowed_by.to_vec();
+                        allowed_by.extend(change.allowed_by.iter().cloned());
                         return Some(Edge {
                             kind: EdgeKind::Grant,
-                            action: format!("iam:AddUserToGroup + {action}"),
-                            allowed_by,
+                            action: Cow::Owned(format!("iam:AddUserToGroup + {action}")),
+                            allowed_by: self.shared_explanation(allowed_by),
                             ..add
                         });
                     }
@@ -654,6 +682,8 @@ impl<'w> Builder<'w> {
             by_account: BTreeMap::new(),
             actions: RefCell::new(HashMap::new()),
             any: any_permission(),
+            resources: RefCell::new(HashMap::new()),
+            explanations: RefCell::new(HashMap::new()),
         };
         // Trust keys per policy text: estates share trust documents between roles.
         let mut trusts: HashMap<usize, (Vec<String>, bool)> = HashMap::new();
