@@ -528,8 +528,9 @@ impl<'w> Builder<'w> {
                 out.entry(r).or_insert(Edge { kind: EdgeKind::AssumeRole, ..e });
             }
         }
-        // AssumeRoot: into every member whose root sessions the organization permits this account.
-        if let Some(org) = world.organizations.of_account(&account) {
+        // AssumeRoot: into every member whose root sessions the organization permits this account
+        // (most accounts may start none: asked once, not once per member).
+        if let Ok(org) = crate::sts::root_sessions_from(world, &account) {
             for target in org.accounts.keys() {
                 let admitted = within.is_none()
                     || self.index.get(&Node::Root { account: target.clone() }).is_some_and(|&n| inside(within, n));

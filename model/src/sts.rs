@@ -403,6 +403,28 @@ fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResul
 /// Simulator assumptions where AWS does not document the error (facts appendix 1): each refusal is
 /// AccessDenied with a message naming the rule. [`crate::graph`] asks the same question.
 pub fn root_session_permitted(world: &World, caller_account: &str, target_account: &str) -> AwsResult<()> {
+    let org = root_sessions_from(world, caller_account)?;
+    if target_account == org.management_account {
+        return Err(AwsError::access_denied(
+            "AssumeRoot cannot target the management account, which centralized root access does not cover.",
+        ));
+    }
+    if !org.accounts.contains_key(target_account) {
+        return Err(AwsError::access_denied(format!(
+            "Account {target_account} is not a member of organization {}.",
+            org.id
+        )));
+    }
+    Ok(())
+}
+
+/// The part of [`root_session_permitted`] that does not depend on the target: whether principals
+/// of `caller_account` may start root sessions in some member, and in which organization. The
+/// principal graph asks it once per account rather than once per (account, member) pair.
+pub fn root_sessions_from<'w>(
+    world: &'w World,
+    caller_account: &str,
+) -> AwsResult<&'w crate::organizations::Organization> {
     let Some(org) = world.organizations.of_account(caller_account) else {
         return Err(AwsError::access_denied(
             "AssumeRoot needs an organization with centralized root access; this account is not in one.",
@@ -418,18 +440,7 @@ pub fn root_session_permitted(world: &World, caller_account: &str, target_accoun
             "Privileged root actions in member accounts (RootSessions) are not enabled for this organization.",
         ));
     }
-    if target_account == org.management_account {
-        return Err(AwsError::access_denied(
-            "AssumeRoot cannot target the management account, which centralized root access does not cover.",
-        ));
-    }
-    if !org.accounts.contains_key(target_account) {
-        return Err(AwsError::access_denied(format!(
-            "Account {target_account} is not a member of organization {}.",
-            org.id
-        )));
-    }
-    Ok(())
+    Ok(org)
 }
 
 /// The role a role ARN names, its account, and its trust policy's name in decisions (`trust
