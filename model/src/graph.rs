@@ -408,7 +408,8 @@ struct Builder<'w> {
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
     actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
-    /// Edges' resources and explanations, one copy of each ([`Builder::shared`]).
+    /// Edges' resources and explanations, one copy of each ([`Builder::shared_resource`],
+    /// [`Builder::shared_explanation`]).
     resources: RefCell<HashMap<String, Arc<str>>>,
     explanations: RefCell<HashMap<Vec<String>, Arc<[String]>>>,
 }

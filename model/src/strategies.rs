@@ -90,8 +90,9 @@ const RESOURCES: &[&str] = &[
     "arn:aws:s3:::bucket-a/key${?}txt",
 ];
 
-/// `"*"` as the whole `Principal` value; everything else goes under `"AWS"`.
-const ANYONE: &str = "ANYONE";
+/// A [`Stmt::principals`] entry that stands for `"*"` as the whole `Principal` value;
+/// every other entry goes under `"AWS"` (or `"Service"`, see [`SERVICE`]).
+pub const ANYONE: &str = "ANYONE";
 
 const PRINCIPALS: &[&str] = &[
     ANYONE,
@@ -112,8 +113,9 @@ const PRINCIPALS: &[&str] = &[
     "SERVICE:sqs.amazonaws.com",
 ];
 
-/// The service of [`PRINCIPALS`] entries written `SERVICE:name` (rendered under `"Service"`).
-const SERVICE: &str = "SERVICE:";
+/// The prefix of [`Stmt::principals`] entries that name a service (`SERVICE:name`,
+/// rendered under `"Service"`).
+pub const SERVICE: &str = "SERVICE:";
 
 /// (operator, key, values). Key spellings vary in case: names are case-insensitive.
 const CONDITIONS: &[(&str, &str, &[&str])] = &[

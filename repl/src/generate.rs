@@ -58,9 +58,9 @@ pub enum Kind {
     OneOf(Vec<String>),
     /// A subset of the words, space-separated, in their order.
     Subset(Vec<String>),
-    /// One of [`ACTIONS`].
+    /// One of `ACTIONS`.
     Action,
-    /// An identity policy: one to three statements over [`ACTIONS`], with wildcards.
+    /// An identity policy: one to three statements over `ACTIONS`, with wildcards.
     IdentityPolicy,
 }
 

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 /// Whether to colour output: only on a terminal, and never when `NO_COLOR` is set to anything
-/// non-empty (https://no-color.org).
+/// non-empty (<https://no-color.org>).
 pub fn use_colour(no_color: Option<&str>, is_terminal: bool) -> bool {
     is_terminal && no_color.is_none_or(str::is_empty)
 }

@@ -396,7 +396,7 @@ impl ActionPattern {
         }
     }
 
-    /// [`ActionPattern::matches`] for a prepared request action: a pattern about another
+    /// `ActionPattern::matches` (kept for tests) for a prepared request action: a pattern about another
     /// service is ruled out by its hash alone, and literal text is compared a word at a time
     /// (the lengths are checked first, so the zero padding of short words is never compared).
     #[inline]
