@@ -40,7 +40,7 @@
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -410,8 +410,8 @@ struct Builder<'w> {
     any: Policy,
     /// Edges' resources and explanations, one copy of each ([`Builder::shared_resource`],
     /// [`Builder::shared_explanation`]).
-    resources: RefCell<HashMap<String, Arc<str>>>,
-    explanations: RefCell<HashMap<Vec<String>, Arc<[String]>>>,
+    resources: RefCell<HashSet<Arc<str>>>,
+    explanations: RefCell<HashSet<Arc<[String]>>>,
 }
 
 impl<'w> Builder<'w> {
@@ -487,18 +487,18 @@ impl<'w> Builder<'w> {
             return Arc::clone(r);
         }
         let r: Arc<str> = Arc::from(resource);
-        resources.insert(resource.to_string(), Arc::clone(&r));
+        resources.insert(Arc::clone(&r));
         r
     }
 
     /// `allowed_by`, shared with the other edges that the same statements allowed.
     fn shared_explanation(&self, allowed_by: Vec<String>) -> Arc<[String]> {
         let mut explanations = self.explanations.borrow_mut();
-        if let Some(e) = explanations.get(&allowed_by) {
+        if let Some(e) = explanations.get(&allowed_by[..]) {
             return Arc::clone(e);
         }
-        let e: Arc<[String]> = Arc::from(allowed_by.clone());
-        explanations.insert(allowed_by, Arc::clone(&e));
+        let e: Arc<[String]> = Arc::from(allowed_by);
+        explanations.insert(Arc::clone(&e));
         e
     }
 
@@ -684,8 +684,8 @@ impl<'w> Builder<'w> {
             by_account: BTreeMap::new(),
             actions: RefCell::new(HashMap::new()),
             any: any_permission(),
-            resources: RefCell::new(HashMap::new()),
-            explanations: RefCell::new(HashMap::new()),
+            resources: RefCell::new(HashSet::new()),
+            explanations: RefCell::new(HashSet::new()),
         };
         // Trust keys per policy text: estates share trust documents between roles.
         let mut trusts: HashMap<usize, (Vec<String>, bool)> = HashMap::new();
