@@ -21,7 +21,6 @@ use crate::sts::SessionKind;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
-use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The address every simulated request comes from (a TEST-NET-3 documentation address).
@@ -219,44 +218,26 @@ pub enum PolicySource<'k> {
     Role(&'k str),
 }
 
-/// A policy's name for explanations, not yet formatted: what the world holds for it.
-#[derive(Debug, Clone, Copy)]
-enum Label<'a> {
-    /// A name the world holds as it is shown: a managed policy's ARN.
-    Plain(&'a str),
-    /// `Name (inline policy of <kind> <owner>)`.
-    Inline { name: &'a str, kind: &'static str, owner: &'a str },
-}
-
-impl<'a> Label<'a> {
-    /// The name as explanations show it.
-    fn render(&self) -> Cow<'a, str> {
-        match *self {
-            Label::Plain(name) => Cow::Borrowed(name),
-            Label::Inline { name, kind, owner } => Cow::Owned(format!("{name} (inline policy of {kind} {owner})")),
-        }
-    }
-}
-
-/// Calls `f` with the label and document of each identity policy of `source`, in the order
-/// explanations list them (inline before managed, the user's before its groups'), and returns
-/// the ARN of its permissions boundary.
-fn each_identity_policy<'a>(
+/// The identity policies (name for explanations, document) of a principal, and its permissions
+/// boundary, in the order explanations list them (inline before managed, the user's before its
+/// groups'). Names are managed policy ARNs, or `Name (inline policy of user bob)`.
+pub fn identity_policies<'a>(
     iam: &'a IamAccount,
     source: &PolicySource<'a>,
-    mut f: impl FnMut(Label<'a>, &'a Policy),
-) -> Option<&'a String> {
-    let mut collect = |kind: &'static str, owner: &'a str, a: &'a crate::iam::Attachments| {
+) -> (Named<'a>, Option<(String, &'a Policy)>) {
+    let mut out = Vec::new();
+    // The owner is named only inside an inline policy's name, formatted only when there is one.
+    let mut collect = |kind: &str, owner: &str, a: &'a crate::iam::Attachments| {
         for (name, p) in &a.inline {
-            f(Label::Inline { name, kind, owner }, p);
+            out.push((format!("{name} (inline policy of {kind} {owner})"), p));
         }
         for arn in &a.managed {
             if let Some(p) = iam.managed_policy(arn) {
-                f(Label::Plain(arn), p);
+                out.push((arn.clone(), p));
             }
         }
     };
-    match *source {
+    let boundary = match *source {
         PolicySource::Root => None,
         PolicySource::User(key) => iam.users.get(key).and_then(|user| {
             collect("user", &user.name, &user.policies);
@@ -275,17 +256,7 @@ fn each_identity_policy<'a>(
             collect("role", &role.name, &role.policies);
             role.boundary.as_ref()
         }),
-    }
-}
-
-/// The identity policies (name for explanations, document) of a principal, and its permissions
-/// boundary. Names are managed policy ARNs, or `Name (inline policy of user bob)`.
-pub fn identity_policies<'a>(
-    iam: &'a IamAccount,
-    source: &PolicySource<'a>,
-) -> (Named<'a>, Option<(String, &'a Policy)>) {
-    let mut out = Vec::new();
-    let boundary = each_identity_policy(iam, source, |label, p| out.push((label.render().into_owned(), p)));
+    };
     let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
     (out, boundary)
 }
@@ -576,17 +547,12 @@ impl World {
             ctx.push(keys::MFA_PRESENT, if caller.mfa { "true" } else { "false" });
             if caller.mfa {
                 if let Some(at) = caller.authenticated_at {
-                    // Mostly a session that `World::decide` supposes begins now: no formatting.
-                    let age = (now - at).max(0);
-                    ctx.push(keys::MFA_AGE, if age == 0 { "0".to_string() } else { age.to_string() });
+                    ctx.push(keys::MFA_AGE, (now - at).max(0).to_string());
                 }
             }
             if let Some(at) = caller.authenticated_at {
                 // Sessions that `World::decide` supposes begin now: aws:CurrentTime's text then.
-                let issued = match ctx.get_fingerprinted(keys::CURRENT_TIME.name(), keys::CURRENT_TIME.fingerprint()) {
-                    Some(policy::ContextValue::Single(current)) if at == now => current.clone(),
-                    _ => format_iso(at),
-                };
+                let issued = if at == now { entries.time.iso.clone() } else { format_iso(at) };
                 ctx.push(keys::TOKEN_ISSUE_TIME, issued);
             }
         }
