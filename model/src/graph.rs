@@ -535,7 +535,7 @@ impl<'w> Builder<'w> {
             for target in org.accounts.keys() {
                 let admitted = within.is_none()
                     || self.index.get(&Node::Root { account: target.clone() }).is_some_and(|&n| inside(within, n));
-                if admitted && crate::sts::root_session_permitted(world, &account, target).is_ok() {
+                if admitted && crate::sts::root_session_target(org, target).is_ok() {
                     if let Some(e) = self.decide(a, "sts:AssumeRoot", &arn::root(target)) {
                         let node = self.add(Node::Root { account: target.clone() });
                         out.entry(node).or_insert(Edge { kind: EdgeKind::AssumeRoot, ..e });

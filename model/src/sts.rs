@@ -403,7 +403,12 @@ fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResul
 /// Simulator assumptions where AWS does not document the error (facts appendix 1): each refusal is
 /// AccessDenied with a message naming the rule. [`crate::graph`] asks the same question.
 pub fn root_session_permitted(world: &World, caller_account: &str, target_account: &str) -> AwsResult<()> {
-    let org = root_sessions_from(world, caller_account)?;
+    root_session_target(root_sessions_from(world, caller_account)?, target_account)
+}
+
+/// The part of [`root_session_permitted`] that depends on the target, in the organization that
+/// [`root_sessions_from`] found for the caller.
+pub fn root_session_target(org: &crate::organizations::Organization, target_account: &str) -> AwsResult<()> {
     if target_account == org.management_account {
         return Err(AwsError::access_denied(
             "AssumeRoot cannot target the management account, which centralized root access does not cover.",
@@ -446,21 +451,10 @@ pub fn root_sessions_from<'w>(
 /// The role a role ARN names, its account, and its trust policy's name in decisions (`trust
 /// policy of role NAME`). `None` when no such role exists. AssumeRole and [`World::decide`] use it.
 pub fn trust_policy_of<'w>(world: &'w World, role_arn: &str) -> Option<(String, String, &'w Role)> {
-    let (account, role) = role_of(world, role_arn)?;
-    Some((account.to_string(), trust_policy_name(role), role))
-}
-
-/// The role a role ARN names and its account (borrowed from the ARN), as [`trust_policy_of`]
-/// finds it, without naming its trust policy.
-pub fn role_of<'w, 'r>(world: &'w World, role_arn: &'r str) -> Option<(&'r str, &'w Role)> {
     let a = arn::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource.starts_with("role/"))?;
     let name = a.resource.rsplit('/').next()?;
-    Some((a.account, world.iam.account(a.account)?.role(name)?))
-}
-
-/// A role's trust policy as decisions name it: `trust policy of role NAME`.
-pub fn trust_policy_name(role: &Role) -> String {
-    format!("trust policy of role {}", role.name)
+    let role = world.iam.account(a.account)?.role(name)?;
+    Some((a.account.to_string(), format!("trust policy of role {}", role.name), role))
 }
 
 fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {

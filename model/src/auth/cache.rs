@@ -134,12 +134,13 @@ impl Inner {
     }
 }
 
-/// A role as the resource of `sts:AssumeRole`: its account and trust policy.
+/// A role as the resource of `sts:AssumeRole` ([`crate::sts::trust_policy_of`]): its account
+/// and trust policy.
 #[derive(Debug)]
 pub struct RoleEntry {
     /// The role's account.
     pub owner: String,
-    /// Its trust policy's name as explanations show it ([`crate::sts::trust_policy_name`]).
+    /// Its trust policy's name as explanations show it (`trust policy of role NAME`).
     pub trust_name: String,
     /// The trust policy.
     pub trust: Policy,
@@ -395,18 +396,14 @@ impl World {
         });
     }
 
-    /// The role behind `arn` ([`crate::sts::role_of`]), remembered.
+    /// The role behind `arn` ([`crate::sts::trust_policy_of`]), remembered.
     pub(super) fn role_entry(&self, arn: &str) -> Option<Arc<RoleEntry>> {
         let mut inner = self.cache.open(self);
         if let Some(role) = inner.roles_by_arn.get(arn) {
             return role.clone();
         }
-        let role = crate::sts::role_of(self, arn).map(|(owner, role)| {
-            Arc::new(RoleEntry {
-                owner: owner.to_string(),
-                trust_name: crate::sts::trust_policy_name(role),
-                trust: role.trust_policy.clone(),
-            })
+        let role = crate::sts::trust_policy_of(self, arn).map(|(owner, trust_name, role)| {
+            Arc::new(RoleEntry { owner, trust_name, trust: role.trust_policy.clone() })
         });
         inner.roles_by_arn.insert(arn.to_string(), role.clone());
         inner.entries += 1;
