@@ -529,10 +529,8 @@ impl World {
         resource_account: Option<&str>,
         entries: &RequestEntries,
     ) -> Context {
-        let principal = entries.principal.as_ref().unwrap_or(&entries.caller).as_deref();
-        let resource = entries.resource.as_ref().unwrap_or(&entries.caller).as_deref();
         let tags = &entries.identity.tags;
-        let mut ctx = self.principal_context(&caller.principal, region, principal, &entries.time);
+        let mut ctx = self.principal_context(&caller.principal, region, entries.principal.as_deref(), &entries.time);
         ctx.push(keys::USERID, caller.user_id.as_str());
         if let Some(name) = &caller.username {
             ctx.push(keys::USERNAME, name.as_str());
@@ -563,7 +561,7 @@ impl World {
             // Pushed after the principal's tags: no tag key (`aws:PrincipalTag/...`) can be one
             // of these.
             ctx.push(keys::RESOURCE_ACCOUNT, ra);
-            if let Some(place) = resource {
+            if let Some(place) = entries.resource.as_deref() {
                 ctx.push(keys::RESOURCE_ORG_ID, place.org_id.as_str());
                 if let Some(path) = &place.org_path {
                     ctx.push_multi(keys::RESOURCE_ORG_PATHS, vec![path.clone()]);
@@ -647,8 +645,7 @@ impl World {
                 context.insert(k, *v);
             }
         }
-        let caller_place = entries.caller.as_deref();
-        let resource_place = entries.resource.as_ref().unwrap_or(&entries.caller).as_deref();
+        let (caller_place, resource_place) = (entries.caller.as_deref(), entries.resource.as_deref());
         let own = &entries.identity;
         // Names come formatted from the cache: the decision borrows them until `into_owned`.
         let mut identity: SmallVec<[NamedPolicy; 8]> =

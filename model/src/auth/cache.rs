@@ -17,7 +17,6 @@
 //! decisions with a warm cache equal those of a fresh copy of the world after random changes.
 
 use super::{identity_policies, Caller, CallerKind, PolicySource};
-use crate::organizations::Organization;
 use crate::policy::{Context, NamedPolicy, Policy, Principal};
 use crate::world::World;
 use rustc_hash::FxHashMap;
@@ -176,15 +175,14 @@ pub struct OwnedLevels {
 }
 
 impl OwnedLevels {
-    fn new(org: &Organization, chain: &[&str], policy_type: &str) -> OwnedLevels {
-        let mut levels = OwnedLevels { policies: Vec::new(), ends: Vec::with_capacity(chain.len()) };
-        for target in chain {
-            for p in org.policies_at(target, policy_type) {
-                levels.policies.push((org.policy_arn(p), p.document.clone()));
-            }
-            levels.ends.push(levels.policies.len());
+    /// [`crate::organizations::Organization::levels`]' answer, kept.
+    fn new(levels: Vec<Vec<(String, &Policy)>>) -> OwnedLevels {
+        let mut out = OwnedLevels { policies: Vec::new(), ends: Vec::with_capacity(levels.len()) };
+        for level in levels {
+            out.policies.extend(level.into_iter().map(|(arn, policy)| (arn, policy.clone())));
+            out.ends.push(out.policies.len());
         }
-        levels
+        out
     }
 
     /// The policies as the engine names them, in `out`; then [`OwnedLevels::slices`] over it.
@@ -222,14 +220,10 @@ pub struct PlaceEntry {
 impl PlaceEntry {
     fn new(world: &World, account: &str) -> Option<PlaceEntry> {
         let org = world.organizations.of_account(account)?;
-        let chain = org.chain(account);
-        let levels = |policy_type: &str| match &chain {
-            Some(chain) if org.governs(account, policy_type) => Some(OwnedLevels::new(org, chain, policy_type)),
-            _ => None,
-        };
+        let levels = |policy_type| org.levels(account, policy_type).map(OwnedLevels::new);
         Some(PlaceEntry {
             org_id: org.id.clone(),
-            org_path: chain.as_ref().map(|chain| org.org_path_along(chain)),
+            org_path: org.org_path(account),
             scps: levels("SERVICE_CONTROL_POLICY"),
             rcps: levels("RESOURCE_CONTROL_POLICY"),
         })
@@ -276,11 +270,11 @@ impl Cache {
 pub struct RequestEntries {
     /// The caller's account's place.
     pub caller: Option<Arc<PlaceEntry>>,
-    /// The principal's account's place, when that is another account (a federated user's issuer).
-    pub principal: Option<Option<Arc<PlaceEntry>>>,
-    /// The resource's account's place, when that is another account; `Some(None)` for a
-    /// resource of no account.
-    pub resource: Option<Option<Arc<PlaceEntry>>>,
+    /// The principal's account's place (another account than the caller's for a federated user's
+    /// issuer).
+    pub principal: Option<Arc<PlaceEntry>>,
+    /// The resource's account's place (`None` also for a resource of no account).
+    pub resource: Option<Arc<PlaceEntry>>,
     /// The caller's identity policies, boundary and tags.
     pub identity: Arc<IdentityEntry>,
     /// The time keys now.
@@ -350,15 +344,15 @@ impl World {
     ) -> RequestEntries {
         let mut inner = self.cache.open(self);
         let account = caller.account.as_str();
-        let other = |a: &str| a != account;
+        // Each account's place is looked up once: the three are usually the same.
+        let own = inner.place(self, account);
+        let mut place_of = |a: &str| if a == account { own.clone() } else { inner.place(self, a) };
+        let principal = place_of(&caller.principal.account);
+        let resource = resource_account.and_then(&mut place_of);
         RequestEntries {
-            caller: inner.place(self, account),
-            principal: other(&caller.principal.account).then(|| inner.place(self, &caller.principal.account)),
-            resource: match resource_account {
-                Some(ra) if ra == account => None,
-                Some(ra) => Some(inner.place(self, ra)),
-                None => Some(None),
-            },
+            caller: own,
+            principal,
+            resource,
             identity: inner.identity(self, account, &caller.policy_source()),
             time: inner.time(self.clock.now()),
             context: inner
