@@ -37,11 +37,12 @@
 //!
 //! Queries: [`who_can_become_root`], [`who_can`], [`path`], and [`to_dot`] for Graphviz.
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
+use std::hash::Hash;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -300,6 +301,18 @@ fn asked_bit(action: &str) -> Option<u32> {
     asked.enumerate().find(|(_, a)| **a == action).map(|(i, _)| 1 << i)
 }
 
+/// `value`, shared with every equal value in `set` (edges' resources and explanations: an
+/// estate's graph holds millions of edges and few distinct strings).
+fn interned<T: ?Sized + Hash + Eq, V: Borrow<T> + Into<Arc<T>>>(set: &RefCell<HashSet<Arc<T>>>, value: V) -> Arc<T> {
+    let mut set = set.borrow_mut();
+    if let Some(v) = set.get(value.borrow()) {
+        return Arc::clone(v);
+    }
+    let v: Arc<T> = value.into();
+    set.insert(Arc::clone(&v));
+    v
+}
+
 /// The nodes whose incoming edges a build asks for: `None` for all, else a flag per node index
 /// (nodes added after it was made, the escalated ones, are outside).
 type Within<'a> = Option<&'a [bool]>;
@@ -408,8 +421,7 @@ struct Builder<'w> {
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
     actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
-    /// Edges' resources and explanations, one copy of each ([`Builder::shared_resource`],
-    /// [`Builder::shared_explanation`]).
+    /// Edges' resources and explanations, one copy of each ([`interned`]).
     resources: RefCell<HashSet<Arc<str>>>,
     explanations: RefCell<HashSet<Arc<[String]>>>,
 }
@@ -475,31 +487,9 @@ impl<'w> Builder<'w> {
         record.decision.is_allowed().then(|| Edge {
             kind: EdgeKind::AssumeRole,
             action: Cow::Borrowed(action),
-            resource: self.shared_resource(resource),
-            allowed_by: self.shared_explanation(allowed_by(&record)),
+            resource: interned(&self.resources, resource),
+            allowed_by: interned(&self.explanations, allowed_by(&record)),
         })
-    }
-
-    /// `resource`, shared with the other edges on it.
-    fn shared_resource(&self, resource: &str) -> Arc<str> {
-        let mut resources = self.resources.borrow_mut();
-        if let Some(r) = resources.get(resource) {
-            return Arc::clone(r);
-        }
-        let r: Arc<str> = Arc::from(resource);
-        resources.insert(Arc::clone(&r));
-        r
-    }
-
-    /// `allowed_by`, shared with the other edges that the same statements allowed.
-    fn shared_explanation(&self, allowed_by: Vec<String>) -> Arc<[String]> {
-        let mut explanations = self.explanations.borrow_mut();
-        if let Some(e) = explanations.get(&allowed_by[..]) {
-            return Arc::clone(e);
-        }
-        let e: Arc<[String]> = Arc::from(allowed_by);
-        explanations.insert(Arc::clone(&e));
-        e
     }
 
     /// The edges leaving actor `a` (the grant edges aside), one per target, into the nodes
@@ -658,7 +648,7 @@ impl<'w> Builder<'w> {
                         return Some(Edge {
                             kind: EdgeKind::Grant,
                             action: Cow::Owned(format!("iam:AddUserToGroup + {action}")),
-                            allowed_by: self.shared_explanation(allowed_by),
+                            allowed_by: interned(&self.explanations, allowed_by),
                             ..add
                         });
                     }
