@@ -35,7 +35,7 @@ fn eval_stream(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let mut out = Vec::with_capacity(input.len() / 2);
-                rootsim_model::eval::Evaluator::new().run(black_box(&input), &mut out);
+                rootsim_policy::request::Evaluator::new().run(black_box(&input), &mut out);
                 out
             })
         });

@@ -1,7 +1,7 @@
 //! Workloads shared by the benchmarks (and their sanity tests): the policies and requests that
 //! `docs/performance.md` describes.
 
-use rootsim_model::policy::{Context, NamedPolicy, Policy, PolicyKind, PolicySet, Principal, PrincipalKind, Request};
+use rootsim_policy::{Context, NamedPolicy, Policy, PolicyKind, PolicySet, Principal, PrincipalKind, Request};
 
 /// The account of the principal and the bucket in the workloads.
 pub const ACCOUNT: &str = "111122223333";
@@ -60,7 +60,7 @@ impl OneStatement {
     }
 
     /// Evaluates `s3:GetObject` on `arn:aws:s3:::bucket/key.txt`.
-    pub fn evaluate(&self) -> rootsim_model::policy::Decision<'_> {
+    pub fn evaluate(&self) -> rootsim_policy::Decision<'_> {
         let identity = [NamedPolicy { name: "p", policy: &self.policy }];
         let set = PolicySet { identity: &identity, ..PolicySet::default() };
         let req = Request {
@@ -70,7 +70,7 @@ impl OneStatement {
             resource_account: Some(ACCOUNT),
             context: &self.context,
         };
-        rootsim_model::policy::evaluate(&req, &set)
+        rootsim_policy::evaluate(&req, &set)
     }
 }
 
@@ -113,7 +113,7 @@ impl Heavy {
         let full = Policy::parse_with(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
             PolicyKind::Rcp,
-            &rootsim_model::policy::ParseOptions { aws_managed: true, ..Default::default() },
+            &rootsim_policy::ParseOptions { aws_managed: true, ..Default::default() },
         )
         .expect("RCPFullAWSAccess is valid");
         let rcp = parse(
@@ -150,7 +150,7 @@ impl Heavy {
     }
 
     /// Evaluates one `s3:GetObject` on `arn:aws:s3:::data-lake/reports/q3.csv`.
-    pub fn evaluate(&self) -> rootsim_model::policy::Decision<'_> {
+    pub fn evaluate(&self) -> rootsim_policy::Decision<'_> {
         let names = ["p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"];
         // Arrays, not vectors: the workload measures the engine, and allocating three vectors per
         // request cost about 600 instructions of the harness's own.
@@ -181,7 +181,7 @@ impl Heavy {
             resource_account: Some(ACCOUNT),
             context: &self.context,
         };
-        rootsim_model::policy::evaluate(&req, &set)
+        rootsim_policy::evaluate(&req, &set)
     }
 }
 
@@ -246,7 +246,7 @@ mod tests {
     fn referenced_and_inline_streams_get_the_same_answers() {
         let run = |input: String| {
             let mut out = Vec::new();
-            assert_eq!(rootsim_model::eval::Evaluator::new().run(&input, &mut out), 0);
+            assert_eq!(rootsim_policy::request::Evaluator::new().run(&input, &mut out), 0);
             String::from_utf8(out).unwrap()
         };
         let inline = run(eval_requests(40));
@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn eval_requests_get_the_expected_mix_of_answers() {
         let mut out = Vec::new();
-        let errors = rootsim_model::eval::Evaluator::new().run(&eval_requests(8), &mut out);
+        let errors = rootsim_policy::request::Evaluator::new().run(&eval_requests(8), &mut out);
         let out = String::from_utf8(out).unwrap();
         assert_eq!(errors, 0, "{out}");
         let decisions: Vec<String> = out

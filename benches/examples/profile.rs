@@ -27,7 +27,7 @@ fn main() {
         _ => {
             let input = if which == "c-ref" { eval_requests_by_reference(n) } else { eval_requests(n) };
             let mut out = Vec::with_capacity(input.len() / 2);
-            rootsim_model::eval::Evaluator::new().run(black_box(&input), &mut out);
+            rootsim_policy::request::Evaluator::new().run(black_box(&input), &mut out);
             black_box(out);
         }
     }

@@ -44,7 +44,7 @@ fn main() {
     // The same decision in the estate and in a world of that one account (everything else
     // removed): what a decision costs beyond the policies it reads.
     let (who, role) = question(&world);
-    let account = rootsim_model::arn::account_of(&role).expect("a role ARN").to_string();
+    let account = rootsim_policy::arn::account_of(&role).expect("a role ARN").to_string();
     let small = rootsim_model::synth::only_account(&world, &account);
     for (name, w) in [("one-account", &small), ("synthetic", &world)] {
         let d = w.decide(&who, "sts:AssumeRole", &role).expect("the principal exists");

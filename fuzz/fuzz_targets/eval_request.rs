@@ -8,5 +8,5 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let mut out = Vec::new();
-    rootsim_model::eval::Evaluator::new().run(&text, &mut out);
+    rootsim_policy::request::Evaluator::new().run(&text, &mut out);
 });

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rootsim_model::policy::{Policy, PolicyKind};
+use rootsim_policy::{Policy, PolicyKind};
 
 const KINDS: [PolicyKind; 7] = [
     PolicyKind::Identity,

@@ -12,13 +12,15 @@ mod cache;
 pub(crate) use cache::Cache;
 use cache::{PlaceEntry, RequestEntries, TimeKeys};
 
-use crate::arn;
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::{IamAccount, KeyOwner, KeyStatus};
-use crate::policy::{self, Context, Decision, NamedPolicy, Policy, PolicySet, Principal, PrincipalKind, Request};
 use crate::sts::SessionKind;
 use crate::world::World;
+use rootsim_policy::arn;
+use rootsim_policy::{
+    self as policy, Context, Decision, NamedPolicy, Policy, PolicySet, Principal, PrincipalKind, Request,
+};
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 use std::sync::Arc;
@@ -30,7 +32,7 @@ pub const SOURCE_IP: &str = "203.0.113.10";
 /// ([`policy::ContextKey`]): each is set at most once per request, so [`Context::push`] stores them without
 /// searching the context or copying their names.
 mod keys {
-    use crate::policy::ContextKey;
+    use rootsim_policy::ContextKey;
 
     pub const PRINCIPAL_ARN: ContextKey = ContextKey::new("aws:PrincipalArn");
     pub const PRINCIPAL_ACCOUNT: ContextKey = ContextKey::new("aws:PrincipalAccount");
@@ -372,7 +374,7 @@ impl World {
                 c.username = None;
                 c.session_policy = Some(match &session.policy {
                     Some(p) => p.clone(),
-                    None => Policy::parse(crate::sts::NO_PERMISSIONS_POLICY, crate::policy::PolicyKind::Session)
+                    None => Policy::parse(crate::sts::NO_PERMISSIONS_POLICY, rootsim_policy::PolicyKind::Session)
                         .map_err(|_| AwsError::invalid_token())?,
                 });
                 c
@@ -808,7 +810,7 @@ impl World {
     /// the console with MFA, or a session of a role. Fails as [`World::decide`] does.
     pub fn principal_caller(&self, principal: &str) -> AwsResult<Caller> {
         let no_such = || AwsError::new("NoSuchEntity", 404, format!("The principal {principal} does not exist."));
-        let parsed = crate::arn::Arn::parse(principal).ok_or_else(no_such)?;
+        let parsed = rootsim_policy::arn::Arn::parse(principal).ok_or_else(no_such)?;
         let account = parsed.account.to_string();
         let name_in = |path: &str| key(path.rsplit('/').next().unwrap_or(path));
         if let Some(path) = parsed.resource.strip_prefix("role/") {
@@ -837,8 +839,8 @@ impl World {
 
 #[cfg(test)]
 mod tests {
-    use crate::policy::Layer;
     use crate::{Session, DEFAULT_SEED};
+    use rootsim_policy::Layer;
 
     /// The names that the cache formats once (`cache::IdentityEntry`, `cache::PlaceEntry`,
     /// `cache::RoleEntry`) are the names explanations show: every recorded statement carries

@@ -106,7 +106,7 @@ fn add_alias(world: &World, account: &str, identity: &mut Value) {
 /// `userIdentity` for a caller (facts §6.1).
 pub fn user_identity(world: &World, caller: &Caller) -> Value {
     let p = &caller.principal;
-    let federated = p.kind == crate::policy::PrincipalKind::FederatedUser;
+    let federated = p.kind == rootsim_policy::PrincipalKind::FederatedUser;
     let mut v = match &caller.kind {
         // A GetFederationToken session: the federated user, and the IAM user (or root user)
         // whose keys issued it as the session's issuer.
@@ -117,13 +117,13 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
                     json!({
                         "type": "IAMUser",
                         "principalId": user.map(|u| u.id.as_str()).unwrap_or(""),
-                        "arn": user.map(|u| crate::arn::iam(&caller.account, "user", &u.path, &u.name)),
+                        "arn": user.map(|u| rootsim_policy::arn::iam(&caller.account, "user", &u.path, &u.name)),
                         "accountId": caller.account,
                         "userName": user.map(|u| u.name.as_str()).unwrap_or(""),
                     })
                 }
                 _ => json!({
-                    "type": "Root", "principalId": caller.account, "arn": crate::arn::root(&caller.account),
+                    "type": "Root", "principalId": caller.account, "arn": rootsim_policy::arn::root(&caller.account),
                     "accountId": caller.account,
                 }),
             };
@@ -289,10 +289,10 @@ impl World {
         let identity = match user.and_then(|u| self.iam.account(account).and_then(|i| i.users.get(u))) {
             Some(u) => json!({
                 "type": "IAMUser", "principalId": u.id, "accountId": account,
-                "arn": crate::arn::iam(account, "user", &u.path, &u.name), "userName": u.name,
+                "arn": rootsim_policy::arn::iam(account, "user", &u.path, &u.name), "userName": u.name,
             }),
             None => {
-                let mut v = json!({ "type": "Root", "principalId": account, "arn": crate::arn::root(account), "accountId": account });
+                let mut v = json!({ "type": "Root", "principalId": account, "arn": rootsim_policy::arn::root(account), "accountId": account });
                 add_alias(self, account, &mut v);
                 v
             }

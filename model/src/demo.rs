@@ -8,8 +8,8 @@
 use crate::auth::Identity;
 use crate::iam::{AccessKey, Attachments, Group, KeyStatus, LoginProfile, Role, User};
 use crate::organizations::{FeatureSet, JoinedMethod, Membership, Organization, OrganizationalUnit};
-use crate::policy::{Policy, PolicyKind};
 use crate::world::World;
+use rootsim_policy::{Policy, PolicyKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The seed used when none is given.
@@ -79,7 +79,7 @@ pub fn access_role(world: &mut World, name: &str, management: &str) -> Role {
     role(
         world,
         name,
-        trust(&crate::arn::root(management)),
+        trust(&rootsim_policy::arn::root(management)),
         &["arn:aws:iam::aws:policy/AdministratorAccess"],
         "Lets the management account administer this member account",
     )
@@ -194,7 +194,7 @@ pub fn demo(seed: u64) -> (World, Identity) {
     let deployer = role(
         &mut w,
         "Deployer",
-        trust(&crate::arn::root(&dev)),
+        trust(&rootsim_policy::arn::root(&dev)),
         &["arn:aws:iam::aws:policy/PowerUserAccess"],
         "Deploys workloads; assumable by principals of the dev account that are allowed sts:AssumeRole",
     );

@@ -103,6 +103,6 @@ pub type AwsResult<T> = Result<T, AwsError>;
 
 /// IAM's `MalformedPolicyDocument` for a document the policy engine refused: AWS's message, and
 /// beyond AWS a hint with the line and column of the offending element.
-pub fn policy_error(e: crate::policy::PolicyError) -> AwsError {
+pub fn policy_error(e: rootsim_policy::PolicyError) -> AwsError {
     AwsError::malformed_policy(e.message).with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
 }

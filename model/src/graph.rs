@@ -51,11 +51,11 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde_json::Value;
 
-use crate::arn;
 use crate::auth::{AuthRecord, Caller};
 use crate::error::{AwsError, AwsResult};
-use crate::policy::{Effect, Layer, Policy, PolicyKind};
 use crate::World;
+use rootsim_policy::arn;
+use rootsim_policy::{Effect, Layer, Policy, PolicyKind};
 
 /// A principal of the graph.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -22,10 +22,10 @@ use crate::kms::Key;
 use crate::organizations::{
     policy_summary, FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit,
 };
-use crate::policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use crate::s3::Bucket;
 use crate::sqs::Queue;
 use crate::world::World;
+use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

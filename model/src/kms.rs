@@ -8,8 +8,8 @@
 //! caller confirm the ticket's one-time code (facts §3.5); the key policy is then reset.
 
 use crate::error::{AwsError, AwsResult};
-use crate::policy::{Policy, PolicyKind};
 use crate::service::{opt_bool, opt_str, req_str, Call, Operation, Param, Shape};
+use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;

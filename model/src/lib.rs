@@ -34,7 +34,6 @@
 //! requests and organizations for your own property tests.
 
 pub mod account;
-pub mod arn;
 pub mod auth;
 pub mod billing;
 pub mod clock;
@@ -42,7 +41,6 @@ pub mod cloudtrail;
 pub mod command;
 pub mod demo;
 pub mod error;
-pub mod eval;
 pub mod events;
 pub mod graph;
 pub mod iam;
@@ -50,7 +48,6 @@ pub mod import;
 pub mod kms;
 pub mod mail;
 pub mod organizations;
-pub mod policy;
 pub mod registry;
 pub mod rng;
 pub mod s3;
@@ -68,4 +65,12 @@ pub mod world;
 pub use command::{Host, MemoryHost, Outcome, Session};
 pub use demo::DEFAULT_SEED;
 pub use error::AwsError;
+/// The policy engine (crate `rootsim-policy`), re-exported so that a library user needs one
+/// dependency: [`policy::evaluate`], [`policy::Policy::parse`] and the rest.
+pub use rootsim_policy as policy;
+/// ARNs: parsing and the formats of each principal's (re-exported from `rootsim-policy`).
+pub use rootsim_policy::arn;
+/// `rootsim eval`'s request format and [`eval::Evaluator`] (re-exported from
+/// `rootsim_policy::request`).
+pub use rootsim_policy::request as eval;
 pub use world::World;

@@ -19,9 +19,9 @@
 //! prints the metadata the CLI prints without writing the body anywhere.
 
 use crate::error::{AwsError, AwsResult};
-use crate::policy::{Policy, PolicyKind};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
 use crate::world::World;
+use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -324,13 +324,13 @@ fn principal_exists(world: &World, p: &str) -> bool {
     let account = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
         p
     } else {
-        match crate::arn::account_of(p) {
+        match rootsim_policy::arn::account_of(p) {
             Some(a) => a,
             None => return false,
         }
     };
     let Some(iam) = world.iam.account(account) else { return false };
-    let resource = crate::arn::Arn::parse(p).map_or("root", |a| a.resource);
+    let resource = rootsim_policy::arn::Arn::parse(p).map_or("root", |a| a.resource);
     match resource.split_once('/') {
         Some(("user", rest)) => iam.users.contains_key(&crate::auth::key(rest.rsplit('/').next().unwrap_or(rest))),
         Some(("role", rest)) => iam.roles.contains_key(&crate::auth::key(rest.rsplit('/').next().unwrap_or(rest))),

@@ -8,8 +8,8 @@
 
 use crate::auth::{AuthRecord, Caller};
 use crate::error::{AwsError, AwsResult};
-use crate::policy::Policy;
 use crate::world::World;
+use rootsim_policy::Policy;
 use serde_json::{Map, Value};
 
 /// A handler: reads its parameters, asks for authorization, changes the world, returns the response.

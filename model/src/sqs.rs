@@ -13,10 +13,10 @@
 //! §1, UNCONFIRMED); rootsim models it like S3's bucket-policy exemption, in the engine.
 
 use crate::error::{AwsError, AwsResult};
-use crate::policy::{Policy, PolicyKind};
 use crate::s3::md5_hex;
 use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
 use crate::world::World;
+use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;

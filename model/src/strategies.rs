@@ -45,8 +45,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
-use crate::policy::{ParseOptions, Policy, PolicyKind, PrincipalKind};
 use crate::Session;
+use rootsim_policy::{ParseOptions, Policy, PolicyKind, PrincipalKind};
 
 /// The two accounts of generated principals and resources: most callers live in the first, so
 /// same-account requests dominate.

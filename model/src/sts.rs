@@ -4,14 +4,14 @@
 //! hand out: their keys, tokens, session policies and expiry on the simulated clock.
 //! `GetCallerIdentity` needs no permission.
 
-use crate::arn;
 use crate::auth::{key, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::Role;
-use crate::policy::{Policy, PolicyKind};
 use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
 use crate::world::World;
+use rootsim_policy::arn;
+use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -55,7 +55,7 @@ pub const NO_PERMISSIONS_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[
 /// What a federated user session may not call at all, whatever its policies: IAM, and STS but
 /// GetCallerIdentity (GetFederationToken's documentation). `Some(error)` refuses the call.
 pub fn federated_refusal(caller: &crate::auth::Caller, service: &str, operation: &str) -> Option<AwsError> {
-    let federated = caller.principal.kind == crate::policy::PrincipalKind::FederatedUser;
+    let federated = caller.principal.kind == rootsim_policy::PrincipalKind::FederatedUser;
     let barred = service == "iam" || (service == "sts" && operation != "GetCallerIdentity");
     (federated && barred).then(|| {
         AwsError::access_denied(format!(

@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use crate::auth::Identity;
 use crate::iam::{AccessKey, Attachments, Group, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User};
 use crate::organizations::{JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
-use crate::policy::{ParseOptions, Policy, PolicyKind};
 use crate::world::World;
+use rootsim_policy::{ParseOptions, Policy, PolicyKind};
 
 /// The size of a synthetic estate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

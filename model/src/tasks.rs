@@ -334,7 +334,8 @@ pub(crate) fn root_may(
         return Err("MFA Delete needs the root user's MFA device and code: register a device first".into());
     }
     if let Some(action) = task.actions.first() {
-        let record = world.authorize(caller, "us-east-1", action, &crate::arn::root(&caller.account), None, false);
+        let record =
+            world.authorize(caller, "us-east-1", action, &rootsim_policy::arn::root(&caller.account), None, false);
         if !record.decision.is_allowed() {
             return Err(format!("denied: {}", record.denial_message()));
         }

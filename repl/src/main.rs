@@ -4,8 +4,8 @@ use clap::{Parser, Subcommand};
 use rootsim::host::FsHost;
 use rootsim::lesson::Tutor;
 use rootsim_model::command::lex::needs_more_input;
-use rootsim_model::policy::{Policy, PolicyKind};
 use rootsim_model::{Session, DEFAULT_SEED};
+use rootsim_policy::{Policy, PolicyKind};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -240,7 +240,7 @@ fn main() -> ExitCode {
                 }
             };
             let mut out = Vec::with_capacity(text.len() / 2);
-            let errors = rootsim_model::eval::Evaluator::new().run(&text, &mut out);
+            let errors = rootsim_policy::request::Evaluator::new().run(&text, &mut out);
             let _ = std::io::stdout().lock().write_all(&out);
             if errors > 0 {
                 ExitCode::FAILURE

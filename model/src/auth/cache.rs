@@ -17,8 +17,8 @@
 //! decisions with a warm cache equal those of a fresh copy of the world after random changes.
 
 use super::{identity_policies, Caller, CallerKind, PolicySource};
-use crate::policy::{Context, NamedPolicy, Policy, Principal};
 use crate::world::World;
+use rootsim_policy::{Context, NamedPolicy, Policy, Principal};
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 

@@ -6,9 +6,9 @@
 use super::lex;
 use super::sandbox::COMMANDS;
 use super::Session;
-use crate::arn;
 use crate::registry;
 use crate::service::kebab;
+use rootsim_policy::arn;
 
 /// The start of the word under the cursor and the words that could complete it.
 pub fn complete(session: &Session, line: &str, pos: usize) -> (usize, Vec<String>) {

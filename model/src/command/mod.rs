@@ -258,7 +258,7 @@ impl Session {
                 _ => "credentials-invalid".into(),
             },
             Ok(caller) => {
-                let federated = caller.principal.kind == crate::policy::PrincipalKind::FederatedUser;
+                let federated = caller.principal.kind == rootsim_policy::PrincipalKind::FederatedUser;
                 let who = match &caller.kind {
                     _ if federated => {
                         format!("federated-user/{}", caller.principal.arn.rsplit('/').next().unwrap_or(""))

@@ -304,7 +304,7 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
         }
     };
     let account = world.accounts.get(&caller.account).map_or(String::new(), |a| format!(" {}", a.name));
-    let federated = caller.principal.kind == crate::policy::PrincipalKind::FederatedUser;
+    let federated = caller.principal.kind == rootsim_policy::PrincipalKind::FederatedUser;
     let who = match &caller.kind {
         _ if federated => format!("federated user {}", caller.principal.arn.rsplit('/').next().unwrap_or("")),
         crate::auth::CallerKind::Root => "the root user".to_string(),
@@ -414,7 +414,7 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
             if !mfa {
                 if let Some(name) = args.opt("register-mfa-device") {
                     // Registration at sign-in: a virtual device, scanned into the authenticator app.
-                    let serial = crate::arn::iam(&account, "mfa", "/", name);
+                    let serial = rootsim_policy::arn::iam(&account, "mfa", "/", name);
                     if iam.virtual_mfa_devices.contains_key(&serial) {
                         return Outcome::fail(
                             "EntityAlreadyExists",

@@ -6,11 +6,11 @@
 #![allow(clippy::result_large_err)]
 
 use super::Outcome;
-use crate::arn;
 use crate::clock::format_cli;
 use crate::iam::{Attachments, IamAccount};
 use crate::organizations::Organization;
 use crate::world::World;
+use rootsim_policy::arn;
 
 /// Runs `show ...` with the account to look in (the signed-in one, or `--account`).
 pub fn show(world: &World, account: Option<&str>, words: &[String]) -> Outcome {

@@ -7,11 +7,11 @@
 
 use super::ops::{authorize_subject, iam_mut, iam_of, subject, Subject};
 use super::{mfa_code_matches, KeyStatus, MfaDevice, SigningCertificate, VirtualMfaDevice};
-use crate::arn;
 use crate::auth::key;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::service::{check_name, check_path, opt_str, req_str, Call, Operation, Param, Shape};
+use rootsim_policy::arn;
 use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;

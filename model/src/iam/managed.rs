@@ -5,7 +5,7 @@
 //! catalogue keeps the statements for the services rootsim models: a simulator assumption recorded
 //! in docs/rules.md. Policy IDs of AWS managed policies are derived from their names.
 
-use crate::policy::{ParseOptions, Policy, PolicyKind};
+use rootsim_policy::{ParseOptions, Policy, PolicyKind};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

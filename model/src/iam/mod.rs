@@ -11,8 +11,8 @@ pub mod ops;
 pub mod org_features;
 pub mod simulate;
 
-use crate::policy::Policy;
 use crate::shared::Shared;
+use rootsim_policy::Policy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -9,12 +9,12 @@ use super::simulate::{simulate_custom_policy, simulate_principal_policy};
 use super::{
     AccessKey, Attachments, Group, IamAccount, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User,
 };
-use crate::arn;
 use crate::auth::{key, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{policy_error, AwsError, AwsResult};
-use crate::policy::{Policy, PolicyKind};
 use crate::service::{check_name, check_path, opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use rootsim_policy::arn;
+use rootsim_policy::{Policy, PolicyKind};
 use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;
@@ -122,7 +122,7 @@ fn parse_document(text: &str, kind: PolicyKind) -> AwsResult<Policy> {
 
 /// A customer managed policy's document: IAM requires Version 2012-10-17 there.
 fn parse_customer_managed(text: &str) -> AwsResult<Policy> {
-    let opts = crate::policy::ParseOptions { customer_managed: true, ..Default::default() };
+    let opts = rootsim_policy::ParseOptions { customer_managed: true, ..Default::default() };
     Policy::parse_with(text, PolicyKind::Identity, &opts).map_err(policy_error)
 }
 

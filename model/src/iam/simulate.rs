@@ -5,14 +5,14 @@
 //! statements that matched with their positions in the document, missing context keys, and
 //! whether Organizations and the permissions boundary allowed.
 
-use crate::arn;
 use crate::auth::{identity_policies, key, PolicySource};
 use crate::error::{policy_error, AwsError, AwsResult};
-use crate::policy::{
+use crate::service::{opt_str, req_str, Call};
+use rootsim_policy::arn;
+use rootsim_policy::{
     self, Context, Decision, Layer, NamedPolicy, Outcome, Policy, PolicyKind, PolicySet, Principal, PrincipalKind,
     Request,
 };
-use crate::service::{opt_str, req_str, Call};
 use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;
@@ -189,7 +189,7 @@ impl Simulation<'_> {
                     resource_account: resource_account.as_deref(),
                     context: &context,
                 };
-                let d = policy::evaluate(&req, &set);
+                let d = rootsim_policy::evaluate(&req, &set);
                 results.push(self.result(action, resource, &d));
             }
         }
@@ -374,7 +374,7 @@ pub fn simulate_custom_policy(call: &mut Call, input: &Input) -> AwsResult<Value
         "PermissionsBoundaryPolicyInputList",
     );
     let principal = match opt_str(input, "CallerArn") {
-        Some(c) => crate::eval::principal_from(c).map_err(|e| AwsError::invalid_input(e.0))?,
+        Some(c) => rootsim_policy::request::principal_from(c).map_err(|e| AwsError::invalid_input(e.0))?,
         None => call.caller.principal.clone(),
     };
     let mut context = call.world.context_for_principal(&principal, &call.region);

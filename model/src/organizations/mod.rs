@@ -1,7 +1,7 @@
 //! AWS Organizations: the organization, its root and OUs, which account sits where, and the
 //! organization policies attached at each level.
 //!
-//! This module owns the tree. The policy engine (`crate::policy`) evaluates SCPs and RCPs; this
+//! This module owns the tree. The policy engine (`rootsim_policy`) evaluates SCPs and RCPs; this
 //! module only says which policies apply to an account, level by level from the root down.
 //!
 //! The operations are split by theme: this file holds the state, the read operations of the tree,
@@ -18,7 +18,7 @@ mod units;
 pub use handshakes::{Handshake, HandshakeAction, HandshakeState};
 pub use lifecycle::{CreateAccountState, CreateAccountStatus};
 
-use crate::policy::Policy;
+use rootsim_policy::Policy;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -292,8 +292,8 @@ impl Organizations {
 // ---------------------------------------------------------------- operations
 
 use crate::error::{AwsError, AwsResult};
-use crate::policy::{ParseOptions, PolicyKind};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
+use rootsim_policy::{ParseOptions, PolicyKind};
 use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;

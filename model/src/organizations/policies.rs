@@ -10,8 +10,8 @@ use super::{
     policy_type, FeatureSet, Input, OrgPolicy, Organization,
 };
 use crate::error::{AwsError, AwsResult};
-use crate::policy::{Policy, PolicyKind};
 use crate::service::{opt_str, req_str, Call};
+use rootsim_policy::{Policy, PolicyKind};
 use serde_json::{json, Value};
 
 /// The largest SCP or RCP document, in characters (Organizations quotas page).

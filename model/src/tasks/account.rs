@@ -11,10 +11,10 @@
 use serde::Serialize;
 
 use super::{available, root_may, Task, TASKS};
-use crate::arn;
 use crate::auth::Caller;
 use crate::iam::org_features::{password_recovery_disabled, ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS};
 use crate::world::World;
+use rootsim_policy::arn;
 
 /// One way to do a task in the account, and whether it works now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,7 +3,7 @@
 //! round trip.
 
 use proptest::prelude::*;
-use rootsim_model::policy::{Policy, PolicyKind};
+use rootsim_policy::{Policy, PolicyKind};
 
 const KINDS: [PolicyKind; 7] = [
     PolicyKind::Identity,

@@ -1,4 +1,8 @@
-//! The IAM policy engine: parsing, validation and evaluation of policies.
+//! # rootsim-policy
+//!
+//! The IAM policy engine of rootsim: parsing, validation and evaluation of policies. It depends
+//! on no other rootsim crate: the world (`rootsim-model`) gathers which policies apply to a
+//! request and asks this crate for the decision.
 //!
 //! This module owns everything about policy *documents* and *decisions*:
 //!
@@ -44,12 +48,14 @@
 //!   variables are literal) except for RCPs and, via [`ParseOptions`],
 //!   customer managed policies, which need `2012-10-17`.
 
+pub mod arn;
 mod condition;
 mod document;
 mod eval;
 mod json;
 mod parse;
 mod pattern;
+pub mod request;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -16,9 +16,7 @@
 //! evaluations, not 100,000 parses.
 
 use crate::arn::Arn;
-use crate::policy::{
-    self, Context, Decision, NamedPolicy, Policy, PolicyKind, PolicySet, Principal, PrincipalKind, Request,
-};
+use crate::{Context, Decision, NamedPolicy, Policy, PolicyKind, PolicySet, Principal, PrincipalKind, Request};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -384,7 +382,7 @@ fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explan
         out.extend_from_slice(b",\"index\":");
         // Writing to a Vec cannot fail.
         let _ = std::io::Write::write_fmt(out, format_args!("{}", m.index));
-        out.extend_from_slice(if m.effect == policy::Effect::Allow {
+        out.extend_from_slice(if m.effect == crate::Effect::Allow {
             b",\"effect\":\"Allow\"}"
         } else {
             b",\"effect\":\"Deny\"}"
@@ -412,11 +410,11 @@ fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explan
 }
 
 /// The outcome as serde names it.
-fn outcome_name(o: policy::Outcome) -> &'static str {
+fn outcome_name(o: crate::Outcome) -> &'static str {
     match o {
-        policy::Outcome::Allowed => "Allowed",
-        policy::Outcome::ImplicitlyDenied => "ImplicitlyDenied",
-        policy::Outcome::ExplicitlyDenied => "ExplicitlyDenied",
+        crate::Outcome::Allowed => "Allowed",
+        crate::Outcome::ImplicitlyDenied => "ImplicitlyDenied",
+        crate::Outcome::ExplicitlyDenied => "ExplicitlyDenied",
     }
 }
 
@@ -631,9 +629,9 @@ impl Evaluator {
         }
         // RCPFullAWSAccess is AWS's own managed RCP, the only RCP that may Allow (and use the bare
         // "*" action); customer RCPs may only Deny. Exactly that document is parsed as AWS managed.
-        let opts = policy::ParseOptions {
+        let opts = crate::ParseOptions {
             aws_managed: kind == PolicyKind::Rcp && is_rcp_full_aws_access(text),
-            ..policy::ParseOptions::default()
+            ..crate::ParseOptions::default()
         };
         let p = Policy::parse_with(text, kind, &opts).map_err(|e| {
             EvalError(format!(
@@ -913,7 +911,7 @@ impl Evaluator {
         };
         let req =
             Request { principal: &principal, action: &raw.action, resource: &raw.resource, resource_account, context };
-        let decision = policy::evaluate(&req, &set);
+        let decision = crate::evaluate(&req, &set);
         let explanation = decision.explain(&req);
         Ok(answer(&decision, &explanation))
     }
@@ -985,10 +983,10 @@ mod tests {
     #[derive(serde::Serialize)]
     struct Answer<'a> {
         id: Option<&'a RawValue>,
-        decision: policy::Outcome,
+        decision: crate::Outcome,
         #[serde(rename = "decidedBy")]
-        decided_by: &'a [policy::Layer],
-        matched: &'a [policy::MatchedStatement<'a>],
+        decided_by: &'a [crate::Layer],
+        matched: &'a [crate::MatchedStatement<'a>],
         #[serde(skip_serializing_if = "Option::is_none")]
         unevaluable: Option<Value>,
         #[serde(rename = "missingContext", skip_serializing_if = "<[String]>::is_empty")]
@@ -1056,7 +1054,7 @@ mod tests {
                 resource_account: None,
                 context: &ctx,
             };
-            let d = policy::evaluate(&req, &PolicySet { identity: &named, ..PolicySet::default() });
+            let d = crate::evaluate(&req, &PolicySet { identity: &named, ..PolicySet::default() });
             let explanation = d.explain(&req);
             let id = RawValue::from_string("\"r-1\"".into()).expect("JSON");
             let mut ours = Vec::new();
@@ -1321,7 +1319,7 @@ mod tests {
         let r = ev.read_request(&plain).expect("a plain request is read by the fast reader");
         assert_eq!(r.identity_policies.iter().map(|p| p.0).collect::<Vec<_>>(), [doc]);
         let ContextInput::Read(ctx) = &r.context else { panic!("the context is read into a Context") };
-        assert_eq!(ctx.get("A"), Some(&policy::ContextValue::Multi(vec!["x".into(), "2".into(), "true".into()])));
+        assert_eq!(ctx.get("A"), Some(&crate::ContextValue::Multi(vec!["x".into(), "2".into(), "true".into()])));
         let texts = |ev: &Evaluator| ev.hints.iter().map(|h| h.text.clone()).collect::<Vec<_>>();
         assert_eq!(texts(&ev), [doc]);
         // The second time, the hint delimits the document; a document that only starts like the

@@ -3,7 +3,7 @@
 //! variables, every layer of the evaluation chain, and examples from the AWS
 //! documentation (URL cited next to each).
 
-use rootsim_model::policy::{
+use rootsim_policy::{
     evaluate, Context, Decision, Layer, NamedPolicy, Outcome, ParseOptions, Policy, PolicyKind, PolicySet, Principal,
     PrincipalKind, Request,
 };
