@@ -434,6 +434,7 @@ pub(crate) fn org_close_account(call: &mut Call, input: &Input) -> AwsResult<Val
 
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
+use crate::service::{operations, param as p};
 use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
 use serde_json::{json, Map, Value};
 
@@ -1033,10 +1034,6 @@ fn accept_primary_email_update(call: &mut Call, input: &Input) -> AwsResult<Valu
     Ok(json!({ "Status": "ACCEPTED" }))
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const ACCOUNT_ID: Param =
     p("AccountId", Shape::String, false, "another account of the organization (default: the caller's own)");
 const MEMBER_ACCOUNT_ID: Param =
@@ -1059,92 +1056,94 @@ const CONTACT_FIELDS: &[Param] = &[
     p("WebsiteUrl", Shape::String, false, "website"),
 ];
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "account", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// Account Management's operations. None needs the root user: IAM principals with `account:*`
 /// permissions may do all of them (facts §1); the primary-email ones act only on members, from
 /// the management account or the delegated administrator (facts §4.2).
-pub const OPERATIONS: &[Operation] = &[
-    op!(
-        "GetAccountInformation",
-        get_account_information,
-        "Shows the account's ID, name, creation date and state.",
-        [ACCOUNT_ID]
-    ),
-    op!(
-        "PutAccountName",
-        put_account_name,
-        "Renames the account (no root needed).",
-        [p("AccountName", Shape::String, true, "the new name, 1-50 characters"), ACCOUNT_ID]
-    ),
-    op!("GetContactInformation", get_contact_information, "Shows the account's primary contact.", [ACCOUNT_ID]),
-    op!(
-        "PutContactInformation",
-        put_contact_information,
-        "Replaces the primary contact (its phone is the one AWS calls to verify the owner).",
-        [p("ContactInformation", Shape::Structure(CONTACT_FIELDS), true, "the contact"), ACCOUNT_ID]
-    ),
-    op!("GetAlternateContact", get_alternate_contact, "Shows an alternate contact.", [CONTACT_TYPE, ACCOUNT_ID]),
-    op!(
-        "PutAlternateContact",
-        put_alternate_contact,
-        "Sets the billing, operations or security contact.",
-        [
-            CONTACT_TYPE,
-            p("Name", Shape::String, true, "the contact's name"),
-            p("Title", Shape::String, true, "the contact's title"),
-            p("EmailAddress", Shape::String, true, "email address"),
-            p("PhoneNumber", Shape::String, true, "phone number"),
-            ACCOUNT_ID,
-        ]
-    ),
-    op!(
-        "DeleteAlternateContact",
-        delete_alternate_contact,
-        "Removes an alternate contact.",
-        [CONTACT_TYPE, ACCOUNT_ID]
-    ),
-    op!(
-        "ListRegions",
-        list_regions,
-        "Lists the Regions and their opt-in status.",
-        [
-            ACCOUNT_ID,
-            p("RegionOptStatusContains", Shape::StringList, false, "only these statuses, e.g. ENABLED DISABLED"),
-            p("MaxResults", Shape::Integer, false, "at most this many (1-50)"),
-            p("NextToken", Shape::String, false, "where the previous page ended"),
-        ]
-    ),
-    op!("GetRegionOptStatus", get_region_opt_status, "Shows one Region's opt-in status.", [REGION, ACCOUNT_ID]),
-    op!("EnableRegion", enable_region, "Enables an opt-in Region (ENABLING, then ENABLED).", [REGION, ACCOUNT_ID]),
-    op!("DisableRegion", disable_region, "Disables an opt-in Region (DISABLING, then DISABLED).", [REGION, ACCOUNT_ID]),
-    op!(
-        "GetPrimaryEmail",
-        get_primary_email,
-        "Shows a member account's primary (root user) email.",
-        [MEMBER_ACCOUNT_ID]
-    ),
-    op!(
-        "StartPrimaryEmailUpdate",
-        start_primary_email_update,
-        "Starts changing a member's root email: a one-time password goes to the new address.",
-        [MEMBER_ACCOUNT_ID, PRIMARY_EMAIL]
-    ),
-    op!(
-        "AcceptPrimaryEmailUpdate",
-        accept_primary_email_update,
-        "Finishes changing a member's root email with the one-time password sent to the new address.",
-        [
-            MEMBER_ACCOUNT_ID,
-            PRIMARY_EMAIL,
-            p("Otp", Shape::String, true, "the one-time password from the email (6 letters or digits)")
-        ]
-    ),
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "account",
+    [
+        (
+            "GetAccountInformation",
+            get_account_information,
+            "Shows the account's ID, name, creation date and state.",
+            [ACCOUNT_ID]
+        ),
+        (
+            "PutAccountName",
+            put_account_name,
+            "Renames the account (no root needed).",
+            [p("AccountName", Shape::String, true, "the new name, 1-50 characters"), ACCOUNT_ID]
+        ),
+        ("GetContactInformation", get_contact_information, "Shows the account's primary contact.", [ACCOUNT_ID]),
+        (
+            "PutContactInformation",
+            put_contact_information,
+            "Replaces the primary contact (its phone is the one AWS calls to verify the owner).",
+            [p("ContactInformation", Shape::Structure(CONTACT_FIELDS), true, "the contact"), ACCOUNT_ID]
+        ),
+        ("GetAlternateContact", get_alternate_contact, "Shows an alternate contact.", [CONTACT_TYPE, ACCOUNT_ID]),
+        (
+            "PutAlternateContact",
+            put_alternate_contact,
+            "Sets the billing, operations or security contact.",
+            [
+                CONTACT_TYPE,
+                p("Name", Shape::String, true, "the contact's name"),
+                p("Title", Shape::String, true, "the contact's title"),
+                p("EmailAddress", Shape::String, true, "email address"),
+                p("PhoneNumber", Shape::String, true, "phone number"),
+                ACCOUNT_ID,
+            ]
+        ),
+        (
+            "DeleteAlternateContact",
+            delete_alternate_contact,
+            "Removes an alternate contact.",
+            [CONTACT_TYPE, ACCOUNT_ID]
+        ),
+        (
+            "ListRegions",
+            list_regions,
+            "Lists the Regions and their opt-in status.",
+            [
+                ACCOUNT_ID,
+                p("RegionOptStatusContains", Shape::StringList, false, "only these statuses, e.g. ENABLED DISABLED"),
+                p("MaxResults", Shape::Integer, false, "at most this many (1-50)"),
+                p("NextToken", Shape::String, false, "where the previous page ended"),
+            ]
+        ),
+        ("GetRegionOptStatus", get_region_opt_status, "Shows one Region's opt-in status.", [REGION, ACCOUNT_ID]),
+        ("EnableRegion", enable_region, "Enables an opt-in Region (ENABLING, then ENABLED).", [REGION, ACCOUNT_ID]),
+        (
+            "DisableRegion",
+            disable_region,
+            "Disables an opt-in Region (DISABLING, then DISABLED).",
+            [REGION, ACCOUNT_ID]
+        ),
+        (
+            "GetPrimaryEmail",
+            get_primary_email,
+            "Shows a member account's primary (root user) email.",
+            [MEMBER_ACCOUNT_ID]
+        ),
+        (
+            "StartPrimaryEmailUpdate",
+            start_primary_email_update,
+            "Starts changing a member's root email: a one-time password goes to the new address.",
+            [MEMBER_ACCOUNT_ID, PRIMARY_EMAIL]
+        ),
+        (
+            "AcceptPrimaryEmailUpdate",
+            accept_primary_email_update,
+            "Finishes changing a member's root email with the one-time password sent to the new address.",
+            [
+                MEMBER_ACCOUNT_ID,
+                PRIMARY_EMAIL,
+                p("Otp", Shape::String, true, "the one-time password from the email (6 letters or digits)")
+            ]
+        ),
+    ]
+);
 
 #[cfg(test)]
 mod tests {

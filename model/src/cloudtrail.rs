@@ -12,6 +12,7 @@
 use crate::auth::{Caller, CallerKind};
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
+use crate::service::{operations, param as p};
 use crate::service::{opt_i64, opt_str, Call, Operation, Param, Shape};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -477,10 +478,6 @@ fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value
     Ok(result)
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const LOOKUP_MEMBERS: &[Param] = &[
     p("AttributeKey", Shape::String, true, "EventId, EventName, ReadOnly, Username, EventSource, AccessKeyId, ..."),
     p("AttributeValue", Shape::String, true, "the value to match exactly"),
@@ -489,59 +486,21 @@ const LOOKUP_MEMBERS: &[Param] = &[
 const TRAIL_NAME: Param = p("Name", Shape::String, true, "the trail's name or ARN");
 
 /// CloudTrail's operations (`aws cloudtrail ...`).
-pub const OPERATIONS: &[Operation] = &[
-    Operation {
-        service: "cloudtrail",
-        name: "CreateTrail",
-        summary: "Creates a trail that delivers the account's (or, from the management account, the organization's) management events to an S3 bucket once it logs.",
-        params: &[
+pub const OPERATIONS: &[Operation] = operations!(
+    "cloudtrail",
+    [
+        ("CreateTrail", trails::create_trail, "Creates a trail that delivers the account's (or, from the management account, the organization's) management events to an S3 bucket once it logs.", [
             p("Name", Shape::String, true, "3-128 letters, digits, . _ -"),
             p("S3BucketName", Shape::String, true, "an existing bucket"),
             p("IsOrganizationTrail", Shape::Boolean, false, "log every account of the organization (management account)"),
             p("IsMultiRegionTrail", Shape::Boolean, false, "log every Region, not only this one"),
-        ],
-        handler: trails::create_trail,
-    },
-    Operation {
-        service: "cloudtrail",
-        name: "DescribeTrails",
-        summary: "Lists the account's trails and its organization's trail.",
-        params: &[p("TrailNameList", Shape::StringList, false, "only these trails (names or ARNs)")],
-        handler: trails::describe_trails,
-    },
-    Operation {
-        service: "cloudtrail",
-        name: "GetTrailStatus",
-        summary: "Whether a trail is logging, and since when.",
-        params: &[TRAIL_NAME],
-        handler: trails::get_trail_status,
-    },
-    Operation {
-        service: "cloudtrail",
-        name: "StartLogging",
-        summary: "Starts delivering events to the trail's bucket (a new trail does not log yet).",
-        params: &[TRAIL_NAME],
-        handler: trails::start_logging,
-    },
-    Operation {
-        service: "cloudtrail",
-        name: "StopLogging",
-        summary: "Stops delivering events.",
-        params: &[TRAIL_NAME],
-        handler: trails::stop_logging,
-    },
-    Operation {
-        service: "cloudtrail",
-        name: "DeleteTrail",
-        summary: "Deletes a trail of the account; what it delivered stays in the bucket.",
-        params: &[TRAIL_NAME],
-        handler: trails::delete_trail,
-    },
-    Operation {
-    service: "cloudtrail",
-    name: "LookupEvents",
-    summary: "Looks up the account's management events, newest first (90 days of event history).",
-    params: &[
+        ]),
+        ("DescribeTrails", trails::describe_trails, "Lists the account's trails and its organization's trail.", [p("TrailNameList", Shape::StringList, false, "only these trails (names or ARNs)")]),
+        ("GetTrailStatus", trails::get_trail_status, "Whether a trail is logging, and since when.", [TRAIL_NAME]),
+        ("StartLogging", trails::start_logging, "Starts delivering events to the trail's bucket (a new trail does not log yet).", [TRAIL_NAME]),
+        ("StopLogging", trails::stop_logging, "Stops delivering events.", [TRAIL_NAME]),
+        ("DeleteTrail", trails::delete_trail, "Deletes a trail of the account; what it delivered stays in the bucket.", [TRAIL_NAME]),
+        ("LookupEvents", lookup_events, "Looks up the account's management events, newest first (90 days of event history).", [
         p(
             "LookupAttributes",
             Shape::StructureList(LOOKUP_MEMBERS),
@@ -552,10 +511,9 @@ pub const OPERATIONS: &[Operation] = &[
         p("EndTime", Shape::String, false, "only events at or before this time"),
         p("MaxResults", Shape::Integer, false, "1 to 50 events per page (default 50)"),
         p("NextToken", Shape::String, false, "the NextToken of the previous page"),
-    ],
-    handler: lookup_events,
-}
-];
+    ]),
+    ]
+);
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@
 pub mod pattern;
 
 use crate::error::{AwsError, AwsResult};
+use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
 use crate::world::World;
 use pattern::Pattern;
@@ -345,67 +346,60 @@ impl World {
     }
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const NAME: Param = p("Name", Shape::String, true, "the rule's name");
 const RULE: Param = p("Rule", Shape::String, true, "the rule's name");
 const TARGET_MEMBERS: &[Param] =
     &[p("Id", Shape::String, true, "the target's ID in the rule"), p("Arn", Shape::String, true, "an SNS topic ARN")];
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "events", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// EventBridge's operations (`aws events ...`).
-pub const OPERATIONS: &[Operation] = &[
-    op!(
-        "PutRule",
-        put_rule,
-        "Creates or updates a rule on the default event bus.",
-        [
-            NAME,
-            p("EventPattern", Shape::Document, false, "the event pattern (JSON)"),
-            p(
-                "State",
-                Shape::String,
-                false,
-                "ENABLED (default), DISABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-            ),
-            p("Description", Shape::String, false, "what the rule is for"),
-        ]
-    ),
-    op!("DescribeRule", describe_rule, "Describes a rule.", [NAME]),
-    op!(
-        "ListRules",
-        list_rules,
-        "Lists the rules of the default event bus in the Region.",
-        [p("NamePrefix", Shape::String, false, "only rules whose name starts with this")]
-    ),
-    op!("DeleteRule", delete_rule, "Deletes a rule that has no targets.", [NAME]),
-    op!(
-        "PutTargets",
-        put_targets,
-        "Adds or updates targets of a rule (SNS topics).",
-        [RULE, p("Targets", Shape::StructureList(TARGET_MEMBERS), true, "Id=1,Arn=<topic ARN> ...")]
-    ),
-    op!(
-        "RemoveTargets",
-        remove_targets,
-        "Removes targets from a rule.",
-        [RULE, p("Ids", Shape::StringList, true, "the targets' IDs")]
-    ),
-    op!("ListTargetsByRule", list_targets_by_rule, "Lists a rule's targets.", [RULE]),
-    op!(
-        "TestEventPattern",
-        test_event_pattern,
-        "Tests whether an event matches an event pattern.",
-        [
-            p("EventPattern", Shape::Document, true, "the event pattern (JSON)"),
-            p("Event", Shape::Document, true, "the event (JSON, with EventBridge's envelope fields)"),
-        ]
-    ),
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "events",
+    [
+        (
+            "PutRule",
+            put_rule,
+            "Creates or updates a rule on the default event bus.",
+            [
+                NAME,
+                p("EventPattern", Shape::Document, false, "the event pattern (JSON)"),
+                p(
+                    "State",
+                    Shape::String,
+                    false,
+                    "ENABLED (default), DISABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+                ),
+                p("Description", Shape::String, false, "what the rule is for"),
+            ]
+        ),
+        ("DescribeRule", describe_rule, "Describes a rule.", [NAME]),
+        (
+            "ListRules",
+            list_rules,
+            "Lists the rules of the default event bus in the Region.",
+            [p("NamePrefix", Shape::String, false, "only rules whose name starts with this")]
+        ),
+        ("DeleteRule", delete_rule, "Deletes a rule that has no targets.", [NAME]),
+        (
+            "PutTargets",
+            put_targets,
+            "Adds or updates targets of a rule (SNS topics).",
+            [RULE, p("Targets", Shape::StructureList(TARGET_MEMBERS), true, "Id=1,Arn=<topic ARN> ...")]
+        ),
+        (
+            "RemoveTargets",
+            remove_targets,
+            "Removes targets from a rule.",
+            [RULE, p("Ids", Shape::StringList, true, "the targets' IDs")]
+        ),
+        ("ListTargetsByRule", list_targets_by_rule, "Lists a rule's targets.", [RULE]),
+        (
+            "TestEventPattern",
+            test_event_pattern,
+            "Tests whether an event matches an event pattern.",
+            [
+                p("EventPattern", Shape::Document, true, "the event pattern (JSON)"),
+                p("Event", Shape::Document, true, "the event (JSON, with EventBridge's envelope fields)"),
+            ]
+        ),
+    ]
+);

@@ -8,6 +8,7 @@
 //! caller confirm the ticket's one-time code (facts §3.5); the key policy is then reset.
 
 use crate::error::{AwsError, AwsResult};
+use crate::service::{operations, param as p};
 use crate::service::{opt_bool, opt_str, req_str, Call, Operation, Param, Shape};
 use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
@@ -292,55 +293,48 @@ pub fn confirm_case(world: &mut crate::world::World, phone: &str, code: &str) ->
     Some(Ok(format!("AWS Support confirmed case {id} and reset the key policy of {arn} to the default policy: the account can manage the key again.")))
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const KEY: Param = p("KeyId", Shape::String, true, "the key's ID or ARN");
 const POLICY_NAME: Param = p("PolicyName", Shape::String, false, "the policy's name: default (the only one)");
 const BYPASS: Param =
     p("BypassPolicyLockoutSafetyCheck", Shape::Boolean, false, "allow a policy that locks you out of the key");
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "kms", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// KMS's operations.
-pub const OPERATIONS: &[Operation] = &[
-    op!(
-        "CreateKey",
-        create_key,
-        "Creates a symmetric key with the default key policy, or the one given.",
-        [
-            p("Policy", Shape::Document, false, "the key policy (default: the account may use and manage the key)"),
-            p("Description", Shape::String, false, "a description"),
-            BYPASS,
-        ]
-    ),
-    op!("DescribeKey", describe_key, "Describes a key.", [KEY]),
-    op!("ListKeys", list_keys, "Lists the account's keys in the Region.", []),
-    op!("GetKeyPolicy", get_key_policy, "Shows a key's policy.", [KEY, POLICY_NAME]),
-    op!(
-        "PutKeyPolicy",
-        put_key_policy,
-        "Replaces a key's policy; refuses one that locks you out unless told to bypass the check.",
-        [KEY, POLICY_NAME, p("Policy", Shape::Document, true, "the new key policy"), BYPASS,]
-    ),
-    op!(
-        "Encrypt",
-        encrypt,
-        "Encrypts a short text with a key.",
-        [KEY, p("Plaintext", Shape::String, true, "the text")]
-    ),
-    op!(
-        "Decrypt",
-        decrypt,
-        "Decrypts what Encrypt returned.",
-        [p("CiphertextBlob", Shape::String, true, "the ciphertext")]
-    ),
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "kms",
+    [
+        (
+            "CreateKey",
+            create_key,
+            "Creates a symmetric key with the default key policy, or the one given.",
+            [
+                p("Policy", Shape::Document, false, "the key policy (default: the account may use and manage the key)"),
+                p("Description", Shape::String, false, "a description"),
+                BYPASS,
+            ]
+        ),
+        ("DescribeKey", describe_key, "Describes a key.", [KEY]),
+        ("ListKeys", list_keys, "Lists the account's keys in the Region.", []),
+        ("GetKeyPolicy", get_key_policy, "Shows a key's policy.", [KEY, POLICY_NAME]),
+        (
+            "PutKeyPolicy",
+            put_key_policy,
+            "Replaces a key's policy; refuses one that locks you out unless told to bypass the check.",
+            [KEY, POLICY_NAME, p("Policy", Shape::Document, true, "the new key policy"), BYPASS,]
+        ),
+        (
+            "Encrypt",
+            encrypt,
+            "Encrypts a short text with a key.",
+            [KEY, p("Plaintext", Shape::String, true, "the text")]
+        ),
+        (
+            "Decrypt",
+            decrypt,
+            "Decrypts what Encrypt returned.",
+            [p("CiphertextBlob", Shape::String, true, "the ciphertext")]
+        ),
+    ]
+);
 
 #[cfg(test)]
 mod tests {

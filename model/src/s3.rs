@@ -19,6 +19,7 @@
 //! prints the metadata the CLI prints without writing the body anywhere.
 
 use crate::error::{AwsError, AwsResult};
+use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
 use crate::world::World;
 use rootsim_policy::{Policy, PolicyKind};
@@ -578,87 +579,80 @@ pub fn md5_hex(data: &[u8]) -> String {
     h.iter().flat_map(|w| w.to_le_bytes()).map(|b| format!("{b:02x}")).collect()
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const BUCKET: Param = p("Bucket", Shape::String, true, "the bucket's name");
 const KEY: Param = p("Key", Shape::String, true, "the object's key");
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "s3api", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// S3's operations (`aws s3api ...`).
-pub const OPERATIONS: &[Operation] = &[
-    op!(
-        "CreateBucket",
-        create_bucket,
-        "Creates a bucket; its name must be unique across every account.",
-        [
-            BUCKET,
-            p(
-                "CreateBucketConfiguration",
-                Shape::Structure(&[p("LocationConstraint", Shape::String, false, "the Region, outside us-east-1")]),
-                false,
-                "LocationConstraint=REGION, needed outside us-east-1"
-            ),
-        ]
-    ),
-    op!("ListBuckets", list_buckets, "Lists the caller's account's buckets.", []),
-    op!("DeleteBucket", delete_bucket, "Deletes an empty bucket.", [BUCKET]),
-    op!(
-        "PutBucketPolicy",
-        put_bucket_policy,
-        "Replaces a bucket's policy.",
-        [
-            BUCKET,
-            p("Policy", Shape::Document, true, "the bucket policy (JSON)"),
-            p("ConfirmRemoveSelfBucketAccess", Shape::Boolean, false, "accepted and ignored"),
-        ]
-    ),
-    op!("GetBucketPolicy", get_bucket_policy, "Shows a bucket's policy.", [BUCKET]),
-    op!("DeleteBucketPolicy", delete_bucket_policy, "Deletes a bucket's policy.", [BUCKET]),
-    op!(
-        "PutObject",
-        put_object,
-        "Stores an object with a short text body.",
-        [BUCKET, KEY, p("Body", Shape::String, false, "the content itself (rootsim takes text, not a file name)")]
-    ),
-    op!("GetObject", get_object, "Shows an object's metadata (nothing is written to disk).", [BUCKET, KEY]),
-    op!(
-        "ListObjectsV2",
-        list_objects_v2,
-        "Lists a bucket's objects.",
-        [BUCKET, p("Prefix", Shape::String, false, "only keys that start with this")]
-    ),
-    op!(
-        "PutBucketVersioning",
-        put_bucket_versioning,
-        "Sets a bucket's versioning state and MFA Delete (MFA Delete: the owner's root user with --mfa).",
-        [
-            BUCKET,
-            p(
-                "VersioningConfiguration",
-                Shape::Structure(&[
-                    p("MFADelete", Shape::String, false, "Enabled or Disabled"),
-                    p("Status", Shape::String, false, "Enabled or Suspended"),
-                ]),
-                true,
-                "Status=Enabled|Suspended[,MFADelete=Enabled|Disabled]"
-            ),
-            p(
-                "MFA",
-                Shape::String,
-                false,
-                "\"SERIAL CODE\": an MFA device's serial number, a space and its current code"
-            ),
-        ]
-    ),
-    op!("GetBucketVersioning", get_bucket_versioning, "Shows a bucket's versioning state and MFA Delete.", [BUCKET]),
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "s3",
+    [
+        (
+            "CreateBucket",
+            create_bucket,
+            "Creates a bucket; its name must be unique across every account.",
+            [
+                BUCKET,
+                p(
+                    "CreateBucketConfiguration",
+                    Shape::Structure(&[p("LocationConstraint", Shape::String, false, "the Region, outside us-east-1")]),
+                    false,
+                    "LocationConstraint=REGION, needed outside us-east-1"
+                ),
+            ]
+        ),
+        ("ListBuckets", list_buckets, "Lists the caller's account's buckets.", []),
+        ("DeleteBucket", delete_bucket, "Deletes an empty bucket.", [BUCKET]),
+        (
+            "PutBucketPolicy",
+            put_bucket_policy,
+            "Replaces a bucket's policy.",
+            [
+                BUCKET,
+                p("Policy", Shape::Document, true, "the bucket policy (JSON)"),
+                p("ConfirmRemoveSelfBucketAccess", Shape::Boolean, false, "accepted and ignored"),
+            ]
+        ),
+        ("GetBucketPolicy", get_bucket_policy, "Shows a bucket's policy.", [BUCKET]),
+        ("DeleteBucketPolicy", delete_bucket_policy, "Deletes a bucket's policy.", [BUCKET]),
+        (
+            "PutObject",
+            put_object,
+            "Stores an object with a short text body.",
+            [BUCKET, KEY, p("Body", Shape::String, false, "the content itself (rootsim takes text, not a file name)")]
+        ),
+        ("GetObject", get_object, "Shows an object's metadata (nothing is written to disk).", [BUCKET, KEY]),
+        (
+            "ListObjectsV2",
+            list_objects_v2,
+            "Lists a bucket's objects.",
+            [BUCKET, p("Prefix", Shape::String, false, "only keys that start with this")]
+        ),
+        (
+            "PutBucketVersioning",
+            put_bucket_versioning,
+            "Sets a bucket's versioning state and MFA Delete (MFA Delete: the owner's root user with --mfa).",
+            [
+                BUCKET,
+                p(
+                    "VersioningConfiguration",
+                    Shape::Structure(&[
+                        p("MFADelete", Shape::String, false, "Enabled or Disabled"),
+                        p("Status", Shape::String, false, "Enabled or Suspended"),
+                    ]),
+                    true,
+                    "Status=Enabled|Suspended[,MFADelete=Enabled|Disabled]"
+                ),
+                p(
+                    "MFA",
+                    Shape::String,
+                    false,
+                    "\"SERIAL CODE\": an MFA device's serial number, a space and its current code"
+                ),
+            ]
+        ),
+        ("GetBucketVersioning", get_bucket_versioning, "Shows a bucket's versioning state and MFA Delete.", [BUCKET]),
+    ]
+);
 
 #[cfg(test)]
 mod tests {

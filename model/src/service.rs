@@ -64,6 +64,27 @@ pub struct Operation {
     pub handler: Handler,
 }
 
+/// A parameter of an operation table: `param("UserName", Shape::String, true, "the user's name")`.
+pub const fn param(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
+    Param { name, shape, required, doc }
+}
+
+/// Builds a service's operation table: the service's CLI name once, then one
+/// `(ApiName, handler, summary, [params])` row per operation. Every service's table is written
+/// with it, so a table row reads the same everywhere.
+macro_rules! operations {
+    ($service:literal, [$(($name:literal, $handler:path, $summary:literal, [$($param:expr),* $(,)?])),* $(,)?]) => {
+        &[$($crate::service::Operation {
+            service: $service,
+            name: $name,
+            summary: $summary,
+            params: &[$($param),*],
+            handler: $handler,
+        }),*]
+    };
+}
+pub(crate) use operations;
+
 impl Operation {
     /// The CLI name: `create-user`.
     pub fn cli_name(&self) -> String {

@@ -11,6 +11,7 @@
 
 use crate::error::{AwsError, AwsResult};
 use crate::mail::Email;
+use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -262,54 +263,47 @@ impl World {
     }
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const TOPIC: Param = p("TopicArn", Shape::String, true, "the topic's ARN");
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "sns", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// SNS's operations (`aws sns ...`).
-pub const OPERATIONS: &[Operation] = &[
-    op!(
-        "CreateTopic",
-        create_topic,
-        "Creates a topic (or returns the existing one).",
-        [p("Name", Shape::String, true, "1 to 256 letters, digits, - and _")]
-    ),
-    op!("ListTopics", list_topics, "Lists the account's topics in the Region.", []),
-    op!("DeleteTopic", delete_topic, "Deletes a topic and its subscriptions.", [TOPIC]),
-    op!(
-        "Subscribe",
-        subscribe,
-        "Subscribes an email address; it receives a confirmation link first.",
-        [
-            TOPIC,
-            p("Protocol", Shape::String, true, "email"),
-            p("NotificationEndpoint", Shape::String, false, "the email address"),
-        ]
-    ),
-    op!(
-        "ConfirmSubscription",
-        confirm_subscription,
-        "Confirms a subscription with the token from the confirmation email.",
-        [TOPIC, p("Token", Shape::String, true, "the token from the email")]
-    ),
-    op!("ListSubscriptions", list_subscriptions, "Lists the account's subscriptions in the Region.", []),
-    op!("ListSubscriptionsByTopic", list_subscriptions_by_topic, "Lists a topic's subscriptions.", [TOPIC]),
-    op!(
-        "Publish",
-        publish,
-        "Sends a message to the topic's confirmed subscribers.",
-        [
-            TOPIC,
-            p("Message", Shape::String, true, "the message"),
-            p("Subject", Shape::String, false, "the email subject")
-        ]
-    ),
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "sns",
+    [
+        (
+            "CreateTopic",
+            create_topic,
+            "Creates a topic (or returns the existing one).",
+            [p("Name", Shape::String, true, "1 to 256 letters, digits, - and _")]
+        ),
+        ("ListTopics", list_topics, "Lists the account's topics in the Region.", []),
+        ("DeleteTopic", delete_topic, "Deletes a topic and its subscriptions.", [TOPIC]),
+        (
+            "Subscribe",
+            subscribe,
+            "Subscribes an email address; it receives a confirmation link first.",
+            [
+                TOPIC,
+                p("Protocol", Shape::String, true, "email"),
+                p("NotificationEndpoint", Shape::String, false, "the email address"),
+            ]
+        ),
+        (
+            "ConfirmSubscription",
+            confirm_subscription,
+            "Confirms a subscription with the token from the confirmation email.",
+            [TOPIC, p("Token", Shape::String, true, "the token from the email")]
+        ),
+        ("ListSubscriptions", list_subscriptions, "Lists the account's subscriptions in the Region.", []),
+        ("ListSubscriptionsByTopic", list_subscriptions_by_topic, "Lists a topic's subscriptions.", [TOPIC]),
+        (
+            "Publish",
+            publish,
+            "Sends a message to the topic's confirmed subscribers.",
+            [
+                TOPIC,
+                p("Message", Shape::String, true, "the message"),
+                p("Subject", Shape::String, false, "the email subject")
+            ]
+        ),
+    ]
+);

@@ -14,6 +14,7 @@
 
 use crate::error::{AwsError, AwsResult};
 use crate::s3::md5_hex;
+use crate::service::{operations, param as p};
 use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
 use crate::world::World;
 use rootsim_policy::{Policy, PolicyKind};
@@ -483,86 +484,79 @@ fn set_queue_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(Value::Null)
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const URL: Param = p("QueueUrl", Shape::String, true, "the queue's URL");
 const ATTRIBUTES_DOC: &str =
     "Name=Value,... or a JSON object of strings; quote a Policy value: 'Policy={\"Version\":...}'";
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "sqs", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// SQS's operations (`aws sqs ...`).
-pub const OPERATIONS: &[Operation] = &[
-    op!(
-        "CreateQueue",
-        create_queue,
-        "Creates a standard queue, or returns the URL of the existing one.",
-        [
-            p("QueueName", Shape::String, true, "1 to 80 letters, digits, - and _"),
-            p("Attributes", Shape::String, false, ATTRIBUTES_DOC),
-        ]
-    ),
-    op!(
-        "ListQueues",
-        list_queues,
-        "Lists the account's queues in the Region.",
-        [p("QueueNamePrefix", Shape::String, false, "only names that start with this")]
-    ),
-    op!(
-        "GetQueueUrl",
-        get_queue_url,
-        "Returns a queue's URL.",
-        [
-            p("QueueName", Shape::String, true, "the queue's name"),
-            p("QueueOwnerAWSAccountId", Shape::String, false, "the owner account, for another account's queue"),
-        ]
-    ),
-    op!("DeleteQueue", delete_queue, "Deletes a queue and its messages.", [URL]),
-    op!(
-        "SendMessage",
-        send_message,
-        "Sends a message.",
-        [
-            URL,
-            p("MessageBody", Shape::String, true, "the message"),
-            p("DelaySeconds", Shape::Integer, false, "0 to 900 seconds before it can be received"),
-        ]
-    ),
-    op!(
-        "ReceiveMessage",
-        receive_message,
-        "Receives up to MaxNumberOfMessages messages; they stay invisible for the visibility timeout.",
-        [
-            URL,
-            p("MaxNumberOfMessages", Shape::Integer, false, "1 to 10 (default 1)"),
-            p("VisibilityTimeout", Shape::Integer, false, "seconds the messages stay invisible"),
-        ]
-    ),
-    op!(
-        "DeleteMessage",
-        delete_message,
-        "Deletes a received message.",
-        [URL, p("ReceiptHandle", Shape::String, true, "the handle receive-message returned")]
-    ),
-    op!(
-        "GetQueueAttributes",
-        get_queue_attributes,
-        "Shows a queue's attributes, its Policy included.",
-        [URL, p("AttributeNames", Shape::StringList, false, "All, Policy, QueueArn, VisibilityTimeout, ...")]
-    ),
-    op!(
-        "SetQueueAttributes",
-        set_queue_attributes,
-        "Sets a queue's attributes; Policy= (empty) removes the queue policy.",
-        [URL, p("Attributes", Shape::String, true, ATTRIBUTES_DOC)]
-    ),
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "sqs",
+    [
+        (
+            "CreateQueue",
+            create_queue,
+            "Creates a standard queue, or returns the URL of the existing one.",
+            [
+                p("QueueName", Shape::String, true, "1 to 80 letters, digits, - and _"),
+                p("Attributes", Shape::String, false, ATTRIBUTES_DOC),
+            ]
+        ),
+        (
+            "ListQueues",
+            list_queues,
+            "Lists the account's queues in the Region.",
+            [p("QueueNamePrefix", Shape::String, false, "only names that start with this")]
+        ),
+        (
+            "GetQueueUrl",
+            get_queue_url,
+            "Returns a queue's URL.",
+            [
+                p("QueueName", Shape::String, true, "the queue's name"),
+                p("QueueOwnerAWSAccountId", Shape::String, false, "the owner account, for another account's queue"),
+            ]
+        ),
+        ("DeleteQueue", delete_queue, "Deletes a queue and its messages.", [URL]),
+        (
+            "SendMessage",
+            send_message,
+            "Sends a message.",
+            [
+                URL,
+                p("MessageBody", Shape::String, true, "the message"),
+                p("DelaySeconds", Shape::Integer, false, "0 to 900 seconds before it can be received"),
+            ]
+        ),
+        (
+            "ReceiveMessage",
+            receive_message,
+            "Receives up to MaxNumberOfMessages messages; they stay invisible for the visibility timeout.",
+            [
+                URL,
+                p("MaxNumberOfMessages", Shape::Integer, false, "1 to 10 (default 1)"),
+                p("VisibilityTimeout", Shape::Integer, false, "seconds the messages stay invisible"),
+            ]
+        ),
+        (
+            "DeleteMessage",
+            delete_message,
+            "Deletes a received message.",
+            [URL, p("ReceiptHandle", Shape::String, true, "the handle receive-message returned")]
+        ),
+        (
+            "GetQueueAttributes",
+            get_queue_attributes,
+            "Shows a queue's attributes, its Policy included.",
+            [URL, p("AttributeNames", Shape::StringList, false, "All, Policy, QueueArn, VisibilityTimeout, ...")]
+        ),
+        (
+            "SetQueueAttributes",
+            set_queue_attributes,
+            "Sets a queue's attributes; Policy= (empty) removes the queue policy.",
+            [URL, p("Attributes", Shape::String, true, ATTRIBUTES_DOC)]
+        ),
+    ]
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,8 @@ use crate::auth::{key, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::Role;
-use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Shape};
+use crate::service::{operations, param as p};
 use crate::world::World;
 use rootsim_policy::arn;
 use rootsim_policy::{Policy, PolicyKind};
@@ -95,93 +96,36 @@ pub struct Sts {
 }
 
 /// STS's operations.
-pub const OPERATIONS: &[Operation] = &[
-    Operation {
-        service: "sts",
-        name: "GetCallerIdentity",
-        summary: "Returns the account, ARN and user ID of the caller. Needs no permission.",
-        params: &[],
-        handler: get_caller_identity,
-    },
-    Operation {
-        service: "sts",
-        name: "AssumeRole",
-        summary: "Returns temporary credentials for a role whose trust policy and your permissions allow it.",
-        params: &[
-            Param { name: "RoleArn", shape: Shape::String, required: true, doc: "ARN of the role to assume" },
-            Param {
-                name: "RoleSessionName",
-                shape: Shape::String,
-                required: true,
-                doc: "a name for the session (2-64 characters)",
-            },
-            Param {
-                name: "DurationSeconds",
-                shape: Shape::Integer,
-                required: false,
-                doc: "900 up to the role's maximum session duration (default 3600)",
-            },
-            Param {
-                name: "Policy",
-                shape: Shape::Document,
-                required: false,
-                doc: "a session policy that further limits the session",
-            },
-            Param {
-                name: "ExternalId",
-                shape: Shape::String,
-                required: false,
-                doc: "external ID the trust policy may require",
-            },
-            Param { name: "SerialNumber", shape: Shape::String, required: false, doc: "MFA device serial number" },
-            Param { name: "TokenCode", shape: Shape::String, required: false, doc: "the MFA code" },
-        ],
-        handler: assume_role,
-    },
-    Operation {
-        service: "sts",
-        name: "AssumeRoot",
-        summary: "From the management account or the IAM delegated administrator: short root credentials in a member account, scoped by a task policy.",
-        params: &[
-            Param { name: "TargetPrincipal", shape: Shape::String, required: true, doc: "the member account's ID (or its root ARN)" },
-            Param { name: "TaskPolicyArn", shape: Shape::Structure(&[]), required: true, doc: "arn=arn:aws:iam::aws:policy/root-task/<TaskPolicy>" },
-            Param { name: "DurationSeconds", shape: Shape::Integer, required: false, doc: "0-900 (default 900)" },
-        ],
-        handler: assume_root,
-    },
-    Operation {
-        service: "sts",
-        name: "GetFederationToken",
-        summary: "From an IAM user's long-term keys: credentials for a federated user whose permissions are yours intersected with the policy you pass (none without one).",
-        params: &[
-            Param { name: "Name", shape: Shape::String, required: true, doc: "the federated user's name (2-32 characters)" },
-            Param { name: "Policy", shape: Shape::Document, required: false, doc: "the session policy (without one, the session has no permissions)" },
-            Param {
-                name: "DurationSeconds",
-                shape: Shape::Integer,
-                required: false,
-                doc: "900-129600 (default 43200); root sessions last at most 3600",
-            },
-        ],
-        handler: get_federation_token,
-    },
-    Operation {
-        service: "sts",
-        name: "GetSessionToken",
-        summary: "Returns temporary credentials for the calling user or root user, optionally with MFA.",
-        params: &[
-            Param {
-                name: "DurationSeconds",
-                shape: Shape::Integer,
-                required: false,
-                doc: "900-129600 for users (default 43200); root sessions last at most 3600",
-            },
-            Param { name: "SerialNumber", shape: Shape::String, required: false, doc: "MFA device serial number" },
-            Param { name: "TokenCode", shape: Shape::String, required: false, doc: "the MFA code" },
-        ],
-        handler: get_session_token,
-    },
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "sts",
+    [
+        ("GetCallerIdentity", get_caller_identity, "Returns the account, ARN and user ID of the caller. Needs no permission.", []),
+        ("AssumeRole", assume_role, "Returns temporary credentials for a role whose trust policy and your permissions allow it.", [
+            p("RoleArn", Shape::String, true, "ARN of the role to assume"),
+            p("RoleSessionName", Shape::String, true, "a name for the session (2-64 characters)"),
+            p("DurationSeconds", Shape::Integer, false, "900 up to the role's maximum session duration (default 3600)"),
+            p("Policy", Shape::Document, false, "a session policy that further limits the session"),
+            p("ExternalId", Shape::String, false, "external ID the trust policy may require"),
+            p("SerialNumber", Shape::String, false, "MFA device serial number"),
+            p("TokenCode", Shape::String, false, "the MFA code"),
+        ]),
+        ("AssumeRoot", assume_root, "From the management account or the IAM delegated administrator: short root credentials in a member account, scoped by a task policy.", [
+            p("TargetPrincipal", Shape::String, true, "the member account's ID (or its root ARN)"),
+            p("TaskPolicyArn", Shape::Structure(&[]), true, "arn=arn:aws:iam::aws:policy/root-task/<TaskPolicy>"),
+            p("DurationSeconds", Shape::Integer, false, "0-900 (default 900)"),
+        ]),
+        ("GetFederationToken", get_federation_token, "From an IAM user's long-term keys: credentials for a federated user whose permissions are yours intersected with the policy you pass (none without one).", [
+            p("Name", Shape::String, true, "the federated user's name (2-32 characters)"),
+            p("Policy", Shape::Document, false, "the session policy (without one, the session has no permissions)"),
+            p("DurationSeconds", Shape::Integer, false, "900-129600 (default 43200); root sessions last at most 3600"),
+        ]),
+        ("GetSessionToken", get_session_token, "Returns temporary credentials for the calling user or root user, optionally with MFA.", [
+            p("DurationSeconds", Shape::Integer, false, "900-129600 for users (default 43200); root sessions last at most 3600"),
+            p("SerialNumber", Shape::String, false, "MFA device serial number"),
+            p("TokenCode", Shape::String, false, "the MFA code"),
+        ]),
+    ]
+);
 
 fn get_caller_identity(call: &mut Call, _input: &Map<String, Value>) -> AwsResult<Value> {
     let c = &call.caller;

@@ -11,6 +11,7 @@ use crate::auth::key;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::service::{check_name, check_path, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::service::{operations, param as p};
 use rootsim_policy::arn;
 use serde_json::{json, Map, Value};
 
@@ -292,48 +293,41 @@ pub fn valid_code(devices: &[MfaDevice], now: i64, code: &str) -> bool {
     devices.iter().any(|d| mfa_code_matches(&d.secret, now, code))
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const USER_OPT: Param =
     p("UserName", Shape::String, false, "the IAM user (default: the caller; the root user when called as root)");
 const SERIAL: Param =
     p("SerialNumber", Shape::String, true, "the device's serial number (its ARN for virtual devices)");
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "iam", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// The credential operations of IAM.
-pub const OPERATIONS: &[Operation] = &[
-    op!("CreateVirtualMFADevice", create_virtual_mfa_device, "Creates a virtual MFA device; its seed goes to your authenticator app (see `mfa-code`).", [
+pub const OPERATIONS: &[Operation] = operations!(
+    "iam",
+    [
+        ("CreateVirtualMFADevice", create_virtual_mfa_device, "Creates a virtual MFA device; its seed goes to your authenticator app (see `mfa-code`).", [
         p("VirtualMFADeviceName", Shape::String, true, "a name for the device"),
         p("Path", Shape::String, false, "path (default /)"),
         p("Outfile", Shape::String, false, "accepted for the AWS CLI's syntax; the seed goes to the simulated authenticator"),
         p("BootstrapMethod", Shape::String, false, "QRCodePNG or Base32StringSeed"),
     ]),
-    op!("EnableMFADevice", enable_mfa_device, "Enables an MFA device for a user, or for the root user when root calls without a name; needs two consecutive codes.", [
+        ("EnableMFADevice", enable_mfa_device, "Enables an MFA device for a user, or for the root user when root calls without a name; needs two consecutive codes.", [
         USER_OPT, SERIAL,
         p("AuthenticationCode1", Shape::String, true, "a code from the device"),
         p("AuthenticationCode2", Shape::String, true, "the next code from the device"),
     ]),
-    op!("ListMFADevices", list_mfa_devices, "Lists the MFA devices of a user, or of the root user when root calls without a name.", [USER_OPT]),
-    op!("DeactivateMFADevice", deactivate_mfa_device, "Deactivates an MFA device.", [USER_OPT, SERIAL]),
-    op!("DeleteVirtualMFADevice", delete_virtual_mfa_device, "Deletes a virtual MFA device that is not in use.", [SERIAL]),
-    op!("ListVirtualMFADevices", list_virtual_mfa_devices, "Lists the account's virtual MFA devices.", [
+        ("ListMFADevices", list_mfa_devices, "Lists the MFA devices of a user, or of the root user when root calls without a name.", [USER_OPT]),
+        ("DeactivateMFADevice", deactivate_mfa_device, "Deactivates an MFA device.", [USER_OPT, SERIAL]),
+        ("DeleteVirtualMFADevice", delete_virtual_mfa_device, "Deletes a virtual MFA device that is not in use.", [SERIAL]),
+        ("ListVirtualMFADevices", list_virtual_mfa_devices, "Lists the account's virtual MFA devices.", [
         p("AssignmentStatus", Shape::String, false, "Assigned, Unassigned or Any (default Any)"),
     ]),
-    op!("UploadSigningCertificate", upload_signing_certificate, "Uploads an X.509 signing certificate (at most 2) for a user, or for the root user.", [
+        ("UploadSigningCertificate", upload_signing_certificate, "Uploads an X.509 signing certificate (at most 2) for a user, or for the root user.", [
         USER_OPT, p("CertificateBody", Shape::Document, true, "the PEM certificate (or file://)"),
     ]),
-    op!("ListSigningCertificates", list_signing_certificates, "Lists signing certificates of a user, or of the root user.", [USER_OPT]),
-    op!("UpdateSigningCertificate", update_signing_certificate, "Activates or deactivates a signing certificate.", [
+        ("ListSigningCertificates", list_signing_certificates, "Lists signing certificates of a user, or of the root user.", [USER_OPT]),
+        ("UpdateSigningCertificate", update_signing_certificate, "Activates or deactivates a signing certificate.", [
         p("CertificateId", Shape::String, true, "the certificate's ID"), p("Status", Shape::String, true, "Active or Inactive"), USER_OPT,
     ]),
-    op!("DeleteSigningCertificate", delete_signing_certificate, "Deletes a signing certificate.", [
+        ("DeleteSigningCertificate", delete_signing_certificate, "Deletes a signing certificate.", [
         p("CertificateId", Shape::String, true, "the certificate's ID"), USER_OPT,
     ]),
-];
+    ]
+);

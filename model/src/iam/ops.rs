@@ -13,6 +13,7 @@ use crate::auth::{key, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{policy_error, AwsError, AwsResult};
 use crate::service::{check_name, check_path, opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::service::{operations, param as p};
 use rootsim_policy::arn;
 use rootsim_policy::{Policy, PolicyKind};
 use serde_json::{json, Map, Value};
@@ -1400,10 +1401,6 @@ per_kind! {
     delete_role_permissions_boundary => delete_boundary(Kind::Role);
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const USER: Param = p("UserName", Shape::String, true, "the IAM user's name");
 const USER_OPT: Param =
     p("UserName", Shape::String, false, "the IAM user's name (default: the caller; the root user when called as root)");
@@ -1428,30 +1425,22 @@ const CONTEXT: Param = p(
 );
 const KEY_ID: Param = p("AccessKeyId", Shape::String, true, "the access key ID");
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "iam", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// IAM's operations.
-pub const OPERATIONS: &[Operation] = &[
-    op!("CreateUser", create_user, "Creates an IAM user.", [USER, PATH, BOUNDARY, TAGS]),
-    op!("GetUser", get_user, "Describes a user (the caller when no name is given).", [USER_OPT]),
-    op!("ListUsers", list_users, "Lists the account's IAM users.", [PATH_PREFIX]),
-    op!("DeleteUser", delete_user, "Deletes a user that has no policies, keys, password, MFA or groups left.", [USER]),
-    op!("CreateGroup", create_group, "Creates a group.", [GROUP, PATH]),
-    op!("GetGroup", get_group, "Describes a group and lists its users.", [GROUP]),
-    op!("ListGroups", list_groups, "Lists the account's groups.", [PATH_PREFIX]),
-    op!("ListGroupsForUser", list_groups_for_user, "Lists the groups a user belongs to.", [USER]),
-    op!("DeleteGroup", delete_group, "Deletes an empty group without policies.", [GROUP]),
-    op!("AddUserToGroup", add_user_to_group, "Adds a user to a group.", [GROUP, USER]),
-    op!("RemoveUserFromGroup", remove_user_from_group, "Removes a user from a group.", [GROUP, USER]),
-    op!(
-        "CreateRole",
-        create_role,
-        "Creates a role with a trust policy.",
-        [
+pub const OPERATIONS: &[Operation] = operations!(
+    "iam",
+    [
+        ("CreateUser", create_user, "Creates an IAM user.", [USER, PATH, BOUNDARY, TAGS]),
+        ("GetUser", get_user, "Describes a user (the caller when no name is given).", [USER_OPT]),
+        ("ListUsers", list_users, "Lists the account's IAM users.", [PATH_PREFIX]),
+        ("DeleteUser", delete_user, "Deletes a user that has no policies, keys, password, MFA or groups left.", [USER]),
+        ("CreateGroup", create_group, "Creates a group.", [GROUP, PATH]),
+        ("GetGroup", get_group, "Describes a group and lists its users.", [GROUP]),
+        ("ListGroups", list_groups, "Lists the account's groups.", [PATH_PREFIX]),
+        ("ListGroupsForUser", list_groups_for_user, "Lists the groups a user belongs to.", [USER]),
+        ("DeleteGroup", delete_group, "Deletes an empty group without policies.", [GROUP]),
+        ("AddUserToGroup", add_user_to_group, "Adds a user to a group.", [GROUP, USER]),
+        ("RemoveUserFromGroup", remove_user_from_group, "Removes a user from a group.", [GROUP, USER]),
+        ("CreateRole", create_role, "Creates a role with a trust policy.", [
             ROLE,
             PATH,
             p("AssumeRolePolicyDocument", Shape::Document, true, "the trust policy: who may assume the role"),
@@ -1459,177 +1448,72 @@ pub const OPERATIONS: &[Operation] = &[
             p("MaxSessionDuration", Shape::Integer, false, "longest session in seconds, 3600-43200 (default 3600)"),
             BOUNDARY,
             TAGS,
-        ]
-    ),
-    op!("GetRole", get_role, "Describes a role.", [ROLE]),
-    op!("ListRoles", list_roles, "Lists the account's roles.", [PATH_PREFIX]),
-    op!("DeleteRole", delete_role, "Deletes a role without policies.", [ROLE]),
-    op!("UpdateAssumeRolePolicy", update_assume_role_policy, "Replaces a role's trust policy.", [ROLE, POLICY_DOC]),
-    op!(
-        "CreatePolicy",
-        create_policy,
-        "Creates a customer managed policy.",
-        [
+        ]),
+        ("GetRole", get_role, "Describes a role.", [ROLE]),
+        ("ListRoles", list_roles, "Lists the account's roles.", [PATH_PREFIX]),
+        ("DeleteRole", delete_role, "Deletes a role without policies.", [ROLE]),
+        ("UpdateAssumeRolePolicy", update_assume_role_policy, "Replaces a role's trust policy.", [ROLE, POLICY_DOC]),
+        ("CreatePolicy", create_policy, "Creates a customer managed policy.", [
             p("PolicyName", Shape::String, true, "the policy's name"),
             POLICY_DOC,
             PATH,
             p("Description", Shape::String, false, "a description"),
-        ]
-    ),
-    op!("GetPolicy", get_policy, "Describes a managed policy.", [POLICY_ARN]),
-    op!(
-        "GetAccountAuthorizationDetails",
-        get_account_authorization_details,
-        "Lists every user, group, role and managed policy of the account with their policies (what an estate export holds).",
-        []
-    ),
-    op!(
-        "ListPolicies",
-        list_policies,
-        "Lists managed policies.",
-        [
+        ]),
+        ("GetPolicy", get_policy, "Describes a managed policy.", [POLICY_ARN]),
+        ("GetAccountAuthorizationDetails", get_account_authorization_details, "Lists every user, group, role and managed policy of the account with their policies (what an estate export holds).", []),
+        ("ListPolicies", list_policies, "Lists managed policies.", [
             p("Scope", Shape::String, false, "All, AWS or Local (default All)"),
             p("OnlyAttached", Shape::Boolean, false, "only policies attached to something"),
             PATH_PREFIX,
-        ]
-    ),
-    op!("DeletePolicy", delete_policy, "Deletes a customer managed policy that nothing uses.", [POLICY_ARN]),
-    op!(
-        "GetPolicyVersion",
-        get_policy_version,
-        "Shows one version of a managed policy with its document.",
-        [POLICY_ARN, VERSION]
-    ),
-    op!(
-        "CreatePolicyVersion",
-        create_policy_version,
-        "Adds a version to a customer managed policy (at most 5).",
-        [POLICY_ARN, POLICY_DOC, p("SetAsDefault", Shape::Boolean, false, "make it the default version"),]
-    ),
-    op!("ListPolicyVersions", list_policy_versions, "Lists a managed policy's versions.", [POLICY_ARN]),
-    op!(
-        "SetDefaultPolicyVersion",
-        set_default_policy_version,
-        "Chooses a managed policy's default version.",
-        [POLICY_ARN, VERSION]
-    ),
-    op!(
-        "DeletePolicyVersion",
-        delete_policy_version,
-        "Deletes a version that is not the default.",
-        [POLICY_ARN, VERSION]
-    ),
-    op!("AttachUserPolicy", attach_user_policy, "Attaches a managed policy to a user.", [USER, POLICY_ARN]),
-    op!("AttachGroupPolicy", attach_group_policy, "Attaches a managed policy to a group.", [GROUP, POLICY_ARN]),
-    op!("AttachRolePolicy", attach_role_policy, "Attaches a managed policy to a role.", [ROLE, POLICY_ARN]),
-    op!("DetachUserPolicy", detach_user_policy, "Detaches a managed policy from a user.", [USER, POLICY_ARN]),
-    op!("DetachGroupPolicy", detach_group_policy, "Detaches a managed policy from a group.", [GROUP, POLICY_ARN]),
-    op!("DetachRolePolicy", detach_role_policy, "Detaches a managed policy from a role.", [ROLE, POLICY_ARN]),
-    op!(
-        "ListAttachedUserPolicies",
-        list_attached_user_policies,
-        "Lists the managed policies attached to a user.",
-        [USER]
-    ),
-    op!(
-        "ListAttachedGroupPolicies",
-        list_attached_group_policies,
-        "Lists the managed policies attached to a group.",
-        [GROUP]
-    ),
-    op!(
-        "ListAttachedRolePolicies",
-        list_attached_role_policies,
-        "Lists the managed policies attached to a role.",
-        [ROLE]
-    ),
-    op!("PutUserPolicy", put_user_policy, "Adds or replaces a user's inline policy.", [USER, POLICY_NAME, POLICY_DOC]),
-    op!(
-        "PutGroupPolicy",
-        put_group_policy,
-        "Adds or replaces a group's inline policy.",
-        [GROUP, POLICY_NAME, POLICY_DOC]
-    ),
-    op!("PutRolePolicy", put_role_policy, "Adds or replaces a role's inline policy.", [ROLE, POLICY_NAME, POLICY_DOC]),
-    op!("GetUserPolicy", get_user_policy, "Shows a user's inline policy.", [USER, POLICY_NAME]),
-    op!("GetGroupPolicy", get_group_policy, "Shows a group's inline policy.", [GROUP, POLICY_NAME]),
-    op!("GetRolePolicy", get_role_policy, "Shows a role's inline policy.", [ROLE, POLICY_NAME]),
-    op!("DeleteUserPolicy", delete_user_policy, "Deletes a user's inline policy.", [USER, POLICY_NAME]),
-    op!("DeleteGroupPolicy", delete_group_policy, "Deletes a group's inline policy.", [GROUP, POLICY_NAME]),
-    op!("DeleteRolePolicy", delete_role_policy, "Deletes a role's inline policy.", [ROLE, POLICY_NAME]),
-    op!("ListUserPolicies", list_user_policies, "Lists a user's inline policy names.", [USER]),
-    op!("ListGroupPolicies", list_group_policies, "Lists a group's inline policy names.", [GROUP]),
-    op!("ListRolePolicies", list_role_policies, "Lists a role's inline policy names.", [ROLE]),
-    op!(
-        "PutUserPermissionsBoundary",
-        put_user_permissions_boundary,
-        "Sets a user's permissions boundary.",
-        [USER, BOUNDARY_REQ]
-    ),
-    op!(
-        "PutRolePermissionsBoundary",
-        put_role_permissions_boundary,
-        "Sets a role's permissions boundary.",
-        [ROLE, BOUNDARY_REQ]
-    ),
-    op!(
-        "DeleteUserPermissionsBoundary",
-        delete_user_permissions_boundary,
-        "Removes a user's permissions boundary.",
-        [USER]
-    ),
-    op!(
-        "DeleteRolePermissionsBoundary",
-        delete_role_permissions_boundary,
-        "Removes a role's permissions boundary.",
-        [ROLE]
-    ),
-    op!(
-        "CreateAccessKey",
-        create_access_key,
-        "Creates an access key (at most 2) for a user, or for the root user when root calls without a name.",
-        [USER_OPT]
-    ),
-    op!(
-        "ListAccessKeys",
-        list_access_keys,
-        "Lists a user's access keys (root's when root calls without a name).",
-        [USER_OPT]
-    ),
-    op!(
-        "UpdateAccessKey",
-        update_access_key,
-        "Activates or deactivates an access key.",
-        [KEY_ID, p("Status", Shape::String, true, "Active or Inactive"), USER_OPT,]
-    ),
-    op!("DeleteAccessKey", delete_access_key, "Deletes an access key.", [KEY_ID, USER_OPT]),
-    op!(
-        "CreateLoginProfile",
-        create_login_profile,
-        "Gives a user a console password; in an AssumeRoot session without a name, allows the root user's password recovery.",
-        [
+        ]),
+        ("DeletePolicy", delete_policy, "Deletes a customer managed policy that nothing uses.", [POLICY_ARN]),
+        ("GetPolicyVersion", get_policy_version, "Shows one version of a managed policy with its document.", [POLICY_ARN, VERSION]),
+        ("CreatePolicyVersion", create_policy_version, "Adds a version to a customer managed policy (at most 5).", [POLICY_ARN, POLICY_DOC, p("SetAsDefault", Shape::Boolean, false, "make it the default version"),]),
+        ("ListPolicyVersions", list_policy_versions, "Lists a managed policy's versions.", [POLICY_ARN]),
+        ("SetDefaultPolicyVersion", set_default_policy_version, "Chooses a managed policy's default version.", [POLICY_ARN, VERSION]),
+        ("DeletePolicyVersion", delete_policy_version, "Deletes a version that is not the default.", [POLICY_ARN, VERSION]),
+        ("AttachUserPolicy", attach_user_policy, "Attaches a managed policy to a user.", [USER, POLICY_ARN]),
+        ("AttachGroupPolicy", attach_group_policy, "Attaches a managed policy to a group.", [GROUP, POLICY_ARN]),
+        ("AttachRolePolicy", attach_role_policy, "Attaches a managed policy to a role.", [ROLE, POLICY_ARN]),
+        ("DetachUserPolicy", detach_user_policy, "Detaches a managed policy from a user.", [USER, POLICY_ARN]),
+        ("DetachGroupPolicy", detach_group_policy, "Detaches a managed policy from a group.", [GROUP, POLICY_ARN]),
+        ("DetachRolePolicy", detach_role_policy, "Detaches a managed policy from a role.", [ROLE, POLICY_ARN]),
+        ("ListAttachedUserPolicies", list_attached_user_policies, "Lists the managed policies attached to a user.", [USER]),
+        ("ListAttachedGroupPolicies", list_attached_group_policies, "Lists the managed policies attached to a group.", [GROUP]),
+        ("ListAttachedRolePolicies", list_attached_role_policies, "Lists the managed policies attached to a role.", [ROLE]),
+        ("PutUserPolicy", put_user_policy, "Adds or replaces a user's inline policy.", [USER, POLICY_NAME, POLICY_DOC]),
+        ("PutGroupPolicy", put_group_policy, "Adds or replaces a group's inline policy.", [GROUP, POLICY_NAME, POLICY_DOC]),
+        ("PutRolePolicy", put_role_policy, "Adds or replaces a role's inline policy.", [ROLE, POLICY_NAME, POLICY_DOC]),
+        ("GetUserPolicy", get_user_policy, "Shows a user's inline policy.", [USER, POLICY_NAME]),
+        ("GetGroupPolicy", get_group_policy, "Shows a group's inline policy.", [GROUP, POLICY_NAME]),
+        ("GetRolePolicy", get_role_policy, "Shows a role's inline policy.", [ROLE, POLICY_NAME]),
+        ("DeleteUserPolicy", delete_user_policy, "Deletes a user's inline policy.", [USER, POLICY_NAME]),
+        ("DeleteGroupPolicy", delete_group_policy, "Deletes a group's inline policy.", [GROUP, POLICY_NAME]),
+        ("DeleteRolePolicy", delete_role_policy, "Deletes a role's inline policy.", [ROLE, POLICY_NAME]),
+        ("ListUserPolicies", list_user_policies, "Lists a user's inline policy names.", [USER]),
+        ("ListGroupPolicies", list_group_policies, "Lists a group's inline policy names.", [GROUP]),
+        ("ListRolePolicies", list_role_policies, "Lists a role's inline policy names.", [ROLE]),
+        ("PutUserPermissionsBoundary", put_user_permissions_boundary, "Sets a user's permissions boundary.", [USER, BOUNDARY_REQ]),
+        ("PutRolePermissionsBoundary", put_role_permissions_boundary, "Sets a role's permissions boundary.", [ROLE, BOUNDARY_REQ]),
+        ("DeleteUserPermissionsBoundary", delete_user_permissions_boundary, "Removes a user's permissions boundary.", [USER]),
+        ("DeleteRolePermissionsBoundary", delete_role_permissions_boundary, "Removes a role's permissions boundary.", [ROLE]),
+        ("CreateAccessKey", create_access_key, "Creates an access key (at most 2) for a user, or for the root user when root calls without a name.", [USER_OPT]),
+        ("ListAccessKeys", list_access_keys, "Lists a user's access keys (root's when root calls without a name).", [USER_OPT]),
+        ("UpdateAccessKey", update_access_key, "Activates or deactivates an access key.", [KEY_ID, p("Status", Shape::String, true, "Active or Inactive"), USER_OPT,]),
+        ("DeleteAccessKey", delete_access_key, "Deletes an access key.", [KEY_ID, USER_OPT]),
+        ("CreateLoginProfile", create_login_profile, "Gives a user a console password; in an AssumeRoot session without a name, allows the root user's password recovery.", [
             USER_OPT,
             p("Password", Shape::String, false, "the new password (omitted for the root user)"),
             p("PasswordResetRequired", Shape::Boolean, false, "must change it at next sign-in"),
-        ]
-    ),
-    op!("GetLoginProfile", get_login_profile, "Tells whether a user (or, in an AssumeRoot session, the root user) has a console password.", [USER_OPT]),
-    op!(
-        "UpdateLoginProfile",
-        update_login_profile,
-        "Changes a user's console password.",
-        [
+        ]),
+        ("GetLoginProfile", get_login_profile, "Tells whether a user (or, in an AssumeRoot session, the root user) has a console password.", [USER_OPT]),
+        ("UpdateLoginProfile", update_login_profile, "Changes a user's console password.", [
             USER,
             p("Password", Shape::String, false, "the new password"),
             p("PasswordResetRequired", Shape::Boolean, false, "must change it at next sign-in"),
-        ]
-    ),
-    op!("DeleteLoginProfile", delete_login_profile, "Removes a user's console password (the root user's, in an AssumeRoot session).", [USER_OPT]),
-    op!(
-        "SimulatePrincipalPolicy",
-        simulate_principal_policy,
-        "Simulates how the policies of a user, group or role decide a list of actions on resources.",
-        [
+        ]),
+        ("DeleteLoginProfile", delete_login_profile, "Removes a user's console password (the root user's, in an AssumeRoot session).", [USER_OPT]),
+        ("SimulatePrincipalPolicy", simulate_principal_policy, "Simulates how the policies of a user, group or role decide a list of actions on resources.", [
             p("PolicySourceArn", Shape::String, true, "ARN of the user, group or role whose policies to simulate"),
             p("ActionNames", Shape::StringList, true, "actions, such as iam:CreateUser s3:GetObject"),
             p("ResourceArns", Shape::StringList, false, "resources (default *)"),
@@ -1644,13 +1528,8 @@ pub const OPERATIONS: &[Operation] = &[
             p("ResourceOwner", Shape::String, false, "account ID (or its root ARN) that owns the resources"),
             p("CallerArn", Shape::String, false, "ignored for principal simulations; the source is the caller"),
             CONTEXT,
-        ]
-    ),
-    op!(
-        "SimulateCustomPolicy",
-        simulate_custom_policy,
-        "Simulates how a list of policies decides a list of actions on resources.",
-        [
+        ]),
+        ("SimulateCustomPolicy", simulate_custom_policy, "Simulates how a list of policies decides a list of actions on resources.", [
             p("PolicyInputList", Shape::StringList, true, "the identity policies to simulate"),
             p("ActionNames", Shape::StringList, true, "actions, such as iam:CreateUser s3:GetObject"),
             p("ResourceArns", Shape::StringList, false, "resources (default *)"),
@@ -1659,6 +1538,6 @@ pub const OPERATIONS: &[Operation] = &[
             p("ResourceOwner", Shape::String, false, "account ID (or its root ARN) that owns the resources"),
             p("CallerArn", Shape::String, false, "the principal to simulate (default: you)"),
             CONTEXT,
-        ]
-    ),
-];
+        ]),
+    ]
+);

@@ -3,6 +3,7 @@
 
 use crate::error::{AwsError, AwsResult};
 use crate::organizations::FeatureSet;
+use crate::service::operations;
 use crate::service::{Call, Operation};
 use serde_json::{json, Map, Value};
 
@@ -107,17 +108,14 @@ fn list_features(call: &mut Call, _: &Input) -> AwsResult<Value> {
     Ok(json!({ "OrganizationId": org_id, "EnabledFeatures": features(call) }))
 }
 
-macro_rules! op {
-    ($name:literal, $handler:ident, $summary:literal) => {
-        Operation { service: "iam", name: $name, summary: $summary, params: &[], handler: $handler }
-    };
-}
-
 /// The operations of centralized root access.
-pub const OPERATIONS: &[Operation] = &[
-    op!("EnableOrganizationsRootCredentialsManagement", enable_credentials, "Lets the management account (and the IAM delegated administrator) delete member root credentials; new member accounts get none."),
-    op!("EnableOrganizationsRootSessions", enable_sessions, "Lets the management account (and the IAM delegated administrator) run privileged root sessions in members (sts assume-root)."),
-    op!("DisableOrganizationsRootCredentialsManagement", disable_credentials, "Turns root credentials management off (deleted credentials stay deleted)."),
-    op!("DisableOrganizationsRootSessions", disable_sessions, "Turns privileged root sessions off."),
-    op!("ListOrganizationsFeatures", list_features, "Lists the centralized root access features enabled."),
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "iam",
+    [
+        ("EnableOrganizationsRootCredentialsManagement", enable_credentials, "Lets the management account (and the IAM delegated administrator) delete member root credentials; new member accounts get none.", []),
+        ("EnableOrganizationsRootSessions", enable_sessions, "Lets the management account (and the IAM delegated administrator) run privileged root sessions in members (sts assume-root).", []),
+        ("DisableOrganizationsRootCredentialsManagement", disable_credentials, "Turns root credentials management off (deleted credentials stay deleted).", []),
+        ("DisableOrganizationsRootSessions", disable_sessions, "Turns privileged root sessions off.", []),
+        ("ListOrganizationsFeatures", list_features, "Lists the centralized root access features enabled.", []),
+    ]
+);

@@ -292,6 +292,7 @@ impl Organizations {
 // ---------------------------------------------------------------- operations
 
 use crate::error::{AwsError, AwsResult};
+use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
 use rootsim_policy::{ParseOptions, PolicyKind};
 use serde_json::{json, Map, Value};
@@ -812,10 +813,6 @@ fn detach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(Value::Null)
 }
 
-const fn p(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
-    Param { name, shape, required, doc }
-}
-
 const PARENT: Param = p("ParentId", Shape::String, true, "the root (r-...) or OU (ou-...) ID");
 const POLICY_ID: Param = p("PolicyId", Shape::String, true, "the policy's ID (p-...)");
 const TARGET: Param = p("TargetId", Shape::String, true, "a root, OU or account ID");
@@ -837,236 +834,238 @@ const OU_ID: Param = p("OrganizationalUnitId", Shape::String, true, "ou-...");
 const ROOT_ID: Param = p("RootId", Shape::String, true, "the root's ID (r-...)");
 const POLICY_TYPE: Param = p("PolicyType", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
 
-macro_rules! op {
-    ($name:literal, $handler:path, $summary:literal, [$($param:expr),* $(,)?]) => {
-        Operation { service: "organizations", name: $name, summary: $summary, params: &[$($param),*], handler: $handler }
-    };
-}
-
 /// Organizations' operations.
-pub const OPERATIONS: &[Operation] = &[
-    // Lifecycle of the organization and its accounts (lifecycle.rs).
-    op!(
-        "CreateOrganization",
-        lifecycle::create_organization,
-        "Creates an organization with the caller's standalone account as its management account.",
-        [p("FeatureSet", Shape::String, false, "ALL (default) or CONSOLIDATED_BILLING")]
-    ),
-    op!("DeleteOrganization", lifecycle::delete_organization, "Deletes an organization that has no member left.", []),
-    op!(
-        "CreateAccount",
-        lifecycle::create_account,
-        "Creates a member account (no root password; an admin role trusted by the management account).",
-        [
-            p("Email", Shape::String, true, "the new account's root email"),
-            p("AccountName", Shape::String, true, "the account's name"),
-            p("RoleName", Shape::String, false, "the admin role (default OrganizationAccountAccessRole)"),
-            p("IamUserAccessToBilling", Shape::String, false, "ALLOW (default) or DENY"),
-        ]
-    ),
-    op!(
-        "DescribeCreateAccountStatus",
-        lifecycle::describe_create_account_status,
-        "Shows how a CreateAccount request ended.",
-        [p("CreateAccountRequestId", Shape::String, true, "car-...")]
-    ),
-    op!(
-        "ListCreateAccountStatus",
-        lifecycle::list_create_account_status,
-        "Lists CreateAccount requests.",
-        [p("States", Shape::StringList, false, "IN_PROGRESS, SUCCEEDED, FAILED")]
-    ),
-    op!(
-        "RemoveAccountFromOrganization",
-        lifecycle::remove_account_from_organization,
-        "Removes a member account (management account).",
-        [p("AccountId", Shape::String, true, "the member account")]
-    ),
-    op!("LeaveOrganization", lifecycle::leave_organization, "The caller's member account leaves its organization.", []),
-    // Invitations and the all-features migration (handshakes.rs).
-    op!(
-        "InviteAccountToOrganization",
-        handshakes::invite_account_to_organization,
-        "Invites a standalone account, by ID or root email.",
-        [
-            p("Target", Shape::Structure(HANDSHAKE_PARTY), true, "Id=<account or email>,Type=ACCOUNT|EMAIL"),
-            p("Notes", Shape::String, false, "a message for the invited account"),
-        ]
-    ),
-    op!(
-        "EnableAllFeatures",
-        handshakes::enable_all_features,
-        "Starts the migration to all features: invited members approve, then the management account finalizes.",
-        []
-    ),
-    op!(
-        "AcceptHandshake",
-        handshakes::accept_handshake,
-        "Accepts an invitation or an all-features request.",
-        [HANDSHAKE]
-    ),
-    op!(
-        "DeclineHandshake",
-        handshakes::decline_handshake,
-        "Declines a handshake sent to the caller's account.",
-        [HANDSHAKE]
-    ),
-    op!("CancelHandshake", handshakes::cancel_handshake, "Cancels a handshake the organization sent.", [HANDSHAKE]),
-    op!("DescribeHandshake", handshakes::describe_handshake, "Shows a handshake.", [HANDSHAKE]),
-    op!(
-        "ListHandshakesForAccount",
-        handshakes::list_handshakes_for_account,
-        "Lists the handshakes sent to the caller's account.",
-        [HANDSHAKE_FILTER]
-    ),
-    op!(
-        "ListHandshakesForOrganization",
-        handshakes::list_handshakes_for_organization,
-        "Lists the handshakes the organization sent (management account).",
-        [HANDSHAKE_FILTER]
-    ),
-    // OUs and moves (units.rs).
-    op!(
-        "CreateOrganizationalUnit",
-        units::create_organizational_unit,
-        "Creates an OU in a root or OU.",
-        [PARENT, p("Name", Shape::String, true, "the OU's name")]
-    ),
-    op!(
-        "UpdateOrganizationalUnit",
-        units::update_organizational_unit,
-        "Renames an OU.",
-        [OU_ID, p("Name", Shape::String, false, "the new name")]
-    ),
-    op!("DeleteOrganizationalUnit", units::delete_organizational_unit, "Deletes an empty OU.", [OU_ID]),
-    op!("DescribeOrganizationalUnit", units::describe_organizational_unit, "Describes an OU.", [OU_ID]),
-    op!(
-        "ListChildren",
-        units::list_children,
-        "Lists the accounts or OUs directly in a root or OU.",
-        [PARENT, p("ChildType", Shape::String, true, "ACCOUNT or ORGANIZATIONAL_UNIT")]
-    ),
-    op!(
-        "MoveAccount",
-        units::move_account,
-        "Moves an account from one root or OU to another.",
-        [
-            p("AccountId", Shape::String, true, "the account"),
-            p("SourceParentId", Shape::String, true, "the root or OU it is in"),
-            p("DestinationParentId", Shape::String, true, "the root or OU to move it to"),
-        ]
-    ),
-    // Policy types and policy changes (policies.rs).
-    op!(
-        "EnablePolicyType",
-        policies::enable_policy_type,
-        "Enables SCPs or RCPs in the root, attaching FullAWSAccess / RCPFullAWSAccess everywhere.",
-        [ROOT_ID, POLICY_TYPE]
-    ),
-    op!(
-        "DisablePolicyType",
-        policies::disable_policy_type,
-        "Disables SCPs or RCPs in the root, detaching every policy of the type.",
-        [ROOT_ID, POLICY_TYPE]
-    ),
-    op!(
-        "UpdatePolicy",
-        policies::update_policy,
-        "Changes a policy's name, description or content.",
-        [
-            POLICY_ID,
-            p("Name", Shape::String, false, "a new name"),
-            p("Description", Shape::String, false, "a new description"),
-            p("Content", Shape::Document, false, "a new document"),
-        ]
-    ),
-    op!("DeletePolicy", policies::delete_policy, "Deletes a policy attached nowhere.", [POLICY_ID]),
-    op!(
-        "CloseAccount",
-        close_account,
-        "Closes a member account: PENDING_CLOSURE, then SUSPENDED for 90 days (management account).",
-        [p("AccountId", Shape::String, true, "the member account's ID")]
-    ),
-    op!("DescribeOrganization", describe_organization, "Describes the organization of the caller's account.", []),
-    op!(
-        "ListRoots",
-        list_roots,
-        "Lists the organization's root with its enabled policy types (management account).",
-        []
-    ),
-    op!("ListAccounts", list_accounts, "Lists every account of the organization (management account).", []),
-    op!("ListAccountsForParent", list_accounts_for_parent, "Lists the accounts directly in a root or OU.", [PARENT]),
-    op!(
-        "ListOrganizationalUnitsForParent",
-        list_organizational_units_for_parent,
-        "Lists the OUs directly in a root or OU.",
-        [PARENT]
-    ),
-    op!(
-        "ListParents",
-        list_parents,
-        "Names the root or OU that an account or OU sits in.",
-        [p("ChildId", Shape::String, true, "an account or OU ID")]
-    ),
-    op!(
-        "DescribeAccount",
-        describe_account,
-        "Describes a member account.",
-        [p("AccountId", Shape::String, true, "the 12-digit account ID")]
-    ),
-    op!(
-        "CreatePolicy",
-        create_policy,
-        "Creates an SCP or RCP.",
-        [
-            p("Content", Shape::Document, true, "the policy document"),
-            p("Description", Shape::String, false, "a description"),
-            p("Name", Shape::String, true, "the policy's name"),
-            p("Type", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY"),
-        ]
-    ),
-    op!("DescribePolicy", describe_policy, "Shows a policy and its content.", [POLICY_ID]),
-    op!("ListPolicies", list_policies, "Lists the organization's policies of a type.", [FILTER]),
-    op!(
-        "ListPoliciesForTarget",
-        list_policies_for_target,
-        "Lists the policies of a type attached to a root, OU or account.",
-        [TARGET, FILTER]
-    ),
-    op!("AttachPolicy", attach_policy, "Attaches a policy to a root, OU or account.", [POLICY_ID, TARGET]),
-    op!("DetachPolicy", detach_policy, "Detaches a policy; every entity keeps at least one SCP.", [POLICY_ID, TARGET]),
-    op!(
-        "EnableAWSServiceAccess",
-        enable_aws_service_access,
-        "Gives a service trusted access to the organization.",
-        [SERVICE]
-    ),
-    op!("DisableAWSServiceAccess", disable_aws_service_access, "Removes a service's trusted access.", [SERVICE]),
-    op!(
-        "ListAWSServiceAccessForOrganization",
-        list_aws_service_access_for_organization,
-        "Lists the services with trusted access.",
-        []
-    ),
-    op!(
-        "RegisterDelegatedAdministrator",
-        register_delegated_administrator,
-        "Makes a member account the delegated administrator of a service.",
-        [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
-    ),
-    op!(
-        "DeregisterDelegatedAdministrator",
-        deregister_delegated_administrator,
-        "Removes a delegated administrator.",
-        [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
-    ),
-    op!(
-        "ListDelegatedAdministrators",
-        list_delegated_administrators,
-        "Lists delegated administrators.",
-        [p("ServicePrincipal", Shape::String, false, "only for this service"),]
-    ),
-];
+pub const OPERATIONS: &[Operation] = operations!(
+    "organizations",
+    [
+        // Lifecycle of the organization and its accounts (lifecycle.rs).
+        (
+            "CreateOrganization",
+            lifecycle::create_organization,
+            "Creates an organization with the caller's standalone account as its management account.",
+            [p("FeatureSet", Shape::String, false, "ALL (default) or CONSOLIDATED_BILLING")]
+        ),
+        ("DeleteOrganization", lifecycle::delete_organization, "Deletes an organization that has no member left.", []),
+        (
+            "CreateAccount",
+            lifecycle::create_account,
+            "Creates a member account (no root password; an admin role trusted by the management account).",
+            [
+                p("Email", Shape::String, true, "the new account's root email"),
+                p("AccountName", Shape::String, true, "the account's name"),
+                p("RoleName", Shape::String, false, "the admin role (default OrganizationAccountAccessRole)"),
+                p("IamUserAccessToBilling", Shape::String, false, "ALLOW (default) or DENY"),
+            ]
+        ),
+        (
+            "DescribeCreateAccountStatus",
+            lifecycle::describe_create_account_status,
+            "Shows how a CreateAccount request ended.",
+            [p("CreateAccountRequestId", Shape::String, true, "car-...")]
+        ),
+        (
+            "ListCreateAccountStatus",
+            lifecycle::list_create_account_status,
+            "Lists CreateAccount requests.",
+            [p("States", Shape::StringList, false, "IN_PROGRESS, SUCCEEDED, FAILED")]
+        ),
+        (
+            "RemoveAccountFromOrganization",
+            lifecycle::remove_account_from_organization,
+            "Removes a member account (management account).",
+            [p("AccountId", Shape::String, true, "the member account")]
+        ),
+        (
+            "LeaveOrganization",
+            lifecycle::leave_organization,
+            "The caller's member account leaves its organization.",
+            []
+        ),
+        // Invitations and the all-features migration (handshakes.rs).
+        (
+            "InviteAccountToOrganization",
+            handshakes::invite_account_to_organization,
+            "Invites a standalone account, by ID or root email.",
+            [
+                p("Target", Shape::Structure(HANDSHAKE_PARTY), true, "Id=<account or email>,Type=ACCOUNT|EMAIL"),
+                p("Notes", Shape::String, false, "a message for the invited account"),
+            ]
+        ),
+        (
+            "EnableAllFeatures",
+            handshakes::enable_all_features,
+            "Starts the migration to all features: invited members approve, then the management account finalizes.",
+            []
+        ),
+        (
+            "AcceptHandshake",
+            handshakes::accept_handshake,
+            "Accepts an invitation or an all-features request.",
+            [HANDSHAKE]
+        ),
+        (
+            "DeclineHandshake",
+            handshakes::decline_handshake,
+            "Declines a handshake sent to the caller's account.",
+            [HANDSHAKE]
+        ),
+        ("CancelHandshake", handshakes::cancel_handshake, "Cancels a handshake the organization sent.", [HANDSHAKE]),
+        ("DescribeHandshake", handshakes::describe_handshake, "Shows a handshake.", [HANDSHAKE]),
+        (
+            "ListHandshakesForAccount",
+            handshakes::list_handshakes_for_account,
+            "Lists the handshakes sent to the caller's account.",
+            [HANDSHAKE_FILTER]
+        ),
+        (
+            "ListHandshakesForOrganization",
+            handshakes::list_handshakes_for_organization,
+            "Lists the handshakes the organization sent (management account).",
+            [HANDSHAKE_FILTER]
+        ),
+        // OUs and moves (units.rs).
+        (
+            "CreateOrganizationalUnit",
+            units::create_organizational_unit,
+            "Creates an OU in a root or OU.",
+            [PARENT, p("Name", Shape::String, true, "the OU's name")]
+        ),
+        (
+            "UpdateOrganizationalUnit",
+            units::update_organizational_unit,
+            "Renames an OU.",
+            [OU_ID, p("Name", Shape::String, false, "the new name")]
+        ),
+        ("DeleteOrganizationalUnit", units::delete_organizational_unit, "Deletes an empty OU.", [OU_ID]),
+        ("DescribeOrganizationalUnit", units::describe_organizational_unit, "Describes an OU.", [OU_ID]),
+        (
+            "ListChildren",
+            units::list_children,
+            "Lists the accounts or OUs directly in a root or OU.",
+            [PARENT, p("ChildType", Shape::String, true, "ACCOUNT or ORGANIZATIONAL_UNIT")]
+        ),
+        (
+            "MoveAccount",
+            units::move_account,
+            "Moves an account from one root or OU to another.",
+            [
+                p("AccountId", Shape::String, true, "the account"),
+                p("SourceParentId", Shape::String, true, "the root or OU it is in"),
+                p("DestinationParentId", Shape::String, true, "the root or OU to move it to"),
+            ]
+        ),
+        // Policy types and policy changes (policies.rs).
+        (
+            "EnablePolicyType",
+            policies::enable_policy_type,
+            "Enables SCPs or RCPs in the root, attaching FullAWSAccess / RCPFullAWSAccess everywhere.",
+            [ROOT_ID, POLICY_TYPE]
+        ),
+        (
+            "DisablePolicyType",
+            policies::disable_policy_type,
+            "Disables SCPs or RCPs in the root, detaching every policy of the type.",
+            [ROOT_ID, POLICY_TYPE]
+        ),
+        (
+            "UpdatePolicy",
+            policies::update_policy,
+            "Changes a policy's name, description or content.",
+            [
+                POLICY_ID,
+                p("Name", Shape::String, false, "a new name"),
+                p("Description", Shape::String, false, "a new description"),
+                p("Content", Shape::Document, false, "a new document"),
+            ]
+        ),
+        ("DeletePolicy", policies::delete_policy, "Deletes a policy attached nowhere.", [POLICY_ID]),
+        (
+            "CloseAccount",
+            close_account,
+            "Closes a member account: PENDING_CLOSURE, then SUSPENDED for 90 days (management account).",
+            [p("AccountId", Shape::String, true, "the member account's ID")]
+        ),
+        ("DescribeOrganization", describe_organization, "Describes the organization of the caller's account.", []),
+        (
+            "ListRoots",
+            list_roots,
+            "Lists the organization's root with its enabled policy types (management account).",
+            []
+        ),
+        ("ListAccounts", list_accounts, "Lists every account of the organization (management account).", []),
+        ("ListAccountsForParent", list_accounts_for_parent, "Lists the accounts directly in a root or OU.", [PARENT]),
+        (
+            "ListOrganizationalUnitsForParent",
+            list_organizational_units_for_parent,
+            "Lists the OUs directly in a root or OU.",
+            [PARENT]
+        ),
+        (
+            "ListParents",
+            list_parents,
+            "Names the root or OU that an account or OU sits in.",
+            [p("ChildId", Shape::String, true, "an account or OU ID")]
+        ),
+        (
+            "DescribeAccount",
+            describe_account,
+            "Describes a member account.",
+            [p("AccountId", Shape::String, true, "the 12-digit account ID")]
+        ),
+        (
+            "CreatePolicy",
+            create_policy,
+            "Creates an SCP or RCP.",
+            [
+                p("Content", Shape::Document, true, "the policy document"),
+                p("Description", Shape::String, false, "a description"),
+                p("Name", Shape::String, true, "the policy's name"),
+                p("Type", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY"),
+            ]
+        ),
+        ("DescribePolicy", describe_policy, "Shows a policy and its content.", [POLICY_ID]),
+        ("ListPolicies", list_policies, "Lists the organization's policies of a type.", [FILTER]),
+        (
+            "ListPoliciesForTarget",
+            list_policies_for_target,
+            "Lists the policies of a type attached to a root, OU or account.",
+            [TARGET, FILTER]
+        ),
+        ("AttachPolicy", attach_policy, "Attaches a policy to a root, OU or account.", [POLICY_ID, TARGET]),
+        ("DetachPolicy", detach_policy, "Detaches a policy; every entity keeps at least one SCP.", [POLICY_ID, TARGET]),
+        (
+            "EnableAWSServiceAccess",
+            enable_aws_service_access,
+            "Gives a service trusted access to the organization.",
+            [SERVICE]
+        ),
+        ("DisableAWSServiceAccess", disable_aws_service_access, "Removes a service's trusted access.", [SERVICE]),
+        (
+            "ListAWSServiceAccessForOrganization",
+            list_aws_service_access_for_organization,
+            "Lists the services with trusted access.",
+            []
+        ),
+        (
+            "RegisterDelegatedAdministrator",
+            register_delegated_administrator,
+            "Makes a member account the delegated administrator of a service.",
+            [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
+        ),
+        (
+            "DeregisterDelegatedAdministrator",
+            deregister_delegated_administrator,
+            "Removes a delegated administrator.",
+            [p("AccountId", Shape::String, true, "the member account"), SERVICE,]
+        ),
+        (
+            "ListDelegatedAdministrators",
+            list_delegated_administrators,
+            "Lists delegated administrators.",
+            [p("ServicePrincipal", Shape::String, false, "only for this service"),]
+        ),
+    ]
+);
 
 /// The AWS managed policies an organization starts with, by type.
 pub fn aws_managed_policy(policy_type: &str) -> OrgPolicy {
