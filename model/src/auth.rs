@@ -14,7 +14,7 @@ use cache::{PlaceEntry, RequestEntries, TimeKeys};
 
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
-use crate::iam::{IamAccount, KeyOwner, KeyStatus};
+use crate::iam::{key, IamAccount, KeyOwner, KeyStatus};
 use crate::sts::SessionKind;
 use crate::world::World;
 use rootsim_policy::arn;
@@ -261,11 +261,6 @@ pub fn identity_policies<'a>(
     };
     let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
     (out, boundary)
-}
-
-/// The lower-cased key for an IAM name.
-pub fn key(name: &str) -> String {
-    name.to_ascii_lowercase()
 }
 
 fn no_credentials() -> AwsError {

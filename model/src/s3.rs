@@ -333,8 +333,8 @@ fn principal_exists(world: &World, p: &str) -> bool {
     let Some(iam) = world.iam.account(account) else { return false };
     let resource = rootsim_policy::arn::Arn::parse(p).map_or("root", |a| a.resource);
     match resource.split_once('/') {
-        Some(("user", rest)) => iam.users.contains_key(&crate::auth::key(rest.rsplit('/').next().unwrap_or(rest))),
-        Some(("role", rest)) => iam.roles.contains_key(&crate::auth::key(rest.rsplit('/').next().unwrap_or(rest))),
+        Some(("user", rest)) => iam.users.contains_key(&crate::iam::key(rest.rsplit('/').next().unwrap_or(rest))),
+        Some(("role", rest)) => iam.roles.contains_key(&crate::iam::key(rest.rsplit('/').next().unwrap_or(rest))),
         _ => true,
     }
 }
@@ -584,7 +584,7 @@ const KEY: Param = p("Key", Shape::String, true, "the object's key");
 
 /// S3's operations (`aws s3api ...`).
 pub const OPERATIONS: &[Operation] = operations!(
-    "s3",
+    "s3api",
     [
         (
             "CreateBucket",

@@ -4,9 +4,10 @@
 //! hand out: their keys, tokens, session policies and expiry on the simulated clock.
 //! `GetCallerIdentity` needs no permission.
 
-use crate::auth::{key, CallerKind};
+use crate::auth::CallerKind;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
+use crate::iam::key;
 use crate::iam::Role;
 use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};

@@ -11,8 +11,9 @@ use super::lex::Word;
 use super::suggest::nearest;
 use super::{help, Host, Origin, Outcome, Session};
 use crate::account::AccountStatus;
-use crate::auth::{key, Identity};
+use crate::auth::Identity;
 use crate::clock::{format_cli, human_duration, parse_duration};
+use crate::iam::key;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 

@@ -7,9 +7,9 @@
 
 use super::ops::{authorize_subject, iam_mut, iam_of, subject, Subject};
 use super::{mfa_code_matches, KeyStatus, MfaDevice, SigningCertificate, VirtualMfaDevice};
-use crate::auth::key;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
+use crate::iam::key;
 use crate::service::{check_name, check_path, opt_str, req_str, Call, Operation, Param, Shape};
 use crate::service::{operations, param as p};
 use rootsim_policy::arn;

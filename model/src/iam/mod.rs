@@ -16,6 +16,13 @@ use rootsim_policy::Policy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The key an IAM name is stored under: IAM names are unique without regard to case (`Bob` and
+/// `bob` are the same user), so every map of users, groups, roles and policies is keyed by the
+/// lower-cased name, and every lookup folds its name the same way.
+pub fn key(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
 /// Active or Inactive, for access keys and signing certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum KeyStatus {

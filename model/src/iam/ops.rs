@@ -9,9 +9,10 @@ use super::simulate::{simulate_custom_policy, simulate_principal_policy};
 use super::{
     AccessKey, Attachments, Group, IamAccount, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User,
 };
-use crate::auth::{key, CallerKind};
+use crate::auth::CallerKind;
 use crate::clock::format_cli;
 use crate::error::{policy_error, AwsError, AwsResult};
+use crate::iam::key;
 use crate::service::{check_name, check_path, opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
 use crate::service::{operations, param as p};
 use rootsim_policy::arn;

@@ -5,8 +5,9 @@
 //! statements that matched with their positions in the document, missing context keys, and
 //! whether Organizations and the permissions boundary allowed.
 
-use crate::auth::{identity_policies, key, PolicySource};
+use crate::auth::{identity_policies, PolicySource};
 use crate::error::{policy_error, AwsError, AwsResult};
+use crate::iam::key;
 use crate::service::{opt_str, req_str, Call};
 use rootsim_policy::arn;
 use rootsim_policy::{
