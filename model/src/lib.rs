@@ -46,6 +46,8 @@ pub mod graph;
 pub mod iam;
 pub mod import;
 pub mod kms;
+#[cfg(test)]
+mod layers;
 pub mod mail;
 pub mod organizations;
 pub mod registry;
