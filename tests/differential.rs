@@ -21,15 +21,12 @@
 //! hand once the documentation said the engine was wrong) and are replayed by
 //! `saved_engine_bugs_now_fixed`.
 //!
-//! `cargo test -p rootsim-tests --test differential` runs 10,000 cases; the `#[ignore]`d
-//! `engine_agrees_with_reference_1m` runs 1,000,000 (`-- --ignored`, best in release).
+//! `cargo test -p rootsim-tests --test all -- differential::` runs 10,000 cases; the `#[ignore]`d
+//! `engine_agrees_with_reference_1m` runs 1,000,000 (add `--ignored`, best in release).
 
-#[path = "reference/mod.rs"]
-mod reference;
-
+use crate::reference::cases::{case, Case, Inputs};
+use crate::reference::Verdict;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
-use reference::cases::{case, Case, Inputs};
-use reference::Verdict;
 use rootsim_model::policy::{Decision, Layer, Outcome};
 use serde_json::{json, Value};
 use std::path::PathBuf;

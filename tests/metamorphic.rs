@@ -16,13 +16,10 @@
 //! Properties compare the engine with itself, so they need no oracle; they catch order
 //! dependence, short-circuits that skip a layer, and errors that fail open.
 
-#[path = "reference/mod.rs"]
-mod reference;
-
+use crate::reference::cases::{case, Case};
+use crate::reference::Kind;
 use proptest::prelude::*;
 use proptest::sample::Index;
-use reference::cases::{case, Case};
-use reference::Kind;
 use rootsim_model::policy::{Decision, Outcome, PolicyKind};
 use rootsim_model::strategies::{fit, stmt, Cond, Doc, Stmt, UNKNOWN_OPERATOR};
 

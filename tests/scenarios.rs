@@ -1,48 +1,108 @@
 //! Every scenario under `scenarios/` passes, its transcript matches its reviewed snapshot, and
-//! running it twice with the same seed prints the same transcript.
+//! running it twice with the same seed prints the same transcript; the scenarios cover every
+//! performable root task and every rule; every lesson is solved by its solution.
+//!
+//! A libtest-mimic harness (`harness = false` in Cargo.toml): std's harness knows its tests when
+//! it is compiled, and the scenarios are files found at run time. Each scenario file is a trial
+//! named by its path below `scenarios/` without `.rsim`, so one runs alone:
+//!
+//! ```text
+//! cargo test -p rootsim-tests --test scenarios -- organizations/create-account --exact
+//! ```
+//!
+//! (without `--exact`, every trial whose name contains the filter runs, e.g. `-- organizations/`).
+//! A trial that fails or panics is reported as failed with its message; the others still run.
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use rootsim::runner::{collect, run_file};
 use rootsim_tests::scenarios_dir;
+use std::path::Path;
 
-#[test]
-fn every_scenario_passes_and_matches_its_snapshot() {
-    let root = scenarios_dir();
-    let files = collect(std::slice::from_ref(&root)).expect("scenarios/ is readable");
-    assert!(files.len() >= 5, "expected the shipped scenarios, found {}", files.len());
-    let mut failures = Vec::new();
-    for file in &files {
-        let (script, report) = run_file(file).unwrap_or_else(|e| panic!("{e}"));
-        for f in &report.failures {
-            failures.push(format!("{}:{}: {}", file.display(), f.line, f.message));
-        }
-        let name = file
-            .strip_prefix(&root)
-            .expect("below scenarios/")
-            .with_extension("")
-            .display()
-            .to_string()
-            .replace('/', "__");
-        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, description => script.title.clone() }, {
-            insta::assert_snapshot!(name, report.transcript);
-        });
-    }
-    assert!(failures.is_empty(), "scenario assertions failed:\n{}", failures.join("\n"));
+fn main() {
+    let args = Arguments::from_args();
+    libtest_mimic::run(&args, trials()).exit();
 }
 
-#[test]
-fn the_same_seed_prints_the_same_transcript() {
-    let files = collect(&[scenarios_dir()]).expect("scenarios/ is readable");
-    for file in &files {
-        let first = run_file(file).expect("runs").1.transcript;
-        let second = run_file(file).expect("runs").1.transcript;
-        assert_eq!(first, second, "{} is not deterministic", file.display());
+/// The checks of the whole set, then one trial per scenario file.
+fn trials() -> Vec<Trial> {
+    let mut trials = vec![
+        check("every_performable_root_task_has_a_scenario", every_performable_root_task_has_a_scenario),
+        check(
+            "every_rule_has_a_scenario_and_every_scenario_names_real_rules",
+            every_rule_has_a_scenario_and_every_scenario_names_real_rules,
+        ),
+        check(
+            "every_lesson_is_solved_by_its_solution_and_not_before",
+            every_lesson_is_solved_by_its_solution_and_not_before,
+        ),
+    ];
+    let root = scenarios_dir();
+    let files = match collect(std::slice::from_ref(&root)) {
+        Ok(files) => files,
+        Err(e) => {
+            trials.push(Trial::test("the_shipped_scenarios_are_found", move || {
+                Err(format!("scenarios/ is not readable: {e}").into())
+            }));
+            return trials;
+        }
+    };
+    let found = files.len();
+    trials.push(Trial::test("the_shipped_scenarios_are_found", move || {
+        if found >= 5 {
+            Ok(())
+        } else {
+            Err(format!("expected the shipped scenarios, found {found}").into())
+        }
+    }));
+    for file in files {
+        let name = file.strip_prefix(&root).expect("below scenarios/").with_extension("").display().to_string();
+        trials.push(Trial::test(name.clone(), move || scenario(&file, &name)));
+    }
+    trials
+}
+
+/// A trial of a check that asserts (a failed assertion is a panic, which the trial reports).
+fn check(name: &str, f: fn()) -> Trial {
+    Trial::test(name, move || {
+        f();
+        Ok(())
+    })
+}
+
+/// One scenario: its assertions hold, a second run with the same seed prints the same transcript,
+/// and the transcript matches the reviewed snapshot `tests/snapshots/<folder>__<name>.snap`.
+/// Reports every one of these that fails, not only the first.
+fn scenario(file: &Path, name: &str) -> Result<(), Failed> {
+    let (script, report) = run_file(file)?;
+    let mut problems: Vec<String> =
+        report.failures.iter().map(|f| format!("{}:{}: {}", file.display(), f.line, f.message)).collect();
+    let second = run_file(file)?.1.transcript;
+    if second != report.transcript {
+        problems.push(format!("{} is not deterministic: a second run printed another transcript", file.display()));
+    }
+    let name = name.replace('/', "__");
+    let snapshot = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, description => script.title.clone() }, {
+            insta::assert_snapshot!(name.as_str(), report.transcript);
+        });
+    }));
+    if let Err(panic) = snapshot {
+        let message = panic.downcast_ref::<String>().map(String::as_str).or(panic.downcast_ref::<&str>().copied());
+        problems.push(format!(
+            "the transcript differs from tests/snapshots/{name}.snap (the diff is printed above): {}",
+            message.unwrap_or("(no message)")
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
     }
 }
 
 /// Every root task that rootsim can perform has a scenario that performs it (`@tasks`), and every
 /// task a scenario names exists in the catalogue. Tasks rootsim cannot perform yet are listed by
 /// `rootsim tasks` with a mark, and need a scenario as soon as they become performable.
-#[test]
 fn every_performable_root_task_has_a_scenario() {
     use rootsim::script::Script;
     use rootsim_model::tasks;
@@ -63,7 +123,6 @@ fn every_performable_root_task_has_a_scenario() {
 
 /// The rulebook and the scenarios agree: every rule of docs/rules.md has a scenario naming it in
 /// `@rules`, and every ID a scenario names is a rule (what `rootsim rules` reports).
-#[test]
 fn every_rule_has_a_scenario_and_every_scenario_names_real_rules() {
     use rootsim::rules;
     let book = rules::parse(rules::RULEBOOK).unwrap_or_else(|e| panic!("{e}"));
@@ -75,7 +134,6 @@ fn every_rule_has_a_scenario_and_every_scenario_names_real_rules() {
 }
 
 /// Every lesson's `check` fails on the untouched lesson and passes once its solution has run.
-#[test]
 fn every_lesson_is_solved_by_its_solution_and_not_before() {
     use rootsim::lesson;
     use rootsim_model::MemoryHost;
