@@ -14,7 +14,7 @@ const TABLES: &[&[Operation]] = &[
     crate::iam::org_features::OPERATIONS,
     crate::kms::OPERATIONS,
     crate::organizations::OPERATIONS,
-    crate::s3::OPERATIONS,
+    crate::s3::ops::OPERATIONS,
     crate::sns::OPERATIONS,
     crate::sqs::OPERATIONS,
     crate::sts::OPERATIONS,
