@@ -16,7 +16,7 @@ const TABLES: &[&[Operation]] = &[
     crate::organizations::OPERATIONS,
     crate::s3::ops::OPERATIONS,
     crate::sns::OPERATIONS,
-    crate::sqs::OPERATIONS,
+    crate::sqs::ops::OPERATIONS,
     crate::sts::OPERATIONS,
 ];
 
