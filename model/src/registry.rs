@@ -12,7 +12,7 @@ const TABLES: &[&[Operation]] = &[
     crate::iam::ops::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
-    crate::kms::OPERATIONS,
+    crate::kms::ops::OPERATIONS,
     crate::organizations::OPERATIONS,
     crate::s3::ops::OPERATIONS,
     crate::sns::OPERATIONS,
