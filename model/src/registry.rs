@@ -15,7 +15,7 @@ const TABLES: &[&[Operation]] = &[
     crate::kms::ops::OPERATIONS,
     crate::organizations::OPERATIONS,
     crate::s3::ops::OPERATIONS,
-    crate::sns::OPERATIONS,
+    crate::sns::ops::OPERATIONS,
     crate::sqs::ops::OPERATIONS,
     crate::sts::OPERATIONS,
 ];
