@@ -7,7 +7,7 @@ use crate::service::Operation;
 /// Every service's operations.
 const TABLES: &[&[Operation]] = &[
     crate::account::OPERATIONS,
-    crate::cloudtrail::OPERATIONS,
+    crate::cloudtrail::ops::OPERATIONS,
     crate::events::OPERATIONS,
     crate::iam::ops::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
