@@ -8,7 +8,7 @@ use crate::service::Operation;
 const TABLES: &[&[Operation]] = &[
     crate::account::OPERATIONS,
     crate::cloudtrail::ops::OPERATIONS,
-    crate::events::OPERATIONS,
+    crate::events::ops::OPERATIONS,
     crate::iam::ops::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
