@@ -134,7 +134,7 @@ fn create_queue(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     let queue = Queue::new(name, &account, &call.region, call.now(), changes);
     let url = queue.url();
-    call.world.sqs.queues.insert(arn, queue);
+    call.world.sqs.insert_queue(queue);
     Ok(json!({ "QueueUrl": url }))
 }
 
@@ -168,7 +168,7 @@ fn get_queue_url(call: &mut Call, input: &Input) -> AwsResult<Value> {
 fn delete_queue(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = find(call, req_str(input, "QueueUrl")?)?;
     authorize_queue(call, "sqs:DeleteQueue", &arn)?;
-    call.world.sqs.queues.remove(&arn);
+    call.world.sqs.delete_queue(&arn);
     Ok(Value::Null)
 }
 

@@ -139,6 +139,16 @@ pub struct Sqs {
 }
 
 impl Sqs {
+    /// Adds `queue` under its ARN.
+    pub fn insert_queue(&mut self, queue: Queue) {
+        self.queues.insert(queue.arn(), queue);
+    }
+
+    /// Deletes the queue `arn` and its messages.
+    pub fn delete_queue(&mut self, arn: &str) {
+        self.queues.remove(arn);
+    }
+
     /// The queue with this ARN (`AWS.SimpleQueueService.NonExistentQueue` when there is none).
     pub fn queue_mut(&mut self, arn: &str) -> AwsResult<&mut Queue> {
         self.queues.get_mut(arn).ok_or_else(non_existent)
