@@ -91,7 +91,7 @@ fn create_key(call: &mut Call, input: &Input) -> AwsResult<Value> {
         return Err(AwsError::new("MalformedPolicyDocumentException", 400, LOCKOUT));
     }
     let out = json!({ "KeyMetadata": metadata(&key) });
-    call.world.kms.keys.insert(arn, key);
+    call.world.kms.insert_key(key);
     Ok(out)
 }
 

@@ -71,6 +71,11 @@ pub struct Kms {
 }
 
 impl Kms {
+    /// Adds `key` under its ARN.
+    pub fn insert_key(&mut self, key: Key) {
+        self.keys.insert(key.arn(), key);
+    }
+
     /// Replaces the key policy of the key `arn`, if it exists.
     pub fn set_policy(&mut self, arn: &str, policy: Policy) {
         if let Some(k) = self.keys.get_mut(arn) {
