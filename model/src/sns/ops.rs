@@ -67,7 +67,7 @@ fn delete_topic(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = req_str(input, "TopicArn")?;
     call.authorize("sns:DeleteTopic", arn)?;
     // SNS answers the deletion of a missing topic with success.
-    call.world.sns.topics.remove(arn);
+    call.world.sns.delete_topic(arn);
     Ok(Value::Null)
 }
 

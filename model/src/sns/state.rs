@@ -63,6 +63,11 @@ impl Sns {
         arn
     }
 
+    /// Deletes the topic `arn` and its subscriptions (a missing topic is left missing).
+    pub fn delete_topic(&mut self, arn: &str) {
+        self.topics.remove(arn);
+    }
+
     /// Adds `subscription` to the topic `arn`, if it exists.
     pub fn subscribe(&mut self, arn: &str, subscription: Subscription) {
         if let Some(t) = self.topics.get_mut(arn) {
