@@ -145,7 +145,7 @@ fn put_targets(call: &mut Call, input: &Input) -> AwsResult<Value> {
         }
         targets.push(Target { id: id.to_string(), arn: target.to_string() });
     }
-    call.world.events.rules.get_mut(&arn).expect("found above").put_targets(targets);
+    call.world.events.rule_mut(&arn).expect("found above").put_targets(targets);
     Ok(json!({ "FailedEntryCount": 0, "FailedEntries": [] }))
 }
 
@@ -158,7 +158,7 @@ fn remove_targets(call: &mut Call, input: &Input) -> AwsResult<Value> {
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
         _ => Vec::new(),
     };
-    call.world.events.rules.get_mut(&arn).expect("found above").remove_targets(&ids);
+    call.world.events.rule_mut(&arn).expect("found above").remove_targets(&ids);
     Ok(json!({ "FailedEntryCount": 0, "FailedEntries": [] }))
 }
 

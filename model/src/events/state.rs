@@ -85,6 +85,11 @@ impl Events {
         arn
     }
 
+    /// The rule `arn`, to change.
+    pub fn rule_mut(&mut self, arn: &str) -> Option<&mut Rule> {
+        self.rules.get_mut(arn)
+    }
+
     /// Deletes the rule `arn`, which must have no targets (`ValidationException`). A missing rule
     /// is left missing, as AWS answers its deletion with success.
     pub fn delete_rule(&mut self, arn: &str) -> AwsResult<()> {
