@@ -35,6 +35,18 @@ pub struct CloudTrail {
     pub trails: Vec<Trail>,
 }
 
+impl CloudTrail {
+    /// Adds `trail`.
+    pub fn add_trail(&mut self, trail: Trail) {
+        self.trails.push(trail);
+    }
+
+    /// Deletes the trail at index `i` of [`CloudTrail::trails`]; what it delivered stays.
+    pub fn delete_trail(&mut self, i: usize) {
+        self.trails.remove(i);
+    }
+}
+
 /// A UUID-shaped ID derived from the world's seed and a sequence number, so that recording
 /// events does not draw from the generator behind every other ID.
 pub(crate) fn derived_uuid(seed: u64, n: u64, salt: u64) -> String {

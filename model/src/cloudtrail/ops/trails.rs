@@ -149,7 +149,7 @@ pub(super) fn create_trail(call: &mut Call, input: &Map<String, Value>) -> AwsRe
             m.remove(k);
         }
     }
-    call.world.cloudtrail.trails.push(trail);
+    call.world.cloudtrail.add_trail(trail);
     Ok(out)
 }
 
@@ -215,6 +215,6 @@ pub(super) fn delete_trail(call: &mut Call, input: &Map<String, Value>) -> AwsRe
     let i = own_trail(call, input)?;
     let arn = call.world.cloudtrail.trails[i].arn();
     call.authorize("cloudtrail:DeleteTrail", &arn)?;
-    call.world.cloudtrail.trails.remove(i);
+    call.world.cloudtrail.delete_trail(i);
     Ok(Value::Null)
 }
