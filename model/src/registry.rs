@@ -7,16 +7,16 @@ use crate::service::Operation;
 /// Every service's operations.
 const TABLES: &[&[Operation]] = &[
     crate::account::OPERATIONS,
-    crate::cloudtrail::OPERATIONS,
-    crate::events::OPERATIONS,
+    crate::cloudtrail::ops::OPERATIONS,
+    crate::events::ops::OPERATIONS,
     crate::iam::ops::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
-    crate::kms::OPERATIONS,
+    crate::kms::ops::OPERATIONS,
     crate::organizations::OPERATIONS,
-    crate::s3::OPERATIONS,
-    crate::sns::OPERATIONS,
-    crate::sqs::OPERATIONS,
+    crate::s3::ops::OPERATIONS,
+    crate::sns::ops::OPERATIONS,
+    crate::sqs::ops::OPERATIONS,
     crate::sts::OPERATIONS,
 ];
 

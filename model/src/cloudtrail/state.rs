@@ -1,25 +1,11 @@
-//! CloudTrail: the event history of every AWS call and console sign-in, allowed or denied.
-//!
-//! Events are stored as the JSON records CloudTrail writes (facts §6.1): `eventVersion`,
-//! `userIdentity` in the shape of the caller's kind, `eventTime` on the simulated clock,
-//! `eventSource`, `eventName`, `awsRegion`, `sourceIPAddress`, `userAgent`, `requestParameters`
-//! with secrets hidden, `responseElements`, `errorCode` and `errorMessage` for failures,
-//! `recipientAccountId`, `eventID`, `readOnly`, `managementEvent`.
-//!
-//! Architecture invariant: the event history is the one part of the world that a failed command
-//! changes: AWS records the attempt. Everything else is put back.
+//! CloudTrail's state: the event history, its recording, and the trails.
 
 use crate::auth::{Caller, CallerKind};
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
-use crate::service::{operations, param as p};
-use crate::service::{opt_i64, opt_str, Call, Operation, Param, Shape};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-
-mod trails;
-pub use trails::{delivered, Trail};
 
 /// The value CloudTrail puts in place of secrets.
 pub const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
@@ -44,9 +30,21 @@ const SECRETS: &[&str] = &[
 pub struct CloudTrail {
     /// Every event, oldest first, as CloudTrail records them.
     pub events: Vec<Value>,
-    /// The trails of every account, which deliver some of these events (`trails.rs`).
+    /// The trails of every account, which deliver some of these events ([`Trail`]).
     #[serde(default)]
     pub trails: Vec<Trail>,
+}
+
+impl CloudTrail {
+    /// Adds `trail`.
+    pub fn add_trail(&mut self, trail: Trail) {
+        self.trails.push(trail);
+    }
+
+    /// Deletes the trail at index `i` of [`CloudTrail::trails`]; what it delivered stays.
+    pub fn delete_trail(&mut self, i: usize) {
+        self.trails.remove(i);
+    }
 }
 
 /// A UUID-shaped ID derived from the world's seed and a sequence number, so that recording
@@ -97,14 +95,16 @@ fn redact(value: &Value) -> Value {
 }
 
 /// A root `userIdentity` names the account alias as `userName` when the account has one, and
-/// has no `userName` otherwise (facts §6.1).
+/// has no `userName` otherwise
+/// (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html>).
 fn add_alias(world: &World, account: &str, identity: &mut Value) {
     if let Some(alias) = world.accounts.get(account).and_then(|a| a.alias.as_ref()) {
         identity["userName"] = json!(alias);
     }
 }
 
-/// `userIdentity` for a caller (facts §6.1).
+/// `userIdentity` for a caller
+/// (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html>).
 pub fn user_identity(world: &World, caller: &Caller) -> Value {
     let p = &caller.principal;
     let federated = p.kind == rootsim_policy::PrincipalKind::FederatedUser;
@@ -173,7 +173,7 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
         }
     }
     if caller.task_policy.is_some() {
-        // AssumeRoot sessions are recorded as the member's root user, marked as such (facts §6.1).
+        // AssumeRoot sessions are recorded as the member's root user, marked as such.
         v["sessionContext"]["assumedRoot"] = json!("true");
     }
     if caller.console {
@@ -248,8 +248,9 @@ impl World {
         self.route_event(self.cloudtrail.events.len() - 1);
     }
 
-    /// Records a call that an AWS service made in `account` on the customer's behalf (facts
-    /// §6.1's `AWSService` identity): `userIdentity` names only the service in `invokedBy`, and
+    /// Records a call that an AWS service made in `account` on the customer's behalf (the
+    /// `AWSService` identity of
+    /// <https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html>): `userIdentity` names only the service in `invokedBy`, and
     /// the service is the source address and user agent. Organizations creating a new member's
     /// access role is the case rootsim performs.
     pub fn record_service_call(
@@ -329,191 +330,107 @@ impl World {
     }
 }
 
-/// The attribute keys `lookup-events` accepts.
-const LOOKUP_KEYS: &[&str] =
-    &["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"];
+/// CloudTrail's trails (which events it delivers to an S3 bucket, and the organization trail).
+///
+/// A trail logs the management events of its account (an organization trail: of every account
+/// of the organization) from `start-logging` until `stop-logging`; events from before it logged
+/// are never delivered.
+/// CloudTrail's quota of trails per account and Region.
+pub const MAX_TRAILS: usize = 5;
 
-/// The `Username` that event history shows: `root` for the root user, the user name of an IAM
-/// user, the session name of a role session.
-fn username(e: &Value) -> Option<String> {
-    let id = &e["userIdentity"];
-    match id["type"].as_str()? {
-        "Root" => Some("root".into()),
-        "IAMUser" => id["userName"].as_str().map(str::to_string),
-        _ => id["arn"].as_str().and_then(|a| a.rsplit('/').next()).map(str::to_string),
-    }
+/// One trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trail {
+    /// Its name.
+    pub name: String,
+    /// The account that owns it.
+    pub account: String,
+    /// Its home Region.
+    pub region: String,
+    /// The bucket it delivers to.
+    pub bucket: String,
+    /// Whether it logs every account of the organization.
+    pub organization: bool,
+    /// Whether it logs every Region (otherwise only its home Region, global services included).
+    pub multi_region: bool,
+    /// The stretches of the event history (indexes, end exclusive) it logged.
+    pub logged: Vec<(usize, Option<usize>)>,
+    /// When logging last started and stopped.
+    pub started: Option<i64>,
+    /// See `started`.
+    pub stopped: Option<i64>,
 }
 
-/// Parses `2026-01-05T09:00:00Z` (also with `+00:00`, or a date alone) or epoch seconds.
-fn parse_time(text: &str) -> Option<i64> {
-    if let Ok(n) = text.parse::<i64>() {
-        return Some(n);
+impl Trail {
+    /// `arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME`.
+    pub fn arn(&self) -> String {
+        format!("arn:aws:cloudtrail:{}:{}:trail/{}", self.region, self.account, self.name)
     }
-    let t = text.trim_end_matches('Z').trim_end_matches("+00:00");
-    let (date, time) = t.split_once('T').unwrap_or((t, "00:00:00"));
-    let d: Vec<&str> = date.split('-').collect();
-    let h: Vec<&str> = time.split(':').collect();
-    let [y, m, day] = d.as_slice() else { return None };
-    let (y, m, day): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, day.parse().ok()?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut secs = 0i64;
-    for (i, part) in h.iter().enumerate().take(3) {
-        let v: i64 = part.parse().ok()?;
-        secs += v * [3600, 60, 1][i];
-    }
-    Some(crate::clock::days_from_civil(y, m, day) * 86_400 + secs)
-}
 
-fn event_time(e: &Value) -> i64 {
-    e["eventTime"].as_str().and_then(parse_time).unwrap_or(0)
-}
-
-/// The value of a lookup attribute in an event (`None` when the event has none).
-fn attribute(e: &Value, key: &str) -> Option<String> {
-    let s = |v: &Value| v.as_str().map(str::to_string);
-    match key {
-        "EventId" => s(&e["eventID"]),
-        "EventName" => s(&e["eventName"]),
-        "ReadOnly" => e["readOnly"].as_bool().map(|b| b.to_string()),
-        "Username" => username(e),
-        "EventSource" => s(&e["eventSource"]),
-        "AccessKeyId" => s(&e["userIdentity"]["accessKeyId"]),
-        // rootsim's events name no resources, so ResourceType and ResourceName match nothing.
-        _ => None,
+    /// Whether it logs now.
+    pub fn is_logging(&self) -> bool {
+        self.logged.last().is_some_and(|(_, end)| end.is_none())
     }
-}
 
-/// `aws cloudtrail lookup-events`: the caller's account's event history, newest first.
-fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
-    let filter = match input.get("LookupAttributes") {
-        None => None,
-        Some(Value::Array(items)) if items.len() == 1 => {
-            let key = items[0].get("AttributeKey").and_then(Value::as_str).unwrap_or("");
-            let value = items[0].get("AttributeValue").and_then(Value::as_str).unwrap_or("");
-            if !LOOKUP_KEYS.contains(&key) {
-                return Err(AwsError::new(
-                    "InvalidLookupAttributesException",
-                    400,
-                    format!("Lookup attribute key {key} is not valid. Valid keys: {}", LOOKUP_KEYS.join(", ")),
-                ));
+    /// Starts (`on`) or stops logging; `next` is the index of the event history's next event
+    /// (the starting or stopping call's own, which logging includes either way). Starting a
+    /// trail that logs, or stopping one that does not, changes nothing.
+    pub fn set_logging(&mut self, on: bool, next: usize, now: i64) {
+        match (on, self.is_logging()) {
+            (true, false) => {
+                self.logged.push((next, None));
+                self.started = Some(now);
             }
-            Some((key.to_string(), value.to_string()))
-        }
-        Some(_) => {
-            return Err(AwsError::new(
-                "InvalidLookupAttributesException",
-                400,
-                "You can specify only one lookup attribute.",
-            ))
-        }
-    };
-    let time = |name: &str| -> AwsResult<Option<i64>> {
-        match opt_str(input, name) {
-            None => Ok(None),
-            Some(t) => parse_time(t).map(Some).ok_or_else(|| {
-                AwsError::new("InvalidTimeRangeException", 400, format!("{name} is not a valid time: {t}"))
-            }),
-        }
-    };
-    let (start, end) = (time("StartTime")?, time("EndTime")?);
-    if let (Some(s), Some(e)) = (start, end) {
-        if s > e {
-            return Err(AwsError::new("InvalidTimeRangeException", 400, "Start time must be before end time."));
+            (false, true) => {
+                if let Some(last) = self.logged.last_mut() {
+                    last.1 = Some(next + 1);
+                }
+                self.stopped = Some(now);
+            }
+            _ => {}
         }
     }
-    let max = opt_i64(input, "MaxResults").unwrap_or(50);
-    if !(1..=50).contains(&max) {
-        return Err(AwsError::new("InvalidMaxResultsException", 400, "MaxResults must be between 1 and 50."));
+}
+
+/// Checks a trail name against CloudTrail's rules: 3 to 128 characters of letters, digits,
+/// `.`, `_` and `-`, starting and ending with a letter or digit, no two of `.`, `_`, `-` in a row.
+pub fn check_trail_name(name: &str) -> AwsResult<()> {
+    let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    let ends = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let adjacent = name.as_bytes().windows(2).any(|w| b"._-".contains(&w[0]) && b"._-".contains(&w[1]));
+    if (3..=128).contains(&name.len())
+        && ok_chars
+        && ends(name.chars().next())
+        && ends(name.chars().last())
+        && !adjacent
+    {
+        return Ok(());
     }
-    call.authorize("cloudtrail:LookupEvents", "*")?;
-    let account = call.caller.account.clone();
-    // The events as they stand before this call is recorded, newest first.
-    let matching: Vec<&Value> = call
-        .world
+    Err(AwsError::new(
+        "InvalidTrailNameException",
+        400,
+        "Trail name must be 3-128 characters long, contain only letters, numbers, periods, underscores and dashes, start and end with a letter or number, and have no adjacent periods, underscores or dashes.",
+    ))
+}
+
+/// The events a trail delivered, oldest first: those recorded while it logged, in the accounts
+/// it covers (an organization trail: every account of the organization now) and its Regions.
+pub fn delivered<'w>(world: &'w World, trail: &Trail) -> Vec<&'w Value> {
+    let accounts: Vec<&str> = match world.organizations.of_account(&trail.account) {
+        Some(o) if trail.organization => o.accounts.keys().map(String::as_str).collect(),
+        _ => vec![trail.account.as_str()],
+    };
+    world
         .cloudtrail
         .events
         .iter()
-        .rev()
-        .filter(|e| e["recipientAccountId"] == json!(account))
-        .filter(|e| start.is_none_or(|s| event_time(e) >= s) && end.is_none_or(|t| event_time(e) <= t))
-        .filter(|e| filter.as_ref().is_none_or(|(k, v)| attribute(e, k).as_deref() == Some(v.as_str())))
-        .collect();
-    // The token is the eventID of the first event of the next page.
-    let skip = match opt_str(input, "NextToken") {
-        None => 0,
-        Some(token) => matching
-            .iter()
-            .position(|e| e["eventID"] == json!(token))
-            .ok_or_else(|| AwsError::new("InvalidNextTokenException", 400, "Invalid NextToken"))?,
-    };
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(skip)
-        .take(max as usize)
-        .map(|e| {
-            let mut out = json!({
-                "EventId": e["eventID"],
-                "EventName": e["eventName"],
-                "ReadOnly": e["readOnly"].as_bool().unwrap_or(false).to_string(),
-            });
-            if let Some(k) = e["userIdentity"]["accessKeyId"].as_str() {
-                out["AccessKeyId"] = json!(k);
-            }
-            out["EventTime"] = json!(crate::clock::format_cli(event_time(e)));
-            out["EventSource"] = e["eventSource"].clone();
-            if let Some(u) = username(e) {
-                out["Username"] = json!(u);
-            }
-            out["Resources"] = json!([]);
-            out["CloudTrailEvent"] = json!(e.to_string());
-            out
-        })
-        .collect();
-    let mut result = json!({ "Events": page });
-    if let Some(next) = matching.get(skip + max as usize) {
-        result["NextToken"] = next["eventID"].clone();
-    }
-    Ok(result)
+        .enumerate()
+        .filter(|(i, _)| trail.logged.iter().any(|(from, to)| *i >= *from && to.is_none_or(|to| *i < to)))
+        .map(|(_, e)| e)
+        .filter(|e| e["recipientAccountId"].as_str().is_some_and(|a| accounts.contains(&a)))
+        .filter(|e| trail.multi_region || e["awsRegion"] == json!(trail.region))
+        .collect()
 }
-
-const LOOKUP_MEMBERS: &[Param] = &[
-    p("AttributeKey", Shape::String, true, "EventId, EventName, ReadOnly, Username, EventSource, AccessKeyId, ..."),
-    p("AttributeValue", Shape::String, true, "the value to match exactly"),
-];
-
-const TRAIL_NAME: Param = p("Name", Shape::String, true, "the trail's name or ARN");
-
-/// CloudTrail's operations (`aws cloudtrail ...`).
-pub const OPERATIONS: &[Operation] = operations!(
-    "cloudtrail",
-    [
-        ("CreateTrail", trails::create_trail, "Creates a trail that delivers the account's (or, from the management account, the organization's) management events to an S3 bucket once it logs.", [
-            p("Name", Shape::String, true, "3-128 letters, digits, . _ -"),
-            p("S3BucketName", Shape::String, true, "an existing bucket"),
-            p("IsOrganizationTrail", Shape::Boolean, false, "log every account of the organization (management account)"),
-            p("IsMultiRegionTrail", Shape::Boolean, false, "log every Region, not only this one"),
-        ]),
-        ("DescribeTrails", trails::describe_trails, "Lists the account's trails and its organization's trail.", [p("TrailNameList", Shape::StringList, false, "only these trails (names or ARNs)")]),
-        ("GetTrailStatus", trails::get_trail_status, "Whether a trail is logging, and since when.", [TRAIL_NAME]),
-        ("StartLogging", trails::start_logging, "Starts delivering events to the trail's bucket (a new trail does not log yet).", [TRAIL_NAME]),
-        ("StopLogging", trails::stop_logging, "Stops delivering events.", [TRAIL_NAME]),
-        ("DeleteTrail", trails::delete_trail, "Deletes a trail of the account; what it delivered stays in the bucket.", [TRAIL_NAME]),
-        ("LookupEvents", lookup_events, "Looks up the account's management events, newest first (90 days of event history).", [
-        p(
-            "LookupAttributes",
-            Shape::StructureList(LOOKUP_MEMBERS),
-            false,
-            "AttributeKey=EventName,AttributeValue=X (one)",
-        ),
-        p("StartTime", Shape::String, false, "only events at or after this time (2026-01-05T09:00:00Z)"),
-        p("EndTime", Shape::String, false, "only events at or before this time"),
-        p("MaxResults", Shape::Integer, false, "1 to 50 events per page (default 50)"),
-        p("NextToken", Shape::String, false, "the NextToken of the previous page"),
-    ]),
-    ]
-);
 
 #[cfg(test)]
 mod tests {

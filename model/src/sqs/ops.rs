@@ -1,111 +1,17 @@
-//! Amazon SQS (`aws sqs`): standard queues, their messages and their queue policies.
-//!
-//! This module owns the SQS state of the world and SQS's own rules: queue names, queue URLs and
-//! ARNs, the attributes a queue has and which of them can be set, and messages that become
-//! invisible for the visibility timeout once received.
-//!
-//! Every call on a queue is authorized by the one policy engine with the queue policy (the
-//! `Policy` attribute) as the resource policy; the queue ARN names its account, so a caller of
-//! another account is evaluated cross-account. A queue policy that denies everyone locks out
-//! IAM administrators and the root user alike, except that the queue owner's root user can still
-//! read and set the queue's attributes, and so repair or remove the policy (task
-//! `sqs-unlock-queue-policy`). AWS lists the task but does not document the mechanism (facts
-//! §1, UNCONFIRMED); rootsim models it like S3's bucket-policy exemption, in the engine.
+//! SQS's operations: each reads its parameters (queue URLs, `--attributes`), authorizes the call
+//! with the queue policy, changes the queues through their typed methods ([`super::state`]) and
+//! renders SQS's response.
 
+use super::state::{check_attributes, non_existent, queue_arn, queue_policy_of, unknown_attribute, valid_queue_name};
+use super::state::{Message, Queue};
 use crate::error::{AwsError, AwsResult};
 use crate::s3::md5_hex;
 use crate::service::{operations, param as p};
 use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
-use crate::world::World;
-use rootsim_policy::{Policy, PolicyKind};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 type Input = Map<String, Value>;
-
-/// One message in a queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Message {
-    /// The message ID (a UUID).
-    pub id: String,
-    /// The body.
-    pub body: String,
-    /// When it was sent.
-    pub sent: i64,
-    /// Until when it stays invisible (delay, or the visibility timeout after a receive).
-    pub visible_at: i64,
-    /// How many times it was received.
-    pub receive_count: u32,
-    /// The receipt handle of the last receive, for `delete-message`.
-    #[serde(default)]
-    pub receipt_handle: Option<String>,
-}
-
-/// One standard queue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Queue {
-    /// The name.
-    pub name: String,
-    /// The owner account's ID.
-    pub account: String,
-    /// The Region.
-    pub region: String,
-    /// When it was created.
-    pub created: i64,
-    /// When its attributes last changed.
-    pub modified: i64,
-    /// The queue policy (`Policy` attribute).
-    #[serde(default)]
-    pub policy: Option<Policy>,
-    /// The settable numeric attributes, by name (`VisibilityTimeout`, `DelaySeconds`, ...).
-    pub attributes: BTreeMap<String, String>,
-    /// Messages, oldest first.
-    #[serde(default)]
-    pub messages: Vec<Message>,
-}
-
-impl Queue {
-    /// `arn:aws:sqs:<region>:<account>:<name>`.
-    pub fn arn(&self) -> String {
-        queue_arn(&self.region, &self.account, &self.name)
-    }
-
-    /// `https://sqs.<region>.amazonaws.com/<account>/<name>`.
-    pub fn url(&self) -> String {
-        format!("https://sqs.{}.amazonaws.com/{}/{}", self.region, self.account, self.name)
-    }
-
-    fn attr(&self, name: &str) -> i64 {
-        self.attributes.get(name).and_then(|v| v.parse().ok()).unwrap_or(0)
-    }
-}
-
-/// The SQS state: queues of every account and Region, by ARN.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Sqs {
-    /// Queues by ARN.
-    pub queues: BTreeMap<String, Queue>,
-}
-
-/// `arn:aws:sqs:<region>:<account>:<name>`.
-pub fn queue_arn(region: &str, account: &str, name: &str) -> String {
-    format!("arn:aws:sqs:{region}:{account}:{name}")
-}
-
-/// Whether `name` is a valid standard queue name: 1 to 80 letters, digits, `-` and `_`.
-pub fn valid_queue_name(name: &str) -> bool {
-    (1..=80).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// The attributes a queue can be given, with their defaults and allowed ranges.
-pub(crate) const SETTABLE: &[(&str, i64, i64, i64)] = &[
-    ("DelaySeconds", 0, 0, 900),
-    ("MaximumMessageSize", 262_144, 1024, 262_144),
-    ("MessageRetentionPeriod", 345_600, 60, 1_209_600),
-    ("ReceiveMessageWaitTimeSeconds", 0, 0, 20),
-    ("VisibilityTimeout", 30, 0, 43_200),
-];
 
 /// Every attribute `get-queue-attributes` knows, in the order SQS returns them.
 const ALL: &[&str] = &[
@@ -123,18 +29,6 @@ const ALL: &[&str] = &[
     "ReceiveMessageWaitTimeSeconds",
     "SqsManagedSseEnabled",
 ];
-
-fn non_existent() -> AwsError {
-    AwsError::new("AWS.SimpleQueueService.NonExistentQueue", 400, "The specified queue does not exist.")
-}
-
-fn invalid_value(name: &str) -> AwsError {
-    AwsError::new("InvalidAttributeValue", 400, format!("Invalid value for the parameter {name}."))
-}
-
-fn unknown_attribute(name: &str) -> AwsError {
-    AwsError::new("InvalidAttributeName", 400, format!("Unknown Attribute {name}."))
-}
 
 /// Splits `Key=Value,Key=Value` at top-level commas only, so that a value may hold a JSON policy.
 fn split_shorthand(text: &str) -> Vec<&str> {
@@ -178,41 +72,6 @@ pub fn parse_attributes(text: &str) -> AwsResult<BTreeMap<String, String>> {
     Ok(out)
 }
 
-/// A checked set of attribute changes: numeric values in range, a valid policy (`None` inside
-/// means "remove the policy": SQS removes it when `Policy` is set to an empty string).
-struct Changes {
-    numbers: BTreeMap<String, String>,
-    policy: Option<Option<Policy>>,
-}
-
-fn check_attributes(attrs: &BTreeMap<String, String>) -> AwsResult<Changes> {
-    let mut changes = Changes { numbers: BTreeMap::new(), policy: None };
-    for (k, v) in attrs {
-        if k == "Policy" {
-            let policy = if v.trim().is_empty() {
-                None
-            } else {
-                Some(Policy::parse(v, PolicyKind::Resource).map_err(|e| {
-                    invalid_value("Policy")
-                        .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
-                })?)
-            };
-            changes.policy = Some(policy);
-            continue;
-        }
-        let Some(&(_, _, min, max)) = SETTABLE.iter().find(|(n, ..)| n == k) else {
-            return Err(unknown_attribute(k));
-        };
-        match v.parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => {
-                changes.numbers.insert(k.clone(), n.to_string());
-            }
-            _ => return Err(invalid_value(k)),
-        }
-    }
-    Ok(changes)
-}
-
 /// Finds the queue a URL names: `https://sqs.<region>.amazonaws.com/<account>/<name>` (the
 /// legacy `queue.amazonaws.com` hosts name no Region: the call's Region is used).
 fn find(call: &Call, url: &str) -> AwsResult<String> {
@@ -232,14 +91,6 @@ fn find(call: &Call, url: &str) -> AwsResult<String> {
     } else {
         Err(non_existent())
     }
-}
-
-/// A queue's owner account and its queue policy, named as decisions name it (`on queue NAME`):
-/// what a request on the queue is decided with. `None` when there is no queue with this ARN.
-/// Queue operations and [`World::decide`] both use it.
-pub fn queue_policy_of(world: &World, arn: &str) -> Option<(String, Option<(String, Policy)>)> {
-    let q = world.sqs.queues.get(arn)?;
-    Some((q.account.clone(), q.policy.clone().map(|p| (format!("on queue {}", q.name), p))))
 }
 
 /// Authorizes `action` on a queue with its queue policy.
@@ -272,12 +123,7 @@ fn create_queue(call: &mut Call, input: &Input) -> AwsResult<Value> {
     call.authorize("sqs:CreateQueue", &arn)?;
     if let Some(q) = call.world.sqs.queues.get(&arn) {
         // Creating an existing queue is idempotent, unless the attributes differ.
-        let differs = changes.numbers.iter().find(|(k, v)| q.attributes.get(*k) != Some(*v)).map(|(k, _)| k.as_str());
-        let policy_differs = changes
-            .policy
-            .as_ref()
-            .is_some_and(|p| p.as_ref().map(Policy::text) != q.policy.as_ref().map(Policy::text));
-        if let Some(attr) = differs.or(policy_differs.then_some("Policy")) {
+        if let Some(attr) = q.differing_attribute(&changes) {
             return Err(AwsError::new(
                 "QueueAlreadyExists",
                 400,
@@ -286,22 +132,9 @@ fn create_queue(call: &mut Call, input: &Input) -> AwsResult<Value> {
         }
         return Ok(json!({ "QueueUrl": q.url() }));
     }
-    let mut attributes: BTreeMap<String, String> =
-        SETTABLE.iter().map(|(n, default, ..)| (n.to_string(), default.to_string())).collect();
-    attributes.extend(changes.numbers);
-    let now = call.now();
-    let queue = Queue {
-        name: name.to_string(),
-        account,
-        region: call.region.clone(),
-        created: now,
-        modified: now,
-        policy: changes.policy.flatten(),
-        attributes,
-        messages: Vec::new(),
-    };
+    let queue = Queue::new(name, &account, &call.region, call.now(), changes);
     let url = queue.url();
-    call.world.sqs.queues.insert(arn, queue);
+    call.world.sqs.insert_queue(queue);
     Ok(json!({ "QueueUrl": url }))
 }
 
@@ -335,7 +168,7 @@ fn get_queue_url(call: &mut Call, input: &Input) -> AwsResult<Value> {
 fn delete_queue(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = find(call, req_str(input, "QueueUrl")?)?;
     authorize_queue(call, "sqs:DeleteQueue", &arn)?;
-    call.world.sqs.queues.remove(&arn);
+    call.world.sqs.delete_queue(&arn);
     Ok(Value::Null)
 }
 
@@ -376,7 +209,7 @@ fn send_message(call: &mut Call, input: &Input) -> AwsResult<Value> {
         receive_count: 0,
         receipt_handle: None,
     };
-    call.world.sqs.queues.get_mut(&arn).expect("found above").messages.push(message);
+    call.world.sqs.queue_mut(&arn)?.messages.push(message);
     Ok(json!({ "MD5OfMessageBody": md5, "MessageId": id }))
 }
 
@@ -394,21 +227,11 @@ fn receive_message(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let now = call.now();
     let timeout =
         opt_i64(input, "VisibilityTimeout").unwrap_or_else(|| call.world.sqs.queues[&arn].attr("VisibilityTimeout"));
-    let visible: Vec<usize> = call.world.sqs.queues[&arn]
-        .messages
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.visible_at <= now)
-        .map(|(i, _)| i)
-        .take(max as usize)
-        .collect();
+    let visible = call.world.sqs.queues[&arn].visible(now, max as usize);
     let mut out = Vec::new();
     for i in visible {
         let handle = call.world.rng.base32(64);
-        let m = &mut call.world.sqs.queues.get_mut(&arn).expect("found above").messages[i];
-        m.visible_at = now + timeout;
-        m.receive_count += 1;
-        m.receipt_handle = Some(handle.clone());
+        let m = call.world.sqs.queue_mut(&arn)?.receive(i, now + timeout, handle.clone());
         out.push(json!({ "MessageId": m.id, "ReceiptHandle": handle, "MD5OfBody": md5_hex(m.body.as_bytes()), "Body": m.body }));
     }
     // An empty receive returns no Messages, and the CLI prints nothing.
@@ -419,16 +242,7 @@ fn delete_message(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = find(call, req_str(input, "QueueUrl")?)?;
     let handle = req_str(input, "ReceiptHandle")?;
     authorize_queue(call, "sqs:DeleteMessage", &arn)?;
-    let q = call.world.sqs.queues.get_mut(&arn).expect("found above");
-    let before = q.messages.len();
-    q.messages.retain(|m| m.receipt_handle.as_deref() != Some(handle));
-    if q.messages.len() == before {
-        return Err(AwsError::new(
-            "ReceiptHandleIsInvalid",
-            400,
-            format!("The input receipt handle \"{handle}\" is not a valid receipt handle."),
-        ));
-    }
+    call.world.sqs.queue_mut(&arn)?.delete_message(handle)?;
     Ok(Value::Null)
 }
 
@@ -475,12 +289,7 @@ fn set_queue_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
     authorize_queue(call, "sqs:SetQueueAttributes", &arn)?;
     let changes = check_attributes(&attrs)?;
     let now = call.now();
-    let q = call.world.sqs.queues.get_mut(&arn).expect("found above");
-    q.attributes.extend(changes.numbers);
-    if let Some(p) = changes.policy {
-        q.policy = p;
-    }
-    q.modified = now;
+    call.world.sqs.queue_mut(&arn)?.apply(changes, now);
     Ok(Value::Null)
 }
 

@@ -1,72 +1,14 @@
-//! Amazon SNS (`aws sns`): topics and email subscriptions, as far as alerting needs them.
-//!
-//! This module owns topics, their subscriptions and the rule that an email subscription
-//! receives nothing until its owner follows the confirmation link (the token arrives in the
-//! endpoint's mailbox, [`crate::mail`]). `publish`, and EventBridge rules whose target is a
-//! topic, send the message to every confirmed subscriber's mailbox.
-//!
-//! Topic policies are not modelled: a topic accepts `publish` from callers its account's
-//! policies allow, and EventBridge rules of the same account may always publish to it (AWS
-//! requires the topic policy to allow `events.amazonaws.com`; see docs/rules.md MON-SNS-TOPIC-POLICY).
+//! SNS's operations: each reads its parameters, authorizes the call, changes the topics through
+//! their typed methods ([`super::state`]) and renders SNS's response.
 
+use super::state::{valid_topic_name, Subscription, Topic, SENDER};
 use crate::error::{AwsError, AwsResult};
 use crate::mail::Email;
 use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
-use crate::world::World;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 type Input = Map<String, Value>;
-
-/// The sender of every SNS email.
-pub const SENDER: &str = "no-reply@sns.amazonaws.com";
-
-/// One subscription of a topic.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Subscription {
-    /// The subscription ARN (known from the start; shown only once confirmed).
-    pub arn: String,
-    /// `email`.
-    pub protocol: String,
-    /// The email address.
-    pub endpoint: String,
-    /// The account that subscribed.
-    pub owner: String,
-    /// Whether the endpoint's owner confirmed it.
-    pub confirmed: bool,
-    /// The token the confirmation link carries.
-    pub token: String,
-}
-
-/// One topic.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Topic {
-    /// The topic name.
-    pub name: String,
-    /// The owner account.
-    pub account: String,
-    /// The Region.
-    pub region: String,
-    /// Subscriptions, oldest first.
-    #[serde(default)]
-    pub subscriptions: Vec<Subscription>,
-}
-
-impl Topic {
-    /// `arn:aws:sns:<region>:<account>:<name>`.
-    pub fn arn(&self) -> String {
-        format!("arn:aws:sns:{}:{}:{}", self.region, self.account, self.name)
-    }
-}
-
-/// The SNS state: topics by ARN.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sns {
-    /// Topics by ARN.
-    pub topics: BTreeMap<String, Topic>,
-}
 
 fn invalid(what: &str) -> AwsError {
     AwsError::new("InvalidParameter", 400, format!("Invalid parameter: {what}"))
@@ -92,7 +34,7 @@ fn uuid(call: &mut Call) -> String {
 
 fn create_topic(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = req_str(input, "Name")?;
-    if !(1..=256).contains(&name.len()) || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !valid_topic_name(name) {
         return Err(invalid("Topic Name"));
     }
     let topic = Topic {
@@ -101,10 +43,9 @@ fn create_topic(call: &mut Call, input: &Input) -> AwsResult<Value> {
         region: call.region.clone(),
         subscriptions: Vec::new(),
     };
-    let arn = topic.arn();
-    call.authorize("sns:CreateTopic", &arn)?;
+    call.authorize("sns:CreateTopic", &topic.arn())?;
     // Creating an existing topic returns it unchanged, as SNS does.
-    call.world.sns.topics.entry(arn.clone()).or_insert(topic);
+    let arn = call.world.sns.create_topic(topic);
     Ok(json!({ "TopicArn": arn }))
 }
 
@@ -126,7 +67,7 @@ fn delete_topic(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = req_str(input, "TopicArn")?;
     call.authorize("sns:DeleteTopic", arn)?;
     // SNS answers the deletion of a missing topic with success.
-    call.world.sns.topics.remove(arn);
+    call.world.sns.delete_topic(arn);
     Ok(Value::Null)
 }
 
@@ -159,7 +100,7 @@ fn subscribe(call: &mut Call, input: &Input) -> AwsResult<Value> {
         confirmed: false,
         token: token.clone(),
     };
-    call.world.sns.topics.get_mut(&arn).expect("found above").subscriptions.push(sub);
+    call.world.sns.subscribe(&arn, sub);
     let now = call.now();
     call.world.mail.send(
         endpoint,
@@ -181,11 +122,7 @@ fn confirm_subscription(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let token = req_str(input, "Token")?;
     call.authorize("sns:ConfirmSubscription", &arn)?;
     find(call, &arn)?;
-    let topic = call.world.sns.topics.get_mut(&arn).expect("found above");
-    let Some(sub) = topic.subscriptions.iter_mut().find(|s| s.token == token) else {
-        return Err(invalid("Token"));
-    };
-    sub.confirmed = true;
+    let sub = call.world.sns.confirm(&arn, token).ok_or_else(|| invalid("Token"))?;
     Ok(json!({ "SubscriptionArn": sub.arn }))
 }
 
@@ -235,32 +172,6 @@ fn publish(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let account = call.caller.account.clone();
     call.world.sns_deliver(&arn, &account, subject.as_deref(), &message);
     Ok(json!({ "MessageId": id }))
-}
-
-impl World {
-    /// Sends `message` from the topic `arn` to its confirmed email subscribers, if the topic
-    /// exists and belongs to `account` (EventBridge and the topic must share an account in
-    /// rootsim). Returns the addresses reached.
-    pub fn sns_deliver(&mut self, arn: &str, account: &str, subject: Option<&str>, message: &str) -> Vec<String> {
-        let Some(topic) = self.sns.topics.get(arn).filter(|t| t.account == account) else { return Vec::new() };
-        let to: Vec<String> = topic.subscriptions.iter().filter(|s| s.confirmed).map(|s| s.endpoint.clone()).collect();
-        // SNS's default subject for email.
-        let subject = subject.unwrap_or("AWS Notification Message").to_string();
-        let now = self.clock.now();
-        for address in &to {
-            self.mail.send(
-                address,
-                Email {
-                    time: now,
-                    from: SENDER.into(),
-                    subject: subject.clone(),
-                    body: message.to_string(),
-                    code: None,
-                },
-            );
-        }
-        to
-    }
 }
 
 const TOPIC: Param = p("TopicArn", Shape::String, true, "the topic's ARN");

@@ -1,100 +1,14 @@
-//! Amazon EventBridge (`aws events`): rules on each account's default event bus, their targets,
-//! and the delivery of CloudTrail events to them.
-//!
-//! This module owns the rules of every account and Region, the pattern language
-//! ([`pattern`]), and the log of alerts that fired (rule, event, target, recipients), which the
-//! sandbox's `alerts` command reads. CloudTrail hands every recorded event to
-//! [`World::route_event`]; it reaches the rules of the account and Region where it was recorded,
-//! wrapped in EventBridge's envelope. Read-only management events (`readOnly: true`) reach only
-//! rules whose state is `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`, as AWS delivers them.
-//! Targets are SNS topics ([`crate::sns`]): a match publishes the event's JSON to the topic.
+//! EventBridge's operations: each reads its parameters, authorizes the call, changes the rules
+//! through their typed methods ([`super::state`]) and renders EventBridge's response.
 
-pub mod pattern;
-
+use super::pattern::Pattern;
+use super::state::{rule_arn, Rule, Target, STATES};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
-use crate::world::World;
-use pattern::Pattern;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 type Input = Map<String, Value>;
-
-/// The three rule states.
-const STATES: &[&str] = &["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"];
-
-/// One target of a rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Target {
-    /// The target's ID within the rule.
-    pub id: String,
-    /// The target's ARN (an SNS topic).
-    pub arn: String,
-}
-
-/// One rule on an account's default event bus.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rule {
-    /// The rule's name.
-    pub name: String,
-    /// The owner account.
-    pub account: String,
-    /// The Region.
-    pub region: String,
-    /// The event pattern as given (validated when put).
-    pub pattern: String,
-    /// `ENABLED`, `DISABLED` or `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`.
-    pub state: String,
-    /// The description, if any.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Targets in the order they were put.
-    #[serde(default)]
-    pub targets: Vec<Target>,
-}
-
-impl Rule {
-    /// `arn:aws:events:<region>:<account>:rule/<name>`.
-    pub fn arn(&self) -> String {
-        rule_arn(&self.region, &self.account, &self.name)
-    }
-}
-
-/// An alert: a rule matched an event and its target was invoked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Alert {
-    /// The rule's ARN.
-    pub rule: String,
-    /// The CloudTrail event's `eventID`.
-    pub event_id: String,
-    /// The CloudTrail event's `eventName`.
-    pub event_name: String,
-    /// Who acted: `userIdentity.type` and ARN.
-    pub who: String,
-    /// When the event happened (epoch seconds).
-    pub time: i64,
-    /// The target's ARN.
-    pub target: String,
-    /// The email addresses that received it (confirmed subscribers of the topic).
-    pub delivered_to: Vec<String>,
-}
-
-/// The EventBridge state of the world.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Events {
-    /// Rules by ARN.
-    pub rules: BTreeMap<String, Rule>,
-    /// Every alert that fired, oldest first.
-    #[serde(default)]
-    pub fired: Vec<Alert>,
-}
-
-/// `arn:aws:events:<region>:<account>:rule/<name>`.
-pub fn rule_arn(region: &str, account: &str, name: &str) -> String {
-    format!("arn:aws:events:{region}:{account}:rule/{name}")
-}
 
 fn not_found(name: &str) -> AwsError {
     AwsError::new("ResourceNotFoundException", 400, format!("Rule {name} does not exist on EventBus default."))
@@ -159,7 +73,7 @@ fn put_rule(call: &mut Call, input: &Input) -> AwsResult<Value> {
             .or(existing.as_ref().and_then(|r| r.description.clone())),
         targets: existing.map(|r| r.targets).unwrap_or_default(),
     };
-    call.world.events.rules.insert(arn.clone(), rule);
+    let arn = call.world.events.put_rule(rule);
     Ok(json!({ "RuleArn": arn }))
 }
 
@@ -203,12 +117,7 @@ fn delete_rule(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = rule_arn(&call.region, &call.caller.account, name);
     call.authorize("events:DeleteRule", &arn)?;
     // AWS answers a missing rule's deletion with success.
-    if let Some(rule) = call.world.events.rules.get(&arn) {
-        if !rule.targets.is_empty() {
-            return Err(AwsError::new("ValidationException", 400, "Rule can't be deleted since it has targets."));
-        }
-        call.world.events.rules.remove(&arn);
-    }
+    call.world.events.delete_rule(&arn)?;
     Ok(Value::Null)
 }
 
@@ -236,13 +145,7 @@ fn put_targets(call: &mut Call, input: &Input) -> AwsResult<Value> {
         }
         targets.push(Target { id: id.to_string(), arn: target.to_string() });
     }
-    let rule = call.world.events.rules.get_mut(&arn).expect("found above");
-    for t in targets {
-        match rule.targets.iter_mut().find(|x| x.id == t.id) {
-            Some(x) => *x = t,
-            None => rule.targets.push(t),
-        }
-    }
+    call.world.events.rule_mut(&arn).expect("found above").put_targets(targets);
     Ok(json!({ "FailedEntryCount": 0, "FailedEntries": [] }))
 }
 
@@ -255,8 +158,7 @@ fn remove_targets(call: &mut Call, input: &Input) -> AwsResult<Value> {
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
         _ => Vec::new(),
     };
-    let rule = call.world.events.rules.get_mut(&arn).expect("found above");
-    rule.targets.retain(|t| !ids.contains(&t.id));
+    call.world.events.rule_mut(&arn).expect("found above").remove_targets(&ids);
     Ok(json!({ "FailedEntryCount": 0, "FailedEntries": [] }))
 }
 
@@ -281,69 +183,6 @@ fn test_event_pattern(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     call.authorize("events:TestEventPattern", "*")?;
     Ok(json!({ "Result": pattern.matches(&event) }))
-}
-
-/// EventBridge's envelope around a CloudTrail event, as it reaches rules.
-pub fn envelope(ct: &Value, id: &str) -> Value {
-    let sign_in = ct["eventType"] == "AwsConsoleSignIn";
-    let service = ct["eventSource"].as_str().unwrap_or("").trim_end_matches(".amazonaws.com");
-    json!({
-        "version": "0",
-        "id": id,
-        "detail-type": if sign_in { "AWS Console Sign In via CloudTrail" } else { "AWS API Call via CloudTrail" },
-        "source": format!("aws.{service}"),
-        "account": ct["recipientAccountId"],
-        "time": ct["eventTime"],
-        "region": ct["awsRegion"],
-        "resources": [],
-        "detail": ct,
-    })
-}
-
-impl World {
-    /// Hands the CloudTrail event at `index` of the history to the rules of the account and
-    /// Region where it was recorded; every match publishes to the rule's SNS targets and is
-    /// logged as an alert.
-    pub fn route_event(&mut self, index: usize) {
-        let Some(ct) = self.cloudtrail.events.get(index) else { return };
-        let account = ct["recipientAccountId"].as_str().unwrap_or("").to_string();
-        let region = ct["awsRegion"].as_str().unwrap_or("").to_string();
-        let read_only = ct["readOnly"] == json!(true);
-        let id = crate::cloudtrail::derived_uuid(self.seed, index as u64, 3);
-        let event = envelope(ct, &id);
-        let matched: Vec<Rule> = self
-            .events
-            .rules
-            .values()
-            .filter(|r| r.account == account && r.region == region)
-            .filter(|r| match r.state.as_str() {
-                "ENABLED" => !read_only,
-                "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" => true,
-                _ => false,
-            })
-            .filter(|r| Pattern::parse(&r.pattern).is_ok_and(|p| p.matches(&event)))
-            .cloned()
-            .collect();
-        let identity = &event["detail"]["userIdentity"];
-        let who = format!("{} {}", identity["type"].as_str().unwrap_or("?"), identity["arn"].as_str().unwrap_or(""));
-        let event_name = event["detail"]["eventName"].as_str().unwrap_or("").to_string();
-        let event_id = event["detail"]["eventID"].as_str().unwrap_or("").to_string();
-        let text = crate::command::to_cli_json(&event);
-        for rule in matched {
-            for target in &rule.targets {
-                let delivered_to = self.sns_deliver(&target.arn, &account, None, &text);
-                self.events.fired.push(Alert {
-                    rule: rule.arn(),
-                    event_id: event_id.clone(),
-                    event_name: event_name.clone(),
-                    who: who.clone(),
-                    time: self.clock.now(),
-                    target: target.arn.clone(),
-                    delivered_to,
-                });
-            }
-        }
-    }
 }
 
 const NAME: Param = p("Name", Shape::String, true, "the rule's name");

@@ -1,4 +1,5 @@
-//! Trails: which events CloudTrail delivers to an S3 bucket, and the organization trail.
+//! The trails' operations: which events CloudTrail delivers to an S3 bucket, and the organization
+//! trail (the trails themselves and their delivery are in [`crate::cloudtrail::state`]).
 //!
 //! A trail logs the management events of its account (an organization trail: of every account
 //! of the organization) from `start-logging` until `stop-logging`; events from before it logged
@@ -8,85 +9,27 @@
 //! which stands for reading the log files in the bucket: it is authorized as `s3:GetObject` on
 //! the bucket, bucket policy included. `lookup-events` stays per account, as AWS's event history.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::cloudtrail::state::{check_trail_name, Trail, MAX_TRAILS};
 use crate::error::{AwsError, AwsResult};
 use crate::organizations::FeatureSet;
 use crate::service::{opt_bool, req_str, Call};
-use crate::world::World;
 
-/// CloudTrail's quota of trails per account and Region.
-const MAX_TRAILS: usize = 5;
-
-/// One trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Trail {
-    /// Its name.
-    pub name: String,
-    /// The account that owns it.
-    pub account: String,
-    /// Its home Region.
-    pub region: String,
-    /// The bucket it delivers to.
-    pub bucket: String,
-    /// Whether it logs every account of the organization.
-    pub organization: bool,
-    /// Whether it logs every Region (otherwise only its home Region, global services included).
-    pub multi_region: bool,
-    /// The stretches of the event history (indexes, end exclusive) it logged.
-    pub logged: Vec<(usize, Option<usize>)>,
-    /// When logging last started and stopped.
-    pub started: Option<i64>,
-    /// See `started`.
-    pub stopped: Option<i64>,
-}
-
-impl Trail {
-    /// `arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME`.
-    pub fn arn(&self) -> String {
-        format!("arn:aws:cloudtrail:{}:{}:trail/{}", self.region, self.account, self.name)
-    }
-
-    fn is_logging(&self) -> bool {
-        self.logged.last().is_some_and(|(_, end)| end.is_none())
-    }
-
-    fn json(&self) -> Value {
-        json!({
-            "Name": self.name,
-            "S3BucketName": self.bucket,
-            "IncludeGlobalServiceEvents": true,
-            "IsMultiRegionTrail": self.multi_region,
-            "HomeRegion": self.region,
-            "TrailARN": self.arn(),
-            "LogFileValidationEnabled": false,
-            "HasCustomEventSelectors": false,
-            "HasInsightSelectors": false,
-            "IsOrganizationTrail": self.organization,
-        })
-    }
-}
-
-/// Checks a trail name against CloudTrail's rules: 3 to 128 characters of letters, digits,
-/// `.`, `_` and `-`, starting and ending with a letter or digit, no two of `.`, `_`, `-` in a row.
-fn check_trail_name(name: &str) -> AwsResult<()> {
-    let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-    let ends = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    let adjacent = name.as_bytes().windows(2).any(|w| b"._-".contains(&w[0]) && b"._-".contains(&w[1]));
-    if (3..=128).contains(&name.len())
-        && ok_chars
-        && ends(name.chars().next())
-        && ends(name.chars().last())
-        && !adjacent
-    {
-        return Ok(());
-    }
-    Err(AwsError::new(
-        "InvalidTrailNameException",
-        400,
-        "Trail name must be 3-128 characters long, contain only letters, numbers, periods, underscores and dashes, start and end with a letter or number, and have no adjacent periods, underscores or dashes.",
-    ))
+/// A trail as `describe-trails` and `create-trail` show it.
+fn trail_json(t: &Trail) -> Value {
+    json!({
+        "Name": t.name,
+        "S3BucketName": t.bucket,
+        "IncludeGlobalServiceEvents": true,
+        "IsMultiRegionTrail": t.multi_region,
+        "HomeRegion": t.region,
+        "TrailARN": t.arn(),
+        "LogFileValidationEnabled": false,
+        "HasCustomEventSelectors": false,
+        "HasInsightSelectors": false,
+        "IsOrganizationTrail": t.organization,
+    })
 }
 
 fn not_found(call: &Call, name: &str) -> AwsError {
@@ -200,13 +143,13 @@ pub(super) fn create_trail(call: &mut Call, input: &Map<String, Value>) -> AwsRe
     if organization {
         check_organization_trail(call)?;
     }
-    let mut out = trail.json();
+    let mut out = trail_json(&trail);
     if let Value::Object(m) = &mut out {
         for k in ["HomeRegion", "HasCustomEventSelectors", "HasInsightSelectors"] {
             m.remove(k);
         }
     }
-    call.world.cloudtrail.trails.push(trail);
+    call.world.cloudtrail.add_trail(trail);
     Ok(out)
 }
 
@@ -226,7 +169,7 @@ pub(super) fn describe_trails(call: &mut Call, input: &Map<String, Value>) -> Aw
         .iter()
         .filter(|t| t.account == account || (t.organization && org.as_deref() == Some(t.account.as_str())))
         .filter(|t| names.is_empty() || names.iter().any(|n| *n == t.name || *n == t.arn()))
-        .map(Trail::json)
+        .map(trail_json)
         .collect();
     Ok(json!({ "trailList": list }))
 }
@@ -255,20 +198,7 @@ fn set_logging(call: &mut Call, input: &Map<String, Value>, on: bool) -> AwsResu
     // This call's own event is the next one recorded: logging includes it either way.
     let next = call.world.cloudtrail.events.len();
     let now = call.now();
-    let t = &mut call.world.cloudtrail.trails[i];
-    match (on, t.is_logging()) {
-        (true, false) => {
-            t.logged.push((next, None));
-            t.started = Some(now);
-        }
-        (false, true) => {
-            if let Some(last) = t.logged.last_mut() {
-                last.1 = Some(next + 1);
-            }
-            t.stopped = Some(now);
-        }
-        _ => {}
-    }
+    call.world.cloudtrail.trails[i].set_logging(on, next, now);
     Ok(Value::Null)
 }
 
@@ -285,25 +215,6 @@ pub(super) fn delete_trail(call: &mut Call, input: &Map<String, Value>) -> AwsRe
     let i = own_trail(call, input)?;
     let arn = call.world.cloudtrail.trails[i].arn();
     call.authorize("cloudtrail:DeleteTrail", &arn)?;
-    call.world.cloudtrail.trails.remove(i);
+    call.world.cloudtrail.delete_trail(i);
     Ok(Value::Null)
-}
-
-/// The events a trail delivered, oldest first: those recorded while it logged, in the accounts
-/// it covers (an organization trail: every account of the organization now) and its Regions.
-pub fn delivered<'w>(world: &'w World, trail: &Trail) -> Vec<&'w Value> {
-    let accounts: Vec<&str> = match world.organizations.of_account(&trail.account) {
-        Some(o) if trail.organization => o.accounts.keys().map(String::as_str).collect(),
-        _ => vec![trail.account.as_str()],
-    };
-    world
-        .cloudtrail
-        .events
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| trail.logged.iter().any(|(from, to)| *i >= *from && to.is_none_or(|to| *i < to)))
-        .map(|(_, e)| e)
-        .filter(|e| e["recipientAccountId"].as_str().is_some_and(|a| accounts.contains(&a)))
-        .filter(|e| trail.multi_region || e["awsRegion"] == json!(trail.region))
-        .collect()
 }

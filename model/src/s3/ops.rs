@@ -1,126 +1,20 @@
-//! Amazon S3 (`aws s3api`): buckets, bucket policies, objects, versioning and MFA Delete.
-//!
-//! This module owns the S3 state of the world and the rules that are S3's own:
-//!
-//! * Bucket names are global: one name, one bucket, across every account (`BucketAlreadyExists`
-//!   for someone else's, `BucketAlreadyOwnedByYou` for one's own), and they follow S3's naming
-//!   rules (`InvalidBucketName`).
-//! * Every call is authorized by the one policy engine with the bucket policy as the resource
-//!   policy. A bucket ARN (`arn:aws:s3:::bucket`) names no account, so the owner is passed along
-//!   ([`Call::authorize_owned`]): a caller of another account is evaluated cross-account.
-//! * A bucket policy that denies everyone locks out IAM administrators and, for object access,
-//!   even the root user. The owner account's root user can still read, replace and delete the
-//!   policy: that exemption lives in the engine (facts §5.4), so only SCPs and RCPs can stop it.
-//! * MFA Delete: only the bucket owner's root user, with long-term credentials and a current
-//!   code of one of its MFA devices in `--mfa "SERIAL CODE"`, can turn it on or off, and once on,
-//!   every change of the versioning state needs that code (facts §1, task `s3-mfa-delete`).
-//!
-//! Objects hold a short text body: there are no files to upload or download, and `get-object`
-//! prints the metadata the CLI prints without writing the body anywhere.
+//! S3's operations: each reads its parameters, authorizes the call with the bucket policy, changes
+//! the buckets through their typed methods ([`super::state`]) and renders S3's response.
 
+use super::state::{bucket_arn, bucket_policy_of, md5_hex, object_arn, parse_bucket_policy, valid_bucket_name};
+use super::state::{Bucket, Object};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
 use crate::world::World;
-use rootsim_policy::{Policy, PolicyKind};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 type Input = Map<String, Value>;
-
-/// One object: a short text body and its metadata.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Object {
-    /// The content (text: rootsim keeps no binary data).
-    pub body: String,
-    /// The MD5 of the body in hex, which is the ETag of a single-part upload.
-    pub etag: String,
-    /// When it was written.
-    pub modified: i64,
-    /// Its version ID when the bucket's versioning was enabled at the time.
-    #[serde(default)]
-    pub version_id: Option<String>,
-}
-
-/// One bucket.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Bucket {
-    /// The globally unique name.
-    pub name: String,
-    /// The owner account's ID.
-    pub owner: String,
-    /// The Region it lives in.
-    pub region: String,
-    /// When it was created.
-    pub created: i64,
-    /// The bucket policy.
-    #[serde(default)]
-    pub policy: Option<Policy>,
-    /// `Enabled` or `Suspended`; `None` while versioning was never configured.
-    #[serde(default)]
-    pub versioning: Option<String>,
-    /// `Enabled` or `Disabled`; `None` while MFA Delete was never configured.
-    #[serde(default)]
-    pub mfa_delete: Option<String>,
-    /// Objects by key (the latest version only).
-    #[serde(default)]
-    pub objects: BTreeMap<String, Object>,
-}
-
-impl Bucket {
-    /// `arn:aws:s3:::<name>`.
-    pub fn arn(&self) -> String {
-        bucket_arn(&self.name)
-    }
-}
-
-/// The S3 state: every bucket of every account, by name (the namespace is global).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct S3 {
-    /// Buckets by name.
-    pub buckets: BTreeMap<String, Bucket>,
-}
-
-/// `arn:aws:s3:::<bucket>`: bucket ARNs name neither a Region nor an account.
-pub fn bucket_arn(bucket: &str) -> String {
-    format!("arn:aws:s3:::{bucket}")
-}
-
-/// `arn:aws:s3:::<bucket>/<key>`.
-pub fn object_arn(bucket: &str, key: &str) -> String {
-    format!("arn:aws:s3:::{bucket}/{key}")
-}
-
-/// Whether `name` follows S3's rules for general purpose buckets: 3 to 63 lower-case letters,
-/// digits, dots and hyphens, starting and ending with a letter or digit, no `..`, not an IPv4
-/// address, and none of the prefixes and suffixes S3 reserves.
-pub fn valid_bucket_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    let charset = b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-');
-    let edges = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    let ipv4 = name.split('.').count() == 4 && name.split('.').all(|p| !p.is_empty() && p.parse::<u8>().is_ok());
-    let reserved_prefix = ["xn--", "sthree-", "amzn-s3-demo-"].iter().any(|p| name.starts_with(p));
-    let reserved_suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].iter().any(|s| name.ends_with(s));
-    (3..=63).contains(&b.len())
-        && charset
-        && edges(b.first())
-        && edges(b.last())
-        && !name.contains("..")
-        && !ipv4
-        && !reserved_prefix
-        && !reserved_suffix
-}
 
 fn no_such_bucket() -> AwsError {
     AwsError::new("NoSuchBucket", 404, "The specified bucket does not exist")
 }
 
-fn malformed_policy(message: &str) -> AwsError {
-    AwsError::new("MalformedPolicy", 400, message)
-}
-
-const JSON_FIRST_BYTE: &str = "Policies must be valid JSON and the first byte must be '{'";
 const MFA_REQUIRED: &str = "Mfa Authentication must be used for this request";
 
 /// S3's wording of a denial. S3 quotes the resource ARN, and gives the extra context (who, which
@@ -144,14 +38,6 @@ fn s3_denial(world: &World, caller_account: &str, owner: &str, e: AwsError) -> A
     let end = e.message[start..].find(' ').map_or(e.message.len(), |j| start + j);
     let message = format!("{}\"{}\"{}", &e.message[..start], &e.message[start..end], &e.message[end..]);
     AwsError { message, ..e }
-}
-
-/// A bucket's owner account and its bucket policy, named as decisions name it (`on bucket NAME`):
-/// what a request on the bucket or its objects is decided with. `None` when there is no such
-/// bucket. Bucket operations and [`World::decide`] both use it.
-pub fn bucket_policy_of(world: &World, bucket: &str) -> Option<(String, Option<(String, Policy)>)> {
-    let b = world.s3.buckets.get(bucket)?;
-    Some((b.owner.clone(), b.policy.clone().map(|p| (format!("on bucket {bucket}"), p))))
 }
 
 /// Authorizes `action` on `resource` (the bucket or one of its objects) with the bucket policy.
@@ -226,17 +112,8 @@ fn create_bucket(call: &mut Call, input: &Input) -> AwsResult<Value> {
             "Your previous request to create the named bucket succeeded and you already own it.",
         ));
     }
-    let bucket = Bucket {
-        name: name.to_string(),
-        owner: account,
-        region,
-        created: call.now(),
-        policy: None,
-        versioning: None,
-        mfa_delete: None,
-        objects: BTreeMap::new(),
-    };
-    call.world.s3.buckets.insert(name.to_string(), bucket);
+    let bucket = Bucket::new(name, &account, &region, call.now());
+    call.world.s3.insert_bucket(bucket);
     Ok(json!({ "Location": location }))
 }
 
@@ -258,85 +135,8 @@ fn list_buckets(call: &mut Call, _input: &Input) -> AwsResult<Value> {
 fn delete_bucket(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     authorize_bucket(call, "s3:DeleteBucket", name, &bucket_arn(name))?;
-    if !call.world.s3.buckets[name].objects.is_empty() {
-        return Err(AwsError::new("BucketNotEmpty", 409, "The bucket you tried to delete is not empty"));
-    }
-    call.world.s3.buckets.remove(name);
+    call.world.s3.delete_bucket(name)?;
     Ok(Value::Null)
-}
-
-/// The strings of a policy element that is a string or a list of strings.
-fn strings(v: Option<&Value>) -> Vec<&str> {
-    match v {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Parses a bucket policy as S3 checks it: valid JSON starting with `{`, a valid resource-based
-/// policy, S3 actions only, resources of this bucket only, and principals that exist.
-pub fn parse_bucket_policy(world: &World, bucket: &str, text: &str) -> AwsResult<Policy> {
-    if !text.trim_start().starts_with('{') || serde_json::from_str::<Value>(text).is_err() {
-        return Err(malformed_policy(JSON_FIRST_BYTE));
-    }
-    let policy = Policy::parse(text, PolicyKind::Resource).map_err(|e| {
-        malformed_policy("Invalid policy syntax.")
-            .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
-    })?;
-    let doc = policy.to_json();
-    let statements = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(one) => vec![one],
-        None => Vec::new(),
-    };
-    for st in statements {
-        let actions = [strings(st.get("Action")), strings(st.get("NotAction"))].concat();
-        if actions.iter().any(|a| *a != "*" && !a.to_ascii_lowercase().starts_with("s3:")) {
-            return Err(malformed_policy("Policy has invalid action"));
-        }
-        let resources = [strings(st.get("Resource")), strings(st.get("NotResource"))].concat();
-        let ours = |r: &&str| {
-            r.strip_prefix("arn:aws:s3:::").is_some_and(|rest| {
-                let b = rest.split('/').next().unwrap_or("");
-                b == bucket || b.contains(['*', '?'])
-            })
-        };
-        if resources.iter().any(|r| !ours(r)) {
-            return Err(malformed_policy("Policy has invalid resource"));
-        }
-        let principals = match st.get("Principal").or_else(|| st.get("NotPrincipal")) {
-            Some(Value::Object(m)) => strings(m.get("AWS")),
-            _ => Vec::new(),
-        };
-        if principals.iter().any(|p| !principal_exists(world, p)) {
-            return Err(malformed_policy("Invalid principal in policy"));
-        }
-    }
-    Ok(policy)
-}
-
-/// S3 resolves `AWS` principals when the policy is written: an account ID or ARN of an account,
-/// user or role that does not exist is refused.
-fn principal_exists(world: &World, p: &str) -> bool {
-    if p == "*" {
-        return true;
-    }
-    let account = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
-        p
-    } else {
-        match rootsim_policy::arn::account_of(p) {
-            Some(a) => a,
-            None => return false,
-        }
-    };
-    let Some(iam) = world.iam.account(account) else { return false };
-    let resource = rootsim_policy::arn::Arn::parse(p).map_or("root", |a| a.resource);
-    match resource.split_once('/') {
-        Some(("user", rest)) => iam.users.contains_key(&crate::iam::key(rest.rsplit('/').next().unwrap_or(rest))),
-        Some(("role", rest)) => iam.roles.contains_key(&crate::iam::key(rest.rsplit('/').next().unwrap_or(rest))),
-        _ => true,
-    }
 }
 
 fn put_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -344,7 +144,7 @@ fn put_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let text = req_str(input, "Policy")?;
     authorize_bucket(call, "s3:PutBucketPolicy", name, &bucket_arn(name))?;
     let policy = parse_bucket_policy(call.world, name, text)?;
-    call.world.s3.buckets.get_mut(name).expect("authorized above").policy = Some(policy);
+    call.world.s3.set_policy(name, Some(policy));
     Ok(Value::Null)
 }
 
@@ -363,7 +163,7 @@ fn delete_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     authorize_bucket(call, "s3:DeleteBucketPolicy", name, &bucket_arn(name))?;
     // Deleting a policy that is not there succeeds too (204).
-    call.world.s3.buckets.get_mut(name).expect("authorized above").policy = None;
+    call.world.s3.set_policy(name, None);
     Ok(Value::Null)
 }
 
@@ -389,7 +189,7 @@ fn put_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
         out["VersionId"] = json!(v);
     }
     let object = Object { body, etag, modified: now, version_id };
-    call.world.s3.buckets.get_mut(name).expect("authorized above").objects.insert(key.to_string(), object);
+    call.world.s3.put_object(name, key, object);
     Ok(out)
 }
 
@@ -468,13 +268,7 @@ fn put_bucket_versioning(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if mfa_delete.is_some() || bucket.mfa_delete.as_deref() == Some("Enabled") {
         check_mfa_delete(call, &owner, opt_str(input, "MFA"))?;
     }
-    let b = call.world.s3.buckets.get_mut(name).expect("looked up above");
-    if let Some(s) = status {
-        b.versioning = Some(s.to_string());
-    }
-    if let Some(m) = mfa_delete {
-        b.mfa_delete = Some(m.to_string());
-    }
+    call.world.s3.set_versioning(name, status, mfa_delete);
     Ok(Value::Null)
 }
 
@@ -527,56 +321,6 @@ fn get_bucket_versioning(call: &mut Call, input: &Input) -> AwsResult<Value> {
         out.insert("MFADelete".into(), json!(m));
     }
     Ok(if out.is_empty() { Value::Null } else { Value::Object(out) })
-}
-
-/// The MD5 digest of `data` in lower-case hex: S3's ETag of a single-part object and SQS's
-/// `MD5OfMessageBody` (RFC 1321).
-pub fn md5_hex(data: &[u8]) -> String {
-    const S: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14,
-        20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6,
-        10, 15, 21,
-    ];
-    const K: [u32; 64] = [
-        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501, 0x698098d8,
-        0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340,
-        0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87,
-        0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
-        0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039,
-        0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92,
-        0xffeff47d, 0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
-        0xeb86d391,
-    ];
-    let mut msg = data.to_vec();
-    let bits = (data.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bits.to_le_bytes());
-    let mut h: [u32; 4] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
-    for chunk in msg.chunks(64) {
-        let m: Vec<u32> = chunk.chunks(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect();
-        let (mut a, mut b, mut c, mut d) = (h[0], h[1], h[2], h[3]);
-        for i in 0..64 {
-            let (f, g) = match i / 16 {
-                0 => ((b & c) | (!b & d), i),
-                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-                2 => (b ^ c ^ d, (3 * i + 5) % 16),
-                _ => (c ^ (b | !d), (7 * i) % 16),
-            };
-            let f = f.wrapping_add(a).wrapping_add(K[i]).wrapping_add(m[g]);
-            a = d;
-            d = c;
-            c = b;
-            b = b.wrapping_add(f.rotate_left(S[i]));
-        }
-        h[0] = h[0].wrapping_add(a);
-        h[1] = h[1].wrapping_add(b);
-        h[2] = h[2].wrapping_add(c);
-        h[3] = h[3].wrapping_add(d);
-    }
-    h.iter().flat_map(|w| w.to_le_bytes()).map(|b| format!("{b:02x}")).collect()
 }
 
 const BUCKET: Param = p("Bucket", Shape::String, true, "the bucket's name");
@@ -656,41 +400,8 @@ pub const OPERATIONS: &[Operation] = operations!(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::auth::Identity;
     use crate::command::{MemoryHost, Session};
-
-    #[test]
-    fn md5_matches_rfc_1321() {
-        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
-        assert_eq!(md5_hex(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
-        assert_eq!(md5_hex(b"The quick brown fox jumps over the lazy dog"), "9e107d9d372bb6826bd81d3542a419d6");
-        assert_eq!(md5_hex(&[b'a'; 64]), "014842d480b571495a4a0363793f7367");
-    }
-
-    #[test]
-    fn bucket_names_follow_s3_rules() {
-        for ok in ["abc", "my-bucket.logs", "a1b2c3", &"a".repeat(63)] {
-            assert!(valid_bucket_name(ok), "{ok}");
-        }
-        for bad in [
-            "ab",
-            &"a".repeat(64),
-            "My-Bucket",
-            "bucket_name",
-            "-bucket",
-            "bucket-",
-            "my..bucket",
-            "192.168.5.4",
-            "xn--bucket",
-            "sthree-bucket",
-            "bucket-s3alias",
-            "bucket--ol-s3",
-            "has space",
-        ] {
-            assert!(!valid_bucket_name(bad), "{bad}");
-        }
-    }
 
     fn run(s: &mut Session, line: &str) -> crate::command::Outcome {
         s.execute(line, &mut MemoryHost::default())

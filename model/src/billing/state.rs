@@ -1,15 +1,5 @@
-//! Billing: who may see an account's bills and tax invoices.
-//!
-//! Two gates stand in front of the Billing and Cost Management console for IAM principals (facts
-//! §1, §4.1): the account's root user must first *activate IAM access* (a per-account setting, on
-//! by default for accounts created by an organization), and then the policy engine must allow the
-//! billing action (`aws-portal:ViewBilling`). Neither binds the root user. Tax invoices add a third
-//! rule: IAM principals may see only those issued by AWS Europe; the invoices of AWS Inc. and of
-//! Amazon Internet Services Private Limited (AISPL) remain the root user's.
-//!
-//! The bills themselves are not simulated usage: every account has a small, fixed billing history
-//! derived from its ID (the two months before the simulated clock started), so that the same world
-//! always shows the same invoices.
+//! Billing's state: whether IAM access to billing is activated per account, the sellers of
+//! record, and each account's fixed tax invoices.
 
 use crate::organizations::JoinedMethod;
 use crate::world::World;
@@ -64,7 +54,8 @@ impl Seller {
     }
 
     /// Whether IAM principals with billing access may see this seller's tax invoices: only AWS
-    /// Europe's (facts §1, `view-tax-invoices`).
+    /// Europe's (task `view-tax-invoices`,
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks>).
     pub fn visible_to_iam(self) -> bool {
         self == Seller::AwsEurope
     }
@@ -101,7 +92,7 @@ impl Invoice {
 }
 
 /// The billing periods of the fixed history: the two months before the default clock start.
-const PERIODS: [&str; 2] = ["2025-11", "2025-12"];
+pub const PERIODS: [&str; 2] = ["2025-11", "2025-12"];
 
 /// The account's tax invoices from `seller`: one per period, with numbers and amounts derived from
 /// the account ID, so that they never change between runs.
@@ -126,7 +117,8 @@ pub fn invoices(account: &str, seller: Seller) -> Vec<Invoice> {
 }
 
 /// Whether IAM access to billing is on for an account nobody changed: yes for accounts an
-/// organization created, no for every other account (facts §1, `activate-iam-billing-access`).
+/// organization created, no for every other account (task `activate-iam-billing-access`,
+/// <https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/control-access-billing.html>).
 pub fn iam_access_default(world: &World, account: &str) -> bool {
     world
         .organizations
@@ -141,20 +133,6 @@ impl World {
     pub fn iam_billing_access(&self, account: &str) -> bool {
         self.billing.iam_access_activated.contains_key(account) || iam_access_default(self, account)
     }
-}
-
-/// The text of an account's bills: each period's total across sellers, for `console view-billing`.
-pub fn bills_text(world: &World, account: &str) -> String {
-    let name = world.accounts.get(account).map_or("", |a| a.name.as_str());
-    let mut out = format!("Bills of account {name} ({account}):\n");
-    out.push_str("PERIOD    SELLER        INVOICE              AMOUNT\n");
-    for (i, period) in PERIODS.iter().enumerate() {
-        for seller in Seller::ALL {
-            let inv = &invoices(account, seller)[i];
-            out.push_str(&format!("{period}   {:<13} {:<20} {}\n", seller.cli_name(), inv.id, inv.amount()));
-        }
-    }
-    out.trim_end().to_string()
 }
 
 #[cfg(test)]

@@ -1,0 +1,189 @@
+//! EventBridge's state: the rules on each account's default event bus and their targets, the
+//! delivery of each recorded CloudTrail event to the rules it matches, and the alerts that fired.
+
+use super::pattern::Pattern;
+use crate::error::{AwsError, AwsResult};
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// The three rule states.
+pub const STATES: &[&str] = &["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"];
+
+/// One target of a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// The target's ID within the rule.
+    pub id: String,
+    /// The target's ARN (an SNS topic).
+    pub arn: String,
+}
+
+/// One rule on an account's default event bus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    /// The rule's name.
+    pub name: String,
+    /// The owner account.
+    pub account: String,
+    /// The Region.
+    pub region: String,
+    /// The event pattern as given (validated when put).
+    pub pattern: String,
+    /// `ENABLED`, `DISABLED` or `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`.
+    pub state: String,
+    /// The description, if any.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Targets in the order they were put.
+    #[serde(default)]
+    pub targets: Vec<Target>,
+}
+
+impl Rule {
+    /// `arn:aws:events:<region>:<account>:rule/<name>`.
+    pub fn arn(&self) -> String {
+        rule_arn(&self.region, &self.account, &self.name)
+    }
+}
+
+/// An alert: a rule matched an event and its target was invoked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    /// The rule's ARN.
+    pub rule: String,
+    /// The CloudTrail event's `eventID`.
+    pub event_id: String,
+    /// The CloudTrail event's `eventName`.
+    pub event_name: String,
+    /// Who acted: `userIdentity.type` and ARN.
+    pub who: String,
+    /// When the event happened (epoch seconds).
+    pub time: i64,
+    /// The target's ARN.
+    pub target: String,
+    /// The email addresses that received it (confirmed subscribers of the topic).
+    pub delivered_to: Vec<String>,
+}
+
+/// The EventBridge state of the world.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Events {
+    /// Rules by ARN.
+    pub rules: BTreeMap<String, Rule>,
+    /// Every alert that fired, oldest first.
+    #[serde(default)]
+    pub fired: Vec<Alert>,
+}
+
+impl Events {
+    /// Adds `rule`, or replaces the rule with its ARN. Returns the ARN.
+    pub fn put_rule(&mut self, rule: Rule) -> String {
+        let arn = rule.arn();
+        self.rules.insert(arn.clone(), rule);
+        arn
+    }
+
+    /// The rule `arn`, to change.
+    pub fn rule_mut(&mut self, arn: &str) -> Option<&mut Rule> {
+        self.rules.get_mut(arn)
+    }
+
+    /// Deletes the rule `arn`, which must have no targets (`ValidationException`). A missing rule
+    /// is left missing, as AWS answers its deletion with success.
+    pub fn delete_rule(&mut self, arn: &str) -> AwsResult<()> {
+        if let Some(rule) = self.rules.get(arn) {
+            if !rule.targets.is_empty() {
+                return Err(AwsError::new("ValidationException", 400, "Rule can't be deleted since it has targets."));
+            }
+            self.rules.remove(arn);
+        }
+        Ok(())
+    }
+}
+
+impl Rule {
+    /// Adds `targets`, each replacing the target with its ID if there is one.
+    pub fn put_targets(&mut self, targets: Vec<Target>) {
+        for t in targets {
+            match self.targets.iter_mut().find(|x| x.id == t.id) {
+                Some(x) => *x = t,
+                None => self.targets.push(t),
+            }
+        }
+    }
+
+    /// Removes the targets with these IDs.
+    pub fn remove_targets(&mut self, ids: &[String]) {
+        self.targets.retain(|t| !ids.contains(&t.id));
+    }
+}
+
+/// `arn:aws:events:<region>:<account>:rule/<name>`.
+pub fn rule_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:aws:events:{region}:{account}:rule/{name}")
+}
+
+/// EventBridge's envelope around a CloudTrail event, as it reaches rules.
+pub fn envelope(ct: &Value, id: &str) -> Value {
+    let sign_in = ct["eventType"] == "AwsConsoleSignIn";
+    let service = ct["eventSource"].as_str().unwrap_or("").trim_end_matches(".amazonaws.com");
+    json!({
+        "version": "0",
+        "id": id,
+        "detail-type": if sign_in { "AWS Console Sign In via CloudTrail" } else { "AWS API Call via CloudTrail" },
+        "source": format!("aws.{service}"),
+        "account": ct["recipientAccountId"],
+        "time": ct["eventTime"],
+        "region": ct["awsRegion"],
+        "resources": [],
+        "detail": ct,
+    })
+}
+
+impl World {
+    /// Hands the CloudTrail event at `index` of the history to the rules of the account and
+    /// Region where it was recorded; every match publishes to the rule's SNS targets and is
+    /// logged as an alert.
+    pub fn route_event(&mut self, index: usize) {
+        let Some(ct) = self.cloudtrail.events.get(index) else { return };
+        let account = ct["recipientAccountId"].as_str().unwrap_or("").to_string();
+        let region = ct["awsRegion"].as_str().unwrap_or("").to_string();
+        let read_only = ct["readOnly"] == json!(true);
+        let id = crate::cloudtrail::derived_uuid(self.seed, index as u64, 3);
+        let event = envelope(ct, &id);
+        let matched: Vec<Rule> = self
+            .events
+            .rules
+            .values()
+            .filter(|r| r.account == account && r.region == region)
+            .filter(|r| match r.state.as_str() {
+                "ENABLED" => !read_only,
+                "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" => true,
+                _ => false,
+            })
+            .filter(|r| Pattern::parse(&r.pattern).is_ok_and(|p| p.matches(&event)))
+            .cloned()
+            .collect();
+        let identity = &event["detail"]["userIdentity"];
+        let who = format!("{} {}", identity["type"].as_str().unwrap_or("?"), identity["arn"].as_str().unwrap_or(""));
+        let event_name = event["detail"]["eventName"].as_str().unwrap_or("").to_string();
+        let event_id = event["detail"]["eventID"].as_str().unwrap_or("").to_string();
+        let text = crate::command::to_cli_json(&event);
+        for rule in matched {
+            for target in &rule.targets {
+                let delivered_to = self.sns_deliver(&target.arn, &account, None, &text);
+                self.events.fired.push(Alert {
+                    rule: rule.arn(),
+                    event_id: event_id.clone(),
+                    event_name: event_name.clone(),
+                    who: who.clone(),
+                    time: self.clock.now(),
+                    target: target.arn.clone(),
+                    delivered_to,
+                });
+            }
+        }
+    }
+}

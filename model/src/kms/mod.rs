@@ -1,0 +1,19 @@
+//! KMS: customer managed keys, their key policies, and the Support case that recovers a key
+//! nobody can manage.
+//!
+//! A key policy must itself allow every use of the key: IAM policies alone are not enough, and
+//! the root user is not exempt
+//! (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html>). AWS's
+//! default key policy grants the account, which lets IAM policies decide. A policy that lets nobody manage the key makes it unmanageable;
+//! recovery goes through AWS Support, which calls the root user's primary phone and has the
+//! caller confirm the ticket's one-time code
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks>); the key
+//! policy is then reset.
+//!
+//! `state` holds the keys, their policies and the Support cases, with their typed changes; `ops`
+//! the KMS operations (parameters, authorization against the key policy, responses).
+
+mod state;
+pub use state::*;
+
+pub mod ops;

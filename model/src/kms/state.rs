@@ -1,0 +1,164 @@
+//! KMS's state: customer managed keys, their key policies and the Support cases about
+//! unmanageable keys, with the typed changes the operations and the sandbox make.
+
+use crate::error::{AwsError, AwsResult};
+use crate::world::World;
+use rootsim_policy::{Policy, PolicyKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One customer managed key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Key {
+    /// The key ID (a UUID).
+    pub id: String,
+    /// The owner account.
+    pub account: String,
+    /// The Region.
+    pub region: String,
+    /// Its description.
+    pub description: String,
+    /// When it was created.
+    pub created: i64,
+    /// The key policy (`default` is its only name).
+    pub policy: Policy,
+}
+
+impl Key {
+    /// `arn:aws:kms:<region>:<account>:key/<id>`.
+    pub fn arn(&self) -> String {
+        format!("arn:aws:kms:{}:{}:key/{}", self.region, self.account, self.id)
+    }
+
+    /// The ciphertext of `plaintext` under this key. Not cryptography: a reversible, key-tagged
+    /// encoding, enough to show who may use the key.
+    pub fn encrypt(&self, plaintext: &str) -> String {
+        format!("{}:{plaintext}", self.id).bytes().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The key ID and plaintext of a ciphertext [`Key::encrypt`] made, `None` when it is not one.
+pub fn decode_ciphertext(blob: &str) -> Option<(String, String)> {
+    let bytes: Option<Vec<u8>> =
+        (0..blob.len()).step_by(2).map(|i| blob.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
+    let text = bytes.and_then(|b| String::from_utf8(b).ok())?;
+    let (id, plaintext) = text.split_once(':')?;
+    Some((id.to_string(), plaintext.to_string()))
+}
+
+/// A Support case to recover an unmanageable key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportCase {
+    /// The case number.
+    pub id: String,
+    /// The key's ARN.
+    pub key_arn: String,
+    /// The account.
+    pub account: String,
+    /// The ticket's one-time code, which the person at the root user's phone confirms.
+    pub otp: String,
+    /// Whether Support has reset the key policy.
+    pub resolved: bool,
+}
+
+/// The KMS service's state.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Kms {
+    /// Keys by ARN.
+    pub keys: BTreeMap<String, Key>,
+    /// Support cases about unmanageable keys, oldest first.
+    pub cases: Vec<SupportCase>,
+}
+
+impl Kms {
+    /// Adds `key` under its ARN.
+    pub fn insert_key(&mut self, key: Key) {
+        self.keys.insert(key.arn(), key);
+    }
+
+    /// Replaces the key policy of the key `arn`, if it exists.
+    pub fn set_policy(&mut self, arn: &str, policy: Policy) {
+        if let Some(k) = self.keys.get_mut(arn) {
+            k.policy = policy;
+        }
+    }
+}
+
+/// AWS's default key policy: the account (and so IAM policies) may do everything with the key.
+pub fn default_policy(account: &str) -> Policy {
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Id":"key-default-1","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+    );
+    Policy::parse(&text, PolicyKind::Resource).expect("the default key policy is valid")
+}
+
+/// Parses a key policy (`MalformedPolicyDocumentException` when it is not a valid resource
+/// policy).
+pub fn parse_key_policy(text: &str) -> AwsResult<Policy> {
+    Policy::parse(text, PolicyKind::Resource).map_err(|e| {
+        AwsError::new("MalformedPolicyDocumentException", 400, e.message.clone())
+            .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
+    })
+}
+
+/// Opens a Support case about an unmanageable key; returns (case id, phone called, code).
+pub fn open_case(world: &mut World, account: &str, key_arn: &str) -> Result<(String, String, String), String> {
+    let key = world.kms.keys.get(key_arn).ok_or_else(|| format!("Key '{key_arn}' does not exist"))?;
+    if key.account != account {
+        return Err(format!("Key '{key_arn}' belongs to another account; open the case from account {}.", key.account));
+    }
+    let phone = world.accounts.get(account).map(|a| a.contact.phone_number.clone()).unwrap_or_default();
+    if phone.is_empty() {
+        return Err(
+            "The account has no primary phone number, so Support cannot reach the root user: set one first.".into()
+        );
+    }
+    let id = world.rng.digits(10);
+    let otp = world.rng.digits(6);
+    world.kms.cases.push(SupportCase {
+        id: id.clone(),
+        key_arn: key_arn.to_string(),
+        account: account.to_string(),
+        otp: otp.clone(),
+        resolved: false,
+    });
+    let now = world.clock.now();
+    world.mail.call(
+        &phone,
+        crate::mail::PhoneMessage {
+            time: now,
+            from: "AWS Support".into(),
+            text: format!(
+                "AWS Support calling about case {id}, the recovery of a KMS key of account {account}. To authorize it, key in the one-time code from the ticket."
+            ),
+        },
+    );
+    Ok((id, phone, otp))
+}
+
+/// The person at `phone` keys in `code` for an open Support case: on a match, Support resets the
+/// key policy to the default one. `None` when no case is waiting on that phone.
+pub fn confirm_case(world: &mut World, phone: &str, code: &str) -> Option<Result<String, String>> {
+    let accounts: Vec<String> =
+        world.accounts.by_id.values().filter(|a| a.contact.phone_number == phone).map(|a| a.id.clone()).collect();
+    let i = world.kms.cases.iter().position(|c| !c.resolved && accounts.contains(&c.account))?;
+    if world.kms.cases[i].otp != code {
+        return Some(Err("The code does not match the ticket's one-time code.".into()));
+    }
+    let case = &mut world.kms.cases[i];
+    case.resolved = true;
+    let (arn, account, id) = (case.key_arn.clone(), case.account.clone(), case.id.clone());
+    if let Some(k) = world.kms.keys.get_mut(&arn) {
+        k.policy = default_policy(&account);
+    }
+    Some(Ok(format!("AWS Support confirmed case {id} and reset the key policy of {arn} to the default policy: the account can manage the key again.")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_default_policy_grants_the_account() {
+        let p = super::default_policy("111122223333");
+        assert!(p.text().contains("arn:aws:iam::111122223333:root"));
+    }
+}

@@ -1,0 +1,29 @@
+//! Amazon S3 (`aws s3api`): buckets, bucket policies, objects, versioning and MFA Delete.
+//!
+//! This module owns the S3 state of the world (`state`: buckets, objects, bucket policies, their
+//! typed changes) and the operations on it (`ops`: reading each call's parameters, authorizing it,
+//! rendering the response), and the rules that are S3's own:
+//!
+//! * Bucket names are global: one name, one bucket, across every account (`BucketAlreadyExists`
+//!   for someone else's, `BucketAlreadyOwnedByYou` for one's own), and they follow S3's naming
+//!   rules (`InvalidBucketName`).
+//! * Every call is authorized by the one policy engine with the bucket policy as the resource
+//!   policy. A bucket ARN (`arn:aws:s3:::bucket`) names no account, so the owner is passed along
+//!   ([`crate::service::Call::authorize_owned`]): a caller of another account is evaluated cross-account.
+//! * A bucket policy that denies everyone locks out IAM administrators and, for object access,
+//!   even the root user. The owner account's root user can still read, replace and delete the
+//!   policy: that exemption lives in the engine
+//!   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks>), so
+//!   only SCPs and RCPs can stop it.
+//! * MFA Delete: only the bucket owner's root user, with long-term credentials and a current
+//!   code of one of its MFA devices in `--mfa "SERIAL CODE"`, can turn it on or off, and once on,
+//!   every change of the versioning state needs that code (task `s3-mfa-delete`,
+//!   <https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html>).
+//!
+//! Objects hold a short text body: there are no files to upload or download, and `get-object`
+//! prints the metadata the CLI prints without writing the body anywhere.
+
+mod state;
+pub use state::*;
+
+pub mod ops;

@@ -1,0 +1,116 @@
+//! SNS's state: topics and their email subscriptions, with the typed changes the operations
+//! make, and the delivery of a message to a topic's confirmed subscribers.
+
+use crate::mail::Email;
+use crate::world::World;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The sender of every SNS email.
+pub const SENDER: &str = "no-reply@sns.amazonaws.com";
+
+/// One subscription of a topic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    /// The subscription ARN (known from the start; shown only once confirmed).
+    pub arn: String,
+    /// `email`.
+    pub protocol: String,
+    /// The email address.
+    pub endpoint: String,
+    /// The account that subscribed.
+    pub owner: String,
+    /// Whether the endpoint's owner confirmed it.
+    pub confirmed: bool,
+    /// The token the confirmation link carries.
+    pub token: String,
+}
+
+/// One topic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Topic {
+    /// The topic name.
+    pub name: String,
+    /// The owner account.
+    pub account: String,
+    /// The Region.
+    pub region: String,
+    /// Subscriptions, oldest first.
+    #[serde(default)]
+    pub subscriptions: Vec<Subscription>,
+}
+
+impl Topic {
+    /// `arn:aws:sns:<region>:<account>:<name>`.
+    pub fn arn(&self) -> String {
+        format!("arn:aws:sns:{}:{}:{}", self.region, self.account, self.name)
+    }
+}
+
+/// The SNS state: topics by ARN.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sns {
+    /// Topics by ARN.
+    pub topics: BTreeMap<String, Topic>,
+}
+
+impl Sns {
+    /// Adds `topic` unless a topic with its ARN exists (SNS returns the existing one unchanged).
+    /// Returns the topic's ARN.
+    pub fn create_topic(&mut self, topic: Topic) -> String {
+        let arn = topic.arn();
+        self.topics.entry(arn.clone()).or_insert(topic);
+        arn
+    }
+
+    /// Deletes the topic `arn` and its subscriptions (a missing topic is left missing).
+    pub fn delete_topic(&mut self, arn: &str) {
+        self.topics.remove(arn);
+    }
+
+    /// Adds `subscription` to the topic `arn`, if it exists.
+    pub fn subscribe(&mut self, arn: &str, subscription: Subscription) {
+        if let Some(t) = self.topics.get_mut(arn) {
+            t.subscriptions.push(subscription);
+        }
+    }
+
+    /// Confirms the subscription of the topic `arn` whose confirmation carries `token`; `None`
+    /// when the topic has none.
+    pub fn confirm(&mut self, arn: &str, token: &str) -> Option<&Subscription> {
+        let sub = self.topics.get_mut(arn)?.subscriptions.iter_mut().find(|s| s.token == token)?;
+        sub.confirmed = true;
+        Some(sub)
+    }
+}
+
+/// Whether `name` is a valid topic name: 1 to 256 letters, digits, `-` and `_`.
+pub fn valid_topic_name(name: &str) -> bool {
+    (1..=256).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl World {
+    /// Sends `message` from the topic `arn` to its confirmed email subscribers, if the topic
+    /// exists and belongs to `account` (EventBridge and the topic must share an account in
+    /// rootsim). Returns the addresses reached.
+    pub fn sns_deliver(&mut self, arn: &str, account: &str, subject: Option<&str>, message: &str) -> Vec<String> {
+        let Some(topic) = self.sns.topics.get(arn).filter(|t| t.account == account) else { return Vec::new() };
+        let to: Vec<String> = topic.subscriptions.iter().filter(|s| s.confirmed).map(|s| s.endpoint.clone()).collect();
+        // SNS's default subject for email.
+        let subject = subject.unwrap_or("AWS Notification Message").to_string();
+        let now = self.clock.now();
+        for address in &to {
+            self.mail.send(
+                address,
+                Email {
+                    time: now,
+                    from: SENDER.into(),
+                    subject: subject.clone(),
+                    body: message.to_string(),
+                    code: None,
+                },
+            );
+        }
+        to
+    }
+}
