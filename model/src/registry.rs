@@ -17,7 +17,7 @@ const TABLES: &[&[Operation]] = &[
     crate::s3::OPERATIONS,
     crate::sns::OPERATIONS,
     crate::sqs::OPERATIONS,
-    crate::sts::OPERATIONS,
+    crate::sts::ops::OPERATIONS,
 ];
 
 /// The CLI names of the modelled services, sorted.
