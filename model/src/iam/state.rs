@@ -3,8 +3,9 @@
 //! access keys and MFA devices, with the typed lookups the handlers and the authorizer read.
 //! Nothing here reads a call's parameters, prints a response or asks the policy engine.
 
+use crate::rng::SimRng;
 use crate::shared::Shared;
-use rootsim_policy::Policy;
+use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -259,6 +260,34 @@ pub struct Role {
     /// Tags.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+}
+
+impl Role {
+    /// The role an organization puts in each account it creates (`OrganizationAccountAccessRole`,
+    /// or the name given to `CreateAccount`): AdministratorAccess, trusted by the management
+    /// account. The demo world and synthetic estates give their members the same role.
+    pub fn organization_access_role(rng: &mut SimRng, now: i64, name: &str, management: &str) -> Role {
+        let principal = rootsim_policy::arn::root(management);
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}]}}"#
+        );
+        let trust_policy = Policy::parse(&text, PolicyKind::Trust).expect("the access role's trust policy is valid");
+        Role {
+            name: name.to_string(),
+            path: "/".into(),
+            id: rng.unique_id("AROA"),
+            created: now,
+            trust_policy,
+            description: Some("Lets the management account administer this member account".to_string()),
+            max_session_duration: 3600,
+            policies: Attachments {
+                inline: BTreeMap::new(),
+                managed: vec!["arn:aws:iam::aws:policy/AdministratorAccess".to_string()],
+            },
+            boundary: None,
+            tags: BTreeMap::new(),
+        }
+    }
 }
 
 /// One version of a managed policy.

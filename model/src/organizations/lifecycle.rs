@@ -212,7 +212,9 @@ pub(super) fn create_account(call: &mut Call, input: &Input) -> AwsResult<Value>
         // Created accounts have no root password (facts §2.7): the person at the root email gets
         // in through password recovery, which centralized root access may gate.
         let account = call.world.add_account(name, email, None);
-        let role = crate::demo::access_role(call.world, role_name, &org.management_account);
+        let now = call.world.clock.now();
+        let role =
+            crate::iam::Role::organization_access_role(&mut call.world.rng, now, role_name, &org.management_account);
         call.world
             .iam
             .accounts
