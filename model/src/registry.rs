@@ -13,7 +13,7 @@ const TABLES: &[&[Operation]] = &[
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
     crate::kms::OPERATIONS,
-    crate::organizations::OPERATIONS,
+    crate::organizations::ops::OPERATIONS,
     crate::s3::OPERATIONS,
     crate::sns::OPERATIONS,
     crate::sqs::OPERATIONS,
