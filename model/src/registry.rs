@@ -6,7 +6,7 @@ use crate::service::Operation;
 
 /// Every service's operations.
 const TABLES: &[&[Operation]] = &[
-    crate::account::OPERATIONS,
+    crate::account::ops::OPERATIONS,
     crate::cloudtrail::OPERATIONS,
     crate::events::OPERATIONS,
     crate::iam::ops::OPERATIONS,
