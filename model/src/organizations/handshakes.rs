@@ -274,7 +274,7 @@ fn listed(call: &Call, action: Option<HandshakeAction>, keep: impl Fn(&Handshake
         .filter(|h| action.is_none_or(|a| a == h.action) && keep(h))
         .collect();
     list.sort_by(|a, b| (a.requested, &a.id).cmp(&(b.requested, &b.id)));
-    list.into_iter().map(|h| handshake_json(&h, now)).collect()
+    list.into_iter().map(|h| handshake_json(h, now)).collect()
 }
 
 pub(super) fn list_handshakes_for_organization(call: &mut Call, input: &Input) -> AwsResult<Value> {
