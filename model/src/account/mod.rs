@@ -4,7 +4,7 @@
 //! contacts, Regions, root-only sign-ups) and the Account Management API (`aws account ...`), whose
 //! operations need no root user: IAM principals allowed `account:*` actions by the policy engine
 //! may rename the account, edit its contacts and opt in to Regions
-//! (https://docs.aws.amazon.com/accounts/latest/reference/API_EnableRegion.html). With
+//! (<https://docs.aws.amazon.com/accounts/latest/reference/API_EnableRegion.html>). With
 //! `--account-id`, the management account or the Account Management delegated administrator acts
 //! on a member, and changes a member's root (primary) email with a one-time password sent to the
 //! new address; such calls are evaluated in the caller's own account (see `ops`).

@@ -28,7 +28,7 @@ fn denied(message: impl Into<String>) -> AwsError {
 /// its management account or in an Account Management delegated administrator, and a target that
 /// is a member of the same organization; the management account cannot name itself and must call
 /// in standalone context, and no caller can name the management account
-/// (https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html).
+/// (<https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html>).
 fn target(call: &Call, input: &Input) -> AwsResult<String> {
     let own = call.account();
     let Some(id) = opt_str(input, "AccountId") else { return Ok(own) };
@@ -468,8 +468,9 @@ fn change_region(call: &mut Call, input: &Input, enable: bool) -> AwsResult<Valu
 /// The member a primary-email operation acts on: `AccountId` is required, and names a member of
 /// the caller's organization, never the caller's own account nor the management account; only
 /// the management account or the Account Management delegated administrator may call
-/// (https://docs.aws.amazon.com/accounts/latest/reference/API_StartPrimaryEmailUpdate.html). A standalone or management account's root email is changed only by its root user, in
-/// the console.
+/// (<https://docs.aws.amazon.com/accounts/latest/reference/API_StartPrimaryEmailUpdate.html>).
+/// A standalone or management account's root email is changed only by its root user, in the
+/// console.
 fn email_target(call: &Call, input: &Input) -> AwsResult<String> {
     let id = req_str(input, "AccountId")?;
     check_account_id(id)?;
@@ -503,7 +504,7 @@ fn check_otp(otp: &str) -> AwsResult<()> {
 
 /// `ConflictException` when another account's root user already signs in with `email`: an
 /// address identifies one account, and a closed account keeps its address
-/// (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html).
+/// (<https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html>).
 fn check_email_free(call: &Call, account: &str, email: &str) -> AwsResult<()> {
     match call.world.accounts.by_email(email) {
         Some(a) if a.id == account => {
@@ -613,9 +614,9 @@ const CONTACT_FIELDS: &[Param] = &[
 ];
 
 /// Account Management's operations. None needs the root user: IAM principals with `account:*`
-/// permissions may do all of them (https://docs.aws.amazon.com/accounts/latest/reference/API_EnableRegion.html);
+/// permissions may do all of them (<https://docs.aws.amazon.com/accounts/latest/reference/API_EnableRegion.html>);
 /// the primary-email ones act only on members, from the management account or the delegated
-/// administrator (https://docs.aws.amazon.com/accounts/latest/reference/API_StartPrimaryEmailUpdate.html).
+/// administrator (<https://docs.aws.amazon.com/accounts/latest/reference/API_StartPrimaryEmailUpdate.html>).
 pub const OPERATIONS: &[Operation] = operations!(
     "account",
     [

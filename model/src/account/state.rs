@@ -202,25 +202,26 @@ impl Accounts {
 // ---------------------------------------------------------------- lifecycle
 
 /// How long a closed account stays in its post-closure period, in which its root user may reopen
-/// it (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html): 90 days.
+/// it (<https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html>): 90 days.
 pub const POST_CLOSURE_SECONDS: i64 = 90 * 86_400;
 
 /// How long a member closed by Organizations' `CloseAccount` stays `PENDING_CLOSURE` before it is
 /// `SUSPENDED` (a simulator assumption: AWS says the call is asynchronous,
-/// https://docs.aws.amazon.com/organizations/latest/APIReference/API_CloseAccount.html).
+/// <https://docs.aws.amazon.com/organizations/latest/APIReference/API_CloseAccount.html>).
 pub const PENDING_CLOSURE_SECONDS: i64 = 3600;
 
 /// The rolling window of Organizations' closure quota
-/// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html): 30 days.
+/// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html>): 30 days.
 pub const CLOSE_QUOTA_WINDOW_SECONDS: i64 = 30 * 86_400;
 
 /// How many member closures may be in progress at once
-/// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
+/// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html>).
 pub const MAX_CLOSURES_IN_PROGRESS: usize = 3;
 
 /// How many members an organization of `members` member accounts may close with `CloseAccount`
 /// within a rolling 30 days
-/// (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html): 20 % of them, at least 250, at most 1,000.
+/// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html>):
+/// 20 % of them, at least 250, at most 1,000.
 pub fn close_quota(members: usize) -> usize {
     (members / 5).clamp(250, 1000)
 }
@@ -323,7 +324,7 @@ impl Accounts {
     /// Refuses every AWS call from a principal of an account that is not active: once closed, an
     /// account's users, roles and keys stop working; only its root user can still sign in to the
     /// console, to reopen it, read bills or contact Support
-    /// (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html). The wire error is the one
+    /// (<https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html>). The wire error is the one
     /// credentials that no longer exist get (a simulator assumption), with rootsim's explanation.
     pub fn check_open(&self, account: &str, now: i64) -> AwsResult<()> {
         let Some(a) = self.get(account) else { return Ok(()) };

@@ -2,7 +2,7 @@
 //!
 //! The same operations serve both: called as root without `--user-name`, they act on the root
 //! user's credentials (managing root MFA and signing certificates is a root-only task:
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks).
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks>).
 //! A virtual device's seed is delivered to the trainee's authenticator app (`mfa-code` shows its
 //! codes), as scanning the QR code would.
 
@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 type Input = Map<String, Value>;
 
 /// Most MFA devices a user or the root user may have
-/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html).
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html>).
 const MAX_MFA: usize = 8;
 
 fn devices_mut<'a>(call: &'a mut Call, subject: &Subject) -> &'a mut Vec<MfaDevice> {

@@ -1254,7 +1254,7 @@ fn check_password(password: &str) -> AwsResult<()> {
 
 /// Whose login profile a call is about. Without a user name: the calling user, or (only in an
 /// AssumeRoot session) the root user ("you must use an AssumeRoot session to omit the user name",
-/// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html).
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html>).
 fn login_subject(call: &Call, input: &Input) -> AwsResult<Subject> {
     match (opt_str(input, "UserName"), &call.caller.kind) {
         (Some(n), _) => {

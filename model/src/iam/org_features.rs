@@ -1,6 +1,6 @@
 //! Centralized root access for member accounts: the two organization features IAM enables
 //! (`RootCredentialsManagement`, `RootSessions`) and their preconditions
-//! (https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableOrganizationsRootCredentialsManagement.html).
+//! (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableOrganizationsRootCredentialsManagement.html>).
 
 use crate::error::{AwsError, AwsResult};
 use crate::organizations::FeatureSet;
@@ -14,7 +14,7 @@ pub use super::{ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS};
 
 /// Whether the root user of `account` is barred from password recovery: a member of an
 /// organization with root credentials management whose password was removed, and recovery not
-/// allowed since (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html). The
+/// allowed since (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html>). The
 /// sign-in page and `tasks --account` both ask this.
 pub fn password_recovery_disabled(world: &crate::world::World, account: &str) -> bool {
     let managed = world

@@ -134,7 +134,7 @@ impl RootUser {
 }
 
 /// Signing in with alternative factors when the MFA device is lost
-/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_lost-or-broken.html):
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_lost-or-broken.html>):
 /// verify the root email through a link, then answer AWS's call to the primary phone with the number shown.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MfaRecovery {
@@ -149,7 +149,7 @@ pub struct MfaRecovery {
 }
 
 /// Checks a new root password against AWS's rules for the root user
-/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reset-root-password.html): 8 to 128
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reset-root-password.html>): 8 to 128
 /// characters, three of upper case, lower case, digits and symbols, and neither the account's
 /// name nor its email address. Returns what is wrong.
 pub fn check_root_password(password: &str, account_name: &str, email: &str) -> Result<(), String> {

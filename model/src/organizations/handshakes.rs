@@ -4,7 +4,7 @@
 //! root email; only that account accepts or declines it, and the originator may cancel it while
 //! it is open. Accepting puts the account under the root with `JoinedMethod` `INVITED`; nothing
 //! else about it changes (its root user keeps its credentials,
-//! https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html).
+//! <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html>).
 //!
 //! `EnableAllFeatures` sends one `ENABLE_ALL_FEATURES` handshake to every invited member (created
 //! accounts approve implicitly, as AWS says). It stays `REQUESTED` until every one of them has

@@ -248,7 +248,7 @@ pub(super) fn list_create_account_status(call: &mut Call, input: &Input) -> AwsR
 }
 
 /// What stops `account` from leaving, in AWS's terms
-/// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_LeaveOrganization.html).
+/// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_LeaveOrganization.html>).
 fn departure_checked(call: &Call, org: &Organization, account: &str) -> AwsResult<()> {
     if account == org.management_account {
         return Err(AwsError::new(
@@ -316,7 +316,7 @@ pub(super) fn leave_organization(call: &mut Call, _: &Input) -> AwsResult<Value>
 
 /// `organizations close-account --account-id`: the management account (or the Account Management
 /// delegated administrator) closes a member of its all-features organization
-/// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CloseAccount.html). The
+/// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_CloseAccount.html>). The
 /// member is `PENDING_CLOSURE` for [`PENDING_CLOSURE_SECONDS`], then `SUSPENDED` for the same
 /// 90-day post-closure period as a console closure ([`crate::account::Account::status_at`]); it
 /// was not closed by its root, so it cannot reopen itself.

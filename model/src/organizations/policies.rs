@@ -4,7 +4,7 @@
 //!
 //! Enabling a type attaches its AWS managed policy (`FullAWSAccess`, `RCPFullAWSAccess`) to the
 //! root, every OU and every account; disabling it detaches every policy of that type
-//! (https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html).
+//! (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html>).
 
 use super::ops::{
     authorize, constraint, invalid_input, org_mut, org_of, policy_not_found, policy_summary, policy_type,

@@ -278,7 +278,7 @@ impl Organizations {
 impl Organization {
     /// The AWS managed policy of each enabled type, attached to a new root, OU or account as AWS
     /// attaches `FullAWSAccess` (and `RCPFullAWSAccess`) to every entity
-    /// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html).
+    /// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html>).
     pub fn attach_defaults(&mut self, target: &str) {
         let managed: Vec<String> = self.enabled_policy_types.iter().map(|t| aws_managed_policy(t).id).collect();
         let list = self.attachments.entry(target.to_string()).or_default();
