@@ -72,19 +72,6 @@ fn role(world: &mut World, name: &str, trust_policy: Policy, managed: &[&str], d
     }
 }
 
-/// The role an organization puts in each account it creates (`OrganizationAccountAccessRole`,
-/// or the name given to `CreateAccount`): AdministratorAccess, trusted by the management account.
-/// The demo world's members get theirs from here too, so both are built the same way.
-pub fn access_role(world: &mut World, name: &str, management: &str) -> Role {
-    role(
-        world,
-        name,
-        trust(&rootsim_policy::arn::root(management)),
-        &["arn:aws:iam::aws:policy/AdministratorAccess"],
-        "Lets the management account administer this member account",
-    )
-}
-
 /// An all-features organization with SCPs enabled and nothing in it yet: what the demo world and
 /// synthetic estates (`crate::synth`) start their organization from.
 pub(crate) fn scp_organization(id: String, management: &str, root_id: String) -> Organization {
@@ -187,7 +174,8 @@ pub fn demo(seed: u64) -> (World, Identity) {
 
     for (name, _, _, _) in &DEMO_ACCOUNTS[1..] {
         let acct = ids[name].clone();
-        let r = access_role(&mut w, "OrganizationAccountAccessRole", &mgmt);
+        let now = w.clock.now();
+        let r = Role::organization_access_role(&mut w.rng, now, "OrganizationAccountAccessRole", &mgmt);
         w.iam.accounts.get_mut(&acct).expect("exists").roles.insert("organizationaccountaccessrole".into(), r);
     }
     let dev = ids["dev"].clone();

@@ -6,18 +6,18 @@ use crate::service::Operation;
 
 /// Every service's operations.
 const TABLES: &[&[Operation]] = &[
-    crate::account::OPERATIONS,
+    crate::account::ops::OPERATIONS,
     crate::cloudtrail::ops::OPERATIONS,
     crate::events::ops::OPERATIONS,
     crate::iam::ops::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
     crate::kms::ops::OPERATIONS,
-    crate::organizations::OPERATIONS,
+    crate::organizations::ops::OPERATIONS,
     crate::s3::ops::OPERATIONS,
     crate::sns::ops::OPERATIONS,
     crate::sqs::ops::OPERATIONS,
-    crate::sts::OPERATIONS,
+    crate::sts::ops::OPERATIONS,
 ];
 
 /// The CLI names of the modelled services, sorted.

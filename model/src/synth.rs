@@ -463,7 +463,8 @@ fn build_account(
     for r in 0..role_count {
         let access_role = i > 0 && r == 0;
         let role = if access_role {
-            crate::demo::access_role(w, "OrganizationAccountAccessRole", mgmt)
+            let now = w.clock.now();
+            crate::iam::Role::organization_access_role(&mut w.rng, now, "OrganizationAccountAccessRole", mgmt)
         } else {
             let kind = ["app", "deploy", "read", "ops"][w.rng.below(4) as usize];
             let name = format!("{team}-{kind}-{r}");

@@ -1,12 +1,14 @@
 //! MFA devices and signing certificates, of IAM users and of the root user.
 //!
 //! The same operations serve both: called as root without `--user-name`, they act on the root
-//! user's credentials (facts §1: managing root MFA and signing certificates is a root-only task).
+//! user's credentials (managing root MFA and signing certificates is a root-only task:
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks>).
 //! A virtual device's seed is delivered to the trainee's authenticator app (`mfa-code` shows its
 //! codes), as scanning the QR code would.
 
-use super::ops::{authorize_subject, iam_mut, iam_of, subject, Subject};
-use super::{mfa_code_matches, KeyStatus, MfaDevice, SigningCertificate, VirtualMfaDevice};
+use super::ops::{authorize_subject, iam_mut, iam_of, key_status, subject, Subject};
+pub use super::valid_code;
+use super::{KeyStatus, MfaDevice, SigningCertificate, VirtualMfaDevice};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
@@ -17,7 +19,8 @@ use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;
 
-/// Most MFA devices a user or the root user may have (facts §3.3).
+/// Most MFA devices a user or the root user may have
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html>).
 const MAX_MFA: usize = 8;
 
 fn devices_mut<'a>(call: &'a mut Call, subject: &Subject) -> &'a mut Vec<MfaDevice> {
@@ -271,7 +274,7 @@ fn find_cert<'a>(certs: &'a mut [SigningCertificate], id: &str) -> AwsResult<&'a
 
 fn update_signing_certificate(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let id = req_str(input, "CertificateId")?;
-    let status = KeyStatus::from_input(input)?;
+    let status = key_status(input)?;
     let subject = subject(call, input)?;
     authorize_subject(call, "iam:UpdateSigningCertificate", &subject)?;
     find_cert(certs_mut(call, &subject), id)?.status = status;
@@ -286,11 +289,6 @@ fn delete_signing_certificate(call: &mut Call, input: &Input) -> AwsResult<Value
     find_cert(certs, id)?;
     certs.retain(|c| c.id != id);
     Ok(Value::Null)
-}
-
-/// Whether `code` is valid now for one of `devices` (sign-in and STS use this).
-pub fn valid_code(devices: &[MfaDevice], now: i64, code: &str) -> bool {
-    devices.iter().any(|d| mfa_code_matches(&d.secret, now, code))
 }
 
 const USER_OPT: Param =

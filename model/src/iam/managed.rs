@@ -90,8 +90,10 @@ const CATALOGUE: &[(&str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-/// The five root task policies (facts §2.5): deny-only documents that scope an `sts:AssumeRoot`
-/// session. They cannot be attached to users, groups or roles.
+/// The five root task policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html>):
+/// deny-only documents that scope an `sts:AssumeRoot` session. They cannot be attached to users,
+/// groups or roles.
 const TASK_POLICIES: &[(&str, &str, &str)] = &[
     (
         "IAMAuditRootUserCredentials",

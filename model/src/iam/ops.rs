@@ -21,6 +21,17 @@ use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;
 
+/// The required `Status` parameter of UpdateAccessKey and UpdateSigningCertificate.
+pub(crate) fn key_status(input: &Input) -> AwsResult<KeyStatus> {
+    match req_str(input, "Status")? {
+        "Active" => Ok(KeyStatus::Active),
+        "Inactive" => Ok(KeyStatus::Inactive),
+        other => Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{other}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"
+        ))),
+    }
+}
+
 /// The three kinds of IAM identity that carry policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -51,7 +62,7 @@ impl Kind {
             Kind::Role => "RoleName",
         }
     }
-    /// Aggregate inline policy size quota (facts §5.5).
+    /// Aggregate inline policy size quota.
     fn inline_quota(self) -> usize {
         match self {
             Kind::User => 2048,
@@ -217,7 +228,7 @@ fn get_user(call: &mut Call, input: &Input) -> AwsResult<Value> {
         None => match &call.caller.kind {
             CallerKind::User { key } => iam_of(call).users[key].name.clone(),
             CallerKind::Root => {
-                // GetUser without a name, called as root, describes the root user (facts §2.5).
+                // GetUser without a name, called as root, describes the root user.
                 call.authorize("iam:GetUser", &arn::root(&account))?;
                 let root = &iam_of(call).root;
                 let created = call.world.accounts.get(&account).map_or(0, |a| a.created);
@@ -1205,7 +1216,7 @@ fn find_key<'a>(keys: &'a mut [AccessKey], id: &str) -> AwsResult<&'a mut Access
 
 fn update_access_key(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let id = req_str(input, "AccessKeyId")?;
-    let status = KeyStatus::from_input(input)?;
+    let status = key_status(input)?;
     let subject = subject(call, input)?;
     authorize_subject(call, "iam:UpdateAccessKey", &subject)?;
     find_key(keys_mut(call, &subject), id)?.status = status;
@@ -1242,8 +1253,8 @@ fn check_password(password: &str) -> AwsResult<()> {
 }
 
 /// Whose login profile a call is about. Without a user name: the calling user, or (only in an
-/// AssumeRoot session) the root user (facts §2.4: "you must use an AssumeRoot session to omit the
-/// user name").
+/// AssumeRoot session) the root user ("you must use an AssumeRoot session to omit the user name",
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html>).
 fn login_subject(call: &Call, input: &Input) -> AwsResult<Subject> {
     match (opt_str(input, "UserName"), &call.caller.kind) {
         (Some(n), _) => {

@@ -1,5 +1,6 @@
 //! Centralized root access for member accounts: the two organization features IAM enables
-//! (`RootCredentialsManagement`, `RootSessions`) and their preconditions (facts §2.2-2.3).
+//! (`RootCredentialsManagement`, `RootSessions`) and their preconditions
+//! (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableOrganizationsRootCredentialsManagement.html>).
 
 use crate::error::{AwsError, AwsResult};
 use crate::organizations::FeatureSet;
@@ -9,14 +10,12 @@ use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;
 
-/// The two features, as AWS names them.
-pub const ROOT_CREDENTIALS_MANAGEMENT: &str = "RootCredentialsManagement";
-/// Privileged root actions in member accounts (`sts:AssumeRoot`).
-pub const ROOT_SESSIONS: &str = "RootSessions";
+pub use super::{ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS};
 
 /// Whether the root user of `account` is barred from password recovery: a member of an
 /// organization with root credentials management whose password was removed, and recovery not
-/// allowed since (facts §2.1, §3.2). The sign-in page and `tasks --account` both ask this.
+/// allowed since (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html>). The
+/// sign-in page and `tasks --account` both ask this.
 pub fn password_recovery_disabled(world: &crate::world::World, account: &str) -> bool {
     let managed = world
         .organizations
@@ -80,7 +79,7 @@ fn change(call: &mut Call, action: &str, feature: &str, enable: bool) -> AwsResu
     if enable {
         org.root_features.insert(feature.to_string());
     } else {
-        // Disabling never brings back credentials already deleted (facts §2.3, decided here).
+        // Disabling never brings back credentials already deleted (a simulator decision).
         org.root_features.remove(feature);
     }
     Ok(json!({ "OrganizationId": org_id, "EnabledFeatures": features(call) }))

@@ -3,7 +3,8 @@
 //! An invitation (`INVITE`) goes from the management account to one account, named by ID or by
 //! root email; only that account accepts or declines it, and the originator may cancel it while
 //! it is open. Accepting puts the account under the root with `JoinedMethod` `INVITED`; nothing
-//! else about it changes (its root user keeps its credentials, facts §2.7).
+//! else about it changes (its root user keeps its credentials,
+//! <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html>).
 //!
 //! `EnableAllFeatures` sends one `ENABLE_ALL_FEATURES` handshake to every invited member (created
 //! accounts approve implicitly, as AWS says). It stays `REQUESTED` until every one of them has
@@ -12,10 +13,10 @@
 //! member the migration completes at once (docs/rules.md, ORG-ENABLE-ALL-FEATURES).
 
 use super::lifecycle::{accounts_counted, MAX_ACCOUNTS};
-use super::{authorize, invalid_input, join, org_of, FeatureSet, Input, JoinedMethod, Organization};
+use super::ops::{authorize, invalid_input, org_of, Input};
+use super::{FeatureSet, Handshake, HandshakeAction, HandshakeState, JoinedMethod, Organization};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{opt_str, req_str, Call};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -24,154 +25,33 @@ const INVITE_LIFETIME: i64 = 15 * 86_400;
 /// An all-features request expires after 90 days (AWS's Handshake documentation).
 const ENABLE_ALL_FEATURES_LIFETIME: i64 = 90 * 86_400;
 
-/// What accepting the handshake does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum HandshakeAction {
-    /// Join the organization.
-    Invite,
-    /// Approve (members) and then finalize (management) the migration to all features.
-    EnableAllFeatures,
-}
-
-impl HandshakeAction {
-    /// The value as AWS prints it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HandshakeAction::Invite => "INVITE",
-            HandshakeAction::EnableAllFeatures => "ENABLE_ALL_FEATURES",
-        }
+/// A handshake as the handshake operations print it, in its state at `now`.
+fn handshake_json(h: &Handshake, now: i64) -> Value {
+    let mut parties = vec![json!({ "Id": h.org_id, "Type": "ORGANIZATION" })];
+    parties.extend(h.recipients.iter().map(|(id, kind)| json!({ "Id": id, "Type": kind })));
+    let mut resources = vec![json!({
+        "Value": h.org_id,
+        "Type": "ORGANIZATION",
+        "Resources": [
+            { "Value": h.master_email, "Type": "MASTER_EMAIL" },
+            { "Value": h.master_name, "Type": "MASTER_NAME" },
+            { "Value": h.feature_set.as_str(), "Type": "ORGANIZATION_FEATURE_SET" },
+        ],
+    })];
+    resources.extend(h.recipients.iter().map(|(id, kind)| json!({ "Value": id, "Type": kind })));
+    if let Some(n) = &h.notes {
+        resources.push(json!({ "Value": n, "Type": "NOTES" }));
     }
-}
-
-/// Where a handshake stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum HandshakeState {
-    /// Sent to several recipients, not all of whom have answered.
-    Requested,
-    /// Waiting for an answer (for a multi-recipient handshake: every recipient answered and the
-    /// originator may finalize).
-    Open,
-    /// Cancelled by the originator.
-    Canceled,
-    /// Accepted.
-    Accepted,
-    /// Declined by a recipient.
-    Declined,
-    /// Not answered in time.
-    Expired,
-}
-
-impl HandshakeState {
-    /// The value as AWS prints it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HandshakeState::Requested => "REQUESTED",
-            HandshakeState::Open => "OPEN",
-            HandshakeState::Canceled => "CANCELED",
-            HandshakeState::Accepted => "ACCEPTED",
-            HandshakeState::Declined => "DECLINED",
-            HandshakeState::Expired => "EXPIRED",
-        }
-    }
-}
-
-/// A handshake between the organization and one or more accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Handshake {
-    /// `h-` and 10 characters.
-    pub id: String,
-    /// The organization that sent it.
-    pub org_id: String,
-    /// Its management account (the originator; part of the ARN).
-    pub management_account: String,
-    /// What it does.
-    pub action: HandshakeAction,
-    /// The recipients other than the organization: `(ID, "ACCOUNT" | "EMAIL")`.
-    pub recipients: Vec<(String, String)>,
-    /// The stored state; [`Handshake::state_at`] adds expiry.
-    pub state: HandshakeState,
-    /// The recipients that accepted so far (account IDs).
-    pub approvals: BTreeSet<String>,
-    /// When it was sent.
-    pub requested: i64,
-    /// When it expires.
-    pub expires: i64,
-    /// The invitation's notes.
-    pub notes: Option<String>,
-    /// The management account's root email, as the recipient sees it in the handshake's resources.
-    pub master_email: String,
-    /// The management account's name.
-    pub master_name: String,
-    /// The feature set when the handshake was sent.
-    pub feature_set: FeatureSet,
-}
-
-impl Handshake {
-    /// The state at time `now`: an unanswered handshake past its expiry is `EXPIRED`.
-    pub fn state_at(&self, now: i64) -> HandshakeState {
-        match self.state {
-            HandshakeState::Open | HandshakeState::Requested if now >= self.expires => HandshakeState::Expired,
-            s => s,
-        }
-    }
-
-    /// Whether it still waits for someone at time `now`.
-    pub fn is_pending(&self, now: i64) -> bool {
-        matches!(self.state_at(now), HandshakeState::Open | HandshakeState::Requested)
-    }
-
-    fn arn(&self) -> String {
-        format!(
-            "arn:aws:organizations::{}:handshake/{}/{}/{}",
-            self.management_account,
-            self.org_id,
-            self.action.as_str().to_ascii_lowercase(),
-            self.id
-        )
-    }
-
-    /// Whether `account` (with root email `email`) is one of its recipients.
-    fn is_recipient(&self, account: &str, email: &str) -> bool {
-        self.recipients.iter().any(
-            |(id, kind)| {
-                if kind == "EMAIL" {
-                    id.eq_ignore_ascii_case(email)
-                } else {
-                    id == account
-                }
-            },
-        )
-    }
-
-    fn to_json(&self, now: i64) -> Value {
-        let mut parties = vec![json!({ "Id": self.org_id, "Type": "ORGANIZATION" })];
-        parties.extend(self.recipients.iter().map(|(id, kind)| json!({ "Id": id, "Type": kind })));
-        let mut resources = vec![json!({
-            "Value": self.org_id,
-            "Type": "ORGANIZATION",
-            "Resources": [
-                { "Value": self.master_email, "Type": "MASTER_EMAIL" },
-                { "Value": self.master_name, "Type": "MASTER_NAME" },
-                { "Value": self.feature_set.as_str(), "Type": "ORGANIZATION_FEATURE_SET" },
-            ],
-        })];
-        resources.extend(self.recipients.iter().map(|(id, kind)| json!({ "Value": id, "Type": kind })));
-        if let Some(n) = &self.notes {
-            resources.push(json!({ "Value": n, "Type": "NOTES" }));
-        }
-        json!({
-            "Id": self.id,
-            "Arn": self.arn(),
-            "Parties": parties,
-            "State": self.state_at(now).as_str(),
-            "RequestedTimestamp": crate::clock::format_cli(self.requested),
-            "ExpirationTimestamp": crate::clock::format_cli(self.expires),
-            "Action": self.action.as_str(),
-            "Resources": resources,
-        })
-    }
+    json!({
+        "Id": h.id,
+        "Arn": h.arn(),
+        "Parties": parties,
+        "State": h.state_at(now).as_str(),
+        "RequestedTimestamp": crate::clock::format_cli(h.requested),
+        "ExpirationTimestamp": crate::clock::format_cli(h.expires),
+        "Action": h.action.as_str(),
+        "Resources": resources,
+    })
 }
 
 fn constraint(reason: &str, message: &str) -> AwsError {
@@ -306,7 +186,7 @@ pub(super) fn invite_account_to_organization(call: &mut Call, input: &Input) -> 
     }
     let mut h = new_handshake(call, &org, HandshakeAction::Invite, vec![(id, kind)]);
     h.notes = notes;
-    let out = json!({ "Handshake": h.to_json(now) });
+    let out = json!({ "Handshake": handshake_json(&h, now) });
     call.world.organizations.handshakes.insert(h.id.clone(), h);
     Ok(out)
 }
@@ -336,11 +216,11 @@ pub(super) fn enable_all_features(call: &mut Call, _: &Input) -> AwsResult<Value
     let mut h = new_handshake(call, &org, HandshakeAction::EnableAllFeatures, recipients);
     if h.recipients.is_empty() {
         h.state = HandshakeState::Accepted;
-        super::org_mut(call).feature_set = FeatureSet::All;
+        super::ops::org_mut(call).feature_set = FeatureSet::All;
     } else {
         h.state = HandshakeState::Requested;
     }
-    let out = json!({ "Handshake": h.to_json(call.now()) });
+    let out = json!({ "Handshake": handshake_json(&h, call.now()) });
     call.world.organizations.handshakes.insert(h.id.clone(), h);
     Ok(out)
 }
@@ -394,7 +274,7 @@ fn listed(call: &Call, action: Option<HandshakeAction>, keep: impl Fn(&Handshake
         .filter(|h| action.is_none_or(|a| a == h.action) && keep(h))
         .collect();
     list.sort_by(|a, b| (a.requested, &a.id).cmp(&(b.requested, &b.id)));
-    list.into_iter().map(|h| h.to_json(now)).collect()
+    list.into_iter().map(|h| handshake_json(h, now)).collect()
 }
 
 pub(super) fn list_handshakes_for_organization(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -419,7 +299,7 @@ pub(super) fn list_handshakes_for_account(call: &mut Call, input: &Input) -> Aws
 pub(super) fn describe_handshake(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let h = handshake_of(call, input)?;
     authorize(call, "organizations:DescribeHandshake", &resource(call, &h))?;
-    Ok(json!({ "Handshake": h.to_json(call.now()) }))
+    Ok(json!({ "Handshake": handshake_json(&h, call.now()) }))
 }
 
 pub(super) fn accept_handshake(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -450,11 +330,11 @@ pub(super) fn accept_handshake(call: &mut Call, input: &Input) -> AwsResult<Valu
                 ));
             }
             if org.feature_set == FeatureSet::All {
-                super::service_linked_role_checked(call)?;
+                super::ops::service_linked_role_checked(call)?;
             }
             h.state = HandshakeState::Accepted;
             h.approvals.insert(account.clone());
-            join(super::org_mut(call), &account, JoinedMethod::Invited, now);
+            super::ops::org_mut(call).join(&account, JoinedMethod::Invited, now);
         }
         HandshakeAction::EnableAllFeatures if recipient => {
             h.approvals.insert(account);
@@ -468,10 +348,10 @@ pub(super) fn accept_handshake(call: &mut Call, input: &Input) -> AwsResult<Valu
                 return Err(bad_transition());
             }
             h.state = HandshakeState::Accepted;
-            super::org_mut(call).feature_set = FeatureSet::All;
+            super::ops::org_mut(call).feature_set = FeatureSet::All;
         }
     }
-    let out = json!({ "Handshake": h.to_json(now) });
+    let out = json!({ "Handshake": handshake_json(&h, now) });
     call.world.organizations.handshakes.insert(h.id.clone(), h);
     Ok(out)
 }
@@ -487,7 +367,7 @@ pub(super) fn decline_handshake(call: &mut Call, input: &Input) -> AwsResult<Val
         return Err(bad_transition());
     }
     h.state = HandshakeState::Declined;
-    let out = json!({ "Handshake": h.to_json(now) });
+    let out = json!({ "Handshake": handshake_json(&h, now) });
     call.world.organizations.handshakes.insert(h.id.clone(), h);
     Ok(out)
 }
@@ -503,7 +383,7 @@ pub(super) fn cancel_handshake(call: &mut Call, input: &Input) -> AwsResult<Valu
         return Err(bad_transition());
     }
     h.state = HandshakeState::Canceled;
-    let out = json!({ "Handshake": h.to_json(now) });
+    let out = json!({ "Handshake": handshake_json(&h, now) });
     call.world.organizations.handshakes.insert(h.id.clone(), h);
     Ok(out)
 }

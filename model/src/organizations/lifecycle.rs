@@ -1,6 +1,7 @@
 //! The organization's lifecycle: creating and deleting the organization, creating member
 //! accounts (`CreateAccount` and its request statuses), and accounts leaving it
-//! (`RemoveAccountFromOrganization`, `LeaveOrganization`).
+//! (`RemoveAccountFromOrganization`, `LeaveOrganization`) or being closed by the organization
+//! (`CloseAccount`).
 //!
 //! `CreateAccount` is asynchronous in AWS. rootsim creates the account at once, so that the next
 //! command sees it, but answers the create call as AWS does, with the request `IN_PROGRESS`;
@@ -8,13 +9,17 @@
 //! the completion time equal to the request time, since the simulated clock does not move by
 //! itself (docs/rules.md, ORG-CREATE-ACCOUNT).
 
-use super::{
-    account_not_found, authorize, constraint, invalid_input, join, org_mut, org_of, organization_json, FeatureSet,
-    Input, JoinedMethod, Organization,
+use super::ops::{
+    account_not_found, authorize, constraint, invalid_input, not_in_use, org_denied, org_mut, org_of,
+    organization_json, Input,
+};
+use super::{CreateAccountState, CreateAccountStatus, FeatureSet, JoinedMethod, Organization};
+use crate::account::{
+    close_quota, AccountStatus, CLOSE_QUOTA_WINDOW_SECONDS, MAX_CLOSURES_IN_PROGRESS, PENDING_CLOSURE_SECONDS,
+    SERVICE_PRINCIPAL,
 };
 use crate::error::{AwsError, AwsResult};
 use crate::service::{opt_str, req_str, Call};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// The default number of accounts an organization may hold, invitations included (Organizations
@@ -24,67 +29,24 @@ pub(super) const MAX_ACCOUNTS: usize = 10;
 /// A created account must be this old before it can leave (Organizations quotas page: 7 days).
 const MIN_AGE_TO_LEAVE: i64 = 7 * 86_400;
 
-/// The state of a `CreateAccount` request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum CreateAccountState {
-    /// Still running (what the create call itself reports).
-    InProgress,
-    /// The account exists.
-    Succeeded,
-    /// No account was created; see the failure reason.
-    Failed,
-}
-
-impl CreateAccountState {
-    /// The value as AWS prints it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CreateAccountState::InProgress => "IN_PROGRESS",
-            CreateAccountState::Succeeded => "SUCCEEDED",
-            CreateAccountState::Failed => "FAILED",
-        }
+/// A `CreateAccountStatus` as the create-account operations print it.
+fn status_json(s: &CreateAccountStatus) -> Value {
+    let mut v = json!({
+        "Id": s.id,
+        "AccountName": s.account_name,
+        "State": s.state.as_str(),
+        "RequestedTimestamp": crate::clock::format_cli(s.requested),
+    });
+    if let Some(t) = s.completed {
+        v["CompletedTimestamp"] = json!(crate::clock::format_cli(t));
     }
-}
-
-/// One `CreateAccount` request and its outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreateAccountStatus {
-    /// `car-` and 32 characters.
-    pub id: String,
-    /// The name asked for.
-    pub account_name: String,
-    /// Where the request stands.
-    pub state: CreateAccountState,
-    /// When it was made (epoch seconds).
-    pub requested: i64,
-    /// When it completed.
-    pub completed: Option<i64>,
-    /// The new account's ID, when it succeeded.
-    pub account_id: Option<String>,
-    /// AWS's reason, when it failed (`EMAIL_ALREADY_EXISTS`, ...).
-    pub failure_reason: Option<String>,
-}
-
-impl CreateAccountStatus {
-    fn to_json(&self) -> Value {
-        let mut v = json!({
-            "Id": self.id,
-            "AccountName": self.account_name,
-            "State": self.state.as_str(),
-            "RequestedTimestamp": crate::clock::format_cli(self.requested),
-        });
-        if let Some(t) = self.completed {
-            v["CompletedTimestamp"] = json!(crate::clock::format_cli(t));
-        }
-        if let Some(id) = &self.account_id {
-            v["AccountId"] = json!(id);
-        }
-        if let Some(r) = &self.failure_reason {
-            v["FailureReason"] = json!(r);
-        }
-        v
+    if let Some(id) = &s.account_id {
+        v["AccountId"] = json!(id);
     }
+    if let Some(r) = &s.failure_reason {
+        v["FailureReason"] = json!(r);
+    }
+    v
 }
 
 pub(super) fn create_organization(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -108,7 +70,7 @@ pub(super) fn create_organization(call: &mut Call, input: &Input) -> AwsResult<V
     }
     authorize(call, "organizations:CreateOrganization", "*")?;
     if feature_set == FeatureSet::All {
-        super::service_linked_role_checked(call)?;
+        super::ops::service_linked_role_checked(call)?;
     }
     if call.world.organizations.org.is_some() {
         // A simulator limit, not AWS's: the world holds one organization (docs/rules.md).
@@ -122,7 +84,7 @@ pub(super) fn create_organization(call: &mut Call, input: &Input) -> AwsResult<V
     let root_id = format!("r-{}", call.world.rng.lower_alnum(4));
     let mut org = Organization::new(id, feature_set, account.clone(), root_id);
     // AWS lists the management account as INVITED.
-    join(&mut org, &account, JoinedMethod::Invited, now);
+    org.join(&account, JoinedMethod::Invited, now);
     let out = json!({ "Organization": organization_json(call, &org) });
     call.world.organizations.org = Some(org);
     Ok(out)
@@ -209,10 +171,14 @@ pub(super) fn create_account(call: &mut Call, input: &Input) -> AwsResult<Value>
         status.state = CreateAccountState::Failed;
         status.failure_reason = Some(reason.to_string());
     } else {
-        // Created accounts have no root password (facts §2.7): the person at the root email gets
-        // in through password recovery, which centralized root access may gate.
+        // Created accounts have no root password
+        // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html): the
+        // person at the root email gets in through password recovery, which centralized root
+        // access may gate.
         let account = call.world.add_account(name, email, None);
-        let role = crate::demo::access_role(call.world, role_name, &org.management_account);
+        let now = call.world.clock.now();
+        let role =
+            crate::iam::Role::organization_access_role(&mut call.world.rng, now, role_name, &org.management_account);
         call.world
             .iam
             .accounts
@@ -227,7 +193,7 @@ pub(super) fn create_account(call: &mut Call, input: &Input) -> AwsResult<Value>
         if billing == "DENY" {
             call.world.organizations.billing_access_denied.insert(account.clone());
         }
-        join(org_mut(call), &account, JoinedMethod::Created, now);
+        org_mut(call).join(&account, JoinedMethod::Created, now);
         status.account_id = Some(account);
     }
     let answer = CreateAccountStatus {
@@ -238,7 +204,7 @@ pub(super) fn create_account(call: &mut Call, input: &Input) -> AwsResult<Value>
         ..status.clone()
     };
     call.world.organizations.create_account_statuses.push(status);
-    Ok(json!({ "CreateAccountStatus": answer.to_json() }))
+    Ok(json!({ "CreateAccountStatus": status_json(&answer) }))
 }
 
 pub(super) fn describe_create_account_status(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -253,7 +219,7 @@ pub(super) fn describe_create_account_status(call: &mut Call, input: &Input) -> 
         ));
     };
     authorize(call, "organizations:DescribeCreateAccountStatus", "*")?;
-    Ok(json!({ "CreateAccountStatus": status.to_json() }))
+    Ok(json!({ "CreateAccountStatus": status_json(&status) }))
 }
 
 pub(super) fn list_create_account_status(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -276,12 +242,13 @@ pub(super) fn list_create_account_status(call: &mut Call, input: &Input) -> AwsR
         .create_account_statuses
         .iter()
         .filter(|s| states.is_empty() || states.iter().any(|t| t == s.state.as_str()))
-        .map(CreateAccountStatus::to_json)
+        .map(status_json)
         .collect();
     Ok(json!({ "CreateAccountStatuses": list }))
 }
 
-/// What stops `account` from leaving, in AWS's terms (facts §4.4).
+/// What stops `account` from leaving, in AWS's terms
+/// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_LeaveOrganization.html>).
 fn departure_checked(call: &Call, org: &Organization, account: &str) -> AwsResult<()> {
     if account == org.management_account {
         return Err(AwsError::new(
@@ -344,5 +311,79 @@ pub(super) fn leave_organization(call: &mut Call, _: &Input) -> AwsResult<Value>
     authorize(call, "organizations:LeaveOrganization", "*")?;
     departure_checked(call, &org, &account)?;
     depart(call, &account);
+    Ok(Value::Null)
+}
+
+/// `organizations close-account --account-id`: the management account (or the Account Management
+/// delegated administrator) closes a member of its all-features organization
+/// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_CloseAccount.html>). The
+/// member is `PENDING_CLOSURE` for [`PENDING_CLOSURE_SECONDS`], then `SUSPENDED` for the same
+/// 90-day post-closure period as a console closure ([`crate::account::Account::status_at`]); it
+/// was not closed by its root, so it cannot reopen itself.
+pub(super) fn close_account(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = call.world.organizations.of_account(&call.caller.account).cloned().ok_or_else(not_in_use)?;
+    let caller = call.account();
+    // The Account Management delegated administrator closes members too (IAM User Guide; the
+    // mechanism is rootsim's assumption, docs/rules.md ORG-CLOSE-ACCOUNT-DA), while trusted
+    // access for it stays on.
+    let delegated = org.is_account_delegated_admin(&caller) && org.service_access.contains(SERVICE_PRINCIPAL);
+    if org.management_account != caller && !delegated {
+        return Err(org_denied());
+    }
+    let id = req_str(input, "AccountId")?.to_string();
+    // Evaluated in the caller's account, as Account Management's calls are (see `authorize`):
+    // the member's ARN names the management account.
+    call.authorize_owned("organizations:CloseAccount", &org.account_arn(&id), &caller, None)
+        .map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
+    if org.feature_set != FeatureSet::All {
+        // Only an all-features organization closes members
+        // (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CloseAccount.html); the
+        // wire error is a simulator assumption.
+        return Err(AwsError::new("AccessDeniedException", 403, "Closing member accounts requires an organization with all features enabled.")
+            .with_hint("  (rootsim) In a consolidated-billing-only organization only the member's root user can close it (console close-account)."));
+    }
+    let now = call.now();
+    let Some(target) = call.world.accounts.get(&id).filter(|_| org.accounts.contains_key(&id)) else {
+        return Err(AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist."));
+    };
+    if id == org.management_account {
+        return Err(constraint(
+            "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
+            "You attempted to close the management account. Close it as its root user after every member is closed or removed.",
+        ));
+    }
+    if target.status_at(now) != AccountStatus::Active {
+        return Err(AwsError::new(
+            "AccountAlreadyClosedException",
+            400,
+            "You attempted to close an account that is already closed.",
+        ));
+    }
+    // Closures made by this operation, counted from when each was requested.
+    let requested: Vec<(i64, AccountStatus)> = org
+        .accounts
+        .keys()
+        .filter_map(|m| call.world.accounts.get(m))
+        .filter(|a| !a.closed_by_root)
+        .filter_map(|a| a.closed_at.map(|at| (at - PENDING_CLOSURE_SECONDS, a.status_at(now))))
+        .collect();
+    if requested.iter().filter(|(_, s)| *s == AccountStatus::PendingClosure).count() >= MAX_CLOSURES_IN_PROGRESS {
+        return Err(constraint(
+            "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED",
+            "You attempted to exceed the number of accounts that you can close at a time.",
+        ));
+    }
+    let members = org.accounts.len().saturating_sub(1);
+    if requested.iter().filter(|(at, _)| now - at < CLOSE_QUOTA_WINDOW_SECONDS).count() >= close_quota(members) {
+        return Err(constraint(
+            "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
+            "You have exceeded close account quota for the past 30 days.",
+        ));
+    }
+    let a = call.world.accounts.by_id.get_mut(&id).expect("checked");
+    a.status = AccountStatus::Suspended;
+    a.closed_at = Some(now + PENDING_CLOSURE_SECONDS);
+    a.closed_by_root = false;
+    a.pending_email = None;
     Ok(Value::Null)
 }

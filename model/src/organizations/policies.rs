@@ -3,12 +3,14 @@
 //! checks (size of a document, policies per organization).
 //!
 //! Enabling a type attaches its AWS managed policy (`FullAWSAccess`, `RCPFullAWSAccess`) to the
-//! root, every OU and every account; disabling it detaches every policy of that type (facts §5.8).
+//! root, every OU and every account; disabling it detaches every policy of that type
+//! (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html>).
 
-use super::{
-    authorize, aws_managed_policy, constraint, invalid_input, org_mut, org_of, policy_not_found, policy_summary,
-    policy_type, FeatureSet, Input, OrgPolicy, Organization,
+use super::ops::{
+    authorize, constraint, invalid_input, org_mut, org_of, policy_not_found, policy_summary, policy_type,
+    policy_types_json, Input,
 };
+use super::{aws_managed_policy, FeatureSet, OrgPolicy, Organization};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{opt_str, req_str, Call};
 use rootsim_policy::{Policy, PolicyKind};
@@ -57,7 +59,7 @@ pub(super) fn count_checked(org: &Organization, policy_type: &str) -> AwsResult<
 }
 
 fn root_json(org: &Organization) -> Value {
-    json!({ "Root": { "Id": org.root_id, "Arn": org.root_arn(), "Name": "Root", "PolicyTypes": org.policy_types_json() } })
+    json!({ "Root": { "Id": org.root_id, "Arn": org.root_arn(), "Name": "Root", "PolicyTypes": policy_types_json(org) } })
 }
 
 fn root_checked(org: &Organization, input: &Input) -> AwsResult<()> {

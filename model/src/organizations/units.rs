@@ -5,10 +5,8 @@
 //! so these operations only keep the tree consistent: every account and OU has exactly one
 //! parent, which exists, and no OU contains itself.
 
-use super::{
-    account_not_found, attach_defaults, authorize, constraint, invalid_input, org_mut, org_of, parent_checked, Input,
-    Organization, OrganizationalUnit,
-};
+use super::ops::{account_not_found, authorize, constraint, invalid_input, org_mut, org_of, parent_checked, Input};
+use super::{Organization, OrganizationalUnit};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{req_str, Call};
 use serde_json::{json, Value};
@@ -97,7 +95,7 @@ pub(super) fn create_organizational_unit(call: &mut Call, input: &Input) -> AwsR
     let out = json!({ "OrganizationalUnit": ou_json(&org, &ou) });
     let o = org_mut(call);
     o.ous.insert(id.clone(), ou);
-    attach_defaults(o, &id);
+    o.attach_defaults(&id);
     Ok(out)
 }
 

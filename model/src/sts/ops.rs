@@ -1,58 +1,17 @@
-//! STS: temporary credentials.
-//!
-//! Owns the sessions that `AssumeRole`, `GetSessionToken`, `GetFederationToken` and `AssumeRoot`
-//! hand out: their keys, tokens, session policies and expiry on the simulated clock.
-//! `GetCallerIdentity` needs no permission.
+//! STS's operations: GetCallerIdentity, AssumeRole, AssumeRoot, GetFederationToken and
+//! GetSessionToken. Each reads its parameters, checks them, asks the policy engine, then opens a
+//! session in [`super::Sts`] and prints its credentials.
 
+use super::state::{root_session_permitted, trust_policy_of, SessionKind, StsSession};
 use crate::auth::CallerKind;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
-use crate::iam::Role;
 use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
-use crate::world::World;
 use rootsim_policy::arn;
 use rootsim_policy::{Policy, PolicyKind};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
-
-/// What a session stands for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum SessionKind {
-    /// A role session.
-    AssumedRole {
-        /// Lower-cased role name.
-        role_key: String,
-        /// The session name.
-        session_name: String,
-    },
-    /// An `sts:AssumeRoot` session: the member account's root user, scoped by a task policy.
-    AssumedRoot {
-        /// The task policy's ARN.
-        task_policy_arn: String,
-    },
-    /// `GetSessionToken` credentials of a user (`Some(key)`) or of the root user (`None`).
-    SessionToken {
-        /// Lower-cased user name, or `None` for root.
-        user: Option<String>,
-    },
-    /// A federated user session from `GetFederationToken`, issued by an IAM user (`Some(key)`)
-    /// or the root user (`None`); its permissions are the issuer's intersected with the policy
-    /// passed, and nothing without one.
-    FederationToken {
-        /// The issuing user's lower-cased name, or `None` for root.
-        user: Option<String>,
-        /// The federated user's name (`arn:aws:sts::ACCOUNT:federated-user/NAME`).
-        name: String,
-    },
-}
-
-/// The session policy of a federated user session created without one: it allows nothing that
-/// needs permission, so the session has no permissions (GetFederationToken's documentation).
-pub const NO_PERMISSIONS_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoPolicyPassed","Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}]}"#;
 
 /// What a federated user session may not call at all, whatever its policies: IAM, and STS but
 /// GetCallerIdentity (GetFederationToken's documentation). `Some(error)` refuses the call.
@@ -65,35 +24,6 @@ pub fn federated_refusal(caller: &crate::auth::Caller, service: &str, operation:
             caller.principal.arn
         ))
     })
-}
-
-/// One set of temporary credentials.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StsSession {
-    /// The account whose principal the session acts as.
-    pub account: String,
-    /// What it stands for.
-    pub kind: SessionKind,
-    /// The secret access key.
-    pub secret: String,
-    /// The session token.
-    pub token: String,
-    /// When it was issued.
-    pub issued: i64,
-    /// When it stops working.
-    pub expires: i64,
-    /// Whether MFA was presented to get it.
-    pub mfa: bool,
-    /// The session policy passed, if any.
-    #[serde(default)]
-    pub policy: Option<Policy>,
-}
-
-/// The STS service's state.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Sts {
-    /// Sessions by access key ID (`ASIA...`).
-    pub sessions: BTreeMap<String, StsSession>,
 }
 
 /// STS's operations.
@@ -261,7 +191,7 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     if let Some(size) = packed {
         out["PackedPolicySize"] = json!(size);
     }
-    call.world.sts.sessions.insert(id, session);
+    call.world.sts.open(id, session);
     Ok(out)
 }
 
@@ -283,13 +213,14 @@ fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<V
             if requested < 900 { "greater than or equal to 900" } else { "less than or equal to 129600" }
         )));
     }
-    // Root sessions are capped at one hour; longer requests silently get one hour (facts §3.7).
+    // Root sessions are capped at one hour; longer requests silently get one hour
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html).
     let duration = if user.is_none() { requested.min(3600) } else { requested };
     let mfa = check_mfa(call, opt_str(input, "SerialNumber"), opt_str(input, "TokenCode"))?;
     let account = call.account();
     let (id, session) = new_session(call, &account, SessionKind::SessionToken { user }, duration, mfa, None);
     let out = json!({ "Credentials": credentials_json(&id, &session) });
-    call.world.sts.sessions.insert(id, session);
+    call.world.sts.open(id, session);
     Ok(out)
 }
 
@@ -338,68 +269,8 @@ fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResul
     if let Some(size) = packed {
         out["PackedPolicySize"] = json!(size);
     }
-    call.world.sts.sessions.insert(id, session);
+    call.world.sts.open(id, session);
     Ok(out)
-}
-
-/// The organization's side of AssumeRoot: may principals of `caller_account` open root sessions
-/// in `target_account`? The caller's account must be the management account or the IAM delegated
-/// administrator, RootSessions enabled, and the target another member of the same organization.
-/// Simulator assumptions where AWS does not document the error (facts appendix 1): each refusal is
-/// AccessDenied with a message naming the rule. [`crate::graph`] asks the same question.
-pub fn root_session_permitted(world: &World, caller_account: &str, target_account: &str) -> AwsResult<()> {
-    root_session_target(root_sessions_from(world, caller_account)?, target_account)
-}
-
-/// The part of [`root_session_permitted`] that depends on the target, in the organization that
-/// [`root_sessions_from`] found for the caller.
-pub fn root_session_target(org: &crate::organizations::Organization, target_account: &str) -> AwsResult<()> {
-    if target_account == org.management_account {
-        return Err(AwsError::access_denied(
-            "AssumeRoot cannot target the management account, which centralized root access does not cover.",
-        ));
-    }
-    if !org.accounts.contains_key(target_account) {
-        return Err(AwsError::access_denied(format!(
-            "Account {target_account} is not a member of organization {}.",
-            org.id
-        )));
-    }
-    Ok(())
-}
-
-/// The part of [`root_session_permitted`] that does not depend on the target: whether principals
-/// of `caller_account` may start root sessions in some member, and in which organization. The
-/// principal graph asks it once per account rather than once per (account, member) pair.
-pub fn root_sessions_from<'w>(
-    world: &'w World,
-    caller_account: &str,
-) -> AwsResult<&'w crate::organizations::Organization> {
-    let Some(org) = world.organizations.of_account(caller_account) else {
-        return Err(AwsError::access_denied(
-            "AssumeRoot needs an organization with centralized root access; this account is not in one.",
-        ));
-    };
-    if org.management_account != caller_account && !org.is_iam_delegated_admin(caller_account) {
-        return Err(AwsError::access_denied(
-            "Only the management account or the delegated administrator for IAM can call AssumeRoot.",
-        ));
-    }
-    if !org.root_features.contains(crate::iam::org_features::ROOT_SESSIONS) {
-        return Err(AwsError::access_denied(
-            "Privileged root actions in member accounts (RootSessions) are not enabled for this organization.",
-        ));
-    }
-    Ok(org)
-}
-
-/// The role a role ARN names, its account, and its trust policy's name in decisions (`trust
-/// policy of role NAME`). `None` when no such role exists. AssumeRole and [`World::decide`] use it.
-pub fn trust_policy_of<'w>(world: &'w World, role_arn: &str) -> Option<(String, String, &'w Role)> {
-    let a = arn::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource.starts_with("role/"))?;
-    let name = a.resource.rsplit('/').next()?;
-    let role = world.iam.account(a.account)?.role(name)?;
-    Some((a.account.to_string(), format!("trust policy of role {}", role.name), role))
 }
 
 fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
@@ -427,7 +298,7 @@ fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
             "TargetPrincipal '{target}' is not a member account ID or its root user ARN."
         )));
     }
-    // Simulator assumptions where AWS does not document the error (facts appendix 1): these are
+    // Simulator assumptions where AWS does not document the error: these are
     // all AccessDenied, with a message that says which rule refused the call.
     if call.caller.is_root() {
         return Err(AwsError::access_denied("You cannot use root user credentials to call AssumeRoot."));
@@ -455,6 +326,6 @@ fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     let kind = SessionKind::AssumedRoot { task_policy_arn: task.to_string() };
     let (id, session) = new_session(call, target_account, kind, duration, false, None);
     let out = json!({ "Credentials": credentials_json(&id, &session) });
-    call.world.sts.sessions.insert(id, session);
+    call.world.sts.open(id, session);
     Ok(out)
 }
