@@ -25,50 +25,12 @@ use crate::service::Call;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
+/// File access, re-exported from its home in the base layer ([`crate::host`]).
+pub use crate::host::{Host, MemoryHost};
+/// The CLI's JSON rendering, re-exported from its home in the base layer ([`crate::render`]).
+pub use crate::render::to_cli_json;
 pub use sandbox::COMMANDS;
-
-/// What the model needs from outside: files. The REPL reads the disk; tests keep files in memory.
-pub trait Host {
-    /// The contents of `path` (relative paths are the host's business: the script's folder, or
-    /// the working directory in the REPL).
-    fn read_file(&self, path: &str) -> Result<String, String>;
-    /// Writes `contents` to `path`.
-    fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String>;
-    /// The files below the folder `path`, recursively, as paths relative to it with `/`
-    /// separators, in name order (an estate folder for `load DIR`). An error when `path` is not a
-    /// folder, and by default: a host without folders.
-    fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
-        Err(format!("{path} is not a folder"))
-    }
-}
-
-/// A host with files in memory, for tests and for embedding rootsim.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryHost {
-    /// Files by path.
-    pub files: BTreeMap<String, String>,
-}
-
-impl Host for MemoryHost {
-    fn read_file(&self, path: &str) -> Result<String, String> {
-        self.files.get(path).cloned().ok_or_else(|| format!("No such file or directory: {path}"))
-    }
-    fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String> {
-        self.files.insert(path.to_string(), contents.to_string());
-        Ok(())
-    }
-    fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
-        let prefix = format!("{}/", path.trim_end_matches('/'));
-        let names: Vec<String> =
-            self.files.keys().filter_map(|k| k.strip_prefix(&prefix)).map(str::to_string).collect();
-        if names.is_empty() {
-            return Err(format!("{path} is not a folder"));
-        }
-        Ok(names)
-    }
-}
 
 /// The result of one command.
 #[derive(Debug, Clone, PartialEq)]
@@ -355,15 +317,6 @@ impl Session {
         self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
         outcome
     }
-}
-
-/// JSON as the AWS CLI prints it: four-space indentation.
-pub fn to_cli_json(value: &Value) -> String {
-    let mut out = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    serde::Serialize::serialize(value, &mut ser).expect("JSON values always serialize");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// The AWS CLI's error line for a failed call.
