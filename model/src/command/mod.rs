@@ -332,3 +332,31 @@ pub fn aws_failure(operation: &str, e: &AwsError) -> Outcome {
     }
     Outcome::fail(&e.code, text)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::tasks::{How, TASKS};
+
+    /// The sandbox command a console task of the catalogue names (`console ACTION ...` or
+    /// `COMMAND ...`) exists: `crate::tasks`, below this layer, takes it on trust.
+    fn console_task_command_exists(command: &str) -> bool {
+        let mut words = command.split_whitespace();
+        match (words.next(), words.next()) {
+            // `console ACTION`: the action must exist in the console's own table.
+            (Some("console"), Some(action)) => super::console::ACTIONS.iter().any(|a| a.name == action),
+            (Some(name), _) => super::COMMANDS.iter().any(|c| c.name == name),
+            (None, _) => false,
+        }
+    }
+
+    #[test]
+    fn every_console_task_names_an_existing_command() {
+        for t in TASKS {
+            if let How::Console { command } = t.how {
+                assert!(console_task_command_exists(command), "task {} names a missing command: {command}", t.id);
+            }
+        }
+        assert!(!console_task_command_exists("console no-such-action"));
+        assert!(!console_task_command_exists("no-such-command --x"));
+    }
+}
