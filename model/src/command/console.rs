@@ -274,7 +274,8 @@ fn change_root_email(session: &mut Session, args: &Args) -> Outcome {
 }
 
 /// The checks a new root email must pass: a plausible address of 5-64 characters, not the current
-/// one, and not the root email of any other account (even a closed one: facts §4.3).
+/// one, and not the root email of any other account, even a closed one
+/// (<https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-root-user-email.html>).
 fn check_new_email(session: &Session, account: &str, new: &str) -> Result<(), Outcome> {
     if !(5..=64).contains(&new.chars().count()) || !crate::account::plausible_email(new) {
         return Err(Outcome::fail(
@@ -352,7 +353,8 @@ fn close_account(session: &mut Session, args: &Args) -> Outcome {
         let now = session.world.clock.now();
         if let Some(org) = session.world.organizations.of_account(&account) {
             if org.management_account == account {
-                // Every member must be closed or removed first (facts §4.3). A member in its
+                // Every member must be closed or removed first
+                // (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html). A member in its
                 // post-closure period (PENDING_CLOSURE, SUSPENDED) is still in the organization
                 // and may still be reopened, so it counts until it is CLOSED for good or removed
                 // (docs/rules.md ACCOUNT-CLOSE-MGMT-LAST).
