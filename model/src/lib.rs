@@ -39,6 +39,7 @@ pub mod billing;
 pub mod clock;
 pub mod cloudtrail;
 pub mod command;
+pub mod console;
 pub mod demo;
 pub mod error;
 pub mod events;

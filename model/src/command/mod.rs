@@ -19,8 +19,8 @@ pub mod sandbox;
 mod show;
 pub mod suggest;
 
-use crate::auth::{AuthRecord, Identity};
-use crate::error::AwsError;
+use crate::auth::{AuthRecord, Caller, Identity};
+use crate::error::{AwsError, AwsResult};
 use crate::service::Call;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -288,34 +288,47 @@ impl Session {
             }
         };
         let region = inv.region.unwrap_or_else(|| "us-east-1".to_string());
-        // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
-        // for cloning only the parts it changes while the copy is alive.
-        let before = self.world.clone();
-        let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
-        // Federated user sessions are barred from IAM and most of STS before any policy is read.
-        let result = match crate::sts::federated_refusal(&call.caller, op.service, op.name) {
-            Some(refused) => Err(refused),
-            None => (op.handler)(&mut call, &inv.params),
-        };
-        let auth = std::mem::take(&mut call.auth);
-        let caller = call.caller.clone();
-        let region = call.region.clone();
+        let (result, auth) = self.call(caller.clone(), region.clone(), |call| {
+            // Federated user sessions are barred from IAM and most of STS before any policy is read.
+            match crate::sts::federated_refusal(&call.caller, op.service, op.name) {
+                Some(refused) => Err(refused),
+                None => (op.handler)(call, &inv.params),
+            }
+        });
         let outcome = match &result {
             Ok(value) => {
-                // Dropped before the history is appended to, which would otherwise copy it.
-                drop(before);
                 let text = if value.is_null() { String::new() } else { to_cli_json(value) };
                 Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
             }
-            Err(e) => {
-                self.world = before;
-                aws_failure(op.name, e)
-            }
+            Err(e) => aws_failure(op.name, e),
         };
         // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
         self.world.record_call(&caller, op.service, op.name, &region, &inv.params, &result);
         self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
         outcome
+    }
+
+    /// Runs one operation on the world as `caller` in `region` (`run` calls its handler with the
+    /// [`Call`]): an AWS call or a console action. When it fails, the state from before the call
+    /// is put back. Returns its result and every authorization it took.
+    pub(crate) fn call(
+        &mut self,
+        caller: Caller,
+        region: String,
+        run: impl FnOnce(&mut Call) -> AwsResult<Value>,
+    ) -> (AwsResult<Value>, Vec<AuthRecord>) {
+        // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
+        // for cloning only the parts it changes while the copy is alive.
+        let before = self.world.clone();
+        let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
+        let result = run(&mut call);
+        let auth = std::mem::take(&mut call.auth);
+        match &result {
+            // Dropped before the caller appends to the history, which would otherwise copy it.
+            Ok(_) => drop(before),
+            Err(_) => self.world = before,
+        }
+        (result, auth)
     }
 }
 
