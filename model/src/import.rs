@@ -15,13 +15,14 @@
 
 use crate::account::AccountStatus;
 use crate::clock::{days_from_civil, format_cli};
-use crate::command::{to_cli_json, Host};
+use crate::host::Host;
 use crate::iam::ops::authorization_details;
 use crate::iam::{Attachments, Group, IamAccount, ManagedPolicy, PolicyVersion, Role, User};
 use crate::kms::Key;
 use crate::organizations::{
     policy_summary, FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit,
 };
+use crate::render::to_cli_json;
 use crate::s3::Bucket;
 use crate::sqs::Queue;
 use crate::world::World;

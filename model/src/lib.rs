@@ -39,10 +39,12 @@ pub mod billing;
 pub mod clock;
 pub mod cloudtrail;
 pub mod command;
+pub mod console;
 pub mod demo;
 pub mod error;
 pub mod events;
 pub mod graph;
+pub mod host;
 pub mod iam;
 pub mod import;
 pub mod kms;
@@ -51,6 +53,7 @@ mod layers;
 pub mod mail;
 pub mod organizations;
 pub mod registry;
+pub mod render;
 pub mod rng;
 pub mod s3;
 pub mod service;
@@ -64,9 +67,10 @@ pub mod synth;
 pub mod tasks;
 pub mod world;
 
-pub use command::{Host, MemoryHost, Outcome, Session};
+pub use command::{Outcome, Session};
 pub use demo::DEFAULT_SEED;
 pub use error::AwsError;
+pub use host::{Host, MemoryHost};
 /// The policy engine (crate `rootsim-policy`), re-exported so that a library user needs one
 /// dependency: [`policy::evaluate`], [`policy::Policy::parse`] and the rest.
 pub use rootsim_policy as policy;

@@ -10,7 +10,7 @@
 //! new address; such calls are evaluated in the caller's own account (see `ops`).
 //!
 //! The lifecycle of closure is here too: an account closed by its root user (in the console,
-//! `crate::command::console`) is `SUSPENDED` for a 90-day post-closure period, during which only
+//! `crate::console`) is `SUSPENDED` for a 90-day post-closure period, during which only
 //! its root user can sign in, and is `CLOSED` for good afterwards ([`Account::status_at`]).
 //! [`Accounts::check_open`] is what stops a closed account's principals from calling AWS.
 //! Organizations' `CloseAccount`, which closes members, is an Organizations handler

@@ -19,56 +19,18 @@ pub mod sandbox;
 mod show;
 pub mod suggest;
 
-use crate::auth::{AuthRecord, Identity};
-use crate::error::AwsError;
+use crate::auth::{AuthRecord, Caller, Identity};
+use crate::error::{AwsError, AwsResult};
 use crate::service::Call;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
+/// File access, re-exported from its home in the base layer ([`crate::host`]).
+pub use crate::host::{Host, MemoryHost};
+/// The CLI's JSON rendering, re-exported from its home in the base layer ([`crate::render`]).
+pub use crate::render::to_cli_json;
 pub use sandbox::COMMANDS;
-
-/// What the model needs from outside: files. The REPL reads the disk; tests keep files in memory.
-pub trait Host {
-    /// The contents of `path` (relative paths are the host's business: the script's folder, or
-    /// the working directory in the REPL).
-    fn read_file(&self, path: &str) -> Result<String, String>;
-    /// Writes `contents` to `path`.
-    fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String>;
-    /// The files below the folder `path`, recursively, as paths relative to it with `/`
-    /// separators, in name order (an estate folder for `load DIR`). An error when `path` is not a
-    /// folder, and by default: a host without folders.
-    fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
-        Err(format!("{path} is not a folder"))
-    }
-}
-
-/// A host with files in memory, for tests and for embedding rootsim.
-#[derive(Debug, Clone, Default)]
-pub struct MemoryHost {
-    /// Files by path.
-    pub files: BTreeMap<String, String>,
-}
-
-impl Host for MemoryHost {
-    fn read_file(&self, path: &str) -> Result<String, String> {
-        self.files.get(path).cloned().ok_or_else(|| format!("No such file or directory: {path}"))
-    }
-    fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String> {
-        self.files.insert(path.to_string(), contents.to_string());
-        Ok(())
-    }
-    fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
-        let prefix = format!("{}/", path.trim_end_matches('/'));
-        let names: Vec<String> =
-            self.files.keys().filter_map(|k| k.strip_prefix(&prefix)).map(str::to_string).collect();
-        if names.is_empty() {
-            return Err(format!("{path} is not a folder"));
-        }
-        Ok(names)
-    }
-}
 
 /// The result of one command.
 #[derive(Debug, Clone, PartialEq)]
@@ -326,44 +288,48 @@ impl Session {
             }
         };
         let region = inv.region.unwrap_or_else(|| "us-east-1".to_string());
-        // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
-        // for cloning only the parts it changes while the copy is alive.
-        let before = self.world.clone();
-        let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
-        // Federated user sessions are barred from IAM and most of STS before any policy is read.
-        let result = match crate::sts::federated_refusal(&call.caller, op.service, op.name) {
-            Some(refused) => Err(refused),
-            None => (op.handler)(&mut call, &inv.params),
-        };
-        let auth = std::mem::take(&mut call.auth);
-        let caller = call.caller.clone();
-        let region = call.region.clone();
+        let (result, auth) = self.call(caller.clone(), region.clone(), |call| {
+            // Federated user sessions are barred from IAM and most of STS before any policy is read.
+            match crate::sts::federated_refusal(&call.caller, op.service, op.name) {
+                Some(refused) => Err(refused),
+                None => (op.handler)(call, &inv.params),
+            }
+        });
         let outcome = match &result {
             Ok(value) => {
-                // Dropped before the history is appended to, which would otherwise copy it.
-                drop(before);
                 let text = if value.is_null() { String::new() } else { to_cli_json(value) };
                 Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
             }
-            Err(e) => {
-                self.world = before;
-                aws_failure(op.name, e)
-            }
+            Err(e) => aws_failure(op.name, e),
         };
         // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
         self.world.record_call(&caller, op.service, op.name, &region, &inv.params, &result);
         self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
         outcome
     }
-}
 
-/// JSON as the AWS CLI prints it: four-space indentation.
-pub fn to_cli_json(value: &Value) -> String {
-    let mut out = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    serde::Serialize::serialize(value, &mut ser).expect("JSON values always serialize");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    /// Runs one operation on the world as `caller` in `region` (`run` calls its handler with the
+    /// [`Call`]): an AWS call or a console action. When it fails, the state from before the call
+    /// is put back. Returns its result and every authorization it took.
+    pub(crate) fn call(
+        &mut self,
+        caller: Caller,
+        region: String,
+        run: impl FnOnce(&mut Call) -> AwsResult<Value>,
+    ) -> (AwsResult<Value>, Vec<AuthRecord>) {
+        // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
+        // for cloning only the parts it changes while the copy is alive.
+        let before = self.world.clone();
+        let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
+        let result = run(&mut call);
+        let auth = std::mem::take(&mut call.auth);
+        match &result {
+            // Dropped before the caller appends to the history, which would otherwise copy it.
+            Ok(_) => drop(before),
+            Err(_) => self.world = before,
+        }
+        (result, auth)
+    }
 }
 
 /// The AWS CLI's error line for a failed call.
@@ -378,4 +344,32 @@ pub fn aws_failure(operation: &str, e: &AwsError) -> Outcome {
         text.push_str(h);
     }
     Outcome::fail(&e.code, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tasks::{How, TASKS};
+
+    /// The sandbox command a console task of the catalogue names (`console ACTION ...` or
+    /// `COMMAND ...`) exists: `crate::tasks`, below this layer, takes it on trust.
+    fn console_task_command_exists(command: &str) -> bool {
+        let mut words = command.split_whitespace();
+        match (words.next(), words.next()) {
+            // `console ACTION`: the action must exist in the console's own table.
+            (Some("console"), Some(action)) => super::console::ACTIONS.iter().any(|a| a.name == action),
+            (Some(name), _) => super::COMMANDS.iter().any(|c| c.name == name),
+            (None, _) => false,
+        }
+    }
+
+    #[test]
+    fn every_console_task_names_an_existing_command() {
+        for t in TASKS {
+            if let How::Console { command } = t.how {
+                assert!(console_task_command_exists(command), "task {} names a missing command: {command}", t.id);
+            }
+        }
+        assert!(!console_task_command_exists("console no-such-action"));
+        assert!(!console_task_command_exists("no-such-command --x"));
+    }
 }

@@ -372,7 +372,8 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 return failed_sign_in();
             };
             // After the post-closure period the account is gone for good: not even its root user
-            // can sign in (facts §4.3; ACCOUNT-POST-CLOSURE).
+            // can sign in (ACCOUNT-POST-CLOSURE,
+            // https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html).
             if session.world.accounts.get(&account).is_some_and(|a| a.status_at(now) == AccountStatus::Closed) {
                 session.world.record_sign_in(&account, None, false, false);
                 return Outcome::fail(
@@ -401,7 +402,8 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 }
             }
             // MFA is required for every root user: without a device, sign-in works for 35 days
-            // from the first attempt, then only together with registering one (facts §3.3).
+            // from the first attempt, then only together with registering one
+            // (https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html).
             let first = root.first_sign_in_attempt.unwrap_or(now);
             let days_left = 35 - (now - first).div_euclid(86_400);
             if !mfa && days_left <= 0 && args.opt("register-mfa-device").is_none() {
@@ -681,7 +683,8 @@ fn forgot_root_password(session: &mut Session, email: &str) -> Outcome {
         return Outcome::ok(reply);
     };
     // With root credentials management, a member whose root credentials were removed cannot
-    // recover the password unless the organization allowed it (facts §2.1, §3.2).
+    // recover the password unless the organization allowed it
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html).
     if crate::iam::org_features::password_recovery_disabled(&session.world, &account) {
         return Outcome::fail(
             "PasswordRecoveryDisabled",

@@ -170,7 +170,7 @@ impl World {
         let who = format!("{} {}", identity["type"].as_str().unwrap_or("?"), identity["arn"].as_str().unwrap_or(""));
         let event_name = event["detail"]["eventName"].as_str().unwrap_or("").to_string();
         let event_id = event["detail"]["eventID"].as_str().unwrap_or("").to_string();
-        let text = crate::command::to_cli_json(&event);
+        let text = crate::render::to_cli_json(&event);
         for rule in matched {
             for target in &rule.targets {
                 let delivered_to = self.sns_deliver(&target.arn, &account, None, &text);

@@ -60,7 +60,9 @@ pub struct AccountTasks {
 }
 
 /// The task policies that do (part of) a task in a root session: (task policy, the action the
-/// session needs, what it does). AWS's five task policies (facts §2.5) cover no other task.
+/// session needs, what it does). AWS's five task policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html>) cover
+/// no other task.
 fn task_policies(task: &str) -> &'static [(&'static str, &'static str, &'static str)] {
     match task {
         "change-root-password" => &[
