@@ -49,12 +49,12 @@ struct StatementSource {
     conditions: Vec<Vec<Box<str>>>,
 }
 
-/// The texts of a string-or-list-of-strings element.
+/// The texts of an element that is one scalar or a list of them (strings for actions,
+/// resources and principals; condition values may also be numbers and booleans).
 fn texts(j: &Json) -> Vec<Box<str>> {
     match &j.value {
-        JsonValue::String(s) => vec![s.as_str().into()],
         JsonValue::Array(items) => items.iter().filter_map(scalar).collect(),
-        _ => Vec::new(),
+        _ => scalar(j).into_iter().collect(),
     }
 }
 
