@@ -360,10 +360,7 @@ fn allow_actions(policy: &Policy) -> Statements {
 /// Whether some Allow statement among `actions` could allow `action` on some resource: its
 /// `Action` element matches it (or its `NotAction` element does not), as the engine matches.
 fn names(actions: &[Rc<Statements>], action: &str) -> bool {
-    actions
-        .iter()
-        .flat_map(|p| p.statements())
-        .any(|s| s.effect() == Effect::Allow && s.matches_action(action))
+    actions.iter().flat_map(|p| p.statements()).any(|s| s.effect() == Effect::Allow && s.matches_action(action))
 }
 
 /// The principal graph of a world.
@@ -1431,7 +1428,9 @@ mod tests {
     #[test]
     fn the_prefilter_matches_actions_as_iam_does() {
         let policy = |actions: &str| {
-            let text = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#);
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#
+            );
             Rc::new(Policy::parse(&text, PolicyKind::Identity).unwrap())
         };
         let glob = |pattern: &str, action: &str| names(&[policy(&format!("\"{pattern}\""))], action);

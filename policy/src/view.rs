@@ -139,8 +139,12 @@ impl Policy {
 
     /// The source texts of statement `index`, read on first use.
     fn source(&self, index: usize) -> &StatementSource {
-        static EMPTY: StatementSource =
-            StatementSource { actions: Vec::new(), resources: Vec::new(), principals: Vec::new(), conditions: Vec::new() };
+        static EMPTY: StatementSource = StatementSource {
+            actions: Vec::new(),
+            resources: Vec::new(),
+            principals: Vec::new(),
+            conditions: Vec::new(),
+        };
         self.0.source.get_or_init(|| Source::read(&self.0.text)).statements.get(index).unwrap_or(&EMPTY)
     }
 }
@@ -234,9 +238,13 @@ impl<'p> StatementView<'p> {
     /// [`Self::is_not_resource`]), in document order; none when it has neither.
     pub fn resource_patterns(&self) -> impl ExactSizeIterator<Item = ResourcePatternView<'p>> + 'p {
         let (policy, statement) = (self.policy, self.st.index);
-        self.st.resources.as_deref().unwrap_or(&[]).iter().enumerate().map(move |(entry, pattern)| {
-            ResourcePatternView { policy, statement, entry, pattern }
-        })
+        self.st
+            .resources
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(move |(entry, pattern)| ResourcePatternView { policy, statement, entry, pattern })
     }
 
     /// The `Resource` entries; none when the statement has `NotResource` or neither.

@@ -10,7 +10,13 @@ const ACCT: &str = "111122223333";
 
 fn user() -> Principal {
     let arn = format!("arn:aws:iam::{ACCT}:user/alice");
-    Principal { kind: PrincipalKind::User, arn: arn.clone(), principal_arn: arn, account: ACCT.into(), service_linked_role: false }
+    Principal {
+        kind: PrincipalKind::User,
+        arn: arn.clone(),
+        principal_arn: arn,
+        account: ACCT.into(),
+        service_linked_role: false,
+    }
 }
 
 fn parse(text: &str, kind: PolicyKind) -> Policy {
@@ -48,7 +54,8 @@ fn every_element_of_an_identity_statement() {
     assert_eq!(s.resources().map(|r| r.text()).collect::<Vec<_>>(), ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
     assert_eq!(s.not_resources().count(), 0);
     assert_eq!(s.principals().count(), 0);
-    let conds: Vec<(&str, &str, Vec<&str>)> = s.conditions().map(|c| (c.operator(), c.key(), c.values().collect())).collect();
+    let conds: Vec<(&str, &str, Vec<&str>)> =
+        s.conditions().map(|c| (c.operator(), c.key(), c.values().collect())).collect();
     assert_eq!(
         conds,
         [
@@ -109,7 +116,10 @@ fn principals_of_resource_and_trust_policies() {
             (PrincipalType::CanonicalUser, vec!["abc"]),
         ]
     );
-    assert_eq!(groups(3, false), [(PrincipalType::Aws, vec!["*"]), (PrincipalType::Federated, vec!["cognito-identity.amazonaws.com"])]);
+    assert_eq!(
+        groups(3, false),
+        [(PrincipalType::Aws, vec!["*"]), (PrincipalType::Federated, vec!["cognito-identity.amazonaws.com"])]
+    );
     assert_eq!(PrincipalType::Aws.as_str(), "AWS");
     assert_eq!(PrincipalType::Any.as_str(), "*");
 
@@ -121,7 +131,10 @@ fn principals_of_resource_and_trust_policies() {
     let s = t.statements().next().unwrap();
     assert!(!s.has_resource_element() && s.matches_resource("arn:aws:iam::1:role/r"));
     assert_eq!(s.resource_patterns().count(), 0);
-    assert_eq!(s.principals().next().map(|g| (g.kind(), g.values().collect::<Vec<_>>())), Some((PrincipalType::Service, vec!["ec2.amazonaws.com"])));
+    assert_eq!(
+        s.principals().next().map(|g| (g.kind(), g.values().collect::<Vec<_>>())),
+        Some((PrincipalType::Service, vec!["ec2.amazonaws.com"]))
+    );
     assert!(s.matches_action("STS:assumerole") && !s.matches_action("sts:AssumeRoleWithSAML"));
 }
 
@@ -160,7 +173,11 @@ fn texts_are_unescaped_and_views_agree_with_evaluation_on_wildcards() {
     assert!(!r[2].has_variables() && r[2].matches("arn:aws:sqs:eu-west-1:111122223333:q1"));
     assert!(!r[2].matches("arn:aws:sqs:eu-west-1:111122223333:q10"));
     // (Evaluation resolves `${aws:username}` from the request; compare patterns without variables.)
-    for arn in ["arn:aws:sqs:eu-west-1:111122223333:q1", "arn:aws:sqs:eu-west-1:444455556666:q1", "arn:aws:sqs:eu-west-1:111122223333:q"] {
+    for arn in [
+        "arn:aws:sqs:eu-west-1:111122223333:q1",
+        "arn:aws:sqs:eu-west-1:444455556666:q1",
+        "arn:aws:sqs:eu-west-1:111122223333:q",
+    ] {
         assert_eq!(s.matches_resource(arn), allows(&p, "sqs:SendMessage", arn), "{arn}");
     }
 }
