@@ -49,13 +49,12 @@ use std::sync::Arc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
-use serde_json::Value;
 
 use crate::auth::{AuthRecord, Caller};
 use crate::error::{AwsError, AwsResult};
 use crate::World;
 use rootsim_policy::arn;
-use rootsim_policy::{Effect, Layer, Policy, PolicyKind};
+use rootsim_policy::{Effect, Layer, Policy, PolicyKind, PrincipalType};
 
 /// A principal of the graph.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -287,7 +286,7 @@ struct Actor {
     user: Option<String>,
     /// `Some(lower-cased key)` for a role.
     role: Option<String>,
-    /// The Allow statements' actions of its identity policies, lower-cased (the pre-filter).
+    /// Its identity policies, whose Allow statements' actions the pre-filter reads.
     actions: OnceCell<Vec<Rc<Statements>>>,
     /// The pre-filter's answers so far, one bit per [`asked_bit`] action: (asked, named). A closure
     /// over a large estate asks the same few actions of the same actors thousands of times.
@@ -322,75 +321,46 @@ fn inside(within: Within, n: NodeIndex) -> bool {
     within.is_none_or(|w| w.get(n.index()).copied().unwrap_or(false))
 }
 
-/// The Allow statements of one policy: (`NotAction`?, lower-cased action patterns).
-type Statements = Vec<(bool, Vec<String>)>;
+/// One identity policy, as the pre-filter reads it: its Allow statements' `Action`/`NotAction`
+/// elements, through the engine's view of the compiled policy (an `Arc` clone, nothing copied).
+type Statements = Policy;
 
 /// Where a trust policy's grants point: principal ARNs, account IDs, and `"*"` for anyone.
 fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
     let mut keys = Vec::new();
     let mut service = false;
-    for s in allow_statements(trust) {
-        // NotPrincipal, or any shape this does not read: everyone is a candidate (the engine decides).
-        let Some(p) = s.get("Principal") else {
-            keys.push("*".to_string());
-            continue;
-        };
-        if p == "*" {
+    for s in trust.statements().filter(|s| s.effect() == Effect::Allow) {
+        // NotPrincipal, or no Principal: everyone is a candidate (the engine decides).
+        if !s.has_principal_element() || s.is_not_principal() {
             keys.push("*".to_string());
             continue;
         }
-        for a in strings(&p["AWS"]) {
-            let key = match a.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) {
-                Some(account) => account.to_string(),
-                None => a,
-            };
-            keys.push(key);
+        for group in s.principals() {
+            match group.kind() {
+                PrincipalType::Any => keys.push("*".to_string()),
+                PrincipalType::Aws => keys.extend(group.values().map(|a| {
+                    match a.strip_prefix("arn:aws:iam::").and_then(|r| r.strip_suffix(":root")) {
+                        Some(account) => account.to_string(),
+                        None => a.to_string(),
+                    }
+                })),
+                PrincipalType::Service => service = true,
+                PrincipalType::Federated | PrincipalType::CanonicalUser => {}
+            }
         }
-        service |= !strings(&p["Service"]).is_empty();
     }
     (keys, service)
 }
 
-/// A policy's Allow statements, read from its JSON (a lone statement may be an object).
-fn allow_statements(policy: &Policy) -> Vec<Value> {
-    let statements = match policy.to_json()["Statement"].take() {
-        Value::Array(v) => v,
-        s @ Value::Object(_) => vec![s],
-        _ => Vec::new(),
-    };
-    statements.into_iter().filter(|s| s["Effect"] == "Allow").collect()
-}
-
-/// A JSON string or list of strings.
-fn strings(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The actions of a policy's Allow statements: (`NotAction`?, lower-cased patterns).
+/// The policy whose Allow statements' actions the pre-filter reads ([`names`]).
 fn allow_actions(policy: &Policy) -> Statements {
-    let lower = |v: &Value| strings(v).iter().map(|a| a.to_ascii_lowercase()).collect();
-    allow_statements(policy)
-        .iter()
-        .map(|s| match s.get("NotAction") {
-            Some(n) => (true, lower(n)),
-            None => (false, lower(&s["Action"])),
-        })
-        .collect()
+    policy.clone()
 }
 
-/// Case-insensitive `*` / `?` wildcard match, for the cheap pre-filter only (the engine decides).
-fn glob(pattern: &str, text: &str) -> bool {
-    crate::events::pattern::glob(&pattern.to_ascii_lowercase(), &text.to_ascii_lowercase(), Some('?'))
-}
-
-/// Whether some Allow statement among `actions` could allow `action` on some resource.
+/// Whether some Allow statement among `actions` could allow `action` on some resource: its
+/// `Action` element matches it (or its `NotAction` element does not), as the engine matches.
 fn names(actions: &[Rc<Statements>], action: &str) -> bool {
-    let action = action.to_ascii_lowercase();
-    actions.iter().flat_map(|s| s.iter()).any(|(not, patterns)| patterns.iter().any(|p| glob(p, &action)) != *not)
+    actions.iter().flat_map(|p| p.statements()).any(|s| s.effect() == Effect::Allow && s.matches_action(action))
 }
 
 /// The principal graph of a world.
@@ -1456,7 +1426,14 @@ mod tests {
     }
 
     #[test]
-    fn the_prefilter_glob_matches_as_iam_does() {
+    fn the_prefilter_matches_actions_as_iam_does() {
+        let policy = |actions: &str| {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#
+            );
+            Rc::new(Policy::parse(&text, PolicyKind::Identity).unwrap())
+        };
+        let glob = |pattern: &str, action: &str| names(&[policy(&format!("\"{pattern}\""))], action);
         assert!(glob("iam:*", "iam:CreateAccessKey"));
         assert!(glob("IAM:create*key", "iam:CreateAccessKey"));
         assert!(glob("*", "sts:AssumeRole"));

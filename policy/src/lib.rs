@@ -16,6 +16,9 @@
 //!   RCPs and SCPs at every level, the resource-based policy, identity
 //!   policies, the permissions boundary, session policies and the AssumeRoot
 //!   task policy; with the root-user rule and the cross-account rule.
+//! * [`Policy::statements`] reads a parsed policy without evaluating it: typed views of each
+//!   statement's elements, matched by the engine's own matchers ([`StatementView`],
+//!   [`ActionPattern`]).
 //! * [`Decision`] records the outcome, which layer(s) decided, which
 //!   statements matched, and explains itself for trainees and in AWS's
 //!   `AccessDenied` wording.
@@ -56,6 +59,7 @@ mod json;
 mod parse;
 mod pattern;
 pub mod request;
+mod view;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -67,6 +71,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use eval::evaluate;
 pub use parse::{policy_size, ParseOptions};
+pub use view::{
+    action_matches, ActionPattern, ActionPatternView, ConditionView, PrincipalType, PrincipalView, ResourcePatternView,
+    StatementView,
+};
 
 /// Which kind of policy a document is; decides the validation rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -131,6 +139,8 @@ struct PolicyInner {
     text: String,
     aws_managed: bool,
     doc: document::Document,
+    /// The statements' source texts, read when [`view`] first needs them.
+    source: view::SourceCell,
 }
 
 /// A parsed, validated, compiled policy document. Cheap to clone.
@@ -152,7 +162,13 @@ impl Policy {
     /// `RCPFullAWSAccess`, customer managed policies, custom size quota).
     pub fn parse_with(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Result<Policy, PolicyError> {
         let doc = parse::parse_document(text, kind, opts)?;
-        Ok(Policy(Arc::new(PolicyInner { kind, text: text.to_string(), aws_managed: opts.aws_managed, doc })))
+        Ok(Policy(Arc::new(PolicyInner {
+            kind,
+            text: text.to_string(),
+            aws_managed: opts.aws_managed,
+            doc,
+            source: view::SourceCell::new(),
+        })))
     }
 
     /// The original text.
