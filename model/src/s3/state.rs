@@ -3,7 +3,7 @@
 
 use crate::error::{AwsError, AwsResult};
 use crate::world::World;
-use rootsim_policy::{Policy, PolicyKind};
+use rootsim_policy::{Policy, PolicyKind, PrincipalType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -165,14 +165,6 @@ pub fn bucket_policy_of(world: &World, bucket: &str) -> Option<(String, Option<(
 }
 
 /// The strings of a policy element that is a string or a list of strings.
-fn strings(v: Option<&Value>) -> Vec<&str> {
-    match v {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Parses a bucket policy as S3 checks it: valid JSON starting with `{`, a valid resource-based
 /// policy, S3 actions only, resources of this bucket only, and principals that exist.
 pub fn parse_bucket_policy(world: &World, bucket: &str, text: &str) -> AwsResult<Policy> {
@@ -183,32 +175,21 @@ pub fn parse_bucket_policy(world: &World, bucket: &str, text: &str) -> AwsResult
         malformed_policy("Invalid policy syntax.")
             .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
     })?;
-    let doc = policy.to_json();
-    let statements = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(one) => vec![one],
-        None => Vec::new(),
+    let ours = |r: &str| {
+        r.strip_prefix("arn:aws:s3:::").is_some_and(|rest| {
+            let b = rest.split('/').next().unwrap_or("");
+            b == bucket || b.contains(['*', '?'])
+        })
     };
-    for st in statements {
-        let actions = [strings(st.get("Action")), strings(st.get("NotAction"))].concat();
-        if actions.iter().any(|a| *a != "*" && !a.to_ascii_lowercase().starts_with("s3:")) {
+    for st in policy.statements() {
+        if st.action_patterns().any(|a| a.text() != "*" && !a.text().to_ascii_lowercase().starts_with("s3:")) {
             return Err(malformed_policy("Policy has invalid action"));
         }
-        let resources = [strings(st.get("Resource")), strings(st.get("NotResource"))].concat();
-        let ours = |r: &&str| {
-            r.strip_prefix("arn:aws:s3:::").is_some_and(|rest| {
-                let b = rest.split('/').next().unwrap_or("");
-                b == bucket || b.contains(['*', '?'])
-            })
-        };
-        if resources.iter().any(|r| !ours(r)) {
+        if st.resource_patterns().any(|r| !ours(r.text())) {
             return Err(malformed_policy("Policy has invalid resource"));
         }
-        let principals = match st.get("Principal").or_else(|| st.get("NotPrincipal")) {
-            Some(Value::Object(m)) => strings(m.get("AWS")),
-            _ => Vec::new(),
-        };
-        if principals.iter().any(|p| !principal_exists(world, p)) {
+        let mut aws = st.principal_groups().filter(|g| g.kind() == PrincipalType::Aws).flat_map(|g| g.values());
+        if aws.any(|p| !principal_exists(world, p)) {
             return Err(malformed_policy("Invalid principal in policy"));
         }
     }
