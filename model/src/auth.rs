@@ -15,8 +15,7 @@ use cache::{PlaceEntry, RequestEntries, TimeKeys};
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::{key, IamAccount, KeyOwner, KeyStatus};
-use crate::sts::SessionKind;
-use crate::world::World;
+use crate::world::{SessionKind, World, NO_PERMISSIONS_POLICY};
 use rootsim_policy::arn;
 use rootsim_policy::{
     self as policy, Context, Decision, NamedPolicy, Policy, PolicySet, Principal, PrincipalKind, Request,
@@ -369,7 +368,7 @@ impl World {
                 c.username = None;
                 c.session_policy = Some(match &session.policy {
                     Some(p) => p.clone(),
-                    None => Policy::parse(crate::sts::NO_PERMISSIONS_POLICY, rootsim_policy::PolicyKind::Session)
+                    None => Policy::parse(NO_PERMISSIONS_POLICY, rootsim_policy::PolicyKind::Session)
                         .map_err(|_| AwsError::invalid_token())?,
                 });
                 c
@@ -790,10 +789,7 @@ impl World {
             let own = caller.account.clone();
             return self.authorize_owned(caller, "us-east-1", action, resource, Some(&own), None, false, &[]);
         }
-        let found = match resource.strip_prefix("arn:aws:s3:::") {
-            Some(rest) => crate::s3::bucket_policy_of(self, rest.split('/').next().unwrap_or(rest)),
-            None => crate::sqs::queue_policy_of(self, resource),
-        };
+        let found = self.resource_policy(resource);
         let (owner, policy) = found.map_or((None, None), |(owner, policy)| (Some(owner), policy));
         let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
         self.authorize_owned(caller, "us-east-1", action, resource, owner.as_deref(), policy, false, &[])

@@ -133,7 +133,7 @@ impl Inner {
     }
 }
 
-/// A role as the resource of `sts:AssumeRole` ([`crate::sts::trust_policy_of`]): its account
+/// A role as the resource of `sts:AssumeRole` ([`World::role_trust_policy`]): its account
 /// and trust policy.
 #[derive(Debug)]
 pub struct RoleEntry {
@@ -390,13 +390,13 @@ impl World {
         });
     }
 
-    /// The role behind `arn` ([`crate::sts::trust_policy_of`]), remembered.
+    /// The role behind `arn` ([`World::role_trust_policy`]), remembered.
     pub(super) fn role_entry(&self, arn: &str) -> Option<Arc<RoleEntry>> {
         let mut inner = self.cache.open(self);
         if let Some(role) = inner.roles_by_arn.get(arn) {
             return role.clone();
         }
-        let role = crate::sts::trust_policy_of(self, arn).map(|(owner, trust_name, role)| {
+        let role = self.role_trust_policy(arn).map(|(owner, trust_name, role)| {
             Arc::new(RoleEntry { owner, trust_name, trust: role.trust_policy.clone() })
         });
         inner.roles_by_arn.insert(arn.to_string(), role.clone());
