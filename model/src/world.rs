@@ -5,6 +5,9 @@
 //! that span services (creating an account touches Account, IAM and, later, Organizations), and
 //! the lookups that authorization makes without naming a service: [`World::resource_policy`]
 //! (through [`RESOURCE_POLICIES`]) and [`World::role_trust_policy`].
+//!
+//! A world holds no authorization cache: whoever asks one world many questions keeps a
+//! [`crate::auth::Authorizer`] beside it.
 
 use crate::account::{AccountStatus, Accounts, ContactInformation};
 use crate::clock::Clock;
@@ -83,10 +86,6 @@ pub struct World {
     /// SNS topics and their subscriptions.
     #[serde(default)]
     pub sns: Shared<crate::sns::Sns>,
-    /// What authorization remembers between requests (`crate::auth`'s cache): never saved,
-    /// empty in a copy, equal in every world.
-    #[serde(skip)]
-    pub(crate) cache: crate::auth::Cache,
 }
 
 impl World {
@@ -115,7 +114,6 @@ impl World {
             sqs: crate::sqs::Sqs::default().into(),
             events: crate::events::Events::default().into(),
             sns: crate::sns::Sns::default().into(),
-            cache: crate::auth::Cache::default(),
         }
     }
 

@@ -5,16 +5,19 @@
 //! A decision about an estate read all of these by string-keyed map lookups (a managed policy
 //! by ARN, an organization policy by ID, each level of the OU path), which cost several times
 //! the policy engine's own work. They change only when the world does, so they are computed
-//! once and kept here, behind a lock, in the [`World`] they were read from.
+//! once and kept here, behind a lock, in a [`Cache`] held beside the world by whoever asks it many
+//! questions: a [`super::Authorizer`] (an AWS call's `service::Call`, the principal graph's
+//! builder, the tasks table). The [`World`] itself holds no cache: it stays a plain value.
 //!
 //! Invariant: an entry is used only while the world is as it was when the entry was made. Every
 //! change to a world goes through a [`crate::shared::Shared`] part (`DerefMut`, which advances
 //! [`crate::shared::epoch`]) or replaces a part (a new address): each lookup compares both with
 //! the [`Stamp`] taken when the cache was filled and empties the cache when they differ. Entries
 //! that depend on the clock (a caller's authentication time, whether its account is open) also
-//! record the time they were made. Cloning a world gives the copy an empty cache, so a copy that
-//! is later changed or put back never sees entries of the other. `tests/auth_cache.rs` checks that
-//! decisions with a warm cache equal those of a fresh copy of the world after random changes.
+//! record the time they were made. A cache asked about another world than the one it was filled
+//! from sees other addresses (or a later epoch) and starts again, so one cache may serve any
+//! world. `tests/auth_cache.rs` and this module's tests check that decisions with a warm cache
+//! equal those of a fresh one after random changes.
 
 use super::{identity_policies, Caller, CallerKind, PolicySource};
 use crate::world::World;
@@ -26,22 +29,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// principal of an estate once, and those entries need not all stay.
 const MAX_ENTRIES: usize = 200_000;
 
-/// The remembered parts of authorization, in a world ([`World`]'s private field). Cloned empty;
-/// every cache compares equal, so a world's value is its state alone.
+/// The remembered parts of authorization, for whichever world it is asked about (it empties
+/// itself when that world is not the one it was filled from). Behind a lock, so that a shared
+/// reference can fill it.
 #[derive(Default)]
 pub struct Cache(Mutex<Inner>);
-
-impl Clone for Cache {
-    fn clone(&self) -> Self {
-        Cache::default()
-    }
-}
-
-impl PartialEq for Cache {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -86,7 +78,7 @@ struct Inner {
     last_context: Option<LastContext>,
 }
 
-/// A request context and what [`World::authorize_owned`] built it from (besides the places,
+/// A request context and what [`super::Authorizer::authorize`] built it from (besides the places,
 /// tags and time keys, which the stamp and `now` cover).
 struct LastContext {
     account: String,
@@ -322,43 +314,44 @@ impl Inner {
     }
 }
 
-impl World {
+impl Cache {
     /// Where `account` sits in its organization, remembered (`None`: it is in none).
-    pub(super) fn place_entry(&self, account: &str) -> Option<Arc<PlaceEntry>> {
-        self.cache.open(self).place(self, account)
+    pub(super) fn place_entry(&self, world: &World, account: &str) -> Option<Arc<PlaceEntry>> {
+        self.open(world).place(world, account)
     }
 
     /// `aws:CurrentTime` and `aws:EpochTime` now: formatted once per instant of the simulated
     /// clock (a script's decisions mostly share one).
-    pub(super) fn time_keys(&self) -> Arc<TimeKeys> {
-        self.cache.open(self).time(self.clock.now())
+    pub(super) fn time_keys(&self, world: &World) -> Arc<TimeKeys> {
+        self.open(world).time(world.clock.now())
     }
 
     /// Everything a request of `caller` about a resource of `resource_account` reads from the
     /// cache, under one lock.
     pub(super) fn request_entries(
         &self,
+        world: &World,
         caller: &Caller,
         region: &str,
         resource_account: Option<&str>,
     ) -> RequestEntries {
-        let mut inner = self.cache.open(self);
+        let mut inner = self.open(world);
         let account = caller.account.as_str();
         // Each account's place is looked up once: the three are usually the same.
-        let own = inner.place(self, account);
-        let mut place_of = |a: &str| if a == account { own.clone() } else { inner.place(self, a) };
+        let own = inner.place(world, account);
+        let mut place_of = |a: &str| if a == account { own.clone() } else { inner.place(world, a) };
         let principal = place_of(&caller.principal.account);
         let resource = resource_account.and_then(&mut place_of);
         RequestEntries {
             caller: own,
             principal,
             resource,
-            identity: inner.identity(self, account, &caller.policy_source()),
-            time: inner.time(self.clock.now()),
+            identity: inner.identity(world, account, &caller.policy_source()),
+            time: inner.time(world.clock.now()),
             context: inner
                 .last_context
                 .as_ref()
-                .filter(|last| last.matches(caller, region, resource_account, self.clock.now()))
+                .filter(|last| last.matches(caller, region, resource_account, world.clock.now()))
                 .map(|last| (Arc::clone(&last.principal), Arc::clone(&last.context))),
         }
     }
@@ -366,13 +359,14 @@ impl World {
     /// Remembers the request context built for `caller` (see [`RequestEntries::context`]).
     pub(super) fn remember_context(
         &self,
+        world: &World,
         caller: &Caller,
         region: &str,
         resource_account: Option<&str>,
         principal: &Arc<Principal>,
         context: &Arc<Context>,
     ) {
-        let mut inner = self.cache.open(self);
+        let mut inner = self.open(world);
         inner.last_context = Some(LastContext {
             account: caller.account.clone(),
             kind: caller.kind.clone(),
@@ -385,18 +379,18 @@ impl World {
             authenticated_at: caller.authenticated_at,
             region: region.to_string(),
             resource_account: resource_account.map(str::to_string),
-            now: self.clock.now(),
+            now: world.clock.now(),
             context: Arc::clone(context),
         });
     }
 
     /// The role behind `arn` ([`World::role_trust_policy`]), remembered.
-    pub(super) fn role_entry(&self, arn: &str) -> Option<Arc<RoleEntry>> {
-        let mut inner = self.cache.open(self);
+    pub(super) fn role_entry(&self, world: &World, arn: &str) -> Option<Arc<RoleEntry>> {
+        let mut inner = self.open(world);
         if let Some(role) = inner.roles_by_arn.get(arn) {
             return role.clone();
         }
-        let role = self.role_trust_policy(arn).map(|(owner, trust_name, role)| {
+        let role = world.role_trust_policy(arn).map(|(owner, trust_name, role)| {
             Arc::new(RoleEntry { owner, trust_name, trust: role.trust_policy.clone() })
         });
         inner.roles_by_arn.insert(arn.to_string(), role.clone());
@@ -406,10 +400,10 @@ impl World {
 
     /// [`World::principal_caller`], remembered for the current time (its answer depends on the
     /// clock: the session begins now, and the account may have closed). Failures are not kept.
-    pub(super) fn cached_principal_caller(&self, principal: &str) -> crate::error::AwsResult<Arc<Caller>> {
-        let now = self.clock.now();
+    pub(super) fn principal_caller(&self, world: &World, principal: &str) -> crate::error::AwsResult<Arc<Caller>> {
+        let now = world.clock.now();
         {
-            let inner = self.cache.open(self);
+            let inner = self.open(world);
             if let Some((at, caller)) = inner.callers.get(principal) {
                 if *at == now {
                     return Ok(Arc::clone(caller));
@@ -417,10 +411,11 @@ impl World {
             }
         }
         // Resolved without the lock: it reads the world alone.
-        let caller = Arc::new(self.principal_caller(principal)?);
-        let mut inner = self.cache.open(self);
+        let caller = Arc::new(world.principal_caller(principal)?);
+        let mut inner = self.open(world);
         inner.callers.insert(principal.to_string(), (now, Arc::clone(&caller)));
         inner.entries += 1;
         Ok(caller)
     }
 }
+

@@ -329,7 +329,7 @@ impl Session {
         // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
         // for cloning only the parts it changes while the copy is alive.
         let before = self.world.clone();
-        let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
+        let mut call = Call::new(&mut self.world, caller, region);
         // Federated user sessions are barred from IAM and most of STS before any policy is read.
         let result = match crate::sts::federated_refusal(&call.caller, op.service, op.name) {
             Some(refused) => Err(refused),
