@@ -419,3 +419,129 @@ impl Cache {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    //! The cache never changes an answer, now that it lives beside the world: one [`Authorizer`]
+    //! kept across changes answers every question as a fresh one does.
+
+    use super::super::Authorizer;
+    use crate::world::World;
+    use crate::{Session, DEFAULT_SEED};
+
+    const ALLOW_ALL: &str =
+        r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'"#;
+    const DENY_IAM: &str =
+        r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}'"#;
+    const TRUST_MGMT: &str = r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::MGMT:root"},"Action":"sts:AssumeRole"}]}'"#;
+    const TRUST_ANY: &str = r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}'"#;
+
+    /// Changes that touch what the cache remembers (`MGMT`, `DEV`, `ROOT`: the demo's management
+    /// account, dev account and organization root).
+    const CHANGES: &[&str] = &[
+        "aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+        "aws iam put-user-policy --user-name bob --policy-name Deny --policy-document DENY_IAM",
+        "aws iam put-user-permissions-boundary --user-name bob --permissions-boundary arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "aws iam delete-user-policy --user-name bob --policy-name Deny",
+        "aws iam delete-user-permissions-boundary --user-name bob",
+        "aws iam add-user-to-group --user-name bob --group-name Admins",
+        "aws iam put-group-policy --group-name Admins --policy-name All --policy-document ALLOW_ALL",
+        "aws iam remove-user-from-group --user-name bob --group-name Admins",
+        "aws iam delete-group-policy --group-name Admins --policy-name All",
+        "aws iam create-role --role-name Open --assume-role-policy-document TRUST_ANY",
+        "aws iam put-role-policy --role-name Open --policy-name All --policy-document ALLOW_ALL",
+        "aws iam update-assume-role-policy --role-name Open --policy-document TRUST_MGMT",
+        "aws iam delete-role-policy --role-name Open --policy-name All",
+        "aws iam delete-role --role-name Open",
+        "aws iam create-policy --policy-name Mine --policy-document ALLOW_ALL",
+        "aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::MGMT:policy/Mine",
+        "aws iam create-policy-version --policy-arn arn:aws:iam::MGMT:policy/Mine --policy-document DENY_IAM --set-as-default",
+        "aws organizations disable-policy-type --root-id ROOT --policy-type SERVICE_CONTROL_POLICY",
+        "aws organizations enable-policy-type --root-id ROOT --policy-type SERVICE_CONTROL_POLICY",
+        "aws organizations enable-policy-type --root-id ROOT --policy-type RESOURCE_CONTROL_POLICY",
+        "clock advance 2h",
+        "clock advance 8d",
+        "aws organizations remove-account-from-organization --account-id DEV",
+    ];
+
+    /// Every principal's ARN: each account's root user, users and roles.
+    fn principals(world: &World) -> Vec<String> {
+        let mut out = Vec::new();
+        for (account, iam) in &world.iam.accounts {
+            out.push(format!("arn:aws:iam::{account}:root"));
+            out.extend(iam.users.values().map(|u| format!("arn:aws:iam::{account}:user{}{}", u.path, u.name)));
+            out.extend(iam.roles.values().map(|r| format!("arn:aws:iam::{account}:role{}{}", r.path, r.name)));
+        }
+        out
+    }
+
+    /// Every question asked of `world` through `auth`, each answer as text.
+    fn answers(auth: &Authorizer, world: &World) -> Vec<String> {
+        let all = principals(world);
+        let roles: Vec<&String> = all.iter().filter(|p| p.contains(":role/")).collect();
+        let mut out = Vec::new();
+        for principal in &all {
+            let account = principal.split(':').nth(4).unwrap_or("");
+            let mut questions = vec![
+                ("iam:ListUsers".to_string(), "*".to_string()),
+                ("iam:CreateUser".to_string(), format!("arn:aws:iam::{account}:user/eve")),
+                ("s3:GetObject".to_string(), "arn:aws:s3:::no-such-bucket/x".to_string()),
+            ];
+            questions.extend(roles.iter().map(|r| ("sts:AssumeRole".to_string(), (*r).clone())));
+            for (action, resource) in questions {
+                out.push(match auth.decide(world, principal, &action, &resource) {
+                    Ok(record) => format!("{principal} {action} {resource}: {record:?}\n{}", record.explain()),
+                    Err(e) => format!("{principal} {action} {resource}: {e:?}"),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_authorizer_kept_across_changes_answers_as_a_fresh_one() {
+        let mut session = Session::demo(DEFAULT_SEED);
+        let dev = session.world.accounts.find("dev").expect("demo account").id.clone();
+        let mgmt = session.world.accounts.find("management").expect("demo account").id.clone();
+        let root = session.world.organizations.org.as_ref().expect("an organization").root_id.clone();
+        let kept = Authorizer::new();
+        answers(&kept, &session.world);
+        for line in CHANGES {
+            let line = line
+                .replace("TRUST_MGMT", TRUST_MGMT)
+                .replace("ROOT", &root)
+                .replace("DEV", &dev)
+                .replace("MGMT", &mgmt)
+                .replace("ALLOW_ALL", ALLOW_ALL)
+                .replace("DENY_IAM", DENY_IAM)
+                .replace("TRUST_ANY", TRUST_ANY);
+            session.run(&line).expect_ok();
+            let warm = answers(&kept, &session.world);
+            assert_eq!(warm, answers(&Authorizer::new(), &session.world), "after {line}");
+        }
+    }
+
+    /// Changes made in place (no new address) and a part taken from another world (no new
+    /// epoch) are both seen by an authorizer that answered before them; so is another world.
+    #[test]
+    fn an_authorizer_sees_changes_in_place_parts_replaced_and_other_worlds() {
+        let mut world = Session::demo(DEFAULT_SEED).world;
+        let mgmt = world.accounts.find("management").expect("demo account").id.clone();
+        let bob = format!("arn:aws:iam::{mgmt}:user/bob");
+        let allowed = |auth: &Authorizer, world: &World| {
+            auth.decide(world, &bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed()
+        };
+        let kept = Authorizer::new();
+        assert!(!allowed(&kept, &world));
+
+        let iam = world.iam.addr();
+        let user = world.iam.accounts.get_mut(&mgmt).expect("management IAM").users.get_mut("bob").expect("bob");
+        user.policies.managed.push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+        assert_eq!(world.iam.addr(), iam, "changed in place");
+        assert!(allowed(&kept, &world), "a change in place");
+
+        let mut other = Session::demo(DEFAULT_SEED).world;
+        assert!(!allowed(&kept, &other), "another world, asked of the same authorizer");
+        other.iam = world.iam.clone();
+        assert!(allowed(&kept, &other), "a part taken from another world");
+    }
+}
