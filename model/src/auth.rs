@@ -2,21 +2,21 @@
 //!
 //! [`Identity`] is what the terminal holds: a console sign-in or a set of access keys. Before each
 //! call the world resolves it to a [`Caller`] (failing as AWS does for deleted keys or expired
-//! sessions), and [`World::authorize`] gathers every policy that applies to the request (SCPs,
-//! RCPs, the resource's policy, identity policies, boundary, session policy), fills AWS's global
-//! condition keys, and asks the policy engine. Architecture invariant: no service decides access
+//! sessions), and an [`Authorizer`] answers one [`AuthRequest`]: it gathers every policy that
+//! applies to the request (SCPs, RCPs, the resource's policy, identity policies, boundary, session
+//! policy), fills AWS's global condition keys, and asks the policy engine. The authorizer keeps
+//! what it read in its cache, beside the world (which holds none); resource policies are found
+//! through [`World::resource_policy`], so this module names no service. Architecture invariant: no service decides access
 //! on its own; they all come through here.
 
 mod cache;
 
-pub(crate) use cache::Cache;
-use cache::{PlaceEntry, RequestEntries, TimeKeys};
+use cache::{Cache, PlaceEntry, RequestEntries, TimeKeys};
 
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::{key, IamAccount, KeyOwner, KeyStatus};
-use crate::sts::SessionKind;
-use crate::world::World;
+use crate::world::{SessionKind, World, NO_PERMISSIONS_POLICY};
 use rootsim_policy::arn;
 use rootsim_policy::{
     self as policy, Context, Decision, NamedPolicy, Policy, PolicySet, Principal, PrincipalKind, Request,
@@ -369,7 +369,7 @@ impl World {
                 c.username = None;
                 c.session_policy = Some(match &session.policy {
                     Some(p) => p.clone(),
-                    None => Policy::parse(crate::sts::NO_PERMISSIONS_POLICY, rootsim_policy::PolicyKind::Session)
+                    None => Policy::parse(NO_PERMISSIONS_POLICY, rootsim_policy::PolicyKind::Session)
                         .map_err(|_| AwsError::invalid_token())?,
                 });
                 c
@@ -476,7 +476,7 @@ impl World {
     /// The global condition keys that follow from a principal and the request's environment:
     /// who (ARN, account, type, organization), when, from where, over what, in which Region.
     pub fn context_for_principal(&self, p: &Principal, region: &str) -> Context {
-        self.principal_context(p, region, self.place_entry(&p.account).as_deref(), &self.time_keys())
+        Authorizer::new().context_for_principal(self, p, region)
     }
 
     /// [`World::context_for_principal`] with the principal's account's place and the time keys
@@ -514,7 +514,7 @@ impl World {
 
     /// The request context AWS would build for this caller: the global condition keys.
     pub fn context_for(&self, caller: &Caller, region: &str, resource_account: Option<&str>) -> Context {
-        self.caller_context(caller, region, resource_account, &self.request_entries(caller, region, resource_account))
+        Authorizer::new().context_for(self, caller, region, resource_account)
     }
 
     /// [`World::context_for`] with what the cache holds for the request already found: the
@@ -568,9 +568,11 @@ impl World {
         ctx
     }
 
-    /// Asks the policy engine about one request and returns the decision with its request.
-    /// `resource_must_allow` is for trust policies and KMS key policies, which must grant access
-    /// themselves even within the account.
+    /// Asks the policy engine about one request and returns the decision with its request: the
+    /// positional form of [`Authorizer::authorize`] that services' handlers still use, with a
+    /// fresh (empty) cache. `resource_must_allow` is for trust policies and KMS key policies,
+    /// which must grant access themselves even within the account
+    /// ([`AuthRequest::resource_policy_must_allow`]).
     pub fn authorize(
         &self,
         caller: &Caller,
@@ -580,27 +582,20 @@ impl World {
         resource_policy: Option<(&str, &Policy)>,
         resource_must_allow: bool,
     ) -> AuthRecord {
-        self.authorize_ctx(caller, region, action, resource, resource_policy, resource_must_allow, &[])
+        let request = AuthRequest {
+            resource_policy,
+            resource_policy_must_allow: resource_must_allow,
+            ..AuthRequest::new(caller, region, action, resource)
+        };
+        Authorizer::new().authorize(self, &request)
     }
 
-    /// [`World::authorize`] with request-specific condition keys (`sts:TaskPolicyArn`, ...).
-    #[allow(clippy::too_many_arguments)]
-    pub fn authorize_ctx(
-        &self,
-        caller: &Caller,
-        region: &str,
-        action: &str,
-        resource: &str,
-        resource_policy: Option<(&str, &Policy)>,
-        resource_must_allow: bool,
-        extra: &[(&str, &str)],
-    ) -> AuthRecord {
-        self.authorize_owned(caller, region, action, resource, None, resource_policy, resource_must_allow, extra)
-    }
-
-    /// [`World::authorize_ctx`] for a resource whose ARN names no account (S3 buckets and
-    /// objects): `owner` is the resource's account, which decides same- or cross-account
-    /// evaluation, `aws:ResourceAccount` and the RCPs that apply. `None` reads it from the ARN.
+    /// [`World::authorize`] for a resource whose ARN names no account (S3 buckets and objects),
+    /// with request-specific condition keys (`extra`): the positional form of
+    /// [`Authorizer::authorize`] with [`AuthRequest::resource_owner`] and
+    /// [`AuthRequest::extra_context`], with a fresh cache. `owner` is the resource's account,
+    /// which decides same- or cross-account evaluation, `aws:ResourceAccount` and the RCPs that
+    /// apply; `None` reads it from the ARN.
     #[allow(clippy::too_many_arguments)]
     pub fn authorize_owned(
         &self,
@@ -613,7 +608,146 @@ impl World {
         resource_must_allow: bool,
         extra: &[(&str, &str)],
     ) -> AuthRecord {
-        let resource_account = if let Some(owner) = owner {
+        let request = AuthRequest {
+            resource_owner: owner,
+            resource_policy,
+            resource_policy_must_allow: resource_must_allow,
+            extra_context: extra,
+            ..AuthRequest::new(caller, region, action, resource)
+        };
+        Authorizer::new().authorize(self, &request)
+    }
+}
+
+/// One request to authorize: who ([`Caller`]) asks, in which Region, to perform which action on
+/// which resource, and what the resource itself says (its owner and its policy). Build it with
+/// [`AuthRequest::new`] and the methods that add the rest; [`Authorizer::authorize`] answers it.
+///
+/// ```
+/// use rootsim_model::auth::{AuthRequest, Authorizer};
+/// use rootsim_model::{Session, DEFAULT_SEED};
+///
+/// let session = Session::demo(DEFAULT_SEED);
+/// let world = &session.world;
+/// let caller = world.resolve(&session.identity).unwrap();
+/// let authorizer = Authorizer::new();
+/// let request = AuthRequest::new(&caller, "us-east-1", "iam:ListUsers", "*");
+/// assert!(authorizer.authorize(world, &request).decision.is_allowed());
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct AuthRequest<'a> {
+    /// Who is calling.
+    pub caller: &'a Caller,
+    /// The Region the call is made in (`aws:RequestedRegion`).
+    pub region: &'a str,
+    /// The action, e.g. `iam:CreateUser`.
+    pub action: &'a str,
+    /// The resource's ARN, or `*`.
+    pub resource: &'a str,
+    /// The account that owns the resource, for a resource whose ARN names none (S3 buckets and
+    /// objects) or is evaluated in another account than its ARN names; `None` reads it from the
+    /// ARN (the caller's account for `*` and ARNs without one). It decides same- or
+    /// cross-account evaluation, `aws:ResourceAccount` and the RCPs that apply.
+    pub resource_owner: Option<&'a str>,
+    /// The resource's own policy (bucket, queue, key or trust policy), named for explanations.
+    pub resource_policy: Option<(&'a str, &'a Policy)>,
+    /// Whether the resource's policy must itself allow the request, as KMS key policies and role
+    /// trust policies must (an identity policy alone is not enough, and the root user is not
+    /// exempt). Without a resource policy such a request is denied.
+    pub resource_policy_must_allow: bool,
+    /// Request-specific condition keys (`sts:TaskPolicyArn`, `account:TargetRegion`, ...).
+    pub extra_context: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> AuthRequest<'a> {
+    /// `caller` asking to perform `action` on `resource` in `region`: identity side only (no
+    /// resource policy), the resource's account read from its ARN, no extra condition keys.
+    pub fn new(caller: &'a Caller, region: &'a str, action: &'a str, resource: &'a str) -> AuthRequest<'a> {
+        AuthRequest {
+            caller,
+            region,
+            action,
+            resource,
+            resource_owner: None,
+            resource_policy: None,
+            resource_policy_must_allow: false,
+            extra_context: &[],
+        }
+    }
+
+    /// The request about a resource that `owner` owns ([`AuthRequest::resource_owner`]).
+    pub fn owned_by(self, owner: &'a str) -> AuthRequest<'a> {
+        AuthRequest { resource_owner: Some(owner), ..self }
+    }
+
+    /// The request with the resource's own policy, if it has one (name for explanations,
+    /// document).
+    pub fn with_resource_policy(self, policy: Option<(&'a str, &'a Policy)>) -> AuthRequest<'a> {
+        AuthRequest { resource_policy: policy, ..self }
+    }
+
+    /// The request with a resource policy that must itself allow it
+    /// ([`AuthRequest::resource_policy_must_allow`]).
+    pub fn resource_policy_must_allow(self) -> AuthRequest<'a> {
+        AuthRequest { resource_policy_must_allow: true, ..self }
+    }
+
+    /// The request with request-specific condition keys ([`AuthRequest::extra_context`]).
+    pub fn with_context(self, extra: &'a [(&'a str, &'a str)]) -> AuthRequest<'a> {
+        AuthRequest { extra_context: extra, ..self }
+    }
+}
+
+/// The one door to the policy engine: gathers every policy that applies to a request (SCPs,
+/// RCPs, the resource's policy, identity policies, boundary, session and task policies), fills
+/// AWS's global condition keys, and asks the engine.
+///
+/// It remembers what requests read by string-keyed lookups (`auth/cache.rs`), for as long as the
+/// world it is asked about stays as it was: whoever asks one world many questions keeps one
+/// authorizer beside it (an AWS call's [`crate::service::Call`], the principal graph while it is
+/// built, `tasks --account` for its table) and asks through it. The world itself holds no cache;
+/// [`World::decide`] and [`World::authorize`] ask with a fresh authorizer each time. The cache
+/// never changes an answer: an authorizer may be asked about any world, in any order.
+///
+/// ```
+/// use rootsim_model::auth::Authorizer;
+/// use rootsim_model::{Session, DEFAULT_SEED};
+///
+/// let session = Session::demo(DEFAULT_SEED);
+/// let dev = session.world.accounts.find("dev").unwrap().id.clone();
+/// let dave = format!("arn:aws:iam::{dev}:user/dave");
+/// // Many questions about one world: the second reuses what the first read.
+/// let authorizer = Authorizer::new();
+/// for action in ["iam:ListUsers", "iam:ListRoles"] {
+///     let record = authorizer.decide(&session.world, &dave, action, "*").unwrap();
+///     assert_eq!(record.decision.is_allowed(), session.world.decide(&dave, action, "*").unwrap().decision.is_allowed());
+/// }
+/// ```
+#[derive(Debug, Default)]
+pub struct Authorizer {
+    cache: Cache,
+}
+
+impl Authorizer {
+    /// An authorizer that remembers nothing yet.
+    pub fn new() -> Authorizer {
+        Authorizer::default()
+    }
+
+    /// Asks the policy engine about one request in `world` and returns the decision with its
+    /// request (kept for `explain`).
+    pub fn authorize(&self, world: &World, request: &AuthRequest) -> AuthRecord {
+        let AuthRequest {
+            caller,
+            region,
+            action,
+            resource,
+            resource_owner,
+            resource_policy,
+            resource_policy_must_allow,
+            extra_context,
+        } = *request;
+        let resource_account = if let Some(owner) = resource_owner {
             Some(owner.to_string())
         } else {
             arn::account_of(resource)
@@ -624,21 +758,21 @@ impl World {
         // Each account's place in the organization is found once (and remembered: `cache`): the
         // caller's serves its principal keys and SCPs, the resource's its keys and RCPs, and
         // they are usually the same.
-        let entries = self.request_entries(caller, region, resource_account.as_deref());
+        let entries = self.cache.request_entries(world, caller, region, resource_account.as_deref());
         // The same caller's last request about the same account had the same context: shared.
         let (principal, mut context) = match &entries.context {
             Some((principal, context)) => (Arc::clone(principal), Arc::clone(context)),
             None => {
                 let principal = Arc::new(caller.principal.clone());
-                let context = Arc::new(self.caller_context(caller, region, resource_account.as_deref(), &entries));
-                self.remember_context(caller, region, resource_account.as_deref(), &principal, &context);
+                let context = Arc::new(world.caller_context(caller, region, resource_account.as_deref(), &entries));
+                self.cache.remember_context(world, caller, region, resource_account.as_deref(), &principal, &context);
                 (principal, context)
             }
         };
-        if !extra.is_empty() {
+        if !extra_context.is_empty() {
             // A copy of its own: the remembered context stays without the call's keys.
             let context = Arc::make_mut(&mut context);
-            for (k, v) in extra {
+            for (k, v) in extra_context {
                 context.insert(k, *v);
             }
         }
@@ -685,7 +819,7 @@ impl World {
             scps: scp_levels.map(|_| &scp_slices[..]),
             rcps: rcp_levels.map(|_| &rcp_slices[..]),
             resource: resource_policy.map(|(name, policy)| NamedPolicy { name, policy }),
-            resource_must_allow,
+            resource_must_allow: resource_policy_must_allow,
             identity: &identity,
             boundary,
             session: &session,
@@ -709,6 +843,109 @@ impl World {
             decision,
         }
     }
+
+    /// The request context AWS would build for this caller: the global condition keys.
+    pub fn context_for(&self, world: &World, caller: &Caller, region: &str, resource_account: Option<&str>) -> Context {
+        let entries = self.cache.request_entries(world, caller, region, resource_account);
+        world.caller_context(caller, region, resource_account, &entries)
+    }
+
+    /// The global condition keys that follow from a principal and the request's environment:
+    /// who (ARN, account, type, organization), when, from where, over what, in which Region.
+    pub fn context_for_principal(&self, world: &World, p: &Principal, region: &str) -> Context {
+        let place = self.cache.place_entry(world, &p.account);
+        world.principal_context(p, region, place.as_deref(), &self.cache.time_keys(world))
+    }
+
+    /// [`World::principal_caller`], remembered for the current time of `world` (its answer
+    /// depends on the clock: the session begins now, and the account may have closed).
+    pub fn principal_caller(&self, world: &World, principal: &str) -> AwsResult<Arc<Caller>> {
+        self.cache.principal_caller(world, principal)
+    }
+
+    /// Asks the policy engine whether `principal` may perform `action` on `resource`, without
+    /// running any operation: the decision a call would get, with its explanation. For library
+    /// users' tests ("may dave read this object?").
+    ///
+    /// `principal` is the root user's ARN (`arn:aws:iam::ACCOUNT:root`) or an IAM user's ARN,
+    /// signed in to the console with MFA for the question, or a role's ARN, as a session of that
+    /// role (named `rootsim-decide`, with MFA, without a session policy). The bucket policy of an
+    /// S3 bucket or object ARN, the queue policy of an SQS queue ARN, and for `sts:AssumeRole` the role's
+    /// trust policy (which must itself allow) take part as they would in the call, with the
+    /// resource's owner as the resource account. Fails with `NoSuchEntity` for a
+    /// principal that does not exist, and with the reason for an account that is closed. Rules
+    /// that AWS enforces outside policy evaluation (the root user cannot assume roles; AssumeRoot's
+    /// preconditions) are not applied here: the answer is the policy engine's.
+    ///
+    /// ```
+    /// use rootsim_model::auth::Authorizer;
+    /// use rootsim_model::{Session, DEFAULT_SEED};
+    ///
+    /// let session = Session::demo(DEFAULT_SEED);
+    /// let dev = session.world.accounts.find("dev").unwrap().id.clone();
+    /// // dave has ReadOnlyAccess: he may list users, not create them.
+    /// let dave = format!("arn:aws:iam::{dev}:user/dave");
+    /// let read = Authorizer::new().decide(&session.world, &dave, "iam:ListUsers", "*").unwrap();
+    /// assert!(read.decision.is_allowed());
+    /// let write = Authorizer::new().decide(&session.world, &dave, "iam:CreateUser", &format!("arn:aws:iam::{dev}:user/eve")).unwrap();
+    /// assert!(!write.decision.is_allowed());
+    /// assert!(write.explain().contains("No identity-based policy"));
+    /// ```
+    pub fn decide(&self, world: &World, principal: &str, action: &str, resource: &str) -> AwsResult<AuthRecord> {
+        self.decide_granted(world, principal, action, resource, None)
+    }
+
+    /// [`Authorizer::decide`] for a principal that also holds `granted` as one more identity
+    /// policy: what it could do after an escalation gave it those permissions (its boundary,
+    /// SCPs and RCPs still apply). The principal graph asks this with `Allow *`
+    /// (`graph::AccessGraph`).
+    pub fn decide_granted(
+        &self,
+        world: &World,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        granted: Option<&Policy>,
+    ) -> AwsResult<AuthRecord> {
+        let caller = self.principal_caller(world, principal)?;
+        Ok(match granted {
+            None => self.decide_for(world, &caller, action, resource),
+            Some(granted) => {
+                let mut caller = Caller::clone(&caller);
+                caller.granted = Some(granted.clone());
+                self.decide_for(world, &caller, action, resource)
+            }
+        })
+    }
+
+    /// [`Authorizer::decide`] for a caller already resolved ([`World::principal_caller`]), so
+    /// that many questions about one principal resolve it once.
+    pub fn decide_for(&self, world: &World, caller: &Caller, action: &str, resource: &str) -> AuthRecord {
+        // The resource's own policy and owner, found as the service's own operations find them.
+        // A role's trust policy must itself allow sts:AssumeRole.
+        if action.eq_ignore_ascii_case("sts:AssumeRole") {
+            if let Some(role) = self.cache.role_entry(world, resource) {
+                let request = AuthRequest::new(caller, "us-east-1", action, resource)
+                    .owned_by(&role.owner)
+                    .with_resource_policy(Some((role.trust_name.as_str(), &role.trust)))
+                    .resource_policy_must_allow();
+                return self.authorize(world, &request);
+            }
+        }
+        // AssumeRoot names the member's root user but is authorized in the caller's account alone
+        // (sts::assume_root does the same).
+        if action.eq_ignore_ascii_case("sts:AssumeRoot") {
+            return self
+                .authorize(world, &AuthRequest::new(caller, "us-east-1", action, resource).owned_by(&caller.account));
+        }
+        let found = world.resource_policy(resource);
+        let (owner, policy) = found.map_or((None, None), |(owner, policy)| (Some(owner), policy));
+        let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
+        let request =
+            AuthRequest { resource_owner: owner.as_deref(), ..AuthRequest::new(caller, "us-east-1", action, resource) }
+                .with_resource_policy(policy);
+        self.authorize(world, &request)
+    }
 }
 
 impl World {
@@ -726,6 +963,9 @@ impl World {
     /// that AWS enforces outside policy evaluation (the root user cannot assume roles; AssumeRoot's
     /// preconditions) are not applied here: the answer is the policy engine's.
     ///
+    /// Each call starts with a fresh [`Authorizer`]: to ask one world many questions, keep one
+    /// and ask [`Authorizer::decide`], which remembers what the questions read.
+    ///
     /// ```
     /// use rootsim_model::{Session, DEFAULT_SEED};
     ///
@@ -740,12 +980,10 @@ impl World {
     /// assert!(write.explain().contains("No identity-based policy"));
     /// ```
     pub fn decide(&self, principal: &str, action: &str, resource: &str) -> AwsResult<AuthRecord> {
-        self.decide_granted(principal, action, resource, None)
+        Authorizer::new().decide(self, principal, action, resource)
     }
 
-    /// [`World::decide`] for a principal that also holds `granted` as one more identity policy:
-    /// what it could do after an escalation gave it those permissions (its boundary, SCPs and
-    /// RCPs still apply). The principal graph asks this with `Allow *` (`graph::AccessGraph`).
+    /// [`Authorizer::decide_granted`] with a fresh authorizer.
     pub fn decide_granted(
         &self,
         principal: &str,
@@ -753,50 +991,12 @@ impl World {
         resource: &str,
         granted: Option<&Policy>,
     ) -> AwsResult<AuthRecord> {
-        let caller = self.cached_principal_caller(principal)?;
-        Ok(match granted {
-            None => self.decide_for(&caller, action, resource),
-            Some(granted) => {
-                let mut caller = Caller::clone(&caller);
-                caller.granted = Some(granted.clone());
-                self.decide_for(&caller, action, resource)
-            }
-        })
+        Authorizer::new().decide_granted(self, principal, action, resource, granted)
     }
 
-    /// [`World::decide`] for a caller already resolved ([`World::principal_caller`]), so that
-    /// many questions about one principal resolve it once.
+    /// [`Authorizer::decide_for`] with a fresh authorizer.
     pub fn decide_for(&self, caller: &Caller, action: &str, resource: &str) -> AuthRecord {
-        // The resource's own policy and owner, found as the service's own operations find them.
-        // A role's trust policy must itself allow sts:AssumeRole.
-        if action.eq_ignore_ascii_case("sts:AssumeRole") {
-            if let Some(role) = self.role_entry(resource) {
-                let trust = Some((role.trust_name.as_str(), &role.trust));
-                return self.authorize_owned(
-                    caller,
-                    "us-east-1",
-                    action,
-                    resource,
-                    Some(&role.owner),
-                    trust,
-                    true,
-                    &[],
-                );
-            }
-        }
-        // AssumeRoot names the member's root user but is authorized in the caller's account alone
-        // (sts::assume_root does the same).
-        if action.eq_ignore_ascii_case("sts:AssumeRoot") {
-            let own = caller.account.clone();
-            return self.authorize_owned(caller, "us-east-1", action, resource, Some(&own), None, false, &[]);
-        }
-        let found = match resource.strip_prefix("arn:aws:s3:::") {
-            Some(rest) => crate::s3::bucket_policy_of(self, rest.split('/').next().unwrap_or(rest)),
-            None => crate::sqs::queue_policy_of(self, resource),
-        };
-        let (owner, policy) = found.map_or((None, None), |(owner, policy)| (Some(owner), policy));
-        let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
-        self.authorize_owned(caller, "us-east-1", action, resource, owner.as_deref(), policy, false, &[])
+        Authorizer::new().decide_for(self, caller, action, resource)
     }
 }
 

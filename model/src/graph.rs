@@ -50,7 +50,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use crate::auth::{AuthRecord, Caller};
+use crate::auth::{AuthRecord, Authorizer, Caller};
 use crate::error::{AwsError, AwsResult};
 use crate::World;
 use rootsim_policy::arn;
@@ -254,10 +254,18 @@ fn service_admits(world: &World, principal: &str, action: &str, resource: &str) 
     }
 }
 
-/// Whether `principal`, given any permission by an escalation, would be allowed the request.
-fn granted_any_allows(world: &World, principal: &str, action: &str, resource: &str, any: &Policy) -> bool {
+/// Whether `principal`, given any permission by an escalation, would be allowed the request
+/// (asked through `auth`, which remembers what the questions about `world` read).
+fn granted_any_allows(
+    world: &World,
+    auth: &Authorizer,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    any: &Policy,
+) -> bool {
     service_admits(world, principal, action, resource)
-        && world.decide_granted(principal, action, resource, Some(any)).is_ok_and(|r| r.decision.is_allowed())
+        && auth.decide_granted(world, principal, action, resource, Some(any)).is_ok_and(|r| r.decision.is_allowed())
 }
 
 /// The identity policy an escalation is supposed to grant: every action on every resource.
@@ -377,6 +385,9 @@ pub struct AccessGraph {
 /// What building needs while it runs.
 struct Builder<'w> {
     world: &'w World,
+    /// Every decision of the build is asked through it: what they read is remembered for the
+    /// build's length.
+    auth: &'w Authorizer,
     graph: DiGraph<Node, Edge>,
     index: HashMap<Node, NodeIndex>,
     actors: Vec<Actor>,
@@ -453,7 +464,7 @@ impl<'w> Builder<'w> {
     }
 
     fn decide(&self, a: usize, action: &'static str, resource: &str) -> Option<Edge> {
-        let record = self.world.decide_for(self.caller(a)?, action, resource);
+        let record = self.auth.decide_for(self.world, self.caller(a)?, action, resource);
         record.decision.is_allowed().then(|| Edge {
             kind: EdgeKind::AssumeRole,
             action: Cow::Borrowed(action),
@@ -631,10 +642,11 @@ impl<'w> Builder<'w> {
 
 impl<'w> Builder<'w> {
     /// Every node and actor of the world, no edge yet.
-    fn new(world: &'w World) -> Builder<'w> {
+    fn new(world: &'w World, auth: &'w Authorizer) -> Builder<'w> {
         let nodes = world.iam.accounts.values().map(|i| 1 + i.users.len() + i.roles.len()).sum();
         let mut b = Builder {
             world,
+            auth,
             graph: DiGraph::with_capacity(nodes, 0),
             index: HashMap::with_capacity(nodes),
             actors: Vec::new(),
@@ -973,7 +985,7 @@ const GRANTS: [&str; 8] = [
 impl AccessGraph {
     /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
     pub fn build(world: &World) -> AccessGraph {
-        Builder::new(world).finish(None, None, &[])
+        Builder::new(world, &Authorizer::new()).finish(None, None, &[])
     }
 
     /// The part of the graph that can reach `target`: every node, but only the edges of the
@@ -987,7 +999,7 @@ impl AccessGraph {
     /// account's actors are in the closure of a member's root user, and their edges into every
     /// other member are not asked.
     pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
-        AccessGraph::build_into(world, std::slice::from_ref(target), |_| false)
+        AccessGraph::build_into(world, &Authorizer::new(), std::slice::from_ref(target), |_| false)
     }
 
     /// The part of the graph that can reach one of `targets` or the escalated node of a user or
@@ -996,8 +1008,8 @@ impl AccessGraph {
     /// their edges asked, and so have those users and roles once given any permission, because
     /// whether the whole graph draws such a target depends on everything they reach. Beyond
     /// [`WHOLE_BEYOND`] such users and roles, the whole graph.
-    fn build_into(world: &World, targets: &[Node], escalated: impl Fn(&str) -> bool) -> AccessGraph {
-        let mut b = Builder::new(world);
+    fn build_into(world: &World, auth: &Authorizer, targets: &[Node], escalated: impl Fn(&str) -> bool) -> AccessGraph {
+        let mut b = Builder::new(world, auth);
         let seeds: Vec<NodeIndex> = targets.iter().filter_map(|t| b.index.get(t).copied()).collect();
         let escalating: Vec<usize> = (0..b.actors.len()).filter(|&a| escalated(&b.actors[a].arn)).collect();
         // Many such grantees (an action that any permission allows in every account): their
@@ -1228,6 +1240,8 @@ pub struct WhoCan {
 /// assert!(after.direct.is_empty() && after.via.is_empty());
 /// ```
 pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) -> WhoCan {
+    // One authorizer for the whole answer: the direct decisions, the graph and its `--via` part.
+    let auth = Authorizer::new();
     let mut direct = Vec::new();
     let mut principals: Vec<Node> = Vec::new();
     for (account, iam) in &world.iam.accounts {
@@ -1239,7 +1253,7 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         if !service_admits(world, &n.arn(), action, resource) {
             continue;
         }
-        if let Ok(record) = world.decide(&n.arn(), action, resource) {
+        if let Ok(record) = auth.decide(world, &n.arn(), action, resource) {
             if record.decision.is_allowed() {
                 direct.push((n.clone(), allowed_by(&record)));
             }
@@ -1249,10 +1263,10 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         return WhoCan { direct, via: Vec::new() };
     }
     let any = any_permission();
-    let allowed = |arn: &str| granted_any_allows(world, arn, action, resource, &any);
+    let allowed = |arn: &str| granted_any_allows(world, &auth, arn, action, resource, &any);
     let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
-    let graph = AccessGraph::build_into(world, &targets, allowed);
-    WhoCan { via: who_can_via(world, &graph, &direct, action, resource), direct }
+    let graph = AccessGraph::build_into(world, &auth, &targets, allowed);
+    WhoCan { via: via_paths(world, &auth, &graph, &direct, action, resource), direct }
 }
 
 /// The `--via` part of [`who_can_answer`] from `graph`, `direct` being the principals allowed:
@@ -1266,12 +1280,24 @@ pub fn who_can_via(
     action: &str,
     resource: &str,
 ) -> Vec<Path> {
+    via_paths(world, &Authorizer::new(), graph, direct, action, resource)
+}
+
+/// [`who_can_via`], asking through `auth`.
+fn via_paths(
+    world: &World,
+    auth: &Authorizer,
+    graph: &AccessGraph,
+    direct: &[(Node, Vec<String>)],
+    action: &str,
+    resource: &str,
+) -> Vec<Path> {
     let mut targets: Vec<NodeIndex> = direct.iter().filter_map(|(n, _)| graph.node(n)).collect();
     // Escalated nodes are targets when the grantee, holding any permission, would be allowed.
     let any = any_permission();
     for n in graph.graph.node_indices() {
         if let Node::Escalated { arn } = &graph.graph[n] {
-            if granted_any_allows(world, arn, action, resource, &any) {
+            if granted_any_allows(world, auth, arn, action, resource, &any) {
                 targets.push(n);
             }
         }
@@ -1284,7 +1310,7 @@ pub fn who_can_via(
         if known || graph.node(&Node::Escalated { arn: g.arn() }).is_some() {
             continue;
         }
-        if granted_any_allows(world, &g.arn(), action, resource, &any) {
+        if granted_any_allows(world, auth, &g.arn(), action, resource, &any) {
             via_paths.push(vec![(actor.clone(), Some(e.clone())), (Node::Escalated { arn: g.arn() }, None)]);
         }
     }

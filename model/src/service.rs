@@ -4,9 +4,10 @@
 //! with their shapes, and a handler. The command layer turns AWS CLI syntax into a JSON object of
 //! parameters from that same table (so the CLI, `help` and tab completion can never disagree with
 //! what a handler accepts), and the handler receives a [`Call`]: the world, the resolved caller,
-//! and the one door to the policy engine, [`Call::authorize`].
+//! and the one door to the policy engine, [`Call::authorize`] (through the call's
+//! [`Authorizer`]).
 
-use crate::auth::{AuthRecord, Caller};
+use crate::auth::{AuthRecord, AuthRequest, Authorizer, Caller};
 use crate::error::{AwsError, AwsResult};
 use crate::world::World;
 use rootsim_policy::Policy;
@@ -120,9 +121,17 @@ pub struct Call<'w> {
     pub region: String,
     /// Every authorization decision taken during the call, in order (for `explain`).
     pub auth: Vec<AuthRecord>,
+    /// The call's door to the policy engine, with what its decisions read remembered beside the
+    /// world for the call's length (a world holds no cache).
+    pub authorizer: Authorizer,
 }
 
 impl<'w> Call<'w> {
+    /// A call of `caller` on `world` in `region`, with no authorization made yet.
+    pub fn new(world: &'w mut World, caller: Caller, region: String) -> Call<'w> {
+        Call { world, caller, region, auth: Vec::new(), authorizer: Authorizer::new() }
+    }
+
     /// The time on the simulated clock.
     pub fn now(&self) -> i64 {
         self.world.clock.now()
@@ -131,6 +140,21 @@ impl<'w> Call<'w> {
     /// The caller's account ID.
     pub fn account(&self) -> String {
         self.caller.account.clone()
+    }
+
+    /// Asks the policy engine about `request` (built from [`Call::caller`] and [`Call::region`])
+    /// through the call's authorizer, without recording the decision or failing: for handlers
+    /// that read the decision themselves (push it to [`Call::auth`] for `explain`).
+    pub fn decide(&self, request: &AuthRequest) -> AuthRecord {
+        self.authorizer.authorize(self.world, request)
+    }
+
+    /// Records `record` for `explain`; a denial becomes AWS's `AccessDenied`.
+    fn record(&mut self, record: AuthRecord) -> AwsResult<()> {
+        let result =
+            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
+        self.auth.push(record);
+        result
     }
 
     /// Asks the policy engine whether the caller may perform `action` on `resource` (identity
@@ -149,12 +173,11 @@ impl<'w> Call<'w> {
         policy_name: &str,
         policy: &Policy,
     ) -> AwsResult<()> {
-        let record =
-            self.world.authorize(&self.caller, &self.region, action, resource, Some((policy_name, policy)), true);
-        let result =
-            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
-        self.auth.push(record);
-        result
+        let request = AuthRequest::new(&self.caller, &self.region, action, resource)
+            .with_resource_policy(Some((policy_name, policy)))
+            .resource_policy_must_allow();
+        let record = self.authorizer.authorize(self.world, &request);
+        self.record(record)
     }
 
     /// Like [`Call::authorize`], with the resource's own policy (bucket, queue, key or trust
@@ -165,11 +188,10 @@ impl<'w> Call<'w> {
         resource: &str,
         resource_policy: Option<(&str, &Policy)>,
     ) -> AwsResult<()> {
-        let record = self.world.authorize(&self.caller, &self.region, action, resource, resource_policy, false);
-        let result =
-            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
-        self.auth.push(record);
-        result
+        let request =
+            AuthRequest::new(&self.caller, &self.region, action, resource).with_resource_policy(resource_policy);
+        let record = self.authorizer.authorize(self.world, &request);
+        self.record(record)
     }
 }
 
@@ -184,20 +206,11 @@ impl Call<'_> {
         owner: &str,
         resource_policy: Option<(&str, &Policy)>,
     ) -> AwsResult<()> {
-        let record = self.world.authorize_owned(
-            &self.caller,
-            &self.region,
-            action,
-            resource,
-            Some(owner),
-            resource_policy,
-            false,
-            &[],
-        );
-        let result =
-            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
-        self.auth.push(record);
-        result
+        let request = AuthRequest::new(&self.caller, &self.region, action, resource)
+            .owned_by(owner)
+            .with_resource_policy(resource_policy);
+        let record = self.authorizer.authorize(self.world, &request);
+        self.record(record)
     }
 }
 

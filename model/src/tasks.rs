@@ -298,19 +298,21 @@ pub fn could_do_now(world: &crate::world::World, caller: &crate::auth::Caller, t
     if !caller.is_root() {
         return (false, "only the root user can do this; IAM policies cannot grant it".into());
     }
-    match root_may(world, caller, task) {
+    match root_may(world, &crate::auth::Authorizer::new(), caller, task) {
         Ok(yes) => (true, yes.unwrap_or_else(|| "you are the root user of this account".into())),
         Err(why) => (false, why),
     }
 }
 
 /// Whether the root user `caller` (signed in, its credentials aside) may do `task` now: the
-/// account's state, the MFA the task needs, and the decision of [`World::authorize`] on the task's
-/// first action, SCPs and RCPs included. `Ok(Some(text))` when the yes needs its own words.
+/// account's state, the MFA the task needs, and the decision of [`Authorizer::authorize`] (asked
+/// through `auth`) on the task's first action, SCPs and RCPs included. `Ok(Some(text))` when the
+/// yes needs its own words.
 ///
-/// [`World::authorize`]: crate::world::World::authorize
+/// [`Authorizer::authorize`]: crate::auth::Authorizer::authorize
 pub(crate) fn root_may(
     world: &crate::world::World,
+    auth: &crate::auth::Authorizer,
     caller: &crate::auth::Caller,
     task: &Task,
 ) -> Result<Option<String>, String> {
@@ -328,8 +330,8 @@ pub(crate) fn root_may(
         return Err("MFA Delete needs the root user's MFA device and code: register a device first".into());
     }
     if let Some(action) = task.actions.first() {
-        let record =
-            world.authorize(caller, "us-east-1", action, &rootsim_policy::arn::root(&caller.account), None, false);
+        let resource = rootsim_policy::arn::root(&caller.account);
+        let record = auth.authorize(world, &crate::auth::AuthRequest::new(caller, "us-east-1", action, &resource));
         if !record.decision.is_allowed() {
             return Err(format!("denied: {}", record.denial_message()));
         }

@@ -2,17 +2,47 @@
 //!
 //! A `World` is plain data (serde, `PartialEq`), so it can be saved, loaded and compared. Each
 //! service module owns its part; this module only holds them together and offers the few helpers
-//! that span services (creating an account touches Account, IAM and, later, Organizations).
+//! that span services (creating an account touches Account, IAM and, later, Organizations), and
+//! the lookups that authorization makes without naming a service: [`World::resource_policy`]
+//! (through [`RESOURCE_POLICIES`]) and [`World::role_trust_policy`].
+//!
+//! A world holds no authorization cache: whoever asks one world many questions keeps a
+//! [`crate::auth::Authorizer`] beside it.
 
 use crate::account::{AccountStatus, Accounts, ContactInformation};
 use crate::clock::Clock;
-use crate::iam::{Iam, IamAccount, RootUser};
+use crate::iam::{Iam, IamAccount, Role, RootUser};
 use crate::mail::Mail;
 use crate::organizations::Organizations;
 use crate::rng::SimRng;
 use crate::shared::Shared;
 use crate::sts::Sts;
+use rootsim_policy::{arn, Policy};
 use serde::{Deserialize, Serialize};
+
+/// STS's session state, as authorization reads it to resolve temporary credentials: named here,
+/// with the rest of the services' state, so that `auth` names no service.
+pub(crate) use crate::sts::{SessionKind, NO_PERMISSIONS_POLICY};
+
+/// A resource's owner account and its resource-based policy, named as decisions name it (`on
+/// bucket NAME`, `on queue NAME`); the policy is `None` when the resource has none.
+pub type ResourcePolicy = (String, Option<(String, Policy)>);
+
+/// Finds the owner and policy of the resource an ARN names in a world (`None`: no such resource).
+pub type ResourcePolicyFinder = fn(&World, &str) -> Option<ResourcePolicy>;
+
+/// Which resources have resource-based policies that take part in a decision, by the beginning
+/// of their ARNs, and how to find them: each service's own finder, the one its operations
+/// authorize with. Authorization asks [`World::resource_policy`] and names no service.
+pub const RESOURCE_POLICIES: &[(&str, ResourcePolicyFinder)] = &[
+    // A bucket's policy governs the bucket and its objects (`arn:aws:s3:::bucket/key`).
+    ("arn:aws:s3:::", |world, arn| {
+        let rest = arn.strip_prefix("arn:aws:s3:::").unwrap_or(arn);
+        crate::s3::bucket_policy_of(world, rest.split('/').next().unwrap_or(rest))
+    }),
+    // Every other ARN: a queue's, if some queue has it (queues are found by their whole ARN).
+    ("", crate::sqs::queue_policy_of),
+];
 
 /// The whole simulated estate. Its parts are [`Shared`]: cloning a world is a handful of
 /// reference counts, and a change clones only the part it touches (the session's copy for rolling
@@ -56,10 +86,6 @@ pub struct World {
     /// SNS topics and their subscriptions.
     #[serde(default)]
     pub sns: Shared<crate::sns::Sns>,
-    /// What authorization remembers between requests (`crate::auth`'s cache): never saved,
-    /// empty in a copy, equal in every world.
-    #[serde(skip)]
-    pub(crate) cache: crate::auth::Cache,
 }
 
 impl World {
@@ -88,8 +114,25 @@ impl World {
             sqs: crate::sqs::Sqs::default().into(),
             events: crate::events::Events::default().into(),
             sns: crate::sns::Sns::default().into(),
-            cache: crate::auth::Cache::default(),
         }
+    }
+
+    /// The owner account and resource-based policy of the resource `arn` names, found by the
+    /// first entry of [`RESOURCE_POLICIES`] whose prefix `arn` has. `None` when no service holds
+    /// such a resource.
+    pub fn resource_policy(&self, arn: &str) -> Option<ResourcePolicy> {
+        let (_, find) = RESOURCE_POLICIES.iter().find(|(prefix, _)| arn.starts_with(prefix))?;
+        find(self, arn)
+    }
+
+    /// The role a role ARN names, its account, and its trust policy's name in decisions (`trust
+    /// policy of role NAME`). `None` when no such role exists. `sts:AssumeRole` decisions take
+    /// the trust policy from it.
+    pub fn role_trust_policy(&self, role_arn: &str) -> Option<(String, String, &Role)> {
+        let a = arn::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource.starts_with("role/"))?;
+        let name = a.resource.rsplit('/').next()?;
+        let role = self.iam.account(a.account)?.role(name)?;
+        Some((a.account.to_string(), format!("trust policy of role {}", role.name), role))
     }
 
     /// Adds an active account with a root user that has `root_password` (or no password), and

@@ -5,16 +5,19 @@
 //! A decision about an estate read all of these by string-keyed map lookups (a managed policy
 //! by ARN, an organization policy by ID, each level of the OU path), which cost several times
 //! the policy engine's own work. They change only when the world does, so they are computed
-//! once and kept here, behind a lock, in the [`World`] they were read from.
+//! once and kept here, behind a lock, in a [`Cache`] held beside the world by whoever asks it many
+//! questions: a [`super::Authorizer`] (an AWS call's `service::Call`, the principal graph's
+//! builder, the tasks table). The [`World`] itself holds no cache: it stays a plain value.
 //!
 //! Invariant: an entry is used only while the world is as it was when the entry was made. Every
 //! change to a world goes through a [`crate::shared::Shared`] part (`DerefMut`, which advances
 //! [`crate::shared::epoch`]) or replaces a part (a new address): each lookup compares both with
 //! the [`Stamp`] taken when the cache was filled and empties the cache when they differ. Entries
 //! that depend on the clock (a caller's authentication time, whether its account is open) also
-//! record the time they were made. Cloning a world gives the copy an empty cache, so a copy that
-//! is later changed or put back never sees entries of the other. `tests/auth_cache.rs` checks that
-//! decisions with a warm cache equal those of a fresh copy of the world after random changes.
+//! record the time they were made. A cache asked about another world than the one it was filled
+//! from sees other addresses (or a later epoch) and starts again, so one cache may serve any
+//! world. `tests/auth_cache.rs` and this module's tests check that decisions with a warm cache
+//! equal those of a fresh one after random changes.
 
 use super::{identity_policies, Caller, CallerKind, PolicySource};
 use crate::world::World;
@@ -26,22 +29,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// principal of an estate once, and those entries need not all stay.
 const MAX_ENTRIES: usize = 200_000;
 
-/// The remembered parts of authorization, in a world ([`World`]'s private field). Cloned empty;
-/// every cache compares equal, so a world's value is its state alone.
+/// The remembered parts of authorization, for whichever world it is asked about (it empties
+/// itself when that world is not the one it was filled from). Behind a lock, so that a shared
+/// reference can fill it.
 #[derive(Default)]
 pub struct Cache(Mutex<Inner>);
-
-impl Clone for Cache {
-    fn clone(&self) -> Self {
-        Cache::default()
-    }
-}
-
-impl PartialEq for Cache {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
 
 impl std::fmt::Debug for Cache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -86,7 +78,7 @@ struct Inner {
     last_context: Option<LastContext>,
 }
 
-/// A request context and what [`World::authorize_owned`] built it from (besides the places,
+/// A request context and what [`super::Authorizer::authorize`] built it from (besides the places,
 /// tags and time keys, which the stamp and `now` cover).
 struct LastContext {
     account: String,
@@ -133,7 +125,7 @@ impl Inner {
     }
 }
 
-/// A role as the resource of `sts:AssumeRole` ([`crate::sts::trust_policy_of`]): its account
+/// A role as the resource of `sts:AssumeRole` ([`World::role_trust_policy`]): its account
 /// and trust policy.
 #[derive(Debug)]
 pub struct RoleEntry {
@@ -322,43 +314,44 @@ impl Inner {
     }
 }
 
-impl World {
+impl Cache {
     /// Where `account` sits in its organization, remembered (`None`: it is in none).
-    pub(super) fn place_entry(&self, account: &str) -> Option<Arc<PlaceEntry>> {
-        self.cache.open(self).place(self, account)
+    pub(super) fn place_entry(&self, world: &World, account: &str) -> Option<Arc<PlaceEntry>> {
+        self.open(world).place(world, account)
     }
 
     /// `aws:CurrentTime` and `aws:EpochTime` now: formatted once per instant of the simulated
     /// clock (a script's decisions mostly share one).
-    pub(super) fn time_keys(&self) -> Arc<TimeKeys> {
-        self.cache.open(self).time(self.clock.now())
+    pub(super) fn time_keys(&self, world: &World) -> Arc<TimeKeys> {
+        self.open(world).time(world.clock.now())
     }
 
     /// Everything a request of `caller` about a resource of `resource_account` reads from the
     /// cache, under one lock.
     pub(super) fn request_entries(
         &self,
+        world: &World,
         caller: &Caller,
         region: &str,
         resource_account: Option<&str>,
     ) -> RequestEntries {
-        let mut inner = self.cache.open(self);
+        let mut inner = self.open(world);
         let account = caller.account.as_str();
         // Each account's place is looked up once: the three are usually the same.
-        let own = inner.place(self, account);
-        let mut place_of = |a: &str| if a == account { own.clone() } else { inner.place(self, a) };
+        let own = inner.place(world, account);
+        let mut place_of = |a: &str| if a == account { own.clone() } else { inner.place(world, a) };
         let principal = place_of(&caller.principal.account);
         let resource = resource_account.and_then(&mut place_of);
         RequestEntries {
             caller: own,
             principal,
             resource,
-            identity: inner.identity(self, account, &caller.policy_source()),
-            time: inner.time(self.clock.now()),
+            identity: inner.identity(world, account, &caller.policy_source()),
+            time: inner.time(world.clock.now()),
             context: inner
                 .last_context
                 .as_ref()
-                .filter(|last| last.matches(caller, region, resource_account, self.clock.now()))
+                .filter(|last| last.matches(caller, region, resource_account, world.clock.now()))
                 .map(|last| (Arc::clone(&last.principal), Arc::clone(&last.context))),
         }
     }
@@ -366,13 +359,14 @@ impl World {
     /// Remembers the request context built for `caller` (see [`RequestEntries::context`]).
     pub(super) fn remember_context(
         &self,
+        world: &World,
         caller: &Caller,
         region: &str,
         resource_account: Option<&str>,
         principal: &Arc<Principal>,
         context: &Arc<Context>,
     ) {
-        let mut inner = self.cache.open(self);
+        let mut inner = self.open(world);
         inner.last_context = Some(LastContext {
             account: caller.account.clone(),
             kind: caller.kind.clone(),
@@ -385,18 +379,18 @@ impl World {
             authenticated_at: caller.authenticated_at,
             region: region.to_string(),
             resource_account: resource_account.map(str::to_string),
-            now: self.clock.now(),
+            now: world.clock.now(),
             context: Arc::clone(context),
         });
     }
 
-    /// The role behind `arn` ([`crate::sts::trust_policy_of`]), remembered.
-    pub(super) fn role_entry(&self, arn: &str) -> Option<Arc<RoleEntry>> {
-        let mut inner = self.cache.open(self);
+    /// The role behind `arn` ([`World::role_trust_policy`]), remembered.
+    pub(super) fn role_entry(&self, world: &World, arn: &str) -> Option<Arc<RoleEntry>> {
+        let mut inner = self.open(world);
         if let Some(role) = inner.roles_by_arn.get(arn) {
             return role.clone();
         }
-        let role = crate::sts::trust_policy_of(self, arn).map(|(owner, trust_name, role)| {
+        let role = world.role_trust_policy(arn).map(|(owner, trust_name, role)| {
             Arc::new(RoleEntry { owner, trust_name, trust: role.trust_policy.clone() })
         });
         inner.roles_by_arn.insert(arn.to_string(), role.clone());
@@ -406,10 +400,10 @@ impl World {
 
     /// [`World::principal_caller`], remembered for the current time (its answer depends on the
     /// clock: the session begins now, and the account may have closed). Failures are not kept.
-    pub(super) fn cached_principal_caller(&self, principal: &str) -> crate::error::AwsResult<Arc<Caller>> {
-        let now = self.clock.now();
+    pub(super) fn principal_caller(&self, world: &World, principal: &str) -> crate::error::AwsResult<Arc<Caller>> {
+        let now = world.clock.now();
         {
-            let inner = self.cache.open(self);
+            let inner = self.open(world);
             if let Some((at, caller)) = inner.callers.get(principal) {
                 if *at == now {
                     return Ok(Arc::clone(caller));
@@ -417,10 +411,137 @@ impl World {
             }
         }
         // Resolved without the lock: it reads the world alone.
-        let caller = Arc::new(self.principal_caller(principal)?);
-        let mut inner = self.cache.open(self);
+        let caller = Arc::new(world.principal_caller(principal)?);
+        let mut inner = self.open(world);
         inner.callers.insert(principal.to_string(), (now, Arc::clone(&caller)));
         inner.entries += 1;
         Ok(caller)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The cache never changes an answer, now that it lives beside the world: one [`Authorizer`]
+    //! kept across changes answers every question as a fresh one does.
+
+    use super::super::Authorizer;
+    use crate::world::World;
+    use crate::{Session, DEFAULT_SEED};
+
+    const ALLOW_ALL: &str =
+        r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'"#;
+    const DENY_IAM: &str =
+        r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}'"#;
+    const TRUST_MGMT: &str = r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::MGMT:root"},"Action":"sts:AssumeRole"}]}'"#;
+    const TRUST_ANY: &str = r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}'"#;
+
+    /// Changes that touch what the cache remembers (`MGMT`, `DEV`, `ROOT`: the demo's management
+    /// account, dev account and organization root).
+    const CHANGES: &[&str] = &[
+        "aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+        "aws iam put-user-policy --user-name bob --policy-name Deny --policy-document DENY_IAM",
+        "aws iam put-user-permissions-boundary --user-name bob --permissions-boundary arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "aws iam delete-user-policy --user-name bob --policy-name Deny",
+        "aws iam delete-user-permissions-boundary --user-name bob",
+        "aws iam add-user-to-group --user-name bob --group-name Admins",
+        "aws iam put-group-policy --group-name Admins --policy-name All --policy-document ALLOW_ALL",
+        "aws iam remove-user-from-group --user-name bob --group-name Admins",
+        "aws iam delete-group-policy --group-name Admins --policy-name All",
+        "aws iam create-role --role-name Open --assume-role-policy-document TRUST_ANY",
+        "aws iam put-role-policy --role-name Open --policy-name All --policy-document ALLOW_ALL",
+        "aws iam update-assume-role-policy --role-name Open --policy-document TRUST_MGMT",
+        "aws iam delete-role-policy --role-name Open --policy-name All",
+        "aws iam delete-role --role-name Open",
+        "aws iam create-policy --policy-name Mine --policy-document ALLOW_ALL",
+        "aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::MGMT:policy/Mine",
+        "aws iam create-policy-version --policy-arn arn:aws:iam::MGMT:policy/Mine --policy-document DENY_IAM --set-as-default",
+        "aws organizations disable-policy-type --root-id ROOT --policy-type SERVICE_CONTROL_POLICY",
+        "aws organizations enable-policy-type --root-id ROOT --policy-type SERVICE_CONTROL_POLICY",
+        "aws organizations enable-policy-type --root-id ROOT --policy-type RESOURCE_CONTROL_POLICY",
+        "clock advance 2h",
+        "clock advance 8d",
+        "aws organizations remove-account-from-organization --account-id DEV",
+    ];
+
+    /// Every principal's ARN: each account's root user, users and roles.
+    fn principals(world: &World) -> Vec<String> {
+        let mut out = Vec::new();
+        for (account, iam) in &world.iam.accounts {
+            out.push(format!("arn:aws:iam::{account}:root"));
+            out.extend(iam.users.values().map(|u| format!("arn:aws:iam::{account}:user{}{}", u.path, u.name)));
+            out.extend(iam.roles.values().map(|r| format!("arn:aws:iam::{account}:role{}{}", r.path, r.name)));
+        }
+        out
+    }
+
+    /// Every question asked of `world` through `auth`, each answer as text.
+    fn answers(auth: &Authorizer, world: &World) -> Vec<String> {
+        let all = principals(world);
+        let roles: Vec<&String> = all.iter().filter(|p| p.contains(":role/")).collect();
+        let mut out = Vec::new();
+        for principal in &all {
+            let account = principal.split(':').nth(4).unwrap_or("");
+            let mut questions = vec![
+                ("iam:ListUsers".to_string(), "*".to_string()),
+                ("iam:CreateUser".to_string(), format!("arn:aws:iam::{account}:user/eve")),
+                ("s3:GetObject".to_string(), "arn:aws:s3:::no-such-bucket/x".to_string()),
+            ];
+            questions.extend(roles.iter().map(|r| ("sts:AssumeRole".to_string(), (*r).clone())));
+            for (action, resource) in questions {
+                out.push(match auth.decide(world, principal, &action, &resource) {
+                    Ok(record) => format!("{principal} {action} {resource}: {record:?}\n{}", record.explain()),
+                    Err(e) => format!("{principal} {action} {resource}: {e:?}"),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_authorizer_kept_across_changes_answers_as_a_fresh_one() {
+        let mut session = Session::demo(DEFAULT_SEED);
+        let dev = session.world.accounts.find("dev").expect("demo account").id.clone();
+        let mgmt = session.world.accounts.find("management").expect("demo account").id.clone();
+        let root = session.world.organizations.org.as_ref().expect("an organization").root_id.clone();
+        let kept = Authorizer::new();
+        answers(&kept, &session.world);
+        for line in CHANGES {
+            let line = line
+                .replace("TRUST_MGMT", TRUST_MGMT)
+                .replace("ROOT", &root)
+                .replace("DEV", &dev)
+                .replace("MGMT", &mgmt)
+                .replace("ALLOW_ALL", ALLOW_ALL)
+                .replace("DENY_IAM", DENY_IAM)
+                .replace("TRUST_ANY", TRUST_ANY);
+            session.run(&line).expect_ok();
+            let warm = answers(&kept, &session.world);
+            assert_eq!(warm, answers(&Authorizer::new(), &session.world), "after {line}");
+        }
+    }
+
+    /// Changes made in place (no new address) and a part taken from another world (no new
+    /// epoch) are both seen by an authorizer that answered before them; so is another world.
+    #[test]
+    fn an_authorizer_sees_changes_in_place_parts_replaced_and_other_worlds() {
+        let mut world = Session::demo(DEFAULT_SEED).world;
+        let mgmt = world.accounts.find("management").expect("demo account").id.clone();
+        let bob = format!("arn:aws:iam::{mgmt}:user/bob");
+        let allowed = |auth: &Authorizer, world: &World| {
+            auth.decide(world, &bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed()
+        };
+        let kept = Authorizer::new();
+        assert!(!allowed(&kept, &world));
+
+        let iam = world.iam.addr();
+        let user = world.iam.accounts.get_mut(&mgmt).expect("management IAM").users.get_mut("bob").expect("bob");
+        user.policies.managed.push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+        assert_eq!(world.iam.addr(), iam, "changed in place");
+        assert!(allowed(&kept, &world), "a change in place");
+
+        let mut other = Session::demo(DEFAULT_SEED).world;
+        assert!(!allowed(&kept, &other), "another world, asked of the same authorizer");
+        other.iam = world.iam.clone();
+        assert!(allowed(&kept, &other), "a part taken from another world");
     }
 }

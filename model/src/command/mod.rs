@@ -320,7 +320,7 @@ impl Session {
         // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
         // for cloning only the parts it changes while the copy is alive.
         let before = self.world.clone();
-        let mut call = Call { world: &mut self.world, caller, region, auth: Vec::new() };
+        let mut call = Call::new(&mut self.world, caller, region);
         let result = run(&mut call);
         let auth = std::mem::take(&mut call.auth);
         match &result {

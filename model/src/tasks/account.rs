@@ -4,14 +4,15 @@
 //! works now: the account's own root user (its credentials, MFA, the account's state and what SCPs
 //! and RCPs say), the management account or IAM delegated administrator through `sts:AssumeRoot`
 //! with a task policy, the person at the root email through password recovery, and the management
-//! account's own operations. Every "yes" is a decision of the real checks ([`World::authorize`],
-//! [`World::decide`], [`crate::sts::root_session_permitted`]), never a copy of their rules, so the
-//! view changes as the world does. When nobody can, the view says what would change that.
+//! account's own operations. Every "yes" is a decision of the real checks (one [`Authorizer`] for
+//! the table: [`Authorizer::authorize`], [`Authorizer::decide`];
+//! [`crate::sts::root_session_permitted`]), never a copy of their rules, so the view changes as the
+//! world does. When nobody can, the view says what would change that.
 
 use serde::Serialize;
 
 use super::{available, root_may, Task, TASKS};
-use crate::auth::Caller;
+use crate::auth::{AuthRequest, Authorizer, Caller};
 use crate::iam::org_features::{password_recovery_disabled, ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS};
 use crate::world::World;
 use rootsim_policy::arn;
@@ -96,15 +97,15 @@ fn console_only(t: &Task) -> bool {
     matches!(t.how, super::How::Console { .. })
 }
 
-/// The IAM users of `accounts` that [`World::decide`] allows `action` on `resource`, by name.
-fn users_allowed(world: &World, accounts: &[&str], action: &str, resource: &str) -> Vec<String> {
+/// The IAM users of `accounts` that [`Authorizer::decide`] allows `action` on `resource`, by name.
+fn users_allowed(world: &World, auth: &Authorizer, accounts: &[&str], action: &str, resource: &str) -> Vec<String> {
     let mut out = Vec::new();
     for account in accounts {
         let Some(iam) = world.iam.account(account) else { continue };
         let name = world.accounts.get(account).map_or(*account, |a| a.name.as_str());
         for u in iam.users.values() {
             let user = arn::iam(account, "user", &u.path, &u.name);
-            if world.decide(&user, action, resource).is_ok_and(|r| r.decision.is_allowed()) {
+            if auth.decide(world, &user, action, resource).is_ok_and(|r| r.decision.is_allowed()) {
                 out.push(format!("{} of {name}", u.name));
             }
         }
@@ -113,7 +114,7 @@ fn users_allowed(world: &World, accounts: &[&str], action: &str, resource: &str)
 }
 
 /// The account's root user doing the task itself.
-fn root_way(world: &World, account: &str, t: &Task) -> Way {
+fn root_way(world: &World, auth: &Authorizer, account: &str, t: &Task) -> Way {
     let who = "root user".to_string();
     let root = world.iam.account(account).map(|i| &i.root);
     let password = root.is_some_and(|r| r.password.is_some());
@@ -143,7 +144,7 @@ fn root_way(world: &World, account: &str, t: &Task) -> Way {
         return Way { who, can: false, why, would_change: None };
     };
     let caller = world.root_console_caller(account, mfa);
-    match root_may(world, &caller, t) {
+    match root_may(world, auth, &caller, t) {
         Ok(Some(yes)) => Way { who, can: true, why: yes, would_change: None },
         Ok(None) => Way { who, can: true, why: format!("{signs_in} and nothing denies it"), would_change: None },
         Err(why) => Way { who, would_change: change_for(&why, t, mfa), can: false, why },
@@ -164,7 +165,7 @@ fn change_for(why: &str, t: &Task, mfa: bool) -> Option<String> {
 }
 
 /// The management account or the IAM delegated administrator, in a root session of the member.
-fn assume_root_ways(world: &World, account: &str, t: &Task) -> Vec<Way> {
+fn assume_root_ways(world: &World, auth: &Authorizer, account: &str, t: &Task) -> Vec<Way> {
     let Some(org) = world.organizations.of_account(account) else { return Vec::new() };
     if org.management_account == account {
         return Vec::new();
@@ -190,7 +191,7 @@ fn assume_root_ways(world: &World, account: &str, t: &Task) -> Vec<Way> {
             ways.push(no(e.message.clone(), change));
             continue;
         }
-        let callers = users_allowed(world, &from, "sts:AssumeRoot", &arn::root(account));
+        let callers = users_allowed(world, auth, &from, "sts:AssumeRoot", &arn::root(account));
         if callers.is_empty() {
             ways.push(no(
                 "no IAM user of the management account or delegated administrator may call sts:AssumeRoot".into(),
@@ -206,7 +207,7 @@ fn assume_root_ways(world: &World, account: &str, t: &Task) -> Vec<Way> {
             temporary: true,
             ..world.root_console_caller(account, false)
         };
-        let record = world.authorize(&session, "us-east-1", action, &arn::root(account), None, false);
+        let record = auth.authorize(world, &AuthRequest::new(&session, "us-east-1", action, &arn::root(account)));
         if !record.decision.is_allowed() {
             ways.push(no(
                 format!("the root session would be denied {action}: {}", record.denial_message()),
@@ -225,7 +226,7 @@ fn assume_root_ways(world: &World, account: &str, t: &Task) -> Vec<Way> {
 }
 
 /// The person at the root email, when the root user has no password.
-fn recovery_way(world: &World, account: &str, t: &Task) -> Option<Way> {
+fn recovery_way(world: &World, auth: &Authorizer, account: &str, t: &Task) -> Option<Way> {
     let root = &world.iam.account(account)?.root;
     let email = &world.accounts.get(account)?.email;
     if root.password.is_some() || t.id == "kms-unmanageable-key" {
@@ -247,7 +248,7 @@ fn recovery_way(world: &World, account: &str, t: &Task) -> Option<Way> {
         });
     }
     let caller = world.root_console_caller(account, !root.mfa_devices.is_empty());
-    Some(match root_may(world, &caller, t) {
+    Some(match root_may(world, auth, &caller, t) {
         Ok(_) => Way {
             who,
             can: true,
@@ -264,7 +265,7 @@ fn recovery_way(world: &World, account: &str, t: &Task) -> Option<Way> {
 }
 
 /// The management account's own operations on a member (closing it, its access role).
-fn management_way(world: &World, account: &str, t: &Task) -> Option<Way> {
+fn management_way(world: &World, auth: &Authorizer, account: &str, t: &Task) -> Option<Way> {
     let org = world.organizations.of_account(account)?;
     if org.management_account == account {
         return None;
@@ -290,7 +291,7 @@ fn management_way(world: &World, account: &str, t: &Task) -> Option<Way> {
         _ => return None,
     };
     let who = format!("management ({who})");
-    let callers = users_allowed(world, &mgmt, action, &resource);
+    let callers = users_allowed(world, auth, &mgmt, action, &resource);
     Some(if callers.is_empty() {
         Way {
             who,
@@ -339,6 +340,8 @@ pub fn for_account(world: &World, account: &str) -> Option<AccountTasks> {
         root.signing_certificates.len(),
         if root.recovery_allowed { ", password recovery allowed" } else { "" }
     ));
+    // One authorizer for the table: its questions are about one world.
+    let auth = Authorizer::new();
     let tasks = TASKS
         .iter()
         .map(|t| {
@@ -362,10 +365,10 @@ pub fn for_account(world: &World, account: &str) -> Option<AccountTasks> {
                     would_change: None,
                 }]
             } else {
-                let mut ways = vec![root_way(world, account, t)];
-                ways.extend(recovery_way(world, account, t));
-                ways.extend(assume_root_ways(world, account, t));
-                ways.extend(management_way(world, account, t));
+                let mut ways = vec![root_way(world, &auth, account, t)];
+                ways.extend(recovery_way(world, &auth, account, t));
+                ways.extend(assume_root_ways(world, &auth, account, t));
+                ways.extend(management_way(world, &auth, account, t));
                 ways
             };
             TaskNow { task: t.id, anybody: ways.iter().any(|w| w.can), ways }
