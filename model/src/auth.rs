@@ -13,6 +13,7 @@ mod cache;
 
 use cache::{Cache, PlaceEntry, RequestEntries, TimeKeys};
 
+pub use crate::caller::{Caller, CallerKind, Identity, PolicySource, SOURCE_IP};
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::{key, IamAccount, KeyOwner, KeyStatus};
@@ -21,12 +22,9 @@ use rootsim_policy::arn;
 use rootsim_policy::{
     self as policy, Context, Decision, NamedPolicy, Policy, PolicySet, Principal, PrincipalKind, Request,
 };
-use serde::{Deserialize, Serialize};
+
 use smallvec::SmallVec;
 use std::sync::Arc;
-
-/// The address every simulated request comes from (a TEST-NET-3 documentation address).
-pub const SOURCE_IP: &str = "203.0.113.10";
 
 /// The global condition keys that [`World::authorize`] fills, fingerprinted once at compile time
 /// ([`policy::ContextKey`]): each is set at most once per request, so [`Context::push`] stores them without
@@ -63,105 +61,6 @@ mod keys {
 
 /// Services whose resources resource control policies govern (facts §5.8; the ones rootsim models).
 const RCP_SERVICES: &[&str] = &["s3", "sqs", "sts", "kms", "secretsmanager", "logs", "dynamodb", "ecr", "events"];
-
-/// What the terminal is signed in with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Identity {
-    /// Nobody: AWS calls fail for lack of credentials.
-    #[default]
-    SignedOut,
-    /// A console sign-in: as the root user (`user` is `None`) or as an IAM user.
-    Console {
-        /// The account signed in to.
-        account: String,
-        /// The IAM user's lower-cased name, or `None` for the root user.
-        user: Option<String>,
-        /// Whether MFA was used at sign-in.
-        mfa: bool,
-        /// When the sign-in happened.
-        since: i64,
-    },
-    /// Access keys, as in `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
-    Keys {
-        /// `AKIA...` or `ASIA...`.
-        access_key_id: String,
-        /// The secret.
-        secret_access_key: String,
-        /// The session token of temporary credentials.
-        #[serde(default)]
-        session_token: Option<String>,
-    },
-}
-
-/// The kind of principal behind a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallerKind {
-    /// The account root user.
-    Root,
-    /// An IAM user (lower-cased name key).
-    User {
-        /// The lower-cased key in `IamAccount::users`.
-        key: String,
-    },
-    /// A role session from `AssumeRole`.
-    RoleSession {
-        /// The lower-cased key in `IamAccount::roles`.
-        role_key: String,
-        /// The session name.
-        session_name: String,
-    },
-}
-
-/// A resolved caller: who, from which account, with which credentials.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Caller {
-    /// The caller's account ID.
-    pub account: String,
-    /// What kind of principal.
-    pub kind: CallerKind,
-    /// The principal as the policy engine sees it.
-    pub principal: Principal,
-    /// `aws:userid`, and `UserId` in `GetCallerIdentity`.
-    pub user_id: String,
-    /// `aws:username` (IAM users only).
-    pub username: Option<String>,
-    /// Whether MFA authenticated these credentials.
-    pub mfa: bool,
-    /// When the credentials were authenticated (for `aws:MultiFactorAuthAge`).
-    pub authenticated_at: Option<i64>,
-    /// The access key used, if any.
-    pub access_key_id: Option<String>,
-    /// Whether the credentials are temporary (console and STS sessions).
-    pub temporary: bool,
-    /// A session policy passed when the session was created.
-    pub session_policy: Option<Policy>,
-    /// Whether the call came from a console sign-in.
-    pub console: bool,
-    /// For an `sts:AssumeRoot` session, the ARN of its task policy.
-    pub task_policy: Option<String>,
-    /// An identity policy that the principal graph supposes an escalation granted (it asks what
-    /// the principal could do once it gave itself any permission). Never set for a real call.
-    pub granted: Option<Policy>,
-}
-
-impl Caller {
-    /// Whose identity policies apply to this caller.
-    pub fn policy_source(&self) -> PolicySource<'_> {
-        match &self.kind {
-            CallerKind::Root => PolicySource::Root,
-            CallerKind::User { key } => PolicySource::User(key),
-            CallerKind::RoleSession { role_key, .. } => PolicySource::Role(role_key),
-        }
-    }
-
-    /// Whether this is the account root user acting as itself (its credentials or an AssumeRoot
-    /// session). A federated user that the root user issued is not: its principal is the
-    /// federated user, and root-only handlers (MFA Delete, billing) must not take it for root.
-    pub fn is_root(&self) -> bool {
-        self.kind == CallerKind::Root && self.principal.kind == PrincipalKind::Root
-    }
-}
 
 /// One authorization decision and the request it answered, kept for `explain`.
 #[derive(Debug, Clone)]
@@ -205,20 +104,6 @@ impl AuthRecord {
 
 /// Named policies borrowed from the world: (name for explanations, document).
 type Named<'a> = Vec<(String, &'a Policy)>;
-
-/// Whose identity policies to gather: a user (with its groups'), a group, a role, or the root
-/// user (who has none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PolicySource<'k> {
-    /// The root user.
-    Root,
-    /// A user, by lower-cased name.
-    User(&'k str),
-    /// A group, by lower-cased name.
-    Group(&'k str),
-    /// A role, by lower-cased name.
-    Role(&'k str),
-}
 
 /// The identity policies (name for explanations, document) of a principal, and its permissions
 /// boundary, in the order explanations list them (inline before managed, the user's before its

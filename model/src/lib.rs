@@ -36,6 +36,7 @@
 pub mod account;
 pub mod auth;
 pub mod billing;
+pub mod caller;
 pub mod clock;
 pub mod cloudtrail;
 pub mod command;

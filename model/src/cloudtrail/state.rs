@@ -1,6 +1,6 @@
 //! CloudTrail's state: the event history, its recording, and the trails.
 
-use crate::auth::{Caller, CallerKind};
+use crate::caller::{Caller, CallerKind};
 use crate::clock::format_iso;
 use crate::error::{AwsError, AwsResult};
 use crate::world::World;
@@ -218,7 +218,7 @@ impl World {
             "eventSource": event_source(service),
             "eventName": operation,
             "awsRegion": region,
-            "sourceIPAddress": crate::auth::SOURCE_IP,
+            "sourceIPAddress": crate::caller::SOURCE_IP,
             "userAgent": "aws-cli/2 rootsim",
             "requestParameters": if params.is_empty() { Value::Null } else { redact(&Value::Object(params.clone())) },
             // Read-only calls record no response, as AWS's events show (and a lookup's response
@@ -306,7 +306,7 @@ impl World {
             "eventSource": "signin.amazonaws.com",
             "eventName": "ConsoleLogin",
             "awsRegion": "us-east-1",
-            "sourceIPAddress": crate::auth::SOURCE_IP,
+            "sourceIPAddress": crate::caller::SOURCE_IP,
             "userAgent": "Mozilla/5.0 (rootsim)",
             "requestParameters": Value::Null,
             "responseElements": { "ConsoleLogin": if success { "Success" } else { "Failure" } },
