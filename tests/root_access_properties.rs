@@ -110,7 +110,7 @@ proptest! {
             prop_assert!(!old.ok, "after {step:?} the deleted root password works again: {}", old.text);
             // With RootCredentialsManagement off, the organization no longer manages prod's root
             // credentials, and rootsim gives the member back the standard recovery (a simulator
-            // choice: facts §2.3 leave it UNCONFIRMED); with it on, only an allowed recovery.
+            // assumption, docs/rules.md: AWS's pages leave it open); with it on, only an allowed recovery.
             let managed = session.world.organizations.org.as_ref().is_some_and(|o| {
                 o.root_features.contains(rootsim_model::iam::org_features::ROOT_CREDENTIALS_MANAGEMENT)
             });

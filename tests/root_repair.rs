@@ -73,7 +73,8 @@ impl Scp {
     }
 
     /// Does this SCP deny the repair to `repairer` of an account? SCPs never bind the
-    /// management account (facts §5.4).
+    /// management account
+    /// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html>).
     fn denies(self, management: bool, repairer: Repairer) -> bool {
         if management {
             return false;

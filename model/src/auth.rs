@@ -59,7 +59,7 @@ mod keys {
     pub const ALL: usize = 21;
 }
 
-/// Services whose resources resource control policies govern (facts §5.8; the ones rootsim models).
+/// Services whose resources resource control policies govern (the ones rootsim models; <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>).
 const RCP_SERVICES: &[&str] = &["s3", "sqs", "sts", "kms", "secretsmanager", "logs", "dynamodb", "ecr", "events"];
 
 /// One authorization decision and the request it answered, kept for `explain`.
@@ -237,7 +237,7 @@ impl World {
             }
             SessionKind::FederationToken { user, name } => {
                 // The issuer's policies apply, intersected with the session policy; the principal
-                // is the federated user (facts §6.1's FederatedUser identity).
+                // is the federated user (CloudTrail's FederatedUser identity: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html).
                 let mut c = match user {
                     None => self.root_caller(&session.account, false, Some(session.issued), Some(id), false),
                     Some(user) => {
@@ -418,11 +418,12 @@ impl World {
             ctx.push(keys::USERNAME, name.as_str());
         }
         let now = self.clock.now();
-        // Only AssumeRoot sessions carry aws:AssumedRoot (facts §2.6).
+        // Only AssumeRoot sessions carry aws:AssumedRoot
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
         if caller.task_policy.is_some() {
             ctx.push(keys::ASSUMED_ROOT, "true");
         }
-        // MFA keys exist only for temporary credentials (facts §2.6).
+        // MFA keys exist only for temporary credentials (same page).
         if caller.temporary {
             ctx.push(keys::MFA_PRESENT, if caller.mfa { "true" } else { "false" });
             if caller.mfa {

@@ -149,7 +149,7 @@ const CONDITIONS: &[(&str, &str, &[&str])] = &[
     // Unquoted JSON booleans and numbers (a leading '#' marks a raw JSON value).
     ("Bool", "aws:MultiFactorAuthPresent", &["#true"]),
     ("NumericLessThan", "aws:MultiFactorAuthAge", &["#3600"]),
-    // Policy variables in String and ARN values (aws-facts §5.7).
+    // Policy variables in String and ARN values (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
     ("StringEquals", "aws:PrincipalTag/team", &["${aws:username}"]),
     ("StringLike", "aws:PrincipalArn", &["arn:aws:iam::${aws:PrincipalAccount}:*"]),
     ("ArnLike", "aws:PrincipalArn", &["arn:aws:iam::*:user/${aws:PrincipalTag/team}"]),

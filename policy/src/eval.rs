@@ -231,8 +231,8 @@ fn deny(d: &mut Decision<'_>, layer: Layer) {
 /// The S3 bucket owner's root may always read, replace or delete its bucket
 /// policy, even when that policy denies it (only SCPs/RCPs can block it).
 /// The SQS queue owner's root may likewise always get and set its queue's
-/// attributes, the `Policy` attribute included (facts §1: a root task whose
-/// mechanism is UNCONFIRMED; modelled like S3).
+/// attributes, the `Policy` attribute included (a root task whose mechanism AWS
+/// does not document, modelled like S3: rule SQS-OWNER-ROOT-UNLOCK in docs/rules.md).
 fn bucket_owner_exempt(req: &Request<'_>) -> bool {
     let p = req.principal;
     p.kind == PrincipalKind::Root

@@ -859,7 +859,7 @@ impl Evaluator {
             raw.session_policy.map(|p| self.load(p, PolicyKind::Session, || "sessionPolicy".into())).transpose()?;
         let scps = self.load_levels(&raw.scps, PolicyKind::Scp, "scps")?;
         let rcps = self.load_levels(&raw.rcps, PolicyKind::Rcp, "rcps")?;
-        // SCPs and RCPs never restrict service-linked roles (Organizations user guide, facts §5.3).
+        // SCPs and RCPs never restrict service-linked roles (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
         let (scps, rcps) = if principal.service_linked_role { (None, None) } else { (scps, rcps) };
         self.ensure_names(identity.len(), [&raw.scps, &raw.rcps]);
 
@@ -901,7 +901,7 @@ impl Evaluator {
             scps: scp_slices.as_deref(),
             rcps: rcp_slices.as_deref(),
             resource: resource.as_ref().map(|p| NamedPolicy { name: "resourcePolicy", policy: p }),
-            // Role trust policies and KMS key policies must grant access themselves (facts §5.2).
+            // Role trust policies and KMS key policies must grant access themselves (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
             resource_must_allow: resource_kind == PolicyKind::Trust
                 || raw.action.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kms:")),
             identity: &identity,

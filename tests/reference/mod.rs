@@ -22,7 +22,7 @@
 //!   principal-derived keys (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
 //!   `aws:username`, `aws:userid` for anonymous callers, `aws:ResourceAccount`) are added when
 //!   absent;
-//! * policy variables (aws-facts §5.7, reference_policies_variables.html) in `Resource` and in
+//! * policy variables (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html) in `Resource` and in
 //!   String/ARN condition values: `${key}`, `${key, 'default'}`, the escapes `${*}` `${?}` `${$}`;
 //!   an unresolved variable matches nothing; in a document without `"Version": "2012-10-17"`
 //!   `${...}` is literal text;
@@ -227,13 +227,13 @@ fn glob_str(pattern: &str, text: &str) -> bool {
     glob_toks(&plain(pattern), &text.chars().collect::<Vec<_>>())
 }
 
-/// Action patterns: the whole `service:Action` string, ignoring case (aws-facts §5.5).
+/// Action patterns: the whole `service:Action` string, ignoring case (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
 fn action_matches(pattern: &str, action: &str) -> bool {
     glob_str(&pattern.to_ascii_lowercase(), &action.to_ascii_lowercase())
 }
 
 /// ARN patterns: `*` alone matches everything; otherwise the six colon-separated parts are
-/// matched one by one, case-sensitively (aws-facts §5.5 `Resource`, §5.6 ARN operators).
+/// matched one by one, case-sensitively (reference_policies_elements_resource.html, and the ARN condition operators).
 fn arn_matches_toks(pattern: &[Tok], arn: &str) -> bool {
     if pattern == [Tok::Star] {
         return true;
@@ -271,7 +271,7 @@ fn field<'a>(obj: &'a Value, name: &str) -> Option<&'a Value> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Policy variables (aws-facts §5.7; IAM User Guide reference_policies_variables.html).
+// Policy variables (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
 
 /// Expands the policy variables of `value` against the request context. `vars` is false for a
 /// document without `"Version": "2012-10-17"`, where `${...}` is literal text. `None`: a
@@ -541,7 +541,7 @@ fn condition_holds(
     ctx: &[(String, Vec<String>)],
     vars: bool,
 ) -> Option<bool> {
-    // Set operators (aws-facts §5.6): ForAllValues / ForAnyValue over every context value.
+    // Set operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html): ForAllValues / ForAnyValue over every context value.
     let (set, op) = match op.split_once(':') {
         Some(("ForAllValues", rest)) => (Some(true), rest),
         Some(("ForAnyValue", rest)) => (Some(false), rest),
@@ -675,7 +675,7 @@ fn first_level_without_allow(levels: &[Vec<Value>], req: &Req) -> Option<usize> 
 }
 
 /// The bucket owner's root may always read, write and delete its bucket policy, even when the
-/// bucket policy denies it (aws-facts §5.4); only SCPs, RCPs and VPC endpoint policies bind.
+/// bucket policy denies it (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks); only SCPs, RCPs and VPC endpoint policies bind.
 fn bucket_policy_exemption(req: &Req) -> bool {
     let a = req.action.to_ascii_lowercase();
     req.caller.kind == Kind::Root
