@@ -405,23 +405,6 @@ fn allow_deny_and_implicit_deny() {
 }
 
 #[test]
-fn not_action_and_not_resource() {
-    let ctx = Context::new();
-    let bob = user("bob");
-    let pol = id(r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*"},
-           {"Effect":"Deny","Action":"s3:*","NotResource":["arn:aws:s3:::mine","arn:aws:s3:::mine/*"]}"#);
-    let cases = [
-        ("ec2:RunInstances", "*", Outcome::Allowed),
-        ("iam:CreateUser", "*", Outcome::ImplicitlyDenied),
-        ("s3:GetObject", "arn:aws:s3:::mine/x", Outcome::Allowed),
-        ("s3:GetObject", "arn:aws:s3:::theirs/x", Outcome::ExplicitlyDenied),
-    ];
-    for (a, r, want) in cases {
-        assert_eq!(eval_identity(&bob, &[&pol], a, r, &ctx).outcome, want, "{a} {r}");
-    }
-}
-
-#[test]
 fn root_rule() {
     let ctx = Context::new();
     let r = root(ACCT);
