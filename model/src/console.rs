@@ -11,6 +11,8 @@
 //! layer (`crate::command::console`) parses the options, passes the gate, runs the call, puts the
 //! world back when it fails and records it in CloudTrail.
 
+pub mod signin;
+
 use crate::account::{AccountStatus, PendingEmailChange, RootRegistrations};
 use crate::auth::{Caller, Identity};
 use crate::billing::Seller;

@@ -17,6 +17,7 @@ mod help;
 pub mod lex;
 pub mod sandbox;
 mod show;
+mod signin;
 pub mod suggest;
 
 use crate::auth::{AuthRecord, Caller, Identity};
