@@ -30,7 +30,7 @@ pub(super) fn run(session: &mut Session, step: &Step, params: &Map<String, Value
     // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
     let attempt = match &result {
         Ok(page) => page.identity.as_ref().and_then(Attempt::signed_in),
-        Err(refusal) => refusal.attempt.clone(),
+        Err(refusal) => refusal.attempt.as_deref().cloned(),
     };
     if let (Recording::ConsoleLogin, Some(a)) = (step.recording, attempt) {
         session.world.record_sign_in(&a.account, a.user.as_deref(), result.is_ok(), a.mfa_used);

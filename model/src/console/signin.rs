@@ -69,8 +69,8 @@ impl Page {
 pub struct Refusal {
     /// The error: code and message.
     pub error: AwsError,
-    /// The failed sign-in to record (a known account's).
-    pub attempt: Option<Attempt>,
+    /// The failed sign-in to record (a known account's), boxed to keep refusals small.
+    pub attempt: Option<Box<Attempt>>,
 }
 
 impl From<AwsError> for Refusal {
@@ -195,7 +195,7 @@ fn failed_authentication() -> AwsError {
 fn recorded_failure(account: &str, user: Option<&str>, mfa_used: bool) -> Refusal {
     Refusal {
         error: failed_authentication(),
-        attempt: Some(Attempt { account: account.to_string(), user: user.map(str::to_string), mfa_used }),
+        attempt: Some(Box::new(Attempt { account: account.to_string(), user: user.map(str::to_string), mfa_used })),
     }
 }
 
@@ -214,7 +214,7 @@ fn sign_in_root(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
                 "AccountPermanentlyClosed",
                 format!("Sign-in failed: account {account} was closed more than 90 days ago and is permanently closed; nobody can sign in to it any more."),
             ),
-            attempt: Some(Attempt { account, user: None, mfa_used: false }),
+            attempt: Some(Box::new(Attempt { account, user: None, mfa_used: false })),
         });
     }
     let root = &call.world.iam.accounts.get(&account).expect("every account has IAM").root;
