@@ -91,6 +91,36 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Nobody: the caller of an unauthenticated request, such as the console's sign-in page and
+    /// the root user's recovery pages, which run before anyone is signed in (signing in is what
+    /// produces the next caller). It belongs to no account, holds no credentials and no identity
+    /// policies: its principal is `anonymous` ([`PrincipalKind::Anonymous`]), so it is never the
+    /// root user ([`Caller::is_root`]), and its kind is `Root` only in that no user's or role's
+    /// policies apply to it.
+    pub fn anonymous() -> Caller {
+        Caller {
+            account: String::new(),
+            kind: CallerKind::Root,
+            principal: Principal {
+                kind: PrincipalKind::Anonymous,
+                arn: "anonymous".into(),
+                principal_arn: "anonymous".into(),
+                account: String::new(),
+                service_linked_role: false,
+            },
+            user_id: "anonymous".into(),
+            username: None,
+            mfa: false,
+            authenticated_at: None,
+            access_key_id: None,
+            temporary: false,
+            session_policy: None,
+            console: false,
+            task_policy: None,
+            granted: None,
+        }
+    }
+
     /// Whose identity policies apply to this caller.
     pub fn policy_source(&self) -> PolicySource<'_> {
         match &self.kind {

@@ -17,10 +17,11 @@ mod help;
 pub mod lex;
 pub mod sandbox;
 mod show;
+mod signin;
 pub mod suggest;
 
 use crate::auth::{AuthRecord, Caller, Identity};
-use crate::error::{AwsError, AwsResult};
+use crate::error::AwsError;
 use crate::service::Call;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -309,14 +310,15 @@ impl Session {
     }
 
     /// Runs one operation on the world as `caller` in `region` (`run` calls its handler with the
-    /// [`Call`]): an AWS call or a console action. When it fails, the state from before the call
-    /// is put back. Returns its result and every authorization it took.
-    pub(crate) fn call(
+    /// [`Call`]): an AWS call, a console action, or a sign-in or recovery step (whose handlers
+    /// answer a typed page or refusal rather than a response). When it fails, the state from
+    /// before the call is put back. Returns its result and every authorization it took.
+    pub(crate) fn call<T, E>(
         &mut self,
         caller: Caller,
         region: String,
-        run: impl FnOnce(&mut Call) -> AwsResult<Value>,
-    ) -> (AwsResult<Value>, Vec<AuthRecord>) {
+        run: impl FnOnce(&mut Call) -> Result<T, E>,
+    ) -> (Result<T, E>, Vec<AuthRecord>) {
         // Copy-on-write (crate::shared): the copy is a few reference counts, and the call pays
         // for cloning only the parts it changes while the copy is alive.
         let before = self.world.clone();

@@ -10,10 +10,8 @@
 use super::lex::Word;
 use super::suggest::nearest;
 use super::{help, Host, Origin, Outcome, Session};
-use crate::account::AccountStatus;
 use crate::auth::Identity;
 use crate::clock::{format_cli, human_duration, parse_duration};
-use crate::iam::key;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -335,24 +333,9 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
     ))
 }
 
-/// A failed sign-in to a known account: CloudTrail records it (the one change a failed command
-/// makes), and the console says no more than that the credentials were wrong.
-fn recorded_failure(session: &mut Session, account: &str, user: Option<&str>, mfa_used: bool) -> Outcome {
-    session.world.record_sign_in(account, user, false, mfa_used);
-    failed_sign_in()
-}
-
-fn failed_sign_in() -> Outcome {
-    Outcome::fail(
-        "FailedAuthentication",
-        "Sign-in failed: your authentication information is incorrect. Please try again.",
-    )
-}
-
 fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     let usage = COMMANDS.iter().find(|c| c.name == "sign-in").map_or("", |c| c.usage);
-    let now = session.world.clock.now();
-    match args.positional.first().map(String::as_str) {
+    let step = match args.positional.first().map(String::as_str) {
         Some("root") => {
             if let Err(o) = check_options(
                 args,
@@ -362,185 +345,41 @@ fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 return o;
             }
             if args.opt("forgot-password").is_some() {
-                return forgot_root_password(session, args.opt("email").unwrap_or(""));
-            }
-            let (email, password) = match (args.need("email", usage), args.need("password", usage)) {
-                (Ok(e), Ok(p)) => (e, p),
-                (Err(o), _) | (_, Err(o)) => return o,
-            };
-            let Some(account) = session.world.accounts.by_email(email).map(|a| a.id.clone()) else {
-                return failed_sign_in();
-            };
-            // After the post-closure period the account is gone for good: not even its root user
-            // can sign in (ACCOUNT-POST-CLOSURE,
-            // https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html).
-            if session.world.accounts.get(&account).is_some_and(|a| a.status_at(now) == AccountStatus::Closed) {
-                session.world.record_sign_in(&account, None, false, false);
-                return Outcome::fail(
-                    "AccountPermanentlyClosed",
-                    format!("Sign-in failed: account {account} was closed more than 90 days ago and is permanently closed; nobody can sign in to it any more."),
-                );
-            }
-            let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
-            let root = &mut iam.root;
-            if root.password.as_deref() != Some(password) {
-                return recorded_failure(session, &account, None, false);
-            }
-            let mfa = !root.mfa_devices.is_empty();
-            if mfa && args.opt("use-alternative-factors").is_some() {
-                return start_mfa_recovery(session, &account, email);
-            }
-            if mfa {
-                let Some(code) = args.opt("mfa-code") else {
-                    return Outcome::fail(
-                        "MfaRequired",
-                        "This root user has MFA: sign in again with --mfa-code CODE (lost the device? add --use-alternative-factors).",
-                    );
-                };
-                if !crate::iam::credentials::valid_code(&root.mfa_devices, now, code) {
-                    return recorded_failure(session, &account, None, true);
+                if args.opt("email").unwrap_or("").is_empty() {
+                    return Outcome::usage("usage: sign-in root --email EMAIL --forgot-password");
                 }
-            }
-            // MFA is required for every root user: without a device, sign-in works for 35 days
-            // from the first attempt, then only together with registering one
-            // (https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html).
-            let first = root.first_sign_in_attempt.unwrap_or(now);
-            let days_left = 35 - (now - first).div_euclid(86_400);
-            if !mfa && days_left <= 0 && args.opt("register-mfa-device").is_none() {
-                return Outcome::fail(
-                    "MfaRegistrationRequired",
-                    "The root user must register an MFA device before it can use the console: sign in again with --register-mfa-device NAME.",
-                );
-            }
-            let mut text = format!("Signed in as the root user of account {account}.");
-            let mut registered = None;
-            if !mfa {
-                if let Some(name) = args.opt("register-mfa-device") {
-                    // Registration at sign-in: a virtual device, scanned into the authenticator app.
-                    let serial = rootsim_policy::arn::iam(&account, "mfa", "/", name);
-                    if iam.virtual_mfa_devices.contains_key(&serial) {
-                        return Outcome::fail(
-                            "EntityAlreadyExists",
-                            format!("A virtual MFA device named {name} already exists."),
-                        );
-                    }
-                    let seed = session.world.rng.base32(32);
-                    let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
-                    iam.virtual_mfa_devices.insert(
-                        serial.clone(),
-                        crate::iam::VirtualMfaDevice { seed: seed.clone(), created: now, assigned: Some(None) },
-                    );
-                    iam.root.mfa_devices.push(crate::iam::MfaDevice {
-                        serial: serial.clone(),
-                        kind: "virtual".into(),
-                        secret: seed.clone(),
-                        enabled: now,
-                    });
-                    session.world.mail.authenticator.insert(serial.clone(), seed);
-                    registered = Some(serial);
+                "sign-in root --forgot-password"
+            } else {
+                if let Err(o) = args.need("email", usage).and(args.need("password", usage)) {
+                    return o;
                 }
+                "sign-in root"
             }
-            let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
-            iam.root.first_sign_in_attempt.get_or_insert(now);
-            iam.root.password_last_used = Some(now);
-            let with_mfa = mfa || registered.is_some();
-            session.identity = Identity::Console { account: account.clone(), user: None, mfa: with_mfa, since: now };
-            session.world.record_sign_in(&account, None, true, with_mfa);
-            match registered {
-                Some(serial) => text.push_str(&format!("\nRegistered the virtual MFA device {serial}; your authenticator app holds it (mfa-code {serial}).")),
-                None if !mfa => text.push_str(&format!(
-                    "\nThis root user has no MFA device. AWS requires one: register it within {days_left} day{} (aws iam create-virtual-mfa-device, then enable-mfa-device).",
-                    if days_left == 1 { "" } else { "s" }
-                )),
-                None => {}
-            }
-            Outcome::ok(text)
         }
         Some("user") => {
             if let Err(o) = check_options(args, &["account", "user-name", "password", "mfa-code"], usage) {
                 return o;
             }
-            let (acct, name, password) =
-                match (args.need("account", usage), args.need("user-name", usage), args.need("password", usage)) {
-                    (Ok(a), Ok(n), Ok(p)) => (a, n, p),
-                    (Err(o), ..) | (_, Err(o), _) | (.., Err(o)) => return o,
-                };
-            let Some(account) = session.world.accounts.find(acct).map(|a| a.id.clone()) else {
-                return failed_sign_in();
-            };
-            let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
-            let Some(user) = iam.users.get_mut(&key(name)) else {
-                return failed_sign_in();
-            };
-            let ok = user.login_profile.as_ref().and_then(|p| p.password.as_deref()) == Some(password);
-            if !ok {
-                return recorded_failure(session, &account, Some(&key(name)), false);
+            if let Err(o) =
+                args.need("account", usage).and(args.need("user-name", usage)).and(args.need("password", usage))
+            {
+                return o;
             }
-            let mfa = !user.mfa_devices.is_empty();
-            if mfa {
-                let Some(code) = args.opt("mfa-code") else {
-                    return Outcome::fail("MfaRequired", "This user has MFA: sign in again with --mfa-code CODE.");
-                };
-                if !crate::iam::credentials::valid_code(&user.mfa_devices, now, code) {
-                    return recorded_failure(session, &account, Some(&key(name)), true);
-                }
-            }
-            user.password_last_used = Some(now);
-            let user_name = user.name.clone();
-            session.identity = Identity::Console { account: account.clone(), user: Some(key(name)), mfa, since: now };
-            session.world.record_sign_in(&account, Some(&key(name)), true, mfa);
-            Outcome::ok(format!("Signed in as IAM user {user_name} of account {account}."))
+            "sign-in user"
         }
         Some("keys") => {
             if let Err(o) = check_options(args, &["access-key-id", "secret-access-key", "session-token"], usage) {
                 return o;
             }
-            let (id, secret) = match (args.need("access-key-id", usage), args.need("secret-access-key", usage)) {
-                (Ok(i), Ok(s)) => (i, s),
-                (Err(o), _) | (_, Err(o)) => return o,
-            };
-            session.identity = Identity::Keys {
-                access_key_id: id.to_string(),
-                secret_access_key: secret.to_string(),
-                session_token: args.opt("session-token").map(str::to_string),
-            };
-            // Like the AWS CLI, keys are only checked when a call uses them.
-            Outcome::ok(format!("Using access key {id}. AWS calls now sign with these credentials."))
+            if let Err(o) = args.need("access-key-id", usage).and(args.need("secret-access-key", usage)) {
+                return o;
+            }
+            "sign-in keys"
         }
-        _ => Outcome::usage(format!("sign in as what? usage: {usage}")),
-    }
-}
-
-/// How long a sign-in with alternative factors stays open (a simulator assumption).
-const RECOVERY_SECONDS: i64 = 3600;
-
-/// Step 1 of signing in with alternative factors: a verification link to the root email.
-fn start_mfa_recovery(session: &mut Session, account: &str, email: &str) -> Outcome {
-    let now = session.world.clock.now();
-    let token = session.world.rng.lower_alnum(24);
-    let phone_code = session.world.rng.digits(6);
-    let iam = session.world.iam.accounts.get_mut(account).expect("every account has IAM");
-    iam.root.mfa_recovery = Some(crate::iam::MfaRecovery {
-        email_token: token.clone(),
-        email_verified: false,
-        phone_code,
-        expires: now + RECOVERY_SECONDS,
-    });
-    session.world.mail.send(
-        email,
-        crate::mail::Email {
-            time: now,
-            from: "recover-mfa-no-reply@verify.signin.aws".into(),
-            subject: "AWS sign-in: verify your email address".into(),
-            body: format!(
-                "Someone is signing in to the root user of AWS account {account} with alternative factors.\nTo verify this email address, follow this link:\nhttps://signin.aws.amazon.com/verifyemail?token={token}\n(in rootsim: verify-email --token {token})"
-            ),
-            code: Some(token),
-        },
-    );
-    Outcome::ok(format!(
-        "Sign in using alternative factors, step 1 of 2: we sent a verification link to {email}. Read it with `mail {email}`, then `verify-email --token TOKEN`."
-    ))
+        _ => return Outcome::usage(format!("sign in as what? usage: {usage}")),
+    };
+    let step = super::signin::step(step);
+    super::signin::run(session, step, &super::signin::parameters(step, args))
 }
 
 fn cmd_verify_email(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
@@ -548,50 +387,11 @@ fn cmd_verify_email(session: &mut Session, args: &Args, _: &mut dyn Host) -> Out
     if let Err(o) = check_options(args, &["token"], usage) {
         return o;
     }
-    let token = match args.need("token", usage) {
-        Ok(t) => t,
-        Err(o) => return o,
-    };
-    let now = session.world.clock.now();
-    let found = session.world.iam.accounts.iter().find_map(|(id, iam)| {
-        iam.root
-            .mfa_recovery
-            .as_ref()
-            .filter(|r| r.email_token == token && !r.email_verified)
-            .map(|r| (id.clone(), r.clone()))
-    });
-    let Some((account, recovery)) = found else {
-        return Outcome::fail(
-            "InvalidVerificationLink",
-            "This verification link is not valid: it was already used, or never sent.",
-        );
-    };
-    if now >= recovery.expires {
-        return Outcome::fail(
-            "ExpiredVerificationLink",
-            "This verification link has expired: start the sign-in again.",
-        );
+    if let Err(o) = args.need("token", usage) {
+        return o;
     }
-    let phone = session.world.accounts.get(&account).map(|a| a.contact.phone_number.clone()).unwrap_or_default();
-    if let Some(r) = session.world.iam.accounts.get_mut(&account).and_then(|i| i.root.mfa_recovery.as_mut()) {
-        r.email_verified = true;
-    }
-    session.world.mail.call(
-        &phone,
-        crate::mail::PhoneMessage {
-            time: now,
-            from: "Amazon Web Services".into(),
-            text: format!(
-                "This is AWS, verifying a sign-in to account {account}. Please key in the number shown on your screen."
-            ),
-        },
-    );
-    let mut out = Outcome::ok(format!(
-        "Email verified. Step 2 of 2: AWS is calling the account's primary phone, {phone}. On the phone, key in: {}\n(in rootsim: answer-call {phone} --keys {})",
-        recovery.phone_code, recovery.phone_code
-    ));
-    out.json = Some(json!({ "Phone": phone, "Code": recovery.phone_code }));
-    out
+    let step = super::signin::step("verify-email");
+    super::signin::run(session, step, &super::signin::parameters(step, args))
 }
 
 fn cmd_support(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
@@ -637,76 +437,10 @@ fn cmd_answer_call(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outc
         Some(Err(e)) => return Outcome::fail("FailedAuthentication", e),
         None => {}
     }
-    let now = session.world.clock.now();
-    // The call reaches whoever holds the number: the account whose primary phone it is.
-    let found = session.world.accounts.by_id.values().find_map(|a| {
-        let r = session.world.iam.accounts.get(&a.id)?.root.mfa_recovery.as_ref()?;
-        (a.contact.phone_number == *number && r.email_verified).then(|| (a.id.clone(), r.clone()))
-    });
-    let Some((account, recovery)) = found else {
-        return Outcome::fail("NoCall", format!("Nobody is calling {number}: verify the email address first."));
-    };
-    if now >= recovery.expires {
-        return Outcome::fail(
-            "ExpiredVerificationLink",
-            "The sign-in with alternative factors has expired: start again.",
-        );
-    }
-    if recovery.phone_code != *keys {
-        return Outcome::fail(
-            "FailedAuthentication",
-            "The number keyed in does not match the one on the sign-in page.",
-        );
-    }
-    let root = &mut session.world.iam.accounts.get_mut(&account).expect("exists").root;
-    root.mfa_recovery = None;
-    root.password_last_used = Some(now);
-    session.identity = Identity::Console { account: account.clone(), user: None, mfa: false, since: now };
-    session.world.record_sign_in(&account, None, true, false);
-    Outcome::ok(format!(
-        "Signed in as the root user of account {account} with alternative factors. Remove the lost device (aws iam deactivate-mfa-device, delete-virtual-mfa-device) and register a new one; if it was stolen, change the root password too."
-    ))
-}
-
-/// How long a root password-reset link works (a simulator assumption: AWS does not say).
-const RESET_LINK_SECONDS: i64 = 3600;
-
-fn forgot_root_password(session: &mut Session, email: &str) -> Outcome {
-    if email.is_empty() {
-        return Outcome::usage("usage: sign-in root --email EMAIL --forgot-password");
-    }
-    let now = session.world.clock.now();
-    // Like the console, say the same thing whether or not an account uses the address.
-    let reply =
-        format!("If an AWS account uses {email}, a password reset link was sent to it. Read it with `mail {email}`.");
-    let Some(account) = session.world.accounts.by_email(email).map(|a| a.id.clone()) else {
-        return Outcome::ok(reply);
-    };
-    // With root credentials management, a member whose root credentials were removed cannot
-    // recover the password unless the organization allowed it
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html).
-    if crate::iam::org_features::password_recovery_disabled(&session.world, &account) {
-        return Outcome::fail(
-            "PasswordRecoveryDisabled",
-            "Password recovery is disabled for this root user: its organization manages root credentials centrally. Ask an administrator of the management account to allow password recovery.",
-        );
-    }
-    let token = session.world.rng.lower_alnum(24);
-    let iam = session.world.iam.accounts.get_mut(&account).expect("every account has IAM");
-    iam.root.password_reset = Some((token.clone(), now + RESET_LINK_SECONDS));
-    session.world.mail.send(
-        email,
-        crate::mail::Email {
-            time: now,
-            from: "no-reply@verify.signin.aws".into(),
-            subject: "Amazon Web Services Password Assistance".into(),
-            body: format!(
-                "We received a request to reset the password of the root user of AWS account {account}.\nTo choose a new password, follow this link within one hour:\nhttps://signin.aws.amazon.com/resetpassword?type=RootUser&token={token}\n(in rootsim: reset-root-password --token {token} --new-password NEW)\nIf you did not ask for this, ignore this email."
-            ),
-            code: Some(token.clone()),
-        },
-    );
-    Outcome::ok(reply)
+    let step = super::signin::step("answer-call");
+    let mut params = super::signin::parameters(step, args);
+    params.insert("PhoneNumber".to_string(), Value::String(number.clone()));
+    super::signin::run(session, step, &params)
 }
 
 fn cmd_reset_root_password(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
@@ -714,48 +448,11 @@ fn cmd_reset_root_password(session: &mut Session, args: &Args, _: &mut dyn Host)
     if let Err(o) = check_options(args, &["token", "new-password"], usage) {
         return o;
     }
-    let (token, password) = match (args.need("token", usage), args.need("new-password", usage)) {
-        (Ok(t), Ok(p)) => (t, p),
-        (Err(o), _) | (_, Err(o)) => return o,
-    };
-    let now = session.world.clock.now();
-    let found = session.world.iam.accounts.iter().find_map(|(id, iam)| {
-        iam.root.password_reset.as_ref().filter(|(t, _)| t == token).map(|(_, exp)| (id.clone(), *exp))
-    });
-    let Some((account, expires)) = found else {
-        return Outcome::fail(
-            "InvalidResetLink",
-            "This password reset link is not valid: it was already used, or never sent.",
-        );
-    };
-    if now >= expires {
-        return Outcome::fail(
-            "ExpiredResetLink",
-            "This password reset link has expired. Ask for a new one with --forgot-password.",
-        );
+    if let Err(o) = args.need("token", usage).and(args.need("new-password", usage)) {
+        return o;
     }
-    let (name, email) = {
-        let a = session.world.accounts.get(&account).expect("every IAM belongs to an account");
-        (a.name.clone(), a.email.clone())
-    };
-    if let Err(why) = crate::iam::check_root_password(password, &name, &email) {
-        return Outcome::fail("PasswordPolicyViolation", format!("The new password is not accepted: {why}."));
-    }
-    let root = &mut session.world.iam.accounts.get_mut(&account).expect("exists").root;
-    root.password = Some(password.to_string());
-    root.password_reset = None;
-    root.recovery_allowed = false;
-    session.world.mail.send(
-        &email,
-        crate::mail::Email {
-            time: now,
-            from: "no-reply@verify.signin.aws".into(),
-            subject: "Your AWS root user password was changed".into(),
-            body: format!("The password of the root user of AWS account {account} was changed."),
-            code: None,
-        },
-    );
-    Outcome::ok(format!("The root user's password for account {account} was reset. Sign in with the new password."))
+    let step = super::signin::step("reset-root-password");
+    super::signin::run(session, step, &super::signin::parameters(step, args))
 }
 
 fn cmd_console(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
