@@ -103,8 +103,8 @@ fn references(line: &str, module: &str) -> Vec<String> {
     let mut rest = line;
     while let Some(at) = rest.find("crate::") {
         let after = &rest[at + "crate::".len()..];
-        if after.starts_with('{') {
-            let inner = after[1..].split('}').next().unwrap_or("");
+        if let Some(group) = after.strip_prefix('{') {
+            let inner = group.split('}').next().unwrap_or("");
             for item in inner.split(',') {
                 let item = item.trim().trim_start_matches("self");
                 let path: String = item.chars().take_while(|&c| path_chars(c)).collect();
