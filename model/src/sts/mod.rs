@@ -12,4 +12,3 @@ mod state;
 pub use state::*;
 
 pub mod ops;
-pub use ops::federated_refusal;
