@@ -589,7 +589,7 @@ fn billing_reader(call: &mut Call) -> AwsResult<String> {
 
 fn view_billing(call: &mut Call, _: &Map<String, Value>) -> AwsResult<Value> {
     let account = billing_reader(call)?;
-    page(crate::billing::bills_text(call.world, &account))
+    page(crate::billing::ops::bills_text(call.world, &account))
 }
 
 fn view_tax_invoices(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {

@@ -248,7 +248,7 @@ fn service_admits(world: &World, principal: &str, action: &str, resource: &str) 
         return false;
     }
     match (arn::account_of(principal), arn::account_of(resource)) {
-        (Some(caller), Some(target)) => crate::sts::root_session_permitted(world, caller, target).is_ok(),
+        (Some(caller), Some(target)) => crate::world::sts::root_session_permitted(world, caller, target).is_ok(),
         // AssumeRoot names a member account's root user; anything else is refused.
         _ => false,
     }
@@ -502,7 +502,7 @@ impl<'w> Builder<'w> {
         }
         // AssumeRoot: into every member whose root sessions the organization permits this account
         // (most accounts may start none: asked once, not once per member).
-        if let Ok(org) = crate::sts::root_sessions_from(world, &account) {
+        if let Ok(org) = crate::world::sts::root_sessions_from(world, &account) {
             for target in org.accounts.keys() {
                 let admitted = within.is_none()
                     || self.index.get(&Node::Root { account: target.clone() }).is_some_and(|&n| inside(within, n));
@@ -706,7 +706,7 @@ impl<'w> Builder<'w> {
         match &self.graph[v] {
             Node::Root { account } => {
                 for (acct, actors) in &self.by_account {
-                    if crate::sts::root_session_permitted(self.world, acct, account).is_ok() {
+                    if crate::world::sts::root_session_permitted(self.world, acct, account).is_ok() {
                         out.extend(actors);
                     }
                 }
@@ -829,7 +829,7 @@ impl<'w> Builder<'w> {
         }
         match &self.graph[v] {
             Node::Root { account } => {
-                crate::sts::root_session_permitted(self.world, &actor.account, account).is_ok()
+                crate::world::sts::root_session_permitted(self.world, &actor.account, account).is_ok()
                     && self.decide(a, "sts:AssumeRoot", &arn::root(account)).is_some()
             }
             Node::Escalated { .. } => false,

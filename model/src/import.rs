@@ -19,9 +19,8 @@ use crate::host::Host;
 use crate::iam::ops::authorization_details;
 use crate::iam::{Attachments, Group, IamAccount, ManagedPolicy, PolicyVersion, Role, User};
 use crate::kms::Key;
-use crate::organizations::{
-    policy_summary, FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit,
-};
+use crate::organizations::ops::policy_summary;
+use crate::organizations::{FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
 use crate::render::to_cli_json;
 use crate::s3::Bucket;
 use crate::sqs::Queue;

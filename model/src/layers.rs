@@ -1,7 +1,8 @@
 //! The layer test: every module of this crate imports only from its own layer and the layers
 //! below it, as docs/ARCHITECTURE.md's layer map says, and the modules import each other in no
-//! cycle. It reads the `crate::`, `super::` and `use crate::{..}` paths of every source file (test
-//! modules left out: they may drive the whole crate) and fails naming the file, the line and the
+//! cycle. It reads the `crate::`, `super::` and `use crate::{..}` paths of every source file, and
+//! the `use` paths relative to the file's own module (`pub use ops::x;`), test modules left out
+//! (they may drive the whole crate), and fails naming the file, the line and the
 //! path that goes up a layer, so that the old cycle between the world, authorization, the
 //! services and the command language cannot come back unnoticed.
 
@@ -138,6 +139,26 @@ fn references(line: &str, module: &str) -> Vec<String> {
         }
         rest = after;
     }
+    // A `use` of a path relative to the file's own module (`pub use ops::bills_text;` in a
+    // `mod.rs`, `use self::x`): a re-export from a child module is a dependency on it. A path
+    // that names no module of the map (`use serde::Serialize`) falls to the file's own entry.
+    let mut stmt = line.trim();
+    if let Some(vis) = stmt.strip_prefix("pub") {
+        stmt = match vis.strip_prefix('(') {
+            Some(restricted) => restricted.split_once(')').map_or("", |(_, r)| r),
+            None => vis,
+        }
+        .trim_start();
+    }
+    if let Some(path) = stmt.strip_prefix("use ") {
+        let path = path.trim_start();
+        let path = path.strip_prefix("self::").unwrap_or(path);
+        let relative = !path.starts_with("crate::") && !path.starts_with("super::") && !path.starts_with("::");
+        let path: String = path.chars().take_while(|&c| path_chars(c)).collect();
+        if relative && path.contains("::") && !module.is_empty() {
+            out.push(format!("{module}::{path}"));
+        }
+    }
     out
 }
 
@@ -232,6 +253,10 @@ fn the_checker_sees_an_upward_import() {
     assert_eq!(references("use crate::service::{req_str, Call};", "s3"), vec!["service::"]);
     assert_eq!(references("use crate::{auth, command::Host};", "s3"), vec!["auth", "command::Host"]);
     assert_eq!(references("use super::ops::create;", "s3::state"), vec!["s3::ops::create"]);
+    // A re-export from a child module, which names neither `crate` nor `super`, is seen too.
+    assert_eq!(references("pub use ops::bills_text;", "billing"), vec!["billing::ops::bills_text"]);
+    assert_eq!(references("pub(crate) use self::ops::{a, b};", "organizations"), vec!["organizations::ops::"]);
+    assert_eq!(references("use crate::sts::Sts;", "world"), vec!["sts::Sts"]);
     let code = code_of("use crate::a;\n#[cfg(test)]\nmod tests {\n    use crate::b;\n}\nuse crate::c;\n");
     let seen: Vec<String> = code.iter().flat_map(|(_, l)| references(l, "x")).collect();
     assert_eq!(seen, vec!["a", "c"]);

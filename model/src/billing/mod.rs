@@ -19,4 +19,3 @@ mod state;
 pub use state::*;
 
 pub mod ops;
-pub use ops::bills_text;

@@ -1,8 +1,7 @@
 //! Billing's state: whether IAM access to billing is activated per account, the sellers of
-//! record, and each account's fixed tax invoices.
+//! record, and each account's fixed tax invoices. The default for an account nobody changed
+//! depends on its organization: `crate::world::billing`.
 
-use crate::organizations::JoinedMethod;
-use crate::world::World;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -10,7 +9,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Billing {
     /// When the root user activated IAM access to billing, by account ID. Accounts not listed have
-    /// the default ([`iam_access_default`]).
+    /// the default (`crate::world::billing::iam_access_default`).
     #[serde(default)]
     pub iam_access_activated: BTreeMap<String, i64>,
 }
@@ -116,25 +115,6 @@ pub fn invoices(account: &str, seller: Seller) -> Vec<Invoice> {
         .collect()
 }
 
-/// Whether IAM access to billing is on for an account nobody changed: yes for accounts an
-/// organization created, no for every other account (task `activate-iam-billing-access`,
-/// <https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/control-access-billing.html>).
-pub fn iam_access_default(world: &World, account: &str) -> bool {
-    world
-        .organizations
-        .of_account(account)
-        .and_then(|o| o.accounts.get(account))
-        .is_some_and(|m| m.joined_method == JoinedMethod::Created)
-        && !world.organizations.billing_access_denied.contains(account)
-}
-
-impl World {
-    /// Whether IAM principals of `account` may use billing at all (before their policies are asked).
-    pub fn iam_billing_access(&self, account: &str) -> bool {
-        self.billing.iam_access_activated.contains_key(account) || iam_access_default(self, account)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,17 +131,5 @@ mod tests {
         assert!(
             Seller::AwsEurope.visible_to_iam() && !Seller::AwsInc.visible_to_iam() && !Seller::Aispl.visible_to_iam()
         );
-    }
-
-    #[test]
-    fn iam_access_is_on_by_default_only_for_created_members() {
-        let (mut world, _) = crate::demo::demo(crate::DEFAULT_SEED);
-        let mgmt = world.accounts.find("management").unwrap().id.clone();
-        let dev = world.accounts.find("dev").unwrap().id.clone();
-        // The demo's management account was not created by the organization; its members were.
-        assert!(!world.iam_billing_access(&mgmt));
-        assert!(world.iam_billing_access(&dev));
-        world.billing.iam_access_activated.insert(mgmt.clone(), 0);
-        assert!(world.iam_billing_access(&mgmt));
     }
 }

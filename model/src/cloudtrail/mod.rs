@@ -7,8 +7,9 @@
 //! `requestParameters` with secrets hidden, `responseElements`, `errorCode` and `errorMessage`
 //! for failures, `recipientAccountId`, `eventID`, `readOnly`, `managementEvent`.
 //!
-//! `state` holds the history, its recording (every record built as CloudTrail writes it), the
-//! trails and what each delivered; `ops` the CloudTrail operations: `lookup-events` and the
+//! `state` holds the history and the trails; `crate::world::cloudtrail` the recording (every
+//! record built as CloudTrail writes it, which reads the caller's IAM identity and the account's
+//! alias) and what each trail delivered; `ops` the CloudTrail operations: `lookup-events` and the
 //! trails' (`ops/trails.rs`).
 //!
 //! Architecture invariant: the event history is the one part of the world that a failed command

@@ -291,7 +291,7 @@ impl Session {
         let region = inv.region.unwrap_or_else(|| "us-east-1".to_string());
         let (result, auth) = self.call(caller.clone(), region.clone(), |call| {
             // Federated user sessions are barred from IAM and most of STS before any policy is read.
-            match crate::sts::federated_refusal(&call.caller, op.service, op.name) {
+            match crate::sts::ops::federated_refusal(&call.caller, op.service, op.name) {
                 Some(refused) => Err(refused),
                 None => (op.handler)(call, &inv.params),
             }

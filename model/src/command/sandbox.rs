@@ -411,7 +411,7 @@ fn cmd_support(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
         Err(e) => return Outcome::fail(&e.code, format!("Sign in to the key's account to open a case: {}", e.message)),
     };
     let arn = if key.starts_with("arn:") { key } else { format!("arn:aws:kms:us-east-1:{}:key/{key}", caller.account) };
-    match crate::kms::open_case(&mut session.world, &caller.account, &arn) {
+    match crate::world::kms::open_case(&mut session.world, &caller.account, &arn) {
         Ok((id, phone, otp)) => {
             let mut out = Outcome::ok(format!(
                 "Opened Support case {id}. The ticket's one-time code is {otp}.\nAWS Support is calling the root user's primary phone, {phone}: whoever answers must key in that code (answer-call {phone} --keys {otp})."
@@ -432,7 +432,7 @@ fn cmd_answer_call(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outc
         return Outcome::usage(format!("usage: {usage}"));
     };
     // A Support case waiting on this phone comes first: Support called, the caller keys in the code.
-    match crate::kms::confirm_case(&mut session.world, number, keys) {
+    match crate::world::kms::confirm_case(&mut session.world, number, keys) {
         Some(Ok(text)) => return Outcome::ok(text),
         Some(Err(e)) => return Outcome::fail("FailedAuthentication", e),
         None => {}
@@ -528,7 +528,7 @@ fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
         Some(o) if trail.organization => format!("AWSLogs/{}/", o.id),
         _ => format!("AWSLogs/{}/", trail.account),
     };
-    let found = crate::s3::bucket_policy_of(world, &trail.bucket);
+    let found = crate::world::s3::bucket_policy_of(world, &trail.bucket);
     let Some((owner, policy)) = found else {
         return Outcome::fail("NoSuchBucket", format!("The bucket {} of trail {name} no longer exists.", trail.bucket));
     };
@@ -539,7 +539,7 @@ fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     if !record.decision.is_allowed() {
         return Outcome::fail("AccessDenied", record.denial_message());
     }
-    let records: Vec<Value> = crate::cloudtrail::delivered(world, trail).into_iter().cloned().collect();
+    let records: Vec<Value> = crate::world::cloudtrail::delivered(world, trail).into_iter().cloned().collect();
     let value = json!({ "Records": records });
     let text = if args.opt("json").is_some() {
         super::to_cli_json(&value)

@@ -1,8 +1,8 @@
 //! Amazon EventBridge (`aws events`): rules on each account's default event bus, their targets,
 //! and the delivery of CloudTrail events to them.
 //!
-//! This module owns the rules of every account and Region (`state`, with their typed changes and
-//! the delivery of events to them; `ops`, the EventBridge operations), the pattern language
+//! This module owns the rules of every account and Region (`state`, with their typed changes;
+//! `ops`, the EventBridge operations; their delivery spans services: `crate::world::events`), the pattern language
 //! ([`pattern`]), and the log of alerts that fired (rule, event, target, recipients), which the
 //! sandbox's `alerts` command reads. CloudTrail hands every recorded event to
 //! [`crate::World::route_event`]; it reaches the rules of the account and Region where it was recorded,

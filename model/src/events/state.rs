@@ -1,9 +1,8 @@
 //! EventBridge's state: the rules on each account's default event bus and their targets, the
-//! delivery of each recorded CloudTrail event to the rules it matches, and the alerts that fired.
+//! envelope of a delivered CloudTrail event, and the alerts that fired. The delivery itself
+//! (which publishes to SNS) is `crate::world::events`'s.
 
-use super::pattern::Pattern;
 use crate::error::{AwsError, AwsResult};
-use crate::world::World;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -140,50 +139,4 @@ pub fn envelope(ct: &Value, id: &str) -> Value {
         "resources": [],
         "detail": ct,
     })
-}
-
-impl World {
-    /// Hands the CloudTrail event at `index` of the history to the rules of the account and
-    /// Region where it was recorded; every match publishes to the rule's SNS targets and is
-    /// logged as an alert.
-    pub fn route_event(&mut self, index: usize) {
-        let Some(ct) = self.cloudtrail.events.get(index) else { return };
-        let account = ct["recipientAccountId"].as_str().unwrap_or("").to_string();
-        let region = ct["awsRegion"].as_str().unwrap_or("").to_string();
-        let read_only = ct["readOnly"] == json!(true);
-        let id = crate::cloudtrail::derived_uuid(self.seed, index as u64, 3);
-        let event = envelope(ct, &id);
-        let matched: Vec<Rule> = self
-            .events
-            .rules
-            .values()
-            .filter(|r| r.account == account && r.region == region)
-            .filter(|r| match r.state.as_str() {
-                "ENABLED" => !read_only,
-                "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" => true,
-                _ => false,
-            })
-            .filter(|r| Pattern::parse(&r.pattern).is_ok_and(|p| p.matches(&event)))
-            .cloned()
-            .collect();
-        let identity = &event["detail"]["userIdentity"];
-        let who = format!("{} {}", identity["type"].as_str().unwrap_or("?"), identity["arn"].as_str().unwrap_or(""));
-        let event_name = event["detail"]["eventName"].as_str().unwrap_or("").to_string();
-        let event_id = event["detail"]["eventID"].as_str().unwrap_or("").to_string();
-        let text = crate::render::to_cli_json(&event);
-        for rule in matched {
-            for target in &rule.targets {
-                let delivered_to = self.sns_deliver(&target.arn, &account, None, &text);
-                self.events.fired.push(Alert {
-                    rule: rule.arn(),
-                    event_id: event_id.clone(),
-                    event_name: event_name.clone(),
-                    who: who.clone(),
-                    time: self.clock.now(),
-                    target: target.arn.clone(),
-                    delivered_to,
-                });
-            }
-        }
-    }
 }

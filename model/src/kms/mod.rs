@@ -10,7 +10,8 @@
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks>); the key
 //! policy is then reset.
 //!
-//! `state` holds the keys, their policies and the Support cases, with their typed changes; `ops`
+//! `state` holds the keys, their policies and the Support cases, with their typed changes
+//! (`crate::world::kms` opens and confirms the cases); `ops`
 //! the KMS operations (parameters, authorization against the key policy, responses).
 
 mod state;

@@ -20,5 +20,3 @@ mod lifecycle;
 pub mod ops;
 mod policies;
 mod units;
-
-pub(crate) use ops::policy_summary;

@@ -1,11 +1,12 @@
 //! S3's operations: each reads its parameters, authorizes the call with the bucket policy, changes
 //! the buckets through their typed methods ([`super::state`]) and renders S3's response.
 
-use super::state::{bucket_arn, bucket_policy_of, md5_hex, object_arn, parse_bucket_policy, valid_bucket_name};
+use super::state::{bucket_arn, md5_hex, object_arn, valid_bucket_name};
 use super::state::{Bucket, Object};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
+use crate::world::s3::{bucket_policy_of, parse_bucket_policy};
 use crate::world::World;
 use serde_json::{json, Map, Value};
 

@@ -1,8 +1,8 @@
 //! S3's state: buckets, their policies, objects and versioning, and S3's own rules about them
-//! (bucket names, what a bucket policy may say).
+//! (bucket names, what a bucket policy may say). Which principals exist is IAM's:
+//! `crate::world::s3` joins the two.
 
 use crate::error::{AwsError, AwsResult};
-use crate::world::World;
 use rootsim_policy::{Policy, PolicyKind, PrincipalType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -78,6 +78,14 @@ pub struct S3 {
 }
 
 impl S3 {
+    /// A bucket's owner account and its bucket policy, named as decisions name it (`on bucket
+    /// NAME`): what a request on the bucket or its objects is decided with. `None` when there is
+    /// no such bucket.
+    pub fn bucket_policy(&self, bucket: &str) -> Option<(String, Option<(String, Policy)>)> {
+        let b = self.buckets.get(bucket)?;
+        Some((b.owner.clone(), b.policy.clone().map(|p| (format!("on bucket {bucket}"), p))))
+    }
+
     /// Adds `bucket` under its name.
     pub fn insert_bucket(&mut self, bucket: Bucket) {
         self.buckets.insert(bucket.name.clone(), bucket);
@@ -156,18 +164,15 @@ fn malformed_policy(message: &str) -> AwsError {
 
 const JSON_FIRST_BYTE: &str = "Policies must be valid JSON and the first byte must be '{'";
 
-/// A bucket's owner account and its bucket policy, named as decisions name it (`on bucket NAME`):
-/// what a request on the bucket or its objects is decided with. `None` when there is no such
-/// bucket. Bucket operations and [`World::decide`] both use it.
-pub fn bucket_policy_of(world: &World, bucket: &str) -> Option<(String, Option<(String, Policy)>)> {
-    let b = world.s3.buckets.get(bucket)?;
-    Some((b.owner.clone(), b.policy.clone().map(|p| (format!("on bucket {bucket}"), p))))
-}
-
-/// The strings of a policy element that is a string or a list of strings.
 /// Parses a bucket policy as S3 checks it: valid JSON starting with `{`, a valid resource-based
-/// policy, S3 actions only, resources of this bucket only, and principals that exist.
-pub fn parse_bucket_policy(world: &World, bucket: &str, text: &str) -> AwsResult<Policy> {
+/// policy, S3 actions only, resources of this bucket only, and `AWS` principals for which
+/// `principal_exists` holds (S3 resolves them when the policy is written; the world knows which
+/// exist: `crate::world::s3::parse_bucket_policy`).
+pub fn parse_bucket_policy_with(
+    bucket: &str,
+    text: &str,
+    principal_exists: impl Fn(&str) -> bool,
+) -> AwsResult<Policy> {
     if !text.trim_start().starts_with('{') || serde_json::from_str::<Value>(text).is_err() {
         return Err(malformed_policy(JSON_FIRST_BYTE));
     }
@@ -189,34 +194,11 @@ pub fn parse_bucket_policy(world: &World, bucket: &str, text: &str) -> AwsResult
             return Err(malformed_policy("Policy has invalid resource"));
         }
         let mut aws = st.principal_groups().filter(|g| g.kind() == PrincipalType::Aws).flat_map(|g| g.values());
-        if aws.any(|p| !principal_exists(world, p)) {
+        if aws.any(|p| !principal_exists(p)) {
             return Err(malformed_policy("Invalid principal in policy"));
         }
     }
     Ok(policy)
-}
-
-/// S3 resolves `AWS` principals when the policy is written: an account ID or ARN of an account,
-/// user or role that does not exist is refused.
-fn principal_exists(world: &World, p: &str) -> bool {
-    if p == "*" {
-        return true;
-    }
-    let account = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
-        p
-    } else {
-        match rootsim_policy::arn::account_of(p) {
-            Some(a) => a,
-            None => return false,
-        }
-    };
-    let Some(iam) = world.iam.account(account) else { return false };
-    let resource = rootsim_policy::arn::Arn::parse(p).map_or("root", |a| a.resource);
-    match resource.split_once('/') {
-        Some(("user", rest)) => iam.users.contains_key(&crate::iam::key(rest.rsplit('/').next().unwrap_or(rest))),
-        Some(("role", rest)) => iam.roles.contains_key(&crate::iam::key(rest.rsplit('/').next().unwrap_or(rest))),
-        _ => true,
-    }
 }
 
 /// The MD5 digest of `data` in lower-case hex: S3's ETag of a single-part object and SQS's

@@ -1,7 +1,7 @@
 //! Amazon SNS (`aws sns`): topics and email subscriptions, as far as alerting needs them.
 //!
-//! This module owns topics and their subscriptions (`state`, with their typed changes and the
-//! delivery of a message to a topic's subscribers), the SNS operations (`ops`), and the rule that
+//! This module owns topics and their subscriptions (`state`, with their typed changes; the
+//! delivery of a message to a topic's subscribers is `crate::world::sns`), the SNS operations (`ops`), and the rule that
 //! an email subscription receives nothing until its owner follows the confirmation link (the
 //! token arrives in the endpoint's mailbox, [`crate::mail`]). `publish`, and EventBridge rules whose target is a
 //! topic, send the message to every confirmed subscriber's mailbox.

@@ -1,8 +1,7 @@
 //! SNS's state: topics and their email subscriptions, with the typed changes the operations
-//! make, and the delivery of a message to a topic's confirmed subscribers.
+//! make. The delivery of a message to a topic's confirmed subscribers writes to their mailboxes
+//! and is `crate::world::sns`'s.
 
-use crate::mail::Email;
-use crate::world::World;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -87,30 +86,4 @@ impl Sns {
 /// Whether `name` is a valid topic name: 1 to 256 letters, digits, `-` and `_`.
 pub fn valid_topic_name(name: &str) -> bool {
     (1..=256).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-impl World {
-    /// Sends `message` from the topic `arn` to its confirmed email subscribers, if the topic
-    /// exists and belongs to `account` (EventBridge and the topic must share an account in
-    /// rootsim). Returns the addresses reached.
-    pub fn sns_deliver(&mut self, arn: &str, account: &str, subject: Option<&str>, message: &str) -> Vec<String> {
-        let Some(topic) = self.sns.topics.get(arn).filter(|t| t.account == account) else { return Vec::new() };
-        let to: Vec<String> = topic.subscriptions.iter().filter(|s| s.confirmed).map(|s| s.endpoint.clone()).collect();
-        // SNS's default subject for email.
-        let subject = subject.unwrap_or("AWS Notification Message").to_string();
-        let now = self.clock.now();
-        for address in &to {
-            self.mail.send(
-                address,
-                Email {
-                    time: now,
-                    from: SENDER.into(),
-                    subject: subject.clone(),
-                    body: message.to_string(),
-                    code: None,
-                },
-            );
-        }
-        to
-    }
 }

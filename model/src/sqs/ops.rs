@@ -2,12 +2,13 @@
 //! with the queue policy, changes the queues through their typed methods ([`super::state`]) and
 //! renders SQS's response.
 
-use super::state::{check_attributes, non_existent, queue_arn, queue_policy_of, unknown_attribute, valid_queue_name};
+use super::state::{check_attributes, non_existent, queue_arn, unknown_attribute, valid_queue_name};
 use super::state::{Message, Queue};
 use crate::error::{AwsError, AwsResult};
 use crate::s3::md5_hex;
 use crate::service::{operations, param as p};
 use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::world::sqs::queue_policy_of;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 

@@ -2,7 +2,6 @@
 //! changes the operations make.
 
 use crate::error::{AwsError, AwsResult};
-use crate::world::World;
 use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -139,6 +138,14 @@ pub struct Sqs {
 }
 
 impl Sqs {
+    /// A queue's owner account and its queue policy, named as decisions name it (`on queue
+    /// NAME`): what a request on the queue is decided with. `None` when there is no queue with
+    /// this ARN.
+    pub fn queue_policy(&self, arn: &str) -> Option<(String, Option<(String, Policy)>)> {
+        let q = self.queues.get(arn)?;
+        Some((q.account.clone(), q.policy.clone().map(|p| (format!("on queue {}", q.name), p))))
+    }
+
     /// Adds `queue` under its ARN.
     pub fn insert_queue(&mut self, queue: Queue) {
         self.queues.insert(queue.arn(), queue);
@@ -227,12 +234,4 @@ pub fn check_attributes(attrs: &BTreeMap<String, String>) -> AwsResult<Attribute
         }
     }
     Ok(changes)
-}
-
-/// A queue's owner account and its queue policy, named as decisions name it (`on queue NAME`):
-/// what a request on the queue is decided with. `None` when there is no queue with this ARN.
-/// Queue operations and [`World::decide`] both use it.
-pub fn queue_policy_of(world: &World, arn: &str) -> Option<(String, Option<(String, Policy)>)> {
-    let q = world.sqs.queues.get(arn)?;
-    Some((q.account.clone(), q.policy.clone().map(|p| (format!("on queue {}", q.name), p))))
 }

@@ -4,11 +4,11 @@
 //! hand out: their keys, tokens, session policies and expiry on the simulated clock.
 //! `GetCallerIdentity` needs no permission.
 //!
-//! `state` holds the sessions and the read-only rules about them (a role's trust policy, who may
-//! open root sessions where), re-exported here; `ops` the operations and their table.
+//! `state` holds the sessions, re-exported here; the read-only rules about them that read the
+//! whole world (a role's trust policy, who may open root sessions where) are `crate::world::sts`;
+//! `ops` the operations and their table.
 
 mod state;
 pub use state::*;
 
 pub mod ops;
-pub use ops::federated_refusal;

@@ -2,13 +2,14 @@
 //! GetSessionToken. Each reads its parameters, checks them, asks the policy engine, then opens a
 //! session in [`super::Sts`] and prints its credentials.
 
-use super::state::{root_session_permitted, trust_policy_of, SessionKind, StsSession};
+use super::state::{SessionKind, StsSession};
 use crate::auth::CallerKind;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
 use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
+use crate::world::sts::{root_session_permitted, trust_policy_of};
 use rootsim_policy::arn;
 use rootsim_policy::{Policy, PolicyKind};
 use serde_json::{json, Map, Value};

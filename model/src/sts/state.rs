@@ -1,12 +1,9 @@
-//! STS's state: the sessions that hand out temporary credentials, and the read-only rules that
-//! decide whose sessions may exist (a role's trust policy, the organization's side of
-//! AssumeRoot). Nothing here reads a call's parameters or prints a response.
+//! STS's state: the sessions that hand out temporary credentials, and the organization's rule on
+//! AssumeRoot's target. Nothing here reads a call's parameters or prints a response; what reads
+//! the whole world (a role's trust policy, who may open root sessions) is `crate::world::sts`.
 
 use crate::error::{AwsError, AwsResult};
-use crate::iam::{Role, ROOT_SESSIONS};
 use crate::organizations::Organization;
-use crate::world::World;
-use rootsim_policy::arn;
 use rootsim_policy::Policy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -83,17 +80,8 @@ impl Sts {
     }
 }
 
-/// The organization's side of AssumeRoot: may principals of `caller_account` open root sessions
-/// in `target_account`? The caller's account must be the management account or the IAM delegated
-/// administrator, RootSessions enabled, and the target another member of the same organization.
-/// Simulator assumptions where AWS does not document the error: each refusal is
-/// AccessDenied with a message naming the rule. [`crate::graph`] asks the same question.
-pub fn root_session_permitted(world: &World, caller_account: &str, target_account: &str) -> AwsResult<()> {
-    root_session_target(root_sessions_from(world, caller_account)?, target_account)
-}
-
-/// The part of [`root_session_permitted`] that depends on the target, in the organization that
-/// [`root_sessions_from`] found for the caller.
+/// The part of [`crate::world::sts::root_session_permitted`] that depends on the target, in the organization that
+/// [`crate::world::sts::root_sessions_from`] found for the caller.
 pub fn root_session_target(org: &Organization, target_account: &str) -> AwsResult<()> {
     if target_account == org.management_account {
         return Err(AwsError::access_denied(
@@ -107,35 +95,4 @@ pub fn root_session_target(org: &Organization, target_account: &str) -> AwsResul
         )));
     }
     Ok(())
-}
-
-/// The part of [`root_session_permitted`] that does not depend on the target: whether principals
-/// of `caller_account` may start root sessions in some member, and in which organization. The
-/// principal graph asks it once per account rather than once per (account, member) pair.
-pub fn root_sessions_from<'w>(world: &'w World, caller_account: &str) -> AwsResult<&'w Organization> {
-    let Some(org) = world.organizations.of_account(caller_account) else {
-        return Err(AwsError::access_denied(
-            "AssumeRoot needs an organization with centralized root access; this account is not in one.",
-        ));
-    };
-    if org.management_account != caller_account && !org.is_iam_delegated_admin(caller_account) {
-        return Err(AwsError::access_denied(
-            "Only the management account or the delegated administrator for IAM can call AssumeRoot.",
-        ));
-    }
-    if !org.root_features.contains(ROOT_SESSIONS) {
-        return Err(AwsError::access_denied(
-            "Privileged root actions in member accounts (RootSessions) are not enabled for this organization.",
-        ));
-    }
-    Ok(org)
-}
-
-/// The role a role ARN names, its account, and its trust policy's name in decisions (`trust
-/// policy of role NAME`). `None` when no such role exists. AssumeRole and [`World::decide`] use it.
-pub fn trust_policy_of<'w>(world: &'w World, role_arn: &str) -> Option<(String, String, &'w Role)> {
-    let a = arn::Arn::parse(role_arn).filter(|a| a.service == "iam" && a.resource.starts_with("role/"))?;
-    let name = a.resource.rsplit('/').next()?;
-    let role = world.iam.account(a.account)?.role(name)?;
-    Some((a.account.to_string(), format!("trust policy of role {}", role.name), role))
 }

@@ -182,7 +182,7 @@ fn assume_root_ways(world: &World, auth: &Authorizer, account: &str, t: &Task) -
             why,
             would_change: (!change.is_empty()).then(|| change.to_string()),
         };
-        if let Err(e) = crate::sts::root_session_permitted(world, &org.management_account, account) {
+        if let Err(e) = crate::world::sts::root_session_permitted(world, &org.management_account, account) {
             let change = if org.root_features.contains(ROOT_SESSIONS) {
                 ""
             } else {

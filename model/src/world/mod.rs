@@ -1,13 +1,35 @@
-//! The world: every service's state, the simulated clock and the seeded generator.
+//! The world: every service's state, the simulated clock and the seeded generator, and everything
+//! that spans services.
 //!
 //! A `World` is plain data (serde, `PartialEq`), so it can be saved, loaded and compared. Each
-//! service module owns its part; this module only holds them together and offers the few helpers
-//! that span services (creating an account touches Account, IAM and, later, Organizations), and
-//! the lookups that authorization makes without naming a service: [`World::resource_policy`]
-//! (through [`RESOURCE_POLICIES`]) and [`World::role_trust_policy`].
+//! service module owns its part (its state layer: plain data about that service, which never
+//! names `World`); this module holds them together and owns what spans services. Here: creating
+//! an account (Account and IAM), and the lookups that authorization makes without naming a
+//! service: [`World::resource_policy`] (through [`RESOURCE_POLICIES`]) and
+//! [`World::role_trust_policy`]. In one file per service, what that service asks of the rest
+//! of the world:
+//!
+//! - [`s3`]: a bucket's policy as decisions see it, and the principals a bucket policy may name;
+//! - [`sqs`]: a queue's policy as decisions see it;
+//! - [`sts`]: the organization's side of AssumeRoot, and the role an AssumeRole names;
+//! - [`kms`]: Support cases about unmanageable keys (the account's phone, the call);
+//! - [`billing`]: whether IAM access to billing is on ([`World::iam_billing_access`]);
+//! - [`cloudtrail`]: recording calls, service calls and sign-ins ([`World::record_call`]), and
+//!   which events a trail delivered;
+//! - [`events`]: EventBridge's delivery of each recorded event ([`World::route_event`]);
+//! - [`sns`]: a topic's emails to its subscribers ([`World::sns_deliver`]).
 //!
 //! A world holds no authorization cache: whoever asks one world many questions keeps a
 //! [`crate::auth::Authorizer`] beside it.
+
+pub mod billing;
+pub mod cloudtrail;
+pub mod events;
+pub mod kms;
+pub mod s3;
+pub mod sns;
+pub mod sqs;
+pub mod sts;
 
 use crate::account::{AccountStatus, Accounts, ContactInformation};
 use crate::clock::Clock;
@@ -38,10 +60,10 @@ pub const RESOURCE_POLICIES: &[(&str, ResourcePolicyFinder)] = &[
     // A bucket's policy governs the bucket and its objects (`arn:aws:s3:::bucket/key`).
     ("arn:aws:s3:::", |world, arn| {
         let rest = arn.strip_prefix("arn:aws:s3:::").unwrap_or(arn);
-        crate::s3::bucket_policy_of(world, rest.split('/').next().unwrap_or(rest))
+        s3::bucket_policy_of(world, rest.split('/').next().unwrap_or(rest))
     }),
     // Every other ARN: a queue's, if some queue has it (queues are found by their whole ARN).
-    ("", crate::sqs::queue_policy_of),
+    ("", sqs::queue_policy_of),
 ];
 
 /// The whole simulated estate. Its parts are [`Shared`]: cloning a world is a handful of
