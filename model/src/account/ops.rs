@@ -110,8 +110,9 @@ fn resource_arn(call: &Call, account: &str) -> String {
 /// allow it.
 fn authorize(call: &mut Call, action: &str, account: &str, extra: &[(&str, &str)]) -> AwsResult<()> {
     let resource = resource_arn(call, account);
-    let request =
-        AuthRequest::new(&call.caller, &call.region, action, &resource).owned_by(&call.caller.account).with_context(extra);
+    let request = AuthRequest::new(&call.caller, &call.region, action, &resource)
+        .owned_by(&call.caller.account)
+        .with_context(extra);
     let record = call.decide(&request);
     let result = if record.decision.is_allowed() { Ok(()) } else { Err(denied(record.denial_message())) };
     call.auth.push(record);

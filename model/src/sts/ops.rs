@@ -138,8 +138,9 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     // probe other accounts for role names.
     let target = call.world.role_trust_policy(role_arn).map(|(account, label, role)| (account, label, role.clone()));
     let Some((role_account, trust_name, role)) = target else {
-        let record =
-            call.decide(&AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn).resource_policy_must_allow());
+        let record = call.decide(
+            &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn).resource_policy_must_allow(),
+        );
         call.auth.push(record);
         // No trust policy was there to consult, so AWS names no policy type either.
         return Err(AwsError::access_denied(format!(
