@@ -4,6 +4,7 @@
 //! docs/performance.md, "Scale (issue 8)", has the figures; `examples/scale.rs` measures memory.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use rootsim_model::auth::Authorizer;
 use rootsim_model::command::Origin;
 use rootsim_model::synth::{generate, Spec};
 use rootsim_model::Session;
@@ -35,18 +36,18 @@ fn scale(c: &mut Criterion) {
     let role = format!("arn:aws:iam::{account}:role/{}", iam.roles.values().last().expect("roles").name);
     let small = rootsim_model::synth::only_account(&world, account);
     let mut g = c.benchmark_group("decide");
+    // One authorizer kept across the questions: its cache holds what the first one read.
     g.bench_function("in a world of one account", |b| {
-        b.iter(|| black_box(small.decide(black_box(&who), "sts:AssumeRole", black_box(&role)).ok()))
+        let auth = Authorizer::new();
+        b.iter(|| black_box(auth.decide(&small, black_box(&who), "sts:AssumeRole", black_box(&role)).ok()))
     });
     g.bench_function("in the synthetic estate", |b| {
-        b.iter(|| black_box(world.decide(black_box(&who), "sts:AssumeRole", black_box(&role)).ok()))
+        let auth = Authorizer::new();
+        b.iter(|| black_box(auth.decide(&world, black_box(&who), "sts:AssumeRole", black_box(&role)).ok()))
     });
-    // The first question of a world: a copy starts with an empty authorization cache.
+    // The first question asked of a world: a new authorizer, its cache empty, for each.
     g.bench_function("in the synthetic estate, empty cache", |b| {
-        b.iter(|| {
-            let fresh = world.clone();
-            black_box(fresh.decide(black_box(&who), "sts:AssumeRole", black_box(&role)).ok())
-        })
+        b.iter(|| black_box(Authorizer::new().decide(&world, black_box(&who), "sts:AssumeRole", black_box(&role)).ok()))
     });
     g.finish();
 

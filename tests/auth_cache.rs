@@ -1,11 +1,14 @@
 //! The authorization cache never changes an answer (ARCHITECTURE.md's invariant on
-//! `auth::cache`): after any sequence of changes to a world, every decision that world gives
-//! with the entries it remembered from before the changes equals the decision of a copy of it,
-//! whose cache starts empty. The questions cover every principal of every account (its identity
-//! policies, boundary and tags), SCPs and RCPs (places in the organization), roles as resources of
-//! `sts:AssumeRole` (trust policies), and the clock (callers are resolved at a time).
+//! `auth::cache`): after any sequence of changes to a world, every decision of one
+//! [`Authorizer`] kept across the changes (warm: it remembers what it read before them) equals
+//! the decision of a new authorizer asked that one question (fresh: its cache starts empty). The
+//! questions cover every principal of every account (its identity policies, boundary and tags),
+//! SCPs and RCPs (places in the organization), roles as resources of `sts:AssumeRole` (trust
+//! policies), and the clock (callers are resolved at a time).
 
 use proptest::prelude::*;
+use rootsim_model::auth::{AuthRecord, Authorizer};
+use rootsim_model::error::AwsResult;
 use rootsim_model::{MemoryHost, Session, World, DEFAULT_SEED};
 use rootsim_tests::any_command;
 
@@ -68,9 +71,27 @@ fn principals(world: &World) -> Vec<String> {
     out
 }
 
-/// Every question asked of `world`, each answer as text: the whole record (principal, context,
-/// decision with its matched statements) and its explanation, or the error.
-fn answers(world: &World) -> Vec<String> {
+/// An answer as text: the whole record (principal, context, decision with its matched
+/// statements) and its explanation, or the error.
+fn text(question: &str, answer: &AwsResult<AuthRecord>) -> String {
+    match answer {
+        Ok(record) => format!("{question}: {record:?}\n{}", record.explain()),
+        Err(e) => format!("{question}: {e:?}"),
+    }
+}
+
+/// `warm`'s answer to one question about `world`, checked against a fresh authorizer's.
+fn decide(warm: &Authorizer, world: &World, principal: &str, action: &str, resource: &str) -> AwsResult<AuthRecord> {
+    let question = format!("{principal} {action} {resource}");
+    let answer = warm.decide(world, principal, action, resource);
+    let fresh = Authorizer::new().decide(world, principal, action, resource);
+    assert_eq!(text(&question, &answer), text(&question, &fresh), "a warm authorizer answers as a fresh one");
+    answer
+}
+
+/// Every question asked of `world`, each answer as text: `ask`ed of one authorizer for all, or of a
+/// new one for each.
+fn answers(world: &World, ask: impl Fn(&str, &str, &str) -> AwsResult<AuthRecord>) -> Vec<String> {
     let all = principals(world);
     let roles: Vec<&String> = all.iter().filter(|p| p.contains(":role/")).collect();
     let mut out = Vec::new();
@@ -84,10 +105,8 @@ fn answers(world: &World) -> Vec<String> {
         ];
         questions.extend(roles.iter().map(|r| ("sts:AssumeRole".to_string(), (*r).clone())));
         for (action, resource) in questions {
-            out.push(match world.decide(principal, &action, &resource) {
-                Ok(record) => format!("{principal} {action} {resource}: {record:?}\n{}", record.explain()),
-                Err(e) => format!("{principal} {action} {resource}: {e:?}"),
-            });
+            let question = format!("{principal} {action} {resource}");
+            out.push(text(&question, &ask(principal, &action, &resource)));
         }
     }
     out
@@ -103,8 +122,10 @@ proptest! {
         let dev = session.world.accounts.find("dev").expect("demo account").id.clone();
         let mgmt = session.world.accounts.find("management").expect("demo account").id.clone();
         let root = session.world.organizations.org.as_ref().expect("the demo has an organization").root_id.clone();
-        // Warm: every question asked once before the first change.
-        answers(&session.world);
+        // Warm: one authorizer kept across the changes, every question asked of it once before
+        // the first change.
+        let warm = Authorizer::new();
+        answers(&session.world, |p, a, r| warm.decide(&session.world, p, a, r));
         for line in &lines {
             let line = line
                 .replace("ROOT", &root)
@@ -115,12 +136,14 @@ proptest! {
                 .replace("TRUST_ANY", &format!("'{TRUST_ANY}'"))
                 .replace("TAGGED", &format!("'{TAGGED}'"));
             session.execute(&line, &mut host);
-            let warm = answers(&session.world);
-            let fresh = answers(&session.world.clone());
-            for (w, f) in warm.iter().zip(&fresh) {
-                prop_assert_eq!(w, f, "after {}", line);
+            let world = &session.world;
+            let kept = answers(world, |p, a, r| warm.decide(world, p, a, r));
+            // Fresh: a new authorizer (an empty cache) for each question.
+            let fresh = answers(world, |p, a, r| Authorizer::new().decide(world, p, a, r));
+            for (k, f) in kept.iter().zip(&fresh) {
+                prop_assert_eq!(k, f, "after {}", line);
             }
-            prop_assert_eq!(warm.len(), fresh.len());
+            prop_assert_eq!(kept.len(), fresh.len());
         }
     }
 }
@@ -132,15 +155,16 @@ fn a_change_after_a_decision_is_seen_by_the_next() {
     let mut session = Session::demo(DEFAULT_SEED);
     let mgmt = session.world.accounts.find("management").expect("demo account").id.clone();
     let bob = format!("arn:aws:iam::{mgmt}:user/bob");
-    let before = session.world.decide(&bob, "iam:ListUsers", "*").expect("bob exists");
+    let warm = Authorizer::new();
+    let before = decide(&warm, &session.world, &bob, "iam:ListUsers", "*").expect("bob exists");
     assert!(!before.decision.is_allowed(), "bob starts without permissions");
     session
         .run("aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess")
         .expect_ok();
-    let after = session.world.decide(&bob, "iam:ListUsers", "*").expect("bob exists");
+    let after = decide(&warm, &session.world, &bob, "iam:ListUsers", "*").expect("bob exists");
     assert!(after.decision.is_allowed(), "{}", after.explain());
     session.run("aws iam put-user-permissions-boundary --user-name bob --permissions-boundary arn:aws:iam::aws:policy/AWSOrganizationsReadOnlyAccess").expect_ok();
-    let bounded = session.world.decide(&bob, "iam:ListUsers", "*").expect("bob exists");
+    let bounded = decide(&warm, &session.world, &bob, "iam:ListUsers", "*").expect("bob exists");
     assert!(!bounded.decision.is_allowed(), "the boundary allows no IAM: {}", bounded.explain());
 }
 
@@ -153,8 +177,9 @@ fn a_change_made_in_place_is_seen() {
     let dev = world.accounts.find("dev").expect("demo account").id.clone();
     let bob = format!("arn:aws:iam::{mgmt}:user/bob");
     let dave = format!("arn:aws:iam::{dev}:user/dave");
-    assert!(!world.decide(&bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed());
-    assert!(world.decide(&dave, "iam:ListUsers", "*").expect("dave exists").decision.is_allowed());
+    let warm = Authorizer::new();
+    assert!(!decide(&warm, &world, &bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed());
+    assert!(decide(&warm, &world, &dave, "iam:ListUsers", "*").expect("dave exists").decision.is_allowed());
 
     let (iam, organizations) = (world.iam.addr(), world.organizations.addr());
     let account = world.iam.accounts.get_mut(&mgmt).expect("management IAM");
@@ -166,9 +191,9 @@ fn a_change_made_in_place_is_seen() {
     }
     assert_eq!((world.iam.addr(), world.organizations.addr()), (iam, organizations), "changed in place");
 
-    let after = world.decide(&bob, "iam:ListUsers", "*").expect("bob exists");
+    let after = decide(&warm, &world, &bob, "iam:ListUsers", "*").expect("bob exists");
     assert!(after.decision.is_allowed(), "{}", after.explain());
-    let dave_after = world.decide(&dave, "iam:ListUsers", "*").expect("dave exists");
+    let dave_after = decide(&warm, &world, &dave, "iam:ListUsers", "*").expect("dave exists");
     assert!(!dave_after.decision.is_allowed(), "no SCP allows dave now: {}", dave_after.explain());
 }
 
@@ -179,12 +204,13 @@ fn a_part_taken_from_another_world_is_seen() {
     let mut world = Session::demo(DEFAULT_SEED).world;
     let mgmt = world.accounts.find("management").expect("demo account").id.clone();
     let bob = format!("arn:aws:iam::{mgmt}:user/bob");
+    let warm = Authorizer::new();
     let mut other = world.clone();
     let account = other.iam.accounts.get_mut(&mgmt).expect("management IAM");
     account.users.get_mut("bob").expect("bob").policies.managed.push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
     // Warm after the change above, so that the epoch alone cannot tell.
-    assert!(!world.decide(&bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed());
+    assert!(!decide(&warm, &world, &bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed());
     world.iam = other.iam.clone();
-    let after = world.decide(&bob, "iam:ListUsers", "*").expect("bob exists");
+    let after = decide(&warm, &world, &bob, "iam:ListUsers", "*").expect("bob exists");
     assert!(after.decision.is_allowed(), "{}", after.explain());
 }

@@ -4,6 +4,7 @@
 //! transcript; save then load gives an equal world.
 
 use proptest::prelude::*;
+use rootsim_model::auth::{AuthRequest, Authorizer};
 use rootsim_model::{MemoryHost, Session, DEFAULT_SEED};
 use rootsim_tests::any_command;
 
@@ -257,10 +258,12 @@ fn root_permissions(session: &Session) -> Vec<(String, bool)> {
         ("kms:CreateKey", "*".to_string()),
         ("organizations:AttachPolicy", "*".to_string()),
     ];
+    let authorizer = Authorizer::new();
     targets
         .iter()
         .map(|(action, resource)| {
-            let allowed = world.authorize(&root, "us-east-1", action, resource, None, false).decision.is_allowed();
+            let request = AuthRequest::new(&root, "us-east-1", action, resource);
+            let allowed = authorizer.authorize(world, &request).decision.is_allowed();
             (action.to_string(), allowed)
         })
         .collect()

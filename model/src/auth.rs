@@ -26,7 +26,7 @@ use rootsim_policy::{
 use smallvec::SmallVec;
 use std::sync::Arc;
 
-/// The global condition keys that [`World::authorize`] fills, fingerprinted once at compile time
+/// The global condition keys that [`Authorizer::authorize`] fills, fingerprinted once at compile time
 /// ([`policy::ContextKey`]): each is set at most once per request, so [`Context::push`] stores them without
 /// searching the context or copying their names.
 mod keys {
@@ -266,7 +266,7 @@ impl World {
 
     /// The account's root user as a console caller, whether or not its credentials exist or the
     /// account is open: for asking what the root user could do (`tasks --account`), through the
-    /// same [`World::authorize`] as its calls.
+    /// same [`Authorizer::authorize`] as its calls.
     pub fn root_console_caller(&self, account: &str, mfa: bool) -> Caller {
         self.root_caller(account, mfa, Some(self.clock.now()), None, true)
     }
@@ -358,14 +358,8 @@ impl World {
         }
     }
 
-    /// The global condition keys that follow from a principal and the request's environment:
-    /// who (ARN, account, type, organization), when, from where, over what, in which Region.
-    pub fn context_for_principal(&self, p: &Principal, region: &str) -> Context {
-        Authorizer::new().context_for_principal(self, p, region)
-    }
-
-    /// [`World::context_for_principal`] with the principal's account's place and the time keys
-    /// already found.
+    /// [`Authorizer::context_for_principal`] with the principal's account's place and the time
+    /// keys already found.
     fn principal_context(&self, p: &Principal, region: &str, place: Option<&PlaceEntry>, time: &TimeKeys) -> Context {
         let mut ctx = Context::with_capacity(keys::ALL);
         if !p.account.is_empty() {
@@ -397,12 +391,7 @@ impl World {
         ctx
     }
 
-    /// The request context AWS would build for this caller: the global condition keys.
-    pub fn context_for(&self, caller: &Caller, region: &str, resource_account: Option<&str>) -> Context {
-        Authorizer::new().context_for(self, caller, region, resource_account)
-    }
-
-    /// [`World::context_for`] with what the cache holds for the request already found: the
+    /// [`Authorizer::context_for`] with what the cache holds for the request already found: the
     /// places of the principal's and the resource's accounts, the principal's tags, the time keys.
     fn caller_context(
         &self,
@@ -452,56 +441,6 @@ impl World {
             }
         }
         ctx
-    }
-
-    /// Asks the policy engine about one request and returns the decision with its request: the
-    /// positional form of [`Authorizer::authorize`] that services' handlers still use, with a
-    /// fresh (empty) cache. `resource_must_allow` is for trust policies and KMS key policies,
-    /// which must grant access themselves even within the account
-    /// ([`AuthRequest::resource_policy_must_allow`]).
-    pub fn authorize(
-        &self,
-        caller: &Caller,
-        region: &str,
-        action: &str,
-        resource: &str,
-        resource_policy: Option<(&str, &Policy)>,
-        resource_must_allow: bool,
-    ) -> AuthRecord {
-        let request = AuthRequest {
-            resource_policy,
-            resource_policy_must_allow: resource_must_allow,
-            ..AuthRequest::new(caller, region, action, resource)
-        };
-        Authorizer::new().authorize(self, &request)
-    }
-
-    /// [`World::authorize`] for a resource whose ARN names no account (S3 buckets and objects),
-    /// with request-specific condition keys (`extra`): the positional form of
-    /// [`Authorizer::authorize`] with [`AuthRequest::resource_owner`] and
-    /// [`AuthRequest::extra_context`], with a fresh cache. `owner` is the resource's account,
-    /// which decides same- or cross-account evaluation, `aws:ResourceAccount` and the RCPs that
-    /// apply; `None` reads it from the ARN.
-    #[allow(clippy::too_many_arguments)]
-    pub fn authorize_owned(
-        &self,
-        caller: &Caller,
-        region: &str,
-        action: &str,
-        resource: &str,
-        owner: Option<&str>,
-        resource_policy: Option<(&str, &Policy)>,
-        resource_must_allow: bool,
-        extra: &[(&str, &str)],
-    ) -> AuthRecord {
-        let request = AuthRequest {
-            resource_owner: owner,
-            resource_policy,
-            resource_policy_must_allow: resource_must_allow,
-            extra_context: extra,
-            ..AuthRequest::new(caller, region, action, resource)
-        };
-        Authorizer::new().authorize(self, &request)
     }
 }
 
@@ -592,7 +531,7 @@ impl<'a> AuthRequest<'a> {
 /// world it is asked about stays as it was: whoever asks one world many questions keeps one
 /// authorizer beside it (an AWS call's [`crate::service::Call`], the principal graph while it is
 /// built, `tasks --account` for its table) and asks through it. The world itself holds no cache;
-/// [`World::decide`] and [`World::authorize`] ask with a fresh authorizer each time. The cache
+/// [`World::decide`] asks with a fresh authorizer each time. The cache
 /// never changes an answer: an authorizer may be asked about any world, in any order.
 ///
 /// ```
@@ -849,8 +788,10 @@ impl World {
     /// that AWS enforces outside policy evaluation (the root user cannot assume roles; AssumeRoot's
     /// preconditions) are not applied here: the answer is the policy engine's.
     ///
-    /// Each call starts with a fresh [`Authorizer`]: to ask one world many questions, keep one
-    /// and ask [`Authorizer::decide`], which remembers what the questions read.
+    /// The library's entry point for one question: each call starts with a fresh [`Authorizer`]
+    /// (an empty cache). To ask one world many questions, keep one [`Authorizer`] and ask
+    /// [`Authorizer::decide`] (or [`Authorizer::authorize`] with an [`AuthRequest`]), which
+    /// remembers what the questions read for as long as the world stays as it was.
     ///
     /// ```
     /// use rootsim_model::{Session, DEFAULT_SEED};
@@ -867,22 +808,6 @@ impl World {
     /// ```
     pub fn decide(&self, principal: &str, action: &str, resource: &str) -> AwsResult<AuthRecord> {
         Authorizer::new().decide(self, principal, action, resource)
-    }
-
-    /// [`Authorizer::decide_granted`] with a fresh authorizer.
-    pub fn decide_granted(
-        &self,
-        principal: &str,
-        action: &str,
-        resource: &str,
-        granted: Option<&Policy>,
-    ) -> AwsResult<AuthRecord> {
-        Authorizer::new().decide_granted(self, principal, action, resource, granted)
-    }
-
-    /// [`Authorizer::decide_for`] with a fresh authorizer.
-    pub fn decide_for(&self, caller: &Caller, action: &str, resource: &str) -> AuthRecord {
-        Authorizer::new().decide_for(self, caller, action, resource)
     }
 }
 

@@ -15,7 +15,7 @@
 pub mod signin;
 
 use crate::account::{AccountStatus, PendingEmailChange, RootRegistrations};
-use crate::auth::{Caller, Identity};
+use crate::auth::{AuthRequest, Caller, Identity};
 use crate::billing::Seller;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
@@ -480,16 +480,10 @@ fn close_account(call: &mut Call, _: &Map<String, Value>) -> AwsResult<Value> {
         }
     }
     // SCPs bind a member's root user: one that denies account:CloseAccount stops it here. Asked
-    // of the world rather than through `Call::authorize`, so that `explain` keeps describing the
-    // last AWS call, as it always has after closing.
-    let record = call.world.authorize(
-        &call.caller,
-        &call.region,
-        "account:CloseAccount",
-        &crate::account::account_arn(&account),
-        None,
-        false,
-    );
+    // with `Call::decide`, which records nothing, rather than through `Call::authorize`, so that
+    // `explain` keeps describing the last AWS call, as it always has after closing.
+    let resource = crate::account::account_arn(&account);
+    let record = call.decide(&AuthRequest::new(&call.caller, &call.region, "account:CloseAccount", &resource));
     if !record.decision.is_allowed() {
         return Err(fail("AccessDenied", record.denial_message()));
     }

@@ -4,8 +4,9 @@
 //! principal that someone can give any permission, that principal *with any permission*
 //! ([`Node::Escalated`]). An edge `A -> B` means A can become B (or, into an escalated node,
 //! give B any permission and act as B), and every edge is a decision of the policy engine, SCPs,
-//! RCPs and permissions boundaries included ([`World::decide_for`]); each edge keeps the action,
-//! the resource and the statements that allowed it. The kinds ([`EdgeKind`]):
+//! RCPs and permissions boundaries included
+//! ([`Authorizer::decide_for`](crate::auth::Authorizer::decide_for)); each edge keeps the
+//! action, the resource and the statements that allowed it. The kinds ([`EdgeKind`]):
 //!
 //! * **AssumeRole**: A (an IAM user or a role: role chaining) may call `sts:AssumeRole` on role
 //!   B, which B's trust policy allows. The root user cannot assume roles (STS-ROOT-CANNOT-ASSUME).

@@ -7,6 +7,7 @@ use super::{
     account_arn, plausible_email, Account, AlternateContact, ContactInformation, PendingEmailChange, RegionOptStatus,
     DEFAULT_REGIONS, EMAIL_CODE_SECONDS, OPT_IN_REGIONS, SERVICE_PRINCIPAL,
 };
+use crate::auth::AuthRequest;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
@@ -109,9 +110,10 @@ fn resource_arn(call: &Call, account: &str) -> String {
 /// allow it.
 fn authorize(call: &mut Call, action: &str, account: &str, extra: &[(&str, &str)]) -> AwsResult<()> {
     let resource = resource_arn(call, account);
-    let owner = call.caller.account.clone();
-    let record =
-        call.world.authorize_owned(&call.caller, &call.region, action, &resource, Some(&owner), None, false, extra);
+    let request = AuthRequest::new(&call.caller, &call.region, action, &resource)
+        .owned_by(&call.caller.account)
+        .with_context(extra);
+    let record = call.decide(&request);
     let result = if record.decision.is_allowed() { Ok(()) } else { Err(denied(record.denial_message())) };
     call.auth.push(record);
     result

@@ -528,14 +528,15 @@ fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
         Some(o) if trail.organization => format!("AWSLogs/{}/", o.id),
         _ => format!("AWSLogs/{}/", trail.account),
     };
-    let found = crate::world::s3::bucket_policy_of(world, &trail.bucket);
-    let Some((owner, policy)) = found else {
+    let resource = format!("arn:aws:s3:::{}/{prefix}*", trail.bucket);
+    let Some((owner, policy)) = world.resource_policy(&resource) else {
         return Outcome::fail("NoSuchBucket", format!("The bucket {} of trail {name} no longer exists.", trail.bucket));
     };
-    let resource = format!("arn:aws:s3:::{}/{prefix}*", trail.bucket);
     let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
-    let record =
-        world.authorize_owned(&caller, "us-east-1", "s3:GetObject", &resource, Some(&owner), policy, false, &[]);
+    let request = crate::auth::AuthRequest::new(&caller, "us-east-1", "s3:GetObject", &resource)
+        .owned_by(&owner)
+        .with_resource_policy(policy);
+    let record = crate::auth::Authorizer::new().authorize(world, &request);
     if !record.decision.is_allowed() {
         return Outcome::fail("AccessDenied", record.denial_message());
     }

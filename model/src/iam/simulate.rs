@@ -351,7 +351,7 @@ pub fn simulate_principal_policy(call: &mut Call, input: &Input) -> AwsResult<Va
         Some((n, p)) => Some(Source { id: n.clone(), kind: "IAM Policy", name: n.clone(), policy: p }),
         None => boundary.map(|(n, p)| managed_source(n, p)),
     };
-    let mut context = world.context_for_principal(&principal, &call.region);
+    let mut context = call.authorizer.context_for_principal(world, &principal, &call.region);
     if let PolicySource::User(_) = source {
         context.insert("aws:username", name);
     }
@@ -378,7 +378,7 @@ pub fn simulate_custom_policy(call: &mut Call, input: &Input) -> AwsResult<Value
         Some(c) => rootsim_policy::request::principal_from(c).map_err(|e| AwsError::invalid_input(e.0))?,
         None => call.caller.principal.clone(),
     };
-    let mut context = call.world.context_for_principal(&principal, &call.region);
+    let mut context = call.authorizer.context_for_principal(call.world, &principal, &call.region);
     context_entries(input, &mut context)?;
     let identity =
         inputs.iter().map(|(n, p)| Source { id: n.clone(), kind: "IAM Policy", name: n.clone(), policy: p }).collect();

@@ -2,6 +2,7 @@
 //! changes the keys through their typed methods ([`super::state`]) and renders KMS's response.
 
 use super::state::{decode_ciphertext, default_policy, parse_key_policy, Key};
+use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{opt_bool, opt_str, req_str, Call, Operation, Param, Shape};
@@ -57,10 +58,10 @@ fn metadata(k: &Key) -> Value {
 
 /// KMS's lockout safety check: would the caller still be allowed to change the key policy?
 fn keeps_caller_in_control(call: &Call, arn: &str, policy: &Policy) -> bool {
-    call.world
-        .authorize(&call.caller, &call.region, "kms:PutKeyPolicy", arn, Some(("key policy", policy)), true)
-        .decision
-        .is_allowed()
+    let request = AuthRequest::new(&call.caller, &call.region, "kms:PutKeyPolicy", arn)
+        .with_resource_policy(Some(("key policy", policy)))
+        .resource_policy_must_allow();
+    call.decide(&request).decision.is_allowed()
 }
 
 const LOCKOUT: &str = "The new key policy will not allow you to update the key policy in the future.";

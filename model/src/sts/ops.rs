@@ -3,13 +3,13 @@
 //! session in [`super::Sts`] and prints its credentials.
 
 use super::state::{SessionKind, StsSession};
-use crate::auth::CallerKind;
+use crate::auth::{AuthRequest, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
 use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
-use crate::world::sts::{root_session_permitted, trust_policy_of};
+use crate::world::sts::root_session_permitted;
 use rootsim_policy::arn;
 use rootsim_policy::{Policy, PolicyKind};
 use serde_json::{json, Map, Value};
@@ -137,9 +137,11 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
 
     // A role that does not exist is reported as a denial, as AWS does, so that callers cannot
     // probe other accounts for role names.
-    let target = trust_policy_of(call.world, role_arn).map(|(account, label, role)| (account, label, role.clone()));
+    let target = call.world.role_trust_policy(role_arn).map(|(account, label, role)| (account, label, role.clone()));
     let Some((role_account, trust_name, role)) = target else {
-        let record = call.world.authorize(&call.caller, &call.region, "sts:AssumeRole", role_arn, None, true);
+        let record = call.decide(
+            &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn).resource_policy_must_allow(),
+        );
         call.auth.push(record);
         // No trust policy was there to consult, so AWS names no policy type either.
         return Err(AwsError::access_denied(format!(
@@ -147,13 +149,10 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
             call.caller.principal.arn
         )));
     };
-    let record = call.world.authorize(
-        &call.caller,
-        &call.region,
-        "sts:AssumeRole",
-        role_arn,
-        Some((&trust_name, &role.trust_policy)),
-        true,
+    let record = call.decide(
+        &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn)
+            .with_resource_policy(Some((&trust_name, &role.trust_policy)))
+            .resource_policy_must_allow(),
     );
     let allowed = record.decision.is_allowed();
     let msg = record.denial_message();
@@ -308,15 +307,10 @@ fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     let resource = arn::root(target_account);
     // AssumeRoot names the member's root user as its resource but is authorized in the caller's
     // account alone: no policy of the member is involved, so the caller's account owns it here.
-    let record = call.world.authorize_owned(
-        &call.caller,
-        &call.region,
-        "sts:AssumeRoot",
-        &resource,
-        Some(&call.caller.account),
-        None,
-        false,
-        &[("sts:TaskPolicyArn", task)],
+    let record = call.decide(
+        &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRoot", &resource)
+            .owned_by(&call.caller.account)
+            .with_context(&[("sts:TaskPolicyArn", task)]),
     );
     let allowed = record.decision.is_allowed();
     let msg = record.denial_message();

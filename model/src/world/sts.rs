@@ -37,10 +37,3 @@ pub fn root_sessions_from<'w>(world: &'w World, caller_account: &str) -> AwsResu
     }
     Ok(org)
 }
-
-/// The role a role ARN names, its account, and its trust policy's name in decisions (`trust
-/// policy of role NAME`). `None` when no such role exists. AssumeRole and [`World::decide`] use it
-/// (through [`World::role_trust_policy`], which this is).
-pub fn trust_policy_of<'w>(world: &'w World, role_arn: &str) -> Option<(String, String, &'w Role)> {
-    world.role_trust_policy(role_arn)
-}

@@ -11,6 +11,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::auth::AuthRequest;
 use crate::cloudtrail::state::{check_trail_name, Trail, MAX_TRAILS};
 use crate::error::{AwsError, AwsResult};
 use crate::organizations::FeatureSet;
@@ -88,7 +89,7 @@ fn check_organization_trail(call: &mut Call) -> AwsResult<()> {
     // The caller also needs what CloudTrail does in Organizations and IAM on its behalf
     // (creating-an-organizational-trail-prepare.html): each is a decision of the engine.
     for action in ["organizations:ListAWSServiceAccessForOrganization", "iam:CreateServiceLinkedRole"] {
-        let record = call.world.authorize(&call.caller, &call.region, action, "*", None, false);
+        let record = call.decide(&AuthRequest::new(&call.caller, &call.region, action, "*"));
         let allowed = record.decision.is_allowed();
         call.auth.push(record);
         if !allowed {
