@@ -3,7 +3,7 @@
 
 use super::World;
 use crate::error::{AwsError, AwsResult};
-use crate::iam::{Role, ROOT_SESSIONS};
+use crate::iam::ROOT_SESSIONS;
 use crate::organizations::Organization;
 use crate::sts::root_session_target;
 
