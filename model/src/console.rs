@@ -11,7 +11,6 @@
 //! layer (`crate::command::console`) parses the options, passes the gate, runs the call, puts the
 //! world back when it fails and records it in CloudTrail.
 
-/// The sign-in page and the root user's account recovery: unauthenticated steps of the same kind.
 pub mod signin;
 
 use crate::account::{AccountStatus, PendingEmailChange, RootRegistrations};

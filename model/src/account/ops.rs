@@ -425,7 +425,7 @@ fn disable_region(call: &mut Call, input: &Input) -> AwsResult<Value> {
 }
 
 /// Enables or disables an opt-in Region: it goes through ENABLING or DISABLING for
-/// [`REGION_CHANGE_SECONDS`]; asking for the opposite meanwhile is a `ConflictException`, asking
+/// [`super::REGION_CHANGE_SECONDS`]; asking for the opposite meanwhile is a `ConflictException`, asking
 /// again for the same is accepted and changes nothing.
 fn change_region(call: &mut Call, input: &Input, enable: bool) -> AwsResult<Value> {
     let region = region_name(input)?;

@@ -1,5 +1,5 @@
 //! EventBridge's operations: each reads its parameters, authorizes the call, changes the rules
-//! through their typed methods ([`super::state`]) and renders EventBridge's response.
+//! through their typed methods (`state.rs`, re-exported by [`super`]) and renders EventBridge's response.
 
 use super::pattern::Pattern;
 use super::state::{rule_arn, Rule, Target, STATES};

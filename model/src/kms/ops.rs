@@ -1,5 +1,5 @@
 //! KMS's operations: each reads its parameters, authorizes the call against the key policy,
-//! changes the keys through their typed methods ([`super::state`]) and renders KMS's response.
+//! changes the keys through their typed methods (`state.rs`, re-exported by [`super`]) and renders KMS's response.
 
 use super::state::{decode_ciphertext, default_policy, parse_key_policy, Key};
 use crate::auth::AuthRequest;

@@ -1,5 +1,5 @@
 //! S3's operations: each reads its parameters, authorizes the call with the bucket policy, changes
-//! the buckets through their typed methods ([`super::state`]) and renders S3's response.
+//! the buckets through their typed methods (`state.rs`, re-exported by [`super`]) and renders S3's response.
 
 use super::state::{bucket_arn, md5_hex, object_arn, valid_bucket_name};
 use super::state::{Bucket, Object};

@@ -1,5 +1,5 @@
 //! SNS's operations: each reads its parameters, authorizes the call, changes the topics through
-//! their typed methods ([`super::state`]) and renders SNS's response.
+//! their typed methods (`state.rs`, re-exported by [`super`]) and renders SNS's response.
 
 use super::state::{valid_topic_name, Subscription, Topic, SENDER};
 use crate::error::{AwsError, AwsResult};

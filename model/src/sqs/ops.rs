@@ -1,5 +1,5 @@
 //! SQS's operations: each reads its parameters (queue URLs, `--attributes`), authorizes the call
-//! with the queue policy, changes the queues through their typed methods ([`super::state`]) and
+//! with the queue policy, changes the queues through their typed methods (`state.rs`, re-exported by [`super`]) and
 //! renders SQS's response.
 
 use super::state::{check_attributes, non_existent, queue_arn, unknown_attribute, valid_queue_name};

@@ -6,7 +6,7 @@
 //! with a task policy, the person at the root email through password recovery, and the management
 //! account's own operations. Every "yes" is a decision of the real checks (one [`Authorizer`] for
 //! the table: [`Authorizer::authorize`], [`Authorizer::decide`];
-//! [`crate::sts::root_session_permitted`]), never a copy of their rules, so the view changes as the
+//! [`crate::world::sts::root_session_permitted`]), never a copy of their rules, so the view changes as the
 //! world does. When nobody can, the view says what would change that.
 
 use serde::Serialize;
