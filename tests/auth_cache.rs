@@ -210,6 +210,8 @@ fn a_part_taken_from_another_world_is_seen() {
     account.users.get_mut("bob").expect("bob").policies.managed.push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
     // Warm after the change above, so that the epoch alone cannot tell.
     assert!(!decide(&warm, &world, &bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed());
+    // Another world asked of the same authorizer is another world: its answer, not this one's.
+    assert!(decide(&warm, &other, &bob, "iam:ListUsers", "*").expect("bob exists").decision.is_allowed());
     world.iam = other.iam.clone();
     let after = decide(&warm, &world, &bob, "iam:ListUsers", "*").expect("bob exists");
     assert!(after.decision.is_allowed(), "{}", after.explain());
