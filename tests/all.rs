@@ -21,4 +21,5 @@ mod reference;
 mod root_access_properties;
 mod root_only;
 mod root_repair;
+mod sessions;
 mod targeted_graph;

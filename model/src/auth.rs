@@ -210,6 +210,18 @@ impl World {
         if self.clock.now() >= session.expires {
             return Err(AwsError::expired_token());
         }
+        // A session stands for the role or user it was issued for, by unique ID: once that
+        // principal is deleted (recreated under the same name or not), the session acts as
+        // nobody. A session without a recorded ID (saved by an earlier rootsim) is refused.
+        let now_id = self.iam.account(&session.account).and_then(|iam| session.kind.principal_id(iam));
+        if session.kind.names_iam_principal() && (now_id.is_none() || now_id != session.principal_id) {
+            return Err(match &session.kind {
+                SessionKind::AssumedRole { .. } => {
+                    AwsError::access_denied("The role of this session no longer exists.")
+                }
+                _ => AwsError::invalid_token(),
+            });
+        }
         let mut caller = match &session.kind {
             SessionKind::AssumedRole { role_key, session_name } => {
                 self.iam.account(&session.account).ok_or_else(AwsError::invalid_token)?;

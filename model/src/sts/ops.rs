@@ -93,6 +93,8 @@ fn new_session(
     mfa: bool,
     policy: Option<Policy>,
 ) -> (String, StsSession) {
+    // The role's or user's unique ID now: the session stands for this principal, not its name.
+    let principal_id = call.world.iam.account(account).and_then(|iam| kind.principal_id(iam));
     let rng = &mut call.world.rng;
     let id = rng.access_key_id("ASIA");
     let session = StsSession {
@@ -104,6 +106,7 @@ fn new_session(
         expires: call.world.clock.now() + duration,
         mfa,
         policy,
+        principal_id,
     };
     (id, session)
 }

@@ -3,6 +3,7 @@
 //! the whole world (a role's trust policy, who may open root sessions) is `crate::world::sts`.
 
 use crate::error::{AwsError, AwsResult};
+use crate::iam::IamAccount;
 use crate::organizations::Organization;
 use rootsim_policy::Policy;
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,37 @@ pub struct StsSession {
     /// The session policy passed, if any.
     #[serde(default)]
     pub policy: Option<Policy>,
+    /// The unique ID (`AROA...`, `AIDA...`) of the role or IAM user the session was issued for
+    /// (`None` for the root user's sessions). AWS binds a session to this ID, not to the name: a
+    /// role or user deleted and created again under the same name is another principal, and the
+    /// old session never acts as the new one. A session saved by an earlier rootsim without it is
+    /// refused (`crate::auth` cannot tell which principal it belonged to).
+    #[serde(default)]
+    pub principal_id: Option<String>,
+}
+
+impl SessionKind {
+    /// Whether a session of this kind stands for a role or IAM user (which has a unique ID that
+    /// the session is bound to), rather than for the root user.
+    pub fn names_iam_principal(&self) -> bool {
+        match self {
+            SessionKind::AssumedRole { .. } => true,
+            SessionKind::AssumedRoot { .. } => false,
+            SessionKind::SessionToken { user } | SessionKind::FederationToken { user, .. } => user.is_some(),
+        }
+    }
+
+    /// The unique ID of the role or user a session of this kind names in `iam` (its account's
+    /// IAM), as it is now: `None` when that principal does not exist, or for the root user.
+    pub fn principal_id(&self, iam: &IamAccount) -> Option<String> {
+        match self {
+            SessionKind::AssumedRole { role_key, .. } => iam.roles.get(role_key).map(|r| r.id.clone()),
+            SessionKind::SessionToken { user: Some(user) } | SessionKind::FederationToken { user: Some(user), .. } => {
+                iam.users.get(user).map(|u| u.id.clone())
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The STS service's state.
