@@ -661,11 +661,14 @@ impl<'a> Importer<'a> {
                 self.skip(file, &here, "needs PolicyName");
                 continue;
             };
-            match self.policy(
-                p.get("PolicyDocument").unwrap_or(&Value::Null),
-                PolicyKind::Identity,
-                &ParseOptions::default(),
-            ) {
+            // One inline document may use its entity's whole inline quota.
+            let quota = match inline_key {
+                "UserPolicyList" => crate::iam::INLINE_QUOTA_USER,
+                "GroupPolicyList" => crate::iam::INLINE_QUOTA_GROUP,
+                _ => crate::iam::INLINE_QUOTA_ROLE,
+            };
+            let opts = ParseOptions { max_size: Some(quota), ..ParseOptions::default() };
+            match self.policy(p.get("PolicyDocument").unwrap_or(&Value::Null), PolicyKind::Identity, &opts) {
                 Ok(doc) => {
                     out.inline.insert(name.to_string(), doc);
                 }
@@ -1052,6 +1055,30 @@ mod tests {
         let t = 1_700_000_000;
         assert_eq!(parse_time(&format_cli(t)), Some(t));
         assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn a_role_inline_policy_may_use_the_roles_whole_quota() {
+        // 7,700 characters: over a managed policy's 6,144, within a role's inline 10,240. Its
+        // Deny must not be dropped.
+        let statements: Vec<String> = (0..95)
+            .map(|i| {
+                format!(r#"{{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::bucket-{i:04}"}}"#)
+            })
+            .collect();
+        let doc = json!({"Version": "2012-10-17", "Statement": serde_json::from_str::<Value>(&format!("[{}]", statements.join(","))).unwrap()});
+        assert!(doc.to_string().len() > 7_000);
+        let iam = json!({"UserDetailList": [], "GroupDetailList": [], "Policies": [], "RoleDetailList": [{
+            "Path": "/", "RoleName": "Guarded", "RoleId": "AROAQ3EGRGT5EXAMPLE9",
+            "Arn": "arn:aws:iam::111122223333:role/Guarded", "CreateDate": "2023-03-01T09:30:00+00:00",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": [{"PolicyName": "Guardrail", "PolicyDocument": doc}],
+            "AttachedManagedPolicies": []
+        }]});
+        let imported = import(&[("accounts/111122223333/iam.json".to_string(), iam.to_string())], 7);
+        assert!(imported.skipped.is_empty(), "{:?}", imported.skipped);
+        let role = &imported.world.iam.accounts["111122223333"].roles["guarded"];
+        assert!(role.policies.inline.contains_key("Guardrail"));
     }
 
     #[test]

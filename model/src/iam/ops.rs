@@ -65,9 +65,9 @@ impl Kind {
     /// Aggregate inline policy size quota.
     fn inline_quota(self) -> usize {
         match self {
-            Kind::User => 2048,
-            Kind::Group => 5120,
-            Kind::Role => 10_240,
+            Kind::User => super::INLINE_QUOTA_USER,
+            Kind::Group => super::INLINE_QUOTA_GROUP,
+            Kind::Role => super::INLINE_QUOTA_ROLE,
         }
     }
     fn not_found(self, name: &str) -> AwsError {
@@ -1060,9 +1060,9 @@ fn put_inline(call: &mut Call, input: &Input, kind: Kind) -> AwsResult<Value> {
     check_name("PolicyName", policy_name, 128)?;
     let action = format!("iam:Put{}Policy", kind.title());
     let (_, real) = authorize_entity(call, &action, kind, name)?;
-    let policy = parse_document(doc, PolicyKind::Identity)?;
     let a = attachments(iam_of(call), kind, name).expect("checked above");
-    // The quota counts every inline policy of the entity together, without whitespace.
+    // The quota counts every inline policy of the entity together, without whitespace; one
+    // document may use all of it (a role's 10,240, more than a managed policy's 6,144).
     let size = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
     let total: usize =
         a.inline.iter().filter(|(n, _)| *n != policy_name).map(|(_, p)| size(p.text())).sum::<usize>() + size(doc);
@@ -1073,6 +1073,8 @@ fn put_inline(call: &mut Call, input: &Input, kind: Kind) -> AwsResult<Value> {
             kind.noun()
         )));
     }
+    let opts = rootsim_policy::ParseOptions { max_size: Some(kind.inline_quota()), ..Default::default() };
+    let policy = Policy::parse_with(doc, PolicyKind::Identity, &opts).map_err(policy_error)?;
     attachments_mut(iam_mut(call), kind, name).expect("checked").inline.insert(policy_name.to_string(), policy);
     Ok(Value::Null)
 }
@@ -1553,3 +1555,53 @@ pub const OPERATIONS: &[Operation] = operations!(
         ]),
     ]
 );
+
+#[cfg(test)]
+mod tests {
+    use crate::{Session, DEFAULT_SEED};
+
+    /// A valid identity policy of about `chars` characters without white space: one statement
+    /// per action, each allowing `iam:Get*` on a distinct user ARN.
+    fn policy_of(chars: usize) -> String {
+        let mut statements = Vec::new();
+        let mut size = 40;
+        let mut i = 0;
+        while size < chars {
+            let st = format!(r#"{{"Effect":"Allow","Action":"iam:Get*","Resource":"arn:aws:iam::*:user/u{i:05}"}}"#);
+            size += st.len() + 1;
+            statements.push(st);
+            i += 1;
+        }
+        format!(r#"'{{"Version":"2012-10-17","Statement":[{}]}}'"#, statements.join(","))
+    }
+
+    #[test]
+    fn one_inline_document_may_use_its_entitys_whole_quota() {
+        let mut s = Session::demo(DEFAULT_SEED);
+        let trust = r#"'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'"#;
+        s.run(&format!("aws iam create-role --role-name Deployer --assume-role-policy-document {trust}")).expect_ok();
+        // A role's inline policies may total 10,240 characters: one of 7,700 is valid, though
+        // more than a managed policy's 6,144.
+        let big = policy_of(7_700);
+        s.run(&format!("aws iam put-role-policy --role-name Deployer --policy-name Big --policy-document {big}"))
+            .expect_ok();
+        let more = policy_of(3_000);
+        s.run(&format!("aws iam put-role-policy --role-name Deployer --policy-name More --policy-document {more}"))
+            .expect_error("LimitExceeded");
+        // Replacing a document counts the new one instead of the old.
+        let smaller = policy_of(7_000);
+        s.run(&format!("aws iam put-role-policy --role-name Deployer --policy-name Big --policy-document {smaller}"))
+            .expect_ok();
+        // A user's quota is 2,048.
+        s.run(&format!(
+            "aws iam put-user-policy --user-name bob --policy-name Big --policy-document {}",
+            policy_of(2_100)
+        ))
+        .expect_error("LimitExceeded");
+        s.run(&format!(
+            "aws iam put-user-policy --user-name bob --policy-name Ok --policy-document {}",
+            policy_of(1_900)
+        ))
+        .expect_ok();
+    }
+}

@@ -9,6 +9,16 @@ use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// IAM's quotas on an entity's inline policies, all of them together, in characters without
+/// white space (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>): a
+/// user's 2,048, a group's 5,120, a role's 10,240. One inline document may use the whole quota,
+/// more than a managed policy's 6,144.
+pub const INLINE_QUOTA_USER: usize = 2_048;
+/// A group's inline policy quota (see [`INLINE_QUOTA_USER`]).
+pub const INLINE_QUOTA_GROUP: usize = 5_120;
+/// A role's inline policy quota (see [`INLINE_QUOTA_USER`]).
+pub const INLINE_QUOTA_ROLE: usize = 10_240;
+
 /// The key an IAM name is stored under: IAM names are unique without regard to case (`Bob` and
 /// `bob` are the same user), so every map of users, groups, roles and policies is keyed by the
 /// lower-cased name, and every lookup folds its name the same way.
