@@ -12,6 +12,7 @@ mod differential;
 mod graph_properties;
 mod import;
 mod library;
+mod load_properties;
 mod metamorphic;
 mod monitoring;
 mod org_properties;

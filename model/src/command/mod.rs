@@ -196,11 +196,17 @@ impl Session {
         serde_json::to_string_pretty(&snap).expect("a world always serializes")
     }
 
-    /// A session from saved JSON; the error names the line and column of what is wrong.
+    /// A session from saved JSON; the error names the line and column of what is wrong, or every
+    /// invariant the world breaks ([`World::check`]).
     pub fn from_json(text: &str) -> Result<Session, String> {
         let snap: Snapshot = serde_json::from_str(text).map_err(|e| format!("not a saved rootsim world: {e}"))?;
         if snap.format != SNAPSHOT_FORMAT {
             return Err(format!("saved world has format {}, this rootsim reads format {SNAPSHOT_FORMAT}", snap.format));
+        }
+        // A hand-edited world that breaks an invariant would decide wrongly or make a command
+        // panic: refuse it, naming what is wrong (the caller keeps its current world).
+        if let Err(problems) = snap.world.check() {
+            return Err(format!("not a world rootsim could have made: {}", problems.join("; ")));
         }
         Ok(Session { world: snap.world, identity: snap.identity, origin: snap.origin, last: None })
     }

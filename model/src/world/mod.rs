@@ -23,6 +23,7 @@
 //! [`crate::auth::Authorizer`] beside it.
 
 pub mod billing;
+mod check;
 pub mod cloudtrail;
 pub mod events;
 pub mod kms;
