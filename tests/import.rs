@@ -100,8 +100,7 @@ fn a_broken_estate_imports_what_is_sound_and_names_file_and_json_path_of_the_res
         "accounts/111122223333/iam.json: $.Policies[0].PolicyVersionList[0].Document: MalformedPolicyDocument: Policy document must be version 2012-10-17 or greater. (line 1, column 1: this kind of policy requires \"Version\": \"2012-10-17\")",
         "accounts/111122223333/iam.json: $.Policies[0]: the default version v1 is missing or was skipped; the policy was skipped",
         "accounts/111122223333/iam.json: $.UserDetailList[0].UserPolicyList[1].PolicyDocument: MalformedPolicyDocument: Syntax errors in policy. (line 1, column 48: Effect must be \"Allow\" or \"Deny\", not \"Maybe\")",
-        "accounts/111122223333/iam.json: $.UserDetailList[0].AttachedManagedPolicies[0]: NoSuchEntity: Policy arn:aws:iam::111122223333:policy/Missing does not exist or is not attachable.",
-        "accounts/111122223333/iam.json: $.UserDetailList[0].GroupList[0]: NoSuchEntity: no such group in GroupDetailList",
+        "accounts/111122223333/iam.json: $.UserDetailList[0]: its inline policy Bad cannot be read: the user was not imported (a policy that cannot be read might deny)",
         "accounts/111122223333/iam.json: $.RoleDetailList[1].AssumeRolePolicyDocument: MalformedPolicyDocument: Missing required field Principal (line 1, column 38: statement 1 has no Principal); the role was skipped",
         "accounts/111122223333/s3/truncated-bucket.json: $: not JSON: EOF while parsing a string at line 1 column 40",
         "accounts/12345/iam.json: $: the folder under accounts/ must be a 12-digit account ID",
@@ -112,12 +111,11 @@ fn a_broken_estate_imports_what_is_sound_and_names_file_and_json_path_of_the_res
         "organization/targets/p-goodscp1.json: $.Targets[1]: target 'ou-b0k1-g0ne0000' is not in the organization",
     ];
     assert_eq!(lines, expected);
-    // What was sound is there: erin with her good inline policy, the good role, the good SCP at the root.
+    // What was sound is there: the good role, the good SCP at the root. erin is not: one of her
+    // inline policies cannot be read, and it might deny what the other allows (fail closed).
     let w = &imported.world;
     let iam = w.iam.account("111122223333").unwrap();
-    let erin = iam.user("erin").unwrap();
-    assert_eq!(erin.policies.inline.keys().collect::<Vec<_>>(), ["Good"]);
-    assert!(erin.policies.managed.is_empty());
+    assert!(iam.user("erin").is_none());
     assert!(iam.role("good-role").is_some() && iam.role("no-principal").is_none());
     let org = w.organizations.org.as_ref().unwrap();
     assert_eq!(org.attachments["r-b0k1"], ["p-goodscp1"]);
@@ -191,4 +189,75 @@ proptest! {
 #[test]
 fn the_demo_world_round_trips() {
     assert_round_trip(&Session::demo(DEFAULT_SEED).world).unwrap();
+}
+
+/// A guardrail that cannot be read is never dropped: an SCP with a stray comma keeps every
+/// principal of the accounts below its target out, a broken boundary or inline policy keeps its
+/// principal out, and a group's broken policy keeps its members out (issue 18).
+#[test]
+fn an_unreadable_guardrail_keeps_what_it_guards_out() {
+    let org = |scp_content: &str| {
+        vec![
+            ("organization/describe-organization.json".to_string(), r#"{"Organization":{"Id":"o-a1b2c3d4e5","MasterAccountId":"111111111111","FeatureSet":"ALL"}}"#.to_string()),
+            ("organization/list-roots.json".to_string(), r#"{"Roots":[{"Id":"r-a1b2","Name":"Root","PolicyTypes":[{"Type":"SERVICE_CONTROL_POLICY","Status":"ENABLED"}]}]}"#.to_string()),
+            ("organization/ous/r-a1b2.json".to_string(), r#"{"OrganizationalUnits":[{"Id":"ou-a1b2-w0rk1234","Name":"Workloads"}]}"#.to_string()),
+            ("organization/accounts/r-a1b2.json".to_string(), r#"{"Accounts":[{"Id":"111111111111","Name":"mgmt","Email":"m@example.com","Status":"ACTIVE"}]}"#.to_string()),
+            ("organization/accounts/ou-a1b2-w0rk1234.json".to_string(), r#"{"Accounts":[{"Id":"222222222222","Name":"dev","Email":"d@example.com","Status":"ACTIVE"}]}"#.to_string()),
+            ("organization/policies/p-guard123.json".to_string(), format!(r#"{{"Policy":{{"PolicySummary":{{"Id":"p-guard123","Name":"DenyAll","Type":"SERVICE_CONTROL_POLICY","AwsManaged":false}},"Content":{}}}}}"#, serde_json::to_string(scp_content).unwrap())),
+            ("organization/targets/p-guard123.json".to_string(), r#"{"Targets":[{"TargetId":"ou-a1b2-w0rk1234","Type":"ORGANIZATIONAL_UNIT"}]}"#.to_string()),
+            ("accounts/222222222222/iam.json".to_string(), r#"{"UserDetailList":[{"Path":"/","UserName":"dev-admin","UserId":"AIDAEXAMPLEDEVADMIN1","Arn":"arn:aws:iam::222222222222:user/dev-admin","CreateDate":"2024-01-01T00:00:00Z","UserPolicyList":[],"GroupList":[],"AttachedManagedPolicies":[{"PolicyName":"AdministratorAccess","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}]}],"GroupDetailList":[],"RoleDetailList":[],"Policies":[]}"#.to_string()),
+        ]
+    };
+    let deny_all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
+    // Readable: dev-admin is imported, and the SCP denies him.
+    let good = import(&org(deny_all), DEFAULT_SEED);
+    assert!(good.world.iam.account("222222222222").unwrap().user("dev-admin").is_some(), "{}", good.report());
+    // A stray comma: the SCP cannot be read, so nobody below the Workloads OU is imported.
+    let broken = import(&org(&deny_all.replace("}]}", "},]}")), DEFAULT_SEED);
+    assert!(
+        broken.world.iam.account("222222222222").is_none_or(|iam| iam.user("dev-admin").is_none()),
+        "{}",
+        broken.report()
+    );
+    assert!(
+        broken.skipped.iter().any(|s| s.file == "accounts/222222222222/iam.json"
+            && s.reason.contains("p-guard123")
+            && s.reason.contains("not imported")),
+        "{}",
+        broken.report()
+    );
+
+    // A broken boundary, a broken inline Deny, a group with a broken policy.
+    let iam = r#"{"Policies":[{"PolicyName":"Bound","Arn":"arn:aws:iam::333333333333:policy/Bound","Path":"/","PolicyId":"ANPAEXAMPLEBOUND0001","DefaultVersionId":"v1","PolicyVersionList":[{"VersionId":"v1","IsDefaultVersion":true,"Document":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\",}]}"}]}],
+      "GroupDetailList":[{"Path":"/","GroupName":"Ops","GroupId":"AGPAEXAMPLEOPS000001","CreateDate":"2024-01-01T00:00:00Z","GroupPolicyList":[{"PolicyName":"NoIam","PolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*"}]}}],"AttachedManagedPolicies":[]}],
+      "UserDetailList":[
+        {"Path":"/","UserName":"bounded","UserId":"AIDAEXAMPLEBOUNDED01","CreateDate":"2024-01-01T00:00:00Z","UserPolicyList":[],"GroupList":[],"AttachedManagedPolicies":[{"PolicyName":"AdministratorAccess","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}],"PermissionsBoundary":{"PermissionsBoundaryType":"Policy","PermissionsBoundaryArn":"arn:aws:iam::333333333333:policy/Bound"}},
+        {"Path":"/","UserName":"in-ops","UserId":"AIDAEXAMPLEINOPS0001","CreateDate":"2024-01-01T00:00:00Z","UserPolicyList":[],"GroupList":["Ops"],"AttachedManagedPolicies":[{"PolicyName":"AdministratorAccess","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}]},
+        {"Path":"/","UserName":"fine","UserId":"AIDAEXAMPLEFINE00001","CreateDate":"2024-01-01T00:00:00Z","UserPolicyList":[],"GroupList":[],"AttachedManagedPolicies":[]}],
+      "RoleDetailList":[{"Path":"/","RoleName":"Denied","RoleId":"AROAEXAMPLEDENIED001","CreateDate":"2024-01-01T00:00:00Z","AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]},"RolePolicyList":[{"PolicyName":"Guard","PolicyDocument":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"},]}"}],"AttachedManagedPolicies":[{"PolicyName":"AdministratorAccess","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}]}]}"#;
+    let imported = import(&[("accounts/333333333333/iam.json".to_string(), iam.to_string())], DEFAULT_SEED);
+    let account = imported.world.iam.account("333333333333").expect("the account");
+    assert!(account.user("fine").is_some(), "{}", imported.report());
+    for (who, why) in [
+        ("user bounded", "boundary"),
+        ("user in-ops", "group Ops"),
+        ("group Ops", "inline policy NoIam"),
+        ("role Denied", "inline policy Guard"),
+    ] {
+        let (noun, name) = who.split_once(' ').unwrap();
+        let present = match noun {
+            "user" => account.user(name).is_some(),
+            "group" => account.group(name).is_some(),
+            _ => account.role(name).is_some(),
+        };
+        assert!(!present, "{who} was imported without its unreadable policy: {}", imported.report());
+        assert!(
+            imported
+                .skipped
+                .iter()
+                .any(|s| s.reason.contains(why) && s.reason.contains(&format!("the {noun} was not imported"))),
+            "{who}: {}",
+            imported.report()
+        );
+    }
 }

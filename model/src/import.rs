@@ -163,6 +163,8 @@ pub fn import(files: &[(String, String)], seed: u64) -> Imported {
         cache: HashMap::new(),
         files: files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect(),
         used: BTreeSet::new(),
+        unreadable_managed: BTreeSet::new(),
+        guarded: BTreeMap::new(),
     };
     let accounts = im.organization();
     im.accounts(accounts);
@@ -198,6 +200,12 @@ struct Importer<'a> {
     files: BTreeMap<&'a str, &'a str>,
     /// Files read, so that the others can be reported.
     used: BTreeSet<&'a str>,
+    /// Customer managed policies whose default version could not be read: whoever has one
+    /// attached is not imported (it might deny).
+    unreadable_managed: BTreeSet<String>,
+    /// Organization targets (root, OU, account) with an SCP or RCP attached that could not be
+    /// read, and why: no principal or resource under them is imported (it might be denied).
+    guarded: BTreeMap<String, String>,
 }
 
 /// A JSON path being walked, for messages.
@@ -285,6 +293,16 @@ fn document_text(v: &Value) -> Result<String, String> {
 impl<'a> Importer<'a> {
     fn skip(&mut self, file: &str, path: &str, reason: impl Into<String>) {
         self.skipped.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
+    }
+
+    /// Leaves a principal out, saying why: fail closed, since a policy of it that cannot be read
+    /// might deny it what the others allow.
+    fn refuse(&mut self, file: &str, path: &str, noun: &str, reason: &str) {
+        self.skip(
+            file,
+            path,
+            format!("{reason}: the {noun} was not imported (a policy that cannot be read might deny)"),
+        );
     }
 
     /// The parsed JSON of `file`, if it exists; a file that is not JSON is skipped.
@@ -469,6 +487,18 @@ impl<'a> Importer<'a> {
                 Ok(d) => d,
                 Err(e) => {
                     self.skip(&file, "$.Policy.Content", e);
+                    // Fail closed: what the policy was attached to is not imported, since the
+                    // policy might deny there (a guardrail is never dropped silently).
+                    let reason =
+                        format!("{} {id} ({file}) cannot be read", str_of(&summary, "Type").unwrap_or("policy"));
+                    let targets = targets_file(id);
+                    if let Some(v) = self.json(&targets) {
+                        for t in list(&v, "Targets") {
+                            if let Some(target) = str_of(t, "TargetId") {
+                                self.guarded.entry(target.to_string()).or_insert_with(|| reason.clone());
+                            }
+                        }
+                    }
                     continue;
                 }
             };
@@ -536,9 +566,47 @@ impl<'a> Importer<'a> {
                 }
                 None => self.world.insert_account(id, id, &default_email(id), None),
             }
+            if let Some(reason) = self.guard_of(id) {
+                self.refuse_account(id, &reason);
+                continue;
+            }
             self.iam(id);
             self.resources(id);
         }
+    }
+
+    /// Why the account's principals and resources may not be imported: an unreadable SCP or RCP
+    /// attached to it, to an OU above it or to the root.
+    fn guard_of(&self, account: &str) -> Option<String> {
+        let org = self.world.organizations.org.as_ref()?;
+        let mut at = account.to_string();
+        let mut parent = org.accounts.get(account).map(|m| m.parent.clone());
+        // Bounded by the number of OUs: a loop in the parents cannot keep this going.
+        for _ in 0..=org.ous.len() + 1 {
+            if let Some(reason) = self.guarded.get(&at) {
+                return Some(format!("{reason}, and it applies to {at}"));
+            }
+            let Some(p) = parent.take() else { break };
+            parent = org.ous.get(&p).map(|o| o.parent.clone());
+            at = p;
+        }
+        None
+    }
+
+    /// Leaves out every principal and resource of `account` (its files are read, not imported),
+    /// saying why: fail closed, since a guardrail that cannot be read might deny them anything.
+    fn refuse_account(&mut self, account: &str, reason: &str) {
+        let prefix = format!("accounts/{account}/");
+        let files: Vec<&'a str> = self.files.keys().copied().filter(|f| f.starts_with(&prefix)).collect();
+        for f in &files {
+            self.used.insert(f);
+        }
+        let file = files.first().map_or_else(|| iam_file(account), |f| f.to_string());
+        self.skip(
+            &file,
+            "$",
+            format!("{reason}: the account's principals and resources were not imported (a guardrail that cannot be read might deny them)"),
+        );
     }
 
     /// `accounts/<id>/iam.json`: `aws iam get-account-authorization-details`.
@@ -546,13 +614,23 @@ impl<'a> Importer<'a> {
         let file = iam_file(account);
         let Some(v) = self.json(&file) else { return };
         let mut iam = IamAccount::default();
+        // Groups left out (fail closed): their members are left out too, since the group's
+        // policies might deny them.
+        let mut refused_groups = BTreeSet::new();
         for (i, p) in list(&v, "Policies").iter().enumerate() {
             self.managed_policy(&file, &idx("$", "Policies", i), p, &mut iam);
         }
         for (i, g) in list(&v, "GroupDetailList").iter().enumerate() {
             let path = idx("$", "GroupDetailList", i);
             let Some((name, id, path_field)) = self.entity(&file, &path, g, "Group", &iam.groups) else { continue };
-            let policies = self.attachments(&file, &path, g, "GroupPolicyList", &iam);
+            let policies = match self.attachments(&file, &path, g, "GroupPolicyList", &iam) {
+                Ok(p) => p,
+                Err(reason) => {
+                    self.refuse(&file, &path, "group", &reason);
+                    refused_groups.insert(name.to_ascii_lowercase());
+                    continue;
+                }
+            };
             let created = self.time(g, "CreateDate");
             let group = Group { name: name.clone(), path: path_field, id, created, policies, members: Vec::new() };
             iam.groups.insert(name.to_ascii_lowercase(), group);
@@ -560,8 +638,24 @@ impl<'a> Importer<'a> {
         for (i, u) in list(&v, "UserDetailList").iter().enumerate() {
             let path = idx("$", "UserDetailList", i);
             let Some((name, id, path_field)) = self.entity(&file, &path, u, "User", &iam.users) else { continue };
-            let policies = self.attachments(&file, &path, u, "UserPolicyList", &iam);
-            let boundary = self.boundary(&file, &path, u, &iam);
+            let in_refused = list(u, "GroupList")
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|g| refused_groups.contains(&g.to_ascii_lowercase()));
+            if let Some(group) = in_refused {
+                self.refuse(&file, &path, "user", &format!("its group {group} was not imported"));
+                continue;
+            }
+            let attached = self
+                .attachments(&file, &path, u, "UserPolicyList", &iam)
+                .and_then(|p| Ok((p, self.boundary(&file, &path, u, &iam)?)));
+            let (policies, boundary) = match attached {
+                Ok(a) => a,
+                Err(reason) => {
+                    self.refuse(&file, &path, "user", &reason);
+                    continue;
+                }
+            };
             let user_key = name.to_ascii_lowercase();
             for (j, g) in list(u, "GroupList").iter().enumerate() {
                 match g.as_str().and_then(|g| iam.groups.get_mut(&g.to_ascii_lowercase())) {
@@ -598,8 +692,16 @@ impl<'a> Importer<'a> {
                     continue;
                 }
             };
-            let policies = self.attachments(&file, &path, r, "RolePolicyList", &iam);
-            let boundary = self.boundary(&file, &path, r, &iam);
+            let attached = self
+                .attachments(&file, &path, r, "RolePolicyList", &iam)
+                .and_then(|p| Ok((p, self.boundary(&file, &path, r, &iam)?)));
+            let (policies, boundary) = match attached {
+                Ok(a) => a,
+                Err(reason) => {
+                    self.refuse(&file, &path, "role", &reason);
+                    continue;
+                }
+            };
             let max_session_duration =
                 r.get("MaxSessionDuration").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()).unwrap_or(3600);
             let role = Role {
@@ -652,8 +754,17 @@ impl<'a> Importer<'a> {
         Some((name.to_string(), id.to_string(), str_of(v, "Path").unwrap_or("/").to_string()))
     }
 
-    /// Inline policies (`<inline_key>`) and attached managed policies of a user, group or role.
-    fn attachments(&mut self, file: &str, path: &str, v: &Value, inline_key: &str, iam: &IamAccount) -> Attachments {
+    /// Inline policies (`<inline_key>`) and attached managed policies of a user, group or role;
+    /// `Err` (the principal is not imported: fail closed) when one of them cannot be read, since
+    /// it might deny.
+    fn attachments(
+        &mut self,
+        file: &str,
+        path: &str,
+        v: &Value,
+        inline_key: &str,
+        iam: &IamAccount,
+    ) -> Result<Attachments, String> {
         let mut out = Attachments::default();
         for (i, p) in list(v, inline_key).iter().enumerate() {
             let here = idx(path, inline_key, i);
@@ -672,11 +783,17 @@ impl<'a> Importer<'a> {
                 Ok(doc) => {
                     out.inline.insert(name.to_string(), doc);
                 }
-                Err(e) => self.skip(file, &at(&here, "PolicyDocument"), e),
+                Err(e) => {
+                    self.skip(file, &at(&here, "PolicyDocument"), e);
+                    return Err(format!("its inline policy {name} cannot be read"));
+                }
             }
         }
         for (i, p) in list(v, "AttachedManagedPolicies").iter().enumerate() {
             let arn = str_of(p, "PolicyArn").unwrap_or("");
+            if self.unreadable_managed.contains(arn) {
+                return Err(format!("its attached policy {arn} cannot be read"));
+            }
             if iam.managed_policy(arn).is_none() {
                 self.skip(
                     file,
@@ -687,20 +804,25 @@ impl<'a> Importer<'a> {
                 out.managed.push(arn.to_string());
             }
         }
-        out
+        Ok(out)
     }
 
-    fn boundary(&mut self, file: &str, path: &str, v: &Value, iam: &IamAccount) -> Option<String> {
-        let arn = v.get("PermissionsBoundary").and_then(|b| str_of(b, "PermissionsBoundaryArn"))?;
-        if iam.managed_policy(arn).is_none() {
+    /// The principal's permissions boundary; `Err` (the principal is not imported: fail closed)
+    /// when it names a policy that cannot be read or is not in the estate, since dropping a
+    /// boundary would give the principal more than it has.
+    fn boundary(&mut self, file: &str, path: &str, v: &Value, iam: &IamAccount) -> Result<Option<String>, String> {
+        let Some(arn) = v.get("PermissionsBoundary").and_then(|b| str_of(b, "PermissionsBoundaryArn")) else {
+            return Ok(None);
+        };
+        if self.unreadable_managed.contains(arn) || iam.managed_policy(arn).is_none() {
             self.skip(
                 file,
                 &at(path, "PermissionsBoundary"),
-                format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."),
+                format!("NoSuchEntity: Policy {arn} does not exist or cannot be read."),
             );
-            return None;
+            return Err(format!("its permissions boundary {arn} cannot be read"));
         }
-        Some(arn.to_string())
+        Ok(Some(arn.to_string()))
     }
 
     /// One entry of `Policies`: a customer managed policy with its versions, or an AWS managed
@@ -734,6 +856,7 @@ impl<'a> Importer<'a> {
         }
         let default_version = str_of(p, "DefaultVersionId").unwrap_or("v1");
         if !versions.iter().any(|v| v.id == default_version) {
+            self.unreadable_managed.insert(arn.to_string());
             self.skip(
                 file,
                 path,
