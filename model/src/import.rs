@@ -1039,7 +1039,8 @@ pub fn is_layout_file(name: &str) -> bool {
 /// or an account's `accounts/<id>/iam.json` (every account of an estate has one).
 fn is_estate(names: &[String]) -> bool {
     names.iter().any(|n| {
-        n == ORGANIZATION || matches!(n.split('/').collect::<Vec<_>>().as_slice(), ["accounts", a, "iam.json"] if !a.is_empty())
+        n == ORGANIZATION
+            || matches!(n.split('/').collect::<Vec<_>>().as_slice(), ["accounts", a, "iam.json"] if !a.is_empty())
     })
 }
 

@@ -81,37 +81,39 @@ fn special_kind(t: std::fs::FileType) -> Option<&'static str> {
 
 /// Reads `path` as UTF-8 text if it is a regular file of at most `limit` bytes. The file type
 /// is checked before opening (opening a FIFO blocks; `/dev/zero` never ends) and again on the
-/// opened file; at most `limit + 1` bytes are read whatever the file claims.
+/// opened file; at most `limit + 1` bytes are read whatever the file claims. The errors say what
+/// is wrong, not the path, which callers name (`Cannot read FILE: ...`).
 pub fn read_bounded(path: &Path, limit: u64) -> Result<String, String> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     let check = |t: std::fs::FileType| -> Result<(), String> {
         if let Some(kind) = special_kind(t) {
-            return Err(format!("{shown} is {kind}, not a regular file: not read"));
+            return Err(format!("it is {kind}, not a regular file: not read"));
         }
         if t.is_dir() {
-            return Err(format!("{shown} is a folder, not a file"));
+            return Err("it is a folder, not a file".into());
         }
         Ok(())
     };
     check(meta.file_type())?;
-    let too_big = || format!("{shown} is larger than {} MiB, the most rootsim reads from one file", limit >> 20);
+    let shown = if limit % (1 << 20) == 0 { format!("{} MiB", limit >> 20) } else { format!("{limit} bytes") };
+    let too_big = || format!("it is larger than {shown}, the most rootsim reads from one file");
     if meta.len() > limit {
         return Err(too_big());
     }
-    let file = File::open(path).map_err(|e| format!("{shown}: {e}"))?;
-    check(file.metadata().map_err(|e| format!("{shown}: {e}"))?.file_type())?;
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    check(file.metadata().map_err(|e| e.to_string())?.file_type())?;
     let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| format!("{shown}: {e}"))?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     if bytes.len() as u64 > limit {
         return Err(too_big());
     }
-    String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into())
 }
 
 /// Writes `contents` to `path` all or nothing: a temporary file in the same folder, written and
 /// synced, then renamed over `path` (a symbolic link at `path` is followed: its target is
-/// replaced). On any failure the temporary file is removed and `path` keeps what it held.
+/// replaced). On any failure the temporary file is removed and `path` keeps what it held; the
+/// error says why, and callers name the file.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), String> {
     write_atomic_with(path, contents, |f, bytes| f.write_all(bytes))
 }
@@ -123,18 +125,17 @@ fn write_atomic_with(
     write: impl FnOnce(&mut File, &[u8]) -> std::io::Result<()>,
 ) -> Result<(), String> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let shown = path.display();
     // Replace a link's target, not the link.
     let target = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| format!("{shown}: {e}"))?,
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| e.to_string())?,
         _ => path.to_path_buf(),
     };
     if let Ok(m) = std::fs::metadata(&target) {
         if m.is_dir() {
-            return Err(format!("{shown} is a folder"));
+            return Err("it is a folder".into());
         }
         if let Some(kind) = special_kind(m.file_type()) {
-            return Err(format!("{shown} is {kind}, not a regular file: not written"));
+            return Err(format!("it is {kind}, not a regular file: not written"));
         }
     }
     let dir = match target.parent() {
@@ -142,11 +143,7 @@ fn write_atomic_with(
         _ => PathBuf::from("."),
     };
     let name = target.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(
-        ".{name}.tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
+    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         write(&mut f, contents)?;
@@ -162,7 +159,7 @@ fn write_atomic_with(
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        format!("{shown}: {e} (the previous file, if any, is unchanged)")
+        format!("{e} (the previous file, if any, is unchanged)")
     })
 }
 

@@ -417,7 +417,7 @@ impl Progress {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         let text = serde_json::to_string_pretty(self).unwrap_or_default();
-        crate::host::write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {e}"))
+        crate::host::write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
     /// Reads progress, lets `change` update it and saves it, unless the file could be neither
