@@ -280,12 +280,11 @@ pub fn run(session: &mut Session, words: &[Word], host: &mut dyn Host) -> Outcom
         };
         return Outcome::fail("UnknownCommand", format!("Unknown command '{name}'.{hint}"));
     };
-    let args =
-        match parse_args(&words[1..], &["json", "empty", "forgot-password", "use-alternative-factors", "via", "force"])
-        {
-            Ok(a) => a,
-            Err(e) => return Outcome::usage(format!("{e}\nusage: {}", cmd.usage)),
-        };
+    const FLAGS: &[&str] = &["json", "empty", "forgot-password", "use-alternative-factors", "via", "force"];
+    let args = match parse_args(&words[1..], FLAGS) {
+        Ok(a) => a,
+        Err(e) => return Outcome::usage(format!("{e}\nusage: {}", cmd.usage)),
+    };
     (cmd.run)(session, &args, host)
 }
 
