@@ -95,7 +95,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<String, String> {
         Ok(())
     };
     check(meta.file_type())?;
-    let shown = if limit % (1 << 20) == 0 { format!("{} MiB", limit >> 20) } else { format!("{limit} bytes") };
+    let shown = if limit.is_multiple_of(1 << 20) { format!("{} MiB", limit >> 20) } else { format!("{limit} bytes") };
     let too_big = || format!("it is larger than {shown}, the most rootsim reads from one file");
     if meta.len() > limit {
         return Err(too_big());
