@@ -11,6 +11,23 @@ pub trait Host {
     fn read_file(&self, path: &str) -> Result<String, String>;
     /// Writes `contents` to `path`.
     fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String>;
+    /// Writes `contents` to `path` all or nothing: when it fails, whatever `path` held before is
+    /// still there, whole (`save`). The filesystem host writes a temporary file in the same
+    /// folder, syncs it and renames it over `path`. By default: [`Host::write_file`], for hosts
+    /// whose writes cannot fail halfway.
+    fn write_atomic(&mut self, path: &str, contents: &str) -> Result<(), String> {
+        self.write_file(path, contents)
+    }
+    /// Whether `path` is a folder (`export` refuses a folder that holds files). By default:
+    /// whether [`Host::list_files`] lists it.
+    fn is_folder(&self, path: &str) -> bool {
+        self.list_files(path).is_ok()
+    }
+    /// Removes the file `path` (`export --force` clearing a previous export). By default: an
+    /// error, for hosts that cannot remove files.
+    fn remove_file(&mut self, path: &str) -> Result<(), String> {
+        Err(format!("cannot remove {path}: this host does not remove files"))
+    }
     /// The files below the folder `path`, recursively, as paths relative to it with `/`
     /// separators, in name order (an estate folder for `load DIR`). An error when `path` is not a
     /// folder, and by default: a host without folders.
@@ -33,6 +50,9 @@ impl Host for MemoryHost {
     fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String> {
         self.files.insert(path.to_string(), contents.to_string());
         Ok(())
+    }
+    fn remove_file(&mut self, path: &str) -> Result<(), String> {
+        self.files.remove(path).map(drop).ok_or_else(|| format!("No such file or directory: {path}"))
     }
     fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
         let prefix = format!("{}/", path.trim_end_matches('/'));

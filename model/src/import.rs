@@ -1141,20 +1141,91 @@ fn export_organization(world: &World, org: &Organization, out: &mut BTreeMap<Str
 
 // ---------------------------------------------------------------- through a host
 
-/// Reads every file of the estate folder `dir` through `host` and imports them. Fails only
-/// when `dir` is not a folder or a file cannot be read.
+/// The most an estate's files may hold together, in bytes (2 GiB): past it `read_estate` stops
+/// with an error naming the file it reached, instead of filling memory. Each file is also bounded
+/// by the host (the filesystem host: 512 MiB, docs/commands.md).
+pub const MAX_ESTATE_BYTES: usize = 2 << 30;
+
+/// Whether `name` (relative to an estate folder, `/` separators) is a file of the estate layout
+/// (docs/import.md): what `export` may write, and so what `export --force` may remove.
+pub fn is_layout_file(name: &str) -> bool {
+    let json = |f: &str| f.len() > ".json".len() && f.ends_with(".json") && !f.starts_with('.');
+    let parts: Vec<&str> = name.split('/').collect();
+    match parts.as_slice() {
+        ["organization", "describe-organization.json" | "list-roots.json"] => true,
+        ["organization", "ous" | "accounts" | "list-policies" | "policies" | "targets", f] => json(f),
+        ["accounts", a, "iam.json"] => !a.is_empty(),
+        ["accounts", a, "s3", f] => !a.is_empty() && json(f),
+        ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
+        _ => false,
+    }
+}
+
+/// Whether the files of a folder make an estate: it has `organization/describe-organization.json`
+/// or an account's `accounts/<id>/iam.json` (every account of an estate has one).
+fn is_estate(names: &[String]) -> bool {
+    names.iter().any(|n| {
+        n == ORGANIZATION
+            || matches!(n.split('/').collect::<Vec<_>>().as_slice(), ["accounts", a, "iam.json"] if !a.is_empty())
+    })
+}
+
+/// Reads every file of the estate folder `dir` through `host` and imports them. Fails when `dir`
+/// is not a folder, when it is not an estate (neither `organization/describe-organization.json`
+/// nor any `accounts/<id>/iam.json`: an empty folder, a folder of saved worlds), when a file
+/// cannot be read (the host's limits: links, special files, sizes), or when the files hold more
+/// than [`MAX_ESTATE_BYTES`] together.
 pub fn read_estate(host: &dyn Host, dir: &str, seed: u64) -> Result<Imported, String> {
     let names = host.list_files(dir)?;
+    if !is_estate(&names) {
+        let what = match names.len() {
+            0 => "it is empty".to_string(),
+            n => format!(
+                "none of its {} is organization/describe-organization.json or accounts/<id>/iam.json",
+                count(n, "file", "files")
+            ),
+        };
+        return Err(format!(
+            "{dir} is not an estate folder (docs/import.md): {what}; a world saved with `save` loads from its file"
+        ));
+    }
     let mut files = Vec::with_capacity(names.len());
+    let mut total = 0usize;
     for name in names {
-        let text = host.read_file(&join(dir, &name))?;
+        let path = join(dir, &name);
+        let text = host.read_file(&path).map_err(|e| format!("{path}: {e}"))?;
+        total += text.len();
+        if total > MAX_ESTATE_BYTES {
+            return Err(format!(
+                "{path}: the estate's files hold more than {} MiB together (the limit of an import)",
+                MAX_ESTATE_BYTES >> 20
+            ));
+        }
         files.push((name, text));
     }
     Ok(import(&files, seed))
 }
 
 /// Writes `world` into the folder `dir` through `host`; returns how many files it wrote.
-pub fn write_estate(world: &World, host: &mut dyn Host, dir: &str) -> Result<usize, String> {
+///
+/// The folder must be empty or absent, so that no stale file of an earlier export (a bucket
+/// policy deleted since) comes back on import. With `force`, the files of the estate layout
+/// already in `dir` ([`is_layout_file`]) are removed first; any other file is left alone.
+pub fn write_estate(world: &World, host: &mut dyn Host, dir: &str, force: bool) -> Result<usize, String> {
+    let existing = if host.is_folder(dir) {
+        host.list_files(dir).map_err(|e| format!("cannot tell what {dir} holds: {e}"))?
+    } else {
+        Vec::new()
+    };
+    if !existing.is_empty() && !force {
+        return Err(format!(
+            "{dir} is not empty ({}); export into a new folder, or add --force to replace a previous export",
+            count(existing.len(), "file", "files")
+        ));
+    }
+    for name in existing.iter().filter(|n| is_layout_file(n)) {
+        host.remove_file(&join(dir, name))?;
+    }
     let files = export(world);
     for (path, text) in &files {
         host.write_file(&join(dir, path), text)?;

@@ -57,6 +57,33 @@ pub fn prompt_colour(prompt: &str) -> &'static str {
     }
 }
 
+/// What the REPL does when reading a line fails.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ReadFailure {
+    /// Read the next line, after printing this (if anything) on standard error.
+    Next(Option<String>),
+    /// Leave, after printing this (if anything) on standard error.
+    Leave(Option<String>),
+}
+
+/// The REPL's answer to a failed read. Ctrl-C cancels the line; Ctrl-D leaves. Bytes that are not
+/// UTF-8 (rustyline refuses them and drops the line being typed) never end the session, which
+/// would lose the world: the line is reported and the next one read. Any other error leaves.
+pub fn on_read_error(e: &ReadlineError) -> ReadFailure {
+    match e {
+        ReadlineError::Interrupted => ReadFailure::Next(None),
+        ReadlineError::Eof => ReadFailure::Leave(None),
+        ReadlineError::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => ReadFailure::Next(Some(
+            "rootsim: error: the line held bytes that are not UTF-8 and was dropped; type it again (the world is as it was)"
+                .into(),
+        )),
+        e => ReadFailure::Leave(Some(format!("rootsim: {e}"))),
+    }
+}
+
+/// How many reads in a row may fail before the REPL gives up on its terminal.
+const MAX_FAILED_READS: usize = 1000;
+
 struct ReplHelper {
     session: Rc<RefCell<Session>>,
     colour: bool,
@@ -132,10 +159,12 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
         }
     }
 
+    let mut failed_reads = 0;
     loop {
         let prompt = format!("{} $ ", session.borrow().prompt());
         match editor.readline(&prompt) {
             Ok(line) => {
+                failed_reads = 0;
                 if keep_in_history(&line) {
                     let _ = editor.add_history_entry(line.as_str());
                 }
@@ -167,12 +196,21 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
                     break;
                 }
             }
-            // Ctrl-C cancels the line being typed.
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
             Err(e) => {
-                eprintln!("rootsim: {e}");
-                break;
+                failed_reads += 1;
+                match on_read_error(&e) {
+                    ReadFailure::Next(note) if failed_reads < MAX_FAILED_READS => {
+                        if let Some(note) = note {
+                            eprintln!("{}", paint("\x1b[31m", &note));
+                        }
+                    }
+                    ReadFailure::Next(note) | ReadFailure::Leave(note) => {
+                        if let Some(note) = note {
+                            eprintln!("{note}");
+                        }
+                        break;
+                    }
+                }
             }
         }
     }
@@ -188,6 +226,16 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_utf8_does_not_end_the_session() {
+        let invalid = ReadlineError::Io(std::io::Error::from(std::io::ErrorKind::InvalidData));
+        assert!(matches!(on_read_error(&invalid), ReadFailure::Next(Some(note)) if note.contains("not UTF-8")));
+        assert_eq!(on_read_error(&ReadlineError::Interrupted), ReadFailure::Next(None));
+        assert_eq!(on_read_error(&ReadlineError::Eof), ReadFailure::Leave(None));
+        let other = ReadlineError::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(matches!(on_read_error(&other), ReadFailure::Leave(Some(_))));
+    }
 
     #[test]
     fn colour_only_on_a_terminal_without_no_color() {

@@ -327,6 +327,7 @@ pub fn find(id: &str) -> Option<Lesson> {
 
 /// The lessons a trainee completed, saved between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Progress {
     /// IDs of the lessons whose `check` passed.
     pub completed: BTreeSet<String>,
@@ -350,21 +351,89 @@ impl Progress {
         )
     }
 
-    /// Reads progress; a missing or unreadable file is a fresh start.
+    /// Reads progress; a missing file is a fresh start. A file that cannot be read as progress
+    /// (a syntax error, not UTF-8) is kept aside by [`Progress::read`], with a note on standard
+    /// error.
     pub fn load(path: Option<&Path>) -> Progress {
-        path.and_then(|p| std::fs::read_to_string(p).ok())
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
+        match Progress::read(path) {
+            Ok((progress, note)) => {
+                if let Some(note) = note {
+                    eprintln!("rootsim: {note}");
+                }
+                progress
+            }
+            Err(e) => {
+                eprintln!("rootsim: {e}");
+                Progress::default()
+            }
+        }
     }
 
-    /// Writes progress, creating the folder.
+    /// Reads progress. A missing file is a fresh start. A file that is not progress is never
+    /// overwritten: it is renamed `progress.json.corrupt-N` (the first N free) and the note says
+    /// so; when it cannot be renamed, the error says so and the caller must not save.
+    pub fn read(path: Option<&Path>) -> Result<(Progress, Option<String>), String> {
+        let Some(path) = path else { return Ok((Progress::default(), None)) };
+        let why = match std::fs::read(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Progress::default(), None)),
+            Err(e) => e.to_string(),
+            Ok(bytes) => match serde_json::from_slice::<Progress>(&bytes) {
+                Ok(p) => return Ok((p, None)),
+                Err(e) => e.to_string(),
+            },
+        };
+        for n in 1..=1000 {
+            let mut aside = path.as_os_str().to_owned();
+            aside.push(format!(".corrupt-{n}"));
+            let aside = PathBuf::from(aside);
+            if std::fs::symlink_metadata(&aside).is_ok() {
+                continue;
+            }
+            return match std::fs::rename(path, &aside) {
+                Ok(()) => Ok((
+                    Progress::default(),
+                    Some(format!(
+                        "the progress file {} could not be read ({why}); it was kept as {} and progress starts afresh",
+                        path.display(),
+                        aside.display()
+                    )),
+                )),
+                Err(e) => Err(format!(
+                    "the progress file {} could not be read ({why}) nor set aside ({e}); progress is not saved until it is fixed or removed",
+                    path.display()
+                )),
+            };
+        }
+        Err(format!(
+            "the progress file {} could not be read ({why}), and 1000 earlier ones are set aside beside it; progress is not saved",
+            path.display()
+        ))
+    }
+
+    /// Writes progress, creating the folder; the file is replaced all at once.
     pub fn save(&self, path: Option<&Path>) -> Result<(), String> {
         let Some(path) = path else { return Ok(()) };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         let text = serde_json::to_string_pretty(self).unwrap_or_default();
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        crate::host::write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
+    /// Reads progress, lets `change` update it and saves it, unless the file could be neither
+    /// read nor set aside. Returns the notes to show (the file set aside, a failed save).
+    fn update(path: Option<&Path>, change: impl FnOnce(&mut Progress)) -> Option<String> {
+        match Progress::read(path) {
+            Ok((mut progress, note)) => {
+                change(&mut progress);
+                let saved = progress.save(path).err().map(|e| format!("progress not saved: {e}"));
+                match (note, saved) {
+                    (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+                    (a, b) => a.or(b),
+                }
+            }
+            Err(e) => Some(e),
+        }
     }
 }
 
@@ -423,9 +492,13 @@ impl Tutor {
         let lesson = find(id).ok_or_else(|| format!("no lesson '{id}'; `learn` lists them"))?;
         let session = lesson.start(host)?;
         let text = lesson.brief();
-        let mut progress = Progress::load(self.progress_path.as_deref());
-        progress.started.insert(lesson.id.clone());
-        progress.save(self.progress_path.as_deref())?;
+        let note = Progress::update(self.progress_path.as_deref(), |p| {
+            p.started.insert(lesson.id.clone());
+        });
+        let text = match note {
+            Some(note) => format!("({note})\n{text}"),
+            None => text,
+        };
         *self = Tutor { lesson: Some(lesson), progress_path: self.progress_path.take(), ..Tutor::default() };
         Ok(Reply { text, session: Some(session) })
     }
@@ -435,7 +508,11 @@ impl Tutor {
         let words: Vec<&str> = line.split_whitespace().collect();
         let reply = |text: String| Some(Reply { text, session: None });
         match words.as_slice() {
-            ["learn"] => reply(list(&Progress::load(self.progress_path.as_deref()))),
+            ["learn"] => reply(match Progress::read(self.progress_path.as_deref()) {
+                Ok((progress, None)) => list(&progress),
+                Ok((progress, Some(note))) => format!("({note})\n{}", list(&progress)),
+                Err(e) => format!("({e})\n{}", list(&Progress::default())),
+            }),
             ["learn", id] => Some(self.start(id, host).unwrap_or_else(|e| Reply { text: e, session: None })),
             [cmd @ ("objective" | "check" | "hint" | "solution" | "answer"), ..] if self.lesson.is_none() => {
                 reply(format!("`{cmd}` works inside a lesson: `learn` lists them, `learn LESSON` starts one."))
@@ -476,10 +553,11 @@ impl Tutor {
                 let verdict = lesson.check(session, &self.answers, host);
                 let mut text = verdict.render();
                 if verdict.passed() {
-                    let mut progress = Progress::load(self.progress_path.as_deref());
-                    progress.completed.insert(lesson.id.clone());
-                    if let Err(e) = progress.save(self.progress_path.as_deref()) {
-                        text.push_str(&format!("\n(progress not saved: {e})"));
+                    let note = Progress::update(self.progress_path.as_deref(), |p| {
+                        p.completed.insert(lesson.id.clone());
+                    });
+                    if let Some(note) = note {
+                        text.push_str(&format!("\n({note})"));
                     }
                 }
                 reply(text)
@@ -529,5 +607,30 @@ mod tests {
         assert!(Lesson::parse("x", &base.replace("@solution\nwhoami\n", "")).is_err());
         let e = Lesson::parse("x", &format!("{base}@hint late\n")).unwrap_err();
         assert!(e.message.contains("header"), "{e}");
+    }
+
+    #[test]
+    fn a_corrupt_progress_file_is_kept_aside_never_overwritten() {
+        let dir = std::env::temp_dir().join(format!("rootsim-progress-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("progress.json");
+        let corrupt = "{\"completed\": [\"a\", \"b\"],, \"started\": []}";
+        std::fs::write(&path, corrupt).unwrap();
+        let id = all().unwrap()[0].id.clone();
+        let mut tutor = Tutor::new(Some(path.clone()));
+        let reply = tutor.start(&id, &mut rootsim_model::MemoryHost::default()).unwrap();
+        let aside = dir.join("progress.json.corrupt-1");
+        assert_eq!(std::fs::read_to_string(&aside).unwrap(), corrupt, "the corrupt file is kept whole");
+        assert!(reply.text.contains("progress.json.corrupt-1"), "{}", reply.text);
+        // Progress starts afresh in a new file; a second corrupt file goes beside the first.
+        assert!(Progress::read(Some(&path)).unwrap().0.started.contains(&id));
+        std::fs::write(&path, [0xff, 0xfe]).unwrap();
+        let (progress, note) = Progress::read(Some(&path)).unwrap();
+        assert_eq!(progress, Progress::default());
+        assert!(note.unwrap().contains("corrupt-2"));
+        assert_eq!(std::fs::read(dir.join("progress.json.corrupt-2")).unwrap(), [0xff, 0xfe]);
+        assert_eq!(std::fs::read_to_string(&aside).unwrap(), corrupt);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

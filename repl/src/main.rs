@@ -95,8 +95,12 @@ enum Command {
     /// Writes the starting world (the demo world, `--empty`, or `--load FILE`) as an estate folder
     /// of AWS CLI output (docs/import.md).
     Export {
-        /// The folder to write; created when missing.
+        /// The folder to write; created when missing, refused when it holds files.
         dir: PathBuf,
+        /// Replace a previous export: remove the estate layout's files already in the folder
+        /// (and nothing else) before writing.
+        #[arg(long)]
+        force: bool,
     },
     /// Prints each rule of docs/rules.md with the scenarios that check it and whether they pass;
     /// exits 0 when every rule has a scenario and every scenario passes.
@@ -361,7 +365,7 @@ fn main() -> ExitCode {
                 run_stdin(session, tutor)
             }
         }
-        Some(Command::Export { dir }) => {
+        Some(Command::Export { dir, force }) => {
             let session = match start(&cli) {
                 Ok(s) => s,
                 Err(e) => {
@@ -370,7 +374,7 @@ fn main() -> ExitCode {
                 }
             };
             let dir = dir.to_string_lossy();
-            match rootsim_model::import::write_estate(&session.world, &mut FsHost::cwd(), &dir) {
+            match rootsim_model::import::write_estate(&session.world, &mut FsHost::cwd(), &dir, *force) {
                 Ok(n) => {
                     out!("Exported the world to {dir} ({n} files).");
                     ExitCode::SUCCESS

@@ -168,19 +168,25 @@ pub const COMMANDS: &[Command] = &[
         detail: "A look behind the scenes, outside any policy, like `show org`, with each account's status and each policy's type.",
         run: cmd_tree,
     },
-    Command { name: "save", usage: "save FILE", summary: "Saves the whole world and who is signed in as JSON.", detail: "", run: cmd_save },
+    Command {
+        name: "save",
+        usage: "save FILE",
+        summary: "Saves the whole world and who is signed in as JSON.",
+        detail: "The file is replaced all at once: if the save fails (a full disk), the previous file is kept whole.",
+        run: cmd_save,
+    },
     Command {
         name: "load",
         usage: "load FILE | load DIR",
         summary: "Loads a world saved with `save`, or imports an estate folder of AWS CLI output.",
-        detail: "A folder is read as an estate (docs/import.md): what is unsound is skipped and listed, the rest imported, and nobody is signed in.",
+        detail: "A folder is read as an estate (docs/import.md): what is unsound is skipped and listed, the rest imported, and nobody is signed in. A file that is not a saved world, or a folder that is not an estate (empty, or holding saves), is refused and the world kept.",
         run: cmd_load,
     },
     Command {
         name: "export",
-        usage: "export DIR",
+        usage: "export DIR [--force]",
         summary: "Writes the world as an estate folder of AWS CLI output, which `load DIR` reads back.",
-        detail: "The layout is docs/import.md's; what the AWS CLI's listings do not carry (credentials, objects, messages) is not written.",
+        detail: "The layout is docs/import.md's; what the AWS CLI's listings do not carry (credentials, objects, messages) is not written. DIR must be empty or new; --force first removes the files of the estate layout already there (a previous export), and nothing else.",
         run: cmd_export,
     },
     Command {
@@ -274,7 +280,8 @@ pub fn run(session: &mut Session, words: &[Word], host: &mut dyn Host) -> Outcom
         };
         return Outcome::fail("UnknownCommand", format!("Unknown command '{name}'.{hint}"));
     };
-    let args = match parse_args(&words[1..], &["json", "empty", "forgot-password", "use-alternative-factors", "via"]) {
+    const FLAGS: &[&str] = &["json", "empty", "forgot-password", "use-alternative-factors", "via", "force"];
+    let args = match parse_args(&words[1..], FLAGS) {
         Ok(a) => a,
         Err(e) => return Outcome::usage(format!("{e}\nusage: {}", cmd.usage)),
     };
@@ -810,7 +817,7 @@ fn cmd_save(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome 
     let [path] = args.positional.as_slice() else {
         return Outcome::usage("usage: save FILE");
     };
-    match host.write_file(path, &session.to_json()) {
+    match host.write_atomic(path, &session.to_json()) {
         Ok(()) => Outcome::ok(format!("Saved the world to {path}.")),
         Err(e) => Outcome::fail("FileError", format!("Cannot save to {path}: {e}")),
     }
@@ -820,7 +827,7 @@ fn cmd_load(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome 
     let [path] = args.positional.as_slice() else {
         return Outcome::usage("usage: load FILE | load DIR");
     };
-    if host.list_files(path).is_ok() {
+    if host.is_folder(path) {
         return load_estate(session, path, host);
     }
     let text = match host.read_file(path) {
@@ -853,10 +860,14 @@ fn load_estate(session: &mut Session, path: &str, host: &mut dyn Host) -> Outcom
 }
 
 fn cmd_export(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome {
+    let usage = "export DIR [--force]";
+    if let Err(o) = check_options(args, &["force"], usage) {
+        return o;
+    }
     let [path] = args.positional.as_slice() else {
-        return Outcome::usage("usage: export DIR");
+        return Outcome::usage(format!("usage: {usage}"));
     };
-    match crate::import::write_estate(&session.world, host, path) {
+    match crate::import::write_estate(&session.world, host, path, args.opt("force").is_some()) {
         Ok(n) => Outcome::ok(format!("Exported the world to {path} ({n} files).")),
         Err(e) => Outcome::fail("FileError", format!("Cannot export to {path}: {e}")),
     }
