@@ -2,7 +2,7 @@
 //! positioned `MalformedPolicyDocument`, never panic; a document that parses must print back
 //! to JSON and parse again the same way.
 //!
-//! Run with `cargo fuzz run policy_parser` (needs a nightly toolchain for the sanitizers).
+//! Run with `fuzz/run.sh policy_parser 60` (docs/fuzzing.md).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
