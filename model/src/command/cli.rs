@@ -63,7 +63,7 @@ impl Default for Globals {
 #[derive(Debug)]
 pub enum Parsed {
     /// An operation (or its help).
-    Call(Invocation),
+    Call(Box<Invocation>),
     /// `aws --version`.
     Version,
 }
@@ -244,7 +244,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     let mut i = 2;
     let rest = &words[2..];
     if rest.first().is_some_and(|w| w.text == "help" && !w.quoted) {
-        return Ok(Parsed::Call(Invocation { operation, params, globals, help: true }));
+        return Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: true })));
     }
     while i < words.len() {
         let w = &words[i];
@@ -292,7 +292,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     if !missing.is_empty() {
         return err(format!("the following arguments are required: {}", missing.join(", ")));
     }
-    Ok(Parsed::Call(Invocation { operation, params, globals, help: false }))
+    Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: false })))
 }
 
 fn single<'a>(opt: &str, values: &[&'a str]) -> Result<&'a str, UsageError> {
@@ -408,4 +408,153 @@ fn shorthand(opt: &str, text: &str) -> Result<Map<String, Value>, UsageError> {
         offset += pair.chars().count() + 1;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse, Parsed};
+    use crate::command::lex;
+    use crate::command::{MemoryHost, Session};
+    use crate::render::{self, Output};
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    fn parsed(line: &str) -> Result<Parsed, super::UsageError> {
+        parse(&lex::split(line).unwrap(), &MemoryHost::default())
+    }
+
+    #[test]
+    fn global_options_stand_anywhere_and_take_the_equals_form() {
+        for line in [
+            "--region eu-west-1 --output=text iam get-user --user-name bob",
+            "iam --output text get-user --region=eu-west-1 --user-name=bob",
+            "iam get-user --user-name bob --output text --region eu-west-1",
+        ] {
+            let Ok(Parsed::Call(inv)) = parsed(line) else { panic!("{line} does not parse") };
+            assert_eq!(inv.globals.region.as_deref(), Some("eu-west-1"), "{line}");
+            assert_eq!(inv.globals.output, Output::Text, "{line}");
+            assert_eq!(inv.params["UserName"], "bob", "{line}");
+        }
+        assert!(matches!(parsed("--version"), Ok(Parsed::Version)));
+        assert!(matches!(parsed("iam list-users --version"), Ok(Parsed::Version)));
+        // A value that looks like an option stays a value in the equals form.
+        let Ok(Parsed::Call(inv)) = parsed("iam create-user --user-name=--bob") else { panic!() };
+        assert_eq!(inv.params["UserName"], "--bob");
+    }
+
+    #[test]
+    fn client_errors_read_as_the_cli_writes_them() {
+        let e = parsed("iam list-users --output xml").unwrap_err().text();
+        assert_eq!(
+            e,
+            "aws: error: argument --output: Invalid choice, valid choices are:\n\njson                                     | text                                    \ntable                                    | yaml                                    \nyaml-stream                             "
+        );
+        assert_eq!(
+            parsed("iam list-users --query").unwrap_err().text(),
+            "aws: error: argument --query: expected one argument"
+        );
+        assert!(parsed("iam list-users --query 'a[' ").unwrap_err().text().starts_with("Bad value for --query a[: "));
+        assert_eq!(
+            parsed("iam create-user --user-name a --tags Key").unwrap_err().text(),
+            "Error parsing parameter '--tags': Expected: '=', received: 'EOF' for input:\nKey\n   ^"
+        );
+        assert!(parsed("--profile dev iam list-users")
+            .unwrap_err()
+            .text()
+            .starts_with("The config profile (dev) could not be found"));
+    }
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("--region".to_string()),
+            Just("--output".to_string()),
+            Just("--query".to_string()),
+            Just("--debug".to_string()),
+            Just("--no-paginate".to_string()),
+            Just("--no-cli-pager".to_string()),
+            Just("--endpoint-url".to_string()),
+            Just("--profile".to_string()),
+            Just("--version".to_string()),
+            Just("--user-name".to_string()),
+            Just("--tags".to_string()),
+            Just("--max-items".to_string()),
+            Just("iam".to_string()),
+            Just("sts".to_string()),
+            Just("list-users".to_string()),
+            Just("get-user".to_string()),
+            Just("create-user".to_string()),
+            Just("get-caller-identity".to_string()),
+            Just("help".to_string()),
+            Just("bob".to_string()),
+            prop::sample::select(Output::NAMES.to_vec()).prop_map(str::to_string),
+            prop::sample::select(vec!["--output=", "--query=", "--region=", "--user-name=", "--tags="])
+                .prop_flat_map(|o| "[ -~]{0,12}".prop_map(move |v| format!("{o}{v}"))),
+            prop::sample::select(vec![
+                "Users[].UserName",
+                "Users[0]",
+                "Users[?UserName=='bob'].{A: Arn, N: UserName}",
+                "length(@)",
+                "length(`1`)",
+                "Users[",
+                "*.*",
+                "[0][0]",
+                "to_number(Account)",
+                "sort_by(Users, &UserName)",
+                "keys(@)",
+                "@",
+                "max(`[]`)",
+            ])
+            .prop_map(str::to_string),
+            "[ -~]{0,10}",
+        ]
+    }
+
+    /// A JSON value of any shape, for the formatters.
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::String),
+            prop::sample::select(vec!["", "yes", "1.5", "a: b", "- x", "2026-01-01", "it's", "a\nb", "\t", "#"])
+                .prop_map(|s| Value::String(s.to_string())),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::vec(("[A-Za-z]{1,6}", inner), 0..6)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// No line of options panics; every failure says why with a code.
+        #[test]
+        fn no_option_line_panics(words in prop::collection::vec(word(), 0..8)) {
+            let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', ""))).collect();
+            let line = format!("aws {}", quoted.join(" "));
+            let mut session = Session::demo(crate::DEFAULT_SEED);
+            let out = session.run(&line);
+            prop_assert!(out.ok || out.code.is_some(), "{line}: {}", out.text);
+            let bare = format!("aws {}", words.join(" "));
+            let out = session.run(&bare);
+            prop_assert!(out.ok || out.code.is_some(), "{bare}: {}", out.text);
+        }
+
+        /// Every formatter takes any JSON, as the CLI's take any response or query result.
+        #[test]
+        fn every_format_takes_any_json(value in json()) {
+            for name in Output::NAMES {
+                let output = Output::parse(name).unwrap();
+                let _ = render::format(&value, output, "ListUsers");
+            }
+            for q in ["@", "*", "[*]", "keys(@)", "values(@)[0]", "[].*", "length(@)"] {
+                let _ = render::query::compile(q).unwrap().search(&value);
+            }
+        }
+    }
 }
