@@ -25,26 +25,71 @@ impl std::fmt::Debug for Query {
 
 /// Compiles `text`; the error is the CLI's: `Bad value for --query EXPR: ...`.
 pub fn compile(text: &str) -> Result<Query, String> {
-    match jmespath::compile(text) {
+    let compiled = jmespath::compile(text).or_else(|e| match legacy_literals(text) {
+        // JMESPath's Python implementation, which the CLI uses, still reads a backtick literal
+        // that is not JSON as a string (`bob`), deprecated; so does rootsim.
+        Some(fixed) => jmespath::compile(&fixed).map_err(|_| e),
+        None => Err(e),
+    });
+    match compiled {
         Ok(expression) => {
             let mut hashes = Vec::new();
             collect_hashes(expression.as_ast(), &mut hashes);
             Ok(Query { expression, hashes })
         }
         Err(e) => {
-            let reason = match &e.reason {
+            // JMESPath's Python implementation words an expression cut short one way and any
+            // other parse error another; the caret stands under the offending place.
+            let caret = " ".repeat(e.offset.min(text.chars().count()) + 1);
+            let message = match &e.reason {
                 jmespath::ErrorReason::Parse(m) if m.to_ascii_lowercase().contains("found eof") => {
-                    "Incomplete expression".to_string()
+                    "Invalid jmespath expression: Incomplete expression:".to_string()
                 }
-                jmespath::ErrorReason::Parse(m) => m.clone(),
-                jmespath::ErrorReason::Runtime(r) => r.to_string(),
+                jmespath::ErrorReason::Parse(m) => {
+                    format!("{m}: Parse error at column {}, for expression:", e.offset)
+                }
+                jmespath::ErrorReason::Runtime(r) => format!("{r}:"),
             };
-            Err(format!(
-                "Bad value for --query {text}: Invalid jmespath expression: {reason}:\n\"{text}\"\n{}^",
-                " ".repeat(e.offset.min(text.chars().count()) + 1)
-            ))
+            Err(format!("Bad value for --query {text}: {message}\n\"{text}\"\n{caret}^"))
         }
     }
+}
+
+/// `text` with each backtick literal that is not JSON written as a JSON string; `None` when there
+/// is none such.
+fn legacy_literals(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut changed = false;
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&rest[..=open]);
+        let after = &rest[open + 1..];
+        // The literal ends at the next backtick not escaped by a backslash.
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in after.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '`' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let end = end?;
+        let literal = after[..end].replace("\\`", "`");
+        if serde_json::from_str::<Value>(&literal).is_ok() {
+            out.push_str(&after[..end]);
+        } else {
+            changed = true;
+            out.push_str(&Value::String(literal.trim_start().to_string()).to_string().replace('`', "\\`"));
+        }
+        out.push('`');
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
 }
 
 impl Query {
@@ -165,6 +210,9 @@ mod tests {
         assert_eq!(q("Users[?UserName=='bob'].UserId | [0]"), json!("AIDA2"));
         assert_eq!(q("length(Users)"), json!(2));
         assert_eq!(q("Nothing"), json!(null));
+        // The deprecated bare literal the CLI still reads.
+        assert_eq!(q("Users[?UserName==`bob`].UserId"), json!(["AIDA2"]));
+        assert_eq!(q("Users[?UserName==`\"bob\"`].UserId"), json!(["AIDA2"]));
     }
 
     #[test]
@@ -175,5 +223,11 @@ mod tests {
             "Bad value for --query Users[: Invalid jmespath expression: Incomplete expression:\n\"Users[\"\n       ^"
         );
         assert!(compile("length(`1`)").unwrap().search(&json!({})).is_err());
+        let e = compile("a b").unwrap_err();
+        assert!(
+            e.starts_with("Bad value for --query a b: ")
+                && e.ends_with("Parse error at column 2, for expression:\n\"a b\"\n   ^"),
+            "{e}"
+        );
     }
 }
