@@ -96,7 +96,8 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
 fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
     let mut out: Vec<String> =
         op.params.iter().map(|p| format!("--{}", kebab(p.name))).filter(|o| !given.contains(&o.as_str())).collect();
-    out.push("--region".into());
+    // The global options the line does not hold yet (`--profile` is refused, so not offered).
+    out.extend(super::cli::global_options().filter(|o| o != "--profile" && !given.contains(&o.as_str())));
     out
 }
 

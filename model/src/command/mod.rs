@@ -275,13 +275,16 @@ impl Session {
 
     fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host) -> Outcome {
         let inv = match cli::parse(words, host) {
-            Ok(inv) => inv,
-            Err(cli::UsageError(msg)) => return Outcome::usage(format!("aws: error: {msg}")),
+            Ok(cli::Parsed::Call(inv)) => inv,
+            Ok(cli::Parsed::Version) => return Outcome::ok(cli_version()),
+            Err(e) => return Outcome::usage(e.text()),
         };
         if inv.help {
             return Outcome::ok(help::operation(inv.operation));
         }
         let op = inv.operation;
+        let region = inv.globals.region.clone().unwrap_or_else(|| "us-east-1".to_string());
+        let debug = if inv.globals.debug { self.debug_lines(&inv, &region) } else { String::new() };
         let caller = match self.world.resolve(&self.identity) {
             Ok(c) => c,
             Err(e) => {
@@ -291,10 +294,9 @@ impl Session {
                     auth: vec![],
                     error: Some(e.clone()),
                 });
-                return aws_failure(op.name, &e);
+                return with_debug(debug, aws_failure(op.name, &e));
             }
         };
-        let region = inv.region.unwrap_or_else(|| "us-east-1".to_string());
         let (result, auth) = self.call(caller.clone(), region.clone(), |call| {
             // Federated user sessions are barred from IAM and most of STS before any policy is read.
             match crate::sts::ops::federated_refusal(&call.caller, op.service, op.name) {
@@ -303,12 +305,10 @@ impl Session {
             }
         });
         let outcome = match &result {
-            Ok(value) => {
-                let text = if value.is_null() { String::new() } else { to_cli_json(value) };
-                Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
-            }
+            Ok(value) => print_response(value, &inv.globals, op.name),
             Err(e) => aws_failure(op.name, e),
         };
+        let outcome = with_debug(debug, outcome);
         // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
         self.world.record_call(&caller, op.service, op.name, &region, &inv.params, &result);
         self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
@@ -352,6 +352,80 @@ pub fn aws_failure(operation: &str, e: &AwsError) -> Outcome {
         text.push_str(h);
     }
     Outcome::fail(&e.code, text)
+}
+
+/// The version rootsim answers `aws --version` with: AWS CLI v2's line, naming rootsim where the
+/// CLI names its platform and build.
+pub fn cli_version() -> String {
+    format!("aws-cli/{AWS_CLI_VERSION} Python/3.11.9 Linux rootsim/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The AWS CLI release whose behaviour rootsim reproduces (`aws --version`).
+pub const AWS_CLI_VERSION: &str = "2.17.0";
+
+/// A successful call's response as the CLI prints it with the line's `--query` and `--output`.
+/// An operation without a response is the empty object, which prints nothing.
+fn print_response(value: &Value, globals: &cli::Globals, operation: &str) -> Outcome {
+    let response = if value.is_null() { Value::Object(serde_json::Map::new()) } else { value.clone() };
+    let shown = match &globals.query {
+        None => response,
+        Some(q) => match q.search(&response) {
+            Ok(v) => v,
+            // The call went through; only printing its response failed, as in the CLI.
+            Err(msg) => return Outcome::fail("QueryError", msg),
+        },
+    };
+    let text = crate::render::format(&shown, globals.output, operation);
+    Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
+}
+
+/// `--debug`'s lines before an outcome.
+fn with_debug(debug: String, mut outcome: Outcome) -> Outcome {
+    if !debug.is_empty() {
+        outcome.text = if outcome.text.is_empty() { debug } else { format!("{debug}\n{}", outcome.text) };
+    }
+    outcome
+}
+
+impl Session {
+    /// What `--debug` can truthfully say: the CLI version, the arguments, the credentials and
+    /// where they come from, the Region, the endpoint, and the operation with its parameters.
+    fn debug_lines(&self, inv: &cli::Invocation, region: &str) -> String {
+        let g = &inv.globals;
+        let op = inv.operation;
+        let log = |logger: &str, msg: String| format!("MainThread - {logger} - DEBUG - {msg}");
+        let args: Vec<String> = g.typed.iter().map(|w| format!("'{w}'")).collect();
+        let creds = match &self.identity {
+            Identity::SignedOut => "No credentials: signed out (sign-in ...)".to_string(),
+            Identity::Keys { access_key_id, session_token, .. } => format!(
+                "Found credentials from `sign-in keys`: access key {access_key_id}{}",
+                if session_token.is_some() { " with a session token" } else { "" }
+            ),
+            Identity::Console { account, user, mfa, .. } => format!(
+                "Found credentials from the console sign-in: {} of account {account}{}",
+                user.as_ref().map_or("the root user".to_string(), |u| format!("IAM user {u}")),
+                if *mfa { ", signed in with MFA" } else { "" }
+            ),
+        };
+        let region_source = if g.region.is_some() { "--region" } else { "rootsim's default" };
+        let endpoint = match &g.endpoint_url {
+            Some(url) => format!("--endpoint-url {url} is ignored: rootsim answers every call itself"),
+            None => format!("Endpoint: rootsim's simulated {} in {region}", op.service),
+        };
+        let params = serde_json::to_string(&inv.params).unwrap_or_default();
+        [
+            log("awscli.clidriver", format!("CLI version: {}", cli_version())),
+            log("awscli.clidriver", format!("Arguments entered to CLI: [{}]", args.join(", "))),
+            log("botocore.credentials", creds),
+            log("botocore.regions", format!("Region: {region} (from {region_source})")),
+            log("botocore.endpoint", endpoint),
+            log(
+                "botocore.endpoint",
+                format!("Making request for OperationModel(name={}) with params: {params}", op.name),
+            ),
+        ]
+        .join("\n")
+    }
 }
 
 #[cfg(test)]
