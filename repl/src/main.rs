@@ -10,6 +10,8 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod eval_cmd;
+
 /// mimalloc: the engine allocates small, short-lived strings and vectors per decision, and
 /// mimalloc serves those about twice as fast as the system allocator (docs/performance.md).
 #[global_allocator]
@@ -235,23 +237,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some(Command::Eval { input }) => {
-            let text = match read_input(input) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("rootsim: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let mut out = Vec::with_capacity(text.len() / 2);
-            let errors = rootsim_policy::request::Evaluator::new().run(&text, &mut out);
-            let _ = std::io::stdout().lock().write_all(&out);
-            if errors > 0 {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
+        Some(Command::Eval { input }) => eval_cmd::run(input),
         Some(Command::ValidatePolicy { kind, input }) => {
             let text = match read_input(input) {
                 Ok(t) => t,
