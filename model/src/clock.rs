@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 /// 2026-01-05T09:00:00Z, a Monday morning: where a new world's clock starts.
 pub const DEFAULT_START: i64 = 1_767_603_600;
 
+/// 9999-12-31T23:59:59Z: the last second an ISO 8601 timestamp with a four-digit year (as AWS
+/// writes them) can name, and so the latest the clock may read.
+pub const LATEST: i64 = 253_402_300_799;
+
 /// Seconds since the Unix epoch, moved only by commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clock {
@@ -32,9 +36,26 @@ impl Clock {
         self.now
     }
 
-    /// Moves the clock forward; time never runs backwards.
+    /// Moves the clock forward, stopping at [`LATEST`]; time never runs backwards.
     pub fn advance(&mut self, seconds: u64) {
-        self.now = self.now.saturating_add(i64::try_from(seconds).unwrap_or(i64::MAX));
+        self.now = self.now.saturating_add(i64::try_from(seconds).unwrap_or(i64::MAX)).min(LATEST.max(self.now));
+    }
+
+    /// Moves the clock forward by `seconds`, or, when that would pass [`LATEST`] (the last second
+    /// an AWS timestamp can write), leaves it where it is and says so.
+    pub fn try_advance(&mut self, seconds: u64) -> Result<(), String> {
+        let to = i64::try_from(seconds).ok().and_then(|s| self.now.checked_add(s)).filter(|&t| t <= LATEST);
+        match to {
+            Some(t) => {
+                self.now = t;
+                Ok(())
+            }
+            None => Err(format!(
+                "the clock cannot pass {}, the last time AWS's timestamps can write; it stays at {}",
+                format_cli(LATEST),
+                format_cli(self.now)
+            )),
+        }
     }
 
     /// The time as the AWS CLI prints timestamps: `2026-01-05T09:00:00+00:00`.
@@ -172,6 +193,19 @@ mod tests {
             let (y, mo, d, h, mi, s) = civil(epoch);
             assert_eq!(format_iso(epoch), format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"), "{epoch}");
         }
+    }
+
+    #[test]
+    fn the_clock_stops_at_the_last_writable_second() {
+        assert_eq!(format_cli(LATEST), "9999-12-31T23:59:59+00:00");
+        let mut c = Clock::default();
+        assert!(c.try_advance(u64::MAX).is_err());
+        assert!(c.try_advance((LATEST - DEFAULT_START + 1) as u64).is_err());
+        assert_eq!(c.now(), DEFAULT_START, "a refused advance leaves the clock where it was");
+        c.try_advance((LATEST - DEFAULT_START) as u64).expect("up to the last second");
+        assert_eq!(c.now(), LATEST);
+        c.advance(10);
+        assert_eq!(c.now(), LATEST);
     }
 
     #[test]

@@ -233,7 +233,11 @@ impl Session {
                         format!("federated-user/{}", caller.principal.arn.rsplit('/').next().unwrap_or(""))
                     }
                     crate::auth::CallerKind::Root => "root".to_string(),
-                    crate::auth::CallerKind::User { .. } => caller.username.clone().unwrap_or_default(),
+                    // An IAM user may be named `root`: never show it as the root user.
+                    crate::auth::CallerKind::User { .. } => match caller.username.clone().unwrap_or_default() {
+                        name if name.eq_ignore_ascii_case("root") => format!("user/{name}"),
+                        name => name,
+                    },
                     crate::auth::CallerKind::RoleSession { session_name, .. } => {
                         let role = caller.principal.principal_arn.rsplit('/').next().unwrap_or("").to_string();
                         format!("{role}/{session_name}")
@@ -431,6 +435,17 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use crate::tasks::{How, TASKS};
+
+    #[test]
+    fn an_iam_user_named_root_is_never_shown_as_the_root_user() {
+        let mut s = crate::Session::demo(crate::DEFAULT_SEED);
+        s.run("aws iam create-user --user-name root").expect_ok();
+        s.run("aws iam create-login-profile --user-name root --password Root-User-Passw0rd!").expect_ok();
+        s.run("sign-in user --account management --user-name root --password Root-User-Passw0rd!").expect_ok();
+        assert!(s.prompt().starts_with("user/root@management"), "{}", s.prompt());
+        s.run("sign-in root --email aws-management@example.com --password Mgmt-Root-2026!").expect_ok();
+        assert!(s.prompt().starts_with("root@management"), "{}", s.prompt());
+    }
 
     /// The sandbox command a console task of the catalogue names (`console ACTION ...` or
     /// `COMMAND ...`) exists: `crate::tasks`, below this layer, takes it on trust.

@@ -475,10 +475,10 @@ fn cmd_clock(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     match args.positional.as_slice() {
         [] => Outcome::ok(format_cli(session.world.clock.now())),
         [a, d] if a == "advance" => match parse_duration(d) {
-            Ok(secs) => {
-                session.world.clock.advance(secs);
-                Outcome::ok(format!("{} (advanced {})", session.world.clock.cli(), human_duration(secs)))
-            }
+            Ok(secs) => match session.world.clock.try_advance(secs) {
+                Ok(()) => Outcome::ok(format!("{} (advanced {})", session.world.clock.cli(), human_duration(secs))),
+                Err(e) => Outcome::fail("InvalidDuration", e),
+            },
             Err(e) => Outcome::usage(e),
         },
         _ => Outcome::usage("usage: clock [advance DURATION]"),
