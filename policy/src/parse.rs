@@ -122,6 +122,20 @@ pub fn policy_size(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
+/// Where the document's first value starts: after the JSON whitespace that leads it (the position
+/// the reader gives the root value).
+fn document_start(text: &str) -> Pos {
+    let mut pos = Pos { line: 1, column: 1 };
+    for c in text.chars() {
+        match c {
+            '\n' => pos = Pos { line: pos.line + 1, column: 1 },
+            ' ' | '\t' | '\r' => pos.column += 1,
+            _ => break,
+        }
+    }
+    pos
+}
+
 fn err(message: &str, detail: impl Into<String>, pos: Pos) -> PolicyError {
     PolicyError { message: message.to_string(), detail: detail.into(), line: pos.line, column: pos.column }
 }
@@ -139,6 +153,20 @@ struct RawStatement<'a> {
 
 /// Parses and validates `text` as a policy of `kind`.
 pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Result<Document, PolicyError> {
+    // The size quota is checked on the raw text before it is read as JSON, so that an oversized
+    // document costs one pass over its characters, never a parse.
+    let limit = opts.max_size.unwrap_or_else(|| kind.max_size());
+    if !opts.aws_managed && limit > 0 {
+        let size = policy_size(text);
+        if size > limit {
+            let quota = if kind == PolicyKind::Trust { "ACLSizePerRole" } else { "PolicySize" };
+            return Err(err(
+                &format!("Cannot exceed quota for {quota}: {limit}"),
+                format!("the document has {size} characters (whitespace not counted); the limit is {limit}"),
+                document_start(text),
+            ));
+        }
+    }
     let root = json::parse(text).map_err(|e| err(SYNTAX, format!("invalid JSON: {}", e.detail), e.pos))?;
 
     // ---- Pass 1: shape ----
@@ -203,18 +231,6 @@ pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Resu
     if needs_2012 && version != Version::V2012 {
         let pos = version_el.map(|j| j.pos).unwrap_or(root.pos);
         return Err(err(VERSION, "this kind of policy requires \"Version\": \"2012-10-17\"", pos));
-    }
-    let limit = opts.max_size.unwrap_or_else(|| kind.max_size());
-    if !opts.aws_managed && limit > 0 {
-        let size = policy_size(text);
-        if size > limit {
-            let quota = if kind == PolicyKind::Trust { "ACLSizePerRole" } else { "PolicySize" };
-            return Err(err(
-                &format!("Cannot exceed quota for {quota}: {limit}"),
-                format!("the document has {size} characters (whitespace not counted); the limit is {limit}"),
-                root.pos,
-            ));
-        }
     }
     let mut statements = Vec::with_capacity(raws.len());
     let mut sids: Vec<&str> = Vec::new();

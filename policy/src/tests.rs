@@ -325,6 +325,29 @@ fn size_quota_ignores_whitespace() {
     assert!(Policy::parse_with(&big, PolicyKind::Identity, &opts).is_ok());
 }
 
+/// The size quota is checked on the raw text before the JSON is read: a 1 MB document of 100,000
+/// keys is refused by it at once (it used to be parsed first, 33 s), an oversized document is
+/// refused for its size even where its JSON is broken, and the error sits where the document's
+/// value starts, as before.
+#[test]
+fn the_size_quota_is_checked_before_the_json_is_read() {
+    let keys: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":{i}")).collect();
+    let huge = format!("\n  {{{}}}", keys.join(","));
+    let started = std::time::Instant::now();
+    let e = perr(PolicyKind::Identity, &huge);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(e.message, "Cannot exceed quota for PolicySize: 6144");
+    assert_eq!((e.line, e.column), (2, 3));
+    let broken = format!("{{\"Statement\": [{}", "\"x\",".repeat(3000));
+    let e = perr(PolicyKind::Trust, &broken);
+    assert_eq!(e.message, "Cannot exceed quota for ACLSizePerRole: 2048");
+    assert_eq!((e.line, e.column), (1, 1));
+    // Within the quota, the same broken text is a syntax error.
+    let opts = ParseOptions { max_size: Some(0), ..ParseOptions::default() };
+    let e = Policy::parse_with(&broken, PolicyKind::Trust, &opts).unwrap_err();
+    assert_eq!(e.message, SYNTAX_MSG);
+}
+
 #[test]
 fn grammar_accepts_the_documented_forms() {
     // Statement as a single object, scalar Action/Resource, no Version.
