@@ -424,7 +424,7 @@ mod tests {
         assert!(e.detail.contains("duplicate"));
     }
 
-    /// An object of 100,000 distinct keys (about 1 MB) is read in linear time: the duplicate
+    /// An object of 100,000 distinct keys (about 1.3 MB) is read in linear time: the duplicate
     /// check used to scan every earlier member (33 s); and a duplicate far into a large object is
     /// still reported at its key.
     #[test]
@@ -438,8 +438,10 @@ mod tests {
         let started = std::time::Instant::now();
         let JsonValue::Object(members) = parse(&text).unwrap().value else { panic!() };
         assert_eq!(members.len(), n + 1);
+        // Release builds read it in tens of milliseconds; unoptimised test builds sharing a
+        // loaded machine take longer, and the quadratic check took over a minute there.
         let elapsed = started.elapsed();
-        assert!(elapsed < std::time::Duration::from_secs(1), "{elapsed:?}");
+        assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
 
         let dup = text.replacen("\"last\":0}", "\n \"key77777\":0}", 1);
         let e = parse(&dup).unwrap_err();
