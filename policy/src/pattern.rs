@@ -37,6 +37,18 @@ pub struct Glob {
     fold_case: bool,
 }
 
+/// `s` with every character lower-cased by Unicode's rules, one character at a time (no
+/// final-sigma context, so that a text folds as its pieces do: a pattern's text is folded when
+/// compiled and its variables' values when matched); borrowed when `s` is ASCII, whose folding
+/// the matchers do themselves. What `...IgnoreCase` operators compare.
+pub(crate) fn unicode_lower(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().flat_map(char::to_lowercase).collect())
+    }
+}
+
 /// Reads `c`'s UTF-8 length at byte `i` of `s` (which must be a boundary).
 #[inline]
 fn char_len(s: &[u8], i: usize) -> usize {
