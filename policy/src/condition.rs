@@ -179,7 +179,9 @@ pub fn evaluate_all(conds: &[Condition], req: &Request<'_>, missing: &mut Vec<St
     // Unevaluable conditions are checked first so that the trainee hears
     // about them even when another condition happens to be false.
     if let Some(c) = conds.iter().find(|c| {
-        matches!(c.values, CondValues::Invalid(_)) || c.operator == Operator::Unknown || unreadable_date(c, req).is_some()
+        matches!(c.values, CondValues::Invalid(_))
+            || c.operator == Operator::Unknown
+            || unreadable_date(c, req).is_some()
     }) {
         let why = match (&c.values, unreadable_date(c, req)) {
             (CondValues::Invalid(w), _) => w.clone(),

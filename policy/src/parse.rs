@@ -1012,7 +1012,9 @@ mod tests {
         assert_eq!(parse_date("1731542400"), Some(1_731_542_400.0));
         assert_eq!(parse_date("2024-13-01"), None);
         // Days a month does not have are no dates; leap days only in leap years.
-        for bad in ["2024-02-30", "2023-02-29", "1900-02-29", "2024-04-31", "2024-06-31T00:00:00Z", "2024-11-31", "2024-01-32"] {
+        for bad in
+            ["2024-02-30", "2023-02-29", "1900-02-29", "2024-04-31", "2024-06-31T00:00:00Z", "2024-11-31", "2024-01-32"]
+        {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
         assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800.0));

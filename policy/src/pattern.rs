@@ -774,11 +774,17 @@ mod tests {
                 s.chars().next().is_some_and(|c| reference(rest, &s[c.len_utf8()..], vars, fold))
             }
             Some((Token::Text(t), rest)) => {
-                s.len() >= t.len() && s.is_char_boundary(t.len()) && eq(&s[..t.len()], t) && reference(rest, &s[t.len()..], vars, fold)
+                s.len() >= t.len()
+                    && s.is_char_boundary(t.len())
+                    && eq(&s[..t.len()], t)
+                    && reference(rest, &s[t.len()..], vars, fold)
             }
             Some((Token::Var(k), rest)) => {
                 let v = vars[*k];
-                s.len() >= v.len() && s.is_char_boundary(v.len()) && eq(&s[..v.len()], v) && reference(rest, &s[v.len()..], vars, fold)
+                s.len() >= v.len()
+                    && s.is_char_boundary(v.len())
+                    && eq(&s[..v.len()], v)
+                    && reference(rest, &s[v.len()..], vars, fold)
             }
         }
     }
