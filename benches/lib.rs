@@ -248,8 +248,8 @@ pub struct Hostile {
 impl Hostile {
     /// The hostile resource patterns measured, by name: a middle segment of 5,000 `a`s then `b`;
     /// 2,500 `*a` then `*b` at the end (the classic `*a*a*…*b`); the same with a trailing `*` so
-    /// that every segment is searched; and a middle segment of `a?` pairs (`?` keeps a segment
-    /// out of the linear search).
+    /// that every segment is searched; and a middle segment of `a?` pairs (a segment with `?`
+    /// is searched bit-parallel, not by the linear substring search).
     pub fn cases() -> [(&'static str, String); 4] {
         [
             ("middle_segment", format!("*{}b*", "a".repeat(5000))),
