@@ -4,10 +4,11 @@
 //!     SCP levels, an RCP, a bucket policy and a boundary: under 2 µs median;
 //! (c) `rootsim eval` on 100,000 requests sharing their policies, JSON in and out: at least
 //!     200,000 decisions per second; measured with the shared documents repeated inline in every
-//!     request, and defined once and referenced by name.
+//!     request, and defined once and referenced by name;
+//! (d) hostile wildcard patterns against a 10 KB resource (issue 18): milliseconds or less.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use rootsim_benches::{eval_requests, eval_requests_by_reference, Heavy, OneStatement};
+use rootsim_benches::{eval_requests, eval_requests_by_reference, Heavy, Hostile, OneStatement};
 use std::hint::black_box;
 
 /// The allocator the `rootsim` binary ships with, so that the figures are the binary's.
@@ -43,5 +44,14 @@ fn eval_stream(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_statement, heavy, eval_stream);
+fn hostile(c: &mut Criterion) {
+    let mut group = c.benchmark_group("d_hostile_pattern_10kb_resource");
+    for (name, pattern) in Hostile::cases() {
+        let workload = Hostile::new(&pattern);
+        group.bench_function(name, |b| b.iter(|| black_box(&workload).evaluate()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, one_statement, heavy, eval_stream, hostile);
 criterion_main!(benches);

@@ -231,9 +231,74 @@ fn eval_stream(n: usize, by_reference: bool) -> String {
     out
 }
 
+/// Workload (d): one identity policy whose `Resource` is a hostile wildcard pattern, and a
+/// request for a 10 KB resource that the pattern almost matches everywhere (issue 18, item 12:
+/// such a request took 24 s when matching cost pattern length × resource length).
+pub struct Hostile {
+    /// The identity policy (read without the size quota).
+    pub policy: Policy,
+    /// The caller.
+    pub principal: Principal,
+    /// The resource asked for.
+    pub resource: String,
+    /// The (empty) request context.
+    pub context: Context,
+}
+
+impl Hostile {
+    /// The hostile resource patterns measured, by name: a middle segment of 5,000 `a`s then `b`;
+    /// 2,500 `*a` then `*b` at the end (the classic `*a*a*…*b`); the same with a trailing `*` so
+    /// that every segment is searched; and a middle segment of `a?` pairs (a segment with `?`
+    /// is searched bit-parallel, not by the linear substring search).
+    pub fn cases() -> [(&'static str, String); 4] {
+        [
+            ("middle_segment", format!("*{}b*", "a".repeat(5000))),
+            ("many_stars_then_b", format!("{}*b", "*a".repeat(2500))),
+            ("many_stars_b_star", format!("{}*b*", "*a".repeat(2500))),
+            ("question_marks", format!("*{}b*", "a?".repeat(2500))),
+        ]
+    }
+
+    /// Builds the workload for one resource-part pattern (after `arn:aws:s3:::`).
+    pub fn new(pattern: &str) -> Hostile {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{pattern}"}}]}}"#
+        );
+        let opts = rootsim_policy::ParseOptions { max_size: Some(0), ..Default::default() };
+        let policy = Policy::parse_with(&text, PolicyKind::Identity, &opts).expect("valid");
+        let principal = OneStatement::new().principal;
+        Hostile { policy, principal, resource: format!("arn:aws:s3:::{}", "a".repeat(10_000)), context: Context::new() }
+    }
+
+    /// Evaluates `s3:GetObject` on the 10 KB resource (implicitly denied: no pattern matches).
+    pub fn evaluate(&self) -> rootsim_policy::Decision<'_> {
+        let identity = [NamedPolicy { name: "p", policy: &self.policy }];
+        let set = PolicySet { identity: &identity, ..PolicySet::default() };
+        let req = Request {
+            principal: &self.principal,
+            action: "s3:GetObject",
+            resource: &self.resource,
+            resource_account: Some(ACCOUNT),
+            context: &self.context,
+        };
+        rootsim_policy::evaluate(&req, &set)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_patterns_match_nothing_in_the_long_resource() {
+        for (name, pattern) in Hostile::cases() {
+            assert!(!Hostile::new(&pattern).evaluate().is_allowed(), "{name}");
+        }
+        // ... and the policy does allow what its pattern matches.
+        let w = Hostile::new(&Hostile::cases()[0].1);
+        let fits = Hostile { resource: format!("arn:aws:s3:::x{}by", "a".repeat(5000)), ..w };
+        assert!(fits.evaluate().is_allowed());
+    }
 
     #[test]
     fn the_heavy_workload_is_allowed_through_every_layer() {

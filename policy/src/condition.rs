@@ -21,7 +21,7 @@
 use super::document::BaseOp;
 use super::document::{CondValues, Condition, Operator, Resolvable, SetOp, VarRef};
 use super::parse::parse_date;
-use super::pattern::ArnPattern;
+use super::pattern::{unicode_lower, ArnPattern};
 use super::{PrincipalKind, Request};
 
 /// The values of a context key, borrowed.
@@ -178,11 +178,14 @@ pub enum CondResult {
 pub fn evaluate_all(conds: &[Condition], req: &Request<'_>, missing: &mut Vec<String>) -> CondResult {
     // Unevaluable conditions are checked first so that the trainee hears
     // about them even when another condition happens to be false.
-    if let Some(c) =
-        conds.iter().find(|c| matches!(c.values, CondValues::Invalid(_)) || c.operator == Operator::Unknown)
-    {
-        let why = match &c.values {
-            CondValues::Invalid(w) => w.clone(),
+    if let Some(c) = conds.iter().find(|c| {
+        matches!(c.values, CondValues::Invalid(_))
+            || c.operator == Operator::Unknown
+            || unreadable_date(c, req).is_some()
+    }) {
+        let why = match (&c.values, unreadable_date(c, req)) {
+            (CondValues::Invalid(w), _) => w.clone(),
+            (_, Some(v)) => format!("the request's value \"{v}\" is not a date"),
             _ => format!("\"{}\" is not a condition operator IAM knows", c.operator_name),
         };
         return CondResult::Unevaluable(format!("condition {} on {}: {why}", c.operator_name, c.key));
@@ -193,6 +196,16 @@ pub fn evaluate_all(conds: &[Condition], req: &Request<'_>, missing: &mut Vec<St
         }
     }
     CondResult::True
+}
+
+/// For a date operator, the first request value of its key that is not a date (such as
+/// `2024-02-30`): the condition cannot be evaluated, so an Allow never matches and a Deny applies.
+#[inline]
+fn unreadable_date<'a>(c: &Condition, req: &Request<'a>) -> Option<&'a str> {
+    if !matches!(c.values, CondValues::Dates(_)) {
+        return None;
+    }
+    lookup(req, &c.key, c.fingerprint)?.iter().find(|v| parse_date(v).is_none())
 }
 
 /// Evaluates one (operator, key, values) entry. Unknown operators and
@@ -241,6 +254,23 @@ pub fn evaluate_one(c: &Condition, req: &Request<'_>, missing: &mut Vec<String>)
 /// positive operator `op`.
 fn matches_any(op: BaseOp, values: &CondValues, v: &str, req: &Request<'_>, missing: &mut Vec<String>) -> bool {
     match values {
+        // `StringEqualsIgnoreCase`: the policy's text was folded when compiled; a non-ASCII
+        // request value (or variable value) is folded here, with the same Unicode rules.
+        CondValues::Strings(globs) if op == BaseOp::StringEqualsIgnoreCase => {
+            let v = unicode_lower(v);
+            globs.iter().any(|g| {
+                with_vars(req, g, missing, |p, vars| {
+                    if vars.iter().all(|x| x.is_ascii()) {
+                        p.matches(&v, vars)
+                    } else {
+                        let folded: Vec<String> = vars.iter().map(|x| unicode_lower(x).into_owned()).collect();
+                        let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
+                        p.matches(&v, &folded)
+                    }
+                })
+                .unwrap_or(false)
+            })
+        }
         CondValues::Strings(globs) | CondValues::Bools(globs) => {
             globs.iter().any(|g| with_vars(req, g, missing, |p, vars| p.matches(v, vars)).unwrap_or(false))
         }

@@ -86,11 +86,23 @@ fn principal_grant(spec: &PrincipalSpec, req: &Request<'_>, has_boundary: bool) 
         // user its account): listing an account, as AWS recommends next to the user, does not
         // except that account's other principals, and a role's ARN does not stand for its
         // sessions: NotPrincipal must name the specific session (AWS's NotPrincipal page).
-        let listed = spec.entries.iter().any(|e| match entry_grant(e, req) {
-            Some(Grant::Account) => req.principal.kind == PrincipalKind::Root,
-            Some(Grant::Role) => false,
-            other => other.is_some(),
-        });
+        // A signed-in caller other than the root user must also have its account listed: AWS's
+        // page says that without the account's ARN the Deny may apply to the whole account, so
+        // the safe reading is taken (a user listed without its account is denied).
+        let (mut itself, mut account) = (false, false);
+        for e in spec.entries.iter() {
+            match (e, entry_grant(e, req)) {
+                (PrincipalEntry::Any, _) => return has_boundary.then_some(Grant::Direct),
+                (_, Some(Grant::Account)) => account = true,
+                (_, Some(Grant::Direct)) => itself = true,
+                (_, Some(Grant::Role) | None) => {}
+            }
+        }
+        let listed = match req.principal.kind {
+            PrincipalKind::Root => account,
+            PrincipalKind::Anonymous | PrincipalKind::Service => itself,
+            _ => itself && account,
+        };
         return (has_boundary || !listed).then_some(Grant::Direct);
     }
     spec.entries.iter().filter_map(|e| entry_grant(e, req)).max()

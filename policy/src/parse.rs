@@ -18,7 +18,7 @@ use super::document::{
     VarRef, Version,
 };
 use super::json::{self, Json, JsonValue, Member, Pos};
-use super::pattern::{push_literal, push_wild_text, split_arn, ActionPattern, ArnPattern, Glob, Token};
+use super::pattern::{push_literal, push_wild_text, split_arn, unicode_lower, ActionPattern, ArnPattern, Glob, Token};
 use super::{Effect, PolicyError, PolicyKind};
 
 /// IAM's text for structural problems.
@@ -122,6 +122,20 @@ pub fn policy_size(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
+/// Where the document's first value starts: after the JSON whitespace that leads it (the position
+/// the reader gives the root value).
+fn document_start(text: &str) -> Pos {
+    let mut pos = Pos { line: 1, column: 1 };
+    for c in text.chars() {
+        match c {
+            '\n' => pos = Pos { line: pos.line + 1, column: 1 },
+            ' ' | '\t' | '\r' => pos.column += 1,
+            _ => break,
+        }
+    }
+    pos
+}
+
 fn err(message: &str, detail: impl Into<String>, pos: Pos) -> PolicyError {
     PolicyError { message: message.to_string(), detail: detail.into(), line: pos.line, column: pos.column }
 }
@@ -139,6 +153,20 @@ struct RawStatement<'a> {
 
 /// Parses and validates `text` as a policy of `kind`.
 pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Result<Document, PolicyError> {
+    // The size quota is checked on the raw text before it is read as JSON, so that an oversized
+    // document costs one pass over its characters, never a parse.
+    let limit = opts.max_size.unwrap_or_else(|| kind.max_size());
+    if !opts.aws_managed && limit > 0 {
+        let size = policy_size(text);
+        if size > limit {
+            let quota = if kind == PolicyKind::Trust { "ACLSizePerRole" } else { "PolicySize" };
+            return Err(err(
+                &format!("Cannot exceed quota for {quota}: {limit}"),
+                format!("the document has {size} characters (whitespace not counted); the limit is {limit}"),
+                document_start(text),
+            ));
+        }
+    }
     let root = json::parse(text).map_err(|e| err(SYNTAX, format!("invalid JSON: {}", e.detail), e.pos))?;
 
     // ---- Pass 1: shape ----
@@ -203,18 +231,6 @@ pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Resu
     if needs_2012 && version != Version::V2012 {
         let pos = version_el.map(|j| j.pos).unwrap_or(root.pos);
         return Err(err(VERSION, "this kind of policy requires \"Version\": \"2012-10-17\"", pos));
-    }
-    let limit = opts.max_size.unwrap_or_else(|| kind.max_size());
-    if !opts.aws_managed && limit > 0 {
-        let size = policy_size(text);
-        if size > limit {
-            let quota = if kind == PolicyKind::Trust { "ACLSizePerRole" } else { "PolicySize" };
-            return Err(err(
-                &format!("Cannot exceed quota for {quota}: {limit}"),
-                format!("the document has {size} characters (whitespace not counted); the limit is {limit}"),
-                root.pos,
-            ));
-        }
     }
     let mut statements = Vec::with_capacity(raws.len());
     let mut sids: Vec<&str> = Vec::new();
@@ -771,7 +787,18 @@ fn compile_values(
         raw.iter()
             .map(|(v, _)| {
                 let mut vars = Vec::new();
-                let tokens = tokens_with_vars(v, expand, wild, fold, &mut vars);
+                let mut tokens = tokens_with_vars(v, expand, wild, fold, &mut vars);
+                if fold {
+                    // `...IgnoreCase` folds with Unicode's rules, not ASCII's alone (the
+                    // matcher folds a non-ASCII request value the same way).
+                    for t in &mut tokens {
+                        if let Token::Text(text) = t {
+                            if let std::borrow::Cow::Owned(lower) = unicode_lower(text) {
+                                *text = lower.into();
+                            }
+                        }
+                    }
+                }
                 Resolvable { pattern: Glob::from_tokens(tokens, fold), vars: vars.into() }
             })
             .collect::<Vec<_>>()
@@ -901,7 +928,9 @@ pub fn parse_date(s: &str) -> Option<f64> {
     }
     let month = num(5, 2)?;
     let day = num(8, 2)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    // A day that its month does not have (2024-02-30, 2023-02-29, 2024-04-31) is no date: read
+    // as the days after it, it would silently move a time limit.
+    if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
         return None;
     }
     let mut secs = days_from_civil(year, month, day) as f64 * 86400.0;
@@ -948,6 +977,16 @@ pub fn parse_date(s: &str) -> Option<f64> {
     }
 }
 
+/// The number of days of `month` (1 to 12) in `year`, in the proleptic Gregorian calendar.
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
 /// well-known algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -972,6 +1011,15 @@ mod tests {
         assert_eq!(parse_date("2024-11-14T00:00:00.5Z"), Some(1_731_542_400.5));
         assert_eq!(parse_date("1731542400"), Some(1_731_542_400.0));
         assert_eq!(parse_date("2024-13-01"), None);
+        // Days a month does not have are no dates; leap days only in leap years.
+        for bad in
+            ["2024-02-30", "2023-02-29", "1900-02-29", "2024-04-31", "2024-06-31T00:00:00Z", "2024-11-31", "2024-01-32"]
+        {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800.0));
+        assert_eq!(parse_date("2000-02-29"), Some(951_782_400.0));
+        assert_eq!(parse_date("2024-12-31T23:59:59Z"), Some(1_735_689_599.0));
         assert_eq!(parse_date("yesterday"), None);
         assert_eq!(parse_date("2024-11-14T25:00:00Z"), None);
         assert_eq!(parse_date(""), None);

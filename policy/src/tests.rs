@@ -325,6 +325,29 @@ fn size_quota_ignores_whitespace() {
     assert!(Policy::parse_with(&big, PolicyKind::Identity, &opts).is_ok());
 }
 
+/// The size quota is checked on the raw text before the JSON is read: a 1 MB document of 100,000
+/// keys is refused by it at once (it used to be parsed first, 33 s), an oversized document is
+/// refused for its size even where its JSON is broken, and the error sits where the document's
+/// value starts, as before.
+#[test]
+fn the_size_quota_is_checked_before_the_json_is_read() {
+    let keys: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":{i}")).collect();
+    let huge = format!("\n  {{{}}}", keys.join(","));
+    let started = std::time::Instant::now();
+    let e = perr(PolicyKind::Identity, &huge);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(e.message, "Cannot exceed quota for PolicySize: 6144");
+    assert_eq!((e.line, e.column), (2, 3));
+    let broken = format!("{{\"Statement\": [{}", "\"x\",".repeat(3000));
+    let e = perr(PolicyKind::Trust, &broken);
+    assert_eq!(e.message, "Cannot exceed quota for ACLSizePerRole: 2048");
+    assert_eq!((e.line, e.column), (1, 1));
+    // Within the quota, the same broken text is a syntax error.
+    let opts = ParseOptions { max_size: Some(0), ..ParseOptions::default() };
+    let e = Policy::parse_with(&broken, PolicyKind::Trust, &opts).unwrap_err();
+    assert_eq!(e.message, SYNTAX_MSG);
+}
+
 #[test]
 fn grammar_accepts_the_documented_forms() {
     // Statement as a single object, scalar Action/Resource, no Version.
@@ -642,4 +665,113 @@ fn indexed_documents_match_the_statements_that_match_alone() {
     assert_eq!(idx("s3:GetObject", "arn:aws:s3:::b/k"), [0, 1, 3, 5]);
     assert_eq!(idx("S3:GETOBJECT", "arn:aws:s3:::b/secret/k"), [0, 1, 5]);
     assert_eq!(idx("sns:Publish", "*"), [2]);
+}
+
+// ---------- issue 18: IgnoreCase, impossible dates, NotPrincipal ----------
+
+/// `StringEqualsIgnoreCase` folds case by Unicode's rules (each character lower-cased), not by
+/// ASCII's alone: `MÜNCHEN` equals `münchen`, the Kelvin sign `K` equals `k`, in the policy's
+/// text, the request's value and a variable's value alike; `ß` is not `ss` (lower case keeps it).
+#[test]
+fn ignore_case_operators_fold_unicode() {
+    let bob = user("bob");
+    let allowed = |cond: &str, ctx: &[(&str, &str)]| {
+        let pol = id(&format!(r#"{{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{cond}}}"#));
+        let mut c = Context::new();
+        for (k, v) in ctx {
+            c.insert(k, *v);
+        }
+        eval_identity(&bob, &[&pol], "s3:GetObject", "arn:aws:s3:::b/k", &c).is_allowed()
+    };
+    let city = r#"{"StringEqualsIgnoreCase":{"aws:PrincipalTag/city":"MÜNCHEN"}}"#;
+    assert!(allowed(city, &[("aws:PrincipalTag/city", "münchen")]));
+    assert!(allowed(city, &[("aws:PrincipalTag/city", "München")]));
+    assert!(!allowed(city, &[("aws:PrincipalTag/city", "MUNCHEN")]));
+    let kelvin = "{\"StringEqualsIgnoreCase\":{\"aws:PrincipalTag/unit\":\"\u{212A}elvin\"}}";
+    assert!(allowed(kelvin, &[("aws:PrincipalTag/unit", "kelvin")]));
+    assert!(allowed(kelvin, &[("aws:PrincipalTag/unit", "KELVIN")]));
+    let street = r#"{"StringEqualsIgnoreCase":{"aws:PrincipalTag/street":"STRASSE"}}"#;
+    assert!(!allowed(street, &[("aws:PrincipalTag/street", "straße")]));
+    // A variable's value is folded as the request's is.
+    let var = r#"{"StringEqualsIgnoreCase":{"aws:PrincipalTag/city":"${aws:PrincipalTag/home}"}}"#;
+    assert!(allowed(var, &[("aws:PrincipalTag/city", "ÉCOLE"), ("aws:PrincipalTag/home", "école")]));
+    assert!(allowed(var, &[("aws:PrincipalTag/city", "école"), ("aws:PrincipalTag/home", "ÉCOLE")]));
+    assert!(!allowed(var, &[("aws:PrincipalTag/city", "ecole"), ("aws:PrincipalTag/home", "ÉCOLE")]));
+    // The negated operator: a Deny on "not equal ignoring case" does not apply to the same city.
+    let deny = id(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIgnoreCase":{"aws:PrincipalTag/city":"ÅRHUS"}}}"#,
+    );
+    let mut c = Context::new();
+    c.insert("aws:PrincipalTag/city", "århus");
+    assert!(eval_identity(&bob, &[&deny], "s3:GetObject", "arn:aws:s3:::b/k", &c).is_allowed());
+}
+
+/// A day its month does not have is no date: as a policy value it is refused as any unreadable
+/// date is, and as a request value it makes the condition unevaluable, so an Allow never matches
+/// and a Deny applies (it used to be read as the days after: 2024-02-30 as March 1st).
+#[test]
+fn impossible_dates_are_unreadable() {
+    let e = perr(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2024-02-30T00:00:00Z"}}}]}"#,
+    );
+    assert_eq!(e.message, super::parse::LEGACY);
+    assert!(e.detail.contains("2024-02-30"), "{e}");
+    let bob = user("bob");
+    let mut c = Context::new();
+    c.insert("aws:CurrentTime", "2024-02-30T12:00:00Z");
+    let allow = id(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}}"#,
+    );
+    let d = eval_identity(&bob, &[&allow], "s3:GetObject", "arn:aws:s3:::b/k", &c);
+    assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
+    assert!(d.unevaluable[0].1.contains("2024-02-30"), "{:?}", d.unevaluable);
+    let deny = id(
+        r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2024-03-31T00:00:00Z"}}}"#,
+    );
+    let d = eval_identity(&bob, &[&deny], "s3:GetObject", "arn:aws:s3:::b/k", &c);
+    assert_eq!(d.outcome, Outcome::ExplicitlyDenied);
+    // The leap day of a leap year is a date, and compares as one.
+    c.insert("aws:CurrentTime", "2024-02-29T12:00:00Z");
+    assert!(eval_identity(&bob, &[&allow], "s3:GetObject", "arn:aws:s3:::b/k", &c).is_allowed());
+    assert!(eval_identity(&bob, &[&deny], "s3:GetObject", "arn:aws:s3:::b/k", &c).is_allowed());
+}
+
+/// NotPrincipal with Deny excepts an IAM user only when its account's ARN is listed too: AWS's
+/// NotPrincipal page says that without it access may be denied, so the safe reading is taken.
+#[test]
+fn notprincipal_excepts_a_user_only_with_its_account() {
+    let admin = user("admin");
+    let identity = id(r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"}"#);
+    let decide = |listed: &str| {
+        let bucket = p(
+            PolicyKind::Resource,
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","NotPrincipal":{{"AWS":[{listed}]}},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"}}]}}"#
+            ),
+        );
+        let ctx = Context::new();
+        let named = [NamedPolicy { name: "P0", policy: &identity }];
+        let req = Request {
+            principal: &admin,
+            action: "s3:GetObject",
+            resource: "arn:aws:s3:::b/k",
+            resource_account: Some(ACCT),
+            context: &ctx,
+        };
+        let set = PolicySet {
+            identity: &named,
+            resource: Some(NamedPolicy { name: "bucket", policy: &bucket }),
+            ..PolicySet::default()
+        };
+        let decision = evaluate(&req, &set);
+        decision.outcome
+    };
+    let user_arn = format!("\"arn:aws:iam::{ACCT}:user/admin\"");
+    let account = format!("\"arn:aws:iam::{ACCT}:root\"");
+    assert_eq!(decide(&user_arn), Outcome::ExplicitlyDenied);
+    assert_eq!(decide(&format!("{user_arn},{account}")), Outcome::Allowed);
+    assert_eq!(decide(&format!("{user_arn},\"{ACCT}\"")), Outcome::Allowed);
+    // The account alone still excepts only its root user.
+    assert_eq!(decide(&account), Outcome::ExplicitlyDenied);
 }

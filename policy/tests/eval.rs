@@ -205,7 +205,6 @@ fn numeric_date_bool_binary_operators() {
             &[("aws:CurrentTime", S("2024-01-01T00:00:00Z"))],
             false,
         ),
-        (r#""DateLessThan":{"aws:CurrentTime":"2030-01-01"}"#, &[("aws:CurrentTime", S("not a date"))], false),
         (r#""Bool":{"aws:SecureTransport":"true"}"#, &[("aws:SecureTransport", S("true"))], true),
         (r#""Bool":{"aws:SecureTransport":true}"#, &[("aws:SecureTransport", S("True"))], true),
         (r#""Bool":{"aws:SecureTransport":"true"}"#, &[("aws:SecureTransport", S("false"))], false),
@@ -221,6 +220,16 @@ fn numeric_date_bool_binary_operators() {
     ];
     for (c, ctx, want) in t {
         assert_eq!(cond_allows(c, ctx), *want, "{c}");
+    }
+    // A request value that is not a date (or is a day its month lacks) makes a date condition
+    // unevaluable: the Allow never matches, and the reason names the value (issue 18).
+    let pol = identity(
+        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01"}}}"#,
+    );
+    for bad in ["not a date", "2024-02-30T00:00:00Z"] {
+        let d = run(&pol, &context(&[("aws:CurrentTime", S(bad))]));
+        assert!(!d.is_allowed(), "{bad}");
+        assert!(d.unevaluable.iter().any(|(_, why)| why.contains(bad)), "{bad}: {:?}", d.unevaluable);
     }
 }
 

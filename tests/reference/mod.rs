@@ -444,10 +444,10 @@ fn principal_grant(stmt: &Value, caller: &Caller) -> Option<Grant> {
 /// (reference_policies_elements_notprincipal.html): the list must name the caller itself: the
 /// user, the federated user, the service, and for a role session the session's own ARN (a
 /// session must be named by its session ARN; the role's ARN does not stand for its sessions);
-/// a root user is named by its account. The page recommends naming the account (and the role)
-/// too, because *some* services may otherwise deny; it also says policies without them keep
-/// working, so the reference does not require them. A caller with a permissions boundary is
-/// never exempt.
+/// a root user is named by its account. Every other signed-in caller must also have its
+/// account's ARN listed: the page says that without it the Deny may apply to the whole account,
+/// and the safe reading is taken (docs/rules.md). A caller with a permissions boundary is never
+/// exempt.
 fn not_principal_exempts(v: &Value, req: &Req) -> bool {
     let entries = principal_entries(v);
     let caller = &req.caller;
@@ -464,7 +464,7 @@ fn not_principal_exempts(v: &Value, req: &Req) -> bool {
         Kind::Anonymous => false,
         Kind::Service => named(Grant::Direct),
         Kind::Root => named(Grant::Account),
-        Kind::User | Kind::Federated | Kind::RoleSession => named(Grant::Direct),
+        Kind::User | Kind::Federated | Kind::RoleSession => named(Grant::Direct) && named(Grant::Account),
     }
 }
 
