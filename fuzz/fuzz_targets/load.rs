@@ -13,7 +13,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut session) = Session::from_json(text) else { return };
     assert_eq!(session.world.check(), Ok(()), "a loaded world keeps every invariant");
     let mut host = MemoryHost::default();
-    for line in ["show", "show organization", "whoami", "tasks", "aws account get-account-information", "who-can-become-root"] {
+    for line in
+        ["show", "show organization", "whoami", "tasks", "aws account get-account-information", "who-can-become-root"]
+    {
         let _ = session.execute(line, &mut host);
     }
 });
