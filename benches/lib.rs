@@ -61,16 +61,7 @@ impl OneStatement {
 
     /// Evaluates `s3:GetObject` on `arn:aws:s3:::bucket/key.txt`.
     pub fn evaluate(&self) -> rootsim_policy::Decision<'_> {
-        let identity = [NamedPolicy { name: "p", policy: &self.policy }];
-        let set = PolicySet { identity: &identity, ..PolicySet::default() };
-        let req = Request {
-            principal: &self.principal,
-            action: "s3:GetObject",
-            resource: "arn:aws:s3:::bucket/key.txt",
-            resource_account: Some(ACCOUNT),
-            context: &self.context,
-        };
-        rootsim_policy::evaluate(&req, &set)
+        get_object(&self.policy, &self.principal, "arn:aws:s3:::bucket/key.txt", &self.context)
     }
 }
 
@@ -272,17 +263,22 @@ impl Hostile {
 
     /// Evaluates `s3:GetObject` on the 10 KB resource (implicitly denied: no pattern matches).
     pub fn evaluate(&self) -> rootsim_policy::Decision<'_> {
-        let identity = [NamedPolicy { name: "p", policy: &self.policy }];
-        let set = PolicySet { identity: &identity, ..PolicySet::default() };
-        let req = Request {
-            principal: &self.principal,
-            action: "s3:GetObject",
-            resource: &self.resource,
-            resource_account: Some(ACCOUNT),
-            context: &self.context,
-        };
-        rootsim_policy::evaluate(&req, &set)
+        get_object(&self.policy, &self.principal, &self.resource, &self.context)
     }
+}
+
+/// `principal`'s `s3:GetObject` on `resource`, decided by `policy` as its one identity policy:
+/// workloads (a) and (d).
+fn get_object<'a>(
+    policy: &'a Policy,
+    principal: &'a Principal,
+    resource: &'a str,
+    context: &'a Context,
+) -> rootsim_policy::Decision<'a> {
+    let identity = [NamedPolicy { name: "p", policy }];
+    let set = PolicySet { identity: &identity, ..PolicySet::default() };
+    let req = Request { principal, action: "s3:GetObject", resource, resource_account: Some(ACCOUNT), context };
+    rootsim_policy::evaluate(&req, &set)
 }
 
 #[cfg(test)]

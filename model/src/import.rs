@@ -646,16 +646,7 @@ impl<'a> Importer<'a> {
                 self.refuse(&file, &path, "user", &format!("its group {group} was not imported"));
                 continue;
             }
-            let attached = self
-                .attachments(&file, &path, u, "UserPolicyList", &iam)
-                .and_then(|p| Ok((p, self.boundary(&file, &path, u, &iam)?)));
-            let (policies, boundary) = match attached {
-                Ok(a) => a,
-                Err(reason) => {
-                    self.refuse(&file, &path, "user", &reason);
-                    continue;
-                }
-            };
+            let Some((policies, boundary)) = self.guarded(&file, &path, u, "user", &iam) else { continue };
             let user_key = name.to_ascii_lowercase();
             for (j, g) in list(u, "GroupList").iter().enumerate() {
                 match g.as_str().and_then(|g| iam.groups.get_mut(&g.to_ascii_lowercase())) {
@@ -692,16 +683,7 @@ impl<'a> Importer<'a> {
                     continue;
                 }
             };
-            let attached = self
-                .attachments(&file, &path, r, "RolePolicyList", &iam)
-                .and_then(|p| Ok((p, self.boundary(&file, &path, r, &iam)?)));
-            let (policies, boundary) = match attached {
-                Ok(a) => a,
-                Err(reason) => {
-                    self.refuse(&file, &path, "role", &reason);
-                    continue;
-                }
-            };
+            let Some((policies, boundary)) = self.guarded(&file, &path, r, "role", &iam) else { continue };
             let max_session_duration =
                 r.get("MaxSessionDuration").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()).unwrap_or(3600);
             let role = Role {
@@ -805,6 +787,28 @@ impl<'a> Importer<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// A user's or role's policies and boundary, or `None` when one cannot be read: then the
+    /// principal is refused (said so), since that policy might deny.
+    fn guarded(
+        &mut self,
+        file: &str,
+        path: &str,
+        v: &Value,
+        noun: &str,
+        iam: &IamAccount,
+    ) -> Option<(Attachments, Option<String>)> {
+        let inline_key = if noun == "user" { "UserPolicyList" } else { "RolePolicyList" };
+        let attached =
+            self.attachments(file, path, v, inline_key, iam).and_then(|p| Ok((p, self.boundary(file, path, v, iam)?)));
+        match attached {
+            Ok(a) => Some(a),
+            Err(reason) => {
+                self.refuse(file, path, noun, &reason);
+                None
+            }
+        }
     }
 
     /// The principal's permissions boundary; `Err` (the principal is not imported: fail closed)
