@@ -19,10 +19,6 @@ use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;
 
-/// Most MFA devices a user or the root user may have
-/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html>).
-const MAX_MFA: usize = 8;
-
 fn devices_mut<'a>(call: &'a mut Call, subject: &Subject) -> &'a mut Vec<MfaDevice> {
     let iam = iam_mut(call);
     match subject {
@@ -85,9 +81,9 @@ fn enable_mfa_device(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if !consecutive {
         return Err(AwsError::new("InvalidAuthenticationCode", 403, "Authentication code for device is not valid."));
     }
-    if devices_mut(call, &subject).len() >= MAX_MFA {
+    if devices_mut(call, &subject).len() >= super::MAX_MFA_DEVICES {
         let quota = if matches!(subject, Subject::Root) { "MFADevicesPerRootUser" } else { "MFADevicesPerUser" };
-        return Err(AwsError::limit_exceeded(format!("Cannot exceed quota for {quota}: {MAX_MFA}")));
+        return Err(AwsError::limit_exceeded(format!("Cannot exceed quota for {quota}: {}", super::MAX_MFA_DEVICES)));
     }
     let holder = match &subject {
         Subject::User(n) => Some(key(n)),

@@ -1180,8 +1180,8 @@ fn create_access_key(call: &mut Call, input: &Input) -> AwsResult<Value> {
         Subject::User(_) => "AccessKeysPerUser",
         Subject::Root => "AccessKeysPerRoot",
     };
-    if keys_mut(call, &subject).len() >= 2 {
-        return Err(AwsError::limit_exceeded(format!("Cannot exceed quota for {quota}: 2")));
+    if keys_mut(call, &subject).len() >= super::MAX_ACCESS_KEYS {
+        return Err(AwsError::limit_exceeded(format!("Cannot exceed quota for {quota}: {}", super::MAX_ACCESS_KEYS)));
     }
     let k = AccessKey {
         id: call.world.rng.access_key_id("AKIA"),

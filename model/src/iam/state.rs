@@ -9,6 +9,13 @@ use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The most access keys a user or the root user may have (IAM's quotas page,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
+pub const MAX_ACCESS_KEYS: usize = 2;
+/// The most MFA devices a user or the root user may have
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html>).
+pub const MAX_MFA_DEVICES: usize = 8;
+
 /// IAM's quotas on an entity's inline policies, all of them together, in characters without
 /// white space (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>): a
 /// user's 2,048, a group's 5,120, a role's 10,240. One inline document may use the whole quota,

@@ -111,6 +111,23 @@ fn new_session(
     (id, session)
 }
 
+/// The `DurationSeconds` a GetSessionToken or GetFederationToken call asks for (43,200 for a user,
+/// 3,600 for the root user when left out), refused outside 900 to 129,600 as STS refuses it.
+fn requested_duration(input: &Map<String, Value>, for_user: bool) -> AwsResult<i64> {
+    let requested = opt_i64(input, "DurationSeconds").unwrap_or(if for_user { 43_200 } else { 3600 });
+    if !(900..=super::MAX_SESSION_SECONDS).contains(&requested) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value {}",
+            if requested < 900 {
+                "greater than or equal to 900".to_string()
+            } else {
+                format!("less than or equal to {}", super::MAX_SESSION_SECONDS)
+            }
+        )));
+    }
+    Ok(requested)
+}
+
 fn credentials_json(id: &str, s: &StsSession) -> Value {
     json!({
         "AccessKeyId": id,
@@ -209,13 +226,7 @@ fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<V
         CallerKind::Root => None,
         CallerKind::User { key } => Some(key.clone()),
     };
-    let requested = opt_i64(input, "DurationSeconds").unwrap_or(if user.is_some() { 43_200 } else { 3600 });
-    if !(900..=129_600).contains(&requested) {
-        return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value {}",
-            if requested < 900 { "greater than or equal to 900" } else { "less than or equal to 129600" }
-        )));
-    }
+    let requested = requested_duration(input, user.is_some())?;
     // Root sessions are capped at one hour; longer requests silently get one hour
     // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html).
     let duration = if user.is_none() { requested.min(3600) } else { requested };
@@ -250,13 +261,7 @@ fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResul
         Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
         None => None,
     };
-    let requested = opt_i64(input, "DurationSeconds").unwrap_or(if user.is_some() { 43_200 } else { 3600 });
-    if !(900..=129_600).contains(&requested) {
-        return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{requested}' at 'durationSeconds' failed to satisfy constraint: Member must have value {}",
-            if requested < 900 { "greater than or equal to 900" } else { "less than or equal to 129600" }
-        )));
-    }
+    let requested = requested_duration(input, user.is_some())?;
     let account = call.account();
     let federated_arn = format!("arn:aws:sts::{account}:federated-user/{name}");
     call.authorize("sts:GetFederationToken", &federated_arn)?;
@@ -283,8 +288,8 @@ fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         Some(Value::String(s)) => s.as_str(),
         _ => "",
     };
-    let duration = opt_i64(input, "DurationSeconds").unwrap_or(900);
-    if !(0..=900).contains(&duration) {
+    let duration = opt_i64(input, "DurationSeconds").unwrap_or(super::MAX_ASSUME_ROOT_SECONDS);
+    if !(0..=super::MAX_ASSUME_ROOT_SECONDS).contains(&duration) {
         return Err(AwsError::validation(format!(
             "1 validation error detected: Value '{duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value {}",
             if duration < 0 { "greater than or equal to 0" } else { "less than or equal to 900" }

@@ -45,6 +45,12 @@ pub enum SessionKind {
 /// needs permission, so the session has no permissions (GetFederationToken's documentation).
 pub const NO_PERMISSIONS_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoPolicyPassed","Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}]}"#;
 
+/// The longest an AssumeRoot session lasts: `DurationSeconds` at most 900
+/// (<https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html>).
+pub const MAX_ASSUME_ROOT_SECONDS: i64 = 900;
+/// The longest any STS session lasts: GetSessionToken's and GetFederationToken's 36 hours.
+pub const MAX_SESSION_SECONDS: i64 = 129_600;
+
 /// One set of temporary credentials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StsSession {

@@ -8,17 +8,8 @@
 
 use super::World;
 use crate::iam::managed::is_task_policy;
-use crate::iam::{Attachments, IamAccount};
-use crate::sts::SessionKind;
-
-/// At most this many access keys per user or root user (IAM's quota).
-const MAX_ACCESS_KEYS: usize = 2;
-/// At most this many MFA devices per user or root user (IAM's quota).
-const MAX_MFA_DEVICES: usize = 8;
-/// The longest an AssumeRoot session lasts (`DurationSeconds` at most 900).
-const MAX_ASSUME_ROOT_SECONDS: i64 = 900;
-/// The longest any STS session lasts (GetSessionToken and GetFederationToken: 36 hours).
-const MAX_SESSION_SECONDS: i64 = 129_600;
+use crate::iam::{Attachments, IamAccount, MAX_ACCESS_KEYS, MAX_MFA_DEVICES};
+use crate::sts::{SessionKind, MAX_ASSUME_ROOT_SECONDS, MAX_SESSION_SECONDS};
 /// How many problems a report lists before it stops counting.
 const MAX_REPORTED: usize = 20;
 
