@@ -579,18 +579,12 @@ impl<'a> Importer<'a> {
     /// attached to it, to an OU above it or to the root.
     fn guard_of(&self, account: &str) -> Option<String> {
         let org = self.world.organizations.org.as_ref()?;
-        let mut at = account.to_string();
-        let mut parent = org.accounts.get(account).map(|m| m.parent.clone());
-        // Bounded by the number of OUs: a loop in the parents cannot keep this going.
-        for _ in 0..=org.ous.len() + 1 {
-            if let Some(reason) = self.guarded.get(&at) {
-                return Some(format!("{reason}, and it applies to {at}"));
-            }
-            let Some(p) = parent.take() else { break };
-            parent = org.ous.get(&p).map(|o| o.parent.clone());
-            at = p;
-        }
-        None
+        // From the account up to the root; an account without a whole chain is checked alone.
+        let chain = org.chain(account).unwrap_or_else(|| vec![account]);
+        chain
+            .iter()
+            .rev()
+            .find_map(|at| self.guarded.get(*at).map(|reason| format!("{reason}, and it applies to {at}")))
     }
 
     /// Leaves out every principal and resource of `account` (its files are read, not imported),
