@@ -1,22 +1,16 @@
 //! The typed read-only view of a parsed policy (`Policy::statements`), through the public API
 //! only: every element, the `Not...` forms, and matching that agrees with evaluation.
 
+use rootsim_policy::request::principal_from;
 use rootsim_policy::{
     action_matches, evaluate, ActionPattern, Context, Effect, NamedPolicy, Policy, PolicyKind, PolicySet, Principal,
-    PrincipalKind, PrincipalType, Request,
+    PrincipalType, Request,
 };
 
 const ACCT: &str = "111122223333";
 
 fn user() -> Principal {
-    let arn = format!("arn:aws:iam::{ACCT}:user/alice");
-    Principal {
-        kind: PrincipalKind::User,
-        arn: arn.clone(),
-        principal_arn: arn,
-        account: ACCT.into(),
-        service_linked_role: false,
-    }
+    principal_from(&format!("arn:aws:iam::{ACCT}:user/alice")).expect("a user ARN")
 }
 
 fn parse(text: &str, kind: PolicyKind) -> Policy {
