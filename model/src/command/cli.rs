@@ -6,6 +6,7 @@
 
 use super::lex::Word;
 use super::suggest::nearest;
+use super::usage;
 use super::Host;
 use crate::registry;
 use crate::render::query::Query;
@@ -22,8 +23,6 @@ pub struct Invocation {
     pub params: Map<String, Value>,
     /// The global options.
     pub globals: Globals,
-    /// `help` was asked for instead of a call.
-    pub help: bool,
 }
 
 /// The AWS CLI's global options, which may stand anywhere on the line.
@@ -62,31 +61,57 @@ impl Default for Globals {
 /// What the words after `aws` ask for.
 #[derive(Debug)]
 pub enum Parsed {
-    /// An operation (or its help).
+    /// An operation.
     Call(Box<Invocation>),
     /// `aws --version`.
     Version,
+    /// `aws help`, `aws SERVICE help` or `aws SERVICE OPERATION help`.
+    Help(HelpPage),
 }
 
-/// A mistake the CLI catches before any call, printed as the CLI prints it: a usage error as
-/// `aws: error: ...`, other client-side errors (`Error parsing parameter '--x': ...`, `Bad value
-/// for --query ...`, an unknown profile) as their message alone. No AWS error code: the request
-/// was never sent.
+/// Which of the CLI's help pages `help` asks for.
+#[derive(Debug, Clone, Copy)]
+pub enum HelpPage {
+    /// `aws help`: the CLI and the services.
+    Aws,
+    /// `aws SERVICE help`: a service and its operations.
+    Service(&'static str),
+    /// `aws SERVICE OPERATION help`: one operation.
+    Operation(&'static Operation),
+}
+
+/// A mistake the CLI catches before any call, printed as the CLI prints it (`usage.rs`): an
+/// argparse error as the usage block and `aws: error: ...`, words no parser took as the usage
+/// block and `Unknown options: ...`, other client-side errors (`Error parsing parameter '--x':
+/// ...`, `Bad value for --query ...`, an unknown profile) as their message alone. No AWS error
+/// code: the request was never sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UsageError {
-    /// An argument mistake: printed after `aws: error: `.
+    /// An argument mistake: printed after the usage block and `aws: error: `.
     Usage(String),
+    /// Words no parser took (`Unknown options: --x, y`): printed after the usage block.
+    Unknown(String),
     /// Any other client-side error, printed as it is.
     Client(String),
+    /// One of the above with rootsim's own hint, printed on a line of its own after the CLI's
+    /// text, marked `(rootsim)`, so the CLI's lines stay as the CLI prints them.
+    Hinted(Box<UsageError>, String),
 }
 
 impl UsageError {
-    /// The text the CLI prints.
+    /// The text the CLI prints (and rootsim's hint after it).
     pub fn text(&self) -> String {
         match self {
-            UsageError::Usage(m) => format!("aws: error: {m}"),
+            UsageError::Usage(m) => usage::argparse_error(m),
+            UsageError::Unknown(m) => usage::unknown_options_error(m),
             UsageError::Client(m) => m.clone(),
+            UsageError::Hinted(e, hint) => format!("{}\n(rootsim) {hint}", e.text()),
         }
+    }
+
+    /// This error with rootsim's `hint` after it.
+    pub fn hint(self, hint: impl Into<String>) -> UsageError {
+        UsageError::Hinted(Box::new(self), hint.into())
     }
 }
 
@@ -170,7 +195,7 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
             "region" => g.region = Some(value),
             "output" => match Output::parse(&value) {
                 Some(o) => g.output = o,
-                None => return err(invalid_choice("--output", &Output::NAMES)),
+                None => return err(usage::invalid_choice("--output", &value, &Output::NAMES)),
             },
             "query" => g.query = Some(crate::render::query::compile(&value).map_err(UsageError::Client)?),
             "profile" => {
@@ -188,111 +213,149 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
     Ok((g, rest, version))
 }
 
-/// argparse's message for a value outside `choices`, as the AWS CLI lays it out: in two columns.
-fn invalid_choice(opt: &str, choices: &[&str]) -> String {
-    let mut out = format!("argument {opt}: Invalid choice, valid choices are:\n\n");
-    for pair in choices.chunks(2) {
-        match pair {
-            [a, b] => out.push_str(&format!("{a:<41}| {b:<40}\n")),
-            [a] => out.push_str(&format!("{a:<40}\n")),
-            _ => {}
-        }
-    }
-    out.trim_end_matches('\n').to_string()
-}
-
 /// Parses the words after `aws`.
+///
+/// As the CLI's parsers do: the first word that is not an option names the service, the next
+/// the operation (or `help`), and every other word goes to the operation's parser, which takes
+/// its options with their values, keeps the first stray word for a `help` it may be, and reports
+/// the rest as unknown, after any missing required argument. Values are converted last, as the
+/// CLI converts them after parsing.
 pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     let words = split_equals(words);
     let (globals, words, version) = take_globals(&words)?;
     if version {
         return Ok(Parsed::Version);
     }
-    let words = words.as_slice();
-    let Some(service) = words.first() else {
-        return err("the following arguments are required: command (try: help aws)");
+    let positional = |from: usize| (from..words.len()).find(|&i| !is_option(&words[i]));
+    let Some(s) = positional(0) else {
+        return err(usage::required(&["command".to_string()]));
     };
-    if is_option(service) {
-        let known = global_options().collect::<Vec<_>>().join(", ");
-        return err(format!("Unknown options: {} (global options: {known})", service.text));
+    let service = &words[s].text;
+    if service == "help" && !words[s].quoted {
+        return match positional(s + 1) {
+            None => Ok(Parsed::Help(HelpPage::Aws)),
+            // The CLI's help topics are not modelled: every topic is an invalid choice.
+            Some(t) => Err(UsageError::Usage(usage::invalid_choice("subcommand", &words[t].text, &[]))
+                .hint("rootsim has none of the CLI's help topics: `aws help` lists the services, `help` the sandbox.")),
+        };
     }
     let services = registry::services();
-    if !services.contains(&service.text.as_str()) {
-        let hint = nearest(&service.text, services.iter().copied())
-            .map(|s| format!(" Did you mean '{s}'?"))
-            .unwrap_or_default();
-        return err(format!(
-            "argument command: Invalid choice: '{}'. rootsim models: {}.{hint}",
-            service.text,
-            services.join(", ")
-        ));
+    if !services.contains(&service.as_str()) {
+        let mut choices = services.clone();
+        choices.push("help");
+        return Err(UsageError::Usage(usage::invalid_choice("command", service, &choices))
+            .hint("rootsim models only the services listed above (`help aws`)."));
     }
-    let Some(op_word) = words.get(1) else {
-        return err(format!("the following arguments are required: operation (try: help aws {})", service.text));
+    let Some(o) = positional(s + 1) else {
+        return err(usage::required(&["operation".to_string()]));
     };
-    let Some(operation) = registry::find(&service.text, &op_word.text) else {
-        let names: Vec<String> = registry::operations(&service.text).map(|o| o.cli_name()).collect();
-        let hint = nearest(&op_word.text, names.iter().map(String::as_str))
-            .map(|s| format!(" Did you mean '{s}'?"))
-            .unwrap_or_default();
-        return err(format!(
-            "argument operation: Invalid choice: '{}' is not an operation of {} in rootsim.{hint} (try: help aws {})",
-            op_word.text, service.text, service.text
-        ));
-    };
-    let mut params = Map::new();
-    let mut i = 2;
-    let rest = &words[2..];
-    if rest.first().is_some_and(|w| w.text == "help" && !w.quoted) {
-        return Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: true })));
+    let op_word = &words[o].text;
+    let service: &'static str = services.iter().copied().find(|n| n == service).unwrap_or_default();
+    if op_word == "help" && !words[o].quoted {
+        return Ok(Parsed::Help(HelpPage::Service(service)));
     }
-    while i < words.len() {
-        let w = &words[i];
-        if w.quoted || !w.text.starts_with("--") {
-            return err(format!("Unknown options: {} (values follow an option such as --user-name)", w.text));
+    let Some(operation) = registry::find(service, op_word) else {
+        let names = operation_choices(service);
+        let mut choices: Vec<&str> = names.iter().map(String::as_str).collect();
+        choices.push("help");
+        return Err(UsageError::Usage(usage::invalid_choice("operation", op_word, &choices))
+            .hint(format!("rootsim models only the operations of {service} listed above (`help aws {service}`).")));
+    };
+    let args: Vec<&Word> = words.iter().enumerate().filter(|(i, _)| *i != s && *i != o).map(|(_, w)| w).collect();
+    if let [only] = args.as_slice() {
+        if only.text == "help" && !only.quoted {
+            return Ok(Parsed::Help(HelpPage::Operation(operation)));
+        }
+    }
+    // The options given, with their words; the first stray word; the words no option took.
+    let mut given: Vec<(&Param, bool, Vec<&str>)> = Vec::new();
+    let mut first_stray: Option<&str> = None;
+    let mut extras: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let w = args[i];
+        i += 1;
+        if !is_option(w) {
+            match first_stray {
+                None => first_stray = Some(&w.text),
+                Some(_) => extras.push(w.text.clone()),
+            }
+            continue;
         }
         let opt = &w.text[2..];
-        i += 1;
-        // Values are every following word up to the next option.
-        let start = i;
-        while i < words.len() && (words[i].quoted || !words[i].text.starts_with("--")) {
-            i += 1;
-        }
-        let values: Vec<&str> = words[start..i].iter().map(|w| w.text.as_str()).collect();
         let negated = opt.strip_prefix("no-");
         let param = operation.params.iter().find(|p| kebab(p.name) == opt).or_else(|| {
             negated.and_then(|n| operation.params.iter().find(|p| p.shape == Shape::Boolean && kebab(p.name) == n))
         });
         let Some(param) = param else {
-            let names: Vec<String> = operation.params.iter().map(|p| format!("--{}", kebab(p.name))).collect();
-            let hint = nearest(&w.text, names.iter().map(String::as_str))
-                .map(|s| format!(" Did you mean '{s}'?"))
-                .unwrap_or_default();
-            return err(format!("Unknown options: {}.{hint}", w.text));
+            extras.push(w.text.clone());
+            continue;
         };
-        if params.contains_key(param.name) {
-            return err(format!("argument --{}: given more than once", kebab(param.name)));
-        }
-        let value = if param.shape == Shape::Boolean {
-            if !values.is_empty() {
-                return err(format!("argument {}: takes no value (got '{}')", w.text, values[0]));
+        let start = i;
+        let values: Vec<&str> = match param.shape {
+            // A flag takes no value: a word after it is a stray word.
+            Shape::Boolean => Vec::new(),
+            Shape::StringList | Shape::Tags | Shape::StructureList(_) => {
+                while i < args.len() && !is_option(args[i]) {
+                    i += 1;
+                }
+                if i == start {
+                    return err(format!("argument {}: expected at least one argument", w.text));
+                }
+                args[start..i].iter().map(|w| w.text.as_str()).collect()
             }
-            Value::Bool(negated.is_none() || kebab(param.name) == opt)
-        } else {
-            convert(param, &values, host)?
+            _ => match args.get(i) {
+                Some(v) if !is_option(v) => {
+                    i += 1;
+                    vec![v.text.as_str()]
+                }
+                _ => return err(format!("argument {}: expected one argument", w.text)),
+            },
         };
-        params.insert(param.name.to_string(), value);
+        let positive = param.shape != Shape::Boolean || kebab(param.name) == opt;
+        // As argparse stores it, the last occurrence of an option wins.
+        given.retain(|(p, _, _)| p.name != param.name);
+        given.push((param, positive, values));
     }
     let missing: Vec<String> = operation
         .params
         .iter()
-        .filter(|p| p.required && !params.contains_key(p.name))
+        .filter(|p| p.required && !given.iter().any(|(g, _, _)| g.name == p.name))
         .map(|p| format!("--{}", kebab(p.name)))
         .collect();
     if !missing.is_empty() {
-        return err(format!("the following arguments are required: {}", missing.join(", ")));
+        return err(usage::required(&missing));
     }
-    Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: false })))
+    match first_stray {
+        Some("help") => return Ok(Parsed::Help(HelpPage::Operation(operation))),
+        Some(stray) => extras.push(stray.to_string()),
+        None => {}
+    }
+    if !extras.is_empty() {
+        let unknown = UsageError::Unknown(usage::unknown_options(&extras));
+        let names: Vec<String> = operation.params.iter().map(|p| format!("--{}", kebab(p.name))).collect();
+        let near = extras.iter().filter(|e| e.starts_with("--")).find_map(|e| {
+            nearest(e, names.iter().map(String::as_str)).map(|n| format!("did you mean '{n}' for '{e}'?"))
+        });
+        return Err(match near {
+            Some(hint) => unknown.hint(hint),
+            None => unknown,
+        });
+    }
+    let mut params = Map::new();
+    for (param, positive, values) in given {
+        let value = if param.shape == Shape::Boolean { Value::Bool(positive) } else { convert(param, &values, host)? };
+        params.insert(param.name.to_string(), value);
+    }
+    Ok(Parsed::Call(Box::new(Invocation { operation, params, globals })))
+}
+
+/// The operations of `service` as the CLI lists them in its choices and its help: in the order
+/// of the service's API model, which botocore keeps sorted by API name.
+pub fn operation_choices(service: &str) -> Vec<String> {
+    let mut ops: Vec<&Operation> = registry::operations(service).collect();
+    ops.sort_by_key(|o| o.name);
+    ops.iter().map(|o| o.cli_name()).collect()
 }
 
 fn single<'a>(opt: &str, values: &[&'a str]) -> Result<&'a str, UsageError> {
@@ -444,14 +507,15 @@ mod tests {
 
     #[test]
     fn client_errors_read_as_the_cli_writes_them() {
+        // The usage block and the error line, from the AWS CLI v2.17.0 (`aws --output xml iam list-users`).
         let e = parsed("iam list-users --output xml").unwrap_err().text();
         assert_eq!(
             e,
-            "aws: error: argument --output: Invalid choice, valid choices are:\n\njson                                     | text                                    \ntable                                    | yaml                                    \nyaml-stream                             "
+            "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n\naws: error: argument --output: Invalid choice, valid choices are:\n\njson                                     | text                                    \ntable                                    | yaml                                    \nyaml-stream                             "
         );
         assert_eq!(
-            parsed("iam list-users --query").unwrap_err().text(),
-            "aws: error: argument --query: expected one argument"
+            parsed("iam list-users --query").unwrap_err(),
+            super::UsageError::Usage("argument --query: expected one argument".into())
         );
         assert!(parsed("iam list-users --query 'a[' ").unwrap_err().text().starts_with("Bad value for --query a[: "));
         assert_eq!(

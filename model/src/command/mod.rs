@@ -11,6 +11,7 @@
 //! calls run against the world and, on failure, the state from before the call is put back.
 
 pub mod cli;
+mod cli_help;
 pub mod complete;
 pub mod console;
 mod help;
@@ -19,6 +20,7 @@ pub mod sandbox;
 mod show;
 mod signin;
 pub mod suggest;
+pub mod usage;
 
 use crate::auth::{AuthRecord, Caller, Identity};
 use crate::error::AwsError;
@@ -281,11 +283,9 @@ impl Session {
         let inv = match cli::parse(words, host) {
             Ok(cli::Parsed::Call(inv)) => inv,
             Ok(cli::Parsed::Version) => return Outcome::ok(cli_version()),
+            Ok(cli::Parsed::Help(page)) => return Outcome::ok(cli_help::page(page)),
             Err(e) => return Outcome::usage(e.text()),
         };
-        if inv.help {
-            return Outcome::ok(help::operation(inv.operation));
-        }
         let op = inv.operation;
         let region = inv.globals.region.clone().unwrap_or_else(|| "us-east-1".to_string());
         let debug = if inv.globals.debug { self.debug_lines(&inv, &region) } else { String::new() };

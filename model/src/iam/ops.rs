@@ -1443,7 +1443,7 @@ const KEY_ID: Param = p("AccessKeyId", Shape::String, true, "the access key ID")
 pub const OPERATIONS: &[Operation] = operations!(
     "iam",
     [
-        ("CreateUser", create_user, "Creates an IAM user.", [USER, PATH, BOUNDARY, TAGS]),
+        ("CreateUser", create_user, "Creates an IAM user.", [PATH, USER, BOUNDARY, TAGS]),
         ("GetUser", get_user, "Describes a user (the caller when no name is given).", [USER_OPT]),
         ("ListUsers", list_users, "Lists the account's IAM users.", [PATH_PREFIX]),
         ("DeleteUser", delete_user, "Deletes a user that has no policies, keys, password, MFA or groups left.", [USER]),

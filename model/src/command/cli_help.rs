@@ -1,0 +1,586 @@
+//! The AWS CLI's own help pages: `aws help`, `aws SERVICE help`, `aws SERVICE OPERATION help`.
+//!
+//! Laid out as the CLI v2 prints its man pages when the output is not a terminal (groff's ASCII
+//! rendering with the overstrike bold removed): a `TITLE()` header and footer 78 columns wide,
+//! section names flush left (NAME, DESCRIPTION, SYNOPSIS, OPTIONS, GLOBAL OPTIONS, OUTPUT,
+//! AVAILABLE COMMANDS, AVAILABLE SERVICES), text indented seven columns, each option's text ten.
+//! Every page is generated from the operation tables that parse the commands (`crate::service`),
+//! so the SYNOPSIS names exactly the options the parser takes; the descriptions are rootsim's own
+//! one-line summaries from those tables. Differences from groff, which are layout only: lines
+//! are filled without groff's justification and hyphenation, and a page has no EXAMPLES section
+//! (rootsim keeps none).
+
+use super::cli::{self, HelpPage};
+use crate::registry;
+use crate::render::Output;
+use crate::service::{kebab, Operation, Param, Shape};
+
+/// The page width groff renders man pages at for the CLI.
+const WIDTH: usize = 78;
+/// Where section text starts.
+const TEXT: usize = 7;
+/// Where an option's description starts.
+const OPTION_TEXT: usize = 10;
+
+/// rootsim's one-line description of each service it models, for `aws help` and `aws SERVICE help`.
+const SERVICES: &[(&str, &str)] = &[
+    ("account", "AWS Account Management: an account's contacts, Regions and primary email."),
+    ("cloudtrail", "AWS CloudTrail: the event history of the calls made in an account, and trails."),
+    ("events", "Amazon EventBridge: rules that match events and the targets they send them to."),
+    ("iam", "AWS Identity and Access Management: users, groups, roles, policies and credentials, root user included."),
+    ("kms", "AWS Key Management Service: keys and their key policies."),
+    ("organizations", "AWS Organizations: the organization's accounts, OUs, policies and delegated administrators."),
+    ("s3api", "Amazon S3's API: buckets and their bucket policies."),
+    ("sns", "Amazon SNS: topics, email subscriptions and publishing."),
+    ("sqs", "Amazon SQS: queues and their queue policies."),
+    ("sts", "AWS Security Token Service: temporary credentials, sessions and the caller's identity."),
+];
+
+/// A global option as the CLI's help documents it: name, type, description, the values it takes.
+struct GlobalOption {
+    name: &'static str,
+    kind: &'static str,
+    takes_value: bool,
+    doc: &'static str,
+    choices: &'static [&'static str],
+}
+
+/// The global options rootsim takes, in the order the CLI's help lists them (rootsim's own
+/// descriptions). Only those `cli::global_options()` accepts are printed (and `--version`).
+const GLOBALS: &[GlobalOption] = &[
+    GlobalOption {
+        name: "debug",
+        kind: "boolean",
+        takes_value: false,
+        doc: "Show the request rootsim builds and how it answers it.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "endpoint-url",
+        kind: "string",
+        takes_value: true,
+        doc: "Accepted and ignored: rootsim answers every call itself.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "no-paginate",
+        kind: "boolean",
+        takes_value: false,
+        doc: "Accepted: rootsim returns every result in one page either way.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "output",
+        kind: "string",
+        takes_value: true,
+        doc: "How the response is printed.",
+        choices: &Output::NAMES,
+    },
+    GlobalOption {
+        name: "query",
+        kind: "string",
+        takes_value: true,
+        doc: "A JMESPath expression applied to the response before it is printed.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "profile",
+        kind: "string",
+        takes_value: true,
+        doc: "The named profile whose credentials and settings the call uses.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "region",
+        kind: "string",
+        takes_value: true,
+        doc: "The Region the call is made in (default us-east-1).",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "version",
+        kind: "string",
+        takes_value: true,
+        doc: "Print the CLI's version and exit.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "no-cli-pager",
+        kind: "boolean",
+        takes_value: false,
+        doc: "Accepted: rootsim never pages its output.",
+        choices: &[],
+    },
+];
+
+/// The CLI's pagination options for `op`, in the order its SYNOPSIS lists them, when the CLI
+/// paginates the operation (`--starting-token`, `--page-size`, `--max-items`).
+///
+/// Hook for pagination: the operation table does not say yet which operations the CLI
+/// paginates, and rootsim's parser takes none of these options, so no page lists them. When the
+/// table gains that flag, answer it here and every SYNOPSIS and OPTIONS section follows.
+fn is_paginated(_op: &Operation) -> bool {
+    false
+}
+
+/// The page `page` asks for.
+pub fn page(page: HelpPage) -> String {
+    match page {
+        HelpPage::Aws => aws_page(),
+        HelpPage::Service(service) => service_page(service),
+        HelpPage::Operation(op) => operation_page(op, is_paginated(op)),
+    }
+}
+
+/// `aws help`.
+fn aws_page() -> String {
+    let mut doc = Page::new("aws");
+    doc.section("NAME");
+    doc.line(TEXT, "aws -");
+    doc.blank();
+    doc.section("DESCRIPTION");
+    doc.para(TEXT, "The AWS Command Line Interface as rootsim simulates it: every call is answered by the simulated estate, with the CLI's syntax, errors and output formats.");
+    doc.blank();
+    doc.section("SYNOPSIS");
+    doc.line(10, "aws [options] <command> <subcommand> [parameters]");
+    doc.blank();
+    doc.para(TEXT, "Use aws command help for a service's operations and aws command subcommand help for an operation's options. Optional parameters are shown in square brackets. rootsim's own commands are listed by help.");
+    doc.blank();
+    global_options(&mut doc);
+    doc.section("AVAILABLE SERVICES");
+    let mut services = registry::services();
+    services.push("help");
+    services.sort_unstable();
+    for s in services {
+        doc.line(TEXT, &format!("o {s}"));
+        doc.blank();
+    }
+    doc.finish()
+}
+
+/// `aws SERVICE help`.
+fn service_page(service: &str) -> String {
+    let mut doc = Page::new(service);
+    doc.section("NAME");
+    doc.line(TEXT, &format!("{service} -"));
+    doc.blank();
+    doc.section("DESCRIPTION");
+    doc.para(TEXT, service_description(service));
+    doc.blank();
+    doc.section("AVAILABLE COMMANDS");
+    for name in cli::operation_choices(service) {
+        doc.line(TEXT, &format!("o {name}"));
+        doc.blank();
+    }
+    doc.finish()
+}
+
+/// rootsim's description of `service`.
+fn service_description(service: &str) -> &'static str {
+    SERVICES.iter().find(|(s, _)| *s == service).map_or("", |(_, d)| d)
+}
+
+/// One entry of an operation's SYNOPSIS: `--name <value>`, `--flag | --no-flag`, bracketed
+/// unless the option is required.
+fn synopsis_entry(p: &Param) -> String {
+    let name = kebab(p.name);
+    let entry = if p.shape == Shape::Boolean { format!("--{name} | --no-{name}") } else { format!("--{name} <value>") };
+    if p.required {
+        entry
+    } else {
+        format!("[{entry}]")
+    }
+}
+
+/// The SYNOPSIS lines of `op`, as the CLI orders them: the operation's own options, the JSON
+/// input options, the pagination options when `paginated`, the skeleton option, then the global
+/// options.
+pub fn synopsis(op: &Operation, paginated: bool) -> Vec<String> {
+    let mut lines: Vec<String> = op.params.iter().map(synopsis_entry).collect();
+    lines.push("[--cli-input-json | --cli-input-yaml]".to_string());
+    if paginated {
+        lines
+            .extend(["[--starting-token <value>]", "[--page-size <value>]", "[--max-items <value>]"].map(String::from));
+    }
+    lines.push("[--generate-cli-skeleton <value>]".to_string());
+    for g in shown_globals() {
+        lines.push(if g.takes_value { format!("[--{} <value>]", g.name) } else { format!("[--{}]", g.name) });
+    }
+    lines
+}
+
+/// The global options rootsim's parser takes, in the CLI's order.
+fn shown_globals() -> impl Iterator<Item = &'static GlobalOption> {
+    let accepted: Vec<String> = cli::global_options().collect();
+    GLOBALS.iter().filter(move |g| g.name == "version" || accepted.contains(&format!("--{}", g.name)))
+}
+
+/// The type the CLI's help gives a value of `shape`.
+fn type_name(shape: Shape) -> &'static str {
+    match shape {
+        Shape::String | Shape::Document => "string",
+        Shape::Integer => "integer",
+        Shape::Boolean => "boolean",
+        Shape::StringList | Shape::Tags | Shape::StructureList(_) => "list",
+        Shape::Structure(_) => "structure",
+    }
+}
+
+/// The members of a structure-valued shape (tags are `Key` and `Value` strings).
+fn members(shape: Shape) -> &'static [Param] {
+    const TAG: &[Param] = &[
+        Param { name: "Key", shape: Shape::String, required: true, doc: "the tag's key" },
+        Param { name: "Value", shape: Shape::String, required: true, doc: "the tag's value" },
+    ];
+    match shape {
+        Shape::Tags => TAG,
+        Shape::Structure(m) | Shape::StructureList(m) => m,
+        _ => &[],
+    }
+}
+
+/// A table's one-line doc as a sentence.
+fn sentence(doc: &str) -> String {
+    let mut s = String::with_capacity(doc.len() + 1);
+    let mut chars = doc.trim().chars();
+    if let Some(first) = chars.next() {
+        s.extend(first.to_uppercase());
+        s.push_str(chars.as_str());
+    }
+    if !s.is_empty() && !s.ends_with(['.', '?', '!', ')']) {
+        s.push('.');
+    }
+    s
+}
+
+/// What the JSON syntax shows for a member's value.
+fn json_value(shape: Shape) -> &'static str {
+    match shape {
+        Shape::Integer => "integer",
+        Shape::Boolean => "true|false",
+        Shape::StringList => "[\"string\", ...]",
+        _ => "\"string\"",
+    }
+}
+
+/// `aws SERVICE OPERATION help`; `paginated` adds the CLI's pagination options.
+pub fn operation_page(op: &Operation, paginated: bool) -> String {
+    let name = op.cli_name();
+    let mut doc = Page::new(&name);
+    doc.section("NAME");
+    doc.line(TEXT, &format!("{name} -"));
+    doc.blank();
+    doc.section("DESCRIPTION");
+    doc.para(TEXT, op.summary);
+    doc.blank();
+    doc.section("SYNOPSIS");
+    doc.line(12, &name);
+    for line in synopsis(op, paginated) {
+        doc.line(10, &line);
+    }
+    doc.blank();
+    doc.section("OPTIONS");
+    for p in op.params {
+        option(&mut doc, p);
+    }
+    doc.para(TEXT, "--cli-input-json | --cli-input-yaml (string) Reads the operation's arguments from a JSON (or YAML) document shaped as --generate-cli-skeleton prints it; options on the command line override it. (rootsim does not take this option yet.)");
+    doc.blank();
+    if paginated {
+        for (flag, kind, text) in [
+            ("starting-token", "string", "Where to resume: the NextToken of the previous command's output."),
+            ("page-size", "integer", "How many items each service call asks for; the output is the same."),
+            ("max-items", "integer", "The most items the command prints; a NextToken follows when more remain."),
+        ] {
+            doc.line(TEXT, &format!("--{flag} ({kind})"));
+            doc.para(OPTION_TEXT, text);
+            doc.blank();
+        }
+    }
+    doc.para(TEXT, "--generate-cli-skeleton (string) Prints a JSON (or YAML) skeleton of the operation's input, or of its output with the value output, without calling the service. (rootsim does not take this option yet.)");
+    doc.blank();
+    global_options(&mut doc);
+    doc.section("OUTPUT");
+    doc.para(TEXT, "rootsim prints the response the service returns, in the format --output asks for.");
+    doc.finish()
+}
+
+/// One operation option in OPTIONS: its name and type, its description, and for structured
+/// values their members and the shorthand and JSON syntax the parser takes.
+fn option(doc: &mut Page, p: &Param) {
+    let name = kebab(p.name);
+    let flag = if p.shape == Shape::Boolean { format!("--{name} | --no-{name}") } else { format!("--{name}") };
+    doc.line(TEXT, &format!("{flag} ({})", type_name(p.shape)));
+    doc.para(OPTION_TEXT, &sentence(p.doc));
+    doc.blank();
+    match p.shape {
+        Shape::StringList => {
+            doc.line(OPTION_TEXT, "(string)");
+            doc.blank();
+            doc.line(TEXT, "Syntax:");
+            doc.blank();
+            doc.line(OPTION_TEXT, "\"string\" \"string\" ...");
+            doc.blank();
+        }
+        Shape::Tags | Shape::StructureList(_) => {
+            doc.line(OPTION_TEXT, "(structure)");
+            for m in members(p.shape) {
+                doc.line(14, &format!("{} -> ({})", m.name, type_name(m.shape)));
+                doc.para(17, &sentence(m.doc));
+                doc.blank();
+            }
+            let short: Vec<String> = members(p.shape).iter().map(|m| format!("{}=string", m.name)).collect();
+            syntax(doc, &format!("{} ...", short.join(",")), true, members(p.shape));
+        }
+        Shape::Structure(ms) => {
+            for m in ms {
+                doc.line(OPTION_TEXT, &format!("{} -> ({})", m.name, type_name(m.shape)));
+                doc.para(13, &sentence(m.doc));
+                doc.blank();
+            }
+            let short: Vec<String> = ms.iter().map(|m| format!("{}=string", m.name)).collect();
+            syntax(doc, &short.join(","), false, ms);
+        }
+        _ => {}
+    }
+}
+
+/// The `Shorthand Syntax:` and `JSON Syntax:` blocks of a structured option.
+fn syntax(doc: &mut Page, shorthand: &str, list: bool, members: &[Param]) {
+    doc.line(TEXT, "Shorthand Syntax:");
+    doc.blank();
+    doc.line(OPTION_TEXT, shorthand);
+    doc.blank();
+    doc.line(TEXT, "JSON Syntax:");
+    doc.blank();
+    let pad = if list { 2 } else { 0 };
+    if list {
+        doc.line(OPTION_TEXT, "[");
+    }
+    doc.line(OPTION_TEXT + pad, "{");
+    for (i, m) in members.iter().enumerate() {
+        let comma = if i + 1 < members.len() { "," } else { "" };
+        doc.line(OPTION_TEXT + pad + 2, &format!("\"{}\": {}{comma}", m.name, json_value(m.shape)));
+    }
+    doc.line(OPTION_TEXT + pad, "}");
+    if list {
+        doc.line(OPTION_TEXT + pad, "...");
+        doc.line(OPTION_TEXT, "]");
+    }
+    doc.blank();
+}
+
+/// The GLOBAL OPTIONS section.
+fn global_options(doc: &mut Page) {
+    doc.section("GLOBAL OPTIONS");
+    for g in shown_globals() {
+        doc.line(TEXT, &format!("--{} ({})", g.name, g.kind));
+        doc.blank();
+        doc.para(TEXT, g.doc);
+        doc.blank();
+        for c in g.choices {
+            doc.line(TEXT, &format!("o {c}"));
+            doc.blank();
+        }
+    }
+}
+
+/// A man page being written: lines of text, then the header and footer around them.
+struct Page {
+    title: String,
+    lines: Vec<String>,
+}
+
+impl Page {
+    fn new(name: &str) -> Page {
+        Page { title: format!("{}()", name.to_uppercase()), lines: Vec::new() }
+    }
+
+    fn section(&mut self, name: &str) {
+        self.lines.push(name.to_string());
+    }
+
+    fn line(&mut self, indent: usize, text: &str) {
+        self.lines.push(format!("{}{text}", " ".repeat(indent)));
+    }
+
+    fn blank(&mut self) {
+        self.lines.push(String::new());
+    }
+
+    /// `text` filled to the page width at `indent` (a word longer than the line stands alone).
+    fn para(&mut self, indent: usize, text: &str) {
+        let room = WIDTH.saturating_sub(indent).max(1);
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+                self.line(indent, &line);
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            self.line(indent, &line);
+        }
+    }
+
+    /// The page: header, three blank lines, the sections, three blank lines, footer. A title
+    /// too long for both ends is overwritten by the right one, as groff prints it.
+    fn finish(mut self) -> String {
+        while self.lines.last().is_some_and(String::is_empty) {
+            self.lines.pop();
+        }
+        let t = &self.title;
+        let n = t.chars().count();
+        let header = if 2 * n < WIDTH {
+            format!("{t}{}{t}", " ".repeat(WIDTH - 2 * n))
+        } else {
+            format!("{}{t}", t.chars().take(WIDTH.saturating_sub(n)).collect::<String>())
+        };
+        let mut out = format!("{header}\n\n\n\n");
+        for l in &self.lines {
+            out.push_str(l.trim_end());
+            out.push('\n');
+        }
+        out.push_str(&format!("\n\n\n{t:>WIDTH$}"));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::Operation;
+
+    fn op(service: &str, name: &str) -> &'static Operation {
+        registry::find(service, name).unwrap_or_else(|| panic!("{service} {name}"))
+    }
+
+    /// The SYNOPSIS block of a page: the lines between `SYNOPSIS` and the next blank line.
+    fn synopsis_block(page: &str) -> Vec<String> {
+        page.lines()
+            .skip_while(|l| *l != "SYNOPSIS")
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(|l| l.trim().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_synopsis_names_every_parameter_and_brackets_only_optional_ones() {
+        for op in registry::all() {
+            let page = operation_page(op, false);
+            let lines = synopsis_block(&page);
+            assert_eq!(lines[0], op.cli_name(), "{}", op.name);
+            for p in op.params {
+                let name = kebab(p.name);
+                let value = if p.shape == Shape::Boolean {
+                    format!("--{name} | --no-{name}")
+                } else {
+                    format!("--{name} <value>")
+                };
+                let expected = if p.required { value } else { format!("[{value}]") };
+                assert!(lines.contains(&expected), "{} {}: {expected} not in {lines:?}", op.service, op.name);
+                assert!(
+                    page.contains(&format!("\n       --{name}")),
+                    "{} {}: no OPTIONS entry for --{name}",
+                    op.service,
+                    op.name
+                );
+            }
+            // Nothing else but the CLI's fixed options and the global options.
+            assert_eq!(lines.len(), 1 + op.params.len() + 2 + shown_globals().count(), "{}", op.name);
+            assert!(lines.contains(&"[--cli-input-json | --cli-input-yaml]".to_string()));
+            assert!(lines.contains(&"[--generate-cli-skeleton <value>]".to_string()));
+        }
+    }
+
+    #[test]
+    fn the_synopsis_is_laid_out_as_the_cli_lays_it_out() {
+        // From `aws iam create-user help` (AWS CLI v2.17.0, not on a terminal): the options in
+        // model order, the required one unbracketed, then the CLI's own options.
+        let page = operation_page(op("iam", "create-user"), false);
+        assert!(page.contains(
+            "SYNOPSIS\n            create-user\n          [--path <value>]\n          --user-name <value>\n          [--permissions-boundary <value>]\n          [--tags <value>]\n          [--cli-input-json | --cli-input-yaml]\n          [--generate-cli-skeleton <value>]\n          [--debug]\n          [--endpoint-url <value>]\n"
+        ), "{page}");
+        assert!(page.starts_with(
+            "CREATE-USER()                                                    CREATE-USER()\n\n\n\nNAME\n       create-user -\n\nDESCRIPTION\n"
+        ));
+        assert!(
+            page.ends_with("\n\n\n\n                                                                 CREATE-USER()")
+        );
+        assert!(page.contains("\n       --tags (list)\n"));
+        assert!(page.contains("\n       Shorthand Syntax:\n\n          Key=string,Value=string ...\n"));
+        assert!(page.contains("\n       JSON Syntax:\n\n          [\n            {\n              \"Key\": \"string\",\n              \"Value\": \"string\"\n            }\n            ...\n          ]\n"));
+    }
+
+    #[test]
+    fn paginated_operations_list_the_pagination_options_after_the_json_input() {
+        // Order from `aws organizations list-accounts help` (AWS CLI v2.17.0).
+        let lines = synopsis(op("iam", "list-users"), true);
+        let at = lines.iter().position(|l| l == "[--cli-input-json | --cli-input-yaml]").unwrap();
+        assert_eq!(
+            lines[at..at + 5],
+            [
+                "[--cli-input-json | --cli-input-yaml]",
+                "[--starting-token <value>]",
+                "[--page-size <value>]",
+                "[--max-items <value>]",
+                "[--generate-cli-skeleton <value>]"
+            ]
+        );
+        assert!(operation_page(op("iam", "list-users"), true).contains("\n       --max-items (integer)\n"));
+    }
+
+    #[test]
+    fn booleans_show_both_forms_and_types_are_the_clis() {
+        let ops = registry::all().filter(|o| o.params.iter().any(|p| p.shape == Shape::Boolean));
+        for o in ops {
+            let p = o.params.iter().find(|p| p.shape == Shape::Boolean).unwrap();
+            let n = kebab(p.name);
+            assert!(operation_page(o, false).contains(&format!("\n       --{n} | --no-{n} (boolean)\n")), "{}", o.name);
+        }
+        assert_eq!(type_name(Shape::Integer), "integer");
+        assert_eq!(type_name(Shape::Document), "string");
+    }
+
+    #[test]
+    fn long_titles_are_overwritten_as_groff_does() {
+        // `aws iam add-client-id-to-open-id-connect-provider help`, first line.
+        let mut p = Page::new("add-client-id-to-open-id-connect-provider");
+        p.line(TEXT, "x");
+        let out = p.finish();
+        assert_eq!(
+            out.lines().next(),
+            Some("ADD-CLIENT-ID-TO-OPEN-ID-CONNECT-PRADD-CLIENT-ID-TO-OPEN-ID-CONNECT-PROVIDER()")
+        );
+    }
+
+    #[test]
+    fn every_service_and_global_option_is_described() {
+        for s in registry::services() {
+            assert!(!service_description(s).is_empty(), "{s}");
+            assert!(
+                service_page(s).contains(&format!("\nAVAILABLE COMMANDS\n       o {}\n", cli::operation_choices(s)[0]))
+            );
+        }
+        for g in cli::global_options() {
+            assert!(GLOBALS.iter().any(|d| format!("--{}", d.name) == g), "{g} has no help entry");
+        }
+        let top = aws_page();
+        assert!(top.contains("\nAVAILABLE SERVICES\n       o account\n\n"));
+        assert!(top.contains("\n       o help\n\n       o iam\n"));
+    }
+
+    #[test]
+    fn paragraphs_fill_to_the_page_width() {
+        let mut p = Page::new("x");
+        p.para(TEXT, &"word ".repeat(40));
+        for l in &p.lines {
+            assert!(l.len() <= WIDTH, "{l}");
+        }
+        assert!(p.lines.len() > 1);
+    }
+}
