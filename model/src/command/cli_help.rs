@@ -10,6 +10,9 @@
 //! are filled without groff's justification and hyphenation, and a page has no EXAMPLES section
 //! (rootsim keeps none).
 
+#[rustfmt::skip]
+mod output;
+
 use super::cli::{self, HelpPage};
 use crate::registry;
 use crate::render::Output;
@@ -112,6 +115,50 @@ const GLOBALS: &[GlobalOption] = &[
         choices: &[],
     },
 ];
+
+/// One member of an operation's response, as the OUTPUT section lists it: `Name -> (type)` and,
+/// for a structure, list or map, what it holds (a list's item has no name and prints as
+/// `(type)`; a map's are `key` and `value`).
+#[derive(Debug)]
+pub struct Out {
+    /// The member's name (empty for a list's item).
+    pub name: &'static str,
+    /// Its type as the service model names it: string, integer, long, boolean, timestamp,
+    /// structure, list, map...
+    pub kind: &'static str,
+    /// What a structure, list or map holds.
+    pub members: &'static [Out],
+}
+
+/// The response members of `op` (`None` when the table of responses does not know the
+/// operation).
+fn response(op: &Operation) -> Option<&'static [Out]> {
+    output::OUTPUTS.iter().find(|(s, n, _)| *s == op.service && *n == op.name).map(|(_, _, m)| *m)
+}
+
+/// Where the OUTPUT section prints a member at each depth (groff's nested indents of the CLI's
+/// page: three columns, then four, in turn).
+fn output_indent(depth: usize) -> usize {
+    TEXT + (depth / 2) * 7 + (depth % 2) * 3
+}
+
+/// One member of the OUTPUT section and what it holds. As in the CLI's pages for members
+/// without a description, a container's line is followed directly by its members and a leaf's
+/// by a blank line.
+fn output_member(doc: &mut Page, member: &Out, depth: usize) {
+    let indent = output_indent(depth);
+    if member.name.is_empty() {
+        doc.line(indent, &format!("({})", member.kind));
+    } else {
+        doc.line(indent, &format!("{} -> ({})", member.name, member.kind));
+    }
+    if member.members.is_empty() {
+        doc.blank();
+    }
+    for m in member.members {
+        output_member(doc, m, depth + 1);
+    }
+}
 
 /// The CLI's pagination options for `op`, in the order its SYNOPSIS lists them, when the CLI
 /// paginates the operation (`--starting-token`, `--page-size`, `--max-items`).
@@ -300,7 +347,11 @@ pub fn operation_page(op: &Operation, paginated: bool) -> String {
     doc.blank();
     global_options(&mut doc);
     doc.section("OUTPUT");
-    doc.para(TEXT, "rootsim prints the response the service returns, in the format --output asks for.");
+    match response(op) {
+        Some([]) => doc.line(TEXT, "None"),
+        Some(members) => members.iter().for_each(|m| output_member(&mut doc, m, 0)),
+        None => doc.para(TEXT, "(rootsim) No description of this operation's response."),
+    }
     doc.finish()
 }
 
@@ -572,6 +623,88 @@ mod tests {
         let top = aws_page();
         assert!(top.contains("\nAVAILABLE SERVICES\n       o account\n\n"));
         assert!(top.contains("\n       o help\n\n       o iam\n"));
+    }
+
+    #[test]
+    fn every_operation_has_its_response_members_and_no_other_row_exists() {
+        for op in registry::all() {
+            assert!(response(op).is_some(), "{} {} has no row in cli_help/output.rs", op.service, op.name);
+        }
+        for (service, name, _) in output::OUTPUTS {
+            assert!(registry::all().any(|o| o.service == *service && o.name == *name), "{service} {name}");
+        }
+    }
+
+    #[test]
+    fn the_output_section_is_laid_out_as_the_cli_lays_it_out() {
+        // `aws iam list-users help`, OUTPUT, from the AWS CLI v2.17.0 with the model's
+        // descriptions removed (a copy of iam's service-2.json without `documentation` in
+        // ~/.aws/models), which is how the CLI lays out members that have none.
+        let page = operation_page(op("iam", "list-users"), false);
+        let expected = "OUTPUT
+       Users -> (list)
+          (structure)
+              Path -> (string)
+
+              UserName -> (string)
+
+              UserId -> (string)
+
+              Arn -> (string)
+
+              CreateDate -> (timestamp)
+
+              PasswordLastUsed -> (timestamp)
+
+              PermissionsBoundary -> (structure)
+                 PermissionsBoundaryType -> (string)
+
+                 PermissionsBoundaryArn -> (string)
+
+              Tags -> (list)
+                 (structure)
+                     Key -> (string)
+
+                     Value -> (string)
+
+       IsTruncated -> (boolean)
+
+       Marker -> (string)
+
+
+
+                                                                  LIST-USERS()";
+        assert!(page.ends_with(expected), "{page}");
+        assert!(operation_page(op("iam", "delete-user"), false).contains("\nOUTPUT\n       None\n"));
+    }
+
+    #[test]
+    fn what_rootsim_answers_is_what_the_output_section_lists() {
+        // Every top-level key of rootsim's response to these calls is a member the CLI's help
+        // lists for the operation.
+        // Every operation that needs no option, and a few that do, as alice in the demo world.
+        let mut session = crate::Session::demo(crate::DEFAULT_SEED);
+        let mut lines: Vec<String> = registry::all()
+            .filter(|o| !o.params.iter().any(|p| p.required))
+            .map(|o| format!("aws {} {}", o.service, o.cli_name()))
+            .collect();
+        lines.extend(
+            ["aws iam create-user --user-name helpcheck", "aws iam create-access-key --user-name helpcheck"]
+                .map(String::from),
+        );
+        let mut answered = 0;
+        for line in &lines {
+            let out = session.run(line);
+            let Some(json) = out.json.as_ref() else { continue };
+            answered += 1;
+            let words: Vec<&str> = line.split(' ').collect();
+            let op = registry::find(words[1], words[2]).unwrap();
+            let members = response(op).unwrap();
+            for key in json.as_object().map(|o| o.keys().collect::<Vec<_>>()).unwrap_or_default() {
+                assert!(members.iter().any(|m| m.name == key), "{line}: {key} is not in its OUTPUT");
+            }
+        }
+        assert!(answered >= 20, "only {answered} calls answered");
     }
 
     #[test]
