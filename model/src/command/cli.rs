@@ -479,6 +479,7 @@ mod tests {
     use crate::command::lex;
     use crate::command::{MemoryHost, Session};
     use crate::render::{self, Output};
+    use crate::service::kebab;
     use proptest::prelude::*;
     use serde_json::Value;
 
@@ -526,6 +527,109 @@ mod tests {
             .unwrap_err()
             .text()
             .starts_with("The config profile (dev) could not be found"));
+    }
+
+    /// The error line (or lines) after the usage block, or the whole text when there is none.
+    fn error_of(line: &str) -> String {
+        let text = parsed(line).unwrap_err().text();
+        text.strip_prefix(crate::command::usage::USAGE).map_or(text.clone(), |t| t.trim_start_matches('\n').to_string())
+    }
+
+    #[test]
+    fn usage_errors_are_the_clis() {
+        // Each expected line was printed by the AWS CLI v2.17.0 (installed from the aws-cli
+        // repository's 2.17.0 tag into a throwaway venv) for the same words, after its usage block.
+        for (line, expected) in [
+            ("", "aws: error: the following arguments are required: command"),
+            ("--region eu-west-1", "aws: error: the following arguments are required: command"),
+            ("iam", "aws: error: the following arguments are required: operation"),
+            ("iam create-user", "aws: error: the following arguments are required: --user-name"),
+            ("iam create-user --x", "aws: error: the following arguments are required: --user-name"),
+            ("iam create-user --x help", "aws: error: the following arguments are required: --user-name"),
+            ("iam create-user a", "aws: error: the following arguments are required: --user-name"),
+            ("iam attach-user-policy", "aws: error: the following arguments are required: --user-name, --policy-arn"),
+            ("iam get-user --user-name", "aws: error: argument --user-name: expected one argument"),
+            ("iam list-users --x", "Unknown options: --x"),
+            ("iam list-users --x a b", "Unknown options: --x, b, a"),
+            ("iam list-users a b", "Unknown options: b, a"),
+            ("iam list-users --x --y", "Unknown options: --x, --y"),
+            ("iam list-users a --x", "Unknown options: --x, a"),
+            ("iam list-users --x a --path-prefix / b", "Unknown options: --x, b, a"),
+            ("iam get-user --user-name bob extra", "Unknown options: extra"),
+            ("iam create-user --user-name a b help", "Unknown options: help, b"),
+            ("iam list-users --no-paginate x", "Unknown options: x"),
+            ("--debugx iam list-users", "Unknown options: --debugx"),
+        ] {
+            assert_eq!(error_of(line).lines().next().unwrap_or(""), expected, "aws {line}");
+            assert!(parsed(line).unwrap_err().text().starts_with(crate::command::usage::USAGE), "aws {line}");
+        }
+    }
+
+    #[test]
+    fn invalid_choices_list_the_choices_and_suggest_as_the_cli_does() {
+        let e = error_of("sts get-caler-identity");
+        // rootsim's choices are the operations it models, in the model's order, then `help`.
+        assert!(e.starts_with("aws: error: argument operation: Invalid choice, valid choices are:\n\nassume-role                              | assume-root                             \n"), "{e}");
+        assert!(e.contains("| help                                    \n\n\nInvalid choice: 'get-caler-identity', maybe you meant:\n\n  * get-caller-identity\n(rootsim) "), "{e}");
+        let e = error_of("stss get-caller-identity");
+        assert!(e.starts_with("aws: error: argument command: Invalid choice, valid choices are:\n\naccount "), "{e}");
+        assert!(e.contains("Invalid choice: 'stss', maybe you meant:\n\n  * sts\n(rootsim) "), "{e}");
+        // The rootsim hint, when there is one, is the last line, on its own and marked.
+        assert!(error_of("ec2 describe-instances").lines().last().unwrap().starts_with("(rootsim) "));
+        let e = error_of("iam list-users --path-prefx /");
+        assert_eq!(e, "Unknown options: --path-prefx, /\n(rootsim) did you mean '--path-prefix' for '--path-prefx'?");
+    }
+
+    #[test]
+    fn help_is_asked_for_where_the_cli_takes_it() {
+        use super::HelpPage;
+        assert!(matches!(parsed("help"), Ok(Parsed::Help(HelpPage::Aws))));
+        assert!(matches!(parsed("--region eu-west-1 help"), Ok(Parsed::Help(HelpPage::Aws))));
+        assert!(matches!(parsed("iam help"), Ok(Parsed::Help(HelpPage::Service("iam")))));
+        assert!(matches!(parsed("iam help me"), Ok(Parsed::Help(HelpPage::Service("iam")))));
+        for line in ["iam create-user help", "iam list-users help me", "iam list-users help --output text"] {
+            let Ok(Parsed::Help(HelpPage::Operation(op))) = parsed(line) else { panic!("{line}") };
+            assert_eq!(op.name, if line.contains("create") { "CreateUser" } else { "ListUsers" });
+        }
+        // A quoted 'help' is a value, as `--user-name help` is.
+        assert!(matches!(parsed("iam get-user --user-name help"), Ok(Parsed::Call(_))));
+        assert!(error_of("help me").starts_with("aws: error: argument subcommand: Invalid choice"));
+    }
+
+    #[test]
+    fn the_last_of_a_repeated_option_wins_as_in_argparse() {
+        let Ok(Parsed::Call(inv)) = parsed("iam create-user --user-name a --user-name b") else { panic!() };
+        assert_eq!(inv.params["UserName"], "b");
+    }
+
+    #[test]
+    fn every_help_page_answers() {
+        let mut session = Session::demo(crate::DEFAULT_SEED);
+        assert!(session.run("aws help").expect_ok().text.starts_with("AWS()"));
+        for service in crate::registry::services() {
+            let out = session.run(&format!("aws {service} help"));
+            assert!(out.expect_ok().text.starts_with(&format!("{}()", service.to_uppercase())));
+            for op in crate::registry::operations(service) {
+                let out = session.run(&format!("aws {service} {} help", op.cli_name()));
+                assert!(out.expect_ok().text.contains(&format!("\nSYNOPSIS\n            {}\n", op.cli_name())));
+            }
+        }
+    }
+
+    /// Words of `aws` lines: services, operations, their options, `help`, and anything.
+    fn help_word() -> impl Strategy<Value = String> {
+        let services: Vec<String> = crate::registry::services().iter().map(|s| s.to_string()).collect();
+        let ops: Vec<String> = crate::registry::all().map(|o| o.cli_name()).collect();
+        let options: Vec<String> =
+            crate::registry::all().flat_map(|o| o.params.iter().map(|p| format!("--{}", kebab(p.name)))).collect();
+        prop_oneof![
+            3 => Just("help".to_string()),
+            3 => prop::sample::select(services),
+            3 => prop::sample::select(ops),
+            2 => prop::sample::select(options),
+            1 => "--[a-z-]{0,8}",
+            1 => "\\PC{0,8}",
+        ]
     }
 
     fn word() -> impl Strategy<Value = String> {
@@ -607,6 +711,26 @@ mod tests {
             let bare = format!("aws {}", words.join(" "));
             let out = session.run(&bare);
             prop_assert!(out.ok || out.code.is_some(), "{bare}: {}", out.text);
+        }
+
+        /// No `aws ... help` line and no usage error panics; every usage error is the CLI's usage
+        /// block and its error line, any rootsim hint after them.
+        #[test]
+        fn no_help_line_or_usage_error_panics(words in prop::collection::vec(help_word(), 0..6)) {
+            let quoted: Vec<String> = words.iter().map(|w| format!("'{}'", w.replace('\'', ""))).collect();
+            let line = format!("aws {}", quoted.join(" "));
+            let mut session = Session::demo(crate::DEFAULT_SEED);
+            let out = session.run(&line);
+            prop_assert!(out.ok || out.code.is_some(), "{line}: {}", out.text);
+            let usage = crate::command::usage::USAGE;
+            if out.text.contains("aws: error: ") || out.text.contains("Unknown options: ") {
+                prop_assert!(out.text.starts_with(usage), "{line}: {}", out.text);
+                let rest = &out.text[usage.len()..];
+                prop_assert!(rest.starts_with("\naws: error: ") || rest.starts_with("\nUnknown options: "), "{line}: {}", out.text);
+                if let Some(at) = rest.find("(rootsim) ") {
+                    prop_assert!(rest[..at].ends_with('\n'), "{line}: {}", out.text);
+                }
+            }
         }
 
         /// Every formatter takes any JSON, as the CLI's take any response or query result.

@@ -39,13 +39,20 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
             c.push("aws".into());
             c
         }
-        ["aws"] | ["help", "aws"] => strs(&registry::services()),
-        ["aws", service] | ["help", "aws", service] => registry::operations(service).map(|o| o.cli_name()).collect(),
+        ["help", "aws"] => strs(&registry::services()),
+        ["help", "aws", service] => registry::operations(service).map(|o| o.cli_name()).collect(),
+        // The CLI's own help pages: `aws help`, `aws SERVICE help`, `aws SERVICE OPERATION help`.
+        ["aws"] => with_help(strs(&registry::services())),
+        ["aws", service] => with_help(registry::operations(service).map(|o| o.cli_name()).collect()),
         ["help"] => {
             let mut c: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
             c.extend(["aws".to_string(), "demo".to_string()]);
             c
         }
+        ["aws", service, op] => match registry::find(service, op) {
+            Some(op) => with_help(options(op, &[])),
+            None => Vec::new(),
+        },
         ["aws", service, op, rest @ ..] => {
             let Some(op) = registry::find(service, op) else { return Vec::new() };
             match rest.last() {
@@ -93,6 +100,12 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
     }
 }
 
+/// `candidates` and `help`, which the CLI takes in their place.
+fn with_help(mut candidates: Vec<String>) -> Vec<String> {
+    candidates.push("help".to_string());
+    candidates
+}
+
 fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
     let mut out: Vec<String> =
         op.params.iter().map(|p| format!("--{}", kebab(p.name))).filter(|o| !given.contains(&o.as_str())).collect();
@@ -137,6 +150,22 @@ fn values_for(session: &Session, option: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_is_offered_after_a_service_and_an_operation() {
+        let session = Session::demo(crate::DEFAULT_SEED);
+        for line in ["aws he", "aws iam he", "aws iam list-users he"] {
+            let (_, words) = complete(&session, line, line.len());
+            assert_eq!(words, ["help"], "{line:?}");
+        }
+        // Only in place of the options: not after one, and not in rootsim's own `help aws`.
+        let (_, words) = complete(&session, "aws iam list-users --path-prefix / ", 35);
+        assert!(!words.contains(&"help".to_string()), "{words:?}");
+        let (_, words) = complete(&session, "help aws iam he", 15);
+        assert!(words.is_empty(), "{words:?}");
+        let (_, words) = complete(&session, "aws iam list-users ", 19);
+        assert!(words.contains(&"--path-prefix".to_string()) && words.contains(&"help".to_string()));
+    }
 
     #[test]
     fn multibyte_whitespace_does_not_split_a_character() {
