@@ -323,8 +323,19 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         .filter(|p| p.required && !given.iter().any(|(g, _, _)| g.name == p.name))
         .map(|p| format!("--{}", kebab(p.name)))
         .collect();
+    // rootsim's hint for a mistyped option, after whichever error the CLI reports.
+    let with_hint = |e: UsageError, extras: &[String]| {
+        let names: Vec<String> = operation.params.iter().map(|p| format!("--{}", kebab(p.name))).collect();
+        let near = extras.iter().filter(|e| e.starts_with("--")).find_map(|e| {
+            nearest(e, names.iter().map(String::as_str)).map(|n| format!("did you mean '{n}' for '{e}'?"))
+        });
+        match near {
+            Some(hint) => e.hint(hint),
+            None => e,
+        }
+    };
     if !missing.is_empty() {
-        return err(usage::required(&missing));
+        return Err(with_hint(UsageError::Usage(usage::required(&missing)), &extras));
     }
     match first_stray {
         Some("help") => return Ok(Parsed::Help(HelpPage::Operation(operation))),
@@ -332,15 +343,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         None => {}
     }
     if !extras.is_empty() {
-        let unknown = UsageError::Unknown(usage::unknown_options(&extras));
-        let names: Vec<String> = operation.params.iter().map(|p| format!("--{}", kebab(p.name))).collect();
-        let near = extras.iter().filter(|e| e.starts_with("--")).find_map(|e| {
-            nearest(e, names.iter().map(String::as_str)).map(|n| format!("did you mean '{n}' for '{e}'?"))
-        });
-        return Err(match near {
-            Some(hint) => unknown.hint(hint),
-            None => unknown,
-        });
+        return Err(with_hint(UsageError::Unknown(usage::unknown_options(&extras)), &extras));
     }
     let mut params = Map::new();
     for (param, positive, values) in given {
