@@ -144,10 +144,10 @@ fn longest_match(a: &[char], b: &[char], alo: usize, ahi: usize, blo: usize, bhi
     let (mut besti, mut bestj, mut bestsize) = (alo, blo, 0);
     // lengths[j] is the length of the match ending at a[i - 1], b[j - 1].
     let mut prev = vec![0usize; bhi - blo + 1];
-    for i in alo..ahi {
+    for (i, ca) in a.iter().enumerate().take(ahi).skip(alo) {
         let mut cur = vec![0usize; bhi - blo + 1];
-        for j in blo..bhi {
-            if a[i] == b[j] {
+        for (j, cb) in b.iter().enumerate().take(bhi).skip(blo) {
+            if ca == cb {
                 let k = prev[j - blo] + 1;
                 cur[j - blo + 1] = k;
                 if k > bestsize {
