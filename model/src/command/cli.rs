@@ -165,7 +165,6 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
     let mut g = Globals { typed: words.iter().map(|w| w.text.clone()).collect(), ..Globals::default() };
     let mut rest = Vec::new();
     let mut version = false;
-    let mut seen: Vec<&str> = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
@@ -176,10 +175,7 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
             continue;
         };
         i += 1;
-        if seen.contains(&name) && takes_value {
-            return err(format!("argument --{name}: given more than once"));
-        }
-        seen.push(name);
+        // As argparse stores a repeated option, the last one wins.
         let value = if takes_value {
             match words.get(i) {
                 Some(v) if !is_option(v) => {
@@ -295,12 +291,10 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         let values: Vec<&str> = match param.shape {
             // A flag takes no value: a word after it is a stray word.
             Shape::Boolean => Vec::new(),
+            // A list takes every word up to the next option, none included (the CLI's `nargs='*'`).
             Shape::StringList | Shape::Tags | Shape::StructureList(_) => {
                 while i < args.len() && !is_option(args[i]) {
                     i += 1;
-                }
-                if i == start {
-                    return err(format!("argument {}: expected at least one argument", w.text));
                 }
                 args[start..i].iter().map(|w| w.text.as_str()).collect()
             }
@@ -405,15 +399,14 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
         }
         Shape::Integer => {
             let v = single(&opt, values)?;
-            v.parse::<i64>()
-                .map(Value::from)
-                .map_err(|_| UsageError::Usage(format!("argument --{opt}: invalid int value: '{v}'")))
+            // The CLI converts with Python's int() and prints its ValueError alone.
+            v.trim().parse::<i64>().map(Value::from).map_err(|_| {
+                UsageError::Client(format!("invalid literal for int() with base 10: {}", usage::py_repr(v)))
+                    .hint(format!("--{opt} takes an integer."))
+            })
         }
         Shape::Boolean => Ok(Value::Bool(true)),
         Shape::StringList => {
-            if values.is_empty() {
-                return err(format!("argument --{opt}: expected at least one argument"));
-            }
             if let [one] = values {
                 let text = resolve_file(&opt, one, host)?;
                 if text.trim_start().starts_with('[') {
@@ -428,9 +421,6 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
             Ok(Value::Array(values.iter().map(|v| Value::String(v.to_string())).collect()))
         }
         Shape::Tags | Shape::StructureList(_) => {
-            if values.is_empty() {
-                return err(format!("argument --{opt}: expected at least one argument"));
-            }
             if let [one] = values {
                 let text = resolve_file(&opt, one, host)?;
                 if text.trim_start().starts_with('[') {
@@ -601,8 +591,26 @@ mod tests {
 
     #[test]
     fn the_last_of_a_repeated_option_wins_as_in_argparse() {
+        // The AWS CLI v2.17.0 sends these calls (it tried to connect) with the last value.
         let Ok(Parsed::Call(inv)) = parsed("iam create-user --user-name a --user-name b") else { panic!() };
         assert_eq!(inv.params["UserName"], "b");
+        let Ok(Parsed::Call(inv)) = parsed("--output json --output text sts get-caller-identity") else { panic!() };
+        assert_eq!(inv.globals.output, Output::Text);
+        // A list option may be given no value (`nargs='*'`): the call is made with an empty list.
+        let Ok(Parsed::Call(inv)) = parsed("iam create-user --user-name a --tags") else { panic!() };
+        assert_eq!(inv.params["Tags"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn a_value_that_is_no_integer_fails_as_pythons_int_does() {
+        // `aws iam create-role ... --max-session-duration x` prints Python's ValueError alone.
+        let e = parsed("iam create-role --role-name r --assume-role-policy-document {} --max-session-duration x")
+            .unwrap_err()
+            .text();
+        assert_eq!(
+            e,
+            "invalid literal for int() with base 10: 'x'\n(rootsim) --max-session-duration takes an integer."
+        );
     }
 
     #[test]
