@@ -703,8 +703,11 @@ impl Evaluator {
         }
         // RCPFullAWSAccess is AWS's own managed RCP, the only RCP that may Allow (and use the bare
         // "*" action); customer RCPs may only Deny. Exactly that document is parsed as AWS managed.
+        // Documents are decided as AWS stores them: a deleted user's or role's unique ID may
+        // stand in a Principal, as in AWS's own listings (rule IAM-DELETED-PRINCIPAL-UNIQUE-ID).
         let opts = crate::ParseOptions {
             aws_managed: kind == PolicyKind::Rcp && is_rcp_full_aws_access(text),
+            unique_ids: true,
             ..crate::ParseOptions::default()
         };
         let p = Policy::parse_with(text, kind, &opts).map_err(|e| {
