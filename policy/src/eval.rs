@@ -235,6 +235,11 @@ fn consider<'a>(
             }
         }
         Some(Ok(g)) => {
+            // Granted through the account or a role only, the statement may still have meant the
+            // caller by an ID that is now a deleted principal's.
+            if g != Grant::Direct && st.principal.as_ref().is_some_and(|p| p.has_unique_ids) {
+                note_deleted_principals(layer, np, st, req, key, d);
+            }
             d.matched.push(record(layer, np, st));
             *best = (*best).max(Some(g));
         }
@@ -252,7 +257,7 @@ fn consider<'a>(
 }
 
 /// Records, for the explanation, an Allow statement that matched the request's action and
-/// resource but whose principals did not include the caller while some of them are unique IDs:
+/// resource, did not name the caller itself, and names unique IDs that are not the caller's:
 /// the IDs of deleted users or roles, which IAM wrote in place of their ARNs. Only statements
 /// with such IDs reach here, so the common path pays one flag test.
 #[cold]
@@ -286,6 +291,9 @@ fn note_deleted_principals<'a>(
             _ => None,
         })
         .collect();
+    if ids.iter().any(|id| unique_id_grant(id, req).is_some()) {
+        return;
+    }
     d.deleted_principals.push((record(layer, np, st), ids.join(", ")));
 }
 

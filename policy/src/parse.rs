@@ -595,11 +595,12 @@ fn compile_principal(j: &Json, not: bool, unique_ids: bool) -> Result<PrincipalS
                     let entry = match m.key.as_str() {
                         "AWS" if unique_ids && is_unique_id(v) => PrincipalEntry::UniqueId(v.to_string()),
                         "AWS" => classify_aws_principal(v).ok_or_else(|| {
-                            err(
-                                &format!("Invalid principal in policy: \"AWS\":\"{v}\""),
-                                "an AWS principal must be \"*\", a 12-digit account ID or an IAM/STS ARN without wildcards",
-                                pos,
-                            )
+                            let detail = if is_unique_id(v) {
+                                "a user's or role's unique ID stands in a policy only where AWS wrote it for a deleted principal; name a principal by its ARN"
+                            } else {
+                                "an AWS principal must be \"*\", a 12-digit account ID or an IAM/STS ARN without wildcards"
+                            };
+                            err(&format!("Invalid principal in policy: \"AWS\":\"{v}\""), detail, pos)
                         })?,
                         "Service" => PrincipalEntry::Service(v.to_string()),
                         "Federated" => PrincipalEntry::Federated(v.to_string()),
