@@ -280,7 +280,10 @@ fn unique_ids_of_deleted_principals_import_and_grant_nobody() {
     );
     let files = vec![
         (format!("accounts/{acct}/iam.json"), iam),
-        (format!("accounts/{acct}/s3/example-ids-bucket.json"), serde_json::json!({ "Policy": bucket_policy }).to_string()),
+        (
+            format!("accounts/{acct}/s3/example-ids-bucket.json"),
+            serde_json::json!({ "Policy": bucket_policy }).to_string(),
+        ),
     ];
     let imported = import(&files, DEFAULT_SEED);
     assert!(imported.skipped.is_empty(), "{}", imported.report());

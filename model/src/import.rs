@@ -197,7 +197,8 @@ type CacheKey = (PolicyKind, bool, bool, bool, String);
 /// role's unique ID may stand in a `Principal` (`get-account-authorization-details` and
 /// `get-bucket-policy` show one where a principal was deleted; rule
 /// IAM-DELETED-PRINCIPAL-UNIQUE-ID).
-const STORED: ParseOptions = ParseOptions { aws_managed: false, customer_managed: false, max_size: None, unique_ids: true };
+const STORED: ParseOptions =
+    ParseOptions { aws_managed: false, customer_managed: false, max_size: None, unique_ids: true };
 
 struct Importer<'a> {
     world: World,
