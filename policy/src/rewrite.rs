@@ -120,7 +120,7 @@ mod tests {
         // A non-ASCII Sid before the principal (columns are characters, not bytes), a single
         // statement object, and an escaped slash in the value being replaced.
         let text = r#"{"Statement":{"Sid":"été","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user\/bob"},"Action":"s3:*","Resource":"*"}}"#;
-        let out = replace_aws_principals(text, |s| bob_to_id(s)).unwrap();
+        let out = replace_aws_principals(text, bob_to_id).unwrap();
         assert_eq!(
             out,
             r#"{"Statement":{"Sid":"été","Effect":"Allow","Principal":{"AWS":"AIDAEXAMPLEBOB0000001"},"Action":"s3:*","Resource":"*"}}"#
