@@ -321,6 +321,11 @@ type TextMap = HashMap<String, Policy, std::hash::BuildHasherDefault<SampleHashe
 pub const CACHE_ENTRIES: usize = 10_000;
 /// How many bytes of document text the cache holds by default before it is emptied.
 pub const CACHE_BYTES: usize = 32 << 20;
+/// How many documents an input may define with `{"define": ...}` by default: definitions are
+/// kept for the whole input (later requests may name them), so they are bounded, not evicted.
+pub const MAX_DEFINITIONS: usize = 10_000;
+/// How many bytes of names and document text those definitions may hold in all, by default.
+pub const MAX_DEFINED_BYTES: usize = 32 << 20;
 
 /// Evaluates `eval` requests, parsing each distinct policy document once.
 pub struct Evaluator {
@@ -331,6 +336,9 @@ pub struct Evaluator {
     limits: (usize, usize),
     /// Documents defined with `{"define": {"Name": <policy>}}`, by name, for `"@Name"` references.
     definitions: HashMap<String, String>,
+    /// The bytes of names and text `definitions` holds, and the limits on its names and bytes.
+    defined_bytes: usize,
+    definition_limits: (usize, usize),
     /// `identityPolicies[i]`, made once.
     identity_names: Vec<String>,
     /// `scps[l][i]` and `rcps[l][i]`, made once.
@@ -655,10 +663,20 @@ impl Evaluator {
             cached_bytes: 0,
             limits: (entries, bytes),
             definitions: HashMap::new(),
+            defined_bytes: 0,
+            definition_limits: (MAX_DEFINITIONS, MAX_DEFINED_BYTES),
             identity_names: Vec::new(),
             level_names: Default::default(),
             hints: Vec::new(),
         }
+    }
+
+    /// The same evaluator, refusing a definitions item that would make the input define more
+    /// than `names` documents or hold more than `bytes` bytes of names and text in all (the
+    /// defaults are [`MAX_DEFINITIONS`] and [`MAX_DEFINED_BYTES`]).
+    pub fn with_definition_limit(mut self, names: usize, bytes: usize) -> Evaluator {
+        self.definition_limits = (names, bytes);
+        self
     }
 
     /// How many distinct documents were parsed so far.
@@ -784,13 +802,35 @@ impl Evaluator {
         }
         Some(match serde_json::from_str::<Define>(item) {
             Ok(d) => {
-                for (name, doc) in d.define {
-                    let text = doc.get();
-                    let text = if text.starts_with('"') {
-                        serde_json::from_str::<String>(text).unwrap_or_default()
-                    } else {
-                        text.to_string()
-                    };
+                let docs: Vec<(String, String)> = d
+                    .define
+                    .into_iter()
+                    .map(|(name, doc)| {
+                        let text = doc.get();
+                        let text = if text.starts_with('"') {
+                            serde_json::from_str::<String>(text).unwrap_or_default()
+                        } else {
+                            text.to_string()
+                        };
+                        (name, text)
+                    })
+                    .collect();
+                // The item is refused whole when it would pass a limit: nothing of it is kept.
+                let (mut names, mut bytes) = (self.definitions.len(), self.defined_bytes);
+                for (name, text) in &docs {
+                    match self.definitions.get(name) {
+                        Some(old) => bytes = bytes - old.len() + text.len(),
+                        None => (names, bytes) = (names + 1, bytes + name.len() + text.len()),
+                    }
+                }
+                let (max_names, max_bytes) = self.definition_limits;
+                if names > max_names || bytes > max_bytes {
+                    return Some(Err(EvalError(format!(
+                        "too many definitions: an input may define at most {max_names} documents holding at most {max_bytes} bytes of names and text, and these would make {names} documents and {bytes} bytes (defining a name again replaces its document)"
+                    ))));
+                }
+                self.defined_bytes = bytes;
+                for (name, text) in docs {
                     self.definitions.insert(name, text);
                     // A reference's meaning may have changed.
                     for h in &mut self.hints {
@@ -1352,6 +1392,45 @@ mod tests {
         );
         let out = String::from_utf8(out).unwrap();
         assert!(out.lines().nth(1).unwrap().contains("ImplicitlyDenied"));
+    }
+
+    #[test]
+    fn definitions_are_bounded_and_an_item_past_the_bound_is_refused_whole() {
+        let bob = r#""principal":"arn:aws:iam::111122223333:user/bob","action":"s3:GetObject","resource":"*""#;
+        let define = |names: &[&str]| {
+            let docs: Vec<String> = names.iter().map(|n| format!("\"{n}\":{ALLOW_S3}")).collect();
+            format!("{{\"define\":{{{}}}}}", docs.join(","))
+        };
+        let ask = |id: u32, name: &str| format!("{{\"id\":{id},{bob},\"identityPolicies\":[\"@{name}\"]}}");
+        // Two documents at most: A and B fit, the item with C and D is refused whole (neither is
+        // defined), and defining A again replaces it rather than adding one.
+        let input = [define(&["A", "B"]), define(&["C", "D"]), ask(1, "B"), ask(2, "C"), define(&["A"]), ask(3, "A")];
+        let mut ev = Evaluator::new().with_definition_limit(2, usize::MAX);
+        let mut out = Vec::new();
+        assert_eq!(ev.run(&input.join("\n"), &mut out), 2);
+        let answers = json_lines(&out);
+        assert_eq!(answers.len(), 4);
+        let refused = answers[0]["error"].as_str().unwrap();
+        assert!(
+            refused.starts_with("line 2: too many definitions: an input may define at most 2 documents"),
+            "{refused}"
+        );
+        assert!(refused.contains("these would make 4 documents"), "{refused}");
+        assert_eq!(answers[1]["decision"], "Allowed");
+        assert!(answers[2]["error"].as_str().unwrap().contains("no policy is defined as 'C'"), "{}", answers[2]);
+        assert_eq!(answers[3]["decision"], "Allowed");
+        // The bytes of names and text are bounded too, in the array form as well.
+        let one = 1 + ALLOW_S3.len();
+        let mut ev = Evaluator::new().with_definition_limit(usize::MAX, 2 * one);
+        let mut out = Vec::new();
+        let array = format!("[{},{},{}]", define(&["A", "B"]), define(&["C"]), ask(1, "A"));
+        assert_eq!(ev.run(&array, &mut out), 1);
+        let answers = json_lines(&out);
+        assert!(answers[0]["error"].as_str().unwrap().contains(&format!("and {} bytes", 3 * one)), "{}", answers[0]);
+        assert_eq!(answers[1]["decision"], "Allowed");
+        // The defaults.
+        let ev = Evaluator::new();
+        assert_eq!(ev.definition_limits, (MAX_DEFINITIONS, MAX_DEFINED_BYTES));
     }
 
     #[test]
