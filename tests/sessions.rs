@@ -166,6 +166,74 @@ mod policies {
         )
     }
 
+    /// The rewrite reaches every account and every kind of stored policy: a role trust policy, a
+    /// bucket policy and a KMS key policy of another account, each also naming someone else who
+    /// stays named; and a delete that fails rewrites nothing.
+    #[test]
+    fn deleting_a_user_rewrites_the_policies_of_every_account_and_service() {
+        use rootsim_model::policy::{Policy, PolicyKind};
+        let mut session = Session::demo(DEFAULT_SEED);
+        let mgmt = session.world.accounts.find("management").expect("demo account").id.clone();
+        let dev = session.world.accounts.find("dev").expect("demo account").id.clone();
+        as_alice(&mut session);
+        let out = run(&mut session, "aws iam create-user --user-name carol");
+        let carol_id = out.json.as_ref().expect("a user")["User"]["UserId"].as_str().expect("an ID").to_string();
+        run(&mut session, "aws iam create-access-key --user-name carol").expect_ok();
+        let carol = format!("arn:aws:iam::{mgmt}:user/carol");
+        let bob = format!("arn:aws:iam::{mgmt}:user/bob");
+        let names = format!(r#"{{"AWS":["{carol}","{bob}"]}}"#);
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{names},"Action":"sts:AssumeRole"}}]}}"#
+        );
+        let resource = |action: &str, res: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{names},"Action":"{action}","Resource":"{res}"}}]}}"#
+            )
+        };
+        // Placed in the dev account directly: the test is about what the delete does to them.
+        let role_key = {
+            let iam = session.world.iam.accounts.get_mut(&dev).expect("dev's IAM");
+            let (k, role) = iam.roles.iter_mut().next().expect("a demo role in dev");
+            role.trust_policy = Policy::parse(&trust, PolicyKind::Trust).unwrap();
+            k.clone()
+        };
+        let mut bucket = rootsim_model::s3::Bucket::new("example-dev-shared", &dev, "us-east-1", 0);
+        bucket.policy = Some(
+            Policy::parse(&resource("s3:GetObject", "arn:aws:s3:::example-dev-shared/*"), PolicyKind::Resource)
+                .unwrap(),
+        );
+        session.world.s3.insert_bucket(bucket);
+        let key = rootsim_model::kms::Key {
+            id: "1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+            account: dev.clone(),
+            region: "us-east-1".into(),
+            description: String::new(),
+            created: 0,
+            policy: Policy::parse(&resource("kms:Decrypt", "*"), PolicyKind::Resource).unwrap(),
+        };
+        let key_arn = key.arn();
+        session.world.kms.insert_key(key);
+        let texts = |session: &Session| {
+            [
+                session.world.iam.account(&dev).unwrap().roles[&role_key].trust_policy.text().to_string(),
+                session.world.s3.buckets["example-dev-shared"].policy.as_ref().unwrap().text().to_string(),
+                session.world.kms.keys[&key_arn].policy.text().to_string(),
+            ]
+        };
+        let before = texts(&session);
+        // carol still has an access key: the delete fails, and no policy changes.
+        assert!(!run(&mut session, "aws iam delete-user --user-name carol").ok);
+        assert_eq!(texts(&session), before);
+        let keys = run(&mut session, "aws iam list-access-keys --user-name carol");
+        let id = keys.json.as_ref().unwrap()["AccessKeyMetadata"][0]["AccessKeyId"].as_str().unwrap().to_string();
+        run(&mut session, &format!("aws iam delete-access-key --user-name carol --access-key-id {id}")).expect_ok();
+        run(&mut session, "aws iam delete-user --user-name carol").expect_ok();
+        // Each document has carol's ID where her ARN was, bob still named, the rest as written.
+        for (now, was) in texts(&session).iter().zip(&before) {
+            assert_eq!(*now, was.replace(&carol, &carol_id));
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
