@@ -1208,7 +1208,7 @@ impl Evaluator {
 
     /// Answers element `n` (from 1) of the array form, which starts at byte offset `at`: nothing
     /// for a definition. `Some(false)` when it was answered with an error; `None` when it is not
-    /// UTF-8 or not JSON, so that the array is broken there (answered with that error).
+    /// UTF-8 or not JSON, so that the array is broken there (answered with that error instead).
     fn answer_element(&mut self, n: usize, element: &[u8], at: usize, out: &mut Vec<u8>) -> Option<bool> {
         let text = match utf8(element) {
             Ok(text) => text,
@@ -1218,11 +1218,7 @@ impl Evaluator {
                 return None;
             }
         };
-        if let Err(e) = serde_json::from_str::<&RawValue>(text) {
-            write_error(out, None, None, &format!("invalid JSON array of requests: element {n}: {e}"));
-            out.push(b'\n');
-            return None;
-        }
+        let mark = out.len();
         let answered = match self.define(text) {
             Some(Ok(())) => return Some(true),
             Some(Err(e)) => {
@@ -1231,6 +1227,15 @@ impl Evaluator {
             }
             None => self.answer_into(text, out),
         };
+        // Only an element that failed can be malformed JSON: checked then, not before every one.
+        if !answered {
+            if let Err(e) = serde_json::from_str::<&RawValue>(text) {
+                out.truncate(mark);
+                write_error(out, None, None, &format!("invalid JSON array of requests: element {n}: {e}"));
+                out.push(b'\n');
+                return None;
+            }
+        }
         out.push(b'\n');
         Some(answered)
     }

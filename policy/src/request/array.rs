@@ -74,7 +74,27 @@ impl Splitter {
     /// number or literal) and with a fault, after which nothing more is fed. `on` returns false to stop (the rest of
     /// the chunk is not looked at). Returns false when it stopped or met a fault.
     pub(super) fn feed(&mut self, chunk: &[u8], mut on: impl FnMut(Piece<'_>) -> bool) -> bool {
-        for &b in chunk {
+        let mut i = 0;
+        while i < chunk.len() {
+            // Inside an element, the bytes up to the next one that can change the nesting are
+            // copied at once (most of a request is the text of its strings).
+            if self.at == At::Nested && !self.escaped {
+                let rest = &chunk[i..];
+                let plain = if self.in_string {
+                    memchr::memchr2(b'"', b'\\', rest)
+                } else {
+                    rest.iter().position(|b| matches!(b, b'"' | b'[' | b']' | b'{' | b'}'))
+                }
+                .unwrap_or(rest.len());
+                if plain > 0 {
+                    self.element.extend_from_slice(&rest[..plain]);
+                    self.offset += plain;
+                    i += plain;
+                    continue;
+                }
+            }
+            let b = chunk[i];
+            i += 1;
             let pos = self.offset;
             self.offset += 1;
             match self.step(b, pos) {
