@@ -254,6 +254,71 @@ mod tests {
         assert_eq!(split(b" [ ] ", 3), (Vec::new(), None));
     }
 
+    /// Any JSON value, for arrays of them.
+    fn value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i32>().prop_map(serde_json::Value::from),
+            "[a-z\"\\\\\\[\\]{},: é]{0,6}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map("[a-z\\[\"]{0,3}", inner, 0..3)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Every array serde reads is cut into the elements serde reads, however it is spaced and
+        /// however its reads are cut.
+        #[test]
+        fn arrays_are_cut_as_serde_reads_them(
+            items in proptest::collection::vec(value(), 0..5),
+            spaces in proptest::collection::vec("[ \n\t\r]{0,2}", 12),
+            size in 1usize..9,
+        ) {
+            let mut input = format!("{}[", spaces[0]);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    input.push(',');
+                }
+                input.push_str(&spaces[(2 * i + 1) % 12]);
+                input.push_str(&item.to_string());
+                input.push_str(&spaces[(2 * i + 2) % 12]);
+            }
+            input.push_str("] ");
+            let input = input.trim_start();
+            let expected: Vec<&serde_json::value::RawValue> = serde_json::from_str(input).unwrap();
+            let (elements, fault) = split(input.as_bytes(), size);
+            proptest::prop_assert_eq!(fault, None, "{}", input);
+            let texts: Vec<&str> = elements.iter().map(|(t, _)| t.as_str()).collect();
+            proptest::prop_assert_eq!(texts, expected.iter().map(|r| r.get()).collect::<Vec<_>>());
+        }
+
+        /// Nothing serde refuses passes silently: the splitter faults, or an element it cuts is
+        /// not JSON (which the evaluator then refuses). No input panics.
+        #[test]
+        fn what_serde_refuses_never_passes(body in "[\\[\\]{}\",:\\\\ a1\n]{0,30}", size in 1usize..6) {
+            let input = format!("[{body}");
+            let (elements, fault) = split(input.as_bytes(), size);
+            match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(&input) {
+                Ok(expected) => {
+                    proptest::prop_assert_eq!(fault, None);
+                    let texts: Vec<&str> = elements.iter().map(|(t, _)| t.as_str()).collect();
+                    proptest::prop_assert_eq!(texts, expected.iter().map(|r| r.get()).collect::<Vec<_>>());
+                }
+                Err(_) => proptest::prop_assert!(
+                    fault.is_some() || elements.iter().any(|(t, _)| serde_json::from_str::<&serde_json::value::RawValue>(t).is_err()),
+                    "{:?} -> {:?}", input, elements
+                ),
+            }
+        }
+    }
+
     #[test]
     fn what_is_not_an_array_of_elements_is_a_fault_that_names_the_byte() {
         for (input, why) in [
