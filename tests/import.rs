@@ -261,3 +261,46 @@ fn an_unreadable_guardrail_keeps_what_it_guards_out() {
         );
     }
 }
+
+/// A dump where a user was deleted and made again: AWS shows the old user's unique ID in the trust
+/// and bucket policies that named him (rule IAM-DELETED-PRINCIPAL-UNIQUE-ID). The import keeps
+/// those documents, the new namesake is granted nothing by them, the principal graph has no edge
+/// for them, and the world round-trips.
+#[test]
+fn unique_ids_of_deleted_principals_import_and_grant_nobody() {
+    const OLD: &str = "AIDAEXAMPLEOLDBOB0001";
+    let acct = "555555555555";
+    let iam = format!(
+        r#"{{"UserDetailList":[{{"Path":"/","UserName":"bob","UserId":"AIDAEXAMPLENEWBOB0001","Arn":"arn:aws:iam::{acct}:user/bob","CreateDate":"2024-01-01T00:00:00Z","UserPolicyList":[],"GroupList":[],"AttachedManagedPolicies":[{{"PolicyName":"AdministratorAccess","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}}]}}],
+          "GroupDetailList":[],"Policies":[],
+          "RoleDetailList":[{{"Path":"/","RoleName":"Reader","RoleId":"AROAEXAMPLEREADER001","CreateDate":"2024-01-01T00:00:00Z","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{OLD}"}},"Action":"sts:AssumeRole"}}]}},"RolePolicyList":[],"AttachedManagedPolicies":[]}}]}}"#
+    );
+    let bucket_policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":["{OLD}","arn:aws:iam::{acct}:role/Reader"]}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::example-ids-bucket/*"}}]}}"#
+    );
+    let files = vec![
+        (format!("accounts/{acct}/iam.json"), iam),
+        (
+            format!("accounts/{acct}/s3/example-ids-bucket.json"),
+            serde_json::json!({ "Policy": bucket_policy }).to_string(),
+        ),
+    ];
+    let imported = import(&files, DEFAULT_SEED);
+    assert!(imported.skipped.is_empty(), "{}", imported.report());
+    let w = &imported.world;
+    let reader = w.iam.account(acct).unwrap().role("Reader").unwrap();
+    assert!(reader.trust_policy.text().contains(OLD));
+    assert!(w.s3.buckets["example-ids-bucket"].policy.as_ref().unwrap().text().contains(OLD));
+    // The new bob, an administrator, may not assume the role: its trust policy names the old bob.
+    let bob = format!("arn:aws:iam::{acct}:user/bob");
+    let role = format!("arn:aws:iam::{acct}:role/Reader");
+    assert!(!allowed(w, &bob, "sts:AssumeRole", &role));
+    let explained = w.decide(&bob, "sts:AssumeRole", &role).unwrap().explain();
+    assert!(explained.contains(&format!("names {OLD}")), "{explained}");
+    // The graph: the engine lets nobody assume Reader, and no task table names the ID.
+    let who = rootsim_model::graph::who_can(w, "sts:AssumeRole", &role, true);
+    assert!(who.contains("nobody: the policy engine allows it to no principal"), "{who}");
+    let tasks = rootsim_model::tasks::for_account(w, acct).expect("the account").render();
+    assert!(!tasks.contains(OLD), "{tasks}");
+    assert_round_trip(w).unwrap();
+}

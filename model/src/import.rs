@@ -191,7 +191,14 @@ struct Listed {
 }
 
 /// Key of the parse cache: kind, the options that change validation, the text.
-type CacheKey = (PolicyKind, bool, bool, String);
+type CacheKey = (PolicyKind, bool, bool, bool, String);
+
+/// How trust and resource policies of a dump are read: as AWS stores them, so a deleted user's or
+/// role's unique ID may stand in a `Principal` (`get-account-authorization-details` and
+/// `get-bucket-policy` show one where a principal was deleted; rule
+/// IAM-DELETED-PRINCIPAL-UNIQUE-ID).
+const STORED: ParseOptions =
+    ParseOptions { aws_managed: false, customer_managed: false, max_size: None, unique_ids: true };
 
 struct Importer<'a> {
     world: World,
@@ -325,12 +332,12 @@ impl<'a> Importer<'a> {
     /// Parses a document once per distinct (kind, options, text).
     fn policy(&mut self, doc: &Value, kind: PolicyKind, opts: &ParseOptions) -> Result<Policy, String> {
         let text = document_text(doc)?;
-        let key = (kind, opts.aws_managed, opts.customer_managed, text);
+        let key = (kind, opts.aws_managed, opts.customer_managed, opts.unique_ids, text);
         // One hash of the text per document: the entry, not a lookup then an insert.
         let parsed = match self.cache.entry(key) {
             Entry::Occupied(hit) => hit.get().clone(),
             Entry::Vacant(miss) => {
-                let parsed = Policy::parse_with(&miss.key().3, kind, opts);
+                let parsed = Policy::parse_with(&miss.key().4, kind, opts);
                 miss.insert(parsed).clone()
             }
         };
@@ -670,7 +677,7 @@ impl<'a> Importer<'a> {
             let path = idx("$", "RoleDetailList", i);
             let Some((name, id, path_field)) = self.entity(&file, &path, r, "Role", &iam.roles) else { continue };
             let trust = r.get("AssumeRolePolicyDocument").unwrap_or(&Value::Null);
-            let trust_policy = match self.policy(trust, PolicyKind::Trust, &ParseOptions::default()) {
+            let trust_policy = match self.policy(trust, PolicyKind::Trust, &STORED) {
                 Ok(p) => p,
                 Err(e) => {
                     self.skip(&file, &at(&path, "AssumeRolePolicyDocument"), format!("{e}; the role was skipped"));
@@ -911,7 +918,7 @@ impl<'a> Importer<'a> {
 
     /// A bucket, queue or key policy at `path`; `None` (skipped) when it is unsound.
     fn resource_policy(&mut self, file: &str, path: &str, doc: &Value) -> Option<Policy> {
-        match self.policy(doc, PolicyKind::Resource, &ParseOptions::default()) {
+        match self.policy(doc, PolicyKind::Resource, &STORED) {
             Ok(p) => Some(p),
             Err(e) => {
                 self.skip(file, path, e);

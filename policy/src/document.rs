@@ -142,6 +142,11 @@ pub enum PrincipalEntry {
     Federated(String),
     /// `{"CanonicalUser": "..."}`: an S3 canonical user ID.
     CanonicalUser(String),
+    /// An IAM user's (`AIDA...`) or role's (`AROA...`) unique ID, which IAM writes in place of the
+    /// principal's ARN when that user or role is deleted (only stored documents hold one:
+    /// [`super::ParseOptions::unique_ids`]). It names the caller whose `aws:userid` it is (a
+    /// role's: that role's sessions), so never a principal recreated with the same name.
+    UniqueId(String),
 }
 
 /// A compiled `Principal` or `NotPrincipal` element.
@@ -151,6 +156,9 @@ pub struct PrincipalSpec {
     pub not: bool,
     /// The named principals (ORed).
     pub entries: Vec<PrincipalEntry>,
+    /// Some entry is a [`PrincipalEntry::UniqueId`] (explanations then say why a statement that
+    /// names only deleted principals applied to nobody).
+    pub has_unique_ids: bool,
 }
 
 /// A compiled statement.

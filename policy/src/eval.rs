@@ -73,6 +73,25 @@ fn entry_grant(e: &PrincipalEntry, req: &Request<'_>) -> Option<Grant> {
         PrincipalEntry::Federated(s) | PrincipalEntry::CanonicalUser(s) => {
             (p.arn == *s || p.principal_arn == *s).then_some(Grant::Direct)
         }
+        PrincipalEntry::UniqueId(id) => unique_id_grant(id, req),
+    }
+}
+
+/// How a unique ID in a `Principal` names the caller: through the caller's own unique ID,
+/// `aws:userid` (an IAM user's is its ID: the user itself; a role session's is `ROLEID:session`:
+/// the role behind the session, as its ARN would). A request without `aws:userid` is named by
+/// no ID: the ID is a deleted principal's, which has no sessions.
+fn unique_id_grant(id: &str, req: &Request<'_>) -> Option<Grant> {
+    let p = req.principal;
+    if !matches!(p.kind, PrincipalKind::User | PrincipalKind::AssumedRole) {
+        return None;
+    }
+    let userid = req.context.get("aws:userid")?.as_slice();
+    let [userid] = userid else { return None };
+    match userid.strip_prefix(id) {
+        Some("") if p.kind == PrincipalKind::User => Some(Grant::Direct),
+        Some(rest) if p.kind == PrincipalKind::AssumedRole && rest.starts_with(':') => Some(Grant::Role),
+        _ => None,
     }
 }
 
@@ -210,8 +229,17 @@ fn consider<'a>(
     best: &mut Option<Grant>,
 ) {
     match match_statement(st, req, key, has_boundary, &mut d.missing_context) {
-        None => {}
+        None => {
+            if st.principal.as_ref().is_some_and(|p| p.has_unique_ids) {
+                note_deleted_principals(layer, np, st, req, key, d);
+            }
+        }
         Some(Ok(g)) => {
+            // Granted through the account or a role only, the statement may still have meant the
+            // caller by an ID that is now a deleted principal's.
+            if g != Grant::Direct && st.principal.as_ref().is_some_and(|p| p.has_unique_ids) {
+                note_deleted_principals(layer, np, st, req, key, d);
+            }
             d.matched.push(record(layer, np, st));
             *best = (*best).max(Some(g));
         }
@@ -226,6 +254,47 @@ fn consider<'a>(
             d.unevaluable.push((record(layer, np, st), why))
         }
     }
+}
+
+/// Records, for the explanation, an Allow statement that matched the request's action and
+/// resource, did not name the caller itself, and names unique IDs that are not the caller's:
+/// the IDs of deleted users or roles, which IAM wrote in place of their ARNs. Only statements
+/// with such IDs reach here, so the common path pays one flag test.
+#[cold]
+fn note_deleted_principals<'a>(
+    layer: Layer,
+    np: &NamedPolicy<'a>,
+    st: &'a Statement,
+    req: &Request<'_>,
+    key: &ActionKey<'_>,
+    d: &mut Decision<'a>,
+) {
+    if st.effect != Effect::Allow || st.actions.iter().any(|a| a.matches_key(key)) == st.not_action {
+        return;
+    }
+    if let Some(list) = &st.resources {
+        let mut unused = Vec::new();
+        let any = list.iter().any(|r| {
+            matches!(r.pattern, ArnPattern::Any)
+                || with_vars(req, r, &mut unused, |p, vars| p.matches(req.resource, vars)).unwrap_or(false)
+        });
+        if any == st.not_resource {
+            return;
+        }
+    }
+    let ids: Vec<&str> = st
+        .principal
+        .iter()
+        .flat_map(|p| &p.entries)
+        .filter_map(|e| match e {
+            PrincipalEntry::UniqueId(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    if ids.iter().any(|id| unique_id_grant(id, req).is_some()) {
+        return;
+    }
+    d.deleted_principals.push((record(layer, np, st), ids.join(", ")));
 }
 
 fn push_layer(d: &mut Decision<'_>, l: Layer) {
@@ -275,6 +344,7 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
         matched: SmallVec::new(),
         unevaluable: Vec::new(),
         missing_context: Vec::new(),
+        deleted_principals: Vec::new(),
         level: None,
         resource_kind: set.resource.map(|r| r.policy.kind()),
         cross_account,
@@ -596,6 +666,14 @@ pub fn explain(d: &Decision<'_>, req: &Request<'_>) -> String {
         out.push_str(" Note: ");
         write_statement_ref(&mut out, m, d, false);
         let _ = write!(out, " was not applied because its {why}.");
+    }
+    for (m, ids) in &d.deleted_principals {
+        out.push_str(" Note: ");
+        write_statement_ref(&mut out, m, d, false);
+        let _ = write!(
+            out,
+            " names {ids}: the unique ID that AWS wrote in place of the ARN of a deleted IAM user or role. It names that deleted principal only, never the caller, even one recreated with the same name."
+        );
     }
     if !d.missing_context.is_empty() {
         out.push_str(" The request did not carry the context key(s) ");

@@ -59,6 +59,7 @@ mod json;
 mod parse;
 mod pattern;
 pub mod request;
+mod rewrite;
 mod view;
 
 use std::borrow::Cow;
@@ -70,7 +71,7 @@ use smallvec::SmallVec;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use eval::evaluate;
-pub use parse::{policy_size, ParseOptions};
+pub use parse::{is_unique_id, policy_size, ParseOptions};
 pub use view::{
     action_matches, ActionPattern, ActionPatternView, ConditionView, PrincipalType, PrincipalView, ResourcePatternView,
     StatementView,
@@ -224,6 +225,22 @@ impl Policy {
         serde_json::from_str(&self.0.text).unwrap_or(serde_json::Value::Null)
     }
 
+    /// The document with every `AWS` principal value (of `Principal` and `NotPrincipal`) that
+    /// `replace` maps replaced by its image, everything else kept as written (key order,
+    /// whitespace, other principals), parsed again as a stored document
+    /// ([`ParseOptions::unique_ids`], no size quota: AWS rewrote it, the customer did not). This is
+    /// how IAM turns a deleted user's or role's ARN into its unique ID. `None` when `replace`
+    /// maps no value.
+    pub fn replace_aws_principals(
+        &self,
+        replace: impl FnMut(&str) -> Option<String>,
+    ) -> Option<Result<Policy, PolicyError>> {
+        let text = rewrite::replace_aws_principals(&self.0.text, replace)?;
+        let opts =
+            ParseOptions { aws_managed: self.0.aws_managed, unique_ids: true, max_size: Some(0), ..Default::default() };
+        Some(Policy::parse_with(&text, self.0.kind, &opts))
+    }
+
     pub(crate) fn doc(&self) -> &document::Document {
         &self.0.doc
     }
@@ -261,7 +278,9 @@ impl Serialize for Policy {
 impl<'de> Deserialize<'de> for Policy {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let repr = PolicyRepr::deserialize(d)?;
-        let opts = ParseOptions { aws_managed: repr.aws_managed, ..ParseOptions::default() };
+        // A saved document is one rootsim stored: it may hold the unique IDs that deleting a
+        // principal wrote into it.
+        let opts = ParseOptions { aws_managed: repr.aws_managed, unique_ids: true, ..ParseOptions::default() };
         Policy::parse_with(&repr.document, repr.kind, &opts).map_err(serde::de::Error::custom)
     }
 }
@@ -676,6 +695,11 @@ pub struct Decision<'a> {
     /// Context keys that a condition or policy variable needed but the
     /// request did not carry.
     pub missing_context: Vec<String>,
+    /// Allow statements that matched the action and resource but named the caller in no
+    /// principal while naming deleted users or roles by their unique IDs, with those IDs (comma
+    /// separated): why a policy written for a deleted principal no longer applies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted_principals: Vec<(MatchedStatement<'a>, String)>,
     /// For an SCP/RCP implicit deny: the 0-based level (0 = organization
     /// root) that allowed nothing.
     #[serde(default)]
@@ -699,6 +723,7 @@ impl Decision<'_> {
             matched: self.matched.into_iter().map(MatchedStatement::into_owned).collect(),
             unevaluable: self.unevaluable.into_iter().map(|(m, why)| (m.into_owned(), why)).collect(),
             missing_context: self.missing_context,
+            deleted_principals: self.deleted_principals.into_iter().map(|(m, ids)| (m.into_owned(), ids)).collect(),
             level: self.level,
             resource_kind: self.resource_kind,
             cross_account: self.cross_account,

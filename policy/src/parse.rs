@@ -83,6 +83,12 @@ pub struct ParseOptions {
     /// Overrides the kind's default size quota (characters, whitespace not
     /// counted). `Some(0)` disables the check.
     pub max_size: Option<usize>,
+    /// A document as AWS stores it (a saved or imported world, or one rewritten when a principal
+    /// was deleted): an `AWS` principal may be an IAM user's or role's unique ID (`AIDA...`,
+    /// `AROA...`), which IAM writes in place of the ARN of a deleted user or role and shows from
+    /// then on. Customers cannot write one: without this option such a value is an `Invalid
+    /// principal in policy`, as IAM, S3, SQS and KMS answer.
+    pub unique_ids: bool,
 }
 
 impl PolicyKind {
@@ -467,7 +473,7 @@ fn compile_statement(
             if kind == PolicyKind::Rcp && !matches!(&m.value.value, JsonValue::String(s) if s == "*") {
                 return Err(err(SYNTAX, "in a resource control policy Principal must be \"*\"", m.value.pos));
             }
-            Some(compile_principal(&m.value, not)?)
+            Some(compile_principal(&m.value, not, opts.unique_ids)?)
         }
         None if kind.allows_principal() => {
             return Err(err(MISSING_PRINCIPAL, format!("statement {n} has no Principal"), raw.pos));
@@ -579,7 +585,7 @@ fn check_action(a: &str, pos: Pos) -> Result<(), PolicyError> {
     }
 }
 
-fn compile_principal(j: &Json, not: bool) -> Result<PrincipalSpec, PolicyError> {
+fn compile_principal(j: &Json, not: bool, unique_ids: bool) -> Result<PrincipalSpec, PolicyError> {
     let mut entries = Vec::new();
     match &j.value {
         JsonValue::String(_) => entries.push(PrincipalEntry::Any),
@@ -587,12 +593,14 @@ fn compile_principal(j: &Json, not: bool) -> Result<PrincipalSpec, PolicyError> 
             for m in members {
                 for (v, pos) in string_list(&m.value, &m.key)? {
                     let entry = match m.key.as_str() {
+                        "AWS" if unique_ids && is_unique_id(v) => PrincipalEntry::UniqueId(v.to_string()),
                         "AWS" => classify_aws_principal(v).ok_or_else(|| {
-                            err(
-                                &format!("Invalid principal in policy: \"AWS\":\"{v}\""),
-                                "an AWS principal must be \"*\", a 12-digit account ID or an IAM/STS ARN without wildcards",
-                                pos,
-                            )
+                            let detail = if is_unique_id(v) {
+                                "a user's or role's unique ID stands in a policy only where AWS wrote it for a deleted principal; name a principal by its ARN"
+                            } else {
+                                "an AWS principal must be \"*\", a 12-digit account ID or an IAM/STS ARN without wildcards"
+                            };
+                            err(&format!("Invalid principal in policy: \"AWS\":\"{v}\""), detail, pos)
                         })?,
                         "Service" => PrincipalEntry::Service(v.to_string()),
                         "Federated" => PrincipalEntry::Federated(v.to_string()),
@@ -604,7 +612,17 @@ fn compile_principal(j: &Json, not: bool) -> Result<PrincipalSpec, PolicyError> 
         }
         _ => {}
     }
-    Ok(PrincipalSpec { not, entries })
+    let has_unique_ids = entries.iter().any(|e| matches!(e, PrincipalEntry::UniqueId(_)));
+    Ok(PrincipalSpec { not, entries, has_unique_ids })
+}
+
+/// Whether `v` has the form of an IAM user's or role's unique ID, the only principals IAM writes
+/// as IDs: `AIDA` (user) or `AROA` (role) and upper-case letters and digits, 16 to 128 characters
+/// in all (the bounds and alphabet AWS's APIs give for these IDs, e.g. `AIDAJQABLZS4A3QDU576Q`).
+pub fn is_unique_id(v: &str) -> bool {
+    (v.starts_with("AIDA") || v.starts_with("AROA"))
+        && (16..=128).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 fn is_account_id(s: &str) -> bool {

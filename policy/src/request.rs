@@ -13,9 +13,11 @@
 //! and the answer is one JSON object: `{"id", "decision", "decidedBy", "matched", "explanation"}`.
 //! [`Evaluator`] keeps every policy it has parsed, keyed by its text, so that requests sharing
 //! their policies parse each document once: a stream of 100,000 requests costs 100,000
-//! evaluations, not 100,000 parses. [`Evaluator::run_stream`] answers a stream line by line as
-//! it is read, in memory bounded by that cache (see [`Evaluator::with_cache_limit`]), whatever the
+//! evaluations, not 100,000 parses. [`Evaluator::run_stream`] answers a stream line by line (or
+//! an array element by element, `array.rs`) as it is read, in memory bounded by that cache (see [`Evaluator::with_cache_limit`]), whatever the
 //! input's size.
+
+mod array;
 
 use crate::arn::Arn;
 use crate::{Context, Decision, NamedPolicy, Policy, PolicyKind, PolicySet, Principal, PrincipalKind, Request};
@@ -319,6 +321,11 @@ type TextMap = HashMap<String, Policy, std::hash::BuildHasherDefault<SampleHashe
 pub const CACHE_ENTRIES: usize = 10_000;
 /// How many bytes of document text the cache holds by default before it is emptied.
 pub const CACHE_BYTES: usize = 32 << 20;
+/// How many documents an input may define with `{"define": ...}` by default: definitions are
+/// kept for the whole input (later requests may name them), so they are bounded, not evicted.
+pub const MAX_DEFINITIONS: usize = 10_000;
+/// How many bytes of names and document text those definitions may hold in all, by default.
+pub const MAX_DEFINED_BYTES: usize = 32 << 20;
 
 /// Evaluates `eval` requests, parsing each distinct policy document once.
 pub struct Evaluator {
@@ -329,6 +336,9 @@ pub struct Evaluator {
     limits: (usize, usize),
     /// Documents defined with `{"define": {"Name": <policy>}}`, by name, for `"@Name"` references.
     definitions: HashMap<String, String>,
+    /// The bytes of names and text `definitions` holds, and the limits on its names and bytes.
+    defined_bytes: usize,
+    definition_limits: (usize, usize),
     /// `identityPolicies[i]`, made once.
     identity_names: Vec<String>,
     /// `scps[l][i]` and `rcps[l][i]`, made once.
@@ -653,10 +663,20 @@ impl Evaluator {
             cached_bytes: 0,
             limits: (entries, bytes),
             definitions: HashMap::new(),
+            defined_bytes: 0,
+            definition_limits: (MAX_DEFINITIONS, MAX_DEFINED_BYTES),
             identity_names: Vec::new(),
             level_names: Default::default(),
             hints: Vec::new(),
         }
+    }
+
+    /// The same evaluator, refusing a definitions item that would make the input define more
+    /// than `names` documents or hold more than `bytes` bytes of names and text in all (the
+    /// defaults are [`MAX_DEFINITIONS`] and [`MAX_DEFINED_BYTES`]).
+    pub fn with_definition_limit(mut self, names: usize, bytes: usize) -> Evaluator {
+        self.definition_limits = (names, bytes);
+        self
     }
 
     /// How many distinct documents were parsed so far.
@@ -703,8 +723,11 @@ impl Evaluator {
         }
         // RCPFullAWSAccess is AWS's own managed RCP, the only RCP that may Allow (and use the bare
         // "*" action); customer RCPs may only Deny. Exactly that document is parsed as AWS managed.
+        // Documents are decided as AWS stores them: a deleted user's or role's unique ID may
+        // stand in a Principal, as in AWS's own listings (rule IAM-DELETED-PRINCIPAL-UNIQUE-ID).
         let opts = crate::ParseOptions {
             aws_managed: kind == PolicyKind::Rcp && is_rcp_full_aws_access(text),
+            unique_ids: true,
             ..crate::ParseOptions::default()
         };
         let p = Policy::parse_with(text, kind, &opts).map_err(|e| {
@@ -779,13 +802,35 @@ impl Evaluator {
         }
         Some(match serde_json::from_str::<Define>(item) {
             Ok(d) => {
-                for (name, doc) in d.define {
-                    let text = doc.get();
-                    let text = if text.starts_with('"') {
-                        serde_json::from_str::<String>(text).unwrap_or_default()
-                    } else {
-                        text.to_string()
-                    };
+                let docs: Vec<(String, String)> = d
+                    .define
+                    .into_iter()
+                    .map(|(name, doc)| {
+                        let text = doc.get();
+                        let text = if text.starts_with('"') {
+                            serde_json::from_str::<String>(text).unwrap_or_default()
+                        } else {
+                            text.to_string()
+                        };
+                        (name, text)
+                    })
+                    .collect();
+                // The item is refused whole when it would pass a limit: nothing of it is kept.
+                let (mut names, mut bytes) = (self.definitions.len(), self.defined_bytes);
+                for (name, text) in &docs {
+                    match self.definitions.get(name) {
+                        Some(old) => bytes = bytes - old.len() + text.len(),
+                        None => (names, bytes) = (names + 1, bytes + name.len() + text.len()),
+                    }
+                }
+                let (max_names, max_bytes) = self.definition_limits;
+                if names > max_names || bytes > max_bytes {
+                    return Some(Err(EvalError(format!(
+                        "too many definitions: an input may define at most {max_names} documents holding at most {max_bytes} bytes of names and text, and these would make {names} documents and {bytes} bytes (defining a name again replaces its document)"
+                    ))));
+                }
+                self.defined_bytes = bytes;
+                for (name, text) in docs {
                     self.definitions.insert(name, text);
                     // A reference's meaning may have changed.
                     for h in &mut self.hints {
@@ -998,8 +1043,8 @@ impl Evaluator {
         self.stream(input.as_bytes(), out, |_| Ok(())).unwrap_or(0)
     }
 
-    /// Answers a stream: a JSON array of requests (read whole), or one request per line, each
-    /// answered as soon as it is read. Writes one JSON line per request to `output`, and
+    /// Answers a stream: a JSON array of requests, or one request per line, each answered as
+    /// soon as it is read (an array's elements one by one). Writes one JSON line per request to `output`, and
     /// flushes it whenever every line read so far is answered, before reading more: a client
     /// that writes a request and waits gets its answer. A line that is not UTF-8 gets an error
     /// answer, like any request that cannot be evaluated; returns how many failed. Errors are
@@ -1034,11 +1079,7 @@ impl Evaluator {
                 return Ok(0);
             }
             if ended && array {
-                let mut all = Vec::new();
-                input.read_to_end(&mut all)?;
-                let errors = self.run_array(&all, out);
-                emit(out)?;
-                return Ok(errors);
+                return self.stream_array(input, out, emit);
             }
             if ended {
                 break;
@@ -1112,34 +1153,91 @@ impl Evaluator {
         answered
     }
 
-    /// Answers the array form: one line per item. Returns how many failed.
-    fn run_array(&mut self, input: &[u8], out: &mut Vec<u8>) -> usize {
-        let items = std::str::from_utf8(input)
-            .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1))
-            .and_then(|text| {
-                serde_json::from_str::<Vec<&RawValue>>(text).map_err(|e| format!("invalid JSON array of requests: {e}"))
-            });
-        let items = match items {
-            Ok(items) => items,
-            Err(e) => {
-                write_error(out, None, None, &e);
-                out.push(b'\n');
-                return 1;
-            }
-        };
-        let mut errors = 0;
-        for item in items {
-            match self.define(item.get()) {
-                Some(Ok(())) => continue,
-                Some(Err(e)) => {
-                    write_error(out, None, None, &e.0);
+    /// Answers the array form element by element, each as soon as its last byte is read (one
+    /// element held at a time), flushing as the line form does. Where the input stops being an
+    /// array (or an element is not JSON or not UTF-8), one error answer says where, and nothing
+    /// after it is read: the elements before it are answered already. Returns how many failed.
+    fn stream_array(
+        &mut self,
+        mut input: impl BufRead,
+        out: &mut Vec<u8>,
+        mut emit: impl FnMut(&mut Vec<u8>) -> std::io::Result<()>,
+    ) -> std::io::Result<usize> {
+        let mut split = array::Splitter::new();
+        let (mut errors, mut n) = (0, 0);
+        loop {
+            let chunk = fill(&mut input)?;
+            if chunk.is_empty() {
+                if let Some(fault) = split.finish() {
+                    write_error(out, None, None, &fault);
+                    out.push(b'\n');
                     errors += 1;
                 }
-                None => errors += usize::from(!self.answer_into(item.get(), out)),
+                emit(out)?;
+                return Ok(errors);
             }
-            out.push(b'\n');
+            let go = split.feed(chunk, |piece| match piece {
+                array::Piece::Element(text, at) => {
+                    n += 1;
+                    match self.answer_element(n, text, at, out) {
+                        Some(answered) => {
+                            errors += usize::from(!answered);
+                            true
+                        }
+                        None => {
+                            errors += 1;
+                            false
+                        }
+                    }
+                }
+                array::Piece::Fault(fault) => {
+                    write_error(out, None, None, &fault);
+                    out.push(b'\n');
+                    errors += 1;
+                    false
+                }
+            });
+            let len = chunk.len();
+            input.consume(len);
+            emit(out)?;
+            if !go {
+                return Ok(errors);
+            }
         }
-        errors
+    }
+
+    /// Answers element `n` (from 1) of the array form, which starts at byte offset `at`: nothing
+    /// for a definition. `Some(false)` when it was answered with an error; `None` when it is not
+    /// UTF-8 or not JSON, so that the array is broken there (answered with that error instead).
+    fn answer_element(&mut self, n: usize, element: &[u8], at: usize, out: &mut Vec<u8>) -> Option<bool> {
+        let text = match utf8(element) {
+            Ok(text) => text,
+            Err(e) => {
+                write_error(out, None, None, &format!("invalid UTF-8 at byte {}", at + e.valid_up_to() + 1));
+                out.push(b'\n');
+                return None;
+            }
+        };
+        let mark = out.len();
+        let answered = match self.define(text) {
+            Some(Ok(())) => return Some(true),
+            Some(Err(e)) => {
+                write_error(out, None, None, &e.0);
+                false
+            }
+            None => self.answer_into(text, out),
+        };
+        // Only an element that failed can be malformed JSON: checked then, not before every one.
+        if !answered {
+            if let Err(e) = serde_json::from_str::<&RawValue>(text) {
+                out.truncate(mark);
+                write_error(out, None, None, &format!("invalid JSON array of requests: element {n}: {e}"));
+                out.push(b'\n');
+                return None;
+            }
+        }
+        out.push(b'\n');
+        Some(answered)
     }
 }
 
@@ -1299,6 +1397,45 @@ mod tests {
         );
         let out = String::from_utf8(out).unwrap();
         assert!(out.lines().nth(1).unwrap().contains("ImplicitlyDenied"));
+    }
+
+    #[test]
+    fn definitions_are_bounded_and_an_item_past_the_bound_is_refused_whole() {
+        let bob = r#""principal":"arn:aws:iam::111122223333:user/bob","action":"s3:GetObject","resource":"*""#;
+        let define = |names: &[&str]| {
+            let docs: Vec<String> = names.iter().map(|n| format!("\"{n}\":{ALLOW_S3}")).collect();
+            format!("{{\"define\":{{{}}}}}", docs.join(","))
+        };
+        let ask = |id: u32, name: &str| format!("{{\"id\":{id},{bob},\"identityPolicies\":[\"@{name}\"]}}");
+        // Two documents at most: A and B fit, the item with C and D is refused whole (neither is
+        // defined), and defining A again replaces it rather than adding one.
+        let input = [define(&["A", "B"]), define(&["C", "D"]), ask(1, "B"), ask(2, "C"), define(&["A"]), ask(3, "A")];
+        let mut ev = Evaluator::new().with_definition_limit(2, usize::MAX);
+        let mut out = Vec::new();
+        assert_eq!(ev.run(&input.join("\n"), &mut out), 2);
+        let answers = json_lines(&out);
+        assert_eq!(answers.len(), 4);
+        let refused = answers[0]["error"].as_str().unwrap();
+        assert!(
+            refused.starts_with("line 2: too many definitions: an input may define at most 2 documents"),
+            "{refused}"
+        );
+        assert!(refused.contains("these would make 4 documents"), "{refused}");
+        assert_eq!(answers[1]["decision"], "Allowed");
+        assert!(answers[2]["error"].as_str().unwrap().contains("no policy is defined as 'C'"), "{}", answers[2]);
+        assert_eq!(answers[3]["decision"], "Allowed");
+        // The bytes of names and text are bounded too, in the array form as well.
+        let one = 1 + ALLOW_S3.len();
+        let mut ev = Evaluator::new().with_definition_limit(usize::MAX, 2 * one);
+        let mut out = Vec::new();
+        let array = format!("[{},{},{}]", define(&["A", "B"]), define(&["C"]), ask(1, "A"));
+        assert_eq!(ev.run(&array, &mut out), 1);
+        let answers = json_lines(&out);
+        assert!(answers[0]["error"].as_str().unwrap().contains(&format!("and {} bytes", 3 * one)), "{}", answers[0]);
+        assert_eq!(answers[1]["decision"], "Allowed");
+        // The defaults.
+        let ev = Evaluator::new();
+        assert_eq!(ev.definition_limits, (MAX_DEFINITIONS, MAX_DEFINED_BYTES));
     }
 
     #[test]
@@ -1604,13 +1741,18 @@ mod tests {
         assert_eq!(answers[0]["decision"], "ImplicitlyDenied");
         assert_eq!(answers[1], serde_json::json!({"id": "a\u{fffd}b", "error": "line 2: invalid UTF-8 at byte 9"}));
         assert_eq!(answers[2]["id"], 3);
-        // In the array form, the array is one document: one error.
-        let mut array = b"[".to_vec();
-        array.extend_from_slice(&input);
+        // In the array form, the array breaks there: the elements before are answered, then one
+        // error names the byte, and nothing after it is read.
+        let mut array = format!("[{{{BOB},\"id\":1}},\n").into_bytes();
+        array.extend_from_slice(b"{\"id\":\"a\xffb\",\"principal\":\"\xc3\"},\r\n");
+        array.extend_from_slice(format!("{{\"id\":3,{BOB}}}]").as_bytes());
         out.clear();
         assert_eq!(ev.run_stream(&array[..], &mut out).unwrap(), 1);
         let at = array.iter().position(|&b| b == 0xff).unwrap() + 1;
-        assert_eq!(json_lines(&out), [serde_json::json!({"id": null, "error": format!("invalid UTF-8 at byte {at}")})]);
+        let answers = json_lines(&out);
+        assert_eq!(answers.len(), 2);
+        assert_eq!(answers[0]["id"], 1);
+        assert_eq!(answers[1], serde_json::json!({"id": null, "error": format!("invalid UTF-8 at byte {at}")}));
     }
 
     #[test]
@@ -1641,6 +1783,66 @@ mod tests {
         );
         assert_eq!(json_lines(&out)[0]["id"], 1);
         assert_eq!(json_lines(&out)[1]["id"], 2);
+    }
+
+    #[test]
+    fn an_array_is_answered_element_by_element_as_it_is_read() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        /// Gives one piece per read, and checks that the elements whole in the pieces given before
+        /// were answered.
+        struct Client(Vec<String>, usize, Rc<RefCell<Vec<u8>>>);
+        impl std::io::Read for Client {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let answered = self.2.borrow().iter().filter(|&&b| b == b'\n').count();
+                // Piece 0 is "[", piece i > 0 ends element i (its comma or the "]").
+                assert_eq!(answered, self.1.saturating_sub(1), "every element read so far is answered");
+                let Some(piece) = self.0.get(self.1) else { return Ok(0) };
+                self.1 += 1;
+                buf[..piece.len()].copy_from_slice(piece.as_bytes());
+                Ok(piece.len())
+            }
+        }
+        struct Shared(Rc<RefCell<Vec<u8>>>);
+        impl std::io::Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let written = Rc::new(RefCell::new(Vec::new()));
+        let mut pieces = vec![" [".to_string()];
+        pieces.extend((0..5).map(|i| format!("{{\"id\":{i},{BOB}}}{}", if i < 4 { ",\n" } else { "]\n" })));
+        let reader = std::io::BufReader::new(Client(pieces, 0, written.clone()));
+        assert_eq!(Evaluator::new().run_stream(reader, &mut Shared(written.clone())).unwrap(), 0);
+        let answers = json_lines(&written.borrow());
+        assert_eq!(answers.iter().map(|a| a["id"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_broken_array_answers_what_came_before_and_says_where_it_broke() {
+        let good = format!("{{\"id\":1,{BOB}}}");
+        for (rest, error) in [
+            ("", "invalid JSON array of requests: the input ended at byte"),
+            (",]", "invalid JSON array of requests: expected an element at byte"),
+            (", {\"id\":2,} ]", "invalid JSON array of requests: element 2: "),
+            ("] trailing", "invalid JSON array of requests: unexpected characters after the closing ] at byte"),
+        ] {
+            let input = format!("[{good}{rest}");
+            let mut out = Vec::new();
+            assert_eq!(Evaluator::new().run(&input, &mut out), 1, "{input}");
+            let answers = json_lines(&out);
+            assert_eq!(answers.len(), 2, "{input}");
+            assert_eq!(answers[0]["id"], 1);
+            assert!(answers[1]["error"].as_str().unwrap().starts_with(error), "{input}: {}", answers[1]);
+        }
+        // An element that is JSON but no request is answered with an error, and the rest go on.
+        let mut out = Vec::new();
+        assert_eq!(Evaluator::new().run(&format!("[7, {good}]"), &mut out), 1);
+        assert_eq!(json_lines(&out)[1]["id"], 1);
     }
 
     #[test]

@@ -775,3 +775,98 @@ fn notprincipal_excepts_a_user_only_with_its_account() {
     // The account alone still excepts only its root user.
     assert_eq!(decide(&account), Outcome::ExplicitlyDenied);
 }
+
+// ---------- unique IDs of deleted principals (rule IAM-DELETED-PRINCIPAL-UNIQUE-ID) ----------
+
+/// AWS's example user ID shape (IAM identifiers page): `AIDA` and 17 characters.
+const OLD_BOB: &str = "AIDAJQABLZS4A3QDU576Q";
+const OLD_ROLE: &str = "AROADBQP57FF2AEXAMPLE";
+
+fn trust_naming(principals: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":[{principals}]}},"Action":"sts:AssumeRole"}}]}}"#
+    )
+}
+
+fn stored(kind: PolicyKind, text: &str) -> Result<Policy, PolicyError> {
+    Policy::parse_with(text, kind, &ParseOptions { unique_ids: true, ..ParseOptions::default() })
+}
+
+#[test]
+fn customers_cannot_write_a_unique_id_but_stored_documents_hold_one() {
+    let text = trust_naming(&format!("\"{OLD_BOB}\""));
+    for kind in [PolicyKind::Trust, PolicyKind::Resource] {
+        let text = if kind == PolicyKind::Resource {
+            text.replace("\"sts:AssumeRole\"", "\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"")
+        } else {
+            text.clone()
+        };
+        let e = perr(kind, &text);
+        assert_eq!(e.message, format!("Invalid principal in policy: \"AWS\":\"{OLD_BOB}\""));
+        assert!(stored(kind, &text).is_ok(), "{kind:?}");
+    }
+    // Only user and role IDs, in their alphabet and length: a group's ID, lower case, a short or
+    // wildcard value are refused even in a stored document.
+    for bad in ["AGPAJQABLZS4A3QDU576Q", "AIDAjqablzs4a3qdu576q", "AIDA123", "AIDA*", "AIDAJQABLZS4A3QDU576Q:x"] {
+        let e = stored(PolicyKind::Trust, &trust_naming(&format!("\"{bad}\""))).expect_err(bad);
+        assert!(e.message.starts_with("Invalid principal in policy"), "{bad}: {}", e.message);
+    }
+    // A saved world is read back as stored: deserializing accepts the ID.
+    let json = serde_json::json!({"kind": "trust", "document": trust_naming(&format!("\"{OLD_ROLE}\""))});
+    assert!(serde_json::from_value::<Policy>(json).is_ok());
+}
+
+#[test]
+fn a_unique_id_names_only_the_caller_whose_aws_userid_it_is() {
+    let trust = stored(PolicyKind::Trust, &trust_naming(&format!("\"{OLD_BOB}\",\"{OLD_ROLE}\""))).unwrap();
+    let decide = |pr: &Principal, userid: Option<&str>| {
+        let mut ctx = Context::new();
+        if let Some(u) = userid {
+            ctx.insert("aws:userid", u);
+        }
+        let req = Request {
+            principal: pr,
+            action: "sts:AssumeRole",
+            resource: "arn:aws:iam::111122223333:role/R",
+            resource_account: Some(ACCT),
+            context: &ctx,
+        };
+        let set = PolicySet {
+            resource: Some(NamedPolicy { name: "of role R", policy: &trust }),
+            resource_must_allow: true,
+            ..PolicySet::default()
+        };
+        let d = evaluate(&req, &set).into_owned();
+        (d.outcome, d.explain(&req))
+    };
+    // The user whose ID it is (a rootsim-free what-if: AWS never shows a living user's ID).
+    assert_eq!(decide(&user("bob"), Some(OLD_BOB)).0, Outcome::Allowed);
+    // A namesake: same ARN, another ID. Denied, and the explanation names the ID.
+    let (outcome, why) = decide(&user("bob"), Some("AIDANEWBOBEXAMPLE0001"));
+    assert_eq!(outcome, Outcome::ImplicitlyDenied);
+    assert!(why.contains(&format!("names {OLD_BOB}, {OLD_ROLE}: the unique ID")), "{why}");
+    // No aws:userid: no ID names the caller.
+    assert_eq!(decide(&user("bob"), None).0, Outcome::ImplicitlyDenied);
+    // A role's ID names its sessions (`ROLEID:session`), never a user with that text as its ID.
+    assert_eq!(decide(&session("R", "s"), Some(&format!("{OLD_ROLE}:s"))).0, Outcome::Allowed);
+    assert_eq!(decide(&session("R", "s"), Some(&format!("{OLD_ROLE}X:s"))).0, Outcome::ImplicitlyDenied);
+    assert_eq!(decide(&user("x"), Some(&format!("{OLD_ROLE}:s"))).0, Outcome::ImplicitlyDenied);
+    assert_eq!(decide(&session("R", "s"), Some(OLD_ROLE)).0, Outcome::ImplicitlyDenied);
+    // Root's aws:userid is its account: never an ID.
+    assert_eq!(decide(&root(ACCT), Some(OLD_BOB)).0, Outcome::ImplicitlyDenied);
+}
+
+#[test]
+fn replacing_a_principal_keeps_the_document_and_parses_it_as_stored() {
+    let bob = format!("arn:aws:iam::{ACCT}:user/bob");
+    let text = format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{{\"Sid\": \"B\", \"Effect\": \"Allow\", \"Principal\": {{\"AWS\": [\"{bob}\", \"arn:aws:iam::{ACCT}:root\"]}}, \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}}]\n}}"
+    );
+    let policy = p(PolicyKind::Resource, &text);
+    assert!(policy.replace_aws_principals(|_| None).is_none());
+    let out = policy.replace_aws_principals(|a| (a == bob).then(|| OLD_BOB.to_string())).unwrap().unwrap();
+    assert_eq!(out.text(), text.replace(&bob, OLD_BOB));
+    assert_eq!(out.kind(), PolicyKind::Resource);
+    let values: Vec<&str> = out.statements().flat_map(|s| s.principals()).flat_map(|g| g.values()).collect();
+    assert_eq!(values, [OLD_BOB, "arn:aws:iam::111122223333:root"]);
+}

@@ -69,3 +69,39 @@ fn eval_answers_each_request_as_it_is_read() {
     assert_eq!(status.code(), Some(1), "two requests had errors");
     assert!(answers.recv_timeout(Duration::from_secs(10)).is_err(), "nothing more");
 }
+
+/// The array form streams too: each element is answered once it is whole, before the array ends.
+#[test]
+fn eval_answers_each_array_element_as_it_is_read() {
+    let child = Command::new(env!("CARGO_BIN_EXE_rootsim"))
+        .arg("eval")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("rootsim runs");
+    let mut child = Running(child);
+    let mut stdin = child.0.stdin.take().expect("stdin");
+    let stdout = child.0.stdout.take().expect("stdout");
+    let (send, answers) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if send.send(line).is_err() {
+                return;
+            }
+        }
+    });
+
+    write!(stdin, "[\n{{\"id\":1,{REQUEST}}}").expect("write");
+    stdin.flush().expect("flush");
+    let a = next(&answers);
+    assert_eq!((a["id"].clone(), a["decision"].clone()), (1.into(), "Allowed".into()), "{a}");
+    write!(stdin, ",\n{{\"id\":2,{REQUEST}}}").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(next(&answers)["id"], 2);
+    writeln!(stdin, "]").expect("write");
+    drop(stdin);
+    let status = child.0.wait().expect("rootsim exits");
+    assert_eq!(status.code(), Some(0), "every request answered");
+    assert!(answers.recv_timeout(Duration::from_secs(10)).is_err(), "nothing more");
+}

@@ -15,6 +15,7 @@ use crate::error::{policy_error, AwsError, AwsResult};
 use crate::iam::key;
 use crate::service::{check_name, check_path, opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
 use crate::service::{operations, param as p};
+use crate::world::principals::Unbound;
 use rootsim_policy::arn;
 use rootsim_policy::{Policy, PolicyKind};
 use serde_json::{json, Map, Value};
@@ -289,6 +290,9 @@ fn delete_user(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if let Some(msg) = conflict {
         return Err(AwsError::delete_conflict(msg));
     }
+    let (account, name, id) = (call.account(), u.name.clone(), u.id.clone());
+    // Policies naming the user now name its unique ID (rule IAM-DELETED-PRINCIPAL-UNIQUE-ID).
+    call.world.unbind_principal(Unbound { account: &account, noun: "user", name: &name, unique_id: &id })?;
     iam_mut(call).users.remove(&k);
     Ok(Value::Null)
 }
@@ -510,7 +514,10 @@ fn delete_role(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if !r.policies.inline.is_empty() || !r.policies.managed.is_empty() {
         return Err(AwsError::delete_conflict("Cannot delete entity, must detach all policies first."));
     }
-    iam_mut(call).roles.remove(&key(name));
+    let (account, name, id) = (call.account(), r.name.clone(), r.id.clone());
+    // Policies naming the role now name its unique ID (rule IAM-DELETED-PRINCIPAL-UNIQUE-ID).
+    call.world.unbind_principal(Unbound { account: &account, noun: "role", name: &name, unique_id: &id })?;
+    iam_mut(call).roles.remove(&key(&name));
     Ok(Value::Null)
 }
 

@@ -177,8 +177,13 @@ pub fn parse_bucket_policy_with(
         return Err(malformed_policy(JSON_FIRST_BYTE));
     }
     let policy = Policy::parse(text, PolicyKind::Resource).map_err(|e| {
-        malformed_policy("Invalid policy syntax.")
-            .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
+        // S3 words a principal it cannot resolve (a unique ID included) as its own check below does.
+        let message = if e.message.starts_with("Invalid principal in policy") {
+            "Invalid principal in policy"
+        } else {
+            "Invalid policy syntax."
+        };
+        malformed_policy(message).with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
     })?;
     let ours = |r: &str| {
         r.strip_prefix("arn:aws:s3:::").is_some_and(|rest| {

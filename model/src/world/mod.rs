@@ -27,6 +27,7 @@ mod check;
 pub mod cloudtrail;
 pub mod events;
 pub mod kms;
+pub mod principals;
 pub mod s3;
 pub mod sns;
 pub mod sqs;
