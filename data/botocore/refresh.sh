@@ -40,6 +40,11 @@ for service in $SERVICES; do
     else
         echo '{"pagination": {}}' > "$dst/paginators-1.json"
     fi
+    # botocore's loader merges these extras (more non_aggregate_keys, e.g. S3's Prefix) into the
+    # paginators: the AWS CLI prints what the merged model says.
+    if [ -f "$src/paginators-1.sdk-extras.json" ]; then
+        cp "$src/paginators-1.sdk-extras.json" "$dst/paginators-1.sdk-extras.json"
+    fi
 done
 
 cp "$tmp/wheel/botocore-$VERSION.dist-info/LICENSE.txt" "$here/LICENSE.txt" 2>/dev/null \
