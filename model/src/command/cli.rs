@@ -24,6 +24,8 @@ pub struct Invocation {
     pub globals: Globals,
     /// `help` was asked for instead of a call.
     pub help: bool,
+    /// The CLI's paging options (`--max-items`...), on a paginated operation.
+    pub paging: super::paginate::PagingArgs,
 }
 
 /// The AWS CLI's global options, which may stand anywhere on the line.
@@ -39,7 +41,8 @@ pub struct Globals {
     pub debug: bool,
     /// `--endpoint-url`, accepted and ignored (rootsim answers every call itself).
     pub endpoint_url: Option<String>,
-    /// `--no-paginate` (rootsim returns every result in one page either way).
+    /// `--no-paginate`: one API call, its page printed as the service answered it; also set by
+    /// giving a service paging member (`command::paginate`).
     pub no_paginate: bool,
     /// The words as typed, for `--debug`.
     pub typed: Vec<String>,
@@ -204,7 +207,7 @@ fn invalid_choice(opt: &str, choices: &[&str]) -> String {
 /// Parses the words after `aws`.
 pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     let words = split_equals(words);
-    let (globals, words, version) = take_globals(&words)?;
+    let (mut globals, words, version) = take_globals(&words)?;
     if version {
         return Ok(Parsed::Version);
     }
@@ -241,10 +244,12 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         ));
     };
     let mut params = Map::new();
+    let mut paging = super::paginate::PagingArgs::default();
     let mut i = 2;
     let rest = &words[2..];
     if rest.first().is_some_and(|w| w.text == "help" && !w.quoted) {
-        return Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: true })));
+        let paging = Default::default();
+        return Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: true, paging })));
     }
     while i < words.len() {
         let w = &words[i];
@@ -259,6 +264,10 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
             i += 1;
         }
         let values: Vec<&str> = words[start..i].iter().map(|w| w.text.as_str()).collect();
+        if let Some(taken) = super::paginate::take_option(operation, opt, &values, &mut paging, &mut params) {
+            taken?;
+            continue;
+        }
         let negated = opt.strip_prefix("no-");
         let param = operation.params.iter().find(|p| kebab(p.name) == opt).or_else(|| {
             negated.and_then(|n| operation.params.iter().find(|p| p.shape == Shape::Boolean && kebab(p.name) == n))
@@ -283,6 +292,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         };
         params.insert(param.name.to_string(), value);
     }
+    super::paginate::finish(operation, &mut globals, &mut paging, &mut params)?;
     let missing: Vec<String> = operation
         .params
         .iter()
@@ -292,7 +302,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     if !missing.is_empty() {
         return err(format!("the following arguments are required: {}", missing.join(", ")));
     }
-    Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: false })))
+    Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: false, paging })))
 }
 
 fn single<'a>(opt: &str, values: &[&'a str]) -> Result<&'a str, UsageError> {
