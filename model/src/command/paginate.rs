@@ -507,6 +507,27 @@ impl Paged {
     }
 }
 
+impl Paged {
+    /// `--output yaml-stream`: the CLI v2 streams the pages as they come, each page whole (the
+    /// service's `IsTruncated` and tokens included, no `NextToken` of its own), `--query`
+    /// applied to each, one YAML list item per page.
+    fn yaml_stream(&self, globals: &Globals, operation: &str) -> Result<String, String> {
+        let mut texts = Vec::new();
+        for page in &self.pages {
+            let page = Value::Object(page.clone());
+            let shown = match &globals.query {
+                Some(q) => q.search(&page)?,
+                None => page,
+            };
+            let text = crate::render::format(&shown, Output::YamlStream, operation);
+            if !text.is_empty() {
+                texts.push(text);
+            }
+        }
+        Ok(texts.join("\n"))
+    }
+}
+
 /// botocore's `merge_dicts`: objects merged member by member, anything else replaced.
 fn merge(into: &mut Map<String, Value>, from: &Map<String, Value>) {
     for (k, v) in from {
@@ -537,13 +558,15 @@ impl Session {
             Err(Stop::Client(m)) => Outcome::usage(m),
             Ok(paged) => {
                 let full = paged.full(p);
-                if inv.globals.output == Output::Text {
-                    match paged.text(p, &inv.globals, op.name) {
-                        Ok(text) => Outcome { text, ok: true, code: None, json: Some(full), exit: false },
-                        Err(msg) => Outcome::fail("QueryError", msg),
-                    }
-                } else {
-                    print_response(&full, &inv.globals, op.name)
+                let streamed = match inv.globals.output {
+                    Output::Text => Some(paged.text(p, &inv.globals, op.name)),
+                    Output::YamlStream => Some(paged.yaml_stream(&inv.globals, op.name)),
+                    _ => None,
+                };
+                match streamed {
+                    None => print_response(&full, &inv.globals, op.name),
+                    Some(Ok(text)) => Outcome { text, ok: true, code: None, json: Some(full), exit: false },
+                    Some(Err(msg)) => Outcome::fail("QueryError", msg),
                 }
             }
         };
