@@ -347,10 +347,24 @@ fn emptied(v: Option<&Value>) -> Value {
     }
 }
 
+/// The request members an operation takes: its table's, then the paging members it does not
+/// declare (botocore names them when it refuses another).
+fn members(p: &Paginator, declared: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = declared.iter().map(|m| m.to_string()).collect();
+    for m in p.input_tokens.iter().chain(p.limit_key.iter()) {
+        if !out.contains(m) {
+            out.push(m.clone());
+        }
+    }
+    out
+}
+
 /// Calls the API page after page (`call` makes one call with the given request) as the CLI's
-/// paginator does, and keeps the pages.
+/// paginator does, and keeps the pages. `request_members` are the operation's declared members,
+/// for the message that refuses a starting token naming another.
 pub fn paginate(
     p: &Paginator,
+    request_members: &[&str],
     request: &Map<String, Value>,
     args: &PagingArgs,
     mut call: impl FnMut(&Map<String, Value>) -> Result<Value, AwsError>,
@@ -368,7 +382,7 @@ pub fn paginate(
         if let Some((bad, _)) = next.iter().find(|(k, _)| !p.input_tokens.contains(k)) {
             return Err(Stop::Client(format!(
                 "Parameter validation failed:\nUnknown parameter in input: \"{bad}\", must be one of: {}",
-                request.keys().chain(p.input_tokens.iter()).chain(p.limit_key.iter()).cloned().collect::<Vec<_>>().join(", ")
+                members(p, request_members).join(", ")
             )));
         }
         inject(&mut params, &next);
@@ -547,12 +561,14 @@ impl Session {
             return Outcome::fail("UsageError", format!("{} is not paginated", op.name));
         };
         let mut last: (Vec<AuthRecord>, Option<AwsError>) = (Vec::new(), None);
-        let paged = paginate(p, &inv.params, &inv.paging, |params| {
+        let declared: Vec<&str> = op.params.iter().map(|param| param.name).collect();
+        let paged = paginate(p, &declared, &inv.params, &inv.paging, |params| {
             let (result, auth) = self.call_page(op, &caller, region, params);
             last = (auth, result.as_ref().err().cloned());
             result
         });
-        self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth: last.0, error: last.1 });
+        self.last =
+            Some(LastCall { operation: op.name.into(), service: op.service.into(), auth: last.0, error: last.1 });
         let mut outcome = match paged {
             Err(Stop::Aws(e)) => aws_failure(op.name, &e),
             Err(Stop::Client(m)) => Outcome::usage(m),
@@ -573,7 +589,8 @@ impl Session {
         if inv.paging.max_items.is_some_and(|m| m <= 0) {
             // The CLI's warning on stderr, before the output.
             let warning = "warning: Non-positive values for --max-items may result in undefined behavior.";
-            outcome.text = if outcome.text.is_empty() { warning.into() } else { format!("{warning}\n{}", outcome.text) };
+            outcome.text =
+                if outcome.text.is_empty() { warning.into() } else { format!("{warning}\n{}", outcome.text) };
         }
         with_debug(debug, outcome)
     }
@@ -621,6 +638,21 @@ mod tests {
         assert!(matches!(decode_token(users(), "a___b___c"), Err(Stop::Client(_))));
     }
 
+    /// Expected message from botocore 1.43.11's paginator given the same token
+    /// (`base64({"Foo": "x"})`) for `list_users`.
+    #[test]
+    fn a_starting_token_naming_another_member_is_refused_as_botocore_refuses_it() {
+        let args = PagingArgs { starting_token: Some("eyJGb28iOiAieCJ9".into()), ..PagingArgs::default() };
+        let got = paginate(users(), &["PathPrefix"], &Map::new(), &args, |_| panic!("no call is made"));
+        assert_eq!(
+            got,
+            Err(Stop::Client(
+                "Parameter validation failed:\nUnknown parameter in input: \"Foo\", must be one of: PathPrefix, Marker, MaxItems"
+                    .into()
+            ))
+        );
+    }
+
     /// Pages from a list of `n` items cut `limit` at a time with a numeric marker.
     fn api(items: &[i64], params: &Map<String, Value>) -> Result<Value, AwsError> {
         let start: usize = params.get("Marker").and_then(Value::as_str).map_or(0, |m| m.parse().unwrap());
@@ -638,7 +670,7 @@ mod tests {
         let items: Vec<i64> = (0..25).collect();
         let mut calls = 0;
         let args = PagingArgs { page_size: Some(7), max_items: Some(10), ..PagingArgs::default() };
-        let paged = paginate(users(), &Map::new(), &args, |p| {
+        let paged = paginate(users(), &["PathPrefix"], &Map::new(), &args, |p| {
             calls += 1;
             api(&items, p)
         })
@@ -650,7 +682,7 @@ mod tests {
         let (t, i) = decode_token(users(), full["NextToken"].as_str().unwrap()).unwrap();
         assert_eq!((t, i), (token(&[("Marker", Value::from("7"))]), 3));
         let args = PagingArgs { page_size: Some(7), starting_token: paged.resume.clone(), ..PagingArgs::default() };
-        let rest = paginate(users(), &Map::new(), &args, |p| api(&items, p)).unwrap().full(users());
+        let rest = paginate(users(), &["PathPrefix"], &Map::new(), &args, |p| api(&items, p)).unwrap().full(users());
         assert_eq!(rest, serde_json::json!({"Users": (10..25).collect::<Vec<_>>()}));
     }
 }
@@ -677,11 +709,15 @@ mod session_tests {
         for op in registry::all() {
             let declares = op.params.iter().any(|p| PAGING_MEMBERS.contains(&p.name));
             let Some(p) = paginator(op.service, op.name) else {
-                assert!(!declares, "{} {} declares a paging member but botocore does not paginate it", op.service, op.name);
+                assert!(
+                    !declares,
+                    "{} {} declares a paging member but botocore does not paginate it",
+                    op.service, op.name
+                );
                 continue;
             };
             paged += 1;
-            let self_paged = p.input_tokens.iter().all(|t| op.params.iter().any(|param| &param.name == t));
+            let self_paged = p.input_tokens.iter().all(|t| op.params.iter().any(|param| param.name == t));
             let api_paged = crate::pages::SERVICES.iter().any(|s| s.service == op.service);
             assert!(self_paged || api_paged, "{} {} is paginated by botocore but not by rootsim", op.service, op.name);
             for member in p.input_tokens.iter().chain(&p.output_tokens).chain(&p.result_keys).chain(p.limit_key.iter())
@@ -694,10 +730,7 @@ mod session_tests {
         // Every modelled service has its vendored paginators, and the other way round.
         let vendored: Vec<&str> = crate::pages::paginated_operations().iter().map(|(s, _)| *s).collect();
         for service in registry::services() {
-            assert!(
-                vendored.contains(&service) || service == "sts",
-                "no vendored paginators for {service}"
-            );
+            assert!(vendored.contains(&service) || service == "sts", "no vendored paginators for {service}");
         }
     }
 
