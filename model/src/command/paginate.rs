@@ -653,6 +653,36 @@ mod tests {
         );
     }
 
+    /// The merged results botocore's own paginator made of the same API pages with the same
+    /// `PaginationConfig` (`paginate-cases.json`, written by `paginate-cases.py` with botocore
+    /// 1.43.11 through `botocore.stub.Stubber`): rootsim's paginator, fed those pages in order,
+    /// asks for as many and merges them into the same response, `NextToken` included.
+    #[test]
+    fn pages_merge_as_botocore_merges_them() {
+        let file: Value = serde_json::from_str(include_str!("paginate-cases.json")).unwrap();
+        let cases = file["cases"].as_array().unwrap();
+        assert!(cases.len() >= 15);
+        for (i, case) in cases.iter().enumerate() {
+            let p = paginator(case["service"].as_str().unwrap(), case["operation"].as_str().unwrap()).unwrap();
+            let config = &case["config"];
+            let args = PagingArgs {
+                starting_token: config["StartingToken"].as_str().map(str::to_string),
+                page_size: config["PageSize"].as_i64(),
+                max_items: config["MaxItems"].as_i64(),
+            };
+            let pages = case["pages"].as_array().unwrap();
+            let mut calls = 0;
+            let request = case["params"].as_object().cloned().unwrap_or_default();
+            let got = paginate(p, &[], &request, &args, |_| {
+                calls += 1;
+                Ok(pages[calls - 1].clone())
+            });
+            let what = format!("case {i}: {} {config}", case["operation"]);
+            assert_eq!(got.map(|paged| paged.full(p)).ok(), Some(case["expected"].clone()), "{what}");
+            assert_eq!(Some(calls as u64), case["calls"].as_u64(), "{what}");
+        }
+    }
+
     /// Pages from a list of `n` items cut `limit` at a time with a numeric marker.
     fn api(items: &[i64], params: &Map<String, Value>) -> Result<Value, AwsError> {
         let start: usize = params.get("Marker").and_then(Value::as_str).map_or(0, |m| m.parse().unwrap());
