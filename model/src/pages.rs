@@ -436,6 +436,7 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::kebab;
 
     #[test]
     fn the_vendored_paginators_decode() {
@@ -450,6 +451,76 @@ mod tests {
         assert_eq!(paginator("s3api", "ListObjectsV2").unwrap().non_aggregate_keys, ["RequestCharged", "Prefix"]);
         assert!(paginator("sts", "GetCallerIdentity").is_none());
         assert!(paginator("iam", "CreateUser").is_none());
+    }
+
+    /// The vendored `service-2.json.gz` of a service (by the CLI's name), inflated and parsed.
+    fn service_model(service: &str) -> Value {
+        let bytes: &[u8] = match service {
+            "account" => include_bytes!("../../data/botocore/account/service-2.json.gz"),
+            "cloudtrail" => include_bytes!("../../data/botocore/cloudtrail/service-2.json.gz"),
+            "events" => include_bytes!("../../data/botocore/events/service-2.json.gz"),
+            "iam" => include_bytes!("../../data/botocore/iam/service-2.json.gz"),
+            "kms" => include_bytes!("../../data/botocore/kms/service-2.json.gz"),
+            "organizations" => include_bytes!("../../data/botocore/organizations/service-2.json.gz"),
+            "s3api" => include_bytes!("../../data/botocore/s3/service-2.json.gz"),
+            "sns" => include_bytes!("../../data/botocore/sns/service-2.json.gz"),
+            "sqs" => include_bytes!("../../data/botocore/sqs/service-2.json.gz"),
+            "sts" => include_bytes!("../../data/botocore/sts/service-2.json.gz"),
+            other => panic!("no vendored model for {other}"),
+        };
+        // gzip (RFC 1952): a 10-byte header (refresh.sh writes no name, comment or extra field),
+        // raw deflate, then CRC-32 and size.
+        assert_eq!(&bytes[..4], &[0x1f, 0x8b, 8, 0], "{service}: not a plain gzip file");
+        let text = miniz_oxide::inflate::decompress_to_vec(&bytes[10..bytes.len() - 8]).expect("inflates");
+        serde_json::from_slice(&text).expect("a JSON model")
+    }
+
+    /// Options the AWS CLI adds or renames over the API (awscli's customizations): not members.
+    const CLI_ONLY: &[(&str, &str, &str)] = &[
+        // `aws iam create-virtual-mfa-device --outfile F --bootstrap-method ...` writes the seed to
+        // a file (awscli's `customizations/iamvirtmfa.py`); the API answers it in the response.
+        ("iam", "CreateVirtualMFADevice", "Outfile"),
+        ("iam", "CreateVirtualMFADevice", "BootstrapMethod"),
+        // `aws sns subscribe --notification-endpoint` is the API's `Endpoint`, renamed by the CLI
+        // (awscli's `customizations/argrename.py`).
+        ("sns", "Subscribe", "NotificationEndpoint"),
+    ];
+
+    /// Every operation rootsim models is one of AWS's, as botocore's model names it, and every
+    /// parameter of its table a member of the operation's input; every limit key of a paginated
+    /// operation is an integer member (what `--page-size` and `--max-items` parse as).
+    #[test]
+    fn the_operation_tables_name_what_aws_models() {
+        let mut problems = Vec::new();
+        for service in crate::registry::services() {
+            let model = service_model(service);
+            for op in crate::registry::operations(service) {
+                let Some(spec) = model["operations"].get(op.name) else {
+                    problems.push(format!("{service} {}: no such operation", op.name));
+                    continue;
+                };
+                let input = spec["input"]["shape"].as_str().map(|s| &model["shapes"][s]["members"]);
+                for p in op.params {
+                    // The CLI option is what must match (CloudTrail's members are lowerCamel:
+                    // `trailNameList` is `--trail-name-list` too).
+                    let option = kebab(p.name);
+                    let member = input.and_then(Value::as_object).is_some_and(|m| m.keys().any(|k| kebab(k) == option));
+                    if !member && !CLI_ONLY.contains(&(service, op.name, p.name)) {
+                        problems.push(format!("{service} {} --{}: no such member", op.name, kebab(p.name)));
+                    }
+                }
+                if let (Some(pg), Some(members)) = (paginator(service, op.name), input) {
+                    if let Some(limit) = &pg.limit_key {
+                        let shape = members[limit]["shape"].as_str().unwrap_or("");
+                        let kind = model["shapes"][shape]["type"].as_str().unwrap_or("");
+                        if kind != "integer" && kind != "long" {
+                            problems.push(format!("{service} {}: limit {limit} is {kind}", op.name));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     }
 
     #[test]
