@@ -72,7 +72,7 @@ Per service, in \`<service>/\`:
 Services: $SERVICES.
 
 To refresh (or move to another version): \`BOTOCORE_VERSION=x.y.z data/botocore/refresh.sh\`, then
-run \`cargo test -p rootsim-model paginat\` (the check that rootsim paginates exactly the
-operations botocore does) and review the diff.
+run \`cargo test -p rootsim-model -- pages:: paginate::\` (the operation tables checked against
+the models; rootsim paginates exactly the operations botocore does) and review the diff.
 MD
 echo "botocore $VERSION: $(du -sh "$here" | cut -f1) in $here"
