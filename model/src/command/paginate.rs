@@ -789,6 +789,23 @@ mod session_tests {
         assert!(checked.len() >= 10, "{checked:?}");
     }
 
+    #[test]
+    fn completion_offers_the_paging_options_of_paginated_operations_only() {
+        let session = Session::demo(crate::DEFAULT_SEED);
+        let line = "aws iam list-users --";
+        let (_, words) = crate::command::complete::complete(&session, line, line.len());
+        for o in ["--starting-token", "--page-size", "--max-items", "--path-prefix"] {
+            assert!(words.iter().any(|w| w == o), "{o} not in {words:?}");
+        }
+        // SNS pages without a limit: no --page-size; get-user is not paginated.
+        let line = "aws sns list-topics --";
+        let (_, words) = crate::command::complete::complete(&session, line, line.len());
+        assert!(words.iter().any(|w| w == "--max-items") && !words.iter().any(|w| w == "--page-size"));
+        let line = "aws iam get-user --";
+        let (_, words) = crate::command::complete::complete(&session, line, line.len());
+        assert!(!words.iter().any(|w| w == "--max-items" || w == "--starting-token"), "{words:?}");
+    }
+
     fn names(v: &Option<Value>) -> Vec<String> {
         v.as_ref()
             .and_then(|j| j["Users"].as_array().cloned())
