@@ -43,7 +43,8 @@ pub struct Paginator {
     pub non_aggregate_keys: Vec<String>,
 }
 
-/// The vendored paginators, per service (CLI name), with the extras merged over some.
+/// The vendored paginators, by the CLI's service name (S3's folder is `s3`, its CLI name `s3api`),
+/// with the extras botocore merges over some.
 const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("account", include_str!("../../data/botocore/account/paginators-1.json"), None),
     ("cloudtrail", include_str!("../../data/botocore/cloudtrail/paginators-1.json"), None),
@@ -117,7 +118,8 @@ fn table() -> &'static Table {
 /// The paginator botocore gives the operation `name` of `service` (the CLI's service name, so
 /// `s3api` for S3), if it is paginated.
 pub fn paginator(service: &str, name: &str) -> Option<&'static Paginator> {
-    table().get(&(cli_to_model(service), name.to_string()))
+    let service = SOURCES.iter().map(|(s, _, _)| *s).find(|s| *s == service)?;
+    table().get(&(service, name.to_string()))
 }
 
 /// The operations botocore paginates, by the CLI's service name: for the check that rootsim pages
@@ -126,12 +128,6 @@ pub fn paginated_operations() -> Vec<(&'static str, String)> {
     let mut v: Vec<_> = table().keys().map(|(s, o)| (*s, o.clone())).collect();
     v.sort();
     v
-}
-
-/// The CLI's service name as the table keys it (one name per service: the table is keyed by the
-/// CLI's names already, this is the identity but for services the CLI renames).
-fn cli_to_model(service: &str) -> &'static str {
-    SOURCES.iter().map(|(s, _, _)| *s).find(|s| *s == service).unwrap_or("")
 }
 
 /// How a service pages: its default and largest page, and its errors.
