@@ -267,12 +267,38 @@ fn api_paged(op: &Operation) -> Option<(&'static Paginator, ServicePaging)> {
 
 /// Runs `op`'s handler and answers the page the service would (see the module's doc).
 pub fn invoke(op: &Operation, call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    invoke_paging(op, call, input, &mut Memo::default())
+}
+
+/// What the first page of one AWS CLI pagination run computed: the handler's whole answer and
+/// the authorization decisions it took.
+///
+/// A run's page calls differ only in their token and limit, and between them nothing a handler
+/// or a decision reads changes: the calls are reads, the simulated clock moves only by command,
+/// and what each call leaves (its CloudTrail event, the rules it fires) is read by no paginated
+/// handler but CloudTrail's `LookupEvents`, which pages itself and is never remembered. So the
+/// later pages reuse both (the decisions are recorded again, for `explain`) instead of building
+/// the whole answer once per page, which made listing N items cost N²/page.
+#[derive(Debug, Default)]
+pub struct Memo {
+    first: Option<(Value, Vec<crate::auth::AuthRecord>)>,
+}
+
+/// [`invoke`] for one page of a pagination run that shares `memo` with the run's other pages.
+pub fn invoke_paging(op: &Operation, call: &mut Call, input: &Map<String, Value>, memo: &mut Memo) -> AwsResult<Value> {
     let Some((paginator, service)) = api_paged(op) else {
         return (op.handler)(call, input);
     };
     let limit = page_limit(paginator, &service, input)?;
+    if let Some((whole, decisions)) = &memo.first {
+        call.auth.extend(decisions.iter().cloned());
+        return page_of(op, paginator, &service, input, limit, whole);
+    }
+    let before = call.auth.len();
     let whole = (op.handler)(call, input)?;
-    page_of(op, paginator, &service, input, limit, whole)
+    let page = page_of(op, paginator, &service, input, limit, &whole);
+    memo.first = Some((whole, call.auth[before..].to_vec()));
+    page
 }
 
 /// The lowerCamel member name a validation message names (`maxItems`).
@@ -337,9 +363,9 @@ fn page_of(
     s: &ServicePaging,
     input: &Map<String, Value>,
     limit: i64,
-    whole: Value,
+    whole: &Value,
 ) -> AwsResult<Value> {
-    let Value::Object(mut out) = whole else { return Ok(whole) };
+    let Value::Object(whole) = whole else { return Ok(whole.clone()) };
     let bad = || AwsError::new(s.bad_token.0, 400, s.bad_token.1);
     let start = match p.input_tokens.first().and_then(|t| input.get(t)) {
         None => 0,
@@ -347,15 +373,21 @@ fn page_of(
         Some(_) => return Err(bad()),
     };
     let limit = usize::try_from(limit).unwrap_or(0);
-    // The items of every result key, in order, are one sequence that pages are cut from.
+    // The items of every result key, in order, are one sequence that pages are cut from; only
+    // the page's items are copied (the whole answer may be remembered for the next page).
+    let mut out = Map::new();
     let mut seen = 0usize;
-    for key in &p.result_keys {
-        if let Some(Value::Array(items)) = out.get_mut(key) {
-            let from = start.saturating_sub(seen).min(items.len());
-            let to = (start + limit).saturating_sub(seen).min(items.len()).max(from);
-            seen += items.len();
-            *items = items[from..to].to_vec();
-        }
+    for (key, value) in whole {
+        let cut = match value {
+            Value::Array(items) if p.result_keys.contains(key) => {
+                let from = start.saturating_sub(seen).min(items.len());
+                let to = start.saturating_add(limit).saturating_sub(seen).min(items.len()).max(from);
+                seen += items.len();
+                Value::Array(items[from..to].to_vec())
+            }
+            other => other.clone(),
+        };
+        out.insert(key.clone(), cut);
     }
     // An empty page (S3's MaxKeys 0) is never truncated: it would name itself as the next one.
     let more = limit > 0 && start.saturating_add(limit) < seen;
@@ -365,7 +397,7 @@ fn page_of(
         out.insert(flag.clone(), Value::Bool(truncated));
     }
     for key in &p.output_tokens {
-        out.remove(key);
+        out.shift_remove(key);
         if truncated {
             out.insert(key.clone(), Value::String(service_token(op, start + limit)));
         }

@@ -562,8 +562,9 @@ impl Session {
         };
         let mut last: (Vec<AuthRecord>, Option<AwsError>) = (Vec::new(), None);
         let declared: Vec<&str> = op.params.iter().map(|param| param.name).collect();
+        let mut memo = crate::pages::Memo::default();
         let paged = paginate(p, &declared, &inv.params, &inv.paging, |params| {
-            let (result, auth) = self.call_page(op, &caller, region, params);
+            let (result, auth) = self.call_page(op, &caller, region, params, &mut memo);
             last = (auth, result.as_ref().err().cloned());
             result
         });
