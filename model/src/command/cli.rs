@@ -248,7 +248,6 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     let mut i = 2;
     let rest = &words[2..];
     if rest.first().is_some_and(|w| w.text == "help" && !w.quoted) {
-        let paging = Default::default();
         return Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, help: true, paging })));
     }
     while i < words.len() {
