@@ -3,12 +3,18 @@
 Each case feeds API pages, in order, to botocore's real paginator (through botocore.stub.Stubber)
 with a PaginationConfig, and records the merged result (build_full_result, what the AWS CLI prints
 as JSON) and how many pages it asked for. command/paginate.rs's test feeds the same pages to
-rootsim's paginator and expects the same. Run with any botocore: python3 paginate-cases.py
+rootsim's paginator and expects the same. Each case also records what awscli's text formatter prints for the same pages. Run with
+botocore and awscli installed: python3 paginate-cases.py
 """
+import argparse
+import io
 import json
+
+import jmespath
 import botocore
 import botocore.session
 from botocore.stub import Stubber
+from awscli.formatter import TextFormatter
 
 
 def user(n):
@@ -60,17 +66,34 @@ def queues_pages():
     ]
 
 
-def run(service, cli_service, operation, method, params, pages, config):
+def paginated(service, method, params, pages, config):
+    """A PageIterator over stubbed pages, and the stubber that counts the calls."""
     session = botocore.session.get_session()
     client = session.create_client(service, region_name="us-east-1",
                                    aws_access_key_id="a", aws_secret_access_key="b")
     stubber = Stubber(client)
     for page in pages:
         stubber.add_response(method, json.loads(json.dumps(page)))
+    return client.get_paginator(method).paginate(**params, PaginationConfig=config), stubber
+
+
+def text_output(service, method, params, pages, config, query):
+    """What the AWS CLI's text formatter prints for the same pages (awscli's TextFormatter, the
+    same page by page logic in v1 and v2), with `--query` when given."""
+    iterator, stubber = paginated(service, method, params, pages, config)
+    args = argparse.Namespace(query=jmespath.compile(query) if query else None)
+    out = io.StringIO()
+    with stubber:
+        TextFormatter(args)(method, iterator, out)
+    return out.getvalue()
+
+
+def run(service, cli_service, operation, method, params, pages, config, query=None):
+    iterator, stubber = paginated(service, method, params, pages, config)
     calls_before = len(stubber._queue)
     with stubber:
         try:
-            result = client.get_paginator(method).paginate(**params, PaginationConfig=config).build_full_result()
+            result = iterator.build_full_result()
             error = None
         except Exception as e:  # the CLI prints the message
             result, error = None, str(e)
@@ -78,7 +101,9 @@ def run(service, cli_service, operation, method, params, pages, config):
     return {"service": cli_service, "operation": operation, "params": params, "pages": pages,
             "config": config, "calls": calls,
             "expected": json.loads(json.dumps(result, default=str)) if result is not None else None,
-            "error": error}
+            "error": error,
+            "query": query,
+            "text": text_output(service, method, params, pages, config, query)}
 
 
 def main():
@@ -105,6 +130,9 @@ def main():
     s3 = s3_pages()
     cases.append(run("s3", "s3api", "ListObjectsV2", "list_objects_v2", {"Bucket": "bkt"}, s3, {}))
     cases.append(run("s3", "s3api", "ListObjectsV2", "list_objects_v2", {"Bucket": "bkt"}, s3, {"MaxItems": 2}))
+    cases.append(run("iam", "iam", "ListUsers", "list_users", {}, u, {"MaxItems": 5}, "Users[].UserName"))
+    cases.append(run("iam", "iam", "GetGroup", "get_group", {"GroupName": "g"}, g, {"MaxItems": 3},
+                     "Group.GroupName"))
     q = queues_pages()
     cases.append(run("sqs", "sqs", "ListQueues", "list_queues", {}, q, {"MaxItems": 1}))
     cases.append(run("sqs", "sqs", "ListQueues", "list_queues", {}, q, {}))

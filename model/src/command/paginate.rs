@@ -656,8 +656,9 @@ mod tests {
 
     /// The merged results botocore's own paginator made of the same API pages with the same
     /// `PaginationConfig` (`paginate-cases.json`, written by `paginate-cases.py` with botocore
-    /// 1.43.11 through `botocore.stub.Stubber`): rootsim's paginator, fed those pages in order,
-    /// asks for as many and merges them into the same response, `NextToken` included.
+    /// 1.43.11 through `botocore.stub.Stubber`, and awscli 1.45.11's text formatter, whose
+    /// page-by-page logic v2 shares): rootsim's paginator, fed those pages in order, asks for as
+    /// many, merges them into the same response, `NextToken` included, and prints the same text.
     #[test]
     fn pages_merge_as_botocore_merges_them() {
         let file: Value = serde_json::from_str(include_str!("paginate-cases.json")).unwrap();
@@ -679,8 +680,18 @@ mod tests {
                 Ok(pages[calls - 1].clone())
             });
             let what = format!("case {i}: {} {config}", case["operation"]);
-            assert_eq!(got.map(|paged| paged.full(p)).ok(), Some(case["expected"].clone()), "{what}");
+            let paged = got.unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            assert_eq!(paged.full(p), case["expected"], "{what}");
             assert_eq!(Some(calls as u64), case["calls"].as_u64(), "{what}");
+            // `--output text`, page by page, with the case's `--query`.
+            let globals = Globals {
+                output: Output::Text,
+                query: case["query"].as_str().map(|q| crate::render::query::compile(q).unwrap()),
+                ..Globals::default()
+            };
+            let text = paged.text(p, &globals, "Op").unwrap();
+            let text = if text.is_empty() { text } else { text + "\n" };
+            assert_eq!(text, case["text"].as_str().unwrap(), "{what} (text)");
         }
     }
 
