@@ -102,9 +102,28 @@ pub fn aws_command() -> impl Strategy<Value = String> {
                 .boxed()
             })
             .collect();
-        (Just(format!("aws {} {}", op.service, op.cli_name())), params).prop_map(|(head, opts)| {
+        // The CLI's paging options, on any operation (refused where it is not paginated).
+        let paging = prop::option::weighted(
+            0.3,
+            prop::sample::select(
+                &[
+                    "--max-items 1",
+                    "--max-items 0",
+                    "--max-items -2",
+                    "--page-size 1",
+                    "--page-size 1001",
+                    "--starting-token eyJNYXJrZXIiOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxMH0=",
+                    "--starting-token eyJGb28iOiAieCJ9",
+                    "--starting-token x___3",
+                    "--no-paginate --max-items 2",
+                    "--marker bogus",
+                    "--next-token bogus --max-results 1",
+                ][..],
+            ),
+        );
+        (Just(format!("aws {} {}", op.service, op.cli_name())), params, paging).prop_map(|(head, opts, paging)| {
             let mut line = head;
-            for o in opts.into_iter().flatten() {
+            for o in opts.into_iter().flatten().chain(paging.map(str::to_string)) {
                 line.push(' ');
                 line.push_str(&o);
             }

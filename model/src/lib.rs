@@ -53,6 +53,7 @@ pub mod kms;
 mod layers;
 pub mod mail;
 pub mod organizations;
+pub mod pages;
 pub mod registry;
 pub mod render;
 pub mod rng;

@@ -23,6 +23,8 @@ pub struct Invocation {
     pub params: Map<String, Value>,
     /// The global options.
     pub globals: Globals,
+    /// The CLI's paging options (`--max-items`...), on a paginated operation.
+    pub paging: super::paginate::PagingArgs,
 }
 
 /// The AWS CLI's global options, which may stand anywhere on the line.
@@ -218,7 +220,7 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
 /// CLI converts them after parsing.
 pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     let words = split_equals(words);
-    let (globals, words, version) = take_globals(&words)?;
+    let (mut globals, words, version) = take_globals(&words)?;
     if version {
         return Ok(Parsed::Version);
     }
@@ -265,6 +267,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     }
     // The options given, with their words; the first stray word; the words no option took.
     let mut given: Vec<(&Param, bool, Vec<&str>)> = Vec::new();
+    let mut paging_given: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut first_stray: Option<&str> = None;
     let mut extras: Vec<String> = Vec::new();
     let mut i = 0;
@@ -279,6 +282,18 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
             continue;
         }
         let opt = &w.text[2..];
+        // The CLI's paging options, and the service's own paging members it hides (one value each).
+        if super::paginate::is_paging_option(operation, opt) {
+            let value: Vec<&str> = match args.get(i) {
+                Some(v) if !is_option(v) => {
+                    i += 1;
+                    vec![v.text.as_str()]
+                }
+                _ => Vec::new(),
+            };
+            paging_given.push((opt, value));
+            continue;
+        }
         let negated = opt.strip_prefix("no-");
         let param = operation.params.iter().find(|p| kebab(p.name) == opt).or_else(|| {
             negated.and_then(|n| operation.params.iter().find(|p| p.shape == Shape::Boolean && kebab(p.name) == n))
@@ -344,7 +359,14 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         let value = if param.shape == Shape::Boolean { Value::Bool(positive) } else { convert(param, &values, host)? };
         params.insert(param.name.to_string(), value);
     }
-    Ok(Parsed::Call(Box::new(Invocation { operation, params, globals })))
+    let mut paging = super::paginate::PagingArgs::default();
+    for (opt, values) in paging_given {
+        if let Some(taken) = super::paginate::take_option(operation, opt, &values, &mut paging, &mut params) {
+            taken?;
+        }
+    }
+    super::paginate::finish(operation, &mut globals, &mut paging, &mut params)?;
+    Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, paging })))
 }
 
 /// The operations of `service` as the CLI lists them in its choices and its help: in the order

@@ -160,14 +160,10 @@ fn output_member(doc: &mut Page, member: &Out, depth: usize) {
     }
 }
 
-/// The CLI's pagination options for `op`, in the order its SYNOPSIS lists them, when the CLI
-/// paginates the operation (`--starting-token`, `--page-size`, `--max-items`).
-///
-/// Hook for pagination: the operation table does not say yet which operations the CLI
-/// paginates, and rootsim's parser takes none of these options, so no page lists them. When the
-/// table gains that flag, answer it here and every SYNOPSIS and OPTIONS section follows.
-fn is_paginated(_op: &Operation) -> bool {
-    false
+/// Whether the CLI paginates `op` (botocore's paginators, `crate::pages`), so that its page lists
+/// `--starting-token`, `--page-size` and `--max-items`.
+fn is_paginated(op: &Operation) -> bool {
+    crate::pages::paginator(op.service, op.name).is_some()
 }
 
 /// The page `page` asks for.

@@ -109,6 +109,10 @@ fn with_help(mut candidates: Vec<String>) -> Vec<String> {
 fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
     let mut out: Vec<String> =
         op.params.iter().map(|p| format!("--{}", kebab(p.name))).filter(|o| !given.contains(&o.as_str())).collect();
+    // The CLI's paging options on a paginated operation.
+    out.extend(
+        super::paginate::options(op).into_iter().map(|(o, _)| o.to_string()).filter(|o| !given.contains(&o.as_str())),
+    );
     // The global options the line does not hold yet (`--profile` is refused, so not offered).
     out.extend(super::cli::global_options().filter(|o| o != "--profile" && !given.contains(&o.as_str())));
     out

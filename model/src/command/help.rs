@@ -84,7 +84,8 @@ fn demo() -> String {
 /// Help for one AWS operation, from its table entry.
 pub fn operation(op: &Operation) -> String {
     let mut out = format!("aws {} {}\n\n{}\n", op.service, op.cli_name(), op.summary);
-    if op.params.is_empty() {
+    let paging = super::paginate::options(op);
+    if op.params.is_empty() && paging.is_empty() {
         out.push_str("\nNo options.");
         return out;
     }
@@ -106,6 +107,20 @@ pub fn operation(op: &Operation) -> String {
             format!("--{} {value}", kebab(p.name))
         };
         out.push_str(&format!("  {flag:<44} {}{}\n", if p.required { "(required) " } else { "" }, p.doc));
+    }
+    for (opt, value) in &paging {
+        let doc = match *opt {
+            "--starting-token" => "where to resume: the NextToken a --max-items run printed",
+            "--page-size" => "items per API call (more, smaller calls; the output is the same)",
+            _ => "items to print in all; a NextToken follows when more remain",
+        };
+        out.push_str(&format!("  {:<44} {doc}\n", format!("{opt} {value}")));
+    }
+    if !paging.is_empty() {
+        out.push_str(&format!(
+            "\n{} is paginated: the CLI calls the API page after page and merges the pages; --no-paginate makes one call.\n",
+            op.cli_name()
+        ));
     }
     out.trim_end().to_string()
 }

@@ -16,6 +16,7 @@ pub mod complete;
 pub mod console;
 mod help;
 pub mod lex;
+pub mod paginate;
 pub mod sandbox;
 mod show;
 mod signin;
@@ -301,22 +302,40 @@ impl Session {
                 return with_debug(debug, aws_failure(op.name, &e));
             }
         };
-        let (result, auth) = self.call(caller.clone(), region.clone(), |call| {
-            // Federated user sessions are barred from IAM and most of STS before any policy is read.
-            match crate::sts::ops::federated_refusal(&call.caller, op.service, op.name) {
-                Some(refused) => Err(refused),
-                None => (op.handler)(call, &inv.params),
-            }
-        });
+        if paginate::applies(&inv) {
+            return self.run_paginated(&inv, caller, &region, debug);
+        }
+        let (result, auth) = self.call_page(op, &caller, &region, &inv.params, &mut crate::pages::Memo::default());
         let outcome = match &result {
             Ok(value) => print_response(value, &inv.globals, op.name),
             Err(e) => aws_failure(op.name, e),
         };
         let outcome = with_debug(debug, outcome);
-        // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
-        self.world.record_call(&caller, op.service, op.name, &region, &inv.params, &result);
         self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
         outcome
+    }
+
+    /// One API call of `op` with `params` (one page of a paginated operation, as the service
+    /// answers it: `crate::pages::invoke_paging`, `memo` shared by the pages of one run),
+    /// recorded in CloudTrail. Returns its result and every authorization it took.
+    fn call_page(
+        &mut self,
+        op: &'static crate::service::Operation,
+        caller: &Caller,
+        region: &str,
+        params: &serde_json::Map<String, Value>,
+        memo: &mut crate::pages::Memo,
+    ) -> (Result<Value, AwsError>, Vec<AuthRecord>) {
+        let (result, auth) = self.call(caller.clone(), region.to_string(), |call| {
+            // Federated user sessions are barred from IAM and most of STS before any policy is read.
+            match crate::sts::ops::federated_refusal(&call.caller, op.service, op.name) {
+                Some(refused) => Err(refused),
+                None => crate::pages::invoke_paging(op, call, params, memo),
+            }
+        });
+        // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
+        self.world.record_call(caller, op.service, op.name, region, params, &result);
+        (result, auth)
     }
 
     /// Runs one operation on the world as `caller` in `region` (`run` calls its handler with the
