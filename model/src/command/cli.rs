@@ -33,6 +33,10 @@ pub struct Globals {
     pub region: Option<String>,
     /// `--output` (default `json`).
     pub output: Output,
+    /// Whether `--output` was given (else the environment or the profile may choose).
+    pub output_given: bool,
+    /// `--profile`: the AWS CLI profile to take credentials and settings from (`config.rs`).
+    pub profile: Option<String>,
     /// `--query`, compiled.
     pub query: Option<Query>,
     /// `--debug`.
@@ -50,6 +54,8 @@ impl Default for Globals {
         Globals {
             region: None,
             output: Output::Json,
+            output_given: false,
+            profile: None,
             query: None,
             debug: false,
             endpoint_url: None,
@@ -169,15 +175,14 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
         match name {
             "region" => g.region = Some(value),
             "output" => match Output::parse(&value) {
-                Some(o) => g.output = o,
+                Some(o) => {
+                    g.output = o;
+                    g.output_given = true;
+                }
                 None => return err(invalid_choice("--output", &Output::NAMES)),
             },
             "query" => g.query = Some(crate::render::query::compile(&value).map_err(UsageError::Client)?),
-            "profile" => {
-                return client(format!(
-                    "The config profile ({value}) could not be found\n(rootsim has no profiles yet: sign in with `sign-in keys ...` or `sign-in user ...` instead)"
-                ))
-            }
+            "profile" => g.profile = Some(value),
             "endpoint-url" => g.endpoint_url = Some(value),
             "debug" => g.debug = true,
             "no-paginate" => g.no_paginate = true,
@@ -199,6 +204,13 @@ fn invalid_choice(opt: &str, choices: &[&str]) -> String {
         }
     }
     out.trim_end_matches('\n').to_string()
+}
+
+/// The global options of the words after `aws`, and the other words (for commands that are not
+/// operations, such as `aws configure`).
+pub fn split_globals(words: &[Word]) -> Result<(Globals, Vec<Word>), UsageError> {
+    let (globals, rest, _) = take_globals(&split_equals(words))?;
+    Ok((globals, rest))
 }
 
 /// Parses the words after `aws`.
