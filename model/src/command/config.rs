@@ -696,6 +696,19 @@ pub fn prompt_prefix(cli: &CliConfig) -> Option<String> {
     cli.env_profile().map(|p| format!("[{p}] "))
 }
 
+/// For `whoami`: what AWS calls take their credentials from when it is not the sign-in.
+pub fn whoami_note(cli: &CliConfig) -> Option<String> {
+    if cli.var("AWS_ACCESS_KEY_ID").is_some() {
+        return Some("AWS CLI calls use the environment's keys (AWS_ACCESS_KEY_ID), not this sign-in.".to_string());
+    }
+    let var = if cli.var("AWS_PROFILE").is_some() { "AWS_PROFILE" } else { "AWS_DEFAULT_PROFILE" };
+    cli.env_profile().map(|p| {
+        format!(
+            "AWS CLI calls use profile {p} ({var}); this sign-in answers only where the profile has no credentials."
+        )
+    })
+}
+
 /// Takes the answer to the pending question. `None` when nothing was asked.
 pub fn answer(session: &mut Session, line: &str, host: &mut dyn super::Host) -> Option<Outcome> {
     let pending = session.cli.pending.take()?;

@@ -355,10 +355,13 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
         }
         Identity::SignedOut => String::new(),
     };
-    Outcome::ok(format!(
-        "You are {who} of account{account} ({}), {how}.\nARN: {}",
-        caller.account, caller.principal.arn
-    ))
+    let mut text =
+        format!("You are {who} of account{account} ({}), {how}.\nARN: {}", caller.account, caller.principal.arn);
+    if let Some(note) = super::config::whoami_note(&session.cli) {
+        text.push('\n');
+        text.push_str(&note);
+    }
+    Outcome::ok(text)
 }
 
 fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
