@@ -1109,6 +1109,44 @@ mod tests {
     }
 
     #[test]
+    fn save_and_load_keep_files_environment_and_cache_and_old_saves_still_load() {
+        let mut s = demo();
+        let old_save = s.to_json();
+        assert!(!old_save.contains("\"cli\""), "a session without CLI configuration saves as before");
+        s.run("aws configure set profile.dev.role_arn arn:aws:iam::1:role/R").expect_ok();
+        s.run("export AWS_REGION=eu-west-1").expect_ok();
+        s.cli.cache.insert(
+            "k".into(),
+            CachedCredentials {
+                access_key_id: "ASIA".into(),
+                secret_access_key: "s".into(),
+                session_token: "t".into(),
+                expires: 9,
+            },
+        );
+        let mut host = crate::MemoryHost::default();
+        s.execute("save w.json", &mut host).expect_ok();
+        let mut t = Session::empty(1);
+        t.execute("load w.json", &mut host).expect_ok();
+        assert_eq!(t.cli, s.cli);
+        assert_eq!(Session::from_json(&old_save).unwrap().cli, CliConfig::default());
+        t.run("reset").expect_ok();
+        assert!(t.cli.is_empty());
+    }
+
+    #[test]
+    fn a_question_is_answered_by_the_next_line_and_can_be_cancelled() {
+        let mut s = demo();
+        s.run("aws configure").expect_ok();
+        // The answer is taken as it is, even if it reads like a command.
+        s.run("whoami");
+        assert_eq!(s.question().as_deref(), Some("AWS Secret Access Key [None]: "));
+        s.cancel_question();
+        assert_eq!(s.question(), None);
+        assert!(s.cli.credentials.sections.is_empty(), "a cancelled aws configure writes nothing");
+    }
+
+    #[test]
     fn the_environment_holds_only_the_cli_variables() {
         let mut s = demo();
         s.run("export PATH=/bin").expect_error("UnknownVariable");
