@@ -39,7 +39,14 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
             c.push("aws".into());
             c
         }
-        ["aws"] | ["help", "aws"] => strs(&registry::services()),
+        ["aws"] | ["help", "aws"] => {
+            let mut c = strs(&registry::services());
+            c.push("configure".into());
+            c
+        }
+        // `aws configure ...` (config.rs): its subcommands, and the profiles for --profile.
+        [.., "--profile"] => session.cli.profiles().into_iter().map(|(name, _)| name).collect(),
+        ["aws", "configure", ..] => strs(&["set", "get", "list", "list-profiles", "help", "--profile"]),
         ["aws", service] | ["help", "aws", service] => registry::operations(service).map(|o| o.cli_name()).collect(),
         ["help"] => {
             let mut c: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
@@ -88,6 +95,9 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["explain"] => strs(&["--json"]),
         ["tasks"] => crate::tasks::TASKS.iter().map(|t| t.id.to_string()).collect(),
         ["reset"] => strs(&["--seed", "--empty"]),
+        ["export"] => super::config::ENV_VARS.iter().map(|v| format!("{v}=")).collect(),
+        ["unset", ..] => session.cli.env.keys().cloned().collect(),
+        ["cat"] => strs(&["~/.aws/config", "~/.aws/credentials"]),
         ["synth"] => strs(&["--seed", "accounts=1000,roles=50000,policies=100000"]),
         _ => Vec::new(),
     }
@@ -96,8 +106,8 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
 fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
     let mut out: Vec<String> =
         op.params.iter().map(|p| format!("--{}", kebab(p.name))).filter(|o| !given.contains(&o.as_str())).collect();
-    // The global options the line does not hold yet (`--profile` is refused, so not offered).
-    out.extend(super::cli::global_options().filter(|o| o != "--profile" && !given.contains(&o.as_str())));
+    // The global options the line does not hold yet.
+    out.extend(super::cli::global_options().filter(|o| !given.contains(&o.as_str())));
     out
 }
 

@@ -803,7 +803,8 @@ pub fn configure(session: &mut Session, globals: &super::cli::Globals, words: &[
     }
 }
 
-const HELP: &str = "aws configure [--profile profile-name]
+/// `aws configure help` and `help aws configure`.
+pub const HELP: &str = "aws configure [--profile profile-name]
     Prompts for the access key, secret key, default Region and output format of the profile
     (default: AWS_PROFILE, else the default profile); Enter keeps the value shown in brackets.
 aws configure set varname value [--profile profile-name]
