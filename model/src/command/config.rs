@@ -921,18 +921,23 @@ fn configure_list(session: &mut Session, globals: &super::cli::Globals, line: &s
     Outcome::ok(rows.join("\n"))
 }
 
-/// `export NAME=VALUE`: sets one of the AWS CLI's variables in the sandbox's environment.
-pub fn export(session: &mut Session, assignment: &str) -> Outcome {
-    let Some((name, value)) = assignment.split_once('=') else {
-        return Outcome::usage("usage: export NAME=VALUE");
-    };
-    if !ENV_VARS.contains(&name) {
-        return Outcome::fail("UnknownVariable", unknown_var(name));
+/// `export NAME=VALUE...`: sets the AWS CLI's variables in the sandbox's environment, all or
+/// none.
+pub fn export(session: &mut Session, assignments: &[String]) -> Outcome {
+    let mut values = Vec::new();
+    for assignment in assignments {
+        let Some((name, value)) = assignment.split_once('=') else {
+            return Outcome::usage("usage: export NAME=VALUE...");
+        };
+        if !ENV_VARS.contains(&name) {
+            return Outcome::fail("UnknownVariable", unknown_var(name));
+        }
+        if value.contains(['\n', '\r']) {
+            return Outcome::usage(format!("{name}: a value must fit on one line"));
+        }
+        values.push((name.to_string(), value.to_string()));
     }
-    if value.contains(['\n', '\r']) {
-        return Outcome::usage(format!("{name}: a value must fit on one line"));
-    }
-    session.cli.env.insert(name.to_string(), value.to_string());
+    session.cli.env.extend(values);
     Outcome::ok("")
 }
 
@@ -1151,6 +1156,9 @@ mod tests {
     fn the_environment_holds_only_the_cli_variables() {
         let mut s = demo();
         s.run("export PATH=/bin").expect_error("UnknownVariable");
+        // All or none.
+        s.run("export AWS_REGION=eu-west-1 HOME=/root").expect_error("UnknownVariable");
+        assert!(s.cli.env.is_empty());
         s.run("export AWS_REGION=eu-west-1").expect_ok();
         assert_eq!(s.run("env").text, "AWS_REGION=eu-west-1");
         s.run("unset AWS_REGION").expect_ok();

@@ -184,7 +184,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "export",
-        usage: "export DIR [--force]\n       export NAME=VALUE",
+        usage: "export DIR [--force]\n       export NAME=VALUE...",
         summary: "Writes the world as an estate folder of AWS CLI output, which `load DIR` reads back; or sets an AWS CLI environment variable.",
         detail: "`export NAME=VALUE` sets one of the AWS CLI's variables in the sandbox's environment (AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION, AWS_DEFAULT_OUTPUT), which AWS calls then read as the CLI does (see `aws configure help`). Otherwise: the layout is docs/import.md's; what the AWS CLI's listings do not carry (credentials, objects, messages) is not written. DIR must be empty or new; --force first removes the files of the estate layout already there (a previous export), and nothing else.",
         run: cmd_export,
@@ -885,10 +885,8 @@ fn load_estate(session: &mut Session, path: &str, host: &mut dyn Host) -> Outcom
 
 fn cmd_export(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome {
     // `export NAME=VALUE` is the shell's, for the AWS CLI's variables.
-    if let [assignment] = args.positional.as_slice() {
-        if is_assignment(assignment) && args.options.is_empty() {
-            return super::config::export(session, assignment);
-        }
+    if !args.positional.is_empty() && args.positional.iter().all(|w| is_assignment(w)) && args.options.is_empty() {
+        return super::config::export(session, &args.positional);
     }
     let usage = "export DIR [--force]";
     if let Err(o) = check_options(args, &["force"], usage) {
