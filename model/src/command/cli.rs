@@ -470,10 +470,15 @@ mod tests {
             parsed("iam create-user --user-name a --tags Key").unwrap_err().text(),
             "Error parsing parameter '--tags': Expected: '=', received: 'EOF' for input:\nKey\n   ^"
         );
-        assert!(parsed("--profile dev iam list-users")
-            .unwrap_err()
-            .text()
-            .starts_with("The config profile (dev) could not be found"));
+        // --profile is kept for config.rs, which says whether the profile exists.
+        match parsed("--profile dev iam list-users") {
+            Ok(Parsed::Call(inv)) => assert_eq!(inv.globals.profile.as_deref(), Some("dev")),
+            other => panic!("expected a call, got {other:?}"),
+        }
+        assert_eq!(
+            parsed("iam list-users --profile a --profile b").unwrap_err().text(),
+            "aws: error: argument --profile: given more than once"
+        );
     }
 
     fn word() -> impl Strategy<Value = String> {
