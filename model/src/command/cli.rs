@@ -194,7 +194,7 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
 }
 
 /// argparse's message for a value outside `choices`, as the AWS CLI lays it out: in two columns.
-fn invalid_choice(opt: &str, choices: &[&str]) -> String {
+pub(crate) fn invalid_choice(opt: &str, choices: &[&str]) -> String {
     let mut out = format!("argument {opt}: Invalid choice, valid choices are:\n\n");
     for pair in choices.chunks(2) {
         match pair {

@@ -797,8 +797,13 @@ pub fn configure(session: &mut Session, globals: &super::cli::Globals, words: &[
             "NotModelled",
             format!("rootsim does not model `aws configure {sub}`: use `aws configure`, `set`, `get`, `list` or `list-profiles`."),
         ),
-        [other, ..] => Outcome::usage(format!(
-            "aws: error: argument operation: Invalid choice: '{other}'. Valid choices are: list, get, set, list-profiles (try: aws configure help)"
+        // argparse's message, with the subcommands of `aws configure` in 2.17.
+        [_, ..] => Outcome::usage(format!(
+            "aws: error: {}",
+            super::cli::invalid_choice(
+                "subcommand",
+                &["list", "get", "set", "add-model", "import", "list-profiles", "sso", "sso-session", "export-credentials"]
+            )
         )),
     }
 }
@@ -1034,7 +1039,32 @@ mod tests {
     }
 
     #[test]
+    fn configure_list_prints_the_cli_columns() {
+        // Expected output from the real AWS CLI (awscli 1.46.3 from PyPI, whose `configure list`
+        // has 2.17's layout) after the same two `configure set` lines.
+        let mut s = demo();
+        s.run("aws configure set aws_access_key_id AKIAEXAMPLE --profile dev").expect_ok();
+        s.run("aws configure set aws_secret_access_key SECRETXYZ1234 --profile dev").expect_ok();
+        s.run("aws configure set region eu-west-1 --profile dev").expect_ok();
+        assert_eq!(
+            s.run("aws configure list --profile dev").text,
+            [
+                "      Name                    Value             Type    Location",
+                "      ----                    -----             ----    --------",
+                "   profile                      dev           manual    --profile",
+                "access_key     ****************MPLE shared-credentials-file    ",
+                "secret_key     ****************1234 shared-credentials-file    ",
+                "    region                eu-west-1      config-file    ~/.aws/config",
+            ]
+            .join("\n")
+        );
+        s.run("aws configure bogus").expect_error("UsageError");
+    }
+
+    #[test]
     fn the_interactive_prompts_ask_four_values_and_write_what_changed() {
+        // The questions as the real CLI (awscli 1.46.3, 2.17's prompts) asked them for the same
+        // answers, piped in.
         let mut s = demo();
         s.run("aws configure --profile p").expect_ok();
         assert_eq!(s.question().as_deref(), Some("AWS Access Key ID [None]: "));
@@ -1094,6 +1124,8 @@ mod tests {
         assert_eq!(settings(&s.cli, &g).unwrap_err().text, "Unknown output type: xml");
     }
 
+    /// Every message below is what the real CLI printed for the same profiles (awscli 1.46.3 with
+    /// botocore 1.43.62, whose messages are 2.17's).
     #[test]
     fn role_profile_loops_and_bad_sources_fail_as_botocore_says() {
         let mut s = demo();
