@@ -123,7 +123,10 @@ proptest! {
         let keys = ["aws_access_key_id", "aws_secret_access_key", "region", "output"];
         for (key, answer) in keys.iter().zip(&answers) {
             let got = session.run(&format!("aws configure get {key} --profile p"));
-            if answer.is_empty() {
+            if answers.iter().all(String::is_empty) {
+                // Nothing written: the profile does not exist, and `get` says so.
+                got.expect_error("ProfileNotFound");
+            } else if answer.is_empty() {
                 got.expect_error("ConfigNotSet");
             } else {
                 prop_assert_eq!(&got.expect_ok().text, answer);

@@ -864,7 +864,13 @@ fn configure_get(session: &Session, flag: Option<&str>, varname: &str) -> Outcom
     let known = |p: &str| p == "default" || session.cli.profile(p).is_some();
     // `get` reads `profile.NAME.x`, `NAME.x` for an existing profile, else the current profile.
     let (profile, name) = match parts.as_slice() {
-        [name] => (flag.or_else(|| session.cli.env_profile()).unwrap_or("default").to_string(), *name),
+        [name] => match flag.or_else(|| session.cli.env_profile()) {
+            // A profile named that does not exist stops `get` as it stops a call.
+            Some(p) if !known(p) => {
+                return Outcome::fail("ProfileNotFound", format!("The config profile ({p}) could not be found"))
+            }
+            p => (p.unwrap_or("default").to_string(), *name),
+        },
         ["profile", p, name] => (p.to_string(), *name),
         [p, name] if known(p) => (p.to_string(), *name),
         _ => (String::new(), ""),
@@ -913,7 +919,12 @@ fn configure_list(session: &mut Session, globals: &super::cli::Globals, line: &s
             }
         },
         Err(CredFailure::NeedMfa(serial)) => return ask_mfa(session, serial, line),
-        Err(CredFailure::Fail(o)) => return o,
+        // The CLI has printed the rows before it fails (on standard output, the error after).
+        Err(CredFailure::Fail(mut o)) => {
+            rows.push(o.text);
+            o.text = rows.join("\n");
+            return o;
+        }
     }
     let (name, _) = session.cli.selected(globals.profile.as_deref());
     let env_region = session.cli.var("AWS_REGION").or_else(|| session.cli.var("AWS_DEFAULT_REGION"));
@@ -1059,6 +1070,12 @@ mod tests {
             .join("\n")
         );
         s.run("aws configure bogus").expect_error("UsageError");
+        // A profile that does not exist: the rows the CLI printed, then botocore's error.
+        let out = s.run("aws configure list --profile nope");
+        assert!(out.expect_error("ProfileNotFound").text.ends_with(
+            "   profile                     nope           manual    --profile\nThe config profile (nope) could not be found"
+        ));
+        s.run("aws configure get region --profile nope").expect_error("ProfileNotFound");
     }
 
     #[test]
