@@ -322,7 +322,7 @@ fn named_output(name: &str) -> Result<crate::render::Output, Outcome> {
 pub struct Resolved {
     /// The credentials.
     pub identity: Identity,
-    /// `(logger level, message)` lines for `--debug`.
+    /// botocore's log lines saying where the credentials came from, for `--debug`.
     pub log: Vec<String>,
     /// The provider, as `configure list` names it (`env`, `shared-credentials-file`, ...).
     pub method: &'static str,
