@@ -281,14 +281,15 @@ pub struct Settings {
     pub region: String,
     /// Where the Region came from.
     pub region_source: String,
-    /// The output format.
-    pub output: crate::render::Output,
+    /// The output format, or the CLI's error for a name it does not know, which the CLI only
+    /// meets when it prints the response (the call has gone through).
+    pub output: Result<crate::render::Output, String>,
 }
 
 /// The Region (`--region` > `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile's `region` >
 /// rootsim's `us-east-1`) and output (`--output` > `AWS_DEFAULT_OUTPUT` > the profile's `output` >
-/// `json`) of a call. An output format the CLI does not know fails as the CLI's formatter does.
-pub fn settings(cli: &CliConfig, globals: &super::cli::Globals) -> Result<Settings, Outcome> {
+/// `json`) of a call.
+pub fn settings(cli: &CliConfig, globals: &super::cli::Globals) -> Settings {
     let (name, _) = cli.selected(globals.profile.as_deref());
     let profile = cli.profile(&name).unwrap_or_default();
     let (region, region_source) = if let Some(r) = &globals.region {
@@ -303,17 +304,16 @@ pub fn settings(cli: &CliConfig, globals: &super::cli::Globals) -> Result<Settin
         ("us-east-1".to_string(), "rootsim's default".to_string())
     };
     let output = match (globals.output_given, cli.var("AWS_DEFAULT_OUTPUT"), profile.get("output")) {
-        (true, _, _) => globals.output,
-        (false, Some(o), _) => named_output(o)?,
-        (false, None, Some(o)) if !o.is_empty() => named_output(o)?,
-        _ => crate::render::Output::Json,
+        (true, _, _) => Ok(globals.output),
+        (false, Some(o), _) => named_output(o),
+        (false, None, Some(o)) if !o.is_empty() => named_output(o),
+        _ => Ok(crate::render::Output::Json),
     };
-    Ok(Settings { region, region_source, output })
+    Settings { region, region_source, output }
 }
 
-fn named_output(name: &str) -> Result<crate::render::Output, Outcome> {
-    crate::render::Output::parse(name)
-        .ok_or_else(|| Outcome::fail("UsageError", format!("Unknown output type: {name}")))
+fn named_output(name: &str) -> Result<crate::render::Output, String> {
+    crate::render::Output::parse(name).ok_or_else(|| format!("Unknown output type: {name}"))
 }
 
 /// Credentials resolved for a call: the identity to resolve in the world, and botocore's log
@@ -899,10 +899,7 @@ fn configure_list(session: &mut Session, globals: &super::cli::Globals, line: &s
         (None, Some(p)) => row("profile", p, "env", "['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']"),
         (None, None) => not_set("profile"),
     });
-    let region = match settings(&session.cli, &super::cli::Globals::default()) {
-        Ok(s) => s.region,
-        Err(o) => return o,
-    };
+    let region = settings(&session.cli, &super::cli::Globals::default()).region;
     match credentials(session, globals.profile.as_deref(), &region) {
         Ok(found) => match &found.identity {
             Identity::Keys { access_key_id, secret_access_key, .. } => {
@@ -1132,13 +1129,17 @@ mod tests {
         s.run("aws configure set region eu-west-1").expect_ok();
         s.run("aws configure set output text").expect_ok();
         let g = super::super::cli::Globals::default();
-        let got = settings(&s.cli, &g).unwrap();
-        assert_eq!((got.region.as_str(), got.output), ("eu-west-1", crate::render::Output::Text));
+        let got = settings(&s.cli, &g);
+        assert_eq!((got.region.as_str(), got.output), ("eu-west-1", Ok(crate::render::Output::Text)));
         s.run("export AWS_DEFAULT_REGION=ap-south-1").expect_ok();
         s.run("export AWS_REGION=us-west-2").expect_ok();
-        assert_eq!(settings(&s.cli, &g).unwrap().region, "us-west-2");
+        assert_eq!(settings(&s.cli, &g).region, "us-west-2");
         s.run("export AWS_DEFAULT_OUTPUT=xml").expect_ok();
-        assert_eq!(settings(&s.cli, &g).unwrap_err().text, "Unknown output type: xml");
+        assert_eq!(settings(&s.cli, &g).output, Err("Unknown output type: xml".to_string()));
+        // The call goes through; only printing its response fails (awscli's formatter lookup).
+        s.run("aws iam create-user --user-name printed-late").expect_error("OutputError");
+        s.run("unset AWS_DEFAULT_OUTPUT").expect_ok();
+        s.run("aws iam get-user --user-name printed-late").expect_ok();
     }
 
     /// Every message below is what the real CLI printed for the same profiles (awscli 1.46.3 with

@@ -344,10 +344,7 @@ impl Session {
             return Outcome::ok(help::operation(inv.operation));
         }
         let op = inv.operation;
-        let settings = match config::settings(&self.cli, &inv.globals) {
-            Ok(s) => s,
-            Err(o) => return o,
-        };
+        let settings = config::settings(&self.cli, &inv.globals);
         let region = settings.region.clone();
         // The credentials as the CLI's provider chain finds them (a role profile assumes its role).
         let creds = match config::credentials(self, inv.globals.profile.as_deref(), &region) {
@@ -376,7 +373,12 @@ impl Session {
             }
         });
         let outcome = match &result {
-            Ok(value) => print_response(value, &inv.globals, settings.output, op.name),
+            Ok(value) => match &settings.output {
+                Ok(output) => print_response(value, &inv.globals, *output, op.name),
+                // An output format from the environment or the profile that the CLI does not
+                // know fails when it prints the response: the call's effects stay.
+                Err(msg) => Outcome::fail("OutputError", msg.clone()),
+            },
             Err(e) => aws_failure(op.name, e),
         };
         let outcome = with_debug(debug, outcome);
