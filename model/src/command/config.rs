@@ -38,6 +38,7 @@ pub const ENV_VARS: &[&str] = &[
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_REGION",
@@ -326,6 +327,9 @@ pub struct Resolved {
     pub log: Vec<String>,
     /// The provider, as `configure list` names it (`env`, `shared-credentials-file`, ...).
     pub method: &'static str,
+    /// When the credentials expire, where the CLI knows it (an assumed role's, or
+    /// `AWS_CREDENTIAL_EXPIRATION`'s text), for `configure export-credentials`.
+    pub expires: Option<String>,
 }
 
 /// Why credentials could not be resolved.
@@ -382,6 +386,7 @@ fn env_credentials(cli: &CliConfig) -> Result<Option<Resolved>, CredFailure> {
         },
         log: vec![info("Found credentials in environment variables.")],
         method: "env",
+        expires: cli.var("AWS_CREDENTIAL_EXPIRATION").map(str::to_string),
     }))
 }
 
@@ -431,6 +436,7 @@ fn static_credentials(cli: &CliConfig, name: &str) -> Result<Option<Resolved>, C
             },
             log: vec![log],
             method: provider,
+            expires: None,
         }))
     };
     if let Some(s) = cli.credentials.section(name) {
@@ -460,7 +466,7 @@ fn signed_in(session: &Session) -> Resolved {
             if *mfa { ", signed in with MFA" } else { "" }
         ),
     };
-    Resolved { identity: session.identity.clone(), log: vec![debug(&msg)], method: "sign-in" }
+    Resolved { identity: session.identity.clone(), log: vec![debug(&msg)], method: "sign-in", expires: None }
 }
 
 /// botocore's `AssumeRoleProvider`: validates the role profile, resolves its source credentials,
@@ -572,6 +578,7 @@ fn assume_role(
                 },
                 log,
                 method: "assume-role",
+                expires: Some(format_cli(c.expires)),
             });
         }
         log.push(debug("Credentials were found in cache, but they are expired."));
@@ -605,7 +612,7 @@ fn assume_role(
         session_token: Some(cached.session_token.clone()),
     };
     session.cli.cache.insert(cache_key, cached);
-    Ok(Resolved { identity, log, method: "assume-role" })
+    Ok(Resolved { identity, log, method: "assume-role", expires: Some(format_cli(expires)) })
 }
 
 /// Runs `sts assume-role` with `identity`'s credentials as the CLI's credential provider does:
@@ -793,9 +800,10 @@ pub fn configure(session: &mut Session, globals: &super::cli::Globals, words: &[
             out
         }
         ["list" | "list-profiles", extra, ..] => Outcome::usage(format!("aws: error: Unknown options: {extra}")),
-        [sub @ ("sso" | "sso-session" | "import" | "add-model" | "export-credentials"), ..] => Outcome::fail(
+        ["export-credentials", rest @ ..] => export_credentials(session, globals, rest, line),
+        [sub @ ("sso" | "sso-session" | "import" | "add-model"), ..] => Outcome::fail(
             "NotModelled",
-            format!("rootsim does not model `aws configure {sub}`: use `aws configure`, `set`, `get`, `list` or `list-profiles`."),
+            format!("rootsim does not model `aws configure {sub}`: use `aws configure`, `set`, `get`, `list`, `list-profiles` or `export-credentials`."),
         ),
         // argparse's message, with the subcommands of `aws configure` in 2.17.
         [_, ..] => Outcome::usage(format!(
@@ -820,6 +828,8 @@ aws configure set varname value [--profile profile-name]
 aws configure get varname [--profile profile-name]
 aws configure list [--profile profile-name]
 aws configure list-profiles
+aws configure export-credentials [--profile profile-name] [--format process|env|env-no-export|powershell|windows-cmd]
+    The credentials a call would use (a role profile assumes its role), e.g. as export lines.
 The files live in the sandbox (cat ~/.aws/config, cat ~/.aws/credentials); save keeps them.";
 
 /// Splits a dotted varname into (profile, setting) as `ConfigureSetCommand` does.
@@ -932,6 +942,75 @@ fn configure_list(session: &mut Session, globals: &super::cli::Globals, line: &s
         (None, None) => not_set("region"),
     });
     Outcome::ok(rows.join("\n"))
+}
+
+/// `configure export-credentials [--format F]`'s formats, in the order the CLI lists them.
+const EXPORT_FORMATS: [&str; 5] = ["process", "env", "env-no-export", "powershell", "windows-cmd"];
+
+/// `aws configure export-credentials`: the credentials a call would use, resolved the same way
+/// (a role profile assumes its role), printed in one of the CLI's formats.
+fn export_credentials(session: &mut Session, globals: &super::cli::Globals, args: &[&str], line: &str) -> Outcome {
+    let format = match args {
+        [] => "process",
+        ["--format", f] if EXPORT_FORMATS.contains(f) => f,
+        ["--format", _] => {
+            return Outcome::usage(format!("aws: error: {}", super::cli::invalid_choice("--format", &EXPORT_FORMATS)))
+        }
+        ["--format"] => return Outcome::usage("aws: error: argument --format: expected one argument"),
+        [extra, ..] => return Outcome::usage(format!("aws: error: Unknown options: {extra}")),
+    };
+    let region = settings(&session.cli, globals).region;
+    let found = match credentials(session, globals.profile.as_deref(), &region) {
+        Ok(found) => found,
+        Err(CredFailure::NeedMfa(serial)) => return ask_mfa(session, serial, line),
+        Err(CredFailure::Fail(o)) => {
+            return Outcome::fail("ConfigurationError", format!("Unable to retrieve credentials: {}", o.text.trim()))
+        }
+    };
+    let Identity::Keys { access_key_id, secret_access_key, session_token } = &found.identity else {
+        let why = if found.identity == Identity::SignedOut { "" } else { " (a console sign-in holds no access keys)" };
+        return Outcome::fail(
+            "ConfigurationError",
+            format!("Unable to retrieve credentials: no credentials found{why}"),
+        );
+    };
+    let mut vars =
+        vec![("AWS_ACCESS_KEY_ID", access_key_id.clone()), ("AWS_SECRET_ACCESS_KEY", secret_access_key.clone())];
+    if let Some(t) = session_token {
+        vars.push(("AWS_SESSION_TOKEN", t.clone()));
+    }
+    if let Some(e) = &found.expires {
+        vars.push(("AWS_CREDENTIAL_EXPIRATION", e.clone()));
+    }
+    let text = match format {
+        "process" => {
+            // json.dumps(indent=2) of the credential_process schema, keys in this order.
+            let mut fields = vec![
+                "  \"Version\": 1".to_string(),
+                format!("  \"AccessKeyId\": {}", json!(access_key_id)),
+                format!("  \"SecretAccessKey\": {}", json!(secret_access_key)),
+            ];
+            if let Some(t) = session_token {
+                fields.push(format!("  \"SessionToken\": {}", json!(t)));
+            }
+            if let Some(e) = &found.expires {
+                fields.push(format!("  \"Expiration\": {}", json!(e)));
+            }
+            format!("{{\n{}\n}}", fields.join(",\n"))
+        }
+        other => {
+            let line = |(name, value): &(&str, String)| match other {
+                "env" => format!("export {name}={value}"),
+                "env-no-export" => format!("{name}={value}"),
+                "powershell" => format!("$Env:{name}=\"{value}\""),
+                _ => format!("set {name}={value}"),
+            };
+            vars.iter().map(line).collect::<Vec<_>>().join("\n")
+        }
+    };
+    let mut out = Outcome::ok(text);
+    out.json = Some(Value::Object(vars.into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect()));
+    out
 }
 
 /// `export NAME=VALUE...`: sets the AWS CLI's variables in the sandbox's environment, all or
@@ -1200,6 +1279,26 @@ mod tests {
         s.cancel_question();
         assert_eq!(s.question(), None);
         assert!(s.cli.credentials.sections.is_empty(), "a cancelled aws configure writes nothing");
+    }
+
+    #[test]
+    fn export_credentials_prints_what_a_call_would_use() {
+        let mut s = demo();
+        s.run("export AWS_ACCESS_KEY_ID=AKIAEXAMPLE AWS_SECRET_ACCESS_KEY=s3cr3t").expect_ok();
+        // awscli's `process` format: json.dumps(indent=2), no token or expiry for long-term keys.
+        assert_eq!(
+            s.run("aws configure export-credentials").text,
+            "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"AKIAEXAMPLE\",\n  \"SecretAccessKey\": \"s3cr3t\"\n}"
+        );
+        s.run("export AWS_SESSION_TOKEN=tok AWS_CREDENTIAL_EXPIRATION=2026-01-05T10:00:00+00:00").expect_ok();
+        assert_eq!(
+            s.run("aws configure export-credentials --format env-no-export").text,
+            "AWS_ACCESS_KEY_ID=AKIAEXAMPLE\nAWS_SECRET_ACCESS_KEY=s3cr3t\nAWS_SESSION_TOKEN=tok\nAWS_CREDENTIAL_EXPIRATION=2026-01-05T10:00:00+00:00"
+        );
+        s.run("unset AWS_ACCESS_KEY_ID").expect_ok();
+        s.run("sign-out").expect_ok();
+        let out = s.run("aws configure export-credentials --format powershell");
+        assert_eq!(out.expect_error("ConfigurationError").text, "Unable to retrieve credentials: no credentials found");
     }
 
     #[test]

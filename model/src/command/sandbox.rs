@@ -186,7 +186,7 @@ pub const COMMANDS: &[Command] = &[
         name: "export",
         usage: "export DIR [--force]\n       export NAME=VALUE...",
         summary: "Writes the world as an estate folder of AWS CLI output, which `load DIR` reads back; or sets an AWS CLI environment variable.",
-        detail: "`export NAME=VALUE` sets one of the AWS CLI's variables in the sandbox's environment (AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION, AWS_DEFAULT_OUTPUT), which AWS calls then read as the CLI does (see `aws configure help`). Otherwise: the layout is docs/import.md's; what the AWS CLI's listings do not carry (credentials, objects, messages) is not written. DIR must be empty or new; --force first removes the files of the estate layout already there (a previous export), and nothing else.",
+        detail: "`export NAME=VALUE` sets one of the AWS CLI's variables in the sandbox's environment (AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION, AWS_DEFAULT_OUTPUT), which AWS calls then read as the CLI does (see `aws configure help`). Otherwise: the layout is docs/import.md's; what the AWS CLI's listings do not carry (credentials, objects, messages) is not written. DIR must be empty or new; --force first removes the files of the estate layout already there (a previous export), and nothing else.",
         run: cmd_export,
     },
     Command {
