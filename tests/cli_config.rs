@@ -68,6 +68,8 @@ fn config_line() -> impl Strategy<Value = String> {
         profile().prop_map(|p| format!("aws configure list --profile '{p}'")),
         Just("aws configure list".to_string()),
         Just("aws configure list-profiles".to_string()),
+        (profile(), prop::sample::select(vec!["process", "env", "powershell", "xml", ""]))
+            .prop_map(|(p, f)| format!("aws configure export-credentials --profile '{p}' --format '{f}'")),
         profile().prop_map(|p| format!("aws configure --profile '{p}'")),
         Just("aws configure".to_string()),
         (var.clone(), value()).prop_map(|(n, v)| format!("export {n}='{v}'")),

@@ -46,7 +46,10 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         }
         // `aws configure ...` (config.rs): its subcommands, and the profiles for --profile.
         [.., "--profile"] => session.cli.profiles().into_iter().map(|(name, _)| name).collect(),
-        ["aws", "configure", ..] => strs(&["set", "get", "list", "list-profiles", "help", "--profile"]),
+        ["aws", "configure", "export-credentials", ..] => strs(&["--format", "--profile"]),
+        ["aws", "configure", ..] => {
+            strs(&["set", "get", "list", "list-profiles", "export-credentials", "help", "--profile"])
+        }
         ["aws", service] | ["help", "aws", service] => registry::operations(service).map(|o| o.cli_name()).collect(),
         ["help"] => {
             let mut c: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
