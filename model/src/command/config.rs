@@ -545,23 +545,9 @@ fn assume_role(
         }
     };
 
-    let mut args = Map::new();
-    args.insert("RoleArn".into(), json!(role_arn));
+    let mut args = role_arguments(profile);
     let explicit_name = profile.get("role_session_name").cloned();
-    if let Some(n) = &explicit_name {
-        args.insert("RoleSessionName".into(), json!(n));
-    }
-    if let Some(id) = profile.get("external_id") {
-        args.insert("ExternalId".into(), json!(id));
-    }
     let serial = profile.get("mfa_serial").cloned();
-    if let Some(s) = &serial {
-        args.insert("SerialNumber".into(), json!(s));
-    }
-    // botocore ignores a duration_seconds that is not a whole number.
-    if let Some(d) = profile.get("duration_seconds").and_then(|d| d.trim().parse::<i64>().ok()) {
-        args.insert("DurationSeconds".into(), json!(d));
-    }
     // The cache key is the call's arguments, without a generated session name (botocore's
     // `_create_cache_key`).
     let cache_key = Value::Object(args.clone()).to_string();
@@ -613,6 +599,25 @@ fn assume_role(
     };
     session.cli.cache.insert(cache_key, cached);
     Ok(Resolved { identity, log, method: "assume-role", expires: Some(format_cli(expires)) })
+}
+
+/// A role profile's AssumeRole arguments, but a generated session name and the MFA code: also
+/// the key of its cached credentials.
+fn role_arguments(profile: &BTreeMap<String, String>) -> Map<String, Value> {
+    let mut args = Map::new();
+    args.insert("RoleArn".into(), json!(profile.get("role_arn").cloned().unwrap_or_default()));
+    for (setting, arg) in
+        [("role_session_name", "RoleSessionName"), ("external_id", "ExternalId"), ("mfa_serial", "SerialNumber")]
+    {
+        if let Some(v) = profile.get(setting) {
+            args.insert(arg.into(), json!(v));
+        }
+    }
+    // botocore ignores a duration_seconds that is not a whole number.
+    if let Some(d) = profile.get("duration_seconds").and_then(|d| d.trim().parse::<i64>().ok()) {
+        args.insert("DurationSeconds".into(), json!(d));
+    }
+    args
 }
 
 /// Runs `sts assume-role` with `identity`'s credentials as the CLI's credential provider does:
@@ -667,20 +672,7 @@ pub fn peek_identity(session: &Session) -> Option<Identity> {
     let profile = profile.unwrap_or_default();
     if profile.contains_key("role_arn") {
         let now = session.world.clock.now();
-        let mut args = Map::new();
-        args.insert("RoleArn".into(), json!(profile.get("role_arn")));
-        for (setting, arg) in [("role_session_name", "RoleSessionName"), ("external_id", "ExternalId")] {
-            if let Some(v) = profile.get(setting) {
-                args.insert(arg.into(), json!(v));
-            }
-        }
-        if let Some(s) = profile.get("mfa_serial") {
-            args.insert("SerialNumber".into(), json!(s));
-        }
-        if let Some(d) = profile.get("duration_seconds").and_then(|d| d.trim().parse::<i64>().ok()) {
-            args.insert("DurationSeconds".into(), json!(d));
-        }
-        let c = session.cli.cache.get(&Value::Object(args).to_string())?;
+        let c = session.cli.cache.get(&Value::Object(role_arguments(&profile)).to_string())?;
         return (c.expires - now >= EXPIRY_WINDOW_SECONDS).then(|| Identity::Keys {
             access_key_id: c.access_key_id.clone(),
             secret_access_key: c.secret_access_key.clone(),
@@ -1279,6 +1271,24 @@ mod tests {
         s.cancel_question();
         assert_eq!(s.question(), None);
         assert!(s.cli.credentials.sections.is_empty(), "a cancelled aws configure writes nothing");
+    }
+
+    #[test]
+    fn the_prompt_shows_the_environment_profile_and_its_role_once_assumed() {
+        let mut s = demo();
+        let dev = s.world.accounts.find("dev").unwrap().id.clone();
+        s.run(&format!("aws configure set profile.r.role_arn arn:aws:iam::{dev}:role/OrganizationAccountAccessRole"))
+            .expect_ok();
+        s.run("aws configure set profile.r.credential_source Ec2InstanceMetadata").expect_ok();
+        assert!(s.prompt().starts_with("alice@management"), "{}", s.prompt());
+        s.run("export AWS_PROFILE=r").expect_ok();
+        assert_eq!(s.prompt(), "[r] credentials-unresolved");
+        s.run("aws sts get-caller-identity").expect_ok();
+        let now = s.world.clock.now();
+        assert_eq!(s.prompt(), format!("[r] OrganizationAccountAccessRole/botocore-session-{now}@dev ({dev})"));
+        // Within 15 minutes of expiry the CLI would assume the role again: unresolved until then.
+        s.run("clock advance 46m").expect_ok();
+        assert_eq!(s.prompt(), "[r] credentials-unresolved");
     }
 
     #[test]
