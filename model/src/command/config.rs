@@ -478,7 +478,6 @@ fn assume_role(
     region: &str,
     visited: &mut Vec<String>,
 ) -> Result<Resolved, CredFailure> {
-    let role_arn = profile.get("role_arn").cloned().unwrap_or_default();
     let source_profile = profile.get("source_profile");
     let credential_source = profile.get("credential_source");
     let source = match (source_profile, credential_source) {
