@@ -68,8 +68,13 @@ fn main() {
         }
     }
 
-    let mut session =
-        Session { world, identity, origin: rootsim_model::command::Origin::Empty { seed: 7 }, last: None };
+    let mut session = Session {
+        world,
+        identity,
+        origin: rootsim_model::command::Origin::Empty { seed: 7 },
+        last: None,
+        cli: Default::default(),
+    };
     let mut n = 0;
     let us = mean_us(200, || {
         n += 1;

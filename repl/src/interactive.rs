@@ -38,14 +38,28 @@ pub fn history_path(rootsim_history: Option<&str>, xdg_state: Option<&str>, home
 
 /// Lines that carry secrets are not written to the history file.
 pub fn keep_in_history(line: &str) -> bool {
-    const SECRETS: &[&str] =
-        &["--password", "--new-password", "--current-password", "--secret-access-key", "--session-token"];
+    const SECRETS: &[&str] = &[
+        "--password",
+        "--new-password",
+        "--current-password",
+        "--secret-access-key",
+        "--session-token",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "aws_secret_access_key",
+        "aws_session_token",
+    ];
     !line.trim().is_empty() && !SECRETS.iter().any(|s| line.contains(s))
 }
 
 /// The ANSI colour of a prompt: red for the root user, cyan for role sessions, green for IAM
 /// users, dim when signed out.
 pub fn prompt_colour(prompt: &str) -> &'static str {
+    // The profile in front (`[dev] `) does not change who you are.
+    let prompt = match prompt.strip_prefix('[').and_then(|p| p.split_once("] ")) {
+        Some((_, rest)) => rest,
+        None => prompt,
+    };
     if prompt.starts_with("root@") {
         "\x1b[1;31m"
     } else if prompt.starts_with("signed-out") || prompt.starts_with("credentials-invalid") {
@@ -161,8 +175,22 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
 
     let mut failed_reads = 0;
     loop {
-        let prompt = format!("{} $ ", session.borrow().prompt());
+        // A question the CLI asked (`aws configure`, an MFA code) is the prompt until answered.
+        let question = session.borrow().question();
+        let prompt = question.clone().unwrap_or_else(|| format!("{} $ ", session.borrow().prompt()));
         match editor.readline(&prompt) {
+            Ok(line) if question.is_some() => {
+                failed_reads = 0;
+                // Answers (keys, secrets, codes) stay out of the history and away from the tutor.
+                let outcome = session.borrow_mut().execute(&line, &mut host);
+                if !outcome.text.is_empty() {
+                    println!("{}", if outcome.ok { outcome.text } else { paint("\x1b[31m", &outcome.text) });
+                }
+            }
+            Err(ReadlineError::Interrupted) if question.is_some() => {
+                // Ctrl-C at the CLI's prompt abandons the command: nothing is written.
+                session.borrow_mut().cancel_question();
+            }
             Ok(line) => {
                 failed_reads = 0;
                 if keep_in_history(&line) {
@@ -262,6 +290,8 @@ mod tests {
         assert!(!keep_in_history("sign-in root --email a --password x"));
         assert!(!keep_in_history("sign-in keys --access-key-id A --secret-access-key S"));
         assert!(!keep_in_history("   "));
+        assert!(!keep_in_history("export AWS_SECRET_ACCESS_KEY=x"));
+        assert!(!keep_in_history("aws configure set aws_secret_access_key x"));
     }
 
     #[test]
@@ -280,5 +310,7 @@ mod tests {
         assert_eq!(prompt_colour("alice@management (1)"), "\x1b[1;32m");
         assert_eq!(prompt_colour("Deployer/s@dev (1)"), "\x1b[1;36m");
         assert_eq!(prompt_colour("signed-out"), "\x1b[2m");
+        assert_eq!(prompt_colour("[dev] Deployer/s@dev (1)"), "\x1b[1;36m");
+        assert_eq!(prompt_colour("[ops] root@dev (1)"), "\x1b[1;31m");
     }
 }

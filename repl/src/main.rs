@@ -183,7 +183,41 @@ fn run_stdin(mut session: Session, mut tutor: Tutor) -> ExitCode {
     let mut host = FsHost::cwd();
     let mut failed = false;
     let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
-    for command in rootsim::split_commands(&input) {
+    let lines: Vec<&str> = input.lines().collect();
+    let mut next = 0;
+    while next < lines.len() {
+        // A question the CLI asked takes the next line, even an empty one (Enter), as its answer.
+        if session.question().is_some() {
+            let outcome = session.execute(lines[next], &mut host);
+            next += 1;
+            if !outcome.text.is_empty() {
+                let _ = if outcome.ok {
+                    writeln!(stdout, "{}", outcome.text)
+                } else {
+                    writeln!(stderr, "{}", outcome.text)
+                };
+            }
+            if let Some(q) = session.question() {
+                let _ = write!(stdout, "{q}");
+            }
+            failed |= !outcome.ok;
+            continue;
+        }
+        // A command: lines join while a quote or JSON bracket is open (as `split_commands`).
+        let mut command = String::new();
+        while next < lines.len() {
+            if !command.is_empty() {
+                command.push('\n');
+            }
+            command.push_str(lines[next]);
+            next += 1;
+            if !needs_more_input(&command) {
+                break;
+            }
+        }
+        if command.trim().is_empty() {
+            continue;
+        }
         if needs_more_input(&command) {
             let _ = writeln!(stderr, "rootsim: the input ended inside an unclosed quote or JSON bracket");
             failed = true;
@@ -210,6 +244,10 @@ fn run_stdin(mut session: Session, mut tutor: Tutor) -> ExitCode {
         if !outcome.text.is_empty() {
             let _ =
                 if outcome.ok { writeln!(stdout, "{}", outcome.text) } else { writeln!(stderr, "{}", outcome.text) };
+        }
+        // A question the CLI asked is printed as the CLI prints it; the next line answers it.
+        if let Some(q) = session.question() {
+            let _ = write!(stdout, "{q}");
         }
         failed |= !outcome.ok;
         if outcome.exit {

@@ -18,6 +18,8 @@
 //! @expect ok
 //! @expect json Arn = "arn:aws:iam::123456789012:user/bob"
 //! @set ACCOUNT = Account          # remember a value of the last JSON output...
+//! aws configure                   # a question the CLI asks takes the next line as its answer;
+//! @enter                          # @enter answers with an empty line (keeps the value shown)
 //! aws iam get-role --role-name x  # ...and use it later as {{ACCOUNT}}
 //! # {{account:dev}} is the ID of the account called dev
 //! ```
@@ -219,6 +221,8 @@ impl Script {
                         };
                         script.steps.push((n, Step::Expect(expect)));
                     }
+                    // Pressing Enter at a question the CLI asked: an empty answer.
+                    "enter" if rest.is_empty() => script.steps.push((n, Step::Command(String::new()))),
                     "set" => match rest.split_once('=') {
                         Some((name, p)) if is_var(name.trim()) && !p.trim().is_empty() => script
                             .steps
@@ -232,7 +236,7 @@ impl Script {
                         return Err(err(
                             n,
                             indent + 1,
-                            format!("unknown directive @{other} (title, rules, tasks, world, seed, gen, cases, expect, set)"),
+                            format!("unknown directive @{other} (title, rules, tasks, world, seed, gen, cases, expect, set, enter)"),
                         ));
                     }
                 }
@@ -408,7 +412,15 @@ pub fn run_with(script: &Script, session: &mut Session, host: &mut dyn Host, var
                         continue;
                     }
                 };
-                let _ = writeln!(transcript, "[{}] $ {}", session.prompt(), command);
+                // An answer to the CLI's question follows the question, as on the terminal.
+                match session.question() {
+                    Some(q) => {
+                        let _ = writeln!(transcript, "{q}{command}");
+                    }
+                    None => {
+                        let _ = writeln!(transcript, "[{}] $ {}", session.prompt(), command);
+                    }
+                }
                 let outcome = session.execute(&command, host);
                 if !outcome.text.is_empty() {
                     let _ = writeln!(transcript, "{}", outcome.text);

@@ -34,6 +34,10 @@ pub struct Globals {
     pub region: Option<String>,
     /// `--output` (default `json`).
     pub output: Output,
+    /// Whether `--output` was given (else the environment or the profile may choose).
+    pub output_given: bool,
+    /// `--profile`: the AWS CLI profile to take credentials and settings from (`config.rs`).
+    pub profile: Option<String>,
     /// `--query`, compiled.
     pub query: Option<Query>,
     /// `--debug`.
@@ -51,6 +55,8 @@ impl Default for Globals {
         Globals {
             region: None,
             output: Output::Json,
+            output_given: false,
+            profile: None,
             query: None,
             debug: false,
             endpoint_url: None,
@@ -192,15 +198,14 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
         match name {
             "region" => g.region = Some(value),
             "output" => match Output::parse(&value) {
-                Some(o) => g.output = o,
+                Some(o) => {
+                    g.output = o;
+                    g.output_given = true;
+                }
                 None => return err(usage::invalid_choice("--output", &value, &Output::NAMES)),
             },
             "query" => g.query = Some(crate::render::query::compile(&value).map_err(UsageError::Client)?),
-            "profile" => {
-                return client(format!(
-                    "The config profile ({value}) could not be found\n(rootsim has no profiles yet: sign in with `sign-in keys ...` or `sign-in user ...` instead)"
-                ))
-            }
+            "profile" => g.profile = Some(value),
             "endpoint-url" => g.endpoint_url = Some(value),
             "debug" => g.debug = true,
             "no-paginate" => g.no_paginate = true,
@@ -209,6 +214,13 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
         }
     }
     Ok((g, rest, version))
+}
+
+/// The global options of the words after `aws`, and the other words (for commands that are not
+/// operations, such as `aws configure`).
+pub fn split_globals(words: &[Word]) -> Result<(Globals, Vec<Word>), UsageError> {
+    let (globals, rest, _) = take_globals(&split_equals(words))?;
+    Ok((globals, rest))
 }
 
 /// Parses the words after `aws`.
@@ -538,10 +550,16 @@ mod tests {
             parsed("iam create-user --user-name a --tags Key").unwrap_err().text(),
             "Error parsing parameter '--tags': Expected: '=', received: 'EOF' for input:\nKey\n   ^"
         );
-        assert!(parsed("--profile dev iam list-users")
-            .unwrap_err()
-            .text()
-            .starts_with("The config profile (dev) could not be found"));
+        // --profile is kept for config.rs, which says whether the profile exists.
+        match parsed("--profile dev iam list-users") {
+            Ok(Parsed::Call(inv)) => assert_eq!(inv.globals.profile.as_deref(), Some("dev")),
+            other => panic!("expected a call, got {other:?}"),
+        }
+        // As argparse stores a repeated option, the last one wins.
+        match parsed("iam list-users --profile a --profile b") {
+            Ok(Parsed::Call(inv)) => assert_eq!(inv.globals.profile.as_deref(), Some("b")),
+            other => panic!("expected a call, got {other:?}"),
+        }
     }
 
     /// The error line (or lines) after the usage block, or the whole text when there is none.

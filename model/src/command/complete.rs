@@ -39,10 +39,24 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
             c.push("aws".into());
             c
         }
-        ["help", "aws"] => strs(&registry::services()),
+        ["help", "aws"] => {
+            let mut c = strs(&registry::services());
+            c.push("configure".into());
+            c
+        }
         ["help", "aws", service] => registry::operations(service).map(|o| o.cli_name()).collect(),
         // The CLI's own help pages: `aws help`, `aws SERVICE help`, `aws SERVICE OPERATION help`.
-        ["aws"] => with_help(strs(&registry::services())),
+        ["aws"] => {
+            let mut c = strs(&registry::services());
+            c.push("configure".into());
+            with_help(c)
+        }
+        // `aws configure ...` (config.rs): its subcommands, and the profiles for --profile.
+        [.., "--profile"] => session.cli.profiles().into_iter().map(|(name, _)| name).collect(),
+        ["aws", "configure", "export-credentials", ..] => strs(&["--format", "--profile"]),
+        ["aws", "configure", ..] => {
+            strs(&["set", "get", "list", "list-profiles", "export-credentials", "help", "--profile"])
+        }
         ["aws", service] => with_help(registry::operations(service).map(|o| o.cli_name()).collect()),
         ["help"] => {
             let mut c: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
@@ -95,6 +109,9 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["explain"] => strs(&["--json"]),
         ["tasks"] => crate::tasks::TASKS.iter().map(|t| t.id.to_string()).collect(),
         ["reset"] => strs(&["--seed", "--empty"]),
+        ["export"] => super::config::ENV_VARS.iter().map(|v| format!("{v}=")).collect(),
+        ["unset", ..] => session.cli.env.keys().cloned().collect(),
+        ["cat"] => strs(&["~/.aws/config", "~/.aws/credentials"]),
         ["synth"] => strs(&["--seed", "accounts=1000,roles=50000,policies=100000"]),
         _ => Vec::new(),
     }
@@ -113,8 +130,8 @@ fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
     out.extend(
         super::paginate::options(op).into_iter().map(|(o, _)| o.to_string()).filter(|o| !given.contains(&o.as_str())),
     );
-    // The global options the line does not hold yet (`--profile` is refused, so not offered).
-    out.extend(super::cli::global_options().filter(|o| o != "--profile" && !given.contains(&o.as_str())));
+    // The global options the line does not hold yet.
+    out.extend(super::cli::global_options().filter(|o| !given.contains(&o.as_str())));
     out
 }
 

@@ -16,9 +16,10 @@ pub fn topic(words: &[String]) -> Outcome {
             for s in registry::services() {
                 out.push_str(&format!("  {s:<16} {} operations\n", registry::operations(s).count()));
             }
-            out.push_str("\nSyntax: aws SERVICE OPERATION --option value ... [--region REGION]\nValues: words, lists of words, JSON, shorthand Key=Value,... or file://path; --opt=value too.\nGlobal options, anywhere on the line: --region R, --output json|text|table|yaml|yaml-stream,\n--query JMESPATH, --debug, --no-paginate, --no-cli-pager, --endpoint-url URL (ignored). aws --version.\nThe CLI's own help pages: aws help, aws SERVICE help, aws SERVICE OPERATION help.");
+            out.push_str("\nSyntax: aws SERVICE OPERATION --option value ... [--region REGION]\nValues: words, lists of words, JSON, shorthand Key=Value,... or file://path; --opt=value too.\nGlobal options, anywhere on the line: --region R, --output json|text|table|yaml|yaml-stream,\n--query JMESPATH, --debug, --no-paginate, --no-cli-pager, --endpoint-url URL (ignored), --profile P.\naws --version. Profiles and credentials: help aws configure.\nThe CLI's own help pages: aws help, aws SERVICE help, aws SERVICE OPERATION help.");
             Outcome::ok(out)
         }
+        ["aws", "configure"] => Outcome::ok(super::config::HELP),
         ["aws", service] => {
             if !registry::services().contains(service) {
                 return Outcome::fail(

@@ -13,6 +13,7 @@
 pub mod cli;
 mod cli_help;
 pub mod complete;
+pub mod config;
 pub mod console;
 mod help;
 pub mod lex;
@@ -148,6 +149,9 @@ pub struct Snapshot {
     pub world: World,
     /// Who the terminal is signed in as.
     pub identity: Identity,
+    /// The AWS CLI's files, environment and role cache (absent from saves made before them).
+    #[serde(default)]
+    pub cli: config::CliConfig,
 }
 
 /// The version of the saved-world format.
@@ -164,25 +168,39 @@ pub struct Session {
     pub origin: Origin,
     /// The last AWS call, for `explain`.
     pub last: Option<LastCall>,
+    /// The AWS CLI's configuration, environment and pending question ([`config`]).
+    pub cli: config::CliConfig,
 }
 
 impl Session {
     /// A session on the demo world, signed in as alice with her access keys.
     pub fn demo(seed: u64) -> Session {
         let (world, identity) = crate::demo::demo(seed);
-        Session { world, identity, origin: Origin::Demo { seed }, last: None }
+        Session { world, identity, origin: Origin::Demo { seed }, last: None, cli: Default::default() }
     }
 
     /// A session on an empty world, signed out.
     pub fn empty(seed: u64) -> Session {
-        Session { world: World::new(seed), identity: Identity::SignedOut, origin: Origin::Empty { seed }, last: None }
+        Session {
+            world: World::new(seed),
+            identity: Identity::SignedOut,
+            origin: Origin::Empty { seed },
+            last: None,
+            cli: Default::default(),
+        }
     }
 
     /// A session on a synthetic estate ([`crate::synth::generate`]), signed in as the management
     /// account's `admin` user with its access keys.
     pub fn synthetic(spec: &crate::synth::Spec, seed: u64) -> Session {
         let (world, identity) = crate::synth::generate(spec, seed);
-        Session { world, identity, origin: Origin::Synthetic { seed, spec: *spec }, last: None }
+        Session {
+            world,
+            identity,
+            origin: Origin::Synthetic { seed, spec: *spec },
+            last: None,
+            cli: Default::default(),
+        }
     }
 
     /// The session as its saved JSON.
@@ -193,9 +211,17 @@ impl Session {
             origin: Origin,
             world: &'a World,
             identity: &'a Identity,
+            // Left out when empty, so that a session without CLI configuration saves as before.
+            #[serde(skip_serializing_if = "config::CliConfig::is_empty")]
+            cli: &'a config::CliConfig,
         }
-        let snap =
-            SnapshotRef { format: SNAPSHOT_FORMAT, origin: self.origin, world: &self.world, identity: &self.identity };
+        let snap = SnapshotRef {
+            format: SNAPSHOT_FORMAT,
+            origin: self.origin,
+            world: &self.world,
+            identity: &self.identity,
+            cli: &self.cli,
+        };
         serde_json::to_string_pretty(&snap).expect("a world always serializes")
     }
 
@@ -211,16 +237,37 @@ impl Session {
         if let Err(problems) = snap.world.check() {
             return Err(format!("not a world rootsim could have made: {}", problems.join("; ")));
         }
-        Ok(Session { world: snap.world, identity: snap.identity, origin: snap.origin, last: None })
+        Ok(Session { world: snap.world, identity: snap.identity, origin: snap.origin, last: None, cli: snap.cli })
     }
 
-    /// The prompt: who you are and where, e.g. `alice@management (123456789012)`.
+    /// The prompt: who you are and where, e.g. `alice@management (123456789012)`, after the
+    /// profile the environment selects (`[dev] ...`), as the AWS CLI would find its credentials.
     pub fn prompt(&self) -> String {
-        match self.world.resolve(&self.identity) {
-            Err(_) if self.identity == Identity::SignedOut => "signed-out".into(),
+        let Some(prefix) = config::prompt_prefix(&self.cli) else { return self.prompt_for(&self.identity) };
+        match config::peek_identity(self) {
+            Some(identity) => format!("{prefix}{}", self.prompt_for(&identity)),
+            // A role not assumed yet, or a profile the CLI would refuse: the next call says which.
+            None => format!("{prefix}credentials-unresolved"),
+        }
+    }
+
+    /// The question the terminal waits to have answered (`aws configure`'s prompts, an MFA
+    /// code), as the CLI prints it; the next line given to [`Session::execute`] answers it.
+    pub fn question(&self) -> Option<String> {
+        self.cli.question()
+    }
+
+    /// Drops the pending question (Ctrl-C at a prompt).
+    pub fn cancel_question(&mut self) {
+        self.cli.cancel_question();
+    }
+
+    fn prompt_for(&self, identity: &Identity) -> String {
+        match self.world.resolve(identity) {
+            Err(_) if *identity == Identity::SignedOut => "signed-out".into(),
             // A closed account's root user keeps its console session (to reopen the account,
             // read bills, contact Support), though AWS calls fail: say so rather than "invalid".
-            Err(_) => match &self.identity {
+            Err(_) => match identity {
                 Identity::Console { account, user: None, .. } => match self.world.accounts.get(account) {
                     Some(a) if a.status_at(self.world.clock.now()) != crate::account::AccountStatus::Active => {
                         format!("root@{} ({}, closed)", a.name, a.id)
@@ -266,6 +313,10 @@ impl Session {
 
     /// Runs one command line (which may span several lines of JSON).
     pub fn execute(&mut self, line: &str, host: &mut dyn Host) -> Outcome {
+        // A question the CLI asked takes the line as its answer, whatever it holds.
+        if let Some(out) = config::answer(self, line, host) {
+            return out;
+        }
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             return Outcome::ok("");
@@ -275,12 +326,18 @@ impl Session {
             Err(e) => return Outcome::usage(format!("error at column {}: {}", e.column, e.message)),
         };
         if words[0].text == "aws" {
-            return self.run_aws(&words[1..], host);
+            return self.run_aws(&words[1..], host, trimmed);
         }
         sandbox::run(self, &words, host)
     }
 
-    fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host) -> Outcome {
+    fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host, line: &str) -> Outcome {
+        // `aws configure ...` is the CLI's own command, not an operation of a service.
+        if let Ok((globals, rest)) = cli::split_globals(words) {
+            if rest.first().is_some_and(|w| w.text == "configure" && !w.quoted) {
+                return config::configure(self, &globals, &rest[1..], line);
+            }
+        }
         let inv = match cli::parse(words, host) {
             Ok(cli::Parsed::Call(inv)) => inv,
             Ok(cli::Parsed::Version) => return Outcome::ok(cli_version()),
@@ -288,9 +345,16 @@ impl Session {
             Err(e) => return Outcome::usage(e.text()),
         };
         let op = inv.operation;
-        let region = inv.globals.region.clone().unwrap_or_else(|| "us-east-1".to_string());
-        let debug = if inv.globals.debug { self.debug_lines(&inv, &region) } else { String::new() };
-        let caller = match self.world.resolve(&self.identity) {
+        let settings = config::settings(&self.cli, &inv.globals);
+        let region = settings.region.clone();
+        // The credentials as the CLI's provider chain finds them (a role profile assumes its role).
+        let creds = match config::credentials(self, inv.globals.profile.as_deref(), &region) {
+            Ok(c) => c,
+            Err(config::CredFailure::NeedMfa(serial)) => return config::ask_mfa(self, serial, line),
+            Err(config::CredFailure::Fail(o)) => return o,
+        };
+        let debug = if inv.globals.debug { self.debug_lines(&inv, &settings, &creds.log) } else { String::new() };
+        let caller = match self.world.resolve(&creds.identity) {
             Ok(c) => c,
             Err(e) => {
                 self.last = Some(LastCall {
@@ -303,11 +367,16 @@ impl Session {
             }
         };
         if paginate::applies(&inv) {
-            return self.run_paginated(&inv, caller, &region, debug);
+            return self.run_paginated(&inv, caller, &region, &settings.output, debug);
         }
         let (result, auth) = self.call_page(op, &caller, &region, &inv.params, &mut crate::pages::Memo::default());
         let outcome = match &result {
-            Ok(value) => print_response(value, &inv.globals, op.name),
+            Ok(value) => match &settings.output {
+                Ok(output) => print_response(value, &inv.globals, *output, op.name),
+                // An output format from the environment or the profile that the CLI does not
+                // know fails when it prints the response: the call's effects stay.
+                Err(msg) => Outcome::fail("OutputError", msg.clone()),
+            },
             Err(e) => aws_failure(op.name, e),
         };
         let outcome = with_debug(debug, outcome);
@@ -388,7 +457,7 @@ pub const AWS_CLI_VERSION: &str = "2.17.0";
 
 /// A successful call's response as the CLI prints it with the line's `--query` and `--output`.
 /// An operation without a response is the empty object, which prints nothing.
-fn print_response(value: &Value, globals: &cli::Globals, operation: &str) -> Outcome {
+fn print_response(value: &Value, globals: &cli::Globals, output: crate::render::Output, operation: &str) -> Outcome {
     let response = if value.is_null() { Value::Object(serde_json::Map::new()) } else { value.clone() };
     let shown = match &globals.query {
         None => response,
@@ -398,7 +467,7 @@ fn print_response(value: &Value, globals: &cli::Globals, operation: &str) -> Out
             Err(msg) => return Outcome::fail("QueryError", msg),
         },
     };
-    let text = crate::render::format(&shown, globals.output, operation);
+    let text = crate::render::format(&shown, output, operation);
     Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
 }
 
@@ -413,24 +482,13 @@ fn with_debug(debug: String, mut outcome: Outcome) -> Outcome {
 impl Session {
     /// What `--debug` can truthfully say: the CLI version, the arguments, the credentials and
     /// where they come from, the Region, the endpoint, and the operation with its parameters.
-    fn debug_lines(&self, inv: &cli::Invocation, region: &str) -> String {
+    fn debug_lines(&self, inv: &cli::Invocation, settings: &config::Settings, creds: &[String]) -> String {
         let g = &inv.globals;
         let op = inv.operation;
+        let region = &settings.region;
         let log = |logger: &str, msg: String| format!("MainThread - {logger} - DEBUG - {msg}");
         let args: Vec<String> = g.typed.iter().map(|w| format!("'{w}'")).collect();
-        let creds = match &self.identity {
-            Identity::SignedOut => "No credentials: signed out (sign-in ...)".to_string(),
-            Identity::Keys { access_key_id, session_token, .. } => format!(
-                "Found credentials from `sign-in keys`: access key {access_key_id}{}",
-                if session_token.is_some() { " with a session token" } else { "" }
-            ),
-            Identity::Console { account, user, mfa, .. } => format!(
-                "Found credentials from the console sign-in: {} of account {account}{}",
-                user.as_ref().map_or("the root user".to_string(), |u| format!("IAM user {u}")),
-                if *mfa { ", signed in with MFA" } else { "" }
-            ),
-        };
-        let region_source = if g.region.is_some() { "--region" } else { "rootsim's default" };
+        let region_source = &settings.region_source;
         let endpoint = match &g.endpoint_url {
             Some(url) => format!("--endpoint-url {url} is ignored: rootsim answers every call itself"),
             None => format!("Endpoint: rootsim's simulated {} in {region}", op.service),
@@ -439,7 +497,7 @@ impl Session {
         [
             log("awscli.clidriver", format!("CLI version: {}", cli_version())),
             log("awscli.clidriver", format!("Arguments entered to CLI: [{}]", args.join(", "))),
-            log("botocore.credentials", creds),
+            creds.join("\n"),
             log("botocore.regions", format!("Region: {region} (from {region_source})")),
             log("botocore.endpoint", endpoint),
             log(

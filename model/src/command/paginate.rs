@@ -559,8 +559,17 @@ fn merge(into: &mut Map<String, Value>, from: &Map<String, Value>) {
 
 impl Session {
     /// Runs a paginated invocation: page after page through [`Session::call_page`], then prints
-    /// the merged response (`debug` is `--debug`'s lines, printed first).
-    pub(crate) fn run_paginated(&mut self, inv: &Invocation, caller: Caller, region: &str, debug: String) -> Outcome {
+    /// the merged response in `output` (the format from `--output`, the environment or the
+    /// profile; an unknown one fails when printing, after the calls) (`debug` is `--debug`'s
+    /// lines, printed first).
+    pub(crate) fn run_paginated(
+        &mut self,
+        inv: &Invocation,
+        caller: Caller,
+        region: &str,
+        output: &Result<Output, String>,
+        debug: String,
+    ) -> Outcome {
         let op = inv.operation;
         let Some(p) = paginator(op.service, op.name) else {
             return Outcome::fail("UsageError", format!("{} is not paginated", op.name));
@@ -578,15 +587,17 @@ impl Session {
         let mut outcome = match paged {
             Err(Stop::Aws(e)) => aws_failure(op.name, &e),
             Err(Stop::Client(m)) => Outcome::usage(m),
+            Ok(_) if output.is_err() => Outcome::fail("OutputError", output.clone().err().unwrap_or_default()),
             Ok(paged) => {
+                let output = output.clone().unwrap_or(Output::Json);
                 let full = paged.full(p);
-                let streamed = match inv.globals.output {
+                let streamed = match output {
                     Output::Text => Some(paged.text(p, &inv.globals, op.name)),
                     Output::YamlStream => Some(paged.yaml_stream(&inv.globals, op.name)),
                     _ => None,
                 };
                 match streamed {
-                    None => print_response(&full, &inv.globals, op.name),
+                    None => print_response(&full, &inv.globals, output, op.name),
                     Some(Ok(text)) => Outcome { text, ok: true, code: None, json: Some(full), exit: false },
                     Some(Err(msg)) => Outcome::fail("QueryError", msg),
                 }

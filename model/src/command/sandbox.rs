@@ -184,10 +184,31 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "export",
-        usage: "export DIR [--force]",
-        summary: "Writes the world as an estate folder of AWS CLI output, which `load DIR` reads back.",
-        detail: "The layout is docs/import.md's; what the AWS CLI's listings do not carry (credentials, objects, messages) is not written. DIR must be empty or new; --force first removes the files of the estate layout already there (a previous export), and nothing else.",
+        usage: "export DIR [--force]\n       export NAME=VALUE...",
+        summary: "Writes the world as an estate folder of AWS CLI output, which `load DIR` reads back; or sets an AWS CLI environment variable.",
+        detail: "`export NAME=VALUE` sets one of the AWS CLI's variables in the sandbox's environment (AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION, AWS_DEFAULT_OUTPUT), which AWS calls then read as the CLI does (see `aws configure help`). Otherwise: the layout is docs/import.md's; what the AWS CLI's listings do not carry (credentials, objects, messages) is not written. DIR must be empty or new; --force first removes the files of the estate layout already there (a previous export), and nothing else.",
         run: cmd_export,
+    },
+    Command {
+        name: "unset",
+        usage: "unset NAME...",
+        summary: "Removes AWS CLI environment variables set with `export NAME=VALUE`.",
+        detail: "",
+        run: cmd_unset,
+    },
+    Command {
+        name: "env",
+        usage: "env",
+        summary: "Lists the sandbox's AWS CLI environment variables (export NAME=VALUE sets them).",
+        detail: "The AWS CLI takes credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN before any profile (unless --profile is given), the profile from AWS_PROFILE or AWS_DEFAULT_PROFILE, the Region from AWS_REGION or AWS_DEFAULT_REGION, the output format from AWS_DEFAULT_OUTPUT.",
+        run: cmd_env,
+    },
+    Command {
+        name: "cat",
+        usage: "cat ~/.aws/config | cat ~/.aws/credentials",
+        summary: "Shows the AWS CLI's simulated config or credentials file, as `aws configure` wrote it.",
+        detail: "The files live in the sandbox, never on your disk; `save` keeps them with the world and `reset` empties them.",
+        run: cmd_cat,
     },
     Command {
         name: "reset",
@@ -334,10 +355,13 @@ fn cmd_whoami(session: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
         }
         Identity::SignedOut => String::new(),
     };
-    Outcome::ok(format!(
-        "You are {who} of account{account} ({}), {how}.\nARN: {}",
-        caller.account, caller.principal.arn
-    ))
+    let mut text =
+        format!("You are {who} of account{account} ({}), {how}.\nARN: {}", caller.account, caller.principal.arn);
+    if let Some(note) = super::config::whoami_note(&session.cli) {
+        text.push('\n');
+        text.push_str(&note);
+    }
+    Outcome::ok(text)
 }
 
 fn cmd_sign_in(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
@@ -860,6 +884,10 @@ fn load_estate(session: &mut Session, path: &str, host: &mut dyn Host) -> Outcom
 }
 
 fn cmd_export(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcome {
+    // `export NAME=VALUE` is the shell's, for the AWS CLI's variables.
+    if !args.positional.is_empty() && args.positional.iter().all(|w| is_assignment(w)) && args.options.is_empty() {
+        return super::config::export(session, &args.positional);
+    }
     let usage = "export DIR [--force]";
     if let Err(o) = check_options(args, &["force"], usage) {
         return o;
@@ -870,6 +898,35 @@ fn cmd_export(session: &mut Session, args: &Args, host: &mut dyn Host) -> Outcom
     match crate::import::write_estate(&session.world, host, path, args.opt("force").is_some()) {
         Ok(n) => Outcome::ok(format!("Exported the world to {path} ({n} files).")),
         Err(e) => Outcome::fail("FileError", format!("Cannot export to {path}: {e}")),
+    }
+}
+
+/// Whether `word` reads as a shell assignment, `NAME=VALUE` (NAME: letters, digits, `_`).
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+fn cmd_unset(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    if let Err(o) = check_options(args, &[], "unset NAME...") {
+        return o;
+    }
+    super::config::unset(session, &args.positional)
+}
+
+fn cmd_env(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    if !args.positional.is_empty() || !args.options.is_empty() {
+        return Outcome::usage("usage: env");
+    }
+    super::config::env(session)
+}
+
+fn cmd_cat(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    match (args.positional.as_slice(), args.options.is_empty()) {
+        ([path], true) => super::config::cat(session, path),
+        _ => Outcome::usage("usage: cat ~/.aws/config | cat ~/.aws/credentials"),
     }
 }
 

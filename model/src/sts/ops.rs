@@ -154,13 +154,19 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         None => None,
     };
     let mfa = check_mfa(call, opt_str(input, "SerialNumber"), opt_str(input, "TokenCode"))?;
+    // MFA given with the request counts for this request's own authorization: a trust policy's
+    // aws:MultiFactorAuthPresent condition sees it (IAM's MFA-protected API access).
+    let mfa_context: &[(&str, &str)] =
+        if mfa { &[("aws:MultiFactorAuthPresent", "true"), ("aws:MultiFactorAuthAge", "0")] } else { &[] };
 
     // A role that does not exist is reported as a denial, as AWS does, so that callers cannot
     // probe other accounts for role names.
     let target = call.world.role_trust_policy(role_arn).map(|(account, label, role)| (account, label, role.clone()));
     let Some((role_account, trust_name, role)) = target else {
         let record = call.decide(
-            &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn).resource_policy_must_allow(),
+            &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn)
+                .resource_policy_must_allow()
+                .with_context(mfa_context),
         );
         call.auth.push(record);
         // No trust policy was there to consult, so AWS names no policy type either.
@@ -172,7 +178,8 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     let record = call.decide(
         &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn)
             .with_resource_policy(Some((&trust_name, &role.trust_policy)))
-            .resource_policy_must_allow(),
+            .resource_policy_must_allow()
+            .with_context(mfa_context),
     );
     let allowed = record.decision.is_allowed();
     let msg = record.denial_message();
