@@ -66,6 +66,9 @@ pub enum Parsed {
     Call(Box<Invocation>),
     /// `aws --version`.
     Version,
+    /// `aws s3 ...`, the high-level S3 commands (`command::s3`): the global options and the
+    /// words after `s3`.
+    S3(Globals, Vec<Word>),
 }
 
 /// A mistake the CLI catches before any call, printed as the CLI prints it: a usage error as
@@ -216,6 +219,9 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         let known = global_options().collect::<Vec<_>>().join(", ");
         return err(format!("Unknown options: {} (global options: {known})", service.text));
     }
+    if service.text == "s3" && !service.quoted {
+        return Ok(Parsed::S3(globals, words[1..].to_vec()));
+    }
     let services = registry::services();
     if !services.contains(&service.text.as_str()) {
         let hint = nearest(&service.text, services.iter().copied())
@@ -336,6 +342,15 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
         Shape::Document => {
             let text = resolve_file(&opt, single(&opt, values)?, host)?;
             Ok(Value::String(text))
+        }
+        Shape::Blob => {
+            // The CLI opens the path as it is (no `file://`), in binary; anything but a readable
+            // file is refused before the call.
+            let path = single(&opt, values)?;
+            let bytes = host.read_bytes(path).map_err(|_| {
+                UsageError::Client(format!("Error parsing parameter '--{opt}': Blob values must be a path to a file."))
+            })?;
+            Ok(Value::String(crate::s3::base64_encode(&bytes)))
         }
         Shape::Integer => {
             let v = single(&opt, values)?;

@@ -99,6 +99,7 @@ pub fn operation(op: &Operation) -> String {
             Shape::Tags => "Key=<k>,Value=<v> ...",
             Shape::Structure(_) => "<shorthand or JSON>",
             Shape::StructureList(_) => "<shorthand> ... or <JSON list>",
+            Shape::Blob => "<path of a file>",
         };
         let flag = if p.shape == Shape::Boolean {
             format!("--{0} | --no-{0}", kebab(p.name))

@@ -15,6 +15,7 @@ pub mod complete;
 pub mod console;
 mod help;
 pub mod lex;
+pub mod s3;
 pub mod sandbox;
 mod show;
 mod signin;
@@ -281,6 +282,7 @@ impl Session {
         let inv = match cli::parse(words, host) {
             Ok(cli::Parsed::Call(inv)) => inv,
             Ok(cli::Parsed::Version) => return Outcome::ok(cli_version()),
+            Ok(cli::Parsed::S3(globals, words)) => return s3::run(self, globals, &words, host),
             Err(e) => return Outcome::usage(e.text()),
         };
         if inv.help {

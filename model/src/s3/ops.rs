@@ -1,7 +1,7 @@
 //! S3's operations: each reads its parameters, authorizes the call with the bucket policy, changes
 //! the buckets through their typed methods (`state.rs`, re-exported by [`super`]) and renders S3's response.
 
-use super::state::{bucket_arn, md5_hex, object_arn, valid_bucket_name};
+use super::state::{base64_decode, bucket_arn, md5_hex, object_arn, valid_bucket_name};
 use super::state::{Bucket, Object};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
@@ -178,10 +178,21 @@ fn check_key(key: &str) -> AwsResult<()> {
 fn put_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     let key = req_str(input, "Key")?;
+    // A blob parameter carries the file's bytes in base64 (`command::cli` reads the file).
+    let body = match opt_str(input, "Body") {
+        Some(b64) => base64_decode(b64).ok_or_else(|| AwsError::new("InvalidArgument", 400, "Invalid Argument"))?,
+        None => Vec::new(),
+    };
+    put_object_bytes(call, name, key, body)
+}
+
+/// PutObject with the body as bytes: `aws s3 cp` uploads through this, `s3api put-object`
+/// after reading `--body FILE`. Authorizes `s3:PutObject` on the object; stores it with its
+/// MD5 ETag, the simulated clock's time and, in a versioned bucket, a new version ID.
+pub fn put_object_bytes(call: &mut Call, name: &str, key: &str, body: Vec<u8>) -> AwsResult<Value> {
     check_key(key)?;
     authorize_bucket(call, "s3:PutObject", name, &object_arn(name, key))?;
-    let body = opt_str(input, "Body").unwrap_or("").to_string();
-    let etag = md5_hex(body.as_bytes());
+    let etag = md5_hex(&body);
     let versioned = call.world.s3.buckets[name].versioning.as_deref() == Some("Enabled");
     let version_id = versioned.then(|| call.world.rng.lower_alnum(32));
     let now = call.now();
@@ -194,18 +205,22 @@ fn put_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(out)
 }
 
-fn get_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let name = bucket_param(input)?;
-    let key = req_str(input, "Key")?;
-    authorize_bucket(call, "s3:GetObject", name, &object_arn(name, key))?;
-    let o = call.world.s3.buckets[name]
-        .objects
-        .get(key)
-        .ok_or_else(|| AwsError::new("NoSuchKey", 404, "The specified key does not exist."))?;
+/// The error of a missing key, as S3 decides it: `NoSuchKey` to a caller allowed
+/// `s3:ListBucket` on the bucket, `AccessDenied` to anyone else (S3 does not tell who may not
+/// list whether a key exists).
+fn missing_key(call: &mut Call, name: &str) -> AwsError {
+    match authorize_bucket(call, "s3:ListBucket", name, &bucket_arn(name)) {
+        Ok(()) => AwsError::new("NoSuchKey", 404, "The specified key does not exist."),
+        Err(e) => e,
+    }
+}
+
+/// An object's metadata as GetObject and HeadObject answer it.
+fn object_metadata(o: &Object) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("AcceptRanges".into(), json!("bytes"));
     out.insert("LastModified".into(), json!(crate::clock::format_cli(o.modified)));
-    out.insert("ContentLength".into(), json!(o.body.len()));
+    out.insert("ContentLength".into(), json!(o.size()));
     out.insert("ETag".into(), json!(format!("\"{}\"", o.etag)));
     if let Some(v) = &o.version_id {
         out.insert("VersionId".into(), json!(v));
@@ -213,33 +228,182 @@ fn get_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
     out.insert("ContentType".into(), json!("binary/octet-stream"));
     out.insert("ServerSideEncryption".into(), json!("AES256"));
     out.insert("Metadata".into(), json!({}));
+    out
+}
+
+fn get_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    get_object_bytes(call, name, key).map(|(v, _)| v)
+}
+
+/// GetObject: the response and the object's bytes (`aws s3 cp` writes them to the local file).
+/// Authorizes `s3:GetObject` on the object.
+pub fn get_object_bytes(call: &mut Call, name: &str, key: &str) -> AwsResult<(Value, Vec<u8>)> {
+    authorize_bucket(call, "s3:GetObject", name, &object_arn(name, key))?;
+    match call.world.s3.buckets[name].objects.get(key) {
+        Some(o) => Ok((Value::Object(object_metadata(o)), o.body.clone())),
+        None => Err(missing_key(call, name)),
+    }
+}
+
+/// The error of a HEAD request: S3 answers HEAD with a status and no body, so the CLI names the
+/// error by its status code and reason (`An error occurred (404) when calling the HeadObject
+/// operation: Not Found`). What S3 decided is kept as rootsim's hint.
+fn head_error(e: AwsError) -> AwsError {
+    let reason = match e.status {
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        _ => "Error",
+    };
+    let hint = format!("  (a HEAD answer has no body; S3's reason: {} {})", e.code, e.message);
+    AwsError::new(&e.status.to_string(), e.status, reason).with_hint(hint)
+}
+
+/// HeadObject: an object's metadata without its body. Needs `s3:GetObject`; a missing key is a
+/// 404 to a caller who may list the bucket and a 403 to anyone else.
+pub fn head_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    get_object_bytes(call, name, key).map(|(v, _)| v).map_err(head_error)
+}
+
+/// HeadBucket: whether the bucket exists and the caller may list it (`s3:ListBucket`).
+fn head_bucket(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:ListBucket", name, &bucket_arn(name)).map_err(head_error)?;
+    let region = call.world.s3.buckets[name].region.clone();
+    Ok(json!({ "BucketRegion": region, "AccessPointAlias": false }))
+}
+
+fn delete_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    delete_object_key(call, name, key)
+}
+
+/// DeleteObject: authorizes `s3:DeleteObject` on the object and removes it. Deleting a key that
+/// is not there succeeds (204). In a bucket whose versioning is enabled the delete adds a delete
+/// marker (rootsim keeps only the latest version: the object goes away all the same).
+pub fn delete_object_key(call: &mut Call, name: &str, key: &str) -> AwsResult<Value> {
+    authorize_bucket(call, "s3:DeleteObject", name, &object_arn(name, key))?;
+    let versioned = call.world.s3.buckets[name].versioning.as_deref() == Some("Enabled");
+    call.world.s3.delete_object(name, key);
+    if versioned {
+        let version = call.world.rng.lower_alnum(32);
+        return Ok(json!({ "DeleteMarker": true, "VersionId": version }));
+    }
+    Ok(Value::Null)
+}
+
+/// DeleteObjects: up to 1,000 keys in one request, each authorized on its own as
+/// `s3:DeleteObject`; a key that fails is listed under `Errors` and the others are deleted.
+fn delete_objects(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    if !call.world.s3.buckets.contains_key(name) {
+        return Err(no_such_bucket());
+    }
+    let delete = input.get("Delete").and_then(Value::as_object).ok_or_else(malformed_xml)?;
+    let objects = delete.get("Objects").and_then(Value::as_array).ok_or_else(malformed_xml)?;
+    let quiet = delete.get("Quiet").is_some_and(|q| q == &json!(true) || q == &json!("true"));
+    if objects.is_empty() || objects.len() > 1000 {
+        return Err(malformed_xml());
+    }
+    let mut keys = Vec::new();
+    for o in objects {
+        keys.push(o.get("Key").and_then(Value::as_str).ok_or_else(malformed_xml)?.to_string());
+    }
+    let (mut deleted, mut errors) = (Vec::new(), Vec::new());
+    for key in keys {
+        match delete_object_key(call, name, &key) {
+            Ok(_) => deleted.push(json!({ "Key": key })),
+            Err(e) => errors.push(json!({ "Key": key, "Code": e.code, "Message": e.message })),
+        }
+    }
+    let mut out = Map::new();
+    if !deleted.is_empty() && !quiet {
+        out.insert("Deleted".into(), Value::Array(deleted));
+    }
+    if !errors.is_empty() {
+        out.insert("Errors".into(), Value::Array(errors));
+    }
+    Ok(if out.is_empty() { Value::Null } else { Value::Object(out) })
+}
+
+fn copy_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    let source = req_str(input, "CopySource")?;
+    // `bucket/key`, with or without a leading slash; a `?versionId=` is not modelled.
+    let (src_bucket, src_key) = source
+        .trim_start_matches('/')
+        .split_once('/')
+        .filter(|(b, k)| !b.is_empty() && !k.is_empty())
+        .ok_or_else(|| AwsError::new("InvalidArgument", 400, "Invalid copy source object key"))?;
+    copy_object_key(call, src_bucket, src_key, name, key)
+}
+
+/// CopyObject: reads the source with `s3:GetObject` and writes the destination with
+/// `s3:PutObject`, each authorized on its own object (and bucket policy). The copy gets the
+/// source's bytes and ETag and the simulated clock's time.
+pub fn copy_object_key(call: &mut Call, src_bucket: &str, src_key: &str, name: &str, key: &str) -> AwsResult<Value> {
+    check_key(key)?;
+    let (_, body) = get_object_bytes(call, src_bucket, src_key)?;
+    let put = put_object_bytes(call, name, key, body)?;
+    let o = &call.world.s3.buckets[name].objects[key];
+    let mut out = Map::new();
+    if let Some(v) = put.get("VersionId") {
+        out.insert("VersionId".into(), v.clone());
+    }
+    out.insert("ServerSideEncryption".into(), json!("AES256"));
+    out.insert(
+        "CopyObjectResult".into(),
+        json!({ "ETag": format!("\"{}\"", o.etag), "LastModified": crate::clock::format_cli(o.modified) }),
+    );
     Ok(Value::Object(out))
 }
 
 fn list_objects_v2(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     let prefix = opt_str(input, "Prefix").unwrap_or("");
+    let delimiter = opt_str(input, "Delimiter").filter(|d| !d.is_empty());
     authorize_bucket(call, "s3:ListBucket", name, &bucket_arn(name))?;
-    let contents: Vec<Value> = call.world.s3.buckets[name]
-        .objects
-        .iter()
-        .filter(|(k, _)| k.starts_with(prefix))
-        .map(|(k, o)| {
-            json!({
-                "Key": k,
-                "LastModified": crate::clock::format_cli(o.modified),
-                "ETag": format!("\"{}\"", o.etag),
-                "Size": o.body.len(),
-                "StorageClass": "STANDARD",
-            })
-        })
-        .collect();
+    let mut contents = Vec::new();
+    let mut common: Vec<String> = Vec::new();
+    for (k, o) in call.world.s3.buckets[name].objects.range(prefix.to_string()..) {
+        let Some(rest) = k.strip_prefix(prefix) else { break };
+        // Keys with the delimiter after the prefix roll up into one common prefix each.
+        if let Some(d) = delimiter {
+            if let Some(i) = rest.find(d) {
+                let p = format!("{prefix}{}", &rest[..i + d.len()]);
+                if common.last() != Some(&p) {
+                    common.push(p);
+                }
+                continue;
+            }
+        }
+        contents.push(json!({
+            "Key": k,
+            "LastModified": crate::clock::format_cli(o.modified),
+            "ETag": format!("\"{}\"", o.etag),
+            "Size": o.size(),
+            "StorageClass": "STANDARD",
+        }));
+    }
     let mut out = Map::new();
     if !contents.is_empty() {
         out.insert("Contents".into(), Value::Array(contents));
     }
+    if !common.is_empty() {
+        out.insert("CommonPrefixes".into(), common.iter().map(|p| json!({ "Prefix": p })).collect());
+    }
     out.insert("RequestCharged".into(), Value::Null);
     out.insert("Prefix".into(), json!(prefix));
+    if let Some(d) = delimiter {
+        out.insert("Delimiter".into(), json!(d));
+    }
     Ok(Value::Object(out))
 }
 
@@ -362,15 +526,45 @@ pub const OPERATIONS: &[Operation] = operations!(
         (
             "PutObject",
             put_object,
-            "Stores an object with a short text body.",
-            [BUCKET, KEY, p("Body", Shape::String, false, "the content itself (rootsim takes text, not a file name)")]
+            "Stores an object; its content is the file --body names.",
+            [BUCKET, KEY, p("Body", Shape::Blob, false, "the path of the file to upload (its bytes)")]
         ),
         ("GetObject", get_object, "Shows an object's metadata (nothing is written to disk).", [BUCKET, KEY]),
+        ("HeadObject", head_object, "Shows an object's metadata; errors are bare HTTP statuses.", [BUCKET, KEY]),
+        ("HeadBucket", head_bucket, "Checks that a bucket exists and may be listed.", [BUCKET]),
+        ("DeleteObject", delete_object, "Deletes an object (a missing key succeeds).", [BUCKET, KEY]),
+        (
+            "DeleteObjects",
+            delete_objects,
+            "Deletes up to 1,000 objects, each authorized on its own.",
+            [
+                BUCKET,
+                p(
+                    "Delete",
+                    Shape::Structure(&[
+                        p("Objects", Shape::String, true, "[{\"Key\": \"k\"}, ...]"),
+                        p("Quiet", Shape::Boolean, false, "list only the failures"),
+                    ]),
+                    true,
+                    "JSON: {\"Objects\": [{\"Key\": \"k\"}, ...], \"Quiet\": false}"
+                ),
+            ]
+        ),
+        (
+            "CopyObject",
+            copy_object,
+            "Copies an object (s3:GetObject on the source, s3:PutObject on the copy).",
+            [BUCKET, KEY, p("CopySource", Shape::String, true, "SOURCE-BUCKET/SOURCE-KEY"),]
+        ),
         (
             "ListObjectsV2",
             list_objects_v2,
             "Lists a bucket's objects.",
-            [BUCKET, p("Prefix", Shape::String, false, "only keys that start with this")]
+            [
+                BUCKET,
+                p("Prefix", Shape::String, false, "only keys that start with this"),
+                p("Delimiter", Shape::String, false, "roll keys up to common prefixes at this character"),
+            ]
         ),
         (
             "PutBucketVersioning",
