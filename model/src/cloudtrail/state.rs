@@ -99,7 +99,7 @@ pub(crate) fn event_source(service: &str) -> String {
 }
 
 pub(crate) fn read_only(operation: &str) -> bool {
-    ["Get", "List", "Describe", "Simulate", "LookupEvents", "Lookup"].iter().any(|p| operation.starts_with(p))
+    ["Get", "List", "Describe", "Head", "Simulate", "LookupEvents", "Lookup"].iter().any(|p| operation.starts_with(p))
 }
 
 /// CloudTrail's trails (which events it delivers to an S3 bucket, and the organization trail).

@@ -39,7 +39,13 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
             c.push("aws".into());
             c
         }
-        ["aws"] | ["help", "aws"] => strs(&registry::services()),
+        ["aws"] | ["help", "aws"] => {
+            let mut c = strs(&registry::services());
+            c.push("s3".into());
+            c
+        }
+        ["aws", "s3", rest @ ..] => super::s3::complete(session, rest),
+        ["help", "aws", "s3"] => super::s3::subcommands().map(str::to_string).collect(),
         ["aws", service] | ["help", "aws", service] => registry::operations(service).map(|o| o.cli_name()).collect(),
         ["help"] => {
             let mut c: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();

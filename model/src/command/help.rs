@@ -16,9 +16,11 @@ pub fn topic(words: &[String]) -> Outcome {
             for s in registry::services() {
                 out.push_str(&format!("  {s:<16} {} operations\n", registry::operations(s).count()));
             }
+            out.push_str("  s3               the high-level commands: ls, mb, rb, cp, mv, rm\n");
             out.push_str("\nSyntax: aws SERVICE OPERATION --option value ... [--region REGION]\nValues: words, lists of words, JSON, shorthand Key=Value,... or file://path; --opt=value too.\nGlobal options, anywhere on the line: --region R, --output json|text|table|yaml|yaml-stream,\n--query JMESPATH, --debug, --no-paginate, --no-cli-pager, --endpoint-url URL (ignored). aws --version.");
             Outcome::ok(out)
         }
+        ["aws", "s3", rest @ ..] => super::s3::help(rest),
         ["aws", service] => {
             if !registry::services().contains(service) {
                 return Outcome::fail(

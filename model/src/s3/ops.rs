@@ -351,6 +351,14 @@ fn copy_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
 pub fn copy_object_key(call: &mut Call, src_bucket: &str, src_key: &str, name: &str, key: &str) -> AwsResult<Value> {
     check_key(key)?;
     let (_, body) = get_object_bytes(call, src_bucket, src_key)?;
+    // rootsim keeps no metadata a copy could change: a copy onto itself is always refused.
+    if (src_bucket, src_key) == (name, key) {
+        return Err(AwsError::new(
+            "InvalidRequest",
+            400,
+            "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        ));
+    }
     let put = put_object_bytes(call, name, key, body)?;
     let o = &call.world.s3.buckets[name].objects[key];
     let mut out = Map::new();
@@ -627,7 +635,9 @@ mod tests {
     fn a_deny_all_policy_locks_out_everyone_but_the_owner_root_on_the_policy() {
         let mut s = Session::demo(crate::DEFAULT_SEED);
         assert!(run(&mut s, "aws s3api create-bucket --bucket locked-bucket").ok);
-        assert!(run(&mut s, "aws s3api put-object --bucket locked-bucket --key a.txt --body hello").ok);
+        let mut files = MemoryHost::default();
+        files.files.insert("a.txt".into(), "hello".into());
+        assert!(s.execute("aws s3api put-object --bucket locked-bucket --key a.txt --body a.txt", &mut files).ok);
         assert!(run(&mut s, &format!("aws s3api put-bucket-policy --bucket locked-bucket --policy {DENY_ALL}")).ok);
         // alice, an administrator, is locked out of everything, the policy included.
         for cmd in ["get-object --key a.txt", "get-bucket-policy", "delete-bucket-policy", "list-objects-v2"] {
@@ -651,6 +661,74 @@ mod tests {
         assert!(run(&mut s, "aws s3api delete-bucket-policy --bucket locked-bucket").ok);
         run(&mut s, "sign-in user --account management --user-name alice --password Alice-Passw0rd!");
         assert!(run(&mut s, "aws s3api get-object --bucket locked-bucket --key a.txt").ok);
+    }
+
+    #[test]
+    fn object_operations_answer_as_s3_does() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let mut files = MemoryHost::default();
+        files.binary.insert("b.bin".into(), vec![0xff, 0xfe, 0x00]);
+        run(&mut s, "aws s3api create-bucket --bucket objects-bucket");
+        // The CLI opens --body as a path; anything else is refused before the call.
+        let out = run(&mut s, "aws s3api put-object --bucket objects-bucket --key k --body 'not a file'");
+        assert_eq!(out.text, "Error parsing parameter '--body': Blob values must be a path to a file.");
+        assert!(s.execute("aws s3api put-object --bucket objects-bucket --key dir/b.bin --body b.bin", &mut files).ok);
+        assert!(run(&mut s, "aws s3api put-object --bucket objects-bucket --key dir/sub/c --body b.bin")
+            .code
+            .is_some());
+        assert_eq!(s.world.s3.buckets["objects-bucket"].objects["dir/b.bin"].body, vec![0xff, 0xfe, 0x00]);
+        let head = run(&mut s, "aws s3api head-object --bucket objects-bucket --key dir/b.bin").json.unwrap();
+        assert_eq!(head["ContentLength"], 3);
+        // HEAD errors have no body: the CLI names them by status.
+        let out = run(&mut s, "aws s3api head-object --bucket objects-bucket --key nope");
+        assert!(out.text.starts_with("An error occurred (404) when calling the HeadObject operation: Not Found"));
+        let out = run(&mut s, "aws s3api head-bucket --bucket no-such-objects-bucket");
+        assert!(out.text.starts_with("An error occurred (404) when calling the HeadBucket operation: Not Found"));
+        assert_eq!(
+            run(&mut s, "aws s3api head-bucket --bucket objects-bucket").json.unwrap()["BucketRegion"],
+            "us-east-1"
+        );
+        assert_eq!(
+            run(&mut s, "aws s3api get-object --bucket objects-bucket --key nope").code.as_deref(),
+            Some("NoSuchKey")
+        );
+        // ListObjectsV2 with a delimiter rolls keys up into common prefixes.
+        assert!(s.execute("aws s3api put-object --bucket objects-bucket --key top --body b.bin", &mut files).ok);
+        let list = run(&mut s, "aws s3api list-objects-v2 --bucket objects-bucket --delimiter /").json.unwrap();
+        assert_eq!(list["CommonPrefixes"], serde_json::json!([{ "Prefix": "dir/" }]));
+        assert_eq!(list["Contents"][0]["Key"], "top");
+        // Copies: the bytes and ETag travel; onto itself is refused.
+        let copy = run(
+            &mut s,
+            "aws s3api copy-object --bucket objects-bucket --key copy --copy-source objects-bucket/dir/b.bin",
+        );
+        assert!(copy.ok, "{}", copy.text);
+        let o = &s.world.s3.buckets["objects-bucket"].objects;
+        assert_eq!((&o["copy"].body, &o["copy"].etag), (&o["dir/b.bin"].body, &o["dir/b.bin"].etag));
+        let out =
+            run(&mut s, "aws s3api copy-object --bucket objects-bucket --key copy --copy-source objects-bucket/copy");
+        assert_eq!(out.code.as_deref(), Some("InvalidRequest"));
+        let out =
+            run(&mut s, "aws s3api copy-object --bucket objects-bucket --key c2 --copy-source objects-bucket/none");
+        assert_eq!(out.code.as_deref(), Some("NoSuchKey"));
+        // DeleteObject of a missing key succeeds; DeleteObjects lists what it deleted.
+        assert!(run(&mut s, "aws s3api delete-object --bucket objects-bucket --key nope").ok);
+        let out = run(
+            &mut s,
+            r#"aws s3api delete-objects --bucket objects-bucket --delete '{"Objects":[{"Key":"copy"},{"Key":"top"}]}'"#,
+        );
+        assert_eq!(out.json.unwrap()["Deleted"], serde_json::json!([{ "Key": "copy" }, { "Key": "top" }]));
+        assert_eq!(
+            run(&mut s, "aws s3api delete-bucket --bucket objects-bucket").code.as_deref(),
+            Some("BucketNotEmpty")
+        );
+        assert!(run(&mut s, "aws s3api delete-object --bucket objects-bucket --key dir/b.bin").ok);
+        assert!(run(&mut s, "aws s3api delete-bucket --bucket objects-bucket").ok);
+        // Someone who may not list the bucket learns nothing of a missing key.
+        run(&mut s, "aws s3api create-bucket --bucket objects-bucket-2");
+        run(&mut s, "sign-in user --account management --user-name bob --password Bob-Passw0rd!");
+        let out = run(&mut s, "aws s3api head-object --bucket objects-bucket-2 --key nope");
+        assert!(out.text.starts_with("An error occurred (403) when calling the HeadObject operation: Forbidden"));
     }
 
     #[test]
