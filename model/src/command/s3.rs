@@ -617,6 +617,19 @@ impl Runner<'_> {
         if !exists {
             return Err(Stop::Param(format!("The user-provided path {from} does not exist.")));
         }
+        if folder && !recursive && (key.is_empty() || key.ends_with('/')) {
+            // The CLI takes the folder as a file named by the folder with a `/`, whose name is
+            // empty: botocore refuses the empty key (seen with aws-cli 2.17.0).
+            let shown = format!("{}/ to s3://{bucket}/{key}", clean_local(from));
+            if !line.has("quiet") {
+                self.out.push(format!(
+                    "{} failed: {shown} Parameter validation failed:\nInvalid length for parameter Key, value: 0, valid min length: 1",
+                    Self::verb(line, "upload")
+                ));
+            }
+            self.fail("ParamValidation");
+            return Ok(());
+        }
         let files: Vec<(String, String)> = if recursive {
             let names = if folder { self.host.list_files(&clean_local(from)).unwrap_or_default() } else { Vec::new() };
             let prefix = dir_prefix(key);
@@ -912,6 +925,34 @@ mod tests {
         let out = s.execute("aws s3 cp a b", &mut host);
         assert!(out.text.ends_with("\nError: Invalid argument type"));
         assert_eq!(s.execute("aws s3 cp", &mut host).text, "aws: error: the following arguments are required: paths");
+    }
+
+    #[test]
+    fn a_folder_without_recursive_fails_as_the_cli_does() {
+        // Printed by aws-cli 2.17.0 for `aws s3 cp files s3://dry-b` (moto_server as endpoint).
+        let mut s = session();
+        let mut host = MemoryHost::default();
+        host.write_file("files/a.txt", "a").unwrap();
+        s.execute("aws s3 mb s3://dry-b", &mut host).expect_ok();
+        let out = s.execute("aws s3 cp files s3://dry-b", &mut host);
+        assert_eq!(
+            out.expect_error("ParamValidation").text,
+            "upload failed: files/ to s3://dry-b/ Parameter validation failed:\nInvalid length for parameter Key, value: 0, valid min length: 1"
+        );
+        // Also printed by it: a copy onto itself is S3's InvalidRequest, a dry run calls nothing.
+        s.execute("aws s3 cp files/a.txt s3://dry-b/x --quiet", &mut host).expect_ok();
+        let out = s.execute("aws s3 cp s3://dry-b/x s3://dry-b/x", &mut host);
+        assert!(out.expect_error("InvalidRequest").text.starts_with(
+            "copy failed: s3://dry-b/x to s3://dry-b/x An error occurred (InvalidRequest) when calling the CopyObject operation: This copy request is illegal"
+        ));
+        let events = s.world.cloudtrail.events.len();
+        let out = s.execute("aws s3 rm s3://dry-b/x --dryrun", &mut host);
+        assert_eq!(out.expect_ok().text, "(dryrun) delete: s3://dry-b/x");
+        assert_eq!(s.world.cloudtrail.events.len(), events);
+        assert_eq!(
+            s.execute("aws s3 rm s3://dry-b/no-such-key", &mut host).expect_ok().text,
+            "delete: s3://dry-b/no-such-key"
+        );
     }
 
     #[test]
