@@ -68,7 +68,7 @@ pub enum Parsed {
     Version,
     /// `aws s3 ...`, the high-level S3 commands (`command::s3`): the global options and the
     /// words after `s3`.
-    S3(Globals, Vec<Word>),
+    S3(Box<Globals>, Vec<Word>),
 }
 
 /// A mistake the CLI catches before any call, printed as the CLI prints it: a usage error as
@@ -220,7 +220,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         return err(format!("Unknown options: {} (global options: {known})", service.text));
     }
     if service.text == "s3" && !service.quoted {
-        return Ok(Parsed::S3(globals, words[1..].to_vec()));
+        return Ok(Parsed::S3(Box::new(globals), words[1..].to_vec()));
     }
     let services = registry::services();
     if !services.contains(&service.text.as_str()) {

@@ -282,7 +282,7 @@ impl Session {
         let inv = match cli::parse(words, host) {
             Ok(cli::Parsed::Call(inv)) => inv,
             Ok(cli::Parsed::Version) => return Outcome::ok(cli_version()),
-            Ok(cli::Parsed::S3(globals, words)) => return s3::run(self, globals, &words, host),
+            Ok(cli::Parsed::S3(globals, words)) => return s3::run(self, *globals, &words, host),
             Err(e) => return Outcome::usage(e.text()),
         };
         if inv.help {

@@ -482,12 +482,10 @@ impl Runner<'_> {
         if line.has("force") {
             // `rm --recursive` on the bucket; any failure keeps the bucket.
             let rm = Line { command: "rm", paths: vec![format!("s3://{bucket}/")], flags: vec!["recursive"] };
-            let result = self.rm(&rm);
-            if let Err(stop) = result {
-                if let Stop::Fatal(e, op) = stop {
-                    self.out.push(format!("fatal error: {}", aws_failure(&op, &e).text));
-                    self.fail(&e.code);
-                }
+            // rm on an S3 path stops only on a failed listing.
+            if let Err(Stop::Fatal(e, op)) = self.rm(&rm) {
+                self.out.push(format!("fatal error: {}", aws_failure(&op, &e).text));
+                self.fail(&e.code);
             }
             if self.failure.is_some() {
                 self.out.push(
@@ -531,7 +529,7 @@ impl Runner<'_> {
     fn rm(&mut self, line: &Line) -> Result<(), Stop> {
         let path = &line.paths[0];
         let Location::S3 { bucket, key } = location(path) else {
-            return Err(Stop::Param(format!("usage: aws s3 rm <S3Uri>\nError: Invalid argument type")));
+            return Err(Stop::Param("usage: aws s3 rm <S3Uri>\nError: Invalid argument type".to_string()));
         };
         let keys = if line.has("recursive") { self.list_keys(&bucket, &dir_prefix(&key))? } else { vec![key] };
         for k in keys {
