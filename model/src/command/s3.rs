@@ -320,6 +320,46 @@ pub fn human_readable_size(value: u64) -> String {
     format!("{:.1} EiB", bytes / 1024f64.powi(6))
 }
 
+/// The `Content-Type` the CLI sends with an upload: Python's `mimetypes.guess_type` of the file
+/// name (awscli's `guess_content_type`), from the built-in table of the Python 3.11 the CLI v2
+/// bundles, for the common extensions (a computer's own `mime.types` may add more). A
+/// compression suffix (`.gz`, `.bz2`, `.xz`, `.br`) is an encoding: the type is the inner name's.
+/// `None`: no header, and S3 stores `binary/octet-stream`.
+pub fn guess_content_type(path: &str) -> Option<&'static str> {
+    let mut name = basename(path);
+    loop {
+        // A name that only starts with a dot (`.png`) has no extension.
+        let (stem, ext) = name.rsplit_once('.').filter(|(stem, _)| !stem.is_empty())?;
+        let ext = ext.to_ascii_lowercase();
+        if ["gz", "bz2", "xz", "br"].contains(&ext.as_str()) {
+            name = stem;
+            continue;
+        }
+        return Some(match ext.as_str() {
+            "txt" => "text/plain",
+            "csv" => "text/csv",
+            "htm" | "html" => "text/html",
+            "css" => "text/css",
+            "js" => "application/javascript",
+            "xml" => "text/xml",
+            "json" => "application/json",
+            "pdf" => "application/pdf",
+            "zip" => "application/zip",
+            "tar" => "application/x-tar",
+            "bin" => "application/octet-stream",
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "gif" => "image/gif",
+            "svg" => "image/svg+xml",
+            "ico" => "image/vnd.microsoft.icon",
+            "mp4" => "video/mp4",
+            "mp3" => "audio/mpeg",
+            "wasm" => "application/wasm",
+            _ => return None,
+        });
+    }
+}
+
 /// `2026-01-05T09:00:00+00:00` as `ls` prints it: `2026-01-05 09:00:00` (UTC: rootsim's clock).
 fn ls_time(cli_time: &str) -> String {
     match (cli_time.get(..10), cli_time.get(11..19)) {
@@ -655,8 +695,13 @@ impl Runner<'_> {
                 }
             };
             let size = body.len();
-            let result = self.api("PutObject", json!({ "Bucket": bucket, "Key": k, "ContentLength": size }), |call| {
-                ops::put_object_bytes(call, bucket, &k, body).map(|v| (v, ()))
+            let content_type = guess_content_type(&file);
+            let mut params = json!({ "Bucket": bucket, "Key": k, "ContentLength": size });
+            if let Some(t) = content_type {
+                params["ContentType"] = json!(t);
+            }
+            let result = self.api("PutObject", params, |call| {
+                ops::put_object_bytes(call, bucket, &k, body, content_type.map(str::to_string)).map(|v| (v, ()))
             });
             match result {
                 Err(e) => self.failed(line, verb, &shown, "PutObject", &e),
@@ -993,6 +1038,24 @@ mod tests {
         assert!(s.world.s3.buckets["moving-bucket"].objects.is_empty());
     }
 
+    #[test]
+    fn help_and_completion_know_the_commands() {
+        let mut s = session();
+        let out = s.run("help aws s3");
+        assert!(out.expect_ok().text.contains("  cp   Copies a file or object."), "{}", out.text);
+        let out = s.run("help aws s3 rb");
+        assert!(out.expect_ok().text.contains("usage: aws s3 rb <S3Uri> [--force]"), "{}", out.text);
+        assert!(s.run("aws s3 ls help").expect_ok().text.contains("ListObjectsV2"));
+        s.run("help aws s3 sync").expect_error("UnknownCommand");
+        assert!(s.run("help aws").text.contains("  s3 "));
+        s.run("aws s3 mb s3://completed-bucket").expect_ok();
+        let complete = |line: &str| crate::command::complete::complete(&s, line, line.len()).1;
+        assert!(complete("aws s").contains(&"s3".to_string()));
+        assert_eq!(complete("aws s3 m"), ["mb", "mv"]);
+        assert_eq!(complete("aws s3 rb --f"), ["--force"]);
+        assert_eq!(complete("aws s3 ls s3://comp"), ["s3://completed-bucket/"]);
+    }
+
     fn s3_word() -> impl Strategy<Value = String> {
         prop_oneof![
             prop::sample::select(vec![
@@ -1081,6 +1144,25 @@ mod tests {
         assert_eq!(human_readable_size(123_456_789), "117.7 MiB");
         assert_eq!(human_readable_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
         assert_eq!(human_readable_size(u64::MAX), "16.0 EiB");
+    }
+
+    #[test]
+    fn uploads_guess_the_content_type_as_python_does() {
+        // Each expected value is what Python 3.11's mimetypes.MimeTypes(filenames=()).guess_type
+        // printed for the name (its built-in table).
+        for (name, want) in [
+            ("report.txt", Some("text/plain")),
+            ("dir/logo.PNG", Some("image/png")),
+            ("data.csv.gz", Some("text/csv")),
+            ("app.js", Some("application/javascript")),
+            ("feed.xml", Some("text/xml")),
+            ("monday.log", None),
+            (".png", None),
+            ("archive.gz", None),
+            ("noext", None),
+        ] {
+            assert_eq!(guess_content_type(name), want, "{name}");
+        }
     }
 
     #[test]

@@ -183,13 +183,20 @@ fn put_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
         Some(b64) => base64_decode(b64).ok_or_else(|| AwsError::new("InvalidArgument", 400, "Invalid Argument"))?,
         None => Vec::new(),
     };
-    put_object_bytes(call, name, key, body)
+    let content_type = opt_str(input, "ContentType").map(str::to_string);
+    put_object_bytes(call, name, key, body, content_type)
 }
 
 /// PutObject with the body as bytes: `aws s3 cp` uploads through this, `s3api put-object`
 /// after reading `--body FILE`. Authorizes `s3:PutObject` on the object; stores it with its
 /// MD5 ETag, the simulated clock's time and, in a versioned bucket, a new version ID.
-pub fn put_object_bytes(call: &mut Call, name: &str, key: &str, body: Vec<u8>) -> AwsResult<Value> {
+pub fn put_object_bytes(
+    call: &mut Call,
+    name: &str,
+    key: &str,
+    body: Vec<u8>,
+    content_type: Option<String>,
+) -> AwsResult<Value> {
     check_key(key)?;
     authorize_bucket(call, "s3:PutObject", name, &object_arn(name, key))?;
     let etag = md5_hex(&body);
@@ -200,7 +207,7 @@ pub fn put_object_bytes(call: &mut Call, name: &str, key: &str, body: Vec<u8>) -
     if let Some(v) = &version_id {
         out["VersionId"] = json!(v);
     }
-    let object = Object { body, etag, modified: now, version_id };
+    let object = Object { body, etag, modified: now, version_id, content_type };
     call.world.s3.put_object(name, key, object);
     Ok(out)
 }
@@ -225,7 +232,7 @@ fn object_metadata(o: &Object) -> Map<String, Value> {
     if let Some(v) = &o.version_id {
         out.insert("VersionId".into(), json!(v));
     }
-    out.insert("ContentType".into(), json!("binary/octet-stream"));
+    out.insert("ContentType".into(), json!(o.content_type.as_deref().unwrap_or("binary/octet-stream")));
     out.insert("ServerSideEncryption".into(), json!("AES256"));
     out.insert("Metadata".into(), json!({}));
     out
@@ -350,7 +357,7 @@ fn copy_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
 /// source's bytes and ETag and the simulated clock's time.
 pub fn copy_object_key(call: &mut Call, src_bucket: &str, src_key: &str, name: &str, key: &str) -> AwsResult<Value> {
     check_key(key)?;
-    let (_, body) = get_object_bytes(call, src_bucket, src_key)?;
+    let (source, body) = get_object_bytes(call, src_bucket, src_key)?;
     // rootsim keeps no metadata a copy could change: a copy onto itself is always refused.
     if (src_bucket, src_key) == (name, key) {
         return Err(AwsError::new(
@@ -359,7 +366,9 @@ pub fn copy_object_key(call: &mut Call, src_bucket: &str, src_key: &str, name: &
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
-    let put = put_object_bytes(call, name, key, body)?;
+    // The copy keeps the source's metadata (S3's default MetadataDirective, COPY).
+    let content_type = source["ContentType"].as_str().map(str::to_string);
+    let put = put_object_bytes(call, name, key, body, content_type)?;
     let o = &call.world.s3.buckets[name].objects[key];
     let mut out = Map::new();
     if let Some(v) = put.get("VersionId") {
@@ -535,7 +544,12 @@ pub const OPERATIONS: &[Operation] = operations!(
             "PutObject",
             put_object,
             "Stores an object; its content is the file --body names.",
-            [BUCKET, KEY, p("Body", Shape::Blob, false, "the path of the file to upload (its bytes)")]
+            [
+                BUCKET,
+                KEY,
+                p("Body", Shape::Blob, false, "the path of the file to upload (its bytes)"),
+                p("ContentType", Shape::String, false, "the Content-Type (default binary/octet-stream)"),
+            ]
         ),
         ("GetObject", get_object, "Shows an object's metadata (nothing is written to disk).", [BUCKET, KEY]),
         ("HeadObject", head_object, "Shows an object's metadata; errors are bare HTTP statuses.", [BUCKET, KEY]),

@@ -22,6 +22,10 @@ pub struct Object {
     /// Its version ID when the bucket's versioning was enabled at the time.
     #[serde(default)]
     pub version_id: Option<String>,
+    /// The `Content-Type` it was written with; `None` reads as S3's default,
+    /// `binary/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 impl Object {
@@ -374,7 +378,13 @@ mod tests {
 
     #[test]
     fn bodies_save_as_text_or_base64_and_load_back() {
-        let text = Object { body: b"name,amount".to_vec(), etag: String::new(), modified: 0, version_id: None };
+        let text = Object {
+            body: b"name,amount".to_vec(),
+            etag: String::new(),
+            modified: 0,
+            version_id: None,
+            content_type: None,
+        };
         let saved = serde_json::to_value(&text).unwrap();
         assert_eq!(saved["body"], "name,amount");
         let binary = Object { body: vec![0xff, 0x00, 0x89, b'P'], ..text.clone() };
