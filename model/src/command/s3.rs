@@ -621,6 +621,20 @@ impl Runner<'_> {
         let recursive = line.has("recursive");
         match (src, dest) {
             (Location::Local(_), Location::Local(_)) => Err(usage()),
+            // `-` is standard input or output: for a single `cp` only.
+            (src, dest) if line.paths.iter().any(|p| p == "-") => {
+                if line.command != "cp" || recursive {
+                    return Err(Stop::Param(
+                        "Streaming currently is only compatible with non-recursive cp commands".into(),
+                    ));
+                }
+                match (src, dest) {
+                    (Location::S3 { bucket, key }, Location::Local(_)) => self.stream_out(line, &bucket, &key),
+                    _ => Err(Stop::Param(
+                        "rootsim has no standard input to upload from: name a file instead of -".into(),
+                    )),
+                }
+            }
             (Location::Local(from), Location::S3 { bucket, key }) => self.upload(line, &from, &bucket, &key, recursive),
             (Location::S3 { bucket, key }, Location::Local(to)) => self.download(line, &bucket, &key, &to, recursive),
             (Location::S3 { bucket, key }, Location::S3 { bucket: b2, key: k2 }) => {
@@ -637,6 +651,21 @@ impl Runner<'_> {
                 self.copy(line, &bucket, &key, &b2, &k2, recursive)
             }
         }
+    }
+
+    /// `cp s3://b/k -`: one GetObject, its bytes printed (as text: invalid UTF-8 is shown
+    /// replaced) instead of a transfer line; a stream shows only errors.
+    fn stream_out(&mut self, line: &Line, bucket: &str, key: &str) -> Result<(), Stop> {
+        let got = self
+            .api("GetObject", json!({ "Bucket": bucket, "Key": key }), |call| ops::get_object_bytes(call, bucket, key));
+        match got {
+            Ok(body) => {
+                let text = String::from_utf8_lossy(&body);
+                self.out.push(text.strip_suffix('\n').unwrap_or(&text).to_string());
+            }
+            Err(e) => self.failed(line, "download", &format!("s3://{bucket}/{key} to -"), "GetObject", &e),
+        }
+        Ok(())
     }
 
     /// The word of a transfer line: `upload`, `download`, `copy`, or `move` for `mv`.
@@ -996,6 +1025,23 @@ mod tests {
             s.execute("aws s3 rm s3://dry-b/no-such-key", &mut host).expect_ok().text,
             "delete: s3://dry-b/no-such-key"
         );
+    }
+
+    #[test]
+    fn cp_to_a_dash_prints_the_object() {
+        let mut s = session();
+        let mut host = MemoryHost::default();
+        host.write_file("note.txt", "line one\nline two\n").unwrap();
+        s.execute("aws s3 mb s3://stream-bucket", &mut host).expect_ok();
+        s.execute("aws s3 cp note.txt s3://stream-bucket/note.txt", &mut host).expect_ok();
+        let out = s.execute("aws s3 cp s3://stream-bucket/note.txt -", &mut host);
+        assert_eq!(out.expect_ok().text, "line one\nline two");
+        let out = s.execute("aws s3 cp s3://stream-bucket/none.txt -", &mut host);
+        assert!(out.expect_error("NoSuchKey").text.starts_with(
+            "download failed: s3://stream-bucket/none.txt to - An error occurred (NoSuchKey) when calling the GetObject operation"
+        ));
+        let out = s.execute("aws s3 mv s3://stream-bucket/note.txt -", &mut host);
+        assert_eq!(out.text, "Streaming currently is only compatible with non-recursive cp commands");
     }
 
     #[test]
