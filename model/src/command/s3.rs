@@ -190,11 +190,11 @@ pub(crate) fn run(session: &mut Session, globals: Globals, words: &[Word], host:
             r.failure.get_or_insert_with(|| "ParamValidation".to_string());
         }
         Err(Stop::Fatal(e, op)) => {
-            r.out.push(format!("fatal error: {}", aws_failure(&op, &e).text));
+            r.out.push(format!("fatal error: {}", error_text(&op, &e)));
             r.failure = Some(e.code);
         }
         Err(Stop::Plain(e, op)) => {
-            r.out.push(aws_failure(&op, &e).text);
+            r.out.push(error_text(&op, &e));
             r.failure = Some(e.code);
         }
     }
@@ -231,6 +231,36 @@ struct Runner<'a> {
 enum Location {
     S3 { bucket: String, key: String },
     Local(String),
+}
+
+/// The code of botocore's client-side refusals, which never reach AWS.
+const PARAM_VALIDATION: &str = "ParamValidation";
+
+/// How the CLI prints a failed call: AWS's error line, or botocore's own refusal as it is.
+fn error_text(operation: &str, e: &AwsError) -> String {
+    if e.code == PARAM_VALIDATION {
+        return e.message.clone();
+    }
+    aws_failure(operation, e).text
+}
+
+/// botocore's check of a `Bucket` parameter before any request (`handlers.validate_bucket_name`):
+/// letters, digits, `.`, `-` and `_`, 1 to 255 of them (S3's stricter rules are S3's own, answered
+/// as `InvalidBucketName`). Access point and Outposts ARNs, which botocore also takes, are not
+/// modelled and fail here.
+fn validate_bucket_name(bucket: &str) -> AwsResult<()> {
+    let ok = (1..=255).contains(&bucket.len())
+        && bucket.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'));
+    if ok {
+        return Ok(());
+    }
+    Err(AwsError::new(
+        PARAM_VALIDATION,
+        400,
+        format!(
+            "Parameter validation failed:\nInvalid bucket name \"{bucket}\": Bucket name must match the regex \"^[a-zA-Z0-9.\\-_]{{1,255}}$\" or be an ARN matching the regex \"^arn:(aws).*:(s3|s3-object-lambda):[a-z\\-0-9]*:[0-9]{{12}}:accesspoint[/:][a-zA-Z0-9\\-.]{{1,63}}$|^arn:(aws).*:s3-outposts:[a-z\\-0-9]+:[0-9]{{12}}:outpost[/:][a-zA-Z0-9\\-]{{1,63}}[/:]accesspoint[/:][a-zA-Z0-9\\-]{{1,63}}$\""
+        ),
+    ))
 }
 
 /// Runs the S3 operation `name` of the operation table on `input`.
@@ -382,6 +412,13 @@ impl Runner<'_> {
             Value::Object(m) => m,
             _ => Map::new(),
         };
+        // botocore refuses a malformed bucket name before sending anything: no call, no event.
+        if let Some(bucket) = params.get("Bucket").and_then(Value::as_str) {
+            validate_bucket_name(bucket)?;
+        }
+        if let Some((bucket, _)) = params.get("CopySource").and_then(Value::as_str).and_then(|c| c.split_once('/')) {
+            validate_bucket_name(bucket)?;
+        }
         let session = &mut *self.session;
         let caller = match session.world.resolve(&session.identity) {
             Ok(c) => c,
@@ -504,7 +541,7 @@ impl Runner<'_> {
         match self.api("CreateBucket", params, |call| op("CreateBucket", call, &input).map(|v| (v, ()))) {
             Ok(()) => self.out.push(format!("make_bucket: {bucket}")),
             Err(e) => {
-                self.out.push(format!("make_bucket failed: {path} {}", aws_failure("CreateBucket", &e).text));
+                self.out.push(format!("make_bucket failed: {path} {}", error_text("CreateBucket", &e)));
                 self.fail(&e.code);
             }
         }
@@ -524,7 +561,7 @@ impl Runner<'_> {
             let rm = Line { command: "rm", paths: vec![format!("s3://{bucket}/")], flags: vec!["recursive"] };
             // rm on an S3 path stops only on a failed listing.
             if let Err(Stop::Fatal(e, op)) = self.rm(&rm) {
-                self.out.push(format!("fatal error: {}", aws_failure(&op, &e).text));
+                self.out.push(format!("fatal error: {}", error_text(&op, &e)));
                 self.fail(&e.code);
             }
             if self.failure.is_some() {
@@ -541,7 +578,7 @@ impl Runner<'_> {
         {
             Ok(()) => self.out.push(format!("remove_bucket: {bucket}")),
             Err(e) => {
-                self.out.push(format!("remove_bucket failed: {path} {}", aws_failure("DeleteBucket", &e).text));
+                self.out.push(format!("remove_bucket failed: {path} {}", error_text("DeleteBucket", &e)));
                 self.fail(&e.code);
             }
         }
@@ -602,7 +639,7 @@ impl Runner<'_> {
     /// A failure line, `{kind} failed: {location} An error occurred ...` (not with `--quiet`).
     fn failed(&mut self, line: &Line, kind: &str, shown: &str, operation: &str, e: &AwsError) {
         if !line.has("quiet") {
-            self.out.push(format!("{kind} failed: {shown} {}", aws_failure(operation, e).text));
+            self.out.push(format!("{kind} failed: {shown} {}", error_text(operation, e)));
         }
         self.fail(&e.code);
     }
@@ -1042,6 +1079,23 @@ mod tests {
         ));
         let out = s.execute("aws s3 mv s3://stream-bucket/note.txt -", &mut host);
         assert_eq!(out.text, "Streaming currently is only compatible with non-recursive cp commands");
+    }
+
+    #[test]
+    fn malformed_bucket_names_are_refused_before_any_call() {
+        // Printed by aws-cli 2.17.0 for `aws s3 mb 's3://a b'` (botocore's check; no request).
+        let mut s = session();
+        let mut host = MemoryHost::default();
+        let events = s.world.cloudtrail.events.len();
+        let out = s.execute("aws s3 mb 's3://a b'", &mut host);
+        assert_eq!(
+            out.expect_error("ParamValidation").text,
+            r#"make_bucket failed: s3://a b Parameter validation failed:
+Invalid bucket name "a b": Bucket name must match the regex "^[a-zA-Z0-9.\-_]{1,255}$" or be an ARN matching the regex "^arn:(aws).*:(s3|s3-object-lambda):[a-z\-0-9]*:[0-9]{12}:accesspoint[/:][a-zA-Z0-9\-.]{1,63}$|^arn:(aws).*:s3-outposts:[a-z\-0-9]+:[0-9]{12}:outpost[/:][a-zA-Z0-9\-]{1,63}[/:]accesspoint[/:][a-zA-Z0-9\-]{1,63}$""#
+        );
+        assert_eq!(s.world.cloudtrail.events.len(), events);
+        // A name botocore lets through is S3's to refuse.
+        s.execute("aws s3 mb s3://Bad_Name", &mut host).expect_error("InvalidBucketName");
     }
 
     #[test]
