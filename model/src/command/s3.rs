@@ -496,8 +496,9 @@ impl Runner<'_> {
             let contents = page["Contents"].as_array().cloned().unwrap_or_default();
             for p in &prefixes {
                 let p = p["Prefix"].as_str().unwrap_or("");
-                // The component before the trailing delimiter.
-                let name = p.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                // The component before the trailing delimiter (`a//` shows as `PRE /`, as
+                // `prefix.split('/')[-2]` does).
+                let name = p.strip_suffix('/').unwrap_or(p).rsplit('/').next().unwrap_or("");
                 self.out.push(format!("{:>30} {name}/", "PRE"));
             }
             for o in &contents {
@@ -965,6 +966,11 @@ mod tests {
         );
         let out = s.execute("aws s3 ls", &mut host);
         assert!(out.expect_ok().text.ends_with(" listing-bucket"), "{}", out.text);
+        // Empty components print as the CLI's split('/')[-2] prints them.
+        host.write_file("odd", "x").unwrap();
+        s.execute("aws s3 cp odd s3://listing-bucket/a//b", &mut host).expect_ok();
+        let out = s.execute("aws s3 ls s3://listing-bucket/a/", &mut host);
+        assert_eq!(out.expect_ok().text, "                           PRE /");
         // A prefix that matches nothing prints nothing and fails (the CLI's exit status 1).
         let out = s.execute("aws s3 ls s3://listing-bucket/none", &mut host);
         assert!(!out.ok && out.text.is_empty());
