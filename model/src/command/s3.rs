@@ -166,7 +166,9 @@ fn parse(words: &[Word]) -> Result<Option<Line>, UsageError> {
         _ => (1, 1),
     };
     if paths.len() < min {
-        return usage_err(format!("the following arguments are required: {}", if max == 2 { "paths" } else { "path" }));
+        // The positional's name in each command's ARG_TABLE: `paths` for cp, mv and rm.
+        let name = if matches!(command, "mb" | "rb") { "path" } else { "paths" };
+        return usage_err(format!("the following arguments are required: {name}"));
     }
     if paths.len() > max {
         return usage_err(format!("Unknown options: {}", paths[max..].join(", ")));
