@@ -691,6 +691,10 @@ mod tests {
             .code
             .is_some());
         assert_eq!(s.world.s3.buckets["objects-bucket"].objects["dir/b.bin"].body, vec![0xff, 0xfe, 0x00]);
+        // CloudTrail records where the object went, never its content.
+        let event = s.world.cloudtrail.events.last().unwrap();
+        assert_eq!(event["eventName"], "PutObject");
+        assert_eq!(event["requestParameters"], serde_json::json!({ "bucket": "objects-bucket", "key": "dir/b.bin" }));
         let head = run(&mut s, "aws s3api head-object --bucket objects-bucket --key dir/b.bin").json.unwrap();
         assert_eq!(head["ContentLength"], 3);
         // HEAD errors have no body: the CLI names them by status.
