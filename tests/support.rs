@@ -82,6 +82,8 @@ fn value(shape: Shape) -> BoxedStrategy<String> {
         )
         .prop_map(str::to_string)
         .boxed(),
+        // Files the property's host may or may not hold.
+        Shape::Blob => prop::sample::select(&["body.txt", "no-such-file", "\"\""][..]).prop_map(str::to_string).boxed(),
     }
 }
 

@@ -35,6 +35,9 @@ pub enum Shape {
     Structure(&'static [Param]),
     /// A list of structures: one shorthand `A=1,B=2` per word, or a JSON list.
     StructureList(&'static [Param]),
+    /// A streaming blob (`put-object --body`): the path of a local file, whose bytes the CLI
+    /// sends. The parameter reaches the handler as the bytes in base64.
+    Blob,
 }
 
 /// One parameter of an operation.

@@ -84,6 +84,12 @@ fn special_kind(t: std::fs::FileType) -> Option<&'static str> {
 /// opened file; at most `limit + 1` bytes are read whatever the file claims. The errors say what
 /// is wrong, not the path, which callers name (`Cannot read FILE: ...`).
 pub fn read_bounded(path: &Path, limit: u64) -> Result<String, String> {
+    String::from_utf8(read_bounded_bytes(path, limit)?).map_err(|_| "it is not UTF-8 text".into())
+}
+
+/// [`read_bounded`] without the UTF-8 check: the bytes of a regular file of at most `limit`
+/// bytes (`aws s3 cp` uploads any file).
+pub fn read_bounded_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     let check = |t: std::fs::FileType| -> Result<(), String> {
         if let Some(kind) = special_kind(t) {
@@ -107,7 +113,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<String, String> {
     if bytes.len() as u64 > limit {
         return Err(too_big());
     }
-    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into())
+    Ok(bytes)
 }
 
 /// Writes `contents` to `path` all or nothing: a temporary file in the same folder, written and
@@ -169,6 +175,14 @@ impl Host for FsHost {
     }
 
     fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String> {
+        self.write_bytes(path, contents.as_bytes())
+    }
+
+    fn read_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
+        read_bounded_bytes(&self.resolve(path), self.max_file_bytes)
+    }
+
+    fn write_bytes(&mut self, path: &str, contents: &[u8]) -> Result<(), String> {
         let path = self.resolve(path);
         // `export DIR` writes a whole folder tree.
         if let Some(parent) = path.parent() {
@@ -238,5 +252,88 @@ impl Host for FsHost {
         }
         out.sort();
         Ok(out)
+    }
+}
+
+/// The host of a scenario run: files are read from the disk below the script's folder, as
+/// [`FsHost`] reads them, but what the script writes or removes (`aws s3 cp` downloads, `mv`
+/// moving a local file away) stays in memory, so that running a scenario never changes the
+/// repository and a second run starts from the same files.
+#[derive(Debug, Clone)]
+pub struct ScenarioHost {
+    disk: FsHost,
+    written: rootsim_model::MemoryHost,
+    removed: std::collections::BTreeSet<String>,
+}
+
+impl ScenarioHost {
+    /// A host reading below `base`.
+    pub fn new(base: impl Into<PathBuf>) -> Self {
+        ScenarioHost {
+            disk: FsHost::new(base),
+            written: rootsim_model::MemoryHost::default(),
+            removed: Default::default(),
+        }
+    }
+
+    fn gone(&self, path: &str) -> Result<(), String> {
+        if self.removed.contains(path) {
+            return Err(format!("No such file or directory: {path}"));
+        }
+        Ok(())
+    }
+}
+
+impl Host for ScenarioHost {
+    fn read_file(&self, path: &str) -> Result<String, String> {
+        self.gone(path)?;
+        self.written.read_file(path).or_else(|_| self.disk.read_file(path))
+    }
+
+    fn write_file(&mut self, path: &str, contents: &str) -> Result<(), String> {
+        self.removed.remove(path);
+        self.written.write_file(path, contents)
+    }
+
+    fn read_bytes(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.gone(path)?;
+        self.written.read_bytes(path).or_else(|_| self.disk.read_bytes(path))
+    }
+
+    fn write_bytes(&mut self, path: &str, contents: &[u8]) -> Result<(), String> {
+        self.removed.remove(path);
+        self.written.write_bytes(path, contents)
+    }
+
+    fn remove_file(&mut self, path: &str) -> Result<(), String> {
+        if self.written.remove_file(path).is_ok()
+            || (!self.removed.contains(path) && self.disk.read_bytes(path).is_ok())
+        {
+            self.removed.insert(path.to_string());
+            return Ok(());
+        }
+        Err(format!("No such file or directory: {path}"))
+    }
+
+    fn is_folder(&self, path: &str) -> bool {
+        self.list_files(path).is_ok()
+    }
+
+    fn list_files(&self, path: &str) -> Result<Vec<String>, String> {
+        let on_disk = self.disk.list_files(path);
+        let in_memory = self.written.list_files(path);
+        if on_disk.is_err() && in_memory.is_err() {
+            return on_disk;
+        }
+        let folder = path.trim_end_matches('/');
+        let mut names: Vec<String> = on_disk
+            .unwrap_or_default()
+            .into_iter()
+            .chain(in_memory.unwrap_or_default())
+            .filter(|name| !self.removed.contains(&format!("{folder}/{name}")))
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
     }
 }

@@ -1,6 +1,6 @@
 //! `rootsim run FILE_OR_DIR...`: runs scenario scripts and reports one line per scenario.
 
-use crate::host::FsHost;
+use crate::host::ScenarioHost;
 use crate::script::{self, Report, Script};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,11 +33,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads, parses and runs one script file; files it names are read from its own folder.
+/// Reads, parses and runs one script file; files it names are read from its own folder, and what
+/// it writes stays in memory ([`ScenarioHost`]): a scenario never changes the files beside it.
 pub fn run_file(path: &Path) -> Result<(Script, Report), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let script = Script::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
-    let mut host = FsHost::new(path.parent().unwrap_or(Path::new(".")));
+    let mut host = ScenarioHost::new(path.parent().unwrap_or(Path::new(".")));
     let report = script::run(&script, &mut host);
     Ok((script, report))
 }

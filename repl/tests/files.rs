@@ -192,3 +192,28 @@ fn reads_and_walks_are_bounded() {
     assert!(e.contains("more than 100 files"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn binary_files_round_trip_and_a_scenario_never_writes_the_disk() {
+    let dir = scratch("bytes");
+    let bytes: Vec<u8> = (0..=255).collect();
+    std::fs::write(dir.join("in.bin"), &bytes).unwrap();
+    // The filesystem host reads and writes any bytes (aws s3 cp), creating folders on the way.
+    let mut host = FsHost::new(&dir);
+    assert_eq!(host.read_bytes("in.bin").unwrap(), bytes);
+    assert!(host.read_file("in.bin").unwrap_err().contains("not UTF-8"));
+    host.write_bytes("out/copy.bin", &bytes).unwrap();
+    assert_eq!(std::fs::read(dir.join("out/copy.bin")).unwrap(), bytes);
+    // A scenario's host reads the disk but keeps its writes and removals in memory.
+    let mut scenario = rootsim::host::ScenarioHost::new(&dir);
+    scenario.write_bytes("new.bin", &bytes).unwrap();
+    assert_eq!(scenario.read_bytes("new.bin").unwrap(), bytes);
+    assert!(!dir.join("new.bin").exists());
+    scenario.remove_file("in.bin").unwrap();
+    assert!(scenario.read_bytes("in.bin").is_err());
+    assert!(dir.join("in.bin").exists());
+    assert_eq!(scenario.list_files("out").unwrap(), ["copy.bin"]);
+    scenario.write_file("out/more.txt", "m").unwrap();
+    assert_eq!(scenario.list_files("out").unwrap(), ["copy.bin", "more.txt"]);
+    assert!(!dir.join("out/more.txt").exists());
+}

@@ -75,6 +75,18 @@ fn lower_camel(name: &str) -> String {
     }
 }
 
+/// Request parameters CloudTrail never records: an object's content (`PutObject`'s `Body`, the
+/// bytes of a file), which S3's data events leave out.
+const CONTENT: &[&str] = &["Body"];
+
+/// CloudTrail's form of a call's request parameters: [`redact`]ed, without the content of an
+/// upload.
+pub(crate) fn request_parameters(params: &Map<String, Value>) -> Value {
+    let kept: Map<String, Value> =
+        params.iter().filter(|(k, _)| !CONTENT.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+    redact(&Value::Object(kept))
+}
+
 /// CloudTrail's form of request parameters or response elements: lowerCamelCase keys, secrets
 /// hidden, nested objects likewise.
 pub(crate) fn redact(value: &Value) -> Value {
@@ -99,7 +111,7 @@ pub(crate) fn event_source(service: &str) -> String {
 }
 
 pub(crate) fn read_only(operation: &str) -> bool {
-    ["Get", "List", "Describe", "Simulate", "LookupEvents", "Lookup"].iter().any(|p| operation.starts_with(p))
+    ["Get", "List", "Describe", "Head", "Simulate", "LookupEvents", "Lookup"].iter().any(|p| operation.starts_with(p))
 }
 
 /// CloudTrail's trails (which events it delivers to an S3 bucket, and the organization trail).

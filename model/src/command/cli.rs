@@ -75,6 +75,9 @@ pub enum Parsed {
     Version,
     /// `aws help`, `aws SERVICE help` or `aws SERVICE OPERATION help`.
     Help(HelpPage),
+    /// `aws s3 ...`, the high-level S3 commands (`command::s3`): the global options and the
+    /// words after `s3`.
+    S3(Box<Globals>, Vec<Word>),
 }
 
 /// Which of the CLI's help pages `help` asks for.
@@ -249,10 +252,16 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
                 .hint("rootsim has none of the CLI's help topics: `aws help` lists the services, `help` the sandbox.")),
         };
     }
+    // The high-level `aws s3` commands have their own parser (`command::s3`).
+    if service == "s3" && !words[s].quoted {
+        let rest = words.iter().enumerate().filter(|(i, _)| *i != s).map(|(_, w)| w.clone()).collect();
+        return Ok(Parsed::S3(Box::new(globals), rest));
+    }
     let services = registry::services();
     if !services.contains(&service.as_str()) {
+        // The CLI's own commands follow the services in its list of choices.
         let mut choices = services.clone();
-        choices.push("help");
+        choices.extend(["configure", "s3", "help"]);
         return Err(UsageError::Usage(usage::invalid_choice("command", service, &choices))
             .hint("rootsim models only the services listed above (`help aws`)."));
     }
@@ -430,6 +439,15 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
         Shape::Document => {
             let text = resolve_file(&opt, single(&opt, values)?, host)?;
             Ok(Value::String(text))
+        }
+        Shape::Blob => {
+            // The CLI opens the path as it is (no `file://`), in binary; anything but a readable
+            // file is refused before the call.
+            let path = single(&opt, values)?;
+            let bytes = host.read_bytes(path).map_err(|_| {
+                UsageError::Client(format!("Error parsing parameter '--{opt}': Blob values must be a path to a file."))
+            })?;
+            Ok(Value::String(crate::s3::base64_encode(&bytes)))
         }
         Shape::Integer => {
             let v = single(&opt, values)?;

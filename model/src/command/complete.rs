@@ -41,14 +41,15 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         }
         ["help", "aws"] => {
             let mut c = strs(&registry::services());
-            c.push("configure".into());
+            c.extend(["configure".into(), "s3".into()]);
             c
         }
+        ["help", "aws", "s3"] => super::s3::subcommands().map(str::to_string).collect(),
         ["help", "aws", service] => registry::operations(service).map(|o| o.cli_name()).collect(),
         // The CLI's own help pages: `aws help`, `aws SERVICE help`, `aws SERVICE OPERATION help`.
         ["aws"] => {
             let mut c = strs(&registry::services());
-            c.push("configure".into());
+            c.extend(["configure".into(), "s3".into()]);
             with_help(c)
         }
         // `aws configure ...` (config.rs): its subcommands, and the profiles for --profile.
@@ -57,6 +58,7 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["aws", "configure", ..] => {
             strs(&["set", "get", "list", "list-profiles", "export-credentials", "help", "--profile"])
         }
+        ["aws", "s3", rest @ ..] => super::s3::complete(session, rest),
         ["aws", service] => with_help(registry::operations(service).map(|o| o.cli_name()).collect()),
         ["help"] => {
             let mut c: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();

@@ -16,10 +16,12 @@ pub fn topic(words: &[String]) -> Outcome {
             for s in registry::services() {
                 out.push_str(&format!("  {s:<16} {} operations\n", registry::operations(s).count()));
             }
+            out.push_str("  s3               the high-level commands: ls, mb, rb, cp, mv, rm\n");
             out.push_str("\nSyntax: aws SERVICE OPERATION --option value ... [--region REGION]\nValues: words, lists of words, JSON, shorthand Key=Value,... or file://path; --opt=value too.\nGlobal options, anywhere on the line: --region R, --output json|text|table|yaml|yaml-stream,\n--query JMESPATH, --debug, --no-paginate, --no-cli-pager, --endpoint-url URL (ignored), --profile P.\naws --version. Profiles and credentials: help aws configure.\nThe CLI's own help pages: aws help, aws SERVICE help, aws SERVICE OPERATION help.");
             Outcome::ok(out)
         }
         ["aws", "configure"] => Outcome::ok(super::config::HELP),
+        ["aws", "s3", rest @ ..] => super::s3::help(rest),
         ["aws", service] => {
             if !registry::services().contains(service) {
                 return Outcome::fail(
@@ -101,6 +103,7 @@ pub fn operation(op: &Operation) -> String {
             Shape::Tags => "Key=<k>,Value=<v> ...",
             Shape::Structure(_) => "<shorthand or JSON>",
             Shape::StructureList(_) => "<shorthand> ... or <JSON list>",
+            Shape::Blob => "<path of a file>",
         };
         let flag = if p.shape == Shape::Boolean {
             format!("--{0} | --no-{0}", kebab(p.name))

@@ -18,6 +18,7 @@ pub mod console;
 mod help;
 pub mod lex;
 pub mod paginate;
+pub mod s3;
 pub mod sandbox;
 mod show;
 mod signin;
@@ -342,6 +343,7 @@ impl Session {
             Ok(cli::Parsed::Call(inv)) => inv,
             Ok(cli::Parsed::Version) => return Outcome::ok(cli_version()),
             Ok(cli::Parsed::Help(page)) => return Outcome::ok(cli_help::page(page)),
+            Ok(cli::Parsed::S3(globals, words)) => return s3::run(self, *globals, &words, host, line),
             Err(e) => return Outcome::usage(e.text()),
         };
         let op = inv.operation;

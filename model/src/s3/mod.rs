@@ -1,4 +1,6 @@
-//! Amazon S3 (`aws s3api`): buckets, bucket policies, objects, versioning and MFA Delete.
+//! Amazon S3 (`aws s3api`): buckets, bucket policies, objects, versioning and MFA Delete. The
+//! high-level `aws s3` commands are the command layer's (`crate::command::s3`), made of these
+//! operations.
 //!
 //! This module owns the S3 state of the world (`state`: buckets, objects, bucket policies, their
 //! typed changes) and the operations on it (`ops`: reading each call's parameters, authorizing it,
@@ -20,8 +22,12 @@
 //!   every change of the versioning state needs that code (task `s3-mfa-delete`,
 //!   <https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html>).
 //!
-//! Objects hold a short text body: there are no files to upload or download, and `get-object`
-//! prints the metadata the CLI prints without writing the body anywhere.
+//! * Objects hold bytes (any file: `put-object --body FILE`, `aws s3 cp`), with their MD5 ETag,
+//!   size and the simulated clock's time. HEAD requests answer errors with a bare status (`404`,
+//!   `403`), and a missing key is `NoSuchKey` only to a caller who may list the bucket
+//!   (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html>). `get-object`
+//!   prints the metadata the CLI prints without writing the body anywhere; `aws s3 cp` downloads.
+//!   Only the latest version of an object is kept.
 
 mod state;
 pub use state::*;

@@ -1,7 +1,7 @@
 //! S3's operations: each reads its parameters, authorizes the call with the bucket policy, changes
 //! the buckets through their typed methods (`state.rs`, re-exported by [`super`]) and renders S3's response.
 
-use super::state::{bucket_arn, md5_hex, object_arn, valid_bucket_name};
+use super::state::{base64_decode, bucket_arn, md5_hex, object_arn, valid_bucket_name};
 use super::state::{Bucket, Object};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
@@ -178,10 +178,28 @@ fn check_key(key: &str) -> AwsResult<()> {
 fn put_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     let key = req_str(input, "Key")?;
+    // A blob parameter carries the file's bytes in base64 (`command::cli` reads the file).
+    let body = match opt_str(input, "Body") {
+        Some(b64) => base64_decode(b64).ok_or_else(|| AwsError::new("InvalidArgument", 400, "Invalid Argument"))?,
+        None => Vec::new(),
+    };
+    let content_type = opt_str(input, "ContentType").map(str::to_string);
+    put_object_bytes(call, name, key, body, content_type)
+}
+
+/// PutObject with the body as bytes: `aws s3 cp` uploads through this, `s3api put-object`
+/// after reading `--body FILE`. Authorizes `s3:PutObject` on the object; stores it with its
+/// MD5 ETag, the simulated clock's time and, in a versioned bucket, a new version ID.
+pub fn put_object_bytes(
+    call: &mut Call,
+    name: &str,
+    key: &str,
+    body: Vec<u8>,
+    content_type: Option<String>,
+) -> AwsResult<Value> {
     check_key(key)?;
     authorize_bucket(call, "s3:PutObject", name, &object_arn(name, key))?;
-    let body = opt_str(input, "Body").unwrap_or("").to_string();
-    let etag = md5_hex(body.as_bytes());
+    let etag = md5_hex(&body);
     let versioned = call.world.s3.buckets[name].versioning.as_deref() == Some("Enabled");
     let version_id = versioned.then(|| call.world.rng.lower_alnum(32));
     let now = call.now();
@@ -189,57 +207,220 @@ fn put_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if let Some(v) = &version_id {
         out["VersionId"] = json!(v);
     }
-    let object = Object { body, etag, modified: now, version_id };
+    let object = Object { body, etag, modified: now, version_id, content_type };
     call.world.s3.put_object(name, key, object);
     Ok(out)
+}
+
+/// The error of a missing key, as S3 decides it: `NoSuchKey` to a caller allowed
+/// `s3:ListBucket` on the bucket, `AccessDenied` to anyone else (S3 does not tell who may not
+/// list whether a key exists).
+fn missing_key(call: &mut Call, name: &str) -> AwsError {
+    match authorize_bucket(call, "s3:ListBucket", name, &bucket_arn(name)) {
+        Ok(()) => AwsError::new("NoSuchKey", 404, "The specified key does not exist."),
+        Err(e) => e,
+    }
+}
+
+/// An object's metadata as GetObject and HeadObject answer it.
+fn object_metadata(o: &Object) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("AcceptRanges".into(), json!("bytes"));
+    out.insert("LastModified".into(), json!(crate::clock::format_cli(o.modified)));
+    out.insert("ContentLength".into(), json!(o.size()));
+    out.insert("ETag".into(), json!(format!("\"{}\"", o.etag)));
+    if let Some(v) = &o.version_id {
+        out.insert("VersionId".into(), json!(v));
+    }
+    out.insert("ContentType".into(), json!(o.content_type.as_deref().unwrap_or("binary/octet-stream")));
+    out.insert("ServerSideEncryption".into(), json!("AES256"));
+    out.insert("Metadata".into(), json!({}));
+    out
 }
 
 fn get_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     let key = req_str(input, "Key")?;
+    get_object_bytes(call, name, key).map(|(v, _)| v)
+}
+
+/// GetObject: the response and the object's bytes (`aws s3 cp` writes them to the local file).
+/// Authorizes `s3:GetObject` on the object.
+pub fn get_object_bytes(call: &mut Call, name: &str, key: &str) -> AwsResult<(Value, Vec<u8>)> {
     authorize_bucket(call, "s3:GetObject", name, &object_arn(name, key))?;
-    let o = call.world.s3.buckets[name]
-        .objects
-        .get(key)
-        .ok_or_else(|| AwsError::new("NoSuchKey", 404, "The specified key does not exist."))?;
-    let mut out = Map::new();
-    out.insert("AcceptRanges".into(), json!("bytes"));
-    out.insert("LastModified".into(), json!(crate::clock::format_cli(o.modified)));
-    out.insert("ContentLength".into(), json!(o.body.len()));
-    out.insert("ETag".into(), json!(format!("\"{}\"", o.etag)));
-    if let Some(v) = &o.version_id {
-        out.insert("VersionId".into(), json!(v));
+    match call.world.s3.buckets[name].objects.get(key) {
+        Some(o) => Ok((Value::Object(object_metadata(o)), o.body.clone())),
+        None => Err(missing_key(call, name)),
     }
-    out.insert("ContentType".into(), json!("binary/octet-stream"));
+}
+
+/// The error of a HEAD request: S3 answers HEAD with a status and no body, so the CLI names the
+/// error by its status code and reason (`An error occurred (404) when calling the HeadObject
+/// operation: Not Found`). What S3 decided is kept as rootsim's hint.
+fn head_error(e: AwsError) -> AwsError {
+    let reason = match e.status {
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        _ => "Error",
+    };
+    let hint = format!("  (a HEAD answer has no body; S3's reason: {} {})", e.code, e.message);
+    AwsError::new(&e.status.to_string(), e.status, reason).with_hint(hint)
+}
+
+/// HeadObject: an object's metadata without its body. Needs `s3:GetObject`; a missing key is a
+/// 404 to a caller who may list the bucket and a 403 to anyone else.
+pub fn head_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    get_object_bytes(call, name, key).map(|(v, _)| v).map_err(head_error)
+}
+
+/// HeadBucket: whether the bucket exists and the caller may list it (`s3:ListBucket`).
+fn head_bucket(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:ListBucket", name, &bucket_arn(name)).map_err(head_error)?;
+    let region = call.world.s3.buckets[name].region.clone();
+    Ok(json!({ "BucketRegion": region, "AccessPointAlias": false }))
+}
+
+fn delete_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    delete_object_key(call, name, key)
+}
+
+/// DeleteObject: authorizes `s3:DeleteObject` on the object and removes it. Deleting a key that
+/// is not there succeeds (204). In a bucket whose versioning is enabled the delete adds a delete
+/// marker (rootsim keeps only the latest version: the object goes away all the same).
+pub fn delete_object_key(call: &mut Call, name: &str, key: &str) -> AwsResult<Value> {
+    authorize_bucket(call, "s3:DeleteObject", name, &object_arn(name, key))?;
+    let versioned = call.world.s3.buckets[name].versioning.as_deref() == Some("Enabled");
+    call.world.s3.delete_object(name, key);
+    if versioned {
+        let version = call.world.rng.lower_alnum(32);
+        return Ok(json!({ "DeleteMarker": true, "VersionId": version }));
+    }
+    Ok(Value::Null)
+}
+
+/// DeleteObjects: up to 1,000 keys in one request, each authorized on its own as
+/// `s3:DeleteObject`; a key that fails is listed under `Errors` and the others are deleted.
+fn delete_objects(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    if !call.world.s3.buckets.contains_key(name) {
+        return Err(no_such_bucket());
+    }
+    let delete = input.get("Delete").and_then(Value::as_object).ok_or_else(malformed_xml)?;
+    let objects = delete.get("Objects").and_then(Value::as_array).ok_or_else(malformed_xml)?;
+    let quiet = delete.get("Quiet").is_some_and(|q| q == &json!(true) || q == &json!("true"));
+    if objects.is_empty() || objects.len() > 1000 {
+        return Err(malformed_xml());
+    }
+    let mut keys = Vec::new();
+    for o in objects {
+        keys.push(o.get("Key").and_then(Value::as_str).ok_or_else(malformed_xml)?.to_string());
+    }
+    let (mut deleted, mut errors) = (Vec::new(), Vec::new());
+    for key in keys {
+        match delete_object_key(call, name, &key) {
+            Ok(_) => deleted.push(json!({ "Key": key })),
+            Err(e) => errors.push(json!({ "Key": key, "Code": e.code, "Message": e.message })),
+        }
+    }
+    let mut out = Map::new();
+    if !deleted.is_empty() && !quiet {
+        out.insert("Deleted".into(), Value::Array(deleted));
+    }
+    if !errors.is_empty() {
+        out.insert("Errors".into(), Value::Array(errors));
+    }
+    Ok(if out.is_empty() { Value::Null } else { Value::Object(out) })
+}
+
+fn copy_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let key = req_str(input, "Key")?;
+    let source = req_str(input, "CopySource")?;
+    // `bucket/key`, with or without a leading slash; a `?versionId=` is not modelled.
+    let (src_bucket, src_key) = source
+        .trim_start_matches('/')
+        .split_once('/')
+        .filter(|(b, k)| !b.is_empty() && !k.is_empty())
+        .ok_or_else(|| AwsError::new("InvalidArgument", 400, "Invalid copy source object key"))?;
+    copy_object_key(call, src_bucket, src_key, name, key)
+}
+
+/// CopyObject: reads the source with `s3:GetObject` and writes the destination with
+/// `s3:PutObject`, each authorized on its own object (and bucket policy). The copy gets the
+/// source's bytes and ETag and the simulated clock's time.
+pub fn copy_object_key(call: &mut Call, src_bucket: &str, src_key: &str, name: &str, key: &str) -> AwsResult<Value> {
+    check_key(key)?;
+    let (source, body) = get_object_bytes(call, src_bucket, src_key)?;
+    // rootsim keeps no metadata a copy could change: a copy onto itself is always refused.
+    if (src_bucket, src_key) == (name, key) {
+        return Err(AwsError::new(
+            "InvalidRequest",
+            400,
+            "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+        ));
+    }
+    // The copy keeps the source's metadata (S3's default MetadataDirective, COPY).
+    let content_type = source["ContentType"].as_str().map(str::to_string);
+    let put = put_object_bytes(call, name, key, body, content_type)?;
+    let o = &call.world.s3.buckets[name].objects[key];
+    let mut out = Map::new();
+    if let Some(v) = put.get("VersionId") {
+        out.insert("VersionId".into(), v.clone());
+    }
     out.insert("ServerSideEncryption".into(), json!("AES256"));
-    out.insert("Metadata".into(), json!({}));
+    out.insert(
+        "CopyObjectResult".into(),
+        json!({ "ETag": format!("\"{}\"", o.etag), "LastModified": crate::clock::format_cli(o.modified) }),
+    );
     Ok(Value::Object(out))
 }
 
 fn list_objects_v2(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     let prefix = opt_str(input, "Prefix").unwrap_or("");
+    let delimiter = opt_str(input, "Delimiter").filter(|d| !d.is_empty());
     authorize_bucket(call, "s3:ListBucket", name, &bucket_arn(name))?;
-    let contents: Vec<Value> = call.world.s3.buckets[name]
-        .objects
-        .iter()
-        .filter(|(k, _)| k.starts_with(prefix))
-        .map(|(k, o)| {
-            json!({
-                "Key": k,
-                "LastModified": crate::clock::format_cli(o.modified),
-                "ETag": format!("\"{}\"", o.etag),
-                "Size": o.body.len(),
-                "StorageClass": "STANDARD",
-            })
-        })
-        .collect();
+    let mut contents = Vec::new();
+    let mut common: Vec<String> = Vec::new();
+    for (k, o) in call.world.s3.buckets[name].objects.range(prefix.to_string()..) {
+        let Some(rest) = k.strip_prefix(prefix) else { break };
+        // Keys with the delimiter after the prefix roll up into one common prefix each.
+        if let Some(d) = delimiter {
+            if let Some(i) = rest.find(d) {
+                let p = format!("{prefix}{}", &rest[..i + d.len()]);
+                if common.last() != Some(&p) {
+                    common.push(p);
+                }
+                continue;
+            }
+        }
+        contents.push(json!({
+            "Key": k,
+            "LastModified": crate::clock::format_cli(o.modified),
+            "ETag": format!("\"{}\"", o.etag),
+            "Size": o.size(),
+            "StorageClass": "STANDARD",
+        }));
+    }
     let mut out = Map::new();
     if !contents.is_empty() {
         out.insert("Contents".into(), Value::Array(contents));
     }
+    if !common.is_empty() {
+        out.insert("CommonPrefixes".into(), common.iter().map(|p| json!({ "Prefix": p })).collect());
+    }
     out.insert("RequestCharged".into(), Value::Null);
     out.insert("Prefix".into(), json!(prefix));
+    if let Some(d) = delimiter {
+        out.insert("Delimiter".into(), json!(d));
+    }
     Ok(Value::Object(out))
 }
 
@@ -362,15 +543,50 @@ pub const OPERATIONS: &[Operation] = operations!(
         (
             "PutObject",
             put_object,
-            "Stores an object with a short text body.",
-            [BUCKET, KEY, p("Body", Shape::String, false, "the content itself (rootsim takes text, not a file name)")]
+            "Stores an object; its content is the file --body names.",
+            [
+                BUCKET,
+                KEY,
+                p("Body", Shape::Blob, false, "the path of the file to upload (its bytes)"),
+                p("ContentType", Shape::String, false, "the Content-Type (default binary/octet-stream)"),
+            ]
         ),
         ("GetObject", get_object, "Shows an object's metadata (nothing is written to disk).", [BUCKET, KEY]),
+        ("HeadObject", head_object, "Shows an object's metadata; errors are bare HTTP statuses.", [BUCKET, KEY]),
+        ("HeadBucket", head_bucket, "Checks that a bucket exists and may be listed.", [BUCKET]),
+        ("DeleteObject", delete_object, "Deletes an object (a missing key succeeds).", [BUCKET, KEY]),
+        (
+            "DeleteObjects",
+            delete_objects,
+            "Deletes up to 1,000 objects, each authorized on its own.",
+            [
+                BUCKET,
+                p(
+                    "Delete",
+                    Shape::Structure(&[
+                        p("Objects", Shape::String, true, "[{\"Key\": \"k\"}, ...]"),
+                        p("Quiet", Shape::Boolean, false, "list only the failures"),
+                    ]),
+                    true,
+                    "JSON: {\"Objects\": [{\"Key\": \"k\"}, ...], \"Quiet\": false}"
+                ),
+            ]
+        ),
+        (
+            "CopyObject",
+            copy_object,
+            "Copies an object (s3:GetObject on the source, s3:PutObject on the copy).",
+            [BUCKET, KEY, p("CopySource", Shape::String, true, "SOURCE-BUCKET/SOURCE-KEY"),]
+        ),
         (
             "ListObjectsV2",
             list_objects_v2,
             "Lists a bucket's objects.",
-            [BUCKET, p("Prefix", Shape::String, false, "only keys that start with this")]
+            [
+                BUCKET,
+                p("Prefix", Shape::String, false, "only keys that start with this"),
+                p("Delimiter", Shape::String, false, "roll keys up to common prefixes at this character"),
+            ]
         ),
         (
             "PutBucketVersioning",
@@ -433,7 +649,9 @@ mod tests {
     fn a_deny_all_policy_locks_out_everyone_but_the_owner_root_on_the_policy() {
         let mut s = Session::demo(crate::DEFAULT_SEED);
         assert!(run(&mut s, "aws s3api create-bucket --bucket locked-bucket").ok);
-        assert!(run(&mut s, "aws s3api put-object --bucket locked-bucket --key a.txt --body hello").ok);
+        let mut files = MemoryHost::default();
+        files.files.insert("a.txt".into(), "hello".into());
+        assert!(s.execute("aws s3api put-object --bucket locked-bucket --key a.txt --body a.txt", &mut files).ok);
         assert!(run(&mut s, &format!("aws s3api put-bucket-policy --bucket locked-bucket --policy {DENY_ALL}")).ok);
         // alice, an administrator, is locked out of everything, the policy included.
         for cmd in ["get-object --key a.txt", "get-bucket-policy", "delete-bucket-policy", "list-objects-v2"] {
@@ -457,6 +675,78 @@ mod tests {
         assert!(run(&mut s, "aws s3api delete-bucket-policy --bucket locked-bucket").ok);
         run(&mut s, "sign-in user --account management --user-name alice --password Alice-Passw0rd!");
         assert!(run(&mut s, "aws s3api get-object --bucket locked-bucket --key a.txt").ok);
+    }
+
+    #[test]
+    fn object_operations_answer_as_s3_does() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        let mut files = MemoryHost::default();
+        files.binary.insert("b.bin".into(), vec![0xff, 0xfe, 0x00]);
+        run(&mut s, "aws s3api create-bucket --bucket objects-bucket");
+        // The CLI opens --body as a path; anything else is refused before the call.
+        let out = run(&mut s, "aws s3api put-object --bucket objects-bucket --key k --body 'not a file'");
+        assert_eq!(out.text, "Error parsing parameter '--body': Blob values must be a path to a file.");
+        assert!(s.execute("aws s3api put-object --bucket objects-bucket --key dir/b.bin --body b.bin", &mut files).ok);
+        assert!(run(&mut s, "aws s3api put-object --bucket objects-bucket --key dir/sub/c --body b.bin")
+            .code
+            .is_some());
+        assert_eq!(s.world.s3.buckets["objects-bucket"].objects["dir/b.bin"].body, vec![0xff, 0xfe, 0x00]);
+        // CloudTrail records where the object went, never its content.
+        let event = s.world.cloudtrail.events.last().unwrap();
+        assert_eq!(event["eventName"], "PutObject");
+        assert_eq!(event["requestParameters"], serde_json::json!({ "bucket": "objects-bucket", "key": "dir/b.bin" }));
+        let head = run(&mut s, "aws s3api head-object --bucket objects-bucket --key dir/b.bin").json.unwrap();
+        assert_eq!(head["ContentLength"], 3);
+        // HEAD errors have no body: the CLI names them by status.
+        let out = run(&mut s, "aws s3api head-object --bucket objects-bucket --key nope");
+        assert!(out.text.starts_with("An error occurred (404) when calling the HeadObject operation: Not Found"));
+        let out = run(&mut s, "aws s3api head-bucket --bucket no-such-objects-bucket");
+        assert!(out.text.starts_with("An error occurred (404) when calling the HeadBucket operation: Not Found"));
+        assert_eq!(
+            run(&mut s, "aws s3api head-bucket --bucket objects-bucket").json.unwrap()["BucketRegion"],
+            "us-east-1"
+        );
+        assert_eq!(
+            run(&mut s, "aws s3api get-object --bucket objects-bucket --key nope").code.as_deref(),
+            Some("NoSuchKey")
+        );
+        // ListObjectsV2 with a delimiter rolls keys up into common prefixes.
+        assert!(s.execute("aws s3api put-object --bucket objects-bucket --key top --body b.bin", &mut files).ok);
+        let list = run(&mut s, "aws s3api list-objects-v2 --bucket objects-bucket --delimiter /").json.unwrap();
+        assert_eq!(list["CommonPrefixes"], serde_json::json!([{ "Prefix": "dir/" }]));
+        assert_eq!(list["Contents"][0]["Key"], "top");
+        // Copies: the bytes and ETag travel; onto itself is refused.
+        let copy = run(
+            &mut s,
+            "aws s3api copy-object --bucket objects-bucket --key copy --copy-source objects-bucket/dir/b.bin",
+        );
+        assert!(copy.ok, "{}", copy.text);
+        let o = &s.world.s3.buckets["objects-bucket"].objects;
+        assert_eq!((&o["copy"].body, &o["copy"].etag), (&o["dir/b.bin"].body, &o["dir/b.bin"].etag));
+        let out =
+            run(&mut s, "aws s3api copy-object --bucket objects-bucket --key copy --copy-source objects-bucket/copy");
+        assert_eq!(out.code.as_deref(), Some("InvalidRequest"));
+        let out =
+            run(&mut s, "aws s3api copy-object --bucket objects-bucket --key c2 --copy-source objects-bucket/none");
+        assert_eq!(out.code.as_deref(), Some("NoSuchKey"));
+        // DeleteObject of a missing key succeeds; DeleteObjects lists what it deleted.
+        assert!(run(&mut s, "aws s3api delete-object --bucket objects-bucket --key nope").ok);
+        let out = run(
+            &mut s,
+            r#"aws s3api delete-objects --bucket objects-bucket --delete '{"Objects":[{"Key":"copy"},{"Key":"top"}]}'"#,
+        );
+        assert_eq!(out.json.unwrap()["Deleted"], serde_json::json!([{ "Key": "copy" }, { "Key": "top" }]));
+        assert_eq!(
+            run(&mut s, "aws s3api delete-bucket --bucket objects-bucket").code.as_deref(),
+            Some("BucketNotEmpty")
+        );
+        assert!(run(&mut s, "aws s3api delete-object --bucket objects-bucket --key dir/b.bin").ok);
+        assert!(run(&mut s, "aws s3api delete-bucket --bucket objects-bucket").ok);
+        // Someone who may not list the bucket learns nothing of a missing key.
+        run(&mut s, "aws s3api create-bucket --bucket objects-bucket-2");
+        run(&mut s, "sign-in user --account management --user-name bob --password Bob-Passw0rd!");
+        let out = run(&mut s, "aws s3api head-object --bucket objects-bucket-2 --key nope");
+        assert!(out.text.starts_with("An error occurred (403) when calling the HeadObject operation: Forbidden"));
     }
 
     #[test]

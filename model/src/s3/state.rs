@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// One object: a short text body and its metadata.
+/// One object: its bytes and their metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Object {
-    /// The content (text: rootsim keeps no binary data).
-    pub body: String,
+    /// The content, any bytes. Saved as a JSON string when it is UTF-8 text (so worlds saved
+    /// before bodies were bytes load unchanged) and as `{"base64": "..."}` otherwise.
+    #[serde(with = "body_serde")]
+    pub body: Vec<u8>,
     /// The MD5 of the body in hex, which is the ETag of a single-part upload.
     pub etag: String,
     /// When it was written.
@@ -20,6 +22,90 @@ pub struct Object {
     /// Its version ID when the bucket's versioning was enabled at the time.
     #[serde(default)]
     pub version_id: Option<String>,
+    /// The `Content-Type` it was written with; `None` reads as S3's default,
+    /// `binary/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+impl Object {
+    /// The size in bytes (`ContentLength`, `Size`).
+    pub fn size(&self) -> usize {
+        self.body.len()
+    }
+}
+
+/// How an object's body is saved: text as a string, other bytes as `{"base64": "..."}`.
+mod body_serde {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Saved {
+        Text(String),
+        Binary { base64: String },
+    }
+
+    pub fn serialize<S: Serializer>(body: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(body) {
+            Ok(text) => Saved::Text(text.to_string()),
+            Err(_) => Saved::Binary { base64: super::base64_encode(body) },
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        match Saved::deserialize(d)? {
+            Saved::Text(text) => Ok(text.into_bytes()),
+            Saved::Binary { base64 } => super::base64_decode(&base64)
+                .ok_or_else(|| serde::de::Error::custom("an object body that is not base64")),
+        }
+    }
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (RFC 4648): how binary bodies are saved and how a blob
+/// parameter (`put-object --body FILE`) carries a file's bytes in a call's parameters.
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The bytes of standard padded base64, or `None` when `text` is not that.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let t = text.as_bytes();
+    if !t.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(t.len() / 4 * 3);
+    for (ci, chunk) in t.chunks(4).enumerate() {
+        let last = ci == t.len() / 4 - 1;
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && !last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for &c in &chunk[..4 - pad] {
+            let v = BASE64.iter().position(|&b| b == c)? as u32;
+            n = (n << 6) | v;
+        }
+        n <<= 6 * pad as u32;
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
 }
 
 /// One bucket.
@@ -113,6 +199,11 @@ impl S3 {
         if let Some(b) = self.buckets.get_mut(name) {
             b.objects.insert(key.to_string(), object);
         }
+    }
+
+    /// Removes the object `key` of the bucket `name` and returns it (`None` when there was none).
+    pub fn delete_object(&mut self, name: &str, key: &str) -> Option<Object> {
+        self.buckets.get_mut(name)?.objects.remove(key)
     }
 
     /// Sets the versioning state and MFA Delete of the bucket `name` (each only when given).
@@ -266,6 +357,48 @@ mod tests {
         assert_eq!(md5_hex(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
         assert_eq!(md5_hex(b"The quick brown fox jumps over the lazy dog"), "9e107d9d372bb6826bd81d3542a419d6");
         assert_eq!(md5_hex(&[b'a'; 64]), "014842d480b571495a4a0363793f7367");
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648_and_round_trips() {
+        // RFC 4648, section 10's test vectors.
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64_encode(plain.as_bytes()), encoded);
+            assert_eq!(base64_decode(encoded).as_deref(), Some(plain.as_bytes()));
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(base64_decode(&base64_encode(&all)), Some(all));
+        for bad in ["Zg=", "Z===", "Zg==Zg==", "Zm9*"] {
+            assert_eq!(base64_decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn bodies_save_as_text_or_base64_and_load_back() {
+        let text = Object {
+            body: b"name,amount".to_vec(),
+            etag: String::new(),
+            modified: 0,
+            version_id: None,
+            content_type: None,
+        };
+        let saved = serde_json::to_value(&text).unwrap();
+        assert_eq!(saved["body"], "name,amount");
+        let binary = Object { body: vec![0xff, 0x00, 0x89, b'P'], ..text.clone() };
+        let saved = serde_json::to_value(&binary).unwrap();
+        assert_eq!(saved["body"]["base64"], "/wCJUA==");
+        assert_eq!(serde_json::from_value::<Object>(saved).unwrap(), binary);
+        // A world saved when bodies were text loads as before.
+        let old = serde_json::json!({"body": "hello", "etag": "x", "modified": 5});
+        assert_eq!(serde_json::from_value::<Object>(old).unwrap().body, b"hello");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::World;
 use crate::caller::{Caller, CallerKind};
 use crate::clock::format_iso;
-use crate::cloudtrail::{derived_uuid, event_source, read_only, redact, Trail};
+use crate::cloudtrail::{derived_uuid, event_source, read_only, redact, request_parameters, Trail};
 use crate::error::AwsError;
 use serde_json::{json, Map, Value};
 
@@ -125,7 +125,7 @@ impl World {
             "awsRegion": region,
             "sourceIPAddress": crate::caller::SOURCE_IP,
             "userAgent": "aws-cli/2 rootsim",
-            "requestParameters": if params.is_empty() { Value::Null } else { redact(&Value::Object(params.clone())) },
+            "requestParameters": if params.is_empty() { Value::Null } else { request_parameters(params) },
             // Read-only calls record no response, as AWS's events show (and a lookup's response
             // would otherwise nest the history into itself).
             "responseElements": match result {
