@@ -302,8 +302,9 @@ impl Session {
             }
         };
         let (result, auth) = self.call(caller.clone(), region.clone(), |call| {
-            // Federated user sessions are barred from IAM and most of STS before any policy is read.
-            match crate::sts::ops::federated_refusal(&call.caller, op.service, op.name) {
+            // GetFederationToken and GetSessionToken sessions are barred from IAM (the latter
+            // without MFA) and most of STS before any policy is read.
+            match crate::sts::ops::session_refusal(call.world, &call.caller, op.service, op.name) {
                 Some(refused) => Err(refused),
                 None => (op.handler)(call, &inv.params),
             }
