@@ -239,8 +239,9 @@ fn sign_in_root(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
     }
     // MFA is required for every root user: without a device, sign-in works for 35 days from the
     // first attempt, then only together with registering one
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html).
-    let first = root.first_sign_in_attempt.unwrap_or(now);
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html). The first
+    // attempt may have failed (a wrong password): its ConsoleLogin event in the history counts.
+    let first = call.world.first_root_sign_in_attempt(&account).unwrap_or(now);
     let days_left = 35 - (now - first).div_euclid(86_400);
     let register = opt_str(input, "RegisterMfaDevice");
     if !mfa && days_left <= 0 && register.is_none() {

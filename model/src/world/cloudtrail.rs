@@ -98,6 +98,25 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
 }
 
 impl World {
+    /// When the root user of `account` first tried to sign in to the console: its earliest
+    /// ConsoleLogin event, succeeded or failed (the attempt is in the history, the one thing a
+    /// failed sign-in changes), or the time its IAM record kept (a world saved before the history
+    /// was read for this), whichever is earlier. The root user's MFA registration grace period
+    /// runs from it (rule ROOT-MFA-GRACE).
+    pub fn first_root_sign_in_attempt(&self, account: &str) -> Option<i64> {
+        let recorded = self.cloudtrail.events.iter().find(|e| {
+            e["eventName"] == "ConsoleLogin"
+                && e["recipientAccountId"] == json!(account)
+                && e["userIdentity"]["type"] == "Root"
+        });
+        let from_history = recorded.and_then(|e| e["eventTime"].as_str()).and_then(crate::clock::parse_iso);
+        let kept = self.iam.account(account).and_then(|i| i.root.first_sign_in_attempt);
+        match (from_history, kept) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     fn next_ids(&self) -> (String, String) {
         let n = self.cloudtrail.events.len() as u64;
         (derived_uuid(self.seed, n, 1), derived_uuid(self.seed, n, 2))
