@@ -287,7 +287,8 @@ impl Session {
             return Outcome::ok(help::operation(inv.operation));
         }
         let op = inv.operation;
-        let region = inv.globals.region.clone().unwrap_or_else(|| "us-east-1".to_string());
+        // Global services (IAM, Organizations, Account) are called in us-east-1 whatever --region says.
+        let region = crate::registry::call_region(op.service, inv.globals.region.as_deref());
         let debug = if inv.globals.debug { self.debug_lines(&inv, &region) } else { String::new() };
         let caller = match self.world.resolve(&self.identity) {
             Ok(c) => c,
