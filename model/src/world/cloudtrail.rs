@@ -257,18 +257,30 @@ impl World {
 /// The events a trail delivered, oldest first: those recorded while it logged, in the accounts
 /// it covers (an organization trail: every account of the organization now) and its Regions.
 pub fn delivered<'w>(world: &'w World, trail: &Trail) -> Vec<&'w Value> {
-    let accounts: Vec<&str> = match world.organizations.of_account(&trail.account) {
+    let accounts = covered_accounts(world, trail);
+    world.cloudtrail.events.iter().enumerate().filter(|(i, e)| logs(trail, &accounts, *i, e)).map(|(_, e)| e).collect()
+}
+
+/// Whether some trail logged the event at `index` of the history: EventBridge receives
+/// CloudTrail's events only through a trail that logs them (rule MON-EB-NEEDS-TRAIL).
+pub fn logged_by_a_trail(world: &World, index: usize) -> bool {
+    let Some(event) = world.cloudtrail.events.get(index) else { return false };
+    world.cloudtrail.trails.iter().any(|t| logs(t, &covered_accounts(world, t), index, event))
+}
+
+/// The accounts whose events `trail` logs: its own, or for an organization trail every account
+/// of the organization now.
+fn covered_accounts<'w>(world: &'w World, trail: &'w Trail) -> Vec<&'w str> {
+    match world.organizations.of_account(&trail.account) {
         Some(o) if trail.organization => o.accounts.keys().map(String::as_str).collect(),
         _ => vec![trail.account.as_str()],
-    };
-    world
-        .cloudtrail
-        .events
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| trail.logged.iter().any(|(from, to)| *i >= *from && to.is_none_or(|to| *i < to)))
-        .map(|(_, e)| e)
-        .filter(|e| e["recipientAccountId"].as_str().is_some_and(|a| accounts.contains(&a)))
-        .filter(|e| trail.multi_region || e["awsRegion"] == json!(trail.region))
-        .collect()
+    }
+}
+
+/// Whether `trail` logged `event`, the history's event at `index`: recorded while it logged, in
+/// one of `accounts`, in its Region unless it logs every Region.
+fn logs(trail: &Trail, accounts: &[&str], index: usize, event: &Value) -> bool {
+    trail.logged.iter().any(|(from, to)| index >= *from && to.is_none_or(|to| index < to))
+        && event["recipientAccountId"].as_str().is_some_and(|a| accounts.contains(&a))
+        && (trail.multi_region || event["awsRegion"] == json!(trail.region))
 }

@@ -7,10 +7,16 @@ use crate::events::{envelope, Alert, Rule};
 use serde_json::json;
 
 impl World {
-    /// Hands the CloudTrail event at `index` of the history to the rules of the account and
-    /// Region where it was recorded; every match publishes to the rule's SNS targets and is
+    /// Hands the CloudTrail event at `index` of the history, when a trail logged it, to the rules
+    /// of the account and Region where it was recorded; every match publishes to the rule's SNS targets and is
     /// logged as an alert.
     pub fn route_event(&mut self, index: usize) {
+        // CloudTrail hands EventBridge only the events a trail logs: without a trail that was
+        // logging (its account or an organization trail, its Region or every Region) nothing
+        // arrives (rule MON-EB-NEEDS-TRAIL).
+        if !super::cloudtrail::logged_by_a_trail(self, index) {
+            return;
+        }
         let Some(ct) = self.cloudtrail.events.get(index) else { return };
         let account = ct["recipientAccountId"].as_str().unwrap_or("").to_string();
         let region = ct["awsRegion"].as_str().unwrap_or("").to_string();
