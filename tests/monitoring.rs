@@ -66,10 +66,13 @@ fn without_a_trail_the_rule_receives_nothing() {
     let mut session = without_trail();
     let mut host = MemoryHost::default();
     let start = session.world.cloudtrail.events.len();
-    for line in ["sign-in root --email aws-management@example.com --password Mgmt-Root-2026!", "aws iam create-access-key"] {
+    for line in
+        ["sign-in root --email aws-management@example.com --password Mgmt-Root-2026!", "aws iam create-access-key"]
+    {
         assert!(session.execute(line, &mut host).ok, "{line}");
     }
-    let root_events = session.world.cloudtrail.events[start..].iter().filter(|e| e["userIdentity"]["type"] == "Root").count();
+    let root_events =
+        session.world.cloudtrail.events[start..].iter().filter(|e| e["userIdentity"]["type"] == "Root").count();
     assert_eq!(root_events, 2, "event history records the sign-in and the call");
     assert!(session.world.events.fired.is_empty(), "{:?}", session.world.events.fired);
     assert_eq!(session.world.mail.inbox(INBOX).len(), 1, "only the subscription confirmation");
