@@ -23,7 +23,22 @@ pub struct Subscription {
     pub confirmed: bool,
     /// The token the confirmation link carries.
     pub token: String,
+    /// When the token stops working ([`CONFIRMATION_TOKEN_SECONDS`] after it was sent). `None`
+    /// (a world saved before tokens expired) counts as expired: rootsim fails closed.
+    #[serde(default)]
+    pub token_expires: Option<i64>,
 }
+
+impl Subscription {
+    /// Whether its confirmation token still works at `now`.
+    pub fn token_valid(&self, now: i64) -> bool {
+        self.token_expires.is_some_and(|end| now < end)
+    }
+}
+
+/// How long a confirmation token works: "Confirmation tokens are valid for two days"
+/// (<https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html>).
+pub const CONFIRMATION_TOKEN_SECONDS: i64 = 2 * 86_400;
 
 /// One topic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,12 +89,25 @@ impl Sns {
         }
     }
 
-    /// Confirms the subscription of the topic `arn` whose confirmation carries `token`; `None`
-    /// when the topic has none.
-    pub fn confirm(&mut self, arn: &str, token: &str) -> Option<&Subscription> {
+    /// Confirms the subscription of the topic `arn` whose confirmation carries `token`, while the
+    /// token works at `now` (a confirmed subscription stays confirmed); `None` when the topic has
+    /// no such subscription or its token expired.
+    pub fn confirm(&mut self, arn: &str, token: &str, now: i64) -> Option<&Subscription> {
         let sub = self.topics.get_mut(arn)?.subscriptions.iter_mut().find(|s| s.token == token)?;
+        if !sub.confirmed && !sub.token_valid(now) {
+            return None;
+        }
         sub.confirmed = true;
         Some(sub)
+    }
+
+    /// Gives the pending subscription of the topic `arn` at index `i` a new `token`, working until
+    /// `expires` (a repeated Subscribe after the old token expired).
+    pub fn renew_token(&mut self, arn: &str, i: usize, token: String, expires: i64) {
+        if let Some(sub) = self.topics.get_mut(arn).and_then(|t| t.subscriptions.get_mut(i)) {
+            sub.token = token;
+            sub.token_expires = Some(expires);
+        }
     }
 }
 
