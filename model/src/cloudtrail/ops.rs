@@ -146,7 +146,7 @@ fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value
                 "EventName": e["eventName"],
                 "ReadOnly": e["readOnly"].as_bool().unwrap_or(false).to_string(),
             });
-            if let Some(k) = e["userIdentity"]["accessKeyId"].as_str() {
+            if let Some(k) = e["userIdentity"]["accessKeyId"].as_str().filter(|k| !k.is_empty()) {
                 out["AccessKeyId"] = json!(k);
             }
             out["EventTime"] = json!(crate::clock::format_cli(event_time(e)));

@@ -218,7 +218,12 @@ impl World {
                 "arn": rootsim_policy::arn::iam(account, "user", &u.path, &u.name), "userName": u.name,
             }),
             None => {
-                let mut v = json!({ "type": "Root", "principalId": account, "arn": rootsim_policy::arn::root(account), "accountId": account });
+                // A root sign-in's identity carries an empty `accessKeyId` (AWS's root ConsoleLogin
+                // records, https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html).
+                let mut v = json!({
+                    "type": "Root", "principalId": account, "arn": rootsim_policy::arn::root(account), "accountId": account,
+                    "accessKeyId": "",
+                });
                 add_alias(self, account, &mut v);
                 v
             }
