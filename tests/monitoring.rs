@@ -45,6 +45,13 @@ fn without_trail() -> Session {
         r#"aws events put-rule --name root-activity --state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS --event-pattern '{"detail-type":["AWS API Call via CloudTrail","AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}'"#,
     );
     run(&mut s, &format!("aws events put-targets --rule root-activity --targets Id=1,Arn={topic}"));
+    // EventBridge publishes as events.amazonaws.com, which the topic policy must allow.
+    run(
+        &mut s,
+        &format!(
+            r#"aws sns set-topic-attributes --topic-arn {topic} --attribute-name Policy --attribute-value '{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"events.amazonaws.com"}},"Action":"sns:Publish","Resource":"{topic}"}}]}}'"#
+        ),
+    );
     s
 }
 

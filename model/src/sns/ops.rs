@@ -42,6 +42,7 @@ fn create_topic(call: &mut Call, input: &Input) -> AwsResult<Value> {
         account: call.caller.account.clone(),
         region: call.region.clone(),
         subscriptions: Vec::new(),
+        policy: None,
     };
     call.authorize("sns:CreateTopic", &topic.arn())?;
     // Creating an existing topic returns it unchanged, as SNS does.
@@ -189,6 +190,47 @@ fn publish(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(json!({ "MessageId": id }))
 }
 
+/// `aws sns get-topic-attributes`: the topic's policy, owner and subscription counts.
+/// **Simulator assumption**: the attributes of an email-only topic (no `EffectiveDeliveryPolicy`,
+/// `DisplayName` always empty).
+fn get_topic_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let arn = req_str(input, "TopicArn")?;
+    call.authorize("sns:GetTopicAttributes", arn)?;
+    find(call, arn)?;
+    let t = &call.world.sns.topics[arn];
+    let count = |confirmed: bool| t.subscriptions.iter().filter(|s| s.confirmed == confirmed).count().to_string();
+    Ok(json!({ "Attributes": {
+        "Policy": t.policy_text(),
+        "Owner": t.account,
+        "SubscriptionsPending": count(false),
+        "TopicArn": t.arn(),
+        "SubscriptionsConfirmed": count(true),
+        "DisplayName": "",
+        "SubscriptionsDeleted": "0",
+    } }))
+}
+
+/// `aws sns set-topic-attributes --attribute-name Policy --attribute-value JSON`: replaces the
+/// topic policy, which decides who else may use the topic, EventBridge included (rule
+/// MON-SNS-TOPIC-POLICY). rootsim sets no other attribute.
+fn set_topic_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let arn = req_str(input, "TopicArn")?.to_string();
+    let name = req_str(input, "AttributeName")?;
+    let value = opt_str(input, "AttributeValue").unwrap_or("");
+    call.authorize("sns:SetTopicAttributes", &arn)?;
+    find(call, &arn)?;
+    if name != "Policy" {
+        return Err(invalid("AttributeName: rootsim sets the Policy attribute only"));
+    }
+    rootsim_policy::Policy::parse(value, rootsim_policy::PolicyKind::Resource).map_err(|e| {
+        AwsError::new("InvalidParameter", 400, format!("Invalid parameter: Policy Error: {}", e.message))
+    })?;
+    if let Some(t) = call.world.sns.topics.get_mut(&arn) {
+        t.policy = Some(value.to_string());
+    }
+    Ok(Value::Null)
+}
+
 const TOPIC: Param = p("TopicArn", Shape::String, true, "the topic's ARN");
 
 /// SNS's operations (`aws sns ...`).
@@ -203,6 +245,17 @@ pub const OPERATIONS: &[Operation] = operations!(
         ),
         ("ListTopics", list_topics, "Lists the account's topics in the Region.", []),
         ("DeleteTopic", delete_topic, "Deletes a topic and its subscriptions.", [TOPIC]),
+        ("GetTopicAttributes", get_topic_attributes, "Shows a topic's policy, owner and subscription counts.", [TOPIC]),
+        (
+            "SetTopicAttributes",
+            set_topic_attributes,
+            "Sets a topic attribute: Policy, the topic policy (who else may publish, EventBridge included).",
+            [
+                TOPIC,
+                p("AttributeName", Shape::String, true, "Policy"),
+                p("AttributeValue", Shape::String, false, "the topic policy (JSON)"),
+            ]
+        ),
         (
             "Subscribe",
             subscribe,

@@ -52,12 +52,31 @@ pub struct Topic {
     /// Subscriptions, oldest first.
     #[serde(default)]
     pub subscriptions: Vec<Subscription>,
+    /// The topic policy's text, once `SetTopicAttributes` set one; `None` is the policy every
+    /// new topic gets ([`Topic::default_policy`]).
+    #[serde(default)]
+    pub policy: Option<String>,
 }
 
 impl Topic {
     /// `arn:aws:sns:<region>:<account>:<name>`.
     pub fn arn(&self) -> String {
         format!("arn:aws:sns:{}:{}:{}", self.region, self.account, self.name)
+    }
+
+    /// The policy SNS gives a new topic: principals of the owner's account (`AWS:SourceOwner`)
+    /// may manage, subscribe to and publish to it; nobody else, no service principal such as
+    /// EventBridge's (<https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html>).
+    pub fn default_policy(&self) -> String {
+        let (arn, account) = (self.arn(), &self.account);
+        format!(
+            r#"{{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{{"AWS":"*"}},"Action":["SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission","SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe","SNS:ListSubscriptionsByTopic","SNS:Publish"],"Resource":"{arn}","Condition":{{"StringEquals":{{"AWS:SourceOwner":"{account}"}}}}}}]}}"#
+        )
+    }
+
+    /// The topic policy in force: the one set, or the default.
+    pub fn policy_text(&self) -> String {
+        self.policy.clone().unwrap_or_else(|| self.default_policy())
     }
 }
 

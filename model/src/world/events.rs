@@ -43,7 +43,16 @@ impl World {
         let text = crate::render::to_cli_json(&event);
         for rule in matched {
             for target in &rule.targets {
-                let delivered_to = self.sns_deliver(&target.arn, &account, None, &text);
+                // EventBridge publishes as events.amazonaws.com: the topic policy must allow it
+                // (rule MON-SNS-TOPIC-POLICY); a refused publish reaches nobody, and the alert
+                // records no recipient.
+                let owner = self.sns.topics.get(&target.arn).map(|t| t.account.clone()).unwrap_or_default();
+                let delivered_to =
+                    if self.service_may_publish(&target.arn, "events.amazonaws.com", &rule.arn(), &account) {
+                        self.sns_deliver(&target.arn, &owner, None, &text)
+                    } else {
+                        Vec::new()
+                    };
                 self.events.fired.push(Alert {
                     rule: rule.arn(),
                     event_id: event_id.clone(),
