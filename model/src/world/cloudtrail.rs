@@ -210,7 +210,14 @@ impl World {
     }
 
     /// Records a console sign-in of the root user (`user` is `None`) or an IAM user.
-    pub fn record_sign_in(&mut self, account: &str, user: Option<&str>, success: bool, mfa_used: bool) {
+    pub fn record_sign_in(
+        &mut self,
+        account: &str,
+        user: Option<&str>,
+        success: bool,
+        mfa_used: bool,
+        mfa_device: Option<&str>,
+    ) {
         let (event_id, _) = self.next_ids();
         let identity = match user.and_then(|u| self.iam.account(account).and_then(|i| i.users.get(u))) {
             Some(u) => json!({
@@ -253,6 +260,14 @@ impl World {
         });
         if !success {
             e["errorMessage"] = json!("Failed authentication");
+        }
+        // A sign-in with MFA names the device (`MFAIdentifier`, before `MFAUsed` as in AWS's
+        // sign-in records).
+        if let (true, Some(serial)) = (success, mfa_device) {
+            let data = &mut e["additionalEventData"];
+            *data = json!({
+                "LoginTo": data["LoginTo"], "MobileVersion": data["MobileVersion"], "MFAIdentifier": serial, "MFAUsed": data["MFAUsed"],
+            });
         }
         self.cloudtrail.events.push(e);
         self.route_event(self.cloudtrail.events.len() - 1);
