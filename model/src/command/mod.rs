@@ -287,8 +287,10 @@ impl Session {
             return Outcome::ok(help::operation(inv.operation));
         }
         let op = inv.operation;
-        // Global services (IAM, Organizations, Account) are called in us-east-1 whatever --region says.
-        let region = crate::registry::call_region(op.service, inv.globals.region.as_deref());
+        // Global services (IAM, Organizations, Account) and STS's global endpoint are called in
+        // us-east-1 whatever --region says.
+        let (requested, endpoint) = (inv.globals.region.as_deref(), inv.globals.endpoint_url.as_deref());
+        let region = crate::registry::call_region(op.service, requested, endpoint);
         let debug = if inv.globals.debug { self.debug_lines(&inv, &region) } else { String::new() };
         let caller = match self.world.resolve(&self.identity) {
             Ok(c) => c,
