@@ -9,9 +9,26 @@ use serde_json::Value;
 
 const INBOX: &str = "security@example.com";
 
-/// Sets up the alert as alice, as scenarios/monitoring/root-activity-alert.rsim does, with the
-/// rule state that also delivers read-only events, so that every root event must alert.
+/// Sets up the alert as alice, as scenarios/monitoring/root-activity-alert.rsim does (a
+/// multi-Region trail that logs, since EventBridge gets CloudTrail's events only through one,
+/// rule MON-EB-NEEDS-TRAIL), with the rule state that also delivers read-only events, so that
+/// every root event must alert.
 fn with_alert() -> Session {
+    let mut s = without_trail();
+    let mut host = MemoryHost::default();
+    for line in [
+        "aws s3api create-bucket --bucket example-alert-trail-logs",
+        "aws cloudtrail create-trail --name alert-trail --s3-bucket-name example-alert-trail-logs --is-multi-region-trail",
+        "aws cloudtrail start-logging --name alert-trail",
+    ] {
+        let out = s.execute(line, &mut host);
+        assert!(out.ok, "{line}: {}", out.text);
+    }
+    s
+}
+
+/// The topic, its confirmed subscription and the rule, but no trail.
+fn without_trail() -> Session {
     let mut s = Session::demo(DEFAULT_SEED);
     let mut host = MemoryHost::default();
     let mut run = |s: &mut Session, line: &str| {
@@ -28,6 +45,13 @@ fn with_alert() -> Session {
         r#"aws events put-rule --name root-activity --state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS --event-pattern '{"detail-type":["AWS API Call via CloudTrail","AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}'"#,
     );
     run(&mut s, &format!("aws events put-targets --rule root-activity --targets Id=1,Arn={topic}"));
+    // EventBridge publishes as events.amazonaws.com, which the topic policy must allow.
+    run(
+        &mut s,
+        &format!(
+            r#"aws sns set-topic-attributes --topic-arn {topic} --attribute-name Policy --attribute-value '{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"events.amazonaws.com"}},"Action":"sns:Publish","Resource":"{topic}"}}]}}'"#
+        ),
+    );
     s
 }
 
@@ -40,6 +64,25 @@ fn command() -> impl Strategy<Value = String> {
         1 => Just("sign-in root --email aws-management@example.com --password wrong".to_string()),
         1 => Just("sign-in user --account management --user-name alice --password Alice-Passw0rd!".to_string()),
     ]
+}
+
+/// Without a trail the same rule receives nothing, though event history records every root
+/// event; a trail that logs brings the alerts.
+#[test]
+fn without_a_trail_the_rule_receives_nothing() {
+    let mut session = without_trail();
+    let mut host = MemoryHost::default();
+    let start = session.world.cloudtrail.events.len();
+    for line in
+        ["sign-in root --email aws-management@example.com --password Mgmt-Root-2026!", "aws iam create-access-key"]
+    {
+        assert!(session.execute(line, &mut host).ok, "{line}");
+    }
+    let root_events =
+        session.world.cloudtrail.events[start..].iter().filter(|e| e["userIdentity"]["type"] == "Root").count();
+    assert_eq!(root_events, 2, "event history records the sign-in and the call");
+    assert!(session.world.events.fired.is_empty(), "{:?}", session.world.events.fired);
+    assert_eq!(session.world.mail.inbox(INBOX).len(), 1, "only the subscription confirmation");
 }
 
 proptest! {

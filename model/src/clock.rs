@@ -123,6 +123,25 @@ pub fn format_iso(epoch: i64) -> String {
     out
 }
 
+/// The inverse of [`format_iso`]: `2026-01-05T09:00:00Z` as epoch seconds, for reading back the
+/// times CloudTrail's events were recorded with. Anything else is `None`.
+pub fn parse_iso(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = text.get(r)?;
+        t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok())?
+    };
+    let (y, mo, d, h, mi, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    Some(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + s)
+}
+
 /// Parses a duration such as `90s`, `15m`, `1h30m`, `2d` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<u64, String> {
     let text = text.trim();
@@ -182,6 +201,24 @@ pub fn human_duration(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_iso_reads_back_format_iso() {
+        for t in [0, 1_767_603_600, 1_767_603_600 + 86_399, 4_102_444_799] {
+            assert_eq!(parse_iso(&format_iso(t)), Some(t));
+        }
+        assert_eq!(parse_iso("2026-01-05T09:00:00Z"), Some(1_767_603_600));
+        for bad in [
+            "",
+            "2026-01-05T09:00:00",
+            "2026-01-05T09:00:00+00:00",
+            "2026-13-05T09:00:00Z",
+            "2026-01-05T24:00:00Z",
+            "+026-01-05T09:00:00Z",
+        ] {
+            assert_eq!(parse_iso(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn default_start_is_a_monday_morning() {

@@ -453,24 +453,25 @@ fn close_account(call: &mut Call, _: &Map<String, Value>) -> AwsResult<Value> {
     let now = call.now();
     if let Some(org) = call.world.organizations.of_account(&account) {
         if org.management_account == account {
-            // Every member must be closed or removed first
-            // (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-closing.html). A
-            // member in its post-closure period (PENDING_CLOSURE, SUSPENDED) is still in the
-            // organization and may still be reopened, so it counts until it is CLOSED for good or
-            // removed (docs/rules.md ACCOUNT-CLOSE-MGMT-LAST).
+            // Every member must be closed or removed first: AWS's procedure asks that no member
+            // be active, every one showing Suspended in the Organizations console
+            // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_close_management.html).
+            // A member in its post-closure period (SUSPENDED) or closed for good (CLOSED) no
+            // longer holds the management account back; one still PENDING_CLOSURE (its closure
+            // not yet done) does (docs/rules.md ACCOUNT-CLOSE-MGMT-LAST).
             let open: Vec<String> = org
                 .accounts
                 .keys()
                 .filter(|id| **id != account)
                 .filter_map(|id| call.world.accounts.get(id))
-                .filter(|a| a.status_at(now) != AccountStatus::Closed)
+                .filter(|a| !matches!(a.status_at(now), AccountStatus::Suspended | AccountStatus::Closed))
                 .map(|a| format!("{} ({}) is {}", a.name, a.id, a.status_at(now).as_str()))
                 .collect();
             if !open.is_empty() {
                 return Err(fail(
                     "ManagementAccountHasMembers",
                     format!(
-                        "This is the management account of organization {}: it can be closed only after every member account is closed for good (after its 90-day post-closure period) or removed. Still in the organization: {}.",
+                        "This is the management account of organization {}: it can be closed only after every member account is closed (SUSPENDED) or removed. Not closed yet: {}.",
                         org.id,
                         open.join(", ")
                     ),

@@ -28,8 +28,14 @@ pub struct Rule {
     pub line: usize,
 }
 
+/// The `##` section that records the audit of the rules against AWS's pages
+/// (`| ID | Audited | Against | Note |`): its rows are about rules, not rules, so [`parse`]
+/// skips it and [`parse_audit`] reads it.
+pub const AUDIT_SECTION: &str = "Audit";
+
 /// Reads the rules from the rulebook's tables: rows `| ID | Rule | Source |` under a header row
-/// with those names. A source written `same` repeats the previous row's source.
+/// with those names, outside the [`AUDIT_SECTION`]. A source written `same` repeats the previous
+/// row's source.
 pub fn parse(text: &str) -> Result<Vec<Rule>, String> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut section = String::new();
@@ -39,6 +45,9 @@ pub fn parse(text: &str) -> Result<Vec<Rule>, String> {
         if let Some(title) = line.strip_prefix("## ") {
             section = title.trim().to_string();
             in_table = false;
+            continue;
+        }
+        if section == AUDIT_SECTION {
             continue;
         }
         let Some(row) = line.trim().strip_prefix('|').and_then(|r| r.strip_suffix('|')) else {
@@ -76,6 +85,69 @@ pub fn parse(text: &str) -> Result<Vec<Rule>, String> {
         });
     }
     Ok(rules)
+}
+
+/// One row of the audit: when a rule was last checked against which AWS page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Audit {
+    /// The rule's ID.
+    pub id: String,
+    /// The date of the check (`YYYY-MM-DD`).
+    pub date: String,
+    /// The page (or pages) it was checked against.
+    pub against: String,
+    /// What was found, and for a simulator assumption why the page cannot decide it.
+    pub note: String,
+    /// Its 1-based line in `docs/rules.md`.
+    pub line: usize,
+}
+
+/// Reads the [`AUDIT_SECTION`]'s rows `| ID | Audited | Against | Note |` and checks each against
+/// the rules: every row names a rule of the rulebook once, with a `YYYY-MM-DD` date and a page.
+pub fn parse_audit(text: &str) -> Result<Vec<Audit>, String> {
+    let rules = parse(text)?;
+    let mut audits: Vec<Audit> = Vec::new();
+    let mut in_audit = false;
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        if let Some(title) = line.strip_prefix("## ") {
+            in_audit = title.trim() == AUDIT_SECTION;
+            continue;
+        }
+        let Some(row) = line.trim().strip_prefix('|').and_then(|r| r.strip_suffix('|')) else { continue };
+        if !in_audit || row.chars().all(|ch| matches!(ch, '-' | ':' | '|' | ' ')) {
+            continue;
+        }
+        let cells: Vec<&str> = row.split(" | ").map(str::trim).collect();
+        let [id, date, against, note] = cells[..] else {
+            return Err(format!("docs/rules.md:{line_no}: an audit row needs four cells (ID, audited, against, note)"));
+        };
+        if id == "ID" {
+            continue;
+        }
+        if !rules.iter().any(|r| r.id == id) {
+            return Err(format!("docs/rules.md:{line_no}: the audit names {id}, which is not a rule"));
+        }
+        if audits.iter().any(|a| a.id == id) {
+            return Err(format!("docs/rules.md:{line_no}: the rule {id} is audited twice"));
+        }
+        let is_date = date.len() == 10
+            && date.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        if !is_date {
+            return Err(format!("docs/rules.md:{line_no}: \"{date}\" is not a date (YYYY-MM-DD)"));
+        }
+        if against.is_empty() {
+            return Err(format!("docs/rules.md:{line_no}: the audit of {id} names no page"));
+        }
+        audits.push(Audit {
+            id: id.to_string(),
+            date: date.to_string(),
+            against: against.to_string(),
+            note: note.to_string(),
+            line: line_no,
+        });
+    }
+    Ok(audits)
 }
 
 /// One scenario's verdict, as far as a rule is concerned.
@@ -215,6 +287,29 @@ mod tests {
         assert!(parse(&format!("{head}| A-1 | x |\n")).unwrap_err().contains(":4:"));
         assert!(parse(&format!("{head}| a one | x | y |\n")).unwrap_err().contains("not a rule ID"));
         assert!(parse(&format!("{head}| A-1 | x | y |\n| A-1 | z | y |\n")).unwrap_err().contains("twice"));
+    }
+
+    #[test]
+    fn the_audit_section_is_not_read_as_rules_and_names_only_rules() {
+        let text = "## A\n| ID | Rule | Source |\n|---|---|---|\n| A-ONE | One. | https://x |\n| A-TWO | Two. | same |\n\n## Audit\n\n| ID | Audited | Against | Note |\n|---|---|---|---|\n| A-ONE | 2026-12-07 | https://x | agrees |\n";
+        let rules = parse(text).expect("the audit's four cells are no rule row");
+        assert_eq!(rules.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["A-ONE", "A-TWO"]);
+        let audits = parse_audit(text).expect("valid audit");
+        assert_eq!(
+            audits.iter().map(|a| (a.id.as_str(), a.date.as_str(), a.line)).collect::<Vec<_>>(),
+            [("A-ONE", "2026-12-07", 11)]
+        );
+        let bad = |row: &str| parse_audit(&format!("{text}{row}\n")).unwrap_err();
+        assert!(bad("| B-ONE | 2026-12-07 | https://x | n |").contains("not a rule"));
+        assert!(bad("| A-ONE | 2026-12-07 | https://x | n |").contains("twice"));
+        assert!(bad("| A-TWO | 7 Dec | https://x | n |").contains("not a date"));
+        assert!(bad("| A-TWO | 2026-12-07 | https://x |").contains("four cells"));
+    }
+
+    #[test]
+    fn the_shipped_audit_names_rules() {
+        let audits = parse_audit(RULEBOOK).expect("the audit of docs/rules.md reads");
+        assert!(audits.iter().all(|a| a.against.contains("https://") || a.note.contains("product rule")));
     }
 
     #[test]

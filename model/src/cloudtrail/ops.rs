@@ -8,6 +8,9 @@ use serde_json::{json, Map, Value};
 
 mod trails;
 
+/// How long event history keeps an event: 90 days.
+pub const EVENT_HISTORY_SECONDS: i64 = 90 * 86_400;
+
 /// The attribute keys `lookup-events` accepts.
 const LOOKUP_KEYS: &[&str] =
     &["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"];
@@ -108,6 +111,11 @@ fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value
     }
     call.authorize("cloudtrail:LookupEvents", "*")?;
     let account = call.caller.account.clone();
+    // Event history is per Region and keeps 90 days: "events that occurred in a Region within
+    // the last 90 days" (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html).
+    // Global services' events (IAM, Organizations, Account Management, console sign-ins) are
+    // recorded in us-east-1, so only that Region's history shows them.
+    let (region, oldest) = (json!(call.region), call.now() - EVENT_HISTORY_SECONDS);
     // The events as they stand before this call is recorded, newest first.
     let matching: Vec<&Value> = call
         .world
@@ -115,7 +123,8 @@ fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value
         .events
         .iter()
         .rev()
-        .filter(|e| e["recipientAccountId"] == json!(account))
+        .filter(|e| e["recipientAccountId"] == json!(account) && e["awsRegion"] == region)
+        .filter(|e| event_time(e) >= oldest)
         .filter(|e| start.is_none_or(|s| event_time(e) >= s) && end.is_none_or(|t| event_time(e) <= t))
         .filter(|e| filter.as_ref().is_none_or(|(k, v)| attribute(e, k).as_deref() == Some(v.as_str())))
         .collect();
@@ -137,7 +146,7 @@ fn lookup_events(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value
                 "EventName": e["eventName"],
                 "ReadOnly": e["readOnly"].as_bool().unwrap_or(false).to_string(),
             });
-            if let Some(k) = e["userIdentity"]["accessKeyId"].as_str() {
+            if let Some(k) = e["userIdentity"]["accessKeyId"].as_str().filter(|k| !k.is_empty()) {
                 out["AccessKeyId"] = json!(k);
             }
             out["EventTime"] = json!(crate::clock::format_cli(event_time(e)));

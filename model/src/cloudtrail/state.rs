@@ -110,8 +110,14 @@ pub(crate) fn event_source(service: &str) -> String {
     format!("{s}.amazonaws.com")
 }
 
+/// Whether an operation's event is a read-only management event: by its name (`Get*`, `List*`,
+/// `Describe*`, `Simulate*`, `Lookup*`), except STS's GetSessionToken and GetFederationToken,
+/// which AWS counts as mutating events although they begin with `Get`, so that EventBridge
+/// rules in state `ENABLED` receive them
+/// (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html>).
 pub(crate) fn read_only(operation: &str) -> bool {
-    ["Get", "List", "Describe", "Head", "Simulate", "LookupEvents", "Lookup"].iter().any(|p| operation.starts_with(p))
+    !matches!(operation, "GetSessionToken" | "GetFederationToken")
+        && ["Get", "List", "Describe", "Head", "Simulate", "LookupEvents", "Lookup"].iter().any(|p| operation.starts_with(p))
 }
 
 /// CloudTrail's trails (which events it delivers to an S3 bucket, and the organization trail).

@@ -42,7 +42,7 @@ pub struct Globals {
     pub query: Option<Query>,
     /// `--debug`.
     pub debug: bool,
-    /// `--endpoint-url`, accepted and ignored (rootsim answers every call itself).
+    /// `--endpoint-url`: rootsim answers every call itself; only STS's global endpoint matters, as the Region it is in (`registry::call_region`).
     pub endpoint_url: Option<String>,
     /// `--no-paginate` (rootsim returns every result in one page either way).
     pub no_paginate: bool,

@@ -640,13 +640,8 @@ fn call_assume_role(
             return Err(aws_failure(op.name, &e));
         }
     };
-    let (result, auth) = session.call(caller.clone(), region.to_string(), |call| {
-        match crate::sts::ops::federated_refusal(&call.caller, op.service, op.name) {
-            Some(refused) => Err(refused),
-            None => (op.handler)(call, params),
-        }
-    });
-    session.world.record_call(&caller, op.service, op.name, region, params, &result);
+    // The same path as any AWS call: refusals, the handler, CloudTrail.
+    let (result, auth) = session.call_page(op, &caller, region, params, &mut crate::pages::Memo::default());
     session.last = Some(super::LastCall {
         operation: op.name.into(),
         service: op.service.into(),

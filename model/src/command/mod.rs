@@ -348,7 +348,10 @@ impl Session {
         };
         let op = inv.operation;
         let settings = config::settings(&self.cli, &inv.globals);
-        let region = settings.region.clone();
+        // Global services (IAM, Organizations, Account) and STS's global endpoint are called in
+        // us-east-1 whatever the Region says.
+        let region =
+            crate::registry::call_region(op.service, Some(&settings.region), inv.globals.endpoint_url.as_deref());
         // The credentials as the CLI's provider chain finds them (a role profile assumes its role).
         let creds = match config::credentials(self, inv.globals.profile.as_deref(), &region) {
             Ok(c) => c,
@@ -398,8 +401,9 @@ impl Session {
         memo: &mut crate::pages::Memo,
     ) -> (Result<Value, AwsError>, Vec<AuthRecord>) {
         let (result, auth) = self.call(caller.clone(), region.to_string(), |call| {
-            // Federated user sessions are barred from IAM and most of STS before any policy is read.
-            match crate::sts::ops::federated_refusal(&call.caller, op.service, op.name) {
+            // GetFederationToken and GetSessionToken sessions are barred from IAM (the latter
+            // without MFA) and most of STS before any policy is read.
+            match crate::sts::ops::session_refusal(call.world, &call.caller, op.service, op.name) {
                 Some(refused) => Err(refused),
                 None => crate::pages::invoke_paging(op, call, params, memo),
             }

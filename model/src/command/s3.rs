@@ -445,7 +445,7 @@ impl Runner<'_> {
             }
         };
         let (result, auth) = session.call(caller.clone(), self.region.clone(), |call| {
-            match crate::sts::ops::federated_refusal(&call.caller, SERVICE, operation) {
+            match crate::sts::ops::session_refusal(call.world, &call.caller, SERVICE, operation) {
                 Some(refused) => Err(refused),
                 None => run(call),
             }

@@ -29,11 +29,21 @@ pub(super) fn run(session: &mut Session, step: &Step, params: &Map<String, Value
     let (result, _) = session.call(Caller::anonymous(), "us-east-1".to_string(), |call| (step.handler)(call, params));
     // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
     let attempt = match &result {
-        Ok(page) => page.identity.as_ref().and_then(Attempt::signed_in),
+        Ok(page) => page
+            .identity
+            .as_ref()
+            .and_then(Attempt::signed_in)
+            .map(|a| Attempt { mfa_device: page.mfa_device.clone(), ..a }),
         Err(refusal) => refusal.attempt.as_deref().cloned(),
     };
     if let (Recording::ConsoleLogin, Some(a)) = (step.recording, attempt) {
-        session.world.record_sign_in(&a.account, a.user.as_deref(), result.is_ok(), a.mfa_used);
+        session.world.record_sign_in(
+            &a.account,
+            a.user.as_deref(),
+            result.is_ok(),
+            a.mfa_used,
+            a.mfa_device.as_deref(),
+        );
     }
     match result {
         Ok(page) => {

@@ -56,11 +56,13 @@ pub struct Page {
     pub json: Option<Value>,
     /// Who the terminal is signed in as from now on, when the step signed in.
     pub identity: Option<Identity>,
+    /// The MFA device a sign-in used (its serial, CloudTrail's `MFAIdentifier`).
+    pub mfa_device: Option<String>,
 }
 
 impl Page {
     fn text(text: impl Into<String>) -> Page {
-        Page { text: text.into(), json: None, identity: None }
+        Page { text: text.into(), json: None, identity: None, mfa_device: None }
     }
 }
 
@@ -88,6 +90,8 @@ pub struct Attempt {
     pub user: Option<String>,
     /// Whether an MFA code was given.
     pub mfa_used: bool,
+    /// The device whose code signed in, for CloudTrail's `MFAIdentifier`.
+    pub mfa_device: Option<String>,
 }
 
 impl Attempt {
@@ -95,7 +99,7 @@ impl Attempt {
     pub fn signed_in(identity: &Identity) -> Option<Attempt> {
         match identity {
             Identity::Console { account, user, mfa, .. } => {
-                Some(Attempt { account: account.clone(), user: user.clone(), mfa_used: *mfa })
+                Some(Attempt { account: account.clone(), user: user.clone(), mfa_used: *mfa, mfa_device: None })
             }
             _ => None,
         }
@@ -195,7 +199,12 @@ fn failed_authentication() -> AwsError {
 fn recorded_failure(account: &str, user: Option<&str>, mfa_used: bool) -> Refusal {
     Refusal {
         error: failed_authentication(),
-        attempt: Some(Box::new(Attempt { account: account.to_string(), user: user.map(str::to_string), mfa_used })),
+        attempt: Some(Box::new(Attempt {
+            account: account.to_string(),
+            user: user.map(str::to_string),
+            mfa_used,
+            mfa_device: None,
+        })),
     }
 }
 
@@ -214,7 +223,7 @@ fn sign_in_root(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
                 "AccountPermanentlyClosed",
                 format!("Sign-in failed: account {account} was closed more than 90 days ago and is permanently closed; nobody can sign in to it any more."),
             ),
-            attempt: Some(Box::new(Attempt { account, user: None, mfa_used: false })),
+            attempt: Some(Box::new(Attempt { account, user: None, mfa_used: false, mfa_device: None })),
         });
     }
     let root = &call.world.iam.accounts.get(&account).expect("every account has IAM").root;
@@ -237,10 +246,12 @@ fn sign_in_root(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
             return Err(recorded_failure(&account, None, true));
         }
     }
+    let used_device = used_device(&root.mfa_devices, now, opt_str(input, "MfaCode"));
     // MFA is required for every root user: without a device, sign-in works for 35 days from the
     // first attempt, then only together with registering one
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html).
-    let first = root.first_sign_in_attempt.unwrap_or(now);
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html). The first
+    // attempt may have failed (a wrong password): its ConsoleLogin event in the history counts.
+    let first = call.world.first_root_sign_in_attempt(&account).unwrap_or(now);
     let days_left = 35 - (now - first).div_euclid(86_400);
     let register = opt_str(input, "RegisterMfaDevice");
     if !mfa && days_left <= 0 && register.is_none() {
@@ -262,7 +273,7 @@ fn sign_in_root(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
     iam.root.password_last_used = Some(now);
     let with_mfa = mfa || registered.is_some();
     let identity = Identity::Console { account: account.clone(), user: None, mfa: with_mfa, since: now };
-    match registered {
+    match &registered {
         Some(serial) => text.push_str(&format!("\nRegistered the virtual MFA device {serial}; your authenticator app holds it (mfa-code {serial}).")),
         None if !mfa => text.push_str(&format!(
             "\nThis root user has no MFA device. AWS requires one: register it within {days_left} day{} (aws iam create-virtual-mfa-device, then enable-mfa-device).",
@@ -270,7 +281,13 @@ fn sign_in_root(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
         )),
         None => {}
     }
-    Ok(Page { text, json: None, identity: Some(identity) })
+    Ok(Page { text, json: None, identity: Some(identity), mfa_device: used_device.or(registered) })
+}
+
+/// The device among `devices` whose current code is `code` (the one a sign-in used).
+fn used_device(devices: &[crate::iam::MfaDevice], now: i64, code: Option<&str>) -> Option<String> {
+    let code = code?;
+    devices.iter().find(|d| crate::iam::mfa_code_matches(&d.secret, now, code)).map(|d| d.serial.clone())
 }
 
 /// Registration at sign-in: a virtual device named `name`, enabled for the root user of
@@ -350,12 +367,13 @@ fn sign_in_user(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
             return Err(recorded_failure(&account, Some(&key(name)), true));
         }
     }
+    let used = used_device(&user.mfa_devices, now, opt_str(input, "MfaCode"));
     let iam = call.world.iam.accounts.get_mut(&account).expect("every account has IAM");
     let user = iam.users.get_mut(&key(name)).expect("found above");
     user.password_last_used = Some(now);
     let text = format!("Signed in as IAM user {} of account {account}.", user.name);
     let identity = Identity::Console { account, user: Some(key(name)), mfa, since: now };
-    Ok(Page { text, json: None, identity: Some(identity) })
+    Ok(Page { text, json: None, identity: Some(identity), mfa_device: used })
 }
 
 fn sign_in_keys(_: &mut Call, input: &Map<String, Value>) -> Result<Page, Refusal> {
@@ -370,6 +388,7 @@ fn sign_in_keys(_: &mut Call, input: &Map<String, Value>) -> Result<Page, Refusa
         text: format!("Using access key {id}. AWS calls now sign with these credentials."),
         json: None,
         identity: Some(identity),
+        mfa_device: None,
     })
 }
 
@@ -453,6 +472,7 @@ fn verify_email(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
         ),
         json: Some(json!({ "Phone": phone, "Code": recovery.phone_code })),
         identity: None,
+        mfa_device: None,
     })
 }
 
@@ -487,6 +507,7 @@ fn answer_call(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Refu
         ),
         json: None,
         identity: Some(Identity::Console { account, user: None, mfa: false, since: now }),
+        mfa_device: None,
     })
 }
 

@@ -49,6 +49,20 @@ fn authorize_bucket(call: &mut Call, action: &str, bucket: &str, resource: &str)
     result.map_err(|e| s3_denial(call.world, &account, &owner, e))
 }
 
+/// Get/Put/DeleteBucketPolicy work only for identities of the bucket owner's account: another
+/// account's caller that the policies allow gets `405 MethodNotAllowed`, whatever they say (one
+/// they do not allow got its 403 from [`authorize_bucket`] first)
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html>, rule
+/// S3-BUCKET-POLICY-OWNER-ACCOUNT).
+fn owner_account_only(call: &Call, bucket: &str) -> AwsResult<()> {
+    match call.world.s3.buckets.get(bucket) {
+        Some(b) if b.owner != call.caller.account => {
+            Err(AwsError::new("MethodNotAllowed", 405, "The specified method is not allowed against this resource."))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn bucket_param(input: &Input) -> AwsResult<&str> {
     req_str(input, "Bucket")
 }
@@ -144,6 +158,7 @@ fn put_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     let text = req_str(input, "Policy")?;
     authorize_bucket(call, "s3:PutBucketPolicy", name, &bucket_arn(name))?;
+    owner_account_only(call, name)?;
     let policy = parse_bucket_policy(call.world, name, text)?;
     call.world.s3.set_policy(name, Some(policy));
     Ok(Value::Null)
@@ -152,6 +167,7 @@ fn put_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
 fn get_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     authorize_bucket(call, "s3:GetBucketPolicy", name, &bucket_arn(name))?;
+    owner_account_only(call, name)?;
     let policy = call.world.s3.buckets[name]
         .policy
         .as_ref()
@@ -163,6 +179,7 @@ fn get_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
 fn delete_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     authorize_bucket(call, "s3:DeleteBucketPolicy", name, &bucket_arn(name))?;
+    owner_account_only(call, name)?;
     // Deleting a policy that is not there succeeds too (204).
     call.world.s3.set_policy(name, None);
     Ok(Value::Null)

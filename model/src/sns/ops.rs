@@ -1,7 +1,7 @@
 //! SNS's operations: each reads its parameters, authorizes the call, changes the topics through
 //! their typed methods (`state.rs`, re-exported by [`super`]) and renders SNS's response.
 
-use super::state::{valid_topic_name, Subscription, Topic, SENDER};
+use super::state::{valid_topic_name, Subscription, Topic, CONFIRMATION_TOKEN_SECONDS, SENDER};
 use crate::error::{AwsError, AwsResult};
 use crate::mail::Email;
 use crate::service::{operations, param as p};
@@ -42,6 +42,7 @@ fn create_topic(call: &mut Call, input: &Input) -> AwsResult<Value> {
         account: call.caller.account.clone(),
         region: call.region.clone(),
         subscriptions: Vec::new(),
+        policy: None,
     };
     call.authorize("sns:CreateTopic", &topic.arn())?;
     // Creating an existing topic returns it unchanged, as SNS does.
@@ -85,23 +86,36 @@ fn subscribe(call: &mut Call, input: &Input) -> AwsResult<Value> {
         return Err(invalid("Email address"));
     }
     let topic = &call.world.sns.topics[&arn];
-    if let Some(s) = topic.subscriptions.iter().find(|s| s.endpoint.eq_ignore_ascii_case(endpoint)) {
-        let shown = if s.confirmed { s.arn.clone() } else { "pending confirmation".into() };
-        return Ok(json!({ "SubscriptionArn": shown }));
-    }
-    let sub_arn = format!("{arn}:{}", uuid(call));
-    let token = call.world.rng.lower_hex(64);
-    let name = call.world.sns.topics[&arn].name.clone();
-    let sub = Subscription {
-        arn: sub_arn,
-        protocol: protocol.to_string(),
-        endpoint: endpoint.to_string(),
-        owner: call.caller.account.clone(),
-        confirmed: false,
-        token: token.clone(),
-    };
-    call.world.sns.subscribe(&arn, sub);
     let now = call.now();
+    let expires = now + CONFIRMATION_TOKEN_SECONDS;
+    let name = topic.name.clone();
+    let existing = topic.subscriptions.iter().position(|s| s.endpoint.eq_ignore_ascii_case(endpoint));
+    let token = match existing.map(|i| (i, &topic.subscriptions[i])) {
+        Some((_, s)) if s.confirmed => return Ok(json!({ "SubscriptionArn": s.arn })),
+        // Still pending with a working token: nothing new is sent.
+        Some((_, s)) if s.token_valid(now) => return Ok(json!({ "SubscriptionArn": "pending confirmation" })),
+        // Pending with an expired token: a new confirmation with a new token.
+        Some((i, _)) => {
+            let token = call.world.rng.lower_hex(64);
+            call.world.sns.renew_token(&arn, i, token.clone(), expires);
+            token
+        }
+        None => {
+            let sub_arn = format!("{arn}:{}", uuid(call));
+            let token = call.world.rng.lower_hex(64);
+            let sub = Subscription {
+                arn: sub_arn,
+                protocol: protocol.to_string(),
+                endpoint: endpoint.to_string(),
+                owner: call.caller.account.clone(),
+                confirmed: false,
+                token: token.clone(),
+                token_expires: Some(expires),
+            };
+            call.world.sns.subscribe(&arn, sub);
+            token
+        }
+    };
     call.world.mail.send(
         endpoint,
         Email {
@@ -109,7 +123,7 @@ fn subscribe(call: &mut Call, input: &Input) -> AwsResult<Value> {
             from: SENDER.into(),
             subject: "AWS Notification - Subscription Confirmation".into(),
             body: format!(
-                "You have chosen to subscribe to the topic:\n{arn}\n\nTo confirm this subscription, follow the link (or run `aws sns confirm-subscription --topic-arn {arn} --token {token}`).\nTopic: {name}"
+                "You have chosen to subscribe to the topic:\n{arn}\n\nTo confirm this subscription, follow the link (or run `aws sns confirm-subscription --topic-arn {arn} --token {token}`) within two days.\nTopic: {name}"
             ),
             code: Some(token),
         },
@@ -122,7 +136,9 @@ fn confirm_subscription(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let token = req_str(input, "Token")?;
     call.authorize("sns:ConfirmSubscription", &arn)?;
     find(call, &arn)?;
-    let sub = call.world.sns.confirm(&arn, token).ok_or_else(|| invalid("Token"))?;
+    // A wrong token and one past its two days are refused alike.
+    let now = call.now();
+    let sub = call.world.sns.confirm(&arn, token, now).ok_or_else(|| invalid("Token"))?;
     Ok(json!({ "SubscriptionArn": sub.arn }))
 }
 
@@ -174,6 +190,47 @@ fn publish(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(json!({ "MessageId": id }))
 }
 
+/// `aws sns get-topic-attributes`: the topic's policy, owner and subscription counts.
+/// **Simulator assumption**: the attributes of an email-only topic (no `EffectiveDeliveryPolicy`,
+/// `DisplayName` always empty).
+fn get_topic_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let arn = req_str(input, "TopicArn")?;
+    call.authorize("sns:GetTopicAttributes", arn)?;
+    find(call, arn)?;
+    let t = &call.world.sns.topics[arn];
+    let count = |confirmed: bool| t.subscriptions.iter().filter(|s| s.confirmed == confirmed).count().to_string();
+    Ok(json!({ "Attributes": {
+        "Policy": t.policy_text(),
+        "Owner": t.account,
+        "SubscriptionsPending": count(false),
+        "TopicArn": t.arn(),
+        "SubscriptionsConfirmed": count(true),
+        "DisplayName": "",
+        "SubscriptionsDeleted": "0",
+    } }))
+}
+
+/// `aws sns set-topic-attributes --attribute-name Policy --attribute-value JSON`: replaces the
+/// topic policy, which decides who else may use the topic, EventBridge included (rule
+/// MON-SNS-TOPIC-POLICY). rootsim sets no other attribute.
+fn set_topic_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let arn = req_str(input, "TopicArn")?.to_string();
+    let name = req_str(input, "AttributeName")?;
+    let value = opt_str(input, "AttributeValue").unwrap_or("");
+    call.authorize("sns:SetTopicAttributes", &arn)?;
+    find(call, &arn)?;
+    if name != "Policy" {
+        return Err(invalid("AttributeName: rootsim sets the Policy attribute only"));
+    }
+    rootsim_policy::Policy::parse(value, rootsim_policy::PolicyKind::Resource).map_err(|e| {
+        AwsError::new("InvalidParameter", 400, format!("Invalid parameter: Policy Error: {}", e.message))
+    })?;
+    if let Some(t) = call.world.sns.topics.get_mut(&arn) {
+        t.policy = Some(value.to_string());
+    }
+    Ok(Value::Null)
+}
+
 const TOPIC: Param = p("TopicArn", Shape::String, true, "the topic's ARN");
 
 /// SNS's operations (`aws sns ...`).
@@ -188,6 +245,17 @@ pub const OPERATIONS: &[Operation] = operations!(
         ),
         ("ListTopics", list_topics, "Lists the account's topics in the Region.", []),
         ("DeleteTopic", delete_topic, "Deletes a topic and its subscriptions.", [TOPIC]),
+        ("GetTopicAttributes", get_topic_attributes, "Shows a topic's policy, owner and subscription counts.", [TOPIC]),
+        (
+            "SetTopicAttributes",
+            set_topic_attributes,
+            "Sets a topic attribute: Policy, the topic policy (who else may publish, EventBridge included).",
+            [
+                TOPIC,
+                p("AttributeName", Shape::String, true, "Policy"),
+                p("AttributeValue", Shape::String, false, "the topic policy (JSON)"),
+            ]
+        ),
         (
             "Subscribe",
             subscribe,

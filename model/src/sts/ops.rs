@@ -3,28 +3,61 @@
 //! session in [`super::Sts`] and prints its credentials.
 
 use super::state::{SessionKind, StsSession};
-use crate::auth::{AuthRequest, CallerKind};
+use crate::auth::{AuthRequest, Caller, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
 use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
 use crate::world::sts::root_session_permitted;
+use crate::world::World;
 use rootsim_policy::arn;
 use rootsim_policy::{Policy, PolicyKind};
 use serde_json::{json, Map, Value};
 
-/// What a federated user session may not call at all, whatever its policies: IAM, and STS but
-/// GetCallerIdentity (GetFederationToken's documentation). `Some(error)` refuses the call.
-pub fn federated_refusal(caller: &crate::auth::Caller, service: &str, operation: &str) -> Option<AwsError> {
-    let federated = caller.principal.kind == rootsim_policy::PrincipalKind::FederatedUser;
-    let barred = service == "iam" || (service == "sts" && operation != "GetCallerIdentity");
-    (federated && barred).then(|| {
-        AwsError::access_denied(format!(
-            "User: {} is not authorized to perform: {service}:{operation}: federated user sessions (GetFederationToken) cannot call IAM operations, nor STS operations other than GetCallerIdentity",
-            caller.principal.arn
-        ))
-    })
+/// What a session made by GetFederationToken or GetSessionToken may not call at all, whatever
+/// its policies, before any policy is read. `Some(error)` refuses the call.
+///
+/// - A federated user session (GetFederationToken) calls no IAM operation and no STS operation
+///   but GetCallerIdentity
+///   (<https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html>).
+/// - A GetSessionToken session calls no IAM operation unless MFA information was included when
+///   it was made, and no STS operation but AssumeRole and GetCallerIdentity
+///   (<https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html>). AWS
+///   documents the limits, not the wire errors: the IAM refusal is `InvalidClientTokenId`, "The
+///   security token included in the request is invalid." as reported by users (observed, not
+///   documented); the STS one is `AccessDenied`, keeping GetSessionToken's and
+///   GetFederationToken's own "Cannot call ... with session credentials" (facts §3.7).
+///
+/// Both apply whoever issued the session, the root user included (rule STS-SESSION-TOKEN).
+pub fn session_refusal(world: &World, caller: &Caller, service: &str, operation: &str) -> Option<AwsError> {
+    if caller.principal.kind == rootsim_policy::PrincipalKind::FederatedUser {
+        let barred = service == "iam" || (service == "sts" && operation != "GetCallerIdentity");
+        return barred.then(|| {
+            AwsError::access_denied(format!(
+                "User: {} is not authorized to perform: {service}:{operation}: federated user sessions (GetFederationToken) cannot call IAM operations, nor STS operations other than GetCallerIdentity",
+                caller.principal.arn
+            ))
+        });
+    }
+    // A GetSessionToken session is found by its access key (console sign-ins are no STS session).
+    let session = caller.access_key_id.as_deref().and_then(|id| world.sts.sessions.get(id))?;
+    if !matches!(session.kind, SessionKind::SessionToken { .. }) {
+        return None;
+    }
+    match service {
+        "iam" if !session.mfa => Some(AwsError::invalid_token()),
+        "sts" if !matches!(operation, "AssumeRole" | "GetCallerIdentity") => {
+            Some(AwsError::access_denied(match operation {
+                "GetSessionToken" | "GetFederationToken" => format!("Cannot call {operation} with session credentials"),
+                _ => format!(
+                    "User: {} is not authorized to perform: sts:{operation}: GetSessionToken sessions cannot call STS operations other than AssumeRole and GetCallerIdentity",
+                    caller.principal.arn
+                ),
+            }))
+        }
+        _ => None,
+    }
 }
 
 /// STS's operations.

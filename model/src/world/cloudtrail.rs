@@ -98,6 +98,25 @@ pub fn user_identity(world: &World, caller: &Caller) -> Value {
 }
 
 impl World {
+    /// When the root user of `account` first tried to sign in to the console: its earliest
+    /// ConsoleLogin event, succeeded or failed (the attempt is in the history, the one thing a
+    /// failed sign-in changes), or the time its IAM record kept (a world saved before the history
+    /// was read for this), whichever is earlier. The root user's MFA registration grace period
+    /// runs from it (rule ROOT-MFA-GRACE).
+    pub fn first_root_sign_in_attempt(&self, account: &str) -> Option<i64> {
+        let recorded = self.cloudtrail.events.iter().find(|e| {
+            e["eventName"] == "ConsoleLogin"
+                && e["recipientAccountId"] == json!(account)
+                && e["userIdentity"]["type"] == "Root"
+        });
+        let from_history = recorded.and_then(|e| e["eventTime"].as_str()).and_then(crate::clock::parse_iso);
+        let kept = self.iam.account(account).and_then(|i| i.root.first_sign_in_attempt);
+        match (from_history, kept) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     fn next_ids(&self) -> (String, String) {
         let n = self.cloudtrail.events.len() as u64;
         (derived_uuid(self.seed, n, 1), derived_uuid(self.seed, n, 2))
@@ -191,7 +210,14 @@ impl World {
     }
 
     /// Records a console sign-in of the root user (`user` is `None`) or an IAM user.
-    pub fn record_sign_in(&mut self, account: &str, user: Option<&str>, success: bool, mfa_used: bool) {
+    pub fn record_sign_in(
+        &mut self,
+        account: &str,
+        user: Option<&str>,
+        success: bool,
+        mfa_used: bool,
+        mfa_device: Option<&str>,
+    ) {
         let (event_id, _) = self.next_ids();
         let identity = match user.and_then(|u| self.iam.account(account).and_then(|i| i.users.get(u))) {
             Some(u) => json!({
@@ -199,7 +225,12 @@ impl World {
                 "arn": rootsim_policy::arn::iam(account, "user", &u.path, &u.name), "userName": u.name,
             }),
             None => {
-                let mut v = json!({ "type": "Root", "principalId": account, "arn": rootsim_policy::arn::root(account), "accountId": account });
+                // A root sign-in's identity carries an empty `accessKeyId` (AWS's root ConsoleLogin
+                // records, https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html).
+                let mut v = json!({
+                    "type": "Root", "principalId": account, "arn": rootsim_policy::arn::root(account), "accountId": account,
+                    "accessKeyId": "",
+                });
                 add_alias(self, account, &mut v);
                 v
             }
@@ -230,6 +261,14 @@ impl World {
         if !success {
             e["errorMessage"] = json!("Failed authentication");
         }
+        // A sign-in with MFA names the device (`MFAIdentifier`, before `MFAUsed` as in AWS's
+        // sign-in records).
+        if let (true, Some(serial)) = (success, mfa_device) {
+            let data = &mut e["additionalEventData"];
+            *data = json!({
+                "LoginTo": data["LoginTo"], "MobileVersion": data["MobileVersion"], "MFAIdentifier": serial, "MFAUsed": data["MFAUsed"],
+            });
+        }
         self.cloudtrail.events.push(e);
         self.route_event(self.cloudtrail.events.len() - 1);
     }
@@ -238,18 +277,30 @@ impl World {
 /// The events a trail delivered, oldest first: those recorded while it logged, in the accounts
 /// it covers (an organization trail: every account of the organization now) and its Regions.
 pub fn delivered<'w>(world: &'w World, trail: &Trail) -> Vec<&'w Value> {
-    let accounts: Vec<&str> = match world.organizations.of_account(&trail.account) {
+    let accounts = covered_accounts(world, trail);
+    world.cloudtrail.events.iter().enumerate().filter(|(i, e)| logs(trail, &accounts, *i, e)).map(|(_, e)| e).collect()
+}
+
+/// Whether some trail logged the event at `index` of the history: EventBridge receives
+/// CloudTrail's events only through a trail that logs them (rule MON-EB-NEEDS-TRAIL).
+pub fn logged_by_a_trail(world: &World, index: usize) -> bool {
+    let Some(event) = world.cloudtrail.events.get(index) else { return false };
+    world.cloudtrail.trails.iter().any(|t| logs(t, &covered_accounts(world, t), index, event))
+}
+
+/// The accounts whose events `trail` logs: its own, or for an organization trail every account
+/// of the organization now.
+fn covered_accounts<'w>(world: &'w World, trail: &'w Trail) -> Vec<&'w str> {
+    match world.organizations.of_account(&trail.account) {
         Some(o) if trail.organization => o.accounts.keys().map(String::as_str).collect(),
         _ => vec![trail.account.as_str()],
-    };
-    world
-        .cloudtrail
-        .events
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| trail.logged.iter().any(|(from, to)| *i >= *from && to.is_none_or(|to| *i < to)))
-        .map(|(_, e)| e)
-        .filter(|e| e["recipientAccountId"].as_str().is_some_and(|a| accounts.contains(&a)))
-        .filter(|e| trail.multi_region || e["awsRegion"] == json!(trail.region))
-        .collect()
+    }
+}
+
+/// Whether `trail` logged `event`, the history's event at `index`: recorded while it logged, in
+/// one of `accounts`, in its Region unless it logs every Region.
+fn logs(trail: &Trail, accounts: &[&str], index: usize, event: &Value) -> bool {
+    trail.logged.iter().any(|(from, to)| index >= *from && to.is_none_or(|to| index < to))
+        && event["recipientAccountId"].as_str().is_some_and(|a| accounts.contains(&a))
+        && (trail.multi_region || event["awsRegion"] == json!(trail.region))
 }

@@ -7,10 +7,16 @@ use crate::events::{envelope, Alert, Rule};
 use serde_json::json;
 
 impl World {
-    /// Hands the CloudTrail event at `index` of the history to the rules of the account and
-    /// Region where it was recorded; every match publishes to the rule's SNS targets and is
+    /// Hands the CloudTrail event at `index` of the history, when a trail logged it, to the rules
+    /// of the account and Region where it was recorded; every match publishes to the rule's SNS targets and is
     /// logged as an alert.
     pub fn route_event(&mut self, index: usize) {
+        // CloudTrail hands EventBridge only the events a trail logs: without a trail that was
+        // logging (its account or an organization trail, its Region or every Region) nothing
+        // arrives (rule MON-EB-NEEDS-TRAIL).
+        if !super::cloudtrail::logged_by_a_trail(self, index) {
+            return;
+        }
         let Some(ct) = self.cloudtrail.events.get(index) else { return };
         let account = ct["recipientAccountId"].as_str().unwrap_or("").to_string();
         let region = ct["awsRegion"].as_str().unwrap_or("").to_string();
@@ -37,7 +43,16 @@ impl World {
         let text = crate::render::to_cli_json(&event);
         for rule in matched {
             for target in &rule.targets {
-                let delivered_to = self.sns_deliver(&target.arn, &account, None, &text);
+                // EventBridge publishes as events.amazonaws.com: the topic policy must allow it
+                // (rule MON-SNS-TOPIC-POLICY); a refused publish reaches nobody, and the alert
+                // records no recipient.
+                let owner = self.sns.topics.get(&target.arn).map(|t| t.account.clone()).unwrap_or_default();
+                let delivered_to =
+                    if self.service_may_publish(&target.arn, "events.amazonaws.com", &rule.arn(), &account) {
+                        self.sns_deliver(&target.arn, &owner, None, &text)
+                    } else {
+                        Vec::new()
+                    };
                 self.events.fired.push(Alert {
                     rule: rule.arn(),
                     event_id: event_id.clone(),
