@@ -248,7 +248,7 @@ mod policies {
             let mut session = Session::demo(DEFAULT_SEED);
             as_alice(&mut session);
             run(&mut session, &format!("aws s3api create-bucket --bucket {BUCKET}")).expect_ok();
-            run(&mut session, &format!("aws s3api put-object --bucket {BUCKET} --key k --body x")).expect_ok();
+            run(&mut session, &format!("aws s3api put-object --bucket {BUCKET} --key k")).expect_ok();
             run(&mut session, &format!("aws iam create-role --role-name Reader --assume-role-policy-document {TRUST}")).expect_ok();
             // The incarnation of `temp` and `Worker` that exists now (0: none yet), temp's keys,
             // and which incarnation each policy was written for.

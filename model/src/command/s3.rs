@@ -179,7 +179,13 @@ fn parse(words: &[Word]) -> Result<Option<Line>, UsageError> {
 /// Runs `aws s3 ...` (the words after `s3`) with the global options already parsed.
 ///
 /// `typed` is the whole command line, asked again once a role profile's MFA code is answered.
-pub(crate) fn run(session: &mut Session, globals: Globals, words: &[Word], host: &mut dyn Host, typed: &str) -> Outcome {
+pub(crate) fn run(
+    session: &mut Session,
+    globals: Globals,
+    words: &[Word],
+    host: &mut dyn Host,
+    typed: &str,
+) -> Outcome {
     let line = match parse(words) {
         Ok(Some(line)) => line,
         Ok(None) => return help(&[words[0].text.as_str()]),
@@ -1051,7 +1057,10 @@ mod tests {
         assert_eq!(out.text, "Please specify a valid bucket name only. E.g. s3://failing-bucket");
         let out = s.execute("aws s3 cp a b", &mut host);
         assert!(out.text.ends_with("\nError: Invalid argument type"));
-        assert_eq!(s.execute("aws s3 cp", &mut host).text, "aws: error: the following arguments are required: paths");
+        // argparse's error after the CLI's usage block.
+        let usage = s.execute("aws s3 cp", &mut host).text;
+        assert!(usage.starts_with("usage: aws [options] <command> <subcommand>"), "{usage}");
+        assert!(usage.ends_with("\n\naws: error: the following arguments are required: paths"), "{usage}");
     }
 
     #[test]

@@ -6,7 +6,10 @@ Usage: generate_output.py REPO CLI_DATA LATEST_DATA
   CLI_DATA     botocore's data folder inside the AWS CLI v2.17.0 (awscli/botocore/data)
   LATEST_DATA  a newer botocore's data folder, for operations AWS added after 2.17.0
 
-To get both (no AWS access needed): install the CLI from the aws-cli repository's 2.17.0 tag
+rootsim's checked-in output.rs is made from the vendored models (`data/botocore`, laid out as
+`<service>/<any>/service-2.json.gz` in a scratch folder) given as both CLI_DATA and LATEST_DATA,
+so that help's OUTPUT sections list what the conformance tests check against. To compare with
+the CLI 2.17.0's own models instead (no AWS access needed): install the CLI from the aws-cli repository's 2.17.0 tag
 into a venv (`pip install ./aws-cli`), and `pip install botocore` into another.
 """
 import glob
