@@ -1,7 +1,7 @@
 //! # rootsim-policy
 //!
 //! The IAM policy engine of rootsim: parsing, validation and evaluation of policies. It depends
-//! on no other rootsim crate: the world (`rootsim-model`) gathers which policies apply to a
+//! on no other rootsim crate but the data crate `rootsim-catalogue`: the world (`rootsim-model`) gathers which policies apply to a
 //! request and asks this crate for the decision.
 //!
 //! This module owns everything about policy *documents* and *decisions*:
@@ -594,6 +594,10 @@ pub enum Layer {
     /// The root user's implicit full access.
     #[serde(rename = "root")]
     RootRule,
+    /// AWS's rule that some actions need no permission (`sts:GetCallerIdentity`): allowed to any
+    /// signed caller whatever the policies say, an explicit `Deny` included.
+    #[serde(rename = "no-permission")]
+    NoPermission,
 }
 
 impl Layer {
@@ -608,6 +612,7 @@ impl Layer {
             Layer::Session => "session",
             Layer::Task => "task",
             Layer::RootRule => "root",
+            Layer::NoPermission => "no-permission",
         }
     }
 }

@@ -1048,3 +1048,56 @@ fn explanations_name_the_layer_policy_and_statement() {
     assert_eq!(j["decision"], "ImplicitlyDenied");
     assert_eq!(j["decidedBy"], serde_json::json!(["identity"]));
 }
+
+// "No permissions are required to perform this operation. If an administrator attaches a policy to
+// your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still
+// perform this operation." https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+#[test]
+fn get_caller_identity_needs_no_permission_and_cannot_be_denied() {
+    let ctx = Context::new();
+    let mut s = Setup::new();
+    s.identity.push(identity(r#"{"Sid":"NoWhoAmI","Effect":"Deny","Action":"sts:*","Resource":"*"}"#));
+    s.scps = Some(vec![vec![("p-deny".into(), scp(&doc(r#"{"Effect":"Deny","Action":"*","Resource":"*"}"#)))]]);
+    for p in [user("bob"), session("Dev", "s"), root(ACCT)] {
+        let (d, msg, why) = s.eval(&p, "sts:GetCallerIdentity", "*", None, &ctx);
+        assert!(d.is_allowed(), "{}: {why}", p.arn);
+        assert_eq!(d.decided_by.to_vec(), vec![Layer::NoPermission]);
+        assert_eq!(msg, "");
+        assert!(why.contains("needs no permission"), "{why}");
+        // Case-insensitive, as action names are.
+        assert!(s.eval(&p, "STS:getcalleridentity", "*", None, &ctx).0.is_allowed());
+        // Other STS actions are still denied.
+        assert!(!s.eval(&p, "sts:GetSessionToken", "*", None, &ctx).0.is_allowed());
+    }
+    // An unsigned request has no identity to return: AWS refuses it before any policy.
+    assert!(!s.eval(&anonymous(), "sts:GetCallerIdentity", "*", None, &ctx).0.is_allowed());
+}
+
+// SCPs "affect only IAM users and roles that are managed by accounts that are part of the
+// organization"; they do not affect service-linked roles, and resource-based policies' grants to
+// anonymous or service principals are not theirs to limit:
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+// RCPs do not apply to service-linked roles:
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+#[test]
+fn scps_apply_only_to_member_principals() {
+    let ctx = Context::new();
+    let mut s = Setup::new();
+    s.scps = Some(vec![vec![("p-deny-s3".into(), scp(&doc(r#"{"Effect":"Deny","Action":"s3:*","Resource":"*"}"#)))]]);
+    s.resource = Some(parse(
+        PolicyKind::Resource,
+        &doc(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#),
+    ));
+    s.identity.push(identity(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#));
+    let object = "arn:aws:s3:::b/k";
+    for p in [anonymous(), service("cloudtrail.amazonaws.com")] {
+        let (d, _, why) = s.eval(&p, "s3:GetObject", object, Some(ACCT), &ctx);
+        assert!(d.is_allowed(), "{}: {why}", p.arn);
+        assert!(!d.decided_by.contains(&Layer::Scp));
+    }
+    let slr = Principal { service_linked_role: true, ..session("AWSServiceRoleForSupport", "s") };
+    assert!(s.eval(&slr, "s3:GetObject", object, Some(ACCT), &ctx).0.is_allowed());
+    // A member's own user is still bound.
+    let (d, _, _) = s.eval(&user("bob"), "s3:GetObject", object, Some(ACCT), &ctx);
+    assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ExplicitlyDenied, vec![Layer::Scp]));
+}
