@@ -613,6 +613,29 @@ impl Authorizer {
                 context.insert(k, *v);
             }
         }
+        // What AWS owns (AWS managed policies, service-linked and /aws-reserved/ roles) no
+        // customer may change, whatever the policies say: refused before the engine is asked.
+        if crate::iam::aws_owned::is_change_to_aws_owned(action, resource) {
+            let mut decided_by = policy::Layers::new();
+            decided_by.push(policy::Layer::AwsOwned);
+            return AuthRecord {
+                principal,
+                action: action.to_string(),
+                resource: resource.to_string(),
+                resource_account,
+                context,
+                decision: Decision {
+                    outcome: policy::Outcome::ImplicitlyDenied,
+                    decided_by,
+                    matched: SmallVec::new(),
+                    unevaluable: Vec::new(),
+                    missing_context: Vec::new(),
+                    level: None,
+                    resource_kind: None,
+                    cross_account: false,
+                },
+            };
+        }
         let (caller_place, resource_place) = (entries.caller.as_deref(), entries.resource.as_deref());
         let own = &entries.identity;
         // Names come formatted from the cache: the decision borrows them until `into_owned`.
@@ -649,7 +672,9 @@ impl Authorizer {
             caller.session_policy.iter().map(|p| NamedPolicy { name: "session policy", policy: p }).collect();
         // An AssumeRoot session is scoped by its task policy: deny-only, evaluated as its own layer.
         let task = caller.task_policy.as_ref().and_then(|arn| {
-            crate::iam::managed::aws_managed(arn).map(|p| NamedPolicy { name: arn, policy: &p.document })
+            crate::iam::managed::aws_managed(arn)
+                .and_then(|p| p.document())
+                .map(|policy| NamedPolicy { name: arn, policy })
         });
 
         let set = PolicySet {

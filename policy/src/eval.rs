@@ -426,7 +426,7 @@ fn aws_type(layer: Layer, d: &Decision<'_>) -> &'static str {
         Layer::Rcp => "resource control policy",
         Layer::Resource if d.resource_kind == Some(PolicyKind::Trust) => "role trust policy",
         Layer::Resource => "resource-based policy",
-        Layer::Identity | Layer::RootRule | Layer::NoPermission => "identity-based policy",
+        Layer::Identity | Layer::RootRule | Layer::NoPermission | Layer::AwsOwned => "identity-based policy",
         Layer::Boundary => "permissions boundary",
         // A task policy scopes an AssumeRoot session the way a session
         // policy does; AWS has no separate wording for it.
@@ -446,6 +446,10 @@ pub fn denial_message(d: &Decision<'_>, req: &Request<'_>) -> String {
     if req.resource != "*" {
         msg.push_str(" on resource: ");
         msg.push_str(req.resource);
+    }
+    if layer == Layer::AwsOwned {
+        // The resource is not the account's: AWS words it as a plain refusal.
+        return msg;
     }
     let ty = aws_type(layer, d);
     if d.outcome == Outcome::ExplicitlyDenied {
@@ -477,6 +481,7 @@ fn layer_words(layer: Layer, d: &Decision<'_>) -> &'static str {
         Layer::Task => "AssumeRoot task policy",
         Layer::RootRule => "root user rule",
         Layer::NoPermission => "rule that this action needs no permission",
+        Layer::AwsOwned => "rule that AWS-owned resources are AWS's to change",
         other => aws_type(other, d),
     }
 }
@@ -572,6 +577,13 @@ pub fn explain(d: &Decision<'_>, req: &Request<'_>) -> String {
                 ),
                 Layer::Boundary => out.push_str("The other policies allow it, but the permissions boundary does not. A boundary caps permissions: the caller gets only what both the boundary and its policies allow."),
                 Layer::Session => out.push_str("The other policies allow it, but the session policy passed when this session was created does not. A session gets only what both its role and its session policy allow."),
+                Layer::AwsOwned => {
+                    let _ = write!(
+                        out,
+                        "{} belongs to AWS (an AWS managed policy, a service-linked role or a role under /aws-reserved/): customers may use it but not change it, whatever their policies allow.",
+                        req.resource
+                    );
+                }
                 Layer::Task | Layer::RootRule | Layer::NoPermission => out.push_str("No policy allows it."),
             }
         }

@@ -598,6 +598,10 @@ pub enum Layer {
     /// signed caller whatever the policies say, an explicit `Deny` included.
     #[serde(rename = "no-permission")]
     NoPermission,
+    /// AWS's rule that customers cannot change what AWS owns (AWS managed policies, service-linked
+    /// and `/aws-reserved/` roles): decided by the caller (the world), which knows what AWS owns.
+    #[serde(rename = "aws-owned")]
+    AwsOwned,
 }
 
 impl Layer {
@@ -613,6 +617,7 @@ impl Layer {
             Layer::Task => "task",
             Layer::RootRule => "root",
             Layer::NoPermission => "no-permission",
+            Layer::AwsOwned => "aws-owned",
         }
     }
 }

@@ -335,6 +335,8 @@ pub struct Evaluator {
     level_names: [Vec<Vec<String>>; 2],
     /// What the fast reader remembers of each policy position.
     hints: Vec<Hint>,
+    /// The last action checked against AWS's catalogue (without context keys), and its warnings.
+    last_action: (String, Vec<String>),
 }
 
 impl Default for Evaluator {
@@ -347,7 +349,7 @@ impl Default for Evaluator {
 /// "missingContext"?,"explanation"}`, the bytes serde_json writes for the same fields (a test
 /// checks that). Written by hand because escaping strings through serde's serializer cost a
 /// fifth of answering a request; [`write_json_str`] checks eight bytes at a time.
-fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explanation: &str) {
+fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explanation: &str, warnings: &[String]) {
     out.extend_from_slice(b"{\"id\":");
     write_id(out, id.map(|v| v.0));
     out.extend_from_slice(b",\"decision\":\"");
@@ -400,9 +402,54 @@ fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explan
         }
         out.push(b']');
     }
+    if !warnings.is_empty() {
+        out.extend_from_slice(b",\"warnings\":[");
+        for (i, w) in warnings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json_str(out, w);
+        }
+        out.push(b']');
+    }
     out.extend_from_slice(b",\"explanation\":");
     write_json_str(out, explanation);
     out.push(b'}');
+}
+
+/// Whether `resource` is a KMS key's ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`): only keys have
+/// key policies, so only requests on a key are decided with one.
+fn is_kms_key_arn(resource: &str) -> bool {
+    let mut parts = resource.splitn(6, ':');
+    parts.next() == Some("arn")
+        && parts.next().is_some()
+        && parts.next() == Some("kms")
+        && parts.nth(2).is_some_and(|r| r.starts_with("key/"))
+}
+
+/// What `rootsim eval` warns about (AWS's catalogue, `rootsim-catalogue`): an action that is in
+/// no service of the Service Authorization Reference, and condition keys (in the request's context
+/// or needed by a condition and missing) that AWS does not define. Each would otherwise show only
+/// as an implicit deny.
+fn catalogue_warnings(action: &str, context_keys: &[&str], missing: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    if rootsim_catalogue::action(action).is_none() {
+        let (prefix, _) = action.split_once(':').unwrap_or((action, ""));
+        let why = if rootsim_catalogue::service(prefix).is_some() {
+            format!("service {prefix} has no such action")
+        } else {
+            format!("no service has the prefix {prefix}")
+        };
+        out.push(format!("unknown action {action}: {why} in AWS's Service Authorization Reference"));
+    }
+    for key in context_keys.iter().copied().chain(missing.iter().map(String::as_str)) {
+        if !rootsim_catalogue::is_known_condition_key(key) && !out.iter().any(|w| w.contains(&format!("key {key}:"))) {
+            out.push(format!(
+                "unknown condition key {key}: neither a global condition key nor one of its service's in AWS's Service Authorization Reference"
+            ));
+        }
+    }
+    out
 }
 
 /// Writes a request's `id` (its JSON text, or `null`) as given, except that each lone surrogate
@@ -656,6 +703,7 @@ impl Evaluator {
             identity_names: Vec::new(),
             level_names: Default::default(),
             hints: Vec::new(),
+            last_action: (String::new(), Vec::new()),
         }
     }
 
@@ -905,13 +953,17 @@ impl Evaluator {
     /// Answers a request once read, by either reader.
     fn answer_read<'a>(&mut self, raw: RawRequest<'a>, out: &mut Vec<u8>) -> Result<(), (Option<&'a str>, String)> {
         let id = raw.id;
-        self.decide(&raw, |decision, explanation| write_answer(out, id, decision, explanation))
+        self.decide(&raw, |decision, explanation, warnings| write_answer(out, id, decision, explanation, warnings))
             .map_err(|e| (id.map(|r| r.0), e.0))
     }
 
     /// Decides `raw` and hands the decision and its explanation to `answer`. The decision
     /// borrows names from this call's policy set, so it is used here rather than returned.
-    fn decide<R>(&mut self, raw: &RawRequest, answer: impl FnOnce(&Decision<'_>, &str) -> R) -> Result<R, EvalError> {
+    fn decide<R>(
+        &mut self,
+        raw: &RawRequest,
+        answer: impl FnOnce(&Decision<'_>, &str, &[String]) -> R,
+    ) -> Result<R, EvalError> {
         let principal = principal_from(&raw.principal)?;
         if !raw.action.contains(':') {
             return Err(EvalError(format!("action '{}' needs a service prefix, as in s3:GetObject", raw.action)));
@@ -971,13 +1023,18 @@ impl Evaluator {
         let rcp_slices: Option<Vec<&[NamedPolicy]>> = rcp_named.as_ref().map(|l| l.iter().map(Vec::as_slice).collect());
         let session: Vec<NamedPolicy> =
             session.iter().map(|p| NamedPolicy { name: "sessionPolicy", policy: p }).collect();
+        // Role trust policies and KMS key policies must grant access themselves (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+        // A key policy is a key's: a KMS request on anything else (`kms:ListKeys` on `*`, an
+        // alias) is decided without it, on the identity's policies
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+        let kms = raw.action.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kms:"));
+        let key_policy_applies = kms && is_kms_key_arn(&raw.resource);
+        let resource = if kms && !key_policy_applies { None } else { resource };
         let set = PolicySet {
             scps: scp_slices.as_deref(),
             rcps: rcp_slices.as_deref(),
             resource: resource.as_ref().map(|p| NamedPolicy { name: "resourcePolicy", policy: p }),
-            // Role trust policies and KMS key policies must grant access themselves (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
-            resource_must_allow: resource_kind == PolicyKind::Trust
-                || raw.action.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kms:")),
+            resource_must_allow: resource_kind == PolicyKind::Trust || key_policy_applies,
             identity: &identity,
             boundary: boundary.as_ref().map(|p| NamedPolicy { name: "permissionsBoundary", policy: p }),
             session: &session,
@@ -987,7 +1044,20 @@ impl Evaluator {
             Request { principal: &principal, action: &raw.action, resource: &raw.resource, resource_account, context };
         let decision = crate::evaluate(&req, &set);
         let explanation = decision.explain(&req);
-        Ok(answer(&decision, &explanation))
+        // The catalogue is consulted only for what the request names; the last action's answer is
+        // kept, since a stream usually repeats few actions.
+        let warnings = if self.last_action.0 == *raw.action && context.is_empty() && decision.missing_context.is_empty()
+        {
+            self.last_action.1.clone()
+        } else {
+            let keys: Vec<&str> = context.iter().map(|(k, _)| k).collect();
+            let w = catalogue_warnings(&raw.action, &keys, &decision.missing_context);
+            if keys.is_empty() && decision.missing_context.is_empty() {
+                self.last_action = (raw.action.to_string(), w.clone());
+            }
+            w
+        };
+        Ok(answer(&decision, &explanation, &warnings))
     }
 
     /// Answers a whole input: a JSON array of requests, or one request per line (blank lines
@@ -1249,7 +1319,7 @@ mod tests {
             let explanation = d.explain(&req);
             let id = RawValue::from_string("\"r-1\"".into()).expect("JSON");
             let mut ours = Vec::new();
-            write_answer(&mut ours, Some(Raw(id.get(), None)), &d, &explanation);
+            write_answer(&mut ours, Some(Raw(id.get(), None)), &d, &explanation, &[]);
             let theirs = serde_json::to_vec(&Answer {
                 id: Some(&id),
                 decision: d.outcome,

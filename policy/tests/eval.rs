@@ -1101,3 +1101,76 @@ fn scps_apply_only_to_member_principals() {
     let (d, _, _) = s.eval(&user("bob"), "s3:GetObject", object, Some(ACCT), &ctx);
     assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ExplicitlyDenied, vec![Layer::Scp]));
 }
+
+// `rootsim eval` (docs/eval.md): KMS key policies are keys' only, and what AWS's catalogue does not
+// know is warned about.
+mod eval_requests {
+    use rootsim_policy::request::Evaluator;
+    use serde_json::{json, Value};
+
+    fn answer(request: Value) -> Value {
+        Evaluator::new().answer(&request.to_string())
+    }
+
+    const ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}"#;
+    // A key policy that grants nothing to this caller.
+    const KEY_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"kms:*","Resource":"*"}]}"#;
+
+    // "ListKeys ... Cross-account use: No. Required permissions: kms:ListKeys (IAM policy)":
+    // https://docs.aws.amazon.com/kms/latest/APIReference/API_ListKeys.html; an alias is not a key
+    // and has no key policy: https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html
+    #[test]
+    fn key_policies_apply_to_keys_only() {
+        let key: Value = serde_json::from_str(KEY_POLICY).unwrap();
+        let admin: Value = serde_json::from_str(ADMIN).unwrap();
+        let base = |action: &str, resource: &str| {
+            json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": action, "resource": resource,
+                   "identityPolicies": [admin], "resourcePolicy": key})
+        };
+        for (action, resource) in [
+            ("kms:ListKeys", "*"),
+            ("kms:ListAliases", "*"),
+            ("kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/app"),
+        ] {
+            let a = answer(base(action, resource));
+            assert_eq!(a["decision"], "Allowed", "{action}: {a}");
+            assert_eq!(a["decidedBy"], json!(["identity"]), "{action}: {a}");
+        }
+        // Without any resource policy at all, too.
+        let mut r = base("kms:ListKeys", "*");
+        r.as_object_mut().unwrap().remove("resourcePolicy");
+        assert_eq!(answer(r)["decision"], "Allowed");
+        // A key: its policy must allow, and this one does not.
+        let a =
+            answer(base("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
+        assert_eq!(a["decision"], "ImplicitlyDenied", "{a}");
+        assert_eq!(a["decidedBy"], json!(["resource"]));
+    }
+
+    #[test]
+    fn unknown_actions_and_condition_keys_are_warned_about() {
+        let allow_all = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]});
+        let a = answer(json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": "s3:GetObjekt",
+            "resource": "*", "identityPolicies": [allow_all]}));
+        let w = a["warnings"].as_array().expect("warnings");
+        assert_eq!(w.len(), 1, "{a}");
+        assert!(w[0].as_str().unwrap().contains("unknown action s3:GetObjekt"), "{a}");
+        let a = answer(json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": "nosuch:Thing",
+            "resource": "*", "identityPolicies": [allow_all]}));
+        assert!(a["warnings"][0].as_str().unwrap().contains("no service has the prefix nosuch"), "{a}");
+        // A condition on a misspelt key: denied for lack of the key, and said so.
+        let conditioned = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+            "Condition":{"StringEquals":{"aws:PrincipalTagg/team":"red"}}}]});
+        let a = answer(json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": "s3:GetObject",
+            "resource": "*", "identityPolicies": [conditioned], "context": {"aws:SourceIpp": "10.0.0.1"}}));
+        assert_eq!(a["decision"], "ImplicitlyDenied");
+        let text = a["warnings"].to_string();
+        assert!(text.contains("unknown condition key aws:SourceIpp"), "{a}");
+        assert!(text.contains("unknown condition key aws:PrincipalTagg/team"), "{a}");
+        // Known actions and keys, and a resource of * for an action that takes none: no warning.
+        let a = answer(json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": "s3:ListAllMyBuckets",
+            "resource": "*", "identityPolicies": [allow_all], "context": {"aws:SourceIp": "10.0.0.1", "s3:prefix": "a"}}));
+        assert_eq!(a["decision"], "Allowed");
+        assert!(a.get("warnings").is_none(), "{a}");
+    }
+}
