@@ -321,8 +321,13 @@ pub fn action(full_name: &str) -> Option<&'static Action> {
 /// Actions that need no permission: AWS allows them to any authenticated caller whatever the
 /// policies say, an explicit `Deny` included. Fixed here rather than read from the data because the
 /// Service Authorization Reference does not mark them; each comes with its AWS page.
-pub const NO_PERMISSION_ACTIONS: &[(&str, &str)] =
-    &[("sts:GetCallerIdentity", "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html")];
+pub const NO_PERMISSION_ACTIONS: &[(&str, &str)] = &[
+    ("sts:GetCallerIdentity", "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html"),
+    (
+        "sts:GetSessionToken",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html",
+    ),
+];
 
 /// Whether `action` (`service:Name`, case-insensitive) needs no permission. Constant time and
 /// decodes nothing, so the engine may ask it on every request.

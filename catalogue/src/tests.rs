@@ -97,7 +97,9 @@ fn condition_keys_are_known_by_service_global_list_and_other_prefixes() {
 fn no_permission_actions_are_catalogue_actions() {
     assert!(needs_no_permission("sts:GetCallerIdentity"));
     assert!(needs_no_permission("STS:getcalleridentity"));
-    assert!(!needs_no_permission("sts:GetSessionToken"));
+    assert!(needs_no_permission("sts:GetSessionToken"));
+    assert!(!needs_no_permission("sts:AssumeRole"));
+    assert!(!needs_no_permission("sts:GetCallerIdentityX"));
     for (name, _) in NO_PERMISSION_ACTIONS {
         assert!(action(name).is_some(), "{name}");
     }

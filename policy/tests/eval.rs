@@ -1066,8 +1066,11 @@ fn get_caller_identity_needs_no_permission_and_cannot_be_denied() {
         assert!(why.contains("needs no permission"), "{why}");
         // Case-insensitive, as action names are.
         assert!(s.eval(&p, "STS:getcalleridentity", "*", None, &ctx).0.is_allowed());
-        // Other STS actions are still denied.
-        assert!(!s.eval(&p, "sts:GetSessionToken", "*", None, &ctx).0.is_allowed());
+        // GetSessionToken needs none either ("You cannot use policies to control authentication
+        // operations": https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html);
+        // other STS actions are still denied.
+        assert!(s.eval(&p, "sts:GetSessionToken", "*", None, &ctx).0.is_allowed());
+        assert!(!s.eval(&p, "sts:GetFederationToken", "*", None, &ctx).0.is_allowed());
     }
     // An unsigned request has no identity to return: AWS refuses it before any policy.
     assert!(!s.eval(&anonymous(), "sts:GetCallerIdentity", "*", None, &ctx).0.is_allowed());
