@@ -7,6 +7,7 @@
 //! trial per scenario file).
 
 mod auth_cache;
+mod catalogue;
 mod corpus;
 mod differential;
 mod graph_properties;
