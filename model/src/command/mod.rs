@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod complete;
 pub mod console;
+mod expand;
 mod help;
 pub mod lex;
 pub mod sandbox;

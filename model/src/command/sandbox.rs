@@ -664,7 +664,12 @@ fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     }
     let mut out = Vec::new();
     for r in &last.auth {
-        out.push(format!("{} -> {} on {}\n{}", r.principal.arn, r.action, r.resource, r.explain()));
+        let mut text = format!("{} -> {} on {}\n{}", r.principal.arn, r.action, r.resource, r.explain());
+        for line in super::expand::wildcard_lines(&session.world, r) {
+            text.push_str("\n  ");
+            text.push_str(&line);
+        }
+        out.push(text);
     }
     // IAM and STS say AccessDenied; JSON services (KMS, Organizations, Account) AccessDeniedException.
     if let Some(e) = last.error.as_ref().filter(|e| e.code != "AccessDenied" && e.code != "AccessDeniedException") {

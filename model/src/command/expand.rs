@@ -1,0 +1,70 @@
+//! What an action wildcard covers, from AWS's catalogue (`rootsim-catalogue`): `explain` adds one
+//! line for each wildcard in the statements that decided ("`s3:Get*` covers 63 actions: ..."), so
+//! that a trainee sees what a pattern grants or denies beyond the one action asked about.
+
+use crate::auth::AuthRecord;
+use crate::world::World;
+
+/// How many actions a line names before it says how many more there are.
+const SHOWN: usize = 8;
+
+/// One line per distinct wildcard (`*`, `?`) in the `Action` of the statements that decided
+/// `record` that matches the request's action, for the managed policies among them (customer or AWS managed, read from the
+/// principal's account), in the order the decision lists them. `*` and `service:*` are left out:
+/// they say plainly what they cover, and listing thousands of actions would bury the answer.
+pub(super) fn wildcard_lines(world: &World, record: &AuthRecord) -> Vec<String> {
+    let Some(iam) = world.iam.account(&record.principal.account) else {
+        return Vec::new();
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for m in &record.decision.matched {
+        let Some(statement) = iam.managed_policy(&m.policy).and_then(|p| p.statement(m.index)) else {
+            continue;
+        };
+        if statement.is_not_action() {
+            continue;
+        }
+        for pattern in statement.actions() {
+            let text = pattern.text();
+            let whole_service = text == "*" || text.split_once(':').is_some_and(|(_, a)| a == "*");
+            if whole_service
+                || !text.contains(['*', '?'])
+                || !pattern.matches(&record.action)
+                || seen.iter().any(|s| s.eq_ignore_ascii_case(text))
+            {
+                continue;
+            }
+            seen.push(text.to_string());
+            out.push(line(text));
+        }
+    }
+    out
+}
+
+/// `s3:Get* covers 63 actions of AWS's catalogue: s3:GetAccelerateConfiguration, ... and 55 more.`
+fn line(pattern: &str) -> String {
+    let actions = rootsim_catalogue::expand(pattern);
+    match actions.len() {
+        0 => format!("{pattern} covers no action of AWS's catalogue."),
+        n => {
+            let shown = actions.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
+            let more = if n > SHOWN { format!(" and {} more", n - SHOWN) } else { String::new() };
+            let noun = if n == 1 { "action" } else { "actions" };
+            format!("{pattern} covers {n} {noun} of AWS's catalogue: {shown}{more}.")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lines_count_and_name_the_actions() {
+        let l = super::line("sts:GetCallerIdentit?");
+        assert_eq!(l, "sts:GetCallerIdentit? covers 1 action of AWS's catalogue: sts:GetCallerIdentity.");
+        let l = super::line("s3:Get*");
+        assert!(l.starts_with("s3:Get* covers "), "{l}");
+        assert!(l.contains("s3:GetAccelerateConfiguration") && l.ends_with(" more."), "{l}");
+        assert_eq!(super::line("s3:Nope*"), "s3:Nope* covers no action of AWS's catalogue.");
+    }
+}
