@@ -56,8 +56,27 @@ fn line(pattern: &str) -> String {
     }
 }
 
+/// Completion candidates for an action being typed: `service:` for every service prefix until the
+/// word has a colon, then that service's actions (`s3:GetObject`), so that only the one service
+/// named is decoded.
+pub(super) fn action_candidates(prefix: &str) -> Vec<String> {
+    match prefix.split_once(':') {
+        Some((service, _)) => rootsim_catalogue::service(service)
+            .map(|s| s.actions.iter().map(|a| format!("{service}:{}", a.name)).collect())
+            .unwrap_or_default(),
+        None => rootsim_catalogue::service_names().map(|(p, _)| format!("{p}:")).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn actions_complete_from_the_catalogue() {
+        assert!(super::action_candidates("s").contains(&"s3:".to_string()));
+        assert!(super::action_candidates("sts:").contains(&"sts:GetCallerIdentity".to_string()));
+        assert!(super::action_candidates("nosuch:").is_empty());
+    }
+
     #[test]
     fn lines_count_and_name_the_actions() {
         let l = super::line("sts:GetCallerIdentit?");
