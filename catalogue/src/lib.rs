@@ -297,6 +297,15 @@ pub fn service_names() -> impl Iterator<Item = (&'static str, &'static str)> {
     service_index().entries.iter().map(|e| (e.prefix.as_str(), e.name.as_str()))
 }
 
+/// Whether resource control policies (RCPs) govern the service with this prefix
+/// (case-insensitive): the catalogue's list of services that support RCPs
+/// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>).
+/// Reads the index only (a binary search), decoding no service, so authorization may ask it on
+/// every request.
+pub fn rcp_supported(prefix: &str) -> bool {
+    entry(prefix).is_some_and(|e| e.rcp)
+}
+
 /// The service with this prefix (case-insensitive), decoded on first use.
 pub fn service(prefix: &str) -> Option<&'static Service> {
     let entry = entry(prefix)?;

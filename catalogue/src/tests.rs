@@ -59,6 +59,12 @@ fn resource_types_carry_arn_formats() {
     );
     assert!(service("sts").unwrap().rcp_supported);
     assert!(!service("iam").unwrap().rcp_supported);
+    for prefix in ["s3", "SQS", "sts", "kms", "secretsmanager", "logs", "dynamodb", "ecr", "events"] {
+        assert!(rcp_supported(prefix), "{prefix}");
+    }
+    for prefix in ["iam", "organizations", "sns", "cloudtrail", "nosuch", ""] {
+        assert!(!rcp_supported(prefix), "{prefix}");
+    }
 }
 
 #[test]

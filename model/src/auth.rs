@@ -59,9 +59,6 @@ mod keys {
     pub const ALL: usize = 21;
 }
 
-/// Services whose resources resource control policies govern (the ones rootsim models; <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>).
-const RCP_SERVICES: &[&str] = &["s3", "sqs", "sts", "kms", "secretsmanager", "logs", "dynamodb", "ecr", "events"];
-
 /// One authorization decision and the request it answered, kept for `explain`.
 #[derive(Debug, Clone)]
 pub struct AuthRecord {
@@ -650,12 +647,11 @@ impl Authorizer {
             if caller.principal.service_linked_role { None } else { caller_place.and_then(|p| p.scps.as_ref()) };
         // A byte search: `split(':')` went through the char searcher on every request.
         let service = action.as_bytes().iter().position(|&b| b == b':').map_or(action, |i| &action[..i]);
-        let rcp_levels =
-            if RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)) && !caller.principal.service_linked_role {
-                resource_place.and_then(|p| p.rcps.as_ref())
-            } else {
-                None
-            };
+        let rcp_levels = if rootsim_catalogue::rcp_supported(service) && !caller.principal.service_linked_role {
+            resource_place.and_then(|p| p.rcps.as_ref())
+        } else {
+            None
+        };
         let mut scp_named: SmallVec<[NamedPolicy; 16]> = SmallVec::new();
         let mut scp_slices: SmallVec<[&[NamedPolicy]; 8]> = SmallVec::new();
         if let Some(levels) = scp_levels {
