@@ -335,8 +335,8 @@ pub struct Evaluator {
     level_names: [Vec<Vec<String>>; 2],
     /// What the fast reader remembers of each policy position.
     hints: Vec<Hint>,
-    /// The last action checked against AWS's catalogue (without context keys), and its warnings.
-    last_action: (String, Vec<String>),
+    /// What AWS's catalogue said of the actions and condition keys seen so far.
+    remembered: Remembered,
 }
 
 impl Default for Evaluator {
@@ -427,29 +427,68 @@ fn is_kms_key_arn(resource: &str) -> bool {
         && parts.nth(2).is_some_and(|r| r.starts_with("key/"))
 }
 
-/// What `rootsim eval` warns about (AWS's catalogue, `rootsim-catalogue`): an action that is in
-/// no service of the Service Authorization Reference, and condition keys (in the request's context
-/// or needed by a condition and missing) that AWS does not define. Each would otherwise show only
-/// as an implicit deny.
-fn catalogue_warnings(action: &str, context_keys: &[&str], missing: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    if rootsim_catalogue::action(action).is_none() {
-        let (prefix, _) = action.split_once(':').unwrap_or((action, ""));
-        let why = if rootsim_catalogue::service(prefix).is_some() {
-            format!("service {prefix} has no such action")
-        } else {
-            format!("no service has the prefix {prefix}")
-        };
-        out.push(format!("unknown action {action}: {why} in AWS's Service Authorization Reference"));
+/// What `rootsim eval` warns about an action (AWS's catalogue, `rootsim-catalogue`): one that is in
+/// no service of the Service Authorization Reference, which would otherwise show only as an
+/// implicit deny. `None` for a known action. (Condition keys: [`key_warning`].)
+fn action_warning(action: &str) -> Option<String> {
+    if rootsim_catalogue::action(action).is_some() {
+        return None;
     }
-    for key in context_keys.iter().copied().chain(missing.iter().map(String::as_str)) {
-        if !rootsim_catalogue::is_known_condition_key(key) && !out.iter().any(|w| w.contains(&format!("key {key}:"))) {
-            out.push(format!(
-                "unknown condition key {key}: neither a global condition key nor one of its service's in AWS's Service Authorization Reference"
-            ));
+    let (prefix, _) = action.split_once(':').unwrap_or((action, ""));
+    let why = if rootsim_catalogue::service(prefix).is_some() {
+        format!("service {prefix} has no such action")
+    } else {
+        format!("no service has the prefix {prefix}")
+    };
+    Some(format!("unknown action {action}: {why} in AWS's Service Authorization Reference"))
+}
+
+/// The warning for a condition key AWS does not define, `None` for a known one.
+fn key_warning(key: &str) -> Option<String> {
+    (!rootsim_catalogue::is_known_condition_key(key)).then(|| {
+        format!(
+            "unknown condition key {key}: neither a global condition key nor one of its service's in AWS's Service Authorization Reference"
+        )
+    })
+}
+
+/// The catalogue's answers an evaluator remembers, by the action's or key's text: a stream names
+/// few distinct ones, and asking the catalogue (a key against some sixty global key templates)
+/// cost more than remembering. Emptied past [`Remembered::LIMIT`] entries, so memory stays bounded.
+#[derive(Default)]
+struct Remembered {
+    actions: HashMap<Box<str>, Option<String>>,
+    keys: HashMap<Box<str>, Option<String>>,
+}
+
+impl Remembered {
+    const LIMIT: usize = 10_000;
+
+    /// The warnings for a request: its action, then each condition key (of the context, then the
+    /// missing ones) once.
+    fn warnings<'k>(&mut self, action: &str, keys: impl Iterator<Item = &'k str>) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.actions.len() > Self::LIMIT || self.keys.len() > Self::LIMIT {
+            *self = Remembered::default();
         }
+        let w = match self.actions.get(action) {
+            Some(w) => w,
+            None => self.actions.entry(action.into()).or_insert_with(|| action_warning(action)),
+        };
+        out.extend(w.iter().cloned());
+        for key in keys {
+            let w = match self.keys.get(key) {
+                Some(w) => w,
+                None => self.keys.entry(key.into()).or_insert_with(|| key_warning(key)),
+            };
+            if let Some(w) = w {
+                if !out.contains(w) {
+                    out.push(w.clone());
+                }
+            }
+        }
+        out
     }
-    out
 }
 
 /// Writes a request's `id` (its JSON text, or `null`) as given, except that each lone surrogate
@@ -703,7 +742,7 @@ impl Evaluator {
             identity_names: Vec::new(),
             level_names: Default::default(),
             hints: Vec::new(),
-            last_action: (String::new(), Vec::new()),
+            remembered: Remembered::default(),
         }
     }
 
@@ -1044,19 +1083,9 @@ impl Evaluator {
             Request { principal: &principal, action: &raw.action, resource: &raw.resource, resource_account, context };
         let decision = crate::evaluate(&req, &set);
         let explanation = decision.explain(&req);
-        // The catalogue is consulted only for what the request names; the last action's answer is
-        // kept, since a stream usually repeats few actions.
-        let warnings = if self.last_action.0 == *raw.action && context.is_empty() && decision.missing_context.is_empty()
-        {
-            self.last_action.1.clone()
-        } else {
-            let keys: Vec<&str> = context.iter().map(|(k, _)| k).collect();
-            let w = catalogue_warnings(&raw.action, &keys, &decision.missing_context);
-            if keys.is_empty() && decision.missing_context.is_empty() {
-                self.last_action = (raw.action.to_string(), w.clone());
-            }
-            w
-        };
+        // The catalogue is consulted only for what the request names, each answer remembered.
+        let keys = context.iter().map(|(k, _)| k).chain(decision.missing_context.iter().map(String::as_str));
+        let warnings = self.remembered.warnings(&raw.action, keys);
         Ok(answer(&decision, &explanation, &warnings))
     }
 
