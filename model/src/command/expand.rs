@@ -1,6 +1,7 @@
 //! What an action wildcard covers, from AWS's catalogue (`rootsim-catalogue`): `explain` adds one
 //! line for each wildcard in the statements that decided ("`s3:Get*` covers 63 actions: ..."), so
-//! that a trainee sees what a pattern grants or denies beyond the one action asked about.
+//! that a trainee sees what a pattern grants or denies beyond the one action asked about, and
+//! `who-can` one for a wildcard it is asked about.
 
 use crate::auth::AuthRecord;
 use crate::world::World;
@@ -40,6 +41,11 @@ pub(super) fn wildcard_lines(world: &World, record: &AuthRecord) -> Vec<String> 
         }
     }
     out
+}
+
+/// For `who-can`: the line saying what an action with a wildcard covers; `None` without one.
+pub(super) fn wildcard_line(action: &str) -> Option<String> {
+    action.contains(['*', '?']).then(|| line(action))
 }
 
 /// `s3:Get* covers 63 actions of AWS's catalogue: s3:GetAccelerateConfiguration, ... and 55 more.`
@@ -85,5 +91,7 @@ mod tests {
         assert!(l.starts_with("s3:Get* covers "), "{l}");
         assert!(l.contains("s3:GetAccelerateConfiguration") && l.ends_with(" more."), "{l}");
         assert_eq!(super::line("s3:Nope*"), "s3:Nope* covers no action of AWS's catalogue.");
+        assert_eq!(super::wildcard_line("sts:GetCallerIdentity"), None);
+        assert!(super::wildcard_line("sts:Get*").is_some_and(|l| l.contains("sts:GetSessionToken")));
     }
 }

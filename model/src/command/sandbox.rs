@@ -751,7 +751,12 @@ fn cmd_who_can(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     }
     match args.positional.as_slice() {
         [action, resource] if action.contains(':') => {
-            Outcome::ok(crate::graph::who_can(&session.world, action, resource, args.opt("via").is_some()))
+            let answer = crate::graph::who_can(&session.world, action, resource, args.opt("via").is_some());
+            // A wildcard is asked about as written; say which real actions it stands for.
+            Outcome::ok(match super::expand::wildcard_line(action) {
+                Some(line) => format!("{line}\n{answer}"),
+                None => answer,
+            })
         }
         _ => Outcome::usage(format!("usage: {usage}   (ACTION as service:Action, e.g. iam:CreateUser)")),
     }
