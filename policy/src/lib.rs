@@ -495,6 +495,12 @@ impl Context {
         self.entries.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
+    /// Each key with its [`key_fingerprint`], already computed (for `rootsim eval`'s remembered
+    /// catalogue answers, keyed by fingerprint).
+    pub(crate) fn keys_with_fingerprints(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.entries.iter().zip(&self.fingerprints).map(|((k, _), &f)| (k.as_ref(), f))
+    }
+
     /// Number of keys.
     pub fn len(&self) -> usize {
         self.entries.len()

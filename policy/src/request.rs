@@ -24,6 +24,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufRead, Write};
 
 /// One request as written in the input. Policies stay raw text until the cache needs them.
@@ -452,36 +453,74 @@ fn key_warning(key: &str) -> Option<String> {
     })
 }
 
-/// The catalogue's answers an evaluator remembers, by the action's or key's text: a stream names
-/// few distinct ones, and asking the catalogue (a key against some sixty global key templates)
-/// cost more than remembering. Emptied past [`Remembered::LIMIT`] entries, so memory stays bounded.
+/// The catalogue's answers an evaluator remembers, by the action's or key's [`key_fingerprint`]
+/// (case-insensitive; a context's keys come with theirs already computed), each with its text to
+/// confirm a hit: a stream names few distinct ones, and asking the catalogue (a key against some
+/// sixty global key templates), or even hashing the names again, cost more than remembering.
+/// Emptied past [`Remembered::LIMIT`] entries, so memory stays bounded.
 #[derive(Default)]
 struct Remembered {
-    actions: HashMap<Box<str>, Option<String>>,
-    keys: HashMap<Box<str>, Option<String>>,
+    actions: HashMap<u64, (Box<str>, Option<String>), BuildHasherDefault<Fingerprint>>,
+    keys: HashMap<u64, (Box<str>, Option<String>), BuildHasherDefault<Fingerprint>>,
+}
+
+/// A hasher for keys that are already fingerprints: passes the `u64` through.
+#[derive(Default)]
+struct Fingerprint(u64);
+
+impl Hasher for Fingerprint {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed here; anything else is folded in, FNV-style.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Table = HashMap<u64, (Box<str>, Option<String>), BuildHasherDefault<Fingerprint>>;
+
+/// The remembered answer for `name` (fingerprint `fp`), asking `ask` on a miss. A fingerprint shared
+/// by two names (never seen, but possible) is answered without remembering.
+fn remembered<'t>(
+    table: &'t mut Table,
+    name: &str,
+    fp: u64,
+    ask: fn(&str) -> Option<String>,
+) -> Cow<'t, Option<String>> {
+    match table.entry(fp) {
+        std::collections::hash_map::Entry::Occupied(e) => {
+            if e.get().0.eq_ignore_ascii_case(name) {
+                Cow::Borrowed(&e.into_mut().1)
+            } else {
+                Cow::Owned(ask(name))
+            }
+        }
+        std::collections::hash_map::Entry::Vacant(e) => Cow::Borrowed(&e.insert((name.into(), ask(name))).1),
+    }
 }
 
 impl Remembered {
     const LIMIT: usize = 10_000;
 
     /// The warnings for a request: its action, then each condition key (of the context, then the
-    /// missing ones) once.
-    fn warnings<'k>(&mut self, action: &str, keys: impl Iterator<Item = &'k str>) -> Vec<String> {
+    /// missing ones, each with its fingerprint) once.
+    fn warnings<'k>(&mut self, action: &str, keys: impl Iterator<Item = (&'k str, u64)>) -> Vec<String> {
         let mut out = Vec::new();
         if self.actions.len() > Self::LIMIT || self.keys.len() > Self::LIMIT {
             *self = Remembered::default();
         }
-        let w = match self.actions.get(action) {
-            Some(w) => w,
-            None => self.actions.entry(action.into()).or_insert_with(|| action_warning(action)),
-        };
-        out.extend(w.iter().cloned());
-        for key in keys {
-            let w = match self.keys.get(key) {
-                Some(w) => w,
-                None => self.keys.entry(key.into()).or_insert_with(|| key_warning(key)),
-            };
-            if let Some(w) = w {
+        if let Some(w) = remembered(&mut self.actions, action, crate::key_fingerprint(action), action_warning).as_ref()
+        {
+            out.push(w.clone());
+        }
+        for (key, fp) in keys {
+            if let Some(w) = remembered(&mut self.keys, key, fp, key_warning).as_ref() {
                 if !out.contains(w) {
                     out.push(w.clone());
                 }
@@ -1084,7 +1123,8 @@ impl Evaluator {
         let decision = crate::evaluate(&req, &set);
         let explanation = decision.explain(&req);
         // The catalogue is consulted only for what the request names, each answer remembered.
-        let keys = context.iter().map(|(k, _)| k).chain(decision.missing_context.iter().map(String::as_str));
+        let missing = decision.missing_context.iter().map(|k| (k.as_str(), crate::key_fingerprint(k)));
+        let keys = context.keys_with_fingerprints().chain(missing);
         let warnings = self.remembered.warnings(&raw.action, keys);
         Ok(answer(&decision, &explanation, &warnings))
     }

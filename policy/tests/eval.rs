@@ -1150,6 +1150,27 @@ mod eval_requests {
         assert_eq!(a["decidedBy"], json!(["resource"]));
     }
 
+    // One evaluator remembers the catalogue's answers: the same answers on every request.
+    #[test]
+    fn remembered_answers_are_the_same_answers() {
+        let mut e = Evaluator::new();
+        let allow_all = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]});
+        let req = |action: &str, key: &str| {
+            json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": action, "resource": "*",
+                   "identityPolicies": [allow_all], "context": {key: "x"}})
+            .to_string()
+        };
+        for _ in 0..3 {
+            let a = e.answer(&req("s3:GetObjekt", "aws:SourceIpp"));
+            assert_eq!(a["warnings"].as_array().map(Vec::len), Some(2), "{a}");
+            // Another spelling of the same names is the same name (case-insensitive).
+            let a = e.answer(&req("S3:getobjekt", "AWS:sourceipp"));
+            assert_eq!(a["warnings"].as_array().map(Vec::len), Some(2), "{a}");
+            let a = e.answer(&req("s3:GetObject", "aws:SourceIp"));
+            assert!(a.get("warnings").is_none(), "{a}");
+        }
+    }
+
     #[test]
     fn unknown_actions_and_condition_keys_are_warned_about() {
         let allow_all = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]});
