@@ -153,7 +153,8 @@ const TASKS: &[&str] = &[
 /// The actions a task policy leaves usable: its first statement's `NotAction`.
 fn task_actions(task: &str) -> Vec<String> {
     let arn = format!("arn:aws:iam::aws:policy/root-task/{task}");
-    let doc = rootsim_model::iam::managed::aws_managed(&arn).expect("a task policy").document.to_json();
+    let doc =
+        rootsim_model::iam::managed::aws_managed(&arn).and_then(|p| p.document()).expect("a task policy").to_json();
     doc["Statement"][0]["NotAction"]
         .as_array()
         .expect("NotAction")

@@ -59,9 +59,6 @@ mod keys {
     pub const ALL: usize = 21;
 }
 
-/// Services whose resources resource control policies govern (the ones rootsim models; <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>).
-const RCP_SERVICES: &[&str] = &["s3", "sqs", "sts", "kms", "secretsmanager", "logs", "dynamodb", "ecr", "events"];
-
 /// One authorization decision and the request it answered, kept for `explain`.
 #[derive(Debug, Clone)]
 pub struct AuthRecord {
@@ -613,6 +610,30 @@ impl Authorizer {
                 context.insert(k, *v);
             }
         }
+        // What AWS owns (AWS managed policies, service-linked and /aws-reserved/ roles) no
+        // customer may change, whatever the policies say: refused before the engine is asked.
+        if crate::iam::aws_owned::is_change_to_aws_owned(action, resource) {
+            let mut decided_by = policy::Layers::new();
+            decided_by.push(policy::Layer::AwsOwned);
+            return AuthRecord {
+                principal,
+                action: action.to_string(),
+                resource: resource.to_string(),
+                resource_account,
+                context,
+                decision: Decision {
+                    outcome: policy::Outcome::ImplicitlyDenied,
+                    decided_by,
+                    matched: SmallVec::new(),
+                    unevaluable: Vec::new(),
+                    missing_context: Vec::new(),
+                    level: None,
+                    resource_kind: None,
+                    cross_account: false,
+                    deleted_principals: Vec::new(),
+                },
+            };
+        }
         let (caller_place, resource_place) = (entries.caller.as_deref(), entries.resource.as_deref());
         let own = &entries.identity;
         // Names come formatted from the cache: the decision borrows them until `into_owned`.
@@ -627,12 +648,11 @@ impl Authorizer {
             if caller.principal.service_linked_role { None } else { caller_place.and_then(|p| p.scps.as_ref()) };
         // A byte search: `split(':')` went through the char searcher on every request.
         let service = action.as_bytes().iter().position(|&b| b == b':').map_or(action, |i| &action[..i]);
-        let rcp_levels =
-            if RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)) && !caller.principal.service_linked_role {
-                resource_place.and_then(|p| p.rcps.as_ref())
-            } else {
-                None
-            };
+        let rcp_levels = if rootsim_catalogue::rcp_supported(service) && !caller.principal.service_linked_role {
+            resource_place.and_then(|p| p.rcps.as_ref())
+        } else {
+            None
+        };
         let mut scp_named: SmallVec<[NamedPolicy; 16]> = SmallVec::new();
         let mut scp_slices: SmallVec<[&[NamedPolicy]; 8]> = SmallVec::new();
         if let Some(levels) = scp_levels {
@@ -649,7 +669,9 @@ impl Authorizer {
             caller.session_policy.iter().map(|p| NamedPolicy { name: "session policy", policy: p }).collect();
         // An AssumeRoot session is scoped by its task policy: deny-only, evaluated as its own layer.
         let task = caller.task_policy.as_ref().and_then(|arn| {
-            crate::iam::managed::aws_managed(arn).map(|p| NamedPolicy { name: arn, policy: &p.document })
+            crate::iam::managed::aws_managed(arn)
+                .and_then(|p| p.document())
+                .map(|policy| NamedPolicy { name: arn, policy })
         });
 
         let set = PolicySet {

@@ -777,6 +777,17 @@ impl<'a> Importer<'a> {
             if self.unreadable_managed.contains(arn) {
                 return Err(format!("its attached policy {arn} cannot be read"));
             }
+            if iam.managed_policy(arn).is_none() && crate::iam::managed::is_aws_managed_arn(arn) {
+                // An AWS managed policy that neither the estate nor AWS's catalogue holds (newer
+                // than the catalogue, or not AWS's): its document is unknown and might deny, so the
+                // principal is refused, as for an unreadable policy (fail closed).
+                self.skip(
+                    file,
+                    &idx(path, "AttachedManagedPolicies", i),
+                    format!("NoSuchEntity: AWS managed policy {arn} is neither in the estate nor in rootsim's catalogue of AWS managed policies."),
+                );
+                return Err(format!("its attached policy {arn} cannot be read"));
+            }
             if iam.managed_policy(arn).is_none() {
                 self.skip(
                     file,

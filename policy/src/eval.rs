@@ -349,6 +349,13 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
         resource_kind: set.resource.map(|r| r.policy.kind()),
         cross_account,
     };
+    // Actions that need no permission (AWS's API reference says so, and that a Deny does not stop
+    // them): allowed to any signed caller before any policy is read. A constant-time string
+    // comparison, so every other request pays nothing for it.
+    if p.kind != PrincipalKind::Anonymous && rootsim_catalogue::needs_no_permission(req.action) {
+        allowed(&mut d, &[Layer::NoPermission]);
+        return d;
+    }
     chain(req, set, &ActionKey::new(req.action), has_boundary, &mut d);
     d
 }
@@ -373,11 +380,16 @@ fn chain<'a>(
     let boundary = set.boundary.filter(|_| identity_side);
     let session = if identity_side { set.session } else { none };
     let resource = set.resource.filter(|_| !bucket_owner_exempt(req));
+    // SCPs limit the principals of member accounts: never an anonymous caller, an AWS service
+    // principal or a service-linked role (RCPs apply to service principals, not to service-linked
+    // roles).
+    let scps = if unsigned || p.service_linked_role { None } else { set.scps };
+    let rcps = if p.service_linked_role { None } else { set.rcps };
 
     // 1. Explicit deny anywhere. A layer is scanned only when one of its policies has a Deny:
     // most requests meet few layers, and the check is cheaper than entering the scan.
     let has_deny = |np: &NamedPolicy<'_>| np.policy.doc().has(Effect::Deny);
-    for (layer, levels) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
+    for (layer, levels) in [(Layer::Rcp, rcps), (Layer::Scp, scps)] {
         if flat(levels).any(has_deny) && scan(layer, flat(levels), Effect::Deny, req, key, has_boundary, d).is_some() {
             d.decided_by.push(layer);
         }
@@ -400,7 +412,7 @@ fn chain<'a>(
     }
 
     // 2-3. Organization guardrails: every level must allow.
-    for (layer, lv) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
+    for (layer, lv) in [(Layer::Rcp, rcps), (Layer::Scp, scps)] {
         if let Some(lv) = lv {
             for (i, level) in lv.iter().enumerate() {
                 if scan(layer, level.iter(), Effect::Allow, req, key, has_boundary, d).is_none() {
@@ -484,7 +496,7 @@ fn aws_type(layer: Layer, d: &Decision<'_>) -> &'static str {
         Layer::Rcp => "resource control policy",
         Layer::Resource if d.resource_kind == Some(PolicyKind::Trust) => "role trust policy",
         Layer::Resource => "resource-based policy",
-        Layer::Identity | Layer::RootRule => "identity-based policy",
+        Layer::Identity | Layer::RootRule | Layer::NoPermission | Layer::AwsOwned => "identity-based policy",
         Layer::Boundary => "permissions boundary",
         // A task policy scopes an AssumeRoot session the way a session
         // policy does; AWS has no separate wording for it.
@@ -504,6 +516,10 @@ pub fn denial_message(d: &Decision<'_>, req: &Request<'_>) -> String {
     if req.resource != "*" {
         msg.push_str(" on resource: ");
         msg.push_str(req.resource);
+    }
+    if layer == Layer::AwsOwned {
+        // The resource is not the account's: AWS words it as a plain refusal.
+        return msg;
     }
     let ty = aws_type(layer, d);
     if d.outcome == Outcome::ExplicitlyDenied {
@@ -534,6 +550,8 @@ fn layer_words(layer: Layer, d: &Decision<'_>) -> &'static str {
     match layer {
         Layer::Task => "AssumeRoot task policy",
         Layer::RootRule => "root user rule",
+        Layer::NoPermission => "rule that this action needs no permission",
+        Layer::AwsOwned => "rule that AWS-owned resources are AWS's to change",
         other => aws_type(other, d),
     }
 }
@@ -629,7 +647,14 @@ pub fn explain(d: &Decision<'_>, req: &Request<'_>) -> String {
                 ),
                 Layer::Boundary => out.push_str("The other policies allow it, but the permissions boundary does not. A boundary caps permissions: the caller gets only what both the boundary and its policies allow."),
                 Layer::Session => out.push_str("The other policies allow it, but the session policy passed when this session was created does not. A session gets only what both its role and its session policy allow."),
-                Layer::Task | Layer::RootRule => out.push_str("No policy allows it."),
+                Layer::AwsOwned => {
+                    let _ = write!(
+                        out,
+                        "{} belongs to AWS (an AWS managed policy, a service-linked role or a role under /aws-reserved/): customers may use it but not change it, whatever their policies allow.",
+                        req.resource
+                    );
+                }
+                Layer::Task | Layer::RootRule | Layer::NoPermission => out.push_str("No policy allows it."),
             }
         }
         Outcome::Allowed => {
@@ -642,6 +667,15 @@ pub fn explain(d: &Decision<'_>, req: &Request<'_>) -> String {
                             "The caller is the root user of account {}, which has full access to its own account unless a policy explicitly denies it.",
                             req.principal.account
                         );
+                    }
+                    (Layer::NoPermission, _) => {
+                        let _ = write!(
+                            out,
+                            "AWS allows {} to every signed caller: it needs no permission, and no policy, not even an explicit deny, can refuse it.",
+                            req.action
+                        );
+                        // Nothing was read: "No policy denies it" would be untrue.
+                        return out;
                     }
                     (Layer::Scp, _) => {
                         out.push_str("The service control policies allow it at every level of the organization.")

@@ -1,7 +1,7 @@
 //! # rootsim-policy
 //!
 //! The IAM policy engine of rootsim: parsing, validation and evaluation of policies. It depends
-//! on no other rootsim crate: the world (`rootsim-model`) gathers which policies apply to a
+//! on no other rootsim crate but the data crate `rootsim-catalogue`: the world (`rootsim-model`) gathers which policies apply to a
 //! request and asks this crate for the decision.
 //!
 //! This module owns everything about policy *documents* and *decisions*:
@@ -514,6 +514,12 @@ impl Context {
         self.entries.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
+    /// Each key with its [`key_fingerprint`], already computed (for `rootsim eval`'s remembered
+    /// catalogue answers, keyed by fingerprint).
+    pub(crate) fn keys_with_fingerprints(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.entries.iter().zip(&self.fingerprints).map(|((k, _), &f)| (k.as_ref(), f))
+    }
+
     /// Number of keys.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -613,6 +619,14 @@ pub enum Layer {
     /// The root user's implicit full access.
     #[serde(rename = "root")]
     RootRule,
+    /// AWS's rule that some actions need no permission (`sts:GetCallerIdentity`): allowed to any
+    /// signed caller whatever the policies say, an explicit `Deny` included.
+    #[serde(rename = "no-permission")]
+    NoPermission,
+    /// AWS's rule that customers cannot change what AWS owns (AWS managed policies, service-linked
+    /// and `/aws-reserved/` roles): decided by the caller (the world), which knows what AWS owns.
+    #[serde(rename = "aws-owned")]
+    AwsOwned,
 }
 
 impl Layer {
@@ -627,6 +641,8 @@ impl Layer {
             Layer::Session => "session",
             Layer::Task => "task",
             Layer::RootRule => "root",
+            Layer::NoPermission => "no-permission",
+            Layer::AwsOwned => "aws-owned",
         }
     }
 }

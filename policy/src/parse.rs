@@ -726,7 +726,11 @@ fn compile_resource(
     }
     let region = parts.get(3).copied().unwrap_or("*");
     let resource_part = parts.get(5).copied().unwrap_or("*");
-    if parts.len() == 6 && (service == "iam" || service == "s3") && !region.is_empty() {
+    // S3's bucket and object ARNs have neither Region nor account; its access points, access
+    // grants, batch jobs and Storage Lens ARNs carry both (`arn:aws:s3:*:*:accesspoint/*`, in AWS's
+    // own managed policies), so only an S3 ARN without an account is held to an empty Region.
+    let s3_bucket_arn = service == "s3" && parts.get(4).is_some_and(|a| a.is_empty());
+    if parts.len() == 6 && (service == "iam" || s3_bucket_arn) && !region.is_empty() {
         let msg = if service == "iam" {
             format!("IAM resource {r} cannot contain region information.")
         } else {

@@ -26,6 +26,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufRead, Write};
 
 /// One request as written in the input. Policies stay raw text until the cache needs them.
@@ -345,6 +346,8 @@ pub struct Evaluator {
     level_names: [Vec<Vec<String>>; 2],
     /// What the fast reader remembers of each policy position.
     hints: Vec<Hint>,
+    /// What AWS's catalogue said of the actions and condition keys seen so far.
+    remembered: Remembered,
 }
 
 impl Default for Evaluator {
@@ -357,7 +360,7 @@ impl Default for Evaluator {
 /// "missingContext"?,"explanation"}`, the bytes serde_json writes for the same fields (a test
 /// checks that). Written by hand because escaping strings through serde's serializer cost a
 /// fifth of answering a request; [`write_json_str`] checks eight bytes at a time.
-fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explanation: &str) {
+fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explanation: &str, warnings: &[String]) {
     out.extend_from_slice(b"{\"id\":");
     write_id(out, id.map(|v| v.0));
     out.extend_from_slice(b",\"decision\":\"");
@@ -410,9 +413,131 @@ fn write_answer(out: &mut Vec<u8>, id: Option<Raw<'_>>, d: &Decision<'_>, explan
         }
         out.push(b']');
     }
+    if !warnings.is_empty() {
+        out.extend_from_slice(b",\"warnings\":[");
+        for (i, w) in warnings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json_str(out, w);
+        }
+        out.push(b']');
+    }
     out.extend_from_slice(b",\"explanation\":");
     write_json_str(out, explanation);
     out.push(b'}');
+}
+
+/// Whether `resource` is a KMS key's ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`): only keys have
+/// key policies, so only requests on a key are decided with one.
+fn is_kms_key_arn(resource: &str) -> bool {
+    let mut parts = resource.splitn(6, ':');
+    parts.next() == Some("arn")
+        && parts.next().is_some()
+        && parts.next() == Some("kms")
+        && parts.nth(2).is_some_and(|r| r.starts_with("key/"))
+}
+
+/// What `rootsim eval` warns about an action (AWS's catalogue, `rootsim-catalogue`): one that is in
+/// no service of the Service Authorization Reference, which would otherwise show only as an
+/// implicit deny. `None` for a known action. (Condition keys: [`key_warning`].)
+fn action_warning(action: &str) -> Option<String> {
+    if rootsim_catalogue::action(action).is_some() {
+        return None;
+    }
+    let (prefix, _) = action.split_once(':').unwrap_or((action, ""));
+    let why = if rootsim_catalogue::service(prefix).is_some() {
+        format!("service {prefix} has no such action")
+    } else {
+        format!("no service has the prefix {prefix}")
+    };
+    Some(format!("unknown action {action}: {why} in AWS's Service Authorization Reference"))
+}
+
+/// The warning for a condition key AWS does not define, `None` for a known one.
+fn key_warning(key: &str) -> Option<String> {
+    (!rootsim_catalogue::is_known_condition_key(key)).then(|| {
+        format!(
+            "unknown condition key {key}: neither a global condition key nor one of its service's in AWS's Service Authorization Reference"
+        )
+    })
+}
+
+/// The catalogue's answers an evaluator remembers, by the action's or key's [`key_fingerprint`]
+/// (case-insensitive; a context's keys come with theirs already computed), each with its text to
+/// confirm a hit: a stream names few distinct ones, and asking the catalogue (a key against some
+/// sixty global key templates), or even hashing the names again, cost more than remembering.
+/// Emptied past [`Remembered::LIMIT`] entries, so memory stays bounded.
+#[derive(Default)]
+struct Remembered {
+    actions: HashMap<u64, (Box<str>, Option<String>), BuildHasherDefault<Fingerprint>>,
+    keys: HashMap<u64, (Box<str>, Option<String>), BuildHasherDefault<Fingerprint>>,
+}
+
+/// A hasher for keys that are already fingerprints: passes the `u64` through.
+#[derive(Default)]
+struct Fingerprint(u64);
+
+impl Hasher for Fingerprint {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed here; anything else is folded in, FNV-style.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Table = HashMap<u64, (Box<str>, Option<String>), BuildHasherDefault<Fingerprint>>;
+
+/// The remembered answer for `name` (fingerprint `fp`), asking `ask` on a miss. A fingerprint shared
+/// by two names (never seen, but possible) is answered without remembering.
+fn remembered<'t>(
+    table: &'t mut Table,
+    name: &str,
+    fp: u64,
+    ask: fn(&str) -> Option<String>,
+) -> Cow<'t, Option<String>> {
+    match table.entry(fp) {
+        std::collections::hash_map::Entry::Occupied(e) => {
+            if e.get().0.eq_ignore_ascii_case(name) {
+                Cow::Borrowed(&e.into_mut().1)
+            } else {
+                Cow::Owned(ask(name))
+            }
+        }
+        std::collections::hash_map::Entry::Vacant(e) => Cow::Borrowed(&e.insert((name.into(), ask(name))).1),
+    }
+}
+
+impl Remembered {
+    const LIMIT: usize = 10_000;
+
+    /// The warnings for a request: its action, then each condition key (of the context, then the
+    /// missing ones, each with its fingerprint) once.
+    fn warnings<'k>(&mut self, action: &str, keys: impl Iterator<Item = (&'k str, u64)>) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.actions.len() > Self::LIMIT || self.keys.len() > Self::LIMIT {
+            *self = Remembered::default();
+        }
+        if let Some(w) = remembered(&mut self.actions, action, crate::key_fingerprint(action), action_warning).as_ref()
+        {
+            out.push(w.clone());
+        }
+        for (key, fp) in keys {
+            if let Some(w) = remembered(&mut self.keys, key, fp, key_warning).as_ref() {
+                if !out.contains(w) {
+                    out.push(w.clone());
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Writes a request's `id` (its JSON text, or `null`) as given, except that each lone surrogate
@@ -668,6 +793,7 @@ impl Evaluator {
             identity_names: Vec::new(),
             level_names: Default::default(),
             hints: Vec::new(),
+            remembered: Remembered::default(),
         }
     }
 
@@ -950,13 +1076,17 @@ impl Evaluator {
     /// Answers a request once read, by either reader.
     fn answer_read<'a>(&mut self, raw: RawRequest<'a>, out: &mut Vec<u8>) -> Result<(), (Option<&'a str>, String)> {
         let id = raw.id;
-        self.decide(&raw, |decision, explanation| write_answer(out, id, decision, explanation))
+        self.decide(&raw, |decision, explanation, warnings| write_answer(out, id, decision, explanation, warnings))
             .map_err(|e| (id.map(|r| r.0), e.0))
     }
 
     /// Decides `raw` and hands the decision and its explanation to `answer`. The decision
     /// borrows names from this call's policy set, so it is used here rather than returned.
-    fn decide<R>(&mut self, raw: &RawRequest, answer: impl FnOnce(&Decision<'_>, &str) -> R) -> Result<R, EvalError> {
+    fn decide<R>(
+        &mut self,
+        raw: &RawRequest,
+        answer: impl FnOnce(&Decision<'_>, &str, &[String]) -> R,
+    ) -> Result<R, EvalError> {
         let principal = principal_from(&raw.principal)?;
         if !raw.action.contains(':') {
             return Err(EvalError(format!("action '{}' needs a service prefix, as in s3:GetObject", raw.action)));
@@ -1016,13 +1146,18 @@ impl Evaluator {
         let rcp_slices: Option<Vec<&[NamedPolicy]>> = rcp_named.as_ref().map(|l| l.iter().map(Vec::as_slice).collect());
         let session: Vec<NamedPolicy> =
             session.iter().map(|p| NamedPolicy { name: "sessionPolicy", policy: p }).collect();
+        // Role trust policies and KMS key policies must grant access themselves (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+        // A key policy is a key's: a KMS request on anything else (`kms:ListKeys` on `*`, an
+        // alias) is decided without it, on the identity's policies
+        // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+        let kms = raw.action.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kms:"));
+        let key_policy_applies = kms && is_kms_key_arn(&raw.resource);
+        let resource = if kms && !key_policy_applies { None } else { resource };
         let set = PolicySet {
             scps: scp_slices.as_deref(),
             rcps: rcp_slices.as_deref(),
             resource: resource.as_ref().map(|p| NamedPolicy { name: "resourcePolicy", policy: p }),
-            // Role trust policies and KMS key policies must grant access themselves (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
-            resource_must_allow: resource_kind == PolicyKind::Trust
-                || raw.action.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("kms:")),
+            resource_must_allow: resource_kind == PolicyKind::Trust || key_policy_applies,
             identity: &identity,
             boundary: boundary.as_ref().map(|p| NamedPolicy { name: "permissionsBoundary", policy: p }),
             session: &session,
@@ -1032,7 +1167,11 @@ impl Evaluator {
             Request { principal: &principal, action: &raw.action, resource: &raw.resource, resource_account, context };
         let decision = crate::evaluate(&req, &set);
         let explanation = decision.explain(&req);
-        Ok(answer(&decision, &explanation))
+        // The catalogue is consulted only for what the request names, each answer remembered.
+        let missing = decision.missing_context.iter().map(|k| (k.as_str(), crate::key_fingerprint(k)));
+        let keys = context.keys_with_fingerprints().chain(missing);
+        let warnings = self.remembered.warnings(&raw.action, keys);
+        Ok(answer(&decision, &explanation, &warnings))
     }
 
     /// Answers a whole input: a JSON array of requests, or one request per line (blank lines
@@ -1347,7 +1486,7 @@ mod tests {
             let explanation = d.explain(&req);
             let id = RawValue::from_string("\"r-1\"".into()).expect("JSON");
             let mut ours = Vec::new();
-            write_answer(&mut ours, Some(Raw(id.get(), None)), &d, &explanation);
+            write_answer(&mut ours, Some(Raw(id.get(), None)), &d, &explanation, &[]);
             let theirs = serde_json::to_vec(&Answer {
                 id: Some(&id),
                 decision: d.outcome,

@@ -278,6 +278,13 @@ fn parse_errors_carry_iam_message_and_position() {
         ),
         (
             PolicyKind::Identity,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:us-east-1::b\"}}",
+            "Resource arn:aws:s3:us-east-1::b can not contain region information.",
+            "\"arn:",
+            0,
+        ),
+        (
+            PolicyKind::Identity,
             "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iam:*\",\"Resource\":\"arn:aws:iam::123456789012:u*\"}}",
             "IAM resource path must either be \"*\" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.",
             "\"arn:",
@@ -869,4 +876,22 @@ fn replacing_a_principal_keeps_the_document_and_parses_it_as_stored() {
     assert_eq!(out.kind(), PolicyKind::Resource);
     let values: Vec<&str> = out.statements().flat_map(|s| s.principals()).flat_map(|g| g.values()).collect();
     assert_eq!(values, [OLD_BOB, "arn:aws:iam::111122223333:root"]);
+}
+
+/// S3 access points, access grants and jobs carry a Region and an account (Service Authorization
+/// Reference, Amazon S3's resource types), and AWS's own managed policies name them so
+/// (AWSBackupAccessPointOperatorAccess: `arn:aws:s3:*:*:accesspoint/*`).
+#[test]
+fn s3_arns_with_an_account_may_carry_a_region() {
+    for resource in [
+        "arn:aws:s3:*:*:accesspoint/*",
+        "arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/k",
+        "arn:aws:s3:*:*:access-grants/default/*",
+        "arn:aws:s3:us-west-2:123456789012:job/j1",
+    ] {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"s3:*","Resource":"{resource}"}}}}"#
+        );
+        assert!(Policy::parse(&text, PolicyKind::Identity).is_ok(), "{resource}");
+    }
 }

@@ -1048,3 +1048,153 @@ fn explanations_name_the_layer_policy_and_statement() {
     assert_eq!(j["decision"], "ImplicitlyDenied");
     assert_eq!(j["decidedBy"], serde_json::json!(["identity"]));
 }
+
+// "No permissions are required to perform this operation. If an administrator attaches a policy to
+// your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still
+// perform this operation." https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+#[test]
+fn get_caller_identity_needs_no_permission_and_cannot_be_denied() {
+    let ctx = Context::new();
+    let mut s = Setup::new();
+    s.identity.push(identity(r#"{"Sid":"NoWhoAmI","Effect":"Deny","Action":"sts:*","Resource":"*"}"#));
+    s.scps = Some(vec![vec![("p-deny".into(), scp(&doc(r#"{"Effect":"Deny","Action":"*","Resource":"*"}"#)))]]);
+    for p in [user("bob"), session("Dev", "s"), root(ACCT)] {
+        let (d, msg, why) = s.eval(&p, "sts:GetCallerIdentity", "*", None, &ctx);
+        assert!(d.is_allowed(), "{}: {why}", p.arn);
+        assert_eq!(d.decided_by.to_vec(), vec![Layer::NoPermission]);
+        assert_eq!(msg, "");
+        assert!(why.contains("needs no permission"), "{why}");
+        // Case-insensitive, as action names are.
+        assert!(s.eval(&p, "STS:getcalleridentity", "*", None, &ctx).0.is_allowed());
+        // GetSessionToken needs none either ("You cannot use policies to control authentication
+        // operations": https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getsessiontoken.html);
+        // other STS actions are still denied.
+        assert!(s.eval(&p, "sts:GetSessionToken", "*", None, &ctx).0.is_allowed());
+        assert!(!s.eval(&p, "sts:GetFederationToken", "*", None, &ctx).0.is_allowed());
+    }
+    // An unsigned request has no identity to return: AWS refuses it before any policy.
+    assert!(!s.eval(&anonymous(), "sts:GetCallerIdentity", "*", None, &ctx).0.is_allowed());
+}
+
+// SCPs "affect only IAM users and roles that are managed by accounts that are part of the
+// organization"; they do not affect service-linked roles, and resource-based policies' grants to
+// anonymous or service principals are not theirs to limit:
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+// RCPs do not apply to service-linked roles:
+// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+#[test]
+fn scps_apply_only_to_member_principals() {
+    let ctx = Context::new();
+    let mut s = Setup::new();
+    s.scps = Some(vec![vec![("p-deny-s3".into(), scp(&doc(r#"{"Effect":"Deny","Action":"s3:*","Resource":"*"}"#)))]]);
+    s.resource = Some(parse(
+        PolicyKind::Resource,
+        &doc(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#),
+    ));
+    s.identity.push(identity(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#));
+    let object = "arn:aws:s3:::b/k";
+    for p in [anonymous(), service("cloudtrail.amazonaws.com")] {
+        let (d, _, why) = s.eval(&p, "s3:GetObject", object, Some(ACCT), &ctx);
+        assert!(d.is_allowed(), "{}: {why}", p.arn);
+        assert!(!d.decided_by.contains(&Layer::Scp));
+    }
+    let slr = Principal { service_linked_role: true, ..session("AWSServiceRoleForSupport", "s") };
+    assert!(s.eval(&slr, "s3:GetObject", object, Some(ACCT), &ctx).0.is_allowed());
+    // A member's own user is still bound.
+    let (d, _, _) = s.eval(&user("bob"), "s3:GetObject", object, Some(ACCT), &ctx);
+    assert_eq!((d.outcome, d.decided_by.to_vec()), (Outcome::ExplicitlyDenied, vec![Layer::Scp]));
+}
+
+// `rootsim eval` (docs/eval.md): KMS key policies are keys' only, and what AWS's catalogue does not
+// know is warned about.
+mod eval_requests {
+    use rootsim_policy::request::Evaluator;
+    use serde_json::{json, Value};
+
+    fn answer(request: Value) -> Value {
+        Evaluator::new().answer(&request.to_string())
+    }
+
+    const ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}"#;
+    // A key policy that grants nothing to this caller.
+    const KEY_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"kms:*","Resource":"*"}]}"#;
+
+    // "ListKeys ... Cross-account use: No. Required permissions: kms:ListKeys (IAM policy)":
+    // https://docs.aws.amazon.com/kms/latest/APIReference/API_ListKeys.html; an alias is not a key
+    // and has no key policy: https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html
+    #[test]
+    fn key_policies_apply_to_keys_only() {
+        let key: Value = serde_json::from_str(KEY_POLICY).unwrap();
+        let admin: Value = serde_json::from_str(ADMIN).unwrap();
+        let base = |action: &str, resource: &str| {
+            json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": action, "resource": resource,
+                   "identityPolicies": [admin], "resourcePolicy": key})
+        };
+        for (action, resource) in [
+            ("kms:ListKeys", "*"),
+            ("kms:ListAliases", "*"),
+            ("kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/app"),
+        ] {
+            let a = answer(base(action, resource));
+            assert_eq!(a["decision"], "Allowed", "{action}: {a}");
+            assert_eq!(a["decidedBy"], json!(["identity"]), "{action}: {a}");
+        }
+        // Without any resource policy at all, too.
+        let mut r = base("kms:ListKeys", "*");
+        r.as_object_mut().unwrap().remove("resourcePolicy");
+        assert_eq!(answer(r)["decision"], "Allowed");
+        // A key: its policy must allow, and this one does not.
+        let a =
+            answer(base("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"));
+        assert_eq!(a["decision"], "ImplicitlyDenied", "{a}");
+        assert_eq!(a["decidedBy"], json!(["resource"]));
+    }
+
+    // One evaluator remembers the catalogue's answers: the same answers on every request.
+    #[test]
+    fn remembered_answers_are_the_same_answers() {
+        let mut e = Evaluator::new();
+        let allow_all = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]});
+        let req = |action: &str, key: &str| {
+            json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": action, "resource": "*",
+                   "identityPolicies": [allow_all], "context": {key: "x"}})
+            .to_string()
+        };
+        for _ in 0..3 {
+            let a = e.answer(&req("s3:GetObjekt", "aws:SourceIpp"));
+            assert_eq!(a["warnings"].as_array().map(Vec::len), Some(2), "{a}");
+            // Another spelling of the same names is the same name (case-insensitive).
+            let a = e.answer(&req("S3:getobjekt", "AWS:sourceipp"));
+            assert_eq!(a["warnings"].as_array().map(Vec::len), Some(2), "{a}");
+            let a = e.answer(&req("s3:GetObject", "aws:SourceIp"));
+            assert!(a.get("warnings").is_none(), "{a}");
+        }
+    }
+
+    #[test]
+    fn unknown_actions_and_condition_keys_are_warned_about() {
+        let allow_all = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]});
+        let a = answer(json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": "s3:GetObjekt",
+            "resource": "*", "identityPolicies": [allow_all]}));
+        let w = a["warnings"].as_array().expect("warnings");
+        assert_eq!(w.len(), 1, "{a}");
+        assert!(w[0].as_str().unwrap().contains("unknown action s3:GetObjekt"), "{a}");
+        let a = answer(json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": "nosuch:Thing",
+            "resource": "*", "identityPolicies": [allow_all]}));
+        assert!(a["warnings"][0].as_str().unwrap().contains("no service has the prefix nosuch"), "{a}");
+        // A condition on a misspelt key: denied for lack of the key, and said so.
+        let conditioned = json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+            "Condition":{"StringEquals":{"aws:PrincipalTagg/team":"red"}}}]});
+        let a = answer(json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": "s3:GetObject",
+            "resource": "*", "identityPolicies": [conditioned], "context": {"aws:SourceIpp": "10.0.0.1"}}));
+        assert_eq!(a["decision"], "ImplicitlyDenied");
+        let text = a["warnings"].to_string();
+        assert!(text.contains("unknown condition key aws:SourceIpp"), "{a}");
+        assert!(text.contains("unknown condition key aws:PrincipalTagg/team"), "{a}");
+        // Known actions and keys, and a resource of * for an action that takes none: no warning.
+        let a = answer(json!({"principal": "arn:aws:iam::111122223333:user/bob", "action": "s3:ListAllMyBuckets",
+            "resource": "*", "identityPolicies": [allow_all], "context": {"aws:SourceIp": "10.0.0.1", "s3:prefix": "a"}}));
+        assert_eq!(a["decision"], "Allowed");
+        assert!(a.get("warnings").is_none(), "{a}");
+    }
+}

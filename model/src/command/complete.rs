@@ -24,7 +24,11 @@ pub fn complete(session: &Session, line: &str, pos: usize) -> (usize, Vec<String
         return (start, Vec::new());
     };
     let words: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-    let mut candidates = candidates(session, &words);
+    let mut candidates = match words.as_slice() {
+        // The action of `who-can`: service prefixes, then that service's actions, from AWS's catalogue.
+        ["who-can"] => super::expand::action_candidates(prefix),
+        _ => candidates(session, &words),
+    };
     candidates.retain(|c| c.starts_with(prefix));
     candidates.sort();
     candidates.dedup();
@@ -188,6 +192,20 @@ mod tests {
         assert!(words.is_empty(), "{words:?}");
         let (_, words) = complete(&session, "aws iam list-users ", 19);
         assert!(words.contains(&"--path-prefix".to_string()) && words.contains(&"help".to_string()));
+    }
+
+    #[test]
+    fn who_can_completes_actions_and_attach_completes_aws_managed_policies() {
+        let session = Session::demo(crate::DEFAULT_SEED);
+        let line = "who-can sts:GetC";
+        assert_eq!(complete(&session, line, line.len()), (8, vec!["sts:GetCallerIdentity".to_string()]));
+        let line = "who-can kms";
+        assert_eq!(complete(&session, line, line.len()).1, vec!["kms:".to_string()]);
+        let line = "aws iam attach-user-policy --policy-arn arn:aws:iam::aws:policy/job-function/ViewOnly";
+        assert_eq!(
+            complete(&session, line, line.len()).1,
+            vec!["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess".to_string()]
+        );
     }
 
     #[test]

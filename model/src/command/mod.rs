@@ -15,6 +15,7 @@ mod cli_help;
 pub mod complete;
 pub mod config;
 pub mod console;
+mod expand;
 mod help;
 pub mod lex;
 pub mod paginate;

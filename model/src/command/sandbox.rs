@@ -688,7 +688,12 @@ fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     }
     let mut out = Vec::new();
     for r in &last.auth {
-        out.push(format!("{} -> {} on {}\n{}", r.principal.arn, r.action, r.resource, r.explain()));
+        let mut text = format!("{} -> {} on {}\n{}", r.principal.arn, r.action, r.resource, r.explain());
+        for line in super::expand::wildcard_lines(&session.world, r) {
+            text.push_str("\n  ");
+            text.push_str(&line);
+        }
+        out.push(text);
     }
     // IAM and STS say AccessDenied; JSON services (KMS, Organizations, Account) AccessDeniedException.
     if let Some(e) = last.error.as_ref().filter(|e| e.code != "AccessDenied" && e.code != "AccessDeniedException") {
@@ -770,7 +775,12 @@ fn cmd_who_can(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     }
     match args.positional.as_slice() {
         [action, resource] if action.contains(':') => {
-            Outcome::ok(crate::graph::who_can(&session.world, action, resource, args.opt("via").is_some()))
+            let answer = crate::graph::who_can(&session.world, action, resource, args.opt("via").is_some());
+            // A wildcard is asked about as written; say which real actions it stands for.
+            Outcome::ok(match super::expand::wildcard_line(action) {
+                Some(line) => format!("{line}\n{answer}"),
+                None => answer,
+            })
         }
         _ => Outcome::usage(format!("usage: {usage}   (ACTION as service:Action, e.g. iam:CreateUser)")),
     }

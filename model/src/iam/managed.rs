@@ -1,16 +1,20 @@
-//! The catalogue of AWS managed policies that rootsim knows.
+//! The AWS managed policies that rootsim knows: every one of AWS's catalogue
+//! (`rootsim-catalogue`, the default version of each as AWS publishes it), and rootsim's own
+//! copies of the five root task policies.
 //!
-//! Documents are AWS's where AWS's are short (AdministratorAccess, IAMFullAccess, ...). Where
-//! AWS's document lists hundreds of services (ReadOnlyAccess, PowerUserAccess' exceptions), the
-//! catalogue keeps the statements for the services rootsim models: a simulator assumption recorded
-//! in docs/rules.md. Policy IDs of AWS managed policies are derived from their names.
+//! A policy's name, path, version and dates come from the catalogue's index without decoding any
+//! document; its document is decoded and parsed the first time a decision or an output needs it,
+//! and a document that cannot be parsed reads as absent (the policy cannot be attached, and an
+//! imported attachment to it fails closed). Policy IDs are derived from names (AWS's are not
+//! published). Descriptions are kept for the few policies rootsim's lessons show; AWS's
+//! catalogue data carries none.
 
 use rootsim_policy::{ParseOptions, Policy, PolicyKind};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// An AWS managed policy.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct AwsManagedPolicy {
     /// The name, e.g. `AdministratorAccess`.
     pub name: &'static str,
@@ -22,72 +26,65 @@ pub struct AwsManagedPolicy {
     pub id: String,
     /// The default version, e.g. `v1`.
     pub version: &'static str,
-    /// AWS's description.
-    pub description: &'static str,
-    /// The document.
-    pub document: Policy,
+    /// AWS's description, for the policies rootsim keeps one for.
+    pub description: Option<&'static str>,
+    /// When AWS created it (epoch seconds).
+    pub created: i64,
+    /// When its default version last changed (epoch seconds).
+    pub updated: i64,
     /// Whether it can be attached to users, groups and roles (root task policies cannot).
     pub attachable: bool,
+    /// Where the document comes from.
+    source: Source,
+    /// The parsed document, on first use.
+    document: OnceLock<Option<Policy>>,
 }
 
-/// (name, path, version, description, document)
-const CATALOGUE: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "AdministratorAccess",
-        "/",
-        "v1",
-        "Provides full access to AWS services and resources.",
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
-    ),
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// A root task policy: rootsim's copy, a session-kind document.
+    Task(&'static str),
+    /// AWS's catalogue.
+    Catalogue(&'static rootsim_catalogue::ManagedPolicy),
+}
+
+impl AwsManagedPolicy {
+    /// The default version's document, parsed on first use; `None` when it cannot be read (then
+    /// the policy allows nothing and cannot be attached: fail closed).
+    pub fn document(&self) -> Option<&Policy> {
+        self.document
+            .get_or_init(|| {
+                let opts = ParseOptions { aws_managed: true, ..ParseOptions::default() };
+                match self.source {
+                    Source::Task(text) => Policy::parse_with(text, PolicyKind::Session, &opts).ok(),
+                    Source::Catalogue(p) => {
+                        p.document().and_then(|text| Policy::parse_with(text, PolicyKind::Identity, &opts).ok())
+                    }
+                }
+            })
+            .as_ref()
+    }
+
+    /// Whether it is a service-linked role's policy (path `/aws-service-role/`): AWS attaches it
+    /// to that role only.
+    pub fn is_service_role_policy(&self) -> bool {
+        self.path == "/aws-service-role/"
+    }
+}
+
+/// Descriptions AWS gives the policies that lessons and examples show (IAM `get-policy`).
+const DESCRIPTIONS: &[(&str, &str)] = &[
+    ("AdministratorAccess", "Provides full access to AWS services and resources."),
     (
         "PowerUserAccess",
-        "/",
-        "v5",
         "Provides full access to AWS services and resources, but does not allow management of Users and groups.",
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},{"Effect":"Allow","Action":["account:GetAccountInformation","account:GetPrimaryEmail","account:ListRegions","iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization"],"Resource":"*"}]}"#,
     ),
-    (
-        "ReadOnlyAccess",
-        "/",
-        "v1",
-        "Provides read-only access to AWS services and resources.",
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["account:Get*","account:List*","cloudtrail:Describe*","cloudtrail:Get*","cloudtrail:List*","cloudtrail:LookupEvents","events:Describe*","events:List*","events:Test*","iam:Generate*","iam:Get*","iam:List*","iam:Simulate*","kms:Describe*","kms:Get*","kms:List*","organizations:Describe*","organizations:List*","s3:Get*","s3:List*","sns:Get*","sns:List*","sqs:Get*","sqs:List*","sts:GetCallerIdentity"],"Resource":"*"}]}"#,
-    ),
-    (
-        "IAMFullAccess",
-        "/",
-        "v2",
-        "Provides full access to IAM via the AWS Management Console.",
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}"#,
-    ),
-    (
-        "IAMReadOnlyAccess",
-        "/",
-        "v4",
-        "Provides read only access to IAM via the AWS Management Console.",
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GenerateCredentialReport","iam:GenerateServiceLastAccessedDetails","iam:Get*","iam:List*","iam:SimulateCustomPolicy","iam:SimulatePrincipalPolicy"],"Resource":"*"}]}"#,
-    ),
-    (
-        "IAMUserChangePassword",
-        "/",
-        "v2",
-        "Provides the ability for an IAM user to change their own password.",
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ChangePassword"],"Resource":["arn:aws:iam::*:user/${aws:username}"]},{"Effect":"Allow","Action":["iam:GetAccountPasswordPolicy"],"Resource":"*"}]}"#,
-    ),
-    (
-        "AWSOrganizationsFullAccess",
-        "/",
-        "v6",
-        "Provides full access to AWS Organizations.",
-        r#"{"Version":"2012-10-17","Statement":[{"Sid":"AWSOrganizationsFullAccess","Effect":"Allow","Action":"organizations:*","Resource":"*"},{"Sid":"AWSOrganizationsFullAccessAccount","Effect":"Allow","Action":["account:PutAlternateContact","account:DeleteAlternateContact","account:GetAlternateContact","account:GetContactInformation","account:PutContactInformation","account:ListRegions","account:EnableRegion","account:DisableRegion","account:GetRegionOptStatus","account:GetPrimaryEmail","account:StartPrimaryEmailUpdate","account:AcceptPrimaryEmailUpdate"],"Resource":"*"}]}"#,
-    ),
-    (
-        "AWSOrganizationsReadOnlyAccess",
-        "/",
-        "v8",
-        "Provides read-only access to AWS Organizations.",
-        r#"{"Version":"2012-10-17","Statement":[{"Sid":"AWSOrganizationsReadOnly","Effect":"Allow","Action":["organizations:Describe*","organizations:List*"],"Resource":"*"},{"Sid":"AWSOrganizationsReadOnlyAccount","Effect":"Allow","Action":["account:GetAlternateContact","account:GetContactInformation","account:ListRegions","account:GetRegionOptStatus","account:GetPrimaryEmail"],"Resource":"*"}]}"#,
-    ),
+    ("ReadOnlyAccess", "Provides read-only access to AWS services and resources."),
+    ("IAMFullAccess", "Provides full access to IAM via the AWS Management Console."),
+    ("IAMReadOnlyAccess", "Provides read only access to IAM via the AWS Management Console."),
+    ("IAMUserChangePassword", "Provides the ability for an IAM user to change their own password."),
+    ("AWSOrganizationsFullAccess", "Provides full access to AWS Organizations."),
+    ("AWSOrganizationsReadOnlyAccess", "Provides read-only access to AWS Organizations."),
 ];
 
 /// The five root task policies
@@ -137,46 +134,64 @@ fn derived_id(name: &str) -> String {
     out
 }
 
+/// `2015-02-06T18:39:46.000Z` as epoch seconds; `None` for anything else.
+fn parse_iso(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<u32>().ok();
+    let (y, mo, d, h, mi, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    Some(crate::clock::days_from_civil(i64::from(y), mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s))
+}
+
+/// When rootsim's root task policies are dated: AWS published them with centralized root access.
+const TASK_POLICY_DATE: &str = "2024-11-15T00:00:00.000Z";
+
 fn catalogue() -> &'static BTreeMap<String, AwsManagedPolicy> {
     static CELL: OnceLock<BTreeMap<String, AwsManagedPolicy>> = OnceLock::new();
     CELL.get_or_init(|| {
-        CATALOGUE
-            .iter()
-            .map(|(name, path, version, description, doc)| {
-                let arn = format!("arn:aws:iam::aws:policy{path}{name}");
-                let opts = ParseOptions { aws_managed: true, ..ParseOptions::default() };
-                let document = Policy::parse_with(doc, PolicyKind::Identity, &opts)
-                    .unwrap_or_else(|e| panic!("built-in managed policy {name} is invalid: {e}"));
-                let p = AwsManagedPolicy {
-                    name,
-                    path,
-                    arn: arn.clone(),
-                    id: derived_id(name),
-                    version,
-                    description,
-                    document,
-                    attachable: true,
-                };
-                (arn, p)
-            })
-            .chain(TASK_POLICIES.iter().map(|(name, description, doc)| {
-                let arn = format!("arn:aws:iam::aws:policy/root-task/{name}");
-                let opts = ParseOptions { aws_managed: true, ..ParseOptions::default() };
-                let document = Policy::parse_with(doc, PolicyKind::Session, &opts)
-                    .unwrap_or_else(|e| panic!("task policy {name} is invalid: {e}"));
-                let p = AwsManagedPolicy {
-                    name,
-                    path: "/root-task/",
-                    arn: arn.clone(),
-                    id: derived_id(name),
-                    version: "v1",
-                    description,
-                    document,
-                    attachable: false,
-                };
-                (arn, p)
-            }))
-            .collect()
+        let mut out = BTreeMap::new();
+        for p in rootsim_catalogue::managed_policies() {
+            let description = DESCRIPTIONS.iter().find(|(n, _)| *n == p.name).map(|(_, d)| *d);
+            let entry = AwsManagedPolicy {
+                name: &p.name,
+                path: &p.path,
+                arn: p.arn(),
+                id: derived_id(&p.name),
+                version: &p.version_id,
+                description,
+                created: parse_iso(&p.created).unwrap_or(0),
+                updated: parse_iso(&p.updated).unwrap_or(0),
+                attachable: true,
+                source: Source::Catalogue(p),
+                document: OnceLock::new(),
+            };
+            out.insert(entry.arn.clone(), entry);
+        }
+        // rootsim's own root task policies replace the catalogue's entries of the same ARN: they
+        // are session-kind documents that scope an AssumeRoot session, never attachable.
+        for (name, description, doc) in TASK_POLICIES {
+            let date = parse_iso(TASK_POLICY_DATE).unwrap_or(0);
+            let entry = AwsManagedPolicy {
+                name,
+                path: "/root-task/",
+                arn: format!("arn:aws:iam::aws:policy/root-task/{name}"),
+                id: derived_id(name),
+                version: "v1",
+                description: Some(description),
+                created: date,
+                updated: date,
+                attachable: false,
+                source: Source::Task(doc),
+                document: OnceLock::new(),
+            };
+            out.insert(entry.arn.clone(), entry);
+        }
+        out
     })
 }
 
@@ -190,19 +205,36 @@ pub fn aws_managed(arn: &str) -> Option<&'static AwsManagedPolicy> {
     catalogue().get(arn)
 }
 
-/// Every AWS managed policy, in ARN order.
+/// Every AWS managed policy, in ARN order (documents are not decoded).
 pub fn all() -> impl Iterator<Item = &'static AwsManagedPolicy> {
     catalogue().values()
+}
+
+/// Whether `arn` names an AWS managed policy (the account field is `aws`), known or not.
+pub fn is_aws_managed_arn(arn: &str) -> bool {
+    arn.starts_with(rootsim_catalogue::AWS_MANAGED_POLICY_PREFIX)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn every_builtin_document_parses() {
-        assert!(super::all().count() >= 8);
-        assert!(super::aws_managed("arn:aws:iam::aws:policy/AdministratorAccess").is_some());
+    fn the_catalogue_and_the_task_policies_are_there() {
+        assert!(super::all().count() > 1_000);
+        let admin = super::aws_managed("arn:aws:iam::aws:policy/AdministratorAccess").unwrap();
+        assert!(admin.document().is_some());
+        assert_eq!(admin.description, Some("Provides full access to AWS services and resources."));
+        // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
+        assert_eq!(crate::clock::format_cli(admin.created), "2015-02-06T18:39:46+00:00");
+        let view = super::aws_managed("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess").unwrap();
+        assert!(view.attachable && view.document().is_some());
+        let task = super::aws_managed("arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy").unwrap();
+        assert!(!task.attachable);
+        assert_eq!(task.document().map(|d| d.kind()), Some(rootsim_policy::PolicyKind::Session));
+        assert!(super::is_task_policy("arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"));
         let id = super::derived_id("AdministratorAccess");
         assert_eq!(id.len(), 21);
         assert_ne!(id, super::derived_id("ReadOnlyAccess"));
+        assert_eq!(super::parse_iso("2015-02-06T18:39:46.000Z"), Some(1_423_247_986));
+        assert_eq!(super::parse_iso("nonsense"), None);
     }
 }

@@ -3,7 +3,8 @@
 //! Owns, per account, the root user's credentials, IAM users, groups, roles, customer managed
 //! policies and their versions, inline policies, permissions boundaries, login profiles, access
 //! keys and MFA devices. `state` holds those types and their typed lookups (re-exported here);
-//! AWS managed policies are a fixed catalogue (`managed`). The operations that change the state
+//! AWS managed policies come from AWS's catalogue (`managed`), and what AWS owns inside an
+//! account cannot be changed by its customers (`aws_owned`). The operations that change the state
 //! are in `ops` (identities and policies), `credentials` (MFA devices and signing certificates)
 //! and `org_features` (centralized root access); `simulate` is the policy simulator. Each
 //! operation asks the policy engine before it acts.
@@ -11,6 +12,7 @@
 mod state;
 pub use state::*;
 
+pub mod aws_owned;
 pub mod credentials;
 pub mod managed;
 pub mod ops;

@@ -125,6 +125,15 @@ fn entity_arn(call: &Call, kind: Kind, name: &str) -> String {
 /// Authorizes `action` on the entity `name` of `kind`, then returns (path, name) or NoSuchEntity.
 fn authorize_entity(call: &mut Call, action: &str, kind: Kind, name: &str) -> AwsResult<(String, String)> {
     check_name(kind.param(), name, if kind == Kind::User { 64 } else { 128 })?;
+    // A service-linked or /aws-reserved/ role is AWS's: its changes are refused with AWS's error,
+    // before authorization (the authorizer would deny them too, more vaguely).
+    if kind == Kind::Role && super::aws_owned::PROTECTED_ROLE_ACTIONS.contains(&action) {
+        if let Some((path, real)) = entity(iam_of(call), kind, name) {
+            if super::aws_owned::is_protected_role_path(&path) {
+                return Err(super::aws_owned::protected_role_error(&real));
+            }
+        }
+    }
     let resource = entity_arn(call, kind, name);
     call.authorize(action, &resource)?;
     entity(iam_of(call), kind, name).ok_or_else(|| kind.not_found(name))
@@ -565,11 +574,12 @@ fn aws_policy_json(account: &IamAccount, p: &super::managed::AwsManagedPolicy, d
         "IsAttachable": p.attachable,
     });
     if detail {
-        v["Description"] = json!(p.description);
+        if let Some(d) = p.description {
+            v["Description"] = json!(d);
+        }
     }
-    // AWS managed policies in rootsim all date from the epoch of the catalogue.
-    v["CreateDate"] = json!(format_cli(crate::clock::DEFAULT_START - 86_400 * 365 * 5));
-    v["UpdateDate"] = json!(format_cli(crate::clock::DEFAULT_START - 86_400 * 365));
+    v["CreateDate"] = json!(format_cli(p.created));
+    v["UpdateDate"] = json!(format_cli(p.updated));
     v
 }
 
@@ -678,12 +688,13 @@ pub(crate) fn authorization_details(account: &str, iam: &IamAccount) -> Value {
     for p in super::managed::all() {
         let used = iam.attachment_count(&p.arn) + iam.boundary_count(&p.arn) > 0;
         if used && !iam.policies.contains_key(&p.arn) {
+            let Some(document) = p.document() else { continue };
             let mut v = aws_policy_json(iam, p, true);
             let version = json!({
-                "Document": p.document.to_json(),
+                "Document": document.to_json(),
                 "VersionId": p.version,
                 "IsDefaultVersion": true,
-                "CreateDate": v["CreateDate"],
+                "CreateDate": v["UpdateDate"],
             });
             v["PolicyVersionList"] = json!([version]);
             policies.push(v);
@@ -720,6 +731,16 @@ fn check_policy_arn(arn_text: &str) -> AwsResult<()> {
 
 fn policy_not_found(arn: &str) -> AwsError {
     AwsError::no_such_entity(format!("Policy {arn} was not found."))
+}
+
+/// An AWS managed policy whose document the catalogue cannot give (damaged data): refused rather
+/// than shown or attached without its document. AWS has no such case; rootsim says what happened.
+fn unreadable_aws_policy(arn: &str) -> AwsError {
+    AwsError::new(
+        "ServiceFailure",
+        500,
+        format!("rootsim cannot read the document of AWS managed policy {arn} from its catalogue."),
+    )
 }
 
 fn create_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -809,10 +830,12 @@ fn list_policies(call: &mut Call, input: &Input) -> AwsResult<Value> {
 fn delete_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let policy_arn = req_str(input, "PolicyArn")?;
     check_policy_arn(policy_arn)?;
-    call.authorize("iam:DeletePolicy", policy_arn)?;
-    if super::managed::aws_managed(policy_arn).is_some() {
+    // AWS's own policies are refused with IAM's error before authorization (the authorizer denies
+    // changes to them too: `iam::aws_owned`).
+    if super::managed::is_aws_managed_arn(policy_arn) {
         return Err(AwsError::unmodifiable(format!("Cannot delete AWS managed policy {policy_arn}.")));
     }
+    call.authorize("iam:DeletePolicy", policy_arn)?;
     let iam = iam_of(call);
     if !iam.policies.contains_key(policy_arn) {
         return Err(policy_not_found(policy_arn));
@@ -851,12 +874,16 @@ fn get_policy_version(call: &mut Call, input: &Input) -> AwsResult<Value> {
         return Ok(json!({ "PolicyVersion": version_json(v, v.id == p.default_version) }));
     }
     match super::managed::aws_managed(policy_arn) {
-        Some(p) if p.version == version => Ok(json!({ "PolicyVersion": {
-            "Document": p.document.to_json(),
-            "VersionId": p.version,
-            "IsDefaultVersion": true,
-            "CreateDate": format_cli(crate::clock::DEFAULT_START - 86_400 * 365),
-        }})),
+        Some(p) if p.version == version => {
+            // A document the catalogue cannot give is refused, never shown empty (fail closed).
+            let document = p.document().ok_or_else(|| unreadable_aws_policy(policy_arn))?;
+            Ok(json!({ "PolicyVersion": {
+                "Document": document.to_json(),
+                "VersionId": p.version,
+                "IsDefaultVersion": true,
+                "CreateDate": format_cli(p.updated),
+            }}))
+        }
         Some(_) => Err(AwsError::no_such_entity(format!(
             "Policy {policy_arn} version {version} does not exist or is not attachable."
         ))),
@@ -869,10 +896,10 @@ fn create_policy_version(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let doc = req_str(input, "PolicyDocument")?;
     let set_default = opt_bool(input, "SetAsDefault").unwrap_or(false);
     check_policy_arn(policy_arn)?;
-    call.authorize("iam:CreatePolicyVersion", policy_arn)?;
-    if super::managed::aws_managed(policy_arn).is_some() {
+    if super::managed::is_aws_managed_arn(policy_arn) {
         return Err(AwsError::unmodifiable(format!("Cannot modify AWS managed policy {policy_arn}.")));
     }
+    call.authorize("iam:CreatePolicyVersion", policy_arn)?;
     let document = parse_customer_managed(doc)?;
     let now = call.now();
     let p = iam_of(call).policies.get(policy_arn).ok_or_else(|| policy_not_found(policy_arn))?;
@@ -916,7 +943,7 @@ fn list_policy_versions(call: &mut Call, input: &Input) -> AwsResult<Value> {
     match super::managed::aws_managed(policy_arn) {
         Some(p) => Ok(json!({ "Versions": [{
             "VersionId": p.version, "IsDefaultVersion": true,
-            "CreateDate": format_cli(crate::clock::DEFAULT_START - 86_400 * 365),
+            "CreateDate": format_cli(p.updated),
         }]})),
         None => Err(policy_not_found(policy_arn)),
     }
@@ -926,6 +953,9 @@ fn set_default_policy_version(call: &mut Call, input: &Input) -> AwsResult<Value
     let policy_arn = req_str(input, "PolicyArn")?;
     let version = req_str(input, "VersionId")?;
     check_policy_arn(policy_arn)?;
+    if super::managed::is_aws_managed_arn(policy_arn) {
+        return Err(AwsError::unmodifiable(format!("Cannot modify AWS managed policy {policy_arn}.")));
+    }
     call.authorize("iam:SetDefaultPolicyVersion", policy_arn)?;
     let now = call.now();
     let p = iam_mut(call).policies.get_mut(policy_arn).ok_or_else(|| policy_not_found(policy_arn))?;
@@ -941,6 +971,9 @@ fn delete_policy_version(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let policy_arn = req_str(input, "PolicyArn")?;
     let version = req_str(input, "VersionId")?;
     check_policy_arn(policy_arn)?;
+    if super::managed::is_aws_managed_arn(policy_arn) {
+        return Err(AwsError::unmodifiable(format!("Cannot modify AWS managed policy {policy_arn}.")));
+    }
     call.authorize("iam:DeletePolicyVersion", policy_arn)?;
     let p = iam_mut(call).policies.get_mut(policy_arn).ok_or_else(|| policy_not_found(policy_arn))?;
     if p.default_version == version {
@@ -959,7 +992,7 @@ fn delete_policy_version(call: &mut Call, input: &Input) -> AwsResult<Value> {
 /// The managed policy must exist (customer managed in this account, or AWS managed and attachable).
 fn check_attachable(call: &Call, policy_arn: &str) -> AwsResult<()> {
     let exists = iam_of(call).policies.contains_key(policy_arn)
-        || super::managed::aws_managed(policy_arn).is_some_and(|p| p.attachable);
+        || super::managed::aws_managed(policy_arn).is_some_and(|p| p.attachable && p.document().is_some());
     if exists {
         Ok(())
     } else {
@@ -984,6 +1017,13 @@ fn attach(call: &mut Call, input: &Input, kind: Kind) -> AwsResult<Value> {
     let action = format!("iam:Attach{}Policy", kind.title());
     authorize_entity(call, &action, kind, name)?;
     check_attachable(call, policy_arn)?;
+    if super::managed::aws_managed(policy_arn).is_some_and(|p| p.is_service_role_policy()) {
+        return Err(AwsError::new(
+            "PolicyNotAttachable",
+            400,
+            "Cannot attach a Service Role Policy to a Customer Role.",
+        ));
+    }
     let a = attachments_mut(iam_mut(call), kind, name).expect("checked above");
     if !a.managed.iter().any(|m| m == policy_arn) {
         if a.managed.len() >= 10 {

@@ -407,7 +407,7 @@ impl IamAccount {
         self.policies
             .get(arn)
             .map(ManagedPolicy::document)
-            .or_else(|| super::managed::aws_managed(arn).map(|p| &p.document))
+            .or_else(|| super::managed::aws_managed(arn).and_then(|p| p.document()))
     }
 
     /// How many users, groups and roles have `arn` attached (as a policy, not a boundary).
