@@ -479,9 +479,13 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
                     return parse_json(&opt, &text);
                 }
             }
+            let members = match param.shape {
+                Shape::StructureList(m) => m,
+                _ => &[],
+            };
             let mut list = Vec::new();
             for v in values {
-                list.push(Value::Object(shorthand(&opt, v)?));
+                list.push(Value::Object(shorthand(&opt, v, members)?));
             }
             Ok(Value::Array(list))
         }
@@ -490,32 +494,21 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
             if text.trim_start().starts_with('{') {
                 return parse_json(&opt, &text);
             }
-            Ok(Value::Object(shorthand(&opt, &text)?))
+            let members = match param.shape {
+                Shape::Structure(m) => m,
+                _ => &[],
+            };
+            Ok(Value::Object(shorthand(&opt, &text, members)?))
         }
     }
 }
 
-/// `Key=a,Value=b` -> {"Key": "a", "Value": "b"}.
-fn shorthand(opt: &str, text: &str) -> Result<Map<String, Value>, UsageError> {
-    let mut out = Map::new();
-    let mut offset = 0;
-    for pair in text.split(',') {
-        let Some((k, v)) = pair.split_once('=') else {
-            // The CLI's shorthand parser names what it found where it wanted `=`, and points at it.
-            let at = offset + pair.chars().count();
-            let found = if at < text.chars().count() { "','" } else { "'EOF'" };
-            return client(format!(
-                "Error parsing parameter '--{opt}': Expected: '=', received: {found} for input:\n{text}\n{}^",
-                " ".repeat(at)
-            ));
-        };
-        if k.is_empty() {
-            return client(format!("Error parsing parameter '--{opt}': empty key in '{pair}'"));
-        }
-        out.insert(k.to_string(), Value::String(v.to_string()));
-        offset += pair.chars().count() + 1;
-    }
-    Ok(out)
+/// A shorthand word (`command::shorthand`), adapted to `members`; its errors as the CLI prints them.
+fn shorthand(opt: &str, text: &str, members: &[Param]) -> Result<Map<String, Value>, UsageError> {
+    let mut map = super::shorthand::parse(text)
+        .map_err(|e| UsageError::Client(format!("Error parsing parameter '--{opt}': {}", e.0)))?;
+    super::shorthand::adapt(members, &mut map);
+    Ok(map)
 }
 
 #[cfg(test)]

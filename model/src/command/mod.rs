@@ -20,6 +20,7 @@ pub mod lex;
 pub mod paginate;
 pub mod s3;
 pub mod sandbox;
+pub mod shorthand;
 mod show;
 mod signin;
 pub mod suggest;
