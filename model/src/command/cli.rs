@@ -523,13 +523,58 @@ fn single<'a>(opt: &str, values: &[&'a str]) -> Result<&'a str, UsageError> {
 }
 
 /// Reads `file://path` through the host; other text is returned as it is.
+///
+/// A relative path is the host's business (the script's folder, or the REPL's working folder),
+/// as the CLI opens it from where it runs. `file://` reads text: a file that is not UTF-8 fails as
+/// the CLI's decoding does. `fileb://` reads bytes, which a text parameter refuses as botocore's
+/// validation refuses `bytes` where it wants `str` (rule CLI-BLOB-FORMAT).
 fn resolve_file(opt: &str, text: &str, host: &dyn Host) -> Result<String, UsageError> {
+    let unable = |e: String| {
+        UsageError::Client(format!("Error parsing parameter '--{opt}': Unable to load paramfile {text}: {e}"))
+    };
+    if let Some(path) = text.strip_prefix("fileb://") {
+        let bytes = host.read_bytes(path).map_err(unable)?;
+        let name = opt.split('-').map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        });
+        return client(format!(
+            "\nParameter validation failed:\nInvalid type for parameter {}, value: {}, type: <class 'bytes'>, valid types: <class 'str'>",
+            name.collect::<String>(),
+            py_bytes(&bytes)
+        ));
+    }
     match text.strip_prefix("file://") {
-        Some(path) => host.read_file(path).map_err(|e| {
-            UsageError::Client(format!("Error parsing parameter '--{opt}': Unable to load paramfile {text}: {e}"))
-        }),
+        Some(path) => {
+            let bytes = host.read_bytes(path).map_err(unable)?;
+            String::from_utf8(bytes).map_err(|_| {
+                UsageError::Client(format!("Error parsing parameter '--{opt}': Unable to load paramfile ({path}), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix."))
+            })
+        }
         None => Ok(text.to_string()),
     }
+}
+
+/// Bytes as Python's `repr` prints them (`b'...'`).
+fn py_bytes(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') { '"' } else { '\'' };
+    let mut out = format!("b{quote}");
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b as char == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 fn parse_json(opt: &str, text: &str) -> Result<Value, UsageError> {
@@ -769,6 +814,27 @@ mod tests {
     }
 
     #[test]
+    fn paramfiles_read_as_the_cli_reads_them() {
+        // The messages are the CLI's paramfile errors (awscli's `paramfile.py`, v2 branch) and
+        // botocore's validation of `bytes` given for a string.
+        let mut host = MemoryHost::default();
+        host.files.insert("p.json".into(), "{\"Version\":\"2012-10-17\",\"Statement\":[]}".into());
+        host.binary.insert("k.bin".into(), vec![0xff, b'a', b'\'']);
+        let words = |l: &str| lex::split(l).unwrap();
+        let line = "iam create-policy --policy-name p --policy-document file://p.json";
+        assert!(matches!(parse(&words(line), &host), Ok(Parsed::Call(_))));
+        let e = parse(&words("iam create-policy --policy-name p --policy-document file://k.bin"), &host).unwrap_err();
+        assert_eq!(e.text(), "Error parsing parameter '--policy-document': Unable to load paramfile (k.bin), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix.");
+        let e = parse(&words("iam create-policy --policy-name p --policy-document fileb://k.bin"), &host).unwrap_err();
+        assert_eq!(e.text(), "\nParameter validation failed:\nInvalid type for parameter PolicyDocument, value: b\"\\xffa'\", type: <class 'bytes'>, valid types: <class 'str'>");
+        let e =
+            parse(&words("iam create-policy --policy-name p --policy-document file://none.json"), &host).unwrap_err();
+        assert!(e
+            .text()
+            .starts_with("Error parsing parameter '--policy-document': Unable to load paramfile file://none.json: "));
+    }
+
+    #[test]
     fn a_value_that_is_no_integer_fails_as_pythons_int_does() {
         // `aws iam create-role ... --max-session-duration x` prints Python's ValueError alone.
         let e = parsed("iam create-role --role-name r --assume-role-policy-document {} --max-session-duration x")
@@ -821,6 +887,30 @@ mod tests {
             Just("--endpoint-url".to_string()),
             Just("--profile".to_string()),
             Just("--version".to_string()),
+            Just("--cli-input-json".to_string()),
+            Just("--cli-input-yaml".to_string()),
+            Just("--generate-cli-skeleton".to_string()),
+            Just("output".to_string()),
+            Just("yaml-input".to_string()),
+            Just("--no-sign-request".to_string()),
+            Just("--color".to_string()),
+            Just("--cli-read-timeout".to_string()),
+            Just("--cli-binary-format".to_string()),
+            Just("--cli-auto-prompt".to_string()),
+            Just("file://missing.json".to_string()),
+            Just("fileb://missing.bin".to_string()),
+            prop::sample::select(vec![
+                "{\"UserName\": \"bob\"}",
+                "{\"UserName\": 1, \"X\": [1, {}]}",
+                "UserName: bob",
+                "- a",
+                "{",
+                "[]",
+                "Key=a,Value=\"b,c\"",
+                "Key='x",
+                "A=[{B=c}],C={D=[e]}",
+            ])
+            .prop_map(str::to_string),
             Just("--user-name".to_string()),
             Just("--tags".to_string()),
             Just("--max-items".to_string()),

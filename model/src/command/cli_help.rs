@@ -153,7 +153,7 @@ const GLOBALS: &[GlobalOption] = &[
         name: "cli-binary-format",
         kind: "string",
         takes_value: true,
-        doc: "How blob parameters given inline are read: base64 (the default) expects base64 text; raw-in-base64-out takes the text as it is. fileb:// always gives a file's bytes.",
+        doc: "The formatting style of binary blobs given inline: base64 (the default) or raw-in-base64-out. Accepted: rootsim models no inline blob parameter yet (fileb:// gives a file's bytes).",
         choices: &["base64", "raw-in-base64-out"],
     },
     GlobalOption {
