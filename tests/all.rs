@@ -10,6 +10,7 @@ mod auth_cache;
 mod cli_config;
 mod corpus;
 mod differential;
+mod docs_commands;
 mod graph_properties;
 mod import;
 mod library;
