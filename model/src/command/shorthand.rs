@@ -1,5 +1,6 @@
 //! The AWS CLI's shorthand syntax (`--tags Key=a,Value="b,c"`, `--x A=[1,2],B={C=d}`), read as
-//! the CLI's shorthand parser reads it (awscli's `shorthand.py`, the same in v1 and v2): keys of
+//! the AWS CLI 2.17.0's shorthand parser reads it (awscli's `shorthand.py`; `Key@=file://...`,
+//! added to v2 after 2.17, is not read): keys of
 //! `[A-Za-z0-9-_.#/:]`, `=`, then a value that is a bare word (its `\,` an escaped comma), a
 //! single- or double-quoted string (`\'`, `\"` and `\\` escaped), an explicit list `[...]`, a
 //! hash `{...}`, or several bare words separated by commas (a list). Errors are the parser's
@@ -231,28 +232,33 @@ impl Parser {
         }
     }
 
-    /// A quoted string, as the parser's regular expression `q(\\q|[^q])*q` matches it: the
-    /// first unescaped `q` closes it; when none does, the last escaped one does (the regular
-    /// expression backtracks to it).
+    /// A quoted string, as the parser's regular expression `q(\\\\|\\q|[^q])*q` matches it
+    /// (AWS CLI 2.17.0: an escaped backslash, an escaped quote, or any other character, then the
+    /// closing quote), backtracking included: `end[p]` is where the match that the regular
+    /// expression engine finds first from `p` closes, computed once per position.
     fn quoted(&mut self, q: char, name: &str) -> Result<String, ShorthandError> {
-        let mut i = self.at + 1;
-        let mut last_escaped = None;
-        let end = loop {
-            match self.input.get(i) {
-                None => match last_escaped {
-                    Some(e) => break e,
-                    None => return Err(self.error(&format!("<{name}>"), "<none>", self.at)),
-                },
-                Some('\\') if self.input.get(i + 1) == Some(&q) => {
-                    last_escaped = Some(i + 1);
-                    i += 2;
-                }
-                Some(&c) if c == q => break i,
-                Some(_) => i += 1,
+        let n = self.input.len();
+        let mut end: Vec<Option<usize>> = vec![None; n + 1];
+        for p in (self.at + 1..n).rev() {
+            let c = self.input[p];
+            let next = self.input.get(p + 1).copied();
+            let mut found = None;
+            if c == '\\' && (next == Some('\\') || next == Some(q)) {
+                found = end.get(p + 2).copied().flatten();
             }
+            if found.is_none() && c != q {
+                found = end[p + 1];
+            }
+            if found.is_none() && c == q {
+                found = Some(p);
+            }
+            end[p] = found;
+        }
+        let Some(close) = end.get(self.at + 1).copied().flatten() else {
+            return Err(self.error(&format!("<{name}>"), "<none>", self.at));
         };
-        let inner: String = self.input[self.at + 1..end].iter().collect();
-        self.at = end + 1;
+        let inner: String = self.input[self.at + 1..close].iter().collect();
+        self.at = close + 1;
         Ok(inner.replace(&format!("\\{q}"), &q.to_string()).replace("\\\\", "\\"))
     }
 
@@ -337,9 +343,10 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::json;
 
-    /// Each expected value or message was printed by awscli 1.46.3's `ShorthandParser().parse`
-    /// (pip-installed in a throwaway venv; its shorthand parser is the one AWS CLI v2 uses),
-    /// its result dumped with `json.dumps`.
+    /// Each expected value or message was printed by `ShorthandParser().parse` of the AWS CLI
+    /// 2.17.0's `awscli/shorthand.py` (from the aws-cli repository's 2.17.0 tag, run in a
+    /// throwaway venv beside awscli 1.46.3, whose parser differs only in quoted strings and in
+    /// `Key@=` paramfiles, added to v2 later), its result dumped with `json.dumps`.
     #[test]
     fn values_parse_as_the_clis_shorthand_parser_reads_them() {
         let cases: &[(&str, serde_json::Value)] = &[
@@ -361,6 +368,11 @@ mod tests {
             ("A={}", json!({"A": {}})),
             ("A=[{B=c},{B='d e'}]", json!({"A": [{"B": "c"}, {"B": "d e"}]})),
             ("A='a\\'b\\'", json!({"A": "a'b\\"})),
+            // 2.17.0 reads an escaped backslash inside quotes as a pair, before an escaped quote.
+            ("A='x\\\\',B='y'", json!({"A": "x\\", "B": "y"})),
+            ("A='x\\\\\\'y'", json!({"A": "x\\'y"})),
+            ("A=\"p\\\\\"", json!({"A": "p\\"})),
+            ("A='\\\\\\\\'", json!({"A": "\\\\"})),
             // A last word without `=` is one more item of the list, not a key.
             ("Key=a,Value", json!({"Key": ["a", "Value"]})),
             ("A=b,\nC", json!({"A": ["b", "C"]})),
