@@ -11,6 +11,7 @@ mod cli_config;
 mod catalogue;
 mod corpus;
 mod differential;
+mod docs_commands;
 mod graph_properties;
 mod import;
 mod library;

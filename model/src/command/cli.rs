@@ -4,6 +4,7 @@
 //! of several words, JSON, the shorthand `Key=Value,...`, and `file://path`. The result is the JSON
 //! object of API parameters a handler reads. Errors read like the AWS CLI's own.
 
+use super::cli_input::{self, InputFormat};
 use super::lex::Word;
 use super::suggest::nearest;
 use super::usage;
@@ -48,6 +49,15 @@ pub struct Globals {
     pub no_paginate: bool,
     /// The words as typed, for `--debug`.
     pub typed: Vec<String>,
+    /// `--no-sign-request`: the call is sent unsigned, as the anonymous caller (`command::mod`).
+    pub no_sign_request: bool,
+    /// `--cli-binary-format`: `raw-in-base64-out` when blobs given inline are raw text, else
+    /// `None` (v2's default, `base64`).
+    pub raw_in_base64_out: bool,
+    /// The connection options rootsim takes and has no use for (`--color`, `--no-verify-ssl`,
+    /// `--ca-bundle`, `--cli-read-timeout`, `--cli-connect-timeout`, `--no-cli-auto-prompt`):
+    /// rootsim prints no colour and opens no connection. Kept for `--debug`.
+    pub connection: Vec<String>,
 }
 
 impl Default for Globals {
@@ -62,6 +72,9 @@ impl Default for Globals {
             endpoint_url: None,
             no_paginate: false,
             typed: Vec::new(),
+            no_sign_request: false,
+            raw_in_base64_out: false,
+            connection: Vec::new(),
         }
     }
 }
@@ -78,6 +91,11 @@ pub enum Parsed {
     /// `aws s3 ...`, the high-level S3 commands (`command::s3`): the global options and the
     /// words after `s3`.
     S3(Box<Globals>, Vec<Word>),
+    /// `--generate-cli-skeleton input`: the input skeleton, printed as JSON without calling.
+    Skeleton(Value),
+    /// `--generate-cli-skeleton output`: the call, checked, and the stubbed response the CLI
+    /// prints for it as it prints a response (`command::cli_input`).
+    Stubbed(Box<Invocation>, Value),
 }
 
 /// Which of the CLI's help pages `help` asks for.
@@ -134,6 +152,9 @@ fn client<T>(msg: impl Into<String>) -> Result<T, UsageError> {
     Err(UsageError::Client(msg.into()))
 }
 
+/// `--generate-cli-skeleton`'s choices.
+const SKELETONS: [&str; 3] = ["input", "output", "yaml-input"];
+
 /// The global options rootsim knows, and whether each takes a value.
 const GLOBALS: &[(&str, bool)] = &[
     ("region", true),
@@ -144,8 +165,22 @@ const GLOBALS: &[(&str, bool)] = &[
     ("debug", false),
     ("no-paginate", false),
     ("no-cli-pager", false),
+    ("color", true),
+    ("no-verify-ssl", false),
+    ("ca-bundle", true),
+    ("cli-read-timeout", true),
+    ("cli-connect-timeout", true),
+    ("no-sign-request", false),
+    ("cli-binary-format", true),
+    ("cli-auto-prompt", false),
+    ("no-cli-auto-prompt", false),
     ("version", false),
 ];
+
+/// `--color`'s choices.
+const COLORS: [&str; 3] = ["on", "off", "auto"];
+/// `--cli-binary-format`'s choices.
+const BINARY_FORMATS: [&str; 2] = ["base64", "raw-in-base64-out"];
 
 /// The names of the global options, with their dashes (for completion and help).
 pub fn global_options() -> impl Iterator<Item = String> {
@@ -213,6 +248,24 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
             "debug" => g.debug = true,
             "no-paginate" => g.no_paginate = true,
             "no-cli-pager" => {}
+            "color" if !COLORS.contains(&value.as_str()) => {
+                return err(usage::invalid_choice("--color", &value, &COLORS))
+            }
+            "cli-binary-format" if !BINARY_FORMATS.contains(&value.as_str()) => {
+                return err(usage::invalid_choice("--cli-binary-format", &value, &BINARY_FORMATS))
+            }
+            "cli-binary-format" => g.raw_in_base64_out = value == "raw-in-base64-out",
+            // argparse converts the timeouts with int().
+            "cli-read-timeout" | "cli-connect-timeout" if value.trim().parse::<i64>().is_err() => {
+                return err(format!("argument --{name}: invalid int value: {}", usage::py_repr(&value)))
+            }
+            "no-sign-request" => g.no_sign_request = true,
+            "cli-auto-prompt" => {
+                return Err(UsageError::Client("(rootsim) --cli-auto-prompt is not modelled: rootsim has no interactive prompt for the CLI's parameters; type the options (`aws SERVICE OPERATION help` lists them).".to_string()))
+            }
+            "color" | "no-verify-ssl" | "ca-bundle" | "cli-read-timeout" | "cli-connect-timeout" | "no-cli-auto-prompt" => {
+                g.connection.push(if takes_value { format!("--{name} {value}") } else { format!("--{name}") })
+            }
             _ => version = true,
         }
     }
@@ -291,6 +344,8 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     let mut paging_given: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut first_stray: Option<&str> = None;
     let mut extras: Vec<String> = Vec::new();
+    let mut cli_inputs: Vec<(InputFormat, &str)> = Vec::new();
+    let mut skeleton: Option<&str> = None;
     let mut i = 0;
     while i < args.len() {
         let w = args[i];
@@ -303,6 +358,35 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
             continue;
         }
         let opt = &w.text[2..];
+        // The CLI's whole-input options (`command::cli_input`); as argparse stores them, the last wins.
+        match opt {
+            "cli-input-json" | "cli-input-yaml" => {
+                let Some(v) = args.get(i).filter(|v| !is_option(v)) else {
+                    return err(format!("argument {}: expected one argument", w.text));
+                };
+                i += 1;
+                let format = if opt == "cli-input-json" { InputFormat::Json } else { InputFormat::Yaml };
+                cli_inputs.retain(|(f, _)| *f != format);
+                cli_inputs.push((format, v.text.as_str()));
+                continue;
+            }
+            "generate-cli-skeleton" => {
+                // `nargs='?'`: the next word, when it is not an option, is the value.
+                let value = match args.get(i) {
+                    Some(v) if !is_option(v) => {
+                        i += 1;
+                        v.text.as_str()
+                    }
+                    _ => "input",
+                };
+                if !SKELETONS.contains(&value) {
+                    return err(usage::invalid_choice("--generate-cli-skeleton", value, &SKELETONS));
+                }
+                skeleton = Some(value);
+                continue;
+            }
+            _ => {}
+        }
         // The CLI's paging options, and the service's own paging members it hides (one value each).
         if super::paginate::is_paging_option(operation, opt) {
             let value: Vec<&str> = match args.get(i) {
@@ -347,10 +431,12 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         given.retain(|(p, _, _)| p.name != param.name);
         given.push((param, positive, values));
     }
+    // `--cli-input-*` and `--generate-cli-skeleton` (but for `output`) make every option optional.
+    let overridden = !cli_inputs.is_empty() || skeleton.is_some_and(|s| s != "output");
     let missing: Vec<String> = operation
         .params
         .iter()
-        .filter(|p| p.required && !given.iter().any(|(g, _, _)| g.name == p.name))
+        .filter(|p| p.required && !overridden && !given.iter().any(|(g, _, _)| g.name == p.name))
         .map(|p| format!("--{}", kebab(p.name)))
         .collect();
     // rootsim's hint for a mistyped option, after whichever error the CLI reports.
@@ -386,6 +472,36 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
             taken?;
         }
     }
+    match cli_inputs.as_slice() {
+        [] => {}
+        [(format, text)] => {
+            let flag = if *format == InputFormat::Json { "cli-input-json" } else { "cli-input-yaml" };
+            let text = resolve_file(flag, text, host)?;
+            cli_input::merge(operation, &mut params, cli_input::load(*format, &text)?)?;
+        }
+        _ => return client("Only one --cli-input- parameter may be specified."),
+    }
+    match skeleton {
+        Some("input") => {
+            let skeleton = cli_input::skeleton(operation, false)?;
+            return Ok(Parsed::Skeleton(skeleton));
+        }
+        // The CLI comments each member with its documentation, which rootsim does not hold.
+        Some("yaml-input") => {
+            return client("(rootsim) --generate-cli-skeleton yaml-input is not modelled: rootsim does not hold the API documentation the CLI writes in its comments; use --generate-cli-skeleton input, whose JSON --cli-input-yaml also reads.")
+        }
+        Some(_) => {
+            // The CLI validates the command's parameters, then prints the stubbed response.
+            let errors = cli_input::validate(operation, &params)?;
+            if !errors.is_empty() {
+                return client(format!("\nParameter validation failed:\n{}", errors.join("\n")));
+            }
+            let response = cli_input::skeleton(operation, true)?;
+            let inv = Invocation { operation, params, globals, paging };
+            return Ok(Parsed::Stubbed(Box::new(inv), response));
+        }
+        None => {}
+    }
     super::paginate::finish(operation, &mut globals, &mut paging, &mut params)?;
     Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, paging })))
 }
@@ -407,13 +523,58 @@ fn single<'a>(opt: &str, values: &[&'a str]) -> Result<&'a str, UsageError> {
 }
 
 /// Reads `file://path` through the host; other text is returned as it is.
+///
+/// A relative path is the host's business (the script's folder, or the REPL's working folder),
+/// as the CLI opens it from where it runs. `file://` reads text: a file that is not UTF-8 fails as
+/// the CLI's decoding does. `fileb://` reads bytes, which a text parameter refuses as botocore's
+/// validation refuses `bytes` where it wants `str` (rule CLI-BLOB-FORMAT).
 fn resolve_file(opt: &str, text: &str, host: &dyn Host) -> Result<String, UsageError> {
+    let unable = |e: String| {
+        UsageError::Client(format!("Error parsing parameter '--{opt}': Unable to load paramfile {text}: {e}"))
+    };
+    if let Some(path) = text.strip_prefix("fileb://") {
+        let bytes = host.read_bytes(path).map_err(unable)?;
+        let name = opt.split('-').map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        });
+        return client(format!(
+            "\nParameter validation failed:\nInvalid type for parameter {}, value: {}, type: <class 'bytes'>, valid types: <class 'str'>",
+            name.collect::<String>(),
+            py_bytes(&bytes)
+        ));
+    }
     match text.strip_prefix("file://") {
-        Some(path) => host.read_file(path).map_err(|e| {
-            UsageError::Client(format!("Error parsing parameter '--{opt}': Unable to load paramfile {text}: {e}"))
-        }),
+        Some(path) => {
+            let bytes = host.read_bytes(path).map_err(unable)?;
+            String::from_utf8(bytes).map_err(|_| {
+                UsageError::Client(format!("Error parsing parameter '--{opt}': Unable to load paramfile ({path}), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix."))
+            })
+        }
         None => Ok(text.to_string()),
     }
+}
+
+/// Bytes as Python's `repr` prints them (`b'...'`).
+fn py_bytes(bytes: &[u8]) -> String {
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') { '"' } else { '\'' };
+    let mut out = format!("b{quote}");
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b as char == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 fn parse_json(opt: &str, text: &str) -> Result<Value, UsageError> {
@@ -479,9 +640,13 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
                     return parse_json(&opt, &text);
                 }
             }
+            let members = match param.shape {
+                Shape::StructureList(m) => m,
+                _ => &[],
+            };
             let mut list = Vec::new();
             for v in values {
-                list.push(Value::Object(shorthand(&opt, v)?));
+                list.push(Value::Object(shorthand(&opt, v, members)?));
             }
             Ok(Value::Array(list))
         }
@@ -490,32 +655,21 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
             if text.trim_start().starts_with('{') {
                 return parse_json(&opt, &text);
             }
-            Ok(Value::Object(shorthand(&opt, &text)?))
+            let members = match param.shape {
+                Shape::Structure(m) => m,
+                _ => &[],
+            };
+            Ok(Value::Object(shorthand(&opt, &text, members)?))
         }
     }
 }
 
-/// `Key=a,Value=b` -> {"Key": "a", "Value": "b"}.
-fn shorthand(opt: &str, text: &str) -> Result<Map<String, Value>, UsageError> {
-    let mut out = Map::new();
-    let mut offset = 0;
-    for pair in text.split(',') {
-        let Some((k, v)) = pair.split_once('=') else {
-            // The CLI's shorthand parser names what it found where it wanted `=`, and points at it.
-            let at = offset + pair.chars().count();
-            let found = if at < text.chars().count() { "','" } else { "'EOF'" };
-            return client(format!(
-                "Error parsing parameter '--{opt}': Expected: '=', received: {found} for input:\n{text}\n{}^",
-                " ".repeat(at)
-            ));
-        };
-        if k.is_empty() {
-            return client(format!("Error parsing parameter '--{opt}': empty key in '{pair}'"));
-        }
-        out.insert(k.to_string(), Value::String(v.to_string()));
-        offset += pair.chars().count() + 1;
-    }
-    Ok(out)
+/// A shorthand word (`command::shorthand`), adapted to `members`; its errors as the CLI prints them.
+fn shorthand(opt: &str, text: &str, members: &[Param]) -> Result<Map<String, Value>, UsageError> {
+    let mut map = super::shorthand::parse(text)
+        .map_err(|e| UsageError::Client(format!("Error parsing parameter '--{opt}': {}", e.0)))?;
+    super::shorthand::adapt(members, &mut map);
+    Ok(map)
 }
 
 #[cfg(test)]
@@ -660,6 +814,27 @@ mod tests {
     }
 
     #[test]
+    fn paramfiles_read_as_the_cli_reads_them() {
+        // The messages are the CLI's paramfile errors (awscli's `paramfile.py`, v2 branch) and
+        // botocore's validation of `bytes` given for a string.
+        let mut host = MemoryHost::default();
+        host.files.insert("p.json".into(), "{\"Version\":\"2012-10-17\",\"Statement\":[]}".into());
+        host.binary.insert("k.bin".into(), vec![0xff, b'a', b'\'']);
+        let words = |l: &str| lex::split(l).unwrap();
+        let line = "iam create-policy --policy-name p --policy-document file://p.json";
+        assert!(matches!(parse(&words(line), &host), Ok(Parsed::Call(_))));
+        let e = parse(&words("iam create-policy --policy-name p --policy-document file://k.bin"), &host).unwrap_err();
+        assert_eq!(e.text(), "Error parsing parameter '--policy-document': Unable to load paramfile (k.bin), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix.");
+        let e = parse(&words("iam create-policy --policy-name p --policy-document fileb://k.bin"), &host).unwrap_err();
+        assert_eq!(e.text(), "\nParameter validation failed:\nInvalid type for parameter PolicyDocument, value: b\"\\xffa'\", type: <class 'bytes'>, valid types: <class 'str'>");
+        let e =
+            parse(&words("iam create-policy --policy-name p --policy-document file://none.json"), &host).unwrap_err();
+        assert!(e
+            .text()
+            .starts_with("Error parsing parameter '--policy-document': Unable to load paramfile file://none.json: "));
+    }
+
+    #[test]
     fn a_value_that_is_no_integer_fails_as_pythons_int_does() {
         // `aws iam create-role ... --max-session-duration x` prints Python's ValueError alone.
         let e = parsed("iam create-role --role-name r --assume-role-policy-document {} --max-session-duration x")
@@ -712,6 +887,30 @@ mod tests {
             Just("--endpoint-url".to_string()),
             Just("--profile".to_string()),
             Just("--version".to_string()),
+            Just("--cli-input-json".to_string()),
+            Just("--cli-input-yaml".to_string()),
+            Just("--generate-cli-skeleton".to_string()),
+            Just("output".to_string()),
+            Just("yaml-input".to_string()),
+            Just("--no-sign-request".to_string()),
+            Just("--color".to_string()),
+            Just("--cli-read-timeout".to_string()),
+            Just("--cli-binary-format".to_string()),
+            Just("--cli-auto-prompt".to_string()),
+            Just("file://missing.json".to_string()),
+            Just("fileb://missing.bin".to_string()),
+            prop::sample::select(vec![
+                "{\"UserName\": \"bob\"}",
+                "{\"UserName\": 1, \"X\": [1, {}]}",
+                "UserName: bob",
+                "- a",
+                "{",
+                "[]",
+                "Key=a,Value=\"b,c\"",
+                "Key='x",
+                "A=[{B=c}],C={D=[e]}",
+            ])
+            .prop_map(str::to_string),
             Just("--user-name".to_string()),
             Just("--tags".to_string()),
             Just("--max-items".to_string()),

@@ -66,6 +66,13 @@ const GLOBALS: &[GlobalOption] = &[
         choices: &[],
     },
     GlobalOption {
+        name: "no-verify-ssl",
+        kind: "boolean",
+        takes_value: false,
+        doc: "Accepted and ignored: rootsim opens no connection, so there is no certificate to verify.",
+        choices: &[],
+    },
+    GlobalOption {
         name: "no-paginate",
         kind: "boolean",
         takes_value: false,
@@ -108,10 +115,66 @@ const GLOBALS: &[GlobalOption] = &[
         choices: &[],
     },
     GlobalOption {
+        name: "color",
+        kind: "string",
+        takes_value: true,
+        doc: "Turn on/off color output. Accepted: rootsim prints without colour whichever is chosen.",
+        choices: &["on", "off", "auto"],
+    },
+    GlobalOption {
+        name: "no-sign-request",
+        kind: "boolean",
+        takes_value: false,
+        doc: "Do not sign requests: credentials are not loaded, and the call is made as the anonymous caller (S3, SQS and SNS answer what their resource policies grant to everyone; the other services refuse an unsigned request).",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "ca-bundle",
+        kind: "string",
+        takes_value: true,
+        doc: "Accepted and ignored: rootsim opens no connection.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "cli-read-timeout",
+        kind: "int",
+        takes_value: true,
+        doc: "Accepted (an integer) and ignored: rootsim answers at once.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "cli-connect-timeout",
+        kind: "int",
+        takes_value: true,
+        doc: "Accepted (an integer) and ignored: rootsim opens no connection.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "cli-binary-format",
+        kind: "string",
+        takes_value: true,
+        doc: "The formatting style of binary blobs given inline: base64 (the default) or raw-in-base64-out. Accepted: rootsim models no inline blob parameter yet (fileb:// gives a file's bytes).",
+        choices: &["base64", "raw-in-base64-out"],
+    },
+    GlobalOption {
         name: "no-cli-pager",
         kind: "boolean",
         takes_value: false,
         doc: "Accepted: rootsim never pages its output.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "cli-auto-prompt",
+        kind: "boolean",
+        takes_value: false,
+        doc: "Not modelled: rootsim has no interactive prompt for the CLI's parameters, and refuses this option.",
+        choices: &[],
+    },
+    GlobalOption {
+        name: "no-cli-auto-prompt",
+        kind: "boolean",
+        takes_value: false,
+        doc: "Accepted: rootsim never prompts.",
         choices: &[],
     },
 ];
@@ -327,7 +390,7 @@ pub fn operation_page(op: &Operation, paginated: bool) -> String {
     for p in op.params {
         option(&mut doc, p);
     }
-    doc.para(TEXT, "--cli-input-json | --cli-input-yaml (string) Reads the operation's arguments from a JSON (or YAML) document shaped as --generate-cli-skeleton prints it; options on the command line override it. (rootsim does not take this option yet.)");
+    doc.para(TEXT, "--cli-input-json | --cli-input-yaml (string) Reads the operation's arguments from a JSON (or YAML) document shaped as --generate-cli-skeleton prints it, inline or from file://; options on the command line override it, and the whole is checked as botocore's parameter validation does. rootsim reads YAML in block style with plain or quoted scalars, or JSON's syntax.");
     doc.blank();
     if paginated {
         for (flag, kind, text) in [
@@ -340,7 +403,7 @@ pub fn operation_page(op: &Operation, paginated: bool) -> String {
             doc.blank();
         }
     }
-    doc.para(TEXT, "--generate-cli-skeleton (string) Prints a JSON (or YAML) skeleton of the operation's input, or of its output with the value output, without calling the service. (rootsim does not take this option yet.)");
+    doc.para(TEXT, "--generate-cli-skeleton (string) Prints a JSON skeleton of the operation's input (no value, or input) without calling the service, for --cli-input-json; with output, checks the options and prints a sample response in the chosen --output. yaml-input is not modelled (the CLI comments its YAML skeleton with the API documentation, which rootsim does not hold).");
     doc.blank();
     global_options(&mut doc);
     doc.section("OUTPUT");

@@ -136,6 +136,13 @@ fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
     out.extend(
         super::paginate::options(op).into_iter().map(|(o, _)| o.to_string()).filter(|o| !given.contains(&o.as_str())),
     );
+    // The whole-input options every operation takes (`command::cli_input`).
+    out.extend(
+        ["--cli-input-json", "--cli-input-yaml", "--generate-cli-skeleton"]
+            .map(String::from)
+            .into_iter()
+            .filter(|o| !given.contains(&o.as_str())),
+    );
     // The global options the line does not hold yet.
     out.extend(super::cli::global_options().filter(|o| !given.contains(&o.as_str())));
     out
@@ -163,6 +170,10 @@ fn values_for(session: &Session, option: &str) -> Vec<String> {
         "--group-name" => names(session, |i| i.groups.values().map(|g| g.name.clone()).collect()),
         "--role-name" => names(session, |i| i.roles.values().map(|r| r.name.clone()).collect()),
         "--policy-arn" | "--permissions-boundary" => policy_arns(session),
+        // The choices argparse takes.
+        "--generate-cli-skeleton" => ["input", "output", "yaml-input"].map(String::from).to_vec(),
+        "--color" => ["on", "off", "auto"].map(String::from).to_vec(),
+        "--cli-binary-format" => ["base64", "raw-in-base64-out"].map(String::from).to_vec(),
         "--role-arn" => session
             .world
             .iam
@@ -177,6 +188,20 @@ fn values_for(session: &Session, option: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_whole_input_and_connection_options_complete() {
+        let session = Session::demo(crate::DEFAULT_SEED);
+        let line = "aws iam create-user --gen";
+        let (_, c) = complete(&session, line, line.len());
+        assert_eq!(c, ["--generate-cli-skeleton"]);
+        let line = "aws iam create-user --generate-cli-skeleton ";
+        let (_, c) = complete(&session, line, line.len());
+        assert_eq!(c, ["input", "output", "yaml-input"]);
+        let line = "aws sts get-caller-identity --no-sign";
+        let (_, c) = complete(&session, line, line.len());
+        assert_eq!(c, ["--no-sign-request"]);
+    }
 
     #[test]
     fn help_is_offered_after_a_service_and_an_operation() {

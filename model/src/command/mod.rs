@@ -12,6 +12,7 @@
 
 pub mod cli;
 mod cli_help;
+pub mod cli_input;
 pub mod complete;
 pub mod config;
 pub mod console;
@@ -21,10 +22,12 @@ pub mod lex;
 pub mod paginate;
 pub mod s3;
 pub mod sandbox;
+pub mod shorthand;
 mod show;
 mod signin;
 pub mod suggest;
 pub mod usage;
+mod yaml_in;
 
 use crate::auth::{AuthRecord, Caller, Identity};
 use crate::error::AwsError;
@@ -345,6 +348,18 @@ impl Session {
             Ok(cli::Parsed::Version) => return Outcome::ok(cli_version()),
             Ok(cli::Parsed::Help(page)) => return Outcome::ok(cli_help::page(page)),
             Ok(cli::Parsed::S3(globals, words)) => return s3::run(self, *globals, &words, host, line),
+            Ok(cli::Parsed::Skeleton(skeleton)) => {
+                // Printed as JSON whatever --output says, as the CLI does.
+                let text = crate::render::to_cli_json(&skeleton);
+                return Outcome { text, ok: true, code: None, json: Some(skeleton), exit: false };
+            }
+            Ok(cli::Parsed::Stubbed(inv, response)) => {
+                // `--generate-cli-skeleton output`: the stubbed response, printed as a response.
+                return match config::settings(&self.cli, &inv.globals).output {
+                    Ok(output) => print_response(&response, &inv.globals, output, inv.operation.name),
+                    Err(msg) => Outcome::fail("OutputError", msg),
+                };
+            }
             Err(e) => return Outcome::usage(e.text()),
         };
         let op = inv.operation;
@@ -353,6 +368,10 @@ impl Session {
         // us-east-1 whatever the Region says.
         let region =
             crate::registry::call_region(op.service, Some(&settings.region), inv.globals.endpoint_url.as_deref());
+        // `--no-sign-request`: no credentials are loaded; the call goes as the anonymous caller.
+        if inv.globals.no_sign_request {
+            return self.run_unsigned(&inv, &region, &settings.output);
+        }
         // The credentials as the CLI's provider chain finds them (a role profile assumes its role).
         let creds = match config::credentials(self, inv.globals.profile.as_deref(), &region) {
             Ok(c) => c,
@@ -386,6 +405,31 @@ impl Session {
             Err(e) => aws_failure(op.name, e),
         };
         let outcome = with_debug(debug, outcome);
+        self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
+        outcome
+    }
+
+    /// An unsigned call (`--no-sign-request`): S3, SQS and SNS take it as the anonymous caller,
+    /// whom only a resource policy granting everyone lets in; the other services refuse a request
+    /// without a signature before reading any policy (rule CLI-NO-SIGN-REQUEST).
+    fn run_unsigned(
+        &mut self,
+        inv: &cli::Invocation,
+        region: &str,
+        output: &Result<crate::render::Output, String>,
+    ) -> Outcome {
+        let op = inv.operation;
+        let (result, auth) = match unsigned_refusal(op.service) {
+            Some(e) => (Err(e), Vec::new()),
+            None => self.call_page(op, &Caller::anonymous(), region, &inv.params, &mut crate::pages::Memo::default()),
+        };
+        let outcome = match &result {
+            Ok(value) => match output {
+                Ok(output) => print_response(value, &inv.globals, *output, op.name),
+                Err(msg) => Outcome::fail("OutputError", msg.clone()),
+            },
+            Err(e) => aws_failure(op.name, e),
+        };
         self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
         outcome
     }
@@ -476,6 +520,21 @@ fn print_response(value: &Value, globals: &cli::Globals, output: crate::render::
     };
     let text = crate::render::format(&shown, output, operation);
     Outcome { text, ok: true, code: None, json: Some(value.clone()), exit: false }
+}
+
+/// How a service that takes no anonymous calls answers an unsigned request: the query-protocol
+/// services (IAM, STS) with `MissingAuthenticationToken`, the JSON ones with
+/// `MissingAuthenticationTokenException` (simulator assumption: the codes of AWS's common
+/// errors, not checked against each service). `None` for S3, SQS and SNS, which take the
+/// anonymous caller.
+pub(crate) fn unsigned_refusal(service: &str) -> Option<AwsError> {
+    match service {
+        "s3api" | "s3" | "sqs" | "sns" => None,
+        "iam" | "sts" => {
+            Some(AwsError::new("MissingAuthenticationToken", 403, "Request is missing Authentication Token"))
+        }
+        _ => Some(AwsError::new("MissingAuthenticationTokenException", 403, "Missing Authentication Token")),
+    }
 }
 
 /// `--debug`'s lines before an outcome.

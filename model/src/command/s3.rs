@@ -193,12 +193,18 @@ pub(crate) fn run(
     };
     // The Region and credentials as for any AWS call: `--profile`, the environment, the profile.
     let region = super::config::settings(&session.cli, &globals).region;
-    let identity = match super::config::credentials(session, globals.profile.as_deref(), &region) {
-        Ok(c) => c.identity,
-        Err(super::config::CredFailure::NeedMfa(serial)) => return super::config::ask_mfa(session, serial, typed),
-        Err(super::config::CredFailure::Fail(o)) => return o,
+    // `--no-sign-request`: no credentials are loaded; the calls go as the anonymous caller.
+    let identity = if globals.no_sign_request {
+        crate::auth::Identity::default()
+    } else {
+        match super::config::credentials(session, globals.profile.as_deref(), &region) {
+            Ok(c) => c.identity,
+            Err(super::config::CredFailure::NeedMfa(serial)) => return super::config::ask_mfa(session, serial, typed),
+            Err(super::config::CredFailure::Fail(o)) => return o,
+        }
     };
-    let mut r = Runner { session, host, region, identity, out: Vec::new(), failure: None };
+    let unsigned = globals.no_sign_request;
+    let mut r = Runner { session, host, region, identity, unsigned, out: Vec::new(), failure: None };
     match r.command(&line) {
         Ok(()) => {}
         Err(Stop::Param(message)) => {
@@ -239,6 +245,8 @@ struct Runner<'a> {
     region: String,
     /// The credentials the calls are signed with (`config::credentials`).
     identity: crate::auth::Identity,
+    /// `--no-sign-request`: every call is made as the anonymous caller.
+    unsigned: bool,
     out: Vec<String>,
     /// The error code of the last failure; `None` while everything succeeded.
     failure: Option<String>,
@@ -438,7 +446,9 @@ impl Runner<'_> {
             validate_bucket_name(bucket)?;
         }
         let session = &mut *self.session;
-        let caller = match session.world.resolve(&self.identity) {
+        let resolved =
+            if self.unsigned { Ok(crate::caller::Caller::anonymous()) } else { session.world.resolve(&self.identity) };
+        let caller = match resolved {
             Ok(c) => c,
             Err(e) => {
                 session.last = Some(LastCall {
