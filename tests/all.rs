@@ -8,6 +8,7 @@
 
 mod auth_cache;
 mod cli_config;
+mod conformance;
 mod corpus;
 mod differential;
 mod graph_properties;

@@ -175,7 +175,8 @@ fn list_virtual_mfa_devices(call: &mut Call, input: &Input) -> AwsResult<Value> 
                 }
                 Some(Some(k)) => {
                     if let Some(u) = iam.users.get(k) {
-                        v.insert("User".into(), json!({ "UserName": u.name, "UserId": u.id, "Arn": arn::iam(&account, "user", &u.path, &u.name) }));
+                        // The model's User: every required member (Path, UserName, UserId, Arn, CreateDate).
+                        v.insert("User".into(), json!({ "Path": u.path, "UserName": u.name, "UserId": u.id, "Arn": arn::iam(&account, "user", &u.path, &u.name), "CreateDate": format_cli(u.created) }));
                     }
                 }
                 None => {}
