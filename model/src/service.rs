@@ -155,7 +155,11 @@ impl<'w> Call<'w> {
     /// Records `record` for `explain`; a denial becomes AWS's `AccessDenied`.
     fn record(&mut self, record: AuthRecord) -> AwsResult<()> {
         let result =
-            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
+            if record.decision.is_allowed() {
+                Ok(())
+            } else {
+                Err(crate::error::denied_by_service(&record.action, record.denial_message()))
+            };
         self.auth.push(record);
         result
     }

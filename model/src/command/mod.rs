@@ -15,6 +15,7 @@ mod cli_help;
 pub mod complete;
 pub mod config;
 pub mod console;
+pub mod exact;
 mod help;
 pub mod lex;
 pub mod paginate;
@@ -333,6 +334,16 @@ impl Session {
     }
 
     fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host, line: &str) -> Outcome {
+        let exact = exact::asked(self, words);
+        let outcome = self.run_aws_line(words, host, line);
+        if exact {
+            exact::strip(outcome, self.last.as_ref().and_then(|l| l.error.as_ref()))
+        } else {
+            outcome
+        }
+    }
+
+    fn run_aws_line(&mut self, words: &[lex::Word], host: &mut dyn Host, line: &str) -> Outcome {
         // `aws configure ...` is the CLI's own command, not an operation of a service.
         if let Ok((globals, rest)) = cli::split_globals(words) {
             if rest.first().is_some_and(|w| w.text == "configure" && !w.quoted) {
