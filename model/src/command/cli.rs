@@ -144,8 +144,6 @@ const GLOBALS: &[(&str, bool)] = &[
     ("debug", false),
     ("no-paginate", false),
     ("no-cli-pager", false),
-    // rootsim's own: read before parsing by `super::exact`.
-    ("cli-exact", false),
     ("version", false),
 ];
 
@@ -214,7 +212,7 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
             "endpoint-url" => g.endpoint_url = Some(value),
             "debug" => g.debug = true,
             "no-paginate" => g.no_paginate = true,
-            "no-cli-pager" | "cli-exact" => {}
+            "no-cli-pager" => {}
             _ => version = true,
         }
     }

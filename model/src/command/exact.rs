@@ -19,6 +19,12 @@ pub fn asked(session: &Session, words: &[Word]) -> bool {
     session.cli.cli_exact || words.iter().any(|w| !w.quoted && w.text == OPTION)
 }
 
+/// The words without [`OPTION`]: rootsim's own option, taken off before the CLI's parser sees the
+/// line (so that the CLI's options, help pages and errors stay the CLI's).
+pub fn without_option(words: &[Word]) -> Vec<Word> {
+    words.iter().filter(|w| w.quoted || w.text != OPTION).cloned().collect()
+}
+
 /// `outcome` without rootsim's own lines: the hint of the call's `error` (printed after AWS's
 /// line), and every line marked `(rootsim)`.
 pub fn strip(mut outcome: Outcome, error: Option<&AwsError>) -> Outcome {

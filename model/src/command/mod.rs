@@ -335,7 +335,7 @@ impl Session {
 
     fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host, line: &str) -> Outcome {
         let exact = exact::asked(self, words);
-        let outcome = self.run_aws_line(words, host, line);
+        let outcome = if exact { self.run_aws_line(&exact::without_option(words), host, line) } else { self.run_aws_line(words, host, line) };
         if exact {
             exact::strip(outcome, self.last.as_ref().and_then(|l| l.error.as_ref()))
         } else {
