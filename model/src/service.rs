@@ -35,6 +35,11 @@ pub enum Shape {
     Structure(&'static [Param]),
     /// A list of structures: one shorthand `A=1,B=2` per word, or a JSON list.
     StructureList(&'static [Param]),
+    /// A blob that is not streamed (KMS's `--plaintext`, `--ciphertext-blob`): base64 text, as
+    /// the AWS CLI v2 reads it by default (`cli_binary_format` `base64`), or `fileb://PATH`
+    /// whose bytes are sent. The parameter reaches the handler as the bytes in base64; the
+    /// response's blobs are printed in base64.
+    BlobValue,
     /// A streaming blob (`put-object --body`): the path of a local file, whose bytes the CLI
     /// sends. The parameter reaches the handler as the bytes in base64.
     Blob,

@@ -16,6 +16,7 @@ pub mod complete;
 pub mod config;
 pub mod console;
 pub mod exact;
+mod outfile;
 mod help;
 pub mod lex;
 pub mod paginate;
@@ -385,7 +386,12 @@ impl Session {
         if paginate::applies(&inv) {
             return self.run_paginated(&inv, caller, &region, &settings.output, debug);
         }
-        let (result, auth) = self.call_page(op, &caller, &region, &inv.params, &mut crate::pages::Memo::default());
+        let (mut result, auth) = self.call_page(op, &caller, &region, &inv.params, &mut crate::pages::Memo::default());
+        if let Ok(value) = &mut result {
+            if let Err(failed) = outfile::save(op, &inv.params, value, host) {
+                return failed;
+            }
+        }
         let outcome = match &result {
             Ok(value) => match &settings.output {
                 Ok(output) => print_response(value, &inv.globals, *output, op.name),
