@@ -157,20 +157,20 @@ impl<'w> Call<'w> {
         self.authorizer.authorize(self.world, request)
     }
 
-    /// Records `record` for `explain`; a denial becomes AWS's `AccessDenied`.
+    /// Records `record` for `explain`; a denial becomes the service's own error
+    /// (`crate::error::denied_by_service`).
     fn record(&mut self, record: AuthRecord) -> AwsResult<()> {
-        let result =
-            if record.decision.is_allowed() {
-                Ok(())
-            } else {
-                Err(crate::error::denied_by_service(&record.action, record.denial_message()))
-            };
+        let result = if record.decision.is_allowed() {
+            Ok(())
+        } else {
+            Err(crate::error::denied_by_service(&record.action, record.denial_message()))
+        };
         self.auth.push(record);
         result
     }
 
     /// Asks the policy engine whether the caller may perform `action` on `resource` (identity
-    /// side only: no resource-based policy). Denials become AWS's `AccessDenied`.
+    /// side only: no resource-based policy). Denials become the service's own error.
     pub fn authorize(&mut self, action: &str, resource: &str) -> AwsResult<()> {
         self.authorize_with(action, resource, None)
     }

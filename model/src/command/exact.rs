@@ -65,7 +65,8 @@ mod tests {
         assert_eq!(strip(out, Some(&e)).text, "An error occurred (X) when calling the Y operation: m");
         // A hint that is not rootsim-marked (a policy's position) goes too.
         let e = AwsError::new("MalformedPolicyDocument", 400, "bad").with_hint("  at line 1, column 2: x");
-        let out = Outcome::fail("M", "An error occurred (M) when calling the Z operation: bad\n  at line 1, column 2: x");
+        let out =
+            Outcome::fail("M", "An error occurred (M) when calling the Z operation: bad\n  at line 1, column 2: x");
         assert_eq!(strip(out, Some(&e)).text, "An error occurred (M) when calling the Z operation: bad");
         let usage = Outcome::usage("Unknown options: --x\n(rootsim) did you mean --y?");
         assert_eq!(strip(usage, None).text, "Unknown options: --x");

@@ -16,9 +16,9 @@ pub mod complete;
 pub mod config;
 pub mod console;
 pub mod exact;
-mod outfile;
 mod help;
 pub mod lex;
+mod outfile;
 pub mod paginate;
 pub mod s3;
 pub mod sandbox;
@@ -336,7 +336,11 @@ impl Session {
 
     fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host, line: &str) -> Outcome {
         let exact = exact::asked(self, words);
-        let outcome = if exact { self.run_aws_line(&exact::without_option(words), host, line) } else { self.run_aws_line(words, host, line) };
+        let outcome = if exact {
+            self.run_aws_line(&exact::without_option(words), host, line)
+        } else {
+            self.run_aws_line(words, host, line)
+        };
         if exact {
             exact::strip(outcome, self.last.as_ref().and_then(|l| l.error.as_ref()))
         } else {
@@ -388,7 +392,7 @@ impl Session {
         }
         let (mut result, auth) = self.call_page(op, &caller, &region, &inv.params, &mut crate::pages::Memo::default());
         if let Ok(value) = &mut result {
-            if let Err(failed) = outfile::save(op, &inv.params, value, host) {
+            if let Some(failed) = outfile::save(op, &inv.params, value, host) {
                 return failed;
             }
         }

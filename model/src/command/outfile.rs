@@ -14,22 +14,20 @@ const BOOTSTRAP: [&str; 2] = ["QRCodePNG", "Base32StringSeed"];
 
 /// After a successful call of `op` with `params`: writes what the CLI writes to its outfile and
 /// takes it out of `response`. An outfile that cannot be written fails the command (the call
-/// itself went through, as with the CLI).
-pub fn save(op: &Operation, params: &Map<String, Value>, response: &mut Value, host: &mut dyn Host) -> Result<(), Outcome> {
+/// itself went through, as with the CLI): the failure's outcome is returned.
+pub fn save(op: &Operation, params: &Map<String, Value>, response: &mut Value, host: &mut dyn Host) -> Option<Outcome> {
     if (op.service, op.name) != ("iam", "CreateVirtualMFADevice") {
-        return Ok(());
+        return None;
     }
-    let Some(device) = response.get_mut("VirtualMFADevice").and_then(Value::as_object_mut) else { return Ok(()) };
+    let device = response.get_mut("VirtualMFADevice").and_then(Value::as_object_mut)?;
     let method = params.get("BootstrapMethod").and_then(Value::as_str).unwrap_or("");
     let outfile = params.get("Outfile").and_then(Value::as_str).unwrap_or("");
     let body = device.get(method).and_then(Value::as_str).and_then(crate::pages::base64_decode);
     for member in BOOTSTRAP {
         device.remove(member);
     }
-    if let Some(bytes) = body {
-        host.write_bytes(outfile, &bytes).map_err(|e| Outcome::fail("OutfileError", format!("[Errno 2] {e}: '{outfile}'")))?;
-    }
-    Ok(())
+    let e = host.write_bytes(outfile, &body?).err()?;
+    Some(Outcome::fail("OutfileError", format!("[Errno 2] {e}: '{outfile}'")))
 }
 
 #[cfg(test)]
@@ -54,7 +52,11 @@ mod tests {
         assert_eq!(String::from_utf8(written).unwrap(), s.world.mail.authenticator[serial]);
         // The CLI requires both options.
         let missing = s.execute("aws iam create-virtual-mfa-device --virtual-mfa-device-name app2", &mut host);
-        assert!(missing.text.contains("the following arguments are required: --outfile, --bootstrap-method"), "{}", missing.text);
+        assert!(
+            missing.text.contains("the following arguments are required: --outfile, --bootstrap-method"),
+            "{}",
+            missing.text
+        );
         // QRCodePNG writes the other member.
         let qr = s.execute(
             "aws iam create-virtual-mfa-device --virtual-mfa-device-name app3 --outfile qr.png --bootstrap-method QRCodePNG",

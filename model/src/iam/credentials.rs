@@ -61,7 +61,8 @@ fn create_virtual_mfa_device(call: &mut Call, input: &Input) -> AwsResult<Value>
     // The API answers both bootstrap forms as base64 blobs; the CLI writes the one asked for to
     // --outfile and prints neither (command::outfile). Simulator assumption: QRCodePNG holds the
     // otpauth:// URI the QR code encodes, not an image.
-    let uri = format!("otpauth://totp/Amazon%20Web%20Services:{name}@{account}?secret={seed}&issuer=Amazon%20Web%20Services");
+    let uri =
+        format!("otpauth://totp/Amazon%20Web%20Services:{name}@{account}?secret={seed}&issuer=Amazon%20Web%20Services");
     Ok(json!({ "VirtualMFADevice": {
         "SerialNumber": serial,
         "Base32StringSeed": crate::pages::base64_encode(seed.as_bytes()),

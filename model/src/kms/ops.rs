@@ -2,9 +2,9 @@
 //! changes the keys through their typed methods (`state.rs`, re-exported by [`super`]) and renders KMS's response.
 
 use super::state::{decode_ciphertext, default_policy, parse_key_policy, Key};
-use crate::pages::{base64_decode, base64_encode};
 use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
+use crate::pages::{base64_decode, base64_encode};
 use crate::service::{operations, param as p};
 use crate::service::{opt_bool, opt_str, req_str, Call, Operation, Param, Shape};
 use rootsim_policy::Policy;
@@ -148,7 +148,8 @@ fn put_key_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
 
 /// A blob parameter's bytes (the command layer hands blobs over in base64, `Shape::BlobValue`).
 fn blob(input: &Input, name: &str) -> AwsResult<Vec<u8>> {
-    base64_decode(req_str(input, name)?).ok_or_else(|| AwsError::new("ValidationException", 400, format!("{name} is not base64.")))
+    base64_decode(req_str(input, name)?)
+        .ok_or_else(|| AwsError::new("ValidationException", 400, format!("{name} is not base64.")))
 }
 
 /// KMS's length constraint on a blob member (1 to 4096 bytes for Plaintext, 1 to 6144 for
@@ -171,7 +172,9 @@ fn encrypt(call: &mut Call, input: &Input) -> AwsResult<Value> {
     authorize_key(call, "kms:Encrypt", &arn)?;
     let ciphertext = call.world.kms.keys[&arn].encrypt(&plaintext);
     // Blobs are base64 in the response, as the CLI prints them.
-    Ok(json!({ "CiphertextBlob": base64_encode(&ciphertext), "KeyId": arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT" }))
+    Ok(
+        json!({ "CiphertextBlob": base64_encode(&ciphertext), "KeyId": arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT" }),
+    )
 }
 
 fn decrypt(call: &mut Call, input: &Input) -> AwsResult<Value> {
