@@ -10,7 +10,8 @@
 //!   answers is in the service's model or among AWS's documented common errors
 //!   (`tests/fixtures/aws-common-errors.txt`). Both are read from the reviewed transcripts of every
 //!   scenario (`tests/snapshots/*.snap`, which the `scenarios` binary checks against a fresh run of
-//!   each `scenarios/**/*.rsim`), so whatever a scenario prints is checked.
+//!   each `scenarios/**/*.rsim`), so whatever a scenario prints is checked; and from running every
+//!   operation that needs no option in the demo world through `Session::run`.
 //!
 //! Drift fails with a precise list. What rootsim knowingly does otherwise today is in [`KNOWN`],
 //! each entry with its reason; an entry that no longer differs fails too, so the list only shrinks.
@@ -142,7 +143,12 @@ fn table_problems() -> Vec<String> {
                 continue;
             };
             if op.cli_name() != xform_name(op.name) {
-                problems.push(format!("{service} {}: CLI name {} but awscli's is {}", op.name, op.cli_name(), xform_name(op.name)));
+                problems.push(format!(
+                    "{service} {}: CLI name {} but awscli's is {}",
+                    op.name,
+                    op.cli_name(),
+                    xform_name(op.name)
+                ));
             }
             let input = spec["input"]["shape"].as_str().unwrap_or("");
             let members = model["shapes"][input]["members"].as_object().cloned().unwrap_or_default();
@@ -183,7 +189,8 @@ fn table_problems() -> Vec<String> {
             for r in &required {
                 let overridden = CLI_REQUIRED.iter().any(|c| c.0 == service && c.1 == op.name && xform_name(c.2) == *r);
                 if !overridden && !op.params.iter().any(|p| kebab(p.name) == *r) {
-                    problems.push(format!("{service} {} --{r}: required by the model, missing from the table", op.name));
+                    problems
+                        .push(format!("{service} {} --{r}: required by the model, missing from the table", op.name));
                 }
             }
         }
@@ -346,7 +353,10 @@ fn printed_problems() -> (Vec<String>, usize, usize) {
                 || documented.contains(&("*".to_string(), code.to_string()))
                 || documented.contains(&(p.service.clone(), code.to_string()));
             if !known {
-                found.insert(format!("{} {}: error {code} is not in the model nor documented ({})", p.service, p.op, p.place));
+                found.insert(format!(
+                    "{} {}: error {code} is not in the model nor documented ({})",
+                    p.service, p.op, p.place
+                ));
             }
         }
         if p.whole_json {
@@ -354,7 +364,7 @@ fn printed_problems() -> (Vec<String>, usize, usize) {
                 outputs += 1;
                 let shape = model["operations"][&p.op]["output"]["shape"].as_str().unwrap_or("").to_string();
                 let mut keys = BTreeSet::new();
-walk(model, &shape, &json, "", &mut keys);
+                walk(model, &shape, &json, "", &mut keys);
                 // The AWS CLI adds `NextToken` to a paginated operation's answer cut by
                 // --max-items (awscli's paginate.py): not a member of the API's output.
                 if rootsim_model::pages::paginator(&p.service, &p.op).is_some() {
@@ -428,4 +438,27 @@ fn the_walk_finds_a_key_outside_the_shape_and_a_value_outside_an_enum() {
         found.into_iter().collect::<Vec<_>>(),
         [".User.PermissionsBoundary.PermissionsBoundaryType: \"Policy\" is not a value of PermissionsBoundaryAttachmentType"]
     );
+}
+
+#[test]
+fn every_call_without_required_options_answers_its_output_shape() {
+    // Beyond the scenarios: every operation that needs no option, run as alice (an administrator)
+    // in the demo world through Session::run, its whole answer walked against the model.
+    let mut session = rootsim_model::Session::demo(rootsim_model::DEFAULT_SEED);
+    let mut models: BTreeMap<&str, Value> = BTreeMap::new();
+    let (mut answered, mut found) = (0, BTreeSet::new());
+    for op in registry::all().filter(|o| !o.params.iter().any(|p| p.required)) {
+        let out = session.run(&format!("aws {} {}", op.service, op.cli_name()));
+        let Some(json) = out.json.as_ref() else { continue };
+        answered += 1;
+        let model = models.entry(op.service).or_insert_with(|| model(op.service));
+        let shape = model["operations"][op.name]["output"]["shape"].as_str().unwrap_or("").to_string();
+        let mut keys = BTreeSet::new();
+        walk(model, &shape, json, "", &mut keys);
+        found.extend(keys.into_iter().map(|k| format!("{} {} {k}", op.service, op.name)));
+    }
+    assert!(answered >= 20, "only {answered} calls answered");
+    let found: Vec<String> = found.into_iter().collect();
+    let (unexpected, _) = against_known(&found, KNOWN_PRINTED);
+    assert!(unexpected.is_empty(), "{} keys outside the botocore models:\n{}", unexpected.len(), unexpected.join("\n"));
 }
