@@ -89,21 +89,11 @@ const BEYOND_ENUM: &[(&str, &str)] = &[
 
 /// What rootsim knowingly does otherwise today in its operation tables, each with its reason
 /// (issue 17). The test fails when an entry no longer differs, so that this list only shrinks.
-const KNOWN: &[(&str, &str)] = &[
-    (
-        "iam EnableMFADevice --user-name: required is false",
-        "issue 17: rootsim lets the root user enable its own MFA device without a name (the lessons \
-         and scenarios/root/mfa.rsim rely on it); AWS enables root MFA in the console only",
-    ),
-    (
-        "sqs CreateQueue --attributes: read as",
-        "issue 17: SQS attributes are read as a JSON string, not as the CLI's map shorthand yet",
-    ),
-    (
-        "sqs SetQueueAttributes --attributes: read as",
-        "issue 17: SQS attributes are read as a JSON string, not as the CLI's map shorthand yet",
-    ),
-];
+const KNOWN: &[(&str, &str)] = &[(
+    "iam EnableMFADevice --user-name: required is false",
+    "issue 17: rootsim lets the root user enable its own MFA device without a name (the lessons \
+         and scenarios/root/mfa.rsim rely on it); AWS's EnableMFADevice requires the IAM user's name",
+)];
 
 /// The model's type name of a member's shape.
 fn kind<'m>(model: &'m Value, shape: &str) -> &'m str {
@@ -129,6 +119,7 @@ fn compatible(model: &Value, shape: Shape, target: &str) -> bool {
         Shape::Structure(_) => matches!(t, "structure" | "map"),
         Shape::StructureList(_) => t == "list" && element() == "structure",
         Shape::Blob | Shape::BlobValue => t == "blob",
+        Shape::Map => t == "map",
     }
 }
 
@@ -211,6 +202,7 @@ fn shape_name(shape: Shape) -> &'static str {
         Shape::StructureList(_) => "list of structures",
         Shape::Blob => "blob",
         Shape::BlobValue => "blob (base64)",
+        Shape::Map => "map",
     }
 }
 

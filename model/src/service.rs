@@ -35,6 +35,10 @@ pub enum Shape {
     Structure(&'static [Param]),
     /// A list of structures: one shorthand `A=1,B=2` per word, or a JSON list.
     StructureList(&'static [Param]),
+    /// A map of strings (SQS's queue attributes): shorthand `Name=Value,...` (a value may hold
+    /// JSON: commas inside its brackets and quotes stay in it) or a JSON object of strings; it
+    /// reaches the handler as a JSON object.
+    Map,
     /// A blob that is not streamed (KMS's `--plaintext`, `--ciphertext-blob`): base64 text, as
     /// the AWS CLI v2 reads it by default (`cli_binary_format` `base64`), or `fileb://PATH`
     /// whose bytes are sent. The parameter reaches the handler as the bytes in base64; the

@@ -449,6 +449,11 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
             })?;
             Ok(Value::String(crate::s3::base64_encode(&bytes)))
         }
+        Shape::Map => {
+            let text = resolve_file(&opt, single(&opt, values)?, host)?;
+            let map = crate::sqs::ops::parse_attributes(&text).map_err(|e| UsageError::Client(e.message))?;
+            Ok(Value::Object(map.into_iter().map(|(k, v)| (k, Value::String(v))).collect()))
+        }
         Shape::BlobValue => {
             let v = single(&opt, values)?;
             let bytes = match v.strip_prefix("fileb://") {

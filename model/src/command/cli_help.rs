@@ -267,6 +267,7 @@ fn type_name(shape: Shape) -> &'static str {
         Shape::Blob | Shape::BlobValue => "blob",
         Shape::StringList | Shape::Tags | Shape::StructureList(_) => "list",
         Shape::Structure(_) => "structure",
+        Shape::Map => "map",
     }
 }
 
