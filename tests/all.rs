@@ -9,6 +9,7 @@
 mod auth_cache;
 mod cli_config;
 mod catalogue;
+mod conformance;
 mod corpus;
 mod differential;
 mod docs_commands;

@@ -63,7 +63,7 @@ fn step() -> impl Strategy<Value = Step> {
 const AIMED: &[&str] = &[
     "aws iam create-access-key --user-name bob",
     "aws iam create-access-key",
-    "aws iam create-virtual-mfa-device --virtual-mfa-device-name extra",
+    "aws iam create-virtual-mfa-device --virtual-mfa-device-name extra --outfile extra.png --bootstrap-method QRCodePNG",
     "aws sts assume-root --target-principal DEV --task-policy-arn arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials --duration-seconds 900",
     "aws sts assume-root --target-principal DEV --task-policy-arn arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials --duration-seconds 3600",
     "sign-in root --email aws-management@example.com --password Mgmt-Root-2026!",

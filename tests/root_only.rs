@@ -64,7 +64,7 @@ const AIMED: &[&str] = &[
     "aws iam create-access-key",
     "aws iam list-access-keys",
     "aws iam upload-signing-certificate --certificate-body -----BEGIN-CERTIFICATE-----x",
-    "aws iam create-virtual-mfa-device --virtual-mfa-device-name root-device",
+    "aws iam create-virtual-mfa-device --virtual-mfa-device-name root-device --outfile seed.txt --bootstrap-method Base32StringSeed",
     "aws iam deactivate-mfa-device --serial-number arn:aws:iam::MGMT:mfa/root-account-mfa-device",
     "aws iam delete-login-profile",
     "aws iam create-login-profile --password Another-Root-1",

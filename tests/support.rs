@@ -83,6 +83,12 @@ fn value(shape: Shape) -> BoxedStrategy<String> {
         .prop_map(str::to_string)
         .boxed(),
         // Files the property's host may or may not hold.
+        Shape::Map => prop::sample::select(&["DelaySeconds=5", "{\"VisibilityTimeout\":\"60\"}", "x", "{\"A\":1}"][..])
+            .prop_map(str::to_string)
+            .boxed(),
+        Shape::BlobValue => prop::sample::select(&["c2VjcmV0", "not base64!", "fileb://body.txt", "\"\""][..])
+            .prop_map(str::to_string)
+            .boxed(),
         Shape::Blob => prop::sample::select(&["body.txt", "no-such-file", "\"\""][..]).prop_map(str::to_string).boxed(),
     }
 }

@@ -98,6 +98,41 @@ impl AwsError {
     }
 }
 
+/// The error a service answers when the policy engine denies `action` (`service:Operation`),
+/// from the engine's `message` ("User: ... is not authorized to perform: ..."): each service has
+/// its own code and wording (issue 17). Sources, observed (AWS CLI and SDK output quoted in public
+/// issue threads) or documented:
+/// - IAM, STS, S3: `AccessDenied` with the message as built
+///   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html>);
+/// - SNS: `AuthorizationError`, the action spelled `SNS:Publish` (observed:
+///   "An error occurred (AuthorizationError) when calling the Publish operation: User: ... is not
+///   authorized to perform: SNS:Publish on resource: ..."; the code is the model's
+///   `AuthorizationErrorException`);
+/// - SQS: `AccessDenied`, the action in lower case (observed: "... is not authorized to perform:
+///   sqs:sendmessage on resource: ... because no identity-based policy allows the sqs:sendmessage action");
+/// - EventBridge, CloudTrail, KMS, Account Management: `AccessDeniedException` with the message
+///   as built (AWS's common error, <https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html>);
+/// - Organizations: `AccessDeniedException` with its fixed sentence "You don't have permissions to
+///   access this resource." (the model's AccessDeniedException; observed), the engine's message
+///   kept beside it as rootsim's hint.
+pub fn denied_by_service(action: &str, message: String) -> AwsError {
+    let (service, operation) = action.split_once(':').unwrap_or(("", action));
+    match service {
+        "sns" => AwsError::new("AuthorizationError", 403, message.replace(action, &format!("SNS:{operation}"))),
+        "sqs" => AwsError::access_denied(message.replace(action, &action.to_ascii_lowercase())),
+        "events" | "cloudtrail" | "kms" | "account" => AwsError::new("AccessDeniedException", 400, message),
+        "organizations" => AwsError::new("AccessDeniedException", 400, ORGANIZATIONS_DENIED)
+            .with_hint(format!("  (rootsim) {message}")),
+        _ => AwsError::access_denied(message),
+    }
+}
+
+/// Organizations' message for every denial of the policy engine.
+pub const ORGANIZATIONS_DENIED: &str = "You don't have permissions to access this resource.";
+
+/// The codes a denial of the policy engine is answered with, whatever the service.
+pub const DENIAL_CODES: &[&str] = &["AccessDenied", "AccessDeniedException", "AuthorizationError"];
+
 /// Result of a simulated AWS call.
 pub type AwsResult<T> = Result<T, AwsError>;
 

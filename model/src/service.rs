@@ -35,6 +35,15 @@ pub enum Shape {
     Structure(&'static [Param]),
     /// A list of structures: one shorthand `A=1,B=2` per word, or a JSON list.
     StructureList(&'static [Param]),
+    /// A map of strings (SQS's queue attributes): shorthand `Name=Value,...` (a value may hold
+    /// JSON: commas inside its brackets and quotes stay in it) or a JSON object of strings; it
+    /// reaches the handler as a JSON object.
+    Map,
+    /// A blob that is not streamed (KMS's `--plaintext`, `--ciphertext-blob`): base64 text, as
+    /// the AWS CLI v2 reads it by default (`cli_binary_format` `base64`), or `fileb://PATH`
+    /// whose bytes are sent. The parameter reaches the handler as the bytes in base64; the
+    /// response's blobs are printed in base64.
+    BlobValue,
     /// A streaming blob (`put-object --body`): the path of a local file, whose bytes the CLI
     /// sends. The parameter reaches the handler as the bytes in base64.
     Blob,
@@ -152,16 +161,20 @@ impl<'w> Call<'w> {
         self.authorizer.authorize(self.world, request)
     }
 
-    /// Records `record` for `explain`; a denial becomes AWS's `AccessDenied`.
+    /// Records `record` for `explain`; a denial becomes the service's own error
+    /// (`crate::error::denied_by_service`).
     fn record(&mut self, record: AuthRecord) -> AwsResult<()> {
-        let result =
-            if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
+        let result = if record.decision.is_allowed() {
+            Ok(())
+        } else {
+            Err(crate::error::denied_by_service(&record.action, record.denial_message()))
+        };
         self.auth.push(record);
         result
     }
 
     /// Asks the policy engine whether the caller may perform `action` on `resource` (identity
-    /// side only: no resource-based policy). Denials become AWS's `AccessDenied`.
+    /// side only: no resource-based policy). Denials become the service's own error.
     pub fn authorize(&mut self, action: &str, resource: &str) -> AwsResult<()> {
         self.authorize_with(action, resource, None)
     }

@@ -610,6 +610,24 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
             })?;
             Ok(Value::String(crate::s3::base64_encode(&bytes)))
         }
+        Shape::Map => {
+            let text = resolve_file(&opt, single(&opt, values)?, host)?;
+            let map = crate::sqs::ops::parse_attributes(&text).map_err(|e| UsageError::Client(e.message))?;
+            Ok(Value::Object(map.into_iter().map(|(k, v)| (k, Value::String(v))).collect()))
+        }
+        Shape::BlobValue => {
+            let v = single(&opt, values)?;
+            let bytes = match v.strip_prefix("fileb://") {
+                Some(path) => host.read_bytes(path).map_err(|e| {
+                    UsageError::Client(format!("Error parsing parameter '--{opt}': Unable to load paramfile {v}: {e}"))
+                })?,
+                // awscli's binaryformat.py decodes with Python's b64decode (characters outside the
+                // alphabet skipped) and refuses what it cannot decode with this line.
+                None => crate::pages::base64_decode(v)
+                    .ok_or_else(|| UsageError::Client(format!("Invalid base64: \"{v}\"")))?,
+            };
+            Ok(Value::String(crate::pages::base64_encode(&bytes)))
+        }
         Shape::Integer => {
             let v = single(&opt, values)?;
             // The CLI converts with Python's int() and prints its ValueError alone.

@@ -327,9 +327,10 @@ fn type_name(shape: Shape) -> &'static str {
         Shape::String | Shape::Document => "string",
         Shape::Integer => "integer",
         Shape::Boolean => "boolean",
-        Shape::Blob => "blob",
+        Shape::Blob | Shape::BlobValue => "blob",
         Shape::StringList | Shape::Tags | Shape::StructureList(_) => "list",
         Shape::Structure(_) => "structure",
+        Shape::Map => "map",
     }
 }
 

@@ -170,6 +170,10 @@ pub struct CliConfig {
     /// The MFA code answered for the command being run again.
     #[serde(skip)]
     mfa_answer: Option<String>,
+    /// `set cli-exact on`: print as the AWS CLI does, without rootsim's lines (`super::exact`);
+    /// a terminal setting, never saved.
+    #[serde(skip)]
+    pub cli_exact: bool,
 }
 
 impl CliConfig {

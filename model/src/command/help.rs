@@ -104,6 +104,8 @@ pub fn operation(op: &Operation) -> String {
             Shape::Structure(_) => "<shorthand or JSON>",
             Shape::StructureList(_) => "<shorthand> ... or <JSON list>",
             Shape::Blob => "<path of a file>",
+            Shape::BlobValue => "<base64 or fileb://path>",
+            Shape::Map => "Name=Value,... or <JSON object>",
         };
         let flag = if p.shape == Shape::Boolean {
             format!("--{0} | --no-{0}", kebab(p.name))

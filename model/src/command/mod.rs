@@ -17,8 +17,10 @@ pub mod complete;
 pub mod config;
 pub mod console;
 mod expand;
+pub mod exact;
 mod help;
 pub mod lex;
+mod outfile;
 pub mod paginate;
 pub mod s3;
 pub mod sandbox;
@@ -337,6 +339,20 @@ impl Session {
     }
 
     fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host, line: &str) -> Outcome {
+        let exact = exact::asked(self, words);
+        let outcome = if exact {
+            self.run_aws_line(&exact::without_option(words), host, line)
+        } else {
+            self.run_aws_line(words, host, line)
+        };
+        if exact {
+            exact::strip(outcome, self.last.as_ref().and_then(|l| l.error.as_ref()))
+        } else {
+            outcome
+        }
+    }
+
+    fn run_aws_line(&mut self, words: &[lex::Word], host: &mut dyn Host, line: &str) -> Outcome {
         // `aws configure ...` is the CLI's own command, not an operation of a service.
         if let Ok((globals, rest)) = cli::split_globals(words) {
             if rest.first().is_some_and(|w| w.text == "configure" && !w.quoted) {
@@ -394,7 +410,12 @@ impl Session {
         if paginate::applies(&inv) {
             return self.run_paginated(&inv, caller, &region, &settings.output, debug);
         }
-        let (result, auth) = self.call_page(op, &caller, &region, &inv.params, &mut crate::pages::Memo::default());
+        let (mut result, auth) = self.call_page(op, &caller, &region, &inv.params, &mut crate::pages::Memo::default());
+        if let Ok(value) = &mut result {
+            if let Some(failed) = outfile::save(op, &inv.params, value, host) {
+                return failed;
+            }
+        }
         let outcome = match &result {
             Ok(value) => match &settings.output {
                 Ok(output) => print_response(value, &inv.globals, *output, op.name),

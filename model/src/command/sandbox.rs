@@ -190,6 +190,13 @@ pub const COMMANDS: &[Command] = &[
         run: cmd_export,
     },
     Command {
+        name: "set",
+        usage: "set [cli-exact on|off]",
+        summary: "Shows or changes the session's settings: cli-exact on prints every AWS command exactly as the AWS CLI does.",
+        detail: "With cli-exact on (or `--cli-exact` on one aws command) rootsim's own lines are left out: the hint after a failed call (`(rootsim) ...`, a policy's line and column, a reason), and the `(rootsim)` line after a usage error, so that the output compares byte for byte with the AWS CLI's.",
+        run: cmd_set,
+    },
+    Command {
         name: "unset",
         usage: "unset NAME...",
         summary: "Removes AWS CLI environment variables set with `export NAME=VALUE`.",
@@ -695,8 +702,8 @@ fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
         }
         out.push(text);
     }
-    // IAM and STS say AccessDenied; JSON services (KMS, Organizations, Account) AccessDeniedException.
-    if let Some(e) = last.error.as_ref().filter(|e| e.code != "AccessDenied" && e.code != "AccessDeniedException") {
+    // Each service words a denial its own way (crate::error::denied_by_service).
+    if let Some(e) = last.error.as_ref().filter(|e| !crate::error::DENIAL_CODES.contains(&e.code.as_str())) {
         out.push(format!("The call then failed for another reason: {} ({}).", e.message, e.code));
     }
     Outcome::ok(out.join("\n\n"))
@@ -924,6 +931,13 @@ fn cmd_unset(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
         return o;
     }
     super::config::unset(session, &args.positional)
+}
+
+fn cmd_set(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    if !args.options.is_empty() {
+        return Outcome::usage("usage: set [cli-exact on|off]");
+    }
+    super::exact::set(session, &args.positional)
 }
 
 fn cmd_env(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {

@@ -57,8 +57,17 @@ fn create_virtual_mfa_device(call: &mut Call, input: &Input) -> AwsResult<Value>
     iam_mut(call)
         .virtual_mfa_devices
         .insert(serial.clone(), VirtualMfaDevice { seed: seed.clone(), created: now, assigned: None });
-    call.world.mail.authenticator.insert(serial.clone(), seed);
-    Ok(json!({ "VirtualMFADevice": { "SerialNumber": serial } }))
+    call.world.mail.authenticator.insert(serial.clone(), seed.clone());
+    // The API answers both bootstrap forms as base64 blobs; the CLI writes the one asked for to
+    // --outfile and prints neither (command::outfile). Simulator assumption: QRCodePNG holds the
+    // otpauth:// URI the QR code encodes, not an image.
+    let uri =
+        format!("otpauth://totp/Amazon%20Web%20Services:{name}@{account}?secret={seed}&issuer=Amazon%20Web%20Services");
+    Ok(json!({ "VirtualMFADevice": {
+        "SerialNumber": serial,
+        "Base32StringSeed": crate::pages::base64_encode(seed.as_bytes()),
+        "QRCodePNG": crate::pages::base64_encode(uri.as_bytes()),
+    } }))
 }
 
 fn enable_mfa_device(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -175,7 +184,8 @@ fn list_virtual_mfa_devices(call: &mut Call, input: &Input) -> AwsResult<Value> 
                 }
                 Some(Some(k)) => {
                     if let Some(u) = iam.users.get(k) {
-                        v.insert("User".into(), json!({ "UserName": u.name, "UserId": u.id, "Arn": arn::iam(&account, "user", &u.path, &u.name) }));
+                        // The model's User: every required member (Path, UserName, UserId, Arn, CreateDate).
+                        v.insert("User".into(), json!({ "Path": u.path, "UserName": u.name, "UserId": u.id, "Arn": arn::iam(&account, "user", &u.path, &u.name), "CreateDate": format_cli(u.created) }));
                     }
                 }
                 None => {}
@@ -299,8 +309,9 @@ pub const OPERATIONS: &[Operation] = operations!(
         ("CreateVirtualMFADevice", create_virtual_mfa_device, "Creates a virtual MFA device; its seed goes to your authenticator app (see `mfa-code`).", [
         p("VirtualMFADeviceName", Shape::String, true, "a name for the device"),
         p("Path", Shape::String, false, "path (default /)"),
-        p("Outfile", Shape::String, false, "accepted for the AWS CLI's syntax; the seed goes to the simulated authenticator"),
-        p("BootstrapMethod", Shape::String, false, "QRCodePNG or Base32StringSeed"),
+        // Required by the AWS CLI (awscli customizations/iamvirtmfa.py), which writes the seed there.
+        p("Outfile", Shape::String, true, "the file the seed is written to (it also goes to the simulated authenticator)"),
+        p("BootstrapMethod", Shape::String, true, "QRCodePNG or Base32StringSeed"),
     ]),
         ("EnableMFADevice", enable_mfa_device, "Enables an MFA device for a user, or for the root user when root calls without a name; needs two consecutive codes.", [
         USER_OPT, SERIAL,

@@ -170,7 +170,7 @@ fn tags_json(tags: &std::collections::BTreeMap<String, String>) -> Value {
 }
 
 fn boundary_json(arn: &Option<String>) -> Option<Value> {
-    arn.as_ref().map(|a| json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": a}))
+    arn.as_ref().map(|a| json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": a}))
 }
 
 // ---------------------------------------------------------------- users

@@ -4,6 +4,7 @@
 use super::state::{decode_ciphertext, default_policy, parse_key_policy, Key};
 use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
+use crate::pages::{base64_decode, base64_encode};
 use crate::service::{operations, param as p};
 use crate::service::{opt_bool, opt_str, req_str, Call, Operation, Param, Shape};
 use rootsim_policy::Policy;
@@ -145,21 +146,45 @@ fn put_key_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(Value::Null)
 }
 
+/// A blob parameter's bytes (the command layer hands blobs over in base64, `Shape::BlobValue`).
+fn blob(input: &Input, name: &str) -> AwsResult<Vec<u8>> {
+    base64_decode(req_str(input, name)?)
+        .ok_or_else(|| AwsError::new("ValidationException", 400, format!("{name} is not base64.")))
+}
+
+/// KMS's length constraint on a blob member (1 to 4096 bytes for Plaintext, 1 to 6144 for
+/// CiphertextBlob), worded as the JSON protocol's validation errors are.
+fn check_length(name: &str, bytes: &[u8], max: usize) -> AwsResult<()> {
+    let member = format!("{}{}", name[..1].to_ascii_lowercase(), &name[1..]);
+    if bytes.is_empty() {
+        return Err(AwsError::new("ValidationException", 400, format!("1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length greater than or equal to 1")));
+    }
+    if bytes.len() > max {
+        return Err(AwsError::new("ValidationException", 400, format!("1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {max}")));
+    }
+    Ok(())
+}
+
 fn encrypt(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = find(call, req_str(input, "KeyId")?)?;
-    let plaintext = req_str(input, "Plaintext")?;
+    let plaintext = blob(input, "Plaintext")?;
+    check_length("Plaintext", &plaintext, 4096)?;
     authorize_key(call, "kms:Encrypt", &arn)?;
-    let blob = call.world.kms.keys[&arn].encrypt(plaintext);
-    Ok(json!({ "CiphertextBlob": blob, "KeyId": arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT" }))
+    let ciphertext = call.world.kms.keys[&arn].encrypt(&plaintext);
+    // Blobs are base64 in the response, as the CLI prints them.
+    Ok(
+        json!({ "CiphertextBlob": base64_encode(&ciphertext), "KeyId": arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT" }),
+    )
 }
 
 fn decrypt(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let blob = req_str(input, "CiphertextBlob")?;
+    let ciphertext = blob(input, "CiphertextBlob")?;
+    check_length("CiphertextBlob", &ciphertext, 6144)?;
     let invalid = || AwsError::new("InvalidCiphertextException", 400, "The ciphertext is not valid.");
-    let (id, plaintext) = decode_ciphertext(blob).ok_or_else(invalid)?;
+    let (id, plaintext) = decode_ciphertext(&ciphertext).ok_or_else(invalid)?;
     let arn = find(call, &id)?;
     authorize_key(call, "kms:Decrypt", &arn)?;
-    Ok(json!({ "KeyId": arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT" }))
+    Ok(json!({ "KeyId": arn, "Plaintext": base64_encode(&plaintext), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT" }))
 }
 
 const KEY: Param = p("KeyId", Shape::String, true, "the key's ID or ARN");
@@ -194,13 +219,14 @@ pub const OPERATIONS: &[Operation] = operations!(
             "Encrypt",
             encrypt,
             "Encrypts a short text with a key.",
-            [KEY, p("Plaintext", Shape::String, true, "the text")]
+            [KEY, p("Plaintext", Shape::BlobValue, true, "the data, in base64 (or fileb://PATH)")]
         ),
         (
             "Decrypt",
             decrypt,
             "Decrypts what Encrypt returned.",
-            [p("CiphertextBlob", Shape::String, true, "the ciphertext")]
+            // Optional in the model (KMS answers a missing one itself): see tests/conformance.rs.
+            [p("CiphertextBlob", Shape::BlobValue, false, "what Encrypt returned, in base64 (or fileb://PATH)")]
         ),
     ]
 );

@@ -31,19 +31,19 @@ impl Key {
     }
 
     /// The ciphertext of `plaintext` under this key. Not cryptography: a reversible, key-tagged
-    /// encoding, enough to show who may use the key.
-    pub fn encrypt(&self, plaintext: &str) -> String {
-        format!("{}:{plaintext}", self.id).bytes().map(|b| format!("{b:02x}")).collect()
+    /// encoding (the key ID, `:`, the plaintext's bytes), enough to show who may use the key.
+    pub fn encrypt(&self, plaintext: &[u8]) -> Vec<u8> {
+        let mut out = format!("{}:", self.id).into_bytes();
+        out.extend_from_slice(plaintext);
+        out
     }
 }
 
 /// The key ID and plaintext of a ciphertext [`Key::encrypt`] made, `None` when it is not one.
-pub fn decode_ciphertext(blob: &str) -> Option<(String, String)> {
-    let bytes: Option<Vec<u8>> =
-        (0..blob.len()).step_by(2).map(|i| blob.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
-    let text = bytes.and_then(|b| String::from_utf8(b).ok())?;
-    let (id, plaintext) = text.split_once(':')?;
-    Some((id.to_string(), plaintext.to_string()))
+pub fn decode_ciphertext(blob: &[u8]) -> Option<(String, Vec<u8>)> {
+    let colon = blob.iter().position(|&b| b == b':')?;
+    let id = std::str::from_utf8(&blob[..colon]).ok()?;
+    Some((id.to_string(), blob[colon + 1..].to_vec()))
 }
 
 /// A Support case to recover an unmanageable key.

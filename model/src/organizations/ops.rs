@@ -92,7 +92,9 @@ pub(super) fn organization_json(call: &Call, org: &Organization) -> Value {
         "MasterAccountId": org.management_account,
         "MasterAccountEmail": email,
         // A consolidated-billing organization has no policy types at all.
-        "AvailablePolicyTypes": if org.feature_set == FeatureSet::ConsolidatedBilling { json!([]) } else { json!([{"Type": "SERVICE_CONTROL_POLICY", "Status": if org.enabled_policy_types.contains("SERVICE_CONTROL_POLICY") { "ENABLED" } else { "DISABLED" }}]) },
+        // The deprecated field lists SCPs only when enabled: the model's PolicyTypeStatus has no
+        // DISABLED (ENABLED, PENDING_ENABLE, PENDING_DISABLE).
+        "AvailablePolicyTypes": if org.feature_set == FeatureSet::ConsolidatedBilling || !org.enabled_policy_types.contains("SERVICE_CONTROL_POLICY") { json!([]) } else { json!([{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]) },
     })
 }
 
@@ -109,6 +111,8 @@ fn account_json(call: &Call, org: &Organization, id: &str) -> Value {
             crate::account::AccountStatus::Closed => "SUSPENDED",
             s => s.as_str(),
         }),
+        // `State` (the model's AccountState, which replaces the deprecated `Status`) has CLOSED.
+        "State": a.map_or("ACTIVE", |a| a.status_at(call.world.clock.now()).as_str()),
         "JoinedMethod": match m.joined_method { JoinedMethod::Created => "CREATED", JoinedMethod::Invited => "INVITED" },
         "JoinedTimestamp": crate::clock::format_cli(m.joined),
     })
@@ -256,7 +260,10 @@ fn register_delegated_administrator(call: &mut Call, input: &Input) -> AwsResult
             "You have already registered the maximum number of delegated administrators for this service.",
         ));
     }
-    org_mut(call).delegated_admins.entry(sp).or_default().insert(account.to_string());
+    let now = call.now();
+    let org = org_mut(call);
+    org.delegated_admins.entry(sp).or_default().insert(account.to_string());
+    org.delegation_dates.entry(account.to_string()).or_insert(now);
     Ok(Value::Null)
 }
 
@@ -278,7 +285,11 @@ fn deregister_delegated_administrator(call: &mut Call, input: &Input) -> AwsResu
             "The provided account is not a registered delegated administrator for your organization.",
         ));
     }
-    org_mut(call).delegated_admins.get_mut(&sp).expect("checked").remove(account);
+    let org = org_mut(call);
+    org.delegated_admins.get_mut(&sp).expect("checked").remove(account);
+    if !org.delegated_admins.values().any(|a| a.contains(account)) {
+        org.delegation_dates.remove(account);
+    }
     Ok(Value::Null)
 }
 
@@ -294,7 +305,17 @@ fn list_delegated_administrators(call: &mut Call, input: &Input) -> AwsResult<Va
         .collect();
     ids.sort();
     ids.dedup();
-    let list: Vec<Value> = ids.into_iter().map(|id| account_json(call, &org, id)).collect();
+    let list: Vec<Value> = ids
+        .into_iter()
+        .map(|id| {
+            let mut v = account_json(call, &org, id);
+            // The model's DelegatedAdministrator: an account's fields and when it was delegated.
+            if let (Some(o), Some(t)) = (v.as_object_mut(), org.delegation_dates.get(id)) {
+                o.insert("DelegationEnabledDate".into(), json!(crate::clock::format_cli(*t)));
+            }
+            v
+        })
+        .collect();
     Ok(json!({ "DelegatedAdministrators": list }))
 }
 
@@ -694,7 +715,8 @@ pub const OPERATIONS: &[Operation] = operations!(
             "Creates an SCP or RCP.",
             [
                 p("Content", Shape::Document, true, "the policy document"),
-                p("Description", Shape::String, false, "a description"),
+                // Required by the model (botocore CreatePolicyRequest) and so by the AWS CLI.
+                p("Description", Shape::String, true, "a description"),
                 p("Name", Shape::String, true, "the policy's name"),
                 p("Type", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY"),
             ]

@@ -102,6 +102,10 @@ pub struct Organization {
     pub service_access: BTreeSet<String>,
     /// Delegated administrator account IDs, by service principal.
     pub delegated_admins: BTreeMap<String, BTreeSet<String>>,
+    /// When each delegated administrator account was first registered (Organizations'
+    /// `DelegationEnabledDate`), kept while it is one for any service.
+    #[serde(default)]
+    pub delegation_dates: BTreeMap<String, i64>,
     /// Centralized root access features enabled through IAM (`RootCredentialsManagement`,
     /// `RootSessions`).
     #[serde(default)]
@@ -123,6 +127,7 @@ impl Organization {
             attachments: BTreeMap::new(),
             service_access: BTreeSet::new(),
             delegated_admins: BTreeMap::new(),
+            delegation_dates: BTreeMap::new(),
             root_features: BTreeSet::new(),
         }
     }

@@ -73,6 +73,20 @@ pub fn parse_attributes(text: &str) -> AwsResult<BTreeMap<String, String>> {
     Ok(out)
 }
 
+/// The `Attributes` map the command layer parsed (`Shape::Map`), empty when absent; a value that
+/// is not a string is refused as SQS refuses it.
+fn attributes(input: &Input) -> AwsResult<BTreeMap<String, String>> {
+    let Some(map) = input.get("Attributes").and_then(Value::as_object) else { return Ok(BTreeMap::new()) };
+    map.iter()
+        .map(|(k, v)| match v.as_str() {
+            Some(s) => Ok((k.clone(), s.to_string())),
+            None => {
+                Err(AwsError::new("InvalidParameterValue", 400, format!("Value {v} for parameter {k} is invalid.")))
+            }
+        })
+        .collect()
+}
+
 /// Finds the queue a URL names: `https://sqs.<region>.amazonaws.com/<account>/<name>` (the
 /// legacy `queue.amazonaws.com` hosts name no Region: the call's Region is used).
 fn find(call: &Call, url: &str) -> AwsResult<String> {
@@ -114,10 +128,7 @@ fn create_queue(call: &mut Call, input: &Input) -> AwsResult<Value> {
             "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length",
         ));
     }
-    let attrs = match opt_str(input, "Attributes") {
-        Some(t) => parse_attributes(t)?,
-        None => BTreeMap::new(),
-    };
+    let attrs = attributes(input)?;
     let changes = check_attributes(&attrs)?;
     let account = call.account();
     let arn = queue_arn(&call.region, &account, name);
@@ -286,7 +297,12 @@ fn get_queue_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
 
 fn set_queue_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = find(call, req_str(input, "QueueUrl")?)?;
-    let attrs = parse_attributes(req_str(input, "Attributes")?)?;
+    if input.get("Attributes").is_none() {
+        return Err(crate::error::AwsError::validation(
+            "1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null",
+        ));
+    }
+    let attrs = attributes(input)?;
     authorize_queue(call, "sqs:SetQueueAttributes", &arn)?;
     let changes = check_attributes(&attrs)?;
     let now = call.now();
@@ -308,7 +324,7 @@ pub const OPERATIONS: &[Operation] = operations!(
             "Creates a standard queue, or returns the URL of the existing one.",
             [
                 p("QueueName", Shape::String, true, "1 to 80 letters, digits, - and _"),
-                p("Attributes", Shape::String, false, ATTRIBUTES_DOC),
+                p("Attributes", Shape::Map, false, ATTRIBUTES_DOC),
             ]
         ),
         (
@@ -363,7 +379,7 @@ pub const OPERATIONS: &[Operation] = operations!(
             "SetQueueAttributes",
             set_queue_attributes,
             "Sets a queue's attributes; Policy= (empty) removes the queue policy.",
-            [URL, p("Attributes", Shape::String, true, ATTRIBUTES_DOC)]
+            [URL, p("Attributes", Shape::Map, true, ATTRIBUTES_DOC)]
         ),
     ]
 );
