@@ -7,6 +7,7 @@
 
 use crate::host::FsHost;
 use crate::lesson::Tutor;
+use crate::shell::{type_line, Vars};
 use crate::split_commands;
 use rootsim_model::command::complete::complete;
 use rootsim_model::command::lex::needs_more_input;
@@ -174,6 +175,7 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
     }
 
     let mut failed_reads = 0;
+    let mut vars = Vars::default();
     loop {
         // A question the CLI asked (`aws configure`, an MFA code) is the prompt until answered.
         let question = session.borrow().question();
@@ -198,16 +200,8 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
                 }
                 let mut exit = false;
                 for command in split_commands(&line) {
-                    // The tutor's commands (learn, check, hint...) first; the rest goes to the world.
-                    let reply = tutor.handle(&command, &session.borrow(), &mut host);
-                    if let Some(reply) = reply {
-                        println!("{}", reply.text);
-                        if let Some(s) = reply.session {
-                            *session.borrow_mut() = s;
-                        }
-                        continue;
-                    }
-                    let outcome = session.borrow_mut().execute(&command, &mut host);
+                    // Shell variables, then the tutor's commands (learn, check, hint...), then the world.
+                    let outcome = type_line(&mut session.borrow_mut(), &mut tutor, &mut vars, &command, &mut host);
                     if !outcome.text.is_empty() {
                         if outcome.ok {
                             println!("{}", outcome.text);

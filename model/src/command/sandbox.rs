@@ -48,9 +48,9 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "support",
-        usage: "support create-case --key-id KEY",
+        usage: "support create-case --key-id KEY [--output json|text] [--query EXPR]",
         summary: "Opens an AWS Support case to recover a KMS key whose policy lets nobody manage it.",
-        detail: "Anyone signed in to the key's account may open the case. AWS Support then calls the root user's primary phone (the account's contact phone); the person who answers keys in the ticket's one-time code with `answer-call`, and Support resets the key policy to the default one.",
+        detail: "Anyone signed in to the key's account may open the case. AWS Support then calls the root user's primary phone (the account's contact phone); the person who answers keys in the ticket's one-time code with `answer-call`, and Support resets the key policy to the default one. With --output or --query the case prints as `{\"CaseId\", \"Phone\", \"Code\"}`, so that a value can be kept: `CODE=$(support create-case --key-id KEY --query Code --output text)`.",
         run: cmd_support,
     },
     Command {
@@ -96,7 +96,13 @@ pub const COMMANDS: &[Command] = &[
         detail: "AWS still expects the device; recover with the alternative factors or another registered device.",
         run: cmd_lose_mfa_device,
     },
-    Command { name: "mail", usage: "mail ADDRESS", summary: "Reads the mailbox of an email address (reset links, one-time codes).", detail: "", run: cmd_mail },
+    Command {
+        name: "mail",
+        usage: "mail ADDRESS [--output json|text] [--query EXPR]",
+        summary: "Reads the mailbox of an email address (reset links, one-time codes).",
+        detail: "With --output or --query the mailbox prints as an AWS CLI response would, `{\"Messages\": [{Time, From, Subject, Body, Code}]}`, oldest first, so that a value can be kept: `TOKEN=$(mail security@example.com --query 'Messages[-1].Code' --output text)`.",
+        run: cmd_mail,
+    },
     Command {
         name: "alerts",
         usage: "alerts",
@@ -426,8 +432,8 @@ fn cmd_verify_email(session: &mut Session, args: &Args, _: &mut dyn Host) -> Out
 }
 
 fn cmd_support(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
-    let usage = "support create-case --key-id KEY";
-    if let Err(o) = check_options(args, &["key-id"], usage) {
+    let usage = "support create-case --key-id KEY [--output json|text] [--query EXPR]";
+    if let Err(o) = check_options(args, &["key-id", "output", "query"], usage) {
         return o;
     }
     if args.positional.first().map(String::as_str) != Some("create-case") {
@@ -448,7 +454,7 @@ fn cmd_support(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 "Opened Support case {id}. The ticket's one-time code is {otp}.\nAWS Support is calling the root user's primary phone, {phone}: whoever answers must key in that code (answer-call {phone} --keys {otp})."
             ));
             out.json = Some(json!({ "CaseId": id, "Phone": phone, "Code": otp }));
-            out
+            structured(out, args)
         }
         Err(e) => Outcome::fail("NotFound", e),
     }
@@ -509,9 +515,40 @@ fn cmd_clock(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     }
 }
 
+/// A sandbox command's answer printed as the AWS CLI prints a response, when `--output` or
+/// `--query` asks for it (the command's text otherwise): the query applied to its JSON, then the
+/// format. A bad query or format is a usage error, as in the CLI.
+fn structured(out: Outcome, args: &Args) -> Outcome {
+    if args.opt("output").is_none() && args.opt("query").is_none() {
+        return out;
+    }
+    let Some(json) = out.json.clone() else { return out };
+    let format = args.opt("output").unwrap_or("json");
+    let Some(output) = crate::render::Output::parse(format) else {
+        return Outcome::usage(format!(
+            "argument --output: Invalid choice, valid choices are:\n\n{}",
+            crate::render::Output::NAMES.join(" | ")
+        ));
+    };
+    let value = match args.opt("query") {
+        None => json,
+        Some(q) => match crate::render::query::compile(q).and_then(|c| c.search(&json)) {
+            Ok(v) => v,
+            Err(e) => return Outcome::usage(e),
+        },
+    };
+    let mut printed = Outcome::ok(crate::render::format(&value, output, ""));
+    printed.json = Some(value);
+    printed
+}
+
 fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "mail ADDRESS [--output json|text] [--query EXPR]";
+    if let Err(o) = check_options(args, &["output", "query"], usage) {
+        return o;
+    }
     let [address] = args.positional.as_slice() else {
-        return Outcome::usage("usage: mail ADDRESS");
+        return Outcome::usage(format!("usage: {usage}"));
     };
     let inbox = session.world.mail.inbox(address);
     let messages: Vec<Value> = inbox
@@ -521,7 +558,7 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     if inbox.is_empty() {
         let mut out = Outcome::ok(format!("No mail for {address}."));
         out.json = Some(json!({ "Messages": messages }));
-        return out;
+        return structured(out, args);
     }
     let mut out = String::new();
     for (i, m) in inbox.iter().enumerate() {
@@ -537,7 +574,7 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     let mut outcome = Outcome::ok(out.trim_end());
     // Newest last, as read; scripts pick a message and its Code (@set TOKEN = Messages[0].Code).
     outcome.json = Some(json!({ "Messages": messages }));
-    outcome
+    structured(outcome, args)
 }
 
 fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
