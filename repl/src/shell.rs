@@ -2,7 +2,10 @@
 //! call to the next, so that every printed solution can be typed as it stands.
 //!
 //! Owns `NAME=$(COMMAND)` (runs COMMAND, keeps what it printed, without the last line break, as
-//! bash's command substitution does), `NAME=VALUE`, and the expansion of `$NAME` and `${NAME}` in
+//! bash's command substitution does), `NAME=VALUE`, `read [-r] NAME... <<< $(COMMAND)` (one
+//! call's several values, split on blanks, the last name taking the rest, as bash's `read`),
+//! `export NAME...` of names set so (the AWS CLI's variables then take their values), and the
+//! expansion of `$NAME` and `${NAME}` in
 //! the lines that follow (not inside single quotes, as in a shell). A `$NAME` that was never set
 //! is refused rather than replaced by nothing: a call made with an empty value would act on
 //! something else than the trainee meant. `${aws:username}` and other IAM policy variables are
@@ -90,6 +93,38 @@ pub fn expand(line: &str, vars: &Vars) -> Result<String, String> {
     Ok(out)
 }
 
+/// Runs the command of `$(COMMAND)` and returns what it printed, without the last line break.
+fn substitute(session: &mut Session, vars: &Vars, name: &str, value: &str, host: &mut dyn Host) -> Result<String, String> {
+    let value = value.trim().trim_start_matches('"').trim_end_matches('"');
+    let Some(inner) = value.strip_prefix("$(") else {
+        return expand(value, vars);
+    };
+    let Some(command) = inner.strip_suffix(')') else {
+        return Err(format!("rootsim: {name}=$(...: the command substitution is not closed with ')'"));
+    };
+    let command = expand(command, vars)?;
+    let outcome = session.execute(&command, host);
+    if !outcome.ok {
+        return Err(format!("{}\nrootsim: {name} is not set: the command failed", outcome.text));
+    }
+    let text = outcome.text.trim_end_matches('\n').to_string();
+    if text.is_empty() || text == "None" {
+        return Err(format!(
+            "rootsim: {name} is not set: the command printed {}",
+            if text.is_empty() { "nothing" } else { "None (the --query found nothing)" }
+        ));
+    }
+    Ok(text)
+}
+
+/// `read [-r] NAME... <<< WORDS`: the names and what follows `<<<`.
+fn read_line(line: &str) -> Option<(Vec<&str>, &str)> {
+    let rest = line.trim().strip_prefix("read ")?;
+    let (names, input) = rest.split_once("<<<")?;
+    let names: Vec<&str> = names.split_whitespace().filter(|n| *n != "-r").collect();
+    (!names.is_empty() && names.iter().all(|n| is_name(n))).then_some((names, input))
+}
+
 /// Types one complete line (the caller joins lines while a quote or bracket is open, and answers
 /// a question the CLI asked before calling this): a variable assignment, else a tutor command,
 /// else a command for the world, with variables expanded first.
@@ -101,29 +136,37 @@ pub fn type_line(
     host: &mut dyn Host,
 ) -> Printed {
     let fail = |text: String| Printed { text, ok: false, exit: false };
+    let done = Printed { text: String::new(), ok: true, exit: false };
+    if let Some((names, input)) = read_line(line) {
+        let text = match substitute(session, vars, names[0], input, host) {
+            Ok(t) => t,
+            Err(e) => return fail(e),
+        };
+        let mut words = text.split_whitespace();
+        for (i, name) in names.iter().enumerate() {
+            let value = if i + 1 == names.len() { words.by_ref().collect::<Vec<_>>().join(" ") } else { words.next().unwrap_or("").to_string() };
+            vars.0.insert(name.to_string(), value);
+        }
+        return done;
+    }
+    // `export NAME` of a shell variable: the sandbox's `export NAME=VALUE` with its value.
+    if let Some(rest) = line.trim().strip_prefix("export ") {
+        let names: Vec<&str> = rest.split_whitespace().collect();
+        if !names.is_empty() && names.iter().all(|n| is_name(n) && vars.0.contains_key(*n)) {
+            let assignments: Vec<String> = names.iter().map(|n| format!("{n}={}", vars.0[*n])).collect();
+            let outcome = session.execute(&format!("export {}", assignments.join(" ")), host);
+            return Printed { text: outcome.text, ok: outcome.ok, exit: false };
+        }
+    }
     if let Some((name, value)) = assignment(line) {
-        let value = value.trim_end();
-        if let Some(inner) = value.strip_prefix("$(") {
-            let Some(command) = inner.strip_suffix(')') else {
-                return fail(format!("rootsim: {name}=$(...: the command substitution is not closed with ')'"));
+        if value.trim_start_matches('"').starts_with("$(") {
+            return match substitute(session, vars, name, value, host) {
+                Ok(text) => {
+                    vars.0.insert(name.to_string(), text);
+                    done
+                }
+                Err(e) => fail(e),
             };
-            let command = match expand(command, vars) {
-                Ok(c) => c,
-                Err(e) => return fail(e),
-            };
-            let outcome = session.execute(&command, host);
-            if !outcome.ok {
-                return fail(format!("{}\nrootsim: {name} is not set: the command failed", outcome.text));
-            }
-            let text = outcome.text.trim_end_matches('\n').to_string();
-            if text.is_empty() || text == "None" {
-                return fail(format!(
-                    "rootsim: {name} is not set: the command printed {}",
-                    if text.is_empty() { "nothing" } else { "None (the --query found nothing)" }
-                ));
-            }
-            vars.0.insert(name.to_string(), text);
-            return Printed { text: String::new(), ok: true, exit: false };
         }
         let value = match expand(value, vars) {
             Ok(v) => v,
@@ -137,7 +180,7 @@ pub fn type_line(
             .unwrap_or(&value)
             .to_string();
         vars.0.insert(name.to_string(), value);
-        return Printed { text: String::new(), ok: true, exit: false };
+        return done;
     }
     let line = match expand(line, vars) {
         Ok(l) => l,
@@ -194,5 +237,13 @@ mod tests {
         assert!(!p.ok && !vars.0.contains_key("NOPE"), "a failed command sets nothing");
         let p = type_line(&mut session, &mut tutor, &mut vars, "aws iam get-user --user-name $WHO", &mut host);
         assert!(!p.ok && p.text.contains("$WHO is not set"));
+        let line = "read -r A B <<< $(aws sts get-caller-identity --query [Account,Arn] --output text)";
+        assert!(type_line(&mut session, &mut tutor, &mut vars, line, &mut host).ok);
+        assert_eq!(vars.0["A"].len(), 12);
+        assert!(vars.0["B"].ends_with(":user/alice"));
+        assert!(type_line(&mut session, &mut tutor, &mut vars, "export A", &mut host).ok == false, "not an AWS CLI variable");
+        vars.0.insert("AWS_REGION".into(), "eu-west-1".into());
+        assert!(type_line(&mut session, &mut tutor, &mut vars, "export AWS_REGION", &mut host).ok);
+        assert!(session.execute("env", &mut host).text.contains("AWS_REGION=eu-west-1"));
     }
 }
