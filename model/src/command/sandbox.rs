@@ -96,6 +96,50 @@ pub const COMMANDS: &[Command] = &[
         detail: "AWS still expects the device; recover with the alternative factors or another registered device.",
         run: cmd_lose_mfa_device,
     },
+    // The course tutor's commands: the REPL's tutor answers them before the world sees the line
+    // (repl/src/lesson.rs); they are listed here so that `help` and completion know them.
+    Command {
+        name: "learn",
+        usage: "learn [LESSON | N]",
+        summary: "The course: lists the lessons with your progress, or starts one by ID or number.",
+        detail: "A lesson builds its world, states an objective, and checks it with `check`. Inside a lesson, `reset` restarts it after asking for confirmation. Works in the REPL (`rootsim`, `rootsim learn`).",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "objective",
+        usage: "objective",
+        summary: "Shows the objective of the lesson under way again.",
+        detail: "",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "check",
+        usage: "check",
+        summary: "Checks the lesson's objective on a copy of your world: each goal met or still missing.",
+        detail: "Checking changes nothing: the goals' commands run on a copy.",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "hint",
+        usage: "hint",
+        summary: "Gives the lesson's next hint.",
+        detail: "",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "solution",
+        usage: "solution",
+        summary: "Shows a solution, to type line by line, once you have tried `check`.",
+        detail: "Values carry from one line to the next as in a shell: NAME=$(COMMAND) keeps what a command prints (use the AWS CLI's --query and --output text), $NAME uses it; `read -r A B <<< $(COMMAND)` keeps several.",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "answer",
+        usage: "answer QUESTION yes|no",
+        summary: "Answers a quiz question of the lesson (y, yes, n, no, in any case).",
+        detail: "",
+        run: cmd_tutor,
+    },
     Command {
         name: "mail",
         usage: "mail ADDRESS [--output json|text] [--query EXPR]",
@@ -515,6 +559,12 @@ fn cmd_clock(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     }
 }
 
+/// A tutor command reached the world: it was typed outside the REPL's tutor (a scenario script,
+/// the library), where there is no lesson to answer it.
+fn cmd_tutor(_: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
+    Outcome::usage("the course's commands (learn, objective, check, hint, solution, answer) work in the rootsim REPL: `rootsim learn`")
+}
+
 /// A sandbox command's answer printed as the AWS CLI prints a response, when `--output` or
 /// `--query` asks for it (the command's text otherwise): the query applied to its JSON, then the
 /// format. A bad query or format is a usage error, as in the CLI.
@@ -693,11 +743,55 @@ fn cmd_phone(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
 }
 
 fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    // After a command that made no AWS call, say so first: what follows is an earlier call.
+    let note = session.no_call.as_ref().map(|c| format!("`{c}` made no AWS call, so it has nothing to explain."));
     let Some(last) = &session.last else {
-        return Outcome::ok("Nothing to explain yet: run an AWS command first.");
+        return Outcome::ok(match note {
+            Some(n) => format!("{n} No AWS call was made before it either."),
+            None => "Nothing to explain yet: run an AWS command first.".into(),
+        });
     };
     let call = format!("{} {}", last.service, crate::service::kebab(&last.operation));
-    if args.opt("json").is_some() {
+    let mut out = explain_call(last, &call, args.opt("json").is_some(), session.no_call.as_deref());
+    if args.opt("json").is_none() {
+        out.text = org_policy_names(&out.text, &session.world);
+    }
+    match note {
+        Some(n) if args.opt("json").is_none() => {
+            Outcome::ok(format!("{n} The AWS call before it, `aws {call}`:\n\n{}", out.text))
+        }
+        _ => out,
+    }
+}
+
+/// `text` with each organization policy ARN (SCP, RCP) written as the policy's name and ID,
+/// `DenyRootAlways (p-97ryyv7u)`: an ARN alone does not say which policy a trainee wrote. ARNs of
+/// policies no longer in the organization stay as they are.
+fn org_policy_names(text: &str, world: &crate::world::World) -> String {
+    const PREFIX: &str = "arn:aws:organizations::";
+    let Some(org) = world.organizations.org.as_ref() else { return text.to_string() };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(PREFIX) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || "_-:/".contains(c))).unwrap_or(tail.len());
+        let arn = &tail[..end];
+        let id = arn.rsplit('/').next().unwrap_or("");
+        let typed = arn.contains("/service_control_policy/") || arn.contains("/resource_control_policy/");
+        match org.policies.get(id).filter(|_| typed) {
+            Some(p) => out.push_str(&format!("{} ({})", p.name, p.id)),
+            None => out.push_str(arn),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `explain` of one recorded call; `no_call` is the command after it that made none.
+fn explain_call(last: &super::LastCall, call: &str, json: bool, no_call: Option<&str>) -> Outcome {
+    if json {
         let records: Vec<Value> = last
             .auth
             .iter()
@@ -710,11 +804,15 @@ fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 })
             })
             .collect();
-        let v = json!({
+        let mut v = json!({
             "operation": last.operation,
             "error": last.error.as_ref().map(|e| json!({"code": e.code, "message": e.message})),
             "authorizations": records,
         });
+        if let Some(c) = no_call {
+            // Only then: the call described is not the last command's.
+            v["lastCommandMadeNoCall"] = json!(c);
+        }
         return Outcome::ok(super::to_cli_json(&v));
     }
     if last.auth.is_empty() {
