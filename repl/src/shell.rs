@@ -94,7 +94,13 @@ pub fn expand(line: &str, vars: &Vars) -> Result<String, String> {
 }
 
 /// Runs the command of `$(COMMAND)` and returns what it printed, without the last line break.
-fn substitute(session: &mut Session, vars: &Vars, name: &str, value: &str, host: &mut dyn Host) -> Result<String, String> {
+fn substitute(
+    session: &mut Session,
+    vars: &Vars,
+    name: &str,
+    value: &str,
+    host: &mut dyn Host,
+) -> Result<String, String> {
     let value = value.trim().trim_start_matches('"').trim_end_matches('"');
     let Some(inner) = value.strip_prefix("$(") else {
         return expand(value, vars);
@@ -144,7 +150,11 @@ pub fn type_line(
         };
         let mut words = text.split_whitespace();
         for (i, name) in names.iter().enumerate() {
-            let value = if i + 1 == names.len() { words.by_ref().collect::<Vec<_>>().join(" ") } else { words.next().unwrap_or("").to_string() };
+            let value = if i + 1 == names.len() {
+                words.by_ref().collect::<Vec<_>>().join(" ")
+            } else {
+                words.next().unwrap_or("").to_string()
+            };
             vars.0.insert(name.to_string(), value);
         }
         return done;
@@ -241,7 +251,10 @@ mod tests {
         assert!(type_line(&mut session, &mut tutor, &mut vars, line, &mut host).ok);
         assert_eq!(vars.0["A"].len(), 12);
         assert!(vars.0["B"].ends_with(":user/alice"));
-        assert!(type_line(&mut session, &mut tutor, &mut vars, "export A", &mut host).ok == false, "not an AWS CLI variable");
+        assert!(
+            type_line(&mut session, &mut tutor, &mut vars, "export A", &mut host).ok == false,
+            "not an AWS CLI variable"
+        );
         vars.0.insert("AWS_REGION".into(), "eu-west-1".into());
         assert!(type_line(&mut session, &mut tutor, &mut vars, "export AWS_REGION", &mut host).ok);
         assert!(session.execute("env", &mut host).text.contains("AWS_REGION=eu-west-1"));
