@@ -697,6 +697,74 @@ mod tests {
     }
 
     #[test]
+    fn learn_by_number_reset_asks_first_and_answers_in_any_case() {
+        let mut host = rootsim_model::MemoryHost::default();
+        let mut tutor = Tutor::default();
+        let mut session = Session::demo(rootsim_model::DEFAULT_SEED);
+        let lessons = all().unwrap();
+        // `learn 2` starts the second lesson of the numbered list; 0 and past the end are refused.
+        let reply = tutor.handle("learn 2", &session, &mut host).unwrap();
+        session = reply.session.expect("a lesson started");
+        assert_eq!(tutor.lesson.as_ref().unwrap().id, lessons[1].id);
+        assert!(tutor.handle("learn 0", &session, &mut host).unwrap().text.contains("no lesson number 0"));
+        assert!(tutor.handle("learn 99", &session, &mut host).unwrap().session.is_none());
+        // Answers: y, YES, No... all count.
+        let q = lessons[1].questions[0].id.clone();
+        assert!(tutor.handle(&format!("answer {q} YES"), &session, &mut host).unwrap().text.starts_with("Noted"));
+        assert_eq!(tutor.answers.get(&q), Some(&true));
+        assert!(tutor.handle(&format!("answer {q} No"), &session, &mut host).unwrap().text.starts_with("Noted"));
+        assert_eq!(tutor.answers.get(&q), Some(&false));
+        // `reset` in a lesson asks first; anything else in between cancels; twice restarts.
+        let first = tutor.handle("reset", &session, &mut host).unwrap();
+        assert!(first.session.is_none() && first.text.contains("Type `reset` again"), "{}", first.text);
+        assert!(tutor.handle("hint", &session, &mut host).is_some());
+        assert!(
+            tutor.handle("reset", &session, &mut host).unwrap().session.is_none(),
+            "asked again after another command"
+        );
+        let restarted = tutor.handle("reset", &session, &mut host).unwrap();
+        assert!(restarted.session.is_some(), "{}", restarted.text);
+        assert!(tutor.answers.is_empty(), "the lesson starts afresh");
+        // Outside a lesson `reset` is the world's.
+        assert!(Tutor::default().handle("reset", &session, &mut host).is_none());
+    }
+
+    #[test]
+    fn every_command_a_lesson_suggests_exists() {
+        // The first word of each `...` in a hint or objective that looks like a command must be
+        // a sandbox command, a tutor command or `aws SERVICE OPERATION` that the CLI knows.
+        let mut session = Session::demo(rootsim_model::DEFAULT_SEED);
+        let mut host = rootsim_model::MemoryHost::default();
+        for l in all().unwrap() {
+            let texts = l.hints.iter().chain(std::iter::once(&l.objective));
+            for text in texts {
+                for (i, quoted) in text.split('`').enumerate() {
+                    if i % 2 == 0 {
+                        continue;
+                    }
+                    let words: Vec<&str> = quoted.split_whitespace().collect();
+                    match words.as_slice() {
+                        ["aws", "configure", ..] => {}
+                        ["aws", service, op, ..] if !op.starts_with('-') => {
+                            let out = session.execute(&format!("aws {service} {op} help"), &mut host);
+                            assert!(out.ok, "lesson {}: `{quoted}` names an unknown operation: {}", l.id, out.text);
+                        }
+                        [first, ..]
+                            if !first.starts_with('-') && first.chars().all(|c| c.is_ascii_lowercase() || c == '-') =>
+                        {
+                            let known =
+                                rootsim_model::command::COMMANDS.iter().any(|c| c.name == *first) || *first == "aws";
+                            let not_a_command = ["detail", "userIdentity", "events"].contains(first);
+                            assert!(known || not_a_command, "lesson {}: `{quoted}` is no command", l.id);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn malformed_lessons_are_refused_with_their_line() {
         let base = "@lesson x\n@title X\n@objective Do it.\n@setup\nwhoami\n@goal it works\nwhoami\n@expect ok\n@solution\nwhoami\n";
         assert!(Lesson::parse("x", base).is_ok());
