@@ -251,10 +251,7 @@ mod tests {
         assert!(type_line(&mut session, &mut tutor, &mut vars, line, &mut host).ok);
         assert_eq!(vars.0["A"].len(), 12);
         assert!(vars.0["B"].ends_with(":user/alice"));
-        assert!(
-            type_line(&mut session, &mut tutor, &mut vars, "export A", &mut host).ok == false,
-            "not an AWS CLI variable"
-        );
+        assert!(!type_line(&mut session, &mut tutor, &mut vars, "export A", &mut host).ok, "not an AWS CLI variable");
         vars.0.insert("AWS_REGION".into(), "eu-west-1".into());
         assert!(type_line(&mut session, &mut tutor, &mut vars, "export AWS_REGION", &mut host).ok);
         assert!(session.execute("env", &mut host).text.contains("AWS_REGION=eu-west-1"));
