@@ -117,7 +117,9 @@ pub(crate) fn event_source(service: &str) -> String {
 /// (<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html>).
 pub(crate) fn read_only(operation: &str) -> bool {
     !matches!(operation, "GetSessionToken" | "GetFederationToken")
-        && ["Get", "List", "Describe", "Head", "Simulate", "LookupEvents", "Lookup"].iter().any(|p| operation.starts_with(p))
+        && ["Get", "List", "Describe", "Head", "Simulate", "LookupEvents", "Lookup"]
+            .iter()
+            .any(|p| operation.starts_with(p))
 }
 
 /// CloudTrail's trails (which events it delivers to an S3 bucket, and the organization trail).

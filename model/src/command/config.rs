@@ -945,8 +945,16 @@ fn export_credentials(session: &mut Session, globals: &super::cli::Globals, args
                 super::cli::UsageError::Usage(super::usage::invalid_choice("--format", f, &EXPORT_FORMATS)).text(),
             )
         }
-        ["--format"] => return Outcome::usage(super::cli::UsageError::Usage("argument --format: expected one argument".into()).text()),
-        [extra, ..] => return Outcome::usage(super::cli::UsageError::Unknown(super::usage::unknown_options(&[extra.to_string()])).text()),
+        ["--format"] => {
+            return Outcome::usage(
+                super::cli::UsageError::Usage("argument --format: expected one argument".into()).text(),
+            )
+        }
+        [extra, ..] => {
+            return Outcome::usage(
+                super::cli::UsageError::Unknown(super::usage::unknown_options(&[extra.to_string()])).text(),
+            )
+        }
     };
     let region = settings(&session.cli, globals).region;
     let found = match credentials(session, globals.profile.as_deref(), &region) {

@@ -179,7 +179,13 @@ fn parse(words: &[Word]) -> Result<Option<Line>, UsageError> {
 /// Runs `aws s3 ...` (the words after `s3`) with the global options already parsed.
 ///
 /// `typed` is the whole command line, asked again once a role profile's MFA code is answered.
-pub(crate) fn run(session: &mut Session, globals: Globals, words: &[Word], host: &mut dyn Host, typed: &str) -> Outcome {
+pub(crate) fn run(
+    session: &mut Session,
+    globals: Globals,
+    words: &[Word],
+    host: &mut dyn Host,
+    typed: &str,
+) -> Outcome {
     let line = match parse(words) {
         Ok(Some(line)) => line,
         Ok(None) => return help(&[words[0].text.as_str()]),
