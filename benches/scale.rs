@@ -51,8 +51,14 @@ fn scale(c: &mut Criterion) {
     });
     g.finish();
 
-    let mut session =
-        Session { world, identity, origin: Origin::Synthetic { seed: 7, spec }, last: None, cli: Default::default() };
+    let mut session = Session {
+        world,
+        identity,
+        origin: Origin::Synthetic { seed: 7, spec },
+        last: None,
+        no_call: None,
+        cli: Default::default(),
+    };
     let mut g = c.benchmark_group("command in the synthetic estate");
     let mut n = 0u64;
     g.bench_function("aws iam create-role, then get-role", |b| {

@@ -36,6 +36,12 @@ fn trials() -> Vec<Trial> {
             every_lesson_is_solved_by_its_solution_and_not_before,
         ),
     ];
+    // One trial per lesson: its solution typed line by line, and its wrong attempts refused.
+    if let Ok(lessons) = rootsim::lesson::all() {
+        for l in lessons {
+            trials.push(Trial::test(format!("lesson:{}", l.id), move || lesson_trial(&l).map_err(Failed::from)));
+        }
+    }
     let root = scenarios_dir();
     let files = match collect(std::slice::from_ref(&root)) {
         Ok(files) => files,
@@ -131,6 +137,48 @@ fn every_rule_has_a_scenario_and_every_scenario_names_real_rules() {
         checked.rules.iter().filter(|c| c.scenarios.is_empty()).map(|c| c.rule.id.as_str()).collect();
     assert!(uncovered.is_empty(), "rules without a scenario: {uncovered:?}");
     assert!(checked.unknown.is_empty(), "scenarios name rules that docs/rules.md lacks: {:?}", checked.unknown);
+}
+
+/// A lesson's solution, typed into a fresh session line by line as a trainee types it (shell
+/// variables included), succeeds on every line and passes `check`; each of its at least four
+/// wrong attempts, typed into a fresh lesson world, is refused by `check`, which lists as
+/// missing each goal the attempt names with `@missing`.
+fn lesson_trial(l: &rootsim::lesson::Lesson) -> Result<(), String> {
+    use rootsim_model::MemoryHost;
+    let mut host = MemoryHost::default();
+    let mut session = l.start(&mut host)?;
+    let (answers, failures) = l.solve(&mut session, &mut host);
+    if let Some(f) = failures.first() {
+        return Err(format!("lesson {}: solution line {} fails:\n{}", l.id, f.line, f.message));
+    }
+    let solved = l.check(&session, &answers, &mut host);
+    if !solved.passed() {
+        return Err(format!("lesson {}: check fails after the solution:\n{}", l.id, solved.render()));
+    }
+    if l.wrong.len() < 4 {
+        return Err(format!("lesson {}: {} wrong attempts, at least 4 wanted", l.id, l.wrong.len()));
+    }
+    for w in &l.wrong {
+        let (verdict, failures) = l.attempt(w, &mut host)?;
+        let why = || format!("lines that failed: {failures:?}\n{}", verdict.render());
+        if verdict.passed() {
+            return Err(format!("lesson {}: the wrong attempt '{}' passes check:\n{}", l.id, w.what, why()));
+        }
+        if w.missing.is_empty() {
+            return Err(format!("lesson {}: the wrong attempt '{}' names no @missing goal", l.id, w.what));
+        }
+        for m in &w.missing {
+            if !verdict.missing.iter().any(|(what, _)| what.contains(m.as_str())) {
+                return Err(format!(
+                    "lesson {}: after the wrong attempt '{}', check does not name '{m}' as missing:\n{}",
+                    l.id,
+                    w.what,
+                    why()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every lesson's `check` fails on the untouched lesson and passes once its solution has run.

@@ -48,7 +48,8 @@ fn same_answers(world: &World, targets: &[Node]) -> usize {
 fn synthetic(accounts: usize, seed: u64, root_sessions: bool) -> Session {
     let spec = Spec { accounts, roles: accounts * 12, policies: accounts * 20, users: 2 };
     let (world, identity) = generate(&spec, seed);
-    let mut session = Session { world, identity, origin: Origin::Empty { seed }, last: None, cli: Default::default() };
+    let mut session =
+        Session { world, identity, origin: Origin::Empty { seed }, last: None, no_call: None, cli: Default::default() };
     if root_sessions {
         enable_root_sessions(&mut session);
     }

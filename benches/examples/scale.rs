@@ -73,6 +73,7 @@ fn main() {
         identity,
         origin: rootsim_model::command::Origin::Empty { seed: 7 },
         last: None,
+        no_call: None,
         cli: Default::default(),
     };
     let mut n = 0;

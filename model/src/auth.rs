@@ -631,6 +631,7 @@ impl Authorizer {
                     resource_kind: None,
                     cross_account: false,
                     deleted_principals: Vec::new(),
+                    overridden: Vec::new(),
                 },
             };
         }

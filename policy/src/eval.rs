@@ -345,6 +345,7 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
         unevaluable: Vec::new(),
         missing_context: Vec::new(),
         deleted_principals: Vec::new(),
+        overridden: Vec::new(),
         level: None,
         resource_kind: set.resource.map(|r| r.policy.kind()),
         cross_account,
@@ -356,8 +357,104 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
         allowed(&mut d, &[Layer::NoPermission]);
         return d;
     }
-    chain(req, set, &ActionKey::new(req.action), has_boundary, &mut d);
+    let key = ActionKey::new(req.action);
+    chain(req, set, &key, has_boundary, &mut d);
+    if is_root || unsigned {
+        set_aside(req, set, &key, &mut d);
+    }
+    if d.outcome == Outcome::ExplicitlyDenied {
+        overridden_allows(req, set, &key, has_boundary, &mut d);
+    }
     d
+}
+
+/// A Decision that records nothing yet, for scans whose matches are kept apart.
+fn scratch<'a>(d: &Decision<'a>) -> Decision<'a> {
+    Decision {
+        outcome: Outcome::ImplicitlyDenied,
+        decided_by: Layers::new(),
+        matched: SmallVec::new(),
+        unevaluable: Vec::new(),
+        missing_context: Vec::new(),
+        deleted_principals: Vec::new(),
+        overridden: Vec::new(),
+        level: None,
+        resource_kind: d.resource_kind,
+        cross_account: d.cross_account,
+    }
+}
+
+/// After an explicit deny, the chain stops: records into `d.overridden` the Allow statements of
+/// the layers that apply which also match, so that `explain` shows what the Deny overrode.
+fn overridden_allows<'a>(
+    req: &Request<'_>,
+    set: &PolicySet<'_, 'a>,
+    key: &ActionKey<'_>,
+    has_boundary: bool,
+    d: &mut Decision<'a>,
+) {
+    let identity_side =
+        !matches!(req.principal.kind, PrincipalKind::Root | PrincipalKind::Anonymous | PrincipalKind::Service);
+    let none: &[NamedPolicy<'_>] = &[];
+    let resource = set.resource.filter(|_| !bucket_owner_exempt(req));
+    let mut s = scratch(d);
+    for (layer, levels) in [(Layer::Rcp, set.rcps), (Layer::Scp, set.scps)] {
+        let _ = scan(layer, flat(levels), Effect::Allow, req, key, has_boundary, &mut s);
+    }
+    let boundary = set.boundary.filter(|_| identity_side);
+    let layers = [
+        (Layer::Resource, resource.as_slice()),
+        (Layer::Identity, if identity_side { set.identity } else { none }),
+        (Layer::Boundary, boundary.as_slice()),
+        (Layer::Session, if identity_side { set.session } else { none }),
+        (Layer::Task, set.task.as_slice()),
+    ];
+    for (layer, policies) in layers {
+        let _ = scan(layer, policies, Effect::Allow, req, key, has_boundary, &mut s);
+    }
+    d.overridden.extend(
+        s.matched
+            .into_iter()
+            .map(|m| (m, "an explicit Deny that matches the request overrides every Allow".to_string())),
+    );
+}
+
+/// Records into `d.overridden` the statements that match `req` but that a rule of the root user
+/// (or of an unsigned caller) kept out of the decision, so that `explain` can show them and say
+/// why they did not decide: an owner root's own bucket or queue policy, identity-side policies.
+fn set_aside<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>, key: &ActionKey<'_>, d: &mut Decision<'a>) {
+    let is_root = req.principal.kind == PrincipalKind::Root;
+    let mut groups: Vec<(Layer, Vec<&NamedPolicy<'a>>, String)> = Vec::new();
+    if let Some(r) = set.resource.as_ref().filter(|_| bucket_owner_exempt(req)) {
+        let what = if req.action.to_ascii_lowercase().starts_with("sqs:") {
+            "queue's attributes, its policy included"
+        } else {
+            "bucket policy"
+        };
+        groups.push((
+            Layer::Resource,
+            vec![r],
+            format!("the root user of the account that owns the resource may always read, change or delete its {what}, whatever that policy says; only SCPs and RCPs still bind it"),
+        ));
+    }
+    let who = if is_root { "the root user" } else { "an anonymous or service caller" };
+    let identity_side: Vec<&NamedPolicy<'a>> =
+        set.identity.iter().chain(set.boundary.iter()).chain(set.session.iter()).collect();
+    if !identity_side.is_empty() {
+        groups.push((
+            Layer::Identity,
+            identity_side,
+            format!("identity-based policies, permissions boundaries and session policies never apply to {who}"),
+        ));
+    }
+    for (layer, policies, why) in groups {
+        let mut scratch = scratch(d);
+        for effect in [Effect::Deny, Effect::Allow] {
+            // Each policy keeps its own layer in what is recorded (a boundary is a boundary).
+            let _ = scan(layer, policies.iter().copied(), effect, req, key, false, &mut scratch);
+        }
+        d.overridden.extend(scratch.matched.into_iter().map(|m| (m, why.clone())));
+    }
 }
 
 /// Runs the chain, recording into `d` (kept in place: a `Decision` is large
@@ -425,7 +522,9 @@ fn chain<'a>(
     }
 
     // 4. Resource-based policy.
-    let grant = scan(Layer::Resource, set.resource.iter(), Effect::Allow, req, key, has_boundary, d);
+    // The owner root's own bucket or queue policy is set aside (`bucket_owner_exempt`) for its
+    // Allows as for its Denies: it neither grants nor denies those actions.
+    let grant = scan(Layer::Resource, resource.iter(), Effect::Allow, req, key, has_boundary, d);
 
     if unsigned {
         // Only a resource policy can grant anonymous or service callers.
@@ -664,7 +763,7 @@ pub fn explain(d: &Decision<'_>, req: &Request<'_>) -> String {
                     (Layer::RootRule, _) => {
                         let _ = write!(
                             out,
-                            "The caller is the root user of account {}, which has full access to its own account unless a policy explicitly denies it.",
+                            "The caller is the root user of account {}, which has full access to its own account unless a policy explicitly denies it: identity-based policies never apply to it, while SCPs (in a member account), RCPs and an explicit Deny in a resource policy still bind it.",
                             req.principal.account
                         );
                     }
@@ -693,13 +792,40 @@ pub fn explain(d: &Decision<'_>, req: &Request<'_>) -> String {
                 }
                 out.push(' ');
             }
-            out.push_str("No policy denies it.");
+            // A Deny set aside by a root rule still exists: say which denies count.
+            if d.overridden.iter().any(|(m, _)| m.effect == Effect::Deny) {
+                out.push_str("No policy that applies to this caller denies it.");
+            } else {
+                out.push_str("No policy denies it.");
+            }
         }
     }
     for (m, why) in &d.unevaluable {
         out.push_str(" Note: ");
         write_statement_ref(&mut out, m, d, false);
         let _ = write!(out, " was not applied because its {why}.");
+    }
+    for (i, (m, why)) in d.overridden.iter().enumerate() {
+        // The same statement attached at several levels (FullAWSAccess at the root, each OU and
+        // the account) is one sentence, with the count.
+        let same = |(n, _): &(MatchedStatement<'_>, String)| {
+            n.policy == m.policy && n.index == m.index && n.effect == m.effect && n.layer == m.layer
+        };
+        if d.overridden[..i].iter().any(same) {
+            continue;
+        }
+        let times = d.overridden.iter().filter(|o| same(o)).count();
+        out.push_str(" Set aside: the ");
+        out.push_str(match m.effect {
+            Effect::Deny => "Deny",
+            Effect::Allow => "Allow",
+        });
+        out.push_str(" in ");
+        write_statement_ref(&mut out, m, d, false);
+        if times > 1 {
+            let _ = write!(out, " (attached at {times} levels)");
+        }
+        let _ = write!(out, " matches this request but did not decide: {why}.");
     }
     for (m, ids) in &d.deleted_principals {
         out.push_str(" Note: ");

@@ -716,6 +716,12 @@ pub struct Decision<'a> {
     /// separated): why a policy written for a deleted principal no longer applies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deleted_principals: Vec<(MatchedStatement<'a>, String)>,
+    /// Statements that match the request but were set aside by a rule of the root user, with
+    /// that rule: a bucket or queue policy's statements when the owner's root user manages that
+    /// policy (it may, whatever the policy says), and identity-side policies, which never apply
+    /// to the root user. They decided nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden: Vec<(MatchedStatement<'a>, String)>,
     /// For an SCP/RCP implicit deny: the 0-based level (0 = organization
     /// root) that allowed nothing.
     #[serde(default)]
@@ -740,6 +746,7 @@ impl Decision<'_> {
             unevaluable: self.unevaluable.into_iter().map(|(m, why)| (m.into_owned(), why)).collect(),
             missing_context: self.missing_context,
             deleted_principals: self.deleted_principals.into_iter().map(|(m, ids)| (m.into_owned(), ids)).collect(),
+            overridden: self.overridden.into_iter().map(|(m, why)| (m.into_owned(), why)).collect(),
             level: self.level,
             resource_kind: self.resource_kind,
             cross_account: self.cross_account,
@@ -754,7 +761,8 @@ impl Decision<'_> {
     }
 
     /// The decision as JSON:
-    /// `{"decision","decidedBy","matched":[{"layer","policy","sid","index","effect"}],"unevaluable":[{..., "reason"}],"missingContext"}`.
+    /// `{"decision","decidedBy","matched":[{"layer","policy","sid","index","effect","decided"}],"unevaluable":[{..., "reason"}],"overridden":[{..., "decided": false, "reason"}],"missingContext"}`:
+    /// every statement found to match the request, with whether it decided.
     pub fn to_json(&self) -> serde_json::Value {
         let stmt = |m: &MatchedStatement| {
             serde_json::json!({
@@ -768,7 +776,17 @@ impl Decision<'_> {
         serde_json::json!({
             "decision": self.outcome,
             "decidedBy": self.decided_by.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
-            "matched": self.matched.iter().map(stmt).collect::<Vec<_>>(),
+            "matched": self.matched.iter().map(|m| {
+                let mut v = stmt(m);
+                v["decided"] = serde_json::Value::Bool(self.decided_by.contains(&m.layer));
+                v
+            }).collect::<Vec<_>>(),
+            "overridden": self.overridden.iter().map(|(m, why)| {
+                let mut v = stmt(m);
+                v["decided"] = serde_json::Value::Bool(false);
+                v["reason"] = serde_json::Value::String(why.clone());
+                v
+            }).collect::<Vec<_>>(),
             "unevaluable": self.unevaluable.iter().map(|(m, why)| {
                 let mut v = stmt(m);
                 v["reason"] = serde_json::Value::String(why.clone());

@@ -895,3 +895,73 @@ fn s3_arns_with_an_account_may_carry_a_region() {
         assert!(Policy::parse(&text, PolicyKind::Identity).is_ok(), "{resource}");
     }
 }
+
+/// For the root user, every statement of the resource and identity policies that matches the
+/// request on its own (evaluated alone for an IAM user of the same account, for whom nothing is
+/// set aside) appears in the decision's JSON, in `matched` or `overridden`, with whether it
+/// decided; the owner root's own bucket policy never decides its policy actions.
+#[test]
+fn every_statement_matching_a_root_request_is_listed_with_whether_it_decided() {
+    let ctx = Context::new();
+    let r = root(ACCT);
+    let bucket = "arn:aws:s3:::b";
+    let sts = [
+        r#"{"Sid":"DenyAll","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b"}"#,
+        r#"{"Sid":"AllowAll","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b"}"#,
+        r#"{"Sid":"DenyPolicy","Effect":"Deny","Principal":"*","Action":"s3:*BucketPolicy","Resource":"*"}"#,
+        r#"{"Sid":"Other","Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}"#,
+    ];
+    let ident = id(r#"{"Sid":"IdDeny","Effect":"Deny","Action":"s3:*","Resource":"*"}"#);
+    // Every subset of the bucket statements, for three actions (two exempt, one not).
+    for mask in 1u32..(1 << sts.len()) {
+        let chosen: Vec<&str> = (0..sts.len()).filter(|i| mask & (1 << i) != 0).map(|i| sts[i]).collect();
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, chosen.join(","));
+        let pol = p(PolicyKind::Resource, &text);
+        for action in ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:ListBucket"] {
+            let named_id = [NamedPolicy { name: "IdPolicy", policy: &ident }];
+            let set = PolicySet {
+                identity: &named_id,
+                resource: Some(NamedPolicy { name: "bucket b", policy: &pol }),
+                ..PolicySet::default()
+            };
+            let req = Request { principal: &r, action, resource: bucket, resource_account: Some(ACCT), context: &ctx };
+            let d = evaluate(&req, &set);
+            let j = d.to_json();
+            let listed: Vec<(String, bool)> = ["matched", "overridden"]
+                .iter()
+                .flat_map(|k| j[k].as_array().cloned().unwrap_or_default())
+                .map(|m| (m["sid"].as_str().unwrap_or("").to_string(), m["decided"].as_bool().unwrap()))
+                .collect();
+            for (i, st) in chosen.iter().enumerate() {
+                let sid = st.split('"').nth(3).unwrap();
+                // Does the statement match alone? Ask for an IAM user whom it names (Principal "*").
+                let alone = p(PolicyKind::Resource, &format!(r#"{{"Version":"2012-10-17","Statement":[{st}]}}"#));
+                let u = user("probe");
+                let probe =
+                    Request { principal: &u, action, resource: bucket, resource_account: Some(ACCT), context: &ctx };
+                let dp = evaluate(
+                    &probe,
+                    &PolicySet { resource: Some(NamedPolicy { name: "b", policy: &alone }), ..PolicySet::default() },
+                );
+                let matches = !dp.matched.is_empty();
+                let found = listed.iter().find(|(s, _)| s == sid);
+                assert_eq!(matches, found.is_some(), "{action}, statement {i} {sid}: listed {listed:?}");
+                if let Some((_, decided)) = found {
+                    let exempt = action != "s3:ListBucket";
+                    if exempt {
+                        assert!(!decided, "{action}: the owner root's bucket policy decided through {sid}");
+                    }
+                }
+            }
+            // The identity policy's Deny matches and is always set aside for root.
+            assert!(listed.iter().any(|(s, decided)| s == "IdDeny" && !decided), "{action}: {listed:?}");
+            if action != "s3:ListBucket" {
+                assert!(d.is_allowed(), "{action} with {text}");
+                assert!(
+                    d.explain(&req).contains("may always read, change or delete its bucket policy")
+                        || !j["overridden"].as_array().unwrap().iter().any(|m| m["layer"] == "resource")
+                );
+            }
+        }
+    }
+}

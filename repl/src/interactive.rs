@@ -7,6 +7,7 @@
 
 use crate::host::FsHost;
 use crate::lesson::Tutor;
+use crate::shell::{type_line, Vars};
 use crate::split_commands;
 use rootsim_model::command::complete::complete;
 use rootsim_model::command::lex::needs_more_input;
@@ -95,12 +96,35 @@ pub fn on_read_error(e: &ReadlineError) -> ReadFailure {
     }
 }
 
+/// The prompt of a line that continues an unclosed quote or JSON bracket.
+pub const CONTINUATION_PROMPT: &str = "  ...> ";
+
+/// Whether a `sign-in` line needs a password it does not carry (`sign-in root` or `sign-in user`
+/// without `--password`, and not one of the recovery forms): the REPL then asks for it without
+/// echo, so that the line itself can stay in the history.
+pub fn needs_password(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    matches!(words.as_slice(), ["sign-in" | "signin" | "login", "root" | "user", ..])
+        && !words.iter().any(|w| {
+            matches!(*w, "--password" | "--forgot-password" | "--use-alternative-factors" | "--help")
+                || w.starts_with("--password=")
+        })
+}
+
+/// `line` with `--password` and the password typed, quoted for the command lexer (single
+/// quotes, a quote inside written as `'\''`, as a shell does).
+pub fn with_password(line: &str, password: &str) -> String {
+    format!("{} --password '{}'", line.trim_end(), password.replace('\'', "'\\''"))
+}
+
 /// How many reads in a row may fail before the REPL gives up on its terminal.
 const MAX_FAILED_READS: usize = 1000;
 
 struct ReplHelper {
     session: Rc<RefCell<Session>>,
     colour: bool,
+    /// A password is being typed: the line shows as stars.
+    masking: Rc<std::cell::Cell<bool>>,
 }
 
 impl Completer for ReplHelper {
@@ -117,6 +141,19 @@ impl Hinter for ReplHelper {
 }
 
 impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if self.masking.get() {
+            Cow::Owned("*".repeat(line.chars().count()))
+        } else {
+            Cow::Borrowed(line)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _forced: rustyline::highlight::CmdKind) -> bool {
+        // Redraw on every key while masking, so no typed character is ever shown.
+        self.masking.get()
+    }
+
     fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, default: bool) -> Cow<'b, str> {
         // The identity part in colour; the `$ ` and continuation prompts as they are.
         match (self.colour && default, prompt.rsplit_once(" $ ")) {
@@ -128,8 +165,10 @@ impl Highlighter for ReplHelper {
 
 impl Validator for ReplHelper {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        // Keep reading while a quote or a JSON bracket is open, so documents can span lines.
-        Ok(if needs_more_input(ctx.input()) { ValidationResult::Incomplete } else { ValidationResult::Valid(None) })
+        // A line with an open quote or JSON bracket is accepted as it is: `run` then reads the
+        // rest with a continuation prompt, which Ctrl-C abandons.
+        let _ = ctx;
+        Ok(ValidationResult::Valid(None))
     }
 }
 
@@ -147,7 +186,8 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
             return ExitCode::from(2);
         }
     };
-    editor.set_helper(Some(ReplHelper { session: Rc::clone(&session), colour }));
+    let masking = Rc::new(std::cell::Cell::new(false));
+    editor.set_helper(Some(ReplHelper { session: Rc::clone(&session), colour, masking: Rc::clone(&masking) }));
     let history = history_path(
         std::env::var("ROOTSIM_HISTORY").ok().as_deref(),
         std::env::var("XDG_STATE_HOME").ok().as_deref(),
@@ -174,6 +214,7 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
     }
 
     let mut failed_reads = 0;
+    let mut vars = Vars::default();
     loop {
         // A question the CLI asked (`aws configure`, an MFA code) is the prompt until answered.
         let question = session.borrow().question();
@@ -191,23 +232,53 @@ pub fn run(session: Session, mut host: FsHost, mut tutor: Tutor, intro: Option<S
                 // Ctrl-C at the CLI's prompt abandons the command: nothing is written.
                 session.borrow_mut().cancel_question();
             }
-            Ok(line) => {
+            Ok(first) => {
                 failed_reads = 0;
-                if keep_in_history(&line) {
-                    let _ = editor.add_history_entry(line.as_str());
+                // An open quote or bracket: read on with a continuation prompt; Ctrl-C abandons.
+                let mut line = first;
+                let mut abandoned = false;
+                if needs_more_input(&line) {
+                    println!("(an unclosed quote or bracket: go on typing, or Ctrl-C to abandon the command)");
+                }
+                while needs_more_input(&line) {
+                    match editor.readline(CONTINUATION_PROMPT) {
+                        Ok(more) => {
+                            line.push('\n');
+                            line.push_str(&more);
+                        }
+                        Err(_) => {
+                            abandoned = true;
+                            break;
+                        }
+                    }
+                }
+                if abandoned {
+                    println!("(abandoned: nothing was run)");
+                    continue;
+                }
+                // `sign-in` without --password: ask for it without echo; the line as typed
+                // (without the password) may stay in the history.
+                let typed = line.clone();
+                if split_commands(&line).len() == 1 && needs_password(&line) {
+                    masking.set(true);
+                    let password = editor.readline("Password: ");
+                    masking.set(false);
+                    match password {
+                        Ok(pw) => line = with_password(&line, &pw),
+                        Err(_) => {
+                            println!("(abandoned: nothing was run)");
+                            continue;
+                        }
+                    }
+                }
+                let line_for_history = typed;
+                if keep_in_history(&line_for_history) {
+                    let _ = editor.add_history_entry(line_for_history.as_str());
                 }
                 let mut exit = false;
                 for command in split_commands(&line) {
-                    // The tutor's commands (learn, check, hint...) first; the rest goes to the world.
-                    let reply = tutor.handle(&command, &session.borrow(), &mut host);
-                    if let Some(reply) = reply {
-                        println!("{}", reply.text);
-                        if let Some(s) = reply.session {
-                            *session.borrow_mut() = s;
-                        }
-                        continue;
-                    }
-                    let outcome = session.borrow_mut().execute(&command, &mut host);
+                    // Shell variables, then the tutor's commands (learn, check, hint...), then the world.
+                    let outcome = type_line(&mut session.borrow_mut(), &mut tutor, &mut vars, &command, &mut host);
                     if !outcome.text.is_empty() {
                         if outcome.ok {
                             println!("{}", outcome.text);
@@ -263,6 +334,26 @@ mod tests {
         assert_eq!(on_read_error(&ReadlineError::Eof), ReadFailure::Leave(None));
         let other = ReadlineError::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
         assert!(matches!(on_read_error(&other), ReadFailure::Leave(Some(_))));
+    }
+
+    #[test]
+    fn a_sign_in_without_password_asks_for_it_and_quotes_it() {
+        assert!(needs_password("sign-in root --email aws-dev@example.com"));
+        assert!(needs_password("sign-in user --account dev --user-name dave"));
+        assert!(!needs_password("sign-in root --email a --password x"));
+        assert!(!needs_password("sign-in root --email a --forgot-password"));
+        assert!(!needs_password("sign-in keys --access-key-id A --secret-access-key S"));
+        assert!(!needs_password("whoami"));
+        let line = with_password("sign-in root --email aws-dev@example.com", "it's $x");
+        let words = rootsim_model::command::lex::split(&line).unwrap();
+        assert_eq!(words.last().unwrap().text, "it's $x");
+        // Typed this way, the sign-in works and the password never reaches the history.
+        let mut session = Session::demo(rootsim_model::DEFAULT_SEED);
+        let mut host = rootsim_model::MemoryHost::default();
+        let typed = "sign-in root --email aws-dev@example.com";
+        assert!(keep_in_history(typed));
+        assert!(session.execute(&with_password(typed, "Dev-Root-2026!"), &mut host).ok);
+        assert!(session.prompt().starts_with("root@dev"), "{}", session.prompt());
     }
 
     #[test]

@@ -15,7 +15,10 @@
 //! @goal The root user has an MFA device # one thing `check` looks for: commands and
 //! show account dev                      # @expect assertions, run on a copy of the
 //! @expect not-contains "MFA devices: 0" # trainee's world, so checking changes nothing
-//! @solution                             # what `solution` shows, and the tests run
+//! @solution                             # what `solution` shows, and the tests type
+//! ...                                   # line by line (`NAME=$(...)` and `$NAME` as in a shell)
+//! @wrong ReadOnlyAccess instead          # a plausible wrong attempt, typed on a fresh world:
+//! @missing pat has AdministratorAccess   # `check` must refuse it, naming this goal as missing
 //! ...
 //! ```
 //!
@@ -23,7 +26,8 @@
 //! and `check` compares each answer with the root-task catalogue (`rootsim tasks`): the right
 //! answer is "yes" exactly when ID is a task there. The solution answers with the same command.
 
-use crate::script::{run_in, Failure, ParseError, Script, StartWorld, Step};
+use crate::script::{run_in, Failure, ParseError, Script, StartWorld};
+use crate::shell::{type_line, Vars};
 use rootsim_model::{tasks, Host, Session};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,6 +81,17 @@ pub struct Question {
     pub text: String,
 }
 
+/// A plausible wrong attempt at a lesson, which `check` must refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongAttempt {
+    /// What the attempt does wrong, in words (`@wrong TEXT`).
+    pub what: String,
+    /// The lines a trainee would type, with their line numbers in the lesson file.
+    pub lines: Vec<(usize, String)>,
+    /// Words of the goals `check` must list as missing after it (`@missing TEXT`).
+    pub missing: Vec<String>,
+}
+
 /// A lesson.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lesson {
@@ -94,11 +109,36 @@ pub struct Lesson {
     pub setup: Script,
     /// What `check` looks for.
     pub goals: Vec<Goal>,
-    /// A solution: a script (it may `@set` values and use them as `{{NAME}}`), including
-    /// `answer` lines for quizzes.
-    pub solution: Script,
+    /// A solution: lines a trainee types in the REPL (shell variables, `answer` lines for
+    /// quizzes), with their line numbers in the lesson file.
+    pub solution: Vec<(usize, String)>,
     /// The solution's text as written, for `solution` to show.
     pub solution_text: String,
+    /// Plausible wrong attempts that `check` must refuse.
+    pub wrong: Vec<WrongAttempt>,
+}
+
+/// The commands of a block typed into the REPL: lines joined while a quote or bracket is open,
+/// without comments and blank lines, each with the line number where it starts.
+fn typed_lines(first_line: usize, body: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut pending: Option<(usize, String)> = None;
+    for (i, line) in body.lines().enumerate() {
+        let n = first_line + i;
+        match &mut pending {
+            Some((_, text)) => {
+                text.push('\n');
+                text.push_str(line);
+            }
+            None if line.trim().is_empty() || line.trim_start().starts_with('#') => continue,
+            None => pending = Some((n, line.to_string())),
+        }
+        if pending.as_ref().is_some_and(|(_, t)| !rootsim_model::command::lex::needs_more_input(t)) {
+            out.extend(pending.take());
+        }
+    }
+    out.extend(pending);
+    out
 }
 
 /// Which block of a lesson file a line belongs to.
@@ -107,6 +147,7 @@ enum Block {
     Setup,
     Goal(String),
     Solution,
+    Wrong(String),
 }
 
 impl Lesson {
@@ -136,6 +177,18 @@ impl Lesson {
                 Some(("solution", _)) => {
                     blocks.push(std::mem::replace(&mut current, (Block::Solution, String::new())));
                 }
+                Some(("wrong", what)) if !what.trim().is_empty() => {
+                    blocks
+                        .push(std::mem::replace(&mut current, (Block::Wrong(what.trim().to_string()), String::new())));
+                }
+                Some(("wrong", _)) => return Err(err(n, "@wrong needs a description of the attempt".into())),
+                Some(("missing", what)) if matches!(current.0, Block::Wrong(_)) && !what.trim().is_empty() => {
+                    // Kept in the block's text as a marker line, read back below.
+                    let text = &mut current.1;
+                    text.push_str(&pad(text));
+                    text.push_str(&format!("#@missing {}\n", what.trim()));
+                }
+                Some(("missing", _)) => return Err(err(n, "@missing TEXT belongs in a @wrong block".into())),
                 Some((word @ ("lesson" | "title" | "objective" | "hint" | "question"), rest)) => {
                     if !matches!(current.0, Block::Header) {
                         return Err(err(n, format!("@{word} belongs in the header, before @setup")));
@@ -174,6 +227,7 @@ impl Lesson {
         let mut setup = None;
         let mut goals = Vec::new();
         let mut solution = None;
+        let mut wrong = Vec::new();
         for (block, body) in blocks {
             match block {
                 Block::Header => {
@@ -184,7 +238,12 @@ impl Lesson {
                 }
                 Block::Setup => setup = Some(Script::parse(path, &format!("{header}{body}"))?),
                 Block::Goal(what) => goals.push(Goal { what, script: Script::parse(path, &body)? }),
-                Block::Solution => solution = Some((Script::parse(path, &body)?, body.trim().to_string())),
+                Block::Solution => solution = Some((typed_lines(1, &body), body.trim().to_string())),
+                Block::Wrong(what) => {
+                    let missing =
+                        body.lines().filter_map(|l| l.trim().strip_prefix("#@missing ").map(str::to_string)).collect();
+                    wrong.push(WrongAttempt { what, lines: typed_lines(1, &body), missing });
+                }
             }
         }
         let setup = setup.ok_or_else(|| err(1, "a lesson needs a @setup block (it may be empty)".into()))?;
@@ -202,6 +261,7 @@ impl Lesson {
             goals,
             solution,
             solution_text,
+            wrong,
         })
     }
 
@@ -218,23 +278,37 @@ impl Lesson {
         }
     }
 
-    /// Runs the solution on `session`: its `answer` lines become quiz answers, the rest runs as a
-    /// script. Returns the answers and the script's failed assertions.
+    /// Types `lines` into `session` one by one, as a trainee would in the REPL of this lesson
+    /// (shell variables, tutor commands such as `answer`, then the world). Returns the quiz
+    /// answers given and each line that failed, with its line number and output.
+    pub fn type_lines(
+        &self,
+        lines: &[(usize, String)],
+        session: &mut Session,
+        host: &mut dyn Host,
+    ) -> (BTreeMap<String, bool>, Vec<Failure>) {
+        let mut tutor = Tutor { lesson: Some(self.clone()), ..Tutor::default() };
+        let mut vars = Vars::default();
+        let mut failures = Vec::new();
+        for (n, line) in lines {
+            let printed = type_line(session, &mut tutor, &mut vars, line, host);
+            if !printed.ok {
+                failures.push(Failure { line: *n, message: format!("{line}\n{}", printed.text) });
+            }
+        }
+        (tutor.answers, failures)
+    }
+
+    /// Types the solution into `session` line by line ([`Lesson::type_lines`]).
     pub fn solve(&self, session: &mut Session, host: &mut dyn Host) -> (BTreeMap<String, bool>, Vec<Failure>) {
-        let mut answers = BTreeMap::new();
-        let mut script = self.solution.clone();
-        script.steps.retain(|(_, step)| match step {
-            Step::Command(c) => match c.split_whitespace().collect::<Vec<_>>().as_slice() {
-                ["answer", id, yes_no] => {
-                    answers.insert(id.to_string(), *yes_no == "yes");
-                    false
-                }
-                _ => true,
-            },
-            _ => true,
-        });
-        let report = run_in(&script, session, host);
-        (answers, report.failures)
+        self.type_lines(&self.solution, session, host)
+    }
+
+    /// Types a wrong attempt into a fresh lesson world and checks it.
+    pub fn attempt(&self, wrong: &WrongAttempt, host: &mut dyn Host) -> Result<(Verdict, Vec<Failure>), String> {
+        let mut session = self.start(host)?;
+        let (answers, failures) = self.type_lines(&wrong.lines, &mut session, host);
+        Ok((self.check(&session, &answers, host), failures))
     }
 
     /// The objective as the tutor states it.
@@ -469,6 +543,8 @@ pub struct Tutor {
     hints_given: usize,
     checked: bool,
     answers: BTreeMap<String, bool>,
+    /// `reset` was typed once in a lesson and waits for its confirmation.
+    reset_asked: bool,
     /// Where progress is saved (`None`: not saved).
     pub progress_path: Option<PathBuf>,
 }
@@ -507,13 +583,39 @@ impl Tutor {
     pub fn handle(&mut self, line: &str, session: &Session, host: &mut dyn Host) -> Option<Reply> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let reply = |text: String| Some(Reply { text, session: None });
+        if words.first() != Some(&"reset") {
+            self.reset_asked = false;
+        }
         match words.as_slice() {
             ["learn"] => reply(match Progress::read(self.progress_path.as_deref()) {
                 Ok((progress, None)) => list(&progress),
                 Ok((progress, Some(note))) => format!("({note})\n{}", list(&progress)),
                 Err(e) => format!("({e})\n{}", list(&Progress::default())),
             }),
-            ["learn", id] => Some(self.start(id, host).unwrap_or_else(|e| Reply { text: e, session: None })),
+            ["learn", id] => {
+                // `learn 3`: the list is numbered.
+                let id = match id.parse::<usize>() {
+                    Ok(n) => match all().ok().and_then(|l| l.get(n.wrapping_sub(1)).map(|l| l.id.clone())) {
+                        Some(id) => id,
+                        None => return reply(format!("no lesson number {n}; `learn` lists them")),
+                    },
+                    Err(_) => id.to_string(),
+                };
+                self.reset_asked = false;
+                Some(self.start(&id, host).unwrap_or_else(|e| Reply { text: e, session: None }))
+            }
+            ["reset"] if self.lesson.is_some() => {
+                // Inside a lesson, `reset` restarts the lesson, once confirmed: a bare reset would
+                // leave the lesson active in a world it cannot be finished in.
+                let id = self.lesson.as_ref()?.id.clone();
+                if !std::mem::replace(&mut self.reset_asked, true) {
+                    return reply(format!(
+                        "This restarts the lesson {id} from its first step: everything you did in it is lost. Type `reset` again to confirm; any other command keeps your world."
+                    ));
+                }
+                self.reset_asked = false;
+                Some(self.start(&id, host).unwrap_or_else(|e| Reply { text: e, session: None }))
+            }
             [cmd @ ("objective" | "check" | "hint" | "solution" | "answer"), ..] if self.lesson.is_none() => {
                 reply(format!("`{cmd}` works inside a lesson: `learn` lists them, `learn LESSON` starts one."))
             }
@@ -535,7 +637,7 @@ impl Tutor {
                     let ids: Vec<&str> = lesson.questions.iter().map(|q| q.id.as_str()).collect();
                     return reply(format!("no question '{id}' in this lesson (questions: {})", ids.join(", ")));
                 }
-                let answer = match *yes_no {
+                let answer = match yes_no.to_ascii_lowercase().as_str() {
                     "yes" | "y" => true,
                     "no" | "n" => false,
                     other => return reply(format!("answer {id} yes|no, not '{other}'")),
@@ -567,12 +669,11 @@ impl Tutor {
                 if !self.checked {
                     return reply("Try first: `check` at least once, then `solution` shows one.".into());
                 }
-                // Account IDs are written in; {{NAME}} values depend on earlier output.
-                let text = crate::script::substitute_accounts(&lesson.solution_text, session)
-                    .unwrap_or_else(|_| lesson.solution_text.clone());
+                // Every line can be typed as it stands: NAME=$(...) keeps a value for $NAME.
+                let _ = session;
                 reply(format!(
-                    "A solution ({{{{NAME}}}} stands for a value read with @set from the output before):\n  {}",
-                    text.lines().collect::<Vec<_>>().join("\n  ")
+                    "A solution, to type line by line (NAME=$(...) keeps what a command prints, for $NAME):\n  {}",
+                    lesson.solution_text.lines().collect::<Vec<_>>().join("\n  ")
                 ))
             }
             _ => None,
@@ -593,6 +694,74 @@ mod tests {
             Some(PathBuf::from("/h/.local/state/rootsim/progress.json"))
         );
         assert_eq!(Progress::path(None, None, None), None);
+    }
+
+    #[test]
+    fn learn_by_number_reset_asks_first_and_answers_in_any_case() {
+        let mut host = rootsim_model::MemoryHost::default();
+        let mut tutor = Tutor::default();
+        let mut session = Session::demo(rootsim_model::DEFAULT_SEED);
+        let lessons = all().unwrap();
+        // `learn 2` starts the second lesson of the numbered list; 0 and past the end are refused.
+        let reply = tutor.handle("learn 2", &session, &mut host).unwrap();
+        session = reply.session.expect("a lesson started");
+        assert_eq!(tutor.lesson.as_ref().unwrap().id, lessons[1].id);
+        assert!(tutor.handle("learn 0", &session, &mut host).unwrap().text.contains("no lesson number 0"));
+        assert!(tutor.handle("learn 99", &session, &mut host).unwrap().session.is_none());
+        // Answers: y, YES, No... all count.
+        let q = lessons[1].questions[0].id.clone();
+        assert!(tutor.handle(&format!("answer {q} YES"), &session, &mut host).unwrap().text.starts_with("Noted"));
+        assert_eq!(tutor.answers.get(&q), Some(&true));
+        assert!(tutor.handle(&format!("answer {q} No"), &session, &mut host).unwrap().text.starts_with("Noted"));
+        assert_eq!(tutor.answers.get(&q), Some(&false));
+        // `reset` in a lesson asks first; anything else in between cancels; twice restarts.
+        let first = tutor.handle("reset", &session, &mut host).unwrap();
+        assert!(first.session.is_none() && first.text.contains("Type `reset` again"), "{}", first.text);
+        assert!(tutor.handle("hint", &session, &mut host).is_some());
+        assert!(
+            tutor.handle("reset", &session, &mut host).unwrap().session.is_none(),
+            "asked again after another command"
+        );
+        let restarted = tutor.handle("reset", &session, &mut host).unwrap();
+        assert!(restarted.session.is_some(), "{}", restarted.text);
+        assert!(tutor.answers.is_empty(), "the lesson starts afresh");
+        // Outside a lesson `reset` is the world's.
+        assert!(Tutor::default().handle("reset", &session, &mut host).is_none());
+    }
+
+    #[test]
+    fn every_command_a_lesson_suggests_exists() {
+        // The first word of each `...` in a hint or objective that looks like a command must be
+        // a sandbox command, a tutor command or `aws SERVICE OPERATION` that the CLI knows.
+        let mut session = Session::demo(rootsim_model::DEFAULT_SEED);
+        let mut host = rootsim_model::MemoryHost::default();
+        for l in all().unwrap() {
+            let texts = l.hints.iter().chain(std::iter::once(&l.objective));
+            for text in texts {
+                for (i, quoted) in text.split('`').enumerate() {
+                    if i % 2 == 0 {
+                        continue;
+                    }
+                    let words: Vec<&str> = quoted.split_whitespace().collect();
+                    match words.as_slice() {
+                        ["aws", "configure", ..] => {}
+                        ["aws", service, op, ..] if !op.starts_with('-') => {
+                            let out = session.execute(&format!("aws {service} {op} help"), &mut host);
+                            assert!(out.ok, "lesson {}: `{quoted}` names an unknown operation: {}", l.id, out.text);
+                        }
+                        [first, ..]
+                            if !first.starts_with('-') && first.chars().all(|c| c.is_ascii_lowercase() || c == '-') =>
+                        {
+                            let known =
+                                rootsim_model::command::COMMANDS.iter().any(|c| c.name == *first) || *first == "aws";
+                            let not_a_command = ["detail", "userIdentity", "events"].contains(first);
+                            assert!(known || not_a_command, "lesson {}: `{quoted}` is no command", l.id);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -182,6 +182,7 @@ fn run_stdin(mut session: Session, mut tutor: Tutor) -> ExitCode {
     }
     let mut host = FsHost::cwd();
     let mut failed = false;
+    let mut vars = rootsim::shell::Vars::default();
     let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
     let lines: Vec<&str> = input.lines().collect();
     let mut next = 0;
@@ -205,6 +206,7 @@ fn run_stdin(mut session: Session, mut tutor: Tutor) -> ExitCode {
         }
         // A command: lines join while a quote or JSON bracket is open (as `split_commands`).
         let mut command = String::new();
+        let began = next + 1;
         while next < lines.len() {
             if !command.is_empty() {
                 command.push('\n');
@@ -219,7 +221,10 @@ fn run_stdin(mut session: Session, mut tutor: Tutor) -> ExitCode {
             continue;
         }
         if needs_more_input(&command) {
-            let _ = writeln!(stderr, "rootsim: the input ended inside an unclosed quote or JSON bracket");
+            let _ = writeln!(
+                stderr,
+                "rootsim: line {began}: the input ended inside an unclosed quote or JSON bracket opened on this line"
+            );
             failed = true;
             break;
         }
@@ -232,15 +237,8 @@ fn run_stdin(mut session: Session, mut tutor: Tutor) -> ExitCode {
             failed = true;
             continue;
         }
-        // The tutor's commands (learn, check, hint...) first; everything else goes to the world.
-        if let Some(reply) = tutor.handle(&command, &session, &mut host) {
-            let _ = writeln!(stdout, "{}", reply.text);
-            if let Some(s) = reply.session {
-                session = s;
-            }
-            continue;
-        }
-        let outcome = session.execute(&command, &mut host);
+        // Shell variables, then the tutor's commands (learn, check, hint...), then the world.
+        let outcome = rootsim::shell::type_line(&mut session, &mut tutor, &mut vars, &command, &mut host);
         if !outcome.text.is_empty() {
             let _ =
                 if outcome.ok { writeln!(stdout, "{}", outcome.text) } else { writeln!(stderr, "{}", outcome.text) };

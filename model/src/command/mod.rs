@@ -175,6 +175,10 @@ pub struct Session {
     pub origin: Origin,
     /// The last AWS call, for `explain`.
     pub last: Option<LastCall>,
+    /// The last command, when it made no AWS call (a usage error, a sandbox command): its
+    /// name, so that `explain` says it has nothing of it to explain rather than explaining an
+    /// earlier call as if it were that command's.
+    pub no_call: Option<String>,
     /// The AWS CLI's configuration, environment and pending question ([`config`]).
     pub cli: config::CliConfig,
 }
@@ -183,7 +187,7 @@ impl Session {
     /// A session on the demo world, signed in as alice with her access keys.
     pub fn demo(seed: u64) -> Session {
         let (world, identity) = crate::demo::demo(seed);
-        Session { world, identity, origin: Origin::Demo { seed }, last: None, cli: Default::default() }
+        Session { world, identity, origin: Origin::Demo { seed }, last: None, no_call: None, cli: Default::default() }
     }
 
     /// A session on an empty world, signed out.
@@ -193,6 +197,7 @@ impl Session {
             identity: Identity::SignedOut,
             origin: Origin::Empty { seed },
             last: None,
+            no_call: None,
             cli: Default::default(),
         }
     }
@@ -206,6 +211,7 @@ impl Session {
             identity,
             origin: Origin::Synthetic { seed, spec: *spec },
             last: None,
+            no_call: None,
             cli: Default::default(),
         }
     }
@@ -244,7 +250,14 @@ impl Session {
         if let Err(problems) = snap.world.check() {
             return Err(format!("not a world rootsim could have made: {}", problems.join("; ")));
         }
-        Ok(Session { world: snap.world, identity: snap.identity, origin: snap.origin, last: None, cli: snap.cli })
+        Ok(Session {
+            world: snap.world,
+            identity: snap.identity,
+            origin: snap.origin,
+            last: None,
+            no_call: None,
+            cli: snap.cli,
+        })
     }
 
     /// The prompt: who you are and where, e.g. `alice@management (123456789012)`, after the
@@ -332,10 +345,27 @@ impl Session {
             Ok(w) => w,
             Err(e) => return Outcome::usage(format!("error at column {}: {}", e.column, e.message)),
         };
-        if words[0].text == "aws" {
-            return self.run_aws(&words[1..], host, trimmed);
+        if words[0].text == "explain" {
+            return sandbox::run(self, &words, host);
         }
-        sandbox::run(self, &words, host)
+        // A command that makes no AWS call leaves `last` as it was (the call before it), and
+        // `no_call` names it; one that makes a call replaces `last`.
+        let before = self.last.take();
+        let out = if words[0].text == "aws" {
+            self.run_aws(&words[1..], host, trimmed)
+        } else {
+            sandbox::run(self, &words, host)
+        };
+        if self.last.is_none() {
+            self.last = before;
+            // The command's words before its first option: never a password or a key.
+            let name: Vec<&str> =
+                words.iter().map(|w| w.text.as_str()).take_while(|w| !w.starts_with('-')).take(3).collect();
+            self.no_call = Some(name.join(" "));
+        } else {
+            self.no_call = None;
+        }
+        out
     }
 
     fn run_aws(&mut self, words: &[lex::Word], host: &mut dyn Host, line: &str) -> Outcome {

@@ -48,9 +48,9 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "support",
-        usage: "support create-case --key-id KEY",
+        usage: "support create-case --key-id KEY [--output json|text] [--query EXPR]",
         summary: "Opens an AWS Support case to recover a KMS key whose policy lets nobody manage it.",
-        detail: "Anyone signed in to the key's account may open the case. AWS Support then calls the root user's primary phone (the account's contact phone); the person who answers keys in the ticket's one-time code with `answer-call`, and Support resets the key policy to the default one.",
+        detail: "Anyone signed in to the key's account may open the case. AWS Support then calls the root user's primary phone (the account's contact phone); the person who answers keys in the ticket's one-time code with `answer-call`, and Support resets the key policy to the default one. With --output or --query the case prints as `{\"CaseId\", \"Phone\", \"Code\"}`, so that a value can be kept: `CODE=$(support create-case --key-id KEY --query Code --output text)`.",
         run: cmd_support,
     },
     Command {
@@ -96,7 +96,57 @@ pub const COMMANDS: &[Command] = &[
         detail: "AWS still expects the device; recover with the alternative factors or another registered device.",
         run: cmd_lose_mfa_device,
     },
-    Command { name: "mail", usage: "mail ADDRESS", summary: "Reads the mailbox of an email address (reset links, one-time codes).", detail: "", run: cmd_mail },
+    // The course tutor's commands: the REPL's tutor answers them before the world sees the line
+    // (repl/src/lesson.rs); they are listed here so that `help` and completion know them.
+    Command {
+        name: "learn",
+        usage: "learn [LESSON | N]",
+        summary: "The course: lists the lessons with your progress, or starts one by ID or number.",
+        detail: "A lesson builds its world, states an objective, and checks it with `check`. Inside a lesson, `reset` restarts it after asking for confirmation. Works in the REPL (`rootsim`, `rootsim learn`).",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "objective",
+        usage: "objective",
+        summary: "Shows the objective of the lesson under way again.",
+        detail: "",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "check",
+        usage: "check",
+        summary: "Checks the lesson's objective on a copy of your world: each goal met or still missing.",
+        detail: "Checking changes nothing: the goals' commands run on a copy.",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "hint",
+        usage: "hint",
+        summary: "Gives the lesson's next hint.",
+        detail: "",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "solution",
+        usage: "solution",
+        summary: "Shows a solution, to type line by line, once you have tried `check`.",
+        detail: "Values carry from one line to the next as in a shell: NAME=$(COMMAND) keeps what a command prints (use the AWS CLI's --query and --output text), $NAME uses it; `read -r A B <<< $(COMMAND)` keeps several.",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "answer",
+        usage: "answer QUESTION yes|no",
+        summary: "Answers a quiz question of the lesson (y, yes, n, no, in any case).",
+        detail: "",
+        run: cmd_tutor,
+    },
+    Command {
+        name: "mail",
+        usage: "mail ADDRESS [--output json|text] [--query EXPR]",
+        summary: "Reads the mailbox of an email address (reset links, one-time codes).",
+        detail: "With --output or --query the mailbox prints as an AWS CLI response would, `{\"Messages\": [{Time, From, Subject, Body, Code}]}`, oldest first, so that a value can be kept: `TOKEN=$(mail security@example.com --query 'Messages[-1].Code' --output text)`.",
+        run: cmd_mail,
+    },
     Command {
         name: "alerts",
         usage: "alerts",
@@ -433,8 +483,8 @@ fn cmd_verify_email(session: &mut Session, args: &Args, _: &mut dyn Host) -> Out
 }
 
 fn cmd_support(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
-    let usage = "support create-case --key-id KEY";
-    if let Err(o) = check_options(args, &["key-id"], usage) {
+    let usage = "support create-case --key-id KEY [--output json|text] [--query EXPR]";
+    if let Err(o) = check_options(args, &["key-id", "output", "query"], usage) {
         return o;
     }
     if args.positional.first().map(String::as_str) != Some("create-case") {
@@ -455,7 +505,7 @@ fn cmd_support(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 "Opened Support case {id}. The ticket's one-time code is {otp}.\nAWS Support is calling the root user's primary phone, {phone}: whoever answers must key in that code (answer-call {phone} --keys {otp})."
             ));
             out.json = Some(json!({ "CaseId": id, "Phone": phone, "Code": otp }));
-            out
+            structured(out, args)
         }
         Err(e) => Outcome::fail("NotFound", e),
     }
@@ -516,9 +566,46 @@ fn cmd_clock(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     }
 }
 
+/// A tutor command reached the world: it was typed outside the REPL's tutor (a scenario script,
+/// the library), where there is no lesson to answer it.
+fn cmd_tutor(_: &mut Session, _: &Args, _: &mut dyn Host) -> Outcome {
+    Outcome::usage("the course's commands (learn, objective, check, hint, solution, answer) work in the rootsim REPL: `rootsim learn`")
+}
+
+/// A sandbox command's answer printed as the AWS CLI prints a response, when `--output` or
+/// `--query` asks for it (the command's text otherwise): the query applied to its JSON, then the
+/// format. A bad query or format is a usage error, as in the CLI.
+fn structured(out: Outcome, args: &Args) -> Outcome {
+    if args.opt("output").is_none() && args.opt("query").is_none() {
+        return out;
+    }
+    let Some(json) = out.json.clone() else { return out };
+    let format = args.opt("output").unwrap_or("json");
+    let Some(output) = crate::render::Output::parse(format) else {
+        return Outcome::usage(format!(
+            "argument --output: Invalid choice, valid choices are:\n\n{}",
+            crate::render::Output::NAMES.join(" | ")
+        ));
+    };
+    let value = match args.opt("query") {
+        None => json,
+        Some(q) => match crate::render::query::compile(q).and_then(|c| c.search(&json)) {
+            Ok(v) => v,
+            Err(e) => return Outcome::usage(e),
+        },
+    };
+    let mut printed = Outcome::ok(crate::render::format(&value, output, ""));
+    printed.json = Some(value);
+    printed
+}
+
 fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    let usage = "mail ADDRESS [--output json|text] [--query EXPR]";
+    if let Err(o) = check_options(args, &["output", "query"], usage) {
+        return o;
+    }
     let [address] = args.positional.as_slice() else {
-        return Outcome::usage("usage: mail ADDRESS");
+        return Outcome::usage(format!("usage: {usage}"));
     };
     let inbox = session.world.mail.inbox(address);
     let messages: Vec<Value> = inbox
@@ -528,7 +615,7 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     if inbox.is_empty() {
         let mut out = Outcome::ok(format!("No mail for {address}."));
         out.json = Some(json!({ "Messages": messages }));
-        return out;
+        return structured(out, args);
     }
     let mut out = String::new();
     for (i, m) in inbox.iter().enumerate() {
@@ -544,7 +631,7 @@ fn cmd_mail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     let mut outcome = Outcome::ok(out.trim_end());
     // Newest last, as read; scripts pick a message and its Code (@set TOKEN = Messages[0].Code).
     outcome.json = Some(json!({ "Messages": messages }));
-    outcome
+    structured(outcome, args)
 }
 
 fn cmd_trail(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
@@ -663,11 +750,61 @@ fn cmd_phone(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
 }
 
 fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
+    // After a command that made no AWS call, say so first: what follows is an earlier call.
+    let note = session.no_call.as_ref().map(|c| format!("`{c}` made no AWS call, so it has nothing to explain."));
     let Some(last) = &session.last else {
-        return Outcome::ok("Nothing to explain yet: run an AWS command first.");
+        return Outcome::ok(match note {
+            Some(n) => format!("{n} No AWS call was made before it either."),
+            None => "Nothing to explain yet: run an AWS command first.".into(),
+        });
     };
     let call = format!("{} {}", last.service, crate::service::kebab(&last.operation));
-    if args.opt("json").is_some() {
+    let mut out = explain_call(&session.world, last, &call, args.opt("json").is_some(), session.no_call.as_deref());
+    if args.opt("json").is_none() {
+        out.text = org_policy_names(&out.text, &session.world);
+    }
+    match note {
+        Some(n) if args.opt("json").is_none() => {
+            Outcome::ok(format!("{n} The AWS call before it, `aws {call}`:\n\n{}", out.text))
+        }
+        _ => out,
+    }
+}
+
+/// `text` with each organization policy ARN (SCP, RCP) written as the policy's name and ID,
+/// `DenyRootAlways (p-97ryyv7u)`: an ARN alone does not say which policy a trainee wrote. ARNs of
+/// policies no longer in the organization stay as they are.
+fn org_policy_names(text: &str, world: &crate::world::World) -> String {
+    const PREFIX: &str = "arn:aws:organizations::";
+    let Some(org) = world.organizations.org.as_ref() else { return text.to_string() };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(PREFIX) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || "_-:/".contains(c))).unwrap_or(tail.len());
+        let arn = &tail[..end];
+        let id = arn.rsplit('/').next().unwrap_or("");
+        let typed = arn.contains("/service_control_policy/") || arn.contains("/resource_control_policy/");
+        match org.policies.get(id).filter(|_| typed) {
+            Some(p) => out.push_str(&format!("{} ({})", p.name, p.id)),
+            None => out.push_str(arn),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `explain` of one recorded call in `world`; `no_call` is the command after it that made none.
+fn explain_call(
+    world: &crate::world::World,
+    last: &super::LastCall,
+    call: &str,
+    json: bool,
+    no_call: Option<&str>,
+) -> Outcome {
+    if json {
         let records: Vec<Value> = last
             .auth
             .iter()
@@ -680,11 +817,15 @@ fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
                 })
             })
             .collect();
-        let v = json!({
+        let mut v = json!({
             "operation": last.operation,
             "error": last.error.as_ref().map(|e| json!({"code": e.code, "message": e.message})),
             "authorizations": records,
         });
+        if let Some(c) = no_call {
+            // Only then: the call described is not the last command's.
+            v["lastCommandMadeNoCall"] = json!(c);
+        }
         return Outcome::ok(super::to_cli_json(&v));
     }
     if last.auth.is_empty() {
@@ -696,7 +837,7 @@ fn cmd_explain(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome 
     let mut out = Vec::new();
     for r in &last.auth {
         let mut text = format!("{} -> {} on {}\n{}", r.principal.arn, r.action, r.resource, r.explain());
-        for line in super::expand::wildcard_lines(&session.world, r) {
+        for line in super::expand::wildcard_lines(world, r) {
             text.push_str("\n  ");
             text.push_str(&line);
         }
