@@ -15,12 +15,19 @@
 //! * **CreateAccessKey**, **CreateLoginProfile**, **UpdateLoginProfile**: A may mint access keys
 //!   or set the console password of user B of its own account, then sign in as B.
 //! * **UpdateAssumeRolePolicy**: A may rewrite role B's trust policy to trust A, then assume it.
-//! * **PassRole**: A may pass role B, whose trust policy trusts an AWS service, to that service;
-//!   a service that runs code (Lambda, EC2, which rootsim does not model) would run A's code as B.
+//! * **PassRole**: A may pass role B to a service B's trust policy trusts and that A can start
+//!   with its own permissions ([`PASS_ROLE_STARTS`]: Lambda, EC2, Glue, CloudFormation, CodeBuild,
+//!   SageMaker, ECS, Data Pipeline), `iam:PassRole` being decided with `iam:PassedToService` and
+//!   `iam:AssociatedResourceArn` set; the service would run A's code as B.
 //! * **Grant**: A may attach or put a policy on B (itself, a group of B, a new version of a policy
-//!   of B, adding B to a group whose policies A may change), B being A itself or a principal A
-//!   has an edge to: the edge goes to `B with any permission`, whose own edges are decided with an
-//!   `Allow *` identity policy added (B's boundary, SCPs and RCPs still apply).
+//!   of B, adding B to a group whose policies A may change), or make a stored version of a policy
+//!   of B its default, or add B to an existing group, where that version or group would let B
+//!   give itself any permission; B being A itself or a principal A has an edge to: the edge goes
+//!   to `B with any permission`, whose own edges are decided with an `Allow *` identity policy
+//!   added (B's boundary, SCPs and RCPs still apply).
+//!
+//! No edge leads into a service-linked role (path `/aws-service-role/`) but the AssumeRole its
+//! trust policy allows: AWS lets no customer pass one, rewrite its trust or change its policies.
 //!   The edge is drawn only when B with any permission reaches someone A does not reach already.
 //!
 //! This is rootsim's analysis, not an AWS feature (docs/rules.md, GRAPH-*). Between two
@@ -165,7 +172,7 @@ impl Edge {
     /// The edge's label in DOT and in one-line paths.
     pub fn label(&self) -> String {
         match self.kind {
-            EdgeKind::PassRole => format!("{} (via PassRole)", self.action),
+            EdgeKind::PassRole => self.action.to_string(),
             _ => self.action.to_string(),
         }
     }
@@ -192,7 +199,8 @@ impl Edge {
                 "{a} may rewrite the trust policy of {b} (iam:UpdateAssumeRolePolicy) to trust itself, then assume it"
             ),
             EdgeKind::PassRole => format!(
-                "{a} may pass {b} to an AWS service (iam:PassRole); a service that runs code (Lambda, EC2: not modelled by rootsim) would run its code as that role"
+                "{a} may pass {b} to a service it trusts and start that service with its own permissions ({}); the service would run the caller's code as that role (rootsim does not model the service itself)",
+                self.action
             ),
             EdgeKind::Grant if from.arn() == to.arn() => {
                 format!("{a} may give itself any permission ({} on {})", self.action, self.resource)
@@ -334,10 +342,11 @@ fn inside(within: Within, n: NodeIndex) -> bool {
 /// elements, through the engine's view of the compiled policy (an `Arc` clone, nothing copied).
 type Statements = Policy;
 
-/// Where a trust policy's grants point: principal ARNs, account IDs, and `"*"` for anyone.
-fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
+/// Where a trust policy's grants point: principal ARNs, account IDs, and `"*"` for anyone; and
+/// the AWS services it trusts (`lambda.amazonaws.com`...), lower-cased, for PassRole.
+fn trust_keys(trust: &Policy) -> (Vec<String>, Vec<String>) {
     let mut keys = Vec::new();
-    let mut service = false;
+    let mut service = Vec::new();
     for s in trust.statements().filter(|s| s.effect() == Effect::Allow) {
         // NotPrincipal, or no Principal: everyone is a candidate (the engine decides).
         if !s.has_principal_element() || s.is_not_principal() {
@@ -353,7 +362,7 @@ fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
                         None => a.to_string(),
                     }
                 })),
-                PrincipalType::Service => service = true,
+                PrincipalType::Service => service.extend(group.values().map(|v| v.to_ascii_lowercase())),
                 PrincipalType::Federated | PrincipalType::CanonicalUser => {}
             }
         }
@@ -396,8 +405,13 @@ struct Builder<'w> {
     trusted_by: HashMap<String, Vec<NodeIndex>>,
     /// Each role's trust keys (what [`trust_keys`] reads from its trust policy).
     role_keys: HashMap<NodeIndex, Vec<String>>,
-    /// Roles whose trust policy trusts an AWS service (PassRole targets).
-    service_roles: BTreeSet<NodeIndex>,
+    /// Roles whose trust policy trusts an AWS service, with those services (PassRole targets);
+    /// service-linked roles are not among them (GRAPH-NO-EDGE-INTO-SERVICE-LINKED-ROLE).
+    service_roles: BTreeMap<NodeIndex, Vec<String>>,
+    /// Service-linked roles (path `/aws-service-role/`): AWS lets no customer pass them, change
+    /// their trust policy or attach or put a policy on them, so no edge leads into them but an
+    /// AssumeRole their trust allows (which names services only).
+    service_linked: BTreeSet<NodeIndex>,
     /// Users and roles of each account.
     by_account: BTreeMap<String, Vec<usize>>,
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
@@ -541,10 +555,20 @@ impl<'w> Builder<'w> {
                     EdgeKind::CreateAccessKey => target.user.is_some(),
                     EdgeKind::CreateLoginProfile => has_password == Some(false),
                     EdgeKind::UpdateLoginProfile => has_password == Some(true),
-                    EdgeKind::UpdateAssumeRolePolicy => target.role.is_some(),
-                    _ => self.service_roles.contains(&target.node),
+                    EdgeKind::UpdateAssumeRolePolicy => {
+                        target.role.is_some() && !self.service_linked.contains(&target.node)
+                    }
+                    _ => self.service_roles.contains_key(&target.node),
                 };
                 if !applies {
+                    continue;
+                }
+                if kind == EdgeKind::PassRole {
+                    let (node, role_arn) = (target.node, target.arn.clone());
+                    if let Some(e) = self.pass_role(a, node, &role_arn, &account) {
+                        out.insert(node, e);
+                        break;
+                    }
                     continue;
                 }
                 if let Some(e) = self.decide(a, action, &target.arn) {
@@ -580,6 +604,9 @@ impl<'w> Builder<'w> {
 
     /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
     fn grant(&self, a: usize, g: usize) -> Option<Edge> {
+        if self.service_linked.contains(&self.actors[g].node) {
+            return None;
+        }
         let world = self.world;
         let account = self.actors[g].account.clone();
         let iam = world.iam.account(&account)?;
@@ -618,6 +645,46 @@ impl<'w> Builder<'w> {
                 return Some(Edge { kind: EdgeKind::Grant, ..e });
             }
         }
+        // A stored version of a customer managed policy the grantee holds made the default
+        // (GRAPH-SET-DEFAULT-POLICY-VERSION): an edge when that version would let the grantee give
+        // itself any permission.
+        if self.may(a, "iam:SetDefaultPolicyVersion") {
+            for m in managed.iter() {
+                let Some(policy) = iam.policies.get(m) else { continue };
+                for version in policy.versions.iter().filter(|v| v.id != policy.default_version) {
+                    if !self.privileged(g, &version.document) {
+                        continue;
+                    }
+                    if let Some(e) = self.decide(a, "iam:SetDefaultPolicyVersion", m) {
+                        return Some(Edge {
+                            kind: EdgeKind::Grant,
+                            action: Cow::Owned(format!("iam:SetDefaultPolicyVersion ({})", version.id)),
+                            ..e
+                        });
+                    }
+                }
+            }
+        }
+        // Adding the user to an existing group whose policies let it give itself any permission
+        // (GRAPH-ADD-USER-TO-GROUP).
+        if let Some(u) = user.as_ref().filter(|_| self.may(a, "iam:AddUserToGroup")) {
+            let joined: BTreeSet<String> = iam.groups_of(u).map(|grp| grp.name.to_ascii_lowercase()).collect();
+            let groups: Vec<(String, String)> = iam
+                .groups
+                .iter()
+                .filter(|(k, _)| !joined.contains(*k))
+                .map(|(k, grp)| (k.clone(), group_arn(&grp.name)))
+                .collect();
+            for (key, grp) in groups {
+                let Some(merged) = group_policy(iam, &key) else { continue };
+                if !self.privileged(g, &merged) {
+                    continue;
+                }
+                if let Some(e) = self.decide(a, "iam:AddUserToGroup", &grp) {
+                    return Some(Edge { kind: EdgeKind::Grant, ..e });
+                }
+            }
+        }
         // Adding the user to a group whose policies the actor may also change.
         if user.is_some() && self.may(a, "iam:AddUserToGroup") {
             let groups: Vec<String> = iam.groups.values().map(|grp| group_arn(&grp.name)).collect();
@@ -641,6 +708,210 @@ impl<'w> Builder<'w> {
     }
 }
 
+impl Builder<'_> {
+    /// Whether grantee `g`, holding `policy` besides its own policies, could give itself any
+    /// permission: attach or put a policy on itself (its boundary, SCPs and RCPs still apply).
+    fn privileged(&self, g: usize, policy: &Policy) -> bool {
+        let Some(caller) = self.caller(g) else { return false };
+        let mut caller = caller.clone();
+        caller.granted = Some(policy.clone());
+        let target = &self.actors[g].arn;
+        let actions: [&str; 2] = if self.actors[g].user.is_some() {
+            ["iam:AttachUserPolicy", "iam:PutUserPolicy"]
+        } else {
+            ["iam:AttachRolePolicy", "iam:PutRolePolicy"]
+        };
+        actions.iter().any(|action| self.auth.decide_for(self.world, &caller, action, target).decision.is_allowed())
+    }
+
+    /// The PassRole edge from actor `a` into role `node` (`role_arn`, of `account`): for a service
+    /// the role trusts that `a` can start with its own permissions (one way of [`PASS_ROLE_STARTS`]
+    /// wholly allowed), and `iam:PassRole` allowed with `iam:PassedToService` that service and
+    /// `iam:AssociatedResourceArn` what is started (GRAPH-PASSROLE).
+    fn pass_role(&self, a: usize, node: NodeIndex, role_arn: &str, account: &str) -> Option<Edge> {
+        let services = self.service_roles.get(&node)?;
+        let caller = self.caller(a)?;
+        for service in services {
+            let Some((_, ways)) = PASS_ROLE_STARTS.iter().find(|(s, _)| s == service) else { continue };
+            for way in *ways {
+                if !way.iter().all(|(action, _)| self.may(a, action)) {
+                    continue;
+                }
+                let started: Option<Vec<Edge>> = way
+                    .iter()
+                    .map(|(action, resource)| self.decide(a, action, &resource.replace("{account}", account)))
+                    .collect();
+                let Some(started) = started else { continue };
+                let associated = way[0].1.replace("{account}", account);
+                let context =
+                    [("iam:PassedToService", service.as_str()), ("iam:AssociatedResourceArn", associated.as_str())];
+                let request = crate::auth::AuthRequest::new(caller, "us-east-1", "iam:PassRole", role_arn)
+                    .owned_by(account)
+                    .with_context(&context);
+                let record = self.auth.authorize(self.world, &request);
+                if !record.decision.is_allowed() {
+                    continue;
+                }
+                let mut allowed = allowed_by(&record);
+                for e in &started {
+                    allowed.extend(e.allowed_by.iter().cloned());
+                }
+                allowed.dedup();
+                let starts: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
+                return Some(Edge {
+                    kind: EdgeKind::PassRole,
+                    action: Cow::Owned(format!("iam:PassRole to {service} + {}", starts.join(" + "))),
+                    resource: interned(&self.resources, role_arn),
+                    allowed_by: interned(&self.explanations, allowed),
+                });
+            }
+        }
+        None
+    }
+}
+
+/// Whether a role with this path is service-linked: AWS creates those under `/aws-service-role/`
+/// and lets no customer pass them or change their trust or permissions.
+pub fn is_service_linked(path: &str) -> bool {
+    path.starts_with("/aws-service-role/")
+}
+
+/// One way to start a service with a passed role: each action with the resource it is asked on
+/// (`{account}` is the caller's account; a new resource named `rootsim-escalation` in us-east-1).
+type StartWay = &'static [(&'static str, &'static str)];
+
+/// The services a passed role runs code in, and the ways a caller starts each with its own
+/// permissions (GRAPH-PASSROLE-*: the published privilege escalation methods). A role trusting any
+/// other service gives no PassRole edge.
+pub const PASS_ROLE_STARTS: &[(&str, &[StartWay])] = &[
+    (
+        "lambda.amazonaws.com",
+        &[
+            &[
+                ("lambda:CreateFunction", "arn:aws:lambda:us-east-1:{account}:function:rootsim-escalation"),
+                ("lambda:InvokeFunction", "arn:aws:lambda:us-east-1:{account}:function:rootsim-escalation"),
+            ],
+            &[
+                ("lambda:CreateFunction", "arn:aws:lambda:us-east-1:{account}:function:rootsim-escalation"),
+                ("lambda:CreateEventSourceMapping", "*"),
+            ],
+        ],
+    ),
+    ("ec2.amazonaws.com", &[&[("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*")]]),
+    (
+        "glue.amazonaws.com",
+        &[
+            &[("glue:CreateDevEndpoint", "arn:aws:glue:us-east-1:{account}:devEndpoint/rootsim-escalation")],
+            &[
+                ("glue:CreateJob", "arn:aws:glue:us-east-1:{account}:job/rootsim-escalation"),
+                ("glue:StartJobRun", "arn:aws:glue:us-east-1:{account}:job/rootsim-escalation"),
+            ],
+            &[
+                ("glue:CreateJob", "arn:aws:glue:us-east-1:{account}:job/rootsim-escalation"),
+                ("glue:CreateTrigger", "arn:aws:glue:us-east-1:{account}:trigger/rootsim-escalation"),
+            ],
+        ],
+    ),
+    (
+        "cloudformation.amazonaws.com",
+        &[
+            &[("cloudformation:CreateStack", "arn:aws:cloudformation:us-east-1:{account}:stack/rootsim-escalation/*")],
+            &[
+                (
+                    "cloudformation:CreateChangeSet",
+                    "arn:aws:cloudformation:us-east-1:{account}:stack/rootsim-escalation/*",
+                ),
+                (
+                    "cloudformation:ExecuteChangeSet",
+                    "arn:aws:cloudformation:us-east-1:{account}:stack/rootsim-escalation/*",
+                ),
+            ],
+        ],
+    ),
+    (
+        "codebuild.amazonaws.com",
+        &[
+            &[
+                ("codebuild:CreateProject", "arn:aws:codebuild:us-east-1:{account}:project/rootsim-escalation"),
+                ("codebuild:StartBuild", "arn:aws:codebuild:us-east-1:{account}:project/rootsim-escalation"),
+            ],
+            &[
+                ("codebuild:CreateProject", "arn:aws:codebuild:us-east-1:{account}:project/rootsim-escalation"),
+                ("codebuild:StartBuildBatch", "arn:aws:codebuild:us-east-1:{account}:project/rootsim-escalation"),
+            ],
+        ],
+    ),
+    (
+        "sagemaker.amazonaws.com",
+        &[
+            &[
+                (
+                    "sagemaker:CreateNotebookInstance",
+                    "arn:aws:sagemaker:us-east-1:{account}:notebook-instance/rootsim-escalation",
+                ),
+                (
+                    "sagemaker:CreatePresignedNotebookInstanceUrl",
+                    "arn:aws:sagemaker:us-east-1:{account}:notebook-instance/rootsim-escalation",
+                ),
+            ],
+            &[("sagemaker:CreateTrainingJob", "arn:aws:sagemaker:us-east-1:{account}:training-job/rootsim-escalation")],
+            &[(
+                "sagemaker:CreateProcessingJob",
+                "arn:aws:sagemaker:us-east-1:{account}:processing-job/rootsim-escalation",
+            )],
+        ],
+    ),
+    (
+        "ecs-tasks.amazonaws.com",
+        &[
+            &[
+                ("ecs:RegisterTaskDefinition", "*"),
+                ("ecs:RunTask", "arn:aws:ecs:us-east-1:{account}:task-definition/rootsim-escalation:1"),
+            ],
+            &[
+                ("ecs:RegisterTaskDefinition", "*"),
+                ("ecs:StartTask", "arn:aws:ecs:us-east-1:{account}:task-definition/rootsim-escalation:1"),
+            ],
+            &[
+                ("ecs:RegisterTaskDefinition", "*"),
+                ("ecs:CreateService", "arn:aws:ecs:us-east-1:{account}:service/default/rootsim-escalation"),
+            ],
+        ],
+    ),
+    (
+        "datapipeline.amazonaws.com",
+        &[&[
+            ("datapipeline:CreatePipeline", "*"),
+            (
+                "datapipeline:PutPipelineDefinition",
+                "arn:aws:datapipeline:us-east-1:{account}:pipeline/rootsim-escalation",
+            ),
+            ("datapipeline:ActivatePipeline", "arn:aws:datapipeline:us-east-1:{account}:pipeline/rootsim-escalation"),
+        ]],
+    ),
+];
+
+/// A group's inline and attached policies as one identity policy (their statements together),
+/// for asking what a user who joined it could do; `None` when it has none or cannot be read.
+fn group_policy(iam: &crate::iam::IamAccount, key: &str) -> Option<Policy> {
+    let grp = iam.groups.get(key)?;
+    let documents =
+        grp.policies.inline.values().chain(grp.policies.managed.iter().filter_map(|m| iam.managed_policy(m)));
+    let mut statements = Vec::new();
+    for doc in documents {
+        match serde_json::from_str::<serde_json::Value>(doc.text()).ok()?.get("Statement")? {
+            serde_json::Value::Array(list) => statements.extend(list.iter().cloned()),
+            one => statements.push(one.clone()),
+        }
+    }
+    if statements.is_empty() {
+        return None;
+    }
+    let text = serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+    let opts = rootsim_policy::ParseOptions { max_size: None, ..rootsim_policy::ParseOptions::default() };
+    Policy::parse_with(&text, PolicyKind::Identity, &opts).ok()
+}
+
 impl<'w> Builder<'w> {
     /// Every node and actor of the world, no edge yet.
     fn new(world: &'w World, auth: &'w Authorizer) -> Builder<'w> {
@@ -653,7 +924,8 @@ impl<'w> Builder<'w> {
             actors: Vec::new(),
             trusted_by: HashMap::new(),
             role_keys: HashMap::new(),
-            service_roles: BTreeSet::new(),
+            service_roles: BTreeMap::new(),
+            service_linked: BTreeSet::new(),
             by_account: BTreeMap::new(),
             actions: RefCell::new(HashMap::new()),
             any: any_permission(),
@@ -661,7 +933,7 @@ impl<'w> Builder<'w> {
             explanations: RefCell::new(HashSet::new()),
         };
         // Trust keys per policy text: estates share trust documents between roles.
-        let mut trusts: HashMap<usize, (Vec<String>, bool)> = HashMap::new();
+        let mut trusts: HashMap<usize, (Vec<String>, Vec<String>)> = HashMap::new();
         for (account, iam) in &world.iam.accounts {
             b.add(Node::Root { account: account.clone() });
             let open = world.accounts.check_open(account, world.clock.now()).is_ok();
@@ -681,8 +953,10 @@ impl<'w> Builder<'w> {
                         b.trusted_by.entry(k.clone()).or_default().push(node);
                     }
                     b.role_keys.insert(node, keys);
-                    if service {
-                        b.service_roles.insert(node);
+                    if is_service_linked(&iam.roles[r].path) {
+                        b.service_linked.insert(node);
+                    } else if !service.is_empty() {
+                        b.service_roles.insert(node, service);
                     }
                 }
                 // A closed account's principals cannot act (World::decide fails for them).
@@ -841,8 +1115,16 @@ impl<'w> Builder<'w> {
                 if named && self.decide(a, "sts:AssumeRole", arn).is_some() {
                     return true;
                 }
+                // PassRole is decided as edges_from decides it: with the service's condition keys.
                 arn::account_of(arn) == Some(actor.account.as_str())
-                    && TAKEOVERS.iter().any(|action| self.may(a, action) && self.decide(a, action, arn).is_some())
+                    && TAKEOVERS.iter().any(|action| {
+                        self.may(a, action)
+                            && if *action == "iam:PassRole" {
+                                self.pass_role(a, v, arn, &actor.account).is_some()
+                            } else {
+                                self.decide(a, action, arn).is_some()
+                            }
+                    })
             }
         }
     }
@@ -972,7 +1254,7 @@ const TAKEOVERS: [&str; 5] = [
 ];
 
 /// The actions by which one principal gives another (or itself) any permission ([`Builder::grant`]).
-const GRANTS: [&str; 8] = [
+const GRANTS: [&str; 9] = [
     "iam:AttachUserPolicy",
     "iam:PutUserPolicy",
     "iam:AttachGroupPolicy",
@@ -981,6 +1263,7 @@ const GRANTS: [&str; 8] = [
     "iam:PutRolePolicy",
     "iam:CreatePolicyVersion",
     "iam:AddUserToGroup",
+    "iam:SetDefaultPolicyVersion",
 ];
 
 impl AccessGraph {
