@@ -1497,6 +1497,94 @@ pub struct WhoCan {
     /// Each other principal with a path to an allowed one (or to a principal it can give any
     /// permission that would be allowed), shortest first.
     pub via: Vec<Path>,
+    /// Who outside the world's principals the resource's own policy opens the request to
+    /// (anyone, any AWS account, an organization), with the conditions that limit it
+    /// (GRAPH-WHO-CAN-EXPOSURE).
+    pub exposure: Vec<Exposure>,
+}
+
+/// One opening of a resource policy to principals beyond the world's: a statement that allows
+/// the request to `"*"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    /// Who: `anyone (anonymous)`, `any AWS account`, `any principal of organization o-...`,
+    /// `any principal of account ...`.
+    pub who: String,
+    /// The statement that allows it (`bucket policy of b statement "PublicRead"`).
+    pub allowed_by: String,
+    /// The conditions of that statement (`StringEquals aws:SourceIp = 203.0.113.0/24`), and each
+    /// Deny statement of the policy that names the request and may take it back.
+    pub limited_by: Vec<String>,
+}
+
+/// Condition keys that only an authenticated request carries: a statement that tests one does
+/// not let anonymous callers in (their requests have no such key, and the test fails).
+const AUTHENTICATED_KEYS: [&str; 9] = [
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principaltype",
+    "aws:userid",
+    "aws:username",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+];
+
+/// Who the resource's own policy opens `action` on `resource` to beyond named principals
+/// ([`WhoCan::exposure`]). Read from the policy's statements, not decided: there is no caller.
+pub fn exposure(world: &World, action: &str, resource: &str) -> Vec<Exposure> {
+    let Some((_, Some((label, policy)))) = world.resource_policy(resource) else { return Vec::new() };
+    let applies = |s: &rootsim_policy::StatementView<'_>| s.matches_action(action) && s.matches_resource(resource);
+    let opens = |s: &rootsim_policy::StatementView<'_>| {
+        s.is_not_principal()
+            || s.principals().any(|g| {
+                matches!(g.kind(), PrincipalType::Any)
+                    || (g.kind() == PrincipalType::Aws && g.values().any(|v| v == "*"))
+            })
+    };
+    let name = |s: &rootsim_policy::StatementView<'_>, i: usize| match s.sid() {
+        Some(sid) => format!("the policy {label} statement \"{sid}\""),
+        None => format!("the policy {label} statement {}", i + 1),
+    };
+    let denies: Vec<String> = policy
+        .statements()
+        .enumerate()
+        .filter(|(_, s)| s.effect() == Effect::Deny && applies(s))
+        .map(|(i, s)| format!("Deny: {}", name(&s, i)))
+        .collect();
+    let mut out = Vec::new();
+    for (i, s) in policy.statements().enumerate() {
+        if s.effect() != Effect::Allow || !applies(&s) || !opens(&s) {
+            continue;
+        }
+        let conditions: Vec<(String, String, Vec<String>)> = s
+            .conditions()
+            .map(|c| (c.operator().to_string(), c.key().to_ascii_lowercase(), c.values().map(str::to_string).collect()))
+            .collect();
+        let value_of = |key: &str| {
+            conditions.iter().find(|(op, k, _)| k == key && op.starts_with("String") && !op.contains("Not"))
+        };
+        let who = if let Some((_, _, orgs)) = value_of("aws:principalorgid") {
+            format!("any principal of organization {}", orgs.join(" or "))
+        } else if let Some((_, _, accounts)) = value_of("aws:principalaccount") {
+            format!("any principal of account {}", accounts.join(" or "))
+        } else if conditions.iter().any(|(_, k, _)| AUTHENTICATED_KEYS.contains(&k.as_str())) {
+            "any AWS account".to_string()
+        } else {
+            "anyone (anonymous)".to_string()
+        };
+        let mut limited_by: Vec<String> = s
+            .conditions()
+            .map(|c| format!("{} {} = {}", c.operator(), c.key(), c.values().collect::<Vec<_>>().join(", ")))
+            .collect();
+        if s.is_not_principal() {
+            limited_by.push("NotPrincipal: everyone but the principals it names".to_string());
+        }
+        limited_by.extend(denies.iter().cloned());
+        out.push(Exposure { who, allowed_by: name(&s, i), limited_by });
+    }
+    out
 }
 
 /// Every principal of the world whose request `action` on `resource` the engine allows, and
@@ -1543,14 +1631,15 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
             }
         }
     }
+    let exposure = exposure(world, action, resource);
     if !via {
-        return WhoCan { direct, via: Vec::new() };
+        return WhoCan { direct, via: Vec::new(), exposure };
     }
     let any = any_permission();
     let allowed = |arn: &str| granted_any_allows(world, &auth, arn, action, resource, &any);
     let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
     let graph = AccessGraph::build_into(world, &auth, &targets, allowed);
-    WhoCan { via: via_paths(world, &auth, &graph, &direct, action, resource), direct }
+    WhoCan { via: via_paths(world, &auth, &graph, &direct, action, resource), direct, exposure }
 }
 
 /// The `--via` part of [`who_can_answer`] from `graph`, `direct` being the principals allowed:
@@ -1615,6 +1704,18 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
     for (n, by) in &answer.direct {
         let why = if by.is_empty() { String::new() } else { format!(" (allowed by {})", by.join("; ")) };
         let _ = writeln!(out, "  - {}{why}", n.arn());
+    }
+    if !answer.exposure.is_empty() {
+        out.push_str("Beyond the principals of this world, the resource's policy opens it to:\n");
+        for e in &answer.exposure {
+            let _ = write!(out, "  - {} (allowed by {})", e.who, e.allowed_by);
+            if e.limited_by.is_empty() {
+                out.push_str(", with no condition\n");
+            } else {
+                let _ = writeln!(out, ", limited by: {}", e.limited_by.join("; "));
+            }
+        }
+        out.push_str("  (the owner's SCPs do not bind other accounts' callers; its RCPs still apply)\n");
     }
     if via {
         if answer.via.is_empty() {
