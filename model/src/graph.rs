@@ -1735,43 +1735,236 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
     out
 }
 
-/// The organization and the principal graph as Graphviz DOT.
+/// The organization and the principal graph as Graphviz DOT (the whole graph, no limit).
 pub fn to_dot(world: &World) -> String {
-    let graph = AccessGraph::build(world);
-    let mut out = String::from("digraph rootsim {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
-    if let Some(org) = world.organizations.org.as_ref() {
-        let _ = writeln!(out, "  \"{}\" [label=\"Root {}\", shape=folder];", org.root_id, org.root_id);
-        for ou in org.ous.values() {
-            let _ = writeln!(out, "  \"{}\" [label=\"OU {}\", shape=folder];", ou.id, ou.name);
-            let _ = writeln!(out, "  \"{}\" -> \"{}\" [style=dotted, arrowhead=none];", ou.parent, ou.id);
+    let view = GraphView { max_nodes: usize::MAX, ..GraphView::default() };
+    render(world, &view).unwrap_or_default()
+}
+
+/// The formats `graph --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GraphFormat {
+    /// Graphviz DOT, with the organization drawn when no filter is given.
+    #[default]
+    Dot,
+    /// `{"nodes": [...], "edges": [...]}`, each edge with its kind, action, resource and statements.
+    Json,
+    /// GraphML (yEd, Gephi, NetworkX), the same nodes and edges as attributes.
+    Graphml,
+}
+
+impl GraphFormat {
+    /// `dot`, `json` or `graphml`.
+    pub fn parse(text: &str) -> Option<GraphFormat> {
+        match text {
+            "dot" => Some(GraphFormat::Dot),
+            "json" => Some(GraphFormat::Json),
+            "graphml" => Some(GraphFormat::Graphml),
+            _ => None,
         }
-        for (id, m) in &org.accounts {
-            let name = world.accounts.get(id).map_or("?", |a| a.name.as_str());
-            let _ = writeln!(out, "  \"acct-{id}\" [label=\"{name}\\n{id}\", shape=component];");
-            let _ = writeln!(out, "  \"{}\" -> \"acct-{id}\" [style=dotted, arrowhead=none];", m.parent);
-            let _ = writeln!(out, "  \"acct-{id}\" -> \"{}\" [style=dotted, arrowhead=none];", arn::root(id));
+    }
+}
+
+/// How much of the graph `graph` draws, and in which format (GRAPH-PICTURE-FILTERS).
+#[derive(Debug, Clone)]
+pub struct GraphView {
+    /// Only the principals of this account (ID or name), and the edges that touch them.
+    pub account: Option<String>,
+    /// Only what this principal reaches (as `path` names principals), itself included.
+    pub from: Option<String>,
+    /// Only what reaches this principal, itself included.
+    pub to: Option<String>,
+    /// The most nodes drawn: a larger selection is refused, naming the filters.
+    pub max_nodes: usize,
+    /// The output format.
+    pub format: GraphFormat,
+}
+
+/// The largest picture `graph` draws unless `--max-nodes` says otherwise: past a few thousand
+/// nodes Graphviz takes minutes and the picture cannot be read.
+pub const DEFAULT_MAX_NODES: usize = 2000;
+
+impl Default for GraphView {
+    fn default() -> GraphView {
+        GraphView { account: None, from: None, to: None, max_nodes: DEFAULT_MAX_NODES, format: GraphFormat::Dot }
+    }
+}
+
+/// The principal graph, filtered as `view` says, in its format; `Err` when a principal or
+/// account it names is not in the world, or when more than `view.max_nodes` nodes are selected.
+pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
+    let not_found = |why: String| AwsError::new("NotFound", 404, why);
+    let account = match &view.account {
+        Some(a) => Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()),
+        None => None,
+    };
+    let from = view.from.as_deref().map(|n| find_principal(world, n)).transpose()?;
+    let to = view.to.as_deref().map(|n| find_principal(world, n)).transpose()?;
+    let graph = match &to {
+        Some(t) => AccessGraph::build_towards(world, t),
+        None => AccessGraph::build(world),
+    };
+    let g = &graph.graph;
+    let mut keep: Vec<bool> = vec![true; g.node_count()];
+    // Reachability from (forward) and to (backward) the named principals.
+    for (node, dir) in [(&from, Direction::Outgoing), (&to, Direction::Incoming)] {
+        let Some(node) = node else { continue };
+        let mut seen = vec![false; g.node_count()];
+        if let Some(start) = graph.node(node) {
+            let mut queue = VecDeque::from([start]);
+            seen[start.index()] = true;
+            while let Some(n) = queue.pop_front() {
+                for m in g.neighbors_directed(n, dir) {
+                    if !seen[m.index()] {
+                        seen[m.index()] = true;
+                        queue.push_back(m);
+                    }
+                }
+            }
+        }
+        for (k, s) in keep.iter_mut().zip(seen) {
+            *k &= s;
         }
     }
-    for n in graph.graph.node_weights() {
-        let shape = match n {
-            Node::Root { .. } => "doubleoctagon",
-            Node::User { .. } => "box",
-            Node::Role { .. } => "ellipse",
-            Node::Escalated { .. } => "octagon",
-        };
-        let _ = writeln!(out, "  \"{}\" [shape={shape}];", n.id());
+    if let Some(acct) = &account {
+        let of = |n: NodeIndex| arn::account_of(&g[n].arn()) == Some(acct.as_str());
+        let mut touched: Vec<bool> = g.node_indices().map(of).collect();
+        for e in g.edge_references() {
+            if of(e.source()) || of(e.target()) {
+                touched[e.source().index()] = true;
+                touched[e.target().index()] = true;
+            }
+        }
+        for (k, t) in keep.iter_mut().zip(touched) {
+            *k &= t;
+        }
     }
-    for e in graph.graph.edge_references() {
-        let _ = writeln!(
-            out,
-            "  \"{}\" -> \"{}\" [label=\"{}\"];",
-            graph.graph[e.source()].id(),
-            graph.graph[e.target()].id(),
-            e.weight().label()
-        );
+    let nodes: Vec<NodeIndex> = g.node_indices().filter(|n| keep[n.index()]).collect();
+    if nodes.len() > view.max_nodes {
+        return Err(AwsError::new(
+            "TooLarge",
+            400,
+            format!(
+                "The graph has {} nodes here, more than --max-nodes {}: narrow it with --account, --from or --to, or raise --max-nodes.",
+                nodes.len(),
+                view.max_nodes
+            ),
+        ));
     }
-    out.push_str("}\n");
-    out
+    let edges: Vec<_> = g.edge_references().filter(|e| keep[e.source().index()] && keep[e.target().index()]).collect();
+    let filtered = account.is_some() || from.is_some() || to.is_some();
+    let kind = |n: &Node| match n {
+        Node::Root { .. } => "root",
+        Node::User { .. } => "user",
+        Node::Role { .. } => "role",
+        Node::Escalated { .. } => "escalated",
+    };
+    Ok(match view.format {
+        GraphFormat::Dot => {
+            let mut out =
+                String::from("digraph rootsim {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+            if let Some(org) = world.organizations.org.as_ref().filter(|_| !filtered) {
+                let _ = writeln!(out, "  \"{}\" [label=\"Root {}\", shape=folder];", org.root_id, org.root_id);
+                for ou in org.ous.values() {
+                    let _ = writeln!(out, "  \"{}\" [label=\"OU {}\", shape=folder];", ou.id, dot_escape(&ou.name));
+                    let _ = writeln!(out, "  \"{}\" -> \"{}\" [style=dotted, arrowhead=none];", ou.parent, ou.id);
+                }
+                for (id, m) in &org.accounts {
+                    let name = world.accounts.get(id).map_or("?", |a| a.name.as_str());
+                    let _ = writeln!(out, "  \"acct-{id}\" [label=\"{}\\n{id}\", shape=component];", dot_escape(name));
+                    let _ = writeln!(out, "  \"{}\" -> \"acct-{id}\" [style=dotted, arrowhead=none];", m.parent);
+                    let _ = writeln!(out, "  \"acct-{id}\" -> \"{}\" [style=dotted, arrowhead=none];", arn::root(id));
+                }
+            }
+            for &n in &nodes {
+                let shape = match &g[n] {
+                    Node::Root { .. } => "doubleoctagon",
+                    Node::User { .. } => "box",
+                    Node::Role { .. } => "ellipse",
+                    Node::Escalated { .. } => "octagon",
+                };
+                let _ = writeln!(out, "  \"{}\" [shape={shape}];", dot_escape(&g[n].id()));
+            }
+            for e in &edges {
+                let _ = writeln!(
+                    out,
+                    "  \"{}\" -> \"{}\" [label=\"{}\"];",
+                    dot_escape(&g[e.source()].id()),
+                    dot_escape(&g[e.target()].id()),
+                    dot_escape(&e.weight().label())
+                );
+            }
+            out.push_str("}\n");
+            out
+        }
+        GraphFormat::Json => {
+            let nodes: Vec<serde_json::Value> = nodes
+                .iter()
+                .map(|&n| serde_json::json!({"id": g[n].id(), "kind": kind(&g[n]), "arn": g[n].arn()}))
+                .collect();
+            let edges: Vec<serde_json::Value> = edges
+                .iter()
+                .map(|e| {
+                    let w = e.weight();
+                    serde_json::json!({
+                        "from": g[e.source()].id(),
+                        "to": g[e.target()].id(),
+                        "kind": format!("{:?}", w.kind),
+                        "action": w.action(),
+                        "resource": &*w.resource,
+                        "allowedBy": &*w.allowed_by,
+                    })
+                })
+                .collect();
+            let v = serde_json::json!({"nodes": nodes, "edges": edges});
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+        GraphFormat::Graphml => {
+            let mut out = String::from(concat!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+                "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n",
+                "  <key id=\"kind\" for=\"node\" attr.name=\"kind\" attr.type=\"string\"/>\n",
+                "  <key id=\"ekind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n",
+                "  <key id=\"action\" for=\"edge\" attr.name=\"action\" attr.type=\"string\"/>\n",
+                "  <key id=\"resource\" for=\"edge\" attr.name=\"resource\" attr.type=\"string\"/>\n",
+                "  <key id=\"allowedBy\" for=\"edge\" attr.name=\"allowedBy\" attr.type=\"string\"/>\n",
+                "  <graph id=\"rootsim\" edgedefault=\"directed\">\n",
+            ));
+            for &n in &nodes {
+                let _ = writeln!(
+                    out,
+                    "    <node id=\"{}\"><data key=\"kind\">{}</data></node>",
+                    xml_escape(&g[n].id()),
+                    kind(&g[n])
+                );
+            }
+            for e in &edges {
+                let w = e.weight();
+                let _ = writeln!(
+                    out,
+                    "    <edge source=\"{}\" target=\"{}\"><data key=\"ekind\">{:?}</data><data key=\"action\">{}</data><data key=\"resource\">{}</data><data key=\"allowedBy\">{}</data></edge>",
+                    xml_escape(&g[e.source()].id()),
+                    xml_escape(&g[e.target()].id()),
+                    w.kind,
+                    xml_escape(w.action()),
+                    xml_escape(&w.resource),
+                    xml_escape(&w.allowed_by.join("; "))
+                );
+            }
+            out.push_str("  </graph>\n</graphml>\n");
+            out
+        }
+    })
+}
+
+/// Text inside a DOT double-quoted string: `"` and `\\` escaped.
+fn dot_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// Text inside XML: the five predefined entities.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
 #[cfg(test)]
