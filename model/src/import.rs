@@ -17,7 +17,7 @@ use crate::account::AccountStatus;
 use crate::clock::{days_from_civil, format_cli};
 use crate::host::Host;
 use crate::iam::ops::authorization_details;
-use crate::iam::{Attachments, Group, IamAccount, ManagedPolicy, PolicyVersion, Role, User};
+use crate::iam::{Attachments, Group, IamAccount, LoginProfile, ManagedPolicy, PolicyVersion, Role, User};
 use crate::kms::Key;
 use crate::organizations::ops::policy_summary;
 use crate::organizations::{FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
@@ -616,6 +616,7 @@ impl<'a> Importer<'a> {
             if let Some(d) = mine {
                 self.iam(id, d);
             }
+            self.credential_report(id);
             self.resources(id);
         }
     }
@@ -831,6 +832,90 @@ impl<'a> Importer<'a> {
         let slot = self.world.iam.accounts.entry(account.to_string()).or_default();
         iam.root = std::mem::take(&mut slot.root);
         *slot = iam.into();
+    }
+
+    /// `accounts/<id>/credential-report.json` (`aws iam get-credential-report`: the CSV in
+    /// `Content`, base64) or `credential-report.csv` (the CSV itself): which users have a console
+    /// password, and when it was last used (rule IMPORT-CREDENTIAL-REPORT). The password itself is
+    /// not in the report: the user gets a login profile nobody can sign in with (fail closed), so
+    /// that `CreateLoginProfile` and `UpdateLoginProfile` edges are judged as AWS would take them.
+    fn credential_report(&mut self, account: &str) {
+        let json_file = format!("accounts/{account}/credential-report.json");
+        let csv_file = format!("accounts/{account}/credential-report.csv");
+        let (file, text) = if let Some(v) = self.json(&json_file) {
+            let decoded =
+                str_of(&v, "Content").and_then(crate::pages::base64_decode).and_then(|b| String::from_utf8(b).ok());
+            match decoded {
+                Some(t) => (json_file, t),
+                None => {
+                    self.skip(
+                        &json_file,
+                        "$.Content",
+                        "expected the report's CSV, base64-encoded, as get-credential-report prints it",
+                    );
+                    return;
+                }
+            }
+        } else if let Some((name, text)) = self.files.get_key_value(csv_file.as_str()).map(|(k, v)| (*k, *v)) {
+            self.used.insert(name);
+            (csv_file, text.to_string())
+        } else {
+            return;
+        };
+        let mut lines = text.lines().enumerate();
+        let Some((_, header)) = lines.next() else { return };
+        let columns: Vec<&str> = header.split(',').collect();
+        let col = |name: &str| columns.iter().position(|c| *c == name);
+        let (Some(user_col), Some(enabled_col)) = (col("user"), col("password_enabled")) else {
+            self.skip(&file, "line 1", "not a credential report: the header needs user and password_enabled");
+            return;
+        };
+        let (changed_col, used_col) = (col("password_last_changed"), col("password_last_used"));
+        let others = ["access_key_1_active", "access_key_2_active", "mfa_active", "cert_1_active", "cert_2_active"];
+        for (i, line) in lines {
+            let here = format!("line {}", i + 1);
+            let fields: Vec<&str> = line.split(',').collect();
+            if line.is_empty() {
+                continue;
+            }
+            if fields.len() != columns.len() {
+                self.skip(&file, &here, format!("{} fields where the header has {}", fields.len(), columns.len()));
+                continue;
+            }
+            let name = fields[user_col];
+            if name == "<root_account>" {
+                // No listing carries root credentials (IMPORT-ROOT-NO-CREDENTIALS).
+                continue;
+            }
+            let Some(user) =
+                self.world.iam.accounts.get_mut(account).and_then(|a| a.users.get_mut(&name.to_ascii_lowercase()))
+            else {
+                self.warn(
+                    &file,
+                    &here,
+                    format!("no user {name} was imported from get-account-authorization-details; the line was ignored"),
+                );
+                continue;
+            };
+            let field = |c: Option<usize>| c.and_then(|c| fields.get(c)).and_then(|t| parse_time(t));
+            if fields[enabled_col] == "true" {
+                let created = field(changed_col).unwrap_or(user.created);
+                user.login_profile = Some(LoginProfile { password: None, created, reset_required: false });
+                user.password_last_used = field(used_col);
+            }
+            let held: Vec<&str> =
+                others.iter().filter(|c| col(c).is_some_and(|c| fields[c] == "true")).copied().collect();
+            if !held.is_empty() {
+                self.warn(
+                    &file,
+                    &here,
+                    format!(
+                        "{name}'s {} not imported: the report carries no key IDs, device serials or certificates",
+                        held.join(", ")
+                    ),
+                );
+            }
+        }
     }
 
     /// The name, ID and path of a user, group or role; `None` (skipped) when a field is missing
@@ -1426,7 +1511,9 @@ pub fn is_layout_file(name: &str) -> bool {
     match parts.as_slice() {
         ["organization", "describe-organization.json" | "list-roots.json"] => true,
         ["organization", "ous" | "accounts" | "list-policies" | "policies" | "targets", f] => json(f),
-        ["accounts", a, f] => !a.is_empty() && is_iam_page(f),
+        ["accounts", a, f] => {
+            !a.is_empty() && (is_iam_page(f) || *f == "credential-report.json" || *f == "credential-report.csv")
+        }
         ["accounts", a, "s3", f] => !a.is_empty() && json(f),
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
         _ => false,
