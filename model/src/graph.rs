@@ -417,6 +417,11 @@ struct Builder<'w> {
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
     actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
+    /// Each group's policies as one document ([`group_policy`]), by account and group key.
+    group_policies: RefCell<HashMap<(String, String), Option<Policy>>>,
+    /// [`Builder::privileged`]'s answers, by grantee and the address of the policy's text (a
+    /// policy of the world or of `group_policies`, alive for the build's length).
+    privileged: RefCell<HashMap<(usize, usize), bool>>,
     /// Edges' resources and explanations, one copy of each ([`interned`]).
     resources: RefCell<HashSet<Arc<str>>>,
     explanations: RefCell<HashSet<Arc<[String]>>>,
@@ -676,7 +681,13 @@ impl<'w> Builder<'w> {
                 .map(|(k, grp)| (k.clone(), group_arn(&grp.name)))
                 .collect();
             for (key, grp) in groups {
-                let Some(merged) = group_policy(iam, &key) else { continue };
+                let merged = self
+                    .group_policies
+                    .borrow_mut()
+                    .entry((account.clone(), key.clone()))
+                    .or_insert_with(|| group_policy(iam, &key))
+                    .clone();
+                let Some(merged) = merged else { continue };
                 if !self.privileged(g, &merged) {
                     continue;
                 }
@@ -712,6 +723,17 @@ impl Builder<'_> {
     /// Whether grantee `g`, holding `policy` besides its own policies, could give itself any
     /// permission: attach or put a policy on itself (its boundary, SCPs and RCPs still apply).
     fn privileged(&self, g: usize, policy: &Policy) -> bool {
+        let key = (g, policy.text().as_ptr() as usize);
+        if let Some(&known) = self.privileged.borrow().get(&key) {
+            return known;
+        }
+        let answer = self.privileged_uncached(g, policy);
+        self.privileged.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    /// [`Builder::privileged`], asked of the engine.
+    fn privileged_uncached(&self, g: usize, policy: &Policy) -> bool {
         let Some(caller) = self.caller(g) else { return false };
         let mut caller = caller.clone();
         caller.granted = Some(policy.clone());
@@ -929,6 +951,8 @@ impl<'w> Builder<'w> {
             by_account: BTreeMap::new(),
             actions: RefCell::new(HashMap::new()),
             any: any_permission(),
+            group_policies: RefCell::new(HashMap::new()),
+            privileged: RefCell::new(HashMap::new()),
             resources: RefCell::new(HashSet::new()),
             explanations: RefCell::new(HashSet::new()),
         };
