@@ -4,7 +4,7 @@
 //! that denies everything cuts every edge out of the account it is attached to.
 
 use proptest::prelude::*;
-use rootsim_model::graph::{AccessGraph, EdgeKind, Node};
+use rootsim_model::graph::{is_service_linked, AccessGraph, EdgeKind, Node, PASS_ROLE_STARTS};
 use rootsim_model::strategies::{organization, OrgPlan};
 use rootsim_model::DEFAULT_SEED;
 
@@ -22,11 +22,14 @@ proptest! {
         for e in graph.graph.edge_indices() {
             let (from, _) = graph.graph.edge_endpoints(e).expect("an edge has ends");
             let (from, edge) = (&graph.graph[from], &graph.graph[e]);
-            // Escalated nodes and combined grants are decided with more than one question.
-            if !from.is_principal() || edge.kind == EdgeKind::Grant && edge.action.contains('+') {
+            // Escalated nodes, combined grants and PassRole (decided with iam:PassedToService,
+            // and with the service's start actions) are decided with more than one question.
+            if !from.is_principal() || edge.kind == EdgeKind::PassRole || edge.action.contains('+') {
                 continue;
             }
-            let record = session.world.decide(&from.arn(), &edge.action, &edge.resource).expect("the principal exists");
+            // `iam:SetDefaultPolicyVersion (v2)`: the action is the first word.
+            let action = edge.action.split(' ').next().unwrap_or_default();
+            let record = session.world.decide(&from.arn(), action, &edge.resource).expect("the principal exists");
             prop_assert!(record.decision.is_allowed(), "{} {} {}: {}", from.arn(), edge.action, edge.resource, record.explain());
         }
     }
@@ -48,6 +51,42 @@ proptest! {
                 let allowed = world.decide(&from.arn(), action, &to.arn()).is_ok_and(|r| r.decision.is_allowed());
                 let edge = graph.node(from).zip(graph.node(to)).is_some_and(|(f, t)| graph.graph.contains_edge(f, t));
                 prop_assert!(!allowed || edge, "{} may {action} on {} but the graph has no edge", from.arn(), to.arn());
+            }
+        }
+    }
+
+    /// Every PassRole edge leads into a role that is not service-linked and trusts a service its
+    /// caller can start (GRAPH-PASSROLE-STARTABLE-SERVICE), and the caller is allowed every start
+    /// action of the way the edge names; no edge of any kind but AssumeRole enters a
+    /// service-linked role (GRAPH-NO-EDGE-INTO-SERVICE-LINKED-ROLE).
+    #[test]
+    fn pass_role_edges_lead_to_startable_services_only(plan in organization()) {
+        let session = plan.build(DEFAULT_SEED);
+        let world = &session.world;
+        let graph = AccessGraph::build(world);
+        for e in graph.graph.edge_indices() {
+            let (from, to) = graph.graph.edge_endpoints(e).expect("an edge has ends");
+            let (from, to, edge) = (&graph.graph[from], &graph.graph[to], &graph.graph[e]);
+            let role = world.iam.accounts.values().flat_map(|a| a.roles.values()).find(|r| to.arn().ends_with(&format!("role{}{}", r.path, r.name)));
+            if let Some(r) = role {
+                prop_assert!(edge.kind == EdgeKind::AssumeRole || !is_service_linked(&r.path), "{} into {}", edge.action, to.arn());
+            }
+            if edge.kind != EdgeKind::PassRole || !from.is_principal() {
+                continue;
+            }
+            let rest = edge.action.strip_prefix("iam:PassRole to ").expect("PassRole edges name their service");
+            let mut parts = rest.split(" + ");
+            let service = parts.next().unwrap_or_default();
+            let (_, ways) = PASS_ROLE_STARTS.iter().find(|(s, _)| *s == service).expect("a startable service");
+            let role = role.expect("PassRole leads into a role");
+            prop_assert!(role.trust_policy.text().contains(service), "{} does not trust {service}", to.arn());
+            let account = from.arn().split(':').nth(4).unwrap_or_default().to_string();
+            let starts: Vec<&str> = parts.collect();
+            let way = ways.iter().find(|w| w.iter().map(|(a, _)| *a).eq(starts.iter().copied())).expect("a way of the table");
+            for (action, resource) in way.iter() {
+                let resource = resource.replace("{account}", &account);
+                let allowed = world.decide(&from.arn(), action, &resource).is_ok_and(|r| r.decision.is_allowed());
+                prop_assert!(allowed, "{} may not {action} on {resource}", from.arn());
             }
         }
     }

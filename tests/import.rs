@@ -304,3 +304,73 @@ fn unique_ids_of_deleted_principals_import_and_grant_nobody() {
     assert!(!tasks.contains(OLD), "{tasks}");
     assert_round_trip(w).unwrap();
 }
+
+/// The messy estate (tests/fixtures/messy-estate): every odd shape is imported with a warning,
+/// nothing is skipped, and the world exports and imports back unchanged but for the credential
+/// report's console password (export writes no credentials, docs/import.md), with no warning:
+/// the export writes IAM paths, one account per folder and whole listings.
+#[test]
+fn odd_shapes_import_with_warnings_and_round_trip_clean() {
+    let imported = read_estate(&FsHost::cwd(), &repo("tests/fixtures/messy-estate"), DEFAULT_SEED).expect("a folder");
+    assert!(imported.skipped.is_empty(), "{}", imported.report());
+    assert!(!imported.is_clean());
+    let paths: Vec<String> = imported.warnings.iter().map(|w| format!("{}: {}", w.file, w.path)).collect();
+    assert_eq!(
+        paths,
+        [
+            "accounts/111111111111/credential-report.json: line 3",
+            "accounts/111111111111/iam-2.json: $.RoleDetailList[0].Colour",
+            "accounts/111111111111/iam.json: $.UserDetailList[1]",
+            "accounts/111111111111/iam.json: $.RoleDetailList[0].Path",
+            "accounts/333333333333/iam.json: $.IsTruncated",
+        ]
+    );
+    let w = &imported.world;
+    assert_eq!(w.iam.account("111111111111").unwrap().role("bad_role").unwrap().path, "/");
+    assert!(w.iam.account("222222222222").unwrap().users.contains_key("bob"));
+    assert!(!w.iam.account("111111111111").unwrap().users.contains_key("bob"));
+    assert!(w.s3.buckets.contains_key("cloudmapper_demo"));
+    // The report's password_enabled gave alice a console password nobody knows, and its last use.
+    let alice = &w.iam.account("111111111111").unwrap().users["alice"];
+    let profile = alice.login_profile.as_ref().expect("a console password");
+    assert_eq!(profile.password, None);
+    assert_eq!(alice.password_last_used, rootsim_model::import::parse_time("2024-05-02T08:00:00+00:00"));
+    let again = import(&export(w), DEFAULT_SEED);
+    assert!(again.is_clean(), "{}", again.report());
+    let mut without_credentials = w.clone();
+    let alice = without_credentials.iam.accounts.get_mut("111111111111").unwrap().users.get_mut("alice").unwrap();
+    (alice.login_profile, alice.password_last_used) = (None, None);
+    assert_eq!(again.world, without_credentials);
+}
+
+/// Pages of one account's listing add up, whichever page ends it; the same items in one file
+/// give the same world.
+#[test]
+fn pages_of_a_listing_add_up() {
+    let user = |name: &str| {
+        format!(
+            r#"{{"Path": "/", "UserName": "{name}", "UserId": "AIDA{:0>16}", "Arn": "arn:aws:iam::{PROD}:user/{name}"}}"#,
+            name.len()
+        )
+    };
+    let page = |users: &[&str], more: bool| {
+        let list: Vec<String> = users.iter().map(|u| user(u)).collect();
+        let tail = if more { r#", "IsTruncated": true, "Marker": "next""# } else { "" };
+        format!(r#"{{"UserDetailList": [{}]{tail}}}"#, list.join(","))
+    };
+    let whole = import(&[(format!("accounts/{PROD}/iam.json"), page(&["a", "bb"], false))], 7);
+    let paged = import(
+        &[
+            (format!("accounts/{PROD}/iam.json"), page(&["a"], true)),
+            (format!("accounts/{PROD}/iam-2.json"), page(&["bb"], false)),
+        ],
+        7,
+    );
+    assert!(whole.is_clean() && paged.is_clean(), "{}", paged.report());
+    assert_eq!(whole.world, paged.world);
+    // Without its last page, the listing is said to be truncated, naming the file.
+    let cut = import(&[(format!("accounts/{PROD}/iam.json"), page(&["a"], true))], 7);
+    assert_eq!(cut.warnings.len(), 1, "{}", cut.report());
+    assert_eq!(cut.warnings[0].file, format!("accounts/{PROD}/iam.json"));
+    assert_eq!(cut.warnings[0].path, "$.IsTruncated");
+}

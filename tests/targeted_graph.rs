@@ -306,3 +306,39 @@ proptest! {
         same_who_can(&session.world);
     }
 }
+
+/// No edge leads into a service-linked role, though every principal of its account may do
+/// anything to it (GRAPH-NO-EDGE-INTO-SERVICE-LINKED-ROLE); the same role at another path is
+/// reached by PassRole (it trusts EC2, and the admin may run instances) and by the rest.
+#[test]
+fn no_edge_leads_into_a_service_linked_role() {
+    use rootsim_model::import::import;
+    let role = |name: &str, path: &str| {
+        format!(
+            r#"{{"Path": "{path}", "RoleName": "{name}", "RoleId": "AROA{:0>16}", "Arn": "arn:aws:iam::111122223333:role{path}{name}",
+            "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}}}}"#,
+            name.len()
+        )
+    };
+    let iam = format!(
+        r#"{{"UserDetailList": [{{"Path": "/", "UserName": "admin", "UserId": "AIDAEXAMPLE000000001", "Arn": "arn:aws:iam::111122223333:user/admin",
+        "UserPolicyList": [{{"PolicyName": "All", "PolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "*", "Resource": "*"}}]}}}}]}}],
+        "RoleDetailList": [{}, {}]}}"#,
+        role("AWSServiceRoleForEC2Spot", "/aws-service-role/spot.amazonaws.com/"),
+        role("Ordinary", "/")
+    );
+    let imported = import(&[("accounts/111122223333/iam.json".to_string(), iam)], DEFAULT_SEED);
+    assert!(imported.is_clean(), "{}", imported.report());
+    let graph = AccessGraph::build(&imported.world);
+    let linked = Node::Role {
+        arn: "arn:aws:iam::111122223333:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot".into(),
+    };
+    let ordinary = Node::Role { arn: "arn:aws:iam::111122223333:role/Ordinary".into() };
+    let into = |n: &Node| {
+        let i = graph.node(n).expect("a node");
+        graph.graph.edge_indices().filter(|&e| graph.graph.edge_endpoints(e).is_some_and(|(_, to)| to == i)).count()
+    };
+    assert_eq!(into(&linked), 0);
+    assert!(into(&ordinary) > 0);
+    assert!(graph.who_can_reach(&linked).is_empty());
+}

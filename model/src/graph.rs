@@ -15,12 +15,19 @@
 //! * **CreateAccessKey**, **CreateLoginProfile**, **UpdateLoginProfile**: A may mint access keys
 //!   or set the console password of user B of its own account, then sign in as B.
 //! * **UpdateAssumeRolePolicy**: A may rewrite role B's trust policy to trust A, then assume it.
-//! * **PassRole**: A may pass role B, whose trust policy trusts an AWS service, to that service;
-//!   a service that runs code (Lambda, EC2, which rootsim does not model) would run A's code as B.
+//! * **PassRole**: A may pass role B to a service B's trust policy trusts and that A can start
+//!   with its own permissions ([`PASS_ROLE_STARTS`]: Lambda, EC2, Glue, CloudFormation, CodeBuild,
+//!   SageMaker, ECS, Data Pipeline), `iam:PassRole` being decided with `iam:PassedToService` and
+//!   `iam:AssociatedResourceArn` set; the service would run A's code as B.
 //! * **Grant**: A may attach or put a policy on B (itself, a group of B, a new version of a policy
-//!   of B, adding B to a group whose policies A may change), B being A itself or a principal A
-//!   has an edge to: the edge goes to `B with any permission`, whose own edges are decided with an
-//!   `Allow *` identity policy added (B's boundary, SCPs and RCPs still apply).
+//!   of B, adding B to a group whose policies A may change), or make a stored version of a policy
+//!   of B its default, or add B to an existing group, where that version or group would let B
+//!   give itself any permission; B being A itself or a principal A has an edge to: the edge goes
+//!   to `B with any permission`, whose own edges are decided with an `Allow *` identity policy
+//!   added (B's boundary, SCPs and RCPs still apply).
+//!
+//! No edge leads into a service-linked role (path `/aws-service-role/`) but the AssumeRole its
+//! trust policy allows: AWS lets no customer pass one, rewrite its trust or change its policies.
 //!   The edge is drawn only when B with any permission reaches someone A does not reach already.
 //!
 //! This is rootsim's analysis, not an AWS feature (docs/rules.md, GRAPH-*). Between two
@@ -165,7 +172,7 @@ impl Edge {
     /// The edge's label in DOT and in one-line paths.
     pub fn label(&self) -> String {
         match self.kind {
-            EdgeKind::PassRole => format!("{} (via PassRole)", self.action),
+            EdgeKind::PassRole => self.action.to_string(),
             _ => self.action.to_string(),
         }
     }
@@ -192,7 +199,8 @@ impl Edge {
                 "{a} may rewrite the trust policy of {b} (iam:UpdateAssumeRolePolicy) to trust itself, then assume it"
             ),
             EdgeKind::PassRole => format!(
-                "{a} may pass {b} to an AWS service (iam:PassRole); a service that runs code (Lambda, EC2: not modelled by rootsim) would run its code as that role"
+                "{a} may pass {b} to a service it trusts and start that service with its own permissions ({}); the service would run the caller's code as that role (rootsim does not model the service itself)",
+                self.action
             ),
             EdgeKind::Grant if from.arn() == to.arn() => {
                 format!("{a} may give itself any permission ({} on {})", self.action, self.resource)
@@ -334,10 +342,11 @@ fn inside(within: Within, n: NodeIndex) -> bool {
 /// elements, through the engine's view of the compiled policy (an `Arc` clone, nothing copied).
 type Statements = Policy;
 
-/// Where a trust policy's grants point: principal ARNs, account IDs, and `"*"` for anyone.
-fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
+/// Where a trust policy's grants point: principal ARNs, account IDs, and `"*"` for anyone; and
+/// the AWS services it trusts (`lambda.amazonaws.com`...), lower-cased, for PassRole.
+fn trust_keys(trust: &Policy) -> (Vec<String>, Vec<String>) {
     let mut keys = Vec::new();
-    let mut service = false;
+    let mut service = Vec::new();
     for s in trust.statements().filter(|s| s.effect() == Effect::Allow) {
         // NotPrincipal, or no Principal: everyone is a candidate (the engine decides).
         if !s.has_principal_element() || s.is_not_principal() {
@@ -353,7 +362,7 @@ fn trust_keys(trust: &Policy) -> (Vec<String>, bool) {
                         None => a.to_string(),
                     }
                 })),
-                PrincipalType::Service => service = true,
+                PrincipalType::Service => service.extend(group.values().map(|v| v.to_ascii_lowercase())),
                 PrincipalType::Federated | PrincipalType::CanonicalUser => {}
             }
         }
@@ -396,13 +405,23 @@ struct Builder<'w> {
     trusted_by: HashMap<String, Vec<NodeIndex>>,
     /// Each role's trust keys (what [`trust_keys`] reads from its trust policy).
     role_keys: HashMap<NodeIndex, Vec<String>>,
-    /// Roles whose trust policy trusts an AWS service (PassRole targets).
-    service_roles: BTreeSet<NodeIndex>,
+    /// Roles whose trust policy trusts an AWS service, with those services (PassRole targets);
+    /// service-linked roles are not among them (GRAPH-NO-EDGE-INTO-SERVICE-LINKED-ROLE).
+    service_roles: BTreeMap<NodeIndex, Vec<String>>,
+    /// Service-linked roles (path `/aws-service-role/`): AWS lets no customer pass them, change
+    /// their trust policy or attach or put a policy on them, so no edge leads into them but an
+    /// AssumeRole their trust allows (which names services only).
+    service_linked: BTreeSet<NodeIndex>,
     /// Users and roles of each account.
     by_account: BTreeMap<String, Vec<usize>>,
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
     actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
+    /// Each group's policies as one document ([`group_policy`]), by account and group key.
+    group_policies: RefCell<HashMap<(String, String), Option<Policy>>>,
+    /// [`Builder::privileged`]'s answers, by grantee and the address of the policy's text (a
+    /// policy of the world or of `group_policies`, alive for the build's length).
+    privileged: RefCell<HashMap<(usize, usize), bool>>,
     /// Edges' resources and explanations, one copy of each ([`interned`]).
     resources: RefCell<HashSet<Arc<str>>>,
     explanations: RefCell<HashSet<Arc<[String]>>>,
@@ -541,10 +560,20 @@ impl<'w> Builder<'w> {
                     EdgeKind::CreateAccessKey => target.user.is_some(),
                     EdgeKind::CreateLoginProfile => has_password == Some(false),
                     EdgeKind::UpdateLoginProfile => has_password == Some(true),
-                    EdgeKind::UpdateAssumeRolePolicy => target.role.is_some(),
-                    _ => self.service_roles.contains(&target.node),
+                    EdgeKind::UpdateAssumeRolePolicy => {
+                        target.role.is_some() && !self.service_linked.contains(&target.node)
+                    }
+                    _ => self.service_roles.contains_key(&target.node),
                 };
                 if !applies {
+                    continue;
+                }
+                if kind == EdgeKind::PassRole {
+                    let (node, role_arn) = (target.node, target.arn.clone());
+                    if let Some(e) = self.pass_role(a, node, &role_arn, &account) {
+                        out.insert(node, e);
+                        break;
+                    }
                     continue;
                 }
                 if let Some(e) = self.decide(a, action, &target.arn) {
@@ -580,6 +609,9 @@ impl<'w> Builder<'w> {
 
     /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
     fn grant(&self, a: usize, g: usize) -> Option<Edge> {
+        if self.service_linked.contains(&self.actors[g].node) {
+            return None;
+        }
         let world = self.world;
         let account = self.actors[g].account.clone();
         let iam = world.iam.account(&account)?;
@@ -618,6 +650,52 @@ impl<'w> Builder<'w> {
                 return Some(Edge { kind: EdgeKind::Grant, ..e });
             }
         }
+        // A stored version of a customer managed policy the grantee holds made the default
+        // (GRAPH-SET-DEFAULT-POLICY-VERSION): an edge when that version would let the grantee give
+        // itself any permission.
+        if self.may(a, "iam:SetDefaultPolicyVersion") {
+            for m in managed.iter() {
+                let Some(policy) = iam.policies.get(m) else { continue };
+                for version in policy.versions.iter().filter(|v| v.id != policy.default_version) {
+                    if !self.privileged(g, &version.document) {
+                        continue;
+                    }
+                    if let Some(e) = self.decide(a, "iam:SetDefaultPolicyVersion", m) {
+                        return Some(Edge {
+                            kind: EdgeKind::Grant,
+                            action: Cow::Owned(format!("iam:SetDefaultPolicyVersion ({})", version.id)),
+                            ..e
+                        });
+                    }
+                }
+            }
+        }
+        // Adding the user to an existing group whose policies let it give itself any permission
+        // (GRAPH-ADD-USER-TO-GROUP).
+        if let Some(u) = user.as_ref().filter(|_| self.may(a, "iam:AddUserToGroup")) {
+            let joined: BTreeSet<String> = iam.groups_of(u).map(|grp| grp.name.to_ascii_lowercase()).collect();
+            let groups: Vec<(String, String)> = iam
+                .groups
+                .iter()
+                .filter(|(k, _)| !joined.contains(*k))
+                .map(|(k, grp)| (k.clone(), group_arn(&grp.name)))
+                .collect();
+            for (key, grp) in groups {
+                let merged = self
+                    .group_policies
+                    .borrow_mut()
+                    .entry((account.clone(), key.clone()))
+                    .or_insert_with(|| group_policy(iam, &key))
+                    .clone();
+                let Some(merged) = merged else { continue };
+                if !self.privileged(g, &merged) {
+                    continue;
+                }
+                if let Some(e) = self.decide(a, "iam:AddUserToGroup", &grp) {
+                    return Some(Edge { kind: EdgeKind::Grant, ..e });
+                }
+            }
+        }
         // Adding the user to a group whose policies the actor may also change.
         if user.is_some() && self.may(a, "iam:AddUserToGroup") {
             let groups: Vec<String> = iam.groups.values().map(|grp| group_arn(&grp.name)).collect();
@@ -641,6 +719,221 @@ impl<'w> Builder<'w> {
     }
 }
 
+impl Builder<'_> {
+    /// Whether grantee `g`, holding `policy` besides its own policies, could give itself any
+    /// permission: attach or put a policy on itself (its boundary, SCPs and RCPs still apply).
+    fn privileged(&self, g: usize, policy: &Policy) -> bool {
+        let key = (g, policy.text().as_ptr() as usize);
+        if let Some(&known) = self.privileged.borrow().get(&key) {
+            return known;
+        }
+        let answer = self.privileged_uncached(g, policy);
+        self.privileged.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    /// [`Builder::privileged`], asked of the engine.
+    fn privileged_uncached(&self, g: usize, policy: &Policy) -> bool {
+        let Some(caller) = self.caller(g) else { return false };
+        let mut caller = caller.clone();
+        caller.granted = Some(policy.clone());
+        let target = &self.actors[g].arn;
+        let actions: [&str; 2] = if self.actors[g].user.is_some() {
+            ["iam:AttachUserPolicy", "iam:PutUserPolicy"]
+        } else {
+            ["iam:AttachRolePolicy", "iam:PutRolePolicy"]
+        };
+        actions.iter().any(|action| self.auth.decide_for(self.world, &caller, action, target).decision.is_allowed())
+    }
+
+    /// The PassRole edge from actor `a` into role `node` (`role_arn`, of `account`): for a service
+    /// the role trusts that `a` can start with its own permissions (one way of [`PASS_ROLE_STARTS`]
+    /// wholly allowed), and `iam:PassRole` allowed with `iam:PassedToService` that service and
+    /// `iam:AssociatedResourceArn` what is started (GRAPH-PASSROLE).
+    fn pass_role(&self, a: usize, node: NodeIndex, role_arn: &str, account: &str) -> Option<Edge> {
+        let services = self.service_roles.get(&node)?;
+        let caller = self.caller(a)?;
+        for service in services {
+            let Some((_, ways)) = PASS_ROLE_STARTS.iter().find(|(s, _)| s == service) else { continue };
+            for way in *ways {
+                if !way.iter().all(|(action, _)| self.may(a, action)) {
+                    continue;
+                }
+                let started: Option<Vec<Edge>> = way
+                    .iter()
+                    .map(|(action, resource)| self.decide(a, action, &resource.replace("{account}", account)))
+                    .collect();
+                let Some(started) = started else { continue };
+                let associated = way[0].1.replace("{account}", account);
+                let context =
+                    [("iam:PassedToService", service.as_str()), ("iam:AssociatedResourceArn", associated.as_str())];
+                let request = crate::auth::AuthRequest::new(caller, "us-east-1", "iam:PassRole", role_arn)
+                    .owned_by(account)
+                    .with_context(&context);
+                let record = self.auth.authorize(self.world, &request);
+                if !record.decision.is_allowed() {
+                    continue;
+                }
+                let mut allowed = allowed_by(&record);
+                for e in &started {
+                    allowed.extend(e.allowed_by.iter().cloned());
+                }
+                allowed.dedup();
+                let starts: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
+                return Some(Edge {
+                    kind: EdgeKind::PassRole,
+                    action: Cow::Owned(format!("iam:PassRole to {service} + {}", starts.join(" + "))),
+                    resource: interned(&self.resources, role_arn),
+                    allowed_by: interned(&self.explanations, allowed),
+                });
+            }
+        }
+        None
+    }
+}
+
+/// Whether a role with this path is service-linked: AWS creates those under `/aws-service-role/`
+/// and lets no customer pass them or change their trust or permissions.
+pub fn is_service_linked(path: &str) -> bool {
+    path.starts_with("/aws-service-role/")
+}
+
+/// One way to start a service with a passed role: each action with the resource it is asked on
+/// (`{account}` is the caller's account; a new resource named `rootsim-escalation` in us-east-1).
+type StartWay = &'static [(&'static str, &'static str)];
+
+/// The services a passed role runs code in, and the ways a caller starts each with its own
+/// permissions (GRAPH-PASSROLE-*: the published privilege escalation methods). A role trusting any
+/// other service gives no PassRole edge.
+pub const PASS_ROLE_STARTS: &[(&str, &[StartWay])] = &[
+    (
+        "lambda.amazonaws.com",
+        &[
+            &[
+                ("lambda:CreateFunction", "arn:aws:lambda:us-east-1:{account}:function:rootsim-escalation"),
+                ("lambda:InvokeFunction", "arn:aws:lambda:us-east-1:{account}:function:rootsim-escalation"),
+            ],
+            &[
+                ("lambda:CreateFunction", "arn:aws:lambda:us-east-1:{account}:function:rootsim-escalation"),
+                ("lambda:CreateEventSourceMapping", "*"),
+            ],
+        ],
+    ),
+    ("ec2.amazonaws.com", &[&[("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*")]]),
+    (
+        "glue.amazonaws.com",
+        &[
+            &[("glue:CreateDevEndpoint", "arn:aws:glue:us-east-1:{account}:devEndpoint/rootsim-escalation")],
+            &[
+                ("glue:CreateJob", "arn:aws:glue:us-east-1:{account}:job/rootsim-escalation"),
+                ("glue:StartJobRun", "arn:aws:glue:us-east-1:{account}:job/rootsim-escalation"),
+            ],
+            &[
+                ("glue:CreateJob", "arn:aws:glue:us-east-1:{account}:job/rootsim-escalation"),
+                ("glue:CreateTrigger", "arn:aws:glue:us-east-1:{account}:trigger/rootsim-escalation"),
+            ],
+        ],
+    ),
+    (
+        "cloudformation.amazonaws.com",
+        &[
+            &[("cloudformation:CreateStack", "arn:aws:cloudformation:us-east-1:{account}:stack/rootsim-escalation/*")],
+            &[
+                (
+                    "cloudformation:CreateChangeSet",
+                    "arn:aws:cloudformation:us-east-1:{account}:stack/rootsim-escalation/*",
+                ),
+                (
+                    "cloudformation:ExecuteChangeSet",
+                    "arn:aws:cloudformation:us-east-1:{account}:stack/rootsim-escalation/*",
+                ),
+            ],
+        ],
+    ),
+    (
+        "codebuild.amazonaws.com",
+        &[
+            &[
+                ("codebuild:CreateProject", "arn:aws:codebuild:us-east-1:{account}:project/rootsim-escalation"),
+                ("codebuild:StartBuild", "arn:aws:codebuild:us-east-1:{account}:project/rootsim-escalation"),
+            ],
+            &[
+                ("codebuild:CreateProject", "arn:aws:codebuild:us-east-1:{account}:project/rootsim-escalation"),
+                ("codebuild:StartBuildBatch", "arn:aws:codebuild:us-east-1:{account}:project/rootsim-escalation"),
+            ],
+        ],
+    ),
+    (
+        "sagemaker.amazonaws.com",
+        &[
+            &[
+                (
+                    "sagemaker:CreateNotebookInstance",
+                    "arn:aws:sagemaker:us-east-1:{account}:notebook-instance/rootsim-escalation",
+                ),
+                (
+                    "sagemaker:CreatePresignedNotebookInstanceUrl",
+                    "arn:aws:sagemaker:us-east-1:{account}:notebook-instance/rootsim-escalation",
+                ),
+            ],
+            &[("sagemaker:CreateTrainingJob", "arn:aws:sagemaker:us-east-1:{account}:training-job/rootsim-escalation")],
+            &[(
+                "sagemaker:CreateProcessingJob",
+                "arn:aws:sagemaker:us-east-1:{account}:processing-job/rootsim-escalation",
+            )],
+        ],
+    ),
+    (
+        "ecs-tasks.amazonaws.com",
+        &[
+            &[
+                ("ecs:RegisterTaskDefinition", "*"),
+                ("ecs:RunTask", "arn:aws:ecs:us-east-1:{account}:task-definition/rootsim-escalation:1"),
+            ],
+            &[
+                ("ecs:RegisterTaskDefinition", "*"),
+                ("ecs:StartTask", "arn:aws:ecs:us-east-1:{account}:task-definition/rootsim-escalation:1"),
+            ],
+            &[
+                ("ecs:RegisterTaskDefinition", "*"),
+                ("ecs:CreateService", "arn:aws:ecs:us-east-1:{account}:service/default/rootsim-escalation"),
+            ],
+        ],
+    ),
+    (
+        "datapipeline.amazonaws.com",
+        &[&[
+            ("datapipeline:CreatePipeline", "*"),
+            (
+                "datapipeline:PutPipelineDefinition",
+                "arn:aws:datapipeline:us-east-1:{account}:pipeline/rootsim-escalation",
+            ),
+            ("datapipeline:ActivatePipeline", "arn:aws:datapipeline:us-east-1:{account}:pipeline/rootsim-escalation"),
+        ]],
+    ),
+];
+
+/// A group's inline and attached policies as one identity policy (their statements together),
+/// for asking what a user who joined it could do; `None` when it has none or cannot be read.
+fn group_policy(iam: &crate::iam::IamAccount, key: &str) -> Option<Policy> {
+    let grp = iam.groups.get(key)?;
+    let documents =
+        grp.policies.inline.values().chain(grp.policies.managed.iter().filter_map(|m| iam.managed_policy(m)));
+    let mut statements = Vec::new();
+    for doc in documents {
+        match serde_json::from_str::<serde_json::Value>(doc.text()).ok()?.get("Statement")? {
+            serde_json::Value::Array(list) => statements.extend(list.iter().cloned()),
+            one => statements.push(one.clone()),
+        }
+    }
+    if statements.is_empty() {
+        return None;
+    }
+    let text = serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string();
+    let opts = rootsim_policy::ParseOptions { max_size: None, ..rootsim_policy::ParseOptions::default() };
+    Policy::parse_with(&text, PolicyKind::Identity, &opts).ok()
+}
+
 impl<'w> Builder<'w> {
     /// Every node and actor of the world, no edge yet.
     fn new(world: &'w World, auth: &'w Authorizer) -> Builder<'w> {
@@ -653,15 +946,18 @@ impl<'w> Builder<'w> {
             actors: Vec::new(),
             trusted_by: HashMap::new(),
             role_keys: HashMap::new(),
-            service_roles: BTreeSet::new(),
+            service_roles: BTreeMap::new(),
+            service_linked: BTreeSet::new(),
             by_account: BTreeMap::new(),
             actions: RefCell::new(HashMap::new()),
             any: any_permission(),
+            group_policies: RefCell::new(HashMap::new()),
+            privileged: RefCell::new(HashMap::new()),
             resources: RefCell::new(HashSet::new()),
             explanations: RefCell::new(HashSet::new()),
         };
         // Trust keys per policy text: estates share trust documents between roles.
-        let mut trusts: HashMap<usize, (Vec<String>, bool)> = HashMap::new();
+        let mut trusts: HashMap<usize, (Vec<String>, Vec<String>)> = HashMap::new();
         for (account, iam) in &world.iam.accounts {
             b.add(Node::Root { account: account.clone() });
             let open = world.accounts.check_open(account, world.clock.now()).is_ok();
@@ -681,8 +977,10 @@ impl<'w> Builder<'w> {
                         b.trusted_by.entry(k.clone()).or_default().push(node);
                     }
                     b.role_keys.insert(node, keys);
-                    if service {
-                        b.service_roles.insert(node);
+                    if is_service_linked(&iam.roles[r].path) {
+                        b.service_linked.insert(node);
+                    } else if !service.is_empty() {
+                        b.service_roles.insert(node, service);
                     }
                 }
                 // A closed account's principals cannot act (World::decide fails for them).
@@ -841,8 +1139,16 @@ impl<'w> Builder<'w> {
                 if named && self.decide(a, "sts:AssumeRole", arn).is_some() {
                     return true;
                 }
+                // PassRole is decided as edges_from decides it: with the service's condition keys.
                 arn::account_of(arn) == Some(actor.account.as_str())
-                    && TAKEOVERS.iter().any(|action| self.may(a, action) && self.decide(a, action, arn).is_some())
+                    && TAKEOVERS.iter().any(|action| {
+                        self.may(a, action)
+                            && if *action == "iam:PassRole" {
+                                self.pass_role(a, v, arn, &actor.account).is_some()
+                            } else {
+                                self.decide(a, action, arn).is_some()
+                            }
+                    })
             }
         }
     }
@@ -972,7 +1278,7 @@ const TAKEOVERS: [&str; 5] = [
 ];
 
 /// The actions by which one principal gives another (or itself) any permission ([`Builder::grant`]).
-const GRANTS: [&str; 8] = [
+const GRANTS: [&str; 9] = [
     "iam:AttachUserPolicy",
     "iam:PutUserPolicy",
     "iam:AttachGroupPolicy",
@@ -981,6 +1287,7 @@ const GRANTS: [&str; 8] = [
     "iam:PutRolePolicy",
     "iam:CreatePolicyVersion",
     "iam:AddUserToGroup",
+    "iam:SetDefaultPolicyVersion",
 ];
 
 impl AccessGraph {
@@ -1214,6 +1521,94 @@ pub struct WhoCan {
     /// Each other principal with a path to an allowed one (or to a principal it can give any
     /// permission that would be allowed), shortest first.
     pub via: Vec<Path>,
+    /// Who outside the world's principals the resource's own policy opens the request to
+    /// (anyone, any AWS account, an organization), with the conditions that limit it
+    /// (GRAPH-WHO-CAN-EXPOSURE).
+    pub exposure: Vec<Exposure>,
+}
+
+/// One opening of a resource policy to principals beyond the world's: a statement that allows
+/// the request to `"*"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    /// Who: `anyone (anonymous)`, `any AWS account`, `any principal of organization o-...`,
+    /// `any principal of account ...`.
+    pub who: String,
+    /// The statement that allows it (`bucket policy of b statement "PublicRead"`).
+    pub allowed_by: String,
+    /// The conditions of that statement (`StringEquals aws:SourceIp = 203.0.113.0/24`), and each
+    /// Deny statement of the policy that names the request and may take it back.
+    pub limited_by: Vec<String>,
+}
+
+/// Condition keys that only an authenticated request carries: a statement that tests one does
+/// not let anonymous callers in (their requests have no such key, and the test fails).
+const AUTHENTICATED_KEYS: [&str; 9] = [
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principaltype",
+    "aws:userid",
+    "aws:username",
+    "aws:principalisawsservice",
+    "aws:principalservicename",
+];
+
+/// Who the resource's own policy opens `action` on `resource` to beyond named principals
+/// ([`WhoCan::exposure`]). Read from the policy's statements, not decided: there is no caller.
+pub fn exposure(world: &World, action: &str, resource: &str) -> Vec<Exposure> {
+    let Some((_, Some((label, policy)))) = world.resource_policy(resource) else { return Vec::new() };
+    let applies = |s: &rootsim_policy::StatementView<'_>| s.matches_action(action) && s.matches_resource(resource);
+    let opens = |s: &rootsim_policy::StatementView<'_>| {
+        s.is_not_principal()
+            || s.principals().any(|g| {
+                matches!(g.kind(), PrincipalType::Any)
+                    || (g.kind() == PrincipalType::Aws && g.values().any(|v| v == "*"))
+            })
+    };
+    let name = |s: &rootsim_policy::StatementView<'_>, i: usize| match s.sid() {
+        Some(sid) => format!("the policy {label} statement \"{sid}\""),
+        None => format!("the policy {label} statement {}", i + 1),
+    };
+    let denies: Vec<String> = policy
+        .statements()
+        .enumerate()
+        .filter(|(_, s)| s.effect() == Effect::Deny && applies(s))
+        .map(|(i, s)| format!("Deny: {}", name(&s, i)))
+        .collect();
+    let mut out = Vec::new();
+    for (i, s) in policy.statements().enumerate() {
+        if s.effect() != Effect::Allow || !applies(&s) || !opens(&s) {
+            continue;
+        }
+        let conditions: Vec<(String, String, Vec<String>)> = s
+            .conditions()
+            .map(|c| (c.operator().to_string(), c.key().to_ascii_lowercase(), c.values().map(str::to_string).collect()))
+            .collect();
+        let value_of = |key: &str| {
+            conditions.iter().find(|(op, k, _)| k == key && op.starts_with("String") && !op.contains("Not"))
+        };
+        let who = if let Some((_, _, orgs)) = value_of("aws:principalorgid") {
+            format!("any principal of organization {}", orgs.join(" or "))
+        } else if let Some((_, _, accounts)) = value_of("aws:principalaccount") {
+            format!("any principal of account {}", accounts.join(" or "))
+        } else if conditions.iter().any(|(_, k, _)| AUTHENTICATED_KEYS.contains(&k.as_str())) {
+            "any AWS account".to_string()
+        } else {
+            "anyone (anonymous)".to_string()
+        };
+        let mut limited_by: Vec<String> = s
+            .conditions()
+            .map(|c| format!("{} {} = {}", c.operator(), c.key(), c.values().collect::<Vec<_>>().join(", ")))
+            .collect();
+        if s.is_not_principal() {
+            limited_by.push("NotPrincipal: everyone but the principals it names".to_string());
+        }
+        limited_by.extend(denies.iter().cloned());
+        out.push(Exposure { who, allowed_by: name(&s, i), limited_by });
+    }
+    out
 }
 
 /// Every principal of the world whose request `action` on `resource` the engine allows, and
@@ -1260,14 +1655,15 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
             }
         }
     }
+    let exposure = exposure(world, action, resource);
     if !via {
-        return WhoCan { direct, via: Vec::new() };
+        return WhoCan { direct, via: Vec::new(), exposure };
     }
     let any = any_permission();
     let allowed = |arn: &str| granted_any_allows(world, &auth, arn, action, resource, &any);
     let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
     let graph = AccessGraph::build_into(world, &auth, &targets, allowed);
-    WhoCan { via: via_paths(world, &auth, &graph, &direct, action, resource), direct }
+    WhoCan { via: via_paths(world, &auth, &graph, &direct, action, resource), direct, exposure }
 }
 
 /// The `--via` part of [`who_can_answer`] from `graph`, `direct` being the principals allowed:
@@ -1333,6 +1729,18 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
         let why = if by.is_empty() { String::new() } else { format!(" (allowed by {})", by.join("; ")) };
         let _ = writeln!(out, "  - {}{why}", n.arn());
     }
+    if !answer.exposure.is_empty() {
+        out.push_str("Beyond the principals of this world, the resource's policy opens it to:\n");
+        for e in &answer.exposure {
+            let _ = write!(out, "  - {} (allowed by {})", e.who, e.allowed_by);
+            if e.limited_by.is_empty() {
+                out.push_str(", with no condition\n");
+            } else {
+                let _ = writeln!(out, ", limited by: {}", e.limited_by.join("; "));
+            }
+        }
+        out.push_str("  (the owner's SCPs do not bind other accounts' callers; its RCPs still apply)\n");
+    }
     if via {
         if answer.via.is_empty() {
             out.push_str("Nobody else can reach one of them.\n");
@@ -1351,43 +1759,236 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
     out
 }
 
-/// The organization and the principal graph as Graphviz DOT.
+/// The organization and the principal graph as Graphviz DOT (the whole graph, no limit).
 pub fn to_dot(world: &World) -> String {
-    let graph = AccessGraph::build(world);
-    let mut out = String::from("digraph rootsim {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
-    if let Some(org) = world.organizations.org.as_ref() {
-        let _ = writeln!(out, "  \"{}\" [label=\"Root {}\", shape=folder];", org.root_id, org.root_id);
-        for ou in org.ous.values() {
-            let _ = writeln!(out, "  \"{}\" [label=\"OU {}\", shape=folder];", ou.id, ou.name);
-            let _ = writeln!(out, "  \"{}\" -> \"{}\" [style=dotted, arrowhead=none];", ou.parent, ou.id);
+    let view = GraphView { max_nodes: usize::MAX, ..GraphView::default() };
+    render(world, &view).unwrap_or_default()
+}
+
+/// The formats `graph --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GraphFormat {
+    /// Graphviz DOT, with the organization drawn when no filter is given.
+    #[default]
+    Dot,
+    /// `{"nodes": [...], "edges": [...]}`, each edge with its kind, action, resource and statements.
+    Json,
+    /// GraphML (yEd, Gephi, NetworkX), the same nodes and edges as attributes.
+    Graphml,
+}
+
+impl GraphFormat {
+    /// `dot`, `json` or `graphml`.
+    pub fn parse(text: &str) -> Option<GraphFormat> {
+        match text {
+            "dot" => Some(GraphFormat::Dot),
+            "json" => Some(GraphFormat::Json),
+            "graphml" => Some(GraphFormat::Graphml),
+            _ => None,
         }
-        for (id, m) in &org.accounts {
-            let name = world.accounts.get(id).map_or("?", |a| a.name.as_str());
-            let _ = writeln!(out, "  \"acct-{id}\" [label=\"{name}\\n{id}\", shape=component];");
-            let _ = writeln!(out, "  \"{}\" -> \"acct-{id}\" [style=dotted, arrowhead=none];", m.parent);
-            let _ = writeln!(out, "  \"acct-{id}\" -> \"{}\" [style=dotted, arrowhead=none];", arn::root(id));
+    }
+}
+
+/// How much of the graph `graph` draws, and in which format (GRAPH-PICTURE-FILTERS).
+#[derive(Debug, Clone)]
+pub struct GraphView {
+    /// Only the principals of this account (ID or name), and the edges that touch them.
+    pub account: Option<String>,
+    /// Only what this principal reaches (as `path` names principals), itself included.
+    pub from: Option<String>,
+    /// Only what reaches this principal, itself included.
+    pub to: Option<String>,
+    /// The most nodes drawn: a larger selection is refused, naming the filters.
+    pub max_nodes: usize,
+    /// The output format.
+    pub format: GraphFormat,
+}
+
+/// The largest picture `graph` draws unless `--max-nodes` says otherwise: past a few thousand
+/// nodes Graphviz takes minutes and the picture cannot be read.
+pub const DEFAULT_MAX_NODES: usize = 2000;
+
+impl Default for GraphView {
+    fn default() -> GraphView {
+        GraphView { account: None, from: None, to: None, max_nodes: DEFAULT_MAX_NODES, format: GraphFormat::Dot }
+    }
+}
+
+/// The principal graph, filtered as `view` says, in its format; `Err` when a principal or
+/// account it names is not in the world, or when more than `view.max_nodes` nodes are selected.
+pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
+    let not_found = |why: String| AwsError::new("NotFound", 404, why);
+    let account = match &view.account {
+        Some(a) => Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()),
+        None => None,
+    };
+    let from = view.from.as_deref().map(|n| find_principal(world, n)).transpose()?;
+    let to = view.to.as_deref().map(|n| find_principal(world, n)).transpose()?;
+    let graph = match &to {
+        Some(t) => AccessGraph::build_towards(world, t),
+        None => AccessGraph::build(world),
+    };
+    let g = &graph.graph;
+    let mut keep: Vec<bool> = vec![true; g.node_count()];
+    // Reachability from (forward) and to (backward) the named principals.
+    for (node, dir) in [(&from, Direction::Outgoing), (&to, Direction::Incoming)] {
+        let Some(node) = node else { continue };
+        let mut seen = vec![false; g.node_count()];
+        if let Some(start) = graph.node(node) {
+            let mut queue = VecDeque::from([start]);
+            seen[start.index()] = true;
+            while let Some(n) = queue.pop_front() {
+                for m in g.neighbors_directed(n, dir) {
+                    if !seen[m.index()] {
+                        seen[m.index()] = true;
+                        queue.push_back(m);
+                    }
+                }
+            }
+        }
+        for (k, s) in keep.iter_mut().zip(seen) {
+            *k &= s;
         }
     }
-    for n in graph.graph.node_weights() {
-        let shape = match n {
-            Node::Root { .. } => "doubleoctagon",
-            Node::User { .. } => "box",
-            Node::Role { .. } => "ellipse",
-            Node::Escalated { .. } => "octagon",
-        };
-        let _ = writeln!(out, "  \"{}\" [shape={shape}];", n.id());
+    if let Some(acct) = &account {
+        let of = |n: NodeIndex| arn::account_of(&g[n].arn()) == Some(acct.as_str());
+        let mut touched: Vec<bool> = g.node_indices().map(of).collect();
+        for e in g.edge_references() {
+            if of(e.source()) || of(e.target()) {
+                touched[e.source().index()] = true;
+                touched[e.target().index()] = true;
+            }
+        }
+        for (k, t) in keep.iter_mut().zip(touched) {
+            *k &= t;
+        }
     }
-    for e in graph.graph.edge_references() {
-        let _ = writeln!(
-            out,
-            "  \"{}\" -> \"{}\" [label=\"{}\"];",
-            graph.graph[e.source()].id(),
-            graph.graph[e.target()].id(),
-            e.weight().label()
-        );
+    let nodes: Vec<NodeIndex> = g.node_indices().filter(|n| keep[n.index()]).collect();
+    if nodes.len() > view.max_nodes {
+        return Err(AwsError::new(
+            "TooLarge",
+            400,
+            format!(
+                "The graph has {} nodes here, more than --max-nodes {}: narrow it with --account, --from or --to, or raise --max-nodes.",
+                nodes.len(),
+                view.max_nodes
+            ),
+        ));
     }
-    out.push_str("}\n");
-    out
+    let edges: Vec<_> = g.edge_references().filter(|e| keep[e.source().index()] && keep[e.target().index()]).collect();
+    let filtered = account.is_some() || from.is_some() || to.is_some();
+    let kind = |n: &Node| match n {
+        Node::Root { .. } => "root",
+        Node::User { .. } => "user",
+        Node::Role { .. } => "role",
+        Node::Escalated { .. } => "escalated",
+    };
+    Ok(match view.format {
+        GraphFormat::Dot => {
+            let mut out =
+                String::from("digraph rootsim {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+            if let Some(org) = world.organizations.org.as_ref().filter(|_| !filtered) {
+                let _ = writeln!(out, "  \"{}\" [label=\"Root {}\", shape=folder];", org.root_id, org.root_id);
+                for ou in org.ous.values() {
+                    let _ = writeln!(out, "  \"{}\" [label=\"OU {}\", shape=folder];", ou.id, dot_escape(&ou.name));
+                    let _ = writeln!(out, "  \"{}\" -> \"{}\" [style=dotted, arrowhead=none];", ou.parent, ou.id);
+                }
+                for (id, m) in &org.accounts {
+                    let name = world.accounts.get(id).map_or("?", |a| a.name.as_str());
+                    let _ = writeln!(out, "  \"acct-{id}\" [label=\"{}\\n{id}\", shape=component];", dot_escape(name));
+                    let _ = writeln!(out, "  \"{}\" -> \"acct-{id}\" [style=dotted, arrowhead=none];", m.parent);
+                    let _ = writeln!(out, "  \"acct-{id}\" -> \"{}\" [style=dotted, arrowhead=none];", arn::root(id));
+                }
+            }
+            for &n in &nodes {
+                let shape = match &g[n] {
+                    Node::Root { .. } => "doubleoctagon",
+                    Node::User { .. } => "box",
+                    Node::Role { .. } => "ellipse",
+                    Node::Escalated { .. } => "octagon",
+                };
+                let _ = writeln!(out, "  \"{}\" [shape={shape}];", dot_escape(&g[n].id()));
+            }
+            for e in &edges {
+                let _ = writeln!(
+                    out,
+                    "  \"{}\" -> \"{}\" [label=\"{}\"];",
+                    dot_escape(&g[e.source()].id()),
+                    dot_escape(&g[e.target()].id()),
+                    dot_escape(&e.weight().label())
+                );
+            }
+            out.push_str("}\n");
+            out
+        }
+        GraphFormat::Json => {
+            let nodes: Vec<serde_json::Value> = nodes
+                .iter()
+                .map(|&n| serde_json::json!({"id": g[n].id(), "kind": kind(&g[n]), "arn": g[n].arn()}))
+                .collect();
+            let edges: Vec<serde_json::Value> = edges
+                .iter()
+                .map(|e| {
+                    let w = e.weight();
+                    serde_json::json!({
+                        "from": g[e.source()].id(),
+                        "to": g[e.target()].id(),
+                        "kind": format!("{:?}", w.kind),
+                        "action": w.action(),
+                        "resource": &*w.resource,
+                        "allowedBy": &*w.allowed_by,
+                    })
+                })
+                .collect();
+            let v = serde_json::json!({"nodes": nodes, "edges": edges});
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+        GraphFormat::Graphml => {
+            let mut out = String::from(concat!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+                "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n",
+                "  <key id=\"kind\" for=\"node\" attr.name=\"kind\" attr.type=\"string\"/>\n",
+                "  <key id=\"ekind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n",
+                "  <key id=\"action\" for=\"edge\" attr.name=\"action\" attr.type=\"string\"/>\n",
+                "  <key id=\"resource\" for=\"edge\" attr.name=\"resource\" attr.type=\"string\"/>\n",
+                "  <key id=\"allowedBy\" for=\"edge\" attr.name=\"allowedBy\" attr.type=\"string\"/>\n",
+                "  <graph id=\"rootsim\" edgedefault=\"directed\">\n",
+            ));
+            for &n in &nodes {
+                let _ = writeln!(
+                    out,
+                    "    <node id=\"{}\"><data key=\"kind\">{}</data></node>",
+                    xml_escape(&g[n].id()),
+                    kind(&g[n])
+                );
+            }
+            for e in &edges {
+                let w = e.weight();
+                let _ = writeln!(
+                    out,
+                    "    <edge source=\"{}\" target=\"{}\"><data key=\"ekind\">{:?}</data><data key=\"action\">{}</data><data key=\"resource\">{}</data><data key=\"allowedBy\">{}</data></edge>",
+                    xml_escape(&g[e.source()].id()),
+                    xml_escape(&g[e.target()].id()),
+                    w.kind,
+                    xml_escape(w.action()),
+                    xml_escape(&w.resource),
+                    xml_escape(&w.allowed_by.join("; "))
+                );
+            }
+            out.push_str("  </graph>\n</graphml>\n");
+            out
+        }
+    })
+}
+
+/// Text inside a DOT double-quoted string: `"` and `\\` escaped.
+fn dot_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// Text inside XML: the five predefined entities.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::account::AccountStatus;
 use crate::clock::{days_from_civil, format_cli};
 use crate::host::Host;
 use crate::iam::ops::authorization_details;
-use crate::iam::{Attachments, Group, IamAccount, ManagedPolicy, PolicyVersion, Role, User};
+use crate::iam::{Attachments, Group, IamAccount, LoginProfile, ManagedPolicy, PolicyVersion, Role, User};
 use crate::kms::Key;
 use crate::organizations::ops::policy_summary;
 use crate::organizations::{FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
@@ -56,6 +56,10 @@ pub struct Imported {
     pub world: World,
     /// What was left out, in the order found (files in name order).
     pub skipped: Vec<Skipped>,
+    /// What was imported but not as the file says, or not understood and ignored (an empty
+    /// path read from the ARN, items of another account, a truncated listing, an unknown field):
+    /// nothing is changed silently (docs/import.md, "Warnings"). `--strict` refuses any.
+    pub warnings: Vec<Skipped>,
 }
 
 impl Imported {
@@ -95,7 +99,19 @@ impl Imported {
                 out.push_str(&format!("\n  {s}"));
             }
         }
+        if !self.warnings.is_empty() {
+            out.push_str(&format!("\nWarnings ({}):", self.warnings.len()));
+            for s in &self.warnings {
+                out.push_str(&format!("\n  {s}"));
+            }
+        }
         out
+    }
+
+    /// Whether the import took every file exactly as written: nothing skipped, no warning.
+    /// `rootsim import --strict` refuses an estate for which this is false.
+    pub fn is_clean(&self) -> bool {
+        self.skipped.is_empty() && self.warnings.is_empty()
     }
 }
 
@@ -160,6 +176,7 @@ pub fn import(files: &[(String, String)], seed: u64) -> Imported {
     let mut im = Importer {
         world: World::new(seed),
         skipped: Vec::new(),
+        warnings: Vec::new(),
         cache: HashMap::new(),
         files: files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect(),
         used: BTreeSet::new(),
@@ -180,7 +197,8 @@ pub fn import(files: &[(String, String)], seed: u64) -> Imported {
         im.skip(f, "$", reason);
     }
     im.skipped.sort_by(|a, b| a.file.cmp(&b.file));
-    Imported { world: im.world, skipped: im.skipped }
+    im.warnings.sort_by(|a, b| a.file.cmp(&b.file));
+    Imported { world: im.world, skipped: im.skipped, warnings: im.warnings }
 }
 
 /// What the organization's listings say about one account.
@@ -203,6 +221,7 @@ const STORED: ParseOptions =
 struct Importer<'a> {
     world: World,
     skipped: Vec<Skipped>,
+    warnings: Vec<Skipped>,
     cache: HashMap<CacheKey, Result<Policy, PolicyError>>,
     files: BTreeMap<&'a str, &'a str>,
     /// Files read, so that the others can be reported.
@@ -298,6 +317,10 @@ fn document_text(v: &Value) -> Result<String, String> {
 }
 
 impl<'a> Importer<'a> {
+    fn warn(&mut self, file: &str, path: &str, reason: impl Into<String>) {
+        self.warnings.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
+    }
+
     fn skip(&mut self, file: &str, path: &str, reason: impl Into<String>) {
         self.skipped.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
     }
@@ -563,6 +586,8 @@ impl<'a> Importer<'a> {
             self.used.insert(self.files.get_key_value(f.as_str()).map(|(k, _)| *k).unwrap_or(""));
             self.skip(&f, "$", "the folder under accounts/ must be a 12-digit account ID");
         }
+        let mut details = self.details();
+        ids.extend(details.keys().cloned());
         for id in &ids {
             match listed.get(id) {
                 Some(l) => {
@@ -573,11 +598,25 @@ impl<'a> Importer<'a> {
                 }
                 None => self.world.insert_account(id, id, &default_email(id), None),
             }
+            let mine = details.remove(id);
             if let Some(reason) = self.guard_of(id) {
                 self.refuse_account(id, &reason);
+                // Items of this account found in other accounts' files are left out with it.
+                let elsewhere: BTreeSet<String> = mine
+                    .iter()
+                    .flat_map(|d| d.lists.iter().flatten())
+                    .filter(|l| !l.file.starts_with(&format!("accounts/{id}/")))
+                    .map(|l| l.file.clone())
+                    .collect();
+                for f in elsewhere {
+                    self.skip(&f, "$", format!("{reason}: the items of account {id} here were not imported"));
+                }
                 continue;
             }
-            self.iam(id);
+            if let Some(d) = mine {
+                self.iam(id, d);
+            }
+            self.credential_report(id);
             self.resources(id);
         }
     }
@@ -610,24 +649,108 @@ impl<'a> Importer<'a> {
         );
     }
 
-    /// `accounts/<id>/iam.json`: `aws iam get-account-authorization-details`.
-    fn iam(&mut self, account: &str) {
-        let file = iam_file(account);
-        let Some(v) = self.json(&file) else { return };
+    /// Gathers every page of `get-account-authorization-details` (`accounts/<id>/iam.json` and
+    /// `accounts/<id>/iam-<page>.json`) into each item's account: an item whose `Arn` names
+    /// another account than its folder goes to that account, and a warning says so (a dump that
+    /// mixes accounts is split, never merged silently). Warns of fields it does not know and of a
+    /// listing that no page ends (`IsTruncated: true` or `NextToken` on every page).
+    fn details(&mut self) -> BTreeMap<String, Details> {
+        let pages: Vec<(&'a str, &'a str)> = self
+            .files
+            .keys()
+            .filter_map(|f| {
+                let rest = f.strip_prefix("accounts/")?;
+                let (id, name) = rest.split_once('/')?;
+                (valid_account_id(id) && is_iam_page(name)).then_some((id, *f))
+            })
+            .collect();
+        let mut out: BTreeMap<String, Details> = BTreeMap::new();
+        // Per account: (pages that end the listing, the last page that does not).
+        let mut ends: BTreeMap<&str, (usize, Option<&str>)> = BTreeMap::new();
+        for (folder, file) in pages {
+            let Some(mut v) = self.json(file) else { continue };
+            let end = ends.entry(folder).or_default();
+            let truncated = v.get("IsTruncated").and_then(Value::as_bool) == Some(true) || v.get("NextToken").is_some();
+            if truncated {
+                end.1 = Some(file);
+            } else {
+                end.0 += 1;
+            }
+            if let Some(obj) = v.as_object() {
+                for key in obj.keys().filter(|k| !DETAIL_KEYS.contains(&k.as_str())) {
+                    self.warnings.push(Skipped {
+                        file: file.to_string(),
+                        path: at("$", key),
+                        reason: "not a field of get-account-authorization-details's output; ignored".to_string(),
+                    });
+                }
+            }
+            let mut moved: BTreeMap<String, (usize, String)> = BTreeMap::new();
+            for (list_index, key) in DETAIL_LISTS.iter().enumerate() {
+                let items = match v.get_mut(*key).map(Value::take) {
+                    Some(Value::Array(items)) => items,
+                    Some(Value::Null) | None => continue,
+                    Some(_) => {
+                        self.skip(file, &at("$", key), "expected a list");
+                        continue;
+                    }
+                };
+                for (i, item) in items.into_iter().enumerate() {
+                    let path = idx("$", key, i);
+                    let owner = str_of(&item, "Arn")
+                        .and_then(|a| a.strip_prefix("arn:aws:iam::"))
+                        .and_then(|a| a.split(':').next())
+                        .filter(|a| valid_account_id(a))
+                        .unwrap_or(folder)
+                        .to_string();
+                    if owner != folder {
+                        let m = moved.entry(owner.clone()).or_insert((0, path.clone()));
+                        m.0 += 1;
+                    }
+                    let located = Located { file: file.to_string(), path, value: item };
+                    out.entry(owner).or_default().lists[list_index].push(located);
+                }
+            }
+            for (owner, (n, first)) in moved {
+                self.warn(
+                    file,
+                    &first,
+                    format!(
+                        "{} (the first here) of account {owner} by their Arn, not of the folder's account {folder}: imported into {owner}",
+                        count(n, "item is", "items are")
+                    ),
+                );
+            }
+        }
+        for (folder, (complete, truncated)) in ends {
+            if let (0, Some(file)) = (complete, truncated) {
+                self.warn(
+                    file,
+                    "$.IsTruncated",
+                    format!("the listing of account {folder} is truncated and no page of it ends it (IsTruncated false and no Marker or NextToken): principals and policies past this page are missing; add the next pages as accounts/{folder}/iam-<page>.json"),
+                );
+            }
+        }
+        out
+    }
+
+    /// One account's IAM from its gathered `get-account-authorization-details` items.
+    fn iam(&mut self, account: &str, details: Details) {
         let mut iam = IamAccount::default();
         // Groups left out (fail closed): their members are left out too, since the group's
         // policies might deny them.
         let mut refused_groups = BTreeSet::new();
-        for (i, p) in list(&v, "Policies").iter().enumerate() {
-            self.managed_policy(&file, &idx("$", "Policies", i), p, &mut iam);
+        let [policies, groups, users, roles] = details.lists;
+        for Located { file, path, value: p } in &policies {
+            self.managed_policy(file, path, p, &mut iam);
         }
-        for (i, g) in list(&v, "GroupDetailList").iter().enumerate() {
-            let path = idx("$", "GroupDetailList", i);
-            let Some((name, id, path_field)) = self.entity(&file, &path, g, "Group", &iam.groups) else { continue };
-            let policies = match self.attachments(&file, &path, g, "GroupPolicyList", &iam) {
+        for Located { file, path, value: g } in &groups {
+            let (file, path) = (file.as_str(), path.as_str());
+            let Some((name, id, path_field)) = self.entity(file, path, g, "Group", &iam.groups) else { continue };
+            let policies = match self.attachments(file, path, g, "GroupPolicyList", &iam) {
                 Ok(p) => p,
                 Err(reason) => {
-                    self.refuse(&file, &path, "group", &reason);
+                    self.refuse(file, path, "group", &reason);
                     refused_groups.insert(name.to_ascii_lowercase());
                     continue;
                 }
@@ -636,24 +759,24 @@ impl<'a> Importer<'a> {
             let group = Group { name: name.clone(), path: path_field, id, created, policies, members: Vec::new() };
             iam.groups.insert(name.to_ascii_lowercase(), group);
         }
-        for (i, u) in list(&v, "UserDetailList").iter().enumerate() {
-            let path = idx("$", "UserDetailList", i);
-            let Some((name, id, path_field)) = self.entity(&file, &path, u, "User", &iam.users) else { continue };
+        for Located { file, path, value: u } in &users {
+            let (file, path) = (file.as_str(), path.as_str());
+            let Some((name, id, path_field)) = self.entity(file, path, u, "User", &iam.users) else { continue };
             let in_refused = list(u, "GroupList")
                 .iter()
                 .filter_map(Value::as_str)
                 .find(|g| refused_groups.contains(&g.to_ascii_lowercase()));
             if let Some(group) = in_refused {
-                self.refuse(&file, &path, "user", &format!("its group {group} was not imported"));
+                self.refuse(file, path, "user", &format!("its group {group} was not imported"));
                 continue;
             }
-            let Some((policies, boundary)) = self.guarded(&file, &path, u, "user", &iam) else { continue };
+            let Some((policies, boundary)) = self.guarded(file, path, u, "user", &iam) else { continue };
             let user_key = name.to_ascii_lowercase();
             for (j, g) in list(u, "GroupList").iter().enumerate() {
                 match g.as_str().and_then(|g| iam.groups.get_mut(&g.to_ascii_lowercase())) {
                     Some(group) => group.members.push(user_key.clone()),
                     None => {
-                        self.skip(&file, &idx(&path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList")
+                        self.skip(file, &idx(path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList")
                     }
                 }
             }
@@ -673,18 +796,18 @@ impl<'a> Importer<'a> {
             };
             iam.users.insert(user_key, user);
         }
-        for (i, r) in list(&v, "RoleDetailList").iter().enumerate() {
-            let path = idx("$", "RoleDetailList", i);
-            let Some((name, id, path_field)) = self.entity(&file, &path, r, "Role", &iam.roles) else { continue };
+        for Located { file, path, value: r } in &roles {
+            let (file, path) = (file.as_str(), path.as_str());
+            let Some((name, id, path_field)) = self.entity(file, path, r, "Role", &iam.roles) else { continue };
             let trust = r.get("AssumeRolePolicyDocument").unwrap_or(&Value::Null);
             let trust_policy = match self.policy(trust, PolicyKind::Trust, &STORED) {
                 Ok(p) => p,
                 Err(e) => {
-                    self.skip(&file, &at(&path, "AssumeRolePolicyDocument"), format!("{e}; the role was skipped"));
+                    self.skip(file, &at(path, "AssumeRolePolicyDocument"), format!("{e}; the role was skipped"));
                     continue;
                 }
             };
-            let Some((policies, boundary)) = self.guarded(&file, &path, r, "role", &iam) else { continue };
+            let Some((policies, boundary)) = self.guarded(file, path, r, "role", &iam) else { continue };
             let max_session_duration =
                 r.get("MaxSessionDuration").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()).unwrap_or(3600);
             let role = Role {
@@ -711,6 +834,90 @@ impl<'a> Importer<'a> {
         *slot = iam.into();
     }
 
+    /// `accounts/<id>/credential-report.json` (`aws iam get-credential-report`: the CSV in
+    /// `Content`, base64) or `credential-report.csv` (the CSV itself): which users have a console
+    /// password, and when it was last used (rule IMPORT-CREDENTIAL-REPORT). The password itself is
+    /// not in the report: the user gets a login profile nobody can sign in with (fail closed), so
+    /// that `CreateLoginProfile` and `UpdateLoginProfile` edges are judged as AWS would take them.
+    fn credential_report(&mut self, account: &str) {
+        let json_file = format!("accounts/{account}/credential-report.json");
+        let csv_file = format!("accounts/{account}/credential-report.csv");
+        let (file, text) = if let Some(v) = self.json(&json_file) {
+            let decoded =
+                str_of(&v, "Content").and_then(crate::pages::base64_decode).and_then(|b| String::from_utf8(b).ok());
+            match decoded {
+                Some(t) => (json_file, t),
+                None => {
+                    self.skip(
+                        &json_file,
+                        "$.Content",
+                        "expected the report's CSV, base64-encoded, as get-credential-report prints it",
+                    );
+                    return;
+                }
+            }
+        } else if let Some((name, text)) = self.files.get_key_value(csv_file.as_str()).map(|(k, v)| (*k, *v)) {
+            self.used.insert(name);
+            (csv_file, text.to_string())
+        } else {
+            return;
+        };
+        let mut lines = text.lines().enumerate();
+        let Some((_, header)) = lines.next() else { return };
+        let columns: Vec<&str> = header.split(',').collect();
+        let col = |name: &str| columns.iter().position(|c| *c == name);
+        let (Some(user_col), Some(enabled_col)) = (col("user"), col("password_enabled")) else {
+            self.skip(&file, "line 1", "not a credential report: the header needs user and password_enabled");
+            return;
+        };
+        let (changed_col, used_col) = (col("password_last_changed"), col("password_last_used"));
+        let others = ["access_key_1_active", "access_key_2_active", "mfa_active", "cert_1_active", "cert_2_active"];
+        for (i, line) in lines {
+            let here = format!("line {}", i + 1);
+            let fields: Vec<&str> = line.split(',').collect();
+            if line.is_empty() {
+                continue;
+            }
+            if fields.len() != columns.len() {
+                self.skip(&file, &here, format!("{} fields where the header has {}", fields.len(), columns.len()));
+                continue;
+            }
+            let name = fields[user_col];
+            if name == "<root_account>" {
+                // No listing carries root credentials (IMPORT-ROOT-NO-CREDENTIALS).
+                continue;
+            }
+            let Some(user) =
+                self.world.iam.accounts.get_mut(account).and_then(|a| a.users.get_mut(&name.to_ascii_lowercase()))
+            else {
+                self.warn(
+                    &file,
+                    &here,
+                    format!("no user {name} was imported from get-account-authorization-details; the line was ignored"),
+                );
+                continue;
+            };
+            let field = |c: Option<usize>| c.and_then(|c| fields.get(c)).and_then(|t| parse_time(t));
+            if fields[enabled_col] == "true" {
+                let created = field(changed_col).unwrap_or(user.created);
+                user.login_profile = Some(LoginProfile { password: None, created, reset_required: false });
+                user.password_last_used = field(used_col);
+            }
+            let held: Vec<&str> =
+                others.iter().filter(|c| col(c).is_some_and(|c| fields[c] == "true")).copied().collect();
+            if !held.is_empty() {
+                self.warn(
+                    &file,
+                    &here,
+                    format!(
+                        "{name}'s {} not imported: the report carries no key IDs, device serials or certificates",
+                        held.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
     /// The name, ID and path of a user, group or role; `None` (skipped) when a field is missing
     /// or the name is taken.
     fn entity<T>(
@@ -734,7 +941,52 @@ impl<'a> Importer<'a> {
             );
             return None;
         }
-        Some((name.to_string(), id.to_string(), str_of(v, "Path").unwrap_or("/").to_string()))
+        self.unknown_fields(file, path, v, noun);
+        let iam_path = self.iam_path(file, path, v, noun, name);
+        Some((name.to_string(), id.to_string(), iam_path))
+    }
+
+    /// Warns of each field of a listed user, group, role or managed policy that the importer does
+    /// not read, so that nothing is ignored silently.
+    fn unknown_fields(&mut self, file: &str, path: &str, v: &Value, noun: &str) {
+        let known = known_fields(noun);
+        if let Some(obj) = v.as_object() {
+            for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
+                self.warn(file, &at(path, key), format!("not a field of a {noun} that rootsim reads; ignored"));
+            }
+        }
+    }
+
+    /// The IAM path of a listed entity. IAM paths begin and end with `/`; a dump's path that does
+    /// not (`""`, `"admin"`) would make an ARN IAM never issues (`role` glued to the name), so the
+    /// path is taken from the entity's `Arn` (or is `/` without one) and a warning says so.
+    fn iam_path(&mut self, file: &str, path: &str, v: &Value, noun: &str, name: &str) -> String {
+        let given = v.get("Path");
+        let text = given.and_then(Value::as_str);
+        if let Some(p) = text.filter(|p| valid_iam_path(p)) {
+            return p.to_string();
+        }
+        if given.is_none() {
+            return "/".to_string();
+        }
+        // `arn:aws:iam::<account>:<noun><path><name>`: the path is what lies between.
+        let noun_lower = noun.to_ascii_lowercase();
+        let from_arn = str_of(v, "Arn")
+            .and_then(|a| a.splitn(6, ':').nth(5))
+            .and_then(|r| r.strip_prefix(noun_lower.as_str()))
+            .and_then(|r| r.strip_suffix(name))
+            .filter(|p| valid_iam_path(p));
+        let (chosen, whence) = match from_arn {
+            Some(p) => (p.to_string(), "from its Arn"),
+            None => ("/".to_string(), "the default, as its Arn does not say"),
+        };
+        let shown = text.map_or_else(|| given.map(Value::to_string).unwrap_or_default(), |t| format!("\"{t}\""));
+        self.warn(
+            file,
+            &at(path, "Path"),
+            format!("{shown} is not an IAM path (one that begins and ends with /): read as \"{chosen}\", {whence}"),
+        );
+        chosen
     }
 
     /// Inline policies (`<inline_key>`) and attached managed policies of a user, group or role;
@@ -852,6 +1104,7 @@ impl<'a> Importer<'a> {
             self.skip(file, &at(path, "Arn"), format!("EntityAlreadyExists: A policy called {name} already exists."));
             return;
         }
+        self.unknown_fields(file, path, p, "Policy");
         let aws_managed = arn.starts_with("arn:aws:iam::aws:policy/");
         let opts = ParseOptions { aws_managed, customer_managed: !aws_managed, ..ParseOptions::default() };
         let mut versions = Vec::new();
@@ -884,7 +1137,7 @@ impl<'a> Importer<'a> {
             versions.iter().filter_map(|v| v.id.strip_prefix('v')?.parse::<u32>().ok()).max().unwrap_or(0) + 1;
         let policy = ManagedPolicy {
             name: name.to_string(),
-            path: str_of(p, "Path").unwrap_or("/").to_string(),
+            path: self.iam_path(file, path, p, "Policy", name),
             id: str_of(p, "PolicyId").unwrap_or("").to_string(),
             description: str_of(p, "Description").map(str::to_string),
             created: self.time(p, "CreateDate"),
@@ -941,7 +1194,9 @@ impl<'a> Importer<'a> {
     /// `s3/<bucket>.json`: `aws s3api get-bucket-policy` (`{"Policy": "<text>"}`).
     fn bucket(&mut self, file: &str, account: &str, name: &str) {
         let Some(v) = self.json(file) else { return };
-        if !crate::s3::valid_bucket_name(name) {
+        // The bucket is in us-east-1 (BUCKET_REGION), where S3 allowed legacy names until
+        // 1 March 2018: such a bucket still exists and is imported (rule S3-LEGACY-BUCKET-NAMES).
+        if !crate::s3::valid_bucket_name(name) && !legacy_bucket_name(name) {
             self.skip(file, "$", format!("InvalidBucketName: '{name}' is not a valid bucket name"));
             return;
         }
@@ -1017,6 +1272,103 @@ impl<'a> Importer<'a> {
         };
         self.world.kms.keys.insert(key.arn(), key);
     }
+}
+
+/// One item of a `get-account-authorization-details` listing, with where it was read.
+struct Located {
+    file: String,
+    path: String,
+    value: Value,
+}
+
+/// An account's items from every page that holds them, in [`DETAIL_LISTS`]'s order.
+#[derive(Default)]
+struct Details {
+    lists: [Vec<Located>; 4],
+}
+
+/// The lists of `get-account-authorization-details`, in the order they are imported (policies
+/// before the groups, users and roles that attach them).
+const DETAIL_LISTS: [&str; 4] = ["Policies", "GroupDetailList", "UserDetailList", "RoleDetailList"];
+
+/// The top-level fields of `get-account-authorization-details`'s output (botocore's
+/// `GetAccountAuthorizationDetailsResponse`, with the CLI's `NextToken` of `--max-items`).
+const DETAIL_KEYS: [&str; 7] =
+    ["Policies", "GroupDetailList", "UserDetailList", "RoleDetailList", "IsTruncated", "Marker", "NextToken"];
+
+/// The fields of botocore's `UserDetail`, `GroupDetail`, `RoleDetail` and `ManagedPolicyDetail`
+/// shapes (and `get-role`'s `Description` and `MaxSessionDuration`, which the importer reads).
+fn known_fields(noun: &str) -> &'static [&'static str] {
+    match noun {
+        "User" => &[
+            "Path",
+            "UserName",
+            "UserId",
+            "Arn",
+            "CreateDate",
+            "UserPolicyList",
+            "GroupList",
+            "AttachedManagedPolicies",
+            "PermissionsBoundary",
+            "Tags",
+        ],
+        "Group" => &["Path", "GroupName", "GroupId", "Arn", "CreateDate", "GroupPolicyList", "AttachedManagedPolicies"],
+        "Role" => &[
+            "Path",
+            "RoleName",
+            "RoleId",
+            "Arn",
+            "CreateDate",
+            "AssumeRolePolicyDocument",
+            "InstanceProfileList",
+            "RolePolicyList",
+            "AttachedManagedPolicies",
+            "PermissionsBoundary",
+            "Tags",
+            "RoleLastUsed",
+            "Description",
+            "MaxSessionDuration",
+        ],
+        _ => &[
+            "PolicyName",
+            "PolicyId",
+            "Arn",
+            "Path",
+            "DefaultVersionId",
+            "AttachmentCount",
+            "PermissionsBoundaryUsageCount",
+            "IsAttachable",
+            "Description",
+            "CreateDate",
+            "UpdateDate",
+            "PolicyVersionList",
+        ],
+    }
+}
+
+/// Whether `name` (a file under `accounts/<id>/`) is a page of `get-account-authorization-details`:
+/// `iam.json`, or `iam-<page>.json` for the pages after it.
+fn is_iam_page(name: &str) -> bool {
+    name == "iam.json"
+        || name
+            .strip_prefix("iam-")
+            .and_then(|r| r.strip_suffix(".json"))
+            .is_some_and(|p| !p.is_empty() && !p.contains('/'))
+}
+
+/// Whether `path` is an IAM path: `/`, or `/`, printable ASCII, `/` (IAM's pattern), at most 512.
+fn valid_iam_path(path: &str) -> bool {
+    path.len() <= 512
+        && path.starts_with('/')
+        && path.ends_with('/')
+        && path.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
+/// Whether `name` was a valid bucket name in us-east-1 before 1 March 2018: up to 255
+/// characters, upper and lower case letters, digits, `.`, `-` and `_` (Amazon S3 User Guide,
+/// "General purpose bucket naming rules", legacy names).
+fn legacy_bucket_name(name: &str) -> bool {
+    (3..=255).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
 fn valid_account_id(id: &str) -> bool {
@@ -1170,7 +1522,9 @@ pub fn is_layout_file(name: &str) -> bool {
     match parts.as_slice() {
         ["organization", "describe-organization.json" | "list-roots.json"] => true,
         ["organization", "ous" | "accounts" | "list-policies" | "policies" | "targets", f] => json(f),
-        ["accounts", a, "iam.json"] => !a.is_empty(),
+        ["accounts", a, f] => {
+            !a.is_empty() && (is_iam_page(f) || *f == "credential-report.json" || *f == "credential-report.csv")
+        }
         ["accounts", a, "s3", f] => !a.is_empty() && json(f),
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
         _ => false,
@@ -1182,7 +1536,7 @@ pub fn is_layout_file(name: &str) -> bool {
 fn is_estate(names: &[String]) -> bool {
     names.iter().any(|n| {
         n == ORGANIZATION
-            || matches!(n.split('/').collect::<Vec<_>>().as_slice(), ["accounts", a, "iam.json"] if !a.is_empty())
+            || matches!(n.split('/').collect::<Vec<_>>().as_slice(), ["accounts", a, f] if !a.is_empty() && is_iam_page(f))
     })
 }
 

@@ -88,7 +88,7 @@ enum Command {
     /// Imports an estate folder of AWS CLI output (docs/import.md), prints what was imported and
     /// what was skipped (on standard error), then runs the REPL or the piped script on it.
     Import {
-        /// Exit with status 1, before running anything, when anything was skipped.
+        /// Exit with status 1, before running anything, when anything was skipped or warned of.
         #[arg(long)]
         strict: bool,
         /// The estate folder.
@@ -375,7 +375,7 @@ fn main() -> ExitCode {
                 }
             };
             eprintln!("Imported the estate from {dir}: {}", imported.report());
-            if *strict && !imported.skipped.is_empty() {
+            if *strict && !imported.is_clean() {
                 return ExitCode::FAILURE;
             }
             let mut session = Session::empty(cli.seed);

@@ -206,9 +206,9 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "graph",
-        usage: "graph",
-        summary: "Prints the organization and who-can-become-whom as a Graphviz DOT graph.",
-        detail: "Pipe it to `dot -Tsvg` to draw it; `tree` draws the organization in the terminal.",
+        usage: GRAPH_USAGE,
+        summary: "Prints the organization and who-can-become-whom as a Graphviz DOT graph (or JSON, or GraphML).",
+        detail: "Pipe it to `dot -Tsvg` to draw it; `tree` draws the organization in the terminal. --account keeps one account's principals and the edges that touch them, --from what a principal reaches, --to what reaches one; more than --max-nodes nodes (2000 unless given) is refused.",
         run: cmd_graph,
     },
     Command {
@@ -954,11 +954,40 @@ fn cmd_tree(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
     }
 }
 
+const GRAPH_USAGE: &str =
+    "graph [--account ACCOUNT] [--from PRINCIPAL] [--to PRINCIPAL] [--max-nodes N] [--format dot|json|graphml]";
+
 fn cmd_graph(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
-    if !args.positional.is_empty() {
-        return Outcome::usage("usage: graph");
+    if let Err(o) = check_options(args, &["account", "from", "to", "max-nodes", "format"], GRAPH_USAGE) {
+        return o;
     }
-    Outcome::ok(crate::graph::to_dot(&session.world).trim_end())
+    if !args.positional.is_empty() {
+        return Outcome::usage(format!("usage: {GRAPH_USAGE}"));
+    }
+    let mut view = crate::graph::GraphView {
+        account: args.opt("account").map(str::to_string),
+        from: args.opt("from").map(str::to_string),
+        to: args.opt("to").map(str::to_string),
+        ..crate::graph::GraphView::default()
+    };
+    if let Some(n) = args.opt("max-nodes") {
+        match n.parse::<usize>() {
+            Ok(n) => view.max_nodes = n,
+            Err(_) => return Outcome::usage(format!("--max-nodes takes a number, not '{n}'\nusage: {GRAPH_USAGE}")),
+        }
+    }
+    if let Some(f) = args.opt("format") {
+        match crate::graph::GraphFormat::parse(f) {
+            Some(f) => view.format = f,
+            None => {
+                return Outcome::usage(format!("--format takes dot, json or graphml, not '{f}'\nusage: {GRAPH_USAGE}"))
+            }
+        }
+    }
+    match crate::graph::render(&session.world, &view) {
+        Ok(text) => Outcome::ok(text.trim_end()),
+        Err(e) => Outcome::fail(&e.code, e.message),
+    }
 }
 
 fn cmd_mfa_code(session: &mut Session, args: &Args, _: &mut dyn Host) -> Outcome {
