@@ -76,6 +76,14 @@ fn scenario(file: &Path, name: &str) -> Result<(), Failed> {
     let (script, report) = run_file(file)?;
     let mut problems: Vec<String> =
         report.failures.iter().map(|f| format!("{}:{}: {}", file.display(), f.line, f.message)).collect();
+    // A property's shrunk counterexample is kept under scenarios/found/, where it runs as an
+    // ordinary scenario from then on (its snapshot to be reviewed like any other).
+    if let Some(text) = &report.counterexample {
+        match rootsim::runner::save_found(file, text) {
+            Ok(kept) => problems.push(format!("the shrunk case is kept as {}", kept.display())),
+            Err(e) => problems.push(format!("the shrunk case could not be kept: {e}")),
+        }
+    }
     let second = run_file(file)?.1.transcript;
     if second != report.transcript {
         problems.push(format!("{} is not deterministic: a second run printed another transcript", file.display()));
@@ -126,11 +134,17 @@ fn every_performable_root_task_has_a_scenario() {
 fn every_rule_has_a_scenario_and_every_scenario_names_real_rules() {
     use rootsim::rules;
     let book = rules::parse(rules::RULEBOOK).unwrap_or_else(|e| panic!("{e}"));
-    let checked = rules::coverage(&book, &[scenarios_dir()]).unwrap_or_else(|e| panic!("{e}"));
+    let universal = rules::parse_universal(rules::RULEBOOK).unwrap_or_else(|e| panic!("{e}"));
+    let checked = rules::coverage(&book, &universal, &[scenarios_dir()]).unwrap_or_else(|e| panic!("{e}"));
     let uncovered: Vec<&str> =
         checked.rules.iter().filter(|c| c.scenarios.is_empty()).map(|c| c.rule.id.as_str()).collect();
     assert!(uncovered.is_empty(), "rules without a scenario: {uncovered:?}");
     assert!(checked.unknown.is_empty(), "scenarios name rules that docs/rules.md lacks: {:?}", checked.unknown);
+    let without = checked.universal_without_generated();
+    assert!(
+        without.is_empty(),
+        "universal rules (docs/rules.md, Universal rules) without a generated scenario: {without:?}"
+    );
 }
 
 /// Every lesson's `check` fails on the untouched lesson and passes once its solution has run.

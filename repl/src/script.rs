@@ -322,6 +322,9 @@ pub struct Report {
     pub transcript: String,
     /// Assertions that did not hold.
     pub failures: Vec<Failure>,
+    /// For a property that failed: its shrunk case as a concrete script, which
+    /// [`crate::runner::save_found`] keeps under `scenarios/found/`.
+    pub counterexample: Option<String>,
 }
 
 /// Replaces `{{account:NAME}}` with the ID of the account called NAME, so that scripts and
@@ -482,7 +485,7 @@ pub fn run_with(script: &Script, session: &mut Session, host: &mut dyn Host, var
             }
         }
     }
-    Report { transcript, failures }
+    Report { transcript, failures, counterexample: None }
 }
 
 #[cfg(test)]
