@@ -466,6 +466,102 @@ mod tests {
         }
     }
 
+    /// Draws `n` values of a declared kind, and the values its shrinking passes through.
+    fn draws_and_shrinks(decl: &str, n: usize) -> Vec<String> {
+        use proptest::strategy::ValueTree;
+        let strategy = Gen::parse(decl, 1).unwrap().strategy();
+        let mut runner = TestRunner::deterministic();
+        let mut out = Vec::new();
+        for _ in 0..n {
+            let mut tree = strategy.new_tree(&mut runner).unwrap();
+            out.push(tree.current());
+            // Follow a shrinking path to its end: every step must still be a value of the kind.
+            for _ in 0..64 {
+                if !tree.simplify() {
+                    break;
+                }
+                out.push(tree.current());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn domain_kinds_draw_and_shrink_to_valid_values() {
+        let iam_name = |v: &str| {
+            (1..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+        };
+        for v in draws_and_shrinks("U = user-name", 40) {
+            assert!(iam_name(&v), "{v:?}");
+        }
+        for v in draws_and_shrinks("U = role-name invalid", 40) {
+            assert!(!iam_name(&v), "{v:?} is a valid name");
+        }
+        for v in draws_and_shrinks("P = iam-path", 40) {
+            assert!(v.starts_with('/') && v.ends_with('/') && !v.contains("//"), "{v:?}");
+        }
+        for v in draws_and_shrinks("E = email", 40) {
+            let (local, domain) = v.split_once('@').expect("an @");
+            assert!(!local.is_empty() && domain.ends_with(".example") && domain.len() > 8, "{v:?}");
+        }
+        for v in draws_and_shrinks("E = email invalid", 40) {
+            assert!(v.split_once('@').is_none_or(|(_, d)| d.is_empty()), "{v:?}");
+        }
+        for v in draws_and_shrinks("D = assume-root-duration", 40) {
+            assert!(v.parse::<u32>().unwrap() <= 900, "{v}");
+        }
+        for v in draws_and_shrinks("D = assume-root-duration invalid", 40) {
+            assert!(v.parse::<u32>().unwrap() > 900, "{v}");
+        }
+        for v in draws_and_shrinks("T = task-policy", 20) {
+            assert!(v.starts_with("arn:aws:iam::aws:policy/root-task/"), "{v}");
+        }
+        for v in draws_and_shrinks("T = task-policy invalid", 20) {
+            assert!(!v.contains("/root-task/"), "{v}");
+        }
+        for v in draws_and_shrinks("T = root-task", 20) {
+            assert!(rootsim_model::tasks::find(&v).is_some(), "{v}");
+        }
+        for v in draws_and_shrinks("R = region", 20) {
+            assert!(strategies::REGIONS.contains(&v.as_str()), "{v}");
+        }
+        // Policies parse as the kind they are drawn for, through every shrink.
+        use rootsim_model::policy::{ParseOptions, Policy};
+        let parses = |text: &str, kind: PolicyKind| {
+            let text =
+                text.replace("{{account:management}}", "123456789012").replace("{{account:dev}}", "210987654321");
+            Policy::parse_with(&text, kind, &ParseOptions::default()).map(|_| ()).map_err(|e| format!("{e:?}: {text}"))
+        };
+        for v in draws_and_shrinks("S = scp", 30) {
+            parses(&v, PolicyKind::Scp).unwrap();
+        }
+        for v in draws_and_shrinks("S = rcp", 30) {
+            parses(&v, PolicyKind::Rcp).unwrap();
+        }
+        for service in ["s3", "sqs", "kms", "sns"] {
+            for v in draws_and_shrinks(&format!("Q = resource-policy {service} arn:aws:{service}:::x"), 20) {
+                parses(&v, PolicyKind::Resource).unwrap();
+            }
+        }
+        for v in draws_and_shrinks("Q = resource-policy trust -", 20) {
+            parses(&v, PolicyKind::Trust).unwrap();
+        }
+        for v in draws_and_shrinks("Q = resource-statements sqs arn:aws:sqs:us-east-1:1:q", 20) {
+            parses(&format!(r#"{{"Version":"2012-10-17","Statement":[{v}]}}"#), PolicyKind::Resource).unwrap();
+        }
+        for bad in ["U = user-name valid", "Q = resource-policy ec2 x", "Q = resource-policy s3", "S = scp x"] {
+            assert!(Gen::parse(bad, 1).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_case_count_can_be_raised_for_long_runs() {
+        assert_eq!(cases_for(24), std::env::var(CASES_VAR).ok().and_then(|v| v.parse().ok()).unwrap_or(24));
+        set_cases(1000);
+        assert_eq!(cases_for(24), 1000);
+        set_cases(0);
+    }
+
     #[test]
     fn a_property_holds_over_every_case_or_prints_a_failing_concrete_script() {
         let holds = Script::parse(

@@ -118,3 +118,38 @@ pub fn save_found(file: &Path, concrete: &str) -> Result<PathBuf, String> {
     }
     Ok(kept)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_property_keeps_its_shrunk_case_under_scenarios_found_as_a_scenario_that_fails() {
+        let base = std::env::temp_dir().join(format!("rootsim-found-{}", std::process::id()));
+        let dir = base.join("scenarios").join("generated");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("day.rsim");
+        // Fails as soon as the advance leaves the first day.
+        std::fs::write(
+            &file,
+            "@title The day never ends\n@world demo\n@gen W = duration 0s..10d\n@cases 32\nclock advance {{W}}\n@expect ok\nclock\n@expect contains \"2026-01-05\"\n",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        assert!(!run_all(std::slice::from_ref(&file), false, &mut out).unwrap());
+        let printed = String::from_utf8(out).unwrap();
+        let found = base.join("scenarios").join("found");
+        assert_eq!(found_dir(&file), found);
+        let kept: Vec<PathBuf> = collect(std::slice::from_ref(&found)).unwrap();
+        assert_eq!(kept.len(), 1, "{printed}");
+        assert!(printed.contains(&format!("the shrunk case is kept as {}", kept[0].display())), "{printed}");
+        // The kept case is an ordinary scenario (no @gen) that fails as the property did.
+        let (script, report) = run_file(&kept[0]).unwrap();
+        assert!(script.gens.is_empty());
+        assert!(!report.failures.is_empty());
+        // A second run keeps the same case once.
+        run_all(std::slice::from_ref(&file), false, &mut Vec::new()).unwrap();
+        assert_eq!(collect(std::slice::from_ref(&found)).unwrap().len(), 1);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+}
