@@ -10,6 +10,10 @@
 //! * **Organizations**: [`organization`] draws an [`OrgPlan`] (OUs, accounts, SCPs and where they
 //!   are attached) whose [`OrgPlan::build`] grows the demo world's organization by running
 //!   Organizations commands, so a world is valid by construction.
+//! * **Scenario values**: [`iam_name`], [`iam_path`], [`account_name`], [`email`], [`region`],
+//!   [`task_policy_arn`], [`guardrail`] and their `invalid_*` counterparts, which the scenario
+//!   language's `@gen` kinds draw (repl/src/generate.rs), so that scenarios and Rust properties
+//!   draw from one place.
 //!
 //! The pools are small on purpose: with a dozen actions, resources, principals and conditions,
 //! statements match requests often, so allows, explicit denies and implicit denies all occur in
