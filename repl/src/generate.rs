@@ -30,6 +30,8 @@
 //! @gen W = clock-offset               # a time advance of 0s to 400 days, written `Ns`
 //! @gen S = scp                        # a guardrail SCP (also rcp): denies or an allow list,
 //!                                     # conditions on aws:PrincipalArn, aws:AssumedRoot, Regions
+//! @gen SHAPE = org-shape             # an OU tree with accounts in it, as steps: `@steps {{SHAPE}}`
+//!                                     # (sets ORG_ACCOUNT, ON_PATH, OFF_PATH; see org_shape)
 //! @gen B = boundary                   # a permissions boundary document (also session-policy)
 //! @gen Q = resource-policy SERVICE ARN    # SERVICE: s3, sqs, kms, sns or trust; principals
 //!                                         # are demo-world ARNs written `{{account:NAME}}`
@@ -141,6 +143,9 @@ pub enum Kind {
     AssumeRootDuration(bool),
     /// A guardrail SCP (`false`) or RCP (`true`).
     Guardrail(bool),
+    /// An organization shape: the steps that grow the demo organization by a tree of OUs with
+    /// accounts placed in it ([`org_shape`]), run with `@steps {{NAME}}`.
+    OrgShape,
     /// A resource policy of a service for one resource ARN; with `true`, its statements only
     /// (comma-separated, to write into a `Statement` list beside fixed ones).
     ResourcePolicy(Service, String, bool),
@@ -215,7 +220,7 @@ fn duration_secs(text: &str) -> Result<u64, String> {
 impl Gen {
     /// Parses the text after `@gen`: `NAME = KIND ARGS`.
     pub fn parse(text: &str, line: usize) -> Result<Gen, String> {
-        let usage = "usage: @gen NAME = int LO..HI | duration LO..HI | one-of A B.. | subset A B.. | action | identity-policy | boundary | session-policy | user-name | group-name | role-name | iam-path | account-name | email | region | output-format | root-task | task-policy | assume-root-duration | clock-offset | scp | rcp | resource-policy SERVICE ARN | resource-statements SERVICE ARN (`invalid` after user-name, group-name, role-name, email, task-policy or assume-root-duration)";
+        let usage = "usage: @gen NAME = int LO..HI | duration LO..HI | one-of A B.. | subset A B.. | action | identity-policy | boundary | session-policy | user-name | group-name | role-name | iam-path | account-name | email | region | output-format | root-task | task-policy | assume-root-duration | clock-offset | org-shape | scp | rcp | resource-policy SERVICE ARN | resource-statements SERVICE ARN (`invalid` after user-name, group-name, role-name, email, task-policy or assume-root-duration)";
         let (name, spec) = text.split_once('=').ok_or(usage)?;
         let name = name.trim();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -263,6 +268,7 @@ impl Gen {
             "task-policy" if flag(&rest)?.is_some() => Kind::TaskPolicy(flag(&rest)? == Some(true)),
             "assume-root-duration" if flag(&rest)?.is_some() => Kind::AssumeRootDuration(flag(&rest)? == Some(true)),
             "clock-offset" if rest.is_empty() => Kind::Duration(0, 400 * 86_400),
+            "org-shape" if rest.is_empty() => Kind::OrgShape,
             "scp" if rest.is_empty() => Kind::Guardrail(false),
             "rcp" if rest.is_empty() => Kind::Guardrail(true),
             "resource-policy" | "resource-statements" => match &rest[..] {
@@ -317,9 +323,76 @@ impl Gen {
             Kind::AssumeRootDuration(false) => (0u32..=900).prop_map(|n| n.to_string()).boxed(),
             Kind::AssumeRootDuration(true) => (901u32..=43_200).prop_map(|n| n.to_string()).boxed(),
             Kind::Guardrail(rcp) => strategies::guardrail(if *rcp { PolicyKind::Rcp } else { PolicyKind::Scp }).boxed(),
+            Kind::OrgShape => org_shape().boxed(),
             Kind::ResourcePolicy(service, arn, bare) => resource_policy(*service, arn.clone(), *bare).boxed(),
         }
     }
+}
+
+/// An organization shape as script steps, drawn from the model's [`strategies::organization`]
+/// plans (up to 3 OUs in a tree below the root, up to 4 accounts placed in it; the plan's SCPs
+/// are left out, so that the shape alone changes no decision) and built by Organizations
+/// commands, so a shape is valid by construction and shrinks to a smaller valid shape. At least
+/// one account (`genacct0`) is created, and an OU `Elsewhere` below the root. The steps set:
+/// `ORG_P0` (the root), `ORG_P1`... (the OUs), `ORG_ACCOUNT` (genacct0's ID), `ON_PATH` (one of
+/// the root, the OUs above genacct0, or genacct0 itself) and `OFF_PATH` (an OU not above it).
+fn org_shape() -> impl Strategy<Value = String> {
+    use std::fmt::Write as _;
+    (strategies::organization(), any::<prop::sample::Index>(), any::<prop::sample::Index>()).prop_map(
+        |(plan, on, off)| {
+            // parent[i] is the parent node of OU i + 1; node 0 is the root.
+            let parent: Vec<usize> = plan.ous.iter().enumerate().map(|(i, p)| p % (i + 1)).collect();
+            let accounts: Vec<usize> =
+                if plan.accounts.is_empty() { vec![0] } else { plan.accounts.clone() };
+            let nodes = plan.ous.len() + 1;
+            let home = accounts[0] % nodes;
+            let mut above = vec![home];
+            while let Some(&n) = above.last().filter(|&&n| n != 0) {
+                above.push(parent[n - 1]);
+            }
+            // ON_PATH: one of the nodes above genacct0, or (the last choice) genacct0 itself.
+            let on = on.index(above.len() + 1);
+            let off_candidates: Vec<usize> = (1..nodes).filter(|n| !above.contains(n)).collect();
+            // OFF_PATH: an OU not above genacct0, or (the last choice) the OU Elsewhere.
+            let off = off.index(off_candidates.len() + 1);
+            let mut out = String::from("aws organizations list-roots\n@expect ok\n@set ORG_P0 = Roots[0].Id\n");
+            if above.get(on) == Some(&0) {
+                out.push_str("@set ON_PATH = Roots[0].Id\n");
+            }
+            for (i, p) in parent.iter().enumerate() {
+                let node = i + 1;
+                let _ = writeln!(
+                    out,
+                    "aws organizations create-organizational-unit --parent-id {{{{ORG_P{p}}}}} --name Gen{node}\n@expect ok\n@set ORG_P{node} = OrganizationalUnit.Id"
+                );
+                if above.get(on) == Some(&node) {
+                    out.push_str("@set ON_PATH = OrganizationalUnit.Id\n");
+                }
+                if off_candidates.get(off) == Some(&node) {
+                    out.push_str("@set OFF_PATH = OrganizationalUnit.Id\n");
+                }
+            }
+            out.push_str("aws organizations create-organizational-unit --parent-id {{ORG_P0}} --name Elsewhere\n@expect ok\n");
+            if off == off_candidates.len() {
+                out.push_str("@set OFF_PATH = OrganizationalUnit.Id\n");
+            }
+            for (j, a) in accounts.iter().enumerate() {
+                let node = a % nodes;
+                let _ = writeln!(
+                    out,
+                    "aws organizations create-account --email gen-acct{j}@example.com --account-name genacct{j}\n@expect ok"
+                );
+                if node != 0 {
+                    let _ = writeln!(out, "aws organizations move-account --account-id {{{{account:genacct{j}}}}} --source-parent-id {{{{ORG_P0}}}} --destination-parent-id {{{{ORG_P{node}}}}}\n@expect ok");
+                }
+            }
+            out.push_str("aws organizations describe-account --account-id {{account:genacct0}}\n@expect ok\n@set ORG_ACCOUNT = Account.Id\n");
+            if on == above.len() {
+                out.push_str("@set ON_PATH = Account.Id\n");
+            }
+            out
+        },
+    )
 }
 
 /// `invalid` after a kind: `Some(false)` without it, `Some(true)` with it, an error for
@@ -389,9 +462,26 @@ pub fn concrete(script: &Script, values: &[(String, String)]) -> String {
                 .strip_prefix("@gen")
                 .and_then(|r| r.split_once('='))
                 .and_then(|(n, _)| values.iter().find(|(name, _)| name == n.trim()))
-                .map(|(_, v)| format!(" (drawn: {v})"))
+                .map(|(_, v)| {
+                    // Steps (an `org-shape`) are written in where `@steps` runs them.
+                    if v.contains('\n') {
+                        " (drawn: the steps written in at its @steps)".to_string()
+                    } else {
+                        format!(" (drawn: {v})")
+                    }
+                })
                 .unwrap_or_default();
             out.push_str(&format!("# {t}{drawn}\n"));
+            continue;
+        }
+        // A fragment's steps are written in as script lines: valid where `@steps` stood.
+        if let Some(v) = t.strip_prefix("@steps").map(str::trim).and_then(|r| {
+            values.iter().find(|(n, _)| r.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")) == Some(n.as_str()))
+        }) {
+            out.push_str(&format!("# {t}\n{}", v.1));
+            if !v.1.ends_with('\n') {
+                out.push('\n');
+            }
             continue;
         }
         let mut l = line.to_string();
@@ -548,6 +638,14 @@ mod tests {
         }
         for v in draws_and_shrinks("Q = resource-statements sqs arn:aws:sqs:us-east-1:1:q", 20) {
             parses(&format!(r#"{{"Version":"2012-10-17","Statement":[{v}]}}"#), PolicyKind::Resource).unwrap();
+        }
+        // An organization shape is steps that parse, set what scripts use, and shrink to steps.
+        for v in draws_and_shrinks("S = org-shape", 30) {
+            let fragment = Script::parse("shape", &v).unwrap_or_else(|e| panic!("{e}\n{v}"));
+            assert!(!fragment.steps.is_empty());
+            for var in ["ORG_ACCOUNT", "ON_PATH", "OFF_PATH"] {
+                assert_eq!(v.matches(&format!("@set {var} = ")).count(), 1, "{var} in\n{v}");
+            }
         }
         for bad in ["U = user-name valid", "Q = resource-policy ec2 x", "Q = resource-policy s3", "S = scp x"] {
             assert!(Gen::parse(bad, 1).is_err(), "{bad}");
