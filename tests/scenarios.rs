@@ -12,6 +12,12 @@
 //!
 //! (without `--exact`, every trial whose name contains the filter runs, e.g. `-- organizations/`).
 //! A trial that fails or panics is reported as failed with its message; the others still run.
+//!
+//! Scenarios with `@gen` inputs (scenarios/generated/) run as properties with their `@cases`;
+//! `ROOTSIM_CASES=N cargo test -p rootsim-tests --test scenarios -- generated/` runs N cases each
+//! (the transcripts, the first case's, are unchanged). A property's shrunk counterexample is saved
+//! under scenarios/found/, where it runs as an ordinary scenario from then on. The coverage trial
+//! also requires a generated scenario for every rule listed as universal in docs/rules.md.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use rootsim::runner::{collect, run_file};
