@@ -652,6 +652,12 @@ pub fn invalid_iam_name(max: usize) -> impl Strategy<Value = String> {
     ]
 }
 
+/// A role session name AWS accepts: 2 to 64 characters of letters, digits and `+=,.@_-`, the
+/// first a letter or digit (on the CLI's command line a value starting with `-` is an option).
+pub fn session_name() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[A-Za-z0-9][A-Za-z0-9+=,.@_-]{1,63}").expect("a valid regex")
+}
+
 /// An IAM path: `/`, or up to three segments between slashes (`/eng/`, `/a/b-c/`).
 pub fn iam_path() -> impl Strategy<Value = String> {
     proptest::string::string_regex("(/[a-z0-9_-]{1,8}){0,3}/").expect("a valid regex")

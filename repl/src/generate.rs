@@ -20,6 +20,7 @@
 //! ```text
 //! @gen U = user-name [invalid]        # IAM user name (also group-name, role-name)
 //! @gen P = iam-path                   # /, /a/, /a/b-c/
+//! @gen S = session-name               # a role session name (2 to 64 characters)
 //! @gen A = account-name               # a new account's name
 //! @gen E = email [invalid]            # an address no demo account uses
 //! @gen R = region                     # a commercial Region
@@ -125,6 +126,8 @@ pub enum Kind {
         /// Draw refused names instead.
         invalid: bool,
     },
+    /// A role session name.
+    SessionName,
     /// An IAM path.
     IamPath,
     /// A new account's name.
@@ -220,7 +223,7 @@ fn duration_secs(text: &str) -> Result<u64, String> {
 impl Gen {
     /// Parses the text after `@gen`: `NAME = KIND ARGS`.
     pub fn parse(text: &str, line: usize) -> Result<Gen, String> {
-        let usage = "usage: @gen NAME = int LO..HI | duration LO..HI | one-of A B.. | subset A B.. | action | identity-policy | boundary | session-policy | user-name | group-name | role-name | iam-path | account-name | email | region | output-format | root-task | task-policy | assume-root-duration | clock-offset | org-shape | scp | rcp | resource-policy SERVICE ARN | resource-statements SERVICE ARN (`invalid` after user-name, group-name, role-name, email, task-policy or assume-root-duration)";
+        let usage = "usage: @gen NAME = int LO..HI | duration LO..HI | one-of A B.. | subset A B.. | action | identity-policy | boundary | session-policy | user-name | group-name | role-name | iam-path | session-name | account-name | email | region | output-format | root-task | task-policy | assume-root-duration | clock-offset | org-shape | scp | rcp | resource-policy SERVICE ARN | resource-statements SERVICE ARN (`invalid` after user-name, group-name, role-name, email, task-policy or assume-root-duration)";
         let (name, spec) = text.split_once('=').ok_or(usage)?;
         let name = name.trim();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -260,6 +263,7 @@ impl Gen {
                 Kind::IamName { max: 64, invalid: flag(&rest)? == Some(true) }
             }
             "iam-path" if rest.is_empty() => Kind::IamPath,
+            "session-name" if rest.is_empty() => Kind::SessionName,
             "account-name" if rest.is_empty() => Kind::AccountName,
             "email" if flag(&rest)?.is_some() => Kind::Email(flag(&rest)? == Some(true)),
             "region" if rest.is_empty() => Kind::Region,
@@ -310,6 +314,7 @@ impl Gen {
             Kind::IamName { max, invalid: false } => strategies::iam_name(*max).boxed(),
             Kind::IamName { max, invalid: true } => strategies::invalid_iam_name(*max).boxed(),
             Kind::IamPath => strategies::iam_path().boxed(),
+            Kind::SessionName => strategies::session_name().boxed(),
             Kind::AccountName => strategies::account_name().boxed(),
             Kind::Email(false) => strategies::email().boxed(),
             Kind::Email(true) => strategies::invalid_email().boxed(),
@@ -586,6 +591,9 @@ mod tests {
         }
         for v in draws_and_shrinks("U = role-name invalid", 40) {
             assert!(!iam_name(&v), "{v:?} is a valid name");
+        }
+        for v in draws_and_shrinks("S = session-name", 40) {
+            assert!((2..=64).contains(&v.len()) && iam_name(&v), "{v:?}");
         }
         for v in draws_and_shrinks("P = iam-path", 40) {
             assert!(v.starts_with('/') && v.ends_with('/') && !v.contains("//"), "{v:?}");
