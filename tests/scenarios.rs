@@ -12,6 +12,12 @@
 //!
 //! (without `--exact`, every trial whose name contains the filter runs, e.g. `-- organizations/`).
 //! A trial that fails or panics is reported as failed with its message; the others still run.
+//!
+//! Scenarios with `@gen` inputs (scenarios/generated/) run as properties with their `@cases`;
+//! `ROOTSIM_CASES=N cargo test -p rootsim-tests --test scenarios -- generated/` runs N cases each
+//! (the transcripts, the first case's, are unchanged). A property's shrunk counterexample is saved
+//! under scenarios/found/, where it runs as an ordinary scenario from then on. The coverage trial
+//! also requires a generated scenario for every rule listed as universal in docs/rules.md.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use rootsim::runner::{collect, run_file};
@@ -82,6 +88,14 @@ fn scenario(file: &Path, name: &str) -> Result<(), Failed> {
     let (script, report) = run_file(file)?;
     let mut problems: Vec<String> =
         report.failures.iter().map(|f| format!("{}:{}: {}", file.display(), f.line, f.message)).collect();
+    // A property's shrunk counterexample is kept under scenarios/found/, where it runs as an
+    // ordinary scenario from then on (its snapshot to be reviewed like any other).
+    if let Some(text) = &report.counterexample {
+        match rootsim::runner::save_found(file, text) {
+            Ok(kept) => problems.push(format!("the shrunk case is kept as {}", kept.display())),
+            Err(e) => problems.push(format!("the shrunk case could not be kept: {e}")),
+        }
+    }
     let second = run_file(file)?.1.transcript;
     if second != report.transcript {
         problems.push(format!("{} is not deterministic: a second run printed another transcript", file.display()));
@@ -132,11 +146,17 @@ fn every_performable_root_task_has_a_scenario() {
 fn every_rule_has_a_scenario_and_every_scenario_names_real_rules() {
     use rootsim::rules;
     let book = rules::parse(rules::RULEBOOK).unwrap_or_else(|e| panic!("{e}"));
-    let checked = rules::coverage(&book, &[scenarios_dir()]).unwrap_or_else(|e| panic!("{e}"));
+    let universal = rules::parse_universal(rules::RULEBOOK).unwrap_or_else(|e| panic!("{e}"));
+    let checked = rules::coverage(&book, &universal, &[scenarios_dir()]).unwrap_or_else(|e| panic!("{e}"));
     let uncovered: Vec<&str> =
         checked.rules.iter().filter(|c| c.scenarios.is_empty()).map(|c| c.rule.id.as_str()).collect();
     assert!(uncovered.is_empty(), "rules without a scenario: {uncovered:?}");
     assert!(checked.unknown.is_empty(), "scenarios name rules that docs/rules.md lacks: {:?}", checked.unknown);
+    let without = checked.universal_without_generated();
+    assert!(
+        without.is_empty(),
+        "universal rules (docs/rules.md, Universal rules) without a generated scenario: {without:?}"
+    );
 }
 
 /// A lesson's solution, typed into a fresh session line by line as a trainee types it (shell

@@ -10,6 +10,10 @@
 //! * **Organizations**: [`organization`] draws an [`OrgPlan`] (OUs, accounts, SCPs and where they
 //!   are attached) whose [`OrgPlan::build`] grows the demo world's organization by running
 //!   Organizations commands, so a world is valid by construction.
+//! * **Scenario values**: [`iam_name`], [`iam_path`], [`account_name`], [`email`], [`region`],
+//!   [`task_policy_arn`], [`guardrail`] and their `invalid_*` counterparts, which the scenario
+//!   language's `@gen` kinds draw (repl/src/generate.rs), so that scenarios and Rust properties
+//!   draw from one place.
 //!
 //! The pools are small on purpose: with a dozen actions, resources, principals and conditions,
 //! statements match requests often, so allows, explicit denies and implicit denies all occur in
@@ -622,4 +626,172 @@ pub fn organization() -> impl Strategy<Value = OrgPlan> {
         prop::collection::vec((doc(PolicyKind::Scp), 0..16usize), 0..=3),
     )
         .prop_map(|(ous, accounts, scps)| OrgPlan { ous, accounts, scps })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values for scenario scripts (`@gen` kinds in the REPL's generate.rs): names, addresses,
+// durations and guardrail policies that are valid where the script uses them, and, where a rule is
+// about refusals, values AWS refuses. Every strategy here shrinks within its own set (regex,
+// range and `select` strategies shrink to simpler members of the same set), so a shrunk
+// counterexample is still a value of the kind that was asked for.
+// ---------------------------------------------------------------------------------------------
+
+/// An IAM user, group or role name AWS accepts: 1 to `max` characters of letters, digits and
+/// `+=,.@_-` (`[\w+=,.@-]+`; users and groups allow 64 characters, roles 64).
+pub fn iam_name(max: usize) -> impl Strategy<Value = String> {
+    proptest::string::string_regex(&format!("[A-Za-z0-9][A-Za-z0-9+=,.@_-]{{0,{}}}", max.saturating_sub(1)))
+        .expect("a valid regex")
+}
+
+/// An IAM name AWS refuses: too long (`max + 1` to `max + 16` characters), or with a character
+/// outside `[\w+=,.@-]`.
+pub fn invalid_iam_name(max: usize) -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::string::string_regex(&format!("[A-Za-z0-9]{{{},{}}}", max + 1, max + 16)).expect("a valid regex"),
+        proptest::string::string_regex("[A-Za-z0-9]{0,8}[!%&/:~]{1,2}[A-Za-z0-9]{0,8}").expect("a valid regex"),
+    ]
+}
+
+/// A role session name AWS accepts: 2 to 64 characters of letters, digits and `+=,.@_-`, the
+/// first a letter or digit (on the CLI's command line a value starting with `-` is an option).
+pub fn session_name() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[A-Za-z0-9][A-Za-z0-9+=,.@_-]{1,63}").expect("a valid regex")
+}
+
+/// An IAM path: `/`, or up to three segments between slashes (`/eng/`, `/a/b-c/`).
+pub fn iam_path() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("(/[a-z0-9_-]{1,8}){0,3}/").expect("a valid regex")
+}
+
+/// An account name for `create-account`: 1 to 30 letters, digits and hyphens, starting with a
+/// letter (AWS allows up to 50 printable characters; these stay clear of the command line's
+/// quoting and of the demo world's names, which all are lower case).
+pub fn account_name() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[A-Z][A-Za-z0-9-]{0,29}").expect("a valid regex")
+}
+
+/// An email address no demo account uses: `local@domain.example`, 1 to 12 letters or digits in
+/// the local part.
+pub fn email() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[a-z][a-z0-9]{0,11}@[a-z]{1,8}\\.example").expect("a valid regex")
+}
+
+/// A string that is not an email address (no `@`, or nothing after it).
+pub fn invalid_email() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[a-z]{1,10}(@)?").expect("a valid regex")
+}
+
+/// The commercial Regions rootsim knows (those enabled by default and the opt-in ones).
+pub const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
+    "ca-central-1",
+];
+
+/// One of [`REGIONS`].
+pub fn region() -> impl Strategy<Value = String> {
+    prop::sample::select(REGIONS).prop_map(str::to_string)
+}
+
+/// The five AWS managed task policies an AssumeRoot session may be given
+/// (`arn:aws:iam::aws:policy/root-task/NAME`).
+pub const TASK_POLICIES: &[&str] = &[
+    "IAMAuditRootUserCredentials",
+    "IAMCreateRootUserPassword",
+    "IAMDeleteRootUserCredentials",
+    "S3UnlockBucketPolicy",
+    "SQSUnlockQueuePolicy",
+];
+
+/// A task policy's ARN.
+pub fn task_policy_arn() -> impl Strategy<Value = String> {
+    prop::sample::select(TASK_POLICIES).prop_map(|n| format!("arn:aws:iam::aws:policy/root-task/{n}"))
+}
+
+/// An ARN AWS refuses as a task policy: another AWS managed policy or a customer policy.
+pub fn invalid_task_policy_arn() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(&["AdministratorAccess", "ReadOnlyAccess", "IAMFullAccess"][..])
+            .prop_map(|n| format!("arn:aws:iam::aws:policy/{n}")),
+        // No `,` or `=` in the name: the CLI's shorthand (`arn=VALUE`) would split the value there.
+        proptest::string::string_regex("[A-Za-z0-9_-]{1,20}")
+            .expect("a valid regex")
+            .prop_map(|n| format!("arn:aws:iam::123456789012:policy/{n}")),
+    ]
+}
+
+/// Actions a generated guardrail denies: a spread over the services the demo world uses.
+const GUARDRAIL_ACTIONS: &[&str] = &[
+    "*",
+    "iam:*",
+    "iam:ListUsers",
+    "iam:CreateUser",
+    "s3:*",
+    "s3:ListAllMyBuckets",
+    "sqs:*",
+    "organizations:*",
+    "sts:*",
+    "account:*",
+];
+
+/// The conditions the issue asks guardrails to carry: on the principal's ARN, on
+/// `aws:AssumedRoot` and on the Region.
+const GUARDRAIL_CONDITIONS: &[(&str, &str, &str)] = &[
+    ("ArnLike", "aws:PrincipalArn", "arn:aws:iam::*:root"),
+    ("ArnNotLike", "aws:PrincipalArn", "arn:aws:iam::*:role/Admin*"),
+    ("StringLike", "aws:PrincipalArn", "arn:aws:iam::*:user/*"),
+    ("Null", "aws:AssumedRoot", "true"),
+    ("Bool", "aws:AssumedRoot", "true"),
+    ("StringNotEquals", "aws:RequestedRegion", "us-east-1"),
+    ("StringEquals", "aws:RequestedRegion", "eu-west-1"),
+];
+
+/// A guardrail of `kind` (`Scp` or `Rcp`): a document of one to three Deny statements over
+/// [`GUARDRAIL_ACTIONS`] (RCPs: `s3:*`/`sqs:*` and their actions, with `"Principal": "*"`), each
+/// maybe with one of the conditions on `aws:PrincipalArn`, `aws:AssumedRoot` or
+/// `aws:RequestedRegion`, as one line of JSON. For an SCP the first statement is sometimes an
+/// allow list (`Allow` of the drawn actions) instead of a deny.
+pub fn guardrail(kind: PolicyKind) -> impl Strategy<Value = String> {
+    let rcp = kind == PolicyKind::Rcp;
+    let actions: &'static [&'static str] =
+        if rcp { &["s3:*", "sqs:*", "s3:GetObject", "sqs:SendMessage"] } else { GUARDRAIL_ACTIONS };
+    let statement =
+        (prop::sample::subsequence(actions, 1..=2), prop::option::of(prop::sample::select(GUARDRAIL_CONDITIONS)));
+    (prop::collection::vec(statement, 1..=3), any::<bool>()).prop_map(move |(stmts, allow_list)| {
+        let stmts: Vec<Value> = stmts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (actions, cond))| {
+                let allow = !rcp && allow_list && i == 0 && cond.is_none();
+                let mut m = Map::new();
+                m.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
+                if rcp {
+                    m.insert("Principal".into(), json!("*"));
+                }
+                m.insert("Action".into(), json!(actions));
+                m.insert("Resource".into(), json!("*"));
+                if let Some((op, key, value)) = cond {
+                    let mut keys = Map::new();
+                    keys.insert(key.to_string(), json!(value));
+                    let mut block = Map::new();
+                    block.insert(op.to_string(), Value::Object(keys));
+                    m.insert("Condition".into(), Value::Object(block));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        json!({"Version": "2012-10-17", "Statement": stmts}).to_string()
+    })
+}
+
+/// A policy document of `kind` drawn by [`doc`], as one line of JSON.
+pub fn doc_json(kind: PolicyKind) -> impl Strategy<Value = String> {
+    doc(kind).prop_map(move |d| d.render(kind).to_string())
 }

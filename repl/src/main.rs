@@ -48,6 +48,10 @@ enum Command {
         /// Print each scenario's transcript.
         #[arg(long, short)]
         verbose: bool,
+        /// Run every property (a script with `@gen` inputs) with N cases instead of its `@cases`
+        /// (also the environment variable ROOTSIM_CASES; this option wins).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        cases: Option<u32>,
         /// Script files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -262,7 +266,10 @@ fn run_stdin(mut session: Session, mut tutor: Tutor) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
-        Some(Command::Run { verbose, paths }) => {
+        Some(Command::Run { verbose, paths, cases }) => {
+            if let Some(n) = cases {
+                rootsim::generate::set_cases(*n);
+            }
             let mut out = std::io::stdout().lock();
             match rootsim::runner::run_all(paths, *verbose, &mut out) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -341,8 +348,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Rules { json, scenarios }) => {
             use rootsim::rules;
-            let result = rules::parse(rules::RULEBOOK)
-                .and_then(|r| rules::coverage(&r, std::slice::from_ref(scenarios)).map(|c| (r, c)));
+            let result = rules::parse(rules::RULEBOOK).and_then(|r| {
+                let universal = rules::parse_universal(rules::RULEBOOK)?;
+                rules::coverage(&r, &universal, std::slice::from_ref(scenarios)).map(|c| (r, c))
+            });
             let checked = match result {
                 Ok((_, checked)) => checked,
                 Err(e) => {

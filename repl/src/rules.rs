@@ -33,6 +33,35 @@ pub struct Rule {
 /// skips it and [`parse_audit`] reads it.
 pub const AUDIT_SECTION: &str = "Audit";
 
+/// The `##` section that lists the universal rules (those AWS states for every case: "never",
+/// "always", "any", "only"), one `- ID` bullet each: a list apart from the tables, so that marking
+/// a rule does not touch its row. Each needs a generated scenario ([`Coverage::generated`]).
+pub const UNIVERSAL_SECTION: &str = "Universal rules";
+
+/// Reads the [`UNIVERSAL_SECTION`]'s bullets (`- ID`, or `- ID: why`) and checks each names a
+/// rule, once.
+pub fn parse_universal(text: &str) -> Result<Vec<String>, String> {
+    let rules = parse(text)?;
+    let mut ids: Vec<String> = Vec::new();
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        if let Some(title) = line.strip_prefix("## ") {
+            inside = title.trim() == UNIVERSAL_SECTION;
+            continue;
+        }
+        let Some(item) = line.trim().strip_prefix("- ").filter(|_| inside) else { continue };
+        let id = item.split([':', ' ']).next().unwrap_or("").trim_matches('`');
+        if !rules.iter().any(|r| r.id == id) {
+            return Err(format!("docs/rules.md:{}: the universal rules name {id}, which is not a rule", i + 1));
+        }
+        if ids.iter().any(|x| x == id) {
+            return Err(format!("docs/rules.md:{}: {id} is listed as universal twice", i + 1));
+        }
+        ids.push(id.to_string());
+    }
+    Ok(ids)
+}
+
 /// Reads the rules from the rulebook's tables: rows `| ID | Rule | Source |` under a header row
 /// with those names, outside the [`AUDIT_SECTION`]. A source written `same` repeats the previous
 /// row's source.
@@ -157,6 +186,8 @@ pub struct ScenarioResult {
     pub file: String,
     /// Every assertion held.
     pub passed: bool,
+    /// For a scenario with `@gen` inputs: the cases its `@cases` declares; `None` for an example.
+    pub cases: Option<u32>,
 }
 
 /// A rule with the scenarios that name it.
@@ -167,6 +198,12 @@ pub struct Coverage {
     pub rule: Rule,
     /// The scenarios whose `@rules` name it.
     pub scenarios: Vec<ScenarioResult>,
+    /// Listed in the rulebook's [`UNIVERSAL_SECTION`]: it needs a generated scenario.
+    pub universal: bool,
+    /// A scenario with generated inputs checks it.
+    pub generated: bool,
+    /// The cases its generated scenarios declare, added up (0 without one).
+    pub cases: u32,
 }
 
 impl Coverage {
@@ -201,15 +238,22 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// Every rule has a scenario, every scenario passes, and every `@rules` ID is a rule.
+    /// Every rule has a scenario, every scenario passes, every universal rule has a generated
+    /// scenario, and every `@rules` ID is a rule.
     pub fn complete(&self) -> bool {
-        self.unknown.is_empty() && self.rules.iter().all(|c| c.status() == "pass")
+        self.unknown.is_empty() && self.rules.iter().all(|c| c.status() == "pass" && (c.generated || !c.universal))
+    }
+
+    /// The universal rules without a generated scenario.
+    pub fn universal_without_generated(&self) -> Vec<&str> {
+        self.rules.iter().filter(|c| c.universal && !c.generated).map(|c| c.rule.id.as_str()).collect()
     }
 }
 
 /// The rulebook against the scenarios under `dirs`: each rule with its scenarios, and the
-/// `@rules` IDs that name no rule (with their files).
-pub fn coverage(rules: &[Rule], dirs: &[PathBuf]) -> Result<Checked, String> {
+/// `@rules` IDs that name no rule (with their files). `universal` lists the rules that need a
+/// generated scenario ([`parse_universal`]).
+pub fn coverage(rules: &[Rule], universal: &[String], dirs: &[PathBuf]) -> Result<Checked, String> {
     let mut by_rule: BTreeMap<&str, Vec<ScenarioResult>> = BTreeMap::new();
     let mut unknown = Vec::new();
     for file in collect(dirs)? {
@@ -217,17 +261,28 @@ pub fn coverage(rules: &[Rule], dirs: &[PathBuf]) -> Result<Checked, String> {
         let name = display(&file);
         for id in &script.rules {
             match rules.iter().find(|r| &r.id == id) {
-                Some(r) => by_rule
-                    .entry(r.id.as_str())
-                    .or_default()
-                    .push(ScenarioResult { file: name.clone(), passed: report.failures.is_empty() }),
+                Some(r) => by_rule.entry(r.id.as_str()).or_default().push(ScenarioResult {
+                    file: name.clone(),
+                    passed: report.failures.is_empty(),
+                    cases: (!script.gens.is_empty()).then_some(script.cases),
+                }),
                 None => unknown.push(UnknownRule { id: id.clone(), file: name.clone() }),
             }
         }
     }
     let rules = rules
         .iter()
-        .map(|r| Coverage { rule: r.clone(), scenarios: by_rule.remove(r.id.as_str()).unwrap_or_default() })
+        .map(|r| {
+            let scenarios = by_rule.remove(r.id.as_str()).unwrap_or_default();
+            let cases: u32 = scenarios.iter().filter_map(|s| s.cases).sum();
+            Coverage {
+                rule: r.clone(),
+                universal: universal.contains(&r.id),
+                generated: scenarios.iter().any(|s| s.cases.is_some()),
+                cases,
+                scenarios,
+            }
+        })
         .collect();
     Ok(Checked { rules, unknown })
 }
@@ -236,8 +291,9 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// The plain-text report: one block per section, a line per rule with its status and scenarios,
-/// then the `@rules` IDs that name nothing and a summary line.
+/// The plain-text report: one block per section, a line per rule with its status, how it is
+/// checked (`N cases` over generated inputs, `example`, with `U` before it for a universal rule)
+/// and its scenarios, then the `@rules` IDs that name nothing and a summary line.
 pub fn report(checked: &Checked) -> String {
     let (covered, unknown) = (&checked.rules, &checked.unknown);
     let mut out = String::new();
@@ -249,7 +305,13 @@ pub fn report(checked: &Checked) -> String {
             out.push_str(&format!("\n{section}\n"));
         }
         let files: Vec<&str> = c.scenarios.iter().map(|s| s.file.as_str()).collect();
-        out.push_str(&format!("  {:<width$}  {:<11}  {}\n", c.rule.id, c.status(), files.join(", ")));
+        let how = match (c.generated, c.scenarios.is_empty()) {
+            (true, _) => format!("{} cases", c.cases),
+            (false, false) => "example".to_string(),
+            (false, true) => "-".to_string(),
+        };
+        let mark = if c.universal { "U" } else { " " };
+        out.push_str(&format!("  {:<width$}  {:<11}  {mark} {how:<11}  {}\n", c.rule.id, c.status(), files.join(", ")));
     }
     for u in unknown {
         out.push_str(&format!("\n{} names {}, which is not a rule of docs/rules.md", u.file, u.id));
@@ -261,6 +323,12 @@ pub fn report(checked: &Checked) -> String {
         count("pass"),
         count("FAIL"),
         count("no scenario")
+    ));
+    let universal = covered.iter().filter(|c| c.universal).count();
+    let generated = covered.iter().filter(|c| c.generated).count();
+    out.push_str(&format!(
+        "{generated} rules checked over generated inputs; {universal} universal (U), {} of them without a generated scenario\n",
+        checked.universal_without_generated().len()
     ));
     out
 }
@@ -313,7 +381,17 @@ mod tests {
     }
 
     #[test]
+    fn universal_rules_are_a_list_of_rule_ids() {
+        let text = "## A\n| ID | Rule | Source |\n|---|---|---|\n| A-ONE | One. | https://x |\n| A-TWO | Two. | same |\n\n## Universal rules\n\nProse.\n\n- A-TWO: every case\n- `A-ONE`\n";
+        assert_eq!(parse(text).unwrap().len(), 2, "the list is no rule row");
+        assert_eq!(parse_universal(text).unwrap(), ["A-TWO", "A-ONE"]);
+        assert!(parse_universal(&format!("{text}- B-ONE\n")).unwrap_err().contains("not a rule"));
+        assert!(parse_universal(&format!("{text}- A-ONE\n")).unwrap_err().contains("twice"));
+    }
+
+    #[test]
     fn the_shipped_rulebook_reads() {
+        assert!(parse_universal(RULEBOOK).is_ok());
         let rules = parse(RULEBOOK).expect("docs/rules.md reads");
         assert!(rules.len() > 40, "{} rules", rules.len());
         assert!(rules.iter().all(|r| !r.source.is_empty() && r.source != "same"));

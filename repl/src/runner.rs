@@ -71,6 +71,12 @@ pub fn run_all(paths: &[PathBuf], verbose: bool, out: &mut dyn Write) -> std::io
                 for f in &report.failures {
                     writeln!(out, "      {name}:{}: {}", f.line, f.message)?;
                 }
+                if let Some(text) = &report.counterexample {
+                    match save_found(file, text) {
+                        Ok(kept) => writeln!(out, "      the shrunk case is kept as {}", kept.display())?,
+                        Err(e) => writeln!(out, "      the shrunk case could not be kept: {e}")?,
+                    }
+                }
                 if verbose {
                     writeln!(out, "{}", report.transcript)?;
                 }
@@ -83,4 +89,67 @@ pub fn run_all(paths: &[PathBuf], verbose: bool, out: &mut dyn Write) -> std::io
     }
     writeln!(out, "{passed} passed, {failed} failed")?;
     Ok(failed == 0 && !files.is_empty())
+}
+
+/// Where the shrunk cases of a property in `file` are kept: `found/` in the nearest folder above
+/// it called `scenarios` (so `scenarios/generated/x.rsim` keeps them in `scenarios/found/`), else
+/// `found/` beside the file.
+pub fn found_dir(file: &Path) -> PathBuf {
+    let parent = file.parent().unwrap_or(Path::new("."));
+    parent.ancestors().find(|a| a.file_name().is_some_and(|n| n == "scenarios")).unwrap_or(parent).join("found")
+}
+
+/// Keeps a failing property's shrunk case (its concrete script) as an ordinary scenario:
+/// `found/<name>-<hash>.rsim` (see [`found_dir`]), the hash of its text telling cases apart and
+/// making a second save of the same case a no-op. Returns the file.
+pub fn save_found(file: &Path, concrete: &str) -> Result<PathBuf, String> {
+    let dir = found_dir(file);
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let hash = concrete.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let stem = file.file_stem().map_or("property".into(), |s| s.to_string_lossy().into_owned());
+    let kept = dir.join(format!("{stem}-{:08x}.rsim", hash as u32));
+    let text = format!(
+        "# Found by the property {}: its shrunk case, kept so that it runs as an ordinary scenario.\n{concrete}",
+        file.display()
+    );
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if !kept.exists() {
+        std::fs::write(&kept, text).map_err(|e| format!("{}: {e}", kept.display()))?;
+    }
+    Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_property_keeps_its_shrunk_case_under_scenarios_found_as_a_scenario_that_fails() {
+        let base = std::env::temp_dir().join(format!("rootsim-found-{}", std::process::id()));
+        let dir = base.join("scenarios").join("generated");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("day.rsim");
+        // Fails as soon as the advance leaves the first day.
+        std::fs::write(
+            &file,
+            "@title The day never ends\n@world demo\n@gen W = duration 0s..10d\n@cases 32\nclock advance {{W}}\n@expect ok\nclock\n@expect contains \"2026-01-05\"\n",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        assert!(!run_all(std::slice::from_ref(&file), false, &mut out).unwrap());
+        let printed = String::from_utf8(out).unwrap();
+        let found = base.join("scenarios").join("found");
+        assert_eq!(found_dir(&file), found);
+        let kept: Vec<PathBuf> = collect(std::slice::from_ref(&found)).unwrap();
+        assert_eq!(kept.len(), 1, "{printed}");
+        assert!(printed.contains(&format!("the shrunk case is kept as {}", kept[0].display())), "{printed}");
+        // The kept case is an ordinary scenario (no @gen) that fails as the property did.
+        let (script, report) = run_file(&kept[0]).unwrap();
+        assert!(script.gens.is_empty());
+        assert!(!report.failures.is_empty());
+        // A second run keeps the same case once.
+        run_all(std::slice::from_ref(&file), false, &mut Vec::new()).unwrap();
+        assert_eq!(collect(std::slice::from_ref(&found)).unwrap().len(), 1);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 }

@@ -22,6 +22,7 @@
 //! @enter                          # @enter answers with an empty line (keeps the value shown)
 //! aws iam get-role --role-name x  # ...and use it later as {{ACCOUNT}}
 //! # {{account:dev}} is the ID of the account called dev
+//! @steps {{SHAPE}}                # run the steps a generated input holds (`@gen SHAPE = org-shape`)
 //! ```
 //!
 //! Running a script produces a transcript (each command with the identity it ran as, then its
@@ -68,6 +69,9 @@ pub enum Step {
     Command(String),
     /// Check the previous command.
     Expect(Expect),
+    /// `@steps {{NAME}}`: run the steps a generated input holds (an `org-shape`), as if they
+    /// were written here.
+    Fragment(String),
     /// Remember a value of the previous command's JSON output.
     Set {
         /// The variable, used later as `{{NAME}}`.
@@ -221,6 +225,9 @@ impl Script {
                         };
                         script.steps.push((n, Step::Expect(expect)));
                     }
+                    "steps" if rest.starts_with("{{") && rest.ends_with("}}") => {
+                        script.steps.push((n, Step::Fragment(rest.to_string())))
+                    }
                     // Pressing Enter at a question the CLI asked: an empty answer.
                     "enter" if rest.is_empty() => script.steps.push((n, Step::Command(String::new()))),
                     "set" => match rest.split_once('=') {
@@ -236,7 +243,7 @@ impl Script {
                         return Err(err(
                             n,
                             indent + 1,
-                            format!("unknown directive @{other} (title, rules, tasks, world, seed, gen, cases, expect, set, enter)"),
+                            format!("unknown directive @{other} (title, rules, tasks, world, seed, gen, cases, expect, set, enter, steps)"),
                         ));
                     }
                 }
@@ -322,6 +329,9 @@ pub struct Report {
     pub transcript: String,
     /// Assertions that did not hold.
     pub failures: Vec<Failure>,
+    /// For a property that failed: its shrunk case as a concrete script, which
+    /// [`crate::runner::save_found`] keeps under `scenarios/found/`.
+    pub counterexample: Option<String>,
 }
 
 /// Replaces `{{account:NAME}}` with the ID of the account called NAME, so that scripts and
@@ -393,22 +403,72 @@ pub fn run_in(script: &Script, session: &mut Session, host: &mut dyn Host) -> Re
 /// Runs a script's steps in an existing session with variables already set (`{{NAME}}`), such
 /// as drawn `@gen` values.
 pub fn run_with(script: &Script, session: &mut Session, host: &mut dyn Host, vars: Vec<(String, String)>) -> Report {
-    let mut transcript = String::new();
+    let mut state = Run { transcript: String::new(), failures: Vec::new(), vars, last: None };
     if !script.title.is_empty() {
-        let _ = writeln!(transcript, "# {}", script.title);
+        let _ = writeln!(state.transcript, "# {}", script.title);
     }
-    let mut failures = Vec::new();
-    let mut vars = vars;
-    let mut last: Option<rootsim_model::Outcome> = None;
-    for (line, step) in &script.steps {
-        let fail = |message: String| Failure { line: *line, message };
+    run_steps(&script.path, &script.steps, session, host, &mut state, None);
+    Report { transcript: state.transcript, failures: state.failures, counterexample: None }
+}
+
+/// What a run carries from step to step.
+struct Run {
+    transcript: String,
+    failures: Vec<Failure>,
+    vars: Vec<(String, String)>,
+    last: Option<rootsim_model::Outcome>,
+}
+
+/// Runs steps in order. Inside an `@steps` fragment, `at` is the directive's line: failures are
+/// reported there (with the fragment's own line in the message), and fragments do not nest.
+fn run_steps(
+    path: &str,
+    steps: &[(usize, Step)],
+    session: &mut Session,
+    host: &mut dyn Host,
+    state: &mut Run,
+    at: Option<usize>,
+) {
+    let Run { transcript, failures, vars, last } = state;
+    for (line, step) in steps {
+        let fail = |message: String| match at {
+            Some(at) => Failure { line: at, message: format!("(line {line} of the @steps fragment) {message}") },
+            None => Failure { line: *line, message },
+        };
         match step {
+            Step::Fragment(text) => {
+                let text = match substitute_vars(text, vars) {
+                    Some(t) if at.is_none() => t,
+                    Some(_) => {
+                        failures.push(fail("@steps fragments do not nest".into()));
+                        continue;
+                    }
+                    None => {
+                        failures.push(fail(format!("@steps {text}: not a generated or @set value")));
+                        continue;
+                    }
+                };
+                match Script::parse(path, &text) {
+                    Ok(fragment) => {
+                        let mut inner = Run {
+                            transcript: std::mem::take(transcript),
+                            failures: std::mem::take(failures),
+                            vars: std::mem::take(vars),
+                            last: last.take(),
+                        };
+                        run_steps(path, &fragment.steps, session, host, &mut inner, Some(*line));
+                        (*transcript, *failures, *vars, *last) =
+                            (inner.transcript, inner.failures, inner.vars, inner.last);
+                    }
+                    Err(e) => failures.push(fail(format!("@steps: the fragment does not parse: {}", e.message))),
+                }
+            }
             Step::Command(command) => {
-                let command = match substitute(command, &vars, session) {
+                let command = match substitute(command, vars, session) {
                     Ok(c) => c,
                     Err(e) => {
                         failures.push(fail(e));
-                        last = None;
+                        *last = None;
                         continue;
                     }
                 };
@@ -425,17 +485,17 @@ pub fn run_with(script: &Script, session: &mut Session, host: &mut dyn Host, var
                 if !outcome.text.is_empty() {
                     let _ = writeln!(transcript, "{}", outcome.text);
                 }
-                last = Some(outcome);
+                *last = Some(outcome);
             }
             Step::Expect(expect) => {
-                let expect = match substitute_expect(expect, &vars, session) {
+                let expect = match substitute_expect(expect, vars, session) {
                     Ok(e) => e,
                     Err(e) => {
                         failures.push(fail(e));
                         continue;
                     }
                 };
-                let Some(out) = &last else {
+                let Some(out) = &*last else {
                     failures.push(fail("no command output to check".into()));
                     continue;
                 };
@@ -482,7 +542,12 @@ pub fn run_with(script: &Script, session: &mut Session, host: &mut dyn Host, var
             }
         }
     }
-    Report { transcript, failures }
+}
+
+/// `{{NAME}}` replaced with its value, when the text is just that one variable.
+fn substitute_vars(text: &str, vars: &[(String, String)]) -> Option<String> {
+    let name = text.trim().strip_prefix("{{")?.strip_suffix("}}")?;
+    vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
 }
 
 #[cfg(test)]
