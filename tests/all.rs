@@ -7,8 +7,8 @@
 //! trial per scenario file).
 
 mod auth_cache;
-mod cli_config;
 mod catalogue;
+mod cli_config;
 mod conformance;
 mod corpus;
 mod differential;
