@@ -621,18 +621,7 @@ impl Authorizer {
                 resource: resource.to_string(),
                 resource_account,
                 context,
-                decision: Decision {
-                    outcome: policy::Outcome::ImplicitlyDenied,
-                    decided_by,
-                    matched: SmallVec::new(),
-                    unevaluable: Vec::new(),
-                    missing_context: Vec::new(),
-                    level: None,
-                    resource_kind: None,
-                    cross_account: false,
-                    deleted_principals: Vec::new(),
-                    overridden: Vec::new(),
-                },
+                decision: Decision { decided_by, ..Decision::undecided(None, false) },
             };
         }
         let (caller_place, resource_place) = (entries.caller.as_deref(), entries.resource.as_deref());

@@ -22,14 +22,11 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use smallvec::SmallVec;
-
 use super::condition::{evaluate_all, with_vars, CondResult};
 use super::document::{PrincipalEntry, PrincipalSpec, Statement};
 use super::pattern::{ActionKey, ArnPattern};
 use super::{
-    Decision, Effect, Layer, Layers, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet, PrincipalKind,
-    Request,
+    Decision, Effect, Layer, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet, PrincipalKind, Request,
 };
 
 /// How a resource-policy `Allow` named the caller; the order is strength.
@@ -338,18 +335,7 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
     // Only IAM users and roles can have a boundary: one given for root, a service or an
     // anonymous caller is not theirs and changes nothing (NotPrincipal included).
     let has_boundary = set.boundary.is_some() && !is_root && !unsigned;
-    let mut d = Decision {
-        outcome: Outcome::ImplicitlyDenied,
-        decided_by: Layers::new(),
-        matched: SmallVec::new(),
-        unevaluable: Vec::new(),
-        missing_context: Vec::new(),
-        deleted_principals: Vec::new(),
-        overridden: Vec::new(),
-        level: None,
-        resource_kind: set.resource.map(|r| r.policy.kind()),
-        cross_account,
-    };
+    let mut d = Decision::undecided(set.resource.map(|r| r.policy.kind()), cross_account);
     // Actions that need no permission (AWS's API reference says so, and that a Deny does not stop
     // them): allowed to any signed caller before any policy is read. A constant-time string
     // comparison, so every other request pays nothing for it.
@@ -370,18 +356,7 @@ pub fn evaluate<'a>(req: &Request<'_>, set: &PolicySet<'_, 'a>) -> Decision<'a> 
 
 /// A Decision that records nothing yet, for scans whose matches are kept apart.
 fn scratch<'a>(d: &Decision<'a>) -> Decision<'a> {
-    Decision {
-        outcome: Outcome::ImplicitlyDenied,
-        decided_by: Layers::new(),
-        matched: SmallVec::new(),
-        unevaluable: Vec::new(),
-        missing_context: Vec::new(),
-        deleted_principals: Vec::new(),
-        overridden: Vec::new(),
-        level: None,
-        resource_kind: d.resource_kind,
-        cross_account: d.cross_account,
-    }
+    Decision::undecided(d.resource_kind, d.cross_account)
 }
 
 /// After an explicit deny, the chain stops: records into `d.overridden` the Allow statements of

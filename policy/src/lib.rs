@@ -735,6 +735,26 @@ pub struct Decision<'a> {
     pub cross_account: bool,
 }
 
+impl<'a> Decision<'a> {
+    /// A decision that nothing has allowed or denied yet (an implicit deny, no layer, nothing
+    /// matched), about a request whose resource policy is of `resource_kind`: where the engine
+    /// starts, and what a refusal made before any policy is read fills in.
+    pub fn undecided(resource_kind: Option<PolicyKind>, cross_account: bool) -> Decision<'a> {
+        Decision {
+            outcome: Outcome::ImplicitlyDenied,
+            decided_by: Layers::new(),
+            matched: SmallVec::new(),
+            unevaluable: Vec::new(),
+            missing_context: Vec::new(),
+            deleted_principals: Vec::new(),
+            overridden: Vec::new(),
+            level: None,
+            resource_kind,
+            cross_account,
+        }
+    }
+}
+
 impl Decision<'_> {
     /// The same decision, owning its policy names and `Sid`s, to keep after the policies
     /// it was decided against are gone.

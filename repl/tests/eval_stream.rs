@@ -24,8 +24,9 @@ fn next(answers: &Receiver<String>) -> serde_json::Value {
     serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"))
 }
 
-#[test]
-fn eval_answers_each_request_as_it_is_read() {
+/// `rootsim eval` running with piped input, its stdin, and its answers line by line as they come
+/// (read on a thread, so a test can wait for one with a timeout). The child is killed on drop.
+fn spawn_eval() -> (Running, std::process::ChildStdin, Receiver<String>) {
     let child = Command::new(env!("CARGO_BIN_EXE_rootsim"))
         .arg("eval")
         .stdin(Stdio::piped())
@@ -33,7 +34,7 @@ fn eval_answers_each_request_as_it_is_read() {
         .spawn()
         .expect("rootsim runs");
     let mut child = Running(child);
-    let mut stdin = child.0.stdin.take().expect("stdin");
+    let stdin = child.0.stdin.take().expect("stdin");
     let stdout = child.0.stdout.take().expect("stdout");
     let (send, answers) = channel();
     std::thread::spawn(move || {
@@ -44,6 +45,12 @@ fn eval_answers_each_request_as_it_is_read() {
             }
         }
     });
+    (child, stdin, answers)
+}
+
+#[test]
+fn eval_answers_each_request_as_it_is_read() {
+    let (mut child, mut stdin, answers) = spawn_eval();
 
     writeln!(stdin, "{{\"id\":1,{REQUEST}}}").expect("write");
     stdin.flush().expect("flush");
@@ -73,24 +80,7 @@ fn eval_answers_each_request_as_it_is_read() {
 /// The array form streams too: each element is answered once it is whole, before the array ends.
 #[test]
 fn eval_answers_each_array_element_as_it_is_read() {
-    let child = Command::new(env!("CARGO_BIN_EXE_rootsim"))
-        .arg("eval")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("rootsim runs");
-    let mut child = Running(child);
-    let mut stdin = child.0.stdin.take().expect("stdin");
-    let stdout = child.0.stdout.take().expect("stdout");
-    let (send, answers) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { return };
-            if send.send(line).is_err() {
-                return;
-            }
-        }
-    });
+    let (mut child, mut stdin, answers) = spawn_eval();
 
     write!(stdin, "[\n{{\"id\":1,{REQUEST}}}").expect("write");
     stdin.flush().expect("flush");
