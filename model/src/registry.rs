@@ -10,6 +10,7 @@ const TABLES: &[&[Operation]] = &[
     crate::cloudtrail::ops::OPERATIONS,
     crate::events::ops::OPERATIONS,
     crate::iam::ops::OPERATIONS,
+    crate::iam::account::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
     crate::kms::ops::OPERATIONS,

@@ -11,6 +11,7 @@
 mod state;
 pub use state::*;
 
+pub mod account;
 pub mod credentials;
 pub mod managed;
 pub mod ops;

@@ -1242,25 +1242,6 @@ fn delete_access_key(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(Value::Null)
 }
 
-/// IAM's default password policy: at least 8 characters, and three of upper case, lower case,
-/// digits and symbols.
-fn check_password(password: &str) -> AwsResult<()> {
-    let classes = [
-        password.chars().any(|c| c.is_ascii_uppercase()),
-        password.chars().any(|c| c.is_ascii_lowercase()),
-        password.chars().any(|c| c.is_ascii_digit()),
-        password.chars().any(|c| !c.is_ascii_alphanumeric()),
-    ];
-    if password.chars().count() < 8 || password.chars().count() > 128 || classes.iter().filter(|b| **b).count() < 3 {
-        return Err(AwsError::new(
-            "PasswordPolicyViolation",
-            400,
-            "Password does not conform to the account password policy: at least 8 characters and three of upper case, lower case, numbers and symbols.",
-        ));
-    }
-    Ok(())
-}
-
 /// Whose login profile a call is about. Without a user name: the calling user, or (only in an
 /// AssumeRoot session) the root user ("you must use an AssumeRoot session to omit the user name",
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html>).
@@ -1313,7 +1294,8 @@ fn create_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if iam_of(call).user(name).expect("checked").login_profile.is_some() {
         return Err(AwsError::already_exists(format!("Login Profile for user {real} already exists.")));
     }
-    check_password(password)?;
+    super::account::check_user_password(call, name, password)?;
+    super::account::note_password_set(call, name, None);
     let now = call.now();
     iam_mut(call).users.get_mut(&key(name)).expect("checked").login_profile =
         Some(LoginProfile { password: Some(password.to_string()), created: now, reset_required: reset });
@@ -1351,7 +1333,9 @@ fn update_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     let password = opt_str(input, "Password");
     if let Some(p) = password {
-        check_password(p)?;
+        super::account::check_user_password(call, name, p)?;
+        let old = iam_of(call).user(name).and_then(|u| u.login_profile.as_ref()).and_then(|p| p.password.clone());
+        super::account::note_password_set(call, name, old);
     }
     let reset = opt_bool(input, "PasswordResetRequired");
     let profile = iam_mut(call).users.get_mut(&key(name)).expect("checked").login_profile.as_mut().expect("checked");
