@@ -11,6 +11,7 @@ const TABLES: &[&[Operation]] = &[
     crate::events::ops::OPERATIONS,
     crate::iam::ops::OPERATIONS,
     crate::iam::account::OPERATIONS,
+    crate::iam::report::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
     crate::kms::ops::OPERATIONS,

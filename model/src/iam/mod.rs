@@ -16,4 +16,5 @@ pub mod credentials;
 pub mod managed;
 pub mod ops;
 pub mod org_features;
+pub mod report;
 pub mod simulate;
