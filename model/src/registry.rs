@@ -12,6 +12,8 @@ const TABLES: &[&[Operation]] = &[
     crate::iam::ops::OPERATIONS,
     crate::iam::account::OPERATIONS,
     crate::iam::report::OPERATIONS,
+    crate::iam::tags::OPERATIONS,
+    crate::iam::policy_info::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
     crate::kms::ops::OPERATIONS,

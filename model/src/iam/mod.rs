@@ -16,5 +16,7 @@ pub mod credentials;
 pub mod managed;
 pub mod ops;
 pub mod org_features;
+pub mod policy_info;
 pub mod report;
 pub mod simulate;
+pub mod tags;

@@ -126,7 +126,13 @@ fn entity_arn(call: &Call, kind: Kind, name: &str) -> String {
 fn authorize_entity(call: &mut Call, action: &str, kind: Kind, name: &str) -> AwsResult<(String, String)> {
     check_name(kind.param(), name, if kind == Kind::User { 64 } else { 128 })?;
     let resource = entity_arn(call, kind, name);
-    call.authorize(action, &resource)?;
+    // A tagged user's or role's tags are condition keys of the request (iam:ResourceTag/...).
+    let tags = match kind {
+        Kind::User => iam_of(call).user(name).map(|u| u.tags.clone()),
+        Kind::Role => iam_of(call).role(name).map(|r| r.tags.clone()),
+        Kind::Group => None,
+    };
+    super::tags::authorize_tagged(call, action, &resource, &tags.unwrap_or_default())?;
     entity(iam_of(call), kind, name).ok_or_else(|| kind.not_found(name))
 }
 
@@ -550,6 +556,11 @@ fn policy_json(account: &IamAccount, arn: &str, p: &ManagedPolicy, detail: bool)
     }
     v["CreateDate"] = json!(format_cli(p.created));
     v["UpdateDate"] = json!(format_cli(p.updated));
+    if detail {
+        if let Some(tags) = account.policy_tags.get(arn).filter(|t| !t.is_empty()) {
+            v["Tags"] = tags_json(tags);
+        }
+    }
     v
 }
 
@@ -824,6 +835,7 @@ fn delete_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
         return Err(AwsError::delete_conflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy."));
     }
     iam_mut(call).policies.remove(policy_arn);
+    iam_mut(call).policy_tags.remove(policy_arn);
     Ok(Value::Null)
 }
 

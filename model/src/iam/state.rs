@@ -379,6 +379,9 @@ pub struct IamAccount {
     /// The latest credential report, if one was generated.
     #[serde(default)]
     pub credential_report: Option<CredentialReport>,
+    /// Tags of customer managed policies, by policy ARN.
+    #[serde(default)]
+    pub policy_tags: BTreeMap<String, BTreeMap<String, String>>,
     /// Service-linked role deletion tasks: task ID to status (`SUCCEEDED`, `FAILED`...).
     #[serde(default)]
     pub deletion_tasks: BTreeMap<String, String>,
