@@ -14,6 +14,7 @@ const TABLES: &[&[Operation]] = &[
     crate::iam::report::OPERATIONS,
     crate::iam::tags::OPERATIONS,
     crate::iam::policy_info::OPERATIONS,
+    crate::iam::linked::OPERATIONS,
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
     crate::kms::ops::OPERATIONS,

@@ -417,7 +417,7 @@ fn remove_user_from_group(call: &mut Call, input: &Input) -> AwsResult<Value> {
 
 // ---------------------------------------------------------------- roles
 
-fn role_json(account: &str, r: &Role, detail: bool) -> Value {
+pub(super) fn role_json(account: &str, r: &Role, detail: bool) -> Value {
     let mut v = json!({
         "Path": r.path,
         "RoleName": r.name,
