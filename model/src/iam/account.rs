@@ -6,12 +6,12 @@
 //! user's own rules (`check_root_password`, rule ROOT-PASSWORD-RULES).
 
 use super::ops::{iam_mut, iam_of};
-use super::{KeyUse, PasswordPolicy, PasswordRecord};
+use super::enforce::{check_user_password, note_password_set, password_expiry};
+use super::{KeyUse, PasswordPolicy};
 use crate::auth::CallerKind;
 use crate::caller::Caller;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
-use crate::iam::key;
 use crate::service::{opt_bool, opt_i64, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
 use crate::world::World;
@@ -181,69 +181,6 @@ fn delete_account_password_policy(call: &mut Call, _: &Input) -> AwsResult<Value
     }
     iam_mut(call).password_policy = None;
     Ok(Value::Null)
-}
-
-fn violation(message: impl Into<String>) -> AwsError {
-    AwsError::new("PasswordPolicyViolation", 400, message)
-}
-
-/// Checks a new password for the IAM user `user` (any case) against the account's password
-/// policy, or IAM's default one when none is set (8 characters and three of upper case, lower
-/// case, digits and symbols), and against the user's recent passwords when the policy prevents
-/// reuse. The root user's password never comes here (rule ROOT-PASSWORD-RULES).
-pub fn check_user_password(call: &Call, user: &str, password: &str) -> AwsResult<()> {
-    let iam = iam_of(call);
-    let Some(policy) = &iam.password_policy else {
-        let classes = [
-            password.chars().any(|c| c.is_ascii_uppercase()),
-            password.chars().any(|c| c.is_ascii_lowercase()),
-            password.chars().any(|c| c.is_ascii_digit()),
-            password.chars().any(|c| !c.is_ascii_alphanumeric()),
-        ];
-        let n = password.chars().count();
-        if !(8..=128).contains(&n) || classes.iter().filter(|b| **b).count() < 3 {
-            return Err(violation("Password does not conform to the account password policy: at least 8 characters and three of upper case, lower case, numbers and symbols."));
-        }
-        return Ok(());
-    };
-    if password.chars().count() > 128 {
-        return Err(violation("Password should have a maximum length of 128"));
-    }
-    if let Some(msg) = policy.violation(password) {
-        return Err(violation(msg));
-    }
-    if let Some(n) = policy.reuse_prevention {
-        let k = key(user);
-        let current = iam.user(user).and_then(|u| u.login_profile.as_ref()).and_then(|p| p.password.as_deref());
-        let previous = iam.passwords.get(&k).map(|r| r.previous.as_slice()).unwrap_or_default();
-        // The current password counts as one of the last N.
-        let recent = current.into_iter().chain(previous.iter().map(String::as_str)).take(n as usize);
-        if recent.into_iter().any(|p| p == password) {
-            return Err(violation(format!("Password should not be one of your {n} previous passwords")));
-        }
-    }
-    Ok(())
-}
-
-/// Notes that the IAM user `user` (lower-cased) now has a password set at `now`, keeping the one
-/// it replaces (`old`) in its history for `PasswordReusePrevention`.
-pub fn note_password_set(call: &mut Call, user: &str, old: Option<String>) {
-    let now = call.now();
-    let record = iam_mut(call).passwords.entry(key(user)).or_insert_with(PasswordRecord::default);
-    record.set_at = now;
-    if let Some(old) = old {
-        record.previous.insert(0, old);
-        record.previous.truncate(24);
-    }
-}
-
-/// When the password of `user` (lower-cased) expires under the account's policy, if it does.
-pub fn password_expiry(iam: &super::IamAccount, user: &str) -> Option<i64> {
-    let policy = iam.password_policy.as_ref()?;
-    let u = iam.users.get(user)?;
-    let profile = u.login_profile.as_ref()?;
-    let set_at = iam.passwords.get(user).map_or(profile.created, |r| r.set_at);
-    policy.expiry(set_at)
 }
 
 fn change_password(call: &mut Call, input: &Input) -> AwsResult<Value> {

@@ -13,6 +13,7 @@ pub use state::*;
 
 pub mod account;
 pub mod credentials;
+pub mod enforce;
 pub mod linked;
 pub mod managed;
 pub mod ops;

@@ -132,7 +132,7 @@ fn authorize_entity(call: &mut Call, action: &str, kind: Kind, name: &str) -> Aw
         Kind::Role => iam_of(call).role(name).map(|r| r.tags.clone()),
         Kind::Group => None,
     };
-    super::tags::authorize_tagged(call, action, &resource, &tags.unwrap_or_default())?;
+    super::enforce::authorize_tagged(call, action, &resource, &tags.unwrap_or_default())?;
     entity(iam_of(call), kind, name).ok_or_else(|| kind.not_found(name))
 }
 
@@ -1306,8 +1306,8 @@ fn create_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if iam_of(call).user(name).expect("checked").login_profile.is_some() {
         return Err(AwsError::already_exists(format!("Login Profile for user {real} already exists.")));
     }
-    super::account::check_user_password(call, name, password)?;
-    super::account::note_password_set(call, name, None);
+    super::enforce::check_user_password(call, name, password)?;
+    super::enforce::note_password_set(call, name, None);
     let now = call.now();
     iam_mut(call).users.get_mut(&key(name)).expect("checked").login_profile =
         Some(LoginProfile { password: Some(password.to_string()), created: now, reset_required: reset });
@@ -1345,9 +1345,9 @@ fn update_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     let password = opt_str(input, "Password");
     if let Some(p) = password {
-        super::account::check_user_password(call, name, p)?;
+        super::enforce::check_user_password(call, name, p)?;
         let old = iam_of(call).user(name).and_then(|u| u.login_profile.as_ref()).and_then(|p| p.password.clone());
-        super::account::note_password_set(call, name, old);
+        super::enforce::note_password_set(call, name, old);
     }
     let reset = opt_bool(input, "PasswordResetRequired");
     let profile = iam_mut(call).users.get_mut(&key(name)).expect("checked").login_profile.as_mut().expect("checked");

@@ -6,7 +6,7 @@
 //! A report is a snapshot taken when it is generated; a new one is generated at most every four
 //! hours, and one older than four hours has expired.
 
-use super::account::password_expiry;
+use super::enforce::password_expiry;
 use super::ops::{iam_mut, iam_of};
 use super::{AccessKey, CredentialReport, IamAccount, KeyStatus, SigningCertificate};
 use crate::clock::format_cli;

@@ -7,6 +7,7 @@
 //! given is kept), at most 50 on an entity.
 
 use super::ops::{iam_mut, iam_of};
+use super::enforce::authorize_tagged;
 use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
@@ -37,30 +38,6 @@ impl Tagged {
             Tagged::Policy => "TagsPerPolicy",
         }
     }
-}
-
-/// Asks the engine for `action` on `resource`, with the resource's `tags` in the request context
-/// as `aws:ResourceTag/KEY` and `iam:ResourceTag/KEY`.
-pub(super) fn authorize_tagged(
-    call: &mut Call,
-    action: &str,
-    resource: &str,
-    tags: &BTreeMap<String, String>,
-) -> AwsResult<()> {
-    if tags.is_empty() {
-        return call.authorize(action, resource);
-    }
-    let owned: Vec<(String, &str)> = tags
-        .iter()
-        .flat_map(|(k, v)| [(format!("aws:ResourceTag/{k}"), v.as_str()), (format!("iam:ResourceTag/{k}"), v.as_str())])
-        .collect();
-    let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    let request = AuthRequest::new(&call.caller, &call.region, action, resource).with_context(&pairs);
-    let record = call.decide(&request);
-    let result =
-        if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
-    call.auth.push(record);
-    result
 }
 
 fn tag_chars_ok(s: &str) -> bool {

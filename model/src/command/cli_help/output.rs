@@ -116,6 +116,32 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("iam", "DisableOrganizationsRootCredentialsManagement", IAM_DISABLEORGANIZATIONSROOTCREDENTIALSMANAGEMENTRESPONSE_LATEST),
     ("iam", "DisableOrganizationsRootSessions", IAM_DISABLEORGANIZATIONSROOTSESSIONSRESPONSE_LATEST),
     ("iam", "ListOrganizationsFeatures", IAM_LISTORGANIZATIONSFEATURESRESPONSE_LATEST),
+    ("iam", "GetAccountSummary", IAM_GETACCOUNTSUMMARYRESPONSE),
+    ("iam", "UpdateAccountPasswordPolicy", &[]),
+    ("iam", "GetAccountPasswordPolicy", IAM_GETACCOUNTPASSWORDPOLICYRESPONSE),
+    ("iam", "DeleteAccountPasswordPolicy", &[]),
+    ("iam", "ChangePassword", &[]),
+    ("iam", "CreateAccountAlias", &[]),
+    ("iam", "DeleteAccountAlias", &[]),
+    ("iam", "ListAccountAliases", IAM_LISTACCOUNTALIASESRESPONSE),
+    ("iam", "GetAccessKeyLastUsed", IAM_GETACCESSKEYLASTUSEDRESPONSE),
+    ("iam", "GenerateCredentialReport", IAM_GENERATECREDENTIALREPORTRESPONSE),
+    ("iam", "GetCredentialReport", IAM_GETCREDENTIALREPORTRESPONSE),
+    ("iam", "TagUser", &[]),
+    ("iam", "UntagUser", &[]),
+    ("iam", "ListUserTags", IAM_LISTUSERTAGSRESPONSE),
+    ("iam", "TagRole", &[]),
+    ("iam", "UntagRole", &[]),
+    ("iam", "ListRoleTags", IAM_LISTROLETAGSRESPONSE),
+    ("iam", "TagPolicy", &[]),
+    ("iam", "UntagPolicy", &[]),
+    ("iam", "ListPolicyTags", IAM_LISTPOLICYTAGSRESPONSE),
+    ("iam", "ListEntitiesForPolicy", IAM_LISTENTITIESFORPOLICYRESPONSE),
+    ("iam", "GetContextKeysForPrincipalPolicy", IAM_GETCONTEXTKEYSFORPOLICYRESPONSE),
+    ("iam", "GetContextKeysForCustomPolicy", IAM_GETCONTEXTKEYSFORPOLICYRESPONSE),
+    ("iam", "CreateServiceLinkedRole", IAM_CREATESERVICELINKEDROLERESPONSE),
+    ("iam", "DeleteServiceLinkedRole", IAM_DELETESERVICELINKEDROLERESPONSE),
+    ("iam", "GetServiceLinkedRoleDeletionStatus", IAM_GETSERVICELINKEDROLEDELETIONSTATUSRESPONSE),
     ("kms", "CreateKey", KMS_CREATEKEYRESPONSE),
     ("kms", "DescribeKey", KMS_DESCRIBEKEYRESPONSE),
     ("kms", "ListKeys", KMS_LISTKEYSRESPONSE),
@@ -421,3 +447,24 @@ const STS_ASSUMEROOTRESPONSE_LATEST: &[Out] = &[Out { name: "Credentials", kind:
 const STS_FEDERATEDUSER: &[Out] = &[Out { name: "FederatedUserId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }];
 const STS_GETFEDERATIONTOKENRESPONSE: &[Out] = &[Out { name: "Credentials", kind: "structure", members: STS_CREDENTIALS }, Out { name: "FederatedUser", kind: "structure", members: STS_FEDERATEDUSER }, Out { name: "PackedPolicySize", kind: "integer", members: &[] }];
 const STS_GETSESSIONTOKENRESPONSE: &[Out] = &[Out { name: "Credentials", kind: "structure", members: STS_CREDENTIALS }];
+const IAM_GETACCOUNTSUMMARYRESPONSE: &[Out] = &[Out { name: "SummaryMap", kind: "map", members: &[Out { name: "key", kind: "string", members: &[] }, Out { name: "value", kind: "integer", members: &[] }] }];
+const IAM_PASSWORDPOLICY: &[Out] = &[Out { name: "MinimumPasswordLength", kind: "integer", members: &[] }, Out { name: "RequireSymbols", kind: "boolean", members: &[] }, Out { name: "RequireNumbers", kind: "boolean", members: &[] }, Out { name: "RequireUppercaseCharacters", kind: "boolean", members: &[] }, Out { name: "RequireLowercaseCharacters", kind: "boolean", members: &[] }, Out { name: "AllowUsersToChangePassword", kind: "boolean", members: &[] }, Out { name: "ExpirePasswords", kind: "boolean", members: &[] }, Out { name: "MaxPasswordAge", kind: "integer", members: &[] }, Out { name: "PasswordReusePrevention", kind: "integer", members: &[] }, Out { name: "HardExpiry", kind: "boolean", members: &[] }];
+const IAM_GETACCOUNTPASSWORDPOLICYRESPONSE: &[Out] = &[Out { name: "PasswordPolicy", kind: "structure", members: IAM_PASSWORDPOLICY }];
+const IAM_LISTACCOUNTALIASESRESPONSE: &[Out] = &[Out { name: "AccountAliases", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_ACCESSKEYLASTUSED: &[Out] = &[Out { name: "LastUsedDate", kind: "timestamp", members: &[] }, Out { name: "ServiceName", kind: "string", members: &[] }, Out { name: "Region", kind: "string", members: &[] }];
+const IAM_GETACCESSKEYLASTUSEDRESPONSE: &[Out] = &[Out { name: "UserName", kind: "string", members: &[] }, Out { name: "AccessKeyLastUsed", kind: "structure", members: IAM_ACCESSKEYLASTUSED }];
+const IAM_GENERATECREDENTIALREPORTRESPONSE: &[Out] = &[Out { name: "State", kind: "string", members: &[] }, Out { name: "Description", kind: "string", members: &[] }];
+const IAM_GETCREDENTIALREPORTRESPONSE: &[Out] = &[Out { name: "Content", kind: "blob", members: &[] }, Out { name: "ReportFormat", kind: "string", members: &[] }, Out { name: "GeneratedTime", kind: "timestamp", members: &[] }];
+const IAM_LISTUSERTAGSRESPONSE: &[Out] = &[Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_LISTROLETAGSRESPONSE: &[Out] = &[Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_LISTPOLICYTAGSRESPONSE: &[Out] = &[Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_POLICYGROUP: &[Out] = &[Out { name: "GroupName", kind: "string", members: &[] }, Out { name: "GroupId", kind: "string", members: &[] }];
+const IAM_POLICYUSER: &[Out] = &[Out { name: "UserName", kind: "string", members: &[] }, Out { name: "UserId", kind: "string", members: &[] }];
+const IAM_POLICYROLE: &[Out] = &[Out { name: "RoleName", kind: "string", members: &[] }, Out { name: "RoleId", kind: "string", members: &[] }];
+const IAM_LISTENTITIESFORPOLICYRESPONSE: &[Out] = &[Out { name: "PolicyGroups", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_POLICYGROUP }] }, Out { name: "PolicyUsers", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_POLICYUSER }] }, Out { name: "PolicyRoles", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_POLICYROLE }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_GETCONTEXTKEYSFORPOLICYRESPONSE: &[Out] = &[Out { name: "ContextKeyNames", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }];
+const IAM_CREATESERVICELINKEDROLERESPONSE: &[Out] = &[Out { name: "Role", kind: "structure", members: IAM_ROLE }];
+const IAM_DELETESERVICELINKEDROLERESPONSE: &[Out] = &[Out { name: "DeletionTaskId", kind: "string", members: &[] }];
+const IAM_ROLEUSAGETYPE: &[Out] = &[Out { name: "Region", kind: "string", members: &[] }, Out { name: "Resources", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }];
+const IAM_DELETIONTASKFAILUREREASONTYPE: &[Out] = &[Out { name: "Reason", kind: "string", members: &[] }, Out { name: "RoleUsageList", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_ROLEUSAGETYPE }] }];
+const IAM_GETSERVICELINKEDROLEDELETIONSTATUSRESPONSE: &[Out] = &[Out { name: "Status", kind: "string", members: &[] }, Out { name: "Reason", kind: "structure", members: IAM_DELETIONTASKFAILUREREASONTYPE }];
