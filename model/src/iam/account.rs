@@ -27,8 +27,9 @@ pub fn sign_in_url(world: &World, account: &str) -> String {
     format!("https://{name}.signin.aws.amazon.com/console")
 }
 
-/// Records that `caller` signed a call to `service` in `region` with a long-term access key:
-/// `GetAccessKeyLastUsed` and the credential report read it. Session credentials (`ASIA...`)
+/// Records that `caller` signed a successful call to `service` in `region` with a long-term
+/// access key: `GetAccessKeyLastUsed` and the credential report read it. A failed call is not
+/// recorded, so that it changes nothing but the event history. Session credentials (`ASIA...`)
 /// are not IAM access keys and record nothing.
 pub fn note_key_use(world: &mut World, caller: &Caller, service: &str, region: &str) {
     let Some(id) = caller.access_key_id.as_deref() else { return };
