@@ -5,15 +5,15 @@
 //! The password policy applies to IAM users only: the root user's password follows the root
 //! user's own rules (`check_root_password`, rule ROOT-PASSWORD-RULES).
 
-use super::ops::{iam_mut, iam_of};
 use super::enforce::{check_user_password, note_password_set, password_expiry};
+use super::ops::{iam_mut, iam_of};
 use super::{KeyUse, PasswordPolicy};
 use crate::auth::CallerKind;
 use crate::caller::Caller;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
-use crate::service::{opt_bool, opt_i64, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
+use crate::service::{opt_bool, opt_i64, req_str, Call, Operation, Shape};
 use crate::world::World;
 use rootsim_policy::{arn, Policy, PolicyKind};
 use serde_json::{json, Map, Value};
@@ -87,8 +87,7 @@ fn get_account_summary(call: &mut Call, _: &Input) -> AwsResult<Value> {
     // A customer managed policy in use counts each of its versions; an AWS managed one, one.
     let versions_in_use: usize =
         attached.iter().map(|a| iam.policies.get(a.as_str()).map_or(1, |p| p.versions.len())).sum();
-    let mfa_in_use =
-        iam.root.mfa_devices.len() + iam.users.values().map(|u| u.mfa_devices.len()).sum::<usize>();
+    let mfa_in_use = iam.root.mfa_devices.len() + iam.users.values().map(|u| u.mfa_devices.len()).sum::<usize>();
     let counts: [(&str, u64); 14] = [
         ("AccountAccessKeysPresent", flag(!iam.root.access_keys.is_empty())),
         ("AccountMFAEnabled", flag(!iam.root.mfa_devices.is_empty())),
@@ -303,7 +302,10 @@ fn get_access_key_last_used(call: &mut Call, input: &Input) -> AwsResult<Value> 
         if iam.root.access_keys.iter().any(|k| k.id == id) {
             Some(None)
         } else {
-            iam.users.values().find(|u| u.access_keys.iter().any(|k| k.id == id)).map(|u| Some((u.path.clone(), u.name.clone())))
+            iam.users
+                .values()
+                .find(|u| u.access_keys.iter().any(|k| k.id == id))
+                .map(|u| Some((u.path.clone(), u.name.clone())))
         }
     };
     let resource = match &owner {

@@ -104,4 +104,3 @@ pub fn authorize_tagged(
     call.auth.push(record);
     result
 }
-

@@ -11,8 +11,8 @@ use super::{Attachments, Role};
 use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
-use crate::service::{opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
+use crate::service::{opt_str, req_str, Call, Operation, Shape};
 use crate::world::principals::Unbound;
 use rootsim_policy::{arn, Policy, PolicyKind};
 use serde_json::{json, Map, Value};
@@ -29,7 +29,12 @@ pub const SERVICES: &[(&str, &str, &str, bool)] = &[
     ("autoscaling.amazonaws.com", "AWSServiceRoleForAutoScaling", "AutoScalingServiceRolePolicy", true),
     ("cloudtrail.amazonaws.com", "AWSServiceRoleForCloudTrail", "CloudTrailServiceRolePolicy", false),
     ("config.amazonaws.com", "AWSServiceRoleForConfig", "AWSConfigServiceRolePolicy", false),
-    ("elasticloadbalancing.amazonaws.com", "AWSServiceRoleForElasticLoadBalancing", "AWSElasticLoadBalancingServiceRolePolicy", false),
+    (
+        "elasticloadbalancing.amazonaws.com",
+        "AWSServiceRoleForElasticLoadBalancing",
+        "AWSElasticLoadBalancingServiceRolePolicy",
+        false,
+    ),
     ("guardduty.amazonaws.com", "AWSServiceRoleForAmazonGuardDuty", "AmazonGuardDutyServiceRolePolicy", false),
     ("organizations.amazonaws.com", "AWSServiceRoleForOrganizations", "AWSOrganizationsServiceTrustPolicy", false),
     ("sso.amazonaws.com", "AWSServiceRoleForSSO", "AWSSSOServiceRolePolicy", false),
@@ -51,7 +56,11 @@ fn create_service_linked_role(call: &mut Call, input: &Input) -> AwsResult<Value
         Some(_) if !suffix_ok => {
             return Err(AwsError::invalid_input(format!("Custom suffix is not allowed for {base}")));
         }
-        Some(s) if s.is_empty() || s.len() > 64 || !s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) => {
+        Some(s)
+            if s.is_empty()
+                || s.len() > 64
+                || !s.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) =>
+        {
             return Err(AwsError::validation(format!(
                 "1 validation error detected: Value '{s}' at 'customSuffix' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"
             )));
@@ -63,7 +72,8 @@ fn create_service_linked_role(call: &mut Call, input: &Input) -> AwsResult<Value
     let path = format!("/aws-service-role/{service}/");
     let role_arn = arn::iam(&account, "role", &path, &name);
     let context = [("iam:AWSServiceName", service)];
-    let request = AuthRequest::new(&call.caller, &call.region, "iam:CreateServiceLinkedRole", &role_arn).with_context(&context);
+    let request =
+        AuthRequest::new(&call.caller, &call.region, "iam:CreateServiceLinkedRole", &role_arn).with_context(&context);
     let record = call.decide(&request);
     let (allowed, message) = (record.decision.is_allowed(), record.denial_message());
     call.auth.push(record);
@@ -150,16 +160,27 @@ fn get_service_linked_role_deletion_status(call: &mut Call, input: &Input) -> Aw
 pub const OPERATIONS: &[Operation] = operations!(
     "iam",
     [
-        ("CreateServiceLinkedRole", create_service_linked_role, "Creates the service-linked role of an AWS service (trusted by the service, with its managed policy).", [
-            p("AWSServiceName", Shape::String, true, "the service principal, such as autoscaling.amazonaws.com"),
-            p("Description", Shape::String, false, "the role's description"),
-            p("CustomSuffix", Shape::String, false, "a suffix for the role's name, where the service allows one"),
-        ]),
-        ("DeleteServiceLinkedRole", delete_service_linked_role, "Deletes a service-linked role; answers a deletion task ID.", [
-            p("RoleName", Shape::String, true, "the service-linked role's name"),
-        ]),
-        ("GetServiceLinkedRoleDeletionStatus", get_service_linked_role_deletion_status, "Shows the status of a service-linked role's deletion task.", [
-            p("DeletionTaskId", Shape::String, true, "the task ID DeleteServiceLinkedRole answered"),
-        ]),
+        (
+            "CreateServiceLinkedRole",
+            create_service_linked_role,
+            "Creates the service-linked role of an AWS service (trusted by the service, with its managed policy).",
+            [
+                p("AWSServiceName", Shape::String, true, "the service principal, such as autoscaling.amazonaws.com"),
+                p("Description", Shape::String, false, "the role's description"),
+                p("CustomSuffix", Shape::String, false, "a suffix for the role's name, where the service allows one"),
+            ]
+        ),
+        (
+            "DeleteServiceLinkedRole",
+            delete_service_linked_role,
+            "Deletes a service-linked role; answers a deletion task ID.",
+            [p("RoleName", Shape::String, true, "the service-linked role's name"),]
+        ),
+        (
+            "GetServiceLinkedRoleDeletionStatus",
+            get_service_linked_role_deletion_status,
+            "Shows the status of a service-linked role's deletion task.",
+            [p("DeletionTaskId", Shape::String, true, "the task ID DeleteServiceLinkedRole answered"),]
+        ),
     ]
 );

@@ -7,8 +7,8 @@ use super::ops::iam_of;
 use crate::auth::{identity_policies, PolicySource};
 use crate::error::{policy_error, AwsError, AwsResult};
 use crate::iam::key;
-use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
 use crate::service::{operations, param as p};
+use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
 use rootsim_policy::{arn, Policy, PolicyKind};
 use serde_json::{json, Map, Value};
 
@@ -52,13 +52,17 @@ fn list_entities_for_policy(call: &mut Call, input: &Input) -> AwsResult<Value> 
     let users: Vec<Value> = iam
         .users
         .values()
-        .filter(|u| wants("User") && u.path.starts_with(prefix) && (attached(&u.policies.managed) || bounded(&u.boundary)))
+        .filter(|u| {
+            wants("User") && u.path.starts_with(prefix) && (attached(&u.policies.managed) || bounded(&u.boundary))
+        })
         .map(|u| json!({ "UserName": u.name, "UserId": u.id }))
         .collect();
     let roles: Vec<Value> = iam
         .roles
         .values()
-        .filter(|r| wants("Role") && r.path.starts_with(prefix) && (attached(&r.policies.managed) || bounded(&r.boundary)))
+        .filter(|r| {
+            wants("Role") && r.path.starts_with(prefix) && (attached(&r.policies.managed) || bounded(&r.boundary))
+        })
         .map(|r| json!({ "RoleName": r.name, "RoleId": r.id }))
         .collect();
     Ok(json!({ "PolicyGroups": groups, "PolicyUsers": users, "PolicyRoles": roles }))
@@ -162,19 +166,29 @@ const POLICY_INPUTS: Param =
 pub const OPERATIONS: &[Operation] = operations!(
     "iam",
     [
-        ("ListEntitiesForPolicy", list_entities_for_policy, "Lists the users, groups and roles a managed policy is attached to (or is the permissions boundary of).", [
-            p("PolicyArn", Shape::String, true, "ARN of the managed policy"),
-            p("EntityFilter", Shape::String, false, "User, Role, Group, LocalManagedPolicy or AWSManagedPolicy"),
-            p("PathPrefix", Shape::String, false, "only entities whose path starts with this"),
-            p("PolicyUsageFilter", Shape::String, false, "PermissionsPolicy or PermissionsBoundary (default both)"),
-        ]),
-        ("GetContextKeysForPrincipalPolicy", get_context_keys_for_principal_policy, "Lists the context keys that a user's, group's or role's policies reference.", [
-            p("PolicySourceArn", Shape::String, true, "ARN of the user, group or role"),
-            POLICY_INPUTS,
-        ]),
-        ("GetContextKeysForCustomPolicy", get_context_keys_for_custom_policy, "Lists the context keys that the given policies reference.", [
-            p("PolicyInputList", Shape::StringList, true, "policy documents (JSON or file://)"),
-        ]),
+        (
+            "ListEntitiesForPolicy",
+            list_entities_for_policy,
+            "Lists the users, groups and roles a managed policy is attached to (or is the permissions boundary of).",
+            [
+                p("PolicyArn", Shape::String, true, "ARN of the managed policy"),
+                p("EntityFilter", Shape::String, false, "User, Role, Group, LocalManagedPolicy or AWSManagedPolicy"),
+                p("PathPrefix", Shape::String, false, "only entities whose path starts with this"),
+                p("PolicyUsageFilter", Shape::String, false, "PermissionsPolicy or PermissionsBoundary (default both)"),
+            ]
+        ),
+        (
+            "GetContextKeysForPrincipalPolicy",
+            get_context_keys_for_principal_policy,
+            "Lists the context keys that a user's, group's or role's policies reference.",
+            [p("PolicySourceArn", Shape::String, true, "ARN of the user, group or role"), POLICY_INPUTS,]
+        ),
+        (
+            "GetContextKeysForCustomPolicy",
+            get_context_keys_for_custom_policy,
+            "Lists the context keys that the given policies reference.",
+            [p("PolicyInputList", Shape::StringList, true, "policy documents (JSON or file://)"),]
+        ),
     ]
 );
 

@@ -156,8 +156,18 @@ fn get_credential_report(call: &mut Call, _: &Input) -> AwsResult<Value> {
 pub const OPERATIONS: &[Operation] = operations!(
     "iam",
     [
-        ("GenerateCredentialReport", generate_credential_report, "Generates the account's credential report (at most one every four hours).", []),
-        ("GetCredentialReport", get_credential_report, "Gets the credential report: a CSV, base64-encoded, of every user and the root user's credentials.", []),
+        (
+            "GenerateCredentialReport",
+            generate_credential_report,
+            "Generates the account's credential report (at most one every four hours).",
+            []
+        ),
+        (
+            "GetCredentialReport",
+            get_credential_report,
+            "Gets the credential report: a CSV, base64-encoded, of every user and the root user's credentials.",
+            []
+        ),
     ]
 );
 

@@ -6,8 +6,8 @@
 //! IAM tag keys are unique without regard to case (`Team` and `team` are one key; the case first
 //! given is kept), at most 50 on an entity.
 
-use super::ops::{iam_mut, iam_of};
 use super::enforce::authorize_tagged;
+use super::ops::{iam_mut, iam_of};
 use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
@@ -75,7 +75,9 @@ fn tags_in(input: &Input) -> AwsResult<Vec<(String, String)>> {
             return Err(AwsError::invalid_input("Tag keys beginning with 'aws:' are reserved for AWS use."));
         }
         if out.iter().any(|(o, _)| o.eq_ignore_ascii_case(k)) {
-            return Err(AwsError::invalid_input("Duplicate tag keys found. Please note that Tag keys are case insensitive."));
+            return Err(AwsError::invalid_input(
+                "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+            ));
         }
         out.push((k.to_string(), v.to_string()));
     }
@@ -84,8 +86,14 @@ fn tags_in(input: &Input) -> AwsResult<Vec<(String, String)>> {
 
 /// The tag keys of an `Untag*` request.
 fn keys_in(input: &Input) -> AwsResult<Vec<String>> {
-    let keys: Vec<String> =
-        input.get("TagKeys").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+    let keys: Vec<String> = input
+        .get("TagKeys")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
     if keys.is_empty() {
         return Err(AwsError::validation(
             "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null",
@@ -165,7 +173,8 @@ fn tag(call: &mut Call, input: &Input, kind: Tagged) -> AwsResult<Value> {
     let new = tags_in(input)?;
     let (resource, tags) = locate(call, kind, name);
     // The request's tags are themselves condition keys (aws:RequestTag, aws:TagKeys).
-    let request_tags: Vec<(String, String)> = new.iter().map(|(k, v)| (format!("aws:RequestTag/{k}"), v.clone())).collect();
+    let request_tags: Vec<(String, String)> =
+        new.iter().map(|(k, v)| (format!("aws:RequestTag/{k}"), v.clone())).collect();
     let mut pairs: Vec<(&str, &str)> = request_tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     pairs.extend(new.iter().map(|(k, _)| ("aws:TagKeys", k.as_str())));
     let act = action(kind, "Tag");
