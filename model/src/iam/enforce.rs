@@ -3,7 +3,7 @@
 //! tagged user's or role's tags in the request context when a call on it is authorized.
 //! It reads the caller's IAM directly, so that the handler files it serves may all use it.
 
-use super::{IamAccount, PasswordRecord};
+use super::IamAccount;
 use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
@@ -64,7 +64,7 @@ pub fn check_user_password(call: &Call, user: &str, password: &str) -> AwsResult
 /// it replaces (`old`) in its history for `PasswordReusePrevention`.
 pub fn note_password_set(call: &mut Call, user: &str, old: Option<String>) {
     let now = call.now();
-    let record = iam_mut(call).passwords.entry(key(user)).or_insert_with(PasswordRecord::default);
+    let record = iam_mut(call).passwords.entry(key(user)).or_default();
     record.set_at = now;
     if let Some(old) = old {
         record.previous.insert(0, old);

@@ -140,7 +140,7 @@ fn tags_mut<'a>(call: &'a mut Call, kind: Tagged, name: &str) -> &'a mut BTreeMa
 }
 
 /// The entity named in the request: a user or role name, or a policy ARN.
-fn target<'a>(input: &'a Input, kind: Tagged) -> AwsResult<&'a str> {
+fn target(input: &Input, kind: Tagged) -> AwsResult<&str> {
     match kind {
         Tagged::User => {
             let n = req_str(input, "UserName")?;
@@ -271,3 +271,30 @@ pub const OPERATIONS: &[Operation] = operations!(
         ("ListPolicyTags", list_policy_tags, "Lists a customer managed policy's tags.", [POLICY]),
     ]
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(n: usize) -> Input {
+        let tags: Vec<Value> = (0..n).map(|i| json!({ "Key": format!("k{i}"), "Value": "v" })).collect();
+        let mut m = Map::new();
+        m.insert("Tags".into(), Value::Array(tags));
+        m
+    }
+
+    #[test]
+    fn fifty_tags_pass_and_fifty_one_do_not() {
+        assert_eq!(tags_in(&input(50)).unwrap().len(), 50);
+        assert_eq!(tags_in(&input(51)).unwrap_err().code, "ValidationError");
+    }
+
+    #[test]
+    fn keys_follow_iams_character_rules() {
+        let mut bad = input(0);
+        bad.insert("Tags".into(), json!([{ "Key": "a*b", "Value": "v" }]));
+        assert_eq!(tags_in(&bad).unwrap_err().code, "ValidationError");
+        bad.insert("Tags".into(), json!([{ "Key": "Team name:/=+-@_.", "Value": "Ünïcode ok" }]));
+        assert!(tags_in(&bad).is_ok());
+    }
+}
