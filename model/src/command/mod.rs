@@ -506,6 +506,9 @@ impl Session {
         });
         // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
         self.world.record_call(caller, op.service, op.name, region, params, &result);
+        if result.is_ok() {
+            crate::iam::account::note_key_use(&mut self.world, caller, op.service, region);
+        }
         (result, auth)
     }
 

@@ -471,6 +471,9 @@ impl Runner<'_> {
             Err(e) => (Err(e.clone()), Err(e)),
         };
         session.world.record_call(&caller, SERVICE, operation, &self.region, &params, &recorded);
+        if recorded.is_ok() {
+            crate::iam::account::note_key_use(&mut session.world, &caller, SERVICE, &self.region);
+        }
         session.last =
             Some(LastCall { operation: operation.into(), service: SERVICE.into(), auth, error: recorded.err() });
         value

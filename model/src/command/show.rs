@@ -152,7 +152,8 @@ fn account_view(world: &World, id: &str) -> String {
     let status = a.status_at(world.clock.now());
     let mut out = format!("Account {} ({})\n  status: {}\n  {place}\n", a.id, a.name, status.as_str());
     if let Some(alias) = &a.alias {
-        out.push_str(&format!("  alias: {alias}\n"));
+        let url = crate::iam::account::sign_in_url(world, &a.id);
+        out.push_str(&format!("  alias: {alias} (sign-in URL {url})\n"));
     }
     out.push_str(&format!("  root user: {}\n", a.email));
     out.push_str(&format!(

@@ -367,11 +367,24 @@ fn sign_in_user(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
             return Err(recorded_failure(&account, Some(&key(name)), true));
         }
     }
+    // An expired password (the account's MaxPasswordAge): with HardExpiry only an administrator
+    // can reset it; otherwise the user signs in and must choose a new one (rule IAM-PASSWORD-POLICY-ENFORCED).
+    let expired = crate::iam::enforce::password_expiry(iam, &key(name)).is_some_and(|t| now >= t);
+    if expired && iam.password_policy.as_ref().and_then(|p| p.hard_expiry).unwrap_or(false) {
+        return Err(fail(
+            "PasswordExpired",
+            "Your password has expired, and the account's password policy requires an administrator to reset it.",
+        )
+        .into());
+    }
     let used = used_device(&user.mfa_devices, now, opt_str(input, "MfaCode"));
     let iam = call.world.iam.accounts.get_mut(&account).expect("every account has IAM");
     let user = iam.users.get_mut(&key(name)).expect("found above");
     user.password_last_used = Some(now);
-    let text = format!("Signed in as IAM user {} of account {account}.", user.name);
+    let mut text = format!("Signed in as IAM user {} of account {account}.", user.name);
+    if expired {
+        text.push_str("\nYour password has expired: choose a new one now with `aws iam change-password`.");
+    }
     let identity = Identity::Console { account, user: Some(key(name)), mfa, since: now };
     Ok(Page { text, json: None, identity: Some(identity), mfa_device: used })
 }

@@ -12,9 +12,15 @@
 mod state;
 pub use state::*;
 
+pub mod account;
 pub mod aws_owned;
 pub mod credentials;
+pub mod enforce;
+pub mod linked;
 pub mod managed;
 pub mod ops;
 pub mod org_features;
+pub mod policy_info;
+pub mod report;
 pub mod simulate;
+pub mod tags;

@@ -135,7 +135,13 @@ fn authorize_entity(call: &mut Call, action: &str, kind: Kind, name: &str) -> Aw
         }
     }
     let resource = entity_arn(call, kind, name);
-    call.authorize(action, &resource)?;
+    // A tagged user's or role's tags are condition keys of the request (iam:ResourceTag/...).
+    let tags = match kind {
+        Kind::User => iam_of(call).user(name).map(|u| u.tags.clone()),
+        Kind::Role => iam_of(call).role(name).map(|r| r.tags.clone()),
+        Kind::Group => None,
+    };
+    super::enforce::authorize_tagged(call, action, &resource, &tags.unwrap_or_default())?;
     entity(iam_of(call), kind, name).ok_or_else(|| kind.not_found(name))
 }
 
@@ -420,7 +426,7 @@ fn remove_user_from_group(call: &mut Call, input: &Input) -> AwsResult<Value> {
 
 // ---------------------------------------------------------------- roles
 
-fn role_json(account: &str, r: &Role, detail: bool) -> Value {
+pub(super) fn role_json(account: &str, r: &Role, detail: bool) -> Value {
     let mut v = json!({
         "Path": r.path,
         "RoleName": r.name,
@@ -559,6 +565,11 @@ fn policy_json(account: &IamAccount, arn: &str, p: &ManagedPolicy, detail: bool)
     }
     v["CreateDate"] = json!(format_cli(p.created));
     v["UpdateDate"] = json!(format_cli(p.updated));
+    if detail {
+        if let Some(tags) = account.policy_tags.get(arn).filter(|t| !t.is_empty()) {
+            v["Tags"] = tags_json(tags);
+        }
+    }
     v
 }
 
@@ -847,6 +858,7 @@ fn delete_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
         return Err(AwsError::delete_conflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy."));
     }
     iam_mut(call).policies.remove(policy_arn);
+    iam_mut(call).policy_tags.remove(policy_arn);
     Ok(Value::Null)
 }
 
@@ -1282,25 +1294,6 @@ fn delete_access_key(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(Value::Null)
 }
 
-/// IAM's default password policy: at least 8 characters, and three of upper case, lower case,
-/// digits and symbols.
-fn check_password(password: &str) -> AwsResult<()> {
-    let classes = [
-        password.chars().any(|c| c.is_ascii_uppercase()),
-        password.chars().any(|c| c.is_ascii_lowercase()),
-        password.chars().any(|c| c.is_ascii_digit()),
-        password.chars().any(|c| !c.is_ascii_alphanumeric()),
-    ];
-    if password.chars().count() < 8 || password.chars().count() > 128 || classes.iter().filter(|b| **b).count() < 3 {
-        return Err(AwsError::new(
-            "PasswordPolicyViolation",
-            400,
-            "Password does not conform to the account password policy: at least 8 characters and three of upper case, lower case, numbers and symbols.",
-        ));
-    }
-    Ok(())
-}
-
 /// Whose login profile a call is about. Without a user name: the calling user, or (only in an
 /// AssumeRoot session) the root user ("you must use an AssumeRoot session to omit the user name",
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html>).
@@ -1353,7 +1346,8 @@ fn create_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if iam_of(call).user(name).expect("checked").login_profile.is_some() {
         return Err(AwsError::already_exists(format!("Login Profile for user {real} already exists.")));
     }
-    check_password(password)?;
+    super::enforce::check_user_password(call, name, password)?;
+    super::enforce::note_password_set(call, name, None);
     let now = call.now();
     iam_mut(call).users.get_mut(&key(name)).expect("checked").login_profile =
         Some(LoginProfile { password: Some(password.to_string()), created: now, reset_required: reset });
@@ -1391,7 +1385,9 @@ fn update_login_profile(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     let password = opt_str(input, "Password");
     if let Some(p) = password {
-        check_password(p)?;
+        super::enforce::check_user_password(call, name, p)?;
+        let old = iam_of(call).user(name).and_then(|u| u.login_profile.as_ref()).and_then(|p| p.password.clone());
+        super::enforce::note_password_set(call, name, old);
     }
     let reset = opt_bool(input, "PasswordResetRequired");
     let profile = iam_mut(call).users.get_mut(&key(name)).expect("checked").login_profile.as_mut().expect("checked");

@@ -367,6 +367,108 @@ pub struct IamAccount {
     /// Virtual MFA devices by serial number (ARN), assigned or not.
     #[serde(default)]
     pub virtual_mfa_devices: BTreeMap<String, VirtualMfaDevice>,
+    /// The account password policy, if one was set (`UpdateAccountPasswordPolicy`).
+    #[serde(default)]
+    pub password_policy: Option<PasswordPolicy>,
+    /// The last use of each long-term access key of the account, by key ID.
+    #[serde(default)]
+    pub key_usage: BTreeMap<String, KeyUse>,
+    /// Each user's password history and when the password was last set, by lower-cased name.
+    #[serde(default)]
+    pub passwords: BTreeMap<String, PasswordRecord>,
+    /// The latest credential report, if one was generated.
+    #[serde(default)]
+    pub credential_report: Option<CredentialReport>,
+    /// Tags of customer managed policies, by policy ARN.
+    #[serde(default)]
+    pub policy_tags: BTreeMap<String, BTreeMap<String, String>>,
+    /// Service-linked role deletion tasks: task ID to status (`SUCCEEDED`, `FAILED`...).
+    #[serde(default)]
+    pub deletion_tasks: BTreeMap<String, String>,
+}
+
+/// The account password policy (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_PasswordPolicy.html>).
+/// It applies to IAM users' passwords, never to the root user's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    /// Shortest password (6 to 128; 6 when not given).
+    pub minimum_length: u32,
+    /// At least one of `! @ # $ % ^ & * ( ) _ + - = [ ] { } | '`.
+    pub require_symbols: bool,
+    /// At least one digit.
+    pub require_numbers: bool,
+    /// At least one upper-case letter.
+    pub require_uppercase: bool,
+    /// At least one lower-case letter.
+    pub require_lowercase: bool,
+    /// Whether every user may change their own password without a policy granting it.
+    pub allow_users_to_change: bool,
+    /// Days a password is valid (1 to 1095), if passwords expire.
+    pub max_age_days: Option<u32>,
+    /// How many previous passwords may not be reused (1 to 24).
+    pub reuse_prevention: Option<u32>,
+    /// Whether an expired password can only be reset by an administrator.
+    pub hard_expiry: Option<bool>,
+}
+
+/// The symbols a password policy's `RequireSymbols` counts.
+pub const PASSWORD_SYMBOLS: &str = "!@#$%^&*()_+-=[]{}|'";
+
+impl PasswordPolicy {
+    /// What is wrong with `password` under this policy, as IAM says it, or `None`.
+    pub fn violation(&self, password: &str) -> Option<String> {
+        let n = password.chars().count() as u32;
+        if n < self.minimum_length {
+            return Some(format!("Password should have a minimum length of {}", self.minimum_length));
+        }
+        if self.require_lowercase && !password.chars().any(|c| c.is_ascii_lowercase()) {
+            return Some("Password should have at least one lowercase letter".into());
+        }
+        if self.require_uppercase && !password.chars().any(|c| c.is_ascii_uppercase()) {
+            return Some("Password should have at least one uppercase letter".into());
+        }
+        if self.require_numbers && !password.chars().any(|c| c.is_ascii_digit()) {
+            return Some("Password should have at least one number".into());
+        }
+        if self.require_symbols && !password.chars().any(|c| PASSWORD_SYMBOLS.contains(c)) {
+            return Some("Password should have at least one symbol".into());
+        }
+        None
+    }
+
+    /// When a password set at `set_at` expires, if passwords expire.
+    pub fn expiry(&self, set_at: i64) -> Option<i64> {
+        self.max_age_days.map(|d| set_at + i64::from(d) * 86_400)
+    }
+}
+
+/// The last use of an access key (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyLastUsed.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyUse {
+    /// When.
+    pub date: i64,
+    /// The service's namespace (`iam`, `s3`...).
+    pub service: String,
+    /// The Region of the call.
+    pub region: String,
+}
+
+/// A user's password history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordRecord {
+    /// When the current password was set.
+    pub set_at: i64,
+    /// Earlier passwords, most recent first (at most 24 kept: the largest reuse prevention).
+    pub previous: Vec<String>,
+}
+
+/// A generated credential report: its CSV and when it was generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialReport {
+    /// When it was generated.
+    pub generated: i64,
+    /// The CSV text.
+    pub csv: String,
 }
 
 /// A virtual MFA device created in the account.

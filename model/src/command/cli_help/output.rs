@@ -40,6 +40,15 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("events", "RemoveTargets", EVENTS_REMOVETARGETSRESPONSE),
     ("events", "ListTargetsByRule", EVENTS_LISTTARGETSBYRULERESPONSE),
     ("events", "TestEventPattern", EVENTS_TESTEVENTPATTERNRESPONSE),
+    ("iam", "GetAccountSummary", IAM_GETACCOUNTSUMMARYRESPONSE),
+    ("iam", "UpdateAccountPasswordPolicy", &[]),
+    ("iam", "GetAccountPasswordPolicy", IAM_GETACCOUNTPASSWORDPOLICYRESPONSE),
+    ("iam", "DeleteAccountPasswordPolicy", &[]),
+    ("iam", "ChangePassword", &[]),
+    ("iam", "CreateAccountAlias", &[]),
+    ("iam", "DeleteAccountAlias", &[]),
+    ("iam", "ListAccountAliases", IAM_LISTACCOUNTALIASESRESPONSE),
+    ("iam", "GetAccessKeyLastUsed", IAM_GETACCESSKEYLASTUSEDRESPONSE),
     ("iam", "CreateVirtualMFADevice", IAM_CREATEVIRTUALMFADEVICERESPONSE),
     ("iam", "EnableMFADevice", &[]),
     ("iam", "ListMFADevices", IAM_LISTMFADEVICESRESPONSE),
@@ -50,6 +59,9 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("iam", "ListSigningCertificates", IAM_LISTSIGNINGCERTIFICATESRESPONSE),
     ("iam", "UpdateSigningCertificate", &[]),
     ("iam", "DeleteSigningCertificate", &[]),
+    ("iam", "CreateServiceLinkedRole", IAM_CREATESERVICELINKEDROLERESPONSE),
+    ("iam", "DeleteServiceLinkedRole", IAM_DELETESERVICELINKEDROLERESPONSE),
+    ("iam", "GetServiceLinkedRoleDeletionStatus", IAM_GETSERVICELINKEDROLEDELETIONSTATUSRESPONSE),
     ("iam", "CreateUser", IAM_CREATEUSERRESPONSE),
     ("iam", "GetUser", IAM_GETUSERRESPONSE),
     ("iam", "ListUsers", IAM_LISTUSERSRESPONSE),
@@ -116,6 +128,20 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("iam", "DisableOrganizationsRootCredentialsManagement", IAM_DISABLEORGANIZATIONSROOTCREDENTIALSMANAGEMENTRESPONSE),
     ("iam", "DisableOrganizationsRootSessions", IAM_DISABLEORGANIZATIONSROOTSESSIONSRESPONSE),
     ("iam", "ListOrganizationsFeatures", IAM_LISTORGANIZATIONSFEATURESRESPONSE),
+    ("iam", "ListEntitiesForPolicy", IAM_LISTENTITIESFORPOLICYRESPONSE),
+    ("iam", "GetContextKeysForPrincipalPolicy", IAM_GETCONTEXTKEYSFORPOLICYRESPONSE),
+    ("iam", "GetContextKeysForCustomPolicy", IAM_GETCONTEXTKEYSFORPOLICYRESPONSE),
+    ("iam", "GenerateCredentialReport", IAM_GENERATECREDENTIALREPORTRESPONSE),
+    ("iam", "GetCredentialReport", IAM_GETCREDENTIALREPORTRESPONSE),
+    ("iam", "TagUser", &[]),
+    ("iam", "UntagUser", &[]),
+    ("iam", "ListUserTags", IAM_LISTUSERTAGSRESPONSE),
+    ("iam", "TagRole", &[]),
+    ("iam", "UntagRole", &[]),
+    ("iam", "ListRoleTags", IAM_LISTROLETAGSRESPONSE),
+    ("iam", "TagPolicy", &[]),
+    ("iam", "UntagPolicy", &[]),
+    ("iam", "ListPolicyTags", IAM_LISTPOLICYTAGSRESPONSE),
     ("kms", "CreateKey", KMS_CREATEKEYRESPONSE),
     ("kms", "DescribeKey", KMS_DESCRIBEKEYRESPONSE),
     ("kms", "ListKeys", KMS_LISTKEYSRESPONSE),
@@ -264,6 +290,12 @@ const EVENTS_APPSYNCPARAMETERS: &[Out] = &[Out { name: "GraphQLOperation", kind:
 const EVENTS_TARGET: &[Out] = &[Out { name: "Id", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }, Out { name: "RoleArn", kind: "string", members: &[] }, Out { name: "Input", kind: "string", members: &[] }, Out { name: "InputPath", kind: "string", members: &[] }, Out { name: "InputTransformer", kind: "structure", members: EVENTS_INPUTTRANSFORMER }, Out { name: "KinesisParameters", kind: "structure", members: EVENTS_KINESISPARAMETERS }, Out { name: "RunCommandParameters", kind: "structure", members: EVENTS_RUNCOMMANDPARAMETERS }, Out { name: "EcsParameters", kind: "structure", members: EVENTS_ECSPARAMETERS }, Out { name: "BatchParameters", kind: "structure", members: EVENTS_BATCHPARAMETERS }, Out { name: "SqsParameters", kind: "structure", members: EVENTS_SQSPARAMETERS }, Out { name: "HttpParameters", kind: "structure", members: EVENTS_HTTPPARAMETERS }, Out { name: "RedshiftDataParameters", kind: "structure", members: EVENTS_REDSHIFTDATAPARAMETERS }, Out { name: "SageMakerPipelineParameters", kind: "structure", members: EVENTS_SAGEMAKERPIPELINEPARAMETERS }, Out { name: "DeadLetterConfig", kind: "structure", members: EVENTS_DEADLETTERCONFIG }, Out { name: "RetryPolicy", kind: "structure", members: EVENTS_RETRYPOLICY }, Out { name: "AppSyncParameters", kind: "structure", members: EVENTS_APPSYNCPARAMETERS }];
 const EVENTS_LISTTARGETSBYRULERESPONSE: &[Out] = &[Out { name: "Targets", kind: "list", members: &[Out { name: "", kind: "structure", members: EVENTS_TARGET }] }, Out { name: "NextToken", kind: "string", members: &[] }];
 const EVENTS_TESTEVENTPATTERNRESPONSE: &[Out] = &[Out { name: "Result", kind: "boolean", members: &[] }];
+const IAM_GETACCOUNTSUMMARYRESPONSE: &[Out] = &[Out { name: "SummaryMap", kind: "map", members: &[Out { name: "key", kind: "string", members: &[] }, Out { name: "value", kind: "integer", members: &[] }] }];
+const IAM_PASSWORDPOLICY: &[Out] = &[Out { name: "MinimumPasswordLength", kind: "integer", members: &[] }, Out { name: "RequireSymbols", kind: "boolean", members: &[] }, Out { name: "RequireNumbers", kind: "boolean", members: &[] }, Out { name: "RequireUppercaseCharacters", kind: "boolean", members: &[] }, Out { name: "RequireLowercaseCharacters", kind: "boolean", members: &[] }, Out { name: "AllowUsersToChangePassword", kind: "boolean", members: &[] }, Out { name: "ExpirePasswords", kind: "boolean", members: &[] }, Out { name: "MaxPasswordAge", kind: "integer", members: &[] }, Out { name: "PasswordReusePrevention", kind: "integer", members: &[] }, Out { name: "HardExpiry", kind: "boolean", members: &[] }];
+const IAM_GETACCOUNTPASSWORDPOLICYRESPONSE: &[Out] = &[Out { name: "PasswordPolicy", kind: "structure", members: IAM_PASSWORDPOLICY }];
+const IAM_LISTACCOUNTALIASESRESPONSE: &[Out] = &[Out { name: "AccountAliases", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_ACCESSKEYLASTUSED: &[Out] = &[Out { name: "LastUsedDate", kind: "timestamp", members: &[] }, Out { name: "ServiceName", kind: "string", members: &[] }, Out { name: "Region", kind: "string", members: &[] }];
+const IAM_GETACCESSKEYLASTUSEDRESPONSE: &[Out] = &[Out { name: "UserName", kind: "string", members: &[] }, Out { name: "AccessKeyLastUsed", kind: "structure", members: IAM_ACCESSKEYLASTUSED }];
 const IAM_ATTACHEDPERMISSIONSBOUNDARY: &[Out] = &[Out { name: "PermissionsBoundaryType", kind: "string", members: &[] }, Out { name: "PermissionsBoundaryArn", kind: "string", members: &[] }];
 const IAM_TAG: &[Out] = &[Out { name: "Key", kind: "string", members: &[] }, Out { name: "Value", kind: "string", members: &[] }];
 const IAM_USER: &[Out] = &[Out { name: "Path", kind: "string", members: &[] }, Out { name: "UserName", kind: "string", members: &[] }, Out { name: "UserId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }, Out { name: "CreateDate", kind: "timestamp", members: &[] }, Out { name: "PasswordLastUsed", kind: "timestamp", members: &[] }, Out { name: "PermissionsBoundary", kind: "structure", members: IAM_ATTACHEDPERMISSIONSBOUNDARY }, Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }];
@@ -275,6 +307,14 @@ const IAM_LISTVIRTUALMFADEVICESRESPONSE: &[Out] = &[Out { name: "VirtualMFADevic
 const IAM_SIGNINGCERTIFICATE: &[Out] = &[Out { name: "UserName", kind: "string", members: &[] }, Out { name: "CertificateId", kind: "string", members: &[] }, Out { name: "CertificateBody", kind: "string", members: &[] }, Out { name: "Status", kind: "string", members: &[] }, Out { name: "UploadDate", kind: "timestamp", members: &[] }];
 const IAM_UPLOADSIGNINGCERTIFICATERESPONSE: &[Out] = &[Out { name: "Certificate", kind: "structure", members: IAM_SIGNINGCERTIFICATE }];
 const IAM_LISTSIGNINGCERTIFICATESRESPONSE: &[Out] = &[Out { name: "Certificates", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_SIGNINGCERTIFICATE }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_ROLELASTUSED: &[Out] = &[Out { name: "LastUsedDate", kind: "timestamp", members: &[] }, Out { name: "Region", kind: "string", members: &[] }];
+const IAM_SOURCEROLETEMPLATE: &[Out] = &[Out { name: "TemplateArn", kind: "string", members: &[] }, Out { name: "TemplateMinorVersion", kind: "integer", members: &[] }];
+const IAM_ROLE: &[Out] = &[Out { name: "Path", kind: "string", members: &[] }, Out { name: "RoleName", kind: "string", members: &[] }, Out { name: "RoleId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }, Out { name: "CreateDate", kind: "timestamp", members: &[] }, Out { name: "AssumeRolePolicyDocument", kind: "string", members: &[] }, Out { name: "Description", kind: "string", members: &[] }, Out { name: "MaxSessionDuration", kind: "integer", members: &[] }, Out { name: "MaxSigninSessionDuration", kind: "integer", members: &[] }, Out { name: "PermissionsBoundary", kind: "structure", members: IAM_ATTACHEDPERMISSIONSBOUNDARY }, Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }, Out { name: "RoleLastUsed", kind: "structure", members: IAM_ROLELASTUSED }, Out { name: "SourceRoleTemplate", kind: "structure", members: IAM_SOURCEROLETEMPLATE }];
+const IAM_CREATESERVICELINKEDROLERESPONSE: &[Out] = &[Out { name: "Role", kind: "structure", members: IAM_ROLE }];
+const IAM_DELETESERVICELINKEDROLERESPONSE: &[Out] = &[Out { name: "DeletionTaskId", kind: "string", members: &[] }];
+const IAM_ROLEUSAGETYPE: &[Out] = &[Out { name: "Region", kind: "string", members: &[] }, Out { name: "Resources", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }];
+const IAM_DELETIONTASKFAILUREREASONTYPE: &[Out] = &[Out { name: "Reason", kind: "string", members: &[] }, Out { name: "RoleUsageList", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_ROLEUSAGETYPE }] }];
+const IAM_GETSERVICELINKEDROLEDELETIONSTATUSRESPONSE: &[Out] = &[Out { name: "Status", kind: "string", members: &[] }, Out { name: "Reason", kind: "structure", members: IAM_DELETIONTASKFAILUREREASONTYPE }];
 const IAM_CREATEUSERRESPONSE: &[Out] = &[Out { name: "User", kind: "structure", members: IAM_USER }];
 const IAM_GETUSERRESPONSE: &[Out] = &[Out { name: "User", kind: "structure", members: IAM_USER }];
 const IAM_LISTUSERSRESPONSE: &[Out] = &[Out { name: "Users", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_USER }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
@@ -283,9 +323,6 @@ const IAM_CREATEGROUPRESPONSE: &[Out] = &[Out { name: "Group", kind: "structure"
 const IAM_GETGROUPRESPONSE: &[Out] = &[Out { name: "Group", kind: "structure", members: IAM_GROUP }, Out { name: "Users", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_USER }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
 const IAM_LISTGROUPSRESPONSE: &[Out] = &[Out { name: "Groups", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_GROUP }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
 const IAM_LISTGROUPSFORUSERRESPONSE: &[Out] = &[Out { name: "Groups", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_GROUP }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
-const IAM_ROLELASTUSED: &[Out] = &[Out { name: "LastUsedDate", kind: "timestamp", members: &[] }, Out { name: "Region", kind: "string", members: &[] }];
-const IAM_SOURCEROLETEMPLATE: &[Out] = &[Out { name: "TemplateArn", kind: "string", members: &[] }, Out { name: "TemplateMinorVersion", kind: "integer", members: &[] }];
-const IAM_ROLE: &[Out] = &[Out { name: "Path", kind: "string", members: &[] }, Out { name: "RoleName", kind: "string", members: &[] }, Out { name: "RoleId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }, Out { name: "CreateDate", kind: "timestamp", members: &[] }, Out { name: "AssumeRolePolicyDocument", kind: "string", members: &[] }, Out { name: "Description", kind: "string", members: &[] }, Out { name: "MaxSessionDuration", kind: "integer", members: &[] }, Out { name: "MaxSigninSessionDuration", kind: "integer", members: &[] }, Out { name: "PermissionsBoundary", kind: "structure", members: IAM_ATTACHEDPERMISSIONSBOUNDARY }, Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }, Out { name: "RoleLastUsed", kind: "structure", members: IAM_ROLELASTUSED }, Out { name: "SourceRoleTemplate", kind: "structure", members: IAM_SOURCEROLETEMPLATE }];
 const IAM_CREATEROLERESPONSE: &[Out] = &[Out { name: "Role", kind: "structure", members: IAM_ROLE }];
 const IAM_GETROLERESPONSE: &[Out] = &[Out { name: "Role", kind: "structure", members: IAM_ROLE }];
 const IAM_LISTROLESRESPONSE: &[Out] = &[Out { name: "Roles", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_ROLE }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
@@ -333,6 +370,16 @@ const IAM_ENABLEORGANIZATIONSROOTSESSIONSRESPONSE: &[Out] = &[Out { name: "Organ
 const IAM_DISABLEORGANIZATIONSROOTCREDENTIALSMANAGEMENTRESPONSE: &[Out] = &[Out { name: "OrganizationId", kind: "string", members: &[] }, Out { name: "EnabledFeatures", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }];
 const IAM_DISABLEORGANIZATIONSROOTSESSIONSRESPONSE: &[Out] = &[Out { name: "OrganizationId", kind: "string", members: &[] }, Out { name: "EnabledFeatures", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }];
 const IAM_LISTORGANIZATIONSFEATURESRESPONSE: &[Out] = &[Out { name: "OrganizationId", kind: "string", members: &[] }, Out { name: "EnabledFeatures", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }];
+const IAM_POLICYGROUP: &[Out] = &[Out { name: "GroupName", kind: "string", members: &[] }, Out { name: "GroupId", kind: "string", members: &[] }];
+const IAM_POLICYUSER: &[Out] = &[Out { name: "UserName", kind: "string", members: &[] }, Out { name: "UserId", kind: "string", members: &[] }];
+const IAM_POLICYROLE: &[Out] = &[Out { name: "RoleName", kind: "string", members: &[] }, Out { name: "RoleId", kind: "string", members: &[] }];
+const IAM_LISTENTITIESFORPOLICYRESPONSE: &[Out] = &[Out { name: "PolicyGroups", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_POLICYGROUP }] }, Out { name: "PolicyUsers", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_POLICYUSER }] }, Out { name: "PolicyRoles", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_POLICYROLE }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_GETCONTEXTKEYSFORPOLICYRESPONSE: &[Out] = &[Out { name: "ContextKeyNames", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }];
+const IAM_GENERATECREDENTIALREPORTRESPONSE: &[Out] = &[Out { name: "State", kind: "string", members: &[] }, Out { name: "Description", kind: "string", members: &[] }];
+const IAM_GETCREDENTIALREPORTRESPONSE: &[Out] = &[Out { name: "Content", kind: "blob", members: &[] }, Out { name: "ReportFormat", kind: "string", members: &[] }, Out { name: "GeneratedTime", kind: "timestamp", members: &[] }];
+const IAM_LISTUSERTAGSRESPONSE: &[Out] = &[Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_LISTROLETAGSRESPONSE: &[Out] = &[Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
+const IAM_LISTPOLICYTAGSRESPONSE: &[Out] = &[Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: IAM_TAG }] }, Out { name: "IsTruncated", kind: "boolean", members: &[] }, Out { name: "Marker", kind: "string", members: &[] }];
 const KMS_MULTIREGIONKEY: &[Out] = &[Out { name: "Arn", kind: "string", members: &[] }, Out { name: "Region", kind: "string", members: &[] }];
 const KMS_MULTIREGIONCONFIGURATION: &[Out] = &[Out { name: "MultiRegionKeyType", kind: "string", members: &[] }, Out { name: "PrimaryKey", kind: "structure", members: KMS_MULTIREGIONKEY }, Out { name: "ReplicaKeys", kind: "list", members: &[Out { name: "", kind: "structure", members: KMS_MULTIREGIONKEY }] }];
 const KMS_XKSKEYCONFIGURATIONTYPE: &[Out] = &[Out { name: "Id", kind: "string", members: &[] }];
