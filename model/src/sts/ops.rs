@@ -1,4 +1,4 @@
-//! STS's operations: GetCallerIdentity, AssumeRole, AssumeRoot, GetFederationToken and
+//! STS's operations: GetCallerIdentity, GetAccessKeyInfo, AssumeRole, AssumeRoot, GetFederationToken and
 //! GetSessionToken. Each reads its parameters, checks them, asks the policy engine, then opens a
 //! session in [`super::Sts`] and prints its credentials.
 
@@ -65,6 +65,9 @@ pub const OPERATIONS: &[Operation] = operations!(
     "sts",
     [
         ("GetCallerIdentity", get_caller_identity, "Returns the account, ARN and user ID of the caller. Needs no permission.", []),
+        ("GetAccessKeyInfo", get_access_key_info, "Returns the account that owns an access key ID (AKIA... or ASIA...). Needs sts:GetAccessKeyInfo.", [
+            p("AccessKeyId", Shape::String, true, "the access key ID to look up (16-128 word characters)"),
+        ]),
         ("AssumeRole", assume_role, "Returns temporary credentials for a role whose trust policy and your permissions allow it.", [
             p("RoleArn", Shape::String, true, "ARN of the role to assume"),
             p("RoleSessionName", Shape::String, true, "a name for the session (2-64 characters)"),
@@ -95,6 +98,38 @@ pub const OPERATIONS: &[Operation] = operations!(
 fn get_caller_identity(call: &mut Call, _input: &Map<String, Value>) -> AwsResult<Value> {
     let c = &call.caller;
     Ok(json!({ "UserId": c.user_id, "Account": c.account, "Arn": c.principal.arn }))
+}
+
+/// GetAccessKeyInfo: the account that owns a long-term key (an IAM user's or the root user's,
+/// `AKIA...`) or a session's key (`ASIA...`), whoever asks: the key need not be the caller's nor
+/// of the caller's account. AWS authorizes it as `sts:GetAccessKeyInfo` on `*`
+/// (<https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html>); the key's
+/// state (active, inactive, expired) is not reported.
+fn get_access_key_info(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let id = req_str(input, "AccessKeyId")?.to_string();
+    // The model's constraint: 16 to 128 characters matching [\w]*.
+    if !(16..=128).contains(&id.len()) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{id}' at 'accessKeyId' failed to satisfy constraint: Member must have length {}",
+            if id.len() < 16 { "greater than or equal to 16" } else { "less than or equal to 128" }
+        )));
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{id}' at 'accessKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]*"
+        )));
+    }
+    call.authorize("sts:GetAccessKeyInfo", "*")?;
+    let account = match call.world.iam.find_key(&id) {
+        Some((crate::iam::KeyOwner::Root { account } | crate::iam::KeyOwner::User { account, .. }, _)) => Some(account),
+        None => call.world.sts.sessions.get(&id).map(|s| s.account.clone()),
+    };
+    // AWS: "Providing a deleted access key might return an error that the key doesn't exist."
+    // The code is not documented: a simulator assumption, InvalidParameterValue.
+    let Some(account) = account else {
+        return Err(AwsError::new("InvalidParameterValue", 400, format!("The access key ID {id} does not exist.")));
+    };
+    Ok(json!({ "Account": account }))
 }
 
 /// Checks an MFA serial number and code against the caller's devices; true when they match.
