@@ -76,6 +76,9 @@ pub const OPERATIONS: &[Operation] = operations!(
             p("ExternalId", Shape::String, false, "external ID the trust policy may require"),
             p("SerialNumber", Shape::String, false, "MFA device serial number"),
             p("TokenCode", Shape::String, false, "the MFA code"),
+            p("PolicyArns", Shape::StructureList(&[]), false, "up to 10 managed policies (arn=ARN) of the role's account used as session policies"),
+            p("Tags", Shape::Tags, false, "session tags Key=k,Value=v (aws:PrincipalTag/k); the trust policy must allow sts:TagSession"),
+            p("SourceIdentity", Shape::String, false, "the source identity (aws:SourceIdentity); the trust policy must allow sts:SetSourceIdentity"),
         ]),
         ("AssumeRoot", assume_root, "From the management account or the IAM delegated administrator: short root credentials in a member account, scoped by a task policy.", [
             p("TargetPrincipal", Shape::String, true, "the member account's ID (or its root ARN)"),
@@ -175,6 +178,8 @@ fn new_session(
         mfa,
         policy,
         principal_id,
+        tags: Vec::new(),
+        source_identity: None,
     };
     (id, session)
 }
@@ -221,6 +226,9 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
         None => None,
     };
+    let policy_arns = session_policy_arns(input)?;
+    let tags = session_tags(input)?;
+    let source_identity = source_identity(call, input)?;
     let mfa = check_mfa(call, opt_str(input, "SerialNumber"), opt_str(input, "TokenCode"))?;
     // MFA given with the request counts for this request's own authorization: a trust policy's
     // aws:MultiFactorAuthPresent condition sees it (IAM's MFA-protected API access).
@@ -255,6 +263,19 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     if !allowed {
         return Err(AwsError::access_denied(msg));
     }
+    // Session tags and a source identity each need their own permission, in the trust policy
+    // (and, across accounts, the caller's policies) as AssumeRole itself does.
+    let tag_context: Vec<(String, String)> =
+        tags.iter().map(|(k, v)| (format!("aws:RequestTag/{k}"), v.clone())).collect();
+    let tag_context: Vec<(&str, &str)> = tag_context.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    if !tags.is_empty() {
+        trust_allows(call, "sts:TagSession", role_arn, &trust_name, &role.trust_policy, &tag_context)?;
+    }
+    if let Some(source) = &source_identity {
+        let context = [("sts:SourceIdentity", source.as_str())];
+        trust_allows(call, "sts:SetSourceIdentity", role_arn, &trust_name, &role.trust_policy, &context)?;
+    }
+    let policy = combine_session_policies(call, &role_account, policy, &policy_arns)?;
 
     let chained = matches!(call.caller.kind, CallerKind::RoleSession { .. });
     let duration = opt_i64(input, "DurationSeconds").unwrap_or(3600);
@@ -275,7 +296,9 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     }
     let packed = policy.as_ref().map(|p| p.text().split_whitespace().map(str::len).sum::<usize>() * 100 / 2048);
     let kind = SessionKind::AssumedRole { role_key: key(&role.name), session_name: session_name.to_string() };
-    let (id, session) = new_session(call, &role_account, kind, duration, mfa || call.caller.mfa, policy);
+    let (id, mut session) = new_session(call, &role_account, kind, duration, mfa || call.caller.mfa, policy);
+    session.tags = tags;
+    session.source_identity = source_identity;
     let mut out = json!({
         "Credentials": credentials_json(&id, &session),
         "AssumedRoleUser": {
@@ -286,8 +309,159 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     if let Some(size) = packed {
         out["PackedPolicySize"] = json!(size);
     }
+    if let Some(source) = &session.source_identity {
+        out["SourceIdentity"] = json!(source);
+    }
     call.world.sts.open(id, session);
     Ok(out)
+}
+
+/// The managed policies' ARNs passed as `--policy-arns arn=...` (at most 10, the API model's
+/// limit on the list).
+fn session_policy_arns(input: &Map<String, Value>) -> AwsResult<Vec<String>> {
+    let items = input.get("PolicyArns").and_then(Value::as_array).cloned().unwrap_or_default();
+    if items.len() > 10 {
+        return Err(AwsError::validation(
+            "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10",
+        ));
+    }
+    let mut out = Vec::new();
+    for item in items {
+        let arn = item.get("arn").and_then(Value::as_str).unwrap_or("");
+        if arn.len() < 20 || arn.len() > 2048 {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{arn}' at 'policyArns.member.arn' failed to satisfy constraint: Member must have length between 20 and 2048"
+            )));
+        }
+        out.push(arn.to_string());
+    }
+    Ok(out)
+}
+
+/// The session tags passed as `--tags Key=k,Value=v` (at most 50, keys of 1-128 characters,
+/// values of at most 256, no key twice whatever its case: AssumeRole's API reference).
+fn session_tags(input: &Map<String, Value>) -> AwsResult<Vec<(String, String)>> {
+    let items = input.get("Tags").and_then(Value::as_array).cloned().unwrap_or_default();
+    if items.len() > 50 {
+        return Err(AwsError::validation(
+            "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50",
+        ));
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for t in items {
+        let key = t.get("Key").and_then(Value::as_str).unwrap_or("");
+        let value = t.get("Value").and_then(Value::as_str).unwrap_or("");
+        if key.is_empty() || key.chars().count() > 128 {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128"
+            )));
+        }
+        if value.chars().count() > 256 {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{value}' at 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to 256"
+            )));
+        }
+        if out.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            // Simulator assumption for the wording: AWS documents that keys are unique whatever
+            // their case, not the message.
+            return Err(AwsError::validation(format!(
+                "Duplicate tag keys found. Tag key {key} appears more than once."
+            )));
+        }
+        out.push((key.to_string(), value.to_string()));
+    }
+    Ok(out)
+}
+
+/// The session's source identity: the one passed (2-64 characters of `[\w+=,.@-]`, so AWS's
+/// reserved `aws:` prefix never passes), else the caller's own session's: role chaining keeps it,
+/// and asks again for `sts:SetSourceIdentity`; a different one is refused (AssumeRole's API
+/// reference: once set it cannot be changed).
+fn source_identity(call: &Call, input: &Map<String, Value>) -> AwsResult<Option<String>> {
+    let inherited = call.caller.source_identity.clone();
+    let Some(given) = opt_str(input, "SourceIdentity") else { return Ok(inherited) };
+    if given.len() < 2 || given.len() > 64 {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{given}' at 'sourceIdentity' failed to satisfy constraint: Member must have length between 2 and 64"
+        )));
+    }
+    if !given.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{given}' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
+        )));
+    }
+    if let Some(old) = inherited {
+        if old != given {
+            // Simulator assumption for the code and wording: AWS documents that the source
+            // identity of a chained session cannot change, not the wire error.
+            return Err(AwsError::access_denied(format!(
+                "The source identity of this session ({old}) cannot be changed to {given}."
+            )));
+        }
+    }
+    Ok(Some(given.to_string()))
+}
+
+/// Asks the engine whether `action` (sts:TagSession, sts:SetSourceIdentity) on the role is
+/// allowed by its trust policy, which must itself allow it, as for sts:AssumeRole.
+fn trust_allows(
+    call: &mut Call,
+    action: &str,
+    role_arn: &str,
+    trust_name: &str,
+    trust: &Policy,
+    context: &[(&str, &str)],
+) -> AwsResult<()> {
+    let record = call.decide(
+        &AuthRequest::new(&call.caller, &call.region, action, role_arn)
+            .with_resource_policy(Some((trust_name, trust)))
+            .resource_policy_must_allow()
+            .with_context(context),
+    );
+    let allowed = record.decision.is_allowed();
+    let msg = record.denial_message();
+    call.auth.push(record);
+    if allowed {
+        Ok(())
+    } else {
+        Err(AwsError::access_denied(msg))
+    }
+}
+
+/// The session policy of a role session: the inline `--policy` and the managed `--policy-arns`
+/// (which must exist in the role's account, or be AWS managed), their statements together in one
+/// session policy, so that a request is allowed if any of them allows it and the role's policies
+/// do too (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
+fn combine_session_policies(
+    call: &Call,
+    role_account: &str,
+    inline: Option<Policy>,
+    arns: &[String],
+) -> AwsResult<Option<Policy>> {
+    if arns.is_empty() {
+        return Ok(inline);
+    }
+    let iam = call.world.iam.account(role_account);
+    let mut statements = Vec::new();
+    let mut texts: Vec<String> = inline.iter().map(|p| p.text().to_string()).collect();
+    for arn in arns {
+        let Some(policy) = iam.and_then(|i| i.managed_policy(arn)) else {
+            // Simulator assumption for the code: AWS documents that the policies must exist in
+            // the role's account, not the wire error for one that does not.
+            return Err(AwsError::validation(format!("Policy {arn} does not exist or is not attachable.")));
+        };
+        texts.push(policy.text().to_string());
+    }
+    for text in texts.drain(..) {
+        let doc: Value = serde_json::from_str(&text).map_err(|e| AwsError::malformed_policy(e.to_string()))?;
+        match doc.get("Statement") {
+            Some(Value::Array(list)) => statements.extend(list.iter().cloned()),
+            Some(one @ Value::Object(_)) => statements.push(one.clone()),
+            _ => return Err(AwsError::malformed_policy("Syntax errors in policy.")),
+        }
+    }
+    let text = json!({ "Version": "2012-10-17", "Statement": statements }).to_string();
+    Policy::parse(&text, PolicyKind::Session).map(Some).map_err(crate::error::policy_error)
 }
 
 fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
