@@ -80,6 +80,9 @@ pub const OPERATIONS: &[Operation] = operations!(
             p("Tags", Shape::Tags, false, "session tags Key=k,Value=v (aws:PrincipalTag/k); the trust policy must allow sts:TagSession"),
             p("SourceIdentity", Shape::String, false, "the source identity (aws:SourceIdentity); the trust policy must allow sts:SetSourceIdentity"),
         ]),
+        ("DecodeAuthorizationMessage", decode_authorization_message, "Decodes an encoded authorization failure message (rootsim's format: rootsim:v1: then base64 JSON). Needs sts:DecodeAuthorizationMessage.", [
+            p("EncodedMessage", Shape::String, true, "the encoded message (1-10240 characters)"),
+        ]),
         ("AssumeRoot", assume_root, "From the management account or the IAM delegated administrator: short root credentials in a member account, scoped by a task policy.", [
             p("TargetPrincipal", Shape::String, true, "the member account's ID (or its root ARN)"),
             p("TaskPolicyArn", Shape::Structure(&[]), true, "arn=arn:aws:iam::aws:policy/root-task/<TaskPolicy>"),
@@ -133,6 +136,48 @@ fn get_access_key_info(call: &mut Call, input: &Map<String, Value>) -> AwsResult
         return Err(AwsError::new("InvalidParameterValue", 400, format!("The access key ID {id} does not exist.")));
     };
     Ok(json!({ "Account": account }))
+}
+
+/// The prefix of an encoded authorization message in rootsim's own format (rule
+/// STS-DECODE-AUTHORIZATION-MESSAGE).
+pub const ENCODED_MESSAGE_PREFIX: &str = "rootsim:v1:";
+
+/// DecodeAuthorizationMessage. AWS encrypts the messages it encodes, and none of the services
+/// rootsim simulates encodes its denials (EC2 and some others do), so rootsim documents its own
+/// format instead: [`ENCODED_MESSAGE_PREFIX`] then standard base64 of the decoded message, a JSON
+/// object with AWS's `allowed` (a boolean) and `context` (an object) members. Anything else is
+/// `InvalidAuthorizationMessageException`; the caller needs `sts:DecodeAuthorizationMessage`
+/// (<https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html>).
+fn decode_authorization_message(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let encoded = req_str(input, "EncodedMessage")?.to_string();
+    let len = encoded.chars().count();
+    if !(1..=10_240).contains(&len) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value at 'encodedMessage' failed to satisfy constraint: Member must have length {}",
+            if len < 1 { "greater than or equal to 1" } else { "less than or equal to 10240" }
+        )));
+    }
+    call.authorize("sts:DecodeAuthorizationMessage", "*")?;
+    let decoded = decode_rootsim_message(&encoded).ok_or_else(|| {
+        // Simulator assumption for the message: AWS documents the code and its causes (invalid
+        // characters such as line breaks, an expired message), not the wording.
+        AwsError::new("InvalidAuthorizationMessageException", 400, "The authorization message is invalid.")
+    })?;
+    Ok(json!({ "DecodedMessage": decoded }))
+}
+
+/// The decoded text of a message in rootsim's format, `None` for anything else: another prefix,
+/// a character outside base64's alphabet (line breaks included), text that is not UTF-8 JSON, or
+/// JSON without a boolean `allowed` and an object `context`.
+fn decode_rootsim_message(encoded: &str) -> Option<String> {
+    let body = encoded.strip_prefix(ENCODED_MESSAGE_PREFIX)?;
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)) {
+        return None;
+    }
+    let text = String::from_utf8(crate::pages::base64_decode(body)?).ok()?;
+    let doc: Value = serde_json::from_str(&text).ok()?;
+    (doc.get("allowed").is_some_and(Value::is_boolean) && doc.get("context").is_some_and(Value::is_object))
+        .then_some(text)
 }
 
 /// Checks an MFA serial number and code against the caller's devices; true when they match.
