@@ -1,4 +1,4 @@
-//! STS's operations: GetCallerIdentity, GetAccessKeyInfo, AssumeRole, AssumeRoot, GetFederationToken and
+//! STS's operations: GetCallerIdentity, GetAccessKeyInfo, AssumeRole, DecodeAuthorizationMessage, AssumeRoot, GetFederationToken and
 //! GetSessionToken. Each reads its parameters, checks them, asks the policy engine, then opens a
 //! session in [`super::Sts`] and prints its credentials.
 
