@@ -53,10 +53,11 @@ mod keys {
     pub const RESOURCE_ACCOUNT: ContextKey = ContextKey::new("aws:ResourceAccount");
     pub const RESOURCE_ORG_ID: ContextKey = ContextKey::new("aws:ResourceOrgID");
     pub const RESOURCE_ORG_PATHS: ContextKey = ContextKey::new("aws:ResourceOrgPaths");
+    pub const SOURCE_IDENTITY: ContextKey = ContextKey::new("aws:SourceIdentity");
 
     /// Room for every key above: a request's context is allocated once and never grows, unless
     /// the principal has tags or the call adds keys of its own.
-    pub const ALL: usize = 21;
+    pub const ALL: usize = 22;
 }
 
 /// One authorization decision and the request it answered, kept for `explain`.
@@ -229,6 +230,8 @@ impl World {
                 c.authenticated_at = Some(session.issued);
                 c.access_key_id = Some(id.to_string());
                 c.session_policy = session.policy.clone();
+                c.session_tags = session.tags.clone();
+                c.source_identity = session.source_identity.clone();
                 c
             }
             SessionKind::AssumedRoot { task_policy_arn } => {
@@ -304,6 +307,8 @@ impl World {
             session_policy: None,
             console: false,
             task_policy: None,
+            session_tags: Vec::new(),
+            source_identity: None,
             granted: None,
         })
     }
@@ -329,6 +334,8 @@ impl World {
             session_policy: None,
             console,
             task_policy: None,
+            session_tags: Vec::new(),
+            source_identity: None,
             granted: None,
         }
     }
@@ -363,6 +370,8 @@ impl World {
             session_policy: None,
             console,
             task_policy: None,
+            session_tags: Vec::new(),
+            source_identity: None,
             granted: None,
         }
     }
@@ -437,6 +446,15 @@ impl World {
         }
         for (name, value) in tags {
             ctx.insert(name, value);
+        }
+        // Session tags override the role's tags of the same key; the source identity stays
+        // with the session (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html,
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html).
+        for (key, value) in &caller.session_tags {
+            ctx.insert(&format!("aws:PrincipalTag/{key}"), value.clone());
+        }
+        if let Some(source) = &caller.source_identity {
+            ctx.push(keys::SOURCE_IDENTITY, source.as_str());
         }
         if let Some(ra) = resource_account {
             // Pushed after the principal's tags: no tag key (`aws:PrincipalTag/...`) can be one

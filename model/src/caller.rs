@@ -85,6 +85,12 @@ pub struct Caller {
     pub console: bool,
     /// For an `sts:AssumeRoot` session, the ARN of its task policy.
     pub task_policy: Option<String>,
+    /// The session tags passed to AssumeRole (`aws:PrincipalTag/<key>`, overriding the role's own
+    /// tag of the same key), in the case the caller gave them.
+    pub session_tags: Vec<(String, String)>,
+    /// The source identity set on the session or inherited through role chaining
+    /// (`aws:SourceIdentity`).
+    pub source_identity: Option<String>,
     /// An identity policy that the principal graph supposes an escalation granted (it asks what
     /// the principal could do once it gave itself any permission). Never set for a real call.
     pub granted: Option<Policy>,
@@ -117,6 +123,8 @@ impl Caller {
             session_policy: None,
             console: false,
             task_policy: None,
+            session_tags: Vec::new(),
+            source_identity: None,
             granted: None,
         }
     }

@@ -1,4 +1,4 @@
-//! STS's operations: GetCallerIdentity, AssumeRole, AssumeRoot, GetFederationToken and
+//! STS's operations: GetCallerIdentity, GetAccessKeyInfo, AssumeRole, DecodeAuthorizationMessage, AssumeRoot, GetFederationToken and
 //! GetSessionToken. Each reads its parameters, checks them, asks the policy engine, then opens a
 //! session in [`super::Sts`] and prints its credentials.
 
@@ -65,6 +65,9 @@ pub const OPERATIONS: &[Operation] = operations!(
     "sts",
     [
         ("GetCallerIdentity", get_caller_identity, "Returns the account, ARN and user ID of the caller. Needs no permission.", []),
+        ("GetAccessKeyInfo", get_access_key_info, "Returns the account that owns an access key ID (AKIA... or ASIA...). Needs sts:GetAccessKeyInfo.", [
+            p("AccessKeyId", Shape::String, true, "the access key ID to look up (16-128 word characters)"),
+        ]),
         ("AssumeRole", assume_role, "Returns temporary credentials for a role whose trust policy and your permissions allow it.", [
             p("RoleArn", Shape::String, true, "ARN of the role to assume"),
             p("RoleSessionName", Shape::String, true, "a name for the session (2-64 characters)"),
@@ -73,6 +76,12 @@ pub const OPERATIONS: &[Operation] = operations!(
             p("ExternalId", Shape::String, false, "external ID the trust policy may require"),
             p("SerialNumber", Shape::String, false, "MFA device serial number"),
             p("TokenCode", Shape::String, false, "the MFA code"),
+            p("PolicyArns", Shape::StructureList(&[]), false, "up to 10 managed policies (arn=ARN) of the role's account used as session policies"),
+            p("Tags", Shape::Tags, false, "session tags Key=k,Value=v (aws:PrincipalTag/k); the trust policy must allow sts:TagSession"),
+            p("SourceIdentity", Shape::String, false, "the source identity (aws:SourceIdentity); the trust policy must allow sts:SetSourceIdentity"),
+        ]),
+        ("DecodeAuthorizationMessage", decode_authorization_message, "Decodes an encoded authorization failure message (rootsim's format: rootsim:v1: then base64 JSON). Needs sts:DecodeAuthorizationMessage.", [
+            p("EncodedMessage", Shape::String, true, "the encoded message (1-10240 characters)"),
         ]),
         ("AssumeRoot", assume_root, "From the management account or the IAM delegated administrator: short root credentials in a member account, scoped by a task policy.", [
             p("TargetPrincipal", Shape::String, true, "the member account's ID (or its root ARN)"),
@@ -95,6 +104,80 @@ pub const OPERATIONS: &[Operation] = operations!(
 fn get_caller_identity(call: &mut Call, _input: &Map<String, Value>) -> AwsResult<Value> {
     let c = &call.caller;
     Ok(json!({ "UserId": c.user_id, "Account": c.account, "Arn": c.principal.arn }))
+}
+
+/// GetAccessKeyInfo: the account that owns a long-term key (an IAM user's or the root user's,
+/// `AKIA...`) or a session's key (`ASIA...`), whoever asks: the key need not be the caller's nor
+/// of the caller's account. AWS authorizes it as `sts:GetAccessKeyInfo` on `*`
+/// (<https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html>); the key's
+/// state (active, inactive, expired) is not reported.
+fn get_access_key_info(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let id = req_str(input, "AccessKeyId")?.to_string();
+    // The model's constraint: 16 to 128 characters matching [\w]*.
+    if !(16..=128).contains(&id.len()) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{id}' at 'accessKeyId' failed to satisfy constraint: Member must have length {}",
+            if id.len() < 16 { "greater than or equal to 16" } else { "less than or equal to 128" }
+        )));
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{id}' at 'accessKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]*"
+        )));
+    }
+    call.authorize("sts:GetAccessKeyInfo", "*")?;
+    let account = match call.world.iam.find_key(&id) {
+        Some((crate::iam::KeyOwner::Root { account } | crate::iam::KeyOwner::User { account, .. }, _)) => Some(account),
+        None => call.world.sts.sessions.get(&id).map(|s| s.account.clone()),
+    };
+    // AWS: "Providing a deleted access key might return an error that the key doesn't exist."
+    // The code is not documented: a simulator assumption, InvalidParameterValue.
+    let Some(account) = account else {
+        return Err(AwsError::new("InvalidParameterValue", 400, format!("The access key ID {id} does not exist.")));
+    };
+    Ok(json!({ "Account": account }))
+}
+
+/// The prefix of an encoded authorization message in rootsim's own format (rule
+/// STS-DECODE-AUTHORIZATION-MESSAGE).
+pub const ENCODED_MESSAGE_PREFIX: &str = "rootsim:v1:";
+
+/// DecodeAuthorizationMessage. AWS encrypts the messages it encodes, and none of the services
+/// rootsim simulates encodes its denials (EC2 and some others do), so rootsim documents its own
+/// format instead: [`ENCODED_MESSAGE_PREFIX`] then standard base64 of the decoded message, a JSON
+/// object with AWS's `allowed` (a boolean) and `context` (an object) members. Anything else is
+/// `InvalidAuthorizationMessageException`; the caller needs `sts:DecodeAuthorizationMessage`
+/// (<https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html>).
+fn decode_authorization_message(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let encoded = req_str(input, "EncodedMessage")?.to_string();
+    let len = encoded.chars().count();
+    if !(1..=10_240).contains(&len) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value at 'encodedMessage' failed to satisfy constraint: Member must have length {}",
+            if len < 1 { "greater than or equal to 1" } else { "less than or equal to 10240" }
+        )));
+    }
+    call.authorize("sts:DecodeAuthorizationMessage", "*")?;
+    let decoded = decode_rootsim_message(&encoded).ok_or_else(|| {
+        // Simulator assumption for the message: AWS documents the code and its causes (invalid
+        // characters such as line breaks, an expired message), not the wording.
+        AwsError::new("InvalidAuthorizationMessageException", 400, "The authorization message is invalid.")
+    })?;
+    Ok(json!({ "DecodedMessage": decoded }))
+}
+
+/// The decoded text of a message in rootsim's format, `None` for anything else: another prefix,
+/// a character outside base64's alphabet (line breaks included), text that is not UTF-8 JSON, or
+/// JSON without a boolean `allowed` and an object `context`.
+fn decode_rootsim_message(encoded: &str) -> Option<String> {
+    let body = encoded.strip_prefix(ENCODED_MESSAGE_PREFIX)?;
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)) {
+        return None;
+    }
+    let text = String::from_utf8(crate::pages::base64_decode(body)?).ok()?;
+    let doc: Value = serde_json::from_str(&text).ok()?;
+    (doc.get("allowed").is_some_and(Value::is_boolean) && doc.get("context").is_some_and(Value::is_object))
+        .then_some(text)
 }
 
 /// Checks an MFA serial number and code against the caller's devices; true when they match.
@@ -140,6 +223,8 @@ fn new_session(
         mfa,
         policy,
         principal_id,
+        tags: Vec::new(),
+        source_identity: None,
     };
     (id, session)
 }
@@ -186,6 +271,9 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
         None => None,
     };
+    let policy_arns = session_policy_arns(input)?;
+    let tags = session_tags(input)?;
+    let source_identity = source_identity(call, input)?;
     let mfa = check_mfa(call, opt_str(input, "SerialNumber"), opt_str(input, "TokenCode"))?;
     // MFA given with the request counts for this request's own authorization: a trust policy's
     // aws:MultiFactorAuthPresent condition sees it (IAM's MFA-protected API access).
@@ -220,6 +308,19 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     if !allowed {
         return Err(AwsError::access_denied(msg));
     }
+    // Session tags and a source identity each need their own permission, in the trust policy
+    // (and, across accounts, the caller's policies) as AssumeRole itself does.
+    let tag_context: Vec<(String, String)> =
+        tags.iter().map(|(k, v)| (format!("aws:RequestTag/{k}"), v.clone())).collect();
+    let tag_context: Vec<(&str, &str)> = tag_context.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    if !tags.is_empty() {
+        trust_allows(call, "sts:TagSession", role_arn, &trust_name, &role.trust_policy, &tag_context)?;
+    }
+    if let Some(source) = &source_identity {
+        let context = [("sts:SourceIdentity", source.as_str())];
+        trust_allows(call, "sts:SetSourceIdentity", role_arn, &trust_name, &role.trust_policy, &context)?;
+    }
+    let policy = combine_session_policies(call, &role_account, policy, &policy_arns)?;
 
     let chained = matches!(call.caller.kind, CallerKind::RoleSession { .. });
     let duration = opt_i64(input, "DurationSeconds").unwrap_or(3600);
@@ -240,7 +341,9 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     }
     let packed = policy.as_ref().map(|p| p.text().split_whitespace().map(str::len).sum::<usize>() * 100 / 2048);
     let kind = SessionKind::AssumedRole { role_key: key(&role.name), session_name: session_name.to_string() };
-    let (id, session) = new_session(call, &role_account, kind, duration, mfa || call.caller.mfa, policy);
+    let (id, mut session) = new_session(call, &role_account, kind, duration, mfa || call.caller.mfa, policy);
+    session.tags = tags;
+    session.source_identity = source_identity;
     let mut out = json!({
         "Credentials": credentials_json(&id, &session),
         "AssumedRoleUser": {
@@ -251,8 +354,159 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     if let Some(size) = packed {
         out["PackedPolicySize"] = json!(size);
     }
+    if let Some(source) = &session.source_identity {
+        out["SourceIdentity"] = json!(source);
+    }
     call.world.sts.open(id, session);
     Ok(out)
+}
+
+/// The managed policies' ARNs passed as `--policy-arns arn=...` (at most 10, the API model's
+/// limit on the list).
+fn session_policy_arns(input: &Map<String, Value>) -> AwsResult<Vec<String>> {
+    let items = input.get("PolicyArns").and_then(Value::as_array).cloned().unwrap_or_default();
+    if items.len() > 10 {
+        return Err(AwsError::validation(
+            "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10",
+        ));
+    }
+    let mut out = Vec::new();
+    for item in items {
+        let arn = item.get("arn").and_then(Value::as_str).unwrap_or("");
+        if arn.len() < 20 || arn.len() > 2048 {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{arn}' at 'policyArns.member.arn' failed to satisfy constraint: Member must have length between 20 and 2048"
+            )));
+        }
+        out.push(arn.to_string());
+    }
+    Ok(out)
+}
+
+/// The session tags passed as `--tags Key=k,Value=v` (at most 50, keys of 1-128 characters,
+/// values of at most 256, no key twice whatever its case: AssumeRole's API reference).
+fn session_tags(input: &Map<String, Value>) -> AwsResult<Vec<(String, String)>> {
+    let items = input.get("Tags").and_then(Value::as_array).cloned().unwrap_or_default();
+    if items.len() > 50 {
+        return Err(AwsError::validation(
+            "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50",
+        ));
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for t in items {
+        let key = t.get("Key").and_then(Value::as_str).unwrap_or("");
+        let value = t.get("Value").and_then(Value::as_str).unwrap_or("");
+        if key.is_empty() || key.chars().count() > 128 {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128"
+            )));
+        }
+        if value.chars().count() > 256 {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{value}' at 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to 256"
+            )));
+        }
+        if out.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            // Simulator assumption for the wording: AWS documents that keys are unique whatever
+            // their case, not the message.
+            return Err(AwsError::validation(format!(
+                "Duplicate tag keys found. Tag key {key} appears more than once."
+            )));
+        }
+        out.push((key.to_string(), value.to_string()));
+    }
+    Ok(out)
+}
+
+/// The session's source identity: the one passed (2-64 characters of `[\w+=,.@-]`, so AWS's
+/// reserved `aws:` prefix never passes), else the caller's own session's: role chaining keeps it,
+/// and asks again for `sts:SetSourceIdentity`; a different one is refused (AssumeRole's API
+/// reference: once set it cannot be changed).
+fn source_identity(call: &Call, input: &Map<String, Value>) -> AwsResult<Option<String>> {
+    let inherited = call.caller.source_identity.clone();
+    let Some(given) = opt_str(input, "SourceIdentity") else { return Ok(inherited) };
+    if given.len() < 2 || given.len() > 64 {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{given}' at 'sourceIdentity' failed to satisfy constraint: Member must have length between 2 and 64"
+        )));
+    }
+    if !given.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{given}' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
+        )));
+    }
+    if let Some(old) = inherited {
+        if old != given {
+            // Simulator assumption for the code and wording: AWS documents that the source
+            // identity of a chained session cannot change, not the wire error.
+            return Err(AwsError::access_denied(format!(
+                "The source identity of this session ({old}) cannot be changed to {given}."
+            )));
+        }
+    }
+    Ok(Some(given.to_string()))
+}
+
+/// Asks the engine whether `action` (sts:TagSession, sts:SetSourceIdentity) on the role is
+/// allowed by its trust policy, which must itself allow it, as for sts:AssumeRole.
+fn trust_allows(
+    call: &mut Call,
+    action: &str,
+    role_arn: &str,
+    trust_name: &str,
+    trust: &Policy,
+    context: &[(&str, &str)],
+) -> AwsResult<()> {
+    let record = call.decide(
+        &AuthRequest::new(&call.caller, &call.region, action, role_arn)
+            .with_resource_policy(Some((trust_name, trust)))
+            .resource_policy_must_allow()
+            .with_context(context),
+    );
+    let allowed = record.decision.is_allowed();
+    let msg = record.denial_message();
+    call.auth.push(record);
+    if allowed {
+        Ok(())
+    } else {
+        Err(AwsError::access_denied(msg))
+    }
+}
+
+/// The session policy of a role session: the inline `--policy` and the managed `--policy-arns`
+/// (which must exist in the role's account, or be AWS managed), their statements together in one
+/// session policy, so that a request is allowed if any of them allows it and the role's policies
+/// do too (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session).
+fn combine_session_policies(
+    call: &Call,
+    role_account: &str,
+    inline: Option<Policy>,
+    arns: &[String],
+) -> AwsResult<Option<Policy>> {
+    if arns.is_empty() {
+        return Ok(inline);
+    }
+    let iam = call.world.iam.account(role_account);
+    let mut statements = Vec::new();
+    let mut texts: Vec<String> = inline.iter().map(|p| p.text().to_string()).collect();
+    for arn in arns {
+        let Some(policy) = iam.and_then(|i| i.managed_policy(arn)) else {
+            // Simulator assumption for the code: AWS documents that the policies must exist in
+            // the role's account, not the wire error for one that does not.
+            return Err(AwsError::validation(format!("Policy {arn} does not exist or is not attachable.")));
+        };
+        texts.push(policy.text().to_string());
+    }
+    for text in texts.drain(..) {
+        let doc: Value = serde_json::from_str(&text).map_err(|e| AwsError::malformed_policy(e.to_string()))?;
+        match doc.get("Statement") {
+            Some(Value::Array(list)) => statements.extend(list.iter().cloned()),
+            Some(one @ Value::Object(_)) => statements.push(one.clone()),
+            _ => return Err(AwsError::malformed_policy("Syntax errors in policy.")),
+        }
+    }
+    let text = json!({ "Version": "2012-10-17", "Statement": statements }).to_string();
+    Policy::parse(&text, PolicyKind::Session).map(Some).map_err(crate::error::policy_error)
 }
 
 fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {

@@ -78,6 +78,13 @@ pub struct StsSession {
     /// refused (`crate::auth` cannot tell which principal it belonged to).
     #[serde(default)]
     pub principal_id: Option<String>,
+    /// The session tags AssumeRole was given (key, value), in the order given.
+    #[serde(default)]
+    pub tags: Vec<(String, String)>,
+    /// The source identity set by AssumeRole, or inherited from the session that assumed the
+    /// role (role chaining keeps it).
+    #[serde(default)]
+    pub source_identity: Option<String>,
 }
 
 impl SessionKind {

@@ -230,7 +230,9 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("sqs", "GetQueueAttributes", SQS_GETQUEUEATTRIBUTESRESULT),
     ("sqs", "SetQueueAttributes", &[]),
     ("sts", "GetCallerIdentity", STS_GETCALLERIDENTITYRESPONSE),
+    ("sts", "GetAccessKeyInfo", STS_GETACCESSKEYINFORESPONSE),
     ("sts", "AssumeRole", STS_ASSUMEROLERESPONSE),
+    ("sts", "DecodeAuthorizationMessage", STS_DECODEAUTHORIZATIONMESSAGERESPONSE),
     ("sts", "AssumeRoot", STS_ASSUMEROOTRESPONSE),
     ("sts", "GetFederationToken", STS_GETFEDERATIONTOKENRESPONSE),
     ("sts", "GetSessionToken", STS_GETSESSIONTOKENRESPONSE),
@@ -477,6 +479,8 @@ const SQS_MESSAGE: &[Out] = &[Out { name: "MessageId", kind: "string", members: 
 const SQS_RECEIVEMESSAGERESULT: &[Out] = &[Out { name: "Messages", kind: "list", members: &[Out { name: "", kind: "structure", members: SQS_MESSAGE }] }];
 const SQS_GETQUEUEATTRIBUTESRESULT: &[Out] = &[Out { name: "Attributes", kind: "map", members: &[Out { name: "key", kind: "string", members: &[] }, Out { name: "value", kind: "string", members: &[] }] }];
 const STS_GETCALLERIDENTITYRESPONSE: &[Out] = &[Out { name: "UserId", kind: "string", members: &[] }, Out { name: "Account", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }];
+const STS_GETACCESSKEYINFORESPONSE: &[Out] = &[Out { name: "Account", kind: "string", members: &[] }];
+const STS_DECODEAUTHORIZATIONMESSAGERESPONSE: &[Out] = &[Out { name: "DecodedMessage", kind: "string", members: &[] }];
 const STS_CREDENTIALS: &[Out] = &[Out { name: "AccessKeyId", kind: "string", members: &[] }, Out { name: "SecretAccessKey", kind: "string", members: &[] }, Out { name: "SessionToken", kind: "string", members: &[] }, Out { name: "Expiration", kind: "timestamp", members: &[] }];
 const STS_ASSUMEDROLEUSER: &[Out] = &[Out { name: "AssumedRoleId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }];
 const STS_ASSUMEROLERESPONSE: &[Out] = &[Out { name: "Credentials", kind: "structure", members: STS_CREDENTIALS }, Out { name: "AssumedRoleUser", kind: "structure", members: STS_ASSUMEDROLEUSER }, Out { name: "PackedPolicySize", kind: "integer", members: &[] }, Out { name: "SourceIdentity", kind: "string", members: &[] }, Out { name: "SessionTokenUtilization", kind: "integer", members: &[] }, Out { name: "SessionTokenSize", kind: "integer", members: &[] }];
