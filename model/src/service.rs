@@ -161,6 +161,12 @@ impl<'w> Call<'w> {
         self.authorizer.authorize(self.world, request)
     }
 
+    /// Records `record` (a decision taken with [`Call::decide`]) for `explain`; a denial becomes
+    /// the service's own error (`crate::error::denied_by_service`).
+    pub fn record_decision(&mut self, record: AuthRecord) -> AwsResult<()> {
+        self.record(record)
+    }
+
     /// Records `record` for `explain`; a denial becomes the service's own error
     /// (`crate::error::denied_by_service`).
     fn record(&mut self, record: AuthRecord) -> AwsResult<()> {

@@ -99,8 +99,5 @@ pub fn authorize_tagged(
     let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let request = AuthRequest::new(&call.caller, &call.region, action, resource).with_context(&pairs);
     let record = call.decide(&request);
-    let result =
-        if record.decision.is_allowed() { Ok(()) } else { Err(AwsError::access_denied(record.denial_message())) };
-    call.auth.push(record);
-    result
+    call.record_decision(record)
 }

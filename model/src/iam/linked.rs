@@ -75,11 +75,7 @@ fn create_service_linked_role(call: &mut Call, input: &Input) -> AwsResult<Value
     let request =
         AuthRequest::new(&call.caller, &call.region, "iam:CreateServiceLinkedRole", &role_arn).with_context(&context);
     let record = call.decide(&request);
-    let (allowed, message) = (record.decision.is_allowed(), record.denial_message());
-    call.auth.push(record);
-    if !allowed {
-        return Err(AwsError::access_denied(message));
-    }
+    call.record_decision(record)?;
     if iam_of(call).role(&name).is_some() {
         return Err(AwsError::invalid_input(format!(
             "Service role name {name} has been taken in this account, please try a different suffix."

@@ -182,14 +182,8 @@ fn tag(call: &mut Call, input: &Input, kind: Tagged) -> AwsResult<Value> {
     let resource_tags: Vec<(String, &str)> =
         existing.iter().map(|(k, v)| (format!("aws:ResourceTag/{k}"), v.as_str())).collect();
     pairs.extend(resource_tags.iter().map(|(k, v)| (k.as_str(), *v)));
-    let request = AuthRequest::new(&call.caller, &call.region, &act, &resource).with_context(&pairs);
-    let record = call.decide(&request);
-    let allowed = record.decision.is_allowed();
-    let message = record.denial_message();
-    call.auth.push(record);
-    if !allowed {
-        return Err(AwsError::access_denied(message));
-    }
+    let record = call.decide(&AuthRequest::new(&call.caller, &call.region, &act, &resource).with_context(&pairs));
+    call.record_decision(record)?;
     let mut tags = tags.ok_or_else(|| not_found(kind, name))?;
     for (k, v) in new {
         // Keys are compared without regard to case; the case first given is kept.
@@ -209,14 +203,8 @@ fn untag(call: &mut Call, input: &Input, kind: Tagged) -> AwsResult<Value> {
     let (resource, tags) = locate(call, kind, name);
     let pairs: Vec<(&str, &str)> = keys.iter().map(|k| ("aws:TagKeys", k.as_str())).collect();
     let act = action(kind, "Untag");
-    let request = AuthRequest::new(&call.caller, &call.region, &act, &resource).with_context(&pairs);
-    let record = call.decide(&request);
-    let allowed = record.decision.is_allowed();
-    let message = record.denial_message();
-    call.auth.push(record);
-    if !allowed {
-        return Err(AwsError::access_denied(message));
-    }
+    let record = call.decide(&AuthRequest::new(&call.caller, &call.region, &act, &resource).with_context(&pairs));
+    call.record_decision(record)?;
     let mut tags = tags.ok_or_else(|| not_found(kind, name))?;
     tags.retain(|k, _| !keys.iter().any(|r| r.eq_ignore_ascii_case(k)));
     *tags_mut(call, kind, name) = tags;

@@ -302,12 +302,7 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
             .resource_policy_must_allow()
             .with_context(mfa_context),
     );
-    let allowed = record.decision.is_allowed();
-    let msg = record.denial_message();
-    call.auth.push(record);
-    if !allowed {
-        return Err(AwsError::access_denied(msg));
-    }
+    call.record_decision(record)?;
     // Session tags and a source identity each need their own permission, in the trust policy
     // (and, across accounts, the caller's policies) as AssumeRole itself does.
     let tag_context: Vec<(String, String)> =
@@ -463,14 +458,7 @@ fn trust_allows(
             .resource_policy_must_allow()
             .with_context(context),
     );
-    let allowed = record.decision.is_allowed();
-    let msg = record.denial_message();
-    call.auth.push(record);
-    if allowed {
-        Ok(())
-    } else {
-        Err(AwsError::access_denied(msg))
-    }
+    call.record_decision(record)
 }
 
 /// The session policy of a role session: the inline `--policy` and the managed `--policy-arns`
@@ -614,12 +602,7 @@ fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
             .owned_by(&call.caller.account)
             .with_context(&[("sts:TaskPolicyArn", task)]),
     );
-    let allowed = record.decision.is_allowed();
-    let msg = record.denial_message();
-    call.auth.push(record);
-    if !allowed {
-        return Err(AwsError::access_denied(msg));
-    }
+    call.record_decision(record)?;
     let kind = SessionKind::AssumedRoot { task_policy_arn: task.to_string() };
     let (id, session) = new_session(call, target_account, kind, duration, false, None);
     let out = json!({ "Credentials": credentials_json(&id, &session) });
