@@ -632,18 +632,7 @@ fn call_assume_role(
     params: &Map<String, Value>,
 ) -> Result<Value, Outcome> {
     let op = crate::registry::find("sts", "assume-role").expect("STS models AssumeRole");
-    let caller = match session.world.resolve(identity) {
-        Ok(c) => c,
-        Err(e) => {
-            session.last = Some(super::LastCall {
-                operation: op.name.into(),
-                service: op.service.into(),
-                auth: vec![],
-                error: Some(e.clone()),
-            });
-            return Err(aws_failure(op.name, &e));
-        }
-    };
+    let caller = session.resolve_for(identity, op.service, op.name).map_err(|e| aws_failure(op.name, &e))?;
     // The same path as any AWS call: refusals, the handler, CloudTrail.
     let (result, auth) = session.call_page(op, &caller, region, params, &mut crate::pages::Memo::default());
     session.last = Some(super::LastCall {

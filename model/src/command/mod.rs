@@ -425,17 +425,9 @@ impl Session {
             Err(config::CredFailure::Fail(o)) => return o,
         };
         let debug = if inv.globals.debug { self.debug_lines(&inv, &settings, &creds.log) } else { String::new() };
-        let caller = match self.world.resolve(&creds.identity) {
+        let caller = match self.resolve_for(&creds.identity, op.service, op.name) {
             Ok(c) => c,
-            Err(e) => {
-                self.last = Some(LastCall {
-                    operation: op.name.into(),
-                    service: op.service.into(),
-                    auth: vec![],
-                    error: Some(e.clone()),
-                });
-                return with_debug(debug, aws_failure(op.name, &e));
-            }
+            Err(e) => return with_debug(debug, aws_failure(op.name, &e)),
         };
         if paginate::applies(&inv) {
             return self.run_paginated(&inv, caller, &region, &settings.output, debug);
@@ -485,6 +477,24 @@ impl Session {
         outcome
     }
 
+    /// The caller that `identity` signs `service`'s `operation` as; when it signs nothing (wrong,
+    /// deleted or expired credentials), the failure is also what `explain` shows for the call.
+    pub(crate) fn resolve_for(
+        &mut self,
+        identity: &Identity,
+        service: &str,
+        operation: &str,
+    ) -> Result<Caller, AwsError> {
+        self.world.resolve(identity).inspect_err(|e| {
+            self.last = Some(LastCall {
+                operation: operation.into(),
+                service: service.into(),
+                auth: vec![],
+                error: Some(e.clone()),
+            });
+        })
+    }
+
     /// One API call of `op` with `params` (one page of a paginated operation, as the service
     /// answers it: `crate::pages::invoke_paging`, `memo` shared by the pages of one run),
     /// recorded in CloudTrail. Returns its result and every authorization it took.
@@ -496,18 +506,37 @@ impl Session {
         params: &serde_json::Map<String, Value>,
         memo: &mut crate::pages::Memo,
     ) -> (Result<Value, AwsError>, Vec<AuthRecord>) {
+        self.call_api(op.service, op.name, caller, region, params, |call| {
+            crate::pages::invoke_paging(op, call, params, memo)
+        })
+    }
+
+    /// One AWS API call of `service`'s `operation` as `caller` in `region`, however its handler
+    /// is reached (`run` answers the response): the
+    /// sessions STS bars are refused before any policy is read, a failure is rolled back
+    /// ([`Session::call`]), the attempt is recorded in CloudTrail with `params`, and a success
+    /// marks the access key used. Returns its result and every authorization it took.
+    pub(crate) fn call_api(
+        &mut self,
+        service: &str,
+        operation: &str,
+        caller: &Caller,
+        region: &str,
+        params: &serde_json::Map<String, Value>,
+        run: impl FnOnce(&mut Call) -> Result<Value, AwsError>,
+    ) -> (Result<Value, AwsError>, Vec<AuthRecord>) {
         let (result, auth) = self.call(caller.clone(), region.to_string(), |call| {
             // GetFederationToken and GetSessionToken sessions are barred from IAM (the latter
             // without MFA) and most of STS before any policy is read.
-            match crate::sts::ops::session_refusal(call.world, &call.caller, op.service, op.name) {
+            match crate::sts::ops::session_refusal(call.world, &call.caller, service, operation) {
                 Some(refused) => Err(refused),
-                None => crate::pages::invoke_paging(op, call, params, memo),
+                None => run(call),
             }
         });
         // Recorded after a failure's rollback: the attempt itself is history (see cloudtrail).
-        self.world.record_call(caller, op.service, op.name, region, params, &result);
+        self.world.record_call(caller, service, operation, region, params, &result);
         if result.is_ok() {
-            crate::iam::account::note_key_use(&mut self.world, caller, op.service, region);
+            crate::iam::account::note_key_use(&mut self.world, caller, service, region);
         }
         (result, auth)
     }

@@ -446,36 +446,26 @@ impl Runner<'_> {
             validate_bucket_name(bucket)?;
         }
         let session = &mut *self.session;
-        let resolved =
-            if self.unsigned { Ok(crate::caller::Caller::anonymous()) } else { session.world.resolve(&self.identity) };
-        let caller = match resolved {
-            Ok(c) => c,
-            Err(e) => {
-                session.last = Some(LastCall {
-                    operation: operation.into(),
-                    service: SERVICE.into(),
-                    auth: vec![],
-                    error: Some(e.clone()),
-                });
-                return Err(e);
-            }
+        let caller = if self.unsigned {
+            crate::caller::Caller::anonymous()
+        } else {
+            session.resolve_for(&self.identity, SERVICE, operation)?
         };
-        let (result, auth) = session.call(caller.clone(), self.region.clone(), |call| {
-            match crate::sts::ops::session_refusal(call.world, &call.caller, SERVICE, operation) {
-                Some(refused) => Err(refused),
-                None => run(call),
-            }
+        // What the command needs beyond the response (`T`) is taken aside as the call runs.
+        let mut extra = None;
+        let (result, auth) = session.call_api(SERVICE, operation, &caller, &self.region, &params, |call| {
+            run(call).map(|(v, t)| {
+                extra = Some(t);
+                v
+            })
         });
-        let (recorded, value) = match result {
-            Ok((v, t)) => (Ok(v), Ok(t)),
-            Err(e) => (Err(e.clone()), Err(e)),
+        let (recorded, value) = match (result, extra) {
+            (Ok(_), Some(t)) => (None, Ok(t)),
+            (Err(e), _) => (Some(e.clone()), Err(e)),
+            // A success always set it; kept total rather than unwrapped.
+            (Ok(_), None) => (None, Err(AwsError::new("InternalError", 500, format!("{operation} answered nothing")))),
         };
-        session.world.record_call(&caller, SERVICE, operation, &self.region, &params, &recorded);
-        if recorded.is_ok() {
-            crate::iam::account::note_key_use(&mut session.world, &caller, SERVICE, &self.region);
-        }
-        session.last =
-            Some(LastCall { operation: operation.into(), service: SERVICE.into(), auth, error: recorded.err() });
+        session.last = Some(LastCall { operation: operation.into(), service: SERVICE.into(), auth, error: recorded });
         value
     }
 
