@@ -19,6 +19,7 @@ mod library;
 mod load_properties;
 mod metamorphic;
 mod monitoring;
+mod no_resource;
 mod org_properties;
 mod properties;
 // The independent evaluator that `differential` and `metamorphic` share.

@@ -82,15 +82,27 @@ fn every_aws_managed_policy_validates_and_compiles() {
 fn protected_roles_are_only_modifiable_by_aws() {
     let mut session = Session::demo(DEFAULT_SEED);
     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"support.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-    // AWS creates these roles itself; the test makes them with CreateRole to have them in the demo
-    // world, then acts as its administrator, alice.
+    // AWS creates these roles itself. CreateRole refuses the service-linked path (rule
+    // IAM-CREATE-ROLE-SERVICE-PATH), so the service-linked role is made as AWS makes it; the
+    // /aws-reserved/ role is made with CreateRole to have it in the demo world. Then the test acts
+    // as the account's administrator, alice.
+    let refused = session.run(&format!(
+        "aws iam create-role --role-name AWSServiceRoleForSupport --path /aws-service-role/support.amazonaws.com/ --assume-role-policy-document {trust}"
+    ));
+    assert!(refused
+        .expect_error("InvalidInput")
+        .text
+        .contains("Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles"));
+    session.run("aws iam create-service-linked-role --aws-service-name support.amazonaws.com").expect_ok();
+    session
+        .run(&format!(
+            "aws iam create-role --role-name AWSReservedSSO_AdministratorAccess_0123456789abcdef --path /aws-reserved/sso.amazonaws.com/ --assume-role-policy-document {trust}"
+        ))
+        .expect_ok();
     for (path, name) in [
         ("/aws-service-role/support.amazonaws.com/", "AWSServiceRoleForSupport"),
         ("/aws-reserved/sso.amazonaws.com/", "AWSReservedSSO_AdministratorAccess_0123456789abcdef"),
     ] {
-        session
-            .run(&format!("aws iam create-role --role-name {name} --path {path} --assume-role-policy-document {trust}"))
-            .expect_ok();
         let message = format!(
             "Cannot perform the operation on the protected role '{name}' - this role is only modifiable by AWS"
         );

@@ -45,7 +45,15 @@ fn trials() -> Vec<Trial> {
     // One trial per lesson: its solution typed line by line, and its wrong attempts refused.
     if let Ok(lessons) = rootsim::lesson::all() {
         for l in lessons {
+            let id = l.id.clone();
+            // The same lesson in a world from another seed: account IDs, key IDs and access keys
+            // all change, so a solution, goal or wrong attempt that wrote one down breaks here.
+            let original = l.clone();
+            trials.push(Trial::test(format!("lesson-reseeded:{}", l.id), move || {
+                reseeded_lesson_trial(&original).map_err(Failed::from)
+            }));
             trials.push(Trial::test(format!("lesson:{}", l.id), move || lesson_trial(&l).map_err(Failed::from)));
+            trials.push(Trial::test(format!("exam:{id}"), move || exam_trial(&id).map_err(Failed::from)));
         }
     }
     let root = scenarios_dir();
@@ -159,6 +167,31 @@ fn every_rule_has_a_scenario_and_every_scenario_names_real_rules() {
     );
 }
 
+/// The lesson in a world from another seed passes [`lesson_trial`], and each wrong attempt fails
+/// on the same lines as with the lesson's own seed: a line that wrote down an account ID, key ID
+/// or access key from the seeded world works with one seed only.
+fn reseeded_lesson_trial(l: &rootsim::lesson::Lesson) -> Result<(), String> {
+    use rootsim_model::MemoryHost;
+    let mut reseeded = l.clone();
+    reseeded.setup.seed = l.setup.seed.wrapping_add(7919);
+    let seed = reseeded.setup.seed;
+    lesson_trial(&reseeded).map_err(|e| format!("with seed {seed}: {e}"))?;
+    let mut host = MemoryHost::default();
+    for w in &l.wrong {
+        let lines = |lesson: &rootsim::lesson::Lesson, host: &mut MemoryHost| {
+            lesson.attempt(w, host).map(|(_, failures)| failures.iter().map(|f| f.line).collect::<Vec<_>>())
+        };
+        let (before, after) = (lines(l, &mut host)?, lines(&reseeded, &mut host)?);
+        if before != after {
+            return Err(format!(
+                "lesson {}: the wrong attempt '{}' fails on lines {before:?} with seed {} but {after:?} with seed {seed}: does it write down an ID from the world?",
+                l.id, w.what, l.setup.seed
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A lesson's solution, typed into a fresh session line by line as a trainee types it (shell
 /// variables included), succeeds on every line and passes `check`; each of its at least four
 /// wrong attempts, typed into a fresh lesson world, is refused by `check`, which lists as
@@ -197,6 +230,55 @@ fn lesson_trial(l: &rootsim::lesson::Lesson) -> Result<(), String> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// How many seeds each lesson's exam is tried with.
+const EXAM_SEEDS: u64 = 20;
+
+/// A lesson's exam, drawn from each of [`EXAM_SEEDS`] seeds (which also seed the world, so
+/// account and key IDs differ too): `check` refuses the untouched world, the solution typed with
+/// the drawn values passes it, and every `@wrong` attempt is refused as [`lesson_trial`] checks.
+/// A lesson that varies draws each choice of each of its `@vary` names with some seed (so every
+/// variant's solution is tried), and two seeds give different objectives and worlds.
+fn exam_trial(id: &str) -> Result<(), String> {
+    use rootsim_model::MemoryHost;
+    let mut host = MemoryHost::default();
+    let mut drawn = std::collections::BTreeSet::new();
+    let mut objectives = std::collections::BTreeSet::new();
+    let mut first_world = None;
+    let mut worlds_differ = false;
+    for seed in 1..=EXAM_SEEDS {
+        let l = rootsim::lesson::find_drawn(id, Some(seed)).ok_or_else(|| format!("no lesson {id}"))?;
+        assert_eq!(l.exam_seed, Some(seed));
+        let session = l.start(&mut host)?;
+        let untouched = l.check(&session, &Default::default(), &mut host);
+        if untouched.passed() {
+            return Err(format!("exam {id} seed {seed}: check passes before anything was done"));
+        }
+        match &first_world {
+            None => first_world = Some(session.world.clone()),
+            Some(w) => worlds_differ |= *w != session.world,
+        }
+        lesson_trial(&l).map_err(|e| format!("exam {id} seed {seed} (drawn {:?}): {e}", l.drawn))?;
+        drawn.extend(l.drawn.iter().cloned());
+        objectives.insert(l.objective.clone());
+    }
+    let course = rootsim::lesson::find(id).ok_or_else(|| format!("no lesson {id}"))?;
+    for v in &course.varies {
+        for choice in &v.choices {
+            if !drawn.contains(&(v.name.clone(), choice.clone())) {
+                return Err(format!("exam {id}: @vary {} never drew '{choice}' in {EXAM_SEEDS} seeds", v.name));
+            }
+        }
+    }
+    if !worlds_differ {
+        return Err(format!("exam {id}: every seed gave the same world"));
+    }
+    let names_in_objective = course.varies.iter().any(|v| course.objective.contains(&v.choices[0]));
+    if names_in_objective && objectives.len() < 2 {
+        return Err(format!("exam {id}: every seed states the same objective"));
     }
     Ok(())
 }

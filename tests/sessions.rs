@@ -287,7 +287,7 @@ mod policies {
                     run(&mut session, &format!("sign-in keys --access-key-id {} --secret-access-key {}", keys.0, keys.1)).expect_ok();
                     let assume = run(&mut session, "aws sts assume-role --role-arn arn:aws:iam::MGMT:role/Reader --role-session-name temp");
                     prop_assert_eq!(assume.ok, trust_for == Some(user), "user {} (trust written for {:?}): {}", user, trust_for, assume.text);
-                    let read = run(&mut session, &format!("aws s3api get-object --bucket {BUCKET} --key k"));
+                    let read = run(&mut session, &format!("aws s3api get-object --bucket {BUCKET} --key k out.txt"));
                     prop_assert_eq!(read.ok, bucket_user == Some(user), "user {} (bucket policy for {:?}): {}", user, bucket_user, read.text);
                 }
                 // Worker has no permissions either: a session of it reads only through the bucket policy.
@@ -297,7 +297,7 @@ mod policies {
                     prop_assert!(out.ok, "{}", out.text);
                     let (id, secret, token) = credentials(&out);
                     run(&mut session, &format!("sign-in keys --access-key-id {id} --secret-access-key {secret} --session-token {token}")).expect_ok();
-                    let read = run(&mut session, &format!("aws s3api get-object --bucket {BUCKET} --key k"));
+                    let read = run(&mut session, &format!("aws s3api get-object --bucket {BUCKET} --key k out.txt"));
                     prop_assert_eq!(read.ok, bucket_role == Some(role), "role {} (bucket policy for {:?}): {}", role, bucket_role, read.text);
                 }
             }

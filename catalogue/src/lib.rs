@@ -16,7 +16,7 @@
 mod glob;
 mod keys;
 
-pub use glob::glob_matches;
+pub use glob::{glob_matches, glob_matches_case_sensitive};
 
 use serde::Deserialize;
 use std::collections::HashMap;

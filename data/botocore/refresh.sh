@@ -9,7 +9,7 @@
 set -eu
 
 VERSION="${BOTOCORE_VERSION:-1.44.18}"
-SERVICES="iam organizations account sts s3 sqs kms sns cloudtrail events"
+SERVICES="iam organizations account sts s3 s3control sqs kms sns cloudtrail events accessanalyzer"
 
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"

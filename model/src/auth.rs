@@ -471,6 +471,13 @@ impl World {
     }
 }
 
+/// The request keys that hold several values, given in [`AuthRequest::extra_context`] as one
+/// pair per value: the tag keys of a request (`aws:TagKeys`) and AssumeRole's transitive tag keys
+/// (`sts:TransitiveTagKeys`), which policies test with `ForAnyValue:` / `ForAllValues:`.
+pub fn is_multi_valued(key: &str) -> bool {
+    key.eq_ignore_ascii_case("aws:TagKeys") || key.eq_ignore_ascii_case("sts:TransitiveTagKeys")
+}
+
 /// One request to authorize: who ([`Caller`]) asks, in which Region, to perform which action on
 /// which resource, and what the resource itself says (its owner and its policy). Build it with
 /// [`AuthRequest::new`] and the methods that add the rest; [`Authorizer::authorize`] answers it.
@@ -509,6 +516,8 @@ pub struct AuthRequest<'a> {
     pub resource_policy_must_allow: bool,
     /// Request-specific condition keys (`sts:TaskPolicyArn`, `account:TargetRegion`, ...).
     pub extra_context: &'a [(&'a str, &'a str)],
+    /// Request-specific multi-valued condition keys (`kms:EncryptionContextKeys`).
+    pub extra_multi: &'a [(&'a str, &'a [String])],
 }
 
 impl<'a> AuthRequest<'a> {
@@ -524,6 +533,7 @@ impl<'a> AuthRequest<'a> {
             resource_policy: None,
             resource_policy_must_allow: false,
             extra_context: &[],
+            extra_multi: &[],
         }
     }
 
@@ -547,6 +557,12 @@ impl<'a> AuthRequest<'a> {
     /// The request with request-specific condition keys ([`AuthRequest::extra_context`]).
     pub fn with_context(self, extra: &'a [(&'a str, &'a str)]) -> AuthRequest<'a> {
         AuthRequest { extra_context: extra, ..self }
+    }
+
+    /// The request with request-specific multi-valued condition keys
+    /// ([`AuthRequest::extra_multi`]).
+    pub fn with_multi_context(self, extra: &'a [(&'a str, &'a [String])]) -> AuthRequest<'a> {
+        AuthRequest { extra_multi: extra, ..self }
     }
 }
 
@@ -598,6 +614,7 @@ impl Authorizer {
             resource_policy,
             resource_policy_must_allow,
             extra_context,
+            extra_multi,
         } = *request;
         let resource_account = if let Some(owner) = resource_owner {
             Some(owner.to_string())
@@ -621,11 +638,24 @@ impl Authorizer {
                 (principal, context)
             }
         };
-        if !extra_context.is_empty() {
+        if !extra_context.is_empty() || !extra_multi.is_empty() {
             // A copy of its own: the remembered context stays without the call's keys.
             let context = Arc::make_mut(&mut context);
             for (k, v) in extra_context {
-                context.insert(k, *v);
+                if is_multi_valued(k) {
+                    // Each pair adds one value: `aws:TagKeys` lists every tag key of the request.
+                    let mut values = match context.get(k) {
+                        Some(policy::ContextValue::Multi(values)) => values.clone(),
+                        _ => Vec::new(),
+                    };
+                    values.push((*v).to_string());
+                    context.insert_multi(k, values);
+                } else {
+                    context.insert(k, *v);
+                }
+            }
+            for (k, v) in extra_multi {
+                context.insert_multi(k, v.to_vec());
             }
         }
         // What AWS owns (AWS managed policies, service-linked and /aws-reserved/ roles) no

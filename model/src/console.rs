@@ -83,6 +83,22 @@ pub const ACTIONS: &[Action] = &[
         },
     },
     Action {
+        name: "assign-root-mfa-device",
+        usage: "console assign-root-mfa-device --device-name NAME",
+        gate: Gate::Root {
+            what: "assign an MFA device to the root user",
+            why: Some("AWS enables the root user's MFA devices only in the console, never through the CLI, the API or any other command-line tool"),
+        },
+        extra_words: false,
+        operation: Operation {
+            service: "iam",
+            name: "EnableMFADevice",
+            summary: "The root user, signed in to the console, assigns a virtual MFA device (scanned into the authenticator app; see `mfa-code`).",
+            params: &[param("DeviceName", Shape::String, true, "a name for the virtual MFA device")],
+            handler: assign_root_mfa_device,
+        },
+    },
+    Action {
         name: "change-root-email",
         usage: "console change-root-email --new-email EMAIL",
         gate: Gate::Root { what: "change the root user's email address", why: Some(WHY_EMAIL) },
@@ -342,6 +358,18 @@ fn change_root_password(call: &mut Call, input: &Map<String, Value>) -> AwsResul
     }
     call.world.iam.accounts.get_mut(&account).expect("exists").root.password = Some(new.to_string());
     page("The root user's password was changed.")
+}
+
+/// `console assign-root-mfa-device`: the console's "Assign MFA device" for the root user, the
+/// only way AWS offers to enable one (rule ROOT-MFA-DEVICES).
+fn assign_root_mfa_device(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
+    let name = req_str(input, "DeviceName")?;
+    let account = call.account();
+    require_active(call.world, &account)?;
+    let serial = signin::register_mfa_device(call, &account, name)?;
+    page(format!(
+        "Assigned the virtual MFA device {serial} to the root user (your authenticator app shows its codes: `mfa-code {serial}`)."
+    ))
 }
 
 // ---------------------------------------------------------------- account, closure and billing

@@ -110,7 +110,7 @@ impl AwsError {
 ///   `AuthorizationErrorException`);
 /// - SQS: `AccessDenied`, the action in lower case (observed: "... is not authorized to perform:
 ///   sqs:sendmessage on resource: ... because no identity-based policy allows the sqs:sendmessage action");
-/// - EventBridge, CloudTrail, KMS, Account Management: `AccessDeniedException` with the message
+/// - Access Analyzer, EventBridge, CloudTrail, KMS, Account Management: `AccessDeniedException` with the message
 ///   as built (AWS's common error, <https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html>);
 /// - Organizations: `AccessDeniedException` with its fixed sentence "You don't have permissions to
 ///   access this resource." (the model's AccessDeniedException; observed), the engine's message
@@ -121,6 +121,8 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
         "sns" => AwsError::new("AuthorizationError", 403, message.replace(action, &format!("SNS:{operation}"))),
         "sqs" => AwsError::access_denied(message.replace(action, &action.to_ascii_lowercase())),
         "events" | "cloudtrail" | "kms" | "account" => AwsError::new("AccessDeniedException", 400, message),
+        // Access Analyzer: its model's AccessDeniedException, HTTP 403.
+        "access-analyzer" => AwsError::new("AccessDeniedException", 403, message),
         "organizations" => AwsError::new("AccessDeniedException", 400, ORGANIZATIONS_DENIED)
             .with_hint(format!("  (rootsim) {message}")),
         _ => AwsError::access_denied(message),

@@ -64,6 +64,9 @@ use crate::World;
 use rootsim_policy::arn;
 use rootsim_policy::{Effect, Layer, Policy, PolicyKind, PrincipalType};
 
+mod perimeter;
+use perimeter::{Opening, Verdict};
+
 /// A principal of the graph.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Node {
@@ -185,6 +188,11 @@ impl Edge {
             EdgeKind::AssumeRoot => format!(
                 "{a} may start a root session in {} (sts:AssumeRoot: centralized root access is on)",
                 to.arn().trim_start_matches("arn:aws:iam::").trim_end_matches(":root")
+            ),
+            // A user already holding IAM's two keys needs one deleted first (GRAPH-CREDENTIAL-TAKEOVER).
+            EdgeKind::CreateAccessKey if self.action.starts_with("iam:DeleteAccessKey") => format!(
+                "{a} may delete one of the two access keys of {b} and create another (iam:DeleteAccessKey, \
+                 iam:CreateAccessKey), then call AWS as that user"
             ),
             EdgeKind::CreateAccessKey => {
                 format!("{a} may create access keys for {b} (iam:CreateAccessKey), then call AWS as that user")
@@ -553,8 +561,9 @@ impl<'w> Builder<'w> {
             if p == a || out.contains_key(&target.node) || !inside(within, target.node) {
                 continue;
             }
-            let has_password =
-                target.user.as_ref().and_then(|u| iam.and_then(|i| i.users.get(u))).map(|u| u.login_profile.is_some());
+            let target_user = target.user.as_ref().and_then(|u| iam.and_then(|i| i.users.get(u)));
+            let has_password = target_user.map(|u| u.login_profile.is_some());
+            let keys_full = target_user.is_some_and(|u| u.access_keys.len() >= crate::iam::MAX_ACCESS_KEYS);
             for &(kind, action) in &wanted {
                 let applies = match kind {
                     EdgeKind::CreateAccessKey => target.user.is_some(),
@@ -575,6 +584,24 @@ impl<'w> Builder<'w> {
                         break;
                     }
                     continue;
+                }
+                if kind == EdgeKind::CreateAccessKey && keys_full {
+                    // IAM refuses a user a third access key (LimitExceeded): minting one for a user
+                    // who holds two needs one of them deleted first (GRAPH-CREDENTIAL-TAKEOVER).
+                    let Some(create) = self.decide(a, action, &target.arn) else { continue };
+                    let Some(delete) = self.decide(a, "iam:DeleteAccessKey", &target.arn) else { continue };
+                    let mut allowed_by = delete.allowed_by.to_vec();
+                    allowed_by.extend(create.allowed_by.iter().cloned());
+                    out.insert(
+                        target.node,
+                        Edge {
+                            kind,
+                            action: Cow::Borrowed("iam:DeleteAccessKey + iam:CreateAccessKey"),
+                            allowed_by: interned(&self.explanations, allowed_by),
+                            ..create
+                        },
+                    );
+                    break;
                 }
                 if let Some(e) = self.decide(a, action, &target.arn) {
                     out.insert(target.node, Edge { kind, ..e });
@@ -1537,8 +1564,12 @@ pub struct Exposure {
     /// The statement that allows it (`bucket policy of b statement "PublicRead"`).
     pub allowed_by: String,
     /// The conditions of that statement (`StringEquals aws:SourceIp = 203.0.113.0/24`), and each
-    /// Deny statement of the policy that names the request and may take it back.
+    /// Deny statement of the policy that names the request and may take it back; and each RCP
+    /// Deny statement that denies it on a key beyond who calls (GRAPH-EXPOSURE-RCP).
     pub limited_by: Vec<String>,
+    /// The RCP statements that deny the request to every caller this opening is to, whatever
+    /// the resource policy allows (GRAPH-EXPOSURE-RCP): when not empty, the opening is closed.
+    pub closed_by: Vec<String>,
 }
 
 /// Condition keys that only an authenticated request carries: a statement that tests one does
@@ -1556,9 +1587,12 @@ const AUTHENTICATED_KEYS: [&str; 9] = [
 ];
 
 /// Who the resource's own policy opens `action` on `resource` to beyond named principals
-/// ([`WhoCan::exposure`]). Read from the policy's statements, not decided: there is no caller.
+/// ([`WhoCan::exposure`]). Read from the policy's statements, not decided: there is no caller;
+/// then each opening is decided against the owner's RCPs for a caller that stands for it
+/// (`graph/perimeter.rs`), which may close it or add a limit.
 pub fn exposure(world: &World, action: &str, resource: &str) -> Vec<Exposure> {
-    let Some((_, Some((label, policy)))) = world.resource_policy(resource) else { return Vec::new() };
+    let Some((owner, Some((label, policy)))) = world.resource_policy(resource) else { return Vec::new() };
+    let (auth, any) = (Authorizer::new(), OnceCell::new());
     let applies = |s: &rootsim_policy::StatementView<'_>| s.matches_action(action) && s.matches_resource(resource);
     let opens = |s: &rootsim_policy::StatementView<'_>| {
         s.is_not_principal()
@@ -1589,14 +1623,14 @@ pub fn exposure(world: &World, action: &str, resource: &str) -> Vec<Exposure> {
         let value_of = |key: &str| {
             conditions.iter().find(|(op, k, _)| k == key && op.starts_with("String") && !op.contains("Not"))
         };
-        let who = if let Some((_, _, orgs)) = value_of("aws:principalorgid") {
-            format!("any principal of organization {}", orgs.join(" or "))
+        let (who, opening) = if let Some((_, _, orgs)) = value_of("aws:principalorgid") {
+            (format!("any principal of organization {}", orgs.join(" or ")), Opening::Organizations(orgs.clone()))
         } else if let Some((_, _, accounts)) = value_of("aws:principalaccount") {
-            format!("any principal of account {}", accounts.join(" or "))
+            (format!("any principal of account {}", accounts.join(" or ")), Opening::Accounts(accounts.clone()))
         } else if conditions.iter().any(|(_, k, _)| AUTHENTICATED_KEYS.contains(&k.as_str())) {
-            "any AWS account".to_string()
+            ("any AWS account".to_string(), Opening::AnyAccount)
         } else {
-            "anyone (anonymous)".to_string()
+            ("anyone (anonymous)".to_string(), Opening::Anyone)
         };
         let mut limited_by: Vec<String> = s
             .conditions()
@@ -1606,7 +1640,17 @@ pub fn exposure(world: &World, action: &str, resource: &str) -> Vec<Exposure> {
             limited_by.push("NotPrincipal: everyone but the principals it names".to_string());
         }
         limited_by.extend(denies.iter().cloned());
-        out.push(Exposure { who, allowed_by: name(&s, i), limited_by });
+        // The owner's RCPs bind every caller, from outside the organization too.
+        let any = any.get_or_init(any_permission);
+        let closed_by = match perimeter::verdict(world, &auth, &opening, (action, resource, &owner), any) {
+            Verdict::Open => Vec::new(),
+            Verdict::Closed(by) => by,
+            Verdict::Limited(by) => {
+                limited_by.extend(by);
+                Vec::new()
+            }
+        };
+        out.push(Exposure { who, allowed_by: name(&s, i), limited_by, closed_by });
     }
     out
 }
@@ -1729,9 +1773,11 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
         let why = if by.is_empty() { String::new() } else { format!(" (allowed by {})", by.join("; ")) };
         let _ = writeln!(out, "  - {}{why}", n.arn());
     }
-    if !answer.exposure.is_empty() {
+    let (closed, open): (Vec<&Exposure>, Vec<&Exposure>) =
+        answer.exposure.iter().partition(|e| !e.closed_by.is_empty());
+    if !open.is_empty() {
         out.push_str("Beyond the principals of this world, the resource's policy opens it to:\n");
-        for e in &answer.exposure {
+        for e in &open {
             let _ = write!(out, "  - {} (allowed by {})", e.who, e.allowed_by);
             if e.limited_by.is_empty() {
                 out.push_str(", with no condition\n");
@@ -1740,6 +1786,12 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
             }
         }
         out.push_str("  (the owner's SCPs do not bind other accounts' callers; its RCPs still apply)\n");
+    }
+    if !closed.is_empty() {
+        out.push_str("The resource's policy would also open it to these, but the owner's RCPs deny them:\n");
+        for e in &closed {
+            let _ = writeln!(out, "  - {} (allowed by {}), denied by: {}", e.who, e.allowed_by, e.closed_by.join("; "));
+        }
     }
     if via {
         if answer.via.is_empty() {

@@ -139,6 +139,10 @@ fn policy_file(id: &str) -> String {
 fn targets_file(id: &str) -> String {
     format!("organization/targets/{id}.json")
 }
+/// `aws organizations list-tags-for-resource --resource-id <id>` of a taggable resource.
+fn tags_file(id: &str) -> String {
+    format!("organization/tags/{id}.json")
+}
 fn list_policies_file(kind: &str) -> String {
     format!("organization/list-policies/{kind}.json")
 }
@@ -147,7 +151,7 @@ fn iam_file(account: &str) -> String {
 }
 
 /// The organization policy types the layout carries.
-const ORG_POLICY_TYPES: [&str; 2] = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"];
+const ORG_POLICY_TYPES: [&str; 3] = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY"];
 
 /// The Region of a bucket: `get-bucket-policy` does not say, and the layout keeps none.
 const BUCKET_REGION: &str = "us-east-1";
@@ -371,6 +375,41 @@ impl<'a> Importer<'a> {
         str_of(v, key).and_then(parse_time).unwrap_or_else(|| self.world.clock.now())
     }
 
+    /// The IDs of the `<prefix><id>.json` files directly in a folder of the estate.
+    fn ids_under(&self, prefix: &str) -> Vec<String> {
+        self.files
+            .keys()
+            .filter_map(|f| f.strip_prefix(prefix)?.strip_suffix(".json"))
+            .filter(|id| !id.contains('/'))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The tags of the organization's resources (`organization/tags/<id>.json`): each file names
+    /// a resource of the organization read so far, else it is skipped, saying so.
+    fn org_tags(&mut self, org: &mut Organization) {
+        for id in self.ids_under("organization/tags/") {
+            let file = tags_file(&id);
+            let Some(v) = self.json(&file) else { continue };
+            if org.taggable_arn(&id).is_none() {
+                self.skip(&file, "$", format!("{id} is not a resource of the organization"));
+                continue;
+            }
+            let mut tags = BTreeMap::new();
+            for (i, t) in list(&v, "Tags").iter().enumerate() {
+                match (str_of(t, "Key"), str_of(t, "Value")) {
+                    (Some(k), Some(v)) => {
+                        tags.insert(k.to_string(), v.to_string());
+                    }
+                    _ => self.skip(&file, &idx("$", "Tags", i), "needs Key and Value"),
+                }
+            }
+            if !tags.is_empty() {
+                org.tags.insert(id, tags);
+            }
+        }
+    }
+
     /// Reads the organization files into the world's organization; returns what the listings say
     /// about each account.
     fn organization(&mut self) -> BTreeMap<String, Listed> {
@@ -474,6 +513,7 @@ impl<'a> Importer<'a> {
             listed.insert(mgmt.to_string(), Listed { name: mgmt.to_string(), email, status: AccountStatus::Active });
         }
         self.org_policies(&mut org);
+        self.org_tags(&mut org);
         self.world.organizations.org = Some(org);
         listed
     }
@@ -481,28 +521,24 @@ impl<'a> Importer<'a> {
     /// SCPs and RCPs: one describe-policy file each, with its targets; the list-policies files
     /// only say which policies should be there.
     fn org_policies(&mut self, org: &mut Organization) {
-        let prefix = "organization/policies/";
-        let ids: Vec<String> = self
-            .files
-            .keys()
-            .filter_map(|f| f.strip_prefix(prefix)?.strip_suffix(".json"))
-            .filter(|id| !id.contains('/'))
-            .map(str::to_string)
-            .collect();
-        for id in &ids {
+        for id in &self.ids_under("organization/policies/") {
             let file = policy_file(id);
             let Some(v) = self.json(&file) else { continue };
             let p = v.get("Policy").cloned().unwrap_or(Value::Null);
             let summary = p.get("PolicySummary").cloned().unwrap_or(Value::Null);
             let kind = match str_of(&summary, "Type") {
-                Some("SERVICE_CONTROL_POLICY") => PolicyKind::Scp,
-                Some("RESOURCE_CONTROL_POLICY") => PolicyKind::Rcp,
+                Some("SERVICE_CONTROL_POLICY") => Some(PolicyKind::Scp),
+                Some("RESOURCE_CONTROL_POLICY") => Some(PolicyKind::Rcp),
+                // A tag policy is kept as its text (rule ORG-TAG-POLICIES): never evaluated.
+                Some("TAG_POLICY") => None,
                 other => {
                     let other = other.unwrap_or("missing");
                     self.skip(
                         &file,
                         "$.Policy.PolicySummary.Type",
-                        format!("{other}: only SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY are modelled"),
+                        format!(
+                            "{other}: only SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY and TAG_POLICY are modelled"
+                        ),
                     );
                     continue;
                 }
@@ -513,7 +549,21 @@ impl<'a> Importer<'a> {
             }
             let aws_managed = summary.get("AwsManaged").and_then(Value::as_bool).unwrap_or(false);
             let opts = ParseOptions { aws_managed, ..ParseOptions::default() };
-            let document = match self.policy(p.get("Content").unwrap_or(&Value::Null), kind, &opts) {
+            let content = p.get("Content").unwrap_or(&Value::Null);
+            let read = match kind {
+                Some(kind) => self.policy(content, kind, &opts),
+                None => match content.as_str() {
+                    Some(text) => crate::organizations::effective::tag_policy_checked(text)
+                        .inspect(|_| {
+                            org.policy_contents.insert(id.clone(), text.to_string());
+                        })
+                        .map_err(|e| {
+                            format!("{}{}", e.message, e.hint.map(|h| format!(" ({})", h.trim())).unwrap_or_default())
+                        }),
+                    None => Err("a tag policy's Content is its JSON text, a string".to_string()),
+                },
+            };
+            let document = match read {
                 Ok(d) => d,
                 Err(e) => {
                     self.skip(&file, "$.Policy.Content", e);
@@ -883,8 +933,22 @@ impl<'a> Importer<'a> {
                 continue;
             }
             let name = fields[user_col];
+            let held: Vec<&str> =
+                others.iter().filter(|c| col(c).is_some_and(|c| fields[c] == "true")).copied().collect();
             if name == "<root_account>" {
-                // No listing carries root credentials (IMPORT-ROOT-NO-CREDENTIALS).
+                // The root user keeps no credentials (IMPORT-ROOT-NO-CREDENTIALS): its row says
+                // whether it has keys, MFA or certificates, never which, so what it shows is
+                // named, as for a user, rather than dropped silently.
+                if !held.is_empty() {
+                    self.warn(
+                        &file,
+                        &here,
+                        format!(
+                            "the root user's {} not imported: the report carries no key IDs, device serials or certificates",
+                            held.join(", ")
+                        ),
+                    );
+                }
                 continue;
             }
             let Some(user) =
@@ -903,8 +967,6 @@ impl<'a> Importer<'a> {
                 user.login_profile = Some(LoginProfile { password: None, created, reset_required: false });
                 user.password_last_used = field(used_col);
             }
-            let held: Vec<&str> =
-                others.iter().filter(|c| col(c).is_some_and(|c| fields[c] == "true")).copied().collect();
             if !held.is_empty() {
                 self.warn(
                     &file,
@@ -1216,6 +1278,10 @@ impl<'a> Importer<'a> {
             versioning: None,
             mfa_delete: None,
             objects: BTreeMap::new(),
+            // The dump holds no Block Public Access, ownership or ACL files: none are assumed.
+            public_access_block: None,
+            ownership: None,
+            acl: Vec::new(),
         };
         self.world.s3.buckets.insert(name.to_string(), bucket);
     }
@@ -1481,12 +1547,20 @@ fn export_organization(world: &World, org: &Organization, out: &mut BTreeMap<Str
     for kind in ORG_POLICY_TYPES {
         let summaries: Vec<Value> =
             org.policies.values().filter(|p| p.policy_type == kind).map(|p| policy_summary(org, p)).collect();
-        out.insert(list_policies_file(kind), json!({ "Policies": summaries }));
+        // A listing of tag policies only where there are some: an estate without them keeps the
+        // files it always had.
+        if kind != "TAG_POLICY" || !summaries.is_empty() {
+            out.insert(list_policies_file(kind), json!({ "Policies": summaries }));
+        }
+    }
+    for (id, tags) in org.tags.iter().filter(|(_, t)| !t.is_empty()) {
+        let tags: Vec<Value> = tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect();
+        out.insert(tags_file(id), json!({ "Tags": tags }));
     }
     for p in org.policies.values() {
         out.insert(
             policy_file(&p.id),
-            json!({"Policy": {"PolicySummary": policy_summary(org, p), "Content": p.document.text()}}),
+            json!({"Policy": {"PolicySummary": policy_summary(org, p), "Content": org.policy_text(p)}}),
         );
         let targets: Vec<Value> = org
             .attachments
@@ -1521,7 +1595,7 @@ pub fn is_layout_file(name: &str) -> bool {
     let parts: Vec<&str> = name.split('/').collect();
     match parts.as_slice() {
         ["organization", "describe-organization.json" | "list-roots.json"] => true,
-        ["organization", "ous" | "accounts" | "list-policies" | "policies" | "targets", f] => json(f),
+        ["organization", "ous" | "accounts" | "list-policies" | "policies" | "targets" | "tags", f] => json(f),
         ["accounts", a, f] => {
             !a.is_empty() && (is_iam_page(f) || *f == "credential-report.json" || *f == "credential-report.csv")
         }

@@ -33,6 +33,7 @@
 //! [`graph::who_can_become_root`]. With the `proptest` feature, `strategies` draws policies,
 //! requests and organizations for your own property tests.
 
+pub mod accessanalyzer;
 pub mod account;
 pub mod auth;
 pub mod billing;

@@ -46,6 +46,7 @@ pub struct Paginator {
 /// The vendored paginators, by the CLI's service name (S3's folder is `s3`, its CLI name `s3api`),
 /// with the extras botocore merges over some.
 const SOURCES: &[(&str, &str, Option<&str>)] = &[
+    ("accessanalyzer", include_str!("../../data/botocore/accessanalyzer/paginators-1.json"), None),
     ("account", include_str!("../../data/botocore/account/paginators-1.json"), None),
     ("cloudtrail", include_str!("../../data/botocore/cloudtrail/paginators-1.json"), None),
     ("events", include_str!("../../data/botocore/events/paginators-1.json"), None),
@@ -61,6 +62,7 @@ const SOURCES: &[(&str, &str, Option<&str>)] = &[
         include_str!("../../data/botocore/s3/paginators-1.json"),
         Some(include_str!("../../data/botocore/s3/paginators-1.sdk-extras.json")),
     ),
+    ("s3control", include_str!("../../data/botocore/s3control/paginators-1.json"), None),
     ("sns", include_str!("../../data/botocore/sns/paginators-1.json"), None),
     ("sqs", include_str!("../../data/botocore/sqs/paginators-1.json"), None),
     ("sts", include_str!("../../data/botocore/sts/paginators-1.json"), None),
@@ -154,6 +156,18 @@ pub struct ServicePaging {
 /// Each service's paging, from its API reference (the pages cited in docs/rules.md,
 /// PAGING-SERVICE-LIMITS). Where a reference states no default or no error, the row says so.
 pub const SERVICES: &[ServicePaging] = &[
+    // Access Analyzer: ValidatePolicy's maxResults has no documented range or default; 100 per
+    // page, at most 100, and the bad-token error are simulator assumptions.
+    ServicePaging {
+        service: "accessanalyzer",
+        default_page: 100,
+        min: 1,
+        max: 100,
+        clamp: false,
+        range_error: "ValidationException",
+        bad_token: ("ValidationException", "Invalid pagination token"),
+        token_only_with_limit: false,
+    },
     // IAM: MaxItems 1-1000, default 100 (every List* reference). The bad-marker message is a
     // simulator assumption (IAM documents none).
     ServicePaging {
@@ -484,6 +498,7 @@ mod tests {
     /// The vendored `service-2.json.gz` of a service (by the CLI's name), inflated and parsed.
     fn service_model(service: &str) -> Value {
         let bytes: &[u8] = match service {
+            "accessanalyzer" => include_bytes!("../../data/botocore/accessanalyzer/service-2.json.gz"),
             "account" => include_bytes!("../../data/botocore/account/service-2.json.gz"),
             "cloudtrail" => include_bytes!("../../data/botocore/cloudtrail/service-2.json.gz"),
             "events" => include_bytes!("../../data/botocore/events/service-2.json.gz"),
@@ -491,6 +506,7 @@ mod tests {
             "kms" => include_bytes!("../../data/botocore/kms/service-2.json.gz"),
             "organizations" => include_bytes!("../../data/botocore/organizations/service-2.json.gz"),
             "s3api" => include_bytes!("../../data/botocore/s3/service-2.json.gz"),
+            "s3control" => include_bytes!("../../data/botocore/s3control/service-2.json.gz"),
             "sns" => include_bytes!("../../data/botocore/sns/service-2.json.gz"),
             "sqs" => include_bytes!("../../data/botocore/sqs/service-2.json.gz"),
             "sts" => include_bytes!("../../data/botocore/sts/service-2.json.gz"),
@@ -512,6 +528,9 @@ mod tests {
         // `aws sns subscribe --notification-endpoint` is the API's `Endpoint`, renamed by the CLI
         // (awscli's `customizations/argrename.py`).
         ("sns", "Subscribe", "NotificationEndpoint"),
+        // `aws s3api get-object ... OUTFILE`: the positional file the streamed body is saved to
+        // (awscli's `customizations/streamingoutputarg.py`).
+        ("s3api", "GetObject", "outfile"),
     ];
 
     /// Every operation rootsim models is one of AWS's, as botocore's model names it, and every

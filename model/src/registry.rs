@@ -6,6 +6,7 @@ use crate::service::Operation;
 
 /// Every service's operations.
 const TABLES: &[&[Operation]] = &[
+    crate::accessanalyzer::ops::OPERATIONS,
     crate::account::ops::OPERATIONS,
     crate::cloudtrail::ops::OPERATIONS,
     crate::events::ops::OPERATIONS,
@@ -20,6 +21,7 @@ const TABLES: &[&[Operation]] = &[
     crate::kms::ops::OPERATIONS,
     crate::organizations::ops::OPERATIONS,
     crate::s3::ops::OPERATIONS,
+    crate::s3::control::OPERATIONS,
     crate::sns::ops::OPERATIONS,
     crate::sqs::ops::OPERATIONS,
     crate::sts::ops::OPERATIONS,

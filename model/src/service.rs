@@ -77,6 +77,19 @@ pub struct Operation {
     pub handler: Handler,
 }
 
+/// The positional arguments the AWS CLI adds to operations (streaming output's file).
+const CLI_POSITIONAL: &[&str] = &["outfile"];
+
+impl Param {
+    /// Whether the CLI takes it as a positional argument rather than an option: one of the
+    /// arguments the CLI adds itself (`get-object`'s `outfile`, awscli's
+    /// `customizations/streamingoutputarg.py`). Named explicitly: some services' API members are
+    /// in lower camel case too (Access Analyzer's `policyType`, `locale`).
+    pub fn is_positional(&self) -> bool {
+        CLI_POSITIONAL.contains(&self.name)
+    }
+}
+
 /// A parameter of an operation table: `param("UserName", Shape::String, true, "the user's name")`.
 pub const fn param(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> Param {
     Param { name, shape, required, doc }

@@ -111,14 +111,14 @@ pub const TASKS: &[Task] = &[
     Task {
         id: "manage-root-mfa",
         title: "Add or remove the root user's MFA devices",
-        what: "Up to eight devices; MFA is required for the root user of every account.",
+        what: "Up to eight devices; MFA is required for the root user of every account. Devices are assigned in the console only (`console assign-root-mfa-device`, or `sign-in root --register-mfa-device`); the CLI lists, deactivates and deletes them.",
         standalone: ROOT_ONLY,
         management: ROOT_ONLY,
         member: "the member's root user only",
         member_centralized: "the member's root user while its credentials exist; the management account can deactivate its MFA",
         how: How::Api {
             service: "iam",
-            operations: &["create-virtual-mfa-device", "enable-mfa-device", "deactivate-mfa-device", "delete-virtual-mfa-device", "list-mfa-devices"],
+            operations: &["list-mfa-devices", "deactivate-mfa-device", "delete-virtual-mfa-device"],
         },
         actions: &["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:DeactivateMFADevice", "iam:DeleteVirtualMFADevice", "iam:ListMFADevices"],
         source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",

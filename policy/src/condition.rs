@@ -163,8 +163,8 @@ pub fn note_missing(missing: &mut Vec<String>, key: &str) {
 pub enum CondResult {
     /// Every condition holds.
     True,
-    /// Some condition does not hold.
-    False,
+    /// Some condition does not hold: the index of the first that does not.
+    False(usize),
     /// A condition cannot be evaluated (unknown operator, bad value).
     Unevaluable(String),
 }
@@ -190,9 +190,9 @@ pub fn evaluate_all(conds: &[Condition], req: &Request<'_>, missing: &mut Vec<St
         };
         return CondResult::Unevaluable(format!("condition {} on {}: {why}", c.operator_name, c.key));
     }
-    for c in conds {
+    for (i, c) in conds.iter().enumerate() {
         if !evaluate_one(c, req, missing) {
-            return CondResult::False;
+            return CondResult::False(i);
         }
     }
     CondResult::True

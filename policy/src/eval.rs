@@ -26,7 +26,8 @@ use super::condition::{evaluate_all, with_vars, CondResult};
 use super::document::{PrincipalEntry, PrincipalSpec, Statement};
 use super::pattern::{ActionKey, ArnPattern};
 use super::{
-    Decision, Effect, Layer, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet, PrincipalKind, Request,
+    Decision, Effect, FailedCondition, Layer, MatchedStatement, NamedPolicy, Outcome, PolicyKind, PolicySet,
+    PrincipalKind, Request,
 };
 
 /// How a resource-policy `Allow` named the caller; the order is strength.
@@ -124,9 +125,19 @@ fn principal_grant(spec: &PrincipalSpec, req: &Request<'_>, has_boundary: bool) 
     spec.entries.iter().filter_map(|e| entry_grant(e, req)).max()
 }
 
+/// How one statement met the request.
+enum StatementMatch {
+    /// Its action, resource or principal does not match.
+    No,
+    /// Everything matches but the condition at this index is false.
+    ConditionFalse(usize),
+    /// It applies, granting this.
+    Yes(Grant),
+    /// It would apply but a condition cannot be evaluated, for this reason.
+    Unevaluable(String),
+}
+
 /// Matches one statement (of the wanted effect) against the request.
-/// `None`: does not apply. `Some(Ok(g))`: applies. `Some(Err(why))`: would
-/// apply but a condition cannot be evaluated.
 #[inline]
 fn match_statement(
     st: &Statement,
@@ -134,7 +145,28 @@ fn match_statement(
     key: &ActionKey<'_>,
     has_boundary: bool,
     missing: &mut Vec<String>,
-) -> Option<Result<Grant, String>> {
+) -> StatementMatch {
+    match match_parts(st, req, key, has_boundary, missing) {
+        None => StatementMatch::No,
+        Some(grant) if st.conditions.is_empty() => StatementMatch::Yes(grant),
+        Some(grant) => match evaluate_all(&st.conditions, req, missing) {
+            CondResult::True => StatementMatch::Yes(grant),
+            CondResult::False(i) => StatementMatch::ConditionFalse(i),
+            CondResult::Unevaluable(why) => StatementMatch::Unevaluable(why),
+        },
+    }
+}
+
+/// Matches a statement's action, resource and principal (not its conditions): the grant it
+/// would give, `None` when it does not apply.
+#[inline]
+fn match_parts(
+    st: &Statement,
+    req: &Request<'_>,
+    key: &ActionKey<'_>,
+    has_boundary: bool,
+    missing: &mut Vec<String>,
+) -> Option<Grant> {
     if st.actions.iter().any(|a| a.matches_key(key)) == st.not_action {
         return None;
     }
@@ -148,17 +180,9 @@ fn match_statement(
             return None;
         }
     }
-    let grant = match &st.principal {
-        Some(spec) => principal_grant(spec, req, has_boundary)?,
-        None => Grant::Direct,
-    };
-    if st.conditions.is_empty() {
-        return Some(Ok(grant));
-    }
-    match evaluate_all(&st.conditions, req, missing) {
-        CondResult::True => Some(Ok(grant)),
-        CondResult::False => None,
-        CondResult::Unevaluable(why) => Some(Err(why)),
+    match &st.principal {
+        Some(spec) => principal_grant(spec, req, has_boundary),
+        None => Some(Grant::Direct),
     }
 }
 
@@ -226,12 +250,25 @@ fn consider<'a>(
     best: &mut Option<Grant>,
 ) {
     match match_statement(st, req, key, has_boundary, &mut d.missing_context) {
-        None => {
+        StatementMatch::No => {
             if st.principal.as_ref().is_some_and(|p| p.has_unique_ids) {
                 note_deleted_principals(layer, np, st, req, key, d);
             }
         }
-        Some(Ok(g)) => {
+        StatementMatch::ConditionFalse(i) => {
+            // An Allow that would have applied but for a condition: the explanation names it
+            // and the condition, since it is what a trainee meant to allow the request. (A Deny
+            // whose condition is false is the common case of a guardrail and is not listed.)
+            if st.effect == Effect::Allow {
+                let c = &st.conditions[i];
+                d.condition_failed.push(FailedCondition {
+                    statement: record(layer, np, st),
+                    operator: Cow::Borrowed(c.operator_name.as_str()),
+                    key: Cow::Borrowed(c.key.as_str()),
+                });
+            }
+        }
+        StatementMatch::Yes(g) => {
             // Granted through the account or a role only, the statement may still have meant the
             // caller by an ID that is now a deleted principal's.
             if g != Grant::Direct && st.principal.as_ref().is_some_and(|p| p.has_unique_ids) {
@@ -240,7 +277,7 @@ fn consider<'a>(
             d.matched.push(record(layer, np, st));
             *best = (*best).max(Some(g));
         }
-        Some(Err(why)) => {
+        StatementMatch::Unevaluable(why) => {
             // Fail closed: a Deny that cannot be evaluated is taken to apply, so that an
             // evaluation error can only ever deny (an Allow that cannot be evaluated never
             // matches). Both are listed as unevaluable, for the explanation.

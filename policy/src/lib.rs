@@ -686,6 +686,29 @@ impl MatchedStatement<'_> {
     }
 }
 
+/// An Allow statement that matched the request's action, resource and principal but not one of
+/// its conditions: what the explanation lists as "not matching", with that condition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedCondition<'a> {
+    /// The statement.
+    pub statement: MatchedStatement<'a>,
+    /// The first condition that was false: its operator as written...
+    pub operator: Cow<'a, str>,
+    /// ...and its key as written.
+    pub key: Cow<'a, str>,
+}
+
+impl FailedCondition<'_> {
+    /// The same record, owning its strings.
+    pub fn into_owned(self) -> FailedCondition<'static> {
+        FailedCondition {
+            statement: self.statement.into_owned(),
+            operator: Cow::Owned(self.operator.into_owned()),
+            key: Cow::Owned(self.key.into_owned()),
+        }
+    }
+}
+
 /// The layers that decided, in chain order. At most one entry per [`Layer`], kept inline.
 pub type Layers = SmallVec<[Layer; 8]>;
 
@@ -722,6 +745,10 @@ pub struct Decision<'a> {
     /// to the root user. They decided nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overridden: Vec<(MatchedStatement<'a>, String)>,
+    /// Allow statements that matched the action, resource and principal but whose condition was
+    /// false, with that condition: they did not match, and a trainee wants to know why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub condition_failed: Vec<FailedCondition<'a>>,
     /// For an SCP/RCP implicit deny: the 0-based level (0 = organization
     /// root) that allowed nothing.
     #[serde(default)]
@@ -748,6 +775,7 @@ impl<'a> Decision<'a> {
             missing_context: Vec::new(),
             deleted_principals: Vec::new(),
             overridden: Vec::new(),
+            condition_failed: Vec::new(),
             level: None,
             resource_kind,
             cross_account,
@@ -767,6 +795,7 @@ impl Decision<'_> {
             missing_context: self.missing_context,
             deleted_principals: self.deleted_principals.into_iter().map(|(m, ids)| (m.into_owned(), ids)).collect(),
             overridden: self.overridden.into_iter().map(|(m, why)| (m.into_owned(), why)).collect(),
+            condition_failed: self.condition_failed.into_iter().map(FailedCondition::into_owned).collect(),
             level: self.level,
             resource_kind: self.resource_kind,
             cross_account: self.cross_account,
@@ -781,8 +810,9 @@ impl Decision<'_> {
     }
 
     /// The decision as JSON:
-    /// `{"decision","decidedBy","matched":[{"layer","policy","sid","index","effect","decided"}],"unevaluable":[{..., "reason"}],"overridden":[{..., "decided": false, "reason"}],"missingContext"}`:
-    /// every statement found to match the request, with whether it decided.
+    /// `{"decision","decidedBy","matched":[{"layer","policy","sid","index","effect","decided"}],"unevaluable":[{..., "reason"}],"overridden":[{..., "decided": false, "reason"}],"notMatching":[{..., "matched": false, "decided": false, "failedCondition": {"operator","key"}}],"missingContext"}`:
+    /// every statement found to match the request, with whether it decided, and the Allow
+    /// statements that matched all but a condition, with the condition that was false.
     pub fn to_json(&self) -> serde_json::Value {
         let stmt = |m: &MatchedStatement| {
             serde_json::json!({
@@ -810,6 +840,13 @@ impl Decision<'_> {
             "unevaluable": self.unevaluable.iter().map(|(m, why)| {
                 let mut v = stmt(m);
                 v["reason"] = serde_json::Value::String(why.clone());
+                v
+            }).collect::<Vec<_>>(),
+            "notMatching": self.condition_failed.iter().map(|f| {
+                let mut v = stmt(&f.statement);
+                v["matched"] = serde_json::Value::Bool(false);
+                v["decided"] = serde_json::Value::Bool(false);
+                v["failedCondition"] = serde_json::json!({"operator": f.operator, "key": f.key});
                 v
             }).collect::<Vec<_>>(),
             "missingContext": self.missing_context,

@@ -46,6 +46,23 @@ pub const SID_CHARS: &str =
 pub const SID_UNIQUE: &str = "Statement IDs (SID) in a single policy must be unique.";
 /// IAM's text for a service wildcard in a resource ARN.
 pub const VENDOR_REGEX: &str = "Resource vendor must be fully qualified and cannot contain regexes.";
+/// IAM's text for a role trust policy statement whose actions are not STS's role-assumption
+/// actions (the wording emulators reproduce from IAM; IAM also accepts the session actions
+/// `sts:TagSession`, `sts:SetSourceIdentity` and `sts:SetContext`, see [`TRUST_ACTIONS`]).
+pub const TRUST_ACTION: &str =
+    "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity";
+
+/// The actions a role trust policy may name: assuming the role and the session options the
+/// trusted principal may set while doing so (IAM User Guide, "Passing session tags", "Monitor and
+/// control actions taken with assumed roles", "Role trust policies").
+pub const TRUST_ACTIONS: [&str; 6] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "sts:SetContext",
+];
 
 /// The known partitions (the second ARN segment).
 const PARTITIONS: [&str; 8] =
@@ -97,14 +114,13 @@ impl PolicyKind {
     /// Identity and boundary: the managed-policy quota (6,144). Inline
     /// aggregate quotas (user 2,048, group 5,120, role 10,240) are per entity
     /// and belong to the caller. Trust: the default role trust quota
-    /// (`ACLSizePerRole`, 2,048). Session: 2,048. SCP 10,240 and RCP 5,120
+    /// (`ACLSizePerRole`, 2,048). Session: 2,048. SCP and RCP 5,120 each,
     /// per the Organizations quotas. Resource policies: 20,480 (S3/SQS).
     pub fn max_size(self) -> usize {
         match self {
             PolicyKind::Identity | PolicyKind::Boundary => 6144,
             PolicyKind::Trust | PolicyKind::Session => 2048,
-            PolicyKind::Scp => 10240,
-            PolicyKind::Rcp => 5120,
+            PolicyKind::Scp | PolicyKind::Rcp => 5120,
             PolicyKind::Resource => 20480,
         }
     }
@@ -113,13 +129,9 @@ impl PolicyKind {
         matches!(self, PolicyKind::Resource | PolicyKind::Trust | PolicyKind::Rcp)
     }
 
-    /// IAM itself validates these kinds (Sid characters, `Id`).
+    /// IAM itself validates these kinds (Sid characters).
     fn iam_validated(self) -> bool {
         !matches!(self, PolicyKind::Resource)
-    }
-
-    fn identity_like(self) -> bool {
-        matches!(self, PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session)
     }
 }
 
@@ -230,9 +242,8 @@ pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Resu
     }
 
     // ---- Pass 2: meaning ----
-    if let (Some(j), true) = (id_el, kind.identity_like()) {
-        return Err(err(SYNTAX, "Id is not allowed in a policy attached to an identity", j.pos));
-    }
+    // `Id` is optional in every kind: IAM stores it in identity policies too (it just has no use
+    // there), so it is never refused.
     let needs_2012 = opts.customer_managed || (kind == PolicyKind::Rcp && !opts.aws_managed);
     if needs_2012 && version != Version::V2012 {
         let pos = version_el.map(|j| j.pos).unwrap_or(root.pos);
@@ -504,6 +515,16 @@ fn compile_statement(
     let mut actions = Vec::with_capacity(action_list.len());
     for (a, pos) in &action_list {
         check_action(a, *pos)?;
+        if kind == PolicyKind::Trust && !opts.aws_managed && !not_action && !is_trust_action(a) {
+            return Err(err(
+                TRUST_ACTION,
+                format!(
+                    "\"{a}\" is not an action of assuming a role (a trust policy allows {})",
+                    TRUST_ACTIONS.join(", ")
+                ),
+                *pos,
+            ));
+        }
         actions.push(ActionPattern::new(a));
     }
 
@@ -532,7 +553,7 @@ fn compile_statement(
             }
             let mut out = Vec::with_capacity(list.len());
             for (r, pos) in &list {
-                out.push(compile_resource(r, *pos, kind, version)?);
+                out.push(compile_resource(r, *pos, kind, version, opts)?);
             }
             Some(out)
         }
@@ -562,6 +583,16 @@ fn compile_statement(
         conditions,
         pos: raw.pos,
     })
+}
+
+/// Whether a trust policy may name action pattern `a`: `*`, or an STS pattern that matches one of
+/// [`TRUST_ACTIONS`] (`sts:*`, `sts:AssumeRole*`). **Simulator assumption:** IAM's handling of
+/// wildcards here is not documented; a pattern that covers a role-assumption action is accepted.
+fn is_trust_action(a: &str) -> bool {
+    a == "*" || {
+        let pattern = ActionPattern::new(a);
+        TRUST_ACTIONS.iter().any(|t| pattern.matches_key(&super::pattern::ActionKey::new(t)))
+    }
 }
 
 fn check_action(a: &str, pos: Pos) -> Result<(), PolicyError> {
@@ -693,6 +724,7 @@ fn compile_resource(
     pos: Pos,
     kind: PolicyKind,
     version: Version,
+    opts: &ParseOptions,
 ) -> Result<Resolvable<ArnPattern>, PolicyError> {
     if r == "*" {
         return Ok(Resolvable { pattern: ArnPattern::Any, vars: Box::new([]) });
@@ -711,6 +743,19 @@ fn compile_resource(
     if parts.len() < 6 && kind == PolicyKind::Session {
         // Session policies do not get the padding identity policies get.
         return Err(not_arn());
+    }
+    if parts.len() < 6 && !opts.aws_managed && !r.contains(['*', '?']) {
+        // An ARN without all six segments (`arn:aws:s3::bucket`, an account ID after two colons)
+        // is refused by IAM's older parser. Stored AWS documents and wildcard prefixes
+        // (`arn:aws:s3*`) keep the padding below.
+        return Err(err(
+            LEGACY,
+            format!(
+                "\"{r}\" has {} of the six ARN segments (arn:partition:service:region:account:resource)",
+                parts.len()
+            ),
+            pos,
+        ));
     }
     let partition = parts[1];
     if !PARTITIONS.contains(&partition) && !partition.contains(['*', '?']) {
@@ -769,14 +814,9 @@ fn compile_conditions(j: &Json, version: Version) -> Result<Vec<Condition>, Poli
         let JsonValue::Object(keys) = &op.value.value else {
             continue;
         };
+        // A condition key without a service prefix is accepted, as IAM accepts it: it names no
+        // key any request carries, so the condition is decided as for an absent key.
         for k in keys {
-            if !k.key.contains(':') {
-                return Err(err(
-                    VENDOR,
-                    format!("condition key \"{}\" has no service prefix (like \"aws:\")", k.key),
-                    k.key_pos,
-                ));
-            }
             let raw: Vec<(String, Pos)> = match &k.value.value {
                 JsonValue::Array(items) => items.iter().filter_map(|it| Some((scalar_text(it)?, it.pos))).collect(),
                 _ => scalar_text(&k.value).map(|s| vec![(s, k.value.pos)]).unwrap_or_default(),

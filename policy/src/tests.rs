@@ -173,9 +173,10 @@ fn parse_errors_carry_iam_message_and_position() {
         ),
         (
             PolicyKind::Identity,
-            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"username\":\"x\"}}}}",
-            "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
-            "\"username",
+            // Issue 19: an ARN short of its six segments fails IAM's legacy parser.
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3::bucket\"}}",
+            "The policy failed legacy parsing",
+            "\"arn:",
             0,
         ),
         (
@@ -291,10 +292,10 @@ fn parse_errors_carry_iam_message_and_position() {
             0,
         ),
         (
-            PolicyKind::Identity,
-            "{\"Version\":\"2012-10-17\",\"Id\":\"x\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
-            SYNTAX_MSG,
-            "\"x\"",
+            PolicyKind::Trust,
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":[\"sts:AssumeRole\",\"s3:GetObject\"]}}",
+            "Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity",
+            "\"s3:GetObject",
             0,
         ),
     ];
@@ -313,6 +314,50 @@ fn parse_errors_carry_iam_message_and_position() {
 }
 
 const SYNTAX_MSG: &str = "Syntax errors in policy.";
+
+/// What IAM accepts that rootsim once refused (issue 19): an `Id` in an identity policy, a
+/// condition key without a service prefix, a trust policy's session actions and STS wildcards.
+#[test]
+fn iam_accepts_what_it_accepts() {
+    let ok = |kind, text: &str| {
+        Policy::parse(text, kind).unwrap_or_else(|e| panic!("{text}\n{e}"));
+    };
+    ok(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Id":"x","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+    );
+    ok(
+        PolicyKind::Session,
+        r#"{"Version":"2012-10-17","Id":"x","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+    );
+    ok(
+        PolicyKind::Identity,
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"username":"x"}}}}"#,
+    );
+    for action in [
+        r#""sts:AssumeRole""#,
+        r#"["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity","sts:SetContext"]"#,
+        r#""sts:AssumeRole*""#,
+        r#""sts:*""#,
+        r#""*""#,
+    ] {
+        ok(
+            PolicyKind::Trust,
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":{{"AWS":"111122223333"}},"Action":{action}}}}}"#
+            ),
+        );
+    }
+    // The SCP and RCP quota is Organizations' 5,120 characters.
+    assert_eq!(PolicyKind::Scp.max_size(), 5120);
+    assert_eq!(PolicyKind::Rcp.max_size(), 5120);
+    // An ARN short of six segments: refused for customers, padded in AWS's own stored documents.
+    let short =
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3::bucket"}}"#;
+    assert!(Policy::parse(short, PolicyKind::Identity).is_err());
+    let opts = ParseOptions { aws_managed: true, ..ParseOptions::default() };
+    assert!(Policy::parse_with(short, PolicyKind::Identity, &opts).is_ok());
+}
 
 #[test]
 fn size_quota_ignores_whitespace() {
@@ -961,6 +1006,82 @@ fn every_statement_matching_a_root_request_is_listed_with_whether_it_decided() {
                     d.explain(&req).contains("may always read, change or delete its bucket policy")
                         || !j["overridden"].as_array().unwrap().iter().any(|m| m["layer"] == "resource")
                 );
+            }
+        }
+    }
+}
+
+/// In an implicit deny, every statement is still accounted for in the decision's JSON: each Allow
+/// that matches the request's action and resource but whose condition is false is listed under
+/// `notMatching` (never `matched`, never deciding) with the operator and key of the condition
+/// that was false; an Allow for another action is listed nowhere; and with every subset of the
+/// statements, an Allow whose condition holds is the one thing that changes the outcome.
+#[test]
+fn an_implicit_deny_lists_each_allow_whose_condition_failed_with_that_condition() {
+    let mut ctx = Context::new();
+    ctx.insert("aws:RequestedRegion", "eu-west-1");
+    ctx.insert("aws:SecureTransport", "false");
+    let u = user("ann");
+    let sts = [
+        // (Sid, statement, the condition that fails in this request if any, matches the action)
+        (
+            "RegionUs",
+            r#"{"Sid":"RegionUs","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}}"#,
+            Some(("StringEquals", "aws:RequestedRegion")),
+            true,
+        ),
+        (
+            "Tls",
+            r#"{"Sid":"Tls","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"aws:RequestedRegion":"eu-*"},"Bool":{"aws:SecureTransport":"true"}}}"#,
+            Some(("Bool", "aws:SecureTransport")),
+            true,
+        ),
+        (
+            "Other",
+            r#"{"Sid":"Other","Effect":"Allow","Action":"sqs:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#,
+            None,
+            false,
+        ),
+        (
+            "Eu",
+            r#"{"Sid":"Eu","Effect":"Allow","Action":"s3:Get*","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}"#,
+            None,
+            true,
+        ),
+    ];
+    for mask in 1u32..(1 << sts.len()) {
+        let chosen: Vec<_> = (0..sts.len()).filter(|i| mask & (1 << i) != 0).map(|i| &sts[i]).collect();
+        let text = chosen.iter().map(|s| s.1).collect::<Vec<_>>().join(",");
+        let pol = id(&text);
+        let named = [NamedPolicy { name: "Mixed", policy: &pol }];
+        let set = PolicySet { identity: &named, ..PolicySet::default() };
+        let req = Request {
+            principal: &u,
+            action: "s3:GetObject",
+            resource: "arn:aws:s3:::b/k",
+            resource_account: Some(ACCT),
+            context: &ctx,
+        };
+        let d = evaluate(&req, &set);
+        let j = d.to_json();
+        let sids = |k: &str| -> Vec<String> {
+            j[k].as_array().unwrap().iter().map(|m| m["sid"].as_str().unwrap_or("").to_string()).collect()
+        };
+        let allowed_by_eu = chosen.iter().any(|s| s.0 == "Eu");
+        assert_eq!(d.is_allowed(), allowed_by_eu, "{text}");
+        for (sid, _, failed, matches_action) in &chosen {
+            let listed = j["notMatching"].as_array().unwrap().iter().find(|m| m["sid"] == *sid);
+            match failed {
+                Some((op, key)) => {
+                    let m = listed.unwrap_or_else(|| panic!("{sid} not listed as not matching: {j}"));
+                    assert_eq!((m["matched"].as_bool(), m["decided"].as_bool()), (Some(false), Some(false)));
+                    assert_eq!(m["failedCondition"], serde_json::json!({"operator": op, "key": key}), "{sid}");
+                    assert!(!sids("matched").contains(&sid.to_string()), "{sid}: {j}");
+                }
+                None if *matches_action => {
+                    assert!(listed.is_none() && sids("matched").contains(&sid.to_string()), "{sid}: {j}")
+                }
+                None => assert!(listed.is_none() && !sids("matched").contains(&sid.to_string()), "{sid}: {j}"),
             }
         }
     }

@@ -545,7 +545,7 @@ pub fn run_property(script: &Script, host: &mut dyn Host) -> Report {
         }
         Err(TestError::Abort(why)) => vec![Failure { line: 0, message: format!("the property was aborted: {why}") }],
     };
-    Report { transcript, failures, counterexample }
+    Report { transcript, failures, counterexample, vars: Vec::new() }
 }
 
 #[cfg(test)]

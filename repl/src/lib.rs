@@ -2,16 +2,18 @@
 //!
 //! This crate only parses and prints; the world and its rules live in `rootsim-model`. It owns the
 //! filesystem ([`host::FsHost`]), the scenario script format ([`script`]) and running many of them
-//! ([`runner`]), the rulebook and its coverage ([`rules`]), the course ([`lesson`]), the REPL's shell variables ([`shell`]), and the interactive terminal ([`interactive`]).
+//! ([`runner`]), the rulebook and its coverage ([`rules`]), the course ([`lesson`], its exams' variations [`vary`] and its progress report [`report`]), the REPL's shell variables ([`shell`]), and the interactive terminal ([`interactive`]).
 
 pub mod generate;
 pub mod host;
 pub mod interactive;
 pub mod lesson;
+pub mod report;
 pub mod rules;
 pub mod runner;
 pub mod script;
 pub mod shell;
+pub mod vary;
 
 use rootsim_model::command::lex::needs_more_input;
 use std::path::PathBuf;

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod eval_cmd;
+mod findings_cmd;
 
 /// mimalloc: the engine allocates small, short-lived strings and vectors per decision, and
 /// mimalloc serves those about twice as fast as the system allocator (docs/performance.md).
@@ -24,9 +25,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "rootsim", version, about)]
 struct Cli {
-    /// Seed of the generator behind every ID, key and token.
-    #[arg(long, global = true, default_value_t = DEFAULT_SEED)]
-    seed: u64,
+    /// Seed of the generator behind every ID, key and token (default 1); with `learn --exam`, the
+    /// exam's seed.
+    #[arg(long, global = true)]
+    seed: Option<u64>,
     /// Start from an empty world instead of the demo world.
     #[arg(long, global = true)]
     empty: bool,
@@ -64,10 +66,18 @@ enum Command {
         input: String,
     },
     /// Checks a policy document as IAM (or Organizations) would; exits 0 when valid, 1 when not.
+    /// With --findings, gives IAM Access Analyzer's policy validation findings instead, one line
+    /// each (`LINE:COL TYPE CODE message`); exits 1 when any is an ERROR or SECURITY_WARNING.
     ValidatePolicy {
         /// The kind of policy, which decides the rules.
         #[arg(long = "type", value_enum, default_value_t = Kind::Identity)]
         kind: Kind,
+        /// Give Access Analyzer's findings (docs/eval.md).
+        #[arg(long)]
+        findings: bool,
+        /// With --findings: print Access Analyzer's JSON response (`{"findings": [...]}`).
+        #[arg(long, requires = "findings")]
+        json: bool,
         /// The document file, or - for standard input.
         input: String,
     },
@@ -85,9 +95,21 @@ enum Command {
     },
     /// The course: with no LESSON, lists the lessons and your progress; with one, starts the REPL
     /// on its world (inside, `check`, `hint`, `objective`, `solution`, `answer` and `learn`).
+    /// `--exam` draws the lesson's names, accounts and broken policy from `--seed` (printed, so
+    /// an exam can be given again); `--report` prints the progress a trainer collects.
     Learn {
-        /// The lesson's ID.
+        /// The lesson's ID or number in the list.
         lesson: Option<String>,
+        /// An exam: the lesson drawn from --seed (default: the next exam's seed), checked with
+        /// the same goals; without LESSON, the first lesson not yet passed in an exam.
+        #[arg(long, conflicts_with = "report")]
+        exam: bool,
+        /// The progress report: each lesson's status, checks, hints, solution, simulated time.
+        #[arg(long, conflicts_with = "lesson")]
+        report: bool,
+        /// The report as JSON (docs/tutorial.md documents its shape).
+        #[arg(long, requires = "report")]
+        json: bool,
     },
     /// Imports an estate folder of AWS CLI output (docs/import.md), prints what was imported and
     /// what was skipped (on standard error), then runs the REPL or the piped script on it.
@@ -171,9 +193,13 @@ fn start(cli: &Cli) -> Result<Session, String> {
     }
     if let Some(sizes) = &cli.synthetic {
         let spec = rootsim_model::synth::Spec::parse(sizes).map_err(|e| format!("--synthetic: {e}"))?;
-        return Ok(Session::synthetic(&spec, cli.seed));
+        return Ok(Session::synthetic(&spec, cli.seed.unwrap_or(DEFAULT_SEED)));
     }
-    Ok(if cli.empty { Session::empty(cli.seed) } else { Session::demo(cli.seed) })
+    Ok(if cli.empty {
+        Session::empty(cli.seed.unwrap_or(DEFAULT_SEED))
+    } else {
+        Session::demo(cli.seed.unwrap_or(DEFAULT_SEED))
+    })
 }
 
 /// Runs commands read from standard input: outputs on stdout, errors on stderr. Exits 1 when a
@@ -281,7 +307,7 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::Eval { input }) => eval_cmd::run(input),
-        Some(Command::ValidatePolicy { kind, input }) => {
+        Some(Command::ValidatePolicy { kind, input, findings, json }) => {
             let text = match read_input(input) {
                 Ok(t) => t,
                 Err(e) => {
@@ -289,6 +315,11 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            if *findings {
+                let out = findings_cmd::run(&text, PolicyKind::from(*kind), *json);
+                out!("{}", out.text.trim_end_matches('\n'));
+                return if out.blocking { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+            }
             let kind = PolicyKind::from(*kind);
             match Policy::parse(&text, kind) {
                 Ok(p) => {
@@ -376,18 +407,19 @@ fn main() -> ExitCode {
         }
         Some(Command::Import { strict, dir }) => {
             let dir = dir.to_string_lossy();
-            let imported = match rootsim_model::import::read_estate(&FsHost::cwd(), &dir, cli.seed) {
-                Ok(i) => i,
-                Err(e) => {
-                    eprintln!("rootsim: cannot import {dir}: {e}");
-                    return ExitCode::from(2);
-                }
-            };
+            let imported =
+                match rootsim_model::import::read_estate(&FsHost::cwd(), &dir, cli.seed.unwrap_or(DEFAULT_SEED)) {
+                    Ok(i) => i,
+                    Err(e) => {
+                        eprintln!("rootsim: cannot import {dir}: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
             eprintln!("Imported the estate from {dir}: {}", imported.report());
             if *strict && !imported.is_clean() {
                 return ExitCode::FAILURE;
             }
-            let mut session = Session::empty(cli.seed);
+            let mut session = Session::empty(cli.seed.unwrap_or(DEFAULT_SEED));
             session.world = imported.world;
             let tutor = Tutor::new(rootsim::lesson::Progress::default_path());
             if std::io::stdin().is_terminal() {
@@ -416,15 +448,32 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some(Command::Learn { lesson: None }) => {
+        Some(Command::Learn { report: true, json, .. }) => {
+            match rootsim::lesson::report(rootsim::lesson::Progress::default_path().as_deref(), *json) {
+                Ok(text) => {
+                    out!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("rootsim: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Learn { lesson: None, exam: false, .. }) => {
             let progress = rootsim::lesson::Progress::load(rootsim::lesson::Progress::default_path().as_deref());
             out!("{}", rootsim::lesson::list(&progress));
             ExitCode::SUCCESS
         }
-        Some(Command::Learn { lesson: Some(id) }) => {
+        Some(Command::Learn { lesson, exam, .. }) => {
             let mut tutor = Tutor::new(rootsim::lesson::Progress::default_path());
             let mut host = FsHost::cwd();
-            let reply = match tutor.start(id, &mut host) {
+            let started = match (exam, lesson) {
+                (true, lesson) => tutor.start_exam(lesson.as_deref(), cli.seed, &mut host),
+                (false, Some(id)) => rootsim::lesson::resolve(id).and_then(|id| tutor.start(&id, &mut host)),
+                (false, None) => Err("a lesson to start".into()),
+            };
+            let reply = match started {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("rootsim: {e}");

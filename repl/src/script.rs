@@ -332,6 +332,8 @@ pub struct Report {
     /// For a property that failed: its shrunk case as a concrete script, which
     /// [`crate::runner::save_found`] keeps under `scenarios/found/`.
     pub counterexample: Option<String>,
+    /// The variables the script's `@set` lines left (a lesson's goals read its setup's).
+    pub vars: Vec<(String, String)>,
 }
 
 /// Replaces `{{account:NAME}}` with the ID of the account called NAME, so that scripts and
@@ -403,12 +405,18 @@ pub fn run_in(script: &Script, session: &mut Session, host: &mut dyn Host) -> Re
 /// Runs a script's steps in an existing session with variables already set (`{{NAME}}`), such
 /// as drawn `@gen` values.
 pub fn run_with(script: &Script, session: &mut Session, host: &mut dyn Host, vars: Vec<(String, String)>) -> Report {
-    let mut state = Run { transcript: String::new(), failures: Vec::new(), vars, last: None };
+    let mut state = Run {
+        transcript: String::new(),
+        failures: Vec::new(),
+        vars,
+        last: None,
+        tutor: crate::lesson::Tutor::default(),
+    };
     if !script.title.is_empty() {
         let _ = writeln!(state.transcript, "# {}", script.title);
     }
     run_steps(&script.path, &script.steps, session, host, &mut state, None);
-    Report { transcript: state.transcript, failures: state.failures, counterexample: None }
+    Report { transcript: state.transcript, failures: state.failures, counterexample: None, vars: state.vars }
 }
 
 /// What a run carries from step to step.
@@ -417,6 +425,8 @@ struct Run {
     failures: Vec<Failure>,
     vars: Vec<(String, String)>,
     last: Option<rootsim_model::Outcome>,
+    /// The course's tutor, as in the REPL: `learn`, `check`, `hint`... (progress in memory).
+    tutor: crate::lesson::Tutor,
 }
 
 /// Runs steps in order. Inside an `@steps` fragment, `at` is the directive's line: failures are
@@ -429,7 +439,7 @@ fn run_steps(
     state: &mut Run,
     at: Option<usize>,
 ) {
-    let Run { transcript, failures, vars, last } = state;
+    let Run { transcript, failures, vars, last, tutor } = state;
     for (line, step) in steps {
         let fail = |message: String| match at {
             Some(at) => Failure { line: at, message: format!("(line {line} of the @steps fragment) {message}") },
@@ -455,10 +465,11 @@ fn run_steps(
                             failures: std::mem::take(failures),
                             vars: std::mem::take(vars),
                             last: last.take(),
+                            tutor: std::mem::take(tutor),
                         };
                         run_steps(path, &fragment.steps, session, host, &mut inner, Some(*line));
-                        (*transcript, *failures, *vars, *last) =
-                            (inner.transcript, inner.failures, inner.vars, inner.last);
+                        (*transcript, *failures, *vars, *last, *tutor) =
+                            (inner.transcript, inner.failures, inner.vars, inner.last, inner.tutor);
                     }
                     Err(e) => failures.push(fail(format!("@steps: the fragment does not parse: {}", e.message))),
                 }
@@ -481,7 +492,18 @@ fn run_steps(
                         let _ = writeln!(transcript, "[{}] $ {}", session.prompt(), command);
                     }
                 }
-                let outcome = session.execute(&command, host);
+                // The tutor's commands first, as the REPL types a line; a lesson started replaces
+                // the world. Its JSON (`learn --report --json`) is kept for `@expect json`.
+                let outcome = match tutor.handle(&command, session, host) {
+                    Some(reply) => {
+                        if let Some(started) = reply.session {
+                            *session = started;
+                        }
+                        let json = serde_json::from_str(&reply.text).ok();
+                        rootsim_model::Outcome { json, ..rootsim_model::Outcome::ok(reply.text) }
+                    }
+                    None => session.execute(&command, host),
+                };
                 if !outcome.text.is_empty() {
                     let _ = writeln!(transcript, "{}", outcome.text);
                 }

@@ -104,9 +104,9 @@ pub(crate) fn redact(value: &Value) -> Value {
     }
 }
 
-/// The CLI service name's event source: `s3api` calls are `s3.amazonaws.com`.
+/// The CLI service name's event source: `s3api` and `s3control` calls are `s3.amazonaws.com`.
 pub(crate) fn event_source(service: &str) -> String {
-    let s = if service == "s3api" { "s3" } else { service };
+    let s = if service == "s3api" || service == "s3control" { "s3" } else { service };
     format!("{s}.amazonaws.com")
 }
 
@@ -185,7 +185,8 @@ impl Trail {
 }
 
 /// Checks a trail name against CloudTrail's rules: 3 to 128 characters of letters, digits,
-/// `.`, `_` and `-`, starting and ending with a letter or digit, no two of `.`, `_`, `-` in a row.
+/// `.`, `_` and `-`, starting and ending with a letter or digit, no two of `.`, `_`, `-` in a row,
+/// and not in IP address format (`InvalidTrailNameException`'s documented list ends with that one).
 pub fn check_trail_name(name: &str) -> AwsResult<()> {
     let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     let ends = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
@@ -195,19 +196,36 @@ pub fn check_trail_name(name: &str) -> AwsResult<()> {
         && ends(name.chars().next())
         && ends(name.chars().last())
         && !adjacent
+        && !looks_like_ip_address(name)
     {
         return Ok(());
     }
     Err(AwsError::new(
         "InvalidTrailNameException",
         400,
-        "Trail name must be 3-128 characters long, contain only letters, numbers, periods, underscores and dashes, start and end with a letter or number, and have no adjacent periods, underscores or dashes.",
+        "Trail name must be 3-128 characters long, contain only letters, numbers, periods, underscores and dashes, start and end with a letter or number, have no adjacent periods, underscores or dashes, and not be in IP address format.",
     ))
+}
+
+/// Whether a name is in IP address format (four dot-separated groups of one to three digits, as
+/// `192.168.5.4`), which CloudTrail's trail names, like S3's bucket names, may not be.
+fn looks_like_ip_address(name: &str) -> bool {
+    let groups: Vec<&str> = name.split('.').collect();
+    groups.len() == 4 && groups.iter().all(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trail_names_in_ip_address_format_are_refused() {
+        assert!(check_trail_name("192.168.5.4").is_err());
+        assert!(check_trail_name("10.0.0.1").is_err());
+        // Only the four-group shape is an address: these are ordinary names.
+        assert!(check_trail_name("10.0.0").is_ok());
+        assert!(check_trail_name("v1.2.3.trail").is_ok());
+    }
 
     #[test]
     fn ids_are_uuid_shaped_and_distinct() {

@@ -10,6 +10,7 @@ use super::suggest::nearest;
 use super::usage;
 use super::Host;
 use crate::registry;
+use crate::render::python;
 use crate::render::query::Query;
 use crate::render::Output;
 use crate::service::{kebab, Operation, Param, Shape};
@@ -257,7 +258,7 @@ fn take_globals(words: &[Word]) -> Result<(Globals, Vec<Word>, bool), UsageError
             "cli-binary-format" => g.raw_in_base64_out = value == "raw-in-base64-out",
             // argparse converts the timeouts with int().
             "cli-read-timeout" | "cli-connect-timeout" if value.trim().parse::<i64>().is_err() => {
-                return err(format!("argument --{name}: invalid int value: {}", usage::py_repr(&value)))
+                return err(format!("argument --{name}: invalid int value: {}", python::repr_str(&value)))
             }
             "no-sign-request" => g.no_sign_request = true,
             "cli-auto-prompt" => {
@@ -351,6 +352,13 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         let w = args[i];
         i += 1;
         if !is_option(w) {
+            // A positional argument the CLI adds (`get-object`'s outfile) takes the first stray word.
+            if let Some(pos) = operation.params.iter().find(|p| p.is_positional()) {
+                if !given.iter().any(|(g, _, _)| g.name == pos.name) {
+                    given.push((pos, true, vec![w.text.as_str()]));
+                    continue;
+                }
+            }
             match first_stray {
                 None => first_stray = Some(&w.text),
                 Some(_) => extras.push(w.text.clone()),
@@ -400,7 +408,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
             continue;
         }
         let negated = opt.strip_prefix("no-");
-        let param = operation.params.iter().find(|p| kebab(p.name) == opt).or_else(|| {
+        let param = operation.params.iter().find(|p| !p.is_positional() && kebab(p.name) == opt).or_else(|| {
             negated.and_then(|n| operation.params.iter().find(|p| p.shape == Shape::Boolean && kebab(p.name) == n))
         });
         let Some(param) = param else {
@@ -436,8 +444,8 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     let missing: Vec<String> = operation
         .params
         .iter()
-        .filter(|p| p.required && !overridden && !given.iter().any(|(g, _, _)| g.name == p.name))
-        .map(|p| format!("--{}", kebab(p.name)))
+        .filter(|p| p.required && (!overridden || p.is_positional()) && !given.iter().any(|(g, _, _)| g.name == p.name))
+        .map(|p| if p.is_positional() { p.name.to_string() } else { format!("--{}", kebab(p.name)) })
         .collect();
     // rootsim's hint for a mistyped option, after whichever error the CLI reports.
     let with_hint = |e: UsageError, extras: &[String]| {
@@ -463,7 +471,11 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
     }
     let mut params = Map::new();
     for (param, positive, values) in given {
-        let value = if param.shape == Shape::Boolean { Value::Bool(positive) } else { convert(param, &values, host)? };
+        let value = if param.shape == Shape::Boolean {
+            Value::Bool(positive)
+        } else {
+            convert(param, &values, host, globals.raw_in_base64_out)?
+        };
         params.insert(param.name.to_string(), value);
     }
     let mut paging = super::paginate::PagingArgs::default();
@@ -593,7 +605,9 @@ fn strip_position(msg: &str) -> &str {
     msg.find(" at line ").map_or(msg, |i| &msg[..i])
 }
 
-fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, UsageError> {
+/// One option's words as its parameter's JSON value; `raw_blobs` is `--cli-binary-format
+/// raw-in-base64-out`, under which an inline blob is its text's bytes rather than base64.
+fn convert(param: &Param, values: &[&str], host: &dyn Host, raw_blobs: bool) -> Result<Value, UsageError> {
     let opt = kebab(param.name);
     match param.shape {
         Shape::String => Ok(Value::String(resolve_file(&opt, single(&opt, values)?, host)?)),
@@ -621,6 +635,8 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
                 Some(path) => host.read_bytes(path).map_err(|e| {
                     UsageError::Client(format!("Error parsing parameter '--{opt}': Unable to load paramfile {v}: {e}"))
                 })?,
+                // raw-in-base64-out: the CLI sends the text's own bytes (CLI-BLOB-FORMAT).
+                None if raw_blobs => v.as_bytes().to_vec(),
                 // awscli's binaryformat.py decodes with Python's b64decode (characters outside the
                 // alphabet skipped) and refuses what it cannot decode with this line.
                 None => crate::pages::base64_decode(v)
@@ -632,7 +648,7 @@ fn convert(param: &Param, values: &[&str], host: &dyn Host) -> Result<Value, Usa
             let v = single(&opt, values)?;
             // The CLI converts with Python's int() and prints its ValueError alone.
             v.trim().parse::<i64>().map(Value::from).map_err(|_| {
-                UsageError::Client(format!("invalid literal for int() with base 10: {}", usage::py_repr(v)))
+                UsageError::Client(format!("invalid literal for int() with base 10: {}", python::repr_str(v)))
                     .hint(format!("--{opt} takes an integer."))
             })
         }
@@ -795,7 +811,10 @@ mod tests {
         assert!(e.starts_with("aws: error: argument operation: Invalid choice, valid choices are:\n\nassume-role                              | assume-root                             \n"), "{e}");
         assert!(e.contains("| help                                    \n\n\nInvalid choice: 'get-caler-identity', maybe you meant:\n\n  * get-caller-identity\n(rootsim) "), "{e}");
         let e = error_of("stss get-caller-identity");
-        assert!(e.starts_with("aws: error: argument command: Invalid choice, valid choices are:\n\naccount "), "{e}");
+        assert!(
+            e.starts_with("aws: error: argument command: Invalid choice, valid choices are:\n\naccessanalyzer "),
+            "{e}"
+        );
         assert!(e.contains("Invalid choice: 'stss', maybe you meant:\n\n  * sts\n(rootsim) "), "{e}");
         // The rootsim hint, when there is one, is the last line, on its own and marked.
         assert!(error_of("ec2 describe-instances").lines().last().unwrap().starts_with("(rootsim) "));

@@ -27,13 +27,18 @@ const OPTION_TEXT: usize = 10;
 
 /// rootsim's one-line description of each service it models, for `aws help` and `aws SERVICE help`.
 const SERVICES: &[(&str, &str)] = &[
+    ("accessanalyzer", "IAM Access Analyzer: validating policy documents (the policy checks' findings)."),
     ("account", "AWS Account Management: an account's contacts, Regions and primary email."),
     ("cloudtrail", "AWS CloudTrail: the event history of the calls made in an account, and trails."),
     ("events", "Amazon EventBridge: rules that match events and the targets they send them to."),
     ("iam", "AWS Identity and Access Management: users, groups, roles, policies and credentials, root user included."),
     ("kms", "AWS Key Management Service: keys and their key policies."),
     ("organizations", "AWS Organizations: the organization's accounts, OUs, policies and delegated administrators."),
-    ("s3api", "Amazon S3's API: buckets and their bucket policies."),
+    (
+        "s3api",
+        "Amazon S3's API: buckets, their bucket policies, Block Public Access, Object Ownership and ACLs, and objects.",
+    ),
+    ("s3control", "Amazon S3 Control: the account's Block Public Access settings."),
     ("sns", "Amazon SNS: topics, email subscriptions and publishing."),
     ("sqs", "Amazon SQS: queues and their queue policies."),
     ("sts", "AWS Security Token Service: temporary credentials, sessions and the caller's identity."),
@@ -153,7 +158,7 @@ const GLOBALS: &[GlobalOption] = &[
         name: "cli-binary-format",
         kind: "string",
         takes_value: true,
-        doc: "The formatting style of binary blobs given inline: base64 (the default) or raw-in-base64-out. Accepted: rootsim models no inline blob parameter yet (fileb:// gives a file's bytes).",
+        doc: "The formatting style of binary blobs given inline (KMS's --plaintext and --ciphertext-blob): base64 (the default) or raw-in-base64-out, the text's own bytes (fileb:// gives a file's bytes).",
         choices: &["base64", "raw-in-base64-out"],
     },
     GlobalOption {
@@ -290,6 +295,9 @@ fn service_description(service: &str) -> &'static str {
 /// unless the option is required.
 fn synopsis_entry(p: &Param) -> String {
     let name = kebab(p.name);
+    if p.is_positional() {
+        return format!("<{name}>");
+    }
     let entry = if p.shape == Shape::Boolean { format!("--{name} | --no-{name}") } else { format!("--{name} <value>") };
     if p.required {
         entry
@@ -420,7 +428,13 @@ pub fn operation_page(op: &Operation, paginated: bool) -> String {
 /// values their members and the shorthand and JSON syntax the parser takes.
 fn option(doc: &mut Page, p: &Param) {
     let name = kebab(p.name);
-    let flag = if p.shape == Shape::Boolean { format!("--{name} | --no-{name}") } else { format!("--{name}") };
+    let flag = if p.is_positional() {
+        name.clone()
+    } else if p.shape == Shape::Boolean {
+        format!("--{name} | --no-{name}")
+    } else {
+        format!("--{name}")
+    };
     doc.line(TEXT, &format!("{flag} ({})", type_name(p.shape)));
     doc.para(OPTION_TEXT, &sentence(p.doc));
     doc.blank();
@@ -586,7 +600,7 @@ mod tests {
             let page = operation_page(op, false);
             let lines = synopsis_block(&page);
             assert_eq!(lines[0], op.cli_name(), "{}", op.name);
-            for p in op.params {
+            for p in op.params.iter().filter(|p| !p.is_positional()) {
                 let name = kebab(p.name);
                 let value = if p.shape == Shape::Boolean {
                     format!("--{name} | --no-{name}")
@@ -682,7 +696,7 @@ mod tests {
             assert!(GLOBALS.iter().any(|d| format!("--{}", d.name) == g), "{g} has no help entry");
         }
         let top = aws_page();
-        assert!(top.contains("\nAVAILABLE SERVICES\n       o account\n\n"));
+        assert!(top.contains("\nAVAILABLE SERVICES\n       o accessanalyzer\n\n       o account\n\n"));
         assert!(top.contains("\n       o help\n\n       o iam\n"));
     }
 

@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
 /// The vendored botocore models, by the CLI's service name.
-const MODELS: [(&str, &[u8]); 10] = [
+const MODELS: [(&str, &[u8]); 12] = [
+    ("accessanalyzer", include_bytes!("../../../data/botocore/accessanalyzer/service-2.json.gz")),
     ("account", include_bytes!("../../../data/botocore/account/service-2.json.gz")),
     ("cloudtrail", include_bytes!("../../../data/botocore/cloudtrail/service-2.json.gz")),
     ("events", include_bytes!("../../../data/botocore/events/service-2.json.gz")),
@@ -21,12 +22,13 @@ const MODELS: [(&str, &[u8]); 10] = [
     ("kms", include_bytes!("../../../data/botocore/kms/service-2.json.gz")),
     ("organizations", include_bytes!("../../../data/botocore/organizations/service-2.json.gz")),
     ("s3api", include_bytes!("../../../data/botocore/s3/service-2.json.gz")),
+    ("s3control", include_bytes!("../../../data/botocore/s3control/service-2.json.gz")),
     ("sns", include_bytes!("../../../data/botocore/sns/service-2.json.gz")),
     ("sqs", include_bytes!("../../../data/botocore/sqs/service-2.json.gz")),
     ("sts", include_bytes!("../../../data/botocore/sts/service-2.json.gz")),
 ];
 
-static DECODED: [OnceLock<Option<Value>>; 10] = [const { OnceLock::new() }; 10];
+static DECODED: [OnceLock<Option<Value>>; 12] = [const { OnceLock::new() }; 12];
 
 /// botocore's model of `service` (the CLI's name), inflated and parsed once; `None` when it is
 /// not vendored or does not decode (callers then refuse, saying so).
@@ -124,25 +126,6 @@ fn py_type(v: &Value) -> &'static str {
     }
 }
 
-/// A JSON value as Python's `str()` prints what `json.loads` made of it.
-fn py_str(v: &Value, top: bool) -> String {
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) if top => s.clone(),
-        Value::String(s) => super::usage::py_repr(s),
-        Value::Array(a) => format!("[{}]", a.iter().map(|x| py_str(x, false)).collect::<Vec<_>>().join(", ")),
-        Value::Object(o) => format!(
-            "{{{}}}",
-            o.iter()
-                .map(|(k, x)| format!("{}: {}", super::usage::py_repr(k), py_str(x, false)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
 /// botocore's parameter validation of `params` against `op`'s input shape: every error, in the
 /// order botocore reports them, or none.
 pub fn validate(op: &Operation, params: &Map<String, Value>) -> Result<Vec<String>, UsageError> {
@@ -167,7 +150,7 @@ fn check(shapes: &Map<String, Value>, shape: &str, v: &Value, name: &str, errors
     let bad = |valid: &str, errors: &mut Vec<String>| {
         errors.push(format!(
             "Invalid type for parameter {shown}, value: {}, type: {}, valid types: {valid}",
-            py_str(v, true),
+            crate::render::python::str_of(v),
             py_type(v)
         ))
     };

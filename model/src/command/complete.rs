@@ -27,6 +27,17 @@ pub fn complete(session: &Session, line: &str, pos: usize) -> (usize, Vec<String
     let mut candidates = match words.as_slice() {
         // The action of `who-can`: service prefixes, then that service's actions, from AWS's catalogue.
         ["who-can"] => super::expand::action_candidates(prefix),
+        // The simulator's request context (`--context-entries ContextKeyName=KEY,...`): condition
+        // keys from AWS's catalogue.
+        ["aws", "iam", "simulate-principal-policy" | "simulate-custom-policy", .., "--context-entries"] => {
+            match prefix.strip_prefix("ContextKeyName=") {
+                Some(key) => super::expand::condition_key_candidates(key)
+                    .into_iter()
+                    .map(|k| format!("ContextKeyName={k}"))
+                    .collect(),
+                None => vec!["ContextKeyName=".to_string()],
+            }
+        }
         _ => candidates(session, &words),
     };
     candidates.retain(|c| c.starts_with(prefix));
@@ -130,8 +141,13 @@ fn with_help(mut candidates: Vec<String>) -> Vec<String> {
 }
 
 fn options(op: &crate::service::Operation, given: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> =
-        op.params.iter().map(|p| format!("--{}", kebab(p.name))).filter(|o| !given.contains(&o.as_str())).collect();
+    let mut out: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| !p.is_positional())
+        .map(|p| format!("--{}", kebab(p.name)))
+        .filter(|o| !given.contains(&o.as_str()))
+        .collect();
     // The CLI's paging options on a paginated operation.
     out.extend(
         super::paginate::options(op).into_iter().map(|(o, _)| o.to_string()).filter(|o| !given.contains(&o.as_str())),
@@ -231,6 +247,21 @@ mod tests {
             complete(&session, line, line.len()).1,
             vec!["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess".to_string()]
         );
+    }
+
+    #[test]
+    fn simulator_context_entries_complete_condition_keys() {
+        let s = Session::demo(1);
+        let line = "aws iam simulate-custom-policy --context-entries ";
+        assert_eq!(complete(&s, line, line.len()).1, ["ContextKeyName="]);
+        let line =
+            "aws iam simulate-principal-policy --policy-source-arn x --context-entries ContextKeyName=aws:SourceI";
+        let (start, c) = complete(&s, line, line.len());
+        assert_eq!(&line[start..], "ContextKeyName=aws:SourceI");
+        assert!(c.contains(&"ContextKeyName=aws:SourceIp".to_string()), "{c:?}");
+        assert!(c.iter().all(|k| k.starts_with("ContextKeyName=aws:SourceI")), "{c:?}");
+        let line = "aws iam simulate-custom-policy --context-entries ContextKeyName=s3:x-amz-a";
+        assert!(complete(&s, line, line.len()).1.contains(&"ContextKeyName=s3:x-amz-acl".to_string()));
     }
 
     #[test]

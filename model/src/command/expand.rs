@@ -74,8 +74,35 @@ pub(super) fn action_candidates(prefix: &str) -> Vec<String> {
     }
 }
 
+/// Condition keys from AWS's catalogue for completion: before a colon, `aws:` and every service
+/// prefix; after one, that prefix's keys (the global keys for `aws:`), placeholders such as
+/// `${TagKey}` cut off so that the trainee types the tag key.
+pub(super) fn condition_key_candidates(prefix: &str) -> Vec<String> {
+    let cut = |k: &str| k.split("${").next().unwrap_or(k).to_string();
+    match prefix.split_once(':') {
+        Some((service, _)) if service.eq_ignore_ascii_case("aws") => {
+            rootsim_catalogue::global_condition_keys().iter().map(|k| cut(k)).collect()
+        }
+        Some((service, _)) => rootsim_catalogue::service(service)
+            .map(|s| s.condition_keys.iter().map(|k| cut(&k.key)).collect())
+            .unwrap_or_default(),
+        None => std::iter::once("aws:".to_string())
+            .chain(rootsim_catalogue::service_names().map(|(p, _)| format!("{p}:")))
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn condition_keys_complete_from_the_catalogue() {
+        assert!(super::condition_key_candidates("a").contains(&"aws:".to_string()));
+        assert!(super::condition_key_candidates("aws:").contains(&"aws:SourceIp".to_string()));
+        assert!(super::condition_key_candidates("aws:").contains(&"aws:PrincipalTag/".to_string()));
+        assert!(super::condition_key_candidates("s3:").contains(&"s3:x-amz-acl".to_string()));
+        assert!(super::condition_key_candidates("nosuch:").is_empty());
+    }
+
     #[test]
     fn actions_complete_from_the_catalogue() {
         assert!(super::action_candidates("s").contains(&"s3:".to_string()));

@@ -125,6 +125,11 @@ fn json_end(chars: &[char], open: usize) -> Option<usize> {
 /// Whether `text` is an unfinished command: an open quote, or a JSON bracket not yet closed. The
 /// REPL and the script reader keep reading lines while this holds.
 pub fn needs_more_input(text: &str) -> bool {
+    // A comment line is complete whatever it holds: an apostrophe in `# don't` opens nothing,
+    // as in a shell.
+    if text.trim_start().starts_with('#') {
+        return false;
+    }
     match split(text) {
         Ok(_) => false,
         Err(e) => !e.message.is_empty() && (e.message.contains("never closed") || e.message.starts_with("unclosed")),
@@ -152,6 +157,8 @@ mod tests {
         assert_eq!(split("a {\"x\": 1").unwrap_err().column, 3);
         assert!(needs_more_input("aws x --doc {"));
         assert!(!needs_more_input("aws x --doc {}"));
+        assert!(!needs_more_input("# the root user's keys, then alice's"));
+        assert!(!needs_more_input("  # an open { in a comment"));
     }
 
     #[test]

@@ -416,7 +416,7 @@ impl Session {
             crate::registry::call_region(op.service, Some(&settings.region), inv.globals.endpoint_url.as_deref());
         // `--no-sign-request`: no credentials are loaded; the call goes as the anonymous caller.
         if inv.globals.no_sign_request {
-            return self.run_unsigned(&inv, &region, &settings.output);
+            return self.run_unsigned(&inv, &region, &settings.output, host);
         }
         // The credentials as the CLI's provider chain finds them (a role profile assumes its role).
         let creds = match config::credentials(self, inv.globals.profile.as_deref(), &region) {
@@ -460,12 +460,19 @@ impl Session {
         inv: &cli::Invocation,
         region: &str,
         output: &Result<crate::render::Output, String>,
+        host: &mut dyn Host,
     ) -> Outcome {
         let op = inv.operation;
         let (result, auth) = match unsigned_refusal(op.service) {
             Some(e) => (Err(e), Vec::new()),
             None => self.call_page(op, &Caller::anonymous(), region, &inv.params, &mut crate::pages::Memo::default()),
         };
+        let mut result = result;
+        if let Ok(value) = &mut result {
+            if let Some(failed) = outfile::save(op, &inv.params, value, host) {
+                return failed;
+            }
+        }
         let outcome = match &result {
             Ok(value) => match output {
                 Ok(output) => print_response(value, &inv.globals, *output, op.name),

@@ -100,8 +100,8 @@ pub const COMMANDS: &[Command] = &[
     // (repl/src/lesson.rs); they are listed here so that `help` and completion know them.
     Command {
         name: "learn",
-        usage: "learn [LESSON | N]",
-        summary: "The course: lists the lessons with your progress, or starts one by ID or number.",
+        usage: "learn [LESSON | N] | learn --exam [--seed N] [LESSON | N] | learn --report [--json]",
+        summary: "The course: lists the lessons with your progress, starts one (or an exam of it), or reports progress.",
         detail: "A lesson builds its world, states an objective, and checks it with `check`. Inside a lesson, `reset` restarts it after asking for confirmation. Works in the REPL (`rootsim`, `rootsim learn`).",
         run: cmd_tutor,
     },
@@ -784,9 +784,7 @@ fn org_policy_names(text: &str, world: &crate::world::World) -> String {
         let tail = &rest[start..];
         let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || "_-:/".contains(c))).unwrap_or(tail.len());
         let arn = &tail[..end];
-        let id = arn.rsplit('/').next().unwrap_or("");
-        let typed = arn.contains("/service_control_policy/") || arn.contains("/resource_control_policy/");
-        match org.policies.get(id).filter(|_| typed) {
+        match org_policy(org, arn) {
             Some(p) => out.push_str(&format!("{} ({})", p.name, p.id)),
             None => out.push_str(arn),
         }
@@ -794,6 +792,31 @@ fn org_policy_names(text: &str, world: &crate::world::World) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The SCP or RCP of `org` that `arn` names, if it is one of its policies.
+fn org_policy<'a>(
+    org: &'a crate::organizations::Organization,
+    arn: &str,
+) -> Option<&'a crate::organizations::OrgPolicy> {
+    let typed = arn.contains("/service_control_policy/") || arn.contains("/resource_control_policy/");
+    org.policies.get(arn.rsplit('/').next().unwrap_or("")).filter(|_| typed)
+}
+
+/// `result`, a decision's JSON, with `policyName` and `policyId` beside each statement's
+/// `policy` that is an SCP or RCP of the organization, as the text names them.
+fn name_org_policies(mut result: Value, world: &crate::world::World) -> Value {
+    let Some(org) = world.organizations.org.as_ref() else { return result };
+    for list in ["matched", "overridden", "unevaluable", "notMatching"] {
+        for entry in result[list].as_array_mut().into_iter().flatten() {
+            let found = entry["policy"].as_str().and_then(|arn| org_policy(org, arn));
+            if let Some(p) = found {
+                entry["policyName"] = json!(p.name);
+                entry["policyId"] = json!(p.id);
+            }
+        }
+    }
+    result
 }
 
 /// `explain` of one recorded call in `world`; `no_call` is the command after it that made none.
@@ -813,7 +836,7 @@ fn explain_call(
                     "principal": r.principal.arn,
                     "action": r.action,
                     "resource": r.resource,
-                    "result": r.decision.to_json(),
+                    "result": name_org_policies(r.decision.to_json(), world),
                 })
             })
             .collect();

@@ -59,35 +59,10 @@ pub fn invalid_choice(argument: &str, value: &str, choices: &[&str]) -> String {
     }
     let close = close_matches(value, choices);
     if !close.is_empty() {
-        lines.push(format!("\n\nInvalid choice: {}, maybe you meant:\n", py_repr(value)));
+        lines.push(format!("\n\nInvalid choice: {}, maybe you meant:\n", crate::render::python::repr_str(value)));
         lines.extend(close.iter().map(|c| format!("  * {c}")));
     }
     format!("argument {argument}: {}", lines.join("\n"))
-}
-
-/// Python's `repr` of a string, as `%r` prints the typed value: single quotes unless the text
-/// holds a single quote and no double quote; backslashes, quotes and control characters escaped.
-pub fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if ('\u{80}'..='\u{a0}').contains(&c) => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 /// `difflib.get_close_matches(word, choices, n=3, cutoff=0.8)`: the choices whose similarity
@@ -221,13 +196,5 @@ Invalid choice: 'get-caler-identity', maybe you meant:\n\n  * get-caller-identit
         assert_eq!(close_matches("list-user", &["list-users", "list-groups", "list-roles"]), ["list-users"]);
         assert_eq!(close_matches("", &["a"]), Vec::<&str>::new());
         assert_eq!(close_matches("ab", &["ab", "ba", "abc"]), ["ab", "abc"]);
-    }
-
-    #[test]
-    fn repr_quotes_as_python_does() {
-        assert_eq!(py_repr("iamx"), "'iamx'");
-        assert_eq!(py_repr("it's"), "\"it's\"");
-        assert_eq!(py_repr("a'b\"c"), "'a\\'b\"c'");
-        assert_eq!(py_repr("a\\b\n"), "'a\\\\b\\n'");
     }
 }

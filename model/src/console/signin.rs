@@ -276,7 +276,7 @@ fn sign_in_root(call: &mut Call, input: &Map<String, Value>) -> Result<Page, Ref
     match &registered {
         Some(serial) => text.push_str(&format!("\nRegistered the virtual MFA device {serial}; your authenticator app holds it (mfa-code {serial}).")),
         None if !mfa => text.push_str(&format!(
-            "\nThis root user has no MFA device. AWS requires one: register it within {days_left} day{} (aws iam create-virtual-mfa-device, then enable-mfa-device).",
+            "\nThis root user has no MFA device. AWS requires one: register it within {days_left} day{} (sign in with --register-mfa-device NAME, or run console assign-root-mfa-device).",
             if days_left == 1 { "" } else { "s" }
         )),
         None => {}
@@ -290,14 +290,21 @@ fn used_device(devices: &[crate::iam::MfaDevice], now: i64, code: Option<&str>) 
     devices.iter().find(|d| crate::iam::mfa_code_matches(&d.secret, now, code)).map(|d| d.serial.clone())
 }
 
-/// Registration at sign-in: a virtual device named `name`, enabled for the root user of
-/// `account` and scanned into the authenticator app. Its serial.
-fn register_mfa_device(call: &mut Call, account: &str, name: &str) -> Result<String, Refusal> {
+/// Registration in the console (at sign-in, or `console assign-root-mfa-device`): a virtual
+/// device named `name`, enabled for the root user of `account` and scanned into the
+/// authenticator app. Its serial. At most eight devices (rule ROOT-MFA-DEVICES).
+pub(crate) fn register_mfa_device(call: &mut Call, account: &str, name: &str) -> Result<String, AwsError> {
     let now = call.now();
     let serial = rootsim_policy::arn::iam(account, "mfa", "/", name);
     let iam = call.world.iam.accounts.get(account).expect("every account has IAM");
     if iam.virtual_mfa_devices.contains_key(&serial) {
-        return Err(fail("EntityAlreadyExists", format!("A virtual MFA device named {name} already exists.")).into());
+        return Err(fail("EntityAlreadyExists", format!("A virtual MFA device named {name} already exists.")));
+    }
+    if iam.root.mfa_devices.len() >= crate::iam::MAX_MFA_DEVICES {
+        return Err(AwsError::limit_exceeded(format!(
+            "Cannot exceed quota for MFADevicesPerRootUser: {}",
+            crate::iam::MAX_MFA_DEVICES
+        )));
     }
     let seed = call.world.rng.base32(32);
     let iam = call.world.iam.accounts.get_mut(account).expect("every account has IAM");

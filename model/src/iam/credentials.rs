@@ -165,7 +165,8 @@ fn list_virtual_mfa_devices(call: &mut Call, input: &Input) -> AwsResult<Value> 
         )));
     }
     let account = call.account();
-    call.authorize("iam:ListVirtualMFADevices", &arn::iam(&account, "mfa", "/", ""))?;
+    // No resource type (rule EVAL-NO-RESOURCE-STAR).
+    call.authorize("iam:ListVirtualMFADevices", "*")?;
     let iam = iam_of(call);
     let list: Vec<Value> = iam
         .virtual_mfa_devices
@@ -313,8 +314,9 @@ pub const OPERATIONS: &[Operation] = operations!(
         p("Outfile", Shape::String, true, "the file the seed is written to (it also goes to the simulated authenticator)"),
         p("BootstrapMethod", Shape::String, true, "QRCodePNG or Base32StringSeed"),
     ]),
-        ("EnableMFADevice", enable_mfa_device, "Enables an MFA device for a user, or for the root user when root calls without a name; needs two consecutive codes.", [
-        USER_OPT, SERIAL,
+        ("EnableMFADevice", enable_mfa_device, "Enables an MFA device for an IAM user (never the root user's: that is done in the console, `console assign-root-mfa-device`); needs two consecutive codes.", [
+        p("UserName", Shape::String, true, "the IAM user"),
+        SERIAL,
         p("AuthenticationCode1", Shape::String, true, "a code from the device"),
         p("AuthenticationCode2", Shape::String, true, "the next code from the device"),
     ]),

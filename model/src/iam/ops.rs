@@ -129,7 +129,10 @@ fn authorize_entity(call: &mut Call, action: &str, kind: Kind, name: &str) -> Aw
     // before authorization (the authorizer would deny them too, more vaguely).
     if kind == Kind::Role && super::aws_owned::PROTECTED_ROLE_ACTIONS.contains(&action) {
         if let Some((path, real)) = entity(iam_of(call), kind, name) {
-            if super::aws_owned::is_protected_role_path(&path) {
+            let service_linked = path.starts_with("/aws-service-role/");
+            if super::aws_owned::is_protected_role_path(&path)
+                && super::aws_owned::is_protected_role_action(action, service_linked)
+            {
                 return Err(super::aws_owned::protected_role_error(&real));
             }
         }
@@ -146,13 +149,35 @@ fn authorize_entity(call: &mut Call, action: &str, kind: Kind, name: &str) -> Aw
 }
 
 fn parse_document(text: &str, kind: PolicyKind) -> AwsResult<Policy> {
-    Policy::parse(text, kind).map_err(policy_error)
+    Policy::parse(text, kind).map_err(iam_policy_error)
+}
+
+/// IAM's error for a document it refuses: `LimitExceeded` for a size quota ("Cannot exceed quota
+/// for PolicySize: 6144", "... ACLSizePerRole: 2048"), `MalformedPolicyDocument` for the rest
+/// (rule IAM-POLICY-SIZE).
+fn iam_policy_error(e: rootsim_policy::PolicyError) -> AwsError {
+    if e.message.starts_with("Cannot exceed quota for ") {
+        AwsError::limit_exceeded(e.message.clone())
+            .with_hint(format!("  at line {}, column {}: {}", e.line, e.column, e.detail))
+    } else {
+        policy_error(e)
+    }
+}
+
+/// A role trust policy as IAM checks it when it is written: valid as a trust policy, and every
+/// user or role it names existing (rule IAM-POLICY-PRINCIPAL-EXISTS).
+fn parse_trust(call: &Call, text: &str) -> AwsResult<Policy> {
+    let policy = parse_document(text, PolicyKind::Trust)?;
+    match call.world.missing_principal(&policy) {
+        Some(v) => Err(crate::world::principals::invalid_principal(&v)),
+        None => Ok(policy),
+    }
 }
 
 /// A customer managed policy's document: IAM requires Version 2012-10-17 there.
 fn parse_customer_managed(text: &str) -> AwsResult<Policy> {
     let opts = rootsim_policy::ParseOptions { customer_managed: true, ..Default::default() };
-    Policy::parse_with(text, PolicyKind::Identity, &opts).map_err(policy_error)
+    Policy::parse_with(text, PolicyKind::Identity, &opts).map_err(iam_policy_error)
 }
 
 fn tags_of(input: &Input) -> AwsResult<Vec<(String, String)>> {
@@ -457,6 +482,12 @@ fn create_role(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let trust = req_str(input, "AssumeRolePolicyDocument")?;
     check_name("RoleName", name, 64)?;
     check_path(path)?;
+    if path.starts_with(super::aws_owned::SERVICE_ROLE_PATH) {
+        return Err(AwsError::invalid_input(format!(
+            "Path prefix '{}' can only be used for AWS Service linked Roles",
+            super::aws_owned::SERVICE_ROLE_PATH
+        )));
+    }
     let tags = tags_of(input)?;
     let max = opt_i64(input, "MaxSessionDuration").unwrap_or(3600);
     if !(3600..=43_200).contains(&max) {
@@ -467,7 +498,7 @@ fn create_role(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     let account = call.account();
     call.authorize("iam:CreateRole", &arn::iam(&account, "role", path, name))?;
-    let trust_policy = parse_document(trust, PolicyKind::Trust)?;
+    let trust_policy = parse_trust(call, trust)?;
     let boundary = opt_str(input, "PermissionsBoundary").map(str::to_string);
     if let Some(b) = &boundary {
         check_boundary(call, b)?;
@@ -540,7 +571,7 @@ fn update_assume_role_policy(call: &mut Call, input: &Input) -> AwsResult<Value>
     let name = req_str(input, "RoleName")?;
     let doc = req_str(input, "PolicyDocument")?;
     authorize_entity(call, "iam:UpdateAssumeRolePolicy", Kind::Role, name)?;
-    let policy = parse_document(doc, PolicyKind::Trust)?;
+    let policy = parse_trust(call, doc)?;
     iam_mut(call).roles.get_mut(&key(name)).expect("checked above").trust_policy = policy;
     Ok(Value::Null)
 }

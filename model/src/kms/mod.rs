@@ -10,11 +10,17 @@
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#root-user-tasks>); the key
 //! policy is then reset.
 //!
-//! `state` holds the keys, their policies and the Support cases, with their typed changes
-//! (`crate::world::kms` opens and confirms the cases); `ops`
-//! the KMS operations (parameters, authorization against the key policy, responses).
+//! `state` holds the keys, their states, aliases, grants, policies and the Support cases, with
+//! their typed changes (`crate::world::kms` opens and confirms the cases); `ops` the operation
+//! table and the key operations (parameters, authorization against the key policy and grants,
+//! key states, responses), `access` what they share (finding keys by ID, ARN or alias,
+//! authorization against the key policy and each grant's policy document, key-state refusals),
+//! `aliases` the alias operations, `grants` the grant operations.
 
 mod state;
 pub use state::*;
 
+mod access;
+mod aliases;
+mod grants;
 pub mod ops;

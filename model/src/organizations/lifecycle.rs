@@ -92,7 +92,8 @@ pub(super) fn create_organization(call: &mut Call, input: &Input) -> AwsResult<V
 
 pub(super) fn delete_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
     let org = org_of(call, true)?;
-    authorize(call, "organizations:DeleteOrganization", &org.arn())?;
+    // No resource type (rule EVAL-NO-RESOURCE-STAR).
+    authorize(call, "organizations:DeleteOrganization", "*")?;
     if org.accounts.len() > 1 {
         return Err(AwsError::new(
             "OrganizationNotEmptyException",
@@ -147,7 +148,8 @@ pub(super) fn create_account(call: &mut Call, input: &Input) -> AwsResult<Value>
             format!("You specified an invalid value: {billing} is not ALLOW or DENY."),
         ));
     }
-    authorize(call, "organizations:CreateAccount", "*")?;
+    let tags = super::tags::request_tags(input)?;
+    super::tags::authorize_tagging(call, &org, "organizations:CreateAccount", "*", &tags)?;
     let now = call.now();
     let id = format!("car-{}", call.world.rng.lower_alnum(32));
     let mut status = CreateAccountStatus {
@@ -193,7 +195,9 @@ pub(super) fn create_account(call: &mut Call, input: &Input) -> AwsResult<Value>
         if billing == "DENY" {
             call.world.organizations.billing_access_denied.insert(account.clone());
         }
-        org_mut(call).join(&account, JoinedMethod::Created, now);
+        let o = org_mut(call);
+        o.join(&account, JoinedMethod::Created, now);
+        super::tags::store_tags(o, &account, &tags)?;
         status.account_id = Some(account);
     }
     let answer = CreateAccountStatus {
@@ -290,6 +294,7 @@ fn depart(call: &mut Call, account: &str) {
     }
     let org = org_mut(call);
     org.accounts.remove(account);
+    org.tags.remove(account);
     org.attachments.remove(account);
 }
 

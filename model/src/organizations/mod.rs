@@ -10,13 +10,18 @@
 //! administrators and the one operation table; `lifecycle` creates and deletes organizations and
 //! accounts, closes members and lets accounts go; `handshakes` holds invitations and the
 //! all-features migration; `units` the OUs and moves; `policies` policy types and the policy
-//! quotas.
+//! quotas; `tags` tags on the organization's resources; `delegation` the resource-based
+//! delegation policy and the read operations it opens to member accounts; `effective`
+//! management (tag) policies and the effective policy of an account.
 
 mod state;
 pub use state::*;
 
+mod delegation;
+pub mod effective;
 mod handshakes;
 mod lifecycle;
 pub mod ops;
 mod policies;
+mod tags;
 mod units;

@@ -4,7 +4,7 @@
 //! `units` and `policies`. The helpers here (the caller's organization, Organizations' own error
 //! shapes, the JSON of an organization and an account) serve all of them.
 
-use super::{handshakes, lifecycle, policies, units};
+use super::{delegation, effective, handshakes, lifecycle, policies, tags, units};
 use super::{FeatureSet, JoinedMethod, OrgPolicy, Organization};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
@@ -27,9 +27,58 @@ pub(super) fn org_denied() -> AwsError {
     )
 }
 
-/// Organizations' AccessDenied from the policy engine carries the JSON protocol's wire code.
+/// Organizations' AccessDenied from the policy engine carries the JSON protocol's wire code. The
+/// resource's tags are `aws:ResourceTag/<key>` in the request (rule ORG-TAGS).
 pub(super) fn authorize(call: &mut Call, action: &str, resource: &str) -> AwsResult<()> {
-    call.authorize(action, resource).map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })
+    let owned = call
+        .world
+        .organizations
+        .of_account(&call.caller.account)
+        .map(|org| resource_tag_keys(org, resource))
+        .unwrap_or_default();
+    let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let request = crate::auth::AuthRequest::new(&call.caller, &call.region, action, resource).with_context(&pairs);
+    let record = call.decide(&request);
+    call.record_decision(record).map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })
+}
+
+/// How explanations name the organization's resource-based delegation policy.
+const DELEGATION_POLICY_NAME: &str = "the organization's resource-based delegation policy";
+
+/// The caller's organization for a read operation: the management account's, or a member's when
+/// the organization has a resource-based delegation policy (which [`authorize_read`] then asks).
+pub(super) fn org_read(call: &Call) -> AwsResult<Organization> {
+    let org = org_of(call, false)?;
+    if call.caller.account != org.management_account && org.resource_policy.is_none() {
+        return Err(org_denied());
+    }
+    Ok(org)
+}
+
+/// Authorizes a read operation found through [`org_read`]: the management account's callers as
+/// every Organizations call; a member's callers against the delegation policy, as a request on
+/// a resource of the management account (their own policies and the delegation policy must both
+/// allow it).
+pub(super) fn authorize_read(call: &mut Call, org: &Organization, action: &str, resource: &str) -> AwsResult<()> {
+    if call.caller.account == org.management_account {
+        return authorize(call, action, resource);
+    }
+    let Some(rp) = &org.resource_policy else { return Err(org_denied()) };
+    let owned = resource_tag_keys(org, resource);
+    let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let request = crate::auth::AuthRequest::new(&call.caller, &call.region, action, resource)
+        .owned_by(&org.management_account)
+        .with_resource_policy(Some((DELEGATION_POLICY_NAME, &rp.document)))
+        .with_context(&pairs);
+    let record = call.decide(&request);
+    call.record_decision(record).map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })
+}
+
+/// `aws:ResourceTag/<key>` of each tag the organization's resource `resource` (an ARN) carries.
+pub(super) fn resource_tag_keys(org: &Organization, resource: &str) -> Vec<(String, String)> {
+    org.tags_of_arn(resource)
+        .map(|tags| tags.iter().map(|(k, v)| (format!("aws:ResourceTag/{k}"), v.clone())).collect())
+        .unwrap_or_default()
 }
 
 /// The caller's organization; with `management`, only for callers in the management account.
@@ -120,24 +169,24 @@ fn account_json(call: &Call, org: &Organization, id: &str) -> Value {
 
 fn describe_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
     let org = org_of(call, false)?;
-    // The organization's ARN names the management account: a member is authorized in its own
-    // account (on `*`), or the engine would treat its own organization as another account's.
-    let resource = if call.caller.account == org.management_account { org.arn() } else { "*".to_string() };
-    authorize(call, "organizations:DescribeOrganization", &resource)?;
+    // The action takes no resource (AWS's Service Authorization Reference): it is decided against
+    // `*`, from the management account and members alike (rule EVAL-NO-RESOURCE-STAR).
+    authorize(call, "organizations:DescribeOrganization", "*")?;
     Ok(json!({ "Organization": organization_json(call, &org) }))
 }
 
 fn list_roots(call: &mut Call, _: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
-    authorize(call, "organizations:ListRoots", &org.root_arn())?;
+    let org = org_read(call)?;
+    // No resource type (rule EVAL-NO-RESOURCE-STAR).
+    authorize_read(call, &org, "organizations:ListRoots", "*")?;
     Ok(
         json!({ "Roots": [{ "Id": org.root_id, "Arn": org.root_arn(), "Name": "Root", "PolicyTypes": policy_types_json(&org) }] }),
     )
 }
 
 fn list_accounts(call: &mut Call, _: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
-    authorize(call, "organizations:ListAccounts", "*")?;
+    let org = org_read(call)?;
+    authorize_read(call, &org, "organizations:ListAccounts", "*")?;
     let list: Vec<Value> = org.accounts.keys().map(|id| account_json(call, &org, id)).collect();
     Ok(json!({ "Accounts": list }))
 }
@@ -155,20 +204,20 @@ pub(super) fn parent_checked(org: &Organization, id: &str) -> AwsResult<()> {
 }
 
 fn list_accounts_for_parent(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_read(call)?;
     let parent = req_str(input, "ParentId")?;
     parent_checked(&org, parent)?;
-    authorize(call, "organizations:ListAccountsForParent", "*")?;
+    authorize_read(call, &org, "organizations:ListAccountsForParent", "*")?;
     let list: Vec<Value> =
         org.accounts.iter().filter(|(_, m)| m.parent == parent).map(|(id, _)| account_json(call, &org, id)).collect();
     Ok(json!({ "Accounts": list }))
 }
 
 fn list_organizational_units_for_parent(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_read(call)?;
     let parent = req_str(input, "ParentId")?;
     parent_checked(&org, parent)?;
-    authorize(call, "organizations:ListOrganizationalUnitsForParent", "*")?;
+    authorize_read(call, &org, "organizations:ListOrganizationalUnitsForParent", "*")?;
     let list: Vec<Value> = org
         .ous
         .values()
@@ -179,12 +228,12 @@ fn list_organizational_units_for_parent(call: &mut Call, input: &Input) -> AwsRe
 }
 
 fn describe_account(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_read(call)?;
     let id = req_str(input, "AccountId")?;
     if !org.accounts.contains_key(id) {
         return Err(AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist."));
     }
-    authorize(call, "organizations:DescribeAccount", &org.account_arn(id))?;
+    authorize_read(call, &org, "organizations:DescribeAccount", &org.account_arn(id))?;
     Ok(json!({ "Account": account_json(call, &org, id) }))
 }
 
@@ -218,8 +267,8 @@ fn disable_aws_service_access(call: &mut Call, input: &Input) -> AwsResult<Value
 }
 
 fn list_aws_service_access_for_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
-    authorize(call, "organizations:ListAWSServiceAccessForOrganization", "*")?;
+    let org = org_read(call)?;
+    authorize_read(call, &org, "organizations:ListAWSServiceAccessForOrganization", "*")?;
     let list: Vec<Value> = org
         .service_access
         .iter()
@@ -294,8 +343,8 @@ fn deregister_delegated_administrator(call: &mut Call, input: &Input) -> AwsResu
 }
 
 fn list_delegated_administrators(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
-    authorize(call, "organizations:ListDelegatedAdministrators", "*")?;
+    let org = org_read(call)?;
+    authorize_read(call, &org, "organizations:ListDelegatedAdministrators", "*")?;
     let filter = opt_str(input, "ServicePrincipal");
     let mut ids: Vec<&String> = org
         .delegated_admins
@@ -320,7 +369,7 @@ fn list_delegated_administrators(call: &mut Call, input: &Input) -> AwsResult<Va
 }
 
 fn list_parents(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_read(call)?;
     let child = req_str(input, "ChildId")?;
     let parent =
         org.accounts.get(child).map(|m| m.parent.clone()).or_else(|| org.ous.get(child).map(|o| o.parent.clone()));
@@ -331,7 +380,7 @@ fn list_parents(call: &mut Call, input: &Input) -> AwsResult<Value> {
             "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
         ));
     };
-    authorize(call, "organizations:ListParents", "*")?;
+    authorize_read(call, &org, "organizations:ListParents", "*")?;
     let kind = if parent == org.root_id { "ROOT" } else { "ORGANIZATIONAL_UNIT" };
     Ok(json!({ "Parents": [{ "Id": parent, "Type": kind }] }))
 }
@@ -340,10 +389,14 @@ pub(super) fn policy_type(input: &Input, name: &str) -> AwsResult<String> {
     let t = opt_str(input, name).unwrap_or("SERVICE_CONTROL_POLICY");
     match t {
         "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY" => Ok(t.to_string()),
+        t if effective::is_management(t) => Ok(t.to_string()),
         other => Err(AwsError::new(
             "InvalidInputException",
             400,
-            format!("rootsim models SERVICE_CONTROL_POLICY and RESOURCE_CONTROL_POLICY, not {other}."),
+            format!(
+                "rootsim models SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY and {}, not {other}.",
+                effective::MANAGEMENT_TYPES.join(", ")
+            ),
         )),
     }
 }
@@ -369,7 +422,8 @@ fn create_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = req_str(input, "Name")?;
     let content = req_str(input, "Content")?;
     let ptype = policy_type(input, "Type")?;
-    authorize(call, "organizations:CreatePolicy", "*")?;
+    let tags = tags::request_tags(input)?;
+    tags::authorize_tagging(call, &org, "organizations:CreatePolicy", "*", &tags)?;
     let document = policies::document_checked(content, &ptype)?;
     if org.policies.values().any(|p| p.name == name && p.policy_type == ptype) {
         return Err(AwsError::new("DuplicatePolicyException", 400, "A policy with the same name already exists."));
@@ -385,7 +439,12 @@ fn create_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
         document,
     };
     let out = json!({ "Policy": { "PolicySummary": policy_summary(&org, &p), "Content": content } });
-    org_mut(call).policies.insert(id, p);
+    let o = org_mut(call);
+    if effective::is_management(&p.policy_type) {
+        o.policy_contents.insert(id.clone(), content.to_string());
+    }
+    o.policies.insert(id.clone(), p);
+    tags::store_tags(o, &id, &tags)?;
     Ok(out)
 }
 
@@ -396,13 +455,13 @@ fn describe_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     // As for DescribeOrganization: a member is authorized in its own account.
     let resource = if call.caller.account == org.management_account { org.policy_arn(p) } else { "*".to_string() };
     authorize(call, "organizations:DescribePolicy", &resource)?;
-    Ok(json!({ "Policy": { "PolicySummary": policy_summary(&org, p), "Content": p.document.text() } }))
+    Ok(json!({ "Policy": { "PolicySummary": policy_summary(&org, p), "Content": org.policy_text(p) } }))
 }
 
 fn list_policies(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_read(call)?;
     let ptype = policy_type(input, "Filter")?;
-    authorize(call, "organizations:ListPolicies", "*")?;
+    authorize_read(call, &org, "organizations:ListPolicies", "*")?;
     let list: Vec<Value> =
         org.policies.values().filter(|p| p.policy_type == ptype).map(|p| policy_summary(&org, p)).collect();
     Ok(json!({ "Policies": list }))
@@ -421,11 +480,11 @@ fn target_checked(org: &Organization, id: &str) -> AwsResult<()> {
 }
 
 fn list_policies_for_target(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_read(call)?;
     let target = req_str(input, "TargetId")?;
     let ptype = policy_type(input, "Filter")?;
     target_checked(&org, target)?;
-    authorize(call, "organizations:ListPoliciesForTarget", "*")?;
+    authorize_read(call, &org, "organizations:ListPoliciesForTarget", "*")?;
     let list: Vec<Value> = org
         .attachments
         .get(target)
@@ -436,6 +495,31 @@ fn list_policies_for_target(call: &mut Call, input: &Input) -> AwsResult<Value> 
         .map(|p| policy_summary(&org, p))
         .collect();
     Ok(json!({ "Policies": list }))
+}
+
+/// ListTargetsForPolicy: the roots, OUs and accounts a policy is attached to, each with its ARN,
+/// name and type (the model's `PolicyTargetSummary`), roots first, then OUs, then accounts
+/// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTargetsForPolicy.html>).
+fn list_targets_for_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let org = org_read(call)?;
+    let id = req_str(input, "PolicyId")?;
+    let p = org.policies.get(id).ok_or_else(policy_not_found)?;
+    authorize_read(call, &org, "organizations:ListTargetsForPolicy", &org.policy_arn(p))?;
+    let attached = |t: &str| org.attachments.get(t).is_some_and(|list| list.iter().any(|a| a == id));
+    let mut list = Vec::new();
+    if attached(&org.root_id) {
+        list.push(json!({ "TargetId": org.root_id, "Arn": org.root_arn(), "Name": "Root", "Type": "ROOT" }));
+    }
+    for ou in org.ous.values().filter(|o| attached(&o.id)) {
+        list.push(
+            json!({ "TargetId": ou.id, "Arn": org.ou_arn(&ou.id), "Name": ou.name, "Type": "ORGANIZATIONAL_UNIT" }),
+        );
+    }
+    for account in org.accounts.keys().filter(|a| attached(a)) {
+        let name = call.world.accounts.get(account).map(|a| a.name.clone()).unwrap_or_default();
+        list.push(json!({ "TargetId": account, "Arn": org.account_arn(account), "Name": name, "Type": "ACCOUNT" }));
+    }
+    Ok(json!({ "Targets": list }))
 }
 
 fn attach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
@@ -462,7 +546,8 @@ fn attach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     let same_type =
         attached.iter().filter_map(|a| org.policies.get(a)).filter(|q| q.policy_type == p.policy_type).count();
-    let max = if p.policy_type == "SERVICE_CONTROL_POLICY" { 10 } else { 5 };
+    // Organizations quotas: 10 SCPs and 10 tag policies per entity, 5 RCPs.
+    let max = if p.policy_type == "RESOURCE_CONTROL_POLICY" { 5 } else { 10 };
     if same_type >= max {
         return Err(constraint(
             "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
@@ -514,7 +599,10 @@ const PARENT: Param = p("ParentId", Shape::String, true, "the root (r-...) or OU
 const POLICY_ID: Param = p("PolicyId", Shape::String, true, "the policy's ID (p-...)");
 const TARGET: Param = p("TargetId", Shape::String, true, "a root, OU or account ID");
 const SERVICE: Param = p("ServicePrincipal", Shape::String, true, "e.g. iam.amazonaws.com");
-const FILTER: Param = p("Filter", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
+const FILTER: Param = p("Filter", Shape::String, true, "SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY or TAG_POLICY");
+
+const TAGS: Param = p("Tags", Shape::Tags, false, "tags: Key=k,Value=v ... (at most 50)");
+const RESOURCE_ID: Param = p("ResourceId", Shape::String, true, "a root, OU, account, policy or resource policy ID");
 
 const HANDSHAKE: Param = p("HandshakeId", Shape::String, true, "h-...");
 const HANDSHAKE_PARTY: &[Param] = &[
@@ -529,7 +617,8 @@ const HANDSHAKE_FILTER: Param = p(
 );
 const OU_ID: Param = p("OrganizationalUnitId", Shape::String, true, "ou-...");
 const ROOT_ID: Param = p("RootId", Shape::String, true, "the root's ID (r-...)");
-const POLICY_TYPE: Param = p("PolicyType", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
+const POLICY_TYPE: Param =
+    p("PolicyType", Shape::String, true, "SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY or TAG_POLICY");
 
 /// Organizations' operations.
 pub const OPERATIONS: &[Operation] = operations!(
@@ -552,6 +641,7 @@ pub const OPERATIONS: &[Operation] = operations!(
                 p("AccountName", Shape::String, true, "the account's name"),
                 p("RoleName", Shape::String, false, "the admin role (default OrganizationAccountAccessRole)"),
                 p("IamUserAccessToBilling", Shape::String, false, "ALLOW (default) or DENY"),
+                TAGS,
             ]
         ),
         (
@@ -625,7 +715,7 @@ pub const OPERATIONS: &[Operation] = operations!(
             "CreateOrganizationalUnit",
             units::create_organizational_unit,
             "Creates an OU in a root or OU.",
-            [PARENT, p("Name", Shape::String, true, "the OU's name")]
+            [PARENT, p("Name", Shape::String, true, "the OU's name"), TAGS]
         ),
         (
             "UpdateOrganizationalUnit",
@@ -718,7 +808,8 @@ pub const OPERATIONS: &[Operation] = operations!(
                 // Required by the model (botocore CreatePolicyRequest) and so by the AWS CLI.
                 p("Description", Shape::String, true, "a description"),
                 p("Name", Shape::String, true, "the policy's name"),
-                p("Type", Shape::String, true, "SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY"),
+                p("Type", Shape::String, true, "SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY or TAG_POLICY"),
+                TAGS,
             ]
         ),
         ("DescribePolicy", describe_policy, "Shows a policy and its content.", [POLICY_ID]),
@@ -728,6 +819,12 @@ pub const OPERATIONS: &[Operation] = operations!(
             list_policies_for_target,
             "Lists the policies of a type attached to a root, OU or account.",
             [TARGET, FILTER]
+        ),
+        (
+            "ListTargetsForPolicy",
+            list_targets_for_policy,
+            "Lists the roots, OUs and accounts a policy is attached to.",
+            [POLICY_ID]
         ),
         ("AttachPolicy", attach_policy, "Attaches a policy to a root, OU or account.", [POLICY_ID, TARGET]),
         ("DetachPolicy", detach_policy, "Detaches a policy; every entity keeps at least one SCP.", [POLICY_ID, TARGET]),
@@ -761,6 +858,47 @@ pub const OPERATIONS: &[Operation] = operations!(
             list_delegated_administrators,
             "Lists delegated administrators.",
             [p("ServicePrincipal", Shape::String, false, "only for this service"),]
+        ),
+        // Tags (tags.rs) and the resource-based delegation policy (delegation.rs).
+        (
+            "TagResource",
+            tags::tag_resource,
+            "Tags a root, OU, account, policy or the resource policy (management account).",
+            [RESOURCE_ID, p("Tags", Shape::Tags, true, "tags: Key=k,Value=v ... (at most 50)")]
+        ),
+        (
+            "UntagResource",
+            tags::untag_resource,
+            "Removes tags by key (management account).",
+            [RESOURCE_ID, p("TagKeys", Shape::StringList, true, "the keys to remove")]
+        ),
+        ("ListTagsForResource", tags::list_tags_for_resource, "Lists a resource's tags.", [RESOURCE_ID]),
+        (
+            "DescribeEffectivePolicy",
+            effective::describe_effective_policy,
+            "Shows an account's effective management policy (TAG_POLICY): the tag policies from the root down merged.",
+            [
+                p("PolicyType", Shape::String, true, "TAG_POLICY (SCPs and RCPs are not management policies)"),
+                p("TargetId", Shape::String, false, "the account (management account; default: the caller's)"),
+            ]
+        ),
+        (
+            "PutResourcePolicy",
+            delegation::put_resource_policy,
+            "Creates or replaces the resource-based delegation policy (management account).",
+            [p("Content", Shape::Document, true, "the delegation policy (Organizations actions only)"), TAGS]
+        ),
+        (
+            "DescribeResourcePolicy",
+            delegation::describe_resource_policy,
+            "Shows the resource-based delegation policy.",
+            []
+        ),
+        (
+            "DeleteResourcePolicy",
+            delegation::delete_resource_policy,
+            "Deletes the resource-based delegation policy (management account).",
+            []
         ),
     ]
 );

@@ -36,6 +36,9 @@ pub(super) fn document_checked(content: &str, policy_type: &str) -> AwsResult<Po
             "You attempted to exceed the maximum size of a policy document.",
         ));
     }
+    if super::effective::is_management(policy_type) {
+        return super::effective::tag_policy_checked(content);
+    }
     let kind = if policy_type == "SERVICE_CONTROL_POLICY" { PolicyKind::Scp } else { PolicyKind::Rcp };
     Policy::parse(content, kind).map_err(|e| {
         AwsError::new(
@@ -89,8 +92,13 @@ pub(super) fn enable_policy_type(call: &mut Call, input: &Input) -> AwsResult<Va
             "The specified policy type is already enabled.",
         ));
     }
-    let managed = aws_managed_policy(&ptype);
     let o = org_mut(call);
+    if super::effective::is_management(&ptype) {
+        // Management policy types have no AWS managed policy attached everywhere.
+        o.enabled_policy_types.insert(ptype);
+        return Ok(root_json(o));
+    }
+    let managed = aws_managed_policy(&ptype);
     o.enabled_policy_types.insert(ptype);
     let id = managed.id.clone();
     o.policies.entry(id.clone()).or_insert(managed);
@@ -156,8 +164,15 @@ pub(super) fn update_policy(call: &mut Call, input: &Input) -> AwsResult<Value> 
     if let Some(doc) = document {
         p.document = doc;
     }
-    let out = json!({ "Policy": { "PolicySummary": policy_summary(&org, &p), "Content": p.document.text() } });
-    org_mut(call).policies.insert(p.id.clone(), p);
+    let mut contents = org.policy_contents.clone();
+    if let Some(c) = opt_str(input, "Content").filter(|_| super::effective::is_management(&p.policy_type)) {
+        contents.insert(p.id.clone(), c.to_string());
+    }
+    let content = contents.get(&p.id).cloned().unwrap_or_else(|| p.document.text().to_string());
+    let out = json!({ "Policy": { "PolicySummary": policy_summary(&org, &p), "Content": content } });
+    let o = org_mut(call);
+    o.policy_contents = contents;
+    o.policies.insert(p.id.clone(), p);
     Ok(out)
 }
 
@@ -172,7 +187,10 @@ pub(super) fn delete_policy(call: &mut Call, input: &Input) -> AwsResult<Value> 
             "The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.",
         ));
     }
-    org_mut(call).policies.remove(&p.id);
+    let o = org_mut(call);
+    o.policies.remove(&p.id);
+    o.tags.remove(&p.id);
+    o.policy_contents.remove(&p.id);
     Ok(Value::Null)
 }
 

@@ -77,6 +77,17 @@ pub struct OrgPolicy {
     pub document: Policy,
 }
 
+/// The organization's resource-based delegation policy (`PutResourcePolicy`): which member
+/// accounts may call which Organizations operations, as a resource policy of the management
+/// account's Organizations resources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgResourcePolicy {
+    /// `rp-` and 8 characters, kept while the policy is replaced.
+    pub id: String,
+    /// The document.
+    pub document: Policy,
+}
+
 /// The organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Organization {
@@ -110,6 +121,17 @@ pub struct Organization {
     /// `RootSessions`).
     #[serde(default)]
     pub root_features: BTreeSet<String>,
+    /// The resource-based delegation policy, if the management account put one.
+    #[serde(default)]
+    pub resource_policy: Option<OrgResourcePolicy>,
+    /// Tags by the ID of what they tag: the root, an OU, an account, a policy or the resource
+    /// policy (`TagResource`); keys are case-sensitive in Organizations.
+    #[serde(default)]
+    pub tags: BTreeMap<String, BTreeMap<String, String>>,
+    /// The text of each management policy (tag policies) by policy ID: not IAM's policy
+    /// language, so its `OrgPolicy::document` is a placeholder that is never evaluated.
+    #[serde(default)]
+    pub policy_contents: BTreeMap<String, String>,
 }
 
 impl Organization {
@@ -129,6 +151,9 @@ impl Organization {
             delegated_admins: BTreeMap::new(),
             delegation_dates: BTreeMap::new(),
             root_features: BTreeSet::new(),
+            resource_policy: None,
+            tags: BTreeMap::new(),
+            policy_contents: BTreeMap::new(),
         }
     }
 
@@ -285,7 +310,13 @@ impl Organization {
     /// attaches `FullAWSAccess` (and `RCPFullAWSAccess`) to every entity
     /// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html>).
     pub fn attach_defaults(&mut self, target: &str) {
-        let managed: Vec<String> = self.enabled_policy_types.iter().map(|t| aws_managed_policy(t).id).collect();
+        // Only SCPs and RCPs have an AWS managed policy attached everywhere.
+        let managed: Vec<String> = self
+            .enabled_policy_types
+            .iter()
+            .filter(|t| matches!(t.as_str(), "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY"))
+            .map(|t| aws_managed_policy(t).id)
+            .collect();
         let list = self.attachments.entry(target.to_string()).or_default();
         for id in managed {
             if !list.contains(&id) {
@@ -320,6 +351,36 @@ impl Organization {
     /// Whether `id` is the root or an OU.
     pub fn is_parent(&self, id: &str) -> bool {
         id == self.root_id || self.ous.contains_key(id)
+    }
+    /// A policy's content as Organizations answers it: a management policy's own text, an SCP's
+    /// or RCP's document.
+    pub fn policy_text<'a>(&'a self, policy: &'a OrgPolicy) -> &'a str {
+        self.policy_contents.get(&policy.id).map_or_else(|| policy.document.text(), String::as_str)
+    }
+    /// The ARN of the resource policy.
+    pub fn resource_policy_arn(&self, id: &str) -> String {
+        format!("arn:aws:organizations::{}:resourcepolicy/{}/{id}", self.management_account, self.id)
+    }
+    /// The ARN of what `id` names among the resources Organizations tags (root, OU, account,
+    /// customer policy, resource policy), `None` for anything else.
+    pub fn taggable_arn(&self, id: &str) -> Option<String> {
+        if id == self.root_id {
+            Some(self.root_arn())
+        } else if self.ous.contains_key(id) {
+            Some(self.ou_arn(id))
+        } else if self.accounts.contains_key(id) {
+            Some(self.account_arn(id))
+        } else if let Some(p) = self.policies.get(id).filter(|p| !p.aws_managed) {
+            Some(self.policy_arn(p))
+        } else {
+            self.resource_policy.as_ref().filter(|rp| rp.id == id).map(|rp| self.resource_policy_arn(&rp.id))
+        }
+    }
+    /// The tags of the resource whose ARN is `arn`, if it is one of the organization's and has tags.
+    pub fn tags_of_arn(&self, arn: &str) -> Option<&BTreeMap<String, String>> {
+        // Every taggable ARN ends with its ID.
+        let id = arn.rsplit('/').next()?;
+        self.tags.get(id).filter(|_| self.taggable_arn(id).as_deref() == Some(arn))
     }
     /// Whether `id` is the root, an OU or a member account: something a policy attaches to.
     pub fn is_target(&self, id: &str) -> bool {

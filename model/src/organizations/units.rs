@@ -68,7 +68,14 @@ pub(super) fn create_organizational_unit(call: &mut Call, input: &Input) -> AwsR
     let name = req_str(input, "Name")?;
     check_ou_name(name)?;
     parent_checked(&org, parent)?;
-    authorize(call, "organizations:CreateOrganizationalUnit", &parent_arn(&org, parent))?;
+    let tags = super::tags::request_tags(input)?;
+    super::tags::authorize_tagging(
+        call,
+        &org,
+        "organizations:CreateOrganizationalUnit",
+        &parent_arn(&org, parent),
+        &tags,
+    )?;
     if org.ous.values().any(|o| o.parent == parent && o.name == name) {
         return Err(duplicate_ou());
     }
@@ -96,6 +103,7 @@ pub(super) fn create_organizational_unit(call: &mut Call, input: &Input) -> AwsR
     let o = org_mut(call);
     o.ous.insert(id.clone(), ou);
     o.attach_defaults(&id);
+    super::tags::store_tags(o, &id, &tags)?;
     Ok(out)
 }
 
@@ -105,9 +113,9 @@ fn ou_checked<'a>(org: &'a Organization, input: &Input) -> AwsResult<&'a Organiz
 }
 
 pub(super) fn describe_organizational_unit(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = super::ops::org_read(call)?;
     let ou = ou_checked(&org, input)?;
-    authorize(call, "organizations:DescribeOrganizationalUnit", &org.ou_arn(&ou.id))?;
+    super::ops::authorize_read(call, &org, "organizations:DescribeOrganizationalUnit", &org.ou_arn(&ou.id))?;
     Ok(json!({ "OrganizationalUnit": ou_json(&org, ou) }))
 }
 
@@ -139,12 +147,13 @@ pub(super) fn delete_organizational_unit(call: &mut Call, input: &Input) -> AwsR
     }
     let o = org_mut(call);
     o.ous.remove(&ou.id);
+    o.tags.remove(&ou.id);
     o.attachments.remove(&ou.id);
     Ok(Value::Null)
 }
 
 pub(super) fn list_children(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = super::ops::org_read(call)?;
     let parent = req_str(input, "ParentId")?;
     let kind = req_str(input, "ChildType")?;
     if kind != "ACCOUNT" && kind != "ORGANIZATIONAL_UNIT" {
@@ -154,7 +163,7 @@ pub(super) fn list_children(call: &mut Call, input: &Input) -> AwsResult<Value> 
         ));
     }
     parent_checked(&org, parent)?;
-    authorize(call, "organizations:ListChildren", "*")?;
+    super::ops::authorize_read(call, &org, "organizations:ListChildren", "*")?;
     let ids: Vec<&String> = if kind == "ACCOUNT" {
         org.accounts.iter().filter(|(_, m)| m.parent == parent).map(|(id, _)| id).collect()
     } else {

@@ -6,6 +6,7 @@
 //! Each formatter reproduces AWS CLI v2's bytes; the unit tests' expectations were produced by the
 //! CLI's own formatters (see each module).
 
+pub mod python;
 pub mod query;
 pub mod table;
 pub mod text;
@@ -80,48 +81,7 @@ fn is_empty_object(value: &Value) -> bool {
 /// A scalar as Python's `str()` writes it, which the text and table formatters use: `True`,
 /// `None`, numbers as JSON writes them; lists and objects as Python's `repr` of them.
 pub(crate) fn py_str(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        _ => py_repr(value),
-    }
-}
-
-fn py_repr(value: &Value) -> String {
-    match value {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => {
-            // Python quotes with ' unless the text holds ' and no ".
-            let q = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
-            let mut out = String::from(q);
-            for c in s.chars() {
-                match c {
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\t' => out.push_str("\\t"),
-                    '\r' => out.push_str("\\r"),
-                    c if c == q => {
-                        out.push('\\');
-                        out.push(c);
-                    }
-                    c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-                    c => out.push(c),
-                }
-            }
-            out.push(q);
-            out
-        }
-        Value::Array(items) => format!("[{}]", items.iter().map(py_repr).collect::<Vec<_>>().join(", ")),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", py_repr(&Value::String(k.clone())), py_repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+    python::str_of(value)
 }
 
 /// Whether the CLI's formatters treat `value` as a scalar (neither a list nor an object).
@@ -133,16 +93,6 @@ pub(crate) fn is_scalar(value: &Value) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn python_str_of_scalars_and_containers() {
-        assert_eq!(py_str(&json!(true)), "True");
-        assert_eq!(py_str(&json!(null)), "None");
-        assert_eq!(py_str(&json!(1.5)), "1.5");
-        assert_eq!(py_str(&json!("a")), "a");
-        assert_eq!(py_str(&json!(["a", 1, false, "it's"])), "['a', 1, False, \"it's\"]");
-        assert_eq!(py_str(&json!({"k": ["v"]})), "{'k': ['v']}");
-    }
 
     #[test]
     fn empty_responses_print_nothing_in_json_and_yaml() {

@@ -1,4 +1,5 @@
-//! Amazon S3 (`aws s3api`): buckets, bucket policies, objects, versioning and MFA Delete. The
+//! Amazon S3 (`aws s3api`): buckets, bucket policies, objects, versioning and MFA Delete, Block
+//! Public Access, Object Ownership and bucket ACLs. The
 //! high-level `aws s3` commands are the command layer's (`crate::command::s3`), made of these
 //! operations.
 //!
@@ -26,10 +27,19 @@
 //!   size and the simulated clock's time. HEAD requests answer errors with a bare status (`404`,
 //!   `403`), and a missing key is `NoSuchKey` only to a caller who may list the bucket
 //!   (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html>). `get-object`
-//!   prints the metadata the CLI prints without writing the body anywhere; `aws s3 cp` downloads.
-//!   Only the latest version of an object is kept.
+//!   answers the body under `Body`, which the command layer writes to the CLI's outfile
+//!   (`command::outfile`) and never prints; `aws s3 cp` downloads. Only the latest version of an
+//!   object is kept.
+//! * Block Public Access (a bucket's settings, combined with its account's), Object Ownership and
+//!   bucket ACLs: new buckets block public access and disable ACLs; BlockPublicPolicy refuses a
+//!   public bucket policy (`is_public_policy`, S3's meaning of public), RestrictPublicBuckets
+//!   keeps a public policy from granting anything outside the owner account, BlockPublicAcls
+//!   refuses public ACLs, and while ACLs are enabled the bucket ACL's grants join the bucket
+//!   policy as statements of their own (`S3::bucket_policy`), so one decision weighs both
+//!   (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>).
 
 mod state;
 pub use state::*;
 
+pub mod control;
 pub mod ops;

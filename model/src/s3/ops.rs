@@ -2,7 +2,8 @@
 //! the buckets through their typed methods (`state.rs`, re-exported by [`super`]) and renders S3's response.
 
 use super::state::{base64_decode, bucket_arn, md5_hex, object_arn, valid_bucket_name};
-use super::state::{Bucket, Object};
+use super::state::{is_public_policy, Bucket, Grant, Grantee, Object, PublicAccessBlock};
+use super::state::{ALL_USERS_URI, AUTHENTICATED_USERS_URI};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
@@ -41,12 +42,33 @@ fn s3_denial(world: &World, caller_account: &str, owner: &str, e: AwsError) -> A
     AwsError { message, ..e }
 }
 
-/// Authorizes `action` on `resource` (the bucket or one of its objects) with the bucket policy.
+/// Authorizes `action` on `resource` (the bucket or one of its objects) with the bucket policy
+/// (and the bucket ACL's grants, [`crate::s3::S3::bucket_policy`]).
+///
+/// RestrictPublicBuckets: while the bucket's policy is public, it grants nothing to a caller
+/// outside the owner account (anonymous callers included): such a caller is decided as if the
+/// bucket had no policy, which can only take access away (rule S3-BPA-RESTRICT-PUBLIC-BUCKETS,
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>).
 fn authorize_bucket(call: &mut Call, action: &str, bucket: &str, resource: &str) -> AwsResult<()> {
-    let (owner, policy) = bucket_policy_of(call.world, bucket).ok_or_else(no_such_bucket)?;
+    let (owner, mut policy) = bucket_policy_of(call.world, bucket).ok_or_else(no_such_bucket)?;
+    let restrict = call.world.s3.effective_public_access_block(bucket).is_some_and(|b| b.restrict_public_buckets);
+    let public = call.world.s3.buckets[bucket].policy.as_ref().is_some_and(is_public_policy);
+    let restricted = restrict && public && call.caller.account != owner;
+    if restricted {
+        policy = None;
+    }
     let result = call.authorize_owned(action, resource, &owner, policy.as_ref().map(|(l, p)| (l.as_str(), p)));
     let account = call.caller.account.clone();
-    result.map_err(|e| s3_denial(call.world, &account, &owner, e))
+    result.map_err(|e| {
+        let e = s3_denial(call.world, &account, &owner, e);
+        if restricted {
+            e.with_hint(format!(
+                "  RestrictPublicBuckets is on for bucket {bucket} and its policy is public: it grants nothing outside account {owner}."
+            ))
+        } else {
+            e
+        }
+    })
 }
 
 /// Get/Put/DeleteBucketPolicy work only for identities of the bucket owner's account: another
@@ -127,7 +149,15 @@ fn create_bucket(call: &mut Call, input: &Input) -> AwsResult<Value> {
             "Your previous request to create the named bucket succeeded and you already own it.",
         ));
     }
-    let bucket = Bucket::new(name, &account, &region, call.now());
+    let ownership = match opt_str(input, "ObjectOwnership") {
+        None => "BucketOwnerEnforced",
+        Some(o) => valid_ownership(o)?,
+    };
+    let mut bucket = Bucket::new(name, &account, &region, call.now());
+    // Since April 2023 S3 gives every new bucket all four Block Public Access settings and
+    // BucketOwnerEnforced (ACLs disabled) (rule S3-NEW-BUCKET-DEFAULTS).
+    bucket.public_access_block = Some(PublicAccessBlock::ALL);
+    bucket.ownership = Some(ownership.to_string());
     call.world.s3.insert_bucket(bucket);
     Ok(json!({ "Location": location }))
 }
@@ -160,6 +190,16 @@ fn put_bucket_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     authorize_bucket(call, "s3:PutBucketPolicy", name, &bucket_arn(name))?;
     owner_account_only(call, name)?;
     let policy = parse_bucket_policy(call.world, name, text)?;
+    let block = call.world.s3.effective_public_access_block(name).is_some_and(|b| b.block_public_policy);
+    if block && is_public_policy(&policy) {
+        // Rule S3-BPA-BLOCK-PUBLIC-POLICY: refused after the caller was allowed PutBucketPolicy.
+        return Err(AwsError::access_denied(format!(
+            "User: {} is not authorized to perform: s3:PutBucketPolicy on resource: \"{}\" because public policies are blocked by the BlockPublicPolicy block public access setting.",
+            call.caller.principal.arn,
+            bucket_arn(name)
+        ))
+        .with_hint("  The policy allows everyone (Principal \"*\" with no condition fixing who or from where); turn BlockPublicPolicy off with put-public-access-block first, if you mean it."));
+    }
     call.world.s3.set_policy(name, Some(policy));
     Ok(Value::Null)
 }
@@ -255,10 +295,58 @@ fn object_metadata(o: &Object) -> Map<String, Value> {
     out
 }
 
+/// GetObject as `s3api get-object` calls it: the metadata, and the body (or the part `--range`
+/// asks for) in base64 under `Body`, which `command::outfile` writes to the CLI's positional
+/// outfile and takes out of what is printed (the CLI never prints the body).
 fn get_object(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     let key = req_str(input, "Key")?;
-    get_object_bytes(call, name, key).map(|(v, _)| v)
+    let (mut out, body) = get_object_bytes(call, name, key)?;
+    let body = match opt_str(input, "Range").and_then(|r| byte_range(r, body.len())) {
+        None => body,
+        Some(Err(e)) => return Err(e),
+        Some(Ok((first, last))) => {
+            let part = body[first..=last].to_vec();
+            if let Value::Object(m) = &mut out {
+                m.insert("ContentLength".into(), json!(part.len()));
+                // ContentRange sits between VersionId and ContentType in GetObjectOutput.
+                let mut ordered = Map::new();
+                for (k, v) in std::mem::take(m) {
+                    if k == "ContentType" {
+                        ordered.insert("ContentRange".into(), json!(format!("bytes {first}-{last}/{}", body.len())));
+                    }
+                    ordered.insert(k, v);
+                }
+                *m = ordered;
+            }
+            part
+        }
+    };
+    if let Value::Object(m) = &mut out {
+        m.insert("Body".into(), json!(super::state::base64_encode(&body)));
+    }
+    Ok(out)
+}
+
+/// The bytes a `Range` header asks of a body of `len` bytes, as S3 reads it (RFC 9110): one
+/// `bytes=FIRST-LAST`, `bytes=FIRST-` or `bytes=-SUFFIX` range, the last byte clamped to the
+/// end. `None` when the header is not one such range (S3 then answers the whole object);
+/// `InvalidRange` (416) when the range starts past the end or asks for no bytes.
+fn byte_range(header: &str, len: usize) -> Option<AwsResult<(usize, usize)>> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    let (a, b) = spec.split_once('-')?;
+    let num = |s: &str| if s.is_empty() { Some(None) } else { s.parse::<usize>().ok().map(Some) };
+    let (first, last) = (num(a.trim())?, num(b.trim())?);
+    let unsatisfiable = || Err(AwsError::new("InvalidRange", 416, "The requested range is not satisfiable"));
+    Some(match (first, last) {
+        (None, None) => return None,
+        (Some(f), Some(l)) if l < f => return None,
+        (None, Some(0)) => unsatisfiable(),
+        (None, Some(_)) if len == 0 => unsatisfiable(),
+        (None, Some(n)) => Ok((len.saturating_sub(n), len - 1)),
+        (Some(f), _) if f >= len => unsatisfiable(),
+        (Some(f), l) => Ok((f, l.map_or(len - 1, |l| l.min(len - 1)))),
+    })
 }
 
 /// GetObject: the response and the object's bytes (`aws s3 cp` writes them to the local file).
@@ -522,7 +610,254 @@ fn get_bucket_versioning(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(if out.is_empty() { Value::Null } else { Value::Object(out) })
 }
 
+/// A Block Public Access setting: a JSON boolean, or the `true`/`false` a shorthand value carries.
+fn setting(config: &Map<String, Value>, name: &str) -> AwsResult<bool> {
+    match config.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(malformed_xml()),
+    }
+}
+
+/// `--public-access-block-configuration`'s four settings, a bucket's or an account's (one left
+/// out is off).
+pub(super) fn read_public_access_block(input: &Input) -> AwsResult<PublicAccessBlock> {
+    let config = input.get("PublicAccessBlockConfiguration").and_then(Value::as_object).ok_or_else(malformed_xml)?;
+    Ok(PublicAccessBlock {
+        block_public_acls: setting(config, "BlockPublicAcls")?,
+        ignore_public_acls: setting(config, "IgnorePublicAcls")?,
+        block_public_policy: setting(config, "BlockPublicPolicy")?,
+        restrict_public_buckets: setting(config, "RestrictPublicBuckets")?,
+    })
+}
+
+/// PutPublicAccessBlock: replaces the bucket's four settings (a setting left out is off).
+fn put_public_access_block(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let block = read_public_access_block(input)?;
+    authorize_bucket(call, "s3:PutBucketPublicAccessBlock", name, &bucket_arn(name))?;
+    if let Some(b) = call.world.s3.buckets.get_mut(name) {
+        b.public_access_block = Some(block);
+    }
+    Ok(Value::Null)
+}
+
+/// GetPublicAccessBlock: the bucket's own settings (not its account's).
+fn get_public_access_block(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:GetBucketPublicAccessBlock", name, &bucket_arn(name))?;
+    let block = call.world.s3.buckets[name].public_access_block.ok_or_else(|| {
+        AwsError::new(
+            "NoSuchPublicAccessBlockConfiguration",
+            404,
+            "The public access block configuration was not found",
+        )
+    })?;
+    Ok(json!({ "PublicAccessBlockConfiguration": block }))
+}
+
+/// DeletePublicAccessBlock: removes the bucket's settings; S3 authorizes it as
+/// `s3:PutBucketPublicAccessBlock`.
+fn delete_public_access_block(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:PutBucketPublicAccessBlock", name, &bucket_arn(name))?;
+    if let Some(b) = call.world.s3.buckets.get_mut(name) {
+        b.public_access_block = None;
+    }
+    Ok(Value::Null)
+}
+
+/// One of S3's Object Ownership settings, or `InvalidArgument`... as S3 answers a value outside
+/// the model's enum (MalformedXML: the value does not validate against S3's schema).
+fn valid_ownership(o: &str) -> AwsResult<&'static str> {
+    ["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"]
+        .into_iter()
+        .find(|v| *v == o)
+        .ok_or_else(malformed_xml)
+}
+
+/// PutBucketOwnershipControls: one rule, `Rules=[{ObjectOwnership=...}]`. BucketOwnerEnforced
+/// is refused while the bucket ACL grants anyone but the owner
+/// (`InvalidBucketAclWithObjectOwnership`).
+fn put_bucket_ownership_controls(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let rules = input.get("OwnershipControls").and_then(|c| c.get("Rules")).and_then(Value::as_array);
+    let ownership = match rules.map(Vec::as_slice) {
+        Some([rule]) => rule.get("ObjectOwnership").and_then(Value::as_str).ok_or_else(malformed_xml)?,
+        _ => return Err(malformed_xml()),
+    };
+    let ownership = valid_ownership(ownership)?;
+    authorize_bucket(call, "s3:PutBucketOwnershipControls", name, &bucket_arn(name))?;
+    if ownership == "BucketOwnerEnforced" && !call.world.s3.buckets[name].acl.is_empty() {
+        return Err(AwsError::new(
+            "InvalidBucketAclWithObjectOwnership",
+            400,
+            "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+        ));
+    }
+    if let Some(b) = call.world.s3.buckets.get_mut(name) {
+        b.ownership = Some(ownership.to_string());
+    }
+    Ok(Value::Null)
+}
+
+/// GetBucketOwnershipControls: needs `s3:GetBucketOwnershipControls`.
+fn get_bucket_ownership_controls(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:GetBucketOwnershipControls", name, &bucket_arn(name))?;
+    let o = call.world.s3.buckets[name].ownership.clone().ok_or_else(|| {
+        AwsError::new("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
+    })?;
+    Ok(json!({ "OwnershipControls": { "Rules": [{ "ObjectOwnership": o }] } }))
+}
+
+/// DeleteBucketOwnershipControls: authorized as `s3:PutBucketOwnershipControls`; the bucket then
+/// behaves as ObjectWriter (ACLs enabled).
+fn delete_bucket_ownership_controls(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:PutBucketOwnershipControls", name, &bucket_arn(name))?;
+    if let Some(b) = call.world.s3.buckets.get_mut(name) {
+        b.ownership = None;
+    }
+    Ok(Value::Null)
+}
+
+/// One grantee as GetBucketAcl prints it (the model's member order: ID, Type, URI).
+fn grantee_json(world: &World, g: &Grantee) -> Value {
+    match g {
+        Grantee::Account(a) => {
+            let display = world.accounts.get(a).map_or(String::new(), |acc| acc.name.clone());
+            json!({ "DisplayName": display, "ID": canonical_id(a), "Type": "CanonicalUser" })
+        }
+        Grantee::AllUsers => json!({ "Type": "Group", "URI": ALL_USERS_URI }),
+        Grantee::AuthenticatedUsers => json!({ "Type": "Group", "URI": AUTHENTICATED_USERS_URI }),
+    }
+}
+
+/// GetBucketAcl: the owner and the grants, the owner's FULL_CONTROL first. Reading ACLs works
+/// whatever Object Ownership says.
+fn get_bucket_acl(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    authorize_bucket(call, "s3:GetBucketAcl", name, &bucket_arn(name))?;
+    let b = &call.world.s3.buckets[name];
+    let display = call.world.accounts.get(&b.owner).map_or(String::new(), |a| a.name.clone());
+    let owner = json!({ "DisplayName": display, "ID": canonical_id(&b.owner) });
+    let mut grants = vec![
+        json!({ "Grantee": { "DisplayName": display, "ID": canonical_id(&b.owner), "Type": "CanonicalUser" }, "Permission": "FULL_CONTROL" }),
+    ];
+    grants.extend(
+        b.acl.iter().map(|g| json!({ "Grantee": grantee_json(call.world, &g.grantee), "Permission": g.permission })),
+    );
+    Ok(json!({ "Owner": owner, "Grants": grants }))
+}
+
+/// The grants of a canned bucket ACL beyond the owner's FULL_CONTROL
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl>).
+fn canned_acl(acl: &str) -> AwsResult<Vec<Grant>> {
+    let grant = |grantee: Grantee, permission: &str| Grant { grantee, permission: permission.to_string() };
+    Ok(match acl {
+        "private" => Vec::new(),
+        "public-read" => vec![grant(Grantee::AllUsers, "READ")],
+        "public-read-write" => vec![grant(Grantee::AllUsers, "READ"), grant(Grantee::AllUsers, "WRITE")],
+        "authenticated-read" => vec![grant(Grantee::AuthenticatedUsers, "READ")],
+        _ => return Err(AwsError::new("InvalidArgument", 400, "Invalid canned ACL")),
+    })
+}
+
+/// The grantees of one `--grant-*` header: `uri=...`, `id=...` (a canonical user ID of a known
+/// account), comma-separated. Email grantees are not modelled.
+fn header_grantees(world: &World, text: &str) -> AwsResult<Vec<Grantee>> {
+    let invalid = || AwsError::new("InvalidArgument", 400, "Invalid id");
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (kind, value) = part.split_once('=').ok_or_else(invalid)?;
+        let value = value.trim().trim_matches('"');
+        let g = match kind.trim().to_ascii_lowercase().as_str() {
+            "uri" if value == ALL_USERS_URI => Grantee::AllUsers,
+            "uri" if value == AUTHENTICATED_USERS_URI => Grantee::AuthenticatedUsers,
+            "uri" => return Err(AwsError::new("InvalidArgument", 400, "Invalid group uri")),
+            "id" => Grantee::Account(
+                world.accounts.by_id.keys().find(|a| canonical_id(a) == value).cloned().ok_or_else(invalid)?,
+            ),
+            _ => return Err(invalid()),
+        };
+        out.push(g);
+    }
+    Ok(out)
+}
+
+/// PutBucketAcl: a canned `--acl` or `--grant-*` headers (not both). Refused with
+/// `AccessControlListNotSupported` while ACLs are disabled (BucketOwnerEnforced), and with
+/// AccessDenied when the ACL is public under BlockPublicAcls. The owner keeps FULL_CONTROL.
+fn put_bucket_acl(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let name = bucket_param(input)?;
+    let headers = [
+        ("GrantFullControl", "FULL_CONTROL"),
+        ("GrantRead", "READ"),
+        ("GrantReadACP", "READ_ACP"),
+        ("GrantWrite", "WRITE"),
+        ("GrantWriteACP", "WRITE_ACP"),
+    ];
+    let given: Vec<(&str, &str)> =
+        headers.iter().filter_map(|(h, perm)| opt_str(input, h).map(|v| (v, *perm))).collect();
+    let grants = match (opt_str(input, "ACL"), given.is_empty()) {
+        (Some(_), false) => {
+            return Err(AwsError::new(
+                "InvalidRequest",
+                400,
+                "Specifying both Canned ACLs and Header Grants is not allowed",
+            ))
+        }
+        (Some(acl), true) => canned_acl(acl)?,
+        (None, false) => {
+            let mut grants = Vec::new();
+            for (text, perm) in given {
+                for g in header_grantees(call.world, text)? {
+                    grants.push(Grant { grantee: g, permission: perm.to_string() });
+                }
+            }
+            grants
+        }
+        (None, true) => {
+            return Err(AwsError::new("MissingSecurityHeader", 400, "Your request was missing a required header"))
+        }
+    };
+    authorize_bucket(call, "s3:PutBucketAcl", name, &bucket_arn(name))?;
+    let b = &call.world.s3.buckets[name];
+    if b.ownership.as_deref() == Some("BucketOwnerEnforced") {
+        return Err(AwsError::new("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
+            .with_hint("  Object Ownership is BucketOwnerEnforced: ACLs are disabled (put-bucket-ownership-controls turns them on)."));
+    }
+    let owner = b.owner.clone();
+    let public = grants.iter().any(|g| g.grantee.is_public());
+    if public && call.world.s3.effective_public_access_block(name).is_some_and(|p| p.block_public_acls) {
+        return Err(AwsError::access_denied("Access Denied")
+            .with_hint("  BlockPublicAcls is on: an ACL granting AllUsers or AuthenticatedUsers is refused."));
+    }
+    // The owner's own FULL_CONTROL is always there and not stored.
+    let grants = grants.into_iter().filter(|g| g.grantee != Grantee::Account(owner.clone())).collect();
+    if let Some(b) = call.world.s3.buckets.get_mut(name) {
+        b.acl = grants;
+    }
+    Ok(Value::Null)
+}
+
 const BUCKET: Param = p("Bucket", Shape::String, true, "the bucket's name");
+/// The four Block Public Access settings, as a bucket's and the account's (`s3control`) calls take
+/// them.
+pub(super) const PUBLIC_ACCESS_BLOCK_CONFIGURATION: Param = p(
+    "PublicAccessBlockConfiguration",
+    Shape::Structure(&[
+        p("BlockPublicAcls", Shape::Boolean, false, "refuse public ACLs"),
+        p("IgnorePublicAcls", Shape::Boolean, false, "ignore public ACLs"),
+        p("BlockPublicPolicy", Shape::Boolean, false, "refuse public bucket policies"),
+        p("RestrictPublicBuckets", Shape::Boolean, false, "a public policy grants nothing outside the account"),
+    ]),
+    true,
+    "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
+);
 const KEY: Param = p("Key", Shape::String, true, "the object's key");
 
 /// S3's operations (`aws s3api ...`).
@@ -541,9 +876,74 @@ pub const OPERATIONS: &[Operation] = operations!(
                     false,
                     "LocationConstraint=REGION, needed outside us-east-1"
                 ),
+                p(
+                    "ObjectOwnership",
+                    Shape::String,
+                    false,
+                    "BucketOwnerEnforced (the default), BucketOwnerPreferred or ObjectWriter"
+                ),
             ]
         ),
         ("ListBuckets", list_buckets, "Lists the caller's account's buckets.", []),
+        (
+            "PutPublicAccessBlock",
+            put_public_access_block,
+            "Sets a bucket's four Block Public Access settings.",
+            [BUCKET, PUBLIC_ACCESS_BLOCK_CONFIGURATION,]
+        ),
+        ("GetPublicAccessBlock", get_public_access_block, "Shows a bucket's Block Public Access settings.", [BUCKET]),
+        (
+            "DeletePublicAccessBlock",
+            delete_public_access_block,
+            "Removes a bucket's Block Public Access settings.",
+            [BUCKET]
+        ),
+        (
+            "PutBucketOwnershipControls",
+            put_bucket_ownership_controls,
+            "Sets a bucket's Object Ownership (BucketOwnerEnforced disables ACLs).",
+            [
+                BUCKET,
+                p(
+                    "OwnershipControls",
+                    Shape::Structure(&[p(
+                        "Rules",
+                        Shape::StructureList(&[p(
+                            "ObjectOwnership",
+                            Shape::String,
+                            true,
+                            "BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter"
+                        )]),
+                        true,
+                        "one rule"
+                    )]),
+                    true,
+                    "Rules=[{ObjectOwnership=BucketOwnerEnforced|BucketOwnerPreferred|ObjectWriter}]"
+                ),
+            ]
+        ),
+        ("GetBucketOwnershipControls", get_bucket_ownership_controls, "Shows a bucket's Object Ownership.", [BUCKET]),
+        (
+            "DeleteBucketOwnershipControls",
+            delete_bucket_ownership_controls,
+            "Removes a bucket's Object Ownership (ACLs enabled, as ObjectWriter).",
+            [BUCKET]
+        ),
+        ("GetBucketAcl", get_bucket_acl, "Shows a bucket's ACL: its owner and grants.", [BUCKET]),
+        (
+            "PutBucketAcl",
+            put_bucket_acl,
+            "Replaces a bucket's ACL (ACLs must be enabled).",
+            [
+                p("ACL", Shape::String, false, "private, public-read, public-read-write or authenticated-read"),
+                BUCKET,
+                p("GrantFullControl", Shape::String, false, "id=CANONICAL-ID or uri=GROUP-URI, comma-separated"),
+                p("GrantRead", Shape::String, false, "id=CANONICAL-ID or uri=GROUP-URI, comma-separated"),
+                p("GrantReadACP", Shape::String, false, "id=CANONICAL-ID or uri=GROUP-URI, comma-separated"),
+                p("GrantWrite", Shape::String, false, "id=CANONICAL-ID or uri=GROUP-URI, comma-separated"),
+                p("GrantWriteACP", Shape::String, false, "id=CANONICAL-ID or uri=GROUP-URI, comma-separated"),
+            ]
+        ),
         ("DeleteBucket", delete_bucket, "Deletes an empty bucket.", [BUCKET]),
         (
             "PutBucketPolicy",
@@ -568,7 +968,17 @@ pub const OPERATIONS: &[Operation] = operations!(
                 p("ContentType", Shape::String, false, "the Content-Type (default binary/octet-stream)"),
             ]
         ),
-        ("GetObject", get_object, "Shows an object's metadata (nothing is written to disk).", [BUCKET, KEY]),
+        (
+            "GetObject",
+            get_object,
+            "Downloads an object to the file outfile names and shows its metadata.",
+            [
+                BUCKET,
+                KEY,
+                p("Range", Shape::String, false, "bytes=FIRST-LAST: only these bytes"),
+                p("outfile", Shape::String, true, "Filename where the content will be saved"),
+            ]
+        ),
         ("HeadObject", head_object, "Shows an object's metadata; errors are bare HTTP statuses.", [BUCKET, KEY]),
         ("HeadBucket", head_bucket, "Checks that a bucket exists and may be listed.", [BUCKET]),
         ("DeleteObject", delete_object, "Deletes an object (a missing key succeeds).", [BUCKET, KEY]),
@@ -671,7 +1081,7 @@ mod tests {
         assert!(s.execute("aws s3api put-object --bucket locked-bucket --key a.txt --body a.txt", &mut files).ok);
         assert!(run(&mut s, &format!("aws s3api put-bucket-policy --bucket locked-bucket --policy {DENY_ALL}")).ok);
         // alice, an administrator, is locked out of everything, the policy included.
-        for cmd in ["get-object --key a.txt", "get-bucket-policy", "delete-bucket-policy", "list-objects-v2"] {
+        for cmd in ["get-object --key a.txt out.txt", "get-bucket-policy", "delete-bucket-policy", "list-objects-v2"] {
             let out = run(&mut s, &format!("aws s3api {cmd} --bucket locked-bucket"));
             assert_eq!(out.code.as_deref(), Some("AccessDenied"), "{cmd}");
             assert!(out.text.contains("with an explicit deny in a resource-based policy"), "{}", out.text);
@@ -680,7 +1090,7 @@ mod tests {
         // The owner's root user: still denied the objects, but it may read and delete the policy.
         run(&mut s, "sign-in root --email aws-management@example.com --password Mgmt-Root-2026!");
         assert_eq!(
-            run(&mut s, "aws s3api get-object --bucket locked-bucket --key a.txt").code.as_deref(),
+            run(&mut s, "aws s3api get-object --bucket locked-bucket --key a.txt out.txt").code.as_deref(),
             Some("AccessDenied")
         );
         assert!(run(&mut s, "aws s3api get-bucket-policy --bucket locked-bucket").ok);
@@ -691,7 +1101,7 @@ mod tests {
         assert_eq!(out.code.as_deref(), Some("AccessDenied"));
         assert!(run(&mut s, "aws s3api delete-bucket-policy --bucket locked-bucket").ok);
         run(&mut s, "sign-in user --account management --user-name alice --password Alice-Passw0rd!");
-        assert!(run(&mut s, "aws s3api get-object --bucket locked-bucket --key a.txt").ok);
+        assert!(run(&mut s, "aws s3api get-object --bucket locked-bucket --key a.txt out.txt").ok);
     }
 
     #[test]
@@ -724,7 +1134,7 @@ mod tests {
             "us-east-1"
         );
         assert_eq!(
-            run(&mut s, "aws s3api get-object --bucket objects-bucket --key nope").code.as_deref(),
+            run(&mut s, "aws s3api get-object --bucket objects-bucket --key nope out").code.as_deref(),
             Some("NoSuchKey")
         );
         // ListObjectsV2 with a delimiter rolls keys up into common prefixes.
@@ -764,6 +1174,31 @@ mod tests {
         run(&mut s, "sign-in user --account management --user-name bob --password Bob-Passw0rd!");
         let out = run(&mut s, "aws s3api head-object --bucket objects-bucket-2 --key nope");
         assert!(out.text.starts_with("An error occurred (403) when calling the HeadObject operation: Forbidden"));
+    }
+
+    #[test]
+    fn authenticated_read_lets_signed_in_callers_list_but_not_anonymous_ones() {
+        let mut s = Session::demo(crate::DEFAULT_SEED);
+        assert!(run(&mut s, "aws s3api create-bucket --bucket authread-bucket --object-ownership ObjectWriter").ok);
+        assert!(run(&mut s, "aws s3api delete-public-access-block --bucket authread-bucket").ok);
+        assert!(run(&mut s, "aws s3api put-bucket-acl --bucket authread-bucket --acl authenticated-read").ok);
+        let anonymous = run(&mut s, "aws s3api list-objects-v2 --bucket authread-bucket --no-sign-request");
+        assert_eq!(anonymous.code.as_deref(), Some("AccessDenied"), "{}", anonymous.text);
+        // dave, of another account, whose own policies allow S3: the grant lets him list.
+        run(&mut s, "sign-in user --account dev --user-name dave --password Dave-Passw0rd!");
+        let dave = run(&mut s, "aws s3api list-objects-v2 --bucket authread-bucket");
+        assert!(dave.ok, "{}", dave.text);
+        // A grant to one account by its canonical ID, read back as given.
+        run(&mut s, "sign-in user --account management --user-name alice --password Alice-Passw0rd!");
+        let dev = s.world.accounts.by_id.values().find(|a| a.name == "dev").unwrap().id.clone();
+        let id = super::canonical_id(&dev);
+        let put = run(&mut s, &format!("aws s3api put-bucket-acl --bucket authread-bucket --grant-read id={id}"));
+        assert!(put.ok, "{}", put.text);
+        let acl = run(&mut s, "aws s3api get-bucket-acl --bucket authread-bucket").json.unwrap();
+        assert_eq!(acl["Grants"][1]["Grantee"]["ID"], id.as_str());
+        assert_eq!(acl["Grants"].as_array().unwrap().len(), 2);
+        let bad = run(&mut s, "aws s3api put-bucket-acl --bucket authread-bucket --grant-read id=0000");
+        assert_eq!(bad.code.as_deref(), Some("InvalidArgument"));
     }
 
     #[test]

@@ -131,6 +131,138 @@ pub struct Bucket {
     /// Objects by key (the latest version only).
     #[serde(default)]
     pub objects: BTreeMap<String, Object>,
+    /// The bucket's Block Public Access settings; `None` while none was ever put (or after
+    /// `delete-public-access-block`). `CreateBucket` puts all four on, as S3 does since April 2023.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_access_block: Option<PublicAccessBlock>,
+    /// The Object Ownership setting (`BucketOwnerEnforced`, `BucketOwnerPreferred` or
+    /// `ObjectWriter`); `None` while the bucket has no ownership controls, which S3 treats as
+    /// `ObjectWriter` (ACLs enabled). `CreateBucket` sets `BucketOwnerEnforced` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<String>,
+    /// The bucket ACL's grants beyond the owner's own `FULL_CONTROL`, which every bucket ACL
+    /// holds and which is not stored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acl: Vec<Grant>,
+}
+
+/// The four Block Public Access settings, of a bucket or of an account
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PublicAccessBlock {
+    /// Refuse PutBucketAcl (and ACLs on PUT requests) that grant public access.
+    pub block_public_acls: bool,
+    /// Ignore the public grants of every ACL when authorizing.
+    pub ignore_public_acls: bool,
+    /// Refuse PutBucketPolicy of a public policy.
+    pub block_public_policy: bool,
+    /// A bucket with a public policy grants nothing through it to anyone outside the owner account.
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    /// All four settings on: what S3 gives a new bucket.
+    pub const ALL: PublicAccessBlock = PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    };
+
+    /// The settings in force when both `self` and `other` apply (a bucket's and its owner
+    /// account's): S3 applies the most restrictive combination, each setting on if either is.
+    pub fn or(self, other: PublicAccessBlock) -> PublicAccessBlock {
+        PublicAccessBlock {
+            block_public_acls: self.block_public_acls || other.block_public_acls,
+            ignore_public_acls: self.ignore_public_acls || other.ignore_public_acls,
+            block_public_policy: self.block_public_policy || other.block_public_policy,
+            restrict_public_buckets: self.restrict_public_buckets || other.restrict_public_buckets,
+        }
+    }
+}
+
+/// Who a bucket ACL grant names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Grantee {
+    /// An account, by the account ID (S3 names it by its canonical user ID).
+    Account(String),
+    /// Anyone, signed in or not (`http://acs.amazonaws.com/groups/global/AllUsers`).
+    AllUsers,
+    /// Any AWS account's signed-in principal (`http://acs.amazonaws.com/groups/global/AuthenticatedUsers`).
+    AuthenticatedUsers,
+}
+
+impl Grantee {
+    /// Whether granting to it makes the ACL public: AWS's groups `AllUsers` and `AuthenticatedUsers`.
+    pub fn is_public(&self) -> bool {
+        matches!(self, Grantee::AllUsers | Grantee::AuthenticatedUsers)
+    }
+}
+
+/// One grant of a bucket ACL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    /// Who is granted.
+    pub grantee: Grantee,
+    /// `FULL_CONTROL`, `READ`, `WRITE`, `READ_ACP` or `WRITE_ACP`.
+    pub permission: String,
+}
+
+/// The URI of S3's group of every requester, signed in or not.
+pub const ALL_USERS_URI: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+/// The URI of S3's group of every signed-in AWS principal.
+pub const AUTHENTICATED_USERS_URI: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+
+/// The condition keys whose fixed value makes an `Allow` to everyone non-public, as S3's page "The
+/// meaning of public" lists them
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status>).
+const FIXING_KEYS: &[&str] = &[
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:sourcearn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceowner",
+    "aws:sourceaccount",
+    "aws:userid",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:dataaccesspointarn",
+    "s3:dataaccesspointaccount",
+];
+
+/// Whether a bucket policy is public as S3 judges it: some `Allow` statement whose principal is
+/// everyone (`"*"`, `{"AWS": "*"}`, or a `NotPrincipal`) and that no condition fixes to a set
+/// of principals or sources: a fixing key of [`FIXING_KEYS`] compared without wildcards by a
+/// positive operator, or `aws:SourceIp` limited to address ranges other than `/0`.
+pub fn is_public_policy(policy: &Policy) -> bool {
+    policy.statements().any(|st| {
+        if st.effect() != rootsim_policy::Effect::Allow {
+            return false;
+        }
+        let everyone = st.is_not_principal()
+            || st
+                .principal_groups()
+                .any(|g| matches!(g.kind(), PrincipalType::Aws | PrincipalType::Any) && g.values().any(|v| v == "*"));
+        if !everyone {
+            return false;
+        }
+        let fixed = st.conditions().any(|c| {
+            let op = c.operator().to_ascii_lowercase();
+            let key = c.key().to_ascii_lowercase();
+            let positive = !op.contains("not") && !op.starts_with("forallvalues") && !op.ends_with("ifexists");
+            let wild = |v: &str| v.contains(['*', '?']);
+            if !positive || c.values().len() == 0 {
+                return false;
+            }
+            if key == "aws:sourceip" {
+                return op == "ipaddress" && c.values().all(|v| !v.ends_with("/0"));
+            }
+            FIXING_KEYS.contains(&key.as_str()) && !op.starts_with("null") && c.values().all(|v| !wild(v))
+        });
+        !fixed
+    })
 }
 
 impl Bucket {
@@ -152,6 +284,9 @@ impl Bucket {
             versioning: None,
             mfa_delete: None,
             objects: BTreeMap::new(),
+            public_access_block: None,
+            ownership: None,
+            acl: Vec::new(),
         }
     }
 }
@@ -161,15 +296,44 @@ impl Bucket {
 pub struct S3 {
     /// Buckets by name.
     pub buckets: BTreeMap<String, Bucket>,
+    /// Each account's own Block Public Access settings (`aws s3control put-public-access-block`),
+    /// by account ID; an account missing here has none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub account_public_access_blocks: BTreeMap<String, PublicAccessBlock>,
 }
 
 impl S3 {
     /// A bucket's owner account and its bucket policy, named as decisions name it (`on bucket
     /// NAME`): what a request on the bucket or its objects is decided with. `None` when there is
     /// no such bucket.
+    ///
+    /// While the bucket's ACLs are enabled (Object Ownership other than `BucketOwnerEnforced`),
+    /// its ACL's grants are resource-based permissions too: each is added to the policy as one
+    /// `Allow` statement (Sid `ACL<PERMISSION>To<Grantee>`) of the actions AWS maps the
+    /// permission to, so that one decision weighs both, as S3's authorization does
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#permissions>).
+    /// Public grants are left out under IgnorePublicAcls.
     pub fn bucket_policy(&self, bucket: &str) -> Option<(String, Option<(String, Policy)>)> {
         let b = self.buckets.get(bucket)?;
-        Some((b.owner.clone(), b.policy.clone().map(|p| (format!("on bucket {bucket}"), p))))
+        let ignore_public = self.effective_public_access_block(bucket).is_some_and(|p| p.ignore_public_acls);
+        let grants = acl_statements(b, ignore_public);
+        if grants.is_empty() {
+            return Some((b.owner.clone(), b.policy.clone().map(|p| (format!("on bucket {bucket}"), p))));
+        }
+        let mut statements: Vec<Value> = match b.policy.as_ref().map(Policy::to_json) {
+            Some(Value::Object(mut doc)) => match doc.remove("Statement") {
+                Some(Value::Array(a)) => a,
+                Some(one) => vec![one],
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        statements.extend(grants);
+        let doc = serde_json::json!({ "Version": "2012-10-17", "Statement": statements });
+        // A document built of a stored policy and well-formed grants parses; should it not, the
+        // grants are left out and the stored policy alone decides (never more access).
+        let merged = Policy::parse(&doc.to_string(), PolicyKind::Resource).ok().or_else(|| b.policy.clone());
+        Some((b.owner.clone(), merged.map(|p| (format!("on bucket {bucket} (with its ACL)"), p))))
     }
 
     /// Adds `bucket` under its name.
@@ -217,6 +381,73 @@ impl S3 {
             }
         }
     }
+}
+
+impl S3 {
+    /// The Block Public Access settings in force for the bucket `name`: its own combined with its
+    /// owner account's (each on if either is). `None` when there is no such bucket.
+    pub fn effective_public_access_block(&self, name: &str) -> Option<PublicAccessBlock> {
+        let b = self.buckets.get(name)?;
+        let own = b.public_access_block.unwrap_or_default();
+        Some(own.or(self.account_public_access_blocks.get(&b.owner).copied().unwrap_or_default()))
+    }
+}
+
+/// The actions an ACL permission grants on a bucket, as AWS maps them
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#permissions>);
+/// WRITE covers the bucket's objects.
+fn acl_actions(permission: &str) -> &'static [&'static str] {
+    match permission {
+        "READ" => &["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"],
+        "WRITE" => &["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+        "READ_ACP" => &["s3:GetBucketAcl"],
+        "WRITE_ACP" => &["s3:PutBucketAcl"],
+        "FULL_CONTROL" => &[
+            "s3:ListBucket",
+            "s3:ListBucketVersions",
+            "s3:ListBucketMultipartUploads",
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "s3:DeleteObjectVersion",
+            "s3:GetBucketAcl",
+            "s3:PutBucketAcl",
+        ],
+        _ => &[],
+    }
+}
+
+/// The bucket ACL's grants as policy statements, when the bucket's ACLs are enabled. AllUsers is
+/// `Principal: "*"`; AuthenticatedUsers is `"*"` limited to signed-in callers (a principal ARN
+/// exists); an account is its root (the account's own IAM policies must then allow, as for a
+/// bucket policy naming the account).
+fn acl_statements(b: &Bucket, ignore_public: bool) -> Vec<Value> {
+    if b.ownership.as_deref() == Some("BucketOwnerEnforced") {
+        return Vec::new();
+    }
+    b.acl
+        .iter()
+        .filter(|g| !(ignore_public && g.grantee.is_public()))
+        .filter(|g| !acl_actions(&g.permission).is_empty())
+        .map(|g| {
+            let actions = acl_actions(&g.permission);
+            let resources = [bucket_arn(&b.name), format!("{}/*", bucket_arn(&b.name))];
+            let (who, principal) = match &g.grantee {
+                Grantee::AllUsers => ("AllUsers".to_string(), serde_json::json!("*")),
+                Grantee::AuthenticatedUsers => ("AuthenticatedUsers".to_string(), serde_json::json!("*")),
+                Grantee::Account(a) => {
+                    (format!("Account{a}"), serde_json::json!({ "AWS": format!("arn:aws:iam::{a}:root") }))
+                }
+            };
+            let sid = format!("ACL{}To{who}", g.permission.replace('_', ""));
+            let mut st = serde_json::json!({
+                "Sid": sid, "Effect": "Allow", "Principal": principal, "Action": actions, "Resource": resources
+            });
+            if g.grantee == Grantee::AuthenticatedUsers {
+                st["Condition"] = serde_json::json!({ "Null": { "aws:PrincipalArn": "false" } });
+            }
+            st
+        })
+        .collect()
 }
 
 /// `arn:aws:s3:::<bucket>`: bucket ARNs name neither a Region nor an account.
@@ -423,5 +654,91 @@ mod tests {
         ] {
             assert!(!valid_bucket_name(bad), "{bad}");
         }
+    }
+
+    fn policy(statement: &str) -> Policy {
+        Policy::parse(&format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#), PolicyKind::Resource)
+            .expect("a valid policy")
+    }
+
+    #[test]
+    fn public_means_everyone_without_a_fixing_condition() {
+        // Examples from S3's page "The meaning of public": "*" alone, or limited only by a
+        // wildcard or a negated operator, is public; a fixed source, organization or range is not.
+        let r = r#""Resource":"arn:aws:s3:::b/*""#;
+        let public = [
+            format!(r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r}}}"#),
+            format!(r#"{{"Effect":"Allow","Principal":{{"AWS":"*"}},"Action":"s3:GetObject",{r}}}"#),
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"StringLike":{{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"StringNotEquals":{{"aws:SourceAccount":"111122223333"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"IpAddress":{{"aws:SourceIp":"0.0.0.0/0"}}}}}}"#
+            ),
+        ];
+        for p in &public {
+            assert!(is_public_policy(&policy(p)), "{p}");
+        }
+        let fixed = [
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"o-abc123"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"StringEquals":{{"aws:SourceAccount":"111122223333"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"IpAddress":{{"aws:SourceIp":"192.0.2.0/24"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:root"}},"Action":"s3:GetObject",{r}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":"s3:PutObject",{r}}}"#
+            ),
+            format!(r#"{{"Effect":"Deny","Principal":"*","Action":"s3:*",{r}}}"#),
+        ];
+        for p in &fixed {
+            assert!(!is_public_policy(&policy(p)), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_bucket_and_its_account_combine_their_settings() {
+        let mut s3 = S3::default();
+        let mut b = Bucket::new("b", "111122223333", "us-east-1", 0);
+        b.public_access_block = Some(PublicAccessBlock { block_public_acls: true, ..Default::default() });
+        s3.insert_bucket(b);
+        assert!(!s3.effective_public_access_block("b").unwrap().block_public_policy);
+        s3.account_public_access_blocks
+            .insert("111122223333".into(), PublicAccessBlock { block_public_policy: true, ..Default::default() });
+        let e = s3.effective_public_access_block("b").unwrap();
+        assert!(e.block_public_acls && e.block_public_policy && !e.restrict_public_buckets);
+        // Another account's settings do not apply.
+        s3.account_public_access_blocks.clear();
+        s3.account_public_access_blocks.insert("999999999999".into(), PublicAccessBlock::ALL);
+        assert!(!s3.effective_public_access_block("b").unwrap().restrict_public_buckets);
+        assert!(s3.effective_public_access_block("missing").is_none());
+    }
+
+    #[test]
+    fn acl_grants_join_the_policy_only_while_acls_are_enabled() {
+        let mut s3 = S3::default();
+        let mut b = Bucket::new("b", "111122223333", "us-east-1", 0);
+        b.acl = vec![Grant { grantee: Grantee::AllUsers, permission: "READ".into() }];
+        b.ownership = Some("BucketOwnerEnforced".into());
+        s3.insert_bucket(b.clone());
+        assert!(s3.bucket_policy("b").unwrap().1.is_none(), "ACLs disabled: no grant counts");
+        b.ownership = Some("ObjectWriter".into());
+        s3.insert_bucket(b.clone());
+        let (label, p) = s3.bucket_policy("b").unwrap().1.expect("the grant as a statement");
+        assert_eq!(label, "on bucket b (with its ACL)");
+        assert_eq!(p.statements().next().unwrap().sid(), Some("ACLREADToAllUsers"));
+        // IgnorePublicAcls drops the public grant.
+        b.public_access_block = Some(PublicAccessBlock { ignore_public_acls: true, ..Default::default() });
+        s3.insert_bucket(b);
+        assert!(s3.bucket_policy("b").unwrap().1.is_none());
     }
 }

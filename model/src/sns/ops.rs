@@ -224,9 +224,14 @@ fn set_topic_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
     if name != "Policy" {
         return Err(invalid("AttributeName: rootsim sets the Policy attribute only"));
     }
-    rootsim_policy::Policy::parse(value, rootsim_policy::PolicyKind::Resource).map_err(|e| {
+    let policy = rootsim_policy::Policy::parse(value, rootsim_policy::PolicyKind::Resource).map_err(|e| {
         AwsError::new("InvalidParameter", 400, format!("Invalid parameter: Policy Error: {}", e.message))
     })?;
+    // SNS resolves the principals too (rule IAM-POLICY-PRINCIPAL-EXISTS).
+    if let Some(v) = call.world.missing_principal(&policy) {
+        return Err(AwsError::new("InvalidParameter", 400, "Invalid parameter: Policy Error: PrincipalNotFound")
+            .with_hint(format!("  {v} names no existing IAM user or role")));
+    }
     if let Some(t) = call.world.sns.topics.get_mut(&arn) {
         t.policy = Some(value.to_string());
     }

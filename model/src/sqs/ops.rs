@@ -130,6 +130,7 @@ fn create_queue(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     let attrs = attributes(input)?;
     let changes = check_attributes(&attrs)?;
+    check_principals(call, &changes)?;
     let account = call.account();
     let arn = queue_arn(&call.region, &account, name);
     call.authorize("sqs:CreateQueue", &arn)?;
@@ -295,6 +296,20 @@ fn get_queue_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(if out.is_empty() { Value::Null } else { json!({ "Attributes": out }) })
 }
 
+/// SQS refuses a queue policy naming an IAM user or role that does not exist, as it refuses any
+/// invalid policy: `InvalidAttributeValue`, "Invalid value for the parameter Policy." (rule
+/// IAM-POLICY-PRINCIPAL-EXISTS).
+fn check_principals(call: &Call, changes: &super::state::AttributeChanges) -> AwsResult<()> {
+    if let Some(Some(policy)) = &changes.policy {
+        if let Some(v) = call.world.missing_principal(policy) {
+            return Err(
+                super::state::invalid_value("Policy").with_hint(format!("  {v} names no existing IAM user or role"))
+            );
+        }
+    }
+    Ok(())
+}
+
 fn set_queue_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = find(call, req_str(input, "QueueUrl")?)?;
     if input.get("Attributes").is_none() {
@@ -305,6 +320,7 @@ fn set_queue_attributes(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let attrs = attributes(input)?;
     authorize_queue(call, "sqs:SetQueueAttributes", &arn)?;
     let changes = check_attributes(&attrs)?;
+    check_principals(call, &changes)?;
     let now = call.now();
     call.world.sqs.queue_mut(&arn)?.apply(changes, now);
     Ok(Value::Null)

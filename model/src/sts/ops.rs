@@ -73,11 +73,12 @@ pub const OPERATIONS: &[Operation] = operations!(
             p("RoleSessionName", Shape::String, true, "a name for the session (2-64 characters)"),
             p("DurationSeconds", Shape::Integer, false, "900 up to the role's maximum session duration (default 3600)"),
             p("Policy", Shape::Document, false, "a session policy that further limits the session"),
-            p("ExternalId", Shape::String, false, "external ID the trust policy may require"),
+            p("ExternalId", Shape::String, false, "external ID the trust policy may require (sts:ExternalId; 2-1224 characters)"),
             p("SerialNumber", Shape::String, false, "MFA device serial number"),
             p("TokenCode", Shape::String, false, "the MFA code"),
             p("PolicyArns", Shape::StructureList(&[]), false, "up to 10 managed policies (arn=ARN) of the role's account used as session policies"),
             p("Tags", Shape::Tags, false, "session tags Key=k,Value=v (aws:PrincipalTag/k); the trust policy must allow sts:TagSession"),
+            p("TransitiveTagKeys", Shape::StringList, false, "keys of --tags that pass on to the sessions this one assumes (at most 50)"),
             p("SourceIdentity", Shape::String, false, "the source identity (aws:SourceIdentity); the trust policy must allow sts:SetSourceIdentity"),
         ]),
         ("DecodeAuthorizationMessage", decode_authorization_message, "Decodes an encoded authorization failure message (rootsim's format: rootsim:v1: then base64 JSON). Needs sts:DecodeAuthorizationMessage.", [
@@ -224,6 +225,7 @@ fn new_session(
         policy,
         principal_id,
         tags: Vec::new(),
+        transitive_tag_keys: Vec::new(),
         source_identity: None,
     };
     (id, session)
@@ -273,12 +275,42 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     };
     let policy_arns = session_policy_arns(input)?;
     let tags = session_tags(input)?;
+    let transitive_keys = transitive_tag_keys(input)?;
+    let external_id = external_id(input)?;
     let source_identity = source_identity(call, input)?;
+    // The calling session's transitive tags pass on; a tag passed again under one of their keys
+    // fails the call (AssumeRole's API reference: "If you pass a session tag with the same key as
+    // an inherited tag, the operation fails").
+    let inherited = inherited_transitive_tags(call);
+    if let Some((key, _)) = tags.iter().find(|(k, _)| inherited.iter().any(|(i, _)| i.eq_ignore_ascii_case(k))) {
+        // Simulator assumption for the code and wording: AWS documents the failure, not its error.
+        return Err(AwsError::new(
+            "InvalidParameterValue",
+            400,
+            format!("The session tag {key} cannot be set: the calling session passes on a transitive tag with the same key."),
+        ));
+    }
     let mfa = check_mfa(call, opt_str(input, "SerialNumber"), opt_str(input, "TokenCode"))?;
-    // MFA given with the request counts for this request's own authorization: a trust policy's
-    // aws:MultiFactorAuthPresent condition sees it (IAM's MFA-protected API access).
-    let mfa_context: &[(&str, &str)] =
-        if mfa { &[("aws:MultiFactorAuthPresent", "true"), ("aws:MultiFactorAuthAge", "0")] } else { &[] };
+    // The request's own condition keys, for the trust policy and the caller's policies alike:
+    // MFA given with the request (a trust policy's aws:MultiFactorAuthPresent sees it, IAM's
+    // MFA-protected API access), the external ID, and the tags passed (aws:RequestTag/k,
+    // aws:TagKeys, sts:TransitiveTagKeys).
+    let mut request_keys: Vec<(String, String)> = Vec::new();
+    if mfa {
+        request_keys.push(("aws:MultiFactorAuthPresent".into(), "true".into()));
+        request_keys.push(("aws:MultiFactorAuthAge".into(), "0".into()));
+    }
+    if let Some(id) = &external_id {
+        request_keys.push(("sts:ExternalId".into(), id.clone()));
+    }
+    for (k, v) in &tags {
+        request_keys.push((format!("aws:RequestTag/{k}"), v.clone()));
+        request_keys.push(("aws:TagKeys".into(), k.clone()));
+    }
+    for k in &transitive_keys {
+        request_keys.push(("sts:TransitiveTagKeys".into(), k.clone()));
+    }
+    let request_context: Vec<(&str, &str)> = request_keys.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
 
     // A role that does not exist is reported as a denial, as AWS does, so that callers cannot
     // probe other accounts for role names.
@@ -287,7 +319,7 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         let record = call.decide(
             &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn)
                 .resource_policy_must_allow()
-                .with_context(mfa_context),
+                .with_context(&request_context),
         );
         call.auth.push(record);
         // No trust policy was there to consult, so AWS names no policy type either.
@@ -300,22 +332,21 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         &AuthRequest::new(&call.caller, &call.region, "sts:AssumeRole", role_arn)
             .with_resource_policy(Some((&trust_name, &role.trust_policy)))
             .resource_policy_must_allow()
-            .with_context(mfa_context),
+            .with_context(&request_context),
     );
     call.record_decision(record)?;
     // Session tags and a source identity each need their own permission, in the trust policy
-    // (and, across accounts, the caller's policies) as AssumeRole itself does.
-    let tag_context: Vec<(String, String)> =
-        tags.iter().map(|(k, v)| (format!("aws:RequestTag/{k}"), v.clone())).collect();
-    let tag_context: Vec<(&str, &str)> = tag_context.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    if !tags.is_empty() {
-        trust_allows(call, "sts:TagSession", role_arn, &trust_name, &role.trust_policy, &tag_context)?;
+    // (and, across accounts, the caller's policies) as AssumeRole itself does; inherited
+    // transitive tags tag the new session too, so they need sts:TagSession as well.
+    if !tags.is_empty() || !inherited.is_empty() {
+        trust_allows(call, "sts:TagSession", role_arn, &trust_name, &role.trust_policy, &request_context)?;
     }
     if let Some(source) = &source_identity {
         let context = [("sts:SourceIdentity", source.as_str())];
         trust_allows(call, "sts:SetSourceIdentity", role_arn, &trust_name, &role.trust_policy, &context)?;
     }
     let policy = combine_session_policies(call, &role_account, policy, &policy_arns)?;
+    let packed = packed_size(policy.as_ref().map(Policy::text), &tags, &inherited)?;
 
     let chained = matches!(call.caller.kind, CallerKind::RoleSession { .. });
     let duration = opt_i64(input, "DurationSeconds").unwrap_or(3600);
@@ -334,10 +365,20 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
             "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
         ));
     }
-    let packed = policy.as_ref().map(|p| p.text().split_whitespace().map(str::len).sum::<usize>() * 100 / 2048);
     let kind = SessionKind::AssumedRole { role_key: key(&role.name), session_name: session_name.to_string() };
     let (id, mut session) = new_session(call, &role_account, kind, duration, mfa || call.caller.mfa, policy);
-    session.tags = tags;
+    // The new session's transitive keys: those inherited and those asked for among the tags
+    // passed (a key asked for that no tag passed has nothing to pass on).
+    session.transitive_tag_keys = inherited.iter().map(|(k, _)| k.clone()).collect();
+    for k in &transitive_keys {
+        let passed = tags.iter().find(|(t, _)| t.eq_ignore_ascii_case(k));
+        if let Some((t, _)) = passed {
+            if !session.transitive_tag_keys.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+                session.transitive_tag_keys.push(t.clone());
+            }
+        }
+    }
+    session.tags = inherited.into_iter().chain(tags).collect();
     session.source_identity = source_identity;
     let mut out = json!({
         "Credentials": credentials_json(&id, &session),
@@ -396,6 +437,16 @@ fn session_tags(input: &Map<String, Value>) -> AwsResult<Vec<(String, String)>> 
                 "1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128"
             )));
         }
+        if !tag_chars_ok(key) {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]+"
+            )));
+        }
+        if !tag_chars_ok(value) {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{value}' at 'tags.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]*"
+            )));
+        }
         if value.chars().count() > 256 {
             return Err(AwsError::validation(format!(
                 "1 validation error detected: Value '{value}' at 'tags.member.value' failed to satisfy constraint: Member must have length less than or equal to 256"
@@ -413,16 +464,125 @@ fn session_tags(input: &Map<String, Value>) -> AwsResult<Vec<(String, String)>> 
     Ok(out)
 }
 
-/// The session's source identity: the one passed (2-64 characters of `[\w+=,.@-]`, so AWS's
-/// reserved `aws:` prefix never passes), else the caller's own session's: role chaining keeps it,
+/// Whether every character is one of a tag key's or value's (`[\p{L}\p{Z}\p{N}_.:/=+\-@]`, the
+/// model's `tagKeyType` and `tagValueType` patterns).
+fn tag_chars_ok(s: &str) -> bool {
+    s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
+}
+
+/// The keys passed as `--transitive-tag-keys` (the model's `tagKeyListType`: at most 50, each
+/// a tag key of 1-128 characters).
+fn transitive_tag_keys(input: &Map<String, Value>) -> AwsResult<Vec<String>> {
+    let items = input.get("TransitiveTagKeys").and_then(Value::as_array).cloned().unwrap_or_default();
+    if items.len() > 50 {
+        return Err(AwsError::validation(
+            "1 validation error detected: Value at 'transitiveTagKeys' failed to satisfy constraint: Member must have length less than or equal to 50",
+        ));
+    }
+    let mut out = Vec::new();
+    for item in items {
+        let key = item.as_str().unwrap_or("");
+        if key.is_empty() || key.chars().count() > 128 {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{key}' at 'transitiveTagKeys.member' failed to satisfy constraint: Member must have length between 1 and 128"
+            )));
+        }
+        if !tag_chars_ok(key) {
+            return Err(AwsError::validation(format!(
+                "1 validation error detected: Value '{key}' at 'transitiveTagKeys.member' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]+"
+            )));
+        }
+        out.push(key.to_string());
+    }
+    Ok(out)
+}
+
+/// The `--external-id` (the model's `externalIdType`: 2-1224 characters of `[\w+=,.@:\/-]`),
+/// which the trust policy reads as `sts:ExternalId`.
+fn external_id(input: &Map<String, Value>) -> AwsResult<Option<String>> {
+    let Some(id) = opt_str(input, "ExternalId") else { return Ok(None) };
+    let len = id.chars().count();
+    if !(2..=1224).contains(&len) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{id}' at 'externalId' failed to satisfy constraint: Member must have length {}",
+            if len < 2 { "greater than or equal to 2" } else { "less than or equal to 1224" }
+        )));
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c)) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '{id}' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*"
+        )));
+    }
+    Ok(Some(id.to_string()))
+}
+
+/// The calling session's transitive tags (key, value), which the session it opens inherits:
+/// none unless the caller is itself an AssumeRole session with transitive tags.
+fn inherited_transitive_tags(call: &Call) -> Vec<(String, String)> {
+    let Some(session) = call.caller.access_key_id.as_deref().and_then(|id| call.world.sts.sessions.get(id)) else {
+        return Vec::new();
+    };
+    session
+        .tags
+        .iter()
+        .filter(|(k, _)| session.transitive_tag_keys.iter().any(|t| t.eq_ignore_ascii_case(k)))
+        .cloned()
+        .collect()
+}
+
+/// The plain-text budget that AWS packs session policies and session tags into: AssumeRole's
+/// reference gives 2,048 characters for the session policies' plain text.
+const PACKED_BUDGET: usize = 2048;
+
+/// `PackedPolicySize`: the percentage of the packed budget that the session policy and the
+/// session tags (passed and inherited) use, `None` when there are neither; `PackedPolicyTooLarge`
+/// over 100 %. AWS compresses into a binary format it does not document, so rootsim counts
+/// (a simulator assumption, rule STS-PACKED-POLICY-SIZE) the policy's characters other than
+/// white space plus each tag's key and value characters. The tags' own share is checked first,
+/// with the message AWS was observed to print for it; then the whole.
+fn packed_size(
+    policy: Option<&str>,
+    tags: &[(String, String)],
+    inherited: &[(String, String)],
+) -> AwsResult<Option<usize>> {
+    if policy.is_none() && tags.is_empty() && inherited.is_empty() {
+        return Ok(None);
+    }
+    let policy_chars = policy.map_or(0, |p| p.split_whitespace().map(|w| w.chars().count()).sum::<usize>());
+    let tag_chars: usize =
+        tags.iter().chain(inherited).map(|(k, v)| k.chars().count() + v.chars().count()).sum::<usize>();
+    // Rounded down as GetFederationToken's size is, and up in the error: a size just over the
+    // budget must not read as 100 %.
+    let percent = |chars: usize| (chars * 100).div_ceil(PACKED_BUDGET);
+    if tag_chars > PACKED_BUDGET {
+        return Err(AwsError::new(
+            "PackedPolicyTooLarge",
+            400,
+            format!("Packed size of session tags consumes {}% of allotted space.", percent(tag_chars)),
+        ));
+    }
+    let total = policy_chars + tag_chars;
+    if total > PACKED_BUDGET {
+        return Err(AwsError::new(
+            "PackedPolicyTooLarge",
+            400,
+            format!("Packed policy consumes {}% of allotted space, please use smaller policy.", percent(total)),
+        ));
+    }
+    Ok(Some(total * 100 / PACKED_BUDGET))
+}
+
+/// The session's source identity: the one passed (2-256 characters of `[\w+=,.@-]`, the
+/// model's `sourceIdentityType` since botocore 1.44, 64 before; so AWS's reserved `aws:` prefix
+/// never passes), else the caller's own session's: role chaining keeps it,
 /// and asks again for `sts:SetSourceIdentity`; a different one is refused (AssumeRole's API
 /// reference: once set it cannot be changed).
 fn source_identity(call: &Call, input: &Map<String, Value>) -> AwsResult<Option<String>> {
     let inherited = call.caller.source_identity.clone();
     let Some(given) = opt_str(input, "SourceIdentity") else { return Ok(inherited) };
-    if given.len() < 2 || given.len() > 64 {
+    if given.len() < 2 || given.len() > 256 {
         return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{given}' at 'sourceIdentity' failed to satisfy constraint: Member must have length between 2 and 64"
+            "1 validation error detected: Value '{given}' at 'sourceIdentity' failed to satisfy constraint: Member must have length between 2 and 256"
         )));
     }
     if !given.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) {
@@ -608,4 +768,42 @@ fn assume_root(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
     let out = json!({ "Credentials": credentials_json(&id, &session) });
     call.world.sts.open(id, session);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(n: usize, value_len: usize) -> Vec<(String, String)> {
+        (0..n).map(|i| (format!("k{i}"), "v".repeat(value_len))).collect()
+    }
+
+    #[test]
+    fn the_packed_size_counts_session_tags_and_inherited_ones() {
+        assert_eq!(packed_size(None, &[], &[]).unwrap(), None);
+        // 8 tags of 2 + 254 characters: exactly the budget.
+        assert_eq!(packed_size(None, &tags(8, 254), &[]).unwrap(), Some(100));
+        let e = packed_size(None, &tags(8, 254), &tags(1, 1)).unwrap_err();
+        assert_eq!(e.code, "PackedPolicyTooLarge");
+        assert_eq!(e.message, "Packed size of session tags consumes 101% of allotted space.");
+        // The policy's white space does not count; the policy and the tags share the budget.
+        let policy = format!("{{ \"Version\" : \"{}\" }}", "x".repeat(1000));
+        let size = packed_size(Some(&policy), &tags(1, 2), &[]).unwrap().unwrap();
+        assert_eq!(size, (policy.chars().filter(|c| !c.is_whitespace()).count() + 4) * 100 / 2048);
+        let e = packed_size(Some(&policy), &tags(5, 254), &[]).unwrap_err();
+        assert!(e.message.starts_with("Packed policy consumes"), "{}", e.message);
+    }
+
+    #[test]
+    fn transitive_keys_and_external_ids_follow_the_models_constraints() {
+        let input = |k: &str, v: Value| Map::from_iter([(k.to_string(), v)]);
+        let many: Vec<Value> = (0..51).map(|i| json!(format!("k{i}"))).collect();
+        assert!(transitive_tag_keys(&input("TransitiveTagKeys", Value::Array(many))).is_err());
+        assert!(transitive_tag_keys(&input("TransitiveTagKeys", json!(["team", "cost center"]))).is_ok());
+        assert!(transitive_tag_keys(&input("TransitiveTagKeys", json!(["te*m"]))).is_err());
+        assert!(external_id(&input("ExternalId", json!("x"))).is_err());
+        assert!(external_id(&input("ExternalId", json!("a b"))).is_err());
+        assert_eq!(external_id(&input("ExternalId", json!("Partner-42"))).unwrap().as_deref(), Some("Partner-42"));
+        assert!(external_id(&input("ExternalId", json!("x".repeat(1225)))).is_err());
+    }
 }

@@ -81,6 +81,11 @@ pub struct StsSession {
     /// The session tags AssumeRole was given (key, value), in the order given.
     #[serde(default)]
     pub tags: Vec<(String, String)>,
+    /// The keys of [`StsSession::tags`] that are transitive: those AssumeRole was asked to make
+    /// transitive (`--transitive-tag-keys`) and those the calling session passed on. A session
+    /// that assumes another role passes these tags on, and cannot pass a tag of the same key.
+    #[serde(default)]
+    pub transitive_tag_keys: Vec<String>,
     /// The source identity set by AssumeRole, or inherited from the session that assumed the
     /// role (role chaining keeps it).
     #[serde(default)]

@@ -5,7 +5,11 @@ use super::World;
 
 /// Opens a Support case about an unmanageable key; returns (case id, phone called, code).
 pub fn open_case(world: &mut World, account: &str, key_arn: &str) -> Result<(String, String, String), String> {
-    let key = world.kms.keys.get(key_arn).ok_or_else(|| format!("Key '{key_arn}' does not exist"))?;
+    // A key whose deletion date has passed is deleted (KMS deletes it on its next call).
+    let now = world.clock.now();
+    let deleted = world.kms.status.get(key_arn).and_then(|s| s.deletion).is_some_and(|(date, _)| date <= now);
+    let key =
+        world.kms.keys.get(key_arn).filter(|_| !deleted).ok_or_else(|| format!("Key '{key_arn}' does not exist"))?;
     if key.account != account {
         return Err(format!("Key '{key_arn}' belongs to another account; open the case from account {}.", key.account));
     }

@@ -9,6 +9,10 @@
 //! The engine edits each document ([`rootsim_policy::Policy::replace_aws_principals`]); the
 //! delete handlers call [`World::unbind_principal`] inside their call, so a failed delete changes
 //! nothing.
+//!
+//! It also owns the other side of that binding: a policy written naming a user or role that does
+//! not exist names no one, and IAM, KMS, SQS and SNS refuse it ([`World::missing_principal`],
+//! rule IAM-POLICY-PRINCIPAL-EXISTS).
 
 use super::World;
 use crate::error::{AwsError, AwsResult};
@@ -111,6 +115,67 @@ impl World {
         }
         Ok(())
     }
+}
+
+impl World {
+    /// The first `AWS` principal of `policy` that names an IAM user or role which does not exist,
+    /// in an account this world holds, as written (`None` when every one resolves).
+    ///
+    /// IAM resolves the principals of a role trust policy when it is written and refuses one it
+    /// cannot resolve with `MalformedPolicyDocument`, `Invalid principal in policy: "AWS":"ARN"`
+    /// (rule IAM-POLICY-PRINCIPAL-EXISTS). A user or role ARN resolves when the account has that
+    /// name (compared case-insensitively, as IAM's names are) at that path. Account principals
+    /// always resolve, and so does anything of an account the world does not hold: rootsim cannot
+    /// know what exists there, and refusing it would fail trust policies towards real accounts
+    /// outside the simulation (**simulator assumption**). Sessions (`assumed-role/...`) are not
+    /// resolved here: they name no IAM entity.
+    pub fn missing_principal(&self, policy: &Policy) -> Option<String> {
+        for st in policy.statements() {
+            for group in st.principals().chain(st.not_principals()) {
+                if group.kind() != rootsim_policy::PrincipalType::Aws {
+                    continue;
+                }
+                for v in group.values() {
+                    if !self.principal_resolves(v) {
+                        return Some(v.to_string());
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether an `AWS` principal value resolves (see [`World::missing_principal`]).
+    fn principal_resolves(&self, v: &str) -> bool {
+        let Some(arn) = rootsim_policy::arn::Arn::parse(v) else { return true };
+        if arn.service != "iam" {
+            return true;
+        }
+        let Some(iam) = self.iam.account(arn.account) else { return true };
+        let (noun, rest) = match arn.resource.split_once('/') {
+            Some(("user", rest)) => ("user", rest),
+            Some(("role", rest)) => ("role", rest),
+            _ => return true,
+        };
+        let (path, name) = match rest.rsplit_once('/') {
+            Some((p, n)) => (format!("/{p}/"), n),
+            None => ("/".to_string(), rest),
+        };
+        let found_path = if noun == "user" {
+            iam.users.get(&key(name)).map(|u| u.path.as_str())
+        } else {
+            iam.roles.get(&key(name)).map(|r| r.path.as_str())
+        };
+        found_path == Some(path.as_str())
+    }
+}
+
+/// IAM's refusal of a policy naming a user or role that does not exist
+/// ([`World::missing_principal`]).
+pub fn invalid_principal(value: &str) -> AwsError {
+    AwsError::malformed_policy(format!("Invalid principal in policy: \"AWS\":\"{value}\"")).with_hint(format!(
+        "  {value} names no existing IAM user or role: IAM resolves the principals of a policy when it is written"
+    ))
 }
 
 #[cfg(test)]

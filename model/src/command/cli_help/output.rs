@@ -11,6 +11,7 @@ use super::Out;
 
 /// Each operation's response members: (service, API name, members).
 pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
+    ("accessanalyzer", "ValidatePolicy", ACCESSANALYZER_VALIDATEPOLICYRESPONSE),
     ("account", "GetAccountInformation", ACCOUNT_GETACCOUNTINFORMATIONRESPONSE),
     ("account", "PutAccountName", &[]),
     ("account", "GetContactInformation", ACCOUNT_GETCONTACTINFORMATIONRESPONSE),
@@ -144,11 +145,24 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("iam", "ListPolicyTags", IAM_LISTPOLICYTAGSRESPONSE),
     ("kms", "CreateKey", KMS_CREATEKEYRESPONSE),
     ("kms", "DescribeKey", KMS_DESCRIBEKEYRESPONSE),
+    ("kms", "EnableKey", &[]),
+    ("kms", "DisableKey", &[]),
+    ("kms", "ScheduleKeyDeletion", KMS_SCHEDULEKEYDELETIONRESPONSE),
+    ("kms", "CancelKeyDeletion", KMS_CANCELKEYDELETIONRESPONSE),
     ("kms", "ListKeys", KMS_LISTKEYSRESPONSE),
     ("kms", "GetKeyPolicy", KMS_GETKEYPOLICYRESPONSE),
     ("kms", "PutKeyPolicy", &[]),
     ("kms", "Encrypt", KMS_ENCRYPTRESPONSE),
     ("kms", "Decrypt", KMS_DECRYPTRESPONSE),
+    ("kms", "CreateAlias", &[]),
+    ("kms", "UpdateAlias", &[]),
+    ("kms", "DeleteAlias", &[]),
+    ("kms", "ListAliases", KMS_LISTALIASESRESPONSE),
+    ("kms", "CreateGrant", KMS_CREATEGRANTRESPONSE),
+    ("kms", "ListGrants", KMS_LISTGRANTSRESPONSE),
+    ("kms", "ListRetirableGrants", KMS_LISTGRANTSRESPONSE),
+    ("kms", "RetireGrant", &[]),
+    ("kms", "RevokeGrant", &[]),
     ("organizations", "CreateOrganization", ORGANIZATIONS_CREATEORGANIZATIONRESPONSE),
     ("organizations", "DeleteOrganization", &[]),
     ("organizations", "CreateAccount", ORGANIZATIONS_CREATEACCOUNTRESPONSE),
@@ -186,6 +200,7 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("organizations", "DescribePolicy", ORGANIZATIONS_DESCRIBEPOLICYRESPONSE),
     ("organizations", "ListPolicies", ORGANIZATIONS_LISTPOLICIESRESPONSE),
     ("organizations", "ListPoliciesForTarget", ORGANIZATIONS_LISTPOLICIESFORTARGETRESPONSE),
+    ("organizations", "ListTargetsForPolicy", ORGANIZATIONS_LISTTARGETSFORPOLICYRESPONSE),
     ("organizations", "AttachPolicy", &[]),
     ("organizations", "DetachPolicy", &[]),
     ("organizations", "EnableAWSServiceAccess", &[]),
@@ -194,8 +209,26 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("organizations", "RegisterDelegatedAdministrator", &[]),
     ("organizations", "DeregisterDelegatedAdministrator", &[]),
     ("organizations", "ListDelegatedAdministrators", ORGANIZATIONS_LISTDELEGATEDADMINISTRATORSRESPONSE),
+    ("organizations", "TagResource", &[]),
+    ("organizations", "UntagResource", &[]),
+    ("organizations", "ListTagsForResource", ORGANIZATIONS_LISTTAGSFORRESOURCERESPONSE),
+    ("organizations", "DescribeEffectivePolicy", ORGANIZATIONS_DESCRIBEEFFECTIVEPOLICYRESPONSE),
+    ("organizations", "PutResourcePolicy", ORGANIZATIONS_PUTRESOURCEPOLICYRESPONSE),
+    ("organizations", "DescribeResourcePolicy", ORGANIZATIONS_DESCRIBERESOURCEPOLICYRESPONSE),
+    ("organizations", "DeleteResourcePolicy", &[]),
+    ("s3control", "PutPublicAccessBlock", &[]),
+    ("s3control", "GetPublicAccessBlock", S3CONTROL_GETPUBLICACCESSBLOCKOUTPUT),
+    ("s3control", "DeletePublicAccessBlock", &[]),
     ("s3api", "CreateBucket", S3API_CREATEBUCKETOUTPUT),
     ("s3api", "ListBuckets", S3API_LISTBUCKETSOUTPUT),
+    ("s3api", "PutPublicAccessBlock", &[]),
+    ("s3api", "GetPublicAccessBlock", S3API_GETPUBLICACCESSBLOCKOUTPUT),
+    ("s3api", "DeletePublicAccessBlock", &[]),
+    ("s3api", "PutBucketOwnershipControls", &[]),
+    ("s3api", "GetBucketOwnershipControls", S3API_GETBUCKETOWNERSHIPCONTROLSOUTPUT),
+    ("s3api", "DeleteBucketOwnershipControls", &[]),
+    ("s3api", "GetBucketAcl", S3API_GETBUCKETACLOUTPUT),
+    ("s3api", "PutBucketAcl", &[]),
     ("s3api", "DeleteBucket", &[]),
     ("s3api", "PutBucketPolicy", &[]),
     ("s3api", "GetBucketPolicy", S3API_GETBUCKETPOLICYOUTPUT),
@@ -238,6 +271,13 @@ pub const OUTPUTS: &[(&str, &str, &[Out])] = &[
     ("sts", "GetSessionToken", STS_GETSESSIONTOKENRESPONSE),
 ];
 
+const ACCESSANALYZER_SUBSTRING: &[Out] = &[Out { name: "start", kind: "integer", members: &[] }, Out { name: "length", kind: "integer", members: &[] }];
+const ACCESSANALYZER_PATHELEMENT: &[Out] = &[Out { name: "index", kind: "integer", members: &[] }, Out { name: "key", kind: "string", members: &[] }, Out { name: "substring", kind: "structure", members: ACCESSANALYZER_SUBSTRING }, Out { name: "value", kind: "string", members: &[] }];
+const ACCESSANALYZER_POSITION: &[Out] = &[Out { name: "line", kind: "integer", members: &[] }, Out { name: "column", kind: "integer", members: &[] }, Out { name: "offset", kind: "integer", members: &[] }];
+const ACCESSANALYZER_SPAN: &[Out] = &[Out { name: "start", kind: "structure", members: ACCESSANALYZER_POSITION }, Out { name: "end", kind: "structure", members: ACCESSANALYZER_POSITION }];
+const ACCESSANALYZER_LOCATION: &[Out] = &[Out { name: "path", kind: "list", members: &[Out { name: "", kind: "structure", members: ACCESSANALYZER_PATHELEMENT }] }, Out { name: "span", kind: "structure", members: ACCESSANALYZER_SPAN }];
+const ACCESSANALYZER_VALIDATEPOLICYFINDING: &[Out] = &[Out { name: "findingDetails", kind: "string", members: &[] }, Out { name: "findingType", kind: "string", members: &[] }, Out { name: "issueCode", kind: "string", members: &[] }, Out { name: "learnMoreLink", kind: "string", members: &[] }, Out { name: "locations", kind: "list", members: &[Out { name: "", kind: "structure", members: ACCESSANALYZER_LOCATION }] }];
+const ACCESSANALYZER_VALIDATEPOLICYRESPONSE: &[Out] = &[Out { name: "findings", kind: "list", members: &[Out { name: "", kind: "structure", members: ACCESSANALYZER_VALIDATEPOLICYFINDING }] }, Out { name: "nextToken", kind: "string", members: &[] }];
 const ACCOUNT_GETACCOUNTINFORMATIONRESPONSE: &[Out] = &[Out { name: "AccountId", kind: "string", members: &[] }, Out { name: "AccountName", kind: "string", members: &[] }, Out { name: "AccountCreatedDate", kind: "timestamp", members: &[] }, Out { name: "AccountState", kind: "string", members: &[] }];
 const ACCOUNT_CONTACTINFORMATION: &[Out] = &[Out { name: "FullName", kind: "string", members: &[] }, Out { name: "AddressLine1", kind: "string", members: &[] }, Out { name: "AddressLine2", kind: "string", members: &[] }, Out { name: "AddressLine3", kind: "string", members: &[] }, Out { name: "City", kind: "string", members: &[] }, Out { name: "StateOrRegion", kind: "string", members: &[] }, Out { name: "DistrictOrCounty", kind: "string", members: &[] }, Out { name: "PostalCode", kind: "string", members: &[] }, Out { name: "CountryCode", kind: "string", members: &[] }, Out { name: "PhoneNumber", kind: "string", members: &[] }, Out { name: "CompanyName", kind: "string", members: &[] }, Out { name: "WebsiteUrl", kind: "string", members: &[] }];
 const ACCOUNT_GETCONTACTINFORMATIONRESPONSE: &[Out] = &[Out { name: "ContactInformation", kind: "structure", members: ACCOUNT_CONTACTINFORMATION }, Out { name: "VerificationStatus", kind: "string", members: &[] }];
@@ -388,11 +428,19 @@ const KMS_XKSKEYCONFIGURATIONTYPE: &[Out] = &[Out { name: "Id", kind: "string", 
 const KMS_KEYMETADATA: &[Out] = &[Out { name: "AWSAccountId", kind: "string", members: &[] }, Out { name: "KeyId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }, Out { name: "CreationDate", kind: "timestamp", members: &[] }, Out { name: "Enabled", kind: "boolean", members: &[] }, Out { name: "Description", kind: "string", members: &[] }, Out { name: "KeyUsage", kind: "string", members: &[] }, Out { name: "KeyState", kind: "string", members: &[] }, Out { name: "DeletionDate", kind: "timestamp", members: &[] }, Out { name: "ValidTo", kind: "timestamp", members: &[] }, Out { name: "Origin", kind: "string", members: &[] }, Out { name: "CustomKeyStoreId", kind: "string", members: &[] }, Out { name: "CloudHsmClusterId", kind: "string", members: &[] }, Out { name: "ExpirationModel", kind: "string", members: &[] }, Out { name: "KeyManager", kind: "string", members: &[] }, Out { name: "CustomerMasterKeySpec", kind: "string", members: &[] }, Out { name: "KeySpec", kind: "string", members: &[] }, Out { name: "EncryptionAlgorithms", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }, Out { name: "SigningAlgorithms", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }, Out { name: "KeyAgreementAlgorithms", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }, Out { name: "EncapsulationAlgorithms", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }, Out { name: "MultiRegion", kind: "boolean", members: &[] }, Out { name: "MultiRegionConfiguration", kind: "structure", members: KMS_MULTIREGIONCONFIGURATION }, Out { name: "PendingDeletionWindowInDays", kind: "integer", members: &[] }, Out { name: "MacAlgorithms", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }, Out { name: "XksKeyConfiguration", kind: "structure", members: KMS_XKSKEYCONFIGURATIONTYPE }, Out { name: "CurrentKeyMaterialId", kind: "string", members: &[] }];
 const KMS_CREATEKEYRESPONSE: &[Out] = &[Out { name: "KeyMetadata", kind: "structure", members: KMS_KEYMETADATA }];
 const KMS_DESCRIBEKEYRESPONSE: &[Out] = &[Out { name: "KeyMetadata", kind: "structure", members: KMS_KEYMETADATA }];
+const KMS_SCHEDULEKEYDELETIONRESPONSE: &[Out] = &[Out { name: "KeyId", kind: "string", members: &[] }, Out { name: "DeletionDate", kind: "timestamp", members: &[] }, Out { name: "KeyState", kind: "string", members: &[] }, Out { name: "PendingWindowInDays", kind: "integer", members: &[] }];
+const KMS_CANCELKEYDELETIONRESPONSE: &[Out] = &[Out { name: "KeyId", kind: "string", members: &[] }];
 const KMS_KEYLISTENTRY: &[Out] = &[Out { name: "KeyId", kind: "string", members: &[] }, Out { name: "KeyArn", kind: "string", members: &[] }];
 const KMS_LISTKEYSRESPONSE: &[Out] = &[Out { name: "Keys", kind: "list", members: &[Out { name: "", kind: "structure", members: KMS_KEYLISTENTRY }] }, Out { name: "NextMarker", kind: "string", members: &[] }, Out { name: "Truncated", kind: "boolean", members: &[] }];
 const KMS_GETKEYPOLICYRESPONSE: &[Out] = &[Out { name: "Policy", kind: "string", members: &[] }, Out { name: "PolicyName", kind: "string", members: &[] }];
 const KMS_ENCRYPTRESPONSE: &[Out] = &[Out { name: "CiphertextBlob", kind: "blob", members: &[] }, Out { name: "KeyId", kind: "string", members: &[] }, Out { name: "EncryptionAlgorithm", kind: "string", members: &[] }];
 const KMS_DECRYPTRESPONSE: &[Out] = &[Out { name: "KeyId", kind: "string", members: &[] }, Out { name: "Plaintext", kind: "blob", members: &[] }, Out { name: "EncryptionAlgorithm", kind: "string", members: &[] }, Out { name: "CiphertextForRecipient", kind: "blob", members: &[] }, Out { name: "KeyMaterialId", kind: "string", members: &[] }];
+const KMS_ALIASLISTENTRY: &[Out] = &[Out { name: "AliasName", kind: "string", members: &[] }, Out { name: "AliasArn", kind: "string", members: &[] }, Out { name: "TargetKeyId", kind: "string", members: &[] }, Out { name: "CreationDate", kind: "timestamp", members: &[] }, Out { name: "LastUpdatedDate", kind: "timestamp", members: &[] }];
+const KMS_LISTALIASESRESPONSE: &[Out] = &[Out { name: "Aliases", kind: "list", members: &[Out { name: "", kind: "structure", members: KMS_ALIASLISTENTRY }] }, Out { name: "NextMarker", kind: "string", members: &[] }, Out { name: "Truncated", kind: "boolean", members: &[] }];
+const KMS_CREATEGRANTRESPONSE: &[Out] = &[Out { name: "GrantToken", kind: "string", members: &[] }, Out { name: "GrantId", kind: "string", members: &[] }];
+const KMS_GRANTCONSTRAINTS: &[Out] = &[Out { name: "EncryptionContextSubset", kind: "map", members: &[Out { name: "key", kind: "string", members: &[] }, Out { name: "value", kind: "string", members: &[] }] }, Out { name: "EncryptionContextEquals", kind: "map", members: &[Out { name: "key", kind: "string", members: &[] }, Out { name: "value", kind: "string", members: &[] }] }, Out { name: "SourceArn", kind: "string", members: &[] }];
+const KMS_GRANTLISTENTRY: &[Out] = &[Out { name: "KeyId", kind: "string", members: &[] }, Out { name: "GrantId", kind: "string", members: &[] }, Out { name: "Name", kind: "string", members: &[] }, Out { name: "CreationDate", kind: "timestamp", members: &[] }, Out { name: "GranteePrincipal", kind: "string", members: &[] }, Out { name: "RetiringPrincipal", kind: "string", members: &[] }, Out { name: "IssuingAccount", kind: "string", members: &[] }, Out { name: "Operations", kind: "list", members: &[Out { name: "", kind: "string", members: &[] }] }, Out { name: "Constraints", kind: "structure", members: KMS_GRANTCONSTRAINTS }, Out { name: "GranteeServicePrincipal", kind: "string", members: &[] }, Out { name: "RetiringServicePrincipal", kind: "string", members: &[] }];
+const KMS_LISTGRANTSRESPONSE: &[Out] = &[Out { name: "Grants", kind: "list", members: &[Out { name: "", kind: "structure", members: KMS_GRANTLISTENTRY }] }, Out { name: "NextMarker", kind: "string", members: &[] }, Out { name: "Truncated", kind: "boolean", members: &[] }];
 const ORGANIZATIONS_POLICYTYPESUMMARY: &[Out] = &[Out { name: "Type", kind: "string", members: &[] }, Out { name: "Status", kind: "string", members: &[] }];
 const ORGANIZATIONS_ORGANIZATION: &[Out] = &[Out { name: "Id", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }, Out { name: "FeatureSet", kind: "string", members: &[] }, Out { name: "MasterAccountArn", kind: "string", members: &[] }, Out { name: "MasterAccountId", kind: "string", members: &[] }, Out { name: "MasterAccountEmail", kind: "string", members: &[] }, Out { name: "AvailablePolicyTypes", kind: "list", members: &[Out { name: "", kind: "structure", members: ORGANIZATIONS_POLICYTYPESUMMARY }] }];
 const ORGANIZATIONS_CREATEORGANIZATIONRESPONSE: &[Out] = &[Out { name: "Organization", kind: "structure", members: ORGANIZATIONS_ORGANIZATION }];
@@ -436,14 +484,34 @@ const ORGANIZATIONS_CREATEPOLICYRESPONSE: &[Out] = &[Out { name: "Policy", kind:
 const ORGANIZATIONS_DESCRIBEPOLICYRESPONSE: &[Out] = &[Out { name: "Policy", kind: "structure", members: ORGANIZATIONS_POLICY }];
 const ORGANIZATIONS_LISTPOLICIESRESPONSE: &[Out] = &[Out { name: "Policies", kind: "list", members: &[Out { name: "", kind: "structure", members: ORGANIZATIONS_POLICYSUMMARY }] }, Out { name: "NextToken", kind: "string", members: &[] }];
 const ORGANIZATIONS_LISTPOLICIESFORTARGETRESPONSE: &[Out] = &[Out { name: "Policies", kind: "list", members: &[Out { name: "", kind: "structure", members: ORGANIZATIONS_POLICYSUMMARY }] }, Out { name: "NextToken", kind: "string", members: &[] }];
+const ORGANIZATIONS_POLICYTARGETSUMMARY: &[Out] = &[Out { name: "TargetId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }, Out { name: "Name", kind: "string", members: &[] }, Out { name: "Type", kind: "string", members: &[] }];
+const ORGANIZATIONS_LISTTARGETSFORPOLICYRESPONSE: &[Out] = &[Out { name: "Targets", kind: "list", members: &[Out { name: "", kind: "structure", members: ORGANIZATIONS_POLICYTARGETSUMMARY }] }, Out { name: "NextToken", kind: "string", members: &[] }];
 const ORGANIZATIONS_ENABLEDSERVICEPRINCIPAL: &[Out] = &[Out { name: "ServicePrincipal", kind: "string", members: &[] }, Out { name: "DateEnabled", kind: "timestamp", members: &[] }];
 const ORGANIZATIONS_LISTAWSSERVICEACCESSFORORGANIZATIONRESPONSE: &[Out] = &[Out { name: "EnabledServicePrincipals", kind: "list", members: &[Out { name: "", kind: "structure", members: ORGANIZATIONS_ENABLEDSERVICEPRINCIPAL }] }, Out { name: "NextToken", kind: "string", members: &[] }];
 const ORGANIZATIONS_DELEGATEDADMINISTRATOR: &[Out] = &[Out { name: "Id", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }, Out { name: "Email", kind: "string", members: &[] }, Out { name: "Name", kind: "string", members: &[] }, Out { name: "Status", kind: "string", members: &[] }, Out { name: "State", kind: "string", members: &[] }, Out { name: "JoinedMethod", kind: "string", members: &[] }, Out { name: "JoinedTimestamp", kind: "timestamp", members: &[] }, Out { name: "DelegationEnabledDate", kind: "timestamp", members: &[] }];
 const ORGANIZATIONS_LISTDELEGATEDADMINISTRATORSRESPONSE: &[Out] = &[Out { name: "DelegatedAdministrators", kind: "list", members: &[Out { name: "", kind: "structure", members: ORGANIZATIONS_DELEGATEDADMINISTRATOR }] }, Out { name: "NextToken", kind: "string", members: &[] }];
+const ORGANIZATIONS_TAG: &[Out] = &[Out { name: "Key", kind: "string", members: &[] }, Out { name: "Value", kind: "string", members: &[] }];
+const ORGANIZATIONS_LISTTAGSFORRESOURCERESPONSE: &[Out] = &[Out { name: "Tags", kind: "list", members: &[Out { name: "", kind: "structure", members: ORGANIZATIONS_TAG }] }, Out { name: "NextToken", kind: "string", members: &[] }];
+const ORGANIZATIONS_EFFECTIVEPOLICY: &[Out] = &[Out { name: "PolicyContent", kind: "string", members: &[] }, Out { name: "LastUpdatedTimestamp", kind: "timestamp", members: &[] }, Out { name: "TargetId", kind: "string", members: &[] }, Out { name: "PolicyType", kind: "string", members: &[] }];
+const ORGANIZATIONS_DESCRIBEEFFECTIVEPOLICYRESPONSE: &[Out] = &[Out { name: "EffectivePolicy", kind: "structure", members: ORGANIZATIONS_EFFECTIVEPOLICY }];
+const ORGANIZATIONS_RESOURCEPOLICYSUMMARY: &[Out] = &[Out { name: "Id", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }];
+const ORGANIZATIONS_RESOURCEPOLICY: &[Out] = &[Out { name: "ResourcePolicySummary", kind: "structure", members: ORGANIZATIONS_RESOURCEPOLICYSUMMARY }, Out { name: "Content", kind: "string", members: &[] }];
+const ORGANIZATIONS_PUTRESOURCEPOLICYRESPONSE: &[Out] = &[Out { name: "ResourcePolicy", kind: "structure", members: ORGANIZATIONS_RESOURCEPOLICY }];
+const ORGANIZATIONS_DESCRIBERESOURCEPOLICYRESPONSE: &[Out] = &[Out { name: "ResourcePolicy", kind: "structure", members: ORGANIZATIONS_RESOURCEPOLICY }];
+const S3CONTROL_PUBLICACCESSBLOCKCONFIGURATION: &[Out] = &[Out { name: "BlockPublicAcls", kind: "boolean", members: &[] }, Out { name: "IgnorePublicAcls", kind: "boolean", members: &[] }, Out { name: "BlockPublicPolicy", kind: "boolean", members: &[] }, Out { name: "RestrictPublicBuckets", kind: "boolean", members: &[] }];
+const S3CONTROL_GETPUBLICACCESSBLOCKOUTPUT: &[Out] = &[Out { name: "PublicAccessBlockConfiguration", kind: "structure", members: S3CONTROL_PUBLICACCESSBLOCKCONFIGURATION }];
 const S3API_CREATEBUCKETOUTPUT: &[Out] = &[Out { name: "Location", kind: "string", members: &[] }, Out { name: "BucketArn", kind: "string", members: &[] }];
 const S3API_BUCKET: &[Out] = &[Out { name: "Name", kind: "string", members: &[] }, Out { name: "CreationDate", kind: "timestamp", members: &[] }, Out { name: "BucketRegion", kind: "string", members: &[] }, Out { name: "BucketArn", kind: "string", members: &[] }];
 const S3API_OWNER: &[Out] = &[Out { name: "DisplayName", kind: "string", members: &[] }, Out { name: "ID", kind: "string", members: &[] }];
 const S3API_LISTBUCKETSOUTPUT: &[Out] = &[Out { name: "Buckets", kind: "list", members: &[Out { name: "", kind: "structure", members: S3API_BUCKET }] }, Out { name: "Owner", kind: "structure", members: S3API_OWNER }, Out { name: "ContinuationToken", kind: "string", members: &[] }, Out { name: "Prefix", kind: "string", members: &[] }];
+const S3API_PUBLICACCESSBLOCKCONFIGURATION: &[Out] = &[Out { name: "BlockPublicAcls", kind: "boolean", members: &[] }, Out { name: "IgnorePublicAcls", kind: "boolean", members: &[] }, Out { name: "BlockPublicPolicy", kind: "boolean", members: &[] }, Out { name: "RestrictPublicBuckets", kind: "boolean", members: &[] }];
+const S3API_GETPUBLICACCESSBLOCKOUTPUT: &[Out] = &[Out { name: "PublicAccessBlockConfiguration", kind: "structure", members: S3API_PUBLICACCESSBLOCKCONFIGURATION }];
+const S3API_OWNERSHIPCONTROLSRULE: &[Out] = &[Out { name: "ObjectOwnership", kind: "string", members: &[] }];
+const S3API_OWNERSHIPCONTROLS: &[Out] = &[Out { name: "Rules", kind: "list", members: &[Out { name: "", kind: "structure", members: S3API_OWNERSHIPCONTROLSRULE }] }];
+const S3API_GETBUCKETOWNERSHIPCONTROLSOUTPUT: &[Out] = &[Out { name: "OwnershipControls", kind: "structure", members: S3API_OWNERSHIPCONTROLS }];
+const S3API_GRANTEE: &[Out] = &[Out { name: "DisplayName", kind: "string", members: &[] }, Out { name: "EmailAddress", kind: "string", members: &[] }, Out { name: "ID", kind: "string", members: &[] }, Out { name: "Type", kind: "string", members: &[] }, Out { name: "URI", kind: "string", members: &[] }];
+const S3API_GRANT: &[Out] = &[Out { name: "Grantee", kind: "structure", members: S3API_GRANTEE }, Out { name: "Permission", kind: "string", members: &[] }];
+const S3API_GETBUCKETACLOUTPUT: &[Out] = &[Out { name: "Owner", kind: "structure", members: S3API_OWNER }, Out { name: "Grants", kind: "list", members: &[Out { name: "", kind: "structure", members: S3API_GRANT }] }];
 const S3API_GETBUCKETPOLICYOUTPUT: &[Out] = &[Out { name: "Policy", kind: "string", members: &[] }];
 const S3API_PUTOBJECTOUTPUT: &[Out] = &[Out { name: "Expiration", kind: "string", members: &[] }, Out { name: "ETag", kind: "string", members: &[] }, Out { name: "ChecksumCRC32", kind: "string", members: &[] }, Out { name: "ChecksumCRC32C", kind: "string", members: &[] }, Out { name: "ChecksumCRC64NVME", kind: "string", members: &[] }, Out { name: "ChecksumSHA1", kind: "string", members: &[] }, Out { name: "ChecksumSHA256", kind: "string", members: &[] }, Out { name: "ChecksumSHA512", kind: "string", members: &[] }, Out { name: "ChecksumMD5", kind: "string", members: &[] }, Out { name: "ChecksumXXHASH64", kind: "string", members: &[] }, Out { name: "ChecksumXXHASH3", kind: "string", members: &[] }, Out { name: "ChecksumXXHASH128", kind: "string", members: &[] }, Out { name: "ChecksumType", kind: "string", members: &[] }, Out { name: "ServerSideEncryption", kind: "string", members: &[] }, Out { name: "VersionId", kind: "string", members: &[] }, Out { name: "SSECustomerAlgorithm", kind: "string", members: &[] }, Out { name: "SSECustomerKeyMD5", kind: "string", members: &[] }, Out { name: "SSEKMSKeyId", kind: "string", members: &[] }, Out { name: "SSEKMSEncryptionContext", kind: "string", members: &[] }, Out { name: "BucketKeyEnabled", kind: "boolean", members: &[] }, Out { name: "Size", kind: "long", members: &[] }, Out { name: "RequestCharged", kind: "string", members: &[] }];
 const S3API_GETOBJECTOUTPUT: &[Out] = &[Out { name: "Body", kind: "blob", members: &[] }, Out { name: "DeleteMarker", kind: "boolean", members: &[] }, Out { name: "AcceptRanges", kind: "string", members: &[] }, Out { name: "Expiration", kind: "string", members: &[] }, Out { name: "Restore", kind: "string", members: &[] }, Out { name: "LastModified", kind: "timestamp", members: &[] }, Out { name: "ContentLength", kind: "long", members: &[] }, Out { name: "ETag", kind: "string", members: &[] }, Out { name: "ChecksumCRC32", kind: "string", members: &[] }, Out { name: "ChecksumCRC32C", kind: "string", members: &[] }, Out { name: "ChecksumCRC64NVME", kind: "string", members: &[] }, Out { name: "ChecksumSHA1", kind: "string", members: &[] }, Out { name: "ChecksumSHA256", kind: "string", members: &[] }, Out { name: "ChecksumSHA512", kind: "string", members: &[] }, Out { name: "ChecksumMD5", kind: "string", members: &[] }, Out { name: "ChecksumXXHASH64", kind: "string", members: &[] }, Out { name: "ChecksumXXHASH3", kind: "string", members: &[] }, Out { name: "ChecksumXXHASH128", kind: "string", members: &[] }, Out { name: "ChecksumType", kind: "string", members: &[] }, Out { name: "MissingMeta", kind: "integer", members: &[] }, Out { name: "VersionId", kind: "string", members: &[] }, Out { name: "CacheControl", kind: "string", members: &[] }, Out { name: "ContentDisposition", kind: "string", members: &[] }, Out { name: "ContentEncoding", kind: "string", members: &[] }, Out { name: "ContentLanguage", kind: "string", members: &[] }, Out { name: "ContentRange", kind: "string", members: &[] }, Out { name: "ContentType", kind: "string", members: &[] }, Out { name: "Expires", kind: "string", members: &[] }, Out { name: "WebsiteRedirectLocation", kind: "string", members: &[] }, Out { name: "ServerSideEncryption", kind: "string", members: &[] }, Out { name: "Metadata", kind: "map", members: &[Out { name: "key", kind: "string", members: &[] }, Out { name: "value", kind: "string", members: &[] }] }, Out { name: "SSECustomerAlgorithm", kind: "string", members: &[] }, Out { name: "SSECustomerKeyMD5", kind: "string", members: &[] }, Out { name: "SSEKMSKeyId", kind: "string", members: &[] }, Out { name: "BucketKeyEnabled", kind: "boolean", members: &[] }, Out { name: "StorageClass", kind: "string", members: &[] }, Out { name: "RequestCharged", kind: "string", members: &[] }, Out { name: "ReplicationStatus", kind: "string", members: &[] }, Out { name: "PartsCount", kind: "integer", members: &[] }, Out { name: "TagCount", kind: "integer", members: &[] }, Out { name: "ObjectLockMode", kind: "string", members: &[] }, Out { name: "ObjectLockRetainUntilDate", kind: "timestamp", members: &[] }, Out { name: "ObjectLockLegalHoldStatus", kind: "string", members: &[] }, Out { name: "ObjectLockEventHold", kind: "string", members: &[] }, Out { name: "ObjectLockEventHoldDurationDays", kind: "integer", members: &[] }, Out { name: "ObjectLockEventHoldDurationYears", kind: "integer", members: &[] }];
@@ -480,10 +548,10 @@ const SQS_RECEIVEMESSAGERESULT: &[Out] = &[Out { name: "Messages", kind: "list",
 const SQS_GETQUEUEATTRIBUTESRESULT: &[Out] = &[Out { name: "Attributes", kind: "map", members: &[Out { name: "key", kind: "string", members: &[] }, Out { name: "value", kind: "string", members: &[] }] }];
 const STS_GETCALLERIDENTITYRESPONSE: &[Out] = &[Out { name: "UserId", kind: "string", members: &[] }, Out { name: "Account", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }];
 const STS_GETACCESSKEYINFORESPONSE: &[Out] = &[Out { name: "Account", kind: "string", members: &[] }];
-const STS_DECODEAUTHORIZATIONMESSAGERESPONSE: &[Out] = &[Out { name: "DecodedMessage", kind: "string", members: &[] }];
 const STS_CREDENTIALS: &[Out] = &[Out { name: "AccessKeyId", kind: "string", members: &[] }, Out { name: "SecretAccessKey", kind: "string", members: &[] }, Out { name: "SessionToken", kind: "string", members: &[] }, Out { name: "Expiration", kind: "timestamp", members: &[] }];
 const STS_ASSUMEDROLEUSER: &[Out] = &[Out { name: "AssumedRoleId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }];
 const STS_ASSUMEROLERESPONSE: &[Out] = &[Out { name: "Credentials", kind: "structure", members: STS_CREDENTIALS }, Out { name: "AssumedRoleUser", kind: "structure", members: STS_ASSUMEDROLEUSER }, Out { name: "PackedPolicySize", kind: "integer", members: &[] }, Out { name: "SourceIdentity", kind: "string", members: &[] }, Out { name: "SessionTokenUtilization", kind: "integer", members: &[] }, Out { name: "SessionTokenSize", kind: "integer", members: &[] }];
+const STS_DECODEAUTHORIZATIONMESSAGERESPONSE: &[Out] = &[Out { name: "DecodedMessage", kind: "string", members: &[] }];
 const STS_ASSUMEROOTRESPONSE: &[Out] = &[Out { name: "Credentials", kind: "structure", members: STS_CREDENTIALS }, Out { name: "SourceIdentity", kind: "string", members: &[] }, Out { name: "SessionTokenUtilization", kind: "integer", members: &[] }, Out { name: "SessionTokenSize", kind: "integer", members: &[] }];
 const STS_FEDERATEDUSER: &[Out] = &[Out { name: "FederatedUserId", kind: "string", members: &[] }, Out { name: "Arn", kind: "string", members: &[] }];
 const STS_GETFEDERATIONTOKENRESPONSE: &[Out] = &[Out { name: "Credentials", kind: "structure", members: STS_CREDENTIALS }, Out { name: "FederatedUser", kind: "structure", members: STS_FEDERATEDUSER }, Out { name: "PackedPolicySize", kind: "integer", members: &[] }, Out { name: "SessionTokenUtilization", kind: "integer", members: &[] }, Out { name: "SessionTokenSize", kind: "integer", members: &[] }];

@@ -1,0 +1,398 @@
+//! The checks against documents written from the reference page's descriptions: each document
+//! and the issue codes Access Analyzer gives it
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html>).
+
+use crate::{validate, FindingType, PathElement, PolicyType};
+
+fn codes(doc: &str, t: PolicyType) -> Vec<&'static str> {
+    validate(doc, t, None).into_iter().map(|f| f.issue_code).collect()
+}
+
+/// A statement in a versioned identity policy.
+fn identity(statement: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#)
+}
+
+#[test]
+fn each_documented_check_fires_on_its_example() {
+    use PolicyType::*;
+    let cases: &[(&str, PolicyType, &[&str])] = &[
+        // Valid: no finding.
+        (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#, Identity, &[]),
+        // Error – Invalid action; Invalid service in action.
+        (r#"{"Effect":"Allow","Action":"s3:GetObjekt","Resource":"*"}"#, Identity, &["INVALID_ACTION"]),
+        (r#"{"Effect":"Allow","Action":"s3x:GetObject","Resource":"*"}"#, Identity, &["INVALID_SERVICE_IN_ACTION"]),
+        (r#"{"Effect":"Allow","Action":"s3:Gxt*","Resource":"*"}"#, Identity, &["INVALID_ACTION"]),
+        // Suggestion – Wildcard in service name.
+        (r#"{"Effect":"Allow","Action":"s*:GetObject","Resource":"*"}"#, Identity, &["WILDCARD_IN_SERVICE_NAME"]),
+        // Errors of the statement's grammar.
+        (r#"{"Action":"s3:GetObject","Resource":"*"}"#, Identity, &["MISSING_EFFECT"]),
+        (r#"{"Effect":"Permit","Action":"s3:GetObject","Resource":"*"}"#, Identity, &["INVALID_EFFECT"]),
+        (r#"{"Effect":"Allow","Resource":"*"}"#, Identity, &["MISSING_ACTION"]),
+        (r#"{"Effect":"Allow","Action":"s3:GetObject"}"#, Identity, &["MISSING_RESOURCE"]),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Principal":"*"}"#,
+            Identity,
+            &["UNSUPPORTED_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Foo":"x"}"#,
+            Identity,
+            &["INVALID_POLICY_ELEMENT"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","NotAction":"s3:PutObject","Resource":"*"}"#,
+            Identity,
+            &["UNSUPPORTED_ELEMENT_COMBINATION"],
+        ),
+        (r#"{"Sid":"a b","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#, Identity, &["UNSUPPORTED_SID"]),
+        (r#"{"Sid":"","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#, Identity, &["EMPTY_SID_VALUE"]),
+        (r#"{"Effect":"Allow","Action":[],"Resource":"*"}"#, Identity, &["EMPTY_ARRAY_ACTION"]),
+        (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":[]}"#, Identity, &["EMPTY_ARRAY_RESOURCE"]),
+        // ARNs.
+        (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"s3:::b/*"}"#, Identity, &["INVALID_ARN_PREFIX"]),
+        (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3"}"#, Identity, &["MISSING_ARN_FIELD"]),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:S3:::b/*"}"#,
+            Identity,
+            &["INVALID_ARN_SERVICE_CASE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:12345:q"}"#,
+            Identity,
+            &["INVALID_ARN_ACCOUNT"],
+        ),
+        // The reference's example: S3 buckets take no account ID, IAM takes no Region.
+        (
+            r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3::111122223333:b"}"#,
+            Identity,
+            &["ARN_ACCOUNT_NOT_ALLOWED"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam:us-east-1:111122223333:role/r"}"#,
+            Identity,
+            &["ARN_REGION_NOT_ALLOWED"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs::111122223333:q"}"#,
+            Identity,
+            &["MISSING_ARN_REGION"],
+        ),
+        // Conditions.
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualz":{"aws:SourceIp":"x"}}}"#,
+            Identity,
+            &["INVALID_CONDITION_OPERATOR"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"NullIfExists":{"aws:SourceVpc":"true"}}}"#,
+            Identity,
+            &["NULL_WITH_IF_EXISTS"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForAnyValue:Null":{"aws:TagKeys":"true"}}}"#,
+            Identity,
+            &["NULL_WITH_QUALIFIER"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceIpz":"x"}}}"#,
+            Identity,
+            &["INVALID_GLOBAL_CONDITION_KEY"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:nosuchkey":"x"}}}"#,
+            Identity,
+            &["INVALID_SERVICE_CONDITION_KEY"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"sourceip":"x"}}}"#,
+            Identity,
+            &["INVALID_CONDITION_KEY_FORMAT"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/a":"x","aws:principaltag/A":"y"}}}"#,
+            Identity,
+            &["DUPLICATE_KEYS_WITH_DIFFERENT_CASE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*","Condition":{"StringLike":{"s3:prefix":"home/"}}}"#,
+            Identity,
+            &["UNSUPPORTED_ACTION_FOR_CONDITION_KEY"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:SourceVpc":"vpc-1"}}}"#,
+            Identity,
+            &["FORALLVALUES_WITH_SINGLE_VALUED_KEY"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"dev*"}}}"#,
+            Identity,
+            &["WILDCARD_WITHOUT_LIKE_OPERATOR"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{}}"#,
+            Identity,
+            &["EMPTY_OBJECT_CONDITION"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":[]}}}"#,
+            Identity,
+            &["EMPTY_ARRAY_CONDITION"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":[]}}}"#,
+            Identity,
+            &["EMPTY_ARRAY_CONDITION_FORALLVALUES"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":[]}}}"#,
+            Identity,
+            &["EMPTY_ARRAY_CONDITION_FORANYVALUE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:SourceVpc":[]}}}"#,
+            Identity,
+            &["EMPTY_ARRAY_CONDITION_IFEXISTS"],
+        ),
+        // iam:PassRole on every role.
+        (
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#,
+            Identity,
+            &["PASS_ROLE_WITH_STAR_IN_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:Pass*","Resource":"*"}"#,
+            Identity,
+            &["PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}"#,
+            Identity,
+            &["PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:PassRole","NotResource":"arn:aws:iam::111122223333:role/admin"}"#,
+            Identity,
+            &["PASS_ROLE_WITH_NOT_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:*","NotResource":"arn:aws:iam::111122223333:role/admin"}"#,
+            Identity,
+            &["PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","NotAction":"s3:*","NotResource":"arn:aws:iam::111122223333:role/admin"}"#,
+            Identity,
+            &["PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#,
+            Identity,
+            &[],
+        ),
+        (r#"{"Effect":"Deny","Action":"iam:PassRole","Resource":"*"}"#, Identity, &[]),
+        // Redundancy.
+        (r#"{"Effect":"Allow","Action":["s3:GetObject","s3:Get*"],"Resource":"*"}"#, Identity, &["REDUNDANT_ACTION"]),
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/x"]}"#,
+            Identity,
+            &["REDUNDANT_RESOURCE"],
+        ),
+        (
+            r#"{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"B","Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}"#,
+            Identity,
+            &["REDUNDANT_STATEMENT"],
+        ),
+        (
+            r#"{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Sid":"A","Effect":"Allow","Action":"s3:PutObject","Resource":"*"}"#,
+            Identity,
+            &["UNIQUE_SIDS_REQUIRED"],
+        ),
+        // Resource policies.
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            Resource,
+            &["MISSING_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            Resource,
+            &["ALLOW_WITH_NOT_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Allow","Principal":{"Aws":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            Resource,
+            &["INVALID_PRINCIPAL_KEY"],
+        ),
+        (
+            r#"{"Effect":"Allow","Principal":{},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            Resource,
+            &["EMPTY_OBJECT_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Allow","Principal":{"AWS":[]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            Resource,
+            &["EMPTY_ARRAY_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Allow","Principal":5,"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+            Resource,
+            &["INVALID_PRINCIPAL_FORMAT"],
+        ),
+        (
+            r#"{"Sid":"A","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Sid":"A","Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}"#,
+            Resource,
+            &["UNIQUE_SIDS_RECOMMENDED"],
+        ),
+        // SCPs.
+        (
+            r#"{"Effect":"Deny","Action":"s3:*Object","Resource":"*"}"#,
+            ServiceControl,
+            &["SCP_SYNTAX_ERROR_ACTION_WILDCARD"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}"#,
+            ServiceControl,
+            &["SCP_SYNTAX_ERROR_ALLOW_CONDITION"],
+        ),
+        (
+            r#"{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}"#,
+            ServiceControl,
+            &["SCP_SYNTAX_ERROR_ALLOW_NOTACTION"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b"}"#,
+            ServiceControl,
+            &["SCP_SYNTAX_ERROR_ALLOW_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Deny","Action":"s3:*","NotResource":"arn:aws:s3:::b"}"#,
+            ServiceControl,
+            &["SCP_SYNTAX_ERROR_NOTRESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}"#,
+            ServiceControl,
+            &["SCP_SYNTAX_ERROR_PRINCIPAL"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (statement, t, expected) in cases {
+        let got = codes(&identity(statement), *t);
+        if got != *expected {
+            failures.push(format!("{statement}\n  expected {expected:?}\n  got      {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn document_level_checks() {
+    use PolicyType::Identity;
+    assert_eq!(
+        codes("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}", Identity),
+        ["MISSING_VERSION"]
+    );
+    assert_eq!(codes("{\"Version\":\"2012-10-17\"}", Identity), ["MISSING_STATEMENT"]);
+    assert_eq!(
+        codes("{\"Version\":\"2013-01-01\",\"Statement\":[]}", Identity),
+        ["INVALID_VERSION", "MISSING_STATEMENT"]
+    );
+    assert_eq!(codes("{\"Version\":\"2012-10-17\",", Identity), ["JSON_SYNTAX_ERROR"]);
+    assert_eq!(codes("[]", Identity), ["DATA_TYPE_MISMATCH"]);
+}
+
+#[test]
+fn locations_are_paths_with_spans() {
+    let doc = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n    \"Action\": [\"s3:GetObject\", \"iam:PassRole\"],\n    \"Resource\": \"*\"\n  }]\n}";
+    let f = validate(doc, PolicyType::Identity, None);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].finding_type, FindingType::SecurityWarning);
+    let l = &f[0].locations[0];
+    assert_eq!(
+        l.path,
+        [PathElement::Value("Statement".into()), PathElement::Index(0), PathElement::Value("Resource".into())]
+    );
+    // `"*"` on line 6, after four spaces and `"Resource": `.
+    assert_eq!((l.start.line, l.start.column), (6, 16));
+    assert_eq!(l.end.offset - l.start.offset, 3);
+    assert_eq!(&doc[l.start.offset..l.end.offset], "\"*\"");
+    assert_eq!(
+        f[0].learn_more_link(),
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource"
+    );
+    let json = f[0].to_json();
+    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["findingDetails", "findingType", "issueCode", "learnMoreLink", "locations"]);
+}
+
+#[test]
+fn resource_types_limit_actions_and_arns() {
+    let doc = identity(
+        r#"{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","kms:Decrypt"],"Resource":["arn:aws:s3:::b/*","arn:aws:kms:us-east-1:111122223333:key/k"]}"#,
+    );
+    let got: Vec<_> =
+        validate(&doc, PolicyType::Resource, Some("AWS::S3::Bucket")).into_iter().map(|f| f.issue_code).collect();
+    assert_eq!(got, ["UNSUPPORTED_ACTION_IN_POLICY", "UNSUPPORTED_RESOURCE_ARN_IN_POLICY"]);
+}
+
+#[test]
+fn every_code_is_listed_once() {
+    let mut codes: Vec<&str> = crate::CHECKS.iter().map(|(c, _)| *c).collect();
+    let n = codes.len();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), n);
+}
+
+#[test]
+fn odd_input_never_panics() {
+    for doc in ["", "null", "\"x\"", "{\"Statement\":5}", "{\"Statement\":[5]}", "{\"Statement\":{\"Action\":{}}}", "é{", "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"a:b:c\",\"Resource\":\"arn:::::\",\"Condition\":{\"A:B\":5}}}"] {
+        for t in crate::PolicyType::ALL {
+            let _ = validate(doc, t, Some("AWS::S3::Bucket"));
+        }
+    }
+}
+
+/// Issue codes that report a name the catalogue does not know or a key an action does not list:
+/// findings that depend on how current the catalogue is (AWS's page itself lists AWS managed
+/// policies with invalid actions). Every other ERROR on a managed policy is a bug of the checks.
+const CATALOGUE_DRIFT: &[&str] = &[
+    "INVALID_ACTION",
+    "INVALID_SERVICE_IN_ACTION",
+    "INVALID_SERVICE_CONDITION_KEY",
+    "INVALID_GLOBAL_CONDITION_KEY",
+    "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+];
+
+/// AWS managed policies are valid identity policies: none gives an ERROR finding but those of
+/// [`CATALOGUE_DRIFT`], and those are exactly the reviewed list `managed-policy-drift.txt` (one
+/// line per finding: policy, code, the located text), so that a change of the checks or of the
+/// catalogue shows here.
+#[test]
+fn no_aws_managed_policy_has_an_error() {
+    let mut failures = Vec::new();
+    let mut drift = Vec::new();
+    for p in rootsim_catalogue::managed_policies() {
+        let Some(doc) = p.document() else { continue };
+        for f in validate(doc, PolicyType::Identity, None) {
+            if f.finding_type != FindingType::Error {
+                continue;
+            }
+            let spans: Vec<&str> = f.locations.iter().map(|l| &doc[l.start.offset..l.end.offset]).collect();
+            let line = format!("{} {} {}", p.name, f.issue_code, spans.join(" "));
+            if CATALOGUE_DRIFT.contains(&f.issue_code) {
+                drift.push(line);
+            } else {
+                failures.push(format!("{line}: {}", f.details));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} errors:\n{}", failures.len(), failures.join("\n"));
+    let expected = include_str!("managed-policy-drift.txt");
+    let got = drift.join("\n") + "\n";
+    if std::env::var_os("ROOTSIM_UPDATE_DRIFT").is_some() {
+        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/managed-policy-drift.txt"), &got).unwrap();
+    }
+    assert_eq!(got, expected, "the catalogue drift changed: review and set ROOTSIM_UPDATE_DRIFT=1");
+}

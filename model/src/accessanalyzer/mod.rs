@@ -1,0 +1,7 @@
+//! IAM Access Analyzer (`aws accessanalyzer`): policy validation, as far as a developer needs it.
+//!
+//! This module owns Access Analyzer's operations (`ops`); it keeps no state (analyzers and their
+//! findings are not modelled). `ValidatePolicy`'s checks are the `rootsim-analyzer` crate's,
+//! which reads the document and consults AWS's catalogue without a world.
+
+pub mod ops;

@@ -1,0 +1,76 @@
+//! `rootsim validate-policy --findings`: IAM Access Analyzer's policy validation findings for one
+//! document, from the `rootsim-analyzer` crate, as lines for a terminal or an editor's problem
+//! matcher, or as Access Analyzer's JSON response.
+
+use rootsim_analyzer::{validate, Finding, PolicyType};
+use rootsim_policy::PolicyKind;
+
+/// What to print and whether the findings fail the check.
+pub struct Output {
+    /// The lines (or the JSON document) to print.
+    pub text: String,
+    /// Whether any finding is an ERROR or a SECURITY_WARNING (exit status 1).
+    pub blocking: bool,
+}
+
+/// The Access Analyzer policy type (and resource type) a `--type` kind is validated as: a trust
+/// policy is a resource policy attached to a role (`AWS::IAM::AssumeRolePolicyDocument`);
+/// permissions boundaries and session policies are identity policies.
+fn policy_type(kind: PolicyKind) -> (PolicyType, Option<&'static str>) {
+    match kind {
+        PolicyKind::Resource => (PolicyType::Resource, None),
+        PolicyKind::Trust => (PolicyType::Resource, Some("AWS::IAM::AssumeRolePolicyDocument")),
+        PolicyKind::Scp => (PolicyType::ServiceControl, None),
+        PolicyKind::Rcp => (PolicyType::ResourceControl, None),
+        _ => (PolicyType::Identity, None),
+    }
+}
+
+/// One line per finding: `LINE:COL TYPE CODE message`, the column 1-based as editors count
+/// (Access Analyzer's own `column` is 0-based; `--json` prints it as the API does).
+fn line(f: &Finding) -> String {
+    let at = f.locations.first().map(|l| format!("{}:{}", l.start.line, l.start.column + 1)).unwrap_or("1:1".into());
+    format!("{at} {} {} {}", f.finding_type.as_str(), f.issue_code, f.details)
+}
+
+/// Validates `text` as a policy of `kind`.
+pub fn run(text: &str, kind: PolicyKind, json: bool) -> Output {
+    let (policy_type, resource_type) = policy_type(kind);
+    let findings = validate(text, policy_type, resource_type);
+    let blocking = findings.iter().any(Finding::is_blocking);
+    let text = if json {
+        let list: Vec<serde_json::Value> = findings.iter().map(Finding::to_json).collect();
+        serde_json::to_string_pretty(&serde_json::json!({ "findings": list })).unwrap_or_default()
+    } else {
+        findings.iter().map(line).collect::<Vec<_>>().join("\n")
+    };
+    Output { text, blocking }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pass_role_on_every_role_fails_the_check() {
+        // `"*"` starts at offset 90 (counted with Python's str.index).
+        let doc = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
+        let out = run(doc, PolicyKind::Identity, false);
+        assert!(out.blocking);
+        assert!(
+            out.text.starts_with("1:91 SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE Using the iam:PassRole"),
+            "{}",
+            out.text
+        );
+        let json: serde_json::Value = serde_json::from_str(&run(doc, PolicyKind::Identity, true).text).unwrap();
+        assert_eq!(json["findings"][0]["locations"][0]["span"]["start"]["column"], 90);
+    }
+
+    #[test]
+    fn suggestions_alone_pass() {
+        let doc = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:Get*\"],\"Resource\":\"*\"}]}";
+        let out = run(doc, PolicyKind::Identity, false);
+        assert!(!out.blocking);
+        assert!(out.text.contains(" SUGGESTION REDUNDANT_ACTION "), "{}", out.text);
+    }
+}
