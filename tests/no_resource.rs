@@ -35,15 +35,9 @@ fn command_line(op: &Operation) -> Option<String> {
     Some(line)
 }
 
-/// Operations whose action has no resource type in the catalogue but which AWS authorizes against
-/// a resource all the same, as its own AccessDenied messages show: IAM's listings name the path
-/// prefix they list (`... iam:ListRoles on resource: arn:aws:iam::ACCOUNT:role/`), and
-/// EventBridge's `ListRules` names every rule (`... events:ListRules on resource:
-/// arn:aws:events:REGION:ACCOUNT:rule/*`, as Step Functions' `ListStateMachines` names
-/// `stateMachine:*`). **Simulator assumption:** these five keep the resource rootsim has always
-/// used; rule EVAL-NO-RESOURCE-STAR names them.
-const AUTHORIZED_AGAINST_A_RESOURCE: [&str; 5] =
-    ["iam:ListUsers", "iam:ListGroups", "iam:ListRoles", "iam:ListPolicies", "events:ListRules"];
+/// The five actions rootsim decides against a resource though the catalogue lists none (rule
+/// EVAL-NO-RESOURCE-STAR, a simulator assumption).
+use rootsim_catalogue::AUTHORIZED_AGAINST_A_RESOURCE;
 
 #[test]
 fn actions_that_take_no_resource_are_decided_against_star() {

@@ -63,6 +63,8 @@ struct Ctx<'a> {
     positions: Positions<'a>,
     policy_type: PolicyType,
     resource_type: Option<&'a str>,
+    /// Whether rootsim's own checks ([`resource_fit`]) run besides Access Analyzer's.
+    rootsim_checks: bool,
     out: Vec<Finding>,
 }
 
@@ -108,8 +110,13 @@ impl Ctx<'_> {
     }
 }
 
-pub(crate) fn run(text: &str, policy_type: PolicyType, resource_type: Option<&str>) -> Vec<Finding> {
-    let mut cx = Ctx { positions: Positions::new(text), policy_type, resource_type, out: Vec::new() };
+pub(crate) fn run(
+    text: &str,
+    policy_type: PolicyType,
+    resource_type: Option<&str>,
+    rootsim_checks: bool,
+) -> Vec<Finding> {
+    let mut cx = Ctx { positions: Positions::new(text), policy_type, resource_type, rootsim_checks, out: Vec::new() };
     let root = match reader::parse(text) {
         Ok(root) => root,
         Err(e) => {
@@ -508,6 +515,9 @@ fn statement_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
     }
     if let Some(rt) = cx.resource_type {
         resource_type_checks(cx, path, st, rt);
+    }
+    if cx.rootsim_checks {
+        resource_fit(cx, path, st);
     }
 }
 
@@ -1245,6 +1255,99 @@ fn resource_type_checks(cx: &mut Ctx, path: &[PathElement], st: &Node, resource_
                     node,
                 );
             }
+        }
+    }
+}
+
+/// The strings of an `Action` or `Resource` element with their paths, silently skipping what is
+/// not a string (Access Analyzer's own checks report those).
+fn plain_strings<'n>(path: &[PathElement], node: &'n Node) -> Vec<(&'n str, Path, &'n Node)> {
+    match &node.value {
+        Value::String(s) => vec![(s.as_str(), path.to_vec(), node)],
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| item.as_str().map(|s| (s, with(path, PathElement::Index(i)), item)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// rootsim's own checks (rule AA-ROOTSIM-RESOURCE-FIT): a statement that names an action and only
+/// resources the action never acts on does not apply to that action. Two cases, each a WARNING at
+/// the action: an action that takes no resource (AWS decides it against `*`) with no resource
+/// matching `*`, and an action whose resource types' ARN formats none of the resources can name.
+/// Access Analyzer's reference page lists no check for either, so `ValidatePolicy` does not
+/// report them; `rootsim validate-policy --findings` does.
+fn resource_fit(cx: &mut Ctx, path: &[PathElement], st: &Node) {
+    let (Some(a), Some(r)) = (st.get("Action"), st.get("Resource")) else { return };
+    let resources: Vec<&str> = plain_strings(&[], &r.value).into_iter().map(|(s, _, _)| s).collect();
+    if resources.is_empty() {
+        return;
+    }
+    // A resource whose service is a wildcard or a variable may name anything: nothing to say.
+    let open = |r: &&str| {
+        let f: Vec<&str> = r.splitn(6, ':').collect();
+        f.len() < 6 || has_wildcard(f[2]) || f[2].contains("${") || r.starts_with("${")
+    };
+    if resources.iter().any(open) {
+        return;
+    }
+    let matches_star = resources.iter().any(|r| catalogue::glob_matches_case_sensitive(r, "*"));
+    let apath = with(path, key("Action"));
+    for (name, p, node) in plain_strings(&apath, &a.value) {
+        if has_wildcard(name) {
+            continue;
+        }
+        let Some(action) = catalogue::action(name) else { continue };
+        if action.takes_no_resource() {
+            let named = catalogue::AUTHORIZED_AGAINST_A_RESOURCE.iter().any(|x| x.eq_ignore_ascii_case(name));
+            if !matches_star && !named {
+                cx.at(
+                    "ROOTSIM_NO_RESOURCE_LEVEL_PERMISSIONS",
+                    format!(
+                        "(rootsim) The Service Authorization Reference lists no resource type for the action {name}: a request for it is decided against \"*\" (rule EVAL-NO-RESOURCE-STAR), so this statement, which names only specific resources, does not apply to it. Give it \"Resource\": \"*\"."
+                    ),
+                    p,
+                    node,
+                );
+            }
+            continue;
+        }
+        let Some(service) = catalogue::service(&action.service) else { continue };
+        let formats: Vec<&str> = action
+            .resource_types
+            .iter()
+            .filter_map(|t| service.resource_type(&t.name))
+            .map(|t| t.arn_format.as_str())
+            .collect();
+        if formats.len() != action.resource_types.len() {
+            // A resource type the catalogue does not describe: its ARNs are not known.
+            continue;
+        }
+        // Field by field: a wildcard in the partition, Region or account must not reach into the
+        // service or the resource part (`arn:*:kms:...` never names an S3 object).
+        let fits = resources.iter().any(|r| {
+            let r: Vec<&str> = r.splitn(6, ':').collect();
+            formats.iter().any(|f| {
+                let f: Vec<&str> = f.splitn(6, ':').collect();
+                f.len() == 6
+                    && (f[2].eq_ignore_ascii_case(r[2]) || f[2].contains("${"))
+                    && overlap(&tokens(r[5]), &tokens(f[5]))
+            })
+        });
+        if !fits {
+            let types: Vec<&str> = action.resource_types.iter().map(|t| t.name.as_str()).collect();
+            cx.at(
+                "ROOTSIM_RESOURCE_TYPE_MISMATCH",
+                format!(
+                    "(rootsim) None of this statement's resources is a resource the action {name} acts on ({}: {}), so the statement never applies to it. Name a resource of one of those types.",
+                    types.join(", "),
+                    formats.join(", ")
+                ),
+                p,
+                node,
+            );
         }
     }
 }

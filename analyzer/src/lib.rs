@@ -154,6 +154,9 @@ impl Finding {
     /// issue code, lowercased with hyphens
     /// (`#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource`).
     pub fn learn_more_link(&self) -> String {
+        if self.is_rootsim() {
+            return ROOTSIM_LEARN_MORE.to_string();
+        }
         format!(
             "{REFERENCE_PAGE}#access-analyzer-reference-policy-checks-{}-{}",
             self.finding_type.anchor(),
@@ -186,6 +189,12 @@ impl Finding {
             "learnMoreLink": self.learn_more_link(),
             "locations": locations,
         })
+    }
+
+    /// Whether the finding is one of rootsim's own checks ([`ROOTSIM_CHECKS`]), not Access
+    /// Analyzer's.
+    pub fn is_rootsim(&self) -> bool {
+        ROOTSIM_CHECKS.iter().any(|(c, _)| *c == self.issue_code)
     }
 
     /// Whether the finding fails a check (an error or a security warning), as Access Analyzer's
@@ -265,14 +274,38 @@ pub const CHECKS: &[(&str, FindingType)] = &[
     ("REDUNDANT_STATEMENT", FindingType::Suggestion),
 ];
 
+/// rootsim's own checks, which Access Analyzer does not make (rule AA-ROOTSIM-RESOURCE-FIT): each
+/// a general warning, its details marked `(rootsim)`.
+pub const ROOTSIM_CHECKS: &[(&str, FindingType)] = &[
+    ("ROOTSIM_NO_RESOURCE_LEVEL_PERMISSIONS", FindingType::Warning),
+    ("ROOTSIM_RESOURCE_TYPE_MISMATCH", FindingType::Warning),
+];
+
+/// Where a rootsim check's `learnMoreLink` points: the Service Authorization Reference, which
+/// lists each action's resource types and their ARN formats.
+pub const ROOTSIM_LEARN_MORE: &str =
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html";
+
 /// The type of the check `code` (every code [`validate`] gives is in [`CHECKS`]).
 fn type_of(code: &str) -> FindingType {
-    CHECKS.iter().find(|(c, _)| *c == code).map(|(_, t)| *t).unwrap_or(FindingType::Error)
+    CHECKS.iter().chain(ROOTSIM_CHECKS).find(|(c, _)| *c == code).map(|(_, t)| *t).unwrap_or(FindingType::Error)
 }
 
 /// Validates `document` as a policy of `policy_type` (attached to `resource_type`, one of
 /// [`RESOURCE_TYPES`], when given), as Access Analyzer's `ValidatePolicy` does: the findings in
 /// document order. An empty answer means no check found anything.
 pub fn validate(document: &str, policy_type: PolicyType, resource_type: Option<&str>) -> Vec<Finding> {
-    checks::run(document, policy_type, resource_type)
+    checks::run(document, policy_type, resource_type, false)
+}
+
+/// [`validate`] and rootsim's own checks besides, in document order: a statement that names an
+/// action and only resources that action never acts on (issue codes in [`ROOTSIM_CHECKS`]).
+/// Access Analyzer has no such check, so `aws accessanalyzer validate-policy` answers
+/// [`validate`]'s findings alone; `rootsim validate-policy --findings` answers these.
+pub fn validate_with_rootsim_checks(
+    document: &str,
+    policy_type: PolicyType,
+    resource_type: Option<&str>,
+) -> Vec<Finding> {
+    checks::run(document, policy_type, resource_type, true)
 }

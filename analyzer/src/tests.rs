@@ -396,3 +396,68 @@ fn no_aws_managed_policy_has_an_error() {
     }
     assert_eq!(got, expected, "the catalogue drift changed: review and set ROOTSIM_UPDATE_DRIFT=1");
 }
+
+/// rootsim's own checks (rule AA-ROOTSIM-RESOURCE-FIT): which statements they flag, that
+/// `validate` (Access Analyzer's answer) never gives them, and that they are general warnings.
+#[test]
+fn rootsim_checks_flag_statements_that_never_apply_to_an_action() {
+    use crate::validate_with_rootsim_checks;
+    let ours = |st: &str| -> Vec<&'static str> {
+        validate_with_rootsim_checks(&identity(st), PolicyType::Identity, None)
+            .into_iter()
+            .filter(|f| f.is_rootsim())
+            .map(|f| f.issue_code)
+            .collect()
+    };
+    let cases: &[(&str, &[&str])] = &[
+        // An object action on a bucket: the statement never applies to it.
+        (
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b"}"#,
+            &["ROOTSIM_RESOURCE_TYPE_MISMATCH"],
+        ),
+        // One of the resources fits each action: the usual bucket-and-objects statement.
+        (
+            r#"{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}"#,
+            &[],
+        ),
+        // Only the object action lacks a resource of its type.
+        (
+            r#"{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::b"}"#,
+            &["ROOTSIM_RESOURCE_TYPE_MISMATCH"],
+        ),
+        // A role action on a user.
+        (
+            r#"{"Effect":"Allow","Action":"iam:DeleteRole","Resource":"arn:aws:iam::111122223333:user/u"}"#,
+            &["ROOTSIM_RESOURCE_TYPE_MISMATCH"],
+        ),
+        // An action without resource types on a specific resource, then on `*`.
+        (
+            r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::b"}"#,
+            &["ROOTSIM_NO_RESOURCE_LEVEL_PERMISSIONS"],
+        ),
+        (r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}"#, &[]),
+        // The five actions rootsim decides against a resource (EVAL-NO-RESOURCE-STAR).
+        (r#"{"Effect":"Allow","Action":"iam:ListRoles","Resource":"arn:aws:iam::111122223333:role/*"}"#, &[]),
+        // Wildcard actions and resources of any service are not judged.
+        (r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b"}"#, &[]),
+        (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:*:::b"}"#, &[]),
+        // A Deny that never applies is flagged as well: it denies nothing.
+        (
+            r#"{"Effect":"Deny","Action":"kms:Decrypt","Resource":"arn:aws:s3:::b/*"}"#,
+            &["ROOTSIM_RESOURCE_TYPE_MISMATCH"],
+        ),
+    ];
+    for (st, want) in cases {
+        assert_eq!(ours(st), *want, "{st}");
+        assert!(validate(&identity(st), PolicyType::Identity, None).iter().all(|f| !f.is_rootsim()), "{st}");
+    }
+    let f = validate_with_rootsim_checks(
+        &identity(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b"}"#),
+        PolicyType::Identity,
+        None,
+    );
+    assert_eq!(f[0].finding_type, FindingType::Warning);
+    assert!(f[0].details.starts_with("(rootsim) ") && f[0].details.contains("object"), "{}", f[0].details);
+    assert_eq!(f[0].learn_more_link(), crate::ROOTSIM_LEARN_MORE);
+    assert_eq!(f[0].locations[0].path.last(), Some(&PathElement::Value("Action".into())));
+}

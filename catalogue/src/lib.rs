@@ -350,6 +350,15 @@ pub fn takes_no_resource(full_name: &str) -> Option<bool> {
     action(full_name).map(Action::takes_no_resource)
 }
 
+/// Actions that the reference lists with no resource type but which AWS authorizes against a
+/// resource all the same, as its own AccessDenied messages show: IAM's listings name the path
+/// prefix they list (`... iam:ListRoles on resource: arn:aws:iam::ACCOUNT:role/`), and
+/// EventBridge's `ListRules` names every rule (`arn:aws:events:REGION:ACCOUNT:rule/*`).
+/// **Simulator assumption** (rule EVAL-NO-RESOURCE-STAR): rootsim decides these five against that
+/// resource, every other action without a resource type against `*`.
+pub const AUTHORIZED_AGAINST_A_RESOURCE: [&str; 5] =
+    ["iam:ListUsers", "iam:ListGroups", "iam:ListRoles", "iam:ListPolicies", "events:ListRules"];
+
 /// The actions an action pattern of a policy covers (`s3:Get*`, `iam:*`, `*`, `sts:AssumeRole`),
 /// as `service:Name`, in service then name order. `*` and `?` are IAM's wildcards, matched
 /// case-insensitively; a pattern whose prefix has wildcards decodes every service it may name.

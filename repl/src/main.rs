@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod eval_cmd;
-mod findings_cmd;
 
 /// mimalloc: the engine allocates small, short-lived strings and vectors per decision, and
 /// mimalloc serves those about twice as fast as the system allocator (docs/performance.md).
@@ -316,7 +315,7 @@ fn main() -> ExitCode {
                 }
             };
             if *findings {
-                let out = findings_cmd::run(&text, PolicyKind::from(*kind), *json);
+                let out = rootsim_model::accessanalyzer::findings::report(&text, PolicyKind::from(*kind), *json);
                 out!("{}", out.text.trim_end_matches('\n'));
                 return if out.blocking { ExitCode::FAILURE } else { ExitCode::SUCCESS };
             }

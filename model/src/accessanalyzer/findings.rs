@@ -1,12 +1,14 @@
-//! `rootsim validate-policy --findings`: IAM Access Analyzer's policy validation findings for one
-//! document, from the `rootsim-analyzer` crate, as lines for a terminal or an editor's problem
-//! matcher, or as Access Analyzer's JSON response.
+//! The findings report of `rootsim validate-policy --findings` and of the REPL's
+//! `validate-policy`: IAM Access Analyzer's policy validation findings for one document, from the
+//! `rootsim-analyzer` crate, as lines for a terminal or an editor's problem matcher, or as Access
+//! Analyzer's JSON response; with rootsim's own checks besides, which Access Analyzer does not
+//! make (a statement that never applies to one of its actions, rule AA-ROOTSIM-RESOURCE-FIT).
 
-use rootsim_analyzer::{validate, Finding, PolicyType};
+use rootsim_analyzer::{validate_with_rootsim_checks, Finding, PolicyType};
 use rootsim_policy::PolicyKind;
 
 /// What to print and whether the findings fail the check.
-pub struct Output {
+pub struct Report {
     /// The lines (or the JSON document) to print.
     pub text: String,
     /// Whether any finding is an ERROR or a SECURITY_WARNING (exit status 1).
@@ -16,7 +18,7 @@ pub struct Output {
 /// The Access Analyzer policy type (and resource type) a `--type` kind is validated as: a trust
 /// policy is a resource policy attached to a role (`AWS::IAM::AssumeRolePolicyDocument`);
 /// permissions boundaries and session policies are identity policies.
-fn policy_type(kind: PolicyKind) -> (PolicyType, Option<&'static str>) {
+pub fn policy_type(kind: PolicyKind) -> (PolicyType, Option<&'static str>) {
     match kind {
         PolicyKind::Resource => (PolicyType::Resource, None),
         PolicyKind::Trust => (PolicyType::Resource, Some("AWS::IAM::AssumeRolePolicyDocument")),
@@ -33,10 +35,12 @@ fn line(f: &Finding) -> String {
     format!("{at} {} {} {}", f.finding_type.as_str(), f.issue_code, f.details)
 }
 
-/// Validates `text` as a policy of `kind`.
-pub fn run(text: &str, kind: PolicyKind, json: bool) -> Output {
+/// Validates `text` as a policy of `kind`: the report, one line per finding or (`json`) Access
+/// Analyzer's response.
+pub fn report(text: &str, kind: PolicyKind, json: bool) -> Report {
     let (policy_type, resource_type) = policy_type(kind);
-    let findings = validate(text, policy_type, resource_type);
+    // Access Analyzer's findings and rootsim's own (marked `(rootsim)`, rule AA-ROOTSIM-RESOURCE-FIT).
+    let findings = validate_with_rootsim_checks(text, policy_type, resource_type);
     let blocking = findings.iter().any(Finding::is_blocking);
     let text = if json {
         let list: Vec<serde_json::Value> = findings.iter().map(Finding::to_json).collect();
@@ -44,7 +48,7 @@ pub fn run(text: &str, kind: PolicyKind, json: bool) -> Output {
     } else {
         findings.iter().map(line).collect::<Vec<_>>().join("\n")
     };
-    Output { text, blocking }
+    Report { text, blocking }
 }
 
 #[cfg(test)]
@@ -55,22 +59,37 @@ mod tests {
     fn pass_role_on_every_role_fails_the_check() {
         // `"*"` starts at offset 90 (counted with Python's str.index).
         let doc = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
-        let out = run(doc, PolicyKind::Identity, false);
+        let out = report(doc, PolicyKind::Identity, false);
         assert!(out.blocking);
         assert!(
             out.text.starts_with("1:91 SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE Using the iam:PassRole"),
             "{}",
             out.text
         );
-        let json: serde_json::Value = serde_json::from_str(&run(doc, PolicyKind::Identity, true).text).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&report(doc, PolicyKind::Identity, true).text).unwrap();
         assert_eq!(json["findings"][0]["locations"][0]["span"]["start"]["column"], 90);
     }
 
     #[test]
     fn suggestions_alone_pass() {
         let doc = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:Get*\"],\"Resource\":\"*\"}]}";
-        let out = run(doc, PolicyKind::Identity, false);
+        let out = report(doc, PolicyKind::Identity, false);
         assert!(!out.blocking);
         assert!(out.text.contains(" SUGGESTION REDUNDANT_ACTION "), "{}", out.text);
     }
+}
+
+/// The policy kind `--type` names (`identity`, `resource`, `trust`, `boundary`, `session`, `scp`,
+/// `rcp`), as the `rootsim validate-policy` command line spells them.
+pub fn kind_named(name: &str) -> Option<PolicyKind> {
+    Some(match name {
+        "identity" => PolicyKind::Identity,
+        "resource" => PolicyKind::Resource,
+        "trust" => PolicyKind::Trust,
+        "boundary" => PolicyKind::Boundary,
+        "session" => PolicyKind::Session,
+        "scp" => PolicyKind::Scp,
+        "rcp" => PolicyKind::Rcp,
+        _ => return None,
+    })
 }
