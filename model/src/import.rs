@@ -218,9 +218,16 @@ type CacheKey = (PolicyKind, bool, bool, bool, String);
 /// How trust and resource policies of a dump are read: as AWS stores them, so a deleted user's or
 /// role's unique ID may stand in a `Principal` (`get-account-authorization-details` and
 /// `get-bucket-policy` show one where a principal was deleted; rule
-/// IAM-DELETED-PRINCIPAL-UNIQUE-ID).
-const STORED: ParseOptions =
-    ParseOptions { aws_managed: false, customer_managed: false, max_size: None, unique_ids: true };
+/// IAM-DELETED-PRINCIPAL-UNIQUE-ID). An unknown condition operator, which IAM refuses when a
+/// document is written, is kept unevaluable rather than refused: a Deny that cannot be read still
+/// applies, where refusing the document would drop it (fail closed).
+const STORED: ParseOptions = ParseOptions {
+    aws_managed: false,
+    customer_managed: false,
+    max_size: None,
+    unique_ids: true,
+    lenient_operators: true,
+};
 
 struct Importer<'a> {
     world: World,

@@ -329,10 +329,23 @@ impl Doc {
         json!({ "Version": version, "Statement": stmts })
     }
 
-    /// Parses the rendered document with the engine's parser.
+    /// The document as IAM and Organizations accept it when it is written: conditions under an
+    /// operator IAM's grammar does not know ([`UNKNOWN_OPERATOR`]) left out (rule
+    /// IAM-POLICY-OPERATORS), so that a plan run through commands never fails on them.
+    pub fn written(&self) -> Doc {
+        let mut d = self.clone();
+        for st in &mut d.stmts {
+            st.conditions.retain(|c| rootsim_policy::is_condition_operator(&c.op));
+        }
+        d
+    }
+
+    /// Parses the rendered document with the engine's parser, as `rootsim eval` reads documents
+    /// (an unknown operator is kept, its statement unevaluable).
     pub fn parse(&self, kind: PolicyKind) -> Policy {
         let text = self.render(kind).to_string();
-        let opts = ParseOptions { aws_managed: self.rcp_full_access, ..ParseOptions::default() };
+        let opts =
+            ParseOptions { aws_managed: self.rcp_full_access, lenient_operators: true, ..ParseOptions::default() };
         Policy::parse_with(&text, kind, &opts)
             .unwrap_or_else(|e| panic!("generated {kind:?} policy rejected: {e}\n{text}"))
     }
@@ -605,7 +618,7 @@ impl OrgPlan {
         }
         for (i, (doc, t)) in self.scps.iter().enumerate() {
             // Bare JSON: the command line runs a word that starts with `{` to its closing bracket.
-            let content = doc.render(PolicyKind::Scp);
+            let content = doc.written().render(PolicyKind::Scp);
             let made = out(&mut s, &format!("aws organizations create-policy --name Scp{i} --type SERVICE_CONTROL_POLICY --description generated --content {content}"));
             let id = made["Policy"]["PolicySummary"]["Id"].as_str().unwrap_or("").to_string();
             out(

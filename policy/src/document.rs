@@ -335,6 +335,15 @@ pub enum Operator {
 }
 
 impl Operator {
+    /// Whether IAM's grammar knows the name: an operator of the condition operators page, with at
+    /// most one `ForAllValues:`/`ForAnyValue:` prefix and an `IfExists` suffix. Wider than what
+    /// [`Operator::parse`] can evaluate: `NullIfExists` is grammatical (IAM stores it) but means
+    /// nothing, so it stays unevaluable.
+    pub fn is_grammatical(name: &str) -> bool {
+        let rest = name.strip_prefix("ForAllValues:").or_else(|| name.strip_prefix("ForAnyValue:")).unwrap_or(name);
+        BaseOp::from_name(rest.strip_suffix("IfExists").unwrap_or(rest)).is_some()
+    }
+
     /// Parses an operator name such as `ForAnyValue:StringLikeIfExists`.
     pub fn parse(name: &str) -> Operator {
         let (set, rest) = if let Some(r) = name.strip_prefix("ForAllValues:") {

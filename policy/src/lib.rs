@@ -77,6 +77,14 @@ pub use view::{
     StatementView,
 };
 
+/// Whether IAM's policy grammar knows the condition operator `name` (`StringEquals`,
+/// `ForAnyValue:StringLikeIfExists`, `NullIfExists`): where IAM validates a document when it is
+/// written, a non-empty block under any other name is "Syntax errors in policy." (rule
+/// IAM-POLICY-OPERATORS).
+pub fn is_condition_operator(name: &str) -> bool {
+    document::Operator::is_grammatical(name)
+}
+
 /// Which kind of policy a document is; decides the validation rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -106,6 +106,11 @@ pub struct ParseOptions {
     /// then on. Customers cannot write one: without this option such a value is an `Invalid
     /// principal in policy`, as IAM, S3, SQS and KMS answer.
     pub unique_ids: bool,
+    /// Read the document as a reader of any policy does, not as IAM when it is written: a
+    /// condition operator IAM does not know is kept (its statement is unevaluable, an Allow never
+    /// matches, a Deny is taken to apply) instead of refused with "Syntax errors in policy.".
+    /// `rootsim eval` reads its requests' documents so, to answer rather than refuse them.
+    pub lenient_operators: bool,
 }
 
 impl PolicyKind {
@@ -238,7 +243,7 @@ pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Resu
     };
     let mut raws = Vec::with_capacity(stmt_jsons.len());
     for (i, sj) in stmt_jsons.iter().enumerate() {
-        raws.push(shape_statement(sj, i)?);
+        raws.push(shape_statement(sj, i, kind.iam_validated() && !opts.lenient_operators)?);
     }
 
     // ---- Pass 2: meaning ----
@@ -271,7 +276,7 @@ pub fn parse_document(text: &str, kind: PolicyKind, opts: &ParseOptions) -> Resu
     Ok(Document { version, id, statements, has_allow, has_deny, index })
 }
 
-fn shape_statement(j: &Json, index: usize) -> Result<RawStatement<'_>, PolicyError> {
+fn shape_statement(j: &Json, index: usize, strict_operators: bool) -> Result<RawStatement<'_>, PolicyError> {
     let JsonValue::Object(members) = &j.value else {
         return Err(err(
             SYNTAX,
@@ -322,7 +327,7 @@ fn shape_statement(j: &Json, index: usize) -> Result<RawStatement<'_>, PolicyErr
                 *slot = Some((m, key.starts_with("Not")));
             }
             "Condition" => {
-                shape_condition(&m.value)?;
+                shape_condition(&m.value, strict_operators)?;
                 raw.condition = Some(&m.value);
             }
             other => {
@@ -409,11 +414,24 @@ fn scalar_text(j: &Json) -> Option<String> {
     }
 }
 
-fn shape_condition(j: &Json) -> Result<(), PolicyError> {
+/// `strict_operators`: refuse an operator IAM's grammar does not know (rule IAM-POLICY-OPERATORS),
+/// unless its block is empty, which IAM accepts.
+fn shape_condition(j: &Json, strict_operators: bool) -> Result<(), PolicyError> {
     let JsonValue::Object(ops) = &j.value else {
         return Err(err(SYNTAX, format!("Condition must be an object, not {}", j.value.type_name()), j.pos));
     };
     for op in ops {
+        if strict_operators && !Operator::is_grammatical(&op.key) {
+            if let JsonValue::Object(keys) = &op.value.value {
+                if !keys.is_empty() {
+                    return Err(err(
+                        SYNTAX,
+                        format!("\"{}\" is not a condition operator IAM knows (e.g. StringEquals, ArnLike, Bool, with ForAnyValue:/ForAllValues: or IfExists)", op.key),
+                        op.key_pos,
+                    ));
+                }
+            }
+        }
         let JsonValue::Object(keys) = &op.value.value else {
             return Err(err(
                 SYNTAX,

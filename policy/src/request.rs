@@ -854,6 +854,9 @@ impl Evaluator {
         let opts = crate::ParseOptions {
             aws_managed: kind == PolicyKind::Rcp && is_rcp_full_aws_access(text),
             unique_ids: true,
+            // Answer, do not refuse: an unknown operator makes its statement unevaluable, which
+            // the answer lists (fail closed).
+            lenient_operators: true,
             ..crate::ParseOptions::default()
         };
         let p = Policy::parse_with(text, kind, &opts).map_err(|e| {
@@ -1458,9 +1461,10 @@ mod tests {
         )
         .expect("valid");
         let allow = Policy::parse(ALLOW_S3, PolicyKind::Identity).expect("valid");
-        let odd = Policy::parse(
+        let odd = Policy::parse_with(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NoSuchOp":{"aws:k":"v"}}}]}"#,
             PolicyKind::Identity,
+            &crate::ParseOptions { lenient_operators: true, ..Default::default() },
         )
         .expect("valid");
         let mut ctx = Context::new();

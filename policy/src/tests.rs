@@ -46,6 +46,13 @@ pub(crate) fn id(stmts: &str) -> Policy {
     p(PolicyKind::Identity, &format!(r#"{{"Version":"2012-10-17","Statement":[{stmts}]}}"#))
 }
 
+/// An identity policy read as `rootsim eval` reads it (unknown operators kept, unevaluable).
+fn lenient_id(stmts: &str) -> Policy {
+    let text = format!(r#"{{"Version":"2012-10-17","Statement":[{stmts}]}}"#);
+    let opts = crate::ParseOptions { lenient_operators: true, ..Default::default() };
+    Policy::parse_with(&text, PolicyKind::Identity, &opts).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
 fn perr(kind: PolicyKind, text: &str) -> PolicyError {
     Policy::parse(text, kind).expect_err(text)
 }
@@ -518,14 +525,14 @@ fn root_rule() {
 fn unknown_operator_is_unevaluable_and_never_allows() {
     let ctx = Context::new();
     let bob = user("bob");
-    let pol = id(
+    let pol = lenient_id(
         r#"{"Sid":"Odd","Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualz":{"aws:username":"bob"}}}"#,
     );
     let d = eval_identity(&bob, &[&pol], "s3:GetObject", "*", &ctx);
     assert_eq!(d.outcome, Outcome::ImplicitlyDenied);
     assert_eq!(d.unevaluable.len(), 1);
     assert_eq!(d.unevaluable[0].0.sid.as_deref(), Some("Odd"));
-    let deny = id(
+    let deny = lenient_id(
         r#"{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Foo":{"aws:username":"bob"}}}"#,
     );
     let d = eval_identity(&bob, &[&deny], "s3:GetObject", "*", &ctx);
@@ -1085,4 +1092,36 @@ fn an_implicit_deny_lists_each_allow_whose_condition_failed_with_that_condition(
             }
         }
     }
+}
+
+/// IAM refuses a condition operator its grammar does not know when the document is written
+/// (rule IAM-POLICY-OPERATORS), unless the operator's block is empty; resource policies and
+/// `rootsim eval`'s lenient reading keep it, unevaluable.
+#[test]
+fn unknown_operators_are_refused_where_iam_validates() {
+    let doc = |cond: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{cond}}}]}}"#
+        )
+    };
+    for kind in [PolicyKind::Identity, PolicyKind::Boundary, PolicyKind::Session, PolicyKind::Scp] {
+        let e = perr(kind, &doc(r#"{"StringEqualz":{"aws:username":"bob"}}"#));
+        assert_eq!(e.message, "Syntax errors in policy.");
+        assert!(e.detail.contains("StringEqualz"), "{}", e.detail);
+        assert_eq!((e.line, e.column), (1, 108));
+    }
+    // Grammatical, though not all evaluable: accepted.
+    for cond in [
+        r#"{"StringEqualz":{}}"#,
+        r#"{"NullIfExists":{"aws:username":"true"}}"#,
+        r#"{"ForAnyValue:StringLikeIfExists":{"aws:TagKeys":"a*"}}"#,
+    ] {
+        p(PolicyKind::Identity, &doc(cond));
+    }
+    // Case matters, as for every operator.
+    perr(PolicyKind::Identity, &doc(r#"{"stringequals":{"aws:username":"bob"}}"#));
+    // A resource policy keeps it, as does the lenient reading.
+    let res = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Foo":{"aws:username":"bob"}}}]}"#;
+    p(PolicyKind::Resource, res);
+    lenient_id(r#"{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Foo":{"aws:username":"bob"}}}"#);
 }
