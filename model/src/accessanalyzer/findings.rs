@@ -51,6 +51,21 @@ pub fn report(text: &str, kind: PolicyKind, json: bool) -> Report {
     Report { text, blocking }
 }
 
+/// The policy kind `--type` names (`identity`, `resource`, `trust`, `boundary`, `session`, `scp`,
+/// `rcp`), as the `rootsim validate-policy` command line spells them.
+pub fn kind_named(name: &str) -> Option<PolicyKind> {
+    Some(match name {
+        "identity" => PolicyKind::Identity,
+        "resource" => PolicyKind::Resource,
+        "trust" => PolicyKind::Trust,
+        "boundary" => PolicyKind::Boundary,
+        "session" => PolicyKind::Session,
+        "scp" => PolicyKind::Scp,
+        "rcp" => PolicyKind::Rcp,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,19 +92,4 @@ mod tests {
         assert!(!out.blocking);
         assert!(out.text.contains(" SUGGESTION REDUNDANT_ACTION "), "{}", out.text);
     }
-}
-
-/// The policy kind `--type` names (`identity`, `resource`, `trust`, `boundary`, `session`, `scp`,
-/// `rcp`), as the `rootsim validate-policy` command line spells them.
-pub fn kind_named(name: &str) -> Option<PolicyKind> {
-    Some(match name {
-        "identity" => PolicyKind::Identity,
-        "resource" => PolicyKind::Resource,
-        "trust" => PolicyKind::Trust,
-        "boundary" => PolicyKind::Boundary,
-        "session" => PolicyKind::Session,
-        "scp" => PolicyKind::Scp,
-        "rcp" => PolicyKind::Rcp,
-        _ => return None,
-    })
 }
