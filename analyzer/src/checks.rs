@@ -914,14 +914,6 @@ fn split_operator(op: &str) -> (Option<&str>, &str, bool) {
     }
 }
 
-fn key_template_matches(template: &str, key: &str) -> bool {
-    // `${TagKey}` and `<key>` placeholders stand for any non-empty text.
-    let t = tokens(&template.replace('<', "${").replace('>', "}"));
-    let k: Vec<Option<u8>> = key.bytes().map(Some).collect();
-    // A key with wildcards is no key: only a literal key is looked up.
-    overlap(&t, &k)
-}
-
 fn single_valued(key: &str) -> Option<bool> {
     let (prefix, _) = key.split_once(':')?;
     if prefix.eq_ignore_ascii_case("aws") {
@@ -931,7 +923,7 @@ fn single_valued(key: &str) -> Option<bool> {
         return Some(!MULTIVALUED_GLOBAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)));
     }
     let service = catalogue::service(prefix)?;
-    let found = service.condition_keys.iter().find(|k| key_template_matches(&k.key, key))?;
+    let found = service.condition_keys.iter().find(|k| catalogue::condition_key_matches(&k.key, key))?;
     Some(!found.kind.starts_with("ArrayOf"))
 }
 
@@ -1118,11 +1110,11 @@ fn condition_key(
 /// Whether `k` is a global key (`aws:...` and the cross-service keys listed with them), which
 /// every action supports.
 fn is_global_key(k: &str) -> bool {
-    catalogue::global_condition_keys().iter().any(|g| key_template_matches(g, k))
+    catalogue::global_condition_keys().iter().any(|g| catalogue::condition_key_matches(g, k))
 }
 
 fn action_supports_key(action: &catalogue::Action, k: &str) -> bool {
-    let matches = |keys: &[String]| keys.iter().any(|t| key_template_matches(t, k));
+    let matches = |keys: &[String]| keys.iter().any(|t| catalogue::condition_key_matches(t, k));
     if matches(&action.condition_keys) {
         return true;
     }

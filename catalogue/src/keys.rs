@@ -70,8 +70,15 @@ pub fn is_global(key: &str) -> bool {
 }
 
 /// Whether `key` matches `template`, ASCII case-insensitively, where each `${...}` or `<...>` in the
-/// template matches one or more characters of the key.
+/// template matches one or more characters of the key, and so does a final `/tag-key`'s `tag-key`:
+/// the Service Authorization Reference spells Secrets Manager's `secretsmanager:ResourceTag/tag-key`
+/// with a literal placeholder, and AWS's own policies use it with tag keys such as
+/// `aws:secretsmanager:owningService`.
 pub fn template_matches(template: &str, key: &str) -> bool {
+    if let Some(base) = template.strip_suffix("/tag-key") {
+        let n = base.len() + 1;
+        return key.len() > n && key.is_char_boundary(n) && template[..n].eq_ignore_ascii_case(&key[..n]);
+    }
     let (t, k) = (template.as_bytes(), key.as_bytes());
     matches_from(t, k)
 }
@@ -107,6 +114,11 @@ mod tests {
         assert!(template_matches("s3:ExistingObjectTag/<key>", "s3:ExistingObjectTag/x"));
         assert!(template_matches("a/${n}.value", "a/x.y.value"));
         assert!(!template_matches("a/${n}.value", "a/x.y.valu"));
+        let literal = "secretsmanager:ResourceTag/tag-key";
+        assert!(template_matches(literal, "secretsmanager:ResourceTag/aws:secretsmanager:owningService"));
+        assert!(template_matches(literal, "SecretsManager:resourcetag/team"));
+        assert!(!template_matches(literal, "secretsmanager:ResourceTag/"));
+        assert!(!template_matches(literal, "secretsmanager:RequestTag/team"));
         assert!(is_global("AWS:SOURCEIP"));
         assert!(is_global("aws:PrincipalTag/dept"));
         assert!(!is_global("aws:SourceIpAddress"));

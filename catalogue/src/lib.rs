@@ -400,6 +400,14 @@ pub fn is_known_condition_key(key: &str) -> bool {
     owners.is_some_and(|(_, services)| services.iter().any(|s| service(s).is_some_and(|s| s.has_condition_key(key))))
 }
 
+/// Whether the condition key `key` of a policy is the catalogue's key `template`
+/// (`aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`):
+/// ASCII case-insensitive, each placeholder standing for one or more characters. The key is taken
+/// literally (a `*` in it is a character, not a wildcard).
+pub fn condition_key_matches(template: &str, key: &str) -> bool {
+    keys::template_matches(template, key)
+}
+
 /// The global condition keys (`aws:SourceIp`, `aws:PrincipalTag/${TagKey}`, ...), for completion.
 pub fn global_condition_keys() -> &'static [&'static str] {
     keys::GLOBAL
