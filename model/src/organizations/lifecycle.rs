@@ -85,6 +85,11 @@ pub(super) fn create_organization(call: &mut Call, input: &Input) -> AwsResult<V
     let mut org = Organization::new(id, feature_set, account.clone(), root_id);
     // AWS lists the management account as INVITED.
     org.join(&account, JoinedMethod::Invited, now);
+    // An organization with all features starts with SCPs enabled in its root, FullAWSAccess
+    // attached (rule ORG-CREATE-ORGANIZATION).
+    if feature_set == FeatureSet::All {
+        super::policies::enable_type(&mut org, "SERVICE_CONTROL_POLICY".to_string());
+    }
     let out = json!({ "Organization": organization_json(call, &org) });
     call.world.organizations.org = Some(org);
     Ok(out)

@@ -93,10 +93,18 @@ pub(super) fn enable_policy_type(call: &mut Call, input: &Input) -> AwsResult<Va
         ));
     }
     let o = org_mut(call);
+    enable_type(o, ptype);
+    Ok(root_json(o))
+}
+
+/// Enables `ptype` in the organization's root: an authorization policy type attaches its AWS
+/// managed policy (`FullAWSAccess`, `RCPFullAWSAccess`) to the root, every OU and every account;
+/// a management policy type attaches nothing. `EnablePolicyType` and `CreateOrganization` (which
+/// enables SCPs in a new organization with all features) share it.
+pub(super) fn enable_type(o: &mut crate::organizations::Organization, ptype: String) {
     if super::effective::is_management(&ptype) {
-        // Management policy types have no AWS managed policy attached everywhere.
         o.enabled_policy_types.insert(ptype);
-        return Ok(root_json(o));
+        return;
     }
     let managed = aws_managed_policy(&ptype);
     o.enabled_policy_types.insert(ptype);
@@ -110,7 +118,6 @@ pub(super) fn enable_policy_type(call: &mut Call, input: &Input) -> AwsResult<Va
             list.push(id.clone());
         }
     }
-    Ok(root_json(o))
 }
 
 pub(super) fn disable_policy_type(call: &mut Call, input: &Input) -> AwsResult<Value> {
