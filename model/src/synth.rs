@@ -111,85 +111,190 @@ fn parse(text: &str, kind: PolicyKind, customer_managed: bool) -> Policy {
     Policy::parse_with(text, kind, &opts).unwrap_or_else(|e| panic!("a synthetic policy is invalid: {e:?}\n{text}"))
 }
 
-/// Documents already compiled, by kind and text: a policy is an `Arc`, so equal documents share
-/// one compiled form, as they would after loading a saved world. Real estates repeat documents
-/// (one policy deployed under many names); here it also keeps generation within its budget.
-#[derive(Default)]
-struct Compiled(std::collections::HashMap<(PolicyKind, bool, String), Policy>);
-
-impl Compiled {
-    fn get(&mut self, text: String, kind: PolicyKind, customer_managed: bool) -> Policy {
-        self.0.entry((kind, customer_managed, text)).or_insert_with_key(|(k, c, t)| parse(t, *k, *c)).clone()
-    }
-}
-
 /// How many distinct identity documents each account's policies are drawn from.
 const PALETTE: usize = 20;
 
-/// One identity-policy statement, from one of eight templates; `pick` chooses which.
-fn statement(pick: u64, account: &str, team: &str, n: usize) -> String {
-    match pick % 8 {
-        0 => format!(
+/// One account's identity documents: each policy of the account is one of them. A document is
+/// compiled the first time a policy draws it, and that one compiled form (a `Policy` is an `Arc`)
+/// serves every managed and inline policy that draws it, as after loading a saved world. Real
+/// estates repeat documents too (one policy deployed under many names); here sharing is most of
+/// what keeps generation within its time and memory budget (docs/performance.md, "Issue 21:
+/// scale"). Managed and inline policies share a document although IAM validates them a little
+/// differently: it is compiled with the stricter rules (a customer managed policy's, which
+/// require `"Version": "2012-10-17"`, as every palette document has), the compiled form does not
+/// depend on them, and equality and saving read only the kind and the text.
+struct Palette {
+    texts: Vec<String>,
+    compiled: Vec<Option<Policy>>,
+}
+
+impl Palette {
+    /// Draws the account's [`PALETTE`] documents.
+    fn draw(w: &mut World, account: &str, team: &str) -> Palette {
+        let texts: Vec<String> = (0..PALETTE).map(|n| identity_document(w, account, team, n)).collect();
+        Palette { texts, compiled: vec![None; PALETTE] }
+    }
+
+    /// A document drawn at random, compiled on first use.
+    fn pick(&mut self, w: &mut World) -> Policy {
+        let n = w.rng.below(PALETTE as u64) as usize;
+        let texts = &self.texts;
+        self.compiled[n].get_or_insert_with(|| parse(&texts[n], PolicyKind::Identity, true)).clone()
+    }
+}
+
+/// One identity-policy statement, from one of eight templates; `pick` chooses which. Written into
+/// `out`: the document is built in one string.
+fn statement(out: &mut String, pick: u64, account: &str, team: &str, n: usize) {
+    use std::fmt::Write as _;
+    // Writing into a `String` cannot fail.
+    let _ = match pick % 8 {
+        0 => write!(
+            out,
             r#"{{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::{team}-{account}-{n}","arn:aws:s3:::{team}-{account}-{n}/*"],"Condition":{{"StringEquals":{{"aws:RequestedRegion":["us-east-1","eu-west-1"]}}}}}}"#
         ),
-        1 => format!(
+        1 => write!(
+            out,
             r#"{{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query","dynamodb:PutItem"],"Resource":"arn:aws:dynamodb:*:{account}:table/{team}-*"}}"#
         ),
-        2 => r#"{"Effect":"Allow","Action":["ec2:Describe*","cloudwatch:Get*","cloudwatch:List*"],"Resource":"*"}"#.to_string(),
-        3 => format!(
+        2 => {
+            out.push_str(
+                r#"{"Effect":"Allow","Action":["ec2:Describe*","cloudwatch:Get*","cloudwatch:List*"],"Resource":"*"}"#,
+            );
+            Ok(())
+        }
+        3 => write!(
+            out,
             r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::{account}:role/{team}-*","Condition":{{"StringEquals":{{"iam:PassedToService":"lambda.amazonaws.com"}}}}}}"#
         ),
-        4 => format!(r#"{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/{team}-*"}}"#),
-        5 => format!(
+        4 => write!(out, r#"{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/{team}-*"}}"#),
+        5 => write!(
+            out,
             r#"{{"Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"arn:aws:kms:*:{account}:key/*","Condition":{{"StringLike":{{"kms:ViaService":"s3.*.amazonaws.com"}}}}}}"#
         ),
-        6 => r#"{"Effect":"Deny","NotAction":["iam:ChangePassword","iam:GetUser","sts:GetSessionToken"],"Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}"#.to_string(),
-        _ => format!(
+        6 => {
+            out.push_str(r#"{"Effect":"Deny","NotAction":["iam:ChangePassword","iam:GetUser","sts:GetSessionToken"],"Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}"#);
+            Ok(())
+        }
+        _ => write!(
+            out,
             r#"{{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:*:{account}:log-group:/aws/lambda/{team}-*"}}"#
         ),
-    }
+    };
 }
 
 /// An identity policy document of one to three statements.
 fn identity_document(w: &mut World, account: &str, team: &str, n: usize) -> String {
     let count = 1 + w.rng.below(3) as usize;
-    let statements: Vec<String> = (0..count).map(|_| statement(w.rng.below(8), account, team, n)).collect();
-    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","))
+    let mut out = String::with_capacity(160 + 320 * count);
+    out.push_str(r#"{"Version":"2012-10-17","Statement":["#);
+    for i in 0..count {
+        if i > 0 {
+            out.push(',');
+        }
+        statement(&mut out, w.rng.below(8), account, team, n);
+    }
+    out.push_str("]}");
+    out
 }
 
-/// A trust policy: same account 40 %, another account 24 % (an `sts:ExternalId` or
-/// `aws:PrincipalOrgID` condition), one user of another account 2 %, a service 34 %, the whole
-/// organization 0.01 % (`"AWS": "*"` with `aws:PrincipalOrgID`: rare, and costly for the graph,
-/// which must ask about every caller of the organization).
-fn trust_document(w: &mut World, account: &str, accounts: &[String], org_id: &str) -> String {
-    let roll = w.rng.below(10_000);
-    let other = &accounts[w.rng.below(accounts.len() as u64) as usize];
-    let allow = |principal: &str, condition: &str| {
-        format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{condition}}}]}}"#
-        )
-    };
-    match roll {
-        0..=3999 => allow(&format!(r#"{{"AWS":"arn:aws:iam::{account}:root"}}"#), ""),
-        4000..=5199 => {
-            let external = w.rng.lower_alnum(12);
-            allow(
-                &format!(r#"{{"AWS":"arn:aws:iam::{other}:root"}}"#),
-                &format!(r#","Condition":{{"StringEquals":{{"sts:ExternalId":"{external}"}}}}"#),
-            )
+/// Whom a role's trust policy admits, drawn by [`Trust::draw`]: same account 40 %, another
+/// account 24 % (an `sts:ExternalId` or `aws:PrincipalOrgID` condition), one user of another
+/// account 2 %, a service 34 %, the whole organization 0.01 % (`"AWS": "*"` with
+/// `aws:PrincipalOrgID`: rare, and costly for the graph, which must ask about every caller of the
+/// organization).
+enum Trust<'a> {
+    /// The role's own account.
+    Own,
+    /// Another account, with this `sts:ExternalId`.
+    ExternalId(&'a str, String),
+    /// Another account, if it is in the organization.
+    OrgMember(&'a str),
+    /// The user `developer-1` of another account.
+    User(&'a str),
+    /// The service `SERVICES[i]`.
+    Service(usize),
+    /// Anyone in the organization.
+    Organization,
+}
+
+impl<'a> Trust<'a> {
+    /// Draws whom a trust policy admits (the generator's draws in the same order for every kind:
+    /// the roll, the other account, then the external ID or the service).
+    fn draw(w: &mut World, accounts: &'a [String]) -> Trust<'a> {
+        let roll = w.rng.below(10_000);
+        let other = accounts[w.rng.below(accounts.len() as u64) as usize].as_str();
+        match roll {
+            0..=3999 => Trust::Own,
+            4000..=5199 => Trust::ExternalId(other, w.rng.lower_alnum(12)),
+            5200..=6399 => Trust::OrgMember(other),
+            6400..=6599 => Trust::User(other),
+            6600..=9998 => Trust::Service(w.rng.below(SERVICES.len() as u64) as usize),
+            _ => Trust::Organization,
         }
-        5200..=6399 => allow(
-            &format!(r#"{{"AWS":"arn:aws:iam::{other}:root"}}"#),
-            &format!(r#","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"{org_id}"}}}}"#),
-        ),
-        6400..=6599 => allow(&format!(r#"{{"AWS":"arn:aws:iam::{other}:user/developer-1"}}"#), ""),
-        6600..=9998 => {
-            let service = SERVICES[w.rng.below(SERVICES.len() as u64) as usize];
-            allow(&format!(r#"{{"Service":"{service}"}}"#), "")
+    }
+
+    /// The trust policy's text, for a role of `account` in organization `org_id`.
+    fn text(&self, account: &str, org_id: &str) -> String {
+        let root = |account: &str| ["{\"AWS\":\"arn:aws:iam::", account, ":root\"}"].concat();
+        let org = || [r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":""#, org_id, "\"}}"].concat();
+        let (principal, condition) = match self {
+            Trust::Own => (root(account), String::new()),
+            Trust::ExternalId(other, external) => {
+                (root(other), [r#","Condition":{"StringEquals":{"sts:ExternalId":""#, external, "\"}}"].concat())
+            }
+            Trust::OrgMember(other) => (root(other), org()),
+            Trust::User(other) => (["{\"AWS\":\"arn:aws:iam::", other, ":user/developer-1\"}"].concat(), String::new()),
+            Trust::Service(i) => (["{\"Service\":\"", SERVICES[*i], "\"}"].concat(), String::new()),
+            Trust::Organization => (r#"{"AWS":"*"}"#.to_string(), org()),
+        };
+        [
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"#,
+            &principal,
+            r#","Action":"sts:AssumeRole""#,
+            &condition,
+            "}]}",
+        ]
+        .concat()
+    }
+}
+
+/// Trust policies compiled once and shared by every role whose document has the same text (see
+/// [`Palette`] on sharing): those that name no account (a service's, the organization's), the
+/// same for every account, and per account its own account's and the organization access role's.
+/// The rest name another account, or a random external ID, and are compiled for their role.
+#[derive(Default)]
+struct TrustDocuments {
+    services: [Option<Policy>; SERVICES.len()],
+    organization: Option<Policy>,
+    /// The current account's `Trust::Own` document: (account, policy).
+    own: Option<(String, Policy)>,
+    /// The organization access role's, which names the management account.
+    access: Option<Policy>,
+}
+
+impl TrustDocuments {
+    /// The compiled trust policy of a role of `account` that admits `trust`.
+    fn get(&mut self, trust: &Trust, account: &str, org_id: &str) -> Policy {
+        let compile = || parse(&trust.text(account, org_id), PolicyKind::Trust, false);
+        match trust {
+            Trust::Service(i) => self.services[*i].get_or_insert_with(compile).clone(),
+            Trust::Organization => self.organization.get_or_insert_with(compile).clone(),
+            Trust::Own => match &self.own {
+                Some((a, policy)) if a == account => policy.clone(),
+                _ => {
+                    let policy = compile();
+                    self.own = Some((account.to_string(), policy.clone()));
+                    policy
+                }
+            },
+            _ => compile(),
         }
-        _ => {
-            allow(r#"{"AWS":"*"}"#, &format!(r#","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"{org_id}"}}}}"#))
-        }
+    }
+
+    /// The organization access role's trust policy, naming `management`.
+    fn access(&mut self, management: &str) -> Policy {
+        self.access.get_or_insert_with(|| Role::organization_access_trust(management)).clone()
     }
 }
 
@@ -340,9 +445,9 @@ pub fn generate(spec: &Spec, seed: u64) -> (World, Identity) {
 
     // IAM, account by account.
     let mut start = None;
-    let mut compiled = Compiled::default();
-    for (i, account) in ids.clone().iter().enumerate() {
-        let iam = build_account(&mut w, &mut compiled, spec, i, account, &ids, &org_id, &mgmt, &mut start);
+    let mut trusts = TrustDocuments::default();
+    for (i, account) in ids.iter().enumerate() {
+        let iam = build_account(&mut w, &mut trusts, spec, i, account, &ids, &org_id, &mgmt, &mut start);
         w.iam.accounts.insert(account.clone(), iam.into());
     }
     (w, start.expect("the management account has an admin user"))
@@ -359,7 +464,7 @@ enum Place {
 #[allow(clippy::too_many_arguments)]
 fn build_account(
     w: &mut World,
-    compiled: &mut Compiled,
+    trusts: &mut TrustDocuments,
     spec: &Spec,
     i: usize,
     account: &str,
@@ -375,22 +480,20 @@ fn build_account(
     let managed_count = policy_count - policy_count * 3 / 10;
     let mut inline_left = policy_count - managed_count;
 
-    let palette: Vec<String> = (0..PALETTE).map(|n| identity_document(w, account, team, n)).collect();
-    let document = |w: &mut World, compiled: &mut Compiled, customer_managed: bool| {
-        let text = palette[w.rng.below(PALETTE as u64) as usize].clone();
-        compiled.get(text, PolicyKind::Identity, customer_managed)
-    };
+    let mut palette = Palette::draw(w, account, team);
+    // The account's managed policies by ARN, and (in `managed`) the ARNs that principals attach.
+    let mut managed_policies = Vec::with_capacity(managed_count + inline_left);
     let mut managed = Vec::with_capacity(managed_count);
     for n in 0..managed_count {
-        let doc = document(w, compiled, true);
-        managed.push(new_managed(w, &mut iam, account, team, n, doc));
+        let doc = palette.pick(w);
+        managed.push(new_managed(w, &mut managed_policies, account, team, n, doc));
     }
     let pick_managed = |w: &mut World| -> Vec<String> {
         if managed.is_empty() {
             return Vec::new();
         }
         let count = 1 + w.rng.below(3) as usize;
-        let mut out: Vec<String> = Vec::new();
+        let mut out: Vec<String> = Vec::with_capacity(count);
         for _ in 0..count {
             let arn = &managed[w.rng.below(managed.len() as u64) as usize];
             if !out.contains(arn) {
@@ -426,7 +529,7 @@ fn build_account(
         };
         if !admin && inline_left > 0 {
             inline_left -= 1;
-            policies.inline.insert("inline-0".into(), document(w, compiled, false));
+            policies.inline.insert("inline-0".into(), palette.pick(w));
         }
         if !admin {
             members.push(name.to_ascii_lowercase());
@@ -460,19 +563,22 @@ fn build_account(
     }
 
     let role_count = share(spec.roles, spec.accounts, i);
+    let mut roles = Vec::with_capacity(role_count);
     for r in 0..role_count {
         let access_role = i > 0 && r == 0;
         let role = if access_role {
             let now = w.clock.now();
-            crate::iam::Role::organization_access_role(&mut w.rng, now, "OrganizationAccountAccessRole", mgmt)
+            let trust = trusts.access(mgmt);
+            Role::organization_access_role_trusting(&mut w.rng, now, "OrganizationAccountAccessRole", trust)
         } else {
             let kind = ["app", "deploy", "read", "ops"][w.rng.below(4) as usize];
             let name = format!("{team}-{kind}-{r}");
-            let trust_policy = compiled.get(trust_document(w, account, ids, org_id), PolicyKind::Trust, false);
+            let trust = Trust::draw(w, ids);
+            let trust_policy = trusts.get(&trust, account, org_id);
             let mut policies = Attachments { managed: pick_managed(w), ..Attachments::default() };
             if inline_left > 0 && (w.rng.below(3) == 0 || inline_left > role_count - r) {
                 inline_left -= 1;
-                policies.inline.insert(format!("{name}-inline"), document(w, compiled, false));
+                policies.inline.insert(format!("{name}-inline"), palette.pick(w));
             }
             Role {
                 name,
@@ -487,21 +593,27 @@ fn build_account(
                 tags: BTreeMap::from([("team".to_string(), team.to_string())]),
             }
         };
-        iam.roles.insert(role.name.to_ascii_lowercase(), role);
+        roles.push((role.name.to_ascii_lowercase(), role));
     }
     // Inline policies that found no principal (an account with few roles and users) become
     // managed ones, so that the estate has the number of policies asked for.
     for n in 0..inline_left {
-        let doc = document(w, compiled, true);
-        new_managed(w, &mut iam, account, team, managed_count + n, doc);
+        let doc = palette.pick(w);
+        new_managed(w, &mut managed_policies, account, team, managed_count + n, doc);
     }
+    // Built from sorted lists rather than by one insertion at a time: the maps' nodes come out
+    // full instead of about half full, which at 500,000 roles and 700,000 managed policies is a
+    // tenth of the estate's memory (docs/performance.md, "Issue 21: scale"). Names are unique
+    // per account by construction, so no entry replaces another.
+    iam.policies.append(&mut managed_policies.into_iter().collect());
+    iam.roles.append(&mut roles.into_iter().collect());
     iam
 }
 
-/// Adds a customer managed policy to `iam` and returns its ARN.
+/// Adds a customer managed policy, with its ARN, to the account's `policies` and returns the ARN.
 fn new_managed(
     w: &mut World,
-    iam: &mut crate::iam::IamAccount,
+    policies: &mut Vec<(String, ManagedPolicy)>,
     account: &str,
     team: &str,
     n: usize,
@@ -521,7 +633,7 @@ fn new_managed(
         default_version: "v1".into(),
         next_version: 2,
     };
-    iam.policies.insert(arn.clone(), policy);
+    policies.push((arn.clone(), policy));
     arn
 }
 

@@ -826,7 +826,10 @@ fn compile_conditions(j: &Json, version: Version) -> Result<Vec<Condition>, Poli
     let JsonValue::Object(ops) = &j.value else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::new();
+    // Sized to the entries: a compiled document lives as long as its policy, and a vector grown
+    // one push at a time keeps room for four conditions where most statements have one.
+    let entries = ops.iter().map(|op| if let JsonValue::Object(keys) = &op.value.value { keys.len() } else { 0 }).sum();
+    let mut out = Vec::with_capacity(entries);
     for op in ops {
         let operator = Operator::parse(&op.key);
         let JsonValue::Object(keys) = &op.value.value else {

@@ -284,11 +284,22 @@ impl Role {
     /// or the name given to `CreateAccount`): AdministratorAccess, trusted by the management
     /// account. The demo world and synthetic estates give their members the same role.
     pub fn organization_access_role(rng: &mut SimRng, now: i64, name: &str, management: &str) -> Role {
+        Role::organization_access_role_trusting(rng, now, name, Role::organization_access_trust(management))
+    }
+
+    /// The trust policy of [`Role::organization_access_role`]: the management account may assume it.
+    pub fn organization_access_trust(management: &str) -> Policy {
         let principal = rootsim_policy::arn::root(management);
         let text = format!(
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}]}}"#
         );
-        let trust_policy = Policy::parse(&text, PolicyKind::Trust).expect("the access role's trust policy is valid");
+        Policy::parse(&text, PolicyKind::Trust).expect("the access role's trust policy is valid")
+    }
+
+    /// [`Role::organization_access_role`] with its trust policy given, compiled once by
+    /// [`Role::organization_access_trust`]: a synthetic estate gives thousands of members the same
+    /// document, and shares one compiled form between them.
+    pub fn organization_access_role_trusting(rng: &mut SimRng, now: i64, name: &str, trust_policy: Policy) -> Role {
         Role {
             name: name.to_string(),
             path: "/".into(),

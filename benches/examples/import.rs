@@ -1,0 +1,64 @@
+//! Measures the import path at scale once, for docs/performance.md's "Issue 21: scale": a
+//! synthetic estate is generated and exported in the estate layout (docs/import.md, the JSON the
+//! AWS CLI prints), the world dropped, and the files imported again, as `rootsim import DIR` does
+//! after reading the folder (the reading itself, file I/O, is not measured: the model takes the
+//! files' texts). Prints each phase's time, the peak RSS so far (`VmHWM`) and the load average.
+//!
+//! `import [accounts=1000,roles=50000,policies=100000]`
+
+use rootsim_model::import::{export, import};
+use rootsim_model::synth::{generate, Spec};
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Peak resident memory so far, from the kernel (Linux only; `?` elsewhere).
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// The one-minute load average (the machine is shared).
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split(' ').next().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn main() {
+    let spec = std::env::args().nth(1).map_or_else(Spec::default, |s| Spec::parse(&s).expect("a spec"));
+    let t = Instant::now();
+    let (world, _) = generate(&spec, 7);
+    println!("generate {spec:?}: {:.3} s, peak RSS {}, load {}", t.elapsed().as_secs_f64(), peak_rss(), load());
+    let roles: usize = world.iam.accounts.values().map(|a| a.roles.len()).sum();
+
+    let t = Instant::now();
+    let files = export(&world);
+    let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
+    println!(
+        "export: {:.3} s, {} files, {} bytes, peak RSS {}, load {}",
+        t.elapsed().as_secs_f64(),
+        files.len(),
+        bytes,
+        peak_rss(),
+        load()
+    );
+    drop(world);
+
+    let t = Instant::now();
+    let imported = import(&files, 7);
+    let s = t.elapsed().as_secs_f64();
+    let back: usize = imported.world.iam.accounts.values().map(|a| a.roles.len()).sum();
+    println!(
+        "import: {s:.3} s, {} accounts, {back} roles (of {roles}), {} skipped, {} warnings, peak RSS {}, load {}",
+        imported.world.iam.accounts.len(),
+        imported.skipped.len(),
+        imported.warnings.len(),
+        peak_rss(),
+        load()
+    );
+}
