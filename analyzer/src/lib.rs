@@ -19,6 +19,7 @@ pub mod reader;
 mod checks;
 #[cfg(test)]
 mod tests;
+mod values;
 
 use serde_json::{json, Value};
 
@@ -246,6 +247,26 @@ pub const CHECKS: &[(&str, FindingType)] = &[
     ("SCP_SYNTAX_ERROR_PRINCIPAL", FindingType::Error),
     ("UNSUPPORTED_ACTION_IN_POLICY", FindingType::Error),
     ("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", FindingType::Error),
+    ("MISSING_QUALIFIER", FindingType::Error),
+    ("INVALID_CONDITION_DATA_TYPE", FindingType::Error),
+    ("INVALID_CONDITION_MULTIPLE_BOOLEAN", FindingType::Error),
+    ("INVALID_VARIABLE_FOR_OPERATOR", FindingType::Error),
+    ("INVALID_PARTITION", FindingType::Error),
+    ("MISSING_TAG_KEY_IN_CONDITION", FindingType::Error),
+    ("INVALID_VPC_FORMAT", FindingType::Error),
+    ("INVALID_VPCE_FORMAT", FindingType::Error),
+    ("PRIVATE_IP_ADDRESS", FindingType::Error),
+    ("PRIVATE_NOT_IP_ADDRESS", FindingType::Error),
+    ("UNSUPPORTED_GLOBAL_CONDITION_KEY", FindingType::Error),
+    ("MISSING_BRACE_IN_VARIABLE", FindingType::Error),
+    ("MISSING_QUOTE_IN_VARIABLE", FindingType::Error),
+    ("UNSUPPORTED_SPACE_IN_VARIABLE", FindingType::Error),
+    ("EMPTY_VARIABLE", FindingType::Error),
+    ("VARIABLE_UNSUPPORTED_IN_ELEMENT", FindingType::Error),
+    ("VARIABLE_UNSUPPORTED_IN_VERSION", FindingType::Error),
+    ("POLICY_SIZE_EXCEEDS_SCP_QUOTA", FindingType::Error),
+    ("INVALID_SERVICE_PRINCIPAL_FORMAT", FindingType::Error),
+    ("UNSUPPORTED_WILDCARD_IN_PRINCIPAL", FindingType::Error),
     ("ALLOW_WITH_NOT_PRINCIPAL", FindingType::SecurityWarning),
     ("FORALLVALUES_WITH_SINGLE_VALUED_KEY", FindingType::SecurityWarning),
     ("PASS_ROLE_WITH_STAR_IN_RESOURCE", FindingType::SecurityWarning),
@@ -257,6 +278,21 @@ pub const CHECKS: &[(&str, FindingType)] = &[
     ("MISSING_VERSION", FindingType::Warning),
     ("UNIQUE_SIDS_RECOMMENDED", FindingType::Warning),
     ("WILDCARD_WITHOUT_LIKE_OPERATOR", FindingType::Warning),
+    ("TYPE_MISMATCH", FindingType::Warning),
+    ("TYPE_MISMATCH_BOOLEAN", FindingType::Warning),
+    ("TYPE_MISMATCH_DATE", FindingType::Warning),
+    ("TYPE_MISMATCH_IP_RANGE", FindingType::Warning),
+    ("TYPE_MISMATCH_NUMBER", FindingType::Warning),
+    ("TYPE_MISMATCH_STRING", FindingType::Warning),
+    ("CREATE_SLR_WITH_STAR_IN_RESOURCE", FindingType::Warning),
+    ("CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", FindingType::Warning),
+    ("CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", FindingType::Warning),
+    ("CREATE_SLR_WITH_NOT_RESOURCE", FindingType::Warning),
+    ("CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", FindingType::Warning),
+    ("CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE", FindingType::Warning),
+    ("INVALID_DATE_VALUE", FindingType::Warning),
+    ("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", FindingType::Warning),
+    ("POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA", FindingType::Warning),
     ("EMPTY_ARRAY_ACTION", FindingType::Suggestion),
     ("EMPTY_ARRAY_RESOURCE", FindingType::Suggestion),
     ("EMPTY_ARRAY_PRINCIPAL", FindingType::Suggestion),
@@ -272,6 +308,8 @@ pub const CHECKS: &[(&str, FindingType)] = &[
     ("REDUNDANT_ACTION", FindingType::Suggestion),
     ("REDUNDANT_RESOURCE", FindingType::Suggestion),
     ("REDUNDANT_STATEMENT", FindingType::Suggestion),
+    ("IMPROVE_IP_RANGE", FindingType::Suggestion),
+    ("REDUNDANT_CONDITION_VALUE_NUM", FindingType::Suggestion),
 ];
 
 /// rootsim's own checks, which Access Analyzer does not make (rule AA-ROOTSIM-RESOURCE-FIT): each
