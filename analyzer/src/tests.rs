@@ -352,6 +352,28 @@ fn odd_input_never_panics() {
             let _ = validate(doc, t, Some("AWS::S3::Bucket"));
         }
     }
+    // The value readers on text they do not expect: multibyte characters, unclosed variables,
+    // extreme prefixes.
+    for value in [
+        "\"é2024-01-01\"",
+        "\"2024-01-01Té\"",
+        "\"${\"",
+        "\"${é, 'x\"",
+        "\"::/0\"",
+        "\"0.0.0.0/0\"",
+        "\"1.2.3.4/\"",
+        "[null,{}]",
+        "1e400",
+        "\"-\"",
+    ] {
+        for op in ["DateEquals", "IpAddress", "NumericLessThan", "Bool", "BinaryEquals", "StringEquals", "ArnLike"] {
+            let doc = identity(&format!(
+                r#"{{"Effect":"Allow","Action":"s3:${{x}}","Resource":"arn:aws:s3:::${{","Condition":{{"{op}":{{"aws:SourceIp":{value},"aws:CurrentTime":{value}}}}}}}"#
+            ));
+            let codes = codes(&doc, PolicyType::Identity);
+            assert!(!codes.contains(&"JSON_SYNTAX_ERROR"), "{doc}");
+        }
+    }
 }
 
 /// Issue codes that report a name the catalogue does not know or a key an action does not list:
