@@ -521,6 +521,9 @@ fn statement_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
             );
         }
         condition_checks(cx, &cpath, &m.value, allow == Some(true), &literal_actions);
+        if let Some(allow) = allow {
+            tag_key_support(cx, st, &cpath, &m.value, allow);
+        }
     }
 
     if allow == Some(true) && cx.policy_type == PolicyType::Identity {
@@ -1826,4 +1829,91 @@ fn is_service_principal(v: &str) -> bool {
         && labels
             .iter()
             .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+}
+
+/// Whether `k` is a tag condition key as the page's checks of service support read it:
+/// `aws:ResourceTag/...`, the key every section of the page is about (`aws:RequestTag` and
+/// `aws:TagKeys`, which only tagging requests carry, are not judged: a simulator assumption).
+fn is_tag_key(k: &str) -> bool {
+    k.len() > 16 && k.is_char_boundary(16) && k[..16].eq_ignore_ascii_case("aws:ResourceTag/")
+}
+
+/// Tag condition keys on actions whose service does not support them: the condition never
+/// matches for those actions, so an Allow does not allow them (a SUGGESTION) and a Deny does not
+/// deny them (a SECURITY_WARNING), one finding per tag key at its value. With Action, the
+/// services listed are those of named actions that do not list the key (on the action or its
+/// resource types) and of wildcard actions none of whose matches lists it; `*` names no service.
+/// With NotAction every service's actions are in the statement, so the finding names none.
+fn tag_key_support(cx: &mut Ctx, st: &Node, cpath: &[PathElement], condition: &Node, allow: bool) {
+    let Value::Object(blocks) = &condition.value else { return };
+    let keys: Vec<(Path, &Member)> = blocks
+        .iter()
+        .filter_map(|b| match &b.value.value {
+            Value::Object(entries) => Some((b, entries)),
+            _ => None,
+        })
+        .flat_map(|(b, entries)| {
+            entries
+                .iter()
+                .filter(|e| is_tag_key(&e.key))
+                .map(move |e| (with(&with(cpath, key(&b.key)), key(&e.key)), e))
+        })
+        .collect();
+    if keys.is_empty() {
+        return;
+    }
+    if st.get("NotAction").is_some() && st.get("Action").is_none() {
+        for (p, e) in keys {
+            let k = &e.key;
+            let (code, details) = if allow {
+                ("ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Allow with NotAction and the tag condition key {k} allows only service actions that support the condition key. The condition key doesn't apply to some service actions. We recommend that you use Action instead of NotAction."))
+            } else {
+                ("DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Deny with NotAction and the tag condition key {k} can be overly permissive because some service actions are not denied by this statement. This is because the condition key doesn't apply to some service actions. We recommend that you use Action instead of NotAction."))
+            };
+            cx.at(code, details, p, &e.value);
+        }
+        return;
+    }
+    let Some(actions) = st.get("Action") else { return };
+    let names: Vec<&str> = match &actions.value.value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Node::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for (p, e) in keys {
+        let k = e.key.as_str();
+        let mut services: Vec<String> = Vec::new();
+        for a in &names {
+            let Some((svc, name)) = a.split_once(':') else { continue };
+            if has_wildcard(svc) || a.contains("${") {
+                continue;
+            }
+            let Some(service) = catalogue::service(svc) else { continue };
+            let supported = if has_wildcard(name) {
+                service
+                    .actions
+                    .iter()
+                    .filter(|x| catalogue::glob_matches(name, &x.name))
+                    .any(|x| action_supports_key(x, k))
+            } else {
+                match service.action(name) {
+                    Some(x) => action_supports_key(x, k),
+                    None => true,
+                }
+            };
+            if !supported && !services.contains(&service.prefix) {
+                services.push(service.prefix.clone());
+            }
+        }
+        if services.is_empty() {
+            continue;
+        }
+        let list = services.join(", ");
+        let (code, details) = if allow {
+            ("ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Allow with the tag condition key {k} and actions for services with the following prefixes does not affect the policy: {list}. Actions for the listed service are not allowed by this statement. We recommend that you move these actions to a different statement without this condition key."))
+        } else {
+            ("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Deny with the tag condition key {k} and actions for services with the following prefixes can be overly permissive: {list}. Actions for the listed services are not denied by this statement. We recommend that you move these actions to a different statement without this condition key."))
+        };
+        cx.at(code, details, p, &e.value);
+    }
 }

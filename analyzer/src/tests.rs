@@ -585,6 +585,33 @@ fn each_type_value_and_variable_check_fires_on_its_example() {
             Identity,
             &[],
         ),
+        // aws:ResourceTag on actions whose service does not support it (s3:ListAllMyBuckets acts
+        // on no resource, so no resource tag is in its request).
+        (
+            r#"{"Effect":"Allow","Action":["ec2:StartInstances","s3:ListAllMyBuckets"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &["ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"],
+        ),
+        (
+            r#"{"Effect":"Deny","Action":["ec2:StartInstances","s3:ListAllMyBuckets"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &["DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":["ec2:StartInstances","ec2:StopInstances"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &[],
+        ),
+        (
+            r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &["DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"],
+        ),
+        (
+            r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &["ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"],
+        ),
         // Principals.
         (
             r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
@@ -705,6 +732,16 @@ fn type_findings_name_the_operator_and_point_at_the_value() {
         improve[0].details,
         "The non-zero bits in the IP address after the masked bits are ignored. Replace address with 2001:db8::/32."
     );
+    let tags = validate(
+        &identity(
+            r#"{"Effect":"Deny","Action":["s3:ListAllMyBuckets","ec2:StartInstances","sts:GetCallerIdentity","s3:ListBuckets"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#,
+        ),
+        PolicyType::Identity,
+        None,
+    );
+    let tags: Vec<&str> =
+        tags.iter().filter(|f| f.issue_code.contains("TAG_CONDITION")).map(|f| f.details.as_str()).collect();
+    assert_eq!(tags, ["Using the effect Deny with the tag condition key aws:ResourceTag/team and actions for services with the following prefixes can be overly permissive: s3, sts. Actions for the listed services are not denied by this statement. We recommend that you move these actions to a different statement without this condition key."]);
     let slr = validate(
         &identity(r#"{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*"}"#),
         PolicyType::Identity,
