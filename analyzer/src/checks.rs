@@ -526,6 +526,9 @@ fn statement_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
         }
     }
 
+    if allow == Some(true) {
+        source_checks(cx, path, st);
+    }
     if allow == Some(true) && cx.policy_type == PolicyType::Identity {
         every_role(cx, path, st, &PASS_ROLE);
         every_role(cx, path, st, &CREATE_SLR);
@@ -1915,5 +1918,80 @@ fn tag_key_support(cx: &mut Ctx, st: &Node, cpath: &[PathElement], condition: &N
             ("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Deny with the tag condition key {k} and actions for services with the following prefixes can be overly permissive: {list}. Actions for the listed services are not denied by this statement. We recommend that you move these actions to a different statement without this condition key."))
         };
         cx.at(code, details, p, &e.value);
+    }
+}
+
+/// The condition keys of a statement's Condition, each with its path and member.
+fn condition_keys<'n>(path: &[PathElement], st: &'n Node) -> Vec<(Path, &'n Member)> {
+    let Some(c) = st.get("Condition") else { return Vec::new() };
+    let Value::Object(blocks) = &c.value.value else { return Vec::new() };
+    let cpath = with(path, key("Condition"));
+    let mut out = Vec::new();
+    for b in blocks {
+        if let Value::Object(entries) = &b.value.value {
+            for e in entries {
+                out.push((with(&with(&cpath, key(&b.key)), key(&e.key)), e));
+            }
+        }
+    }
+    out
+}
+
+/// The keys that name the source of a service's request on a customer's behalf.
+const SOURCE_KEYS: &[&str] = &["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths"];
+
+/// Checks of an Allow's sources: a key that is overly permissive without its pair
+/// (MISSING_PAIRED_CONDITION_KEYS: `aws:VpcSourceIp` without `aws:SourceVpc`, the page's one
+/// pair), and, in a resource policy, a service principal allowed without a source key
+/// (RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL at the principal) or with `aws:Referer` in its place
+/// (RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL at that key).
+fn source_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
+    let keys = condition_keys(path, st);
+    let has = |name: &str| keys.iter().any(|(_, e)| e.key.eq_ignore_ascii_case(name));
+    for (p, e) in &keys {
+        if e.key.eq_ignore_ascii_case("aws:VpcSourceIp") && !has("aws:SourceVpc") {
+            cx.at(
+                "MISSING_PAIRED_CONDITION_KEYS",
+                format!("Using the condition key {} can be overly permissive without also using the following condition keys: aws:SourceVpc. Condition keys like this one are more secure when paired with a related key. We recommend that you add the related condition keys to the same condition block.", e.key),
+                p.clone(),
+                &e.value,
+            );
+        }
+    }
+    if cx.policy_type != PolicyType::Resource || SOURCE_KEYS.iter().any(|k| has(k)) {
+        return;
+    }
+    let Some(principal) = st.get("Principal") else { return };
+    let Some(service) = principal.value.get("Service") else { return };
+    let ppath = with(&with(path, key("Principal")), key("Service"));
+    let referer: Vec<&(Path, &Member)> =
+        keys.iter().filter(|(_, e)| e.key.eq_ignore_ascii_case("aws:Referer")).collect();
+    if referer.is_empty() {
+        cx.at(
+            "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL",
+            "Granting access to a service principal without specifying a source is overly permissive. Use aws:SourceArn or aws:SourceAccount condition key and scope access to a specific source to grant fine-grained access."
+                .to_string(),
+            ppath,
+            &service.value,
+        );
+        return;
+    }
+    let prefix = match &service.value.value {
+        Value::String(s) => s.split('.').next().unwrap_or("").to_string(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Node::as_str)
+            .map(|s| s.split('.').next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    };
+    for (p, e) in referer {
+        cx.at(
+            "RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL",
+            format!("To restrict access to the service principal {prefix} operating on your behalf, we recommend aws:SourceArn or aws:SourceAccount instead of {}.", e.key),
+            p.clone(),
+            &e.value,
+        );
     }
 }

@@ -276,6 +276,8 @@ pub const CHECKS: &[(&str, FindingType)] = &[
     ("PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", FindingType::SecurityWarning),
     ("PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", FindingType::SecurityWarning),
     ("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", FindingType::SecurityWarning),
+    ("MISSING_PAIRED_CONDITION_KEYS", FindingType::SecurityWarning),
+    ("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", FindingType::SecurityWarning),
     ("DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", FindingType::SecurityWarning),
     ("MISSING_VERSION", FindingType::Warning),
     ("UNIQUE_SIDS_RECOMMENDED", FindingType::Warning),
@@ -314,6 +316,7 @@ pub const CHECKS: &[(&str, FindingType)] = &[
     ("REDUNDANT_CONDITION_VALUE_NUM", FindingType::Suggestion),
     ("ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", FindingType::Suggestion),
     ("ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", FindingType::Suggestion),
+    ("RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", FindingType::Suggestion),
 ];
 
 /// rootsim's own checks, which Access Analyzer does not make (rule AA-ROOTSIM-RESOURCE-FIT): each

@@ -531,7 +531,13 @@ fn each_type_value_and_variable_check_fires_on_its_example() {
         (conditioned(r#"{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","192.168.1.0/24"]}}"#), Identity, &["PRIVATE_IP_ADDRESS"]),
         (conditioned(r#"{"NotIpAddress":{"aws:SourceIp":"172.16.0.0/12"}}"#), Identity, &["PRIVATE_NOT_IP_ADDRESS"]),
         (conditioned(r#"{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","203.0.113.0/24"]}}"#), Identity, &[]),
-        (conditioned(r#"{"IpAddress":{"aws:VpcSourceIp":"10.0.0.0/8"}}"#), Identity, &[]),
+        // Security Warning – Missing paired condition keys: aws:VpcSourceIp without aws:SourceVpc.
+        (conditioned(r#"{"IpAddress":{"aws:VpcSourceIp":"10.0.0.0/8"}}"#), Identity, &["MISSING_PAIRED_CONDITION_KEYS"]),
+        (
+            conditioned(r#"{"IpAddress":{"aws:VpcSourceIp":"10.0.0.0/8"},"StringEquals":{"aws:SourceVpc":"vpc-1a2b3c4d"}}"#),
+            Identity,
+            &[],
+        ),
         (conditioned(r#"{"StringEquals":{"aws:ARN":"arn:aws:iam::111122223333:user/u"}}"#), Identity, &["UNSUPPORTED_GLOBAL_CONDITION_KEY"]),
         // General warnings and suggestions of values.
         (conditioned(r#"{"DateLessThan":{"aws:CurrentTime":"1700000000"}}"#), Identity, &["INVALID_DATE_VALUE"]),
@@ -619,12 +625,28 @@ fn each_type_value_and_variable_check_fires_on_its_example() {
             &["UNSUPPORTED_WILDCARD_IN_PRINCIPAL"],
         ),
         (
-            r#"{"Effect":"Allow","Principal":{"Service":"EC2"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
+            r#"{"Effect":"Allow","Principal":{"Service":"EC2"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}"#.to_string(),
             Resource,
             &["INVALID_SERVICE_PRINCIPAL_FORMAT"],
         ),
         (
-            r#"{"Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
+            r#"{"Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:logs:us-east-1:111122223333:*"}}}"#.to_string(),
+            Resource,
+            &[],
+        ),
+        // A service principal without a source key; with aws:Referer in its place; in a Deny.
+        (
+            r#"{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
+            Resource,
+            &["RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:Referer":"https://example.com/*"}}}"#.to_string(),
+            Resource,
+            &["RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
             Resource,
             &[],
         ),
@@ -742,6 +764,14 @@ fn type_findings_name_the_operator_and_point_at_the_value() {
     let tags: Vec<&str> =
         tags.iter().filter(|f| f.issue_code.contains("TAG_CONDITION")).map(|f| f.details.as_str()).collect();
     assert_eq!(tags, ["Using the effect Deny with the tag condition key aws:ResourceTag/team and actions for services with the following prefixes can be overly permissive: s3, sts. Actions for the listed services are not denied by this statement. We recommend that you move these actions to a different statement without this condition key."]);
+    let referer = validate(
+        &identity(
+            r#"{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:Referer":"https://example.com/*"}}}"#,
+        ),
+        PolicyType::Resource,
+        None,
+    );
+    assert_eq!(referer[0].details, "To restrict access to the service principal cloudfront operating on your behalf, we recommend aws:SourceArn or aws:SourceAccount instead of aws:Referer.");
     let slr = validate(
         &identity(r#"{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*"}"#),
         PolicyType::Identity,
