@@ -529,6 +529,9 @@ fn statement_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
     if allow == Some(true) {
         source_checks(cx, path, st);
     }
+    if cx.policy_type == PolicyType::Resource {
+        service_principal_keys(cx, path, st);
+    }
     if allow == Some(true) && cx.policy_type == PolicyType::Identity {
         every_role(cx, path, st, &PASS_ROLE);
         every_role(cx, path, st, &CREATE_SLR);
@@ -1994,4 +1997,38 @@ fn source_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
             &e.value,
         );
     }
+}
+
+/// Principal keys a service principal's requests do not carry (AWS's global keys page: they
+/// describe an IAM principal, and a service is none).
+const NOT_FOR_SERVICE_PRINCIPALS: &[&str] =
+    &["aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalTag/${TagKey}"];
+
+/// A statement whose principals are only services (`"Principal": {"Service": ...}`) and whose
+/// condition reads keys such principals never carry: one ERROR listing the keys, located at each
+/// (UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL).
+fn service_principal_keys(cx: &mut Ctx, path: &[PathElement], st: &Node) {
+    let Some(principal) = st.get("Principal") else { return };
+    let Value::Object(members) = &principal.value.value else { return };
+    if members.is_empty() || members.iter().any(|m| m.key != "Service") {
+        return;
+    }
+    let keys: Vec<(Path, &Member)> = condition_keys(path, st)
+        .into_iter()
+        .filter(|(_, e)| NOT_FOR_SERVICE_PRINCIPALS.iter().any(|t| catalogue::condition_key_matches(t, &e.key)))
+        .collect();
+    if keys.is_empty() {
+        return;
+    }
+    let mut names: Vec<&str> = keys.iter().map(|(_, e)| e.key.as_str()).collect();
+    names.dedup();
+    let locations = keys.iter().map(|(p, e)| cx.location(p.clone(), e.value.start, e.value.end)).collect();
+    cx.push(
+        "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL",
+        format!(
+            "The following condition keys are not supported when used with the service principal: {}.",
+            names.join(", ")
+        ),
+        locations,
+    );
 }

@@ -267,6 +267,7 @@ pub const CHECKS: &[(&str, FindingType)] = &[
     ("POLICY_SIZE_EXCEEDS_SCP_QUOTA", FindingType::Error),
     ("INVALID_SERVICE_PRINCIPAL_FORMAT", FindingType::Error),
     ("UNSUPPORTED_WILDCARD_IN_PRINCIPAL", FindingType::Error),
+    ("UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", FindingType::Error),
     ("ALLOW_WITH_NOT_PRINCIPAL", FindingType::SecurityWarning),
     ("FORALLVALUES_WITH_SINGLE_VALUED_KEY", FindingType::SecurityWarning),
     ("PASS_ROLE_WITH_STAR_IN_RESOURCE", FindingType::SecurityWarning),

@@ -634,6 +634,18 @@ fn each_type_value_and_variable_check_fires_on_its_example() {
             Resource,
             &[],
         ),
+        // Keys a service principal's requests never carry; with an AWS principal beside it they
+        // may apply.
+        (
+            r#"{"Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}"#.to_string(),
+            Resource,
+            &["UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com","AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}"#.to_string(),
+            Resource,
+            &[],
+        ),
         // A service principal without a source key; with aws:Referer in its place; in a Deny.
         (
             r#"{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
