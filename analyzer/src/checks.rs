@@ -2,7 +2,7 @@
 //! at. Messages are the reference page's `findingDetails`, placeholders filled.
 
 use crate::reader::{self, Member, Node, Positions, Value};
-use crate::{type_of, Finding, Location, PathElement, PolicyType, Position};
+use crate::{type_of, values, Finding, Location, PathElement, PolicyType, Position};
 use rootsim_catalogue as catalogue;
 use std::collections::HashMap;
 
@@ -65,6 +65,8 @@ struct Ctx<'a> {
     resource_type: Option<&'a str>,
     /// Whether rootsim's own checks ([`resource_fit`]) run besides Access Analyzer's.
     rootsim_checks: bool,
+    /// Whether the document's `Version` is `2012-10-17`, the version that has policy variables.
+    variables: bool,
     out: Vec<Finding>,
 }
 
@@ -116,7 +118,14 @@ pub(crate) fn run(
     resource_type: Option<&str>,
     rootsim_checks: bool,
 ) -> Vec<Finding> {
-    let mut cx = Ctx { positions: Positions::new(text), policy_type, resource_type, rootsim_checks, out: Vec::new() };
+    let mut cx = Ctx {
+        positions: Positions::new(text),
+        policy_type,
+        resource_type,
+        rootsim_checks,
+        variables: false,
+        out: Vec::new(),
+    };
     let root = match reader::parse(text) {
         Ok(root) => root,
         Err(e) => {
@@ -128,15 +137,17 @@ pub(crate) fn run(
             return cx.out;
         }
     };
-    document(&mut cx, &root);
+    document(&mut cx, &root, text);
     cx.out
 }
 
-fn document(cx: &mut Ctx, root: &Node) {
+fn document(cx: &mut Ctx, root: &Node, text: &str) {
     let Value::Object(members) = &root.value else {
         cx.mismatch("Object", Vec::new(), root);
         return;
     };
+    size_checks(cx, root, text);
+    cx.variables = root.get("Version").and_then(|m| m.value.as_str()) == Some("2012-10-17");
     for m in members {
         if !matches!(m.key.as_str(), "Version" | "Id" | "Statement") {
             let location = cx.location(vec![key(&m.key)], m.key_start, m.key_end);
@@ -438,6 +449,8 @@ fn statement_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
                 );
             }
             let list = strings(cx, &apath, &m.value);
+            variable_in_element(cx, &list);
+            let list: Vec<_> = list.into_iter().filter(|(a, _, _)| !a.contains("${")).collect();
             literal_actions = action_checks(cx, &list, m.key == "Action");
         }
     }
@@ -508,10 +521,20 @@ fn statement_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
             );
         }
         condition_checks(cx, &cpath, &m.value, allow == Some(true), &literal_actions);
+        if let Some(allow) = allow {
+            tag_key_support(cx, st, &cpath, &m.value, allow);
+        }
     }
 
+    if allow == Some(true) {
+        source_checks(cx, path, st);
+    }
+    if cx.policy_type == PolicyType::Resource {
+        service_principal_keys(cx, path, st);
+    }
     if allow == Some(true) && cx.policy_type == PolicyType::Identity {
-        pass_role(cx, path, st);
+        every_role(cx, path, st, &PASS_ROLE);
+        every_role(cx, path, st, &CREATE_SLR);
     }
     if let Some(rt) = cx.resource_type {
         resource_type_checks(cx, path, st, rt);
@@ -559,7 +582,9 @@ fn principal_checks(cx: &mut Ctx, path: &[PathElement], node: &Node) {
                         &m.value,
                     );
                 } else {
-                    strings(cx, &p, &m.value);
+                    let list = strings(cx, &p, &m.value);
+                    variable_in_element(cx, &list);
+                    principal_values(cx, &m.key, &list);
                 }
             }
         }
@@ -738,6 +763,9 @@ fn redundant_actions(cx: &mut Ctx, list: &[(&str, Path, &Node)]) {
 
 fn resource_checks(cx: &mut Ctx, list: &[(&str, Path, &Node)]) {
     for (r, p, node) in list {
+        if r.contains("${") && variable_checks(cx, r, p, node) {
+            continue;
+        }
         arn_checks(cx, r, p, node);
     }
     let items: Vec<&str> = list.iter().map(|(r, _, _)| *r).collect();
@@ -840,8 +868,21 @@ fn arn_checks(cx: &mut Ctx, r: &str, p: &Path, node: &Node) {
         );
         return;
     }
-    let (svc, region, account, resource) = (fields[2], fields[3], fields[4], fields[5]);
+    let (partition, svc, region, account, resource) = (fields[1], fields[2], fields[3], fields[4], fields[5]);
     if has_wildcard(svc) || svc.contains("${") {
+        return;
+    }
+    if !partition.is_empty()
+        && !has_wildcard(partition)
+        && !partition.contains("${")
+        && !PARTITIONS.contains(&partition)
+    {
+        cx.at(
+            "INVALID_PARTITION",
+            format!("The resource ARN for the service {svc} does not support the partition {partition}. Use the supported values: {}", PARTITIONS.join(", ")),
+            p.clone(),
+            node,
+        );
         return;
     }
     if svc.chars().any(|c| c.is_ascii_uppercase()) {
@@ -1025,7 +1066,25 @@ fn condition_key(
         return;
     };
     let known = catalogue::is_known_condition_key(k);
-    if !known && prefix.eq_ignore_ascii_case("aws") {
+    // A tag key left out (`aws:ResourceTag`, `aws:ResourceTag/`): the key is known once one is
+    // given.
+    let tag_base = k.strip_suffix('/').unwrap_or(k);
+    if !known && catalogue::is_known_condition_key(&format!("{tag_base}/tag-key")) {
+        let name = format!("{tag_base}/");
+        cx.at(
+            "MISSING_TAG_KEY_IN_CONDITION",
+            format!("The condition key {name} must include a tag key to control access based on tags. Use the format {name}tag-key and specify a key name for tag-key."),
+            kpath.clone(),
+            &entry.value,
+        );
+    } else if k.eq_ignore_ascii_case("aws:ARN") {
+        cx.at(
+            "UNSUPPORTED_GLOBAL_CONDITION_KEY",
+            format!("The condition key {k} is not supported. Use aws:PrincipalArn or aws:SourceArn instead."),
+            kpath.clone(),
+            &entry.value,
+        );
+    } else if !known && prefix.eq_ignore_ascii_case("aws") {
         cx.at(
             "INVALID_GLOBAL_CONDITION_KEY",
             format!("The condition key {k} does not exist. Use a valid condition key."),
@@ -1085,6 +1144,10 @@ fn condition_key(
             &entry.value,
         );
     }
+    if known {
+        key_type_checks(cx, kpath, entry, qualifier, base);
+    }
+    value_checks(cx, kpath, entry, qualifier, base);
     let exact_string =
         matches!(base, "StringEquals" | "StringNotEquals" | "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase");
     if exact_string {
@@ -1125,68 +1188,114 @@ fn action_supports_key(action: &catalogue::Action, k: &str) -> bool {
     })
 }
 
-/// `iam:PassRole` granted on every role: the reference's six PassRole security warnings.
-fn pass_role(cx: &mut Ctx, path: &[PathElement], st: &Node) {
-    let passed_to_service = st.get("Condition").is_some_and(|c| match &c.value.value {
+/// The six warnings of an action granted on every role without the condition key that narrows
+/// it: their codes and messages in the order STAR_IN_RESOURCE, STAR_IN_ACTION_AND_RESOURCE,
+/// STAR_IN_RESOURCE_AND_NOT_ACTION, NOT_RESOURCE, STAR_IN_ACTION_AND_NOT_RESOURCE,
+/// NOT_ACTION_AND_NOT_RESOURCE.
+struct EveryRole {
+    /// The action (`iam:PassRole`).
+    action: &'static str,
+    /// The condition key whose presence narrows the grant (`iam:PassedToService`).
+    narrowing_key: &'static str,
+    /// The resource parts of an IAM ARN that name every role the action acts on.
+    every: &'static [&'static str],
+    /// Each case's issue code and message.
+    cases: [(&'static str, &'static str); 6],
+}
+
+/// `iam:PassRole` on every role: the reference's six PassRole security warnings.
+const PASS_ROLE: EveryRole = EveryRole {
+    action: "iam:PassRole",
+    narrowing_key: "iam:PassedToService",
+    every: &["*", "role/*"],
+    cases: [
+        ("PASS_ROLE_WITH_STAR_IN_RESOURCE", "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement."),
+        ("PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", "Using wildcards (*) in the action and the resource can be overly permissive because it allows iam:PassRole permissions on all resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement."),
+        ("PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", "Using a resource with wildcards (*) and NotAction can be overly permissive because it allows iam:PassRole permissions on all resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement."),
+        ("PASS_ROLE_WITH_NOT_RESOURCE", "Using the iam:PassRole action with NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs instead."),
+        ("PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", "Using an action with a wildcard (*) and NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs instead."),
+        ("PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", "Using NotAction with NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources.. We recommend that you specify resource ARNs instead."),
+    ],
+};
+
+/// `iam:CreateServiceLinkedRole` on every role: the reference's six CREATE_SLR general warnings.
+/// The page names no condition key; one on `iam:AWSServiceName` (the service the role is for)
+/// narrows the grant as `iam:PassedToService` does PassRole's (a simulator assumption, rule
+/// AA-CREATE-SLR).
+const CREATE_SLR: EveryRole = EveryRole {
+    action: "iam:CreateServiceLinkedRole",
+    narrowing_key: "iam:AWSServiceName",
+    every: &["*", "role/*", "role/aws-service-role/*"],
+    cases: [
+        ("CREATE_SLR_WITH_STAR_IN_RESOURCE", "Using the iam:CreateServiceLinkedRole action with wildcards (*) in the resource can allow creation of unintended service-linked roles. We recommend that you specify resource ARNs instead."),
+        ("CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", "Using wildcards (*) in the action and the resource can allow creation of unintended service-linked roles because it allows iam:CreateServiceLinkedRole permissions on all resources. We recommend that you specify resource ARNs instead."),
+        ("CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", "Using a resource with wildcards (*) and NotAction can allow creation of unintended service-linked roles because it allows iam:CreateServiceLinkedRole permissions on all resources. We recommend that you specify resource ARNs instead."),
+        ("CREATE_SLR_WITH_NOT_RESOURCE", "Using the iam:CreateServiceLinkedRole action with NotResource can allow creation of unintended service-linked roles for multiple resources. We recommend that you specify resource ARNs instead."),
+        ("CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", "Using an action with a wildcard(*) and NotResource can allow creation of unintended service-linked roles because it can allow iam:CreateServiceLinkedRole permissions on multiple resources. We recommend that you specify resource ARNs instead."),
+        ("CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE", "Using NotAction with NotResource can allow creation of unintended service-linked roles because it allows iam:CreateServiceLinkedRole permissions on multiple resources. We recommend that you specify resource ARNs instead."),
+    ],
+};
+
+/// An action granted on every role (`check.action`) without a condition on `check.narrowing_key`:
+/// one of the check's six findings, by how the statement names the action and the roles.
+fn every_role(cx: &mut Ctx, path: &[PathElement], st: &Node, check: &EveryRole) {
+    let narrowed = st.get("Condition").is_some_and(|c| match &c.value.value {
         Value::Object(blocks) => blocks.iter().any(|b| match &b.value.value {
-            Value::Object(entries) => entries.iter().any(|e| e.key.eq_ignore_ascii_case("iam:PassedToService")),
+            Value::Object(entries) => entries.iter().any(|e| e.key.eq_ignore_ascii_case(check.narrowing_key)),
             _ => false,
         }),
         _ => false,
     });
     let grants = |list: &Node| -> (bool, bool) {
-        // (names iam:PassRole literally, covers it through a wildcard)
+        // (names the action literally, covers it through a wildcard)
         let items: Vec<&str> = match &list.value {
             Value::String(s) => vec![s],
             Value::Array(items) => items.iter().filter_map(Node::as_str).collect(),
             _ => Vec::new(),
         };
-        let literal = items.iter().any(|a| a.eq_ignore_ascii_case("iam:PassRole"));
-        let wild = items.iter().any(|a| has_wildcard(a) && action_covers(a, "iam:PassRole"));
+        let literal = items.iter().any(|a| a.eq_ignore_ascii_case(check.action));
+        let wild = items.iter().any(|a| has_wildcard(a) && action_covers(a, check.action));
         (literal, wild)
     };
-    let (code, details, at): (&'static str, &str, (&str, &Member)) = match (
-        st.get("Action"),
-        st.get("NotAction"),
-        st.get("Resource"),
-        st.get("NotResource"),
-    ) {
-        (Some(a), None, Some(r), None) => {
-            if passed_to_service || !star_resource(&r.value) {
-                return;
+    let c = &check.cases;
+    let (case, at): ((&'static str, &str), (&str, &Member)) =
+        match (st.get("Action"), st.get("NotAction"), st.get("Resource"), st.get("NotResource")) {
+            (Some(a), None, Some(r), None) => {
+                if narrowed || !star_resource(&r.value, check.every) {
+                    return;
+                }
+                match grants(&a.value) {
+                    (true, _) => (c[0], ("Resource", r)),
+                    (false, true) => (c[1], ("Resource", r)),
+                    _ => return,
+                }
             }
-            match grants(&a.value) {
-                (true, _) => ("PASS_ROLE_WITH_STAR_IN_RESOURCE", "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement.", ("Resource", r)),
-                (false, true) => ("PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", "Using wildcards (*) in the action and the resource can be overly permissive because it allows iam:PassRole permissions on all resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement.", ("Resource", r)),
+            (None, Some(a), Some(r), None) => {
+                if narrowed || !star_resource(&r.value, check.every) || grants(&a.value) != (false, false) {
+                    return;
+                }
+                (c[2], ("Resource", r))
+            }
+            (Some(a), None, None, Some(r)) => match grants(&a.value) {
+                (true, _) => (c[3], ("NotResource", r)),
+                (false, true) => (c[4], ("NotResource", r)),
                 _ => return,
+            },
+            (None, Some(a), None, Some(r)) => {
+                if grants(&a.value) != (false, false) {
+                    return;
+                }
+                (c[5], ("NotResource", r))
             }
-        }
-        (None, Some(a), Some(r), None) => {
-            if passed_to_service || !star_resource(&r.value) || grants(&a.value) != (false, false) {
-                return;
-            }
-            ("PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", "Using a resource with wildcards (*) and NotAction can be overly permissive because it allows iam:PassRole permissions on all resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement.", ("Resource", r))
-        }
-        (Some(a), None, None, Some(r)) => match grants(&a.value) {
-            (true, _) => ("PASS_ROLE_WITH_NOT_RESOURCE", "Using the iam:PassRole action with NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs instead.", ("NotResource", r)),
-            (false, true) => ("PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", "Using an action with a wildcard (*) and NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs instead.", ("NotResource", r)),
             _ => return,
-        },
-        (None, Some(a), None, Some(r)) => {
-            if grants(&a.value) != (false, false) {
-                return;
-            }
-            ("PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", "Using NotAction with NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources.. We recommend that you specify resource ARNs instead.", ("NotResource", r))
-        }
-        _ => return,
-    };
-    let (name, member) = at;
+        };
+    let ((code, details), (name, member)) = (case, at);
     cx.at(code, details.to_string(), with(path, key(name)), &member.value);
 }
 
-/// Whether a Resource element names every role: `*`, or an IAM ARN whose resource is `*` or
-/// `role/*`.
-fn star_resource(node: &Node) -> bool {
+/// Whether a Resource element names every role: `*`, or an IAM ARN whose resource is one of
+/// `every` (`*`, `role/*`).
+fn star_resource(node: &Node, every: &[&str]) -> bool {
     let items: Vec<&str> = match &node.value {
         Value::String(s) => vec![s],
         Value::Array(items) => items.iter().filter_map(Node::as_str).collect(),
@@ -1197,7 +1306,7 @@ fn star_resource(node: &Node) -> bool {
             return true;
         }
         let f: Vec<&str> = r.splitn(6, ':').collect();
-        f.len() == 6 && (f[2] == "iam" || f[2] == "*") && matches!(f[5], "*" | "role/*")
+        f.len() == 6 && (f[2] == "iam" || f[2] == "*") && every.contains(&f[5])
     })
 }
 
@@ -1342,4 +1451,584 @@ fn resource_fit(cx: &mut Ctx, path: &[PathElement], st: &Node) {
             );
         }
     }
+}
+
+/// The checks of a known key against its operator: the operator's type (TYPE_MISMATCH) and the
+/// set qualifier a multivalued key needs (MISSING_QUALIFIER). Both point at the key's values, as
+/// the other checks of a key do.
+fn key_type_checks(cx: &mut Ctx, kpath: &Path, entry: &Member, qualifier: Option<&str>, base: &str) {
+    let k = entry.key.as_str();
+    let Some(kind) = values::key_type(k) else { return };
+    let Some(family) = values::operator_family(base) else { return };
+    if !values::family_reads(family, kind) {
+        let op = operator_of(kpath);
+        cx.at(
+            "TYPE_MISMATCH",
+            format!(
+                "Use the operator type {} instead of operator {op} for the condition key {k}.",
+                values::type_name(kind)
+            ),
+            kpath.clone(),
+            &entry.value,
+        );
+    }
+    // Only the global keys AWS documents as multivalued: the catalogue types some service keys
+    // ArrayOfString that AWS's own policies compare without a qualifier (events:detail-type in
+    // three AWS managed policies), so the type alone is not the check.
+    if qualifier.is_none() && kind.starts_with("ArrayOf") && is_global_key(k) {
+        cx.at(
+            "MISSING_QUALIFIER",
+            format!("The request context key {k} has multiple values. Use the ForAllValues or ForAnyValue condition key qualifiers in your policy."),
+            kpath.clone(),
+            &entry.value,
+        );
+    }
+}
+
+/// The operator as written (`ForAnyValue:StringLikeIfExists`): the step before the key in the
+/// key's path.
+fn operator_of(kpath: &[PathElement]) -> &str {
+    match kpath.len().checked_sub(2).map(|i| &kpath[i]) {
+        Some(PathElement::Value(op)) => op,
+        _ => "",
+    }
+}
+
+/// The checks of a condition's values against what its operator reads, each at the value it
+/// is about (the key's whole value when it is one string): the JSON types of a list
+/// (INVALID_CONDITION_DATA_TYPE), policy variables outside string and ARN operators, Boolean,
+/// numeric, date, IP address and base64 values, several Boolean values, numeric values of which
+/// one decides, and the identifiers `aws:SourceVpc` and `aws:SourceVpce` take.
+fn value_checks(cx: &mut Ctx, kpath: &Path, entry: &Member, qualifier: Option<&str>, base: &str) {
+    let k = entry.key.as_str();
+    let items: Vec<(Path, &Node)> = match &entry.value.value {
+        Value::Array(items) => items.iter().enumerate().map(|(i, n)| (with(kpath, PathElement::Index(i)), n)).collect(),
+        _ => vec![(kpath.clone(), &entry.value)],
+    };
+    // Mixed JSON types in one list: AWS reads every value as the operator's type, so a mix is a
+    // mistake.
+    let json_type = |n: &Node| match n.value {
+        Value::String(_) => 0,
+        Value::Number(_) => 1,
+        Value::Bool(_) => 2,
+        _ => 3,
+    };
+    if let Some((_, first)) = items.first() {
+        if items.iter().any(|(_, n)| json_type(n) != json_type(first)) {
+            cx.at(
+                "INVALID_CONDITION_DATA_TYPE",
+                "The condition value data types do not match. Use condition values of the same JSON data type."
+                    .to_string(),
+                kpath.clone(),
+                &entry.value,
+            );
+            return;
+        }
+    }
+    let family = values::operator_family(base);
+    if base == "Bool" && qualifier.is_none() && items.len() > 1 {
+        cx.at(
+            "INVALID_CONDITION_MULTIPLE_BOOLEAN",
+            "The condition key does not support multiple Boolean values. Use a single Boolean value.".to_string(),
+            kpath.clone(),
+            &entry.value,
+        );
+    }
+    let op = operator_of(kpath);
+    let mut private = items.len();
+    let mut numbers: Vec<f64> = Vec::new();
+    for (p, node) in &items {
+        let text: String = match &node.value {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.clone(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        if text.contains("${") {
+            if variable_checks(cx, &text, p, node) {
+                private = 0;
+                continue;
+            }
+            if !matches!(family, Some("String" | "ARN")) {
+                cx.at(
+                    "INVALID_VARIABLE_FOR_OPERATOR",
+                    "Policy variables can only be used with String and ARN operators.".to_string(),
+                    p.clone(),
+                    node,
+                );
+            }
+            private = 0;
+            continue;
+        }
+        match family {
+            Some("Bool") if !text.eq_ignore_ascii_case("true") && !text.eq_ignore_ascii_case("false") => cx.at(
+                "TYPE_MISMATCH_BOOLEAN",
+                format!("Add a valid Boolean value (true or false) for the condition operator {op}."),
+                p.clone(),
+                node,
+            ),
+            Some("Numeric") => match text.parse::<f64>().ok().filter(|_| values::is_number(&text)) {
+                Some(n) => numbers.push(n),
+                None => cx.at(
+                    "TYPE_MISMATCH_NUMBER",
+                    format!("Add a valid numeric value for the condition operator {op}."),
+                    p.clone(),
+                    node,
+                ),
+            },
+            // aws:EpochTime is compared with epoch numbers by design.
+            Some("Date") if values::is_epoch(&text) && k.eq_ignore_ascii_case("aws:EpochTime") => {}
+            Some("Date") if values::is_epoch(&text) => cx.at(
+                "INVALID_DATE_VALUE",
+                format!("The date {text} might not resolve as expected. We recommend that you use the YYYY-MM-DD format."),
+                p.clone(),
+                node,
+            ),
+            Some("Date") if !values::is_iso_date(&text) => cx.at(
+                "TYPE_MISMATCH_DATE",
+                "The date condition operator is used with an invalid value. Specify a valid date using YYYY-MM-DD or other ISO 8601 date/time format."
+                    .to_string(),
+                p.clone(),
+                node,
+            ),
+            Some("IPAddress") => match values::parse_cidr(&text) {
+                None => {
+                    private = 0;
+                    cx.at(
+                        "TYPE_MISMATCH_IP_RANGE",
+                        format!("The condition operator {op} is used with an invalid IP range value. Specify the IP range in standard CIDR format."),
+                        p.clone(),
+                        node,
+                    )
+                }
+                Some((addr, len)) => {
+                    if !values::is_private_range(addr, len) {
+                        private = 0;
+                    }
+                    if let Some(m) = values::masked(addr, len) {
+                        cx.at(
+                            "IMPROVE_IP_RANGE",
+                            format!("The non-zero bits in the IP address after the masked bits are ignored. Replace address with {m}/{len}."),
+                            p.clone(),
+                            node,
+                        );
+                    }
+                }
+            },
+            Some("Binary") if !values::is_base64(&text) => cx.at(
+                "TYPE_MISMATCH_STRING",
+                format!("Add a valid base64-encoded string value for the condition operator {op}."),
+                p.clone(),
+                node,
+            ),
+            Some("String") if !has_wildcard(&text) => {
+                let vpc = [("aws:SourceVpc", "vpc-", "INVALID_VPC_FORMAT", "VPC"), ("aws:SourceVpce", "vpce-", "INVALID_VPCE_FORMAT", "VPCE")];
+                for (key_name, prefix, code, what) in vpc {
+                    if k.eq_ignore_ascii_case(key_name) && !values::is_vpc_id(&text, prefix) {
+                        cx.at(
+                            code,
+                            format!("The {what} identifier in the condition key value is not valid. Use the prefix '{prefix}' followed by 8 or 17 alphanumeric characters."),
+                            p.clone(),
+                            node,
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if family == Some("IPAddress") && private > 0 && private == items.len() && k.eq_ignore_ascii_case("aws:SourceIp") {
+        let (code, details) = if base == "NotIpAddress" {
+            ("PRIVATE_NOT_IP_ADDRESS", "The values for condition key aws:SourceIp include only private IP addresses and has no effect. aws:SourceIp works only for public IP address ranges. Update the value to include only public IP addresses.")
+        } else {
+            ("PRIVATE_IP_ADDRESS", "aws:SourceIp works only for public IP address ranges. The values for condition key aws:SourceIp include only private IP addresses and will not have the desired effect. Update the value to include only public IP addresses.")
+        };
+        cx.at(code, details.to_string(), kpath.clone(), &entry.value);
+    }
+    // Several values of a less-than or greater-than operator: the greatest (less than) or least
+    // (greater than) decides alone.
+    let direction = if base.starts_with("NumericLessThan") {
+        Some("greatest")
+    } else if base.starts_with("NumericGreaterThan") {
+        Some("least")
+    } else {
+        None
+    };
+    if let Some(direction) = direction {
+        if numbers.len() > 1 && numbers.len() == items.len() {
+            cx.at(
+                "REDUNDANT_CONDITION_VALUE_NUM",
+                format!("Multiple values in {op} are redundant. Replace with the {direction} single value for {k}."),
+                kpath.clone(),
+                &entry.value,
+            );
+        }
+    }
+}
+
+/// The partitions an ARN may name
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>).
+const PARTITIONS: &[&str] =
+    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+
+/// The size quota of each policy type, in characters without the whitespace outside strings,
+/// with its issue code and message: IAM's 6,144 for a managed identity policy, 20,480 for a
+/// resource policy (the largest of S3's, SQS's, SNS's and KMS's), Organizations' 5,120 for an
+/// SCP. RCPs have no check on the page.
+fn size_checks(cx: &mut Ctx, root: &Node, text: &str) {
+    let (quota, code, details): (usize, &'static str, fn(usize, usize) -> String) = match cx.policy_type {
+        PolicyType::Identity => (6_144, "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA", |n, q| {
+            format!("The {n} characters in the identity policy, excluding whitespace, exceed the {q} character maximum for inline and managed policies. We recommend that you use multiple granular policies.")
+        }),
+        PolicyType::Resource => (20_480, "POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA", |n, q| {
+            format!("The {n} characters in the resource policy exceed the {q} character maximum for resource policies. We recommend that you use multiple granular policies.")
+        }),
+        PolicyType::ServiceControl => (5_120, "POLICY_SIZE_EXCEEDS_SCP_QUOTA", |n, q| {
+            format!("The {n} characters in the service control policy (SCP) exceed the {q} character maximum for SCPs. We recommend that you use multiple granular policies.")
+        }),
+        PolicyType::ResourceControl => return,
+    };
+    // Cheap before counting: a document no longer than the quota cannot exceed it.
+    if text.len() <= quota {
+        return;
+    }
+    let size = size_without_whitespace(&text[root.start..root.end]);
+    if size > quota {
+        let location = cx.location(Vec::new(), root.start, root.end);
+        cx.push(code, details(size, quota), vec![location]);
+    }
+}
+
+/// The characters of a JSON text but the whitespace outside strings.
+fn size_without_whitespace(text: &str) -> usize {
+    let (mut n, mut in_string, mut escaped) = (0, false, false);
+    for c in text.chars() {
+        if in_string {
+            n += 1;
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if !c.is_whitespace() {
+            n += 1;
+            in_string = c == '"';
+        }
+    }
+    n
+}
+
+/// The checks of a string of a Resource or Condition value with `${`: a variable in a document
+/// whose version has none, and the syntax of each `${...}` (a name without spaces, then
+/// optionally `, 'default'`). Answers whether it reported an error, after which the string is
+/// not checked further.
+fn variable_checks(cx: &mut Ctx, text: &str, p: &Path, node: &Node) -> bool {
+    let error = variable_syntax(text).map(|code| {
+        let details = match code {
+            "MISSING_BRACE_IN_VARIABLE" => {
+                "The policy variable is missing a closing curly brace. Add } after the variable text."
+            }
+            "EMPTY_VARIABLE" => {
+                "Empty policy variable. Remove the ${ } variable structure or provide a variable within the structure."
+            }
+            "UNSUPPORTED_SPACE_IN_VARIABLE" => {
+                "A space is not supported within the policy variable text. Remove the space."
+            }
+            _ => "The policy variable default value must begin and end with a single quote. Add the missing quote.",
+        };
+        (code, details)
+    });
+    let error = error.or_else(|| {
+        (!cx.variables).then_some((
+            "VARIABLE_UNSUPPORTED_IN_VERSION",
+            "To include variables in your policy, use the policy version 2012-10-17 or later.",
+        ))
+    });
+    match error {
+        Some((code, details)) => {
+            cx.at(code, details.to_string(), p.clone(), node);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The issue code of the first malformed `${...}` of `text`, if any. `${*}`, `${?}` and `${$}`
+/// are the escapes of those characters.
+fn variable_syntax(text: &str) -> Option<&'static str> {
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        let Some(end) = after.find('}') else {
+            return Some("MISSING_BRACE_IN_VARIABLE");
+        };
+        let inner = &after[..end];
+        let (name, default) = match inner.split_once(',') {
+            Some((n, d)) => (n, Some(d)),
+            None => (inner, None),
+        };
+        if name.trim().is_empty() {
+            return Some("EMPTY_VARIABLE");
+        }
+        if name.contains(char::is_whitespace) {
+            return Some("UNSUPPORTED_SPACE_IN_VARIABLE");
+        }
+        if let Some(d) = default {
+            let d = d.trim_start();
+            if d.len() < 2 || !d.starts_with('\'') || !d.ends_with('\'') {
+                return Some("MISSING_QUOTE_IN_VARIABLE");
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    None
+}
+
+/// A policy variable in an element that has none (Action, NotAction, Principal, NotPrincipal):
+/// VARIABLE_UNSUPPORTED_IN_ELEMENT at the string.
+fn variable_in_element(cx: &mut Ctx, list: &[(&str, Path, &Node)]) {
+    for (s, p, node) in list {
+        if let Some(i) = s.find("${") {
+            let var = s[i..].find('}').map(|e| &s[i..i + e + 1]).unwrap_or(&s[i..]);
+            cx.at(
+                "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+                format!("Policy variables are supported in the Resource and Condition elements. Remove the policy variable {var} from this element."),
+                p.clone(),
+                node,
+            );
+        }
+    }
+}
+
+/// The values of one principal key: wildcards where the key takes none (anything but `"AWS": "*"`)
+/// and service principals not in the form `service-name.amazonaws.com` (lowercase, dotted).
+fn principal_values(cx: &mut Ctx, principal_key: &str, list: &[(&str, Path, &Node)]) {
+    for (v, p, node) in list {
+        if v.contains("${") {
+            continue;
+        }
+        if has_wildcard(v) && !(principal_key == "AWS" && *v == "*") {
+            cx.at(
+                "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                format!("Wildcards (*, ?) are not supported with the principal key {principal_key}. Replace the wildcard with a valid principal value."),
+                p.clone(),
+                node,
+            );
+        } else if principal_key == "Service" && !is_service_principal(v) {
+            cx.at(
+                "INVALID_SERVICE_PRINCIPAL_FORMAT",
+                "The service principal does not match the expected format. Use the format service-name.amazonaws.com."
+                    .to_string(),
+                p.clone(),
+                node,
+            );
+        }
+    }
+}
+
+/// Whether `v` reads as a service principal: dot-separated labels of lowercase letters, digits
+/// and hyphens, at least two (`ec2.amazonaws.com`, `logs.us-east-1.amazonaws.com`).
+fn is_service_principal(v: &str) -> bool {
+    let labels: Vec<&str> = v.split('.').collect();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+}
+
+/// Whether `k` is a tag condition key as the page's checks of service support read it:
+/// `aws:ResourceTag/...`, the key every section of the page is about (`aws:RequestTag` and
+/// `aws:TagKeys`, which only tagging requests carry, are not judged: a simulator assumption).
+fn is_tag_key(k: &str) -> bool {
+    k.len() > 16 && k.is_char_boundary(16) && k[..16].eq_ignore_ascii_case("aws:ResourceTag/")
+}
+
+/// Tag condition keys on actions whose service does not support them: the condition never
+/// matches for those actions, so an Allow does not allow them (a SUGGESTION) and a Deny does not
+/// deny them (a SECURITY_WARNING), one finding per tag key at its value. With Action, the
+/// services listed are those of named actions that do not list the key (on the action or its
+/// resource types) and of wildcard actions none of whose matches lists it; `*` names no service.
+/// With NotAction every service's actions are in the statement, so the finding names none.
+fn tag_key_support(cx: &mut Ctx, st: &Node, cpath: &[PathElement], condition: &Node, allow: bool) {
+    let Value::Object(blocks) = &condition.value else { return };
+    let keys: Vec<(Path, &Member)> = blocks
+        .iter()
+        .filter_map(|b| match &b.value.value {
+            Value::Object(entries) => Some((b, entries)),
+            _ => None,
+        })
+        .flat_map(|(b, entries)| {
+            entries
+                .iter()
+                .filter(|e| is_tag_key(&e.key))
+                .map(move |e| (with(&with(cpath, key(&b.key)), key(&e.key)), e))
+        })
+        .collect();
+    if keys.is_empty() {
+        return;
+    }
+    if st.get("NotAction").is_some() && st.get("Action").is_none() {
+        for (p, e) in keys {
+            let k = &e.key;
+            let (code, details) = if allow {
+                ("ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Allow with NotAction and the tag condition key {k} allows only service actions that support the condition key. The condition key doesn't apply to some service actions. We recommend that you use Action instead of NotAction."))
+            } else {
+                ("DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Deny with NotAction and the tag condition key {k} can be overly permissive because some service actions are not denied by this statement. This is because the condition key doesn't apply to some service actions. We recommend that you use Action instead of NotAction."))
+            };
+            cx.at(code, details, p, &e.value);
+        }
+        return;
+    }
+    let Some(actions) = st.get("Action") else { return };
+    let names: Vec<&str> = match &actions.value.value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Node::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for (p, e) in keys {
+        let k = e.key.as_str();
+        let mut services: Vec<String> = Vec::new();
+        for a in &names {
+            let Some((svc, name)) = a.split_once(':') else { continue };
+            if has_wildcard(svc) || a.contains("${") {
+                continue;
+            }
+            let Some(service) = catalogue::service(svc) else { continue };
+            let supported = if has_wildcard(name) {
+                service
+                    .actions
+                    .iter()
+                    .filter(|x| catalogue::glob_matches(name, &x.name))
+                    .any(|x| action_supports_key(x, k))
+            } else {
+                match service.action(name) {
+                    Some(x) => action_supports_key(x, k),
+                    None => true,
+                }
+            };
+            if !supported && !services.contains(&service.prefix) {
+                services.push(service.prefix.clone());
+            }
+        }
+        if services.is_empty() {
+            continue;
+        }
+        let list = services.join(", ");
+        let (code, details) = if allow {
+            ("ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Allow with the tag condition key {k} and actions for services with the following prefixes does not affect the policy: {list}. Actions for the listed service are not allowed by this statement. We recommend that you move these actions to a different statement without this condition key."))
+        } else {
+            ("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", format!("Using the effect Deny with the tag condition key {k} and actions for services with the following prefixes can be overly permissive: {list}. Actions for the listed services are not denied by this statement. We recommend that you move these actions to a different statement without this condition key."))
+        };
+        cx.at(code, details, p, &e.value);
+    }
+}
+
+/// The condition keys of a statement's Condition, each with its path and member.
+fn condition_keys<'n>(path: &[PathElement], st: &'n Node) -> Vec<(Path, &'n Member)> {
+    let Some(c) = st.get("Condition") else { return Vec::new() };
+    let Value::Object(blocks) = &c.value.value else { return Vec::new() };
+    let cpath = with(path, key("Condition"));
+    let mut out = Vec::new();
+    for b in blocks {
+        if let Value::Object(entries) = &b.value.value {
+            for e in entries {
+                out.push((with(&with(&cpath, key(&b.key)), key(&e.key)), e));
+            }
+        }
+    }
+    out
+}
+
+/// The keys that name the source of a service's request on a customer's behalf.
+const SOURCE_KEYS: &[&str] = &["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths"];
+
+/// Checks of an Allow's sources: a key that is overly permissive without its pair
+/// (MISSING_PAIRED_CONDITION_KEYS: `aws:VpcSourceIp` without `aws:SourceVpc`, the page's one
+/// pair), and, in a resource policy, a service principal allowed without a source key
+/// (RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL at the principal) or with `aws:Referer` in its place
+/// (RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL at that key).
+fn source_checks(cx: &mut Ctx, path: &[PathElement], st: &Node) {
+    let keys = condition_keys(path, st);
+    let has = |name: &str| keys.iter().any(|(_, e)| e.key.eq_ignore_ascii_case(name));
+    for (p, e) in &keys {
+        if e.key.eq_ignore_ascii_case("aws:VpcSourceIp") && !has("aws:SourceVpc") {
+            cx.at(
+                "MISSING_PAIRED_CONDITION_KEYS",
+                format!("Using the condition key {} can be overly permissive without also using the following condition keys: aws:SourceVpc. Condition keys like this one are more secure when paired with a related key. We recommend that you add the related condition keys to the same condition block.", e.key),
+                p.clone(),
+                &e.value,
+            );
+        }
+    }
+    if cx.policy_type != PolicyType::Resource || SOURCE_KEYS.iter().any(|k| has(k)) {
+        return;
+    }
+    let Some(principal) = st.get("Principal") else { return };
+    let Some(service) = principal.value.get("Service") else { return };
+    let ppath = with(&with(path, key("Principal")), key("Service"));
+    let referer: Vec<&(Path, &Member)> =
+        keys.iter().filter(|(_, e)| e.key.eq_ignore_ascii_case("aws:Referer")).collect();
+    if referer.is_empty() {
+        cx.at(
+            "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL",
+            "Granting access to a service principal without specifying a source is overly permissive. Use aws:SourceArn or aws:SourceAccount condition key and scope access to a specific source to grant fine-grained access."
+                .to_string(),
+            ppath,
+            &service.value,
+        );
+        return;
+    }
+    let prefix = match &service.value.value {
+        Value::String(s) => s.split('.').next().unwrap_or("").to_string(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Node::as_str)
+            .map(|s| s.split('.').next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    };
+    for (p, e) in referer {
+        cx.at(
+            "RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL",
+            format!("To restrict access to the service principal {prefix} operating on your behalf, we recommend aws:SourceArn or aws:SourceAccount instead of {}.", e.key),
+            p.clone(),
+            &e.value,
+        );
+    }
+}
+
+/// Principal keys a service principal's requests do not carry (AWS's global keys page: they
+/// describe an IAM principal, and a service is none).
+const NOT_FOR_SERVICE_PRINCIPALS: &[&str] =
+    &["aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalTag/${TagKey}"];
+
+/// A statement whose principals are only services (`"Principal": {"Service": ...}`) and whose
+/// condition reads keys such principals never carry: one ERROR listing the keys, located at each
+/// (UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL).
+fn service_principal_keys(cx: &mut Ctx, path: &[PathElement], st: &Node) {
+    let Some(principal) = st.get("Principal") else { return };
+    let Value::Object(members) = &principal.value.value else { return };
+    if members.is_empty() || members.iter().any(|m| m.key != "Service") {
+        return;
+    }
+    let keys: Vec<(Path, &Member)> = condition_keys(path, st)
+        .into_iter()
+        .filter(|(_, e)| NOT_FOR_SERVICE_PRINCIPALS.iter().any(|t| catalogue::condition_key_matches(t, &e.key)))
+        .collect();
+    if keys.is_empty() {
+        return;
+    }
+    let mut names: Vec<&str> = keys.iter().map(|(_, e)| e.key.as_str()).collect();
+    names.dedup();
+    let locations = keys.iter().map(|(p, e)| cx.location(p.clone(), e.value.start, e.value.end)).collect();
+    cx.push(
+        "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL",
+        format!(
+            "The following condition keys are not supported when used with the service principal: {}.",
+            names.join(", ")
+        ),
+        locations,
+    );
 }

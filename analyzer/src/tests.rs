@@ -120,7 +120,7 @@ fn each_documented_check_fires_on_its_example() {
             &["UNSUPPORTED_ACTION_FOR_CONDITION_KEY"],
         ),
         (
-            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:SourceVpc":"vpc-1"}}}"#,
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:SourceVpc":"vpc-1a2b3c4d"}}}"#,
             Identity,
             &["FORALLVALUES_WITH_SINGLE_VALUED_KEY"],
         ),
@@ -168,7 +168,7 @@ fn each_documented_check_fires_on_its_example() {
         (
             r#"{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}"#,
             Identity,
-            &["PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"],
+            &["PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", "CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"],
         ),
         (
             r#"{"Effect":"Allow","Action":"iam:PassRole","NotResource":"arn:aws:iam::111122223333:role/admin"}"#,
@@ -178,12 +178,12 @@ fn each_documented_check_fires_on_its_example() {
         (
             r#"{"Effect":"Allow","Action":"iam:*","NotResource":"arn:aws:iam::111122223333:role/admin"}"#,
             Identity,
-            &["PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE"],
+            &["PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", "CREATE_SLR_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE"],
         ),
         (
             r#"{"Effect":"Allow","NotAction":"s3:*","NotResource":"arn:aws:iam::111122223333:role/admin"}"#,
             Identity,
-            &["PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE"],
+            &["PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", "CREATE_SLR_WITH_NOT_ACTION_AND_NOT_RESOURCE"],
         ),
         (
             r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#,
@@ -352,6 +352,28 @@ fn odd_input_never_panics() {
             let _ = validate(doc, t, Some("AWS::S3::Bucket"));
         }
     }
+    // The value readers on text they do not expect: multibyte characters, unclosed variables,
+    // extreme prefixes.
+    for value in [
+        "\"é2024-01-01\"",
+        "\"2024-01-01Té\"",
+        "\"${\"",
+        "\"${é, 'x\"",
+        "\"::/0\"",
+        "\"0.0.0.0/0\"",
+        "\"1.2.3.4/\"",
+        "[null,{}]",
+        "1e400",
+        "\"-\"",
+    ] {
+        for op in ["DateEquals", "IpAddress", "NumericLessThan", "Bool", "BinaryEquals", "StringEquals", "ArnLike"] {
+            let doc = identity(&format!(
+                r#"{{"Effect":"Allow","Action":"s3:${{x}}","Resource":"arn:aws:s3:::${{","Condition":{{"{op}":{{"aws:SourceIp":{value},"aws:CurrentTime":{value}}}}}}}"#
+            ));
+            let codes = codes(&doc, PolicyType::Identity);
+            assert!(!codes.contains(&"JSON_SYNTAX_ERROR"), "{doc}");
+        }
+    }
 }
 
 /// Issue codes that report a name the catalogue does not know or a key an action does not list:
@@ -460,4 +482,315 @@ fn rootsim_checks_flag_statements_that_never_apply_to_an_action() {
     assert!(f[0].details.starts_with("(rootsim) ") && f[0].details.contains("object"), "{}", f[0].details);
     assert_eq!(f[0].learn_more_link(), crate::ROOTSIM_LEARN_MORE);
     assert_eq!(f[0].locations[0].path.last(), Some(&PathElement::Value("Action".into())));
+}
+
+/// A statement with one condition, for the condition checks' cases.
+fn conditioned(condition: &str) -> String {
+    format!(r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{condition}}}"#)
+}
+
+/// The checks of condition types and values, variables, service-linked roles, partitions,
+/// principals and sizes: each on a document written from its section of the reference page, and
+/// the near miss that must not fire.
+#[test]
+fn each_type_value_and_variable_check_fires_on_its_example() {
+    use PolicyType::*;
+    let cases: Vec<(String, PolicyType, &[&str])> = vec![
+        // General Warning – Type mismatch: a string operator on a Boolean key; an ARN operator on
+        // a String key and a string operator on an ARN key are accepted.
+        (conditioned(r#"{"StringEquals":{"aws:SecureTransport":"true"}}"#), Identity, &["TYPE_MISMATCH"]),
+        (conditioned(r#"{"NumericLessThan":{"aws:CurrentTime":"5"}}"#), Identity, &["TYPE_MISMATCH"]),
+        (conditioned(r#"{"ArnLike":{"aws:PrincipalTag/x":"arn:aws:iam::*:role/x"}}"#), Identity, &[]),
+        (conditioned(r#"{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/x"}}"#), Identity, &[]),
+        (conditioned(r#"{"Null":{"aws:SecureTransport":"true"}}"#), Identity, &[]),
+        // The value checks of each operator family.
+        (conditioned(r#"{"Bool":{"aws:SecureTransport":"yes"}}"#), Identity, &["TYPE_MISMATCH_BOOLEAN"]),
+        (conditioned(r#"{"Bool":{"aws:SecureTransport":true}}"#), Identity, &[]),
+        (conditioned(r#"{"DateGreaterThan":{"aws:CurrentTime":"tomorrow"}}"#), Identity, &["TYPE_MISMATCH_DATE"]),
+        (conditioned(r#"{"DateGreaterThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}"#), Identity, &[]),
+        (conditioned(r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/40"}}"#), Identity, &["TYPE_MISMATCH_IP_RANGE"]),
+        (conditioned(r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"an hour"}}"#), Identity, &["TYPE_MISMATCH_NUMBER"]),
+        (conditioned(r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":3600}}"#), Identity, &[]),
+        // No key of the catalogue is binary: a string key is a type mismatch besides.
+        (conditioned(r#"{"BinaryEquals":{"aws:UserAgent":"not base64!"}}"#), Identity, &["TYPE_MISMATCH", "TYPE_MISMATCH_STRING"]),
+        (conditioned(r#"{"BinaryEquals":{"aws:UserAgent":"QmluYXJ5"}}"#), Identity, &["TYPE_MISMATCH"]),
+        // Error – Missing qualifier: a multivalued global key without ForAllValues/ForAnyValue.
+        (conditioned(r#"{"StringEquals":{"aws:TagKeys":"team"}}"#), Identity, &["MISSING_QUALIFIER"]),
+        (conditioned(r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":"team"}}"#), Identity, &[]),
+        (conditioned(r#"{"Null":{"aws:TagKeys":"true"}}"#), Identity, &[]),
+        // Errors of condition values.
+        (conditioned(r#"{"StringEquals":{"aws:PrincipalAccount":["111122223333",111122223333]}}"#), Identity, &["INVALID_CONDITION_DATA_TYPE"]),
+        (conditioned(r#"{"Bool":{"aws:SecureTransport":["true","false"]}}"#), Identity, &["INVALID_CONDITION_MULTIPLE_BOOLEAN"]),
+        (conditioned(r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"${aws:username}"}}"#), Identity, &["INVALID_VARIABLE_FOR_OPERATOR"]),
+        (conditioned(r#"{"StringEquals":{"aws:ResourceTag/":"x"}}"#), Identity, &["MISSING_TAG_KEY_IN_CONDITION"]),
+        (conditioned(r#"{"StringEquals":{"aws:RequestTag":"x"}}"#), Identity, &["MISSING_TAG_KEY_IN_CONDITION"]),
+        (conditioned(r#"{"StringEquals":{"aws:SourceVpc":"vpc-123"}}"#), Identity, &["INVALID_VPC_FORMAT"]),
+        (conditioned(r#"{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}"#), Identity, &[]),
+        (conditioned(r#"{"StringEquals":{"aws:SourceVpce":"vpc-1a2b3c4d"}}"#), Identity, &["INVALID_VPCE_FORMAT"]),
+        (conditioned(r#"{"StringLike":{"aws:SourceVpc":"vpc-*"}}"#), Identity, &[]),
+        (conditioned(r#"{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","192.168.1.0/24"]}}"#), Identity, &["PRIVATE_IP_ADDRESS"]),
+        (conditioned(r#"{"NotIpAddress":{"aws:SourceIp":"172.16.0.0/12"}}"#), Identity, &["PRIVATE_NOT_IP_ADDRESS"]),
+        (conditioned(r#"{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","203.0.113.0/24"]}}"#), Identity, &[]),
+        // Security Warning – Missing paired condition keys: aws:VpcSourceIp without aws:SourceVpc.
+        (conditioned(r#"{"IpAddress":{"aws:VpcSourceIp":"10.0.0.0/8"}}"#), Identity, &["MISSING_PAIRED_CONDITION_KEYS"]),
+        (
+            conditioned(r#"{"IpAddress":{"aws:VpcSourceIp":"10.0.0.0/8"},"StringEquals":{"aws:SourceVpc":"vpc-1a2b3c4d"}}"#),
+            Identity,
+            &[],
+        ),
+        (conditioned(r#"{"StringEquals":{"aws:ARN":"arn:aws:iam::111122223333:user/u"}}"#), Identity, &["UNSUPPORTED_GLOBAL_CONDITION_KEY"]),
+        // General warnings and suggestions of values.
+        (conditioned(r#"{"DateLessThan":{"aws:CurrentTime":"1700000000"}}"#), Identity, &["INVALID_DATE_VALUE"]),
+        (conditioned(r#"{"DateLessThan":{"aws:EpochTime":"1700000000"}}"#), Identity, &[]),
+        (conditioned(r#"{"IpAddress":{"aws:SourceIp":"203.0.113.5/24"}}"#), Identity, &["IMPROVE_IP_RANGE"]),
+        (conditioned(r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":["3600","4800"]}}"#), Identity, &["REDUNDANT_CONDITION_VALUE_NUM"]),
+        (conditioned(r#"{"NumericEquals":{"aws:MultiFactorAuthAge":["3600","4800"]}}"#), Identity, &[]),
+        // Policy variables.
+        (identity_st(r#""Resource":"arn:aws:s3:::b/${aws:username"}"#), Identity, &["MISSING_BRACE_IN_VARIABLE"]),
+        (identity_st(r#""Resource":"arn:aws:s3:::b/${aws:PrincipalTag/team, company}"}"#), Identity, &["MISSING_QUOTE_IN_VARIABLE"]),
+        (identity_st(r#""Resource":"arn:aws:s3:::b/${aws:PrincipalTag/team, 'company-wide'}"}"#), Identity, &[]),
+        (identity_st(r#""Resource":"arn:aws:s3:::b/${aws: username}"}"#), Identity, &["UNSUPPORTED_SPACE_IN_VARIABLE"]),
+        (identity_st(r#""Resource":"arn:aws:s3:::b/${ }"}"#), Identity, &["EMPTY_VARIABLE"]),
+        (identity_st(r#""Resource":"arn:aws:s3:::b/${*}"}"#), Identity, &[]),
+        (
+            r#"{"Effect":"Allow","Action":"s3:${aws:username}","Resource":"*"}"#.to_string(),
+            Identity,
+            &["VARIABLE_UNSUPPORTED_IN_ELEMENT"],
+        ),
+        // Partitions.
+        (identity_st(r#""Resource":"arn:aws-mars:s3:::b/*"}"#), Identity, &["INVALID_PARTITION"]),
+        (identity_st(r#""Resource":"arn:aws-cn:s3:::b/*"}"#), Identity, &[]),
+        // iam:CreateServiceLinkedRole on every role.
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*"}"#.to_string(),
+            Identity,
+            &["CREATE_SLR_WITH_STAR_IN_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"arn:aws:iam::*:role/aws-service-role/*"}"#.to_string(),
+            Identity,
+            &["CREATE_SLR_WITH_STAR_IN_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:Create*","Resource":"*"}"#.to_string(),
+            Identity,
+            &["CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","NotResource":"arn:aws:iam::111122223333:role/x"}"#.to_string(),
+            Identity,
+            &["CREATE_SLR_WITH_NOT_RESOURCE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*","Condition":{"StringEquals":{"iam:AWSServiceName":"elasticbeanstalk.amazonaws.com"}}}"#.to_string(),
+            Identity,
+            &[],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"arn:aws:iam::*:role/aws-service-role/elasticbeanstalk.amazonaws.com/*"}"#.to_string(),
+            Identity,
+            &[],
+        ),
+        // aws:ResourceTag on actions whose service does not support it (s3:ListAllMyBuckets acts
+        // on no resource, so no resource tag is in its request).
+        (
+            r#"{"Effect":"Allow","Action":["ec2:StartInstances","s3:ListAllMyBuckets"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &["ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"],
+        ),
+        (
+            r#"{"Effect":"Deny","Action":["ec2:StartInstances","s3:ListAllMyBuckets"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &["DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"],
+        ),
+        (
+            r#"{"Effect":"Allow","Action":["ec2:StartInstances","ec2:StopInstances"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &[],
+        ),
+        (
+            r#"{"Effect":"Deny","NotAction":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &["DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"],
+        ),
+        (
+            r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#.to_string(),
+            Identity,
+            &["ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"],
+        ),
+        // Principals.
+        (
+            r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
+            Resource,
+            &["UNSUPPORTED_WILDCARD_IN_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Allow","Principal":{"Service":"EC2"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}"#.to_string(),
+            Resource,
+            &["INVALID_SERVICE_PRINCIPAL_FORMAT"],
+        ),
+        (
+            r#"{"Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:logs:us-east-1:111122223333:*"}}}"#.to_string(),
+            Resource,
+            &[],
+        ),
+        // Keys a service principal's requests never carry; with an AWS principal beside it they
+        // may apply.
+        (
+            r#"{"Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}"#.to_string(),
+            Resource,
+            &["UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com","AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}}"#.to_string(),
+            Resource,
+            &[],
+        ),
+        // A service principal without a source key; with aws:Referer in its place; in a Deny.
+        (
+            r#"{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
+            Resource,
+            &["RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:Referer":"https://example.com/*"}}}"#.to_string(),
+            Resource,
+            &["RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL"],
+        ),
+        (
+            r#"{"Effect":"Deny","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#.to_string(),
+            Resource,
+            &[],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (statement, t, expected) in &cases {
+        let got = codes(&identity(statement), *t);
+        if got != *expected {
+            failures.push(format!("{statement}\n  expected {expected:?}\n  got      {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// An s3:GetObject statement with the given Resource member.
+fn identity_st(resource: &str) -> String {
+    format!(r#"{{"Effect":"Allow","Action":"s3:GetObject",{resource}"#)
+}
+
+#[test]
+fn variables_need_the_2012_version() {
+    let doc = r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}"}}"#;
+    assert_eq!(codes(doc, PolicyType::Identity), ["VARIABLE_UNSUPPORTED_IN_VERSION"]);
+    let doc = r#"{"Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}"}}"#;
+    assert_eq!(codes(doc, PolicyType::Identity), ["MISSING_VERSION", "VARIABLE_UNSUPPORTED_IN_VERSION"]);
+}
+
+/// The size quotas: counted without the whitespace outside strings, a finding at the document.
+#[test]
+fn policy_sizes_over_the_quota() {
+    let actions = |n: usize| (0..n).map(|i| format!("\"s3:GetObject{i:04}\"")).collect::<Vec<_>>().join(", ");
+    // 400 actions of 17-18 characters: over 5,120 and 6,144, under 20,480.
+    let doc = format!(
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Deny","Action":[{}],"Resource":"*"}}}}"#,
+        actions(400)
+    );
+    let size_codes = |t| -> Vec<&str> { codes(&doc, t).into_iter().filter(|c| c.starts_with("POLICY_SIZE")).collect() };
+    assert_eq!(size_codes(PolicyType::Identity), ["POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"]);
+    assert_eq!(size_codes(PolicyType::ServiceControl), ["POLICY_SIZE_EXCEEDS_SCP_QUOTA"]);
+    assert!(size_codes(PolicyType::Resource).is_empty());
+    let f = validate(&doc, PolicyType::ServiceControl, None)
+        .into_iter()
+        .find(|f| f.issue_code == "POLICY_SIZE_EXCEEDS_SCP_QUOTA")
+        .unwrap();
+    assert_eq!(f.finding_type, FindingType::Error);
+    let n = doc.chars().filter(|c| !c.is_whitespace()).count();
+    assert_eq!(f.details, format!("The {n} characters in the service control policy (SCP) exceed the 5120 character maximum for SCPs. We recommend that you use multiple granular policies."));
+    assert!(f.locations[0].path.is_empty() && f.locations[0].start.offset == 0);
+    // Whitespace between elements does not count: the same document spread out is not larger.
+    let spread = doc.replace(", ", ",\n        ");
+    let spread_size = validate(&spread, PolicyType::ServiceControl, None)
+        .into_iter()
+        .find(|f| f.issue_code == "POLICY_SIZE_EXCEEDS_SCP_QUOTA")
+        .map(|f| f.details);
+    assert_eq!(spread_size, Some(f.details));
+}
+
+/// The page lists the AWS managed policies that grant iam:CreateServiceLinkedRole on every role:
+/// the check finds exactly those among the catalogue's (AlexaForBusinessFullAccess is retired),
+/// and a few more the page's 2023 list predates.
+#[test]
+fn create_slr_warnings_on_aws_managed_policies_include_the_pages_list() {
+    let mut found: Vec<(String, &str)> = Vec::new();
+    for p in rootsim_catalogue::managed_policies() {
+        let Some(doc) = p.document() else { continue };
+        for f in validate(doc, PolicyType::Identity, None) {
+            if f.issue_code.starts_with("CREATE_SLR") {
+                found.push((p.name.to_string(), f.issue_code));
+            }
+        }
+    }
+    for (name, code) in [
+        ("PowerUserAccess", "CREATE_SLR_WITH_STAR_IN_RESOURCE"),
+        ("AWSOrganizationsServiceTrustPolicy", "CREATE_SLR_WITH_STAR_IN_RESOURCE"),
+        ("AdministratorAccess", "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE"),
+        ("IAMFullAccess", "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE"),
+    ] {
+        assert!(found.contains(&(name.to_string(), code)), "{name} {code} not found: {found:?}");
+    }
+    assert!(found.len() <= 8, "{found:?}");
+}
+
+/// The messages of the type checks name the operator as written and the key, and point at the
+/// value (a list's item for the value checks).
+#[test]
+fn type_findings_name_the_operator_and_point_at_the_value() {
+    let doc = identity(&conditioned(
+        r#"{"StringEqualsIfExists":{"aws:SecureTransport":"true"},"NumericLessThan":{"aws:MultiFactorAuthAge":["1","x"]}}"#,
+    ));
+    let f = validate(&doc, PolicyType::Identity, None);
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(f[0].issue_code, "TYPE_MISMATCH");
+    assert_eq!(f[0].details, "Use the operator type Boolean instead of operator StringEqualsIfExists for the condition key aws:SecureTransport.");
+    assert_eq!(&doc[f[0].locations[0].start.offset..f[0].locations[0].end.offset], "\"true\"");
+    assert_eq!(f[1].issue_code, "TYPE_MISMATCH_NUMBER");
+    assert_eq!(f[1].details, "Add a valid numeric value for the condition operator NumericLessThan.");
+    assert_eq!(f[1].locations[0].path.last(), Some(&PathElement::Index(1)));
+    assert_eq!(&doc[f[1].locations[0].start.offset..f[1].locations[0].end.offset], "\"x\"");
+    let improve = validate(
+        &identity(&conditioned(r#"{"IpAddress":{"aws:SourceIp":"2001:db8::1/32"}}"#)),
+        PolicyType::Identity,
+        None,
+    );
+    assert_eq!(
+        improve[0].details,
+        "The non-zero bits in the IP address after the masked bits are ignored. Replace address with 2001:db8::/32."
+    );
+    let tags = validate(
+        &identity(
+            r#"{"Effect":"Deny","Action":["s3:ListAllMyBuckets","ec2:StartInstances","sts:GetCallerIdentity","s3:ListBuckets"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"blue"}}}"#,
+        ),
+        PolicyType::Identity,
+        None,
+    );
+    let tags: Vec<&str> =
+        tags.iter().filter(|f| f.issue_code.contains("TAG_CONDITION")).map(|f| f.details.as_str()).collect();
+    assert_eq!(tags, ["Using the effect Deny with the tag condition key aws:ResourceTag/team and actions for services with the following prefixes can be overly permissive: s3, sts. Actions for the listed services are not denied by this statement. We recommend that you move these actions to a different statement without this condition key."]);
+    let referer = validate(
+        &identity(
+            r#"{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:Referer":"https://example.com/*"}}}"#,
+        ),
+        PolicyType::Resource,
+        None,
+    );
+    assert_eq!(referer[0].details, "To restrict access to the service principal cloudfront operating on your behalf, we recommend aws:SourceArn or aws:SourceAccount instead of aws:Referer.");
+    let slr = validate(
+        &identity(r#"{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*"}"#),
+        PolicyType::Identity,
+        None,
+    );
+    assert_eq!(slr[0].finding_type, FindingType::Warning);
+    assert!(slr[0]
+        .learn_more_link()
+        .ends_with("#access-analyzer-reference-policy-checks-general-warning-create-slr-with-star-in-resource"));
 }
