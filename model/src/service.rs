@@ -298,6 +298,29 @@ pub fn check_name(field: &str, value: &str, max: usize) -> AwsResult<()> {
     Ok(())
 }
 
+/// The characters IAM's, STS's and KMS's API models allow in a policy document parameter
+/// (`[\u0009\u000A\u000D\u0020-\u00FF]+`: tab, line feed, carriage return and U+0020 to
+/// U+00FF): the services' request validation refuses any other before a policy is read (rule
+/// IAM-POLICY-KINDS). Returns the validation message for the member `member` (as messages write
+/// it, `policyDocument`), for the caller to answer with its service's validation error code.
+pub fn policy_chars_error(member: &str, text: &str) -> Option<String> {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}');
+    if text.chars().all(allowed) {
+        return None;
+    }
+    Some(format!(
+        "1 validation error detected: Value '{text}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+    ))
+}
+
+/// [`policy_chars_error`] as IAM and STS answer it: `ValidationError`.
+pub fn check_policy_chars(member: &str, text: &str) -> AwsResult<()> {
+    match policy_chars_error(member, text) {
+        Some(message) => Err(AwsError::validation(message)),
+        None => Ok(()),
+    }
+}
+
 /// Checks an IAM path: `/` or `/text/`, at most 512 characters.
 pub fn check_path(value: &str) -> AwsResult<()> {
     let ok = value.starts_with('/')
@@ -334,5 +357,15 @@ mod tests {
         assert_eq!(check_name("UserName", "bad name", 64).unwrap_err().code, "ValidationError");
         assert!(check_name("UserName", "", 64).is_err());
         assert!(check_path("/").is_ok() && check_path("/a/b/").is_ok() && check_path("a/").is_err());
+    }
+
+    #[test]
+    fn policy_documents_hold_latin_1_and_three_controls_only() {
+        assert!(check_policy_chars("policyDocument", "{\t\"a\":\r\n\"caf\u{e9} \u{ff}\"}").is_ok());
+        for bad in ["\u{100}", "\u{65e5}", "\u{1f600}", "\u{0}", "\u{1f}", "\u{b}"] {
+            let e = check_policy_chars("policyDocument", &format!("{{\"a\":\"{bad}\"}}")).unwrap_err();
+            assert_eq!(e.code, "ValidationError", "{bad:?}");
+            assert!(e.message.contains("at 'policyDocument'"), "{}", e.message);
+        }
     }
 }

@@ -7,7 +7,7 @@ use crate::auth::{AuthRequest, Caller, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
-use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Shape};
+use crate::service::{check_name, check_policy_chars, opt_i64, opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
 use crate::world::sts::root_session_permitted;
 use crate::world::World;
@@ -270,7 +270,10 @@ fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> 
         return Err(AwsError::access_denied("Roles may not be assumed by root accounts."));
     }
     let policy = match opt_str(input, "Policy") {
-        Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
+        Some(text) => {
+            check_policy_chars("policy", text)?;
+            Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?)
+        }
         None => None,
     };
     let policy_arns = session_policy_arns(input)?;
@@ -700,7 +703,10 @@ fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResul
         }
     };
     let policy = match opt_str(input, "Policy") {
-        Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
+        Some(text) => {
+            check_policy_chars("policy", text)?;
+            Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?)
+        }
         None => None,
     };
     let requested = requested_duration(input, user.is_some())?;
