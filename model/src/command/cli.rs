@@ -515,6 +515,12 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         None => {}
     }
     super::paginate::finish(operation, &mut globals, &mut paging, &mut params)?;
+    // botocore's range check runs on every call before it is sent, paging members included
+    // (rule CLI-INPUT-JSON).
+    let too_small = cli_input::range_errors(operation, &params);
+    if !too_small.is_empty() {
+        return client(format!("\nParameter validation failed:\n{}", too_small.join("\n")));
+    }
     Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, paging })))
 }
 

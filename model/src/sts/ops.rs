@@ -257,13 +257,28 @@ fn credentials_json(id: &str, s: &StsSession) -> Value {
     })
 }
 
+/// STS's request-validation error for a value outside its member's length constraint, worded
+/// as AWS words the bound it breaks ("Member must have length greater than or equal to 2", "...
+/// less than or equal to 64": AWS never writes "between"). `None` when the length fits.
+fn length_error(value: &str, member: &str, min: usize, max: usize) -> Option<AwsError> {
+    let len = value.chars().count();
+    let bound = if len < min {
+        format!("greater than or equal to {min}")
+    } else if len > max {
+        format!("less than or equal to {max}")
+    } else {
+        return None;
+    };
+    Some(AwsError::validation(format!(
+        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length {bound}"
+    )))
+}
+
 fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
     let role_arn = req_str(input, "RoleArn")?;
     let session_name = req_str(input, "RoleSessionName")?;
-    if session_name.len() < 2 || session_name.len() > 64 {
-        return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64"
-        )));
+    if let Some(e) = length_error(session_name, "roleSessionName", 2, 64) {
+        return Err(e);
     }
     check_name("RoleSessionName", session_name, 64)?;
     if call.caller.is_root() {
@@ -412,10 +427,8 @@ fn session_policy_arns(input: &Map<String, Value>) -> AwsResult<Vec<String>> {
     let mut out = Vec::new();
     for item in items {
         let arn = item.get("arn").and_then(Value::as_str).unwrap_or("");
-        if arn.len() < 20 || arn.len() > 2048 {
-            return Err(AwsError::validation(format!(
-                "1 validation error detected: Value '{arn}' at 'policyArns.member.arn' failed to satisfy constraint: Member must have length between 20 and 2048"
-            )));
+        if let Some(e) = length_error(arn, "policyArns.member.arn", 20, 2048) {
+            return Err(e);
         }
         out.push(arn.to_string());
     }
@@ -435,10 +448,8 @@ fn session_tags(input: &Map<String, Value>) -> AwsResult<Vec<(String, String)>> 
     for t in items {
         let key = t.get("Key").and_then(Value::as_str).unwrap_or("");
         let value = t.get("Value").and_then(Value::as_str).unwrap_or("");
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err(AwsError::validation(format!(
-                "1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128"
-            )));
+        if let Some(e) = length_error(key, "tags.member.key", 1, 128) {
+            return Err(e);
         }
         if !tag_chars_ok(key) {
             return Err(AwsError::validation(format!(
@@ -485,10 +496,8 @@ fn transitive_tag_keys(input: &Map<String, Value>) -> AwsResult<Vec<String>> {
     let mut out = Vec::new();
     for item in items {
         let key = item.as_str().unwrap_or("");
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err(AwsError::validation(format!(
-                "1 validation error detected: Value '{key}' at 'transitiveTagKeys.member' failed to satisfy constraint: Member must have length between 1 and 128"
-            )));
+        if let Some(e) = length_error(key, "transitiveTagKeys.member", 1, 128) {
+            return Err(e);
         }
         if !tag_chars_ok(key) {
             return Err(AwsError::validation(format!(
@@ -583,10 +592,8 @@ fn packed_size(
 fn source_identity(call: &Call, input: &Map<String, Value>) -> AwsResult<Option<String>> {
     let inherited = call.caller.source_identity.clone();
     let Some(given) = opt_str(input, "SourceIdentity") else { return Ok(inherited) };
-    if given.len() < 2 || given.len() > 256 {
-        return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{given}' at 'sourceIdentity' failed to satisfy constraint: Member must have length between 2 and 256"
-        )));
+    if let Some(e) = length_error(given, "sourceIdentity", 2, 256) {
+        return Err(e);
     }
     if !given.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) {
         return Err(AwsError::validation(format!(
@@ -685,10 +692,8 @@ fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<V
 
 fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
     let name = req_str(input, "Name")?.to_string();
-    if name.len() < 2 || name.len() > 32 {
-        return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must have length between 2 and 32"
-        )));
+    if let Some(e) = length_error(&name, "name", 2, 32) {
+        return Err(e);
     }
     check_name("Name", &name, 32)?;
     // Only long-term credentials federate: an IAM user's (or, not recommended, the root user's).
