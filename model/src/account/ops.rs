@@ -133,9 +133,17 @@ type CharPattern<'a> = (&'a str, fn(char) -> bool);
 /// Checks a string's length (in characters) and, optionally, its characters.
 fn check_field(field: &str, value: &str, min: usize, max: usize, ok: Option<CharPattern>) -> AwsResult<()> {
     let n = value.chars().count();
-    if n < min || n > max {
+    // Worded by the bound broken, as AWS's request validation words it (it never says "between").
+    let bound = if n < min {
+        Some(format!("greater than or equal to {min}"))
+    } else if n > max {
+        Some(format!("less than or equal to {max}"))
+    } else {
+        None
+    };
+    if let Some(bound) = bound {
         return Err(validation(format!(
-            "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length between {min} and {max}"
+            "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length {bound}"
         )));
     }
     if let Some((pattern, f)) = ok {
@@ -382,7 +390,10 @@ fn list_regions(call: &mut Call, input: &Input) -> AwsResult<Value> {
     }
     let max = opt_i64(input, "MaxResults").unwrap_or(50);
     if !(1..=50).contains(&max) {
-        return Err(validation("1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 50"));
+        let bound = if max < 1 { "greater than or equal to 1" } else { "less than or equal to 50" };
+        return Err(validation(format!(
+            "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value {bound}"
+        )));
     }
     let start: usize = match opt_str(input, "NextToken") {
         Some(t) => t.parse().map_err(|_| validation("The NextToken is not valid."))?,
