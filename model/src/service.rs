@@ -279,15 +279,29 @@ pub fn opt_bool(input: &Map<String, Value>, name: &str) -> Option<bool> {
     input.get(name).and_then(Value::as_bool)
 }
 
+/// How AWS's request validation names the bound that a length or value `n` breaks: "greater than
+/// or equal to {min}" or "less than or equal to {max}" (it never writes "between"); `None` within
+/// the bounds. Callers put it after "Member must have length " or "Member must have value ".
+pub fn broken_bound(n: i64, min: i64, max: i64) -> Option<String> {
+    if n < min {
+        Some(format!("greater than or equal to {min}"))
+    } else if n > max {
+        Some(format!("less than or equal to {max}"))
+    } else {
+        None
+    }
+}
+
 /// Checks an IAM name against its pattern (`[\w+=,.@-]+`) and length, as IAM's validation does.
 pub fn check_name(field: &str, value: &str, max: usize) -> AwsResult<()> {
     let mut f = field.to_string();
     if let Some(first) = f.get_mut(0..1) {
         first.make_ascii_lowercase();
     }
-    if value.is_empty() || value.chars().count() > max {
+    let len = i64::try_from(value.chars().count()).unwrap_or(i64::MAX);
+    if let Some(bound) = broken_bound(len, 1, i64::try_from(max).unwrap_or(i64::MAX)) {
         return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{value}' at '{f}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+            "1 validation error detected: Value '{value}' at '{f}' failed to satisfy constraint: Member must have length {bound}"
         )));
     }
     if !value.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) {
@@ -357,6 +371,17 @@ mod tests {
         assert_eq!(check_name("UserName", "bad name", 64).unwrap_err().code, "ValidationError");
         assert!(check_name("UserName", "", 64).is_err());
         assert!(check_path("/").is_ok() && check_path("/a/b/").is_ok() && check_path("a/").is_err());
+        assert!(check_name("UserName", "", 64).unwrap_err().message.ends_with("length greater than or equal to 1"));
+        let long = "a".repeat(65);
+        assert!(check_name("UserName", &long, 64).unwrap_err().message.ends_with("length less than or equal to 64"));
+    }
+
+    #[test]
+    fn a_broken_bound_is_named_as_aws_names_it() {
+        assert_eq!(broken_bound(1, 2, 64).as_deref(), Some("greater than or equal to 2"));
+        assert_eq!(broken_bound(65, 2, 64).as_deref(), Some("less than or equal to 64"));
+        assert_eq!(broken_bound(2, 2, 64), None);
+        assert_eq!(broken_bound(64, 2, 64), None);
     }
 
     #[test]

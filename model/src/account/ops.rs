@@ -132,16 +132,8 @@ type CharPattern<'a> = (&'a str, fn(char) -> bool);
 
 /// Checks a string's length (in characters) and, optionally, its characters.
 fn check_field(field: &str, value: &str, min: usize, max: usize, ok: Option<CharPattern>) -> AwsResult<()> {
-    let n = value.chars().count();
-    // Worded by the bound broken, as AWS's request validation words it (it never says "between").
-    let bound = if n < min {
-        Some(format!("greater than or equal to {min}"))
-    } else if n > max {
-        Some(format!("less than or equal to {max}"))
-    } else {
-        None
-    };
-    if let Some(bound) = bound {
+    let n = i64::try_from(value.chars().count()).unwrap_or(i64::MAX);
+    if let Some(bound) = crate::service::broken_bound(n, min as i64, max as i64) {
         return Err(validation(format!(
             "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length {bound}"
         )));
@@ -389,8 +381,7 @@ fn list_regions(call: &mut Call, input: &Input) -> AwsResult<Value> {
         )));
     }
     let max = opt_i64(input, "MaxResults").unwrap_or(50);
-    if !(1..=50).contains(&max) {
-        let bound = if max < 1 { "greater than or equal to 1" } else { "less than or equal to 50" };
+    if let Some(bound) = crate::service::broken_bound(max, 1, 50) {
         return Err(validation(format!(
             "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value {bound}"
         )));

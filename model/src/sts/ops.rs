@@ -7,7 +7,7 @@ use crate::auth::{AuthRequest, Caller, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
-use crate::service::{check_name, check_policy_chars, opt_i64, opt_str, req_str, Call, Operation, Shape};
+use crate::service::{broken_bound, check_name, check_policy_chars, opt_i64, opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
 use crate::world::sts::root_session_permitted;
 use crate::world::World;
@@ -260,15 +260,9 @@ fn credentials_json(id: &str, s: &StsSession) -> Value {
 /// STS's request-validation error for a value outside its member's length constraint, worded
 /// as AWS words the bound it breaks ("Member must have length greater than or equal to 2", "...
 /// less than or equal to 64": AWS never writes "between"). `None` when the length fits.
-fn length_error(value: &str, member: &str, min: usize, max: usize) -> Option<AwsError> {
-    let len = value.chars().count();
-    let bound = if len < min {
-        format!("greater than or equal to {min}")
-    } else if len > max {
-        format!("less than or equal to {max}")
-    } else {
-        return None;
-    };
+fn length_error(value: &str, member: &str, min: i64, max: i64) -> Option<AwsError> {
+    let len = i64::try_from(value.chars().count()).unwrap_or(i64::MAX);
+    let bound = broken_bound(len, min, max)?;
     Some(AwsError::validation(format!(
         "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length {bound}"
     )))
