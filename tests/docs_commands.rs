@@ -33,7 +33,11 @@ fn check(name: &str, text: &str) -> usize {
     let mut host = MemoryHost::default();
     for line in &lines {
         let out = session.execute(line, &mut host);
-        assert_ne!(out.code.as_deref(), Some("UsageError"), "{name}: `{line}` fails to parse:\n{}", out.text);
+        // botocore's value checks (`Parameter validation failed:`, a value below its minimum)
+        // judge the demo's values, not the line's form: a placeholder such as `$KEY`, which the
+        // transcript fills from an earlier line, is too short for an access key ID.
+        let parsed = out.code.as_deref() != Some("UsageError") || out.text.contains("Parameter validation failed:");
+        assert!(parsed, "{name}: `{line}` fails to parse:\n{}", out.text);
     }
     lines.len()
 }

@@ -279,15 +279,29 @@ pub fn opt_bool(input: &Map<String, Value>, name: &str) -> Option<bool> {
     input.get(name).and_then(Value::as_bool)
 }
 
+/// How AWS's request validation names the bound that a length or value `n` breaks: "greater than
+/// or equal to {min}" or "less than or equal to {max}" (it never writes "between"); `None` within
+/// the bounds. Callers put it after "Member must have length " or "Member must have value ".
+pub fn broken_bound(n: i64, min: i64, max: i64) -> Option<String> {
+    if n < min {
+        Some(format!("greater than or equal to {min}"))
+    } else if n > max {
+        Some(format!("less than or equal to {max}"))
+    } else {
+        None
+    }
+}
+
 /// Checks an IAM name against its pattern (`[\w+=,.@-]+`) and length, as IAM's validation does.
 pub fn check_name(field: &str, value: &str, max: usize) -> AwsResult<()> {
     let mut f = field.to_string();
     if let Some(first) = f.get_mut(0..1) {
         first.make_ascii_lowercase();
     }
-    if value.is_empty() || value.chars().count() > max {
+    let len = i64::try_from(value.chars().count()).unwrap_or(i64::MAX);
+    if let Some(bound) = broken_bound(len, 1, i64::try_from(max).unwrap_or(i64::MAX)) {
         return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{value}' at '{f}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+            "1 validation error detected: Value '{value}' at '{f}' failed to satisfy constraint: Member must have length {bound}"
         )));
     }
     if !value.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) {
@@ -296,6 +310,29 @@ pub fn check_name(field: &str, value: &str, max: usize) -> AwsResult<()> {
         )));
     }
     Ok(())
+}
+
+/// The characters IAM's, STS's and KMS's API models allow in a policy document parameter
+/// (`[\u0009\u000A\u000D\u0020-\u00FF]+`: tab, line feed, carriage return and U+0020 to
+/// U+00FF): the services' request validation refuses any other before a policy is read (rule
+/// IAM-POLICY-KINDS). Returns the validation message for the member `member` (as messages write
+/// it, `policyDocument`), for the caller to answer with its service's validation error code.
+pub fn policy_chars_error(member: &str, text: &str) -> Option<String> {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}');
+    if text.chars().all(allowed) {
+        return None;
+    }
+    Some(format!(
+        "1 validation error detected: Value '{text}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+    ))
+}
+
+/// [`policy_chars_error`] as IAM and STS answer it: `ValidationError`.
+pub fn check_policy_chars(member: &str, text: &str) -> AwsResult<()> {
+    match policy_chars_error(member, text) {
+        Some(message) => Err(AwsError::validation(message)),
+        None => Ok(()),
+    }
 }
 
 /// Checks an IAM path: `/` or `/text/`, at most 512 characters.
@@ -334,5 +371,26 @@ mod tests {
         assert_eq!(check_name("UserName", "bad name", 64).unwrap_err().code, "ValidationError");
         assert!(check_name("UserName", "", 64).is_err());
         assert!(check_path("/").is_ok() && check_path("/a/b/").is_ok() && check_path("a/").is_err());
+        assert!(check_name("UserName", "", 64).unwrap_err().message.ends_with("length greater than or equal to 1"));
+        let long = "a".repeat(65);
+        assert!(check_name("UserName", &long, 64).unwrap_err().message.ends_with("length less than or equal to 64"));
+    }
+
+    #[test]
+    fn a_broken_bound_is_named_as_aws_names_it() {
+        assert_eq!(broken_bound(1, 2, 64).as_deref(), Some("greater than or equal to 2"));
+        assert_eq!(broken_bound(65, 2, 64).as_deref(), Some("less than or equal to 64"));
+        assert_eq!(broken_bound(2, 2, 64), None);
+        assert_eq!(broken_bound(64, 2, 64), None);
+    }
+
+    #[test]
+    fn policy_documents_hold_latin_1_and_three_controls_only() {
+        assert!(check_policy_chars("policyDocument", "{\t\"a\":\r\n\"caf\u{e9} \u{ff}\"}").is_ok());
+        for bad in ["\u{100}", "\u{65e5}", "\u{1f600}", "\u{0}", "\u{1f}", "\u{b}"] {
+            let e = check_policy_chars("policyDocument", &format!("{{\"a\":\"{bad}\"}}")).unwrap_err();
+            assert_eq!(e.code, "ValidationError", "{bad:?}");
+            assert!(e.message.contains("at 'policyDocument'"), "{}", e.message);
+        }
     }
 }

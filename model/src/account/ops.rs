@@ -132,10 +132,10 @@ type CharPattern<'a> = (&'a str, fn(char) -> bool);
 
 /// Checks a string's length (in characters) and, optionally, its characters.
 fn check_field(field: &str, value: &str, min: usize, max: usize, ok: Option<CharPattern>) -> AwsResult<()> {
-    let n = value.chars().count();
-    if n < min || n > max {
+    let n = i64::try_from(value.chars().count()).unwrap_or(i64::MAX);
+    if let Some(bound) = crate::service::broken_bound(n, min as i64, max as i64) {
         return Err(validation(format!(
-            "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length between {min} and {max}"
+            "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length {bound}"
         )));
     }
     if let Some((pattern, f)) = ok {
@@ -381,8 +381,10 @@ fn list_regions(call: &mut Call, input: &Input) -> AwsResult<Value> {
         )));
     }
     let max = opt_i64(input, "MaxResults").unwrap_or(50);
-    if !(1..=50).contains(&max) {
-        return Err(validation("1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 50"));
+    if let Some(bound) = crate::service::broken_bound(max, 1, 50) {
+        return Err(validation(format!(
+            "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value {bound}"
+        )));
     }
     let start: usize = match opt_str(input, "NextToken") {
         Some(t) => t.parse().map_err(|_| validation("The NextToken is not valid."))?,

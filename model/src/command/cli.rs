@@ -515,6 +515,17 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         None => {}
     }
     super::paginate::finish(operation, &mut globals, &mut paging, &mut params)?;
+    // botocore's range check runs on every call before it is sent, paging members included: the
+    // per-page limit `--page-size` sets is a member of each page's request (rule CLI-INPUT-JSON).
+    let mut too_small = cli_input::range_errors(operation, &params);
+    let limit = crate::pages::paginator(operation.service, operation.name).and_then(|p| p.limit_key.as_deref());
+    if let (Some(size), Some(limit)) = (paging.page_size, limit) {
+        let page = Map::from_iter([(limit.to_string(), Value::from(size))]);
+        too_small.extend(cli_input::range_errors(operation, &page));
+    }
+    if !too_small.is_empty() {
+        return client(format!("\nParameter validation failed:\n{}", too_small.join("\n")));
+    }
     Ok(Parsed::Call(Box::new(Invocation { operation, params, globals, paging })))
 }
 

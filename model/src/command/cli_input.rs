@@ -4,8 +4,9 @@
 //! stubbed response). As the CLI does, both work from botocore's model of the operation, vendored
 //! under `data/botocore/` and read here at first use: the skeleton is generated from the input
 //! (or output) shape, and an input document is checked by botocore's parameter validation
-//! (`Parameter validation failed:` with its `Missing required parameter`, `Unknown parameter` and
-//! `Invalid type` lines). `cli.rs` takes the options; this module owns what they mean.
+//! (`Parameter validation failed:` with its `Missing required parameter`, `Unknown parameter`,
+//! `Invalid type` and `Invalid length`/`Invalid value` lines). `cli.rs` takes the options; this
+//! module owns what they mean, and the range check botocore runs on every call (`range_errors`).
 
 use super::cli::UsageError;
 use crate::service::{Operation, Shape};
@@ -144,9 +145,85 @@ pub fn validate(op: &Operation, params: &Map<String, Value>) -> Result<Vec<Strin
     Ok(errors)
 }
 
+/// botocore's range check, which the CLI runs on every call's parameters before it sends the
+/// request (rule CLI-INPUT-JSON): a string or list shorter than its shape's `min` ("Invalid length
+/// for parameter X, value: N, valid min length: M"), a number below it ("Invalid value for
+/// parameter X, value: N, valid min value: M"). Only the lower bound: botocore leaves the upper
+/// one to the service, whose own `ValidationError` then answers. Members the model does not know
+/// are left to the operation's own checks; an operation whose model is not vendored is not
+/// checked.
+pub fn range_errors(op: &Operation, params: &Map<String, Value>) -> Vec<String> {
+    let Ok((shapes, Some(input))) = shape_of(op, false) else { return Vec::new() };
+    let Some(members) = shapes.get(input).and_then(|s| s.get("members")).and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    for (k, x) in params {
+        if let Some(inner) = members.get(k).and_then(|m| m.get("shape")).and_then(Value::as_str) {
+            range(shapes, inner, x, &format!(".{k}"), &mut errors);
+        }
+    }
+    errors
+}
+
+/// [`range_errors`] below one member: its own bound, then its members' or items'.
+fn range(shapes: &Map<String, Value>, shape: &str, v: &Value, name: &str, errors: &mut Vec<String>) {
+    let Some(s) = shapes.get(shape) else { return };
+    if let Some(e) = below_min(s, v, name.trim_start_matches('.')) {
+        errors.push(e);
+    }
+    match (s.get("type").and_then(Value::as_str).unwrap_or_default(), v) {
+        ("structure", Value::Object(o)) => {
+            let members = s.get("members").and_then(Value::as_object);
+            for (k, x) in o {
+                if let Some(inner) = members.and_then(|m| m.get(k)).and_then(|m| m.get("shape")).and_then(Value::as_str)
+                {
+                    range(shapes, inner, x, &format!("{name}.{k}"), errors);
+                }
+            }
+        }
+        ("list", Value::Array(items)) => {
+            let inner = s.pointer("/member/shape").and_then(Value::as_str).unwrap_or_default();
+            for (i, x) in items.iter().enumerate() {
+                range(shapes, inner, x, &format!("{}[{i}]", name.trim_start_matches('.')), errors);
+            }
+        }
+        ("map", Value::Object(o)) => {
+            let inner = s.pointer("/value/shape").and_then(Value::as_str).unwrap_or_default();
+            for (k, x) in o {
+                range(shapes, inner, x, &format!("{name}.{k}"), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// botocore's `range_check` for one value of shape `s`: its message when the value is a string
+/// or list shorter than the shape's `min` (Python's `len`, code points), or a number below it.
+fn below_min(s: &Value, v: &Value, shown: &str) -> Option<String> {
+    let min = s.get("min").filter(|m| m.is_number())?;
+    let min_f = min.as_f64()?;
+    let length = |len: usize| {
+        ((len as f64) < min_f)
+            .then(|| format!("Invalid length for parameter {shown}, value: {len}, valid min length: {min}"))
+    };
+    match (s.get("type").and_then(Value::as_str).unwrap_or_default(), v) {
+        ("string", Value::String(t)) => length(t.chars().count()),
+        ("list", Value::Array(items)) => length(items.len()),
+        ("integer" | "long" | "float" | "double", Value::Number(n)) => n
+            .as_f64()
+            .filter(|x| *x < min_f)
+            .map(|_| format!("Invalid value for parameter {shown}, value: {n}, valid min value: {min}")),
+        _ => None,
+    }
+}
+
 fn check(shapes: &Map<String, Value>, shape: &str, v: &Value, name: &str, errors: &mut Vec<String>) {
     let Some(s) = shapes.get(shape) else { return };
     let shown = if name.is_empty() { "input" } else { name.trim_start_matches('.') };
+    if let Some(e) = below_min(s, v, shown) {
+        errors.push(e);
+    }
     let bad = |valid: &str, errors: &mut Vec<String>| {
         errors.push(format!(
             "Invalid type for parameter {shown}, value: {}, type: {}, valid types: {valid}",
@@ -286,6 +363,35 @@ mod tests {
 
     fn op(service: &str, name: &str) -> &'static Operation {
         crate::registry::all().find(|o| o.service == service && o.name == name).expect("an operation")
+    }
+
+    /// botocore's range check (`validate.py`'s `range_check`): minimums of strings, lists and
+    /// numbers, nested members named as botocore names them; no upper bound, no unknown member.
+    #[test]
+    fn the_range_check_is_botocores() {
+        let assume = op("sts", "AssumeRole");
+        let params = json!({
+            "RoleArn": "arn:aws:iam::111122223333:role/r",
+            "RoleSessionName": "s",
+            "DurationSeconds": 100,
+            "Tags": [{"Key": "", "Value": "v"}],
+            "ExternalId": "x".repeat(5000),
+            "NotAMember": "",
+        });
+        assert_eq!(
+            range_errors(assume, params.as_object().unwrap()),
+            [
+                "Invalid length for parameter RoleSessionName, value: 1, valid min length: 2",
+                "Invalid value for parameter DurationSeconds, value: 100, valid min value: 900",
+                "Invalid length for parameter Tags[0].Key, value: 0, valid min length: 1",
+            ]
+        );
+        let fine =
+            json!({"RoleArn": "arn:aws:iam::111122223333:role/r", "RoleSessionName": "ab", "DurationSeconds": 900});
+        assert!(range_errors(assume, fine.as_object().unwrap()).is_empty());
+        // Lengths are Python's: code points, not bytes.
+        let one = json!({"RoleArn": "arn:aws:iam::111122223333:role/r", "RoleSessionName": "é"});
+        assert_eq!(range_errors(assume, one.as_object().unwrap()).len(), 1);
     }
 
     /// Every vendored model decodes, and every operation rootsim models has a skeleton.

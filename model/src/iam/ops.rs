@@ -13,7 +13,9 @@ use crate::auth::CallerKind;
 use crate::clock::format_cli;
 use crate::error::{policy_error, AwsError, AwsResult};
 use crate::iam::key;
-use crate::service::{check_name, check_path, opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::service::{
+    check_name, check_path, check_policy_chars, opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape,
+};
 use crate::service::{operations, param as p};
 use crate::world::principals::Unbound;
 use rootsim_policy::arn;
@@ -481,6 +483,7 @@ fn create_role(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let path = opt_str(input, "Path").unwrap_or("/");
     let trust = req_str(input, "AssumeRolePolicyDocument")?;
     check_name("RoleName", name, 64)?;
+    check_policy_chars("assumeRolePolicyDocument", trust)?;
     check_path(path)?;
     if path.starts_with(super::aws_owned::SERVICE_ROLE_PATH) {
         return Err(AwsError::invalid_input(format!(
@@ -570,6 +573,7 @@ fn delete_role(call: &mut Call, input: &Input) -> AwsResult<Value> {
 fn update_assume_role_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = req_str(input, "RoleName")?;
     let doc = req_str(input, "PolicyDocument")?;
+    check_policy_chars("policyDocument", doc)?;
     authorize_entity(call, "iam:UpdateAssumeRolePolicy", Kind::Role, name)?;
     let policy = parse_trust(call, doc)?;
     iam_mut(call).roles.get_mut(&key(name)).expect("checked above").trust_policy = policy;
@@ -791,6 +795,7 @@ fn create_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let path = opt_str(input, "Path").unwrap_or("/");
     check_name("PolicyName", name, 128)?;
     check_path(path)?;
+    check_policy_chars("policyDocument", doc)?;
     let account = call.account();
     let policy_arn = arn::iam(&account, "policy", path, name);
     call.authorize("iam:CreatePolicy", &policy_arn)?;
@@ -939,6 +944,7 @@ fn create_policy_version(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let doc = req_str(input, "PolicyDocument")?;
     let set_default = opt_bool(input, "SetAsDefault").unwrap_or(false);
     check_policy_arn(policy_arn)?;
+    check_policy_chars("policyDocument", doc)?;
     if super::managed::is_aws_managed_arn(policy_arn) {
         return Err(AwsError::unmodifiable(format!("Cannot modify AWS managed policy {policy_arn}.")));
     }
@@ -1148,6 +1154,7 @@ fn put_inline(call: &mut Call, input: &Input, kind: Kind) -> AwsResult<Value> {
     let policy_name = req_str(input, "PolicyName")?;
     let doc = req_str(input, "PolicyDocument")?;
     check_name("PolicyName", policy_name, 128)?;
+    check_policy_chars("policyDocument", doc)?;
     let action = format!("iam:Put{}Policy", kind.title());
     let (_, real) = authorize_entity(call, &action, kind, name)?;
     let a = attachments(iam_of(call), kind, name).expect("checked above");

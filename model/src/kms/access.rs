@@ -149,20 +149,48 @@ pub(super) fn source_name(g: &Grant) -> String {
     format!("KMS grant {}", g.id)
 }
 
+/// The grant operations that take no encryption context, to which a grant's constraints do not
+/// apply: management operations (DescribeKey, RetireGrant) and the asymmetric and HMAC ones
+/// (<https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html>, rule
+/// KMS-GRANT-ALLOWS). CreateGrant stays constrained: a constrained grant lets its grantee create
+/// only grants at least as strict, which rootsim does not weigh (so it refuses them, fail closed).
+const UNCONSTRAINED_OPERATIONS: &[&str] =
+    &["DescribeKey", "RetireGrant", "GetPublicKey", "Sign", "Verify", "GenerateMac", "VerifyMac"];
+
 /// A grant as a resource-side policy document: the grantee may perform the grant's operations
 /// under its constraints (each `EncryptionContextSubset` pair must be in the request's encryption
-/// context; `EncryptionContextEquals` also allows no other key), and the retiring principal may
+/// context; `EncryptionContextEquals` also allows no other key; keys compared without case,
+/// values with it), the operations without an encryption context
+/// ([`UNCONSTRAINED_OPERATIONS`]) whatever the constraints, and the retiring principal may
 /// retire it. `None` for a document the engine would not take (it then allows nothing).
 pub(super) fn grant_policy(g: &Grant) -> Option<Policy> {
-    let actions: Vec<String> = g.operations.iter().map(|o| format!("kms:{o}")).collect();
-    let mut grantee = json!({
-        "Sid": "Grantee",
-        "Effect": "Allow",
-        "Principal": { "AWS": g.grantee },
-        "Action": actions,
-        "Resource": "*",
-    });
-    if let Some(constraints) = &g.constraints {
+    let (free, constrained): (Vec<&String>, Vec<&String>) = match &g.constraints {
+        Some(_) => g.operations.iter().partition(|o| UNCONSTRAINED_OPERATIONS.contains(&o.as_str())),
+        None => (g.operations.iter().collect(), Vec::new()),
+    };
+    let mut statements = Vec::new();
+    if !free.is_empty() {
+        let actions: Vec<String> = free.iter().map(|o| format!("kms:{o}")).collect();
+        // A constrained grant's operations without a context get a statement of their own, named
+        // so that explanations say why no constraint was asked.
+        let sid = if g.constraints.is_some() { "GranteeOperationsWithoutContext" } else { "Grantee" };
+        statements.push(json!({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": { "AWS": g.grantee },
+            "Action": actions,
+            "Resource": "*",
+        }));
+    }
+    if let (Some(constraints), false) = (&g.constraints, constrained.is_empty()) {
+        let actions: Vec<String> = constrained.iter().map(|o| format!("kms:{o}")).collect();
+        let mut grantee = json!({
+            "Sid": "Grantee",
+            "Effect": "Allow",
+            "Principal": { "AWS": g.grantee },
+            "Action": actions,
+            "Resource": "*",
+        });
         let mut equals = Map::new();
         let mut condition = Map::new();
         for pairs in constraints.values() {
@@ -172,12 +200,13 @@ pub(super) fn grant_policy(g: &Grant) -> Option<Policy> {
         }
         if let Some(exact) = constraints.get("EncryptionContextEquals") {
             let keys: Vec<&String> = exact.keys().collect();
-            condition.insert("ForAllValues:StringEquals".into(), json!({ "kms:EncryptionContextKeys": keys }));
+            condition
+                .insert("ForAllValues:StringEqualsIgnoreCase".into(), json!({ "kms:EncryptionContextKeys": keys }));
         }
         condition.insert("StringEquals".into(), Value::Object(equals));
         grantee["Condition"] = Value::Object(condition);
+        statements.push(grantee);
     }
-    let mut statements = vec![grantee];
     if let Some(retiring) = &g.retiring {
         statements.push(json!({
             "Sid": "RetiringPrincipal",

@@ -11,7 +11,7 @@
 //! once; in rootsim a grant takes effect immediately, so no token is ever needed.
 
 use super::access::{
-    authorize_key_with, find, grant_policy, invalid, purge_deleted, require_not_pending, source_name, Input,
+    authorize_key_with, find, grant_policy, invalid, purge_deleted, require_enabled, source_name, Input,
 };
 use super::state::Grant;
 use crate::auth::AuthRequest;
@@ -139,7 +139,9 @@ pub(super) fn create_grant(call: &mut Call, input: &Input) -> AwsResult<Value> {
         context.push(("kms:RetiringPrincipal", r));
     }
     authorize_key_with(call, "kms:CreateGrant", &arn, &context, &[])?;
-    require_not_pending(call, &arn)?;
+    // The key state table refuses CreateGrant on a disabled key (`DisabledException`) as on one
+    // pending deletion (rule KMS-KEY-STATES).
+    require_enabled(call, &arn)?;
     let (id, token) = {
         let r = &mut call.world.rng;
         (r.lower_hex(64), r.alnum(128))

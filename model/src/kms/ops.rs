@@ -14,7 +14,7 @@ use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::pages::{base64_decode, base64_encode};
 use crate::service::{operations, param as p};
-use crate::service::{opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::service::{opt_bool, opt_i64, opt_str, policy_chars_error, req_str, Call, Operation, Param, Shape};
 use rootsim_policy::Policy;
 use serde_json::{json, Map, Value};
 
@@ -58,6 +58,9 @@ fn keeps_caller_in_control(call: &Call, arn: &str, policy: &Policy) -> bool {
 const LOCKOUT: &str = "The new key policy will not allow you to update the key policy in the future.";
 
 fn create_key(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    if let Some(message) = opt_str(input, "Policy").and_then(|t| policy_chars_error("policy", t)) {
+        return Err(invalid(message));
+    }
     call.authorize("kms:CreateKey", "*").map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })?;
     let account = call.account();
     let policy = match opt_str(input, "Policy") {
@@ -202,6 +205,9 @@ fn put_key_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let arn = find(call, req_str(input, "KeyId")?)?;
     policy_name(input)?;
     let text = req_str(input, "Policy")?;
+    if let Some(message) = policy_chars_error("policy", text) {
+        return Err(invalid(message));
+    }
     authorize_key(call, "kms:PutKeyPolicy", &arn)?;
     let policy = key_policy_checked(call, text)?;
     if !opt_bool(input, "BypassPolicyLockoutSafetyCheck").unwrap_or(false)

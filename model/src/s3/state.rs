@@ -232,10 +232,27 @@ const FIXING_KEYS: &[&str] = &[
     "s3:dataaccesspointaccount",
 ];
 
+/// Whether an `aws:SourceIp` value fixes a statement to a set of sources: S3 counts a range
+/// broader than /8 (IPv4) or /32 (IPv6) as public, whatever operator names it; an address
+/// without a prefix is one host. A value that is not an address range fixes nothing.
+fn narrow_ip_range(value: &str) -> bool {
+    let v6 = value.contains(':');
+    let (bits, narrowest_public) = if v6 { (128, 32) } else { (32, 8) };
+    let prefix = match value.split_once('/') {
+        Some((_, p)) => match p.parse::<u32>() {
+            Ok(p) if p <= bits => p,
+            _ => return false,
+        },
+        None => bits,
+    };
+    prefix >= narrowest_public
+}
+
 /// Whether a bucket policy is public as S3 judges it: some `Allow` statement whose principal is
 /// everyone (`"*"`, `{"AWS": "*"}`, or a `NotPrincipal`) and that no condition fixes to a set
-/// of principals or sources: a fixing key of [`FIXING_KEYS`] compared without wildcards by a
-/// positive operator, or `aws:SourceIp` limited to address ranges other than `/0`.
+/// of principals or sources: a fixing key of [`FIXING_KEYS`] compared with fixed values (no
+/// wildcard, no policy variable) by a positive operator, or `aws:SourceIp` limited to ranges
+/// no broader than /8 (IPv4) or /32 (IPv6) (S3's page "The meaning of public").
 pub fn is_public_policy(policy: &Policy) -> bool {
     policy.statements().any(|st| {
         if st.effect() != rootsim_policy::Effect::Allow {
@@ -252,12 +269,12 @@ pub fn is_public_policy(policy: &Policy) -> bool {
             let op = c.operator().to_ascii_lowercase();
             let key = c.key().to_ascii_lowercase();
             let positive = !op.contains("not") && !op.starts_with("forallvalues") && !op.ends_with("ifexists");
-            let wild = |v: &str| v.contains(['*', '?']);
+            let wild = |v: &str| v.contains(['*', '?']) || v.contains("${");
             if !positive || c.values().len() == 0 {
                 return false;
             }
             if key == "aws:sourceip" {
-                return op == "ipaddress" && c.values().all(|v| !v.ends_with("/0"));
+                return op == "ipaddress" && c.values().all(narrow_ip_range);
             }
             FIXING_KEYS.contains(&key.as_str()) && !op.starts_with("null") && c.values().all(|v| !wild(v))
         });
@@ -678,6 +695,16 @@ mod tests {
             format!(
                 r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"IpAddress":{{"aws:SourceIp":"0.0.0.0/0"}}}}}}"#
             ),
+            // Broader than /8 (IPv4) or /32 (IPv6) is public too, as is a policy variable.
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"IpAddress":{{"aws:SourceIp":"0.0.0.0/1"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"IpAddress":{{"aws:SourceIp":["192.0.2.0/24","2001:db8::/16"]}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"StringEquals":{{"aws:SourceVpc":"${{aws:PrincipalTag/vpc}}"}}}}}}"#
+            ),
         ];
         for p in &public {
             assert!(is_public_policy(&policy(p)), "{p}");
@@ -691,6 +718,9 @@ mod tests {
             ),
             format!(
                 r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"IpAddress":{{"aws:SourceIp":"192.0.2.0/24"}}}}}}"#
+            ),
+            format!(
+                r#"{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",{r},"Condition":{{"IpAddress":{{"aws:SourceIp":["10.0.0.0/8","198.51.100.7","2001:db8::/32"]}}}}}}"#
             ),
             format!(
                 r#"{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:root"}},"Action":"s3:GetObject",{r}}}"#

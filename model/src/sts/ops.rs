@@ -7,7 +7,7 @@ use crate::auth::{AuthRequest, Caller, CallerKind};
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
 use crate::iam::key;
-use crate::service::{check_name, opt_i64, opt_str, req_str, Call, Operation, Shape};
+use crate::service::{broken_bound, check_name, check_policy_chars, opt_i64, opt_str, req_str, Call, Operation, Shape};
 use crate::service::{operations, param as p};
 use crate::world::sts::root_session_permitted;
 use crate::world::World;
@@ -257,20 +257,32 @@ fn credentials_json(id: &str, s: &StsSession) -> Value {
     })
 }
 
+/// STS's request-validation error for a value outside its member's length constraint, worded
+/// as AWS words the bound it breaks ("Member must have length greater than or equal to 2", "...
+/// less than or equal to 64": AWS never writes "between"). `None` when the length fits.
+fn length_error(value: &str, member: &str, min: i64, max: i64) -> Option<AwsError> {
+    let len = i64::try_from(value.chars().count()).unwrap_or(i64::MAX);
+    let bound = broken_bound(len, min, max)?;
+    Some(AwsError::validation(format!(
+        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must have length {bound}"
+    )))
+}
+
 fn assume_role(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
     let role_arn = req_str(input, "RoleArn")?;
     let session_name = req_str(input, "RoleSessionName")?;
-    if session_name.len() < 2 || session_name.len() > 64 {
-        return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64"
-        )));
+    if let Some(e) = length_error(session_name, "roleSessionName", 2, 64) {
+        return Err(e);
     }
     check_name("RoleSessionName", session_name, 64)?;
     if call.caller.is_root() {
         return Err(AwsError::access_denied("Roles may not be assumed by root accounts."));
     }
     let policy = match opt_str(input, "Policy") {
-        Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
+        Some(text) => {
+            check_policy_chars("policy", text)?;
+            Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?)
+        }
         None => None,
     };
     let policy_arns = session_policy_arns(input)?;
@@ -409,10 +421,8 @@ fn session_policy_arns(input: &Map<String, Value>) -> AwsResult<Vec<String>> {
     let mut out = Vec::new();
     for item in items {
         let arn = item.get("arn").and_then(Value::as_str).unwrap_or("");
-        if arn.len() < 20 || arn.len() > 2048 {
-            return Err(AwsError::validation(format!(
-                "1 validation error detected: Value '{arn}' at 'policyArns.member.arn' failed to satisfy constraint: Member must have length between 20 and 2048"
-            )));
+        if let Some(e) = length_error(arn, "policyArns.member.arn", 20, 2048) {
+            return Err(e);
         }
         out.push(arn.to_string());
     }
@@ -432,10 +442,8 @@ fn session_tags(input: &Map<String, Value>) -> AwsResult<Vec<(String, String)>> 
     for t in items {
         let key = t.get("Key").and_then(Value::as_str).unwrap_or("");
         let value = t.get("Value").and_then(Value::as_str).unwrap_or("");
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err(AwsError::validation(format!(
-                "1 validation error detected: Value '{key}' at 'tags.member.key' failed to satisfy constraint: Member must have length between 1 and 128"
-            )));
+        if let Some(e) = length_error(key, "tags.member.key", 1, 128) {
+            return Err(e);
         }
         if !tag_chars_ok(key) {
             return Err(AwsError::validation(format!(
@@ -482,10 +490,8 @@ fn transitive_tag_keys(input: &Map<String, Value>) -> AwsResult<Vec<String>> {
     let mut out = Vec::new();
     for item in items {
         let key = item.as_str().unwrap_or("");
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err(AwsError::validation(format!(
-                "1 validation error detected: Value '{key}' at 'transitiveTagKeys.member' failed to satisfy constraint: Member must have length between 1 and 128"
-            )));
+        if let Some(e) = length_error(key, "transitiveTagKeys.member", 1, 128) {
+            return Err(e);
         }
         if !tag_chars_ok(key) {
             return Err(AwsError::validation(format!(
@@ -580,10 +586,8 @@ fn packed_size(
 fn source_identity(call: &Call, input: &Map<String, Value>) -> AwsResult<Option<String>> {
     let inherited = call.caller.source_identity.clone();
     let Some(given) = opt_str(input, "SourceIdentity") else { return Ok(inherited) };
-    if given.len() < 2 || given.len() > 256 {
-        return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{given}' at 'sourceIdentity' failed to satisfy constraint: Member must have length between 2 and 256"
-        )));
+    if let Some(e) = length_error(given, "sourceIdentity", 2, 256) {
+        return Err(e);
     }
     if !given.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)) {
         return Err(AwsError::validation(format!(
@@ -682,10 +686,8 @@ fn get_session_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<V
 
 fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResult<Value> {
     let name = req_str(input, "Name")?.to_string();
-    if name.len() < 2 || name.len() > 32 {
-        return Err(AwsError::validation(format!(
-            "1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must have length between 2 and 32"
-        )));
+    if let Some(e) = length_error(&name, "name", 2, 32) {
+        return Err(e);
     }
     check_name("Name", &name, 32)?;
     // Only long-term credentials federate: an IAM user's (or, not recommended, the root user's).
@@ -700,7 +702,10 @@ fn get_federation_token(call: &mut Call, input: &Map<String, Value>) -> AwsResul
         }
     };
     let policy = match opt_str(input, "Policy") {
-        Some(text) => Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?),
+        Some(text) => {
+            check_policy_chars("policy", text)?;
+            Some(Policy::parse(text, PolicyKind::Session).map_err(crate::error::policy_error)?)
+        }
         None => None,
     };
     let requested = requested_duration(input, user.is_some())?;
