@@ -6,9 +6,10 @@
 //! (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html>,
 //! <https://docs.aws.amazon.com/organizations/latest/APIReference/API_PutResourcePolicy.html>).
 //!
-//! rootsim delegates the read operations (`Describe*`, `List*`) through it; policy management
-//! (create, update, attach, detach, delete) stays with the management account (rule
-//! ORG-RESOURCE-POLICY).
+//! rootsim delegates through it the read operations (`Describe*`, `List*`) and policy management
+//! (`CreatePolicy`, `UpdatePolicy`, `DeletePolicy`, `AttachPolicy`, `DetachPolicy`, `TagResource`,
+//! `UntagResource`), each as far as the policy allows it; the delegation policy itself, policy
+//! types, accounts and OUs stay with the management account (rule ORG-RESOURCE-POLICY).
 
 use super::ops::{authorize_read, invalid_input, org_denied, org_mut, org_of, Input};
 use super::tags::{request_tags, store_tags};

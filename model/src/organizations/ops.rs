@@ -45,9 +45,11 @@ pub(super) fn authorize(call: &mut Call, action: &str, resource: &str) -> AwsRes
 /// How explanations name the organization's resource-based delegation policy.
 const DELEGATION_POLICY_NAME: &str = "the organization's resource-based delegation policy";
 
-/// The caller's organization for a read operation: the management account's, or a member's when
-/// the organization has a resource-based delegation policy (which [`authorize_read`] then asks).
-pub(super) fn org_read(call: &Call) -> AwsResult<Organization> {
+/// The caller's organization for an operation a delegation policy can open (the read operations
+/// and policy management, rule ORG-RESOURCE-POLICY): the management account's, or a member's
+/// when the organization has a resource-based delegation policy (which [`authorize_delegable`]
+/// then asks).
+pub(super) fn org_delegable(call: &Call) -> AwsResult<Organization> {
     let org = org_of(call, false)?;
     if call.caller.account != org.management_account && org.resource_policy.is_none() {
         return Err(org_denied());
@@ -55,21 +57,33 @@ pub(super) fn org_read(call: &Call) -> AwsResult<Organization> {
     Ok(org)
 }
 
-/// Authorizes a read operation found through [`org_read`]: the management account's callers as
-/// every Organizations call; a member's callers against the delegation policy, as a request on
-/// a resource of the management account (their own policies and the delegation policy must both
-/// allow it).
+/// Authorizes a read operation found through [`org_delegable`] ([`authorize_delegable`] with no
+/// request context of its own).
 pub(super) fn authorize_read(call: &mut Call, org: &Organization, action: &str, resource: &str) -> AwsResult<()> {
-    if call.caller.account == org.management_account {
-        return authorize(call, action, resource);
-    }
-    let Some(rp) = &org.resource_policy else { return Err(org_denied()) };
-    let owned = resource_tag_keys(org, resource);
+    authorize_delegable(call, org, action, resource, &[])
+}
+
+/// Authorizes an operation found through [`org_delegable`], with `context` (a request's tags)
+/// besides the resource's own tags: the management account's callers as every Organizations call;
+/// a member's callers against the delegation policy, as a request on a resource of the management
+/// account (their own policies and the delegation policy must both allow it).
+pub(super) fn authorize_delegable(
+    call: &mut Call,
+    org: &Organization,
+    action: &str,
+    resource: &str,
+    context: &[(String, String)],
+) -> AwsResult<()> {
+    let mut owned = resource_tag_keys(org, resource);
+    owned.extend_from_slice(context);
     let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let request = crate::auth::AuthRequest::new(&call.caller, &call.region, action, resource)
-        .owned_by(&org.management_account)
-        .with_resource_policy(Some((DELEGATION_POLICY_NAME, &rp.document)))
-        .with_context(&pairs);
+    let mut request = crate::auth::AuthRequest::new(&call.caller, &call.region, action, resource).with_context(&pairs);
+    if call.caller.account != org.management_account {
+        let Some(rp) = &org.resource_policy else { return Err(org_denied()) };
+        request = request
+            .owned_by(&org.management_account)
+            .with_resource_policy(Some((DELEGATION_POLICY_NAME, &rp.document)));
+    }
     let record = call.decide(&request);
     call.record_decision(record).map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })
 }
@@ -176,7 +190,7 @@ fn describe_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
 }
 
 fn list_roots(call: &mut Call, _: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     // No resource type (rule EVAL-NO-RESOURCE-STAR).
     authorize_read(call, &org, "organizations:ListRoots", "*")?;
     Ok(
@@ -185,7 +199,7 @@ fn list_roots(call: &mut Call, _: &Input) -> AwsResult<Value> {
 }
 
 fn list_accounts(call: &mut Call, _: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     authorize_read(call, &org, "organizations:ListAccounts", "*")?;
     let list: Vec<Value> = org.accounts.keys().map(|id| account_json(call, &org, id)).collect();
     Ok(json!({ "Accounts": list }))
@@ -204,7 +218,7 @@ pub(super) fn parent_checked(org: &Organization, id: &str) -> AwsResult<()> {
 }
 
 fn list_accounts_for_parent(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     let parent = req_str(input, "ParentId")?;
     parent_checked(&org, parent)?;
     authorize_read(call, &org, "organizations:ListAccountsForParent", "*")?;
@@ -214,7 +228,7 @@ fn list_accounts_for_parent(call: &mut Call, input: &Input) -> AwsResult<Value> 
 }
 
 fn list_organizational_units_for_parent(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     let parent = req_str(input, "ParentId")?;
     parent_checked(&org, parent)?;
     authorize_read(call, &org, "organizations:ListOrganizationalUnitsForParent", "*")?;
@@ -228,7 +242,7 @@ fn list_organizational_units_for_parent(call: &mut Call, input: &Input) -> AwsRe
 }
 
 fn describe_account(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     let id = req_str(input, "AccountId")?;
     if !org.accounts.contains_key(id) {
         return Err(AwsError::new("AccountNotFoundException", 400, "You specified an account that doesn't exist."));
@@ -267,7 +281,7 @@ fn disable_aws_service_access(call: &mut Call, input: &Input) -> AwsResult<Value
 }
 
 fn list_aws_service_access_for_organization(call: &mut Call, _: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     authorize_read(call, &org, "organizations:ListAWSServiceAccessForOrganization", "*")?;
     let list: Vec<Value> = org
         .service_access
@@ -343,7 +357,7 @@ fn deregister_delegated_administrator(call: &mut Call, input: &Input) -> AwsResu
 }
 
 fn list_delegated_administrators(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     authorize_read(call, &org, "organizations:ListDelegatedAdministrators", "*")?;
     let filter = opt_str(input, "ServicePrincipal");
     let mut ids: Vec<&String> = org
@@ -369,7 +383,7 @@ fn list_delegated_administrators(call: &mut Call, input: &Input) -> AwsResult<Va
 }
 
 fn list_parents(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     let child = req_str(input, "ChildId")?;
     let parent =
         org.accounts.get(child).map(|m| m.parent.clone()).or_else(|| org.ous.get(child).map(|o| o.parent.clone()));
@@ -418,7 +432,7 @@ pub(super) fn policy_not_found() -> AwsError {
 }
 
 fn create_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_delegable(call)?;
     let name = req_str(input, "Name")?;
     let content = req_str(input, "Content")?;
     let ptype = policy_type(input, "Type")?;
@@ -459,7 +473,7 @@ fn describe_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
 }
 
 fn list_policies(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     let ptype = policy_type(input, "Filter")?;
     authorize_read(call, &org, "organizations:ListPolicies", "*")?;
     let list: Vec<Value> =
@@ -480,7 +494,7 @@ fn target_checked(org: &Organization, id: &str) -> AwsResult<()> {
 }
 
 fn list_policies_for_target(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     let target = req_str(input, "TargetId")?;
     let ptype = policy_type(input, "Filter")?;
     target_checked(&org, target)?;
@@ -501,7 +515,7 @@ fn list_policies_for_target(call: &mut Call, input: &Input) -> AwsResult<Value> 
 /// name and type (the model's `PolicyTargetSummary`), roots first, then OUs, then accounts
 /// (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListTargetsForPolicy.html>).
 fn list_targets_for_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     let id = req_str(input, "PolicyId")?;
     let p = org.policies.get(id).ok_or_else(policy_not_found)?;
     authorize_read(call, &org, "organizations:ListTargetsForPolicy", &org.policy_arn(p))?;
@@ -523,12 +537,12 @@ fn list_targets_for_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
 }
 
 fn attach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_delegable(call)?;
     let id = req_str(input, "PolicyId")?;
     let target = req_str(input, "TargetId")?;
     let p = org.policies.get(id).ok_or_else(policy_not_found)?;
     target_checked(&org, target)?;
-    authorize(call, "organizations:AttachPolicy", &org.policy_arn(p))?;
+    authorize_delegable(call, &org, "organizations:AttachPolicy", &org.policy_arn(p), &[])?;
     if !org.enabled_policy_types.contains(&p.policy_type) {
         return Err(AwsError::new(
             "PolicyTypeNotEnabledException",
@@ -559,12 +573,12 @@ fn attach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
 }
 
 fn detach_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_delegable(call)?;
     let id = req_str(input, "PolicyId")?;
     let target = req_str(input, "TargetId")?;
     let p = org.policies.get(id).ok_or_else(policy_not_found)?;
     target_checked(&org, target)?;
-    authorize(call, "organizations:DetachPolicy", &org.policy_arn(p))?;
+    authorize_delegable(call, &org, "organizations:DetachPolicy", &org.policy_arn(p), &[])?;
     let attached = org.attachments.get(target).cloned().unwrap_or_default();
     if !attached.iter().any(|a| a == id) {
         return Err(AwsError::new(

@@ -7,8 +7,8 @@
 //! (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html>).
 
 use super::ops::{
-    authorize, constraint, invalid_input, org_mut, org_of, policy_not_found, policy_summary, policy_type,
-    policy_types_json, Input,
+    authorize, authorize_delegable, constraint, invalid_input, org_delegable, org_mut, org_of, policy_not_found,
+    policy_summary, policy_type, policy_types_json, Input,
 };
 use super::{aws_managed_policy, FeatureSet, OrgPolicy, Organization};
 use crate::error::{AwsError, AwsResult};
@@ -155,10 +155,10 @@ fn customer_policy(org: &Organization, input: &Input) -> AwsResult<OrgPolicy> {
 }
 
 pub(super) fn update_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_delegable(call)?;
     let mut p = customer_policy(&org, input)?;
     let document = opt_str(input, "Content").map(|c| document_checked(c, &p.policy_type)).transpose()?;
-    authorize(call, "organizations:UpdatePolicy", &org.policy_arn(&p))?;
+    authorize_delegable(call, &org, "organizations:UpdatePolicy", &org.policy_arn(&p), &[])?;
     if let Some(name) = opt_str(input, "Name") {
         if org.policies.values().any(|q| q.name == name && q.policy_type == p.policy_type && q.id != p.id) {
             return Err(AwsError::new("DuplicatePolicyException", 400, "A policy with the same name already exists."));
@@ -184,9 +184,9 @@ pub(super) fn update_policy(call: &mut Call, input: &Input) -> AwsResult<Value> 
 }
 
 pub(super) fn delete_policy(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_delegable(call)?;
     let p = customer_policy(&org, input)?;
-    authorize(call, "organizations:DeletePolicy", &org.policy_arn(&p))?;
+    authorize_delegable(call, &org, "organizations:DeletePolicy", &org.policy_arn(&p), &[])?;
     if org.attachments.values().any(|list| list.contains(&p.id)) {
         return Err(AwsError::new(
             "PolicyInUseException",

@@ -9,9 +9,8 @@
 //! A resource's own tags are `aws:ResourceTag/<key>` whenever an Organizations call on it is
 //! authorized (`ops::authorize`). Keys are case-sensitive; at most 50 tags per resource.
 
-use super::ops::{authorize_read, constraint, invalid_input, org_mut, org_of, org_read, resource_tag_keys, Input};
+use super::ops::{authorize_delegable, authorize_read, constraint, invalid_input, org_delegable, org_mut, Input};
 use super::Organization;
-use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::service::{req_str, Call};
 use serde_json::{json, Value};
@@ -104,19 +103,12 @@ pub(super) fn authorize_tagging(
     resource: &str,
     tags: &[(String, String)],
 ) -> AwsResult<()> {
-    let mut owned = resource_tag_keys(org, resource);
+    let mut context = Vec::new();
     for (k, v) in tags {
-        owned.push((format!("aws:RequestTag/{k}"), v.clone()));
-        owned.push(("aws:TagKeys".to_string(), k.clone()));
+        context.push((format!("aws:RequestTag/{k}"), v.clone()));
+        context.push(("aws:TagKeys".to_string(), k.clone()));
     }
-    tag_keys_request(call, action, resource, &owned)
-}
-
-fn tag_keys_request(call: &mut Call, action: &str, resource: &str, owned: &[(String, String)]) -> AwsResult<()> {
-    let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let request = AuthRequest::new(&call.caller, &call.region, action, resource).with_context(&pairs);
-    let record = call.decide(&request);
-    call.record_decision(record).map_err(|e| AwsError { code: "AccessDeniedException".into(), ..e })
+    authorize_delegable(call, org, action, resource, &context)
 }
 
 /// The ARN of the taggable resource `id`, or `TargetNotFoundException`.
@@ -132,9 +124,9 @@ fn resource_checked(org: &Organization, input: &Input) -> AwsResult<(String, Str
     Ok((id.to_string(), arn))
 }
 
-/// TagResource (management account).
+/// TagResource (the management account, or a member the delegation policy allows).
 pub(super) fn tag_resource(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_delegable(call)?;
     let (id, arn) = resource_checked(&org, input)?;
     let tags = request_tags(input)?;
     authorize_tagging(call, &org, "organizations:TagResource", &arn, &tags)?;
@@ -142,9 +134,10 @@ pub(super) fn tag_resource(call: &mut Call, input: &Input) -> AwsResult<Value> {
     Ok(Value::Null)
 }
 
-/// UntagResource (management account): keys not on the resource are ignored.
+/// UntagResource (the management account, or a member the delegation policy allows): keys not
+/// on the resource are ignored.
 pub(super) fn untag_resource(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_of(call, true)?;
+    let org = org_delegable(call)?;
     let (id, arn) = resource_checked(&org, input)?;
     let keys: Vec<String> = input
         .get("TagKeys")
@@ -154,9 +147,8 @@ pub(super) fn untag_resource(call: &mut Call, input: &Input) -> AwsResult<Value>
     for k in &keys {
         key_checked(k)?;
     }
-    let mut owned = resource_tag_keys(&org, &arn);
-    owned.extend(keys.iter().map(|k| ("aws:TagKeys".to_string(), k.clone())));
-    tag_keys_request(call, "organizations:UntagResource", &arn, &owned)?;
+    let context: Vec<(String, String)> = keys.iter().map(|k| ("aws:TagKeys".to_string(), k.clone())).collect();
+    authorize_delegable(call, &org, "organizations:UntagResource", &arn, &context)?;
     let o = org_mut(call);
     if let Some(tags) = o.tags.get_mut(&id) {
         tags.retain(|k, _| !keys.contains(k));
@@ -169,7 +161,7 @@ pub(super) fn untag_resource(call: &mut Call, input: &Input) -> AwsResult<Value>
 
 /// ListTagsForResource: the management account, or a member the delegation policy allows.
 pub(super) fn list_tags_for_resource(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = org_read(call)?;
+    let org = org_delegable(call)?;
     let (id, arn) = resource_checked(&org, input)?;
     authorize_read(call, &org, "organizations:ListTagsForResource", &arn)?;
     let empty = BTreeMap::new();

@@ -113,7 +113,7 @@ fn ou_checked<'a>(org: &'a Organization, input: &Input) -> AwsResult<&'a Organiz
 }
 
 pub(super) fn describe_organizational_unit(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = super::ops::org_read(call)?;
+    let org = super::ops::org_delegable(call)?;
     let ou = ou_checked(&org, input)?;
     super::ops::authorize_read(call, &org, "organizations:DescribeOrganizationalUnit", &org.ou_arn(&ou.id))?;
     Ok(json!({ "OrganizationalUnit": ou_json(&org, ou) }))
@@ -153,7 +153,7 @@ pub(super) fn delete_organizational_unit(call: &mut Call, input: &Input) -> AwsR
 }
 
 pub(super) fn list_children(call: &mut Call, input: &Input) -> AwsResult<Value> {
-    let org = super::ops::org_read(call)?;
+    let org = super::ops::org_delegable(call)?;
     let parent = req_str(input, "ParentId")?;
     let kind = req_str(input, "ChildType")?;
     if kind != "ACCOUNT" && kind != "ORGANIZATIONAL_UNIT" {
