@@ -233,9 +233,16 @@ pub(super) fn retire_grant(call: &mut Call, input: &Input) -> AwsResult<Value> {
     };
     let policy = grant_policy(&grant);
     let name = source_name(&grant);
-    let request = AuthRequest::new(&call.caller, &call.region, "kms:RetireGrant", &grant.key)
-        .with_resource_policy(policy.as_ref().map(|p| (name.as_str(), p)))
-        .resource_policy_must_allow();
+    // "The AWS account in which the grant was created" may retire it: its root user, whose
+    // implicit permission in its own account decides (SCPs still apply); everyone else only as
+    // the grant allows (rule KMS-RETIRE-GRANT, simulator assumption).
+    let key_account = grant.key.split(':').nth(4).unwrap_or("");
+    let own_root = call.caller.is_root() && call.caller.account == key_account;
+    let mut request = AuthRequest::new(&call.caller, &call.region, "kms:RetireGrant", &grant.key);
+    if !own_root {
+        request =
+            request.with_resource_policy(policy.as_ref().map(|p| (name.as_str(), p))).resource_policy_must_allow();
+    }
     let record = call.decide(&request);
     call.record_decision(record)?;
     call.world.kms.grants.remove(&grant.id);
