@@ -35,8 +35,11 @@
 //! IAM users and roles only: the root user already holds every permission of its account.
 //!
 //! Cost: candidates for "who can assume role R" come from R's trust policy (the principals and
-//! accounts it names, everyone for `"*"`), not from every principal; the same-account edges are
-//! asked only for principals whose identity policies allow the action on some resource.
+//! accounts it names, everyone for `"*"`), not from every principal; the same-account edges, the
+//! AssumeRoot edges and the AssumeRole edges into other accounts' roles are asked only for
+//! principals whose identity policies allow the action on some resource (without that the engine
+//! denies them). Whether a grant is drawn is asked first of the few nodes its granter does not
+//! reach already; the grantee's other edges with any permission only once one of its grants is.
 //!
 //! Questions about one target ([`who_can_become_root`], [`path`]) build only the edges of the
 //! actors that may reach it, into the nodes that may reach it ([`AccessGraph::build_towards`]):
@@ -319,9 +322,10 @@ struct Actor {
 }
 
 /// The bit that remembers the pre-filter's answer for `action` ([`Builder::may`]): one for
-/// `sts:AssumeRole`, each takeover and each grant action, the actions the graph asks about.
+/// `sts:AssumeRole`, `sts:AssumeRoot`, each takeover and each grant action, the actions the graph
+/// asks about.
 fn asked_bit(action: &str) -> Option<u32> {
-    let asked = std::iter::once(&"sts:AssumeRole").chain(&TAKEOVERS).chain(&GRANTS);
+    let asked = ["sts:AssumeRole", "sts:AssumeRoot"].iter().chain(&TAKEOVERS).chain(&GRANTS);
     asked.enumerate().find(|(_, a)| **a == action).map(|(i, _)| 1 << i)
 }
 
@@ -465,6 +469,16 @@ impl<'w> Builder<'w> {
         yes
     }
 
+    /// The account of node `n`'s principal (`None` for an escalated node).
+    fn account_of_node(&self, n: NodeIndex) -> Option<&str> {
+        match &self.graph[n] {
+            Node::Root { account } => Some(account),
+            // Parsed, not checked for 12 digits: the account key the node was named from.
+            Node::User { arn } | Node::Role { arn } => arn::Arn::parse(arn).map(|p| p.account),
+            Node::Escalated { .. } => None,
+        }
+    }
+
     /// Actor `a`'s caller, resolved on first use.
     fn caller(&self, a: usize) -> Option<&Caller> {
         let actor = &self.actors[a];
@@ -511,15 +525,19 @@ impl<'w> Builder<'w> {
         // AssumeRole: the roles whose trust policy names this principal, its account or anyone.
         // A trust policy naming the principal itself or anyone may let it in alone; one naming
         // its account needs its identity policies to allow sts:AssumeRole too (STS-ASSUME-ROLE).
+        // Across accounts the caller's identity policies must allow sts:AssumeRole whatever the
+        // trust policy names (the engine's cross-account rule): without that, only the roles of
+        // its own account are asked.
         let own = self.actors[a].arn.clone();
-        let keys: &[&str] =
-            if self.may(a, "sts:AssumeRole") { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
+        let may_assume = self.may(a, "sts:AssumeRole");
+        let keys: &[&str] = if may_assume { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
         let mut roles: Vec<NodeIndex> = keys
             .iter()
             .filter_map(|k| self.trusted_by.get(*k))
             .flatten()
             .copied()
             .filter(|&r| r != self.actors[a].node && inside(within, r))
+            .filter(|&r| may_assume || self.account_of_node(r) == Some(account.as_str()))
             .collect();
         roles.sort();
         roles.dedup();
@@ -529,8 +547,11 @@ impl<'w> Builder<'w> {
             }
         }
         // AssumeRoot: into every member whose root sessions the organization permits this account
-        // (most accounts may start none: asked once, not once per member).
-        if let Ok(org) = crate::world::sts::root_sessions_from(world, &account) {
+        // (most accounts may start none: asked once, not once per member). It is authorized in
+        // the caller's own account, without a resource policy: only a caller whose identity
+        // policies name it can be allowed.
+        let may_root = self.may(a, "sts:AssumeRoot");
+        if let Some(org) = crate::world::sts::root_sessions_from(world, &account).ok().filter(|_| may_root) {
             for target in org.accounts.keys() {
                 let admitted = within.is_none()
                     || self.index.get(&Node::Root { account: target.clone() }).is_some_and(|&n| inside(within, n));
@@ -1156,13 +1177,17 @@ impl<'w> Builder<'w> {
         match &self.graph[v] {
             Node::Root { account } => {
                 crate::world::sts::root_session_permitted(self.world, &actor.account, account).is_ok()
+                    && self.may(a, "sts:AssumeRoot")
                     && self.decide(a, "sts:AssumeRoot", &arn::root(account)).is_some()
             }
             Node::Escalated { .. } => false,
             Node::User { arn } | Node::Role { arn } => {
                 let keys = self.role_keys.get(&v).map_or(&[][..], Vec::as_slice);
-                let named = keys.iter().any(|k| *k == actor.arn || k == "*")
-                    || keys.contains(&actor.account) && self.may(a, "sts:AssumeRole");
+                // As edges_from: across accounts the caller's policies must allow sts:AssumeRole.
+                let same = self.account_of_node(v) == Some(actor.account.as_str());
+                let may = self.may(a, "sts:AssumeRole");
+                let named = keys.iter().any(|k| *k == actor.arn || k == "*") && (same || may)
+                    || keys.contains(&actor.account) && may;
                 if named && self.decide(a, "sts:AssumeRole", arn).is_some() {
                     return true;
                 }
@@ -1178,6 +1203,56 @@ impl<'w> Builder<'w> {
                     })
             }
         }
+    }
+
+    /// Actor `g`'s edges once given any permission, into the nodes `within` admits (its plain
+    /// edges among them: callers take those out).
+    fn escalated_edges(&mut self, g: usize, within: Within) -> Vec<(NodeIndex, Edge)> {
+        self.set_granted(g, Some(self.any.clone()));
+        let more = self.edges_from(g, within);
+        self.set_granted(g, None);
+        more
+    }
+
+    /// Asks actor `g`'s edges once given any permission into `targets` (nodes of the graph),
+    /// recording in `seen` each target's edge or `None`. `mask` is a scratch flag per node,
+    /// all false, left so.
+    fn ask_escalated(
+        &mut self,
+        g: usize,
+        targets: &[NodeIndex],
+        seen: &mut BTreeMap<NodeIndex, Option<Edge>>,
+        mask: &mut Vec<bool>,
+    ) {
+        if targets.is_empty() {
+            return;
+        }
+        if mask.len() < self.graph.node_count() {
+            mask.resize(self.graph.node_count(), false);
+        }
+        for t in targets {
+            mask[t.index()] = true;
+        }
+        self.set_granted(g, Some(self.any.clone()));
+        let found = self.edges_from(g, Some(mask));
+        self.set_granted(g, None);
+        for t in targets {
+            mask[t.index()] = false;
+            seen.insert(*t, None);
+        }
+        for (t, e) in found {
+            seen.insert(t, Some(e));
+        }
+    }
+
+    /// Whether every member root user that actor `g` could start a root session in, given any
+    /// permission, is a node already: then its edges can be asked target by target (an edge into
+    /// a member's root user that has no node yet adds one, which a target-by-target question,
+    /// asking only about existing nodes, would not see).
+    fn roots_known(&self, g: usize) -> bool {
+        crate::world::sts::root_sessions_from(self.world, &self.actors[g].account).map_or(true, |org| {
+            org.accounts.keys().all(|m| self.index.contains_key(&Node::Root { account: m.clone() }))
+        })
     }
 
     /// Gives actor `g` any permission (or takes it back), for its escalated node's edges.
@@ -1238,48 +1313,77 @@ impl<'w> Builder<'w> {
                 }
             }
         }
-        // What each grantee could reach with any permission, beyond what it reaches already; asked
-        // only when some granter could get somewhere new through it (a superset check first).
-        let mut escalated: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
-        for &(a, g, _) in &grants {
+        // A grant is drawn when its grantee, given any permission, has an edge into a node that
+        // its granter does not reach already (nor the grantee itself). So each grant first asks
+        // the grantee's edges into only those nodes (`open`, from the superset of its possible
+        // targets: usually few or none), and the grantee's other edges only once one of its
+        // grants is drawn. Each target is decided alone (`edges_from`), so an edge asked this way
+        // is the one asking all would find. What each grantee was asked is kept for its next grant.
+        let mut mask = vec![false; b.graph.node_count()];
+        let mut asked: HashMap<usize, BTreeMap<NodeIndex, Option<Edge>>> = HashMap::new();
+        // Grantees whose every edge with any permission was asked at once (`Builder::roots_known`).
+        let mut whole: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
+        let mut drawn = vec![false; grants.len()];
+        for (i, &(a, g, _)) in grants.iter().enumerate() {
             let from = b.actors[a].node;
             let known = reach.get(&from).unwrap_or(&nowhere);
-            if escalated.contains_key(&g)
-                || b.possible_targets(g, within(g)).iter().all(|t| *t == from || known.contains(t))
-            {
+            let mut open: Vec<NodeIndex> =
+                b.possible_targets(g, within(g)).into_iter().filter(|t| *t != from && !known.contains(t)).collect();
+            if open.is_empty() {
                 continue;
             }
             let node = b.actors[g].node;
             // The grantee's own edges, whether or not it was expanded.
             let plain_targets: BTreeSet<NodeIndex> =
                 b.plain_edges(g, within(g), &mut plain).iter().map(|(t, _)| *t).collect();
-            b.set_granted(g, Some(b.any.clone()));
-            let more: Vec<(NodeIndex, Edge)> = b
-                .edges_from(g, within(g))
-                .into_iter()
-                .filter(|(t, _)| !plain_targets.contains(t) && *t != node)
-                .collect();
-            b.set_granted(g, None);
-            escalated.insert(g, more);
+            if !whole.contains_key(&g) && !b.roots_known(g) {
+                // Its edges may add a member's root user to the graph (see `roots_known`): asked
+                // all at once, here, as the whole graph always asked them.
+                let more = b.escalated_edges(g, within(g));
+                let more = more.into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
+                whole.insert(g, more);
+            }
+            if let Some(more) = whole.get(&g) {
+                drawn[i] = more.iter().any(|(t, _)| *t != from && !known.contains(t));
+                continue;
+            }
+            open.retain(|t| !plain_targets.contains(t));
+            let seen = asked.entry(g).or_default();
+            let new: Vec<NodeIndex> = open.iter().copied().filter(|t| !seen.contains_key(t)).collect();
+            b.ask_escalated(g, &new, seen, &mut mask);
+            drawn[i] = open.iter().any(|t| seen.get(t).is_some_and(Option::is_some));
         }
         let mut kept_grants = Vec::new();
         let mut used = BTreeSet::new();
-        for (a, g, e) in grants {
+        for ((a, g, e), drawn) in grants.into_iter().zip(drawn) {
             let (from, grantee) = (b.actors[a].node, b.actors[g].node);
             // Worth a step only when it leads the granter somewhere it does not go already.
-            let known = reach.get(&from).unwrap_or(&nowhere);
-            if escalated.get(&g).is_some_and(|more| more.iter().any(|(t, _)| *t != from && !known.contains(t))) {
+            if drawn {
                 let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
                 edges.push((from, node, e.clone()));
                 used.insert(g);
             }
             kept_grants.push((from, grantee, e));
         }
-        for (g, more) in escalated {
-            if !used.contains(&g) {
-                continue;
-            }
+        // A drawn grantee's every edge with any permission beyond its own.
+        for g in used {
             let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
+            let more = match whole.remove(&g) {
+                Some(more) => more,
+                None => {
+                    let own = b.actors[g].node;
+                    let plain_targets: BTreeSet<NodeIndex> =
+                        b.plain_edges(g, within(g), &mut plain).iter().map(|(t, _)| *t).collect();
+                    let seen = asked.entry(g).or_default();
+                    let rest: Vec<NodeIndex> = b
+                        .possible_targets(g, within(g))
+                        .into_iter()
+                        .filter(|t| *t != own && !plain_targets.contains(t) && !seen.contains_key(t))
+                        .collect();
+                    b.ask_escalated(g, &rest, seen, &mut mask);
+                    seen.iter().filter_map(|(t, e)| e.clone().map(|e| (*t, e))).collect()
+                }
+            };
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
         let mut graph = std::mem::take(&mut b.graph);
