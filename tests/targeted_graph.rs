@@ -342,3 +342,55 @@ fn no_edge_leads_into_a_service_linked_role() {
     assert!(into(&ordinary) > 0);
     assert!(graph.who_can_reach(&linked).is_empty());
 }
+
+/// Asserts that `graph --account` (a graph built around the account, `AccessGraph::build_around`)
+/// draws for every account of `world` what the whole graph filtered to it draws, in JSON (nodes,
+/// edges, their order and every edge's statements); returns how many edges were drawn in all.
+fn same_pictures(world: &World) -> usize {
+    use rootsim_model::graph::{render, render_from, GraphFormat, GraphView};
+    let full = AccessGraph::build(world);
+    let mut edges = 0;
+    for account in world.iam.accounts.keys() {
+        let view = GraphView {
+            account: Some(account.clone()),
+            format: GraphFormat::Json,
+            max_nodes: usize::MAX,
+            ..Default::default()
+        };
+        let want = render_from(world, &view, &full).expect("the account exists");
+        let got = render(world, &view).expect("the account exists");
+        assert_eq!(got, want, "graph --account {account} differs from the whole graph's");
+        let parsed: serde_json::Value = serde_json::from_str(&want).expect("JSON");
+        edges += parsed["edges"].as_array().map_or(0, Vec::len);
+    }
+    edges
+}
+
+#[test]
+fn graph_account_draws_what_the_whole_graph_draws() {
+    let mut edges = same_pictures(&escalations_outside_the_closure().world);
+    edges += same_pictures(&nobody_may_in_prod().world);
+    let mut demo = Session::demo(DEFAULT_SEED);
+    edges += same_pictures(&demo.world);
+    enable_root_sessions(&mut demo);
+    edges += same_pictures(&demo.world);
+    for seed in [1, 2, 3] {
+        for root_sessions in [false, true] {
+            edges += same_pictures(&synthetic(5, seed, root_sessions).world);
+        }
+    }
+    assert!(edges > 0, "no edge drawn: the comparison proves nothing");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_organizations_draw_each_account_as_the_whole_graph(plan in organization(), root_sessions in any::<bool>()) {
+        let mut session = plan.build(DEFAULT_SEED);
+        if root_sessions {
+            enable_root_sessions(&mut session);
+        }
+        same_pictures(&session.world);
+    }
+}

@@ -1079,6 +1079,50 @@ impl<'w> Builder<'w> {
         out
     }
 
+    /// The actors whose edges [`AccessGraph::build_around`] asks first: `account`'s own, every
+    /// actor that could have an edge into one of its nodes (plain or given any permission), and
+    /// every actor whose policies name a grant among those that could have an edge into one of
+    /// the former (its possible granters) when that one is the account's or, given any
+    /// permission, has an edge into one of its nodes.
+    fn around(&mut self, account: &str) -> Vec<bool> {
+        let everyone: Vec<usize> = (0..self.actors.len()).collect();
+        let mut expand = vec![false; self.actors.len()];
+        for &a in self.by_account.get(account).into_iter().flatten() {
+            expand[a] = true;
+        }
+        for v in self.graph.node_indices() {
+            if arn::account_of(&self.graph[v].arn()) == Some(account) {
+                for a in self.candidates(v, &everyone) {
+                    expand[a] = true;
+                }
+            }
+        }
+        // The granters matter for the account's own actors, and for those that, given any
+        // permission, have an edge into one of the account's nodes (an escalated node that may
+        // be drawn); asked once each, into those nodes only.
+        let mut mask = vec![false; self.graph.node_count()];
+        for v in self.graph.node_indices() {
+            mask[v.index()] = arn::account_of(&self.graph[v].arn()) == Some(account);
+        }
+        let near: Vec<usize> = (0..self.actors.len()).filter(|&a| expand[a]).collect();
+        for a in near {
+            if self.actors[a].account != account {
+                self.set_granted(a, Some(self.any.clone()));
+                let into = self.edges_from(a, Some(&mask));
+                self.set_granted(a, None);
+                if into.is_empty() {
+                    continue;
+                }
+            }
+            for g in self.candidates(self.actors[a].node, &everyone) {
+                if !expand[g] && GRANTS.iter().any(|action| self.may(g, action)) {
+                    expand[g] = true;
+                }
+            }
+        }
+        expand
+    }
+
     /// The actor whose principal ARN is `principal`.
     fn actor_by_arn(&self, principal: &str) -> Option<usize> {
         let account = arn::account_of(principal)?;
@@ -1245,6 +1289,35 @@ impl<'w> Builder<'w> {
         }
     }
 
+    /// Which of `targets` actor `g` has an edge into with its own permissions: read from its
+    /// edges when they were asked (`plain`), else asked target by target (`mask` as in
+    /// [`Builder::ask_escalated`]; `g`'s root users known, [`Builder::roots_known`]).
+    fn plain_into(
+        &mut self,
+        g: usize,
+        targets: &[NodeIndex],
+        plain: &HashMap<usize, Vec<(NodeIndex, Edge)>>,
+        mask: &mut Vec<bool>,
+    ) -> BTreeSet<NodeIndex> {
+        if let Some(own) = plain.get(&g) {
+            return own.iter().map(|(t, _)| *t).filter(|t| targets.contains(t)).collect();
+        }
+        if targets.is_empty() {
+            return BTreeSet::new();
+        }
+        if mask.len() < self.graph.node_count() {
+            mask.resize(self.graph.node_count(), false);
+        }
+        for t in targets {
+            mask[t.index()] = true;
+        }
+        let found = self.edges_from(g, Some(mask));
+        for t in targets {
+            mask[t.index()] = false;
+        }
+        found.into_iter().map(|(t, _)| t).collect()
+    }
+
     /// Whether every member root user that actor `g` could start a root session in, given any
     /// permission, is a node already: then its edges can be asked target by target (an edge into
     /// a member's root user that has no node yet adds one, which a target-by-target question,
@@ -1284,14 +1357,20 @@ impl<'w> Builder<'w> {
     /// whole graph would not draw (a granter asked only into the admitted nodes, its grantee
     /// asked everywhere) is on no shortest path: the granter reaches each admitted node that the
     /// escalated node reaches in one step itself.
-    fn finish(mut self, expand: Option<&[bool]>, admitted: Within, full: &[bool]) -> AccessGraph {
-        let mut plain = HashMap::new();
+    fn finish(self, expand: Option<&[bool]>, admitted: Within, full: &[bool]) -> AccessGraph {
+        self.finish_with(expand, admitted, full, &mut Memo::default())
+    }
+
+    /// [`Builder::finish`], reusing (and adding to) what `memo` holds from an earlier build of the
+    /// same world with the same `admitted` nodes.
+    fn finish_with(mut self, expand: Option<&[bool]>, admitted: Within, full: &[bool], memo: &mut Memo) -> AccessGraph {
+        let Memo { plain, asked } = memo;
         let b = &mut self;
         let within = |a: usize| if full.get(a).copied().unwrap_or(false) { None } else { admitted };
         let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut edges = Vec::new();
         for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
-            for (to, e) in b.plain_edges(a, within(a), &mut plain).clone() {
+            for (to, e) in b.plain_edges(a, within(a), plain).clone() {
                 edges.push((b.actors[a].node, to, e));
             }
         }
@@ -1320,7 +1399,6 @@ impl<'w> Builder<'w> {
         // grants is drawn. Each target is decided alone (`edges_from`), so an edge asked this way
         // is the one asking all would find. What each grantee was asked is kept for its next grant.
         let mut mask = vec![false; b.graph.node_count()];
-        let mut asked: HashMap<usize, BTreeMap<NodeIndex, Option<Edge>>> = HashMap::new();
         // Grantees whose every edge with any permission was asked at once (`Builder::roots_known`).
         let mut whole: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
         let mut drawn = vec![false; grants.len()];
@@ -1333,12 +1411,11 @@ impl<'w> Builder<'w> {
                 continue;
             }
             let node = b.actors[g].node;
-            // The grantee's own edges, whether or not it was expanded.
-            let plain_targets: BTreeSet<NodeIndex> =
-                b.plain_edges(g, within(g), &mut plain).iter().map(|(t, _)| *t).collect();
             if !whole.contains_key(&g) && !b.roots_known(g) {
                 // Its edges may add a member's root user to the graph (see `roots_known`): asked
-                // all at once, here, as the whole graph always asked them.
+                // all at once, here, as the whole graph always asked them, with its own edges.
+                let plain_targets: BTreeSet<NodeIndex> =
+                    b.plain_edges(g, within(g), plain).iter().map(|(t, _)| *t).collect();
                 let more = b.escalated_edges(g, within(g));
                 let more = more.into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
                 whole.insert(g, more);
@@ -1347,11 +1424,18 @@ impl<'w> Builder<'w> {
                 drawn[i] = more.iter().any(|(t, _)| *t != from && !known.contains(t));
                 continue;
             }
-            open.retain(|t| !plain_targets.contains(t));
+            // The grantee's own edges: all of them when it was expanded (the whole graph), else
+            // only into the targets it would reach with any permission (a grantee reaches with
+            // any permission whatever it reaches with its own).
+            if let Some(own) = plain.get(&g) {
+                open.retain(|t| !own.iter().any(|(o, _)| o == t));
+            }
             let seen = asked.entry(g).or_default();
             let new: Vec<NodeIndex> = open.iter().copied().filter(|t| !seen.contains_key(t)).collect();
             b.ask_escalated(g, &new, seen, &mut mask);
-            drawn[i] = open.iter().any(|t| seen.get(t).is_some_and(Option::is_some));
+            let found: Vec<NodeIndex> = open.into_iter().filter(|t| seen.get(t).is_some_and(Option::is_some)).collect();
+            let own = b.plain_into(g, &found, plain, &mut mask);
+            drawn[i] = found.iter().any(|t| !own.contains(t));
         }
         let mut kept_grants = Vec::new();
         let mut used = BTreeSet::new();
@@ -1371,17 +1455,17 @@ impl<'w> Builder<'w> {
             let more = match whole.remove(&g) {
                 Some(more) => more,
                 None => {
-                    let own = b.actors[g].node;
-                    let plain_targets: BTreeSet<NodeIndex> =
-                        b.plain_edges(g, within(g), &mut plain).iter().map(|(t, _)| *t).collect();
                     let seen = asked.entry(g).or_default();
-                    let rest: Vec<NodeIndex> = b
-                        .possible_targets(g, within(g))
-                        .into_iter()
-                        .filter(|t| *t != own && !plain_targets.contains(t) && !seen.contains_key(t))
-                        .collect();
+                    let rest: Vec<NodeIndex> =
+                        b.possible_targets(g, within(g)).into_iter().filter(|t| !seen.contains_key(t)).collect();
                     b.ask_escalated(g, &rest, seen, &mut mask);
-                    seen.iter().filter_map(|(t, e)| e.clone().map(|e| (*t, e))).collect()
+                    let found: Vec<NodeIndex> = seen.iter().filter(|(_, e)| e.is_some()).map(|(t, _)| *t).collect();
+                    let own = b.plain_into(g, &found, plain, &mut mask);
+                    let node = b.actors[g].node;
+                    seen.iter()
+                        .filter(|(t, _)| **t != node && !own.contains(t))
+                        .filter_map(|(t, e)| e.clone().map(|e| (*t, e)))
+                        .collect()
                 }
             };
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
@@ -1392,6 +1476,16 @@ impl<'w> Builder<'w> {
         }
         AccessGraph { graph, index: std::mem::take(&mut b.index), grants: kept_grants }
     }
+}
+
+/// What one build asked that a second build of the same world, with the same admitted nodes, can
+/// reuse ([`AccessGraph::build_around`] builds twice): each actor's plain edges, and each
+/// grantee's edges with any permission into the targets asked so far. Every node they name is a
+/// principal's, whose index is the same in every build of the world.
+#[derive(Default)]
+struct Memo {
+    plain: HashMap<usize, Vec<(NodeIndex, Edge)>>,
+    asked: HashMap<usize, BTreeMap<NodeIndex, Option<Edge>>>,
 }
 
 /// How many grantees that would be allowed with any permission [`who_can_answer`] takes before it
@@ -1470,6 +1564,70 @@ impl AccessGraph {
             }
         }
         b.finish(Some(&relevant), Some(&within), &full)
+    }
+
+    /// The part of the graph that `graph --account` draws ([`AccessGraph::touching`]): every
+    /// edge between two nodes that are `account`'s or have an edge to or from one of its nodes,
+    /// as the whole graph has them, in its order; other edges may be missing.
+    ///
+    /// Built from the edges of only some actors, each asked whole: the account's own, those that
+    /// could have an edge into one of its nodes, plain or once given any permission
+    /// ([`Builder::candidates`]), and whoever could give one of those any permission (so that
+    /// whether an escalated node is drawn, and where among the escalated nodes, is as in the whole
+    /// graph). That settles which nodes the account's edges touch; the actors among those are
+    /// then added, for the edges between them, and the graph built again with them if there are
+    /// new ones. A world whose organization has a member without IAM state (whose root node an
+    /// AssumeRoot edge would add mid-build) gets the whole graph.
+    pub fn build_around(world: &World, account: &str) -> AccessGraph {
+        let auth = Authorizer::new();
+        let mut b = Builder::new(world, &auth);
+        let complete =
+            world.organizations.org.as_ref().is_none_or(|org| {
+                org.accounts.keys().all(|m| b.index.contains_key(&Node::Root { account: m.clone() }))
+            });
+        if !complete {
+            return b.finish(None, None, &[]);
+        }
+        let expand = b.around(account);
+        let mut memo = Memo::default();
+        let first = b.finish_with(Some(&expand), None, &[], &mut memo);
+        // The same nodes, in the same order, for the second build if there is one.
+        let b = Builder::new(world, &auth);
+        let everyone: Vec<usize> = (0..b.actors.len()).collect();
+        let mut wider = expand.clone();
+        for (n, touched) in first.touching(account).into_iter().enumerate() {
+            let node = &first.graph[NodeIndex::new(n)];
+            let Some(a) = Some(node).filter(|_| touched).and_then(|n| b.actor_by_arn(&n.arn())) else { continue };
+            wider[a] = true;
+            // An escalated node drawn here: every possible granter of its principal, so that its
+            // place among the escalated nodes (its first drawn grant) is the whole graph's.
+            if !node.is_principal() {
+                for g in b.candidates(b.actors[a].node, &everyone) {
+                    if GRANTS.iter().any(|action| b.may(g, action)) {
+                        wider[g] = true;
+                    }
+                }
+            }
+        }
+        if wider == expand {
+            return first;
+        }
+        b.finish_with(Some(&wider), None, &[], &mut memo)
+    }
+
+    /// Per node: whether it is `account`'s (its principal's ARN names the account), or has an
+    /// edge to or from a node that is: what `graph --account` draws.
+    pub fn touching(&self, account: &str) -> Vec<bool> {
+        let g = &self.graph;
+        let of = |n: NodeIndex| arn::account_of(&g[n].arn()) == Some(account);
+        let mut touched: Vec<bool> = g.node_indices().map(of).collect();
+        for e in g.edge_references() {
+            if of(e.source()) || of(e.target()) {
+                touched[e.source().index()] = true;
+                touched[e.target().index()] = true;
+            }
+        }
+        touched
     }
 
     /// The node of a principal, if the graph has it.
@@ -1980,10 +2138,25 @@ pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
     };
     let from = view.from.as_deref().map(|n| find_principal(world, n)).transpose()?;
     let to = view.to.as_deref().map(|n| find_principal(world, n)).transpose()?;
-    let graph = match &to {
-        Some(t) => AccessGraph::build_towards(world, t),
-        None => AccessGraph::build(world),
+    let graph = match (&to, &from, &account) {
+        (Some(t), _, _) => AccessGraph::build_towards(world, t),
+        // What --from reaches needs every edge; --account alone, only those near the account.
+        (None, None, Some(acct)) => AccessGraph::build_around(world, acct),
+        (None, _, _) => AccessGraph::build(world),
     };
+    render_from(world, view, &graph)
+}
+
+/// [`render`] drawing `graph`, which must hold the edges the view selects as the whole graph
+/// ([`AccessGraph::build`]) has them (tests compare the graphs `render` builds with the whole).
+pub fn render_from(world: &World, view: &GraphView, graph: &AccessGraph) -> AwsResult<String> {
+    let not_found = |why: String| AwsError::new("NotFound", 404, why);
+    let account = match &view.account {
+        Some(a) => Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()),
+        None => None,
+    };
+    let from = view.from.as_deref().map(|n| find_principal(world, n)).transpose()?;
+    let to = view.to.as_deref().map(|n| find_principal(world, n)).transpose()?;
     let g = &graph.graph;
     let mut keep: Vec<bool> = vec![true; g.node_count()];
     // Reachability from (forward) and to (backward) the named principals.
@@ -2007,15 +2180,7 @@ pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
         }
     }
     if let Some(acct) = &account {
-        let of = |n: NodeIndex| arn::account_of(&g[n].arn()) == Some(acct.as_str());
-        let mut touched: Vec<bool> = g.node_indices().map(of).collect();
-        for e in g.edge_references() {
-            if of(e.source()) || of(e.target()) {
-                touched[e.source().index()] = true;
-                touched[e.target().index()] = true;
-            }
-        }
-        for (k, t) in keep.iter_mut().zip(touched) {
+        for (k, t) in keep.iter_mut().zip(graph.touching(acct)) {
             *k &= t;
         }
     }
