@@ -394,3 +394,41 @@ proptest! {
         same_pictures(&session.world);
     }
 }
+
+/// `who-can` (without `--via`) lists exactly the principals that the engine allows, asked one by
+/// one: the principals it does not ask (no identity policy naming the action, no resource
+/// policy) are all denied. Several actions on each account's last role, its users and `*`.
+#[test]
+fn who_can_lists_every_principal_the_engine_allows() {
+    let mut allowed = 0;
+    let mut demo = Session::demo(DEFAULT_SEED);
+    enable_root_sessions(&mut demo);
+    for world in [&escalations_outside_the_closure().world, &demo.world, &synthetic(4, 5, true).world] {
+        let principals = nodes(world);
+        for (account, iam) in &world.iam.accounts {
+            let mut requests = vec![
+                ("iam:ListUsers".to_string(), "*".to_string()),
+                ("iam:CreateUser".to_string(), format!("arn:aws:iam::{account}:user/someone")),
+                ("sts:GetCallerIdentity".to_string(), "*".to_string()),
+            ];
+            if let Some(r) = iam.roles.values().last() {
+                let role = format!("arn:aws:iam::{account}:role{}{}", r.path, r.name);
+                requests.push(("iam:DeleteRole".to_string(), role.clone()));
+                requests.push(("sts:AssumeRole".to_string(), role.clone()));
+                requests.push(("iam:PassRole".to_string(), role));
+            }
+            for (action, resource) in requests {
+                let got: Vec<String> =
+                    who_can_answer(world, &action, &resource, false).direct.iter().map(|(n, _)| n.arn()).collect();
+                let want: Vec<String> = principals
+                    .iter()
+                    .map(Node::arn)
+                    .filter(|p| world.decide(p, &action, &resource).is_ok_and(|r| r.decision.is_allowed()))
+                    .collect();
+                assert_eq!(got, want, "who-can {action} {resource}");
+                allowed += want.len();
+            }
+        }
+    }
+    assert!(allowed > 0, "nobody allowed anything: the comparison proves nothing");
+}

@@ -60,6 +60,7 @@ use std::sync::Arc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use rustc_hash::FxHashMap;
 
 use crate::auth::{AuthRecord, Authorizer, Caller};
 use crate::error::{AwsError, AwsResult};
@@ -398,7 +399,7 @@ fn names(actions: &[Rc<Statements>], action: &str) -> bool {
 pub struct AccessGraph {
     /// The graph itself.
     pub graph: DiGraph<Node, Edge>,
-    index: HashMap<Node, NodeIndex>,
+    index: FxHashMap<Node, NodeIndex>,
     /// Every grant found (actor, grantee, edge), escalated node or not: `who-can` asks what each
     /// grantee could do with any permission.
     grants: Vec<(NodeIndex, NodeIndex, Edge)>,
@@ -411,12 +412,12 @@ struct Builder<'w> {
     /// build's length.
     auth: &'w Authorizer,
     graph: DiGraph<Node, Edge>,
-    index: HashMap<Node, NodeIndex>,
+    index: FxHashMap<Node, NodeIndex>,
     actors: Vec<Actor>,
     /// Roles by the trust keys that name them (ARN, account ID, `"*"`).
-    trusted_by: HashMap<String, Vec<NodeIndex>>,
+    trusted_by: FxHashMap<String, Vec<NodeIndex>>,
     /// Each role's trust keys (what [`trust_keys`] reads from its trust policy).
-    role_keys: HashMap<NodeIndex, Vec<String>>,
+    role_keys: FxHashMap<NodeIndex, Vec<String>>,
     /// Roles whose trust policy trusts an AWS service, with those services (PassRole targets);
     /// service-linked roles are not among them (GRAPH-NO-EDGE-INTO-SERVICE-LINKED-ROLE).
     service_roles: BTreeMap<NodeIndex, Vec<String>>,
@@ -990,10 +991,10 @@ impl<'w> Builder<'w> {
             world,
             auth,
             graph: DiGraph::with_capacity(nodes, 0),
-            index: HashMap::with_capacity(nodes),
+            index: FxHashMap::with_capacity_and_hasher(nodes, Default::default()),
             actors: Vec::new(),
-            trusted_by: HashMap::new(),
-            role_keys: HashMap::new(),
+            trusted_by: FxHashMap::default(),
+            role_keys: FxHashMap::default(),
             service_roles: BTreeMap::new(),
             service_linked: BTreeSet::new(),
             by_account: BTreeMap::new(),
@@ -1005,7 +1006,7 @@ impl<'w> Builder<'w> {
             explanations: RefCell::new(HashSet::new()),
         };
         // Trust keys per policy text: estates share trust documents between roles.
-        let mut trusts: HashMap<usize, (Vec<String>, Vec<String>)> = HashMap::new();
+        let mut trusts: FxHashMap<usize, (Vec<String>, Vec<String>)> = FxHashMap::default();
         for (account, iam) in &world.iam.accounts {
             b.add(Node::Root { account: account.clone() });
             let open = world.accounts.check_open(account, world.clock.now()).is_ok();
@@ -1951,7 +1952,42 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         principals.extend(iam.users.values().map(|u| Node::User { arn: arn::iam(account, "user", &u.path, &u.name) }));
         principals.extend(iam.roles.values().map(|r| Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) }));
     }
+    // Without a resource policy (and for an action that needs a permission) a user or role is
+    // allowed only by an Allow statement of its identity policies that names the action: one
+    // whose policies name none is denied, and not asked (the engine's same-account rule). Each
+    // policy document is read once.
+    let identity_only = !rootsim_catalogue::needs_no_permission(action)
+        && (action.eq_ignore_ascii_case("sts:AssumeRoot")
+            || !(action.eq_ignore_ascii_case("sts:AssumeRole") && world.role_trust_policy(resource).is_some())
+                && world.resource_policy(resource).is_none_or(|(_, policy)| policy.is_none()));
+    let mut naming: HashMap<usize, bool> = HashMap::new();
+    let mut may = |n: &Node| -> bool {
+        let (account, source) = match n {
+            Node::User { arn } => {
+                (arn::Arn::parse(arn).map(|p| p.account), arn.rsplit('/').next().map(crate::iam::key))
+            }
+            Node::Role { arn } => {
+                (arn::Arn::parse(arn).map(|p| p.account), arn.rsplit('/').next().map(crate::iam::key))
+            }
+            _ => return true,
+        };
+        let Some(iam) = account.and_then(|a| world.iam.account(a)) else { return true };
+        let Some(key) = source else { return true };
+        let source = match n {
+            Node::User { .. } => crate::auth::PolicySource::User(&key),
+            _ => crate::auth::PolicySource::Role(&key),
+        };
+        let (policies, _) = crate::auth::identity_policies(iam, &source);
+        policies.iter().any(|(_, p)| {
+            *naming
+                .entry(p.text().as_ptr() as usize)
+                .or_insert_with(|| p.statements().any(|s| s.effect() == Effect::Allow && s.matches_action(action)))
+        })
+    };
     for n in &principals {
+        if identity_only && !may(n) {
+            continue;
+        }
         if !service_admits(world, &n.arn(), action, resource) {
             continue;
         }
