@@ -1,6 +1,7 @@
 //! Benchmarks of a synthetic estate at the size of issue 8 (1,000 accounts, 50,000 roles,
 //! 100,000 policies): generation, one decision in it against the same decision in a world of
-//! that one account, `who-can-become-root`, and an AWS call with its rollback copy.
+//! that one account, `who-can-become-root`, `who-can` with and without `--via` and `graph
+//! --account` (issue 21), and an AWS call with its rollback copy.
 //! docs/performance.md, "Scale (issue 8)", has the figures; `examples/scale.rs` measures memory.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -27,6 +28,23 @@ fn scale(c: &mut Criterion) {
     let member = member.expect("a member account");
     g.bench_function("who-can-become-root", |b| {
         b.iter(|| black_box(rootsim_model::graph::who_can_become_root(black_box(&world), &member)))
+    });
+    // Issue 21's graph queries (`examples/queries.rs` measures them once each, with memory).
+    let last_role = world.iam.accounts[&member].roles.values().last().map(|r| format!("{}{}", r.path, r.name));
+    let role = format!("arn:aws:iam::{member}:role{}", last_role.expect("roles"));
+    g.bench_function("who-can iam:DeleteRole ROLE", |b| {
+        b.iter(|| black_box(rootsim_model::graph::who_can_answer(&world, "iam:DeleteRole", black_box(&role), false)))
+    });
+    g.bench_function("who-can iam:DeleteRole ROLE --via", |b| {
+        b.iter(|| black_box(rootsim_model::graph::who_can_answer(&world, "iam:DeleteRole", black_box(&role), true)))
+    });
+    g.bench_function("graph --account MEMBER --format json", |b| {
+        let view = rootsim_model::graph::GraphView {
+            account: Some(member.clone()),
+            format: rootsim_model::graph::GraphFormat::Json,
+            ..Default::default()
+        };
+        b.iter(|| black_box(rootsim_model::graph::render(&world, black_box(&view))))
     });
     g.finish();
 

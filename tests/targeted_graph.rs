@@ -342,3 +342,93 @@ fn no_edge_leads_into_a_service_linked_role() {
     assert!(into(&ordinary) > 0);
     assert!(graph.who_can_reach(&linked).is_empty());
 }
+
+/// Asserts that `graph --account` (a graph built around the account, `AccessGraph::build_around`)
+/// draws for every account of `world` what the whole graph filtered to it draws, in JSON (nodes,
+/// edges, their order and every edge's statements); returns how many edges were drawn in all.
+fn same_pictures(world: &World) -> usize {
+    use rootsim_model::graph::{render, render_from, GraphFormat, GraphView};
+    let full = AccessGraph::build(world);
+    let mut edges = 0;
+    for account in world.iam.accounts.keys() {
+        let view = GraphView {
+            account: Some(account.clone()),
+            format: GraphFormat::Json,
+            max_nodes: usize::MAX,
+            ..Default::default()
+        };
+        let want = render_from(world, &view, &full).expect("the account exists");
+        let got = render(world, &view).expect("the account exists");
+        assert_eq!(got, want, "graph --account {account} differs from the whole graph's");
+        let parsed: serde_json::Value = serde_json::from_str(&want).expect("JSON");
+        edges += parsed["edges"].as_array().map_or(0, Vec::len);
+    }
+    edges
+}
+
+#[test]
+fn graph_account_draws_what_the_whole_graph_draws() {
+    let mut edges = same_pictures(&escalations_outside_the_closure().world);
+    edges += same_pictures(&nobody_may_in_prod().world);
+    let mut demo = Session::demo(DEFAULT_SEED);
+    edges += same_pictures(&demo.world);
+    enable_root_sessions(&mut demo);
+    edges += same_pictures(&demo.world);
+    for seed in [1, 2, 3] {
+        for root_sessions in [false, true] {
+            edges += same_pictures(&synthetic(5, seed, root_sessions).world);
+        }
+    }
+    assert!(edges > 0, "no edge drawn: the comparison proves nothing");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_organizations_draw_each_account_as_the_whole_graph(plan in organization(), root_sessions in any::<bool>()) {
+        let mut session = plan.build(DEFAULT_SEED);
+        if root_sessions {
+            enable_root_sessions(&mut session);
+        }
+        same_pictures(&session.world);
+    }
+}
+
+/// `who-can` (without `--via`) lists exactly the principals that the engine allows, asked one by
+/// one: the principals it does not ask (no identity policy naming the action, no resource
+/// policy) are all denied. Several actions on each account's last role, its users and `*`.
+#[test]
+fn who_can_lists_every_principal_the_engine_allows() {
+    let mut allowed = 0;
+    let mut demo = Session::demo(DEFAULT_SEED);
+    enable_root_sessions(&mut demo);
+    for world in [&escalations_outside_the_closure().world, &demo.world, &synthetic(4, 5, true).world] {
+        let principals = nodes(world);
+        for (account, iam) in &world.iam.accounts {
+            let mut requests = vec![
+                ("iam:ListUsers".to_string(), "*".to_string()),
+                ("iam:CreateUser".to_string(), format!("arn:aws:iam::{account}:user/someone")),
+                ("sts:GetCallerIdentity".to_string(), "*".to_string()),
+            ];
+            if let Some(r) = iam.roles.values().last() {
+                let role = format!("arn:aws:iam::{account}:role{}{}", r.path, r.name);
+                requests.push(("iam:DeleteRole".to_string(), role.clone()));
+                requests.push(("sts:AssumeRole".to_string(), role.clone()));
+                requests.push(("iam:PassRole".to_string(), role));
+            }
+            for (action, resource) in requests {
+                let got: Vec<String> =
+                    who_can_answer(world, &action, &resource, false).direct.iter().map(|(n, _)| n.arn()).collect();
+                let want: Vec<String> = principals
+                    .iter()
+                    .map(Node::arn)
+                    .filter(|p| world.decide(p, &action, &resource).is_ok_and(|r| r.decision.is_allowed()))
+                    .collect();
+                assert_eq!(got, want, "who-can {action} {resource}");
+                allowed += want.len();
+            }
+        }
+    }
+    assert!(allowed > 0, "nobody allowed anything: the comparison proves nothing");
+}

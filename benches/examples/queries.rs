@@ -8,8 +8,13 @@
 //! `exposure` (`who-can s3:GetObject` on an object of a public bucket), `path` (the management
 //! account's `admin` to a member's `OrganizationAccountAccessRole`), `account` (`graph --account`
 //! of a member, JSON), `via` (`who-can iam:DeleteRole ROLE --via`) and `via-all` (`who-can
-//! iam:ListUsers '*' --via`: an action every principal with any permission holds). Root sessions
+//! iam:ListUsers '*' --via`: an action every principal with any permission holds) and `whole`
+//! (`graph --max-nodes` without limit, JSON: the whole graph, for comparing builds). Root sessions
 //! are on for every query after `root`.
+//!
+//! Each line also prints a digest of the query's whole answer (FNV-1a of its text), so that two
+//! builds can be shown to answer alike; with `QUERIES_OUT=DIR` set, each answer is also written
+//! to `DIR/<query>.txt` for `diff`.
 
 use rootsim_model::command::Origin;
 use rootsim_model::graph;
@@ -36,12 +41,23 @@ fn load() -> String {
         .unwrap_or_default()
 }
 
-/// Runs `f`, printing its time, a summary of its answer, the peak RSS and the load average.
-fn timed(what: &str, f: impl FnOnce() -> String) {
+/// FNV-1a (64 bits) of `text`: a short fingerprint of an answer, compared across builds.
+fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Runs `f`, which answers query `name` with (a summary, the whole answer's text), printing its
+/// time, the summary, the answer's digest, the peak RSS and the load average; the text goes to
+/// `$QUERIES_OUT/<name>.txt` when that is set.
+fn timed(name: &str, what: &str, f: impl FnOnce() -> (String, String)) {
     let t = Instant::now();
-    let summary = f();
+    let (summary, text) = f();
     let s = t.elapsed().as_secs_f64();
-    println!("{what}: {s:.3} s, {summary}, peak RSS {}, load {}", peak_rss(), load());
+    println!("{what}: {s:.3} s, {summary}, digest {:016x}, peak RSS {}, load {}", digest(&text), peak_rss(), load());
+    if let Some(dir) = std::env::var_os("QUERIES_OUT") {
+        let path = std::path::Path::new(&dir).join(format!("{name}.txt"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    }
 }
 
 fn main() {
@@ -63,62 +79,81 @@ fn main() {
     let mgmt = org.management_account.clone();
     let member = org.accounts.keys().find(|a| **a != mgmt).cloned().expect("a member");
     if wanted("root") {
-        timed("who-can-become-root (root sessions off)", || {
-            format!("{} lines", graph::who_can_become_root(&session.world, &member).lines().count())
+        timed("root-off", "who-can-become-root (root sessions off)", || {
+            let text = graph::who_can_become_root(&session.world, &member);
+            (format!("{} lines", text.lines().count()), text)
         });
     }
     session.run("aws organizations enable-aws-service-access --service-principal iam.amazonaws.com").expect_ok();
     session.run("aws iam enable-organizations-root-sessions").expect_ok();
     if wanted("root") {
-        timed("who-can-become-root (root sessions on)", || {
-            format!("{} lines", graph::who_can_become_root(&session.world, &member).lines().count())
+        timed("root-on", "who-can-become-root (root sessions on)", || {
+            let text = graph::who_can_become_root(&session.world, &member);
+            (format!("{} lines", text.lines().count()), text)
         });
     }
     let role = session.world.iam.accounts[&member].roles.values().last().expect("roles");
     let role = format!("arn:aws:iam::{member}:role{}{}", role.path, role.name);
     if wanted("who") {
-        timed("who-can iam:DeleteRole ROLE", || {
+        timed("who", "who-can iam:DeleteRole ROLE", || {
             let a = graph::who_can_answer(&session.world, "iam:DeleteRole", &role, false);
-            format!("{} principals", a.direct.len())
+            (format!("{} principals", a.direct.len()), format!("{a:#?}"))
         });
     }
     if wanted("exposure") {
         let public = r#"{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::scale-public-0001/*"}]}"#;
         session.run("aws s3api create-bucket --bucket scale-public-0001").expect_ok();
+        // New buckets block public policies (S3's default since April 2023): lift it, as an owner must.
+        session
+            .run("aws s3api put-public-access-block --bucket scale-public-0001 --public-access-block-configuration BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=false,RestrictPublicBuckets=false")
+            .expect_ok();
         session.run(&format!("aws s3api put-bucket-policy --bucket scale-public-0001 --policy '{public}'")).expect_ok();
-        timed("who-can s3:GetObject (public bucket, exposure)", || {
+        timed("exposure", "who-can s3:GetObject (public bucket, exposure)", || {
             let a = graph::who_can_answer(&session.world, "s3:GetObject", "arn:aws:s3:::scale-public-0001/a", false);
-            format!("{} principals, {} openings", a.direct.len(), a.exposure.len())
+            (format!("{} principals, {} openings", a.direct.len(), a.exposure.len()), format!("{a:#?}"))
         });
     }
     if wanted("path") {
         let to = format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole");
         let from = format!("arn:aws:iam::{mgmt}:user/admin");
-        timed("path admin OrganizationAccountAccessRole", || {
-            graph::path(&session.world, &from, &to)
-                .map_or_else(|e| e.message, |t| format!("{} lines", t.lines().count()))
+        timed("path", "path admin OrganizationAccountAccessRole", || match graph::path(&session.world, &from, &to) {
+            Ok(t) => (format!("{} lines", t.lines().count()), t),
+            Err(e) => (e.message.clone(), e.message),
         });
     }
     if wanted("account") {
-        timed("graph --account MEMBER --format json", || {
+        timed("account", "graph --account MEMBER --format json", || {
             let view = graph::GraphView {
                 account: Some(member.clone()),
                 format: graph::GraphFormat::Json,
                 ..Default::default()
             };
-            graph::render(&session.world, &view).map_or_else(|e| e.message, |t| format!("{} bytes", t.len()))
+            match graph::render(&session.world, &view) {
+                Ok(t) => (format!("{} bytes", t.len()), t),
+                Err(e) => (e.message.clone(), e.message),
+            }
+        });
+    }
+    if wanted("whole") {
+        timed("whole", "graph --max-nodes MAX --format json (the whole graph)", || {
+            let view =
+                graph::GraphView { max_nodes: usize::MAX, format: graph::GraphFormat::Json, ..Default::default() };
+            match graph::render(&session.world, &view) {
+                Ok(t) => (format!("{} bytes", t.len()), t),
+                Err(e) => (e.message.clone(), e.message),
+            }
         });
     }
     if wanted("via") {
-        timed("who-can iam:DeleteRole ROLE --via", || {
+        timed("via", "who-can iam:DeleteRole ROLE --via", || {
             let a = graph::who_can_answer(&session.world, "iam:DeleteRole", &role, true);
-            format!("{} + {} principals", a.direct.len(), a.via.len())
+            (format!("{} + {} principals", a.direct.len(), a.via.len()), format!("{a:#?}"))
         });
     }
     if wanted("via-all") {
-        timed("who-can iam:ListUsers * --via", || {
+        timed("via-all", "who-can iam:ListUsers * --via", || {
             let a = graph::who_can_answer(&session.world, "iam:ListUsers", "*", true);
-            format!("{} + {} principals", a.direct.len(), a.via.len())
+            (format!("{} + {} principals", a.direct.len(), a.via.len()), format!("{a:#?}"))
         });
     }
     println!("peak RSS at the end: {}", peak_rss());

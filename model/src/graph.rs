@@ -35,8 +35,11 @@
 //! IAM users and roles only: the root user already holds every permission of its account.
 //!
 //! Cost: candidates for "who can assume role R" come from R's trust policy (the principals and
-//! accounts it names, everyone for `"*"`), not from every principal; the same-account edges are
-//! asked only for principals whose identity policies allow the action on some resource.
+//! accounts it names, everyone for `"*"`), not from every principal; the same-account edges, the
+//! AssumeRoot edges and the AssumeRole edges into other accounts' roles are asked only for
+//! principals whose identity policies allow the action on some resource (without that the engine
+//! denies them). Whether a grant is drawn is asked first of the few nodes its granter does not
+//! reach already; the grantee's other edges with any permission only once one of its grants is.
 //!
 //! Questions about one target ([`who_can_become_root`], [`path`]) build only the edges of the
 //! actors that may reach it, into the nodes that may reach it ([`AccessGraph::build_towards`]):
@@ -57,6 +60,7 @@ use std::sync::Arc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use rustc_hash::FxHashMap;
 
 use crate::auth::{AuthRecord, Authorizer, Caller};
 use crate::error::{AwsError, AwsResult};
@@ -319,9 +323,10 @@ struct Actor {
 }
 
 /// The bit that remembers the pre-filter's answer for `action` ([`Builder::may`]): one for
-/// `sts:AssumeRole`, each takeover and each grant action, the actions the graph asks about.
+/// `sts:AssumeRole`, `sts:AssumeRoot`, each takeover and each grant action, the actions the graph
+/// asks about.
 fn asked_bit(action: &str) -> Option<u32> {
-    let asked = std::iter::once(&"sts:AssumeRole").chain(&TAKEOVERS).chain(&GRANTS);
+    let asked = ["sts:AssumeRole", "sts:AssumeRoot"].iter().chain(&TAKEOVERS).chain(&GRANTS);
     asked.enumerate().find(|(_, a)| **a == action).map(|(i, _)| 1 << i)
 }
 
@@ -394,7 +399,7 @@ fn names(actions: &[Rc<Statements>], action: &str) -> bool {
 pub struct AccessGraph {
     /// The graph itself.
     pub graph: DiGraph<Node, Edge>,
-    index: HashMap<Node, NodeIndex>,
+    index: FxHashMap<Node, NodeIndex>,
     /// Every grant found (actor, grantee, edge), escalated node or not: `who-can` asks what each
     /// grantee could do with any permission.
     grants: Vec<(NodeIndex, NodeIndex, Edge)>,
@@ -407,12 +412,12 @@ struct Builder<'w> {
     /// build's length.
     auth: &'w Authorizer,
     graph: DiGraph<Node, Edge>,
-    index: HashMap<Node, NodeIndex>,
+    index: FxHashMap<Node, NodeIndex>,
     actors: Vec<Actor>,
     /// Roles by the trust keys that name them (ARN, account ID, `"*"`).
-    trusted_by: HashMap<String, Vec<NodeIndex>>,
+    trusted_by: FxHashMap<String, Vec<NodeIndex>>,
     /// Each role's trust keys (what [`trust_keys`] reads from its trust policy).
-    role_keys: HashMap<NodeIndex, Vec<String>>,
+    role_keys: FxHashMap<NodeIndex, Vec<String>>,
     /// Roles whose trust policy trusts an AWS service, with those services (PassRole targets);
     /// service-linked roles are not among them (GRAPH-NO-EDGE-INTO-SERVICE-LINKED-ROLE).
     service_roles: BTreeMap<NodeIndex, Vec<String>>,
@@ -465,6 +470,16 @@ impl<'w> Builder<'w> {
         yes
     }
 
+    /// The account of node `n`'s principal (`None` for an escalated node).
+    fn account_of_node(&self, n: NodeIndex) -> Option<&str> {
+        match &self.graph[n] {
+            Node::Root { account } => Some(account),
+            // Parsed, not checked for 12 digits: the account key the node was named from.
+            Node::User { arn } | Node::Role { arn } => arn::Arn::parse(arn).map(|p| p.account),
+            Node::Escalated { .. } => None,
+        }
+    }
+
     /// Actor `a`'s caller, resolved on first use.
     fn caller(&self, a: usize) -> Option<&Caller> {
         let actor = &self.actors[a];
@@ -511,15 +526,19 @@ impl<'w> Builder<'w> {
         // AssumeRole: the roles whose trust policy names this principal, its account or anyone.
         // A trust policy naming the principal itself or anyone may let it in alone; one naming
         // its account needs its identity policies to allow sts:AssumeRole too (STS-ASSUME-ROLE).
+        // Across accounts the caller's identity policies must allow sts:AssumeRole whatever the
+        // trust policy names (the engine's cross-account rule): without that, only the roles of
+        // its own account are asked.
         let own = self.actors[a].arn.clone();
-        let keys: &[&str] =
-            if self.may(a, "sts:AssumeRole") { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
+        let may_assume = self.may(a, "sts:AssumeRole");
+        let keys: &[&str] = if may_assume { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
         let mut roles: Vec<NodeIndex> = keys
             .iter()
             .filter_map(|k| self.trusted_by.get(*k))
             .flatten()
             .copied()
             .filter(|&r| r != self.actors[a].node && inside(within, r))
+            .filter(|&r| may_assume || self.account_of_node(r) == Some(account.as_str()))
             .collect();
         roles.sort();
         roles.dedup();
@@ -529,8 +548,11 @@ impl<'w> Builder<'w> {
             }
         }
         // AssumeRoot: into every member whose root sessions the organization permits this account
-        // (most accounts may start none: asked once, not once per member).
-        if let Ok(org) = crate::world::sts::root_sessions_from(world, &account) {
+        // (most accounts may start none: asked once, not once per member). It is authorized in
+        // the caller's own account, without a resource policy: only a caller whose identity
+        // policies name it can be allowed.
+        let may_root = self.may(a, "sts:AssumeRoot");
+        if let Some(org) = crate::world::sts::root_sessions_from(world, &account).ok().filter(|_| may_root) {
             for target in org.accounts.keys() {
                 let admitted = within.is_none()
                     || self.index.get(&Node::Root { account: target.clone() }).is_some_and(|&n| inside(within, n));
@@ -969,10 +991,10 @@ impl<'w> Builder<'w> {
             world,
             auth,
             graph: DiGraph::with_capacity(nodes, 0),
-            index: HashMap::with_capacity(nodes),
+            index: FxHashMap::with_capacity_and_hasher(nodes, Default::default()),
             actors: Vec::new(),
-            trusted_by: HashMap::new(),
-            role_keys: HashMap::new(),
+            trusted_by: FxHashMap::default(),
+            role_keys: FxHashMap::default(),
             service_roles: BTreeMap::new(),
             service_linked: BTreeSet::new(),
             by_account: BTreeMap::new(),
@@ -984,7 +1006,7 @@ impl<'w> Builder<'w> {
             explanations: RefCell::new(HashSet::new()),
         };
         // Trust keys per policy text: estates share trust documents between roles.
-        let mut trusts: HashMap<usize, (Vec<String>, Vec<String>)> = HashMap::new();
+        let mut trusts: FxHashMap<usize, (Vec<String>, Vec<String>)> = FxHashMap::default();
         for (account, iam) in &world.iam.accounts {
             b.add(Node::Root { account: account.clone() });
             let open = world.accounts.check_open(account, world.clock.now()).is_ok();
@@ -1056,6 +1078,50 @@ impl<'w> Builder<'w> {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The actors whose edges [`AccessGraph::build_around`] asks first: `account`'s own, every
+    /// actor that could have an edge into one of its nodes (plain or given any permission), and
+    /// every actor whose policies name a grant among those that could have an edge into one of
+    /// the former (its possible granters) when that one is the account's or, given any
+    /// permission, has an edge into one of its nodes.
+    fn around(&mut self, account: &str) -> Vec<bool> {
+        let everyone: Vec<usize> = (0..self.actors.len()).collect();
+        let mut expand = vec![false; self.actors.len()];
+        for &a in self.by_account.get(account).into_iter().flatten() {
+            expand[a] = true;
+        }
+        for v in self.graph.node_indices() {
+            if arn::account_of(&self.graph[v].arn()) == Some(account) {
+                for a in self.candidates(v, &everyone) {
+                    expand[a] = true;
+                }
+            }
+        }
+        // The granters matter for the account's own actors, and for those that, given any
+        // permission, have an edge into one of the account's nodes (an escalated node that may
+        // be drawn); asked once each, into those nodes only.
+        let mut mask = vec![false; self.graph.node_count()];
+        for v in self.graph.node_indices() {
+            mask[v.index()] = arn::account_of(&self.graph[v].arn()) == Some(account);
+        }
+        let near: Vec<usize> = (0..self.actors.len()).filter(|&a| expand[a]).collect();
+        for a in near {
+            if self.actors[a].account != account {
+                self.set_granted(a, Some(self.any.clone()));
+                let into = self.edges_from(a, Some(&mask));
+                self.set_granted(a, None);
+                if into.is_empty() {
+                    continue;
+                }
+            }
+            for g in self.candidates(self.actors[a].node, &everyone) {
+                if !expand[g] && GRANTS.iter().any(|action| self.may(g, action)) {
+                    expand[g] = true;
+                }
+            }
+        }
+        expand
     }
 
     /// The actor whose principal ARN is `principal`.
@@ -1156,13 +1222,17 @@ impl<'w> Builder<'w> {
         match &self.graph[v] {
             Node::Root { account } => {
                 crate::world::sts::root_session_permitted(self.world, &actor.account, account).is_ok()
+                    && self.may(a, "sts:AssumeRoot")
                     && self.decide(a, "sts:AssumeRoot", &arn::root(account)).is_some()
             }
             Node::Escalated { .. } => false,
             Node::User { arn } | Node::Role { arn } => {
                 let keys = self.role_keys.get(&v).map_or(&[][..], Vec::as_slice);
-                let named = keys.iter().any(|k| *k == actor.arn || k == "*")
-                    || keys.contains(&actor.account) && self.may(a, "sts:AssumeRole");
+                // As edges_from: across accounts the caller's policies must allow sts:AssumeRole.
+                let same = self.account_of_node(v) == Some(actor.account.as_str());
+                let may = self.may(a, "sts:AssumeRole");
+                let named = keys.iter().any(|k| *k == actor.arn || k == "*") && (same || may)
+                    || keys.contains(&actor.account) && may;
                 if named && self.decide(a, "sts:AssumeRole", arn).is_some() {
                     return true;
                 }
@@ -1178,6 +1248,85 @@ impl<'w> Builder<'w> {
                     })
             }
         }
+    }
+
+    /// Actor `g`'s edges once given any permission, into the nodes `within` admits (its plain
+    /// edges among them: callers take those out).
+    fn escalated_edges(&mut self, g: usize, within: Within) -> Vec<(NodeIndex, Edge)> {
+        self.set_granted(g, Some(self.any.clone()));
+        let more = self.edges_from(g, within);
+        self.set_granted(g, None);
+        more
+    }
+
+    /// Asks actor `g`'s edges once given any permission into `targets` (nodes of the graph),
+    /// recording in `seen` each target's edge or `None`. `mask` is a scratch flag per node,
+    /// all false, left so.
+    fn ask_escalated(
+        &mut self,
+        g: usize,
+        targets: &[NodeIndex],
+        seen: &mut BTreeMap<NodeIndex, Option<Edge>>,
+        mask: &mut Vec<bool>,
+    ) {
+        if targets.is_empty() {
+            return;
+        }
+        if mask.len() < self.graph.node_count() {
+            mask.resize(self.graph.node_count(), false);
+        }
+        for t in targets {
+            mask[t.index()] = true;
+        }
+        self.set_granted(g, Some(self.any.clone()));
+        let found = self.edges_from(g, Some(mask));
+        self.set_granted(g, None);
+        for t in targets {
+            mask[t.index()] = false;
+            seen.insert(*t, None);
+        }
+        for (t, e) in found {
+            seen.insert(t, Some(e));
+        }
+    }
+
+    /// Which of `targets` actor `g` has an edge into with its own permissions: read from its
+    /// edges when they were asked (`plain`), else asked target by target (`mask` as in
+    /// [`Builder::ask_escalated`]; `g`'s root users known, [`Builder::roots_known`]).
+    fn plain_into(
+        &mut self,
+        g: usize,
+        targets: &[NodeIndex],
+        plain: &HashMap<usize, Vec<(NodeIndex, Edge)>>,
+        mask: &mut Vec<bool>,
+    ) -> BTreeSet<NodeIndex> {
+        if let Some(own) = plain.get(&g) {
+            return own.iter().map(|(t, _)| *t).filter(|t| targets.contains(t)).collect();
+        }
+        if targets.is_empty() {
+            return BTreeSet::new();
+        }
+        if mask.len() < self.graph.node_count() {
+            mask.resize(self.graph.node_count(), false);
+        }
+        for t in targets {
+            mask[t.index()] = true;
+        }
+        let found = self.edges_from(g, Some(mask));
+        for t in targets {
+            mask[t.index()] = false;
+        }
+        found.into_iter().map(|(t, _)| t).collect()
+    }
+
+    /// Whether every member root user that actor `g` could start a root session in, given any
+    /// permission, is a node already: then its edges can be asked target by target (an edge into
+    /// a member's root user that has no node yet adds one, which a target-by-target question,
+    /// asking only about existing nodes, would not see).
+    fn roots_known(&self, g: usize) -> bool {
+        crate::world::sts::root_sessions_from(self.world, &self.actors[g].account).map_or(true, |org| {
+            org.accounts.keys().all(|m| self.index.contains_key(&Node::Root { account: m.clone() }))
+        })
     }
 
     /// Gives actor `g` any permission (or takes it back), for its escalated node's edges.
@@ -1209,14 +1358,20 @@ impl<'w> Builder<'w> {
     /// whole graph would not draw (a granter asked only into the admitted nodes, its grantee
     /// asked everywhere) is on no shortest path: the granter reaches each admitted node that the
     /// escalated node reaches in one step itself.
-    fn finish(mut self, expand: Option<&[bool]>, admitted: Within, full: &[bool]) -> AccessGraph {
-        let mut plain = HashMap::new();
+    fn finish(self, expand: Option<&[bool]>, admitted: Within, full: &[bool]) -> AccessGraph {
+        self.finish_with(expand, admitted, full, &mut Memo::default())
+    }
+
+    /// [`Builder::finish`], reusing (and adding to) what `memo` holds from an earlier build of the
+    /// same world with the same `admitted` nodes.
+    fn finish_with(mut self, expand: Option<&[bool]>, admitted: Within, full: &[bool], memo: &mut Memo) -> AccessGraph {
+        let Memo { plain, asked } = memo;
         let b = &mut self;
         let within = |a: usize| if full.get(a).copied().unwrap_or(false) { None } else { admitted };
         let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut edges = Vec::new();
         for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
-            for (to, e) in b.plain_edges(a, within(a), &mut plain).clone() {
+            for (to, e) in b.plain_edges(a, within(a), plain).clone() {
                 edges.push((b.actors[a].node, to, e));
             }
         }
@@ -1238,48 +1393,82 @@ impl<'w> Builder<'w> {
                 }
             }
         }
-        // What each grantee could reach with any permission, beyond what it reaches already; asked
-        // only when some granter could get somewhere new through it (a superset check first).
-        let mut escalated: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
-        for &(a, g, _) in &grants {
+        // A grant is drawn when its grantee, given any permission, has an edge into a node that
+        // its granter does not reach already (nor the grantee itself). So each grant first asks
+        // the grantee's edges into only those nodes (`open`, from the superset of its possible
+        // targets: usually few or none), and the grantee's other edges only once one of its
+        // grants is drawn. Each target is decided alone (`edges_from`), so an edge asked this way
+        // is the one asking all would find. What each grantee was asked is kept for its next grant.
+        let mut mask = vec![false; b.graph.node_count()];
+        // Grantees whose every edge with any permission was asked at once (`Builder::roots_known`).
+        let mut whole: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
+        let mut drawn = vec![false; grants.len()];
+        for (i, &(a, g, _)) in grants.iter().enumerate() {
             let from = b.actors[a].node;
             let known = reach.get(&from).unwrap_or(&nowhere);
-            if escalated.contains_key(&g)
-                || b.possible_targets(g, within(g)).iter().all(|t| *t == from || known.contains(t))
-            {
+            let mut open: Vec<NodeIndex> =
+                b.possible_targets(g, within(g)).into_iter().filter(|t| *t != from && !known.contains(t)).collect();
+            if open.is_empty() {
                 continue;
             }
             let node = b.actors[g].node;
-            // The grantee's own edges, whether or not it was expanded.
-            let plain_targets: BTreeSet<NodeIndex> =
-                b.plain_edges(g, within(g), &mut plain).iter().map(|(t, _)| *t).collect();
-            b.set_granted(g, Some(b.any.clone()));
-            let more: Vec<(NodeIndex, Edge)> = b
-                .edges_from(g, within(g))
-                .into_iter()
-                .filter(|(t, _)| !plain_targets.contains(t) && *t != node)
-                .collect();
-            b.set_granted(g, None);
-            escalated.insert(g, more);
+            if !whole.contains_key(&g) && !b.roots_known(g) {
+                // Its edges may add a member's root user to the graph (see `roots_known`): asked
+                // all at once, here, as the whole graph always asked them, with its own edges.
+                let plain_targets: BTreeSet<NodeIndex> =
+                    b.plain_edges(g, within(g), plain).iter().map(|(t, _)| *t).collect();
+                let more = b.escalated_edges(g, within(g));
+                let more = more.into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
+                whole.insert(g, more);
+            }
+            if let Some(more) = whole.get(&g) {
+                drawn[i] = more.iter().any(|(t, _)| *t != from && !known.contains(t));
+                continue;
+            }
+            // The grantee's own edges: all of them when it was expanded (the whole graph), else
+            // only into the targets it would reach with any permission (a grantee reaches with
+            // any permission whatever it reaches with its own).
+            if let Some(own) = plain.get(&g) {
+                open.retain(|t| !own.iter().any(|(o, _)| o == t));
+            }
+            let seen = asked.entry(g).or_default();
+            let new: Vec<NodeIndex> = open.iter().copied().filter(|t| !seen.contains_key(t)).collect();
+            b.ask_escalated(g, &new, seen, &mut mask);
+            let found: Vec<NodeIndex> = open.into_iter().filter(|t| seen.get(t).is_some_and(Option::is_some)).collect();
+            let own = b.plain_into(g, &found, plain, &mut mask);
+            drawn[i] = found.iter().any(|t| !own.contains(t));
         }
         let mut kept_grants = Vec::new();
         let mut used = BTreeSet::new();
-        for (a, g, e) in grants {
+        for ((a, g, e), drawn) in grants.into_iter().zip(drawn) {
             let (from, grantee) = (b.actors[a].node, b.actors[g].node);
             // Worth a step only when it leads the granter somewhere it does not go already.
-            let known = reach.get(&from).unwrap_or(&nowhere);
-            if escalated.get(&g).is_some_and(|more| more.iter().any(|(t, _)| *t != from && !known.contains(t))) {
+            if drawn {
                 let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
                 edges.push((from, node, e.clone()));
                 used.insert(g);
             }
             kept_grants.push((from, grantee, e));
         }
-        for (g, more) in escalated {
-            if !used.contains(&g) {
-                continue;
-            }
+        // A drawn grantee's every edge with any permission beyond its own.
+        for g in used {
             let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
+            let more = match whole.remove(&g) {
+                Some(more) => more,
+                None => {
+                    let seen = asked.entry(g).or_default();
+                    let rest: Vec<NodeIndex> =
+                        b.possible_targets(g, within(g)).into_iter().filter(|t| !seen.contains_key(t)).collect();
+                    b.ask_escalated(g, &rest, seen, &mut mask);
+                    let found: Vec<NodeIndex> = seen.iter().filter(|(_, e)| e.is_some()).map(|(t, _)| *t).collect();
+                    let own = b.plain_into(g, &found, plain, &mut mask);
+                    let node = b.actors[g].node;
+                    seen.iter()
+                        .filter(|(t, _)| **t != node && !own.contains(t))
+                        .filter_map(|(t, e)| e.clone().map(|e| (*t, e)))
+                        .collect()
+                }
+            };
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
         let mut graph = std::mem::take(&mut b.graph);
@@ -1288,6 +1477,16 @@ impl<'w> Builder<'w> {
         }
         AccessGraph { graph, index: std::mem::take(&mut b.index), grants: kept_grants }
     }
+}
+
+/// What one build asked that a second build of the same world, with the same admitted nodes, can
+/// reuse ([`AccessGraph::build_around`] builds twice): each actor's plain edges, and each
+/// grantee's edges with any permission into the targets asked so far. Every node they name is a
+/// principal's, whose index is the same in every build of the world.
+#[derive(Default)]
+struct Memo {
+    plain: HashMap<usize, Vec<(NodeIndex, Edge)>>,
+    asked: HashMap<usize, BTreeMap<NodeIndex, Option<Edge>>>,
 }
 
 /// How many grantees that would be allowed with any permission [`who_can_answer`] takes before it
@@ -1366,6 +1565,70 @@ impl AccessGraph {
             }
         }
         b.finish(Some(&relevant), Some(&within), &full)
+    }
+
+    /// The part of the graph that `graph --account` draws ([`AccessGraph::touching`]): every
+    /// edge between two nodes that are `account`'s or have an edge to or from one of its nodes,
+    /// as the whole graph has them, in its order; other edges may be missing.
+    ///
+    /// Built from the edges of only some actors, each asked whole: the account's own, those that
+    /// could have an edge into one of its nodes, plain or once given any permission
+    /// ([`Builder::candidates`]), and whoever could give one of those any permission (so that
+    /// whether an escalated node is drawn, and where among the escalated nodes, is as in the whole
+    /// graph). That settles which nodes the account's edges touch; the actors among those are
+    /// then added, for the edges between them, and the graph built again with them if there are
+    /// new ones. A world whose organization has a member without IAM state (whose root node an
+    /// AssumeRoot edge would add mid-build) gets the whole graph.
+    pub fn build_around(world: &World, account: &str) -> AccessGraph {
+        let auth = Authorizer::new();
+        let mut b = Builder::new(world, &auth);
+        let complete =
+            world.organizations.org.as_ref().is_none_or(|org| {
+                org.accounts.keys().all(|m| b.index.contains_key(&Node::Root { account: m.clone() }))
+            });
+        if !complete {
+            return b.finish(None, None, &[]);
+        }
+        let expand = b.around(account);
+        let mut memo = Memo::default();
+        let first = b.finish_with(Some(&expand), None, &[], &mut memo);
+        // The same nodes, in the same order, for the second build if there is one.
+        let b = Builder::new(world, &auth);
+        let everyone: Vec<usize> = (0..b.actors.len()).collect();
+        let mut wider = expand.clone();
+        for (n, touched) in first.touching(account).into_iter().enumerate() {
+            let node = &first.graph[NodeIndex::new(n)];
+            let Some(a) = Some(node).filter(|_| touched).and_then(|n| b.actor_by_arn(&n.arn())) else { continue };
+            wider[a] = true;
+            // An escalated node drawn here: every possible granter of its principal, so that its
+            // place among the escalated nodes (its first drawn grant) is the whole graph's.
+            if !node.is_principal() {
+                for g in b.candidates(b.actors[a].node, &everyone) {
+                    if GRANTS.iter().any(|action| b.may(g, action)) {
+                        wider[g] = true;
+                    }
+                }
+            }
+        }
+        if wider == expand {
+            return first;
+        }
+        b.finish_with(Some(&wider), None, &[], &mut memo)
+    }
+
+    /// Per node: whether it is `account`'s (its principal's ARN names the account), or has an
+    /// edge to or from a node that is: what `graph --account` draws.
+    pub fn touching(&self, account: &str) -> Vec<bool> {
+        let g = &self.graph;
+        let of = |n: NodeIndex| arn::account_of(&g[n].arn()) == Some(account);
+        let mut touched: Vec<bool> = g.node_indices().map(of).collect();
+        for e in g.edge_references() {
+            if of(e.source()) || of(e.target()) {
+                touched[e.source().index()] = true;
+                touched[e.target().index()] = true;
+            }
+        }
+        touched
     }
 
     /// The node of a principal, if the graph has it.
@@ -1689,7 +1952,42 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
         principals.extend(iam.users.values().map(|u| Node::User { arn: arn::iam(account, "user", &u.path, &u.name) }));
         principals.extend(iam.roles.values().map(|r| Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) }));
     }
+    // Without a resource policy (and for an action that needs a permission) a user or role is
+    // allowed only by an Allow statement of its identity policies that names the action: one
+    // whose policies name none is denied, and not asked (the engine's same-account rule). Each
+    // policy document is read once.
+    let identity_only = !rootsim_catalogue::needs_no_permission(action)
+        && (action.eq_ignore_ascii_case("sts:AssumeRoot")
+            || !(action.eq_ignore_ascii_case("sts:AssumeRole") && world.role_trust_policy(resource).is_some())
+                && world.resource_policy(resource).is_none_or(|(_, policy)| policy.is_none()));
+    let mut naming: HashMap<usize, bool> = HashMap::new();
+    let mut may = |n: &Node| -> bool {
+        let (account, source) = match n {
+            Node::User { arn } => {
+                (arn::Arn::parse(arn).map(|p| p.account), arn.rsplit('/').next().map(crate::iam::key))
+            }
+            Node::Role { arn } => {
+                (arn::Arn::parse(arn).map(|p| p.account), arn.rsplit('/').next().map(crate::iam::key))
+            }
+            _ => return true,
+        };
+        let Some(iam) = account.and_then(|a| world.iam.account(a)) else { return true };
+        let Some(key) = source else { return true };
+        let source = match n {
+            Node::User { .. } => crate::auth::PolicySource::User(&key),
+            _ => crate::auth::PolicySource::Role(&key),
+        };
+        let (policies, _) = crate::auth::identity_policies(iam, &source);
+        policies.iter().any(|(_, p)| {
+            *naming
+                .entry(p.text().as_ptr() as usize)
+                .or_insert_with(|| p.statements().any(|s| s.effect() == Effect::Allow && s.matches_action(action)))
+        })
+    };
     for n in &principals {
+        if identity_only && !may(n) {
+            continue;
+        }
         if !service_admits(world, &n.arn(), action, resource) {
             continue;
         }
@@ -1876,10 +2174,25 @@ pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
     };
     let from = view.from.as_deref().map(|n| find_principal(world, n)).transpose()?;
     let to = view.to.as_deref().map(|n| find_principal(world, n)).transpose()?;
-    let graph = match &to {
-        Some(t) => AccessGraph::build_towards(world, t),
-        None => AccessGraph::build(world),
+    let graph = match (&to, &from, &account) {
+        (Some(t), _, _) => AccessGraph::build_towards(world, t),
+        // What --from reaches needs every edge; --account alone, only those near the account.
+        (None, None, Some(acct)) => AccessGraph::build_around(world, acct),
+        (None, _, _) => AccessGraph::build(world),
     };
+    render_from(world, view, &graph)
+}
+
+/// [`render`] drawing `graph`, which must hold the edges the view selects as the whole graph
+/// ([`AccessGraph::build`]) has them (tests compare the graphs `render` builds with the whole).
+pub fn render_from(world: &World, view: &GraphView, graph: &AccessGraph) -> AwsResult<String> {
+    let not_found = |why: String| AwsError::new("NotFound", 404, why);
+    let account = match &view.account {
+        Some(a) => Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()),
+        None => None,
+    };
+    let from = view.from.as_deref().map(|n| find_principal(world, n)).transpose()?;
+    let to = view.to.as_deref().map(|n| find_principal(world, n)).transpose()?;
     let g = &graph.graph;
     let mut keep: Vec<bool> = vec![true; g.node_count()];
     // Reachability from (forward) and to (backward) the named principals.
@@ -1903,15 +2216,7 @@ pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
         }
     }
     if let Some(acct) = &account {
-        let of = |n: NodeIndex| arn::account_of(&g[n].arn()) == Some(acct.as_str());
-        let mut touched: Vec<bool> = g.node_indices().map(of).collect();
-        for e in g.edge_references() {
-            if of(e.source()) || of(e.target()) {
-                touched[e.source().index()] = true;
-                touched[e.target().index()] = true;
-            }
-        }
-        for (k, t) in keep.iter_mut().zip(touched) {
+        for (k, t) in keep.iter_mut().zip(graph.touching(acct)) {
             *k &= t;
         }
     }
