@@ -6,28 +6,13 @@
 //!
 //! `import [accounts=1000,roles=50000,policies=100000]`
 
+use rootsim_benches::{load, peak_rss};
 use rootsim_model::import::{export, import};
 use rootsim_model::synth::{generate, Spec};
 use std::time::Instant;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Peak resident memory so far, from the kernel (Linux only; `?` elsewhere).
-fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
-        .unwrap_or_else(|| "?".into())
-}
-
-/// The one-minute load average (the machine is shared).
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split(' ').next().map(str::to_string))
-        .unwrap_or_default()
-}
 
 fn main() {
     let spec = std::env::args().nth(1).map_or_else(Spec::default, |s| Spec::parse(&s).expect("a spec"));

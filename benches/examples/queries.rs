@@ -16,6 +16,7 @@
 //! builds can be shown to answer alike; with `QUERIES_OUT=DIR` set, each answer is also written
 //! to `DIR/<query>.txt` for `diff`.
 
+use rootsim_benches::{load, peak_rss};
 use rootsim_model::command::Origin;
 use rootsim_model::graph;
 use rootsim_model::synth::{generate, Spec};
@@ -24,22 +25,6 @@ use std::time::Instant;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Peak resident memory so far, from the kernel (Linux only; `?` elsewhere).
-fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
-        .unwrap_or_else(|| "?".into())
-}
-
-/// The one-minute load average, read when a figure is printed (the machine is shared).
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split(' ').next().map(str::to_string))
-        .unwrap_or_default()
-}
 
 /// FNV-1a (64 bits) of `text`: a short fingerprint of an answer, compared across builds.
 fn digest(text: &str) -> u64 {

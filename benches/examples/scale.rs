@@ -3,6 +3,7 @@
 //! decision in the demo world, `who-can-become-root` and `who-can --via`.
 //! `cargo run --release -p rootsim-benches --example scale [accounts=1000,roles=50000,policies=100000]`
 
+use rootsim_benches::peak_rss;
 use rootsim_model::auth::Authorizer;
 use rootsim_model::synth::{generate, Spec};
 use rootsim_model::{Session, World};
@@ -11,14 +12,6 @@ use std::time::Instant;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Peak resident memory so far, from the kernel (Linux only; `?` elsewhere).
-fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
-        .unwrap_or_else(|| "?".into())
-}
 
 /// Mean time of `f` over `n` runs, in microseconds.
 fn mean_us(n: u32, mut f: impl FnMut()) -> f64 {

@@ -2164,9 +2164,9 @@ impl Default for GraphView {
     }
 }
 
-/// The principal graph, filtered as `view` says, in its format; `Err` when a principal or
-/// account it names is not in the world, or when more than `view.max_nodes` nodes are selected.
-pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
+/// What `view` names, found in the world: the account's ID, the `--from` and `--to` principals
+/// (`NotFound` for a name the world does not hold).
+fn view_targets(world: &World, view: &GraphView) -> AwsResult<(Option<String>, Option<Node>, Option<Node>)> {
     let not_found = |why: String| AwsError::new("NotFound", 404, why);
     let account = match &view.account {
         Some(a) => Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()),
@@ -2174,6 +2174,13 @@ pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
     };
     let from = view.from.as_deref().map(|n| find_principal(world, n)).transpose()?;
     let to = view.to.as_deref().map(|n| find_principal(world, n)).transpose()?;
+    Ok((account, from, to))
+}
+
+/// The principal graph, filtered as `view` says, in its format; `Err` when a principal or
+/// account it names is not in the world, or when more than `view.max_nodes` nodes are selected.
+pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
+    let (account, from, to) = view_targets(world, view)?;
     let graph = match (&to, &from, &account) {
         (Some(t), _, _) => AccessGraph::build_towards(world, t),
         // What --from reaches needs every edge; --account alone, only those near the account.
@@ -2186,13 +2193,7 @@ pub fn render(world: &World, view: &GraphView) -> AwsResult<String> {
 /// [`render`] drawing `graph`, which must hold the edges the view selects as the whole graph
 /// ([`AccessGraph::build`]) has them (tests compare the graphs `render` builds with the whole).
 pub fn render_from(world: &World, view: &GraphView, graph: &AccessGraph) -> AwsResult<String> {
-    let not_found = |why: String| AwsError::new("NotFound", 404, why);
-    let account = match &view.account {
-        Some(a) => Some(world.accounts.find(a).ok_or_else(|| not_found(format!("No account '{a}'.")))?.id.clone()),
-        None => None,
-    };
-    let from = view.from.as_deref().map(|n| find_principal(world, n)).transpose()?;
-    let to = view.to.as_deref().map(|n| find_principal(world, n)).transpose()?;
+    let (account, from, to) = view_targets(world, view)?;
     let g = &graph.graph;
     let mut keep: Vec<bool> = vec![true; g.node_count()];
     // Reachability from (forward) and to (backward) the named principals.
