@@ -281,6 +281,24 @@ fn get_object<'a>(
     rootsim_policy::evaluate(&req, &set)
 }
 
+/// Peak resident memory of this process so far, from the kernel (`VmHWM` of `/proc/self/status`;
+/// `?` where there is none): what the scale examples print beside each figure.
+pub fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// The one-minute load average (`/proc/loadavg`), printed with each figure because the machine is
+/// shared and wall-clock figures depend on it.
+pub fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split(' ').next().map(str::to_string))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,22 +347,4 @@ mod tests {
             .collect();
         assert_eq!(decisions[..4], ["Allowed", "ExplicitlyDenied", "Allowed", "ImplicitlyDenied"]);
     }
-}
-
-/// Peak resident memory of this process so far, from the kernel (`VmHWM` of `/proc/self/status`;
-/// `?` where there is none): what the scale examples print beside each figure.
-pub fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
-        .unwrap_or_else(|| "?".into())
-}
-
-/// The one-minute load average (`/proc/loadavg`), printed with each figure because the machine is
-/// shared and wall-clock figures depend on it.
-pub fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|s| s.split(' ').next().map(str::to_string))
-        .unwrap_or_default()
 }
