@@ -432,3 +432,70 @@ fn who_can_lists_every_principal_the_engine_allows() {
     }
     assert!(allowed > 0, "nobody allowed anything: the comparison proves nothing");
 }
+
+/// Joining a group (GRAPH-ADD-USER-TO-GROUP): in dev, group `Analysts` may read a bucket's
+/// objects; user `joiner` may add itself to it; role `Adder` (trusting dev) may add any user to
+/// it and create any user's access keys; user `caller` may assume `Adder`. `who-can --via`
+/// answers as the whole graph, with joiner and, through Adder, caller reaching a member.
+#[test]
+fn joining_a_group_answers_as_the_full_graph() {
+    let mut s = Session::demo(DEFAULT_SEED);
+    sign_in_as_role(&mut s, "dev", "OrganizationAccountAccessRole");
+    let dev = s.world.accounts.find("dev").expect("a demo account").id.clone();
+    let group = format!("arn:aws:iam::{dev}:group/Analysts");
+    for line in [
+        "aws iam create-group --group-name Analysts".to_string(),
+        format!(
+            "aws iam put-group-policy --group-name Analysts --policy-name read --policy-document {}",
+            allow(&["s3:GetObject"], "arn:aws:s3:::reports/*")
+        ),
+        "aws iam create-user --user-name joiner".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name joiner --policy-name join --policy-document {}",
+            allow(&["iam:AddUserToGroup"], &group)
+        ),
+        format!("aws iam create-role --role-name Adder --assume-role-policy-document {}", trusting(&dev)),
+        format!(
+            "aws iam put-role-policy --role-name Adder --policy-name add --policy-document {}",
+            allow(&["iam:AddUserToGroup", "iam:CreateAccessKey"], "*")
+        ),
+        "aws iam create-user --user-name caller".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name caller --policy-name assume --policy-document {}",
+            allow(&["sts:AssumeRole"], &format!("arn:aws:iam::{dev}:role/Adder"))
+        ),
+    ] {
+        must(&mut s, &line);
+    }
+    let world = &s.world;
+    let (action, resource) = ("s3:GetObject", "arn:aws:s3:::reports/q1.csv");
+    let got = who_can_answer(world, action, resource, true);
+    let full = AccessGraph::build(world);
+    assert_eq!(got.via, who_can_via(world, &full, &got.direct, action, resource));
+    let line = |who: &str| {
+        got.via
+            .iter()
+            .find(|p| p[0].0.arn().ends_with(who))
+            .map(|p| p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> "))
+            .unwrap_or_default()
+    };
+    let member = format!(" (member of {group})");
+    assert_eq!(
+        line(":user/joiner"),
+        format!("arn:aws:iam::{dev}:user/joiner -> arn:aws:iam::{dev}:user/joiner{member}")
+    );
+    assert!(line(":user/caller")
+        .starts_with(&format!("arn:aws:iam::{dev}:user/caller -> arn:aws:iam::{dev}:role/Adder -> ")));
+    assert!(line(":user/caller").ends_with(&member), "{}", line(":user/caller"));
+    // Nobody is allowed directly for joining: the member's step is decided with the group.
+    assert!(got.direct.iter().all(|(n, _)| !n.arn().ends_with(":user/joiner")));
+    assert!(got
+        .members
+        .iter()
+        .any(|(n, by)| n.id().ends_with(&member) && by.iter().any(|b| b.contains("inline policy of group Analysts"))));
+    // Without the group's policy, nobody reaches a member.
+    let mut s = s;
+    must(&mut s, "aws iam delete-group-policy --group-name Analysts --policy-name read");
+    let after = who_can_answer(&s.world, action, resource, true);
+    assert!(after.via.iter().all(|p| !p.last().is_some_and(|(n, _)| matches!(n, Node::Member { .. }))));
+}

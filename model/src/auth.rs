@@ -310,6 +310,7 @@ impl World {
             session_tags: Vec::new(),
             source_identity: None,
             granted: None,
+            joined: Vec::new(),
         })
     }
 
@@ -337,6 +338,7 @@ impl World {
             session_tags: Vec::new(),
             source_identity: None,
             granted: None,
+            joined: Vec::new(),
         }
     }
 
@@ -373,6 +375,7 @@ impl World {
             session_tags: Vec::new(),
             source_identity: None,
             granted: None,
+            joined: Vec::new(),
         }
     }
 
@@ -680,6 +683,9 @@ impl Authorizer {
         let boundary = own.boundary.as_ref().map(|(name, policy)| NamedPolicy { name, policy });
         if let Some(granted) = &caller.granted {
             identity.push(NamedPolicy { name: "any permission (supposed granted by an escalation)", policy: granted });
+        }
+        for (name, policy) in &caller.joined {
+            identity.push(NamedPolicy { name, policy });
         }
 
         let scp_levels =

@@ -94,6 +94,10 @@ pub struct Caller {
     /// An identity policy that the principal graph supposes an escalation granted (it asks what
     /// the principal could do once it gave itself any permission). Never set for a real call.
     pub granted: Option<Policy>,
+    /// The policies (name, document) of groups that the principal graph supposes this user
+    /// joined (`iam:AddUserToGroup`, GRAPH-ADD-USER-TO-GROUP): decided as the user's own group
+    /// policies would be, its boundary, SCPs and RCPs still applying. Never set for a real call.
+    pub joined: Vec<(String, Policy)>,
 }
 
 impl Caller {
@@ -126,6 +130,7 @@ impl Caller {
             session_tags: Vec::new(),
             source_identity: None,
             granted: None,
+            joined: Vec::new(),
         }
     }
 

@@ -25,6 +25,11 @@
 //!   give itself any permission; B being A itself or a principal A has an edge to: the edge goes
 //!   to `B with any permission`, whose own edges are decided with an `Allow *` identity policy
 //!   added (B's boundary, SCPs and RCPs still apply).
+//! * **AddUserToGroup** (only the last step of a `who-can --via` path, never an edge of the
+//!   graph): A, being user U or having an edge to it, may add U to group G, and U would be
+//!   allowed the request once a member: decided with G's policies added to U's groups
+//!   ([`Caller::joined`](crate::auth::Caller::joined)), so U's boundary, SCPs, RCPs and denies still
+//!   apply (GRAPH-ADD-USER-TO-GROUP). The path ends at [`Node::Member`].
 //!
 //! No edge leads into a service-linked role (path `/aws-service-role/`) but the AssumeRole its
 //! trust policy allows: AWS lets no customer pass one, rewrite its trust or change its policies.
@@ -94,6 +99,15 @@ pub enum Node {
         /// The user's or role's ARN.
         arn: String,
     },
+    /// A user once added to a group it is not in (GRAPH-ADD-USER-TO-GROUP): its own policies and
+    /// the group's, within its boundary, SCPs and RCPs. Only the last step of a `who-can --via`
+    /// path: it is never a node of the graph itself.
+    Member {
+        /// The user's ARN.
+        arn: String,
+        /// The group's ARN.
+        group: String,
+    },
 }
 
 impl Node {
@@ -101,7 +115,7 @@ impl Node {
     pub fn arn(&self) -> String {
         match self {
             Node::Root { account } => arn::root(account),
-            Node::User { arn } | Node::Role { arn } | Node::Escalated { arn } => arn.clone(),
+            Node::User { arn } | Node::Role { arn } | Node::Escalated { arn } | Node::Member { arn, .. } => arn.clone(),
         }
     }
 
@@ -109,6 +123,7 @@ impl Node {
     pub fn id(&self) -> String {
         match self {
             Node::Escalated { arn } => format!("{arn} (any permission)"),
+            Node::Member { arn, group } => format!("{arn} (member of {group})"),
             n => n.arn(),
         }
     }
@@ -126,12 +141,17 @@ impl Node {
                 let extra = if matches!(self, Node::Escalated { .. }) { " with any permission" } else { "" };
                 format!("{kind} {name} of {account}{extra}")
             }
+            Node::Member { arn, group } => {
+                let (account, name) = parsed(arn).unwrap_or_default();
+                let (_, group) = parsed(group).unwrap_or_default();
+                format!("user {name} of {account} as a member of group {group}")
+            }
         }
     }
 
     /// Whether this is a real principal (not an escalated one).
     pub fn is_principal(&self) -> bool {
-        !matches!(self, Node::Escalated { .. })
+        !matches!(self, Node::Escalated { .. } | Node::Member { .. })
     }
 }
 
@@ -154,6 +174,9 @@ pub enum EdgeKind {
     PassRole,
     /// Attaching or putting a policy (or the like) that gives a principal any permission.
     Grant,
+    /// `iam:AddUserToGroup`: a user joins a group and holds its permissions (the last step of a
+    /// `who-can --via` path, into a [`Node::Member`]).
+    AddUserToGroup,
 }
 
 /// One edge: how, by which action on which resource, allowed by which statements.
@@ -223,6 +246,15 @@ impl Edge {
                 self.action,
                 self.resource
             ),
+            EdgeKind::AddUserToGroup => {
+                let (user, group) = match to {
+                    Node::Member { arn, group } => (Node::User { arn: arn.clone() }, group.as_str()),
+                    other => (other.clone(), self.resource.as_ref()),
+                };
+                let who = if from.arn() == user.arn() { "itself".to_string() } else { user.describe() };
+                let acts = if from.arn() == user.arn() { String::new() } else { ", and act as that user".to_string() };
+                format!("{a} may add {who} to the group {group} ({} on {}){acts}", self.action, self.resource)
+            }
         };
         if self.allowed_by.is_empty() {
             return format!("{what}.");
@@ -476,7 +508,7 @@ impl<'w> Builder<'w> {
             Node::Root { account } => Some(account),
             // Parsed, not checked for 12 digits: the account key the node was named from.
             Node::User { arn } | Node::Role { arn } => arn::Arn::parse(arn).map(|p| p.account),
-            Node::Escalated { .. } => None,
+            Node::Escalated { .. } | Node::Member { .. } => None,
         }
     }
 
@@ -1073,7 +1105,7 @@ impl<'w> Builder<'w> {
                     }
                 }
             }
-            Node::Escalated { .. } => {}
+            Node::Escalated { .. } | Node::Member { .. } => {}
         }
         out.sort_unstable();
         out.dedup();
@@ -1225,7 +1257,7 @@ impl<'w> Builder<'w> {
                     && self.may(a, "sts:AssumeRoot")
                     && self.decide(a, "sts:AssumeRoot", &arn::root(account)).is_some()
             }
-            Node::Escalated { .. } => false,
+            Node::Escalated { .. } | Node::Member { .. } => false,
             Node::User { arn } | Node::Role { arn } => {
                 let keys = self.role_keys.get(&v).map_or(&[][..], Vec::as_slice);
                 // As edges_from: across accounts the caller's policies must allow sts:AssumeRole.
@@ -1645,9 +1677,19 @@ impl AccessGraph {
 
     /// Every principal outside `targets` that can reach one of them, with one shortest path each.
     fn reaching(&self, targets: &[NodeIndex]) -> Vec<Path> {
+        self.reaching_then(targets, &BTreeMap::new())
+    }
+
+    /// [`AccessGraph::reaching`], where the nodes of `then` are targets too, each path ending at
+    /// one followed by its last step (an [`EdgeKind::AddUserToGroup`] into a [`Node::Member`]);
+    /// such a node outside `targets` is listed with that one step.
+    fn reaching_then(&self, targets: &[NodeIndex], then: &BTreeMap<NodeIndex, (Edge, Node)>) -> Vec<Path> {
         // Breadth-first over incoming edges, remembering for each node the next step to a target.
         let mut next: BTreeMap<NodeIndex, (NodeIndex, &Edge)> = BTreeMap::new();
-        let goals: BTreeSet<NodeIndex> = targets.iter().copied().collect();
+        let mut goals: BTreeSet<NodeIndex> = targets.iter().copied().collect();
+        let ends: Vec<NodeIndex> = then.keys().copied().filter(|n| !goals.contains(n)).collect();
+        goals.extend(ends.iter().copied());
+        let targets: Vec<NodeIndex> = goals.iter().copied().collect();
         let mut queue: VecDeque<NodeIndex> = targets.iter().copied().collect();
         while let Some(n) = queue.pop_front() {
             for e in self.graph.edges_directed(n, Direction::Incoming) {
@@ -1668,10 +1710,20 @@ impl AccessGraph {
                     path.push((self.graph[at].clone(), Some(edge.clone())));
                     at = to;
                 }
-                path.push((self.graph[at].clone(), None));
+                match then.get(&at).filter(|_| ends.contains(&at)) {
+                    Some((edge, member)) => {
+                        path.push((self.graph[at].clone(), Some(edge.clone())));
+                        path.push((member.clone(), None));
+                    }
+                    None => path.push((self.graph[at].clone(), None)),
+                }
                 path
             })
             .collect();
+        for &n in ends.iter().filter(|&&n| self.graph[n].is_principal()) {
+            let (edge, member) = &then[&n];
+            paths.push(vec![(self.graph[n].clone(), Some(edge.clone())), (member.clone(), None)]);
+        }
         paths.sort_by(|a, b| (a.len(), &a[0].0).cmp(&(b.len(), &b[0].0)));
         paths
     }
@@ -1815,6 +1867,64 @@ pub struct WhoCan {
     /// (anyone, any AWS account, an organization), with the conditions that limit it
     /// (GRAPH-WHO-CAN-EXPOSURE).
     pub exposure: Vec<Exposure>,
+    /// Each user that would be allowed once added to a group it is not in (the last node of some
+    /// `via` paths), with the statements that would allow it (GRAPH-ADD-USER-TO-GROUP).
+    pub members: Vec<(Node, Vec<String>)>,
+}
+
+/// A user not allowed a request that would be once added to a group (GRAPH-ADD-USER-TO-GROUP).
+#[derive(Debug, Clone)]
+struct Join {
+    /// The user.
+    user: Node,
+    /// The group's ARN.
+    group: String,
+    /// The statements that would allow the request (the group's among them).
+    allowed_by: Vec<String>,
+}
+
+/// IAM's quota of groups per user: a user already in ten cannot be added to another.
+const MAX_GROUPS_PER_USER: usize = 10;
+
+/// Every user of an open account, not among `direct`, that the engine would allow `action` on
+/// `resource` once it is a member of a group of its account it is not in: decided with that
+/// group's policies added to the user's own as its other groups' are (`Caller::joined`), so its
+/// boundary, SCPs, RCPs and explicit denies still apply. Only groups whose policies name the
+/// action in an Allow statement are asked (joining another adds nothing that could allow it).
+fn joins(world: &World, auth: &Authorizer, direct: &[(Node, Vec<String>)], action: &str, resource: &str) -> Vec<Join> {
+    let mut out = Vec::new();
+    for (account, iam) in &world.iam.accounts {
+        if world.accounts.check_open(account, world.clock.now()).is_err() {
+            continue;
+        }
+        for (key, grp) in &iam.groups {
+            let (policies, _) = crate::auth::identity_policies(iam, &crate::auth::PolicySource::Group(key));
+            let names = |p: &Policy| p.statements().any(|s| s.effect() == Effect::Allow && s.matches_action(action));
+            if !policies.iter().any(|(_, p)| names(p)) {
+                continue;
+            }
+            let joined: Vec<(String, Policy)> = policies.into_iter().map(|(n, p)| (n, p.clone())).collect();
+            let group = arn::iam(account, "group", &grp.path, &grp.name);
+            for (u, user) in &iam.users {
+                if grp.members.contains(u) || iam.groups_of(u).count() >= MAX_GROUPS_PER_USER {
+                    continue;
+                }
+                let node = Node::User { arn: arn::iam(account, "user", &user.path, &user.name) };
+                let principal = node.arn();
+                if direct.iter().any(|(n, _)| *n == node) || !service_admits(world, &principal, action, resource) {
+                    continue;
+                }
+                let Ok(caller) = auth.principal_caller(world, &principal) else { continue };
+                let mut caller = Caller::clone(&caller);
+                caller.joined = joined.clone();
+                let record = auth.decide_for(world, &caller, action, resource);
+                if record.decision.is_allowed() {
+                    out.push(Join { user: node, group: group.clone(), allowed_by: allowed_by(&record) });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// One opening of a resource policy to principals beyond the world's: a statement that allows
@@ -1999,13 +2109,23 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
     }
     let exposure = exposure(world, action, resource);
     if !via {
-        return WhoCan { direct, via: Vec::new(), exposure };
+        return WhoCan { direct, via: Vec::new(), exposure, members: Vec::new() };
     }
     let any = any_permission();
     let allowed = |arn: &str| granted_any_allows(world, &auth, arn, action, resource, &any);
-    let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
+    // The users that joining a group would allow are targets too: whoever adds one to its group
+    // is that user or has an edge to it.
+    let joins = joins(world, &auth, &direct, action, resource);
+    let mut targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
+    targets.extend(joins.iter().map(|j| j.user.clone()));
     let graph = AccessGraph::build_into(world, &auth, &targets, allowed);
-    WhoCan { via: via_paths(world, &auth, &graph, &direct, action, resource), direct, exposure }
+    let via = via_paths(world, &auth, &graph, &direct, &joins, action, resource);
+    let members = joins
+        .into_iter()
+        .map(|j| (Node::Member { arn: j.user.arn(), group: j.group }, j.allowed_by))
+        .filter(|(m, _)| via.iter().any(|p| p.last().is_some_and(|(n, _)| n == m)))
+        .collect();
+    WhoCan { via, direct, exposure, members }
 }
 
 /// The `--via` part of [`who_can_answer`] from `graph`, `direct` being the principals allowed:
@@ -2019,7 +2139,9 @@ pub fn who_can_via(
     action: &str,
     resource: &str,
 ) -> Vec<Path> {
-    via_paths(world, &Authorizer::new(), graph, direct, action, resource)
+    let auth = Authorizer::new();
+    let joins = joins(world, &auth, direct, action, resource);
+    via_paths(world, &auth, graph, direct, &joins, action, resource)
 }
 
 /// [`who_can_via`], asking through `auth`.
@@ -2028,6 +2150,7 @@ fn via_paths(
     auth: &Authorizer,
     graph: &AccessGraph,
     direct: &[(Node, Vec<String>)],
+    joins: &[Join],
     action: &str,
     resource: &str,
 ) -> Vec<Path> {
@@ -2041,8 +2164,36 @@ fn via_paths(
             }
         }
     }
+    // Joining a group (GRAPH-ADD-USER-TO-GROUP): the user itself, or a principal with an edge to
+    // it, allowed iam:AddUserToGroup on the group, reaches the user as a member (one way each).
+    let mut joining: BTreeMap<NodeIndex, (Edge, Node)> = BTreeMap::new();
+    for j in joins {
+        let Some(u) = graph.node(&j.user) else { continue };
+        let mut adders: Vec<NodeIndex> = vec![u];
+        adders.extend(graph.graph.edges_directed(u, Direction::Incoming).map(|e| e.source()));
+        adders.sort_unstable();
+        adders.dedup();
+        for a in adders {
+            if joining.contains_key(&a) || targets.contains(&a) {
+                continue;
+            }
+            let (principal, granted) = match &graph.graph[a] {
+                Node::Escalated { arn } => (arn.clone(), Some(&any)),
+                n => (n.arn(), None),
+            };
+            let decided = auth.decide_granted(world, &principal, "iam:AddUserToGroup", &j.group, granted);
+            let Some(record) = decided.ok().filter(|r| r.decision.is_allowed()) else { continue };
+            let edge = Edge {
+                kind: EdgeKind::AddUserToGroup,
+                action: Cow::Borrowed("iam:AddUserToGroup"),
+                resource: Arc::from(j.group.as_str()),
+                allowed_by: allowed_by(&record).into(),
+            };
+            joining.insert(a, (edge, Node::Member { arn: j.user.arn(), group: j.group.clone() }));
+        }
+    }
     // A grant whose grantee never became a node (its permissions reach nobody new) still counts.
-    let mut via_paths = graph.reaching(&targets);
+    let mut via_paths = graph.reaching_then(&targets, &joining);
     for (from, grantee, e) in &graph.grants {
         let (actor, g) = (&graph.graph[*from], &graph.graph[*grantee]);
         let known = targets.contains(from) || via_paths.iter().any(|p| p[0].0 == *actor);
@@ -2100,6 +2251,17 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
         for p in &answer.via {
             let _ = writeln!(out, "  - {}", one_line(p));
             out.push_str(&explained(p, "      "));
+            // A path into a group member ends with what the group's policies would allow it.
+            let member = p.last().map(|(n, _)| n).filter(|n| matches!(n, Node::Member { .. }));
+            if let Some((m, by)) = member.and_then(|m| answer.members.iter().find(|(n, _)| n == m)) {
+                let _ = writeln!(
+                    out,
+                    "      {}. {} would be allowed {action} on {resource}; allowed by {}.",
+                    p.len(),
+                    m.describe(),
+                    by.join("; ")
+                );
+            }
         }
     }
     if assume_root {
@@ -2240,6 +2402,7 @@ pub fn render_from(world: &World, view: &GraphView, graph: &AccessGraph) -> AwsR
         Node::User { .. } => "user",
         Node::Role { .. } => "role",
         Node::Escalated { .. } => "escalated",
+        Node::Member { .. } => "member",
     };
     Ok(match view.format {
         GraphFormat::Dot => {
@@ -2264,6 +2427,7 @@ pub fn render_from(world: &World, view: &GraphView, graph: &AccessGraph) -> AwsR
                     Node::User { .. } => "box",
                     Node::Role { .. } => "ellipse",
                     Node::Escalated { .. } => "octagon",
+                    Node::Member { .. } => "house",
                 };
                 let _ = writeln!(out, "  \"{}\" [shape={shape}];", dot_escape(&g[n].id()));
             }
