@@ -2181,6 +2181,10 @@ fn via_paths(
                 Node::Escalated { arn } => (arn.clone(), Some(&any)),
                 n => (n.arn(), None),
             };
+            // IAM acts in the caller's own account: only a principal of the group's adds to it.
+            if arn::account_of(&principal) != arn::account_of(&j.group) {
+                continue;
+            }
             let decided = auth.decide_granted(world, &principal, "iam:AddUserToGroup", &j.group, granted);
             let Some(record) = decided.ok().filter(|r| r.decision.is_allowed()) else { continue };
             let edge = Edge {
@@ -2245,6 +2249,8 @@ pub fn who_can(world: &World, action: &str, resource: &str, via: bool) -> String
     if via {
         if answer.via.is_empty() {
             out.push_str("Nobody else can reach one of them.\n");
+        } else if answer.via.iter().any(|p| p.last().is_some_and(|(n, _)| matches!(n, Node::Member { .. }))) {
+            out.push_str("And through the graph, by becoming one of them or joining a group:\n");
         } else {
             out.push_str("And through the graph, by becoming one of them:\n");
         }
