@@ -1883,9 +1883,6 @@ struct Join {
     allowed_by: Vec<String>,
 }
 
-/// IAM's quota of groups per user: a user already in ten cannot be added to another.
-const MAX_GROUPS_PER_USER: usize = 10;
-
 /// Every user of an open account, not among `direct`, that the engine would allow `action` on
 /// `resource` once it is a member of a group of its account it is not in: decided with that
 /// group's policies added to the user's own as its other groups' are (`Caller::joined`), so its
@@ -1906,7 +1903,7 @@ fn joins(world: &World, auth: &Authorizer, direct: &[(Node, Vec<String>)], actio
             let joined: Vec<(String, Policy)> = policies.into_iter().map(|(n, p)| (n, p.clone())).collect();
             let group = arn::iam(account, "group", &grp.path, &grp.name);
             for (u, user) in &iam.users {
-                if grp.members.contains(u) || iam.groups_of(u).count() >= MAX_GROUPS_PER_USER {
+                if grp.members.contains(u) || iam.groups_of(u).count() >= crate::iam::MAX_GROUPS_PER_USER {
                     continue;
                 }
                 let node = Node::User { arn: arn::iam(account, "user", &user.path, &user.name) };

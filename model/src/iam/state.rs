@@ -9,6 +9,11 @@ use rootsim_policy::{Policy, PolicyKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// How many groups a user may be a member of: IAM's quota "Groups an IAM user can be a member
+/// of" (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>), which
+/// `AddUserToGroup` enforces and the graph's group joins respect.
+pub const MAX_GROUPS_PER_USER: usize = 10;
+
 /// The most access keys a user or the root user may have (IAM's quotas page,
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
 pub const MAX_ACCESS_KEYS: usize = 2;
