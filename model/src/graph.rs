@@ -560,12 +560,13 @@ impl<'w> Builder<'w> {
         // policies name it can be allowed.
         let may_root = self.may(a, "sts:AssumeRoot");
         if let Some(org) = crate::world::sts::root_sessions_from(world, &account).ok().filter(|_| may_root) {
-            for target in org.accounts.keys() {
-                let admitted = within.is_none()
-                    || self.nodes.index_of(&Node::Root { account: target.clone() }).is_some_and(|n| inside(within, n));
-                if admitted && crate::sts::root_session_target(org, target).is_ok() {
+            // The organization's members (`Nodes::member_roots`: the world has one organization).
+            let admitted = |n: Option<NodeIndex>| within.is_none() || n.is_some_and(|n| inside(within, n));
+            let targets: Vec<&str> = self.nodes.member_roots().filter(|(_, n)| admitted(*n)).map(|(m, _)| m).collect();
+            for target in targets {
+                if crate::sts::root_session_target(org, target).is_ok() {
                     if let Some(e) = self.decide(a, "sts:AssumeRoot", &arn::root(target)) {
-                        let node = self.add(Node::Root { account: target.clone() });
+                        let node = self.add(Node::Root { account: target.to_string() });
                         out.entry(node).or_insert(Edge { kind: EdgeKind::AssumeRoot, ..e });
                     }
                 }
@@ -653,8 +654,8 @@ impl<'w> Builder<'w> {
         out.extend(self.actors.of_account(account).map(|p| self.actors[p].node));
         if let Some(org) = self.world.organizations.of_account(account) {
             if org.management_account == account || org.is_iam_delegated_admin(account) {
-                let roots = org.accounts.keys().filter_map(|m| self.nodes.index_of(&Node::Root { account: m.clone() }));
-                out.extend(roots);
+                // The organization's members (`Nodes::member_roots`), those `within` admits.
+                out.extend(self.nodes.member_roots().filter_map(|(_, n)| n).filter(|&n| inside(within, n)));
             }
         }
         out.remove(&actor.node);

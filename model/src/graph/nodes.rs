@@ -24,6 +24,7 @@ use rustc_hash::FxHashMap;
 
 use super::{is_service_linked, trust_keys, Actor, Node};
 use crate::iam::IamAccount;
+use crate::organizations::Organization;
 use crate::World;
 use rootsim_policy::arn;
 
@@ -68,6 +69,11 @@ pub(super) struct Nodes<'w> {
     extra_index: FxHashMap<Node, NodeIndex>,
     /// Trust keys per trust document (by the address of its text): estates share documents.
     trusts: RefCell<FxHashMap<usize, Rc<Trust>>>,
+    /// The world's organization, and the index of each member's root user node when its
+    /// account has IAM state (made on first use: the management account's actors ask for the
+    /// member root users they may start root sessions in, each of 10,000 at that scale).
+    org: Option<&'w Organization>,
+    member_roots: OnceCell<Vec<(&'w str, Option<usize>)>>,
 }
 
 impl<'w> Nodes<'w> {
@@ -85,7 +91,30 @@ impl<'w> Nodes<'w> {
             extra: Vec::new(),
             extra_index: FxHashMap::default(),
             trusts: RefCell::new(FxHashMap::default()),
+            org: world.organizations.org.as_ref(),
+            member_roots: OnceCell::new(),
         }
+    }
+
+    /// Each member of the world's organization, in its order, with its root user's node if the
+    /// graph has one (as [`Nodes::index_of`] finds it).
+    pub(super) fn member_roots(&self) -> impl Iterator<Item = (&'w str, Option<NodeIndex>)> + '_ {
+        let roots = self.member_roots.get_or_init(|| {
+            // Both in account order: one walk.
+            let mut slots = self.slots.iter().peekable();
+            let members = self.org.into_iter().flat_map(|org| org.accounts.keys());
+            members
+                .map(|m| {
+                    while slots.next_if(|s| s.id < m.as_str()).is_some() {}
+                    (m.as_str(), slots.peek().filter(|s| s.id == m).map(|s| s.first))
+                })
+                .collect()
+        });
+        roots.iter().map(|&(m, root)| {
+            let extra =
+                || (!self.extra.is_empty()).then(|| self.extra_index.get(&Node::Root { account: m.to_string() }));
+            (m, root.map(NodeIndex::new).or_else(|| extra().flatten().copied()))
+        })
     }
 
     /// How many nodes the graph has now (every principal's, made or not, and those added).
