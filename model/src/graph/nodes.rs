@@ -340,3 +340,51 @@ impl IndexMut<usize> for Actors<'_> {
         &mut slot.block.get_mut().expect("the account's actors, made above")[a - first]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::AccountStatus;
+    use crate::synth::{generate, Spec};
+
+    /// The nodes and actors are numbered as the whole graph always numbered them, written out
+    /// here independently: accounts in order, each its root user, its users, its roles; actors
+    /// the users and roles of the open accounts. Whichever account is read first.
+    #[test]
+    fn indices_are_the_whole_graphs_whatever_is_read_first() {
+        let (mut world, _) = generate(&Spec { accounts: 6, roles: 60, policies: 100, users: 2 }, 3);
+        let closed = world.iam.accounts.keys().nth(2).cloned().expect("six accounts");
+        world.accounts.by_id.get_mut(&closed).expect("an account record").status = AccountStatus::Closed;
+        let (mut want_nodes, mut want_actors) = (Vec::new(), Vec::new());
+        for (account, iam) in &world.iam.accounts {
+            want_nodes.push(Node::Root { account: account.clone() });
+            let users = iam.users.values().map(|u| Node::User { arn: arn::iam(account, "user", &u.path, &u.name) });
+            let roles = iam.roles.values().map(|r| Node::Role { arn: arn::iam(account, "role", &r.path, &r.name) });
+            for n in users.chain(roles) {
+                if *account != closed {
+                    want_actors.push((want_nodes.len(), n.arn()));
+                }
+                want_nodes.push(n);
+            }
+        }
+        // Read from the last account backwards, then check every index.
+        let nodes = Nodes::new(&world);
+        let actors = Actors::new(&world);
+        for (i, n) in want_nodes.iter().enumerate().rev() {
+            assert_eq!(nodes.index_of(n), Some(NodeIndex::new(i)), "{n:?}");
+        }
+        for (a, (node, arn)) in want_actors.iter().enumerate().rev() {
+            assert_eq!((actors[a].node.index(), &actors[a].arn), (*node, arn));
+            assert_eq!(actors.of_node(NodeIndex::new(*node)), Some(a));
+        }
+        assert_eq!(nodes.node_count(), want_nodes.len());
+        assert_eq!(actors.len(), want_actors.len());
+        for (i, n) in want_nodes.iter().enumerate() {
+            assert_eq!(&nodes[NodeIndex::new(i)], n);
+        }
+        assert!(actors.of_account(&closed).is_empty());
+        assert_eq!(actors.accounts().count(), 5);
+        // A root user node has no actor.
+        assert_eq!(actors.of_node(NodeIndex::new(0)), None);
+    }
+}
