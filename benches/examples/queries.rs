@@ -14,7 +14,9 @@
 //!
 //! Each line also prints a digest of the query's whole answer (FNV-1a of its text), so that two
 //! builds can be shown to answer alike; with `QUERIES_OUT=DIR` set, each answer is also written
-//! to `DIR/<query>.txt` for `diff`.
+//! to `DIR/<query>.txt` for `diff`. With `QUERIES_REPEAT=N` each query runs N times in a row (for
+//! a profiler, and a range of times from one generation): the line gives the fastest and slowest
+//! run, and the example stops if two runs answer differently.
 
 use rootsim_benches::{load, peak_rss};
 use rootsim_model::command::Origin;
@@ -33,12 +35,25 @@ fn digest(text: &str) -> u64 {
 
 /// Runs `f`, which answers query `name` with (a summary, the whole answer's text), printing its
 /// time, the summary, the answer's digest, the peak RSS and the load average; the text goes to
-/// `$QUERIES_OUT/<name>.txt` when that is set.
-fn timed(name: &str, what: &str, f: impl FnOnce() -> (String, String)) {
-    let t = Instant::now();
-    let (summary, text) = f();
-    let s = t.elapsed().as_secs_f64();
-    println!("{what}: {s:.3} s, {summary}, digest {:016x}, peak RSS {}, load {}", digest(&text), peak_rss(), load());
+/// `$QUERIES_OUT/<name>.txt` when that is set. With `$QUERIES_REPEAT` (N), `f` runs N times and
+/// the time is the fastest and slowest run; every run must give the same answer.
+fn timed(name: &str, what: &str, f: impl Fn() -> (String, String)) {
+    let repeat: usize = std::env::var("QUERIES_REPEAT").ok().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+    let mut times = Vec::with_capacity(repeat);
+    let mut answer: Option<(String, String)> = None;
+    for _ in 0..repeat {
+        let t = Instant::now();
+        let got = f();
+        times.push(t.elapsed().as_secs_f64());
+        if let Some(first) = &answer {
+            assert_eq!(first.1, got.1, "{what}: two runs answered differently");
+        }
+        answer.get_or_insert(got);
+    }
+    let (summary, text) = answer.unwrap_or_default();
+    let (min, max) = times.iter().fold((f64::MAX, 0f64), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+    let s = if repeat == 1 { format!("{min:.3} s") } else { format!("{min:.3} to {max:.3} s over {repeat} runs") };
+    println!("{what}: {s}, {summary}, digest {:016x}, peak RSS {}, load {}", digest(&text), peak_rss(), load());
     if let Some(dir) = std::env::var_os("QUERIES_OUT") {
         let path = std::path::Path::new(&dir).join(format!("{name}.txt"));
         std::fs::write(&path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));

@@ -73,7 +73,9 @@ use crate::World;
 use rootsim_policy::arn;
 use rootsim_policy::{Effect, Layer, Policy, PolicyKind, PrincipalType};
 
+mod nodes;
 mod perimeter;
+use nodes::{Actors, Nodes};
 use perimeter::{Opening, Verdict};
 
 /// A principal of the graph.
@@ -443,22 +445,19 @@ struct Builder<'w> {
     /// Every decision of the build is asked through it: what they read is remembered for the
     /// build's length.
     auth: &'w Authorizer,
-    graph: DiGraph<Node, Edge>,
-    index: FxHashMap<Node, NodeIndex>,
-    actors: Vec<Actor>,
-    /// Roles by the trust keys that name them (ARN, account ID, `"*"`).
-    trusted_by: FxHashMap<String, Vec<NodeIndex>>,
-    /// Each role's trust keys (what [`trust_keys`] reads from its trust policy).
-    role_keys: FxHashMap<NodeIndex, Vec<String>>,
-    /// Roles whose trust policy trusts an AWS service, with those services (PassRole targets);
-    /// service-linked roles are not among them (GRAPH-NO-EDGE-INTO-SERVICE-LINKED-ROLE).
-    service_roles: BTreeMap<NodeIndex, Vec<String>>,
-    /// Service-linked roles (path `/aws-service-role/`): AWS lets no customer pass them, change
-    /// their trust policy or attach or put a policy on them, so no edge leads into them but an
-    /// AssumeRole their trust allows (which names services only).
-    service_linked: BTreeSet<NodeIndex>,
-    /// Users and roles of each account.
-    by_account: BTreeMap<String, Vec<usize>>,
+    /// Every node, each account's made on first use, with its roles' trust keys and services
+    /// (PassRole targets; a service-linked role, path `/aws-service-role/`, is none: AWS lets no
+    /// customer pass it, change its trust policy or attach or put a policy on it, so no edge
+    /// leads into it but an AssumeRole its trust allows, GRAPH-NO-EDGE-INTO-SERVICE-LINKED-ROLE).
+    nodes: Nodes<'w>,
+    /// The users and roles that can act, by account, each account's made on first use.
+    actors: Actors<'w>,
+    /// Roles by the trust keys that name them (ARN, account ID, `"*"`), of the roles among
+    /// `trust_scope` (all when `None`), read on first use.
+    trusted_by: OnceCell<FxHashMap<String, Vec<NodeIndex>>>,
+    /// The nodes whose trust keys `trusted_by` holds: a build whose every edge is asked only into
+    /// some nodes ([`AccessGraph::build_into`]) needs only theirs.
+    trust_scope: Option<Vec<bool>>,
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
     actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
@@ -474,13 +473,22 @@ struct Builder<'w> {
 
 impl<'w> Builder<'w> {
     fn add(&mut self, n: Node) -> NodeIndex {
-        match self.index.entry(n) {
-            Entry::Occupied(o) => *o.get(),
-            Entry::Vacant(v) => {
-                let i = self.graph.add_node(v.key().clone());
-                *v.insert(i)
+        self.nodes.add(n)
+    }
+
+    /// The roles whose trust keys include `key` (of those in `trust_scope`).
+    fn trusting(&self, key: &str) -> &[NodeIndex] {
+        let by_key = self.trusted_by.get_or_init(|| {
+            let mut by_key: FxHashMap<String, Vec<NodeIndex>> = FxHashMap::default();
+            let scope = self.trust_scope.as_deref();
+            for v in self.nodes.node_indices().filter(|&v| inside(scope, v)) {
+                for k in self.nodes.role_keys(v) {
+                    by_key.entry(k.clone()).or_default().push(v);
+                }
             }
-        }
+            by_key
+        });
+        by_key.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
@@ -504,7 +512,7 @@ impl<'w> Builder<'w> {
 
     /// The account of node `n`'s principal (`None` for an escalated node).
     fn account_of_node(&self, n: NodeIndex) -> Option<&str> {
-        match &self.graph[n] {
+        match &self.nodes[n] {
             Node::Root { account } => Some(account),
             // Parsed, not checked for 12 digits: the account key the node was named from.
             Node::User { arn } | Node::Role { arn } => arn::Arn::parse(arn).map(|p| p.account),
@@ -566,8 +574,7 @@ impl<'w> Builder<'w> {
         let keys: &[&str] = if may_assume { &[own.as_str(), "*", account.as_str()] } else { &[own.as_str(), "*"] };
         let mut roles: Vec<NodeIndex> = keys
             .iter()
-            .filter_map(|k| self.trusted_by.get(*k))
-            .flatten()
+            .flat_map(|k| self.trusting(k))
             .copied()
             .filter(|&r| r != self.actors[a].node && inside(within, r))
             .filter(|&r| may_assume || self.account_of_node(r) == Some(account.as_str()))
@@ -575,7 +582,7 @@ impl<'w> Builder<'w> {
         roles.sort();
         roles.dedup();
         for r in roles {
-            if let Some(e) = self.decide(a, "sts:AssumeRole", &self.graph[r].arn()) {
+            if let Some(e) = self.decide(a, "sts:AssumeRole", &self.nodes[r].arn()) {
                 out.entry(r).or_insert(Edge { kind: EdgeKind::AssumeRole, ..e });
             }
         }
@@ -585,12 +592,13 @@ impl<'w> Builder<'w> {
         // policies name it can be allowed.
         let may_root = self.may(a, "sts:AssumeRoot");
         if let Some(org) = crate::world::sts::root_sessions_from(world, &account).ok().filter(|_| may_root) {
-            for target in org.accounts.keys() {
-                let admitted = within.is_none()
-                    || self.index.get(&Node::Root { account: target.clone() }).is_some_and(|&n| inside(within, n));
-                if admitted && crate::sts::root_session_target(org, target).is_ok() {
+            // The organization's members (`Nodes::member_roots`: the world has one organization).
+            let admitted = |n: Option<NodeIndex>| within.is_none() || n.is_some_and(|n| inside(within, n));
+            let targets: Vec<&str> = self.nodes.member_roots().filter(|(_, n)| admitted(*n)).map(|(m, _)| m).collect();
+            for target in targets {
+                if crate::sts::root_session_target(org, target).is_ok() {
                     if let Some(e) = self.decide(a, "sts:AssumeRoot", &arn::root(target)) {
-                        let node = self.add(Node::Root { account: target.clone() });
+                        let node = self.add(Node::Root { account: target.to_string() });
                         out.entry(node).or_insert(Edge { kind: EdgeKind::AssumeRoot, ..e });
                     }
                 }
@@ -610,7 +618,7 @@ impl<'w> Builder<'w> {
             return out.into_iter().collect();
         }
         let iam = world.iam.account(&account);
-        for &p in self.by_account.get(&account).into_iter().flatten() {
+        for p in self.actors.of_account(&account) {
             let target = &self.actors[p];
             if p == a || out.contains_key(&target.node) || !inside(within, target.node) {
                 continue;
@@ -624,9 +632,9 @@ impl<'w> Builder<'w> {
                     EdgeKind::CreateLoginProfile => has_password == Some(false),
                     EdgeKind::UpdateLoginProfile => has_password == Some(true),
                     EdgeKind::UpdateAssumeRolePolicy => {
-                        target.role.is_some() && !self.service_linked.contains(&target.node)
+                        target.role.is_some() && !self.nodes.service_linked(target.node)
                     }
-                    _ => self.service_roles.contains_key(&target.node),
+                    _ => self.nodes.services(target.node).is_some(),
                 };
                 if !applies {
                     continue;
@@ -674,13 +682,12 @@ impl<'w> Builder<'w> {
         let actor = &self.actors[g];
         let account = actor.account.as_str();
         let keys = [actor.arn.as_str(), account, "*"];
-        let mut out: BTreeSet<NodeIndex> =
-            keys.iter().filter_map(|k| self.trusted_by.get(*k)).flatten().copied().collect();
-        out.extend(self.by_account.get(account).into_iter().flatten().map(|&p| self.actors[p].node));
+        let mut out: BTreeSet<NodeIndex> = keys.iter().flat_map(|k| self.trusting(k)).copied().collect();
+        out.extend(self.actors.of_account(account).map(|p| self.actors[p].node));
         if let Some(org) = self.world.organizations.of_account(account) {
             if org.management_account == account || org.is_iam_delegated_admin(account) {
-                let roots = org.accounts.keys().filter_map(|m| self.index.get(&Node::Root { account: m.clone() }));
-                out.extend(roots);
+                // The organization's members (`Nodes::member_roots`), those `within` admits.
+                out.extend(self.nodes.member_roots().filter_map(|(_, n)| n).filter(|&n| inside(within, n)));
             }
         }
         out.remove(&actor.node);
@@ -690,7 +697,7 @@ impl<'w> Builder<'w> {
 
     /// How actor `a` may give grantee `g` (itself, or a principal it has an edge to) any permission.
     fn grant(&self, a: usize, g: usize) -> Option<Edge> {
-        if self.service_linked.contains(&self.actors[g].node) {
+        if self.nodes.service_linked(self.actors[g].node) {
             return None;
         }
         let world = self.world;
@@ -832,7 +839,7 @@ impl Builder<'_> {
     /// wholly allowed), and `iam:PassRole` allowed with `iam:PassedToService` that service and
     /// `iam:AssociatedResourceArn` what is started (GRAPH-PASSROLE).
     fn pass_role(&self, a: usize, node: NodeIndex, role_arn: &str, account: &str) -> Option<Edge> {
-        let services = self.service_roles.get(&node)?;
+        let services = self.nodes.services(node)?;
         let caller = self.caller(a)?;
         for service in services {
             let Some((_, ways)) = PASS_ROLE_STARTS.iter().find(|(s, _)| s == service) else { continue };
@@ -1016,66 +1023,23 @@ fn group_policy(iam: &crate::iam::IamAccount, key: &str) -> Option<Policy> {
 }
 
 impl<'w> Builder<'w> {
-    /// Every node and actor of the world, no edge yet.
+    /// Every node and actor of the world, no edge yet; each account's made when first asked for
+    /// (`graph/nodes.rs`): a question about one account reads few of a large estate's.
     fn new(world: &'w World, auth: &'w Authorizer) -> Builder<'w> {
-        let nodes = world.iam.accounts.values().map(|i| 1 + i.users.len() + i.roles.len()).sum();
-        let mut b = Builder {
+        Builder {
             world,
             auth,
-            graph: DiGraph::with_capacity(nodes, 0),
-            index: FxHashMap::with_capacity_and_hasher(nodes, Default::default()),
-            actors: Vec::new(),
-            trusted_by: FxHashMap::default(),
-            role_keys: FxHashMap::default(),
-            service_roles: BTreeMap::new(),
-            service_linked: BTreeSet::new(),
-            by_account: BTreeMap::new(),
+            nodes: Nodes::new(world),
+            actors: Actors::new(world),
+            trusted_by: OnceCell::new(),
+            trust_scope: None,
             actions: RefCell::new(HashMap::new()),
             any: any_permission(),
             group_policies: RefCell::new(HashMap::new()),
             privileged: RefCell::new(HashMap::new()),
             resources: RefCell::new(HashSet::new()),
             explanations: RefCell::new(HashSet::new()),
-        };
-        // Trust keys per policy text: estates share trust documents between roles.
-        let mut trusts: FxHashMap<usize, (Vec<String>, Vec<String>)> = FxHashMap::default();
-        for (account, iam) in &world.iam.accounts {
-            b.add(Node::Root { account: account.clone() });
-            let open = world.accounts.check_open(account, world.clock.now()).is_ok();
-            let users = iam.users.iter().map(|(k, u)| (Some(k), None, arn::iam(account, "user", &u.path, &u.name)));
-            let roles = iam.roles.iter().map(|(k, r)| (None, Some(k), arn::iam(account, "role", &r.path, &r.name)));
-            for (user, role, principal) in users.chain(roles).collect::<Vec<_>>() {
-                let node = b.add(if user.is_some() {
-                    Node::User { arn: principal.clone() }
-                } else {
-                    Node::Role { arn: principal.clone() }
-                });
-                if let Some(r) = role {
-                    let trust = &iam.roles[r].trust_policy;
-                    let (keys, service) =
-                        trusts.entry(trust.text().as_ptr() as usize).or_insert_with(|| trust_keys(trust)).clone();
-                    for k in &keys {
-                        b.trusted_by.entry(k.clone()).or_default().push(node);
-                    }
-                    b.role_keys.insert(node, keys);
-                    if is_service_linked(&iam.roles[r].path) {
-                        b.service_linked.insert(node);
-                    } else if !service.is_empty() {
-                        b.service_roles.insert(node, service);
-                    }
-                }
-                // A closed account's principals cannot act (World::decide fails for them).
-                if !open {
-                    continue;
-                }
-                b.by_account.entry(account.clone()).or_default().push(b.actors.len());
-                let (user, role) = (user.cloned(), role.cloned());
-                let (caller, actions, named) = (OnceCell::new(), OnceCell::new(), Cell::new((0, 0)));
-                let account = account.clone();
-                b.actors.push(Actor { node, arn: principal, account, caller, user, role, actions, named });
-            }
         }
-        b
     }
 
     /// The actors that could have an edge into `v`, plain or once given any permission: a
@@ -1083,9 +1047,9 @@ impl<'w> Builder<'w> {
     /// the accounts that may start root sessions in `v`'s account). Nothing is decided.
     fn candidates(&self, v: NodeIndex, everyone: &[usize]) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
-        match &self.graph[v] {
+        match &self.nodes[v] {
             Node::Root { account } => {
-                for (acct, actors) in &self.by_account {
+                for (acct, actors) in self.actors.accounts() {
                     if crate::world::sts::root_session_permitted(self.world, acct, account).is_ok() {
                         out.extend(actors);
                     }
@@ -1093,12 +1057,13 @@ impl<'w> Builder<'w> {
             }
             Node::User { arn } | Node::Role { arn } => {
                 let account = arn::account_of(arn).unwrap_or("");
-                out.extend(self.by_account.get(account).into_iter().flatten());
-                for k in self.role_keys.get(&v).into_iter().flatten() {
+                out.extend(self.actors.of_account(account));
+                for k in self.nodes.role_keys(v) {
                     if k == "*" {
                         return everyone.to_vec();
                     }
-                    if let Some(actors) = self.by_account.get(k.as_str()) {
+                    let actors = self.actors.of_account(k);
+                    if !actors.is_empty() {
                         out.extend(actors);
                     } else if let Some(a) = self.actor_by_arn(k) {
                         out.push(a);
@@ -1120,11 +1085,11 @@ impl<'w> Builder<'w> {
     fn around(&mut self, account: &str) -> Vec<bool> {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
         let mut expand = vec![false; self.actors.len()];
-        for &a in self.by_account.get(account).into_iter().flatten() {
+        for a in self.actors.of_account(account) {
             expand[a] = true;
         }
-        for v in self.graph.node_indices() {
-            if arn::account_of(&self.graph[v].arn()) == Some(account) {
+        for v in self.nodes.node_indices() {
+            if arn::account_of(&self.nodes[v].arn()) == Some(account) {
                 for a in self.candidates(v, &everyone) {
                     expand[a] = true;
                 }
@@ -1133,9 +1098,9 @@ impl<'w> Builder<'w> {
         // The granters matter for the account's own actors, and for those that, given any
         // permission, have an edge into one of the account's nodes (an escalated node that may
         // be drawn); asked once each, into those nodes only.
-        let mut mask = vec![false; self.graph.node_count()];
-        for v in self.graph.node_indices() {
-            mask[v.index()] = arn::account_of(&self.graph[v].arn()) == Some(account);
+        let mut mask = vec![false; self.nodes.node_count()];
+        for v in self.nodes.node_indices() {
+            mask[v.index()] = arn::account_of(&self.nodes[v].arn()) == Some(account);
         }
         let near: Vec<usize> = (0..self.actors.len()).filter(|&a| expand[a]).collect();
         for a in near {
@@ -1159,7 +1124,7 @@ impl<'w> Builder<'w> {
     /// The actor whose principal ARN is `principal`.
     fn actor_by_arn(&self, principal: &str) -> Option<usize> {
         let account = arn::account_of(principal)?;
-        self.by_account.get(account)?.iter().copied().find(|&a| self.actors[a].arn == principal)
+        self.actors.of_account(account).find(|&a| self.actors[a].arn == principal)
     }
 
     /// The actors whose edges can lie on a path to `target` (a backward closure): an actor with
@@ -1251,7 +1216,7 @@ impl<'w> Builder<'w> {
         if actor.node == v {
             return false;
         }
-        match &self.graph[v] {
+        match &self.nodes[v] {
             Node::Root { account } => {
                 crate::world::sts::root_session_permitted(self.world, &actor.account, account).is_ok()
                     && self.may(a, "sts:AssumeRoot")
@@ -1259,7 +1224,7 @@ impl<'w> Builder<'w> {
             }
             Node::Escalated { .. } | Node::Member { .. } => false,
             Node::User { arn } | Node::Role { arn } => {
-                let keys = self.role_keys.get(&v).map_or(&[][..], Vec::as_slice);
+                let keys = self.nodes.role_keys(v);
                 // As edges_from: across accounts the caller's policies must allow sts:AssumeRole.
                 let same = self.account_of_node(v) == Some(actor.account.as_str());
                 let may = self.may(a, "sts:AssumeRole");
@@ -1304,8 +1269,8 @@ impl<'w> Builder<'w> {
         if targets.is_empty() {
             return;
         }
-        if mask.len() < self.graph.node_count() {
-            mask.resize(self.graph.node_count(), false);
+        if mask.len() < self.nodes.node_count() {
+            mask.resize(self.nodes.node_count(), false);
         }
         for t in targets {
             mask[t.index()] = true;
@@ -1338,8 +1303,8 @@ impl<'w> Builder<'w> {
         if targets.is_empty() {
             return BTreeSet::new();
         }
-        if mask.len() < self.graph.node_count() {
-            mask.resize(self.graph.node_count(), false);
+        if mask.len() < self.nodes.node_count() {
+            mask.resize(self.nodes.node_count(), false);
         }
         for t in targets {
             mask[t.index()] = true;
@@ -1357,7 +1322,7 @@ impl<'w> Builder<'w> {
     /// asking only about existing nodes, would not see).
     fn roots_known(&self, g: usize) -> bool {
         crate::world::sts::root_sessions_from(self.world, &self.actors[g].account).map_or(true, |org| {
-            org.accounts.keys().all(|m| self.index.contains_key(&Node::Root { account: m.clone() }))
+            org.accounts.keys().all(|m| self.nodes.index_of(&Node::Root { account: m.clone() }).is_some())
         })
     }
 
@@ -1413,12 +1378,11 @@ impl<'w> Builder<'w> {
         }
         let nowhere = BTreeSet::new();
         // Grants: to itself, or to a principal it already has an edge to.
-        let actor_of: HashMap<NodeIndex, usize> = b.actors.iter().enumerate().map(|(i, x)| (x.node, i)).collect();
         let mut grants = Vec::new();
         for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
             let from = b.actors[a].node;
             let mut grantees = vec![a];
-            grantees.extend(reach.get(&from).into_iter().flatten().filter_map(|to| actor_of.get(to)));
+            grantees.extend(reach.get(&from).into_iter().flatten().filter_map(|&to| b.actors.of_node(to)));
             for g in grantees {
                 if let Some(e) = b.grant(a, g) {
                     grants.push((a, g, e));
@@ -1431,7 +1395,7 @@ impl<'w> Builder<'w> {
         // targets: usually few or none), and the grantee's other edges only once one of its
         // grants is drawn. Each target is decided alone (`edges_from`), so an edge asked this way
         // is the one asking all would find. What each grantee was asked is kept for its next grant.
-        let mut mask = vec![false; b.graph.node_count()];
+        let mut mask = vec![false; b.nodes.node_count()];
         // Grantees whose every edge with any permission was asked at once (`Builder::roots_known`).
         let mut whole: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
         let mut drawn = vec![false; grants.len()];
@@ -1503,11 +1467,48 @@ impl<'w> Builder<'w> {
             };
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
-        let mut graph = std::mem::take(&mut b.graph);
-        for (a, t, e) in edges {
-            graph.add_edge(a, t, e);
+        b.graph(admitted, edges, kept_grants)
+    }
+
+    /// The graph of `edges` and `grants`: every node when `admitted` is `None` (the whole graph,
+    /// or one that `graph --account` draws), else the nodes `admitted` marks and those an edge or
+    /// grant names (a build towards some targets, which only paths into them read). The nodes
+    /// keep their order, and the edges theirs, so a search over the graph goes as it would with
+    /// every node.
+    fn graph(
+        &self,
+        admitted: Within,
+        edges: Vec<(NodeIndex, NodeIndex, Edge)>,
+        grants: Vec<(NodeIndex, NodeIndex, Edge)>,
+    ) -> AccessGraph {
+        let count = self.nodes.node_count();
+        let mut keep = match admitted {
+            None => vec![true; count],
+            Some(w) => {
+                let mut keep = w.to_vec();
+                keep.resize(count, false);
+                for (f, t, _) in edges.iter().chain(&grants) {
+                    (keep[f.index()], keep[t.index()]) = (true, true);
+                }
+                keep
+            }
+        };
+        keep.truncate(count);
+        let kept = keep.iter().filter(|k| **k).count();
+        let mut graph = DiGraph::with_capacity(kept, edges.len());
+        let mut index = FxHashMap::with_capacity_and_hasher(kept, Default::default());
+        // Each node's index in `graph` (`NodeIndex::end()` for a node left out).
+        let mut dense = vec![NodeIndex::end(); count];
+        for v in self.nodes.node_indices().filter(|v| keep[v.index()]) {
+            let node = self.nodes[v].clone();
+            dense[v.index()] = graph.add_node(node.clone());
+            index.insert(node, dense[v.index()]);
         }
-        AccessGraph { graph, index: std::mem::take(&mut b.index), grants: kept_grants }
+        for (f, t, e) in edges {
+            graph.add_edge(dense[f.index()], dense[t.index()], e);
+        }
+        let grants = grants.into_iter().map(|(f, g, e)| (dense[f.index()], dense[g.index()], e)).collect();
+        AccessGraph { graph, index, grants }
     }
 }
 
@@ -1554,10 +1555,11 @@ impl AccessGraph {
         Builder::new(world, &Authorizer::new()).finish(None, None, &[])
     }
 
-    /// The part of the graph that can reach `target`: every node, but only the edges of the
-    /// actors in a backward closure from `target` (and the escalated nodes their grants lead
-    /// to), and of those only the edges into the closure's nodes, the target, and the actors
-    /// that may escalate into the closure (a granter reaches them to give them any permission).
+    /// The part of the graph that can reach `target`: the edges of the actors in a backward
+    /// closure from `target` (and the escalated nodes their grants lead to), and of those only
+    /// the edges into the closure's nodes, the target, and the actors that may escalate into the
+    /// closure (a granter reaches them to give them any permission); the nodes are those and the
+    /// ones the edges name, in the whole graph's order.
     /// Every path into `target` is the one [`AccessGraph::build`] gives: an actor outside the
     /// closure has no edge, plain or through a grant, into a node that reaches `target`, and an
     /// edge into a node outside it cannot lie on such a path. Much cheaper on a large estate,
@@ -1565,7 +1567,7 @@ impl AccessGraph {
     /// account's actors are in the closure of a member's root user, and their edges into every
     /// other member are not asked.
     pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
-        AccessGraph::build_into(world, &Authorizer::new(), std::slice::from_ref(target), |_| false)
+        AccessGraph::build_into(world, &Authorizer::new(), std::slice::from_ref(target), None)
     }
 
     /// The part of the graph that can reach one of `targets` or the escalated node of a user or
@@ -1573,11 +1575,20 @@ impl AccessGraph {
     /// [`AccessGraph::build_towards`], except that the granters of those users and roles have all
     /// their edges asked, and so have those users and roles once given any permission, because
     /// whether the whole graph draws such a target depends on everything they reach. Beyond
-    /// [`WHOLE_BEYOND`] such users and roles, the whole graph.
-    fn build_into(world: &World, auth: &Authorizer, targets: &[Node], escalated: impl Fn(&str) -> bool) -> AccessGraph {
+    /// [`WHOLE_BEYOND`] such users and roles, the whole graph. With no `escalated`, only the
+    /// accounts the closure reaches are read (`graph/nodes.rs`).
+    fn build_into(
+        world: &World,
+        auth: &Authorizer,
+        targets: &[Node],
+        escalated: Option<&dyn Fn(&str) -> bool>,
+    ) -> AccessGraph {
         let mut b = Builder::new(world, auth);
-        let seeds: Vec<NodeIndex> = targets.iter().filter_map(|t| b.index.get(t).copied()).collect();
-        let escalating: Vec<usize> = (0..b.actors.len()).filter(|&a| escalated(&b.actors[a].arn)).collect();
+        let seeds: Vec<NodeIndex> = targets.iter().filter_map(|t| b.nodes.index_of(t)).collect();
+        let escalating: Vec<usize> = match escalated {
+            Some(escalated) => (0..b.actors.len()).filter(|&a| escalated(&b.actors[a].arn)).collect(),
+            None => Vec::new(),
+        };
         // Many such grantees (an action that any permission allows in every account): their
         // granters' edges and theirs would be most of the graph, which is cheaper built whole.
         if escalating.len() > WHOLE_BEYOND {
@@ -1587,14 +1598,17 @@ impl AccessGraph {
         // Edges are asked only into the closure's nodes, the targets and the nodes of the actors
         // that may escalate into it: an edge into any other node cannot lie on a path to a
         // target, and a granter needs its edge to a grantee to give it any permission.
-        let mut within = vec![false; b.graph.node_count()];
+        let mut within = vec![false; b.nodes.node_count()];
         for t in &seeds {
             within[t.index()] = true;
         }
-        for (a, actor) in b.actors.iter().enumerate() {
-            if relevant[a] || escalates[a] {
-                within[actor.node.index()] = true;
-            }
+        for a in (0..b.actors.len()).filter(|&a| relevant[a] || escalates[a]) {
+            within[b.actors[a].node.index()] = true;
+        }
+        // Every edge is then asked into those nodes only (no actor has all its edges asked), so
+        // only their trust keys are needed.
+        if escalating.is_empty() {
+            b.trust_scope = Some(within.clone());
         }
         b.finish(Some(&relevant), Some(&within), &full)
     }
@@ -1614,10 +1628,9 @@ impl AccessGraph {
     pub fn build_around(world: &World, account: &str) -> AccessGraph {
         let auth = Authorizer::new();
         let mut b = Builder::new(world, &auth);
-        let complete =
-            world.organizations.org.as_ref().is_none_or(|org| {
-                org.accounts.keys().all(|m| b.index.contains_key(&Node::Root { account: m.clone() }))
-            });
+        let complete = world.organizations.org.as_ref().is_none_or(|org| {
+            org.accounts.keys().all(|m| b.nodes.index_of(&Node::Root { account: m.clone() }).is_some())
+        });
         if !complete {
             return b.finish(None, None, &[]);
         }
@@ -2115,7 +2128,7 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
     let joins = joins(world, &auth, &direct, action, resource);
     let mut targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
     targets.extend(joins.iter().map(|j| j.user.clone()));
-    let graph = AccessGraph::build_into(world, &auth, &targets, allowed);
+    let graph = AccessGraph::build_into(world, &auth, &targets, Some(&allowed));
     let via = via_paths(world, &auth, &graph, &direct, &joins, action, resource);
     let members = joins
         .into_iter()
