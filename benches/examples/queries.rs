@@ -19,9 +19,8 @@
 //! run, and the example stops if two runs answer differently.
 
 use rootsim_benches::{load, peak_rss};
-use rootsim_model::command::Origin;
 use rootsim_model::graph;
-use rootsim_model::synth::{generate, Spec};
+use rootsim_model::synth::Spec;
 use rootsim_model::Session;
 use std::time::Instant;
 
@@ -65,16 +64,8 @@ fn main() {
     let queries = std::env::args().nth(2).unwrap_or_else(|| "root,who,exposure,path,account,via".into());
     let wanted = |q: &str| queries.split(',').any(|w| w == q);
     let t = Instant::now();
-    let (world, identity) = generate(&spec, 7);
+    let mut session = Session::synthetic(&spec, 7);
     println!("generate {spec:?}: {:.3} s, peak RSS {}, load {}", t.elapsed().as_secs_f64(), peak_rss(), load());
-    let mut session = Session {
-        world,
-        identity,
-        origin: Origin::Synthetic { seed: 7, spec },
-        last: None,
-        no_call: None,
-        cli: Default::default(),
-    };
     let org = session.world.organizations.org.as_ref().expect("an organization");
     let mgmt = org.management_account.clone();
     let member = org.accounts.keys().find(|a| **a != mgmt).cloned().expect("a member");

@@ -5,11 +5,11 @@
 //! and the API (the `s3control` model) differ
 //! (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html>).
 
-use super::ops::{read_public_access_block, PUBLIC_ACCESS_BLOCK_CONFIGURATION};
+use super::ops::{public_access_block_answer, read_public_access_block, PUBLIC_ACCESS_BLOCK_CONFIGURATION};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{req_str, Call, Operation, Param, Shape};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 type Input = Map<String, Value>;
 
@@ -39,14 +39,7 @@ fn put_public_access_block(call: &mut Call, input: &Input) -> AwsResult<Value> {
 /// `NoSuchPublicAccessBlockConfiguration` when the account has none.
 fn get_public_access_block(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let account = account_param(call, input, "s3:GetAccountPublicAccessBlock")?;
-    let block = call.world.s3.account_public_access_blocks.get(&account).copied().ok_or_else(|| {
-        AwsError::new(
-            "NoSuchPublicAccessBlockConfiguration",
-            404,
-            "The public access block configuration was not found",
-        )
-    })?;
-    Ok(json!({ "PublicAccessBlockConfiguration": block }))
+    public_access_block_answer(call.world.s3.account_public_access_blocks.get(&account).copied())
 }
 
 /// DeletePublicAccessBlock (account): authorized as `s3:PutAccountPublicAccessBlock`.

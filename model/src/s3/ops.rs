@@ -648,7 +648,13 @@ fn put_public_access_block(call: &mut Call, input: &Input) -> AwsResult<Value> {
 fn get_public_access_block(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = bucket_param(input)?;
     authorize_bucket(call, "s3:GetBucketPublicAccessBlock", name, &bucket_arn(name))?;
-    let block = call.world.s3.buckets[name].public_access_block.ok_or_else(|| {
+    public_access_block_answer(call.world.s3.buckets[name].public_access_block)
+}
+
+/// GetPublicAccessBlock's answer, a bucket's or an account's: the stored settings, or
+/// `NoSuchPublicAccessBlockConfiguration` when there are none.
+pub(super) fn public_access_block_answer(block: Option<PublicAccessBlock>) -> AwsResult<Value> {
+    let block = block.ok_or_else(|| {
         AwsError::new(
             "NoSuchPublicAccessBlockConfiguration",
             404,
