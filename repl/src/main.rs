@@ -315,9 +315,14 @@ fn main() -> ExitCode {
                 }
             };
             if *findings {
-                let out = rootsim_model::accessanalyzer::findings::report(&text, PolicyKind::from(*kind), *json);
-                out!("{}", out.text.trim_end_matches('\n'));
-                return if out.blocking { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+                let report = rootsim_model::accessanalyzer::findings::report(&text, PolicyKind::from(*kind));
+                let text = if *json {
+                    serde_json::to_string_pretty(&report.json()).unwrap_or_default()
+                } else {
+                    report.lines()
+                };
+                out!("{text}");
+                return if report.blocking() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
             }
             let kind = PolicyKind::from(*kind);
             match Policy::parse(&text, kind) {

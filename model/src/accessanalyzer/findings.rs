@@ -7,18 +7,34 @@
 use rootsim_analyzer::{validate_with_rootsim_checks, Finding, PolicyType};
 use rootsim_policy::PolicyKind;
 
-/// What to print and whether the findings fail the check.
+/// The findings of one document, Access Analyzer's and rootsim's own in document order, ready
+/// to print either way.
 pub struct Report {
-    /// The lines (or the JSON document) to print.
-    pub text: String,
+    findings: Vec<Finding>,
+}
+
+impl Report {
     /// Whether any finding is an ERROR or a SECURITY_WARNING (exit status 1).
-    pub blocking: bool,
+    pub fn blocking(&self) -> bool {
+        self.findings.iter().any(Finding::is_blocking)
+    }
+
+    /// Access Analyzer's response, `{"findings": [...]}`.
+    pub fn json(&self) -> serde_json::Value {
+        let list: Vec<serde_json::Value> = self.findings.iter().map(Finding::to_json).collect();
+        serde_json::json!({ "findings": list })
+    }
+
+    /// One line per finding ([`line`]); empty when there is none.
+    pub fn lines(&self) -> String {
+        self.findings.iter().map(line).collect::<Vec<_>>().join("\n")
+    }
 }
 
 /// The Access Analyzer policy type (and resource type) a `--type` kind is validated as: a trust
 /// policy is a resource policy attached to a role (`AWS::IAM::AssumeRolePolicyDocument`);
 /// permissions boundaries and session policies are identity policies.
-pub fn policy_type(kind: PolicyKind) -> (PolicyType, Option<&'static str>) {
+fn policy_type(kind: PolicyKind) -> (PolicyType, Option<&'static str>) {
     match kind {
         PolicyKind::Resource => (PolicyType::Resource, None),
         PolicyKind::Trust => (PolicyType::Resource, Some("AWS::IAM::AssumeRolePolicyDocument")),
@@ -35,20 +51,11 @@ fn line(f: &Finding) -> String {
     format!("{at} {} {} {}", f.finding_type.as_str(), f.issue_code, f.details)
 }
 
-/// Validates `text` as a policy of `kind`: the report, one line per finding or (`json`) Access
-/// Analyzer's response.
-pub fn report(text: &str, kind: PolicyKind, json: bool) -> Report {
+/// Validates `text` as a policy of `kind`: Access Analyzer's findings and rootsim's own (marked
+/// `(rootsim)`, rule AA-ROOTSIM-RESOURCE-FIT).
+pub fn report(text: &str, kind: PolicyKind) -> Report {
     let (policy_type, resource_type) = policy_type(kind);
-    // Access Analyzer's findings and rootsim's own (marked `(rootsim)`, rule AA-ROOTSIM-RESOURCE-FIT).
-    let findings = validate_with_rootsim_checks(text, policy_type, resource_type);
-    let blocking = findings.iter().any(Finding::is_blocking);
-    let text = if json {
-        let list: Vec<serde_json::Value> = findings.iter().map(Finding::to_json).collect();
-        serde_json::to_string_pretty(&serde_json::json!({ "findings": list })).unwrap_or_default()
-    } else {
-        findings.iter().map(line).collect::<Vec<_>>().join("\n")
-    };
-    Report { text, blocking }
+    Report { findings: validate_with_rootsim_checks(text, policy_type, resource_type) }
 }
 
 /// The policy kind `--type` names (`identity`, `resource`, `trust`, `boundary`, `session`, `scp`,
@@ -74,22 +81,21 @@ mod tests {
     fn pass_role_on_every_role_fails_the_check() {
         // `"*"` starts at offset 90 (counted with Python's str.index).
         let doc = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"*\"}]}";
-        let out = report(doc, PolicyKind::Identity, false);
-        assert!(out.blocking);
+        let out = report(doc, PolicyKind::Identity);
+        assert!(out.blocking());
+        let lines = out.lines();
         assert!(
-            out.text.starts_with("1:91 SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE Using the iam:PassRole"),
-            "{}",
-            out.text
+            lines.starts_with("1:91 SECURITY_WARNING PASS_ROLE_WITH_STAR_IN_RESOURCE Using the iam:PassRole"),
+            "{lines}"
         );
-        let json: serde_json::Value = serde_json::from_str(&report(doc, PolicyKind::Identity, true).text).unwrap();
-        assert_eq!(json["findings"][0]["locations"][0]["span"]["start"]["column"], 90);
+        assert_eq!(out.json()["findings"][0]["locations"][0]["span"]["start"]["column"], 90);
     }
 
     #[test]
     fn suggestions_alone_pass() {
         let doc = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:Get*\"],\"Resource\":\"*\"}]}";
-        let out = report(doc, PolicyKind::Identity, false);
-        assert!(!out.blocking);
-        assert!(out.text.contains(" SUGGESTION REDUNDANT_ACTION "), "{}", out.text);
+        let out = report(doc, PolicyKind::Identity);
+        assert!(!out.blocking());
+        assert!(out.lines().contains(" SUGGESTION REDUNDANT_ACTION "), "{}", out.lines());
     }
 }

@@ -1171,15 +1171,16 @@ fn cmd_validate_policy(_: &mut Session, args: &Args, host: &mut dyn Host) -> Out
         },
         None => document.clone(),
     };
-    let json = findings::report(&text, kind, true);
+    let report = findings::report(&text, kind);
+    let json = report.json();
     let mut out = if args.opt("json").is_some() {
-        Outcome::ok(json.text.clone())
+        Outcome::ok(serde_json::to_string_pretty(&json).unwrap_or_default())
     } else {
-        let lines = findings::report(&text, kind, false).text;
+        let lines = report.lines();
         Outcome::ok(if lines.is_empty() { "No findings.".to_string() } else { lines })
     };
     // The JSON is there for scripts (`@expect json`) whichever form is printed.
-    out.json = serde_json::from_str(&json.text).ok();
+    out.json = Some(json);
     out
 }
 
