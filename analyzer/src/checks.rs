@@ -288,23 +288,15 @@ fn canonical_statement(node: &Node) -> String {
 /// A string-or-list element's strings with their paths; other items are reported.
 fn strings<'n>(cx: &mut Ctx, path: &[PathElement], node: &'n Node) -> Vec<(&'n str, Path, &'n Node)> {
     match &node.value {
-        Value::String(s) => vec![(s.as_str(), path.to_vec(), node)],
+        Value::String(_) => {}
         Value::Array(items) => {
-            let mut out = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                let p = with(path, PathElement::Index(i));
-                match &item.value {
-                    Value::String(s) => out.push((s.as_str(), p, item)),
-                    _ => cx.mismatch("String", p, item),
-                }
+            for (i, item) in items.iter().enumerate().filter(|(_, item)| item.as_str().is_none()) {
+                cx.mismatch("String", with(path, PathElement::Index(i)), item);
             }
-            out
         }
-        _ => {
-            cx.mismatch("Array", path.to_vec(), node);
-            Vec::new()
-        }
+        _ => cx.mismatch("Array", path.to_vec(), node),
     }
+    plain_strings(path, node)
 }
 
 fn is_empty_array(node: &Node) -> bool {
@@ -1361,7 +1353,7 @@ fn resource_type_checks(cx: &mut Ctx, path: &[PathElement], st: &Node, resource_
 }
 
 /// The strings of an `Action` or `Resource` element with their paths, silently skipping what is
-/// not a string (Access Analyzer's own checks report those).
+/// not a string ([`strings`] reports those as Access Analyzer does).
 fn plain_strings<'n>(path: &[PathElement], node: &'n Node) -> Vec<(&'n str, Path, &'n Node)> {
     match &node.value {
         Value::String(s) => vec![(s.as_str(), path.to_vec(), node)],
@@ -1395,6 +1387,14 @@ fn resource_fit(cx: &mut Ctx, path: &[PathElement], st: &Node) {
         return;
     }
     let matches_star = resources.iter().any(|r| catalogue::glob_matches_case_sensitive(r, "*"));
+    // Each resource's service and resource part, read once for every action of the statement.
+    let parts: Vec<(&str, Vec<Option<u8>>)> = resources
+        .iter()
+        .map(|r| {
+            let f: Vec<&str> = r.splitn(6, ':').collect();
+            (f[2], tokens(f[5]))
+        })
+        .collect();
     let apath = with(path, key("Action"));
     for (name, p, node) in plain_strings(&apath, &a.value) {
         if has_wildcard(name) {
@@ -1428,14 +1428,14 @@ fn resource_fit(cx: &mut Ctx, path: &[PathElement], st: &Node) {
         }
         // Field by field: a wildcard in the partition, Region or account must not reach into the
         // service or the resource part (`arn:*:kms:...` never names an S3 object).
-        let fits = resources.iter().any(|r| {
-            let r: Vec<&str> = r.splitn(6, ':').collect();
-            formats.iter().any(|f| {
-                let f: Vec<&str> = f.splitn(6, ':').collect();
-                f.len() == 6
-                    && (f[2].eq_ignore_ascii_case(r[2]) || f[2].contains("${"))
-                    && overlap(&tokens(r[5]), &tokens(f[5]))
-            })
+        let fits = formats.iter().any(|f| {
+            let f: Vec<&str> = f.splitn(6, ':').collect();
+            f.len() == 6 && {
+                let format = tokens(f[5]);
+                parts
+                    .iter()
+                    .any(|(svc, res)| (f[2].eq_ignore_ascii_case(svc) || f[2].contains("${")) && overlap(res, &format))
+            }
         });
         if !fits {
             let types: Vec<&str> = action.resource_types.iter().map(|t| t.name.as_str()).collect();
