@@ -427,17 +427,15 @@ fn group_membership(call: &mut Call, input: &Input, add: bool) -> AwsResult<Valu
         return Err(Kind::User.not_found(user));
     }
     let uk = key(user);
+    let present = iam_of(call).groups.get(&key(group)).is_some_and(|g| g.members.contains(&uk));
     // A user is in at most ten groups (IAM's quota "Groups an IAM user can be a member of").
-    let memberships = iam_of(call).groups.values().filter(|g| g.members.contains(&uk)).count();
-    let already = iam_of(call).groups.get(&key(group)).is_some_and(|g| g.members.contains(&uk));
-    if add && !already && memberships >= super::MAX_GROUPS_PER_USER {
+    if add && !present && iam_of(call).groups_of(&uk).count() >= super::MAX_GROUPS_PER_USER {
         return Err(AwsError::limit_exceeded(format!(
             "Cannot exceed quota for GroupsPerUser: {}",
             super::MAX_GROUPS_PER_USER
         )));
     }
     let g = iam_mut(call).groups.get_mut(&key(group)).expect("checked above");
-    let present = g.members.contains(&uk);
     if add && !present {
         g.members.push(uk);
     } else if !add {
