@@ -213,6 +213,15 @@ fn grantees_outside_the_closure_and_a_delegated_administrator_answer_as_the_full
 fn same_who_can(world: &World) -> usize {
     let full = AccessGraph::build(world);
     let mut paths = 0;
+    // An action that any permission allows everywhere: every user and role is a grantee whose
+    // granters end paths (GRAPH-WHO-CAN-VIA), the build draws none of their escalated nodes.
+    let everywhere = [("iam:ListUsers".to_string(), "*".to_string())];
+    for (action, resource) in everywhere {
+        let got = who_can_answer(world, &action, &resource, true);
+        let want = who_can_via(world, &full, &got.direct, &action, &resource);
+        assert_eq!(got.via, want, "who-can {action} {resource} --via differs");
+        paths += want.len();
+    }
     for (account, iam) in &world.iam.accounts {
         let mut requests = vec![
             ("sts:AssumeRoot".to_string(), format!("arn:aws:iam::{account}:root")),

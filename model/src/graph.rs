@@ -354,6 +354,9 @@ struct Actor {
     /// The pre-filter's answers so far, one bit per [`asked_bit`] action: (asked, named). A closure
     /// over a large estate asks the same few actions of the same actors thousands of times.
     named: Cell<(u32, u32)>,
+    /// Whether its caller holds any permission now ([`Builder::set_granted`]): kept beside the
+    /// caller so that the pre-filter need not resolve the caller to know.
+    granted: Cell<bool>,
 }
 
 /// The bit that remembers the pre-filter's answer for `action` ([`Builder::may`]): one for
@@ -363,6 +366,9 @@ fn asked_bit(action: &str) -> Option<u32> {
     let asked = ["sts:AssumeRole", "sts:AssumeRoot"].iter().chain(&TAKEOVERS).chain(&GRANTS);
     asked.enumerate().find(|(_, a)| **a == action).map(|(i, _)| 1 << i)
 }
+
+/// The bit of [`GRANTS`]' first action ([`asked_bit`]: after the two STS actions and [`TAKEOVERS`]).
+const GRANT_BIT: usize = 2 + TAKEOVERS.len();
 
 /// `value`, shared with every equal value in `set` (edges' resources and explanations: an
 /// estate's graph holds millions of edges and few distinct strings).
@@ -469,6 +475,12 @@ struct Builder<'w> {
     /// Edges' resources and explanations, one copy of each ([`interned`]).
     resources: RefCell<HashSet<Arc<str>>>,
     explanations: RefCell<HashSet<Arc<[String]>>>,
+    /// The actors whose escalated nodes are not drawn (empty: every one may be): in a build for
+    /// `who-can --via`, those that any permission would allow the request, whose escalated nodes
+    /// would be targets that only their granters reach, and the granters end paths themselves
+    /// (GRAPH-WHO-CAN-VIA). Drawing one asks the grantee's edges with any permission, most of such
+    /// a build's decisions when every principal would be allowed.
+    undrawn: Vec<bool>,
 }
 
 impl<'w> Builder<'w> {
@@ -494,20 +506,31 @@ impl<'w> Builder<'w> {
     /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
     /// permission): without that, no same-account IAM action can be allowed, so none is asked.
     fn may(&self, a: usize, action: &str) -> bool {
-        if self.caller(a).is_some_and(|c| c.granted.is_some()) {
+        match asked_bit(action) {
+            Some(bit) => self.may_bit(a, bit, action),
+            None => self.actors[a].granted.get() || names(self.actions_of(a), action),
+        }
+    }
+
+    /// [`Builder::may`] for an action with a bit ([`asked_bit`]): its answer is remembered.
+    fn may_bit(&self, a: usize, bit: u32, action: &str) -> bool {
+        let actor = &self.actors[a];
+        if actor.granted.get() {
             return true;
         }
-        let Some(bit) = asked_bit(action) else {
-            return names(self.actions_of(a), action);
-        };
-        let cell = &self.actors[a].named;
-        let (asked, named) = cell.get();
+        let (asked, named) = actor.named.get();
         if asked & bit != 0 {
             return named & bit != 0;
         }
         let yes = names(self.actions_of(a), action);
-        cell.set((asked | bit, if yes { named | bit } else { named }));
+        actor.named.set((asked | bit, if yes { named | bit } else { named }));
         yes
+    }
+
+    /// Whether actor `a` may give some principal a permission: [`Builder::may`] of some action of
+    /// [`GRANTS`] (asked of every candidate granter, the closure's innermost question).
+    fn may_grant(&self, a: usize) -> bool {
+        GRANTS.iter().enumerate().any(|(i, action)| self.may_bit(a, 1 << (GRANT_BIT + i), action))
     }
 
     /// The account of node `n`'s principal (`None` for an escalated node).
@@ -1039,6 +1062,7 @@ impl<'w> Builder<'w> {
             privileged: RefCell::new(HashMap::new()),
             resources: RefCell::new(HashSet::new()),
             explanations: RefCell::new(HashSet::new()),
+            undrawn: Vec::new(),
         }
     }
 
@@ -1113,7 +1137,7 @@ impl<'w> Builder<'w> {
                 }
             }
             for g in self.candidates(self.actors[a].node, &everyone) {
-                if !expand[g] && GRANTS.iter().any(|action| self.may(g, action)) {
+                if !expand[g] && self.may_grant(g) {
                     expand[g] = true;
                 }
             }
@@ -1134,23 +1158,21 @@ impl<'w> Builder<'w> {
     /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
     ///
     /// The targets are the nodes `seeds` and the escalated nodes of the actors `escalating`.
-    /// Returns (in the closure, escalates, full): `escalates` marks the actors that, given any
+    /// Returns (in the closure, escalates): `escalates` marks the actors that, given any
     /// permission, may have an edge into the closure (or are `escalating`), whether or not they
     /// are in it themselves: their escalated nodes may lie on a path, so the granters' edges to
-    /// them are needed. `full` marks the `escalating` actors and their granters.
-    fn closure(&mut self, seeds: &[NodeIndex], escalating: &[usize]) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
+    /// them are needed.
+    fn closure(&mut self, seeds: &[NodeIndex], escalating: &[usize]) -> (Vec<bool>, Vec<bool>) {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
         let mut relevant = vec![false; self.actors.len()];
         let mut escalates = vec![false; self.actors.len()];
-        let mut full = vec![false; self.actors.len()];
         // Per actor: who might give it any permission (asked once).
         let mut granters: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut queue: VecDeque<NodeIndex> = seeds.iter().copied().collect();
         for &a in escalating {
             let of_a = self.granters_of(a, &everyone);
-            (escalates[a], full[a]) = (true, true);
+            escalates[a] = true;
             for &g in &of_a {
-                full[g] = true;
                 if !relevant[g] {
                     relevant[g] = true;
                     queue.push_back(self.actors[g].node);
@@ -1189,7 +1211,7 @@ impl<'w> Builder<'w> {
                 }
             }
         }
-        (relevant, escalates, full)
+        (relevant, escalates)
     }
 
     /// The actors that may give actor `a` any permission: itself, or one with an edge to it,
@@ -1198,12 +1220,12 @@ impl<'w> Builder<'w> {
         let node = self.actors[a].node;
         let mut out = Vec::new();
         for g in self.candidates(node, everyone) {
-            let names_a_grant = GRANTS.iter().any(|action| self.may(g, action));
+            let names_a_grant = self.may_grant(g);
             if names_a_grant && (g == a || self.edge_to(g, node)) && self.grant(g, a).is_some() {
                 out.push(g);
             }
         }
-        if !out.contains(&a) && GRANTS.iter().any(|action| self.may(a, action)) && self.grant(a, a).is_some() {
+        if !out.contains(&a) && self.may_grant(a) && self.grant(a, a).is_some() {
             out.push(a);
         }
         out
@@ -1329,6 +1351,7 @@ impl<'w> Builder<'w> {
     /// Gives actor `g` any permission (or takes it back), for its escalated node's edges.
     fn set_granted(&mut self, g: usize, granted: Option<Policy>) {
         self.caller(g);
+        self.actors[g].granted.set(granted.is_some());
         if let Some(Some(c)) = self.actors[g].caller.get_mut() {
             c.granted = granted;
         }
@@ -1345,8 +1368,7 @@ impl<'w> Builder<'w> {
     }
 
     /// The graph, with the edges of the actors `expand` marks (all of them for `None`) into the
-    /// nodes `within` admits (and the escalated nodes their grants lead to); the actors `full`
-    /// marks have all their edges asked.
+    /// nodes `admitted` admits (and the escalated nodes their grants lead to).
     ///
     /// Restricted to the nodes that may reach a target, the graph keeps every edge between nodes
     /// that reach it, in the whole graph's order, so breadth-first search finds the same shortest
@@ -1355,20 +1377,19 @@ impl<'w> Builder<'w> {
     /// whole graph would not draw (a granter asked only into the admitted nodes, its grantee
     /// asked everywhere) is on no shortest path: the granter reaches each admitted node that the
     /// escalated node reaches in one step itself.
-    fn finish(self, expand: Option<&[bool]>, admitted: Within, full: &[bool]) -> AccessGraph {
-        self.finish_with(expand, admitted, full, &mut Memo::default())
+    fn finish(self, expand: Option<&[bool]>, admitted: Within) -> AccessGraph {
+        self.finish_with(expand, admitted, &mut Memo::default())
     }
 
     /// [`Builder::finish`], reusing (and adding to) what `memo` holds from an earlier build of the
     /// same world with the same `admitted` nodes.
-    fn finish_with(mut self, expand: Option<&[bool]>, admitted: Within, full: &[bool], memo: &mut Memo) -> AccessGraph {
+    fn finish_with(mut self, expand: Option<&[bool]>, admitted: Within, memo: &mut Memo) -> AccessGraph {
         let Memo { plain, asked } = memo;
         let b = &mut self;
-        let within = |a: usize| if full.get(a).copied().unwrap_or(false) { None } else { admitted };
         let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut edges = Vec::new();
         for a in (0..b.actors.len()).filter(|&a| expanded(a)) {
-            for (to, e) in b.plain_edges(a, within(a), plain).clone() {
+            for (to, e) in b.plain_edges(a, admitted, plain).clone() {
                 edges.push((b.actors[a].node, to, e));
             }
         }
@@ -1400,10 +1421,13 @@ impl<'w> Builder<'w> {
         let mut whole: BTreeMap<usize, Vec<(NodeIndex, Edge)>> = BTreeMap::new();
         let mut drawn = vec![false; grants.len()];
         for (i, &(a, g, _)) in grants.iter().enumerate() {
+            if b.undrawn.get(g).copied().unwrap_or(false) {
+                continue;
+            }
             let from = b.actors[a].node;
             let known = reach.get(&from).unwrap_or(&nowhere);
             let mut open: Vec<NodeIndex> =
-                b.possible_targets(g, within(g)).into_iter().filter(|t| *t != from && !known.contains(t)).collect();
+                b.possible_targets(g, admitted).into_iter().filter(|t| *t != from && !known.contains(t)).collect();
             if open.is_empty() {
                 continue;
             }
@@ -1412,8 +1436,8 @@ impl<'w> Builder<'w> {
                 // Its edges may add a member's root user to the graph (see `roots_known`): asked
                 // all at once, here, as the whole graph always asked them, with its own edges.
                 let plain_targets: BTreeSet<NodeIndex> =
-                    b.plain_edges(g, within(g), plain).iter().map(|(t, _)| *t).collect();
-                let more = b.escalated_edges(g, within(g));
+                    b.plain_edges(g, admitted, plain).iter().map(|(t, _)| *t).collect();
+                let more = b.escalated_edges(g, admitted);
                 let more = more.into_iter().filter(|(t, _)| !plain_targets.contains(t) && *t != node).collect();
                 whole.insert(g, more);
             }
@@ -1454,7 +1478,7 @@ impl<'w> Builder<'w> {
                 None => {
                     let seen = asked.entry(g).or_default();
                     let rest: Vec<NodeIndex> =
-                        b.possible_targets(g, within(g)).into_iter().filter(|t| !seen.contains_key(t)).collect();
+                        b.possible_targets(g, admitted).into_iter().filter(|t| !seen.contains_key(t)).collect();
                     b.ask_escalated(g, &rest, seen, &mut mask);
                     let found: Vec<NodeIndex> = seen.iter().filter(|(_, e)| e.is_some()).map(|(t, _)| *t).collect();
                     let own = b.plain_into(g, &found, plain, &mut mask);
@@ -1522,11 +1546,6 @@ struct Memo {
     asked: HashMap<usize, BTreeMap<NodeIndex, Option<Edge>>>,
 }
 
-/// How many grantees that would be allowed with any permission [`who_can_answer`] takes before it
-/// builds the whole graph rather than one towards them: ten accounts' worth of the synthetic
-/// estate's principals (52 each), so that `who-can --via` about one account stays targeted.
-const WHOLE_BEYOND: usize = 520;
-
 /// The actions by which one principal takes over another of its account ([`Builder::edges_from`]).
 const TAKEOVERS: [&str; 5] = [
     "iam:CreateAccessKey",
@@ -1552,7 +1571,7 @@ const GRANTS: [&str; 9] = [
 impl AccessGraph {
     /// Builds the graph (module docs: the edge kinds, and which decisions are asked).
     pub fn build(world: &World) -> AccessGraph {
-        Builder::new(world, &Authorizer::new()).finish(None, None, &[])
+        Builder::new(world, &Authorizer::new()).finish(None, None)
     }
 
     /// The part of the graph that can reach `target`: the edges of the actors in a backward
@@ -1570,13 +1589,12 @@ impl AccessGraph {
         AccessGraph::build_into(world, &Authorizer::new(), std::slice::from_ref(target), None)
     }
 
-    /// The part of the graph that can reach one of `targets` or the escalated node of a user or
-    /// role whose ARN `escalated` accepts (whether or not that node is drawn): as
-    /// [`AccessGraph::build_towards`], except that the granters of those users and roles have all
-    /// their edges asked, and so have those users and roles once given any permission, because
-    /// whether the whole graph draws such a target depends on everything they reach. Beyond
-    /// [`WHOLE_BEYOND`] such users and roles, the whole graph. With no `escalated`, only the
-    /// accounts the closure reaches are read (`graph/nodes.rs`).
+    /// The part of the graph that can reach one of `targets` or a granter of a user or role whose
+    /// ARN `escalated` accepts: as [`AccessGraph::build_towards`], the granters (with their grant
+    /// edges) being targets too. The escalated node of such a user or role is never drawn: it
+    /// would be a target that only its granters reach, and `who-can --via` ends a granter's path
+    /// at its grant ([`who_can_via`]), so the answer is the whole graph's. With no `escalated`,
+    /// only the accounts the closure reaches are read (`graph/nodes.rs`).
     fn build_into(
         world: &World,
         auth: &Authorizer,
@@ -1589,12 +1607,7 @@ impl AccessGraph {
             Some(escalated) => (0..b.actors.len()).filter(|&a| escalated(&b.actors[a].arn)).collect(),
             None => Vec::new(),
         };
-        // Many such grantees (an action that any permission allows in every account): their
-        // granters' edges and theirs would be most of the graph, which is cheaper built whole.
-        if escalating.len() > WHOLE_BEYOND {
-            return b.finish(None, None, &[]);
-        }
-        let (relevant, escalates, full) = b.closure(&seeds, &escalating);
+        let (relevant, escalates) = b.closure(&seeds, &escalating);
         // Edges are asked only into the closure's nodes, the targets and the nodes of the actors
         // that may escalate into it: an edge into any other node cannot lie on a path to a
         // target, and a granter needs its edge to a grantee to give it any permission.
@@ -1607,10 +1620,14 @@ impl AccessGraph {
         }
         // Every edge is then asked into those nodes only (no actor has all its edges asked), so
         // only their trust keys are needed.
-        if escalating.is_empty() {
-            b.trust_scope = Some(within.clone());
+        b.trust_scope = Some(within.clone());
+        if !escalating.is_empty() {
+            b.undrawn = vec![false; b.actors.len()];
+            for &a in &escalating {
+                b.undrawn[a] = true;
+            }
         }
-        b.finish(Some(&relevant), Some(&within), &full)
+        b.finish(Some(&relevant), Some(&within))
     }
 
     /// The part of the graph that `graph --account` draws ([`AccessGraph::touching`]): every
@@ -1632,11 +1649,11 @@ impl AccessGraph {
             org.accounts.keys().all(|m| b.nodes.index_of(&Node::Root { account: m.clone() }).is_some())
         });
         if !complete {
-            return b.finish(None, None, &[]);
+            return b.finish(None, None);
         }
         let expand = b.around(account);
         let mut memo = Memo::default();
-        let first = b.finish_with(Some(&expand), None, &[], &mut memo);
+        let first = b.finish_with(Some(&expand), None, &mut memo);
         // The same nodes, in the same order, for the second build if there is one.
         let b = Builder::new(world, &auth);
         let everyone: Vec<usize> = (0..b.actors.len()).collect();
@@ -1649,7 +1666,7 @@ impl AccessGraph {
             // place among the escalated nodes (its first drawn grant) is the whole graph's.
             if !node.is_principal() {
                 for g in b.candidates(b.actors[a].node, &everyone) {
-                    if GRANTS.iter().any(|action| b.may(g, action)) {
+                    if b.may_grant(g) {
                         wider[g] = true;
                     }
                 }
@@ -1658,7 +1675,7 @@ impl AccessGraph {
         if wider == expand {
             return first;
         }
-        b.finish_with(Some(&wider), None, &[], &mut memo)
+        b.finish_with(Some(&wider), None, &mut memo)
     }
 
     /// Per node: whether it is `account`'s (its principal's ARN names the account), or has an
@@ -1694,8 +1711,9 @@ impl AccessGraph {
     }
 
     /// [`AccessGraph::reaching`], where the nodes of `then` are targets too, each path ending at
-    /// one followed by its last step (an [`EdgeKind::AddUserToGroup`] into a [`Node::Member`]);
-    /// such a node outside `targets` is listed with that one step.
+    /// one followed by its last step (an [`EdgeKind::AddUserToGroup`] into a [`Node::Member`], or
+    /// a grant into a [`Node::Escalated`]); such a node outside `targets` is listed with that one
+    /// step.
     fn reaching_then(&self, targets: &[NodeIndex], then: &BTreeMap<NodeIndex, (Edge, Node)>) -> Vec<Path> {
         // Breadth-first over incoming edges, remembering for each node the next step to a target.
         let mut next: BTreeMap<NodeIndex, (NodeIndex, &Edge)> = BTreeMap::new();
@@ -2206,20 +2224,24 @@ fn via_paths(
             joining.insert(a, (edge, Node::Member { arn: j.user.arn(), group: j.group.clone() }));
         }
     }
-    // A grant whose grantee never became a node (its permissions reach nobody new) still counts.
-    let mut via_paths = graph.reaching_then(&targets, &joining);
+    // A grant to a principal that any permission would allow ends a path whether or not its
+    // escalated node was drawn (the node is drawn only when it reaches a node its granter does
+    // not): the granter's first such grant is its last step, and whoever reaches the granter
+    // reaches the target through it (GRAPH-WHO-CAN-VIA).
+    let mut allows: HashMap<NodeIndex, bool> = HashMap::new();
     for (from, grantee, e) in &graph.grants {
-        let (actor, g) = (&graph.graph[*from], &graph.graph[*grantee]);
-        let known = targets.contains(from) || via_paths.iter().any(|p| p[0].0 == *actor);
-        if known || graph.node(&Node::Escalated { arn: g.arn() }).is_some() {
+        if joining.contains_key(from) || targets.contains(from) {
             continue;
         }
-        if granted_any_allows(world, auth, &g.arn(), action, resource, &any) {
-            via_paths.push(vec![(actor.clone(), Some(e.clone())), (Node::Escalated { arn: g.arn() }, None)]);
+        let g = &graph.graph[*grantee];
+        let allowed = *allows
+            .entry(*grantee)
+            .or_insert_with(|| granted_any_allows(world, auth, &g.arn(), action, resource, &any));
+        if allowed {
+            joining.insert(*from, (e.clone(), Node::Escalated { arn: g.arn() }));
         }
     }
-    via_paths.sort_by(|a, b| (a.len(), &a[0].0).cmp(&(b.len(), &b[0].0)));
-    via_paths
+    graph.reaching_then(&targets, &joining)
 }
 
 /// `who-can ACTION RESOURCE [--via]` as text.
@@ -2589,6 +2611,13 @@ mod tests {
         // Never into the management account itself.
         let into_mgmt = who_can_answer(&session.world, "sts:AssumeRoot", &arn::root(&mgmt), true);
         assert!(into_mgmt.direct.is_empty() && into_mgmt.via.is_empty(), "{:?}", into_mgmt.direct);
+    }
+
+    #[test]
+    fn each_grant_action_has_the_bit_may_grant_reads() {
+        for (i, action) in GRANTS.iter().enumerate() {
+            assert_eq!(asked_bit(action), Some(1 << (GRANT_BIT + i)), "{action}");
+        }
     }
 
     #[test]

@@ -260,6 +260,7 @@ impl ActorSlot<'_> {
                     role: role.cloned(),
                     actions: OnceCell::new(),
                     named: Cell::new((0, 0)),
+                    granted: Cell::new(false),
                 })
                 .collect()
         })
@@ -271,6 +272,9 @@ impl ActorSlot<'_> {
 pub(super) struct Actors<'w> {
     /// One per open account with a user or role, in the world's order.
     slots: Vec<ActorSlot<'w>>,
+    /// Each actor's slot: indexing is the graph builder's innermost step (every pre-filter
+    /// check reads an actor), and a table answers it without a binary search over the slots.
+    owner: Vec<u32>,
     len: usize,
 }
 
@@ -279,15 +283,18 @@ impl<'w> Actors<'w> {
     pub(super) fn new(world: &'w World) -> Actors<'w> {
         let now = world.clock.now();
         let (mut slots, mut first, mut first_node) = (Vec::new(), 0, 0);
+        let mut owner = Vec::new();
         for (id, iam) in &world.iam.accounts {
             let len = iam.users.len() + iam.roles.len();
             if len > 0 && world.accounts.check_open(id, now).is_ok() {
+                // Fewer than 2^32 accounts: the synthetic estate's limit is 10,000.
+                owner.extend(std::iter::repeat_n(slots.len() as u32, len));
                 slots.push(ActorSlot { id, iam, first_node, first, len, block: OnceCell::new() });
                 first += len;
             }
             first_node += 1 + len;
         }
-        Actors { slots, len: first }
+        Actors { slots, owner, len: first }
     }
 
     /// How many actors there are.
@@ -297,7 +304,7 @@ impl<'w> Actors<'w> {
 
     /// The slot of actor `a` (every slot holds at least one actor, and the first starts at 0).
     fn slot_of(&self, a: usize) -> usize {
-        self.slots.partition_point(|s| s.first <= a) - 1
+        self.owner[a] as usize
     }
 
     /// The actors of `account` (none when it is closed or has no user or role).
