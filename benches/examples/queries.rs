@@ -12,13 +12,14 @@
 //! (`graph --max-nodes` without limit, JSON: the whole graph, for comparing builds). Root sessions
 //! are on for every query after `root`.
 //!
-//! Each line also prints a digest of the query's whole answer (FNV-1a of its text), so that two
+//! Each line gives the wall clock and the process's CPU time (user and system, 10 ms ticks) of
+//! the query, and a digest of the query's whole answer (FNV-1a of its text), so that two
 //! builds can be shown to answer alike; with `QUERIES_OUT=DIR` set, each answer is also written
 //! to `DIR/<query>.txt` for `diff`. With `QUERIES_REPEAT=N` each query runs N times in a row (for
 //! a profiler, and a range of times from one generation): the line gives the fastest and slowest
 //! run, and the example stops if two runs answer differently.
 
-use rootsim_benches::{load, peak_rss};
+use rootsim_benches::{cpu_seconds, load, peak_rss};
 use rootsim_model::graph;
 use rootsim_model::synth::Spec;
 use rootsim_model::Session;
@@ -39,11 +40,15 @@ fn digest(text: &str) -> u64 {
 fn timed(name: &str, what: &str, f: impl Fn() -> (String, String)) {
     let repeat: usize = std::env::var("QUERIES_REPEAT").ok().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
     let mut times = Vec::with_capacity(repeat);
+    let mut cpu = Vec::with_capacity(repeat);
     let mut answer: Option<(String, String)> = None;
     for _ in 0..repeat {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_seconds());
         let got = f();
         times.push(t.elapsed().as_secs_f64());
+        if let (Some(before), Some(after)) = (c, cpu_seconds()) {
+            cpu.push(after - before);
+        }
         if let Some(first) = &answer {
             assert_eq!(first.1, got.1, "{what}: two runs answered differently");
         }
@@ -51,7 +56,10 @@ fn timed(name: &str, what: &str, f: impl Fn() -> (String, String)) {
     }
     let (summary, text) = answer.unwrap_or_default();
     let (min, max) = times.iter().fold((f64::MAX, 0f64), |(lo, hi), &t| (lo.min(t), hi.max(t)));
-    let s = if repeat == 1 { format!("{min:.3} s") } else { format!("{min:.3} to {max:.3} s over {repeat} runs") };
+    let mut s = if repeat == 1 { format!("{min:.3} s") } else { format!("{min:.3} to {max:.3} s over {repeat} runs") };
+    if let (Some(lo), Some(hi)) = (cpu.iter().copied().reduce(f64::min), cpu.iter().copied().reduce(f64::max)) {
+        s += &if repeat == 1 { format!(" (CPU {lo:.2} s)") } else { format!(" (CPU {lo:.2} to {hi:.2} s)") };
+    }
     println!("{what}: {s}, {summary}, digest {:016x}, peak RSS {}, load {}", digest(&text), peak_rss(), load());
     if let Some(dir) = std::env::var_os("QUERIES_OUT") {
         let path = std::path::Path::new(&dir).join(format!("{name}.txt"));

@@ -112,17 +112,53 @@ pub fn identity_policies<'a>(
 ) -> (Named<'a>, Option<(String, &'a Policy)>) {
     let mut out = Vec::new();
     // The owner is named only inside an inline policy's name, formatted only when there is one.
-    let mut collect = |kind: &str, owner: &str, a: &'a crate::iam::Attachments| {
+    let boundary = visit_identity_policies(iam, source, |named, p| {
+        out.push((
+            match named {
+                PolicyName::Inline { kind, owner, name } => format!("{name} (inline policy of {kind} {owner})"),
+                PolicyName::Managed(arn) => arn.to_string(),
+            },
+            p,
+        ))
+    });
+    let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
+    (out, boundary)
+}
+
+/// The documents of [`identity_policies`], in the same order, without their names (which cost a
+/// `String` each): for the principal graph's pre-filter, which reads only the statements.
+pub fn identity_documents<'a>(iam: &'a IamAccount, source: &PolicySource<'a>) -> Vec<&'a Policy> {
+    let mut out = Vec::new();
+    visit_identity_policies(iam, source, |_, p| out.push(p));
+    out
+}
+
+/// How an identity policy is named in explanations ([`identity_policies`]).
+enum PolicyName<'a> {
+    /// An inline policy of a user, group or role.
+    Inline { kind: &'static str, owner: &'a str, name: &'a str },
+    /// A managed policy, by ARN.
+    Managed(&'a str),
+}
+
+/// Calls `visit` with each identity policy of `source` in explanation order; returns the ARN of
+/// its permissions boundary, if it has one.
+fn visit_identity_policies<'a>(
+    iam: &'a IamAccount,
+    source: &PolicySource<'a>,
+    mut visit: impl FnMut(PolicyName<'a>, &'a Policy),
+) -> Option<&'a String> {
+    let mut collect = |kind: &'static str, owner: &'a str, a: &'a crate::iam::Attachments| {
         for (name, p) in &a.inline {
-            out.push((format!("{name} (inline policy of {kind} {owner})"), p));
+            visit(PolicyName::Inline { kind, owner, name }, p);
         }
         for arn in &a.managed {
             if let Some(p) = iam.managed_policy(arn) {
-                out.push((arn.clone(), p));
+                visit(PolicyName::Managed(arn), p);
             }
         }
     };
-    let boundary = match *source {
+    match *source {
         PolicySource::Root => None,
         PolicySource::User(key) => iam.users.get(key).and_then(|user| {
             collect("user", &user.name, &user.policies);
@@ -141,9 +177,7 @@ pub fn identity_policies<'a>(
             collect("role", &role.name, &role.policies);
             role.boundary.as_ref()
         }),
-    };
-    let boundary = boundary.and_then(|arn| iam.managed_policy(arn).map(|p| (arn.clone(), p)));
-    (out, boundary)
+    }
 }
 
 fn no_credentials() -> AwsError {

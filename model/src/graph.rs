@@ -530,6 +530,15 @@ impl<'w> Builder<'w> {
     /// Whether actor `a` may give some principal a permission: [`Builder::may`] of some action of
     /// [`GRANTS`] (asked of every candidate granter, the closure's innermost question).
     fn may_grant(&self, a: usize) -> bool {
+        let actor = &self.actors[a];
+        let (asked, named) = actor.named.get();
+        let all = ((1 << GRANTS.len()) - 1) << GRANT_BIT;
+        if actor.granted.get() || named & all != 0 {
+            return true;
+        }
+        if asked & all == all {
+            return false;
+        }
         GRANTS.iter().enumerate().any(|(i, action)| self.may_bit(a, 1 << (GRANT_BIT + i), action))
     }
 
@@ -558,13 +567,10 @@ impl<'w> Builder<'w> {
                 (Some(u), _) => crate::auth::PolicySource::User(u),
                 (_, r) => crate::auth::PolicySource::Role(r.as_deref().unwrap_or("")),
             };
-            let (policies, _) = crate::auth::identity_policies(iam, &source);
             let mut cache = self.actions.borrow_mut();
-            policies
-                .iter()
-                .map(|(_, p)| {
-                    cache.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
-                })
+            crate::auth::identity_documents(iam, &source)
+                .into_iter()
+                .map(|p| cache.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone())
                 .collect()
         })
     }
@@ -1157,20 +1163,30 @@ impl<'w> Builder<'w> {
     /// an edge to it, whose policies name a grant action). Building only their edges gives the
     /// same paths into `target` as building all (see [`AccessGraph::build_towards`]).
     ///
-    /// The targets are the nodes `seeds` and the escalated nodes of the actors `escalating`.
+    /// The targets are the nodes `seeds` and the escalated nodes of the actors `escalating`;
+    /// `ends`, among the seeds, are the targets where a path ends (a user that joining a group
+    /// would allow is a seed a path may go through, to the user who adds it).
     /// Returns (in the closure, escalates): `escalates` marks the actors that, given any
     /// permission, may have an edge into the closure (or are `escalating`), whether or not they
     /// are in it themselves: their escalated nodes may lie on a path, so the granters' edges to
     /// them are needed.
-    fn closure(&mut self, seeds: &[NodeIndex], escalating: &[usize]) -> (Vec<bool>, Vec<bool>) {
+    fn closure(&mut self, seeds: &[NodeIndex], ends: &[NodeIndex], escalating: &[usize]) -> (Vec<bool>, Vec<bool>) {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
         let mut relevant = vec![false; self.actors.len()];
         let mut escalates = vec![false; self.actors.len()];
         // Per actor: who might give it any permission (asked once).
         let mut granters: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut queue: VecDeque<NodeIndex> = seeds.iter().copied().collect();
+        // The grants of a node where every path ends (`ends`, among the seeds) never lie on a path
+        // to a target (a path ends at the first such node it meets): none is asked as a granter.
+        let mut target = vec![false; self.actors.len()];
+        for &v in ends {
+            if let Some(a) = self.actors.of_node(v) {
+                target[a] = true;
+            }
+        }
         for &a in escalating {
-            let of_a = self.granters_of(a, &everyone);
+            let of_a = self.granters_of(a, &everyone, &target);
             escalates[a] = true;
             for &g in &of_a {
                 if !relevant[g] {
@@ -1191,7 +1207,7 @@ impl<'w> Builder<'w> {
                 }
                 // a with any permission might reach v: whoever might give it that permission.
                 if let Entry::Vacant(slot) = granters.entry(a) {
-                    slot.insert(self.granters_of(a, &everyone));
+                    slot.insert(self.granters_of(a, &everyone, &target));
                 }
                 // Asked until found once (its granters are in the closure from then on).
                 if escalates[a] || granters[&a].is_empty() {
@@ -1215,17 +1231,17 @@ impl<'w> Builder<'w> {
     }
 
     /// The actors that may give actor `a` any permission: itself, or one with an edge to it,
-    /// whose grant ([`Builder::grant`]) the engine allows.
-    fn granters_of(&self, a: usize, everyone: &[usize]) -> Vec<usize> {
+    /// whose grant ([`Builder::grant`]) the engine allows; those `skip` marks are not asked.
+    fn granters_of(&self, a: usize, everyone: &[usize], skip: &[bool]) -> Vec<usize> {
         let node = self.actors[a].node;
         let mut out = Vec::new();
         for g in self.candidates(node, everyone) {
-            let names_a_grant = self.may_grant(g);
+            let names_a_grant = !skip[g] && self.may_grant(g);
             if names_a_grant && (g == a || self.edge_to(g, node)) && self.grant(g, a).is_some() {
                 out.push(g);
             }
         }
-        if !out.contains(&a) && self.may_grant(a) && self.grant(a, a).is_some() {
+        if !skip[a] && !out.contains(&a) && self.may_grant(a) && self.grant(a, a).is_some() {
             out.push(a);
         }
         out
@@ -1346,6 +1362,19 @@ impl<'w> Builder<'w> {
         crate::world::sts::root_sessions_from(self.world, &self.actors[g].account).map_or(true, |org| {
             org.accounts.keys().all(|m| self.nodes.index_of(&Node::Root { account: m.clone() }).is_some())
         })
+    }
+
+    /// Whether actor `a`, given any permission, would be allowed `action` on `resource`: what
+    /// [`granted_any_allows`] asks, through the actor's caller (resolved once for the build).
+    fn allowed_with_any(&mut self, a: usize, action: &str, resource: &str) -> bool {
+        if !service_admits(self.world, &self.actors[a].arn, action, resource) {
+            return false;
+        }
+        self.set_granted(a, Some(self.any.clone()));
+        let allowed =
+            self.caller(a).is_some_and(|c| self.auth.decide_for(self.world, c, action, resource).decision.is_allowed());
+        self.set_granted(a, None);
+        allowed
     }
 
     /// Gives actor `g` any permission (or takes it back), for its escalated node's edges.
@@ -1586,11 +1615,13 @@ impl AccessGraph {
     /// account's actors are in the closure of a member's root user, and their edges into every
     /// other member are not asked.
     pub fn build_towards(world: &World, target: &Node) -> AccessGraph {
-        AccessGraph::build_into(world, &Authorizer::new(), std::slice::from_ref(target), None)
+        AccessGraph::build_into(world, &Authorizer::new(), std::slice::from_ref(target), &[], None)
     }
 
-    /// The part of the graph that can reach one of `targets` or a granter of a user or role whose
-    /// ARN `escalated` accepts: as [`AccessGraph::build_towards`], the granters (with their grant
+    /// The part of the graph that can reach one of `targets`, one of `joiners` (nodes a path may
+    /// pass through, unlike targets: the users that joining a group would allow) or a granter of
+    /// a user or role that, given any permission, would be allowed the request `escalated`
+    /// (action, resource): as [`AccessGraph::build_towards`], the granters (with their grant
     /// edges) being targets too. The escalated node of such a user or role is never drawn: it
     /// would be a target that only its granters reach, and `who-can --via` ends a granter's path
     /// at its grant ([`who_can_via`]), so the answer is the whole graph's. With no `escalated`,
@@ -1599,15 +1630,20 @@ impl AccessGraph {
         world: &World,
         auth: &Authorizer,
         targets: &[Node],
-        escalated: Option<&dyn Fn(&str) -> bool>,
+        joiners: &[Node],
+        escalated: Option<(&str, &str)>,
     ) -> AccessGraph {
         let mut b = Builder::new(world, auth);
-        let seeds: Vec<NodeIndex> = targets.iter().filter_map(|t| b.nodes.index_of(t)).collect();
+        let ends: Vec<NodeIndex> = targets.iter().filter_map(|t| b.nodes.index_of(t)).collect();
+        let mut seeds = ends.clone();
+        seeds.extend(joiners.iter().filter_map(|t| b.nodes.index_of(t)));
         let escalating: Vec<usize> = match escalated {
-            Some(escalated) => (0..b.actors.len()).filter(|&a| escalated(&b.actors[a].arn)).collect(),
+            Some((action, resource)) => {
+                (0..b.actors.len()).filter(|&a| b.allowed_with_any(a, action, resource)).collect()
+            }
             None => Vec::new(),
         };
-        let (relevant, escalates) = b.closure(&seeds, &escalating);
+        let (relevant, escalates) = b.closure(&seeds, &ends, &escalating);
         // Edges are asked only into the closure's nodes, the targets and the nodes of the actors
         // that may escalate into it: an edge into any other node cannot lie on a path to a
         // target, and a granter needs its edge to a grantee to give it any permission.
@@ -2115,8 +2151,7 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
             Node::User { .. } => crate::auth::PolicySource::User(&key),
             _ => crate::auth::PolicySource::Role(&key),
         };
-        let (policies, _) = crate::auth::identity_policies(iam, &source);
-        policies.iter().any(|(_, p)| {
+        crate::auth::identity_documents(iam, &source).into_iter().any(|p| {
             *naming
                 .entry(p.text().as_ptr() as usize)
                 .or_insert_with(|| p.statements().any(|s| s.effect() == Effect::Allow && s.matches_action(action)))
@@ -2139,14 +2174,12 @@ pub fn who_can_answer(world: &World, action: &str, resource: &str, via: bool) ->
     if !via {
         return WhoCan { direct, via: Vec::new(), exposure, members: Vec::new() };
     }
-    let any = any_permission();
-    let allowed = |arn: &str| granted_any_allows(world, &auth, arn, action, resource, &any);
     // The users that joining a group would allow are targets too: whoever adds one to its group
     // is that user or has an edge to it.
     let joins = joins(world, &auth, &direct, action, resource);
-    let mut targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
-    targets.extend(joins.iter().map(|j| j.user.clone()));
-    let graph = AccessGraph::build_into(world, &auth, &targets, Some(&allowed));
+    let targets: Vec<Node> = direct.iter().map(|(n, _)| n.clone()).collect();
+    let joiners: Vec<Node> = joins.iter().map(|j| j.user.clone()).collect();
+    let graph = AccessGraph::build_into(world, &auth, &targets, &joiners, Some((action, resource)));
     let via = via_paths(world, &auth, &graph, &direct, &joins, action, resource);
     let members = joins
         .into_iter()
