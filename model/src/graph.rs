@@ -620,7 +620,8 @@ impl<'w> Builder<'w> {
         // the caller's own account, without a resource policy: only a caller whose identity
         // policies name it can be allowed.
         let may_root = self.may(a, "sts:AssumeRoot");
-        if let Some(org) = crate::world::sts::root_sessions_from(world, &account).ok().filter(|_| may_root) {
+        let starts = if may_root { crate::world::sts::root_sessions_from(world, &account).ok() } else { None };
+        if let Some(org) = starts {
             // The organization's members (`Nodes::member_roots`: the world has one organization).
             let admitted = |n: Option<NodeIndex>| within.is_none() || n.is_some_and(|n| inside(within, n));
             let targets: Vec<&str> = self.nodes.member_roots().filter(|(_, n)| admitted(*n)).map(|(m, _)| m).collect();
@@ -1079,9 +1080,13 @@ impl<'w> Builder<'w> {
         let mut out: Vec<usize> = Vec::new();
         match &self.nodes[v] {
             Node::Root { account } => {
-                for (acct, actors) in self.actors.accounts() {
+                // Only the management account and the IAM delegated administrator may start root
+                // sessions (`sts::root_sessions_from`): asked of those alone, not of every account.
+                let Some(org) = self.world.organizations.org.as_ref() else { return out };
+                let delegated = org.delegated_admins.get("iam.amazonaws.com").into_iter().flatten();
+                for acct in std::iter::once(&org.management_account).chain(delegated) {
                     if crate::world::sts::root_session_permitted(self.world, acct, account).is_ok() {
-                        out.extend(actors);
+                        out.extend(self.actors.of_account(acct));
                     }
                 }
             }

@@ -315,7 +315,9 @@ impl<'w> Actors<'w> {
         }
     }
 
-    /// Each account that has actors, with them, in the world's order.
+    /// Each account that has actors, with them, in the world's order (the tests' view of the
+    /// layout; the builder asks by account).
+    #[cfg(test)]
     pub(super) fn accounts(&self) -> impl Iterator<Item = (&'w str, Range<usize>)> + '_ {
         self.slots.iter().map(|s| (s.id, s.first..s.first + s.len))
     }
