@@ -38,6 +38,10 @@ fn scale(c: &mut Criterion) {
     g.bench_function("who-can iam:DeleteRole ROLE --via", |b| {
         b.iter(|| black_box(rootsim_model::graph::who_can_answer(&world, "iam:DeleteRole", black_box(&role), true)))
     });
+    // Issue 21's target: an action every principal with any permission holds, under 2 s.
+    g.bench_function("who-can iam:ListUsers * --via", |b| {
+        b.iter(|| black_box(rootsim_model::graph::who_can_answer(&world, "iam:ListUsers", black_box("*"), true)))
+    });
     g.bench_function("graph --account MEMBER --format json", |b| {
         let view = rootsim_model::graph::GraphView {
             account: Some(member.clone()),
