@@ -15,7 +15,7 @@
 //! An import never fails as a whole: what is unsound (a file that is not JSON, a policy the
 //! parser refuses, an attachment to a policy that is not there) is left out and listed in
 //! [`Imported::skipped`] with its file and JSON path; everything else is imported. Each distinct
-//! policy document is parsed once (a cache keyed by kind and text), since real estates repeat the
+//! policy document is parsed once (a cache keyed by kind and a hash of the text), since real estates repeat the
 //! same trust and managed policies across hundreds of accounts.
 
 use crate::account::AccountStatus;
@@ -35,10 +35,11 @@ use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
 mod tree;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Bound;
 
 /// Something the importer left out, with where it was and why.
@@ -248,8 +249,33 @@ struct Listed {
     status: AccountStatus,
 }
 
-/// Key of the parse cache: kind, the options that change validation, the text.
-type CacheKey = (PolicyKind, bool, bool, bool, String);
+/// Key of the parse cache: kind, the options that change validation, a hash of the text. The
+/// text itself is not copied into the key: a parsed policy keeps its text, which is compared on
+/// a hit (two texts may share a hash).
+type CacheKey = (PolicyKind, bool, bool, bool, u64);
+
+/// What the cache holds for one text: the policy (which keeps the text), or the text and why
+/// it was refused.
+enum Parsed {
+    Read(Policy),
+    Refused(Box<str>, PolicyError),
+}
+
+impl Parsed {
+    fn text(&self) -> &str {
+        match self {
+            Parsed::Read(p) => p.text(),
+            Parsed::Refused(text, _) => text,
+        }
+    }
+
+    fn result(&self) -> Result<Policy, PolicyError> {
+        match self {
+            Parsed::Read(p) => Ok(p.clone()),
+            Parsed::Refused(_, e) => Err(e.clone()),
+        }
+    }
+}
 
 /// How trust and resource policies of a dump are read: as AWS stores them, so a deleted user's or
 /// role's unique ID may stand in a `Principal` (`get-account-authorization-details` and
@@ -269,7 +295,7 @@ struct Importer<'n, 'r, 's> {
     world: World,
     skipped: Vec<Skipped>,
     warnings: Vec<Skipped>,
-    cache: HashMap<CacheKey, Result<Policy, PolicyError>>,
+    cache: FxHashMap<CacheKey, Vec<Parsed>>,
     /// The estate's file names, relative to its folder.
     files: &'n BTreeSet<String>,
     /// Reads a file's text when it is imported.
@@ -375,7 +401,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             world: World::new(seed),
             skipped: Vec::new(),
             warnings: Vec::new(),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             files,
             read,
             mode,
@@ -466,13 +492,20 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
     /// Parses a document once per distinct (kind, options, text).
     fn policy(&mut self, doc: &Json, kind: PolicyKind, opts: &ParseOptions) -> Result<Policy, String> {
         let text = document_text(doc)?;
-        let key = (kind, opts.aws_managed, opts.customer_managed, opts.unique_ids, text);
+        let mut hasher = FxHasher::default();
+        text.hash(&mut hasher);
+        let key = (kind, opts.aws_managed, opts.customer_managed, opts.unique_ids, hasher.finish());
         // One hash of the text per document: the entry, not a lookup then an insert.
-        let parsed = match self.cache.entry(key) {
-            Entry::Occupied(hit) => hit.get().clone(),
-            Entry::Vacant(miss) => {
-                let parsed = Policy::parse_with(&miss.key().4, kind, opts);
-                miss.insert(parsed).clone()
+        let same = self.cache.entry(key).or_default();
+        let parsed = match same.iter().find(|p| p.text() == text) {
+            Some(hit) => hit.result(),
+            None => {
+                let parsed = Policy::parse_with(&text, kind, opts);
+                same.push(match &parsed {
+                    Ok(p) => Parsed::Read(p.clone()),
+                    Err(e) => Parsed::Refused(text.into_boxed_str(), e.clone()),
+                });
+                parsed
             }
         };
         parsed.map_err(|e| format!("MalformedPolicyDocument: {e}"))
