@@ -209,7 +209,7 @@ type Reader<'r, 's> = &'r mut dyn FnMut(&str) -> Result<Cow<'s, str>, String>;
 /// account's files, never the whole estate's text. `Err` is the first error of `read`.
 ///
 /// The items of an account usually sit in its own folder; an estate where some do not (a dump
-/// that mixes accounts, rule IMPORT-ITEM-ACCOUNT) is imported again from the start, first reading
+/// that mixes accounts, docs/import.md "Warnings") is imported again from the start, first reading
 /// every `get-account-authorization-details` page to find where each account's items are.
 fn stream(names: BTreeSet<String>, read: Reader<'_, '_>, seed: u64) -> Result<Imported, String> {
     let streamed = match Importer::new(&names, read, seed, Mode::Folders).run() {
