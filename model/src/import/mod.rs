@@ -314,11 +314,33 @@ struct Importer<'n, 'r, 's> {
 }
 
 /// A JSON path being walked, for messages.
-fn at(base: &str, field: &str) -> String {
+fn at(base: impl fmt::Display, field: &str) -> String {
     format!("{base}.{field}")
 }
-fn idx(base: &str, field: &str, i: usize) -> String {
+fn idx(base: impl fmt::Display, field: &str, i: usize) -> String {
     format!("{base}.{field}[{i}]")
+}
+
+/// The JSON path of an item being imported, written out only when a message names it: an
+/// estate has millions of items and policy versions, and most are imported without a word.
+#[derive(Clone, Copy)]
+enum JsonPath<'p> {
+    /// The whole file, `$`.
+    Root,
+    /// Item `i` of the list `field` under `base`: `base.field[i]`.
+    Index(&'p JsonPath<'p>, &'p str, usize),
+}
+
+/// `$`, the base of every item's path.
+static ROOT: JsonPath<'static> = JsonPath::Root;
+
+impl fmt::Display for JsonPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonPath::Root => f.write_str("$"),
+            JsonPath::Index(base, field, i) => write!(f, "{base}.{field}[{i}]"),
+        }
+    }
 }
 
 fn str_of<'v>(v: &'v Json, key: &str) -> Option<&'v str> {
@@ -439,17 +461,17 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         Ok(Imported { world: self.world, skipped: self.skipped, warnings: self.warnings })
     }
 
-    fn warn(&mut self, file: &str, path: &str, reason: impl Into<String>) {
+    fn warn(&mut self, file: &str, path: impl fmt::Display, reason: impl Into<String>) {
         self.warnings.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
     }
 
-    fn skip(&mut self, file: &str, path: &str, reason: impl Into<String>) {
+    fn skip(&mut self, file: &str, path: impl fmt::Display, reason: impl Into<String>) {
         self.skipped.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
     }
 
     /// Leaves a principal out, saying why: fail closed, since a policy of it that cannot be read
     /// might deny it what the others allow.
-    fn refuse(&mut self, file: &str, path: &str, noun: &str, reason: &str) {
+    fn refuse(&mut self, file: &str, path: &JsonPath, noun: &str, reason: &str) {
         self.skip(
             file,
             path,
@@ -542,7 +564,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     (Some(k), Some(v)) => {
                         tags.insert(k.to_string(), v.to_string());
                     }
-                    _ => self.skip(&file, &idx("$", "Tags", i), "needs Key and Value"),
+                    _ => self.skip(&file, idx("$", "Tags", i), "needs Key and Value"),
                 }
             }
             if !tags.is_empty() {
@@ -595,11 +617,11 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             if let Some(v) = raw.as_deref().and_then(|t| self.parse(&file, t)) {
                 for (i, ou) in list(&v, "OrganizationalUnits").iter().enumerate() {
                     let (Some(ou_id), Some(name)) = (str_of(ou, "Id"), str_of(ou, "Name")) else {
-                        self.skip(&file, &idx("$", "OrganizationalUnits", i), "needs Id and Name");
+                        self.skip(&file, idx("$", "OrganizationalUnits", i), "needs Id and Name");
                         continue;
                     };
                     if ou_id == org.root_id || org.ous.contains_key(ou_id) {
-                        self.skip(&file, &idx("$", "OrganizationalUnits", i), format!("{ou_id} is listed twice"));
+                        self.skip(&file, idx("$", "OrganizationalUnits", i), format!("{ou_id} is listed twice"));
                         continue;
                     }
                     let unit =
@@ -746,7 +768,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             for (i, t) in list(&v, "Targets").iter().enumerate() {
                 let target = str_of(t, "TargetId").unwrap_or("");
                 if target != org.root_id && !org.ous.contains_key(target) && !org.accounts.contains_key(target) {
-                    self.skip(&file, &idx("$", "Targets", i), format!("target '{target}' is not in the organization"));
+                    self.skip(&file, idx("$", "Targets", i), format!("target '{target}' is not in the organization"));
                     continue;
                 }
                 let attached = org.attachments.entry(target.to_string()).or_default();
@@ -762,7 +784,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             for (i, p) in list(&v, "Policies").iter().enumerate() {
                 let id = str_of(p, "Id").unwrap_or("");
                 if !org.policies.contains_key(id) && !self.skipped.iter().any(|s| s.file == policy_file(id)) {
-                    self.skip(&file, &idx("$", "Policies", i), format!("{} is missing", policy_file(id)));
+                    self.skip(&file, idx("$", "Policies", i), format!("{} is missing", policy_file(id)));
                 }
             }
         }
@@ -977,20 +999,20 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                 Some(Json::Null) | None => continue,
                 Some(_) => {
                     if emit {
-                        self.skip(file, &at("$", key), "expected a list");
+                        self.skip(file, at("$", key), "expected a list");
                     }
                     continue;
                 }
             };
             for (i, item) in items.into_iter().enumerate() {
-                let path = idx("$", key, i);
+                let path = JsonPath::Index(&ROOT, key, i);
                 let owner = str_of(&item, "Arn")
                     .and_then(|a| a.strip_prefix("arn:aws:iam::"))
                     .and_then(|a| a.split(':').next())
                     .filter(|a| valid_account_id(a) && *a != folder)
                     .map(str::to_string);
                 if let Some(owner) = &owner {
-                    let m = moved.entry(owner.clone()).or_insert((0, path.clone()));
+                    let m = moved.entry(owner.clone()).or_insert_with(|| (0, path.to_string()));
                     m.0 += 1;
                 }
                 out.push((list_index, owner, Located { file, path, value: item }));
@@ -1022,7 +1044,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             self.managed_policy(file, path, p, &mut iam);
         }
         for Located { file, path, value: g } in &groups {
-            let (file, path) = (*file, path.as_str());
+            let (file, path) = (*file, path);
             let Some((name, id, path_field)) = self.entity(file, path, g, "Group", &iam.groups) else { continue };
             let policies = match self.attachments(file, path, g, "GroupPolicyList", &iam) {
                 Ok(p) => p,
@@ -1037,7 +1059,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             iam.groups.insert(name.to_ascii_lowercase(), group);
         }
         for Located { file, path, value: u } in &users {
-            let (file, path) = (*file, path.as_str());
+            let (file, path) = (*file, path);
             let Some((name, id, path_field)) = self.entity(file, path, u, "User", &iam.users) else { continue };
             let in_refused = list(u, "GroupList")
                 .iter()
@@ -1053,7 +1075,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                 match g.as_str().and_then(|g| iam.groups.get_mut(&g.to_ascii_lowercase())) {
                     Some(group) => group.members.push(user_key.clone()),
                     None => {
-                        self.skip(file, &idx(path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList")
+                        self.skip(file, idx(path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList")
                     }
                 }
             }
@@ -1074,13 +1096,13 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             iam.users.insert(user_key, user);
         }
         for Located { file, path, value: r } in &roles {
-            let (file, path) = (*file, path.as_str());
+            let (file, path) = (*file, path);
             let Some((name, id, path_field)) = self.entity(file, path, r, "Role", &iam.roles) else { continue };
             let trust = r.get("AssumeRolePolicyDocument").unwrap_or(&NULL);
             let trust_policy = match self.policy(trust, PolicyKind::Trust, &STORED) {
                 Ok(p) => p,
                 Err(e) => {
-                    self.skip(file, &at(path, "AssumeRolePolicyDocument"), format!("{e}; the role was skipped"));
+                    self.skip(file, at(path, "AssumeRolePolicyDocument"), format!("{e}; the role was skipped"));
                     continue;
                 }
             };
@@ -1212,7 +1234,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
     fn entity<T>(
         &mut self,
         file: &str,
-        path: &str,
+        path: &JsonPath,
         v: &Json,
         noun: &str,
         taken: &BTreeMap<String, T>,
@@ -1225,7 +1247,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         if taken.contains_key(&name.to_ascii_lowercase()) {
             self.skip(
                 file,
-                &at(path, &name_key),
+                at(path, &name_key),
                 format!("EntityAlreadyExists: {noun} with name {name} already exists."),
             );
             return None;
@@ -1237,17 +1259,17 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
 
     /// Warns of each field of a listed user, group, role or managed policy that the importer does
     /// not read, so that nothing is ignored silently.
-    fn unknown_fields(&mut self, file: &str, path: &str, v: &Json, noun: &str) {
+    fn unknown_fields(&mut self, file: &str, path: &JsonPath, v: &Json, noun: &str) {
         let known = known_fields(noun);
         for key in v.keys().filter(|k| !known.contains(k)) {
-            self.warn(file, &at(path, key), format!("not a field of a {noun} that rootsim reads; ignored"));
+            self.warn(file, at(path, key), format!("not a field of a {noun} that rootsim reads; ignored"));
         }
     }
 
     /// The IAM path of a listed entity. IAM paths begin and end with `/`; a dump's path that does
     /// not (`""`, `"admin"`) would make an ARN IAM never issues (`role` glued to the name), so the
     /// path is taken from the entity's `Arn` (or is `/` without one) and a warning says so.
-    fn iam_path(&mut self, file: &str, path: &str, v: &Json, noun: &str, name: &str) -> String {
+    fn iam_path(&mut self, file: &str, path: &JsonPath, v: &Json, noun: &str, name: &str) -> String {
         let given = v.get("Path");
         let text = given.and_then(Json::as_str);
         if let Some(p) = text.filter(|p| valid_iam_path(p)) {
@@ -1270,7 +1292,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         let shown = text.map_or_else(|| given.map(Json::to_text).unwrap_or_default(), |t| format!("\"{t}\""));
         self.warn(
             file,
-            &at(path, "Path"),
+            at(path, "Path"),
             format!("{shown} is not an IAM path (one that begins and ends with /): read as \"{chosen}\", {whence}"),
         );
         chosen
@@ -1282,16 +1304,16 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
     fn attachments(
         &mut self,
         file: &str,
-        path: &str,
+        path: &JsonPath,
         v: &Json,
         inline_key: &str,
         iam: &IamAccount,
     ) -> Result<Attachments, String> {
         let mut out = Attachments::default();
         for (i, p) in list(v, inline_key).iter().enumerate() {
-            let here = idx(path, inline_key, i);
+            let here = JsonPath::Index(path, inline_key, i);
             let Some(name) = str_of(p, "PolicyName") else {
-                self.skip(file, &here, "needs PolicyName");
+                self.skip(file, here, "needs PolicyName");
                 continue;
             };
             // One inline document may use its entity's whole inline quota.
@@ -1306,7 +1328,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     out.inline.insert(name.to_string(), doc);
                 }
                 Err(e) => {
-                    self.skip(file, &at(&here, "PolicyDocument"), e);
+                    self.skip(file, at(here, "PolicyDocument"), e);
                     return Err(format!("its inline policy {name} cannot be read"));
                 }
             }
@@ -1322,7 +1344,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                 // principal is refused, as for an unreadable policy (fail closed).
                 self.skip(
                     file,
-                    &idx(path, "AttachedManagedPolicies", i),
+                    idx(path, "AttachedManagedPolicies", i),
                     format!("NoSuchEntity: AWS managed policy {arn} is neither in the estate nor in rootsim's catalogue of AWS managed policies."),
                 );
                 return Err(format!("its attached policy {arn} cannot be read"));
@@ -1330,7 +1352,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             if iam.managed_policy(arn).is_none() {
                 self.skip(
                     file,
-                    &idx(path, "AttachedManagedPolicies", i),
+                    idx(path, "AttachedManagedPolicies", i),
                     format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."),
                 );
             } else if !out.managed.iter().any(|m| m == arn) {
@@ -1345,7 +1367,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
     fn guarded(
         &mut self,
         file: &str,
-        path: &str,
+        path: &JsonPath,
         v: &Json,
         noun: &str,
         iam: &IamAccount,
@@ -1365,14 +1387,14 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
     /// The principal's permissions boundary; `Err` (the principal is not imported: fail closed)
     /// when it names a policy that cannot be read or is not in the estate, since dropping a
     /// boundary would give the principal more than it has.
-    fn boundary(&mut self, file: &str, path: &str, v: &Json, iam: &IamAccount) -> Result<Option<String>, String> {
+    fn boundary(&mut self, file: &str, path: &JsonPath, v: &Json, iam: &IamAccount) -> Result<Option<String>, String> {
         let Some(arn) = v.get("PermissionsBoundary").and_then(|b| str_of(b, "PermissionsBoundaryArn")) else {
             return Ok(None);
         };
         if self.unreadable_managed.contains(arn) || iam.managed_policy(arn).is_none() {
             self.skip(
                 file,
-                &at(path, "PermissionsBoundary"),
+                at(path, "PermissionsBoundary"),
                 format!("NoSuchEntity: Policy {arn} does not exist or cannot be read."),
             );
             return Err(format!("its permissions boundary {arn} cannot be read"));
@@ -1382,13 +1404,13 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
 
     /// One entry of `Policies`: a customer managed policy with its versions, or an AWS managed
     /// one as the estate has it (kept, so that attachments to it decide as in the estate).
-    fn managed_policy(&mut self, file: &str, path: &str, p: &Json, iam: &mut IamAccount) {
+    fn managed_policy(&mut self, file: &str, path: &JsonPath, p: &Json, iam: &mut IamAccount) {
         let (Some(name), Some(arn)) = (str_of(p, "PolicyName"), str_of(p, "Arn")) else {
             self.skip(file, path, "needs PolicyName and Arn");
             return;
         };
         if iam.policies.contains_key(arn) {
-            self.skip(file, &at(path, "Arn"), format!("EntityAlreadyExists: A policy called {name} already exists."));
+            self.skip(file, at(path, "Arn"), format!("EntityAlreadyExists: A policy called {name} already exists."));
             return;
         }
         self.unknown_fields(file, path, p, "Policy");
@@ -1396,9 +1418,9 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         let opts = ParseOptions { aws_managed, customer_managed: !aws_managed, ..ParseOptions::default() };
         let mut versions = Vec::new();
         for (i, ver) in list(p, "PolicyVersionList").iter().enumerate() {
-            let here = idx(path, "PolicyVersionList", i);
+            let here = JsonPath::Index(path, "PolicyVersionList", i);
             let Some(vid) = str_of(ver, "VersionId") else {
-                self.skip(file, &here, "needs VersionId");
+                self.skip(file, here, "needs VersionId");
                 continue;
             };
             match self.policy(ver.get("Document").unwrap_or(&NULL), PolicyKind::Identity, &opts) {
@@ -1407,7 +1429,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     document,
                     created: self.time(ver, "CreateDate"),
                 }),
-                Err(e) => self.skip(file, &at(&here, "Document"), e),
+                Err(e) => self.skip(file, at(here, "Document"), e),
             }
         }
         let default_version = str_of(p, "DefaultVersionId").unwrap_or("v1");
@@ -1569,7 +1591,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
 /// One item of a `get-account-authorization-details` listing, with where it was read.
 struct Located<'x> {
     file: &'x str,
-    path: String,
+    path: JsonPath<'static>,
     value: Json<'x>,
 }
 
