@@ -1128,6 +1128,14 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         for g in iam.groups.values_mut() {
             g.members.sort();
         }
+        // Built again from their sorted entries, the maps have full B-tree nodes: inserted one by
+        // one they are left about half full, and a node holds its users, roles and policies
+        // themselves, some hundreds of bytes each (docs/performance.md, "Import at scale,
+        // streaming"). The same entries in the same order.
+        iam.users = std::mem::take(&mut iam.users).into_iter().collect();
+        iam.groups = std::mem::take(&mut iam.groups).into_iter().collect();
+        iam.roles = std::mem::take(&mut iam.roles).into_iter().collect();
+        iam.policies = std::mem::take(&mut iam.policies).into_iter().collect();
         let slot = self.world.iam.accounts.entry(account.to_string()).or_default();
         iam.root = std::mem::take(&mut slot.root);
         *slot = iam.into();
