@@ -517,19 +517,27 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         let mut hasher = FxHasher::default();
         text.hash(&mut hasher);
         let key = (kind, opts.aws_managed, opts.customer_managed, opts.unique_ids, hasher.finish());
-        // One hash of the text per document: the entry, not a lookup then an insert.
-        let same = self.cache.entry(key).or_default();
-        let parsed = match same.iter().find(|p| p.text() == text) {
-            Some(hit) => hit.result(),
-            None => {
-                let parsed = Policy::parse_with(&text, kind, opts);
-                same.push(match &parsed {
-                    Ok(p) => Parsed::Read(p.clone()),
-                    Err(e) => Parsed::Refused(text.into_boxed_str(), e.clone()),
-                });
-                parsed
-            }
+        let found = |cache: &FxHashMap<CacheKey, Vec<Parsed>>, key| {
+            cache.get(&key).and_then(|same: &Vec<Parsed>| same.iter().find(|p| p.text() == text)).map(Parsed::result)
         };
+        if let Some(hit) = found(&self.cache, key) {
+            return hit.map_err(|e| format!("MalformedPolicyDocument: {e}"));
+        }
+        let mut parsed = Policy::parse_with(&text, kind, opts);
+        if parsed.is_ok() && kind == PolicyKind::Identity {
+            // The same identity document read as a customer managed policy and as an inline one:
+            // the options differ only in what they refuse (the version a managed policy needs,
+            // the size quota), so once both accept it the policy is one, shared (the world holds
+            // each identity document of an estate once, not twice).
+            let other = (kind, opts.aws_managed, !opts.customer_managed, opts.unique_ids, key.4);
+            if let Some(Ok(same)) = found(&self.cache, other) {
+                parsed = Ok(same);
+            }
+        }
+        self.cache.entry(key).or_default().push(match &parsed {
+            Ok(p) => Parsed::Read(p.clone()),
+            Err(e) => Parsed::Refused(text.into_boxed_str(), e.clone()),
+        });
         parsed.map_err(|e| format!("MalformedPolicyDocument: {e}"))
     }
 
