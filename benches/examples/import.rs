@@ -1,8 +1,10 @@
 //! Measures the import path at scale once, for docs/performance.md's "Issue 21: scale": a
 //! synthetic estate is generated and exported in the estate layout (docs/import.md, the JSON the
-//! AWS CLI prints), the world dropped, and the files imported again, as `rootsim import DIR` does
-//! after reading the folder (the reading itself, file I/O, is not measured: the model takes the
-//! files' texts). Prints each phase's time, the peak RSS so far (`VmHWM`) and the load average.
+//! AWS CLI prints), the world dropped, and the files imported again through `import::import`,
+//! which takes every file's text at once (file I/O is not measured). Prints each phase's time, the
+//! peak RSS so far (`VmHWM`) and the load average. The peak RSS here holds the generated world and
+//! every text: what `rootsim import DIR` needs, which reads one account's files at a time, is
+//! measured on that command (docs/performance.md, "Import at scale, streaming").
 //!
 //! `import [accounts=1000,roles=50000,policies=100000]`
 

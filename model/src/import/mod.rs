@@ -7,10 +7,15 @@
 //! through a [`Host`] for the sandbox's `load DIR` / `export DIR` and the binary's
 //! `rootsim import` / `rootsim export`.
 //!
+//! The import streams: each file is read when its part of the world is built and its text
+//! dropped after (the organization's files, then each account's folder in account order), and
+//! files are read into [`tree::Json`] trees that borrow their strings from the text; so memory
+//! holds the world and one account's files, not the estate's text (docs/import.md, "Scale").
+//!
 //! An import never fails as a whole: what is unsound (a file that is not JSON, a policy the
 //! parser refuses, an attachment to a policy that is not there) is left out and listed in
 //! [`Imported::skipped`] with its file and JSON path; everything else is imported. Each distinct
-//! policy document is parsed once (a cache keyed by kind and text), since real estates repeat the
+//! policy document is parsed once (a cache keyed by kind and a hash of the text), since real estates repeat the
 //! same trust and managed policies across hundreds of accounts.
 
 use crate::account::AccountStatus;
@@ -27,9 +32,14 @@ use crate::sqs::Queue;
 use crate::world::World;
 use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use tree::{Json, NULL};
+
+mod tree;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Bound;
 
 /// Something the importer left out, with where it was and why.
@@ -177,32 +187,59 @@ const BUCKET_REGION: &str = "us-east-1";
 /// assert_eq!(import(&export(&imported.world), 7).world, imported.world);
 /// ```
 pub fn import(files: &[(String, String)], seed: u64) -> Imported {
-    let mut im = Importer {
+    // A name given twice is read as its last text, as a map of the pairs keeps it.
+    let texts: BTreeMap<&str, &str> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let names: BTreeSet<String> = texts.keys().map(|n| n.to_string()).collect();
+    let mut read =
+        |name: &str| texts.get(name).map(|t| Cow::Borrowed(*t)).ok_or_else(|| format!("{name}: no such file"));
+    // Reading from memory never fails, so the error case is not reached.
+    stream(names, &mut read, seed).unwrap_or_else(|_| Imported {
         world: World::new(seed),
         skipped: Vec::new(),
         warnings: Vec::new(),
-        cache: HashMap::new(),
-        files: files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect(),
-        used: BTreeSet::new(),
-        unreadable_managed: BTreeSet::new(),
-        guarded: BTreeMap::new(),
+    })
+}
+
+/// Reads the text of one file of the estate, by its name relative to the estate folder.
+type Reader<'r, 's> = &'r mut dyn FnMut(&str) -> Result<Cow<'s, str>, String>;
+
+/// Imports the estate whose files are `names`, reading each file through `read` when it is
+/// imported and dropping its text once imported: the organization's files first, then each
+/// account's folder in account order. Memory holds the world, the parsed documents and one
+/// account's files, never the whole estate's text. `Err` is the first error of `read`.
+///
+/// The items of an account usually sit in its own folder; an estate where some do not (a dump
+/// that mixes accounts, docs/import.md "Warnings") is imported again from the start, first reading
+/// every `get-account-authorization-details` page to find where each account's items are.
+fn stream(names: BTreeSet<String>, read: Reader<'_, '_>, seed: u64) -> Result<Imported, String> {
+    let streamed = match Importer::new(&names, read, seed, Mode::Folders).run() {
+        Err(Stop::Mixed) => Importer::new(&names, read, seed, Mode::Gathered).run(),
+        other => other,
     };
-    let accounts = im.organization();
-    im.accounts(accounts);
-    let unused: Vec<&str> = im.files.keys().filter(|f| !im.used.contains(**f)).copied().collect();
-    for f in unused {
-        let reason = match f.split('/').collect::<Vec<_>>().as_slice() {
-            ["organization", "ous" | "accounts", parent] => {
-                format!("{} is neither the root nor an OU under it", parent.trim_end_matches(".json"))
-            }
-            ["organization", "targets", _] => "its policy has no file under organization/policies/".to_string(),
-            _ => "not a file of the estate layout (docs/import.md)".to_string(),
-        };
-        im.skip(f, "$", reason);
-    }
-    im.skipped.sort_by(|a, b| a.file.cmp(&b.file));
-    im.warnings.sort_by(|a, b| a.file.cmp(&b.file));
-    Imported { world: im.world, skipped: im.skipped, warnings: im.warnings }
+    streamed.map_err(|stop| match stop {
+        Stop::Unreadable(e) => e,
+        // Not met: a gathered import takes items wherever they are.
+        Stop::Mixed => "the estate's accounts could not be told apart".to_string(),
+    })
+}
+
+/// How the importer finds each account's `get-account-authorization-details` items.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// In the account's own folder only: the importer stops with [`Stop::Mixed`] at the first
+    /// item that belongs to another account.
+    Folders,
+    /// Wherever they are: every page is read once first to find which pages hold which
+    /// accounts' items, then each account reads the pages that hold its items.
+    Gathered,
+}
+
+/// Why an import stopped before its end.
+enum Stop {
+    /// [`Mode::Folders`] met an item of another account than its folder's.
+    Mixed,
+    /// A file could not be read (the host's error).
+    Unreadable(String),
 }
 
 /// What the organization's listings say about one account.
@@ -212,8 +249,33 @@ struct Listed {
     status: AccountStatus,
 }
 
-/// Key of the parse cache: kind, the options that change validation, the text.
-type CacheKey = (PolicyKind, bool, bool, bool, String);
+/// Key of the parse cache: kind, the options that change validation, a hash of the text. The
+/// text itself is not copied into the key: a parsed policy keeps its text, which is compared on
+/// a hit (two texts may share a hash).
+type CacheKey = (PolicyKind, bool, bool, bool, u64);
+
+/// What the cache holds for one text: the policy (which keeps the text), or the text and why
+/// it was refused.
+enum Parsed {
+    Read(Policy),
+    Refused(Box<str>, PolicyError),
+}
+
+impl Parsed {
+    fn text(&self) -> &str {
+        match self {
+            Parsed::Read(p) => p.text(),
+            Parsed::Refused(text, _) => text,
+        }
+    }
+
+    fn result(&self) -> Result<Policy, PolicyError> {
+        match self {
+            Parsed::Read(p) => Ok(p.clone()),
+            Parsed::Refused(_, e) => Err(e.clone()),
+        }
+    }
+}
 
 /// How trust and resource policies of a dump are read: as AWS stores them, so a deleted user's or
 /// role's unique ID may stand in a `Principal` (`get-account-authorization-details` and
@@ -229,14 +291,20 @@ const STORED: ParseOptions = ParseOptions {
     lenient_operators: true,
 };
 
-struct Importer<'a> {
+struct Importer<'n, 'r, 's> {
     world: World,
     skipped: Vec<Skipped>,
     warnings: Vec<Skipped>,
-    cache: HashMap<CacheKey, Result<Policy, PolicyError>>,
-    files: BTreeMap<&'a str, &'a str>,
+    cache: FxHashMap<CacheKey, Vec<Parsed>>,
+    /// The estate's file names, relative to its folder.
+    files: &'n BTreeSet<String>,
+    /// Reads a file's text when it is imported.
+    read: Reader<'r, 's>,
+    mode: Mode,
+    /// Set when the import must stop: the rest of it reads nothing.
+    stop: Option<Stop>,
     /// Files read, so that the others can be reported.
-    used: BTreeSet<&'a str>,
+    used: BTreeSet<&'n str>,
     /// Customer managed policies whose default version could not be read: whoever has one
     /// attached is not imported (it might deny).
     unreadable_managed: BTreeSet<String>,
@@ -246,19 +314,41 @@ struct Importer<'a> {
 }
 
 /// A JSON path being walked, for messages.
-fn at(base: &str, field: &str) -> String {
+fn at(base: impl fmt::Display, field: &str) -> String {
     format!("{base}.{field}")
 }
-fn idx(base: &str, field: &str, i: usize) -> String {
+fn idx(base: impl fmt::Display, field: &str, i: usize) -> String {
     format!("{base}.{field}[{i}]")
 }
 
-fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
-    v.get(key).and_then(Value::as_str)
+/// The JSON path of an item being imported, written out only when a message names it: an
+/// estate has millions of items and policy versions, and most are imported without a word.
+#[derive(Clone, Copy)]
+enum JsonPath<'p> {
+    /// The whole file, `$`.
+    Root,
+    /// Item `i` of the list `field` under `base`: `base.field[i]`.
+    Index(&'p JsonPath<'p>, &'p str, usize),
 }
 
-fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+/// `$`, the base of every item's path.
+static ROOT: JsonPath<'static> = JsonPath::Root;
+
+impl fmt::Display for JsonPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonPath::Root => f.write_str("$"),
+            JsonPath::Index(base, field, i) => write!(f, "{base}.{field}[{i}]"),
+        }
+    }
+}
+
+fn str_of<'v>(v: &'v Json, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Json::as_str)
+}
+
+fn list<'v, 't>(v: &'v Json<'t>, key: &str) -> &'v [Json<'t>] {
+    v.get(key).and_then(Json::as_array).unwrap_or(&[])
 }
 
 /// Reads the AWS CLI's timestamps (`2024-01-15T10:12:53.451000+00:00`, `...Z`, or a space for
@@ -317,28 +407,71 @@ fn percent_decode(text: &str) -> Option<String> {
 
 /// The text of a policy document as the CLI prints it: a JSON object (the CLI decodes IAM's
 /// documents), or a string holding JSON, URL-encoded or not (the raw API, Organizations' Content).
-fn document_text(v: &Value) -> Result<String, String> {
+fn document_text(v: &Json) -> Result<String, String> {
     match v {
-        // preserve_order keeps the keys as written, so the text reads as the file does.
-        Value::Object(_) => Ok(serde_json::to_string(v).unwrap_or_default()),
-        Value::String(s) if s.trim_start().starts_with('{') => Ok(s.clone()),
-        Value::String(s) => percent_decode(s).ok_or_else(|| "not a URL-encoded policy document".to_string()),
+        // The tree keeps the keys as written, so the text reads as the file does.
+        Json::Object(_) => Ok(v.to_text()),
+        Json::String(s) if s.trim_start().starts_with('{') => Ok(s.to_string()),
+        Json::String(s) => percent_decode(s).ok_or_else(|| "not a URL-encoded policy document".to_string()),
         _ => Err("expected a policy document (a JSON object or string)".to_string()),
     }
 }
 
-impl<'a> Importer<'a> {
-    fn warn(&mut self, file: &str, path: &str, reason: impl Into<String>) {
+impl<'n, 'r, 's> Importer<'n, 'r, 's> {
+    fn new(files: &'n BTreeSet<String>, read: Reader<'r, 's>, seed: u64, mode: Mode) -> Self {
+        Importer {
+            world: World::new(seed),
+            skipped: Vec::new(),
+            warnings: Vec::new(),
+            cache: FxHashMap::default(),
+            files,
+            read,
+            mode,
+            stop: None,
+            used: BTreeSet::new(),
+            unreadable_managed: BTreeSet::new(),
+            guarded: BTreeMap::new(),
+        }
+    }
+
+    /// The whole import: the organization, then every account, then what no step read.
+    fn run(mut self) -> Result<Imported, Stop> {
+        let accounts = self.organization();
+        self.accounts(accounts);
+        let files = self.files;
+        let unused: Vec<&str> = files.iter().map(String::as_str).filter(|f| !self.used.contains(f)).collect();
+        for f in unused {
+            // Read all the same, so that a file the host refuses fails the import, as when
+            // every file was read first.
+            let _ = self.text(f);
+            let reason = match f.split('/').collect::<Vec<_>>().as_slice() {
+                ["organization", "ous" | "accounts", parent] => {
+                    format!("{} is neither the root nor an OU under it", parent.trim_end_matches(".json"))
+                }
+                ["organization", "targets", _] => "its policy has no file under organization/policies/".to_string(),
+                _ => "not a file of the estate layout (docs/import.md)".to_string(),
+            };
+            self.skip(f, "$", reason);
+        }
+        if let Some(stop) = self.stop {
+            return Err(stop);
+        }
+        self.skipped.sort_by(|a, b| a.file.cmp(&b.file));
+        self.warnings.sort_by(|a, b| a.file.cmp(&b.file));
+        Ok(Imported { world: self.world, skipped: self.skipped, warnings: self.warnings })
+    }
+
+    fn warn(&mut self, file: &str, path: impl fmt::Display, reason: impl Into<String>) {
         self.warnings.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
     }
 
-    fn skip(&mut self, file: &str, path: &str, reason: impl Into<String>) {
+    fn skip(&mut self, file: &str, path: impl fmt::Display, reason: impl Into<String>) {
         self.skipped.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
     }
 
     /// Leaves a principal out, saying why: fail closed, since a policy of it that cannot be read
     /// might deny it what the others allow.
-    fn refuse(&mut self, file: &str, path: &str, noun: &str, reason: &str) {
+    fn refuse(&mut self, file: &str, path: &JsonPath, noun: &str, reason: &str) {
         self.skip(
             file,
             path,
@@ -346,11 +479,26 @@ impl<'a> Importer<'a> {
         );
     }
 
-    /// The parsed JSON of `file`, if it exists; a file that is not JSON is skipped.
-    fn json(&mut self, file: &str) -> Option<Value> {
-        let (name, text) = self.files.get_key_value(file).map(|(k, v)| (*k, *v))?;
-        self.used.insert(name);
-        match serde_json::from_str::<Value>(text) {
+    /// The text of `file`, if the estate has it; marks it read. `None` once the import stops
+    /// (a file could not be read, or [`Mode::Folders`] met another account's item).
+    fn text(&mut self, file: &str) -> Option<Cow<'s, str>> {
+        let name = self.files.get(file)?;
+        self.used.insert(name.as_str());
+        if self.stop.is_some() {
+            return None;
+        }
+        match (self.read)(name) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                self.stop = Some(Stop::Unreadable(e));
+                None
+            }
+        }
+    }
+
+    /// The JSON tree of `file`'s text; a file that is not a JSON object is skipped.
+    fn parse<'x>(&mut self, file: &str, text: &'x str) -> Option<Json<'x>> {
+        match serde_json::from_str::<Json>(text) {
             Ok(v) if v.is_object() => Some(v),
             Ok(_) => {
                 self.skip(file, "$", "expected a JSON object, as the AWS CLI prints");
@@ -364,28 +512,43 @@ impl<'a> Importer<'a> {
     }
 
     /// Parses a document once per distinct (kind, options, text).
-    fn policy(&mut self, doc: &Value, kind: PolicyKind, opts: &ParseOptions) -> Result<Policy, String> {
+    fn policy(&mut self, doc: &Json, kind: PolicyKind, opts: &ParseOptions) -> Result<Policy, String> {
         let text = document_text(doc)?;
-        let key = (kind, opts.aws_managed, opts.customer_managed, opts.unique_ids, text);
-        // One hash of the text per document: the entry, not a lookup then an insert.
-        let parsed = match self.cache.entry(key) {
-            Entry::Occupied(hit) => hit.get().clone(),
-            Entry::Vacant(miss) => {
-                let parsed = Policy::parse_with(&miss.key().4, kind, opts);
-                miss.insert(parsed).clone()
-            }
+        let mut hasher = FxHasher::default();
+        text.hash(&mut hasher);
+        let key = (kind, opts.aws_managed, opts.customer_managed, opts.unique_ids, hasher.finish());
+        let found = |cache: &FxHashMap<CacheKey, Vec<Parsed>>, key| {
+            cache.get(&key).and_then(|same: &Vec<Parsed>| same.iter().find(|p| p.text() == text)).map(Parsed::result)
         };
+        if let Some(hit) = found(&self.cache, key) {
+            return hit.map_err(|e| format!("MalformedPolicyDocument: {e}"));
+        }
+        let mut parsed = Policy::parse_with(&text, kind, opts);
+        if parsed.is_ok() && kind == PolicyKind::Identity {
+            // The same identity document read as a customer managed policy and as an inline one:
+            // the options differ only in what they refuse (the version a managed policy needs,
+            // the size quota), so once both accept it the policy is one, shared (the world holds
+            // each identity document of an estate once, not twice).
+            let other = (kind, opts.aws_managed, !opts.customer_managed, opts.unique_ids, key.4);
+            if let Some(Ok(same)) = found(&self.cache, other) {
+                parsed = Ok(same);
+            }
+        }
+        self.cache.entry(key).or_default().push(match &parsed {
+            Ok(p) => Parsed::Read(p.clone()),
+            Err(e) => Parsed::Refused(text.into_boxed_str(), e.clone()),
+        });
         parsed.map_err(|e| format!("MalformedPolicyDocument: {e}"))
     }
 
-    fn time(&self, v: &Value, key: &str) -> i64 {
+    fn time(&self, v: &Json, key: &str) -> i64 {
         str_of(v, key).and_then(parse_time).unwrap_or_else(|| self.world.clock.now())
     }
 
     /// The IDs of the `<prefix><id>.json` files directly in a folder of the estate.
     fn ids_under(&self, prefix: &str) -> Vec<String> {
         self.files
-            .keys()
+            .iter()
             .filter_map(|f| f.strip_prefix(prefix)?.strip_suffix(".json"))
             .filter(|id| !id.contains('/'))
             .map(str::to_string)
@@ -397,7 +560,8 @@ impl<'a> Importer<'a> {
     fn org_tags(&mut self, org: &mut Organization) {
         for id in self.ids_under("organization/tags/") {
             let file = tags_file(&id);
-            let Some(v) = self.json(&file) else { continue };
+            let raw = self.text(&file);
+            let Some(v) = raw.as_deref().and_then(|t| self.parse(&file, t)) else { continue };
             if org.taggable_arn(&id).is_none() {
                 self.skip(&file, "$", format!("{id} is not a resource of the organization"));
                 continue;
@@ -408,7 +572,7 @@ impl<'a> Importer<'a> {
                     (Some(k), Some(v)) => {
                         tags.insert(k.to_string(), v.to_string());
                     }
-                    _ => self.skip(&file, &idx("$", "Tags", i), "needs Key and Value"),
+                    _ => self.skip(&file, idx("$", "Tags", i), "needs Key and Value"),
                 }
             }
             if !tags.is_empty() {
@@ -421,17 +585,19 @@ impl<'a> Importer<'a> {
     /// about each account.
     fn organization(&mut self) -> BTreeMap<String, Listed> {
         let mut listed = BTreeMap::new();
-        let Some(desc) = self.json(ORGANIZATION) else { return listed };
-        let o = desc.get("Organization").cloned().unwrap_or(Value::Null);
-        let (Some(id), Some(mgmt)) = (str_of(&o, "Id"), str_of(&o, "MasterAccountId")) else {
+        let raw = self.text(ORGANIZATION);
+        let Some(desc) = raw.as_deref().and_then(|t| self.parse(ORGANIZATION, t)) else { return listed };
+        let o = desc.get("Organization").unwrap_or(&NULL);
+        let (Some(id), Some(mgmt)) = (str_of(o, "Id"), str_of(o, "MasterAccountId")) else {
             self.skip(ORGANIZATION, "$.Organization", "needs Id and MasterAccountId");
             return listed;
         };
-        let feature_set = match str_of(&o, "FeatureSet") {
+        let feature_set = match str_of(o, "FeatureSet") {
             Some("CONSOLIDATED_BILLING") => FeatureSet::ConsolidatedBilling,
             _ => FeatureSet::All,
         };
-        let Some(roots) = self.json(ROOTS) else {
+        let raw = self.text(ROOTS);
+        let Some(roots) = raw.as_deref().and_then(|t| self.parse(ROOTS, t)) else {
             self.skip(ROOTS, "$", "missing: an organization needs its root (aws organizations list-roots)");
             return listed;
         };
@@ -455,14 +621,15 @@ impl<'a> Importer<'a> {
         let mut parents = vec![root_id.to_string()];
         while let Some(parent) = parents.pop() {
             let file = ous_file(&parent);
-            if let Some(v) = self.json(&file) {
+            let raw = self.text(&file);
+            if let Some(v) = raw.as_deref().and_then(|t| self.parse(&file, t)) {
                 for (i, ou) in list(&v, "OrganizationalUnits").iter().enumerate() {
                     let (Some(ou_id), Some(name)) = (str_of(ou, "Id"), str_of(ou, "Name")) else {
-                        self.skip(&file, &idx("$", "OrganizationalUnits", i), "needs Id and Name");
+                        self.skip(&file, idx("$", "OrganizationalUnits", i), "needs Id and Name");
                         continue;
                     };
                     if ou_id == org.root_id || org.ous.contains_key(ou_id) {
-                        self.skip(&file, &idx("$", "OrganizationalUnits", i), format!("{ou_id} is listed twice"));
+                        self.skip(&file, idx("$", "OrganizationalUnits", i), format!("{ou_id} is listed twice"));
                         continue;
                     }
                     let unit =
@@ -472,7 +639,8 @@ impl<'a> Importer<'a> {
                 }
             }
             let file = accounts_file(&parent);
-            if let Some(v) = self.json(&file) {
+            let raw = self.text(&file);
+            if let Some(v) = raw.as_deref().and_then(|t| self.parse(&file, t)) {
                 for (i, a) in list(&v, "Accounts").iter().enumerate() {
                     let path = idx("$", "Accounts", i);
                     let Some(acct) = str_of(a, "Id").filter(|id| valid_account_id(id)) else {
@@ -511,7 +679,7 @@ impl<'a> Importer<'a> {
                 "$.Organization.MasterAccountId",
                 format!("the management account {mgmt} is under no parent; it was put under the root"),
             );
-            let email = str_of(&o, "MasterAccountEmail").map_or_else(|| default_email(mgmt), str::to_string);
+            let email = str_of(o, "MasterAccountEmail").map_or_else(|| default_email(mgmt), str::to_string);
             let joined = self.world.clock.now();
             org.accounts.insert(
                 mgmt.to_string(),
@@ -530,10 +698,11 @@ impl<'a> Importer<'a> {
     fn org_policies(&mut self, org: &mut Organization) {
         for id in &self.ids_under("organization/policies/") {
             let file = policy_file(id);
-            let Some(v) = self.json(&file) else { continue };
-            let p = v.get("Policy").cloned().unwrap_or(Value::Null);
-            let summary = p.get("PolicySummary").cloned().unwrap_or(Value::Null);
-            let kind = match str_of(&summary, "Type") {
+            let raw = self.text(&file);
+            let Some(v) = raw.as_deref().and_then(|t| self.parse(&file, t)) else { continue };
+            let p = v.get("Policy").unwrap_or(&NULL);
+            let summary = p.get("PolicySummary").unwrap_or(&NULL);
+            let kind = match str_of(summary, "Type") {
                 Some("SERVICE_CONTROL_POLICY") => Some(PolicyKind::Scp),
                 Some("RESOURCE_CONTROL_POLICY") => Some(PolicyKind::Rcp),
                 // A tag policy is kept as its text (rule ORG-TAG-POLICIES): never evaluated.
@@ -550,13 +719,13 @@ impl<'a> Importer<'a> {
                     continue;
                 }
             };
-            if str_of(&summary, "Id") != Some(id.as_str()) {
+            if str_of(summary, "Id") != Some(id.as_str()) {
                 self.skip(&file, "$.Policy.PolicySummary.Id", format!("does not match the file name ({id})"));
                 continue;
             }
-            let aws_managed = summary.get("AwsManaged").and_then(Value::as_bool).unwrap_or(false);
+            let aws_managed = summary.get("AwsManaged").and_then(Json::as_bool).unwrap_or(false);
             let opts = ParseOptions { aws_managed, ..ParseOptions::default() };
-            let content = p.get("Content").unwrap_or(&Value::Null);
+            let content = p.get("Content").unwrap_or(&NULL);
             let read = match kind {
                 Some(kind) => self.policy(content, kind, &opts),
                 None => match content.as_str() {
@@ -577,9 +746,10 @@ impl<'a> Importer<'a> {
                     // Fail closed: what the policy was attached to is not imported, since the
                     // policy might deny there (a guardrail is never dropped silently).
                     let reason =
-                        format!("{} {id} ({file}) cannot be read", str_of(&summary, "Type").unwrap_or("policy"));
+                        format!("{} {id} ({file}) cannot be read", str_of(summary, "Type").unwrap_or("policy"));
                     let targets = targets_file(id);
-                    if let Some(v) = self.json(&targets) {
+                    let raw = self.text(&targets);
+                    if let Some(v) = raw.as_deref().and_then(|t| self.parse(&targets, t)) {
                         for t in list(&v, "Targets") {
                             if let Some(target) = str_of(t, "TargetId") {
                                 self.guarded.entry(target.to_string()).or_insert_with(|| reason.clone());
@@ -593,19 +763,20 @@ impl<'a> Importer<'a> {
                 id.clone(),
                 OrgPolicy {
                     id: id.clone(),
-                    name: str_of(&summary, "Name").unwrap_or(id).to_string(),
-                    description: str_of(&summary, "Description").unwrap_or("").to_string(),
-                    policy_type: str_of(&summary, "Type").unwrap_or_default().to_string(),
+                    name: str_of(summary, "Name").unwrap_or(id).to_string(),
+                    description: str_of(summary, "Description").unwrap_or("").to_string(),
+                    policy_type: str_of(summary, "Type").unwrap_or_default().to_string(),
                     aws_managed,
                     document,
                 },
             );
             let file = targets_file(id);
-            let Some(v) = self.json(&file) else { continue };
+            let raw = self.text(&file);
+            let Some(v) = raw.as_deref().and_then(|t| self.parse(&file, t)) else { continue };
             for (i, t) in list(&v, "Targets").iter().enumerate() {
                 let target = str_of(t, "TargetId").unwrap_or("");
                 if target != org.root_id && !org.ous.contains_key(target) && !org.accounts.contains_key(target) {
-                    self.skip(&file, &idx("$", "Targets", i), format!("target '{target}' is not in the organization"));
+                    self.skip(&file, idx("$", "Targets", i), format!("target '{target}' is not in the organization"));
                     continue;
                 }
                 let attached = org.attachments.entry(target.to_string()).or_default();
@@ -616,36 +787,54 @@ impl<'a> Importer<'a> {
         }
         for kind in ORG_POLICY_TYPES {
             let file = list_policies_file(kind);
-            let Some(v) = self.json(&file) else { continue };
+            let raw = self.text(&file);
+            let Some(v) = raw.as_deref().and_then(|t| self.parse(&file, t)) else { continue };
             for (i, p) in list(&v, "Policies").iter().enumerate() {
                 let id = str_of(p, "Id").unwrap_or("");
                 if !org.policies.contains_key(id) && !self.skipped.iter().any(|s| s.file == policy_file(id)) {
-                    self.skip(&file, &idx("$", "Policies", i), format!("{} is missing", policy_file(id)));
+                    self.skip(&file, idx("$", "Policies", i), format!("{} is missing", policy_file(id)));
                 }
             }
         }
     }
 
-    /// Every account: those the organization lists and those with a folder under `accounts/`.
+    /// Every account: those the organization lists and those with a folder under `accounts/`,
+    /// in account order, each read and imported before the next (see [`Mode`]).
     fn accounts(&mut self, listed: BTreeMap<String, Listed>) {
+        let files = self.files;
         let mut ids: BTreeSet<String> = listed.keys().cloned().collect();
         let mut bad = Vec::new();
-        for f in self.files.keys() {
+        for f in files {
             if let Some(id) = f.strip_prefix("accounts/").and_then(|r| r.split('/').next()) {
                 if valid_account_id(id) {
                     ids.insert(id.to_string());
                 } else {
-                    bad.push(f.to_string());
+                    bad.push(f.as_str());
                 }
             }
         }
         for f in bad {
-            self.used.insert(self.files.get_key_value(f.as_str()).map(|(k, _)| *k).unwrap_or(""));
-            self.skip(&f, "$", "the folder under accounts/ must be a 12-digit account ID");
+            let _ = self.text(f);
+            self.skip(f, "$", "the folder under accounts/ must be a 12-digit account ID");
         }
-        let mut details = self.details();
-        ids.extend(details.keys().cloned());
+        // Each account's pages of get-account-authorization-details, in name order.
+        let mut pages: BTreeMap<&'n str, Vec<&'n str>> = BTreeMap::new();
+        for f in files {
+            let Some((id, name)) = f.strip_prefix("accounts/").and_then(|r| r.split_once('/')) else { continue };
+            if valid_account_id(id) && is_iam_page(name) {
+                pages.entry(id).or_default().push(f.as_str());
+            }
+        }
+        // Which pages hold the items of which account: each folder its own, unless gathered.
+        let holders: BTreeMap<String, Vec<&'n str>> = match self.mode {
+            Mode::Folders => pages.iter().map(|(id, p)| (id.to_string(), p.clone())).collect(),
+            Mode::Gathered => self.gather(&pages),
+        };
+        ids.extend(holders.keys().cloned());
         for id in &ids {
+            if self.stop.is_some() {
+                return;
+            }
             match listed.get(id) {
                 Some(l) => {
                     self.world.insert_account(id, &l.name, &l.email, None);
@@ -655,26 +844,100 @@ impl<'a> Importer<'a> {
                 }
                 None => self.world.insert_account(id, id, &default_email(id), None),
             }
-            let mine = details.remove(id);
+            let held = holders.get(id).map_or(&[][..], Vec::as_slice);
+            // The account's pages, read whole, then its items taken from them.
+            let texts: Vec<(&str, Option<Cow<'s, str>>)> = held.iter().map(|f| (*f, self.text(f))).collect();
+            let mut trees = Vec::with_capacity(texts.len());
+            for (file, text) in &texts {
+                let tree = match self.mode {
+                    // First reading: what is wrong with the page is said now.
+                    Mode::Folders => text.as_deref().and_then(|t| self.parse(file, t)),
+                    // Read before by `gather`, which said it.
+                    Mode::Gathered => text.as_deref().and_then(|t| serde_json::from_str::<Json>(t).ok()),
+                };
+                trees.extend(tree.map(|t| (*file, t)));
+            }
+            let mut mine = Details::default();
+            let mut found = false;
+            let mut ends = (0, None);
+            for (file, tree) in trees {
+                let folder = folder_of(file);
+                let emit = self.mode == Mode::Folders;
+                for (list_index, owner, item) in self.page_items(file, folder, tree, emit, &mut ends) {
+                    match owner {
+                        Some(owner) if owner != *id => {
+                            if self.mode == Mode::Folders {
+                                self.stop = Some(Stop::Mixed);
+                                return;
+                            }
+                        }
+                        _ if folder != id && owner.is_none() => {}
+                        _ => {
+                            found = true;
+                            mine.lists[list_index].push(item);
+                        }
+                    }
+                }
+            }
+            if self.mode == Mode::Folders {
+                self.truncated(id, ends);
+            }
             if let Some(reason) = self.guard_of(id) {
                 self.refuse_account(id, &reason);
                 // Items of this account found in other accounts' files are left out with it.
-                let elsewhere: BTreeSet<String> = mine
-                    .iter()
-                    .flat_map(|d| d.lists.iter().flatten())
-                    .filter(|l| !l.file.starts_with(&format!("accounts/{id}/")))
-                    .map(|l| l.file.clone())
-                    .collect();
+                let prefix = format!("accounts/{id}/");
+                let elsewhere: BTreeSet<&str> = held.iter().copied().filter(|f| !f.starts_with(&prefix)).collect();
                 for f in elsewhere {
-                    self.skip(&f, "$", format!("{reason}: the items of account {id} here were not imported"));
+                    self.skip(f, "$", format!("{reason}: the items of account {id} here were not imported"));
                 }
                 continue;
             }
-            if let Some(d) = mine {
-                self.iam(id, d);
+            if found {
+                self.iam(id, mine);
             }
             self.credential_report(id);
             self.resources(id);
+        }
+    }
+
+    /// Reads every page of `get-account-authorization-details` once, saying what is wrong with
+    /// each, and finds which pages hold the items of which account (an item whose `Arn` names
+    /// another account than its folder is that account's: a dump that mixes accounts is split,
+    /// never merged silently). The trees are dropped: each account reads its pages again.
+    fn gather(&mut self, pages: &BTreeMap<&'n str, Vec<&'n str>>) -> BTreeMap<String, Vec<&'n str>> {
+        let mut holders: BTreeMap<String, Vec<&'n str>> = BTreeMap::new();
+        for (folder, files) in pages {
+            let mut ends = (0, None);
+            for file in files {
+                let text = self.text(file);
+                let Some(tree) = text.as_deref().and_then(|t| self.parse(file, t)) else { continue };
+                let owners: BTreeSet<String> = self
+                    .page_items(file, folder, tree, true, &mut ends)
+                    .into_iter()
+                    .map(|(_, owner, _)| owner.unwrap_or_else(|| folder.to_string()))
+                    .collect();
+                for owner in owners {
+                    holders.entry(owner).or_default().push(file);
+                }
+            }
+            self.truncated(folder, ends);
+        }
+        // Each account's pages in name order, as they are read.
+        for files in holders.values_mut() {
+            files.sort_unstable();
+        }
+        holders
+    }
+
+    /// Warns of an account's listing that no page ends: `ends` counts the pages that end it and
+    /// names the last that does not.
+    fn truncated(&mut self, folder: &str, ends: (usize, Option<&str>)) {
+        if let (0, Some(file)) = ends {
+            self.warn(
+                file,
+                "$.IsTruncated",
+                format!("the listing of account {folder} is truncated and no page of it ends it (IsTruncated false and no Marker or NextToken): principals and policies past this page are missing; add the next pages as accounts/{folder}/iam-<page>.json"),
+            );
         }
     }
 
@@ -694,9 +957,13 @@ impl<'a> Importer<'a> {
     /// saying why: fail closed, since a guardrail that cannot be read might deny them anything.
     fn refuse_account(&mut self, account: &str, reason: &str) {
         let prefix = format!("accounts/{account}/");
-        let files: Vec<&'a str> = self.files.keys().copied().filter(|f| f.starts_with(&prefix)).collect();
+        let names = self.files;
+        let files: Vec<&str> = names.iter().map(String::as_str).filter(|f| f.starts_with(&prefix)).collect();
         for f in &files {
-            self.used.insert(f);
+            // Read, not imported: a file the host refuses still fails the import.
+            if !self.used.contains(f) {
+                let _ = self.text(f);
+            }
         }
         let file = files.first().map_or_else(|| iam_file(account), |f| f.to_string());
         self.skip(
@@ -706,68 +973,60 @@ impl<'a> Importer<'a> {
         );
     }
 
-    /// Gathers every page of `get-account-authorization-details` (`accounts/<id>/iam.json` and
-    /// `accounts/<id>/iam-<page>.json`) into each item's account: an item whose `Arn` names
-    /// another account than its folder goes to that account, and a warning says so (a dump that
-    /// mixes accounts is split, never merged silently). Warns of fields it does not know and of a
-    /// listing that no page ends (`IsTruncated: true` or `NextToken` on every page).
-    fn details(&mut self) -> BTreeMap<String, Details> {
-        let pages: Vec<(&'a str, &'a str)> = self
-            .files
-            .keys()
-            .filter_map(|f| {
-                let rest = f.strip_prefix("accounts/")?;
-                let (id, name) = rest.split_once('/')?;
-                (valid_account_id(id) && is_iam_page(name)).then_some((id, *f))
-            })
-            .collect();
-        let mut out: BTreeMap<String, Details> = BTreeMap::new();
-        // Per account: (pages that end the listing, the last page that does not).
-        let mut ends: BTreeMap<&str, (usize, Option<&str>)> = BTreeMap::new();
-        for (folder, file) in pages {
-            let Some(mut v) = self.json(file) else { continue };
-            let end = ends.entry(folder).or_default();
-            let truncated = v.get("IsTruncated").and_then(Value::as_bool) == Some(true) || v.get("NextToken").is_some();
-            if truncated {
-                end.1 = Some(file);
-            } else {
-                end.0 += 1;
+    /// The items of one page of `get-account-authorization-details` (`accounts/<id>/iam.json` and
+    /// `accounts/<id>/iam-<page>.json`), each with its list (an index of [`DETAIL_LISTS`]) and
+    /// its account when its `Arn` names another than the folder's (`None`: the folder's). When
+    /// `emit`, warns of fields it does not know, of items of other accounts (imported into
+    /// theirs) and of lists that are not lists; counts in `ends` whether the page ends the
+    /// account's listing (not `IsTruncated: true`, no `NextToken`).
+    fn page_items<'f: 'x, 'x>(
+        &mut self,
+        file: &'f str,
+        folder: &str,
+        mut v: Json<'x>,
+        emit: bool,
+        ends: &mut (usize, Option<&'f str>),
+    ) -> Vec<(usize, Option<String>, Located<'x>)> {
+        let truncated = v.get("IsTruncated").and_then(Json::as_bool) == Some(true) || v.get("NextToken").is_some();
+        if truncated {
+            ends.1 = Some(file);
+        } else {
+            ends.0 += 1;
+        }
+        if emit {
+            let unknown: Vec<String> = v.keys().filter(|k| !DETAIL_KEYS.contains(k)).map(|k| at("$", k)).collect();
+            for path in unknown {
+                self.warn(file, &path, "not a field of get-account-authorization-details's output; ignored");
             }
-            if let Some(obj) = v.as_object() {
-                for key in obj.keys().filter(|k| !DETAIL_KEYS.contains(&k.as_str())) {
-                    self.warnings.push(Skipped {
-                        file: file.to_string(),
-                        path: at("$", key),
-                        reason: "not a field of get-account-authorization-details's output; ignored".to_string(),
-                    });
-                }
-            }
-            let mut moved: BTreeMap<String, (usize, String)> = BTreeMap::new();
-            for (list_index, key) in DETAIL_LISTS.iter().enumerate() {
-                let items = match v.get_mut(*key).map(Value::take) {
-                    Some(Value::Array(items)) => items,
-                    Some(Value::Null) | None => continue,
-                    Some(_) => {
-                        self.skip(file, &at("$", key), "expected a list");
-                        continue;
+        }
+        let mut out = Vec::new();
+        let mut moved: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        for (list_index, key) in DETAIL_LISTS.iter().enumerate() {
+            let items = match v.take(key) {
+                Some(Json::Array(items)) => items,
+                Some(Json::Null) | None => continue,
+                Some(_) => {
+                    if emit {
+                        self.skip(file, at("$", key), "expected a list");
                     }
-                };
-                for (i, item) in items.into_iter().enumerate() {
-                    let path = idx("$", key, i);
-                    let owner = str_of(&item, "Arn")
-                        .and_then(|a| a.strip_prefix("arn:aws:iam::"))
-                        .and_then(|a| a.split(':').next())
-                        .filter(|a| valid_account_id(a))
-                        .unwrap_or(folder)
-                        .to_string();
-                    if owner != folder {
-                        let m = moved.entry(owner.clone()).or_insert((0, path.clone()));
-                        m.0 += 1;
-                    }
-                    let located = Located { file: file.to_string(), path, value: item };
-                    out.entry(owner).or_default().lists[list_index].push(located);
+                    continue;
                 }
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                let path = JsonPath::Index(&ROOT, key, i);
+                let owner = str_of(&item, "Arn")
+                    .and_then(|a| a.strip_prefix("arn:aws:iam::"))
+                    .and_then(|a| a.split(':').next())
+                    .filter(|a| valid_account_id(a) && *a != folder)
+                    .map(str::to_string);
+                if let Some(owner) = &owner {
+                    let m = moved.entry(owner.clone()).or_insert_with(|| (0, path.to_string()));
+                    m.0 += 1;
+                }
+                out.push((list_index, owner, Located { file, path, value: item }));
             }
+        }
+        if emit {
             for (owner, (n, first)) in moved {
                 self.warn(
                     file,
@@ -776,15 +1035,6 @@ impl<'a> Importer<'a> {
                         "{} (the first here) of account {owner} by their Arn, not of the folder's account {folder}: imported into {owner}",
                         count(n, "item is", "items are")
                     ),
-                );
-            }
-        }
-        for (folder, (complete, truncated)) in ends {
-            if let (0, Some(file)) = (complete, truncated) {
-                self.warn(
-                    file,
-                    "$.IsTruncated",
-                    format!("the listing of account {folder} is truncated and no page of it ends it (IsTruncated false and no Marker or NextToken): principals and policies past this page are missing; add the next pages as accounts/{folder}/iam-<page>.json"),
                 );
             }
         }
@@ -802,7 +1052,7 @@ impl<'a> Importer<'a> {
             self.managed_policy(file, path, p, &mut iam);
         }
         for Located { file, path, value: g } in &groups {
-            let (file, path) = (file.as_str(), path.as_str());
+            let (file, path) = (*file, path);
             let Some((name, id, path_field)) = self.entity(file, path, g, "Group", &iam.groups) else { continue };
             let policies = match self.attachments(file, path, g, "GroupPolicyList", &iam) {
                 Ok(p) => p,
@@ -817,11 +1067,11 @@ impl<'a> Importer<'a> {
             iam.groups.insert(name.to_ascii_lowercase(), group);
         }
         for Located { file, path, value: u } in &users {
-            let (file, path) = (file.as_str(), path.as_str());
+            let (file, path) = (*file, path);
             let Some((name, id, path_field)) = self.entity(file, path, u, "User", &iam.users) else { continue };
             let in_refused = list(u, "GroupList")
                 .iter()
-                .filter_map(Value::as_str)
+                .filter_map(Json::as_str)
                 .find(|g| refused_groups.contains(&g.to_ascii_lowercase()));
             if let Some(group) = in_refused {
                 self.refuse(file, path, "user", &format!("its group {group} was not imported"));
@@ -833,7 +1083,7 @@ impl<'a> Importer<'a> {
                 match g.as_str().and_then(|g| iam.groups.get_mut(&g.to_ascii_lowercase())) {
                     Some(group) => group.members.push(user_key.clone()),
                     None => {
-                        self.skip(file, &idx(path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList")
+                        self.skip(file, idx(path, "GroupList", j), "NoSuchEntity: no such group in GroupDetailList")
                     }
                 }
             }
@@ -854,19 +1104,19 @@ impl<'a> Importer<'a> {
             iam.users.insert(user_key, user);
         }
         for Located { file, path, value: r } in &roles {
-            let (file, path) = (file.as_str(), path.as_str());
+            let (file, path) = (*file, path);
             let Some((name, id, path_field)) = self.entity(file, path, r, "Role", &iam.roles) else { continue };
-            let trust = r.get("AssumeRolePolicyDocument").unwrap_or(&Value::Null);
+            let trust = r.get("AssumeRolePolicyDocument").unwrap_or(&NULL);
             let trust_policy = match self.policy(trust, PolicyKind::Trust, &STORED) {
                 Ok(p) => p,
                 Err(e) => {
-                    self.skip(file, &at(path, "AssumeRolePolicyDocument"), format!("{e}; the role was skipped"));
+                    self.skip(file, at(path, "AssumeRolePolicyDocument"), format!("{e}; the role was skipped"));
                     continue;
                 }
             };
             let Some((policies, boundary)) = self.guarded(file, path, r, "role", &iam) else { continue };
             let max_session_duration =
-                r.get("MaxSessionDuration").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()).unwrap_or(3600);
+                r.get("MaxSessionDuration").and_then(Json::as_u64).and_then(|d| u32::try_from(d).ok()).unwrap_or(3600);
             let role = Role {
                 name: name.clone(),
                 path: path_field,
@@ -886,6 +1136,14 @@ impl<'a> Importer<'a> {
         for g in iam.groups.values_mut() {
             g.members.sort();
         }
+        // Built again from their sorted entries, the maps have full B-tree nodes: inserted one by
+        // one they are left about half full, and a node holds its users, roles and policies
+        // themselves, some hundreds of bytes each (docs/performance.md, "Import at scale,
+        // streaming"). The same entries in the same order.
+        iam.users = std::mem::take(&mut iam.users).into_iter().collect();
+        iam.groups = std::mem::take(&mut iam.groups).into_iter().collect();
+        iam.roles = std::mem::take(&mut iam.roles).into_iter().collect();
+        iam.policies = std::mem::take(&mut iam.policies).into_iter().collect();
         let slot = self.world.iam.accounts.entry(account.to_string()).or_default();
         iam.root = std::mem::take(&mut slot.root);
         *slot = iam.into();
@@ -899,7 +1157,8 @@ impl<'a> Importer<'a> {
     fn credential_report(&mut self, account: &str) {
         let json_file = format!("accounts/{account}/credential-report.json");
         let csv_file = format!("accounts/{account}/credential-report.csv");
-        let (file, text) = if let Some(v) = self.json(&json_file) {
+        let raw = self.text(&json_file);
+        let (file, text) = if let Some(v) = raw.as_deref().and_then(|t| self.parse(&json_file, t)) {
             let decoded =
                 str_of(&v, "Content").and_then(crate::pages::base64_decode).and_then(|b| String::from_utf8(b).ok());
             match decoded {
@@ -913,9 +1172,8 @@ impl<'a> Importer<'a> {
                     return;
                 }
             }
-        } else if let Some((name, text)) = self.files.get_key_value(csv_file.as_str()).map(|(k, v)| (*k, *v)) {
-            self.used.insert(name);
-            (csv_file, text.to_string())
+        } else if let Some(text) = self.text(&csv_file) {
+            (csv_file, text.into_owned())
         } else {
             return;
         };
@@ -992,8 +1250,8 @@ impl<'a> Importer<'a> {
     fn entity<T>(
         &mut self,
         file: &str,
-        path: &str,
-        v: &Value,
+        path: &JsonPath,
+        v: &Json,
         noun: &str,
         taken: &BTreeMap<String, T>,
     ) -> Option<(String, String, String)> {
@@ -1005,7 +1263,7 @@ impl<'a> Importer<'a> {
         if taken.contains_key(&name.to_ascii_lowercase()) {
             self.skip(
                 file,
-                &at(path, &name_key),
+                at(path, &name_key),
                 format!("EntityAlreadyExists: {noun} with name {name} already exists."),
             );
             return None;
@@ -1017,21 +1275,19 @@ impl<'a> Importer<'a> {
 
     /// Warns of each field of a listed user, group, role or managed policy that the importer does
     /// not read, so that nothing is ignored silently.
-    fn unknown_fields(&mut self, file: &str, path: &str, v: &Value, noun: &str) {
+    fn unknown_fields(&mut self, file: &str, path: &JsonPath, v: &Json, noun: &str) {
         let known = known_fields(noun);
-        if let Some(obj) = v.as_object() {
-            for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
-                self.warn(file, &at(path, key), format!("not a field of a {noun} that rootsim reads; ignored"));
-            }
+        for key in v.keys().filter(|k| !known.contains(k)) {
+            self.warn(file, at(path, key), format!("not a field of a {noun} that rootsim reads; ignored"));
         }
     }
 
     /// The IAM path of a listed entity. IAM paths begin and end with `/`; a dump's path that does
     /// not (`""`, `"admin"`) would make an ARN IAM never issues (`role` glued to the name), so the
     /// path is taken from the entity's `Arn` (or is `/` without one) and a warning says so.
-    fn iam_path(&mut self, file: &str, path: &str, v: &Value, noun: &str, name: &str) -> String {
+    fn iam_path(&mut self, file: &str, path: &JsonPath, v: &Json, noun: &str, name: &str) -> String {
         let given = v.get("Path");
-        let text = given.and_then(Value::as_str);
+        let text = given.and_then(Json::as_str);
         if let Some(p) = text.filter(|p| valid_iam_path(p)) {
             return p.to_string();
         }
@@ -1049,10 +1305,10 @@ impl<'a> Importer<'a> {
             Some(p) => (p.to_string(), "from its Arn"),
             None => ("/".to_string(), "the default, as its Arn does not say"),
         };
-        let shown = text.map_or_else(|| given.map(Value::to_string).unwrap_or_default(), |t| format!("\"{t}\""));
+        let shown = text.map_or_else(|| given.map(Json::to_text).unwrap_or_default(), |t| format!("\"{t}\""));
         self.warn(
             file,
-            &at(path, "Path"),
+            at(path, "Path"),
             format!("{shown} is not an IAM path (one that begins and ends with /): read as \"{chosen}\", {whence}"),
         );
         chosen
@@ -1064,16 +1320,16 @@ impl<'a> Importer<'a> {
     fn attachments(
         &mut self,
         file: &str,
-        path: &str,
-        v: &Value,
+        path: &JsonPath,
+        v: &Json,
         inline_key: &str,
         iam: &IamAccount,
     ) -> Result<Attachments, String> {
         let mut out = Attachments::default();
         for (i, p) in list(v, inline_key).iter().enumerate() {
-            let here = idx(path, inline_key, i);
+            let here = JsonPath::Index(path, inline_key, i);
             let Some(name) = str_of(p, "PolicyName") else {
-                self.skip(file, &here, "needs PolicyName");
+                self.skip(file, here, "needs PolicyName");
                 continue;
             };
             // One inline document may use its entity's whole inline quota.
@@ -1083,12 +1339,12 @@ impl<'a> Importer<'a> {
                 _ => crate::iam::INLINE_QUOTA_ROLE,
             };
             let opts = ParseOptions { max_size: Some(quota), ..ParseOptions::default() };
-            match self.policy(p.get("PolicyDocument").unwrap_or(&Value::Null), PolicyKind::Identity, &opts) {
+            match self.policy(p.get("PolicyDocument").unwrap_or(&NULL), PolicyKind::Identity, &opts) {
                 Ok(doc) => {
                     out.inline.insert(name.to_string(), doc);
                 }
                 Err(e) => {
-                    self.skip(file, &at(&here, "PolicyDocument"), e);
+                    self.skip(file, at(here, "PolicyDocument"), e);
                     return Err(format!("its inline policy {name} cannot be read"));
                 }
             }
@@ -1104,7 +1360,7 @@ impl<'a> Importer<'a> {
                 // principal is refused, as for an unreadable policy (fail closed).
                 self.skip(
                     file,
-                    &idx(path, "AttachedManagedPolicies", i),
+                    idx(path, "AttachedManagedPolicies", i),
                     format!("NoSuchEntity: AWS managed policy {arn} is neither in the estate nor in rootsim's catalogue of AWS managed policies."),
                 );
                 return Err(format!("its attached policy {arn} cannot be read"));
@@ -1112,13 +1368,16 @@ impl<'a> Importer<'a> {
             if iam.managed_policy(arn).is_none() {
                 self.skip(
                     file,
-                    &idx(path, "AttachedManagedPolicies", i),
+                    idx(path, "AttachedManagedPolicies", i),
                     format!("NoSuchEntity: Policy {arn} does not exist or is not attachable."),
                 );
             } else if !out.managed.iter().any(|m| m == arn) {
                 out.managed.push(arn.to_string());
             }
         }
+        // Most principals attach one or two policies: no room kept for more (the world keeps
+        // half a million of these lists at 10,000 accounts).
+        out.managed.shrink_to_fit();
         Ok(out)
     }
 
@@ -1127,8 +1386,8 @@ impl<'a> Importer<'a> {
     fn guarded(
         &mut self,
         file: &str,
-        path: &str,
-        v: &Value,
+        path: &JsonPath,
+        v: &Json,
         noun: &str,
         iam: &IamAccount,
     ) -> Option<(Attachments, Option<String>)> {
@@ -1147,14 +1406,14 @@ impl<'a> Importer<'a> {
     /// The principal's permissions boundary; `Err` (the principal is not imported: fail closed)
     /// when it names a policy that cannot be read or is not in the estate, since dropping a
     /// boundary would give the principal more than it has.
-    fn boundary(&mut self, file: &str, path: &str, v: &Value, iam: &IamAccount) -> Result<Option<String>, String> {
+    fn boundary(&mut self, file: &str, path: &JsonPath, v: &Json, iam: &IamAccount) -> Result<Option<String>, String> {
         let Some(arn) = v.get("PermissionsBoundary").and_then(|b| str_of(b, "PermissionsBoundaryArn")) else {
             return Ok(None);
         };
         if self.unreadable_managed.contains(arn) || iam.managed_policy(arn).is_none() {
             self.skip(
                 file,
-                &at(path, "PermissionsBoundary"),
+                at(path, "PermissionsBoundary"),
                 format!("NoSuchEntity: Policy {arn} does not exist or cannot be read."),
             );
             return Err(format!("its permissions boundary {arn} cannot be read"));
@@ -1164,13 +1423,13 @@ impl<'a> Importer<'a> {
 
     /// One entry of `Policies`: a customer managed policy with its versions, or an AWS managed
     /// one as the estate has it (kept, so that attachments to it decide as in the estate).
-    fn managed_policy(&mut self, file: &str, path: &str, p: &Value, iam: &mut IamAccount) {
+    fn managed_policy(&mut self, file: &str, path: &JsonPath, p: &Json, iam: &mut IamAccount) {
         let (Some(name), Some(arn)) = (str_of(p, "PolicyName"), str_of(p, "Arn")) else {
             self.skip(file, path, "needs PolicyName and Arn");
             return;
         };
         if iam.policies.contains_key(arn) {
-            self.skip(file, &at(path, "Arn"), format!("EntityAlreadyExists: A policy called {name} already exists."));
+            self.skip(file, at(path, "Arn"), format!("EntityAlreadyExists: A policy called {name} already exists."));
             return;
         }
         self.unknown_fields(file, path, p, "Policy");
@@ -1178,18 +1437,18 @@ impl<'a> Importer<'a> {
         let opts = ParseOptions { aws_managed, customer_managed: !aws_managed, ..ParseOptions::default() };
         let mut versions = Vec::new();
         for (i, ver) in list(p, "PolicyVersionList").iter().enumerate() {
-            let here = idx(path, "PolicyVersionList", i);
+            let here = JsonPath::Index(path, "PolicyVersionList", i);
             let Some(vid) = str_of(ver, "VersionId") else {
-                self.skip(file, &here, "needs VersionId");
+                self.skip(file, here, "needs VersionId");
                 continue;
             };
-            match self.policy(ver.get("Document").unwrap_or(&Value::Null), PolicyKind::Identity, &opts) {
+            match self.policy(ver.get("Document").unwrap_or(&NULL), PolicyKind::Identity, &opts) {
                 Ok(document) => versions.push(PolicyVersion {
                     id: vid.to_string(),
                     document,
                     created: self.time(ver, "CreateDate"),
                 }),
-                Err(e) => self.skip(file, &at(&here, "Document"), e),
+                Err(e) => self.skip(file, at(here, "Document"), e),
             }
         }
         let default_version = str_of(p, "DefaultVersionId").unwrap_or("v1");
@@ -1202,6 +1461,8 @@ impl<'a> Importer<'a> {
             );
             return;
         }
+        // Most policies have one version: no room kept for three more.
+        versions.shrink_to_fit();
         let next_version =
             versions.iter().filter_map(|v| v.id.strip_prefix('v')?.parse::<u32>().ok()).max().unwrap_or(0) + 1;
         let policy = ManagedPolicy {
@@ -1222,15 +1483,14 @@ impl<'a> Importer<'a> {
     fn resources(&mut self, account: &str) {
         let prefix = format!("accounts/{account}/");
         // A range of the sorted names: the account's files only, however many accounts there are.
-        let files: Vec<&'a str> = self
-            .files
+        let names = self.files;
+        let files = names
             .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
-            .map(|(f, _)| *f)
-            .take_while(|f| f.starts_with(&prefix))
-            .collect();
+            .map(String::as_str)
+            .take_while(|f| f.starts_with(&prefix));
         for file in files {
             let rest: Vec<&str> = file[prefix.len()..].split('/').collect();
-            let stem = |s: &'a str| s.strip_suffix(".json");
+            let stem = |s: &'n str| s.strip_suffix(".json");
             match rest.as_slice() {
                 ["s3", name] => {
                     let Some(name) = stem(name) else { continue };
@@ -1250,7 +1510,7 @@ impl<'a> Importer<'a> {
     }
 
     /// A bucket, queue or key policy at `path`; `None` (skipped) when it is unsound.
-    fn resource_policy(&mut self, file: &str, path: &str, doc: &Value) -> Option<Policy> {
+    fn resource_policy(&mut self, file: &str, path: &str, doc: &Json) -> Option<Policy> {
         match self.policy(doc, PolicyKind::Resource, &STORED) {
             Ok(p) => Some(p),
             Err(e) => {
@@ -1262,7 +1522,8 @@ impl<'a> Importer<'a> {
 
     /// `s3/<bucket>.json`: `aws s3api get-bucket-policy` (`{"Policy": "<text>"}`).
     fn bucket(&mut self, file: &str, account: &str, name: &str) {
-        let Some(v) = self.json(file) else { return };
+        let raw = self.text(file);
+        let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
         // The bucket is in us-east-1 (BUCKET_REGION), where S3 allowed legacy names until
         // 1 March 2018: such a bucket still exists and is imported (rule S3-LEGACY-BUCKET-NAMES).
         if !crate::s3::valid_bucket_name(name) && !legacy_bucket_name(name) {
@@ -1273,7 +1534,7 @@ impl<'a> Importer<'a> {
             self.skip(file, "$", format!("BucketAlreadyExists: bucket names are global and {name} is taken"));
             return;
         }
-        let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&Value::Null)) else {
+        let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&NULL)) else {
             return;
         };
         let bucket = Bucket {
@@ -1295,14 +1556,14 @@ impl<'a> Importer<'a> {
 
     /// `sqs/<region>/<queue>.json`: `aws sqs get-queue-attributes` (`{"Attributes": {"Policy": ...}}`).
     fn queue(&mut self, file: &str, account: &str, region: &str, name: &str) {
-        let Some(v) = self.json(file) else { return };
+        let raw = self.text(file);
+        let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
         if !crate::sqs::valid_queue_name(name) {
             self.skip(file, "$", format!("InvalidParameterValue: '{name}' is not a valid queue name"));
             return;
         }
-        let attrs = v.get("Attributes").cloned().unwrap_or(Value::Null);
-        let Some(policy) =
-            self.resource_policy(file, "$.Attributes.Policy", attrs.get("Policy").unwrap_or(&Value::Null))
+        let attrs = v.get("Attributes").unwrap_or(&NULL);
+        let Some(policy) = self.resource_policy(file, "$.Attributes.Policy", attrs.get("Policy").unwrap_or(&NULL))
         else {
             return;
         };
@@ -1311,7 +1572,7 @@ impl<'a> Importer<'a> {
         let attributes = crate::sqs::SETTABLE
             .iter()
             .map(|(n, default, ..)| {
-                let value = str_of(&attrs, n).map_or_else(|| default.to_string(), str::to_string);
+                let value = str_of(attrs, n).map_or_else(|| default.to_string(), str::to_string);
                 (n.to_string(), value)
             })
             .collect();
@@ -1331,8 +1592,9 @@ impl<'a> Importer<'a> {
 
     /// `kms/<region>/<key-id>.json`: `aws kms get-key-policy` (`{"Policy": ..., "PolicyName": "default"}`).
     fn key(&mut self, file: &str, account: &str, region: &str, id: &str) {
-        let Some(v) = self.json(file) else { return };
-        let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&Value::Null)) else {
+        let raw = self.text(file);
+        let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
+        let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&NULL)) else {
             return;
         };
         let key = Key {
@@ -1348,16 +1610,21 @@ impl<'a> Importer<'a> {
 }
 
 /// One item of a `get-account-authorization-details` listing, with where it was read.
-struct Located {
-    file: String,
-    path: String,
-    value: Value,
+struct Located<'x> {
+    file: &'x str,
+    path: JsonPath<'static>,
+    value: Json<'x>,
 }
 
 /// An account's items from every page that holds them, in [`DETAIL_LISTS`]'s order.
 #[derive(Default)]
-struct Details {
-    lists: [Vec<Located>; 4],
+struct Details<'x> {
+    lists: [Vec<Located<'x>>; 4],
+}
+
+/// The account folder of a file under `accounts/` (`accounts/<id>/...`).
+fn folder_of(file: &str) -> &str {
+    file.strip_prefix("accounts/").and_then(|r| r.split('/').next()).unwrap_or("")
 }
 
 /// The lists of `get-account-authorization-details`, in the order they are imported (policies
@@ -1453,7 +1720,7 @@ fn default_email(account: &str) -> String {
     format!("root+{account}@imported.invalid")
 }
 
-fn tags(v: &Value) -> BTreeMap<String, String> {
+fn tags(v: &Json) -> BTreeMap<String, String> {
     list(v, "Tags")
         .iter()
         .filter_map(|t| Some((str_of(t, "Key")?.to_string(), str_of(t, "Value").unwrap_or("").to_string())))
@@ -1590,10 +1857,11 @@ fn export_organization(world: &World, org: &Organization, out: &mut BTreeMap<Str
 
 // ---------------------------------------------------------------- through a host
 
-/// The most an estate's files may hold together, in bytes (2 GiB): past it `read_estate` stops
-/// with an error naming the file it reached, instead of filling memory. Each file is also bounded
-/// by the host (the filesystem host: 512 MiB, docs/commands.md).
-pub const MAX_ESTATE_BYTES: usize = 2 << 30;
+/// The most one file of an estate may hold, in bytes (512 MiB, the filesystem host's own bound
+/// of a file, docs/commands.md): past it `read_estate` stops with an error naming the file. The
+/// import holds one account's files at a time, never the whole estate's text (before the import
+/// streamed, the estate's files were bounded to 2 GiB together, since all were held at once).
+pub const MAX_FILE_BYTES: usize = 512 << 20;
 
 /// Whether `name` (relative to an estate folder, `/` separators) is a file of the estate layout
 /// (docs/import.md): what `export` may write, and so what `export --force` may remove.
@@ -1624,8 +1892,9 @@ fn is_estate(names: &[String]) -> bool {
 /// Reads every file of the estate folder `dir` through `host` and imports them. Fails when `dir`
 /// is not a folder, when it is not an estate (neither `organization/describe-organization.json`
 /// nor any `accounts/<id>/iam.json`: an empty folder, a folder of saved worlds), when a file
-/// cannot be read (the host's limits: links, special files, sizes), or when the files hold more
-/// than [`MAX_ESTATE_BYTES`] together.
+/// cannot be read (the host's limits: links, special files, sizes), or when one holds more than
+/// [`MAX_FILE_BYTES`]. Each file is read when it is imported and dropped after (see `stream`),
+/// so when two files cannot be read the error names the first one the import reaches.
 pub fn read_estate(host: &dyn Host, dir: &str, seed: u64) -> Result<Imported, String> {
     let names = host.list_files(dir)?;
     if !is_estate(&names) {
@@ -1640,21 +1909,18 @@ pub fn read_estate(host: &dyn Host, dir: &str, seed: u64) -> Result<Imported, St
             "{dir} is not an estate folder (docs/import.md): {what}; a world saved with `save` loads from its file"
         ));
     }
-    let mut files = Vec::with_capacity(names.len());
-    let mut total = 0usize;
-    for name in names {
-        let path = join(dir, &name);
+    let mut read = |name: &str| {
+        let path = join(dir, name);
         let text = host.read_file(&path).map_err(|e| format!("{path}: {e}"))?;
-        total += text.len();
-        if total > MAX_ESTATE_BYTES {
+        if text.len() > MAX_FILE_BYTES {
             return Err(format!(
-                "{path}: the estate's files hold more than {} MiB together (the limit of an import)",
-                MAX_ESTATE_BYTES >> 20
+                "{path}: the file holds more than {} MiB (the limit of an import)",
+                MAX_FILE_BYTES >> 20
             ));
         }
-        files.push((name, text));
-    }
-    Ok(import(&files, seed))
+        Ok(Cow::Owned(text))
+    };
+    stream(names.into_iter().collect(), &mut read, seed)
 }
 
 /// Writes `world` into the folder `dir` through `host`; returns how many files it wrote.
@@ -1728,11 +1994,12 @@ mod tests {
 
     #[test]
     fn documents_may_be_objects_or_url_encoded_strings() {
-        let obj = json!({"Version": "2012-10-17", "Statement": []});
+        let tree = |text: &'static str| serde_json::from_str::<Json>(text).unwrap();
+        let obj = tree(r#"{"Version": "2012-10-17", "Statement": []}"#);
         assert_eq!(document_text(&obj).unwrap(), r#"{"Version":"2012-10-17","Statement":[]}"#);
-        let enc = json!("%7B%22Version%22%3A%222012-10-17%22%7D");
+        let enc = tree(r#""%7B%22Version%22%3A%222012-10-17%22%7D""#);
         assert_eq!(document_text(&enc).unwrap(), r#"{"Version":"2012-10-17"}"#);
-        assert!(document_text(&json!("%ZZ")).is_err());
-        assert!(document_text(&json!(3)).is_err());
+        assert!(document_text(&tree(r#""%ZZ""#)).is_err());
+        assert!(document_text(&tree("3")).is_err());
     }
 }
