@@ -249,10 +249,11 @@ struct Listed {
     status: AccountStatus,
 }
 
-/// Key of the parse cache: kind, the options that change validation, a hash of the text. The
-/// text itself is not copied into the key: a parsed policy keeps its text, which is compared on
-/// a hit (two texts may share a hash).
-type CacheKey = (PolicyKind, bool, bool, bool, u64);
+/// Key of the parse cache: kind, the options that change validation (the size quota among them:
+/// one inline document may fit a role's quota and not a user's), a hash of the text. The text
+/// itself is not copied into the key: a parsed policy keeps its text, which is compared on a hit
+/// (two texts may share a hash).
+type CacheKey = (PolicyKind, bool, bool, bool, Option<usize>, u64);
 
 /// What the cache holds for one text: the policy (which keeps the text), or the text and why
 /// it was refused.
@@ -296,6 +297,9 @@ struct Importer<'n, 'r, 's> {
     skipped: Vec<Skipped>,
     warnings: Vec<Skipped>,
     cache: FxHashMap<CacheKey, Vec<Parsed>>,
+    /// Each identity document accepted so far, by a hash of its text, whatever the options it
+    /// was read with: one accepted again under other options is the same policy, shared.
+    accepted: FxHashMap<u64, Vec<Policy>>,
     /// The estate's file names, relative to its folder.
     files: &'n BTreeSet<String>,
     /// Reads a file's text when it is imported.
@@ -424,6 +428,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             skipped: Vec::new(),
             warnings: Vec::new(),
             cache: FxHashMap::default(),
+            accepted: FxHashMap::default(),
             files,
             read,
             mode,
@@ -516,7 +521,8 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         let text = document_text(doc)?;
         let mut hasher = FxHasher::default();
         text.hash(&mut hasher);
-        let key = (kind, opts.aws_managed, opts.customer_managed, opts.unique_ids, hasher.finish());
+        let hash = hasher.finish();
+        let key = (kind, opts.aws_managed, opts.customer_managed, opts.unique_ids, opts.max_size, hash);
         let found = |cache: &FxHashMap<CacheKey, Vec<Parsed>>, key| {
             cache.get(&key).and_then(|same: &Vec<Parsed>| same.iter().find(|p| p.text() == text)).map(Parsed::result)
         };
@@ -524,14 +530,15 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             return hit.map_err(|e| format!("MalformedPolicyDocument: {e}"));
         }
         let mut parsed = Policy::parse_with(&text, kind, opts);
-        if parsed.is_ok() && kind == PolicyKind::Identity {
-            // The same identity document read as a customer managed policy and as an inline one:
-            // the options differ only in what they refuse (the version a managed policy needs,
-            // the size quota), so once both accept it the policy is one, shared (the world holds
-            // each identity document of an estate once, not twice).
-            let other = (kind, opts.aws_managed, !opts.customer_managed, opts.unique_ids, key.4);
-            if let Some(Ok(same)) = found(&self.cache, other) {
-                parsed = Ok(same);
+        if let (Ok(policy), PolicyKind::Identity) = (&parsed, kind) {
+            // The same identity document read as a customer managed policy and as an inline one
+            // (or inline for a user and for a role): the options differ only in what they refuse
+            // (the version a managed policy needs, the size quota), so once each accepts it the
+            // policy is one, shared (the world holds each identity document of an estate once).
+            let same = self.accepted.entry(hash).or_default();
+            match same.iter().find(|p| p.text() == text) {
+                Some(known) => parsed = Ok(known.clone()),
+                None => same.push(policy.clone()),
             }
         }
         self.cache.entry(key).or_default().push(match &parsed {
@@ -1990,6 +1997,56 @@ mod tests {
         assert!(imported.skipped.is_empty(), "{:?}", imported.skipped);
         let role = &imported.world.iam.accounts["111122223333"].roles["guarded"];
         assert!(role.policies.inline.contains_key("Guardrail"));
+    }
+
+    #[test]
+    fn one_inline_document_is_judged_by_each_holders_own_quota() {
+        // About 2,900 characters: over a user's inline quota (2,048), within a role's (10,240).
+        let statements: Vec<String> = (0..36)
+            .map(|i| {
+                format!(r#"{{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::bucket-{i:04}"}}"#)
+            })
+            .collect();
+        let doc: Value =
+            serde_json::from_str(&format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(",")))
+                .unwrap();
+        let len = doc.to_string().len();
+        assert!((2_049..10_240).contains(&len), "{len}");
+        let user = json!({
+            "Path": "/", "UserName": "big", "UserId": "AIDAQ3EGRGT5EXAMPLE1",
+            "Arn": "arn:aws:iam::111122223333:user/big", "CreateDate": "2023-03-01T09:30:00+00:00",
+            "UserPolicyList": [{"PolicyName": "Guardrail", "PolicyDocument": doc}],
+            "GroupList": [], "AttachedManagedPolicies": []
+        });
+        let role = json!({
+            "Path": "/", "RoleName": "Guarded", "RoleId": "AROAQ3EGRGT5EXAMPLE9",
+            "Arn": "arn:aws:iam::111122223333:role/Guarded", "CreateDate": "2023-03-01T09:30:00+00:00",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": [{"PolicyName": "Guardrail", "PolicyDocument": doc}],
+            "AttachedManagedPolicies": []
+        });
+        let file = |account: &str, users: &[&Value], roles: &[&Value]| {
+            let retarget =
+                |v: &Value| serde_json::from_str::<Value>(&v.to_string().replace("111122223333", account)).unwrap();
+            let users: Vec<Value> = users.iter().map(|v| retarget(v)).collect();
+            let roles: Vec<Value> = roles.iter().map(|v| retarget(v)).collect();
+            let iam = json!({"UserDetailList": users, "GroupDetailList": [], "Policies": [], "RoleDetailList": roles});
+            (format!("accounts/{account}/iam.json"), iam.to_string())
+        };
+        // The user read first (one account: users before roles), then the role first (the role's
+        // account before the user's): the user is refused and the role keeps its Deny either way.
+        let (a, b) = ("111122223333", "222233334444");
+        let cases =
+            [(vec![file(a, &[&user], &[&role])], a, a), (vec![file(a, &[], &[&role]), file(b, &[&user], &[])], a, b)];
+        for (files, role_account, user_account) in cases {
+            let imported = import(&files, 7);
+            let accounts = &imported.world.iam.accounts;
+            let kept = accounts[role_account].roles["guarded"].policies.inline.contains_key("Guardrail");
+            assert!(kept, "{:?}", imported.skipped);
+            assert!(!accounts[user_account].users.contains_key("big"), "{:?}", imported.skipped);
+            let refused = |s: &Skipped| s.path.contains("UserPolicyList") && s.reason.contains("2048");
+            assert!(imported.skipped.iter().any(refused), "{:?}", imported.skipped);
+        }
     }
 
     #[test]
