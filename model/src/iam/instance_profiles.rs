@@ -281,6 +281,21 @@ mod tests {
     }
 
     #[test]
+    fn deleting_a_service_linked_role_empties_the_profile_that_held_it() {
+        let mut s = Session::demo(DEFAULT_SEED);
+        s.run("aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com").expect_ok();
+        s.run("aws iam create-instance-profile --instance-profile-name asg").expect_ok();
+        let slr = "AWSServiceRoleForAutoScaling";
+        s.run(&format!("aws iam add-role-to-instance-profile --instance-profile-name asg --role-name {slr}"))
+            .expect_ok();
+        s.run(&format!("aws iam delete-service-linked-role --role-name {slr}")).expect_ok();
+        let got = s.run("aws iam get-instance-profile --instance-profile-name asg");
+        assert_eq!(got.expect_ok().json.as_ref().expect("JSON")["InstanceProfile"]["Roles"], serde_json::json!([]));
+        // The profile holds no role any more, so it can be deleted.
+        s.run("aws iam delete-instance-profile --instance-profile-name asg").expect_ok();
+    }
+
+    #[test]
     fn a_world_saved_before_instance_profiles_still_loads() {
         let mut saved = serde_json::to_value(IamAccount::default()).expect("serializes");
         assert!(saved.as_object_mut().expect("an object").remove("instance_profiles").is_some());
