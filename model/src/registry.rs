@@ -14,6 +14,7 @@ const TABLES: &[&[Operation]] = &[
     crate::iam::account::OPERATIONS,
     crate::iam::report::OPERATIONS,
     crate::iam::tags::OPERATIONS,
+    crate::iam::instance_profiles::OPERATIONS,
     crate::iam::policy_info::OPERATIONS,
     crate::iam::linked::OPERATIONS,
     crate::iam::credentials::OPERATIONS,

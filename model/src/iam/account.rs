@@ -94,7 +94,7 @@ fn get_account_summary(call: &mut Call, _: &Input) -> AwsResult<Value> {
         ("AccountPasswordPresent", flag(iam.root.password.is_some())),
         ("AccountSigningCertificatesPresent", flag(!iam.root.signing_certificates.is_empty())),
         ("Groups", iam.groups.len() as u64),
-        ("InstanceProfiles", 0),
+        ("InstanceProfiles", iam.instance_profiles.len() as u64),
         ("MFADevices", iam.virtual_mfa_devices.len() as u64),
         ("MFADevicesInUse", mfa_in_use as u64),
         ("Policies", iam.policies.len() as u64),

@@ -123,7 +123,13 @@ fn delete_service_linked_role(call: &mut Call, input: &Input) -> AwsResult<Value
     // A simulator assumption: no resource of the service uses the role, so deletion succeeds at once.
     call.world.unbind_principal(Unbound { account: &account, noun: "role", name: &real, unique_id: &id })?;
     let iam = iam_mut(call);
-    iam.roles.remove(&key(&real));
+    let role_key = key(&real);
+    iam.roles.remove(&role_key);
+    // An instance profile that held the role holds nothing now: it must never name a role that no
+    // longer exists (delete-role refuses while a profile holds the role; this deletion does not).
+    for profile in iam.instance_profiles.values_mut().filter(|p| p.role.as_ref() == Some(&role_key)) {
+        profile.role = None;
+    }
     iam.deletion_tasks.insert(task.clone(), "SUCCEEDED".into());
     Ok(json!({ "DeletionTaskId": task }))
 }

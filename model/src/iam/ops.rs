@@ -7,7 +7,8 @@
 
 use super::simulate::{simulate_custom_policy, simulate_principal_policy};
 use super::{
-    AccessKey, Attachments, Group, IamAccount, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User,
+    AccessKey, Attachments, Group, IamAccount, InstanceProfile, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion,
+    Role, User,
 };
 use crate::auth::CallerKind;
 use crate::clock::format_cli;
@@ -198,7 +199,7 @@ fn tags_of(input: &Input) -> AwsResult<Vec<(String, String)>> {
     Ok(out)
 }
 
-fn tags_json(tags: &std::collections::BTreeMap<String, String>) -> Value {
+pub(super) fn tags_json(tags: &std::collections::BTreeMap<String, String>) -> Value {
     Value::Array(tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect())
 }
 
@@ -485,6 +486,27 @@ pub(super) fn role_json(account: &str, r: &Role, detail: bool) -> Value {
     v
 }
 
+/// An instance profile as IAM answers it: its role (path, name, ID, ARN, creation date, trust
+/// policy and description, as the CLI reference's `get-instance-profile` example prints it: no
+/// `RoleLastUsed`, `MaxSessionDuration`, boundary or tags), and its own tags when `with_tags`
+/// (`GetInstanceProfile`, `CreateInstanceProfile`) and it has some.
+pub(crate) fn instance_profile_json(account: &str, iam: &IamAccount, p: &InstanceProfile, with_tags: bool) -> Value {
+    let roles: Vec<Value> =
+        p.role.iter().filter_map(|r| iam.roles.get(r)).map(|r| role_json(account, r, false)).collect();
+    let mut v = json!({
+        "Path": p.path,
+        "InstanceProfileName": p.name,
+        "InstanceProfileId": p.id,
+        "Arn": p.arn(account),
+        "CreateDate": format_cli(p.created),
+        "Roles": roles,
+    });
+    if with_tags && !p.tags.is_empty() {
+        v["Tags"] = tags_json(&p.tags);
+    }
+    v
+}
+
 fn create_role(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = req_str(input, "RoleName")?;
     let path = opt_str(input, "Path").unwrap_or("/");
@@ -569,6 +591,11 @@ fn delete_role(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let r = iam_of(call).role(name).expect("checked above");
     if !r.policies.inline.is_empty() || !r.policies.managed.is_empty() {
         return Err(AwsError::delete_conflict("Cannot delete entity, must detach all policies first."));
+    }
+    // A role an instance profile holds must be taken out of it first (rule
+    // IAM-INSTANCE-PROFILE-DELETE-CONFLICT).
+    if iam_of(call).instance_profiles_of(&key(name)).next().is_some() {
+        return Err(AwsError::delete_conflict("Cannot delete entity, must remove roles from instance profile first."));
     }
     let (account, name, id) = (call.account(), r.name.clone(), r.id.clone());
     // Policies naming the role now name its unique ID (rule IAM-DELETED-PRINCIPAL-UNIQUE-ID).
@@ -691,7 +718,11 @@ pub(crate) fn authorization_details(account: &str, iam: &IamAccount) -> Value {
         .map(|r| {
             let mut m = entity("role", &r.path, &r.name, &r.id, r.created);
             m.insert("AssumeRolePolicyDocument".into(), r.trust_policy.to_json());
-            m.insert("InstanceProfileList".into(), json!([]));
+            let profiles: Vec<Value> = iam
+                .instance_profiles_of(&key(&r.name))
+                .map(|p| instance_profile_json(account, iam, p, false))
+                .collect();
+            m.insert("InstanceProfileList".into(), json!(profiles));
             m.insert("RolePolicyList".into(), json!(inline(&r.policies)));
             m.insert("AttachedManagedPolicies".into(), json!(attached(&r.policies)));
             if let Some(b) = boundary_json(&r.boundary) {

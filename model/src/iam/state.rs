@@ -1,6 +1,7 @@
 //! IAM's state: per account, the root user's credentials, IAM users, groups, roles, customer
 //! managed policies and their versions, inline policies, permissions boundaries, login profiles,
-//! access keys and MFA devices, with the typed lookups the handlers and the authorizer read.
+//! access keys, MFA devices and instance profiles, with the typed lookups the handlers and the
+//! authorizer read.
 //! Nothing here reads a call's parameters, prints a response or asks the policy engine.
 
 use crate::rng::SimRng;
@@ -401,6 +402,41 @@ pub struct IamAccount {
     /// Service-linked role deletion tasks: task ID to status (`SUCCEEDED`, `FAILED`...).
     #[serde(default)]
     pub deletion_tasks: BTreeMap<String, String>,
+    /// Instance profiles by lower-cased name (worlds saved before they were modelled have none).
+    #[serde(default)]
+    pub instance_profiles: BTreeMap<String, InstanceProfile>,
+}
+
+/// How many instance profiles an account may have: IAM's default quota "Instance profiles in an
+/// AWS account" (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>).
+pub const MAX_INSTANCE_PROFILES: usize = 1_000;
+
+/// An IAM instance profile: the container through which EC2 hands a role to an instance
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceProfile {
+    /// The name as created (unique regardless of case).
+    pub name: String,
+    /// `/` or `/division/`.
+    pub path: String,
+    /// `AIPA...`.
+    pub id: String,
+    /// Creation time.
+    pub created: i64,
+    /// The role it holds, as the lower-cased key of `IamAccount::roles`: at most one, IAM's quota
+    /// that cannot be raised (rule IAM-INSTANCE-PROFILE-ONE-ROLE).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+impl InstanceProfile {
+    /// Its ARN: `arn:aws:iam::ACCOUNT:instance-profile{path}{name}`.
+    pub fn arn(&self, account: &str) -> String {
+        rootsim_policy::arn::iam(account, "instance-profile", &self.path, &self.name)
+    }
 }
 
 /// The account password policy (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_PasswordPolicy.html>).
@@ -513,6 +549,16 @@ impl IamAccount {
     /// The group called `name` (any case).
     pub fn group(&self, name: &str) -> Option<&Group> {
         self.groups.get(&name.to_ascii_lowercase())
+    }
+
+    /// The instance profile called `name` (any case).
+    pub fn instance_profile(&self, name: &str) -> Option<&InstanceProfile> {
+        self.instance_profiles.get(&name.to_ascii_lowercase())
+    }
+
+    /// The instance profiles holding `role` (lower-cased name), in name order.
+    pub fn instance_profiles_of<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a InstanceProfile> + 'a {
+        self.instance_profiles.values().filter(move |p| p.role.as_deref() == Some(role))
     }
 
     /// The groups `user` (lower-cased name) belongs to, in name order.

@@ -1,6 +1,6 @@
-//! Tags on IAM users, roles and customer managed policies: `Tag*`, `Untag*`, `List*Tags`, and
-//! the resource's tags as `aws:ResourceTag/KEY` and `iam:ResourceTag/KEY` when a call on a tagged
-//! user or role is authorized
+//! Tags on IAM users, roles, customer managed policies and instance profiles: `Tag*`, `Untag*`,
+//! `List*Tags`, and the resource's tags as `aws:ResourceTag/KEY` and `iam:ResourceTag/KEY` when a
+//! call on a tagged user, role or instance profile is authorized
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>).
 //!
 //! IAM tag keys are unique without regard to case (`Team` and `team` are one key; the case first
@@ -28,6 +28,7 @@ enum Tagged {
     User,
     Role,
     Policy,
+    InstanceProfile,
 }
 
 impl Tagged {
@@ -36,6 +37,7 @@ impl Tagged {
             Tagged::User => "TagsPerUser",
             Tagged::Role => "TagsPerRole",
             Tagged::Policy => "TagsPerPolicy",
+            Tagged::InstanceProfile => "TagsPerInstanceProfile",
         }
     }
 }
@@ -45,7 +47,7 @@ fn tag_chars_ok(s: &str) -> bool {
 }
 
 /// The `Tags` of a request, checked as IAM checks them.
-fn tags_in(input: &Input) -> AwsResult<Vec<(String, String)>> {
+pub(super) fn tags_in(input: &Input) -> AwsResult<Vec<(String, String)>> {
     let list = input.get("Tags").and_then(Value::as_array).cloned().unwrap_or_default();
     if list.len() > MAX_TAGS {
         return Err(AwsError::validation(format!(
@@ -119,6 +121,10 @@ fn locate(call: &Call, kind: Tagged, name: &str) -> (String, Option<BTreeMap<Str
             let tags = iam.policies.contains_key(name).then(|| iam.policy_tags.get(name).cloned().unwrap_or_default());
             (name.to_string(), tags)
         }
+        Tagged::InstanceProfile => match iam.instance_profile(name) {
+            Some(p) => (p.arn(&account), Some(p.tags.clone())),
+            None => (arn::iam(&account, "instance-profile", "/", name), None),
+        },
     }
 }
 
@@ -127,6 +133,7 @@ fn not_found(kind: Tagged, name: &str) -> AwsError {
         Tagged::User => AwsError::no_such_entity(format!("The user with name {name} cannot be found.")),
         Tagged::Role => AwsError::no_such_entity(format!("The role with name {name} cannot be found.")),
         Tagged::Policy => AwsError::no_such_entity(format!("Policy {name} does not exist or is not attachable.")),
+        Tagged::InstanceProfile => AwsError::no_such_entity(format!("Instance Profile {name} cannot be found.")),
     }
 }
 
@@ -136,6 +143,7 @@ fn tags_mut<'a>(call: &'a mut Call, kind: Tagged, name: &str) -> &'a mut BTreeMa
         Tagged::User => &mut iam.users.get_mut(&key(name)).expect("checked").tags,
         Tagged::Role => &mut iam.roles.get_mut(&key(name)).expect("checked").tags,
         Tagged::Policy => iam.policy_tags.entry(name.to_string()).or_default(),
+        Tagged::InstanceProfile => &mut iam.instance_profiles.get_mut(&key(name)).expect("checked").tags,
     }
 }
 
@@ -153,6 +161,11 @@ fn target(input: &Input, kind: Tagged) -> AwsResult<&str> {
             Ok(n)
         }
         Tagged::Policy => req_str(input, "PolicyArn"),
+        Tagged::InstanceProfile => {
+            let n = req_str(input, "InstanceProfileName")?;
+            check_name("InstanceProfileName", n, 128)?;
+            Ok(n)
+        }
     }
 }
 
@@ -161,6 +174,7 @@ fn action(kind: Tagged, verb: &str) -> String {
         Tagged::User => "User",
         Tagged::Role => "Role",
         Tagged::Policy => "Policy",
+        Tagged::InstanceProfile => "InstanceProfile",
     };
     match verb {
         "List" => format!("iam:List{noun}Tags"),
@@ -236,11 +250,15 @@ per_kind! {
     tag_policy => tag(Tagged::Policy);
     untag_policy => untag(Tagged::Policy);
     list_policy_tags => list(Tagged::Policy);
+    tag_instance_profile => tag(Tagged::InstanceProfile);
+    untag_instance_profile => untag(Tagged::InstanceProfile);
+    list_instance_profile_tags => list(Tagged::InstanceProfile);
 }
 
 const USER: Param = p("UserName", Shape::String, true, "the IAM user's name");
 const ROLE: Param = p("RoleName", Shape::String, true, "the role's name");
 const POLICY: Param = p("PolicyArn", Shape::String, true, "ARN of the customer managed policy");
+const PROFILE: Param = p("InstanceProfileName", Shape::String, true, "the instance profile's name");
 const TAGS: Param = p("Tags", Shape::Tags, true, "tags: Key=k,Value=v ... (at most 50)");
 const KEYS: Param = p("TagKeys", Shape::StringList, true, "the keys of the tags to remove");
 
@@ -257,6 +275,14 @@ pub const OPERATIONS: &[Operation] = operations!(
         ("TagPolicy", tag_policy, "Adds or overwrites tags on a customer managed policy.", [POLICY, TAGS]),
         ("UntagPolicy", untag_policy, "Removes tags from a customer managed policy.", [POLICY, KEYS]),
         ("ListPolicyTags", list_policy_tags, "Lists a customer managed policy's tags.", [POLICY]),
+        (
+            "TagInstanceProfile",
+            tag_instance_profile,
+            "Adds or overwrites tags on an instance profile.",
+            [PROFILE, TAGS]
+        ),
+        ("UntagInstanceProfile", untag_instance_profile, "Removes tags from an instance profile.", [PROFILE, KEYS]),
+        ("ListInstanceProfileTags", list_instance_profile_tags, "Lists an instance profile's tags.", [PROFILE]),
     ]
 );
 
