@@ -186,6 +186,25 @@ proptest! {
     }
 }
 
+/// An instance profile is listed under the role it holds (`InstanceProfileList`), and comes back
+/// from an import whole: name, path, ID, creation time and role (rule IMPORT-INSTANCE-PROFILES).
+#[test]
+fn instance_profiles_round_trip_with_their_roles() {
+    let mut session = Session::demo(DEFAULT_SEED);
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    session.run(&format!("aws iam create-role --role-name Web --assume-role-policy-document '{trust}'")).expect_ok();
+    session.run("aws iam create-instance-profile --instance-profile-name WebProfile --path /web/").expect_ok();
+    session.run("aws iam add-role-to-instance-profile --instance-profile-name WebProfile --role-name Web").expect_ok();
+    assert_round_trip(&session.world).unwrap();
+    let again = import(&export(&session.world), DEFAULT_SEED);
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    let account = session.world.accounts.find("management").unwrap().id.clone();
+    let before = &session.world.iam.accounts[&account].instance_profiles["webprofile"];
+    let after = &again.world.iam.accounts[&account].instance_profiles["webprofile"];
+    assert_eq!(after, before);
+    assert_eq!(after.role.as_deref(), Some("web"));
+}
+
 #[test]
 fn the_demo_world_round_trips() {
     assert_round_trip(&Session::demo(DEFAULT_SEED).world).unwrap();

@@ -22,7 +22,9 @@ use crate::account::AccountStatus;
 use crate::clock::{days_from_civil, format_cli};
 use crate::host::Host;
 use crate::iam::ops::authorization_details;
-use crate::iam::{Attachments, Group, IamAccount, LoginProfile, ManagedPolicy, PolicyVersion, Role, User};
+use crate::iam::{
+    Attachments, Group, IamAccount, InstanceProfile, LoginProfile, ManagedPolicy, PolicyVersion, Role, User,
+};
 use crate::kms::Key;
 use crate::organizations::ops::policy_summary;
 use crate::organizations::{FeatureSet, JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
@@ -77,13 +79,19 @@ impl Imported {
     pub fn report(&self) -> String {
         let w = &self.world;
         let iam = w.iam.accounts.values();
-        let (mut users, mut groups, mut roles, mut policies) = (0, 0, 0, 0);
+        let (mut users, mut groups, mut roles, mut policies, mut profiles) = (0, 0, 0, 0, 0);
         for a in iam {
             users += a.users.len();
             groups += a.groups.len();
             roles += a.roles.len();
             policies += a.policies.len();
+            profiles += a.instance_profiles.len();
         }
+        // Named only when there are some: most estates' reports stay as they were.
+        let roles = match profiles {
+            0 => count(roles, "role", "roles"),
+            n => format!("{}, {}", count(roles, "role", "roles"), count(n, "instance profile", "instance profiles")),
+        };
         let org = match &w.organizations.org {
             Some(o) => format!(
                 "an organization ({}, {}), ",
@@ -97,7 +105,7 @@ impl Imported {
             count(w.accounts.by_id.len(), "account", "accounts"),
             count(users, "user", "users"),
             count(groups, "group", "groups"),
-            count(roles, "role", "roles"),
+            roles,
             count(policies, "managed policy", "managed policies"),
             count(w.s3.buckets.len(), "bucket policy", "bucket policies"),
             count(w.sqs.queues.len(), "queue policy", "queue policies"),
@@ -1136,7 +1144,26 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                 boundary,
                 tags: tags(r),
             };
-            iam.roles.insert(name.to_ascii_lowercase(), role);
+            let role_key = name.to_ascii_lowercase();
+            iam.roles.insert(role_key.clone(), role);
+            // The instance profiles that hold the role (rule IMPORT-INSTANCE-PROFILES): a profile
+            // holds one role, so each is listed under that role alone.
+            for (j, p) in list(r, "InstanceProfileList").iter().enumerate() {
+                let here = JsonPath::Index(path, "InstanceProfileList", j);
+                let Some((name, id, iam_path)) = self.entity(file, &here, p, "InstanceProfile", &iam.instance_profiles)
+                else {
+                    continue;
+                };
+                let profile = InstanceProfile {
+                    name: name.clone(),
+                    path: iam_path,
+                    id,
+                    created: self.time(p, "CreateDate"),
+                    role: Some(role_key.clone()),
+                    tags: tags(p),
+                };
+                iam.instance_profiles.insert(name.to_ascii_lowercase(), profile);
+            }
         }
         // Members in name order: the CLI lists a user's groups, not a group's members, so the
         // order of joining is not in the estate; name order makes a round trip stable.
@@ -1660,6 +1687,9 @@ fn known_fields(noun: &str) -> &'static [&'static str] {
             "Tags",
         ],
         "Group" => &["Path", "GroupName", "GroupId", "Arn", "CreateDate", "GroupPolicyList", "AttachedManagedPolicies"],
+        "InstanceProfile" => {
+            &["Path", "InstanceProfileName", "InstanceProfileId", "Arn", "CreateDate", "Roles", "Tags"]
+        }
         "Role" => &[
             "Path",
             "RoleName",
