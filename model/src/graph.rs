@@ -881,7 +881,16 @@ impl Builder<'_> {
                     .iter()
                     .map(|(action, resource)| self.decide(a, action, &resource.replace("{account}", account)))
                     .collect();
-                let Some(started) = started else { continue };
+                let Some(mut started) = started else { continue };
+                // An instance gets its role through an instance profile (GRAPH-PASSROLE-EC2-PROFILE).
+                let mut steps: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
+                if service == "ec2.amazonaws.com" {
+                    let Some(made) = self.instance_profile_for(a, role_arn, account) else { continue };
+                    if !made.is_empty() {
+                        steps.extend(["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"]);
+                    }
+                    started.extend(made);
+                }
                 let associated = way[0].1.replace("{account}", account);
                 let context =
                     [("iam:PassedToService", service.as_str()), ("iam:AssociatedResourceArn", associated.as_str())];
@@ -897,16 +906,36 @@ impl Builder<'_> {
                     allowed.extend(e.allowed_by.iter().cloned());
                 }
                 allowed.dedup();
-                let starts: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
                 return Some(Edge {
                     kind: EdgeKind::PassRole,
-                    action: Cow::Owned(format!("iam:PassRole to {service} + {}", starts.join(" + "))),
+                    action: Cow::Owned(format!("iam:PassRole to {service} + {}", steps.join(" + "))),
                     resource: interned(&self.resources, role_arn),
                     allowed_by: interned(&self.explanations, allowed),
                 });
             }
         }
         None
+    }
+}
+
+impl Builder<'_> {
+    /// How role `role_arn` of `account` gets onto an instance actor `a` starts: an instance
+    /// profile of the account that holds it (nothing more to ask: `Some` of no edge), or one that
+    /// `a` may create and put the role in (`Some` of those two decisions; the profile is new, named
+    /// `rootsim-escalation`); `None` when neither (GRAPH-PASSROLE-EC2-PROFILE).
+    fn instance_profile_for(&self, a: usize, role_arn: &str, account: &str) -> Option<Vec<Edge>> {
+        let iam = self.world.iam.account(account)?;
+        let role = crate::iam::key(role_arn.rsplit('/').next()?);
+        if iam.instance_profiles_of(&role).next().is_some() {
+            return Some(Vec::new());
+        }
+        if !self.may(a, "iam:CreateInstanceProfile") || !self.may(a, "iam:AddRoleToInstanceProfile") {
+            return None;
+        }
+        let profile = arn::iam(account, "instance-profile", "/", "rootsim-escalation");
+        let create = self.decide(a, "iam:CreateInstanceProfile", &profile)?;
+        let add = self.decide(a, "iam:AddRoleToInstanceProfile", &profile)?;
+        Some(vec![create, add])
     }
 }
 

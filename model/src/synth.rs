@@ -6,7 +6,8 @@
 //! at the root, at OUs and at some accounts, and in each account IAM users, a group, roles and
 //! policies that look like a real estate's: trust policies for the same account, for other
 //! accounts (with `sts:ExternalId` or `aws:PrincipalOrgID` conditions), for AWS services and,
-//! rarely, for the whole organization; customer managed and inline policies with wildcards and
+//! rarely, for the whole organization; an instance profile of its name for each role EC2 may
+//! assume (as the console makes one); customer managed and inline policies with wildcards and
 //! conditions. Every ID and every choice comes from the world's generator, so the same spec and
 //! seed give the same world (test `the_same_seed_gives_the_same_estate`).
 //!
@@ -18,7 +19,9 @@
 use std::collections::BTreeMap;
 
 use crate::auth::Identity;
-use crate::iam::{AccessKey, Attachments, Group, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User};
+use crate::iam::{
+    AccessKey, Attachments, Group, InstanceProfile, KeyStatus, LoginProfile, ManagedPolicy, PolicyVersion, Role, User,
+};
 use crate::organizations::{JoinedMethod, Membership, OrgPolicy, Organization, OrganizationalUnit};
 use crate::world::World;
 use rootsim_policy::{ParseOptions, Policy, PolicyKind};
@@ -564,6 +567,7 @@ fn build_account(
 
     let role_count = share(spec.roles, spec.accounts, i);
     let mut roles = Vec::with_capacity(role_count);
+    let mut profiles = Vec::new();
     for r in 0..role_count {
         let access_role = i > 0 && r == 0;
         let role = if access_role {
@@ -575,12 +579,13 @@ fn build_account(
             let name = format!("{team}-{kind}-{r}");
             let trust = Trust::draw(w, ids);
             let trust_policy = trusts.get(&trust, account, org_id);
+            let for_ec2 = matches!(trust, Trust::Service(s) if SERVICES[s] == "ec2.amazonaws.com");
             let mut policies = Attachments { managed: pick_managed(w), ..Attachments::default() };
             if inline_left > 0 && (w.rng.below(3) == 0 || inline_left > role_count - r) {
                 inline_left -= 1;
                 policies.inline.insert(format!("{name}-inline"), palette.pick(w));
             }
-            Role {
+            let role = Role {
                 name,
                 path: "/".into(),
                 id: w.rng.unique_id("AROA"),
@@ -591,7 +596,24 @@ fn build_account(
                 policies,
                 boundary: None,
                 tags: BTreeMap::from([("team".to_string(), team.to_string())]),
+            };
+            if for_ec2 {
+                // A role for EC2 comes with an instance profile of its name, as the console
+                // creates one. Its ID follows from the role's rather than from the generator, so
+                // the rest of the estate draws what it drew before profiles were kept.
+                let key = role.name.to_ascii_lowercase();
+                let id = format!("AIPA{}", &role.id[4..]);
+                let profile = InstanceProfile {
+                    name: role.name.clone(),
+                    path: "/".into(),
+                    id,
+                    created: now,
+                    role: Some(key.clone()),
+                    tags: BTreeMap::new(),
+                };
+                profiles.push((key, profile));
             }
+            role
         };
         roles.push((role.name.to_ascii_lowercase(), role));
     }
@@ -607,6 +629,7 @@ fn build_account(
     // per account by construction, so no entry replaces another.
     iam.policies.append(&mut managed_policies.into_iter().collect());
     iam.roles.append(&mut roles.into_iter().collect());
+    iam.instance_profiles.append(&mut profiles.into_iter().collect());
     iam
 }
 
