@@ -1571,20 +1571,9 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         let Some(policy) = self.resource_policy(file, "$.Policy", v.get("Policy").unwrap_or(&NULL)) else {
             return;
         };
-        let bucket = Bucket {
-            name: name.to_string(),
-            owner: account.to_string(),
-            region: BUCKET_REGION.to_string(),
-            created: self.world.clock.now(),
-            policy: Some(policy),
-            versioning: None,
-            mfa_delete: None,
-            objects: BTreeMap::new(),
-            // The dump holds no Block Public Access, ownership or ACL files: none are assumed.
-            public_access_block: None,
-            ownership: None,
-            acl: Vec::new(),
-        };
+        // The dump holds no Block Public Access, ownership or ACL files: none are assumed.
+        let bucket =
+            Bucket { policy: Some(policy), ..Bucket::new(name, account, BUCKET_REGION, self.world.clock.now()) };
         self.world.s3.buckets.insert(name.to_string(), bucket);
     }
 
