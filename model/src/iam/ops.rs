@@ -797,11 +797,42 @@ fn capitalized(noun: &str) -> String {
     c.next().map_or_else(String::new, |f| f.to_ascii_uppercase().to_string() + c.as_str())
 }
 
-/// `GetAccountAuthorizationDetails`: every user, group, role and policy of the caller's account.
-fn get_account_authorization_details(call: &mut Call, _: &Input) -> AwsResult<Value> {
+/// The entity types `GetAccountAuthorizationDetails` filters by.
+const ENTITY_TYPES: [&str; 5] = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"];
+
+/// `GetAccountAuthorizationDetails`: every user, group, role and policy of the caller's account;
+/// with `Filter`, only the entity types it names (IAM-AUTHORIZATION-DETAILS-FILTER): the other
+/// lists come back empty.
+fn get_account_authorization_details(call: &mut Call, input: &Input) -> AwsResult<Value> {
+    let filter: Vec<&str> =
+        input.get("Filter").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    if let Some(bad) = filter.iter().find(|f| !ENTITY_TYPES.contains(f)) {
+        return Err(AwsError::validation(format!(
+            "1 validation error detected: Value '[{bad}]' at 'filter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
+            ENTITY_TYPES.join(", ")
+        )));
+    }
     let account = call.account();
     call.authorize("iam:GetAccountAuthorizationDetails", "*")?;
     let mut out = authorization_details(&account, iam_of(call));
+    if !filter.is_empty() {
+        for (list, kind) in [("UserDetailList", "User"), ("GroupDetailList", "Group"), ("RoleDetailList", "Role")] {
+            if !filter.contains(&kind) {
+                out[list] = json!([]);
+            }
+        }
+        let (local, aws) = (filter.contains(&"LocalManagedPolicy"), filter.contains(&"AWSManagedPolicy"));
+        if let Some(policies) = out["Policies"].as_array_mut() {
+            policies.retain(|p| {
+                let by_aws = p["Arn"].as_str().is_some_and(|a| a.starts_with("arn:aws:iam::aws:policy/"));
+                if by_aws {
+                    aws
+                } else {
+                    local
+                }
+            });
+        }
+    }
     out["IsTruncated"] = json!(false);
     Ok(out)
 }
@@ -1593,7 +1624,7 @@ pub const OPERATIONS: &[Operation] = operations!(
             p("Description", Shape::String, false, "a description"),
         ]),
         ("GetPolicy", get_policy, "Describes a managed policy.", [POLICY_ARN]),
-        ("GetAccountAuthorizationDetails", get_account_authorization_details, "Lists every user, group, role and managed policy of the account with their policies (what an estate export holds).", []),
+        ("GetAccountAuthorizationDetails", get_account_authorization_details, "Lists every user, group, role and managed policy of the account with their policies (what an estate export holds).", [p("Filter", Shape::StringList, false, "only these entity types: User Role Group LocalManagedPolicy AWSManagedPolicy")]),
         ("ListPolicies", list_policies, "Lists managed policies.", [
             p("Scope", Shape::String, false, "All, AWS or Local (default All)"),
             p("OnlyAttached", Shape::Boolean, false, "only policies attached to something"),
