@@ -1,7 +1,7 @@
 //! IAM instance profiles: `CreateInstanceProfile`, `DeleteInstanceProfile`,
 //! `AddRoleToInstanceProfile`, `RemoveRoleFromInstanceProfile`, `GetInstanceProfile`,
 //! `ListInstanceProfiles` and `ListInstanceProfilesForRole`
-//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html>).
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/instance-profiles.html>).
 //!
 //! An instance profile holds at most one role (rule IAM-INSTANCE-PROFILE-ONE-ROLE); putting a
 //! role in it is passing the role, so the caller also needs `iam:PassRole` on the role (rule

@@ -412,7 +412,7 @@ pub struct IamAccount {
 pub const MAX_INSTANCE_PROFILES: usize = 1_000;
 
 /// An IAM instance profile: the container through which EC2 hands a role to an instance
-/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html>).
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/instance-profiles.html>).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstanceProfile {
     /// The name as created (unique regardless of case).
