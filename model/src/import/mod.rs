@@ -1759,16 +1759,40 @@ fn tags(v: &Json) -> BTreeMap<String, String> {
 /// the AWS CLI would print (four-space indentation, AWS's key order), ending in a newline.
 /// Importing the result gives back an equal world for any world that came from an import.
 pub fn export(world: &World) -> Vec<(String, String)> {
-    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    let written = export_each(world, |path, text| {
+        out.insert(path, text);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match written {
+        Ok(_) => out.into_iter().collect(),
+        Err(never) => match never {},
+    }
+}
+
+/// The files of [`export`] one at a time (in another order): `sink` takes each path and text,
+/// and the first error it returns stops the export. Returns how many files it took. A writer
+/// holds one file's JSON at a time rather than the whole estate's (an estate of 10,000 accounts
+/// is some 2.5 GB of text, and its JSON trees several times that).
+pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Result<(), E>) -> Result<usize, E> {
+    let mut count = 0;
+    let mut emit = |path: String, v: Value| {
+        count += 1;
+        sink(path, to_cli_json(&v) + "\n")
+    };
     if let Some(org) = &world.organizations.org {
+        let mut out: BTreeMap<String, Value> = BTreeMap::new();
         export_organization(world, org, &mut out);
+        for (path, v) in out {
+            emit(path, v)?;
+        }
     }
     for (id, iam) in &world.iam.accounts {
-        out.insert(iam_file(id), authorization_details(id, iam));
+        emit(iam_file(id), authorization_details(id, iam))?;
     }
     for b in world.s3.buckets.values() {
         if let Some(p) = &b.policy {
-            out.insert(format!("accounts/{}/s3/{}.json", b.owner, b.name), json!({ "Policy": p.text() }));
+            emit(format!("accounts/{}/s3/{}.json", b.owner, b.name), json!({ "Policy": p.text() }))?;
         }
     }
     for q in world.sqs.queues.values() {
@@ -1778,19 +1802,16 @@ pub fn export(world: &World) -> Vec<(String, String)> {
             for (k, v) in &q.attributes {
                 attrs.insert(k.clone(), json!(v));
             }
-            out.insert(
-                format!("accounts/{}/sqs/{}/{}.json", q.account, q.region, q.name),
-                json!({ "Attributes": attrs }),
-            );
+            emit(format!("accounts/{}/sqs/{}/{}.json", q.account, q.region, q.name), json!({ "Attributes": attrs }))?;
         }
     }
     for k in world.kms.keys.values() {
-        out.insert(
+        emit(
             format!("accounts/{}/kms/{}/{}.json", k.account, k.region, k.id),
             json!({ "Policy": k.policy.text(), "PolicyName": "default" }),
-        );
+        )?;
     }
-    out.into_iter().map(|(path, v)| (path, to_cli_json(&v) + "\n")).collect()
+    Ok(count)
 }
 
 fn export_organization(world: &World, org: &Organization, out: &mut BTreeMap<String, Value>) {
@@ -1969,11 +1990,8 @@ pub fn write_estate(world: &World, host: &mut dyn Host, dir: &str, force: bool) 
     for name in existing.iter().filter(|n| is_layout_file(n)) {
         host.remove_file(&join(dir, name))?;
     }
-    let files = export(world);
-    for (path, text) in &files {
-        host.write_file(&join(dir, path), text)?;
-    }
-    Ok(files.len())
+    // One file at a time: the estate's whole text is never in memory at once.
+    export_each(world, |path, text| host.write_file(&join(dir, &path), &text))
 }
 
 fn join(dir: &str, name: &str) -> String {
