@@ -61,6 +61,11 @@ impl World {
         }
         let is_container = |id: &str| id == org.root_id || org.ous.contains_key(id);
         for (id, ou) in &org.ous {
+            // Walks of the tree look OUs up by key and follow their IDs: a mismatch can loop
+            // (`show organization` recursed without end on one).
+            if &ou.id != id {
+                problems.push(format!("OU {id} is recorded under the ID {}", ou.id));
+            }
             if !is_container(&ou.parent) {
                 problems.push(format!("OU {id}'s parent {} is neither the root nor an OU", ou.parent));
                 continue;
@@ -79,6 +84,11 @@ impl World {
         for (id, member) in &org.accounts {
             if !is_container(&member.parent) {
                 problems.push(format!("account {id}'s parent {} is neither the root nor an OU", member.parent));
+            }
+        }
+        for (id, policy) in &org.policies {
+            if &policy.id != id {
+                problems.push(format!("policy {id} is recorded under the ID {}", policy.id));
             }
         }
         for (target, policies) in &org.attachments {
@@ -184,6 +194,12 @@ mod tests {
         let ou = org.ous.keys().next().cloned().expect("the demo has OUs");
         org.ous.get_mut(&ou).expect("an OU").parent = ou.clone();
         assert!(w.check().unwrap_err().iter().any(|p| p.contains("cycle")), "an OU that is its own parent");
+        // An OU whose ID is another OU's (a hand-edited or damaged file): refused, not walked.
+        let mut w = Session::demo(DEFAULT_SEED).world;
+        let org = w.organizations.org.as_mut().expect("an organization");
+        let ids: Vec<String> = org.ous.keys().cloned().collect();
+        org.ous.get_mut(&ids[0]).expect("an OU").id = ids[1].clone();
+        assert!(w.check().unwrap_err().iter().any(|p| p.contains("is recorded under the ID")));
         let mut w = world.clone();
         w.organizations.org.as_mut().expect("an organization").accounts.get_mut(&dev).expect("dev").parent =
             "ou-nowhere".into();
