@@ -10,7 +10,7 @@
 //! validate, authorize, look up, then change, so a failed call changes nothing.
 
 use super::enforce::authorize_tagged;
-use super::ops::{iam_mut, iam_of, instance_profile_json};
+use super::ops::{iam_mut, iam_of, instance_profile_json, PATH, ROLE, TAGS};
 use super::tags::tags_in;
 use super::{key, InstanceProfile, MAX_INSTANCE_PROFILES};
 use crate::auth::AuthRequest;
@@ -208,7 +208,6 @@ fn list_instance_profiles_for_role(call: &mut Call, input: &Input) -> AwsResult<
 }
 
 const PROFILE: Param = p("InstanceProfileName", Shape::String, true, "the instance profile's name");
-const ROLE: Param = p("RoleName", Shape::String, true, "the role's name");
 
 /// IAM's instance profile operations.
 pub const OPERATIONS: &[Operation] = operations!(
@@ -218,11 +217,7 @@ pub const OPERATIONS: &[Operation] = operations!(
             "CreateInstanceProfile",
             create_instance_profile,
             "Creates an instance profile (no role in it yet).",
-            [
-                PROFILE,
-                p("Path", Shape::String, false, "path, such as /division/ (default /)"),
-                p("Tags", Shape::Tags, false, "tags: Key=k,Value=v ..."),
-            ]
+            [PROFILE, PATH, TAGS]
         ),
         (
             "DeleteInstanceProfile",

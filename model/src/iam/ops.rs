@@ -1569,13 +1569,13 @@ const USER: Param = p("UserName", Shape::String, true, "the IAM user's name");
 const USER_OPT: Param =
     p("UserName", Shape::String, false, "the IAM user's name (default: the caller; the root user when called as root)");
 const GROUP: Param = p("GroupName", Shape::String, true, "the group's name");
-const ROLE: Param = p("RoleName", Shape::String, true, "the role's name");
+pub(super) const ROLE: Param = p("RoleName", Shape::String, true, "the role's name");
 const POLICY_ARN: Param = p("PolicyArn", Shape::String, true, "ARN of the managed policy");
 const POLICY_NAME: Param = p("PolicyName", Shape::String, true, "name of the inline policy");
 const POLICY_DOC: Param = p("PolicyDocument", Shape::Document, true, "the policy document (JSON or file://)");
-const PATH: Param = p("Path", Shape::String, false, "path, such as /division/ (default /)");
+pub(super) const PATH: Param = p("Path", Shape::String, false, "path, such as /division/ (default /)");
 const PATH_PREFIX: Param = p("PathPrefix", Shape::String, false, "only entities whose path starts with this");
-const TAGS: Param = p("Tags", Shape::Tags, false, "tags: Key=k,Value=v ...");
+pub(super) const TAGS: Param = p("Tags", Shape::Tags, false, "tags: Key=k,Value=v ...");
 const BOUNDARY: Param =
     p("PermissionsBoundary", Shape::String, false, "ARN of a managed policy to use as permissions boundary");
 const BOUNDARY_REQ: Param =
