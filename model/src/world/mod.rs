@@ -18,6 +18,7 @@
 //!   which events a trail delivered;
 //! - [`events`]: EventBridge's delivery of each recorded event ([`World::route_event`]);
 //! - [`sns`]: a topic's emails to its subscribers ([`World::sns_deliver`]).
+//! - [`workloads`]: the resources that run code as a role, across services ([`World::workloads_of`]).
 //!
 //! A world holds no authorization cache: whoever asks one world many questions keeps a
 //! [`crate::auth::Authorizer`] beside it.
@@ -32,6 +33,7 @@ pub mod s3;
 pub mod sns;
 pub mod sqs;
 pub mod sts;
+pub mod workloads;
 
 use crate::account::{AccountStatus, Accounts, ContactInformation};
 use crate::clock::Clock;
