@@ -112,6 +112,12 @@ pub struct World {
     /// SNS topics and their subscriptions.
     #[serde(default)]
     pub sns: Shared<crate::sns::Sns>,
+    /// CloudFormation stacks of every account.
+    #[serde(default)]
+    pub cloudformation: Shared<crate::cloudformation::CloudFormation>,
+    /// Glue development endpoints of every account.
+    #[serde(default)]
+    pub glue: Shared<crate::glue::Glue>,
 }
 
 impl World {
@@ -140,6 +146,8 @@ impl World {
             sqs: crate::sqs::Sqs::default().into(),
             events: crate::events::Events::default().into(),
             sns: crate::sns::Sns::default().into(),
+            cloudformation: crate::cloudformation::CloudFormation::default().into(),
+            glue: crate::glue::Glue::default().into(),
         }
     }
 
