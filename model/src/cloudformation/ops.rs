@@ -41,6 +41,19 @@ struct Template {
     capability: Option<&'static str>,
 }
 
+/// The resource types that need `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM` (CreateStack's
+/// `Capabilities` in the API reference).
+const IAM_TYPES: &[&str] = &[
+    "AWS::IAM::AccessKey",
+    "AWS::IAM::Group",
+    "AWS::IAM::InstanceProfile",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Policy",
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::UserToGroupAddition",
+];
+
 /// The IAM resource types whose name property makes them need `CAPABILITY_NAMED_IAM`.
 const NAMED_IAM: &[(&str, &str)] = &[
     ("AWS::IAM::Role", "RoleName"),
@@ -74,7 +87,7 @@ fn read_template(text: &str) -> AwsResult<Template> {
                 "[/Resources/{name}] Every Resources object must contain a Type member."
             )));
         };
-        if kind.starts_with("AWS::IAM::") {
+        if IAM_TYPES.contains(&kind) {
             let named =
                 NAMED_IAM.iter().any(|(t, prop)| *t == kind && r.pointer(&format!("/Properties/{prop}")).is_some());
             if named {
@@ -243,7 +256,7 @@ fn pass_role(call: &mut Call, role: &str) -> AwsResult<()> {
 }
 
 /// The stack as `DescribeStacks` prints it (members in the model's order; those rootsim models).
-fn stack_json(s: &Stack) -> Value {
+pub(crate) fn stack_json(s: &Stack) -> Value {
     let mut m = Map::new();
     m.insert("StackId".into(), json!(s.id));
     m.insert("StackName".into(), json!(s.name));

@@ -62,7 +62,7 @@ fn keys(input: &Input, name: &str) -> AwsResult<Vec<String>> {
 
 /// The endpoint as `GetDevEndpoint` and `GetDevEndpoints` print it (members in the model's
 /// order; only those rootsim models).
-fn endpoint_json(e: &DevEndpoint) -> Value {
+pub(crate) fn endpoint_json(e: &DevEndpoint) -> Value {
     let mut m = Map::new();
     m.insert("EndpointName".into(), json!(e.name));
     m.insert("RoleArn".into(), json!(e.role_arn));

@@ -36,6 +36,8 @@ use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
+mod cloudformation;
+mod glue;
 mod tree;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Cow;
@@ -111,6 +113,16 @@ impl Imported {
             count(w.sqs.queues.len(), "queue policy", "queue policies"),
             count(w.kms.keys.len(), "key policy", "key policies")
         );
+        // Workloads are named only when there are some: most estates' reports stay as they were.
+        let (endpoints, stacks) = (w.glue.all().count(), w.cloudformation.all().count());
+        if endpoints + stacks > 0 {
+            out.pop();
+            out.push_str(&format!(
+                ", {}, {}.",
+                count(endpoints, "development endpoint", "development endpoints"),
+                count(stacks, "stack", "stacks")
+            ));
+        }
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
             for s in &self.skipped {
@@ -1538,6 +1550,8 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     let Some(id) = stem(id) else { continue };
                     self.key(file, account, region, id);
                 }
+                ["cloudformation", region, "describe-stacks.json"] => self.stacks(file, account, region),
+                ["glue", region, "get-dev-endpoints.json"] => self.dev_endpoints(file, account, region),
                 _ => {}
             }
         }
@@ -1811,6 +1825,12 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
             json!({ "Policy": k.policy.text(), "PolicyName": "default" }),
         )?;
     }
+    for (path, v) in cloudformation::export(world) {
+        emit(path, v)?;
+    }
+    for (path, v) in glue::export(world) {
+        emit(path, v)?;
+    }
     Ok(count)
 }
 
@@ -1923,6 +1943,8 @@ pub fn is_layout_file(name: &str) -> bool {
         }
         ["accounts", a, "s3", f] => !a.is_empty() && json(f),
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
+        ["accounts", a, "cloudformation", r, "describe-stacks.json"] => !a.is_empty() && !r.is_empty(),
+        ["accounts", a, "glue", r, "get-dev-endpoints.json"] => !a.is_empty() && !r.is_empty(),
         _ => false,
     }
 }
