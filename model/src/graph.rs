@@ -930,6 +930,13 @@ impl Builder<'_> {
                 let Some(mut started) = started else { continue };
                 // An instance gets its role through an instance profile (GRAPH-PASSROLE-EC2-PROFILE).
                 let mut steps: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
+                if way[0].0 == "autoscaling:CreateLaunchConfiguration" {
+                    let Some(made) = self.autoscaling_way(a, account) else { continue };
+                    if let Some(e) = made {
+                        steps.push("iam:CreateServiceLinkedRole");
+                        started.push(e);
+                    }
+                }
                 if service == "ec2.amazonaws.com" {
                     let Some(made) = self.instance_profile_for(a, role_arn, account) else { continue };
                     if !made.is_empty() {
@@ -961,6 +968,56 @@ impl Builder<'_> {
             }
         }
         None
+    }
+}
+
+/// The first day on which a new account may no longer create Auto Scaling launch
+/// configurations by any method: 1 October 2024 (GRAPH-PASSROLE-AUTOSCALING).
+const LAUNCH_CONFIGURATIONS_END: i64 = 19_997 * 86_400;
+
+impl Builder<'_> {
+    /// What the Auto Scaling way into an EC2 role needs besides its two actions
+    /// (GRAPH-PASSROLE-AUTOSCALING): `account` known to exist before 1 October 2024 (its
+    /// creation, its joining the organization, or its oldest IAM user, group, role or customer
+    /// managed policy), and Auto Scaling's service-linked role there or actor `a` allowed to create
+    /// it. `None` when either fails; `Some(None)` when the role exists, `Some(Some(edge))` with
+    /// the `iam:CreateServiceLinkedRole` decision when `a` would create it.
+    fn autoscaling_way(&self, a: usize, account: &str) -> Option<Option<Edge>> {
+        let world = self.world;
+        let iam = world.iam.account(account)?;
+        let created = world.accounts.by_id.get(account).map(|x| x.created);
+        let joined = world.organizations.of_account(account).and_then(|o| o.accounts.get(account)).map(|m| m.joined);
+        let oldest_entity = iam
+            .users
+            .values()
+            .map(|u| u.created)
+            .chain(iam.groups.values().map(|g| g.created))
+            .chain(iam.roles.values().map(|r| r.created))
+            .chain(iam.policies.values().map(|p| p.created))
+            .min();
+        let earliest = [created, joined, oldest_entity].into_iter().flatten().min()?;
+        if earliest >= LAUNCH_CONFIGURATIONS_END {
+            return None;
+        }
+        if iam.roles.contains_key(&crate::iam::key("AWSServiceRoleForAutoScaling")) {
+            return Some(None);
+        }
+        let caller = self.caller(a)?;
+        let role =
+            arn::iam(account, "role", "/aws-service-role/autoscaling.amazonaws.com/", "AWSServiceRoleForAutoScaling");
+        let context = [("iam:AWSServiceName", "autoscaling.amazonaws.com")];
+        let request = crate::auth::AuthRequest::new(caller, "us-east-1", "iam:CreateServiceLinkedRole", &role)
+            .owned_by(account)
+            .with_context(&context);
+        let record = self.auth.authorize(world, &request);
+        record.decision.is_allowed().then(|| {
+            Some(Edge {
+                kind: EdgeKind::PassRole,
+                action: Cow::Borrowed("iam:CreateServiceLinkedRole"),
+                resource: interned(&self.resources, role.as_str()),
+                allowed_by: interned(&self.explanations, allowed_by(&record)),
+            })
+        })
     }
 }
 
@@ -1067,7 +1124,26 @@ pub const PASS_ROLE_STARTS: &[(&str, &[StartWay])] = &[
             ],
         ],
     ),
-    ("ec2.amazonaws.com", &[&[("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*")]]),
+    (
+        "ec2.amazonaws.com",
+        &[
+            &[("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*")],
+            // An Auto Scaling group launches the instances with its own service-linked role, so the
+            // caller needs no ec2:RunInstances; launch configurations only, in accounts that may
+            // still create them (GRAPH-PASSROLE-AUTOSCALING, [`Builder::autoscaling_way`]). A
+            // launch template needs ec2:RunInstances of the caller, the way above.
+            &[
+                (
+                    "autoscaling:CreateLaunchConfiguration",
+                    "arn:aws:autoscaling:us-east-1:{account}:launchConfiguration:*:launchConfigurationName/rootsim-escalation",
+                ),
+                (
+                    "autoscaling:CreateAutoScalingGroup",
+                    "arn:aws:autoscaling:us-east-1:{account}:autoScalingGroup:*:autoScalingGroupName/rootsim-escalation",
+                ),
+            ],
+        ],
+    ),
     (
         "glue.amazonaws.com",
         &[
@@ -2090,7 +2166,7 @@ pub fn path(world: &World, from: &str, to: &str) -> AwsResult<String> {
             explained(&p, "  ").trim_end()
         ),
         None => format!(
-            "No path from {} to {}: no chain of role assumptions, root sessions, credential takeovers or permission grants that the policy engine allows.",
+            "No path from {} to {}: no chain of role assumptions, root sessions, credential takeovers, passed roles, changes to existing resources or permission grants that the policy engine allows.",
             a.describe(),
             b.describe()
         ),
@@ -2819,6 +2895,11 @@ mod tests {
         // Never into the management account itself.
         let into_mgmt = who_can_answer(&session.world, "sts:AssumeRoot", &arn::root(&mgmt), true);
         assert!(into_mgmt.direct.is_empty() && into_mgmt.via.is_empty(), "{:?}", into_mgmt.direct);
+    }
+
+    #[test]
+    fn launch_configurations_end_on_1_october_2024() {
+        assert_eq!(super::LAUNCH_CONFIGURATIONS_END, crate::clock::days_from_civil(2024, 10, 1) * 86_400);
     }
 
     #[test]
