@@ -450,6 +450,11 @@ fn list_functions(call: &mut Call, _: &Input) -> AwsResult<Value> {
     Ok(json!({ "Functions": functions }))
 }
 
+/// A function as `list-functions` prints it (the export writes the same).
+pub fn listed(f: &Function) -> Value {
+    configuration(f, View::List)
+}
+
 /// The `RevisionId` precondition of the updates: the function's current revision, when given.
 fn check_revision(f: &Function, input: &Input) -> AwsResult<()> {
     match opt_str(input, "RevisionId") {
