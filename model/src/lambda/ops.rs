@@ -281,6 +281,28 @@ fn trusts_lambda(trust: &rootsim_policy::Policy) -> bool {
     })
 }
 
+/// The variables the runtime sets, which a function's configuration may not set (the
+/// "Defined runtime environment variables" of Lambda's guide; those starting with `_` fail the
+/// name pattern first, and `TZ`, listed there too, is left settable: simulator assumption).
+const RESERVED_VARIABLES: &[&str] = &[
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_RUNTIME_API",
+    "AWS_REGION",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "LAMBDA_RUNTIME_DIR",
+    "LAMBDA_TASK_ROOT",
+];
+
 /// The `Environment` parameter's variables (`{"Variables": {...}}`), checked as Lambda checks
 /// them: names of letters, digits and `_` starting with a letter; 4 KB in all.
 fn environment(input: &Input) -> AwsResult<Option<BTreeMap<String, String>>> {
@@ -305,6 +327,13 @@ fn environment(input: &Input) -> AwsResult<Option<BTreeMap<String, String>>> {
         };
         size += k.len() + v.len();
         out.insert(k, v);
+    }
+    let reserved: Vec<&str> = out.keys().map(String::as_str).filter(|k| RESERVED_VARIABLES.contains(k)).collect();
+    if !reserved.is_empty() {
+        return Err(invalid(format!(
+            "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: {}",
+            reserved.join(", ")
+        )));
     }
     if size > 4096 {
         return Err(invalid(format!(
