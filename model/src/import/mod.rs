@@ -36,9 +36,9 @@ use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
-mod lambda;
 mod cloudformation;
 mod glue;
+mod lambda;
 mod tree;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Cow;
