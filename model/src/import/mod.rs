@@ -36,6 +36,8 @@ use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
+mod cloudformation;
+mod glue;
 mod lambda;
 mod tree;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -116,6 +118,16 @@ impl Imported {
         let functions: usize = w.lambda.accounts.values().flat_map(|r| r.values()).map(|f| f.len()).sum();
         if functions > 0 {
             out.insert_str(out.len() - 1, &format!(", {}", count(functions, "Lambda function", "Lambda functions")));
+        }
+        // Workloads are named only when there are some: most estates' reports stay as they were.
+        let (endpoints, stacks) = (w.glue.all().count(), w.cloudformation.all().count());
+        if endpoints + stacks > 0 {
+            out.pop();
+            out.push_str(&format!(
+                ", {}, {}.",
+                count(endpoints, "development endpoint", "development endpoints"),
+                count(stacks, "stack", "stacks")
+            ));
         }
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
@@ -1546,6 +1558,8 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     self.key(file, account, region, id);
                 }
                 ["lambda", _, _] => functions.push(file),
+                ["cloudformation", region, "describe-stacks.json"] => self.stacks(file, account, region),
+                ["glue", region, "get-dev-endpoints.json"] => self.dev_endpoints(file, account, region),
                 _ => {}
             }
         }
@@ -1823,6 +1837,12 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
     for (path, v) in lambda::export(world) {
         emit(path, v)?;
     }
+    for (path, v) in cloudformation::export(world) {
+        emit(path, v)?;
+    }
+    for (path, v) in glue::export(world) {
+        emit(path, v)?;
+    }
     Ok(count)
 }
 
@@ -1936,6 +1956,8 @@ pub fn is_layout_file(name: &str) -> bool {
         ["accounts", a, "s3", f] => !a.is_empty() && json(f),
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
         ["accounts", a, "lambda", r, f] => !a.is_empty() && !r.is_empty() && lambda::is_page(f),
+        ["accounts", a, "cloudformation", r, "describe-stacks.json"] => !a.is_empty() && !r.is_empty(),
+        ["accounts", a, "glue", r, "get-dev-endpoints.json"] => !a.is_empty() && !r.is_empty(),
         _ => false,
     }
 }

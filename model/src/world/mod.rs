@@ -115,6 +115,12 @@ pub struct World {
     /// Lambda functions of every account.
     #[serde(default)]
     pub lambda: Shared<crate::lambda::Lambda>,
+    /// CloudFormation stacks of every account.
+    #[serde(default)]
+    pub cloudformation: Shared<crate::cloudformation::CloudFormation>,
+    /// Glue development endpoints of every account.
+    #[serde(default)]
+    pub glue: Shared<crate::glue::Glue>,
 }
 
 impl World {
@@ -144,6 +150,8 @@ impl World {
             events: crate::events::Events::default().into(),
             sns: crate::sns::Sns::default().into(),
             lambda: crate::lambda::Lambda::default().into(),
+            cloudformation: crate::cloudformation::CloudFormation::default().into(),
+            glue: crate::glue::Glue::default().into(),
         }
     }
 
