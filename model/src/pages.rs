@@ -49,6 +49,8 @@ const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("accessanalyzer", include_str!("../../data/botocore/accessanalyzer/paginators-1.json"), None),
     ("account", include_str!("../../data/botocore/account/paginators-1.json"), None),
     ("cloudtrail", include_str!("../../data/botocore/cloudtrail/paginators-1.json"), None),
+    ("ec2", include_str!("../../data/botocore/ec2/paginators-1.json"), None),
+    ("ec2-instance-connect", include_str!("../../data/botocore/ec2-instance-connect/paginators-1.json"), None),
     ("events", include_str!("../../data/botocore/events/paginators-1.json"), None),
     ("iam", include_str!("../../data/botocore/iam/paginators-1.json"), None),
     ("kms", include_str!("../../data/botocore/kms/paginators-1.json"), None),
@@ -65,6 +67,7 @@ const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("s3control", include_str!("../../data/botocore/s3control/paginators-1.json"), None),
     ("sns", include_str!("../../data/botocore/sns/paginators-1.json"), None),
     ("sqs", include_str!("../../data/botocore/sqs/paginators-1.json"), None),
+    ("ssm", include_str!("../../data/botocore/ssm/paginators-1.json"), None),
     ("sts", include_str!("../../data/botocore/sts/paginators-1.json"), None),
 ];
 
@@ -236,6 +239,18 @@ pub const SERVICES: &[ServicePaging] = &[
         clamp: false,
         range_error: "InvalidParameter",
         bad_token: ("InvalidParameter", "Invalid parameter: NextToken"),
+        token_only_with_limit: false,
+    },
+    // EC2: MaxResults 5-1000 (DescribeInstances' API reference); without it every item in one
+    // page (rootsim cuts at 1000). The bad-token error is an assumption.
+    ServicePaging {
+        service: "ec2",
+        default_page: 1000,
+        min: 5,
+        max: 1000,
+        clamp: false,
+        range_error: "InvalidParameterValue",
+        bad_token: ("InvalidParameterValue", "Invalid value for NextToken."),
         token_only_with_limit: false,
     },
     // EventBridge: Limit 1-100; the default page and the bad-token error are assumptions.
@@ -501,6 +516,8 @@ mod tests {
             "accessanalyzer" => include_bytes!("../../data/botocore/accessanalyzer/service-2.json.gz"),
             "account" => include_bytes!("../../data/botocore/account/service-2.json.gz"),
             "cloudtrail" => include_bytes!("../../data/botocore/cloudtrail/service-2.json.gz"),
+            "ec2" => include_bytes!("../../data/botocore/ec2/service-2.json.gz"),
+            "ec2-instance-connect" => include_bytes!("../../data/botocore/ec2-instance-connect/service-2.json.gz"),
             "events" => include_bytes!("../../data/botocore/events/service-2.json.gz"),
             "iam" => include_bytes!("../../data/botocore/iam/service-2.json.gz"),
             "kms" => include_bytes!("../../data/botocore/kms/service-2.json.gz"),
@@ -509,6 +526,7 @@ mod tests {
             "s3control" => include_bytes!("../../data/botocore/s3control/service-2.json.gz"),
             "sns" => include_bytes!("../../data/botocore/sns/service-2.json.gz"),
             "sqs" => include_bytes!("../../data/botocore/sqs/service-2.json.gz"),
+            "ssm" => include_bytes!("../../data/botocore/ssm/service-2.json.gz"),
             "sts" => include_bytes!("../../data/botocore/sts/service-2.json.gz"),
             other => panic!("no vendored model for {other}"),
         };
@@ -528,6 +546,9 @@ mod tests {
         // `aws sns subscribe --notification-endpoint` is the API's `Endpoint`, renamed by the CLI
         // (awscli's `customizations/argrename.py`).
         ("sns", "Subscribe", "NotificationEndpoint"),
+        // `aws ec2 run-instances --count N|MIN:MAX` stands for the API's MinCount and MaxCount
+        // (awscli's `customizations/ec2/addcount.py`).
+        ("ec2", "RunInstances", "Count"),
         // `aws s3api get-object ... OUTFILE`: the positional file the streamed body is saved to
         // (awscli's `customizations/streamingoutputarg.py`).
         ("s3api", "GetObject", "outfile"),

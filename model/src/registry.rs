@@ -9,6 +9,8 @@ const TABLES: &[&[Operation]] = &[
     crate::accessanalyzer::ops::OPERATIONS,
     crate::account::ops::OPERATIONS,
     crate::cloudtrail::ops::OPERATIONS,
+    crate::ec2::ops::OPERATIONS,
+    crate::ec2_instance_connect::ops::OPERATIONS,
     crate::events::ops::OPERATIONS,
     crate::iam::ops::OPERATIONS,
     crate::iam::account::OPERATIONS,
@@ -25,6 +27,7 @@ const TABLES: &[&[Operation]] = &[
     crate::s3::control::OPERATIONS,
     crate::sns::ops::OPERATIONS,
     crate::sqs::ops::OPERATIONS,
+    crate::ssm::ops::OPERATIONS,
     crate::sts::ops::OPERATIONS,
 ];
 

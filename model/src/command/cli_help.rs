@@ -30,6 +30,8 @@ const SERVICES: &[(&str, &str)] = &[
     ("accessanalyzer", "IAM Access Analyzer: validating policy documents (the policy checks' findings)."),
     ("account", "AWS Account Management: an account's contacts, Regions and primary email."),
     ("cloudtrail", "AWS CloudTrail: the event history of the calls made in an account, and trails."),
+    ("ec2", "Amazon EC2: instances and their IAM instance profile associations."),
+    ("ec2-instance-connect", "Amazon EC2 Instance Connect: pushing an SSH public key to an instance."),
     ("events", "Amazon EventBridge: rules that match events and the targets they send them to."),
     ("iam", "AWS Identity and Access Management: users, groups, roles, policies and credentials, root user included."),
     ("kms", "AWS Key Management Service: keys and their key policies."),
@@ -41,6 +43,7 @@ const SERVICES: &[(&str, &str)] = &[
     ("s3control", "Amazon S3 Control: the account's Block Public Access settings."),
     ("sns", "Amazon SNS: topics, email subscriptions and publishing."),
     ("sqs", "Amazon SQS: queues and their queue policies."),
+    ("ssm", "AWS Systems Manager: Run Command and Session Manager on managed instances."),
     ("sts", "AWS Security Token Service: temporary credentials, sessions and the caller's identity."),
 ];
 
