@@ -36,6 +36,7 @@ use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
+mod ec2;
 mod tree;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Cow;
@@ -1513,7 +1514,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         iam.policies.insert(arn.to_string(), policy);
     }
 
-    /// The account's bucket, queue and key policies.
+    /// The account's bucket, queue and key policies, and its EC2 instances.
     fn resources(&mut self, account: &str) {
         let prefix = format!("accounts/{account}/");
         // A range of the sorted names: the account's files only, however many accounts there are.
@@ -1538,6 +1539,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     let Some(id) = stem(id) else { continue };
                     self.key(file, account, region, id);
                 }
+                ["ec2", region, name] if *name == ec2::FILE => self.instances(file, account, region),
                 _ => {}
             }
         }
@@ -1811,6 +1813,9 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
             json!({ "Policy": k.policy.text(), "PolicyName": "default" }),
         )?;
     }
+    for (path, v) in ec2::export(world) {
+        emit(path, v)?;
+    }
     Ok(count)
 }
 
@@ -1923,6 +1928,7 @@ pub fn is_layout_file(name: &str) -> bool {
         }
         ["accounts", a, "s3", f] => !a.is_empty() && json(f),
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
+        ["accounts", a, "ec2", r, f] => !a.is_empty() && !r.is_empty() && *f == ec2::FILE,
         _ => false,
     }
 }
