@@ -117,6 +117,10 @@ impl AwsError {
 ///   names a resource ([`ec2_unauthorized`]);
 /// - Systems Manager, EC2 Instance Connect: `AccessDeniedException` with the message as built
 ///   (<https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html>);
+/// - Lambda: `AccessDeniedException` (403) with the message as built, its own and that of a
+///   denied `iam:PassRole` or S3 read made for it (observed: "An error occurred
+///   (AccessDeniedException) when calling the CreateFunction operation: User: ... is not
+///   authorized to perform: iam:PassRole on resource: ..."; `lambda::ops`);
 /// - Organizations: `AccessDeniedException` with its fixed sentence "You don't have permissions to
 ///   access this resource." (the model's AccessDeniedException; observed), the engine's message
 ///   kept beside it as rootsim's hint.
@@ -130,6 +134,8 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
         "ssm" | "ec2-instance-connect" => AwsError::new("AccessDeniedException", 400, message),
         // Access Analyzer: its model's AccessDeniedException, HTTP 403.
         "access-analyzer" => AwsError::new("AccessDeniedException", 403, message),
+        // Lambda: its model's AccessDeniedException, HTTP 403.
+        "lambda" => AwsError::new("AccessDeniedException", 403, message),
         "organizations" => AwsError::new("AccessDeniedException", 400, ORGANIZATIONS_DENIED)
             .with_hint(format!("  (rootsim) {message}")),
         _ => AwsError::access_denied(message),

@@ -52,6 +52,7 @@ pub mod host;
 pub mod iam;
 pub mod import;
 pub mod kms;
+pub mod lambda;
 #[cfg(test)]
 mod layers;
 pub mod mail;

@@ -54,6 +54,7 @@ const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("events", include_str!("../../data/botocore/events/paginators-1.json"), None),
     ("iam", include_str!("../../data/botocore/iam/paginators-1.json"), None),
     ("kms", include_str!("../../data/botocore/kms/paginators-1.json"), None),
+    ("lambda", include_str!("../../data/botocore/lambda/paginators-1.json"), None),
     (
         "organizations",
         include_str!("../../data/botocore/organizations/paginators-1.json"),
@@ -251,6 +252,19 @@ pub const SERVICES: &[ServicePaging] = &[
         clamp: false,
         range_error: "InvalidParameterValue",
         bad_token: ("InvalidParameterValue", "Invalid value for NextToken."),
+        token_only_with_limit: false,
+    },
+    // Lambda: ListFunctions answers at most 50 functions a page, whatever MaxItems asks (its API
+    // reference); MaxItems 1-10000 is botocore's range check. The bad-marker error is an
+    // assumption.
+    ServicePaging {
+        service: "lambda",
+        default_page: 50,
+        min: 1,
+        max: 50,
+        clamp: true,
+        range_error: "InvalidParameterValueException",
+        bad_token: ("InvalidParameterValueException", "Invalid marker"),
         token_only_with_limit: false,
     },
     // EventBridge: Limit 1-100; the default page and the bad-token error are assumptions.
@@ -521,6 +535,7 @@ mod tests {
             "events" => include_bytes!("../../data/botocore/events/service-2.json.gz"),
             "iam" => include_bytes!("../../data/botocore/iam/service-2.json.gz"),
             "kms" => include_bytes!("../../data/botocore/kms/service-2.json.gz"),
+            "lambda" => include_bytes!("../../data/botocore/lambda/service-2.json.gz"),
             "organizations" => include_bytes!("../../data/botocore/organizations/service-2.json.gz"),
             "s3api" => include_bytes!("../../data/botocore/s3/service-2.json.gz"),
             "s3control" => include_bytes!("../../data/botocore/s3control/service-2.json.gz"),
@@ -552,6 +567,9 @@ mod tests {
         // `aws s3api get-object ... OUTFILE`: the positional file the streamed body is saved to
         // (awscli's `customizations/streamingoutputarg.py`).
         ("s3api", "GetObject", "outfile"),
+        // `aws lambda create-function --zip-file fileb://PATH` is hoisted into `Code.ZipFile`
+        // (awscli's `customizations/awslambda.py`).
+        ("lambda", "CreateFunction", "ZipFile"),
     ];
 
     /// Every operation rootsim models is one of AWS's, as botocore's model names it, and every

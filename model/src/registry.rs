@@ -22,6 +22,7 @@ const TABLES: &[&[Operation]] = &[
     crate::iam::credentials::OPERATIONS,
     crate::iam::org_features::OPERATIONS,
     crate::kms::ops::OPERATIONS,
+    crate::lambda::ops::OPERATIONS,
     crate::organizations::ops::OPERATIONS,
     crate::s3::ops::OPERATIONS,
     crate::s3::control::OPERATIONS,

@@ -35,6 +35,7 @@ const SERVICES: &[(&str, &str)] = &[
     ("events", "Amazon EventBridge: rules that match events and the targets they send them to."),
     ("iam", "AWS Identity and Access Management: users, groups, roles, policies and credentials, root user included."),
     ("kms", "AWS Key Management Service: keys and their key policies."),
+    ("lambda", "AWS Lambda: functions and the execution roles they run as."),
     ("organizations", "AWS Organizations: the organization's accounts, OUs, policies and delegated administrators."),
     (
         "s3api",

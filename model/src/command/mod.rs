@@ -10,6 +10,7 @@
 //! Architecture invariant: a command either succeeds or leaves the world exactly as it was. AWS
 //! calls run against the world and, on failure, the state from before the call is put back.
 
+mod awslambda;
 pub mod cli;
 mod cli_help;
 pub mod cli_input;

@@ -37,6 +37,7 @@ use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
 mod ec2;
+mod lambda;
 mod tree;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Cow;
@@ -112,6 +113,11 @@ impl Imported {
             count(w.sqs.queues.len(), "queue policy", "queue policies"),
             count(w.kms.keys.len(), "key policy", "key policies")
         );
+        // Named only when there are some, as instance profiles are.
+        let functions: usize = w.lambda.accounts.values().flat_map(|r| r.values()).map(|f| f.len()).sum();
+        if functions > 0 {
+            out.insert_str(out.len() - 1, &format!(", {}", count(functions, "Lambda function", "Lambda functions")));
+        }
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
             for s in &self.skipped {
@@ -1514,7 +1520,8 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         iam.policies.insert(arn.to_string(), policy);
     }
 
-    /// The account's bucket, queue and key policies, and its EC2 instances.
+    /// The account's bucket, queue and key policies, its EC2 instances (`ec2.rs`) and its Lambda
+    /// functions (`lambda.rs`).
     fn resources(&mut self, account: &str) {
         let prefix = format!("accounts/{account}/");
         // A range of the sorted names: the account's files only, however many accounts there are.
@@ -1523,6 +1530,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
             .map(String::as_str)
             .take_while(|f| f.starts_with(&prefix));
+        let mut functions: Vec<&str> = Vec::new();
         for file in files {
             let rest: Vec<&str> = file[prefix.len()..].split('/').collect();
             let stem = |s: &'n str| s.strip_suffix(".json");
@@ -1540,9 +1548,11 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     self.key(file, account, region, id);
                 }
                 ["ec2", region, name] if *name == ec2::FILE => self.instances(file, account, region),
+                ["lambda", _, _] => functions.push(file),
                 _ => {}
             }
         }
+        self.lambda(account, &functions);
     }
 
     /// A bucket, queue or key policy at `path`; `None` (skipped) when it is unsound.
@@ -1816,6 +1826,9 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
     for (path, v) in ec2::export(world) {
         emit(path, v)?;
     }
+    for (path, v) in lambda::export(world) {
+        emit(path, v)?;
+    }
     Ok(count)
 }
 
@@ -1929,6 +1942,7 @@ pub fn is_layout_file(name: &str) -> bool {
         ["accounts", a, "s3", f] => !a.is_empty() && json(f),
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
         ["accounts", a, "ec2", r, f] => !a.is_empty() && !r.is_empty() && *f == ec2::FILE,
+        ["accounts", a, "lambda", r, f] => !a.is_empty() && !r.is_empty() && lambda::is_page(f),
         _ => false,
     }
 }

@@ -5,13 +5,13 @@
 //! session, so a failed call changes nothing.
 
 use super::state::{Command, Session};
+use crate::auth::AuthRequest;
 use crate::caller::CallerKind;
 use crate::clock::format_cli;
 use crate::ec2::instance_arn;
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{opt_str, req_str, Call, Operation, Param, Shape};
-use crate::world::World;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -29,15 +29,36 @@ pub const SESSION_DOCUMENT: &str = "SSM-SessionManagerRunShell";
 /// (<https://docs.amazonaws.cn/systems-manager/latest/userguide/example_ssm_SendCommand_section.md>).
 const COMMAND_EXPIRY_SECONDS: i64 = 7200;
 
-/// Whether `id` is a managed node of `account` in `region`: an instance there that is running and
-/// whose instance profile holds a role (rule SSM-MANAGED-NODE: the SSM Agent is assumed installed,
-/// and the role lets it register).
-pub fn managed_node(world: &World, account: &str, region: &str, id: &str) -> bool {
-    world.ec2.instance(account, region, id).is_some_and(|i| {
-        i.running()
-            && i.association
-                .as_ref()
-                .is_some_and(|a| world.instance_profile_role(&a.profile_arn, &a.profile_id).is_some())
+/// What the role of an instance must be allowed for the SSM Agent to register it
+/// (`ssm:UpdateInstanceInformation`, on the instance) and, for Session Manager, to open the
+/// session's control channel (`ssmmessages:CreateControlChannel`), as AWS's
+/// `AmazonSSMManagedInstanceCore` allows: the same question the principal graph asks
+/// (GRAPH-EXISTING-WORKLOAD). Each action with whether it is asked on the instance (else `*`).
+fn agent_needs(session: bool) -> &'static [(&'static str, bool)] {
+    if session {
+        &[("ssm:UpdateInstanceInformation", true), ("ssmmessages:CreateControlChannel", false)]
+    } else {
+        &[("ssm:UpdateInstanceInformation", true)]
+    }
+}
+
+/// Whether `id` is a managed node of the caller's account in the call's Region, for a command
+/// or (`session`) a session: an instance there that is running, whose instance profile holds a
+/// role now, and whose role allows what the SSM Agent needs ([`agent_needs`]; rule
+/// SSM-MANAGED-NODE: the agent is assumed installed). The role's decisions are not the caller's:
+/// they are not recorded for `explain`.
+fn managed_node(call: &Call, id: &str, session: bool) -> bool {
+    let (world, account, region) = (&*call.world, call.caller.account.as_str(), call.region.as_str());
+    let Some(instance) = world.ec2.instance(account, region, id).filter(|i| i.running()) else { return false };
+    let Some(a) = &instance.association else { return false };
+    let Some(role_arn) = world.instance_profile_role(&a.profile_arn, &a.profile_id) else { return false };
+    let Ok(role) = call.authorizer.principal_caller(world, &role_arn) else { return false };
+    let owner = rootsim_policy::arn::account_of(&role_arn).unwrap_or_default();
+    let arn = instance.arn(account);
+    agent_needs(session).iter().all(|(action, on_instance)| {
+        let resource = if *on_instance { arn.as_str() } else { "*" };
+        let request = AuthRequest::new(&role, region, action, resource).owned_by(owner);
+        call.authorizer.authorize(world, &request).decision.is_allowed()
     })
 }
 
@@ -113,8 +134,7 @@ fn send_command(call: &mut Call, input: &Input) -> AwsResult<Value> {
         call.authorize("ssm:SendCommand", &instance_arn(&region, &account, id))?;
     }
     call.authorize("ssm:SendCommand", &doc_arn)?;
-    let unmanaged: Vec<&str> =
-        ids.iter().map(String::as_str).filter(|id| !managed_node(call.world, &account, &region, id)).collect();
+    let unmanaged: Vec<&str> = ids.iter().map(String::as_str).filter(|id| !managed_node(call, id, false)).collect();
     if !unmanaged.is_empty() {
         return Err(AwsError::new(
             "InvalidInstanceId",
@@ -188,7 +208,7 @@ fn start_session(call: &mut Call, input: &Input) -> AwsResult<Value> {
     // ssm:StartSession is authorized on the instance and on the session document.
     call.authorize("ssm:StartSession", &instance_arn(&region, &account, &target))?;
     call.authorize("ssm:StartSession", &doc_arn)?;
-    if !managed_node(call.world, &account, &region, &target) {
+    if !managed_node(call, &target, true) {
         return Err(AwsError::new("TargetNotConnected", 400, format!("{target} is not connected.")));
     }
     let id = format!("{}-{}", session_prefix(call), call.world.rng.lower_hex(17));

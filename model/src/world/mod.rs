@@ -118,6 +118,9 @@ pub struct World {
     /// Systems Manager commands and sessions of every account.
     #[serde(default)]
     pub ssm: Shared<crate::ssm::Ssm>,
+    /// Lambda functions of every account.
+    #[serde(default)]
+    pub lambda: Shared<crate::lambda::Lambda>,
 }
 
 impl World {
@@ -148,6 +151,7 @@ impl World {
             sns: crate::sns::Sns::default().into(),
             ec2: crate::ec2::Ec2::default().into(),
             ssm: crate::ssm::Ssm::default().into(),
+            lambda: crate::lambda::Lambda::default().into(),
         }
     }
 

@@ -10,6 +10,7 @@
 //! module is the one place the graph reads them from, so the graph names no service.
 
 use super::World;
+use crate::lambda::Function;
 
 /// The kinds of workload: which service runs the code, and so which actions change it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,6 +46,19 @@ pub struct Workload {
     pub role_arn: String,
 }
 
+impl Workload {
+    /// A Lambda function as a workload: its ARN (the `function` resource type's) and its
+    /// execution role.
+    fn lambda(f: &Function) -> Workload {
+        Workload {
+            kind: WorkloadKind::LambdaFunction,
+            arn: f.arn(),
+            region: f.region.clone(),
+            role_arn: f.role.clone(),
+        }
+    }
+}
+
 impl World {
     /// Every workload of `account` with a role, in a stable order (kind, then ARN): each
     /// service's resources that run code as a role. Empty for an account with none, and cheap
@@ -52,6 +66,7 @@ impl World {
     pub fn workloads_of(&self, account: &str) -> Vec<Workload> {
         let mut out: Vec<Workload> = Vec::new();
         // Each service adds its own here, from its state (`crate::<service>::state`).
+        out.extend(self.lambda.functions_of(account).map(Workload::lambda));
         // EC2: every instance not terminated whose instance profile still holds a role (one map
         // lookup when the account has no instance).
         for i in self.ec2.instances_of(account) {
