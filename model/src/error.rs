@@ -121,6 +121,10 @@ impl AwsError {
 ///   denied `iam:PassRole` or S3 read made for it (observed: "An error occurred
 ///   (AccessDeniedException) when calling the CreateFunction operation: User: ... is not
 ///   authorized to perform: iam:PassRole on resource: ..."; `lambda::ops`);
+/// - Glue: `AccessDeniedException` (JSON protocol, HTTP 400), its own denials and a refused
+///   `iam:PassRole` alike (observed: "An error occurred (AccessDeniedException) when calling the
+///   CreateCrawler operation: User: ... is not authorized to perform: iam:PassRole on resource:
+///   ..."); CloudFormation (Query protocol): `AccessDenied` with the message as built;
 /// - Organizations: `AccessDeniedException` with its fixed sentence "You don't have permissions to
 ///   access this resource." (the model's AccessDeniedException; observed), the engine's message
 ///   kept beside it as rootsim's hint.
@@ -132,6 +136,7 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
         "ec2" => ec2_unauthorized(&message),
         "events" | "cloudtrail" | "kms" | "account" => AwsError::new("AccessDeniedException", 400, message),
         "ssm" | "ec2-instance-connect" => AwsError::new("AccessDeniedException", 400, message),
+        "glue" => AwsError::new("AccessDeniedException", 400, message),
         // Access Analyzer: its model's AccessDeniedException, HTTP 403.
         "access-analyzer" => AwsError::new("AccessDeniedException", 403, message),
         // Lambda: its model's AccessDeniedException, HTTP 403.

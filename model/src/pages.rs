@@ -48,10 +48,16 @@ pub struct Paginator {
 const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("accessanalyzer", include_str!("../../data/botocore/accessanalyzer/paginators-1.json"), None),
     ("account", include_str!("../../data/botocore/account/paginators-1.json"), None),
+    ("cloudformation", include_str!("../../data/botocore/cloudformation/paginators-1.json"), None),
     ("cloudtrail", include_str!("../../data/botocore/cloudtrail/paginators-1.json"), None),
     ("ec2", include_str!("../../data/botocore/ec2/paginators-1.json"), None),
     ("ec2-instance-connect", include_str!("../../data/botocore/ec2-instance-connect/paginators-1.json"), None),
     ("events", include_str!("../../data/botocore/events/paginators-1.json"), None),
+    (
+        "glue",
+        include_str!("../../data/botocore/glue/paginators-1.json"),
+        Some(include_str!("../../data/botocore/glue/paginators-1.sdk-extras.json")),
+    ),
     ("iam", include_str!("../../data/botocore/iam/paginators-1.json"), None),
     ("kms", include_str!("../../data/botocore/kms/paginators-1.json"), None),
     ("lambda", include_str!("../../data/botocore/lambda/paginators-1.json"), None),
@@ -276,6 +282,30 @@ pub const SERVICES: &[ServicePaging] = &[
         clamp: false,
         range_error: "ValidationException",
         bad_token: ("ValidationException", "The nextToken is invalid."),
+        token_only_with_limit: false,
+    },
+    // CloudFormation: DescribeStacks has no limit parameter; the page of 100 stacks and the
+    // bad-token error are simulator assumptions (the API reference documents neither).
+    ServicePaging {
+        service: "cloudformation",
+        default_page: 100,
+        min: 1,
+        max: 100,
+        clamp: false,
+        range_error: "ValidationError",
+        bad_token: ("ValidationError", "Invalid NextToken"),
+        token_only_with_limit: false,
+    },
+    // Glue: MaxResults 1-1000 (GetDevEndpoints); the default page and the bad-token error are
+    // simulator assumptions.
+    ServicePaging {
+        service: "glue",
+        default_page: 100,
+        min: 1,
+        max: 1000,
+        clamp: false,
+        range_error: "ValidationException",
+        bad_token: ("InvalidInputException", "Invalid pagination token"),
         token_only_with_limit: false,
     },
 ];
@@ -529,10 +559,12 @@ mod tests {
         let bytes: &[u8] = match service {
             "accessanalyzer" => include_bytes!("../../data/botocore/accessanalyzer/service-2.json.gz"),
             "account" => include_bytes!("../../data/botocore/account/service-2.json.gz"),
+            "cloudformation" => include_bytes!("../../data/botocore/cloudformation/service-2.json.gz"),
             "cloudtrail" => include_bytes!("../../data/botocore/cloudtrail/service-2.json.gz"),
             "ec2" => include_bytes!("../../data/botocore/ec2/service-2.json.gz"),
             "ec2-instance-connect" => include_bytes!("../../data/botocore/ec2-instance-connect/service-2.json.gz"),
             "events" => include_bytes!("../../data/botocore/events/service-2.json.gz"),
+            "glue" => include_bytes!("../../data/botocore/glue/service-2.json.gz"),
             "iam" => include_bytes!("../../data/botocore/iam/service-2.json.gz"),
             "kms" => include_bytes!("../../data/botocore/kms/service-2.json.gz"),
             "lambda" => include_bytes!("../../data/botocore/lambda/service-2.json.gz"),

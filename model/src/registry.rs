@@ -8,10 +8,12 @@ use crate::service::Operation;
 const TABLES: &[&[Operation]] = &[
     crate::accessanalyzer::ops::OPERATIONS,
     crate::account::ops::OPERATIONS,
+    crate::cloudformation::ops::OPERATIONS,
     crate::cloudtrail::ops::OPERATIONS,
     crate::ec2::ops::OPERATIONS,
     crate::ec2_instance_connect::ops::OPERATIONS,
     crate::events::ops::OPERATIONS,
+    crate::glue::ops::OPERATIONS,
     crate::iam::ops::OPERATIONS,
     crate::iam::account::OPERATIONS,
     crate::iam::report::OPERATIONS,

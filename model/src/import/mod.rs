@@ -36,7 +36,9 @@ use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
+mod cloudformation;
 mod ec2;
+mod glue;
 mod lambda;
 mod tree;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -117,6 +119,16 @@ impl Imported {
         let functions: usize = w.lambda.accounts.values().flat_map(|r| r.values()).map(|f| f.len()).sum();
         if functions > 0 {
             out.insert_str(out.len() - 1, &format!(", {}", count(functions, "Lambda function", "Lambda functions")));
+        }
+        // Workloads are named only when there are some: most estates' reports stay as they were.
+        let (endpoints, stacks) = (w.glue.all().count(), w.cloudformation.all().count());
+        if endpoints + stacks > 0 {
+            out.pop();
+            out.push_str(&format!(
+                ", {}, {}.",
+                count(endpoints, "development endpoint", "development endpoints"),
+                count(stacks, "stack", "stacks")
+            ));
         }
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
@@ -1549,6 +1561,8 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                 }
                 ["ec2", region, name] if *name == ec2::FILE => self.instances(file, account, region),
                 ["lambda", _, _] => functions.push(file),
+                ["cloudformation", region, "describe-stacks.json"] => self.stacks(file, account, region),
+                ["glue", region, "get-dev-endpoints.json"] => self.dev_endpoints(file, account, region),
                 _ => {}
             }
         }
@@ -1829,6 +1843,12 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
     for (path, v) in lambda::export(world) {
         emit(path, v)?;
     }
+    for (path, v) in cloudformation::export(world) {
+        emit(path, v)?;
+    }
+    for (path, v) in glue::export(world) {
+        emit(path, v)?;
+    }
     Ok(count)
 }
 
@@ -1943,6 +1963,8 @@ pub fn is_layout_file(name: &str) -> bool {
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
         ["accounts", a, "ec2", r, f] => !a.is_empty() && !r.is_empty() && *f == ec2::FILE,
         ["accounts", a, "lambda", r, f] => !a.is_empty() && !r.is_empty() && lambda::is_page(f),
+        ["accounts", a, "cloudformation", r, "describe-stacks.json"] => !a.is_empty() && !r.is_empty(),
+        ["accounts", a, "glue", r, "get-dev-endpoints.json"] => !a.is_empty() && !r.is_empty(),
         _ => false,
     }
 }

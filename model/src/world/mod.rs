@@ -121,6 +121,12 @@ pub struct World {
     /// Lambda functions of every account.
     #[serde(default)]
     pub lambda: Shared<crate::lambda::Lambda>,
+    /// CloudFormation stacks of every account.
+    #[serde(default)]
+    pub cloudformation: Shared<crate::cloudformation::CloudFormation>,
+    /// Glue development endpoints of every account.
+    #[serde(default)]
+    pub glue: Shared<crate::glue::Glue>,
 }
 
 impl World {
@@ -152,6 +158,8 @@ impl World {
             ec2: crate::ec2::Ec2::default().into(),
             ssm: crate::ssm::Ssm::default().into(),
             lambda: crate::lambda::Lambda::default().into(),
+            cloudformation: crate::cloudformation::CloudFormation::default().into(),
+            glue: crate::glue::Glue::default().into(),
         }
     }
 

@@ -67,6 +67,21 @@ impl World {
         let mut out: Vec<Workload> = Vec::new();
         // Each service adds its own here, from its state (`crate::<service>::state`).
         out.extend(self.lambda.functions_of(account).map(Workload::lambda));
+        out.extend(self.glue.of_account(account).map(|e| Workload {
+            kind: WorkloadKind::GlueDevEndpoint,
+            arn: e.arn(),
+            region: e.region.clone(),
+            role_arn: e.role_arn.clone(),
+        }));
+        // A stack without a service role runs as whoever changes it: no workload.
+        out.extend(self.cloudformation.of_account(account).filter_map(|s| {
+            Some(Workload {
+                kind: WorkloadKind::CloudFormationStack,
+                arn: s.id.clone(),
+                region: s.region.clone(),
+                role_arn: s.role_arn.clone()?,
+            })
+        }));
         // EC2: every instance not terminated whose instance profile still holds a role (one map
         // lookup when the account has no instance).
         for i in self.ec2.instances_of(account) {
