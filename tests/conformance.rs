@@ -72,6 +72,11 @@ const CLI_REQUIRED: &[(&str, &str, &str, bool)] = &[
     ("iam", "CreateVirtualMFADevice", "BootstrapMethod", true),
     // awscli/customizations/argrename.py renames sns subscribe's Endpoint; the model has it optional.
     ("sns", "Subscribe", "NotificationEndpoint", false),
+    // awscli/customizations/ec2/addcount.py replaces run-instances' --min-count and --max-count
+    // (required by the model) with --count, optional (1 when absent).
+    ("ec2", "RunInstances", "Count", false),
+    ("ec2", "RunInstances", "MinCount", false),
+    ("ec2", "RunInstances", "MaxCount", false),
     // awscli/customizations/streamingoutputarg.py adds get-object's positional outfile, required.
     ("s3api", "GetObject", "outfile", true),
     // awscli/customizations/awslambda.py makes create-function's --code optional and adds

@@ -112,6 +112,11 @@ impl AwsError {
 ///   sqs:sendmessage on resource: ... because no identity-based policy allows the sqs:sendmessage action");
 /// - Access Analyzer, EventBridge, CloudTrail, KMS, Account Management: `AccessDeniedException` with the message
 ///   as built (AWS's common error, <https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html>);
+/// - EC2: `UnauthorizedOperation` (403), "You are not authorized to perform this operation." before
+///   the engine's message, and an encoded authorization failure message after it when the action
+///   names a resource ([`ec2_unauthorized`]);
+/// - Systems Manager, EC2 Instance Connect: `AccessDeniedException` with the message as built
+///   (<https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html>);
 /// - Lambda: `AccessDeniedException` (403) with the message as built, its own and that of a
 ///   denied `iam:PassRole` or S3 read made for it (observed: "An error occurred
 ///   (AccessDeniedException) when calling the CreateFunction operation: User: ... is not
@@ -128,7 +133,9 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
     match service {
         "sns" => AwsError::new("AuthorizationError", 403, message.replace(action, &format!("SNS:{operation}"))),
         "sqs" => AwsError::access_denied(message.replace(action, &action.to_ascii_lowercase())),
+        "ec2" => ec2_unauthorized(&message),
         "events" | "cloudtrail" | "kms" | "account" => AwsError::new("AccessDeniedException", 400, message),
+        "ssm" | "ec2-instance-connect" => AwsError::new("AccessDeniedException", 400, message),
         "glue" => AwsError::new("AccessDeniedException", 400, message),
         // Access Analyzer: its model's AccessDeniedException, HTTP 403.
         "access-analyzer" => AwsError::new("AccessDeniedException", 403, message),
@@ -140,11 +147,54 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
     }
 }
 
+/// EC2's `UnauthorizedOperation` for the engine's denial `message`, also used for the
+/// `iam:PassRole` EC2 asks on the caller's behalf: "You are not authorized to perform this
+/// operation." and the engine's sentence, then, when a resource was named, "Encoded authorization
+/// failure message: " and a token (<https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html>:
+/// only some operations return one; `Describe*` calls, which name no resource, do not). The
+/// token is derived from the message alone, so a transcript is the same on every run; rootsim
+/// does not decode it (**simulator assumption**: AWS's token is an opaque encryption of the
+/// decision, decoded with `sts decode-authorization-message`).
+pub fn ec2_unauthorized(message: &str) -> AwsError {
+    let mut text = format!("You are not authorized to perform this operation. {message}");
+    if message.contains(" on resource: ") {
+        // The engine's sentence ends without a full stop; EC2's message puts one before the token.
+        if !text.ends_with('.') {
+            text.push('.');
+        }
+        text.push_str(" Encoded authorization failure message: ");
+        text.push_str(&encoded_token(message));
+    }
+    AwsError::new("UnauthorizedOperation", 403, text)
+}
+
+/// A deterministic 96-character token of `text` in the URL-safe base64 alphabet: FNV-1a of the
+/// text seeds a SplitMix64 sequence.
+fn encoded_token(text: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut state =
+        text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let mut out = String::with_capacity(96);
+    while out.len() < 96 {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        for i in 0..10 {
+            out.push(char::from(ALPHABET[((z >> (i * 6)) & 63) as usize]));
+        }
+    }
+    out.truncate(96);
+    out
+}
+
 /// Organizations' message for every denial of the policy engine.
 pub const ORGANIZATIONS_DENIED: &str = "You don't have permissions to access this resource.";
 
 /// The codes a denial of the policy engine is answered with, whatever the service.
-pub const DENIAL_CODES: &[&str] = &["AccessDenied", "AccessDeniedException", "AuthorizationError"];
+pub const DENIAL_CODES: &[&str] =
+    &["AccessDenied", "AccessDeniedException", "AuthorizationError", "UnauthorizedOperation"];
 
 /// Result of a simulated AWS call.
 pub type AwsResult<T> = Result<T, AwsError>;

@@ -44,6 +44,8 @@ pub mod cloudtrail;
 pub mod command;
 pub mod console;
 pub mod demo;
+pub mod ec2;
+pub mod ec2_instance_connect;
 pub mod error;
 pub mod events;
 pub mod glue;
@@ -66,6 +68,7 @@ pub mod service;
 pub mod shared;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod sts;

@@ -50,6 +50,8 @@ const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("account", include_str!("../../data/botocore/account/paginators-1.json"), None),
     ("cloudformation", include_str!("../../data/botocore/cloudformation/paginators-1.json"), None),
     ("cloudtrail", include_str!("../../data/botocore/cloudtrail/paginators-1.json"), None),
+    ("ec2", include_str!("../../data/botocore/ec2/paginators-1.json"), None),
+    ("ec2-instance-connect", include_str!("../../data/botocore/ec2-instance-connect/paginators-1.json"), None),
     ("events", include_str!("../../data/botocore/events/paginators-1.json"), None),
     (
         "glue",
@@ -72,6 +74,7 @@ const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("s3control", include_str!("../../data/botocore/s3control/paginators-1.json"), None),
     ("sns", include_str!("../../data/botocore/sns/paginators-1.json"), None),
     ("sqs", include_str!("../../data/botocore/sqs/paginators-1.json"), None),
+    ("ssm", include_str!("../../data/botocore/ssm/paginators-1.json"), None),
     ("sts", include_str!("../../data/botocore/sts/paginators-1.json"), None),
 ];
 
@@ -243,6 +246,18 @@ pub const SERVICES: &[ServicePaging] = &[
         clamp: false,
         range_error: "InvalidParameter",
         bad_token: ("InvalidParameter", "Invalid parameter: NextToken"),
+        token_only_with_limit: false,
+    },
+    // EC2: MaxResults 5-1000 (DescribeInstances' API reference); without it every item in one
+    // page (rootsim cuts at 1000). The bad-token error is an assumption.
+    ServicePaging {
+        service: "ec2",
+        default_page: 1000,
+        min: 5,
+        max: 1000,
+        clamp: false,
+        range_error: "InvalidParameterValue",
+        bad_token: ("InvalidParameterValue", "Invalid value for NextToken."),
         token_only_with_limit: false,
     },
     // Lambda: ListFunctions answers at most 50 functions a page, whatever MaxItems asks (its API
@@ -546,6 +561,8 @@ mod tests {
             "account" => include_bytes!("../../data/botocore/account/service-2.json.gz"),
             "cloudformation" => include_bytes!("../../data/botocore/cloudformation/service-2.json.gz"),
             "cloudtrail" => include_bytes!("../../data/botocore/cloudtrail/service-2.json.gz"),
+            "ec2" => include_bytes!("../../data/botocore/ec2/service-2.json.gz"),
+            "ec2-instance-connect" => include_bytes!("../../data/botocore/ec2-instance-connect/service-2.json.gz"),
             "events" => include_bytes!("../../data/botocore/events/service-2.json.gz"),
             "glue" => include_bytes!("../../data/botocore/glue/service-2.json.gz"),
             "iam" => include_bytes!("../../data/botocore/iam/service-2.json.gz"),
@@ -556,6 +573,7 @@ mod tests {
             "s3control" => include_bytes!("../../data/botocore/s3control/service-2.json.gz"),
             "sns" => include_bytes!("../../data/botocore/sns/service-2.json.gz"),
             "sqs" => include_bytes!("../../data/botocore/sqs/service-2.json.gz"),
+            "ssm" => include_bytes!("../../data/botocore/ssm/service-2.json.gz"),
             "sts" => include_bytes!("../../data/botocore/sts/service-2.json.gz"),
             other => panic!("no vendored model for {other}"),
         };
@@ -575,6 +593,9 @@ mod tests {
         // `aws sns subscribe --notification-endpoint` is the API's `Endpoint`, renamed by the CLI
         // (awscli's `customizations/argrename.py`).
         ("sns", "Subscribe", "NotificationEndpoint"),
+        // `aws ec2 run-instances --count N|MIN:MAX` stands for the API's MinCount and MaxCount
+        // (awscli's `customizations/ec2/addcount.py`).
+        ("ec2", "RunInstances", "Count"),
         // `aws s3api get-object ... OUTFILE`: the positional file the streamed body is saved to
         // (awscli's `customizations/streamingoutputarg.py`).
         ("s3api", "GetObject", "outfile"),

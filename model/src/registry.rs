@@ -10,6 +10,8 @@ const TABLES: &[&[Operation]] = &[
     crate::account::ops::OPERATIONS,
     crate::cloudformation::ops::OPERATIONS,
     crate::cloudtrail::ops::OPERATIONS,
+    crate::ec2::ops::OPERATIONS,
+    crate::ec2_instance_connect::ops::OPERATIONS,
     crate::events::ops::OPERATIONS,
     crate::glue::ops::OPERATIONS,
     crate::iam::ops::OPERATIONS,
@@ -28,6 +30,7 @@ const TABLES: &[&[Operation]] = &[
     crate::s3::control::OPERATIONS,
     crate::sns::ops::OPERATIONS,
     crate::sqs::ops::OPERATIONS,
+    crate::ssm::ops::OPERATIONS,
     crate::sts::ops::OPERATIONS,
 ];
 

@@ -516,6 +516,8 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         None => {}
     }
     super::paginate::finish(operation, &mut globals, &mut paging, &mut params)?;
+    // awscli's customizations/ec2/addcount.py: `ec2 run-instances --count` sets MinCount and MaxCount.
+    crate::ec2::ops::add_count(operation, &mut params).map_err(UsageError::Client)?;
     // botocore's range check runs on every call before it is sent, paging members included: the
     // per-page limit `--page-size` sets is a member of each page's request (rule CLI-INPUT-JSON).
     let mut too_small = cli_input::range_errors(operation, &params);
@@ -829,7 +831,7 @@ mod tests {
         );
         assert!(e.contains("Invalid choice: 'stss', maybe you meant:\n\n  * sts\n(rootsim) "), "{e}");
         // The rootsim hint, when there is one, is the last line, on its own and marked.
-        assert!(error_of("ec2 describe-instances").lines().last().unwrap().starts_with("(rootsim) "));
+        assert!(error_of("ecs list-clusters").lines().last().unwrap().starts_with("(rootsim) "));
         let e = error_of("iam list-users --path-prefx /");
         assert_eq!(e, "Unknown options: --path-prefx, /\n(rootsim) did you mean '--path-prefix' for '--path-prefx'?");
     }

@@ -31,6 +31,8 @@ const SERVICES: &[(&str, &str)] = &[
     ("account", "AWS Account Management: an account's contacts, Regions and primary email."),
     ("cloudformation", "AWS CloudFormation: stacks, their templates and their service roles."),
     ("cloudtrail", "AWS CloudTrail: the event history of the calls made in an account, and trails."),
+    ("ec2", "Amazon EC2: instances and their IAM instance profile associations."),
+    ("ec2-instance-connect", "Amazon EC2 Instance Connect: pushing an SSH public key to an instance."),
     ("events", "Amazon EventBridge: rules that match events and the targets they send them to."),
     ("glue", "AWS Glue: development endpoints, the SSH keys that reach them and the roles they run as."),
     ("iam", "AWS Identity and Access Management: users, groups, roles, policies and credentials, root user included."),
@@ -44,6 +46,7 @@ const SERVICES: &[(&str, &str)] = &[
     ("s3control", "Amazon S3 Control: the account's Block Public Access settings."),
     ("sns", "Amazon SNS: topics, email subscriptions and publishing."),
     ("sqs", "Amazon SQS: queues and their queue policies."),
+    ("ssm", "AWS Systems Manager: Run Command and Session Manager on managed instances."),
     ("sts", "AWS Security Token Service: temporary credentials, sessions and the caller's identity."),
 ];
 

@@ -19,6 +19,8 @@ const MODELS: &[(&str, &[u8])] = &[
     ("account", include_bytes!("../../../data/botocore/account/service-2.json.gz")),
     ("cloudformation", include_bytes!("../../../data/botocore/cloudformation/service-2.json.gz")),
     ("cloudtrail", include_bytes!("../../../data/botocore/cloudtrail/service-2.json.gz")),
+    ("ec2", include_bytes!("../../../data/botocore/ec2/service-2.json.gz")),
+    ("ec2-instance-connect", include_bytes!("../../../data/botocore/ec2-instance-connect/service-2.json.gz")),
     ("events", include_bytes!("../../../data/botocore/events/service-2.json.gz")),
     ("glue", include_bytes!("../../../data/botocore/glue/service-2.json.gz")),
     ("iam", include_bytes!("../../../data/botocore/iam/service-2.json.gz")),
@@ -29,6 +31,7 @@ const MODELS: &[(&str, &[u8])] = &[
     ("s3control", include_bytes!("../../../data/botocore/s3control/service-2.json.gz")),
     ("sns", include_bytes!("../../../data/botocore/sns/service-2.json.gz")),
     ("sqs", include_bytes!("../../../data/botocore/sqs/service-2.json.gz")),
+    ("ssm", include_bytes!("../../../data/botocore/ssm/service-2.json.gz")),
     ("sts", include_bytes!("../../../data/botocore/sts/service-2.json.gz")),
 ];
 

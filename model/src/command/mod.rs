@@ -439,6 +439,14 @@ impl Session {
                 return failed;
             }
         }
+        // `aws ssm start-session` hands the session to the Session Manager plugin, which the
+        // sandbox does not have: the CLI then terminates the session and says so (rule
+        // SSM-START-SESSION-PLUGIN).
+        if let (Ok(value), ("ssm", "StartSession")) = (&result, (op.service, op.name)) {
+            let outcome = self.session_manager_plugin_missing(value, &caller, &region);
+            self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: None });
+            return with_debug(debug, outcome);
+        }
         let outcome = match &result {
             Ok(value) => match &settings.output {
                 Ok(output) => print_response(value, &inv.globals, *output, op.name),
@@ -451,6 +459,29 @@ impl Session {
         let outcome = with_debug(debug, outcome);
         self.last = Some(LastCall { operation: op.name.into(), service: op.service.into(), auth, error: result.err() });
         outcome
+    }
+
+    /// What the AWS CLI does after a successful `ssm start-session` when the Session Manager
+    /// plugin cannot be run (awscli's `customizations/sessionmanager.py`): it calls
+    /// `TerminateSession` on the new session, then fails with its "SessionManagerPlugin is not
+    /// found" line (or with the TerminateSession call's own error). rootsim adds the StartSession
+    /// response it received on a line of its own, which `--cli-exact` leaves out.
+    fn session_manager_plugin_missing(&mut self, started: &Value, caller: &Caller, region: &str) -> Outcome {
+        let Some(terminate) = crate::registry::find("ssm", "terminate-session") else {
+            return Outcome::fail("SessionManagerPluginNotFound", crate::ssm::ops::PLUGIN_NOT_FOUND);
+        };
+        let mut params = serde_json::Map::new();
+        params.insert("SessionId".into(), started["SessionId"].clone());
+        let (ended, _) = self.call_page(terminate, caller, region, &params, &mut crate::pages::Memo::default());
+        if let Err(e) = ended {
+            return aws_failure(terminate.name, &e);
+        }
+        let mut text = format!("\n{}", crate::ssm::ops::PLUGIN_NOT_FOUND);
+        text.push_str(&format!(
+            "\n(rootsim) StartSession answered {}; the plugin would open the session's stream with them.",
+            crate::render::to_cli_json(started).replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+        Outcome::fail("SessionManagerPluginNotFound", text)
     }
 
     /// An unsigned call (`--no-sign-request`): S3, SQS and SNS take it as the anonymous caller,

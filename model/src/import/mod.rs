@@ -37,6 +37,7 @@ use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
 mod cloudformation;
+mod ec2;
 mod glue;
 mod lambda;
 mod tree;
@@ -1531,7 +1532,8 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         iam.policies.insert(arn.to_string(), policy);
     }
 
-    /// The account's bucket, queue and key policies, and its Lambda functions (`lambda.rs`).
+    /// The account's bucket, queue and key policies, its EC2 instances (`ec2.rs`) and its Lambda
+    /// functions (`lambda.rs`).
     fn resources(&mut self, account: &str) {
         let prefix = format!("accounts/{account}/");
         // A range of the sorted names: the account's files only, however many accounts there are.
@@ -1557,6 +1559,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     let Some(id) = stem(id) else { continue };
                     self.key(file, account, region, id);
                 }
+                ["ec2", region, name] if *name == ec2::FILE => self.instances(file, account, region),
                 ["lambda", _, _] => functions.push(file),
                 ["cloudformation", region, "describe-stacks.json"] => self.stacks(file, account, region),
                 ["glue", region, "get-dev-endpoints.json"] => self.dev_endpoints(file, account, region),
@@ -1834,6 +1837,9 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
             json!({ "Policy": k.policy.text(), "PolicyName": "default" }),
         )?;
     }
+    for (path, v) in ec2::export(world) {
+        emit(path, v)?;
+    }
     for (path, v) in lambda::export(world) {
         emit(path, v)?;
     }
@@ -1955,6 +1961,7 @@ pub fn is_layout_file(name: &str) -> bool {
         }
         ["accounts", a, "s3", f] => !a.is_empty() && json(f),
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
+        ["accounts", a, "ec2", r, f] => !a.is_empty() && !r.is_empty() && *f == ec2::FILE,
         ["accounts", a, "lambda", r, f] => !a.is_empty() && !r.is_empty() && lambda::is_page(f),
         ["accounts", a, "cloudformation", r, "describe-stacks.json"] => !a.is_empty() && !r.is_empty(),
         ["accounts", a, "glue", r, "get-dev-endpoints.json"] => !a.is_empty() && !r.is_empty(),

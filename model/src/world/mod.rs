@@ -112,6 +112,12 @@ pub struct World {
     /// SNS topics and their subscriptions.
     #[serde(default)]
     pub sns: Shared<crate::sns::Sns>,
+    /// EC2 instances of every account.
+    #[serde(default)]
+    pub ec2: Shared<crate::ec2::Ec2>,
+    /// Systems Manager commands and sessions of every account.
+    #[serde(default)]
+    pub ssm: Shared<crate::ssm::Ssm>,
     /// Lambda functions of every account.
     #[serde(default)]
     pub lambda: Shared<crate::lambda::Lambda>,
@@ -149,6 +155,8 @@ impl World {
             sqs: crate::sqs::Sqs::default().into(),
             events: crate::events::Events::default().into(),
             sns: crate::sns::Sns::default().into(),
+            ec2: crate::ec2::Ec2::default().into(),
+            ssm: crate::ssm::Ssm::default().into(),
             lambda: crate::lambda::Lambda::default().into(),
             cloudformation: crate::cloudformation::CloudFormation::default().into(),
             glue: crate::glue::Glue::default().into(),

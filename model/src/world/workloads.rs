@@ -82,7 +82,91 @@ impl World {
                 role_arn: s.role_arn.clone()?,
             })
         }));
+        // EC2: every instance not terminated whose instance profile still holds a role (one map
+        // lookup when the account has no instance).
+        for i in self.ec2.instances_of(account) {
+            if i.state == crate::ec2::InstanceState::Terminated {
+                continue;
+            }
+            let Some(a) = &i.association else { continue };
+            if let Some(role_arn) = self.instance_profile_role(&a.profile_arn, &a.profile_id) {
+                out.push(Workload {
+                    kind: WorkloadKind::Ec2Instance,
+                    arn: i.arn(account),
+                    region: i.region.clone(),
+                    role_arn,
+                });
+            }
+        }
         out.sort();
         out
+    }
+
+    /// The ARN of the role held by the instance profile `profile_arn` (with the unique ID
+    /// `profile_id`, when known) as IAM has it now: `None` when the profile no longer exists,
+    /// was made again under the same name (another ID), or holds no role. An instance runs as
+    /// this role (rule EC2-INSTANCE-ROLE).
+    pub fn instance_profile_role(&self, profile_arn: &str, profile_id: &str) -> Option<String> {
+        let a = rootsim_policy::arn::Arn::parse(profile_arn)
+            .filter(|a| a.service == "iam" && a.resource.starts_with("instance-profile/"))?;
+        let name = a.resource.rsplit('/').next()?;
+        let iam = self.iam.account(a.account)?;
+        let profile = iam.instance_profile(name).filter(|p| p.arn(a.account) == profile_arn)?;
+        if !profile_id.is_empty() && profile.id != profile_id {
+            return None;
+        }
+        let role = iam.roles.get(profile.role.as_ref()?)?;
+        Some(rootsim_policy::arn::iam(a.account, "role", &role.path, &role.name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WorkloadKind;
+    use crate::{Session, DEFAULT_SEED};
+
+    const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+    /// The demo's management account with the role Web in the instance profile web, and one
+    /// instance launched with it; returns the session, the account and the instance's ID.
+    fn launched() -> (Session, String, String) {
+        let mut s = Session::demo(DEFAULT_SEED);
+        s.run(&format!("aws iam create-role --role-name Web --assume-role-policy-document {TRUST}")).expect_ok();
+        s.run("aws iam create-instance-profile --instance-profile-name web").expect_ok();
+        s.run("aws iam add-role-to-instance-profile --instance-profile-name web --role-name Web").expect_ok();
+        let out = s.run("aws ec2 run-instances --image-id ami-0abcdef1234567890 --iam-instance-profile Name=web");
+        let id =
+            out.expect_ok().json.as_ref().expect("JSON")["Instances"][0]["InstanceId"].as_str().unwrap().to_string();
+        let account = s.world.accounts.find("management").expect("the demo's management account").id.clone();
+        (s, account, id)
+    }
+
+    #[test]
+    fn an_instance_runs_as_the_role_its_profile_holds_now() {
+        let (mut s, account, id) = launched();
+        let w = s.world.workloads_of(&account);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].kind, WorkloadKind::Ec2Instance);
+        assert_eq!(w[0].arn, format!("arn:aws:ec2:us-east-1:{account}:instance/{id}"));
+        assert_eq!(w[0].region, "us-east-1");
+        assert_eq!(w[0].role_arn, format!("arn:aws:iam::{account}:role/Web"));
+        // The profile emptied: no role, no workload.
+        s.run("aws iam remove-role-from-instance-profile --instance-profile-name web --role-name Web").expect_ok();
+        assert!(s.world.workloads_of(&account).is_empty());
+        // Deleted and made again under the same name, with the role: another profile (another
+        // ID), which the instance's association does not name.
+        s.run("aws iam delete-instance-profile --instance-profile-name web").expect_ok();
+        s.run("aws iam create-instance-profile --instance-profile-name web").expect_ok();
+        s.run("aws iam add-role-to-instance-profile --instance-profile-name web --role-name Web").expect_ok();
+        assert!(s.world.workloads_of(&account).is_empty());
+    }
+
+    #[test]
+    fn a_terminated_instance_is_no_workload_and_other_accounts_have_none() {
+        let (mut s, account, id) = launched();
+        assert_eq!(s.world.workloads_of(&account).len(), 1);
+        assert!(s.world.workloads_of("000000000000").is_empty());
+        s.run(&format!("aws ec2 terminate-instances --instance-ids {id}")).expect_ok();
+        assert!(s.world.workloads_of(&account).is_empty());
     }
 }

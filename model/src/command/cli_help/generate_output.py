@@ -40,7 +40,7 @@ def table_operations():
     ops = []
     for path in sorted(glob.glob(f'{REPO}/model/src/**/*.rs', recursive=True)):
         text = open(path).read()
-        m = re.search(r'operations!\(\s*"([a-z0-9]+)",', text)
+        m = re.search(r'operations!\(\s*"([a-z0-9-]+)",', text)
         if m:
             rows = re.finditer(r'\(\s*"([A-Z][A-Za-z0-9]+)",\s*[a-z_][a-z_0-9:]*,', text[m.end():])
             ops.extend((m.group(1), r.group(1)) for r in rows)
