@@ -127,11 +127,17 @@ fn resolve_profile(call: &Call, spec: &Value) -> AwsResult<Profile> {
     Ok(Profile { arn: profile.arn(&account), id: profile.id.clone(), role_arn })
 }
 
-/// Asks `iam:PassRole` on the profile's role, passed to EC2 (rule EC2-PASSROLE); a profile
-/// without a role passes nothing.
-fn pass_role(call: &mut Call, profile: &Profile) -> AwsResult<()> {
+/// Asks `iam:PassRole` on the profile's role, passed to EC2 for `instance` (`iam:AssociatedResourceArn`:
+/// the instance, or `instance/*` for those a launch is about to make; rules EC2-PASSROLE and
+/// GRAPH-PASSROLE-CONDITIONS); a profile without a role passes nothing.
+fn pass_role(call: &mut Call, profile: &Profile, instance: &str) -> AwsResult<()> {
     match &profile.role_arn {
-        Some(role) => authorize_ec2(call, "iam:PassRole", role, &[("iam:PassedToService", EC2_PRINCIPAL)]),
+        Some(role) => authorize_ec2(
+            call,
+            "iam:PassRole",
+            role,
+            &[("iam:PassedToService", EC2_PRINCIPAL), ("iam:AssociatedResourceArn", instance)],
+        ),
         None => Ok(()),
     }
 }
@@ -253,7 +259,7 @@ fn run_instances(call: &mut Call, input: &Input) -> AwsResult<Value> {
         authorize_ec2(call, "ec2:RunInstances", &format!("arn:aws:ec2:{region}:{account}:{kind}/*"), &[])?;
     }
     if let Some(p) = &profile {
-        pass_role(call, p)?;
+        pass_role(call, p, &format!("arn:aws:ec2:{region}:{account}:instance/*"))?;
     }
     let reservation = format!("r-{}", call.world.rng.lower_hex(17));
     let now = call.now();
@@ -465,7 +471,7 @@ fn associate_iam_instance_profile(call: &mut Call, input: &Input) -> AwsResult<V
         &instance.arn(&account),
         &[("ec2:NewInstanceProfile", profile.arn.as_str())],
     )?;
-    pass_role(call, &profile)?;
+    pass_role(call, &profile, &instance.arn(&account))?;
     if instance.state == InstanceState::Terminated {
         return Err(AwsError::new(
             "IncorrectInstanceState",
