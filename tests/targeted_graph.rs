@@ -548,7 +548,8 @@ fn trusting_service(service: &str) -> String {
     )
 }
 
-/// The demo world with a workload of each modelled kind in the management account, each running
+/// The demo world with a workload of each modelled kind in the management account (an EC2
+/// instance among them, whose role may register it with Systems Manager), each running
 /// as its own administrator role (GRAPH-EXISTING-WORKLOAD), a user allowed only to change each
 /// (`edit-<kind>`), and a role `Chain` (trusting the management account) allowed to change the
 /// Lambda function, which user `chainer` may assume. `reader` may only read them.
@@ -565,6 +566,7 @@ fn workloads_world() -> Session {
         ("FnAdmin", "lambda.amazonaws.com"),
         ("GlueAdmin", "glue.amazonaws.com"),
         ("CfnAdmin", "cloudformation.amazonaws.com"),
+        ("Ec2Admin", "ec2.amazonaws.com"),
     ] {
         lines.push(format!(
             "aws iam create-role --role-name {name} --assume-role-policy-document {}",
@@ -584,7 +586,16 @@ fn workloads_world() -> Session {
         r#"aws cloudformation create-stack --stack-name app --template-body {{"Resources":{{"Q":{{"Type":"AWS::SQS::Queue"}}}}}} --role-arn {}"#,
         role("CfnAdmin")
     ));
+    lines.push("aws iam create-instance-profile --instance-profile-name Ec2Admin".to_string());
+    lines
+        .push("aws iam add-role-to-instance-profile --instance-profile-name Ec2Admin --role-name Ec2Admin".to_string());
+    lines.push(
+        "aws ec2 run-instances --image-id ami-0abcdef1234567890 --iam-instance-profile Name=Ec2Admin".to_string(),
+    );
     for (user, action) in [
+        ("edit-ssm", "ssm:SendCommand"),
+        ("edit-session", "ssm:StartSession"),
+        ("edit-ssh", "ec2-instance-connect:SendSSHPublicKey"),
         ("edit-lambda", "lambda:UpdateFunctionCode"),
         ("edit-glue", "glue:UpdateDevEndpoint"),
         ("edit-stack", "cloudformation:UpdateStack"),
@@ -646,7 +657,16 @@ fn workloads_answer_as_the_full_graph() {
     let chained = step("chainer", "FnAdmin").expect("a path through Chain");
     assert_eq!(chained.len(), 2);
     assert_eq!(chained[1], (EdgeKind::Workload, lambda));
-    for role in ["FnAdmin", "GlueAdmin", "CfnAdmin"] {
+    let instance = |user: &str| {
+        let steps = step(user, "Ec2Admin").expect("a path through the instance");
+        assert_eq!(steps.len(), 1, "{user}: {steps:?}");
+        assert_eq!(steps[0].0, EdgeKind::Workload);
+        assert!(steps[0].1.starts_with(&format!("arn:aws:ec2:us-east-1:{mgmt}:instance/i-")), "{steps:?}");
+    };
+    for user in ["edit-ssm", "edit-session", "edit-ssh"] {
+        instance(user);
+    }
+    for role in ["FnAdmin", "GlueAdmin", "CfnAdmin", "Ec2Admin"] {
         assert_eq!(step("reader", role), None, "reader reaches {role}");
     }
 }
