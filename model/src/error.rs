@@ -112,6 +112,9 @@ impl AwsError {
 ///   sqs:sendmessage on resource: ... because no identity-based policy allows the sqs:sendmessage action");
 /// - Access Analyzer, EventBridge, CloudTrail, KMS, Account Management: `AccessDeniedException` with the message
 ///   as built (AWS's common error, <https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html>);
+/// - SageMaker, CodeBuild: `AccessDeniedException` with the message as built (observed: "An error
+///   occurred (AccessDeniedException) when calling the DeleteApp operation: User: ... is not
+///   authorized to perform: sagemaker:DeleteApp on resource: ..."; AWS's common error for both);
 /// - Organizations: `AccessDeniedException` with its fixed sentence "You don't have permissions to
 ///   access this resource." (the model's AccessDeniedException; observed), the engine's message
 ///   kept beside it as rootsim's hint.
@@ -120,7 +123,9 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
     match service {
         "sns" => AwsError::new("AuthorizationError", 403, message.replace(action, &format!("SNS:{operation}"))),
         "sqs" => AwsError::access_denied(message.replace(action, &action.to_ascii_lowercase())),
-        "events" | "cloudtrail" | "kms" | "account" => AwsError::new("AccessDeniedException", 400, message),
+        "events" | "cloudtrail" | "kms" | "account" | "codebuild" | "sagemaker" => {
+            AwsError::new("AccessDeniedException", 400, message)
+        }
         // Access Analyzer: its model's AccessDeniedException, HTTP 403.
         "access-analyzer" => AwsError::new("AccessDeniedException", 403, message),
         "organizations" => AwsError::new("AccessDeniedException", 400, ORGANIZATIONS_DENIED)

@@ -112,6 +112,12 @@ pub struct World {
     /// SNS topics and their subscriptions.
     #[serde(default)]
     pub sns: Shared<crate::sns::Sns>,
+    /// SageMaker notebook instances of every account.
+    #[serde(default)]
+    pub sagemaker: Shared<crate::sagemaker::SageMaker>,
+    /// CodeBuild projects of every account.
+    #[serde(default)]
+    pub codebuild: Shared<crate::codebuild::CodeBuild>,
 }
 
 impl World {
@@ -140,6 +146,8 @@ impl World {
             sqs: crate::sqs::Sqs::default().into(),
             events: crate::events::Events::default().into(),
             sns: crate::sns::Sns::default().into(),
+            sagemaker: crate::sagemaker::SageMaker::default().into(),
+            codebuild: crate::codebuild::CodeBuild::default().into(),
         }
     }
 

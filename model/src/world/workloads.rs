@@ -52,7 +52,22 @@ impl World {
     pub fn workloads_of(&self, account: &str) -> Vec<Workload> {
         let mut out: Vec<Workload> = Vec::new();
         // Each service adds its own here, from its state (`crate::<service>::state`).
-        let _ = account;
+        if let Some(regions) = self.sagemaker.accounts.get(account) {
+            out.extend(regions.values().flat_map(|m| m.values()).map(|i| Workload {
+                kind: WorkloadKind::SageMakerNotebookInstance,
+                arn: i.arn(),
+                region: i.region.clone(),
+                role_arn: i.role_arn.clone(),
+            }));
+        }
+        if let Some(regions) = self.codebuild.accounts.get(account) {
+            out.extend(regions.values().flat_map(|m| m.values()).map(|p| Workload {
+                kind: WorkloadKind::CodeBuildProject,
+                arn: p.arn(),
+                region: p.region.clone(),
+                role_arn: p.service_role.clone(),
+            }));
+        }
         out.sort();
         out
     }
