@@ -508,3 +508,29 @@ fn joining_a_group_answers_as_the_full_graph() {
     let after = who_can_answer(&s.world, action, resource, true);
     assert!(after.via.iter().all(|p| !p.last().is_some_and(|(n, _)| matches!(n, Node::Member { .. }))));
 }
+
+/// The Auto Scaling way into a role trusting EC2 (GRAPH-PASSROLE-AUTOSCALING), on the fixture
+/// estate of three accounts of different ages (tests/fixtures/autoscaling-estate): every
+/// principal's paths into every node are the whole graph's, and the old account's scaler
+/// reaches Ec2Admin while the new account's does not.
+#[test]
+fn the_autoscaling_estate_answers_as_the_full_graph() {
+    use rootsim::host::FsHost;
+    let folder = format!("{}/../tests/fixtures/autoscaling-estate", env!("CARGO_MANIFEST_DIR"));
+    let imported = rootsim_model::import::read_estate(&FsHost::cwd(), &folder, DEFAULT_SEED).expect("the fixture");
+    assert!(imported.skipped.is_empty(), "{}", imported.report());
+    let world = &imported.world;
+    let all = nodes(world);
+    assert!(same_answers(world, &all) > 0);
+    let graph = AccessGraph::build(world);
+    let reaches = |account: &str| {
+        let (from, to) = (
+            Node::User { arn: format!("arn:aws:iam::{account}:user/scaler") },
+            Node::Role { arn: format!("arn:aws:iam::{account}:role/Ec2Admin") },
+        );
+        graph.shortest_path(&from, &to).is_some()
+    };
+    assert!(reaches("111111111111"));
+    assert!(!reaches("222222222222"), "an account created after 1 October 2024 makes no launch configuration");
+    assert!(!reaches("333333333333"), "no service-linked role, and scaler may not create it");
+}

@@ -19,6 +19,12 @@
 //!   with its own permissions ([`PASS_ROLE_STARTS`]: Lambda, EC2, Glue, CloudFormation, CodeBuild,
 //!   SageMaker, ECS, Data Pipeline), `iam:PassRole` being decided with `iam:PassedToService` and
 //!   `iam:AssociatedResourceArn` set; the service would run A's code as B.
+//! * **Workload**: A may change what an existing resource of its account that runs as role B
+//!   runs ([`WORKLOAD_WAYS`]: a Lambda function's code, a command or session or SSH key on an EC2
+//!   instance whose instance profile holds B, a Glue development endpoint's SSH keys, a
+//!   CloudFormation stack's template, a SageMaker notebook's presigned URL, a CodeBuild build's
+//!   buildspec), each action decided on the resource in its Region; no `iam:PassRole` is needed,
+//!   since the role is already there (the resources: [`World::workloads_of`]).
 //! * **Grant**: A may attach or put a policy on B (itself, a group of B, a new version of a policy
 //!   of B, adding B to a group whose policies A may change), or make a stored version of a policy
 //!   of B its default, or add B to an existing group, where that version or group would let B
@@ -69,6 +75,7 @@ use rustc_hash::FxHashMap;
 
 use crate::auth::{AuthRecord, Authorizer, Caller};
 use crate::error::{AwsError, AwsResult};
+use crate::world::workloads::{Workload, WorkloadKind};
 use crate::World;
 use rootsim_policy::arn;
 use rootsim_policy::{Effect, Layer, Policy, PolicyKind, PrincipalType};
@@ -174,6 +181,9 @@ pub enum EdgeKind {
     UpdateAssumeRolePolicy,
     /// `iam:PassRole` to a service that runs code.
     PassRole,
+    /// Changing what an existing resource runs as a role (a Lambda function's code, a command sent
+    /// to an instance, an SSH key on a Glue development endpoint...): [`WORKLOAD_WAYS`].
+    Workload,
     /// Attaching or putting a policy (or the like) that gives a principal any permission.
     Grant,
     /// `iam:AddUserToGroup`: a user joins a group and holds its permissions (the last step of a
@@ -238,6 +248,10 @@ impl Edge {
             EdgeKind::PassRole => format!(
                 "{a} may pass {b} to a service it trusts and start that service with its own permissions ({}); the service would run the caller's code as that role (rootsim does not model the service itself)",
                 self.action
+            ),
+            EdgeKind::Workload => format!(
+                "{a} may change what {} runs ({}), and its code runs as {b}",
+                self.resource, self.action
             ),
             EdgeKind::Grant if from.arn() == to.arn() => {
                 format!("{a} may give itself any permission ({} on {})", self.action, self.resource)
@@ -481,6 +495,8 @@ struct Builder<'w> {
     /// (GRAPH-WHO-CAN-VIA). Drawing one asks the grantee's edges with any permission, most of such
     /// a build's decisions when every principal would be allowed.
     undrawn: Vec<bool>,
+    /// Each account's workloads ([`World::workloads_of`]), asked once per build.
+    workloads: RefCell<FxHashMap<String, Rc<Vec<Workload>>>>,
 }
 
 impl<'w> Builder<'w> {
@@ -645,6 +661,7 @@ impl<'w> Builder<'w> {
         let checks = kinds.into_iter().zip(TAKEOVERS);
         let wanted: Vec<(EdgeKind, &str)> = checks.filter(|(_, action)| self.may(a, action)).collect();
         if wanted.is_empty() {
+            self.workload_edges(a, within, &mut out);
             return out.into_iter().collect();
         }
         let iam = world.iam.account(&account);
@@ -701,7 +718,36 @@ impl<'w> Builder<'w> {
                 }
             }
         }
+        self.workload_edges(a, within, &mut out);
         out.into_iter().collect()
+    }
+
+    /// Adds to `out` actor `a`'s Workload edges: into each role of its account that an existing
+    /// workload runs as (GRAPH-EXISTING-WORKLOAD), where `out` has no edge yet (an edge of an
+    /// earlier kind wins) and `within` admits it; never into a service-linked role.
+    fn workload_edges(&self, a: usize, within: Within, out: &mut BTreeMap<NodeIndex, Edge>) {
+        let workloads = self.workloads(&self.actors[a].account);
+        if workloads.is_empty() {
+            return;
+        }
+        // Only the account's own roles: `candidates` asks a role's own account about it.
+        let account = self.actors[a].account.as_str();
+        let mut roles: Vec<(usize, &str)> = workloads
+            .iter()
+            .filter(|w| arn::account_of(&w.role_arn) == Some(account))
+            .filter_map(|w| Some((self.actor_by_arn(&w.role_arn)?, w.role_arn.as_str())))
+            .collect();
+        roles.sort_unstable();
+        roles.dedup();
+        for (r, role_arn) in roles {
+            let node = self.actors[r].node;
+            if r == a || out.contains_key(&node) || !inside(within, node) || self.nodes.service_linked(node) {
+                continue;
+            }
+            if let Some(e) = self.workload_edge(a, role_arn) {
+                out.insert(node, e);
+            }
+        }
     }
 
     /// Every node actor `g` could have an edge to if it held any permission: the roles whose
@@ -884,6 +930,13 @@ impl Builder<'_> {
                 let Some(mut started) = started else { continue };
                 // An instance gets its role through an instance profile (GRAPH-PASSROLE-EC2-PROFILE).
                 let mut steps: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
+                if way[0].0 == "autoscaling:CreateLaunchConfiguration" {
+                    let Some(made) = self.autoscaling_way(a, account) else { continue };
+                    if let Some(e) = made {
+                        steps.push("iam:CreateServiceLinkedRole");
+                        started.push(e);
+                    }
+                }
                 if service == "ec2.amazonaws.com" {
                     let Some(made) = self.instance_profile_for(a, role_arn, account) else { continue };
                     if !made.is_empty() {
@@ -910,6 +963,111 @@ impl Builder<'_> {
                     kind: EdgeKind::PassRole,
                     action: Cow::Owned(format!("iam:PassRole to {service} + {}", steps.join(" + "))),
                     resource: interned(&self.resources, role_arn),
+                    allowed_by: interned(&self.explanations, allowed),
+                });
+            }
+        }
+        None
+    }
+}
+
+/// The first day on which a new account may no longer create Auto Scaling launch
+/// configurations by any method: 1 October 2024 (GRAPH-PASSROLE-AUTOSCALING).
+const LAUNCH_CONFIGURATIONS_END: i64 = 19_997 * 86_400;
+
+impl Builder<'_> {
+    /// What the Auto Scaling way into an EC2 role needs besides its two actions
+    /// (GRAPH-PASSROLE-AUTOSCALING): `account` known to exist before 1 October 2024 (its
+    /// creation, its joining the organization, or its oldest IAM user, group, role or customer
+    /// managed policy), and Auto Scaling's service-linked role there or actor `a` allowed to create
+    /// it. `None` when either fails; `Some(None)` when the role exists, `Some(Some(edge))` with
+    /// the `iam:CreateServiceLinkedRole` decision when `a` would create it.
+    fn autoscaling_way(&self, a: usize, account: &str) -> Option<Option<Edge>> {
+        let world = self.world;
+        let iam = world.iam.account(account)?;
+        let created = world.accounts.by_id.get(account).map(|x| x.created);
+        let joined = world.organizations.of_account(account).and_then(|o| o.accounts.get(account)).map(|m| m.joined);
+        let oldest_entity = iam
+            .users
+            .values()
+            .map(|u| u.created)
+            .chain(iam.groups.values().map(|g| g.created))
+            .chain(iam.roles.values().map(|r| r.created))
+            .chain(iam.policies.values().map(|p| p.created))
+            .min();
+        let earliest = [created, joined, oldest_entity].into_iter().flatten().min()?;
+        if earliest >= LAUNCH_CONFIGURATIONS_END {
+            return None;
+        }
+        if iam.roles.contains_key(&crate::iam::key("AWSServiceRoleForAutoScaling")) {
+            return Some(None);
+        }
+        let caller = self.caller(a)?;
+        let role =
+            arn::iam(account, "role", "/aws-service-role/autoscaling.amazonaws.com/", "AWSServiceRoleForAutoScaling");
+        let context = [("iam:AWSServiceName", "autoscaling.amazonaws.com")];
+        let request = crate::auth::AuthRequest::new(caller, "us-east-1", "iam:CreateServiceLinkedRole", &role)
+            .owned_by(account)
+            .with_context(&context);
+        let record = self.auth.authorize(world, &request);
+        record.decision.is_allowed().then(|| {
+            Some(Edge {
+                kind: EdgeKind::PassRole,
+                action: Cow::Borrowed("iam:CreateServiceLinkedRole"),
+                resource: interned(&self.resources, role.as_str()),
+                allowed_by: interned(&self.explanations, allowed_by(&record)),
+            })
+        })
+    }
+}
+
+impl Builder<'_> {
+    /// The workloads of `account` (each asked of the world once per build).
+    fn workloads(&self, account: &str) -> Rc<Vec<Workload>> {
+        if let Some(known) = self.workloads.borrow().get(account) {
+            return known.clone();
+        }
+        let found = Rc::new(self.world.workloads_of(account));
+        self.workloads.borrow_mut().insert(account.to_string(), found.clone());
+        found
+    }
+
+    /// The Workload edge from actor `a` into role `role_arn` (a role of `a`'s own account): an
+    /// existing workload of the account runs as the role, and `a` is allowed every action of one
+    /// of its kind's ways ([`WORKLOAD_WAYS`]), each asked in the workload's Region
+    /// (GRAPH-EXISTING-WORKLOAD).
+    fn workload_edge(&self, a: usize, role_arn: &str) -> Option<Edge> {
+        let account = self.actors[a].account.as_str();
+        let workloads = self.workloads(account);
+        if workloads.is_empty() {
+            return None;
+        }
+        let caller = self.caller(a)?;
+        for w in workloads.iter().filter(|w| w.role_arn == role_arn) {
+            let Some((_, ways)) = WORKLOAD_WAYS.iter().find(|(kind, _)| *kind == w.kind) else { continue };
+            for way in *ways {
+                if !way.iter().all(|(action, _)| self.may(a, action)) {
+                    continue;
+                }
+                let mut allowed: Vec<String> = Vec::new();
+                let all = way.iter().all(|(action, resource)| {
+                    let resource =
+                        resource.replace("{arn}", &w.arn).replace("{region}", &w.region).replace("{account}", account);
+                    let request = crate::auth::AuthRequest::new(caller, &w.region, action, &resource).owned_by(account);
+                    let record = self.auth.authorize(self.world, &request);
+                    allowed.extend(allowed_by(&record));
+                    record.decision.is_allowed()
+                });
+                if !all {
+                    continue;
+                }
+                allowed.dedup();
+                let mut steps: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
+                steps.dedup();
+                return Some(Edge {
+                    kind: EdgeKind::Workload,
+                    action: Cow::Owned(steps.join(" + ")),
+                    resource: interned(&self.resources, w.arn.as_str()),
                     allowed_by: interned(&self.explanations, allowed),
                 });
             }
@@ -966,7 +1124,26 @@ pub const PASS_ROLE_STARTS: &[(&str, &[StartWay])] = &[
             ],
         ],
     ),
-    ("ec2.amazonaws.com", &[&[("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*")]]),
+    (
+        "ec2.amazonaws.com",
+        &[
+            &[("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*")],
+            // An Auto Scaling group launches the instances with its own service-linked role, so the
+            // caller needs no ec2:RunInstances; launch configurations only, in accounts that may
+            // still create them (GRAPH-PASSROLE-AUTOSCALING, [`Builder::autoscaling_way`]). A
+            // launch template needs ec2:RunInstances of the caller, the way above.
+            &[
+                (
+                    "autoscaling:CreateLaunchConfiguration",
+                    "arn:aws:autoscaling:us-east-1:{account}:launchConfiguration:*:launchConfigurationName/rootsim-escalation",
+                ),
+                (
+                    "autoscaling:CreateAutoScalingGroup",
+                    "arn:aws:autoscaling:us-east-1:{account}:autoScalingGroup:*:autoScalingGroupName/rootsim-escalation",
+                ),
+            ],
+        ],
+    ),
     (
         "glue.amazonaws.com",
         &[
@@ -1060,6 +1237,45 @@ pub const PASS_ROLE_STARTS: &[(&str, &[StartWay])] = &[
     ),
 ];
 
+/// The ways of running code in an existing workload of each kind ([`World::workloads_of`]): each
+/// action with the resource it is asked on, `{arn}` the workload's ARN, `{region}` and
+/// `{account}` its Region and account (GRAPH-EXISTING-WORKLOAD, after iam-vulnerable's and
+/// PMapper's methods). One way wholly allowed is enough.
+pub const WORKLOAD_WAYS: &[(WorkloadKind, &[StartWay])] = &[
+    // New code runs at the function's next invocation (iam-vulnerable privesc17).
+    (WorkloadKind::LambdaFunction, &[&[("lambda:UpdateFunctionCode", "{arn}")]]),
+    (
+        WorkloadKind::Ec2Instance,
+        &[
+            // Run Command with AWS's shell document: authorized on the instance and the document.
+            &[("ssm:SendCommand", "{arn}"), ("ssm:SendCommand", "arn:aws:ssm:{region}::document/AWS-RunShellScript")],
+            // A Session Manager shell: the instance and the default session document.
+            &[
+                ("ssm:StartSession", "{arn}"),
+                ("ssm:StartSession", "arn:aws:ssm:{region}:{account}:document/SSM-SessionManagerRunShell"),
+            ],
+            // An SSH key pushed for 60 seconds, then an SSH login (EC2 Instance Connect).
+            &[("ec2-instance-connect:SendSSHPublicKey", "{arn}")],
+        ],
+    ),
+    // A public key added to the endpoint, then SSH in (iam-vulnerable privesc19).
+    (WorkloadKind::GlueDevEndpoint, &[&[("glue:UpdateDevEndpoint", "{arn}")]]),
+    (
+        WorkloadKind::CloudFormationStack,
+        &[
+            &[("cloudformation:UpdateStack", "{arn}")],
+            &[("cloudformation:CreateChangeSet", "{arn}"), ("cloudformation:ExecuteChangeSet", "{arn}")],
+        ],
+    ),
+    // A presigned URL opens Jupyter on the notebook, whose terminal runs as its role.
+    (WorkloadKind::SageMakerNotebookInstance, &[&[("sagemaker:CreatePresignedNotebookInstanceUrl", "{arn}")]]),
+    // A build with another buildspec (`--buildspec-override`) runs as the project's service role.
+    (
+        WorkloadKind::CodeBuildProject,
+        &[&[("codebuild:StartBuild", "{arn}")], &[("codebuild:StartBuildBatch", "{arn}")]],
+    ),
+];
+
 /// A group's inline and attached policies as one identity policy (their statements together),
 /// for asking what a user who joined it could do; `None` when it has none or cannot be read.
 fn group_policy(iam: &crate::iam::IamAccount, key: &str) -> Option<Policy> {
@@ -1099,6 +1315,7 @@ impl<'w> Builder<'w> {
             resources: RefCell::new(HashSet::new()),
             explanations: RefCell::new(HashSet::new()),
             undrawn: Vec::new(),
+            workloads: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -1307,14 +1524,14 @@ impl<'w> Builder<'w> {
                 }
                 // PassRole is decided as edges_from decides it: with the service's condition keys.
                 arn::account_of(arn) == Some(actor.account.as_str())
-                    && TAKEOVERS.iter().any(|action| {
+                    && (TAKEOVERS.iter().any(|action| {
                         self.may(a, action)
                             && if *action == "iam:PassRole" {
                                 self.pass_role(a, v, arn, &actor.account).is_some()
                             } else {
                                 self.decide(a, action, arn).is_some()
                             }
-                    })
+                    }) || !self.nodes.service_linked(v) && self.workload_edge(a, arn).is_some())
             }
         }
     }
@@ -1949,7 +2166,7 @@ pub fn path(world: &World, from: &str, to: &str) -> AwsResult<String> {
             explained(&p, "  ").trim_end()
         ),
         None => format!(
-            "No path from {} to {}: no chain of role assumptions, root sessions, credential takeovers or permission grants that the policy engine allows.",
+            "No path from {} to {}: no chain of role assumptions, root sessions, credential takeovers, passed roles, changes to existing resources or permission grants that the policy engine allows.",
             a.describe(),
             b.describe()
         ),
@@ -2678,6 +2895,11 @@ mod tests {
         // Never into the management account itself.
         let into_mgmt = who_can_answer(&session.world, "sts:AssumeRoot", &arn::root(&mgmt), true);
         assert!(into_mgmt.direct.is_empty() && into_mgmt.via.is_empty(), "{:?}", into_mgmt.direct);
+    }
+
+    #[test]
+    fn launch_configurations_end_on_1_october_2024() {
+        assert_eq!(super::LAUNCH_CONFIGURATIONS_END, crate::clock::days_from_civil(2024, 10, 1) * 86_400);
     }
 
     #[test]
