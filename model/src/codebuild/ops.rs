@@ -269,10 +269,12 @@ fn batch_get_projects(call: &mut Call, input: &Input) -> AwsResult<Value> {
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default();
+    // The CLI refuses an empty list before the call (the model's minimum); the service refuses
+    // more than 100 names.
     if names.is_empty() || names.len() > 100 {
         return Err(invalid(format!(
-            "1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 100 (given {})",
-            names.len()
+            "1 validation error detected: Value '[{}]' at 'names' failed to satisfy constraint: Member must have length less than or equal to 100",
+            names.join(", ")
         )));
     }
     let (account, region) = (call.account(), call.region.clone());
