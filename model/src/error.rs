@@ -114,7 +114,9 @@ impl AwsError {
 ///   as built (AWS's common error, <https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html>);
 /// - SageMaker, CodeBuild: `AccessDeniedException` with the message as built (observed: "An error
 ///   occurred (AccessDeniedException) when calling the DeleteApp operation: User: ... is not
-///   authorized to perform: sagemaker:DeleteApp on resource: ..."; AWS's common error for both);
+///   authorized to perform: sagemaker:DeleteApp on resource: ..."; CodeBuild's "Status Code: 400;
+///   Error Code: AccessDeniedException" for codebuild:StartBuild, and for iam:PassRole refused
+///   during CreateProject);
 /// - Organizations: `AccessDeniedException` with its fixed sentence "You don't have permissions to
 ///   access this resource." (the model's AccessDeniedException; observed), the engine's message
 ///   kept beside it as rootsim's hint.
