@@ -114,7 +114,17 @@ fn create_notebook_instance(call: &mut Call, input: &Input) -> AwsResult<Value> 
     let platform = opt_str(input, "PlatformIdentifier").unwrap_or("notebook-al2-v3").to_string();
     let (account, region) = (call.account(), call.region.clone());
     let resource = arn(&region, &account, &name);
-    call.authorize("sagemaker:CreateNotebookInstance", &resource)?;
+    // The request's settings are condition keys of sagemaker:CreateNotebookInstance (the Service
+    // Authorization Reference lists them), so that a policy may require, say, no root access.
+    let context = [
+        ("sagemaker:InstanceTypes", instance_type.as_str()),
+        ("sagemaker:RootAccess", root.as_str()),
+        ("sagemaker:DirectInternetAccess", direct.as_str()),
+    ];
+    let request = AuthRequest::new(&call.caller, &call.region, "sagemaker:CreateNotebookInstance", &resource)
+        .with_context(&context);
+    let record = call.decide(&request);
+    call.record_decision(record)?;
     // Giving the instance a role passes the role (rule SAGEMAKER-PASSROLE).
     authorize_pass_role(call, "sagemaker:CreateNotebookInstance", &role_arn)?;
     if call.world.sagemaker.instance(&account, &region, &name).is_some() {
