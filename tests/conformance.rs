@@ -74,6 +74,10 @@ const CLI_REQUIRED: &[(&str, &str, &str, bool)] = &[
     ("sns", "Subscribe", "NotificationEndpoint", false),
     // awscli/customizations/streamingoutputarg.py adds get-object's positional outfile, required.
     ("s3api", "GetObject", "outfile", true),
+    // awscli/customizations/awslambda.py makes create-function's --code optional and adds
+    // --zip-file, hoisted into Code.ZipFile.
+    ("lambda", "CreateFunction", "Code", false),
+    ("lambda", "CreateFunction", "ZipFile", false),
 ];
 
 /// What rootsim knowingly prints otherwise today (keys, values, error codes), each with its

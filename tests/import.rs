@@ -438,6 +438,125 @@ fn tag_policies_and_organization_tags_round_trip() {
     assert_eq!(org.tags_of_arn(&arn).cloned(), want, "the account's tags after the round trip");
 }
 
+/// Lambda functions are exported as `list-functions` prints them, one file per account and
+/// Region, and come back from an import whole, each still a workload that runs as its role, a
+/// role of another account kept as written (rule IMPORT-LAMBDA-FUNCTIONS).
+#[test]
+fn lambda_functions_round_trip_as_workloads_with_their_roles() {
+    use rootsim_model::world::workloads::WorkloadKind;
+    let mut session = Session::demo(DEFAULT_SEED);
+    let mut host = MemoryHost::default();
+    // The empty .zip archive: its end-of-central-directory record alone.
+    let mut zip = b"PK\x05\x06".to_vec();
+    zip.extend([0u8; 18]);
+    host.binary.insert("fn.zip".into(), zip);
+    let account = session.world.accounts.find("management").unwrap().id.clone();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    session
+        .execute(&format!("aws iam create-role --role-name exec --assume-role-policy-document '{trust}'"), &mut host)
+        .expect_ok();
+    let role = format!("arn:aws:iam::{account}:role/exec");
+    for (name, region) in [("api", "us-east-1"), ("worker", "us-east-1"), ("edge", "eu-west-1")] {
+        session
+            .execute(
+                &format!("aws lambda create-function --function-name {name} --runtime python3.13 --role {role} --handler index.handler --zip-file fileb://fn.zip --environment Variables={{STAGE=prod}} --region {region}"),
+                &mut host,
+            )
+            .expect_ok();
+    }
+    assert_round_trip(&session.world).unwrap();
+    let files = export(&session.world);
+    let listing = |region: &str| format!("accounts/{account}/lambda/{region}/list-functions.json");
+    assert!(
+        files.iter().any(|(p, _)| *p == listing("us-east-1")) && files.iter().any(|(p, _)| *p == listing("eu-west-1"))
+    );
+    let again = import(&files, DEFAULT_SEED);
+    assert!(again.is_clean(), "{}", again.report());
+    assert!(again.report().contains("3 Lambda functions"), "{}", again.report());
+    let workloads = again.world.workloads_of(&account);
+    let arns: Vec<&str> =
+        workloads.iter().filter(|w| w.kind == WorkloadKind::LambdaFunction).map(|w| w.arn.as_str()).collect();
+    assert_eq!(
+        arns,
+        [
+            format!("arn:aws:lambda:eu-west-1:{account}:function:edge"),
+            format!("arn:aws:lambda:us-east-1:{account}:function:api"),
+            format!("arn:aws:lambda:us-east-1:{account}:function:worker"),
+        ]
+    );
+    assert!(workloads.iter().all(|w| w.role_arn == role));
+    assert_eq!(session.world.workloads_of(&account), workloads);
+    // The function's fields survive: environment, code hash, revision.
+    let before = session.world.lambda.function(&account, "us-east-1", "api").unwrap();
+    let after = again.world.lambda.function(&account, "us-east-1", "api").unwrap();
+    assert_eq!(after.environment, before.environment);
+    assert_eq!(
+        (&after.code_sha256, &after.revision_id, after.code_size),
+        (&before.code_sha256, &before.revision_id, 22)
+    );
+}
+
+/// A listing read as the CLI prints it: pages add up, a role of another account is kept, a
+/// listing that no page ends is said to be truncated, unknown fields are named, and unsound items
+/// (no role, a published version, a function of another folder) are skipped with their path.
+#[test]
+fn lambda_listings_import_with_their_pages_warnings_and_skips() {
+    let function = |name: &str, role: &str, extra: &str| {
+        format!(
+            r#"{{"FunctionName": "{name}", "FunctionArn": "arn:aws:lambda:us-east-1:{PROD}:function:{name}", "Runtime": "python3.13", "Role": "{role}", "Handler": "index.handler", "CodeSize": 5, "Description": "", "Timeout": 3, "MemorySize": 128, "LastModified": "2026-12-07T10:00:00.000+0000", "CodeSha256": "x", "Version": "$LATEST", "RevisionId": "r", "PackageType": "Zip"{extra}}}"#
+        )
+    };
+    let own = format!("arn:aws:iam::{PROD}:role/exec");
+    let other = "arn:aws:iam::111122223333:role/shared-exec";
+    let iam = (format!("accounts/{PROD}/iam.json"), r#"{"UserDetailList": []}"#.to_string());
+    let first = format!(
+        r#"{{"Functions": [{}, {}], "NextMarker": "m1"}}"#,
+        function("a", &own, ""),
+        function("b", other, r#", "Surprise": 1"#)
+    );
+    let second = format!(
+        r#"{{"Functions": [{}, {}, {}, {}]}}"#,
+        function("c", &own, ""),
+        r#"{"FunctionName": "norole"}"#,
+        function("v", &own, "").replace(r#""Version": "$LATEST""#, r#""Version": "3""#),
+        function("moved", &own, "").replace("us-east-1", "eu-west-1"),
+    );
+    let dir = format!("accounts/{PROD}/lambda/us-east-1");
+    let paged = import(
+        &[
+            iam.clone(),
+            (format!("{dir}/list-functions.json"), first.clone()),
+            (format!("{dir}/list-functions-2.json"), second),
+        ],
+        7,
+    );
+    let names: Vec<&str> = paged.world.lambda.functions_of(PROD).map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"], "{}", paged.report());
+    assert_eq!(paged.world.lambda.function(PROD, "us-east-1", "b").unwrap().role, other);
+    let skipped: Vec<String> = paged.skipped.iter().map(|s| format!("{}: {}", s.file, s.path)).collect();
+    assert_eq!(
+        skipped,
+        [
+            format!("{dir}/list-functions-2.json: $.Functions[1]"),
+            format!("{dir}/list-functions-2.json: $.Functions[2]"),
+            format!("{dir}/list-functions-2.json: $.Functions[3]"),
+        ],
+        "{}",
+        paged.report()
+    );
+    let warned: Vec<String> = paged.warnings.iter().map(|s| format!("{}: {}", s.file, s.path)).collect();
+    assert_eq!(warned, [format!("{dir}/list-functions.json: $.Functions[1].Surprise")], "{}", paged.report());
+    // Without its last page the listing is truncated, and the warning names the file.
+    let cut = import(&[iam, (format!("{dir}/list-functions.json"), first)], 7);
+    assert!(
+        cut.warnings.iter().any(|w| w.file == format!("{dir}/list-functions.json")
+            && w.path == "$.NextMarker"
+            && w.reason.contains("truncated")),
+        "{}",
+        cut.report()
+    );
+}
+
 /// SageMaker notebook instances and CodeBuild projects, the workloads the principal graph
 /// follows, come back from an export whole (the role each runs as included), and an estate's
 /// own files import them: a role of another account kept as written, an unknown field warned

@@ -112,6 +112,14 @@ impl AwsError {
 ///   sqs:sendmessage on resource: ... because no identity-based policy allows the sqs:sendmessage action");
 /// - Access Analyzer, EventBridge, CloudTrail, KMS, Account Management: `AccessDeniedException` with the message
 ///   as built (AWS's common error, <https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html>);
+/// - Lambda: `AccessDeniedException` (403) with the message as built, its own and that of a
+///   denied `iam:PassRole` or S3 read made for it (observed: "An error occurred
+///   (AccessDeniedException) when calling the CreateFunction operation: User: ... is not
+///   authorized to perform: iam:PassRole on resource: ..."; `lambda::ops`);
+/// - Glue: `AccessDeniedException` (JSON protocol, HTTP 400), its own denials and a refused
+///   `iam:PassRole` alike (observed: "An error occurred (AccessDeniedException) when calling the
+///   CreateCrawler operation: User: ... is not authorized to perform: iam:PassRole on resource:
+///   ..."); CloudFormation (Query protocol): `AccessDenied` with the message as built;
 /// - SageMaker, CodeBuild: `AccessDeniedException` with the message as built (observed: "An error
 ///   occurred (AccessDeniedException) when calling the DeleteApp operation: User: ... is not
 ///   authorized to perform: sagemaker:DeleteApp on resource: ..."; CodeBuild's "Status Code: 400;
@@ -125,11 +133,13 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
     match service {
         "sns" => AwsError::new("AuthorizationError", 403, message.replace(action, &format!("SNS:{operation}"))),
         "sqs" => AwsError::access_denied(message.replace(action, &action.to_ascii_lowercase())),
-        "events" | "cloudtrail" | "kms" | "account" | "codebuild" | "sagemaker" => {
-            AwsError::new("AccessDeniedException", 400, message)
-        }
+        "events" | "cloudtrail" | "kms" | "account" => AwsError::new("AccessDeniedException", 400, message),
+        "glue" => AwsError::new("AccessDeniedException", 400, message),
+        "codebuild" | "sagemaker" => AwsError::new("AccessDeniedException", 400, message),
         // Access Analyzer: its model's AccessDeniedException, HTTP 403.
         "access-analyzer" => AwsError::new("AccessDeniedException", 403, message),
+        // Lambda: its model's AccessDeniedException, HTTP 403.
+        "lambda" => AwsError::new("AccessDeniedException", 403, message),
         "organizations" => AwsError::new("AccessDeniedException", 400, ORGANIZATIONS_DENIED)
             .with_hint(format!("  (rootsim) {message}")),
         _ => AwsError::access_denied(message),

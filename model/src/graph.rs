@@ -1032,6 +1032,28 @@ impl Builder<'_> {
         found
     }
 
+    /// Whether Systems Manager can reach instance `w` for a way starting with `first`: only a
+    /// managed node takes commands and sessions, and an instance is one when its role lets the
+    /// SSM Agent register it (`ssm:UpdateInstanceInformation`, on the instance), and for a session
+    /// open Session Manager's control channel (`ssmmessages:CreateControlChannel`), as AWS's
+    /// `AmazonSSMManagedInstanceCore` allows (GRAPH-EXISTING-WORKLOAD). Any other way: true.
+    fn managed_node(&self, w: &Workload, first: &str) -> bool {
+        if !first.starts_with("ssm:") {
+            return true;
+        }
+        let Ok(role) = self.auth.principal_caller(self.world, &w.role_arn) else { return false };
+        let account = arn::account_of(&w.role_arn).unwrap_or_default();
+        let needs: &[(&str, &str)] = if first == "ssm:StartSession" {
+            &[("ssm:UpdateInstanceInformation", w.arn.as_str()), ("ssmmessages:CreateControlChannel", "*")]
+        } else {
+            &[("ssm:UpdateInstanceInformation", w.arn.as_str())]
+        };
+        needs.iter().all(|(action, resource)| {
+            let request = crate::auth::AuthRequest::new(&role, &w.region, action, resource).owned_by(account);
+            self.auth.authorize(self.world, &request).decision.is_allowed()
+        })
+    }
+
     /// The Workload edge from actor `a` into role `role_arn` (a role of `a`'s own account): an
     /// existing workload of the account runs as the role, and `a` is allowed every action of one
     /// of its kind's ways ([`WORKLOAD_WAYS`]), each asked in the workload's Region
@@ -1046,7 +1068,7 @@ impl Builder<'_> {
         for w in workloads.iter().filter(|w| w.role_arn == role_arn) {
             let Some((_, ways)) = WORKLOAD_WAYS.iter().find(|(kind, _)| *kind == w.kind) else { continue };
             for way in *ways {
-                if !way.iter().all(|(action, _)| self.may(a, action)) {
+                if !way.iter().all(|(action, _)| self.may(a, action)) || !self.managed_node(w, way[0].0) {
                     continue;
                 }
                 let mut allowed: Vec<String> = Vec::new();

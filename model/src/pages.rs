@@ -48,11 +48,18 @@ pub struct Paginator {
 const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("accessanalyzer", include_str!("../../data/botocore/accessanalyzer/paginators-1.json"), None),
     ("account", include_str!("../../data/botocore/account/paginators-1.json"), None),
+    ("cloudformation", include_str!("../../data/botocore/cloudformation/paginators-1.json"), None),
     ("cloudtrail", include_str!("../../data/botocore/cloudtrail/paginators-1.json"), None),
     ("codebuild", include_str!("../../data/botocore/codebuild/paginators-1.json"), None),
     ("events", include_str!("../../data/botocore/events/paginators-1.json"), None),
+    (
+        "glue",
+        include_str!("../../data/botocore/glue/paginators-1.json"),
+        Some(include_str!("../../data/botocore/glue/paginators-1.sdk-extras.json")),
+    ),
     ("iam", include_str!("../../data/botocore/iam/paginators-1.json"), None),
     ("kms", include_str!("../../data/botocore/kms/paginators-1.json"), None),
+    ("lambda", include_str!("../../data/botocore/lambda/paginators-1.json"), None),
     (
         "organizations",
         include_str!("../../data/botocore/organizations/paginators-1.json"),
@@ -240,6 +247,19 @@ pub const SERVICES: &[ServicePaging] = &[
         bad_token: ("InvalidParameter", "Invalid parameter: NextToken"),
         token_only_with_limit: false,
     },
+    // Lambda: ListFunctions answers at most 50 functions a page, whatever MaxItems asks (its API
+    // reference); MaxItems 1-10000 is botocore's range check. The bad-marker error is an
+    // assumption.
+    ServicePaging {
+        service: "lambda",
+        default_page: 50,
+        min: 1,
+        max: 50,
+        clamp: true,
+        range_error: "InvalidParameterValueException",
+        bad_token: ("InvalidParameterValueException", "Invalid marker"),
+        token_only_with_limit: false,
+    },
     // EventBridge: Limit 1-100; the default page and the bad-token error are assumptions.
     ServicePaging {
         service: "events",
@@ -249,6 +269,30 @@ pub const SERVICES: &[ServicePaging] = &[
         clamp: false,
         range_error: "ValidationException",
         bad_token: ("ValidationException", "The nextToken is invalid."),
+        token_only_with_limit: false,
+    },
+    // CloudFormation: DescribeStacks has no limit parameter; the page of 100 stacks and the
+    // bad-token error are simulator assumptions (the API reference documents neither).
+    ServicePaging {
+        service: "cloudformation",
+        default_page: 100,
+        min: 1,
+        max: 100,
+        clamp: false,
+        range_error: "ValidationError",
+        bad_token: ("ValidationError", "Invalid NextToken"),
+        token_only_with_limit: false,
+    },
+    // Glue: MaxResults 1-1000 (GetDevEndpoints); the default page and the bad-token error are
+    // simulator assumptions.
+    ServicePaging {
+        service: "glue",
+        default_page: 100,
+        min: 1,
+        max: 1000,
+        clamp: false,
+        range_error: "ValidationException",
+        bad_token: ("InvalidInputException", "Invalid pagination token"),
         token_only_with_limit: false,
     },
     // SageMaker: MaxResults 1-100 (the model); the default page of 10 and the bad-token error
@@ -526,11 +570,14 @@ mod tests {
         let bytes: &[u8] = match service {
             "accessanalyzer" => include_bytes!("../../data/botocore/accessanalyzer/service-2.json.gz"),
             "account" => include_bytes!("../../data/botocore/account/service-2.json.gz"),
+            "cloudformation" => include_bytes!("../../data/botocore/cloudformation/service-2.json.gz"),
             "cloudtrail" => include_bytes!("../../data/botocore/cloudtrail/service-2.json.gz"),
             "codebuild" => include_bytes!("../../data/botocore/codebuild/service-2.json.gz"),
             "events" => include_bytes!("../../data/botocore/events/service-2.json.gz"),
+            "glue" => include_bytes!("../../data/botocore/glue/service-2.json.gz"),
             "iam" => include_bytes!("../../data/botocore/iam/service-2.json.gz"),
             "kms" => include_bytes!("../../data/botocore/kms/service-2.json.gz"),
+            "lambda" => include_bytes!("../../data/botocore/lambda/service-2.json.gz"),
             "organizations" => include_bytes!("../../data/botocore/organizations/service-2.json.gz"),
             "s3api" => include_bytes!("../../data/botocore/s3/service-2.json.gz"),
             "s3control" => include_bytes!("../../data/botocore/s3control/service-2.json.gz"),
@@ -559,6 +606,9 @@ mod tests {
         // `aws s3api get-object ... OUTFILE`: the positional file the streamed body is saved to
         // (awscli's `customizations/streamingoutputarg.py`).
         ("s3api", "GetObject", "outfile"),
+        // `aws lambda create-function --zip-file fileb://PATH` is hoisted into `Code.ZipFile`
+        // (awscli's `customizations/awslambda.py`).
+        ("lambda", "CreateFunction", "ZipFile"),
     ];
 
     /// Every operation rootsim models is one of AWS's, as botocore's model names it, and every

@@ -350,6 +350,35 @@ pub fn check_path(value: &str) -> AwsResult<()> {
     }
 }
 
+/// Whether the role `role_arn` exists and its trust policy lets the service principal `service`
+/// (`glue.amazonaws.com`...) assume it: an `Allow` statement for `sts:AssumeRole` naming the
+/// service, and no `Deny` naming it. Services that run code as a role check this when the role is
+/// given to them, each with its own error.
+pub fn role_trusts_service(world: &World, role_arn: &str, service: &str) -> bool {
+    use rootsim_policy::{Effect, PrincipalType};
+    let Some((_, _, role)) = world.role_trust_policy(role_arn) else { return false };
+    let names = |st: &rootsim_policy::StatementView<'_>| {
+        !st.is_not_principal()
+            && st.matches_action("sts:AssumeRole")
+            && st.principals().any(|g| {
+                g.kind() == PrincipalType::Any
+                    || (g.kind() == PrincipalType::Service && g.values().any(|v| v.eq_ignore_ascii_case(service)))
+            })
+    };
+    let statements: Vec<_> = role.trust_policy.statements().collect();
+    statements.iter().any(|st| st.effect() == Effect::Allow && names(st))
+        && !statements.iter().any(|st| st.effect() == Effect::Deny && names(st))
+}
+
+/// The decision on `iam:PassRole` of `role_arn` to the service principal `service`
+/// (`iam:PassedToService`), asked for the call's caller and not yet recorded: each service
+/// answers a refused pass with its own error, so the handler records it
+/// ([`Call::record_decision`], or its own error after pushing it to [`Call::auth`]).
+pub fn decide_pass_role(call: &Call, role_arn: &str, service: &str) -> AuthRecord {
+    let context = [("iam:PassedToService", service)];
+    call.decide(&AuthRequest::new(&call.caller, &call.region, "iam:PassRole", role_arn).with_context(&context))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

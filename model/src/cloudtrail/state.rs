@@ -21,6 +21,11 @@ const SECRETS: &[&str] = &[
     "TokenCode",
     "CiphertextBlob",
     "Otp",
+    // A Lambda package's bytes and a function's environment variables, which Lambda's model
+    // says are omitted from CloudTrail logs (`EnvironmentResponse.Variables`); rootsim hides them
+    // as it hides the others (simulator assumption: the exact form of the omission).
+    "ZipFile",
+    "Variables",
 ];
 
 /// The event history.

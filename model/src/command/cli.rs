@@ -478,6 +478,7 @@ pub fn parse(words: &[Word], host: &dyn Host) -> Result<Parsed, UsageError> {
         };
         params.insert(param.name.to_string(), value);
     }
+    super::awslambda::hoist_zip_file(operation, &mut params, !cli_inputs.is_empty() || skeleton.is_some())?;
     let mut paging = super::paginate::PagingArgs::default();
     for (opt, values) in paging_given {
         if let Some(taken) = super::paginate::take_option(operation, opt, &values, &mut paging, &mut params) {

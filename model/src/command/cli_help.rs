@@ -29,11 +29,14 @@ const OPTION_TEXT: usize = 10;
 const SERVICES: &[(&str, &str)] = &[
     ("accessanalyzer", "IAM Access Analyzer: validating policy documents (the policy checks' findings)."),
     ("account", "AWS Account Management: an account's contacts, Regions and primary email."),
+    ("cloudformation", "AWS CloudFormation: stacks, their templates and their service roles."),
     ("cloudtrail", "AWS CloudTrail: the event history of the calls made in an account, and trails."),
     ("codebuild", "AWS CodeBuild: build projects and the builds that run as their service roles."),
     ("events", "Amazon EventBridge: rules that match events and the targets they send them to."),
+    ("glue", "AWS Glue: development endpoints, the SSH keys that reach them and the roles they run as."),
     ("iam", "AWS Identity and Access Management: users, groups, roles, policies and credentials, root user included."),
     ("kms", "AWS Key Management Service: keys and their key policies."),
+    ("lambda", "AWS Lambda: functions and the execution roles they run as."),
     ("organizations", "AWS Organizations: the organization's accounts, OUs, policies and delegated administrators."),
     (
         "s3api",

@@ -14,14 +14,17 @@ use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
 /// The vendored botocore models, by the CLI's service name.
-const MODELS: [(&str, &[u8]); 14] = [
+const MODELS: &[(&str, &[u8])] = &[
     ("accessanalyzer", include_bytes!("../../../data/botocore/accessanalyzer/service-2.json.gz")),
     ("account", include_bytes!("../../../data/botocore/account/service-2.json.gz")),
+    ("cloudformation", include_bytes!("../../../data/botocore/cloudformation/service-2.json.gz")),
     ("cloudtrail", include_bytes!("../../../data/botocore/cloudtrail/service-2.json.gz")),
     ("codebuild", include_bytes!("../../../data/botocore/codebuild/service-2.json.gz")),
     ("events", include_bytes!("../../../data/botocore/events/service-2.json.gz")),
+    ("glue", include_bytes!("../../../data/botocore/glue/service-2.json.gz")),
     ("iam", include_bytes!("../../../data/botocore/iam/service-2.json.gz")),
     ("kms", include_bytes!("../../../data/botocore/kms/service-2.json.gz")),
+    ("lambda", include_bytes!("../../../data/botocore/lambda/service-2.json.gz")),
     ("organizations", include_bytes!("../../../data/botocore/organizations/service-2.json.gz")),
     ("s3api", include_bytes!("../../../data/botocore/s3/service-2.json.gz")),
     ("s3control", include_bytes!("../../../data/botocore/s3control/service-2.json.gz")),
@@ -31,7 +34,7 @@ const MODELS: [(&str, &[u8]); 14] = [
     ("sts", include_bytes!("../../../data/botocore/sts/service-2.json.gz")),
 ];
 
-static DECODED: [OnceLock<Option<Value>>; 14] = [const { OnceLock::new() }; 14];
+static DECODED: [OnceLock<Option<Value>>; MODELS.len()] = [const { OnceLock::new() }; MODELS.len()];
 
 /// botocore's model of `service` (the CLI's name), inflated and parsed once; `None` when it is
 /// not vendored or does not decode (callers then refuse, saying so).

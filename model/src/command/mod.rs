@@ -10,6 +10,7 @@
 //! Architecture invariant: a command either succeeds or leaves the world exactly as it was. AWS
 //! calls run against the world and, on failure, the state from before the call is put back.
 
+mod awslambda;
 pub mod cli;
 mod cli_help;
 pub mod cli_input;
@@ -613,14 +614,14 @@ fn print_response(value: &Value, globals: &cli::Globals, output: crate::render::
 }
 
 /// How a service that takes no anonymous calls answers an unsigned request: the query-protocol
-/// services (IAM, STS) with `MissingAuthenticationToken`, the JSON ones with
+/// services (CloudFormation, IAM, STS) with `MissingAuthenticationToken`, the JSON ones with
 /// `MissingAuthenticationTokenException` (simulator assumption: the codes of AWS's common
 /// errors, not checked against each service). `None` for S3, SQS and SNS, which take the
 /// anonymous caller.
 pub(crate) fn unsigned_refusal(service: &str) -> Option<AwsError> {
     match service {
         "s3api" | "s3" | "sqs" | "sns" => None,
-        "iam" | "sts" => {
+        "cloudformation" | "iam" | "sts" => {
             Some(AwsError::new("MissingAuthenticationToken", 403, "Request is missing Authentication Token"))
         }
         _ => Some(AwsError::new("MissingAuthenticationTokenException", 403, "Missing Authentication Token")),

@@ -36,6 +36,9 @@ use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
+mod cloudformation;
+mod glue;
+mod lambda;
 mod tree;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Cow;
@@ -111,6 +114,21 @@ impl Imported {
             count(w.sqs.queues.len(), "queue policy", "queue policies"),
             count(w.kms.keys.len(), "key policy", "key policies")
         );
+        // Named only when there are some, as instance profiles are.
+        let functions: usize = w.lambda.accounts.values().flat_map(|r| r.values()).map(|f| f.len()).sum();
+        if functions > 0 {
+            out.insert_str(out.len() - 1, &format!(", {}", count(functions, "Lambda function", "Lambda functions")));
+        }
+        // Workloads are named only when there are some: most estates' reports stay as they were.
+        let (endpoints, stacks) = (w.glue.all().count(), w.cloudformation.all().count());
+        if endpoints + stacks > 0 {
+            out.pop();
+            out.push_str(&format!(
+                ", {}, {}.",
+                count(endpoints, "development endpoint", "development endpoints"),
+                count(stacks, "stack", "stacks")
+            ));
+        }
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
             for s in &self.skipped {
@@ -1513,7 +1531,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         iam.policies.insert(arn.to_string(), policy);
     }
 
-    /// The account's bucket, queue and key policies.
+    /// The account's bucket, queue and key policies, and its Lambda functions (`lambda.rs`).
     fn resources(&mut self, account: &str) {
         let prefix = format!("accounts/{account}/");
         // A range of the sorted names: the account's files only, however many accounts there are.
@@ -1522,6 +1540,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
             .map(String::as_str)
             .take_while(|f| f.starts_with(&prefix));
+        let mut functions: Vec<&str> = Vec::new();
         for file in files {
             let rest: Vec<&str> = file[prefix.len()..].split('/').collect();
             let stem = |s: &'n str| s.strip_suffix(".json");
@@ -1538,6 +1557,9 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                     let Some(id) = stem(id) else { continue };
                     self.key(file, account, region, id);
                 }
+                ["lambda", _, _] => functions.push(file),
+                ["cloudformation", region, "describe-stacks.json"] => self.stacks(file, account, region),
+                ["glue", region, "get-dev-endpoints.json"] => self.dev_endpoints(file, account, region),
                 ["sagemaker", region, "describe-notebook-instance", name] => {
                     let Some(name) = stem(name) else { continue };
                     self.notebook(file, account, region, name);
@@ -1548,6 +1570,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                 _ => {}
             }
         }
+        self.lambda(account, &functions);
     }
 
     /// A bucket, queue or key policy at `path`; `None` (skipped) when it is unsound.
@@ -2012,6 +2035,15 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
             json!({ "Policy": k.policy.text(), "PolicyName": "default" }),
         )?;
     }
+    for (path, v) in lambda::export(world) {
+        emit(path, v)?;
+    }
+    for (path, v) in cloudformation::export(world) {
+        emit(path, v)?;
+    }
+    for (path, v) in glue::export(world) {
+        emit(path, v)?;
+    }
     for i in world.sagemaker.all() {
         emit(
             format!("accounts/{}/sagemaker/{}/describe-notebook-instance/{}.json", i.account, i.region, i.name),
@@ -2147,6 +2179,9 @@ pub fn is_layout_file(name: &str) -> bool {
         }
         ["accounts", a, "s3", f] => !a.is_empty() && json(f),
         ["accounts", a, "sqs" | "kms", r, f] => !a.is_empty() && !r.is_empty() && json(f),
+        ["accounts", a, "lambda", r, f] => !a.is_empty() && !r.is_empty() && lambda::is_page(f),
+        ["accounts", a, "cloudformation", r, "describe-stacks.json"] => !a.is_empty() && !r.is_empty(),
+        ["accounts", a, "glue", r, "get-dev-endpoints.json"] => !a.is_empty() && !r.is_empty(),
         ["accounts", a, "sagemaker", r, "describe-notebook-instance", f] => !a.is_empty() && !r.is_empty() && json(f),
         ["accounts", a, "codebuild", r, f] => !a.is_empty() && !r.is_empty() && is_projects_page(f),
         _ => false,

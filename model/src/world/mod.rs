@@ -112,6 +112,15 @@ pub struct World {
     /// SNS topics and their subscriptions.
     #[serde(default)]
     pub sns: Shared<crate::sns::Sns>,
+    /// Lambda functions of every account.
+    #[serde(default)]
+    pub lambda: Shared<crate::lambda::Lambda>,
+    /// CloudFormation stacks of every account.
+    #[serde(default)]
+    pub cloudformation: Shared<crate::cloudformation::CloudFormation>,
+    /// Glue development endpoints of every account.
+    #[serde(default)]
+    pub glue: Shared<crate::glue::Glue>,
     /// SageMaker notebook instances of every account.
     #[serde(default)]
     pub sagemaker: Shared<crate::sagemaker::SageMaker>,
@@ -146,6 +155,9 @@ impl World {
             sqs: crate::sqs::Sqs::default().into(),
             events: crate::events::Events::default().into(),
             sns: crate::sns::Sns::default().into(),
+            lambda: crate::lambda::Lambda::default().into(),
+            cloudformation: crate::cloudformation::CloudFormation::default().into(),
+            glue: crate::glue::Glue::default().into(),
             sagemaker: crate::sagemaker::SageMaker::default().into(),
             codebuild: crate::codebuild::CodeBuild::default().into(),
         }

@@ -10,6 +10,7 @@
 //! module is the one place the graph reads them from, so the graph names no service.
 
 use super::World;
+use crate::lambda::Function;
 
 /// The kinds of workload: which service runs the code, and so which actions change it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -45,6 +46,19 @@ pub struct Workload {
     pub role_arn: String,
 }
 
+impl Workload {
+    /// A Lambda function as a workload: its ARN (the `function` resource type's) and its
+    /// execution role.
+    fn lambda(f: &Function) -> Workload {
+        Workload {
+            kind: WorkloadKind::LambdaFunction,
+            arn: f.arn(),
+            region: f.region.clone(),
+            role_arn: f.role.clone(),
+        }
+    }
+}
+
 impl World {
     /// Every workload of `account` with a role, in a stable order (kind, then ARN): each
     /// service's resources that run code as a role. Empty for an account with none, and cheap
@@ -52,6 +66,22 @@ impl World {
     pub fn workloads_of(&self, account: &str) -> Vec<Workload> {
         let mut out: Vec<Workload> = Vec::new();
         // Each service adds its own here, from its state (`crate::<service>::state`).
+        out.extend(self.lambda.functions_of(account).map(Workload::lambda));
+        out.extend(self.glue.of_account(account).map(|e| Workload {
+            kind: WorkloadKind::GlueDevEndpoint,
+            arn: e.arn(),
+            region: e.region.clone(),
+            role_arn: e.role_arn.clone(),
+        }));
+        // A stack without a service role runs as whoever changes it: no workload.
+        out.extend(self.cloudformation.of_account(account).filter_map(|s| {
+            Some(Workload {
+                kind: WorkloadKind::CloudFormationStack,
+                arn: s.id.clone(),
+                region: s.region.clone(),
+                role_arn: s.role_arn.clone()?,
+            })
+        }));
         if let Some(regions) = self.sagemaker.accounts.get(account) {
             out.extend(regions.values().flat_map(|m| m.values()).map(|i| Workload {
                 kind: WorkloadKind::SageMakerNotebookInstance,
