@@ -645,6 +645,7 @@ fn notebook_instances_and_build_projects_round_trip() {
         .collect::<Vec<_>>()
     );
     let report = got.report();
+    assert!(report.contains(", 1 notebook instance, 1 build project."), "{report}");
     assert!(
         report.contains(
             "describe-notebook-instance/shared.json: $.Colour: not a field of describe-notebook-instance's output"

@@ -129,6 +129,16 @@ impl Imported {
                 count(stacks, "stack", "stacks")
             ));
         }
+        // SageMaker's and CodeBuild's workloads likewise, named only when there are some.
+        let (notebooks, projects) = (w.sagemaker.all().count(), w.codebuild.all().count());
+        if notebooks + projects > 0 {
+            out.pop();
+            out.push_str(&format!(
+                ", {}, {}.",
+                count(notebooks, "notebook instance", "notebook instances"),
+                count(projects, "build project", "build projects")
+            ));
+        }
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
             for s in &self.skipped {
