@@ -422,4 +422,44 @@ mod tests {
             assert!(e.message.contains("at 'policyDocument'"), "{}", e.message);
         }
     }
+
+    #[test]
+    fn a_role_trusts_a_service_only_when_an_allow_names_it_and_no_deny_does() {
+        use crate::{Session, DEFAULT_SEED};
+        let mut s = Session::demo(DEFAULT_SEED);
+        let trusts = [
+            (
+                "Glue",
+                r#"[{"Effect":"Allow","Principal":{"Service":"glue.amazonaws.com"},"Action":"sts:AssumeRole"}]"#,
+                true,
+            ),
+            (
+                "Ec2",
+                r#"[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]"#,
+                false,
+            ),
+            (
+                "Denied",
+                r#"[{"Effect":"Allow","Principal":{"Service":"glue.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"Service":"glue.amazonaws.com"},"Action":"sts:*"}]"#,
+                false,
+            ),
+            (
+                "TagOnly",
+                r#"[{"Effect":"Allow","Principal":{"Service":"glue.amazonaws.com"},"Action":"sts:TagSession"}]"#,
+                false,
+            ),
+        ];
+        for (name, statements, _) in trusts {
+            let doc = format!(r#"{{"Version":"2012-10-17","Statement":{statements}}}"#);
+            s.run(&format!("aws iam create-role --role-name {name} --assume-role-policy-document {doc}")).expect_ok();
+        }
+        let account =
+            s.world.iam.accounts.keys().find(|a| s.world.iam.account(a).is_some_and(|i| i.role("Glue").is_some()));
+        let account = account.expect("the roles' account").clone();
+        for (name, _, expected) in trusts {
+            let arn = format!("arn:aws:iam::{account}:role/{name}");
+            assert_eq!(role_trusts_service(&s.world, &arn, "glue.amazonaws.com"), expected, "{name}");
+        }
+        assert!(!role_trusts_service(&s.world, &format!("arn:aws:iam::{account}:role/Nobody"), "glue.amazonaws.com"));
+    }
 }

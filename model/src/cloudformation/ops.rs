@@ -401,6 +401,13 @@ fn update_stack(call: &mut Call, input: &Input) -> AwsResult<Value> {
             return Err(validation("You cannot specify both usePreviousTemplate and Template Body"));
         }
         (Some(t), false) => t.to_string(),
+        // An imported stack carries no template (describe-stacks prints none): fail as an empty
+        // template would, saying why.
+        (None, true) if old.template.is_empty() => {
+            return Err(template_error("At least one Resources member must be defined.").with_hint(
+                "  (rootsim) this stack was imported from describe-stacks, which carries no template: give --template-body",
+            ));
+        }
         (None, true) => old.template.clone(),
         (None, false) => return Err(validation("Either Template URL or Template Body must be specified.")),
     };
@@ -496,3 +503,40 @@ pub const OPERATIONS: &[Operation] = operations!(
         ("DeleteStack", delete_stack, "Deletes a stack.", [STACK]),
     ]
 );
+
+#[cfg(test)]
+mod tests {
+    use crate::{Session, DEFAULT_SEED};
+
+    const TEMPLATE: &str = r#"{"Resources":{"Q":{"Type":"AWS::SQS::Queue"}}}"#;
+
+    #[test]
+    fn an_imported_stack_without_its_template_needs_a_template_body_to_update() {
+        let mut s = Session::demo(DEFAULT_SEED);
+        s.run(&format!("aws cloudformation create-stack --stack-name web --template-body {TEMPLATE}")).expect_ok();
+        // What an import leaves: describe-stacks prints no template.
+        let account = s.world.accounts.by_id.keys().find(|a| s.world.cloudformation.accounts.contains_key(*a)).cloned();
+        let account = account.expect("the stack's account");
+        s.world.cloudformation.stack_mut(&account, "us-east-1", "web").expect("created").template.clear();
+        let refused = s.run("aws cloudformation update-stack --stack-name web --use-previous-template");
+        assert!(refused.expect_error("ValidationError").text.contains("carries no template"));
+        // With a template it updates, and keeps it from then on.
+        let with = r#"{"Resources":{"T":{"Type":"AWS::SNS::Topic"}}}"#;
+        s.run(&format!("aws cloudformation update-stack --stack-name web --template-body {with}")).expect_ok();
+        let stack = s.world.cloudformation.stack(&account, "us-east-1", "web").expect("kept");
+        assert_eq!(stack.template, with);
+        assert_eq!(stack.status, "UPDATE_COMPLETE");
+    }
+
+    #[test]
+    fn a_yaml_template_is_read_for_its_resources_and_description() {
+        let mut s = Session::demo(DEFAULT_SEED);
+        let yaml = "'Description: A queue\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'";
+        s.run(&format!("aws cloudformation create-stack --stack-name y --template-body {yaml}")).expect_ok();
+        let got = s.run("aws cloudformation describe-stacks --stack-name y");
+        assert_eq!(got.expect_ok().json.as_ref().expect("JSON")["Stacks"][0]["Description"], "A queue");
+        let none = "'Description: nothing\n'";
+        s.run(&format!("aws cloudformation create-stack --stack-name z --template-body {none}"))
+            .expect_error("ValidationError");
+    }
+}
