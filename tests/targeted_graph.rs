@@ -534,3 +534,119 @@ fn the_autoscaling_estate_answers_as_the_full_graph() {
     assert!(!reaches("222222222222"), "an account created after 1 October 2024 makes no launch configuration");
     assert!(!reaches("333333333333"), "no service-linked role, and scaler may not create it");
 }
+
+/// Runs `line` with `host` (for `fileb://` packages), asserting it succeeds.
+fn must_with(session: &mut Session, host: &mut rootsim_model::MemoryHost, line: &str) {
+    let out = session.execute(line, host);
+    assert!(out.ok, "{line}: {}", out.text);
+}
+
+/// A trust policy letting the service principal `service` assume a role, as one bare JSON word.
+fn trusting_service(service: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#
+    )
+}
+
+/// The demo world with a workload of each modelled kind in the management account, each running
+/// as its own administrator role (GRAPH-EXISTING-WORKLOAD), a user allowed only to change each
+/// (`edit-<kind>`), and a role `Chain` (trusting the management account) allowed to change the
+/// Lambda function, which user `chainer` may assume. `reader` may only read them.
+fn workloads_world() -> Session {
+    let mut s = Session::demo(DEFAULT_SEED);
+    let mut host = rootsim_model::MemoryHost::default();
+    let zip = std::fs::read(format!("{}/../scenarios/lambda/code/hello.zip", env!("CARGO_MANIFEST_DIR"))).expect("zip");
+    host.binary.insert("hello.zip".to_string(), zip);
+    let mgmt = s.world.accounts.find("management").expect("a demo account").id.clone();
+    let role = |name: &str| format!("arn:aws:iam::{mgmt}:role/{name}");
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let mut lines: Vec<String> = Vec::new();
+    for (name, service) in [
+        ("FnAdmin", "lambda.amazonaws.com"),
+        ("GlueAdmin", "glue.amazonaws.com"),
+        ("CfnAdmin", "cloudformation.amazonaws.com"),
+    ] {
+        lines.push(format!(
+            "aws iam create-role --role-name {name} --assume-role-policy-document {}",
+            trusting_service(service)
+        ));
+        lines.push(format!("aws iam attach-role-policy --role-name {name} --policy-arn {admin}"));
+    }
+    lines.push(format!(
+        "aws lambda create-function --function-name nightly --runtime python3.13 --role {} --handler index.handler --zip-file fileb://hello.zip",
+        role("FnAdmin")
+    ));
+    lines.push(format!(
+        "aws glue create-dev-endpoint --endpoint-name etl --role-arn {} --region eu-west-1",
+        role("GlueAdmin")
+    ));
+    lines.push(format!(
+        r#"aws cloudformation create-stack --stack-name app --template-body {{"Resources":{{"Q":{{"Type":"AWS::SQS::Queue"}}}}}} --role-arn {}"#,
+        role("CfnAdmin")
+    ));
+    for (user, action) in [
+        ("edit-lambda", "lambda:UpdateFunctionCode"),
+        ("edit-glue", "glue:UpdateDevEndpoint"),
+        ("edit-stack", "cloudformation:UpdateStack"),
+        ("reader", "lambda:GetFunction"),
+    ] {
+        lines.push(format!("aws iam create-user --user-name {user}"));
+        lines.push(format!(
+            "aws iam put-user-policy --user-name {user} --policy-name edit --policy-document {}",
+            allow(&[action], "*")
+        ));
+    }
+    lines.push(format!("aws iam create-role --role-name Chain --assume-role-policy-document {}", trusting(&mgmt)));
+    lines.push(format!(
+        "aws iam put-role-policy --role-name Chain --policy-name edit --policy-document {}",
+        allow(&["lambda:UpdateFunctionCode"], &format!("arn:aws:lambda:us-east-1:{mgmt}:function:nightly"))
+    ));
+    lines.push("aws iam create-user --user-name chainer".to_string());
+    lines.push(format!(
+        "aws iam put-user-policy --user-name chainer --policy-name assume --policy-document {}",
+        allow(&["sts:AssumeRole"], &role("Chain"))
+    ));
+    for line in lines {
+        must_with(&mut s, &mut host, &line);
+    }
+    s
+}
+
+/// Escalation through existing workloads (GRAPH-EXISTING-WORKLOAD): the graph built towards any
+/// node, `who-can --via` and `graph --account` answer as the whole graph; each editor reaches its
+/// workload's role in one Workload step naming the resource, the reader reaches none, and
+/// chainer goes through Chain.
+#[test]
+fn workloads_answer_as_the_full_graph() {
+    use rootsim_model::graph::EdgeKind;
+    let s = workloads_world();
+    let world = &s.world;
+    let all = nodes(world);
+    assert!(same_answers(world, &all) > 0);
+    assert!(same_who_can(world) > 0);
+    assert!(same_pictures(world) > 0);
+    let mgmt = world.accounts.find("management").expect("a demo account").id.clone();
+    let graph = AccessGraph::build(world);
+    let step = |user: &str, role: &str| {
+        let from = Node::User { arn: format!("arn:aws:iam::{mgmt}:user/{user}") };
+        let to = Node::Role { arn: format!("arn:aws:iam::{mgmt}:role/{role}") };
+        graph.shortest_path(&from, &to).map(|p| {
+            p.iter().filter_map(|(_, e)| e.as_ref()).map(|e| (e.kind, e.resource.to_string())).collect::<Vec<_>>()
+        })
+    };
+    let lambda = format!("arn:aws:lambda:us-east-1:{mgmt}:function:nightly");
+    assert_eq!(step("edit-lambda", "FnAdmin"), Some(vec![(EdgeKind::Workload, lambda.clone())]));
+    assert_eq!(
+        step("edit-glue", "GlueAdmin"),
+        Some(vec![(EdgeKind::Workload, format!("arn:aws:glue:eu-west-1:{mgmt}:devEndpoint/etl"))])
+    );
+    let stack = step("edit-stack", "CfnAdmin").expect("a path");
+    assert_eq!(stack.len(), 1);
+    assert!(stack[0].1.starts_with(&format!("arn:aws:cloudformation:us-east-1:{mgmt}:stack/app/")), "{stack:?}");
+    let chained = step("chainer", "FnAdmin").expect("a path through Chain");
+    assert_eq!(chained.len(), 2);
+    assert_eq!(chained[1], (EdgeKind::Workload, lambda));
+    for role in ["FnAdmin", "GlueAdmin", "CfnAdmin"] {
+        assert_eq!(step("reader", role), None, "reader reaches {role}");
+    }
+}

@@ -944,9 +944,14 @@ impl Builder<'_> {
                     }
                     started.extend(made);
                 }
+                // `iam:AssociatedResourceArn` is in the request where the service documents it, EC2's
+                // instances; the other services' handlers pass the role without it, and so does the
+                // graph (GRAPH-PASSROLE-CONDITIONS): a policy testing it answers both alike.
                 let associated = way[0].1.replace("{account}", account);
-                let context =
-                    [("iam:PassedToService", service.as_str()), ("iam:AssociatedResourceArn", associated.as_str())];
+                let mut context = vec![("iam:PassedToService", service.as_str())];
+                if service == "ec2.amazonaws.com" {
+                    context.push(("iam:AssociatedResourceArn", associated.as_str()));
+                }
                 let request = crate::auth::AuthRequest::new(caller, "us-east-1", "iam:PassRole", role_arn)
                     .owned_by(account)
                     .with_context(&context);
