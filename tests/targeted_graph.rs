@@ -565,6 +565,8 @@ fn workloads_world() -> Session {
         ("FnAdmin", "lambda.amazonaws.com"),
         ("GlueAdmin", "glue.amazonaws.com"),
         ("CfnAdmin", "cloudformation.amazonaws.com"),
+        ("NbAdmin", "sagemaker.amazonaws.com"),
+        ("BuildAdmin", "codebuild.amazonaws.com"),
     ] {
         lines.push(format!(
             "aws iam create-role --role-name {name} --assume-role-policy-document {}",
@@ -584,7 +586,17 @@ fn workloads_world() -> Session {
         r#"aws cloudformation create-stack --stack-name app --template-body {{"Resources":{{"Q":{{"Type":"AWS::SQS::Queue"}}}}}} --role-arn {}"#,
         role("CfnAdmin")
     ));
+    lines.push(format!(
+        "aws sagemaker create-notebook-instance --notebook-instance-name Lab --instance-type ml.t3.medium --role-arn {} --region eu-west-1",
+        role("NbAdmin")
+    ));
+    lines.push(format!(
+        "aws codebuild create-project --name deploy --source type=NO_SOURCE,buildspec=ls --artifacts type=NO_ARTIFACTS --environment type=LINUX_CONTAINER,image=aws/codebuild/standard:7.0,computeType=BUILD_GENERAL1_SMALL --service-role {}",
+        role("BuildAdmin")
+    ));
     for (user, action) in [
+        ("edit-notebook", "sagemaker:CreatePresignedNotebookInstanceUrl"),
+        ("edit-build", "codebuild:StartBuild"),
         ("edit-lambda", "lambda:UpdateFunctionCode"),
         ("edit-glue", "glue:UpdateDevEndpoint"),
         ("edit-stack", "cloudformation:UpdateStack"),
@@ -646,7 +658,15 @@ fn workloads_answer_as_the_full_graph() {
     let chained = step("chainer", "FnAdmin").expect("a path through Chain");
     assert_eq!(chained.len(), 2);
     assert_eq!(chained[1], (EdgeKind::Workload, lambda));
-    for role in ["FnAdmin", "GlueAdmin", "CfnAdmin"] {
+    assert_eq!(
+        step("edit-notebook", "NbAdmin"),
+        Some(vec![(EdgeKind::Workload, format!("arn:aws:sagemaker:eu-west-1:{mgmt}:notebook-instance/lab"))])
+    );
+    assert_eq!(
+        step("edit-build", "BuildAdmin"),
+        Some(vec![(EdgeKind::Workload, format!("arn:aws:codebuild:us-east-1:{mgmt}:project/deploy"))])
+    );
+    for role in ["FnAdmin", "GlueAdmin", "CfnAdmin", "NbAdmin", "BuildAdmin"] {
         assert_eq!(step("reader", role), None, "reader reaches {role}");
     }
 }
