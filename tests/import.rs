@@ -556,3 +556,110 @@ fn lambda_listings_import_with_their_pages_warnings_and_skips() {
         cut.report()
     );
 }
+
+/// SageMaker notebook instances and CodeBuild projects, the workloads the principal graph
+/// follows, come back from an export whole (the role each runs as included), and an estate's
+/// own files import them: a role of another account kept as written, an unknown field warned
+/// of, an item without a role skipped, with file and JSON path.
+#[test]
+fn notebook_instances_and_build_projects_round_trip() {
+    let mut session = Session::demo(DEFAULT_SEED);
+    let trust = |service: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#
+        )
+    };
+    let account = session.world.accounts.find("management").unwrap().id.clone();
+    session
+        .run(&format!(
+            "aws iam create-role --role-name NB --assume-role-policy-document '{}'",
+            trust("sagemaker.amazonaws.com")
+        ))
+        .expect_ok();
+    session
+        .run(&format!(
+            "aws iam create-role --role-name CB --assume-role-policy-document '{}'",
+            trust("codebuild.amazonaws.com")
+        ))
+        .expect_ok();
+    session
+        .run(&format!("aws sagemaker create-notebook-instance --notebook-instance-name Lab-1 --instance-type ml.t3.medium --role-arn arn:aws:iam::{account}:role/NB --region eu-west-1"))
+        .expect_ok();
+    session
+        .run(&format!("aws codebuild create-project --name deploy --source type=NO_SOURCE,buildspec=ls --artifacts type=NO_ARTIFACTS --environment type=LINUX_CONTAINER,image=aws/codebuild/standard:7.0,computeType=BUILD_GENERAL1_SMALL --service-role arn:aws:iam::{account}:role/CB"))
+        .expect_ok();
+    let before = session.world.workloads_of(&account);
+    assert_eq!(before.len(), 2, "{before:?}");
+    assert_round_trip(&session.world).unwrap();
+    let files = export(&session.world);
+    assert!(files
+        .iter()
+        .any(|(p, _)| p == &format!("accounts/{account}/sagemaker/eu-west-1/describe-notebook-instance/Lab-1.json")));
+    assert!(files.iter().any(|(p, _)| p == &format!("accounts/{account}/codebuild/us-east-1/batch-get-projects.json")));
+    let again = import(&files, DEFAULT_SEED);
+    assert!(again.warnings.is_empty() && again.skipped.is_empty(), "{}", again.report());
+    assert_eq!(again.world.workloads_of(&account), before, "every workload and its role survive");
+    assert_eq!(again.world.sagemaker, session.world.sagemaker);
+
+    // An estate's own files: one account, a notebook whose role is of another account, a project
+    // with an unknown field and one without a service role.
+    let other = "999988887777";
+    let estate = vec![
+        (
+            format!("accounts/{account}/iam.json"),
+            r#"{"UserDetailList":[],"GroupDetailList":[],"RoleDetailList":[],"Policies":[]}"#.to_string(),
+        ),
+        (
+            format!("accounts/{account}/sagemaker/us-east-1/describe-notebook-instance/shared.json"),
+            format!(
+                r#"{{"NotebookInstanceName":"shared","NotebookInstanceStatus":"Stopped","InstanceType":"ml.t3.large","RoleArn":"arn:aws:iam::{other}:role/Remote","CreationTime":"2026-01-02T03:04:05.678000+00:00","Colour":"red"}}"#
+            ),
+        ),
+        (
+            format!("accounts/{account}/codebuild/us-east-1/batch-get-projects.json"),
+            format!(
+                r#"{{"projects":[{{"name":"ok-project","serviceRole":"arn:aws:iam::{account}:role/CB","source":{{"type":"NO_SOURCE","buildspec":"ls"}},"webhooks":1}},{{"name":"no-role","source":{{"type":"NO_SOURCE"}}}}],"projectsNotFound":[]}}"#
+            ),
+        ),
+    ];
+    let got = import(&estate, DEFAULT_SEED);
+    let workloads = got.world.workloads_of(&account);
+    let arns: Vec<(&str, &str)> = workloads.iter().map(|w| (w.arn.as_str(), w.role_arn.as_str())).collect();
+    assert_eq!(
+        arns,
+        [
+            (
+                format!("arn:aws:sagemaker:us-east-1:{account}:notebook-instance/shared").as_str(),
+                format!("arn:aws:iam::{other}:role/Remote").as_str()
+            ),
+            (
+                format!("arn:aws:codebuild:us-east-1:{account}:project/ok-project").as_str(),
+                format!("arn:aws:iam::{account}:role/CB").as_str()
+            ),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect::<Vec<_>>()
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect::<Vec<_>>()
+    );
+    let report = got.report();
+    assert!(report.contains(", 1 notebook instance, 1 build project."), "{report}");
+    assert!(
+        report.contains(
+            "describe-notebook-instance/shared.json: $.Colour: not a field of describe-notebook-instance's output"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("batch-get-projects.json: $.projects[0].webhooks: not a field of a Project"), "{report}");
+    assert!(
+        report.contains(
+            "batch-get-projects.json: $.projects[1].serviceRole: expected the ARN of the project's service role"
+        ),
+        "{report}"
+    );
+    let nb = got.world.sagemaker.instance(&account, "us-east-1", "shared").unwrap();
+    assert_eq!(nb.status, "Stopped");
+    assert_eq!(nb.created, rootsim_model::import::parse_time("2026-01-02T03:04:05+00:00").unwrap());
+}

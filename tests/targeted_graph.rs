@@ -567,6 +567,8 @@ fn workloads_world() -> Session {
         ("GlueAdmin", "glue.amazonaws.com"),
         ("CfnAdmin", "cloudformation.amazonaws.com"),
         ("Ec2Admin", "ec2.amazonaws.com"),
+        ("NbAdmin", "sagemaker.amazonaws.com"),
+        ("BuildAdmin", "codebuild.amazonaws.com"),
     ] {
         lines.push(format!(
             "aws iam create-role --role-name {name} --assume-role-policy-document {}",
@@ -592,10 +594,20 @@ fn workloads_world() -> Session {
     lines.push(
         "aws ec2 run-instances --image-id ami-0abcdef1234567890 --iam-instance-profile Name=Ec2Admin".to_string(),
     );
+    lines.push(format!(
+        "aws sagemaker create-notebook-instance --notebook-instance-name Lab --instance-type ml.t3.medium --role-arn {} --region eu-west-1",
+        role("NbAdmin")
+    ));
+    lines.push(format!(
+        "aws codebuild create-project --name deploy --source type=NO_SOURCE,buildspec=ls --artifacts type=NO_ARTIFACTS --environment type=LINUX_CONTAINER,image=aws/codebuild/standard:7.0,computeType=BUILD_GENERAL1_SMALL --service-role {}",
+        role("BuildAdmin")
+    ));
     for (user, action) in [
         ("edit-ssm", "ssm:SendCommand"),
         ("edit-session", "ssm:StartSession"),
         ("edit-ssh", "ec2-instance-connect:SendSSHPublicKey"),
+        ("edit-notebook", "sagemaker:CreatePresignedNotebookInstanceUrl"),
+        ("edit-build", "codebuild:StartBuild"),
         ("edit-lambda", "lambda:UpdateFunctionCode"),
         ("edit-glue", "glue:UpdateDevEndpoint"),
         ("edit-stack", "cloudformation:UpdateStack"),
@@ -666,7 +678,15 @@ fn workloads_answer_as_the_full_graph() {
     for user in ["edit-ssm", "edit-session", "edit-ssh"] {
         instance(user);
     }
-    for role in ["FnAdmin", "GlueAdmin", "CfnAdmin", "Ec2Admin"] {
+    assert_eq!(
+        step("edit-notebook", "NbAdmin"),
+        Some(vec![(EdgeKind::Workload, format!("arn:aws:sagemaker:eu-west-1:{mgmt}:notebook-instance/lab"))])
+    );
+    assert_eq!(
+        step("edit-build", "BuildAdmin"),
+        Some(vec![(EdgeKind::Workload, format!("arn:aws:codebuild:us-east-1:{mgmt}:project/deploy"))])
+    );
+    for role in ["FnAdmin", "GlueAdmin", "CfnAdmin", "Ec2Admin", "NbAdmin", "BuildAdmin"] {
         assert_eq!(step("reader", role), None, "reader reaches {role}");
     }
 }

@@ -125,6 +125,11 @@ impl AwsError {
 ///   `iam:PassRole` alike (observed: "An error occurred (AccessDeniedException) when calling the
 ///   CreateCrawler operation: User: ... is not authorized to perform: iam:PassRole on resource:
 ///   ..."); CloudFormation (Query protocol): `AccessDenied` with the message as built;
+/// - SageMaker, CodeBuild: `AccessDeniedException` with the message as built (observed: "An error
+///   occurred (AccessDeniedException) when calling the DeleteApp operation: User: ... is not
+///   authorized to perform: sagemaker:DeleteApp on resource: ..."; CodeBuild's "Status Code: 400;
+///   Error Code: AccessDeniedException" for codebuild:StartBuild, and for iam:PassRole refused
+///   during CreateProject);
 /// - Organizations: `AccessDeniedException` with its fixed sentence "You don't have permissions to
 ///   access this resource." (the model's AccessDeniedException; observed), the engine's message
 ///   kept beside it as rootsim's hint.
@@ -137,6 +142,7 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
         "events" | "cloudtrail" | "kms" | "account" => AwsError::new("AccessDeniedException", 400, message),
         "ssm" | "ec2-instance-connect" => AwsError::new("AccessDeniedException", 400, message),
         "glue" => AwsError::new("AccessDeniedException", 400, message),
+        "codebuild" | "sagemaker" => AwsError::new("AccessDeniedException", 400, message),
         // Access Analyzer: its model's AccessDeniedException, HTTP 403.
         "access-analyzer" => AwsError::new("AccessDeniedException", 403, message),
         // Lambda: its model's AccessDeniedException, HTTP 403.

@@ -52,6 +52,7 @@ const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("cloudtrail", include_str!("../../data/botocore/cloudtrail/paginators-1.json"), None),
     ("ec2", include_str!("../../data/botocore/ec2/paginators-1.json"), None),
     ("ec2-instance-connect", include_str!("../../data/botocore/ec2-instance-connect/paginators-1.json"), None),
+    ("codebuild", include_str!("../../data/botocore/codebuild/paginators-1.json"), None),
     ("events", include_str!("../../data/botocore/events/paginators-1.json"), None),
     (
         "glue",
@@ -72,6 +73,7 @@ const SOURCES: &[(&str, &str, Option<&str>)] = &[
         Some(include_str!("../../data/botocore/s3/paginators-1.sdk-extras.json")),
     ),
     ("s3control", include_str!("../../data/botocore/s3control/paginators-1.json"), None),
+    ("sagemaker", include_str!("../../data/botocore/sagemaker/paginators-1.json"), None),
     ("sns", include_str!("../../data/botocore/sns/paginators-1.json"), None),
     ("sqs", include_str!("../../data/botocore/sqs/paginators-1.json"), None),
     ("ssm", include_str!("../../data/botocore/ssm/paginators-1.json"), None),
@@ -306,6 +308,30 @@ pub const SERVICES: &[ServicePaging] = &[
         clamp: false,
         range_error: "ValidationException",
         bad_token: ("InvalidInputException", "Invalid pagination token"),
+        token_only_with_limit: false,
+    },
+    // SageMaker: MaxResults 1-100 (the model); the default page of 10 and the bad-token error
+    // are assumptions.
+    ServicePaging {
+        service: "sagemaker",
+        default_page: 10,
+        min: 1,
+        max: 100,
+        clamp: false,
+        range_error: "ValidationException",
+        bad_token: ("ValidationException", "Invalid pagination token"),
+        token_only_with_limit: false,
+    },
+    // CodeBuild: ListProjects answers at most 100 names a page and takes no limit (the API
+    // reference); the bad-token error is an assumption.
+    ServicePaging {
+        service: "codebuild",
+        default_page: 100,
+        min: 1,
+        max: 100,
+        clamp: false,
+        range_error: "InvalidInputException",
+        bad_token: ("InvalidInputException", "Invalid next token"),
         token_only_with_limit: false,
     },
 ];
@@ -563,6 +589,7 @@ mod tests {
             "cloudtrail" => include_bytes!("../../data/botocore/cloudtrail/service-2.json.gz"),
             "ec2" => include_bytes!("../../data/botocore/ec2/service-2.json.gz"),
             "ec2-instance-connect" => include_bytes!("../../data/botocore/ec2-instance-connect/service-2.json.gz"),
+            "codebuild" => include_bytes!("../../data/botocore/codebuild/service-2.json.gz"),
             "events" => include_bytes!("../../data/botocore/events/service-2.json.gz"),
             "glue" => include_bytes!("../../data/botocore/glue/service-2.json.gz"),
             "iam" => include_bytes!("../../data/botocore/iam/service-2.json.gz"),
@@ -571,6 +598,7 @@ mod tests {
             "organizations" => include_bytes!("../../data/botocore/organizations/service-2.json.gz"),
             "s3api" => include_bytes!("../../data/botocore/s3/service-2.json.gz"),
             "s3control" => include_bytes!("../../data/botocore/s3control/service-2.json.gz"),
+            "sagemaker" => include_bytes!("../../data/botocore/sagemaker/service-2.json.gz"),
             "sns" => include_bytes!("../../data/botocore/sns/service-2.json.gz"),
             "sqs" => include_bytes!("../../data/botocore/sqs/service-2.json.gz"),
             "ssm" => include_bytes!("../../data/botocore/ssm/service-2.json.gz"),

@@ -130,6 +130,16 @@ impl Imported {
                 count(stacks, "stack", "stacks")
             ));
         }
+        // SageMaker's and CodeBuild's workloads likewise, named only when there are some.
+        let (notebooks, projects) = (w.sagemaker.all().count(), w.codebuild.all().count());
+        if notebooks + projects > 0 {
+            out.pop();
+            out.push_str(&format!(
+                ", {}, {}.",
+                count(notebooks, "notebook instance", "notebook instances"),
+                count(projects, "build project", "build projects")
+            ));
+        }
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
             for s in &self.skipped {
@@ -1563,6 +1573,13 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                 ["lambda", _, _] => functions.push(file),
                 ["cloudformation", region, "describe-stacks.json"] => self.stacks(file, account, region),
                 ["glue", region, "get-dev-endpoints.json"] => self.dev_endpoints(file, account, region),
+                ["sagemaker", region, "describe-notebook-instance", name] => {
+                    let Some(name) = stem(name) else { continue };
+                    self.notebook(file, account, region, name);
+                }
+                ["codebuild", region, name] if is_projects_page(name) => {
+                    self.projects(file, account, region);
+                }
                 _ => {}
             }
         }
@@ -1656,6 +1673,200 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         };
         self.world.kms.keys.insert(key.arn(), key);
     }
+
+    /// `sagemaker/<region>/describe-notebook-instance/<name>.json`: `aws sagemaker
+    /// describe-notebook-instance` (the listing, `list-notebook-instances`, does not print the
+    /// role). A notebook without a valid name or role is skipped; a role of another account is
+    /// kept as written.
+    fn notebook(&mut self, file: &str, account: &str, region: &str, stem: &str) {
+        let raw = self.text(file);
+        let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
+        for key in v.keys().filter(|k| !NOTEBOOK_FIELDS.contains(k)).map(|k| at("$", k)).collect::<Vec<_>>() {
+            self.warn(file, &key, "not a field of describe-notebook-instance's output; ignored");
+        }
+        let name = str_of(&v, "NotebookInstanceName").unwrap_or(stem);
+        if !crate::sagemaker::valid_name(name) {
+            self.skip(
+                file,
+                "$.NotebookInstanceName",
+                format!("ValidationException: '{name}' is not a notebook instance name"),
+            );
+            return;
+        }
+        let Some(role) = str_of(&v, "RoleArn").filter(|r| crate::sagemaker::valid_role_arn(r)) else {
+            self.skip(file, "$.RoleArn", "expected the ARN of the role the notebook instance runs as");
+            return;
+        };
+        if !name.eq_ignore_ascii_case(stem) {
+            self.warn(
+                file,
+                "$.NotebookInstanceName",
+                format!("the file is named {stem}.json but describes {name}: imported as {name}"),
+            );
+        }
+        if self.world.sagemaker.instance(account, region, name).is_some() {
+            self.skip(file, "$", format!("ValidationException: Cannot create a duplicate Notebook Instance ({name})"));
+            return;
+        }
+        let text = |key: &str, default: &str| str_of(&v, key).unwrap_or(default).to_string();
+        let instance = crate::sagemaker::NotebookInstance {
+            name: name.to_string(),
+            account: account.to_string(),
+            region: region.to_string(),
+            instance_type: text("InstanceType", "ml.t3.medium"),
+            role_arn: role.to_string(),
+            status: text("NotebookInstanceStatus", crate::sagemaker::IN_SERVICE),
+            created: self.time(&v, "CreationTime"),
+            modified: self.time(&v, "LastModifiedTime"),
+            volume_size_gb: v
+                .get("VolumeSizeInGB")
+                .and_then(Json::as_u64)
+                .and_then(|n| i64::try_from(n).ok())
+                .unwrap_or(5),
+            direct_internet_access: text("DirectInternetAccess", "Enabled"),
+            root_access: text("RootAccess", "Enabled"),
+            platform: text("PlatformIdentifier", "notebook-al2-v3"),
+        };
+        self.world.sagemaker.insert(instance);
+    }
+
+    /// `codebuild/<region>/batch-get-projects.json` (and `batch-get-projects-<page>.json`, since
+    /// one call describes at most 100 projects): `aws codebuild batch-get-projects --names ...`.
+    /// A project without a valid name or service role is skipped; a role of another account is
+    /// kept as written.
+    fn projects(&mut self, file: &str, account: &str, region: &str) {
+        use crate::codebuild::{Artifacts, Environment, Project, Source};
+        let raw = self.text(file);
+        let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
+        for key in
+            v.keys().filter(|k| !["projects", "projectsNotFound"].contains(k)).map(|k| at("$", k)).collect::<Vec<_>>()
+        {
+            self.warn(file, &key, "not a field of batch-get-projects's output; ignored");
+        }
+        for (i, item) in list(&v, "projects").iter().enumerate() {
+            let path = JsonPath::Index(&ROOT, "projects", i);
+            for key in item.keys().filter(|k| !PROJECT_FIELDS.contains(k)).collect::<Vec<_>>() {
+                self.warn(file, at(path, key), "not a field of a Project that rootsim reads; ignored");
+            }
+            let name = str_of(item, "name").unwrap_or("");
+            if !crate::codebuild::valid_name(name) {
+                self.skip(file, path, format!("InvalidInputException: '{name}' is not a project name"));
+                continue;
+            }
+            let Some(role) = str_of(item, "serviceRole").filter(|r| r.starts_with("arn:")) else {
+                self.skip(file, at(path, "serviceRole"), "expected the ARN of the project's service role");
+                continue;
+            };
+            if self.world.codebuild.project(account, region, name).is_some() {
+                self.skip(file, path, format!("ResourceAlreadyExistsException: Project already exists: {name}"));
+                continue;
+            }
+            let (s, a, e) = (
+                item.get("source").unwrap_or(&NULL),
+                item.get("artifacts").unwrap_or(&NULL),
+                item.get("environment").unwrap_or(&NULL),
+            );
+            let text = |v: &Json, key: &str| str_of(v, key).filter(|t| !t.is_empty()).map(str::to_string);
+            let number = |key: &str, default: i64| {
+                item.get(key).and_then(Json::as_u64).and_then(|n| i64::try_from(n).ok()).unwrap_or(default)
+            };
+            let project = Project {
+                name: name.to_string(),
+                account: account.to_string(),
+                region: region.to_string(),
+                description: text(item, "description"),
+                source: Source {
+                    kind: text(s, "type").unwrap_or_else(|| "NO_SOURCE".into()),
+                    location: text(s, "location"),
+                    buildspec: text(s, "buildspec"),
+                },
+                artifacts: Artifacts {
+                    kind: text(a, "type").unwrap_or_else(|| "NO_ARTIFACTS".into()),
+                    location: text(a, "location"),
+                },
+                environment: Environment {
+                    kind: text(e, "type").unwrap_or_default(),
+                    image: text(e, "image").unwrap_or_default(),
+                    compute_type: text(e, "computeType").unwrap_or_default(),
+                    privileged_mode: e.get("privilegedMode").and_then(Json::as_bool).unwrap_or(false),
+                },
+                service_role: role.to_string(),
+                timeout_minutes: number("timeoutInMinutes", 60),
+                queued_timeout_minutes: number("queuedTimeoutInMinutes", 480),
+                created: self.time(item, "created"),
+                modified: self.time(item, "lastModified"),
+                builds: Vec::new(),
+            };
+            self.world.codebuild.insert(project);
+        }
+    }
+}
+
+/// The members of botocore's `DescribeNotebookInstanceOutput`.
+const NOTEBOOK_FIELDS: &[&str] = &[
+    "NotebookInstanceArn",
+    "NotebookInstanceName",
+    "NotebookInstanceStatus",
+    "FailureReason",
+    "Url",
+    "InstanceType",
+    "IpAddressType",
+    "SubnetId",
+    "SecurityGroups",
+    "RoleArn",
+    "KmsKeyId",
+    "NetworkInterfaceId",
+    "LastModifiedTime",
+    "CreationTime",
+    "NotebookInstanceLifecycleConfigName",
+    "DirectInternetAccess",
+    "VolumeSizeInGB",
+    "AcceleratorTypes",
+    "DefaultCodeRepository",
+    "AdditionalCodeRepositories",
+    "RootAccess",
+    "PlatformIdentifier",
+    "InstanceMetadataServiceConfiguration",
+];
+
+/// The members of botocore's CodeBuild `Project`.
+const PROJECT_FIELDS: &[&str] = &[
+    "name",
+    "arn",
+    "description",
+    "source",
+    "secondarySources",
+    "sourceVersion",
+    "secondarySourceVersions",
+    "artifacts",
+    "secondaryArtifacts",
+    "cache",
+    "environment",
+    "serviceRole",
+    "timeoutInMinutes",
+    "queuedTimeoutInMinutes",
+    "encryptionKey",
+    "tags",
+    "created",
+    "lastModified",
+    "webhook",
+    "vpcConfig",
+    "badge",
+    "logsConfig",
+    "fileSystemLocations",
+    "buildBatchConfig",
+    "concurrentBuildLimit",
+    "projectVisibility",
+    "publicProjectAlias",
+    "resourceAccessRole",
+    "autoRetryLimit",
+];
+
+/// Whether `name` (a file under `accounts/<id>/codebuild/<region>/`) is a page of
+/// `batch-get-projects`: `batch-get-projects.json`, or `batch-get-projects-<page>.json`.
+fn is_projects_page(name: &str) -> bool {
+    name == "batch-get-projects.json"
+        || name.strip_prefix("batch-get-projects-").and_then(|r| r.strip_suffix(".json")).is_some_and(|p| !p.is_empty())
 }
 
 /// One item of a `get-account-authorization-details` listing, with where it was read.
@@ -1849,6 +2060,29 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
     for (path, v) in glue::export(world) {
         emit(path, v)?;
     }
+    for i in world.sagemaker.all() {
+        emit(
+            format!("accounts/{}/sagemaker/{}/describe-notebook-instance/{}.json", i.account, i.region, i.name),
+            crate::sagemaker::ops::describe_json(i),
+        )?;
+    }
+    for (account, regions) in &world.codebuild.accounts {
+        for (region, projects) in regions {
+            // batch-get-projects describes at most 100 projects a call: one file per call.
+            let all: Vec<Value> = projects.values().map(crate::codebuild::ops::project_json).collect();
+            for (n, chunk) in all.chunks(100).enumerate() {
+                let file = if n == 0 {
+                    "batch-get-projects.json".to_string()
+                } else {
+                    format!("batch-get-projects-{}.json", n + 1)
+                };
+                emit(
+                    format!("accounts/{account}/codebuild/{region}/{file}"),
+                    json!({ "projects": chunk, "projectsNotFound": [] }),
+                )?;
+            }
+        }
+    }
     Ok(count)
 }
 
@@ -1965,6 +2199,8 @@ pub fn is_layout_file(name: &str) -> bool {
         ["accounts", a, "lambda", r, f] => !a.is_empty() && !r.is_empty() && lambda::is_page(f),
         ["accounts", a, "cloudformation", r, "describe-stacks.json"] => !a.is_empty() && !r.is_empty(),
         ["accounts", a, "glue", r, "get-dev-endpoints.json"] => !a.is_empty() && !r.is_empty(),
+        ["accounts", a, "sagemaker", r, "describe-notebook-instance", f] => !a.is_empty() && !r.is_empty() && json(f),
+        ["accounts", a, "codebuild", r, f] => !a.is_empty() && !r.is_empty() && is_projects_page(f),
         _ => false,
     }
 }

@@ -127,6 +127,12 @@ pub struct World {
     /// Glue development endpoints of every account.
     #[serde(default)]
     pub glue: Shared<crate::glue::Glue>,
+    /// SageMaker notebook instances of every account.
+    #[serde(default)]
+    pub sagemaker: Shared<crate::sagemaker::SageMaker>,
+    /// CodeBuild projects of every account.
+    #[serde(default)]
+    pub codebuild: Shared<crate::codebuild::CodeBuild>,
 }
 
 impl World {
@@ -160,6 +166,8 @@ impl World {
             lambda: crate::lambda::Lambda::default().into(),
             cloudformation: crate::cloudformation::CloudFormation::default().into(),
             glue: crate::glue::Glue::default().into(),
+            sagemaker: crate::sagemaker::SageMaker::default().into(),
+            codebuild: crate::codebuild::CodeBuild::default().into(),
         }
     }
 

@@ -98,6 +98,22 @@ impl World {
                 });
             }
         }
+        if let Some(regions) = self.sagemaker.accounts.get(account) {
+            out.extend(regions.values().flat_map(|m| m.values()).map(|i| Workload {
+                kind: WorkloadKind::SageMakerNotebookInstance,
+                arn: i.arn(),
+                region: i.region.clone(),
+                role_arn: i.role_arn.clone(),
+            }));
+        }
+        if let Some(regions) = self.codebuild.accounts.get(account) {
+            out.extend(regions.values().flat_map(|m| m.values()).map(|p| Workload {
+                kind: WorkloadKind::CodeBuildProject,
+                arn: p.arn(),
+                region: p.region.clone(),
+                role_arn: p.service_role.clone(),
+            }));
+        }
         out.sort();
         out
     }
