@@ -61,6 +61,7 @@ mod layers;
 pub mod mail;
 pub mod organizations;
 pub mod pages;
+pub mod regional;
 pub mod registry;
 pub mod render;
 pub mod rng;

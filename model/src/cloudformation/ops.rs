@@ -515,7 +515,7 @@ mod tests {
         let mut s = Session::demo(DEFAULT_SEED);
         s.run(&format!("aws cloudformation create-stack --stack-name web --template-body {TEMPLATE}")).expect_ok();
         // What an import leaves: describe-stacks prints no template.
-        let account = s.world.accounts.by_id.keys().find(|a| s.world.cloudformation.accounts.contains_key(*a)).cloned();
+        let account = s.world.accounts.by_id.keys().find(|a| s.world.cloudformation.accounts.has_account(a)).cloned();
         let account = account.expect("the stack's account");
         s.world.cloudformation.stack_mut(&account, "us-east-1", "web").expect("created").template.clear();
         let refused = s.run("aws cloudformation update-stack --stack-name web --use-previous-template");

@@ -1,6 +1,7 @@
 //! CloudFormation's state: stacks by account, Region and name, with the typed changes the
 //! operations make. Plain data: no CLI parameters, no output JSON, no authorization.
 
+use crate::regional::Regional;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -51,21 +52,18 @@ pub fn name_arn(account: &str, region: &str, name: &str) -> String {
     format!("arn:aws:cloudformation:{region}:{account}:stack/{name}/*")
 }
 
-/// One account's stacks: by Region, then by name.
-pub type AccountStacks = BTreeMap<String, BTreeMap<String, Stack>>;
-
 /// CloudFormation's state: each account's stacks. An account with none has no entry, so asking
 /// about it is one map lookup.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CloudFormation {
     /// Stacks by account ID.
-    pub accounts: BTreeMap<String, AccountStacks>,
+    pub accounts: Regional<Stack>,
 }
 
 impl CloudFormation {
     /// The stack of `account` in `region` that `name_or_id` names: its name, or its stack ID.
     pub fn stack(&self, account: &str, region: &str, name_or_id: &str) -> Option<&Stack> {
-        let stacks = self.accounts.get(account)?.get(region)?;
+        let stacks = self.accounts.region(account, region)?;
         if name_or_id.starts_with("arn:") {
             stacks.values().find(|s| s.id == name_or_id)
         } else {
@@ -75,46 +73,33 @@ impl CloudFormation {
 
     /// The stack named `name` of `account` in `region`, to change it.
     pub fn stack_mut(&mut self, account: &str, region: &str, name: &str) -> Option<&mut Stack> {
-        self.accounts.get_mut(account)?.get_mut(region)?.get_mut(name)
+        self.accounts.get_mut(account, region, name)
     }
 
     /// The stacks of `account` in `region`, by name.
     pub fn in_region<'a>(&'a self, account: &str, region: &str) -> impl Iterator<Item = &'a Stack> + 'a {
-        self.accounts.get(account).and_then(|a| a.get(region)).into_iter().flat_map(BTreeMap::values)
+        self.accounts.in_region(account, region)
     }
 
     /// Every stack of `account`, in every Region (by Region, then name).
     pub fn of_account<'a>(&'a self, account: &str) -> impl Iterator<Item = &'a Stack> + 'a {
-        self.accounts.get(account).into_iter().flat_map(|a| a.values().flat_map(BTreeMap::values))
+        self.accounts.of_account(account)
     }
 
     /// Every stack, by account, Region and name.
     pub fn all(&self) -> impl Iterator<Item = &Stack> + '_ {
-        self.accounts.values().flat_map(|a| a.values().flat_map(BTreeMap::values))
+        self.accounts.all()
     }
 
     /// Adds `stack`, replacing one of the same account, Region and name.
     pub fn insert(&mut self, stack: Stack) {
-        self.accounts
-            .entry(stack.account.clone())
-            .or_default()
-            .entry(stack.region.clone())
-            .or_default()
-            .insert(stack.name.clone(), stack);
+        let (account, region, name) = (stack.account.clone(), stack.region.clone(), stack.name.clone());
+        self.accounts.insert(&account, &region, &name, stack);
     }
 
     /// Removes the stack named `name` of `account` in `region`, leaving no empty map behind.
     pub fn remove(&mut self, account: &str, region: &str, name: &str) -> Option<Stack> {
-        let regions = self.accounts.get_mut(account)?;
-        let names = regions.get_mut(region)?;
-        let removed = names.remove(name);
-        if names.is_empty() {
-            regions.remove(region);
-        }
-        if regions.is_empty() {
-            self.accounts.remove(account);
-        }
-        removed
+        self.accounts.remove(account, region, name)
     }
 }
 

@@ -2,6 +2,7 @@
 //! with the typed changes the operations make. No CLI parameters, no output JSON, no
 //! authorization.
 
+use crate::regional::Regional;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -109,53 +110,40 @@ pub type RegionProjects = BTreeMap<String, Project>;
 pub struct CodeBuild {
     /// Account ID → Region → name → project. An account without projects has no entry (one
     /// lookup answers that it has none).
-    pub accounts: BTreeMap<String, BTreeMap<String, RegionProjects>>,
+    pub accounts: Regional<Project>,
 }
 
 impl CodeBuild {
     /// The projects of `account` in `region`, if it has any.
     pub fn region(&self, account: &str, region: &str) -> Option<&RegionProjects> {
-        self.accounts.get(account)?.get(region)
+        self.accounts.region(account, region)
     }
 
     /// The project `name` of `account` in `region`.
     pub fn project(&self, account: &str, region: &str, name: &str) -> Option<&Project> {
-        self.region(account, region)?.get(name)
+        self.accounts.get(account, region, name)
     }
 
     /// The project `name` of `account` in `region`, to change it.
     pub fn project_mut(&mut self, account: &str, region: &str, name: &str) -> Option<&mut Project> {
-        self.accounts.get_mut(account)?.get_mut(region)?.get_mut(name)
+        self.accounts.get_mut(account, region, name)
     }
 
     /// Adds `project`, replacing any of the same name in its account and Region.
     pub fn insert(&mut self, project: Project) {
-        self.accounts
-            .entry(project.account.clone())
-            .or_default()
-            .entry(project.region.clone())
-            .or_default()
-            .insert(project.name.clone(), project);
+        let (account, region, name) = (project.account.clone(), project.region.clone(), project.name.clone());
+        self.accounts.insert(&account, &region, &name, project);
     }
 
     /// Removes the project `name` of `account` in `region` (with its builds); empty maps are
     /// removed too, so that an account without projects keeps no entry.
     pub fn remove(&mut self, account: &str, region: &str, name: &str) {
-        let Some(regions) = self.accounts.get_mut(account) else { return };
-        if let Some(m) = regions.get_mut(region) {
-            m.remove(name);
-            if m.is_empty() {
-                regions.remove(region);
-            }
-        }
-        if regions.is_empty() {
-            self.accounts.remove(account);
-        }
+        self.accounts.remove(account, region, name);
     }
 
     /// Every project, in account, Region and name order.
     pub fn all(&self) -> impl Iterator<Item = &Project> {
-        self.accounts.values().flat_map(|r| r.values()).flat_map(|m| m.values())
+        self.accounts.all()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Glue's state: development endpoints by account, Region and name, with the typed changes the
 //! operations make. Plain data: no CLI parameters, no output JSON, no authorization.
 
+use crate::regional::Regional;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -51,66 +52,50 @@ pub fn arn(account: &str, region: &str, name: &str) -> String {
     format!("arn:aws:glue:{region}:{account}:devEndpoint/{name}")
 }
 
-/// One account's endpoints: by Region, then by name.
-pub type AccountEndpoints = BTreeMap<String, BTreeMap<String, DevEndpoint>>;
-
 /// Glue's state: each account's development endpoints. An account with none has no entry, so
 /// asking about it is one map lookup.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Glue {
     /// Endpoints by account ID.
-    pub accounts: BTreeMap<String, AccountEndpoints>,
+    pub accounts: Regional<DevEndpoint>,
 }
 
 impl Glue {
     /// The endpoint `name` of `account` in `region`.
     pub fn endpoint(&self, account: &str, region: &str, name: &str) -> Option<&DevEndpoint> {
-        self.accounts.get(account)?.get(region)?.get(name)
+        self.accounts.get(account, region, name)
     }
 
     /// The endpoint `name` of `account` in `region`, to change it.
     pub fn endpoint_mut(&mut self, account: &str, region: &str, name: &str) -> Option<&mut DevEndpoint> {
-        self.accounts.get_mut(account)?.get_mut(region)?.get_mut(name)
+        self.accounts.get_mut(account, region, name)
     }
 
     /// The endpoints of `account` in `region`, by name.
     pub fn in_region<'a>(&'a self, account: &str, region: &str) -> impl Iterator<Item = &'a DevEndpoint> + 'a {
-        self.accounts.get(account).and_then(|a| a.get(region)).into_iter().flat_map(BTreeMap::values)
+        self.accounts.in_region(account, region)
     }
 
     /// Every endpoint of `account`, in every Region (by Region, then name).
     pub fn of_account<'a>(&'a self, account: &str) -> impl Iterator<Item = &'a DevEndpoint> + 'a {
-        self.accounts.get(account).into_iter().flat_map(|a| a.values().flat_map(BTreeMap::values))
+        self.accounts.of_account(account)
     }
 
     /// Every endpoint, by account, Region and name.
     pub fn all(&self) -> impl Iterator<Item = &DevEndpoint> + '_ {
-        self.accounts.values().flat_map(|a| a.values().flat_map(BTreeMap::values))
+        self.accounts.all()
     }
 
     /// Adds `endpoint`, replacing one of the same account, Region and name.
     pub fn insert(&mut self, endpoint: DevEndpoint) {
-        self.accounts
-            .entry(endpoint.account.clone())
-            .or_default()
-            .entry(endpoint.region.clone())
-            .or_default()
-            .insert(endpoint.name.clone(), endpoint);
+        let (account, region, name) = (endpoint.account.clone(), endpoint.region.clone(), endpoint.name.clone());
+        self.accounts.insert(&account, &region, &name, endpoint);
     }
 
     /// Removes the endpoint `name` of `account` in `region`, leaving no empty map behind (so an
     /// account without endpoints has no entry).
     pub fn remove(&mut self, account: &str, region: &str, name: &str) -> Option<DevEndpoint> {
-        let regions = self.accounts.get_mut(account)?;
-        let names = regions.get_mut(region)?;
-        let removed = names.remove(name);
-        if names.is_empty() {
-            regions.remove(region);
-        }
-        if regions.is_empty() {
-            self.accounts.remove(account);
-        }
-        removed
+        self.accounts.remove(account, region, name)
     }
 }
 
@@ -142,7 +127,7 @@ mod tests {
         assert_eq!(g.in_region("111111111111", "us-east-1").count(), 1);
         assert!(g.remove("111111111111", "us-east-1", "a").is_some());
         assert!(g.remove("111111111111", "us-east-1", "a").is_none());
-        assert!(g.accounts.contains_key("111111111111"));
+        assert!(g.accounts.has_account("111111111111"));
         assert!(g.remove("111111111111", "eu-west-1", "b").is_some());
         assert!(g.accounts.is_empty());
         assert_eq!(endpoint("1", "r", "n").arn(), "arn:aws:glue:r:1:devEndpoint/n");

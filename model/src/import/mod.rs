@@ -116,7 +116,7 @@ impl Imported {
             count(w.kms.keys.len(), "key policy", "key policies")
         );
         // Named only when there are some, as instance profiles are.
-        let functions: usize = w.lambda.accounts.values().flat_map(|r| r.values()).map(|f| f.len()).sum();
+        let functions = w.lambda.accounts.len();
         if functions > 0 {
             out.insert_str(out.len() - 1, &format!(", {}", count(functions, "Lambda function", "Lambda functions")));
         }

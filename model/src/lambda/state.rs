@@ -1,15 +1,13 @@
 //! Lambda's state: each account's functions per Region, with the typed changes the operations
 //! make. Plain data: no CLI parameters, no output JSON, no authorization, no `World`.
 
+use crate::regional::Regional;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The service principal a function's execution role must trust, and the one `iam:PassRole` is
 /// asked with (`iam:PassedToService`).
 pub const SERVICE_PRINCIPAL: &str = "lambda.amazonaws.com";
-
-/// The Regions of one account: each Region's functions by name.
-pub type AccountFunctions = BTreeMap<String, BTreeMap<String, Function>>;
 
 /// Where a function's deployment package came from (what `GetFunction`'s `Code` describes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,48 +86,39 @@ pub fn function_arn(region: &str, account: &str, name: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lambda {
     /// Functions by account ID, then Region, then name.
-    pub accounts: BTreeMap<String, AccountFunctions>,
+    pub accounts: Regional<Function>,
 }
 
 impl Lambda {
     /// The function `name` of `account` in `region`.
     pub fn function(&self, account: &str, region: &str, name: &str) -> Option<&Function> {
-        self.accounts.get(account)?.get(region)?.get(name)
+        self.accounts.get(account, region, name)
     }
 
     /// The function `name` of `account` in `region`, to change.
     pub fn function_mut(&mut self, account: &str, region: &str, name: &str) -> Option<&mut Function> {
-        self.accounts.get_mut(account)?.get_mut(region)?.get_mut(name)
+        self.accounts.get_mut(account, region, name)
     }
 
     /// The functions of `account` in `region`, by name.
     pub fn functions_in<'a>(&'a self, account: &str, region: &str) -> impl Iterator<Item = &'a Function> + 'a {
-        self.accounts.get(account).and_then(|r| r.get(region)).into_iter().flat_map(|f| f.values())
+        self.accounts.in_region(account, region)
     }
 
     /// Every function of `account`, Region by Region (one map lookup when it has none).
     pub fn functions_of<'a>(&'a self, account: &str) -> impl Iterator<Item = &'a Function> + 'a {
-        self.accounts.get(account).into_iter().flat_map(|r| r.values().flat_map(|f| f.values()))
+        self.accounts.of_account(account)
     }
 
     /// Adds or replaces `function` (under its account, Region and name).
     pub fn insert(&mut self, function: Function) {
-        let regions = self.accounts.entry(function.account.clone()).or_default();
-        regions.entry(function.region.clone()).or_default().insert(function.name.clone(), function);
+        let (account, region, name) = (function.account.clone(), function.region.clone(), function.name.clone());
+        self.accounts.insert(&account, &region, &name, function);
     }
 
     /// Removes the function `name` of `account` in `region` (the empty maps with it).
     pub fn remove(&mut self, account: &str, region: &str, name: &str) -> Option<Function> {
-        let regions = self.accounts.get_mut(account)?;
-        let functions = regions.get_mut(region)?;
-        let removed = functions.remove(name);
-        if functions.is_empty() {
-            regions.remove(region);
-        }
-        if regions.is_empty() {
-            self.accounts.remove(account);
-        }
-        removed
+        self.accounts.remove(account, region, name)
     }
 }
 

@@ -1,6 +1,7 @@
 //! SageMaker's state: notebook instances per account and Region, with the typed changes the
 //! operations make. No CLI parameters, no output JSON, no authorization.
 
+use crate::regional::Regional;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -68,35 +69,30 @@ pub type RegionInstances = BTreeMap<String, NotebookInstance>;
 pub struct SageMaker {
     /// Account ID → Region → lower-cased name → instance. An account without instances has
     /// no entry (one lookup answers that it has none).
-    pub accounts: BTreeMap<String, BTreeMap<String, RegionInstances>>,
+    pub accounts: Regional<NotebookInstance>,
 }
 
 impl SageMaker {
     /// The instances of `account` in `region`, if it has any.
     pub fn region(&self, account: &str, region: &str) -> Option<&RegionInstances> {
-        self.accounts.get(account)?.get(region)
+        self.accounts.region(account, region)
     }
 
     /// The instance `name` (any case) of `account` in `region`.
     pub fn instance(&self, account: &str, region: &str, name: &str) -> Option<&NotebookInstance> {
-        self.region(account, region)?.get(&name.to_ascii_lowercase())
+        self.accounts.get(account, region, &name.to_ascii_lowercase())
     }
 
     /// Adds `instance`, replacing any of the same name in its account and Region.
     pub fn insert(&mut self, instance: NotebookInstance) {
-        let key = instance.name.to_ascii_lowercase();
-        self.accounts
-            .entry(instance.account.clone())
-            .or_default()
-            .entry(instance.region.clone())
-            .or_default()
-            .insert(key, instance);
+        let (account, region, key) =
+            (instance.account.clone(), instance.region.clone(), instance.name.to_ascii_lowercase());
+        self.accounts.insert(&account, &region, &key, instance);
     }
 
     /// Sets the status of the instance `name` of `account` in `region` at `now`, if it exists.
     pub fn set_status(&mut self, account: &str, region: &str, name: &str, status: &str, now: i64) {
-        let found = self.accounts.get_mut(account).and_then(|r| r.get_mut(region));
-        if let Some(i) = found.and_then(|m| m.get_mut(&name.to_ascii_lowercase())) {
+        if let Some(i) = self.accounts.get_mut(account, region, &name.to_ascii_lowercase()) {
             i.status = status.to_string();
             i.modified = now;
         }
@@ -105,21 +101,12 @@ impl SageMaker {
     /// Removes the instance `name` of `account` in `region`; empty maps are removed too, so
     /// that an account without instances keeps no entry.
     pub fn remove(&mut self, account: &str, region: &str, name: &str) {
-        let Some(regions) = self.accounts.get_mut(account) else { return };
-        if let Some(m) = regions.get_mut(region) {
-            m.remove(&name.to_ascii_lowercase());
-            if m.is_empty() {
-                regions.remove(region);
-            }
-        }
-        if regions.is_empty() {
-            self.accounts.remove(account);
-        }
+        self.accounts.remove(account, region, &name.to_ascii_lowercase());
     }
 
     /// Every instance, in account, Region and name order.
     pub fn all(&self) -> impl Iterator<Item = &NotebookInstance> {
-        self.accounts.values().flat_map(|r| r.values()).flat_map(|m| m.values())
+        self.accounts.all()
     }
 }
 

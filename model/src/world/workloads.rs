@@ -98,22 +98,18 @@ impl World {
                 });
             }
         }
-        if let Some(regions) = self.sagemaker.accounts.get(account) {
-            out.extend(regions.values().flat_map(|m| m.values()).map(|i| Workload {
-                kind: WorkloadKind::SageMakerNotebookInstance,
-                arn: i.arn(),
-                region: i.region.clone(),
-                role_arn: i.role_arn.clone(),
-            }));
-        }
-        if let Some(regions) = self.codebuild.accounts.get(account) {
-            out.extend(regions.values().flat_map(|m| m.values()).map(|p| Workload {
-                kind: WorkloadKind::CodeBuildProject,
-                arn: p.arn(),
-                region: p.region.clone(),
-                role_arn: p.service_role.clone(),
-            }));
-        }
+        out.extend(self.sagemaker.accounts.of_account(account).map(|i| Workload {
+            kind: WorkloadKind::SageMakerNotebookInstance,
+            arn: i.arn(),
+            region: i.region.clone(),
+            role_arn: i.role_arn.clone(),
+        }));
+        out.extend(self.codebuild.accounts.of_account(account).map(|p| Workload {
+            kind: WorkloadKind::CodeBuildProject,
+            arn: p.arn(),
+            region: p.region.clone(),
+            role_arn: p.service_role.clone(),
+        }));
         out.sort();
         out
     }
