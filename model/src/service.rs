@@ -379,6 +379,20 @@ pub fn decide_pass_role(call: &Call, role_arn: &str, service: &str) -> AuthRecor
     call.decide(&AuthRequest::new(&call.caller, &call.region, "iam:PassRole", role_arn).with_context(&context))
 }
 
+/// [`decide_pass_role`], recorded, for the services whose refused `iam:PassRole` is their own
+/// denial of `action` (the operation that passes the role: the service's error code, the engine's
+/// message naming iam:PassRole; `error::denied_by_service`).
+pub fn authorize_pass_role(call: &mut Call, action: &str, role_arn: &str, service: &str) -> AwsResult<()> {
+    let record = decide_pass_role(call, role_arn, service);
+    let (allowed, message) = (record.decision.is_allowed(), record.denial_message());
+    call.auth.push(record);
+    if allowed {
+        Ok(())
+    } else {
+        Err(crate::error::denied_by_service(action, message))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

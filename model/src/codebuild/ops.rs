@@ -3,7 +3,6 @@
 //! as the AWS CLI prints CodeBuild's response.
 
 use super::state::{arn, valid_name, Artifacts, Build, Environment, Project, Source};
-use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
@@ -114,16 +113,7 @@ fn minutes(input: &Input, key: &str, min: i64, max: i64, default: i64) -> AwsRes
 /// CODEBUILD-PASSROLE). A denial is CodeBuild's answer to `action`, the operation that passes
 /// the role: CodeBuild's error code, the engine's message naming iam:PassRole.
 fn pass_role(call: &mut Call, action: &str, role_arn: &str) -> AwsResult<()> {
-    let context = [("iam:PassedToService", SERVICE_PRINCIPAL)];
-    let request = AuthRequest::new(&call.caller, &call.region, "iam:PassRole", role_arn).with_context(&context);
-    let record = call.decide(&request);
-    let (allowed, message) = (record.decision.is_allowed(), record.denial_message());
-    call.auth.push(record);
-    if allowed {
-        Ok(())
-    } else {
-        Err(crate::error::denied_by_service(action, message))
-    }
+    crate::service::authorize_pass_role(call, action, role_arn, SERVICE_PRINCIPAL)
 }
 
 /// The role must exist for CodeBuild to assume it (rule CODEBUILD-SERVICE-ROLE).

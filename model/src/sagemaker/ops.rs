@@ -66,16 +66,7 @@ fn authorize_instance(call: &mut Call, input: &Input, action: &str) -> AwsResult
 /// SageMaker's answer to `action`, the operation that passes the role: SageMaker's error code,
 /// the engine's message naming iam:PassRole.
 fn authorize_pass_role(call: &mut Call, action: &str, role_arn: &str) -> AwsResult<()> {
-    let context = [("iam:PassedToService", SERVICE_PRINCIPAL)];
-    let request = AuthRequest::new(&call.caller, &call.region, "iam:PassRole", role_arn).with_context(&context);
-    let record = call.decide(&request);
-    let (allowed, message) = (record.decision.is_allowed(), record.denial_message());
-    call.auth.push(record);
-    if allowed {
-        Ok(())
-    } else {
-        Err(crate::error::denied_by_service(action, message))
-    }
+    crate::service::authorize_pass_role(call, action, role_arn, SERVICE_PRINCIPAL)
 }
 
 /// `Enabled` or `Disabled`, the values of `DirectInternetAccess` and `RootAccess`.
