@@ -115,30 +115,19 @@ impl Imported {
             count(w.sqs.queues.len(), "queue policy", "queue policies"),
             count(w.kms.keys.len(), "key policy", "key policies")
         );
-        // Named only when there are some, as instance profiles are.
-        let functions = w.lambda.accounts.len();
-        if functions > 0 {
-            out.insert_str(out.len() - 1, &format!(", {}", count(functions, "Lambda function", "Lambda functions")));
-        }
-        // Workloads are named only when there are some: most estates' reports stay as they were.
-        let (endpoints, stacks) = (w.glue.all().count(), w.cloudformation.all().count());
-        if endpoints + stacks > 0 {
-            out.pop();
-            out.push_str(&format!(
-                ", {}, {}.",
-                count(endpoints, "development endpoint", "development endpoints"),
-                count(stacks, "stack", "stacks")
-            ));
-        }
-        // SageMaker's and CodeBuild's workloads likewise, named only when there are some.
-        let (notebooks, projects) = (w.sagemaker.all().count(), w.codebuild.all().count());
-        if notebooks + projects > 0 {
-            out.pop();
-            out.push_str(&format!(
-                ", {}, {}.",
-                count(notebooks, "notebook instance", "notebook instances"),
-                count(projects, "build project", "build projects")
-            ));
+        // The resources that run code as a role, each kind named only when the estate has some (as
+        // instance profiles are): most estates' reports read as they did before these services.
+        let instances = w.ec2.accounts.values().map(|a| a.instances.len()).sum();
+        let workloads = [
+            (w.lambda.accounts.len(), "Lambda function", "Lambda functions"),
+            (instances, "EC2 instance", "EC2 instances"),
+            (w.glue.accounts.len(), "development endpoint", "development endpoints"),
+            (w.cloudformation.accounts.len(), "stack", "stacks"),
+            (w.sagemaker.accounts.len(), "notebook instance", "notebook instances"),
+            (w.codebuild.accounts.len(), "build project", "build projects"),
+        ];
+        for (n, one, many) in workloads.into_iter().filter(|(n, ..)| *n > 0) {
+            out.insert_str(out.len() - 1, &format!(", {}", count(n, one, many)));
         }
         if !self.skipped.is_empty() {
             out.push_str(&format!("\nSkipped {} item(s):", self.skipped.len()));
