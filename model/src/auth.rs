@@ -878,9 +878,15 @@ impl Authorizer {
         let found = world.resource_policy(resource);
         let (owner, policy) = found.map_or((None, None), |(owner, policy)| (Some(owner), policy));
         let policy = policy.as_ref().map(|(label, p)| (label.as_str(), p));
-        let request =
-            AuthRequest { resource_owner: owner.as_deref(), ..AuthRequest::new(caller, "us-east-1", action, resource) }
-                .with_resource_policy(policy);
+        // A Regional resource is acted on in its own Region (`aws:RequestedRegion`, an SCP that
+        // limits Regions): a queue, key or function of eu-west-1 is asked about there, not in
+        // us-east-1. A global resource, or `*`, in us-east-1 as before.
+        let region = rootsim_policy::arn::Arn::parse(resource).map(|a| a.region).filter(|r| !r.is_empty());
+        let request = AuthRequest {
+            resource_owner: owner.as_deref(),
+            ..AuthRequest::new(caller, region.unwrap_or("us-east-1"), action, resource)
+        }
+        .with_resource_policy(policy);
         self.authorize(world, &request)
     }
 }
