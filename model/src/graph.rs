@@ -459,6 +459,9 @@ pub struct AccessGraph {
     grants: Vec<(NodeIndex, NodeIndex, Edge)>,
 }
 
+/// An account's workloads that run as one of its roles, each with that role's actor.
+type AccountWorkloads = Rc<Vec<(usize, Workload)>>;
+
 /// What building needs while it runs.
 struct Builder<'w> {
     world: &'w World,
@@ -495,8 +498,9 @@ struct Builder<'w> {
     /// (GRAPH-WHO-CAN-VIA). Drawing one asks the grantee's edges with any permission, most of such
     /// a build's decisions when every principal would be allowed.
     undrawn: Vec<bool>,
-    /// Each account's workloads ([`World::workloads_of`]), asked once per build.
-    workloads: RefCell<FxHashMap<String, Rc<Vec<Workload>>>>,
+    /// Each account's workloads that run as one of its own roles ([`World::workloads_of`]), with
+    /// that role's actor: asked and resolved once per build.
+    workloads: RefCell<FxHashMap<String, AccountWorkloads>>,
 }
 
 impl<'w> Builder<'w> {
@@ -727,16 +731,7 @@ impl<'w> Builder<'w> {
     /// earlier kind wins) and `within` admits it; never into a service-linked role.
     fn workload_edges(&self, a: usize, within: Within, out: &mut BTreeMap<NodeIndex, Edge>) {
         let workloads = self.workloads(&self.actors[a].account);
-        if workloads.is_empty() {
-            return;
-        }
-        // Only the account's own roles: `candidates` asks a role's own account about it.
-        let account = self.actors[a].account.as_str();
-        let mut roles: Vec<(usize, &str)> = workloads
-            .iter()
-            .filter(|w| arn::account_of(&w.role_arn) == Some(account))
-            .filter_map(|w| Some((self.actor_by_arn(&w.role_arn)?, w.role_arn.as_str())))
-            .collect();
+        let mut roles: Vec<(usize, &str)> = workloads.iter().map(|(r, w)| (*r, w.role_arn.as_str())).collect();
         roles.sort_unstable();
         roles.dedup();
         for (r, role_arn) in roles {
@@ -1027,12 +1022,21 @@ impl Builder<'_> {
 }
 
 impl Builder<'_> {
-    /// The workloads of `account` (each asked of the world once per build).
-    fn workloads(&self, account: &str) -> Rc<Vec<Workload>> {
+    /// The workloads of `account` that run as one of its own roles, each with that role's actor
+    /// (`candidates` asks a role's own account about it, so a role of another account is left
+    /// out): asked of the world and resolved once per build.
+    fn workloads(&self, account: &str) -> AccountWorkloads {
         if let Some(known) = self.workloads.borrow().get(account) {
             return known.clone();
         }
-        let found = Rc::new(self.world.workloads_of(account));
+        let found: Vec<(usize, Workload)> = self
+            .world
+            .workloads_of(account)
+            .into_iter()
+            .filter(|w| arn::account_of(&w.role_arn) == Some(account))
+            .filter_map(|w| Some((self.actor_by_arn(&w.role_arn)?, w)))
+            .collect();
+        let found = Rc::new(found);
         self.workloads.borrow_mut().insert(account.to_string(), found.clone());
         found
     }
@@ -1069,25 +1073,26 @@ impl Builder<'_> {
         if workloads.is_empty() {
             return None;
         }
-        let caller = self.caller(a)?;
-        for w in workloads.iter().filter(|w| w.role_arn == role_arn) {
+        for (_, w) in workloads.iter().filter(|(_, w)| w.role_arn == role_arn) {
             let Some((_, ways)) = WORKLOAD_WAYS.iter().find(|(kind, _)| *kind == w.kind) else { continue };
             for way in *ways {
                 if !way.iter().all(|(action, _)| self.may(a, action)) || !self.managed_node(w, way[0].0) {
                     continue;
                 }
-                let mut allowed: Vec<String> = Vec::new();
-                let all = way.iter().all(|(action, resource)| {
-                    let resource =
-                        resource.replace("{arn}", &w.arn).replace("{region}", &w.region).replace("{account}", account);
-                    let request = crate::auth::AuthRequest::new(caller, &w.region, action, &resource).owned_by(account);
-                    let record = self.auth.authorize(self.world, &request);
-                    allowed.extend(allowed_by(&record));
-                    record.decision.is_allowed()
-                });
-                if !all {
-                    continue;
-                }
+                // Each action decided as every edge is (`decide`: in the Region the resource's ARN
+                // names, GRAPH-REQUEST-REGION).
+                let decided: Option<Vec<Edge>> = way
+                    .iter()
+                    .map(|(action, resource)| {
+                        let resource = resource
+                            .replace("{arn}", &w.arn)
+                            .replace("{region}", &w.region)
+                            .replace("{account}", account);
+                        self.decide(a, action, &resource)
+                    })
+                    .collect();
+                let Some(decided) = decided else { continue };
+                let mut allowed: Vec<String> = decided.iter().flat_map(|e| e.allowed_by.iter().cloned()).collect();
                 allowed.dedup();
                 let mut steps: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
                 steps.dedup();
