@@ -7,7 +7,7 @@ use super::state::{arn, DevEndpoint, DEFAULT_NODES, SERVICE_PRINCIPAL};
 use crate::auth::AuthRequest;
 use crate::clock::format_cli;
 use crate::error::{AwsError, AwsResult};
-use crate::service::{decide_pass_role, role_trusts_service};
+use crate::service::{authorize_pass_role, role_trusts_service};
 use crate::service::{operations, param as p};
 use crate::service::{opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
 use serde_json::{json, Map, Value};
@@ -110,12 +110,7 @@ fn create_dev_endpoint(call: &mut Call, input: &Input) -> AwsResult<Value> {
     call.record_decision(record)?;
     // The endpoint runs as the role: the caller passes it to Glue (rule GLUE-PASSROLE). Glue
     // answers a refused pass with its own AccessDeniedException.
-    let pass = decide_pass_role(call, &role, SERVICE_PRINCIPAL);
-    let refused = (!pass.decision.is_allowed()).then(|| pass.denial_message());
-    call.auth.push(pass);
-    if let Some(message) = refused {
-        return Err(AwsError::new("AccessDeniedException", 400, message));
-    }
+    authorize_pass_role(call, "glue:CreateDevEndpoint", &role, SERVICE_PRINCIPAL)?;
     // The role must exist and trust Glue (rule GLUE-ROLE-TRUST).
     if !role_trusts_service(call.world, &role, SERVICE_PRINCIPAL) {
         return Err(AwsError::new(

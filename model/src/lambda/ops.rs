@@ -252,11 +252,7 @@ fn pass_role(call: &mut Call, role: &str) -> AwsResult<()> {
             &format!("Member must satisfy regular expression pattern: {ROLE_PATTERN}"),
         ));
     }
-    let owner = &role[13..25];
-    let context = [("iam:PassedToService", SERVICE_PRINCIPAL)];
-    let request =
-        AuthRequest::new(&call.caller, &call.region, "iam:PassRole", role).owned_by(owner).with_context(&context);
-    let record = call.decide(&request);
+    let record = crate::service::decide_pass_role(call, role, SERVICE_PRINCIPAL);
     call.record_decision(record).map_err(lambda_denial)?;
     let trusted = call.world.role_trust_policy(role).is_some_and(|(_, _, r)| trusts_lambda(&r.trust_policy));
     if !trusted {
