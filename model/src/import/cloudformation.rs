@@ -56,24 +56,7 @@ impl Importer<'_, '_, '_> {
     pub(super) fn stacks(&mut self, file: &str, account: &str, region: &str) {
         let raw = self.text(file);
         let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
-        for key in v.keys().filter(|k| !["Stacks", "NextToken"].contains(k)) {
-            self.warn(file, at("$", key), "not a field of describe-stacks's output; ignored");
-        }
-        if v.get("NextToken").is_some() {
-            self.warn(
-                file,
-                "$.NextToken",
-                "the listing is truncated (NextToken): the stacks past this page are missing; list them without --max-items (the AWS CLI then follows every page)",
-            );
-        }
-        let items = match v.get("Stacks") {
-            Some(Json::Array(items)) => items.as_slice(),
-            Some(Json::Null) | None => &[],
-            Some(_) => {
-                self.skip(file, "$.Stacks", "expected a list");
-                return;
-            }
-        };
+        let Some(items) = self.listing(file, &v, "describe-stacks", "Stacks", "the listing is truncated (NextToken): the stacks past this page are missing; list them without --max-items (the AWS CLI then follows every page)") else { return };
         let prefix = format!("arn:aws:cloudformation:{region}:{account}:stack/");
         for (i, item) in items.iter().enumerate() {
             let path = idx("$", "Stacks", i);

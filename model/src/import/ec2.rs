@@ -13,9 +13,6 @@ use serde_json::{json, Value};
 /// The listing's file name under `accounts/<id>/ec2/<region>/`.
 pub(super) const FILE: &str = "describe-instances.json";
 
-/// botocore's `DescribeInstancesResult` members.
-const RESULT_KEYS: &[&str] = &["Reservations", "NextToken"];
-
 /// botocore's `Reservation` members.
 const RESERVATION_KEYS: &[&str] = &["Groups", "Instances", "OwnerId", "RequesterId", "ReservationId"];
 
@@ -90,24 +87,7 @@ impl Importer<'_, '_, '_> {
     pub(super) fn instances(&mut self, file: &str, account: &str, region: &str) {
         let raw = self.text(file);
         let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
-        for key in v.keys().filter(|k| !RESULT_KEYS.contains(k)) {
-            self.warn(file, at("$", key), "not a field of describe-instances's output; ignored");
-        }
-        if v.get("NextToken").is_some() {
-            self.warn(
-                file,
-                "$.NextToken",
-                "the listing is truncated (a NextToken is left): instances past this page are missing; list them without --max-items",
-            );
-        }
-        let reservations = match v.get("Reservations") {
-            Some(Json::Array(r)) => r.as_slice(),
-            None | Some(Json::Null) => &[],
-            Some(_) => {
-                self.skip(file, "$.Reservations", "expected a list");
-                return;
-            }
-        };
+        let Some(reservations) = self.listing(file, &v, "describe-instances", "Reservations", "the listing is truncated (a NextToken is left): instances past this page are missing; list them without --max-items") else { return };
         for (r, res) in reservations.iter().enumerate() {
             let rpath = idx("$", "Reservations", r);
             for key in res.keys().filter(|k| !RESERVATION_KEYS.contains(k)) {

@@ -58,24 +58,7 @@ impl Importer<'_, '_, '_> {
     pub(super) fn dev_endpoints(&mut self, file: &str, account: &str, region: &str) {
         let raw = self.text(file);
         let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
-        for key in v.keys().filter(|k| !["DevEndpoints", "NextToken"].contains(k)) {
-            self.warn(file, at("$", key), "not a field of get-dev-endpoints's output; ignored");
-        }
-        if v.get("NextToken").is_some() {
-            self.warn(
-                file,
-                "$.NextToken",
-                "the listing is truncated (NextToken): the endpoints past this page are missing; list them without --max-items (the AWS CLI then follows every page)",
-            );
-        }
-        let items = match v.get("DevEndpoints") {
-            Some(Json::Array(items)) => items.as_slice(),
-            Some(Json::Null) | None => &[],
-            Some(_) => {
-                self.skip(file, "$.DevEndpoints", "expected a list");
-                return;
-            }
-        };
+        let Some(items) = self.listing(file, &v, "get-dev-endpoints", "DevEndpoints", "the listing is truncated (NextToken): the endpoints past this page are missing; list them without --max-items (the AWS CLI then follows every page)") else { return };
         for (i, item) in items.iter().enumerate() {
             let path = idx("$", "DevEndpoints", i);
             for key in item.keys().filter(|k| !FIELDS.contains(k)) {

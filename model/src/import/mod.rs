@@ -500,6 +500,34 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
         self.skipped.push(Skipped { file: file.to_string(), path: path.to_string(), reason: reason.into() });
     }
 
+    /// The items of `v`, a one-file listing (`file`) that the AWS CLI's `command` prints as
+    /// `{KEY: [...], "NextToken": ...}`: any other top-level field is warned of as not the
+    /// command's, a `NextToken` left in it with `truncated` (the pages after it are missing), and
+    /// a `KEY` that is not a list is skipped (`None`); no `KEY` is an empty listing.
+    fn listing<'v, 't>(
+        &mut self,
+        file: &str,
+        v: &'v Json<'t>,
+        command: &str,
+        key: &str,
+        truncated: &str,
+    ) -> Option<&'v [Json<'t>]> {
+        for k in v.keys().filter(|k| *k != key && *k != "NextToken") {
+            self.warn(file, at("$", k), format!("not a field of {command}'s output; ignored"));
+        }
+        if v.get("NextToken").is_some() {
+            self.warn(file, "$.NextToken", truncated);
+        }
+        match v.get(key) {
+            Some(Json::Array(items)) => Some(items.as_slice()),
+            Some(Json::Null) | None => Some(&[]),
+            Some(_) => {
+                self.skip(file, at("$", key), "expected a list");
+                None
+            }
+        }
+    }
+
     /// Leaves a principal out, saying why: fail closed, since a policy of it that cannot be read
     /// might deny it what the others allow.
     fn refuse(&mut self, file: &str, path: &JsonPath, noun: &str, reason: &str) {
