@@ -509,6 +509,142 @@ fn joining_a_group_answers_as_the_full_graph() {
     assert!(after.via.iter().all(|p| !p.last().is_some_and(|(n, _)| matches!(n, Node::Member { .. }))));
 }
 
+/// The demo world with root sessions on and group joins in the middle of paths
+/// (GRAPH-ADD-USER-TO-GROUP), alice (the management account's administrator) building it:
+///
+/// * management: group `RootOps` may call `sts:AssumeRoot`; user `joiner` may add itself to it;
+///   role `Adder` (trusting the management account) may add any user to any group and give any
+///   user a console password; user `caller` may assume `Adder`; user `quiet` holds no policy.
+/// * dev: role `Admin` (trusting dev) holds AdministratorAccess; group `Deployers` may assume it,
+///   and user `deployer` may add itself to it; group `Minters` may create access keys for user
+///   `victim`, who may assume `Admin`, and user `minter` may add itself to `Minters`; group
+///   `Escalators` may put a policy on any user, and user `climber` may add itself to it.
+fn joins_world() -> Session {
+    let mut s = Session::demo(DEFAULT_SEED);
+    enable_root_sessions(&mut s);
+    let id = |s: &Session, name: &str| s.world.accounts.find(name).expect("a demo account").id.clone();
+    let (mgmt, dev) = (id(&s, "management"), id(&s, "dev"));
+    let group = |account: &str, name: &str| format!("arn:aws:iam::{account}:group/{name}");
+    for line in [
+        "aws iam create-group --group-name RootOps".to_string(),
+        format!(
+            "aws iam put-group-policy --group-name RootOps --policy-name root --policy-document {}",
+            allow(&["sts:AssumeRoot"], "*")
+        ),
+        "aws iam create-user --user-name joiner".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name joiner --policy-name join --policy-document {}",
+            allow(&["iam:AddUserToGroup"], &group(&mgmt, "RootOps"))
+        ),
+        format!("aws iam create-role --role-name Adder --assume-role-policy-document {}", trusting(&mgmt)),
+        format!(
+            "aws iam put-role-policy --role-name Adder --policy-name add --policy-document {}",
+            allow(&["iam:AddUserToGroup", "iam:CreateLoginProfile"], "*")
+        ),
+        "aws iam create-user --user-name caller".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name caller --policy-name assume --policy-document {}",
+            allow(&["sts:AssumeRole"], &format!("arn:aws:iam::{mgmt}:role/Adder"))
+        ),
+        "aws iam create-user --user-name quiet".to_string(),
+    ] {
+        must(&mut s, &line);
+    }
+    sign_in_as_role(&mut s, "dev", "OrganizationAccountAccessRole");
+    let admin = format!("arn:aws:iam::{dev}:role/Admin");
+    for line in [
+        format!("aws iam create-role --role-name Admin --assume-role-policy-document {}", trusting(&dev)),
+        "aws iam attach-role-policy --role-name Admin --policy-arn arn:aws:iam::aws:policy/AdministratorAccess"
+            .to_string(),
+        "aws iam create-group --group-name Deployers".to_string(),
+        format!(
+            "aws iam put-group-policy --group-name Deployers --policy-name assume --policy-document {}",
+            allow(&["sts:AssumeRole"], &admin)
+        ),
+        "aws iam create-user --user-name deployer".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name deployer --policy-name join --policy-document {}",
+            allow(&["iam:AddUserToGroup"], &group(&dev, "Deployers"))
+        ),
+        "aws iam create-user --user-name victim".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name victim --policy-name assume --policy-document {}",
+            allow(&["sts:AssumeRole"], &admin)
+        ),
+        "aws iam create-group --group-name Minters".to_string(),
+        format!(
+            "aws iam put-group-policy --group-name Minters --policy-name mint --policy-document {}",
+            allow(&["iam:CreateAccessKey"], &format!("arn:aws:iam::{dev}:user/victim"))
+        ),
+        "aws iam create-user --user-name minter".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name minter --policy-name join --policy-document {}",
+            allow(&["iam:AddUserToGroup"], &group(&dev, "Minters"))
+        ),
+        "aws iam create-group --group-name Escalators".to_string(),
+        format!(
+            "aws iam put-group-policy --group-name Escalators --policy-name put --policy-document {}",
+            allow(&["iam:PutUserPolicy"], "*")
+        ),
+        "aws iam create-user --user-name climber".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name climber --policy-name join --policy-document {}",
+            allow(&["iam:AddUserToGroup"], &group(&dev, "Escalators"))
+        ),
+    ] {
+        must(&mut s, &line);
+    }
+    s
+}
+
+/// Group joins in the middle of paths: every principal's paths into every node, `who-can --via`
+/// and `graph --account` answer as the whole graph, and each join is a step of the paths.
+#[test]
+fn joining_a_group_mid_path_answers_as_the_full_graph() {
+    let session = joins_world();
+    let world = &session.world;
+    let id = |name: &str| world.accounts.find(name).expect("a demo account").id.clone();
+    let (mgmt, dev, prod) = (id("management"), id("dev"), id("prod"));
+    let prod_root = Node::Root { account: prod };
+    let paths = AccessGraph::build_towards(world, &prod_root).who_can_reach(&prod_root);
+    let line = |paths: &[rootsim_model::graph::Path], who: &str| {
+        paths
+            .iter()
+            .find(|p| p[0].0.arn().ends_with(who))
+            .map(|p| p.iter().map(|(n, _)| n.id()).collect::<Vec<_>>().join(" -> "))
+            .unwrap_or_default()
+    };
+    let root_ops = format!(" (member of arn:aws:iam::{mgmt}:group/RootOps) -> ");
+    assert!(line(&paths, ":user/joiner").contains(&root_ops), "{}", line(&paths, ":user/joiner"));
+    assert_eq!(
+        line(&paths, ":user/caller"),
+        format!(
+            "arn:aws:iam::{mgmt}:user/caller -> arn:aws:iam::{mgmt}:role/Adder -> arn:aws:iam::{mgmt}:user/quiet{}{}",
+            root_ops,
+            prod_root.id()
+        )
+    );
+    let admin = Node::Role { arn: format!("arn:aws:iam::{dev}:role/Admin") };
+    let paths = AccessGraph::build_towards(world, &admin).who_can_reach(&admin);
+    assert!(line(&paths, ":user/deployer").contains("(member of "), "{}", line(&paths, ":user/deployer"));
+    assert_eq!(
+        line(&paths, ":user/minter"),
+        format!(
+            "arn:aws:iam::{dev}:user/minter -> arn:aws:iam::{dev}:user/minter (member of arn:aws:iam::{dev}:group/Minters) -> arn:aws:iam::{dev}:user/victim -> {}",
+            admin.id()
+        )
+    );
+    // A group that lets its member give itself any permission stays a grant.
+    assert!(
+        line(&paths, ":user/climber").contains(":user/climber (any permission) -> "),
+        "{}",
+        line(&paths, ":user/climber")
+    );
+    assert!(same_answers(world, &nodes(world)) > 0);
+    assert!(same_who_can(world) > 0);
+    assert!(same_pictures(world) > 0);
+}
+
 /// The Auto Scaling way into a role trusting EC2 (GRAPH-PASSROLE-AUTOSCALING), on the fixture
 /// estate of three accounts of different ages (tests/fixtures/autoscaling-estate): every
 /// principal's paths into every node are the whole graph's, and the old account's scaler

@@ -2,8 +2,10 @@
 //!
 //! Nodes are the principals of every account (each root user, IAM user and role) and, for a
 //! principal that someone can give any permission, that principal *with any permission*
-//! ([`Node::Escalated`]). An edge `A -> B` means A can become B (or, into an escalated node,
-//! give B any permission and act as B), and every edge is a decision of the policy engine, SCPs,
+//! ([`Node::Escalated`]), and for a user someone can add to a group, that user *as a member of the
+//! group* ([`Node::Member`]). An edge `A -> B` means A can become B (or, into an escalated node,
+//! give B any permission and act as B; into a member node, add B to the group and act as B), and
+//! every edge is a decision of the policy engine, SCPs,
 //! RCPs and permissions boundaries included
 //! ([`Authorizer::decide_for`](crate::auth::Authorizer::decide_for)); each edge keeps the
 //! action, the resource and the statements that allowed it. The kinds ([`EdgeKind`]):
@@ -30,16 +32,19 @@
 //!   of B its default, or add B to an existing group, where that version or group would let B
 //!   give itself any permission; B being A itself or a principal A has an edge to: the edge goes
 //!   to `B with any permission`, whose own edges are decided with an `Allow *` identity policy
-//!   added (B's boundary, SCPs and RCPs still apply).
-//! * **AddUserToGroup** (only the last step of a `who-can --via` path, never an edge of the
-//!   graph): A, being user U or having an edge to it, may add U to group G, and U would be
-//!   allowed the request once a member: decided with G's policies added to U's groups
-//!   ([`Caller::joined`](crate::auth::Caller::joined)), so U's boundary, SCPs, RCPs and denies still
-//!   apply (GRAPH-ADD-USER-TO-GROUP). The path ends at [`Node::Member`].
+//!   added (B's boundary, SCPs and RCPs still apply). The edge is drawn only when B with any
+//!   permission reaches someone A does not reach already.
+//! * **AddUserToGroup**: A, being user U or having an edge to it, may add U to group G of U's
+//!   account that U is not in (and U is in fewer than ten groups): the edge goes to
+//!   `U as a member of G` ([`Node::Member`]), whose own edges are decided with G's policies added
+//!   to U's groups ([`Caller::joined`](crate::auth::Caller::joined)), so U's boundary, SCPs, RCPs
+//!   and denies still apply (GRAPH-ADD-USER-TO-GROUP). The edge is drawn only when the member
+//!   has an edge U has not, into a node A does not reach already; the member's edges are those
+//!   U has not. `who-can --via` also ends a path with such a step when U
+//!   would be allowed the request itself once a member.
 //!
 //! No edge leads into a service-linked role (path `/aws-service-role/`) but the AssumeRole its
 //! trust policy allows: AWS lets no customer pass one, rewrite its trust or change its policies.
-//!   The edge is drawn only when B with any permission reaches someone A does not reach already.
 //!
 //! This is rootsim's analysis, not an AWS feature (docs/rules.md, GRAPH-*). Between two
 //! principals the graph keeps one edge: the first kind found, in the order above. Edges start at
@@ -51,6 +56,8 @@
 //! principals whose identity policies allow the action on some resource (without that the engine
 //! denies them). Whether a grant is drawn is asked first of the few nodes its granter does not
 //! reach already; the grantee's other edges with any permission only once one of its grants is.
+//! A member node's edges are asked only for a (user, group) pair that some actor may add the
+//! user to (whether each actor may add to each group of its account is decided once per build).
 //!
 //! Questions about one target ([`who_can_become_root`], [`path`]) build only the edges of the
 //! actors that may reach it, into the nodes that may reach it ([`AccessGraph::build_towards`]):
@@ -109,8 +116,9 @@ pub enum Node {
         arn: String,
     },
     /// A user once added to a group it is not in (GRAPH-ADD-USER-TO-GROUP): its own policies and
-    /// the group's, within its boundary, SCPs and RCPs. Only the last step of a `who-can --via`
-    /// path: it is never a node of the graph itself.
+    /// the group's, within its boundary, SCPs and RCPs. A node of the graph when it has an edge
+    /// the user has not (its edges are those), and the last step of a `who-can --via` path when
+    /// it would be allowed the request.
     Member {
         /// The user's ARN.
         arn: String,
@@ -186,8 +194,8 @@ pub enum EdgeKind {
     Workload,
     /// Attaching or putting a policy (or the like) that gives a principal any permission.
     Grant,
-    /// `iam:AddUserToGroup`: a user joins a group and holds its permissions (the last step of a
-    /// `who-can --via` path, into a [`Node::Member`]).
+    /// `iam:AddUserToGroup`: a user joins a group and holds its permissions (into a
+    /// [`Node::Member`]).
     AddUserToGroup,
 }
 
@@ -501,6 +509,15 @@ struct Builder<'w> {
     /// Each account's workloads that run as one of its own roles ([`World::workloads_of`]), with
     /// that role's actor: asked and resolved once per build.
     workloads: RefCell<FxHashMap<String, AccountWorkloads>>,
+    /// Each account's groups that hold a policy ([`Builder::account_groups`]), read once per build.
+    groups: RefCell<FxHashMap<String, AccountGroups>>,
+    /// The actor supposed, for now, a member of a group it is not in, and that group
+    /// ([`Builder::set_joined`]): its decisions add the group's policies, its pre-filter their
+    /// actions.
+    joined: Option<(usize, Rc<Joinable>)>,
+    /// Whether an actor may add a user to a group of its account (`iam:AddUserToGroup` on the
+    /// group), by actor and the group's [`Joinable::index`]: asked once per build.
+    adds: RefCell<FxHashMap<(usize, usize), Option<Edge>>>,
 }
 
 impl<'w> Builder<'w> {
@@ -526,6 +543,9 @@ impl<'w> Builder<'w> {
     /// Whether some identity policy of actor `a` allows `action` on some resource (or it holds any
     /// permission): without that, no same-account IAM action can be allowed, so none is asked.
     fn may(&self, a: usize, action: &str) -> bool {
+        if self.joined_names(a, action) {
+            return true;
+        }
         match asked_bit(action) {
             Some(bit) => self.may_bit(a, bit, action),
             None => self.actors[a].granted.get() || names(self.actions_of(a), action),
@@ -535,7 +555,7 @@ impl<'w> Builder<'w> {
     /// [`Builder::may`] for an action with a bit ([`asked_bit`]): its answer is remembered.
     fn may_bit(&self, a: usize, bit: u32, action: &str) -> bool {
         let actor = &self.actors[a];
-        if actor.granted.get() {
+        if actor.granted.get() || self.joined_names(a, action) {
             return true;
         }
         let (asked, named) = actor.named.get();
@@ -545,6 +565,12 @@ impl<'w> Builder<'w> {
         let yes = names(self.actions_of(a), action);
         actor.named.set((asked | bit, if yes { named | bit } else { named }));
         yes
+    }
+
+    /// Whether actor `a` is supposed a member of a group now ([`Builder::set_joined`]) whose
+    /// policies' Allow statements name `action` (its own policies' answers stay remembered alone).
+    fn joined_names(&self, a: usize, action: &str) -> bool {
+        self.joined.as_ref().is_some_and(|(j, group)| *j == a && names(&group.actions, action))
     }
 
     /// Whether actor `a` may give some principal a permission: [`Builder::may`] of some action of
@@ -1329,6 +1355,45 @@ fn group_policy(iam: &crate::iam::IamAccount, key: &str) -> Option<Policy> {
     Policy::parse_with(&text, PolicyKind::Identity, &opts).ok()
 }
 
+/// The policies of group `key` of `iam` as the engine names a group's (`reports (inline policy of
+/// group Analysts)`, a managed policy's ARN), for a caller supposed to have joined it
+/// ([`Caller::joined`]).
+fn named_group_policies(iam: &crate::iam::IamAccount, key: &str) -> Vec<(String, Policy)> {
+    let (policies, _) = crate::auth::identity_policies(iam, &crate::auth::PolicySource::Group(key));
+    policies.into_iter().map(|(n, p)| (n, p.clone())).collect()
+}
+
+/// The policies of the group `group_arn` names, as [`named_group_policies`] (none for a group the
+/// world does not hold).
+fn group_policies_of(world: &World, group_arn: &str) -> Vec<(String, Policy)> {
+    let account = arn::account_of(group_arn).unwrap_or_default();
+    let key = crate::iam::key(group_arn.rsplit('/').next().unwrap_or_default());
+    world.iam.account(account).map(|iam| named_group_policies(iam, &key)).unwrap_or_default()
+}
+
+/// A group of an account as the graph supposes a user joins it (GRAPH-ADD-USER-TO-GROUP): its
+/// place among the account's groups, ARN and policies, and their Allow statements' actions for
+/// the pre-filter ([`Builder::may`] of a member).
+struct Joinable {
+    /// Its place among [`Builder::account_groups`] of its account (pairs are ordered by it).
+    index: usize,
+    /// Its key (the lower-cased name).
+    key: String,
+    /// Its ARN.
+    arn: String,
+    /// Its policies, named ([`named_group_policies`]).
+    policies: Vec<(String, Policy)>,
+    /// The same policies, as the pre-filter reads them.
+    actions: Vec<Rc<Statements>>,
+}
+
+/// An account's groups that hold a policy, in the world's order.
+type AccountGroups = Rc<Vec<Rc<Joinable>>>;
+
+/// Per (user actor, [`Joinable::index`]): the group, and the node of each actor that may add the
+/// user to it with the edge that allows it ([`Builder::members`]).
+type JoinPairs = BTreeMap<(usize, usize), (Rc<Joinable>, Vec<(NodeIndex, Edge)>)>;
+
 impl<'w> Builder<'w> {
     /// Every node and actor of the world, no edge yet; each account's made when first asked for
     /// (`graph/nodes.rs`): a question about one account reads few of a large estate's.
@@ -1348,6 +1413,9 @@ impl<'w> Builder<'w> {
             explanations: RefCell::new(HashSet::new()),
             undrawn: Vec::new(),
             workloads: RefCell::new(FxHashMap::default()),
+            groups: RefCell::new(FxHashMap::default()),
+            joined: None,
+            adds: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -1449,14 +1517,22 @@ impl<'w> Builder<'w> {
     /// The targets are the nodes `seeds` and the escalated nodes of the actors `escalating`;
     /// `ends`, among the seeds, are the targets where a path ends (a user that joining a group
     /// would allow is a seed a path may go through, to the user who adds it).
+    /// A user that, as a member of a group it could join, may have an edge into the closure that
+    /// it has not with its own policies brings in likewise whoever might add it to that group
+    /// (itself, or one with an edge to it, allowed `iam:AddUserToGroup` on the group).
     /// Returns (in the closure, escalates): `escalates` marks the actors that, given any
-    /// permission, may have an edge into the closure (or are `escalating`), whether or not they
-    /// are in it themselves: their escalated nodes may lie on a path, so the granters' edges to
-    /// them are needed.
+    /// permission or as such a member, may have an edge into the closure (or are `escalating`),
+    /// whether or not they are in it themselves: their escalated or member nodes may lie on a
+    /// path, so the granters' and adders' edges to them are needed.
     fn closure(&mut self, seeds: &[NodeIndex], ends: &[NodeIndex], escalating: &[usize]) -> (Vec<bool>, Vec<bool>) {
         let everyone: Vec<usize> = (0..self.actors.len()).collect();
         let mut relevant = vec![false; self.actors.len()];
         let mut escalates = vec![false; self.actors.len()];
+        // The users whose member nodes may lie on a path (their adders need an edge to them), and
+        // per (user, group): who might add the user (asked once), and whether the pair was found.
+        let mut members = vec![false; self.actors.len()];
+        let mut adders: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let mut joined: HashSet<(usize, usize)> = HashSet::new();
         // Per actor: who might give it any permission (asked once).
         let mut granters: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut queue: VecDeque<NodeIndex> = seeds.iter().copied().collect();
@@ -1488,6 +1564,41 @@ impl<'w> Builder<'w> {
                     relevant[a] = true;
                     queue.push_back(self.actors[a].node);
                 }
+                // a, a user, might reach v as a member of a group it could join: whoever might add
+                // it (GRAPH-ADD-USER-TO-GROUP). A member's edge counts only where a has none of its
+                // own (the member node's edges are those beyond the user's).
+                if !target[a] {
+                    let mut plain: Option<bool> = None;
+                    for group in self.joinable(a) {
+                        let key = (a, group.index);
+                        if joined.contains(&key) {
+                            continue;
+                        }
+                        let who = match adders.entry(key) {
+                            Entry::Occupied(known) => known.get().clone(),
+                            Entry::Vacant(slot) => slot.insert(self.adders_of(a, &group)).clone(),
+                        };
+                        if who.is_empty() {
+                            continue;
+                        }
+                        if *plain.get_or_insert_with(|| self.edge_to(a, v)) {
+                            break;
+                        }
+                        self.set_joined(a, Some(group));
+                        let reaches = self.edge_to(a, v);
+                        self.set_joined(a, None);
+                        if reaches {
+                            joined.insert(key);
+                            members[a] = true;
+                            for g in who {
+                                if !relevant[g] {
+                                    relevant[g] = true;
+                                    queue.push_back(self.actors[g].node);
+                                }
+                            }
+                        }
+                    }
+                }
                 // a with any permission might reach v: whoever might give it that permission.
                 if let Entry::Vacant(slot) = granters.entry(a) {
                     slot.insert(self.granters_of(a, &everyone, &target));
@@ -1509,6 +1620,10 @@ impl<'w> Builder<'w> {
                     }
                 }
             }
+        }
+        // A member's adders, like a grantee's granters, need their edges to it.
+        for (e, m) in escalates.iter_mut().zip(members) {
+            *e |= m;
         }
         (relevant, escalates)
     }
@@ -1669,6 +1784,95 @@ impl<'w> Builder<'w> {
         }
     }
 
+    /// The groups of `account` that hold a policy, each with its policies as the engine names them
+    /// and as the pre-filter reads them: read once per build.
+    fn account_groups(&self, account: &str) -> AccountGroups {
+        if let Some(known) = self.groups.borrow().get(account) {
+            return known.clone();
+        }
+        let mut found = Vec::new();
+        if let Some(iam) = self.world.iam.account(account) {
+            for (key, grp) in &iam.groups {
+                let policies = named_group_policies(iam, key);
+                if policies.is_empty() {
+                    continue;
+                }
+                let mut cache = self.actions.borrow_mut();
+                let actions = policies
+                    .iter()
+                    .map(|(_, p)| {
+                        cache.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
+                    })
+                    .collect();
+                found.push(Rc::new(Joinable {
+                    index: found.len(),
+                    key: key.clone(),
+                    arn: arn::iam(account, "group", &grp.path, &grp.name),
+                    policies,
+                    actions,
+                }));
+            }
+        }
+        let found = Rc::new(found);
+        self.groups.borrow_mut().insert(account.to_string(), found.clone());
+        found
+    }
+
+    /// The groups user actor `u` could join (GRAPH-ADD-USER-TO-GROUP): those of its account that
+    /// hold a policy and that it is not in, none when it is in ten already (IAM's quota,
+    /// IAM-GROUPS-PER-USER) or is a role.
+    fn joinable(&self, u: usize) -> Vec<Rc<Joinable>> {
+        let actor = &self.actors[u];
+        let Some(user) = actor.user.as_deref() else { return Vec::new() };
+        let Some(iam) = self.world.iam.account(&actor.account) else { return Vec::new() };
+        if iam.groups.is_empty() || iam.groups_of(user).count() >= crate::iam::MAX_GROUPS_PER_USER {
+            return Vec::new();
+        }
+        let groups = self.account_groups(&actor.account);
+        groups
+            .iter()
+            .filter(|g| iam.groups.get(&g.key).is_some_and(|grp| !grp.members.iter().any(|m| m == user)))
+            .cloned()
+            .collect()
+    }
+
+    /// Whether actor `a` may add a user to `group`, a group of its own account (IAM acts in the
+    /// caller's account): `iam:AddUserToGroup` on the group, decided once per build.
+    fn adds_to(&self, a: usize, group: &Joinable) -> Option<Edge> {
+        if arn::account_of(&group.arn) != Some(self.actors[a].account.as_str()) || !self.may(a, "iam:AddUserToGroup") {
+            return None;
+        }
+        if let Some(known) = self.adds.borrow().get(&(a, group.index)) {
+            return known.clone();
+        }
+        let decided =
+            self.decide(a, "iam:AddUserToGroup", &group.arn).map(|e| Edge { kind: EdgeKind::AddUserToGroup, ..e });
+        self.adds.borrow_mut().insert((a, group.index), decided.clone());
+        decided
+    }
+
+    /// The actors that may add user actor `u` to `group`: itself, or an actor of its account with
+    /// an edge to it, allowed `iam:AddUserToGroup` on the group ([`Builder::adds_to`]).
+    fn adders_of(&self, u: usize, group: &Joinable) -> Vec<usize> {
+        let node = self.actors[u].node;
+        let account = self.actors[u].account.clone();
+        self.actors
+            .of_account(&account)
+            .filter(|&c| self.adds_to(c, group).is_some() && (c == u || self.edge_to(c, node)))
+            .collect()
+    }
+
+    /// Supposes user actor `u` a member of `group` (or no longer, for `None`), for its member
+    /// node's edges: its decisions add the group's policies to its own groups' (its boundary,
+    /// SCPs and RCPs still apply), its pre-filter the group's actions.
+    fn set_joined(&mut self, u: usize, group: Option<Rc<Joinable>>) {
+        self.caller(u);
+        if let Some(Some(c)) = self.actors[u].caller.get_mut() {
+            c.joined = group.as_ref().map(|g| g.policies.clone()).unwrap_or_default();
+        }
+        self.joined = group.map(|g| (u, g));
+    }
+
     /// Actor `a`'s plain edges into the nodes `within` admits, asked once.
     fn plain_edges<'p>(
         &mut self,
@@ -1803,7 +2007,69 @@ impl<'w> Builder<'w> {
             };
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
+        b.members(expand, admitted, &reach, plain, &mut mask, &mut edges);
         b.graph(admitted, edges, kept_grants)
+    }
+
+    /// Adds to `edges` the member nodes and their edges (GRAPH-ADD-USER-TO-GROUP): for each user
+    /// U and group G it is not in, `U as a member of G` when an actor `expand` marks (U itself, or
+    /// one with an edge to U, `reach`) may add U to G, and U with G's policies has an edge into a
+    /// node `admitted` admits that U has not with its own (`plain` as in
+    /// [`Builder::finish_with`]) and that the actor does not reach already; an AddUserToGroup edge
+    /// from each such actor into it, the member's edges beyond U's out of it. In the order
+    /// of users, then groups, then adders, so that a build towards a target draws the member
+    /// nodes on its paths in the whole graph's order.
+    fn members(
+        &mut self,
+        expand: Option<&[bool]>,
+        admitted: Within,
+        reach: &HashMap<NodeIndex, BTreeSet<NodeIndex>>,
+        plain: &HashMap<usize, Vec<(NodeIndex, Edge)>>,
+        mask: &mut Vec<bool>,
+        edges: &mut Vec<(NodeIndex, NodeIndex, Edge)>,
+    ) {
+        let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
+        let mut pairs: JoinPairs = BTreeMap::new();
+        for a in (0..self.actors.len()).filter(|&a| expanded(a) && self.may(a, "iam:AddUserToGroup")) {
+            let from = self.actors[a].node;
+            let mut users = vec![a];
+            users.extend(reach.get(&from).into_iter().flatten().filter_map(|&to| self.actors.of_node(to)));
+            for u in users {
+                for group in self.joinable(u) {
+                    if let Some(e) = self.adds_to(a, &group) {
+                        pairs.entry((u, group.index)).or_insert_with(|| (group.clone(), Vec::new())).1.push((from, e));
+                    }
+                }
+            }
+        }
+        for ((u, _), (group, adders)) in pairs {
+            let node = self.actors[u].node;
+            let arn = self.actors[u].arn.clone();
+            let group_arn = group.arn.clone();
+            self.set_joined(u, Some(group));
+            let more = self.edges_from(u, admitted);
+            self.set_joined(u, None);
+            let found: Vec<NodeIndex> = more.iter().map(|(t, _)| *t).collect();
+            let own = self.plain_into(u, &found, plain, mask);
+            let new: Vec<(NodeIndex, Edge)> =
+                more.into_iter().filter(|(t, _)| *t != node && !own.contains(t)).collect();
+            // As a grant: an adder's step is drawn only when the member reaches a node that the
+            // adder does not reach already (nor is).
+            let nowhere = BTreeSet::new();
+            let adders: Vec<(NodeIndex, Edge)> = adders
+                .into_iter()
+                .filter(|(from, _)| {
+                    let known = reach.get(from).unwrap_or(&nowhere);
+                    new.iter().any(|(t, _)| t != from && !known.contains(t))
+                })
+                .collect();
+            if adders.is_empty() {
+                continue;
+            }
+            let member = self.add(Node::Member { arn, group: group_arn });
+            edges.extend(adders.into_iter().map(|(from, e)| (from, member, e)));
+            edges.extend(new.into_iter().map(|(t, e)| (member, t, e)));
+        }
     }
 
     /// The graph of `edges` and `grants`: every node when `admitted` is `None` (the whole graph,
@@ -2198,7 +2464,7 @@ pub fn path(world: &World, from: &str, to: &str) -> AwsResult<String> {
             explained(&p, "  ").trim_end()
         ),
         None => format!(
-            "No path from {} to {}: no chain of role assumptions, root sessions, credential takeovers, passed roles, changes to existing resources or permission grants that the policy engine allows.",
+            "No path from {} to {}: no chain of role assumptions, root sessions, credential takeovers, passed roles, changes to existing resources, group joins or permission grants that the policy engine allows.",
             a.describe(),
             b.describe()
         ),
@@ -2245,12 +2511,11 @@ fn joins(world: &World, auth: &Authorizer, direct: &[(Node, Vec<String>)], actio
             continue;
         }
         for (key, grp) in &iam.groups {
-            let (policies, _) = crate::auth::identity_policies(iam, &crate::auth::PolicySource::Group(key));
+            let joined = named_group_policies(iam, key);
             let names = |p: &Policy| p.statements().any(|s| s.effect() == Effect::Allow && s.matches_action(action));
-            if !policies.iter().any(|(_, p)| names(p)) {
+            if !joined.iter().any(|(_, p)| names(p)) {
                 continue;
             }
-            let joined: Vec<(String, Policy)> = policies.into_iter().map(|(n, p)| (n, p.clone())).collect();
             let group = arn::iam(account, "group", &grp.path, &grp.name);
             for (u, user) in &iam.users {
                 if grp.members.contains(u) || iam.groups_of(u).count() >= crate::iam::MAX_GROUPS_PER_USER {
@@ -2521,15 +2786,24 @@ fn via_paths(
             if joining.contains_key(&a) || targets.contains(&a) {
                 continue;
             }
-            let (principal, granted) = match &graph.graph[a] {
-                Node::Escalated { arn } => (arn.clone(), Some(&any)),
-                n => (n.arn(), None),
+            let (principal, granted, member_of) = match &graph.graph[a] {
+                Node::Escalated { arn } => (arn.clone(), Some(&any), None),
+                Node::Member { arn, group } => (arn.clone(), None, Some(group.as_str())),
+                n => (n.arn(), None, None),
             };
             // IAM acts in the caller's own account: only a principal of the group's adds to it.
             if arn::account_of(&principal) != arn::account_of(&j.group) {
                 continue;
             }
-            let decided = auth.decide_granted(world, &principal, "iam:AddUserToGroup", &j.group, granted);
+            let decided = match member_of {
+                // A member node adds as the user holding its group's policies too.
+                Some(group) => auth.principal_caller(world, &principal).map(|caller| {
+                    let mut caller = Caller::clone(&caller);
+                    caller.joined = group_policies_of(world, group);
+                    auth.decide_for(world, &caller, "iam:AddUserToGroup", &j.group)
+                }),
+                None => auth.decide_granted(world, &principal, "iam:AddUserToGroup", &j.group, granted),
+            };
             let Some(record) = decided.ok().filter(|r| r.decision.is_allowed()) else { continue };
             let edge = Edge {
                 kind: EdgeKind::AddUserToGroup,

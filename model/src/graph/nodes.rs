@@ -12,8 +12,8 @@
 //! edges by these indices (a breadth-first search over the result follows that order, and picks
 //! which of several equally short paths is printed), so a build that reads a few accounts finds
 //! the same edges in the same order as one that reads them all. The nodes added while building
-//! (escalated nodes, the root user of a member without IAM state) are numbered after every
-//! principal, in the order they are added, as before.
+//! (escalated and member nodes, the root user of a member without IAM state) are numbered after
+//! every principal, in the order they are added, as before.
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::ops::{Index, IndexMut, Range};
