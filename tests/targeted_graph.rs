@@ -645,6 +645,77 @@ fn joining_a_group_mid_path_answers_as_the_full_graph() {
     assert!(same_pictures(world) > 0);
 }
 
+/// What a generated group or user of [`joins_plan`] may do: an index into [`grant_of`]'s list.
+type Grant = usize;
+
+/// The policy document of grant `g` in the management account `mgmt`, where the world has groups
+/// `g0`.. and users `u0`..: assume any role, start root sessions, mint user `u{n}`'s keys, put a
+/// policy on any user, add any user to group `g{n}`, add any user to any group, read objects,
+/// deny assuming roles.
+fn grant_of(g: Grant, n: usize, mgmt: &str) -> String {
+    match g % 8 {
+        0 => allow(&["sts:AssumeRole"], "*"),
+        1 => allow(&["sts:AssumeRoot"], "*"),
+        2 => allow(&["iam:CreateAccessKey"], &format!("arn:aws:iam::{mgmt}:user/u{n}")),
+        3 => allow(&["iam:PutUserPolicy"], "*"),
+        4 => allow(&["iam:AddUserToGroup"], &format!("arn:aws:iam::{mgmt}:group/g{n}")),
+        5 => allow(&["iam:AddUserToGroup"], "*"),
+        6 => allow(&["s3:GetObject"], "*"),
+        _ => r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}]}"#.to_string(),
+    }
+}
+
+/// A generated estate of group joins in the demo world's management account: per group, its
+/// grant and the grant's index; per user, its grant (or none), the grant's index, and the groups
+/// it is in already (bits).
+type JoinsPlan = (Vec<(Grant, usize)>, Vec<(Option<Grant>, usize, u8)>);
+
+fn joins_plan() -> impl Strategy<Value = JoinsPlan> {
+    (
+        proptest::collection::vec((0usize..8, 0usize..4), 1..4),
+        proptest::collection::vec((proptest::option::of(0usize..8), 0usize..4, any::<u8>()), 1..5),
+    )
+}
+
+/// The demo world with root sessions on and `plan`'s groups and users in its management account.
+fn joins_estate(plan: &JoinsPlan) -> Session {
+    let mut s = Session::demo(DEFAULT_SEED);
+    enable_root_sessions(&mut s);
+    let mgmt = s.world.accounts.find("management").expect("a demo account").id.clone();
+    let (groups, users) = plan;
+    for (i, (grant, n)) in groups.iter().enumerate() {
+        must(&mut s, &format!("aws iam create-group --group-name g{i}"));
+        let doc = grant_of(*grant, n % groups.len().max(users.len()), &mgmt);
+        must(&mut s, &format!("aws iam put-group-policy --group-name g{i} --policy-name p --policy-document {doc}"));
+    }
+    for (i, (grant, n, member_of)) in users.iter().enumerate() {
+        must(&mut s, &format!("aws iam create-user --user-name u{i}"));
+        if let Some(grant) = grant {
+            let doc = grant_of(*grant, n % groups.len().max(users.len()), &mgmt);
+            must(&mut s, &format!("aws iam put-user-policy --user-name u{i} --policy-name p --policy-document {doc}"));
+        }
+        for g in (0..groups.len()).filter(|g| member_of & (1 << g) != 0) {
+            must(&mut s, &format!("aws iam add-user-to-group --user-name u{i} --group-name g{g}"));
+        }
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Generated group joins (GRAPH-ADD-USER-TO-GROUP): the paths into every node, `who-can
+    /// --via` and `graph --account` answer as the whole graph.
+    #[test]
+    fn generated_group_joins_answer_as_the_full_graph(plan in joins_plan()) {
+        let session = joins_estate(&plan);
+        let world = &session.world;
+        same_answers(world, &nodes(world));
+        same_who_can(world);
+        same_pictures(world);
+    }
+}
+
 /// The Auto Scaling way into a role trusting EC2 (GRAPH-PASSROLE-AUTOSCALING), on the fixture
 /// estate of three accounts of different ages (tests/fixtures/autoscaling-estate): every
 /// principal's paths into every node are the whole graph's, and the old account's scaler
