@@ -10,7 +10,6 @@ use crate::auth::AuthRequest;
 use crate::error::{AwsError, AwsResult};
 use crate::service::{operations, param as p};
 use crate::service::{opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
-use rootsim_policy::{Effect, PrincipalType};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -254,27 +253,11 @@ fn pass_role(call: &mut Call, role: &str) -> AwsResult<()> {
     }
     let record = crate::service::decide_pass_role(call, role, SERVICE_PRINCIPAL);
     call.record_decision(record).map_err(lambda_denial)?;
-    let trusted = call.world.role_trust_policy(role).is_some_and(|(_, _, r)| trusts_lambda(&r.trust_policy));
-    if !trusted {
+    // The role's trust policy must let Lambda in, and not deny it (LAMBDA-ROLE-TRUST).
+    if !crate::service::role_trusts_service(call.world, role, SERVICE_PRINCIPAL) {
         return Err(invalid("The role defined for the function cannot be assumed by Lambda."));
     }
     Ok(())
-}
-
-/// Whether a trust policy has a statement allowing `sts:AssumeRole` to Lambda's service
-/// principal (or to everyone). Its conditions are not read (simulator assumption: Lambda's
-/// check when a function is created or its role changed is not documented beyond the
-/// principal).
-fn trusts_lambda(trust: &rootsim_policy::Policy) -> bool {
-    trust.statements().filter(|s| s.effect() == Effect::Allow && s.matches_action("sts:AssumeRole")).any(|s| {
-        s.has_principal_element()
-            && !s.is_not_principal()
-            && s.principals().any(|g| match g.kind() {
-                PrincipalType::Any => true,
-                PrincipalType::Service => g.values().any(|v| v.eq_ignore_ascii_case(SERVICE_PRINCIPAL)),
-                _ => false,
-            })
-    })
 }
 
 /// The variables the runtime sets, which a function's configuration may not set (the
