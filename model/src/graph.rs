@@ -437,11 +437,27 @@ fn trust_keys(trust: &Policy) -> (Vec<String>, Vec<String>) {
                         None => a.to_string(),
                     }
                 })),
-                PrincipalType::Service => service.extend(group.values().map(|v| v.to_ascii_lowercase())),
-                PrincipalType::Federated | PrincipalType::CanonicalUser => {}
+                // A service is let in only by a statement for sts:AssumeRole, as the services
+                // check (`service::role_trusts_service`).
+                PrincipalType::Service if s.matches_action("sts:AssumeRole") => {
+                    service.extend(group.values().map(|v| v.to_ascii_lowercase()))
+                }
+                PrincipalType::Service | PrincipalType::Federated | PrincipalType::CanonicalUser => {}
             }
         }
     }
+    // A service the trust policy also denies cannot assume the role: the services refuse such a
+    // role when it is passed (`service::role_trusts_service`), so no PassRole edge leads to it.
+    let denied = |svc: &str| {
+        trust.statements().filter(|s| s.effect() == Effect::Deny && !s.is_not_principal()).any(|s| {
+            s.matches_action("sts:AssumeRole")
+                && s.principals().any(|g| {
+                    g.kind() == PrincipalType::Any
+                        || g.kind() == PrincipalType::Service && g.values().any(|v| v.eq_ignore_ascii_case(svc))
+                })
+        })
+    };
+    service.retain(|svc| !denied(svc));
     (keys, service)
 }
 
