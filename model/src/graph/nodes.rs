@@ -199,8 +199,7 @@ impl<'w> Nodes<'w> {
             Node::User { arn } | Node::Role { arn } => arn::Arn::parse(arn)
                 .and_then(|p| self.slot_by_id(p.account))
                 .and_then(|s| self.block(s).nodes.iter().position(|m| m == n).map(|at| self.slots[s].first + at)),
-            // Not principals of an account: an escalation (added after them) or a group join,
-            // which is never a node of the graph.
+            // Not principals of an account: an escalation or a group join (added after them).
             Node::Escalated { .. } | Node::Member { .. } => None,
         };
         principal.map(NodeIndex::new).or_else(|| self.extra_index.get(n).copied())
