@@ -202,7 +202,9 @@ fn create_launch_configuration(call: &mut Call, input: &Input) -> AwsResult<Valu
         instance_type,
         key_name: opt_str(input, "KeyName").map(str::to_string),
         security_groups: strings(input, "SecurityGroups"),
-        user_data: opt_str(input, "UserData").map(str::to_string),
+        // botocore base64-encodes CreateLaunchConfiguration's UserData before sending it (its
+        // handler `base64_encode_user_data`), and Auto Scaling prints it back encoded.
+        user_data: opt_str(input, "UserData").map(|u| crate::pages::base64_encode(u.as_bytes())),
         iam_instance_profile: profile,
         monitoring,
         created: call.now(),
@@ -519,7 +521,7 @@ pub const OPERATIONS: &[Operation] = operations!(
                 p("IamInstanceProfile", Shape::String, false, "the instance profile, by name or ARN"),
                 p("KeyName", Shape::String, false, "the key pair"),
                 p("SecurityGroups", Shape::StringList, false, "security groups"),
-                p("UserData", Shape::String, false, "user data (base64)"),
+                p("UserData", Shape::String, false, "user data (the CLI base64-encodes it)"),
                 p("InstanceMonitoring", Shape::Structure(MONITORING_MEMBERS), false, "Enabled=true|false"),
                 p("InstanceId", Shape::String, false, "not modelled"),
             ]

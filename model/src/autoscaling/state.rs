@@ -37,7 +37,7 @@ pub struct LaunchConfiguration {
     /// Security groups (IDs or names), as given.
     #[serde(default)]
     pub security_groups: Vec<String>,
-    /// The user data (base64), as given.
+    /// The user data, base64-encoded (as the CLI sends it and Auto Scaling prints it).
     #[serde(default)]
     pub user_data: Option<String>,
     /// The instance profile, by name or ARN as given (AWS prints it back as given).
