@@ -8,8 +8,11 @@
 //! starts instances as that role without passing it (PMapper's Auto Scaling edge;
 //! `crate::world::workloads` hands the launch configurations to the principal graph).
 //!
-//! Simulator assumptions (docs/rules.md, AUTOSCALING-*): a group launches no EC2 instances (its
-//! desired capacity is recorded, nothing runs); launch templates, mixed instances policies and
+//! A group runs its desired capacity as EC2 instances in `crate::ec2`'s state, launched at once
+//! from its launch configuration with the profile and tagged `aws:autoscaling:groupName`, and
+//! terminated when it scales in or is deleted with `--force-delete`. Simulator assumptions
+//! (docs/rules.md, AUTOSCALING-*): at most 20 instances a group, one Availability Zone, no
+//! replacement of an instance terminated directly; launch templates, mixed instances policies and
 //! `--instance-id` are refused as not modelled.
 
 mod state;

@@ -4,13 +4,16 @@
 //! state (`state.rs`, re-exported by [`super`]), so a failed call changes nothing.
 
 use super::state::{
-    group_arn, launch_configuration_arn, valid_name, Group, LaunchConfiguration, SERVICE_LINKED_ROLE, SERVICE_PRINCIPAL,
+    group_arn, launch_configuration_arn, valid_name, Group, GroupInstance, LaunchConfiguration, GROUP_TAG,
+    MAX_GROUP_INSTANCES, SERVICE_LINKED_ROLE, SERVICE_PRINCIPAL,
 };
 use crate::auth::AuthRequest;
 use crate::clock::format_cli;
+use crate::ec2::{Association, Instance, InstanceState};
 use crate::error::{AwsError, AwsResult};
 use crate::service::{authorize_pass_role, operations, param as p};
 use crate::service::{opt_bool, opt_i64, opt_str, req_str, Call, Operation, Param, Shape};
+use crate::world::World;
 use serde_json::{json, Map, Value};
 
 type Input = Map<String, Value>;
@@ -84,8 +87,25 @@ pub(crate) fn launch_configuration_json(lc: &LaunchConfiguration) -> Value {
     Value::Object(m)
 }
 
-/// A group as `DescribeAutoScalingGroups` prints it (no instances: AUTOSCALING-NO-INSTANCES).
-pub(crate) fn group_json(g: &Group) -> Value {
+/// A group as `DescribeAutoScalingGroups` prints it, with its instances still running in
+/// `world`'s EC2 state (AUTOSCALING-INSTANCES).
+pub(crate) fn group_json(world: &World, g: &Group) -> Value {
+    let instances: Vec<Value> = live(world, g)
+        .iter()
+        .filter_map(|gi| world.ec2.instance(&g.account, &g.region, &gi.id).map(|i| (gi, i)))
+        .map(|(gi, i)| {
+            json!({
+                "InstanceId": i.id,
+                "InstanceType": i.instance_type,
+                // rootsim's EC2 places every instance in the Region's first zone.
+                "AvailabilityZone": format!("{}a", i.region),
+                "LifecycleState": "InService",
+                "HealthStatus": "Healthy",
+                "LaunchConfigurationName": gi.launch_configuration,
+                "ProtectedFromScaleIn": false,
+            })
+        })
+        .collect();
     json!({
         "AutoScalingGroupName": g.name,
         "AutoScalingGroupARN": g.arn(),
@@ -99,7 +119,7 @@ pub(crate) fn group_json(g: &Group) -> Value {
         "TargetGroupARNs": [],
         "HealthCheckType": "EC2",
         "HealthCheckGracePeriod": 0,
-        "Instances": [],
+        "Instances": instances,
         "CreatedTime": format_cli(g.created),
         "SuspendedProcesses": [],
         "VPCZoneIdentifier": g.vpc_zone_identifier.clone().unwrap_or_default(),
@@ -111,6 +131,119 @@ pub(crate) fn group_json(g: &Group) -> Value {
         "CapacityRebalance": false,
         "TrafficSources": [],
     })
+}
+
+/// The instances of `g` still in EC2's state and not terminated, oldest first (one terminated
+/// directly, with `ec2 terminate-instances`, is no longer the group's).
+fn live(world: &World, g: &Group) -> Vec<GroupInstance> {
+    g.instances
+        .iter()
+        .filter(|gi| {
+            world.ec2.instance(&g.account, &g.region, &gi.id).is_some_and(|i| i.state != InstanceState::Terminated)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Terminates the instance `id` of `account` in `region`, as `ec2 terminate-instances` does
+/// (its profile association ends with it).
+fn terminate(call: &mut Call, account: &str, region: &str, id: &str) {
+    let now = call.now();
+    if let Some(i) = call.world.ec2.instance_mut(account, region, id) {
+        i.state = InstanceState::Terminated;
+        i.terminated_at = Some(now);
+        i.association = None;
+    }
+}
+
+/// Launches `n` instances for the group `g` from its launch configuration, in one reservation,
+/// as Auto Scaling does with its service-linked role: the caller's `ec2:RunInstances` is not
+/// asked. Each runs the launch configuration's image and type with its instance profile (when
+/// the account still has it) and carries the tag `aws:autoscaling:groupName`.
+fn launch(call: &mut Call, g: &Group, n: usize) -> Vec<GroupInstance> {
+    let (account, region) = (g.account.as_str(), g.region.as_str());
+    let Some(lc) = call.world.autoscaling.launch_configuration(account, region, &g.launch_configuration).cloned()
+    else {
+        return Vec::new();
+    };
+    let profile = lc
+        .iam_instance_profile
+        .as_deref()
+        .and_then(|spec| call.world.account_profile(account, spec))
+        .map(|p| (p.arn(account), p.id.clone()));
+    let reservation = format!("r-{}", call.world.rng.lower_hex(17));
+    let now = call.now();
+    let mut out = Vec::new();
+    for index in 0..n {
+        let id = loop {
+            let id = format!("i-{}", call.world.rng.lower_hex(17));
+            if !call.world.ec2.id_taken(&id) {
+                break id;
+            }
+        };
+        let association = match &profile {
+            Some((arn, pid)) => Some(Association {
+                id: format!("iip-assoc-{}", call.world.rng.lower_hex(17)),
+                profile_arn: arn.clone(),
+                profile_id: pid.clone(),
+                since: now,
+            }),
+            None => None,
+        };
+        let seq = call.world.ec2.next_seq(account);
+        let instance = Instance {
+            id: id.clone(),
+            seq,
+            region: region.to_string(),
+            image_id: lc.image_id.clone(),
+            instance_type: lc.instance_type.clone(),
+            reservation_id: reservation.clone(),
+            launch_index: index as i64,
+            launched: now,
+            state: InstanceState::Running,
+            terminated_at: None,
+            association,
+            tags: [(GROUP_TAG.to_string(), g.name.clone())].into_iter().collect(),
+        };
+        call.world.ec2.insert(account, instance);
+        out.push(GroupInstance { id, launch_configuration: lc.name.clone() });
+    }
+    out
+}
+
+/// Brings the group `name` of `account` in `region` to its desired capacity: launches the
+/// instances it lacks, or terminates those it has too many of, first those of another launch
+/// configuration than the group's, then the oldest (AWS's default termination policy as far as
+/// rootsim models it: one Availability Zone, no billing hours; AUTOSCALING-INSTANCES).
+fn scale(call: &mut Call, account: &str, region: &str, name: &str) {
+    let Some(g) = call.world.autoscaling.group(account, region, name).cloned() else { return };
+    let mut live = live(call.world, &g);
+    let desired = usize::try_from(g.desired_capacity).unwrap_or(0);
+    while live.len() > desired {
+        let at = live.iter().position(|gi| gi.launch_configuration != g.launch_configuration).unwrap_or(0);
+        let gone = live.remove(at);
+        terminate(call, account, region, &gone.id);
+    }
+    if live.len() < desired {
+        let more = launch(call, &g, desired - live.len());
+        live.extend(more);
+    }
+    if let Some(g) = call.world.autoscaling.group_mut(account, region, name) {
+        g.instances = live;
+    }
+}
+
+/// `LimitExceeded` for a desired capacity above what rootsim runs (**simulator assumption**,
+/// AUTOSCALING-INSTANCES).
+fn check_capacity(desired: i64) -> AwsResult<()> {
+    if desired > MAX_GROUP_INSTANCES {
+        return Err(AwsError::new(
+            "LimitExceeded",
+            400,
+            format!("(rootsim) A group runs at most {MAX_GROUP_INSTANCES} instances in rootsim; the desired capacity {desired} is more."),
+        ));
+    }
+    Ok(())
 }
 
 /// `ValidationError` for a parameter rootsim does not model (launch templates, mixed instances
@@ -316,6 +449,7 @@ fn create_auto_scaling_group(call: &mut Call, input: &Input) -> AwsResult<Value>
     let max = opt_i64(input, "MaxSize").unwrap_or(0);
     let desired = opt_i64(input, "DesiredCapacity").unwrap_or(min);
     check_sizes(min, max, desired)?;
+    check_capacity(desired)?;
     let mut availability_zones = zones(call, input)?;
     let vpc_zone_identifier = opt_str(input, "VPCZoneIdentifier").filter(|s| !s.is_empty()).map(str::to_string);
     if availability_zones.is_empty() {
@@ -366,8 +500,12 @@ fn create_auto_scaling_group(call: &mut Call, input: &Input) -> AwsResult<Value>
         vpc_zone_identifier,
         service_linked_role_arn: slr,
         created: call.now(),
+        instances: Vec::new(),
     };
+    let (account, region, name) = (group.account.clone(), group.region.clone(), group.name.clone());
     call.world.autoscaling.insert_group(group);
+    // The group launches its desired capacity at once (rootsim's instances boot at once).
+    scale(call, &account, &region, &name);
     Ok(Value::Null)
 }
 
@@ -412,7 +550,7 @@ fn describe_auto_scaling_groups(call: &mut Call, input: &Input) -> AwsResult<Val
         .groups
         .in_region(&account, &region)
         .filter(|g| wanted.is_empty() || wanted.contains(&g.name))
-        .map(group_json)
+        .map(|g| group_json(call.world, g))
         .collect();
     Ok(json!({ "AutoScalingGroups": list }))
 }
@@ -457,6 +595,7 @@ fn update_auto_scaling_group(call: &mut Call, input: &Input) -> AwsResult<Value>
     // Scaling does.
     let desired = opt_i64(input, "DesiredCapacity").unwrap_or_else(|| g.desired_capacity.clamp(min, max.max(min)));
     check_sizes(min, max, desired)?;
+    check_capacity(desired)?;
     let zones = zones(call, input)?;
     if let Some(lc) = &lc_name {
         if call.world.autoscaling.launch_configuration(&account, &region, lc).is_none() {
@@ -480,17 +619,33 @@ fn update_auto_scaling_group(call: &mut Call, input: &Input) -> AwsResult<Value>
             g.vpc_zone_identifier = (!v.is_empty()).then_some(v);
         }
     }
+    // A new desired capacity launches or terminates instances now; a new launch configuration
+    // applies to the instances launched from now on.
+    scale(call, &account, &region, &name);
     Ok(Value::Null)
 }
 
 fn delete_auto_scaling_group(call: &mut Call, input: &Input) -> AwsResult<Value> {
     let name = req_str(input, "AutoScalingGroupName")?.to_string();
     check_name("AutoScalingGroupName", &name)?;
-    // A group has no instances in rootsim (AUTOSCALING-NO-INSTANCES), so ResourceInUse and
-    // ScalingActivityInProgress never arise; --force-delete is taken and changes nothing more.
-    let _force = opt_bool(input, "ForceDelete").unwrap_or(false);
+    let force = opt_bool(input, "ForceDelete").unwrap_or(false);
     authorize_group(call, "autoscaling:DeleteAutoScalingGroup", &name, &[])?;
     let (account, region) = (call.account(), call.region.clone());
+    let Some(g) = call.world.autoscaling.group(&account, &region, &name).cloned() else { return Ok(Value::Null) };
+    let live = live(call.world, &g);
+    // A group with instances is deleted only with --force-delete, which terminates them
+    // (AUTOSCALING-INSTANCES; the message as observed). rootsim's terminations end at once, so
+    // no scaling activity is ever in progress (ScalingActivityInProgress never arises).
+    if !live.is_empty() && !force {
+        return Err(AwsError::new(
+            "ResourceInUse",
+            400,
+            "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.",
+        ));
+    }
+    for gi in &live {
+        terminate(call, &account, &region, &gi.id);
+    }
     call.world.autoscaling.groups.remove(&account, &region, &name);
     Ok(Value::Null)
 }
@@ -586,7 +741,7 @@ pub const OPERATIONS: &[Operation] = operations!(
             "DeleteAutoScalingGroup",
             delete_auto_scaling_group,
             "Deletes an Auto Scaling group.",
-            [GROUP_NAME, p("ForceDelete", Shape::Boolean, false, "also terminate its instances")]
+            [GROUP_NAME, p("ForceDelete", Shape::Boolean, false, "also terminate its instances (required when it has some)")]
         ),
     ]
 );

@@ -10,6 +10,14 @@ use serde::{Deserialize, Serialize};
 /// GRAPH-PASSROLE-AUTOSCALING).
 pub const LAUNCH_CONFIGURATIONS_END: i64 = 19_997 * 86_400;
 
+/// The tag Auto Scaling puts on every instance a group launches, its value the group's name.
+pub const GROUP_TAG: &str = "aws:autoscaling:groupName";
+
+/// The most instances a group runs. **Simulator assumption** (AUTOSCALING-INSTANCES): AWS's
+/// bound is the account's EC2 quota; rootsim refuses a larger desired capacity, so that no input
+/// makes the world grow without bound (as `ec2 run-instances` does, `crate::ec2::ops::MAX_LAUNCH`).
+pub const MAX_GROUP_INSTANCES: i64 = 20;
+
 /// The service principal Auto Scaling's service-linked role trusts.
 pub const SERVICE_PRINCIPAL: &str = "autoscaling.amazonaws.com";
 
@@ -96,6 +104,20 @@ pub struct Group {
     pub service_linked_role_arn: String,
     /// When it was created.
     pub created: i64,
+    /// The EC2 instances it launched (in `crate::ec2`'s state, of the same account and
+    /// Region), oldest first; one terminated since is no longer the group's.
+    #[serde(default)]
+    pub instances: Vec<GroupInstance>,
+}
+
+/// One instance of a group: its EC2 instance ID and the launch configuration it was launched
+/// from (the group's may have changed since).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupInstance {
+    /// The EC2 instance's ID.
+    pub id: String,
+    /// The launch configuration it was launched from.
+    pub launch_configuration: String,
 }
 
 impl Group {

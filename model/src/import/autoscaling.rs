@@ -7,7 +7,7 @@
 use super::tree::{Json, NULL};
 use super::{at, idx, parse_time, str_of, Importer};
 use crate::autoscaling::ops::{group_json, launch_configuration_json};
-use crate::autoscaling::{valid_name, Group, LaunchConfiguration};
+use crate::autoscaling::{valid_name, Group, GroupInstance, LaunchConfiguration};
 use crate::world::World;
 use serde_json::{json, Value};
 
@@ -183,10 +183,11 @@ impl Importer<'_, '_, '_> {
     }
 
     /// `autoscaling/<region>/describe-auto-scaling-groups.json`, read after the account's launch
-    /// configurations: each group made from a launch configuration imported in that account and
-    /// Region. A group without one (a launch template, not modelled), with sizes out of order,
-    /// with an ARN of another account or Region, or listed twice is skipped; its instances are not
-    /// imported (AUTOSCALING-NO-INSTANCES), which a warning says.
+    /// configurations and EC2 instances: each group made from a launch configuration imported in
+    /// that account and Region, with those of its instances that the EC2 listing imported. A
+    /// group without one (a launch template, not modelled), with sizes out of order, with an ARN
+    /// of another account or Region, or listed twice is skipped; an instance EC2's listing does
+    /// not hold is warned of.
     pub(super) fn groups(&mut self, file: &str, account: &str, region: &str) {
         let raw = self.text(file);
         let Some(v) = raw.as_deref().and_then(|t| self.parse(file, t)) else { return };
@@ -226,8 +227,23 @@ impl Importer<'_, '_, '_> {
                 self.skip(file, &path, format!("AlreadyExists: group {name} is listed twice; the repeat was skipped"));
                 continue;
             }
-            if item.get("Instances").and_then(Json::as_array).is_some_and(|a| !a.is_empty()) {
-                self.warn(file, at(&path, "Instances"), "rootsim's groups launch no instances: the group's instances were not imported (list them with describe-instances)");
+            // The group's instances are EC2's, imported from `ec2/<region>/describe-instances.json`
+            // (read before the groups): each listed one found there, not terminated, is the
+            // group's again; another is warned of.
+            let mut instances = Vec::new();
+            for (n, listed) in item.get("Instances").and_then(Json::as_array).unwrap_or(&[]).iter().enumerate() {
+                let id = str_of(listed, "InstanceId").unwrap_or("");
+                let running = self
+                    .world
+                    .ec2
+                    .instance(account, region, id)
+                    .is_some_and(|i| i.state != crate::ec2::InstanceState::Terminated);
+                if !running {
+                    self.warn(file, idx(&path, "Instances", n), format!("instance {id} is in no imported describe-instances.json of {account} in {region} (or is terminated): it is not the group's"));
+                    continue;
+                }
+                let launched_from = set(listed, "LaunchConfigurationName").unwrap_or(lc);
+                instances.push(GroupInstance { id: id.to_string(), launch_configuration: launched_from.to_string() });
             }
             let created = str_of(item, "CreatedTime").and_then(parse_time).unwrap_or_else(|| self.world.clock.now());
             let slr = set(item, "ServiceLinkedRoleARN").map(str::to_string).unwrap_or_else(|| {
@@ -251,6 +267,7 @@ impl Importer<'_, '_, '_> {
                 vpc_zone_identifier: set(item, "VPCZoneIdentifier").map(str::to_string),
                 service_linked_role_arn: slr,
                 created,
+                instances,
             });
         }
     }
@@ -272,7 +289,7 @@ pub(super) fn export(world: &World) -> Vec<(String, Value)> {
     }
     for (account, regions) in &world.autoscaling.groups {
         for (region, groups) in regions {
-            let list: Vec<Value> = groups.values().map(group_json).collect();
+            let list: Vec<Value> = groups.values().map(|g| group_json(world, g)).collect();
             out.push((
                 format!("accounts/{account}/autoscaling/{region}/{GROUPS}"),
                 json!({ "AutoScalingGroups": list }),
@@ -340,8 +357,19 @@ mod tests {
     #[test]
     fn every_launch_configuration_and_group_is_imported_and_kept_by_a_round_trip() {
         let lcs = json!({"LaunchConfigurations": [lc("web", Some("web")), lc("bare", None)]});
-        let groups = json!({"AutoScalingGroups": [group("web-asg", "web")]});
-        let imported = import(&estate(lcs, Some(groups)), 7);
+        let mut web_asg = group("web-asg", "web");
+        web_asg["Instances"] = json!([{"InstanceId": "i-0123456789abcdef0", "InstanceType": "t3.micro",
+            "AvailabilityZone": "eu-west-1a", "LifecycleState": "InService", "HealthStatus": "Healthy",
+            "LaunchConfigurationName": "web", "ProtectedFromScaleIn": false}]);
+        let groups = json!({"AutoScalingGroups": [web_asg]});
+        let mut files = estate(lcs, Some(groups));
+        // The group's instance, as describe-instances lists it, tagged with the group's name.
+        let ec2 = json!({"Reservations": [{"ReservationId": "r-0123456789abcdef0", "OwnerId": ACCOUNT, "Groups": [], "Instances": [
+            {"InstanceId": "i-0123456789abcdef0", "ImageId": "ami-0abcdef1234567890", "InstanceType": "t3.micro",
+             "LaunchTime": "2020-05-02T10:00:00+00:00", "State": {"Code": 16, "Name": "running"}, "AmiLaunchIndex": 0,
+             "Tags": [{"Key": "aws:autoscaling:groupName", "Value": "web-asg"}]}]}]});
+        files.push((format!("accounts/{ACCOUNT}/ec2/eu-west-1/describe-instances.json"), ec2.to_string()));
+        let imported = import(&files, 7);
         assert!(imported.is_clean(), "{}", imported.report());
         let w = &imported.world;
         let names: Vec<&str> =
@@ -356,6 +384,10 @@ mod tests {
         let g = w.autoscaling.group(ACCOUNT, "eu-west-1", "web-asg").expect("imported");
         assert_eq!((g.min_size, g.desired_capacity, g.max_size), (1, 2, 3));
         assert_eq!(g.vpc_zone_identifier.as_deref(), Some("subnet-0abc"));
+        let ids: Vec<&str> = g.instances.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["i-0123456789abcdef0"]);
+        let instance = w.ec2.instance(ACCOUNT, "eu-west-1", "i-0123456789abcdef0").expect("imported");
+        assert_eq!(instance.tags.get("aws:autoscaling:groupName").map(String::as_str), Some("web-asg"));
         // The launch configuration with a profile holding a role is a workload, as the role.
         let workloads = w.workloads_of(ACCOUNT);
         assert_eq!(workloads.len(), 1, "{workloads:?}");
@@ -366,6 +398,7 @@ mod tests {
         let again = import(&export(w), 7);
         assert!(again.is_clean(), "{}", again.report());
         assert_eq!(again.world.autoscaling, w.autoscaling);
+        assert_eq!(again.world.ec2.instance(ACCOUNT, "eu-west-1", "i-0123456789abcdef0"), Some(instance));
         assert_eq!(again.world.workloads_of(ACCOUNT), workloads);
     }
 
@@ -395,7 +428,7 @@ mod tests {
         assert!(warned.contains(&format!("{lc_file} $.NextToken")), "{warned:?}");
         assert!(warned.contains(&format!("{lc_file} $.LaunchConfigurations[0].Colour")), "{warned:?}");
         assert!(warned.contains(&format!("{lc_file} $.LaunchConfigurations[0].IamInstanceProfile")), "{warned:?}");
-        assert!(warned.contains(&format!("{g_file} $.AutoScalingGroups[2].Instances")), "{warned:?}");
+        assert!(warned.contains(&format!("{g_file} $.AutoScalingGroups[2].Instances[0]")), "{warned:?}");
         let skipped: Vec<String> = imported.skipped.iter().map(|s| format!("{} {}", s.path, s.reason)).collect();
         assert_eq!(skipped.len(), 6, "{skipped:?}");
         // The report lists them by file: the groups' file first.

@@ -34,20 +34,27 @@ impl World {
         self.account_known_since(account).is_some_and(|t| t < LAUNCH_CONFIGURATIONS_END)
     }
 
+    /// The instance profile `profile` (a name, or an ARN) of `account`, as a launch
+    /// configuration names it; `None` when the account has no such profile.
+    pub fn account_profile(&self, account: &str, profile: &str) -> Option<&crate::iam::InstanceProfile> {
+        let iam = self.iam.account(account)?;
+        match profile.strip_prefix("arn:") {
+            Some(_) => {
+                let a = rootsim_policy::arn::Arn::parse(profile).filter(|a| {
+                    a.service == "iam" && a.account == account && a.resource.starts_with("instance-profile/")
+                })?;
+                iam.instance_profile(a.resource.rsplit('/').next()?).filter(|p| p.arn(account) == profile)
+            }
+            None => iam.instance_profile(profile).filter(|p| p.name == profile),
+        }
+    }
+
     /// The ARN of the role held now by the instance profile `profile` (a name, or an ARN) of
     /// `account`: `None` when the profile does not exist there or holds no role. A launch
     /// configuration's instances run as this role.
     pub fn account_profile_role(&self, account: &str, profile: &str) -> Option<String> {
         let iam = self.iam.account(account)?;
-        let found = match profile.strip_prefix("arn:") {
-            Some(_) => {
-                let a = rootsim_policy::arn::Arn::parse(profile).filter(|a| {
-                    a.service == "iam" && a.account == account && a.resource.starts_with("instance-profile/")
-                })?;
-                iam.instance_profile(a.resource.rsplit('/').next()?).filter(|p| p.arn(account) == profile)?
-            }
-            None => iam.instance_profile(profile).filter(|p| p.name == profile)?,
-        };
+        let found = self.account_profile(account, profile)?;
         let role = iam.roles.get(found.role.as_ref()?)?;
         Some(rootsim_policy::arn::iam(account, "role", &role.path, &role.name))
     }
