@@ -9,7 +9,7 @@
 set -eu
 
 VERSION="${BOTOCORE_VERSION:-1.44.18}"
-SERVICES="iam organizations account sts s3 s3control sqs kms sns cloudtrail events accessanalyzer lambda ec2 ssm ec2-instance-connect glue cloudformation sagemaker codebuild"
+SERVICES="iam organizations account sts s3 s3control sqs kms sns cloudtrail events accessanalyzer lambda ec2 ssm ec2-instance-connect glue cloudformation sagemaker codebuild autoscaling"
 
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"

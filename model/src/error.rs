@@ -130,6 +130,11 @@ impl AwsError {
 ///   authorized to perform: sagemaker:DeleteApp on resource: ..."; CodeBuild's "Status Code: 400;
 ///   Error Code: AccessDeniedException" for codebuild:StartBuild, and for iam:PassRole refused
 ///   during CreateProject);
+/// - EC2 Auto Scaling (Query protocol): `AccessDenied` with the message as built, its own
+///   denials and a refused `iam:PassRole` during `CreateLaunchConfiguration` alike (observed:
+///   "User: ... is not authorized to perform: autoscaling:CreateLaunchConfiguration on resource:
+///   arn:aws:autoscaling:...:launchConfiguration:*:launchConfigurationName/...", quoted in
+///   <https://github.com/eksctl-io/eksctl/issues/339>);
 /// - Organizations: `AccessDeniedException` with its fixed sentence "You don't have permissions to
 ///   access this resource." (the model's AccessDeniedException; observed), the engine's message
 ///   kept beside it as rootsim's hint.
@@ -143,6 +148,8 @@ pub fn denied_by_service(action: &str, message: String) -> AwsError {
         "ssm" | "ec2-instance-connect" => AwsError::new("AccessDeniedException", 400, message),
         "glue" => AwsError::new("AccessDeniedException", 400, message),
         "codebuild" | "sagemaker" => AwsError::new("AccessDeniedException", 400, message),
+        // Auto Scaling (Query protocol): AccessDenied, its own denials and a refused iam:PassRole.
+        "autoscaling" => AwsError::access_denied(message),
         // Access Analyzer: its model's AccessDeniedException, HTTP 403.
         "access-analyzer" => AwsError::new("AccessDeniedException", 403, message),
         // Lambda: its model's AccessDeniedException, HTTP 403.

@@ -36,6 +36,7 @@
 pub mod accessanalyzer;
 pub mod account;
 pub mod auth;
+pub mod autoscaling;
 pub mod billing;
 pub mod caller;
 pub mod clock;

@@ -48,6 +48,7 @@ pub struct Paginator {
 const SOURCES: &[(&str, &str, Option<&str>)] = &[
     ("accessanalyzer", include_str!("../../data/botocore/accessanalyzer/paginators-1.json"), None),
     ("account", include_str!("../../data/botocore/account/paginators-1.json"), None),
+    ("autoscaling", include_str!("../../data/botocore/autoscaling/paginators-1.json"), None),
     ("cloudformation", include_str!("../../data/botocore/cloudformation/paginators-1.json"), None),
     ("cloudtrail", include_str!("../../data/botocore/cloudtrail/paginators-1.json"), None),
     ("ec2", include_str!("../../data/botocore/ec2/paginators-1.json"), None),
@@ -284,6 +285,19 @@ pub const SERVICES: &[ServicePaging] = &[
         clamp: false,
         range_error: "ValidationException",
         bad_token: ("ValidationException", "The nextToken is invalid."),
+        token_only_with_limit: false,
+    },
+    // Auto Scaling: MaxRecords 1-100, 50 by default (DescribeLaunchConfigurations' and
+    // DescribeAutoScalingGroups' API references); the bad-token error's wording is an assumption
+    // (the code is the models' InvalidNextToken).
+    ServicePaging {
+        service: "autoscaling",
+        default_page: 50,
+        min: 1,
+        max: 100,
+        clamp: false,
+        range_error: "ValidationError",
+        bad_token: ("InvalidNextToken", "The token is invalid."),
         token_only_with_limit: false,
     },
     // CloudFormation: DescribeStacks has no limit parameter; the page of 100 stacks and the
@@ -586,6 +600,7 @@ mod tests {
             "accessanalyzer" => include_bytes!("../../data/botocore/accessanalyzer/service-2.json.gz"),
             "account" => include_bytes!("../../data/botocore/account/service-2.json.gz"),
             "cloudformation" => include_bytes!("../../data/botocore/cloudformation/service-2.json.gz"),
+            "autoscaling" => include_bytes!("../../data/botocore/autoscaling/service-2.json.gz"),
             "cloudtrail" => include_bytes!("../../data/botocore/cloudtrail/service-2.json.gz"),
             "ec2" => include_bytes!("../../data/botocore/ec2/service-2.json.gz"),
             "ec2-instance-connect" => include_bytes!("../../data/botocore/ec2-instance-connect/service-2.json.gz"),

@@ -8,6 +8,7 @@ use crate::service::Operation;
 const TABLES: &[&[Operation]] = &[
     crate::accessanalyzer::ops::OPERATIONS,
     crate::account::ops::OPERATIONS,
+    crate::autoscaling::ops::OPERATIONS,
     crate::cloudformation::ops::OPERATIONS,
     crate::cloudtrail::ops::OPERATIONS,
     crate::ec2::ops::OPERATIONS,

@@ -30,6 +30,7 @@ const SERVICES: &[(&str, &str)] = &[
     ("accessanalyzer", "IAM Access Analyzer: validating policy documents (the policy checks' findings)."),
     ("account", "AWS Account Management: an account's contacts, Regions and primary email."),
     ("cloudformation", "AWS CloudFormation: stacks, their templates and their service roles."),
+    ("autoscaling", "Amazon EC2 Auto Scaling: launch configurations and the Auto Scaling groups made from them."),
     ("cloudtrail", "AWS CloudTrail: the event history of the calls made in an account, and trails."),
     ("ec2", "Amazon EC2: instances and their IAM instance profile associations."),
     ("ec2-instance-connect", "Amazon EC2 Instance Connect: pushing an SSH public key to an instance."),

@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 const MODELS: &[(&str, &[u8])] = &[
     ("accessanalyzer", include_bytes!("../../../data/botocore/accessanalyzer/service-2.json.gz")),
     ("account", include_bytes!("../../../data/botocore/account/service-2.json.gz")),
+    ("autoscaling", include_bytes!("../../../data/botocore/autoscaling/service-2.json.gz")),
     ("cloudformation", include_bytes!("../../../data/botocore/cloudformation/service-2.json.gz")),
     ("cloudtrail", include_bytes!("../../../data/botocore/cloudtrail/service-2.json.gz")),
     ("ec2", include_bytes!("../../../data/botocore/ec2/service-2.json.gz")),

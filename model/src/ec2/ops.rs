@@ -172,6 +172,10 @@ fn instance_json(i: &Instance, state: InstanceState) -> Value {
     if let Some(a) = &i.association {
         v["IamInstanceProfile"] = profile_json(a);
     }
+    // EC2 prints Tags only when the instance has some.
+    if !i.tags.is_empty() {
+        v["Tags"] = Value::Array(i.tags.iter().map(|(k, val)| json!({ "Key": k, "Value": val })).collect());
+    }
     v
 }
 
@@ -294,6 +298,7 @@ fn run_instances(call: &mut Call, input: &Input) -> AwsResult<Value> {
             state: InstanceState::Running,
             terminated_at: None,
             association,
+            tags: std::collections::BTreeMap::new(),
         };
         out.push(instance_json(&instance, InstanceState::Pending));
         call.world.ec2.insert(&account, instance);
@@ -314,6 +319,8 @@ fn instance_filter(i: &Instance, name: &str, values: &[&str]) -> AwsResult<bool>
         "availability-zone" => Some(format!("{}a", i.region)),
         "iam-instance-profile.arn" => i.association.as_ref().map(|a| a.profile_arn.clone()),
         "iam-instance-profile.id" => i.association.as_ref().map(|a| a.profile_id.clone()),
+        // `tag:KEY`: the value of the instance's tag KEY.
+        _ if name.starts_with("tag:") => i.tags.get(&name[4..]).cloned(),
         _ => return Err(invalid_value(format!("The filter '{name}' is invalid"))),
     };
     Ok(field.is_some_and(|f| values.iter().any(|v| wildcard(v, &f))))

@@ -104,6 +104,10 @@ pub struct Instance {
     /// Its instance profile association, if any.
     #[serde(default)]
     pub association: Option<Association>,
+    /// Its tags, by key (`aws:autoscaling:groupName` on the instances an Auto Scaling group
+    /// launches).
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 impl Instance {

@@ -81,13 +81,29 @@ fn create_service_linked_role(call: &mut Call, input: &Input) -> AwsResult<Value
             "Service role name {name} has been taken in this account, please try a different suffix."
         )));
     }
+    let role = new_service_linked_role(call, service, &name, &path, policy, description)?;
+    let out = json!({ "Role": role_json(&account, &role, false) });
+    iam_mut(call).roles.insert(key(&name), role);
+    Ok(out)
+}
+
+/// The service-linked role `name` of `service` under `path`, trusted by the service alone and
+/// with its AWS managed policy `policy` attached, not yet stored.
+fn new_service_linked_role(
+    call: &mut Call,
+    service: &str,
+    name: &str,
+    path: &str,
+    policy: &str,
+    description: Option<&str>,
+) -> AwsResult<Role> {
     let trust = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":["{service}"]}},"Action":["sts:AssumeRole"]}}]}}"#
     );
     let trust_policy = Policy::parse(&trust, PolicyKind::Trust).map_err(crate::error::policy_error)?;
-    let role = Role {
-        name: name.clone(),
-        path,
+    Ok(Role {
+        name: name.to_string(),
+        path: path.to_string(),
         id: call.world.rng.unique_id("AROA"),
         created: call.now(),
         trust_policy,
@@ -99,10 +115,25 @@ fn create_service_linked_role(call: &mut Call, input: &Input) -> AwsResult<Value
         },
         boundary: None,
         tags: BTreeMap::new(),
+    })
+}
+
+/// Creates the default service-linked role of `service` (one of [`SERVICES`]) in the caller's
+/// account, as a service does on the caller's behalf when it needs the role and it is missing
+/// (Auto Scaling's `CreateAutoScalingGroup`): no authorization here, the calling service asks
+/// `iam:CreateServiceLinkedRole` first. Answers the role's ARN; a role already there is kept.
+pub(crate) fn ensure_service_linked_role(call: &mut Call, service: &str) -> AwsResult<String> {
+    let Some(&(_, name, policy, _)) = SERVICES.iter().find(|s| s.0 == service) else {
+        return Err(AwsError::invalid_input(format!("Unrecognized service principal {service}")));
     };
-    let out = json!({ "Role": role_json(&account, &role, false) });
-    iam_mut(call).roles.insert(key(&name), role);
-    Ok(out)
+    let account = call.account();
+    let path = format!("/aws-service-role/{service}/");
+    let arn = arn::iam(&account, "role", &path, name);
+    if iam_of(call).role(name).is_none() {
+        let role = new_service_linked_role(call, service, name, &path, policy, None)?;
+        iam_mut(call).roles.insert(key(name), role);
+    }
+    Ok(arn)
 }
 
 fn delete_service_linked_role(call: &mut Call, input: &Input) -> AwsResult<Value> {

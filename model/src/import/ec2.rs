@@ -159,6 +159,13 @@ impl Importer<'_, '_, '_> {
             state,
             terminated_at: (state == InstanceState::Terminated).then_some(now),
             association: association.filter(|_| state != InstanceState::Terminated),
+            tags: v
+                .get("Tags")
+                .and_then(Json::as_array)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|t| Some((str_of(t, "Key")?.to_string(), str_of(t, "Value").unwrap_or("").to_string())))
+                .collect(),
         };
         self.world.ec2.insert(account, instance);
     }

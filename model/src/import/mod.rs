@@ -36,6 +36,7 @@ use rootsim_policy::{ParseOptions, Policy, PolicyError, PolicyKind};
 use serde_json::{json, Map, Value};
 use tree::{Json, NULL};
 
+mod autoscaling;
 mod cloudformation;
 mod ec2;
 mod glue;
@@ -125,6 +126,8 @@ impl Imported {
             (w.cloudformation.accounts.len(), "stack", "stacks"),
             (w.sagemaker.accounts.len(), "notebook instance", "notebook instances"),
             (w.codebuild.accounts.len(), "build project", "build projects"),
+            (w.autoscaling.launch_configurations.len(), "launch configuration", "launch configurations"),
+            (w.autoscaling.groups.len(), "Auto Scaling group", "Auto Scaling groups"),
         ];
         for (n, one, many) in workloads.into_iter().filter(|(n, ..)| *n > 0) {
             out.insert_str(out.len() - 1, &format!(", {}", count(n, one, many)));
@@ -1570,6 +1573,7 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
             .map(String::as_str)
             .take_while(|f| f.starts_with(&prefix));
         let mut functions: Vec<&str> = Vec::new();
+        let mut groups: Vec<(&str, &str)> = Vec::new();
         for file in files {
             let rest: Vec<&str> = file[prefix.len()..].split('/').collect();
             let stem = |s: &'n str| s.strip_suffix(".json");
@@ -1597,10 +1601,18 @@ impl<'n, 'r, 's> Importer<'n, 'r, 's> {
                 ["codebuild", region, name] if is_projects_page(name) => {
                     self.projects(file, account, region);
                 }
+                ["autoscaling", region, autoscaling::LAUNCH_CONFIGURATIONS] => {
+                    self.launch_configurations(file, account, region);
+                }
+                // Groups name launch configurations: read after every file of the account.
+                ["autoscaling", region, autoscaling::GROUPS] => groups.push((file, *region)),
                 _ => {}
             }
         }
         self.lambda(account, &functions);
+        for (file, region) in groups {
+            self.groups(file, account, region);
+        }
     }
 
     /// A bucket, queue or key policy at `path`; `None` (skipped) when it is unsound.
@@ -2077,6 +2089,9 @@ pub fn export_each<E>(world: &World, mut sink: impl FnMut(String, String) -> Res
     for (path, v) in glue::export(world) {
         emit(path, v)?;
     }
+    for (path, v) in autoscaling::export(world) {
+        emit(path, v)?;
+    }
     for i in world.sagemaker.all() {
         emit(
             format!("accounts/{}/sagemaker/{}/describe-notebook-instance/{}.json", i.account, i.region, i.name),
@@ -2218,6 +2233,9 @@ pub fn is_layout_file(name: &str) -> bool {
         ["accounts", a, "glue", r, "get-dev-endpoints.json"] => !a.is_empty() && !r.is_empty(),
         ["accounts", a, "sagemaker", r, "describe-notebook-instance", f] => !a.is_empty() && !r.is_empty() && json(f),
         ["accounts", a, "codebuild", r, f] => !a.is_empty() && !r.is_empty() && is_projects_page(f),
+        ["accounts", a, "autoscaling", r, autoscaling::LAUNCH_CONFIGURATIONS | autoscaling::GROUPS] => {
+            !a.is_empty() && !r.is_empty()
+        }
         _ => false,
     }
 }

@@ -23,6 +23,7 @@
 //! A world holds no authorization cache: whoever asks one world many questions keeps a
 //! [`crate::auth::Authorizer`] beside it.
 
+pub mod autoscaling;
 pub mod billing;
 mod check;
 pub mod cloudtrail;
@@ -133,6 +134,9 @@ pub struct World {
     /// CodeBuild projects of every account.
     #[serde(default)]
     pub codebuild: Shared<crate::codebuild::CodeBuild>,
+    /// Auto Scaling launch configurations and groups of every account.
+    #[serde(default)]
+    pub autoscaling: Shared<crate::autoscaling::AutoScaling>,
 }
 
 impl World {
@@ -168,6 +172,7 @@ impl World {
             glue: crate::glue::Glue::default().into(),
             sagemaker: crate::sagemaker::SageMaker::default().into(),
             codebuild: crate::codebuild::CodeBuild::default().into(),
+            autoscaling: crate::autoscaling::AutoScaling::default().into(),
         }
     }
 

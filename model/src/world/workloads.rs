@@ -2,9 +2,11 @@
 //!
 //! A Lambda function runs as its execution role, an EC2 instance as the role of its instance
 //! profile, a Glue development endpoint, a CloudFormation stack, a SageMaker notebook instance
-//! and a CodeBuild project as their service roles. Whoever may change what such a resource runs
+//! and a CodeBuild project as their service roles, and an Auto Scaling launch configuration's
+//! instances as the role of its instance profile. Whoever may change what such a resource runs
 //! (new function code, a command sent to the instance, an SSH key on the endpoint, a new template,
-//! a presigned notebook URL, a build with another buildspec) runs code as that role without
+//! a presigned notebook URL, a build with another buildspec, an Auto Scaling group from a launch
+//! configuration whose instance profile holds a role) runs code as that role without
 //! `iam:PassRole`: the principal graph's escalations through existing resources
 //! (GRAPH-EXISTING-WORKLOAD in docs/rules.md). Each service's state keeps its resources; this
 //! module is the one place the graph reads them from, so the graph names no service.
@@ -30,6 +32,11 @@ pub enum WorkloadKind {
     SageMakerNotebookInstance,
     /// A CodeBuild project (`arn:aws:codebuild:REGION:ACCOUNT:project/NAME`) and its service role.
     CodeBuildProject,
+    /// An Auto Scaling launch configuration
+    /// (`arn:aws:autoscaling:REGION:ACCOUNT:launchConfiguration:ID:launchConfigurationName/NAME`)
+    /// and the role its instance profile holds now: whoever may create an Auto Scaling group
+    /// from it starts instances as that role, without `iam:PassRole` (AUTOSCALING-PASSROLE).
+    AutoScalingLaunchConfiguration,
 }
 
 /// One workload of an account: what it is, its ARN, the Region it lives in, and the ARN of the
@@ -110,6 +117,19 @@ impl World {
             region: p.region.clone(),
             role_arn: p.service_role.clone(),
         }));
+        // Auto Scaling: each launch configuration whose instance profile holds a role now (one
+        // map lookup when the account has none).
+        for lc in self.autoscaling.launch_configurations.of_account(account) {
+            let Some(profile) = &lc.iam_instance_profile else { continue };
+            if let Some(role_arn) = self.account_profile_role(account, profile) {
+                out.push(Workload {
+                    kind: WorkloadKind::AutoScalingLaunchConfiguration,
+                    arn: lc.arn(),
+                    region: lc.region.clone(),
+                    role_arn,
+                });
+            }
+        }
         out.sort();
         out
     }
@@ -179,6 +199,51 @@ mod tests {
         assert_eq!(s.world.workloads_of(&account).len(), 1);
         assert!(s.world.workloads_of("000000000000").is_empty());
         s.run(&format!("aws ec2 terminate-instances --instance-ids {id}")).expect_ok();
+        assert!(s.world.workloads_of(&account).is_empty());
+    }
+
+    /// A launch configuration of `account` naming `profile`, put straight into the state (the
+    /// demo's accounts are too new to create one with a command, AUTOSCALING-NEW-ACCOUNTS).
+    fn launch_configuration(s: &mut Session, account: &str, name: &str, profile: Option<&str>) {
+        s.world.autoscaling.insert_launch_configuration(crate::autoscaling::LaunchConfiguration {
+            name: name.into(),
+            account: account.into(),
+            region: "eu-west-1".into(),
+            id: "0e86eafc-15a3-4810-a7ec-cf16cf4a8808".into(),
+            image_id: "ami-0abcdef1234567890".into(),
+            instance_type: "t3.micro".into(),
+            key_name: None,
+            security_groups: Vec::new(),
+            user_data: None,
+            iam_instance_profile: profile.map(str::to_string),
+            monitoring: true,
+            created: 0,
+        });
+    }
+
+    #[test]
+    fn a_launch_configuration_runs_as_the_role_its_profile_holds_now() {
+        let (mut s, account, id) = launched();
+        s.run(&format!("aws ec2 terminate-instances --instance-ids {id}")).expect_ok();
+        launch_configuration(&mut s, &account, "by-name", Some("web"));
+        launch_configuration(&mut s, &account, "by-arn", Some(&format!("arn:aws:iam::{account}:instance-profile/web")));
+        launch_configuration(&mut s, &account, "no-profile", None);
+        launch_configuration(&mut s, &account, "unknown", Some("nobody"));
+        launch_configuration(&mut s, &account, "other-account", Some("arn:aws:iam::000000000000:instance-profile/web"));
+        let w = s.world.workloads_of(&account);
+        let names: Vec<&str> = w.iter().map(|x| x.arn.rsplit('/').next().unwrap()).collect();
+        assert_eq!(names, ["by-arn", "by-name"], "{w:?}");
+        for x in &w {
+            assert_eq!(x.kind, WorkloadKind::AutoScalingLaunchConfiguration);
+            assert_eq!(x.region, "eu-west-1");
+            assert_eq!(x.role_arn, format!("arn:aws:iam::{account}:role/Web"));
+            assert!(x.arn.starts_with(&format!(
+                "arn:aws:autoscaling:eu-west-1:{account}:launchConfiguration:0e86eafc-15a3-4810-a7ec-cf16cf4a8808:launchConfigurationName/"
+            )));
+        }
+        assert!(s.world.workloads_of("000000000000").is_empty());
+        // The profile emptied: no role, no workload (resolved now, not when it was created).
+        s.run("aws iam remove-role-from-instance-profile --instance-profile-name web --role-name Web").expect_ok();
         assert!(s.world.workloads_of(&account).is_empty());
     }
 }
