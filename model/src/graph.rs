@@ -25,7 +25,8 @@
 //!   runs ([`WORKLOAD_WAYS`]: a Lambda function's code, a command or session or SSH key on an EC2
 //!   instance whose instance profile holds B, a Glue development endpoint's SSH keys, a
 //!   CloudFormation stack's template, a SageMaker notebook's presigned URL, a CodeBuild build's
-//!   buildspec), each action decided on the resource in its Region; no `iam:PassRole` is needed,
+//!   buildspec, a new Auto Scaling group from a launch configuration whose instance profile holds
+//!   B), each action decided on the resource in its Region; no `iam:PassRole` is needed,
 //!   since the role is already there (the resources: [`World::workloads_of`]).
 //! * **Grant**: A may attach or put a policy on B (itself, a group of B, a new version of a policy
 //!   of B, adding B to a group whose policies A may change), or make a stored version of a policy
@@ -1013,34 +1014,27 @@ impl Builder<'_> {
     }
 }
 
-/// The first day on which a new account may no longer create Auto Scaling launch
-/// configurations by any method: 1 October 2024 (GRAPH-PASSROLE-AUTOSCALING).
-const LAUNCH_CONFIGURATIONS_END: i64 = 19_997 * 86_400;
-
 impl Builder<'_> {
     /// What the Auto Scaling way into an EC2 role needs besides its two actions
-    /// (GRAPH-PASSROLE-AUTOSCALING): `account` known to exist before 1 October 2024 (its
-    /// creation, its joining the organization, or its oldest IAM user, group, role or customer
-    /// managed policy), and Auto Scaling's service-linked role there or actor `a` allowed to create
-    /// it. `None` when either fails; `Some(None)` when the role exists, `Some(Some(edge))` with
-    /// the `iam:CreateServiceLinkedRole` decision when `a` would create it.
+    /// (GRAPH-PASSROLE-AUTOSCALING): `account` known to exist before 1 October 2024
+    /// ([`World::may_create_launch_configurations`], as Auto Scaling's own refusal judges it),
+    /// and Auto Scaling's service-linked role ([`Builder::autoscaling_service_role`]). `None` when
+    /// either fails; `Some(None)` when the role exists, `Some(Some(edge))` with the
+    /// `iam:CreateServiceLinkedRole` decision when `a` would create it.
     fn autoscaling_way(&self, a: usize, account: &str) -> Option<Option<Edge>> {
-        let world = self.world;
-        let iam = world.iam.account(account)?;
-        let created = world.accounts.by_id.get(account).map(|x| x.created);
-        let joined = world.organizations.of_account(account).and_then(|o| o.accounts.get(account)).map(|m| m.joined);
-        let oldest_entity = iam
-            .users
-            .values()
-            .map(|u| u.created)
-            .chain(iam.groups.values().map(|g| g.created))
-            .chain(iam.roles.values().map(|r| r.created))
-            .chain(iam.policies.values().map(|p| p.created))
-            .min();
-        let earliest = [created, joined, oldest_entity].into_iter().flatten().min()?;
-        if earliest >= LAUNCH_CONFIGURATIONS_END {
+        if !self.world.may_create_launch_configurations(account) {
             return None;
         }
+        self.autoscaling_service_role(a, account)
+    }
+
+    /// Auto Scaling's service-linked role in `account`, which a group needs
+    /// (AUTOSCALING-SERVICE-LINKED-ROLE): `Some(None)` when it exists, `Some(Some(edge))` with
+    /// the `iam:CreateServiceLinkedRole` decision when actor `a` may create it (Auto Scaling
+    /// creates it on the caller's behalf), `None` when neither.
+    fn autoscaling_service_role(&self, a: usize, account: &str) -> Option<Option<Edge>> {
+        let world = self.world;
+        let iam = world.iam.account(account)?;
         if iam.roles.contains_key(&crate::iam::key("AWSServiceRoleForAutoScaling")) {
             return Some(None);
         }
@@ -1130,13 +1124,25 @@ impl Builder<'_> {
                             .replace("{arn}", &w.arn)
                             .replace("{region}", &w.region)
                             .replace("{account}", account);
-                        self.decide(a, action, &resource)
+                        match w.kind {
+                            WorkloadKind::AutoScalingLaunchConfiguration => self.group_from(a, action, &resource, w),
+                            _ => self.decide(a, action, &resource),
+                        }
                     })
                     .collect();
-                let Some(decided) = decided else { continue };
+                let Some(mut decided) = decided else { continue };
+                let mut steps: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
+                // A group needs Auto Scaling's service-linked role, there or created on the
+                // caller's behalf (AUTOSCALING-SERVICE-LINKED-ROLE), as the handler asks.
+                if w.kind == WorkloadKind::AutoScalingLaunchConfiguration {
+                    let Some(made) = self.autoscaling_service_role(a, account) else { continue };
+                    if let Some(e) = made {
+                        steps.push("iam:CreateServiceLinkedRole");
+                        decided.push(e);
+                    }
+                }
                 let mut allowed: Vec<String> = decided.iter().flat_map(|e| e.allowed_by.iter().cloned()).collect();
                 allowed.dedup();
-                let mut steps: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
                 steps.dedup();
                 return Some(Edge {
                     kind: EdgeKind::Workload,
@@ -1151,6 +1157,27 @@ impl Builder<'_> {
 }
 
 impl Builder<'_> {
+    /// The decision on `action` (`autoscaling:CreateAutoScalingGroup`) on the group `resource`
+    /// for actor `a`, from launch configuration `w`: in `w`'s Region, with the launch
+    /// configuration's name as `autoscaling:LaunchConfigurationName`, as the handler asks it
+    /// (AUTOSCALING-CREATE-GROUP). No `iam:PassRole`: the role was passed when the launch
+    /// configuration was made (AUTOSCALING-PASSROLE).
+    fn group_from(&self, a: usize, action: &'static str, resource: &str, w: &Workload) -> Option<Edge> {
+        let name = w.arn.rsplit_once("launchConfigurationName/")?.1;
+        let account = self.actors[a].account.as_str();
+        let context = [("autoscaling:LaunchConfigurationName", name)];
+        let request = crate::auth::AuthRequest::new(self.caller(a)?, &w.region, action, resource)
+            .owned_by(account)
+            .with_context(&context);
+        let record = self.auth.authorize(self.world, &request);
+        record.decision.is_allowed().then(|| Edge {
+            kind: EdgeKind::Workload,
+            action: Cow::Borrowed(action),
+            resource: interned(&self.resources, resource),
+            allowed_by: interned(&self.explanations, allowed_by(&record)),
+        })
+    }
+
     /// How role `role_arn` of `account` gets onto an instance actor `a` starts: an instance
     /// profile of the account that holds it (nothing more to ask: `Some` of no edge), or one that
     /// `a` may create and put the role in (`Some` of those two decisions; the profile is new, named
@@ -1347,6 +1374,15 @@ pub const WORKLOAD_WAYS: &[(WorkloadKind, &[StartWay])] = &[
     (
         WorkloadKind::CodeBuildProject,
         &[&[("codebuild:StartBuild", "{arn}")], &[("codebuild:StartBuildBatch", "{arn}")]],
+    ),
+    // A new group from an existing launch configuration starts instances as its instance
+    // profile's role (PMapper's Auto Scaling edge), with Auto Scaling's service-linked role.
+    (
+        WorkloadKind::AutoScalingLaunchConfiguration,
+        &[&[(
+            "autoscaling:CreateAutoScalingGroup",
+            "arn:aws:autoscaling:{region}:{account}:autoScalingGroup:*:autoScalingGroupName/rootsim-escalation",
+        )]],
     ),
 ];
 
@@ -3217,11 +3253,6 @@ mod tests {
         // Never into the management account itself.
         let into_mgmt = who_can_answer(&session.world, "sts:AssumeRoot", &arn::root(&mgmt), true);
         assert!(into_mgmt.direct.is_empty() && into_mgmt.via.is_empty(), "{:?}", into_mgmt.direct);
-    }
-
-    #[test]
-    fn launch_configurations_end_on_1_october_2024() {
-        assert_eq!(super::LAUNCH_CONFIGURATIONS_END, crate::clock::days_from_civil(2024, 10, 1) * 86_400);
     }
 
     #[test]
