@@ -740,6 +740,33 @@ fn the_autoscaling_estate_answers_as_the_full_graph() {
     assert!(reaches("111111111111"));
     assert!(!reaches("222222222222"), "an account created after 1 October 2024 makes no launch configuration");
     assert!(!reaches("333333333333"), "no service-linked role, and scaler may not create it");
+
+    // A launch configuration that exists already (imported: the account could not make one now)
+    // is a workload: 222222222222's scaler, which may create groups and whose account has the
+    // service-linked role, reaches Ec2Admin through it, with no iam:PassRole.
+    let mut world = imported.world.clone();
+    world.autoscaling.insert_launch_configuration(rootsim_model::autoscaling::LaunchConfiguration {
+        name: "web".into(),
+        account: "222222222222".into(),
+        region: "eu-west-1".into(),
+        id: "0e86eafc-15a3-4810-a7ec-cf16cf4a8808".into(),
+        image_id: "ami-0abcdef1234567890".into(),
+        instance_type: "t3.micro".into(),
+        key_name: None,
+        security_groups: Vec::new(),
+        user_data: None,
+        iam_instance_profile: Some("Ec2Admin".into()),
+        monitoring: true,
+        created: 0,
+    });
+    let all = nodes(&world);
+    assert!(same_answers(&world, &all) > 0);
+    let (from, to) = (
+        Node::User { arn: "arn:aws:iam::222222222222:user/scaler".into() },
+        Node::Role { arn: "arn:aws:iam::222222222222:role/Ec2Admin".into() },
+    );
+    let path = AccessGraph::build_towards(&world, &to).shortest_path(&from, &to).expect("a path through web");
+    assert_eq!(path[0].1.as_ref().map(|e| e.action()), Some("autoscaling:CreateAutoScalingGroup"));
 }
 
 /// Runs `line` with `host` (for `fileb://` packages), asserting it succeeds.
