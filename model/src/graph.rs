@@ -258,6 +258,11 @@ impl Edge {
                 "{a} may pass {b} to a service it trusts and start that service with its own permissions ({}); the service would run the caller's code as that role (rootsim does not model the service itself)",
                 self.action
             ),
+            // A launch configuration runs nothing itself: a new group starts instances from it.
+            EdgeKind::Workload if self.resource.contains(":launchConfiguration:") => format!(
+                "{a} may start instances from {} in a new Auto Scaling group ({}), and they run as {b}",
+                self.resource, self.action
+            ),
             EdgeKind::Workload => format!(
                 "{a} may change what {} runs ({}), and its code runs as {b}",
                 self.resource, self.action
