@@ -643,6 +643,23 @@ impl<'w> Builder<'w> {
         })
     }
 
+    /// [`Builder::decide`] with `context` in the request (condition keys a handler sets), in the
+    /// Region the resource's ARN names, the resource owned by actor `a`'s account (the requests
+    /// asked so are those of services without resource policies: EC2, Auto Scaling).
+    fn decide_with(&self, a: usize, action: &'static str, resource: &str, context: &[(&str, &str)]) -> Option<Edge> {
+        let region = arn::Arn::parse(resource).map(|p| p.region).filter(|r| !r.is_empty()).unwrap_or("us-east-1");
+        let request = crate::auth::AuthRequest::new(self.caller(a)?, region, action, resource)
+            .owned_by(&self.actors[a].account)
+            .with_context(context);
+        let record = self.auth.authorize(self.world, &request);
+        record.decision.is_allowed().then(|| Edge {
+            kind: EdgeKind::AssumeRole,
+            action: Cow::Borrowed(action),
+            resource: interned(&self.resources, resource),
+            allowed_by: interned(&self.explanations, allowed_by(&record)),
+        })
+    }
+
     fn decide(&self, a: usize, action: &'static str, resource: &str) -> Option<Edge> {
         let record = self.auth.decide_for(self.world, self.caller(a)?, action, resource);
         record.decision.is_allowed().then(|| Edge {
@@ -966,13 +983,42 @@ impl Builder<'_> {
                 if !way.iter().all(|(action, _)| self.may(a, action)) {
                     continue;
                 }
+                // An instance gets its role through an instance profile (GRAPH-PASSROLE-EC2-PROFILE),
+                // whose ARN the EC2 requests carry as a condition key.
+                let profile = match service.as_str() {
+                    "ec2.amazonaws.com" => match self.instance_profile_for(a, role_arn, account) {
+                        Some(found) => Some(found),
+                        None => continue,
+                    },
+                    _ => None,
+                };
+                let profile_arn = profile.as_ref().map_or("", |(arn, _)| arn.as_str());
+                let run_then_associate = way.iter().any(|(action, _)| *action == "ec2:AssociateIamInstanceProfile");
                 let started: Option<Vec<Edge>> = way
                     .iter()
-                    .map(|(action, resource)| self.decide(a, action, &resource.replace("{account}", account)))
+                    .map(|(action, resource)| {
+                        let resource = resource.replace("{account}", account);
+                        // The keys the handlers put in these requests (EC2-RUN-INSTANCES,
+                        // EC2-INSTANCE-PROFILE-ASSOCIATIONS, AUTOSCALING-CREATE-GROUP).
+                        let key = match *action {
+                            "ec2:RunInstances" if resource.contains(":instance/") && !run_then_associate => {
+                                Some(("ec2:InstanceProfile", profile_arn))
+                            }
+                            "ec2:AssociateIamInstanceProfile" => Some(("ec2:NewInstanceProfile", profile_arn)),
+                            "autoscaling:CreateAutoScalingGroup" => {
+                                Some(("autoscaling:LaunchConfigurationName", "rootsim-escalation"))
+                            }
+                            _ => None,
+                        };
+                        match key {
+                            Some(key) => self.decide_with(a, action, &resource, &[key]),
+                            None => self.decide(a, action, &resource),
+                        }
+                    })
                     .collect();
                 let Some(mut started) = started else { continue };
-                // An instance gets its role through an instance profile (GRAPH-PASSROLE-EC2-PROFILE).
                 let mut steps: Vec<&str> = way.iter().map(|(action, _)| *action).collect();
+                steps.dedup();
                 if way[0].0 == "autoscaling:CreateLaunchConfiguration" {
                     let Some(made) = self.autoscaling_way(a, account) else { continue };
                     if let Some(e) = made {
@@ -980,8 +1026,7 @@ impl Builder<'_> {
                         started.push(e);
                     }
                 }
-                if service == "ec2.amazonaws.com" {
-                    let Some(made) = self.instance_profile_for(a, role_arn, account) else { continue };
+                if let Some((_, made)) = profile {
                     if !made.is_empty() {
                         steps.extend(["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"]);
                     }
@@ -1187,11 +1232,11 @@ impl Builder<'_> {
     /// profile of the account that holds it (nothing more to ask: `Some` of no edge), or one that
     /// `a` may create and put the role in (`Some` of those two decisions; the profile is new, named
     /// `rootsim-escalation`); `None` when neither (GRAPH-PASSROLE-EC2-PROFILE).
-    fn instance_profile_for(&self, a: usize, role_arn: &str, account: &str) -> Option<Vec<Edge>> {
+    fn instance_profile_for(&self, a: usize, role_arn: &str, account: &str) -> Option<(String, Vec<Edge>)> {
         let iam = self.world.iam.account(account)?;
         let role = crate::iam::key(role_arn.rsplit('/').next()?);
-        if iam.instance_profiles_of(&role).next().is_some() {
-            return Some(Vec::new());
+        if let Some(found) = iam.instance_profiles_of(&role).next() {
+            return Some((found.arn(account), Vec::new()));
         }
         if !self.may(a, "iam:CreateInstanceProfile") || !self.may(a, "iam:AddRoleToInstanceProfile") {
             return None;
@@ -1199,7 +1244,7 @@ impl Builder<'_> {
         let profile = arn::iam(account, "instance-profile", "/", "rootsim-escalation");
         let create = self.decide(a, "iam:CreateInstanceProfile", &profile)?;
         let add = self.decide(a, "iam:AddRoleToInstanceProfile", &profile)?;
-        Some(vec![create, add])
+        Some((profile, vec![create, add]))
     }
 }
 
@@ -1233,7 +1278,24 @@ pub const PASS_ROLE_STARTS: &[(&str, &[StartWay])] = &[
     (
         "ec2.amazonaws.com",
         &[
-            &[("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*")],
+            // RunInstances is authorized on each resource it uses, as the handler asks it
+            // (EC2-RUN-INSTANCES; the image is the caller's pick, not asked), the instance with
+            // its profile as `ec2:InstanceProfile`.
+            &[
+                ("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*"),
+                ("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:network-interface/*"),
+                ("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:security-group/*"),
+                ("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:subnet/*"),
+            ],
+            // An instance started without a profile, then given one (PMapper's second EC2 way):
+            // `ec2:NewInstanceProfile` on the association.
+            &[
+                ("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:instance/*"),
+                ("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:network-interface/*"),
+                ("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:security-group/*"),
+                ("ec2:RunInstances", "arn:aws:ec2:us-east-1:{account}:subnet/*"),
+                ("ec2:AssociateIamInstanceProfile", "arn:aws:ec2:us-east-1:{account}:instance/*"),
+            ],
             // An Auto Scaling group launches the instances with its own service-linked role, so the
             // caller needs no ec2:RunInstances; launch configurations only, in accounts that may
             // still create them (GRAPH-PASSROLE-AUTOSCALING, [`Builder::autoscaling_way`]). A
