@@ -518,7 +518,9 @@ fn joining_a_group_answers_as_the_full_graph() {
 /// * dev: role `Admin` (trusting dev) holds AdministratorAccess; group `Deployers` may assume it,
 ///   and user `deployer` may add itself to it; group `Minters` may create access keys for user
 ///   `victim`, who may assume `Admin`, and user `minter` may add itself to `Minters`; group
-///   `Escalators` may put a policy on any user, and user `climber` may add itself to it.
+///   `Escalators` may put a policy on any user, and user `climber` may add itself to it; group
+///   `RoleAdmins` may attach policies to role `Worker` (trusting dev, no permission), and user
+///   `worker-joiner` may add itself to it and assume `Worker`.
 fn joins_world() -> Session {
     let mut s = Session::demo(DEFAULT_SEED);
     enable_root_sessions(&mut s);
@@ -591,6 +593,19 @@ fn joins_world() -> Session {
             "aws iam put-user-policy --user-name climber --policy-name join --policy-document {}",
             allow(&["iam:AddUserToGroup"], &group(&dev, "Escalators"))
         ),
+        format!("aws iam create-role --role-name Worker --assume-role-policy-document {}", trusting(&dev)),
+        "aws iam create-group --group-name RoleAdmins".to_string(),
+        format!(
+            "aws iam put-group-policy --group-name RoleAdmins --policy-name attach --policy-document {}",
+            allow(&["iam:AttachRolePolicy"], &format!("arn:aws:iam::{dev}:role/Worker"))
+        ),
+        "aws iam create-user --user-name worker-joiner".to_string(),
+        format!(
+            "aws iam put-user-policy --user-name worker-joiner --policy-name join --policy-document {}",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AddUserToGroup","Resource":"GROUP"},{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"WORKER"}]}"#
+                .replace("GROUP", &group(&dev, "RoleAdmins"))
+                .replace("WORKER", &format!("arn:aws:iam::{dev}:role/Worker"))
+        ),
     ] {
         must(&mut s, &line);
     }
@@ -634,6 +649,15 @@ fn joining_a_group_mid_path_answers_as_the_full_graph() {
             admin.id()
         )
     );
+    // A group whose member may attach policies to Worker, which the user may assume: the member
+    // gives Worker any permission, and Worker with any permission assumes Admin.
+    assert_eq!(
+        line(&paths, ":user/worker-joiner"),
+        format!(
+            "arn:aws:iam::{dev}:user/worker-joiner -> arn:aws:iam::{dev}:user/worker-joiner (member of arn:aws:iam::{dev}:group/RoleAdmins) -> arn:aws:iam::{dev}:role/Worker (any permission) -> {}",
+            admin.id()
+        )
+    );
     // A group that lets its member give itself any permission stays a grant.
     assert!(
         line(&paths, ":user/climber").contains(":user/climber (any permission) -> "),
@@ -651,9 +675,9 @@ type Grant = usize;
 /// The policy document of grant `g` in the management account `mgmt`, where the world has groups
 /// `g0`.. and users `u0`..: assume any role, start root sessions, mint user `u{n}`'s keys, put a
 /// policy on any user, add any user to group `g{n}`, add any user to any group, read objects,
-/// deny assuming roles.
+/// attach policies to any role, deny assuming roles.
 fn grant_of(g: Grant, n: usize, mgmt: &str) -> String {
-    match g % 8 {
+    match g % 9 {
         0 => allow(&["sts:AssumeRole"], "*"),
         1 => allow(&["sts:AssumeRoot"], "*"),
         2 => allow(&["iam:CreateAccessKey"], &format!("arn:aws:iam::{mgmt}:user/u{n}")),
@@ -661,6 +685,7 @@ fn grant_of(g: Grant, n: usize, mgmt: &str) -> String {
         4 => allow(&["iam:AddUserToGroup"], &format!("arn:aws:iam::{mgmt}:group/g{n}")),
         5 => allow(&["iam:AddUserToGroup"], "*"),
         6 => allow(&["s3:GetObject"], "*"),
+        7 => allow(&["iam:AttachRolePolicy"], "*"),
         _ => r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}]}"#.to_string(),
     }
 }
@@ -672,8 +697,8 @@ type JoinsPlan = (Vec<(Grant, usize)>, Vec<(Option<Grant>, usize, u8)>);
 
 fn joins_plan() -> impl Strategy<Value = JoinsPlan> {
     (
-        proptest::collection::vec((0usize..8, 0usize..4), 1..4),
-        proptest::collection::vec((proptest::option::of(0usize..8), 0usize..4, any::<u8>()), 1..5),
+        proptest::collection::vec((0usize..9, 0usize..4), 1..4),
+        proptest::collection::vec((proptest::option::of(0usize..9), 0usize..4, any::<u8>()), 1..5),
     )
 }
 

@@ -39,9 +39,10 @@
 //!   account that U is not in (and U is in fewer than ten groups): the edge goes to
 //!   `U as a member of G` ([`Node::Member`]), whose own edges are decided with G's policies added
 //!   to U's groups ([`Caller::joined`](crate::auth::Caller::joined)), so U's boundary, SCPs, RCPs
-//!   and denies still apply (GRAPH-ADD-USER-TO-GROUP). The edge is drawn only when the member
-//!   has an edge U has not, into a node A does not reach already; the member's edges are those
-//!   U has not. `who-can --via` also ends a path with such a step when U
+//!   and denies still apply (GRAPH-ADD-USER-TO-GROUP). The member's edges are those U has not,
+//!   and its grants those G's policies allow (into `X with any permission`, X a principal it has
+//!   an edge to). The edge is drawn only when the member has an edge into a node A does not reach
+//!   already, or a grant A may not make itself. `who-can --via` also ends a path with such a step when U
 //!   would be allowed the request itself once a member.
 //!
 //! No edge leads into a service-linked role (path `/aws-service-role/`) but the AssumeRole its
@@ -1509,6 +1510,15 @@ struct Joinable {
 /// An account's groups that hold a policy, in the world's order.
 type AccountGroups = Rc<Vec<Rc<Joinable>>>;
 
+/// What [`Builder::members`] adds to a graph being finished: its edges, its grants (every grant
+/// found, `who-can --via` ends paths with them) and the actors whose escalated nodes are drawn
+/// (with their edges).
+struct Joins<'a> {
+    edges: &'a mut Vec<(NodeIndex, NodeIndex, Edge)>,
+    grants: &'a mut Vec<(NodeIndex, NodeIndex, Edge)>,
+    escalated: &'a mut BTreeSet<usize>,
+}
+
 /// Per (user actor, [`Joinable::index`]): the group, and the node of each actor that may add the
 /// user to it with the edge that allows it ([`Builder::members`]).
 type JoinPairs = BTreeMap<(usize, usize), (Rc<Joinable>, Vec<(NodeIndex, Edge)>)>;
@@ -1637,8 +1647,9 @@ impl<'w> Builder<'w> {
     /// `ends`, among the seeds, are the targets where a path ends (a user that joining a group
     /// would allow is a seed a path may go through, to the user who adds it).
     /// A user that, as a member of a group it could join, may have an edge into the closure that
-    /// it has not with its own policies brings in likewise whoever might add it to that group
-    /// (itself, or one with an edge to it, allowed `iam:AddUserToGroup` on the group).
+    /// it has not with its own policies, or may give an actor that escalates into the closure any
+    /// permission ([`Builder::member_granters_of`]), brings in likewise whoever might add it to
+    /// that group (itself, or one with an edge to it, allowed `iam:AddUserToGroup` on the group).
     /// Returns (in the closure, escalates): `escalates` marks the actors that, given any
     /// permission or as such a member, may have an edge into the closure (or are `escalating`),
     /// whether or not they are in it themselves: their escalated or member nodes may lie on a
@@ -1663,6 +1674,9 @@ impl<'w> Builder<'w> {
                 target[a] = true;
             }
         }
+        // Per actor: the users who, as a member of a group, might give it any permission, with
+        // who might add them (asked once).
+        let mut member_granters: HashMap<usize, Vec<(usize, Vec<usize>)>> = HashMap::new();
         for &a in escalating {
             let of_a = self.granters_of(a, &everyone, &target);
             escalates[a] = true;
@@ -1673,6 +1687,15 @@ impl<'w> Builder<'w> {
                 }
             }
             granters.insert(a, of_a);
+            for (u, who) in self.member_granters_of(a, &target, &mut adders) {
+                members[u] = true;
+                for g in who {
+                    if !relevant[g] {
+                        relevant[g] = true;
+                        queue.push_back(self.actors[g].node);
+                    }
+                }
+            }
         }
         while let Some(v) = queue.pop_front() {
             for a in self.candidates(v, &everyone) {
@@ -1723,7 +1746,13 @@ impl<'w> Builder<'w> {
                     slot.insert(self.granters_of(a, &everyone, &target));
                 }
                 // Asked until found once (its granters are in the closure from then on).
-                if escalates[a] || granters[&a].is_empty() {
+                if escalates[a] {
+                    continue;
+                }
+                if let Entry::Vacant(slot) = member_granters.entry(a) {
+                    slot.insert(self.member_granters_of(a, &target, &mut adders));
+                }
+                if granters[&a].is_empty() && member_granters[&a].is_empty() {
                     continue;
                 }
                 self.set_granted(a, Some(self.any.clone()));
@@ -1735,6 +1764,15 @@ impl<'w> Builder<'w> {
                         if !relevant[g] {
                             relevant[g] = true;
                             queue.push_back(self.actors[g].node);
+                        }
+                    }
+                    for (u, who) in &member_granters[&a] {
+                        members[*u] = true;
+                        for &g in who {
+                            if !relevant[g] {
+                                relevant[g] = true;
+                                queue.push_back(self.actors[g].node);
+                            }
                         }
                     }
                 }
@@ -1760,6 +1798,52 @@ impl<'w> Builder<'w> {
         }
         if !skip[a] && !out.contains(&a) && self.may_grant(a) && self.grant(a, a).is_some() {
             out.push(a);
+        }
+        out
+    }
+
+    /// The users of actor `x`'s account (not `x`, none `skip` marks) who, as a member of a group
+    /// they could join and some actor may add them to, might give `x` any permission: an edge to
+    /// `x` as a member, and a grant ([`Builder::grant`]) the group's policies allow; each with
+    /// who might add it to such a group (`adders`, per user and group, asked once). Only groups
+    /// whose policies name a grant action are asked.
+    fn member_granters_of(
+        &mut self,
+        x: usize,
+        skip: &[bool],
+        adders: &mut HashMap<(usize, usize), Vec<usize>>,
+    ) -> Vec<(usize, Vec<usize>)> {
+        let account = self.actors[x].account.clone();
+        let granting = self.account_groups(&account);
+        if !granting.iter().any(|g| GRANTS.iter().any(|action| names(&g.actions, action))) {
+            return Vec::new();
+        }
+        let node = self.actors[x].node;
+        let users: Vec<usize> =
+            self.actors.of_account(&account).filter(|&u| u != x && !skip[u] && self.actors[u].user.is_some()).collect();
+        let mut out = Vec::new();
+        for u in users {
+            let mut who: Vec<usize> = Vec::new();
+            for group in self.joinable(u) {
+                if !GRANTS.iter().any(|action| names(&group.actions, action)) {
+                    continue;
+                }
+                let by = adders.entry((u, group.index)).or_insert_with(|| self.adders_of(u, &group)).clone();
+                if by.is_empty() {
+                    continue;
+                }
+                self.set_joined(u, Some(group));
+                let grants = self.edge_to(u, node) && self.grant(u, x).is_some();
+                self.set_joined(u, None);
+                if grants {
+                    who.extend(by);
+                }
+            }
+            if !who.is_empty() {
+                who.sort_unstable();
+                who.dedup();
+                out.push((u, who));
+            }
         }
         out
     }
@@ -2106,6 +2190,7 @@ impl<'w> Builder<'w> {
             kept_grants.push((from, grantee, e));
         }
         // A drawn grantee's every edge with any permission beyond its own.
+        let mut drawn_escalated = used.clone();
         for g in used {
             let node = b.add(Node::Escalated { arn: b.actors[g].arn.clone() });
             let more = match whole.remove(&g) {
@@ -2126,7 +2211,8 @@ impl<'w> Builder<'w> {
             };
             edges.extend(more.into_iter().map(|(t, e)| (node, t, e)));
         }
-        b.members(expand, admitted, &reach, plain, &mut mask, &mut edges);
+        let mut joins = Joins { edges: &mut edges, grants: &mut kept_grants, escalated: &mut drawn_escalated };
+        b.members(expand, admitted, &reach, plain, &mut mask, &mut joins);
         b.graph(admitted, edges, kept_grants)
     }
 
@@ -2134,8 +2220,11 @@ impl<'w> Builder<'w> {
     /// U and group G it is not in, `U as a member of G` when an actor `expand` marks (U itself, or
     /// one with an edge to U, `reach`) may add U to G, and U with G's policies has an edge into a
     /// node `admitted` admits that U has not with its own (`plain` as in
-    /// [`Builder::finish_with`]) and that the actor does not reach already; an AddUserToGroup edge
-    /// from each such actor into it, the member's edges beyond U's out of it. In the order
+    /// [`Builder::finish_with`]) and that the actor does not reach already, or a grant the actor
+    /// may not make itself; an AddUserToGroup edge from each such actor into it, the member's
+    /// edges beyond U's out of it, and its grants (into `X (any permission)`, drawn as an actor's
+    /// are, with X's edges when its escalated node is new; every grant kept in `out.grants` for
+    /// `who-can --via`). In the order
     /// of users, then groups, then adders, so that a build towards a target draws the member
     /// nodes on its paths in the whole graph's order.
     fn members(
@@ -2145,10 +2234,12 @@ impl<'w> Builder<'w> {
         reach: &HashMap<NodeIndex, BTreeSet<NodeIndex>>,
         plain: &HashMap<usize, Vec<(NodeIndex, Edge)>>,
         mask: &mut Vec<bool>,
-        edges: &mut Vec<(NodeIndex, NodeIndex, Edge)>,
+        out: &mut Joins<'_>,
     ) {
         let expanded = |a: usize| expand.is_none_or(|e| e.get(a).copied().unwrap_or(false));
         let mut pairs: JoinPairs = BTreeMap::new();
+        // Each grantee's edges with any permission beyond its own, asked once.
+        let mut escalated: HashMap<usize, Vec<(NodeIndex, Edge)>> = HashMap::new();
         for a in (0..self.actors.len()).filter(|&a| expanded(a) && self.may(a, "iam:AddUserToGroup")) {
             let from = self.actors[a].node;
             let mut users = vec![a];
@@ -2165,29 +2256,86 @@ impl<'w> Builder<'w> {
             let node = self.actors[u].node;
             let arn = self.actors[u].arn.clone();
             let group_arn = group.arn.clone();
-            self.set_joined(u, Some(group));
+            self.set_joined(u, Some(group.clone()));
             let more = self.edges_from(u, admitted);
             self.set_joined(u, None);
             let found: Vec<NodeIndex> = more.iter().map(|(t, _)| *t).collect();
             let own = self.plain_into(u, &found, plain, mask);
             let new: Vec<(NodeIndex, Edge)> =
                 more.into_iter().filter(|(t, _)| *t != node && !own.contains(t)).collect();
+            // The member's grants (GRAPH-GRANT-ANY-PERMISSION): to a principal it has an edge to,
+            // where the group's policies name a grant action (the user's own grants are its own
+            // edges already). Giving itself any permission is the user's Grant edge instead.
+            let mut grants: Vec<(usize, Edge)> = Vec::new();
+            let mut reached: BTreeSet<NodeIndex> = new.iter().map(|(t, _)| *t).collect();
+            if GRANTS.iter().any(|action| names(&group.actions, action)) {
+                let own_all: Vec<NodeIndex> = match plain.get(&u) {
+                    Some(known) => known.iter().map(|(t, _)| *t).collect(),
+                    None => self.edges_from(u, admitted).into_iter().map(|(t, _)| t).collect(),
+                };
+                reached.extend(own_all);
+                let mut grantees: Vec<usize> =
+                    reached.iter().filter_map(|&t| self.actors.of_node(t)).filter(|&g| g != u).collect();
+                grantees.sort_unstable();
+                grantees.dedup();
+                self.set_joined(u, Some(group.clone()));
+                for g in grantees {
+                    if let Some(e) = self.grant(u, g) {
+                        grants.push((g, e));
+                    }
+                }
+                self.set_joined(u, None);
+            }
+            // Which grants lead somewhere the member does not go already (as an actor's grant is
+            // drawn), with the grantee's edges beyond its own.
+            let mut drawn: Vec<(usize, Edge)> = Vec::new();
+            for (g, e) in &grants {
+                if self.undrawn.get(*g).copied().unwrap_or(false) {
+                    continue;
+                }
+                if !escalated.contains_key(g) {
+                    let more = self.escalated_edges(*g, admitted);
+                    let found: Vec<NodeIndex> = more.iter().map(|(t, _)| *t).collect();
+                    let own = self.plain_into(*g, &found, plain, mask);
+                    let gnode = self.actors[*g].node;
+                    let more = more.into_iter().filter(|(t, _)| *t != gnode && !own.contains(t)).collect();
+                    escalated.insert(*g, more);
+                }
+                if escalated[g].iter().any(|(t, _)| *t != node && !reached.contains(t)) {
+                    drawn.push((*g, e.clone()));
+                }
+            }
             // As a grant: an adder's step is drawn only when the member reaches a node that the
-            // adder does not reach already (nor is).
+            // adder does not reach already (nor is), or gives any permission to a principal the
+            // adder may not give it itself.
             let nowhere = BTreeSet::new();
             let adders: Vec<(NodeIndex, Edge)> = adders
                 .into_iter()
                 .filter(|(from, _)| {
                     let known = reach.get(from).unwrap_or(&nowhere);
                     new.iter().any(|(t, _)| t != from && !known.contains(t))
+                        || self.actors.of_node(*from).is_some_and(|a| {
+                            grants.iter().any(|(g, _)| self.actors[*g].node != *from && self.grant(a, *g).is_none())
+                        })
                 })
                 .collect();
             if adders.is_empty() {
                 continue;
             }
             let member = self.add(Node::Member { arn, group: group_arn });
-            edges.extend(adders.into_iter().map(|(from, e)| (from, member, e)));
-            edges.extend(new.into_iter().map(|(t, e)| (member, t, e)));
+            out.edges.extend(adders.into_iter().map(|(from, e)| (from, member, e)));
+            out.edges.extend(new.into_iter().map(|(t, e)| (member, t, e)));
+            for (g, e) in &grants {
+                out.grants.push((member, self.actors[*g].node, e.clone()));
+            }
+            for (g, e) in drawn {
+                let target = self.add(Node::Escalated { arn: self.actors[g].arn.clone() });
+                out.edges.push((member, target, e));
+                if out.escalated.insert(g) {
+                    let more = escalated[&g].clone();
+                    out.edges.extend(more.into_iter().map(|(t, e)| (target, t, e)));
+                }
+            }
         }
     }
 
