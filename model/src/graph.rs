@@ -1505,6 +1505,9 @@ struct Joinable {
     policies: Vec<(String, Policy)>,
     /// The same policies, as the pre-filter reads them.
     actions: Vec<Rc<Statements>>,
+    /// Whether they name a grant action ([`GRANTS`]) in an Allow statement: only then may a
+    /// member give anyone any permission (asked of every candidate granter, so read once).
+    grants: bool,
 }
 
 /// An account's groups that hold a policy, in the world's order.
@@ -1815,7 +1818,7 @@ impl<'w> Builder<'w> {
     ) -> Vec<(usize, Vec<usize>)> {
         let account = self.actors[x].account.clone();
         let granting = self.account_groups(&account);
-        if !granting.iter().any(|g| GRANTS.iter().any(|action| names(&g.actions, action))) {
+        if !granting.iter().any(|g| g.grants) {
             return Vec::new();
         }
         let node = self.actors[x].node;
@@ -1825,7 +1828,7 @@ impl<'w> Builder<'w> {
         for u in users {
             let mut who: Vec<usize> = Vec::new();
             for group in self.joinable(u) {
-                if !GRANTS.iter().any(|action| names(&group.actions, action)) {
+                if !group.grants {
                     continue;
                 }
                 let by = adders.entry((u, group.index)).or_insert_with(|| self.adders_of(u, &group)).clone();
@@ -2001,18 +2004,20 @@ impl<'w> Builder<'w> {
                     continue;
                 }
                 let mut cache = self.actions.borrow_mut();
-                let actions = policies
+                let actions: Vec<Rc<Statements>> = policies
                     .iter()
                     .map(|(_, p)| {
                         cache.entry(p.text().as_ptr() as usize).or_insert_with(|| Rc::new(allow_actions(p))).clone()
                     })
                     .collect();
+                let grants = GRANTS.iter().any(|action| names(&actions, action));
                 found.push(Rc::new(Joinable {
                     index: found.len(),
                     key: key.clone(),
                     arn: arn::iam(account, "group", &grp.path, &grp.name),
                     policies,
                     actions,
+                    grants,
                 }));
             }
         }
@@ -2268,7 +2273,7 @@ impl<'w> Builder<'w> {
             // edges already). Giving itself any permission is the user's Grant edge instead.
             let mut grants: Vec<(usize, Edge)> = Vec::new();
             let mut reached: BTreeSet<NodeIndex> = new.iter().map(|(t, _)| *t).collect();
-            if GRANTS.iter().any(|action| names(&group.actions, action)) {
+            if group.grants {
                 let own_all: Vec<NodeIndex> = match plain.get(&u) {
                     Some(known) => known.iter().map(|(t, _)| *t).collect(),
                     None => self.edges_from(u, admitted).into_iter().map(|(t, _)| t).collect(),
