@@ -515,10 +515,8 @@ struct Builder<'w> {
     /// Per policy text: the Allow statements' actions (the pre-filter's cache).
     actions: RefCell<HashMap<usize, Rc<Statements>>>,
     any: Policy,
-    /// Each group's policies as one document ([`group_policy`]), by account and group key.
-    group_policies: RefCell<HashMap<(String, String), Option<Policy>>>,
-    /// [`Builder::privileged`]'s answers, by grantee and the address of the policy's text (a
-    /// policy of the world or of `group_policies`, alive for the build's length).
+    /// [`Builder::privileged_with`]'s answers, by grantee and the address of what is supposed (a
+    /// policy's text, or a group of `groups`, alive for the build's length).
     privileged: RefCell<HashMap<(usize, usize), bool>>,
     /// Edges' resources and explanations, one copy of each ([`interned`]).
     resources: RefCell<HashSet<Arc<str>>>,
@@ -896,27 +894,14 @@ impl<'w> Builder<'w> {
             }
         }
         // Adding the user to an existing group whose policies let it give itself any permission
-        // (GRAPH-ADD-USER-TO-GROUP).
-        if let Some(u) = user.as_ref().filter(|_| self.may(a, "iam:AddUserToGroup")) {
-            let joined: BTreeSet<String> = iam.groups_of(u).map(|grp| grp.name.to_ascii_lowercase()).collect();
-            let groups: Vec<(String, String)> = iam
-                .groups
-                .iter()
-                .filter(|(k, _)| !joined.contains(*k))
-                .map(|(k, grp)| (k.clone(), group_arn(&grp.name)))
-                .collect();
-            for (key, grp) in groups {
-                let merged = self
-                    .group_policies
-                    .borrow_mut()
-                    .entry((account.clone(), key.clone()))
-                    .or_insert_with(|| group_policy(iam, &key))
-                    .clone();
-                let Some(merged) = merged else { continue };
-                if !self.privileged(g, &merged) {
+        // (GRAPH-ADD-USER-TO-GROUP): one it could join ([`Builder::joinable`]: not in it, under
+        // IAM's quota), decided as its member node is.
+        if user.is_some() && self.may(a, "iam:AddUserToGroup") {
+            for group in self.joinable(g) {
+                if !self.privileged_as_member(g, &group) {
                     continue;
                 }
-                if let Some(e) = self.decide(a, "iam:AddUserToGroup", &grp) {
+                if let Some(e) = self.adds_to(a, &group) {
                     return Some(Edge { kind: EdgeKind::Grant, ..e });
                 }
             }
@@ -948,27 +933,35 @@ impl Builder<'_> {
     /// Whether grantee `g`, holding `policy` besides its own policies, could give itself any
     /// permission: attach or put a policy on itself (its boundary, SCPs and RCPs still apply).
     fn privileged(&self, g: usize, policy: &Policy) -> bool {
-        let key = (g, policy.text().as_ptr() as usize);
-        if let Some(&known) = self.privileged.borrow().get(&key) {
-            return known;
-        }
-        let answer = self.privileged_uncached(g, policy);
-        self.privileged.borrow_mut().insert(key, answer);
-        answer
+        self.privileged_with(g, policy.text().as_ptr() as usize, |c| c.granted = Some(policy.clone()))
     }
 
-    /// [`Builder::privileged`], asked of the engine.
-    fn privileged_uncached(&self, g: usize, policy: &Policy) -> bool {
-        let Some(caller) = self.caller(g) else { return false };
-        let mut caller = caller.clone();
-        caller.granted = Some(policy.clone());
-        let target = &self.actors[g].arn;
-        let actions: [&str; 2] = if self.actors[g].user.is_some() {
-            ["iam:AttachUserPolicy", "iam:PutUserPolicy"]
-        } else {
-            ["iam:AttachRolePolicy", "iam:PutRolePolicy"]
-        };
-        actions.iter().any(|action| self.auth.decide_for(self.world, &caller, action, target).decision.is_allowed())
+    /// [`Builder::privileged`] for user `g` as a member of `group` (its policies added to the
+    /// user's groups', as a member node's are decided).
+    fn privileged_as_member(&self, g: usize, group: &Joinable) -> bool {
+        self.privileged_with(g, group as *const Joinable as usize, |c| c.joined = group.policies.clone())
+    }
+
+    /// Whether grantee `g`, its caller changed by `suppose`, could give itself any permission;
+    /// remembered by `key`, the address of what is supposed (a policy of the world, or a group of
+    /// [`Builder::account_groups`], alive for the build's length).
+    fn privileged_with(&self, g: usize, key: usize, suppose: impl FnOnce(&mut Caller)) -> bool {
+        if let Some(&known) = self.privileged.borrow().get(&(g, key)) {
+            return known;
+        }
+        let answer = self.caller(g).is_some_and(|caller| {
+            let mut caller = caller.clone();
+            suppose(&mut caller);
+            let target = &self.actors[g].arn;
+            let actions: [&str; 2] = if self.actors[g].user.is_some() {
+                ["iam:AttachUserPolicy", "iam:PutUserPolicy"]
+            } else {
+                ["iam:AttachRolePolicy", "iam:PutRolePolicy"]
+            };
+            actions.iter().any(|action| self.auth.decide_for(self.world, &caller, action, target).decision.is_allowed())
+        });
+        self.privileged.borrow_mut().insert((g, key), answer);
+        answer
     }
 
     /// The PassRole edge from actor `a` into role `node` (`role_arn`, of `account`): for a service
@@ -1454,27 +1447,6 @@ pub const WORKLOAD_WAYS: &[(WorkloadKind, &[StartWay])] = &[
     ),
 ];
 
-/// A group's inline and attached policies as one identity policy (their statements together),
-/// for asking what a user who joined it could do; `None` when it has none or cannot be read.
-fn group_policy(iam: &crate::iam::IamAccount, key: &str) -> Option<Policy> {
-    let grp = iam.groups.get(key)?;
-    let documents =
-        grp.policies.inline.values().chain(grp.policies.managed.iter().filter_map(|m| iam.managed_policy(m)));
-    let mut statements = Vec::new();
-    for doc in documents {
-        match serde_json::from_str::<serde_json::Value>(doc.text()).ok()?.get("Statement")? {
-            serde_json::Value::Array(list) => statements.extend(list.iter().cloned()),
-            one => statements.push(one.clone()),
-        }
-    }
-    if statements.is_empty() {
-        return None;
-    }
-    let text = serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string();
-    let opts = rootsim_policy::ParseOptions { max_size: None, ..rootsim_policy::ParseOptions::default() };
-    Policy::parse_with(&text, PolicyKind::Identity, &opts).ok()
-}
-
 /// The policies of group `key` of `iam` as the engine names a group's (`reports (inline policy of
 /// group Analysts)`, a managed policy's ARN), for a caller supposed to have joined it
 /// ([`Caller::joined`]).
@@ -1539,7 +1511,6 @@ impl<'w> Builder<'w> {
             trust_scope: None,
             actions: RefCell::new(HashMap::new()),
             any: any_permission(),
-            group_policies: RefCell::new(HashMap::new()),
             privileged: RefCell::new(HashMap::new()),
             resources: RefCell::new(HashSet::new()),
             explanations: RefCell::new(HashSet::new()),
