@@ -970,7 +970,8 @@ impl Builder<'_> {
     /// `iam:AssociatedResourceArn` what is started (GRAPH-PASSROLE).
     fn pass_role(&self, a: usize, node: NodeIndex, role_arn: &str, account: &str) -> Option<Edge> {
         let services = self.nodes.services(node)?;
-        let caller = self.caller(a)?;
+        // An actor whose caller cannot be resolved decides nothing: stop before asking.
+        self.caller(a)?;
         for service in services {
             let Some((_, ways)) = PASS_ROLE_STARTS.iter().find(|(s, _)| s == service) else { continue };
             for way in *ways {
@@ -1034,14 +1035,8 @@ impl Builder<'_> {
                 if service == "ec2.amazonaws.com" {
                     context.push(("iam:AssociatedResourceArn", associated.as_str()));
                 }
-                let request = crate::auth::AuthRequest::new(caller, "us-east-1", "iam:PassRole", role_arn)
-                    .owned_by(account)
-                    .with_context(&context);
-                let record = self.auth.authorize(self.world, &request);
-                if !record.decision.is_allowed() {
-                    continue;
-                }
-                let mut allowed = allowed_by(&record);
+                let Some(pass) = self.decide_with(a, "iam:PassRole", role_arn, &context) else { continue };
+                let mut allowed = pass.allowed_by.to_vec();
                 for e in &started {
                     allowed.extend(e.allowed_by.iter().cloned());
                 }
@@ -1077,27 +1072,15 @@ impl Builder<'_> {
     /// the `iam:CreateServiceLinkedRole` decision when actor `a` may create it (Auto Scaling
     /// creates it on the caller's behalf), `None` when neither.
     fn autoscaling_service_role(&self, a: usize, account: &str) -> Option<Option<Edge>> {
-        let world = self.world;
-        let iam = world.iam.account(account)?;
+        let iam = self.world.iam.account(account)?;
         if iam.roles.contains_key(&crate::iam::key("AWSServiceRoleForAutoScaling")) {
             return Some(None);
         }
-        let caller = self.caller(a)?;
         let role =
             arn::iam(account, "role", "/aws-service-role/autoscaling.amazonaws.com/", "AWSServiceRoleForAutoScaling");
         let context = [("iam:AWSServiceName", "autoscaling.amazonaws.com")];
-        let request = crate::auth::AuthRequest::new(caller, "us-east-1", "iam:CreateServiceLinkedRole", &role)
-            .owned_by(account)
-            .with_context(&context);
-        let record = self.auth.authorize(world, &request);
-        record.decision.is_allowed().then(|| {
-            Some(Edge {
-                kind: EdgeKind::PassRole,
-                action: Cow::Borrowed("iam:CreateServiceLinkedRole"),
-                resource: interned(&self.resources, role.as_str()),
-                allowed_by: interned(&self.explanations, allowed_by(&record)),
-            })
-        })
+        let made = self.decide_with(a, "iam:CreateServiceLinkedRole", &role, &context)?;
+        Some(Some(Edge { kind: EdgeKind::PassRole, ..made }))
     }
 }
 
@@ -1208,18 +1191,7 @@ impl Builder<'_> {
     /// configuration was made (AUTOSCALING-PASSROLE).
     fn group_from(&self, a: usize, action: &'static str, resource: &str, w: &Workload) -> Option<Edge> {
         let name = w.arn.rsplit_once("launchConfigurationName/")?.1;
-        let account = self.actors[a].account.as_str();
-        let context = [("autoscaling:LaunchConfigurationName", name)];
-        let request = crate::auth::AuthRequest::new(self.caller(a)?, &w.region, action, resource)
-            .owned_by(account)
-            .with_context(&context);
-        let record = self.auth.authorize(self.world, &request);
-        record.decision.is_allowed().then(|| Edge {
-            kind: EdgeKind::Workload,
-            action: Cow::Borrowed(action),
-            resource: interned(&self.resources, resource),
-            allowed_by: interned(&self.explanations, allowed_by(&record)),
-        })
+        self.decide_with(a, action, resource, &[("autoscaling:LaunchConfigurationName", name)])
     }
 
     /// How role `role_arn` of `account` gets onto an instance actor `a` starts: an instance
