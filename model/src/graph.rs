@@ -2207,7 +2207,10 @@ impl<'w> Builder<'w> {
             self.set_joined(u, Some(group.clone()));
             let more = self.edges_from(u, admitted);
             self.set_joined(u, None);
-            let found: Vec<NodeIndex> = more.iter().map(|(t, _)| *t).collect();
+            // Every node the member has an edge to, its user's edges among them (as the
+            // closure's `edge_to` asks it).
+            let reached: BTreeSet<NodeIndex> = more.iter().map(|(t, _)| *t).collect();
+            let found: Vec<NodeIndex> = reached.iter().copied().collect();
             let own = self.plain_into(u, &found, plain, mask);
             let new: Vec<(NodeIndex, Edge)> =
                 more.into_iter().filter(|(t, _)| *t != node && !own.contains(t)).collect();
@@ -2215,17 +2218,10 @@ impl<'w> Builder<'w> {
             // where the group's policies name a grant action (the user's own grants are its own
             // edges already). Giving itself any permission is the user's Grant edge instead.
             let mut grants: Vec<(usize, Edge)> = Vec::new();
-            let mut reached: BTreeSet<NodeIndex> = new.iter().map(|(t, _)| *t).collect();
             if group.grants {
-                let own_all: Vec<NodeIndex> = match plain.get(&u) {
-                    Some(known) => known.iter().map(|(t, _)| *t).collect(),
-                    None => self.edges_from(u, admitted).into_iter().map(|(t, _)| t).collect(),
-                };
-                reached.extend(own_all);
-                let mut grantees: Vec<usize> =
+                // In node order, as actors are: the grants come out in the actors' order.
+                let grantees: Vec<usize> =
                     reached.iter().filter_map(|&t| self.actors.of_node(t)).filter(|&g| g != u).collect();
-                grantees.sort_unstable();
-                grantees.dedup();
                 self.set_joined(u, Some(group.clone()));
                 for g in grantees {
                     if let Some(e) = self.grant(u, g) {
